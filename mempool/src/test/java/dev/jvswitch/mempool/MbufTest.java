@@ -1,0 +1,121 @@
+package dev.jvswitch.mempool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class MbufTest {
+    private final MbufPool pool = MbufPool.create(MbufPoolConfig.of("mbuf-test", 8));
+
+    @AfterEach
+    void close() {
+        pool.checkNoLeaks();
+        pool.close();
+    }
+
+    @Test
+    void freshMbufStartsAtHeadroomAndIsEmpty() {
+        Mbuf m = pool.get();
+        try {
+            assertThat(m.dataOffset()).isEqualTo(MbufPoolConfig.DEFAULT_HEADROOM_BYTES);
+            assertThat(m.length()).isZero();
+            assertThat(m.dataRoom()).isGreaterThanOrEqualTo(MbufPoolConfig.DEFAULT_DATA_ROOM_BYTES);
+            assertThat(m.l2Offset()).isEqualTo(-1);
+            assertThat(m.slotAddress() % 64).isZero();
+        } finally {
+            pool.put(m);
+        }
+    }
+
+    @Test
+    void prependUsesHeadroomAndRefusesBeyondIt() {
+        Mbuf m = pool.get();
+        try {
+            m.copyFrom(new byte[] {1, 2, 3, 4}, 0, 4);
+            m.headerOffsets(0, 2, -1);
+            assertThat(m.prepend(50)).isTrue();
+            assertThat(m.length()).isEqualTo(54);
+            assertThat(m.l2Offset()).isEqualTo(50);
+            assertThat(m.l3Offset()).isEqualTo(52);
+            assertThat(m.l4Offset()).isEqualTo(-1);
+            assertThat(m.buffer().getByte(m.dataOffset() + 50)).isEqualTo((byte) 1);
+            assertThat(m.prepend(MbufPoolConfig.DEFAULT_HEADROOM_BYTES)).isFalse();
+            assertThat(m.length()).isEqualTo(54);
+            assertThat(m.trimFront(50)).isTrue();
+            assertThat(m.toByteArray()).containsExactly(1, 2, 3, 4);
+            assertThat(m.l2Offset()).isZero();
+        } finally {
+            pool.put(m);
+        }
+    }
+
+    @Test
+    void appendAndTrimAreBoundsChecked() {
+        Mbuf m = pool.get();
+        try {
+            assertThat(m.append(m.tailroom() + 1)).isFalse();
+            assertThat(m.append(m.tailroom())).isTrue();
+            assertThat(m.tailroom()).isZero();
+            assertThat(m.trimBack(m.length() + 1)).isFalse();
+            assertThat(m.trimBack(m.length())).isTrue();
+            assertThat(m.trimFront(1)).isFalse();
+            assertThat(m.copyFrom(new byte[m.dataRoom() + 1], 0, m.dataRoom() + 1)).isFalse();
+        } finally {
+            pool.put(m);
+        }
+    }
+
+    @Test
+    void bufferAccessCannotLeaveTheSlot() {
+        Mbuf m = pool.get();
+        try {
+            assertThatThrownBy(() -> m.buffer().getByte(m.capacity())).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> m.buffer().getLong(m.capacity() - 4)).isInstanceOf(IndexOutOfBoundsException.class);
+        } finally {
+            pool.put(m);
+        }
+    }
+
+    @Test
+    void copyOfCarriesDataAndMetadata() {
+        Mbuf a = pool.get();
+        Mbuf b = pool.get();
+        try {
+            a.copyFrom(new byte[] {9, 8, 7}, 0, 3);
+            a.inPort(5);
+            a.rssHash(0x1234);
+            a.tunnel(42, 1, 2, 3, 4, 5, 6, 7);
+            assertThat(b.copyOf(a)).isTrue();
+            assertThat(b.toByteArray()).containsExactly(9, 8, 7);
+            assertThat(b.inPort()).isEqualTo(5);
+            assertThat(b.rssHash()).isEqualTo(0x1234);
+            assertThat(b.tunnelId()).isEqualTo(42);
+            assertThat(b.hasTunnel()).isTrue();
+        } finally {
+            pool.put(a);
+            pool.put(b);
+        }
+    }
+
+    @Test
+    void returningTwiceFails() {
+        Mbuf m = pool.get();
+        pool.put(m);
+        assertThatThrownBy(() -> pool.put(m)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("returned twice");
+    }
+
+    @Test
+    void returnResetsMetadata() {
+        Mbuf m = pool.get();
+        m.inPort(3);
+        m.recircId(7);
+        m.copyFrom(new byte[] {1}, 0, 1);
+        pool.put(m);
+        assertThat(m.inPort()).isZero();
+        assertThat(m.recircId()).isZero();
+        assertThat(m.length()).isZero();
+    }
+}

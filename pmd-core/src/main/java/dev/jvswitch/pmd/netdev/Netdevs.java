@@ -1,0 +1,31 @@
+package dev.jvswitch.pmd.netdev;
+
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/** Finds port types through {@link ServiceLoader} and opens ports by type name. */
+public final class Netdevs {
+    private Netdevs() {
+    }
+
+    /** Every provider on the class path, by type name. */
+    public static Map<String, NetdevProvider> providers() {
+        Map<String, NetdevProvider> byType = new TreeMap<>();
+        for (NetdevProvider p : ServiceLoader.load(NetdevProvider.class, Netdevs.class.getClassLoader())) {
+            byType.putIfAbsent(p.type(), p);
+        }
+        return byType;
+    }
+
+    /** Opens a port of {@code config.type()}, or fails naming the port and the unknown type. */
+    public static Netdev open(NetdevConfig config) throws NetdevException {
+        Map<String, NetdevProvider> providers = providers();
+        NetdevProvider p = providers.get(config.type());
+        if (p == null) {
+            throw new NetdevException("port " + config.name() + ": unknown port type '" + config.type()
+                    + "' (known: " + String.join(", ", providers.keySet()) + ")");
+        }
+        return p.open(config);
+    }
+}

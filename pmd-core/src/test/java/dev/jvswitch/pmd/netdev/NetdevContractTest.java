@@ -49,7 +49,11 @@ public abstract class NetdevContractTest {
 
     /** The far side of the port's wire, driven by the test thread. */
     public abstract static class Peer implements AutoCloseable {
-        /** Puts one frame on the wire towards the port under test. */
+        /**
+         * Puts one frame on the wire towards the port under test. When it returns, the peer holds
+         * no mbuf of the suite's pool for it (the frame is in the port's rx queue, in a kernel
+         * buffer, or on the wire).
+         */
         public abstract void send(byte[] frame) throws Exception;
 
         /** The next frame the port under test transmitted, or {@code null} if none came in time. */
@@ -414,6 +418,15 @@ public abstract class NetdevContractTest {
         assertThat(after.txDropped - before.txDropped).isEqualTo(8);
         assertThat(after.txLinkDown - before.txLinkDown).isEqualTo(8);
         assertThat(after.linkDownEvents - before.linkDownEvents).isPositive();
+    }
+
+    @Test
+    void closeFreesWhatWaitsToBeReceived() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            peer.send(TestFrames.frame(64 + i, i));
+        }
+        port.close();
+        assertThat(pool.inUse()).as("mbufs held after the port closed").isZero();
     }
 
     @Test

@@ -50,7 +50,7 @@ public final class RingPort extends MemoryPort {
     private final int ringSize;
     private volatile RingPort peer;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // no generic array creation in Java
     RingPort(String name, String peerName, long mac, int mtu, int queues, int ringSize, Object link) {
         super(name, TYPE, mac, mtu, queues, queues);
         this.peerName = peerName;

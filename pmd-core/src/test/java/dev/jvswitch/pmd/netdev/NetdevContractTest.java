@@ -34,6 +34,20 @@ import dev.jvswitch.mempool.PacketBatch;
  * {@link Netdev}. Override the {@code protected} hooks where the port type differs:
  * {@link #zeroCopyRx()}, {@link #maxFrameBytes()}, {@link #timeout()}, {@link #poolConfig()}.
  *
+ * <pre>{@code
+ * <dependency>
+ *   <groupId>dev.jvswitch</groupId><artifactId>pmd-core</artifactId>
+ *   <type>test-jar</type><scope>test</scope>
+ * </dependency>
+ *
+ * class AfPacketPortContractTest extends NetdevContractTest {
+ *     protected PortUnderTest open(MbufPool pool) throws Exception {
+ *         Netdev port = Netdevs.open(new NetdevConfig("p0", "afpacket", Map.of("ifname", veth0), pool));
+ *         return new PortUnderTest(port, new RawSocketPeer(veth1));   // your Peer
+ *     }
+ * }
+ * }</pre>
+ *
  * <p>Frames are {@link TestFrames} (EtherType 0x88b5 with a magic and a sequence number); frames
  * without the magic that arrive on the port are ignored and counted, so a real interface's own
  * traffic does not fail the suite, and the rx statistics are checked against that count.
@@ -48,6 +62,7 @@ public abstract class NetdevContractTest {
     }
 
     /** The far side of the port's wire, driven by the test thread. */
+    @SuppressWarnings("try") // close() may throw anything a subclass's cleanup throws
     public abstract static class Peer implements AutoCloseable {
         /**
          * Puts one frame on the wire towards the port under test. When it returns, the peer holds
@@ -72,75 +87,6 @@ public abstract class NetdevContractTest {
         /** Releases the peer; frees every mbuf it holds. */
         @Override
         public void close() throws Exception {
-        }
-    }
-
-    /** A peer that is itself a {@link Netdev}: sends on its tx queue 0, receives from all its rx queues. */
-    public static class NetdevPeer extends Peer {
-        private final Netdev netdev;
-        private final MbufPool pool;
-        private final MbufCache cache;
-        private final PacketBatch batch = new PacketBatch();
-        private final ArrayDeque<byte[]> received = new ArrayDeque<>();
-
-        /** A peer over {@code netdev} that takes its tx mbufs from {@code pool}; closes {@code netdev} on close. */
-        public NetdevPeer(Netdev netdev, MbufPool pool) {
-            this.netdev = netdev;
-            this.pool = pool;
-            this.cache = pool.newCache();
-        }
-
-        public Netdev netdev() {
-            return netdev;
-        }
-
-        @Override
-        public void send(byte[] frame) {
-            Mbuf m = cache.get();
-            if (m == null) {
-                throw new IllegalStateException("peer " + netdev.name() + ": pool exhausted");
-            }
-            if (!m.copyFrom(frame, 0, frame.length)) {
-                cache.put(m);
-                throw new IllegalArgumentException("peer " + netdev.name() + ": frame of " + frame.length
-                        + " bytes does not fit an mbuf");
-            }
-            batch.add(m);
-            int sent = netdev.txq(0).send(batch, cache);
-            if (sent != 1) {
-                throw new IllegalStateException("peer " + netdev.name() + ": frame not sent");
-            }
-        }
-
-        @Override
-        public byte[] receive(Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            for (int spin = 0; received.isEmpty() && spin < Integer.MAX_VALUE; spin++) {
-                for (int q = 0; q < netdev.rxqCount(); q++) {
-                    netdev.rxq(q).recv(batch, cache);
-                    for (int i = 0; i < batch.size(); i++) {
-                        received.add(batch.get(i).toByteArray());
-                    }
-                    cache.putAll(batch);
-                }
-                if (!received.isEmpty() || System.nanoTime() - deadline > 0) {
-                    break;
-                }
-                backoff(spin);
-            }
-            return received.poll();
-        }
-
-        @Override
-        public boolean takeLinkDown() {
-            netdev.close();
-            return true;
-        }
-
-        @Override
-        public void close() {
-            netdev.close();
-            pool.releaseCache(cache);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.jvswitch.pmd.port;
 
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.pmd.netdev.NetdevContractTest;
+import dev.jvswitch.pmd.netdev.NetdevPeer;
 
 /** The port contract for a ring port; the peer is the other side of the pair. Two queues, so every txq is exercised. */
 class RingPortContractTest extends NetdevContractTest {

@@ -11,14 +11,15 @@ import dev.jvswitch.flowcache.megaflow.Megaflow;
  * in a hash table keyed by the masked key.
  *
  * <p>The mask is kept as its non-zero words only (the miniflow idea): a probe hashes
- * {@code key[i] & mask[i]} for those word indices {@code i} and nothing else, then compares the
- * candidates with {@link Megaflow#matches}. Because every flow here has the same mask, a flow's
- * masked key words hash to exactly what a matching packet's key does.
+ * {@code key[i] & mask[i]} for those word indices {@code i} and nothing else, and compares those
+ * words with the candidates'. Because every flow here has the same mask, a flow's masked key
+ * words hash to exactly what a matching packet's key does.
  *
- * <p>The table is open addressing with linear probing, hashes stored beside the references so
- * that most mismatches cost no dereference; load stays at or below one half, and removal shifts
- * later entries back (no tombstones), so a probe ends at the first empty slot. Growing allocates;
- * lookups never do.
+ * <p>The table is open addressing with linear probing. Beside each flow reference it keeps the
+ * hash and a copy of the flow's masked key words, in flat arrays, so that a probe compares
+ * against contiguous memory and dereferences a flow only on a match (to check its dead flag).
+ * Load stays at or below one half, and removal shifts later entries back (no tombstones), so a
+ * probe ends at the first empty slot. Growing allocates; lookups never do.
  *
  * <p>Equal matches may coexist (the slow path installing a flow while a dead one with the same
  * match still waits for removal): a lookup returns the first live one.
@@ -32,6 +33,8 @@ public final class Subtable {
     private final int[] wordIndex;
     private final long[] maskWords;
     private int[] hashes;
+    /** Slot {@code s}'s masked key words at {@code [s * n, s * n + n)}, n = mask word count. */
+    private long[] values;
     private Megaflow[] slots;
     private int capMask;
     private int count;
@@ -47,6 +50,7 @@ public final class Subtable {
             maskWords[j] = prototype.maskWord(j);
         }
         hashes = new int[INITIAL_CAPACITY];
+        values = new long[INITIAL_CAPACITY * n];
         slots = new Megaflow[INITIAL_CAPACITY];
         capMask = INITIAL_CAPACITY - 1;
     }
@@ -87,14 +91,33 @@ public final class Subtable {
 
     /** The first live flow of this subtable matching {@code key}, or null. */
     public Megaflow lookup(FlowKey key) {
-        int h = hashKey(key.words());
+        long[] k = key.words();
+        return probe(k, hashKey(k));
+    }
+
+    /**
+     * The first live flow matching {@code key} whose masked words hash to {@code h}, or null.
+     * Split from the hash so that a batch can hash all its packets first: those hashes are
+     * independent chains of multiplies the CPU overlaps, while a probe's branches are not.
+     */
+    Megaflow probe(long[] key, int h) {
         int[] hs = hashes;
+        long[] vs = values;
         Megaflow[] sl = slots;
+        int[] idx = wordIndex;
+        long[] m = maskWords;
+        int n = idx.length;
         int cm = capMask;
         Megaflow f;
         for (int s = h & cm; (f = sl[s]) != null; s = (s + 1) & cm) {
-            if (hs[s] == h && f.matches(key) && !f.isDead()) {
-                return f;
+            if (hs[s] == h) {
+                int j = 0;
+                for (int base = s * n; j < n && (key[idx[j]] & m[j]) == vs[base + j]; j++) {
+                    // compare the next word
+                }
+                if (j == n && !f.isDead()) {
+                    return f;
+                }
             }
         }
         return null;
@@ -105,28 +128,40 @@ public final class Subtable {
         if ((count + 1) * 2 > slots.length) {
             grow();
         }
-        place(hashFlow(flow), flow);
+        int h = hashFlow(flow);
+        int s = freeSlot(h);
+        hashes[s] = h;
+        slots[s] = flow;
+        int n = wordIndex.length;
+        for (int j = 0; j < n; j++) {
+            values[s * n + j] = flow.maskedKeyWord(j);
+        }
         count++;
     }
 
-    private void place(int h, Megaflow flow) {
+    private int freeSlot(int h) {
         int s = h & capMask;
         while (slots[s] != null) {
             s = (s + 1) & capMask;
         }
-        hashes[s] = h;
-        slots[s] = flow;
+        return s;
     }
 
     private void grow() {
         int[] oldHashes = hashes;
+        long[] oldValues = values;
         Megaflow[] oldSlots = slots;
+        int n = wordIndex.length;
         hashes = new int[oldSlots.length * 2];
+        values = new long[oldSlots.length * 2 * n];
         slots = new Megaflow[oldSlots.length * 2];
         capMask = slots.length - 1;
         for (int i = 0; i < oldSlots.length; i++) {
             if (oldSlots[i] != null) {
-                place(oldHashes[i], oldSlots[i]);
+                int s = freeSlot(oldHashes[i]);
+                hashes[s] = oldHashes[i];
+                slots[s] = oldSlots[i];
+                System.arraycopy(oldValues, i * n, values, s * n, n);
             }
         }
     }
@@ -155,6 +190,7 @@ public final class Subtable {
             if (!stays) {
                 slots[hole] = slots[j];
                 hashes[hole] = hashes[j];
+                System.arraycopy(values, j * wordIndex.length, values, hole * wordIndex.length, wordIndex.length);
                 hole = j;
             }
         }
@@ -187,7 +223,10 @@ public final class Subtable {
         return maskWords[j];
     }
 
-    /** Passes every flow to {@code action}, in table order (for dumps, not the hot path). */
+    /**
+     * Passes every flow to {@code action}, in table order (for dumps, not the hot path).
+     * {@code action} must not insert or remove flows.
+     */
     public void forEach(Consumer<? super Megaflow> action) {
         Megaflow[] sl = slots;
         for (Megaflow f : sl) {

@@ -26,6 +26,8 @@ public final class FrameBuilder {
 
     private final L3 l3;
     private final int proto;
+    /** True when the L4 bytes are the payload alone, whatever {@link #proto} says. */
+    private final boolean rawL4;
 
     private long srcMac = Addresses.parseMac(Frames.DEFAULT_SRC_MAC);
     private long dstMac = Addresses.parseMac(Frames.DEFAULT_DST_MAC);
@@ -70,9 +72,10 @@ public final class FrameBuilder {
     private int padToBytes;
     private boolean udpChecksum = true;
 
-    FrameBuilder(L3 l3, int proto) {
+    FrameBuilder(L3 l3, int proto, boolean rawL4) {
         this.l3 = l3;
         this.proto = proto;
+        this.rawL4 = rawL4;
         this.ethType = l3 == L3.IPV4 ? FlowKey.ETH_TYPE_IPV4 : l3 == L3.IPV6 ? FlowKey.ETH_TYPE_IPV6
                 : l3 == L3.ARP ? FlowKey.ETH_TYPE_ARP : 0;
     }
@@ -337,7 +340,7 @@ public final class FrameBuilder {
      * {@code vni} in front of {@code innerFrame}.
      */
     public FrameBuilder vxlan(int vni, byte[] innerFrame) {
-        if (proto != FlowKey.IPPROTO_UDP) {
+        if (proto != FlowKey.IPPROTO_UDP || rawL4) {
             throw new IllegalStateException("vxlan(): needs a UDP frame");
         }
         check("vni", vni, 0xff_ffff);
@@ -440,7 +443,7 @@ public final class FrameBuilder {
     }
 
     private int l4HeaderBytes() {
-        if ((l3 != L3.IPV4 && l3 != L3.IPV6) || isLaterFragment()) {
+        if ((l3 != L3.IPV4 && l3 != L3.IPV6) || rawL4 || isLaterFragment()) {
             return 0;
         }
         switch (proto) {

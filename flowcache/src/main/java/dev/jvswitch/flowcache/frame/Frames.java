@@ -31,66 +31,78 @@ public final class Frames {
 
     /** An Ethernet frame of {@code ethType} whose payload is given with {@code payload()}. */
     public static FrameBuilder ethernet(int ethType) {
-        return new FrameBuilder(FrameBuilder.L3.NONE, -1).ethType(ethType);
+        return new FrameBuilder(FrameBuilder.L3.NONE, -1, true).ethType(ethType);
     }
 
     /** An ARP request from 10.0.0.1 for 10.0.0.2 (change it with {@code arp...} methods). */
     public static FrameBuilder arp() {
-        return new FrameBuilder(FrameBuilder.L3.ARP, -1).dst("ff:ff:ff:ff:ff:ff");
+        return new FrameBuilder(FrameBuilder.L3.ARP, -1, true).dst("ff:ff:ff:ff:ff:ff");
     }
 
-    /** IPv4 carrying protocol {@code proto} with a raw payload. */
+    /**
+     * IPv4 whose protocol field says {@code proto} and whose payload is exactly what
+     * {@code payload()} gives: no L4 header is written, whatever the protocol (for malformed or
+     * unusual L4 bytes).
+     */
     public static FrameBuilder ipv4(int proto) {
-        return new FrameBuilder(FrameBuilder.L3.IPV4, proto);
+        return new FrameBuilder(FrameBuilder.L3.IPV4, proto, true);
     }
 
     public static FrameBuilder udp4() {
-        return ipv4(FlowKey.IPPROTO_UDP);
+        return l4Over4(FlowKey.IPPROTO_UDP);
     }
 
     public static FrameBuilder tcp4() {
-        return ipv4(FlowKey.IPPROTO_TCP);
+        return l4Over4(FlowKey.IPPROTO_TCP);
     }
 
     public static FrameBuilder sctp4() {
-        return ipv4(FlowKey.IPPROTO_SCTP);
+        return l4Over4(FlowKey.IPPROTO_SCTP);
     }
 
     /** ICMP echo request (type 8, code 0). */
     public static FrameBuilder icmp4() {
-        return ipv4(FlowKey.IPPROTO_ICMP).icmp(8, 0);
+        return l4Over4(FlowKey.IPPROTO_ICMP).icmp(8, 0);
     }
 
-    /** IPv6 carrying protocol {@code proto} with a raw payload. */
+    /** IPv6 whose next header says {@code proto}, with a raw payload (see {@link #ipv4(int)}). */
     public static FrameBuilder ipv6(int proto) {
-        return new FrameBuilder(FrameBuilder.L3.IPV6, proto);
+        return new FrameBuilder(FrameBuilder.L3.IPV6, proto, true);
     }
 
     public static FrameBuilder udp6() {
-        return ipv6(FlowKey.IPPROTO_UDP);
+        return l4Over6(FlowKey.IPPROTO_UDP);
     }
 
     public static FrameBuilder tcp6() {
-        return ipv6(FlowKey.IPPROTO_TCP);
+        return l4Over6(FlowKey.IPPROTO_TCP);
     }
 
     public static FrameBuilder sctp6() {
-        return ipv6(FlowKey.IPPROTO_SCTP);
+        return l4Over6(FlowKey.IPPROTO_SCTP);
     }
 
     /** ICMPv6 echo request (type 128, code 0). */
     public static FrameBuilder icmp6() {
-        return ipv6(FlowKey.IPPROTO_ICMPV6).icmp(128, 0);
+        return l4Over6(FlowKey.IPPROTO_ICMPV6).icmp(128, 0);
     }
 
     /** ICMPv6 neighbour solicitation (hop limit 255); add {@code ndTarget} and {@code sll}. */
     public static FrameBuilder ndSolicit() {
-        return ipv6(FlowKey.IPPROTO_ICMPV6).icmp(FlowKey.ND_NEIGHBOR_SOLICIT, 0).ttl(255);
+        return l4Over6(FlowKey.IPPROTO_ICMPV6).icmp(FlowKey.ND_NEIGHBOR_SOLICIT, 0).ttl(255);
     }
 
     /** ICMPv6 neighbour advertisement (hop limit 255, solicited+override); add {@code ndTarget} and {@code tll}. */
     public static FrameBuilder ndAdvert() {
-        return ipv6(FlowKey.IPPROTO_ICMPV6).icmp(FlowKey.ND_NEIGHBOR_ADVERT, 0).ttl(255).icmpRest(0x6000_0000);
+        return l4Over6(FlowKey.IPPROTO_ICMPV6).icmp(FlowKey.ND_NEIGHBOR_ADVERT, 0).ttl(255).icmpRest(0x6000_0000);
+    }
+
+    private static FrameBuilder l4Over4(int proto) {
+        return new FrameBuilder(FrameBuilder.L3.IPV4, proto, false);
+    }
+
+    private static FrameBuilder l4Over6(int proto) {
+        return new FrameBuilder(FrameBuilder.L3.IPV6, proto, false);
     }
 
     // ---------------------------------------------------------------- hex helpers

@@ -103,7 +103,12 @@ public final class Addresses {
                 if (end >= 0 || n > 6) {
                     throw bad6(text);
                 }
-                int v4 = parseIpv4(part);
+                int v4;
+                try {
+                    v4 = parseIpv4(part);
+                } catch (IllegalArgumentException e) {
+                    throw bad6(text);
+                }
                 groups[n++] = v4 >>> 16;
                 groups[n++] = v4 & 0xffff;
                 i = len;

@@ -44,6 +44,19 @@ import dev.jvswitch.mempool.MbufPoolConfig;
  *   <tr><td>{@link #OP_TNL_POP}</td><td>tunnel port</td><td></td><td></td><td></td><td>{@code tnl_pop(4)}</td></tr>
  * </table>
  *
+ * <h2>What the actions do</h2>
+ *
+ * <p>As in OVS's {@code odp_execute_actions}: actions run in order; an action that hands the
+ * packet away (output, recirc, tnl_push, tnl_pop) hands away a copy unless it is the last action;
+ * {@code clone} runs its program on a copy; a packet left over at the end is freed. Sets apply
+ * only where the packet has the header (a TCP port to a TCP packet, not to UDP or to a later
+ * fragment) and fix checksums. {@code hash(l4(basis))} stores
+ * {@code FlowHash.dpHash(rssHash, basis)} as dp_hash. {@code recirc(id)} re-injects the packet
+ * with that recirc id. {@code tnl_pop(port)} strips the tunnel headers into metadata and
+ * re-injects the packet with in_port = port and its recirc id unchanged. {@code tnl_push}
+ * prepends the header template and outputs to out_port (unlike OVS, where it only encapsulates
+ * and a later output sends). The executor is {@code dev.jvswitch.pmd.exec.ActionExecutor}.
+ *
  * <h2>Canonical form</h2>
  *
  * <p>Two programs that print the same are equal, so that {@code parse(p.toString()).equals(p)}:

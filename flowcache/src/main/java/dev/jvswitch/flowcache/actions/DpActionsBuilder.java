@@ -44,7 +44,7 @@ public final class DpActionsBuilder {
     /**
      * Pushes an outermost VLAN tag.
      *
-     * @param tpid {@value DpActions#ETH_TYPE_VLAN} (802.1Q) or 0x88a8 (802.1ad)
+     * @param tpid 0x8100 (802.1Q) or 0x88a8 (802.1ad)
      * @param tci  the tag as OVS carries it: vid | pcp &lt;&lt; 13 | {@link DpActions#VLAN_CFI}
      *             (see {@link DpActions#vlanTci}); the CFI bit is cleared on the wire
      */
@@ -140,7 +140,9 @@ public final class DpActionsBuilder {
     }
 
     /**
-     * Encapsulates the packet with a header template and sends it to {@code outPort}.
+     * Encapsulates the packet with a header template and sends it to {@code outPort}. (In OVS
+     * {@code tnl_push} only encapsulates and a following output sends; here it also outputs,
+     * so translation emits no separate output for a tunnel.)
      *
      * @param tnlPort the tunnel port whose {@code TunnelOps} push the header
      * @param tnlType {@link DpActions#TNL_TYPE_VXLAN} (the only type supported)

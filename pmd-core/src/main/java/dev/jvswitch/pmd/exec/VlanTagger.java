@@ -73,6 +73,10 @@ final class VlanTagger {
         for (; i + 8 <= length; i += 8) {
             buf.putLong(to + i, buf.getLong(from + i));
         }
+        if (i + 4 <= length) {
+            buf.putInt(to + i, buf.getInt(from + i));
+            i += 4;
+        }
         for (; i < length; i++) {
             buf.putByte(to + i, buf.getByte(from + i));
         }
@@ -83,6 +87,10 @@ final class VlanTagger {
         int i = length;
         for (; i >= 8; i -= 8) {
             buf.putLong(to + i - 8, buf.getLong(from + i - 8));
+        }
+        if (i >= 4) {
+            buf.putInt(to + i - 4, buf.getInt(from + i - 4));
+            i -= 4;
         }
         for (; i > 0; i--) {
             buf.putByte(to + i - 1, buf.getByte(from + i - 1));

@@ -92,21 +92,21 @@ class VlanActionTest {
     void bytesBeforeTheEthernetHeaderStayInFront() {
         TestFrame.Frame plain = TestFrame.ipv4(TestFrame.UDP).build();
         TestFrame.Frame tagged = TestFrame.ipv4(TestFrame.UDP).vlan(0x8100, 5).build();
-        TestFrame.Frame prefixedPlain = prefixed(plain);
-        TestFrame.Frame prefixedTagged = prefixed(tagged);
-        assertSameFrame(run(prefixedPlain, "push_vlan(vid=5,pcp=0),1"), prefixedTagged);
-        assertSameFrame(run(prefixedTagged, "pop_vlan,1"), prefixedPlain);
+        for (int prefix = 1; prefix <= 9; prefix++) { // every mix of 8-, 4- and 1-byte moves
+            TestFrame.Frame prefixedPlain = prefixed(plain, prefix);
+            TestFrame.Frame prefixedTagged = prefixed(tagged, prefix);
+            assertSameFrame(run(prefixedPlain, "push_vlan(vid=5,pcp=0),1"), prefixedTagged);
+            assertSameFrame(run(prefixedTagged, "pop_vlan,1"), prefixedPlain);
+        }
     }
 
-    private static TestFrame.Frame prefixed(TestFrame.Frame f) {
-        byte[] b = new byte[f.bytes().length + 5];
-        b[0] = 9;
-        b[1] = 8;
-        b[2] = 7;
-        b[3] = 6;
-        b[4] = 5;
-        System.arraycopy(f.bytes(), 0, b, 5, f.bytes().length);
-        return new TestFrame.Frame(b, 5, f.l3() + 5, f.l4() + 5);
+    private static TestFrame.Frame prefixed(TestFrame.Frame f, int prefix) {
+        byte[] b = new byte[f.bytes().length + prefix];
+        for (int i = 0; i < prefix; i++) {
+            b[i] = (byte) (0x90 + i);
+        }
+        System.arraycopy(f.bytes(), 0, b, prefix, f.bytes().length);
+        return new TestFrame.Frame(b, prefix, f.l3() + prefix, f.l4() + prefix);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.jvswitch.bench;
 import java.util.Arrays;
 
 import dev.jvswitch.bench.cli.Args;
+import dev.jvswitch.bench.demo.DemoCommand;
 import dev.jvswitch.bench.pcap.GenPcapCommand;
 import dev.jvswitch.bench.pipeline.PipelineCommand;
 
@@ -30,6 +31,7 @@ public final class Main {
             status = switch (args[0]) {
                 case "gen-pcap" -> GenPcapCommand.run(rest);
                 case "pipeline" -> PipelineCommand.run(rest);
+                case "demo" -> DemoCommand.run(rest);
                 case "jmh" -> {
                     org.openjdk.jmh.Main.main(rest);
                     yield 0;
@@ -52,6 +54,8 @@ public final class Main {
                   pipeline --pcap FILE [--seconds S] [--warmup S] [--emc-insert-inv-prob P] [--smc]
                            [--pmd-cpu N] [--flow-limit N] [--json]
                       replay FILE from memory (port 1) through one PMD to a null port (port 2)
+                  demo
+                      an in-process tour: frames through the parser and a datapath, flows, stats
                   jmh [JMH options]
                       run the JMH benchmarks of each stage (e.g. jmh -prof gc Parse)""");
     }

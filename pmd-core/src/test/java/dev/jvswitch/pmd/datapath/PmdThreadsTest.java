@@ -1,0 +1,177 @@
+package dev.jvswitch.pmd.datapath;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.jvswitch.flowcache.frame.Frames;
+import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.mempool.MbufCache;
+import dev.jvswitch.mempool.MbufPool;
+import dev.jvswitch.mempool.MbufPoolConfig;
+import dev.jvswitch.mempool.PacketBatch;
+import dev.jvswitch.pmd.Datapath;
+import dev.jvswitch.pmd.DatapathConfig;
+import dev.jvswitch.pmd.PmdAgent;
+import dev.jvswitch.pmd.netdev.NetdevStats;
+import dev.jvswitch.pmd.port.RingPorts;
+import dev.jvswitch.pmd.rx.RxqPoller;
+import dev.jvswitch.pmd.stats.PmdCounter;
+import dev.jvswitch.pmd.upcall.PortMapUpcallHandler;
+
+/** PMDs on their own threads (backing off when idle), rx queue assignment and rebalancing. */
+class PmdThreadsTest {
+
+    @Test
+    void roundRobinSpreadsQueuesOverPmds() {
+        try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("rr", 1024));
+             RingPorts.Pair p1 = RingPorts.pair("p1", "h1", 2, 64);
+             RingPorts.Pair p2 = RingPorts.pair("p2", "h2", 2, 64)) {
+            Datapath dp = new Datapath(DatapathConfig.defaults().withPmdCpus(-1, -1), pool,
+                    PortMapUpcallHandler.crossConnect(1, 2));
+            try {
+                dp.addPort(1, p1.a());
+                dp.addPort(2, p2.a());
+                assertThat(names(dp.pmd(0))).containsExactly("p1 queue 0", "p2 queue 0");
+                assertThat(names(dp.pmd(1))).containsExactly("p1 queue 1", "p2 queue 1");
+                dp.pinRxq(1, 1, 0);
+                assertThat(names(dp.pmd(0))).contains("p1 queue 0", "p1 queue 1");
+                assertThatThrownBy(() -> dp.pinRxq(1, 0, 5))
+                        .hasMessage("pmd-rxq-affinity: pmd 5 does not exist (have 2)");
+                assertThatThrownBy(() -> dp.addPort(1, p2.b()))
+                        .hasMessage("port h2: port number 1 is already used by p1");
+            } finally {
+                dp.close();
+            }
+            pool.checkNoLeaks();
+        }
+    }
+
+    @Test
+    void cyclesAssignmentPutsTheBusiestQueuesOnDifferentPmds() {
+        try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("cycles", 4096));
+             RingPorts.Pair p1 = RingPorts.pair("p1", "h1", 2, 1024);
+             RingPorts.Pair p2 = RingPorts.pair("p2", "h2", 2, 1024)) {
+            Datapath dp = new Datapath(DatapathConfig.defaults().withPmdCpus(-1, -1)
+                    .withRxqAssign(DatapathConfig.RxqAssign.CYCLES), pool, PortMapUpcallHandler.crossConnect(1, 2));
+            MbufCache cache = pool.newCache();
+            try {
+                dp.addPort(1, p1.a());
+                dp.addPort(2, p2.a());
+                // Round-robin first placed p1q0 and p2q0 on pmd 0: make exactly those two busy.
+                for (int round = 0; round < 20; round++) {
+                    send(p1.b(), 0, cache, 32);
+                    send(p2.b(), 0, cache, 32);
+                    for (PmdAgent pmd : dp.pmds()) {
+                        pmd.doWork();
+                    }
+                    drain(p1.b(), cache);
+                    drain(p2.b(), cache);
+                }
+                dp.rebalance();
+                List<String> pmd0 = names(dp.pmd(0));
+                List<String> pmd1 = names(dp.pmd(1));
+                assertThat(pmd0.contains("p1 queue 0") ^ pmd0.contains("p2 queue 0"))
+                        .as("busy queues split: pmd0=%s pmd1=%s", pmd0, pmd1).isTrue();
+            } finally {
+                pool.releaseCache(cache);
+                dp.close();
+            }
+            pool.checkNoLeaks();
+        }
+    }
+
+    @Test
+    void twoPmdThreadsForwardEverythingBothWays() throws Exception {
+        int perQueue = 20_000;
+        try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("threads", 8192));
+             RingPorts.Pair p1 = RingPorts.pair("p1", "h1", 2, 1024);
+             RingPorts.Pair p2 = RingPorts.pair("p2", "h2", 2, 1024)) {
+            Datapath dp = new Datapath(DatapathConfig.defaults().withPmdCpus(-1, -1), pool,
+                    PortMapUpcallHandler.crossConnect(1, 2));
+            MbufCache cache = pool.newCache();
+            try {
+                dp.addPort(1, p1.a());
+                dp.addPort(2, p2.a());
+                dp.start();
+                assertThat(dp.isRunning()).isTrue();
+                long[] received = new long[3];
+                int[] sent = new int[3];
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while ((received[1] < 2L * perQueue || received[2] < 2L * perQueue) && System.nanoTime() < deadline) {
+                    for (int q = 0; q < 2; q++) {
+                        if (sent[1] < 2 * perQueue) {
+                            sent[1] += send(p1.b(), q, cache, 16);
+                        }
+                        if (sent[2] < 2 * perQueue) {
+                            sent[2] += send(p2.b(), q, cache, 16);
+                        }
+                    }
+                    received[2] += drain(p2.b(), cache);
+                    received[1] += drain(p1.b(), cache);
+                    Thread.onSpinWait();
+                }
+                NetdevStats s1 = new NetdevStats();
+                p1.b().readStats(s1);
+                NetdevStats s2 = new NetdevStats();
+                p2.b().readStats(s2);
+                // Whatever the host rings refused to take was never sent; everything taken arrived.
+                assertThat(received[2]).isEqualTo(s1.txPackets);
+                assertThat(received[1]).isEqualTo(s2.txPackets);
+                assertThat(received[1] + received[2]).isEqualTo(4L * perQueue);
+                long rx = 0;
+                for (PmdAgent pmd : dp.pmds()) {
+                    rx += pmd.stats().get(PmdCounter.RX_PACKETS);
+                    assertThat(pmd.stats().get(PmdCounter.RX_PACKETS)).as("pmd %d did work", pmd.pmdId()).isPositive();
+                }
+                assertThat(rx).isEqualTo(4L * perQueue);
+                dp.stop();
+                assertThat(dp.isRunning()).isFalse();
+            } finally {
+                pool.releaseCache(cache);
+                dp.close();
+            }
+            pool.checkNoLeaks();
+        }
+    }
+
+    private static int send(dev.jvswitch.pmd.netdev.Netdev host, int queue, MbufCache cache, int n) {
+        PacketBatch batch = new PacketBatch();
+        byte[] f = Frames.udp4().ports(queue + 1, 2).size(60).build();
+        for (int i = 0; i < n; i++) {
+            Mbuf m = cache.get();
+            if (m == null) {
+                break;
+            }
+            m.copyFrom(f, 0, f.length);
+            batch.add(m);
+        }
+        return host.txq(queue).send(batch, cache);
+    }
+
+    private static int drain(dev.jvswitch.pmd.netdev.Netdev host, MbufCache cache) {
+        PacketBatch batch = new PacketBatch();
+        int total = 0;
+        for (int q = 0; q < host.rxqCount(); q++) {
+            int n;
+            while ((n = host.rxq(q).recv(batch, cache)) > 0) {
+                total += n;
+                cache.putAll(batch);
+            }
+        }
+        return total;
+    }
+
+    private static List<String> names(PmdAgent pmd) {
+        List<String> out = new ArrayList<>();
+        for (RxqPoller r : pmd.rxqs()) {
+            out.add(r.toString());
+        }
+        return out;
+    }
+
+}

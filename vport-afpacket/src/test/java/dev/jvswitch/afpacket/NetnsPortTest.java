@@ -12,7 +12,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.MbufPool;
@@ -23,18 +22,20 @@ import dev.jvswitch.pmd.netdev.NetdevStats;
 import dev.jvswitch.pmd.netdev.Netdevs;
 
 /**
- * The AF_PACKET port against real veth pairs: the switch's end in the root namespace, the peer
- * in a namespace made for the test, frames sent and received there by a python raw socket.
+ * Base of the tests that run the AF_PACKET port against real veth pairs: the switch's end in
+ * the root namespace, the peer in a namespace made for the test, frames sent and received
+ * there by a python raw socket. Namespaces, veths, ports and the pool are cleaned up after
+ * each test whatever happens; each test ends with {@link #closeAndCheckNoLeaks()}.
  */
 @Tag("netns")
-class AfPacketNetdevTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
+abstract class NetnsPortTest {
+    static final Duration WAIT = Duration.ofSeconds(20);
 
-    private Topology topo;
-    private MbufPool pool;
-    private MbufCache cache;
-    private TestPmd pmd;
-    private final List<AfPacketNetdev> ports = new ArrayList<>();
+    Topology topo;
+    MbufPool pool;
+    MbufCache cache;
+    TestPmd pmd;
+    final List<AfPacketNetdev> ports = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -43,7 +44,7 @@ class AfPacketNetdevTest {
         usePool(MbufPoolConfig.of("afpacket-test", 8192));
     }
 
-    private void usePool(MbufPoolConfig config) {
+    void usePool(MbufPoolConfig config) {
         if (pool != null) {
             pool.releaseCache(cache);
             pool.close();
@@ -71,7 +72,7 @@ class AfPacketNetdevTest {
     }
 
     /** Closes the ports and checks that every mbuf came back: the last step of every test. */
-    private void closeAndCheckNoLeaks() {
+    void closeAndCheckNoLeaks() {
         for (AfPacketNetdev p : ports) {
             p.close();
         }
@@ -79,7 +80,7 @@ class AfPacketNetdevTest {
         pool.checkNoLeaks();
     }
 
-    private AfPacketNetdev open(String name, String ifname, Map<String, String> options) throws NetdevException {
+    AfPacketNetdev open(String name, String ifname, Map<String, String> options) throws NetdevException {
         Map<String, String> all = new HashMap<>(options);
         all.put("ifname", ifname);
         AfPacketNetdev port = (AfPacketNetdev) Netdevs.open(new NetdevConfig(name, "afpacket", all, pool));
@@ -87,13 +88,13 @@ class AfPacketNetdevTest {
         return port;
     }
 
-    private static NetdevStats stats(AfPacketNetdev port) {
+    static NetdevStats stats(AfPacketNetdev port) {
         NetdevStats s = new NetdevStats();
         port.readStats(s);
         return s;
     }
 
-    private static List<byte[]> everySize(int from, int to) {
+    static List<byte[]> everySize(int from, int to) {
         List<byte[]> frames = new ArrayList<>();
         for (int size = from; size <= to; size++) {
             frames.add(Frames.frame(size, size));
@@ -102,11 +103,11 @@ class AfPacketNetdevTest {
     }
 
     /** Port counters for failure messages. */
-    private static String dump(AfPacketNetdev port) {
+    static String dump(AfPacketNetdev port) {
         return port.name() + ": " + stats(port) + "; " + port.afPacketStats();
     }
 
-    private static void assertSameFrames(List<byte[]> got, List<byte[]> expected, AfPacketNetdev port) {
+    static void assertSameFrames(List<byte[]> got, List<byte[]> expected, AfPacketNetdev port) {
         Map<Integer, byte[]> bySeq = new HashMap<>();
         for (byte[] f : got) {
             assertThat(bySeq.put(Frames.seq(f), f)).as("frame %d received twice", Frames.seq(f)).isNull();
@@ -117,42 +118,20 @@ class AfPacketNetdevTest {
         }
     }
 
-    // ---------------------------------------------------------------- rx and tx
-
-    @Test
-    void framesOfEverySizeArriveByteIdentical() throws Exception {
-        String ns = topo.namespace("p");
-        Topology.Veth v = topo.veth(ns, "x");
-        AfPacketNetdev port = open("p1", v.root(), Map.of());
-        assertThat(port.linkUp()).isTrue();
-        assertThat(port.mtu()).isEqualTo(1500);
-
-        List<byte[]> frames = everySize(60, 1514);
-        try (Peer sender = Peer.sender(ns, v.peer(), frames)) {
-            List<byte[]> got = pmd.receive(port.rxq(0), frames.size(), WAIT);
+    /** Sends {@code frames} from the peer and polls rx queue 0 until {@code expected} marked frames arrived. */
+    List<byte[]> receiveFromPeer(AfPacketNetdev port, Topology.Veth v, List<byte[]> frames, int expected) {
+        try (Peer sender = Peer.sender(v.ns(), v.peer(), frames)) {
+            List<byte[]> got = pmd.receive(port.rxq(0), expected, WAIT);
             sender.awaitExit(WAIT);
-            assertSameFrames(got, frames, port);
+            return got;
         }
-        NetdevStats s = stats(port);
-        assertThat(s.rxPackets).isGreaterThanOrEqualTo(frames.size());
-        assertThat(s.rxDropped).isZero();
-        closeAndCheckNoLeaks();
     }
 
-    @Test
-    void transmittedFramesArriveByteIdenticalAtThePeer() throws Exception {
-        String ns = topo.namespace("p");
-        Topology.Veth v = topo.veth(ns, "x");
-        AfPacketNetdev port = open("p1", v.root(), Map.of());
-
-        List<byte[]> frames = everySize(60, 1514);
-        try (Peer receiver = Peer.receiver(ns, v.peer(), frames.size(), WAIT)) {
-            assertThat(pmd.send(port.txq(0), frames)).isEqualTo(frames.size());
-            assertSameFrames(receiver.awaitFrames(WAIT), frames, port);
+    /** Sends {@code frames} out of the port's tx queue 0; returns the first {@code expected} marked frames the peer saw. */
+    List<byte[]> sendToPeer(AfPacketNetdev port, Topology.Veth v, List<byte[]> frames, int expected) {
+        try (Peer receiver = Peer.receiver(v.ns(), v.peer(), expected, WAIT)) {
+            pmd.send(port.txq(0), frames);
+            return receiver.awaitFrames(WAIT);
         }
-        NetdevStats s = stats(port);
-        assertThat(s.txPackets).isEqualTo(frames.size());
-        assertThat(s.txDropped).isZero();
-        closeAndCheckNoLeaks();
     }
 }

@@ -8,6 +8,8 @@
   udp-recv ADDR PORT TIMEOUT_S      print "ready", then the payload (hex) of one UDP datagram
   udp-send SRC DST PORT HEX         send one UDP datagram (the kernel computes the checksum,
                                     or leaves it to offload)
+  tcp-recv ADDR PORT TIMEOUT_S      print "ready", accept one connection, print what it sent (hex)
+  tcp-send SRC DST PORT HEX         connect, send, close
 Every mode exits non-zero with a message on stderr when it fails or times out.
 """
 import binascii
@@ -103,6 +105,40 @@ def udp_send(src, dst, port, payload_hex):
     print("sent 1", flush=True)
 
 
+def tcp_recv(addr, port, timeout):
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    s = socket.socket(family, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    s.listen(1)
+    s.settimeout(timeout)
+    print("ready", flush=True)
+    try:
+        c, _ = s.accept()
+        c.settimeout(timeout)
+        data = b""
+        while True:
+            chunk = c.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    except socket.timeout:
+        sys.stderr.write("tcp-recv: timed out\n")
+        sys.exit(3)
+    print(binascii.hexlify(data).decode(), flush=True)
+
+
+def tcp_send(src, dst, port, payload_hex):
+    family = socket.AF_INET6 if ":" in dst else socket.AF_INET
+    s = socket.socket(family, socket.SOCK_STREAM)
+    s.settimeout(20)
+    s.bind((src, 0))
+    s.connect((dst, port))
+    s.sendall(binascii.unhexlify(payload_hex))
+    s.close()
+    print("sent 1", flush=True)
+
+
 def main(argv):
     mode = argv[1]
     if mode == "send":
@@ -113,6 +149,10 @@ def main(argv):
         udp_recv(argv[2], int(argv[3]), float(argv[4]))
     elif mode == "udp-send":
         udp_send(argv[2], argv[3], int(argv[4]), argv[5])
+    elif mode == "tcp-recv":
+        tcp_recv(argv[2], int(argv[3]), float(argv[4]))
+    elif mode == "tcp-send":
+        tcp_send(argv[2], argv[3], int(argv[4]), argv[5])
     else:
         sys.stderr.write("unknown mode %s\n" % mode)
         sys.exit(2)

@@ -69,6 +69,22 @@ final class Topology implements AutoCloseable {
         return veth(ns, suffix, 1500, 1500);
     }
 
+    /** A veth pair with both ends in the root namespace ({@code ns} is null), each end a port. */
+    Veth vethInRoot(String suffix) {
+        String root = "jvs" + id + suffix + "a";
+        String peer = "jvs" + id + suffix + "b";
+        rootLinks.add(root);
+        Sh.run("ip", "link", "add", root, "type", "veth", "peer", "name", peer);
+        for (String end : List.of(root, peer)) {
+            disableIpv6(null, end);
+            Sh.run("ethtool", "-K", end, "gro", "off", "gso", "off", "tso", "off");
+            Sh.run("ip", "link", "set", end, "up");
+        }
+        awaitOperUp(root);
+        awaitOperUp(peer);
+        return new Veth(root, peer, null);
+    }
+
     /** (Re)applies addresses-free settings to a veth pair made by {@link #veth} or recreated by a test. */
     void configure(Veth v) {
         disableIpv6(null, v.root());

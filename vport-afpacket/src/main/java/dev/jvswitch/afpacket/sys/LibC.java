@@ -39,8 +39,6 @@ public interface LibC {
     @ssize_t
     long send(int fd, long buf, @size_t long len, int flags);
 
-    int poll(long fds, long nfds, int timeoutMs);
-
     int close(int fd);
 
     /** Returns 0 when no interface has that name. */

@@ -57,7 +57,6 @@ public final class Native {
     public static final int PROT_READ = 1;
     public static final int PROT_WRITE = 2;
     public static final int MAP_SHARED = 1;
-    public static final int MAP_LOCKED = 0x2000;
     public static final long MAP_FAILED = -1L;
 
     // <sys/ioctl.h> / <linux/sockios.h>

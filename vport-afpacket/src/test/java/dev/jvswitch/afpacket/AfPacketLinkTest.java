@@ -51,10 +51,22 @@ class AfPacketLinkTest extends NetnsPortTest {
         }, () -> what + "; " + dump(port));
     }
 
-    private static long openFds() throws IOException {
+    /** Sockets this process holds open (pipes to helper processes come and go; sockets are ours). */
+    private static long openSockets() throws IOException {
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count();
+            return s.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (IOException e) {
+                    return false; // closed while we looked
+                }
+            }).count();
         }
+    }
+
+    /** Mappings of socket memory (AF_PACKET rings) in this process. */
+    private static long mappedRings() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains("socket:[")).count();
     }
 
     private void stopControlAndWait() throws InterruptedException {
@@ -66,9 +78,11 @@ class AfPacketLinkTest extends NetnsPortTest {
     void interfaceRemovedWhilePollingThenRecreated() throws Exception {
         String ns = topo.namespace("p");
         Topology.Veth v = topo.veth(ns, "x");
-        long fdsBefore = openFds();
+        long socketsBefore = openSockets();
+        long ringsBefore = mappedRings();
         AfPacketNetdev port = open("p1", v.root(), Map.of("rxqs", "2"));
         int firstIndex = port.ifindex();
+        assertThat(mappedRings()).as("rings of 2 rx and 1 tx queue").isEqualTo(ringsBefore + 3);
         startControl(port);
 
         Sh.run("ip", "link", "del", v.root());
@@ -102,8 +116,9 @@ class AfPacketLinkTest extends NetnsPortTest {
 
         stopControlAndWait();
         closeAndCheckNoLeaks();
-        // Every socket of both generations was closed.
-        assertThat(openFds()).isEqualTo(fdsBefore);
+        // Every socket and ring of both generations was closed and unmapped.
+        assertThat(openSockets()).isEqualTo(socketsBefore);
+        assertThat(mappedRings()).isEqualTo(ringsBefore);
     }
 
     @Test

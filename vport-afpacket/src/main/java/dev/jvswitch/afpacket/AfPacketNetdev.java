@@ -1,0 +1,342 @@
+package dev.jvswitch.afpacket;
+
+import dev.jvswitch.afpacket.rx.RxCounters;
+import dev.jvswitch.afpacket.rx.RxRing;
+import dev.jvswitch.afpacket.sys.Interfaces;
+import dev.jvswitch.afpacket.sys.Where;
+import dev.jvswitch.afpacket.tx.TxRing;
+import dev.jvswitch.pmd.netdev.Netdev;
+import dev.jvswitch.pmd.netdev.NetdevConfig;
+import dev.jvswitch.pmd.netdev.NetdevException;
+import dev.jvswitch.pmd.netdev.NetdevRxq;
+import dev.jvswitch.pmd.netdev.NetdevStats;
+import dev.jvswitch.pmd.netdev.NetdevTxq;
+import dev.jvswitch.pmd.netdev.QueueCounters;
+
+/**
+ * A datapath port on a Linux interface through AF_PACKET sockets with mmapped rings: one
+ * TPACKET_V3 receive socket per rx queue (in one {@code PACKET_FANOUT_HASH} group when there are
+ * several) and one TPACKET_V2 send-only socket per tx queue. Frames move between the rings and
+ * mbufs by copy; neither direction makes a system call per packet (rx none at all, tx one
+ * {@code sendto} per batch).
+ *
+ * <p><b>Link state.</b> {@link #refresh()} (control thread, every few hundred ms) reads the
+ * interface's index, flags and MTU. Interface gone or down (not {@code IFF_UP} and
+ * {@code IFF_RUNNING}): the port reports {@link #linkUp()} false and counts a link-down event;
+ * rx queues return nothing and tx queues drop and count {@code link_down}; the switch keeps
+ * running. A tx queue whose kick fails with ENETDOWN/ENXIO reports it here, so a flap between
+ * two refreshes is seen too. When the interface is back up (under the same or a new index), the
+ * port opens fresh sockets for every queue (a new fanout group, no stale frames) and hands each
+ * to its PMD through the queue's pending slot, then reports the link up. An MTU change is
+ * picked up by the next refresh and counted; the tx and rx length checks read it per batch.
+ *
+ * <p><b>Thread-safety:</b> queues are fixed at open; each queue is used by one PMD at a time (see
+ * {@link AfPacketRxq}, {@link AfPacketTxq}). {@link #refresh()}, {@link #close()} and the
+ * control-side fields ({@code ifindex}, {@code socketsStale}, {@code closed}) are guarded by
+ * {@code lock}. {@code linkUp}, {@code mtu} and {@code macAddress} are written only under the
+ * lock and read by any thread (volatile: the write of {@code linkUp = true} releases the rings
+ * the same refresh left in the queues' pending slots). {@code txLinkError} is set by PMDs and
+ * cleared by refresh (volatile). The event counters are written under the lock and read
+ * anywhere (volatile).
+ */
+public final class AfPacketNetdev implements Netdev {
+    private final String name;
+    private final AfPacketOptions options;
+    private final Where where;
+    private final Interfaces interfaces;
+    private final AfPacketRxq[] rxqs;
+    private final AfPacketTxq[] txqs;
+    private final Object lock = new Object();
+
+    private volatile boolean linkUp;
+    private volatile int mtu;
+    private volatile long macAddress;
+    private volatile boolean txLinkError;
+    private volatile long linkDownEvents;
+    private volatile long mtuChanges;
+    private volatile long reopens;
+    private volatile long reopenFailures;
+    private volatile String lastError;
+
+    // Guarded by lock.
+    private int ifindex;
+    private boolean socketsStale;
+    private boolean closed;
+
+    private AfPacketNetdev(String name, AfPacketOptions options, Where where, Interfaces interfaces,
+            Interfaces.Info info, RxRing[] rxRings, TxRing[] txRings) {
+        this.name = name;
+        this.options = options;
+        this.where = where;
+        this.interfaces = interfaces;
+        this.ifindex = info.ifindex();
+        this.linkUp = info.up();
+        this.mtu = info.mtu();
+        this.macAddress = info.mac();
+        this.rxqs = new AfPacketRxq[rxRings.length];
+        for (int i = 0; i < rxRings.length; i++) {
+            rxqs[i] = new AfPacketRxq(this, i, rxRings[i]);
+        }
+        this.txqs = new AfPacketTxq[txRings.length];
+        for (int i = 0; i < txRings.length; i++) {
+            txqs[i] = new AfPacketTxq(this, i, txRings[i]);
+        }
+    }
+
+    /**
+     * Opens the port: checks the options, finds the interface, and opens every queue's socket.
+     *
+     * @throws NetdevException one line naming the port, the interface or option, the call, and
+     *         errno's text (e.g. EPERM without CAP_NET_RAW, or no such interface)
+     */
+    public static AfPacketNetdev open(NetdevConfig config) throws NetdevException {
+        AfPacketOptions options = AfPacketOptions.parse(config);
+        Where where = new Where(config.name(), options.ifname());
+        Interfaces interfaces = new Interfaces(where);
+        try {
+            Interfaces.Info info = interfaces.require();
+            RxRing[] rx = new RxRing[options.rxqs()];
+            TxRing[] tx = new TxRing[options.txqs()];
+            openRings(where, options, info.ifindex(), rx, tx);
+            return new AfPacketNetdev(config.name(), options, where, interfaces, info, rx, tx);
+        } catch (NetdevException | RuntimeException e) {
+            interfaces.close();
+            throw e;
+        }
+    }
+
+    /** Opens one socket per queue on {@code ifindex}, or none at all. */
+    private static void openRings(Where where, AfPacketOptions options, int ifindex, RxRing[] rx, TxRing[] tx)
+            throws NetdevException {
+        try {
+            int group = RxRing.FANOUT_NONE;
+            for (int i = 0; i < rx.length; i++) {
+                int fanout = rx.length == 1 ? RxRing.FANOUT_NONE : i == 0 ? RxRing.FANOUT_NEW : group;
+                rx[i] = RxRing.open(where, ifindex, options.geometry(), fanout, options.promiscuous() && i == 0);
+                group = rx[i].fanoutGroup();
+            }
+            for (int i = 0; i < tx.length; i++) {
+                tx[i] = TxRing.open(where, ifindex, options.geometry(), options.qdiscBypass());
+            }
+        } catch (NetdevException | RuntimeException e) {
+            for (RxRing r : rx) {
+                if (r != null) {
+                    r.close();
+                }
+            }
+            for (TxRing t : tx) {
+                if (t != null) {
+                    t.close();
+                }
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String type() {
+        return AfPacketProvider.TYPE;
+    }
+
+    /** The Linux interface the port is bound to. */
+    public String ifname() {
+        return options.ifname();
+    }
+
+    public AfPacketOptions options() {
+        return options;
+    }
+
+    @Override
+    public int rxqCount() {
+        return rxqs.length;
+    }
+
+    @Override
+    public int txqCount() {
+        return txqs.length;
+    }
+
+    @Override
+    public NetdevRxq rxq(int id) {
+        return rxqs[id];
+    }
+
+    @Override
+    public NetdevTxq txq(int id) {
+        return txqs[id];
+    }
+
+    @Override
+    public int mtu() {
+        return mtu;
+    }
+
+    @Override
+    public long macAddress() {
+        return macAddress;
+    }
+
+    @Override
+    public boolean linkUp() {
+        return linkUp;
+    }
+
+    /** The read the queues make once per batch. */
+    boolean linkUpForPmd() {
+        return linkUp;
+    }
+
+    /** A tx queue's kick failed with ENETDOWN/ENXIO/ENODEV; the next refresh treats it as a flap. */
+    void onTxLinkError() {
+        txLinkError = true;
+    }
+
+    /** The interface index the port's sockets are bound to (0 before the first successful bind). */
+    public int ifindex() {
+        synchronized (lock) {
+            return ifindex;
+        }
+    }
+
+    @Override
+    public void readStats(NetdevStats into) {
+        for (AfPacketRxq q : rxqs) {
+            q.counters().addRxTo(into);
+        }
+        for (AfPacketTxq q : txqs) {
+            q.counters().addTxTo(into);
+        }
+        into.linkDownEvents += linkDownEvents;
+    }
+
+    /** The AF_PACKET-specific counters, summed over the queues. */
+    public AfPacketStats afPacketStats() {
+        long kernelDrops = 0;
+        long csumCompleted = 0;
+        long csumUnfixed = 0;
+        long outgoing = 0;
+        long badBlocks = 0;
+        for (AfPacketRxq q : rxqs) {
+            RxCounters c = q.rxCounters();
+            kernelDrops += c.get(RxCounters.KERNEL_DROPS);
+            csumCompleted += c.get(RxCounters.CSUM_COMPLETED);
+            csumUnfixed += c.get(RxCounters.CSUM_UNFIXED);
+            outgoing += c.get(RxCounters.OUTGOING_SKIPPED);
+            badBlocks += c.get(RxCounters.BAD_BLOCKS);
+        }
+        long txOversize = 0;
+        for (AfPacketTxq q : txqs) {
+            txOversize += q.counters().get(QueueCounters.OVERSIZE);
+        }
+        return new AfPacketStats(kernelDrops, csumCompleted, csumUnfixed, outgoing, badBlocks, txOversize, mtuChanges,
+                reopens, reopenFailures, lastError);
+    }
+
+    /**
+     * Polls the interface (control thread, every few hundred ms): link state, MTU, address, and
+     * whether it was deleted or re-created; reopens the sockets when it comes back. Never throws:
+     * a failure to reopen is counted, kept in {@link AfPacketStats#lastError()}, and retried at
+     * the next call.
+     */
+    @Override
+    public void refresh() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            boolean flapped = txLinkError;
+            if (flapped) {
+                txLinkError = false;
+            }
+            Interfaces.Info info;
+            try {
+                info = interfaces.query();
+            } catch (NetdevException e) {
+                lastError = e.getMessage();
+                onLinkDown();
+                return;
+            }
+            if (info == null || !info.up()) {
+                onLinkDown();
+                return;
+            }
+            if (info.mtu() != mtu) {
+                mtu = info.mtu();
+                mtuChanges++;
+            }
+            macAddress = info.mac();
+            if (flapped) {
+                onLinkDown();
+            }
+            if (info.ifindex() != ifindex || socketsStale) {
+                if (!reopen(info.ifindex())) {
+                    onLinkDown();
+                    return;
+                }
+            }
+            if (!linkUp) {
+                linkUp = true;
+            }
+        }
+    }
+
+    private void onLinkDown() {
+        if (linkUp) {
+            linkUp = false;
+            linkDownEvents++;
+        }
+        socketsStale = true;
+    }
+
+    private boolean reopen(int newIfindex) {
+        RxRing[] rx = new RxRing[rxqs.length];
+        TxRing[] tx = new TxRing[txqs.length];
+        try {
+            openRings(where, options, newIfindex, rx, tx);
+        } catch (NetdevException | RuntimeException e) {
+            reopenFailures++;
+            lastError = e.getMessage();
+            return false;
+        }
+        for (int i = 0; i < rx.length; i++) {
+            rxqs[i].offer(rx[i]);
+        }
+        for (int i = 0; i < tx.length; i++) {
+            txqs[i].offer(tx[i]);
+        }
+        ifindex = newIfindex;
+        socketsStale = false;
+        reopens++;
+        return true;
+    }
+
+    /** Closes every socket and unmaps every ring. Call after every PMD stopped using the port. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            linkUp = false;
+            for (AfPacketRxq q : rxqs) {
+                q.closeRings();
+            }
+            for (AfPacketTxq q : txqs) {
+                q.closeRings();
+            }
+            interfaces.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "afpacket port " + name + " (" + options.ifname() + ", " + rxqs.length + " rxq, " + txqs.length + " txq)";
+    }
+}

@@ -1,0 +1,52 @@
+package dev.jvswitch.afpacket;
+
+import java.util.Set;
+
+import dev.jvswitch.afpacket.sys.RingGeometry;
+import dev.jvswitch.pmd.netdev.NetdevConfig;
+import dev.jvswitch.pmd.netdev.NetdevException;
+
+/**
+ * The options of an {@code afpacket} port, checked once when the port is opened.
+ *
+ * <table>
+ * <caption>Options</caption>
+ * <tr><th>option</th><th>default</th><th>meaning</th></tr>
+ * <tr><td>{@code ifname}</td><td>(required)</td><td>the Linux interface, at most 15 bytes</td></tr>
+ * <tr><td>{@code rxqs}</td><td>1</td><td>rx queues; more than one opens that many sockets in
+ *     one {@code PACKET_FANOUT_HASH} group so several PMDs share the interface</td></tr>
+ * <tr><td>{@code block-size}</td><td>262144</td><td>bytes per ring block, multiple of 4096</td></tr>
+ * <tr><td>{@code block-count}</td><td>16</td><td>blocks per ring (each rx and tx queue has one ring)</td></tr>
+ * <tr><td>{@code frame-size}</td><td>2048</td><td>tx slot size; the largest frame sent is 32 bytes less</td></tr>
+ * <tr><td>{@code promisc}</td><td>true</td><td>promiscuous mode while the port is open</td></tr>
+ * <tr><td>{@code qdisc-bypass}</td><td>true</td><td>send straight to the driver ({@code PACKET_QDISC_BYPASS})</td></tr>
+ * </table>
+ *
+ * @param ifname      interface name
+ * @param rxqs        number of rx queues
+ * @param txqs        number of tx queues (one per PMD, as the datapath asks)
+ * @param geometry    shape of every ring
+ * @param promiscuous promiscuous mode
+ * @param qdiscBypass bypass the qdisc layer on transmit
+ */
+public record AfPacketOptions(String ifname, int rxqs, int txqs, RingGeometry geometry, boolean promiscuous,
+        boolean qdiscBypass) {
+    public static final Set<String> KNOWN = Set.of(
+            "ifname", "rxqs", "block-size", "block-count", "frame-size", "promisc", "qdisc-bypass");
+    public static final int MAX_QUEUES = 64;
+
+    /** Reads and checks every option; the message of a failure names the port and the option. */
+    public static AfPacketOptions parse(NetdevConfig config) throws NetdevException {
+        config.checkOptions(KNOWN);
+        String ifname = config.requireOption("ifname").trim();
+        int rxqs = config.intOption("rxqs", 1, 1, MAX_QUEUES);
+        if (config.txqs() > MAX_QUEUES) {
+            throw new NetdevException("port " + config.name() + ": at most " + MAX_QUEUES + " tx queues, asked for "
+                    + config.txqs());
+        }
+        RingGeometry geometry = RingGeometry.fromOptions(config);
+        boolean promiscuous = config.boolOption("promisc", true);
+        boolean qdiscBypass = config.boolOption("qdisc-bypass", true);
+        return new AfPacketOptions(ifname, rxqs, config.txqs(), geometry, promiscuous, qdiscBypass);
+    }
+}

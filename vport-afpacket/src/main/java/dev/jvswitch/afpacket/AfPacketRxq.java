@@ -1,0 +1,114 @@
+package dev.jvswitch.afpacket;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.jvswitch.afpacket.rx.RxCounters;
+import dev.jvswitch.afpacket.rx.RxRing;
+import dev.jvswitch.mempool.MbufCache;
+import dev.jvswitch.mempool.PacketBatch;
+import dev.jvswitch.pmd.netdev.NetdevRxq;
+import dev.jvswitch.pmd.netdev.QueueCounters;
+
+/**
+ * One rx queue of an {@link AfPacketNetdev}: one socket and its TPACKET_V3 ring (one member of
+ * the port's fanout group when the port has several queues).
+ *
+ * <p>When the interface comes back after going down or away, the control thread opens a fresh
+ * socket and leaves it in {@link #pending}; the polling PMD swaps it in at its next
+ * {@link #recv} and closes the old one itself, so no thread ever unmaps a ring another thread
+ * may be reading.
+ *
+ * <p><b>Thread-safety:</b> {@link #recv} runs on the one PMD that owns the queue; {@code ring} is
+ * that thread's alone. The control thread writes {@code pending} with an atomic exchange and
+ * closes whatever ring it displaces there, which no PMD can have seen; the PMD takes it with an
+ * atomic exchange, so exactly one of them gets each ring. The counters follow
+ * {@link QueueCounters}' rules. {@link #closeRings} runs on the control thread after every PMD
+ * stopped polling (ordered by the datapath's stop handshake).
+ */
+final class AfPacketRxq implements NetdevRxq {
+    private final AfPacketNetdev port;
+    private final int id;
+    private final QueueCounters counters = new QueueCounters();
+    private final RxCounters rxCounters = new RxCounters();
+    private final AtomicReference<RxRing> pending = new AtomicReference<>();
+    private RxRing ring;
+
+    AfPacketRxq(AfPacketNetdev port, int id, RxRing ring) {
+        this.port = port;
+        this.id = id;
+        this.ring = ring;
+    }
+
+    @Override
+    public AfPacketNetdev netdev() {
+        return port;
+    }
+
+    @Override
+    public int id() {
+        return id;
+    }
+
+    @Override
+    public int recv(PacketBatch batch, MbufCache cache) {
+        // Link state first: the control thread leaves a new ring in pending before it declares
+        // the link up, so seeing "up" here guarantees the pending ring is seen below.
+        boolean up = port.linkUpForPmd();
+        if (pending.getAcquire() != null) {
+            onNewRing();
+        }
+        RxRing r = ring;
+        if (!up || r == null) {
+            return 0;
+        }
+        return r.readInto(batch, cache, port.mtu(), counters, rxCounters);
+    }
+
+    /** Swaps in the ring the control thread opened and closes the old one (rare; makes syscalls). */
+    private void onNewRing() {
+        RxRing next = pending.getAndSet(null);
+        if (next == null) {
+            return;
+        }
+        RxRing old = ring;
+        ring = next;
+        if (old != null) {
+            old.collectKernelDrops(counters, rxCounters);
+            old.close();
+        }
+    }
+
+    /** Control thread: hands a freshly opened ring to the PMD. */
+    void offer(RxRing next) {
+        RxRing displaced = pending.getAndSet(next);
+        if (displaced != null) {
+            displaced.close();
+        }
+    }
+
+    /** Control thread, once no PMD polls the queue: collects the last kernel drops and closes both rings. */
+    void closeRings() {
+        RxRing p = pending.getAndSet(null);
+        if (p != null) {
+            p.close();
+        }
+        if (ring != null) {
+            ring.collectKernelDrops(counters, rxCounters);
+            ring.close();
+            ring = null;
+        }
+    }
+
+    QueueCounters counters() {
+        return counters;
+    }
+
+    RxCounters rxCounters() {
+        return rxCounters;
+    }
+
+    @Override
+    public String toString() {
+        return port.name() + " rxq " + id;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.jvswitch.afpacket.tx;
+
+import static dev.jvswitch.afpacket.sys.Native.LIBC;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import dev.jvswitch.afpacket.sys.Native;
+import dev.jvswitch.afpacket.sys.PacketSockets;
+import dev.jvswitch.afpacket.sys.RingGeometry;
+import dev.jvswitch.afpacket.sys.Where;
+import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.pmd.netdev.NetdevException;
+
+/**
+ * One send-only AF_PACKET socket with a TPACKET_V2 transmit ring: the last stage of the
+ * AF_PACKET tx path. {@link #offer} copies a frame into the next free slot; {@link #kick} asks
+ * the kernel, with one non-blocking {@code send}, to send every slot filled since.
+ *
+ * <p>The socket is bound with protocol 0, so the kernel never queues received frames on it. It
+ * sets {@code PACKET_LOSS} so that a frame the kernel rejects is skipped instead of stopping the
+ * ring, and by default {@code PACKET_QDISC_BYPASS}, which hands frames straight to the driver as
+ * DPDK would (no qdisc, no taps).
+ *
+ * <p><b>Thread-safety:</b> made by the control thread, then owned by the one PMD that sends on
+ * the tx queue (handed over through the queue's pending slot); {@link #close} by the owner, or
+ * by the control thread once no PMD uses the queue.
+ */
+public final class TxRing implements AutoCloseable {
+    private final Where where;
+    private final int fd;
+    private final long address;
+    private final UnsafeBuffer ring;
+    private final int blockSize;
+    private final int frameSize;
+    private final int framesPerBlock;
+    private final int frameCount;
+    private final int maxFrameBytes;
+
+    // Next slot to fill; owner only.
+    private int head;
+    private boolean closed;
+
+    private TxRing(Where where, int fd, long address, RingGeometry geometry) {
+        this.where = where;
+        this.fd = fd;
+        this.address = address;
+        this.ring = new UnsafeBuffer(address, geometry.ringBytes());
+        this.blockSize = geometry.blockSizeBytes();
+        this.frameSize = geometry.frameSizeBytes();
+        this.framesPerBlock = geometry.framesPerBlock();
+        this.frameCount = geometry.frameCount();
+        this.maxFrameBytes = frameSize - Tpacket2Flyweight.DATA_OFFSET;
+    }
+
+    /** Opens a send-only socket bound to {@code ifindex} with a transmit ring of {@code geometry}. */
+    public static TxRing open(Where where, int ifindex, RingGeometry geometry, boolean qdiscBypass)
+            throws NetdevException {
+        int fd = PacketSockets.open(where);
+        long address = 0L;
+        try {
+            PacketSockets.setInt(fd, Native.SOL_PACKET, Native.PACKET_VERSION, Native.TPACKET_V2,
+                    "PACKET_VERSION, TPACKET_V2", where);
+            PacketSockets.setInt(fd, Native.SOL_PACKET, Native.PACKET_LOSS, 1, "PACKET_LOSS", where);
+            if (qdiscBypass) {
+                int err = PacketSockets.trySetInt(fd, Native.SOL_PACKET, Native.PACKET_QDISC_BYPASS, 1);
+                if (err != 0 && err != Native.ENOPROTOOPT) {
+                    throw where.fail("setsockopt(PACKET_QDISC_BYPASS)", err);
+                }
+            }
+            PacketSockets.setRing(fd, Native.PACKET_TX_RING, false, geometry.blockSizeBytes(), geometry.blockCount(),
+                    geometry.frameSizeBytes(), 0, where);
+            address = PacketSockets.mmap(fd, geometry.ringBytes(), where);
+            PacketSockets.bind(fd, ifindex, 0, where);
+            return new TxRing(where, fd, address, geometry);
+        } catch (NetdevException | RuntimeException e) {
+            PacketSockets.unmapQuietly(address, geometry.ringBytes());
+            PacketSockets.closeQuietly(fd);
+            throw e;
+        }
+    }
+
+    /** The largest frame a slot holds. */
+    public int maxFrameBytes() {
+        return maxFrameBytes;
+    }
+
+    /** The socket's file descriptor (for tests and diagnostics). */
+    public int fd() {
+        return fd;
+    }
+
+    /**
+     * Copies {@code m}'s bytes into the next slot and marks it for sending. The caller has checked
+     * the length against {@link #maxFrameBytes()}.
+     *
+     * @return false, copying nothing, if the next slot is still the kernel's (ring full)
+     */
+    public boolean offer(Mbuf m) {
+        int slot = head;
+        int offset = (slot / framesPerBlock) * blockSize + (slot % framesPerBlock) * frameSize;
+        if (Tpacket2Flyweight.statusAcquire(ring, offset) != Tpacket2Flyweight.TP_STATUS_AVAILABLE) {
+            return false;
+        }
+        int length = m.length();
+        ring.putBytes(offset + Tpacket2Flyweight.DATA_OFFSET, m.buffer(), m.dataOffset(), length);
+        Tpacket2Flyweight.len(ring, offset, length);
+        Tpacket2Flyweight.requestSend(ring, offset);
+        head = slot + 1 == frameCount ? 0 : slot + 1;
+        return true;
+    }
+
+    /**
+     * Asks the kernel to send every slot marked since the last kick; never blocks.
+     *
+     * @return 0, or the errno of a failed {@code send} ({@code EAGAIN}/{@code ENOBUFS} leave the
+     *         frames queued for the next kick)
+     */
+    public int kick() {
+        long rc = LIBC.send(fd, 0L, 0L, Native.MSG_DONTWAIT);
+        return rc < 0 ? Native.errno() : 0;
+    }
+
+    /** Unmaps the ring and closes the socket. Idempotent; owner only. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            PacketSockets.unmapQuietly(address, ring.capacity());
+            PacketSockets.closeQuietly(fd);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TxRing[" + where.ifname() + ", fd " + fd + ", " + frameCount + " x " + frameSize + " B]";
+    }
+}

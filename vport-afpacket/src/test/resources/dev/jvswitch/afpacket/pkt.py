@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Test peer for the AF_PACKET port tests, run inside a network namespace with `ip netns exec`.
+
+  send IFNAME                       send the hex frames read from stdin, one per line
+  recv IFNAME COUNT TIMEOUT_S       print "ready", then the hex of each received frame that
+                                    contains MARKER (VLAN tag restored from PACKET_AUXDATA),
+                                    until COUNT frames or TIMEOUT_S seconds
+  udp-recv ADDR PORT TIMEOUT_S      print "ready", then the payload (hex) of one UDP datagram
+  udp-send SRC DST PORT HEX         send one UDP datagram (the kernel computes the checksum,
+                                    or leaves it to offload)
+  tcp-recv ADDR PORT TIMEOUT_S      print "ready", accept one connection, print what it sent (hex)
+  tcp-send SRC DST PORT HEX         connect, send, close
+Every mode exits non-zero with a message on stderr when it fails or times out.
+"""
+import binascii
+import socket
+import struct
+import sys
+import time
+
+MARKER = b"JVSTEST"
+ETH_P_ALL = 0x0003
+SOL_PACKET = 263
+PACKET_AUXDATA = 8
+TP_STATUS_VLAN_VALID = 1 << 4
+TP_STATUS_VLAN_TPID_VALID = 1 << 6
+
+
+def send(ifname):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+    s.bind((ifname, 0))
+    n = 0
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        frame = binascii.unhexlify(line)
+        for attempt in range(1000):
+            try:
+                s.send(frame)
+                break
+            except BlockingIOError:
+                time.sleep(0.001)
+            except OSError as e:
+                if e.errno == 105:  # ENOBUFS: the qdisc is full, let it drain
+                    time.sleep(0.001)
+                else:
+                    raise
+        n += 1
+    print("sent %d" % n, flush=True)
+
+
+def recv(ifname, count, timeout):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    s.setsockopt(socket.SOL_SOCKET, 33, 16 << 20)  # SO_RCVBUFFORCE
+    s.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
+    s.bind((ifname, ETH_P_ALL))
+    print("ready", flush=True)
+    deadline = time.monotonic() + timeout
+    got = 0
+    while got < count:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            sys.stderr.write("recv: timed out after %d of %d frames\n" % (got, count))
+            sys.exit(3)
+        s.settimeout(left)
+        try:
+            data, ancdata, _flags, addr = s.recvmsg(65536, socket.CMSG_SPACE(20))
+        except socket.timeout:
+            continue
+        if addr[2] == socket.PACKET_OUTGOING:
+            continue
+        for level, kind, cdata in ancdata:
+            if level == SOL_PACKET and kind == PACKET_AUXDATA and len(cdata) >= 20:
+                status, _len, _snap, _mac, _net, tci, tpid = struct.unpack("=IIIHHHH", cdata[:20])
+                if status & TP_STATUS_VLAN_VALID:
+                    if not status & TP_STATUS_VLAN_TPID_VALID:
+                        tpid = 0x8100
+                    data = data[:12] + struct.pack("!HH", tpid, tci) + data[12:]
+        if MARKER not in data:
+            continue
+        print(binascii.hexlify(data).decode(), flush=True)
+        got += 1
+
+
+def udp_recv(addr, port, timeout):
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    s = socket.socket(family, socket.SOCK_DGRAM)
+    s.bind((addr, port))
+    s.settimeout(timeout)
+    print("ready", flush=True)
+    try:
+        data = s.recv(65536)
+    except socket.timeout:
+        sys.stderr.write("udp-recv: no datagram within %ss\n" % timeout)
+        sys.exit(3)
+    print(binascii.hexlify(data).decode(), flush=True)
+
+
+def udp_send(src, dst, port, payload_hex):
+    family = socket.AF_INET6 if ":" in dst else socket.AF_INET
+    s = socket.socket(family, socket.SOCK_DGRAM)
+    s.bind((src, 0))
+    s.sendto(binascii.unhexlify(payload_hex), (dst, port))
+    print("sent 1", flush=True)
+
+
+def tcp_recv(addr, port, timeout):
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    s = socket.socket(family, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    s.listen(1)
+    s.settimeout(timeout)
+    print("ready", flush=True)
+    try:
+        c, _ = s.accept()
+        c.settimeout(timeout)
+        data = b""
+        while True:
+            chunk = c.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    except socket.timeout:
+        sys.stderr.write("tcp-recv: timed out\n")
+        sys.exit(3)
+    print(binascii.hexlify(data).decode(), flush=True)
+
+
+def tcp_send(src, dst, port, payload_hex):
+    family = socket.AF_INET6 if ":" in dst else socket.AF_INET
+    s = socket.socket(family, socket.SOCK_STREAM)
+    s.settimeout(20)
+    s.bind((src, 0))
+    s.connect((dst, port))
+    s.sendall(binascii.unhexlify(payload_hex))
+    s.close()
+    print("sent 1", flush=True)
+
+
+def main(argv):
+    mode = argv[1]
+    if mode == "send":
+        send(argv[2])
+    elif mode == "recv":
+        recv(argv[2], int(argv[3]), float(argv[4]))
+    elif mode == "udp-recv":
+        udp_recv(argv[2], int(argv[3]), float(argv[4]))
+    elif mode == "udp-send":
+        udp_send(argv[2], argv[3], int(argv[4]), argv[5])
+    elif mode == "tcp-recv":
+        tcp_recv(argv[2], int(argv[3]), float(argv[4]))
+    elif mode == "tcp-send":
+        tcp_send(argv[2], argv[3], int(argv[4]), argv[5])
+    else:
+        sys.stderr.write("unknown mode %s\n" % mode)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

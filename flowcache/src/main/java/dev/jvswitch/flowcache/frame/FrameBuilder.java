@@ -1,7 +1,6 @@
 package dev.jvswitch.flowcache.frame;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,56 +20,56 @@ import dev.jvswitch.flowcache.key.FlowKey;
 public final class FrameBuilder {
     enum L3 { NONE, ARP, IPV4, IPV6 }
 
-    private static final int ETH_BYTES = 14;
     private static final int TCP_ACK = 0x010;
 
-    private final L3 l3;
-    private final int proto;
+    // The description, package-private because FrameEncoder reads it.
+    final L3 l3;
+    final int proto;
     /** True when the L4 bytes are the payload alone, whatever {@link #proto} says. */
-    private final boolean rawL4;
+    final boolean rawL4;
 
-    private long srcMac = Addresses.parseMac(Frames.DEFAULT_SRC_MAC);
-    private long dstMac = Addresses.parseMac(Frames.DEFAULT_DST_MAC);
-    private final List<int[]> vlans = new ArrayList<>();
-    private int ethType;
+    long srcMac = Addresses.parseMac(Frames.DEFAULT_SRC_MAC);
+    long dstMac = Addresses.parseMac(Frames.DEFAULT_DST_MAC);
+    final List<int[]> vlans = new ArrayList<>();
+    int ethType;
 
-    private int ip4Src = Addresses.parseIpv4(Frames.DEFAULT_SRC_IPV4);
-    private int ip4Dst = Addresses.parseIpv4(Frames.DEFAULT_DST_IPV4);
-    private long[] ip6Src = Addresses.parseIpv6(Frames.DEFAULT_SRC_IPV6);
-    private long[] ip6Dst = Addresses.parseIpv6(Frames.DEFAULT_DST_IPV6);
-    private int ttl = 64;
-    private int tos;
-    private int ipId;
-    private int flowLabel;
-    private boolean dontFragment;
-    private int fragOffsetBytes;
-    private boolean moreFragments;
-    private byte[] ipOptions = new byte[0];
-    private final List<byte[]> extHeaders = new ArrayList<>();
-    private final List<Integer> extTypes = new ArrayList<>();
+    int ip4Src = Addresses.parseIpv4(Frames.DEFAULT_SRC_IPV4);
+    int ip4Dst = Addresses.parseIpv4(Frames.DEFAULT_DST_IPV4);
+    long[] ip6Src = Addresses.parseIpv6(Frames.DEFAULT_SRC_IPV6);
+    long[] ip6Dst = Addresses.parseIpv6(Frames.DEFAULT_DST_IPV6);
+    int ttl = 64;
+    int tos;
+    int ipId;
+    int flowLabel;
+    boolean dontFragment;
+    int fragOffsetBytes;
+    boolean moreFragments;
+    byte[] ipOptions = new byte[0];
+    final List<byte[]> extHeaders = new ArrayList<>();
+    final List<Integer> extTypes = new ArrayList<>();
 
-    private int srcPort;
-    private int dstPort;
-    private int tcpFlags = TCP_ACK;
-    private long seq;
-    private long ackNumber;
-    private int window = 65535;
-    private byte[] tcpOptions = new byte[0];
-    private int icmpType;
-    private int icmpCode;
-    private int icmpRest;
-    private long[] ndTarget;
-    private long sll = -1;
-    private long tll = -1;
+    int srcPort;
+    int dstPort;
+    int tcpFlags = TCP_ACK;
+    long seq;
+    long ackNumber;
+    int window = 65535;
+    byte[] tcpOptions = new byte[0];
+    int icmpType;
+    int icmpCode;
+    int icmpRest;
+    long[] ndTarget;
+    long sll = -1;
+    long tll = -1;
 
-    private int arpOp = 1;
-    private long arpSha = -1;
-    private long arpTha;
+    int arpOp = 1;
+    long arpSha = -1;
+    long arpTha;
 
-    private byte[] payload = new byte[0];
-    private int sizeBytes = -1;
-    private int padToBytes;
-    private boolean udpChecksum = true;
+    byte[] payload = new byte[0];
+    int sizeBytes = -1;
+    int padToBytes;
+    boolean udpChecksum = true;
 
     FrameBuilder(L3 l3, int proto, boolean rawL4) {
         this.l3 = l3;
@@ -376,209 +375,9 @@ public final class FrameBuilder {
 
     // ---------------------------------------------------------------- build
 
+    /** The frame's bytes, lengths and checksums filled in. */
     public byte[] build() {
-        int l2Bytes = ETH_BYTES + 4 * vlans.size();
-        int extBytes = 0;
-        for (byte[] e : extHeaders) {
-            extBytes += e.length;
-        }
-        int l3Bytes = l3 == L3.IPV4 ? 20 + ipOptions.length : l3 == L3.IPV6 ? 40 + extBytes : l3 == L3.ARP ? 28 : 0;
-        int l4Bytes = l4HeaderBytes();
-        int payloadBytes = payload.length;
-        int headers = l2Bytes + l3Bytes + l4Bytes;
-        if (sizeBytes >= 0) {
-            if (sizeBytes < headers + payload.length) {
-                throw new IllegalArgumentException("size " + sizeBytes + " is smaller than the headers and payload ("
-                        + (headers + payload.length) + " bytes)");
-            }
-            payloadBytes = sizeBytes - headers;
-        }
-        int packetEnd = headers + payloadBytes;
-        byte[] f = new byte[Math.max(packetEnd, padToBytes)];
-        ByteBuffer b = ByteBuffer.wrap(f).order(ByteOrder.BIG_ENDIAN);
-
-        putMac(b, 0, dstMac);
-        putMac(b, 6, srcMac);
-        int p = 12;
-        for (int[] tag : vlans) {
-            b.putShort(p, (short) tag[0]).putShort(p + 2, (short) tag[1]);
-            p += 4;
-        }
-        b.putShort(p, (short) ethType);
-        int l3Off = l2Bytes;
-        int l4Off = l3Off + l3Bytes;
-        System.arraycopy(payload, 0, f, l4Off + l4Bytes, payload.length);
-
-        int l4Length = l4Bytes + payloadBytes;
-        switch (l3) {
-            case ARP:
-                writeArp(b, l3Off);
-                break;
-            case IPV4:
-                writeIpv4(b, l3Off, l3Bytes + l4Length);
-                break;
-            case IPV6:
-                writeIpv6(b, l3Off, extBytes + l4Length);
-                break;
-            default:
-                break;
-        }
-        if (l4Bytes > 0) {
-            new L4Writer(b, f, l4Off, l4Length).write();
-        }
-        return f;
-    }
-
-    private boolean isLaterFragment() {
-        if (l3 == L3.IPV4) {
-            return fragOffsetBytes != 0;
-        }
-        for (int i = 0; i < extTypes.size(); i++) {
-            if (extTypes.get(i) == FlowKey.IPPROTO_FRAGMENT
-                    && (ByteBuffer.wrap(extHeaders.get(i)).getShort(2) & 0xfff8) != 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private int l4HeaderBytes() {
-        if ((l3 != L3.IPV4 && l3 != L3.IPV6) || rawL4 || isLaterFragment()) {
-            return 0;
-        }
-        switch (proto) {
-            case FlowKey.IPPROTO_UDP:
-                return 8;
-            case FlowKey.IPPROTO_TCP:
-                return 20 + tcpOptions.length;
-            case FlowKey.IPPROTO_SCTP:
-                return 12;
-            case FlowKey.IPPROTO_ICMP:
-                return 8;
-            case FlowKey.IPPROTO_ICMPV6:
-                return isNd() ? 8 + 16 + (sll >= 0 ? 8 : 0) + (tll >= 0 ? 8 : 0) : 8;
-            default:
-                return 0;
-        }
-    }
-
-    private boolean isNd() {
-        return icmpCode == 0 && (icmpType == FlowKey.ND_NEIGHBOR_SOLICIT || icmpType == FlowKey.ND_NEIGHBOR_ADVERT);
-    }
-
-    private void writeArp(ByteBuffer b, int o) {
-        b.putShort(o, (short) 1).putShort(o + 2, (short) FlowKey.ETH_TYPE_IPV4);
-        b.put(o + 4, (byte) 6).put(o + 5, (byte) 4).putShort(o + 6, (short) arpOp);
-        putMac(b, o + 8, arpSha >= 0 ? arpSha : srcMac);
-        b.putInt(o + 14, ip4Src);
-        putMac(b, o + 18, arpTha);
-        b.putInt(o + 24, ip4Dst);
-    }
-
-    private void writeIpv4(ByteBuffer b, int o, int totalLength) {
-        if (totalLength > 0xffff) {
-            throw new IllegalArgumentException("IPv4 total length " + totalLength + " exceeds 65535");
-        }
-        int ihl = (20 + ipOptions.length) / 4;
-        b.put(o, (byte) (0x40 | ihl)).put(o + 1, (byte) tos).putShort(o + 2, (short) totalLength);
-        b.putShort(o + 4, (short) ipId);
-        int flagsFrag = (dontFragment ? 0x4000 : 0) | (moreFragments ? 0x2000 : 0) | (fragOffsetBytes / 8);
-        b.putShort(o + 6, (short) flagsFrag).put(o + 8, (byte) ttl).put(o + 9, (byte) proto);
-        b.putInt(o + 12, ip4Src).putInt(o + 16, ip4Dst);
-        System.arraycopy(ipOptions, 0, b.array(), o + 20, ipOptions.length);
-        b.putShort(o + 10, (short) Checksums.internet(b.array(), o, ihl * 4));
-    }
-
-    private void writeIpv6(ByteBuffer b, int o, int payloadLength) {
-        if (payloadLength > 0xffff) {
-            throw new IllegalArgumentException("IPv6 payload length " + payloadLength + " exceeds 65535");
-        }
-        b.putInt(o, (6 << 28) | (tos << 20) | flowLabel).putShort(o + 4, (short) payloadLength);
-        b.put(o + 6, (byte) (extTypes.isEmpty() ? proto : extTypes.get(0))).put(o + 7, (byte) ttl);
-        b.putLong(o + 8, ip6Src[0]).putLong(o + 16, ip6Src[1]).putLong(o + 24, ip6Dst[0]).putLong(o + 32, ip6Dst[1]);
-        int p = o + 40;
-        for (int i = 0; i < extHeaders.size(); i++) {
-            byte[] e = extHeaders.get(i);
-            System.arraycopy(e, 0, b.array(), p, e.length);
-            b.put(p, (byte) (i + 1 < extTypes.size() ? extTypes.get(i + 1) : proto));
-            p += e.length;
-        }
-    }
-
-    /** Writes the L4 header over the (already copied) payload and fills its checksum. */
-    private final class L4Writer {
-        private final ByteBuffer b;
-        private final byte[] f;
-        private final int o;
-        private final int length;
-
-        L4Writer(ByteBuffer b, byte[] f, int o, int length) {
-            this.b = b;
-            this.f = f;
-            this.o = o;
-            this.length = length;
-        }
-
-        void write() {
-            switch (proto) {
-                case FlowKey.IPPROTO_UDP:
-                    b.putShort(o, (short) srcPort).putShort(o + 2, (short) dstPort).putShort(o + 4, (short) length);
-                    if (udpChecksum || l3 == L3.IPV6) {
-                        int c = Checksums.fold(pseudoHeaderSum() + Checksums.sum(f, o, length));
-                        b.putShort(o + 6, (short) (c == 0 ? 0xffff : c));
-                    }
-                    break;
-                case FlowKey.IPPROTO_TCP:
-                    b.putShort(o, (short) srcPort).putShort(o + 2, (short) dstPort);
-                    b.putInt(o + 4, (int) seq).putInt(o + 8, (int) ackNumber);
-                    int words = (20 + tcpOptions.length) / 4;
-                    b.putShort(o + 12, (short) ((words << 12) | tcpFlags)).putShort(o + 14, (short) window);
-                    System.arraycopy(tcpOptions, 0, f, o + 20, tcpOptions.length);
-                    b.putShort(o + 16, (short) Checksums.fold(pseudoHeaderSum() + Checksums.sum(f, o, length)));
-                    break;
-                case FlowKey.IPPROTO_SCTP:
-                    b.putShort(o, (short) srcPort).putShort(o + 2, (short) dstPort).putInt(o + 4, 0);
-                    b.order(ByteOrder.LITTLE_ENDIAN).putInt(o + 8, Checksums.crc32c(f, o, length));
-                    b.order(ByteOrder.BIG_ENDIAN);
-                    break;
-                case FlowKey.IPPROTO_ICMP:
-                    b.put(o, (byte) icmpType).put(o + 1, (byte) icmpCode).putInt(o + 4, icmpRest);
-                    b.putShort(o + 2, (short) Checksums.internet(f, o, length));
-                    break;
-                case FlowKey.IPPROTO_ICMPV6:
-                    b.put(o, (byte) icmpType).put(o + 1, (byte) icmpCode).putInt(o + 4, icmpRest);
-                    if (isNd()) {
-                        long[] target = ndTarget != null ? ndTarget : ip6Dst;
-                        b.putLong(o + 8, target[0]).putLong(o + 16, target[1]);
-                        int p = o + 24;
-                        if (sll >= 0) {
-                            b.put(p, (byte) 1).put(p + 1, (byte) 1);
-                            putMac(b, p + 2, sll);
-                            p += 8;
-                        }
-                        if (tll >= 0) {
-                            b.put(p, (byte) 2).put(p + 1, (byte) 1);
-                            putMac(b, p + 2, tll);
-                        }
-                    }
-                    b.putShort(o + 2, (short) Checksums.fold(pseudoHeaderSum() + Checksums.sum(f, o, length)));
-                    break;
-                default:
-                    break;
-            }
-        }
-
-        private long pseudoHeaderSum() {
-            ByteBuffer ph;
-            if (l3 == L3.IPV4) {
-                ph = ByteBuffer.allocate(12).putInt(ip4Src).putInt(ip4Dst).put((byte) 0).put((byte) proto)
-                        .putShort((short) length);
-            } else {
-                ph = ByteBuffer.allocate(40).putLong(ip6Src[0]).putLong(ip6Src[1]).putLong(ip6Dst[0])
-                        .putLong(ip6Dst[1]).putInt(length).putInt(proto);
-            }
-            return Checksums.sum(ph.array(), 0, ph.capacity());
-        }
+        return new FrameEncoder(this).encode();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -611,9 +410,6 @@ public final class FrameBuilder {
         return h;
     }
 
-    private static void putMac(ByteBuffer b, int at, long mac) {
-        b.putShort(at, (short) (mac >>> 32)).putInt(at + 2, (int) mac);
-    }
 
     private static long check(String field, long value, long max) {
         if (value < 0 || value > max) {

@@ -24,7 +24,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * A header that does not fit the bytes the IP header says it carries leaves the L4 fields zero
  * (for TCP also when its data offset is below 5 or runs past them). Later fragments carry no L4
  * header and are not looked at. As OVS's {@code miniflow_extract}, the protocol decides the
- * parse, whichever IP version carried it.
+ * parse, whichever IP version carried it. IGMP, which OVS also reads, is left out: the key has
+ * no field for its group address.
  */
 final class TransportParser {
     static final int TCP_MIN_HEADER_BYTES = 20;

@@ -1,6 +1,7 @@
 package dev.jvswitch.pmd.exec;
 
 import dev.jvswitch.flowcache.actions.DpActions;
+import dev.jvswitch.flowcache.actions.DpField;
 import dev.jvswitch.flowcache.hash.FlowHash;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.PacketBatch;
@@ -260,10 +261,13 @@ public final class ActionExecutor {
     }
 
     private void setField(DpActions p, int i, PacketBatch batch) {
+        DpField field = p.field(i);
+        long value = p.b(i);
+        long mask = p.c(i);
         Mbuf[] pkts = batch.array();
         int n = batch.size();
         for (int k = 0; k < n; k++) {
-            rewriter.set(pkts[k], p.field(i), p.b(i), p.c(i));
+            rewriter.set(pkts[k], field, value, mask);
         }
     }
 

@@ -108,13 +108,15 @@ public final class PipelineCommand {
         long[] after = new long[PmdCounter.count()];
         stats.snapshot(before);
         long heapBefore = threads.getCurrentThreadAllocatedBytes();
+        long cpu0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         runFor(pmd, (long) (seconds * 1e9));
         long t1 = System.nanoTime();
+        long cpu1 = threads.getCurrentThreadCpuTime();
         long heapAfter = threads.getCurrentThreadAllocatedBytes();
         stats.snapshot(after);
         pmd.onClose();
-        return new Result(before, after, t1 - t0, heapAfter - heapBefore, cpu);
+        return new Result(before, after, t1 - t0, cpu1 - cpu0, heapAfter - heapBefore, cpu);
     }
 
     private static void runFor(PmdAgent pmd, long ns) {
@@ -130,7 +132,7 @@ public final class PipelineCommand {
     }
 
     /** The measured part of a run: counter deltas, elapsed time and heap bytes allocated. */
-    record Result(long[] before, long[] after, long elapsedNs, long heapBytes, int cpu) {
+    record Result(long[] before, long[] after, long elapsedNs, long cpuNs, long heapBytes, int cpu) {
         long delta(PmdCounter c) {
             return after[c.id()] - before[c.id()];
         }
@@ -147,6 +149,14 @@ public final class PipelineCommand {
             return packets() == 0 ? Double.NaN : (double) elapsedNs / packets();
         }
 
+        /**
+         * CPU time of the PMD thread per packet: what the packet path costs, without the time the
+         * thread spent descheduled on a shared machine (wall-clock {@link #nsPerPacket} includes it).
+         */
+        double cpuNsPerPacket() {
+            return packets() == 0 ? Double.NaN : (double) cpuNs / packets();
+        }
+
         double heapBytesPerPacket() {
             return packets() == 0 ? Double.NaN : (double) heapBytes / packets();
         }
@@ -160,6 +170,8 @@ public final class PipelineCommand {
             return new Json()
                     .put("mpps", mpps())
                     .put("nsPerPacket", nsPerPacket())
+                    .put("cpuNsPerPacket", cpuNsPerPacket())
+                    .put("cpuShare", elapsedNs == 0 ? 0 : (double) cpuNs / elapsedNs)
                     .put("packets", packets())
                     .put("seconds", elapsedNs / 1e9)
                     .put("emcHits", delta(PmdCounter.EMC_HITS))
@@ -178,7 +190,7 @@ public final class PipelineCommand {
             return String.format(Locale.ROOT,
                     "pipeline: %s -> 1 PMD%s -> null%n"
                             + "  packets:            %d in %.2f s%n"
-                            + "  throughput:         %.3f Mpps (%.1f ns/packet)%n"
+                            + "  throughput:         %.3f Mpps (%.1f ns/packet; %.1f ns of PMD CPU time, %.0f%% of wall)%n"
                             + "  emc hits:           %d (%.1f%%)%n"
                             + "  smc hits:           %d (%.1f%%)%n"
                             + "  megaflow hits:      %d (%.1f%%)%n"
@@ -186,7 +198,7 @@ public final class PipelineCommand {
                             + "  tx packets:         %d%n"
                             + "  heap bytes/packet:  %.4f (%d bytes)",
                     pcap, cpu >= 0 ? " on cpu " + cpu : "",
-                    packets(), elapsedNs / 1e9, mpps(), nsPerPacket(),
+                    packets(), elapsedNs / 1e9, mpps(), nsPerPacket(), cpuNsPerPacket(), 100.0 * cpuNs / elapsedNs,
                     delta(PmdCounter.EMC_HITS), share(PmdCounter.EMC_HITS),
                     delta(PmdCounter.SMC_HITS), share(PmdCounter.SMC_HITS),
                     delta(PmdCounter.MEGAFLOW_HITS), share(PmdCounter.MEGAFLOW_HITS),

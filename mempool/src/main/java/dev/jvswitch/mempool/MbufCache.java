@@ -97,29 +97,41 @@ public final class MbufCache {
 
     /** Gives one mbuf back. */
     public void put(Mbuf m) {
+        if (stash(m)) {
+            publish();
+        }
+    }
+
+    /** Gives back every mbuf in {@code batch} and empties it; publishes the count once. */
+    public void putAll(PacketBatch batch) {
+        int n = batch.size();
+        Mbuf[] mbufs = batch.array();
+        boolean changed = false;
+        for (int i = 0; i < n; i++) {
+            changed |= stash(mbufs[i]);
+        }
+        batch.clear();
+        if (changed) {
+            publish();
+        }
+    }
+
+    /** Takes {@code m} back; returns whether this cache's count changed. */
+    private boolean stash(Mbuf m) {
         if (m.pool() != pool) {
             m.pool().put(m);
-            return;
+            return false;
         }
         m.onReturn();
         if (size == 0) {
             pool.offerRing(m);
-            return;
+            return false;
         }
         stack[count++] = m;
         if (count > flushThreshold) {
             spill(size);
         }
-        publish();
-    }
-
-    /** Gives back every mbuf in {@code batch} and empties it. */
-    public void putAll(PacketBatch batch) {
-        int n = batch.size();
-        for (int i = 0; i < n; i++) {
-            put(batch.get(i));
-        }
-        batch.clear();
+        return true;
     }
 
     /** Returns every cached mbuf to the ring (before the owner thread stops). */

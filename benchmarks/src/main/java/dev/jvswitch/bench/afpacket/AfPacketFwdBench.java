@@ -63,13 +63,14 @@ public final class AfPacketFwdBench {
 
     /** What one mode measured. */
     record Figures(FwdMode mode, int frameBytes, int flows, double seconds, double offeredPps, double forwardedPps,
-            double receivedPps, double ringDropPps, FwdResult forwarder, double cpuNsPerPacket, double loadAvg1) {
+            double receivedPps, double ringDropPps, FwdResult forwarder, double cpuNsPerPacket,
+            double userNsPerPacket, double loadAvg1) {
 
         String toText() {
             return String.format(Locale.ROOT, "  %-6s offered %.3f Mpps, forwarded %.3f Mpps, at sink %.3f Mpps,"
-                    + " port 1 ring drops %.3f Mpps; forwarder busy %.1f ns/packet, CPU %.1f ns/packet",
-                    mode.label() + ":", offeredPps / 1e6, forwardedPps / 1e6, receivedPps / 1e6, ringDropPps / 1e6,
-                    forwarder.busyNsPerPacket(), cpuNsPerPacket);
+                    + " port 1 ring drops %.3f Mpps; forwarder busy %.1f ns/packet, CPU %.1f ns/packet"
+                    + " (%.1f user)", mode.label() + ":", offeredPps / 1e6, forwardedPps / 1e6, receivedPps / 1e6,
+                    ringDropPps / 1e6, forwarder.busyNsPerPacket(), cpuNsPerPacket, userNsPerPacket);
         }
 
         String toJson() {
@@ -87,6 +88,7 @@ public final class AfPacketFwdBench {
                     .put("dropped", forwarder.dropped())
                     .put("busyNsPerPacket", forwarder.busyNsPerPacket())
                     .put("cpuNsPerPacket", cpuNsPerPacket)
+                    .put("userNsPerPacket", userNsPerPacket)
                     .put("loadAvg1", loadAvg1)
                     .toString();
         }
@@ -136,9 +138,10 @@ public final class AfPacketFwdBench {
             if (!s.json && all.size() == 2) {
                 Figures io = all.get(0);
                 Figures sw = all.get(1);
-                System.out.printf(Locale.ROOT, "  pipeline cost over io: %+.1f ns/packet CPU, %+.1f ns/packet busy;"
-                        + " load average %.2f at the end%n", sw.cpuNsPerPacket - io.cpuNsPerPacket,
-                        sw.forwarder.busyNsPerPacket() - io.forwarder.busyNsPerPacket(), loadAvg1());
+                System.out.printf(Locale.ROOT, "  pipeline cost over io: %+.1f ns/packet CPU, %+.1f busy,"
+                        + " %+.1f user; load average %.2f at the end%n", sw.cpuNsPerPacket - io.cpuNsPerPacket,
+                        sw.forwarder.busyNsPerPacket() - io.forwarder.busyNsPerPacket(),
+                        sw.userNsPerPacket - io.userNsPerPacket, loadAvg1());
             }
             return 0;
         } catch (NetdevException | IOException | IllegalStateException | IllegalArgumentException e) {
@@ -193,7 +196,7 @@ public final class AfPacketFwdBench {
         long warmupNs = (long) (s.warmup * 1e9);
         AtomicBoolean done = new AtomicBoolean();
         FwdResult[] result = new FwdResult[1];
-        long[] cpuNs = new long[1];
+        long[] cpuNs = new long[2];
         RuntimeException[] failure = new RuntimeException[1];
         try (Forwarder fwd = Forwarder.open(mode, topo.port1If, topo.port2If, pool, s.pmdCpu)) {
             AfPacketNetdev p1 = (AfPacketNetdev) fwd.port1();
@@ -221,7 +224,7 @@ public final class AfPacketFwdBench {
                 long ringDrops = p1.afPacketStats().rxKernelDrops() - ringDrops0;
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 done.set(true);
-                forwarder.join();
+                Forwarder.joinUninterruptibly(forwarder);
                 gen.stop();
                 if (failure[0] != null) {
                     throw failure[0];
@@ -229,16 +232,16 @@ public final class AfPacketFwdBench {
                 long rx = result[0].rxPackets();
                 return new Figures(mode, s.frameBytes, s.flows, seconds, offered / seconds, forwarded / seconds,
                         received / seconds, ringDrops / seconds, result[0], rx == 0 ? 0 : (double) cpuNs[0] / rx,
-                        loadAvg1());
+                        rx == 0 ? 0 : (double) cpuNs[1] / rx, loadAvg1());
             } finally {
                 done.set(true);
-                forwarder.join();
+                Forwarder.joinUninterruptibly(forwarder);
                 gen.stop();
             }
         }
     }
 
-    /** The forwarding thread: warm-up run, then the measured run with its CPU time. */
+    /** The forwarding thread: warm-up run, then the measured run with its CPU and user time. */
     private static void forward(Forwarder fwd, long warmupNs, BooleanSupplier stop, FwdResult[] result,
             long[] cpuNs) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -246,8 +249,10 @@ public final class AfPacketFwdBench {
         try {
             fwd.run(warmupNs, stop);
             long cpu0 = threads.getCurrentThreadCpuTime();
+            long user0 = threads.getCurrentThreadUserTime();
             result[0] = fwd.run(0, stop);
             cpuNs[0] = threads.getCurrentThreadCpuTime() - cpu0;
+            cpuNs[1] = threads.getCurrentThreadUserTime() - user0;
         } finally {
             fwd.onClose();
         }

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.jvswitch.afpacket.AfPacketProvider;
+import dev.jvswitch.afpacket.tools.Forwarder;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.MbufPool;
@@ -90,10 +91,11 @@ final class FrameGenerator implements AutoCloseable {
     }
 
     /** Stops the sending thread and waits for it; rethrows what made it fail (e.g. pinning). */
-    void stop() throws InterruptedException {
+    void stop() {
         stop.set(true);
         if (thread != null) {
-            thread.join();
+            // Uninterruptibly: the port must not be closed under a thread still sending on it.
+            Forwarder.joinUninterruptibly(thread);
             thread = null;
         }
         RuntimeException e = failure;
@@ -143,7 +145,7 @@ final class FrameGenerator implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         try {
             stop();
         } finally {

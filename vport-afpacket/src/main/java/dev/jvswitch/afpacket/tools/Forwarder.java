@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -167,30 +168,46 @@ public abstract class Forwarder implements AutoCloseable {
     }
 
     /**
-     * {@link #runAll} on a new thread named {@code threadName}, waited for; so that pinning
-     * never touches the caller's thread. Rethrows what the thread threw.
+     * {@link #runAll} on a new thread named {@code threadName}, waited for (so that pinning never
+     * touches the caller's thread); rethrows what the thread threw.
      */
-    public final List<FwdResult> runAllOnNewThread(String threadName, BooleanSupplier stop, long... durationsNs)
-            throws InterruptedException {
-        @SuppressWarnings("unchecked")
-        List<FwdResult>[] results = new List[1];
-        Throwable[] failure = new Throwable[1];
+    public final List<FwdResult> runAllOnNewThread(String threadName, BooleanSupplier stop, long... durationsNs) {
+        AtomicReference<List<FwdResult>> results = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread t = new Thread(() -> {
             try {
-                results[0] = runAll(stop, durationsNs);
+                results.set(runAll(stop, durationsNs));
             } catch (RuntimeException | Error e) {
-                failure[0] = e;
+                failure.set(e);
             }
         }, threadName);
         t.start();
-        t.join();
-        if (failure[0] instanceof RuntimeException e) {
+        joinUninterruptibly(t);
+        if (failure.get() instanceof RuntimeException e) {
             throw e;
         }
-        if (failure[0] instanceof Error e) {
+        if (failure.get() instanceof Error e) {
             throw e;
         }
-        return results[0];
+        return results.get();
+    }
+
+    /**
+     * Waits until {@code t} has ended, even when interrupted (the interrupt is re-asserted after):
+     * a forwarder must not be closed under a thread that still steps it.
+     */
+    public static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Closes both ports (and whatever the mode built around them). After the stepping thread ended. */

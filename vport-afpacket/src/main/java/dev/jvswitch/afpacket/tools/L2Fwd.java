@@ -80,10 +80,6 @@ public final class L2Fwd {
         } catch (NetdevException | IllegalArgumentException e) {
             err.println("l2fwd: " + e.getMessage());
             status = EXIT_FAILURE;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("l2fwd: interrupted");
-            status = EXIT_FAILURE;
         } finally {
             String leaks = pool.leakReport();
             if (leaks != null) {

@@ -105,9 +105,20 @@ final class FwdTopology implements AutoCloseable {
         for (String ns : namespaces) {
             trySh("ip", "netns", "del", ns);
         }
+        // Deleting a namespace removes its veth ends, and with them their root peers, but the
+        // kernel may do that after "ip netns del" returns: a link that vanished meanwhile is fine.
         for (String link : rootLinks) {
-            if (Files.exists(Path.of("/sys/class/net", link))) {
-                trySh("ip", "link", "del", link);
+            Path sys = Path.of("/sys/class/net", link);
+            if (Files.exists(sys)) {
+                try {
+                    sh("ip", "link", "del", link);
+                } catch (IOException e) {
+                    if (Files.exists(sys)) {
+                        System.err.println("afpacket-fwd: cleanup: " + e.getMessage());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

@@ -2,6 +2,8 @@ package dev.jvswitch.bench;
 
 import java.util.Arrays;
 
+import dev.jvswitch.afpacket.tools.L2Fwd;
+import dev.jvswitch.bench.afpacket.AfPacketFwdBench;
 import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.demo.DemoCommand;
 import dev.jvswitch.bench.pcap.GenPcapCommand;
@@ -12,6 +14,8 @@ import dev.jvswitch.bench.pipeline.PipelineCommand;
  * <ul>
  *   <li>{@code gen-pcap}: write a pcap of UDP frames over N flows;</li>
  *   <li>{@code pipeline}: pcap port → one PMD → null port, in process;</li>
+ *   <li>{@code l2fwd}: forwarder between two AF_PACKET ports, io or full pipeline;</li>
+ *   <li>{@code afpacket-fwd}: the AF_PACKET forwarding benchmark over veths in namespaces;</li>
  *   <li>{@code jmh}: the JMH benchmarks of each stage.</li>
  * </ul>
  * A usage mistake prints one line and exits with status 2.
@@ -32,6 +36,8 @@ public final class Main {
                 case "gen-pcap" -> GenPcapCommand.run(rest);
                 case "pipeline" -> PipelineCommand.run(rest);
                 case "demo" -> DemoCommand.run(rest);
+                case "l2fwd" -> L2Fwd.run(rest);
+                case "afpacket-fwd" -> AfPacketFwdBench.run(rest);
                 case "jmh" -> {
                     org.openjdk.jmh.Main.main(rest);
                     yield 0;
@@ -54,6 +60,13 @@ public final class Main {
                   pipeline --pcap FILE [--seconds S] [--warmup S] [--emc-insert-inv-prob P] [--smc]
                            [--pmd-cpu N] [--flow-limit N] [--json]
                       replay FILE from memory (port 1) through one PMD to a null port (port 2)
+                  l2fwd --port IFNAME --port IFNAME [--mode io|switch] [--seconds S] [--pmd-cpu N] [--json]
+                      forward between two AF_PACKET ports (port 1 <-> port 2) until S seconds or SIGINT/SIGTERM;
+                      io: no classification; switch: the full PMD pipeline with in_port 1->2, 2->1 rules
+                  afpacket-fwd [--seconds S] [--warmup S] [--mode io|switch|both] [--frame-size 64] [--flows N]
+                               [--gen-cpu N] [--pmd-cpu N] [--json]
+                      (root) generator netns -> veth -> port 1 -> forwarder -> port 2 -> veth -> sink netns;
+                      offered and forwarded Mpps per mode; makes and removes its own namespaces and veths
                   demo
                       an in-process tour: frames through the parser and a datapath, flows, stats
                   jmh [JMH options]

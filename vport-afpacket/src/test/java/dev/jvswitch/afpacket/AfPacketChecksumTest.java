@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
-import dev.jvswitch.afpacket.tools.L2Fwd;
-import dev.jvswitch.mempool.MbufCache;
+import dev.jvswitch.afpacket.tools.FwdResult;
+import dev.jvswitch.afpacket.tools.IoForwarder;
 
 /**
  * Checksum offload: hosts in two namespaces talk UDP and TCP through two AF_PACKET ports joined
@@ -56,17 +56,11 @@ class AfPacketChecksumTest extends NetnsPortTest {
     }
 
     /** Runs the io forwarder between p1 and p2 on its own thread (its own mbuf cache) while {@code body} runs. */
-    private L2Fwd.Result forwardDuring(Runnable body) throws InterruptedException {
+    private FwdResult forwardDuring(Runnable body) throws InterruptedException {
         AtomicBoolean stop = new AtomicBoolean();
-        L2Fwd.Result[] result = new L2Fwd.Result[1];
-        Thread fwd = new Thread(() -> {
-            MbufCache fwdCache = pool.newCache();
-            try {
-                result[0] = new L2Fwd(p1, p2, fwdCache).run(0, stop::get);
-            } finally {
-                pool.releaseCache(fwdCache);
-            }
-        }, "l2fwd");
+        FwdResult[] result = new FwdResult[1];
+        IoForwarder forwarder = new IoForwarder(p1, p2, pool, -1);
+        Thread fwd = new Thread(() -> result[0] = forwarder.runAll(stop::get, 0).get(0), "l2fwd");
         fwd.start();
         try {
             body.run();
@@ -92,7 +86,7 @@ class AfPacketChecksumTest extends NetnsPortTest {
     @Test
     void udpAndTcpOverIpv4AndIpv6GetThroughWithOffloadOn() throws Exception {
         twoHosts();
-        L2Fwd.Result r = forwardDuring(() -> {
+        FwdResult r = forwardDuring(() -> {
             exchange("udp", "10.77.0.1", "10.77.0.2");
             exchange("udp", "fd00:77::1", "fd00:77::2");
             exchange("tcp", "10.77.0.1", "10.77.0.2");

@@ -1,221 +1,283 @@
 package dev.jvswitch.bench.afpacket;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
-import dev.jvswitch.afpacket.AfPacketProvider;
-import dev.jvswitch.afpacket.tools.L2Fwd;
-import dev.jvswitch.mempool.Mbuf;
-import dev.jvswitch.mempool.MbufCache;
+import dev.jvswitch.afpacket.AfPacketNetdev;
+import dev.jvswitch.afpacket.tools.Forwarder;
+import dev.jvswitch.afpacket.tools.FwdMode;
+import dev.jvswitch.afpacket.tools.FwdResult;
+import dev.jvswitch.bench.cli.Args;
+import dev.jvswitch.bench.cli.Json;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
-import dev.jvswitch.mempool.PacketBatch;
-import dev.jvswitch.pmd.netdev.Netdev;
-import dev.jvswitch.pmd.netdev.NetdevConfig;
 import dev.jvswitch.pmd.netdev.NetdevException;
 import dev.jvswitch.pmd.netdev.NetdevStats;
-import dev.jvswitch.pmd.netdev.Netdevs;
 
 /**
- * AF_PACKET forwarding benchmark (root only): generator → veth → port 1 → io forwarder → port 2
- * → veth → sink, with frames of a fixed size (64 bytes by default).
+ * {@code jvs-bench afpacket-fwd}: the AF_PACKET forwarding benchmark (root only). Traffic from a
+ * generator namespace crosses a veth into port 1, one forwarding thread sends it out of port 2,
+ * and a second veth carries it into a sink namespace ({@link FwdTopology}):
  *
  * <pre>
- *  [generator: afpacket tx on jvs..g] ==veth== [jvs..1: port 1] --L2Fwd io--> [jvs..2: port 2] ==veth== [jvs..s: sink]
+ *  [generator] ==veth== [port 1] --( io | switch )--> [port 2] ==veth== [sink]
  * </pre>
  *
- * <p>The generator is a second AF_PACKET port blasting one frame as fast as its thread can; the
- * sink is the kernel, which counts what arrives on the far veth end. All four veth ends stay in
- * the root namespace under unique names and are deleted afterwards. Offered is what the
- * generator's kernel accepted, forwarded what port 2 handed to its veth, received what arrived
- * at the sink; all per second over the measured interval (after one second of warm-up). On a
- * two-core machine generator and forwarder share the cores, so the figures are a floor.
+ * In {@code io} mode the thread forwards without classification ({@code l2fwd --mode io}); in
+ * {@code switch} mode it steps one PMD of a datapath with in_port 1→2 and 2→1 rules
+ * ({@code l2fwd --mode switch}); {@code both} runs io then switch on the same wires, so the
+ * difference is the pipeline's cost on top of AF_PACKET I/O.
  *
- * <p>{@code AfPacketFwdBench [--seconds S] [--frame-size N] [--gen-cpu N] [--pmd-cpu N]}
+ * <p>Per mode, after a warm-up: <i>offered</i> is what the generator's kernel accepted,
+ * <i>forwarded</i> what port 2 handed to its veth, <i>at sink</i> what the sink's kernel
+ * received, all per second over the measured interval; <i>ring drops</i> are frames port 1's rx
+ * ring had no room for. The forwarding thread reports busy ns per packet (wall time of
+ * iterations that moved packets: includes time the thread was preempted) and CPU ns per packet
+ * (its user + system CPU time, the kernel's work for its sends included), which is what a packet
+ * costs however many other processes share the cores. Generator, forwarder and the kernel's
+ * softirq work share the machine's cores, so on a small machine the figures are a floor.
+ *
+ * <p><b>Thread-safety:</b> the main thread orchestrates; the forwarding and generator threads
+ * each own their side; a shutdown hook (SIGINT/SIGTERM) only sets the stop flag and waits until
+ * the namespaces and veths are gone.
  */
 public final class AfPacketFwdBench {
+    static final Set<String> OPTIONS = Set.of("seconds", "warmup", "mode", "frame-size", "flows", "gen-cpu", "pmd-cpu");
+    static final Set<String> FLAGS = Set.of("json");
+    private static final int POOL_MBUFS = 32768;
+    private static final long HOOK_WAIT_S = 30;
+
     private AfPacketFwdBench() {
     }
 
-    /** What the run measured, in packets per second. */
-    public record Figures(double offeredPps, double forwardedPps, double receivedPps, double busyNsPerPacket,
-            double cpuNsPerPacket) {
-        public String toText() {
-            return String.format(Locale.ROOT, "offered %.3f Mpps, forwarded %.3f Mpps, received %.3f Mpps,"
-                    + " forwarder busy %.1f ns/packet, forwarder CPU %.1f ns/packet", offeredPps / 1e6,
-                    forwardedPps / 1e6, receivedPps / 1e6, busyNsPerPacket, cpuNsPerPacket);
+    /** What one mode measured. */
+    record Figures(FwdMode mode, int frameBytes, int flows, double seconds, double offeredPps, double forwardedPps,
+            double receivedPps, double ringDropPps, FwdResult forwarder, double cpuNsPerPacket,
+            double userNsPerPacket, double loadAvg1) {
+
+        String toText() {
+            return String.format(Locale.ROOT, "  %-6s offered %.3f Mpps, forwarded %.3f Mpps, at sink %.3f Mpps,"
+                    + " port 1 ring drops %.3f Mpps; forwarder busy %.1f ns/packet, CPU %.1f ns/packet"
+                    + " (%.1f user)", mode.label() + ":", offeredPps / 1e6, forwardedPps / 1e6, receivedPps / 1e6,
+                    ringDropPps / 1e6, forwarder.busyNsPerPacket(), cpuNsPerPacket, userNsPerPacket);
+        }
+
+        String toJson() {
+            return new Json()
+                    .put("mode", mode.label())
+                    .put("frameBytes", frameBytes)
+                    .put("flows", flows)
+                    .put("seconds", seconds)
+                    .put("offeredMpps", offeredPps / 1e6)
+                    .put("forwardedMpps", forwardedPps / 1e6)
+                    .put("receivedMpps", receivedPps / 1e6)
+                    .put("ringDropMpps", ringDropPps / 1e6)
+                    .put("rxPackets", forwarder.rxPackets())
+                    .put("txPackets", forwarder.txPackets())
+                    .put("dropped", forwarder.dropped())
+                    .put("busyNsPerPacket", forwarder.busyNsPerPacket())
+                    .put("cpuNsPerPacket", cpuNsPerPacket)
+                    .put("userNsPerPacket", userNsPerPacket)
+                    .put("loadAvg1", loadAvg1)
+                    .toString();
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        System.exit(run(args, System.out, System.err));
+    /** The run's settings, checked before anything is created. */
+    private record Settings(List<FwdMode> modes, double seconds, double warmup, int frameBytes, int flows,
+            int genCpu, int pmdCpu, boolean json) {
     }
 
-    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        double seconds = 5;
-        int frameSize = 64;
-        int genCpu = -1;
-        int pmdCpu = -1;
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--seconds" -> seconds = Double.parseDouble(args[i + 1]);
-                case "--frame-size" -> frameSize = Integer.parseInt(args[i + 1]);
-                case "--gen-cpu" -> genCpu = Integer.parseInt(args[i + 1]);
-                case "--pmd-cpu" -> pmdCpu = Integer.parseInt(args[i + 1]);
-                default -> {
-                    err.println("afpacket-fwd: unknown argument '" + args[i] + "'");
-                    return 2;
+    public static int run(String[] argv) throws Exception {
+        Settings s = parse(argv);
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch cleanedUp = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                cleanedUp.await(HOOK_WAIT_S, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "afpacket-fwd-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        MbufPool pool = MbufPool.create(MbufPoolConfig.of("afpacket-fwd", POOL_MBUFS));
+        FwdTopology topo = null;
+        try {
+            topo = FwdTopology.create();
+            List<Figures> all = new ArrayList<>();
+            try (FrameGenerator gen = FrameGenerator.open(topo.genNs, topo.genIf, pool, s.frameBytes, s.flows,
+                    s.genCpu)) {
+                if (!s.json) {
+                    System.out.printf(Locale.ROOT, "afpacket-fwd: %d B IPv4/UDP frames over %d flow%s, generator"
+                            + " netns -> port 1 -> 1 forwarding thread -> port 2 -> sink netns; %.1f s per mode after"
+                            + " %.1f s warm-up; %d CPUs, load average %.2f%n", s.frameBytes, s.flows,
+                            s.flows == 1 ? "" : "s", s.seconds, s.warmup, Runtime.getRuntime().availableProcessors(),
+                            loadAvg1());
+                }
+                for (FwdMode mode : s.modes) {
+                    if (stop.get()) {
+                        break;
+                    }
+                    Figures f = measure(mode, s, topo, gen, pool, stop);
+                    all.add(f);
+                    System.out.println(s.json ? f.toJson() : f.toText());
                 }
             }
-        }
-        if (frameSize < 60 || frameSize > 1514) {
-            err.println("afpacket-fwd: --frame-size must be within 60..1514");
-            return 2;
-        }
-        byte[] id = new byte[3];
-        new SecureRandom().nextBytes(id);
-        String prefix = "jvs" + HexFormat.of().formatHex(id);
-        String gen = prefix + "g";
-        String in = prefix + "1";
-        String outIf = prefix + "2";
-        String sink = prefix + "s";
-        MbufPool pool = MbufPool.create(MbufPoolConfig.of("afpacket-bench", 16384));
-        try {
-            veth(gen, in);
-            veth(outIf, sink);
-            Figures f = measure(pool, gen, in, outIf, sink, frameSize, (long) (seconds * 1e9), genCpu, pmdCpu);
-            out.println(f.toText());
+            if (!s.json && all.size() == 2) {
+                Figures io = all.get(0);
+                Figures sw = all.get(1);
+                System.out.printf(Locale.ROOT, "  pipeline cost over io: %+.1f ns/packet CPU, %+.1f busy,"
+                        + " %+.1f user; load average %.2f at the end%n", sw.cpuNsPerPacket - io.cpuNsPerPacket,
+                        sw.forwarder.busyNsPerPacket() - io.forwarder.busyNsPerPacket(),
+                        sw.userNsPerPacket - io.userNsPerPacket, loadAvg1());
+            }
             return 0;
-        } catch (NetdevException e) {
-            err.println("afpacket-fwd: " + e.getMessage());
+        } catch (NetdevException | IOException | IllegalStateException | IllegalArgumentException e) {
+            System.err.println("afpacket-fwd: " + e.getMessage());
             return 1;
         } finally {
-            sh("ip", "link", "del", gen);
-            sh("ip", "link", "del", outIf);
+            if (topo != null) {
+                topo.close();
+            }
+            String leaks = pool.leakReport();
+            if (leaks != null) {
+                System.err.println("afpacket-fwd: " + leaks);
+            }
             pool.close();
+            cleanedUp.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // Shutting down on a signal: the hook runs and has been released.
+            }
         }
     }
 
-    private static Figures measure(MbufPool pool, String gen, String in, String outIf, String sink, int frameSize,
-            long measureNs, int genCpu, int pmdCpu) throws Exception {
-        Netdev genPort = open(pool, "gen", gen);
-        Netdev p1 = open(pool, "p1", in);
-        Netdev p2 = open(pool, "p2", outIf);
-        AtomicBoolean stop = new AtomicBoolean();
-        try {
-            Thread generator = new Thread(() -> generate(genPort, pool, frameSize, stop, genCpu), "generator");
-            L2Fwd.Result[] result = new L2Fwd.Result[2];
-            long[] cpuNs = new long[1];
+    private static Settings parse(String[] argv) {
+        Args args = Args.parse("afpacket-fwd", argv, OPTIONS, FLAGS);
+        String mode = args.string("mode", "both");
+        List<FwdMode> modes;
+        if (mode.equals("both")) {
+            modes = List.of(FwdMode.IO, FwdMode.SWITCH);
+        } else if (FwdMode.of(mode) != null) {
+            modes = List.of(FwdMode.of(mode));
+        } else {
+            throw new Args.UsageException("afpacket-fwd: --mode must be io, switch or both, got '" + mode + "'");
+        }
+        return new Settings(modes,
+                args.doubleValue("seconds", 5, 0.1, 3_600),
+                args.doubleValue("warmup", 1, 0, 600),
+                args.intValue("frame-size", 64, 60, 1514),
+                args.intValue("flows", 1, 1, 60_000),
+                args.intValue("gen-cpu", -1, -1, 1023),
+                args.intValue("pmd-cpu", -1, -1, 1023),
+                args.flag("json"));
+    }
+
+    /**
+     * One mode: a fresh forwarder between the two ports, warm-up, measured interval. The
+     * forwarder's measured run ends when the main thread takes its last sample, so both cover
+     * nearly the same interval.
+     */
+    private static Figures measure(FwdMode mode, Settings s, FwdTopology topo, FrameGenerator gen, MbufPool pool,
+            AtomicBoolean stop) throws Exception {
+        long warmupNs = (long) (s.warmup * 1e9);
+        AtomicBoolean done = new AtomicBoolean();
+        FwdResult[] result = new FwdResult[1];
+        long[] cpuNs = new long[2];
+        RuntimeException[] failure = new RuntimeException[1];
+        try (Forwarder fwd = Forwarder.open(mode, topo.port1If, topo.port2If, pool, s.pmdCpu)) {
+            AfPacketNetdev p1 = (AfPacketNetdev) fwd.port1();
             Thread forwarder = new Thread(() -> {
-                if (pmdCpu >= 0) {
-                    dev.jvswitch.afpacket.sys.Affinity.pinCurrentThread(pmdCpu);
-                }
-                MbufCache cache = pool.newCache();
                 try {
-                    L2Fwd fwd = new L2Fwd(p1, p2, cache);
-                    result[0] = fwd.run(TimeUnit.SECONDS.toNanos(1), () -> false);
-                    // CPU time (user + kernel, including the kicks' work in the kernel) is what a
-                    // packet costs whatever else competes for the cores.
-                    long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-                    result[1] = fwd.run(measureNs, stop::get);
-                    cpuNs[0] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0;
-                } finally {
-                    pool.releaseCache(cache);
+                    forward(fwd, warmupNs, () -> done.get() || stop.get(), result, cpuNs);
+                } catch (RuntimeException e) {
+                    failure[0] = e;
+                    done.set(true);
                 }
-            }, "forwarder");
+            }, "pmd-0");
             forwarder.start();
-            generator.start();
-            Thread.sleep(1000);
-            long offered0 = txPackets(genPort);
-            long forwarded0 = txPackets(p2);
-            long received0 = rxPackets(sink);
-            long t0 = System.nanoTime();
-            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(measureNs));
-            long offered = txPackets(genPort) - offered0;
-            long forwarded = txPackets(p2) - forwarded0;
-            long received = rxPackets(sink) - received0;
-            double s = (System.nanoTime() - t0) / 1e9;
-            stop.set(true);
-            forwarder.join();
-            generator.join();
-            return new Figures(offered / s, forwarded / s, received / s, result[1].busyNsPerPacket(),
-                    result[1].rxPackets() == 0 ? 0 : (double) cpuNs[0] / result[1].rxPackets());
-        } finally {
-            stop.set(true);
-            for (Netdev p : List.of(genPort, p1, p2)) {
-                p.close();
-            }
-        }
-    }
-
-    /** Sends copies of one frame of {@code frameSize} bytes, 32 at a time, until stopped. */
-    private static void generate(Netdev port, MbufPool pool, int frameSize, AtomicBoolean stop, int cpu) {
-        if (cpu >= 0) {
-            dev.jvswitch.afpacket.sys.Affinity.pinCurrentThread(cpu);
-        }
-        byte[] frame = new byte[frameSize];
-        byte[] head = {0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, (byte) 0x88, (byte) 0xb5};
-        System.arraycopy(head, 0, frame, 0, head.length);
-        MbufCache cache = pool.newCache();
-        PacketBatch batch = new PacketBatch();
-        try {
-            while (!stop.get()) {
-                int n = cache.getBulk(batch.array(), 0, PacketBatch.MAX_SIZE);
-                batch.setSize(n);
-                for (int i = 0; i < n; i++) {
-                    Mbuf m = batch.get(i);
-                    m.copyFrom(frame, 0, frame.length);
+            try {
+                gen.start();
+                pause(warmupNs, stop, done);
+                long received0 = topo.sinkRxPackets();
+                long offered0 = gen.txPackets();
+                long forwarded0 = txPackets(fwd);
+                long ringDrops0 = p1.afPacketStats().rxKernelDrops();
+                long t0 = System.nanoTime();
+                pause((long) (s.seconds * 1e9), stop, done);
+                long received = topo.sinkRxPackets() - received0;
+                long offered = gen.txPackets() - offered0;
+                long forwarded = txPackets(fwd) - forwarded0;
+                long ringDrops = p1.afPacketStats().rxKernelDrops() - ringDrops0;
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                done.set(true);
+                Forwarder.joinUninterruptibly(forwarder);
+                gen.stop();
+                if (failure[0] != null) {
+                    throw failure[0];
                 }
-                port.txq(0).send(batch, cache);
+                long rx = result[0].rxPackets();
+                return new Figures(mode, s.frameBytes, s.flows, seconds, offered / seconds, forwarded / seconds,
+                        received / seconds, ringDrops / seconds, result[0], rx == 0 ? 0 : (double) cpuNs[0] / rx,
+                        rx == 0 ? 0 : (double) cpuNs[1] / rx, loadAvg1());
+            } finally {
+                done.set(true);
+                Forwarder.joinUninterruptibly(forwarder);
+                gen.stop();
             }
+        }
+    }
+
+    /** The forwarding thread: warm-up run, then the measured run with its CPU and user time. */
+    private static void forward(Forwarder fwd, long warmupNs, BooleanSupplier stop, FwdResult[] result,
+            long[] cpuNs) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        fwd.onStart();
+        try {
+            fwd.run(warmupNs, stop);
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            long user0 = threads.getCurrentThreadUserTime();
+            result[0] = fwd.run(0, stop);
+            cpuNs[0] = threads.getCurrentThreadCpuTime() - cpu0;
+            cpuNs[1] = threads.getCurrentThreadUserTime() - user0;
         } finally {
-            pool.releaseCache(cache);
+            fwd.onClose();
         }
     }
 
-    private static Netdev open(MbufPool pool, String name, String ifname) throws NetdevException {
-        return Netdevs.open(new NetdevConfig(name, AfPacketProvider.TYPE, Map.of("ifname", ifname), pool));
-    }
-
-    private static long txPackets(Netdev port) {
-        NetdevStats s = new NetdevStats();
-        port.readStats(s);
-        return s.txPackets;
-    }
-
-    private static long rxPackets(String ifname) throws IOException {
-        return Long.parseLong(Files.readString(Path.of("/sys/class/net", ifname, "statistics", "rx_packets")).trim());
-    }
-
-    private static void veth(String a, String b) throws IOException, InterruptedException {
-        sh("ip", "link", "add", a, "type", "veth", "peer", "name", b);
-        for (String end : List.of(a, b)) {
-            sh("sysctl", "-qw", "net.ipv6.conf." + end + ".disable_ipv6=1");
-            sh("ethtool", "-K", end, "gro", "off", "gso", "off", "tso", "off");
-            sh("ip", "link", "set", end, "up");
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!Files.readString(Path.of("/sys/class/net", a, "operstate")).trim().equals("up")
-                && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+    /** Sleeps {@code ns}, waking early when either flag is set. */
+    private static void pause(long ns, AtomicBoolean stop, AtomicBoolean done) throws InterruptedException {
+        long deadline = System.nanoTime() + ns;
+        long left;
+        while (!stop.get() && !done.get() && (left = deadline - System.nanoTime()) > 0) {
+            Thread.sleep(Math.max(1, Math.min(50, TimeUnit.NANOSECONDS.toMillis(left))));
         }
     }
 
-    private static void sh(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("timed out: " + String.join(" ", cmd));
+    private static long txPackets(Forwarder fwd) {
+        NetdevStats st = new NetdevStats();
+        fwd.port2().readStats(st);
+        return st.txPackets;
+    }
+
+    private static double loadAvg1() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
         }
     }
 }

@@ -48,7 +48,4 @@ public interface LibC {
     int ioctl(int fd, long request, long argp);
 
     String strerror(int errnum);
-
-    /** {@code pid} 0 is the calling thread. */
-    int sched_setaffinity(int pid, @size_t long cpusetsize, long mask);
 }

@@ -254,6 +254,19 @@ public final class Datapath implements AutoCloseable {
         await(waits);
     }
 
+    /**
+     * Returns once every PMD has finished the iteration it was in and started a new one: after
+     * this, no PMD still holds a reference to anything the caller replaced before calling
+     * (OVS's quiescing). Without PMD threads it returns at once.
+     */
+    public synchronized void quiesce() {
+        List<CompletableFuture<Void>> waits = new ArrayList<>();
+        for (PmdAgent pmd : pmds) {
+            waits.add(send(pmd, PmdCommand.of("quiesce", p -> { })));
+        }
+        await(waits);
+    }
+
     // ------------------------------------------------------------------ tuning
 
     /**

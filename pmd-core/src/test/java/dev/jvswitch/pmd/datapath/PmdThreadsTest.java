@@ -132,6 +132,9 @@ class PmdThreadsTest {
                     assertThat(pmd.stats().get(PmdCounter.RX_PACKETS)).as("pmd %d did work", pmd.pmdId()).isPositive();
                 }
                 assertThat(rx).isEqualTo(4L * perQueue);
+                long iterations = dp.pmd(0).stats().raw(PmdCounter.ITERATIONS);
+                dp.quiesce();
+                assertThat(dp.pmd(0).stats().raw(PmdCounter.ITERATIONS)).isGreaterThan(iterations);
                 dp.stop();
                 assertThat(dp.isRunning()).isFalse();
             } finally {

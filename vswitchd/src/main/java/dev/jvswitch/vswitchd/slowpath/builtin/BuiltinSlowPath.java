@@ -53,7 +53,7 @@ public final class BuiltinSlowPath implements SlowPath {
     private final Handler handler = new Handler();
     private volatile BuiltinTables tables = BuiltinTables.EMPTY;
     private volatile SlowPathSettings settings = new SlowPathSettings(10_000, 1, 200_000, 2048, 300);
-    private Datapath dp;
+    private volatile Datapath dp;
     private BuiltinRevalidator revalidator;
 
     @Override
@@ -352,8 +352,10 @@ public final class BuiltinSlowPath implements SlowPath {
         return dp;
     }
 
+    /** The datapath's clock (megaflows' used times and MAC entries must agree). */
     private long nowMs() {
-        return dp != null ? dp.nowMs() : System.nanoTime() / 1_000_000L;
+        Datapath d = dp;
+        return d != null ? d.nowMs() : System.nanoTime() / 1_000_000L;
     }
 
     /** The PMDs' entry point: translate against the current tables, learn, and tag the ukey. */
@@ -372,8 +374,7 @@ public final class BuiltinSlowPath implements SlowPath {
                 result.doNotInstall();
                 return UpcallOutcome.OK;
             }
-            BuiltinXlate.Result r = BuiltinXlate.translate(b, key, result.mask(), true,
-                    System.nanoTime() / 1_000_000L, null);
+            BuiltinXlate.Result r = BuiltinXlate.translate(b, key, result.mask(), true, nowMs(), null);
             if (r.rule() == null) {
                 tableMisses.incrementAndGet();
             }

@@ -83,6 +83,10 @@ public final class Jvsctl {
             err.println(USAGE);
             return 2;
         }
+        if (config != null && !Files.isRegularFile(Path.of(config))) {
+            err.println("jvsctl: --config " + config + ": no such file");
+            return 2;
+        }
         String path = socket != null ? socket
                 : config != null ? ConfigLoader.socketOf(Path.of(config)) : ControlSettings.DEFAULT_SOCKET;
         List<String> rest = new ArrayList<>(List.of(args).subList(i + 1, args.length));

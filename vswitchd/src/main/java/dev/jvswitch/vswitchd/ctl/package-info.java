@@ -1,0 +1,2 @@
+/** jvsctl, the command-line client of the control socket. */
+package dev.jvswitch.vswitchd.ctl;

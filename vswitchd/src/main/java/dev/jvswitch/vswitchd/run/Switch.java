@@ -1,0 +1,341 @@
+package dev.jvswitch.vswitchd.run;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.jvswitch.mempool.MbufPool;
+import dev.jvswitch.pmd.Datapath;
+import dev.jvswitch.pmd.netdev.Netdev;
+import dev.jvswitch.pmd.netdev.NetdevConfig;
+import dev.jvswitch.pmd.netdev.NetdevException;
+import dev.jvswitch.pmd.netdev.Netdevs;
+import dev.jvswitch.vswitchd.config.BridgeSpec;
+import dev.jvswitch.vswitchd.config.ConfigError;
+import dev.jvswitch.vswitchd.config.ConfigException;
+import dev.jvswitch.vswitchd.config.PortSpec;
+import dev.jvswitch.vswitchd.config.SwitchConfig;
+import dev.jvswitch.vswitchd.slowpath.BridgeView;
+import dev.jvswitch.vswitchd.slowpath.SlowPath;
+import dev.jvswitch.vswitchd.slowpath.SlowPathException;
+import dev.jvswitch.vswitchd.slowpath.SlowPathSettings;
+
+/**
+ * A running switch built from a {@link SwitchConfig}: the mbuf pool, the datapath with its PMDs,
+ * the ports, and the slow path. It starts them in dependency order, applies reloads as
+ * differences ({@link ReloadPlan}), refreshes ports on the control thread's tick, and shuts down
+ * in reverse order, ending with the pool's leak check.
+ *
+ * <p>Datapath port numbers: a port keeps its number for as long as it exists; a new port gets its
+ * OpenFlow number if no other port of the datapath uses it, else the lowest free number.
+ *
+ * <p><b>Thread-safety:</b> control thread only (start, reload, tick, commands, close). The PMD
+ * threads it starts touch only the datapath and the slow path's upcall handler.
+ */
+public final class Switch implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("jvswitchd");
+    public static final String POOL_NAME = "jvswitch";
+
+    private final MbufPool pool;
+    private final Datapath dp;
+    private final SlowPath slowPath;
+    private final Map<String, Integer> dpPorts = new LinkedHashMap<>();
+    private final Map<String, Boolean> linkUp = new HashMap<>();
+    private SwitchConfig config;
+    private boolean closed;
+    private long reloads;
+    private long reloadFailures;
+    private long refreshErrors;
+
+    private Switch(SwitchConfig config, MbufPool pool, Datapath dp, SlowPath slowPath) {
+        this.config = config;
+        this.pool = pool;
+        this.dp = dp;
+        this.slowPath = slowPath;
+    }
+
+    /**
+     * Builds and starts everything {@code config} describes. On failure everything opened so far
+     * is closed again.
+     *
+     * @throws StartException naming each port that could not be opened, or the flow the slow path
+     *         refused
+     */
+    public static Switch start(SwitchConfig config, SlowPath slowPath) throws StartException {
+        MbufPool pool = MbufPool.create(config.mempool().toPoolConfig(POOL_NAME));
+        LOG.info("mempool '{}': {} mbufs of {} bytes ({}, {} MiB)", POOL_NAME, pool.capacity(), pool.slotBytes(),
+                pool.hugepages() ? "huge pages in " + config.mempool().hugepagePath() : "native memory",
+                (long) pool.capacity() * pool.slotBytes() >> 20);
+        Datapath dp = new Datapath(config.datapath().toDatapathConfig(), pool, slowPath.upcallHandler());
+        Switch sw = new Switch(config, pool, dp, slowPath);
+        try {
+            slowPath.start(dp, SlowPathSettings.of(config.datapath()));
+            LOG.info("slow path: {}", slowPath.description());
+            Map<PortSpec, Netdev> opened = sw.open(config.ports(), config);
+            for (Map.Entry<PortSpec, Netdev> e : opened.entrySet()) {
+                sw.attach(e.getKey(), e.getValue());
+            }
+            sw.applyBridges(config, new ArrayList<>(config.bridges().keySet()),
+                    new ArrayList<>(config.bridges().keySet()));
+            dp.start();
+            LOG.info("datapath: {} PMD thread(s) on CPU(s) {} (pmd-idle {}, pmd-rxq-assign {}), flow-limit {}",
+                    dp.pmds().length, config.datapath().pmdCpus(), lower(config.datapath().idle()),
+                    lower(config.datapath().rxqAssign()), config.datapath().flowLimit());
+            return sw;
+        } catch (SlowPathException e) {
+            sw.close();
+            throw new StartException(List.of(config.error("bridges", e.getMessage())));
+        } catch (StartException | RuntimeException e) {
+            sw.close();
+            throw e;
+        }
+    }
+
+    // ------------------------------------------------------------------ reload
+
+    /**
+     * Applies {@code next} as a difference. Settings that need a restart, or ports that fail to
+     * open, fail the reload before anything changes.
+     *
+     * @return one line per change made (empty if the file changed nothing)
+     * @throws ConfigException the reasons nothing changed
+     * @throws SlowPathException if the slow path refused a change after ports were changed (the
+     *         switch then runs the ports of {@code next} and the tables it had)
+     */
+    public List<String> reload(SwitchConfig next) throws ConfigException, SlowPathException {
+        ReloadPlan plan = ReloadPlan.of(config, next);
+        if (!plan.restartOnly.isEmpty()) {
+            reloadFailures++;
+            throw new ConfigException(plan.restartOnly);
+        }
+        List<PortSpec> toOpen = new ArrayList<>(plan.reopened);
+        toOpen.addAll(plan.added);
+        Map<PortSpec, Netdev> opened;
+        try {
+            opened = open(toOpen, next);
+        } catch (StartException e) {
+            reloadFailures++;
+            throw new ConfigException(e.errors());
+        }
+        List<String> changes = new ArrayList<>();
+        if (plan.tuningChanged) {
+            dp.reconfigure(next.datapath().toDatapathConfig());
+            slowPath.reconfigure(SlowPathSettings.of(next.datapath()));
+            changes.add("datapath tuning changed");
+        }
+        for (PortSpec p : plan.removed) {
+            detach(p.name());
+            changes.add("removed port " + p.name() + " from bridge " + p.bridge());
+        }
+        for (PortSpec p : plan.reopened) {
+            int no = dpPorts.get(p.name());
+            dp.removePort(no).close();
+            dp.addPort(no, opened.get(p));
+            pin(p, no);
+            changes.add("reopened port " + p.name() + " (type, options or pmd-rxq-affinity changed)");
+        }
+        for (PortSpec p : plan.added) {
+            attach(p, opened.get(p));
+            changes.add("added port " + p.name() + " to bridge " + p.bridge() + " as datapath port "
+                    + dpPorts.get(p.name()));
+        }
+        SwitchConfig before = config;
+        config = next;
+        if (plan.bridgesChanged || !plan.flowsChanged.isEmpty() || !plan.groupsChanged.isEmpty()) {
+            applyBridges(next, plan.flowsChanged, plan.groupsChanged);
+            if (plan.bridgesChanged) {
+                changes.add("bridges now: " + next.bridges().keySet());
+            }
+            for (String b : plan.flowsChanged) {
+                changes.add("replaced the flows of " + b + " (" + next.bridges().get(b).flows().size() + ")");
+            }
+            for (String b : plan.groupsChanged) {
+                if (before.bridges().containsKey(b) || !next.bridges().get(b).groups().isEmpty()) {
+                    changes.add("replaced the groups of " + b + " (" + next.bridges().get(b).groups().size() + ")");
+                }
+            }
+        }
+        reloads++;
+        for (String c : changes) {
+            LOG.info("reload: {}", c);
+        }
+        return changes;
+    }
+
+    /** Counts a reload that failed validation (the caller read a broken file). */
+    public void onReloadRejected() {
+        reloadFailures++;
+    }
+
+    // ------------------------------------------------------------------ tick
+
+    /** Control thread, every ~250 ms: port link state, then the slow path's housekeeping. */
+    public void onTick(long nowMs) {
+        for (Map.Entry<Integer, Netdev> e : dp.ports().entrySet()) {
+            Netdev n = e.getValue();
+            try {
+                n.refresh();
+            } catch (RuntimeException ex) {
+                refreshErrors++;
+                LOG.warn("port {}: refresh failed: {}", n.name(), ex.getMessage());
+            }
+            boolean up = n.linkUp();
+            Boolean was = linkUp.put(n.name(), up);
+            if (was != null && was != up) {
+                LOG.info("port {}: link {}", n.name(), up ? "up" : "down");
+            }
+        }
+        slowPath.onTick(nowMs);
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    /**
+     * Stops the slow path, the PMDs (which drain and give their mbufs back), closes the ports,
+     * then checks that every mbuf is back in the pool and logs the result.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            slowPath.close();
+        } catch (RuntimeException e) {
+            LOG.warn("slow path did not close cleanly: {}", e.toString());
+        }
+        dp.close();
+        LOG.info("datapath stopped: PMDs drained, {} port(s) closed", dpPorts.size());
+        String leaks = pool.leakReport();
+        if (leaks == null) {
+            LOG.info("leak check: all {} mbufs returned to mempool '{}'", pool.capacity(), POOL_NAME);
+        } else {
+            LOG.error("leak check: {}", leaks);
+        }
+        pool.close();
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    public Datapath datapath() {
+        return dp;
+    }
+
+    public SlowPath slowPath() {
+        return slowPath;
+    }
+
+    public SwitchConfig config() {
+        return config;
+    }
+
+    public MbufPool pool() {
+        return pool;
+    }
+
+    /** Datapath port number of port {@code name}, or -1. */
+    public int dpPort(String name) {
+        return dpPorts.getOrDefault(name, -1);
+    }
+
+    /** Counters for coverage/show. */
+    public Map<String, Long> coverage() {
+        Map<String, Long> c = new LinkedHashMap<>();
+        c.put("reload", reloads);
+        c.put("reload_failed", reloadFailures);
+        c.put("port_refresh_error", refreshErrors);
+        return c;
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /** Opens every port in {@code specs}, or none: on any failure the ones opened are closed. */
+    private Map<PortSpec, Netdev> open(List<PortSpec> specs, SwitchConfig in) throws StartException {
+        Map<PortSpec, Netdev> opened = new LinkedHashMap<>();
+        List<ConfigError> errors = new ArrayList<>();
+        for (PortSpec p : specs) {
+            try {
+                opened.put(p, Netdevs.open(new NetdevConfig(p.name(), p.type(), p.options(), pool, dp.pmds().length)));
+            } catch (NetdevException | RuntimeException e) {
+                errors.add(new ConfigError(in.file(), p.line(), "bridges." + p.bridge() + ".ports." + p.name(),
+                        e.getMessage()));
+            }
+        }
+        if (!errors.isEmpty()) {
+            for (Netdev n : opened.values()) {
+                n.close();
+            }
+            throw new StartException(errors);
+        }
+        return opened;
+    }
+
+    /** Adds an opened port to the datapath under a number and pins its rx queues. */
+    private void attach(PortSpec p, Netdev n) {
+        int no = dpPorts.computeIfAbsent(p.name(), k -> freeDpPort(p.ofport()));
+        dp.addPort(no, n);
+        pin(p, no);
+        linkUp.put(n.name(), n.linkUp());
+        LOG.info("port {}: {} {} as datapath port {} in bridge {} (ofport {}), {} rx queue(s), link {}", p.name(),
+                p.type(), p.options(), no, p.bridge(), p.ofport(), n.rxqCount(), n.linkUp() ? "up" : "down");
+    }
+
+    private void detach(String name) {
+        Integer no = dpPorts.remove(name);
+        linkUp.remove(name);
+        if (no != null) {
+            dp.removePort(no).close();
+        }
+    }
+
+    private void pin(PortSpec p, int no) {
+        for (Map.Entry<Integer, Integer> a : p.rxqAffinity().entrySet()) {
+            dp.pinRxq(no, a.getKey(), config.datapath().pmdIndexOfCpu(a.getValue()));
+        }
+    }
+
+    private int freeDpPort(int preferred) {
+        TreeSet<Integer> used = new TreeSet<>(dpPorts.values());
+        if (!used.contains(preferred)) {
+            return preferred;
+        }
+        int n = 1;
+        while (used.contains(n)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Gives the slow path every bridge, then the flows and groups of the bridges named. */
+    private void applyBridges(SwitchConfig c, List<String> flowsOf, List<String> groupsOf) throws SlowPathException {
+        List<BridgeView> views = new ArrayList<>();
+        for (BridgeSpec b : c.bridges().values()) {
+            List<BridgeView.PortView> ports = new ArrayList<>();
+            for (PortSpec p : b.ports().values()) {
+                ports.add(new BridgeView.PortView(p.name(), p.ofport(), dpPorts.get(p.name()), p.tag(), p.trunks()));
+            }
+            views.add(new BridgeView(b.name(), ports));
+        }
+        slowPath.setBridges(views);
+        for (String name : flowsOf) {
+            BridgeSpec b = c.bridges().get(name);
+            slowPath.replaceFlows(name, b.flowTexts());
+            LOG.info("bridge {}: {} port(s), {} flow(s), {} group(s)", name, b.ports().size(), b.flows().size(),
+                    b.groups().size());
+        }
+        for (String name : groupsOf) {
+            slowPath.replaceGroups(name, c.bridges().get(name).groupTexts());
+        }
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.jvswitch.vswitchd.slowpath;
+
+import java.util.List;
+
+/**
+ * A bridge as the slow path gets it: name and ports, each with its OpenFlow and datapath port
+ * numbers. Immutable.
+ *
+ * @param name  bridge name
+ * @param ports ports in file order
+ */
+public record BridgeView(String name, List<PortView> ports) {
+    public BridgeView {
+        ports = List.copyOf(ports);
+    }
+
+    /**
+     * One port of a bridge.
+     *
+     * @param name   port name (unique in the switch)
+     * @param ofport OpenFlow port number in the bridge
+     * @param dpPort datapath port number (unique in the datapath)
+     * @param tag    access VLAN, or -1 for a trunk port
+     * @param trunks VLANs a trunk carries (empty: all)
+     */
+    public record PortView(String name, int ofport, int dpPort, int tag, List<Integer> trunks) {
+        public PortView {
+            trunks = List.copyOf(trunks);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.jvswitch.vswitchd.slowpath;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.jvswitch.pmd.Datapath;
+import dev.jvswitch.pmd.upcall.UpcallHandler;
+import dev.jvswitch.vswitchd.config.FlowChecker;
+
+/**
+ * Everything the daemon needs from the OpenFlow side (OVS's ofproto): the upcall handler the PMDs
+ * call on a miss, the bridges and their ports, flow and group tables, MAC learning, tracing, and
+ * whatever keeps megaflows in line with the tables (revalidators). The daemon talks to it only
+ * through this interface, so the OpenFlow slow path of {@code ofproto-xlate} plugs in by
+ * implementing it ({@link SlowPaths#create} picks the implementation); until then
+ * {@link dev.jvswitch.vswitchd.slowpath.builtin.BuiltinSlowPath} stands in.
+ *
+ * <p><b>Life cycle</b> (all on the control thread):
+ * <ol>
+ *   <li>{@link #checkFlow}/{@link #checkGroup}/{@link #checkVlans} during config validation,
+ *       before anything starts;</li>
+ *   <li>{@link #upcallHandler()} is handed to the datapath's constructor;</li>
+ *   <li>{@link #start} once the datapath exists (start revalidators here), then
+ *       {@link #setBridges} and {@link #replaceFlows}/{@link #replaceGroups} per bridge, then the
+ *       PMDs start;</li>
+ *   <li>while running: commands, reloads, and {@link #onTick} every ~250 ms;</li>
+ *   <li>{@link #close()} before the datapath closes.</li>
+ * </ol>
+ *
+ * <p><b>Errors.</b> A method that cannot do what it is asked throws {@link SlowPathException}
+ * with a one-line message; {@link SlowPathException#notAvailable} is the message for an operation
+ * an implementation does not offer. The control socket passes messages through unchanged.
+ *
+ * <p><b>Change barrier.</b> Methods that change tables ({@code setBridges}, {@code replace*},
+ * {@code addFlow}, {@code delFlows}, {@code addGroup}, {@code fdbFlush}) return only when every
+ * PMD forwards by the new tables: megaflows translated from the old ones are fixed or deleted.
+ *
+ * <p><b>Thread-safety:</b> every method but {@link #upcallHandler()}'s handler is called by the
+ * control thread only; the handler is called by the PMD threads concurrently with them.
+ */
+public interface SlowPath extends FlowChecker, AutoCloseable {
+    /** One line for the startup log, e.g. what kind of slow path this is. */
+    String description();
+
+    /** The handler PMDs call on a miss; the same object for the life of the slow path. */
+    UpcallHandler upcallHandler();
+
+    /** Binds to the datapath (its flow API and ukeys) and starts background threads. */
+    void start(Datapath datapath, SlowPathSettings settings);
+
+    /** Applies changed tuning (max-idle, flow limit, MAC table size and aging, ...). */
+    void reconfigure(SlowPathSettings settings);
+
+    /** Replaces the set of bridges and their ports; bridges not listed are removed with their tables. */
+    void setBridges(List<BridgeView> bridges) throws SlowPathException;
+
+    /** Replaces every flow of {@code bridge} with {@code flows} (ovs-ofctl add-flow syntax). */
+    void replaceFlows(String bridge, List<String> flows) throws SlowPathException;
+
+    /** Replaces every group of {@code bridge} with {@code groups} (ovs-ofctl add-group syntax). */
+    void replaceGroups(String bridge, List<String> groups) throws SlowPathException;
+
+    /** {@code ofctl/add-flow}. */
+    void addFlow(String bridge, String flow) throws SlowPathException;
+
+    /** {@code ofctl/del-flows}: deletes the flows {@code match} selects (null: all); returns how many. */
+    int delFlows(String bridge, String match) throws SlowPathException;
+
+    /** {@code ofctl/dump-flows}, in ovs-ofctl's layout. */
+    String dumpFlows(String bridge) throws SlowPathException;
+
+    /** {@code ofctl/add-group}. */
+    void addGroup(String bridge, String group) throws SlowPathException;
+
+    /** {@code ofctl/dump-groups}, in ovs-ofctl's layout. */
+    String dumpGroups(String bridge) throws SlowPathException;
+
+    /**
+     * {@code ofproto/trace}: {@code flow} is a flow in ovs-ofctl match syntax, and
+     * {@code packetHex} a packet in hex or null. Output ends with {@code Datapath actions: ...}.
+     */
+    String trace(String bridge, String flow, String packetHex) throws SlowPathException;
+
+    /** {@code fdb/show}, as OVS prints it. */
+    String fdbShow(String bridge) throws SlowPathException;
+
+    /** {@code fdb/flush}: empties the MAC table of {@code bridge}, or of every bridge if null. */
+    void fdbFlush(String bridge) throws SlowPathException;
+
+    /** {@code upcall/show}: flows, limits and revalidator state. */
+    String upcallShow();
+
+    /** Control thread, every ~250 ms: timeouts and housekeeping that needs no thread of its own. */
+    void onTick(long nowMs);
+
+    /** Counters for {@code coverage/show}, by name. */
+    Map<String, Long> coverage();
+
+    /** Stops background threads. The datapath is still open. */
+    @Override
+    void close();
+}

@@ -1,0 +1,135 @@
+package dev.jvswitch.vswitchd.e2e;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.jvswitch.vswitchd.ctl.Jvsctl;
+
+/**
+ * jvswitchd as a user runs it: the main class in a JVM of its own (with the JVM flags the
+ * launcher script uses, from the filtered {@code jvm.options}), optionally inside a network
+ * namespace, logging to a file; and jvsctl against its socket.
+ */
+final class DaemonProcess implements AutoCloseable {
+    final Path config;
+    final Path socket;
+    final Path pidfile;
+    final Path log;
+    private Process process;
+
+    /** What one jvsctl call printed. */
+    record Ctl(int exit, String out, String err) {
+    }
+
+    DaemonProcess(Path config, Path socket, Path dir) {
+        this.config = config;
+        this.socket = socket;
+        this.pidfile = dir.resolve("jvswitchd.pid");
+        this.log = dir.resolve("jvswitchd.log");
+    }
+
+    /** The java command line for {@code main} with {@code args}, as bin/ scripts build it. */
+    static List<String> javaCommand(String main, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        try (InputStream in = DaemonProcess.class.getResourceAsStream("/jvm.options")) {
+            for (String flag : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split("\\s+")) {
+                cmd.add(flag);
+            }
+        }
+        cmd.add("-Xmx256m");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(main);
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** Starts jvswitchd (in namespace {@code netns} if not null) and waits until its pid file says it runs. */
+    DaemonProcess start(String netns, Duration timeout) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        if (netns != null) {
+            cmd.addAll(List.of("ip", "netns", "exec", netns));
+        }
+        cmd.addAll(javaCommand("dev.jvswitch.vswitchd.Jvswitchd", "--config", config.toString(), "--pidfile",
+                pidfile.toString()));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        process.getOutputStream().close();
+        Sh.await(timeout, () -> Files.exists(pidfile) || !process.isAlive(), () -> "jvswitchd to start");
+        if (!process.isAlive()) {
+            throw new AssertionError("jvswitchd exited with " + process.exitValue() + ":\n" + log());
+        }
+        return this;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Sends SIGTERM and waits (bounded) for the exit status. */
+    int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("jvswitchd did not exit within " + timeout.toMillis() + " ms of SIGTERM:\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    void signal(String name) {
+        Sh.run("kill", "-" + name, Long.toString(process.pid()));
+    }
+
+    /** Runs jvsctl in this JVM against the daemon's socket. */
+    Ctl ctl(String... args) {
+        List<String> all = new ArrayList<>(List.of("--socket", socket.toString()));
+        all.addAll(List.of(args));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Jvsctl.run(all.toArray(new String[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Ctl(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** jvsctl that must succeed; returns its output. */
+    String ok(String... args) {
+        Ctl c = ctl(args);
+        if (c.exit() != 0) {
+            throw new AssertionError("jvsctl " + String.join(" ", args) + " failed (" + c.exit() + "): " + c.err()
+                    + "\n--- daemon log ---\n" + log());
+        }
+        return c.out();
+    }
+
+    String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "(no log)";
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

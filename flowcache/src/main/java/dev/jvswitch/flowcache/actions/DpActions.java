@@ -1,9 +1,263 @@
 package dev.jvswitch.flowcache.actions;
 
+import java.util.Arrays;
+
+import dev.jvswitch.mempool.MbufPoolConfig;
+
 /**
- * A compiled datapath action program, immutable once built.
+ * A compiled datapath action program: what a megaflow does to the packets it matches. Built once
+ * per megaflow by the slow path (through {@link #builder()} or {@link #parse(String)}), immutable
+ * afterwards, and run by the PMD's action executor on every packet of the flow.
  *
- * <p>(Placeholder: the executor work defines the instruction format, builder and printer.)
+ * <h2>Instruction format</h2>
+ *
+ * <p>A program is {@link #length()} instructions held in parallel arrays, so that running one is
+ * a few array loads and a switch, with no object per instruction:
+ *
+ * <pre>
+ *   index i:   0        1            2          3       ...
+ *            +--------+------------+----------+-------+
+ *   op[i]    | SET    | PUSH_VLAN  | OUTPUT   | CLONE |   byte opcode, OP_*
+ *   a[i]     | field  | tpid       | port     | 0     |   int operand
+ *   b[i]     | value  | tci        | 0        | 0     |   long operand
+ *   c[i]     | mask   | 0          | 0        | 0     |   long operand
+ *   sub[i]   | -      | -          | -        | prog  |   nested program (clone only)
+ *   data[i]  | -      | -          | -        | -     |   bytes (tnl_push header only)
+ *            +--------+------------+----------+-------+
+ * </pre>
+ *
+ * <table>
+ *   <caption>Operands per opcode (unused operands are 0 or null)</caption>
+ *   <tr><th>op</th><th>a</th><th>b</th><th>c</th><th>sub / data</th><th>printed as</th></tr>
+ *   <tr><td>{@link #OP_OUTPUT}</td><td>port</td><td></td><td></td><td></td><td>{@code 2}</td></tr>
+ *   <tr><td>{@link #OP_DROP}</td><td></td><td></td><td></td><td></td><td>{@code drop}</td></tr>
+ *   <tr><td>{@link #OP_PUSH_VLAN}</td><td>tpid</td><td>tci (with {@link #VLAN_CFI} = present)</td><td></td><td></td>
+ *       <td>{@code push_vlan(vid=10,pcp=0)}</td></tr>
+ *   <tr><td>{@link #OP_POP_VLAN}</td><td></td><td></td><td></td><td></td><td>{@code pop_vlan}</td></tr>
+ *   <tr><td>{@link #OP_SET_FIELD}</td><td>{@link DpField} ordinal</td><td>value</td><td>mask (never 0)</td><td></td>
+ *       <td>{@code set(ipv4(dst=10.0.0.0/255.255.255.0))}</td></tr>
+ *   <tr><td>{@link #OP_HASH}</td><td>basis</td><td></td><td></td><td></td><td>{@code hash(l4(0))}</td></tr>
+ *   <tr><td>{@link #OP_RECIRC}</td><td>recirc id (not 0)</td><td></td><td></td><td></td><td>{@code recirc(0x1)}</td></tr>
+ *   <tr><td>{@link #OP_CLONE}</td><td></td><td></td><td></td><td>sub: program</td><td>{@code clone(...)}</td></tr>
+ *   <tr><td>{@link #OP_TNL_PUSH}</td><td>tunnel port</td><td>out port</td><td>tunnel type</td>
+ *       <td>data: header template</td><td>{@code tnl_push(tnl_port(4),header(...),out_port(1))}</td></tr>
+ *   <tr><td>{@link #OP_TNL_POP}</td><td>tunnel port</td><td></td><td></td><td></td><td>{@code tnl_pop(4)}</td></tr>
+ * </table>
+ *
+ * <h2>What the actions do</h2>
+ *
+ * <p>As in OVS's {@code odp_execute_actions}: actions run in order; an action that hands the
+ * packet away (output, recirc, tnl_push, tnl_pop) hands away a copy unless it is the last action;
+ * {@code clone} runs its program on a copy; a packet left over at the end is freed. Sets apply
+ * only where the packet has the header (a TCP port to a TCP packet, not to UDP or to a later
+ * fragment) and fix checksums. {@code hash(l4(basis))} stores
+ * {@code FlowHash.dpHash(rssHash, basis)} as dp_hash. {@code recirc(id)} re-injects the packet
+ * with that recirc id. {@code tnl_pop(port)} strips the tunnel headers into metadata and
+ * re-injects the packet with in_port = port and its recirc id unchanged. {@code tnl_push}
+ * prepends the header template and outputs to out_port (unlike OVS, where it only encapsulates
+ * and a later output sends). The executor is {@code dev.jvswitch.pmd.exec.ActionExecutor}.
+ *
+ * <h2>Canonical form</h2>
+ *
+ * <p>Two programs that print the same are equal, so that {@code parse(p.toString()).equals(p)}:
+ * <ul>
+ *   <li>An empty program is the program {@code drop} ({@link #DROP}); OVS prints both alike.</li>
+ *   <li>Consecutive set instructions of one {@link DpField.Group} print as one
+ *       {@code set(group(...))} and are kept in the group's field order; a field may appear once
+ *       in such a run.</li>
+ *   <li>A set value has no bits outside its mask, and a tunnel header template stores the
+ *       fields the printed form leaves out (IPv4 total length and checksum, UDP length, IPv6
+ *       payload length) as OVS's parser rebuilds them: lengths 0, the IPv4 checksum computed
+ *       over the template with total length 0.</li>
+ * </ul>
+ *
+ * <p>The text form is OVS's datapath action syntax as {@code ovs-appctl dpctl/dump-flows} prints
+ * it; see {@link #toString()} and {@link #parse(String)}.
+ *
+ * <p><b>Thread-safety:</b> immutable; every field is final, so a program published through any
+ * reference is fully visible to every PMD. Callers must not modify the array {@link #data(int)}
+ * returns.
  */
 public final class DpActions {
+    public static final byte OP_OUTPUT = 1;
+    public static final byte OP_DROP = 2;
+    public static final byte OP_PUSH_VLAN = 3;
+    public static final byte OP_POP_VLAN = 4;
+    public static final byte OP_SET_FIELD = 5;
+    public static final byte OP_HASH = 6;
+    public static final byte OP_RECIRC = 7;
+    public static final byte OP_CLONE = 8;
+    public static final byte OP_TNL_PUSH = 9;
+    public static final byte OP_TNL_POP = 10;
+
+    /** Highest datapath port number an action may name. */
+    public static final int MAX_PORT = 65535;
+    /** Most instructions in one program, nested clone programs included. */
+    public static final int MAX_INSTRUCTIONS = 256;
+    /** Deepest nesting of {@code clone} (the executor keeps one scratch batch per level). */
+    public static final int MAX_CLONE_DEPTH = 8;
+    /** Longest tunnel header template: it must fit the headroom every mbuf keeps. */
+    public static final int MAX_TNL_HEADER_BYTES = MbufPoolConfig.DEFAULT_HEADROOM_BYTES;
+    /** OVS's {@code OVS_VPORT_TYPE_VXLAN}, the tunnel type printed in {@code header(type=4,...)}. */
+    public static final int TNL_TYPE_VXLAN = 4;
+
+    public static final int ETH_TYPE_VLAN = 0x8100;
+    public static final int ETH_TYPE_VLAN_8021AD = 0x88a8;
+    /** In a push_vlan TCI: marks the tag present (OVS's {@code VLAN_CFI}); cleared on the wire. */
+    public static final int VLAN_CFI = 0x1000;
+
+    /** The program that drops every packet; also what an empty program builds to. */
+    public static final DpActions DROP = new DpActions(new byte[] {OP_DROP}, new int[1], new long[1], new long[1],
+            new DpActions[1], new byte[1][]);
+
+    private final byte[] op;
+    private final int[] a;
+    private final long[] b;
+    private final long[] c;
+    private final DpActions[] sub;
+    private final byte[][] data;
+    private final int instructionCount;
+    private final int cloneDepth;
+    private final int hashCode;
+
+    /** Takes ownership of the arrays; only the builder calls this, after validating them. */
+    DpActions(byte[] op, int[] a, long[] b, long[] c, DpActions[] sub, byte[][] data) {
+        this.op = op;
+        this.a = a;
+        this.b = b;
+        this.c = c;
+        this.sub = sub;
+        this.data = data;
+        int count = op.length;
+        int depth = 0;
+        for (int i = 0; i < op.length; i++) {
+            if (sub[i] != null) {
+                count += sub[i].instructionCount;
+                depth = Math.max(depth, 1 + sub[i].cloneDepth);
+            }
+        }
+        this.instructionCount = count;
+        this.cloneDepth = depth;
+        int h = Arrays.hashCode(op);
+        h = 31 * h + Arrays.hashCode(a);
+        h = 31 * h + Arrays.hashCode(b);
+        h = 31 * h + Arrays.hashCode(c);
+        h = 31 * h + Arrays.hashCode(sub);
+        this.hashCode = 31 * h + Arrays.deepHashCode(data);
+    }
+
+    public static DpActionsBuilder builder() {
+        return new DpActionsBuilder();
+    }
+
+    /**
+     * Reads a program in the syntax {@link #toString()} prints, e.g.
+     * {@code set(ipv4(dst=10.0.0.2)),push_vlan(vid=10,pcp=0),2}.
+     *
+     * @throws IllegalArgumentException with a one-line message naming the offending token
+     */
+    public static DpActions parse(String text) {
+        return new DpActionsParser(text).parseProgram();
+    }
+
+    /** A TCI for {@link DpActionsBuilder#pushVlan}: VLAN id, priority and the present bit. */
+    public static int vlanTci(int vid, int pcp) {
+        if (vid < 0 || vid > 0xfff) {
+            throw new IllegalArgumentException("push_vlan: vid " + vid + " out of range 0..4095");
+        }
+        if (pcp < 0 || pcp > 7) {
+            throw new IllegalArgumentException("push_vlan: pcp " + pcp + " out of range 0..7");
+        }
+        return vid | pcp << 13 | VLAN_CFI;
+    }
+
+    // ---------------------------------------------------------------- instructions
+
+    /** Number of instructions at this level (a clone counts as one). */
+    public int length() {
+        return op.length;
+    }
+
+    public byte op(int i) {
+        return op[i];
+    }
+
+    public int a(int i) {
+        return a[i];
+    }
+
+    public long b(int i) {
+        return b[i];
+    }
+
+    public long c(int i) {
+        return c[i];
+    }
+
+    /** The field of an {@link #OP_SET_FIELD} instruction. */
+    public DpField field(int i) {
+        return DpField.of(a[i]);
+    }
+
+    /** The program of an {@link #OP_CLONE} instruction, else null. */
+    public DpActions sub(int i) {
+        return sub[i];
+    }
+
+    /** The header template of an {@link #OP_TNL_PUSH} instruction, else null. Do not modify. */
+    public byte[] data(int i) {
+        return data[i];
+    }
+
+    /** Instructions in the whole program, nested clone programs included. */
+    public int instructionCount() {
+        return instructionCount;
+    }
+
+    /** Nesting depth of clone: 0 without clone, 1 with a clone that has none inside, ... */
+    public int cloneDepth() {
+        return cloneDepth;
+    }
+
+    /** True for the program that only drops ({@link #DROP} and anything equal to it). */
+    public boolean isDrop() {
+        return op.length == 1 && op[0] == OP_DROP;
+    }
+
+    // ---------------------------------------------------------------- object
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof DpActions)) {
+            return false;
+        }
+        DpActions other = (DpActions) o;
+        return hashCode == other.hashCode
+                && Arrays.equals(op, other.op)
+                && Arrays.equals(a, other.a)
+                && Arrays.equals(b, other.b)
+                && Arrays.equals(c, other.c)
+                && Arrays.equals(sub, other.sub)
+                && Arrays.deepEquals(data, other.data);
+    }
+
+    @Override
+    public int hashCode() {
+        return hashCode;
+    }
+
+    /**
+     * The program in OVS's datapath action syntax, as {@code ovs-appctl dpctl/dump-flows} prints
+     * it after {@code actions:} (ports by number), e.g.
+     * {@code set(eth(src=00:00:00:00:00:01)),push_vlan(vid=10,pcp=0),2,recirc(0x1)}.
+     */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        DpActionsFormat.format(this, sb);
+        return sb.toString();
+    }
 }

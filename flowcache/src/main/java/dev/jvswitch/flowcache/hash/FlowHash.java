@@ -1,5 +1,8 @@
 package dev.jvswitch.flowcache.hash;
 
+import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.flowcache.key.FlowKey;
+
 /**
  * The hash functions of the datapath. One definition, used by the fast path (parser, EMC, SMC,
  * dpcls, the {@code hash} action) and by the slow path (select groups): a connection must never
@@ -8,7 +11,88 @@ package dev.jvswitch.flowcache.hash;
  * <p>The mixing steps are MurmurHash3's 32-bit round and finaliser, as OVS's {@code hash.h} uses.
  */
 public final class FlowHash {
+    /** Seed of {@link #hash5}; any constant works, it only has to be the same everywhere. */
+    private static final int HASH5_BASIS = 0x6a09e667;
+
+    private static final int W_ETH_TYPE = FlowField.ETH_TYPE.word();
+    private static final int S_ETH_TYPE = FlowField.ETH_TYPE.shift();
+    private static final int W_ETH_SRC = FlowField.ETH_SRC.word();
+    private static final int S_ETH_SRC = FlowField.ETH_SRC.shift();
+    private static final int W_ETH_DST = FlowField.ETH_DST.word();
+    private static final int S_ETH_DST = FlowField.ETH_DST.shift();
+    private static final int W_NW_SRC = FlowField.NW_SRC.word();
+    private static final int S_NW_SRC = FlowField.NW_SRC.shift();
+    private static final int W_NW_DST = FlowField.NW_DST.word();
+    private static final int S_NW_DST = FlowField.NW_DST.shift();
+    private static final int W_NW_PROTO = FlowField.NW_PROTO.word();
+    private static final int S_NW_PROTO = FlowField.NW_PROTO.shift();
+    private static final int W_NW_FRAG = FlowField.NW_FRAG.word();
+    private static final int S_NW_FRAG = FlowField.NW_FRAG.shift();
+    private static final int W_IPV6_SRC = FlowField.IPV6_SRC.word();
+    private static final int W_IPV6_DST = FlowField.IPV6_DST.word();
+    private static final int W_TP_SRC = FlowField.TP_SRC.word();
+    private static final int S_TP_SRC = FlowField.TP_SRC.shift();
+    private static final int W_TP_DST = FlowField.TP_DST.word();
+    private static final int S_TP_DST = FlowField.TP_DST.shift();
+
     private FlowHash() {
+    }
+
+    /**
+     * The packet's 5-tuple hash, computed from its parsed key. The parser stores it in the mbuf
+     * ({@code rssHash}); every later user of a packet hash (EMC/SMC index, the {@code hash}
+     * action through {@link #dpHash}, select groups) starts from this value, never from its own.
+     *
+     * <ul>
+     *   <li>IPv4: source and destination address, then {@code nw_proto} and both ports.</li>
+     *   <li>IPv6: all four 64-bit address words, then {@code nw_proto} and both ports.</li>
+     *   <li>An IP fragment (first or later) hashes its addresses only, as NICs' RSS does, so that
+     *       every fragment of a datagram gets the same hash even though only the first carries
+     *       ports and IPv6 later fragments report {@code nw_proto} 44.</li>
+     *   <li>Anything else (ARP, non-IP, runts): Ethernet source, destination and type.</li>
+     * </ul>
+     *
+     * <p>ICMP type and code count as ports (they live in {@code tp_src}/{@code tp_dst}). The hash
+     * is direction-sensitive, as OVS's software RSS hash is. Allocation-free.
+     */
+    public static int hash5(FlowKey key) {
+        long[] w = key.words();
+        int ethType = (int) (w[W_ETH_TYPE] >>> S_ETH_TYPE) & 0xffff;
+        int h;
+        int lengthBytes;
+        if (ethType == FlowKey.ETH_TYPE_IPV4) {
+            h = mix(HASH5_BASIS, (int) (w[W_NW_SRC] >>> S_NW_SRC));
+            h = mix(h, (int) (w[W_NW_DST] >>> S_NW_DST));
+            lengthBytes = 8;
+        } else if (ethType == FlowKey.ETH_TYPE_IPV6) {
+            h = mix64(HASH5_BASIS, w[W_IPV6_SRC]);
+            h = mix64(h, w[W_IPV6_SRC + 1]);
+            h = mix64(h, w[W_IPV6_DST]);
+            h = mix64(h, w[W_IPV6_DST + 1]);
+            lengthBytes = 32;
+        } else {
+            h = mix(HASH5_BASIS, ethType);
+            h = mix64(h, (w[W_ETH_SRC] >>> S_ETH_SRC) & 0xffff_ffff_ffffL);
+            h = mix64(h, (w[W_ETH_DST] >>> S_ETH_DST) & 0xffff_ffff_ffffL);
+            return finish(h, 16);
+        }
+        if (((w[W_NW_FRAG] >>> S_NW_FRAG) & (FlowKey.FRAG_ANY | FlowKey.FRAG_LATER)) == 0) {
+            h = mix(h, (int) (w[W_NW_PROTO] >>> S_NW_PROTO) & 0xff);
+            int ports = (int) ((w[W_TP_SRC] >>> S_TP_SRC) & 0xffff) << 16 | (int) ((w[W_TP_DST] >>> S_TP_DST) & 0xffff);
+            h = mix(h, ports);
+            lengthBytes += 8;
+        }
+        return finish(h, lengthBytes);
+    }
+
+    /**
+     * The hash that indexes the EMC and SMC ({@code FlowKey.hash()}): the 5-tuple hash, mixed with
+     * {@code recirc_id} when that is non-zero, so that a recirculated packet (same headers, new
+     * recirc_id) lands in a different EMC slot from its first pass instead of evicting it.
+     * Packets that were never recirculated keep the plain 5-tuple hash.
+     */
+    public static int emcHash(int fiveTupleHash, int recircId) {
+        return recircId == 0 ? fiveTupleHash : finish(mix(fiveTupleHash, recircId), 4);
     }
 
     /** Mixes 32 bits of data into {@code hash}. */

@@ -1,14 +1,63 @@
 package dev.jvswitch.flowcache.key;
 
+import java.util.Arrays;
+
 /**
- * A flow key: a fixed array of {@value #WORDS} 64-bit words laid out by the field table, plus the
- * packet hash the parser computed for it.
+ * A flow key: a fixed array of {@value #WORDS} 64-bit words laid out by the field table
+ * ({@link FlowField}), plus the packet hash the parser computed for it.
  *
- * <p>(Placeholder written before the field table; the parser work fills in the layout.)
+ * <p>The parser fills a key from a packet; the EMC, SMC and dpcls compare and hash its words;
+ * megaflows keep a masked copy. Fields absent from the packet are zero, as in OVS. The words are
+ * exposed so that classifiers can work word by word without going through the table; everyone
+ * else reads and writes fields with {@link #get} and {@link #set}.
+ *
+ * <p>{@link #equals} and {@link #hashCode} cover the words only, not {@link #hash()}.
+ *
+ * <p><b>Thread-safety:</b> not thread-safe. A key belongs to the thread that parsed into it (a
+ * PMD keeps one per packet slot of its batch); a copy handed to another thread must be published
+ * through a queue or an immutable megaflow entry.
  */
 public final class FlowKey {
-    /** Number of 64-bit words in every key and mask. */
-    public static final int WORDS = 20;
+    /** Number of 64-bit words in every key and mask; {@link FlowField} checks it at class load. */
+    public static final int WORDS = 19;
+
+    public static final int ETH_TYPE_IPV4 = 0x0800;
+    public static final int ETH_TYPE_ARP = 0x0806;
+    public static final int ETH_TYPE_RARP = 0x8035;
+    public static final int ETH_TYPE_IPV6 = 0x86dd;
+    public static final int ETH_TYPE_VLAN_8021Q = 0x8100;
+    public static final int ETH_TYPE_VLAN_8021AD = 0x88a8;
+    /** OVS's FLOW_DL_TYPE_NONE: an 802.3 frame without a SNAP Ethernet type. */
+    public static final int ETH_TYPE_NONE = 0x05ff;
+    /** Smallest value that is an Ethernet type rather than an 802.3 length. */
+    public static final int ETH_TYPE_MIN = 0x0600;
+
+    public static final int IPPROTO_ICMP = 1;
+    public static final int IPPROTO_TCP = 6;
+    public static final int IPPROTO_UDP = 17;
+    public static final int IPPROTO_FRAGMENT = 44;
+    public static final int IPPROTO_ICMPV6 = 58;
+    public static final int IPPROTO_SCTP = 132;
+
+    public static final int ND_NEIGHBOR_SOLICIT = 135;
+    public static final int ND_NEIGHBOR_ADVERT = 136;
+
+    /** {@code nw_frag} bit: the packet is an IP fragment (OVS's FLOW_NW_FRAG_ANY). */
+    public static final int FRAG_ANY = 1;
+    /** {@code nw_frag} bit: a fragment other than the first (OVS's FLOW_NW_FRAG_LATER). */
+    public static final int FRAG_LATER = 2;
+
+    /** VLAN TCI bit that marks a present tag (OVS's VLAN_CFI), and the VID and PCP bits. */
+    public static final int VLAN_CFI = 0x1000;
+    public static final int VLAN_VID_MASK = 0x0fff;
+    public static final int VLAN_PCP_SHIFT = 13;
+
+    private static final int ETH_TYPE_WORD = FlowField.ETH_TYPE.word();
+    private static final int ETH_TYPE_SHIFT = FlowField.ETH_TYPE.shift();
+    private static final int NW_PROTO_WORD = FlowField.NW_PROTO.word();
+    private static final int NW_PROTO_SHIFT = FlowField.NW_PROTO.shift();
+    private static final int NW_FRAG_WORD = FlowField.NW_FRAG.word();
+    private static final int NW_FRAG_SHIFT = FlowField.NW_FRAG.shift();
 
     private final long[] words = new long[WORDS];
     private int hash;
@@ -18,12 +67,128 @@ public final class FlowKey {
         return words;
     }
 
-    /** The packet hash used to index the EMC and SMC. */
+    /**
+     * The packet hash used to index the EMC and SMC: the 5-tuple hash, mixed with
+     * {@code recirc_id} when that is non-zero (see {@code FlowHash.emcHash}).
+     */
     public int hash() {
         return hash;
     }
 
     public void hash(int h) {
         hash = h;
+    }
+
+    /** Zeroes every word and the hash. */
+    public void clear() {
+        Arrays.fill(words, 0L);
+        hash = 0;
+    }
+
+    /** Makes this key a copy of {@code other}, hash included. */
+    public void copyFrom(FlowKey other) {
+        System.arraycopy(other.words, 0, words, 0, WORDS);
+        hash = other.hash;
+    }
+
+    /** A fresh copy (allocates; slow path). */
+    public FlowKey copy() {
+        FlowKey k = new FlowKey();
+        k.copyFrom(this);
+        return k;
+    }
+
+    // ---------------------------------------------------------------- fields
+
+    /** The value of a field of at most 64 bits. */
+    public long get(FlowField f) {
+        if (f.is128()) {
+            throw new IllegalArgumentException("field " + f.ovsName() + " is 128 bits wide; use getHigh/getLow");
+        }
+        return (words[f.word()] >>> f.shift()) & f.valueMask();
+    }
+
+    /** High 64 bits of a 128-bit field. */
+    public long getHigh(FlowField f) {
+        check128(f);
+        return words[f.word()];
+    }
+
+    /** Low 64 bits of a 128-bit field. */
+    public long getLow(FlowField f) {
+        check128(f);
+        return words[f.word() + 1];
+    }
+
+    /**
+     * Sets a field of at most 64 bits.
+     *
+     * @throws IllegalArgumentException naming the field if {@code value} does not fit its width
+     */
+    public FlowKey set(FlowField f, long value) {
+        if (f.is128()) {
+            throw new IllegalArgumentException("field " + f.ovsName() + " is 128 bits wide; use set(field, high, low)");
+        }
+        if ((value & ~f.valueMask()) != 0) {
+            throw new IllegalArgumentException("value 0x" + Long.toHexString(value) + " does not fit field "
+                    + f.ovsName() + " (" + f.widthBits() + " bits)");
+        }
+        int w = f.word();
+        words[w] = (words[w] & ~f.wordMask()) | (value << f.shift());
+        return this;
+    }
+
+    /** Sets a 128-bit field. */
+    public FlowKey set(FlowField f, long high, long low) {
+        check128(f);
+        words[f.word()] = high;
+        words[f.word() + 1] = low;
+        return this;
+    }
+
+    /** {@code eth_type}: 0 when the frame had no complete Ethernet header. */
+    public int ethType() {
+        return (int) (words[ETH_TYPE_WORD] >>> ETH_TYPE_SHIFT) & 0xffff;
+    }
+
+    public int nwProto() {
+        return (int) (words[NW_PROTO_WORD] >>> NW_PROTO_SHIFT) & 0xff;
+    }
+
+    /** {@code nw_frag}: {@link #FRAG_ANY} and {@link #FRAG_LATER} bits. */
+    public int nwFrag() {
+        return (int) (words[NW_FRAG_WORD] >>> NW_FRAG_SHIFT) & (FRAG_ANY | FRAG_LATER);
+    }
+
+    public boolean isIpv4() {
+        return ethType() == ETH_TYPE_IPV4;
+    }
+
+    public boolean isIpv6() {
+        return ethType() == ETH_TYPE_IPV6;
+    }
+
+    private static void check128(FlowField f) {
+        if (!f.is128()) {
+            throw new IllegalArgumentException("field " + f.ovsName() + " is not 128 bits wide");
+        }
+    }
+
+    // ---------------------------------------------------------------- identity
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FlowKey && Arrays.equals(words, ((FlowKey) o).words);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(words);
+    }
+
+    /** The key in OVS datapath flow syntax (allocates). */
+    @Override
+    public String toString() {
+        return FlowPrinter.format(this);
     }
 }

@@ -1,0 +1,274 @@
+package dev.jvswitch.flowcache.key;
+
+import static dev.jvswitch.flowcache.key.FieldFormat.DECIMAL;
+import static dev.jvswitch.flowcache.key.FieldFormat.FRAG;
+import static dev.jvswitch.flowcache.key.FieldFormat.HEX;
+import static dev.jvswitch.flowcache.key.FieldFormat.IPV4;
+import static dev.jvswitch.flowcache.key.FieldFormat.IPV6;
+import static dev.jvswitch.flowcache.key.FieldFormat.MAC;
+import static dev.jvswitch.flowcache.key.FieldFormat.TUNNEL_FLAGS;
+import static dev.jvswitch.flowcache.key.FlowPrereq.ARP;
+import static dev.jvswitch.flowcache.key.FlowPrereq.ICMPV4;
+import static dev.jvswitch.flowcache.key.FlowPrereq.ICMPV6;
+import static dev.jvswitch.flowcache.key.FlowPrereq.IP_ANY;
+import static dev.jvswitch.flowcache.key.FlowPrereq.ND;
+import static dev.jvswitch.flowcache.key.FlowPrereq.ND_ADVERT;
+import static dev.jvswitch.flowcache.key.FlowPrereq.ND_SOLICIT;
+import static dev.jvswitch.flowcache.key.FlowPrereq.NONE;
+import static dev.jvswitch.flowcache.key.FlowPrereq.TP_PORTS;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The one table of flow key fields. The parser, masks, the megaflow printer, the ovs-ofctl syntax
+ * parser and (later) the OpenFlow wire format all find a field's bits here and nowhere else.
+ *
+ * <p><b>Layout.</b> Words are grouped so that the masks the datapath installs most often touch
+ * few words: metadata first, then L2, L3 and L4, with the rarely matched 128-bit and ARP/ND fields
+ * in words of their own. A field never straddles two words except the 128-bit ones, which take two
+ * consecutive words (high 64 bits first). Values are stored as plain unsigned numbers in the bits
+ * {@code [shift, shift + width)} of their word, most significant bit of the wire field highest.
+ *
+ * <pre>
+ *  word  63                48                32                16                 0
+ *   0   |            recirc_id              |              in_port              |
+ *   1   |             dp_hash               |             skb_mark              |
+ *   2   |                             tun_id                                    |
+ *   3   |             tun_src               |             tun_dst               |
+ *   4   |   tun_tp_src    |   tun_tp_dst    |    tun_flags    | tun_tos| tun_ttl|
+ *   5   |                    eth_dst                          |    eth_type     |
+ *   6   |                    eth_src                          |        -        |
+ *   7   |    vlan_tpid    |    vlan_tci     |   vlan_tpid1    |    vlan_tci1    |
+ *   8   |        nw_src (arp_spa)           |        nw_dst (arp_tpa)           |
+ *   9   |proto/op|nw_tos  |nw_ttl  |frag(2) |        - | ipv6_label (20)        |
+ * 10-11 |                          ipv6_src (128)                               |
+ * 12-13 |                          ipv6_dst (128)                               |
+ * 14    |tp_src (icmp_type)|tp_dst (icmp_code)| tcp_flags (12) |        -        |
+ * 15    |                 arp_sha (nd_sll)                    |        -        |
+ * 16    |                 arp_tha (nd_tll)                    |        -        |
+ * 17-18 |                          nd_target (128)                              |
+ * </pre>
+ *
+ * <p><b>Aliases.</b> As in OVS's {@code struct flow}, protocols that cannot occur together share
+ * bits: ARP's addresses and opcode live in {@code nw_src}/{@code nw_dst}/{@code nw_proto} (only the
+ * low 8 bits of the opcode, as OVS matches), ICMP type and code in the low byte of
+ * {@code tp_src}/{@code tp_dst}, and ND's link-layer addresses in {@code arp_sha}/{@code arp_tha}.
+ * An alias names the same bits under a different prerequisite; {@link #canonical()} gives the
+ * field that owns them.
+ *
+ * <p>Encodings follow OVS: a VLAN TCI has the CFI bit (0x1000) set when the tag is present,
+ * {@code eth_type} is 0x05ff for an 802.3 frame without SNAP, {@code nw_frag} holds
+ * {@link FlowKey#FRAG_ANY} and {@link FlowKey#FRAG_LATER}, {@code tun_flags} holds OVS's
+ * {@code FLOW_TNL_F_*} bits.
+ */
+public enum FlowField {
+    IN_PORT("in_port", 0, 0, 32, NONE, DECIMAL),
+    RECIRC_ID("recirc_id", 0, 32, 32, NONE, HEX),
+    SKB_MARK("skb_mark", 1, 0, 32, NONE, HEX),
+    DP_HASH("dp_hash", 1, 32, 32, NONE, HEX),
+
+    TUN_ID("tun_id", 2, 0, 64, NONE, HEX),
+    TUN_SRC("tun_src", 3, 32, 32, NONE, IPV4),
+    TUN_DST("tun_dst", 3, 0, 32, NONE, IPV4),
+    TUN_TP_SRC("tun_tp_src", 4, 48, 16, NONE, DECIMAL),
+    TUN_TP_DST("tun_tp_dst", 4, 32, 16, NONE, DECIMAL),
+    TUN_FLAGS("tun_flags", 4, 16, 16, NONE, TUNNEL_FLAGS),
+    TUN_TOS("tun_tos", 4, 8, 8, NONE, HEX),
+    TUN_TTL("tun_ttl", 4, 0, 8, NONE, DECIMAL),
+
+    ETH_DST("eth_dst", 5, 16, 48, NONE, MAC),
+    ETH_TYPE("eth_type", 5, 0, 16, NONE, HEX),
+    ETH_SRC("eth_src", 6, 16, 48, NONE, MAC),
+    VLAN_TPID("vlan_tpid", 7, 48, 16, NONE, HEX),
+    VLAN_TCI("vlan_tci", 7, 32, 16, NONE, HEX),
+    VLAN_TPID1("vlan_tpid1", 7, 16, 16, NONE, HEX),
+    VLAN_TCI1("vlan_tci1", 7, 0, 16, NONE, HEX),
+
+    NW_SRC("nw_src", 8, 32, 32, FlowPrereq.IPV4, IPV4),
+    NW_DST("nw_dst", 8, 0, 32, FlowPrereq.IPV4, IPV4),
+    ARP_SPA("arp_spa", NW_SRC, 32, ARP, IPV4),
+    ARP_TPA("arp_tpa", NW_DST, 32, ARP, IPV4),
+    NW_PROTO("nw_proto", 9, 56, 8, IP_ANY, DECIMAL),
+    ARP_OP("arp_op", NW_PROTO, 8, ARP, DECIMAL),
+    NW_TOS("nw_tos", 9, 48, 8, IP_ANY, DECIMAL),
+    NW_TTL("nw_ttl", 9, 40, 8, IP_ANY, DECIMAL),
+    NW_FRAG("nw_frag", 9, 32, 2, IP_ANY, FRAG),
+    IPV6_LABEL("ipv6_label", 9, 0, 20, FlowPrereq.IPV6, HEX),
+    IPV6_SRC("ipv6_src", 10, 0, 128, FlowPrereq.IPV6, IPV6),
+    IPV6_DST("ipv6_dst", 12, 0, 128, FlowPrereq.IPV6, IPV6),
+
+    TP_SRC("tp_src", 14, 48, 16, TP_PORTS, DECIMAL),
+    TP_DST("tp_dst", 14, 32, 16, TP_PORTS, DECIMAL),
+    ICMP_TYPE("icmp_type", TP_SRC, 8, ICMPV4, DECIMAL),
+    ICMP_CODE("icmp_code", TP_DST, 8, ICMPV4, DECIMAL),
+    ICMPV6_TYPE("icmpv6_type", TP_SRC, 8, ICMPV6, DECIMAL),
+    ICMPV6_CODE("icmpv6_code", TP_DST, 8, ICMPV6, DECIMAL),
+    TCP_FLAGS("tcp_flags", 14, 16, 12, FlowPrereq.TCP, FieldFormat.TCP_FLAGS),
+    ARP_SHA("arp_sha", 15, 16, 48, ARP, MAC),
+    ARP_THA("arp_tha", 16, 16, 48, ARP, MAC),
+    ND_SLL("nd_sll", ARP_SHA, 48, ND_SOLICIT, MAC),
+    ND_TLL("nd_tll", ARP_THA, 48, ND_ADVERT, MAC),
+    ND_TARGET("nd_target", 17, 0, 128, ND, IPV6);
+
+    /** Number of words the table uses; {@link FlowKey#WORDS} must equal it (checked below). */
+    public static final int WORDS_USED;
+
+    private static final FlowField[] VALUES = values();
+    private static final Map<String, FlowField> BY_NAME;
+
+    private final String ovsName;
+    private final int word;
+    private final int shift;
+    private final int widthBits;
+    private final FlowPrereq prereq;
+    private final FieldFormat format;
+    private final FlowField canonical;
+    private final long valueMask;
+
+    FlowField(String ovsName, int word, int shift, int widthBits, FlowPrereq prereq, FieldFormat format) {
+        this.ovsName = ovsName;
+        this.word = word;
+        this.shift = shift;
+        this.widthBits = widthBits;
+        this.prereq = prereq;
+        this.format = format;
+        this.canonical = null;
+        this.valueMask = widthBits >= 64 ? -1L : (1L << widthBits) - 1;
+    }
+
+    /** An alias: the low {@code widthBits} of {@code owner}'s bits, under another prerequisite. */
+    FlowField(String ovsName, FlowField owner, int widthBits, FlowPrereq prereq, FieldFormat format) {
+        this.ovsName = ovsName;
+        this.word = owner.word;
+        this.shift = owner.shift;
+        this.widthBits = widthBits;
+        this.prereq = prereq;
+        this.format = format;
+        this.canonical = owner;
+        this.valueMask = widthBits >= 64 ? -1L : (1L << widthBits) - 1;
+    }
+
+    static {
+        Map<String, FlowField> byName = new HashMap<>();
+        int words = 0;
+        for (FlowField f : VALUES) {
+            byName.put(f.ovsName, f);
+            words = Math.max(words, f.word + f.wordCount());
+            if (f.widthBits != 128 && (f.widthBits < 1 || f.widthBits > 64 || f.shift + f.widthBits > 64)) {
+                throw new ExceptionInInitializerError("field " + f.ovsName + " does not fit its word");
+            }
+        }
+        for (FlowField a : VALUES) {
+            for (FlowField b : VALUES) {
+                if (a.ordinal() < b.ordinal() && a.canonical() != b.canonical() && a.overlaps(b)) {
+                    throw new ExceptionInInitializerError("fields " + a.ovsName + " and " + b.ovsName + " overlap");
+                }
+            }
+        }
+        if (words != FlowKey.WORDS) {
+            throw new ExceptionInInitializerError(
+                    "FlowKey.WORDS is " + FlowKey.WORDS + " but the field table uses " + words + " words");
+        }
+        WORDS_USED = words;
+        // ovs-ofctl spellings of the same fields.
+        byName.put("dl_src", ETH_SRC);
+        byName.put("dl_dst", ETH_DST);
+        byName.put("dl_type", ETH_TYPE);
+        byName.put("ip_src", NW_SRC);
+        byName.put("ip_dst", NW_DST);
+        byName.put("ip_frag", NW_FRAG);
+        byName.put("pkt_mark", SKB_MARK);
+        BY_NAME = Collections.unmodifiableMap(byName);
+    }
+
+    /** The field's name in OVS flow syntax (e.g. {@code nw_src}). */
+    public String ovsName() {
+        return ovsName;
+    }
+
+    /** Index of the field's (first) word in a key. */
+    public int word() {
+        return word;
+    }
+
+    /** Bit position of the field's least significant bit in its word (0 for 128-bit fields). */
+    public int shift() {
+        return shift;
+    }
+
+    public int widthBits() {
+        return widthBits;
+    }
+
+    /** 2 for the 128-bit fields (high word first), 1 otherwise. */
+    public int wordCount() {
+        return widthBits == 128 ? 2 : 1;
+    }
+
+    public boolean is128() {
+        return widthBits == 128;
+    }
+
+    public FlowPrereq prereq() {
+        return prereq;
+    }
+
+    public FieldFormat format() {
+        return format;
+    }
+
+    /** The field that owns this field's bits: itself, unless this is an alias. */
+    public FlowField canonical() {
+        return canonical == null ? this : canonical;
+    }
+
+    public boolean isAlias() {
+        return canonical != null;
+    }
+
+    /** All-ones in the low {@link #widthBits()} bits (all 64 for 64- and 128-bit fields). */
+    public long valueMask() {
+        return valueMask;
+    }
+
+    /** The field's bits within its word; only for fields of at most 64 bits. */
+    public long wordMask() {
+        return valueMask << shift;
+    }
+
+    /** Whether {@code key} satisfies this field's prerequisite. */
+    public boolean prerequisitesMet(FlowKey key) {
+        return prereq.isMet(key);
+    }
+
+    /** The field called {@code name} (OVS spelling, e.g. {@code nw_src} or {@code ip_src}), or null. */
+    public static FlowField find(String name) {
+        return BY_NAME.get(name);
+    }
+
+    /** Like {@link #find} but throws, naming the field, when there is none. */
+    public static FlowField byName(String name) {
+        FlowField f = BY_NAME.get(name);
+        if (f == null) {
+            throw new IllegalArgumentException("unknown flow field '" + name + "'");
+        }
+        return f;
+    }
+
+    private boolean overlaps(FlowField o) {
+        for (int i = 0; i < wordCount(); i++) {
+            for (int j = 0; j < o.wordCount(); j++) {
+                if (word + i == o.word + j && (bitsInWord() & o.bitsInWord()) != 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private long bitsInWord() {
+        return is128() ? -1L : wordMask();
+    }
+}

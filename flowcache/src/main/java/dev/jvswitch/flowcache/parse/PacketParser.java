@@ -1,0 +1,123 @@
+package dev.jvswitch.flowcache.parse;
+
+import static dev.jvswitch.flowcache.parse.KeyWords.S_DP_HASH;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_IN_PORT;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_NW_FRAG;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_NW_PROTO;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_RECIRC_ID;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_SKB_MARK;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_TUN_DST;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_TUN_FLAGS;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_TUN_SRC;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_TUN_TOS;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_TUN_TP_DST;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_TUN_TP_SRC;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_TUN_TTL;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_DP_HASH;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_IN_PORT;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_NW_FRAG;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_NW_PROTO;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_RECIRC_ID;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_SKB_MARK;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_DST;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_FLAGS;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_ID;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_SRC;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_TOS;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_TP_DST;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_TP_SRC;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_TTL;
+
+import dev.jvswitch.flowcache.hash.FlowHash;
+import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.mempool.Mbuf;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The parse stage: one pass over a packet that fills its flow key, its header offsets and its
+ * hash (OVS's {@code miniflow_extract} plus the RSS hash).
+ *
+ * <p>Reads the packet bytes {@code [dataOffset, dataOffset + length)} of the mbuf and nothing
+ * else: every header is length-checked against what is left of the frame (and, past the IP
+ * header, of the IP packet) before it is read. What does not fit stays zero in the key, with the
+ * same cut-off points as OVS (a malformed IPv4/IPv6 header stops the key at {@code eth_type}; a
+ * short L4 header leaves the L4 fields zero). Per-protocol rules are in the helper classes.
+ *
+ * <p>Outputs, all overwritten on every call:
+ * <ul>
+ *   <li>the key: packet metadata from the mbuf (in_port, recirc_id, dp_hash, skb_mark, tunnel)
+ *       and the header fields;</li>
+ *   <li>{@code m.headerOffsets(l2, l3, l4)}, relative to the packet data, -1 when absent: L2 is 0
+ *       when the frame holds a full Ethernet header, L3 follows the Ethernet header (VLAN tags,
+ *       SNAP), L4 follows the IPv4/IPv6 header and its extension headers;</li>
+ *   <li>{@code m.rssHash(FlowHash.hash5(key))}, the hash every later stage starts from;</li>
+ *   <li>{@code key.hash(FlowHash.emcHash(rssHash, recirc_id))}, the EMC/SMC index hash.</li>
+ * </ul>
+ *
+ * <p>Allocation-free and never throws for any packet bytes.
+ *
+ * <p><b>Thread-safety:</b> the parser holds no mutable state, so sharing one would be safe; the
+ * datapath still gives each PMD thread its own, as with every stage object. The mbuf and key
+ * belong to the calling thread.
+ */
+public final class PacketParser {
+
+    /** Parses {@code m} into {@code key}; see the class comment for what is written where. */
+    public void parse(Mbuf m, FlowKey key) {
+        key.clear();
+        long[] w = key.words();
+        extractMetadata(m, w);
+
+        UnsafeBuffer b = m.buffer();
+        int start = m.dataOffset();
+        int end = start + m.length();
+        int l2 = -1;
+        int l3 = -1;
+        int l4 = -1;
+        if (end - start >= EthernetParser.HEADER_BYTES) {
+            l2 = 0;
+            int pos = EthernetParser.parse(b, start, end, w);
+            l3 = pos - start;
+            int ethType = key.ethType();
+            long ip;
+            if (ethType == FlowKey.ETH_TYPE_IPV4) {
+                ip = Ipv4Parser.parse(b, pos, end, w);
+            } else if (ethType == FlowKey.ETH_TYPE_IPV6) {
+                ip = Ipv6Parser.parse(b, pos, end, w);
+            } else {
+                ip = -1;
+                if (ethType == FlowKey.ETH_TYPE_ARP || ethType == FlowKey.ETH_TYPE_RARP) {
+                    ArpParser.parse(b, pos, end, w);
+                }
+            }
+            if (ip >= 0) {
+                int l4Start = (int) ip;
+                int ipEnd = (int) (ip >>> 32);
+                l4 = l4Start - start;
+                int nwProto = (int) (w[W_NW_PROTO] >>> S_NW_PROTO) & 0xff;
+                int nwFrag = (int) (w[W_NW_FRAG] >>> S_NW_FRAG) & (FlowKey.FRAG_ANY | FlowKey.FRAG_LATER);
+                TransportParser.parse(b, l4Start, ipEnd, nwProto, nwFrag, w);
+            }
+        }
+        m.headerOffsets(l2, l3, l4);
+
+        int hash5 = FlowHash.hash5(key);
+        m.rssHash(hash5);
+        key.hash(FlowHash.emcHash(hash5, m.recircId()));
+    }
+
+    private static void extractMetadata(Mbuf m, long[] w) {
+        w[W_IN_PORT] |= (m.inPort() & 0xffff_ffffL) << S_IN_PORT;
+        w[W_RECIRC_ID] |= (m.recircId() & 0xffff_ffffL) << S_RECIRC_ID;
+        w[W_DP_HASH] |= (m.dpHash() & 0xffff_ffffL) << S_DP_HASH;
+        w[W_SKB_MARK] |= (m.skbMark() & 0xffff_ffffL) << S_SKB_MARK;
+        w[W_TUN_ID] |= m.tunnelId();
+        w[W_TUN_SRC] |= (m.tunnelIpv4Src() & 0xffff_ffffL) << S_TUN_SRC;
+        w[W_TUN_DST] |= (m.tunnelIpv4Dst() & 0xffff_ffffL) << S_TUN_DST;
+        w[W_TUN_TP_SRC] |= (long) (m.tunnelTpSrc() & 0xffff) << S_TUN_TP_SRC;
+        w[W_TUN_TP_DST] |= (long) (m.tunnelTpDst() & 0xffff) << S_TUN_TP_DST;
+        w[W_TUN_FLAGS] |= (long) (m.tunnelFlags() & 0xffff) << S_TUN_FLAGS;
+        w[W_TUN_TOS] |= (long) (m.tunnelTos() & 0xff) << S_TUN_TOS;
+        w[W_TUN_TTL] |= (long) (m.tunnelTtl() & 0xff) << S_TUN_TTL;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.jvswitch.flowcache.hash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jvswitch.flowcache.frame.Frames;
+import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.flowcache.testing.ParseHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class FlowHashTest {
+    private final ParseHarness harness = new ParseHarness();
+
+    @AfterEach
+    void close() {
+        harness.close();
+    }
+
+    private int hash(byte[] frame) {
+        return harness.parse(frame).rssHash();
+    }
+
+    @Test
+    void onlyTheFiveTupleCounts() {
+        int h = hash(Frames.udp4().ports(1, 2).build());
+        assertThat(hash(Frames.udp4().ports(1, 2).ttl(3).tos(4).ipId(9).src("00:00:00:00:00:09").vlan(5).size(200)
+                .build())).isEqualTo(h);
+        assertThat(hash(Frames.udp4().ports(1, 3).build())).isNotEqualTo(h);
+        assertThat(hash(Frames.udp4().ports(2, 1).build())).isNotEqualTo(h);
+        assertThat(hash(Frames.tcp4().ports(1, 2).build())).isNotEqualTo(h);
+        assertThat(hash(Frames.udp4().ip("10.0.0.1", "10.0.0.3").ports(1, 2).build())).isNotEqualTo(h);
+    }
+
+    @Test
+    void metadataDoesNotChangeTheRssHashButRecircChangesTheEmcHash() {
+        FlowKey k = harness.parse(Frames.udp4().build()).key();
+        int h = FlowHash.hash5(k);
+        k.set(FlowField.IN_PORT, 7).set(FlowField.RECIRC_ID, 3).set(FlowField.DP_HASH, 5);
+        assertThat(FlowHash.hash5(k)).isEqualTo(h);
+        assertThat(FlowHash.emcHash(h, 0)).isEqualTo(h);
+        assertThat(FlowHash.emcHash(h, 3)).isNotEqualTo(h).isNotEqualTo(FlowHash.emcHash(h, 4));
+    }
+
+    @Test
+    void everyFragmentOfADatagramHashesAlike() {
+        int first4 = hash(Frames.udp4().ipId(1).fragment(0, true).ports(1, 2).build());
+        int later4 = hash(Frames.udp4().ipId(1).fragment(1480, false).payload(new byte[8]).build());
+        assertThat(first4).isEqualTo(later4).isNotEqualTo(hash(Frames.udp4().ports(1, 2).build()));
+        int first6 = hash(Frames.udp6().fragment(0, true).ports(1, 2).build());
+        int later6 = hash(Frames.udp6().fragment(1448, false).payload(new byte[8]).build());
+        assertThat(first6).isEqualTo(later6);
+    }
+
+    @Test
+    void ipv6FoldsEveryAddressWord() {
+        int h = hash(Frames.udp6().ip("2001:db8::1", "2001:db8::2").build());
+        assertThat(hash(Frames.udp6().ip("2001:db8::3", "2001:db8::2").build())).isNotEqualTo(h);
+        assertThat(hash(Frames.udp6().ip("2001:db9::1", "2001:db8::2").build())).isNotEqualTo(h);
+        assertThat(hash(Frames.udp6().ip("2001:db8::1", "2001:db8::4").build())).isNotEqualTo(h);
+        assertThat(hash(Frames.udp6().ip("2001:db8::1", "2002:db8::2").build())).isNotEqualTo(h);
+    }
+
+    @Test
+    void nonIpHashesEthernetAddressesAndType() {
+        int h = hash(Frames.arp().build());
+        assertThat(hash(Frames.arp().ip("1.2.3.4", "5.6.7.8").build())).isEqualTo(h);
+        assertThat(hash(Frames.arp().src("00:00:00:00:00:07").build())).isNotEqualTo(h);
+        assertThat(hash(Frames.arp().dst("00:00:00:00:00:07").build())).isNotEqualTo(h);
+        assertThat(hash(Frames.arp().ethType(FlowKey.ETH_TYPE_RARP).build())).isNotEqualTo(h);
+    }
+
+    @Test
+    void theDpHashOfAPacketIsDerivedFromItsRssHash() {
+        int rss = hash(Frames.tcp4().ports(1000, 80).build());
+        assertThat(FlowHash.dpHash(rss, 0)).isEqualTo(FlowHash.dpHash(rss, 0)).isNotEqualTo(FlowHash.dpHash(rss, 1));
+    }
+}

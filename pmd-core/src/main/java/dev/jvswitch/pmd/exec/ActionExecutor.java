@@ -1,0 +1,278 @@
+package dev.jvswitch.pmd.exec;
+
+import dev.jvswitch.flowcache.actions.DpActions;
+import dev.jvswitch.flowcache.hash.FlowHash;
+import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.mempool.PacketBatch;
+import dev.jvswitch.pmd.netdev.TunnelOps;
+
+/**
+ * Runs a megaflow's {@link DpActions} over a batch of packets that all matched it: the execute
+ * stage of the PMD (OVS's {@code odp_execute_actions} with {@code dp_execute_cb}).
+ *
+ * <p><b>Ownership.</b> {@link #execute} takes every mbuf of the batch. Each one ends up output,
+ * recirculated, or dropped through the {@link ExecContext}; the batch is empty afterwards.
+ *
+ * <p><b>Order and copies.</b> Actions run in program order, each over the whole batch. An action
+ * that hands packets away (output, recirc, tnl_push, tnl_pop) hands away the originals only when
+ * it is the program's last action; anywhere else it hands away copies (taken from the context's
+ * cache) and the originals go on to the next action. A {@code clone} runs its sub-program on
+ * copies, or on the originals when it is the last action. Packets still held when a program ends
+ * are freed and counted as {@link ExecContext#END_OF_ACTIONS}; an explicit {@code drop} counts
+ * {@link ExecContext#ACTION_DROP}. When the pool is empty a copy is not made and counted as
+ * {@link ExecContext#NO_MBUF_FOR_CLONE}; the original carries on.
+ *
+ * <p><b>Recirculation.</b> {@code recirc(id)} sets the recirc id, increments the recirc depth and
+ * hands the packet to {@link ExecContext#recirculate}; a packet already {@link #MAX_RECIRC_DEPTH}
+ * deep is dropped instead ({@link ExecContext#RECIRC_TOO_DEEP}), which ends loops between flows.
+ *
+ * <p><b>Tunnels.</b> {@code tnl_push} asks the tunnel port's {@link TunnelOps} to prepend the
+ * header template, then outputs the packet to the action's out port. {@code tnl_pop} strips the
+ * outer headers into the mbuf's tunnel metadata and recirculates, as OVS does: in_port becomes
+ * the tunnel port, the recirc id is left unchanged (the packet is told apart from the one that
+ * arrived by its in_port and the tunnel metadata, which mark it as a tunnel packet), and the
+ * recirc depth grows by one and obeys the same limit.
+ *
+ * <p><b>Set fields</b> follow the packet's actual headers; see {@link FieldRewriter}. VLAN
+ * push/pop move header offsets with the data; see {@link VlanTagger}.
+ *
+ * <p>Nothing here allocates: scratch batches for clone are made once, one per nesting level.
+ *
+ * <p><b>Thread-safety:</b> one executor per PMD thread, used only by it.
+ */
+public final class ActionExecutor {
+    /** Most recirculations a packet may go through (OVS's {@code MAX_RECIRC_DEPTH}). */
+    public static final int MAX_RECIRC_DEPTH = 6;
+
+    private final PacketBatch[] cloneBatches = new PacketBatch[DpActions.MAX_CLONE_DEPTH + 1];
+    private final FieldRewriter rewriter = new FieldRewriter();
+
+    public ActionExecutor() {
+        for (int i = 0; i < cloneBatches.length; i++) {
+            cloneBatches[i] = new PacketBatch();
+        }
+    }
+
+    /** Runs {@code actions} over every packet of {@code batch}; takes them all and empties the batch. */
+    public void execute(DpActions actions, PacketBatch batch, ExecContext ctx) {
+        run(actions, batch, ctx, 0);
+    }
+
+    private void run(DpActions p, PacketBatch batch, ExecContext ctx, int depth) {
+        int n = p.length();
+        for (int i = 0; i < n && !batch.isEmpty(); i++) {
+            boolean last = i == n - 1;
+            switch (p.op(i)) {
+                case DpActions.OP_OUTPUT -> output(p.a(i), batch, ctx, last);
+                case DpActions.OP_DROP -> dropAll(batch, ctx, ExecContext.ACTION_DROP);
+                case DpActions.OP_PUSH_VLAN -> pushVlan(p.a(i), (int) p.b(i), batch, ctx);
+                case DpActions.OP_POP_VLAN -> popVlan(batch);
+                case DpActions.OP_SET_FIELD -> setField(p, i, batch);
+                case DpActions.OP_HASH -> hash(p.a(i), batch);
+                case DpActions.OP_RECIRC -> recirc(p.a(i), batch, ctx, last);
+                case DpActions.OP_CLONE -> cloneAction(p.sub(i), batch, ctx, depth, last);
+                case DpActions.OP_TNL_PUSH -> tnlPush(p, i, batch, ctx, last);
+                case DpActions.OP_TNL_POP -> tnlPop(p.a(i), batch, ctx, last);
+                default -> dropAll(batch, ctx, ExecContext.MALFORMED_FOR_ACTION); // the builder admits no other
+            }
+        }
+        if (!batch.isEmpty()) {
+            dropAll(batch, ctx, ExecContext.END_OF_ACTIONS);
+        }
+    }
+
+    // ---------------------------------------------------------------- hand-offs
+
+    private static void output(int port, PacketBatch batch, ExecContext ctx, boolean last) {
+        Mbuf[] pkts = batch.array();
+        int n = batch.size();
+        for (int k = 0; k < n; k++) {
+            Mbuf m = last ? pkts[k] : copy(pkts[k], ctx);
+            if (m != null) {
+                ctx.output(port, m);
+            }
+        }
+        if (last) {
+            batch.clear();
+        }
+    }
+
+    private static void recirc(int id, PacketBatch batch, ExecContext ctx, boolean last) {
+        Mbuf[] pkts = batch.array();
+        int n = batch.size();
+        for (int k = 0; k < n; k++) {
+            Mbuf original = pkts[k];
+            if (original.recircDepth() >= MAX_RECIRC_DEPTH) {
+                dropOrCount(original, last, ctx, ExecContext.RECIRC_TOO_DEEP);
+                continue;
+            }
+            Mbuf m = last ? original : copy(original, ctx);
+            if (m != null) {
+                m.recircId(id);
+                m.recircDepth(m.recircDepth() + 1);
+                ctx.recirculate(m);
+            }
+        }
+        if (last) {
+            batch.clear();
+        }
+    }
+
+    private static void tnlPush(DpActions p, int i, PacketBatch batch, ExecContext ctx, boolean last) {
+        TunnelOps ops = ctx.tunnelOps(p.a(i));
+        int outPort = (int) p.b(i);
+        byte[] header = p.data(i);
+        Mbuf[] pkts = batch.array();
+        int n = batch.size();
+        for (int k = 0; k < n; k++) {
+            if (ops == null) {
+                dropOrCount(pkts[k], last, ctx, ExecContext.TUNNEL_PUSH_FAILED);
+                continue;
+            }
+            Mbuf m = last ? pkts[k] : copy(pkts[k], ctx);
+            if (m == null) {
+                continue;
+            }
+            if (ops.pushHeader(m, header, header.length)) {
+                ctx.output(outPort, m);
+            } else {
+                ctx.drop(m, ExecContext.TUNNEL_PUSH_FAILED);
+            }
+        }
+        if (last) {
+            batch.clear();
+        }
+    }
+
+    private static void tnlPop(int tnlPort, PacketBatch batch, ExecContext ctx, boolean last) {
+        TunnelOps ops = ctx.tunnelOps(tnlPort);
+        Mbuf[] pkts = batch.array();
+        int n = batch.size();
+        for (int k = 0; k < n; k++) {
+            Mbuf original = pkts[k];
+            if (ops == null) {
+                dropOrCount(original, last, ctx, ExecContext.TUNNEL_POP_FAILED);
+                continue;
+            }
+            if (original.l3Offset() < 0 || original.l4Offset() < 0) {
+                dropOrCount(original, last, ctx, ExecContext.MALFORMED_FOR_ACTION);
+                continue;
+            }
+            if (original.recircDepth() >= MAX_RECIRC_DEPTH) {
+                dropOrCount(original, last, ctx, ExecContext.RECIRC_TOO_DEEP);
+                continue;
+            }
+            Mbuf m = last ? original : copy(original, ctx);
+            if (m == null) {
+                continue;
+            }
+            if (ops.popHeader(m)) {
+                m.inPort(tnlPort);
+                m.recircDepth(m.recircDepth() + 1);
+                ctx.recirculate(m);
+            } else {
+                ctx.drop(m, ExecContext.TUNNEL_POP_FAILED);
+            }
+        }
+        if (last) {
+            batch.clear();
+        }
+    }
+
+    private void cloneAction(DpActions sub, PacketBatch batch, ExecContext ctx, int depth, boolean last) {
+        if (last) {
+            // Nothing follows, so the sub-program may have the originals (OVS does the same).
+            run(sub, batch, ctx, depth + 1);
+            return;
+        }
+        PacketBatch copies = cloneBatches[depth + 1];
+        Mbuf[] pkts = batch.array();
+        int n = batch.size();
+        for (int k = 0; k < n; k++) {
+            Mbuf m = copy(pkts[k], ctx);
+            if (m != null) {
+                copies.add(m);
+            }
+        }
+        run(sub, copies, ctx, depth + 1);
+    }
+
+    /** A copy of {@code src} from the context's cache, or null (counted) if there is none. */
+    private static Mbuf copy(Mbuf src, ExecContext ctx) {
+        Mbuf m = ctx.cache().get();
+        if (m == null) {
+            ctx.countDrop(ExecContext.NO_MBUF_FOR_CLONE);
+            return null;
+        }
+        if (!m.copyOf(src)) {
+            ctx.drop(m, ExecContext.NO_MBUF_FOR_CLONE);
+            return null;
+        }
+        return m;
+    }
+
+    /**
+     * A hand-off that cannot happen: the last action drops the original; an earlier one would
+     * have dropped the copy, so it only counts.
+     */
+    private static void dropOrCount(Mbuf original, boolean last, ExecContext ctx, int reason) {
+        if (last) {
+            ctx.drop(original, reason);
+        } else {
+            ctx.countDrop(reason);
+        }
+    }
+
+    private static void dropAll(PacketBatch batch, ExecContext ctx, int reason) {
+        Mbuf[] pkts = batch.array();
+        int n = batch.size();
+        for (int k = 0; k < n; k++) {
+            ctx.drop(pkts[k], reason);
+        }
+        batch.clear();
+    }
+
+    // ---------------------------------------------------------------- in-place edits
+
+    private static void pushVlan(int tpid, int tci, PacketBatch batch, ExecContext ctx) {
+        int wireTci = tci & ~DpActions.VLAN_CFI;
+        Mbuf[] pkts = batch.array();
+        int n = batch.size();
+        int kept = 0;
+        for (int k = 0; k < n; k++) {
+            Mbuf m = pkts[k];
+            int result = VlanTagger.push(m, tpid, wireTci);
+            if (result == VlanTagger.OK) {
+                pkts[kept++] = m;
+            } else {
+                ctx.drop(m, result);
+            }
+        }
+        batch.truncate(kept);
+    }
+
+    private static void popVlan(PacketBatch batch) {
+        Mbuf[] pkts = batch.array();
+        int n = batch.size();
+        for (int k = 0; k < n; k++) {
+            VlanTagger.pop(pkts[k]);
+        }
+    }
+
+    private void setField(DpActions p, int i, PacketBatch batch) {
+        Mbuf[] pkts = batch.array();
+        int n = batch.size();
+        for (int k = 0; k < n; k++) {
+            rewriter.set(pkts[k], p.field(i), p.b(i), p.c(i));
+        }
+    }
+
+    private static void hash(int basis, PacketBatch batch) {
+        Mbuf[] pkts = batch.array();
+        int n = batch.size();
+        for (int k = 0; k < n; k++) {
+            Mbuf m = pkts[k];
+            m.dpHash(FlowHash.dpHash(m.rssHash(), basis));
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.jvswitch.pmd.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+
+import org.junit.jupiter.api.Test;
+
+import dev.jvswitch.flowcache.actions.DpActions;
+import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.mempool.MbufCache;
+import dev.jvswitch.mempool.MbufPool;
+import dev.jvswitch.mempool.MbufPoolConfig;
+import dev.jvswitch.mempool.PacketBatch;
+import dev.jvswitch.pmd.netdev.TunnelOps;
+
+/** A million packets through {@link ActionExecutor#execute} in steady state allocate nothing. */
+class ExecuteAllocationTest {
+    private static final int WARMUP_PACKETS = 320_000;
+    private static final int MEASURED_PACKETS = 1_000_000;
+    /** ThreadMXBean's own bookkeeping may show a few bytes; anything per packet would show megabytes. */
+    private static final long SLACK_BYTES = 4096;
+    private static final long DEADLINE_NS = 120_000_000_000L;
+
+    /** Frees everything it is handed and counts, as a PMD's tx buffer would, without allocating. */
+    private static final class CountingContext implements ExecContext {
+        private final MbufCache cache;
+        long outputs;
+        long recirculated;
+        final long[] drops = new long[DROP_REASON_COUNT];
+
+        CountingContext(MbufCache cache) {
+            this.cache = cache;
+        }
+
+        @Override
+        public void output(int port, Mbuf m) {
+            outputs++;
+            cache.put(m);
+        }
+
+        @Override
+        public void recirculate(Mbuf m) {
+            recirculated++;
+            cache.put(m);
+        }
+
+        @Override
+        public TunnelOps tunnelOps(int port) {
+            return null;
+        }
+
+        @Override
+        public MbufCache cache() {
+            return cache;
+        }
+
+        @Override
+        public void countDrop(int reason) {
+            drops[reason]++;
+        }
+    }
+
+    @Test
+    void steadyStateExecuteAllocatesNothing() {
+        MbufPool pool = MbufPool.create(MbufPoolConfig.of("exec-alloc", 2048));
+        MbufCache cache = pool.newCache();
+        try {
+            CountingContext ctx = new CountingContext(cache);
+            ActionExecutor executor = new ActionExecutor();
+            PacketBatch batch = new PacketBatch();
+            TestFrame.Frame frame = TestFrame.ipv4(TestFrame.TCP).payload(64).build();
+            DpActions setAndOutput = DpActions.parse("set(ipv4(src=192.168.0.1,dst=192.168.0.2)),set(tcp(dst=8080)),2");
+            DpActions everythingElse = DpActions.parse(
+                    "push_vlan(vid=10,pcp=0),3,pop_vlan,set(ipv6(hlimit=1)),clone(hash(l4(7)),recirc(0x1)),4");
+            long deadline = System.nanoTime() + DEADLINE_NS;
+
+            pump(WARMUP_PACKETS, frame, setAndOutput, everythingElse, executor, batch, ctx, cache, deadline);
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long before = threads.getCurrentThreadAllocatedBytes();
+            pump(MEASURED_PACKETS, frame, setAndOutput, everythingElse, executor, batch, ctx, cache, deadline);
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+            assertThat(allocated).as("bytes allocated for %d packets", MEASURED_PACKETS).isLessThan(SLACK_BYTES);
+            // Half the batches ran each program: 1 output each, and 2 outputs + 1 recirc each.
+            long packets = WARMUP_PACKETS + MEASURED_PACKETS;
+            assertThat(ctx.outputs).isEqualTo(packets / 2 + packets);
+            assertThat(ctx.recirculated).isEqualTo(packets / 2);
+            assertThat(ctx.drops[ExecContext.NO_MBUF_FOR_CLONE]).isZero();
+        } finally {
+            cache.flush();
+            pool.releaseCache(cache);
+            pool.checkNoLeaks();
+            pool.close();
+        }
+    }
+
+    private static void pump(int packets, TestFrame.Frame frame, DpActions a, DpActions b, ActionExecutor executor,
+            PacketBatch batch, CountingContext ctx, MbufCache cache, long deadline) {
+        byte[] bytes = frame.bytes();
+        for (int done = 0, round = 0; done < packets; done += PacketBatch.MAX_SIZE, round++) {
+            int got = cache.getBulk(batch.array(), 0, PacketBatch.MAX_SIZE);
+            if (got != PacketBatch.MAX_SIZE) { // no AssertJ here: it would allocate inside the measurement
+                throw new AssertionError("pool ran dry after " + done + " packets");
+            }
+            batch.setSize(got);
+            for (int i = 0; i < got; i++) {
+                Mbuf m = batch.get(i);
+                m.copyFrom(bytes, 0, bytes.length);
+                m.headerOffsets(frame.l2(), frame.l3(), frame.l4());
+                m.rssHash(i);
+            }
+            executor.execute((round & 1) == 0 ? a : b, batch, ctx);
+            if ((round & 0xfff) == 0 && System.nanoTime() > deadline) {
+                throw new AssertionError("allocation test exceeded its time budget after " + done + " packets");
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.jvswitch.pmd.exec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.pmd.netdev.TunnelOps;
+
+/**
+ * A test tunnel port: push prepends the template as is; pop strips a fixed number of bytes and
+ * fills the tunnel metadata with fixed values. Records every call.
+ */
+final class FakeTunnelOps implements TunnelOps {
+    static final long POPPED_TUNNEL_ID = 0x7b;
+    static final int POPPED_SRC = 0xc0a80001;
+    static final int POPPED_DST = 0xc0a80002;
+
+    private final int popBytes;
+    boolean fail;
+    final List<byte[]> pushedHeaders = new ArrayList<>();
+    int pops;
+
+    FakeTunnelOps(int popBytes) {
+        this.popBytes = popBytes;
+    }
+
+    @Override
+    public boolean pushHeader(Mbuf packet, byte[] header, int headerLength) {
+        pushedHeaders.add(java.util.Arrays.copyOf(header, headerLength));
+        if (fail || !packet.prepend(headerLength)) {
+            return false;
+        }
+        packet.buffer().putBytes(packet.dataOffset(), header, 0, headerLength);
+        return true;
+    }
+
+    @Override
+    public boolean popHeader(Mbuf packet) {
+        pops++;
+        if (fail || !packet.trimFront(popBytes)) {
+            return false;
+        }
+        packet.tunnel(POPPED_TUNNEL_ID, POPPED_SRC, POPPED_DST, 0, 64, 0, 4789, 4789);
+        return true;
+    }
+}

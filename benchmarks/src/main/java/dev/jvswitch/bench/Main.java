@@ -2,9 +2,18 @@ package dev.jvswitch.bench;
 
 import java.util.Arrays;
 
+import dev.jvswitch.bench.cli.Args;
+import dev.jvswitch.bench.pcap.GenPcapCommand;
+import dev.jvswitch.bench.pipeline.PipelineCommand;
+
 /**
- * Entry point of {@code bin/jvs-bench}: {@code jmh [JMH options]} runs the JMH benchmarks; the
- * other subcommands are the pipeline tools added by the fast-path work.
+ * Entry point of {@code bin/jvs-bench}. Subcommands:
+ * <ul>
+ *   <li>{@code gen-pcap}: write a pcap of UDP frames over N flows;</li>
+ *   <li>{@code pipeline}: pcap port → one PMD → null port, in process;</li>
+ *   <li>{@code jmh}: the JMH benchmarks of each stage.</li>
+ * </ul>
+ * A usage mistake prints one line and exits with status 2.
  */
 public final class Main {
     private Main() {
@@ -16,18 +25,34 @@ public final class Main {
             System.exit(args.length == 0 ? 2 : 0);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        switch (args[0]) {
-            case "jmh" -> org.openjdk.jmh.Main.main(rest);
-            default -> {
-                System.err.println("jvs-bench: unknown command '" + args[0] + "'");
-                usage();
-                System.exit(2);
-            }
+        int status;
+        try {
+            status = switch (args[0]) {
+                case "gen-pcap" -> GenPcapCommand.run(rest);
+                case "pipeline" -> PipelineCommand.run(rest);
+                case "jmh" -> {
+                    org.openjdk.jmh.Main.main(rest);
+                    yield 0;
+                }
+                default -> throw new Args.UsageException("jvs-bench: unknown command '" + args[0] + "'");
+            };
+        } catch (Args.UsageException e) {
+            System.err.println(e.getMessage());
+            System.err.println("run 'jvs-bench --help' for usage");
+            status = 2;
         }
+        System.exit(status);
     }
 
     private static void usage() {
-        System.err.println("usage: jvs-bench <command> [options]");
-        System.err.println("  jmh [JMH options]      run the JMH benchmarks (e.g. jmh -prof gc Parse)");
+        System.err.println("""
+                usage: jvs-bench <command> [options]
+                  gen-pcap --flows N [--packets M] [--size 64] [--ipv6] [--vlan V] --out FILE
+                      write a pcap of valid UDP frames cycling over N distinct flows
+                  pipeline --pcap FILE [--seconds S] [--warmup S] [--emc-insert-inv-prob P] [--smc]
+                           [--pmd-cpu N] [--flow-limit N] [--json]
+                      replay FILE from memory (port 1) through one PMD to a null port (port 2)
+                  jmh [JMH options]
+                      run the JMH benchmarks of each stage (e.g. jmh -prof gc Parse)""");
     }
 }

@@ -50,8 +50,11 @@ final class EthernetParser {
      * @return the offset just past the Ethernet header (the L3 start)
      */
     static int parse(UnsafeBuffer b, int pos, int end, long[] w) {
-        w[W_ETH_DST] |= Be.mac(b, pos) << S_ETH_DST;
-        w[W_ETH_SRC] |= Be.mac(b, pos + 6) << S_ETH_SRC;
+        // Both addresses in two reads: bytes 0-7 are dst and the top of src, bytes 8-11 the rest.
+        long head = Be.u64(b, pos);
+        long srcLow = Be.u32(b, pos + 8);
+        w[W_ETH_DST] |= (head >>> 16) << S_ETH_DST;
+        w[W_ETH_SRC] |= (((head & 0xffff) << 32) | srcLow) << S_ETH_SRC;
         pos += 12;
 
         int type = Be.u16(b, pos);

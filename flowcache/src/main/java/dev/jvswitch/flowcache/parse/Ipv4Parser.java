@@ -46,15 +46,19 @@ final class Ipv4Parser {
         if (size < MIN_HEADER_BYTES) {
             return -1;
         }
-        int ihlBytes = (Be.u8(b, pos) & 0x0f) * 4;
+        // The fixed header in four reads: ver/ihl/tos/length, id/fragment, ttl/proto/cksum, addresses.
+        long word0 = Be.u32(b, pos);
+        int ihlBytes = (int) (word0 >>> 24 & 0x0f) * 4;
         if (ihlBytes < MIN_HEADER_BYTES || size < ihlBytes) {
             return -1;
         }
-        int totalLength = Be.u16(b, pos + 2);
+        int totalLength = (int) (word0 & 0xffff);
         if (totalLength > size || ihlBytes > totalLength) {
             return -1;
         }
-        int fragOff = Be.u16(b, pos + 6);
+        int fragOff = (int) (Be.u32(b, pos + 4) & 0xffff);
+        long word2 = Be.u32(b, pos + 8);
+        long addresses = Be.u64(b, pos + 12);
         int frag = 0;
         if ((fragOff & (MORE_FRAGMENTS | FRAG_OFFSET_MASK)) != 0) {
             frag = FlowKey.FRAG_ANY;
@@ -62,11 +66,11 @@ final class Ipv4Parser {
                 frag |= FlowKey.FRAG_LATER;
             }
         }
-        w[W_NW_SRC] |= Be.u32(b, pos + 12) << S_NW_SRC;
-        w[W_NW_DST] |= Be.u32(b, pos + 16) << S_NW_DST;
-        w[W_NW_TOS] |= (long) Be.u8(b, pos + 1) << S_NW_TOS;
-        w[W_NW_TTL] |= (long) Be.u8(b, pos + 8) << S_NW_TTL;
-        w[W_NW_PROTO] |= (long) Be.u8(b, pos + 9) << S_NW_PROTO;
+        w[W_NW_SRC] |= (addresses >>> 32) << S_NW_SRC;
+        w[W_NW_DST] |= (addresses & 0xffff_ffffL) << S_NW_DST;
+        w[W_NW_TOS] |= (word0 >>> 16 & 0xff) << S_NW_TOS;
+        w[W_NW_TTL] |= (word2 >>> 24) << S_NW_TTL;
+        w[W_NW_PROTO] |= (word2 >>> 16 & 0xff) << S_NW_PROTO;
         w[W_NW_FRAG] |= (long) frag << S_NW_FRAG;
         return ((long) (pos + totalLength) << 32) | (pos + ihlBytes);
     }

@@ -80,7 +80,8 @@ final class TransportParser {
     }
 
     private static void ports(UnsafeBuffer b, int pos, long[] w) {
-        w[W_TP_SRC] |= (long) Be.u16(b, pos) << S_TP_SRC;
-        w[W_TP_DST] |= (long) Be.u16(b, pos + 2) << S_TP_DST;
+        long ports = Be.u32(b, pos);
+        w[W_TP_SRC] |= (ports >>> 16) << S_TP_SRC;
+        w[W_TP_DST] |= (ports & 0xffff) << S_TP_DST;
     }
 }

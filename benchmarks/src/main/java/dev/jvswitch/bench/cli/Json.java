@@ -1,0 +1,64 @@
+package dev.jvswitch.bench.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Builds the one-line JSON objects the tools print with {@code --json}. */
+public final class Json {
+    private final Map<String, String> fields = new LinkedHashMap<>();
+
+    public Json put(String key, long value) {
+        fields.put(key, Long.toString(value));
+        return this;
+    }
+
+    public Json put(String key, double value) {
+        fields.put(key, Double.isFinite(value) ? String.format(Locale.ROOT, "%.6g", value) : "null");
+        return this;
+    }
+
+    public Json put(String key, boolean value) {
+        fields.put(key, Boolean.toString(value));
+        return this;
+    }
+
+    public Json put(String key, String value) {
+        fields.put(key, value == null ? "null" : quote(value));
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("{");
+        for (Map.Entry<String, String> e : fields.entrySet()) {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            sb.append(quote(e.getKey())).append(':').append(e.getValue());
+        }
+        return sb.append('}').toString();
+    }
+
+    public static String quote(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\t' -> sb.append("\\t");
+                case '\r' -> sb.append("\\r");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

@@ -1,0 +1,365 @@
+package dev.jvswitch.pmd;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersManager;
+
+import dev.jvswitch.mempool.MbufPool;
+import dev.jvswitch.pmd.command.PmdCommand;
+import dev.jvswitch.pmd.flow.UkeyMap;
+import dev.jvswitch.pmd.netdev.Netdev;
+import dev.jvswitch.pmd.rx.RxqAssigner;
+import dev.jvswitch.pmd.rx.RxqPoller;
+import dev.jvswitch.pmd.stats.PmdStats;
+import dev.jvswitch.pmd.upcall.UpcallHandler;
+
+/**
+ * The userspace datapath (OVS's {@code dp_netdev}): its ports, its PMD threads, the ukey map of
+ * every installed megaflow, and the control-side API that changes them. The flow API is in
+ * {@link DatapathFlows}.
+ *
+ * <p><b>Thread-safety.</b> Control methods are {@code synchronized}: one control thread at a
+ * time. They never touch PMD state directly; they send commands and wait for every PMD to run
+ * them. Adding or removing a port is a handshake:
+ * <ol>
+ *   <li>build the new port table and rx queue assignment (control thread);</li>
+ *   <li>send each PMD a reload command carrying its rx queues and the port table;</li>
+ *   <li>wait until every PMD has run it: from then on no PMD polls or sends to a removed port;</li>
+ *   <li>only then return a removed port's netdev to the caller, who may close it.</li>
+ * </ol>
+ * When the datapath runs no threads (tests that step {@link PmdAgent#doWork()} themselves), the
+ * control thread runs the commands itself in step 3, standing in for the PMDs.
+ */
+public final class Datapath implements AutoCloseable {
+    public static final int MAX_PORT_NO = 65_279;
+    private static final long COMMAND_TIMEOUT_MS = 10_000;
+
+    private final MbufPool pool;
+    private final NanoClock clock;
+    private final UkeyMap ukeys = new UkeyMap();
+    private final CountersManager counters;
+    private final PmdAgent[] pmds;
+    private final Map<Integer, DpPort> ports = new LinkedHashMap<>();
+    private final Map<String, Integer> rxqPins = new LinkedHashMap<>();
+    private final DatapathFlows flows;
+    private DatapathConfig config;
+    private AgentRunner[] runners;
+    private volatile boolean running;
+    private volatile boolean closed;
+
+    public Datapath(DatapathConfig config, MbufPool pool, UpcallHandler handler) {
+        this(config, pool, handler, new SystemNanoClock());
+    }
+
+    public Datapath(DatapathConfig config, MbufPool pool, UpcallHandler handler, NanoClock clock) {
+        this.config = config;
+        this.pool = pool;
+        this.clock = clock;
+        int bytes = PmdStats.valuesBufferBytes(config.pmdCount());
+        this.counters = new CountersManager(
+                new UnsafeBuffer(ByteBuffer.allocateDirect(bytes * 2 * 16)),
+                new UnsafeBuffer(ByteBuffer.allocateDirect(bytes)));
+        int[] cpus = config.pmdCpus();
+        this.pmds = new PmdAgent[cpus.length];
+        for (int i = 0; i < cpus.length; i++) {
+            pmds[i] = new PmdAgent(i, cpus[i], clock, pool, new PmdStats(counters, i), ukeys, handler, config);
+        }
+        this.flows = new DatapathFlows(this);
+    }
+
+    // ------------------------------------------------------------------ threads
+
+    /** Starts one thread per PMD (pinned, if the config names CPUs). */
+    public synchronized void start() {
+        if (running || closed) {
+            return;
+        }
+        runners = new AgentRunner[pmds.length];
+        for (int i = 0; i < pmds.length; i++) {
+            runners[i] = new AgentRunner(idleStrategy(config.idle()), Throwable::printStackTrace, null, pmds[i]);
+            AgentRunner.startOnThread(runners[i]);
+        }
+        running = true;
+    }
+
+    private static IdleStrategy idleStrategy(DatapathConfig.Idle idle) {
+        return idle == DatapathConfig.Idle.BUSY
+                ? new BusySpinIdleStrategy()
+                : new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops the PMDs (they flush output and give their mbufs back). Ports stay open. */
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        for (AgentRunner r : runners) {
+            r.close();
+        }
+        runners = null;
+        running = false;
+    }
+
+    /**
+     * Stops the PMDs, removes every port from them and closes the ports, then frees the
+     * counters. The pool belongs to the caller.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        List<DpPort> all = new ArrayList<>(ports.values());
+        ports.clear();
+        reloadPmds();
+        stop();
+        for (PmdAgent pmd : pmds) {
+            pmd.onClose(); // no-op for a PMD whose thread already closed it
+        }
+        for (DpPort p : all) {
+            p.netdev().close();
+        }
+        for (PmdAgent pmd : pmds) {
+            pmd.stats().close();
+        }
+        closed = true;
+    }
+
+    // ------------------------------------------------------------------ ports
+
+    /** Adds {@code netdev} as datapath port {@code portNo} and assigns its rx queues to PMDs. */
+    public synchronized void addPort(int portNo, Netdev netdev) {
+        if (portNo < 1 || portNo > MAX_PORT_NO) {
+            throw new IllegalArgumentException("port " + netdev.name() + ": port number " + portNo
+                    + " is outside 1.." + MAX_PORT_NO);
+        }
+        DpPort existing = ports.get(portNo);
+        if (existing != null) {
+            throw new IllegalArgumentException("port " + netdev.name() + ": port number " + portNo
+                    + " is already used by " + existing.netdev().name());
+        }
+        for (DpPort p : ports.values()) {
+            if (p.netdev().name().equals(netdev.name())) {
+                throw new IllegalArgumentException("port " + netdev.name() + " is already in the datapath as "
+                        + p.portNo());
+            }
+        }
+        ports.put(portNo, new DpPort(portNo, netdev, pmds.length));
+        reloadPmds();
+    }
+
+    /**
+     * Takes port {@code portNo} out of every PMD and returns its netdev for the caller to close.
+     *
+     * @throws IllegalArgumentException if there is no such port
+     */
+    public synchronized Netdev removePort(int portNo) {
+        DpPort p = ports.remove(portNo);
+        if (p == null) {
+            throw new IllegalArgumentException("no datapath port " + portNo);
+        }
+        rxqPins.keySet().removeIf(k -> k.startsWith(portNo + ":"));
+        reloadPmds();
+        return p.netdev();
+    }
+
+    /** The netdev of datapath port {@code portNo}, or {@code null}. */
+    public synchronized Netdev port(int portNo) {
+        DpPort p = ports.get(portNo);
+        return p == null ? null : p.netdev();
+    }
+
+    /** Datapath port number of the port named {@code name}, or -1. */
+    public synchronized int portNo(String name) {
+        for (DpPort p : ports.values()) {
+            if (p.netdev().name().equals(name)) {
+                return p.portNo();
+            }
+        }
+        return -1;
+    }
+
+    /** Port numbers and netdevs, in the order they were added. */
+    public synchronized Map<Integer, Netdev> ports() {
+        Map<Integer, Netdev> out = new LinkedHashMap<>();
+        for (DpPort p : ports.values()) {
+            out.put(p.portNo(), p.netdev());
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * Pins rx queue {@code qid} of port {@code portNo} to PMD {@code pmdIndex}
+     * ({@code pmd-rxq-affinity}); takes effect at once.
+     */
+    public synchronized void pinRxq(int portNo, int qid, int pmdIndex) {
+        if (pmdIndex < 0 || pmdIndex >= pmds.length) {
+            throw new IllegalArgumentException("pmd-rxq-affinity: pmd " + pmdIndex + " does not exist (have "
+                    + pmds.length + ")");
+        }
+        rxqPins.put(portNo + ":" + qid, pmdIndex);
+        reloadPmds();
+    }
+
+    /** Re-assigns rx queues to PMDs by measured cycles ({@code dpif-netdev/pmd-rxq-rebalance}). */
+    public synchronized void rebalance() {
+        reloadPmds(DatapathConfig.RxqAssign.CYCLES);
+    }
+
+    private void reloadPmds() {
+        reloadPmds(config.rxqAssign());
+    }
+
+    private void reloadPmds(DatapathConfig.RxqAssign policy) {
+        int maxNo = 0;
+        for (int no : ports.keySet()) {
+            maxNo = Math.max(maxNo, no);
+        }
+        DpPort[] table = new DpPort[maxNo + 1];
+        for (DpPort p : ports.values()) {
+            table[p.portNo()] = p;
+        }
+        List<RxqPoller> current = new ArrayList<>();
+        for (PmdAgent pmd : pmds) {
+            Collections.addAll(current, pmd.rxqs());
+        }
+        List<List<RxqPoller>> assignment =
+                RxqAssigner.assign(new ArrayList<>(ports.values()), pmds.length, policy, rxqPins, current);
+        List<CompletableFuture<Void>> waits = new ArrayList<>();
+        for (int i = 0; i < pmds.length; i++) {
+            RxqPoller[] mine = assignment.get(i).toArray(new RxqPoller[0]);
+            int txq = i;
+            waits.add(send(pmds[i], PmdCommand.of("reload", pmd -> pmd.onReload(mine, table, txq))));
+        }
+        await(waits);
+    }
+
+    // ------------------------------------------------------------------ tuning
+
+    /**
+     * Applies tuning that can change live (EMC probability, SMC, flow limit, tx flush interval).
+     *
+     * @throws IllegalArgumentException if the change needs a restart (PMD CPUs, idle strategy)
+     */
+    public synchronized void reconfigure(DatapathConfig next) {
+        if (!java.util.Arrays.equals(next.pmdCpus(), config.pmdCpus())) {
+            throw new IllegalArgumentException("pmd-cpu-mask cannot change while running; restart jvswitchd");
+        }
+        if (next.idle() != config.idle() && running) {
+            throw new IllegalArgumentException("pmd-idle cannot change while running; restart jvswitchd");
+        }
+        boolean reassign = next.rxqAssign() != config.rxqAssign();
+        config = next;
+        List<CompletableFuture<Void>> waits = new ArrayList<>();
+        for (PmdAgent pmd : pmds) {
+            waits.add(send(pmd, PmdCommand.of("config", p -> p.onConfig(next))));
+        }
+        await(waits);
+        if (reassign) {
+            reloadPmds();
+        }
+    }
+
+    public synchronized DatapathConfig config() {
+        return config;
+    }
+
+    /** Replaces the upcall handler in every PMD. */
+    public synchronized void upcallHandler(UpcallHandler handler) {
+        List<CompletableFuture<Void>> waits = new ArrayList<>();
+        for (PmdAgent pmd : pmds) {
+            waits.add(send(pmd, PmdCommand.of("upcall-handler", p -> p.onUpcallHandler(handler))));
+        }
+        await(waits);
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    /** Queues {@code command} for {@code pmd}; fails if its queue stays full for the timeout. */
+    CompletableFuture<Void> send(PmdAgent pmd, PmdCommand command) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COMMAND_TIMEOUT_MS);
+        while (!pmd.proxy().offer(command)) {
+            if (!running) {
+                pmd.runCommands();
+            } else if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(pmd.roleName() + " command queue stayed full for "
+                        + COMMAND_TIMEOUT_MS + " ms");
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        return command.done();
+    }
+
+    /** Waits for commands; without PMD threads, runs them on this thread first. */
+    void await(List<CompletableFuture<Void>> waits) {
+        if (!running) {
+            for (PmdAgent pmd : pmds) {
+                pmd.runCommands();
+            }
+        }
+        try {
+            CompletableFuture.allOf(waits.toArray(new CompletableFuture[0]))
+                    .get(COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for the PMDs", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a PMD failed a command: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("PMDs did not answer within " + COMMAND_TIMEOUT_MS + " ms");
+        }
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    public PmdAgent[] pmds() {
+        return pmds.clone();
+    }
+
+    public PmdAgent pmd(int index) {
+        return pmds[index];
+    }
+
+    public MbufPool pool() {
+        return pool;
+    }
+
+    public UkeyMap ukeys() {
+        return ukeys;
+    }
+
+    /** The megaflow API: put, modify, delete, dump, flush. */
+    public DatapathFlows flows() {
+        return flows;
+    }
+
+    public CountersManager counters() {
+        return counters;
+    }
+
+    /** Monotonic milliseconds on the datapath's clock (the clock flows' "used" times use). */
+    public long nowMs() {
+        return clock.nanoTime() / 1_000_000L;
+    }
+}

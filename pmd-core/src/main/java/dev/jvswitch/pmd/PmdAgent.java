@@ -1,0 +1,327 @@
+package dev.jvswitch.pmd;
+
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+
+import dev.jvswitch.flowcache.actions.DpActions;
+import dev.jvswitch.flowcache.megaflow.Megaflow;
+import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.mempool.MbufCache;
+import dev.jvswitch.mempool.MbufPool;
+import dev.jvswitch.mempool.PacketBatch;
+import dev.jvswitch.pmd.affinity.CpuAffinity;
+import dev.jvswitch.pmd.command.PmdProxy;
+import dev.jvswitch.pmd.flow.PmdFlowTables;
+import dev.jvswitch.pmd.flow.UkeyMap;
+import dev.jvswitch.pmd.lookup.FlowLookup;
+import dev.jvswitch.pmd.rx.RxqPoller;
+import dev.jvswitch.pmd.stats.PmdCounter;
+import dev.jvswitch.pmd.stats.PmdStats;
+import dev.jvswitch.pmd.tx.TxBuffer;
+import dev.jvswitch.pmd.upcall.UpcallHandler;
+import dev.jvswitch.pmd.upcall.UpcallStage;
+
+/**
+ * A poll-mode driver thread's duty cycle (OVS's {@code pmd_thread_main}): one iteration reads the
+ * clock once, runs the commands other threads queued for it, polls each of its rx queues for a
+ * batch and pushes every batch through the pipeline, flushes output, and does housekeeping on a
+ * budget.
+ *
+ * <pre>
+ *  commands ─► for each rxq: recv ─► {@link PmdPipeline} (parse ─► EMC ─► SMC ─► dpcls ─► upcall
+ *              ─► group by flow ─► execute ─► tx buffers) ─► recirculations ─► flush ─► housekeeping
+ * </pre>
+ *
+ * <p><b>Thread-safety.</b> Everything here is owned by the PMD thread: the flow tables, the rx
+ * queue list, the tx buffers, the tuning fields. Other threads change them only through
+ * {@link #proxy()} (a command queue drained at the top of each iteration) — or, when the datapath
+ * runs no threads (tests stepping the agent by hand), by calling {@link #runCommands()} on the
+ * thread that steps the agent. Statistics are published in Agrona counters ({@link PmdStats}) and
+ * per-rxq opaque counters; readers never write them.
+ *
+ * <p><b>Allocation.</b> Nothing in {@link #doWork()} allocates in steady state (EMC, SMC or
+ * megaflow hits). Upcalls (new flows) and commands allocate; they are the slow path.
+ */
+public final class PmdAgent implements Agent {
+    private static final int COMMAND_LIMIT = 16;
+    private static final long SORT_INTERVAL_NS = 1_000_000_000L;
+    private static final long HOUSEKEEPING_INTERVAL_NS = 1_000_000L;
+    private static final int EMC_SWEEP_SLOTS = 64;
+
+    private final int pmdId;
+    private final int cpu;
+    private final NanoClock clock;
+    private final MbufPool pool;
+    private final MbufCache cache;
+    private final PmdProxy proxy = new PmdProxy(4096);
+    private final PmdStats stats;
+    private final PmdFlowTables tables = new PmdFlowTables();
+    private final FlowLookup lookup = new FlowLookup(tables);
+    private final UpcallStage upcall;
+    private final PmdPipeline pipeline;
+    private final PacketBatch rxBatch = new PacketBatch();
+
+    private RxqPoller[] rxqs = new RxqPoller[0];
+    private TxBuffer[] txByPort = new TxBuffer[0];
+    private DpPort[] portByNo = new DpPort[0];
+    private long txFlushIntervalNs;
+
+    private long nowNs;
+    private long lastSortNs;
+    private long lastHousekeepingNs;
+    private long publishedSubtableLookups;
+    private long publishedFlowLimitSkips;
+    private boolean closed;
+
+    PmdAgent(int pmdId, int cpu, NanoClock clock, MbufPool pool, PmdStats stats, UkeyMap ukeys,
+             UpcallHandler handler, DatapathConfig config) {
+        this.pmdId = pmdId;
+        this.cpu = cpu;
+        this.clock = clock;
+        this.pool = pool;
+        this.cache = pool.newCache();
+        this.stats = stats;
+        this.upcall = new UpcallStage(pmdId, tables, lookup, ukeys, handler, config.flowLimit());
+        this.pipeline = new PmdPipeline(this, lookup, upcall, stats, cache);
+        onConfig(config);
+        long now = clock.nanoTime();
+        this.nowNs = now;
+        this.lastSortNs = now;
+        this.lastHousekeepingNs = now;
+    }
+
+    @Override
+    public String roleName() {
+        return "pmd-" + pmdId;
+    }
+
+    @Override
+    public void onStart() {
+        if (cpu >= 0) {
+            CpuAffinity.pinCurrentThread(cpu);
+        }
+    }
+
+    @Override
+    public int doWork() {
+        long start = clock.nanoTime();
+        nowNs = start;
+        int work = proxy.drain(this, COMMAND_LIMIT);
+        RxqPoller[] polled = rxqs;
+        for (int q = 0; q < polled.length; q++) {
+            RxqPoller poller = polled[q];
+            int n = poller.rxq().recv(rxBatch, cache);
+            if (n > 0) {
+                long t0 = nowNs;
+                pipeline.onReceive(rxBatch, poller.portNo());
+                long t1 = clock.nanoTime();
+                poller.onBatch(t1 - t0, n);
+                nowNs = t1;
+                work += n;
+            }
+        }
+        if (txFlushIntervalNs == 0) {
+            flushAll();
+        } else {
+            flushDue();
+        }
+        if (nowNs - lastHousekeepingNs >= HOUSEKEEPING_INTERVAL_NS) {
+            onHousekeeping();
+        }
+        long end = clock.nanoTime();
+        stats.add(work > 0 ? PmdCounter.BUSY_NS : PmdCounter.IDLE_NS, end - start);
+        stats.add(PmdCounter.ITERATIONS, 1);
+        return work;
+    }
+
+    @Override
+    public void onClose() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        runCommands();
+        pipeline.onClose();
+        flushAll();
+        pool.releaseCache(cache);
+    }
+
+    // ------------------------------------------------------------------ owner-thread helpers
+
+    /** Runs every queued command; for the PMD thread, or whoever steps a thread-less datapath. */
+    public int runCommands() {
+        return proxy.drain(this, Integer.MAX_VALUE);
+    }
+
+    long nowNs() {
+        return nowNs;
+    }
+
+    /** Monotonic milliseconds of the current iteration (flows' "used" times). */
+    long nowMs() {
+        return nowNs / 1_000_000L;
+    }
+
+    /** Queues {@code m} for output on datapath port {@code portNo}, or drops it. */
+    void onOutput(int portNo, Mbuf m) {
+        TxBuffer[] tx = txByPort;
+        TxBuffer buffer = portNo >= 0 && portNo < tx.length ? tx[portNo] : null;
+        if (buffer == null) {
+            stats.add(PmdCounter.DROP_NO_PORT, 1);
+            cache.put(m);
+            return;
+        }
+        buffer.add(m, nowNs);
+    }
+
+    DpPort port(int portNo) {
+        DpPort[] ports = portByNo;
+        return portNo >= 0 && portNo < ports.length ? ports[portNo] : null;
+    }
+
+    private void flushAll() {
+        TxBuffer[] tx = txByPort;
+        for (int i = 0; i < tx.length; i++) {
+            TxBuffer b = tx[i];
+            if (b != null && !b.isEmpty()) {
+                b.flush();
+            }
+        }
+    }
+
+    private void flushDue() {
+        TxBuffer[] tx = txByPort;
+        long interval = txFlushIntervalNs;
+        for (int i = 0; i < tx.length; i++) {
+            TxBuffer b = tx[i];
+            if (b != null && b.due(nowNs, interval)) {
+                b.flush();
+            }
+        }
+    }
+
+    private void onHousekeeping() {
+        lastHousekeepingNs = nowNs;
+        tables.emc().onSweep(EMC_SWEEP_SLOTS);
+        long lookups = tables.subtableLookups();
+        stats.add(PmdCounter.SUBTABLE_LOOKUPS, lookups - publishedSubtableLookups);
+        publishedSubtableLookups = lookups;
+        long skips = upcall.flowLimitSkips;
+        stats.add(PmdCounter.FLOW_LIMIT_SKIPS, skips - publishedFlowLimitSkips);
+        publishedFlowLimitSkips = skips;
+        if (nowNs - lastSortNs >= SORT_INTERVAL_NS) {
+            lastSortNs = nowNs;
+            tables.onSortSubtables();
+            publishedSubtableLookups = tables.subtableLookups();
+        }
+    }
+
+    // ------------------------------------------------------------------ command handlers (PMD thread)
+
+    /** Takes a new set of rx queues and a new port table; flushes output to the old ports first. */
+    void onReload(RxqPoller[] newRxqs, DpPort[] ports, int txqIndex) {
+        flushAll();
+        TxBuffer[] tx = new TxBuffer[ports.length];
+        for (int i = 0; i < ports.length; i++) {
+            DpPort p = ports[i];
+            if (p != null) {
+                tx[i] = new TxBuffer(new PortSender(p, txqIndex % p.netdev().txqCount(), stats), cache);
+            }
+        }
+        rxqs = newRxqs.clone();
+        txByPort = tx;
+        portByNo = ports.clone();
+    }
+
+    void onConfig(DatapathConfig config) {
+        lookup.emcInsertInvProb(config.emcInsertInvProb());
+        lookup.smcEnabled(config.smcEnable());
+        upcall.flowLimit(config.flowLimit());
+        txFlushIntervalNs = config.txFlushIntervalUs() * 1_000L;
+    }
+
+    void onUpcallHandler(UpcallHandler handler) {
+        upcall.handler(handler);
+    }
+
+    void onFlowPut(Megaflow flow) {
+        tables.insert(flow);
+    }
+
+    boolean onFlowRemove(Megaflow flow) {
+        flow.markDead();
+        return upcall.onRemove(flow);
+    }
+
+    void onFlowModify(Megaflow flow, DpActions actions) {
+        flow.actions(actions);
+    }
+
+    void onClearCaches() {
+        tables.clearCaches();
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    public int pmdId() {
+        return pmdId;
+    }
+
+    /** The CPU this PMD pins itself to, or -1. */
+    public int cpu() {
+        return cpu;
+    }
+
+    public PmdProxy proxy() {
+        return proxy;
+    }
+
+    public PmdStats stats() {
+        return stats;
+    }
+
+    /** This PMD's flow tables; touch only from the PMD thread (or a command). */
+    public PmdFlowTables tables() {
+        return tables;
+    }
+
+    /** The rx queues this PMD polls (a snapshot; safe to read from any thread). */
+    public RxqPoller[] rxqs() {
+        return rxqs.clone();
+    }
+
+    /** Sends a tx buffer's batch on one tx queue, under the queue's lock when it is shared. */
+    private static final class PortSender implements TxBuffer.Sender {
+        private final DpPort port;
+        private final int qid;
+        private final PmdStats stats;
+        private final dev.jvswitch.pmd.netdev.NetdevTxq txq;
+
+        PortSender(DpPort port, int qid, PmdStats stats) {
+            this.port = port;
+            this.qid = qid;
+            this.stats = stats;
+            this.txq = port.netdev().txq(qid);
+        }
+
+        @Override
+        public int send(PacketBatch batch, MbufCache cache) {
+            int n = batch.size();
+            int sent;
+            if (port.txqLocked()) {
+                port.lockTxq(qid);
+                try {
+                    sent = txq.send(batch, cache);
+                } finally {
+                    port.unlockTxq(qid);
+                }
+            } else {
+                sent = txq.send(batch, cache);
+            }
+            stats.add(PmdCounter.TX_PACKETS, sent);
+            stats.add(PmdCounter.TX_DROPPED, n - sent);
+            stats.add(PmdCounter.TX_BATCHES, 1);
+            return sent;
+        }
+    }
+}

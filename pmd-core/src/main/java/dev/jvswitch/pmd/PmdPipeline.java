@@ -1,0 +1,243 @@
+package dev.jvswitch.pmd;
+
+import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.flowcache.megaflow.Megaflow;
+import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.mempool.MbufCache;
+import dev.jvswitch.mempool.PacketBatch;
+import dev.jvswitch.pmd.exec.ActionExecutor;
+import dev.jvswitch.pmd.exec.ExecContext;
+import dev.jvswitch.pmd.lookup.FlowLookup;
+import dev.jvswitch.pmd.netdev.TunnelOps;
+import dev.jvswitch.pmd.stats.PmdCounter;
+import dev.jvswitch.pmd.stats.PmdStats;
+import dev.jvswitch.pmd.upcall.UpcallStage;
+
+/**
+ * The packet path of one PMD over one batch: classify ({@link FlowLookup}), resolve misses
+ * ({@link UpcallStage}), group the packets by megaflow so each flow's actions run once for all its
+ * packets (OVS's {@code packet_batch_per_flow}), update each flow's stats once per group, and
+ * execute. Output goes to the PMD's tx buffers; recirculated packets wait in a small ring and run
+ * through the same path once the batch that produced them is done.
+ *
+ * <p>The hit counters add up: every packet received or recirculated is counted exactly once as an
+ * EMC, SMC or megaflow hit, a successful upcall, or a failed upcall.
+ *
+ * <p><b>Thread-safety:</b> owned by the PMD thread. Nothing here allocates except an upcall's
+ * translation and the megaflow it installs.
+ */
+final class PmdPipeline implements ExecContext {
+    private static final int RECIRC_RING = 1024;
+
+    private final PmdAgent pmd;
+    private final FlowLookup lookup;
+    private final UpcallStage upcall;
+    private final PmdStats stats;
+    private final MbufCache cache;
+    private final ActionExecutor executor = new ActionExecutor();
+
+    private final FlowKey[] keys = new FlowKey[PacketBatch.MAX_SIZE];
+    private final Megaflow[] flows = new Megaflow[PacketBatch.MAX_SIZE];
+    private final PacketBatch[] groups = new PacketBatch[PacketBatch.MAX_SIZE];
+    private final Megaflow[] groupFlows = new Megaflow[PacketBatch.MAX_SIZE];
+    private final long[] groupBytes = new long[PacketBatch.MAX_SIZE];
+    private final int[] groupTcpFlags = new int[PacketBatch.MAX_SIZE];
+    private final PacketBatch single = new PacketBatch();
+    private final PacketBatch recircBatch = new PacketBatch();
+    private final Mbuf[] recircRing = new Mbuf[RECIRC_RING];
+    private int recircHead;
+    private int recircCount;
+
+    PmdPipeline(PmdAgent pmd, FlowLookup lookup, UpcallStage upcall, PmdStats stats, MbufCache cache) {
+        this.pmd = pmd;
+        this.lookup = lookup;
+        this.upcall = upcall;
+        this.stats = stats;
+        this.cache = cache;
+        for (int i = 0; i < PacketBatch.MAX_SIZE; i++) {
+            keys[i] = new FlowKey();
+            groups[i] = new PacketBatch();
+        }
+    }
+
+    /** Processes a freshly received batch from datapath port {@code inPort}; empties it. */
+    void onReceive(PacketBatch batch, int inPort) {
+        int n = batch.size();
+        for (int i = 0; i < n; i++) {
+            batch.get(i).inPort(inPort);
+        }
+        stats.add(PmdCounter.RX_PACKETS, n);
+        process(batch);
+        drainRecirculations();
+    }
+
+    /** Runs the pipeline over packets already in the PMD (recirculated, or injected by tests). */
+    void process(PacketBatch batch) {
+        int n = batch.size();
+        int missMask = lookup.classify(batch, keys, flows);
+        stats.add(PmdCounter.EMC_HITS, lookup.emcHits);
+        stats.add(PmdCounter.SMC_HITS, lookup.smcHits);
+        int megaflowHits = lookup.megaflowHits;
+        if (missMask != 0) {
+            megaflowHits += onMisses(batch, missMask);
+        }
+        stats.add(PmdCounter.MEGAFLOW_HITS, megaflowHits);
+        int groupCount = groupByFlow(batch, n);
+        batch.clear();
+        long nowMs = pmd.nowMs();
+        for (int g = 0; g < groupCount; g++) {
+            Megaflow flow = groupFlows[g];
+            PacketBatch packets = groups[g];
+            flow.onHit(packets.size(), groupBytes[g], nowMs, groupTcpFlags[g]);
+            groupFlows[g] = null;
+            executor.execute(flow.actions(), packets, this);
+        }
+    }
+
+    /**
+     * Resolves every missed packet through the upcall stage. Packets that end up with a flow stay
+     * in {@code flows} for grouping; the others are executed or dropped here.
+     *
+     * @return how many misses turned out to be megaflow hits (installed earlier in this batch)
+     */
+    private int onMisses(PacketBatch batch, int missMask) {
+        int hits = 0;
+        int ok = 0;
+        int failed = 0;
+        long nowMs = pmd.nowMs();
+        for (int bits = missMask; bits != 0; bits &= bits - 1) {
+            int i = Integer.numberOfTrailingZeros(bits);
+            Mbuf m = batch.get(i);
+            int outcome = upcall.onMiss(m, keys[i], nowMs);
+            switch (outcome) {
+                case UpcallStage.FLOW -> {
+                    flows[i] = upcall.flow;
+                    if (upcall.foundExisting) {
+                        hits++;
+                    } else {
+                        ok++;
+                    }
+                }
+                case UpcallStage.EXECUTE_UNINSTALLED -> {
+                    ok++;
+                    flows[i] = null;
+                    single.add(m);
+                    executor.execute(upcall.result().actions(), single, this);
+                }
+                case UpcallStage.DROP_RECIRC_UNKNOWN -> {
+                    failed++;
+                    flows[i] = null;
+                    stats.add(PmdCounter.DROP_RECIRC_UNKNOWN, 1);
+                    cache.put(m);
+                }
+                default -> {
+                    failed++;
+                    flows[i] = null;
+                    stats.add(PmdCounter.LOST, 1);
+                    cache.put(m);
+                }
+            }
+        }
+        stats.add(PmdCounter.UPCALL_OK, ok);
+        stats.add(PmdCounter.UPCALL_FAILED, failed);
+        return hits;
+    }
+
+    /** Sorts the batch's packets into one sub-batch per megaflow, in order of first appearance. */
+    private int groupByFlow(PacketBatch batch, int n) {
+        int groupCount = 0;
+        for (int i = 0; i < n; i++) {
+            Megaflow flow = flows[i];
+            if (flow == null) {
+                continue;
+            }
+            flows[i] = null;
+            int g = 0;
+            while (g < groupCount && groupFlows[g] != flow) {
+                g++;
+            }
+            if (g == groupCount) {
+                groupFlows[g] = flow;
+                groupBytes[g] = 0;
+                groupTcpFlags[g] = 0;
+                groupCount++;
+            }
+            Mbuf m = batch.get(i);
+            groups[g].add(m);
+            groupBytes[g] += m.length();
+            groupTcpFlags[g] |= (int) keys[i].get(FlowField.TCP_FLAGS);
+        }
+        return groupCount;
+    }
+
+    /** Runs recirculated packets through the pipeline until none are left. */
+    private void drainRecirculations() {
+        while (recircCount > 0) {
+            int n = Math.min(recircCount, PacketBatch.MAX_SIZE);
+            for (int i = 0; i < n; i++) {
+                recircBatch.add(recircRing[recircHead]);
+                recircRing[recircHead] = null;
+                recircHead = (recircHead + 1) & (RECIRC_RING - 1);
+            }
+            recircCount -= n;
+            stats.add(PmdCounter.RECIRCULATIONS, n);
+            process(recircBatch);
+        }
+    }
+
+    /** Drops whatever is still queued (PMD shutdown). */
+    void onClose() {
+        while (recircCount > 0) {
+            cache.put(recircRing[recircHead]);
+            recircRing[recircHead] = null;
+            recircHead = (recircHead + 1) & (RECIRC_RING - 1);
+            recircCount--;
+        }
+    }
+
+    // ------------------------------------------------------------------ ExecContext
+
+    @Override
+    public void output(int port, Mbuf m) {
+        pmd.onOutput(port, m);
+    }
+
+    @Override
+    public void recirculate(Mbuf m) {
+        if (recircCount == RECIRC_RING) {
+            drop(m, ExecContext.RECIRC_TOO_DEEP);
+            return;
+        }
+        recircRing[(recircHead + recircCount) & (RECIRC_RING - 1)] = m;
+        recircCount++;
+    }
+
+    @Override
+    public TunnelOps tunnelOps(int port) {
+        DpPort p = pmd.port(port);
+        return p == null ? null : p.netdev().tunnelOps();
+    }
+
+    @Override
+    public MbufCache cache() {
+        return cache;
+    }
+
+    @Override
+    public void countDrop(int reason) {
+        stats.add(dropCounter(reason), 1);
+    }
+
+    private static PmdCounter dropCounter(int reason) {
+        return switch (reason) {
+            case ExecContext.END_OF_ACTIONS -> PmdCounter.DROP_END_OF_ACTIONS;
+            case ExecContext.NO_HEADROOM -> PmdCounter.DROP_NO_HEADROOM;
+            case ExecContext.RECIRC_TOO_DEEP -> PmdCounter.DROP_RECIRC_DEPTH;
+            case ExecContext.NO_MBUF_FOR_CLONE -> PmdCounter.DROP_NO_MBUF;
+            case ExecContext.TUNNEL_PUSH_FAILED, ExecContext.TUNNEL_POP_FAILED -> PmdCounter.DROP_TUNNEL;
+            case ExecContext.MALFORMED_FOR_ACTION -> PmdCounter.DROP_MALFORMED;
+            default -> PmdCounter.DROP_ACTION;
+        };
+    }
+}

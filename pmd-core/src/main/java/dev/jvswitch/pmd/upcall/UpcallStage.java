@@ -1,0 +1,147 @@
+package dev.jvswitch.pmd.upcall;
+
+import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.flowcache.key.FlowMask;
+import dev.jvswitch.flowcache.megaflow.Megaflow;
+import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.pmd.flow.PmdFlowTables;
+import dev.jvswitch.pmd.flow.Ukey;
+import dev.jvswitch.pmd.flow.UkeyId;
+import dev.jvswitch.pmd.flow.UkeyMap;
+import dev.jvswitch.pmd.lookup.FlowLookup;
+
+/**
+ * The miss path of a PMD (OVS's {@code handle_packet_upcall}): for a packet no table knew, look
+ * once more in the classifier (an earlier packet of the same batch may have installed its flow),
+ * else ask the {@link UpcallHandler}, then install the megaflow it describes in this PMD's tables
+ * and register its ukey, unless the datapath is at its flow limit or the handler said not to.
+ *
+ * <p>This is the slow path: allocating a megaflow and a ukey is expected here.
+ *
+ * <p><b>Thread-safety:</b> owned by one PMD thread; the ukey map is concurrent.
+ */
+public final class UpcallStage {
+    /** {@link #onMiss} outcomes. */
+    public static final int FLOW = 0;
+    public static final int EXECUTE_UNINSTALLED = 1;
+    public static final int DROP_FAILED = 2;
+    public static final int DROP_RECIRC_UNKNOWN = 3;
+
+    private final int pmdId;
+    private final PmdFlowTables tables;
+    private final FlowLookup lookup;
+    private final UkeyMap ukeys;
+    private final UpcallResult result = new UpcallResult();
+    private volatile UpcallHandler handler;
+    private volatile int flowLimit;
+
+    /** The flow found or installed by the last {@link #onMiss} that returned {@link #FLOW}. */
+    public Megaflow flow;
+    /** Whether the last miss was resolved by an existing flow rather than an upcall. */
+    public boolean foundExisting;
+    /** Upcalls that did not install because of the flow limit (owner-read). */
+    public long flowLimitSkips;
+
+    public UpcallStage(int pmdId, PmdFlowTables tables, FlowLookup lookup, UkeyMap ukeys,
+                       UpcallHandler handler, int flowLimit) {
+        this.pmdId = pmdId;
+        this.tables = tables;
+        this.lookup = lookup;
+        this.ukeys = ukeys;
+        this.handler = handler;
+        this.flowLimit = flowLimit;
+    }
+
+    public void handler(UpcallHandler h) {
+        handler = h;
+    }
+
+    public void flowLimit(int limit) {
+        flowLimit = limit;
+    }
+
+    public int flowLimit() {
+        return flowLimit;
+    }
+
+    /** The last upcall's result; valid after {@link #EXECUTE_UNINSTALLED}. */
+    public UpcallResult result() {
+        return result;
+    }
+
+    /**
+     * Resolves a missed packet.
+     *
+     * @return {@link #FLOW} with {@link #flow} set, {@link #EXECUTE_UNINSTALLED} with the actions in
+     *         {@link #result()}, or a drop code
+     */
+    public int onMiss(Mbuf packet, FlowKey key, long nowMs) {
+        foundExisting = false;
+        Megaflow existing = tables.lookup(packet.inPort(), key);
+        if (existing != null && existing.isDead()) {
+            // Deleted by another thread, removal command not yet run: remove it here, so the
+            // fresh translation below can take its place.
+            onRemove(existing);
+            existing = null;
+        }
+        if (existing != null) {
+            flow = existing;
+            foundExisting = true;
+            lookup.onMegaflowHit(key, existing);
+            return FLOW;
+        }
+        result.reset();
+        UpcallOutcome outcome;
+        try {
+            outcome = handler.onUpcall(pmdId, key, packet, result);
+        } catch (RuntimeException e) {
+            outcome = UpcallOutcome.FAILED;
+        }
+        if (outcome == UpcallOutcome.RECIRC_ID_UNKNOWN) {
+            return DROP_RECIRC_UNKNOWN;
+        }
+        if (outcome != UpcallOutcome.OK || result.actions() == null) {
+            return DROP_FAILED;
+        }
+        if (!result.install()) {
+            return EXECUTE_UNINSTALLED;
+        }
+        if (ukeys.size() >= flowLimit) {
+            flowLimitSkips++;
+            return EXECUTE_UNINSTALLED;
+        }
+        FlowMask mask = result.mask();
+        mask.exact(FlowField.IN_PORT);
+        mask.exact(FlowField.RECIRC_ID);
+        Megaflow installed = new Megaflow(key, mask, result.actions(), packet.inPort());
+        UkeyId id = new UkeyId(pmdId, installed.ufidHi(), installed.ufidLo());
+        Ukey ukey = new Ukey(id, installed, result.ukeyData(), nowMs);
+        Ukey prior = ukeys.register(ukey);
+        if (prior != null) {
+            // A flow with this ufid is registered but was not found above, so it is dead and
+            // removed from the tables; drop its registration and take its place.
+            ukeys.remove(prior);
+            if (ukeys.register(ukey) != null) {
+                return EXECUTE_UNINSTALLED;
+            }
+        }
+        tables.insert(installed);
+        lookup.onMegaflowHit(key, installed);
+        flow = installed;
+        return FLOW;
+    }
+
+    /**
+     * PMD thread: takes a flow out of this PMD's tables and out of the ukey map (if its ukey is
+     * still the registered one). The flow must already be marked dead.
+     */
+    public boolean onRemove(Megaflow dead) {
+        boolean removed = tables.remove(dead);
+        Ukey u = ukeys.get(new UkeyId(pmdId, dead.ufidHi(), dead.ufidLo()));
+        if (u != null && u.flow() == dead) {
+            ukeys.remove(u);
+        }
+        return removed;
+    }
+}

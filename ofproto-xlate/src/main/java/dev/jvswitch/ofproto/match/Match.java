@@ -57,6 +57,23 @@ public final class Match {
         return new Builder();
     }
 
+    /**
+     * The match with these value and mask words (copied; value bits outside the mask dropped),
+     * without checking prerequisites: for parsers that check per token and classifiers that
+     * rebuild a match from words.
+     */
+    public static Match ofWords(long[] valueWords, long[] maskWords) {
+        if (valueWords.length != FlowKey.WORDS || maskWords.length != FlowKey.WORDS) {
+            throw new IllegalArgumentException("a match has " + FlowKey.WORDS + " value and mask words");
+        }
+        long[] v = new long[FlowKey.WORDS];
+        long[] m = maskWords.clone();
+        for (int i = 0; i < FlowKey.WORDS; i++) {
+            v[i] = valueWords[i] & m[i];
+        }
+        return new Match(v, m);
+    }
+
     /** A builder holding this match's value and mask, to derive another match from it. */
     public Builder toBuilder() {
         Builder b = new Builder();

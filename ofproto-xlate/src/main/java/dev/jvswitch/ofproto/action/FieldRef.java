@@ -10,6 +10,8 @@ import dev.jvswitch.flowcache.key.FlowField;
  * @param field   the field (an alias names its own bits, e.g. {@code icmp_type})
  * @param start   lowest bit, 0-based
  * @param nBits   number of bits, at least 1
+ *
+ * <p><b>Thread-safety:</b> immutable.
  */
 public record FieldRef(FlowField field, int start, int nBits) {
     public FieldRef {

@@ -32,8 +32,11 @@ import dev.jvswitch.ofproto.group.SelectionMethod;
  * must make megaflows revalidate.
  */
 final class GroupXlate {
-    /** Deepest chain of watch_group references followed (OVS's bucket chaining limit). */
-    private static final int MAX_WATCH_DEPTH = 32;
+    /**
+     * Deepest chain of watch_group references followed: each level may try every bucket, so the
+     * bound keeps a cycle of groups watching each other from costing exponential time.
+     */
+    private static final int MAX_WATCH_DEPTH = 4;
 
     private GroupXlate() {
     }

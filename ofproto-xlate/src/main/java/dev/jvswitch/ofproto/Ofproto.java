@@ -17,9 +17,12 @@ import dev.jvswitch.ofproto.syntax.FlowSpec;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
 import dev.jvswitch.ofproto.syntax.GroupSyntax;
 import dev.jvswitch.ofproto.table.FlowFilter;
+import dev.jvswitch.ofproto.table.OfTables;
 import dev.jvswitch.ofproto.table.Rule;
+import dev.jvswitch.ofproto.table.TableMiss;
 import dev.jvswitch.ofproto.upcall.OfprotoUpcallHandler;
 import dev.jvswitch.ofproto.upcall.RecircRegistry;
+import dev.jvswitch.ofproto.xlate.OfTablesAdapter;
 import dev.jvswitch.ofproto.xlate.PortLiveness;
 import dev.jvswitch.ofproto.xlate.TunnelOutput;
 import dev.jvswitch.ofproto.xlate.Xlate;
@@ -51,7 +54,7 @@ public final class Ofproto {
     private final OfprotoUpcallHandler upcallHandler;
     private final AtomicLong revalSeq = new AtomicLong();
     private final Map<String, BridgeConfig> configs = new LinkedHashMap<>();
-    private final Map<String, BridgeTables> tables = new LinkedHashMap<>();
+    private final Map<String, OfTables> tables = new LinkedHashMap<>();
     private final Map<String, MacTable> macTables = new LinkedHashMap<>();
     private long version;
     private volatile XlateSnapshot current = new XlateSnapshot(0, List.of());
@@ -80,7 +83,7 @@ public final class Ofproto {
             throw new IllegalArgumentException("bridge " + config.name() + " already exists");
         }
         configs.put(config.name(), config);
-        tables.put(config.name(), BridgeTables.EMPTY);
+        tables.put(config.name(), OfTables.empty());
         macTables.put(config.name(), new MacTable(config.macTableSize(), config.macAgingSec()));
         try {
             publish();
@@ -158,11 +161,17 @@ public final class Ofproto {
         addRules(bridge, rules);
     }
 
-    /** Adds rules as one change. */
+    /**
+     * Adds rules as one change; each replaces the rule with the same table, priority and match.
+     *
+     * @throws IllegalArgumentException if a rule names a group the bridge does not have
+     */
     public synchronized void addRules(String bridge, Collection<Rule> rules) {
-        BridgeTables t = tables(bridge);
-        tables.put(bridge, t.withRulesAdded(rules));
-        publish();
+        OfTables.Transaction tx = tables(bridge).edit();
+        for (Rule r : rules) {
+            tx.add(r);
+        }
+        commit(bridge, tx);
     }
 
     /**
@@ -172,14 +181,10 @@ public final class Ofproto {
      */
     public synchronized int modFlows(String bridge, String flow, boolean strict) {
         FlowSpec spec = FlowSyntax.parseModify(flow);
-        int[] count = new int[1];
-        BridgeTables next = tables(bridge).withRulesModified(spec.toFilter(), strict,
-                r -> r.withActions(spec.actions()), count);
-        tables.put(bridge, next);
-        if (count[0] > 0) {
-            publish();
-        }
-        return count[0];
+        OfTables.Transaction tx = tables(bridge).edit();
+        int n = tx.modify(spec.toFilter(), spec.actions(), strict).size();
+        commit(bridge, tx);
+        return n;
     }
 
     /**
@@ -189,18 +194,40 @@ public final class Ofproto {
      */
     public synchronized int delFlows(String bridge, String flow, boolean strict) {
         FlowFilter filter = flow.isBlank() ? FlowFilter.all() : FlowSyntax.parseDelete(flow).toFilter();
-        int[] count = new int[1];
-        BridgeTables next = tables(bridge).withRulesDeleted(filter, strict, count);
-        tables.put(bridge, next);
-        if (count[0] > 0) {
-            publish();
-        }
-        return count[0];
+        OfTables.Transaction tx = tables(bridge).edit();
+        int n = tx.delete(filter, strict).size();
+        commit(bridge, tx);
+        return n;
     }
 
-    /** Every rule of {@code bridge}, in the order added. */
+    /** Removes the rules of every bridge whose idle or hard timeout has passed; returns them. */
+    public synchronized List<Rule> expireFlows() {
+        long now = nanoClock.getAsLong();
+        List<Rule> gone = new ArrayList<>();
+        for (String bridge : new ArrayList<>(tables.keySet())) {
+            OfTables.Transaction tx = tables.get(bridge).edit();
+            gone.addAll(tx.expire(now));
+            commit(bridge, tx);
+        }
+        return gone;
+    }
+
+    /** What table {@code tableId} of {@code bridge} does with a packet no rule matches. */
+    public synchronized void setTableMiss(String bridge, int tableId, TableMiss miss) {
+        OfTables.Transaction tx = tables(bridge).edit();
+        tx.setMiss(tableId, miss);
+        commit(bridge, tx);
+    }
+
+    /** Every rule of {@code bridge}, table by table in lookup order. */
     public synchronized List<Rule> dumpFlows(String bridge) {
         return tables(bridge).rules();
+    }
+
+    /** The current tables of {@code bridge}. */
+    public synchronized OfTables tables(String bridge) {
+        bridgeConfig(bridge);
+        return tables.get(bridge);
     }
 
     // ------------------------------------------------------------------ groups
@@ -210,39 +237,31 @@ public final class Ofproto {
         addGroup(bridge, GroupSyntax.parse(group));
     }
 
+    /** @throws IllegalArgumentException if the group exists or a bucket names a missing group */
     public synchronized void addGroup(String bridge, Group g) {
-        BridgeTables t = tables(bridge);
-        if (t.group(g.groupId()) != null) {
-            throw new IllegalArgumentException("bridge " + bridge + ": group " + g.groupId() + " already exists");
-        }
-        tables.put(bridge, t.withGroup(g));
-        publish();
+        OfTables.Transaction tx = tables(bridge).edit();
+        tx.addGroup(g);
+        commit(bridge, tx);
     }
 
     /** {@code ovs-ofctl mod-group}: replaces an existing group. */
     public synchronized void modGroup(String bridge, String group) {
         Group g = GroupSyntax.parse(group);
-        BridgeTables t = tables(bridge);
-        if (t.group(g.groupId()) == null) {
-            throw new IllegalArgumentException("bridge " + bridge + ": no group " + g.groupId());
-        }
-        tables.put(bridge, t.withGroup(g));
-        publish();
+        OfTables.Transaction tx = tables(bridge).edit();
+        tx.modifyGroup(g);
+        commit(bridge, tx);
     }
 
     /** {@code ovs-ofctl del-groups group_id=N}: also deletes the rules that send to it. */
     public synchronized boolean delGroup(String bridge, long groupId) {
-        BridgeTables t = tables(bridge);
-        if (t.group(groupId) == null) {
-            return false;
-        }
-        tables.put(bridge, t.withoutGroup(groupId));
-        publish();
-        return true;
+        OfTables.Transaction tx = tables(bridge).edit();
+        boolean existed = tx.deleteGroup(groupId) != null;
+        commit(bridge, tx);
+        return existed;
     }
 
     public synchronized List<Group> dumpGroups(String bridge) {
-        return new ArrayList<>(tables(bridge).groups());
+        return tables(bridge).groups();
     }
 
     // ------------------------------------------------------------------ state for the datapath
@@ -280,9 +299,13 @@ public final class Ofproto {
         return nanoClock.getAsLong();
     }
 
-    private BridgeTables tables(String bridge) {
-        bridgeConfig(bridge);
-        return tables.get(bridge);
+    /** Builds the transaction's version and publishes it if anything changed. Caller holds the monitor. */
+    private void commit(String bridge, OfTables.Transaction tx) {
+        OfTables next = tx.build();
+        if (next != tables.get(bridge)) {
+            tables.put(bridge, next);
+            publish();
+        }
     }
 
     /** Builds and publishes the next snapshot. Caller holds the monitor. */
@@ -291,7 +314,7 @@ public final class Ofproto {
         List<XlateBridge> bridges = new ArrayList<>(configs.size());
         for (Map.Entry<String, BridgeConfig> e : configs.entrySet()) {
             String name = e.getKey();
-            bridges.add(new XlateBridge(e.getValue(), tables.get(name).tables(next), macTables.get(name)));
+            bridges.add(new XlateBridge(e.getValue(), new OfTablesAdapter(tables.get(name)), macTables.get(name)));
         }
         current = new XlateSnapshot(next, bridges);
         version = next;

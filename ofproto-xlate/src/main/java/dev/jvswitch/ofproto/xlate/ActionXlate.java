@@ -40,9 +40,9 @@ final class ActionXlate {
         } else if (a instanceof OfAction.Resubmit r) {
             int table = r.table() == OfAction.Resubmit.CURRENT_TABLE ? c.tableId : r.table();
             int port = r.port() == OfPorts.IN_PORT ? XlateContext.KEEP_IN_PORT : r.port();
-            c.lookupTable(table, port, table <= c.tableId);
+            c.lookupTable(table, port, table <= c.tableId, false);
         } else if (a instanceof OfAction.GotoTable g) {
-            c.lookupTable(g.table(), XlateContext.KEEP_IN_PORT, g.table() <= c.tableId);
+            c.lookupTable(g.table(), XlateContext.KEEP_IN_PORT, g.table() <= c.tableId, true);
         } else if (a instanceof OfAction.GroupAction g) {
             return GroupXlate.run(c, g.groupId());
         } else if (a instanceof OfAction.DecTtl) {

@@ -92,7 +92,7 @@ final class OutputXlate {
         if (b != null) {
             c.trace = b.subs();
         }
-        c.lookupTable(0, XlateContext.KEEP_IN_PORT, true);
+        c.lookupTable(0, XlateContext.KEEP_IN_PORT, true, true);
         if (c.freezing) {
             c.finishFreezing();
         }

@@ -92,7 +92,7 @@ public final class Xlate {
         if (b != null) {
             c.trace = b.subs();
         }
-        c.lookupTable(0, XlateContext.KEEP_IN_PORT, false);
+        c.lookupTable(0, XlateContext.KEEP_IN_PORT, false, true);
         c.trace = root;
     }
 

@@ -243,23 +243,31 @@ public final class XlateContext {
     /**
      * Looks the flow up in {@code table} (with in_port replaced by {@code lookupInPort} for the
      * lookup only, as OVS does) and runs the rule's actions (OVS's {@code xlate_table_action}).
+     * With {@code honorMiss} (table 0, goto_table, patch ports; not resubmit) a table whose miss
+     * mode is "continue" passes a miss on to the next table.
      */
-    void lookupTable(int table, int lookupInPort, boolean deepens) {
+    void lookupTable(int table, int lookupInPort, boolean deepens, boolean honorMiss) {
         if (!resourceCheck()) {
             return;
         }
         int oldTable = tableId;
-        tableId = table;
         int savedInPort = inPort();
         if (lookupInPort != KEEP_IN_PORT) {
             inPort(lookupInPort);
         }
-        Rule rule = bridge.tables().lookup(table, flow, wc);
+        XlateTables tables = bridge.tables();
+        int t = table;
+        Rule rule = tables.lookup(t, flow, wc);
+        while (rule == null && honorMiss && t < Rule.MAX_TABLE_ID && tables.missContinues(t)) {
+            t++;
+            rule = tables.lookup(t, flow, wc);
+        }
         inPort(savedInPort);
+        tableId = t;
         resubmits++;
         List<TraceNode> oldTrace = trace;
         if (rule == null) {
-            TraceNode n = report(TraceNode.Kind.TABLE, String.format("%2d. No match.", table));
+            TraceNode n = report(TraceNode.Kind.TABLE, String.format("%2d. No match.", t));
             if (n != null) {
                 trace = n.subs();
             }
@@ -270,7 +278,7 @@ public final class XlateContext {
                 rule.stats().touch(nowNs);
             }
             if (trace != null) {
-                trace = report(TraceNode.Kind.TABLE, OfText.tableLine(table, rule)).subs();
+                trace = report(TraceNode.Kind.TABLE, OfText.tableLine(t, rule)).subs();
             }
             int d = deepens ? 1 : 0;
             depth += d;

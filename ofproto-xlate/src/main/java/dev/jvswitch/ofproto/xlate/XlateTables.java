@@ -8,7 +8,7 @@ import dev.jvswitch.ofproto.table.Rule;
 /**
  * What translation reads from one bridge's OpenFlow tables: one immutable version of its rules
  * and groups. The table package's snapshot ({@code OfTables}) is adapted to this by
- * {@link OfTablesAdapter}; tests may supply their own.
+ * {@link OfTablesAdapter}; tests may supply their own (a linear reference classifier).
  *
  * <p><b>Thread-safety:</b> implementations are immutable, so any number of PMD threads may call
  * them at once.
@@ -27,4 +27,12 @@ public interface XlateTables {
 
     /** Group {@code groupId}, or null. */
     Group group(long groupId);
+
+    /**
+     * True if a packet that misses table {@code tableId} goes on to the next table (OpenFlow's
+     * table-miss "continue"); false if it is dropped (the default).
+     */
+    default boolean missContinues(int tableId) {
+        return false;
+    }
 }

@@ -19,6 +19,7 @@ import dev.jvswitch.ofproto.group.GroupType;
 import dev.jvswitch.ofproto.group.SelectionMethod;
 import dev.jvswitch.ofproto.match.Match;
 import dev.jvswitch.ofproto.table.Rule;
+import dev.jvswitch.ofproto.table.TableMiss;
 
 /**
  * Random switches for the property tests: one bridge, or two joined by patch ports; ports in
@@ -33,7 +34,11 @@ public final class WorldGen {
     private final Random rnd;
     /** Datapath ports packets may arrive on: 1..4 on br0, 5..6 on br1 when there are two bridges. */
     public int dpPorts;
+    /** Per bridge, the tables whose miss continues (for the reference classifier). */
+    final java.util.Map<String, java.util.Set<Integer>> continueTables = new java.util.HashMap<>();
     final List<String> portNames = new ArrayList<>();
+    /** Groups the bridge being built has so far: actions name only these (the tables insist). */
+    private final List<Long> groupIds = new ArrayList<>();
 
     public WorldGen(Random rnd) {
         this.rnd = rnd;
@@ -63,14 +68,13 @@ public final class WorldGen {
             dpPorts = 6;
         }
         for (String bridge : sw.ofproto.bridges()) {
-            List<Group> groups = new ArrayList<>();
+            groupIds.clear();
             for (long id = 1; id <= 4; id++) {
                 if (rnd.nextInt(4) > 0) {
-                    groups.add(group(id));
+                    Group g = group(id);
+                    sw.ofproto.addGroup(bridge, g);
+                    groupIds.add(id);
                 }
-            }
-            for (Group g : groups) {
-                sw.ofproto.addGroup(bridge, g);
             }
             int n = 2 + rnd.nextInt(14);
             List<Rule> rules = new ArrayList<>();
@@ -78,6 +82,12 @@ public final class WorldGen {
                 rules.add(rule());
             }
             sw.ofproto.addRules(bridge, rules);
+            for (int t = 0; t < TABLES; t++) {
+                if (rnd.nextInt(6) == 0) {
+                    sw.ofproto.setTableMiss(bridge, t, TableMiss.CONTINUE);
+                    continueTables.computeIfAbsent(bridge, b -> new java.util.HashSet<>()).add(t);
+                }
+            }
             for (int i = rnd.nextInt(4); i > 0; i--) {
                 sw.ofproto.macTable(bridge).learn(Addresses.parseMac(PacketSpec.MACS_DST[rnd.nextInt(3)]),
                         pick(0, 10, 20), 1 + rnd.nextInt(4), sw.clockNs.get());
@@ -255,7 +265,8 @@ public final class WorldGen {
                 return chance(0.5) ? new OfAction.Move(FieldRef.whole(FlowField.NW_SRC), FieldRef.whole(FlowField.NW_DST))
                         : new OfAction.Move(FieldRef.whole(FlowField.ETH_SRC), FieldRef.whole(FlowField.ETH_DST));
             case 21: case 22: case 23:
-                return allowGroups ? new OfAction.GroupAction(1 + rnd.nextInt(4)) : new OfAction.Output(1);
+                return allowGroups && !groupIds.isEmpty() ? new OfAction.GroupAction(groupIds.get(rnd.nextInt(groupIds.size())))
+                        : new OfAction.Output(1);
             case 24:
                 return chance(0.5) ? new OfAction.SetTunnel(rnd.nextInt(3)) : OfAction.SetField.exact(FlowField.SKB_MARK, 7);
             default:
@@ -274,7 +285,7 @@ public final class WorldGen {
             int weight = type == GroupType.SELECT ? rnd.nextInt(6) : Bucket.DEFAULT_WEIGHT;
             int watch = type == GroupType.FAST_FAILOVER && chance(0.8) ? 1 + rnd.nextInt(4) : OfPorts.NONE;
             long watchGroup = type == GroupType.FAST_FAILOVER && chance(0.2) ? 1 + rnd.nextInt(4) : Bucket.WATCH_NONE;
-            buckets.add(new Bucket(i, weight, watch, watchGroup, actions(0, 1 + rnd.nextInt(2), id > 1)));
+            buckets.add(new Bucket(i, weight, watch, watchGroup, actions(0, 1 + rnd.nextInt(2), true)));
         }
         if (type != GroupType.SELECT) {
             return Group.of(id, type, buckets);

@@ -14,8 +14,7 @@ import dev.jvswitch.ofproto.table.Rule;
 
 /**
  * A classifier that tries a table's rules one by one from the highest priority: the reference
- * the tuple-space classifier is checked against, and a small stand-in where speed does not
- * matter. Its wildcards are the union of the masks of every rule tried, up to and including the
+ * that translation over the tuple-space classifier is checked against. Its wildcards are the union of the masks of every rule tried, up to and including the
  * one that matched: any packet that agrees on those bits fails and matches the same rules.
  *
  * <p>Rules of equal priority are tried in the order given.
@@ -26,9 +25,17 @@ public final class LinearTables implements XlateTables {
     private final long version;
     private final List<List<Rule>> byTable;
     private final Map<Long, Group> groups;
+    private final java.util.Set<Integer> continueOnMiss;
 
     public LinearTables(long version, Collection<Rule> rules, Collection<Group> groupList) {
+        this(version, rules, groupList, java.util.Set.of());
+    }
+
+    /** @param continueOnMiss tables whose miss goes on to the next table */
+    public LinearTables(long version, Collection<Rule> rules, Collection<Group> groupList,
+            java.util.Set<Integer> continueOnMiss) {
         this.version = version;
+        this.continueOnMiss = java.util.Set.copyOf(continueOnMiss);
         List<List<Rule>> t = new ArrayList<>(Rule.TABLE_COUNT);
         for (int i = 0; i < Rule.TABLE_COUNT; i++) {
             t.add(new ArrayList<>());
@@ -68,6 +75,11 @@ public final class LinearTables implements XlateTables {
     @Override
     public Group group(long groupId) {
         return groups.get(groupId);
+    }
+
+    @Override
+    public boolean missContinues(int tableId) {
+        return continueOnMiss.contains(tableId);
     }
 
     /** The rules of one table, highest priority first. */

@@ -10,9 +10,12 @@ import dev.jvswitch.ofproto.group.Group;
  * with each bucket holding a share of the slots proportional to its weight (OVS's dp_hash
  * "hash map"). A flow's bucket is the slot its hash selects: {@code slots[hash & mask]}.
  *
- * <p>Slots are dealt out one at a time to the bucket with the highest {@code weight / (2 * slots
- * so far + 1)} (Webster's method; ties to the earlier bucket), which keeps every prefix of the
- * table close to the weights and spreads each bucket's slots over the table. That matters when a
+ * <p>The table is the smallest power of two, at least {@link #MIN_SLOTS}, in which every
+ * bucket's share of the slots is within {@link #MAX_DEVIATION} of its share of the weight (up to
+ * {@link #MAX_SLOTS}). Slots are dealt out one at a time to the bucket with the highest
+ * {@code weight / (2 * slots so far + 1)} (Webster's method; ties to the earlier bucket), which
+ * keeps every prefix of the table close to the weights and spreads each bucket's slots over the
+ * table. That matters when a
  * bucket is not live: translation then walks forward from the selected slot to the next live
  * bucket, and spread-out slots hand a dead bucket's flows to the others roughly by weight.
  *
@@ -27,6 +30,8 @@ final class BucketTable {
     static final int MIN_SLOTS = 16;
     /** Most slots unless a group has more buckets than this. */
     static final int MAX_SLOTS = 256;
+    /** The table grows (up to {@link #MAX_SLOTS}) until every bucket's share is this close to its weight's. */
+    static final double MAX_DEVIATION = 0.05;
 
     private final Group group;
     private final Bucket[] slots;
@@ -41,20 +46,26 @@ final class BucketTable {
     static BucketTable of(Group g) {
         List<Bucket> buckets = g.buckets();
         int n = 0;
-        long minWeight = Long.MAX_VALUE;
-        long total = 0;
         for (Bucket b : buckets) {
             if (b.weight() > 0) {
                 n++;
-                minWeight = Math.min(minWeight, b.weight());
-                total += b.weight();
             }
         }
         if (n == 0) {
             return new BucketTable(g, new Bucket[0]);
         }
-        long want = Math.max(MIN_SLOTS, Math.max(4L * n, (total + minWeight - 1) / minWeight));
-        int size = Math.min(Math.max(MAX_SLOTS, nextPow2(n)), nextPow2(want));
+        int max = Math.max(MAX_SLOTS, nextPow2(n));
+        int size = Math.max(MIN_SLOTS, nextPow2(n));
+        Bucket[] slots = deal(buckets, size);
+        while (size < max && maxDeviation(buckets, slots) > MAX_DEVIATION) {
+            size <<= 1;
+            slots = deal(buckets, size);
+        }
+        return new BucketTable(g, slots);
+    }
+
+    /** Webster's method: each slot to the bucket with the highest weight / (2 * slots so far + 1). */
+    private static Bucket[] deal(List<Bucket> buckets, int size) {
         Bucket[] slots = new Bucket[size];
         long[] dealt = new long[buckets.size()];
         for (int s = 0; s < size; s++) {
@@ -72,7 +83,30 @@ final class BucketTable {
             slots[s] = buckets.get(best);
             dealt[best]++;
         }
-        return new BucketTable(g, slots);
+        return slots;
+    }
+
+    /** The largest relative difference between a bucket's share of the slots and of the weight. */
+    private static double maxDeviation(List<Bucket> buckets, Bucket[] slots) {
+        long total = 0;
+        for (Bucket b : buckets) {
+            total += b.weight();
+        }
+        double worst = 0;
+        for (Bucket b : buckets) {
+            if (b.weight() == 0) {
+                continue;
+            }
+            int count = 0;
+            for (Bucket s : slots) {
+                if (s == b) {
+                    count++;
+                }
+            }
+            double want = (double) b.weight() / total;
+            worst = Math.max(worst, Math.abs((double) count / slots.length - want) / want);
+        }
+        return worst;
     }
 
     private static int nextPow2(long v) {

@@ -33,20 +33,30 @@ public final class DatapathRig implements AutoCloseable {
     private final List<RingPorts.Pair> pairs = new ArrayList<>();
 
     public DatapathRig(DatapathConfig config, UpcallHandler handler, int... portNumbers) {
+        this(config, handler, 1, portNumbers);
+    }
+
+    /** Every port with {@code queues} rx and tx queues. */
+    public DatapathRig(DatapathConfig config, UpcallHandler handler, int queues, int[] portNumbers) {
         pool = MbufPool.create(MbufPoolConfig.of("rig", 8192));
         cache = pool.newCache();
         clock.update(1_000_000_000L);
         dp = new Datapath(config, pool, handler, clock);
         for (int no : portNumbers) {
-            RingPorts.Pair pair = RingPorts.pair("dp" + no, "host" + no, 1, 1024);
+            RingPorts.Pair pair = RingPorts.pair("dp" + no, "host" + no, queues, 1024);
             pairs.add(pair);
             hosts.put(no, pair.b());
             dp.addPort(no, pair.a());
         }
     }
 
-    /** Sends frames into datapath port {@code portNo}. */
+    /** Sends frames into datapath port {@code portNo}, rx queue 0. */
     public void send(int portNo, byte[]... frames) {
+        sendOnQueue(portNo, 0, frames);
+    }
+
+    /** Sends frames into rx queue {@code queue} of datapath port {@code portNo}. */
+    public void sendOnQueue(int portNo, int queue, byte[]... frames) {
         PacketBatch batch = new PacketBatch();
         for (byte[] f : frames) {
             Mbuf m = cache.get();
@@ -56,11 +66,11 @@ public final class DatapathRig implements AutoCloseable {
             m.copyFrom(f, 0, f.length);
             batch.add(m);
             if (batch.isFull()) {
-                hosts.get(portNo).txq(0).send(batch, cache);
+                hosts.get(portNo).txq(queue).send(batch, cache);
             }
         }
         if (!batch.isEmpty()) {
-            hosts.get(portNo).txq(0).send(batch, cache);
+            hosts.get(portNo).txq(queue).send(batch, cache);
         }
     }
 
@@ -79,12 +89,14 @@ public final class DatapathRig implements AutoCloseable {
         Map<Integer, List<byte[]>> out = new LinkedHashMap<>();
         PacketBatch batch = new PacketBatch();
         for (Map.Entry<Integer, RingPort> e : hosts.entrySet()) {
-            int n;
-            while ((n = e.getValue().rxq(0).recv(batch, cache)) > 0) {
-                for (int i = 0; i < n; i++) {
-                    out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(batch.get(i).toByteArray());
+            for (int q = 0; q < e.getValue().rxqCount(); q++) {
+                int n;
+                while ((n = e.getValue().rxq(q).recv(batch, cache)) > 0) {
+                    for (int i = 0; i < n; i++) {
+                        out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(batch.get(i).toByteArray());
+                    }
+                    cache.putAll(batch);
                 }
-                cache.putAll(batch);
             }
         }
         return out;

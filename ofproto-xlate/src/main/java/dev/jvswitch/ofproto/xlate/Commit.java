@@ -41,10 +41,8 @@ final class Commit {
             field(c, FlowField.NW_TOS, DpField.IPV4_TOS);
             field(c, FlowField.NW_TTL, DpField.IPV4_TTL);
         } else if (flow.isIpv6()) {
-            word(c, FlowField.IPV6_SRC.word(), DpField.IPV6_SRC_HI);
-            word(c, FlowField.IPV6_SRC.word() + 1, DpField.IPV6_SRC_LO);
-            word(c, FlowField.IPV6_DST.word(), DpField.IPV6_DST_HI);
-            word(c, FlowField.IPV6_DST.word() + 1, DpField.IPV6_DST_LO);
+            ipv6(c, FlowField.IPV6_SRC, true);
+            ipv6(c, FlowField.IPV6_DST, false);
             field(c, FlowField.IPV6_LABEL, DpField.IPV6_LABEL);
             field(c, FlowField.NW_TOS, DpField.IPV6_TCLASS);
             field(c, FlowField.NW_TTL, DpField.IPV6_HLIMIT);
@@ -81,20 +79,23 @@ final class Commit {
         c.base.set(f, (bv & ~m) | (fv & m));
     }
 
-    /** One 64-bit half of an IPv6 address. */
-    private static void word(XlateContext c, int w, DpField d) {
-        long fv = c.flow.words()[w];
-        long bv = c.base.words()[w];
-        if (fv == bv) {
+    /** An IPv6 address: both halves, each with the bits written to it, when either differs. */
+    private static void ipv6(XlateContext c, FlowField f, boolean src) {
+        int w = f.word();
+        long[] fw = c.flow.words();
+        long[] bw = c.base.words();
+        if (fw[w] == bw[w] && fw[w + 1] == bw[w + 1]) {
             return;
         }
-        long m = c.written.words()[w] | (fv ^ bv);
-        if (m == -1L) {
-            c.out.setField(d, fv);
+        long mh = c.written.words()[w] | (fw[w] ^ bw[w]);
+        long ml = c.written.words()[w + 1] | (fw[w + 1] ^ bw[w + 1]);
+        if (src) {
+            c.out.setIpv6Src(fw[w] & mh, fw[w + 1] & ml, mh, ml);
         } else {
-            c.out.setField(d, fv & m, m);
+            c.out.setIpv6Dst(fw[w] & mh, fw[w + 1] & ml, mh, ml);
         }
-        c.base.words()[w] = (bv & ~m) | (fv & m);
+        bw[w] = (bw[w] & ~mh) | (fw[w] & mh);
+        bw[w + 1] = (bw[w + 1] & ~ml) | (fw[w + 1] & ml);
     }
 
     /**

@@ -27,9 +27,11 @@ final class OvsFlowFormat {
         this.m = m;
     }
 
-    /** The megaflow {@code key & mask}. */
+    /** The megaflow {@code key & mask}: values are printed masked, as OVS's {@code match_init} leaves them. */
     static String match(FlowKey key, FlowMask mask) {
-        return new OvsFlowFormat(key, mask).format();
+        FlowKey masked = new FlowKey();
+        FlowMask.apply(key, mask, masked);
+        return new OvsFlowFormat(masked, mask).format();
     }
 
     /** A whole packet's flow (OVS's {@code flow_format}). */

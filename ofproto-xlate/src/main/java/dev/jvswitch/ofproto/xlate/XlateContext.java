@@ -44,6 +44,7 @@ public final class XlateContext {
     public static final int MAX_RESUBMITS = MAX_DEPTH * MAX_DEPTH;
     /** Lookup argument: keep the flow's in_port. */
     static final int KEEP_IN_PORT = -1;
+    private static final int[] NO_IDS = new int[0];
 
     final RecircAllocator recirc;
     final PortLiveness liveness;
@@ -105,12 +106,13 @@ public final class XlateContext {
         freezing = false;
         freezeHeadPending = false;
         frames = null;
-        rules = new ArrayList<>();
-        macDependencies = new ArrayList<>(0);
-        macLearnings = new ArrayList<>(0);
-        recircIds = new int[2];
+        rules = new ArrayList<>(4);
+        // Most translations use no NORMAL and no recirculation: these stay the shared empty list.
+        macDependencies = List.of();
+        macLearnings = List.of();
+        recircIds = NO_IDS;
         recircCount = 0;
-        recircPoints = new ArrayList<>(0);
+        recircPoints = List.of();
         slowPath = false;
         trace = traceRoot;
     }
@@ -163,10 +165,16 @@ public final class XlateContext {
     }
 
     public void addMacDependency(MacDependency d) {
+        if (macDependencies.isEmpty()) {
+            macDependencies = new ArrayList<>(2);
+        }
         macDependencies.add(d);
     }
 
     public void addMacLearning(MacLearning l) {
+        if (macLearnings.isEmpty()) {
+            macLearnings = new ArrayList<>(2);
+        }
         macLearnings.add(l);
     }
 
@@ -344,11 +352,14 @@ public final class XlateContext {
         out.hash(freezeBasis);
         out.recirc(id);
         if (recircCount == recircIds.length) {
-            recircIds = Arrays.copyOf(recircIds, recircCount * 2);
+            recircIds = Arrays.copyOf(recircIds, Math.max(2, recircCount * 2));
         }
         recircIds[recircCount++] = id;
         FlowKey at = base.copy();
         at.set(FlowField.RECIRC_ID, id & 0xffff_ffffL);
+        if (recircPoints.isEmpty()) {
+            recircPoints = new ArrayList<>(2);
+        }
         recircPoints.add(new RecircPoint(id, freezeBasis, at));
     }
 }

@@ -1,0 +1,296 @@
+package dev.jvswitch.ofproto.action;
+
+import java.util.Arrays;
+
+import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.ofproto.OfPorts;
+
+/**
+ * One OpenFlow action of a rule or group bucket, as ovs-ofctl writes it. A rule's action list is
+ * a {@code List<OfAction>}; the empty list is {@code drop}. Translation
+ * ({@code dev.jvswitch.ofproto.xlate}) turns a list into a datapath action program; the syntax
+ * package parses and prints them.
+ *
+ * <p>Every record checks its ranges in its constructor, so an action that exists is valid on its
+ * own; whether it fits the rule's match (e.g. {@code set_field} to {@code tp_dst} without
+ * {@code tcp}) is checked where a rule is parsed. Reserved output ports have records of their
+ * own ({@link Normal}, {@link Flood}, ...) so that each action has exactly one representation.
+ *
+ * <p><b>Thread-safety:</b> every record is immutable.
+ */
+public sealed interface OfAction {
+
+    /** {@code output:N}: to bridge port N (1..{@link OfPorts#MAX}). */
+    record Output(int port) implements OfAction {
+        public Output {
+            if (!OfPorts.isPhysical(port)) {
+                throw new IllegalArgumentException("output: port " + port + " out of range 1.." + OfPorts.MAX);
+            }
+        }
+    }
+
+    /** {@code normal}: L2 switching with MAC learning. */
+    record Normal() implements OfAction {
+    }
+
+    /** {@code flood}: every port but the input port (and those with flooding off). */
+    record Flood() implements OfAction {
+    }
+
+    /** {@code all}: every port but the input port. */
+    record All() implements OfAction {
+    }
+
+    /** {@code in_port}: back out of the input port. */
+    record InPort() implements OfAction {
+    }
+
+    /** {@code local}: to the bridge's internal port. */
+    record Local() implements OfAction {
+    }
+
+    /** {@code controller:maxLen}: to the controller (counted and dropped until one exists). */
+    record Controller(int maxLen) implements OfAction {
+        public static final int DEFAULT_MAX_LEN = 65535;
+
+        public Controller {
+            checkRange("controller: max_len", maxLen, 0, 65535);
+        }
+    }
+
+    /** {@code mod_vlan_vid:vid}: set the VLAN id, pushing a tag if the packet has none. */
+    record ModVlanVid(int vid) implements OfAction {
+        public ModVlanVid {
+            checkRange("mod_vlan_vid", vid, 0, 4095);
+        }
+    }
+
+    /** {@code mod_vlan_pcp:pcp}: set the VLAN priority, pushing a tag if the packet has none. */
+    record ModVlanPcp(int pcp) implements OfAction {
+        public ModVlanPcp {
+            checkRange("mod_vlan_pcp", pcp, 0, 7);
+        }
+    }
+
+    /** {@code strip_vlan} (also written {@code pop_vlan}): remove the outer VLAN tag. */
+    record StripVlan() implements OfAction {
+    }
+
+    /** {@code push_vlan:ethertype}: push a tag with VID 0 and the given TPID (0x8100 or 0x88a8). */
+    record PushVlan(int ethType) implements OfAction {
+        public PushVlan {
+            if (ethType != 0x8100 && ethType != 0x88a8) {
+                throw new IllegalArgumentException("push_vlan: ethertype 0x" + Integer.toHexString(ethType)
+                        + " is not 0x8100 or 0x88a8");
+            }
+        }
+    }
+
+    /** {@code mod_dl_src:mac}. */
+    record ModDlSrc(long mac) implements OfAction {
+        public ModDlSrc {
+            checkMac("mod_dl_src", mac);
+        }
+    }
+
+    /** {@code mod_dl_dst:mac}. */
+    record ModDlDst(long mac) implements OfAction {
+        public ModDlDst {
+            checkMac("mod_dl_dst", mac);
+        }
+    }
+
+    /** {@code mod_nw_src:a.b.c.d} (IPv4 only). */
+    record ModNwSrc(int ipv4) implements OfAction {
+    }
+
+    /** {@code mod_nw_dst:a.b.c.d} (IPv4 only). */
+    record ModNwDst(int ipv4) implements OfAction {
+    }
+
+    /** {@code mod_nw_tos:tos}: the DSCP bits of the TOS byte; the low two (ECN) bits must be 0. */
+    record ModNwTos(int tos) implements OfAction {
+        public ModNwTos {
+            checkRange("mod_nw_tos", tos, 0, 255);
+            if ((tos & 3) != 0) {
+                throw new IllegalArgumentException("mod_nw_tos: " + tos + " sets ECN bits (must be a multiple of 4)");
+            }
+        }
+    }
+
+    /** {@code mod_nw_ttl:ttl}. */
+    record ModNwTtl(int ttl) implements OfAction {
+        public ModNwTtl {
+            checkRange("mod_nw_ttl", ttl, 0, 255);
+        }
+    }
+
+    /** {@code dec_ttl}: decrement the IP TTL / hop limit; a packet reaching 0 is dropped. */
+    record DecTtl() implements OfAction {
+    }
+
+    /** {@code mod_tp_src:port} (TCP, UDP or SCTP). */
+    record ModTpSrc(int port) implements OfAction {
+        public ModTpSrc {
+            checkRange("mod_tp_src", port, 0, 65535);
+        }
+    }
+
+    /** {@code mod_tp_dst:port} (TCP, UDP or SCTP). */
+    record ModTpDst(int port) implements OfAction {
+        public ModTpDst {
+            checkRange("mod_tp_dst", port, 0, 65535);
+        }
+    }
+
+    /**
+     * {@code set_field:value[/mask]->field}. For a field of at most 64 bits the value and mask are
+     * in {@code value}/{@code mask} and the high words are 0; a 128-bit field uses all four. The
+     * value has no bits outside the mask, and the mask is never 0. Tunnel fields ({@code tun_id},
+     * {@code tun_src}, {@code tun_dst}) are set through this action too.
+     */
+    record SetField(FlowField field, long valueHigh, long value, long maskHigh, long mask) implements OfAction {
+        public SetField {
+            if (field == null) {
+                throw new IllegalArgumentException("set_field without a field");
+            }
+            if (!field.is128()) {
+                if (valueHigh != 0 || maskHigh != 0 || (mask & ~field.valueMask()) != 0
+                        || (value & ~field.valueMask()) != 0) {
+                    throw new IllegalArgumentException("set_field: value or mask does not fit " + field.ovsName());
+                }
+            }
+            if (mask == 0 && maskHigh == 0) {
+                throw new IllegalArgumentException("set_field: mask for " + field.ovsName() + " is 0");
+            }
+            value &= mask;
+            valueHigh &= maskHigh;
+        }
+
+        /** Sets every bit of a field of at most 64 bits. */
+        public static SetField exact(FlowField field, long value) {
+            return new SetField(field, 0, value, 0, field.valueMask());
+        }
+
+        /** Sets the bits of {@code mask} of a field of at most 64 bits. */
+        public static SetField masked(FlowField field, long value, long mask) {
+            return new SetField(field, 0, value, 0, mask);
+        }
+
+        /** Sets every bit of a 128-bit field. */
+        public static SetField exact128(FlowField field, long high, long low) {
+            return new SetField(field, high, low, -1L, -1L);
+        }
+
+        public boolean isMasked() {
+            return field.is128() ? (mask != -1L || maskHigh != -1L) : mask != field.valueMask();
+        }
+    }
+
+    /** {@code load:value->field[start..end]}: at most 64 bits; {@code value} fits {@code nBits}. */
+    record Load(long value, FieldRef dst) implements OfAction {
+        public Load {
+            if (dst == null) {
+                throw new IllegalArgumentException("load without a destination");
+            }
+            if (dst.nBits() > 64) {
+                throw new IllegalArgumentException("load: " + dst + " is wider than 64 bits");
+            }
+            if (dst.nBits() < 64 && (value >>> dst.nBits()) != 0) {
+                throw new IllegalArgumentException("load: value 0x" + Long.toHexString(value) + " does not fit "
+                        + dst);
+            }
+        }
+    }
+
+    /** {@code move:src[..]->dst[..]}: copy bits; both runs have the same width. */
+    record Move(FieldRef src, FieldRef dst) implements OfAction {
+        public Move {
+            if (src == null || dst == null) {
+                throw new IllegalArgumentException("move without a source or destination");
+            }
+            if (src.nBits() != dst.nBits()) {
+                throw new IllegalArgumentException("move: " + src + " is " + src.nBits() + " bits but " + dst
+                        + " is " + dst.nBits());
+            }
+        }
+    }
+
+    /**
+     * {@code resubmit(port,table)}: look the packet up again, with in_port replaced by {@code port}
+     * unless it is {@link OfPorts#IN_PORT}, in table {@code table} ({@link #CURRENT_TABLE} = the
+     * table of the rule that resubmits).
+     */
+    record Resubmit(int port, int table) implements OfAction {
+        public static final int CURRENT_TABLE = 255;
+
+        public Resubmit {
+            if (!OfPorts.isPhysical(port) && port != OfPorts.IN_PORT && port != OfPorts.LOCAL) {
+                throw new IllegalArgumentException("resubmit: port " + OfPorts.format(port) + " is not a port");
+            }
+            checkRange("resubmit: table", table, 0, 255);
+        }
+    }
+
+    /** {@code goto_table:N}: continue in a later table. */
+    record GotoTable(int table) implements OfAction {
+        public GotoTable {
+            checkRange("goto_table", table, 0, 254);
+        }
+    }
+
+    /** {@code group:N}: run group N. */
+    record GroupAction(long groupId) implements OfAction {
+        public GroupAction {
+            checkRange("group", groupId, 0, dev.jvswitch.ofproto.group.Group.MAX_ID);
+        }
+    }
+
+    /** {@code set_tunnel:id} (also {@code set_tunnel64}): the tunnel key of the packet's next encapsulation. */
+    record SetTunnel(long tunId) implements OfAction {
+    }
+
+    /** {@code note:hex.bytes}: does nothing; carries bytes for the controller or the reader. */
+    record Note(byte[] bytes) implements OfAction {
+        public Note {
+            bytes = bytes.clone();
+        }
+
+        /** A copy of the bytes. */
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Note && Arrays.equals(bytes, ((Note) o).bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder("Note[");
+            for (int i = 0; i < bytes.length; i++) {
+                sb.append(i == 0 ? "" : ".").append(String.format("%02x", bytes[i] & 0xff));
+            }
+            return sb.append(']').toString();
+        }
+    }
+
+    private static void checkRange(String what, long v, long min, long max) {
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(what + ": " + v + " out of range " + min + ".." + max);
+        }
+    }
+
+    private static void checkMac(String what, long mac) {
+        if ((mac >>> 48) != 0) {
+            throw new IllegalArgumentException(what + ": 0x" + Long.toHexString(mac) + " is not a 48-bit MAC");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.jvswitch.ofproto.bridge;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.jvswitch.ofproto.OfPorts;
+
+/**
+ * A bridge: its name, its OpenFlow ports and the settings of its NORMAL action. Translation maps a
+ * packet's datapath in_port to the bridge and OpenFlow port with {@link #byDpPort}, and an
+ * OpenFlow output port back with {@link #byOfPort}.
+ *
+ * <p><b>Thread-safety:</b> immutable; a new configuration is a new object, published with the
+ * table snapshot that goes with it.
+ */
+public final class BridgeConfig {
+    /** Default size of the MAC learning table (OVS's {@code mac-table-size}). */
+    public static final int DEFAULT_MAC_TABLE_SIZE = 2048;
+    /** Default MAC aging time in seconds (OVS's {@code mac-aging-time}). */
+    public static final int DEFAULT_MAC_AGING_SEC = 300;
+
+    private final String name;
+    private final List<OfPort> ports;
+    private final int macTableSize;
+    private final int macAgingSec;
+    private final Map<Integer, OfPort> byOfPort = new HashMap<>();
+    private final Map<Integer, OfPort> byDpPort = new HashMap<>();
+    private final Map<String, OfPort> byName = new HashMap<>();
+
+    /**
+     * @throws IllegalArgumentException naming the bridge and port when two ports share an
+     *                                  OpenFlow number, a datapath port or a name
+     */
+    public BridgeConfig(String name, List<OfPort> ports, int macTableSize, int macAgingSec) {
+        this.name = Objects.requireNonNull(name, "name");
+        if (macTableSize < 1) {
+            throw new IllegalArgumentException("bridge " + name + ": mac-table-size " + macTableSize + " < 1");
+        }
+        if (macAgingSec < 1) {
+            throw new IllegalArgumentException("bridge " + name + ": mac-aging-time " + macAgingSec + " < 1");
+        }
+        this.macTableSize = macTableSize;
+        this.macAgingSec = macAgingSec;
+        List<OfPort> sorted = new ArrayList<>(ports);
+        sorted.sort((a, b) -> Integer.compare(a.ofPort(), b.ofPort()));
+        this.ports = Collections.unmodifiableList(sorted);
+        for (OfPort p : sorted) {
+            if (byOfPort.put(p.ofPort(), p) != null) {
+                throw new IllegalArgumentException("bridge " + name + ": two ports have OpenFlow number "
+                        + OfPorts.format(p.ofPort()));
+            }
+            if (byName.put(p.name(), p) != null) {
+                throw new IllegalArgumentException("bridge " + name + ": two ports are called " + p.name());
+            }
+            if (!p.isPatch() && byDpPort.put(p.dpPort(), p) != null) {
+                throw new IllegalArgumentException("bridge " + name + ": two ports use datapath port " + p.dpPort());
+            }
+        }
+    }
+
+    /** A bridge with the default MAC learning settings. */
+    public BridgeConfig(String name, List<OfPort> ports) {
+        this(name, ports, DEFAULT_MAC_TABLE_SIZE, DEFAULT_MAC_AGING_SEC);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Immutable, by OpenFlow port number. */
+    public List<OfPort> ports() {
+        return ports;
+    }
+
+    public int macTableSize() {
+        return macTableSize;
+    }
+
+    public int macAgingSec() {
+        return macAgingSec;
+    }
+
+    /** The port with OpenFlow number {@code ofPort}, or null. */
+    public OfPort byOfPort(int ofPort) {
+        return byOfPort.get(ofPort);
+    }
+
+    /** The port on datapath port {@code dpPort}, or null (patch ports have none). */
+    public OfPort byDpPort(int dpPort) {
+        return byDpPort.get(dpPort);
+    }
+
+    /** The port called {@code portName}, or null. */
+    public OfPort byName(String portName) {
+        return byName.get(portName);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof BridgeConfig)) {
+            return false;
+        }
+        BridgeConfig b = (BridgeConfig) o;
+        return name.equals(b.name) && ports.equals(b.ports) && macTableSize == b.macTableSize
+                && macAgingSec == b.macAgingSec;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, ports, macTableSize, macAgingSec);
+    }
+
+    @Override
+    public String toString() {
+        return "BridgeConfig[" + name + ", ports=" + ports + "]";
+    }
+}

@@ -1,0 +1,88 @@
+package dev.jvswitch.ofproto.bridge;
+
+import java.util.Collections;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.jvswitch.ofproto.OfPorts;
+
+/**
+ * A port of a bridge as OpenFlow sees it: its OpenFlow number, the datapath port it maps to, and
+ * how NORMAL treats VLANs on it.
+ *
+ * <p>One datapath serves every bridge, so datapath port numbers are unique across bridges while
+ * OpenFlow numbers are per bridge. A patch port has no datapath port ({@link #NO_DP_PORT}): it
+ * names its {@link #patchPeer()}, a port of another bridge, and translation continues there.
+ *
+ * @param ofPort     1..{@link OfPorts#MAX}, or {@link OfPorts#LOCAL} for the bridge's own port
+ * @param dpPort     datapath port number, or {@link #NO_DP_PORT} for a patch port
+ * @param name       unique in the whole switch
+ * @param tag        access VLAN (0..4095), or {@link #NO_TAG} for a trunk port
+ * @param trunks     VLANs a trunk port carries; empty means all (immutable, sorted)
+ * @param patchPeer  name of the peer port for a patch port, else null
+ *
+ * <p><b>Thread-safety:</b> immutable.
+ */
+public record OfPort(int ofPort, int dpPort, String name, int tag, Set<Integer> trunks, String patchPeer) {
+    public static final int NO_DP_PORT = -1;
+    public static final int NO_TAG = -1;
+
+    public OfPort {
+        if (!OfPorts.isPhysical(ofPort) && ofPort != OfPorts.LOCAL) {
+            throw new IllegalArgumentException("port " + name + ": OpenFlow port " + ofPort + " out of range 1.."
+                    + OfPorts.MAX);
+        }
+        Objects.requireNonNull(name, "name");
+        if ((patchPeer == null) == (dpPort == NO_DP_PORT)) {
+            throw new IllegalArgumentException("port " + name
+                    + ": a port has either a datapath port or a patch peer, not both or neither");
+        }
+        if (dpPort != NO_DP_PORT && (dpPort < 0 || dpPort > 65535)) {
+            throw new IllegalArgumentException("port " + name + ": datapath port " + dpPort + " out of range");
+        }
+        if (tag != NO_TAG && (tag < 0 || tag > 4095)) {
+            throw new IllegalArgumentException("port " + name + ": tag " + tag + " out of range 0..4095");
+        }
+        for (int v : trunks) {
+            if (v < 0 || v > 4095) {
+                throw new IllegalArgumentException("port " + name + ": trunk VLAN " + v + " out of range 0..4095");
+            }
+        }
+        if (tag != NO_TAG && !trunks.isEmpty()) {
+            throw new IllegalArgumentException("port " + name + ": tag and trunks exclude each other");
+        }
+        trunks = Collections.unmodifiableSortedSet(new TreeSet<>(trunks));
+    }
+
+    /** A trunk port for every VLAN. */
+    public static OfPort trunk(int ofPort, int dpPort, String name) {
+        return new OfPort(ofPort, dpPort, name, NO_TAG, Set.of(), null);
+    }
+
+    /** An access port in VLAN {@code tag}. */
+    public static OfPort access(int ofPort, int dpPort, String name, int tag) {
+        return new OfPort(ofPort, dpPort, name, tag, Set.of(), null);
+    }
+
+    /** A patch port joined to {@code peer} (a port of another bridge). */
+    public static OfPort patch(int ofPort, String name, String peer) {
+        return new OfPort(ofPort, NO_DP_PORT, name, NO_TAG, Set.of(), peer);
+    }
+
+    public VlanMode vlanMode() {
+        return tag == NO_TAG ? VlanMode.TRUNK : VlanMode.ACCESS;
+    }
+
+    public boolean isPatch() {
+        return patchPeer != null;
+    }
+
+    /** True if NORMAL may carry VLAN {@code vlan} on this port (as the packet's VLAN inside the bridge). */
+    public boolean carriesVlan(int vlan) {
+        if (tag != NO_TAG) {
+            return vlan == tag;
+        }
+        return trunks.isEmpty() || trunks.contains(vlan);
+    }
+}

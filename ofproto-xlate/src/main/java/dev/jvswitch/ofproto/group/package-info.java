@@ -1,0 +1,2 @@
+/** OpenFlow groups and their buckets. */
+package dev.jvswitch.ofproto.group;

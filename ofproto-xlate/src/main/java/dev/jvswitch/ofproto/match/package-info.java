@@ -1,0 +1,2 @@
+/** OpenFlow matches: value and mask over the flow key, with prerequisites checked. */
+package dev.jvswitch.ofproto.match;

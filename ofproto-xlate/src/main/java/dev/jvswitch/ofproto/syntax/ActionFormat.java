@@ -1,0 +1,124 @@
+package dev.jvswitch.ofproto.syntax;
+
+import java.util.List;
+
+import dev.jvswitch.flowcache.key.Addresses;
+import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.ofproto.OfPorts;
+import dev.jvswitch.ofproto.action.OfAction;
+
+/**
+ * Writes action lists as {@code ovs-ofctl dump-flows} does: {@code output:2}, {@code NORMAL},
+ * {@code CONTROLLER:65535}, {@code resubmit(,1)}, {@code set_field:10.0.0.1->nw_dst}, and
+ * {@code drop} for the empty list. {@link ActionSyntax} reads every form written here back to the
+ * same actions.
+ */
+final class ActionFormat {
+    private ActionFormat() {
+    }
+
+    /** Appends the list as dump-flows writes it; the empty list is {@code drop}. */
+    static StringBuilder append(StringBuilder sb, List<OfAction> actions) {
+        if (actions.isEmpty()) {
+            return sb.append("drop");
+        }
+        for (int i = 0; i < actions.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            appendOne(sb, actions.get(i));
+        }
+        return sb;
+    }
+
+    private static void appendOne(StringBuilder sb, OfAction a) {
+        if (a instanceof OfAction.Output o) {
+            sb.append("output:").append(o.port());
+        } else if (a instanceof OfAction.Normal) {
+            sb.append("NORMAL");
+        } else if (a instanceof OfAction.Flood) {
+            sb.append("FLOOD");
+        } else if (a instanceof OfAction.All) {
+            sb.append("ALL");
+        } else if (a instanceof OfAction.InPort) {
+            sb.append("IN_PORT");
+        } else if (a instanceof OfAction.Local) {
+            sb.append("LOCAL");
+        } else if (a instanceof OfAction.Controller c) {
+            sb.append("CONTROLLER:").append(c.maxLen());
+        } else if (a instanceof OfAction.ModVlanVid v) {
+            sb.append("mod_vlan_vid:").append(v.vid());
+        } else if (a instanceof OfAction.ModVlanPcp v) {
+            sb.append("mod_vlan_pcp:").append(v.pcp());
+        } else if (a instanceof OfAction.StripVlan) {
+            sb.append("strip_vlan");
+        } else if (a instanceof OfAction.PushVlan v) {
+            sb.append("push_vlan:0x").append(Integer.toHexString(v.ethType()));
+        } else if (a instanceof OfAction.ModDlSrc m) {
+            Addresses.appendMac(sb.append("mod_dl_src:"), m.mac());
+        } else if (a instanceof OfAction.ModDlDst m) {
+            Addresses.appendMac(sb.append("mod_dl_dst:"), m.mac());
+        } else if (a instanceof OfAction.ModNwSrc m) {
+            Addresses.appendIpv4(sb.append("mod_nw_src:"), m.ipv4());
+        } else if (a instanceof OfAction.ModNwDst m) {
+            Addresses.appendIpv4(sb.append("mod_nw_dst:"), m.ipv4());
+        } else if (a instanceof OfAction.ModNwTos m) {
+            sb.append("mod_nw_tos:").append(m.tos());
+        } else if (a instanceof OfAction.ModNwTtl m) {
+            sb.append("mod_nw_ttl:").append(m.ttl());
+        } else if (a instanceof OfAction.DecTtl) {
+            sb.append("dec_ttl");
+        } else if (a instanceof OfAction.ModTpSrc m) {
+            sb.append("mod_tp_src:").append(m.port());
+        } else if (a instanceof OfAction.ModTpDst m) {
+            sb.append("mod_tp_dst:").append(m.port());
+        } else if (a instanceof OfAction.SetField s) {
+            sb.append("set_field:");
+            FlowField f = s.field();
+            if (f.is128()) {
+                FieldText.append128(sb, s.valueHigh(), s.value(), s.maskHigh(), s.mask());
+            } else {
+                FieldText.append(sb, f, s.value(), s.mask());
+            }
+            sb.append("->").append(f.ovsName());
+        } else if (a instanceof OfAction.Load l) {
+            sb.append("load:0x").append(Long.toHexString(l.value())).append("->").append(l.dst());
+        } else if (a instanceof OfAction.Move m) {
+            sb.append("move:").append(m.src()).append("->").append(m.dst());
+        } else if (a instanceof OfAction.Resubmit r) {
+            appendResubmit(sb, r);
+        } else if (a instanceof OfAction.GotoTable g) {
+            sb.append("goto_table:").append(g.table());
+        } else if (a instanceof OfAction.GroupAction g) {
+            sb.append("group:").append(g.groupId());
+        } else if (a instanceof OfAction.SetTunnel t) {
+            sb.append((t.tunId() >>> 32) == 0 ? "set_tunnel:0x" : "set_tunnel64:0x")
+                    .append(Long.toHexString(t.tunId()));
+        } else if (a instanceof OfAction.Note n) {
+            sb.append("note:");
+            byte[] bytes = n.bytes();
+            for (int i = 0; i < bytes.length; i++) {
+                sb.append(i == 0 ? "" : ".").append(Character.forDigit((bytes[i] >> 4) & 0xf, 16))
+                        .append(Character.forDigit(bytes[i] & 0xf, 16));
+            }
+        } else {
+            throw new AssertionError(a);
+        }
+    }
+
+    private static void appendResubmit(StringBuilder sb, OfAction.Resubmit r) {
+        if (r.port() != OfPorts.IN_PORT && r.table() == OfAction.Resubmit.CURRENT_TABLE) {
+            sb.append("resubmit:").append(OfPorts.format(r.port()));
+            return;
+        }
+        sb.append("resubmit(");
+        if (r.port() != OfPorts.IN_PORT) {
+            sb.append(OfPorts.format(r.port()));
+        }
+        sb.append(',');
+        if (r.table() != OfAction.Resubmit.CURRENT_TABLE) {
+            sb.append(r.table());
+        }
+        sb.append(')');
+    }
+}

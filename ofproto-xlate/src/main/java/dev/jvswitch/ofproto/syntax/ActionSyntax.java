@@ -1,0 +1,421 @@
+package dev.jvswitch.ofproto.syntax;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.ofproto.OfPorts;
+import dev.jvswitch.ofproto.action.FieldRef;
+import dev.jvswitch.ofproto.action.OfAction;
+import dev.jvswitch.ofproto.group.Group;
+import dev.jvswitch.ofproto.match.Match;
+import dev.jvswitch.ofproto.match.PrerequisiteException;
+
+/**
+ * The action list of a flow or bucket, in ovs-ofctl syntax, both ways. {@link #parse} reads the
+ * items after {@code actions=}; {@link ActionFormat} writes them back. Action names are
+ * case-insensitive; a bare port number or reserved port name is an output.
+ *
+ * <p>{@code set_field}, {@code load} and {@code move} may write only fields the datapath can set
+ * (see {@link #WRITABLE}), and, in a flow, only fields whose prerequisites the flow's match
+ * establishes, as OVS checks them.
+ */
+final class ActionSyntax {
+    /** Fields that set_field, load and move may write: those the datapath can set, and in_port. */
+    static final Set<FlowField> WRITABLE = EnumSet.of(FlowField.IN_PORT, FlowField.SKB_MARK, FlowField.TUN_ID,
+            FlowField.TUN_SRC, FlowField.TUN_DST, FlowField.TUN_TOS, FlowField.TUN_TTL, FlowField.ETH_SRC,
+            FlowField.ETH_DST, FlowField.VLAN_TCI, FlowField.NW_SRC, FlowField.NW_DST, FlowField.NW_TOS,
+            FlowField.NW_TTL, FlowField.IPV6_SRC, FlowField.IPV6_DST, FlowField.IPV6_LABEL, FlowField.TP_SRC,
+            FlowField.TP_DST);
+
+    /** NXM names that OVS prints in load/move, for text copied from OVS. */
+    private static final Map<String, FlowField> NXM = Map.ofEntries(
+            Map.entry("NXM_OF_IN_PORT", FlowField.IN_PORT), Map.entry("NXM_OF_ETH_DST", FlowField.ETH_DST),
+            Map.entry("NXM_OF_ETH_SRC", FlowField.ETH_SRC), Map.entry("NXM_OF_ETH_TYPE", FlowField.ETH_TYPE),
+            Map.entry("NXM_OF_VLAN_TCI", FlowField.VLAN_TCI), Map.entry("NXM_OF_IP_TOS", FlowField.NW_TOS),
+            Map.entry("NXM_OF_IP_PROTO", FlowField.NW_PROTO), Map.entry("NXM_OF_IP_SRC", FlowField.NW_SRC),
+            Map.entry("NXM_OF_IP_DST", FlowField.NW_DST), Map.entry("NXM_OF_TCP_SRC", FlowField.TP_SRC),
+            Map.entry("NXM_OF_TCP_DST", FlowField.TP_DST), Map.entry("NXM_OF_UDP_SRC", FlowField.TP_SRC),
+            Map.entry("NXM_OF_UDP_DST", FlowField.TP_DST), Map.entry("NXM_OF_ARP_OP", FlowField.ARP_OP),
+            Map.entry("NXM_OF_ARP_SPA", FlowField.ARP_SPA), Map.entry("NXM_OF_ARP_TPA", FlowField.ARP_TPA),
+            Map.entry("NXM_NX_ARP_SHA", FlowField.ARP_SHA), Map.entry("NXM_NX_ARP_THA", FlowField.ARP_THA),
+            Map.entry("NXM_NX_TUN_ID", FlowField.TUN_ID), Map.entry("NXM_NX_TUN_IPV4_SRC", FlowField.TUN_SRC),
+            Map.entry("NXM_NX_TUN_IPV4_DST", FlowField.TUN_DST), Map.entry("NXM_NX_IPV6_SRC", FlowField.IPV6_SRC),
+            Map.entry("NXM_NX_IPV6_DST", FlowField.IPV6_DST), Map.entry("NXM_NX_IPV6_LABEL", FlowField.IPV6_LABEL),
+            Map.entry("NXM_NX_IP_TTL", FlowField.NW_TTL), Map.entry("NXM_NX_PKT_MARK", FlowField.SKB_MARK),
+            Map.entry("NXM_NX_ND_TARGET", FlowField.ND_TARGET), Map.entry("NXM_NX_DP_HASH", FlowField.DP_HASH));
+
+    private static final String PORT_EXPECTED = "a port number or NORMAL, FLOOD, ALL, IN_PORT, LOCAL, CONTROLLER";
+
+    private final Source src;
+    private final Match match;
+
+    /** @param match the flow's match, for prerequisite checks; null in a group bucket */
+    ActionSyntax(Source src, Match match) {
+        this.src = src;
+        this.match = match;
+    }
+
+    /** One action item split into its name and argument (null when there is none). */
+    private record Parts(String name, String arg, int argStart) {
+    }
+
+    /** The actions of {@code items}; {@code drop} must be alone and gives the empty list. */
+    List<OfAction> parse(List<Source.Item> items) {
+        List<OfAction> out = new ArrayList<>();
+        Source.Item drop = null;
+        for (Source.Item item : items) {
+            OfAction a = parseOne(item);
+            if (a == null) {
+                drop = item;
+            } else {
+                out.add(a);
+            }
+        }
+        if (drop != null && items.size() > 1) {
+            throw src.fail(SyntaxError.NOT_ALLOWED, drop.start(), "drop", "with other actions");
+        }
+        return out;
+    }
+
+    private static Parts split(Source.Item item) {
+        String t = item.text();
+        int colon = t.indexOf(':');
+        int paren = t.indexOf('(');
+        if (paren >= 0 && (colon < 0 || paren < colon) && t.endsWith(")")) {
+            return new Parts(t.substring(0, paren), t.substring(paren + 1, t.length() - 1), item.start() + paren + 1);
+        }
+        if (colon >= 0) {
+            return new Parts(t.substring(0, colon), t.substring(colon + 1), item.start() + colon + 1);
+        }
+        return new Parts(t, null, -1);
+    }
+
+    /** The action of one item, or null for {@code drop}. */
+    private OfAction parseOne(Source.Item item) {
+        Parts p = split(item);
+        String name = p.name.toLowerCase(Locale.ROOT);
+        int at = item.start();
+        if (!name.isEmpty() && Character.isDigit(name.charAt(0)) && p.arg == null) {
+            return output(p.name, at, "output");
+        }
+        switch (name) {
+            case "drop":
+                noArg(p, at);
+                return null;
+            case "output":
+                return output(need(p, at), p.argStart, "output");
+            case "normal":
+            case "flood":
+            case "all":
+            case "in_port":
+            case "local":
+                noArg(p, at);
+                return output(name, at, "output");
+            case "controller":
+                return controller(p);
+            case "mod_vlan_vid":
+                return new OfAction.ModVlanVid((int) number(p, at, "mod_vlan_vid", 0, 4095));
+            case "mod_vlan_pcp":
+                return new OfAction.ModVlanPcp((int) number(p, at, "mod_vlan_pcp", 0, 7));
+            case "strip_vlan":
+            case "pop_vlan":
+                noArg(p, at);
+                return new OfAction.StripVlan();
+            case "push_vlan": {
+                long tpid = number(p, at, "push_vlan", 0, 0xffff);
+                if (tpid != 0x8100 && tpid != 0x88a8) {
+                    throw src.fail(SyntaxError.BAD_VALUE, p.argStart, p.arg, "push_vlan", "0x8100 or 0x88a8");
+                }
+                return new OfAction.PushVlan((int) tpid);
+            }
+            case "mod_dl_src":
+                return new OfAction.ModDlSrc(value(p, at, "mod_dl_src", FlowField.ETH_SRC));
+            case "mod_dl_dst":
+                return new OfAction.ModDlDst(value(p, at, "mod_dl_dst", FlowField.ETH_DST));
+            case "mod_nw_src":
+                return new OfAction.ModNwSrc((int) value(p, at, "mod_nw_src", FlowField.NW_SRC));
+            case "mod_nw_dst":
+                return new OfAction.ModNwDst((int) value(p, at, "mod_nw_dst", FlowField.NW_DST));
+            case "mod_nw_tos": {
+                long tos = number(p, at, "mod_nw_tos", 0, 255);
+                if ((tos & 3) != 0) {
+                    throw src.fail(SyntaxError.BAD_VALUE, p.argStart, p.arg, "mod_nw_tos", "a multiple of 4");
+                }
+                return new OfAction.ModNwTos((int) tos);
+            }
+            case "mod_nw_ttl":
+                return new OfAction.ModNwTtl((int) number(p, at, "mod_nw_ttl", 0, 255));
+            case "dec_ttl":
+                noArg(p, at);
+                return new OfAction.DecTtl();
+            case "mod_tp_src":
+                return new OfAction.ModTpSrc((int) number(p, at, "mod_tp_src", 0, 65535));
+            case "mod_tp_dst":
+                return new OfAction.ModTpDst((int) number(p, at, "mod_tp_dst", 0, 65535));
+            case "set_field":
+                return setField(p, at);
+            case "load":
+                return load(p, at);
+            case "move":
+                return move(p, at);
+            case "resubmit":
+                return resubmit(p, at);
+            case "goto_table":
+                return new OfAction.GotoTable((int) number(p, at, "goto_table", 0, 254));
+            case "group":
+                return new OfAction.GroupAction(number(p, at, "group", 0, Group.MAX_ID));
+            case "set_tunnel":
+            case "set_tunnel64":
+                return new OfAction.SetTunnel(number(p, at, name, 0, -1L));
+            case "note":
+                return note(p, at);
+            default:
+                throw src.fail(SyntaxError.UNKNOWN_ACTION, at, p.name);
+        }
+    }
+
+    private OfAction output(String port, int at, String what) {
+        long n = OfPorts.reserved(port);
+        if (n < 0) {
+            if (port.isEmpty() || !Character.isDigit(port.charAt(0))) {
+                throw src.fail(SyntaxError.BAD_VALUE, at, port, what, PORT_EXPECTED);
+            }
+            n = parseNumber(port, at, what, 32);
+        }
+        switch ((int) n) {
+            case OfPorts.NORMAL:
+                return new OfAction.Normal();
+            case OfPorts.FLOOD:
+                return new OfAction.Flood();
+            case OfPorts.ALL:
+                return new OfAction.All();
+            case OfPorts.IN_PORT:
+                return new OfAction.InPort();
+            case OfPorts.LOCAL:
+                return new OfAction.Local();
+            case OfPorts.CONTROLLER:
+                return new OfAction.Controller(OfAction.Controller.DEFAULT_MAX_LEN);
+            default:
+                if (!OfPorts.isPhysical((int) n)) {
+                    throw src.fail(SyntaxError.BAD_VALUE, at, port, what, PORT_EXPECTED);
+                }
+                return new OfAction.Output((int) n);
+        }
+    }
+
+    private OfAction controller(Parts p) {
+        if (p.arg == null) {
+            return new OfAction.Controller(OfAction.Controller.DEFAULT_MAX_LEN);
+        }
+        String arg = p.arg;
+        int at = p.argStart;
+        if (arg.startsWith("max_len=")) {
+            arg = arg.substring(8);
+            at += 8;
+        }
+        long n = parseNumber(arg, at, "controller", 16);
+        return new OfAction.Controller((int) n);
+    }
+
+    private OfAction setField(Parts p, int at) {
+        String arg = need(p, at);
+        int arrow = arg.indexOf("->");
+        if (arrow < 0) {
+            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, arg, "set_field", "value->field");
+        }
+        String fieldName = arg.substring(arrow + 2);
+        int fieldAt = p.argStart + arrow + 2;
+        FlowField f = destination(fieldName, fieldAt, "set_field");
+        String text = arg.substring(0, arrow);
+        try {
+            FieldText.Value v = FieldText.parse(f, text, true);
+            if (v.maskHigh() == 0 && v.maskLow() == 0) {
+                throw src.fail(SyntaxError.BAD_MASK, p.argStart + text.indexOf('/') + 1,
+                        text.substring(text.indexOf('/') + 1), fieldName);
+            }
+            return new OfAction.SetField(f, v.high(), v.low(), v.maskHigh(), v.maskLow());
+        } catch (FieldText.Bad bad) {
+            throw bad(bad, p.argStart, fieldName);
+        }
+    }
+
+    private OfAction load(Parts p, int at) {
+        String arg = need(p, at);
+        int arrow = arg.indexOf("->");
+        if (arrow < 0) {
+            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, arg, "load", "value->field[start..end]");
+        }
+        String v = arg.substring(0, arrow);
+        long value = parseNumber(v, p.argStart, "load", 64);
+        FieldRef dst = fieldRef(arg.substring(arrow + 2), p.argStart + arrow + 2, "load", true);
+        if (dst.nBits() > 64) {
+            throw src.fail(SyntaxError.BAD_VALUE, p.argStart + arrow + 2, arg.substring(arrow + 2), "load",
+                    "at most 64 bits");
+        }
+        if (dst.nBits() < 64 && (value >>> dst.nBits()) != 0) {
+            throw src.fail(SyntaxError.OUT_OF_RANGE, p.argStart, v, "load", FieldText.range(dst.nBits()));
+        }
+        return new OfAction.Load(value, dst);
+    }
+
+    private OfAction move(Parts p, int at) {
+        String arg = need(p, at);
+        int arrow = arg.indexOf("->");
+        if (arrow < 0) {
+            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, arg, "move", "field[..]->field[..]");
+        }
+        FieldRef from = fieldRef(arg.substring(0, arrow), p.argStart, "move", false);
+        FieldRef to = fieldRef(arg.substring(arrow + 2), p.argStart + arrow + 2, "move", true);
+        if (from.nBits() != to.nBits()) {
+            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, arg, "move", "source and destination of equal width");
+        }
+        return new OfAction.Move(from, to);
+    }
+
+    private OfAction resubmit(Parts p, int at) {
+        String arg = need(p, at);
+        int comma = arg.indexOf(',');
+        String port = comma < 0 ? arg : arg.substring(0, comma);
+        int portNo = OfPorts.IN_PORT;
+        if (!port.isEmpty()) {
+            int reserved = OfPorts.reserved(port);
+            portNo = reserved >= 0 ? reserved : (int) parseNumber(port, p.argStart, "resubmit", 16);
+            if (!OfPorts.isPhysical(portNo) && portNo != OfPorts.IN_PORT && portNo != OfPorts.LOCAL) {
+                throw src.fail(SyntaxError.BAD_VALUE, p.argStart, port, "resubmit", "a port number, IN_PORT or LOCAL");
+            }
+        }
+        int table = OfAction.Resubmit.CURRENT_TABLE;
+        if (comma >= 0 && comma + 1 < arg.length()) {
+            String t = arg.substring(comma + 1);
+            table = (int) parseNumber(t, p.argStart + comma + 1, "resubmit", 8);
+        }
+        return new OfAction.Resubmit(portNo, table);
+    }
+
+    private OfAction note(Parts p, int at) {
+        String arg = p.arg == null ? "" : p.arg;
+        String hex = arg.replace(".", "");
+        if (hex.length() % 2 != 0 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, arg, "note", "hex bytes such as 01.02.ab");
+        }
+        byte[] bytes = new byte[hex.length() / 2];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
+        }
+        return new OfAction.Note(bytes);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private String need(Parts p, int at) {
+        if (p.arg == null || p.arg.isEmpty()) {
+            throw src.fail(SyntaxError.MISSING_VALUE, at, p.name);
+        }
+        return p.arg;
+    }
+
+    private void noArg(Parts p, int at) {
+        if (p.arg != null) {
+            throw src.fail(SyntaxError.UNEXPECTED_VALUE, at, p.name);
+        }
+    }
+
+    private long number(Parts p, int at, String what, long min, long max) {
+        String arg = need(p, at);
+        long n = parseNumber(arg, p.argStart, what, 64);
+        if (max != -1L && (n < min || n > max)) {
+            throw src.fail(SyntaxError.OUT_OF_RANGE, p.argStart, arg, what, min + ".." + max);
+        }
+        return n;
+    }
+
+    private long parseNumber(String text, int at, String what, int bits) {
+        try {
+            return FieldText.number(text, 0, bits);
+        } catch (FieldText.Bad bad) {
+            throw bad(bad, at, what);
+        }
+    }
+
+    private long value(Parts p, int at, String what, FlowField f) {
+        String arg = need(p, at);
+        try {
+            return FieldText.scalar(f, arg, 0);
+        } catch (FieldText.Bad bad) {
+            throw bad(bad, p.argStart, what);
+        }
+    }
+
+    private SyntaxException bad(FieldText.Bad bad, int base, String what) {
+        int at = base + bad.offset;
+        switch (bad.error) {
+            case BAD_MASK:
+                return src.fail(SyntaxError.BAD_MASK, at, bad.quoted, what);
+            case OUT_OF_RANGE:
+                return src.fail(SyntaxError.OUT_OF_RANGE, at, bad.quoted, what, bad.extra);
+            default:
+                return src.fail(SyntaxError.BAD_VALUE, at, bad.quoted, what, bad.extra);
+        }
+    }
+
+    private static FlowField fieldNamed(String name) {
+        FlowField f = MatchSyntax.fieldNamed(name);
+        return f != null ? f : NXM.get(name);
+    }
+
+    /** A writable field named {@code name} whose prerequisites the match establishes. */
+    private FlowField destination(String name, int at, String what) {
+        FlowField f = fieldNamed(name);
+        if (f == null) {
+            throw src.fail(SyntaxError.UNKNOWN_FIELD, at, name);
+        }
+        if (!WRITABLE.contains(f)) {
+            throw src.fail(SyntaxError.NOT_ALLOWED, at, name, "as a " + what + " destination");
+        }
+        checkPrereq(f, name, at);
+        return f;
+    }
+
+    private void checkPrereq(FlowField f, String name, int at) {
+        if (match != null && !match.establishes(f.prereq())) {
+            throw src.fail(SyntaxError.PREREQUISITE, at, name, PrerequisiteException.describe(f.prereq()));
+        }
+    }
+
+    /** {@code name}, {@code name[]}, {@code name[i]} or {@code name[start..end]}. */
+    private FieldRef fieldRef(String text, int at, String what, boolean isDestination) {
+        int open = text.indexOf('[');
+        String name = open < 0 ? text : text.substring(0, open);
+        FlowField f;
+        if (isDestination) {
+            f = destination(name, at, what);
+        } else {
+            f = fieldNamed(name);
+            if (f == null) {
+                throw src.fail(SyntaxError.UNKNOWN_FIELD, at, name);
+            }
+            checkPrereq(f, name, at);
+        }
+        if (open < 0 || text.equals(name + "[]")) {
+            return FieldRef.whole(f);
+        }
+        String expected = "bits within the field's " + f.widthBits() + ", as " + name + "[start..end]";
+        if (!text.endsWith("]")) {
+            throw src.fail(SyntaxError.BAD_VALUE, at, text, what, expected);
+        }
+        String range = text.substring(open + 1, text.length() - 1);
+        int dots = range.indexOf("..");
+        try {
+            int start = Integer.parseInt(dots < 0 ? range : range.substring(0, dots));
+            int end = dots < 0 ? start : Integer.parseInt(range.substring(dots + 2));
+            return FieldRef.range(f, start, end);
+        } catch (IllegalArgumentException e) {
+            throw src.fail(SyntaxError.BAD_VALUE, at, text, what, expected);
+        }
+    }
+}

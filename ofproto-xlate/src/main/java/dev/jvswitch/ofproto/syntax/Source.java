@@ -1,0 +1,80 @@
+package dev.jvswitch.ofproto.syntax;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The text being parsed and the one way to fail on it: every error goes through {@link #fail}, which
+ * turns a 0-based index into the 1-based column of the message.
+ *
+ * <p>{@link #split} cuts the text into items the way ovs-ofctl does: at commas and white space that
+ * are outside parentheses and brackets, so {@code resubmit(,1)} and {@code fields(ip_src,tcp_dst)}
+ * stay whole.
+ */
+final class Source {
+    /** One item: {@code text} starts at 0-based {@code start} of the source. */
+    record Item(String text, int start) {
+        /** Index of the first {@code sep} in the item, or -1. */
+        int indexOf(char sep) {
+            return text.indexOf(sep);
+        }
+    }
+
+    private final String text;
+    private final String kind;
+
+    Source(String text, String kind) {
+        this.text = text;
+        this.kind = kind;
+    }
+
+    String text() {
+        return text;
+    }
+
+    SyntaxException fail(SyntaxError error, int index, Object... args) {
+        return new SyntaxException(kind, error, index + 1, error.format(args));
+    }
+
+    /** The items of {@code text[from, to)}. */
+    List<Item> split(int from, int to) {
+        List<Item> items = new ArrayList<>();
+        int depth = 0;
+        int itemStart = -1;
+        int[] openAt = new int[64];
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            boolean sep = depth == 0 && (c == ',' || Character.isWhitespace(c));
+            if (sep) {
+                if (itemStart >= 0) {
+                    items.add(new Item(text.substring(itemStart, i), itemStart));
+                    itemStart = -1;
+                }
+                continue;
+            }
+            if (itemStart < 0) {
+                itemStart = i;
+            }
+            if (c == '(' || c == '[') {
+                if (depth == openAt.length) {
+                    throw fail(SyntaxError.UNBALANCED, i, String.valueOf(c));
+                }
+                openAt[depth++] = i;
+            } else if (c == ')' || c == ']') {
+                char open = c == ')' ? '(' : '[';
+                if (depth == 0 || text.charAt(openAt[depth - 1]) != open) {
+                    throw fail(SyntaxError.UNBALANCED, i, String.valueOf(c));
+                }
+                depth--;
+            }
+        }
+        if (depth > 0) {
+            int at = openAt[depth - 1];
+            throw fail(SyntaxError.UNBALANCED, at, String.valueOf(text.charAt(at)));
+        }
+        if (itemStart >= 0) {
+            items.add(new Item(text.substring(itemStart, to), itemStart));
+        }
+        return items;
+    }
+}

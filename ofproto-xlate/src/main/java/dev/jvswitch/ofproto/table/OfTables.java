@@ -1,0 +1,430 @@
+package dev.jvswitch.ofproto.table;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.flowcache.key.FlowMask;
+import dev.jvswitch.ofproto.action.OfAction;
+import dev.jvswitch.ofproto.group.Bucket;
+import dev.jvswitch.ofproto.group.Group;
+
+/**
+ * One immutable version of a bridge's OpenFlow state: tables 0..254 (rules and table-miss mode)
+ * and groups. Translation reads one version from start to end, so a packet never sees half of a
+ * change; {@link OfTablesHolder} publishes new versions.
+ *
+ * <p>Changes are made in a {@link Transaction} ({@link #edit()} or
+ * {@link OfTablesHolder#begin()}), which shares every unchanged table with this version and, in a
+ * changed table, every unchanged part of the classifier (its subtables are persistent tries). So a
+ * change costs O(log n) in the rules it touches, adding 100 000 rules one transaction at a time
+ * is not quadratic, and a reader holding this version keeps seeing exactly it.
+ *
+ * <p><b>Thread-safety:</b> immutable (all fields final, all structures persistent); any number of
+ * PMD and revalidator threads may call every method at once. A {@link Transaction} is not
+ * thread-safe: one thread (the control thread) builds it.
+ */
+public final class OfTables {
+    private static final OfTables EMPTY;
+
+    static {
+        FlowTable[] t = new FlowTable[Rule.TABLE_COUNT];
+        java.util.Arrays.fill(t, FlowTable.EMPTY);
+        EMPTY = new OfTables(0, 0, t, LongTrieMap.empty());
+    }
+
+    private final long version;
+    private final long nextSeq;
+    private final FlowTable[] tables;
+    private final LongTrieMap<Group> groups;
+
+    private OfTables(long version, long nextSeq, FlowTable[] tables, LongTrieMap<Group> groups) {
+        this.version = version;
+        this.nextSeq = nextSeq;
+        this.tables = tables;
+        this.groups = groups;
+    }
+
+    /** Version 0: no rules, no groups, every table drops on a miss. */
+    public static OfTables empty() {
+        return EMPTY;
+    }
+
+    /** Starts at 0 and goes up by one with every published change. */
+    public long version() {
+        return version;
+    }
+
+    /**
+     * The rule of table {@code tableId} that {@code key} hits (highest priority; among equal
+     * priorities the oldest), or null on a table miss. ORs into {@code wc} every bit the lookup
+     * compared, so that any key agreeing with {@code key} on the bits of {@code wc} gets the same
+     * answer. Allocates nothing.
+     *
+     * <p>{@code in_port} in {@code key} must be the OpenFlow port number, as rules match it.
+     */
+    public Rule lookup(int tableId, FlowKey key, FlowMask wc) {
+        return tables[tableId].lookup(key.words(), wc.words());
+    }
+
+    /** What table {@code tableId} does with a packet that hits no rule. */
+    public TableMiss miss(int tableId) {
+        return tables[tableId].miss;
+    }
+
+    /** Group {@code groupId}, or null. */
+    public Group group(long groupId) {
+        return groups.get(groupId);
+    }
+
+    /** Every group, by id. */
+    public List<Group> groups() {
+        List<Group> out = new ArrayList<>(groups.size());
+        groups.forEachValue(out::add);
+        return Collections.unmodifiableList(out);
+    }
+
+    /** The rules of one table in lookup preference order: priority high to low, then oldest first. */
+    public List<Rule> rules(int tableId) {
+        return Collections.unmodifiableList(tables[tableId].rules());
+    }
+
+    /** The rules of every table, table by table, each in lookup order. */
+    public List<Rule> rules() {
+        List<Rule> out = new ArrayList<>();
+        for (FlowTable t : tables) {
+            if (t.ruleCount > 0) {
+                out.addAll(t.rules());
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    public int ruleCount(int tableId) {
+        return tables[tableId].ruleCount;
+    }
+
+    public int ruleCount() {
+        int n = 0;
+        for (FlowTable t : tables) {
+            n += t.ruleCount;
+        }
+        return n;
+    }
+
+    /** Number of subtables (distinct masks) in a table: the most a lookup there visits. */
+    public int subtableCount(int tableId) {
+        return tables[tableId].subtableCount();
+    }
+
+    /** A transaction that starts from this version; {@link Transaction#build()} gives the next one unpublished. */
+    public Transaction edit() {
+        return new Transaction(this, null);
+    }
+
+    @Override
+    public String toString() {
+        return "OfTables[version=" + version + ", rules=" + ruleCount() + ", groups=" + groups.size() + "]";
+    }
+
+    /**
+     * A batch of changes to one version, applied with OVS's semantics and made visible all at once
+     * by {@link #commit()} (or {@link #build()}). Each method sees the changes made before it in the
+     * same transaction.
+     *
+     * <ul>
+     *   <li>{@link #add}: a rule with the match and priority of an existing one replaces it (with
+     *       fresh counters, as OpenFlow clears them); otherwise it is added.</li>
+     *   <li>{@link #modify}: changes the actions of the selected rules, keeping their counters,
+     *       age and cookie; selecting none changes nothing (no implicit add).</li>
+     *   <li>{@link #delete}: removes the selected rules.</li>
+     *   <li>A rule whose actions name a group that does not exist is refused; deleting a group
+     *       deletes the rules that name it, as OpenFlow requires.</li>
+     * </ul>
+     *
+     * <p><b>Thread-safety:</b> not thread-safe; one thread builds and commits it.
+     */
+    public static final class Transaction {
+        private final OfTables base;
+        private final OfTablesHolder holder;
+        private final FlowTable.Edit[] edits = new FlowTable.Edit[Rule.TABLE_COUNT];
+        private LongTrieMap<Group> groups;
+        private long seq;
+        private boolean changed;
+        private boolean finished;
+
+        Transaction(OfTables base, OfTablesHolder holder) {
+            this.base = base;
+            this.holder = holder;
+            this.groups = base.groups;
+            this.seq = base.nextSeq;
+        }
+
+        /** The version this transaction started from. */
+        public OfTables base() {
+            return base;
+        }
+
+        /** True once anything has changed. */
+        public boolean changed() {
+            return changed;
+        }
+
+        private FlowTable.Edit edit(int tableId) {
+            check();
+            FlowTable.Edit e = edits[tableId];
+            if (e == null) {
+                e = new FlowTable.Edit(base.tables[tableId]);
+                edits[tableId] = e;
+            }
+            return e;
+        }
+
+        private void check() {
+            if (finished) {
+                throw new IllegalStateException("transaction already committed");
+            }
+        }
+
+        /**
+         * Adds {@code r} to its table; returns the rule it replaced (same match and priority), or null.
+         *
+         * @throws IllegalArgumentException naming the group if the actions name one that does not exist
+         */
+        public Rule add(Rule r) {
+            checkGroups(r.actions());
+            FlowTable.Edit e = edit(r.tableId());
+            Rule old = e.get(r.match(), r.priority());
+            if (old != null) {
+                e.replace(r);
+            } else {
+                e.add(r, seq++);
+            }
+            changed = true;
+            return old;
+        }
+
+        /**
+         * Gives {@code actions} to the rules {@code filter} selects; returns the new versions of the
+         * rules changed (which share counters with the old ones).
+         */
+        public List<Rule> modify(FlowFilter filter, List<OfAction> actions, boolean strict) {
+            checkGroups(actions);
+            List<Rule> out = new ArrayList<>();
+            for (Rule r : selected(filter, strict)) {
+                Rule m = r.withActions(actions);
+                edit(r.tableId()).replace(m);
+                out.add(m);
+                changed = true;
+            }
+            return out;
+        }
+
+        /** Removes the rules {@code filter} selects; returns them. */
+        public List<Rule> delete(FlowFilter filter, boolean strict) {
+            List<Rule> gone = selected(filter, strict);
+            for (Rule r : gone) {
+                edit(r.tableId()).remove(r);
+                changed = true;
+            }
+            return gone;
+        }
+
+        /**
+         * Removes the rules whose idle timeout (since {@link RuleStats#lastUsedNs()}) or hard timeout
+         * (since {@link Rule#createdNs()}) has passed at {@code nowNs}; returns them.
+         */
+        public List<Rule> expire(long nowNs) {
+            List<Rule> gone = new ArrayList<>();
+            for (int t = 0; t < Rule.TABLE_COUNT; t++) {
+                if (currentRuleCount(t) == 0) {
+                    continue;
+                }
+                for (Rule r : rulesOf(t)) {
+                    boolean idle = r.idleTimeoutSec() > 0
+                            && nowNs - r.stats().lastUsedNs() >= r.idleTimeoutSec() * 1_000_000_000L;
+                    boolean hard = r.hardTimeoutSec() > 0
+                            && nowNs - r.createdNs() >= r.hardTimeoutSec() * 1_000_000_000L;
+                    if (idle || hard) {
+                        edit(t).remove(r);
+                        gone.add(r);
+                        changed = true;
+                    }
+                }
+            }
+            return gone;
+        }
+
+        /** Sets what table {@code tableId} does on a miss. */
+        public void setMiss(int tableId, TableMiss miss) {
+            FlowTable.Edit e = edit(tableId);
+            e.miss(miss);
+            changed = true;
+        }
+
+        /**
+         * Adds a group.
+         *
+         * @throws IllegalArgumentException if a group with its id exists, or a bucket names a missing group
+         */
+        public void addGroup(Group g) {
+            check();
+            if (groups.get(g.groupId()) != null) {
+                throw new IllegalArgumentException("group " + g.groupId() + " already exists");
+            }
+            checkBuckets(g);
+            groups = groups.plus(g.groupId(), g);
+            changed = true;
+        }
+
+        /**
+         * Replaces the group with {@code g}'s id; rules that name it keep naming it.
+         *
+         * @throws IllegalArgumentException if there is no such group
+         */
+        public void modifyGroup(Group g) {
+            check();
+            if (groups.get(g.groupId()) == null) {
+                throw new IllegalArgumentException("group " + g.groupId() + " does not exist");
+            }
+            checkBuckets(g);
+            groups = groups.plus(g.groupId(), g);
+            changed = true;
+        }
+
+        /** Deletes group {@code groupId} and every rule whose actions name it; returns the group or null. */
+        public Group deleteGroup(long groupId) {
+            check();
+            Group g = groups.get(groupId);
+            if (g == null) {
+                return null;
+            }
+            groups = groups.minus(groupId);
+            for (int t = 0; t < Rule.TABLE_COUNT; t++) {
+                if (currentRuleCount(t) == 0) {
+                    continue;
+                }
+                for (Rule r : rulesOf(t)) {
+                    if (namesGroup(r.actions(), groupId)) {
+                        edit(t).remove(r);
+                    }
+                }
+            }
+            changed = true;
+            return g;
+        }
+
+        /** Deletes every group (and the rules that name them). */
+        public void deleteAllGroups() {
+            List<Group> all = new ArrayList<>();
+            groups.forEachValue(all::add);
+            for (Group g : all) {
+                deleteGroup(g.groupId());
+            }
+        }
+
+        /** The group {@code groupId} as this transaction has it now, or null. */
+        public Group group(long groupId) {
+            return groups.get(groupId);
+        }
+
+        /**
+         * The next version, unpublished; the transaction cannot be used afterwards. Without changes
+         * this is the base version itself.
+         */
+        public OfTables build() {
+            check();
+            finished = true;
+            if (!changed) {
+                return base;
+            }
+            FlowTable[] tables = base.tables.clone();
+            for (int t = 0; t < tables.length; t++) {
+                if (edits[t] != null) {
+                    tables[t] = edits[t].freeze();
+                }
+            }
+            return new OfTables(base.version + 1, seq, tables, groups);
+        }
+
+        /**
+         * Publishes the changes through the holder this transaction came from and returns the new
+         * current version (the base itself if nothing changed).
+         *
+         * @throws IllegalStateException if another transaction was committed since this one began
+         */
+        public OfTables commit() {
+            check();
+            if (holder == null) {
+                throw new IllegalStateException("transaction was not begun on an OfTablesHolder; use build()");
+            }
+            return holder.publish(this);
+        }
+
+        private int currentRuleCount(int t) {
+            return edits[t] != null ? edits[t].ruleCountNow() : base.tables[t].ruleCount;
+        }
+
+        private List<Rule> rulesOf(int t) {
+            return edits[t] != null ? edits[t].rules() : base.tables[t].rules();
+        }
+
+        private List<Rule> selected(FlowFilter filter, boolean strict) {
+            List<Rule> out = new ArrayList<>();
+            int from = filter.tableId() == FlowFilter.ALL_TABLES ? 0 : filter.tableId();
+            int to = filter.tableId() == FlowFilter.ALL_TABLES ? Rule.MAX_TABLE_ID : filter.tableId();
+            for (int t = from; t <= to; t++) {
+                if (currentRuleCount(t) == 0) {
+                    continue;
+                }
+                if (strict) {
+                    Rule r = edits[t] != null ? edits[t].get(filter.match(), filter.priority())
+                            : edit(t).get(filter.match(), filter.priority());
+                    if (r != null && filter.selects(r, true)) {
+                        out.add(r);
+                    }
+                } else {
+                    for (Rule r : rulesOf(t)) {
+                        if (filter.selects(r, false)) {
+                            out.add(r);
+                        }
+                    }
+                }
+            }
+            return out;
+        }
+
+        private void checkGroups(List<OfAction> actions) {
+            for (OfAction a : actions) {
+                if (a instanceof OfAction.GroupAction && groups.get(((OfAction.GroupAction) a).groupId()) == null) {
+                    throw new IllegalArgumentException("group " + ((OfAction.GroupAction) a).groupId()
+                            + " does not exist");
+                }
+            }
+        }
+
+        private void checkBuckets(Group g) {
+            for (Bucket b : g.buckets()) {
+                for (OfAction a : b.actions()) {
+                    if (a instanceof OfAction.GroupAction) {
+                        long id = ((OfAction.GroupAction) a).groupId();
+                        if (id != g.groupId() && groups.get(id) == null) {
+                            throw new IllegalArgumentException("group " + g.groupId() + ": bucket names group " + id
+                                    + ", which does not exist");
+                        }
+                    }
+                }
+            }
+        }
+
+        private static boolean namesGroup(List<OfAction> actions, long groupId) {
+            for (OfAction a : actions) {
+                if (a instanceof OfAction.GroupAction && ((OfAction.GroupAction) a).groupId() == groupId) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * OpenFlow rules, the per-table priority classifier that records the megaflow wildcards of each
+ * lookup, and the immutable versioned snapshots of all tables and groups ({@code OfTables}).
+ */
+package dev.jvswitch.ofproto.table;

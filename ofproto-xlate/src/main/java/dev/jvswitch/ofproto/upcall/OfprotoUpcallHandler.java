@@ -1,0 +1,105 @@
+package dev.jvswitch.ofproto.upcall;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.ofproto.xlate.Xlate;
+import dev.jvswitch.ofproto.xlate.XlateError;
+import dev.jvswitch.ofproto.xlate.XlateResult;
+import dev.jvswitch.ofproto.xlate.XlateSnapshot;
+import dev.jvswitch.pmd.upcall.UpcallHandler;
+import dev.jvswitch.pmd.upcall.UpcallOutcome;
+import dev.jvswitch.pmd.upcall.UpcallResult;
+
+/**
+ * The slow path the datapath calls on a miss (OVS's {@code upcall_cb}): translates the packet's
+ * key against the current snapshot and hands back the actions, the megaflow mask and the
+ * {@link UkeyData} the revalidators need. The datapath then installs the megaflow and runs the
+ * same actions on the packet.
+ *
+ * <ul>
+ *   <li>A recirculated packet whose recirc_id is unknown: {@link UpcallOutcome#RECIRC_ID_UNKNOWN}
+ *       (the datapath drops and counts it).</li>
+ *   <li>Any other translation error: a drop flow is installed, as OVS does, so a broken flow
+ *       costs one upcall rather than one per packet.</li>
+ *   <li>A flow that sends to the controller is executed but not installed, so that each packet
+ *       is counted ({@link #controllerPackets()}).</li>
+ * </ul>
+ *
+ * <p><b>Thread-safety:</b> called by every PMD at once. The snapshot is read once per upcall
+ * through the supplier (an acquire load in {@code Ofproto}); translation state is per thread;
+ * counters are {@link LongAdder}s.
+ */
+public final class OfprotoUpcallHandler implements UpcallHandler {
+    private final Supplier<XlateSnapshot> snapshots;
+    private final Xlate xlate;
+    private final LongSupplier nanoClock;
+    private final LongAdder upcalls = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder recircUnknown = new LongAdder();
+    private final LongAdder controllerPackets = new LongAdder();
+
+    /**
+     * @param snapshots the current snapshot (read once per upcall)
+     * @param xlate     the translator
+     * @param nanoClock the tables' monotonic clock
+     */
+    public OfprotoUpcallHandler(Supplier<XlateSnapshot> snapshots, Xlate xlate, LongSupplier nanoClock) {
+        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+        this.xlate = Objects.requireNonNull(xlate, "xlate");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+    }
+
+    @Override
+    public UpcallOutcome onUpcall(int pmdId, FlowKey key, Mbuf packet, UpcallResult result) {
+        upcalls.increment();
+        XlateResult r = xlate.translate(snapshots.get(), key, true, nanoClock.getAsLong(), null);
+        if (r.error() == XlateError.NO_RECIRCULATION_CONTEXT) {
+            recircUnknown.increment();
+            return UpcallOutcome.RECIRC_ID_UNKNOWN;
+        }
+        if (r.error() != null) {
+            errors.increment();
+        }
+        result.actions(r.actions());
+        result.mask().or(r.mask());
+        result.ukeyData(UkeyData.of(r));
+        if (r.slowPath()) {
+            controllerPackets.increment();
+            result.doNotInstall();
+        }
+        return UpcallOutcome.OK;
+    }
+
+    /**
+     * Translates {@code key} against the current snapshot without side effects (no MAC learning):
+     * what the fast path should be doing for it. For tests and revalidators.
+     */
+    public XlateResult translate(FlowKey key) {
+        return xlate.translate(snapshots.get(), key, false, nanoClock.getAsLong(), null);
+    }
+
+    /** Upcalls handled. */
+    public long upcalls() {
+        return upcalls.sum();
+    }
+
+    /** Upcalls whose translation failed (a drop flow was installed). */
+    public long errors() {
+        return errors.sum();
+    }
+
+    /** Upcalls dropped for an unknown recirc_id. */
+    public long recircUnknown() {
+        return recircUnknown.sum();
+    }
+
+    /** Packets sent to the controller (counted and dropped: there is no OpenFlow channel yet). */
+    public long controllerPackets() {
+        return controllerPackets.sum();
+    }
+}

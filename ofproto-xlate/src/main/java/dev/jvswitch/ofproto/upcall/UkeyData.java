@@ -1,0 +1,30 @@
+package dev.jvswitch.ofproto.upcall;
+
+import java.util.List;
+
+import dev.jvswitch.ofproto.normal.MacDependency;
+import dev.jvswitch.ofproto.normal.MacLearning;
+import dev.jvswitch.ofproto.table.Rule;
+import dev.jvswitch.ofproto.xlate.XlateResult;
+
+/**
+ * What the slow path keeps with an installed megaflow's ukey for the revalidators: the snapshot
+ * version it was translated against, the rules to credit its packets to, the MAC lookups its
+ * actions depend on and the MACs to keep learned, and the recirc ids it uses.
+ *
+ * @param snapshotVersion the version translated against; a flow is current while the published
+ *                        version and every MAC dependency are unchanged
+ * @param rules           immutable, in the order their actions ran
+ * @param macDependencies immutable
+ * @param macLearnings    immutable
+ * @param recircIds       do not modify
+ *
+ * <p><b>Thread-safety:</b> immutable.
+ */
+public record UkeyData(long snapshotVersion, List<Rule> rules, List<MacDependency> macDependencies,
+        List<MacLearning> macLearnings, int[] recircIds) {
+
+    public static UkeyData of(XlateResult r) {
+        return new UkeyData(r.snapshotVersion(), r.rules(), r.macDependencies(), r.macLearnings(), r.recircIds());
+    }
+}

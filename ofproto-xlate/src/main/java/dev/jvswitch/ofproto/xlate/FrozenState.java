@@ -1,0 +1,46 @@
+package dev.jvswitch.ofproto.xlate;
+
+import java.util.List;
+
+import dev.jvswitch.ofproto.action.OfAction;
+
+/**
+ * Where translation stopped when it recirculated (OVS's {@code frozen_state}): the bridge, the
+ * OpenFlow in_port at that moment, and the actions still to run, innermost first. A pass with
+ * this state's recirc id resumes with them instead of a lookup in table 0.
+ *
+ * <p>Today only a {@code dp_hash} select group freezes: the first frame then starts with that
+ * {@code group:N} action, which the recirculated pass runs again and which, now that the packet
+ * carries a {@code dp_hash}, picks its bucket from it. The bucket therefore comes from the group
+ * as the current snapshot has it, and the id does not depend on the snapshot version: a rule
+ * change elsewhere keeps ids (and the megaflows that carry them) valid.
+ *
+ * <p>Two states with the same content are equal, so translations that stop at the same point
+ * share one recirc id (see {@link RecircAllocator}).
+ *
+ * @param bridge   name of the bridge the actions belong to
+ * @param ofInPort OpenFlow in_port of the flow when it froze
+ * @param frames   immutable, innermost first; never empty
+ *
+ * <p><b>Thread-safety:</b> immutable.
+ */
+public record FrozenState(String bridge, int ofInPort, List<Frame> frames) {
+    public FrozenState {
+        frames = List.copyOf(frames);
+        if (frames.isEmpty()) {
+            throw new IllegalArgumentException("frozen state without actions");
+        }
+    }
+
+    /**
+     * Actions left over at one level of the translation.
+     *
+     * @param tableId the table of the rule these actions came from ({@code resubmit(,255)} uses it)
+     * @param actions immutable
+     */
+    public record Frame(int tableId, List<OfAction> actions) {
+        public Frame {
+            actions = List.copyOf(actions);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.jvswitch.ofproto.xlate;
+
+import java.util.List;
+
+import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.ofproto.OfPorts;
+import dev.jvswitch.ofproto.bridge.OfPort;
+import dev.jvswitch.ofproto.xlate.XlateSnapshot.PortRef;
+
+/**
+ * Output actions (OVS's {@code xlate_output_action} and {@code compose_output_action}): an
+ * OpenFlow port becomes its datapath port, a patch port continues translation in the peer
+ * bridge, a tunnel port goes to the {@link TunnelOutput} hook; the reserved ports IN_PORT, LOCAL,
+ * FLOOD and ALL expand to ports, CONTROLLER is counted and the flow kept in the slow path.
+ */
+final class OutputXlate {
+    private OutputXlate() {
+    }
+
+    /** {@code output:N} for a port number or reserved port (not NORMAL/FLOOD/ALL/CONTROLLER). */
+    static void output(XlateContext c, int ofPort) {
+        if (ofPort == OfPorts.IN_PORT) {
+            composeOutput(c, c.inPort());
+        } else if (ofPort == OfPorts.NONE) {
+            return;
+        } else if (ofPort == c.inPort()) {
+            // OpenFlow: only output:IN_PORT sends a packet back where it came from.
+            c.report(TraceNode.Kind.WARN, "skipping output to input port");
+        } else {
+            composeOutput(c, ofPort);
+        }
+    }
+
+    private static void composeOutput(XlateContext c, int ofPort) {
+        OfPort p = c.bridge.config().byOfPort(ofPort);
+        if (p == null) {
+            c.report(TraceNode.Kind.WARN, "Nonexistent output port");
+            return;
+        }
+        outputToPort(c, p);
+    }
+
+    /** Sends the packet out of {@code p}, whatever kind of port it is. */
+    static void outputToPort(XlateContext c, OfPort p) {
+        if (p.isPatch()) {
+            patch(c, p);
+            return;
+        }
+        if (c.tunnels.onOutput(c, p)) {
+            return;
+        }
+        c.commit();
+        c.out.output(p.dpPort());
+    }
+
+    /** {@code flood} and {@code all}: every port of the bridge but the input port, by number. */
+    static void flood(XlateContext c) {
+        int in = c.inPort();
+        List<OfPort> ports = c.bridge.config().ports();
+        for (int i = 0; i < ports.size() && c.error == null; i++) {
+            OfPort p = ports.get(i);
+            if (p.ofPort() != in) {
+                outputToPort(c, p);
+            }
+        }
+    }
+
+    /** {@code controller}: no OpenFlow channel yet, so counted, dropped, and never installed. */
+    static void controller(XlateContext c) {
+        c.slowPath();
+        c.report(TraceNode.Kind.DETAIL, "no controller connected: packet counted and dropped");
+    }
+
+    /**
+     * A patch port (OVS's {@code patch_port_output}): translation continues in the peer bridge
+     * from table 0 with in_port the peer port. The peer works on a copy of the flow: when it is
+     * done the flow is what it was (the datapath packet keeps what the peer committed, and the
+     * next commit here undoes it where needed), errors and freezes end at the boundary.
+     */
+    private static void patch(XlateContext c, OfPort p) {
+        PortRef peer = c.snapshot.patchPeer(p);
+        if (peer == null) {
+            c.report(TraceNode.Kind.WARN, "patch port " + p.name() + " has no peer, dropping");
+            return;
+        }
+        FlowKey saved = c.flow.copy();
+        XlateBridge oldBridge = c.bridge;
+        List<TraceNode> oldTrace = c.trace;
+        c.bridge = peer.bridge();
+        c.inPort(peer.port().ofPort());
+        TraceNode b = c.report(TraceNode.Kind.BRIDGE, "bridge(\"" + peer.bridge().name() + "\")");
+        if (b != null) {
+            c.trace = b.subs();
+        }
+        c.lookupTable(0, XlateContext.KEEP_IN_PORT, true, true);
+        if (c.freezing) {
+            c.finishFreezing();
+        }
+        c.trace = oldTrace;
+        c.bridge = oldBridge;
+        c.flow.copyFrom(saved);
+        // As in OVS, the peer bridge failing does not fail the bridge that sent to it.
+        c.error = null;
+    }
+}

@@ -1,0 +1,177 @@
+package dev.jvswitch.ofproto.xlate;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+import dev.jvswitch.flowcache.actions.DpActions;
+import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.flowcache.key.FlowMask;
+import dev.jvswitch.ofproto.xlate.XlateSnapshot.PortRef;
+
+/**
+ * Translation (OVS's {@code xlate_actions}): a packet's flow key in, the datapath action program
+ * and megaflow mask out, read against one {@link XlateSnapshot}.
+ *
+ * <p>A first pass (recirc_id 0) finds the bridge and OpenFlow port of the datapath in_port and
+ * starts at table 0. A recirculated pass finds its {@link FrozenState} by recirc_id and resumes
+ * with the frozen actions; an unknown id gives {@link XlateError#NO_RECIRCULATION_CONTEXT}.
+ *
+ * <p>The result does not depend on the thread or on anything but the snapshot, the MAC tables and
+ * port liveness, so the same key always gives the same program: the slow path runs the program
+ * the fast path installs, on the very packet that missed.
+ *
+ * <p><b>Thread-safety:</b> safe for any number of threads; each thread gets its own
+ * {@link XlateContext}. The recirc allocator, liveness and tunnel hook must be thread-safe.
+ */
+public final class Xlate {
+    private final ThreadLocal<XlateContext> contexts;
+
+    public Xlate(RecircAllocator recirc, PortLiveness liveness, TunnelOutput tunnels) {
+        Objects.requireNonNull(recirc, "recirc");
+        Objects.requireNonNull(liveness, "liveness");
+        Objects.requireNonNull(tunnels, "tunnels");
+        this.contexts = ThreadLocal.withInitial(() -> new XlateContext(recirc, liveness, tunnels));
+    }
+
+    /**
+     * Translates {@code key} (as the parser filled it: datapath in_port, recirc_id, dp_hash, ...).
+     *
+     * @param learn  let NORMAL learn source MACs (an upcall for a real packet); false for
+     *               revalidation, tests and traces that must not change state
+     * @param nowNs  the tables' monotonic clock (MAC aging, rule last-used times)
+     * @param trace  where trace nodes go, or null
+     */
+    public XlateResult translate(XlateSnapshot snapshot, FlowKey key, boolean learn, long nowNs,
+            List<TraceNode> trace) {
+        XlateContext c = contexts.get();
+        c.reset(snapshot, learn, nowNs, trace);
+        c.flow.copyFrom(key);
+        c.base.copyFrom(key);
+        c.dpInPort = (int) key.get(FlowField.IN_PORT);
+        initWildcards(c, key);
+        try {
+            run(c, key);
+            if (c.freezing) {
+                c.finishFreezing();
+            }
+        } catch (IllegalArgumentException e) {
+            if (c.out.size() < DpActions.MAX_INSTRUCTIONS) {
+                throw e;
+            }
+            // The action builder refuses programs over its instruction limit.
+            c.report(TraceNode.Kind.ERROR, "translation yielded over " + DpActions.MAX_INSTRUCTIONS
+                    + " datapath actions");
+            c.error = XlateError.TOO_MANY_ACTIONS;
+        }
+        DpActions actions = c.error == null ? c.out.build() : DpActions.DROP;
+        FlowMask mask = finishWildcards(c, key);
+        return new XlateResult(actions, mask, c.error, snapshot.version(),
+                Collections.unmodifiableList(c.rules), Collections.unmodifiableList(c.macDependencies),
+                Collections.unmodifiableList(c.macLearnings), java.util.Arrays.copyOf(c.recircIds, c.recircCount),
+                Collections.unmodifiableList(c.recircPoints), c.slowPath, c.flow.copy());
+    }
+
+    private static void run(XlateContext c, FlowKey key) {
+        int recircId = (int) key.get(FlowField.RECIRC_ID);
+        if (recircId != 0) {
+            thaw(c, recircId);
+            return;
+        }
+        PortRef in = c.snapshot.byDpPort(c.dpInPort);
+        if (in == null) {
+            c.report(TraceNode.Kind.ERROR, "received packet on unknown port " + c.dpInPort);
+            c.error = XlateError.BRIDGE_NOT_FOUND;
+            return;
+        }
+        c.bridge = in.bridge();
+        c.inPort(in.port().ofPort());
+        List<TraceNode> root = c.trace;
+        TraceNode b = c.report(TraceNode.Kind.BRIDGE, "bridge(\"" + c.bridge.name() + "\")");
+        if (b != null) {
+            c.trace = b.subs();
+        }
+        c.lookupTable(0, XlateContext.KEEP_IN_PORT, false, true);
+        c.trace = root;
+    }
+
+    /** Resumes a frozen translation (OVS's thaw in {@code xlate_actions}). */
+    private static void thaw(XlateContext c, int recircId) {
+        FrozenState state = c.recirc.frozenState(recircId);
+        if (state == null) {
+            c.report(TraceNode.Kind.ERROR, "Recirculation context not found for ID " + Integer.toHexString(recircId));
+            c.error = XlateError.NO_RECIRCULATION_CONTEXT;
+            return;
+        }
+        c.bridge = c.snapshot.bridge(state.bridge());
+        if (c.bridge == null) {
+            c.report(TraceNode.Kind.ERROR, "Frozen bridge no longer exists.");
+            c.error = XlateError.BRIDGE_NOT_FOUND;
+            return;
+        }
+        c.inPort(state.ofInPort());
+        c.dpHashValid = true;
+        List<TraceNode> root = c.trace;
+        TraceNode b = c.report(TraceNode.Kind.BRIDGE, "bridge(\"" + c.bridge.name() + "\")");
+        if (b != null) {
+            c.trace = b.subs();
+            TraceNode thaw = c.report(TraceNode.Kind.THAW, "thaw");
+            thaw.subs().add(new TraceNode(TraceNode.Kind.THAW, "Resuming from table " + state.frames().get(0).tableId()));
+            StringBuilder acts = new StringBuilder("Restoring actions: ");
+            for (int i = 0; i < state.frames().size(); i++) {
+                acts.append(i == 0 ? "" : ",").append(OfText.actions(state.frames().get(i).actions()));
+            }
+            thaw.subs().add(new TraceNode(TraceNode.Kind.THAW, acts.toString()));
+        }
+        List<FrozenState.Frame> frames = state.frames();
+        for (int i = 0; i < frames.size() && c.error == null; i++) {
+            FrozenState.Frame f = frames.get(i);
+            c.tableId = f.tableId();
+            c.doActions(f.actions());
+            if (c.freezing) {
+                // Froze again: the frames not yet run follow the ones just unrolled.
+                c.frames.addAll(frames.subList(i + 1, frames.size()));
+                break;
+            }
+        }
+        c.trace = root;
+    }
+
+    /** Fields every translation examines (OVS's {@code xlate_wc_init}). */
+    private static void initWildcards(XlateContext c, FlowKey key) {
+        c.wc.exact(FlowField.IN_PORT);
+        c.wc.exact(FlowField.RECIRC_ID);
+        c.wc.exact(FlowField.ETH_TYPE);
+        if (key.isIpv4() || key.isIpv6()) {
+            c.wc.exact(FlowField.NW_FRAG);
+        }
+    }
+
+    /** The megaflow mask over the datapath key (OVS's {@code xlate_wc_finish}). */
+    private static FlowMask finishWildcards(XlateContext c, FlowKey key) {
+        FlowMask m = new FlowMask().copyFrom(c.wc);
+        m.exact(FlowField.IN_PORT);
+        m.exact(FlowField.RECIRC_ID);
+        // A matched TCI bit means nothing without the bit that says a tag is there.
+        if (m.get(FlowField.VLAN_TCI) != 0) {
+            m.bits(FlowField.VLAN_TCI, m.get(FlowField.VLAN_TCI) | FlowKey.VLAN_CFI);
+        }
+        if (m.get(FlowField.VLAN_TCI1) != 0) {
+            m.bits(FlowField.VLAN_TCI1, m.get(FlowField.VLAN_TCI1) | FlowKey.VLAN_CFI);
+        }
+        boolean ip = key.isIpv4() || key.isIpv6();
+        int proto = key.nwProto();
+        if (ip && (proto == FlowKey.IPPROTO_ICMP || proto == FlowKey.IPPROTO_ICMPV6)) {
+            // ICMP type and code are 8 bits; the parser leaves the rest of tp_src/tp_dst zero.
+            m.bits(FlowField.TP_SRC, m.get(FlowField.TP_SRC) & 0xff);
+            m.bits(FlowField.TP_DST, m.get(FlowField.TP_DST) & 0xff);
+        }
+        if (ip && (key.nwFrag() & FlowKey.FRAG_LATER) != 0) {
+            // Later fragments have no L4 header: their ports are always zero.
+            m.wildcard(FlowField.TP_SRC);
+            m.wildcard(FlowField.TP_DST);
+        }
+        return m;
+    }
+}

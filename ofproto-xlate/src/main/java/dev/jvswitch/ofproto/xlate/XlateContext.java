@@ -1,0 +1,365 @@
+package dev.jvswitch.ofproto.xlate;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.jvswitch.flowcache.actions.DpActionsBuilder;
+import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.flowcache.key.FlowMask;
+import dev.jvswitch.ofproto.action.OfAction;
+import dev.jvswitch.ofproto.bridge.OfPort;
+import dev.jvswitch.ofproto.normal.MacDependency;
+import dev.jvswitch.ofproto.normal.MacLearning;
+import dev.jvswitch.ofproto.table.Rule;
+import dev.jvswitch.ofproto.xlate.XlateResult.RecircPoint;
+
+/**
+ * The state of one translation pass (OVS's {@code xlate_ctx}) and its core loop: table lookups,
+ * resubmit depth and count, running action lists, freezing for recirculation, and scopes (group
+ * buckets, patch ports) whose changes to the flow do not outlive them. The actions themselves are
+ * in {@link ActionXlate}, outputs in {@link OutputXlate}, groups in {@link GroupXlate}, the
+ * emission of field changes in {@link Commit}, NORMAL in {@code dev.jvswitch.ofproto.normal}.
+ *
+ * <p><b>Two flows.</b> {@link #flow()} is the packet as the OpenFlow pipeline sees it now: the
+ * OpenFlow in_port, every field as the actions so far have set it. {@code base} is the packet as
+ * the datapath will have it after the actions emitted so far. Before anything leaves the packet
+ * (output, recirculation) {@link #commit()} emits a set for every field where the two differ,
+ * as OVS's {@code commit_odp_actions} does, so changes that are undone never reach the wire.
+ *
+ * <p><b>The megaflow mask.</b> {@link #wc()} collects every key bit the answer depended on:
+ * what the classifier looked at, the prerequisites actions checked, the fields actions read, and
+ * the bits they wrote (so that "does the packet already have this value" is decided the same way
+ * for every packet of the megaflow). Values the translation computes are always functions of the
+ * bits in the mask and constants, which is what makes the megaflow sound.
+ *
+ * <p><b>Thread-safety:</b> one context per thread ({@link Xlate} keeps one per thread), reused
+ * for every translation on it; nothing in it is shared.
+ */
+public final class XlateContext {
+    /** Deepest nesting of resubmits, patch ports and group buckets (OVS's {@code MAX_DEPTH}). */
+    public static final int MAX_DEPTH = 64;
+    /** Most table lookups in one translation (OVS's {@code MAX_RESUBMITS}). */
+    public static final int MAX_RESUBMITS = MAX_DEPTH * MAX_DEPTH;
+    /** Lookup argument: keep the flow's in_port. */
+    static final int KEEP_IN_PORT = -1;
+    private static final int[] NO_IDS = new int[0];
+
+    final RecircAllocator recirc;
+    final PortLiveness liveness;
+    final TunnelOutput tunnels;
+
+    XlateSnapshot snapshot;
+    XlateBridge bridge;
+    final FlowKey flow = new FlowKey();
+    final FlowKey base = new FlowKey();
+    final FlowMask wc = new FlowMask();
+    final FlowMask written = new FlowMask();
+    DpActionsBuilder out;
+    int dpInPort;
+    int depth;
+    int resubmits;
+    int tableId;
+    XlateError error;
+    boolean mayLearn;
+    long nowNs;
+    /** The packet carries a dp_hash computed for this recirculation: dp_hash groups pick from it. */
+    boolean dpHashValid;
+
+    boolean freezing;
+    /** The action that started freezing has not been unrolled yet (it goes first in its frame). */
+    boolean freezeHeadPending;
+    int freezeBasis;
+    int freezeInPort;
+    List<FrozenState.Frame> frames;
+
+    List<Rule> rules;
+    List<MacDependency> macDependencies;
+    List<MacLearning> macLearnings;
+    int[] recircIds;
+    int recircCount;
+    List<RecircPoint> recircPoints;
+    boolean slowPath;
+    /** Where trace nodes go now, or null when not tracing. */
+    List<TraceNode> trace;
+
+    XlateContext(RecircAllocator recirc, PortLiveness liveness, TunnelOutput tunnels) {
+        this.recirc = recirc;
+        this.liveness = liveness;
+        this.tunnels = tunnels;
+    }
+
+    void reset(XlateSnapshot snap, boolean learn, long now, List<TraceNode> traceRoot) {
+        snapshot = snap;
+        bridge = null;
+        wc.clear();
+        written.clear();
+        out = dev.jvswitch.flowcache.actions.DpActions.builder();
+        depth = 0;
+        resubmits = 0;
+        tableId = 0;
+        error = null;
+        mayLearn = learn;
+        nowNs = now;
+        dpHashValid = false;
+        freezing = false;
+        freezeHeadPending = false;
+        frames = null;
+        rules = new ArrayList<>(4);
+        // Most translations use no NORMAL and no recirculation: these stay the shared empty list.
+        macDependencies = List.of();
+        macLearnings = List.of();
+        recircIds = NO_IDS;
+        recircCount = 0;
+        recircPoints = List.of();
+        slowPath = false;
+        trace = traceRoot;
+    }
+
+    // ------------------------------------------------------------------ accessors for the stages
+
+    /** The flow as the pipeline sees it now (OpenFlow in_port). Writes must also go to {@link #wc()}. */
+    public FlowKey flow() {
+        return flow;
+    }
+
+    /** The megaflow mask being built: set every bit the result depends on. */
+    public FlowMask wc() {
+        return wc;
+    }
+
+    /** Where datapath actions go; call {@link #commit()} before anything that hands the packet on. */
+    public DpActionsBuilder actions() {
+        return out;
+    }
+
+    public XlateBridge bridge() {
+        return bridge;
+    }
+
+    public XlateSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** The OpenFlow in_port of the flow now. */
+    public int inPort() {
+        return (int) flow.get(FlowField.IN_PORT);
+    }
+
+    void inPort(int ofPort) {
+        flow.set(FlowField.IN_PORT, ofPort & 0xffff_ffffL);
+    }
+
+    /** True when translating for a real packet (an upcall), which may change the MAC table. */
+    public boolean mayLearn() {
+        return mayLearn;
+    }
+
+    public long nowNs() {
+        return nowNs;
+    }
+
+    public PortLiveness liveness() {
+        return liveness;
+    }
+
+    public void addMacDependency(MacDependency d) {
+        if (macDependencies.isEmpty()) {
+            macDependencies = new ArrayList<>(2);
+        }
+        macDependencies.add(d);
+    }
+
+    public void addMacLearning(MacLearning l) {
+        if (macLearnings.isEmpty()) {
+            macLearnings = new ArrayList<>(2);
+        }
+        macLearnings.add(l);
+    }
+
+    /** Marks the flow not installable (its packets must each come to the slow path). */
+    public void slowPath() {
+        slowPath = true;
+    }
+
+    /** Emits the pending field changes (see {@link Commit}). */
+    public void commit() {
+        Commit.commit(this);
+    }
+
+    /** Sends the packet out of bridge port {@code port}: patch, tunnel hook or datapath output. */
+    public void outputToPort(OfPort port) {
+        OutputXlate.outputToPort(this, port);
+    }
+
+    /** Makes the whole VLAN header word exact in the mask (any VLAN push, pop or rewrite). */
+    public void unwildcardVlans() {
+        wc.words()[FlowField.VLAN_TCI.word()] = -1L;
+    }
+
+    // ------------------------------------------------------------------ trace
+
+    public boolean tracing() {
+        return trace != null;
+    }
+
+    /** Adds a trace line at the current level; returns it (null when not tracing). */
+    public TraceNode report(TraceNode.Kind kind, String text) {
+        if (trace == null) {
+            return null;
+        }
+        TraceNode n = new TraceNode(kind, text);
+        trace.add(n);
+        return n;
+    }
+
+    // ------------------------------------------------------------------ the pipeline
+
+    /** Runs an action list; stops early on error, freezing, or an action that ends the list. */
+    void doActions(List<OfAction> actions) {
+        int n = actions.size();
+        if (n == 0) {
+            report(TraceNode.Kind.ACTION, "drop");
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            if (error != null) {
+                return;
+            }
+            OfAction a = actions.get(i);
+            if (trace != null) {
+                report(TraceNode.Kind.ACTION, OfText.action(a));
+            }
+            boolean endList = ActionXlate.run(this, a);
+            if (freezing) {
+                // Unroll: this level's remaining actions run after the recirculation, starting
+                // with the action that froze if it froze here.
+                int from = freezeHeadPending ? i : i + 1;
+                freezeHeadPending = false;
+                if (from < n) {
+                    frames.add(new FrozenState.Frame(tableId, actions.subList(from, n)));
+                }
+                return;
+            }
+            if (endList) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Looks the flow up in {@code table} (with in_port replaced by {@code lookupInPort} for the
+     * lookup only, as OVS does) and runs the rule's actions (OVS's {@code xlate_table_action}).
+     * With {@code honorMiss} (table 0, goto_table, patch ports; not resubmit) a table whose miss
+     * mode is "continue" passes a miss on to the next table.
+     */
+    void lookupTable(int table, int lookupInPort, boolean deepens, boolean honorMiss) {
+        if (!resourceCheck()) {
+            return;
+        }
+        int oldTable = tableId;
+        int savedInPort = inPort();
+        if (lookupInPort != KEEP_IN_PORT) {
+            inPort(lookupInPort);
+        }
+        XlateTables tables = bridge.tables();
+        int t = table;
+        Rule rule = tables.lookup(t, flow, wc);
+        while (rule == null && honorMiss && t < Rule.MAX_TABLE_ID && tables.missContinues(t)) {
+            t++;
+            rule = tables.lookup(t, flow, wc);
+        }
+        inPort(savedInPort);
+        tableId = t;
+        resubmits++;
+        List<TraceNode> oldTrace = trace;
+        if (rule == null) {
+            TraceNode n = report(TraceNode.Kind.TABLE, String.format("%2d. No match.", t));
+            if (n != null) {
+                trace = n.subs();
+            }
+            report(TraceNode.Kind.ACTION, "drop");
+        } else {
+            rules.add(rule);
+            if (mayLearn) {
+                rule.stats().touch(nowNs);
+            }
+            if (trace != null) {
+                trace = report(TraceNode.Kind.TABLE, OfText.tableLine(t, rule)).subs();
+            }
+            int d = deepens ? 1 : 0;
+            depth += d;
+            doActions(rule.actions());
+            depth -= d;
+        }
+        trace = oldTrace;
+        tableId = oldTable;
+    }
+
+    /** OVS's {@code xlate_resubmit_resource_check}: false (and an error) past the limits. */
+    boolean resourceCheck() {
+        if (depth >= MAX_DEPTH) {
+            report(TraceNode.Kind.ERROR, "over max translation depth " + MAX_DEPTH);
+            error = XlateError.RECURSION_TOO_DEEP;
+            return false;
+        }
+        if (resubmits >= MAX_RESUBMITS) {
+            report(TraceNode.Kind.ERROR, "over " + MAX_RESUBMITS + " resubmit actions");
+            error = XlateError.TOO_MANY_RESUBMITS;
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Runs {@code actions} in a scope (a group bucket): afterwards the flow is what it was before,
+     * as if the bucket had run on a copy of the packet, and a freeze inside ends at the scope.
+     */
+    void runInScope(List<OfAction> actions) {
+        FlowKey saved = flow.copy();
+        depth++;
+        doActions(actions);
+        depth--;
+        if (freezing) {
+            finishFreezing();
+        }
+        flow.copyFrom(saved);
+    }
+
+    // ------------------------------------------------------------------ freezing
+
+    /** Stops translation here; the rest runs after a {@code hash(l4(basis))} and recirculation. */
+    void startFreezing(int hashBasis) {
+        freezing = true;
+        freezeHeadPending = true;
+        freezeBasis = hashBasis;
+        freezeInPort = inPort();
+        frames = new ArrayList<>(2);
+    }
+
+    /**
+     * Ends a freeze at a scope boundary (or the end of the pass): allocates the recirc id for the
+     * unrolled actions, commits pending changes and emits {@code hash} and {@code recirc}.
+     */
+    void finishFreezing() {
+        FrozenState state = new FrozenState(bridge.name(), freezeInPort, frames);
+        freezing = false;
+        freezeHeadPending = false;
+        frames = null;
+        int id = recirc.recircId(state);
+        commit();
+        out.hash(freezeBasis);
+        out.recirc(id);
+        if (recircCount == recircIds.length) {
+            recircIds = Arrays.copyOf(recircIds, Math.max(2, recircCount * 2));
+        }
+        recircIds[recircCount++] = id;
+        FlowKey at = base.copy();
+        at.set(FlowField.RECIRC_ID, id & 0xffff_ffffL);
+        if (recircPoints.isEmpty()) {
+            recircPoints = new ArrayList<>(2);
+        }
+        recircPoints.add(new RecircPoint(id, freezeBasis, at));
+    }
+}

@@ -1,0 +1,48 @@
+package dev.jvswitch.ofproto.xlate;
+
+import java.util.List;
+
+import dev.jvswitch.flowcache.actions.DpActions;
+import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.flowcache.key.FlowMask;
+import dev.jvswitch.ofproto.normal.MacDependency;
+import dev.jvswitch.ofproto.normal.MacLearning;
+import dev.jvswitch.ofproto.table.Rule;
+
+/**
+ * The outcome of one translation: the datapath actions, the megaflow mask (every key bit the
+ * answer depended on; in_port and recirc_id always exact), and what revalidators need later.
+ *
+ * @param actions          the program to install and to run on the packet; {@link DpActions#DROP}
+ *                         on error
+ * @param mask             the megaflow mask, over the datapath key (fresh; the caller owns it)
+ * @param error            null, or why translation failed (the actions then drop)
+ * @param snapshotVersion  the version of the snapshot translated against
+ * @param rules            every rule whose actions ran, in order (stats go to them)
+ * @param macDependencies  every MAC table lookup NORMAL made
+ * @param macLearnings     every source MAC NORMAL learned (or would have, without learning)
+ * @param recircIds        ids of the recirculations the actions perform
+ * @param recircPoints     for each recirculation, the packet's key as it recirculates (for trace)
+ * @param slowPath         true if the flow must not be installed (it sends to the controller,
+ *                         which is counted per packet)
+ * @param finalFlow        the flow as translation left it (OpenFlow in_port)
+ *
+ * <p><b>Thread-safety:</b> immutable once returned (the lists are unmodifiable; do not write
+ * the key or mask).
+ */
+public record XlateResult(DpActions actions, FlowMask mask, XlateError error, long snapshotVersion,
+        List<Rule> rules, List<MacDependency> macDependencies, List<MacLearning> macLearnings,
+        int[] recircIds, List<RecircPoint> recircPoints, boolean slowPath, FlowKey finalFlow) {
+
+    /**
+     * A recirculation emitted by the translation: the packet leaves with {@code recircId},
+     * looking like {@code packet} (datapath in_port, fields as committed; its {@code dp_hash}
+     * is set by the preceding {@code hash(l4(hashBasis))} from the pass's 5-tuple hash).
+     */
+    public record RecircPoint(int recircId, int hashBasis, FlowKey packet) {
+    }
+
+    public boolean isOk() {
+        return error == null;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.jvswitch.ofproto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.jvswitch.flowcache.frame.Frames;
+import dev.jvswitch.ofproto.bridge.BridgeConfig;
+import dev.jvswitch.ofproto.bridge.OfPort;
+import dev.jvswitch.ofproto.xlate.TestSwitch;
+import dev.jvswitch.ofproto.xlate.XlateSnapshot;
+
+class OfprotoTest {
+    private static final byte[] TCP = Frames.tcp4().ip("10.0.0.1", "10.0.0.2").ports(1, 80).build();
+
+    @Test
+    void everyChangePublishesANewSnapshotAndBumpsRevalSeq() {
+        try (TestSwitch sw = new TestSwitch().bridge("br0", 3, 0)) {
+            Ofproto of = sw.ofproto;
+            XlateSnapshot before = of.snapshot();
+            long seq = of.revalSeq();
+            of.addFlow("br0", "priority=10,tcp,actions=output:2");
+            assertThat(of.snapshot().version()).isGreaterThan(before.version());
+            assertThat(of.revalSeq()).isGreaterThan(seq);
+            // The old snapshot is untouched: a PMD still translating against it sees the old tables.
+            assertThat(of.xlate().translate(before, sw.key(TCP, 1), false, 0, null).actions().isDrop()).isTrue();
+            assertThat(sw.actions(TCP, 1)).isEqualTo("2");
+
+            assertThat(of.modFlows("br0", "tcp,actions=output:3", false)).isEqualTo(1);
+            assertThat(sw.actions(TCP, 1)).isEqualTo("3");
+            seq = of.revalSeq();
+            assertThat(of.modFlows("br0", "udp,actions=output:3", false)).isZero();
+            assertThat(of.revalSeq()).as("no change, no new version").isEqualTo(seq);
+            assertThat(of.delFlows("br0", "priority=10,tcp", true)).isEqualTo(1);
+            assertThat(sw.actions(TCP, 1)).isEqualTo("drop");
+            of.onPortLivenessChanged();
+            assertThat(of.revalSeq()).isGreaterThan(seq);
+        }
+    }
+
+    @Test
+    void groupsAndTheRulesThatUseThem() {
+        try (TestSwitch sw = new TestSwitch().bridge("br0", 3, 0)) {
+            Ofproto of = sw.ofproto;
+            assertThatThrownBy(() -> of.addFlow("br0", "actions=group:1")).hasMessageContaining("group 1 does not exist");
+            of.addGroup("br0", "group_id=1,type=all,bucket=actions=output:2,bucket=actions=output:3");
+            of.addFlow("br0", "actions=group:1");
+            assertThat(sw.actions(TCP, 1)).isEqualTo("2,3");
+            of.modGroup("br0", "group_id=1,type=indirect,bucket=actions=output:3");
+            assertThat(sw.actions(TCP, 1)).isEqualTo("3");
+            assertThat(of.dumpGroups("br0")).hasSize(1);
+            assertThat(of.delGroup("br0", 1)).isTrue();
+            assertThat(of.dumpFlows("br0")).as("deleting a group deletes its rules").isEmpty();
+            assertThat(of.delGroup("br0", 1)).isFalse();
+        }
+    }
+
+    @Test
+    void bridgesAndTheirErrors() {
+        try (TestSwitch sw = new TestSwitch().bridge("br0", 3, 0)) {
+            Ofproto of = sw.ofproto;
+            assertThatThrownBy(() -> of.addFlow("br9", "actions=drop")).hasMessage("no bridge named 'br9'");
+            assertThatThrownBy(() -> of.addBridge(new BridgeConfig("br0", List.of())))
+                    .hasMessage("bridge br0 already exists");
+            assertThatThrownBy(() -> of.addBridge(new BridgeConfig("br1", List.of(OfPort.trunk(1, 2, "q1")))))
+                    .hasMessage("port q1: datapath port 2 is used by another bridge");
+            assertThat(of.bridges()).containsExactly("br0");
+            of.addBridge(new BridgeConfig("br1", List.of(OfPort.trunk(1, 7, "q1"))));
+            assertThat(of.snapshot().byDpPort(7).bridge().name()).isEqualTo("br1");
+            of.removeBridge("br1");
+            assertThat(of.snapshot().byDpPort(7)).isNull();
+        }
+    }
+
+    @Test
+    void timeoutsExpireRules() {
+        try (TestSwitch sw = new TestSwitch().bridge("br0", 3, 0)) {
+            sw.flows("br0", "idle_timeout=10,actions=output:2", "priority=0,hard_timeout=100,actions=output:3");
+            sw.clockNs.addAndGet(5_000_000_000L);
+            sw.upcall(sw.key(TCP, 1)); // the translation marks the rule used
+            sw.clockNs.addAndGet(9_000_000_000L);
+            assertThat(sw.ofproto.expireFlows()).isEmpty();
+            sw.clockNs.addAndGet(2_000_000_000L);
+            assertThat(sw.ofproto.expireFlows()).hasSize(1);
+            assertThat(sw.actions(TCP, 1)).isEqualTo("3");
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.jvswitch.ofproto.syntax;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.ofproto.OfPorts;
+import dev.jvswitch.ofproto.action.FieldRef;
+import dev.jvswitch.ofproto.action.OfAction;
+import dev.jvswitch.ofproto.match.Match;
+import dev.jvswitch.ofproto.table.FlowFilter;
+import dev.jvswitch.ofproto.table.Rule;
+
+class FlowSyntaxTest {
+    @Test
+    void parsesTheIssueExample() {
+        Rule r = FlowSyntax.parseRule("table=0,priority=100,in_port=1,tcp,nw_dst=10.0.0.0/24,tp_dst=80,actions=output:2");
+        assertThat(r.tableId()).isZero();
+        assertThat(r.priority()).isEqualTo(100);
+        Match m = r.match();
+        assertThat(m.value(FlowField.IN_PORT)).isEqualTo(1);
+        assertThat(m.value(FlowField.ETH_TYPE)).isEqualTo(0x0800);
+        assertThat(m.value(FlowField.NW_PROTO)).isEqualTo(6);
+        assertThat(m.value(FlowField.NW_DST)).isEqualTo(0x0a000000L);
+        assertThat(m.mask(FlowField.NW_DST)).isEqualTo(0xffffff00L);
+        assertThat(m.value(FlowField.TP_DST)).isEqualTo(80);
+        assertThat(r.actions()).containsExactly(new OfAction.Output(2));
+        assertThat(FlowSyntax.format(r))
+                .isEqualTo("cookie=0x0, table=0, priority=100,tcp,in_port=1,nw_dst=10.0.0.0/24,tp_dst=80 actions=output:2");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "ip,actions=drop|ip actions=drop",
+        "priority=32768,actions=NORMAL|actions=NORMAL",
+        "dl_type=0x0800,nw_proto=17,actions=normal|udp actions=NORMAL",
+        "eth_type=0x86dd,ip_proto=6,tcp_dst=443,actions=flood|tcp6,tp_dst=443 actions=FLOOD",
+        "tcp,tcp_flags=+syn-ack,actions=all|tcp,tcp_flags=+syn-ack actions=ALL",
+        "udp,tp_src=0x100/0xff00,actions=local|udp,tp_src=0x100/0xff00 actions=LOCAL",
+        "arp,arp_op=1,nw_src=192.0.2.1,actions=controller|arp,arp_spa=192.0.2.1,arp_op=1 actions=CONTROLLER:65535",
+        "dl_vlan=10,dl_vlan_pcp=3,actions=strip_vlan|dl_vlan=10,dl_vlan_pcp=3 actions=strip_vlan",
+        "vlan_tci=0x0000/0x1000,actions=push_vlan:0x8100|vlan_tci=0x0000/0x1000 actions=push_vlan:0x8100",
+        "vlan_tci=0x100a,actions=pop_vlan|dl_vlan=10,dl_vlan_pcp=0 actions=strip_vlan",
+        "vlan_tci=0x100a/0x1fff,actions=drop|dl_vlan=10 actions=drop",
+        "vlan_tci=0x100a/0x0fff,actions=drop|vlan_tci=0x000a/0x0fff actions=drop",
+        "dl_src=00:11:22:33:44:55/ff:ff:ff:00:00:00,eth_dst=01:00:00:00:00:00/01:00:00:00:00:00,actions=drop"
+            + "|dl_src=00:11:22:00:00:00/ff:ff:ff:00:00:00,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00 actions=drop",
+        "ipv6,ipv6_src=2001:db8::/32,ipv6_label=5,actions=drop|ipv6,ipv6_src=2001:db8::/32,ipv6_label=0x00005 actions=drop",
+        "icmp,icmp_type=8,icmp_code=0,actions=drop|icmp,icmp_type=8,icmp_code=0 actions=drop",
+        "icmp6,icmp_type=135,nd_target=fe80::1,actions=drop|icmp6,icmp_type=135,nd_target=fe80::1 actions=drop",
+        "ip,nw_tos=32,nw_ecn=1,nw_ttl=64,actions=dec_ttl|ip,nw_tos=32,nw_ecn=1,nw_ttl=64 actions=dec_ttl",
+        "ip,ip_frag=later,actions=drop|ip,nw_frag=later actions=drop",
+        "ip,nw_frag=yes,actions=drop|ip,nw_frag=yes actions=drop",
+        "tun_id=0x5,tun_src=1.2.3.4,tun_dst=5.6.7.0/24,in_port=LOCAL,actions=drop"
+            + "|tun_id=0x5,tun_src=1.2.3.4,tun_dst=5.6.7.0/24,in_port=LOCAL actions=drop",
+        "recirc_id=0x1,dp_hash=0x3/0xf,pkt_mark=7,actions=drop|pkt_mark=0x7,recirc_id=0x1,dp_hash=0x3/0xf actions=drop",
+        "ip,nw_src=10.1.2.1/255.0.255.0,actions=drop|ip,nw_src=10.0.2.0/255.0.255.0 actions=drop",
+        "dl_type=0x88cc,actions=drop|dl_type=0x88cc actions=drop",
+        "ip,nw_proto=2,actions=drop|ip,nw_proto=2 actions=drop",
+    })
+    void printsLikeDumpFlows(String in, String printedTail) {
+        Rule r = FlowSyntax.parseRule(in);
+        assertThat(FlowSyntax.format(r)).isEqualTo("cookie=0x0, table=0, " + printedTail);
+        assertThat(FlowSyntax.parseRule(FlowSyntax.format(r))).isEqualTo(r);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "output:3|output:3",
+        "3|output:3",
+        "output:NORMAL|NORMAL",
+        "output:65532|ALL",
+        "CONTROLLER:100|CONTROLLER:100",
+        "controller(max_len=128)|CONTROLLER:128",
+        "mod_vlan_vid:10,mod_vlan_pcp:5|mod_vlan_vid:10,mod_vlan_pcp:5",
+        "push_vlan:0x88a8|push_vlan:0x88a8",
+        "mod_dl_src:00:00:5e:00:53:01,mod_dl_dst:00:00:5E:00:53:02|mod_dl_src:00:00:5e:00:53:01,mod_dl_dst:00:00:5e:00:53:02",
+        "mod_nw_src:10.0.0.1,mod_nw_dst:10.0.0.2,mod_nw_tos:16,mod_nw_ttl:9|"
+            + "mod_nw_src:10.0.0.1,mod_nw_dst:10.0.0.2,mod_nw_tos:16,mod_nw_ttl:9",
+        "mod_tp_src:1,mod_tp_dst:2|mod_tp_src:1,mod_tp_dst:2",
+        "set_field:10.0.0.1->ip_dst|set_field:10.0.0.1->nw_dst",
+        "set_field:10.0.0.0/24->nw_src|set_field:10.0.0.0/24->nw_src",
+        "set_field:0x64->tun_id,set_field:192.0.2.9->tun_dst|set_field:0x64->tun_id,set_field:192.0.2.9->tun_dst",
+        "load:0x5->NXM_OF_IP_DST[0..7]|load:0x5->nw_dst[0..7]",
+        "load:1->skb_mark[]|load:0x1->skb_mark[]",
+        "move:nw_src[]->nw_dst[]|move:nw_src[]->nw_dst[]",
+        "move:eth_src[0..15]->tp_dst[]|move:eth_src[0..15]->tp_dst[]",
+        "resubmit:2|resubmit:2",
+        "resubmit(,1)|resubmit(,1)",
+        "resubmit(3,4)|resubmit(3,4)",
+        "resubmit(IN_PORT,4)|resubmit(,4)",
+        "goto_table:7|goto_table:7",
+        "group:9|group:9",
+        "set_tunnel:0x10|set_tunnel:0x10",
+        "set_tunnel64:0x100000000|set_tunnel64:0x100000000",
+        "note:01.ab.ff|note:01.ab.ff",
+        "note:01abff|note:01.ab.ff",
+        "drop|drop",
+    })
+    void actionsPrintLikeOvs(String in, String printed) {
+        Rule r = FlowSyntax.parseRule("tcp,actions=" + in);
+        assertThat(FlowSyntax.formatActions(r.actions())).isEqualTo(printed);
+        assertThat(FlowSyntax.parseRule(FlowSyntax.format(r))).isEqualTo(r);
+    }
+
+    @Test
+    void tcpFlagsAndIpv6SetField() {
+        Rule r = FlowSyntax.parseRule("tcp6,tcp_flags=syn|ack,actions=set_field:2001:db8::1->ipv6_dst,in_port");
+        assertThat(FlowSyntax.format(r)).isEqualTo(
+                "cookie=0x0, table=0, tcp6,tcp_flags=syn|ack actions=set_field:2001:db8::1->ipv6_dst,IN_PORT");
+        assertThat(FlowSyntax.parseRule(FlowSyntax.format(r))).isEqualTo(r);
+    }
+
+    @Test
+    void actionRecordsHaveTheParsedValues() {
+        Rule r = FlowSyntax.parseRule("ip,actions=load:0x5->nw_dst[0..7],resubmit(,1),set_field:5->tun_id");
+        assertThat(r.actions()).containsExactly(
+                new OfAction.Load(5, FieldRef.range(FlowField.NW_DST, 0, 7)),
+                new OfAction.Resubmit(OfPorts.IN_PORT, 1),
+                OfAction.SetField.exact(FlowField.TUN_ID, 5));
+    }
+
+    @Test
+    void whitespaceSeparatesAndDumpFlowsStatisticsAreIgnored() {
+        Rule r = FlowSyntax.parseRule("cookie=0x5, duration=3.5s, table=2, n_packets=4, n_bytes=256, idle_timeout=10, "
+                + "idle_age=1, priority=7,ip actions=drop");
+        assertThat(r).isEqualTo(Rule.builder().tableId(2).priority(7).cookie(5).idleTimeoutSec(10)
+                .match(Match.builder().set(FlowField.ETH_TYPE, 0x0800).build()).build());
+    }
+
+    @Test
+    void dumpFlowHasStatisticsInOvsOrder() {
+        Rule r = FlowSyntax.parseRule("table=1,priority=5,idle_timeout=30,hard_timeout=60,ip,actions=NORMAL",
+                1_000_000_000L);
+        r.stats().add(3, 180, 2_000_000_000L);
+        assertThat(FlowSyntax.dumpFlow(r, 4_250_000_000L)).isEqualTo("cookie=0x0, duration=3.250s, table=1, "
+                + "n_packets=3, n_bytes=180, idle_timeout=30, hard_timeout=60, idle_age=2, priority=5,ip actions=NORMAL");
+        assertThat(FlowSyntax.parseRule(FlowSyntax.dumpFlow(r, 4_250_000_000L))).isEqualTo(r);
+    }
+
+    @Test
+    void modifyAndDeleteSelections() {
+        FlowSpec mod = FlowSyntax.parseModify("cookie=0x10/0xf0,tcp,actions=output:1");
+        FlowFilter f = mod.toFilter();
+        assertThat(f.tableId()).isEqualTo(FlowFilter.ALL_TABLES);
+        assertThat(f.cookie()).isEqualTo(0x10);
+        assertThat(f.cookieMask()).isEqualTo(0xf0);
+        assertThat(mod.actions()).containsExactly(new OfAction.Output(1));
+        FlowSpec del = FlowSyntax.parseDelete("table=3,udp");
+        assertThat(del.actions()).isNull();
+        assertThat(del.toFilter().tableId()).isEqualTo(3);
+        assertThat(FlowSyntax.parseDelete("").toFilter()).isEqualTo(FlowFilter.all());
+    }
+
+    @Test
+    void protocolShorthandMayFollowTheFieldsItEnables() {
+        Rule r = FlowSyntax.parseRule("tp_dst=80,tcp,actions=drop");
+        assertThat(r.match().value(FlowField.TP_DST)).isEqualTo(80);
+        assertThat(FlowSyntax.parseRule("ip,tcp,actions=drop")).isEqualTo(FlowSyntax.parseRule("tcp,actions=drop"));
+    }
+
+    @Test
+    void emptyActionsMeanDrop() {
+        assertThat(FlowSyntax.parseRule("actions=drop").actions()).isEqualTo(List.of());
+    }
+}

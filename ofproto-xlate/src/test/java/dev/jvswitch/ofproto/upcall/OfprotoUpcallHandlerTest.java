@@ -1,0 +1,98 @@
+package dev.jvswitch.ofproto.upcall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.jvswitch.flowcache.frame.Frames;
+import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.ofproto.xlate.TestSwitch;
+import dev.jvswitch.pmd.DatapathConfig;
+import dev.jvswitch.pmd.flow.Ukey;
+import dev.jvswitch.pmd.stats.PmdCounter;
+import dev.jvswitch.pmd.upcall.UpcallOutcome;
+import dev.jvswitch.pmd.upcall.UpcallResult;
+
+class OfprotoUpcallHandlerTest {
+    private static byte[] tcp(int srcPort) {
+        return Frames.tcp4().src("00:00:00:00:00:0a").dst("00:00:00:00:00:0b").ip("10.0.0.1", "10.0.0.2")
+                .ports(srcPort, 80).build();
+    }
+
+    @Test
+    void fillsActionsMaskAndUkeyData() {
+        try (TestSwitch sw = new TestSwitch().bridge("br0", 3, 0)) {
+            sw.flows("br0", "table=0,priority=10,tcp,actions=resubmit(,1)", "table=1,actions=NORMAL");
+            UpcallResult res = new UpcallResult();
+            res.reset();
+            FlowKey key = sw.key(tcp(1), 1);
+            assertThat(sw.ofproto.upcallHandler().onUpcall(0, key, null, res)).isEqualTo(UpcallOutcome.OK);
+            assertThat(res.actions()).hasToString("2,3");
+            assertThat(res.install()).isTrue();
+            assertThat(res.mask().isExact(FlowField.ETH_SRC)).isTrue();
+            UkeyData data = (UkeyData) res.ukeyData();
+            assertThat(data.snapshotVersion()).isEqualTo(sw.ofproto.snapshot().version());
+            assertThat(data.rules()).extracting(r -> r.tableId()).containsExactly(0, 1);
+            assertThat(data.macDependencies()).hasSize(1);
+            assertThat(data.macLearnings()).hasSize(1);
+            // The upcall learned the source; a pure translation does not.
+            assertThat(sw.ofproto.macTable("br0").size()).isEqualTo(1);
+            assertThat(sw.ofproto.upcallHandler().translate(sw.key(tcp(1), 2)).macLearnings()).hasSize(1);
+            assertThat(sw.ofproto.macTable("br0").size()).isEqualTo(1);
+            assertThat(sw.ofproto.upcallHandler().upcalls()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void controllerFlowsAreExecutedButNotInstalled() {
+        try (TestSwitch sw = new TestSwitch().bridge("br0", 3, 0)) {
+            sw.flows("br0", "actions=controller,output:2");
+            UpcallResult res = new UpcallResult();
+            res.reset();
+            assertThat(sw.ofproto.upcallHandler().onUpcall(0, sw.key(tcp(1), 1), null, res)).isEqualTo(UpcallOutcome.OK);
+            assertThat(res.install()).isFalse();
+            assertThat(sw.ofproto.upcallHandler().controllerPackets()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void unknownRecircIdsAreDroppedAndCountedByTheDatapath() {
+        try (TestSwitch sw = new TestSwitch().bridge("br0", 3, 0)) {
+            sw.ofproto.addGroup("br0", "group_id=1,type=select,selection_method=dp_hash,bucket=actions=output:2,"
+                    + "bucket=actions=output:3");
+            sw.flows("br0", "in_port=1,actions=group:1");
+            UpcallResult res = new UpcallResult();
+            res.reset();
+            FlowKey stale = sw.key(tcp(1), 1);
+            stale.set(FlowField.RECIRC_ID, 0x7777);
+            assertThat(sw.ofproto.upcallHandler().onUpcall(0, stale, null, res))
+                    .isEqualTo(UpcallOutcome.RECIRC_ID_UNKNOWN);
+            assertThat(sw.ofproto.upcallHandler().recircUnknown()).isEqualTo(1);
+
+            try (DatapathRig rig = new DatapathRig(DatapathConfig.defaults(), sw.ofproto.upcallHandler(), 1, 2, 3)) {
+                rig.send(1, tcp(5), tcp(6), tcp(7));
+                rig.step(4);
+                assertThat(rig.receiveAll().values().stream().mapToInt(List::size).sum()).isEqualTo(3);
+                // Retire the recirculation id and delete the recirculated pass's megaflows: the
+                // first pass's megaflow still recirculates with the retired id.
+                long mark = sw.ofproto.recircIds().mark();
+                assertThat(sw.ofproto.recircIds().sweep(mark)).isEqualTo(1);
+                for (Ukey u : rig.dp.flows().dump()) {
+                    FlowKey k = new FlowKey();
+                    u.flow().copyMaskedKeyTo(k);
+                    if (k.get(FlowField.RECIRC_ID) != 0) {
+                        rig.dp.flows().delete(u.id());
+                    }
+                }
+                rig.send(1, tcp(5));
+                rig.step(4);
+                assertThat(rig.receiveAll()).isEmpty();
+                assertThat(rig.dp.pmd(0).stats().get(PmdCounter.DROP_RECIRC_UNKNOWN)).isEqualTo(1);
+                assertThat(sw.ofproto.upcallHandler().recircUnknown()).isEqualTo(2);
+            }
+        }
+    }
+}

@@ -60,6 +60,7 @@ final class TestSlowPath implements UpcallHandler, Revalidation {
     final AtomicInteger upcalls = new AtomicInteger();
     final AtomicInteger cycleEnds = new AtomicInteger();
     final AtomicInteger deleted = new AtomicInteger();
+    final AtomicInteger notInstalled = new AtomicInteger();
     /** Run inside an upcall, after it read the tables and before it answers (a race, on demand). */
     volatile Runnable duringUpcall;
     /** Run on every statistics push (e.g. to make a dump take long on the test clock). */
@@ -159,6 +160,16 @@ final class TestSlowPath implements UpcallHandler, Revalidation {
         result.ukeyData(r);
         result.revalSeq(t.seq());
         return UpcallOutcome.OK;
+    }
+
+    @Override
+    public void onNotInstalled(int pmdId, Mbuf packet, UpcallResult result) {
+        notInstalled.incrementAndGet();
+        if (result.ukeyData() instanceof Rule r) {
+            r.stats().packets.incrementAndGet();
+            r.stats().bytes.addAndGet(packet.length());
+            r.stats().usedMs.accumulateAndGet(nowMs.getAsLong(), Math::max);
+        }
     }
 
     @Override

@@ -94,9 +94,10 @@ public final class UpcallStage {
             return FLOW;
         }
         result.reset();
+        UpcallHandler h = handler;
         UpcallOutcome outcome;
         try {
-            outcome = handler.onUpcall(pmdId, key, packet, result);
+            outcome = h.onUpcall(pmdId, key, packet, result);
         } catch (RuntimeException e) {
             outcome = UpcallOutcome.FAILED;
         }
@@ -111,6 +112,11 @@ public final class UpcallStage {
         }
         if (ukeys.size() >= Math.min(flowLimit, ukeys.dynamicLimit())) {
             flowLimitSkips++;
+            try {
+                h.onNotInstalled(pmdId, packet, result);
+            } catch (RuntimeException e) {
+                // The packet is still forwarded; the slow path only lost a statistics update.
+            }
             return EXECUTE_UNINSTALLED;
         }
         FlowMask mask = result.mask();

@@ -65,6 +65,11 @@ final class TestSlowPath implements UpcallHandler, Revalidation {
     volatile Runnable duringUpcall;
     /** Run on every statistics push (e.g. to make a dump take long on the test clock). */
     volatile Runnable onPush;
+    /**
+     * How long an upcall takes between reading the tables and answering (spinning), to widen the
+     * window in which a change races with translations in flight.
+     */
+    volatile long upcallSpinNs;
     /** When set, translation makes every rule look at tp_dst (one megaflow per destination port). */
     volatile boolean perPortMegaflows;
 
@@ -154,6 +159,13 @@ final class TestSlowPath implements UpcallHandler, Revalidation {
         if (hook != null) {
             duringUpcall = null;
             hook.run();
+        }
+        long spin = upcallSpinNs;
+        if (spin > 0) {
+            long until = System.nanoTime() + spin;
+            while (System.nanoTime() - until < 0) {
+                Thread.onSpinWait();
+            }
         }
         Rule r = translate(t, key, result.mask());
         result.actions(actionsOf(r));

@@ -6,12 +6,14 @@ import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.demo.DemoCommand;
 import dev.jvswitch.bench.pcap.GenPcapCommand;
 import dev.jvswitch.bench.pipeline.PipelineCommand;
+import dev.jvswitch.bench.reval.RevalBenchCommand;
 
 /**
  * Entry point of {@code bin/jvs-bench}. Subcommands:
  * <ul>
  *   <li>{@code gen-pcap}: write a pcap of UDP frames over N flows;</li>
  *   <li>{@code pipeline}: pcap port → one PMD → null port, in process;</li>
+ *   <li>{@code reval-bench}: the revalidators' dump cost and their effect on forwarding;</li>
  *   <li>{@code jmh}: the JMH benchmarks of each stage.</li>
  * </ul>
  * A usage mistake prints one line and exits with status 2.
@@ -32,6 +34,7 @@ public final class Main {
                 case "gen-pcap" -> GenPcapCommand.run(rest);
                 case "pipeline" -> PipelineCommand.run(rest);
                 case "demo" -> DemoCommand.run(rest);
+                case "reval-bench" -> RevalBenchCommand.run(rest);
                 case "jmh" -> {
                     org.openjdk.jmh.Main.main(rest);
                     yield 0;
@@ -52,8 +55,12 @@ public final class Main {
                   gen-pcap --flows N [--packets M] [--size 64] [--ipv6] [--vlan V] --out FILE
                       write a pcap of valid UDP frames cycling over N distinct flows
                   pipeline --pcap FILE [--seconds S] [--warmup S] [--emc-insert-inv-prob P] [--smc]
-                           [--pmd-cpu N] [--flow-limit N] [--json]
-                      replay FILE from memory (port 1) through one PMD to a null port (port 2)
+                           [--pmd-cpu N] [--flow-limit N] [--max-idle MS] [--revalidators N] [--json]
+                      replay FILE from memory (port 1) through one PMD to a null port (port 2),
+                      with the revalidators running beside it
+                  reval-bench [--flows 10000,100000,200000] [--revalidators N] [--cycles K]
+                              [--traffic-flows F] [--seconds S] [--warmup S] [--json]
+                      revalidator dump time by megaflow count; PMD Mpps with revalidators off/on
                   demo
                       an in-process tour: frames through the parser and a datapath, flows, stats
                   jmh [JMH options]

@@ -288,4 +288,59 @@ class RevalidatorPoolTest {
         assertThat(h.dp.counters()).isNotNull();
         assertThat(pool.counter(RevalidatorCounter.DUMPS)).isEqualTo(1);
     }
+
+    @Test
+    void purgeDeletesEveryFlowInTheNextCycleAndPushesTheirStatistics() {
+        open();
+        slowPath.perPortMegaflows = true;
+        slowPath.add("fwd", 100, 1, -1, output(2));
+        for (int p = 1; p <= 6; p++) {
+            assertThat(forward(p, 2, 2)).isEqualTo(2);
+        }
+        assertThat(h.dp.flows().count()).isEqualTo(6);
+        pool.purge();
+        pool.runCycle();
+        h.stepUntilIdle();
+        assertThat(h.dp.flows().count()).isZero();
+        pool.runCycle();
+        assertThat(pool.counter(RevalidatorCounter.FLOWS_DELETED_PURGE)).isEqualTo(6);
+        assertThat(pool.snapshot().deletedIdle() + pool.snapshot().deletedLimit()).isZero();
+        assertThat(slowPath.stats("fwd").packets.get()).isEqualTo(12);
+        assertThat(slowPath.deleted.get()).isEqualTo(6);
+    }
+
+    @Test
+    void revalidatorThreadsSplitTheUkeysAndRunCycleWaitsForAWholeCycle() {
+        open(RevalidatorConfig.defaults().withThreads(4).withMaxIdleMs(1_000));
+        slowPath.perPortMegaflows = true;
+        slowPath.add("fwd", 100, 1, -1, output(2));
+        for (int p = 1; p <= 64; p++) {
+            h.send(1, frame(p));
+        }
+        h.stepUntilIdle();
+        assertThat(h.receive(2)).hasSize(64);
+        // The PMD stays on this thread; only the revalidators run on their own.
+        pool.start();
+        try {
+            long dumps = pool.counter(RevalidatorCounter.DUMPS);
+            pool.runCycle();
+            assertThat(pool.counter(RevalidatorCounter.DUMPS)).isGreaterThan(dumps);
+            int[] keys = pool.snapshot().keysPerRevalidator();
+            assertThat(keys).hasSize(4);
+            assertThat(java.util.Arrays.stream(keys).sum()).isEqualTo(64);
+            assertThat(keys).doesNotContain(0);
+
+            h.advanceMs(1_001);
+            pool.runCycle();
+            h.stepUntilIdle();
+            assertThat(h.dp.flows().count()).isZero();
+            pool.runCycle();
+            assertThat(pool.snapshot().deletedIdle()).isEqualTo(64);
+            assertThat(slowPath.stats("fwd").packets.get()).isEqualTo(64);
+        } finally {
+            pool.stop();
+        }
+        assertThat(pool.isRunning()).isFalse();
+        assertThat(pool.lastError()).isNull();
+    }
 }

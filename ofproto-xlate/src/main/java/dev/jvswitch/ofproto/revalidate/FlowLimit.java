@@ -7,6 +7,10 @@ package dev.jvswitch.ofproto.revalidate;
  * than the limit lets it climb back, 1 000 at a time, up to the configured {@code flow-limit}.
  * What follows from the limit each cycle is here too: the emergency {@code max-idle} and the
  * "delete every flow" threshold.
+ *
+ * <p>One difference from OVS: OVS starts the dynamic limit at {@code min(flow-limit, 10 000)}
+ * and lets it climb 1 000 per fast dump; the pool starts it at {@code flow-limit}, which the user
+ * chose, so that a benchmark or a restart under load is not throttled for minutes.
  */
 public final class FlowLimit {
     /** The dynamic limit never drops below this (unless {@code flow-limit} itself is lower). */

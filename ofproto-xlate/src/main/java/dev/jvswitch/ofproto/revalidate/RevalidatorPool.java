@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.status.AtomicCounter;
 
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.megaflow.Megaflow;
@@ -69,8 +68,6 @@ import dev.jvswitch.pmd.flow.Ukey;
  * {@code keysPerRevalidator} is a fresh array published through a volatile field.
  */
 public final class RevalidatorPool implements AutoCloseable {
-    /** Counter type ids start here, clear of the PMD counters' ids. */
-    public static final int COUNTER_TYPE_BASE = 1_000;
     private static final Megaflow[] NO_FLOWS = new Megaflow[0];
     private static final DpActions[] NO_ACTIONS = new DpActions[0];
     private static final long RUN_CYCLE_TIMEOUT_MS = 60_000;
@@ -82,7 +79,7 @@ public final class RevalidatorPool implements AutoCloseable {
     private final NanoClock clock;
     private final Revalidator[] revalidators;
     private final ChangeBarrier barrier;
-    private final AtomicCounter[] counters = new AtomicCounter[RevalidatorCounter.count()];
+    private final RevalidatorCounters counters;
     private final Cycle cycle = new Cycle();
     private final Object cycleLock = new Object();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
@@ -132,12 +129,10 @@ public final class RevalidatorPool implements AutoCloseable {
         }
         this.keysPerRevalidator = new int[revalidators.length];
         this.barrier = new ChangeBarrier(this::onFenceProgress);
-        for (RevalidatorCounter c : RevalidatorCounter.values()) {
-            counters[c.id()] = dp.counters().newCounter("revalidator: " + c.label(), COUNTER_TYPE_BASE + c.id());
-        }
+        this.counters = new RevalidatorCounters(dp.counters());
         this.dynamicLimit = config.flowLimit();
-        counters[RevalidatorCounter.FLOW_LIMIT.id()].setRelease(dynamicLimit);
-        counters[RevalidatorCounter.REVALIDATED_SEQ.id()].setRelease(-1);
+        counters.set(RevalidatorCounter.FLOW_LIMIT, dynamicLimit);
+        counters.set(RevalidatorCounter.REVALIDATED_SEQ, -1);
         dp.ukeys().dynamicLimit(dynamicLimit);
     }
 
@@ -219,9 +214,7 @@ public final class RevalidatorPool implements AutoCloseable {
             }
         }
         dp.ukeys().dynamicLimit(Integer.MAX_VALUE);
-        for (AtomicCounter c : counters) {
-            c.close();
-        }
+        counters.close();
     }
 
     private void leaderLoop() {
@@ -452,43 +445,14 @@ public final class RevalidatorPool implements AutoCloseable {
     }
 
     private void publishCounters(long durationMs) {
-        long revalidated = 0;
-        long modified = 0;
-        long idle = 0;
-        long limit = 0;
-        long byReval = 0;
-        long purged = 0;
-        long errors = 0;
-        long refused = 0;
-        for (Revalidator r : revalidators) {
-            revalidated += r.revalidated;
-            modified += r.modified;
-            idle += r.deletedIdle;
-            limit += r.deletedLimit;
-            byReval += r.deletedRevalidation;
-            purged += r.deletedPurge;
-            errors += r.errors;
-            refused += r.offersRefused;
-        }
-        set(RevalidatorCounter.DUMPS, dumps);
-        set(RevalidatorCounter.FLOWS_REVALIDATED, revalidated);
-        set(RevalidatorCounter.FLOWS_MODIFIED, modified);
-        set(RevalidatorCounter.FLOWS_DELETED_IDLE, idle);
-        set(RevalidatorCounter.FLOWS_DELETED_LIMIT, limit);
-        set(RevalidatorCounter.FLOWS_DELETED_REVALIDATION, byReval);
-        set(RevalidatorCounter.FLOWS_DELETED_PURGE, purged);
-        set(RevalidatorCounter.REVALIDATE_ERRORS, errors);
-        set(RevalidatorCounter.OFFERS_REFUSED, refused);
-        set(RevalidatorCounter.FLOWS_AVG, flowsAvg);
-        set(RevalidatorCounter.FLOWS_MAX, flowsMax);
-        set(RevalidatorCounter.FLOW_LIMIT, dynamicLimit);
-        set(RevalidatorCounter.DUMP_DURATION_MS, durationMs);
-        set(RevalidatorCounter.DUMP_DURATION_MS_MAX, dumpMsMax);
-        set(RevalidatorCounter.REVALIDATED_SEQ, barrier.revalidatedSeq());
-    }
-
-    private void set(RevalidatorCounter c, long value) {
-        counters[c.id()].setRelease(value);
+        counters.publishTotals(revalidators);
+        counters.set(RevalidatorCounter.DUMPS, dumps);
+        counters.set(RevalidatorCounter.FLOWS_AVG, flowsAvg);
+        counters.set(RevalidatorCounter.FLOWS_MAX, flowsMax);
+        counters.set(RevalidatorCounter.FLOW_LIMIT, dynamicLimit);
+        counters.set(RevalidatorCounter.DUMP_DURATION_MS, durationMs);
+        counters.set(RevalidatorCounter.DUMP_DURATION_MS_MAX, dumpMsMax);
+        counters.set(RevalidatorCounter.REVALIDATED_SEQ, barrier.revalidatedSeq());
     }
 
     // ------------------------------------------------------------------ change barrier
@@ -546,16 +510,17 @@ public final class RevalidatorPool implements AutoCloseable {
 
     /** The dynamic flow limit now in force. */
     public int flowLimit() {
-        return (int) counters[RevalidatorCounter.FLOW_LIMIT.id()].getAcquire();
+        return (int) counters.get(RevalidatorCounter.FLOW_LIMIT);
     }
 
+    /** A counter's value since the pool was made (acquire load; any thread). */
     public long counter(RevalidatorCounter c) {
-        return counters[c.id()].getAcquire();
+        return counters.get(c);
     }
 
     /** Counter id in the datapath's counters buffer, for tools that read it directly. */
     public int counterId(RevalidatorCounter c) {
-        return counters[c.id()].id();
+        return counters.counterId(c);
     }
 
     /** The last error a cycle caught (a bug in the pool or the slow path), or {@code null}. */

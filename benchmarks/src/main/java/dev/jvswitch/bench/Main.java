@@ -59,7 +59,7 @@ public final class Main {
                       replay FILE from memory (port 1) through one PMD to a null port (port 2),
                       with the revalidators running beside it
                   reval-bench [--flows 10000,100000,200000] [--revalidators N] [--cycles K]
-                              [--traffic-flows F] [--seconds S] [--warmup S] [--json]
+                              [--traffic-flows F] [--seconds S] [--warmup S] [--repeat R] [--json]
                       revalidator dump time by megaflow count; PMD Mpps with revalidators off/on
                   demo
                       an in-process tour: frames through the parser and a datapath, flows, stats

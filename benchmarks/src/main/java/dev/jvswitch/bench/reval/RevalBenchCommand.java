@@ -44,7 +44,7 @@ import dev.jvswitch.pmd.stats.PmdCounter;
  */
 public final class RevalBenchCommand {
     static final Set<String> OPTIONS = Set.of("flows", "revalidators", "cycles", "seconds", "warmup",
-            "traffic-flows");
+            "traffic-flows", "repeat");
     static final Set<String> FLAGS = Set.of("json");
 
     private RevalBenchCommand() {
@@ -69,6 +69,7 @@ public final class RevalBenchCommand {
         double seconds = args.doubleValue("seconds", 5, 0.1, 3_600);
         double warmup = args.doubleValue("warmup", 2, 0, 600);
         int trafficFlows = args.intValue("traffic-flows", 10_000, 1, 1_000_000);
+        int repeat = args.intValue("repeat", 3, 1, 100);
         boolean json = args.flag("json");
 
         for (int n : sizes) {
@@ -80,13 +81,23 @@ public final class RevalBenchCommand {
         Path pcap = Files.createTempFile("reval-bench", ".pcap");
         try {
             GenPcapCommand.write(pcap, trafficFlows, trafficFlows, 64, false, -1);
+            // The modes take turns, so that load from elsewhere on the machine spreads over all of them.
+            double[][] mpps = new double[Mode.values().length][repeat];
+            for (int r = 0; r < repeat; r++) {
+                for (Mode mode : Mode.values()) {
+                    mpps[mode.ordinal()][r] = forwarding(pcap, trafficFlows, threads, mode, warmup, seconds);
+                }
+            }
             for (Mode mode : Mode.values()) {
-                double mpps = forwarding(pcap, trafficFlows, threads, mode, warmup, seconds);
+                double[] v = mpps[mode.ordinal()].clone();
+                java.util.Arrays.sort(v);
+                double median = v[v.length / 2];
                 System.out.println(json
                         ? new Json().put("test", "forwarding").put("mode", mode.label).put("flows", trafficFlows)
-                                .put("revalidators", mode == Mode.NONE ? 0 : threads).put("mpps", mpps).toString()
-                        : String.format(Locale.ROOT, "forwarding, %d flows, revalidators %s: %.3f Mpps",
-                                trafficFlows, mode.label, mpps));
+                                .put("revalidators", mode == Mode.NONE ? 0 : threads).put("mpps", median)
+                                .put("mppsMin", v[0]).put("mppsMax", v[v.length - 1]).toString()
+                        : String.format(Locale.ROOT, "forwarding, %d flows, revalidators %s: %.3f Mpps (median of %d; %.3f..%.3f)",
+                                trafficFlows, mode.label, median, repeat, v[0], v[v.length - 1]));
             }
         } finally {
             Files.deleteIfExists(pcap);

@@ -410,9 +410,10 @@ public final class RevalidatorPool implements AutoCloseable {
         dumpMsMax = Math.max(dumpMsMax, durationMs);
         keysPerRevalidator = keys;
 
-        sendFence(seq, complete ? Math.min(fenceDone, seq) : -1);
+        boolean fenced = sendFence(seq, complete ? Math.min(fenceDone, seq) : -1);
         lastCycleSeq = seq;
-        lastCycleComplete = complete;
+        // Without a fence on its way, nothing will move the barrier: do not rush into another cycle.
+        lastCycleComplete = complete && fenced;
         publishCounters(durationMs);
         try {
             reval.onCycleEnd(cycle.nowMs);
@@ -427,10 +428,14 @@ public final class RevalidatorPool implements AutoCloseable {
         return Math.floorMod((int) (h ^ (h >>> 32)), n);
     }
 
-    /** Offers every PMD an empty command behind this cycle's; records it if every offer went in. */
-    private void sendFence(long observedSeq, long coveredSeq) {
+    /**
+     * Offers every PMD an empty command behind this cycle's; records it if every offer went in.
+     *
+     * @return true if the fence is on its way
+     */
+    private boolean sendFence(long observedSeq, long coveredSeq) {
         if (barrier.pendingFences() >= ChangeBarrier.MAX_PENDING) {
-            return;
+            return false;
         }
         PmdAgent[] pmds = dp.pmds();
         CompletableFuture<?>[] done = new CompletableFuture<?>[pmds.length];
@@ -438,10 +443,10 @@ public final class RevalidatorPool implements AutoCloseable {
             done[i] = dp.flows().offerBatch(i, NO_FLOWS, NO_FLOWS, NO_ACTIONS);
             if (done[i] == null) {
                 revalidators[0].offersRefused++;
-                return;
+                return false;
             }
         }
-        barrier.add(observedSeq, coveredSeq, done);
+        return barrier.add(observedSeq, coveredSeq, done);
     }
 
     private void publishCounters(long durationMs) {

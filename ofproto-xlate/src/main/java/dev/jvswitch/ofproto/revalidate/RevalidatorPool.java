@@ -257,7 +257,9 @@ public final class RevalidatorPool implements AutoCloseable {
     private void workerLoop(Revalidator r) {
         Phaser p = phaser;
         while (true) {
-            if (p.arriveAndAwaitAdvance() < 0 || stopping) {
+            // Only the leader decides when to stop (by terminating the phaser): a worker that read
+            // `stopping` here could leave a leader that had already begun a cycle waiting for it.
+            if (p.arriveAndAwaitAdvance() < 0) {
                 return;
             }
             try {

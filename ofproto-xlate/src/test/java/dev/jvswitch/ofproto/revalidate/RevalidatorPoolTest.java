@@ -343,4 +343,51 @@ class RevalidatorPoolTest {
         assertThat(pool.isRunning()).isFalse();
         assertThat(pool.lastError()).isNull();
     }
+
+    @Test
+    void stoppingWhileCyclesRunBackToBackNeverStrandsTheLeader() {
+        open();
+        slowPath.perPortMegaflows = true;
+        slowPath.add("fwd", 100, 1, -1, output(2));
+        for (int p = 1; p <= 200; p++) {
+            h.send(1, frame(p));
+        }
+        h.stepUntilIdle();
+        // A version bump at every cycle's end keeps the leader cycling without a pause.
+        java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong(1);
+        Revalidation churn = new Revalidation() {
+            @Override
+            public long revalSeq() {
+                return seq.get();
+            }
+
+            @Override
+            public RevalidateResult revalidate(Ukey ukey) {
+                return RevalidateResult.KEEP;
+            }
+
+            @Override
+            public void pushStats(Ukey ukey, long packetsDelta, long bytesDelta, long usedMs, int tcpFlags) {
+            }
+
+            @Override
+            public void onCycleEnd(long nowMs) {
+                seq.incrementAndGet();
+            }
+        };
+        try (RevalidatorPool busy = new RevalidatorPool(h.dp, churn,
+                RevalidatorConfig.defaults().withThreads(4).withMaxIdleMs(60_000))) {
+            for (int round = 0; round < 200; round++) {
+                busy.start();
+                busy.wakeup();
+                for (int spin = 0; spin < round % 7; spin++) {
+                    Thread.yield();
+                }
+                busy.stop();
+                h.pmd().runCommands();
+            }
+            assertThat(busy.counter(RevalidatorCounter.DUMPS)).isPositive();
+            assertThat(busy.lastError()).isNull();
+        }
+    }
 }

@@ -8,6 +8,7 @@ import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.demo.DemoCommand;
 import dev.jvswitch.bench.pcap.GenPcapCommand;
 import dev.jvswitch.bench.pipeline.PipelineCommand;
+import dev.jvswitch.bench.reval.RevalBenchCommand;
 
 /**
  * Entry point of {@code bin/jvs-bench}. Subcommands:
@@ -16,6 +17,7 @@ import dev.jvswitch.bench.pipeline.PipelineCommand;
  *   <li>{@code pipeline}: pcap port → one PMD → null port, in process;</li>
  *   <li>{@code l2fwd}: forwarder between two AF_PACKET ports, io or full pipeline;</li>
  *   <li>{@code afpacket-fwd}: the AF_PACKET forwarding benchmark over veths in namespaces;</li>
+ *   <li>{@code reval-bench}: the revalidators' dump cost and their effect on forwarding;</li>
  *   <li>{@code jmh}: the JMH benchmarks of each stage.</li>
  * </ul>
  * A usage mistake prints one line and exits with status 2.
@@ -38,6 +40,7 @@ public final class Main {
                 case "demo" -> DemoCommand.run(rest);
                 case "l2fwd" -> L2Fwd.run(rest);
                 case "afpacket-fwd" -> AfPacketFwdBench.run(rest);
+                case "reval-bench" -> RevalBenchCommand.run(rest);
                 case "jmh" -> {
                     org.openjdk.jmh.Main.main(rest);
                     yield 0;
@@ -58,8 +61,9 @@ public final class Main {
                   gen-pcap --flows N [--packets M] [--size 64] [--ipv6] [--vlan V] --out FILE
                       write a pcap of valid UDP frames cycling over N distinct flows
                   pipeline --pcap FILE [--seconds S] [--warmup S] [--emc-insert-inv-prob P] [--smc]
-                           [--pmd-cpu N] [--flow-limit N] [--json]
-                      replay FILE from memory (port 1) through one PMD to a null port (port 2)
+                           [--pmd-cpu N] [--flow-limit N] [--max-idle MS] [--revalidators N] [--json]
+                      replay FILE from memory (port 1) through one PMD to a null port (port 2),
+                      with the revalidators running beside it
                   l2fwd --port IFNAME --port IFNAME [--mode io|switch] [--seconds S] [--pmd-cpu N] [--json]
                       forward between two AF_PACKET ports (port 1 <-> port 2) until S seconds or SIGINT/SIGTERM;
                       io: no classification; switch: the full PMD pipeline with in_port 1->2, 2->1 rules
@@ -67,6 +71,9 @@ public final class Main {
                                [--gen-cpu N] [--pmd-cpu N] [--json]
                       (root) generator netns -> veth -> port 1 -> forwarder -> port 2 -> veth -> sink netns;
                       offered and forwarded Mpps per mode; makes and removes its own namespaces and veths
+                  reval-bench [--flows 10000,100000,200000] [--revalidators N] [--cycles K]
+                              [--traffic-flows F] [--seconds S] [--warmup S] [--repeat R] [--json]
+                      revalidator dump time by megaflow count; PMD Mpps with revalidators off/on
                   demo
                       an in-process tour: frames through the parser and a datapath, flows, stats
                   jmh [JMH options]

@@ -371,6 +371,11 @@ public final class Datapath implements AutoCloseable {
         return counters;
     }
 
+    /** The datapath's clock: PMD iterations, flows' "used" and ukeys' creation times read it. */
+    public NanoClock clock() {
+        return clock;
+    }
+
     /** Monotonic milliseconds on the datapath's clock (the clock flows' "used" times use). */
     public long nowMs() {
         return clock.nanoTime() / 1_000_000L;

@@ -111,6 +111,34 @@ public final class DatapathFlows {
         return dp.send(dp.pmd(ukey.pmdId()), PmdCommand.of("flow-del", p -> p.onFlowRemove(flow)));
     }
 
+    /**
+     * Offers PMD {@code pmdIndex} one command that removes every flow of {@code deletes} and gives
+     * each {@code modifies[i]} the program {@code actions[i]} (a modify of a flow found dead by
+     * then is skipped). The flows to delete are marked dead here first (step 1 above). Takes
+     * ownership of the arrays.
+     *
+     * <p>For revalidators: it never blocks and never runs a command on the caller's thread, so a
+     * revalidator neither stalls on a slow PMD nor stands in for a PMD that another thread steps.
+     * A batch with nothing in it is a fence: its completion says the PMD has finished every
+     * iteration it had begun before the offer (and every upcall in it), and has run every command
+     * queued before it.
+     *
+     * @return the command's completion, or {@code null} if the PMD's queue was full (the flows to
+     *         delete stay dead, and so unused; offer again later)
+     */
+    public CompletableFuture<Void> offerBatch(int pmdIndex, Megaflow[] deletes, Megaflow[] modifies,
+                                              DpActions[] actions) {
+        if (modifies.length != actions.length) {
+            throw new IllegalArgumentException("offerBatch: " + modifies.length + " flows to modify but "
+                    + actions.length + " action programs");
+        }
+        for (Megaflow f : deletes) {
+            f.markDead();
+        }
+        PmdCommand command = PmdCommand.of("flow-batch", p -> p.onFlowBatch(deletes, modifies, actions));
+        return dp.pmd(pmdIndex).proxy().offer(command) ? command.done() : null;
+    }
+
     /** Waits for deletions started with {@link #deleteAsync}. */
     public void await(List<CompletableFuture<Void>> waits) {
         dp.await(waits);

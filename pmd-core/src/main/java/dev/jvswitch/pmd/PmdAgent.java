@@ -260,6 +260,17 @@ public final class PmdAgent implements Agent {
         flow.actions(actions);
     }
 
+    void onFlowBatch(Megaflow[] deletes, Megaflow[] modifies, DpActions[] actions) {
+        for (Megaflow f : deletes) {
+            onFlowRemove(f);
+        }
+        for (int i = 0; i < modifies.length; i++) {
+            if (!modifies[i].isDead()) {
+                modifies[i].actions(actions[i]);
+            }
+        }
+    }
+
     void onClearCaches() {
         tables.clearCaches();
     }

@@ -11,6 +11,10 @@ import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.cli.Json;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
+import dev.jvswitch.ofproto.revalidate.FixedRevalidation;
+import dev.jvswitch.ofproto.revalidate.RevalidatorConfig;
+import dev.jvswitch.ofproto.revalidate.RevalidatorPool;
+import dev.jvswitch.ofproto.revalidate.RevalidatorSnapshot;
 import dev.jvswitch.pmd.Datapath;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.PmdAgent;
@@ -26,7 +30,10 @@ import dev.jvswitch.pmd.upcall.UpcallHandler;
  * {@code jvs-bench pipeline}: the in-process forwarding benchmark — a pcap port (port 1) replaying
  * a file from memory into one PMD, which classifies and forwards to a null port (port 2). The PMD
  * runs on this tool's own thread, stepped in a tight loop, so that the heap bytes it allocates can
- * be read exactly ({@code heapBytesPerPacket}).
+ * be read exactly ({@code heapBytesPerPacket}). The revalidators run beside it on their own
+ * threads ({@code --revalidators}, {@code --max-idle}, {@code --flow-limit}); with no OpenFlow
+ * tables behind the built-in port map they keep every flow they revalidate, but idle expiry and
+ * the flow limit apply, and their figures are reported.
  */
 public final class PipelineCommand {
     static final Set<String> OPTIONS = Set.of("pcap", "seconds", "warmup", "emc-insert-inv-prob", "pmd-cpu",
@@ -47,6 +54,10 @@ public final class PipelineCommand {
         int invProb = args.intValue("emc-insert-inv-prob", DatapathConfig.DEFAULT_EMC_INSERT_INV_PROB, 0, 1 << 30);
         int cpu = args.intValue("pmd-cpu", -1, -1, 1023);
         int flowLimit = args.intValue("flow-limit", DatapathConfig.DEFAULT_FLOW_LIMIT, 1, Integer.MAX_VALUE);
+        long maxIdleMs = args.longValue("max-idle", RevalidatorConfig.DEFAULT_MAX_IDLE_MS, 1, 86_400_000L);
+        int revalidators = args.intValue("revalidators",
+                RevalidatorConfig.defaultThreads(Runtime.getRuntime().availableProcessors()), 1,
+                RevalidatorConfig.MAX_THREADS);
         if (!args.all("flows").isEmpty() || !args.all("groups").isEmpty()) {
             throw new Args.UsageException("pipeline: --flows/--groups need the OpenFlow slow path, not built yet");
         }
@@ -57,24 +68,30 @@ public final class PipelineCommand {
                 .withSmc(args.flag("smc"))
                 .withFlowLimit(flowLimit);
         UpcallHandler handler = PortMapUpcallHandler.crossConnect(1, 2);
-        Result r = measure(pcap, config, handler, warmup, seconds);
+        RevalidatorConfig reval = RevalidatorConfig.defaults().withThreads(revalidators).withMaxIdleMs(maxIdleMs)
+                .withFlowLimit(flowLimit);
+        Result r = measure(pcap, config, handler, reval, warmup, seconds);
         System.out.println(args.flag("json") ? r.toJson() : r.toText(pcap));
         return 0;
     }
 
-    /** Runs the pipeline and returns what it measured. */
-    static Result measure(Path pcap, DatapathConfig config, UpcallHandler handler, double warmupS, double seconds)
-            throws NetdevException {
+    /** Runs the pipeline, with the revalidators beside it, and returns what it measured. */
+    static Result measure(Path pcap, DatapathConfig config, UpcallHandler handler, RevalidatorConfig revalConfig,
+                          double warmupS, double seconds) throws NetdevException {
         try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("pipeline", 8192))) {
             Datapath dp = new Datapath(config, pool, handler);
+            RevalidatorPool reval = null;
             try {
                 dp.addPort(1, Netdevs.open(new NetdevConfig("pcap0", "pcap", Map.of("file", pcap.toString()), pool)));
                 dp.addPort(2, Netdevs.open(new NetdevConfig("null0", "null", Map.of(), pool)));
+                RevalidatorPool revalidators = new RevalidatorPool(dp, new FixedRevalidation(), revalConfig);
+                reval = revalidators;
+                revalidators.start();
                 Result[] out = new Result[1];
                 RuntimeException[] failure = new RuntimeException[1];
                 Thread t = new Thread(() -> {
                     try {
-                        out[0] = stepPmd(dp.pmd(0), config.pmdCpus()[0], warmupS, seconds);
+                        out[0] = stepPmd(dp, revalidators, config.pmdCpus()[0], warmupS, seconds);
                     } catch (RuntimeException e) {
                         failure[0] = e;
                     }
@@ -89,6 +106,9 @@ public final class PipelineCommand {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted");
             } finally {
+                if (reval != null) {
+                    reval.close();
+                }
                 dp.close();
                 String leaks = pool.leakReport();
                 if (leaks != null) {
@@ -98,41 +118,70 @@ public final class PipelineCommand {
         }
     }
 
-    private static Result stepPmd(PmdAgent pmd, int cpu, double warmupS, double seconds) {
+    private static Result stepPmd(Datapath dp, RevalidatorPool reval, int cpu, double warmupS, double seconds) {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        PmdAgent pmd = dp.pmd(0);
         pmd.onStart();
-        runFor(pmd, (long) (warmupS * 1e9));
+        runFor(pmd, dp, (long) (warmupS * 1e9));
         PmdStats stats = pmd.stats();
         long[] before = new long[PmdCounter.count()];
         long[] after = new long[PmdCounter.count()];
         stats.snapshot(before);
+        RevalidatorSnapshot revalBefore = reval.snapshot();
         long heapBefore = threads.getCurrentThreadAllocatedBytes();
         long cpu0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
-        runFor(pmd, (long) (seconds * 1e9));
+        int megaflowsMax = runFor(pmd, dp, (long) (seconds * 1e9));
         long t1 = System.nanoTime();
         long cpu1 = threads.getCurrentThreadCpuTime();
         long heapAfter = threads.getCurrentThreadAllocatedBytes();
         stats.snapshot(after);
+        int megaflowsEnd = dp.ukeys().size();
+        // Stop the revalidators while the PMD still exists for their last commands.
+        reval.stop();
+        RevalidatorSnapshot revalAfter = reval.snapshot();
         pmd.onClose();
-        return new Result(before, after, t1 - t0, cpu1 - cpu0, heapAfter - heapBefore, cpu);
+        Reval r = new Reval(Math.max(megaflowsMax, megaflowsEnd), megaflowsEnd, revalAfter.dumpDurationMsMax(),
+                revalAfter.deletedIdle() - revalBefore.deletedIdle(),
+                revalAfter.deletedLimit() - revalBefore.deletedLimit(),
+                revalAfter.deletedRevalidation() - revalBefore.deletedRevalidation(),
+                revalAfter.flowLimit());
+        return new Result(before, after, t1 - t0, cpu1 - cpu0, heapAfter - heapBefore, cpu, r);
     }
 
-    private static void runFor(PmdAgent pmd, long ns) {
+    /** Steps the PMD for {@code ns}; returns the most megaflows seen at once (sampled every 256 steps). */
+    private static int runFor(PmdAgent pmd, Datapath dp, long ns) {
         long deadline = System.nanoTime() + ns;
+        int megaflowsMax = 0;
         while (true) {
             for (int i = 0; i < 256; i++) {
                 pmd.doWork();
             }
+            megaflowsMax = Math.max(megaflowsMax, dp.ukeys().size());
             if (System.nanoTime() >= deadline) {
-                return;
+                return megaflowsMax;
             }
         }
     }
 
+    /**
+     * The revalidators' figures over the measured run.
+     *
+     * @param megaflowsMax  most megaflows present at once
+     * @param megaflowsEnd  megaflows at the end
+     * @param dumpMsMax     longest revalidator dump
+     * @param deletedIdle   flows deleted for idleness
+     * @param deletedLimit  flows deleted because of the flow limit
+     * @param deletedReval  flows deleted by revalidation
+     * @param flowLimit     the dynamic flow limit at the end
+     */
+    record Reval(int megaflowsMax, int megaflowsEnd, long dumpMsMax, long deletedIdle, long deletedLimit,
+                 long deletedReval, int flowLimit) {
+    }
+
     /** The measured part of a run: counter deltas, elapsed time and heap bytes allocated. */
-    record Result(long[] before, long[] after, long elapsedNs, long cpuNs, long heapBytes, int cpu) {
+    record Result(long[] before, long[] after, long elapsedNs, long cpuNs, long heapBytes, int cpu, Reval reval) {
         long delta(PmdCounter c) {
             return after[c.id()] - before[c.id()];
         }
@@ -183,6 +232,13 @@ public final class PipelineCommand {
                     .put("txPackets", delta(PmdCounter.TX_PACKETS))
                     .put("heapBytesPerPacket", heapBytesPerPacket())
                     .put("heapBytes", heapBytes)
+                    .put("megaflowsMax", reval.megaflowsMax())
+                    .put("megaflowsEnd", reval.megaflowsEnd())
+                    .put("revalidatorDumpMsMax", reval.dumpMsMax())
+                    .put("flowsDeletedIdle", reval.deletedIdle())
+                    .put("flowsDeletedLimit", reval.deletedLimit())
+                    .put("flowsDeletedRevalidation", reval.deletedReval())
+                    .put("flowLimit", reval.flowLimit())
                     .toString();
         }
 
@@ -196,14 +252,18 @@ public final class PipelineCommand {
                             + "  megaflow hits:      %d (%.1f%%)%n"
                             + "  upcalls:            %d ok, %d failed%n"
                             + "  tx packets:         %d%n"
-                            + "  heap bytes/packet:  %.4f (%d bytes)",
+                            + "  heap bytes/packet:  %.4f (%d bytes)%n"
+                            + "  megaflows:          %d max, %d at the end (flow limit %d)%n"
+                            + "  revalidators:       longest dump %d ms; deleted %d idle, %d by limit, %d by revalidation",
                     pcap, cpu >= 0 ? " on cpu " + cpu : "",
                     packets(), elapsedNs / 1e9, mpps(), nsPerPacket(), cpuNsPerPacket(), 100.0 * cpuNs / elapsedNs,
                     delta(PmdCounter.EMC_HITS), share(PmdCounter.EMC_HITS),
                     delta(PmdCounter.SMC_HITS), share(PmdCounter.SMC_HITS),
                     delta(PmdCounter.MEGAFLOW_HITS), share(PmdCounter.MEGAFLOW_HITS),
                     delta(PmdCounter.UPCALL_OK), delta(PmdCounter.UPCALL_FAILED),
-                    delta(PmdCounter.TX_PACKETS), heapBytesPerPacket(), heapBytes);
+                    delta(PmdCounter.TX_PACKETS), heapBytesPerPacket(), heapBytes,
+                    reval.megaflowsMax(), reval.megaflowsEnd(), reval.flowLimit(), reval.dumpMsMax(),
+                    reval.deletedIdle(), reval.deletedLimit(), reval.deletedReval());
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.jvswitch.pmd.flow;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,11 +13,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the fast path touches the map.
  *
  * <p><b>Thread-safety:</b> a {@link ConcurrentHashMap}; {@link #size()} is an atomic count kept
- * beside it so the flow-limit check is one volatile read.
+ * beside it so the flow-limit check is one volatile read. {@link #dynamicLimit()} is a volatile
+ * int written by the revalidator leader and read by PMDs on every upcall that would install.
  */
 public final class UkeyMap {
     private final ConcurrentHashMap<UkeyId, Ukey> map = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
+    private final Collection<Ukey> values = Collections.unmodifiableCollection(map.values());
+    private volatile int dynamicLimit = Integer.MAX_VALUE;
 
     /** Adds {@code ukey}, or returns the one already registered under its id. */
     public Ukey register(Ukey ukey) {
@@ -41,6 +46,29 @@ public final class UkeyMap {
 
     public int size() {
         return size.get();
+    }
+
+    /**
+     * A live, read-only view of the ukeys, for dumps that must not copy hundreds of thousands of
+     * references. Iteration is weakly consistent: it sees every ukey registered before the
+     * iterator was made and not removed since, at most once, and may or may not see later changes.
+     */
+    public Collection<Ukey> values() {
+        return values;
+    }
+
+    /**
+     * The flow limit the revalidators currently allow (OVS's dynamic {@code flow_limit}), at most
+     * the configured {@code flow-limit}; {@link Integer#MAX_VALUE} when no revalidator runs. An
+     * upcall does not install a flow while {@link #size()} is at or over it.
+     */
+    public int dynamicLimit() {
+        return dynamicLimit;
+    }
+
+    /** Sets the dynamic flow limit (revalidator leader; volatile store). */
+    public void dynamicLimit(int limit) {
+        dynamicLimit = limit;
     }
 
     /** A point-in-time copy of the ukeys (weakly consistent with concurrent changes). */

@@ -25,4 +25,14 @@ public interface UpcallHandler {
      * @return the outcome; on anything but {@link UpcallOutcome#OK} the packet is dropped
      */
     UpcallOutcome onUpcall(int pmdId, FlowKey key, Mbuf packet, UpcallResult result);
+
+    /**
+     * The datapath did not install the flow {@code result} describes because it is at its flow
+     * limit, and executes the actions on this one packet only. No megaflow will count the packet,
+     * so the slow path credits the rules it used ({@code result.ukeyData()}) with it here, as OVS
+     * does for the packets of upcalls it does not install. Called on the PMD thread right after
+     * {@link #onUpcall}; {@code packet} and {@code result} are read-only and not to be kept.
+     */
+    default void onNotInstalled(int pmdId, Mbuf packet, UpcallResult result) {
+    }
 }

@@ -18,12 +18,14 @@ public final class UpcallResult {
     private DpActions actions;
     private boolean install;
     private Object ukeyData;
+    private long revalSeq;
 
     public void reset() {
         java.util.Arrays.fill(mask.words(), 0L);
         actions = null;
         install = true;
         ukeyData = null;
+        revalSeq = 0;
     }
 
     /** The megaflow mask: set a bit for every key bit the translation depended on. */
@@ -58,5 +60,19 @@ public final class UpcallResult {
 
     public void ukeyData(Object data) {
         ukeyData = data;
+    }
+
+    /** The table version ({@code revalSeq}) of the snapshot the translation read; 0 if unversioned. */
+    public long revalSeq() {
+        return revalSeq;
+    }
+
+    /**
+     * Records the version of the table snapshot this translation read. The installed flow's ukey
+     * keeps it, so that the revalidators' change barrier can tell a flow translated against an
+     * older snapshot (while a change was being published) from one that is already up to date.
+     */
+    public void revalSeq(long seq) {
+        revalSeq = seq;
     }
 }

@@ -15,7 +15,9 @@ import dev.jvswitch.pmd.lookup.FlowLookup;
  * The miss path of a PMD (OVS's {@code handle_packet_upcall}): for a packet no table knew, look
  * once more in the classifier (an earlier packet of the same batch may have installed its flow),
  * else ask the {@link UpcallHandler}, then install the megaflow it describes in this PMD's tables
- * and register its ukey, unless the datapath is at its flow limit or the handler said not to.
+ * and register its ukey, unless the datapath is at its flow limit (the configured
+ * {@code flow-limit}, or the lower dynamic limit the revalidators set in the ukey map) or the
+ * handler said not to.
  *
  * <p>This is the slow path: allocating a megaflow and a ukey is expected here.
  *
@@ -92,9 +94,10 @@ public final class UpcallStage {
             return FLOW;
         }
         result.reset();
+        UpcallHandler h = handler;
         UpcallOutcome outcome;
         try {
-            outcome = handler.onUpcall(pmdId, key, packet, result);
+            outcome = h.onUpcall(pmdId, key, packet, result);
         } catch (RuntimeException e) {
             outcome = UpcallOutcome.FAILED;
         }
@@ -107,8 +110,13 @@ public final class UpcallStage {
         if (!result.install()) {
             return EXECUTE_UNINSTALLED;
         }
-        if (ukeys.size() >= flowLimit) {
+        if (ukeys.size() >= Math.min(flowLimit, ukeys.dynamicLimit())) {
             flowLimitSkips++;
+            try {
+                h.onNotInstalled(pmdId, packet, result);
+            } catch (RuntimeException e) {
+                // The packet is still forwarded; the slow path only lost a statistics update.
+            }
             return EXECUTE_UNINSTALLED;
         }
         FlowMask mask = result.mask();
@@ -116,7 +124,7 @@ public final class UpcallStage {
         mask.exact(FlowField.RECIRC_ID);
         Megaflow installed = new Megaflow(key, mask, result.actions(), packet.inPort());
         UkeyId id = new UkeyId(pmdId, installed.ufidHi(), installed.ufidLo());
-        Ukey ukey = new Ukey(id, installed, result.ukeyData(), nowMs);
+        Ukey ukey = new Ukey(id, installed, result.ukeyData(), nowMs, result.revalSeq());
         Ukey prior = ukeys.register(ukey);
         if (prior != null) {
             // A flow with this ufid is registered but was not found above, so it is dead and

@@ -22,9 +22,8 @@ import dev.jvswitch.pmd.upcall.UpcallResult;
  * compares the actions. {@link #churn} makes every cycle bump the version, so the revalidators
  * revalidate every flow continuously (the worst case).
  *
- * <p><b>Thread-safety:</b> the version is atomic; everything else is immutable or a
- * {@link LongAdder}. Translation allocates (a key and two masks per revalidation), as a real slow
- * path may.
+ * <p><b>Thread-safety:</b> the version is atomic; revalidation works in a per-thread scratch
+ * key and masks (it allocates nothing); everything else is immutable or a {@link LongAdder}.
  */
 final class BenchRevalidation implements Revalidation, UpcallHandler {
     private final AtomicLong seq = new AtomicLong(1);
@@ -63,19 +62,29 @@ final class BenchRevalidation implements Revalidation, UpcallHandler {
 
     @Override
     public RevalidateResult revalidate(Ukey ukey) {
-        FlowKey key = new FlowKey();
-        ukey.flow().copyMaskedKeyTo(key);
-        FlowMask had = new FlowMask();
-        ukey.flow().copyMaskTo(had);
-        FlowMask needs = new FlowMask();
-        DpActions a = translate(key, needs);
+        Scratch sc = scratch.get();
+        ukey.flow().copyMaskedKeyTo(sc.key);
+        ukey.flow().copyMaskTo(sc.had);
+        sc.needs.clear();
+        DpActions a = translate(sc.key, sc.needs);
+        long[] needs = sc.needs.words();
+        long[] had = sc.had.words();
         for (int i = 0; i < FlowKey.WORDS; i++) {
-            if ((needs.words()[i] & ~had.words()[i]) != 0) {
+            if ((needs[i] & ~had[i]) != 0) {
                 return RevalidateResult.DELETE;
             }
         }
         return a.equals(ukey.flow().actions()) ? RevalidateResult.KEEP : RevalidateResult.modify(a);
     }
+
+    /** Per-revalidator-thread key and masks, so revalidation allocates nothing. */
+    private static final class Scratch {
+        final FlowKey key = new FlowKey();
+        final FlowMask had = new FlowMask();
+        final FlowMask needs = new FlowMask();
+    }
+
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     @Override
     public void pushStats(Ukey ukey, long packetsDelta, long bytesDelta, long usedMs, int tcpFlags) {

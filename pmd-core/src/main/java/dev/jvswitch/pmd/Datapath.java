@@ -61,6 +61,7 @@ public final class Datapath implements AutoCloseable {
     private DatapathConfig config;
     private AgentRunner[] runners;
     private volatile boolean running;
+    private volatile boolean externallyDriven;
     private volatile boolean closed;
 
     public Datapath(DatapathConfig config, MbufPool pool, UpcallHandler handler) {
@@ -106,6 +107,21 @@ public final class Datapath implements AutoCloseable {
 
     public boolean isRunning() {
         return running;
+    }
+
+    /**
+     * Declares that a thread of the caller's steps the PMDs ({@link PmdAgent#doWork()}) from now
+     * on, as the benchmarks and {@code l2fwd} do: control calls then queue their commands and wait
+     * for that thread to run them, instead of running them on the calling thread (which would race
+     * with it). Call with {@code false} once that thread has stopped stepping.
+     */
+    public void externallyDriven(boolean on) {
+        externallyDriven = on;
+    }
+
+    /** Whether some thread other than the caller runs the PMDs' commands. */
+    private boolean pmdsActive() {
+        return running || externallyDriven;
     }
 
     /** Stops the PMDs (they flush output and give their mbufs back). Ports stay open. */
@@ -312,7 +328,7 @@ public final class Datapath implements AutoCloseable {
     CompletableFuture<Void> send(PmdAgent pmd, PmdCommand command) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COMMAND_TIMEOUT_MS);
         while (!pmd.proxy().offer(command)) {
-            if (!running) {
+            if (!pmdsActive()) {
                 pmd.runCommands();
             } else if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(pmd.roleName() + " command queue stayed full for "
@@ -326,7 +342,7 @@ public final class Datapath implements AutoCloseable {
 
     /** Waits for commands; without PMD threads, runs them on this thread first. */
     void await(List<CompletableFuture<Void>> waits) {
-        if (!running) {
+        if (!pmdsActive()) {
             for (PmdAgent pmd : pmds) {
                 pmd.runCommands();
             }

@@ -96,8 +96,10 @@ public final class PipelineCommand {
                         failure[0] = e;
                     }
                 }, "pmd-0");
+                dp.externallyDriven(true);
                 t.start();
                 t.join();
+                dp.externallyDriven(false);
                 if (failure[0] != null) {
                     throw failure[0];
                 }

@@ -78,6 +78,7 @@ public final class SwitchForwarder extends Forwarder {
 
     @Override
     public void onStart() {
+        datapath.externallyDriven(true);
         pmd.onStart();
     }
 
@@ -89,6 +90,7 @@ public final class SwitchForwarder extends Forwarder {
     @Override
     public void onClose() {
         pmd.onClose();
+        datapath.externallyDriven(false);
     }
 
     @Override

@@ -78,8 +78,9 @@ public final class SwitchForwarder extends Forwarder {
 
     @Override
     public void onStart() {
-        datapath.externallyDriven(true);
         pmd.onStart();
+        // Only once the PMD started (pinning can fail): from here this thread runs its commands.
+        datapath.externallyDriven(true);
     }
 
     @Override

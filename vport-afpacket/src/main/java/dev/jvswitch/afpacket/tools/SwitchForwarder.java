@@ -79,8 +79,6 @@ public final class SwitchForwarder extends Forwarder {
     @Override
     public void onStart() {
         pmd.onStart();
-        // Only once the PMD started (pinning can fail): from here this thread runs its commands.
-        datapath.externallyDriven(true);
     }
 
     @Override
@@ -91,7 +89,6 @@ public final class SwitchForwarder extends Forwarder {
     @Override
     public void onClose() {
         pmd.onClose();
-        datapath.externallyDriven(false);
     }
 
     @Override

@@ -231,6 +231,35 @@ class OfprotoRevalidationTest {
         assertThat(sendAndCount(List.of(aToB, aToB))).as("B learned on port 2").containsExactly(2, 0);
     }
 
+    @Test
+    void aRecirculationIdLivesWhileAFlowUsesItAndIsRetiredAfter() {
+        ofproto.addGroup(BR, "group_id=1,type=select,selection_method=dp_hash"
+                + ",bucket=weight:1,actions=output:2,bucket=weight:1,actions=output:3");
+        ofproto.addFlow(BR, "priority=10,in_port=1,udp,actions=group:1");
+        int[] out = sendAndCount(frames(80, 4, 16));
+        assertThat(out[0] + out[1]).isEqualTo(16);
+        assertThat(ofproto.recircIds().size()).isEqualTo(1);
+        // Busy flows keep their id however many cycles run; a new connection still finds it.
+        for (int i = 0; i < 5; i++) {
+            sendAndCount(frames(80, 4, 8));
+            h.advanceMs(500);
+            pool.runCycle();
+        }
+        assertThat(ofproto.recircIds().size()).isEqualTo(1);
+        out = sendAndCount(frames(443, 4, 8));
+        assertThat(out[0] + out[1]).as("new connections recirculate with the live id").isEqualTo(8);
+
+        ofproto.delFlows(BR, "", false);
+        revalidate();
+        h.advanceMs(RevalidatorConfig.DEFAULT_MAX_IDLE_MS + 1_000);
+        for (int i = 0; i < 4; i++) {
+            pool.runCycle();
+            h.stepUntilIdle();
+        }
+        assertThat(liveFlows()).isEmpty();
+        assertThat(ofproto.recircIds().size()).as("no flow uses the id any more").isZero();
+    }
+
     /**
      * The change barrier with the real slow path: 1 000 flips of one rule between output:2 and
      * drop, with packets queued on the port at every change. Whatever the PMD takes after the

@@ -161,6 +161,53 @@ class NetnsDaemonTest {
         assertThat(dir.resolve("jvswitchd.sock")).doesNotExist();
     }
 
+    @Test
+    void accessPortsSeparateVlansAndGroupsForward() throws Exception {
+        hosts.host(1);
+        hosts.host(2);
+        hosts.host(3);
+        writeConfig("""
+                datapath:
+                  pmd-idle: backoff
+                mempool:
+                  mbufs: 2048
+                bridges:
+                  br0:
+                    ports:
+                      h1: {type: afpacket, ofport: 1, tag: 10, options: {ifname: s1}}
+                      h2: {type: afpacket, ofport: 2, tag: 10, options: {ifname: s2}}
+                      h3: {type: afpacket, ofport: 3, tag: 20, options: {ifname: s3}}
+                    flows:
+                      - priority=0,actions=normal
+                control:
+                  socket: jvswitchd.sock
+                """);
+        daemon = new DaemonProcess(dir.resolve("sw.yaml"), dir.resolve("jvswitchd.sock"), dir).start(hosts.sw, START);
+        DaemonProcess d = daemon;
+
+        // h1 and h2 share VLAN 10; h3 is alone in VLAN 20.
+        assertNoLoss(hosts.ping(1, 2, 3, 0.2));
+        assertThat(hosts.ping(1, 3, 2, 0.2).output()).contains("100% packet loss");
+        assertThat(d.ok("fdb/show", "br0")).contains("    1    10  " + hosts.mac(1), "    2    10  " + hosts.mac(2));
+        assertThat(d.ok("ofproto/trace", "br0", "in_port=3,dl_dst=ff:ff:ff:ff:ff:ff"))
+                .endsWith("Datapath actions: drop\n"); // no other port in VLAN 20
+
+        // Explicit flows and a group join h3 and h1 past the VLANs, from the moment the commands return.
+        assertThat(d.ok("ofctl/add-group", "br0", "group_id=1,type=all,bucket=output:1")).isEmpty();
+        assertThat(d.ok("ofctl/add-flow", "br0", "priority=10,in_port=3,actions=group:1")).isEmpty();
+        assertThat(d.ok("ofctl/add-flow", "br0", "priority=10,in_port=1,actions=output:3")).isEmpty();
+        Sh.inNs(hosts.hostNs(1), "ip", "neigh", "flush", "all");
+        Sh.inNs(hosts.hostNs(3), "ip", "neigh", "flush", "all");
+        assertNoLoss(hosts.ping(3, 1, 3, 0.2));
+        assertThat(d.ok("ofctl/dump-groups", "br0")).isEqualTo(" group_id=1,type=all,bucket=actions=output:1\n");
+        Sh.await(Duration.ofSeconds(5), () -> d.ok("ofctl/dump-flows", "br0")
+                .matches("(?s).*n_packets=[1-9]\\d*, n_bytes=\\d+, idle_age=\\d+, priority=10,in_port=3 .*"),
+                () -> "the group flow's counters to count h3's packets");
+
+        assertThat(d.terminate(Duration.ofSeconds(30))).isZero();
+        assertThat(d.log()).contains("leak check: all 2048 mbufs returned").doesNotContain("ERROR");
+    }
+
     private static long packetsReceived(String pmdStats) {
         Matcher m = Pattern.compile("packets received: (\\d+)").matcher(pmdStats);
         assertThat(m.find()).as(pmdStats).isTrue();

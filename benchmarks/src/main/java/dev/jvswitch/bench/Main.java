@@ -61,9 +61,11 @@ public final class Main {
                   gen-pcap --flows N [--packets M] [--size 64] [--ipv6] [--vlan V] --out FILE
                       write a pcap of valid UDP frames cycling over N distinct flows
                   pipeline --pcap FILE [--seconds S] [--warmup S] [--emc-insert-inv-prob P] [--smc]
-                           [--pmd-cpu N] [--flow-limit N] [--max-idle MS] [--revalidators N] [--json]
+                           [--pmd-cpu N] [--flow-limit N] [--max-idle MS] [--revalidators N]
+                           [--flows FILE [--groups FILE]] [--json]
                       replay FILE from memory (port 1) through one PMD to a null port (port 2),
-                      with the revalidators running beside it
+                      with the revalidators running beside it; --flows: OpenFlow rules (ovs-ofctl
+                      syntax, bridge br0, OpenFlow ports 1 and 2) instead of the built-in 1->2
                   l2fwd --port IFNAME --port IFNAME [--mode io|switch] [--seconds S] [--pmd-cpu N] [--json]
                       forward between two AF_PACKET ports (port 1 <-> port 2) until S seconds or SIGINT/SIGTERM;
                       io: no classification; switch: the full PMD pipeline with in_port 1->2, 2->1 rules
@@ -72,7 +74,8 @@ public final class Main {
                       (root) generator netns -> veth -> port 1 -> forwarder -> port 2 -> veth -> sink netns;
                       offered and forwarded Mpps per mode; makes and removes its own namespaces and veths
                   reval-bench [--flows 10000,100000,200000] [--revalidators N] [--cycles K]
-                              [--traffic-flows F] [--seconds S] [--warmup S] [--repeat R] [--json]
+                              [--traffic-flows F] [--seconds S] [--warmup S] [--repeat R]
+                              [--slow-path bench|ofproto] [--json]
                       revalidator dump time by megaflow count; PMD Mpps with revalidators off/on
                   demo
                       an in-process tour: frames through the parser and a datapath, flows, stats

@@ -39,9 +39,12 @@ import dev.jvswitch.ofproto.xlate.XlateSnapshot;
  * and translates against that version throughout, so a PMD never waits for the control plane
  * and never sees half a change. Publishing also bumps {@link #revalSeq()}.
  *
- * <p><b>What revalidators watch.</b> A megaflow is current while (1) {@link #revalSeq()} has
- * not moved since it was translated (tables, groups, ports and port liveness), and (2) each of
- * its MAC dependencies gives the same answer ({@link MacTable#seq()} says when to look).
+ * <p><b>What revalidators watch.</b> A megaflow is current while {@link #revalSeq()} has not
+ * moved since it was translated: it grows with the tables, groups, ports, port liveness and every
+ * MAC table change that may alter a lookup's answer ({@link MacTable#seq()} grows it too), so
+ * one number tells the revalidators (and the change barrier) when to translate again. Each
+ * upcall records the value it read before it read the snapshot
+ * ({@link dev.jvswitch.pmd.upcall.UpcallResult#revalSeq(long)}).
  *
  * <p><b>Thread-safety:</b> changes come from control threads and are serialised on this object
  * ({@code synchronized}); reads of the snapshot, the MAC tables and the counters are lock-free
@@ -72,7 +75,7 @@ public final class Ofproto {
     public Ofproto(LongSupplier nanoClock, PortLiveness liveness, TunnelOutput tunnels) {
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.xlate = new Xlate(recircIds, liveness, tunnels);
-        this.upcallHandler = new OfprotoUpcallHandler(this::snapshot, xlate, nanoClock);
+        this.upcallHandler = new OfprotoUpcallHandler(this::snapshot, revalSeq::get, xlate, nanoClock);
     }
 
     // ------------------------------------------------------------------ bridges
@@ -84,7 +87,7 @@ public final class Ofproto {
         }
         configs.put(config.name(), config);
         tables.put(config.name(), OfTables.empty());
-        macTables.put(config.name(), new MacTable(config.macTableSize(), config.macAgingSec()));
+        macTables.put(config.name(), new MacTable(config.macTableSize(), config.macAgingSec(), revalSeq));
         try {
             publish();
         } catch (IllegalArgumentException e) {
@@ -271,7 +274,7 @@ public final class Ofproto {
         return current;
     }
 
-    /** Grows with every published change and every liveness change. */
+    /** Grows with every published change, every liveness change and every MAC table change. */
     public long revalSeq() {
         return revalSeq.get();
     }

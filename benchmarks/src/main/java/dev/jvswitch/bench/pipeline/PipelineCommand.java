@@ -3,6 +3,8 @@ package dev.jvswitch.bench.pipeline;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -11,7 +13,10 @@ import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.cli.Json;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
+import dev.jvswitch.ofproto.Ofproto;
 import dev.jvswitch.ofproto.revalidate.FixedRevalidation;
+import dev.jvswitch.ofproto.revalidate.OfprotoRevalidation;
+import dev.jvswitch.ofproto.revalidate.Revalidation;
 import dev.jvswitch.ofproto.revalidate.RevalidatorConfig;
 import dev.jvswitch.ofproto.revalidate.RevalidatorPool;
 import dev.jvswitch.ofproto.revalidate.RevalidatorSnapshot;
@@ -31,9 +36,11 @@ import dev.jvswitch.pmd.upcall.UpcallHandler;
  * a file from memory into one PMD, which classifies and forwards to a null port (port 2). The PMD
  * runs on this tool's own thread, stepped in a tight loop, so that the heap bytes it allocates can
  * be read exactly ({@code heapBytesPerPacket}). The revalidators run beside it on their own
- * threads ({@code --revalidators}, {@code --max-idle}, {@code --flow-limit}); with no OpenFlow
- * tables behind the built-in port map they keep every flow they revalidate, but idle expiry and
- * the flow limit apply, and their figures are reported.
+ * threads ({@code --revalidators}, {@code --max-idle}, {@code --flow-limit}). With
+ * {@code --flows FILE} (and {@code --groups FILE}) the upcalls translate against those OpenFlow
+ * rules on bridge {@code br0} (OpenFlow ports 1 and 2 are datapath ports 1 and 2) and the
+ * revalidators are {@link OfprotoRevalidation}; without, the rule is the built-in port 1 to port
+ * 2, and the revalidators keep every flow, but idle expiry and the flow limit apply.
  */
 public final class PipelineCommand {
     static final Set<String> OPTIONS = Set.of("pcap", "seconds", "warmup", "emc-insert-inv-prob", "pmd-cpu",
@@ -58,8 +65,10 @@ public final class PipelineCommand {
         int revalidators = args.intValue("revalidators",
                 RevalidatorConfig.defaultThreads(Runtime.getRuntime().availableProcessors()), 1,
                 RevalidatorConfig.MAX_THREADS);
-        if (!args.all("flows").isEmpty() || !args.all("groups").isEmpty()) {
-            throw new Args.UsageException("pipeline: --flows/--groups need the OpenFlow slow path, not built yet");
+        List<Path> flowFiles = paths(args.all("flows"));
+        List<Path> groupFiles = paths(args.all("groups"));
+        if (flowFiles.isEmpty() && !groupFiles.isEmpty()) {
+            throw new Args.UsageException("pipeline: --groups needs --flows (the rules that use the groups)");
         }
         DatapathConfig config = DatapathConfig.defaults()
                 .withPmdCpus(cpu)
@@ -67,24 +76,45 @@ public final class PipelineCommand {
                 .withEmcInsertInvProb(invProb)
                 .withSmc(args.flag("smc"))
                 .withFlowLimit(flowLimit);
-        UpcallHandler handler = PortMapUpcallHandler.crossConnect(1, 2);
+        UpcallHandler handler;
+        Revalidation revalidation;
+        if (flowFiles.isEmpty()) {
+            handler = PortMapUpcallHandler.crossConnect(1, 2);
+            revalidation = new FixedRevalidation();
+        } else {
+            Ofproto ofproto = PipelineRules.load(flowFiles, groupFiles);
+            handler = ofproto.upcallHandler();
+            revalidation = new OfprotoRevalidation(ofproto);
+        }
         RevalidatorConfig reval = RevalidatorConfig.defaults().withThreads(revalidators).withMaxIdleMs(maxIdleMs)
                 .withFlowLimit(flowLimit);
-        Result r = measure(pcap, config, handler, reval, warmup, seconds);
+        Result r = measure(pcap, config, handler, revalidation, reval, warmup, seconds);
         System.out.println(args.flag("json") ? r.toJson() : r.toText(pcap));
         return 0;
     }
 
+    private static List<Path> paths(List<String> names) {
+        List<Path> out = new ArrayList<>(names.size());
+        for (String n : names) {
+            Path p = Path.of(n);
+            if (!Files.isReadable(p)) {
+                throw new Args.UsageException("pipeline: " + n + ": no such readable file");
+            }
+            out.add(p);
+        }
+        return out;
+    }
+
     /** Runs the pipeline, with the revalidators beside it, and returns what it measured. */
-    static Result measure(Path pcap, DatapathConfig config, UpcallHandler handler, RevalidatorConfig revalConfig,
-                          double warmupS, double seconds) throws NetdevException {
+    static Result measure(Path pcap, DatapathConfig config, UpcallHandler handler, Revalidation revalidation,
+                          RevalidatorConfig revalConfig, double warmupS, double seconds) throws NetdevException {
         try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("pipeline", 8192))) {
             Datapath dp = new Datapath(config, pool, handler);
             RevalidatorPool reval = null;
             try {
                 dp.addPort(1, Netdevs.open(new NetdevConfig("pcap0", "pcap", Map.of("file", pcap.toString()), pool)));
                 dp.addPort(2, Netdevs.open(new NetdevConfig("null0", "null", Map.of(), pool)));
-                RevalidatorPool revalidators = new RevalidatorPool(dp, new FixedRevalidation(), revalConfig);
+                RevalidatorPool revalidators = new RevalidatorPool(dp, revalidation, revalConfig);
                 reval = revalidators;
                 revalidators.start();
                 Result[] out = new Result[1];

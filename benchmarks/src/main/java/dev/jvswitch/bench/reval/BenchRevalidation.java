@@ -39,7 +39,8 @@ final class BenchRevalidation implements Revalidation, UpcallHandler {
 
     /** The mask every flow of this slow path has (without in_port and recirc_id, which the datapath adds). */
     static FlowMask mask() {
-        return new FlowMask().exact(FlowField.IN_PORT).exact(FlowField.NW_SRC).exact(FlowField.TP_SRC);
+        return new FlowMask().exact(FlowField.IN_PORT).exact(FlowField.NW_SRC).exact(FlowField.TP_SRC)
+                .exact(FlowField.RECIRC_ID);
     }
 
     private DpActions translate(FlowKey key, FlowMask mask) {

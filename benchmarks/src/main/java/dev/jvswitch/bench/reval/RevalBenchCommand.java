@@ -14,9 +14,15 @@ import dev.jvswitch.bench.pcap.GenPcapCommand;
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.flowcache.megaflow.Megaflow;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
+import dev.jvswitch.ofproto.Ofproto;
+import dev.jvswitch.ofproto.bridge.BridgeConfig;
+import dev.jvswitch.ofproto.bridge.OfPort;
+import dev.jvswitch.ofproto.revalidate.OfprotoRevalidation;
+import dev.jvswitch.ofproto.revalidate.Revalidation;
 import dev.jvswitch.ofproto.revalidate.RevalidatorConfig;
 import dev.jvswitch.ofproto.revalidate.RevalidatorPool;
 import dev.jvswitch.pmd.Datapath;
@@ -27,6 +33,7 @@ import dev.jvswitch.pmd.netdev.NetdevConfig;
 import dev.jvswitch.pmd.netdev.NetdevException;
 import dev.jvswitch.pmd.netdev.Netdevs;
 import dev.jvswitch.pmd.stats.PmdCounter;
+import dev.jvswitch.pmd.upcall.UpcallHandler;
 
 /**
  * {@code jvs-bench reval-bench}: what the revalidators cost.
@@ -35,7 +42,9 @@ import dev.jvswitch.pmd.stats.PmdCounter;
  *   <li><b>Dump cycle time</b> with 10 000, 100 000 and 200 000 megaflows (or {@code --flows}):
  *       a steady cycle (every flow saw packets since the last one: statistics pushed, idle
  *       checked) and a cycle after a table change (every flow translated again as well), with
- *       one revalidator on the calling thread and with {@code --revalidators} threads.</li>
+ *       one revalidator on the calling thread and with {@code --revalidators} threads. With
+ *       {@code --slow-path ofproto} the flows are revalidated by {@link OfprotoRevalidation}
+ *       against a real {@link Ofproto} (default {@code bench}: a synthetic slow path).</li>
  *   <li><b>Forwarding while they run</b>: a pcap of {@code --traffic-flows} UDP flows replayed
  *       into one PMD (stepped on its own thread, as {@code pipeline} does) with one megaflow per
  *       flow, measured with no revalidators, with revalidators cycling normally, and with
@@ -44,7 +53,7 @@ import dev.jvswitch.pmd.stats.PmdCounter;
  */
 public final class RevalBenchCommand {
     static final Set<String> OPTIONS = Set.of("flows", "revalidators", "cycles", "seconds", "warmup",
-            "traffic-flows", "repeat");
+            "traffic-flows", "repeat", "slow-path");
     static final Set<String> FLAGS = Set.of("json");
 
     private RevalBenchCommand() {
@@ -71,10 +80,15 @@ public final class RevalBenchCommand {
         int trafficFlows = args.intValue("traffic-flows", 10_000, 1, 1_000_000);
         int repeat = args.intValue("repeat", 3, 1, 100);
         boolean json = args.flag("json");
+        String slowPathName = args.string("slow-path", "bench");
+        if (!slowPathName.equals("bench") && !slowPathName.equals("ofproto")) {
+            throw new Args.UsageException("reval-bench: --slow-path: '" + slowPathName + "' is not bench or ofproto");
+        }
+        boolean ofproto = slowPathName.equals("ofproto");
 
         for (int n : sizes) {
             for (int t : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
-                DumpFigures f = dumpCost(n, t, cycles);
+                DumpFigures f = dumpCost(n, t, cycles, ofproto);
                 System.out.println(json ? f.toJson() : f.toText());
             }
         }
@@ -108,31 +122,59 @@ public final class RevalBenchCommand {
     // ------------------------------------------------------------------ dump cost
 
     record DumpFigures(int flows, int threads, double steadyMsMin, double steadyMsAvg, double changeMsMin,
-                       double changeMsAvg) {
+                       double changeMsAvg, String slowPath) {
         String toJson() {
-            return new Json().put("test", "dump").put("flows", flows).put("revalidators", threads)
+            return new Json().put("test", "dump").put("slowPath", slowPath).put("flows", flows).put("revalidators", threads)
                     .put("steadyMsMin", steadyMsMin).put("steadyMsAvg", steadyMsAvg)
                     .put("changeMsMin", changeMsMin).put("changeMsAvg", changeMsAvg).toString();
         }
 
         String toText() {
             return String.format(Locale.ROOT,
-                    "dump, %7d megaflows, %d revalidator%s: steady %.2f ms (min %.2f), after a change %.2f ms (min %.2f)",
-                    flows, threads, threads == 1 ? " " : "s", steadyMsAvg, steadyMsMin, changeMsAvg, changeMsMin);
+                    "dump (%s), %7d megaflows, %d revalidator%s: steady %.2f ms (min %.2f), after a change %.2f ms (min %.2f)",
+                    slowPath, flows, threads, threads == 1 ? " " : "s", steadyMsAvg, steadyMsMin, changeMsAvg, changeMsMin);
         }
     }
 
-    static DumpFigures dumpCost(int flows, int threads, int cycles) {
+    /**
+     * @param ofproto with the real slow path: an {@link Ofproto} whose rule sends in_port 1 to
+     *                port 2, revalidated by {@link OfprotoRevalidation} (a change adds a rule in
+     *                another table, so every flow is translated again and kept); else the
+     *                synthetic {@link BenchRevalidation}
+     */
+    static DumpFigures dumpCost(int flows, int threads, int cycles, boolean ofproto) {
         try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("reval-bench", 1024))) {
-            BenchRevalidation slowPath = new BenchRevalidation(1, 2);
+            BenchRevalidation bench = new BenchRevalidation(1, 2);
+            Ofproto of = null;
+            Revalidation revalidation = bench;
+            UpcallHandler handler = bench;
+            if (ofproto) {
+                of = new Ofproto();
+                of.addBridge(new BridgeConfig("br0", List.of(OfPort.trunk(1, 1, "p1"), OfPort.trunk(2, 2, "p2"))));
+                of.addFlow("br0", "in_port=1,actions=output:2");
+                revalidation = new OfprotoRevalidation(of);
+                handler = of.upcallHandler();
+            }
+            Ofproto tables = of;
+            Runnable change = ofproto ? new Runnable() {
+                private int n;
+
+                @Override
+                public void run() {
+                    tables.addFlow("br0", "table=9,priority=" + (++n) + ",actions=drop");
+                }
+            } : bench::bump;
             DatapathConfig config = DatapathConfig.defaults().withFlowLimit(Math.max(flows, 1) * 2);
-            Datapath dp = new Datapath(config, pool, slowPath);
+            Datapath dp = new Datapath(config, pool, handler);
             RevalidatorPool reval = null;
             try {
-                install(dp, flows);
-                // A PMD thread (idle: no ports) runs the revalidators' commands and fences at once.
-                dp.start();
-                reval = new RevalidatorPool(dp, slowPath, RevalidatorConfig.defaults().withThreads(threads)
+                FlowMask mask = BenchRevalidation.mask();
+                if (tables != null) {
+                    // What the real translation always makes exact (eth_type among others), as an upcall would.
+                    mask.or(tables.upcallHandler().translate(new FlowKey().set(FlowField.IN_PORT, 1)).mask());
+                }
+                install(dp, flows, mask);
+                reval = new RevalidatorPool(dp, revalidation, RevalidatorConfig.defaults().withThreads(threads)
                         .withFlowLimit(flows * 2).withMaxIdleMs(3_600_000));
                 if (threads > 1) {
                     reval.start();
@@ -143,23 +185,24 @@ public final class RevalBenchCommand {
                 }
                 // Two warm-up rounds (the first covers the version, the second runs the JIT).
                 double[] steady = new double[cycles];
-                double[] change = new double[cycles];
+                double[] changed = new double[cycles];
                 for (int round = -2; round < cycles; round++) {
                     hitAll(all, dp.nowMs());
-                    double s = timeCycle(reval, slowPath);
+                    double s = timeCycle(reval, dp);
                     hitAll(all, dp.nowMs());
-                    slowPath.bump();
-                    double c = timeCycle(reval, slowPath);
+                    change.run();
+                    double c = timeCycle(reval, dp);
                     if (round >= 0) {
                         steady[round] = s;
-                        change[round] = c;
+                        changed[round] = c;
                     }
                 }
                 if (dp.ukeys().size() != flows) {
                     throw new IllegalStateException("reval-bench: " + (flows - dp.ukeys().size())
                             + " flows were deleted during the benchmark");
                 }
-                return new DumpFigures(flows, threads, min(steady), avg(steady), min(change), avg(change));
+                return new DumpFigures(flows, threads, min(steady), avg(steady), min(changed), avg(changed),
+                        ofproto ? "ofproto" : "bench");
             } finally {
                 if (reval != null) {
                     reval.close();
@@ -170,14 +213,14 @@ public final class RevalBenchCommand {
     }
 
     /** Installs {@code n} megaflows, each matching one generated flow (in_port 1, IPv4 source, UDP source port). */
-    private static void install(Datapath dp, int n) {
+    private static void install(Datapath dp, int n, FlowMask mask) {
         DpActions out = DpActions.builder().output(2).build();
         for (int i = 0; i < n; i++) {
             FlowKey key = new FlowKey()
                     .set(FlowField.IN_PORT, 1)
                     .set(FlowField.NW_SRC, 0x0a000001L + i / 60_000)
                     .set(FlowField.TP_SRC, 1024 + i % 60_000);
-            dp.flows().put(0, key, BenchRevalidation.mask(), out);
+            dp.flows().put(0, key, mask, out);
         }
     }
 
@@ -188,16 +231,12 @@ public final class RevalBenchCommand {
         }
     }
 
-    /**
-     * Times one cycle, then lets the pool finish the change handshake (its second cycle and the
-     * fences) untimed, so that the next timed cycle does not wait behind it.
-     */
-    private static double timeCycle(RevalidatorPool reval, BenchRevalidation slowPath) {
+    private static double timeCycle(RevalidatorPool reval, Datapath dp) {
         long t0 = System.nanoTime();
         reval.runCycle();
         long t1 = System.nanoTime();
-        if (!reval.awaitRevalidated(slowPath.revalSeq(), java.time.Duration.ofSeconds(60))) {
-            throw new IllegalStateException("reval-bench: the revalidators did not settle within 60 s");
+        for (PmdAgent pmd : dp.pmds()) {
+            pmd.runCommands();
         }
         return (t1 - t0) / 1e6;
     }

@@ -49,6 +49,7 @@ public final class MacTable {
 
     private final LinkedHashMap<Long, Slot> entries = new LinkedHashMap<>(64, 0.75f, false);
     private final AtomicLong seq = new AtomicLong();
+    private final AtomicLong sharedSeq;
     private int maxEntries;
     private long agingNs;
 
@@ -57,7 +58,23 @@ public final class MacTable {
      * @param agingSec    {@code mac-aging-time}, at least 1
      */
     public MacTable(int maxEntries, int agingSec) {
+        this(maxEntries, agingSec, null);
+    }
+
+    /**
+     * @param sharedSeq also grown on every change {@link #seq()} announces (after it), so that a
+     *                  single version can cover several tables ({@code Ofproto#revalSeq}); may be null
+     */
+    public MacTable(int maxEntries, int agingSec, AtomicLong sharedSeq) {
+        this.sharedSeq = sharedSeq;
         configure(maxEntries, agingSec);
+    }
+
+    private void changed() {
+        seq.incrementAndGet();
+        if (sharedSeq != null) {
+            sharedSeq.incrementAndGet();
+        }
     }
 
     /** Applies new limits; entries over the new size are evicted oldest first. */
@@ -102,7 +119,7 @@ public final class MacTable {
         entries.put(key, s); // re-inserted: now the most recently learned
         evictOverflow();
         if (result != Learned.REFRESHED) {
-            seq.incrementAndGet();
+            changed();
         }
         return result;
     }
@@ -116,7 +133,7 @@ public final class MacTable {
         }
         if (nowNs - s.lastSeenNs >= agingNs) {
             entries.remove(key);
-            seq.incrementAndGet();
+            changed();
             return MacDependency.UNKNOWN;
         }
         return s.ofPort;
@@ -135,7 +152,7 @@ public final class MacTable {
             removed++;
         }
         if (removed > 0) {
-            seq.incrementAndGet();
+            changed();
         }
         return removed;
     }
@@ -146,7 +163,7 @@ public final class MacTable {
         entries.values().removeIf(s -> s.ofPort == ofPort);
         int removed = before - entries.size();
         if (removed > 0) {
-            seq.incrementAndGet();
+            changed();
         }
         return removed;
     }
@@ -155,7 +172,7 @@ public final class MacTable {
     public synchronized void flush() {
         if (!entries.isEmpty()) {
             entries.clear();
-            seq.incrementAndGet();
+            changed();
         }
     }
 
@@ -183,7 +200,7 @@ public final class MacTable {
             evicted = true;
         }
         if (evicted) {
-            seq.incrementAndGet();
+            changed();
         }
     }
 

@@ -16,7 +16,7 @@ import dev.jvswitch.pmd.flow.Ukey;
  * translated against; the change barrier of {@link RevalidatorPool} depends on it. After a change,
  * call {@link RevalidatorPool#wakeup()} so that the revalidators start at once.
  *
- * <p><b>Thread-safety:</b> {@link #revalidate}, {@link #pushStats} and {@link #onDeleted} are
+ * <p><b>Thread-safety:</b> {@link #revalidate}, {@link #pushStats}, {@link #onDumped} and {@link #onDeleted} are
  * called by several revalidator threads at once, each ukey by one thread at a time;
  * implementations read immutable table snapshots and add to rule counters atomically.
  * {@link #onCycleEnd} is called by the leader revalidator only, after every revalidator has
@@ -50,6 +50,14 @@ public interface Revalidation {
      * {@link Ukey#pushedPackets} and {@link Ukey#pushedBytes}.
      */
     void pushStats(Ukey ukey, long packetsDelta, long bytesDelta, long usedMs, int tcpFlags);
+
+    /**
+     * Called once per cycle for every live flow the cycle dumped (after its statistics were
+     * pushed, before it is revalidated or deleted): the place to mark what the flow still uses,
+     * such as its recirculation ids.
+     */
+    default void onDumped(Ukey ukey) {
+    }
 
     /**
      * The flow is gone from its PMD and its final statistics were pushed (after the last

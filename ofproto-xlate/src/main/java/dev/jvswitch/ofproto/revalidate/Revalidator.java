@@ -109,6 +109,11 @@ final class Revalidator {
             return;
         }
         pushDelta(ukey);
+        try {
+            reval.onDumped(ukey);
+        } catch (RuntimeException e) {
+            errors++;
+        }
         long used = flow.usedMs();
         long lastUsedMs = used != 0 ? used : ukey.createdMs();
         long idleMs = cycle.nowMs - lastUsedMs;

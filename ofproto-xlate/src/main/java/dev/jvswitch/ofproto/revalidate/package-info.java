@@ -6,5 +6,8 @@
  * <p>The slow path plugs in through {@link dev.jvswitch.ofproto.revalidate.Revalidation}; the
  * datapath is reached through its ukey map and flow API only (commands to the owning PMD), never
  * by touching a PMD's tables. Entry point: {@link dev.jvswitch.ofproto.revalidate.RevalidatorPool}.
+ * {@link dev.jvswitch.ofproto.revalidate.OfprotoRevalidation} is the implementation for the real
+ * slow path ({@link dev.jvswitch.ofproto.Ofproto}); {@link dev.jvswitch.ofproto.revalidate.FixedRevalidation}
+ * serves datapaths with a fixed rule and no tables.
  */
 package dev.jvswitch.ofproto.revalidate;

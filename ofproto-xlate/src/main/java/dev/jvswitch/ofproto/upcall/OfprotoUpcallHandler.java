@@ -1,5 +1,6 @@
 package dev.jvswitch.ofproto.upcall;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -7,6 +8,7 @@ import java.util.function.Supplier;
 
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.xlate.Xlate;
 import dev.jvswitch.ofproto.xlate.XlateError;
 import dev.jvswitch.ofproto.xlate.XlateResult;
@@ -36,6 +38,7 @@ import dev.jvswitch.pmd.upcall.UpcallResult;
  */
 public final class OfprotoUpcallHandler implements UpcallHandler {
     private final Supplier<XlateSnapshot> snapshots;
+    private final LongSupplier revalSeq;
     private final Xlate xlate;
     private final LongSupplier nanoClock;
     private final LongAdder upcalls = new LongAdder();
@@ -45,11 +48,15 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
 
     /**
      * @param snapshots the current snapshot (read once per upcall)
+     * @param revalSeq  the table version the revalidators watch; it must grow only after the
+     *                  snapshot that goes with it is published (read before the snapshot)
      * @param xlate     the translator
      * @param nanoClock the tables' monotonic clock
      */
-    public OfprotoUpcallHandler(Supplier<XlateSnapshot> snapshots, Xlate xlate, LongSupplier nanoClock) {
+    public OfprotoUpcallHandler(Supplier<XlateSnapshot> snapshots, LongSupplier revalSeq, Xlate xlate,
+            LongSupplier nanoClock) {
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+        this.revalSeq = Objects.requireNonNull(revalSeq, "revalSeq");
         this.xlate = Objects.requireNonNull(xlate, "xlate");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     }
@@ -57,7 +64,11 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
     @Override
     public UpcallOutcome onUpcall(int pmdId, FlowKey key, Mbuf packet, UpcallResult result) {
         upcalls.increment();
-        XlateResult r = xlate.translate(snapshots.get(), key, true, nanoClock.getAsLong(), null);
+        // The version first, then the snapshot: a change published in between makes the ukey look
+        // older than it is (one needless revalidation), never newer.
+        long seq = revalSeq.getAsLong();
+        long nowNs = nanoClock.getAsLong();
+        XlateResult r = xlate.translate(snapshots.get(), key, true, nowNs, null);
         if (r.error() == XlateError.NO_RECIRCULATION_CONTEXT) {
             recircUnknown.increment();
             return UpcallOutcome.RECIRC_ID_UNKNOWN;
@@ -68,11 +79,32 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
         result.actions(r.actions());
         result.mask().or(r.mask());
         result.ukeyData(UkeyData.of(r));
+        result.revalSeq(seq);
         if (r.slowPath()) {
             controllerPackets.increment();
             result.doNotInstall();
+            credit(UkeyData.of(r), packet, nowNs);
         }
         return UpcallOutcome.OK;
+    }
+
+    /**
+     * A packet executed without a megaflow (controller flows, flow limit): no revalidator will
+     * see it, so its rules are credited here.
+     */
+    @Override
+    public void onNotInstalled(int pmdId, Mbuf packet, UpcallResult result) {
+        if (result.ukeyData() instanceof UkeyData d && result.install()) {
+            credit(d, packet, nanoClock.getAsLong());
+        }
+    }
+
+    private static void credit(UkeyData d, Mbuf packet, long nowNs) {
+        List<Rule> rules = d.rules();
+        int bytes = packet != null ? packet.length() : 0;
+        for (int i = 0, n = rules.size(); i < n; i++) {
+            rules.get(i).stats().add(1, bytes, nowNs);
+        }
     }
 
     /**

@@ -10,12 +10,17 @@ import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jvswitch.flowcache.actions.DpActions;
+import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.pmd.Datapath;
 import dev.jvswitch.pmd.netdev.Netdev;
 import dev.jvswitch.pmd.netdev.NetdevConfig;
 import dev.jvswitch.pmd.netdev.NetdevException;
 import dev.jvswitch.pmd.netdev.Netdevs;
+import dev.jvswitch.pmd.upcall.UpcallOutcome;
+import dev.jvswitch.pmd.upcall.UpcallResult;
 import dev.jvswitch.vswitchd.config.BridgeSpec;
 import dev.jvswitch.vswitchd.config.ConfigError;
 import dev.jvswitch.vswitchd.config.ConfigException;
@@ -72,7 +77,8 @@ public final class Switch implements AutoCloseable {
         LOG.info("mempool '{}': {} mbufs of {} bytes ({}, {} MiB)", POOL_NAME, pool.capacity(), pool.slotBytes(),
                 pool.hugepages() ? "huge pages in " + config.mempool().hugepagePath() : "native memory",
                 (long) pool.capacity() * pool.slotBytes() >> 20);
-        Datapath dp = new Datapath(config.datapath().toDatapathConfig(), pool, slowPath.upcallHandler());
+        // The slow path gives the datapath its real handler in start(), before any PMD runs.
+        Datapath dp = new Datapath(config.datapath().toDatapathConfig(), pool, Switch::notStarted);
         Switch sw = new Switch(config, pool, dp, slowPath);
         try {
             slowPath.start(dp, SlowPathSettings.of(config.datapath()));
@@ -313,7 +319,7 @@ public final class Switch implements AutoCloseable {
         return n;
     }
 
-    /** Gives the slow path every bridge, then the flows and groups of the bridges named. */
+    /** Gives the slow path every bridge, then the groups and flows of the bridges named. */
     private void applyBridges(SwitchConfig c, List<String> flowsOf, List<String> groupsOf) throws SlowPathException {
         List<BridgeView> views = new ArrayList<>();
         for (BridgeSpec b : c.bridges().values()) {
@@ -324,15 +330,23 @@ public final class Switch implements AutoCloseable {
             views.add(new BridgeView(b.name(), ports));
         }
         slowPath.setBridges(views);
+        // Groups first: a new flow may send to a new group, and a group must exist before a flow names it.
+        for (String name : groupsOf) {
+            slowPath.replaceGroups(name, c.bridges().get(name).groupTexts());
+        }
         for (String name : flowsOf) {
             BridgeSpec b = c.bridges().get(name);
             slowPath.replaceFlows(name, b.flowTexts());
             LOG.info("bridge {}: {} port(s), {} flow(s), {} group(s)", name, b.ports().size(), b.flows().size(),
                     b.groups().size());
         }
-        for (String name : groupsOf) {
-            slowPath.replaceGroups(name, c.bridges().get(name).groupTexts());
-        }
+    }
+
+    /** The upcall handler until the slow path starts: drops and installs nothing (no PMD runs yet). */
+    private static UpcallOutcome notStarted(int pmdId, FlowKey key, Mbuf packet, UpcallResult result) {
+        result.actions(DpActions.DROP);
+        result.doNotInstall();
+        return UpcallOutcome.OK;
     }
 
     private static String lower(Enum<?> e) {

@@ -11,16 +11,15 @@ import dev.jvswitch.vswitchd.config.FlowChecker;
  * Everything the daemon needs from the OpenFlow side (OVS's ofproto): the upcall handler the PMDs
  * call on a miss, the bridges and their ports, flow and group tables, MAC learning, tracing, and
  * whatever keeps megaflows in line with the tables (revalidators). The daemon talks to it only
- * through this interface, so the OpenFlow slow path of {@code ofproto-xlate} plugs in by
- * implementing it ({@link SlowPaths#create} picks the implementation); until then
- * {@link dev.jvswitch.vswitchd.slowpath.builtin.BuiltinSlowPath} stands in.
+ * through this interface; {@link OfprotoSlowPath} implements it with ofproto-xlate
+ * ({@link SlowPaths#create} picks the implementation).
  *
  * <p><b>Life cycle</b> (all on the control thread):
  * <ol>
  *   <li>{@link #checkFlow}/{@link #checkGroup}/{@link #checkVlans} during config validation,
  *       before anything starts;</li>
- *   <li>{@link #upcallHandler()} is handed to the datapath's constructor;</li>
- *   <li>{@link #start} once the datapath exists (start revalidators here), then
+ *   <li>{@link #start} once the datapath exists: the slow path gives the datapath its upcall
+ *       handler ({@link Datapath#upcallHandler(UpcallHandler)}) and starts its revalidators; then
  *       {@link #setBridges} and {@link #replaceFlows}/{@link #replaceGroups} per bridge, then the
  *       PMDs start;</li>
  *   <li>while running: commands, reloads, and {@link #onTick} every ~250 ms;</li>
@@ -28,24 +27,23 @@ import dev.jvswitch.vswitchd.config.FlowChecker;
  * </ol>
  *
  * <p><b>Errors.</b> A method that cannot do what it is asked throws {@link SlowPathException}
- * with a one-line message; {@link SlowPathException#notAvailable} is the message for an operation
- * an implementation does not offer. The control socket passes messages through unchanged.
+ * with a one-line message. The control socket passes messages through unchanged.
  *
  * <p><b>Change barrier.</b> Methods that change tables ({@code setBridges}, {@code replace*},
  * {@code addFlow}, {@code delFlows}, {@code addGroup}, {@code fdbFlush}) return only when every
  * PMD forwards by the new tables: megaflows translated from the old ones are fixed or deleted.
  *
- * <p><b>Thread-safety:</b> every method but {@link #upcallHandler()}'s handler is called by the
- * control thread only; the handler is called by the PMD threads concurrently with them.
+ * <p><b>Thread-safety:</b> every method is called by the control thread only; the upcall handler
+ * the slow path gives the datapath is called by the PMD threads concurrently with them.
  */
 public interface SlowPath extends FlowChecker, AutoCloseable {
     /** One line for the startup log, e.g. what kind of slow path this is. */
     String description();
 
-    /** The handler PMDs call on a miss; the same object for the life of the slow path. */
-    UpcallHandler upcallHandler();
-
-    /** Binds to the datapath (its flow API and ukeys) and starts background threads. */
+    /**
+     * Binds to the datapath (its flow API and ukeys), sets the datapath's upcall handler, and
+     * starts background threads. The PMDs are not running yet.
+     */
     void start(Datapath datapath, SlowPathSettings settings);
 
     /** Applies changed tuning (max-idle, flow limit, MAC table size and aging, ...). */

@@ -7,10 +7,4 @@ public final class SlowPathException extends Exception {
     public SlowPathException(String message) {
         super(message);
     }
-
-    /** The error for an operation the slow path in use does not offer. */
-    public static SlowPathException notAvailable(String what) {
-        return new SlowPathException(what + ": not available with the built-in slow path (it comes with the "
-                + "OpenFlow slow path, ofproto-xlate)");
-    }
 }

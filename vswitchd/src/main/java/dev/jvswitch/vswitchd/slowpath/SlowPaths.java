@@ -1,17 +1,14 @@
 package dev.jvswitch.vswitchd.slowpath;
 
-import dev.jvswitch.vswitchd.slowpath.builtin.BuiltinSlowPath;
+import dev.jvswitch.ofproto.revalidate.OfprotoRevalidation;
 
-/**
- * Picks the slow path the daemon runs: the one place to change when the OpenFlow slow path
- * (ofproto-xlate, with its revalidators) is plugged in.
- */
+/** Picks the slow path the daemon runs: the OpenFlow one (ofproto-xlate) with its revalidators. */
 public final class SlowPaths {
     private SlowPaths() {
     }
 
     /** A new, unstarted slow path. */
     public static SlowPath create() {
-        return new BuiltinSlowPath();
+        return new OfprotoSlowPath(OfprotoRevalidation::new);
     }
 }

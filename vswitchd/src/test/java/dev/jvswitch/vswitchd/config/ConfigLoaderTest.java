@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.jvswitch.pmd.DatapathConfig;
-import dev.jvswitch.vswitchd.slowpath.builtin.BuiltinSlowPath;
+import dev.jvswitch.vswitchd.slowpath.SlowPaths;
 
 /**
  * Config validation: one test per error class, each with the exact {@code FILE:LINE: KEY:
@@ -33,7 +33,7 @@ class ConfigLoaderTest {
             """;
 
     private final ConfigLoader loader = new ConfigLoader(new ConfigLoader.Environment(cpus(0, 1),
-            Set.of("afpacket", "null", "pcap", "ring"), new BuiltinSlowPath()));
+            Set.of("afpacket", "null", "pcap", "ring"), SlowPaths.create()));
 
     private static BitSet cpus(int... ids) {
         BitSet s = new BitSet();
@@ -149,17 +149,16 @@ class ConfigLoaderTest {
 
     @Test
     void flowThatDoesNotParse() throws IOException {
-        assertThat(errors(PORTS + "    flows:\n      - actions=normal\n      - in_port=1,nw_dst=10.0.0.1,actions=drop\n"))
-                .containsExactly(file() + ":7: bridges.br0.flows[1]: flow syntax error at column 11: unknown field "
-                        + "'nw_dst' (the built-in slow path matches in_port, dl_src, dl_dst and dl_type only)");
+        assertThat(errors(PORTS + "    flows:\n      - actions=normal\n      - in_port=1,ip,nw_dsst=10.0.0.1,actions=drop\n"))
+                .containsExactly(file() + ":7: bridges.br0.flows[1]: flow syntax error at column 14: unknown field "
+                        + "'nw_dsst'");
     }
 
     @Test
     void flowFileErrorsNameTheFlowFileAndItsLine() throws IOException {
         write("br0.flows", "# flows of br0\n\npriority=10,in_port=1,actions=output:2\nin_port=1,actions=outptu:2\n");
         assertThat(errors(PORTS + "    flows: \"@br0.flows\"\n")).containsExactly(dir.resolve("br0.flows")
-                + ":4: bridges.br0.flows: flow syntax error at column 19: unknown action 'outptu:2' (the built-in "
-                + "slow path knows output, normal, flood, all, in_port and drop)");
+                + ":4: bridges.br0.flows: flow syntax error at column 19: unknown action 'outptu'");
         assertThat(errors(PORTS + "    flows:\n      - \"@nope.flows\"\n")).containsExactly(
                 file() + ":6: bridges.br0.flows[0]: cannot read " + dir.resolve("nope.flows") + ": no such file");
     }
@@ -177,13 +176,18 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void slowPathLimitsAreConfigErrors() throws IOException {
-        assertThat(errors(PORTS.replace("ofport: 1}", "ofport: 1, tag: 10}") + "    groups:\n      - group_id=1\n"))
-                .containsExactly(
-                        file() + ":4: bridges.br0.ports.p1.tag: VLAN tag and trunks are not available with the "
-                                + "built-in slow path (they come with the OpenFlow slow path, ofproto-xlate)",
-                        file() + ":6: bridges.br0.groups[0]: groups are not available with the built-in slow path "
-                                + "(they come with the OpenFlow slow path, ofproto-xlate)");
+    void vlanPortsAndGroupsAreCheckedByTheSlowPath() throws IOException, ConfigException {
+        String ports = PORTS.replace("ofport: 1}",
+                "ofport: 1, tag: 10}\n      p2: {type: null, ofport: 2, trunks: [10, 20]}");
+        SwitchConfig ok = loader.load(write("sw.yaml", ports
+                + "    groups:\n      - group_id=1,type=all,bucket=output:1,bucket=output:2\n"
+                + "    flows:\n      - in_port=2,actions=group:1\n"));
+        assertThat(ok.bridges().get("br0").ports().get("p1").tag()).isEqualTo(10);
+        assertThat(ok.bridges().get("br0").ports().get("p2").trunks()).containsExactly(10, 20);
+        assertThat(ok.bridges().get("br0").groupTexts()).hasSize(1);
+        assertThat(errors(ports + "    groups:\n      - group_id=1,type=fast,bucket=output:1\n")).containsExactly(
+                file() + ":7: bridges.br0.groups[0]: group syntax error at column 17: invalid value 'fast' for type "
+                        + "(expected all, select, indirect or ff)");
     }
 
     @Test
@@ -275,7 +279,7 @@ class ConfigLoaderTest {
     void shippedConfigsAreValid() throws ConfigException {
         Path conf = Path.of(System.getProperty("user.dir")).resolve("../conf").normalize();
         ConfigLoader real = new ConfigLoader(new ConfigLoader.Environment(cpus(0, 1),
-                Set.of("afpacket", "null", "pcap", "ring"), new BuiltinSlowPath()));
+                Set.of("afpacket", "null", "pcap", "ring"), SlowPaths.create()));
         assertThat(real.load(conf.resolve("jvswitch.yaml")).bridges()).containsKey("br0");
         SwitchConfig demo = real.load(conf.resolve("demo.yaml"));
         assertThat(demo.ports()).extracting(PortSpec::type).containsOnly("afpacket");

@@ -41,6 +41,7 @@ class DaemonProcessTest {
                 ports:
                   a: {type: null, ofport: 1}
                   b: {type: null, ofport: 2}
+                  v: {type: null, ofport: 3, tag: 10}
                 flows:
                   - priority=0,actions=normal
             control:
@@ -85,7 +86,7 @@ class DaemonProcessTest {
     @Test
     void servesTheCommandsReloadsAndShutsDownCleanly() throws Exception {
         DaemonProcess d = start(CONFIG);
-        assertThat(d.log()).contains("port a: null", "slow path: built-in", "jvswitchd running: control socket "
+        assertThat(d.log()).contains("port a: null", "slow path: OpenFlow (ofproto-xlate)", "jvswitchd running: control socket "
                 + d.socket);
         assertThat(Files.getPosixFilePermissions(d.socket)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.readString(d.pidfile).trim()).isEqualTo(Long.toString(d.pid()));
@@ -99,10 +100,11 @@ class DaemonProcessTest {
         assertThat(d.ok("dpif-netdev/pmd-stats-show")).contains("pmd thread numa_id 0", "packets received: 0");
         Object stats = Json.parse(d.ok("--json", "dpif-netdev/pmd-stats-show"));
         assertThat(stats).isInstanceOfSatisfying(List.class, l -> assertThat(l).hasSize(1));
-        assertThat(d.ok("ofctl/dump-ports", "br0")).contains("OFPST_PORT reply (br0): 2 ports", "port  1 (a): rx pkts=0",
+        assertThat(d.ok("ofctl/dump-ports", "br0")).contains("OFPST_PORT reply (br0): 3 ports", "port  1 (a): rx pkts=0",
                 "port  2 (b)");
         assertThat(d.ok("ofctl/dump-flows", "br0")).contains("priority=0 actions=NORMAL");
-        assertThat(d.ok("upcall/show")).contains("flows         : (current 0)");
+        assertThat(d.ok("upcall/show")).startsWith("system@ovs-system:\n").contains("flows         : (current 0)",
+                "ufid enabled : true", "  0: (keys ", "flows deleted : (idle 0)");
         assertThat(d.ok("coverage/show")).contains("Event coverage", "control_requests");
         assertThat(d.ok("dpctl/dump-flows")).isEmpty();
         assertThat(d.ok("dpctl/del-flows")).isEqualTo("deleted 0 flows\n");
@@ -117,9 +119,22 @@ class DaemonProcessTest {
         DaemonProcess.Ctl missing = d.ctl("ofctl/dump-flows");
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).isEqualTo("jvsctl: ofctl/dump-flows: missing arguments (usage: ofctl/dump-flows BRIDGE)\n");
-        DaemonProcess.Ctl groups = d.ctl("ofctl/dump-groups", "br0");
-        assertThat(groups.exit()).isEqualTo(1);
-        assertThat(groups.err()).contains("not available with the built-in slow path");
+        // Groups, and a flow that uses one.
+        assertThat(d.ok("ofctl/add-group", "br0", "group_id=7,type=all,bucket=output:1,bucket=output:2")).isEmpty();
+        assertThat(d.ok("ofctl/add-flow", "br0", "priority=20,in_port=2,actions=group:7")).isEmpty();
+        assertThat(d.ok("ofctl/dump-groups", "br0")).isEqualTo(" group_id=7,type=all,bucket=actions=output:1,"
+                + "bucket=actions=output:2\n");
+        assertThat(d.ok("ofctl/dump-flows", "br0")).contains("priority=20,in_port=2 actions=group:7");
+        assertThat(d.ok("ofproto/trace", "br0", "in_port=2")).contains("group:7").endsWith("Datapath actions: 1\n");
+        DaemonProcess.Ctl dupGroup = d.ctl("ofctl/add-group", "br0", "group_id=7,type=all,bucket=output:1");
+        assertThat(dupGroup.exit()).isEqualTo(1);
+        assertThat(dupGroup.err()).contains("7");
+        DaemonProcess.Ctl badFlow = d.ctl("ofctl/add-flow", "br0", "in_port=1,actions=outptu:2");
+        assertThat(badFlow.exit()).isEqualTo(1);
+        assertThat(badFlow.err()).isEqualTo("jvsctl: flow syntax error at column 19: unknown action 'outptu'\n");
+        // The access port (tag 10): NORMAL floods its untagged frames to the trunks with the tag pushed.
+        assertThat(d.ok("ofproto/trace", "br0", "in_port=3,dl_dst=ff:ff:ff:ff:ff:ff")).endsWith(
+                "Datapath actions: push_vlan(vid=10,pcp=0),1,2\n");
         DaemonProcess.Ctl noBridge = d.ctl("fdb/show", "br9");
         assertThat(noBridge.exit()).isEqualTo(1);
         assertThat(noBridge.err()).isEqualTo("jvsctl: no bridge named br9 (bridges: br0)\n");
@@ -143,9 +158,8 @@ class DaemonProcessTest {
         write(CONFIG.replace("priority=0,actions=normal", "priority=0,actions=normal,nw_ttl=3"));
         DaemonProcess.Ctl bad = d.ctl("reload");
         assertThat(bad.exit()).isEqualTo(1);
-        assertThat(bad.err()).isEqualTo("jvsctl: reload rejected, nothing changed: " + d.config + ":11: bridges.br0."
-                + "flows[0]: flow syntax error at column 27: unknown action 'nw_ttl=3' (the built-in slow path knows "
-                + "output, normal, flood, all, in_port and drop)\n");
+        assertThat(bad.err()).isEqualTo("jvsctl: reload rejected, nothing changed: " + d.config + ":12: bridges.br0."
+                + "flows[0]: flow syntax error at column 27: unknown action 'nw_ttl=3'\n");
         assertThat(d.ok("dpif-netdev/pmd-rxq-show")).contains("port: c");
         // So does one that changes a setting only a restart can.
         write(CONFIG.replace("mbufs: 1024", "mbufs: 2048"));

@@ -15,8 +15,8 @@ import dev.jvswitch.pmd.netdev.NetdevException;
  * <tr><td>{@code ifname}</td><td>(required)</td><td>the Linux interface, at most 15 bytes</td></tr>
  * <tr><td>{@code rxqs}</td><td>1</td><td>rx queues; more than one opens that many sockets in
  *     one {@code PACKET_FANOUT_HASH} group so several PMDs share the interface</td></tr>
- * <tr><td>{@code block-size}</td><td>262144</td><td>bytes per ring block, multiple of 4096</td></tr>
- * <tr><td>{@code block-count}</td><td>16</td><td>blocks per ring (each rx and tx queue has one ring)</td></tr>
+ * <tr><td>{@code block-size}</td><td>65536</td><td>bytes per ring block, multiple of 4096</td></tr>
+ * <tr><td>{@code block-count}</td><td>64</td><td>blocks per ring (each rx and tx queue has one ring)</td></tr>
  * <tr><td>{@code frame-size}</td><td>2048</td><td>tx slot size; the largest frame sent is 32 bytes less</td></tr>
  * <tr><td>{@code promisc}</td><td>true</td><td>promiscuous mode while the port is open</td></tr>
  * <tr><td>{@code qdisc-bypass}</td><td>true</td><td>send straight to the driver ({@code PACKET_QDISC_BYPASS})</td></tr>

@@ -17,8 +17,8 @@ import dev.jvswitch.pmd.netdev.NetdevException;
  * @param frameSizeBytes multiple of 16, at most {@code blockSizeBytes}
  */
 public record RingGeometry(int blockSizeBytes, int blockCount, int frameSizeBytes) {
-    public static final int DEFAULT_BLOCK_SIZE = 1 << 18;
-    public static final int DEFAULT_BLOCK_COUNT = 16;
+    public static final int DEFAULT_BLOCK_SIZE = 1 << 16;
+    public static final int DEFAULT_BLOCK_COUNT = 64;
     public static final int DEFAULT_FRAME_SIZE = 2048;
     public static final int PAGE_SIZE = 4096;
     /** Keeps ring offsets within an int and a port's memory within reason. */

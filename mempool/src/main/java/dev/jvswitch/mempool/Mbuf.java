@@ -79,6 +79,15 @@ public final class Mbuf {
     public void reset() {
         dataOffset = headroom;
         length = 0;
+        resetMetadata();
+    }
+
+    /**
+     * Clears everything but the packet bytes and their position: port, hashes, recirculation,
+     * tunnel metadata and header offsets (what a zero-copy hand-over to another port must not
+     * carry along).
+     */
+    public void resetMetadata() {
         inPort = 0;
         rssHash = 0;
         rssHashValid = false;

@@ -151,14 +151,7 @@ public final class RingPort extends MemoryPort {
 
     /** Clears what the sender left in the mbuf besides the packet itself. */
     private static void scrub(Mbuf m) {
-        m.inPort(0);
-        m.invalidateRssHash();
-        m.recircId(0);
-        m.recircDepth(0);
-        m.dpHash(0);
-        m.skbMark(0);
-        m.clearTunnel();
-        m.clearHeaderOffsets();
+        m.resetMetadata();
     }
 
     @Override

@@ -6,14 +6,13 @@ import java.util.List;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.NanoClock;
 
-import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
-import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.Datapath;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.PmdAgent;
+import dev.jvswitch.pmd.port.HostSide;
 import dev.jvswitch.pmd.port.RingPort;
 import dev.jvswitch.pmd.port.RingPorts;
 import dev.jvswitch.pmd.stats.PmdCounter;
@@ -69,23 +68,7 @@ final class RevalHarness implements AutoCloseable {
 
     /** Sends frames into datapath port {@code portNo} through its host side; returns how many fit. */
     int send(int portNo, List<byte[]> frames) {
-        PacketBatch batch = new PacketBatch();
-        int sent = 0;
-        for (byte[] f : frames) {
-            Mbuf m = cache.get();
-            if (m == null) {
-                throw new IllegalStateException("test pool exhausted");
-            }
-            m.copyFrom(f, 0, f.length);
-            batch.add(m);
-            if (batch.isFull()) {
-                sent += host(portNo).txq(0).send(batch, cache);
-            }
-        }
-        if (!batch.isEmpty()) {
-            sent += host(portNo).txq(0).send(batch, cache);
-        }
-        return sent;
+        return HostSide.send(host(portNo), 0, cache, frames);
     }
 
     int send(int portNo, byte[]... frames) {
@@ -94,17 +77,7 @@ final class RevalHarness implements AutoCloseable {
 
     /** Receives everything datapath port {@code portNo} has sent so far. */
     List<byte[]> receive(int portNo) {
-        List<byte[]> out = new ArrayList<>();
-        RingPort host = host(portNo);
-        PacketBatch batch = new PacketBatch();
-        int n;
-        while ((n = host.rxq(0).recv(batch, cache)) > 0) {
-            for (int i = 0; i < n; i++) {
-                out.add(batch.get(i).toByteArray());
-            }
-            cache.putAll(batch);
-        }
-        return out;
+        return HostSide.drain(host(portNo), cache);
     }
 
     /** Steps every PMD {@code times} iterations, advancing the clock 1 us per iteration. */

@@ -7,14 +7,13 @@ import java.util.Map;
 
 import org.agrona.concurrent.CachedNanoClock;
 
-import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
-import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.Datapath;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.PmdAgent;
+import dev.jvswitch.pmd.port.HostSide;
 import dev.jvswitch.pmd.port.RingPort;
 import dev.jvswitch.pmd.port.RingPorts;
 import dev.jvswitch.pmd.upcall.UpcallHandler;
@@ -57,21 +56,7 @@ public final class DatapathRig implements AutoCloseable {
 
     /** Sends frames into rx queue {@code queue} of datapath port {@code portNo}. */
     public void sendOnQueue(int portNo, int queue, byte[]... frames) {
-        PacketBatch batch = new PacketBatch();
-        for (byte[] f : frames) {
-            Mbuf m = cache.get();
-            if (m == null) {
-                throw new IllegalStateException("rig pool exhausted");
-            }
-            m.copyFrom(f, 0, f.length);
-            batch.add(m);
-            if (batch.isFull()) {
-                hosts.get(portNo).txq(queue).send(batch, cache);
-            }
-        }
-        if (!batch.isEmpty()) {
-            hosts.get(portNo).txq(queue).send(batch, cache);
-        }
+        HostSide.send(hosts.get(portNo), queue, cache, List.of(frames));
     }
 
     /** Steps every PMD {@code times} iterations, the clock 1 us further each time. */
@@ -87,16 +72,10 @@ public final class DatapathRig implements AutoCloseable {
     /** Everything each port has sent since the last call, by port (only ports that sent). */
     public Map<Integer, List<byte[]>> receiveAll() {
         Map<Integer, List<byte[]>> out = new LinkedHashMap<>();
-        PacketBatch batch = new PacketBatch();
         for (Map.Entry<Integer, RingPort> e : hosts.entrySet()) {
-            for (int q = 0; q < e.getValue().rxqCount(); q++) {
-                int n;
-                while ((n = e.getValue().rxq(q).recv(batch, cache)) > 0) {
-                    for (int i = 0; i < n; i++) {
-                        out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(batch.get(i).toByteArray());
-                    }
-                    cache.putAll(batch);
-                }
+            List<byte[]> got = HostSide.drain(e.getValue(), cache);
+            if (!got.isEmpty()) {
+                out.put(e.getKey(), got);
             }
         }
         return out;

@@ -5,14 +5,13 @@ import java.util.List;
 
 import org.agrona.concurrent.CachedNanoClock;
 
-import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
-import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.Datapath;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.PmdAgent;
+import dev.jvswitch.pmd.port.HostSide;
 import dev.jvswitch.pmd.port.RingPort;
 import dev.jvswitch.pmd.port.RingPorts;
 import dev.jvswitch.pmd.upcall.UpcallHandler;
@@ -57,38 +56,12 @@ final class DatapathHarness implements AutoCloseable {
     }
 
     void sendOnQueue(int portNo, int queue, byte[]... frames) {
-        PacketBatch batch = new PacketBatch();
-        for (byte[] f : frames) {
-            Mbuf m = cache.get();
-            if (m == null) {
-                throw new IllegalStateException("test pool exhausted");
-            }
-            m.copyFrom(f, 0, f.length);
-            batch.add(m);
-            if (batch.isFull()) {
-                hosts.get(portNo - 1).txq(queue).send(batch, cache);
-            }
-        }
-        if (!batch.isEmpty()) {
-            hosts.get(portNo - 1).txq(queue).send(batch, cache);
-        }
+        HostSide.send(hosts.get(portNo - 1), queue, cache, List.of(frames));
     }
 
     /** Receives everything datapath port {@code portNo} has sent so far, on every queue. */
     List<byte[]> receive(int portNo) {
-        List<byte[]> out = new ArrayList<>();
-        RingPort host = hosts.get(portNo - 1);
-        PacketBatch batch = new PacketBatch();
-        for (int q = 0; q < host.rxqCount(); q++) {
-            int n;
-            while ((n = host.rxq(q).recv(batch, cache)) > 0) {
-                for (int i = 0; i < n; i++) {
-                    out.add(batch.get(i).toByteArray());
-                }
-                cache.putAll(batch);
-            }
-        }
-        return out;
+        return HostSide.drain(hosts.get(portNo - 1), cache);
     }
 
     /** Steps every PMD {@code times} iterations, advancing the clock 1 us per iteration. */

@@ -10,10 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.jvswitch.vswitchd.config.ConfigError;
-import dev.jvswitch.vswitchd.config.ConfigException;
-import dev.jvswitch.vswitchd.config.ConfigLoader;
-import dev.jvswitch.vswitchd.config.SwitchConfig;
+import dev.jvswitch.config.ConfigError;
+import dev.jvswitch.config.ConfigException;
+import dev.jvswitch.config.SwitchConfig;
+import dev.jvswitch.config.yaml.YamlConfigLoader;
 import dev.jvswitch.vswitchd.control.CommandException;
 import dev.jvswitch.vswitchd.control.CommandRegistry;
 import dev.jvswitch.vswitchd.control.ControlProtocol;
@@ -38,7 +38,7 @@ final class ControlLoop implements SwitchCommands.Daemon {
     private static final Logger LOG = LoggerFactory.getLogger("jvswitchd");
 
     private final Path configFile;
-    private final ConfigLoader loader;
+    private final YamlConfigLoader loader;
     private final Switch sw;
     private final ControlServer server;
     private final CommandRegistry commands;
@@ -48,7 +48,7 @@ final class ControlLoop implements SwitchCommands.Daemon {
     private volatile String exitReason;
     private long commandsFailed;
 
-    ControlLoop(Path configFile, ConfigLoader loader, Switch sw, ControlServer server) {
+    ControlLoop(Path configFile, YamlConfigLoader loader, Switch sw, ControlServer server) {
         this.configFile = configFile;
         this.loader = loader;
         this.sw = sw;
@@ -102,6 +102,9 @@ final class ControlLoop implements SwitchCommands.Daemon {
             next = loader.load(configFile);
         } catch (ConfigException e) {
             return rejected(e.errors());
+        }
+        for (ConfigError w : next.warnings()) {
+            LOG.warn("{}", w);
         }
         try {
             List<String> changes = sw.reload(next);

@@ -15,10 +15,11 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.jvswitch.vswitchd.config.ConfigError;
-import dev.jvswitch.vswitchd.config.ConfigException;
-import dev.jvswitch.vswitchd.config.ConfigLoader;
-import dev.jvswitch.vswitchd.config.SwitchConfig;
+import dev.jvswitch.config.ConfigError;
+import dev.jvswitch.config.ConfigException;
+import dev.jvswitch.config.SwitchConfig;
+import dev.jvswitch.config.yaml.YamlConfigLoader;
+import dev.jvswitch.vswitchd.config.OfprotoConfigs;
 import dev.jvswitch.vswitchd.control.ControlServer;
 import dev.jvswitch.vswitchd.run.StartException;
 import dev.jvswitch.vswitchd.run.Switch;
@@ -73,7 +74,7 @@ public final class Jvswitchd {
             return EXIT_OK;
         }
         SlowPath slowPath = SlowPaths.create();
-        ConfigLoader loader = new ConfigLoader(ConfigLoader.Environment.current(slowPath));
+        YamlConfigLoader loader = new YamlConfigLoader(OfprotoConfigs.environment(slowPath));
         SwitchConfig config;
         try {
             config = loader.load(o.config());
@@ -85,6 +86,9 @@ public final class Jvswitchd {
             return EXIT_USAGE;
         }
         if (o.check()) {
+            for (ConfigError warning : config.warnings()) {
+                err.println(warning);
+            }
             err.println(o.config() + ": OK");
             return EXIT_OK;
         }
@@ -92,10 +96,13 @@ public final class Jvswitchd {
         return serve(o, config, loader, slowPath);
     }
 
-    private static int serve(Options o, SwitchConfig config, ConfigLoader loader, SlowPath slowPath) {
+    private static int serve(Options o, SwitchConfig config, YamlConfigLoader loader, SlowPath slowPath) {
         Logger log = LoggerFactory.getLogger("jvswitchd");
         log.info("jvswitchd starting: pid {}, config {}, java {}", ProcessHandle.current().pid(), o.config(),
                 Runtime.version());
+        for (ConfigError warning : config.warnings()) {
+            log.warn("{}", warning);
+        }
         ControlServer server;
         try {
             server = ControlServer.bind(Path.of(config.control().socket()));

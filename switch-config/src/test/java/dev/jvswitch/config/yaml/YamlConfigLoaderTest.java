@@ -1,4 +1,4 @@
-package dev.jvswitch.vswitchd.config;
+package dev.jvswitch.config.yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,22 +6,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.BitSet;
 import java.util.List;
-import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.jvswitch.config.BridgeSpec;
+import dev.jvswitch.config.ConfigError;
+import dev.jvswitch.config.ConfigException;
+import dev.jvswitch.config.ControlSettings;
+import dev.jvswitch.config.MempoolSettings;
+import dev.jvswitch.config.PortSpec;
+import dev.jvswitch.config.SwitchConfig;
+import dev.jvswitch.config.TestEnvironment;
 import dev.jvswitch.pmd.DatapathConfig;
-import dev.jvswitch.vswitchd.slowpath.SlowPaths;
 
 /**
  * Config validation: one test per error class, each with the exact {@code FILE:LINE: KEY:
  * message} a user sees, and a valid file read into the model with its defaults. The environment
- * is fixed (CPUs 0-1, the four port types) so messages do not depend on the machine.
+ * is fixed (CPUs 0-1, the four port types) so messages do not depend on the machine. Flow and
+ * group syntax is ofproto's: the daemon's {@code ConfigFlowSyntaxTest} checks those messages.
  */
-class ConfigLoaderTest {
+class YamlConfigLoaderTest {
     @TempDir
     Path dir;
 
@@ -32,16 +38,7 @@ class ConfigLoaderTest {
                   p1: {type: null, ofport: 1}
             """;
 
-    private final ConfigLoader loader = new ConfigLoader(new ConfigLoader.Environment(cpus(0, 1),
-            Set.of("afpacket", "null", "pcap", "ring"), SlowPaths.create()));
-
-    private static BitSet cpus(int... ids) {
-        BitSet s = new BitSet();
-        for (int id : ids) {
-            s.set(id);
-        }
-        return s;
-    }
+    private final YamlConfigLoader loader = new YamlConfigLoader(TestEnvironment.fixed());
 
     private Path write(String name, String text) throws IOException {
         Path p = dir.resolve(name);
@@ -148,22 +145,6 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void flowThatDoesNotParse() throws IOException {
-        assertThat(errors(PORTS + "    flows:\n      - actions=normal\n      - in_port=1,ip,nw_dsst=10.0.0.1,actions=drop\n"))
-                .containsExactly(file() + ":7: bridges.br0.flows[1]: flow syntax error at column 14: unknown field "
-                        + "'nw_dsst'");
-    }
-
-    @Test
-    void flowFileErrorsNameTheFlowFileAndItsLine() throws IOException {
-        write("br0.flows", "# flows of br0\n\npriority=10,in_port=1,actions=output:2\nin_port=1,actions=outptu:2\n");
-        assertThat(errors(PORTS + "    flows: \"@br0.flows\"\n")).containsExactly(dir.resolve("br0.flows")
-                + ":4: bridges.br0.flows: flow syntax error at column 19: unknown action 'outptu'");
-        assertThat(errors(PORTS + "    flows:\n      - \"@nope.flows\"\n")).containsExactly(
-                file() + ":6: bridges.br0.flows[0]: cannot read " + dir.resolve("nope.flows") + ": no such file");
-    }
-
-    @Test
     void notValidYaml() throws IOException {
         assertThat(errors("datapath:\n  flow-limit: 10\n   max-idle: 5\n")).containsExactly(
                 file() + ":3: (yaml): not valid YAML: mapping values are not allowed here");
@@ -173,21 +154,6 @@ class ConfigLoaderTest {
     void duplicateKey() throws IOException {
         assertThat(errors("datapath:\n  flow-limit: 10\n  flow-limit: 20\n")).containsExactly(
                 file() + ":3: datapath.flow-limit: duplicate key (first at line 2)");
-    }
-
-    @Test
-    void vlanPortsAndGroupsAreCheckedByTheSlowPath() throws IOException, ConfigException {
-        String ports = PORTS.replace("ofport: 1}",
-                "ofport: 1, tag: 10}\n      p2: {type: null, ofport: 2, trunks: [10, 20]}");
-        SwitchConfig ok = loader.load(write("sw.yaml", ports
-                + "    groups:\n      - group_id=1,type=all,bucket=output:1,bucket=output:2\n"
-                + "    flows:\n      - in_port=2,actions=group:1\n"));
-        assertThat(ok.bridges().get("br0").ports().get("p1").tag()).isEqualTo(10);
-        assertThat(ok.bridges().get("br0").ports().get("p2").trunks()).containsExactly(10, 20);
-        assertThat(ok.bridges().get("br0").groupTexts()).hasSize(1);
-        assertThat(errors(ports + "    groups:\n      - group_id=1,type=fast,bucket=output:1\n")).containsExactly(
-                file() + ":7: bridges.br0.groups[0]: group syntax error at column 17: invalid value 'fast' for type "
-                        + "(expected all, select, indirect or ff)");
     }
 
     @Test
@@ -239,14 +205,14 @@ class ConfigLoaderTest {
                 control:
                   socket: run/sw.sock
                 """));
-        DatapathSettings d = c.datapath();
+        DatapathConfig d = c.datapath();
         assertThat(d.pmdCpus()).containsExactly(1);
         assertThat(d.idle()).isEqualTo(DatapathConfig.Idle.BACKOFF);
         assertThat(d.rxqAssign()).isEqualTo(DatapathConfig.RxqAssign.ROUNDROBIN);
-        assertThat(d.maxIdleMs()).isEqualTo(2000);
+        assertThat(c.revalidators().maxIdleMs()).isEqualTo(2000);
         assertThat(d.flowLimit()).isEqualTo(200_000);
         assertThat(d.emcInsertInvProb()).isEqualTo(100);
-        assertThat(d.macAgingSec()).isEqualTo(300);
+        assertThat(c.bridgeDefaults().macAgingSec()).isEqualTo(300);
         assertThat(c.mempool().mbufs()).isEqualTo(MempoolSettings.DEFAULT_MBUFS);
         assertThat(c.control().socket()).isEqualTo(dir.resolve("run/sw.sock").toString());
         assertThat(c.control().logLevel()).isEqualTo("info");
@@ -264,8 +230,8 @@ class ConfigLoaderTest {
     @Test
     void cpuMaskSelectsThosePmds() throws IOException, ConfigException {
         SwitchConfig c = loader.load(write("ok.yaml", "datapath:\n  pmd-cpu-mask: \"0x3\"\n"));
+        assertThat(c.pmdCpus()).containsExactly(0, 1);
         assertThat(c.datapath().pmdCpus()).containsExactly(0, 1);
-        assertThat(c.datapath().toDatapathConfig().pmdCpus()).containsExactly(0, 1);
     }
 
     @Test
@@ -273,16 +239,5 @@ class ConfigLoaderTest {
         SwitchConfig c = loader.load(write("empty.yaml", ""));
         assertThat(c.bridges()).isEmpty();
         assertThat(c.control().socket()).isEqualTo(ControlSettings.DEFAULT_SOCKET);
-    }
-
-    @Test
-    void shippedConfigsAreValid() throws ConfigException {
-        Path conf = Path.of(System.getProperty("user.dir")).resolve("../conf").normalize();
-        ConfigLoader real = new ConfigLoader(new ConfigLoader.Environment(cpus(0, 1),
-                Set.of("afpacket", "null", "pcap", "ring"), SlowPaths.create()));
-        assertThat(real.load(conf.resolve("jvswitch.yaml")).bridges()).containsKey("br0");
-        SwitchConfig demo = real.load(conf.resolve("demo.yaml"));
-        assertThat(demo.ports()).extracting(PortSpec::type).containsOnly("afpacket");
-        assertThat(ConfigLoader.socketOf(conf.resolve("demo.yaml"))).isEqualTo("/tmp/jvs-demo/jvswitchd.sock");
     }
 }

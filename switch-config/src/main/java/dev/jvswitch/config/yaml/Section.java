@@ -1,4 +1,4 @@
-package dev.jvswitch.vswitchd.config;
+package dev.jvswitch.config.yaml;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,10 +16,13 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
+import dev.jvswitch.config.Diagnostics;
+import dev.jvswitch.config.IntKey;
+
 /**
  * One YAML mapping of the config file read as typed values: each getter reports a wrong type or
- * an out-of-range value to the {@link Diagnostics} (naming the key's dotted path and line) and
- * returns {@code null}, so the loader carries on and finds every other error too.
+ * an out-of-range value to the {@link Diagnostics} (naming the key's dotted path and the line of
+ * its node) and returns {@code null}, so the loader carries on and finds every other error too.
  *
  * <p>Values are read from the scalar's text, not from YAML's guessed type, so {@code 0x6} stays
  * a hex mask and {@code yes} reaches a port option as written.
@@ -39,33 +42,34 @@ final class Section {
     }
 
     /**
-     * The mapping at {@code node}, whose keys must be among {@code known} (none given: any key).
+     * The mapping at {@code node}, whose keys must be among {@code known} (null: any key).
      * An absent or empty node is an empty section; anything but a mapping is reported.
      */
-    static Section of(Node node, String path, Diagnostics diag, String... known) {
+    static Section of(Node node, String path, Diagnostics diag, List<String> known) {
         Section s = new Section(path, node, diag);
         if (node == null || isEmpty(node)) {
             return s;
         }
         if (!(node instanceof MappingNode)) {
-            diag.add(node, path, "expected a mapping (key: value lines), got " + describe(node));
+            report(diag, node, path, "expected a mapping (key: value lines), got " + describe(node));
             return s;
         }
-        Set<String> allowed = known.length == 0 ? null : Set.of(known);
+        Set<String> allowed = known == null ? null : Set.copyOf(known);
         for (NodeTuple t : ((MappingNode) node).getValue()) {
             Node k = t.getKeyNode();
             if (!(k instanceof ScalarNode)) {
-                diag.add(k, path, "a key must be a plain word, got " + describe(k));
+                report(diag, k, path, "a key must be a plain word, got " + describe(k));
                 continue;
             }
             String name = ((ScalarNode) k).getValue();
             NodeTuple first = s.entries.get(name);
             if (first != null) {
-                diag.add(k, s.path(name), "duplicate key (first at line " + Diagnostics.line(first.getKeyNode()) + ")");
+                report(diag, k, s.path(name), "duplicate key (first at line " + line(first.getKeyNode()) + ")");
                 continue;
             }
             if (allowed != null && !allowed.contains(name)) {
-                diag.add(k, s.path(name), "unknown key (known keys: " + String.join(", ", new TreeSet<>(allowed)) + ")");
+                report(diag, k, s.path(name), "unknown key (known keys: " + String.join(", ", new TreeSet<>(allowed))
+                        + ")");
                 continue;
             }
             s.entries.put(name, t);
@@ -85,7 +89,7 @@ final class Section {
 
     /** Line of this section's mapping (its first key), or 1. */
     int line() {
-        return Diagnostics.line(node);
+        return line(node);
     }
 
     /** The keys present, in file order. */
@@ -106,24 +110,39 @@ final class Section {
     /** Line of {@code key} itself (where a user looks for it), or the section's line. */
     int keyLine(String key) {
         NodeTuple t = entries.get(key);
-        return t == null ? line() : Diagnostics.line(t.getKeyNode());
+        return t == null ? line() : line(t.getKeyNode());
     }
 
     /** Line of {@code key}'s value (the key's line for a scalar on the same line). */
     int valueLine(String key) {
         NodeTuple t = entries.get(key);
-        return t == null ? line() : Diagnostics.line(t.getValueNode());
+        return t == null ? line() : line(t.getValueNode());
     }
 
-    /** A sub-section, with {@code known} keys. */
-    Section section(String key, String... known) {
+    /** A sub-section whose keys must be among {@code known}. */
+    Section section(String key, List<String> known) {
         return of(value(key), path(key), diag, known);
+    }
+
+    /** A sub-section with any keys (names of bridges, ports, options). */
+    Section section(String key) {
+        return of(value(key), path(key), diag, null);
     }
 
     /** Reports {@code message} against {@code key} (at its value). */
     void error(String key, String message) {
         Node v = value(key);
-        diag.add(v != null ? v : node, path(key), message);
+        report(diag, v != null ? v : node, path(key), message);
+    }
+
+    /** Reports {@code message} against {@code key} at its own line (not its value's). */
+    void errorAtKey(String key, String message) {
+        diag.add(diag.file(), keyLine(key), path(key), message);
+    }
+
+    /** A warning against {@code key}, at its own line. */
+    void warn(String key, String message) {
+        diag.warn(diag.file(), keyLine(key), path(key), message);
     }
 
     // ------------------------------------------------------------------ scalars
@@ -143,19 +162,19 @@ final class Section {
         return t == null ? defaultValue : t;
     }
 
-    /** An integer within {@code [min, max]}, or {@code defaultValue} when absent or wrong. */
-    long integer(String key, long defaultValue, long min, long max) {
-        Long v = integerOrNull(key, min, max);
-        return v == null ? defaultValue : v;
+    /** Integer {@code key} within its range, or {@code defaultValue} when absent or wrong. */
+    int integer(IntKey key, long defaultValue) {
+        Long v = integerOrNull(key);
+        return (int) (v == null ? defaultValue : v);
     }
 
-    /** An integer within {@code [min, max]}, or null when absent or wrong (wrong is reported). */
-    Long integerOrNull(String key, long min, long max) {
-        String t = text(key, "an integer");
+    /** Integer {@code key} within its range, or null when absent or wrong (wrong is reported). */
+    Long integerOrNull(IntKey key) {
+        String t = text(key.name(), "an integer");
         if (t == null) {
             return null;
         }
-        return parseInteger(t, value(key), path(key), min, max, diag);
+        return parseInteger(t, value(key.name()), path(key.name()), key, diag);
     }
 
     /** {@code true}/{@code false} (also yes/no, on/off), or {@code defaultValue}. */
@@ -176,7 +195,7 @@ final class Section {
     }
 
     /** One of {@code choices} (lower case), or {@code defaultValue}. */
-    String choice(String key, String defaultValue, String... choices) {
+    String choice(String key, String defaultValue, List<String> choices) {
         String t = text(key, "one of " + String.join(", ", choices));
         if (t == null) {
             return defaultValue;
@@ -196,29 +215,19 @@ final class Section {
     /** The text of a scalar node, or null after reporting what else it was. */
     static String scalar(Node v, String path, String expected, Diagnostics diag) {
         if (!(v instanceof ScalarNode)) {
-            diag.add(v, path, "expected " + expected + ", got " + describe(v));
+            report(diag, v, path, "expected " + expected + ", got " + describe(v));
             return null;
         }
         if (isEmpty(v)) {
-            diag.add(v, path, "expected " + expected + ", got nothing");
+            report(diag, v, path, "expected " + expected + ", got nothing");
             return null;
         }
         return ((ScalarNode) v).getValue();
     }
 
-    static Long parseInteger(String t, Node at, String path, long min, long max, Diagnostics diag) {
-        long n;
-        try {
-            n = Long.parseLong(t.trim().replace("_", ""));
-        } catch (NumberFormatException e) {
-            diag.add(at, path, "expected an integer, got '" + t + "'");
-            return null;
-        }
-        if (n < min || n > max) {
-            diag.add(at, path, "must be within " + min + ".." + max + ", got " + n);
-            return null;
-        }
-        return n;
+    /** {@code t} read as {@code key}, or null after reporting why not (at {@code at}, as {@code path}). */
+    static Long parseInteger(String t, Node at, String path, IntKey key, Diagnostics diag) {
+        return key.parse(t, problem -> report(diag, at, path, problem));
     }
 
     /** The items of a list node; a non-list is reported and gives no items. */
@@ -227,7 +236,7 @@ final class Section {
             return List.of();
         }
         if (!(v instanceof SequenceNode)) {
-            diag.add(v, path, "expected " + expected + ", got " + describe(v));
+            report(diag, v, path, "expected " + expected + ", got " + describe(v));
             return List.of();
         }
         return ((SequenceNode) v).getValue();
@@ -243,6 +252,16 @@ final class Section {
         }
         String v = ((ScalarNode) n).getValue();
         return v.isEmpty() || v.equals("~");
+    }
+
+    /** An error at {@code node}'s first line in the config file. */
+    static void report(Diagnostics diag, Node node, String key, String message) {
+        diag.add(diag.file(), line(node), key, message);
+    }
+
+    /** 1-based line where {@code node} starts (1 when the node is absent). */
+    static int line(Node node) {
+        return node == null ? 1 : node.getStartMark().getLine() + 1;
     }
 
     /** How a node reads in a message: "a mapping", "a list" or the scalar quoted. */

@@ -1,9 +1,9 @@
-package dev.jvswitch.vswitchd.config;
+package dev.jvswitch.config;
 
 /**
- * What config validation asks of the slow path before anything starts: whether a flow or group
- * string parses, and whether VLAN port modes are supported. The slow path in use implements it
- * ({@code dev.jvswitch.vswitchd.slowpath.SlowPath} extends this).
+ * What config validation asks of the OpenFlow side before anything starts: whether a flow or
+ * group string parses, and whether VLAN port modes are supported. switch-config cannot import
+ * ofproto's syntax, so the daemon passes its slow path in ({@link ConfigEnvironment#checker}).
  *
  * <p><b>Thread-safety:</b> implementations are stateless or immutable for these calls.
  */

@@ -1,4 +1,4 @@
-package dev.jvswitch.vswitchd.config;
+package dev.jvswitch.config;
 
 /**
  * One flow or group string of a bridge, with where it came from, so that errors found later (by

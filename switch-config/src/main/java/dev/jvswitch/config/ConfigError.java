@@ -1,9 +1,10 @@
-package dev.jvswitch.vswitchd.config;
+package dev.jvswitch.config;
 
 /**
  * One problem in a config file, printed as {@code FILE:LINE: KEY: message} — the file as the user
  * named it, the 1-based line of the offending key or value, the key's dotted path (e.g.
- * {@code bridges.br0.ports.p1.ofport}) and a message a user can act on.
+ * {@code bridges.br0.ports.p1.ofport}) and a message a user can act on. Warnings
+ * ({@link SwitchConfig#warnings}) have the same shape.
  *
  * @param file    the file as named on the command line (or an {@code @file} reference resolved
  *                against the config's directory)

@@ -1,4 +1,4 @@
-package dev.jvswitch.vswitchd.config;
+package dev.jvswitch.config;
 
 /**
  * The {@code control} section.

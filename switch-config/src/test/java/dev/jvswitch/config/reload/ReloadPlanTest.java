@@ -1,22 +1,20 @@
-package dev.jvswitch.vswitchd.run;
+package dev.jvswitch.config.reload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.BitSet;
-import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.jvswitch.vswitchd.config.ConfigError;
-import dev.jvswitch.vswitchd.config.ConfigException;
-import dev.jvswitch.vswitchd.config.ConfigLoader;
-import dev.jvswitch.vswitchd.config.PortSpec;
-import dev.jvswitch.vswitchd.config.SwitchConfig;
-import dev.jvswitch.vswitchd.slowpath.SlowPaths;
+import dev.jvswitch.config.ConfigError;
+import dev.jvswitch.config.ConfigException;
+import dev.jvswitch.config.PortSpec;
+import dev.jvswitch.config.SwitchConfig;
+import dev.jvswitch.config.TestEnvironment;
+import dev.jvswitch.config.yaml.YamlConfigLoader;
 
 /** What a reload would change, computed before anything is touched. */
 class ReloadPlanTest {
@@ -34,12 +32,9 @@ class ReloadPlanTest {
             """;
 
     private SwitchConfig load(String text) throws IOException, ConfigException {
-        BitSet cpus = new BitSet();
-        cpus.set(0, 2);
         Path p = dir.resolve("sw.yaml");
         Files.writeString(p, text);
-        return new ConfigLoader(new ConfigLoader.Environment(cpus, Set.of("null", "ring"), SlowPaths.create()))
-                .load(p);
+        return new YamlConfigLoader(TestEnvironment.fixed()).load(p);
     }
 
     @Test
@@ -53,20 +48,20 @@ class ReloadPlanTest {
                 "      b: {type: null, ofport: 2, options: {mtu: 9000}}\n      c: {type: null, ofport: 3}\n")
                 .replace("      a: {type: null, ofport: 1}\n", ""));
         ReloadPlan p = ReloadPlan.of(load(BASE), next);
-        assertThat(p.removed).extracting(PortSpec::name).containsExactly("a");
-        assertThat(p.added).extracting(PortSpec::name).containsExactly("c");
-        assertThat(p.reopened).extracting(PortSpec::name).containsExactly("b");
-        assertThat(p.bridgesChanged).isTrue();
-        assertThat(p.flowsChanged).isEmpty();
+        assertThat(p.removed()).extracting(PortSpec::name).containsExactly("a");
+        assertThat(p.added()).extracting(PortSpec::name).containsExactly("c");
+        assertThat(p.reopened()).extracting(PortSpec::name).containsExactly("b");
+        assertThat(p.bridgesChanged()).isTrue();
+        assertThat(p.flowsChanged()).isEmpty();
     }
 
     @Test
     void flowsAndTuningChangeLive() throws Exception {
         ReloadPlan p = ReloadPlan.of(load(BASE), load(BASE.replace("pmd-idle: backoff", "pmd-idle: backoff\n  max-idle: 500")
                 + "    flows: [\"actions=drop\"]\n"));
-        assertThat(p.tuningChanged).isTrue();
-        assertThat(p.flowsChanged).containsExactly("br0");
-        assertThat(p.bridgesChanged).isFalse();
+        assertThat(p.tuningChanged()).isTrue();
+        assertThat(p.flowsChanged()).containsExactly("br0");
+        assertThat(p.bridgesChanged()).isFalse();
         assertThat(p.restartOnly()).isEmpty();
     }
 
@@ -78,5 +73,20 @@ class ReloadPlanTest {
                         + "restart it",
                 dir.resolve("sw.yaml") + ":4: mempool.mbufs: cannot change while jvswitchd runs (was 16384); "
                         + "restart it");
+    }
+
+    @Test
+    void bridgeSettingsChangeLivePerBridge() throws Exception {
+        ReloadPlan own = ReloadPlan.of(load(BASE), load(BASE.replace("  br0:\n", "  br0:\n    mac-table-size: 64\n")));
+        assertThat(own.settingsChanged()).containsExactly("br0");
+        assertThat(own.tuningChanged()).isFalse();
+        assertThat(own.bridgesChanged()).isFalse();
+        assertThat(own.isEmpty()).isFalse();
+        assertThat(own.restartOnly()).isEmpty();
+        // The deprecated datapath key is live tuning, and changes every bridge that takes it.
+        ReloadPlan old = ReloadPlan.of(load(BASE), load(BASE.replace("pmd-idle: backoff",
+                "pmd-idle: backoff\n  mac-aging-time: 30")));
+        assertThat(old.tuningChanged()).isTrue();
+        assertThat(old.settingsChanged()).containsExactly("br0");
     }
 }

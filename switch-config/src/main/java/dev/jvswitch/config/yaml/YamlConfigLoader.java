@@ -1,4 +1,7 @@
-package dev.jvswitch.vswitchd.config;
+package dev.jvswitch.config.yaml;
+
+import static dev.jvswitch.config.ConfigKeys.NAME;
+import static dev.jvswitch.config.ConfigKeys.NAME_RULE;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -12,9 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -22,20 +23,38 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
+import dev.jvswitch.config.BridgeSettings;
+import dev.jvswitch.config.BridgeSpec;
+import dev.jvswitch.config.ConfigEnvironment;
+import dev.jvswitch.config.ConfigError;
+import dev.jvswitch.config.ConfigException;
+import dev.jvswitch.config.ConfigKeys;
+import dev.jvswitch.config.ControlSettings;
+import dev.jvswitch.config.CpuSet;
+import dev.jvswitch.config.Diagnostics;
+import dev.jvswitch.config.FlowLine;
+import dev.jvswitch.config.MempoolSettings;
+import dev.jvswitch.config.PortSpec;
+import dev.jvswitch.config.RevalidatorSettings;
+import dev.jvswitch.config.SwitchConfig;
+import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.pmd.DatapathConfig;
-import dev.jvswitch.pmd.netdev.Netdevs;
 
 /**
- * Reads and validates a config file before anything starts: YAML syntax, unknown keys, wrong
- * types, out-of-range values, unknown port types, duplicate OpenFlow port numbers and port names,
- * CPUs that do not exist, and flows or groups the slow path cannot parse. Every error is
- * collected and reported at once as {@code FILE:LINE: KEY: message} ({@link ConfigException}).
+ * The YAML producer of a {@link SwitchConfig}: reads and validates a config file before anything
+ * starts — YAML syntax, unknown keys, wrong types, out-of-range values, unknown port types,
+ * duplicate OpenFlow port numbers and port names, CPUs that do not exist, and flows or groups the
+ * OpenFlow side cannot parse. Every error is collected and reported at once as
+ * {@code FILE:LINE: KEY: message} ({@link ConfigException}); deprecated keys become warnings in
+ * {@link SwitchConfig#warnings}.
  *
  * <p>The file's layout (every key is optional unless marked):
  * <pre>
  * datapath:   pmd-cpu-mask, pmd-rxq-assign, pmd-idle, emc-insert-inv-prob, smc-enable, flow-limit,
- *             max-idle, n-revalidator-threads, tx-flush-interval, mac-table-size, mac-aging-time
+ *             max-idle, n-revalidator-threads, tx-flush-interval,
+ *             mac-table-size, mac-aging-time (deprecated: every bridge's default)
  * mempool:    mbufs, mbuf-size, hugepages, hugepage-path
  * bridges:
  *   NAME:
@@ -43,53 +62,17 @@ import dev.jvswitch.pmd.netdev.Netdevs;
  *       NAME: type (required), ofport (required), options, tag, trunks, pmd-rxq-affinity
  *     flows:  a list of ovs-ofctl flows and "@file" references, or one "@file"
  *     groups: the same, for groups
+ *     mac-table-size, mac-aging-time
  * control:    socket, log-level
  * </pre>
+ * Key names, ranges and where each default is defined: {@link ConfigKeys}.
  *
  * <p><b>Thread-safety:</b> a loader is immutable; each {@link #load} works on its own state.
  */
-public final class ConfigLoader {
-    static final String[] TOP_KEYS = {"datapath", "mempool", "bridges", "control"};
-    static final String[] DATAPATH_KEYS = {"pmd-cpu-mask", "pmd-rxq-assign", "pmd-idle", "emc-insert-inv-prob",
-        "smc-enable", "flow-limit", "max-idle", "n-revalidator-threads", "tx-flush-interval", "mac-table-size",
-        "mac-aging-time"};
-    static final String[] MEMPOOL_KEYS = {"mbufs", "mbuf-size", "hugepages", "hugepage-path"};
-    static final String[] BRIDGE_KEYS = {"ports", "flows", "groups"};
-    static final String[] PORT_KEYS = {"type", "ofport", "options", "tag", "trunks", "pmd-rxq-affinity"};
-    static final String[] CONTROL_KEYS = {"socket", "log-level"};
-    static final String[] LOG_LEVELS = {"off", "error", "warn", "info", "debug", "trace"};
+public final class YamlConfigLoader {
+    private final ConfigEnvironment env;
 
-    /** OpenFlow's largest physical port number (OFPP_MAX). */
-    public static final int MAX_OFPORT = 65_279;
-    public static final int MAX_RXQ = 63;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
-    private static final String NAME_RULE =
-            "1..32 letters, digits, '.', '-' or '_', starting with a letter or digit";
-
-    /**
-     * What validation checks against: the CPUs this process may use, the port types on the class
-     * path, and the slow path's flow syntax.
-     */
-    public record Environment(BitSet allowedCpus, Set<String> portTypes, FlowChecker checker) {
-        public Environment {
-            allowedCpus = (BitSet) allowedCpus.clone();
-            portTypes = Set.copyOf(portTypes);
-        }
-
-        /** This machine and class path, with {@code checker} for flows. */
-        public static Environment current(FlowChecker checker) {
-            return new Environment(CpuSet.allowed(), Netdevs.providers().keySet(), checker);
-        }
-
-        @Override
-        public BitSet allowedCpus() {
-            return (BitSet) allowedCpus.clone();
-        }
-    }
-
-    private final Environment env;
-
-    public ConfigLoader(Environment env) {
+    public YamlConfigLoader(ConfigEnvironment env) {
         this.env = env;
     }
 
@@ -112,14 +95,25 @@ public final class ConfigLoader {
         Diagnostics diag = new Diagnostics(fileName);
         Node root = compose(fileName, text);
         Map<String, Integer> lines = new HashMap<>();
-        Section top = Section.of(root, "", diag, TOP_KEYS);
+        Section top = Section.of(root, "", diag, ConfigKeys.TOP);
         record(top, lines);
-        DatapathSettings dp = datapath(top.section("datapath", DATAPATH_KEYS), lines);
-        MempoolSettings pool = mempool(top.section("mempool", MEMPOOL_KEYS), lines);
-        Map<String, BridgeSpec> bridges = bridges(top.section("bridges"), dp, diag, lines);
-        ControlSettings control = control(top.section("control", CONTROL_KEYS), fileName, lines);
+        Section dps = top.section("datapath", ConfigKeys.DATAPATH);
+        record(dps, lines);
+        DatapathConfig dp = datapath(dps);
+        RevalidatorSettings revalidators = revalidators(dps, dp.flowLimit());
+        BridgeSettings bridgeDefaults = bridgeSettings(dps, env.ofprotoDefaults().bridge());
+        for (String key : ConfigKeys.DATAPATH_DEPRECATED) {
+            if (dps.has(key)) {
+                dps.warn(key, "deprecated: set it per bridge (bridges.NAME." + key + "); here it is the default"
+                        + " of every bridge that does not");
+            }
+        }
+        MempoolSettings pool = mempool(top.section("mempool", ConfigKeys.MEMPOOL), lines);
+        Map<String, BridgeSpec> bridges = bridges(top.section("bridges"), dp, bridgeDefaults, diag, lines);
+        ControlSettings control = control(top.section("control", ConfigKeys.CONTROL), fileName, lines);
         diag.throwIfAny();
-        return new SwitchConfig(fileName, dp, pool, bridges, control, lines);
+        return new SwitchConfig(fileName, dp, revalidators, bridgeDefaults, pool, bridges, control, lines,
+                diag.warnings());
     }
 
     /**
@@ -132,7 +126,7 @@ public final class ConfigLoader {
             String name = file.toString();
             Diagnostics diag = new Diagnostics(name);
             Node root = compose(name, Files.readString(file, StandardCharsets.UTF_8));
-            Section top = Section.of(root, "", diag);
+            Section top = Section.of(root, "", diag, null);
             Section control = top.section("control");
             String socket = control.string("socket", ControlSettings.DEFAULT_SOCKET);
             return resolveAbsolute(name, socket.trim());
@@ -143,31 +137,35 @@ public final class ConfigLoader {
 
     // ------------------------------------------------------------------ sections
 
-    private DatapathSettings datapath(Section s, Map<String, Integer> lines) {
-        record(s, lines);
-        List<Integer> cpus = pmdCpus(s);
-        String assign = s.choice("pmd-rxq-assign", "roundrobin", "roundrobin", "cycles");
-        String idle = s.choice("pmd-idle", "busy", "busy", "backoff");
-        int emc = (int) s.integer("emc-insert-inv-prob", DatapathConfig.DEFAULT_EMC_INSERT_INV_PROB, 0,
-                Integer.MAX_VALUE);
-        boolean smc = s.bool("smc-enable", false);
-        int flowLimit = (int) s.integer("flow-limit", DatapathConfig.DEFAULT_FLOW_LIMIT, 1, 10_000_000);
-        int maxIdle = (int) s.integer("max-idle", DatapathSettings.DEFAULT_MAX_IDLE_MS, 100, 3_600_000);
-        int revalidators = (int) s.integer("n-revalidator-threads",
-                DatapathSettings.defaultRevalidators(env.allowedCpus().cardinality()), 1, 64);
-        int txFlush = (int) s.integer("tx-flush-interval", 0, 0, 1_000_000);
-        int macTable = (int) s.integer("mac-table-size", DatapathSettings.DEFAULT_MAC_TABLE_SIZE, 1, 1_000_000);
-        int macAging = (int) s.integer("mac-aging-time", DatapathSettings.DEFAULT_MAC_AGING_SEC, 1, 86_400);
-        return new DatapathSettings(cpus,
-                assign.equals("cycles") ? DatapathConfig.RxqAssign.CYCLES : DatapathConfig.RxqAssign.ROUNDROBIN,
-                idle.equals("backoff") ? DatapathConfig.Idle.BACKOFF : DatapathConfig.Idle.BUSY,
-                emc, smc, flowLimit, maxIdle, revalidators, txFlush, macTable, macAging);
+    private DatapathConfig datapath(Section s) {
+        int[] cpus = pmdCpus(s);
+        String assign = s.choice("pmd-rxq-assign", lower(DatapathConfig.DEFAULT_RXQ_ASSIGN), ConfigKeys.RXQ_ASSIGN);
+        String idle = s.choice("pmd-idle", lower(ConfigKeys.DEFAULT_PMD_IDLE), ConfigKeys.PMD_IDLE);
+        int emc = s.integer(ConfigKeys.EMC_INSERT_INV_PROB, DatapathConfig.DEFAULT_EMC_INSERT_INV_PROB);
+        boolean smc = s.bool("smc-enable", DatapathConfig.DEFAULT_SMC_ENABLE);
+        int flowLimit = s.integer(ConfigKeys.FLOW_LIMIT, DatapathConfig.DEFAULT_FLOW_LIMIT);
+        int txFlush = s.integer(ConfigKeys.TX_FLUSH_INTERVAL, DatapathConfig.DEFAULT_TX_FLUSH_INTERVAL_US);
+        return new DatapathConfig(cpus, DatapathConfig.RxqAssign.valueOf(upper(assign)),
+                DatapathConfig.Idle.valueOf(upper(idle)), emc, smc, flowLimit, txFlush);
+    }
+
+    private RevalidatorSettings revalidators(Section s, int flowLimit) {
+        int maxIdle = s.integer(ConfigKeys.MAX_IDLE, env.ofprotoDefaults().maxIdleMs());
+        int threads = s.integer(ConfigKeys.N_REVALIDATOR_THREADS,
+                RevalidatorSettings.defaultThreads(env.allowedCpus().cardinality()));
+        return new RevalidatorSettings(threads, maxIdle, flowLimit);
+    }
+
+    /** {@code mac-table-size} and {@code mac-aging-time} of section {@code s}, else {@code defaults}. */
+    private static BridgeSettings bridgeSettings(Section s, BridgeSettings defaults) {
+        return new BridgeSettings(s.integer(ConfigKeys.MAC_TABLE_SIZE, defaults.macTableSize()),
+                s.integer(ConfigKeys.MAC_AGING_TIME, defaults.macAgingSec()));
     }
 
     /** {@code pmd-cpu-mask}, checked against the allowed CPUs; absent: the last allowed CPU. */
-    private List<Integer> pmdCpus(Section s) {
+    private int[] pmdCpus(Section s) {
         BitSet allowed = env.allowedCpus();
-        List<Integer> fallback = List.of(allowed.isEmpty() ? 0 : allowed.length() - 1);
+        int[] fallback = {allowed.isEmpty() ? 0 : allowed.length() - 1};
         String text = s.text("pmd-cpu-mask", "a hex CPU mask like 0x6");
         if (text == null) {
             return fallback;
@@ -189,24 +187,20 @@ public final class ConfigLoader {
                     + " not allowed for this process (allowed: " + CpuSet.format(allowed) + ")");
             return fallback;
         }
-        List<Integer> cpus = new ArrayList<>();
-        mask.stream().forEach(cpus::add);
-        return cpus;
+        return mask.stream().toArray();
     }
 
     private static MempoolSettings mempool(Section s, Map<String, Integer> lines) {
         record(s, lines);
-        int mbufs = (int) s.integer("mbufs", MempoolSettings.DEFAULT_MBUFS, 256, 16_777_216);
-        int size = (int) s.integer("mbuf-size", dev.jvswitch.mempool.MbufPoolConfig.DEFAULT_DATA_ROOM_BYTES, 64,
-                dev.jvswitch.mempool.MbufPoolConfig.MAX_SLOT_BYTES
-                        - dev.jvswitch.mempool.MbufPoolConfig.DEFAULT_HEADROOM_BYTES);
+        int mbufs = s.integer(ConfigKeys.MBUFS, MempoolSettings.DEFAULT_MBUFS);
+        int size = s.integer(ConfigKeys.MBUF_SIZE, MbufPoolConfig.DEFAULT_DATA_ROOM_BYTES);
         boolean huge = s.bool("hugepages", false);
         String path = s.string("hugepage-path", MempoolSettings.DEFAULT_HUGEPAGE_PATH);
         if (huge && !Files.isDirectory(Path.of(path))) {
             s.error(s.has("hugepage-path") ? "hugepage-path" : "hugepages", path
                     + " is not a directory (mount hugetlbfs there, or set hugepage-path)");
         }
-        return new MempoolSettings(mbufs, size, huge, path);
+        return MempoolSettings.of(mbufs, size, huge, path);
     }
 
     private static ControlSettings control(Section s, String fileName, Map<String, Integer> lines) {
@@ -217,23 +211,23 @@ public final class ConfigLoader {
             s.error("socket", "path " + socket + " is " + bytes + " bytes; a Unix socket path may have at most "
                     + ControlSettings.MAX_SOCKET_PATH_BYTES);
         }
-        String level = s.choice("log-level", ControlSettings.DEFAULT_LOG_LEVEL, LOG_LEVELS);
+        String level = s.choice("log-level", ControlSettings.DEFAULT_LOG_LEVEL, ConfigKeys.LOG_LEVELS);
         return new ControlSettings(socket, level);
     }
 
     // ------------------------------------------------------------------ bridges and ports
 
-    private Map<String, BridgeSpec> bridges(Section all, DatapathSettings dp, Diagnostics diag,
+    private Map<String, BridgeSpec> bridges(Section all, DatapathConfig dp, BridgeSettings defaults, Diagnostics diag,
             Map<String, Integer> lines) {
         record(all, lines);
         Map<String, BridgeSpec> out = new LinkedHashMap<>();
         Map<String, PortSpec> portsByName = new HashMap<>();
         for (String name : all.keys()) {
             if (!NAME.matcher(name).matches()) {
-                diag.add(diag.file(), all.keyLine(name), all.path(name), "a bridge name is " + NAME_RULE);
+                all.errorAtKey(name, "a bridge name is " + NAME_RULE);
                 continue;
             }
-            Section b = all.section(name, BRIDGE_KEYS);
+            Section b = all.section(name, ConfigKeys.BRIDGE);
             record(b, lines);
             Section ps = b.section("ports");
             record(ps, lines);
@@ -246,8 +240,8 @@ public final class ConfigLoader {
                 }
                 PortSpec sameName = portsByName.putIfAbsent(pname, p);
                 if (sameName != null) {
-                    diag.add(diag.file(), p.line(), ps.path(pname), "port name " + pname + " is already used in bridge "
-                            + sameName.bridge() + " (line " + sameName.line() + ")");
+                    ps.errorAtKey(pname, "port name " + pname + " is already used in bridge " + sameName.bridge()
+                            + " (line " + sameName.line() + ")");
                     continue;
                 }
                 ports.put(pname, p);
@@ -256,20 +250,20 @@ public final class ConfigLoader {
                     ? flowLines(b, "flows", diag, true)
                     : List.of(new FlowLine(BridgeSpec.DEFAULT_FLOW, diag.file(), all.keyLine(name), b.path("flows")));
             List<FlowLine> groups = flowLines(b, "groups", diag, false);
-            out.put(name, new BridgeSpec(name, ports, flows, groups, all.keyLine(name)));
+            out.put(name, new BridgeSpec(name, ports, flows, groups, bridgeSettings(b, defaults), all.keyLine(name)));
         }
         return out;
     }
 
     /** One port, or null when it has an error that keeps it from being checked further. */
-    private PortSpec port(String bridge, String name, Section ports, DatapathSettings dp, Diagnostics diag,
+    private PortSpec port(String bridge, String name, Section ports, DatapathConfig dp, Diagnostics diag,
             Map<String, Integer> lines, Map<Integer, String> ofports) {
         int line = ports.keyLine(name);
         if (!NAME.matcher(name).matches()) {
-            diag.add(diag.file(), line, ports.path(name), "a port name is " + NAME_RULE);
+            ports.errorAtKey(name, "a port name is " + NAME_RULE);
             return null;
         }
-        Section p = ports.section(name, PORT_KEYS);
+        Section p = ports.section(name, ConfigKeys.PORT);
         record(p, lines);
         int before = diag.count();
         String type = p.text("type", "a port type");
@@ -279,7 +273,7 @@ public final class ConfigLoader {
             p.error("type", "unknown port type '" + type + "' (known: " + String.join(", ",
                     new TreeSet<>(env.portTypes())) + ")");
         }
-        Long ofport = p.integerOrNull("ofport", 1, MAX_OFPORT);
+        Long ofport = p.integerOrNull(ConfigKeys.OFPORT);
         if (!p.has("ofport")) {
             diag.add(diag.file(), line, p.path(), "missing required key 'ofport'");
         } else if (ofport != null) {
@@ -296,7 +290,7 @@ public final class ConfigLoader {
                 options.put(key, v);
             }
         }
-        int tag = (int) p.integer("tag", PortSpec.NO_TAG, 0, 4095);
+        int tag = p.integer(ConfigKeys.TAG, PortSpec.NO_TAG);
         List<Integer> trunks = trunks(p, diag);
         if (p.has("tag") && p.has("trunks")) {
             p.error("trunks", "tag and trunks exclude each other (an access port carries one VLAN)");
@@ -320,7 +314,7 @@ public final class ConfigLoader {
         TreeSet<Integer> vlans = new TreeSet<>();
         for (Node item : Section.list(p.value("trunks"), p.path("trunks"), "a list of VLAN ids like [10, 20]", diag)) {
             String t = Section.scalar(item, p.path("trunks"), "a VLAN id", diag);
-            Long v = t == null ? null : Section.parseInteger(t, item, p.path("trunks"), 0, 4095, diag);
+            Long v = t == null ? null : Section.parseInteger(t, item, p.path("trunks"), ConfigKeys.TRUNKS, diag);
             if (v != null) {
                 vlans.add(v.intValue());
             }
@@ -329,12 +323,13 @@ public final class ConfigLoader {
     }
 
     /** {@code pmd-rxq-affinity: "0:3,1:7"}: rx queue 0 to the PMD on CPU 3, queue 1 to CPU 7. */
-    private static Map<Integer, Integer> affinity(Section p, DatapathSettings dp) {
+    private static Map<Integer, Integer> affinity(Section p, DatapathConfig dp) {
         Map<Integer, Integer> out = new LinkedHashMap<>();
         String text = p.text("pmd-rxq-affinity", "QUEUE:CPU pairs like 0:3,1:7");
         if (text == null) {
             return out;
         }
+        int[] pmdCpus = dp.pmdCpus();
         for (String pair : text.split(",")) {
             String[] qc = pair.trim().split(":");
             int q;
@@ -349,11 +344,10 @@ public final class ConfigLoader {
                 p.error("pmd-rxq-affinity", "expected QUEUE:CPU pairs like 0:3,1:7, got '" + text + "'");
                 return out;
             }
-            if (q < 0 || q > MAX_RXQ) {
-                p.error("pmd-rxq-affinity", "queue " + q + " is outside 0.." + MAX_RXQ);
-            } else if (dp.pmdIndexOfCpu(cpu) < 0) {
-                p.error("pmd-rxq-affinity", "CPU " + cpu + " has no PMD (pmd-cpu-mask gives CPUs "
-                        + join(dp.pmdCpus()) + ")");
+            if (q < 0 || q > ConfigKeys.MAX_RXQ) {
+                p.error("pmd-rxq-affinity", "queue " + q + " is outside 0.." + ConfigKeys.MAX_RXQ);
+            } else if (!contains(pmdCpus, cpu)) {
+                p.error("pmd-rxq-affinity", "CPU " + cpu + " has no PMD (pmd-cpu-mask gives CPUs " + join(pmdCpus) + ")");
             } else if (out.put(q, cpu) != null) {
                 p.error("pmd-rxq-affinity", "queue " + q + " is given twice");
             }
@@ -371,12 +365,12 @@ public final class ConfigLoader {
             return out;
         }
         String what = flows ? "a list of flows (ovs-ofctl syntax) or \"@file\"" : "a list of groups or \"@file\"";
-        if (v instanceof org.yaml.snakeyaml.nodes.ScalarNode) {
+        if (v instanceof ScalarNode) {
             String t = Section.scalar(v, b.path(key), what, diag);
             if (t != null && t.trim().startsWith("@")) {
                 readFile(t.trim().substring(1).trim(), v, b.path(key), diag, out);
             } else if (t != null) {
-                diag.add(v, b.path(key), "expected " + what + ", got '" + t + "'");
+                Section.report(diag, v, b.path(key), "expected " + what + ", got '" + t + "'");
             }
         } else {
             List<Node> items = Section.list(v, b.path(key), what, diag);
@@ -389,7 +383,7 @@ public final class ConfigLoader {
                 if (t.trim().startsWith("@")) {
                     readFile(t.trim().substring(1).trim(), items.get(i), itemKey, diag, out);
                 } else {
-                    out.add(new FlowLine(t.trim(), diag.file(), Diagnostics.line(items.get(i)), itemKey));
+                    out.add(new FlowLine(t.trim(), diag.file(), Section.line(items.get(i)), itemKey));
                 }
             }
         }
@@ -409,10 +403,10 @@ public final class ConfigLoader {
         try {
             lines = Files.readAllLines(Path.of(shown), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            diag.add(at, key, "cannot read " + shown + ": no such file");
+            Section.report(diag, at, key, "cannot read " + shown + ": no such file");
             return;
         } catch (IOException e) {
-            diag.add(at, key, "cannot read " + shown + ": " + e.getMessage());
+            Section.report(diag, at, key, "cannot read " + shown + ": " + e.getMessage());
             return;
         }
         for (int i = 0; i < lines.size(); i++) {
@@ -467,12 +461,29 @@ public final class ConfigLoader {
         }
     }
 
-    private static String join(List<Integer> values) {
+    private static boolean contains(int[] values, int v) {
+        for (int x : values) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String join(int[] values) {
         StringBuilder sb = new StringBuilder();
         for (int v : values) {
             sb.append(sb.length() == 0 ? "" : ",").append(v);
         }
         return sb.toString();
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String upper(String s) {
+        return s.toUpperCase(java.util.Locale.ROOT);
     }
 
     private static ConfigException single(String file, String key, String message) {

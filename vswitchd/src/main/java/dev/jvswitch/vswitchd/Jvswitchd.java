@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.agrona.concurrent.AgentRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +29,12 @@ import dev.jvswitch.vswitchd.slowpath.SlowPaths;
 
 /**
  * {@code jvswitchd --config FILE [--foreground] [--pidfile F] [--log-level L] [--check]}: the
- * daemon. Validates the config before anything starts, binds the control socket, builds the
- * switch, writes the pid file once it is running, then runs the control loop on this thread
- * until SIGTERM, SIGINT or {@code jvsctl exit}, and shuts down cleanly: PMDs drain, ports close,
- * every mbuf returns to the pool (the leak check is logged), the socket and pid file go away.
+ * daemon. Validates the config before anything starts (warnings, such as deprecated keys, are
+ * printed or logged, not fatal), binds the control socket, builds the switch, writes the pid
+ * file once it is running, then runs the {@link ControlAgent} on this thread (its
+ * {@code AgentRunner}) until SIGTERM, SIGINT or {@code jvsctl exit}, and shuts down cleanly:
+ * PMDs drain, ports close, every mbuf returns to the pool (the leak check is logged), the socket
+ * and pid file go away.
  *
  * <p>The Java process always stays in the foreground; {@code bin/jvswitchd} without
  * {@code --foreground} puts it in the background itself (setsid + nohup) and returns once the
@@ -124,17 +127,18 @@ public final class Jvswitchd {
             server.close();
             return EXIT_FAILED;
         }
-        ControlLoop loop = new ControlLoop(o.config(), loader, sw, server);
+        ControlAgent agent = new ControlAgent(o.config(), loader, sw, server, sw.datapath().clock());
+        ControlProxy proxy = agent.proxy();
         CountDownLatch stopped = new CountDownLatch(1);
-        boolean signals = Signals.handle("TERM", () -> loop.requestExit("SIGTERM"))
-                & Signals.handle("INT", () -> loop.requestExit("SIGINT"))
-                & Signals.handle("HUP", loop::requestReload);
+        boolean signals = Signals.handle("TERM", () -> proxy.exit("SIGTERM"))
+                & Signals.handle("INT", () -> proxy.exit("SIGINT"))
+                & Signals.handle("HUP", proxy::reload);
         if (!signals) {
             log.warn("signal handling unavailable: SIGHUP will not reload; SIGTERM still shuts down through a hook");
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // Only reached without our signal handlers, or on System.exit from elsewhere.
-            loop.requestExit("JVM shutdown");
+            proxy.exit("JVM shutdown");
             try {
                 stopped.await(20, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -146,8 +150,15 @@ public final class Jvswitchd {
             writePidfile(o.pidfile());
             log.info("jvswitchd running: control socket {}{}", server.path(),
                     o.pidfile() == null ? "" : ", pid file " + o.pidfile());
-            String reason = loop.run();
-            log.info("shutting down ({})", reason);
+            // The control thread is this one: the runner returns once the agent stops.
+            new AgentRunner(new ControlIdleStrategy(server, agent),
+                    e -> log.error("control agent: {}", e.toString(), e), null, agent).run();
+            if (agent.failure() != null) {
+                log.error("control loop failed; shutting down: {}", agent.failure().toString(), agent.failure());
+                status = EXIT_FAILED;
+            } else {
+                log.info("shutting down ({})", agent.exitReason());
+            }
         } catch (IOException | RuntimeException e) {
             log.error("control loop failed; shutting down: {}", e.toString(), e);
             status = EXIT_FAILED;

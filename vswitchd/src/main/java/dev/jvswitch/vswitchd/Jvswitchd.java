@@ -147,9 +147,10 @@ public final class Jvswitchd {
         }, "jvswitchd-shutdown"));
         int status = EXIT_OK;
         try {
-            writePidfile(o.pidfile());
+            // Logged first: whoever sees the pid file (bin/jvswitchd, tests) finds the line in the log.
             log.info("jvswitchd running: control socket {}{}", server.path(),
                     o.pidfile() == null ? "" : ", pid file " + o.pidfile());
+            writePidfile(o.pidfile());
             // The control thread is this one: the runner returns once the agent stops.
             new AgentRunner(new ControlIdleStrategy(server, agent),
                     e -> log.error("control agent: {}", e.toString(), e), null, agent).run();

@@ -161,7 +161,8 @@ public final class Switch implements AutoCloseable {
             changes.add("added port " + p.name() + " to bridge " + p.bridge() + " as datapath port "
                     + dpPorts.get(p.name()));
         }
-        // Published before the bridges are applied, as before: pin() and applyBridges() read it.
+        // Published once the datapath runs by it; the bridges and tables follow (if the slow path
+        // refuses them, the ports are the new ones and the tables the old, as documented above).
         config.setRelease(next);
         if (plan.bridgesChanged() || !plan.settingsChanged().isEmpty() || !plan.flowsChanged().isEmpty()
                 || !plan.groupsChanged().isEmpty()) {

@@ -29,8 +29,16 @@ public record DatapathConfig(
 
     public enum Idle { BUSY, BACKOFF }
 
+    /*
+     * The defaults of OVS's keys, defined here once: the daemon's config model and the
+     * revalidators' flow limit use these constants. (pmd-idle has two on purpose: the daemon
+     * spins; defaults() below backs off, for tests and tools.)
+     */
+    public static final RxqAssign DEFAULT_RXQ_ASSIGN = RxqAssign.ROUNDROBIN;
     public static final int DEFAULT_EMC_INSERT_INV_PROB = 100;
+    public static final boolean DEFAULT_SMC_ENABLE = false;
     public static final int DEFAULT_FLOW_LIMIT = 200_000;
+    public static final int DEFAULT_TX_FLUSH_INTERVAL_US = 0;
 
     public DatapathConfig {
         pmdCpus = pmdCpus.clone();
@@ -50,8 +58,8 @@ public record DatapathConfig(
 
     /** One unpinned PMD, backing off when idle: for tests and tools. */
     public static DatapathConfig defaults() {
-        return new DatapathConfig(new int[] {-1}, RxqAssign.ROUNDROBIN, Idle.BACKOFF,
-                DEFAULT_EMC_INSERT_INV_PROB, false, DEFAULT_FLOW_LIMIT, 0);
+        return new DatapathConfig(new int[] {-1}, DEFAULT_RXQ_ASSIGN, Idle.BACKOFF,
+                DEFAULT_EMC_INSERT_INV_PROB, DEFAULT_SMC_ENABLE, DEFAULT_FLOW_LIMIT, DEFAULT_TX_FLUSH_INTERVAL_US);
     }
 
     public int pmdCount() {

@@ -12,13 +12,15 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.agrona.concurrent.AgentRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.jvswitch.vswitchd.config.ConfigError;
-import dev.jvswitch.vswitchd.config.ConfigException;
-import dev.jvswitch.vswitchd.config.ConfigLoader;
-import dev.jvswitch.vswitchd.config.SwitchConfig;
+import dev.jvswitch.config.ConfigError;
+import dev.jvswitch.config.ConfigException;
+import dev.jvswitch.config.SwitchConfig;
+import dev.jvswitch.config.yaml.YamlConfigLoader;
+import dev.jvswitch.vswitchd.config.OfprotoConfigs;
 import dev.jvswitch.vswitchd.control.ControlServer;
 import dev.jvswitch.vswitchd.run.StartException;
 import dev.jvswitch.vswitchd.run.Switch;
@@ -27,10 +29,12 @@ import dev.jvswitch.vswitchd.slowpath.SlowPaths;
 
 /**
  * {@code jvswitchd --config FILE [--foreground] [--pidfile F] [--log-level L] [--check]}: the
- * daemon. Validates the config before anything starts, binds the control socket, builds the
- * switch, writes the pid file once it is running, then runs the control loop on this thread
- * until SIGTERM, SIGINT or {@code jvsctl exit}, and shuts down cleanly: PMDs drain, ports close,
- * every mbuf returns to the pool (the leak check is logged), the socket and pid file go away.
+ * daemon. Validates the config before anything starts (warnings, such as deprecated keys, are
+ * printed or logged, not fatal), binds the control socket, builds the switch, writes the pid
+ * file once it is running, then runs the {@link ControlAgent} on this thread (its
+ * {@code AgentRunner}) until SIGTERM, SIGINT or {@code jvsctl exit}, and shuts down cleanly:
+ * PMDs drain, ports close, every mbuf returns to the pool (the leak check is logged), the socket
+ * and pid file go away.
  *
  * <p>The Java process always stays in the foreground; {@code bin/jvswitchd} without
  * {@code --foreground} puts it in the background itself (setsid + nohup) and returns once the
@@ -73,7 +77,7 @@ public final class Jvswitchd {
             return EXIT_OK;
         }
         SlowPath slowPath = SlowPaths.create();
-        ConfigLoader loader = new ConfigLoader(ConfigLoader.Environment.current(slowPath));
+        YamlConfigLoader loader = new YamlConfigLoader(OfprotoConfigs.environment(slowPath));
         SwitchConfig config;
         try {
             config = loader.load(o.config());
@@ -85,6 +89,9 @@ public final class Jvswitchd {
             return EXIT_USAGE;
         }
         if (o.check()) {
+            for (ConfigError warning : config.warnings()) {
+                err.println(warning);
+            }
             err.println(o.config() + ": OK");
             return EXIT_OK;
         }
@@ -92,10 +99,13 @@ public final class Jvswitchd {
         return serve(o, config, loader, slowPath);
     }
 
-    private static int serve(Options o, SwitchConfig config, ConfigLoader loader, SlowPath slowPath) {
+    private static int serve(Options o, SwitchConfig config, YamlConfigLoader loader, SlowPath slowPath) {
         Logger log = LoggerFactory.getLogger("jvswitchd");
         log.info("jvswitchd starting: pid {}, config {}, java {}", ProcessHandle.current().pid(), o.config(),
                 Runtime.version());
+        for (ConfigError warning : config.warnings()) {
+            log.warn("{}", warning);
+        }
         ControlServer server;
         try {
             server = ControlServer.bind(Path.of(config.control().socket()));
@@ -117,17 +127,18 @@ public final class Jvswitchd {
             server.close();
             return EXIT_FAILED;
         }
-        ControlLoop loop = new ControlLoop(o.config(), loader, sw, server);
+        ControlAgent agent = new ControlAgent(o.config(), loader, sw, server, sw.datapath().clock());
+        ControlProxy proxy = agent.proxy();
         CountDownLatch stopped = new CountDownLatch(1);
-        boolean signals = Signals.handle("TERM", () -> loop.requestExit("SIGTERM"))
-                & Signals.handle("INT", () -> loop.requestExit("SIGINT"))
-                & Signals.handle("HUP", loop::requestReload);
+        boolean signals = Signals.handle("TERM", () -> proxy.exit("SIGTERM"))
+                & Signals.handle("INT", () -> proxy.exit("SIGINT"))
+                & Signals.handle("HUP", proxy::reload);
         if (!signals) {
             log.warn("signal handling unavailable: SIGHUP will not reload; SIGTERM still shuts down through a hook");
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // Only reached without our signal handlers, or on System.exit from elsewhere.
-            loop.requestExit("JVM shutdown");
+            proxy.exit("JVM shutdown");
             try {
                 stopped.await(20, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -136,11 +147,19 @@ public final class Jvswitchd {
         }, "jvswitchd-shutdown"));
         int status = EXIT_OK;
         try {
-            writePidfile(o.pidfile());
+            // Logged first: whoever sees the pid file (bin/jvswitchd, tests) finds the line in the log.
             log.info("jvswitchd running: control socket {}{}", server.path(),
                     o.pidfile() == null ? "" : ", pid file " + o.pidfile());
-            String reason = loop.run();
-            log.info("shutting down ({})", reason);
+            writePidfile(o.pidfile());
+            // The control thread is this one: the runner returns once the agent stops.
+            new AgentRunner(new ControlIdleStrategy(server, agent),
+                    e -> log.error("control agent: {}", e.toString(), e), null, agent).run();
+            if (agent.failure() != null) {
+                log.error("control loop failed; shutting down: {}", agent.failure().toString(), agent.failure());
+                status = EXIT_FAILED;
+            } else {
+                log.info("shutting down ({})", agent.exitReason());
+            }
         } catch (IOException | RuntimeException e) {
             log.error("control loop failed; shutting down: {}", e.toString(), e);
             status = EXIT_FAILED;

@@ -1,5 +1,7 @@
 package dev.jvswitch.ofproto.revalidate;
 
+import dev.jvswitch.pmd.DatapathConfig;
+
 /**
  * Revalidator tuning, with OVS's key names. Immutable; {@link RevalidatorPool#reconfigure} takes
  * a new instance (every field but the thread count changes live).
@@ -13,7 +15,8 @@ package dev.jvswitch.ofproto.revalidate;
  */
 public record RevalidatorConfig(int threads, long maxIdleMs, int flowLimit, long maxRevalidatorMs) {
     public static final long DEFAULT_MAX_IDLE_MS = 10_000;
-    public static final int DEFAULT_FLOW_LIMIT = 200_000;
+    /** The datapath's: upcalls stop installing at the same limit. */
+    public static final int DEFAULT_FLOW_LIMIT = DatapathConfig.DEFAULT_FLOW_LIMIT;
     public static final long DEFAULT_MAX_REVALIDATOR_MS = 500;
     /** Most revalidator threads the default picks, however many CPUs there are. */
     public static final int MAX_DEFAULT_THREADS = 8;

@@ -1,5 +1,6 @@
 /**
- * The config file: YAML read through SnakeYAML's node API (for line numbers), validated before
- * anything starts, into an immutable {@link dev.jvswitch.vswitchd.config.SwitchConfig}.
+ * The daemon's side of the config model (module switch-config): what switch-config cannot know
+ * because it cannot import ofproto — ofproto's defaults going in, ofproto's config types coming
+ * out ({@link dev.jvswitch.vswitchd.config.OfprotoConfigs}).
  */
 package dev.jvswitch.vswitchd.config;

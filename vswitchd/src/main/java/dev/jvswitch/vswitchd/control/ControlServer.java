@@ -27,8 +27,12 @@ import java.util.function.UnaryOperator;
  * stale socket file left by a daemon that died is removed; a live one (something answers) makes
  * {@link #bind} fail instead.
  *
+ * <p>The control agent serves it without blocking ({@link #poll}); its idle strategy blocks in
+ * {@link #await} until a client or a {@link #wakeup()} needs it.
+ *
  * <p><b>Thread-safety:</b> owned by the control thread, except {@link #wakeup()}, which any
- * thread (a signal handler) may call to end a {@link #poll} early.
+ * thread (a signal handler) may call to end an {@link #await} early, or make the next one return
+ * at once.
  */
 public final class ControlServer implements AutoCloseable {
     private final Path path;
@@ -91,14 +95,23 @@ public final class ControlServer implements AutoCloseable {
     }
 
     /**
-     * Waits up to {@code timeoutMs} for connections and serves what arrived: requests complete
-     * by then are answered through {@code handler} (request line in, response line out).
-     *
-     * @return how many requests were answered
+     * Blocks until a connection needs serving, {@link #wakeup()} is called (or was, since the
+     * last {@link #poll}), or {@code timeoutMs} (at least 1) passes. Serves nothing: the keys it
+     * finds ready wait for the next {@link #poll}.
      */
-    public int poll(long timeoutMs, UnaryOperator<String> handler) throws IOException {
-        int answered = 0;
+    public void await(long timeoutMs) throws IOException {
         selector.select(Math.max(1, timeoutMs));
+    }
+
+    /**
+     * Serves what is ready now, without blocking: accepts connections, reads requests, and
+     * answers each complete one through {@code handler} (request line in, response line out).
+     *
+     * @return how many connections were served (accepted, read or written)
+     */
+    public int poll(UnaryOperator<String> handler) throws IOException {
+        int work = 0;
+        selector.selectNow();
         Iterator<SelectionKey> it = selector.selectedKeys().iterator();
         while (it.hasNext()) {
             SelectionKey k = it.next();
@@ -106,6 +119,7 @@ public final class ControlServer implements AutoCloseable {
             if (!k.isValid()) {
                 continue;
             }
+            work++;
             try {
                 if (k.isAcceptable()) {
                     SocketChannel c = server.accept();
@@ -114,7 +128,7 @@ public final class ControlServer implements AutoCloseable {
                         c.register(selector, SelectionKey.OP_READ, new Connection());
                     }
                 } else if (k.isReadable()) {
-                    answered += onReadable(k, handler);
+                    onReadable(k, handler);
                 } else if (k.isWritable()) {
                     onWritable(k);
                 }
@@ -122,10 +136,10 @@ public final class ControlServer implements AutoCloseable {
                 close(k);
             }
         }
-        return answered;
+        return work;
     }
 
-    /** Makes a {@link #poll} in progress return; callable from any thread. */
+    /** Makes an {@link #await} in progress, or else the next one, return; callable from any thread. */
     public void wakeup() {
         selector.wakeup();
     }
@@ -138,14 +152,14 @@ public final class ControlServer implements AutoCloseable {
         return rejected;
     }
 
-    private int onReadable(SelectionKey k, UnaryOperator<String> handler) throws IOException {
+    private void onReadable(SelectionKey k, UnaryOperator<String> handler) throws IOException {
         Connection conn = (Connection) k.attachment();
         SocketChannel c = (SocketChannel) k.channel();
         ByteBuffer buf = ByteBuffer.allocate(8192);
         int n = c.read(buf);
         if (n < 0) {
             close(k);
-            return 0;
+            return;
         }
         buf.flip();
         while (buf.hasRemaining()) {
@@ -154,7 +168,7 @@ public final class ControlServer implements AutoCloseable {
                 String line = conn.request.toString(StandardCharsets.UTF_8);
                 respond(k, conn, handler.apply(line));
                 served++;
-                return 1;
+                return;
             }
             conn.request.write(b);
         }
@@ -163,7 +177,6 @@ public final class ControlServer implements AutoCloseable {
             respond(k, conn, ControlProtocol.failure("request longer than " + ControlProtocol.MAX_REQUEST_BYTES
                     + " bytes", true));
         }
-        return 0;
     }
 
     private void respond(SelectionKey k, Connection conn, String response) throws IOException {

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.jvswitch.config.BridgeSpec;
+import dev.jvswitch.config.PortSpec;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.flowcache.key.FlowPrinter;
@@ -18,8 +20,6 @@ import dev.jvswitch.pmd.netdev.Netdev;
 import dev.jvswitch.pmd.netdev.NetdevStats;
 import dev.jvswitch.pmd.rx.RxqPoller;
 import dev.jvswitch.pmd.stats.PmdCounter;
-import dev.jvswitch.vswitchd.config.BridgeSpec;
-import dev.jvswitch.vswitchd.config.PortSpec;
 import dev.jvswitch.vswitchd.run.Switch;
 
 /**

@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.jvswitch.vswitchd.config.ConfigLoader;
-import dev.jvswitch.vswitchd.config.ControlSettings;
+import dev.jvswitch.config.ControlSettings;
+import dev.jvswitch.config.yaml.YamlConfigLoader;
 import dev.jvswitch.vswitchd.control.ControlProtocol;
 import dev.jvswitch.vswitchd.control.Json;
 
@@ -88,7 +88,7 @@ public final class Jvsctl {
             return 2;
         }
         String path = socket != null ? socket
-                : config != null ? ConfigLoader.socketOf(Path.of(config)) : ControlSettings.DEFAULT_SOCKET;
+                : config != null ? YamlConfigLoader.socketOf(Path.of(config)) : ControlSettings.DEFAULT_SOCKET;
         List<String> rest = new ArrayList<>(List.of(args).subList(i + 1, args.length));
         String request = ControlProtocol.request(args[i], rest);
         String line;

@@ -2,7 +2,7 @@ package dev.jvswitch.vswitchd.run;
 
 import java.util.List;
 
-import dev.jvswitch.vswitchd.config.ConfigError;
+import dev.jvswitch.config.ConfigError;
 
 /**
  * The switch could not start: ports that could not be opened (no such interface, no permission,

@@ -6,10 +6,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jvswitch.config.BridgeSpec;
+import dev.jvswitch.config.ConfigError;
+import dev.jvswitch.config.ConfigException;
+import dev.jvswitch.config.MempoolSettings;
+import dev.jvswitch.config.PortSpec;
+import dev.jvswitch.config.SwitchConfig;
+import dev.jvswitch.config.reload.ReloadPlan;
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.mempool.Mbuf;
@@ -21,15 +29,9 @@ import dev.jvswitch.pmd.netdev.NetdevException;
 import dev.jvswitch.pmd.netdev.Netdevs;
 import dev.jvswitch.pmd.upcall.UpcallOutcome;
 import dev.jvswitch.pmd.upcall.UpcallResult;
-import dev.jvswitch.vswitchd.config.BridgeSpec;
-import dev.jvswitch.vswitchd.config.ConfigError;
-import dev.jvswitch.vswitchd.config.ConfigException;
-import dev.jvswitch.vswitchd.config.PortSpec;
-import dev.jvswitch.vswitchd.config.SwitchConfig;
 import dev.jvswitch.vswitchd.slowpath.BridgeView;
 import dev.jvswitch.vswitchd.slowpath.SlowPath;
 import dev.jvswitch.vswitchd.slowpath.SlowPathException;
-import dev.jvswitch.vswitchd.slowpath.SlowPathSettings;
 
 /**
  * A running switch built from a {@link SwitchConfig}: the mbuf pool, the datapath with its PMDs,
@@ -37,29 +39,36 @@ import dev.jvswitch.vswitchd.slowpath.SlowPathSettings;
  * differences ({@link ReloadPlan}), refreshes ports on the control thread's tick, and shuts down
  * in reverse order, ending with the pool's leak check.
  *
+ * <p>Each consumer gets its own snapshot from the config: the pool its {@code MbufPoolConfig},
+ * the datapath its {@code DatapathConfig}, the slow path the revalidators' settings and, per
+ * bridge, a {@link BridgeView} with the bridge's settings.
+ *
  * <p>Datapath port numbers: a port keeps its number for as long as it exists; a new port gets its
  * OpenFlow number if no other port of the datapath uses it, else the lowest free number.
  *
- * <p><b>Thread-safety:</b> control thread only (start, reload, tick, commands, close). The PMD
- * threads it starts touch only the datapath and the slow path's upcall handler.
+ * <p><b>Thread-safety:</b> control thread only (start, reload, tick, commands, close), except
+ * {@link #config()}. The running config is one immutable snapshot behind {@code config}: the
+ * control thread stores each new one with release semantics once it is applied, and any thread
+ * reads it with acquire, so a reader sees a whole snapshot, never a mix. The PMD threads this
+ * starts touch only the datapath and the slow path's upcall handler.
  */
 public final class Switch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("jvswitchd");
-    public static final String POOL_NAME = "jvswitch";
+    public static final String POOL_NAME = MempoolSettings.POOL_NAME;
 
     private final MbufPool pool;
     private final Datapath dp;
     private final SlowPath slowPath;
     private final Map<String, Integer> dpPorts = new LinkedHashMap<>();
     private final Map<String, Boolean> linkUp = new HashMap<>();
-    private SwitchConfig config;
+    private final AtomicReference<SwitchConfig> config = new AtomicReference<>();
     private boolean closed;
     private long reloads;
     private long reloadFailures;
     private long refreshErrors;
 
     private Switch(SwitchConfig config, MbufPool pool, Datapath dp, SlowPath slowPath) {
-        this.config = config;
+        this.config.setRelease(config);
         this.pool = pool;
         this.dp = dp;
         this.slowPath = slowPath;
@@ -73,15 +82,15 @@ public final class Switch implements AutoCloseable {
      *         refused
      */
     public static Switch start(SwitchConfig config, SlowPath slowPath) throws StartException {
-        MbufPool pool = MbufPool.create(config.mempool().toPoolConfig(POOL_NAME));
+        MbufPool pool = MbufPool.create(config.mempool().pool());
         LOG.info("mempool '{}': {} mbufs of {} bytes ({}, {} MiB)", POOL_NAME, pool.capacity(), pool.slotBytes(),
                 pool.hugepages() ? "huge pages in " + config.mempool().hugepagePath() : "native memory",
                 (long) pool.capacity() * pool.slotBytes() >> 20);
         // The slow path gives the datapath its real handler in start(), before any PMD runs.
-        Datapath dp = new Datapath(config.datapath().toDatapathConfig(), pool, Switch::notStarted);
+        Datapath dp = new Datapath(config.datapath(), pool, Switch::notStarted);
         Switch sw = new Switch(config, pool, dp, slowPath);
         try {
-            slowPath.start(dp, SlowPathSettings.of(config.datapath()));
+            slowPath.start(dp, config.revalidators());
             LOG.info("slow path: {}", slowPath.description());
             Map<PortSpec, Netdev> opened = sw.open(config.ports(), config);
             for (Map.Entry<PortSpec, Netdev> e : opened.entrySet()) {
@@ -91,7 +100,7 @@ public final class Switch implements AutoCloseable {
                     new ArrayList<>(config.bridges().keySet()));
             dp.start();
             LOG.info("datapath: {} PMD thread(s) on CPU(s) {} (pmd-idle {}, pmd-rxq-assign {}), flow-limit {}",
-                    dp.pmds().length, config.datapath().pmdCpus(), lower(config.datapath().idle()),
+                    dp.pmds().length, config.pmdCpus(), lower(config.datapath().idle()),
                     lower(config.datapath().rxqAssign()), config.datapath().flowLimit());
             return sw;
         } catch (SlowPathException e) {
@@ -115,13 +124,14 @@ public final class Switch implements AutoCloseable {
      *         switch then runs the ports of {@code next} and the tables it had)
      */
     public List<String> reload(SwitchConfig next) throws ConfigException, SlowPathException {
-        ReloadPlan plan = ReloadPlan.of(config, next);
-        if (!plan.restartOnly.isEmpty()) {
+        SwitchConfig before = config.getPlain();
+        ReloadPlan plan = ReloadPlan.of(before, next);
+        if (!plan.restartOnly().isEmpty()) {
             reloadFailures++;
-            throw new ConfigException(plan.restartOnly);
+            throw new ConfigException(plan.restartOnly());
         }
-        List<PortSpec> toOpen = new ArrayList<>(plan.reopened);
-        toOpen.addAll(plan.added);
+        List<PortSpec> toOpen = new ArrayList<>(plan.reopened());
+        toOpen.addAll(plan.added());
         Map<PortSpec, Netdev> opened;
         try {
             opened = open(toOpen, next);
@@ -130,38 +140,50 @@ public final class Switch implements AutoCloseable {
             throw new ConfigException(e.errors());
         }
         List<String> changes = new ArrayList<>();
-        if (plan.tuningChanged) {
-            dp.reconfigure(next.datapath().toDatapathConfig());
-            slowPath.reconfigure(SlowPathSettings.of(next.datapath()));
+        if (plan.tuningChanged()) {
+            dp.reconfigure(next.datapath());
+            slowPath.reconfigure(next.revalidators());
             changes.add("datapath tuning changed");
         }
-        for (PortSpec p : plan.removed) {
+        for (PortSpec p : plan.removed()) {
             detach(p.name());
             changes.add("removed port " + p.name() + " from bridge " + p.bridge());
         }
-        for (PortSpec p : plan.reopened) {
+        for (PortSpec p : plan.reopened()) {
             int no = dpPorts.get(p.name());
             dp.removePort(no).close();
             dp.addPort(no, opened.get(p));
             pin(p, no);
             changes.add("reopened port " + p.name() + " (type, options or pmd-rxq-affinity changed)");
         }
-        for (PortSpec p : plan.added) {
+        for (PortSpec p : plan.added()) {
             attach(p, opened.get(p));
             changes.add("added port " + p.name() + " to bridge " + p.bridge() + " as datapath port "
                     + dpPorts.get(p.name()));
         }
-        SwitchConfig before = config;
-        config = next;
-        if (plan.bridgesChanged || !plan.flowsChanged.isEmpty() || !plan.groupsChanged.isEmpty()) {
-            applyBridges(next, plan.flowsChanged, plan.groupsChanged);
-            if (plan.bridgesChanged) {
+        // Published once the datapath runs by it; the bridges and tables follow (if the slow path
+        // refuses them, the ports are the new ones and the tables the old, as documented above).
+        config.setRelease(next);
+        if (plan.bridgesChanged() || !plan.settingsChanged().isEmpty() || !plan.flowsChanged().isEmpty()
+                || !plan.groupsChanged().isEmpty()) {
+            applyBridges(next, plan.flowsChanged(), plan.groupsChanged());
+            if (plan.bridgesChanged()) {
                 changes.add("bridges now: " + next.bridges().keySet());
             }
-            for (String b : plan.flowsChanged) {
+            for (String b : plan.settingsChanged()) {
+                BridgeSpec spec = next.bridges().get(b);
+                // A bridge that takes the datapath's (deprecated) defaults before and after is
+                // covered by "datapath tuning changed".
+                if (!before.bridges().get(b).settings().equals(before.bridgeDefaults())
+                        || !spec.settings().equals(next.bridgeDefaults())) {
+                    changes.add("changed the settings of " + b + " (mac-table-size " + spec.settings().macTableSize()
+                            + ", mac-aging-time " + spec.settings().macAgingSec() + ")");
+                }
+            }
+            for (String b : plan.flowsChanged()) {
                 changes.add("replaced the flows of " + b + " (" + next.bridges().get(b).flows().size() + ")");
             }
-            for (String b : plan.groupsChanged) {
+            for (String b : plan.groupsChanged()) {
                 if (before.bridges().containsKey(b) || !next.bridges().get(b).groups().isEmpty()) {
                     changes.add("replaced the groups of " + b + " (" + next.bridges().get(b).groups().size() + ")");
                 }
@@ -238,8 +260,9 @@ public final class Switch implements AutoCloseable {
         return slowPath;
     }
 
+    /** The running config; any thread (see the class comment). */
     public SwitchConfig config() {
-        return config;
+        return config.getAcquire();
     }
 
     public MbufPool pool() {
@@ -303,7 +326,7 @@ public final class Switch implements AutoCloseable {
 
     private void pin(PortSpec p, int no) {
         for (Map.Entry<Integer, Integer> a : p.rxqAffinity().entrySet()) {
-            dp.pinRxq(no, a.getKey(), config.datapath().pmdIndexOfCpu(a.getValue()));
+            dp.pinRxq(no, a.getKey(), config.getPlain().pmdIndexOfCpu(a.getValue()));
         }
     }
 
@@ -327,7 +350,7 @@ public final class Switch implements AutoCloseable {
             for (PortSpec p : b.ports().values()) {
                 ports.add(new BridgeView.PortView(p.name(), p.ofport(), dpPorts.get(p.name()), p.tag(), p.trunks()));
             }
-            views.add(new BridgeView(b.name(), ports));
+            views.add(new BridgeView(b.name(), ports, b.settings()));
         }
         slowPath.setBridges(views);
         // Groups first: a new flow may send to a new group, and a group must exist before a flow names it.

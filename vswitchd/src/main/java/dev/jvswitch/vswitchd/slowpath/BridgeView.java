@@ -2,14 +2,17 @@ package dev.jvswitch.vswitchd.slowpath;
 
 import java.util.List;
 
+import dev.jvswitch.config.BridgeSettings;
+
 /**
- * A bridge as the slow path gets it: name and ports, each with its OpenFlow and datapath port
- * numbers. Immutable.
+ * A bridge as the slow path gets it: name, ports (each with its OpenFlow and datapath port
+ * numbers) and settings. Immutable.
  *
- * @param name  bridge name
- * @param ports ports in file order
+ * @param name     bridge name
+ * @param ports    ports in file order
+ * @param settings the bridge's settings (MAC learning)
  */
-public record BridgeView(String name, List<PortView> ports) {
+public record BridgeView(String name, List<PortView> ports, BridgeSettings settings) {
     public BridgeView {
         ports = List.copyOf(ports);
     }

@@ -15,13 +15,13 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jvswitch.config.RevalidatorSettings;
 import dev.jvswitch.ofproto.Ofproto;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.normal.MacTable;
 import dev.jvswitch.ofproto.revalidate.Revalidation;
-import dev.jvswitch.ofproto.revalidate.RevalidatorConfig;
 import dev.jvswitch.ofproto.revalidate.RevalidatorCounter;
 import dev.jvswitch.ofproto.revalidate.RevalidatorPool;
 import dev.jvswitch.ofproto.revalidate.UpcallShow;
@@ -33,6 +33,7 @@ import dev.jvswitch.ofproto.upcall.OfprotoUpcallHandler;
 import dev.jvswitch.ofproto.xlate.PortLiveness;
 import dev.jvswitch.ofproto.xlate.TunnelOutput;
 import dev.jvswitch.pmd.Datapath;
+import dev.jvswitch.vswitchd.config.OfprotoConfigs;
 import dev.jvswitch.vswitchd.slowpath.BridgeView.PortView;
 
 /**
@@ -62,7 +63,6 @@ public final class OfprotoSlowPath implements SlowPath {
     private static final Logger LOG = LoggerFactory.getLogger("jvswitchd");
 
     private final Function<Ofproto, Revalidation> revalidations;
-    private SlowPathSettings settings;
     private Datapath dp;
     private Ofproto ofproto;
     private Revalidation reval;
@@ -111,36 +111,22 @@ public final class OfprotoSlowPath implements SlowPath {
     // ------------------------------------------------------------------ life cycle
 
     @Override
-    public void start(Datapath datapath, SlowPathSettings s) {
+    public void start(Datapath datapath, RevalidatorSettings s) {
         if (ofproto != null) {
             throw new IllegalStateException("slow path already started");
         }
         this.dp = datapath;
-        this.settings = s;
         this.ofproto = new Ofproto(datapath.clock()::nanoTime, PortLiveness.ALL_LIVE, TunnelOutput.NONE);
         this.tracer = new Trace(ofproto);
         datapath.upcallHandler(ofproto.upcallHandler());
         this.reval = revalidations.apply(ofproto);
-        this.pool = new RevalidatorPool(datapath, reval, revalidatorConfig(s));
+        this.pool = new RevalidatorPool(datapath, reval, OfprotoConfigs.revalidatorConfig(s));
         pool.start();
     }
 
-    private static RevalidatorConfig revalidatorConfig(SlowPathSettings s) {
-        return new RevalidatorConfig(s.revalidatorThreads(), s.maxIdleMs(), s.flowLimit(),
-                RevalidatorConfig.DEFAULT_MAX_REVALIDATOR_MS);
-    }
-
     @Override
-    public void reconfigure(SlowPathSettings s) {
-        SlowPathSettings old = settings;
-        settings = s;
-        pool.reconfigure(revalidatorConfig(s));
-        if (old.macTableSize() != s.macTableSize() || old.macAgingSec() != s.macAgingSec()) {
-            for (String b : ofproto.bridges()) {
-                BridgeConfig c = ofproto.bridgeConfig(b);
-                ofproto.reconfigureBridge(new BridgeConfig(b, c.ports(), s.macTableSize(), s.macAgingSec()));
-            }
-        }
+    public void reconfigure(RevalidatorSettings s) {
+        pool.reconfigure(OfprotoConfigs.revalidatorConfig(s));
     }
 
     @Override
@@ -187,7 +173,7 @@ public final class OfprotoSlowPath implements SlowPath {
                 ports.add(new OfPort(p.ofport(), p.dpPort(), p.name(), OfPort.NO_TAG, Set.copyOf(p.trunks()), null));
             }
         }
-        return new BridgeConfig(v.name(), ports, settings.macTableSize(), settings.macAgingSec());
+        return OfprotoConfigs.bridgeConfig(v.name(), ports, v.settings());
     }
 
     @Override

@@ -3,9 +3,10 @@ package dev.jvswitch.vswitchd.slowpath;
 import java.util.List;
 import java.util.Map;
 
+import dev.jvswitch.config.FlowChecker;
+import dev.jvswitch.config.RevalidatorSettings;
 import dev.jvswitch.pmd.Datapath;
 import dev.jvswitch.pmd.upcall.UpcallHandler;
-import dev.jvswitch.vswitchd.config.FlowChecker;
 
 /**
  * Everything the daemon needs from the OpenFlow side (OVS's ofproto): the upcall handler the PMDs
@@ -44,10 +45,10 @@ public interface SlowPath extends FlowChecker, AutoCloseable {
      * Binds to the datapath (its flow API and ukeys), sets the datapath's upcall handler, and
      * starts background threads. The PMDs are not running yet.
      */
-    void start(Datapath datapath, SlowPathSettings settings);
+    void start(Datapath datapath, RevalidatorSettings settings);
 
-    /** Applies changed tuning (max-idle, flow limit, MAC table size and aging, ...). */
-    void reconfigure(SlowPathSettings settings);
+    /** Applies changed revalidator tuning (max-idle, flow limit); a bridge's own settings come with {@link #setBridges}. */
+    void reconfigure(RevalidatorSettings settings);
 
     /** Replaces the set of bridges and their ports; bridges not listed are removed with their tables. */
     void setBridges(List<BridgeView> bridges) throws SlowPathException;

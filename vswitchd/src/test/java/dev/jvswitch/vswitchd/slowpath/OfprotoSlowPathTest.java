@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.jvswitch.config.BridgeSettings;
+import dev.jvswitch.config.RevalidatorSettings;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
@@ -27,6 +29,7 @@ class OfprotoSlowPathTest {
     private MbufPool pool;
     private Datapath dp;
     private OfprotoSlowPath sp;
+    private static final BridgeSettings MAC = new BridgeSettings(1024, 300);
 
     @BeforeEach
     void setUp() throws SlowPathException {
@@ -35,11 +38,11 @@ class OfprotoSlowPathTest {
         dp = new Datapath(DatapathConfig.defaults().withPmdCpus(0), pool, (pmd, key, pkt, result) -> {
             throw new AssertionError("the slow path must replace the handler");
         });
-        sp.start(dp, new SlowPathSettings(10_000, 1, 200_000, 1024, 300));
+        sp.start(dp, new RevalidatorSettings(1, 10_000, 200_000));
         sp.setBridges(List.of(new BridgeView("br0", List.of(
                 new PortView("p1", 1, 1, 10, List.of()),
                 new PortView("p2", 2, 2, -1, List.of(10, 20)),
-                new PortView("p3", 3, 3, -1, List.of())))));
+                new PortView("p3", 3, 3, -1, List.of())), MAC)));
     }
 
     @AfterEach
@@ -57,7 +60,7 @@ class OfprotoSlowPathTest {
         assertThat(br.byOfPort(2).trunks()).containsExactly(10, 20);
         assertThat(br.byOfPort(3).trunks()).isEmpty();
         assertThat(br.macTableSize()).isEqualTo(1024);
-        sp.setBridges(List.of(new BridgeView("br1", List.of(new PortView("q1", 1, 9, -1, List.of())))));
+        sp.setBridges(List.of(new BridgeView("br1", List.of(new PortView("q1", 1, 9, -1, List.of())), MAC)));
         assertThat(sp.ofproto().bridges()).containsExactly("br1");
     }
 

@@ -1,0 +1,48 @@
+package dev.jvswitch.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One bridge ({@code bridges.NAME}): its ports, flows and groups, and its settings.
+ *
+ * @param name        bridge name
+ * @param ports       ports by name, in file order
+ * @param flows       flows in ovs-ofctl syntax, inline and from {@code @file}s in order; a bridge
+ *                    without a {@code flows} key gets OVS's default {@value #DEFAULT_FLOW}
+ * @param groups      groups in ovs-ofctl syntax
+ * @param settings    its settings, defaults filled in ({@link SwitchConfig#bridgeDefaults})
+ * @param line        line of the bridge's name
+ */
+public record BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine> flows, List<FlowLine> groups,
+        BridgeSettings settings, int line) {
+    /** What OVS puts in a new bridge's table 0, and what a bridge without {@code flows} gets. */
+    public static final String DEFAULT_FLOW = "priority=0,actions=NORMAL";
+
+    public BridgeSpec {
+        ports = Collections.unmodifiableMap(new LinkedHashMap<>(ports));
+        flows = List.copyOf(flows);
+        groups = List.copyOf(groups);
+    }
+
+    /** The flow strings alone (what a reload compares). */
+    public List<String> flowTexts() {
+        return texts(flows);
+    }
+
+    /** The group strings alone. */
+    public List<String> groupTexts() {
+        return texts(groups);
+    }
+
+    private static List<String> texts(List<FlowLine> lines) {
+        List<String> out = new ArrayList<>(lines.size());
+        for (FlowLine l : lines) {
+            out.add(l.text());
+        }
+        return out;
+    }
+}

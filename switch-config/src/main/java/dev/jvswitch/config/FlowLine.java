@@ -1,0 +1,17 @@
+package dev.jvswitch.config;
+
+/**
+ * One flow or group string of a bridge, with where it came from, so that errors found later (by
+ * the slow path, at reload) still name the file and line.
+ *
+ * @param text flow or group in ovs-ofctl syntax
+ * @param file the config file or the {@code @file} it was read from
+ * @param line 1-based line in that file
+ * @param key  dotted key path, e.g. {@code bridges.br0.flows[2]}
+ */
+public record FlowLine(String text, String file, int line, String key) {
+    /** {@code FILE:LINE: KEY: } followed by {@code message}. */
+    public String error(String message) {
+        return new ConfigError(file, line, key, message).toString();
+    }
+}

@@ -1,0 +1,492 @@
+package dev.jvswitch.config.yaml;
+
+import static dev.jvswitch.config.ConfigKeys.NAME;
+import static dev.jvswitch.config.ConfigKeys.NAME_RULE;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+import dev.jvswitch.config.BridgeSettings;
+import dev.jvswitch.config.BridgeSpec;
+import dev.jvswitch.config.ConfigEnvironment;
+import dev.jvswitch.config.ConfigError;
+import dev.jvswitch.config.ConfigException;
+import dev.jvswitch.config.ConfigKeys;
+import dev.jvswitch.config.ControlSettings;
+import dev.jvswitch.config.CpuSet;
+import dev.jvswitch.config.Diagnostics;
+import dev.jvswitch.config.FlowLine;
+import dev.jvswitch.config.MempoolSettings;
+import dev.jvswitch.config.PortSpec;
+import dev.jvswitch.config.RevalidatorSettings;
+import dev.jvswitch.config.SwitchConfig;
+import dev.jvswitch.mempool.MbufPoolConfig;
+import dev.jvswitch.pmd.DatapathConfig;
+
+/**
+ * The YAML producer of a {@link SwitchConfig}: reads and validates a config file before anything
+ * starts — YAML syntax, unknown keys, wrong types, out-of-range values, unknown port types,
+ * duplicate OpenFlow port numbers and port names, CPUs that do not exist, and flows or groups the
+ * OpenFlow side cannot parse. Every error is collected and reported at once as
+ * {@code FILE:LINE: KEY: message} ({@link ConfigException}); deprecated keys become warnings in
+ * {@link SwitchConfig#warnings}.
+ *
+ * <p>The file's layout (every key is optional unless marked):
+ * <pre>
+ * datapath:   pmd-cpu-mask, pmd-rxq-assign, pmd-idle, emc-insert-inv-prob, smc-enable, flow-limit,
+ *             max-idle, n-revalidator-threads, tx-flush-interval,
+ *             mac-table-size, mac-aging-time (deprecated: every bridge's default)
+ * mempool:    mbufs, mbuf-size, hugepages, hugepage-path
+ * bridges:
+ *   NAME:
+ *     ports:
+ *       NAME: type (required), ofport (required), options, tag, trunks, pmd-rxq-affinity
+ *     flows:  a list of ovs-ofctl flows and "@file" references, or one "@file"
+ *     groups: the same, for groups
+ *     mac-table-size, mac-aging-time
+ * control:    socket, log-level
+ * </pre>
+ * Key names, ranges and where each default is defined: {@link ConfigKeys}.
+ *
+ * <p><b>Thread-safety:</b> a loader is immutable; each {@link #load} works on its own state.
+ */
+public final class YamlConfigLoader {
+    private final ConfigEnvironment env;
+
+    public YamlConfigLoader(ConfigEnvironment env) {
+        this.env = env;
+    }
+
+    /** Reads {@code file}; errors name it as given. */
+    public SwitchConfig load(Path file) throws ConfigException {
+        String name = file.toString();
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw single(name, "(file)", "cannot read: no such file");
+        } catch (IOException e) {
+            throw single(name, "(file)", "cannot read: " + e.getMessage());
+        }
+        return parse(name, text);
+    }
+
+    /** Parses {@code text} as the file {@code fileName} (whose directory relative paths start from). */
+    public SwitchConfig parse(String fileName, String text) throws ConfigException {
+        Diagnostics diag = new Diagnostics(fileName);
+        Node root = compose(fileName, text);
+        Map<String, Integer> lines = new HashMap<>();
+        Section top = Section.of(root, "", diag, ConfigKeys.TOP);
+        record(top, lines);
+        Section dps = top.section("datapath", ConfigKeys.DATAPATH);
+        record(dps, lines);
+        DatapathConfig dp = datapath(dps);
+        RevalidatorSettings revalidators = revalidators(dps, dp.flowLimit());
+        BridgeSettings bridgeDefaults = bridgeSettings(dps, env.ofprotoDefaults().bridge());
+        for (String key : ConfigKeys.DATAPATH_DEPRECATED) {
+            if (dps.has(key)) {
+                dps.warn(key, "deprecated: set it per bridge (bridges.NAME." + key + "); here it is the default"
+                        + " of every bridge that does not");
+            }
+        }
+        MempoolSettings pool = mempool(top.section("mempool", ConfigKeys.MEMPOOL), lines);
+        Map<String, BridgeSpec> bridges = bridges(top.section("bridges"), dp, bridgeDefaults, diag, lines);
+        ControlSettings control = control(top.section("control", ConfigKeys.CONTROL), fileName, lines);
+        diag.throwIfAny();
+        return new SwitchConfig(fileName, dp, revalidators, bridgeDefaults, pool, bridges, control, lines,
+                diag.warnings());
+    }
+
+    /**
+     * The control socket named by {@code file}, read leniently (other errors ignored) so that
+     * {@code jvsctl --config FILE} works even while the file is being edited; the default if the
+     * file or the key cannot be read.
+     */
+    public static String socketOf(Path file) {
+        try {
+            String name = file.toString();
+            Diagnostics diag = new Diagnostics(name);
+            Node root = compose(name, Files.readString(file, StandardCharsets.UTF_8));
+            Section top = Section.of(root, "", diag, null);
+            Section control = top.section("control");
+            String socket = control.string("socket", ControlSettings.DEFAULT_SOCKET);
+            return resolveAbsolute(name, socket.trim());
+        } catch (IOException | ConfigException e) {
+            return ControlSettings.DEFAULT_SOCKET;
+        }
+    }
+
+    // ------------------------------------------------------------------ sections
+
+    private DatapathConfig datapath(Section s) {
+        int[] cpus = pmdCpus(s);
+        String assign = s.choice("pmd-rxq-assign", lower(DatapathConfig.DEFAULT_RXQ_ASSIGN), ConfigKeys.RXQ_ASSIGN);
+        String idle = s.choice("pmd-idle", lower(ConfigKeys.DEFAULT_PMD_IDLE), ConfigKeys.PMD_IDLE);
+        int emc = s.integer(ConfigKeys.EMC_INSERT_INV_PROB, DatapathConfig.DEFAULT_EMC_INSERT_INV_PROB);
+        boolean smc = s.bool("smc-enable", DatapathConfig.DEFAULT_SMC_ENABLE);
+        int flowLimit = s.integer(ConfigKeys.FLOW_LIMIT, DatapathConfig.DEFAULT_FLOW_LIMIT);
+        int txFlush = s.integer(ConfigKeys.TX_FLUSH_INTERVAL, DatapathConfig.DEFAULT_TX_FLUSH_INTERVAL_US);
+        return new DatapathConfig(cpus, DatapathConfig.RxqAssign.valueOf(upper(assign)),
+                DatapathConfig.Idle.valueOf(upper(idle)), emc, smc, flowLimit, txFlush);
+    }
+
+    private RevalidatorSettings revalidators(Section s, int flowLimit) {
+        int maxIdle = s.integer(ConfigKeys.MAX_IDLE, env.ofprotoDefaults().maxIdleMs());
+        int threads = s.integer(ConfigKeys.N_REVALIDATOR_THREADS,
+                RevalidatorSettings.defaultThreads(env.allowedCpus().cardinality()));
+        return new RevalidatorSettings(threads, maxIdle, flowLimit);
+    }
+
+    /** {@code mac-table-size} and {@code mac-aging-time} of section {@code s}, else {@code defaults}. */
+    private static BridgeSettings bridgeSettings(Section s, BridgeSettings defaults) {
+        return new BridgeSettings(s.integer(ConfigKeys.MAC_TABLE_SIZE, defaults.macTableSize()),
+                s.integer(ConfigKeys.MAC_AGING_TIME, defaults.macAgingSec()));
+    }
+
+    /** {@code pmd-cpu-mask}, checked against the allowed CPUs; absent: the last allowed CPU. */
+    private int[] pmdCpus(Section s) {
+        BitSet allowed = env.allowedCpus();
+        int[] fallback = {allowed.isEmpty() ? 0 : allowed.length() - 1};
+        String text = s.text("pmd-cpu-mask", "a hex CPU mask like 0x6");
+        if (text == null) {
+            return fallback;
+        }
+        BitSet mask = CpuSet.parseMask(text);
+        if (mask == null) {
+            s.error("pmd-cpu-mask", "expected a hex CPU mask like 0x6 (bit N = CPU N), got '" + text + "'");
+            return fallback;
+        }
+        if (mask.isEmpty()) {
+            s.error("pmd-cpu-mask", "selects no CPU; at least one PMD is needed");
+            return fallback;
+        }
+        BitSet missing = (BitSet) mask.clone();
+        missing.andNot(allowed);
+        if (!missing.isEmpty()) {
+            s.error("pmd-cpu-mask", (missing.cardinality() == 1 ? "CPU " + CpuSet.format(missing) + " does not exist or is"
+                    : "CPUs " + CpuSet.format(missing) + " do not exist or are")
+                    + " not allowed for this process (allowed: " + CpuSet.format(allowed) + ")");
+            return fallback;
+        }
+        return mask.stream().toArray();
+    }
+
+    private static MempoolSettings mempool(Section s, Map<String, Integer> lines) {
+        record(s, lines);
+        int mbufs = s.integer(ConfigKeys.MBUFS, MempoolSettings.DEFAULT_MBUFS);
+        int size = s.integer(ConfigKeys.MBUF_SIZE, MbufPoolConfig.DEFAULT_DATA_ROOM_BYTES);
+        boolean huge = s.bool("hugepages", false);
+        String path = s.string("hugepage-path", MempoolSettings.DEFAULT_HUGEPAGE_PATH);
+        if (huge && !Files.isDirectory(Path.of(path))) {
+            s.error(s.has("hugepage-path") ? "hugepage-path" : "hugepages", path
+                    + " is not a directory (mount hugetlbfs there, or set hugepage-path)");
+        }
+        return MempoolSettings.of(mbufs, size, huge, path);
+    }
+
+    private static ControlSettings control(Section s, String fileName, Map<String, Integer> lines) {
+        record(s, lines);
+        String socket = resolveAbsolute(fileName, s.string("socket", ControlSettings.DEFAULT_SOCKET).trim());
+        int bytes = socket.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > ControlSettings.MAX_SOCKET_PATH_BYTES) {
+            s.error("socket", "path " + socket + " is " + bytes + " bytes; a Unix socket path may have at most "
+                    + ControlSettings.MAX_SOCKET_PATH_BYTES);
+        }
+        String level = s.choice("log-level", ControlSettings.DEFAULT_LOG_LEVEL, ConfigKeys.LOG_LEVELS);
+        return new ControlSettings(socket, level);
+    }
+
+    // ------------------------------------------------------------------ bridges and ports
+
+    private Map<String, BridgeSpec> bridges(Section all, DatapathConfig dp, BridgeSettings defaults, Diagnostics diag,
+            Map<String, Integer> lines) {
+        record(all, lines);
+        Map<String, BridgeSpec> out = new LinkedHashMap<>();
+        Map<String, PortSpec> portsByName = new HashMap<>();
+        for (String name : all.keys()) {
+            if (!NAME.matcher(name).matches()) {
+                all.errorAtKey(name, "a bridge name is " + NAME_RULE);
+                continue;
+            }
+            Section b = all.section(name, ConfigKeys.BRIDGE);
+            record(b, lines);
+            Section ps = b.section("ports");
+            record(ps, lines);
+            Map<String, PortSpec> ports = new LinkedHashMap<>();
+            Map<Integer, String> ofports = new HashMap<>();
+            for (String pname : ps.keys()) {
+                PortSpec p = port(name, pname, ps, dp, diag, lines, ofports);
+                if (p == null) {
+                    continue;
+                }
+                PortSpec sameName = portsByName.putIfAbsent(pname, p);
+                if (sameName != null) {
+                    ps.errorAtKey(pname, "port name " + pname + " is already used in bridge " + sameName.bridge()
+                            + " (line " + sameName.line() + ")");
+                    continue;
+                }
+                ports.put(pname, p);
+            }
+            List<FlowLine> flows = b.has("flows")
+                    ? flowLines(b, "flows", diag, true)
+                    : List.of(new FlowLine(BridgeSpec.DEFAULT_FLOW, diag.file(), all.keyLine(name), b.path("flows")));
+            List<FlowLine> groups = flowLines(b, "groups", diag, false);
+            out.put(name, new BridgeSpec(name, ports, flows, groups, bridgeSettings(b, defaults), all.keyLine(name)));
+        }
+        return out;
+    }
+
+    /** One port, or null when it has an error that keeps it from being checked further. */
+    private PortSpec port(String bridge, String name, Section ports, DatapathConfig dp, Diagnostics diag,
+            Map<String, Integer> lines, Map<Integer, String> ofports) {
+        int line = ports.keyLine(name);
+        if (!NAME.matcher(name).matches()) {
+            ports.errorAtKey(name, "a port name is " + NAME_RULE);
+            return null;
+        }
+        Section p = ports.section(name, ConfigKeys.PORT);
+        record(p, lines);
+        int before = diag.count();
+        String type = p.text("type", "a port type");
+        if (type == null && !p.has("type")) {
+            diag.add(diag.file(), line, p.path(), "missing required key 'type'");
+        } else if (type != null && !env.portTypes().contains(type.trim())) {
+            p.error("type", "unknown port type '" + type + "' (known: " + String.join(", ",
+                    new TreeSet<>(env.portTypes())) + ")");
+        }
+        Long ofport = p.integerOrNull(ConfigKeys.OFPORT);
+        if (!p.has("ofport")) {
+            diag.add(diag.file(), line, p.path(), "missing required key 'ofport'");
+        } else if (ofport != null) {
+            String user = ofports.putIfAbsent(ofport.intValue(), name + " (line " + line + ")");
+            if (user != null) {
+                p.error("ofport", "ofport " + ofport + " is already used by port " + user);
+            }
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        Section o = p.section("options");
+        for (String key : o.keys()) {
+            String v = o.text(key, "a string");
+            if (v != null) {
+                options.put(key, v);
+            }
+        }
+        int tag = p.integer(ConfigKeys.TAG, PortSpec.NO_TAG);
+        List<Integer> trunks = trunks(p, diag);
+        if (p.has("tag") && p.has("trunks")) {
+            p.error("trunks", "tag and trunks exclude each other (an access port carries one VLAN)");
+        }
+        String vlans = env.checker().checkVlans();
+        if (vlans != null) {
+            for (String key : new String[] {"tag", "trunks"}) {
+                if (p.has(key)) {
+                    p.error(key, vlans);
+                }
+            }
+        }
+        Map<Integer, Integer> affinity = affinity(p, dp);
+        if (diag.count() > before) {
+            return null;
+        }
+        return new PortSpec(bridge, name, type.trim(), ofport.intValue(), options, tag, trunks, affinity, line);
+    }
+
+    private static List<Integer> trunks(Section p, Diagnostics diag) {
+        TreeSet<Integer> vlans = new TreeSet<>();
+        for (Node item : Section.list(p.value("trunks"), p.path("trunks"), "a list of VLAN ids like [10, 20]", diag)) {
+            String t = Section.scalar(item, p.path("trunks"), "a VLAN id", diag);
+            Long v = t == null ? null : Section.parseInteger(t, item, p.path("trunks"), ConfigKeys.TRUNKS, diag);
+            if (v != null) {
+                vlans.add(v.intValue());
+            }
+        }
+        return new ArrayList<>(vlans);
+    }
+
+    /** {@code pmd-rxq-affinity: "0:3,1:7"}: rx queue 0 to the PMD on CPU 3, queue 1 to CPU 7. */
+    private static Map<Integer, Integer> affinity(Section p, DatapathConfig dp) {
+        Map<Integer, Integer> out = new LinkedHashMap<>();
+        String text = p.text("pmd-rxq-affinity", "QUEUE:CPU pairs like 0:3,1:7");
+        if (text == null) {
+            return out;
+        }
+        int[] pmdCpus = dp.pmdCpus();
+        for (String pair : text.split(",")) {
+            String[] qc = pair.trim().split(":");
+            int q;
+            int cpu;
+            try {
+                if (qc.length != 2) {
+                    throw new NumberFormatException();
+                }
+                q = Integer.parseInt(qc[0].trim());
+                cpu = Integer.parseInt(qc[1].trim());
+            } catch (NumberFormatException e) {
+                p.error("pmd-rxq-affinity", "expected QUEUE:CPU pairs like 0:3,1:7, got '" + text + "'");
+                return out;
+            }
+            if (q < 0 || q > ConfigKeys.MAX_RXQ) {
+                p.error("pmd-rxq-affinity", "queue " + q + " is outside 0.." + ConfigKeys.MAX_RXQ);
+            } else if (!contains(pmdCpus, cpu)) {
+                p.error("pmd-rxq-affinity", "CPU " + cpu + " has no PMD (pmd-cpu-mask gives CPUs " + join(pmdCpus) + ")");
+            } else if (out.put(q, cpu) != null) {
+                p.error("pmd-rxq-affinity", "queue " + q + " is given twice");
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ flows and groups
+
+    /** The flows (or groups) of a bridge: inline strings and {@code @file}s, each checked. */
+    private List<FlowLine> flowLines(Section b, String key, Diagnostics diag, boolean flows) {
+        Node v = b.value(key);
+        List<FlowLine> out = new ArrayList<>();
+        if (v == null || Section.isEmpty(v)) {
+            return out;
+        }
+        String what = flows ? "a list of flows (ovs-ofctl syntax) or \"@file\"" : "a list of groups or \"@file\"";
+        if (v instanceof ScalarNode) {
+            String t = Section.scalar(v, b.path(key), what, diag);
+            if (t != null && t.trim().startsWith("@")) {
+                readFile(t.trim().substring(1).trim(), v, b.path(key), diag, out);
+            } else if (t != null) {
+                Section.report(diag, v, b.path(key), "expected " + what + ", got '" + t + "'");
+            }
+        } else {
+            List<Node> items = Section.list(v, b.path(key), what, diag);
+            for (int i = 0; i < items.size(); i++) {
+                String itemKey = b.path(key) + "[" + i + "]";
+                String t = Section.scalar(items.get(i), itemKey, flows ? "a flow string" : "a group string", diag);
+                if (t == null) {
+                    continue;
+                }
+                if (t.trim().startsWith("@")) {
+                    readFile(t.trim().substring(1).trim(), items.get(i), itemKey, diag, out);
+                } else {
+                    out.add(new FlowLine(t.trim(), diag.file(), Section.line(items.get(i)), itemKey));
+                }
+            }
+        }
+        for (FlowLine l : out) {
+            String problem = flows ? env.checker().checkFlow(l.text()) : env.checker().checkGroup(l.text());
+            if (problem != null) {
+                diag.add(l.file(), l.line(), l.key(), problem);
+            }
+        }
+        return out;
+    }
+
+    /** Lines of an ovs-ofctl flow file: one per line, blank lines and {@code #} comments skipped. */
+    private static void readFile(String ref, Node at, String key, Diagnostics diag, List<FlowLine> out) {
+        String shown = resolve(diag.file(), ref);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(Path.of(shown), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            Section.report(diag, at, key, "cannot read " + shown + ": no such file");
+            return;
+        } catch (IOException e) {
+            Section.report(diag, at, key, "cannot read " + shown + ": " + e.getMessage());
+            return;
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String t = lines.get(i).trim();
+            if (!t.isEmpty() && !t.startsWith("#")) {
+                out.add(new FlowLine(t, shown, i + 1, key));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static Node compose(String fileName, String text) throws ConfigException {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowRecursiveKeys(false);
+        options.setMaxAliasesForCollections(50);
+        try {
+            return new Yaml(options).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
+            throw new ConfigException(List.of(new ConfigError(fileName, m == null ? 1 : m.getLine() + 1, "(yaml)",
+                    "not valid YAML: " + problem)));
+        } catch (YAMLException e) {
+            throw single(fileName, "(yaml)", "not valid YAML: " + e.getMessage());
+        }
+    }
+
+    /**
+     * {@code path} taken relative to the directory of {@code fileName} (unless absolute), kept
+     * relative when the config file was named relatively, so messages read as the user wrote.
+     */
+    static String resolve(String fileName, String path) {
+        Path p = Path.of(path);
+        if (p.isAbsolute()) {
+            return p.normalize().toString();
+        }
+        return Path.of(fileName).resolveSibling(p).normalize().toString();
+    }
+
+    /** As {@link #resolve}, made absolute (the socket: logs and clients should see one path). */
+    static String resolveAbsolute(String fileName, String path) {
+        return Path.of(resolve(fileName, path)).toAbsolutePath().normalize().toString();
+    }
+
+    private static void record(Section s, Map<String, Integer> lines) {
+        if (!s.path().isEmpty()) {
+            lines.putIfAbsent(s.path(), s.line());
+        }
+        for (String k : s.keys()) {
+            lines.put(s.path(k), s.keyLine(k));
+        }
+    }
+
+    private static boolean contains(int[] values, int v) {
+        for (int x : values) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String join(int[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (int v : values) {
+            sb.append(sb.length() == 0 ? "" : ",").append(v);
+        }
+        return sb.toString();
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String upper(String s) {
+        return s.toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static ConfigException single(String file, String key, String message) {
+        return new ConfigException(List.of(new ConfigError(file, 1, key, message)));
+    }
+}

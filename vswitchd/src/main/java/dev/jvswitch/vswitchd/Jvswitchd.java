@@ -2,10 +2,7 @@ package dev.jvswitch.vswitchd;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -18,10 +15,12 @@ import org.slf4j.LoggerFactory;
 
 import dev.jvswitch.config.ConfigError;
 import dev.jvswitch.config.ConfigException;
+import dev.jvswitch.config.ControlSettings;
 import dev.jvswitch.config.SwitchConfig;
 import dev.jvswitch.config.yaml.YamlConfigLoader;
 import dev.jvswitch.vswitchd.config.OfprotoConfigs;
 import dev.jvswitch.vswitchd.control.ControlServer;
+import dev.jvswitch.vswitchd.listen.ConnectionGuard;
 import dev.jvswitch.vswitchd.run.StartException;
 import dev.jvswitch.vswitchd.run.Switch;
 import dev.jvswitch.vswitchd.slowpath.SlowPath;
@@ -49,6 +48,13 @@ public final class Jvswitchd {
     static final int EXIT_OK = 0;
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
+    /** Listen backlog bounds: the kernel caps it at net.core.somaxconn anyway. */
+    static final int MIN_BACKLOG = 16;
+    static final int MAX_BACKLOG = 1024;
+    /** Descriptors kept for everything but control clients (ports, files, the JVM's own). */
+    static final int RESERVED_DESCRIPTORS = 256;
+    /** Longest shutdown waits for a change (a reload) that is running when it is asked for. */
+    static final long CHANGE_STOP_WAIT_MS = 5_000;
     private static final String USAGE =
             "usage: jvswitchd --config FILE [--foreground] [--pidfile FILE] [--log-level LEVEL] [--check]";
 
@@ -85,7 +91,7 @@ public final class Jvswitchd {
             for (ConfigError error : e.errors()) {
                 err.println(error);
             }
-            err.println("jvswitchd: " + e.errors().size() + " error(s) in " + o.config() + "; nothing started");
+            err.println("jvswitchd: " + e.total() + " error(s) in " + o.config() + "; nothing started");
             return EXIT_USAGE;
         }
         if (o.check()) {
@@ -95,8 +101,25 @@ public final class Jvswitchd {
             err.println(o.config() + ": OK");
             return EXIT_OK;
         }
+        if (o.pidfile() != null) {
+            try {
+                PidFile.checkNotRunning(o.pidfile());
+            } catch (PidFile.AlreadyRunning e) {
+                err.println("jvswitchd: " + e.getMessage());
+                return EXIT_FAILED;
+            } catch (IOException e) {
+                err.println("jvswitchd: cannot read pid file " + o.pidfile() + ": " + e.getMessage());
+                return EXIT_FAILED;
+            }
+        }
         Logging.init(o.logLevel() != null ? o.logLevel() : config.control().logLevel());
         return serve(o, config, loader, slowPath);
+    }
+
+    /** The control socket's limits from the config: clients, idle timeout, a backlog that fits them. */
+    static ConnectionGuard.Limits controlLimits(ControlSettings c) {
+        int backlog = Math.max(MIN_BACKLOG, Math.min(c.maxClients(), MAX_BACKLOG));
+        return new ConnectionGuard.Limits(c.maxClients(), TimeUnit.MILLISECONDS.toNanos(c.idleTimeoutMs()), backlog);
     }
 
     private static int serve(Options o, SwitchConfig config, YamlConfigLoader loader, SlowPath slowPath) {
@@ -106,9 +129,15 @@ public final class Jvswitchd {
         for (ConfigError warning : config.warnings()) {
             log.warn("{}", warning);
         }
+        DescriptorLimit.Limit fds = DescriptorLimit.raise();
+        log.info("{}", fds.describe());
+        if (fds.soft() >= 0 && fds.soft() < config.control().maxClients() + RESERVED_DESCRIPTORS) {
+            log.warn("control.max-clients {} with a descriptor limit of {}: clients may meet the limit before the cap"
+                    + " (raise it with ulimit -n, or lower max-clients)", config.control().maxClients(), fds.soft());
+        }
         ControlServer server;
         try {
-            server = ControlServer.bind(Path.of(config.control().socket()));
+            server = ControlServer.bind(Path.of(config.control().socket()), controlLimits(config.control()));
         } catch (IOException e) {
             log.error("{}", e.getMessage());
             return EXIT_FAILED;
@@ -145,12 +174,22 @@ public final class Jvswitchd {
                 Thread.currentThread().interrupt();
             }
         }, "jvswitchd-shutdown"));
+        ChangeAgent changes = agent.changes();
+        AgentRunner changeRunner = new AgentRunner(new ChangeAgent.ParkUntilWoken(),
+                e -> log.error("change agent: {}", e.toString(), e), null, changes);
+        AgentRunner.startOnThread(changeRunner, r -> {
+            Thread t = new Thread(r, changes.roleName());
+            // A change still running at shutdown is abandoned, not waited for forever.
+            t.setDaemon(true);
+            return t;
+        });
         int status = EXIT_OK;
+        PidFile pid = null;
         try {
             // Logged first: whoever sees the pid file (bin/jvswitchd, tests) finds the line in the log.
             log.info("jvswitchd running: control socket {}{}", server.path(),
                     o.pidfile() == null ? "" : ", pid file " + o.pidfile());
-            writePidfile(o.pidfile());
+            pid = o.pidfile() == null ? null : PidFile.create(o.pidfile());
             // The control thread is this one: the runner returns once the agent stops.
             new AgentRunner(new ControlIdleStrategy(server, agent),
                     e -> log.error("control agent: {}", e.toString(), e), null, agent).run();
@@ -164,13 +203,47 @@ public final class Jvswitchd {
             log.error("control loop failed; shutting down: {}", e.toString(), e);
             status = EXIT_FAILED;
         } finally {
+            stopChanges(changes, changeRunner, log);
+            agent.answerFinishedChanges();
             server.close();
             sw.close();
-            deletePidfile(o.pidfile());
+            if (pid != null) {
+                pid.close();
+            }
             log.info("jvswitchd stopped");
             stopped.countDown();
         }
         return status;
+    }
+
+    /**
+     * Stops the change agent: queued changes are answered "shutting down"; one that is running
+     * gets {@value #CHANGE_STOP_WAIT_MS} ms to finish (and an interrupt, which ends its waits),
+     * then is abandoned: the switch closes under it (ports are changed under a lock that
+     * {@code Switch.close} takes, so a half-opened port is never left behind).
+     */
+    private static void stopChanges(ChangeAgent changes, AgentRunner runner, Logger log) {
+        changes.requestStop();
+        Thread t = runner.thread();
+        if (t == null) {
+            return;
+        }
+        try {
+            t.join(CHANGE_STOP_WAIT_MS);
+            if (t.isAlive()) {
+                String running = changes.running();
+                t.interrupt();
+                t.join(1_000);
+                if (t.isAlive()) {
+                    log.warn("shutting down while a change still runs ({}); it is abandoned", running);
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        runner.close();
     }
 
     private static Options parse(String[] args) {
@@ -212,33 +285,5 @@ public final class Jvswitchd {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return a.get(i);
-    }
-
-    /** Written once the switch runs, atomically, so a reader never sees a partial pid. */
-    private static void writePidfile(Path pidfile) throws IOException {
-        if (pidfile == null) {
-            return;
-        }
-        Path dir = pidfile.toAbsolutePath().getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        Path tmp = pidfile.resolveSibling(pidfile.getFileName() + ".tmp");
-        Files.writeString(tmp, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
-        Files.move(tmp, pidfile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void deletePidfile(Path pidfile) {
-        if (pidfile == null) {
-            return;
-        }
-        try {
-            String content = Files.readString(pidfile, StandardCharsets.US_ASCII).trim();
-            if (content.equals(Long.toString(ProcessHandle.current().pid()))) {
-                Files.delete(pidfile);
-            }
-        } catch (IOException e) {
-            // Gone already, or not ours.
-        }
     }
 }

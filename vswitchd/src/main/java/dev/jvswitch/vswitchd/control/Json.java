@@ -11,9 +11,19 @@ import java.util.Map;
  * {@link #parse} reads such a document back into {@link LinkedHashMap}s, {@link ArrayList}s,
  * strings, {@code Long}s or {@code Double}s, booleans and null.
  *
+ * <p><b>Bounds.</b> The parser recurses once per nested array or object, so nesting is bounded
+ * at {@value #MAX_DEPTH} levels: a deeper document is refused with an error naming the position
+ * where the bound was crossed, long before the thread's stack could run out (a request of 20 000
+ * {@code [} would otherwise end in a {@code StackOverflowError}). The control protocol nests two
+ * levels; the replies jvsctl reads, four. The length of the text is bounded by the caller (the
+ * control socket reads at most {@link ControlProtocol#MAX_REQUEST_BYTES} per request).
+ *
  * <p>Stateless.
  */
 public final class Json {
+    /** Deepest nesting of arrays and objects {@link #parse} accepts. */
+    public static final int MAX_DEPTH = 64;
+
     private Json() {
     }
 
@@ -104,6 +114,7 @@ public final class Json {
     private static final class Parser {
         private final String s;
         private int pos;
+        private int depth;
 
         Parser(String s) {
             this.s = s;
@@ -136,11 +147,13 @@ public final class Json {
         }
 
         private Map<String, Object> object() {
+            enter();
             Map<String, Object> m = new LinkedHashMap<>();
             pos++;
             ws();
             if (peek('}')) {
                 pos++;
+                depth--;
                 return m;
             }
             while (true) {
@@ -158,17 +171,20 @@ public final class Json {
                     pos++;
                 } else {
                     expect('}');
+                    depth--;
                     return m;
                 }
             }
         }
 
         private List<Object> array() {
+            enter();
             List<Object> l = new ArrayList<>();
             pos++;
             ws();
             if (peek(']')) {
                 pos++;
+                depth--;
                 return l;
             }
             while (true) {
@@ -179,6 +195,7 @@ public final class Json {
                     pos++;
                 } else {
                     expect(']');
+                    depth--;
                     return l;
                 }
             }
@@ -248,6 +265,13 @@ public final class Json {
             }
             pos += word.length();
             return v;
+        }
+
+        /** One level deeper; refused past {@link #MAX_DEPTH}, before recursing any further. */
+        private void enter() {
+            if (++depth > MAX_DEPTH) {
+                throw error("nested deeper than " + MAX_DEPTH + " levels");
+            }
         }
 
         void ws() {

@@ -56,7 +56,7 @@ class AfPacketChecksumTest extends NetnsPortTest {
     }
 
     /** Relays frames between p1 and p2 while {@code body} runs; returns how many it sent. */
-    private long forwardDuring(Runnable body) throws InterruptedException {
+    private long forwardDuring(Runnable body) {
         try (Relay relay = new Relay(p1, p2, pool)) {
             body.run();
             return relay.stop();

@@ -52,9 +52,14 @@ final class Relay implements AutoCloseable {
     }
 
     /** Stops the relay (bounded wait) and returns how many frames it sent. */
-    long stop() throws InterruptedException {
+    long stop() {
         stop = true;
-        thread.join(Duration.ofSeconds(10).toMillis());
+        try {
+            thread.join(Duration.ofSeconds(10).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while stopping the relay", e);
+        }
         if (thread.isAlive()) {
             throw new AssertionError("relay thread still running after 10 s");
         }
@@ -62,7 +67,7 @@ final class Relay implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (thread.isAlive()) {
             stop();
         }

@@ -12,13 +12,16 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 
+import dev.jvswitch.archtest.fixture.lower.Low;
+import dev.jvswitch.archtest.fixture.upper.High;
+
 /**
  * The rules can fail: over two fixture packages that depend on each other, with a made-up module
  * map ({@code lower} in mempool, {@code upper} in ofproto-xlate), each rule finds what it must.
  */
 class RulesSelfTest {
     private static final String FIXTURE = "dev.jvswitch.archtest.fixture";
-    private static final JavaClasses FIXTURES = new ClassFileImporter().importPackages(FIXTURE);
+    private static final JavaClasses FIXTURES = new ClassFileImporter().importClasses(Low.class, High.class);
     private static final Function<JavaClass, String> MODULE_OF = c -> c.getPackageName().endsWith(".lower")
             ? "mempool" : c.getPackageName().endsWith(".upper") ? "ofproto-xlate" : null;
 

@@ -2,10 +2,10 @@ package dev.jvswitch.bench;
 
 import java.util.Arrays;
 
-import dev.jvswitch.afpacket.tools.L2Fwd;
 import dev.jvswitch.bench.afpacket.AfPacketFwdBench;
 import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.demo.DemoCommand;
+import dev.jvswitch.bench.l2fwd.L2Fwd;
 import dev.jvswitch.bench.pcap.GenPcapCommand;
 import dev.jvswitch.bench.pipeline.PipelineCommand;
 import dev.jvswitch.bench.reval.RevalBenchCommand;

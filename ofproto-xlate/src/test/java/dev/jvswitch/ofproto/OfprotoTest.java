@@ -7,11 +7,11 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.xlate.TestSwitch;
 import dev.jvswitch.ofproto.xlate.XlateSnapshot;
+import dev.jvswitch.testkit.frame.Frames;
 
 class OfprotoTest {
     private static final byte[] TCP = Frames.tcp4().ip("10.0.0.1", "10.0.0.2").ports(1, 80).build();

@@ -10,7 +10,7 @@
  * ({@link dev.jvswitch.afpacket.tx}) copies a batch into ring slots and kicks the kernel once.
  * Link state, MTU and the interface's existence are polled by
  * {@link dev.jvswitch.afpacket.AfPacketNetdev#refresh()}, which reopens the sockets when the
- * interface comes back. {@link dev.jvswitch.afpacket.tools.L2Fwd} forwards between two ports,
+ * interface comes back. {@link dev.jvswitch.bench.l2fwd.L2Fwd} forwards between two ports,
  * with no classification ({@code jvs-bench l2fwd --mode io}) or through the full PMD pipeline
  * ({@code --mode switch}).
  */

@@ -2,24 +2,24 @@ package dev.jvswitch.afpacket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
-import dev.jvswitch.afpacket.tools.FwdResult;
-import dev.jvswitch.afpacket.tools.IoForwarder;
+import dev.jvswitch.testkit.frame.MarkedFrames;
+import dev.jvswitch.testkit.netns.Peer;
+import dev.jvswitch.testkit.netns.Topology;
+import dev.jvswitch.testkit.sh.Sh;
 
 /**
  * Checksum offload: hosts in two namespaces talk UDP and TCP through two AF_PACKET ports joined
- * by the io forwarder, with tx checksum offload left on (the veth default). Their kernels leave
+ * by a relay, with tx checksum offload left on (the veth default). Their kernels leave
  * TCP/UDP checksums unfinished on the way out; the port must complete them, or the receiving
  * kernel drops the segments as corrupt and nothing gets through.
  */
 class AfPacketChecksumTest extends NetnsPortTest {
-    private static final String PAYLOAD = Frames.hex("checksums are complete".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    private static final String PAYLOAD = MarkedFrames.hex("checksums are complete".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
     private Topology.Veth a;
     private Topology.Veth b;
@@ -55,21 +55,12 @@ class AfPacketChecksumTest extends NetnsPortTest {
         Sh.inNs(from.ns(), "ip", "-6", "neigh", "replace", ipv6, "lladdr", mac, "dev", from.peer(), "nud", "permanent");
     }
 
-    /** Runs the io forwarder between p1 and p2 on its own thread (its own mbuf cache) while {@code body} runs. */
-    private FwdResult forwardDuring(Runnable body) throws InterruptedException {
-        AtomicBoolean stop = new AtomicBoolean();
-        FwdResult[] result = new FwdResult[1];
-        IoForwarder forwarder = new IoForwarder(p1, p2, pool, -1);
-        Thread fwd = new Thread(() -> result[0] = forwarder.runAll(stop::get, 0).get(0), "l2fwd");
-        fwd.start();
-        try {
+    /** Relays frames between p1 and p2 while {@code body} runs; returns how many it sent. */
+    private long forwardDuring(Runnable body) {
+        try (Relay relay = new Relay(p1, p2, pool)) {
             body.run();
-        } finally {
-            stop.set(true);
-            fwd.join(Duration.ofSeconds(10).toMillis());
+            return relay.stop();
         }
-        assertThat(fwd.isAlive()).isFalse();
-        return result[0];
     }
 
     private void exchange(String mode, String from, String to) {
@@ -86,13 +77,13 @@ class AfPacketChecksumTest extends NetnsPortTest {
     @Test
     void udpAndTcpOverIpv4AndIpv6GetThroughWithOffloadOn() throws Exception {
         twoHosts();
-        FwdResult r = forwardDuring(() -> {
+        long forwarded = forwardDuring(() -> {
             exchange("udp", "10.77.0.1", "10.77.0.2");
             exchange("udp", "fd00:77::1", "fd00:77::2");
             exchange("tcp", "10.77.0.1", "10.77.0.2");
             exchange("tcp", "fd00:77::1", "fd00:77::2");
         });
-        assertThat(r.txPackets()).isPositive();
+        assertThat(forwarded).isPositive();
         // The path under test was taken: frames arrived unfinished and were completed, both ways.
         assertThat(p1.afPacketStats().rxCsumCompleted()).as(dump(p1)).isGreaterThanOrEqualTo(4);
         assertThat(p2.afPacketStats().rxCsumCompleted()).as(dump(p2)).isGreaterThanOrEqualTo(2);

@@ -14,6 +14,8 @@ import dev.jvswitch.pmd.netdev.NetdevConfig;
 import dev.jvswitch.pmd.netdev.NetdevContractTest;
 import dev.jvswitch.pmd.netdev.NetdevPeer;
 import dev.jvswitch.pmd.netdev.Netdevs;
+import dev.jvswitch.testkit.netns.Topology;
+import dev.jvswitch.testkit.sh.Sh;
 
 /**
  * The port contract for AF_PACKET. The port under test sits on one end of a veth pair made for

@@ -11,6 +11,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.pmd.netdev.NetdevStats;
+import dev.jvswitch.testkit.frame.MarkedFrames;
+import dev.jvswitch.testkit.netns.Peer;
+import dev.jvswitch.testkit.netns.Topology;
 
 /** Several rx queues on one interface through a PACKET_FANOUT_HASH group. */
 class AfPacketFanoutTest extends NetnsPortTest {
@@ -25,19 +28,19 @@ class AfPacketFanoutTest extends NetnsPortTest {
         int count = 1000;
         List<byte[]> frames = new ArrayList<>();
         for (int seq = 0; seq < count; seq++) {
-            frames.add(Frames.udp4(64 + seq % 200, seq));
+            frames.add(MarkedFrames.udp4(64 + seq % 200, seq));
         }
         List<TestPmd.Rx> got;
         try (Peer sender = Peer.sender(ns, v.peer(), frames)) {
             // Poll a little past the expected count so that a duplicate would be seen.
-            got = pmd.receive(List.of(port.rxq(0), port.rxq(1)), count + 1, Duration.ofSeconds(3), Frames::marked);
+            got = pmd.receive(List.of(port.rxq(0), port.rxq(1)), count + 1, Duration.ofSeconds(3), MarkedFrames::marked);
             sender.awaitExit(WAIT);
         }
         Map<Integer, Integer> seen = new HashMap<>();
         int[] perQueue = new int[2];
         List<byte[]> bytes = new ArrayList<>();
         for (TestPmd.Rx rx : got) {
-            seen.merge(Frames.seq(rx.bytes()), 1, Integer::sum);
+            seen.merge(MarkedFrames.seq(rx.bytes()), 1, Integer::sum);
             perQueue[rx.queue()]++;
             bytes.add(rx.bytes());
         }
@@ -61,7 +64,7 @@ class AfPacketFanoutTest extends NetnsPortTest {
 
         List<byte[]> frames = new ArrayList<>();
         for (int seq = 0; seq < 50; seq++) {
-            frames.add(Frames.udp4(100, seq));
+            frames.add(MarkedFrames.udp4(100, seq));
         }
         List<byte[]> gotA = new ArrayList<>();
         List<byte[]> gotB = new ArrayList<>();
@@ -71,8 +74,8 @@ class AfPacketFanoutTest extends NetnsPortTest {
             List<TestPmd.Rx> rxB = new ArrayList<>();
             while ((rxA.size() < frames.size() || rxB.size() < frames.size()) && System.nanoTime() < deadline) {
                 for (int q = 0; q < 2; q++) {
-                    pmd.poll(a.rxq(q), q, Frames::marked, rxA);
-                    pmd.poll(b.rxq(q), q, Frames::marked, rxB);
+                    pmd.poll(a.rxq(q), q, MarkedFrames::marked, rxA);
+                    pmd.poll(b.rxq(q), q, MarkedFrames::marked, rxB);
                 }
             }
             sender.awaitExit(WAIT);

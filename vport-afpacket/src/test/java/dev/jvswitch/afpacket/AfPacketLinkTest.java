@@ -18,6 +18,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.pmd.netdev.NetdevStats;
+import dev.jvswitch.testkit.frame.MarkedFrames;
+import dev.jvswitch.testkit.netns.Peer;
+import dev.jvswitch.testkit.netns.Topology;
+import dev.jvswitch.testkit.sh.Await;
+import dev.jvswitch.testkit.sh.Sh;
 
 /**
  * The interface going down, away, changing MTU, and coming back while a PMD (the test thread)
@@ -46,7 +51,7 @@ class AfPacketLinkTest extends NetnsPortTest {
     private void pollUntil(AfPacketNetdev port, java.util.function.BooleanSupplier condition, String what) {
         Await.until(WAIT, () -> {
             pmd.poll(port.rxq(0), 0, f -> false, new ArrayList<>());
-            pmd.send(port.txq(0), List.of(Frames.frame(60, 999)));
+            pmd.send(port.txq(0), List.of(MarkedFrames.frame(60, 999)));
             return condition.getAsBoolean();
         }, () -> what + "; " + dump(port));
     }
@@ -89,7 +94,7 @@ class AfPacketLinkTest extends NetnsPortTest {
         pollUntil(port, () -> !port.linkUp(), "link down after the veth was deleted");
         // Down: nothing received, everything sent is dropped as link_down.
         long linkDownDrops = stats(port).txLinkDown;
-        assertThat(pmd.send(port.txq(0), List.of(Frames.frame(60, 1)))).isZero();
+        assertThat(pmd.send(port.txq(0), List.of(MarkedFrames.frame(60, 1)))).isZero();
         assertThat(stats(port).txLinkDown).isEqualTo(linkDownDrops + 1);
         assertThat(stats(port).linkDownEvents).isEqualTo(1);
 
@@ -102,16 +107,16 @@ class AfPacketLinkTest extends NetnsPortTest {
         // Traffic resumes both ways on the new interface, on both fanout queues.
         List<byte[]> frames = new ArrayList<>();
         for (int seq = 0; seq < 100; seq++) {
-            frames.add(Frames.udp4(80, seq));
+            frames.add(MarkedFrames.udp4(80, seq));
         }
         List<byte[]> got = new ArrayList<>();
         try (Peer sender = Peer.sender(ns, v.peer(), frames)) {
-            pmd.receive(List.of(port.rxq(0), port.rxq(1)), frames.size(), WAIT, Frames::marked)
+            pmd.receive(List.of(port.rxq(0), port.rxq(1)), frames.size(), WAIT, MarkedFrames::marked)
                     .forEach(rx -> got.add(rx.bytes()));
             sender.awaitExit(WAIT);
         }
         assertSameFrames(got, frames, port);
-        List<byte[]> out = List.of(Frames.frame(70, 1000));
+        List<byte[]> out = List.of(MarkedFrames.frame(70, 1000));
         assertSameFrames(sendToPeer(port, v, out, 1), out, port);
 
         stopControlAndWait();
@@ -142,7 +147,7 @@ class AfPacketLinkTest extends NetnsPortTest {
         NetdevStats s = stats(port);
         assertThat(s.linkDownEvents).isEqualTo(2);
         assertThat(s.txLinkDown).isPositive();
-        List<byte[]> frames = List.of(Frames.frame(60, 1), Frames.frame(1514, 2));
+        List<byte[]> frames = List.of(MarkedFrames.frame(60, 1), MarkedFrames.frame(1514, 2));
         assertSameFrames(receiveFromPeer(port, v, frames, frames.size()), frames, port);
         assertSameFrames(sendToPeer(port, v, frames, frames.size()), frames, port);
         stopControlAndWait();
@@ -161,8 +166,8 @@ class AfPacketLinkTest extends NetnsPortTest {
         assertThat(port.linkUp()).isTrue();
         assertThat(port.afPacketStats().mtuChanges()).isEqualTo(1);
 
-        List<byte[]> ok = List.of(Frames.frame(1414, 1), Frames.frame(60, 3));
-        List<byte[]> frames = List.of(ok.get(0), Frames.frame(1415, 2), ok.get(1));
+        List<byte[]> ok = List.of(MarkedFrames.frame(1414, 1), MarkedFrames.frame(60, 3));
+        List<byte[]> frames = List.of(ok.get(0), MarkedFrames.frame(1415, 2), ok.get(1));
         long oversizeBefore = port.afPacketStats().txOversize();
         assertSameFrames(sendToPeer(port, v, frames, ok.size()), ok, port);
         assertThat(port.afPacketStats().txOversize()).isEqualTo(oversizeBefore + 1);
@@ -181,7 +186,7 @@ class AfPacketLinkTest extends NetnsPortTest {
 
         Sh.run("ip", "link", "set", v.root(), "up");
         pollUntil(port, port::linkUp, "link up");
-        List<byte[]> frames = List.of(Frames.frame(100, 1));
+        List<byte[]> frames = List.of(MarkedFrames.frame(100, 1));
         assertSameFrames(receiveFromPeer(port, v, frames, 1), frames, port);
         stopControlAndWait();
         closeAndCheckNoLeaks();

@@ -10,6 +10,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.pmd.netdev.NetdevStats;
+import dev.jvswitch.testkit.frame.MarkedFrames;
+import dev.jvswitch.testkit.netns.Peer;
+import dev.jvswitch.testkit.netns.Topology;
+import dev.jvswitch.testkit.sh.Await;
 
 /** Frames in and out of an AF_PACKET port: sizes, MTU, VLAN tags, truncation, own frames. */
 class AfPacketRxTxTest extends NetnsPortTest {
@@ -53,8 +57,8 @@ class AfPacketRxTxTest extends NetnsPortTest {
         AfPacketNetdev port = open("p1", v.root(), Map.of("frame-size", "16384", "block-size", "65536"));
         assertThat(port.mtu()).isEqualTo(9000);
 
-        List<byte[]> frames = List.of(Frames.frame(1515, 1), Frames.frame(4000, 2), Frames.frame(9013, 3),
-                Frames.frame(9014, 4));
+        List<byte[]> frames = List.of(MarkedFrames.frame(1515, 1), MarkedFrames.frame(4000, 2), MarkedFrames.frame(9013, 3),
+                MarkedFrames.frame(9014, 4));
         assertSameFrames(receiveFromPeer(port, v, frames, frames.size()), frames, port);
         assertSameFrames(sendToPeer(port, v, frames, frames.size()), frames, port);
         closeAndCheckNoLeaks();
@@ -67,12 +71,12 @@ class AfPacketRxTxTest extends NetnsPortTest {
         AfPacketNetdev port = open("p1", v.root(), Map.of());
 
         List<byte[]> frames = List.of(
-                Frames.tagged(0x8100, (3 << 13) | 100, Frames.frame(60, 1)),
-                Frames.tagged(0x8100, 4095, Frames.frame(1514, 2)),         // MTU-sized payload + tag
-                Frames.tagged(0x8100, 0, Frames.frame(200, 3)),             // priority tag
-                Frames.tagged(0x88a8, 200, Frames.frame(300, 4)),           // 802.1ad S-tag
-                Frames.tagged(0x88a8, 300, Frames.tagged(0x8100, 10, Frames.frame(400, 5))), // QinQ
-                Frames.frame(100, 6));
+                MarkedFrames.tagged(0x8100, (3 << 13) | 100, MarkedFrames.frame(60, 1)),
+                MarkedFrames.tagged(0x8100, 4095, MarkedFrames.frame(1514, 2)),         // MTU-sized payload + tag
+                MarkedFrames.tagged(0x8100, 0, MarkedFrames.frame(200, 3)),             // priority tag
+                MarkedFrames.tagged(0x88a8, 200, MarkedFrames.frame(300, 4)),           // 802.1ad S-tag
+                MarkedFrames.tagged(0x88a8, 300, MarkedFrames.tagged(0x8100, 10, MarkedFrames.frame(400, 5))), // QinQ
+                MarkedFrames.frame(100, 6));
         assertSameFrames(receiveFromPeer(port, v, frames, frames.size()), frames, port);
         closeAndCheckNoLeaks();
     }
@@ -84,9 +88,9 @@ class AfPacketRxTxTest extends NetnsPortTest {
         AfPacketNetdev port = open("p1", v.root(), Map.of());
 
         List<byte[]> frames = List.of(
-                Frames.tagged(0x8100, (5 << 13) | 42, Frames.frame(60, 1)),
-                Frames.tagged(0x8100, 42, Frames.frame(1514, 2)),
-                Frames.tagged(0x88a8, 7, Frames.tagged(0x8100, 8, Frames.frame(100, 3))));
+                MarkedFrames.tagged(0x8100, (5 << 13) | 42, MarkedFrames.frame(60, 1)),
+                MarkedFrames.tagged(0x8100, 42, MarkedFrames.frame(1514, 2)),
+                MarkedFrames.tagged(0x88a8, 7, MarkedFrames.tagged(0x8100, 8, MarkedFrames.frame(100, 3))));
         assertSameFrames(sendToPeer(port, v, frames, frames.size()), frames, port);
         closeAndCheckNoLeaks();
     }
@@ -98,9 +102,9 @@ class AfPacketRxTxTest extends NetnsPortTest {
         Topology.Veth v = topo.veth(ns, "x", 1500, 9000);
         AfPacketNetdev port = open("p1", v.root(), Map.of());
 
-        byte[] atMtu = Frames.frame(1514, 1);
-        byte[] last = Frames.frame(100, 4);
-        List<byte[]> frames = List.of(atMtu, Frames.frame(1515, 2), Frames.frame(1518, 3), last);
+        byte[] atMtu = MarkedFrames.frame(1514, 1);
+        byte[] last = MarkedFrames.frame(100, 4);
+        List<byte[]> frames = List.of(atMtu, MarkedFrames.frame(1515, 2), MarkedFrames.frame(1518, 3), last);
         assertSameFrames(receiveFromPeer(port, v, frames, 2), List.of(atMtu, last), port);
         NetdevStats s = stats(port);
         assertThat(s.rxOversize).as(dump(port)).isEqualTo(2);
@@ -114,15 +118,15 @@ class AfPacketRxTxTest extends NetnsPortTest {
         Topology.Veth v = topo.veth(ns, "x", 1500, 9000);
         AfPacketNetdev port = open("p1", v.root(), Map.of());
 
-        List<byte[]> ok = List.of(Frames.frame(1514, 1), Frames.tagged(0x8100, 9, Frames.frame(1514, 2)),
-                Frames.frame(60, 9));
+        List<byte[]> ok = List.of(MarkedFrames.frame(1514, 1), MarkedFrames.tagged(0x8100, 9, MarkedFrames.frame(1514, 2)),
+                MarkedFrames.frame(60, 9));
         List<byte[]> frames = new ArrayList<>();
         frames.add(ok.get(0));
-        frames.add(Frames.frame(1515, 3));                                   // MTU + 1
+        frames.add(MarkedFrames.frame(1515, 3));                                   // MTU + 1
         frames.add(ok.get(1));                                               // tagged, MTU + 18
-        frames.add(Frames.tagged(0x8100, 9, Frames.frame(1515, 4)));         // tagged, one too many
-        frames.add(Frames.tagged(0x88a8, 9, Frames.frame(1515, 5)));         // the kernel grants only 802.1Q the extra 4
-        frames.add(Frames.frame(2000, 6));                                   // more than a tx slot minus its header
+        frames.add(MarkedFrames.tagged(0x8100, 9, MarkedFrames.frame(1515, 4)));         // tagged, one too many
+        frames.add(MarkedFrames.tagged(0x88a8, 9, MarkedFrames.frame(1515, 5)));         // the kernel grants only 802.1Q the extra 4
+        frames.add(MarkedFrames.frame(2000, 6));                                   // more than a tx slot minus its header
         frames.add(ok.get(2));
         assertSameFrames(sendToPeer(port, v, frames, ok.size()), ok, port);
         NetdevStats s = stats(port);
@@ -139,9 +143,9 @@ class AfPacketRxTxTest extends NetnsPortTest {
         Topology.Veth v = topo.veth(ns, "x", 9000, 9000);
         AfPacketNetdev port = open("p1", v.root(), Map.of("block-size", "4096", "frame-size", "2048"));
 
-        byte[] small = Frames.frame(3000, 1);
-        byte[] last = Frames.frame(60, 3);
-        List<byte[]> frames = List.of(small, Frames.frame(5000, 2), last);
+        byte[] small = MarkedFrames.frame(3000, 1);
+        byte[] last = MarkedFrames.frame(60, 3);
+        List<byte[]> frames = List.of(small, MarkedFrames.frame(5000, 2), last);
         assertSameFrames(receiveFromPeer(port, v, frames, 2), List.of(small, last), port);
         NetdevStats s = stats(port);
         assertThat(s.rxTruncated).as(dump(port)).isEqualTo(1);
@@ -155,9 +159,9 @@ class AfPacketRxTxTest extends NetnsPortTest {
         Topology.Veth v = topo.veth(ns, "x", 9000, 9000);
         AfPacketNetdev port = open("p1", v.root(), Map.of());
 
-        byte[] fits = Frames.frame(2048, 1);
-        byte[] last = Frames.frame(60, 3);
-        List<byte[]> frames = List.of(fits, Frames.frame(2049, 2), last);
+        byte[] fits = MarkedFrames.frame(2048, 1);
+        byte[] last = MarkedFrames.frame(60, 3);
+        List<byte[]> frames = List.of(fits, MarkedFrames.frame(2049, 2), last);
         assertSameFrames(receiveFromPeer(port, v, frames, 2), List.of(fits, last), port);
         assertThat(stats(port).rxOversize).as(dump(port)).isEqualTo(1);
         closeAndCheckNoLeaks();
@@ -170,10 +174,10 @@ class AfPacketRxTxTest extends NetnsPortTest {
         // Without qdisc bypass, sent frames pass the taps that AF_PACKET receive sockets sit on.
         AfPacketNetdev port = open("p1", v.root(), Map.of("qdisc-bypass", "false"));
 
-        byte[] own = Frames.frame(100, 1);
+        byte[] own = MarkedFrames.frame(100, 1);
         assertThat(pmd.send(port.txq(0), List.of(own))).isEqualTo(1);
         // The peer's frame is sent after ours left; once it arrives, ours would have too.
-        byte[] fromPeer = Frames.frame(100, 2);
+        byte[] fromPeer = MarkedFrames.frame(100, 2);
         assertSameFrames(receiveFromPeer(port, v, List.of(fromPeer), 1), List.of(fromPeer), port);
         assertThat(stats(port).rxPackets).isEqualTo(1);
         closeAndCheckNoLeaks();
@@ -188,7 +192,7 @@ class AfPacketRxTxTest extends NetnsPortTest {
         int count = 200;
         List<byte[]> frames = new ArrayList<>();
         for (int seq = 0; seq < count; seq++) {
-            frames.add(Frames.frame(1000, seq));
+            frames.add(MarkedFrames.frame(1000, seq));
         }
         try (Peer sender = Peer.sender(ns, v.peer(), frames)) {
             sender.awaitExit(WAIT);
@@ -204,7 +208,7 @@ class AfPacketRxTxTest extends NetnsPortTest {
         assertThat(got).hasSizeLessThan(count);
         assertThat(s.rxDropped).isEqualTo(port.afPacketStats().rxKernelDrops());
         for (byte[] f : got) {
-            assertThat(f).isEqualTo(frames.get(Frames.seq(f)));
+            assertThat(f).isEqualTo(frames.get(MarkedFrames.seq(f)));
         }
         closeAndCheckNoLeaks();
     }
@@ -217,7 +221,7 @@ class AfPacketRxTxTest extends NetnsPortTest {
         AfPacketNetdev port = open("p1", v.root(), Map.of("block-size", "4096", "block-count", "2"));
         List<byte[]> frames = new ArrayList<>();
         for (int seq = 0; seq < 32; seq++) {
-            frames.add(Frames.frame(100, seq));
+            frames.add(MarkedFrames.frame(100, seq));
         }
         List<byte[]> got = sendToPeer(port, v, frames, 4);
         assertSameFrames(got, frames.subList(0, 4), port);

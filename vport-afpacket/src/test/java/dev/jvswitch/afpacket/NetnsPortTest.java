@@ -20,31 +20,35 @@ import dev.jvswitch.pmd.netdev.NetdevConfig;
 import dev.jvswitch.pmd.netdev.NetdevException;
 import dev.jvswitch.pmd.netdev.NetdevStats;
 import dev.jvswitch.pmd.netdev.Netdevs;
+import dev.jvswitch.testkit.frame.MarkedFrames;
+import dev.jvswitch.testkit.netns.Peer;
+import dev.jvswitch.testkit.netns.Topology;
 
 /**
  * Base of the tests that run the AF_PACKET port against real veth pairs: the switch's end in
  * the root namespace, the peer in a namespace made for the test, frames sent and received
  * there by a python raw socket. Namespaces, veths, ports and the pool are cleaned up after
- * each test whatever happens; each test ends with {@link #closeAndCheckNoLeaks()}.
+ * each test whatever happens; each test ends with {@link #closeAndCheckNoLeaks()}. Published in
+ * this module's test-jar for the tools built on AF_PACKET ports ({@code benchmarks}' l2fwd).
  */
 @Tag("netns")
-abstract class NetnsPortTest {
-    static final Duration WAIT = Duration.ofSeconds(20);
+public abstract class NetnsPortTest {
+    protected static final Duration WAIT = Duration.ofSeconds(20);
 
-    Topology topo;
-    MbufPool pool;
-    MbufCache cache;
-    TestPmd pmd;
-    final List<AfPacketNetdev> ports = new ArrayList<>();
+    protected Topology topo;
+    protected MbufPool pool;
+    protected MbufCache cache;
+    protected TestPmd pmd;
+    protected final List<AfPacketNetdev> ports = new ArrayList<>();
 
     @BeforeEach
-    void setUp() {
+    protected void setUp() {
         assumeTrue(Topology.available(), "needs root, ip and python3");
         topo = new Topology();
         usePool(MbufPoolConfig.of("afpacket-test", 8192));
     }
 
-    void usePool(MbufPoolConfig config) {
+    protected void usePool(MbufPoolConfig config) {
         if (pool != null) {
             pool.releaseCache(cache);
             pool.close();
@@ -55,7 +59,7 @@ abstract class NetnsPortTest {
     }
 
     @AfterEach
-    void tearDown() {
+    protected void tearDown() {
         try {
             for (AfPacketNetdev p : ports) {
                 p.close();
@@ -72,7 +76,7 @@ abstract class NetnsPortTest {
     }
 
     /** Closes the ports and checks that every mbuf came back: the last step of every test. */
-    void closeAndCheckNoLeaks() {
+    protected void closeAndCheckNoLeaks() {
         for (AfPacketNetdev p : ports) {
             p.close();
         }
@@ -80,7 +84,7 @@ abstract class NetnsPortTest {
         pool.checkNoLeaks();
     }
 
-    AfPacketNetdev open(String name, String ifname, Map<String, String> options) throws NetdevException {
+    protected AfPacketNetdev open(String name, String ifname, Map<String, String> options) throws NetdevException {
         Map<String, String> all = new HashMap<>(options);
         all.put("ifname", ifname);
         AfPacketNetdev port = (AfPacketNetdev) Netdevs.open(new NetdevConfig(name, "afpacket", all, pool));
@@ -88,38 +92,38 @@ abstract class NetnsPortTest {
         return port;
     }
 
-    static NetdevStats stats(AfPacketNetdev port) {
+    protected static NetdevStats stats(AfPacketNetdev port) {
         NetdevStats s = new NetdevStats();
         port.readStats(s);
         return s;
     }
 
-    static List<byte[]> everySize(int from, int to) {
+    protected static List<byte[]> everySize(int from, int to) {
         List<byte[]> frames = new ArrayList<>();
         for (int size = from; size <= to; size++) {
-            frames.add(Frames.frame(size, size));
+            frames.add(MarkedFrames.frame(size, size));
         }
         return frames;
     }
 
     /** Port counters for failure messages. */
-    static String dump(AfPacketNetdev port) {
+    protected static String dump(AfPacketNetdev port) {
         return port.name() + ": " + stats(port) + "; " + port.afPacketStats();
     }
 
-    static void assertSameFrames(List<byte[]> got, List<byte[]> expected, AfPacketNetdev port) {
+    protected static void assertSameFrames(List<byte[]> got, List<byte[]> expected, AfPacketNetdev port) {
         Map<Integer, byte[]> bySeq = new HashMap<>();
         for (byte[] f : got) {
-            assertThat(bySeq.put(Frames.seq(f), f)).as("frame %d received twice", Frames.seq(f)).isNull();
+            assertThat(bySeq.put(MarkedFrames.seq(f), f)).as("frame %d received twice", MarkedFrames.seq(f)).isNull();
         }
         assertThat(bySeq).as("frames received, %s", dump(port)).hasSameSizeAs(expected);
         for (byte[] f : expected) {
-            assertThat(bySeq.get(Frames.seq(f))).as("frame %d (%d B)", Frames.seq(f), f.length).isEqualTo(f);
+            assertThat(bySeq.get(MarkedFrames.seq(f))).as("frame %d (%d B)", MarkedFrames.seq(f), f.length).isEqualTo(f);
         }
     }
 
     /** Sends {@code frames} from the peer and polls rx queue 0 until {@code expected} marked frames arrived. */
-    List<byte[]> receiveFromPeer(AfPacketNetdev port, Topology.Veth v, List<byte[]> frames, int expected) {
+    protected List<byte[]> receiveFromPeer(AfPacketNetdev port, Topology.Veth v, List<byte[]> frames, int expected) {
         try (Peer sender = Peer.sender(v.ns(), v.peer(), frames)) {
             List<byte[]> got = pmd.receive(port.rxq(0), expected, WAIT);
             sender.awaitExit(WAIT);
@@ -128,7 +132,7 @@ abstract class NetnsPortTest {
     }
 
     /** Sends {@code frames} out of the port's tx queue 0; returns the first {@code expected} marked frames the peer saw. */
-    List<byte[]> sendToPeer(AfPacketNetdev port, Topology.Veth v, List<byte[]> frames, int expected) {
+    protected List<byte[]> sendToPeer(AfPacketNetdev port, Topology.Veth v, List<byte[]> frames, int expected) {
         try (Peer receiver = Peer.receiver(v.ns(), v.peer(), expected, WAIT)) {
             pmd.send(port.txq(0), frames);
             return receiver.awaitFrames(WAIT);

@@ -11,25 +11,26 @@ import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.netdev.NetdevRxq;
 import dev.jvswitch.pmd.netdev.NetdevTxq;
+import dev.jvswitch.testkit.frame.MarkedFrames;
 
 /** The test's stand-in for a PMD: polls rx queues and sends frames, bounded by count and time. */
-final class TestPmd {
+public final class TestPmd {
     private final MbufCache cache;
     private final PacketBatch batch = new PacketBatch();
 
-    TestPmd(MbufCache cache) {
+    public TestPmd(MbufCache cache) {
         this.cache = cache;
     }
 
     /** A received frame and the queue it came from. */
-    record Rx(int queue, byte[] bytes) {
+    public record Rx(int queue, byte[] bytes) {
     }
 
     /**
      * Polls {@code rxqs} until {@code count} frames matching {@code filter} arrived or the time
      * is up; returns those frames (others are freed and ignored).
      */
-    List<Rx> receive(List<? extends NetdevRxq> rxqs, int count, Duration timeout, Predicate<byte[]> filter) {
+    public List<Rx> receive(List<? extends NetdevRxq> rxqs, int count, Duration timeout, Predicate<byte[]> filter) {
         List<Rx> got = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (got.size() < count && System.nanoTime() < deadline) {
@@ -44,16 +45,16 @@ final class TestPmd {
         return got;
     }
 
-    List<byte[]> receive(NetdevRxq rxq, int count, Duration timeout) {
+    public List<byte[]> receive(NetdevRxq rxq, int count, Duration timeout) {
         List<byte[]> out = new ArrayList<>();
-        for (Rx rx : receive(List.of(rxq), count, timeout, Frames::marked)) {
+        for (Rx rx : receive(List.of(rxq), count, timeout, MarkedFrames::marked)) {
             out.add(rx.bytes());
         }
         return out;
     }
 
     /** One recv on {@code rxq}: frames matching {@code filter} are added to {@code into}. */
-    int poll(NetdevRxq rxq, int queue, Predicate<byte[]> filter, List<Rx> into) {
+    public int poll(NetdevRxq rxq, int queue, Predicate<byte[]> filter, List<Rx> into) {
         int n = rxq.recv(batch, cache);
         for (int i = 0; i < n; i++) {
             Mbuf m = batch.get(i);
@@ -68,7 +69,7 @@ final class TestPmd {
     }
 
     /** Sends {@code frames} in batches of up to 32; returns how many the queue accepted. */
-    int send(NetdevTxq txq, List<byte[]> frames) {
+    public int send(NetdevTxq txq, List<byte[]> frames) {
         int sent = 0;
         for (byte[] f : frames) {
             Mbuf m = cache.get();

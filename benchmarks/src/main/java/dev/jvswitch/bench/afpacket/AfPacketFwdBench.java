@@ -15,11 +15,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import dev.jvswitch.afpacket.AfPacketNetdev;
-import dev.jvswitch.afpacket.tools.Forwarder;
-import dev.jvswitch.afpacket.tools.FwdMode;
-import dev.jvswitch.afpacket.tools.FwdResult;
 import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.cli.Json;
+import dev.jvswitch.bench.l2fwd.Forwarder;
+import dev.jvswitch.bench.l2fwd.FwdMode;
+import dev.jvswitch.bench.l2fwd.FwdResult;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.pmd.netdev.NetdevException;

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.jvswitch.afpacket.AfPacketProvider;
-import dev.jvswitch.afpacket.tools.Forwarder;
+import dev.jvswitch.bench.l2fwd.Forwarder;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.MbufPool;

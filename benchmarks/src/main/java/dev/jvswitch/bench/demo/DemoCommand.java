@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.jvswitch.flowcache.actions.DpActions;
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowPrinter;
@@ -21,6 +20,7 @@ import dev.jvswitch.pmd.port.RingPorts;
 import dev.jvswitch.pmd.show.DpctlFormat;
 import dev.jvswitch.pmd.upcall.UpcallHandler;
 import dev.jvswitch.pmd.upcall.UpcallOutcome;
+import dev.jvswitch.testkit.frame.Frames;
 
 /**
  * {@code jvs-bench demo}: an in-process tour of the datapath with no privileges needed. Three

@@ -14,7 +14,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.parse.PacketParser;
 import dev.jvswitch.mempool.Mbuf;
@@ -38,6 +37,7 @@ import dev.jvswitch.pmd.port.RingPort;
 import dev.jvswitch.pmd.port.RingPorts;
 import dev.jvswitch.pmd.stats.PmdCounter;
 import dev.jvswitch.pmd.upcall.UpcallResult;
+import dev.jvswitch.testkit.frame.Frames;
 
 /**
  * The slow path: what one upcall costs, and how many new flows a PMD sets up per second.

@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.util.Set;
 
 import dev.jvswitch.bench.cli.Args;
-import dev.jvswitch.flowcache.frame.FrameBuilder;
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.pmd.pcap.PcapWriter;
+import dev.jvswitch.testkit.frame.FrameBuilder;
+import dev.jvswitch.testkit.frame.Frames;
 
 /**
  * {@code jvs-bench gen-pcap}: writes a pcap of valid UDP frames cycling over N distinct flows,

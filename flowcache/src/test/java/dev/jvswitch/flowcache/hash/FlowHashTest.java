@@ -2,10 +2,10 @@ package dev.jvswitch.flowcache.hash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.testing.ParseHarness;
+import dev.jvswitch.testkit.frame.Frames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

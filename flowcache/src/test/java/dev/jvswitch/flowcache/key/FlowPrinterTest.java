@@ -2,8 +2,8 @@ package dev.jvswitch.flowcache.key;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.flowcache.testing.ParseHarness;
+import dev.jvswitch.testkit.frame.Frames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -140,7 +140,7 @@ class FlowPrinterTest {
 
     @Test
     void nonEthernetIiFrameShowsTheTypeMaskOnly() {
-        byte[] stp = Frames.fromHex(dev.jvswitch.flowcache.testing.ReferenceFrames.STP_8023);
+        byte[] stp = Frames.fromHex(dev.jvswitch.testkit.frame.ReferenceFrames.STP_8023);
         assertThat(FlowPrinter.format(key(stp), base())).isEqualTo("recirc_id(0),in_port(1),eth(),eth_type(0/0xffff)");
     }
 }

@@ -1,6 +1,6 @@
 package dev.jvswitch.flowcache.parse;
 
-import static dev.jvswitch.flowcache.testing.ReferenceFrames.*;
+import static dev.jvswitch.testkit.frame.ReferenceFrames.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jvswitch.flowcache.hash.FlowHash;
@@ -8,8 +8,8 @@ import dev.jvswitch.flowcache.key.Addresses;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowPrinter;
-import dev.jvswitch.flowcache.testing.ParseHarness;
 import dev.jvswitch.flowcache.testing.ParseHarness.Parsed;
+import dev.jvswitch.flowcache.testing.ParseHarness;
 import dev.jvswitch.mempool.Mbuf;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -199,7 +199,7 @@ class PacketParserGoldenTest {
     void metadataComesFromTheMbufAndRecircChangesTheEmcHash() {
         Mbuf m = harness.mbuf();
         m.reset();
-        m.copyFrom(dev.jvswitch.flowcache.frame.Frames.fromHex(UDP4), 0, 64);
+        m.copyFrom(dev.jvswitch.testkit.frame.Frames.fromHex(UDP4), 0, 64);
         m.inPort(3);
         m.recircId(5);
         m.dpHash(0xabc);

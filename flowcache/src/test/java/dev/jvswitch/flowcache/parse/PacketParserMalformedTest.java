@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowPrinter;
-import dev.jvswitch.flowcache.testing.ParseHarness;
 import dev.jvswitch.flowcache.testing.ParseHarness.Parsed;
+import dev.jvswitch.flowcache.testing.ParseHarness;
+import dev.jvswitch.testkit.frame.Frames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -6,9 +6,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
-import dev.jvswitch.flowcache.frame.FrameBuilder;
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.testkit.frame.FrameBuilder;
+import dev.jvswitch.testkit.frame.Frames;
+import dev.jvswitch.testkit.frame.ReferenceFrames;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

@@ -1,11 +1,11 @@
 package dev.jvswitch.flowcache.testing;
 
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.parse.PacketParser;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
+import dev.jvswitch.testkit.frame.Frames;
 
 /**
  * Parses byte arrays through a real mbuf, so tests exercise the same buffer and bounds the

@@ -6,7 +6,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.flowcache.hash.FlowHash;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
@@ -151,7 +150,7 @@ public final class Trace {
 
     /** Parses the packet as the datapath would, with the flow's metadata. */
     private static FlowKey parsePacket(FlowKey meta, String hex, int dpInPort) {
-        byte[] bytes = Frames.fromHex(hex);
+        byte[] bytes = PacketHex.parse(hex);
         MbufPoolConfig cfg = MbufPoolConfig.of("trace", 1).withCacheSize(0);
         if (bytes.length > cfg.dataRoomBytes()) {
             throw new IllegalArgumentException("packet of " + bytes.length + " bytes is longer than "

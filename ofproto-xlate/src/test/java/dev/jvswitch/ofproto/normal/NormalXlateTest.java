@@ -9,8 +9,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.jvswitch.flowcache.frame.FrameBuilder;
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.flowcache.key.Addresses;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
@@ -18,6 +16,8 @@ import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.xlate.TestSwitch;
 import dev.jvswitch.ofproto.xlate.XlateResult;
+import dev.jvswitch.testkit.frame.FrameBuilder;
+import dev.jvswitch.testkit.frame.Frames;
 
 /**
  * NORMAL on a bridge with access ports 1, 2 (VLAN 10) and 3 (VLAN 20), a trunk port 4 for every

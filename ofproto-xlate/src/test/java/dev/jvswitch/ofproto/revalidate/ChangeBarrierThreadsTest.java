@@ -13,13 +13,13 @@ import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.actions.DpField;
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.PmdAgent;
 import dev.jvswitch.pmd.stats.PmdCounter;
+import dev.jvswitch.testkit.frame.Frames;
 
 /**
  * The change barrier under real threads: a PMD thread forwarding steady traffic over many

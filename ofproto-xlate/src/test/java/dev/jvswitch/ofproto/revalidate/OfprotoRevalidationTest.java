@@ -11,7 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.ofproto.Ofproto;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
@@ -20,6 +19,7 @@ import dev.jvswitch.ofproto.xlate.PortLiveness;
 import dev.jvswitch.ofproto.xlate.TunnelOutput;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.flow.Ukey;
+import dev.jvswitch.testkit.frame.Frames;
 
 /**
  * {@link OfprotoRevalidation} with the real slow path: an {@link Ofproto} translating the upcalls

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.xlate.TestSwitch;
+import dev.jvswitch.testkit.frame.Frames;
 
 /**
  * {@code ofproto/trace} against golden outputs (in {@code src/test/resources/trace}) written in

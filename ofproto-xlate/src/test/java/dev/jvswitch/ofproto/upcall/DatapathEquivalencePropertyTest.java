@@ -13,7 +13,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.lifecycle.AfterContainer;
 
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.normal.MacDependency;
@@ -24,6 +23,8 @@ import dev.jvswitch.ofproto.xlate.XlateBridge;
 import dev.jvswitch.ofproto.xlate.XlateResult;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.flow.Ukey;
+import dev.jvswitch.pmd.testing.DatapathHarness;
+import dev.jvswitch.testkit.frame.Frames;
 
 /**
  * Design invariant 1 end to end: random switches in front of a real {@link
@@ -46,7 +47,8 @@ class DatapathEquivalencePropertyTest {
             world.build(sw);
             DatapathConfig cfg = DatapathConfig.defaults().withPmdCpus(-1, -1)
                     .withEmcInsertInvProb(rnd.nextBoolean() ? 1 : 0);
-            try (DatapathRig rig = new DatapathRig(cfg, sw.ofproto.upcallHandler(), dpPorts(sw))) {
+            try (DatapathHarness rig = DatapathHarness.builder(cfg, sw.ofproto.upcallHandler())
+                    .portNumbers(dpPorts(sw)).build()) {
                 List<FlowKey> keys = new ArrayList<>();
                 List<PacketSpec> specs = new ArrayList<>();
                 for (int i = 0; i < 24; i++) {

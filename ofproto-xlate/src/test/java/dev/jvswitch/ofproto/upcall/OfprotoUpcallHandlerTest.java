@@ -6,15 +6,16 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.xlate.TestSwitch;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.flow.Ukey;
 import dev.jvswitch.pmd.stats.PmdCounter;
+import dev.jvswitch.pmd.testing.DatapathHarness;
 import dev.jvswitch.pmd.upcall.UpcallOutcome;
 import dev.jvswitch.pmd.upcall.UpcallResult;
+import dev.jvswitch.testkit.frame.Frames;
 
 class OfprotoUpcallHandlerTest {
     private static byte[] tcp(int srcPort) {
@@ -72,7 +73,8 @@ class OfprotoUpcallHandlerTest {
                     .isEqualTo(UpcallOutcome.RECIRC_ID_UNKNOWN);
             assertThat(sw.ofproto.upcallHandler().recircUnknown()).isEqualTo(1);
 
-            try (DatapathRig rig = new DatapathRig(DatapathConfig.defaults(), sw.ofproto.upcallHandler(), 1, 2, 3)) {
+            try (DatapathHarness rig = DatapathHarness.builder(DatapathConfig.defaults(), sw.ofproto.upcallHandler())
+                    .portNumbers(1, 2, 3).build()) {
                 rig.send(1, tcp(5), tcp(6), tcp(7));
                 rig.step(4);
                 assertThat(rig.receiveAll().values().stream().mapToInt(List::size).sum()).isEqualTo(3);

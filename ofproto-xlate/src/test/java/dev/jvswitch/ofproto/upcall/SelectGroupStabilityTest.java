@@ -9,12 +9,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.jvswitch.flowcache.actions.DpActions;
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.xlate.TestSwitch;
 import dev.jvswitch.ofproto.xlate.XlateResult;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.stats.PmdCounter;
+import dev.jvswitch.pmd.testing.DatapathHarness;
+import dev.jvswitch.testkit.frame.Frames;
 
 /**
  * Design invariant 5: a TCP connection's packets go to one select-group bucket forever. Each
@@ -36,7 +37,8 @@ class SelectGroupStabilityTest {
                     + ",bucket=weight:5,actions=output:4");
             sw.flows("br0", "priority=10,in_port=1,tcp,actions=group:1");
             DatapathConfig cfg = DatapathConfig.defaults().withPmdCpus(-1, -1).withEmcInsertInvProb(1);
-            try (DatapathRig rig = new DatapathRig(cfg, sw.ofproto.upcallHandler(), 2, new int[] {1, 2, 3, 4, 5})) {
+            try (DatapathHarness rig = DatapathHarness.builder(cfg, sw.ofproto.upcallHandler()).queues(2)
+                    .portNumbers(1, 2, 3, 4, 5).build()) {
                 rig.dp.pinRxq(1, 0, 0);
                 rig.dp.pinRxq(1, 1, 1);
                 int[] bucketOf = new int[CONNECTIONS];
@@ -69,7 +71,7 @@ class SelectGroupStabilityTest {
     }
 
     /** Sends one packet of every connection on {@code queue} and checks where each went. */
-    private static void phase(DatapathRig rig, int[] bucketOf, int queue, int tcpFlags, String what) {
+    private static void phase(DatapathHarness rig, int[] bucketOf, int queue, int tcpFlags, String what) {
         for (int c = 0; c < bucketOf.length; c++) {
             rig.sendOnQueue(1, queue, packet(c, tcpFlags));
             rig.step(3);

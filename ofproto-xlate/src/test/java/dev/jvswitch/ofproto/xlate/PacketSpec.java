@@ -3,8 +3,8 @@ package dev.jvswitch.ofproto.xlate;
 import java.util.Arrays;
 import java.util.Random;
 
-import dev.jvswitch.flowcache.frame.FrameBuilder;
-import dev.jvswitch.flowcache.frame.Frames;
+import dev.jvswitch.testkit.frame.FrameBuilder;
+import dev.jvswitch.testkit.frame.Frames;
 
 /**
  * A test packet drawn from small domains, so that random rules and random packets overlap often:

@@ -9,8 +9,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.jvswitch.flowcache.actions.DpActions;
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.testkit.frame.Frames;
 
 /**
  * Select groups spread flows over buckets by weight: over many random flows each bucket's share

@@ -8,11 +8,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.jvswitch.flowcache.frame.FrameBuilder;
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowPrinter;
+import dev.jvswitch.testkit.frame.FrameBuilder;
+import dev.jvswitch.testkit.frame.Frames;
 
 /**
  * Translation of single actions on bridge br0 (trunk ports 1..4 on datapath ports 1..4): the

@@ -10,11 +10,12 @@ import org.junit.jupiter.api.Test;
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.flow.Ukey;
 import dev.jvswitch.pmd.stats.PmdCounter;
 import dev.jvswitch.pmd.stats.PmdStats;
+import dev.jvswitch.pmd.testing.DatapathHarness;
+import dev.jvswitch.testkit.frame.Frames;
 
 class DatapathTest {
 

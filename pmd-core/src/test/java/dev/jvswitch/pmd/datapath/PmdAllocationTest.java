@@ -9,7 +9,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
@@ -20,6 +19,7 @@ import dev.jvswitch.pmd.netdev.NetdevConfig;
 import dev.jvswitch.pmd.netdev.Netdevs;
 import dev.jvswitch.pmd.pcap.PcapWriter;
 import dev.jvswitch.pmd.stats.PmdCounter;
+import dev.jvswitch.testkit.frame.Frames;
 
 /**
  * Invariant 6: the steady-state PMD loop — rx, parse, EMC or megaflow lookup, execute, tx —

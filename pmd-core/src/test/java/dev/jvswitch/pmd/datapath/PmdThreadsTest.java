@@ -8,7 +8,6 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.MbufPool;
@@ -22,6 +21,7 @@ import dev.jvswitch.pmd.port.RingPorts;
 import dev.jvswitch.pmd.rx.RxqPoller;
 import dev.jvswitch.pmd.stats.PmdCounter;
 import dev.jvswitch.pmd.upcall.PortMapUpcallHandler;
+import dev.jvswitch.testkit.frame.Frames;
 
 /** PMDs on their own threads (backing off when idle), rx queue assignment and rebalancing. */
 class PmdThreadsTest {

@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.flowcache.actions.DpActions;
-import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.megaflow.Megaflow;
@@ -17,9 +16,11 @@ import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.flow.Ukey;
 import dev.jvswitch.pmd.stats.PmdCounter;
+import dev.jvswitch.pmd.testing.DatapathHarness;
 import dev.jvswitch.pmd.upcall.UpcallHandler;
 import dev.jvswitch.pmd.upcall.UpcallOutcome;
 import dev.jvswitch.pmd.upcall.UpcallResult;
+import dev.jvswitch.testkit.frame.Frames;
 
 /**
  * What the revalidators use of the datapath: the table version an upcall records in its ukey, the

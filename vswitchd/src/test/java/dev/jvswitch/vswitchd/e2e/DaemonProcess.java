@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.jvswitch.testkit.sh.Await;
+import dev.jvswitch.testkit.sh.Sh;
 import dev.jvswitch.vswitchd.ctl.Jvsctl;
 
 /**
@@ -64,7 +66,7 @@ final class DaemonProcess implements AutoCloseable {
                 pidfile.toString()));
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         process.getOutputStream().close();
-        Sh.await(timeout, () -> Files.exists(pidfile) || !process.isAlive(), () -> "jvswitchd to start");
+        Await.until(timeout, Duration.ofMillis(20), () -> Files.exists(pidfile) || !process.isAlive(), () -> "jvswitchd to start");
         if (!process.isAlive()) {
             throw new AssertionError("jvswitchd exited with " + process.exitValue() + ":\n" + log());
         }

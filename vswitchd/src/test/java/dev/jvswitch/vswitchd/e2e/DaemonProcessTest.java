@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.jvswitch.testkit.sh.Await;
 import dev.jvswitch.vswitchd.control.Json;
 
 /**
@@ -168,7 +169,7 @@ class DaemonProcessTest {
         // SIGHUP reloads too: port c goes, the flows change.
         write(CONFIG.replace("priority=0,actions=normal", "priority=5,actions=drop"));
         d.signal("HUP");
-        Sh.await(Duration.ofSeconds(10), () -> d.ok("ofctl/dump-flows", "br0").contains("priority=5 actions=drop"),
+        Await.until(Duration.ofSeconds(10), Duration.ofMillis(20), () -> d.ok("ofctl/dump-flows", "br0").contains("priority=5 actions=drop"),
                 () -> "SIGHUP to replace the flows; log:\n" + d.log());
         assertThat(d.ok("dpif-netdev/pmd-rxq-show")).doesNotContain("port: c");
         assertThat(d.ok("coverage/show")).contains("signal_hup", "reload_failed");
@@ -184,7 +185,7 @@ class DaemonProcessTest {
     void exitCommandShutsDown() throws Exception {
         DaemonProcess d = start(CONFIG);
         assertThat(d.ok("exit")).isEmpty();
-        Sh.await(Duration.ofSeconds(30), () -> !d.isAlive(), () -> "jvswitchd to exit");
+        Await.until(Duration.ofSeconds(30), Duration.ofMillis(20), () -> !d.isAlive(), () -> "jvswitchd to exit");
         assertThat(d.log()).contains("shutting down (exit command)", "leak check: all 1024 mbufs returned");
         assertThat(d.socket).doesNotExist();
         DaemonProcess.Ctl gone = d.ctl("list-commands");

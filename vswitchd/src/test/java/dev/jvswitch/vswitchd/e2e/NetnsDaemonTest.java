@@ -18,6 +18,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.jvswitch.testkit.netns.Hosts;
+import dev.jvswitch.testkit.sh.Await;
+import dev.jvswitch.testkit.sh.Sh;
+
 /**
  * The daemon switching real traffic, as a user would run it: jvswitchd in a JVM of its own inside
  * a switch namespace, AF_PACKET ports on veths to host namespaces, pings through NORMAL (MAC
@@ -110,7 +114,7 @@ class NetnsDaemonTest {
                 .contains("bridge(\"br0\")", "priority 0", "NORMAL", "forwarding to learned port")
                 .endsWith("Datapath actions: 2\n");
         assertThat(d.ok("upcall/show")).containsPattern("flows         : \\(current [1-9]");
-        Sh.await(Duration.ofSeconds(5), () -> !d.ok("ofctl/dump-flows", "br0").contains("n_packets=0,"),
+        Await.until(Duration.ofSeconds(5), Duration.ofMillis(20), () -> !d.ok("ofctl/dump-flows", "br0").contains("n_packets=0,"),
                 () -> "the NORMAL rule's counters to include the megaflows' packets");
         assertThat(d.ok("ofctl/dump-ports", "br0")).containsPattern("port  1 \\(h1\\): rx pkts=[1-9]");
 
@@ -200,7 +204,7 @@ class NetnsDaemonTest {
         Sh.inNs(hosts.hostNs(3), "ip", "neigh", "flush", "all");
         assertNoLoss(hosts.ping(3, 1, 3, 0.2));
         assertThat(d.ok("ofctl/dump-groups", "br0")).isEqualTo(" group_id=1,type=all,bucket=actions=output:1\n");
-        Sh.await(Duration.ofSeconds(5), () -> d.ok("ofctl/dump-flows", "br0")
+        Await.until(Duration.ofSeconds(5), Duration.ofMillis(20), () -> d.ok("ofctl/dump-flows", "br0")
                 .matches("(?s).*n_packets=[1-9]\\d*, n_bytes=\\d+, idle_age=\\d+, priority=10,in_port=3 .*"),
                 () -> "the group flow's counters to count h3's packets");
 

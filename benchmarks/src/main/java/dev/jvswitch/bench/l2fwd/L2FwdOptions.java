@@ -1,0 +1,136 @@
+package dev.jvswitch.bench.l2fwd;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of {@code jvs-bench l2fwd}, checked before anything is opened:
+ * {@code --port IFNAME --port IFNAME [--mode io|switch] [--seconds S] [--pmd-cpu N] [--json]}.
+ * Options take their value as the next argument or after {@code =}; a repeated option other than
+ * {@code --port} keeps its last value. Every mistake is a {@link UsageException} whose message is
+ * one line naming the option.
+ *
+ * @param port1   interface of port 1
+ * @param port2   interface of port 2
+ * @param mode    io or switch
+ * @param seconds how long to forward; 0 means until SIGINT/SIGTERM
+ * @param pmdCpu  CPU to pin the forwarding thread to, or -1
+ * @param json    print one JSON object instead of a line of text
+ */
+public record L2FwdOptions(String port1, String port2, FwdMode mode, double seconds, int pmdCpu, boolean json) {
+    public static final String USAGE =
+            "usage: l2fwd --port IFNAME --port IFNAME [--mode io|switch] [--seconds S] [--pmd-cpu N] [--json]";
+    public static final int MAX_CPU = 1023;
+
+    /** A mistake on the command line; the message is the line to print after {@code "l2fwd: "}. */
+    public static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Whether {@code args} ask for help ({@code -h} or {@code --help} anywhere). */
+    public static boolean wantsHelp(String[] args) {
+        for (String a : args) {
+            if (a.equals("-h") || a.equals("--help")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Parses and checks {@code args}. */
+    public static L2FwdOptions parse(String[] args) {
+        List<String> ports = new ArrayList<>();
+        String mode = FwdMode.IO.label();
+        String seconds = "0";
+        String cpu = null;
+        boolean json = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + arg + "'");
+            }
+            int eq = arg.indexOf('=');
+            String name = eq < 0 ? arg : arg.substring(0, eq);
+            if (name.equals("--json")) {
+                if (eq >= 0) {
+                    throw new UsageException("--json takes no value");
+                }
+                json = true;
+                continue;
+            }
+            if (!name.equals("--port") && !name.equals("--mode") && !name.equals("--seconds")
+                    && !name.equals("--pmd-cpu")) {
+                throw new UsageException("unknown option " + name);
+            }
+            String value;
+            if (eq >= 0) {
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new UsageException(name + " needs a value");
+            }
+            switch (name) {
+                case "--port" -> ports.add(value);
+                case "--mode" -> mode = value;
+                case "--seconds" -> seconds = value;
+                default -> cpu = value;
+            }
+        }
+        if (ports.size() != 2) {
+            throw new UsageException("--port must be given twice (port 1 and port 2), got " + ports.size());
+        }
+        for (String p : ports) {
+            if (p.isBlank()) {
+                throw new UsageException("--port needs an interface name, got '" + p + "'");
+            }
+        }
+        if (ports.get(0).equals(ports.get(1))) {
+            throw new UsageException("--port " + ports.get(0) + " given twice; port 1 and port 2 must be different"
+                    + " interfaces");
+        }
+        FwdMode m = FwdMode.of(mode);
+        if (m == null) {
+            throw new UsageException("--mode must be io or switch, got '" + mode + "'");
+        }
+        return new L2FwdOptions(ports.get(0), ports.get(1), m, seconds(seconds), cpu(cpu), json);
+    }
+
+    private static double seconds(String s) {
+        double d;
+        try {
+            d = Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            d = Double.NaN;
+        }
+        if (!(d >= 0) || Double.isInfinite(d)) {
+            throw new UsageException("--seconds must be a number of seconds, 0 or more, got '" + s + "'");
+        }
+        return d;
+    }
+
+    private static int cpu(String s) {
+        if (s == null) {
+            return -1;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 0 || n > MAX_CPU) {
+            throw new UsageException("--pmd-cpu must be a CPU number within 0.." + MAX_CPU + ", got '" + s + "'");
+        }
+        return n;
+    }
+
+    /** How long to forward, in ns; 0 means no limit. */
+    public long durationNs() {
+        return (long) (seconds * 1e9);
+    }
+}

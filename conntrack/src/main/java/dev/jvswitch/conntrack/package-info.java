@@ -1,0 +1,13 @@
+/**
+ * Connection tracking, called by the datapath's executor for the {@code ct} action: connection
+ * tables per zone, TCP, UDP and ICMP state, NAT, IP fragment reassembly, ALGs, and a sweeper
+ * agent that expires connections and fragments (never inside a PMD loop). Nothing lives here
+ * yet; a class arrives with the code that makes it work.
+ *
+ * <p>Floor 2, beside {@code flowcache}: this module depends on {@code mempool} alone, and
+ * {@code pmd-core} depends on it. It must never import {@code dev.jvswitch.pmd..},
+ * {@code dev.jvswitch.ofproto..} or anything of OpenFlow (the executor hands it packets and a
+ * zone; OpenFlow's {@code ct()} is translated above it, in ofproto-xlate), nor Netty, Jackson or
+ * a configuration library. The module-floor test enforces this.
+ */
+package dev.jvswitch.conntrack;

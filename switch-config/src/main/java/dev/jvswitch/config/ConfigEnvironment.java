@@ -1,6 +1,7 @@
 package dev.jvswitch.config;
 
 import java.util.BitSet;
+import java.util.Map;
 import java.util.Set;
 
 import dev.jvswitch.pmd.netdev.Netdevs;
@@ -30,5 +31,18 @@ public record ConfigEnvironment(BitSet allowedCpus, Set<String> portTypes, FlowC
     @Override
     public BitSet allowedCpus() {
         return (BitSet) allowedCpus.clone();
+    }
+
+    /**
+     * Null if a port of {@code type} accepts {@code options}, else a one-line message; the
+     * loader asks this for every port, for {@code --check} and a real start alike.
+     *
+     * <p>PORT-OPTIONS-SPI: for now this accepts everything, and a port type still refuses bad
+     * options only when it opens the port (a start fails with exit 1, a reload is refused). When
+     * pmd-core's {@code NetdevProvider} gains its validation method (validate without opening),
+     * call it here through {@code Netdevs}: this is the single call site.
+     */
+    public String checkPortOptions(String type, Map<String, String> options) {
+        return null;
     }
 }

@@ -291,6 +291,14 @@ public final class YamlConfigLoader {
                 options.put(key, v);
             }
         }
+        if (type != null && env.portTypes().contains(type.trim())) {
+            // The one place port options are checked before a start: --check and a start both come
+            // here, so they agree on what a port type accepts.
+            String problem = env.checkPortOptions(type.trim(), options);
+            if (problem != null) {
+                diag.add(diag.file(), line, p.path("options"), problem);
+            }
+        }
         int tag = p.integer(ConfigKeys.TAG, PortSpec.NO_TAG);
         List<Integer> trunks = trunks(p, diag);
         if (p.has("tag") && p.has("trunks")) {
@@ -440,9 +448,9 @@ public final class YamlConfigLoader {
             Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
             throw new ConfigException(List.of(new ConfigError(fileName, m == null ? 1 : m.getLine() + 1, "(yaml)",
-                    "not valid YAML: " + problem)));
+                    "not valid YAML: " + Diagnostics.safe(String.valueOf(problem)))));
         } catch (YAMLException e) {
-            throw single(fileName, "(yaml)", "not valid YAML: " + e.getMessage());
+            throw single(fileName, "(yaml)", "not valid YAML: " + Diagnostics.safe(String.valueOf(e.getMessage())));
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.jvswitch.vswitchd.listen;
+package dev.jvswitch.config.listen;
 
 import java.util.HashSet;
 import java.util.Iterator;

@@ -20,7 +20,7 @@ import dev.jvswitch.config.SwitchConfig;
 import dev.jvswitch.config.yaml.YamlConfigLoader;
 import dev.jvswitch.vswitchd.config.OfprotoConfigs;
 import dev.jvswitch.vswitchd.control.ControlServer;
-import dev.jvswitch.vswitchd.listen.ConnectionGuard;
+import dev.jvswitch.config.listen.ConnectionGuard;
 import dev.jvswitch.vswitchd.run.StartException;
 import dev.jvswitch.vswitchd.run.Switch;
 import dev.jvswitch.vswitchd.slowpath.SlowPath;

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code jvswitchd --check}: a file with the deprecated {@code datapath.mac-*} keys is valid; each
- * such key prints one warning line naming file and line, then the usual OK.
+ * such key prints one warning line naming file and line, then the usual OK. A config that never
+ * ends ({@code /dev/zero}) is one error line and exit 2, at once.
  */
 class JvswitchdCheckTest {
     @TempDir
@@ -39,5 +40,19 @@ class JvswitchdCheckTest {
                 file + ":3: datapath.mac-aging-time: deprecated: set it per bridge (bridges.NAME.mac-aging-time);"
                         + " here it is the default of every bridge that does not",
                 file + ": OK");
+    }
+
+    @Test
+    void aConfigThatNeverEndsIsOneLineAndExit2() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        long start = System.nanoTime();
+        int status = Jvswitchd.run(new String[] {"--config", "/dev/zero", "--check"},
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(status).isEqualTo(Jvswitchd.EXIT_USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+                "/dev/zero:1: (file): cannot read: not a regular file (a pipe, device or socket); only regular files are"
+                        + " read",
+                "jvswitchd: 1 error(s) in /dev/zero; nothing started");
+        assertThat(System.nanoTime() - start).isLessThan(10_000_000_000L);
     }
 }

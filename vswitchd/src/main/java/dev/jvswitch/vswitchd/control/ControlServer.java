@@ -23,7 +23,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.jvswitch.vswitchd.listen.ConnectionGuard;
+import dev.jvswitch.config.listen.ConnectionGuard;
 
 /**
  * The daemon's end of the control socket: a Unix domain socket, mode 0600, served by the control

@@ -87,6 +87,7 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
     private final Set<Class<?>> errorsLogged = ConcurrentHashMap.newKeySet();
     private long changesQueued;
     private long changesRefused;
+    private long ticks;
     private long tickErrors;
     private long nextTickNs;
     private String exitReason;
@@ -153,6 +154,7 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
     }
 
     private void tick(long nowNs) {
+        ticks++;
         try {
             sw.onTick(TimeUnit.NANOSECONDS.toMillis(nowNs));
         } catch (Throwable t) {
@@ -266,6 +268,7 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
         c.put("control_internal_errors", internalErrors.get());
         c.put("control_changes_queued", changesQueued);
         c.put("control_changes_busy", changesRefused);
+        c.put("control_ticks", ticks);
         c.put("control_tick_errors", tickErrors);
         c.put("signal_hup", proxy.reloadsRequested());
         c.put("signal_term", proxy.exitsRequested());

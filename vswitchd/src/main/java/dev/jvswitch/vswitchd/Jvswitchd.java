@@ -36,13 +36,18 @@ import dev.jvswitch.vswitchd.slowpath.SlowPaths;
  * and pid file go away.
  *
  * <p>The Java process always stays in the foreground; {@code bin/jvswitchd} without
- * {@code --foreground} puts it in the background itself (setsid + nohup) and returns once the
- * pid file shows it running. {@code --foreground} is accepted here so the script can pass every
+ * {@code --foreground} puts it in the background itself (setsid) and returns once the pid file
+ * names it. {@code --foreground} is accepted here so the script can pass every
  * option through.
  *
+ * <p>The pid file ({@code --pidfile}) is a lock ({@link PidFile}): a start is refused, exit 1,
+ * while a daemon holds it; a stale one is replaced. At start the descriptor limit is raised to
+ * its hard limit ({@link DescriptorLimit}) and logged.
+ *
  * <p>Exit status: 0 after a clean shutdown (or a good {@code --check}), 1 when the switch
- * cannot start (a port cannot be opened, the socket is in use), 2 for a usage mistake or an
- * invalid config file (every error printed as {@code FILE:LINE: KEY: message}).
+ * cannot start (a port cannot be opened, the socket is in use, a daemon holds the pid file), 2
+ * for a usage mistake or an invalid config file (every error printed as
+ * {@code FILE:LINE: KEY: message}, at most 100 per file and a count of the rest).
  */
 public final class Jvswitchd {
     static final int EXIT_OK = 0;
@@ -82,6 +87,18 @@ public final class Jvswitchd {
             err.println(USAGE);
             return EXIT_OK;
         }
+        // Before the config is read (a large one takes a while): a running daemon is told at once.
+        if (o.pidfile() != null && !o.check()) {
+            try {
+                PidFile.checkNotRunning(o.pidfile());
+            } catch (PidFile.AlreadyRunning e) {
+                err.println("jvswitchd: " + e.getMessage());
+                return EXIT_FAILED;
+            } catch (IOException e) {
+                err.println("jvswitchd: cannot read pid file " + o.pidfile() + ": " + e.getMessage());
+                return EXIT_FAILED;
+            }
+        }
         SlowPath slowPath = SlowPaths.create();
         YamlConfigLoader loader = new YamlConfigLoader(OfprotoConfigs.environment(slowPath));
         SwitchConfig config;
@@ -100,17 +117,6 @@ public final class Jvswitchd {
             }
             err.println(o.config() + ": OK");
             return EXIT_OK;
-        }
-        if (o.pidfile() != null) {
-            try {
-                PidFile.checkNotRunning(o.pidfile());
-            } catch (PidFile.AlreadyRunning e) {
-                err.println("jvswitchd: " + e.getMessage());
-                return EXIT_FAILED;
-            } catch (IOException e) {
-                err.println("jvswitchd: cannot read pid file " + o.pidfile() + ": " + e.getMessage());
-                return EXIT_FAILED;
-            }
         }
         Logging.init(o.logLevel() != null ? o.logLevel() : config.control().logLevel());
         return serve(o, config, loader, slowPath);
@@ -175,14 +181,7 @@ public final class Jvswitchd {
             }
         }, "jvswitchd-shutdown"));
         ChangeAgent changes = agent.changes();
-        AgentRunner changeRunner = new AgentRunner(new ChangeAgent.ParkUntilWoken(),
-                e -> log.error("change agent: {}", e.toString(), e), null, changes);
-        AgentRunner.startOnThread(changeRunner, r -> {
-            Thread t = new Thread(r, changes.roleName());
-            // A change still running at shutdown is abandoned, not waited for forever.
-            t.setDaemon(true);
-            return t;
-        });
+        AgentRunner changeRunner = startChanges(changes, log);
         int status = EXIT_OK;
         PidFile pid = null;
         try {
@@ -203,7 +202,7 @@ public final class Jvswitchd {
             log.error("control loop failed; shutting down: {}", e.toString(), e);
             status = EXIT_FAILED;
         } finally {
-            stopChanges(changes, changeRunner, log);
+            stopChanges(changes, changeRunner, log, CHANGE_STOP_WAIT_MS);
             agent.answerFinishedChanges();
             server.close();
             sw.close();
@@ -218,32 +217,47 @@ public final class Jvswitchd {
 
     /**
      * Stops the change agent: queued changes are answered "shutting down"; one that is running
-     * gets {@value #CHANGE_STOP_WAIT_MS} ms to finish (and an interrupt, which ends its waits),
+     * gets {@code waitMs} to finish, then an interrupt (which ends its waits) and one more second,
      * then is abandoned: the switch closes under it (ports are changed under a lock that
      * {@code Switch.close} takes, so a half-opened port is never left behind).
+     *
+     * @return true if the change thread ended, false if it was abandoned
      */
-    private static void stopChanges(ChangeAgent changes, AgentRunner runner, Logger log) {
+    static boolean stopChanges(ChangeAgent changes, AgentRunner runner, Logger log, long waitMs) {
         changes.requestStop();
         Thread t = runner.thread();
         if (t == null) {
-            return;
+            return true;
         }
         try {
-            t.join(CHANGE_STOP_WAIT_MS);
+            t.join(waitMs);
             if (t.isAlive()) {
                 String running = changes.running();
                 t.interrupt();
                 t.join(1_000);
                 if (t.isAlive()) {
                     log.warn("shutting down while a change still runs ({}); it is abandoned", running);
-                    return;
+                    return false;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
+            return false;
         }
         runner.close();
+        return true;
+    }
+
+    /** The change agent on a daemon thread of its own: a change still running at exit is abandoned. */
+    static AgentRunner startChanges(ChangeAgent changes, Logger log) {
+        AgentRunner runner = new AgentRunner(new ChangeAgent.ParkUntilWoken(),
+                e -> log.error("change agent: {}", e.toString(), e), null, changes);
+        AgentRunner.startOnThread(runner, r -> {
+            Thread t = new Thread(r, changes.roleName());
+            t.setDaemon(true);
+            return t;
+        });
+        return runner;
     }
 
     private static Options parse(String[] args) {

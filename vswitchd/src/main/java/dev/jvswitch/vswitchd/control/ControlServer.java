@@ -116,6 +116,7 @@ public final class ControlServer implements AutoCloseable {
                 throw new IOException("control socket " + path + " is in use by a running jvswitchd");
             }
             Files.delete(path);
+            LOG.info("control socket {}: removed the stale file of a daemon that is gone", path);
         }
         Path tmp = path.resolveSibling(path.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         Files.deleteIfExists(tmp);

@@ -81,6 +81,7 @@ public final class ControlServer implements AutoCloseable {
     private long served;
     private long rejected;
     private long repliesDropped;
+    private long connectionErrors;
 
     private ControlServer(Path path, ServerSocketChannel server, Selector selector, SelectionKey serverKey,
             ConnectionGuard.Limits limits) {
@@ -203,6 +204,14 @@ public final class ControlServer implements AutoCloseable {
                 }
             } catch (IOException e) {
                 close(ex);
+            } catch (RuntimeException e) {
+                // A key cancelled under us, or a bug: this client only, never the listener.
+                connectionErrors++;
+                if (connectionErrors == 1) {
+                    LOG.warn("control socket {}: a client failed ({}); closed (logged once, counted in "
+                            + "control_connection_errors)", path, e.toString());
+                }
+                close(ex);
             }
         }
         return work;
@@ -220,7 +229,7 @@ public final class ControlServer implements AutoCloseable {
         }
         try {
             respond(exchange, response, nowNs);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             repliesDropped++;
             close(exchange);
         }
@@ -253,6 +262,7 @@ public final class ControlServer implements AutoCloseable {
             c.put("control_clients_" + e.getKey(), e.getValue());
         }
         c.put("control_replies_dropped", repliesDropped);
+        c.put("control_connection_errors", connectionErrors);
         return c;
     }
 

@@ -142,7 +142,7 @@ public final class DpctlFormat {
             sb.append("  isolated : false\n");
             for (RxqPoller r : rxqs) {
                 sb.append(String.format(Locale.ROOT, "  port: %-16s queue-id: %2d (enabled)   pmd usage: %3.0f %%%n",
-                        r.port().netdev().name(), r.rxq().id(), pct(r.busyNs(), total)));
+                        r.netdev().name(), r.rxq().id(), pct(r.busyNs(), total)));
             }
         }
         return sb.toString();

@@ -87,7 +87,7 @@ final class ShowData {
             List<Object> queues = new ArrayList<>();
             for (RxqPoller r : pmd.rxqs()) {
                 Map<String, Object> q = new LinkedHashMap<>();
-                q.put("port", r.port().netdev().name());
+                q.put("port", r.netdev().name());
                 q.put("queue", r.rxq().id());
                 q.put("busyNs", r.busyNs());
                 queues.add(q);

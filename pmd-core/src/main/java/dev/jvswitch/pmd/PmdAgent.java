@@ -16,6 +16,7 @@ import dev.jvswitch.pmd.flow.PmdFlowTables;
 import dev.jvswitch.pmd.flow.UkeyMap;
 import dev.jvswitch.pmd.lookup.FlowLookup;
 import dev.jvswitch.pmd.rx.RxqPoller;
+import dev.jvswitch.pmd.stats.DropReason;
 import dev.jvswitch.pmd.stats.PmdCounter;
 import dev.jvswitch.pmd.stats.PmdStats;
 import dev.jvswitch.pmd.tx.TxBuffer;
@@ -178,7 +179,7 @@ public final class PmdAgent implements Agent {
         TxBuffer[] tx = txByPort;
         TxBuffer buffer = portNo >= 0 && portNo < tx.length ? tx[portNo] : null;
         if (buffer == null) {
-            stats.add(PmdCounter.DROP_NO_PORT, 1);
+            stats.countDrop(DropReason.NO_PORT);
             cache.put(m);
             return;
         }

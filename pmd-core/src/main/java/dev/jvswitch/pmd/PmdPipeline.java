@@ -10,6 +10,7 @@ import dev.jvswitch.pmd.exec.ActionExecutor;
 import dev.jvswitch.pmd.exec.ExecContext;
 import dev.jvswitch.pmd.lookup.FlowLookup;
 import dev.jvswitch.pmd.netdev.TunnelOps;
+import dev.jvswitch.pmd.stats.DropReason;
 import dev.jvswitch.pmd.stats.PmdCounter;
 import dev.jvswitch.pmd.stats.PmdStats;
 import dev.jvswitch.pmd.upcall.UpcallStage;
@@ -128,7 +129,7 @@ final class PmdPipeline implements ExecContext {
                 case UpcallStage.DROP_RECIRC_UNKNOWN -> {
                     failed++;
                     flows[i] = null;
-                    stats.add(PmdCounter.DROP_RECIRC_UNKNOWN, 1);
+                    stats.countDrop(DropReason.RECIRC_UNKNOWN);
                     cache.put(m);
                 }
                 default -> {
@@ -206,7 +207,7 @@ final class PmdPipeline implements ExecContext {
     @Override
     public void recirculate(Mbuf m) {
         if (recircCount == RECIRC_RING) {
-            drop(m, ExecContext.RECIRC_TOO_DEEP);
+            drop(m, DropReason.RECIRC_DEPTH);
             return;
         }
         recircRing[(recircHead + recircCount) & (RECIRC_RING - 1)] = m;
@@ -225,19 +226,7 @@ final class PmdPipeline implements ExecContext {
     }
 
     @Override
-    public void countDrop(int reason) {
-        stats.add(dropCounter(reason), 1);
-    }
-
-    private static PmdCounter dropCounter(int reason) {
-        return switch (reason) {
-            case ExecContext.END_OF_ACTIONS -> PmdCounter.DROP_END_OF_ACTIONS;
-            case ExecContext.NO_HEADROOM -> PmdCounter.DROP_NO_HEADROOM;
-            case ExecContext.RECIRC_TOO_DEEP -> PmdCounter.DROP_RECIRC_DEPTH;
-            case ExecContext.NO_MBUF_FOR_CLONE -> PmdCounter.DROP_NO_MBUF;
-            case ExecContext.TUNNEL_PUSH_FAILED, ExecContext.TUNNEL_POP_FAILED -> PmdCounter.DROP_TUNNEL;
-            case ExecContext.MALFORMED_FOR_ACTION -> PmdCounter.DROP_MALFORMED;
-            default -> PmdCounter.DROP_ACTION;
-        };
+    public void countDrop(DropReason reason) {
+        stats.countDrop(reason);
     }
 }

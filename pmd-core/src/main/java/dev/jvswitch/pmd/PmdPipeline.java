@@ -13,6 +13,7 @@ import dev.jvswitch.pmd.netdev.TunnelOps;
 import dev.jvswitch.pmd.stats.DropReason;
 import dev.jvswitch.pmd.stats.PmdCounter;
 import dev.jvswitch.pmd.stats.PmdStats;
+import dev.jvswitch.pmd.upcall.UpcallOutcome;
 import dev.jvswitch.pmd.upcall.UpcallStage;
 
 /**
@@ -110,34 +111,26 @@ final class PmdPipeline implements ExecContext {
         for (int bits = missMask; bits != 0; bits &= bits - 1) {
             int i = Integer.numberOfTrailingZeros(bits);
             Mbuf m = batch.get(i);
-            int outcome = upcall.onMiss(m, keys[i], nowMs);
-            switch (outcome) {
-                case UpcallStage.FLOW -> {
-                    flows[i] = upcall.flow;
-                    if (upcall.foundExisting) {
-                        hits++;
-                    } else {
-                        ok++;
-                    }
-                }
-                case UpcallStage.EXECUTE_UNINSTALLED -> {
+            UpcallOutcome outcome = upcall.onMiss(m, keys[i], nowMs);
+            flows[i] = upcall.flow;
+            if (outcome == UpcallOutcome.OK) {
+                if (upcall.foundExisting) {
+                    hits++;
+                } else {
                     ok++;
-                    flows[i] = null;
+                }
+                if (upcall.flow == null) {
                     single.add(m);
                     executor.execute(upcall.result().actions(), single, this);
                 }
-                case UpcallStage.DROP_RECIRC_UNKNOWN -> {
-                    failed++;
-                    flows[i] = null;
+            } else {
+                failed++;
+                if (outcome == UpcallOutcome.RECIRC_ID_UNKNOWN) {
                     stats.countDrop(DropReason.RECIRC_UNKNOWN);
-                    cache.put(m);
-                }
-                default -> {
-                    failed++;
-                    flows[i] = null;
+                } else {
                     stats.add(PmdCounter.LOST, 1);
-                    cache.put(m);
                 }
+                cache.put(m);
             }
         }
         stats.add(PmdCounter.UPCALL_OK, ok);

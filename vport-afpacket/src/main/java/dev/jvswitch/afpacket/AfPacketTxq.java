@@ -149,5 +149,4 @@ final class AfPacketTxq extends AbstractTxq {
             ring = null;
         }
     }
-
 }

@@ -9,8 +9,9 @@ package dev.jvswitch.pmd.netdev;
  * <p><b>How to extend.</b> The constructor fixes the queue counts; the subclass constructor then
  * makes every queue, each an {@link AbstractRxq} or {@link AbstractTxq}, and adds it with
  * {@link #addRxq}/{@link #addTxq} (so {@link #rxq}, {@link #txq}, the counts and
- * {@link #readStats} need no code in the subclass). It sets {@link #mtu(int)}, {@link #macAddress(long)} and, for a port
- * whose link is not simply up while open, {@link #carrier(boolean)}. It implements
+ * {@link #readStats} need no code in the subclass). It sets {@link #mtu(int)},
+ * {@link #macAddress(long)} and, for a port whose link is not simply up while open,
+ * {@link #carrier(boolean)}. It implements
  * {@link #onClose()} (release what it opened) and, if its state can change under it,
  * {@link #onRefresh()}.
  *

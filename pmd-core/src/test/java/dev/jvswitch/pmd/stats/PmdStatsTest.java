@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class PmdStatsTest {
     private final int bytes = PmdStats.valuesBufferBytes(1);
     private final CountersManager manager = new CountersManager(
-            new UnsafeBuffer(ByteBuffer.allocateDirect(bytes * 2 * 16)), new UnsafeBuffer(ByteBuffer.allocateDirect(bytes)));
+            new UnsafeBuffer(ByteBuffer.allocateDirect(bytes * 2 * 16)),
+            new UnsafeBuffer(ByteBuffer.allocateDirect(bytes)));
     private final PmdStats stats = new PmdStats(manager, 0);
 
     @AfterEach

@@ -27,8 +27,6 @@ class PackageCycleTest {
      * shrinks: delete a group when its cycle is gone, and this constant once it is empty.
      */
     static final List<Set<String>> KNOWN_CYCLES = List.of(
-            // pmd-core: the PMD agent, its command queue and its rx queue poller.
-            Set.of("dev.jvswitch.pmd", "dev.jvswitch.pmd.command", "dev.jvswitch.pmd.rx"),
             // ofproto-xlate: the façade, the flow-mod model and translation reach into each other.
             Set.of("dev.jvswitch.ofproto", "dev.jvswitch.ofproto.action", "dev.jvswitch.ofproto.bridge",
                     "dev.jvswitch.ofproto.group", "dev.jvswitch.ofproto.normal", "dev.jvswitch.ofproto.syntax",

@@ -21,7 +21,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
 
 import dev.jvswitch.mempool.MbufPool;
-import dev.jvswitch.pmd.command.PmdCommand;
 import dev.jvswitch.pmd.flow.UkeyMap;
 import dev.jvswitch.pmd.netdev.Netdev;
 import dev.jvswitch.pmd.rx.RxqAssigner;
@@ -48,7 +47,7 @@ import dev.jvswitch.pmd.upcall.UpcallHandler;
  */
 public final class Datapath implements AutoCloseable {
     public static final int MAX_PORT_NO = 65_279;
-    private static final long COMMAND_TIMEOUT_MS = 10_000;
+    private static final long COMMAND_TIMEOUT_MS = PmdProxy.OFFER_TIMEOUT_MS;
 
     private final MbufPool pool;
     private final NanoClock clock;
@@ -79,7 +78,8 @@ public final class Datapath implements AutoCloseable {
         int[] cpus = config.pmdCpus();
         this.pmds = new PmdAgent[cpus.length];
         for (int i = 0; i < cpus.length; i++) {
-            pmds[i] = new PmdAgent(i, cpus[i], clock, pool, new PmdStats(counters, i), ukeys, handler, config);
+            pmds[i] = new PmdAgent(i, cpus[i], clock, pool, new PmdStats(counters, i), ukeys, handler, config,
+                    this::pmdsActive);
         }
         this.flows = new DatapathFlows(this);
     }
@@ -259,13 +259,17 @@ public final class Datapath implements AutoCloseable {
         for (PmdAgent pmd : pmds) {
             Collections.addAll(current, pmd.rxqs());
         }
-        List<List<RxqPoller>> assignment =
-                RxqAssigner.assign(new ArrayList<>(ports.values()), pmds.length, policy, rxqPins, current);
+        Map<Integer, Netdev> netdevs = new LinkedHashMap<>();
+        for (DpPort p : ports.values()) {
+            netdevs.put(p.portNo(), p.netdev());
+        }
+        List<List<RxqPoller>> assignment = policy == DatapathConfig.RxqAssign.CYCLES
+                ? RxqAssigner.byCycles(netdevs, pmds.length, rxqPins, current)
+                : RxqAssigner.roundRobin(netdevs, pmds.length, rxqPins, current);
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         for (int i = 0; i < pmds.length; i++) {
             RxqPoller[] mine = assignment.get(i).toArray(new RxqPoller[0]);
-            int txq = i;
-            waits.add(send(pmds[i], PmdCommand.of("reload", pmd -> pmd.onReload(mine, table, txq))));
+            waits.add(pmds[i].proxy().reload(mine, table, i));
         }
         await(waits);
     }
@@ -278,7 +282,7 @@ public final class Datapath implements AutoCloseable {
     public synchronized void quiesce() {
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         for (PmdAgent pmd : pmds) {
-            waits.add(send(pmd, PmdCommand.of("quiesce", p -> { })));
+            waits.add(pmd.proxy().quiesce());
         }
         await(waits);
     }
@@ -301,7 +305,7 @@ public final class Datapath implements AutoCloseable {
         config = next;
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         for (PmdAgent pmd : pmds) {
-            waits.add(send(pmd, PmdCommand.of("config", p -> p.onConfig(next))));
+            waits.add(pmd.proxy().config(next));
         }
         await(waits);
         if (reassign) {
@@ -317,28 +321,12 @@ public final class Datapath implements AutoCloseable {
     public synchronized void upcallHandler(UpcallHandler handler) {
         List<CompletableFuture<Void>> waits = new ArrayList<>();
         for (PmdAgent pmd : pmds) {
-            waits.add(send(pmd, PmdCommand.of("upcall-handler", p -> p.onUpcallHandler(handler))));
+            waits.add(pmd.proxy().upcallHandler(handler));
         }
         await(waits);
     }
 
     // ------------------------------------------------------------------ commands
-
-    /** Queues {@code command} for {@code pmd}; fails if its queue stays full for the timeout. */
-    CompletableFuture<Void> send(PmdAgent pmd, PmdCommand command) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COMMAND_TIMEOUT_MS);
-        while (!pmd.proxy().offer(command)) {
-            if (!pmdsActive()) {
-                pmd.runCommands();
-            } else if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(pmd.roleName() + " command queue stayed full for "
-                        + COMMAND_TIMEOUT_MS + " ms");
-            } else {
-                Thread.onSpinWait();
-            }
-        }
-        return command.done();
-    }
 
     /** Waits for commands; without PMD threads, runs them on this thread first. */
     void await(List<CompletableFuture<Void>> waits) {

@@ -9,7 +9,6 @@ import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.flowcache.megaflow.Megaflow;
-import dev.jvswitch.pmd.command.PmdCommand;
 import dev.jvswitch.pmd.flow.Ukey;
 import dev.jvswitch.pmd.flow.UkeyId;
 
@@ -61,7 +60,7 @@ public final class DatapathFlows {
                     continue;
                 }
                 added.add(ukey);
-                waits.add(dp.send(pmd, PmdCommand.of("flow-put", p -> p.onFlowPut(flow))));
+                waits.add(pmd.proxy().flowPut(flow));
             }
             dp.await(waits);
             return added;
@@ -77,7 +76,7 @@ public final class DatapathFlows {
             }
             Megaflow flow = ukey.flow();
             List<CompletableFuture<Void>> waits = new ArrayList<>();
-            waits.add(dp.send(dp.pmd(id.pmdId()), PmdCommand.of("flow-modify", p -> p.onFlowModify(flow, actions))));
+            waits.add(dp.pmd(id.pmdId()).proxy().flowModify(flow, actions));
             dp.await(waits);
             return true;
         }
@@ -108,7 +107,7 @@ public final class DatapathFlows {
     public CompletableFuture<Void> deleteAsync(Ukey ukey) {
         Megaflow flow = ukey.flow();
         flow.markDead();
-        return dp.send(dp.pmd(ukey.pmdId()), PmdCommand.of("flow-del", p -> p.onFlowRemove(flow)));
+        return dp.pmd(ukey.pmdId()).proxy().flowRemove(flow);
     }
 
     /**
@@ -135,8 +134,7 @@ public final class DatapathFlows {
         for (Megaflow f : deletes) {
             f.markDead();
         }
-        PmdCommand command = PmdCommand.of("flow-batch", p -> p.onFlowBatch(deletes, modifies, actions));
-        return dp.pmd(pmdIndex).proxy().offer(command) ? command.done() : null;
+        return dp.pmd(pmdIndex).proxy().offerFlowBatch(deletes, modifies, actions);
     }
 
     /** Waits for deletions started with {@link #deleteAsync}. */

@@ -1,5 +1,7 @@
 package dev.jvswitch.pmd;
 
+import java.util.function.BooleanSupplier;
+
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
@@ -10,11 +12,11 @@ import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.affinity.CpuAffinity;
-import dev.jvswitch.pmd.command.PmdProxy;
 import dev.jvswitch.pmd.flow.PmdFlowTables;
 import dev.jvswitch.pmd.flow.UkeyMap;
 import dev.jvswitch.pmd.lookup.FlowLookup;
 import dev.jvswitch.pmd.rx.RxqPoller;
+import dev.jvswitch.pmd.stats.DropReason;
 import dev.jvswitch.pmd.stats.PmdCounter;
 import dev.jvswitch.pmd.stats.PmdStats;
 import dev.jvswitch.pmd.tx.TxBuffer;
@@ -22,15 +24,19 @@ import dev.jvswitch.pmd.upcall.UpcallHandler;
 import dev.jvswitch.pmd.upcall.UpcallStage;
 
 /**
- * A poll-mode driver thread's duty cycle (OVS's {@code pmd_thread_main}): one iteration reads the
- * clock once, runs the commands other threads queued for it, polls each of its rx queues for a
- * batch and pushes every batch through the pipeline, flushes output, and does housekeeping on a
- * budget.
+ * A poll-mode driver thread's duty cycle (OVS's {@code pmd_thread_main}), as an Agrona
+ * {@link Agent}: one iteration reads the clock once, runs at most {@link #COMMAND_LIMIT} of the
+ * commands other threads queued for it, polls each of its rx queues for a batch and pushes every
+ * batch through the pipeline, flushes output, and does housekeeping on a budget.
  *
  * <pre>
  *  commands ─► for each rxq: recv ─► {@link PmdPipeline} (parse ─► EMC ─► SMC ─► dpcls ─► upcall
  *              ─► group by flow ─► execute ─► tx buffers) ─► recirculations ─► flush ─► housekeeping
  * </pre>
+ *
+ * <p>Other threads reach it only through its {@link PmdProxy} (Aeron's {@code Sender} and
+ * {@code SenderProxy}): the proxy's typed requests become {@link PmdCommand}s that call the
+ * {@code on*} handlers below on this thread.
  *
  * <p><b>Thread-safety.</b> Everything here is owned by the PMD thread: the flow tables, the rx
  * queue list, the tx buffers, the tuning fields. Other threads change them only through
@@ -43,7 +49,9 @@ import dev.jvswitch.pmd.upcall.UpcallStage;
  * megaflow hits). Upcalls (new flows) and commands allocate; they are the slow path.
  */
 public final class PmdAgent implements Agent {
-    private static final int COMMAND_LIMIT = 16;
+    /** Most commands one iteration runs, so a burst of control requests cannot stall the rx queues. */
+    static final int COMMAND_LIMIT = 16;
+    private static final int COMMAND_QUEUE_CAPACITY = 4096;
     private static final long SORT_INTERVAL_NS = 1_000_000_000L;
     private static final long HOUSEKEEPING_INTERVAL_NS = 1_000_000L;
     private static final int EMC_SWEEP_SLOTS = 64;
@@ -53,7 +61,7 @@ public final class PmdAgent implements Agent {
     private final NanoClock clock;
     private final MbufPool pool;
     private final MbufCache cache;
-    private final PmdProxy proxy = new PmdProxy(4096);
+    private final PmdProxy proxy;
     private final PmdStats stats;
     private final PmdFlowTables tables = new PmdFlowTables();
     private final FlowLookup lookup = new FlowLookup(tables);
@@ -74,13 +82,14 @@ public final class PmdAgent implements Agent {
     private boolean closed;
 
     PmdAgent(int pmdId, int cpu, NanoClock clock, MbufPool pool, PmdStats stats, UkeyMap ukeys,
-             UpcallHandler handler, DatapathConfig config) {
+             UpcallHandler handler, DatapathConfig config, BooleanSupplier driven) {
         this.pmdId = pmdId;
         this.cpu = cpu;
         this.clock = clock;
         this.pool = pool;
         this.cache = pool.newCache();
         this.stats = stats;
+        this.proxy = new PmdProxy(this, COMMAND_QUEUE_CAPACITY, driven);
         this.upcall = new UpcallStage(pmdId, tables, lookup, ukeys, handler, config.flowLimit());
         this.pipeline = new PmdPipeline(this, lookup, upcall, stats, cache);
         onConfig(config);
@@ -106,7 +115,7 @@ public final class PmdAgent implements Agent {
     public int doWork() {
         long start = clock.nanoTime();
         nowNs = start;
-        int commands = proxy.drain(this, COMMAND_LIMIT);
+        int commands = proxy.drain(COMMAND_LIMIT);
         int packets = 0;
         RxqPoller[] polled = rxqs;
         for (int q = 0; q < polled.length; q++) {
@@ -153,7 +162,7 @@ public final class PmdAgent implements Agent {
 
     /** Runs every queued command; for the PMD thread, or whoever steps a thread-less datapath. */
     public int runCommands() {
-        return proxy.drain(this, Integer.MAX_VALUE);
+        return proxy.drain(Integer.MAX_VALUE);
     }
 
     long nowNs() {
@@ -170,7 +179,7 @@ public final class PmdAgent implements Agent {
         TxBuffer[] tx = txByPort;
         TxBuffer buffer = portNo >= 0 && portNo < tx.length ? tx[portNo] : null;
         if (buffer == null) {
-            stats.add(PmdCounter.DROP_NO_PORT, 1);
+            stats.countDrop(DropReason.NO_PORT);
             cache.put(m);
             return;
         }

@@ -10,8 +10,10 @@ import dev.jvswitch.pmd.exec.ActionExecutor;
 import dev.jvswitch.pmd.exec.ExecContext;
 import dev.jvswitch.pmd.lookup.FlowLookup;
 import dev.jvswitch.pmd.netdev.TunnelOps;
+import dev.jvswitch.pmd.stats.DropReason;
 import dev.jvswitch.pmd.stats.PmdCounter;
 import dev.jvswitch.pmd.stats.PmdStats;
+import dev.jvswitch.pmd.upcall.UpcallOutcome;
 import dev.jvswitch.pmd.upcall.UpcallStage;
 
 /**
@@ -109,34 +111,26 @@ final class PmdPipeline implements ExecContext {
         for (int bits = missMask; bits != 0; bits &= bits - 1) {
             int i = Integer.numberOfTrailingZeros(bits);
             Mbuf m = batch.get(i);
-            int outcome = upcall.onMiss(m, keys[i], nowMs);
-            switch (outcome) {
-                case UpcallStage.FLOW -> {
-                    flows[i] = upcall.flow;
-                    if (upcall.foundExisting) {
-                        hits++;
-                    } else {
-                        ok++;
-                    }
-                }
-                case UpcallStage.EXECUTE_UNINSTALLED -> {
+            UpcallOutcome outcome = upcall.onMiss(m, keys[i], nowMs);
+            flows[i] = upcall.flow;
+            if (outcome == UpcallOutcome.OK) {
+                if (upcall.foundExisting) {
+                    hits++;
+                } else {
                     ok++;
-                    flows[i] = null;
+                }
+                if (upcall.flow == null) {
                     single.add(m);
                     executor.execute(upcall.result().actions(), single, this);
                 }
-                case UpcallStage.DROP_RECIRC_UNKNOWN -> {
-                    failed++;
-                    flows[i] = null;
-                    stats.add(PmdCounter.DROP_RECIRC_UNKNOWN, 1);
-                    cache.put(m);
-                }
-                default -> {
-                    failed++;
-                    flows[i] = null;
+            } else {
+                failed++;
+                if (outcome == UpcallOutcome.RECIRC_ID_UNKNOWN) {
+                    stats.countDrop(DropReason.RECIRC_UNKNOWN);
+                } else {
                     stats.add(PmdCounter.LOST, 1);
-                    cache.put(m);
                 }
+                cache.put(m);
             }
         }
         stats.add(PmdCounter.UPCALL_OK, ok);
@@ -206,7 +200,7 @@ final class PmdPipeline implements ExecContext {
     @Override
     public void recirculate(Mbuf m) {
         if (recircCount == RECIRC_RING) {
-            drop(m, ExecContext.RECIRC_TOO_DEEP);
+            drop(m, DropReason.RECIRC_DEPTH);
             return;
         }
         recircRing[(recircHead + recircCount) & (RECIRC_RING - 1)] = m;
@@ -225,19 +219,7 @@ final class PmdPipeline implements ExecContext {
     }
 
     @Override
-    public void countDrop(int reason) {
-        stats.add(dropCounter(reason), 1);
-    }
-
-    private static PmdCounter dropCounter(int reason) {
-        return switch (reason) {
-            case ExecContext.END_OF_ACTIONS -> PmdCounter.DROP_END_OF_ACTIONS;
-            case ExecContext.NO_HEADROOM -> PmdCounter.DROP_NO_HEADROOM;
-            case ExecContext.RECIRC_TOO_DEEP -> PmdCounter.DROP_RECIRC_DEPTH;
-            case ExecContext.NO_MBUF_FOR_CLONE -> PmdCounter.DROP_NO_MBUF;
-            case ExecContext.TUNNEL_PUSH_FAILED, ExecContext.TUNNEL_POP_FAILED -> PmdCounter.DROP_TUNNEL;
-            case ExecContext.MALFORMED_FOR_ACTION -> PmdCounter.DROP_MALFORMED;
-            default -> PmdCounter.DROP_ACTION;
-        };
+    public void countDrop(DropReason reason) {
+        stats.countDrop(reason);
     }
 }

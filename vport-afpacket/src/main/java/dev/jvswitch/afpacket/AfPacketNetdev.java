@@ -5,12 +5,9 @@ import dev.jvswitch.afpacket.rx.RxRing;
 import dev.jvswitch.afpacket.sys.Interfaces;
 import dev.jvswitch.afpacket.sys.Where;
 import dev.jvswitch.afpacket.tx.TxRing;
-import dev.jvswitch.pmd.netdev.Netdev;
+import dev.jvswitch.pmd.netdev.AbstractNetdev;
 import dev.jvswitch.pmd.netdev.NetdevConfig;
 import dev.jvswitch.pmd.netdev.NetdevException;
-import dev.jvswitch.pmd.netdev.NetdevRxq;
-import dev.jvswitch.pmd.netdev.NetdevStats;
-import dev.jvswitch.pmd.netdev.NetdevTxq;
 import dev.jvswitch.pmd.netdev.QueueCounters;
 
 /**
@@ -31,55 +28,42 @@ import dev.jvswitch.pmd.netdev.QueueCounters;
  * picked up by the next refresh and counted; the tx and rx length checks read it per batch.
  *
  * <p><b>Thread-safety:</b> queues are fixed at open; each queue is used by one PMD at a time (see
- * {@link AfPacketRxq}, {@link AfPacketTxq}). {@link #refresh()}, {@link #close()} and the
- * control-side fields ({@code ifindex}, {@code socketsStale}, {@code closed}) are guarded by
- * {@code lock}. {@code linkUp}, {@code mtu} and {@code macAddress} are written only under the
- * lock and read by any thread (volatile: the write of {@code linkUp = true} releases the rings
- * the same refresh left in the queues' pending slots). {@code txLinkError} is set by PMDs and
- * cleared by refresh (volatile). The event counters are written under the lock and read
- * anywhere (volatile).
+ * {@link AfPacketRxq}, {@link AfPacketTxq}). {@link #onRefresh()} and {@link #onClose()} run
+ * under the base class's control lock, which also guards {@code socketsStale}. The carrier, MTU
+ * and address are written only there and read by any thread (volatile: turning the carrier on
+ * releases the rings the same refresh left in the queues' pending slots). {@code ifindex} and
+ * the event counters are written there too and read anywhere (volatile). {@code txLinkError} is
+ * set by PMDs and cleared by refresh (volatile).
  */
-public final class AfPacketNetdev implements Netdev {
-    private final String name;
+public final class AfPacketNetdev extends AbstractNetdev {
     private final AfPacketOptions options;
     private final Where where;
     private final Interfaces interfaces;
-    private final AfPacketRxq[] rxqs;
-    private final AfPacketTxq[] txqs;
-    private final Object lock = new Object();
 
-    private volatile boolean linkUp;
-    private volatile int mtu;
-    private volatile long macAddress;
     private volatile boolean txLinkError;
-    private volatile long linkDownEvents;
     private volatile long mtuChanges;
     private volatile long reopens;
     private volatile long reopenFailures;
     private volatile String lastError;
+    private volatile int ifindex;
 
-    // Guarded by lock.
-    private int ifindex;
+    // Guarded by the control lock.
     private boolean socketsStale;
-    private boolean closed;
 
     private AfPacketNetdev(String name, AfPacketOptions options, Where where, Interfaces interfaces,
             Interfaces.Info info, RxRing[] rxRings, TxRing[] txRings) {
-        this.name = name;
+        super(name, AfPacketProvider.TYPE, rxRings.length, txRings.length, info.up());
         this.options = options;
         this.where = where;
         this.interfaces = interfaces;
         this.ifindex = info.ifindex();
-        this.linkUp = info.up();
-        this.mtu = info.mtu();
-        this.macAddress = info.mac();
-        this.rxqs = new AfPacketRxq[rxRings.length];
+        mtu(info.mtu());
+        macAddress(info.mac());
         for (int i = 0; i < rxRings.length; i++) {
-            rxqs[i] = new AfPacketRxq(this, i, rxRings[i]);
+            addRxq(new AfPacketRxq(this, i, rxRings[i]));
         }
-        this.txqs = new AfPacketTxq[txRings.length];
         for (int i = 0; i < txRings.length; i++) {
-            txqs[i] = new AfPacketTxq(this, i, txRings[i]);
+            addTxq(new AfPacketTxq(this, i, txRings[i]));
         }
     }
 
@@ -133,16 +117,6 @@ public final class AfPacketNetdev implements Netdev {
         }
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String type() {
-        return AfPacketProvider.TYPE;
-    }
-
     /** The Linux interface the port is bound to. */
     public String ifname() {
         return options.ifname();
@@ -152,44 +126,17 @@ public final class AfPacketNetdev implements Netdev {
         return options;
     }
 
-    @Override
-    public int rxqCount() {
-        return rxqs.length;
-    }
-
-    @Override
-    public int txqCount() {
-        return txqs.length;
-    }
-
-    @Override
-    public NetdevRxq rxq(int id) {
-        return rxqs[id];
-    }
-
-    @Override
-    public NetdevTxq txq(int id) {
-        return txqs[id];
-    }
-
-    @Override
-    public int mtu() {
-        return mtu;
-    }
-
-    @Override
-    public long macAddress() {
-        return macAddress;
-    }
-
-    @Override
-    public boolean linkUp() {
-        return linkUp;
-    }
-
     /** The read the queues make once per batch. */
     boolean linkUpForPmd() {
-        return linkUp;
+        return linkUp();
+    }
+
+    private AfPacketRxq afRxq(int id) {
+        return (AfPacketRxq) rxq(id);
+    }
+
+    private AfPacketTxq afTxq(int id) {
+        return (AfPacketTxq) txq(id);
     }
 
     /** A tx queue's kick failed with ENETDOWN/ENXIO/ENODEV; the next refresh treats it as a flap. */
@@ -199,20 +146,7 @@ public final class AfPacketNetdev implements Netdev {
 
     /** The interface index the port's sockets are bound to (0 before the first successful bind). */
     public int ifindex() {
-        synchronized (lock) {
-            return ifindex;
-        }
-    }
-
-    @Override
-    public void readStats(NetdevStats into) {
-        for (AfPacketRxq q : rxqs) {
-            q.counters().addRxTo(into);
-        }
-        for (AfPacketTxq q : txqs) {
-            q.counters().addTxTo(into);
-        }
-        into.linkDownEvents += linkDownEvents;
+        return ifindex;
     }
 
     /** The AF_PACKET-specific counters, summed over the queues. */
@@ -222,8 +156,8 @@ public final class AfPacketNetdev implements Netdev {
         long csumUnfixed = 0;
         long outgoing = 0;
         long badBlocks = 0;
-        for (AfPacketRxq q : rxqs) {
-            RxCounters c = q.rxCounters();
+        for (int i = 0; i < rxqCount(); i++) {
+            RxCounters c = afRxq(i).rxCounters();
             kernelDrops += c.get(RxCounters.KERNEL_DROPS);
             csumCompleted += c.get(RxCounters.CSUM_COMPLETED);
             csumUnfixed += c.get(RxCounters.CSUM_UNFIXED);
@@ -231,8 +165,8 @@ public final class AfPacketNetdev implements Netdev {
             badBlocks += c.get(RxCounters.BAD_BLOCKS);
         }
         long txOversize = 0;
-        for (AfPacketTxq q : txqs) {
-            txOversize += q.counters().get(QueueCounters.OVERSIZE);
+        for (int i = 0; i < txqCount(); i++) {
+            txOversize += txq(i).counters().get(QueueCounters.OVERSIZE);
         }
         return new AfPacketStats(kernelDrops, csumCompleted, csumUnfixed, outgoing, badBlocks, txOversize, mtuChanges,
                 reopens, reopenFailures, lastError);
@@ -245,58 +179,48 @@ public final class AfPacketNetdev implements Netdev {
      * the next call.
      */
     @Override
-    public void refresh() {
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            boolean flapped = txLinkError;
-            if (flapped) {
-                txLinkError = false;
-            }
-            Interfaces.Info info;
-            try {
-                info = interfaces.query();
-            } catch (NetdevException e) {
-                lastError = e.getMessage();
+    protected void onRefresh() {
+        boolean flapped = txLinkError;
+        if (flapped) {
+            txLinkError = false;
+        }
+        Interfaces.Info info;
+        try {
+            info = interfaces.query();
+        } catch (NetdevException e) {
+            lastError = e.getMessage();
+            onLinkDown();
+            return;
+        }
+        if (info == null || !info.up()) {
+            onLinkDown();
+            return;
+        }
+        if (info.mtu() != mtu()) {
+            mtu(info.mtu());
+            mtuChanges++;
+        }
+        macAddress(info.mac());
+        if (flapped) {
+            onLinkDown();
+        }
+        if (info.ifindex() != ifindex || socketsStale) {
+            if (!reopen(info.ifindex())) {
                 onLinkDown();
                 return;
-            }
-            if (info == null || !info.up()) {
-                onLinkDown();
-                return;
-            }
-            if (info.mtu() != mtu) {
-                mtu = info.mtu();
-                mtuChanges++;
-            }
-            macAddress = info.mac();
-            if (flapped) {
-                onLinkDown();
-            }
-            if (info.ifindex() != ifindex || socketsStale) {
-                if (!reopen(info.ifindex())) {
-                    onLinkDown();
-                    return;
-                }
-            }
-            if (!linkUp) {
-                linkUp = true;
             }
         }
+        carrier(true);
     }
 
     private void onLinkDown() {
-        if (linkUp) {
-            linkUp = false;
-            linkDownEvents++;
-        }
+        carrier(false);
         socketsStale = true;
     }
 
     private boolean reopen(int newIfindex) {
-        RxRing[] rx = new RxRing[rxqs.length];
-        TxRing[] tx = new TxRing[txqs.length];
+        RxRing[] rx = new RxRing[rxqCount()];
+        TxRing[] tx = new TxRing[txqCount()];
         try {
             openRings(where, options, newIfindex, rx, tx);
         } catch (NetdevException | RuntimeException e) {
@@ -305,10 +229,10 @@ public final class AfPacketNetdev implements Netdev {
             return false;
         }
         for (int i = 0; i < rx.length; i++) {
-            rxqs[i].offer(rx[i]);
+            afRxq(i).offer(rx[i]);
         }
         for (int i = 0; i < tx.length; i++) {
-            txqs[i].offer(tx[i]);
+            afTxq(i).offer(tx[i]);
         }
         ifindex = newIfindex;
         socketsStale = false;
@@ -316,27 +240,21 @@ public final class AfPacketNetdev implements Netdev {
         return true;
     }
 
-    /** Closes every socket and unmaps every ring. Call after every PMD stopped using the port. */
+    /** Closes every socket and unmaps every ring. Runs after every PMD stopped using the port. */
     @Override
-    public void close() {
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            linkUp = false;
-            for (AfPacketRxq q : rxqs) {
-                q.closeRings();
-            }
-            for (AfPacketTxq q : txqs) {
-                q.closeRings();
-            }
-            interfaces.close();
+    protected void onClose() {
+        for (int i = 0; i < rxqCount(); i++) {
+            afRxq(i).closeRings();
         }
+        for (int i = 0; i < txqCount(); i++) {
+            afTxq(i).closeRings();
+        }
+        interfaces.close();
     }
 
     @Override
     public String toString() {
-        return "afpacket port " + name + " (" + options.ifname() + ", " + rxqs.length + " rxq, " + txqs.length + " txq)";
+        return "afpacket port " + name() + " (" + options.ifname() + ", " + rxqCount() + " rxq, " + txqCount()
+                + " txq)";
     }
 }

@@ -2,7 +2,9 @@ package dev.jvswitch.afpacket;
 
 import java.util.Set;
 
+import dev.jvswitch.afpacket.sys.Interfaces;
 import dev.jvswitch.afpacket.sys.RingGeometry;
+import dev.jvswitch.afpacket.sys.Where;
 import dev.jvswitch.pmd.netdev.NetdevConfig;
 import dev.jvswitch.pmd.netdev.NetdevException;
 
@@ -35,10 +37,14 @@ public record AfPacketOptions(String ifname, int rxqs, int txqs, RingGeometry ge
             "ifname", "rxqs", "block-size", "block-count", "frame-size", "promisc", "qdisc-bypass");
     public static final int MAX_QUEUES = 64;
 
-    /** Reads and checks every option; the message of a failure names the port and the option. */
+    /**
+     * Reads and checks every option without opening anything (the provider's {@code validate} and
+     * {@code open} both call it); the message of a failure names the port and the option.
+     */
     public static AfPacketOptions parse(NetdevConfig config) throws NetdevException {
         config.checkOptions(KNOWN);
         String ifname = config.requireOption("ifname").trim();
+        Interfaces.checkName(new Where(config.name(), ifname));
         int rxqs = config.intOption("rxqs", 1, 1, MAX_QUEUES);
         if (config.txqs() > MAX_QUEUES) {
             throw new NetdevException("port " + config.name() + ": at most " + MAX_QUEUES + " tx queues, asked for "

@@ -1,5 +1,7 @@
 package dev.jvswitch.afpacket;
 
+import java.util.List;
+
 import dev.jvswitch.pmd.netdev.Netdev;
 import dev.jvswitch.pmd.netdev.NetdevConfig;
 import dev.jvswitch.pmd.netdev.NetdevException;
@@ -12,6 +14,11 @@ public final class AfPacketProvider implements NetdevProvider {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    @Override
+    public List<String> validate(NetdevConfig config) {
+        return config.errorsOf(AfPacketOptions::parse);
     }
 
     @Override

@@ -6,7 +6,7 @@ import dev.jvswitch.afpacket.rx.RxCounters;
 import dev.jvswitch.afpacket.rx.RxRing;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
-import dev.jvswitch.pmd.netdev.NetdevRxq;
+import dev.jvswitch.pmd.netdev.AbstractRxq;
 import dev.jvswitch.pmd.netdev.QueueCounters;
 
 /**
@@ -25,28 +25,21 @@ import dev.jvswitch.pmd.netdev.QueueCounters;
  * {@link QueueCounters}' rules. {@link #closeRings} runs on the control thread after every PMD
  * stopped polling (ordered by the datapath's stop handshake).
  */
-final class AfPacketRxq implements NetdevRxq {
+final class AfPacketRxq extends AbstractRxq {
     private final AfPacketNetdev port;
-    private final int id;
-    private final QueueCounters counters = new QueueCounters();
     private final RxCounters rxCounters = new RxCounters();
     private final AtomicReference<RxRing> pending = new AtomicReference<>();
     private RxRing ring;
 
     AfPacketRxq(AfPacketNetdev port, int id, RxRing ring) {
+        super(port, id);
         this.port = port;
-        this.id = id;
         this.ring = ring;
     }
 
     @Override
     public AfPacketNetdev netdev() {
         return port;
-    }
-
-    @Override
-    public int id() {
-        return id;
     }
 
     @Override
@@ -99,16 +92,7 @@ final class AfPacketRxq implements NetdevRxq {
         }
     }
 
-    QueueCounters counters() {
-        return counters;
-    }
-
     RxCounters rxCounters() {
         return rxCounters;
-    }
-
-    @Override
-    public String toString() {
-        return port.name() + " rxq " + id;
     }
 }

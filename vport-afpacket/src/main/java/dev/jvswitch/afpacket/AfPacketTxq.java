@@ -8,7 +8,7 @@ import dev.jvswitch.afpacket.tx.TxRing;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
-import dev.jvswitch.pmd.netdev.NetdevTxq;
+import dev.jvswitch.pmd.netdev.AbstractTxq;
 import dev.jvswitch.pmd.netdev.QueueCounters;
 
 /**
@@ -26,31 +26,24 @@ import dev.jvswitch.pmd.netdev.QueueCounters;
  * ({@link AfPacketNetdev#txqsNeedLocking()}), {@code ring} and {@code suspended} that thread's;
  * {@code pending} exchanged atomically with the control thread.
  */
-final class AfPacketTxq implements NetdevTxq {
+final class AfPacketTxq extends AbstractTxq {
     private static final int ETH_HEADER_BYTES = 14;
     private static final int VLAN_HEADER_BYTES = 4;
 
     private final AfPacketNetdev port;
-    private final int id;
-    private final QueueCounters counters = new QueueCounters();
     private final AtomicReference<TxRing> pending = new AtomicReference<>();
     private TxRing ring;
     private boolean suspended;
 
     AfPacketTxq(AfPacketNetdev port, int id, TxRing ring) {
+        super(port, id);
         this.port = port;
-        this.id = id;
         this.ring = ring;
     }
 
     @Override
     public AfPacketNetdev netdev() {
         return port;
-    }
-
-    @Override
-    public int id() {
-        return id;
     }
 
     @Override
@@ -65,10 +58,7 @@ final class AfPacketTxq implements NetdevTxq {
         }
         TxRing r = ring;
         if (!up || r == null || suspended) {
-            cache.putAll(batch);
-            counters.add(QueueCounters.DROPPED, n);
-            counters.add(QueueCounters.LINK_DOWN, n);
-            return 0;
+            return dropAll(batch, cache, QueueCounters.LINK_DOWN);
         }
         int maxLength = Math.min(port.mtu() + ETH_HEADER_BYTES, r.maxFrameBytes());
         int maxTaggedLength = Math.min(maxLength + VLAN_HEADER_BYTES, r.maxFrameBytes());
@@ -109,10 +99,7 @@ final class AfPacketTxq implements NetdevTxq {
                 }
             }
         }
-        if (sent > 0) {
-            counters.add(QueueCounters.PACKETS, sent);
-            counters.add(QueueCounters.BYTES, bytes);
-        }
+        countSent(sent, bytes);
         int dropped = oversize + runts + full + linkDown;
         if (dropped > 0) {
             counters.add(QueueCounters.DROPPED, dropped);
@@ -161,14 +148,5 @@ final class AfPacketTxq implements NetdevTxq {
             ring.close();
             ring = null;
         }
-    }
-
-    QueueCounters counters() {
-        return counters;
-    }
-
-    @Override
-    public String toString() {
-        return port.name() + " txq " + id;
     }
 }

@@ -25,6 +25,7 @@ import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.exec.ActionExecutor;
 import dev.jvswitch.pmd.exec.ExecContext;
 import dev.jvswitch.pmd.netdev.TunnelOps;
+import dev.jvswitch.pmd.stats.DropReason;
 
 /**
  * The execute stage, per packet, over batches of 32 minimum-size IPv4/UDP frames that all
@@ -85,7 +86,7 @@ public class ExecuteBenchmark {
         }
 
         @Override
-        public void countDrop(int reason) {
+        public void countDrop(DropReason reason) {
             drops++;
         }
     }

@@ -1,13 +1,11 @@
 package dev.jvswitch.bench.l2fwd;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.pmd.Datapath;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.PmdAgent;
 import dev.jvswitch.pmd.netdev.Netdev;
+import dev.jvswitch.pmd.stats.DropReason;
 import dev.jvswitch.pmd.stats.PmdCounter;
 import dev.jvswitch.pmd.stats.PmdStats;
 import dev.jvswitch.pmd.upcall.PortMapUpcallHandler;
@@ -23,7 +21,7 @@ import dev.jvswitch.pmd.upcall.PortMapUpcallHandler;
  * forwarder's stepping thread, and {@link #onStart()} is the PMD's own (it pins the thread when
  * a CPU was given). Counts come from the PMD's counters: {@code RX_PACKETS}, {@code TX_PACKETS},
  * {@code BUSY_NS} (iterations that did work), and as drops {@code TX_DROPPED}, {@code LOST} and
- * every {@code DROP_*} reason.
+ * every {@link DropReason}.
  *
  * <p><b>Thread-safety:</b> as {@link Forwarder}. The datapath is built and its ports added on
  * the constructing thread before the stepping thread starts (no PMD thread exists, so the
@@ -32,7 +30,7 @@ import dev.jvswitch.pmd.upcall.PortMapUpcallHandler;
  * from any thread.
  */
 public final class SwitchForwarder extends Forwarder {
-    private static final PmdCounter[] DROPS = dropCounters();
+    private static final PmdCounter[] DROPS = {PmdCounter.TX_DROPPED, PmdCounter.LOST};
 
     private final Datapath datapath;
     private final PmdAgent pmd;
@@ -61,16 +59,6 @@ public final class SwitchForwarder extends Forwarder {
         this.pmd = dp.pmd(0);
     }
 
-    private static PmdCounter[] dropCounters() {
-        List<PmdCounter> drops = new ArrayList<>(List.of(PmdCounter.TX_DROPPED, PmdCounter.LOST));
-        for (PmdCounter c : PmdCounter.values()) {
-            if (c.name().startsWith("DROP_")) {
-                drops.add(c);
-            }
-        }
-        return drops.toArray(new PmdCounter[0]);
-    }
-
     /** The datapath, for its flows and show commands ({@code DpctlFormat}). */
     public Datapath datapath() {
         return datapath;
@@ -97,6 +85,9 @@ public final class SwitchForwarder extends Forwarder {
         long dropped = 0;
         for (PmdCounter c : DROPS) {
             dropped += s.get(c);
+        }
+        for (DropReason r : DropReason.values()) {
+            dropped += s.get(r);
         }
         return new Counts(s.get(PmdCounter.RX_PACKETS), s.get(PmdCounter.TX_PACKETS), dropped,
                 s.get(PmdCounter.BUSY_NS));

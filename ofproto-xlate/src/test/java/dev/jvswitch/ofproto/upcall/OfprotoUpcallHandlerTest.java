@@ -11,7 +11,7 @@ import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.xlate.TestSwitch;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.flow.Ukey;
-import dev.jvswitch.pmd.stats.PmdCounter;
+import dev.jvswitch.pmd.stats.DropReason;
 import dev.jvswitch.pmd.testing.DatapathHarness;
 import dev.jvswitch.pmd.upcall.UpcallOutcome;
 import dev.jvswitch.pmd.upcall.UpcallResult;
@@ -92,7 +92,7 @@ class OfprotoUpcallHandlerTest {
                 rig.send(1, tcp(5));
                 rig.step(4);
                 assertThat(rig.receiveAll()).isEmpty();
-                assertThat(rig.dp.pmd(0).stats().get(PmdCounter.DROP_RECIRC_UNKNOWN)).isEqualTo(1);
+                assertThat(rig.dp.pmd(0).stats().get(DropReason.RECIRC_UNKNOWN)).isEqualTo(1);
                 assertThat(sw.ofproto.upcallHandler().recircUnknown()).isEqualTo(2);
             }
         }

@@ -6,6 +6,7 @@ import dev.jvswitch.flowcache.hash.FlowHash;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.netdev.TunnelOps;
+import dev.jvswitch.pmd.stats.DropReason;
 
 /**
  * Runs a megaflow's {@link DpActions} over a batch of packets that all matched it: the execute
@@ -65,7 +66,7 @@ public final class ActionExecutor {
             boolean last = i == n - 1;
             switch (p.op(i)) {
                 case DpActions.OP_OUTPUT -> output(p.a(i), batch, ctx, last);
-                case DpActions.OP_DROP -> dropAll(batch, ctx, ExecContext.ACTION_DROP);
+                case DpActions.OP_DROP -> dropAll(batch, ctx, DropReason.ACTION);
                 case DpActions.OP_PUSH_VLAN -> pushVlan(p.a(i), (int) p.b(i), batch, ctx);
                 case DpActions.OP_POP_VLAN -> popVlan(batch);
                 case DpActions.OP_SET_FIELD -> setField(p, i, batch);
@@ -74,11 +75,11 @@ public final class ActionExecutor {
                 case DpActions.OP_CLONE -> cloneAction(p.sub(i), batch, ctx, depth, last);
                 case DpActions.OP_TNL_PUSH -> tnlPush(p, i, batch, ctx, last);
                 case DpActions.OP_TNL_POP -> tnlPop(p.a(i), batch, ctx, last);
-                default -> dropAll(batch, ctx, ExecContext.MALFORMED_FOR_ACTION); // the builder admits no other
+                default -> dropAll(batch, ctx, DropReason.MALFORMED); // the builder admits no other
             }
         }
         if (!batch.isEmpty()) {
-            dropAll(batch, ctx, ExecContext.END_OF_ACTIONS);
+            dropAll(batch, ctx, DropReason.END_OF_ACTIONS);
         }
     }
 
@@ -104,7 +105,7 @@ public final class ActionExecutor {
         for (int k = 0; k < n; k++) {
             Mbuf original = pkts[k];
             if (original.recircDepth() >= MAX_RECIRC_DEPTH) {
-                dropOrCount(original, last, ctx, ExecContext.RECIRC_TOO_DEEP);
+                dropOrCount(original, last, ctx, DropReason.RECIRC_DEPTH);
                 continue;
             }
             Mbuf m = last ? original : copy(original, ctx);
@@ -127,7 +128,7 @@ public final class ActionExecutor {
         int n = batch.size();
         for (int k = 0; k < n; k++) {
             if (ops == null) {
-                dropOrCount(pkts[k], last, ctx, ExecContext.TUNNEL_PUSH_FAILED);
+                dropOrCount(pkts[k], last, ctx, DropReason.TUNNEL);
                 continue;
             }
             Mbuf m = last ? pkts[k] : copy(pkts[k], ctx);
@@ -137,7 +138,7 @@ public final class ActionExecutor {
             if (ops.pushHeader(m, header, header.length)) {
                 ctx.output(outPort, m);
             } else {
-                ctx.drop(m, ExecContext.TUNNEL_PUSH_FAILED);
+                ctx.drop(m, DropReason.TUNNEL);
             }
         }
         if (last) {
@@ -152,15 +153,15 @@ public final class ActionExecutor {
         for (int k = 0; k < n; k++) {
             Mbuf original = pkts[k];
             if (ops == null) {
-                dropOrCount(original, last, ctx, ExecContext.TUNNEL_POP_FAILED);
+                dropOrCount(original, last, ctx, DropReason.TUNNEL);
                 continue;
             }
             if (original.l3Offset() < 0 || original.l4Offset() < 0) {
-                dropOrCount(original, last, ctx, ExecContext.MALFORMED_FOR_ACTION);
+                dropOrCount(original, last, ctx, DropReason.MALFORMED);
                 continue;
             }
             if (original.recircDepth() >= MAX_RECIRC_DEPTH) {
-                dropOrCount(original, last, ctx, ExecContext.RECIRC_TOO_DEEP);
+                dropOrCount(original, last, ctx, DropReason.RECIRC_DEPTH);
                 continue;
             }
             Mbuf m = last ? original : copy(original, ctx);
@@ -172,7 +173,7 @@ public final class ActionExecutor {
                 m.recircDepth(m.recircDepth() + 1);
                 ctx.recirculate(m);
             } else {
-                ctx.drop(m, ExecContext.TUNNEL_POP_FAILED);
+                ctx.drop(m, DropReason.TUNNEL);
             }
         }
         if (last) {
@@ -202,11 +203,11 @@ public final class ActionExecutor {
     private static Mbuf copy(Mbuf src, ExecContext ctx) {
         Mbuf m = ctx.cache().get();
         if (m == null) {
-            ctx.countDrop(ExecContext.NO_MBUF_FOR_CLONE);
+            ctx.countDrop(DropReason.NO_MBUF);
             return null;
         }
         if (!m.copyOf(src)) {
-            ctx.drop(m, ExecContext.NO_MBUF_FOR_CLONE);
+            ctx.drop(m, DropReason.NO_MBUF);
             return null;
         }
         return m;
@@ -216,7 +217,7 @@ public final class ActionExecutor {
      * A hand-off that cannot happen: the last action drops the original; an earlier one would
      * have dropped the copy, so it only counts.
      */
-    private static void dropOrCount(Mbuf original, boolean last, ExecContext ctx, int reason) {
+    private static void dropOrCount(Mbuf original, boolean last, ExecContext ctx, DropReason reason) {
         if (last) {
             ctx.drop(original, reason);
         } else {
@@ -224,7 +225,7 @@ public final class ActionExecutor {
         }
     }
 
-    private static void dropAll(PacketBatch batch, ExecContext ctx, int reason) {
+    private static void dropAll(PacketBatch batch, ExecContext ctx, DropReason reason) {
         Mbuf[] pkts = batch.array();
         int n = batch.size();
         for (int k = 0; k < n; k++) {
@@ -242,11 +243,11 @@ public final class ActionExecutor {
         int kept = 0;
         for (int k = 0; k < n; k++) {
             Mbuf m = pkts[k];
-            int result = VlanTagger.push(m, tpid, wireTci);
-            if (result == VlanTagger.OK) {
+            DropReason refused = VlanTagger.push(m, tpid, wireTci);
+            if (refused == null) {
                 pkts[kept++] = m;
             } else {
-                ctx.drop(m, result);
+                ctx.drop(m, refused);
             }
         }
         batch.truncate(kept);

@@ -3,6 +3,7 @@ package dev.jvswitch.pmd.exec;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.pmd.netdev.TunnelOps;
+import dev.jvswitch.pmd.stats.DropReason;
 
 /**
  * What the {@link ActionExecutor} needs from the PMD it runs in: where packets go when an action
@@ -12,49 +13,12 @@ import dev.jvswitch.pmd.netdev.TunnelOps;
  * the middle of a batch, so implementations must not block or allocate: buffer per tx port,
  * queue for recirculation, count drops in preallocated counters.
  *
- * <p><b>Drop reasons</b> are dense small integers ({@code 0..}{@link #DROP_REASON_COUNT}-1) so a
- * PMD can keep one counter per reason in an array; {@link #dropReasonName} gives their labels.
+ * <p><b>Drop reasons</b> are {@link DropReason} constants: passed as they are (no boxing), each
+ * with a dense id so a PMD keeps one counter per reason in an array.
  *
  * <p><b>Thread-safety:</b> an implementation belongs to one PMD thread and is called only by it.
  */
 public interface ExecContext {
-    /** An explicit {@code drop} action, or an empty program. */
-    int ACTION_DROP = 0;
-    /**
-     * The packet reached the end of its program after its last output (or with none at all) and
-     * was freed. Not an error: e.g. {@code output(1),set(...)} leaves the original behind.
-     */
-    int END_OF_ACTIONS = 1;
-    /** A recirc or tnl_pop found the packet already {@link ActionExecutor#MAX_RECIRC_DEPTH} deep. */
-    int RECIRC_TOO_DEEP = 2;
-    /** A copy for a non-final output, recirc or clone could not be made: the pool was empty. */
-    int NO_MBUF_FOR_CLONE = 3;
-    /** tnl_push: the port is not a tunnel, or its push failed (no headroom). */
-    int TUNNEL_PUSH_FAILED = 4;
-    /** tnl_pop: the port is not a tunnel, or the packet is not a valid packet of it. */
-    int TUNNEL_POP_FAILED = 5;
-    /** The packet lacks the headers an action needs (push_vlan on a runt, tnl_pop without L4). */
-    int MALFORMED_FOR_ACTION = 6;
-    /** push_vlan: fewer than 4 bytes of headroom in front of the packet. */
-    int NO_HEADROOM = 7;
-
-    int DROP_REASON_COUNT = 8;
-
-    /** A stable label per reason, for counters and {@code coverage/show}. */
-    static String dropReasonName(int reason) {
-        return switch (reason) {
-            case ACTION_DROP -> "action_drop";
-            case END_OF_ACTIONS -> "end_of_actions";
-            case RECIRC_TOO_DEEP -> "recirc_too_deep";
-            case NO_MBUF_FOR_CLONE -> "no_mbuf_for_clone";
-            case TUNNEL_PUSH_FAILED -> "tunnel_push_failed";
-            case TUNNEL_POP_FAILED -> "tunnel_pop_failed";
-            case MALFORMED_FOR_ACTION -> "malformed_for_action";
-            case NO_HEADROOM -> "no_headroom";
-            default -> "unknown_" + reason;
-        };
-    }
-
     /** Sends {@code m} out of datapath port {@code port} (buffered per tx port by the PMD). */
     void output(int port, Mbuf m);
 
@@ -71,10 +35,10 @@ public interface ExecContext {
     MbufCache cache();
 
     /** Counts one packet dropped for {@code reason} whose mbuf has already been freed or never existed. */
-    void countDrop(int reason);
+    void countDrop(DropReason reason);
 
     /** Frees {@code m} and counts it as dropped for {@code reason}. */
-    default void drop(Mbuf m, int reason) {
+    default void drop(Mbuf m, DropReason reason) {
         cache().put(m);
         countDrop(reason);
     }

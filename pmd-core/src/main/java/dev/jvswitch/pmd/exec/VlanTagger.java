@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.pmd.stats.DropReason;
 
 /**
  * {@code push_vlan} and {@code pop_vlan} on one packet: insert or remove 4 bytes right after
@@ -22,24 +23,21 @@ import dev.jvswitch.mempool.Mbuf;
 final class VlanTagger {
     private static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
     static final int VLAN_HEADER_LEN = 4;
-    /** Reported by {@link #push} on success; any other value is an {@link ExecContext} drop reason. */
-    static final int OK = -1;
-
     private VlanTagger() {
     }
 
     /**
      * Pushes an outermost tag; {@code wireTci} is the TCI as it goes on the wire (CFI/DEI clear).
      *
-     * @return {@link #OK}, or the reason to drop the packet
+     * @return {@code null} on success, or the reason to drop the packet
      */
-    static int push(Mbuf m, int tpid, int wireTci) {
+    static DropReason push(Mbuf m, int tpid, int wireTci) {
         int l2 = m.l2Offset();
         if (l2 < 0 || l2 + 14 > m.length()) {
-            return ExecContext.MALFORMED_FOR_ACTION;
+            return DropReason.MALFORMED;
         }
         if (!m.prepend(VLAN_HEADER_LEN)) {
-            return ExecContext.NO_HEADROOM;
+            return DropReason.NO_HEADROOM;
         }
         UnsafeBuffer buf = m.buffer();
         int base = m.dataOffset();
@@ -47,7 +45,7 @@ final class VlanTagger {
         buf.putShort(base + l2 + 12, (short) tpid, BE);
         buf.putShort(base + l2 + 14, (short) wireTci, BE);
         m.headerOffsets(l2, m.l3Offset(), m.l4Offset());
-        return OK;
+        return null;
     }
 
     /** Removes the outermost tag if there is one (TPID 0x8100 or 0x88a8); otherwise does nothing. */

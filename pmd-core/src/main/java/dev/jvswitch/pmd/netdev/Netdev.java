@@ -1,7 +1,8 @@
 package dev.jvswitch.pmd.netdev;
 
 /**
- * A datapath port: the SPI every port type implements (OVS's {@code netdev_class}).
+ * A datapath port: the SPI every port type implements (OVS's {@code netdev_class}). Port types
+ * extend {@link AbstractNetdev}, which implements everything here but the queues' work.
  *
  * <p>A netdev has {@link #rxqCount()} receive queues and {@link #txqCount()} transmit queues. The
  * datapath assigns each rx queue to one PMD thread, which alone calls {@link NetdevRxq#recv}; each

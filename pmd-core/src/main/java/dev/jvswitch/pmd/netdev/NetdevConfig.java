@@ -1,5 +1,6 @@
 package dev.jvswitch.pmd.netdev;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -10,10 +11,15 @@ import dev.jvswitch.mempool.MbufPool;
  * What a port is opened with: its name, type, type-specific options (strings, as they come from
  * the config file), and the pool its received packets are stored in.
  *
+ * <p>The option readers below throw a {@link NetdevException} whose message is one line naming
+ * the port and the option. A provider reads its options with them in one parse method that both
+ * {@link NetdevProvider#open} and {@link NetdevProvider#validate} use ({@link #errorsOf}), so
+ * that checking a config and opening its ports cannot disagree.
+ *
  * @param name    port name, unique in the datapath
  * @param type    the provider's type name
  * @param options type options, e.g. {@code ifname}, {@code rxqs}
- * @param pool    the pool rx mbufs come from
+ * @param pool    the pool rx mbufs come from; {@code null} when the config is only validated
  * @param txqs    number of tx queues the datapath wants (one per PMD); a port may offer fewer
  */
 public record NetdevConfig(String name, String type, Map<String, String> options, MbufPool pool, int txqs) {
@@ -28,6 +34,26 @@ public record NetdevConfig(String name, String type, Map<String, String> options
 
     public NetdevConfig(String name, String type, Map<String, String> options, MbufPool pool) {
         this(name, type, options, pool, 1);
+    }
+
+    /** Reads a port type's options from a config; throws on the first one that is wrong. */
+    @FunctionalInterface
+    public interface OptionsParser<T> {
+        T parse(NetdevConfig config) throws NetdevException;
+    }
+
+    /**
+     * Runs {@code parser} over this config: what {@link NetdevProvider#validate} returns.
+     *
+     * @return the parser's one-line error, or an empty list when the options are fine
+     */
+    public List<String> errorsOf(OptionsParser<?> parser) {
+        try {
+            parser.parse(this);
+            return List.of();
+        } catch (NetdevException e) {
+            return List.of(e.getMessage());
+        }
     }
 
     /** Fails with a message naming the first option not in {@code known}. */

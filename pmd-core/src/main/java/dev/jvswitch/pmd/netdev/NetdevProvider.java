@@ -1,5 +1,7 @@
 package dev.jvswitch.pmd.netdev;
 
+import java.util.List;
+
 /**
  * Opens ports of one type. Implementations are found with {@link java.util.ServiceLoader}
  * ({@code META-INF/services/dev.jvswitch.pmd.netdev.NetdevProvider}), so the datapath never
@@ -8,6 +10,20 @@ package dev.jvswitch.pmd.netdev;
 public interface NetdevProvider {
     /** The type name used in configs and {@link Netdevs#open}, e.g. {@code "afpacket"}. */
     String type();
+
+    /**
+     * Checks a port's options the way {@link #open} reads them, without opening anything (no
+     * file, socket, interface or peer is looked at): what {@code jvswitchd --check} and a reload
+     * run before they start anything. Every option {@link #open} would reject for its own sake
+     * (unknown, missing, malformed, out of range, inconsistent with another option or with
+     * {@link NetdevConfig#txqs()}) is reported here; what only opening can tell (no such
+     * interface, file or peer, no permission) is not. {@link NetdevConfig#pool()} may be
+     * {@code null}.
+     *
+     * @return one-line messages naming the port and the option, e.g. {@code port p1: option
+     *         'rxqs' must be within 1..64, got 0}; empty when the options are fine
+     */
+    List<String> validate(NetdevConfig config);
 
     /**
      * Opens a port.

@@ -1,5 +1,6 @@
 package dev.jvswitch.pmd.netdev;
 
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -20,12 +21,29 @@ public final class Netdevs {
 
     /** Opens a port of {@code config.type()}, or fails naming the port and the unknown type. */
     public static Netdev open(NetdevConfig config) throws NetdevException {
+        return provider(config).open(config);
+    }
+
+    /**
+     * Checks a port's type and options without opening it ({@link NetdevProvider#validate}).
+     *
+     * @return one-line messages naming the port and the type or option; empty when fine
+     */
+    public static List<String> validate(NetdevConfig config) {
+        try {
+            return provider(config).validate(config);
+        } catch (NetdevException e) {
+            return List.of(e.getMessage());
+        }
+    }
+
+    private static NetdevProvider provider(NetdevConfig config) throws NetdevException {
         Map<String, NetdevProvider> providers = providers();
         NetdevProvider p = providers.get(config.type());
         if (p == null) {
             throw new NetdevException("port " + config.name() + ": unknown port type '" + config.type()
                     + "' (known: " + String.join(", ", providers.keySet()) + ")");
         }
-        return p.open(config);
+        return p;
     }
 }

@@ -2,27 +2,13 @@ package dev.jvswitch.pmd.port;
 
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
-import dev.jvswitch.pmd.netdev.Netdev;
-import dev.jvswitch.pmd.netdev.NetdevRxq;
+import dev.jvswitch.pmd.netdev.AbstractNetdev;
+import dev.jvswitch.pmd.netdev.AbstractRxq;
 
-/** An rx queue on which nothing ever arrives. Stateless, so any thread may poll it. */
-final class EmptyRxq implements NetdevRxq {
-    private final Netdev port;
-    private final int id;
-
-    EmptyRxq(Netdev port, int id) {
-        this.port = port;
-        this.id = id;
-    }
-
-    @Override
-    public Netdev netdev() {
-        return port;
-    }
-
-    @Override
-    public int id() {
-        return id;
+/** An rx queue on which nothing ever arrives. Its counters stay zero, so any thread may poll it. */
+final class EmptyRxq extends AbstractRxq {
+    EmptyRxq(AbstractNetdev port, int id) {
+        super(port, id);
     }
 
     @Override

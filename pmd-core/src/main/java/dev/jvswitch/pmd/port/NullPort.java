@@ -1,7 +1,6 @@
 package dev.jvswitch.pmd.port;
 
-import dev.jvswitch.pmd.netdev.NetdevRxq;
-import dev.jvswitch.pmd.netdev.NetdevTxq;
+import dev.jvswitch.pmd.netdev.AbstractNetdev;
 
 /**
  * A port that receives nothing and discards what it is sent, counting it as transmitted (tx
@@ -11,20 +10,18 @@ import dev.jvswitch.pmd.netdev.NetdevTxq;
  * <p>Options: {@code mac}, {@code mtu}. One rx queue; as many tx queues as the datapath asks for,
  * each with its own counters, so they need no locking.
  *
- * <p><b>Thread-safety:</b> see {@link MemoryPort}; each tx queue has one sender at a time.
+ * <p><b>Thread-safety:</b> see {@link AbstractNetdev}; each tx queue has one sender at a time.
  */
-public final class NullPort extends MemoryPort {
+public final class NullPort extends AbstractNetdev {
     public static final String TYPE = "null";
 
-    private final NetdevRxq rxq;
-    private final NetdevTxq[] txqs;
-
     public NullPort(String name, long mac, int mtu, int txqs) {
-        super(name, TYPE, mac, mtu, 1, txqs);
-        this.rxq = new EmptyRxq(this, 0);
-        this.txqs = new NetdevTxq[txqs];
+        super(name, TYPE, 1, txqs);
+        mtu(mtu);
+        macAddress(mac);
+        addRxq(new EmptyRxq(this, 0));
         for (int i = 0; i < txqs; i++) {
-            this.txqs[i] = new SinkTxq(this, i);
+            addTxq(new SinkTxq(this, i));
         }
     }
 
@@ -34,31 +31,13 @@ public final class NullPort extends MemoryPort {
     }
 
     @Override
-    public NetdevRxq rxq(int id) {
-        if (id != 0) {
-            throw new IndexOutOfBoundsException("port " + name() + ": rxq " + id + " of 1");
-        }
-        return rxq;
-    }
-
-    @Override
-    public NetdevTxq txq(int id) {
-        return txqs[id];
-    }
-
-    @Override
     public boolean txqsNeedLocking() {
         return false;
     }
 
     @Override
-    public boolean linkUp() {
-        return isOpen();
-    }
-
-    @Override
-    public synchronized void close() {
-        markClosed();
+    protected void onClose() {
+        // Nothing to release: the queues hold no mbufs.
     }
 
     @Override

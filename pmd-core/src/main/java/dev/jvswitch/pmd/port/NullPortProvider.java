@@ -1,5 +1,6 @@
 package dev.jvswitch.pmd.port;
 
+import java.util.List;
 import java.util.Set;
 
 import dev.jvswitch.pmd.netdev.Netdev;
@@ -11,14 +12,27 @@ import dev.jvswitch.pmd.netdev.NetdevProvider;
 public final class NullPortProvider implements NetdevProvider {
     static final Set<String> OPTIONS = Set.of(PortOptions.MAC, PortOptions.MTU);
 
+    /** A null port's options, read and checked. */
+    record Options(long mac, int mtu) {
+        static Options parse(NetdevConfig config) throws NetdevException {
+            config.checkOptions(OPTIONS);
+            return new Options(PortOptions.mac(config), PortOptions.mtu(config));
+        }
+    }
+
     @Override
     public String type() {
         return NullPort.TYPE;
     }
 
     @Override
+    public List<String> validate(NetdevConfig config) {
+        return config.errorsOf(Options::parse);
+    }
+
+    @Override
     public Netdev open(NetdevConfig config) throws NetdevException {
-        config.checkOptions(OPTIONS);
-        return new NullPort(config.name(), PortOptions.mac(config), PortOptions.mtu(config), config.txqs());
+        Options o = Options.parse(config);
+        return new NullPort(config.name(), o.mac(), o.mtu(), config.txqs());
     }
 }

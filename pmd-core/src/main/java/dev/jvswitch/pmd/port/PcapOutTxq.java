@@ -5,8 +5,8 @@ import java.io.IOException;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
-import dev.jvswitch.pmd.netdev.Netdev;
-import dev.jvswitch.pmd.netdev.NetdevTxq;
+import dev.jvswitch.pmd.netdev.AbstractNetdev;
+import dev.jvswitch.pmd.netdev.AbstractTxq;
 import dev.jvswitch.pmd.netdev.QueueCounters;
 import dev.jvswitch.pmd.pcap.PcapWriter;
 
@@ -22,38 +22,24 @@ import dev.jvswitch.pmd.pcap.PcapWriter;
  * <p><b>Thread-safety:</b> one sender at a time (the port has this single queue and asks for tx
  * locking). {@link #closeWriter()} is called by the control thread after every sender stopped.
  */
-final class PcapOutTxq implements NetdevTxq {
-    private final MemoryPort port;
+final class PcapOutTxq extends AbstractTxq {
     private final PcapWriter writer;
-    private final QueueCounters counters;
     private final long epochNanosAtOpen;
     private final long nanoTimeAtOpen;
     private boolean failed;
     private String error;
 
-    PcapOutTxq(MemoryPort port, PcapWriter writer) {
-        this.port = port;
+    PcapOutTxq(AbstractNetdev port, PcapWriter writer) {
+        super(port, 0);
         this.writer = writer;
-        this.counters = port.txCounters[0];
         this.epochNanosAtOpen = System.currentTimeMillis() * 1_000_000L;
         this.nanoTimeAtOpen = System.nanoTime();
     }
 
     @Override
-    public Netdev netdev() {
-        return port;
-    }
-
-    @Override
-    public int id() {
-        return 0;
-    }
-
-    @Override
     public int send(PacketBatch batch, MbufCache cache) {
-        if (!port.isOpen()) {
-            MemoryPort.dropAll(batch, cache, counters, QueueCounters.LINK_DOWN);
-            return 0;
+        if (!netdev().isOpen()) {
+            return dropAll(batch, cache, QueueCounters.LINK_DOWN);
         }
         int n = batch.size();
         long timestampNanos = epochNanosAtOpen + (System.nanoTime() - nanoTimeAtOpen);
@@ -71,10 +57,7 @@ final class PcapOutTxq implements NetdevTxq {
             }
         }
         cache.putAll(batch);
-        if (written > 0) {
-            counters.add(QueueCounters.PACKETS, written);
-            counters.add(QueueCounters.BYTES, bytes);
-        }
+        countSent(written, bytes);
         if (written < n) {
             counters.add(QueueCounters.ERRORS, n - written);
             counters.add(QueueCounters.DROPPED, n - written);

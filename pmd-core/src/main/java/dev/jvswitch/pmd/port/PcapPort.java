@@ -1,7 +1,6 @@
 package dev.jvswitch.pmd.port;
 
-import dev.jvswitch.pmd.netdev.NetdevRxq;
-import dev.jvswitch.pmd.netdev.NetdevTxq;
+import dev.jvswitch.pmd.netdev.AbstractNetdev;
 import dev.jvswitch.pmd.pcap.PcapImage;
 import dev.jvswitch.pmd.pcap.PcapWriter;
 
@@ -21,19 +20,18 @@ import dev.jvswitch.pmd.pcap.PcapWriter;
  *
  * <p>The link is up while the port is open.
  *
- * <p><b>Thread-safety:</b> see {@link MemoryPort}, {@link PcapRxq} and {@link PcapOutTxq};
+ * <p><b>Thread-safety:</b> see {@link AbstractNetdev}, {@link PcapRxq} and {@link PcapOutTxq};
  * {@link #framesReplayed()}, {@link #replayDone()} and {@link #readStats} may be called from any
  * thread. {@link #close()} runs after every PMD has stopped using the port.
  */
-public final class PcapPort extends MemoryPort {
+public final class PcapPort extends AbstractNetdev {
     public static final String TYPE = "pcap";
 
     private final PcapImage image;
-    private final NetdevRxq[] rxqs;
     private final PcapRxq[] replayQueues;
-    private final NetdevTxq[] txqs;
     private final PcapOutTxq outTxq;
-    private String closeError;
+    /** Written once by {@link #onClose()}, read by any thread. */
+    private volatile String closeError;
 
     /**
      * A pcap port over an already loaded capture and an open writer; the port owns both and
@@ -46,47 +44,35 @@ public final class PcapPort extends MemoryPort {
      * @param txqs   tx queues when {@code out} is {@code null} (with a writer there is one)
      */
     public PcapPort(String name, long mac, int mtu, PcapImage image, int loops, int rxqs, PcapWriter out, int txqs) {
-        super(name, TYPE, mac, mtu, rxqs, out == null ? txqs : 1);
+        super(name, TYPE, rxqs, out == null ? txqs : 1);
         if (loops < 0) {
             throw new IllegalArgumentException("port " + name + ": option 'loop' must not be negative, got " + loops);
         }
+        mtu(mtu);
+        macAddress(mac);
         this.image = image;
-        this.rxqs = new NetdevRxq[rxqs];
         this.replayQueues = new PcapRxq[image == null ? 0 : rxqs];
         for (int i = 0; i < rxqs; i++) {
             if (image == null) {
-                this.rxqs[i] = new EmptyRxq(this, i);
+                addRxq(new EmptyRxq(this, i));
             } else {
-                replayQueues[i] = new PcapRxq(this, i, image, loops);
-                this.rxqs[i] = replayQueues[i];
+                replayQueues[i] = addRxq(new PcapRxq(this, i, image, loops));
             }
         }
-        this.outTxq = out == null ? null : new PcapOutTxq(this, out);
-        this.txqs = new NetdevTxq[txqCount()];
-        for (int i = 0; i < this.txqs.length; i++) {
-            this.txqs[i] = outTxq != null ? outTxq : new SinkTxq(this, i);
+        if (out != null) {
+            this.outTxq = addTxq(new PcapOutTxq(this, out));
+        } else {
+            this.outTxq = null;
+            for (int i = 0; i < txqs; i++) {
+                addTxq(new SinkTxq(this, i));
+            }
         }
-    }
-
-    @Override
-    public NetdevRxq rxq(int id) {
-        return rxqs[id];
-    }
-
-    @Override
-    public NetdevTxq txq(int id) {
-        return txqs[id];
     }
 
     /** Only the {@code out} writer is shared state; discarding queues keep their own counters. */
     @Override
     public boolean txqsNeedLocking() {
         return outTxq != null;
-    }
-
-    @Override
-    public boolean linkUp() {
-        return isOpen();
     }
 
     /** The capture being replayed, or {@code null} when the port has no {@code file}. */
@@ -120,16 +106,13 @@ public final class PcapPort extends MemoryPort {
      * Why writing the {@code out} file failed (one line naming it), or {@code null}; final only
      * after {@link #close()}.
      */
-    public synchronized String outError() {
+    public String outError() {
         return closeError;
     }
 
-    /** Flushes and closes the {@code out} file and releases the capture; idempotent. */
+    /** Flushes and closes the {@code out} file and releases the capture. */
     @Override
-    public synchronized void close() {
-        if (!markClosed()) {
-            return;
-        }
+    protected void onClose() {
         try {
             if (outTxq != null) {
                 closeError = outTxq.closeWriter();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 
 import dev.jvswitch.pmd.netdev.Netdev;
@@ -31,29 +32,60 @@ public final class PcapPortProvider implements NetdevProvider {
     public static final int MAX_RXQS = 64;
     static final Set<String> OPTIONS = Set.of(FILE, LOOP, RXQS, OUT, PortOptions.MAC, PortOptions.MTU);
 
+    /**
+     * A pcap port's options, read and checked; whether {@code file} can be read and {@code out}
+     * written is known only at open.
+     *
+     * @param file capture to replay, or {@code null}
+     * @param out  file to write sent frames to, or {@code null}
+     */
+    record Options(int loops, int rxqs, long mac, int mtu, String file, String out) {
+        static Options parse(NetdevConfig config) throws NetdevException {
+            config.checkOptions(OPTIONS);
+            int loops = config.intOption(LOOP, 0, 0, Integer.MAX_VALUE);
+            int rxqs = config.intOption(RXQS, 1, 1, MAX_RXQS);
+            long mac = PortOptions.mac(config);
+            int mtu = PortOptions.mtu(config);
+            return new Options(loops, rxqs, mac, mtu, path(config, FILE), path(config, OUT));
+        }
+
+        private static String path(NetdevConfig config, String option) throws NetdevException {
+            String v = config.options().get(option);
+            if (v != null && v.isBlank()) {
+                throw new NetdevException("port " + config.name() + ": option '" + option + "' must name a file");
+            }
+            return v == null ? null : v.trim();
+        }
+    }
+
     @Override
     public String type() {
         return PcapPort.TYPE;
     }
 
     @Override
+    public List<String> validate(NetdevConfig config) {
+        return config.errorsOf(Options::parse);
+    }
+
+    @Override
     public Netdev open(NetdevConfig config) throws NetdevException {
-        config.checkOptions(OPTIONS);
+        Options o = Options.parse(config);
         String name = config.name();
-        int loops = config.intOption(LOOP, 0, 0, Integer.MAX_VALUE);
-        int rxqs = config.intOption(RXQS, 1, 1, MAX_RXQS);
-        long mac = PortOptions.mac(config);
-        int mtu = PortOptions.mtu(config);
-        String file = config.options().get(FILE);
-        String out = config.options().get(OUT);
+        int loops = o.loops();
+        int rxqs = o.rxqs();
+        long mac = o.mac();
+        int mtu = o.mtu();
+        String file = o.file();
+        String out = o.out();
         PcapImage image = null;
         PcapWriter writer = null;
         try {
             if (file != null) {
-                image = PcapImage.load(Path.of(file.trim()));
+                image = PcapImage.load(Path.of(file));
             }
             if (out != null) {
-                writer = PcapWriter.open(Path.of(out.trim()), PcapFormat.MAX_SNAPLEN);
+                writer = PcapWriter.open(Path.of(out), PcapFormat.MAX_SNAPLEN);
             }
             return new PcapPort(name, mac, mtu, image, loops, rxqs, writer, config.txqs());
         } catch (IOException | RuntimeException e) {

@@ -6,8 +6,8 @@ import java.lang.invoke.VarHandle;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
-import dev.jvswitch.pmd.netdev.Netdev;
-import dev.jvswitch.pmd.netdev.NetdevRxq;
+import dev.jvswitch.pmd.netdev.AbstractNetdev;
+import dev.jvswitch.pmd.netdev.AbstractRxq;
 import dev.jvswitch.pmd.netdev.QueueCounters;
 import dev.jvswitch.pmd.pcap.PcapImage;
 
@@ -26,7 +26,7 @@ import dev.jvswitch.pmd.pcap.PcapImage;
  * publishes {@code replayed} and {@code done} with opaque writes after each call; any thread may
  * read them with opaque reads and sees values at most one call old.
  */
-final class PcapRxq implements NetdevRxq {
+final class PcapRxq extends AbstractRxq {
     private static final VarHandle REPLAYED;
     private static final VarHandle DONE;
 
@@ -40,12 +40,10 @@ final class PcapRxq implements NetdevRxq {
         }
     }
 
-    private final MemoryPort port;
-    private final int id;
+    private final AbstractNetdev port;
     private final PcapImage image;
     private final int frameCount;
     private final int loops;
-    private final QueueCounters counters;
 
     /** Index of the next frame to replay. */
     private int next;
@@ -55,24 +53,13 @@ final class PcapRxq implements NetdevRxq {
     @SuppressWarnings("unused") // accessed through DONE
     private boolean done;
 
-    PcapRxq(MemoryPort port, int id, PcapImage image, int loops) {
+    PcapRxq(AbstractNetdev port, int id, PcapImage image, int loops) {
+        super(port, id);
         this.port = port;
-        this.id = id;
         this.image = image;
         this.frameCount = image.frameCount();
         this.loops = loops;
-        this.counters = port.rxCounters[id];
         this.done = frameCount == 0;
-    }
-
-    @Override
-    public Netdev netdev() {
-        return port;
-    }
-
-    @Override
-    public int id() {
-        return id;
     }
 
     /** Frames taken from the file so far, delivered or dropped. Any thread. */
@@ -124,10 +111,7 @@ final class PcapRxq implements NetdevRxq {
             noMbuf = 1;
         }
         batch.setSize(delivered);
-        if (delivered > 0) {
-            counters.add(QueueCounters.PACKETS, delivered);
-            counters.add(QueueCounters.BYTES, bytes);
-        }
+        countReceived(delivered, bytes);
         if (oversize + noMbuf > 0) {
             counters.add(QueueCounters.DROPPED, oversize + noMbuf);
             if (oversize > 0) {

@@ -5,9 +5,9 @@ import org.jctools.queues.SpscArrayQueue;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
-import dev.jvswitch.pmd.netdev.Netdev;
-import dev.jvswitch.pmd.netdev.NetdevRxq;
-import dev.jvswitch.pmd.netdev.NetdevTxq;
+import dev.jvswitch.pmd.netdev.AbstractNetdev;
+import dev.jvswitch.pmd.netdev.AbstractRxq;
+import dev.jvswitch.pmd.netdev.AbstractTxq;
 import dev.jvswitch.pmd.netdev.QueueCounters;
 
 /**
@@ -25,6 +25,9 @@ import dev.jvswitch.pmd.netdev.QueueCounters;
  * drop ({@code queue_full}); everything sent while the link is down is freed and counted as
  * {@code link_down}. The link is up while both sides are open.
  *
+ * <p><b>Link.</b> A side's carrier is down until it is joined to its peer, and goes down for good
+ * (one link-down event) when the peer closes.
+ *
  * <p><b>Close</b> frees what sits in this side's rx rings. What the peer had queued for this side
  * just before noticing the close is freed when the peer closes too, so once both sides are closed
  * nothing is left in any ring. The surviving side still receives what was queued for it before
@@ -35,34 +38,33 @@ import dev.jvswitch.pmd.netdev.QueueCounters;
  * producer), which is why ring ports need tx locking. A JCTools offer is a release and its poll an
  * acquire, so what the sender wrote into an mbuf is visible to the receiver. {@code peer} is
  * written once, under the pair's {@code link} lock, when the two sides are joined, and read
- * (volatile) on every send. {@link #close()} runs under the same lock, after this side's PMDs
- * have stopped polling it, so the closing thread is the only consumer of the rings it drains.
+ * (volatile) on every send. {@link #onClose()} runs under the same lock, after this side's PMDs
+ * have stopped polling it, so the closing thread is the only consumer of the rings it drains;
+ * the carriers of both sides are written under it too.
  */
-public final class RingPort extends MemoryPort {
+public final class RingPort extends AbstractNetdev {
     public static final String TYPE = "ring";
 
     private final String peerName;
     /** Shared by both sides: serialises joining and closing. */
     private final Object link;
     private final SpscArrayQueue<Mbuf>[] rxRings;
-    private final RingRxq[] rxqs;
-    private final RingTxq[] txqs;
     private final int ringSize;
     private volatile RingPort peer;
 
     @SuppressWarnings({"unchecked", "rawtypes"}) // no generic array creation in Java
     RingPort(String name, String peerName, long mac, int mtu, int queues, int ringSize, Object link) {
-        super(name, TYPE, mac, mtu, queues, queues);
+        super(name, TYPE, queues, queues, false);
+        mtu(mtu);
+        macAddress(mac);
         this.peerName = peerName;
         this.link = link;
         this.ringSize = ringSize;
         this.rxRings = new SpscArrayQueue[queues];
-        this.rxqs = new RingRxq[queues];
-        this.txqs = new RingTxq[queues];
         for (int i = 0; i < queues; i++) {
             rxRings[i] = new SpscArrayQueue<>(ringSize);
-            rxqs[i] = new RingRxq(i);
-            txqs[i] = new RingTxq(i);
+            addRxq(new RingRxq(i));
+            addTxq(new RingTxq(i));
         }
     }
 
@@ -81,6 +83,8 @@ public final class RingPort extends MemoryPort {
             }
             a.peer = b;
             b.peer = a;
+            a.carrier(true);
+            b.carrier(true);
             return true;
         }
     }
@@ -105,32 +109,13 @@ public final class RingPort extends MemoryPort {
     }
 
     @Override
-    public NetdevRxq rxq(int id) {
-        return rxqs[id];
-    }
-
-    @Override
-    public NetdevTxq txq(int id) {
-        return txqs[id];
-    }
-
-    @Override
-    public boolean linkUp() {
-        RingPort p = peer;
-        return p != null && isOpen() && p.isOpen();
-    }
-
-    @Override
-    public void close() {
+    protected void onClose() {
         synchronized (link) {
-            if (!markClosed()) {
-                return;
-            }
             drain(rxRings);
             RingPort p = peer;
             if (p != null) {
                 if (p.isOpen()) {
-                    p.countLinkDown();
+                    p.carrier(false);
                 } else {
                     // The peer closed first; its sends that raced with that close are still here.
                     drain(p.rxRings);
@@ -159,25 +144,12 @@ public final class RingPort extends MemoryPort {
         return "RingPort[" + name() + " <-> " + peerName + "]";
     }
 
-    private final class RingRxq implements NetdevRxq {
-        private final int id;
+    private final class RingRxq extends AbstractRxq {
         private final SpscArrayQueue<Mbuf> ring;
-        private final QueueCounters counters;
 
         RingRxq(int id) {
-            this.id = id;
+            super(RingPort.this, id);
             this.ring = rxRings[id];
-            this.counters = rxCounters[id];
-        }
-
-        @Override
-        public Netdev netdev() {
-            return RingPort.this;
-        }
-
-        @Override
-        public int id() {
-            return id;
         }
 
         @Override
@@ -197,41 +169,23 @@ public final class RingPort extends MemoryPort {
                 bytes += m.length();
                 n++;
             }
-            if (n > 0) {
-                counters.add(QueueCounters.PACKETS, n);
-                counters.add(QueueCounters.BYTES, bytes);
-            }
+            countReceived(n, bytes);
             return n;
         }
     }
 
-    private final class RingTxq implements NetdevTxq {
-        private final int id;
-        private final QueueCounters counters;
-
+    private final class RingTxq extends AbstractTxq {
         RingTxq(int id) {
-            this.id = id;
-            this.counters = txCounters[id];
-        }
-
-        @Override
-        public Netdev netdev() {
-            return RingPort.this;
-        }
-
-        @Override
-        public int id() {
-            return id;
+            super(RingPort.this, id);
         }
 
         @Override
         public int send(PacketBatch batch, MbufCache cache) {
             RingPort p = peer;
             if (p == null || !isOpen() || !p.isOpen()) {
-                dropAll(batch, cache, counters, QueueCounters.LINK_DOWN);
-                return 0;
+                return dropAll(batch, cache, QueueCounters.LINK_DOWN);
             }
-            SpscArrayQueue<Mbuf> ring = p.rxRings[id];
+            SpscArrayQueue<Mbuf> ring = p.rxRings[id()];
             int n = batch.size();
             int sent = 0;
             long bytes = 0;
@@ -247,10 +201,7 @@ public final class RingPort extends MemoryPort {
                 }
             }
             batch.clear();
-            if (sent > 0) {
-                counters.add(QueueCounters.PACKETS, sent);
-                counters.add(QueueCounters.BYTES, bytes);
-            }
+            countSent(sent, bytes);
             if (sent < n) {
                 counters.add(QueueCounters.DROPPED, n - sent);
                 counters.add(QueueCounters.QUEUE_FULL, n - sent);

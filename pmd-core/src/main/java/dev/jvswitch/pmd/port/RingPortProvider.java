@@ -1,6 +1,7 @@
 package dev.jvswitch.pmd.port;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -34,27 +35,44 @@ public final class RingPortProvider implements NetdevProvider {
     /** Sides whose peer has not been opened yet, by name. Guarded by itself. */
     private static final Map<String, RingPort> WAITING = new HashMap<>();
 
+    /** A ring port's options, read and checked; whether the peer exists is known only at open. */
+    record Options(String peerName, int queues, int size, long mac, int mtu) {
+        static Options parse(NetdevConfig config) throws NetdevException {
+            config.checkOptions(OPTIONS);
+            String name = config.name();
+            String peerName = config.requireOption(PEER).trim();
+            if (peerName.equals(name)) {
+                throw new NetdevException("port " + name + ": option 'peer' must name another port, not itself");
+            }
+            int queues = config.intOption(QUEUES, RingPorts.DEFAULT_QUEUES, 1, RingPorts.MAX_QUEUES);
+            int size = config.intOption(SIZE, RingPorts.DEFAULT_SIZE, RingPorts.MIN_SIZE, RingPorts.MAX_SIZE);
+            String problem = RingPorts.check(queues, size);
+            if (problem != null) {
+                throw new NetdevException("port " + name + ": " + problem);
+            }
+            return new Options(peerName, queues, size, PortOptions.mac(config), PortOptions.mtu(config));
+        }
+    }
+
     @Override
     public String type() {
         return RingPort.TYPE;
     }
 
     @Override
+    public List<String> validate(NetdevConfig config) {
+        return config.errorsOf(Options::parse);
+    }
+
+    @Override
     public Netdev open(NetdevConfig config) throws NetdevException {
-        config.checkOptions(OPTIONS);
+        Options o = Options.parse(config);
         String name = config.name();
-        String peerName = config.requireOption(PEER).trim();
-        if (peerName.equals(name)) {
-            throw new NetdevException("port " + name + ": option 'peer' must name another port, not itself");
-        }
-        int queues = config.intOption(QUEUES, RingPorts.DEFAULT_QUEUES, 1, RingPorts.MAX_QUEUES);
-        int size = config.intOption(SIZE, RingPorts.DEFAULT_SIZE, RingPorts.MIN_SIZE, RingPorts.MAX_SIZE);
-        String problem = RingPorts.check(queues, size);
-        if (problem != null) {
-            throw new NetdevException("port " + name + ": " + problem);
-        }
-        long mac = PortOptions.mac(config);
-        int mtu = PortOptions.mtu(config);
+        String peerName = o.peerName();
+        int queues = o.queues();
+        int size = o.size();
+        long mac = o.mac();
+        int mtu = o.mtu();
         synchronized (WAITING) {
             RingPort waiting = WAITING.get(peerName);
             if (waiting != null && waiting.peerName().equals(name)) {

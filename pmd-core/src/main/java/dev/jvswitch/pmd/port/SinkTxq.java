@@ -2,8 +2,8 @@ package dev.jvswitch.pmd.port;
 
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
-import dev.jvswitch.pmd.netdev.Netdev;
-import dev.jvswitch.pmd.netdev.NetdevTxq;
+import dev.jvswitch.pmd.netdev.AbstractNetdev;
+import dev.jvswitch.pmd.netdev.AbstractTxq;
 import dev.jvswitch.pmd.netdev.QueueCounters;
 
 /**
@@ -13,33 +13,16 @@ import dev.jvswitch.pmd.netdev.QueueCounters;
  * <p><b>Thread-safety:</b> one sender at a time; the counters are this queue's own, so queues of
  * one port need no lock between them.
  */
-final class SinkTxq implements NetdevTxq {
-    private final MemoryPort port;
-    private final int id;
-    private final QueueCounters counters;
-
-    SinkTxq(MemoryPort port, int id) {
-        this.port = port;
-        this.id = id;
-        this.counters = port.txCounters[id];
-    }
-
-    @Override
-    public Netdev netdev() {
-        return port;
-    }
-
-    @Override
-    public int id() {
-        return id;
+final class SinkTxq extends AbstractTxq {
+    SinkTxq(AbstractNetdev port, int id) {
+        super(port, id);
     }
 
     @Override
     public int send(PacketBatch batch, MbufCache cache) {
-        if (!port.isOpen()) {
-            MemoryPort.dropAll(batch, cache, counters, QueueCounters.LINK_DOWN);
-            return 0;
+        if (!netdev().isOpen()) {
+            return dropAll(batch, cache, QueueCounters.LINK_DOWN);
         }
-        return MemoryPort.sinkAll(batch, cache, counters);
+        return sinkAll(batch, cache);
     }
 }

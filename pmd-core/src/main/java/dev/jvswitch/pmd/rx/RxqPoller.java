@@ -3,12 +3,12 @@ package dev.jvswitch.pmd.rx;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
-import dev.jvswitch.pmd.DpPort;
+import dev.jvswitch.pmd.netdev.Netdev;
 import dev.jvswitch.pmd.netdev.NetdevRxq;
 
 /**
- * An rx queue as one PMD polls it: the queue, the datapath port its packets come in on, and the
- * time the PMD spent processing what it received (the measure {@code pmd-rxq-assign=cycles}
+ * An rx queue as one PMD polls it: the queue, the datapath port number its packets come in on,
+ * and the time the PMD spent processing what it received (the measure {@code pmd-rxq-assign=cycles}
  * balances on, and what {@code dpif-netdev/pmd-rxq-show} prints).
  *
  * <p><b>Thread-safety:</b> the polling PMD writes the counters with opaque stores; the control
@@ -28,28 +28,30 @@ public final class RxqPoller {
         }
     }
 
-    private final DpPort port;
+    private final int portNo;
     private final NetdevRxq rxq;
     @SuppressWarnings("unused")
     private long busyNs;
     @SuppressWarnings("unused")
     private long packets;
 
-    public RxqPoller(DpPort port, NetdevRxq rxq) {
-        this.port = port;
+    public RxqPoller(int portNo, NetdevRxq rxq) {
+        this.portNo = portNo;
         this.rxq = rxq;
     }
 
-    public DpPort port() {
-        return port;
+    /** The port the queue belongs to. */
+    public Netdev netdev() {
+        return rxq.netdev();
     }
 
     public NetdevRxq rxq() {
         return rxq;
     }
 
+    /** The datapath port number its packets come in on. */
     public int portNo() {
-        return port.portNo();
+        return portNo;
     }
 
     /** PMD thread: adds a processed batch's time and size. */
@@ -68,6 +70,6 @@ public final class RxqPoller {
 
     @Override
     public String toString() {
-        return port.netdev().name() + " queue " + rxq.id();
+        return rxq.netdev().name() + " queue " + rxq.id();
     }
 }

@@ -12,6 +12,7 @@ import dev.jvswitch.pmd.Datapath;
 import dev.jvswitch.pmd.PmdAgent;
 import dev.jvswitch.pmd.flow.Ukey;
 import dev.jvswitch.pmd.rx.RxqPoller;
+import dev.jvswitch.pmd.stats.DropReason;
 import dev.jvswitch.pmd.stats.PmdCounter;
 
 /**
@@ -90,6 +91,7 @@ public final class DpctlFormat {
     public static String pmdStatsShow(Datapath dp) {
         StringBuilder sb = new StringBuilder();
         long[] v = new long[PmdCounter.count()];
+        long[] drops = new long[DropReason.count()];
         for (PmdAgent pmd : dp.pmds()) {
             pmd.stats().snapshot(v);
             long rx = v[PmdCounter.RX_PACKETS.id()];
@@ -119,9 +121,10 @@ public final class DpctlFormat {
             ratio(sb, "avg. processing ns per packet", busy, passes);
             line(sb, "packets sent", v[PmdCounter.TX_PACKETS.id()]);
             line(sb, "packets dropped by tx", v[PmdCounter.TX_DROPPED.id()]);
-            for (PmdCounter c : PmdCounter.values()) {
-                if (c.name().startsWith("DROP_") && v[c.id()] != 0) {
-                    line(sb, c.label(), v[c.id()]);
+            pmd.stats().snapshotDrops(drops);
+            for (DropReason r : DropReason.values()) {
+                if (drops[r.id()] != 0) {
+                    line(sb, r.label(), drops[r.id()]);
                 }
             }
         }
@@ -142,7 +145,7 @@ public final class DpctlFormat {
             sb.append("  isolated : false\n");
             for (RxqPoller r : rxqs) {
                 sb.append(String.format(Locale.ROOT, "  port: %-16s queue-id: %2d (enabled)   pmd usage: %3.0f %%%n",
-                        r.port().netdev().name(), r.rxq().id(), pct(r.busyNs(), total)));
+                        r.netdev().name(), r.rxq().id(), pct(r.busyNs(), total)));
             }
         }
         return sb.toString();

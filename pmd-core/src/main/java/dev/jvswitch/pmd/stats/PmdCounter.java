@@ -1,11 +1,17 @@
 package dev.jvswitch.pmd.stats;
 
+import java.util.Locale;
+
 /**
- * Every per-PMD counter, with a stable id and the label {@code dpif-netdev/pmd-stats-show}
- * prints (OVS's own wording where OVS has the counter).
+ * Every per-PMD counter except the drop counters (one per {@link DropReason}), with a stable id
+ * and the label {@code dpif-netdev/pmd-stats-show} prints (OVS's own wording where OVS has the
+ * counter).
  *
  * <p>The hit categories are disjoint and add up: {@code EMC_HITS + SMC_HITS + MEGAFLOW_HITS +
  * UPCALL_OK + UPCALL_FAILED == RX_PACKETS + RECIRCULATIONS}.
+ *
+ * <p>Show order: the show commands list these counters in declaration order, with the drop
+ * counters right after {@link #DROPS_FOLLOW} (see {@link PmdStats#forEach}).
  */
 public enum PmdCounter {
     RX_PACKETS("packets received"),
@@ -21,26 +27,24 @@ public enum PmdCounter {
     TX_PACKETS("packets sent"),
     TX_BATCHES("output batches"),
     TX_DROPPED("packets dropped by tx"),
-    DROP_ACTION("dropped by action"),
-    DROP_END_OF_ACTIONS("freed after their last action"),
-    DROP_NO_HEADROOM("dropped: no headroom for a pushed header"),
-    DROP_RECIRC_DEPTH("dropped: recirculation too deep"),
-    DROP_RECIRC_UNKNOWN("dropped: unknown recirc_id"),
-    DROP_NO_MBUF("dropped: no mbuf for a copy"),
-    DROP_TUNNEL("dropped: tunnel push/pop failed"),
-    DROP_NO_PORT("dropped: output to a missing port"),
-    DROP_MALFORMED("dropped: malformed for action"),
     IDLE_NS("idle ns"),
     BUSY_NS("processing ns"),
     ITERATIONS("iterations");
 
+    /** The counter the drop counters are listed after. */
+    public static final PmdCounter DROPS_FOLLOW = TX_DROPPED;
+
+    private static final PmdCounter[] VALUES = values();
+
     private final String label;
+    private final String counterName;
 
     PmdCounter(String label) {
         this.label = label;
+        this.counterName = name().toLowerCase(Locale.ROOT);
     }
 
-    /** Stable id: the ordinal, which is also the counter's offset in a PMD's block. */
+    /** Stable id: the ordinal, which is also the counter's slot in a PMD's block. */
     public int id() {
         return ordinal();
     }
@@ -49,7 +53,10 @@ public enum PmdCounter {
         return label;
     }
 
-    private static final PmdCounter[] VALUES = values();
+    /** The counter's key in JSON and {@code coverage/show}, e.g. {@code rx_packets}. */
+    public String counterName() {
+        return counterName;
+    }
 
     public static PmdCounter of(int id) {
         return VALUES[id];

@@ -24,12 +24,6 @@ import dev.jvswitch.pmd.lookup.FlowLookup;
  * <p><b>Thread-safety:</b> owned by one PMD thread; the ukey map is concurrent.
  */
 public final class UpcallStage {
-    /** {@link #onMiss} outcomes. */
-    public static final int FLOW = 0;
-    public static final int EXECUTE_UNINSTALLED = 1;
-    public static final int DROP_FAILED = 2;
-    public static final int DROP_RECIRC_UNKNOWN = 3;
-
     private final int pmdId;
     private final PmdFlowTables tables;
     private final FlowLookup lookup;
@@ -38,7 +32,11 @@ public final class UpcallStage {
     private volatile UpcallHandler handler;
     private volatile int flowLimit;
 
-    /** The flow found or installed by the last {@link #onMiss} that returned {@link #FLOW}. */
+    /**
+     * The flow found or installed by the last {@link #onMiss} that returned
+     * {@link UpcallOutcome#OK}; {@code null} when that packet is to be executed with
+     * {@link #result()}'s actions without a flow.
+     */
     public Megaflow flow;
     /** Whether the last miss was resolved by an existing flow rather than an upcall. */
     public boolean foundExisting;
@@ -67,7 +65,7 @@ public final class UpcallStage {
         return flowLimit;
     }
 
-    /** The last upcall's result; valid after {@link #EXECUTE_UNINSTALLED}. */
+    /** The last upcall's result; its actions are the packet's when {@link #flow} is {@code null}. */
     public UpcallResult result() {
         return result;
     }
@@ -75,11 +73,13 @@ public final class UpcallStage {
     /**
      * Resolves a missed packet.
      *
-     * @return {@link #FLOW} with {@link #flow} set, {@link #EXECUTE_UNINSTALLED} with the actions in
-     *         {@link #result()}, or a drop code
+     * @return {@link UpcallOutcome#OK} with {@link #flow} set (the packet joins that flow's group)
+     *         or {@code null} (execute {@link #result()}'s actions on the packet alone, no flow
+     *         installed); otherwise the packet is to be dropped, for the outcome's reason
      */
-    public int onMiss(Mbuf packet, FlowKey key, long nowMs) {
+    public UpcallOutcome onMiss(Mbuf packet, FlowKey key, long nowMs) {
         foundExisting = false;
+        flow = null;
         Megaflow existing = tables.lookup(packet.inPort(), key);
         if (existing != null && existing.isDead()) {
             // Deleted by another thread, removal command not yet run: remove it here, so the
@@ -91,7 +91,7 @@ public final class UpcallStage {
             flow = existing;
             foundExisting = true;
             lookup.onMegaflowHit(key, existing);
-            return FLOW;
+            return UpcallOutcome.OK;
         }
         result.reset();
         UpcallHandler h = handler;
@@ -101,14 +101,14 @@ public final class UpcallStage {
         } catch (RuntimeException e) {
             outcome = UpcallOutcome.FAILED;
         }
-        if (outcome == UpcallOutcome.RECIRC_ID_UNKNOWN) {
-            return DROP_RECIRC_UNKNOWN;
+        if (outcome != UpcallOutcome.OK) {
+            return outcome == null ? UpcallOutcome.FAILED : outcome;
         }
-        if (outcome != UpcallOutcome.OK || result.actions() == null) {
-            return DROP_FAILED;
+        if (result.actions() == null) {
+            return UpcallOutcome.FAILED;
         }
         if (!result.install()) {
-            return EXECUTE_UNINSTALLED;
+            return UpcallOutcome.OK;
         }
         if (ukeys.size() >= Math.min(flowLimit, ukeys.dynamicLimit())) {
             flowLimitSkips++;
@@ -117,7 +117,7 @@ public final class UpcallStage {
             } catch (RuntimeException e) {
                 // The packet is still forwarded; the slow path only lost a statistics update.
             }
-            return EXECUTE_UNINSTALLED;
+            return UpcallOutcome.OK;
         }
         FlowMask mask = result.mask();
         mask.exact(FlowField.IN_PORT);
@@ -131,13 +131,13 @@ public final class UpcallStage {
             // removed from the tables; drop its registration and take its place.
             ukeys.remove(prior);
             if (ukeys.register(ukey) != null) {
-                return EXECUTE_UNINSTALLED;
+                return UpcallOutcome.OK;
             }
         }
         tables.insert(installed);
         lookup.onMegaflowHit(key, installed);
         flow = installed;
-        return FLOW;
+        return UpcallOutcome.OK;
     }
 
     /**

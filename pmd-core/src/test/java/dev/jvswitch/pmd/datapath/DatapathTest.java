@@ -12,6 +12,7 @@ import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.flow.Ukey;
+import dev.jvswitch.pmd.stats.DropReason;
 import dev.jvswitch.pmd.stats.PmdCounter;
 import dev.jvswitch.pmd.stats.PmdStats;
 import dev.jvswitch.pmd.testing.DatapathHarness;
@@ -223,7 +224,7 @@ class DatapathTest {
         try (DatapathHarness h = new DatapathHarness(DatapathConfig.defaults(), upcall, 2)) {
             h.send(1, udp(1));
             h.step(1);
-            assertThat(h.pmd().stats().get(PmdCounter.DROP_NO_PORT)).isEqualTo(1);
+            assertThat(h.pmd().stats().get(DropReason.NO_PORT)).isEqualTo(1);
         }
     }
 

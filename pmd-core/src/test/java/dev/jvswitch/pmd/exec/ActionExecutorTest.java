@@ -15,6 +15,7 @@ import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.mempool.PacketBatch;
+import dev.jvswitch.pmd.stats.DropReason;
 
 /** Ownership, copies, clone, recirc, hash and tunnel dispatch of the executor. */
 class ActionExecutorTest {
@@ -81,7 +82,7 @@ class ActionExecutorTest {
         fill(2, udp);
         run("2,set(ipv4(ttl=1))");
         assertThat(ctx.outputs(2)).hasSize(2);
-        assertThat(ctx.drops[ExecContext.END_OF_ACTIONS]).isEqualTo(2);
+        assertThat(ctx.drops[DropReason.END_OF_ACTIONS.id()]).isEqualTo(2);
         assertThat(ctx.dropCount()).isEqualTo(2);
     }
 
@@ -91,7 +92,7 @@ class ActionExecutorTest {
         executor.execute(DpActions.builder().build(), batch, ctx);
         fill(1, udp);
         run("2,drop");
-        assertThat(ctx.drops[ExecContext.ACTION_DROP]).isEqualTo(4);
+        assertThat(ctx.drops[DropReason.ACTION.id()]).isEqualTo(4);
         assertThat(ctx.outputs(2)).hasSize(1);
         assertThat(ctx.dropCount()).isEqualTo(4);
     }
@@ -111,7 +112,7 @@ class ActionExecutorTest {
             assertThat(smallCtx.outputs(2)).isEmpty();
             assertThat(smallCtx.outputs(4)).isEmpty();
             assertThat(smallCtx.outputs(3)).extracting(RecordingContext.Sent::mbuf).containsExactly(in);
-            assertThat(smallCtx.drops[ExecContext.NO_MBUF_FOR_CLONE]).isEqualTo(6);
+            assertThat(smallCtx.drops[DropReason.NO_MBUF.id()]).isEqualTo(6);
         } finally {
             smallCache.flush();
             small.releaseCache(smallCache);
@@ -149,7 +150,7 @@ class ActionExecutorTest {
         fill(2, udp);
         run("clone(set(ipv4(ttl=9))),2");
         assertThat(ctx.outputs(2)).hasSize(2).allSatisfy(s -> assertThat(s.bytes()).isEqualTo(udp.bytes()));
-        assertThat(ctx.drops[ExecContext.END_OF_ACTIONS]).isEqualTo(2);
+        assertThat(ctx.drops[DropReason.END_OF_ACTIONS.id()]).isEqualTo(2);
     }
 
     @Test
@@ -183,12 +184,12 @@ class ActionExecutorTest {
         run("recirc(0x5)");
         assertThat(ctx.recirculated()).extracting(RecordingContext.Sent::mbuf).containsExactly(in[0]);
         assertThat(ctx.recirculated().get(0).recircDepth()).isEqualTo(ActionExecutor.MAX_RECIRC_DEPTH);
-        assertThat(ctx.drops[ExecContext.RECIRC_TOO_DEEP]).isEqualTo(2);
+        assertThat(ctx.drops[DropReason.RECIRC_DEPTH.id()]).isEqualTo(2);
 
         Mbuf[] deep = fill(1, udp);
         deep[0].recircDepth(ActionExecutor.MAX_RECIRC_DEPTH);
         run("recirc(0x5),2");
-        assertThat(ctx.drops[ExecContext.RECIRC_TOO_DEEP]).isEqualTo(3);
+        assertThat(ctx.drops[DropReason.RECIRC_DEPTH.id()]).isEqualTo(3);
         assertThat(ctx.outputs(2)).extracting(RecordingContext.Sent::mbuf).containsExactly(deep);
     }
 
@@ -232,13 +233,13 @@ class ActionExecutorTest {
     void tnlPushFailuresDrop() {
         fill(2, udp);
         run(VXLAN_PUSH); // port 4 is not a tunnel
-        assertThat(ctx.drops[ExecContext.TUNNEL_PUSH_FAILED]).isEqualTo(2);
+        assertThat(ctx.drops[DropReason.TUNNEL.id()]).isEqualTo(2);
         FakeTunnelOps failing = new FakeTunnelOps(50);
         failing.fail = true;
         ctx.tunnel(4, failing);
         fill(2, udp);
         run(VXLAN_PUSH + ",2");
-        assertThat(ctx.drops[ExecContext.TUNNEL_PUSH_FAILED]).isEqualTo(4);
+        assertThat(ctx.drops[DropReason.TUNNEL.id()]).isEqualTo(4);
         assertThat(ctx.outputs(2)).hasSize(2);
         assertThat(ctx.outputs(1)).isEmpty();
     }
@@ -274,25 +275,26 @@ class ActionExecutorTest {
         in[1].recircDepth(ActionExecutor.MAX_RECIRC_DEPTH);
         run("tnl_pop(7),tnl_pop(8)");
         // tnl_pop(7) works on copies: the copy of in[0] lacks L3/L4, the copy of in[1] is too deep.
-        assertThat(ctx.drops[ExecContext.MALFORMED_FOR_ACTION]).isEqualTo(1);
-        assertThat(ctx.drops[ExecContext.RECIRC_TOO_DEEP]).isEqualTo(1);
+        assertThat(ctx.drops[DropReason.MALFORMED.id()]).isEqualTo(1);
+        assertThat(ctx.drops[DropReason.RECIRC_DEPTH.id()]).isEqualTo(1);
         // tnl_pop(8) is last and port 8 is not a tunnel: every original goes.
-        assertThat(ctx.drops[ExecContext.TUNNEL_POP_FAILED]).isEqualTo(4);
+        assertThat(ctx.drops[DropReason.TUNNEL.id()]).isEqualTo(4);
         assertThat(ctx.recirculated()).hasSize(2);
         assertThat(vxlan.pops).isEqualTo(2);
 
         vxlan.fail = true;
         fill(1, udp);
         run("tnl_pop(7)");
-        assertThat(ctx.drops[ExecContext.TUNNEL_POP_FAILED]).isEqualTo(5);
+        assertThat(ctx.drops[DropReason.TUNNEL.id()]).isEqualTo(5);
     }
 
     @Test
     void dropReasonsHaveStableNames() {
-        assertThat(ExecContext.dropReasonName(ExecContext.ACTION_DROP)).isEqualTo("action_drop");
-        assertThat(ExecContext.dropReasonName(ExecContext.NO_HEADROOM)).isEqualTo("no_headroom");
-        for (int r = 0; r < ExecContext.DROP_REASON_COUNT; r++) {
-            assertThat(ExecContext.dropReasonName(r)).doesNotStartWith("unknown");
+        assertThat(DropReason.ACTION.reasonName()).isEqualTo("action_drop");
+        assertThat(DropReason.NO_HEADROOM.reasonName()).isEqualTo("no_headroom");
+        for (int r = 0; r < DropReason.count(); r++) {
+            assertThat(DropReason.of(r).id()).isEqualTo(r);
+            assertThat(DropReason.of(r).reasonName()).isNotBlank().doesNotStartWith("unknown");
         }
     }
 

@@ -13,6 +13,7 @@ import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.netdev.TunnelOps;
+import dev.jvswitch.pmd.stats.DropReason;
 
 /** A million packets through {@link ActionExecutor#execute} in steady state allocate nothing. */
 class ExecuteAllocationTest {
@@ -27,7 +28,7 @@ class ExecuteAllocationTest {
         private final MbufCache cache;
         long outputs;
         long recirculated;
-        final long[] drops = new long[DROP_REASON_COUNT];
+        final long[] drops = new long[DropReason.count()];
 
         CountingContext(MbufCache cache) {
             this.cache = cache;
@@ -56,8 +57,8 @@ class ExecuteAllocationTest {
         }
 
         @Override
-        public void countDrop(int reason) {
-            drops[reason]++;
+        public void countDrop(DropReason reason) {
+            drops[reason.id()]++;
         }
     }
 
@@ -87,7 +88,7 @@ class ExecuteAllocationTest {
             long packets = WARMUP_PACKETS + MEASURED_PACKETS;
             assertThat(ctx.outputs).isEqualTo(packets / 2 + packets);
             assertThat(ctx.recirculated).isEqualTo(packets / 2);
-            assertThat(ctx.drops[ExecContext.NO_MBUF_FOR_CLONE]).isZero();
+            assertThat(ctx.drops[DropReason.NO_MBUF.id()]).isZero();
         } finally {
             cache.flush();
             pool.releaseCache(cache);

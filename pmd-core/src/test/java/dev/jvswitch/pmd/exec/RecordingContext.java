@@ -8,6 +8,7 @@ import java.util.Map;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.pmd.netdev.TunnelOps;
+import dev.jvswitch.pmd.stats.DropReason;
 
 /**
  * An {@link ExecContext} that records what the executor hands it (a snapshot of the bytes and
@@ -24,7 +25,7 @@ final class RecordingContext implements ExecContext {
     private final MbufCache cache;
     private final Map<Integer, TunnelOps> tunnels = new HashMap<>();
     final List<Sent> sent = new ArrayList<>();
-    final long[] drops = new long[DROP_REASON_COUNT];
+    final long[] drops = new long[DropReason.count()];
 
     RecordingContext(MbufCache cache) {
         this.cache = cache;
@@ -79,7 +80,7 @@ final class RecordingContext implements ExecContext {
     }
 
     @Override
-    public void countDrop(int reason) {
-        drops[reason]++;
+    public void countDrop(DropReason reason) {
+        drops[reason.id()]++;
     }
 }

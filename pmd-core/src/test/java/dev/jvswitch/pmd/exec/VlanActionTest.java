@@ -10,6 +10,7 @@ import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.mempool.PacketBatch;
+import dev.jvswitch.pmd.stats.DropReason;
 
 /** push_vlan / pop_vlan byte for byte, and the header offsets they leave behind. */
 class VlanActionTest {
@@ -114,7 +115,7 @@ class VlanActionTest {
         TestFrame.Frame plain = TestFrame.ipv4(TestFrame.TCP).build();
         batch.add(new TestFrame.Frame(new byte[10], 0, -1, -1).load(cache));
         executor.execute(DpActions.parse("push_vlan(vid=1,pcp=0),1"), batch, ctx);
-        assertThat(ctx.drops[ExecContext.MALFORMED_FOR_ACTION]).isEqualTo(1);
+        assertThat(ctx.drops[DropReason.MALFORMED.id()]).isEqualTo(1);
 
         MbufPool bare = MbufPool.create(MbufPoolConfig.of("vlan-no-headroom", 4).withDataRoom(2048, 0).withCacheSize(0));
         MbufCache bareCache = bare.newCache();
@@ -123,7 +124,7 @@ class VlanActionTest {
             batch.add(plain.load(bareCache));
             batch.add(plain.load(bareCache));
             executor.execute(DpActions.parse("push_vlan(vid=1,pcp=0),1"), batch, bareCtx);
-            assertThat(bareCtx.drops[ExecContext.NO_HEADROOM]).isEqualTo(2);
+            assertThat(bareCtx.drops[DropReason.NO_HEADROOM.id()]).isEqualTo(2);
             assertThat(bareCtx.outputs(1)).isEmpty();
         } finally {
             bareCache.flush();

@@ -45,7 +45,8 @@ public final class Interfaces implements Closeable {
         }
     }
 
-    private static byte[] checkName(Where where) throws NetdevException {
+    /** Checks that {@code where.ifname()} can name an interface (no system call); its bytes. */
+    public static byte[] checkName(Where where) throws NetdevException {
         String ifname = where.ifname();
         byte[] bytes = ifname.getBytes(StandardCharsets.UTF_8);
         if (bytes.length == 0 || bytes.length >= Native.IFNAMSIZ) {

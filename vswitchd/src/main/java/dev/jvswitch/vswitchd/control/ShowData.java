@@ -19,7 +19,6 @@ import dev.jvswitch.pmd.flow.Ukey;
 import dev.jvswitch.pmd.netdev.Netdev;
 import dev.jvswitch.pmd.netdev.NetdevStats;
 import dev.jvswitch.pmd.rx.RxqPoller;
-import dev.jvswitch.pmd.stats.PmdCounter;
 import dev.jvswitch.vswitchd.run.Switch;
 
 /**
@@ -64,13 +63,9 @@ final class ShowData {
     /** {@code dpif-netdev/pmd-stats-show}: every counter of every PMD, since the last clear. */
     static List<Object> pmdStats(Datapath dp) {
         List<Object> out = new ArrayList<>();
-        long[] v = new long[PmdCounter.count()];
         for (PmdAgent pmd : dp.pmds()) {
-            pmd.stats().snapshot(v);
             Map<String, Object> counters = new LinkedHashMap<>();
-            for (PmdCounter c : PmdCounter.values()) {
-                counters.put(c.name().toLowerCase(Locale.ROOT), v[c.id()]);
-            }
+            pmd.stats().forEach(true, counters::put);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("pmd", pmd.pmdId());
             m.put("core", pmd.cpu());
@@ -87,7 +82,7 @@ final class ShowData {
             List<Object> queues = new ArrayList<>();
             for (RxqPoller r : pmd.rxqs()) {
                 Map<String, Object> q = new LinkedHashMap<>();
-                q.put("port", r.port().netdev().name());
+                q.put("port", r.netdev().name());
                 q.put("queue", r.rxq().id());
                 q.put("busyNs", r.busyNs());
                 queues.add(q);
@@ -170,12 +165,8 @@ final class ShowData {
     /** The PMD counters summed over every PMD, raw (not reset by pmd-stats-clear). */
     static Map<String, Long> pmdTotals(Datapath dp) {
         Map<String, Long> out = new LinkedHashMap<>();
-        for (PmdCounter c : PmdCounter.values()) {
-            long sum = 0;
-            for (PmdAgent pmd : dp.pmds()) {
-                sum += pmd.stats().raw(c);
-            }
-            out.put("pmd_" + c.name().toLowerCase(Locale.ROOT), sum);
+        for (PmdAgent pmd : dp.pmds()) {
+            pmd.stats().forEach(false, (name, value) -> out.merge("pmd_" + name, value, Long::sum));
         }
         return out;
     }

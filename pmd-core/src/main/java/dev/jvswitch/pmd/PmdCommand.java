@@ -1,26 +1,25 @@
-package dev.jvswitch.pmd.command;
+package dev.jvswitch.pmd;
 
 import java.util.concurrent.CompletableFuture;
-
-import dev.jvswitch.pmd.PmdAgent;
+import java.util.function.Consumer;
 
 /**
  * Something another thread asks a PMD to do to the state only the PMD may touch (its flow tables,
- * rx queues, ports, tuning). The PMD drains its command queue at the top of every iteration and
- * runs each command on its own thread; {@link #done()} completes afterwards, which is how a
- * control thread waits for "every PMD is past this change".
+ * rx queues, ports, tuning). {@link PmdProxy} makes one per request and queues it; the PMD drains
+ * its queue at the top of an iteration and runs each command on its own thread; {@link #done()}
+ * completes afterwards, which is how a control thread waits for "every PMD is past this change".
  *
  * <p><b>Thread-safety:</b> made on a control thread, handed over through the PMD's MPSC queue
  * (offer is a release, poll an acquire), run once on the PMD thread.
  */
-public abstract class PmdCommand {
+abstract class PmdCommand {
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
     /** Runs on the PMD thread. */
     protected abstract void onExecute(PmdAgent pmd);
 
     /** Called by the PMD: runs the command and completes {@link #done()}. */
-    public final void execute(PmdAgent pmd) {
+    final void execute(PmdAgent pmd) {
         try {
             onExecute(pmd);
             done.complete(null);
@@ -30,16 +29,16 @@ public abstract class PmdCommand {
     }
 
     /** Completes once the PMD has run the command. */
-    public CompletableFuture<Void> done() {
+    final CompletableFuture<Void> done() {
         return done;
     }
 
-    /** A command from a plain action, for control-side convenience. */
-    public static PmdCommand of(String name, java.util.function.Consumer<PmdAgent> action) {
+    /** A command that calls one of the PMD's {@code on*} handlers; {@code name} is for debugging. */
+    static PmdCommand of(String name, Consumer<PmdAgent> handler) {
         return new PmdCommand() {
             @Override
             protected void onExecute(PmdAgent pmd) {
-                action.accept(pmd);
+                handler.accept(pmd);
             }
 
             @Override

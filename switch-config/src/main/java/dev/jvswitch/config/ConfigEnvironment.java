@@ -1,9 +1,11 @@
 package dev.jvswitch.config;
 
 import java.util.BitSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.jvswitch.pmd.netdev.NetdevConfig;
 import dev.jvswitch.pmd.netdev.Netdevs;
 
 /**
@@ -34,15 +36,18 @@ public record ConfigEnvironment(BitSet allowedCpus, Set<String> portTypes, FlowC
     }
 
     /**
-     * Null if a port of {@code type} accepts {@code options}, else a one-line message; the
-     * loader asks this for every port, for {@code --check} and a real start alike.
+     * What is wrong with the options of port {@code name} of type {@code type}, as the port type
+     * itself judges them without opening anything ({@code NetdevProvider#validate}), one line
+     * each; empty when they are fine. The loader asks this for every port, so {@code --check},
+     * a start and a reload reject the same options. A type listed in {@link #portTypes} whose
+     * provider is not on this class path (a test environment) is not checked here.
      *
-     * <p>PORT-OPTIONS-SPI: for now this accepts everything, and a port type still refuses bad
-     * options only when it opens the port (a start fails with exit 1, a reload is refused). When
-     * pmd-core's {@code NetdevProvider} gains its validation method (validate without opening),
-     * call it here through {@code Netdevs}: this is the single call site.
+     * @param txqs tx queues the datapath will ask of the port (one per PMD)
      */
-    public String checkPortOptions(String type, Map<String, String> options) {
-        return null;
+    public List<String> checkPortOptions(String name, String type, Map<String, String> options, int txqs) {
+        if (!Netdevs.providers().containsKey(type)) {
+            return List.of();
+        }
+        return Netdevs.validate(new NetdevConfig(name, type, options, null, Math.max(1, txqs)));
     }
 }

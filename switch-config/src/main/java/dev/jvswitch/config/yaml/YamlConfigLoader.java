@@ -292,10 +292,9 @@ public final class YamlConfigLoader {
             }
         }
         if (type != null && env.portTypes().contains(type.trim())) {
-            // The one place port options are checked before a start: --check and a start both come
-            // here, so they agree on what a port type accepts.
-            String problem = env.checkPortOptions(type.trim(), options);
-            if (problem != null) {
+            // The one place port options are checked before anything opens: --check, a start and
+            // a reload all come here, so they agree on what a port type accepts.
+            for (String problem : env.checkPortOptions(name, type.trim(), options, dp.pmdCpus().length)) {
                 diag.add(diag.file(), line, p.path("options"), problem);
             }
         }

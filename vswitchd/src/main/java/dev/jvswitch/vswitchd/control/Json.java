@@ -23,6 +23,8 @@ import java.util.Map;
 public final class Json {
     /** Deepest nesting of arrays and objects {@link #parse} accepts. */
     public static final int MAX_DEPTH = 64;
+    /** Longest number {@link #parse} accepts (and so may quote in an error). */
+    static final int MAX_NUMBER_CHARS = 64;
 
     private Json() {
     }
@@ -247,6 +249,9 @@ public final class Json {
             int start = pos;
             while (pos < s.length() && "+-0123456789.eE".indexOf(s.charAt(pos)) >= 0) {
                 pos++;
+            }
+            if (pos - start > MAX_NUMBER_CHARS) {
+                throw error("a number of more than " + MAX_NUMBER_CHARS + " characters");
             }
             String t = s.substring(start, pos);
             try {

@@ -60,6 +60,8 @@ class ControlProtocolTest {
                 .hasMessageContaining("nested deeper than");
         String ok = "[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH);
         assertThat(Json.parse(ok)).isInstanceOf(List.class);
+        assertThatThrownBy(() -> Json.parse("[" + "9".repeat(100_000) + "]")).hasMessage("bad JSON at character"
+                + " 100002: a number of more than 64 characters");
         // Siblings do not add up: depth is nesting, not count.
         assertThat(Json.parse("[" + "[],".repeat(10_000) + "[]]")).asList().hasSize(10_001);
     }

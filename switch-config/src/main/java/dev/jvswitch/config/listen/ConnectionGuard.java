@@ -25,8 +25,8 @@ import java.util.function.Consumer;
  *   <li>A failed {@code accept} (typically the descriptor limit: EMFILE) never closes the
  *       listening socket. If an idle connection exists, the longest idle one is closed, which
  *       gives back a descriptor, and the listener retries at once; otherwise it stops accepting
- *       for {@value #ACCEPT_RETRY_MS} ms and tries again. The first failure of a run of failures
- *       is logged once, and so is the first success after it.</li>
+ *       for {@value #ACCEPT_RETRY_MS} ms and tries again. A failure is logged at most once a
+ *       minute, with the number of failures since the last report; all are counted.</li>
  * </ol>
  *
  * <p>Time comes in as {@code nowNs} from the caller's clock, so tests step it by hand.
@@ -37,7 +37,10 @@ import java.util.function.Consumer;
 public final class ConnectionGuard<C> {
     /** How long accepting pauses after a failure with no idle connection to close. */
     public static final long ACCEPT_RETRY_MS = 100;
+    /** Least time between two reports of failed accepts. */
+    public static final long LOG_INTERVAL_MS = 60_000;
     private static final long ACCEPT_RETRY_NS = ACCEPT_RETRY_MS * 1_000_000L;
+    private static final long LOG_INTERVAL_NS = LOG_INTERVAL_MS * 1_000_000L;
 
     /**
      * A listener's limits.
@@ -58,11 +61,10 @@ public final class ConnectionGuard<C> {
     /** What became of a new connection. */
     public enum Admission { ADMITTED, REFUSED }
 
-    /** Where the guard's two log lines go (the listener's logger); called on the listener's thread. */
+    /** Where the guard's reports go (the listener's logger); called on the listener's thread. */
+    @FunctionalInterface
     public interface Log {
         void warn(String message);
-
-        void info(String message);
     }
 
     private final String name;
@@ -73,7 +75,9 @@ public final class ConnectionGuard<C> {
     private final Set<C> busy = new HashSet<>();
     private long acceptResumeNs;
     private boolean acceptPaused;
-    private long failuresInRun;
+    private boolean reported;
+    private long lastReportNs;
+    private long unreported;
     private long accepted;
     private long refused;
     private long evicted;
@@ -98,7 +102,6 @@ public final class ConnectionGuard<C> {
      * @return {@link Admission#REFUSED} when every slot is busy: the caller closes {@code c}
      */
     public Admission admit(C c, long nowNs, Consumer<C> close) {
-        onAccepted();
         if (idle.size() + busy.size() >= limits.maxClients()) {
             C victim = eldestIdle();
             if (victim == null) {
@@ -167,9 +170,14 @@ public final class ConnectionGuard<C> {
      */
     public boolean onAcceptFailed(Exception error, long nowNs, Consumer<C> close) {
         acceptFailures++;
-        if (failuresInRun++ == 0) {
-            log.warn(name + ": accept failed (" + error.getMessage() + "); still listening, " + connections()
-                    + " client(s) connected; closing idle clients and retrying every " + ACCEPT_RETRY_MS + " ms");
+        unreported++;
+        if (!reported || nowNs - lastReportNs >= LOG_INTERVAL_NS) {
+            log.warn(name + ": accept failed (" + error.getMessage() + ")" + (reported ? ", " + unreported
+                    + " time(s) since the last report" : "") + "; still listening, " + connections() + " client(s)"
+                    + " connected; closing idle clients and retrying every " + ACCEPT_RETRY_MS + " ms");
+            reported = true;
+            lastReportNs = nowNs;
+            unreported = 0;
         }
         C victim = eldestIdle();
         if (victim != null) {
@@ -220,13 +228,6 @@ public final class ConnectionGuard<C> {
         c.put("idle_closed", idleClosed);
         c.put("accept_failed", acceptFailures);
         return c;
-    }
-
-    private void onAccepted() {
-        if (failuresInRun > 0) {
-            log.info(name + ": accepting again after " + failuresInRun + " failed accept(s)");
-            failuresInRun = 0;
-        }
     }
 
     private C eldestIdle() {

@@ -89,17 +89,7 @@ public final class ControlServer implements AutoCloseable {
         this.server = server;
         this.selector = selector;
         this.serverKey = serverKey;
-        this.guard = new ConnectionGuard<>("control socket " + path, limits, new ConnectionGuard.Log() {
-            @Override
-            public void warn(String message) {
-                LOG.warn("{}", message);
-            }
-
-            @Override
-            public void info(String message) {
-                LOG.info("{}", message);
-            }
-        });
+        this.guard = new ConnectionGuard<>("control socket " + path, limits, message -> LOG.warn("{}", message));
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
@@ -90,6 +91,11 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
     private long ticks;
     private long tickErrors;
     private long nextTickNs;
+    /** The duty cycle's time, for the callbacks below (made once: doWork allocates nothing). */
+    private long nowNs;
+    private final Consumer<ChangeAgent.Done> onDone = this::onChangeDone;
+    private final ControlServer.Handler onRequest = this::onRequest;
+    private final Consumer<ControlProxy.Command> onCommand = this::onCommand;
     private String exitReason;
     private Exception failure;
 
@@ -131,12 +137,12 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
 
     @Override
     public int doWork() {
-        long nowNs = clock.nanoTime();
-        int work = queue.drain(this::onCommand, COMMAND_LIMIT);
+        nowNs = clock.nanoTime();
+        int work = queue.drain(onCommand, COMMAND_LIMIT);
         if (exitReason == null) {
-            work += changes.drainDone(d -> onChangeDone(d, nowNs), ChangeAgent.MAX_QUEUED);
+            work += changes.drainDone(onDone, ChangeAgent.MAX_QUEUED);
             try {
-                work += server.poll(this::onRequest, nowNs);
+                work += server.poll(onRequest, nowNs);
             } catch (IOException | RuntimeException e) {
                 failure = e;
                 exitReason = "control agent failed";
@@ -172,10 +178,10 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
         if (exitReason != null || !queue.isEmpty()) {
             return 0;
         }
-        long nowNs = clock.nanoTime();
-        long ns = nextTickNs - nowNs;
+        long now = clock.nanoTime();
+        long ns = nextTickNs - now;
         long tickMs = ns <= 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(ns));
-        return Math.min(tickMs, server.msUntilDue(nowNs));
+        return Math.min(tickMs, server.msUntilDue(now));
     }
 
     /** The idle strategy's select failed: the next duty cycle stops the agent with {@code e}. */
@@ -197,8 +203,8 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
      * them without waiting. Control thread.
      */
     void answerFinishedChanges() {
-        long nowNs = clock.nanoTime();
-        changes.drainDone(d -> onChangeDone(d, nowNs), ChangeAgent.MAX_QUEUED);
+        nowNs = clock.nanoTime();
+        changes.drainDone(onDone, ChangeAgent.MAX_QUEUED);
     }
 
     /** What made the agent stop on its own (the socket), or null. */
@@ -305,7 +311,7 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
         return null;
     }
 
-    private void onChangeDone(ChangeAgent.Done d, long nowNs) {
+    private void onChangeDone(ChangeAgent.Done d) {
         if (d.exchange() != null) {
             server.reply(d.exchange(), d.response(), nowNs);
         }

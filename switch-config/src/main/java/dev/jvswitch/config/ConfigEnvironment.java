@@ -1,8 +1,11 @@
 package dev.jvswitch.config;
 
 import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
+import dev.jvswitch.pmd.netdev.NetdevConfig;
 import dev.jvswitch.pmd.netdev.Netdevs;
 
 /**
@@ -30,5 +33,21 @@ public record ConfigEnvironment(BitSet allowedCpus, Set<String> portTypes, FlowC
     @Override
     public BitSet allowedCpus() {
         return (BitSet) allowedCpus.clone();
+    }
+
+    /**
+     * What is wrong with the options of port {@code name} of type {@code type}, as the port type
+     * itself judges them without opening anything ({@code NetdevProvider#validate}), one line
+     * each; empty when they are fine. The loader asks this for every port, so {@code --check},
+     * a start and a reload reject the same options. A type listed in {@link #portTypes} whose
+     * provider is not on this class path (a test environment) is not checked here.
+     *
+     * @param txqs tx queues the datapath will ask of the port (one per PMD)
+     */
+    public List<String> checkPortOptions(String name, String type, Map<String, String> options, int txqs) {
+        if (!Netdevs.providers().containsKey(type)) {
+            return List.of();
+        }
+        return Netdevs.validate(new NetdevConfig(name, type, options, null, Math.max(1, txqs)));
     }
 }

@@ -28,7 +28,7 @@ public final class ConfigKeys {
     public static final List<String> MEMPOOL = List.of("mbufs", "mbuf-size", "hugepages", "hugepage-path");
     public static final List<String> BRIDGE = List.of("ports", "flows", "groups", "mac-table-size", "mac-aging-time");
     public static final List<String> PORT = List.of("type", "ofport", "options", "tag", "trunks", "pmd-rxq-affinity");
-    public static final List<String> CONTROL = List.of("socket", "log-level");
+    public static final List<String> CONTROL = List.of("socket", "log-level", "max-clients", "idle-timeout");
 
     public static final List<String> RXQ_ASSIGN = List.of("roundrobin", "cycles");
     public static final List<String> PMD_IDLE = List.of("busy", "backoff");
@@ -47,6 +47,9 @@ public final class ConfigKeys {
     public static final IntKey MBUFS = new IntKey("mbufs", 256, 16_777_216);
     public static final IntKey MBUF_SIZE = new IntKey("mbuf-size", 64,
             MbufPoolConfig.MAX_SLOT_BYTES - MbufPoolConfig.DEFAULT_HEADROOM_BYTES);
+
+    public static final IntKey MAX_CLIENTS = new IntKey("max-clients", 1, 65_536);
+    public static final IntKey IDLE_TIMEOUT = new IntKey("idle-timeout", 100, 3_600_000);
 
     /** OpenFlow's largest physical port number (OFPP_MAX). */
     public static final int MAX_OFPORT = 65_279;

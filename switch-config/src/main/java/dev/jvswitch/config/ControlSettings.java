@@ -3,13 +3,24 @@ package dev.jvswitch.config;
 /**
  * The {@code control} section.
  *
- * @param socket   absolute path of the control socket ({@code socket}; a relative path in the
- *                 file is taken relative to the config file's directory)
- * @param logLevel {@code log-level}: off, error, warn, info, debug or trace
+ * @param socket        absolute path of the control socket ({@code socket}; a relative path in
+ *                      the file is taken relative to the config file's directory)
+ * @param logLevel      {@code log-level}: off, error, warn, info, debug or trace
+ * @param maxClients    {@code max-clients}: control clients served at once (the longest idle one
+ *                      is closed to admit another)
+ * @param idleTimeoutMs {@code idle-timeout}: ms a control client may stay silent (before its
+ *                      request is complete, or while it does not read its answer)
  */
-public record ControlSettings(String socket, String logLevel) {
+public record ControlSettings(String socket, String logLevel, int maxClients, int idleTimeoutMs) {
     public static final String DEFAULT_SOCKET = "/run/jvswitch/jvswitchd.sock";
     public static final String DEFAULT_LOG_LEVEL = "info";
+    public static final int DEFAULT_MAX_CLIENTS = 64;
+    public static final int DEFAULT_IDLE_TIMEOUT_MS = 10_000;
     /** Longest path a Unix domain socket address holds ({@code sun_path} less its terminator). */
     public static final int MAX_SOCKET_PATH_BYTES = 107;
+
+    /** The socket and log level, with the default client limits. */
+    public ControlSettings(String socket, String logLevel) {
+        this(socket, logLevel, DEFAULT_MAX_CLIENTS, DEFAULT_IDLE_TIMEOUT_MS);
+    }
 }

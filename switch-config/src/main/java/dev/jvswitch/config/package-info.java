@@ -19,6 +19,7 @@
  * {@link dev.jvswitch.config.ConfigEnvironment}.
  *
  * <p>Producers: {@code yaml} (the config file); an OVSDB client is to produce the same snapshot.
- * {@code reload} compares two snapshots.
+ * {@code reload} compares two snapshots. {@code listen} holds the rules every listening socket
+ * applies to its clients (cap, idle timeout, accept failures), for all the modules that listen.
  */
 package dev.jvswitch.config;

@@ -5,7 +5,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
@@ -19,6 +23,7 @@ import dev.jvswitch.config.ConfigException;
 import dev.jvswitch.config.SwitchConfig;
 import dev.jvswitch.config.yaml.YamlConfigLoader;
 import dev.jvswitch.vswitchd.control.CommandException;
+import dev.jvswitch.vswitchd.control.CommandKind;
 import dev.jvswitch.vswitchd.control.CommandRegistry;
 import dev.jvswitch.vswitchd.control.ControlProtocol;
 import dev.jvswitch.vswitchd.control.ControlServer;
@@ -28,24 +33,38 @@ import dev.jvswitch.vswitchd.run.Switch;
 import dev.jvswitch.vswitchd.slowpath.SlowPathException;
 
 /**
- * The control thread's agent: everything that changes the running switch happens here, one thing
- * at a time — the control socket's commands, reloads (SIGHUP, {@code jvsctl reload}), shutdown
- * requests (SIGTERM, SIGINT, {@code jvsctl exit}), and a tick every {@value #TICK_MS} ms (port
- * link state, slow-path housekeeping).
+ * The control thread's agent: the control socket's commands, reloads (SIGHUP, {@code jvsctl
+ * reload}), shutdown requests (SIGTERM, SIGINT, {@code jvsctl exit}), and a tick every
+ * {@value #TICK_MS} ms (port link state, slow-path housekeeping).
  *
  * <p><b>Duty cycle</b> ({@link #doWork}): read the clock once; drain up to
  * {@value #COMMAND_LIMIT} commands that other threads sent through the {@link ControlProxy}; stop
- * if a shutdown was asked for; serve the control socket without blocking; tick when due; return
- * how much was done. When nothing was, the {@link ControlIdleStrategy} blocks in the socket's
- * selector until a client, a proxy's wakeup or the next tick.
+ * if a shutdown was asked for; hand the finished changes' answers to their clients; serve the
+ * control socket without blocking; tick when due; return how much was done. When nothing was, the
+ * {@link ControlIdleStrategy} blocks in the socket's selector until a client, a wakeup or the next
+ * deadline.
+ *
+ * <p><b>Nothing it does takes long.</b> Requests that change the switch and may take long
+ * (reload, {@code ofctl/*} edits) go to the {@link ChangeAgent}, which runs them one at a time on
+ * its own thread, in order; read-only commands are answered here meanwhile (see
+ * {@link CommandKind}). At most {@value ChangeAgent#MAX_QUEUED} changes wait: one more is refused
+ * with a {@code busy} reply.
+ *
+ * <p><b>Failures stay with their request.</b> Whatever a request throws — a bad line, a failed
+ * command, an internal error, even a {@code StackOverflowError} — ends that request only: its
+ * client gets an error line, a counter counts it ({@code control_commands_failed},
+ * {@code control_internal_errors}) and an internal error is logged (with its stack the first
+ * time for each kind of error, in one line after). A failing tick is logged and counted the same
+ * way ({@code control_tick_errors}) and the next tick runs as usual.
  *
  * <p>Stopping: the agent throws an expected {@link AgentTerminationException}, so its runner
- * returns; {@link #exitReason()} says why, {@link #failure()} whether the socket or a tick failed.
+ * returns; {@link #exitReason()} says why, {@link #failure()} whether the socket failed.
  *
  * <p><b>Thread-safety:</b> owned by the control thread, which runs its {@code AgentRunner}. Other
  * threads reach it only through {@link #proxy()}; the command queue orders their requests
  * (offer: release, poll: acquire). {@link #msUntilDue} is for the idle strategy, on the same
- * thread.
+ * thread. {@link #run(ChangeAgent.Job)}, {@link #reload()} and the counters they touch (atomics)
+ * are also used by the change thread.
  */
 final class ControlAgent implements Agent, SwitchCommands.Daemon {
     static final long TICK_MS = 250;
@@ -63,10 +82,22 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
     private final ManyToOneConcurrentArrayQueue<ControlProxy.Command> queue =
             new ManyToOneConcurrentArrayQueue<>(COMMAND_LIMIT);
     private final ControlProxy proxy;
+    private final ChangeAgent changes;
+    private final AtomicLong commandsFailed = new AtomicLong();
+    private final AtomicLong internalErrors = new AtomicLong();
+    private final Set<Class<?>> errorsLogged = ConcurrentHashMap.newKeySet();
+    private long changesQueued;
+    private long changesRefused;
+    private long ticks;
+    private long tickErrors;
     private long nextTickNs;
+    /** The duty cycle's time, for the callbacks below (made once: doWork allocates nothing). */
+    private long nowNs;
+    private final Consumer<ChangeAgent.Done> onDone = this::onChangeDone;
+    private final ControlServer.Handler onRequest = this::onRequest;
+    private final Consumer<ControlProxy.Command> onCommand = this::onCommand;
     private String exitReason;
     private Exception failure;
-    private long commandsFailed;
 
     /**
      * @param clock the clock ticks are timed by and read from (the datapath's, so that the tick's
@@ -80,7 +111,18 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
         this.clock = clock;
         this.proxy = new ControlProxy(queue, server::wakeup);
         this.commands = SwitchCommands.create(sw, this);
+        this.changes = new ChangeAgent(this::run, server::wakeup);
         this.nextTickNs = clock.nanoTime();
+    }
+
+    /** The agent that runs changes; {@link Jvswitchd} gives it a thread, tests step it. */
+    ChangeAgent changes() {
+        return changes;
+    }
+
+    /** The commands (tests add their own). */
+    CommandRegistry commands() {
+        return commands;
     }
 
     /** How other threads (signal handlers, the shutdown hook) and commands ask this agent for things. */
@@ -95,19 +137,20 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
 
     @Override
     public int doWork() {
-        long nowNs = clock.nanoTime();
-        int work = queue.drain(this::onCommand, COMMAND_LIMIT);
+        nowNs = clock.nanoTime();
+        int work = queue.drain(onCommand, COMMAND_LIMIT);
         if (exitReason == null) {
+            work += changes.drainDone(onDone, ChangeAgent.MAX_QUEUED);
             try {
-                work += server.poll(this::handle);
-                if (nowNs - nextTickNs >= 0) {
-                    sw.onTick(TimeUnit.NANOSECONDS.toMillis(nowNs));
-                    nextTickNs = nowNs + TICK_NS;
-                    work++;
-                }
+                work += server.poll(onRequest, nowNs);
             } catch (IOException | RuntimeException e) {
                 failure = e;
                 exitReason = "control agent failed";
+            }
+            if (nowNs - nextTickNs >= 0) {
+                tick(nowNs);
+                nextTickNs = nowNs + TICK_NS;
+                work++;
             }
         }
         if (exitReason != null) {
@@ -116,16 +159,29 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
         return work;
     }
 
+    private void tick(long nowNs) {
+        ticks++;
+        try {
+            sw.onTick(TimeUnit.NANOSECONDS.toMillis(nowNs));
+        } catch (Throwable t) {
+            tickErrors++;
+            logInternal("tick", t);
+        }
+    }
+
     /**
      * Milliseconds the idle strategy may block: 0 when a command waits or the tick is due, else
-     * the time to the next tick, at least 1.
+     * the time to the next tick or the socket's next deadline (an idle client to close),
+     * at least 1.
      */
     long msUntilDue() {
         if (exitReason != null || !queue.isEmpty()) {
             return 0;
         }
-        long ns = nextTickNs - clock.nanoTime();
-        return ns <= 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(ns));
+        long now = clock.nanoTime();
+        long ns = nextTickNs - now;
+        long tickMs = ns <= 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(ns));
+        return Math.min(tickMs, server.msUntilDue(now));
     }
 
     /** The idle strategy's select failed: the next duty cycle stops the agent with {@code e}. */
@@ -141,7 +197,17 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
         return exitReason;
     }
 
-    /** What made the agent stop on its own (the socket, a tick), or null. */
+    /**
+     * After the agent stopped and the change agent with it: sends the answers of the changes
+     * that finished meanwhile (or were refused as shutting down), as far as the clients take
+     * them without waiting. Control thread.
+     */
+    void answerFinishedChanges() {
+        nowNs = clock.nanoTime();
+        changes.drainDone(onDone, ChangeAgent.MAX_QUEUED);
+    }
+
+    /** What made the agent stop on its own (the socket), or null. */
     Exception failure() {
         return failure;
     }
@@ -149,10 +215,11 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
     private void onCommand(ControlProxy.Command c) {
         if (c == ControlProxy.Command.RELOAD) {
             proxy.onReloadTaken();
-            try {
-                reload();
-            } catch (CommandException e) {
-                // reload() has logged why.
+            if (!changes.submit(new ChangeAgent.Job("reload", List.of(), null))) {
+                changesRefused++;
+                LOG.warn("reload (SIGHUP) not run: {} changes are waiting already", ChangeAgent.MAX_QUEUED);
+            } else {
+                changesQueued++;
             }
         } else if (exitReason == null) {
             exitReason = proxy.takeExitReason();
@@ -202,10 +269,13 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
 
     @Override
     public Map<String, Long> coverage() {
-        Map<String, Long> c = new LinkedHashMap<>();
-        c.put("control_requests", server.served());
-        c.put("control_rejected", server.rejected());
-        c.put("control_commands_failed", commandsFailed);
+        Map<String, Long> c = new LinkedHashMap<>(server.counters());
+        c.put("control_commands_failed", commandsFailed.get());
+        c.put("control_internal_errors", internalErrors.get());
+        c.put("control_changes_queued", changesQueued);
+        c.put("control_changes_busy", changesRefused);
+        c.put("control_ticks", ticks);
+        c.put("control_tick_errors", tickErrors);
         c.put("signal_hup", proxy.reloadsRequested());
         c.put("signal_term", proxy.exitsRequested());
         return c;
@@ -213,26 +283,90 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
 
     // ------------------------------------------------------------------ requests
 
-    /** One request line in, one response line out. */
-    private String handle(String line) {
+    /**
+     * One request line in; its response line out, or null when it went to the change agent (the
+     * answer follows through {@link #onChangeDone}). Throws nothing.
+     */
+    private String onRequest(ControlServer.Exchange exchange, String line) {
         ControlProtocol.Request req;
         try {
             req = ControlProtocol.parseRequest(line);
         } catch (IllegalArgumentException e) {
-            commandsFailed++;
+            commandsFailed.incrementAndGet();
             return ControlProtocol.failure(e.getMessage(), true);
+        } catch (Throwable t) {
+            return internalError("request", t);
         }
+        CommandKind kind = commands.contains(req.command()) ? CommandKind.of(req.command()) : CommandKind.INLINE;
+        if (kind == CommandKind.INLINE || (kind == CommandKind.TABLE_READ && changes.inFlight() == 0)) {
+            return run(req.command(), req.args());
+        }
+        if (!changes.submit(new ChangeAgent.Job(req.command(), req.args(), exchange))) {
+            changesRefused++;
+            commandsFailed.incrementAndGet();
+            return ControlProtocol.failure("busy: " + ChangeAgent.MAX_QUEUED + " changes are waiting already; try "
+                    + "again once they are done", false);
+        }
+        changesQueued++;
+        return null;
+    }
+
+    private void onChangeDone(ChangeAgent.Done d) {
+        if (d.exchange() != null) {
+            server.reply(d.exchange(), d.response(), nowNs);
+        }
+    }
+
+    /** Runs a job; on the change thread. */
+    private String run(ChangeAgent.Job job) {
+        return run(job.command(), job.args());
+    }
+
+    /** Runs one command: its response line, whatever happens. Control or change thread. */
+    private String run(String command, List<String> args) {
         try {
-            Reply reply = commands.dispatch(req.command(), req.args());
-            LOG.debug("command {} {}", req.command(), req.args());
+            Reply reply = commands.dispatch(command, args);
+            LOG.debug("command {} {}", command, args);
             return ControlProtocol.success(reply);
         } catch (CommandException e) {
-            commandsFailed++;
+            commandsFailed.incrementAndGet();
             return ControlProtocol.failure(e.getMessage(), e.usage());
-        } catch (RuntimeException e) {
-            commandsFailed++;
-            LOG.warn("command {} failed", req.command(), e);
-            return ControlProtocol.failure(req.command() + ": internal error: " + e, false);
+        } catch (Throwable t) {
+            return internalError(command, t);
         }
+    }
+
+    private String internalError(String what, Throwable t) {
+        commandsFailed.incrementAndGet();
+        internalErrors.incrementAndGet();
+        logInternal(what, t);
+        return ControlProtocol.failure(what + ": internal error: " + t.getClass().getName()
+                + (t.getMessage() == null ? "" : ": " + oneLine(t.getMessage())), false);
+    }
+
+    /**
+     * Logs an internal error: with a short stack the first time its class is seen, as one line
+     * after that, so that a client repeating a failing request cannot flood the log.
+     */
+    private void logInternal(String what, Throwable t) {
+        if (errorsLogged.add(t.getClass())) {
+            StringBuilder sb = new StringBuilder();
+            StackTraceElement[] stack = t.getStackTrace();
+            for (int i = 0; i < Math.min(stack.length, 12); i++) {
+                sb.append("\n\tat ").append(stack[i]);
+            }
+            if (stack.length > 12) {
+                sb.append("\n\t... ").append(stack.length - 12).append(" more");
+            }
+            LOG.error("{} failed: {}{} (logged once; later ones of this kind in one line)", what, t, sb);
+        } else {
+            LOG.warn("{} failed: {}", what, t.getClass().getName() + (t.getMessage() == null ? ""
+                    : ": " + oneLine(t.getMessage())));
+        }
+    }
+
+    private static String oneLine(String s) {
+        String one = s.replace('\n', ' ').replace('\r', ' ');
+        return one.length() > 200 ? one.substring(0, 200) + "..." : one;
     }
 }

@@ -2,10 +2,7 @@ package dev.jvswitch.vswitchd;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -18,10 +15,12 @@ import org.slf4j.LoggerFactory;
 
 import dev.jvswitch.config.ConfigError;
 import dev.jvswitch.config.ConfigException;
+import dev.jvswitch.config.ControlSettings;
 import dev.jvswitch.config.SwitchConfig;
 import dev.jvswitch.config.yaml.YamlConfigLoader;
 import dev.jvswitch.vswitchd.config.OfprotoConfigs;
 import dev.jvswitch.vswitchd.control.ControlServer;
+import dev.jvswitch.config.listen.ConnectionGuard;
 import dev.jvswitch.vswitchd.run.StartException;
 import dev.jvswitch.vswitchd.run.Switch;
 import dev.jvswitch.vswitchd.slowpath.SlowPath;
@@ -37,18 +36,30 @@ import dev.jvswitch.vswitchd.slowpath.SlowPaths;
  * and pid file go away.
  *
  * <p>The Java process always stays in the foreground; {@code bin/jvswitchd} without
- * {@code --foreground} puts it in the background itself (setsid + nohup) and returns once the
- * pid file shows it running. {@code --foreground} is accepted here so the script can pass every
+ * {@code --foreground} puts it in the background itself (setsid) and returns once the pid file
+ * names it. {@code --foreground} is accepted here so the script can pass every
  * option through.
  *
+ * <p>The pid file ({@code --pidfile}) is a lock ({@link PidFile}): a start is refused, exit 1,
+ * while a daemon holds it; a stale one is replaced. At start the descriptor limit is raised to
+ * its hard limit ({@link DescriptorLimit}) and logged.
+ *
  * <p>Exit status: 0 after a clean shutdown (or a good {@code --check}), 1 when the switch
- * cannot start (a port cannot be opened, the socket is in use), 2 for a usage mistake or an
- * invalid config file (every error printed as {@code FILE:LINE: KEY: message}).
+ * cannot start (a port cannot be opened, the socket is in use, a daemon holds the pid file), 2
+ * for a usage mistake or an invalid config file (every error printed as
+ * {@code FILE:LINE: KEY: message}, at most 100 per file and a count of the rest).
  */
 public final class Jvswitchd {
     static final int EXIT_OK = 0;
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
+    /** Listen backlog bounds: the kernel caps it at net.core.somaxconn anyway. */
+    static final int MIN_BACKLOG = 16;
+    static final int MAX_BACKLOG = 1024;
+    /** Descriptors kept for everything but control clients (ports, files, the JVM's own). */
+    static final int RESERVED_DESCRIPTORS = 256;
+    /** Longest shutdown waits for a change (a reload) that is running when it is asked for. */
+    static final long CHANGE_STOP_WAIT_MS = 5_000;
     private static final String USAGE =
             "usage: jvswitchd --config FILE [--foreground] [--pidfile FILE] [--log-level LEVEL] [--check]";
 
@@ -76,6 +87,18 @@ public final class Jvswitchd {
             err.println(USAGE);
             return EXIT_OK;
         }
+        // Before the config is read (a large one takes a while): a running daemon is told at once.
+        if (o.pidfile() != null && !o.check()) {
+            try {
+                PidFile.checkNotRunning(o.pidfile());
+            } catch (PidFile.AlreadyRunning e) {
+                err.println("jvswitchd: " + e.getMessage());
+                return EXIT_FAILED;
+            } catch (IOException e) {
+                err.println("jvswitchd: cannot read pid file " + o.pidfile() + ": " + e.getMessage());
+                return EXIT_FAILED;
+            }
+        }
         SlowPath slowPath = SlowPaths.create();
         YamlConfigLoader loader = new YamlConfigLoader(OfprotoConfigs.environment(slowPath));
         SwitchConfig config;
@@ -85,7 +108,7 @@ public final class Jvswitchd {
             for (ConfigError error : e.errors()) {
                 err.println(error);
             }
-            err.println("jvswitchd: " + e.errors().size() + " error(s) in " + o.config() + "; nothing started");
+            err.println("jvswitchd: " + e.total() + " error(s) in " + o.config() + "; nothing started");
             return EXIT_USAGE;
         }
         if (o.check()) {
@@ -99,6 +122,12 @@ public final class Jvswitchd {
         return serve(o, config, loader, slowPath);
     }
 
+    /** The control socket's limits from the config: clients, idle timeout, a backlog that fits them. */
+    static ConnectionGuard.Limits controlLimits(ControlSettings c) {
+        int backlog = Math.max(MIN_BACKLOG, Math.min(c.maxClients(), MAX_BACKLOG));
+        return new ConnectionGuard.Limits(c.maxClients(), TimeUnit.MILLISECONDS.toNanos(c.idleTimeoutMs()), backlog);
+    }
+
     private static int serve(Options o, SwitchConfig config, YamlConfigLoader loader, SlowPath slowPath) {
         Logger log = LoggerFactory.getLogger("jvswitchd");
         log.info("jvswitchd starting: pid {}, config {}, java {}", ProcessHandle.current().pid(), o.config(),
@@ -106,9 +135,15 @@ public final class Jvswitchd {
         for (ConfigError warning : config.warnings()) {
             log.warn("{}", warning);
         }
+        DescriptorLimit.Limit fds = DescriptorLimit.raise();
+        log.info("{}", fds.describe());
+        if (fds.soft() >= 0 && fds.soft() < config.control().maxClients() + RESERVED_DESCRIPTORS) {
+            log.warn("control.max-clients {} with a descriptor limit of {}: clients may meet the limit before the cap"
+                    + " (raise it with ulimit -n, or lower max-clients)", config.control().maxClients(), fds.soft());
+        }
         ControlServer server;
         try {
-            server = ControlServer.bind(Path.of(config.control().socket()));
+            server = ControlServer.bind(Path.of(config.control().socket()), controlLimits(config.control()));
         } catch (IOException e) {
             log.error("{}", e.getMessage());
             return EXIT_FAILED;
@@ -145,12 +180,15 @@ public final class Jvswitchd {
                 Thread.currentThread().interrupt();
             }
         }, "jvswitchd-shutdown"));
+        ChangeAgent changes = agent.changes();
+        AgentRunner changeRunner = startChanges(changes, log);
         int status = EXIT_OK;
+        PidFile pid = null;
         try {
             // Logged first: whoever sees the pid file (bin/jvswitchd, tests) finds the line in the log.
             log.info("jvswitchd running: control socket {}{}", server.path(),
                     o.pidfile() == null ? "" : ", pid file " + o.pidfile());
-            writePidfile(o.pidfile());
+            pid = o.pidfile() == null ? null : PidFile.create(o.pidfile());
             // The control thread is this one: the runner returns once the agent stops.
             new AgentRunner(new ControlIdleStrategy(server, agent),
                     e -> log.error("control agent: {}", e.toString(), e), null, agent).run();
@@ -164,13 +202,62 @@ public final class Jvswitchd {
             log.error("control loop failed; shutting down: {}", e.toString(), e);
             status = EXIT_FAILED;
         } finally {
+            stopChanges(changes, changeRunner, log, CHANGE_STOP_WAIT_MS);
+            agent.answerFinishedChanges();
             server.close();
             sw.close();
-            deletePidfile(o.pidfile());
+            if (pid != null) {
+                pid.close();
+            }
             log.info("jvswitchd stopped");
             stopped.countDown();
         }
         return status;
+    }
+
+    /**
+     * Stops the change agent: queued changes are answered "shutting down"; one that is running
+     * gets {@code waitMs} to finish, then an interrupt (which ends its waits) and one more second,
+     * then is abandoned: the switch closes under it (ports are changed under a lock that
+     * {@code Switch.close} takes, so a half-opened port is never left behind).
+     *
+     * @return true if the change thread ended, false if it was abandoned
+     */
+    static boolean stopChanges(ChangeAgent changes, AgentRunner runner, Logger log, long waitMs) {
+        changes.requestStop();
+        Thread t = runner.thread();
+        if (t == null) {
+            return true;
+        }
+        try {
+            t.join(waitMs);
+            if (t.isAlive()) {
+                String running = changes.running();
+                t.interrupt();
+                t.join(1_000);
+                if (t.isAlive()) {
+                    log.warn("shutting down while a change still runs ({}); it is abandoned", running);
+                    return false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        runner.close();
+        return true;
+    }
+
+    /** The change agent on a daemon thread of its own: a change still running at exit is abandoned. */
+    static AgentRunner startChanges(ChangeAgent changes, Logger log) {
+        AgentRunner runner = new AgentRunner(new ChangeAgent.ParkUntilWoken(),
+                e -> log.error("change agent: {}", e.toString(), e), null, changes);
+        AgentRunner.startOnThread(runner, r -> {
+            Thread t = new Thread(r, changes.roleName());
+            t.setDaemon(true);
+            return t;
+        });
+        return runner;
     }
 
     private static Options parse(String[] args) {
@@ -212,33 +299,5 @@ public final class Jvswitchd {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return a.get(i);
-    }
-
-    /** Written once the switch runs, atomically, so a reader never sees a partial pid. */
-    private static void writePidfile(Path pidfile) throws IOException {
-        if (pidfile == null) {
-            return;
-        }
-        Path dir = pidfile.toAbsolutePath().getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        Path tmp = pidfile.resolveSibling(pidfile.getFileName() + ".tmp");
-        Files.writeString(tmp, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
-        Files.move(tmp, pidfile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void deletePidfile(Path pidfile) {
-        if (pidfile == null) {
-            return;
-        }
-        try {
-            String content = Files.readString(pidfile, StandardCharsets.US_ASCII).trim();
-            if (content.equals(Long.toString(ProcessHandle.current().pid()))) {
-                Files.delete(pidfile);
-            }
-        } catch (IOException e) {
-            // Gone already, or not ours.
-        }
     }
 }

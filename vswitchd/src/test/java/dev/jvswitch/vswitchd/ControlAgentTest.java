@@ -62,7 +62,7 @@ class ControlAgentTest {
         SlowPath slowPath = SlowPaths.create();
         YamlConfigLoader loader = new YamlConfigLoader(OfprotoConfigs.environment(slowPath));
         var config = loader.load(file);
-        server = ControlServer.bind(Path.of(config.control().socket()));
+        server = ControlServer.bind(Path.of(config.control().socket()), Jvswitchd.controlLimits(config.control()));
         sw = Switch.start(config, slowPath);
         clock = new CachedNanoClock();
         clock.update(1_000_000_000L);
@@ -105,13 +105,18 @@ class ControlAgentTest {
         proxy.reload();
         assertThat(agent.msUntilDue()).isZero();
         assertThat(agent.doWork()).isEqualTo(1);
+        // The agent hands the reload to the change agent, which runs it (here, stepped by hand).
+        assertThat(agent.changes().doWork()).isEqualTo(1);
+        assertThat(agent.changes().doWork()).isZero();
         assertThat(sw.config().ports()).extracting(PortSpec::name).containsExactly("a", "b");
         assertThat(sw.coverage()).containsEntry("reload", 1L);
         assertThat(agent.coverage()).containsEntry("signal_hup", 3L);
+        assertThat(agent.doWork()).isEqualTo(1); // the finished change, drained
         assertThat(agent.doWork()).isZero();
         // Taken: the next request queues another.
         proxy.reload();
         assertThat(agent.doWork()).isEqualTo(1);
+        agent.changes().doWork();
         assertThat(sw.coverage()).containsEntry("reload", 2L);
         assertThat(proxy.failedOffers()).isZero();
     }

@@ -49,6 +49,12 @@ public final class ReloadPlan {
         if (!now.control().logLevel().equals(next.control().logLevel())) {
             p.restart(next, "control.log-level", "was " + now.control().logLevel());
         }
+        if (now.control().maxClients() != next.control().maxClients()) {
+            p.restart(next, "control.max-clients", "was " + now.control().maxClients());
+        }
+        if (now.control().idleTimeoutMs() != next.control().idleTimeoutMs()) {
+            p.restart(next, "control.idle-timeout", "was " + now.control().idleTimeoutMs());
+        }
         for (PortSpec old : now.ports()) {
             PortSpec n = next.port(old.name());
             if (n == null) {

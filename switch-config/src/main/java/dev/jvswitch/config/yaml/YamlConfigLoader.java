@@ -3,11 +3,9 @@ package dev.jvswitch.config.yaml;
 import static dev.jvswitch.config.ConfigKeys.NAME;
 import static dev.jvswitch.config.ConfigKeys.NAME_RULE;
 
-import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -63,7 +61,7 @@ import dev.jvswitch.pmd.DatapathConfig;
  *     flows:  a list of ovs-ofctl flows and "@file" references, or one "@file"
  *     groups: the same, for groups
  *     mac-table-size, mac-aging-time
- * control:    socket, log-level
+ * control:    socket, log-level, max-clients, idle-timeout
  * </pre>
  * Key names, ranges and where each default is defined: {@link ConfigKeys}.
  *
@@ -76,16 +74,17 @@ public final class YamlConfigLoader {
         this.env = env;
     }
 
-    /** Reads {@code file}; errors name it as given. */
+    /**
+     * Reads {@code file}; errors name it as given. Only a regular file of at most
+     * {@value TextFile#MAX_CONFIG_BYTES} bytes of UTF-8 text is read (see {@link TextFile}).
+     */
     public SwitchConfig load(Path file) throws ConfigException {
         String name = file.toString();
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw single(name, "(file)", "cannot read: no such file");
-        } catch (IOException e) {
-            throw single(name, "(file)", "cannot read: " + e.getMessage());
+            text = TextFile.read(file, TextFile.MAX_CONFIG_BYTES);
+        } catch (TextFile.Problem e) {
+            throw single(name, Math.max(1, e.line()), "(file)", "cannot read: " + e.getMessage());
         }
         return parse(name, text);
     }
@@ -125,12 +124,12 @@ public final class YamlConfigLoader {
         try {
             String name = file.toString();
             Diagnostics diag = new Diagnostics(name);
-            Node root = compose(name, Files.readString(file, StandardCharsets.UTF_8));
+            Node root = compose(name, TextFile.read(file, TextFile.MAX_CONFIG_BYTES));
             Section top = Section.of(root, "", diag, null);
             Section control = top.section("control");
             String socket = control.string("socket", ControlSettings.DEFAULT_SOCKET);
             return resolveAbsolute(name, socket.trim());
-        } catch (IOException | ConfigException e) {
+        } catch (TextFile.Problem | ConfigException e) {
             return ControlSettings.DEFAULT_SOCKET;
         }
     }
@@ -212,7 +211,9 @@ public final class YamlConfigLoader {
                     + ControlSettings.MAX_SOCKET_PATH_BYTES);
         }
         String level = s.choice("log-level", ControlSettings.DEFAULT_LOG_LEVEL, ConfigKeys.LOG_LEVELS);
-        return new ControlSettings(socket, level);
+        int maxClients = s.integer(ConfigKeys.MAX_CLIENTS, ControlSettings.DEFAULT_MAX_CLIENTS);
+        int idleTimeout = s.integer(ConfigKeys.IDLE_TIMEOUT, ControlSettings.DEFAULT_IDLE_TIMEOUT_MS);
+        return new ControlSettings(socket, level, maxClients, idleTimeout);
     }
 
     // ------------------------------------------------------------------ bridges and ports
@@ -288,6 +289,13 @@ public final class YamlConfigLoader {
             String v = o.text(key, "a string");
             if (v != null) {
                 options.put(key, v);
+            }
+        }
+        if (type != null && env.portTypes().contains(type.trim())) {
+            // The one place port options are checked before anything opens: --check, a start and
+            // a reload all come here, so they agree on what a port type accepts.
+            for (String problem : env.checkPortOptions(name, type.trim(), options, dp.pmdCpus().length)) {
+                diag.add(diag.file(), line, p.path("options"), problem);
             }
         }
         int tag = p.integer(ConfigKeys.TAG, PortSpec.NO_TAG);
@@ -396,25 +404,32 @@ public final class YamlConfigLoader {
         return out;
     }
 
-    /** Lines of an ovs-ofctl flow file: one per line, blank lines and {@code #} comments skipped. */
+    /**
+     * Lines of an ovs-ofctl flow file: one per line, blank lines and {@code #} comments skipped.
+     * Read as {@link TextFile} reads: a regular text file of at most
+     * {@value TextFile#MAX_INCLUDE_BYTES} bytes, lines of at most
+     * {@value TextFile#MAX_INCLUDE_LINE_BYTES}. A file that cannot be read, or is not text, is one
+     * error and adds no lines.
+     */
     private static void readFile(String ref, Node at, String key, Diagnostics diag, List<FlowLine> out) {
         String shown = resolve(diag.file(), ref);
-        List<String> lines;
+        List<FlowLine> lines = new ArrayList<>();
         try {
-            lines = Files.readAllLines(Path.of(shown), StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            Section.report(diag, at, key, "cannot read " + shown + ": no such file");
-            return;
-        } catch (IOException e) {
-            Section.report(diag, at, key, "cannot read " + shown + ": " + e.getMessage());
-            return;
-        }
-        for (int i = 0; i < lines.size(); i++) {
-            String t = lines.get(i).trim();
-            if (!t.isEmpty() && !t.startsWith("#")) {
-                out.add(new FlowLine(t, shown, i + 1, key));
+            TextFile.lines(Path.of(shown), TextFile.MAX_INCLUDE_BYTES, TextFile.MAX_INCLUDE_LINE_BYTES, (n, text) -> {
+                String t = text.trim();
+                if (!t.isEmpty() && !t.startsWith("#")) {
+                    lines.add(new FlowLine(t, shown, n, key));
+                }
+            });
+        } catch (TextFile.Problem e) {
+            if (e.line() == 0) {
+                Section.report(diag, at, key, "cannot read " + shown + ": " + e.getMessage());
+            } else {
+                diag.add(shown, e.line(), key, "cannot read " + shown + ": " + e.getMessage());
             }
+            return;
         }
+        out.addAll(lines);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -423,15 +438,18 @@ public final class YamlConfigLoader {
         LoaderOptions options = new LoaderOptions();
         options.setAllowRecursiveKeys(false);
         options.setMaxAliasesForCollections(50);
+        // SnakeYAML's own bound (3 MiB by default) would refuse files this loader accepts; the
+        // file's size is bounded before it gets here (TextFile). Nesting stays at its default 50.
+        options.setCodePointLimit((int) TextFile.MAX_CONFIG_BYTES);
         try {
             return new Yaml(options).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
             Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
             throw new ConfigException(List.of(new ConfigError(fileName, m == null ? 1 : m.getLine() + 1, "(yaml)",
-                    "not valid YAML: " + problem)));
+                    "not valid YAML: " + Diagnostics.safe(String.valueOf(problem)))));
         } catch (YAMLException e) {
-            throw single(fileName, "(yaml)", "not valid YAML: " + e.getMessage());
+            throw single(fileName, "(yaml)", "not valid YAML: " + Diagnostics.safe(String.valueOf(e.getMessage())));
         }
     }
 
@@ -487,6 +505,10 @@ public final class YamlConfigLoader {
     }
 
     private static ConfigException single(String file, String key, String message) {
-        return new ConfigException(List.of(new ConfigError(file, 1, key, message)));
+        return single(file, 1, key, message);
+    }
+
+    private static ConfigException single(String file, int line, String key, String message) {
+        return new ConfigException(List.of(new ConfigError(file, line, key, message)));
     }
 }

@@ -11,8 +11,9 @@ import java.util.TreeMap;
  * {@code ofctl/add-flow}, ...), each with its argument count and a usage line. Dispatch checks
  * the argument count before calling the handler, so handlers see only well-formed requests.
  *
- * <p><b>Thread-safety:</b> filled before the control socket opens, then read by the control
- * thread only.
+ * <p><b>Thread-safety:</b> filled before the control socket opens and the change thread starts,
+ * then only read (by the control thread and the change thread; a handler says which runs it
+ * through {@link CommandKind}).
  */
 public final class CommandRegistry {
     /** A command's code: runs on the control thread. */
@@ -46,6 +47,11 @@ public final class CommandRegistry {
     /** Every command, sorted by name. */
     public List<Command> commands() {
         return Collections.unmodifiableList(new ArrayList<>(commands.values()));
+    }
+
+    /** Whether a command {@code name} is registered. */
+    public boolean contains(String name) {
+        return commands.containsKey(name);
     }
 
     /** Runs {@code name} with {@code args}. */

@@ -11,9 +11,21 @@ import java.util.Map;
  * {@link #parse} reads such a document back into {@link LinkedHashMap}s, {@link ArrayList}s,
  * strings, {@code Long}s or {@code Double}s, booleans and null.
  *
+ * <p><b>Bounds.</b> The parser recurses once per nested array or object, so nesting is bounded
+ * at {@value #MAX_DEPTH} levels: a deeper document is refused with an error naming the position
+ * where the bound was crossed, long before the thread's stack could run out (a request of 20 000
+ * {@code [} would otherwise end in a {@code StackOverflowError}). The control protocol nests two
+ * levels; the replies jvsctl reads, four. The length of the text is bounded by the caller (the
+ * control socket reads at most {@link ControlProtocol#MAX_REQUEST_BYTES} per request).
+ *
  * <p>Stateless.
  */
 public final class Json {
+    /** Deepest nesting of arrays and objects {@link #parse} accepts. */
+    public static final int MAX_DEPTH = 64;
+    /** Longest number {@link #parse} accepts (and so may quote in an error). */
+    static final int MAX_NUMBER_CHARS = 64;
+
     private Json() {
     }
 
@@ -104,6 +116,7 @@ public final class Json {
     private static final class Parser {
         private final String s;
         private int pos;
+        private int depth;
 
         Parser(String s) {
             this.s = s;
@@ -136,11 +149,13 @@ public final class Json {
         }
 
         private Map<String, Object> object() {
+            enter();
             Map<String, Object> m = new LinkedHashMap<>();
             pos++;
             ws();
             if (peek('}')) {
                 pos++;
+                depth--;
                 return m;
             }
             while (true) {
@@ -158,17 +173,20 @@ public final class Json {
                     pos++;
                 } else {
                     expect('}');
+                    depth--;
                     return m;
                 }
             }
         }
 
         private List<Object> array() {
+            enter();
             List<Object> l = new ArrayList<>();
             pos++;
             ws();
             if (peek(']')) {
                 pos++;
+                depth--;
                 return l;
             }
             while (true) {
@@ -179,6 +197,7 @@ public final class Json {
                     pos++;
                 } else {
                     expect(']');
+                    depth--;
                     return l;
                 }
             }
@@ -231,6 +250,9 @@ public final class Json {
             while (pos < s.length() && "+-0123456789.eE".indexOf(s.charAt(pos)) >= 0) {
                 pos++;
             }
+            if (pos - start > MAX_NUMBER_CHARS) {
+                throw error("a number of more than " + MAX_NUMBER_CHARS + " characters");
+            }
             String t = s.substring(start, pos);
             try {
                 if (t.indexOf('.') < 0 && t.indexOf('e') < 0 && t.indexOf('E') < 0) {
@@ -248,6 +270,13 @@ public final class Json {
             }
             pos += word.length();
             return v;
+        }
+
+        /** One level deeper; refused past {@link #MAX_DEPTH}, before recursing any further. */
+        private void enter() {
+            if (++depth > MAX_DEPTH) {
+                throw error("nested deeper than " + MAX_DEPTH + " levels");
+            }
         }
 
         void ws() {

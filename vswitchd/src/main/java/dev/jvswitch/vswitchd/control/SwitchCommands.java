@@ -19,7 +19,9 @@ import dev.jvswitch.vswitchd.slowpath.SlowPathException;
  * and {@code upcall/show} through the {@link SlowPath}, and the daemon's own ({@code reload},
  * {@code exit}, {@code coverage/show}, {@code list-commands}).
  *
- * <p><b>Thread-safety:</b> handlers run on the control thread.
+ * <p><b>Thread-safety:</b> a handler runs on the control thread or on the change thread, as its
+ * {@link CommandKind} says; never on both at once for changes (the change thread runs them one at
+ * a time).
  */
 public final class SwitchCommands {
     private static final Pattern HEX_PACKET = Pattern.compile("(?i)[0-9a-f]{28,}");

@@ -157,11 +157,13 @@ public final class Jvsctl {
                     sel.selectedKeys().clear();
                     int n = c.read(buf);
                     if (n > 0) {
-                        answer.write(buf.array(), 0, buf.position());
+                        // Only the last byte read can end the line: no copy of the answer so far
+                        // per read (a dump of a million flows is one long line).
+                        boolean end = buf.get(buf.position() - 1) == '\n';
+                        answer.write(buf.array(), 0, buf.position() - (end ? 1 : 0));
                         buf.clear();
-                        byte[] b = answer.toByteArray();
-                        if (b.length > 0 && b[b.length - 1] == '\n') {
-                            return new String(b, 0, b.length - 1, StandardCharsets.UTF_8);
+                        if (end) {
+                            return answer.toString(StandardCharsets.UTF_8);
                         }
                     } else if (n < 0) {
                         throw new IOException(socket + " closed the connection without an answer");

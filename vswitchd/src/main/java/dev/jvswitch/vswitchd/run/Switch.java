@@ -1,12 +1,15 @@
 package dev.jvswitch.vswitchd.run;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,11 +49,24 @@ import dev.jvswitch.vswitchd.slowpath.SlowPathException;
  * <p>Datapath port numbers: a port keeps its number for as long as it exists; a new port gets its
  * OpenFlow number if no other port of the datapath uses it, else the lowest free number.
  *
- * <p><b>Thread-safety:</b> control thread only (start, reload, tick, commands, close), except
- * {@link #config()}. The running config is one immutable snapshot behind {@code config}: the
- * control thread stores each new one with release semantics once it is applied, and any thread
- * reads it with acquire, so a reader sees a whole snapshot, never a mix. The PMD threads this
- * starts touch only the datapath and the slow path's upcall handler.
+ * <p><b>Thread-safety:</b> two threads drive it once it runs. The change thread (or, before the
+ * control agent runs and in tests, the thread that built it) applies reloads; the control thread
+ * ticks ({@link #onTick}) and serves read-only commands ({@link #config()}, {@link #dpPort},
+ * {@link #coverage()}). The rules:
+ * <ol>
+ *   <li>The set of ports changes only under {@code portLock}: a reload holds it while it opens,
+ *       attaches, detaches and closes ports (short: no table work), and so does {@link #close}.
+ *       The tick's link polling takes it with {@code tryLock} and skips a round when a reload
+ *       holds it, so the control thread never waits for a change.</li>
+ *   <li>{@code dpPorts} and {@code linkUp} are concurrent maps, written under {@code portLock},
+ *       read by any thread.</li>
+ *   <li>The running config is one immutable snapshot behind {@code config}: stored with release
+ *       semantics once applied, read with acquire, so a reader sees a whole snapshot.</li>
+ *   <li>Bridges, flows and groups go to the slow path outside {@code portLock}, from the change
+ *       thread only; the slow path serialises its own changes.</li>
+ *   <li>Counters are atomics with one writer each.</li>
+ * </ol>
+ * The PMD threads this starts touch only the datapath and the slow path's upcall handler.
  */
 public final class Switch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("jvswitchd");
@@ -59,13 +75,18 @@ public final class Switch implements AutoCloseable {
     private final MbufPool pool;
     private final Datapath dp;
     private final SlowPath slowPath;
-    private final Map<String, Integer> dpPorts = new LinkedHashMap<>();
-    private final Map<String, Boolean> linkUp = new HashMap<>();
+    /** Longest {@link #close} waits for a reload to finish changing ports. */
+    private static final long CLOSE_LOCK_WAIT_S = 10;
+
+    private final Map<String, Integer> dpPorts = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> linkUp = new ConcurrentHashMap<>();
     private final AtomicReference<SwitchConfig> config = new AtomicReference<>();
-    private boolean closed;
-    private long reloads;
-    private long reloadFailures;
-    private long refreshErrors;
+    private final ReentrantLock portLock = new ReentrantLock();
+    private volatile boolean closed;
+    private final AtomicLong reloads = new AtomicLong();
+    private final AtomicLong reloadFailures = new AtomicLong();
+    private final AtomicLong refreshErrors = new AtomicLong();
+    private final AtomicLong refreshSkipped = new AtomicLong();
 
     private Switch(SwitchConfig config, MbufPool pool, Datapath dp, SlowPath slowPath) {
         this.config.setRelease(config);
@@ -94,7 +115,7 @@ public final class Switch implements AutoCloseable {
             LOG.info("slow path: {}", slowPath.description());
             Map<PortSpec, Netdev> opened = sw.open(config.ports(), config);
             for (Map.Entry<PortSpec, Netdev> e : opened.entrySet()) {
-                sw.attach(e.getKey(), e.getValue());
+                sw.attach(e.getKey(), e.getValue(), config);
             }
             sw.applyBridges(config, new ArrayList<>(config.bridges().keySet()),
                     new ArrayList<>(config.bridges().keySet()));
@@ -127,43 +148,22 @@ public final class Switch implements AutoCloseable {
         SwitchConfig before = config.getPlain();
         ReloadPlan plan = ReloadPlan.of(before, next);
         if (!plan.restartOnly().isEmpty()) {
-            reloadFailures++;
+            reloadFailures.incrementAndGet();
             throw new ConfigException(plan.restartOnly());
         }
-        List<PortSpec> toOpen = new ArrayList<>(plan.reopened());
-        toOpen.addAll(plan.added());
-        Map<PortSpec, Netdev> opened;
-        try {
-            opened = open(toOpen, next);
-        } catch (StartException e) {
-            reloadFailures++;
-            throw new ConfigException(e.errors());
-        }
         List<String> changes = new ArrayList<>();
-        if (plan.tuningChanged()) {
-            dp.reconfigure(next.datapath());
-            slowPath.reconfigure(next.revalidators());
-            changes.add("datapath tuning changed");
+        portLock.lock();
+        try {
+            if (closed) {
+                throw new SlowPathException("jvswitchd is shutting down");
+            }
+            changePorts(plan, next, changes);
+            // Published once the datapath runs by it; the bridges and tables follow (if the slow path
+            // refuses them, the ports are the new ones and the tables the old, as documented above).
+            config.setRelease(next);
+        } finally {
+            portLock.unlock();
         }
-        for (PortSpec p : plan.removed()) {
-            detach(p.name());
-            changes.add("removed port " + p.name() + " from bridge " + p.bridge());
-        }
-        for (PortSpec p : plan.reopened()) {
-            int no = dpPorts.get(p.name());
-            dp.removePort(no).close();
-            dp.addPort(no, opened.get(p));
-            pin(p, no);
-            changes.add("reopened port " + p.name() + " (type, options or pmd-rxq-affinity changed)");
-        }
-        for (PortSpec p : plan.added()) {
-            attach(p, opened.get(p));
-            changes.add("added port " + p.name() + " to bridge " + p.bridge() + " as datapath port "
-                    + dpPorts.get(p.name()));
-        }
-        // Published once the datapath runs by it; the bridges and tables follow (if the slow path
-        // refuses them, the ports are the new ones and the tables the old, as documented above).
-        config.setRelease(next);
         if (plan.bridgesChanged() || !plan.settingsChanged().isEmpty() || !plan.flowsChanged().isEmpty()
                 || !plan.groupsChanged().isEmpty()) {
             applyBridges(next, plan.flowsChanged(), plan.groupsChanged());
@@ -189,28 +189,80 @@ public final class Switch implements AutoCloseable {
                 }
             }
         }
-        reloads++;
+        reloads.incrementAndGet();
         for (String c : changes) {
             LOG.info("reload: {}", c);
         }
         return changes;
     }
 
+    /** The port half of a reload, under {@code portLock}: opens first, so a failure changes nothing. */
+    private void changePorts(ReloadPlan plan, SwitchConfig next, List<String> changes) throws ConfigException {
+        List<PortSpec> toOpen = new ArrayList<>(plan.reopened());
+        toOpen.addAll(plan.added());
+        Map<PortSpec, Netdev> opened;
+        try {
+            opened = open(toOpen, next);
+        } catch (StartException e) {
+            reloadFailures.incrementAndGet();
+            throw new ConfigException(e.errors());
+        }
+        if (plan.tuningChanged()) {
+            dp.reconfigure(next.datapath());
+            slowPath.reconfigure(next.revalidators());
+            changes.add("datapath tuning changed");
+        }
+        for (PortSpec p : plan.removed()) {
+            detach(p.name());
+            changes.add("removed port " + p.name() + " from bridge " + p.bridge());
+        }
+        for (PortSpec p : plan.reopened()) {
+            int no = dpPorts.get(p.name());
+            dp.removePort(no).close();
+            dp.addPort(no, opened.get(p));
+            pin(p, no, next);
+            changes.add("reopened port " + p.name() + " (type, options or pmd-rxq-affinity changed)");
+        }
+        for (PortSpec p : plan.added()) {
+            attach(p, opened.get(p), next);
+            changes.add("added port " + p.name() + " to bridge " + p.bridge() + " as datapath port "
+                    + dpPorts.get(p.name()));
+        }
+    }
+
     /** Counts a reload that failed validation (the caller read a broken file). */
     public void onReloadRejected() {
-        reloadFailures++;
+        reloadFailures.incrementAndGet();
     }
 
     // ------------------------------------------------------------------ tick
 
-    /** Control thread, every ~250 ms: port link state, then the slow path's housekeeping. */
+    /**
+     * Control thread, every ~250 ms: port link state, then the slow path's housekeeping. Skips
+     * the ports (and counts it) while a reload is changing them, rather than wait.
+     */
     public void onTick(long nowMs) {
+        if (portLock.tryLock()) {
+            try {
+                if (!closed) {
+                    refreshPorts();
+                }
+            } finally {
+                portLock.unlock();
+            }
+        } else {
+            refreshSkipped.incrementAndGet();
+        }
+        slowPath.onTick(nowMs);
+    }
+
+    private void refreshPorts() {
         for (Map.Entry<Integer, Netdev> e : dp.ports().entrySet()) {
             Netdev n = e.getValue();
             try {
                 n.refresh();
             } catch (RuntimeException ex) {
-                refreshErrors++;
+                refreshErrors.incrementAndGet();
                 LOG.warn("port {}: refresh failed: {}", n.name(), ex.getMessage());
             }
             boolean up = n.linkUp();
@@ -219,7 +271,6 @@ public final class Switch implements AutoCloseable {
                 LOG.info("port {}: link {}", n.name(), up ? "up" : "down");
             }
         }
-        slowPath.onTick(nowMs);
     }
 
     // ------------------------------------------------------------------ shutdown
@@ -230,10 +281,29 @@ public final class Switch implements AutoCloseable {
      */
     @Override
     public void close() {
+        boolean locked = false;
+        try {
+            locked = portLock.tryLock(CLOSE_LOCK_WAIT_S, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            closeLocked(locked);
+        } finally {
+            if (locked) {
+                portLock.unlock();
+            }
+        }
+    }
+
+    private void closeLocked(boolean locked) {
         if (closed) {
             return;
         }
         closed = true;
+        if (!locked) {
+            LOG.warn("closing while a reload still changes ports (waited {} s for it)", CLOSE_LOCK_WAIT_S);
+        }
         try {
             slowPath.close();
         } catch (RuntimeException e) {
@@ -277,9 +347,10 @@ public final class Switch implements AutoCloseable {
     /** Counters for coverage/show. */
     public Map<String, Long> coverage() {
         Map<String, Long> c = new LinkedHashMap<>();
-        c.put("reload", reloads);
-        c.put("reload_failed", reloadFailures);
-        c.put("port_refresh_error", refreshErrors);
+        c.put("reload", reloads.get());
+        c.put("reload_failed", reloadFailures.get());
+        c.put("port_refresh_error", refreshErrors.get());
+        c.put("port_refresh_skipped", refreshSkipped.get());
         return c;
     }
 
@@ -307,10 +378,12 @@ public final class Switch implements AutoCloseable {
     }
 
     /** Adds an opened port to the datapath under a number and pins its rx queues. */
-    private void attach(PortSpec p, Netdev n) {
-        int no = dpPorts.computeIfAbsent(p.name(), k -> freeDpPort(p.ofport()));
+    private void attach(PortSpec p, Netdev n, SwitchConfig in) {
+        Integer known = dpPorts.get(p.name());
+        int no = known != null ? known : freeDpPort(p.ofport());
+        dpPorts.put(p.name(), no);
         dp.addPort(no, n);
-        pin(p, no);
+        pin(p, no, in);
         linkUp.put(n.name(), n.linkUp());
         LOG.info("port {}: {} {} as datapath port {} in bridge {} (ofport {}), {} rx queue(s), link {}", p.name(),
                 p.type(), p.options(), no, p.bridge(), p.ofport(), n.rxqCount(), n.linkUp() ? "up" : "down");
@@ -324,9 +397,9 @@ public final class Switch implements AutoCloseable {
         }
     }
 
-    private void pin(PortSpec p, int no) {
+    private void pin(PortSpec p, int no, SwitchConfig in) {
         for (Map.Entry<Integer, Integer> a : p.rxqAffinity().entrySet()) {
-            dp.pinRxq(no, a.getKey(), config.getPlain().pmdIndexOfCpu(a.getValue()));
+            dp.pinRxq(no, a.getKey(), in.pmdIndexOfCpu(a.getValue()));
         }
     }
 

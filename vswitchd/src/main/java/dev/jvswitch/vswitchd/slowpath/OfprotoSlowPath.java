@@ -52,9 +52,10 @@ import dev.jvswitch.vswitchd.slowpath.BridgeView.PortView;
  * added as one version, then the rules the file no longer has are deleted. A packet never meets
  * an empty table in between, so traffic the old and the new tables both forward is not dropped.
  *
- * <p><b>Thread-safety:</b> every method but the upcall handler's is called by the control thread
- * only (see {@link SlowPath}); {@code ofproto} and {@code pool} are written once in
- * {@link #start} before the PMDs start. The {@code Ofproto} serialises its changes itself and
+ * <p><b>Thread-safety:</b> as {@link SlowPath} says: changes from one thread at a time, reads and
+ * counters from the control thread; {@code ofproto} and {@code pool} are written once in
+ * {@link #start} before the PMDs start; {@code barrierTimeouts} has one writer (the change
+ * thread) and is volatile for {@code coverage/show}. The {@code Ofproto} serialises its changes itself and
  * publishes immutable snapshots that the PMDs and revalidators read.
  */
 public final class OfprotoSlowPath implements SlowPath {
@@ -68,7 +69,7 @@ public final class OfprotoSlowPath implements SlowPath {
     private Revalidation reval;
     private RevalidatorPool pool;
     private Trace tracer;
-    private long barrierTimeouts;
+    private volatile long barrierTimeouts;
     private Throwable lastReportedError;
 
     /** @param revalidations makes the revalidators' view of an {@code Ofproto} */

@@ -34,8 +34,13 @@ import dev.jvswitch.pmd.upcall.UpcallHandler;
  * {@code addFlow}, {@code delFlows}, {@code addGroup}, {@code fdbFlush}) return only when every
  * PMD forwards by the new tables: megaflows translated from the old ones are fixed or deleted.
  *
- * <p><b>Thread-safety:</b> every method is called by the control thread only; the upcall handler
- * the slow path gives the datapath is called by the PMD threads concurrently with them.
+ * <p><b>Thread-safety:</b> changes ({@code start}, {@code reconfigure}, {@code setBridges},
+ * {@code replace*}, {@code addFlow}, {@code delFlows}, {@code addGroup}, {@code fdbFlush}) come
+ * from one thread at a time: the daemon's change thread once it runs. Table reads
+ * ({@code dump*}, {@code trace}, {@code fdbShow}) come from the control thread while no change is
+ * in progress; {@code upcallShow}, {@code coverage} and {@code onTick} from the control thread at
+ * any time, concurrently with a change (see {@code CommandKind}). The upcall handler the slow path
+ * gives the datapath is called by the PMD threads concurrently with all of them.
  */
 public interface SlowPath extends FlowChecker, AutoCloseable {
     /** One line for the startup log, e.g. what kind of slow path this is. */

@@ -51,6 +51,21 @@ class ControlProtocolTest {
         assertThatThrownBy(() -> Json.parse("{} x")).hasMessage("bad JSON at character 4: unexpected text after the document");
     }
 
+    @Test
+    void nestingIsBoundedBeforeTheStackIs() {
+        String deep = "[".repeat(20_000) + "]".repeat(20_000);
+        assertThatThrownBy(() -> Json.parse(deep)).hasMessage("bad JSON at character " + (Json.MAX_DEPTH + 1)
+                + ": nested deeper than " + Json.MAX_DEPTH + " levels");
+        assertThatThrownBy(() -> ControlProtocol.parseRequest("{\"a\":".repeat(10_000)))
+                .hasMessageContaining("nested deeper than");
+        String ok = "[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH);
+        assertThat(Json.parse(ok)).isInstanceOf(List.class);
+        assertThatThrownBy(() -> Json.parse("[" + "9".repeat(100_000) + "]")).hasMessage("bad JSON at character"
+                + " 100002: a number of more than 64 characters");
+        // Siblings do not add up: depth is nesting, not count.
+        assertThat(Json.parse("[" + "[],".repeat(10_000) + "[]]")).asList().hasSize(10_001);
+    }
+
     @Property(tries = 300)
     void anyStringSurvivesTheWire(@ForAll String text) {
         String line = Json.write(Map.of("s", text));

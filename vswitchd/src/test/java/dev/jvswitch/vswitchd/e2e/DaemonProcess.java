@@ -58,10 +58,19 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Starts jvswitchd (in namespace {@code netns} if not null) and waits until its pid file says it runs. */
     DaemonProcess start(String netns, Duration timeout) throws IOException {
+        return start(netns, timeout, List.of());
+    }
+
+    /**
+     * As {@link #start(String, Duration)}, with the JVM run by {@code wrapper} (a command that
+     * execs the rest, e.g. {@code prlimit --nofile=1024:1024}), so the daemon's pid is the JVM's.
+     */
+    DaemonProcess start(String netns, Duration timeout, List<String> wrapper) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (netns != null) {
             cmd.addAll(List.of("ip", "netns", "exec", netns));
         }
+        cmd.addAll(wrapper);
         cmd.addAll(javaCommand("dev.jvswitch.vswitchd.Jvswitchd", "--config", config.toString(), "--pidfile",
                 pidfile.toString()));
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -1,0 +1,58 @@
+package dev.jvswitch.vswitchd.control;
+
+import java.util.Map;
+
+/**
+ * Where a control command runs, so that one long change never freezes the control thread.
+ *
+ * <ul>
+ *   <li>{@link #INLINE}: on the control thread, at once. These read counters or datapath state,
+ *       or ask for shutdown, and never wait on anything a change holds for long.</li>
+ *   <li>{@link #CHANGE}: on the change agent's thread, one at a time, in the order they came
+ *       (reload and every command that edits tables, ports or the datapath's flows). A change
+ *       may take long (a reload of a million rules); the control thread keeps answering inline
+ *       commands, polling links and honouring SIGTERM meanwhile.</li>
+ *   <li>{@link #TABLE_READ}: reads the OpenFlow tables, whose lock a change holds while it edits
+ *       them. Inline when no change is queued or running; otherwise queued behind the changes,
+ *       so it answers once they are done (and shows their result) without blocking the control
+ *       thread.</li>
+ * </ul>
+ *
+ * A command not listed here is a {@link #CHANGE}: the safe default for a command whose cost is
+ * unknown.
+ */
+public enum CommandKind {
+    INLINE, CHANGE, TABLE_READ;
+
+    private static final Map<String, CommandKind> KINDS = Map.ofEntries(
+            Map.entry("list-commands", INLINE),
+            Map.entry("coverage/show", INLINE),
+            Map.entry("exit", INLINE),
+            Map.entry("dpctl/dump-flows", INLINE),
+            Map.entry("dpif-netdev/pmd-stats-show", INLINE),
+            Map.entry("dpif-netdev/pmd-stats-clear", INLINE),
+            Map.entry("dpif-netdev/pmd-rxq-show", INLINE),
+            Map.entry("upcall/show", INLINE),
+            Map.entry("ofctl/dump-ports", INLINE),
+            Map.entry("ofctl/dump-flows", TABLE_READ),
+            Map.entry("ofctl/dump-groups", TABLE_READ),
+            Map.entry("ofproto/trace", TABLE_READ),
+            Map.entry("fdb/show", TABLE_READ),
+            Map.entry("reload", CHANGE),
+            Map.entry("ofctl/add-flow", CHANGE),
+            Map.entry("ofctl/del-flows", CHANGE),
+            Map.entry("ofctl/add-group", CHANGE),
+            Map.entry("fdb/flush", CHANGE),
+            Map.entry("dpctl/del-flows", CHANGE),
+            Map.entry("dpif-netdev/pmd-rxq-rebalance", CHANGE));
+
+    /** The kind of command {@code name}; {@link #CHANGE} for one not listed. */
+    public static CommandKind of(String name) {
+        return KINDS.getOrDefault(name, CHANGE);
+    }
+
+    /** Whether {@code name} is listed (a test checks that every registered command is). */
+    public static boolean listed(String name) {
+        return KINDS.containsKey(name);
+    }
+}

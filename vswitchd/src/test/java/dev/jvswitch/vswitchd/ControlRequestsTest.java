@@ -1,0 +1,231 @@
+package dev.jvswitch.vswitchd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.CachedNanoClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.jvswitch.config.yaml.YamlConfigLoader;
+import dev.jvswitch.vswitchd.config.OfprotoConfigs;
+import dev.jvswitch.vswitchd.control.CommandKind;
+import dev.jvswitch.vswitchd.control.CommandRegistry;
+import dev.jvswitch.vswitchd.control.ControlProtocol;
+import dev.jvswitch.vswitchd.control.ControlServer;
+import dev.jvswitch.vswitchd.control.Reply;
+import dev.jvswitch.vswitchd.ctl.Jvsctl;
+import dev.jvswitch.vswitchd.run.Switch;
+import dev.jvswitch.vswitchd.slowpath.SlowPath;
+import dev.jvswitch.vswitchd.slowpath.SlowPaths;
+
+/**
+ * What the control agent does with requests, stepped by hand with a real switch and socket:
+ * any Throwable a request causes (a 20 000-deep JSON line, a command that overflows its stack)
+ * ends that request only, with an error line and a count; changes go to the change agent while
+ * inline commands are answered at once, table reads wait behind a change in flight, a change
+ * beyond the queue is refused as busy; and every command has a kind.
+ */
+class ControlRequestsTest {
+    private static final String CONFIG = """
+            datapath:
+              pmd-idle: backoff
+            mempool:
+              mbufs: 512
+            bridges:
+              br0:
+                ports:
+                  a: {type: null, ofport: 1}
+            control:
+              socket: ctl.sock
+            """;
+
+    @TempDir
+    Path dir;
+    private Switch sw;
+    private ControlServer server;
+    private ControlAgent agent;
+    private final List<CompletableFuture<Ctl>> clients = new ArrayList<>();
+
+    record Ctl(int exit, String out, String err) {
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Path file = dir.resolve("sw.yaml");
+        Files.writeString(file, CONFIG);
+        SlowPath slowPath = SlowPaths.create();
+        YamlConfigLoader loader = new YamlConfigLoader(OfprotoConfigs.environment(slowPath));
+        var config = loader.load(file);
+        server = ControlServer.bind(Path.of(config.control().socket()), Jvswitchd.controlLimits(config.control()));
+        sw = Switch.start(config, slowPath);
+        CachedNanoClock clock = new CachedNanoClock();
+        clock.update(1_000_000_000L);
+        agent = new ControlAgent(file, loader, sw, server, clock);
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+        sw.close();
+        assertThat(sw.pool().leakReport()).isNull();
+    }
+
+    /** jvsctl on another thread (the agent is stepped on this one). */
+    private CompletableFuture<Ctl> ctl(String... args) {
+        List<String> all = new ArrayList<>(List.of("--socket", server.path().toString(), "--timeout", "30"));
+        all.addAll(List.of(args));
+        CompletableFuture<Ctl> f = CompletableFuture.supplyAsync(() -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int exit = Jvsctl.run(all.toArray(new String[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            return new Ctl(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        });
+        clients.add(f);
+        return f;
+    }
+
+    /** Steps the control agent (and, if {@code changes}, the change agent) until {@code f} is done. */
+    private <T> T stepUntil(CompletableFuture<T> f, boolean changes) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        ControlIdleStrategy idle = new ControlIdleStrategy(server, agent);
+        while (!f.isDone() && System.nanoTime() < deadline) {
+            int work = agent.doWork();
+            if (changes) {
+                work += agent.changes().doWork();
+            }
+            if (work == 0) {
+                idle.idle(0); // blocks in the selector until a client needs serving (or 250 ms)
+            }
+        }
+        return f.get(1, TimeUnit.SECONDS);
+    }
+
+    /** Sends one raw line and returns the answer line, stepping the agent meanwhile. */
+    private String raw(String line) throws Exception {
+        CompletableFuture<String> f = CompletableFuture.supplyAsync(() -> {
+            try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                c.connect(UnixDomainSocketAddress.of(server.path()));
+                ByteBuffer b = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+                while (b.hasRemaining()) {
+                    c.write(b);
+                }
+                ByteArrayOutputStream got = new ByteArrayOutputStream();
+                ByteBuffer in = ByteBuffer.allocate(4096);
+                while (c.read(in.clear()) > 0) {
+                    got.write(in.array(), 0, in.position());
+                }
+                return got.toString(StandardCharsets.UTF_8).trim();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        return stepUntil(f, true);
+    }
+
+    @Test
+    void deepNestingIsOneErrorLineAndTheDaemonServesOn() throws Exception {
+        String answer = raw("[".repeat(20_000));
+        assertThat(ControlProtocol.parseResponse(answer).error()).isEqualTo("bad JSON at character 65: nested deeper"
+                + " than 64 levels");
+        assertThat(stepUntil(ctl("list-commands"), false).exit()).isZero();
+        assertThat(agent.coverage()).containsEntry("control_commands_failed", 1L).containsEntry("control_requests", 2L);
+    }
+
+    @Test
+    void anyThrowableEndsOnlyItsRequest() throws Exception {
+        CommandRegistry r = agent.commands();
+        r.register("test/overflow", "", 0, 0, "overflows its stack", args -> overflow(0));
+        r.register("test/npe", "", 0, 0, "fails", args -> {
+            throw new NullPointerException("no such thing");
+        });
+        Ctl overflow = stepUntil(ctl("test/overflow"), true);
+        assertThat(overflow.exit()).isEqualTo(1);
+        assertThat(overflow.err()).isEqualTo("jvsctl: test/overflow: internal error: java.lang.StackOverflowError\n");
+        Ctl again = stepUntil(ctl("test/overflow"), true);
+        assertThat(again.err()).isEqualTo(overflow.err());
+        Ctl npe = stepUntil(ctl("test/npe"), true);
+        assertThat(npe.err()).isEqualTo("jvsctl: test/npe: internal error: java.lang.NullPointerException: no such"
+                + " thing\n");
+        Ctl ok = stepUntil(ctl("coverage/show"), false);
+        assertThat(ok.exit()).isZero();
+        assertThat(ok.out()).contains("control_internal_errors");
+        assertThat(agent.coverage()).containsEntry("control_internal_errors", 3L)
+                .containsEntry("control_commands_failed", 3L);
+    }
+
+    private static Reply overflow(int depth) {
+        return overflow(depth + 1);
+    }
+
+    @Test
+    void inlineCommandsAreAnsweredWhileAChangeIsInFlight() throws Exception {
+        // A change queued for the change agent, which is not stepped: it stays "running".
+        CompletableFuture<Ctl> change = ctl("ofctl/add-flow", "br0", "priority=5,actions=drop");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (agent.changes().inFlight() == 0 && System.nanoTime() < deadline) {
+            agent.doWork();
+        }
+        assertThat(agent.changes().inFlight()).isEqualTo(1);
+        assertThat(stepUntil(ctl("dpif-netdev/pmd-stats-show"), false).out()).contains("pmd thread");
+        assertThat(stepUntil(ctl("coverage/show"), false).out()).contains("control_changes_queued");
+        // A table read waits behind the change, and shows its result.
+        CompletableFuture<Ctl> dump = ctl("ofctl/dump-flows", "br0");
+        while (agent.changes().inFlight() < 2 && System.nanoTime() < deadline) {
+            agent.doWork();
+        }
+        assertThat(dump).isNotDone();
+        assertThat(change).isNotDone();
+        assertThat(stepUntil(change, true).exit()).isZero();
+        assertThat(stepUntil(dump, true).out()).contains("priority=5 actions=drop");
+        assertThat(agent.changes().inFlight()).isZero();
+        // Idle again: a table read is answered inline.
+        assertThat(stepUntil(ctl("ofctl/dump-flows", "br0"), false).out()).contains("priority=5 actions=drop");
+    }
+
+    @Test
+    void aChangeBeyondTheQueueIsRefusedAsBusy() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        List<CompletableFuture<Ctl>> queued = new ArrayList<>();
+        for (int i = 0; i < ChangeAgent.MAX_QUEUED; i++) {
+            queued.add(ctl("ofctl/add-flow", "br0", "priority=" + (10 + i) + ",actions=drop"));
+        }
+        while (agent.changes().inFlight() < ChangeAgent.MAX_QUEUED && System.nanoTime() < deadline) {
+            agent.doWork();
+        }
+        Ctl busy = stepUntil(ctl("reload"), false);
+        assertThat(busy.exit()).isEqualTo(1);
+        assertThat(busy.err()).isEqualTo("jvsctl: busy: " + ChangeAgent.MAX_QUEUED + " changes are waiting already; try"
+                + " again once they are done\n");
+        for (CompletableFuture<Ctl> q : queued) {
+            assertThat(stepUntil(q, true).exit()).isZero();
+        }
+        assertThat(agent.coverage()).containsEntry("control_changes_busy", 1L)
+                .containsEntry("control_changes_queued", (long) ChangeAgent.MAX_QUEUED);
+        assertThat(stepUntil(ctl("ofctl/dump-flows", "br0"), false).out()).contains("priority=25 actions=drop");
+    }
+
+    @Test
+    void everyCommandHasAKind() {
+        for (CommandRegistry.Command c : agent.commands().commands()) {
+            assertThat(CommandKind.listed(c.name())).as(c.name() + " is listed in CommandKind").isTrue();
+        }
+    }
+}

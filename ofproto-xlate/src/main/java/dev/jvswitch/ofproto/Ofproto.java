@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.group.Group;
-import dev.jvswitch.ofproto.normal.MacTable;
+import dev.jvswitch.ofproto.mac.MacTable;
 import dev.jvswitch.ofproto.syntax.FlowSpec;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
 import dev.jvswitch.ofproto.syntax.GroupSyntax;
@@ -20,11 +20,12 @@ import dev.jvswitch.ofproto.table.FlowFilter;
 import dev.jvswitch.ofproto.table.OfTables;
 import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.table.TableMiss;
+import dev.jvswitch.ofproto.tnl.TunnelOutput;
+import dev.jvswitch.ofproto.trace.Trace;
 import dev.jvswitch.ofproto.upcall.OfprotoUpcallHandler;
 import dev.jvswitch.ofproto.upcall.RecircRegistry;
 import dev.jvswitch.ofproto.xlate.OfTablesAdapter;
 import dev.jvswitch.ofproto.xlate.PortLiveness;
-import dev.jvswitch.ofproto.xlate.TunnelOutput;
 import dev.jvswitch.ofproto.xlate.Xlate;
 import dev.jvswitch.ofproto.xlate.XlateBridge;
 import dev.jvswitch.ofproto.xlate.XlateSnapshot;
@@ -55,6 +56,7 @@ public final class Ofproto {
     private final RecircRegistry recircIds = new RecircRegistry();
     private final Xlate xlate;
     private final OfprotoUpcallHandler upcallHandler;
+    private final Trace tracer;
     private final AtomicLong revalSeq = new AtomicLong();
     private final Map<String, BridgeConfig> configs = new LinkedHashMap<>();
     private final Map<String, OfTables> tables = new LinkedHashMap<>();
@@ -76,6 +78,7 @@ public final class Ofproto {
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.xlate = new Xlate(recircIds, liveness, tunnels);
         this.upcallHandler = new OfprotoUpcallHandler(this::snapshot, revalSeq::get, xlate, nanoClock);
+        this.tracer = new Trace(this::snapshot, xlate, recircIds, nanoClock);
     }
 
     // ------------------------------------------------------------------ bridges
@@ -291,6 +294,11 @@ public final class Ofproto {
 
     public Xlate xlate() {
         return xlate;
+    }
+
+    /** {@code ofproto/trace} over this ofproto's snapshots (never changes the switch). */
+    public Trace tracer() {
+        return tracer;
     }
 
     public RecircRegistry recircIds() {

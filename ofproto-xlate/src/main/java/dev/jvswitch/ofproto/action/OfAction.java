@@ -3,7 +3,7 @@ package dev.jvswitch.ofproto.action;
 import java.util.Arrays;
 
 import dev.jvswitch.flowcache.key.FlowField;
-import dev.jvswitch.ofproto.OfPorts;
+import dev.jvswitch.ofproto.port.OfPorts;
 
 /**
  * One OpenFlow action of a rule or group bucket, as ovs-ofctl writes it. A rule's action list is
@@ -241,8 +241,11 @@ public sealed interface OfAction {
 
     /** {@code group:N}: run group N. */
     record GroupAction(long groupId) implements OfAction {
+        /** Highest group id a group may have (OFPG_MAX); the numbers above it are reserved. */
+        public static final long MAX_ID = 0xffffff00L;
+
         public GroupAction {
-            checkRange("group", groupId, 0, dev.jvswitch.ofproto.group.Group.MAX_ID);
+            checkRange("group", groupId, 0, MAX_ID);
         }
     }
 

@@ -4,8 +4,8 @@ import java.util.List;
 
 import dev.jvswitch.flowcache.key.Addresses;
 import dev.jvswitch.flowcache.key.FlowField;
-import dev.jvswitch.ofproto.OfPorts;
 import dev.jvswitch.ofproto.action.OfAction;
+import dev.jvswitch.ofproto.port.OfPorts;
 
 /**
  * Writes action lists as {@code ovs-ofctl dump-flows} does: {@code output:2}, {@code NORMAL},

@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.jvswitch.flowcache.key.FlowField;
-import dev.jvswitch.ofproto.OfPorts;
 import dev.jvswitch.ofproto.action.FieldRef;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.match.Match;
 import dev.jvswitch.ofproto.match.PrerequisiteException;
+import dev.jvswitch.ofproto.port.OfPorts;
 
 /**
  * The action list of a flow or bucket, in ovs-ofctl syntax, both ways. {@link #parse} reads the

@@ -58,6 +58,11 @@ public final class FlowSyntax {
         return parse(text, Mode.DELETE);
     }
 
+    /** The match of a flow string (as a {@code del-flows} selection: no {@code actions=}). */
+    public static Match parseMatch(String text) {
+        return parse(text, Mode.DELETE).match();
+    }
+
     private static FlowSpec parse(String text, Mode mode) {
         Source src = new Source(text, KIND);
         List<Source.Item> items = src.split(0, text.length());

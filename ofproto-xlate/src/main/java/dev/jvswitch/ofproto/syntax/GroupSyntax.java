@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 import dev.jvswitch.flowcache.key.FlowField;
-import dev.jvswitch.ofproto.OfPorts;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.group.Bucket;
 import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.group.GroupType;
 import dev.jvswitch.ofproto.group.SelectionMethod;
+import dev.jvswitch.ofproto.port.OfPorts;
 
 /**
  * ovs-ofctl group strings, both ways:

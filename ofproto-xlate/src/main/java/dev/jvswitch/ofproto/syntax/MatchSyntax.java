@@ -7,9 +7,9 @@ import java.util.Map;
 
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
-import dev.jvswitch.ofproto.OfPorts;
 import dev.jvswitch.ofproto.match.Match;
 import dev.jvswitch.ofproto.match.PrerequisiteException;
+import dev.jvswitch.ofproto.port.OfPorts;
 
 /**
  * The match part of a flow string: reads {@code name[=value]} items into a {@link Match} and prints

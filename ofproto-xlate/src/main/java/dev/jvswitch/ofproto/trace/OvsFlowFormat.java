@@ -5,7 +5,7 @@ import dev.jvswitch.flowcache.key.FieldFormat;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
-import dev.jvswitch.ofproto.OfPorts;
+import dev.jvswitch.ofproto.port.OfPorts;
 
 /**
  * OVS's {@code match_format} over a flow key and mask, as {@code ofproto/trace} prints its

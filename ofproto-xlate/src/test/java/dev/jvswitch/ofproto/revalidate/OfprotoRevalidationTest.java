@@ -13,11 +13,12 @@ import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.flowcache.frame.Frames;
 import dev.jvswitch.ofproto.Ofproto;
+import dev.jvswitch.ofproto.OfprotoRevalidation;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.table.Rule;
+import dev.jvswitch.ofproto.tnl.TunnelOutput;
 import dev.jvswitch.ofproto.xlate.PortLiveness;
-import dev.jvswitch.ofproto.xlate.TunnelOutput;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.flow.Ukey;
 

@@ -9,10 +9,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.jvswitch.flowcache.key.FlowField;
-import dev.jvswitch.ofproto.OfPorts;
 import dev.jvswitch.ofproto.action.FieldRef;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.match.Match;
+import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.ofproto.table.FlowFilter;
 import dev.jvswitch.ofproto.table.Rule;
 

@@ -38,7 +38,7 @@ class TraceTest {
                 "priority=80,in_port=2,actions=NORMAL",
                 "priority=70,in_port=3,ip,actions=dec_ttl,output:4",
                 "priority=60,in_port=4,actions=resubmit(,0)");
-        trace = new Trace(sw.ofproto);
+        trace = sw.ofproto.tracer();
     }
 
     @AfterEach
@@ -89,7 +89,7 @@ class TraceTest {
                     OfPort.access(2, 5, "p5", 10), OfPort.trunk(3, 6, "p6"))));
             two.flows("br0", "priority=10,ip,actions=set_field:10.1.1.1->nw_dst,output:2,output:1");
             two.flows("br1", "priority=10,in_port=1,actions=NORMAL");
-            assertThat(new Trace(two.ofproto).trace("br0",
+            assertThat(two.ofproto.tracer().trace("br0",
                     "in_port=1,ip,nw_dst=10.0.0.2,dl_dst=00:00:00:00:00:05,dl_src=00:00:00:00:00:06"))
                     .isEqualTo(golden("patch-ports"));
         }

@@ -10,6 +10,7 @@ import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.Ofproto;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
+import dev.jvswitch.ofproto.tnl.TunnelOutput;
 
 /**
  * An {@link Ofproto} with a test clock and a liveness map the test flips, plus the parser: the

@@ -8,7 +8,6 @@ import java.util.Set;
 import dev.jvswitch.flowcache.key.Addresses;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
-import dev.jvswitch.ofproto.OfPorts;
 import dev.jvswitch.ofproto.action.FieldRef;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
@@ -18,6 +17,7 @@ import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.group.GroupType;
 import dev.jvswitch.ofproto.group.SelectionMethod;
 import dev.jvswitch.ofproto.match.Match;
+import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.table.TableMiss;
 

@@ -5,8 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-import dev.jvswitch.ofproto.OfPorts;
-import dev.jvswitch.ofproto.normal.MacTable;
+import dev.jvswitch.ofproto.mac.MacTable;
+import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.pmd.port.PortOptions;
 
 /**

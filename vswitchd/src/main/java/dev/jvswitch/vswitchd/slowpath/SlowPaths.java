@@ -1,6 +1,6 @@
 package dev.jvswitch.vswitchd.slowpath;
 
-import dev.jvswitch.ofproto.revalidate.OfprotoRevalidation;
+import dev.jvswitch.ofproto.OfprotoRevalidation;
 
 /** Picks the slow path the daemon runs: the OpenFlow one (ofproto-xlate) with its revalidators. */
 public final class SlowPaths {

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
+import dev.jvswitch.ofproto.OfprotoRevalidation;
 import dev.jvswitch.ofproto.bridge.OfPort;
-import dev.jvswitch.ofproto.revalidate.OfprotoRevalidation;
 import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.pmd.Datapath;
 import dev.jvswitch.pmd.DatapathConfig;

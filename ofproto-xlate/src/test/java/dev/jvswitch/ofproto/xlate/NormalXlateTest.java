@@ -1,12 +1,12 @@
-package dev.jvswitch.ofproto.normal;
+package dev.jvswitch.ofproto.xlate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.flowcache.frame.FrameBuilder;
@@ -16,8 +16,9 @@ import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
-import dev.jvswitch.ofproto.xlate.TestSwitch;
-import dev.jvswitch.ofproto.xlate.XlateResult;
+import dev.jvswitch.ofproto.mac.MacDependency;
+import dev.jvswitch.ofproto.mac.MacLearning;
+import dev.jvswitch.ofproto.mac.MacTable;
 
 /**
  * NORMAL on a bridge with access ports 1, 2 (VLAN 10) and 3 (VLAN 20), a trunk port 4 for every

@@ -1,4 +1,4 @@
-package dev.jvswitch.ofproto.normal;
+package dev.jvswitch.ofproto.mac;
 
 import java.util.ArrayList;
 import java.util.Iterator;

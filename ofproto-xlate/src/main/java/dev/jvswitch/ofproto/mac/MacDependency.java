@@ -1,4 +1,4 @@
-package dev.jvswitch.ofproto.normal;
+package dev.jvswitch.ofproto.mac;
 
 /**
  * A MAC table lookup a translation's result depended on: NORMAL looked up {@code mac} in

@@ -1,4 +1,4 @@
-package dev.jvswitch.ofproto.normal;
+package dev.jvswitch.ofproto.mac;
 
 /**
  * A source MAC a translation learned (or would learn): {@code mac} in {@code vlan} of

@@ -1,4 +1,4 @@
-package dev.jvswitch.ofproto.normal;
+package dev.jvswitch.ofproto.mac;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

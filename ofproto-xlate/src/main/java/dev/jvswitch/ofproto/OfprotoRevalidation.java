@@ -1,11 +1,12 @@
-package dev.jvswitch.ofproto.revalidate;
+package dev.jvswitch.ofproto;
 
 import java.util.List;
 import java.util.Objects;
 
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
-import dev.jvswitch.ofproto.Ofproto;
+import dev.jvswitch.ofproto.revalidate.RevalidateResult;
+import dev.jvswitch.ofproto.revalidate.Revalidation;
 import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.upcall.RecircRegistry;
 import dev.jvswitch.ofproto.upcall.UkeyData;

@@ -1,4 +1,4 @@
-package dev.jvswitch.ofproto.normal;
+package dev.jvswitch.ofproto.xlate;
 
 import java.util.List;
 
@@ -7,8 +7,9 @@ import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.bridge.OfPort;
-import dev.jvswitch.ofproto.xlate.TraceNode;
-import dev.jvswitch.ofproto.xlate.XlateContext;
+import dev.jvswitch.ofproto.mac.MacDependency;
+import dev.jvswitch.ofproto.mac.MacLearning;
+import dev.jvswitch.ofproto.mac.MacTable;
 
 /**
  * The NORMAL action (OVS's {@code xlate_normal}): a learning L2 switch with VLANs.
@@ -31,7 +32,7 @@ import dev.jvswitch.ofproto.xlate.XlateContext;
  * ({@link MacDependency}) for revalidation, and every source learned ({@link MacLearning}) so
  * revalidators can keep it fresh while the megaflow carries the traffic.
  */
-public final class NormalXlate {
+final class NormalXlate {
     private static final int VLAN_WORD = FlowField.VLAN_TCI.word();
     private static final int TCI_SHIFT = FlowField.VLAN_TCI.shift();
     private static final int PCP_MASK = 7 << FlowKey.VLAN_PCP_SHIFT;
@@ -39,7 +40,7 @@ public final class NormalXlate {
     private NormalXlate() {
     }
 
-    public static void run(XlateContext c) {
+    static void run(XlateContext c) {
         FlowKey f = c.flow();
         FlowMask wc = c.wc();
         wc.exact(FlowField.ETH_SRC);

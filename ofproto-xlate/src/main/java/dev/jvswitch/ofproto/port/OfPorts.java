@@ -1,4 +1,4 @@
-package dev.jvswitch.ofproto;
+package dev.jvswitch.ofproto.port;
 
 /**
  * OpenFlow port numbers, OpenFlow 1.0 style (16 bits), as ovs-ofctl writes them. Numbers

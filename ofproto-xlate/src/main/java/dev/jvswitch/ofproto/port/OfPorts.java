@@ -1,7 +1,8 @@
 package dev.jvswitch.ofproto.port;
 
 /**
- * OpenFlow port numbers, OpenFlow 1.0 style (16 bits), as ovs-ofctl writes them. Numbers
+ * OpenFlow port numbers, OpenFlow 1.0 style (16 bits, as OVS keeps them inside; an OpenFlow
+ * 1.3 codec maps the 32-bit reserved numbers onto these), as ovs-ofctl writes them. Numbers
  * 1..{@link #MAX} name ports of a bridge; the numbers above {@link #MAX} are the reserved ports,
  * which translation treats as actions rather than as ports.
  */
@@ -24,6 +25,8 @@ public final class OfPorts {
     public static final int LOCAL = 0xfffe;
     /** No port (e.g. an unset watch_port). */
     public static final int NONE = 0xffff;
+    /** "Any port" in a flow mod's or stats request's {@code out_port} (OFPP_ANY; the number of NONE, as in OVS). */
+    public static final int ANY = NONE;
 
     private static final String[] RESERVED_NAMES = {
         "IN_PORT", "TABLE", "NORMAL", "FLOOD", "ALL", "CONTROLLER", "LOCAL", "NONE"};

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.flowcache.frame.Frames;
+import dev.jvswitch.ofproto.Ofctl;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.xlate.TestSwitch;
@@ -30,7 +31,7 @@ class TraceTest {
     @BeforeEach
     void setUp() {
         sw = new TestSwitch().bridge("br0", 4, 0);
-        sw.ofproto.addGroup("br0", "group_id=1,type=select,selection_method=dp_hash,bucket=actions=output:2,"
+        Ofctl.addGroup(sw.ofproto, "br0", "group_id=1,type=select,selection_method=dp_hash,bucket=actions=output:2,"
                 + "bucket=actions=output:3,bucket=actions=mod_dl_dst:00:00:00:00:00:99,output:4");
         sw.flows("br0", "priority=100,in_port=1,tcp,nw_dst=10.0.0.2,tp_dst=80,actions=resubmit(,1),output:3",
                 "table=1,priority=10,ip,actions=mod_nw_tos:32,output:2",

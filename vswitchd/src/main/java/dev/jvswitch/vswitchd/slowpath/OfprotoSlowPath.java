@@ -20,6 +20,9 @@ import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.mac.MacTable;
+import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.mod.FlowStats;
+import dev.jvswitch.ofproto.mod.GroupMod;
 import dev.jvswitch.ofproto.revalidate.Revalidation;
 import dev.jvswitch.ofproto.revalidate.RevalidatorConfig;
 import dev.jvswitch.ofproto.revalidate.RevalidatorCounter;
@@ -27,7 +30,6 @@ import dev.jvswitch.ofproto.revalidate.RevalidatorPool;
 import dev.jvswitch.ofproto.revalidate.UpcallShow;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
 import dev.jvswitch.ofproto.syntax.GroupSyntax;
-import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.tnl.TunnelOutput;
 import dev.jvswitch.ofproto.trace.Trace;
 import dev.jvswitch.ofproto.upcall.OfprotoUpcallHandler;
@@ -86,7 +88,7 @@ public final class OfprotoSlowPath implements SlowPath {
     @Override
     public String checkFlow(String flow) {
         try {
-            FlowSyntax.parseRule(flow);
+            Ofproto.validate(FlowSyntax.parseAdd(flow));
             return null;
         } catch (IllegalArgumentException e) {
             return e.getMessage();
@@ -193,48 +195,20 @@ public final class OfprotoSlowPath implements SlowPath {
     @Override
     public void replaceFlows(String bridge, List<String> flows) throws SlowPathException {
         call(bridge, () -> {
-            List<Rule> old = ofproto.dumpFlows(bridge);
-            long now = ofproto.nowNs();
-            // The last flow of a slot wins, as when the flows are added one after the other.
-            Map<String, Rule> next = new LinkedHashMap<>();
+            List<FlowMod> adds = new ArrayList<>(flows.size());
             for (String f : flows) {
-                Rule r = FlowSyntax.parseRule(f, now);
-                next.put(slotText(r), r);
+                adds.add(FlowSyntax.parseAdd(f));
             }
-            Map<String, Rule> before = new HashMap<>();
-            for (Rule r : old) {
-                before.put(slotText(r), r);
-            }
-            List<Rule> added = new ArrayList<>();
-            for (Map.Entry<String, Rule> e : next.entrySet()) {
-                if (!e.getValue().equals(before.get(e.getKey()))) {
-                    added.add(e.getValue());
-                }
-            }
-            if (!added.isEmpty()) {
-                ofproto.addRules(bridge, added);
-            }
-            for (Map.Entry<String, Rule> e : before.entrySet()) {
-                if (!next.containsKey(e.getKey())) {
-                    ofproto.delFlows(bridge, e.getKey(), true);
-                }
-            }
-            return null;
+            return ofproto.replaceFlows(bridge, adds);
         });
         awaitDatapath("flows of " + bridge);
-    }
-
-    /** The rule's table, priority and match as a strict del-flows selection: its OpenFlow identity. */
-    private static String slotText(Rule r) {
-        String match = FlowSyntax.formatMatch(r.match(), r.priority());
-        return "table=" + r.tableId() + (match.isEmpty() ? "" : "," + match);
     }
 
     @Override
     public void replaceGroups(String bridge, List<String> groups) throws SlowPathException {
         call(bridge, () -> {
             Map<Long, Group> before = new HashMap<>();
-            for (Group g : ofproto.dumpGroups(bridge)) {
+            for (Group g : ofproto.groups(bridge)) {
                 before.put(g.groupId(), g);
             }
             Map<Long, Group> next = new LinkedHashMap<>();
@@ -245,15 +219,15 @@ public final class OfprotoSlowPath implements SlowPath {
             for (Group g : next.values()) {
                 Group old = before.get(g.groupId());
                 if (old == null) {
-                    ofproto.addGroup(bridge, g);
+                    ofproto.apply(bridge, GroupMod.add(g));
                 } else if (!old.equals(g)) {
-                    ofproto.modGroup(bridge, GroupSyntax.format(g));
+                    ofproto.apply(bridge, GroupMod.modify(g));
                 }
             }
             // Deleting a group also deletes the rules that send to it, as in OpenFlow.
             for (Long id : before.keySet()) {
                 if (!next.containsKey(id)) {
-                    ofproto.delGroup(bridge, id);
+                    ofproto.apply(bridge, GroupMod.delete(id));
                 }
             }
             return null;
@@ -264,7 +238,7 @@ public final class OfprotoSlowPath implements SlowPath {
     @Override
     public void addFlow(String bridge, String flow) throws SlowPathException {
         call(bridge, () -> {
-            ofproto.addFlow(bridge, flow);
+            ofproto.apply(bridge, FlowSyntax.parseAdd(flow));
             return null;
         });
         awaitDatapath("ofctl/add-flow");
@@ -272,7 +246,7 @@ public final class OfprotoSlowPath implements SlowPath {
 
     @Override
     public int delFlows(String bridge, String match) throws SlowPathException {
-        int n = call(bridge, () -> ofproto.delFlows(bridge, match == null ? "" : match, false));
+        int n = call(bridge, () -> ofproto.apply(bridge, FlowSyntax.parseDelete(match == null ? "" : match)).flowsDeleted());
         awaitDatapath("ofctl/del-flows");
         return n;
     }
@@ -280,10 +254,9 @@ public final class OfprotoSlowPath implements SlowPath {
     @Override
     public String dumpFlows(String bridge) throws SlowPathException {
         return call(bridge, () -> {
-            long now = ofproto.nowNs();
             StringBuilder sb = new StringBuilder();
-            for (Rule r : ofproto.dumpFlows(bridge)) {
-                sb.append(' ').append(FlowSyntax.dumpFlow(r, now)).append('\n');
+            for (FlowStats fs : ofproto.flowStats(bridge)) {
+                sb.append(' ').append(FlowSyntax.dumpFlow(fs)).append('\n');
             }
             return sb.toString();
         });
@@ -292,7 +265,7 @@ public final class OfprotoSlowPath implements SlowPath {
     @Override
     public void addGroup(String bridge, String group) throws SlowPathException {
         call(bridge, () -> {
-            ofproto.addGroup(bridge, group);
+            ofproto.apply(bridge, GroupSyntax.parseAdd(group));
             return null;
         });
         awaitDatapath("ofctl/add-group");
@@ -302,7 +275,7 @@ public final class OfprotoSlowPath implements SlowPath {
     public String dumpGroups(String bridge) throws SlowPathException {
         return call(bridge, () -> {
             StringBuilder sb = new StringBuilder();
-            for (Group g : ofproto.dumpGroups(bridge)) {
+            for (Group g : ofproto.groups(bridge)) {
                 sb.append(' ').append(GroupSyntax.format(g)).append('\n');
             }
             return sb.toString();

@@ -17,15 +17,15 @@ import dev.jvswitch.vswitchd.config.SwitchConfig;
 import dev.jvswitch.vswitchd.control.CommandException;
 import dev.jvswitch.vswitchd.control.CommandRegistry;
 import dev.jvswitch.vswitchd.control.ControlProtocol;
+import dev.jvswitch.vswitchd.control.ControlServer;
 import dev.jvswitch.vswitchd.control.Reply;
 import dev.jvswitch.vswitchd.control.SwitchCommands;
-import dev.jvswitch.vswitchd.control.ControlServer;
+import dev.jvswitch.vswitchd.ofproto.OfprotoException;
 import dev.jvswitch.vswitchd.run.Switch;
-import dev.jvswitch.vswitchd.slowpath.SlowPathException;
 
 /**
  * The control thread's duty cycle (the daemon's main thread): serve the control socket, tick the
- * switch every {@value #TICK_MS} ms (port link state, slow-path housekeeping), and act on the
+ * switch every {@value #TICK_MS} ms (port link state, ofproto housekeeping), and act on the
  * requests signal handlers leave (reload on SIGHUP, shut down on SIGTERM/SIGINT). Everything that
  * changes the switch happens here, one thing at a time.
  *
@@ -109,7 +109,7 @@ final class ControlLoop implements SwitchCommands.Daemon {
             return changes;
         } catch (ConfigException e) {
             return rejected(e.errors());
-        } catch (SlowPathException | RuntimeException e) {
+        } catch (OfprotoException | RuntimeException e) {
             LOG.error("reload of {} failed part way: {}", configFile, e.getMessage());
             throw CommandException.failed("reload failed part way: " + e.getMessage());
         }

@@ -20,10 +20,10 @@ import dev.jvswitch.vswitchd.config.ConfigException;
 import dev.jvswitch.vswitchd.config.ConfigLoader;
 import dev.jvswitch.vswitchd.config.SwitchConfig;
 import dev.jvswitch.vswitchd.control.ControlServer;
+import dev.jvswitch.vswitchd.ofproto.OfprotoFlowChecker;
+import dev.jvswitch.vswitchd.ofproto.OfprotoService;
 import dev.jvswitch.vswitchd.run.StartException;
 import dev.jvswitch.vswitchd.run.Switch;
-import dev.jvswitch.vswitchd.slowpath.SlowPath;
-import dev.jvswitch.vswitchd.slowpath.SlowPaths;
 
 /**
  * {@code jvswitchd --config FILE [--foreground] [--pidfile F] [--log-level L] [--check]}: the
@@ -72,8 +72,8 @@ public final class Jvswitchd {
             err.println(USAGE);
             return EXIT_OK;
         }
-        SlowPath slowPath = SlowPaths.create();
-        ConfigLoader loader = new ConfigLoader(ConfigLoader.Environment.current(slowPath));
+        OfprotoService ofproto = new OfprotoService();
+        ConfigLoader loader = new ConfigLoader(ConfigLoader.Environment.current(new OfprotoFlowChecker()));
         SwitchConfig config;
         try {
             config = loader.load(o.config());
@@ -89,10 +89,10 @@ public final class Jvswitchd {
             return EXIT_OK;
         }
         Logging.init(o.logLevel() != null ? o.logLevel() : config.control().logLevel());
-        return serve(o, config, loader, slowPath);
+        return serve(o, config, loader, ofproto);
     }
 
-    private static int serve(Options o, SwitchConfig config, ConfigLoader loader, SlowPath slowPath) {
+    private static int serve(Options o, SwitchConfig config, ConfigLoader loader, OfprotoService ofproto) {
         Logger log = LoggerFactory.getLogger("jvswitchd");
         log.info("jvswitchd starting: pid {}, config {}, java {}", ProcessHandle.current().pid(), o.config(),
                 Runtime.version());
@@ -105,7 +105,7 @@ public final class Jvswitchd {
         }
         Switch sw;
         try {
-            sw = Switch.start(config, slowPath);
+            sw = Switch.start(config, ofproto);
         } catch (StartException e) {
             for (ConfigError error : e.errors()) {
                 log.error("cannot start: {}", error);

@@ -1,9 +1,9 @@
 package dev.jvswitch.vswitchd.config;
 
 /**
- * What config validation asks of the slow path before anything starts: whether a flow or group
- * string parses, and whether VLAN port modes are supported. The slow path in use implements it
- * ({@code dev.jvswitch.vswitchd.slowpath.SlowPath} extends this).
+ * What config validation asks of ofproto before anything starts: whether a flow or group string
+ * parses (and can be applied), and whether VLAN port modes are supported. The daemon passes
+ * {@code dev.jvswitch.vswitchd.ofproto.OfprotoFlowChecker}.
  *
  * <p><b>Thread-safety:</b> implementations are stateless or immutable for these calls.
  */

@@ -26,14 +26,15 @@ import dev.jvswitch.vswitchd.config.ConfigError;
 import dev.jvswitch.vswitchd.config.ConfigException;
 import dev.jvswitch.vswitchd.config.PortSpec;
 import dev.jvswitch.vswitchd.config.SwitchConfig;
-import dev.jvswitch.vswitchd.slowpath.BridgeView;
-import dev.jvswitch.vswitchd.slowpath.SlowPath;
-import dev.jvswitch.vswitchd.slowpath.SlowPathException;
-import dev.jvswitch.vswitchd.slowpath.SlowPathSettings;
+import dev.jvswitch.vswitchd.ofproto.BridgeView;
+import dev.jvswitch.vswitchd.ofproto.ConfigFlows;
+import dev.jvswitch.vswitchd.ofproto.OfprotoException;
+import dev.jvswitch.vswitchd.ofproto.OfprotoService;
+import dev.jvswitch.vswitchd.ofproto.OfprotoSettings;
 
 /**
  * A running switch built from a {@link SwitchConfig}: the mbuf pool, the datapath with its PMDs,
- * the ports, and the slow path. It starts them in dependency order, applies reloads as
+ * the ports, and the ofproto service. It starts them in dependency order, applies reloads as
  * differences ({@link ReloadPlan}), refreshes ports on the control thread's tick, and shuts down
  * in reverse order, ending with the pool's leak check.
  *
@@ -41,7 +42,7 @@ import dev.jvswitch.vswitchd.slowpath.SlowPathSettings;
  * OpenFlow number if no other port of the datapath uses it, else the lowest free number.
  *
  * <p><b>Thread-safety:</b> control thread only (start, reload, tick, commands, close). The PMD
- * threads it starts touch only the datapath and the slow path's upcall handler.
+ * threads it starts touch only the datapath and ofproto's upcall handler.
  */
 public final class Switch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("jvswitchd");
@@ -49,7 +50,7 @@ public final class Switch implements AutoCloseable {
 
     private final MbufPool pool;
     private final Datapath dp;
-    private final SlowPath slowPath;
+    private final OfprotoService ofproto;
     private final Map<String, Integer> dpPorts = new LinkedHashMap<>();
     private final Map<String, Boolean> linkUp = new HashMap<>();
     private SwitchConfig config;
@@ -58,31 +59,32 @@ public final class Switch implements AutoCloseable {
     private long reloadFailures;
     private long refreshErrors;
 
-    private Switch(SwitchConfig config, MbufPool pool, Datapath dp, SlowPath slowPath) {
+    private Switch(SwitchConfig config, MbufPool pool, Datapath dp, OfprotoService ofproto) {
         this.config = config;
         this.pool = pool;
         this.dp = dp;
-        this.slowPath = slowPath;
+        this.ofproto = ofproto;
     }
 
     /**
      * Builds and starts everything {@code config} describes. On failure everything opened so far
      * is closed again.
      *
-     * @throws StartException naming each port that could not be opened, or the flow the slow path
+     * @throws StartException naming each port that could not be opened, or the flow ofproto
      *         refused
      */
-    public static Switch start(SwitchConfig config, SlowPath slowPath) throws StartException {
+    public static Switch start(SwitchConfig config, OfprotoService ofproto) throws StartException {
         MbufPool pool = MbufPool.create(config.mempool().toPoolConfig(POOL_NAME));
         LOG.info("mempool '{}': {} mbufs of {} bytes ({}, {} MiB)", POOL_NAME, pool.capacity(), pool.slotBytes(),
                 pool.hugepages() ? "huge pages in " + config.mempool().hugepagePath() : "native memory",
                 (long) pool.capacity() * pool.slotBytes() >> 20);
-        // The slow path gives the datapath its real handler in start(), before any PMD runs.
+        // Ofproto gives the datapath its real handler in start(), before any PMD runs.
         Datapath dp = new Datapath(config.datapath().toDatapathConfig(), pool, Switch::notStarted);
-        Switch sw = new Switch(config, pool, dp, slowPath);
+        Switch sw = new Switch(config, pool, dp, ofproto);
         try {
-            slowPath.start(dp, SlowPathSettings.of(config.datapath()));
-            LOG.info("slow path: {}", slowPath.description());
+            ofproto.start(dp, OfprotoSettings.of(config.datapath()));
+            // The log keeps its wording ("slow path: ..."): scripts and tests read it.
+            LOG.info("slow path: {}", ofproto.description());
             Map<PortSpec, Netdev> opened = sw.open(config.ports(), config);
             for (Map.Entry<PortSpec, Netdev> e : opened.entrySet()) {
                 sw.attach(e.getKey(), e.getValue());
@@ -94,7 +96,7 @@ public final class Switch implements AutoCloseable {
                     dp.pmds().length, config.datapath().pmdCpus(), lower(config.datapath().idle()),
                     lower(config.datapath().rxqAssign()), config.datapath().flowLimit());
             return sw;
-        } catch (SlowPathException e) {
+        } catch (OfprotoException e) {
             sw.close();
             throw new StartException(List.of(config.error("bridges", e.getMessage())));
         } catch (StartException | RuntimeException e) {
@@ -111,10 +113,10 @@ public final class Switch implements AutoCloseable {
      *
      * @return one line per change made (empty if the file changed nothing)
      * @throws ConfigException the reasons nothing changed
-     * @throws SlowPathException if the slow path refused a change after ports were changed (the
-     *         switch then runs the ports of {@code next} and the tables it had)
+     * @throws OfprotoException if ofproto refused a change after ports were changed (the switch
+     *         then runs the ports of {@code next} and the tables it had)
      */
-    public List<String> reload(SwitchConfig next) throws ConfigException, SlowPathException {
+    public List<String> reload(SwitchConfig next) throws ConfigException, OfprotoException {
         ReloadPlan plan = ReloadPlan.of(config, next);
         if (!plan.restartOnly.isEmpty()) {
             reloadFailures++;
@@ -132,7 +134,7 @@ public final class Switch implements AutoCloseable {
         List<String> changes = new ArrayList<>();
         if (plan.tuningChanged) {
             dp.reconfigure(next.datapath().toDatapathConfig());
-            slowPath.reconfigure(SlowPathSettings.of(next.datapath()));
+            ofproto.reconfigure(OfprotoSettings.of(next.datapath()));
             changes.add("datapath tuning changed");
         }
         for (PortSpec p : plan.removed) {
@@ -181,7 +183,7 @@ public final class Switch implements AutoCloseable {
 
     // ------------------------------------------------------------------ tick
 
-    /** Control thread, every ~250 ms: port link state, then the slow path's housekeeping. */
+    /** Control thread, every ~250 ms: port link state, then ofproto's housekeeping. */
     public void onTick(long nowMs) {
         for (Map.Entry<Integer, Netdev> e : dp.ports().entrySet()) {
             Netdev n = e.getValue();
@@ -197,13 +199,13 @@ public final class Switch implements AutoCloseable {
                 LOG.info("port {}: link {}", n.name(), up ? "up" : "down");
             }
         }
-        slowPath.onTick(nowMs);
+        ofproto.onTick(nowMs);
     }
 
     // ------------------------------------------------------------------ shutdown
 
     /**
-     * Stops the slow path, the PMDs (which drain and give their mbufs back), closes the ports,
+     * Stops ofproto (its revalidators), the PMDs (which drain and give their mbufs back), closes the ports,
      * then checks that every mbuf is back in the pool and logs the result.
      */
     @Override
@@ -213,9 +215,9 @@ public final class Switch implements AutoCloseable {
         }
         closed = true;
         try {
-            slowPath.close();
+            ofproto.close();
         } catch (RuntimeException e) {
-            LOG.warn("slow path did not close cleanly: {}", e.toString());
+            LOG.warn("ofproto did not close cleanly: {}", e.toString());
         }
         dp.close();
         LOG.info("datapath stopped: PMDs drained, {} port(s) closed", dpPorts.size());
@@ -234,8 +236,8 @@ public final class Switch implements AutoCloseable {
         return dp;
     }
 
-    public SlowPath slowPath() {
-        return slowPath;
+    public OfprotoService ofproto() {
+        return ofproto;
     }
 
     public SwitchConfig config() {
@@ -319,8 +321,8 @@ public final class Switch implements AutoCloseable {
         return n;
     }
 
-    /** Gives the slow path every bridge, then the groups and flows of the bridges named. */
-    private void applyBridges(SwitchConfig c, List<String> flowsOf, List<String> groupsOf) throws SlowPathException {
+    /** Gives ofproto every bridge, then the groups and flows of the bridges named. */
+    private void applyBridges(SwitchConfig c, List<String> flowsOf, List<String> groupsOf) throws OfprotoException {
         List<BridgeView> views = new ArrayList<>();
         for (BridgeSpec b : c.bridges().values()) {
             List<BridgeView.PortView> ports = new ArrayList<>();
@@ -329,20 +331,20 @@ public final class Switch implements AutoCloseable {
             }
             views.add(new BridgeView(b.name(), ports));
         }
-        slowPath.setBridges(views);
+        ofproto.setBridges(views);
         // Groups first: a new flow may send to a new group, and a group must exist before a flow names it.
         for (String name : groupsOf) {
-            slowPath.replaceGroups(name, c.bridges().get(name).groupTexts());
+            ofproto.replaceGroups(name, ConfigFlows.groups(c.bridges().get(name).groups()));
         }
         for (String name : flowsOf) {
             BridgeSpec b = c.bridges().get(name);
-            slowPath.replaceFlows(name, b.flowTexts());
+            ofproto.replaceFlows(name, ConfigFlows.flows(b.flows()));
             LOG.info("bridge {}: {} port(s), {} flow(s), {} group(s)", name, b.ports().size(), b.flows().size(),
                     b.groups().size());
         }
     }
 
-    /** The upcall handler until the slow path starts: drops and installs nothing (no PMD runs yet). */
+    /** The upcall handler until ofproto starts: drops and installs nothing (no PMD runs yet). */
     private static UpcallOutcome notStarted(int pmdId, FlowKey key, Mbuf packet, UpcallResult result) {
         result.actions(DpActions.DROP);
         result.doNotInstall();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.jvswitch.pmd.DatapathConfig;
-import dev.jvswitch.vswitchd.slowpath.SlowPaths;
+import dev.jvswitch.vswitchd.ofproto.OfprotoFlowChecker;
 
 /**
  * Config validation: one test per error class, each with the exact {@code FILE:LINE: KEY:
@@ -33,7 +33,7 @@ class ConfigLoaderTest {
             """;
 
     private final ConfigLoader loader = new ConfigLoader(new ConfigLoader.Environment(cpus(0, 1),
-            Set.of("afpacket", "null", "pcap", "ring"), SlowPaths.create()));
+            Set.of("afpacket", "null", "pcap", "ring"), new OfprotoFlowChecker()));
 
     private static BitSet cpus(int... ids) {
         BitSet s = new BitSet();
@@ -279,7 +279,7 @@ class ConfigLoaderTest {
     void shippedConfigsAreValid() throws ConfigException {
         Path conf = Path.of(System.getProperty("user.dir")).resolve("../conf").normalize();
         ConfigLoader real = new ConfigLoader(new ConfigLoader.Environment(cpus(0, 1),
-                Set.of("afpacket", "null", "pcap", "ring"), SlowPaths.create()));
+                Set.of("afpacket", "null", "pcap", "ring"), new OfprotoFlowChecker()));
         assertThat(real.load(conf.resolve("jvswitch.yaml")).bridges()).containsKey("br0");
         SwitchConfig demo = real.load(conf.resolve("demo.yaml"));
         assertThat(demo.ports()).extracting(PortSpec::type).containsOnly("afpacket");

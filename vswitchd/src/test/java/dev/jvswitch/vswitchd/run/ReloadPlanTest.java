@@ -16,7 +16,7 @@ import dev.jvswitch.vswitchd.config.ConfigException;
 import dev.jvswitch.vswitchd.config.ConfigLoader;
 import dev.jvswitch.vswitchd.config.PortSpec;
 import dev.jvswitch.vswitchd.config.SwitchConfig;
-import dev.jvswitch.vswitchd.slowpath.SlowPaths;
+import dev.jvswitch.vswitchd.ofproto.OfprotoFlowChecker;
 
 /** What a reload would change, computed before anything is touched. */
 class ReloadPlanTest {
@@ -38,7 +38,7 @@ class ReloadPlanTest {
         cpus.set(0, 2);
         Path p = dir.resolve("sw.yaml");
         Files.writeString(p, text);
-        return new ConfigLoader(new ConfigLoader.Environment(cpus, Set.of("null", "ring"), SlowPaths.create()))
+        return new ConfigLoader(new ConfigLoader.Environment(cpus, Set.of("null", "ring"), new OfprotoFlowChecker()))
                 .load(p);
     }
 

@@ -1,9 +1,9 @@
-package dev.jvswitch.vswitchd.slowpath;
+package dev.jvswitch.vswitchd.ofproto;
 
 import dev.jvswitch.vswitchd.config.DatapathSettings;
 
 /**
- * The tuning a slow path takes from the {@code datapath} section.
+ * The tuning the ofproto service takes from the {@code datapath} section.
  *
  * @param maxIdleMs          {@code max-idle}: megaflows unused this long are deleted
  * @param revalidatorThreads {@code n-revalidator-threads}
@@ -11,10 +11,10 @@ import dev.jvswitch.vswitchd.config.DatapathSettings;
  * @param macTableSize       {@code mac-table-size}: MAC learning entries per bridge
  * @param macAgingSec        {@code mac-aging-time}: seconds an unused MAC entry lives
  */
-public record SlowPathSettings(int maxIdleMs, int revalidatorThreads, int flowLimit, int macTableSize,
+public record OfprotoSettings(int maxIdleMs, int revalidatorThreads, int flowLimit, int macTableSize,
         int macAgingSec) {
-    public static SlowPathSettings of(DatapathSettings d) {
-        return new SlowPathSettings(d.maxIdleMs(), d.revalidatorThreads(), d.flowLimit(), d.macTableSize(),
+    public static OfprotoSettings of(DatapathSettings d) {
+        return new OfprotoSettings(d.maxIdleMs(), d.revalidatorThreads(), d.flowLimit(), d.macTableSize(),
                 d.macAgingSec());
     }
 }

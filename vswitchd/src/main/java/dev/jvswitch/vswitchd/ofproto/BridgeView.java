@@ -1,10 +1,10 @@
-package dev.jvswitch.vswitchd.slowpath;
+package dev.jvswitch.vswitchd.ofproto;
 
 import java.util.List;
 
 /**
- * A bridge as the slow path gets it: name and ports, each with its OpenFlow and datapath port
- * numbers. Immutable.
+ * A bridge as the ofproto service gets it from the config: name and ports, each with its
+ * OpenFlow and datapath port numbers. Immutable.
  *
  * @param name  bridge name
  * @param ports ports in file order

@@ -1,4 +1,4 @@
-package dev.jvswitch.vswitchd.slowpath;
+package dev.jvswitch.vswitchd.ofproto;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,13 +14,13 @@ import dev.jvswitch.pmd.port.PortOptions;
  * OpenFlow port, VLAN, MAC and age in seconds. OVS prints in hash order; we sort by port, VLAN
  * and MAC so that the output is stable.
  */
-final class FdbFormat {
-    static final String HEADER = " port  VLAN  MAC                Age\n";
+public final class FdbFormat {
+    public static final String HEADER = " port  VLAN  MAC                Age\n";
 
     private FdbFormat() {
     }
 
-    static String show(List<MacTable.Entry> entries) {
+    public static String show(List<MacTable.Entry> entries) {
         List<MacTable.Entry> sorted = new ArrayList<>(entries);
         sorted.sort(Comparator.comparingInt(MacTable.Entry::ofPort).thenComparingInt(MacTable.Entry::vlan)
                 .thenComparingLong(MacTable.Entry::mac));

@@ -122,7 +122,8 @@ final class ModTransaction {
             throw new IllegalArgumentException("port mod: bridge " + bridge.name() + " has no port "
                     + OfPorts.format(pm.portNo()));
         }
-        for (PortMod.Config bit : pm.config()) {
+        if (!pm.config().isEmpty()) {
+            PortMod.Config bit = pm.config().iterator().next();
             throw new IllegalArgumentException("port mod: " + bit.ovsName() + " (port " + OfPorts.format(pm.portNo())
                     + ") is not supported yet");
         }

@@ -37,10 +37,4 @@ public record FlowStatsRequest(int tableId, Match match, long cookie, long cooki
         return new FlowStatsRequest(fm.tableId(), fm.match(), fm.cookie(), fm.cookieMask(), fm.outPort(),
                 fm.outGroup());
     }
-
-    /** The same selection as a non-strict delete (what the tables select with). */
-    public FlowMod asDelete() {
-        return FlowMod.builder(FlowMod.Command.DELETE).tableId(tableId).match(match).cookie(cookie)
-                .cookieMask(cookieMask).outPort(outPort).outGroup(outGroup).build();
-    }
 }

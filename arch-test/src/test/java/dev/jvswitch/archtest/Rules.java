@@ -12,7 +12,6 @@ import java.util.function.Function;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.lang.ArchRule;
-import com.tngtech.archunit.library.dependencies.SliceRule;
 
 /**
  * The rules, built for a given way of telling a class's module, so that the self-test can run
@@ -32,18 +31,9 @@ final class Rules {
                 });
     }
 
-    /**
-     * No cycle between the packages under {@code root}, except inside the groups of
-     * {@code frozen}: a dependency between two packages of one frozen group is ignored, so a
-     * frozen cycle may shrink but neither grow nor gain a neighbour.
-     */
-    static ArchRule noPackageCycles(String root, List<Set<String>> frozen) {
-        SliceRule rule = slices().matching(root + ".(**)").should().beFreeOfCycles();
-        for (Set<String> group : frozen) {
-            DescribedPredicate<JavaClass> inGroup = resideInAnyPackage(group.toArray(new String[0]));
-            rule = rule.ignoreDependency(inGroup, inGroup);
-        }
-        return rule;
+    /** No cycle between the packages under {@code root}. */
+    static ArchRule noPackageCycles(String root) {
+        return slices().matching(root + ".(**)").should().beFreeOfCycles();
     }
 
     /** Main code of {@code module} uses no class of a module it may not import (see {@link Floors}). */

@@ -1,7 +1,6 @@
 package dev.jvswitch.ofproto;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,27 +11,43 @@ import java.util.function.LongSupplier;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.group.Group;
-import dev.jvswitch.ofproto.normal.MacTable;
-import dev.jvswitch.ofproto.syntax.FlowSpec;
-import dev.jvswitch.ofproto.syntax.FlowSyntax;
-import dev.jvswitch.ofproto.syntax.GroupSyntax;
+import dev.jvswitch.ofproto.mac.MacTable;
+import dev.jvswitch.ofproto.match.Match;
+import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.mod.FlowRemoved;
+import dev.jvswitch.ofproto.mod.FlowStats;
+import dev.jvswitch.ofproto.mod.FlowStatsRequest;
+import dev.jvswitch.ofproto.mod.GroupMod;
+import dev.jvswitch.ofproto.mod.ModResult;
+import dev.jvswitch.ofproto.mod.OfMod;
+import dev.jvswitch.ofproto.mod.PortMod;
 import dev.jvswitch.ofproto.table.FlowFilter;
 import dev.jvswitch.ofproto.table.OfTables;
 import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.table.TableMiss;
+import dev.jvswitch.ofproto.tnl.TunnelOutput;
+import dev.jvswitch.ofproto.trace.Trace;
 import dev.jvswitch.ofproto.upcall.OfprotoUpcallHandler;
 import dev.jvswitch.ofproto.upcall.RecircRegistry;
 import dev.jvswitch.ofproto.xlate.OfTablesAdapter;
 import dev.jvswitch.ofproto.xlate.PortLiveness;
-import dev.jvswitch.ofproto.xlate.TunnelOutput;
 import dev.jvswitch.ofproto.xlate.Xlate;
 import dev.jvswitch.ofproto.xlate.XlateBridge;
 import dev.jvswitch.ofproto.xlate.XlateSnapshot;
 
 /**
  * The OpenFlow side of the switch (OVS's {@code ofproto}): bridges and their ports, flow tables,
- * groups and MAC tables, changed with ovs-ofctl strings, and the {@link OfprotoUpcallHandler}
- * that translates the datapath's misses against them.
+ * groups and MAC tables, and the {@link OfprotoUpcallHandler} that translates the datapath's
+ * misses against them.
+ *
+ * <p><b>Changes are models.</b> Tables change only through the flow-mod model
+ * ({@code dev.jvswitch.ofproto.mod}): {@link #apply} takes {@link FlowMod}s, {@link GroupMod}s and
+ * {@link PortMod}s as one transaction and returns a {@link ModResult}; {@link #replaceFlows} makes
+ * a table hold exactly a list of adds; dumps come back as {@link FlowStats} and {@link Group}s.
+ * Whoever has text (ovs-ofctl syntax, config files) parses it first
+ * ({@code dev.jvswitch.ofproto.syntax}); the OpenFlow channel decodes to the same records.
+ * What translation cannot do yet (write_actions, clear_actions, write_metadata, port config bits)
+ * is refused with a one-line message naming it.
  *
  * <p><b>Snapshots.</b> Every change builds a new immutable {@link XlateSnapshot} and publishes
  * it with a volatile store (release); each upcall reads it once with a volatile load (acquire)
@@ -55,6 +70,7 @@ public final class Ofproto {
     private final RecircRegistry recircIds = new RecircRegistry();
     private final Xlate xlate;
     private final OfprotoUpcallHandler upcallHandler;
+    private final Trace tracer;
     private final AtomicLong revalSeq = new AtomicLong();
     private final Map<String, BridgeConfig> configs = new LinkedHashMap<>();
     private final Map<String, OfTables> tables = new LinkedHashMap<>();
@@ -76,6 +92,7 @@ public final class Ofproto {
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.xlate = new Xlate(recircIds, liveness, tunnels);
         this.upcallHandler = new OfprotoUpcallHandler(this::snapshot, revalSeq::get, xlate, nanoClock);
+        this.tracer = new Trace(this::snapshot, xlate, recircIds, nanoClock);
     }
 
     // ------------------------------------------------------------------ bridges
@@ -147,69 +164,112 @@ public final class Ofproto {
         return macTables.get(bridge);
     }
 
-    // ------------------------------------------------------------------ flows
+    // ------------------------------------------------------------------ changes
 
-    /** {@code ovs-ofctl add-flow}: parses {@code flow} and adds it (replacing the rule in its slot). */
-    public void addFlow(String bridge, String flow) {
-        addFlows(bridge, List.of(flow));
+    /**
+     * Applies {@code mods} to {@code bridge} as one transaction: each sees the ones before it,
+     * and together they become one new table version (one snapshot, one {@link #revalSeq()}
+     * step), or, if one fails, nothing changes. See {@link FlowMod}, {@link GroupMod} and
+     * {@link PortMod} for what each does.
+     *
+     * @return what changed, with every rule removed and its last statistics
+     * @throws IllegalArgumentException with a one-line message: no such bridge, a group or port
+     *                                  that does not exist, an overlap under {@code check_overlap},
+     *                                  or what translation cannot do yet
+     *                                  ({@code write_actions is not supported yet})
+     */
+    public synchronized ModResult apply(String bridge, List<? extends OfMod> mods) {
+        ModTransaction t = begin(bridge);
+        for (OfMod m : mods) {
+            t.apply(m);
+        }
+        commit(bridge, t.tables());
+        return t.result();
     }
 
-    /** Adds many flows as one change (one new version). Nothing is added if one does not parse. */
-    public void addFlows(String bridge, Collection<String> flows) {
+    /** {@link #apply(String, List)} of one mod. */
+    public ModResult apply(String bridge, OfMod mod) {
+        return apply(bridge, List.of(mod));
+    }
+
+    /**
+     * Makes the flow tables of {@code bridge} hold exactly what {@code adds} add (what
+     * {@code ovs-ofctl replace-flows} does), as one version: a rule already there with the same
+     * definition stays, with its counters; the others are added (replacing the rule in their slot)
+     * and the rules no add names are deleted. Where two adds have one slot the later wins, as if
+     * they were added one after the other. A packet never meets a half-replaced or empty table.
+     *
+     * <p>Cost: one hash lookup per old and per new rule, plus the persistent-table update of each
+     * rule that changes; no text, no sorting.
+     *
+     * @param adds flow mods with {@link FlowMod.Command#ADD}
+     * @return added (new or changed) and deleted counts, with the deleted rules
+     * @throws IllegalArgumentException as {@link #apply}; nothing changes then
+     */
+    public synchronized ModResult replaceFlows(String bridge, List<FlowMod> adds) {
+        ModTransaction t = begin(bridge);
         long now = nanoClock.getAsLong();
-        List<Rule> rules = new ArrayList<>(flows.size());
-        for (String f : flows) {
-            rules.add(FlowSyntax.parseRule(f, now));
+        Map<Slot, Rule> next = new LinkedHashMap<>(Math.max(16, adds.size() * 2));
+        for (FlowMod fm : adds) {
+            Rule r = Rule.of(fm, now);
+            next.put(new Slot(r), r);
         }
-        addRules(bridge, rules);
-    }
-
-    /**
-     * Adds rules as one change; each replaces the rule with the same table, priority and match.
-     *
-     * @throws IllegalArgumentException if a rule names a group the bridge does not have
-     */
-    public synchronized void addRules(String bridge, Collection<Rule> rules) {
-        OfTables.Transaction tx = tables(bridge).edit();
-        for (Rule r : rules) {
-            tx.add(r);
+        List<Rule> stale = new ArrayList<>();
+        t.tables().base().forEachRule(old -> {
+            Slot slot = new Slot(old);
+            Rule wanted = next.get(slot);
+            if (wanted == null) {
+                stale.add(old);
+            } else if (wanted.equals(old)) {
+                next.remove(slot);
+            }
+        });
+        for (Rule r : next.values()) {
+            t.tables().add(r);
+            t.added();
         }
-        commit(bridge, tx);
+        for (Rule r : stale) {
+            t.tables().remove(r);
+            t.removed(r, FlowRemoved.Reason.DELETE);
+        }
+        commit(bridge, t.tables());
+        return t.result();
+    }
+
+    /** A rule's OpenFlow identity: table, priority, match. */
+    private record Slot(int tableId, int priority, Match match) {
+        Slot(Rule r) {
+            this(r.tableId(), r.priority(), r.match());
+        }
+    }
+
+    private ModTransaction begin(String bridge) {
+        BridgeConfig config = bridgeConfig(bridge);
+        return new ModTransaction(tables.get(bridge).edit(), config, nanoClock.getAsLong());
     }
 
     /**
-     * {@code ovs-ofctl mod-flows}: gives every rule the text selects its actions.
+     * Checks that this ofproto can apply {@code fm} wherever it is sent (a check that needs no
+     * bridge: the instructions translation does).
      *
-     * @return how many rules changed
+     * @throws IllegalArgumentException naming what is not supported yet
      */
-    public synchronized int modFlows(String bridge, String flow, boolean strict) {
-        FlowSpec spec = FlowSyntax.parseModify(flow);
-        OfTables.Transaction tx = tables(bridge).edit();
-        int n = tx.modify(spec.toFilter(), spec.actions(), strict).size();
-        commit(bridge, tx);
-        return n;
-    }
-
-    /**
-     * {@code ovs-ofctl del-flows}: deletes every rule the text selects ({@code ""} selects all).
-     *
-     * @return how many rules went
-     */
-    public synchronized int delFlows(String bridge, String flow, boolean strict) {
-        FlowFilter filter = flow.isBlank() ? FlowFilter.all() : FlowSyntax.parseDelete(flow).toFilter();
-        OfTables.Transaction tx = tables(bridge).edit();
-        int n = tx.delete(filter, strict).size();
-        commit(bridge, tx);
-        return n;
+    public static void validate(FlowMod fm) {
+        if (!fm.command().isDelete()) {
+            Rule.actionsOf(fm.instructions());
+        }
     }
 
     /** Removes the rules of every bridge whose idle or hard timeout has passed; returns them. */
-    public synchronized List<Rule> expireFlows() {
+    public synchronized List<FlowRemoved> expireFlows() {
         long now = nanoClock.getAsLong();
-        List<Rule> gone = new ArrayList<>();
+        List<FlowRemoved> gone = new ArrayList<>();
         for (String bridge : new ArrayList<>(tables.keySet())) {
             OfTables.Transaction tx = tables.get(bridge).edit();
-            gone.addAll(tx.expire(now));
+            for (Rule r : tx.expire(now)) {
+                gone.add(new FlowRemoved(r.flowStats(now), r.hardExpired(now) ? FlowRemoved.Reason.HARD_TIMEOUT
+                        : FlowRemoved.Reason.IDLE_TIMEOUT));
+            }
             commit(bridge, tx);
         }
         return gone;
@@ -222,8 +282,29 @@ public final class Ofproto {
         commit(bridge, tx);
     }
 
-    /** Every rule of {@code bridge}, table by table in lookup order. */
-    public synchronized List<Rule> dumpFlows(String bridge) {
+    // ------------------------------------------------------------------ dumps
+
+    /** Every rule of {@code bridge} as flow stats, table by table in lookup order. */
+    public List<FlowStats> flowStats(String bridge) {
+        return flowStats(bridge, FlowStatsRequest.all());
+    }
+
+    /** The rules {@code request} selects, as flow stats, table by table in lookup order. */
+    public List<FlowStats> flowStats(String bridge, FlowStatsRequest request) {
+        OfTables t = tables(bridge);
+        long now = nanoClock.getAsLong();
+        FlowFilter filter = FlowFilter.of(request);
+        List<FlowStats> out = new ArrayList<>();
+        for (Rule r : t.rules()) {
+            if (filter.selects(r, false)) {
+                out.add(r.flowStats(now));
+            }
+        }
+        return out;
+    }
+
+    /** Every rule of {@code bridge}, table by table in lookup order (the live objects, with their counters). */
+    public List<Rule> rules(String bridge) {
         return tables(bridge).rules();
     }
 
@@ -233,37 +314,8 @@ public final class Ofproto {
         return tables.get(bridge);
     }
 
-    // ------------------------------------------------------------------ groups
-
-    /** {@code ovs-ofctl add-group}. */
-    public void addGroup(String bridge, String group) {
-        addGroup(bridge, GroupSyntax.parse(group));
-    }
-
-    /** @throws IllegalArgumentException if the group exists or a bucket names a missing group */
-    public synchronized void addGroup(String bridge, Group g) {
-        OfTables.Transaction tx = tables(bridge).edit();
-        tx.addGroup(g);
-        commit(bridge, tx);
-    }
-
-    /** {@code ovs-ofctl mod-group}: replaces an existing group. */
-    public synchronized void modGroup(String bridge, String group) {
-        Group g = GroupSyntax.parse(group);
-        OfTables.Transaction tx = tables(bridge).edit();
-        tx.modifyGroup(g);
-        commit(bridge, tx);
-    }
-
-    /** {@code ovs-ofctl del-groups group_id=N}: also deletes the rules that send to it. */
-    public synchronized boolean delGroup(String bridge, long groupId) {
-        OfTables.Transaction tx = tables(bridge).edit();
-        boolean existed = tx.deleteGroup(groupId) != null;
-        commit(bridge, tx);
-        return existed;
-    }
-
-    public synchronized List<Group> dumpGroups(String bridge) {
+    /** Every group of {@code bridge}, by id (what {@code dump-groups} reports). */
+    public List<Group> groups(String bridge) {
         return tables(bridge).groups();
     }
 
@@ -291,6 +343,11 @@ public final class Ofproto {
 
     public Xlate xlate() {
         return xlate;
+    }
+
+    /** {@code ofproto/trace} over this ofproto's snapshots (never changes the switch). */
+    public Trace tracer() {
+        return tracer;
     }
 
     public RecircRegistry recircIds() {

@@ -22,19 +22,19 @@ class OfprotoTest {
             Ofproto of = sw.ofproto;
             XlateSnapshot before = of.snapshot();
             long seq = of.revalSeq();
-            of.addFlow("br0", "priority=10,tcp,actions=output:2");
+            Ofctl.addFlow(of, "br0", "priority=10,tcp,actions=output:2");
             assertThat(of.snapshot().version()).isGreaterThan(before.version());
             assertThat(of.revalSeq()).isGreaterThan(seq);
             // The old snapshot is untouched: a PMD still translating against it sees the old tables.
             assertThat(of.xlate().translate(before, sw.key(TCP, 1), false, 0, null).actions().isDrop()).isTrue();
             assertThat(sw.actions(TCP, 1)).isEqualTo("2");
 
-            assertThat(of.modFlows("br0", "tcp,actions=output:3", false)).isEqualTo(1);
+            assertThat(Ofctl.modFlows(of, "br0", "tcp,actions=output:3", false)).isEqualTo(1);
             assertThat(sw.actions(TCP, 1)).isEqualTo("3");
             seq = of.revalSeq();
-            assertThat(of.modFlows("br0", "udp,actions=output:3", false)).isZero();
+            assertThat(Ofctl.modFlows(of, "br0", "udp,actions=output:3", false)).isZero();
             assertThat(of.revalSeq()).as("no change, no new version").isEqualTo(seq);
-            assertThat(of.delFlows("br0", "priority=10,tcp", true)).isEqualTo(1);
+            assertThat(Ofctl.delFlows(of, "br0", "priority=10,tcp", true)).isEqualTo(1);
             assertThat(sw.actions(TCP, 1)).isEqualTo("drop");
             of.onPortLivenessChanged();
             assertThat(of.revalSeq()).isGreaterThan(seq);
@@ -45,16 +45,16 @@ class OfprotoTest {
     void groupsAndTheRulesThatUseThem() {
         try (TestSwitch sw = new TestSwitch().bridge("br0", 3, 0)) {
             Ofproto of = sw.ofproto;
-            assertThatThrownBy(() -> of.addFlow("br0", "actions=group:1")).hasMessageContaining("group 1 does not exist");
-            of.addGroup("br0", "group_id=1,type=all,bucket=actions=output:2,bucket=actions=output:3");
-            of.addFlow("br0", "actions=group:1");
+            assertThatThrownBy(() -> Ofctl.addFlow(of, "br0", "actions=group:1")).hasMessageContaining("group 1 does not exist");
+            Ofctl.addGroup(of, "br0", "group_id=1,type=all,bucket=actions=output:2,bucket=actions=output:3");
+            Ofctl.addFlow(of, "br0", "actions=group:1");
             assertThat(sw.actions(TCP, 1)).isEqualTo("2,3");
-            of.modGroup("br0", "group_id=1,type=indirect,bucket=actions=output:3");
+            Ofctl.modGroup(of, "br0", "group_id=1,type=indirect,bucket=actions=output:3");
             assertThat(sw.actions(TCP, 1)).isEqualTo("3");
-            assertThat(of.dumpGroups("br0")).hasSize(1);
-            assertThat(of.delGroup("br0", 1)).isTrue();
-            assertThat(of.dumpFlows("br0")).as("deleting a group deletes its rules").isEmpty();
-            assertThat(of.delGroup("br0", 1)).isFalse();
+            assertThat(of.groups("br0")).hasSize(1);
+            assertThat(Ofctl.delGroup(of, "br0", 1)).isTrue();
+            assertThat(of.rules("br0")).as("deleting a group deletes its rules").isEmpty();
+            assertThat(Ofctl.delGroup(of, "br0", 1)).isFalse();
         }
     }
 
@@ -62,7 +62,7 @@ class OfprotoTest {
     void bridgesAndTheirErrors() {
         try (TestSwitch sw = new TestSwitch().bridge("br0", 3, 0)) {
             Ofproto of = sw.ofproto;
-            assertThatThrownBy(() -> of.addFlow("br9", "actions=drop")).hasMessage("no bridge named 'br9'");
+            assertThatThrownBy(() -> Ofctl.addFlow(of, "br9", "actions=drop")).hasMessage("no bridge named 'br9'");
             assertThatThrownBy(() -> of.addBridge(new BridgeConfig("br0", List.of())))
                     .hasMessage("bridge br0 already exists");
             assertThatThrownBy(() -> of.addBridge(new BridgeConfig("br1", List.of(OfPort.trunk(1, 2, "q1")))))

@@ -3,7 +3,8 @@ package dev.jvswitch.config;
 /**
  * What config validation asks of the OpenFlow side before anything starts: whether a flow or
  * group string parses, and whether VLAN port modes are supported. switch-config cannot import
- * ofproto's syntax, so the daemon passes its slow path in ({@link ConfigEnvironment#checker}).
+ * ofproto's syntax, so the daemon passes {@code dev.jvswitch.vswitchd.ofproto.OfprotoFlowChecker}
+ * in ({@link ConfigEnvironment#checker}).
  *
  * <p><b>Thread-safety:</b> implementations are stateless or immutable for these calls.
  */

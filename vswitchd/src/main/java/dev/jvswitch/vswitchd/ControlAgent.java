@@ -30,7 +30,7 @@ import dev.jvswitch.vswitchd.control.ControlServer;
 import dev.jvswitch.vswitchd.control.Reply;
 import dev.jvswitch.vswitchd.control.SwitchCommands;
 import dev.jvswitch.vswitchd.run.Switch;
-import dev.jvswitch.vswitchd.slowpath.SlowPathException;
+import dev.jvswitch.vswitchd.ofproto.OfprotoException;
 
 /**
  * The control thread's agent: the control socket's commands, reloads (SIGHUP, {@code jvsctl
@@ -245,7 +245,7 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
             return changes;
         } catch (ConfigException e) {
             return rejected(e.errors());
-        } catch (SlowPathException | RuntimeException e) {
+        } catch (OfprotoException | RuntimeException e) {
             LOG.error("reload of {} failed part way: {}", configFile, e.getMessage());
             throw CommandException.failed("reload failed part way: " + e.getMessage());
         }

@@ -21,10 +21,10 @@ import dev.jvswitch.config.yaml.YamlConfigLoader;
 import dev.jvswitch.vswitchd.config.OfprotoConfigs;
 import dev.jvswitch.vswitchd.control.ControlServer;
 import dev.jvswitch.config.listen.ConnectionGuard;
+import dev.jvswitch.vswitchd.ofproto.OfprotoFlowChecker;
+import dev.jvswitch.vswitchd.ofproto.OfprotoService;
 import dev.jvswitch.vswitchd.run.StartException;
 import dev.jvswitch.vswitchd.run.Switch;
-import dev.jvswitch.vswitchd.slowpath.SlowPath;
-import dev.jvswitch.vswitchd.slowpath.SlowPaths;
 
 /**
  * {@code jvswitchd --config FILE [--foreground] [--pidfile F] [--log-level L] [--check]}: the
@@ -99,8 +99,8 @@ public final class Jvswitchd {
                 return EXIT_FAILED;
             }
         }
-        SlowPath slowPath = SlowPaths.create();
-        YamlConfigLoader loader = new YamlConfigLoader(OfprotoConfigs.environment(slowPath));
+        OfprotoService ofproto = new OfprotoService();
+        YamlConfigLoader loader = new YamlConfigLoader(OfprotoConfigs.environment(new OfprotoFlowChecker()));
         SwitchConfig config;
         try {
             config = loader.load(o.config());
@@ -119,7 +119,7 @@ public final class Jvswitchd {
             return EXIT_OK;
         }
         Logging.init(o.logLevel() != null ? o.logLevel() : config.control().logLevel());
-        return serve(o, config, loader, slowPath);
+        return serve(o, config, loader, ofproto);
     }
 
     /** The control socket's limits from the config: clients, idle timeout, a backlog that fits them. */
@@ -128,7 +128,7 @@ public final class Jvswitchd {
         return new ConnectionGuard.Limits(c.maxClients(), TimeUnit.MILLISECONDS.toNanos(c.idleTimeoutMs()), backlog);
     }
 
-    private static int serve(Options o, SwitchConfig config, YamlConfigLoader loader, SlowPath slowPath) {
+    private static int serve(Options o, SwitchConfig config, YamlConfigLoader loader, OfprotoService ofproto) {
         Logger log = LoggerFactory.getLogger("jvswitchd");
         log.info("jvswitchd starting: pid {}, config {}, java {}", ProcessHandle.current().pid(), o.config(),
                 Runtime.version());
@@ -150,7 +150,7 @@ public final class Jvswitchd {
         }
         Switch sw;
         try {
-            sw = Switch.start(config, slowPath);
+            sw = Switch.start(config, ofproto);
         } catch (StartException e) {
             for (ConfigError error : e.errors()) {
                 log.error("cannot start: {}", error);

@@ -24,8 +24,8 @@ import dev.jvswitch.vswitchd.config.OfprotoConfigs;
 import dev.jvswitch.vswitchd.control.ControlServer;
 import dev.jvswitch.vswitchd.ctl.Jvsctl;
 import dev.jvswitch.vswitchd.run.Switch;
-import dev.jvswitch.vswitchd.slowpath.SlowPath;
-import dev.jvswitch.vswitchd.slowpath.SlowPaths;
+import dev.jvswitch.vswitchd.ofproto.OfprotoFlowChecker;
+import dev.jvswitch.vswitchd.ofproto.OfprotoService;
 
 /**
  * The control agent stepped by hand with a test clock: its duty cycle's work count, the tick
@@ -59,11 +59,11 @@ class ControlAgentTest {
     void setUp() throws Exception {
         file = dir.resolve("sw.yaml");
         Files.writeString(file, CONFIG);
-        SlowPath slowPath = SlowPaths.create();
-        YamlConfigLoader loader = new YamlConfigLoader(OfprotoConfigs.environment(slowPath));
+        OfprotoService ofproto = new OfprotoService();
+        YamlConfigLoader loader = new YamlConfigLoader(OfprotoConfigs.environment(new OfprotoFlowChecker()));
         var config = loader.load(file);
         server = ControlServer.bind(Path.of(config.control().socket()), Jvswitchd.controlLimits(config.control()));
-        sw = Switch.start(config, slowPath);
+        sw = Switch.start(config, ofproto);
         clock = new CachedNanoClock();
         clock.update(1_000_000_000L);
         agent = new ControlAgent(file, loader, sw, server, clock);

@@ -32,8 +32,8 @@ import dev.jvswitch.vswitchd.control.Json;
 import dev.jvswitch.vswitchd.control.Reply;
 import dev.jvswitch.vswitchd.ctl.Jvsctl;
 import dev.jvswitch.vswitchd.run.Switch;
-import dev.jvswitch.vswitchd.slowpath.SlowPath;
-import dev.jvswitch.vswitchd.slowpath.SlowPaths;
+import dev.jvswitch.vswitchd.ofproto.OfprotoFlowChecker;
+import dev.jvswitch.vswitchd.ofproto.OfprotoService;
 
 /**
  * A change that takes long, with both agents on threads of their own as in the daemon: the
@@ -69,11 +69,11 @@ class LongChangeTest {
     void setUp() throws Exception {
         Path file = dir.resolve("sw.yaml");
         Files.writeString(file, CONFIG);
-        SlowPath slowPath = SlowPaths.create();
-        YamlConfigLoader loader = new YamlConfigLoader(OfprotoConfigs.environment(slowPath));
+        OfprotoService ofproto = new OfprotoService();
+        YamlConfigLoader loader = new YamlConfigLoader(OfprotoConfigs.environment(new OfprotoFlowChecker()));
         var config = loader.load(file);
         server = ControlServer.bind(Path.of(config.control().socket()), Jvswitchd.controlLimits(config.control()));
-        sw = Switch.start(config, slowPath);
+        sw = Switch.start(config, ofproto);
         agent = new ControlAgent(file, loader, sw, server, new SystemNanoClock());
         agent.commands().register("test/wait", "", 0, 0, "waits for the test, interruptibly", args -> {
             try {

@@ -24,10 +24,12 @@ import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.ofproto.Ofproto;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
-import dev.jvswitch.ofproto.table.Rule;
+import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.syntax.FlowSyntax;
+import dev.jvswitch.ofproto.syntax.GroupSyntax;
+import dev.jvswitch.ofproto.tnl.TunnelOutput;
 import dev.jvswitch.ofproto.upcall.OfprotoUpcallHandler;
 import dev.jvswitch.ofproto.xlate.PortLiveness;
-import dev.jvswitch.ofproto.xlate.TunnelOutput;
 import dev.jvswitch.pmd.Datapath;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.PmdAgent;
@@ -75,8 +77,8 @@ public class XlateBenchmark extends AbstractBenchmark {
     public void setUp() {
         ofproto = new Ofproto(System::nanoTime, PortLiveness.ALL_LIVE, TunnelOutput.NONE);
         ofproto.addBridge(bridge());
-        ofproto.addRules("br0", aclRules(rules, new Random(7)));
-        ofproto.addFlow("br0", "priority=0,actions=output:3");
+        ofproto.apply("br0", aclRules(rules, new Random(7)));
+        ofproto.apply("br0", FlowSyntax.parseAdd("priority=0,actions=output:3"));
         handler = ofproto.upcallHandler();
         Random rnd = new Random(11);
         try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("xlate-bench", 4).withCacheSize(0))) {
@@ -117,7 +119,7 @@ public class XlateBenchmark extends AbstractBenchmark {
      * {@code priority=P,tcp,nw_src=A/len,nw_dst=B/len,tp_dst=T,actions=output:2} over eight
      * combinations of prefix lengths and whether tp_dst is matched.
      */
-    static List<Rule> aclRules(int n, Random rnd) {
+    static List<FlowMod> aclRules(int n, Random rnd) {
         int[][] shapes = {{32, 32, 1}, {24, 32, 1}, {32, 24, 1}, {24, 24, 1}, {16, 32, 0}, {32, 16, 0}, {16, 16, 1},
             {8, 24, 0}};
         List<String> text = new ArrayList<>(n);
@@ -132,9 +134,9 @@ public class XlateBenchmark extends AbstractBenchmark {
                 text.add(flow);
             }
         }
-        List<Rule> out = new ArrayList<>(n);
+        List<FlowMod> out = new ArrayList<>(n);
         for (String t : text) {
-            out.add(dev.jvswitch.ofproto.syntax.FlowSyntax.parseRule(t));
+            out.add(FlowSyntax.parseAdd(t));
         }
         return out;
     }
@@ -175,9 +177,9 @@ public class XlateBenchmark extends AbstractBenchmark {
         public void setUp() {
             Ofproto of = new Ofproto(System::nanoTime, PortLiveness.ALL_LIVE, TunnelOutput.NONE);
             of.addBridge(XlateBenchmark.bridge());
-            of.addGroup("br0", "group_id=1,type=select,selection_method=hash,fields(ip_src,ip_dst,tcp_src,tcp_dst),"
-                    + "bucket=actions=output:2,bucket=actions=output:3");
-            of.addFlow("br0", "in_port=1,tcp,actions=group:1");
+            of.apply("br0", GroupSyntax.parseAdd("group_id=1,type=select,selection_method=hash,fields(ip_src,ip_dst,tcp_src,tcp_dst),"
+                    + "bucket=actions=output:2,bucket=actions=output:3"));
+            of.apply("br0", FlowSyntax.parseAdd("in_port=1,tcp,actions=group:1"));
             pool = MbufPool.create(MbufPoolConfig.of("churn", 16384));
             cache = pool.newCache();
             clock.update(System.nanoTime());

@@ -11,9 +11,10 @@ import dev.jvswitch.ofproto.Ofproto;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.group.Group;
+import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.mod.GroupMod;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
 import dev.jvswitch.ofproto.syntax.GroupSyntax;
-import dev.jvswitch.ofproto.table.Rule;
 
 /**
  * The OpenFlow rule set of {@code jvs-bench pipeline --flows FILE [--groups FILE]}: one bridge
@@ -45,24 +46,23 @@ final class PipelineRules {
                     throw new Args.UsageException("pipeline: " + file + ":" + l.number + ": " + e.getMessage());
                 }
                 try {
-                    ofproto.addGroup(BRIDGE, g);
+                    ofproto.apply(BRIDGE, GroupMod.add(g));
                 } catch (IllegalArgumentException e) {
                     throw new Args.UsageException("pipeline: " + file + ":" + l.number + ": " + e.getMessage());
                 }
             }
         }
         for (Path file : flowFiles) {
-            long now = ofproto.nowNs();
-            List<Rule> rules = new ArrayList<>();
+            List<FlowMod> rules = new ArrayList<>();
             for (Line l : lines(file, "--flows")) {
                 try {
-                    rules.add(FlowSyntax.parseRule(l.text, now));
+                    rules.add(FlowSyntax.parseAdd(l.text));
                 } catch (IllegalArgumentException e) {
                     throw new Args.UsageException("pipeline: " + file + ":" + l.number + ": " + e.getMessage());
                 }
             }
             try {
-                ofproto.addRules(BRIDGE, rules);
+                ofproto.apply(BRIDGE, rules);
             } catch (IllegalArgumentException e) {
                 throw new Args.UsageException("pipeline: " + file + ": " + e.getMessage());
             }

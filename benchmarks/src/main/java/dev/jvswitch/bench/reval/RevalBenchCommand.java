@@ -19,12 +19,13 @@ import dev.jvswitch.flowcache.megaflow.Megaflow;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.ofproto.Ofproto;
+import dev.jvswitch.ofproto.OfprotoRevalidation;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
-import dev.jvswitch.ofproto.revalidate.OfprotoRevalidation;
 import dev.jvswitch.ofproto.revalidate.Revalidation;
 import dev.jvswitch.ofproto.revalidate.RevalidatorConfig;
 import dev.jvswitch.ofproto.revalidate.RevalidatorPool;
+import dev.jvswitch.ofproto.syntax.FlowSyntax;
 import dev.jvswitch.pmd.Datapath;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.PmdAgent;
@@ -151,7 +152,7 @@ public final class RevalBenchCommand {
             if (ofproto) {
                 of = new Ofproto();
                 of.addBridge(new BridgeConfig("br0", List.of(OfPort.trunk(1, 1, "p1"), OfPort.trunk(2, 2, "p2"))));
-                of.addFlow("br0", "in_port=1,actions=output:2");
+                of.apply("br0", FlowSyntax.parseAdd("in_port=1,actions=output:2"));
                 revalidation = new OfprotoRevalidation(of);
                 handler = of.upcallHandler();
             }
@@ -161,7 +162,7 @@ public final class RevalBenchCommand {
 
                 @Override
                 public void run() {
-                    tables.addFlow("br0", "table=9,priority=" + (++n) + ",actions=drop");
+                    tables.apply("br0", FlowSyntax.parseAdd("table=9,priority=" + (++n) + ",actions=drop"));
                 }
             } : bench::bump;
             DatapathConfig config = DatapathConfig.defaults().withFlowLimit(Math.max(flows, 1) * 2);

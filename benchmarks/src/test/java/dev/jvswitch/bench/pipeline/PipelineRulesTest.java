@@ -31,8 +31,8 @@ class PipelineRulesTest {
         Path groups = write("g", "# groups\n\ngroup_id=7,type=all,bucket=actions=output:2\n");
         Path flows = write("f", "# flows\n\n  in_port=1,actions=group:7\n");
         Ofproto of = PipelineRules.load(List.of(flows), List.of(groups));
-        assertThat(of.dumpFlows(PipelineRules.BRIDGE)).hasSize(1);
-        assertThat(of.dumpGroups(PipelineRules.BRIDGE)).hasSize(1);
+        assertThat(of.rules(PipelineRules.BRIDGE)).hasSize(1);
+        assertThat(of.groups(PipelineRules.BRIDGE)).hasSize(1);
         assertThat(of.upcallHandler().translate(new FlowKey().set(FlowField.IN_PORT, 1)).actions().toString())
                 .contains("2");
     }
@@ -50,9 +50,9 @@ class PipelineRulesTest {
     void theExampleRuleSetsLoad() {
         Path conf = Path.of("..", "conf", "flows");
         assertThat(PipelineRules.load(List.of(conf.resolve("l2-simple.flows")), List.of())
-                .dumpFlows(PipelineRules.BRIDGE)).hasSize(1);
+                .rules(PipelineRules.BRIDGE)).hasSize(1);
         Ofproto multi = PipelineRules.load(List.of(conf.resolve("multi-table.flows")), List.of());
-        assertThat(multi.dumpFlows(PipelineRules.BRIDGE)).hasSizeGreaterThan(300);
+        assertThat(multi.rules(PipelineRules.BRIDGE)).hasSizeGreaterThan(300);
         // The generated pcaps' packets (UDP 10.0.0.x -> 10.1.0.1:5001) go through three tables to port 2.
         FlowKey udp = new FlowKey().set(FlowField.IN_PORT, 1).set(FlowField.ETH_TYPE, 0x0800)
                 .set(FlowField.NW_PROTO, 17).set(FlowField.NW_SRC, 0x0a000001L).set(FlowField.NW_DST, 0x0a010001L)

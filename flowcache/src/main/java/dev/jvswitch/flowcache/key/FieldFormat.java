@@ -47,6 +47,53 @@ public enum FieldFormat {
         }
     }
 
+    /**
+     * The name of bit {@code bit} of a flags field ({@link #TCP_FLAGS}: fin, syn, rst, ...;
+     * {@link #TUNNEL_FLAGS}: oam, df, csum, key), or null past the named bits. These are OVS's
+     * spellings, and the only table of them: printers and parsers of every module use it.
+     *
+     * @throws IllegalArgumentException for a format that is no flags field
+     */
+    public String flagName(int bit) {
+        String[] names = flagNames();
+        return bit >= 0 && bit < names.length ? names[bit] : null;
+    }
+
+    /** The bit {@code name} stands for in this flags field, or -1 if it names none. */
+    public int flagBit(String name) {
+        String[] names = flagNames();
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** How many bits of this flags field have names (bits 0 .. count-1). */
+    public int flagCount() {
+        return flagNames().length;
+    }
+
+    /**
+     * OVS's {@code format_flags_masked}: the whole-flags form ({@code syn|ack}) when {@code mask}
+     * is {@code allBits}, otherwise {@code +name}/{@code -name} for each masked bit, lowest first.
+     */
+    public StringBuilder appendMaskedFlags(StringBuilder sb, long value, long mask, long allBits) {
+        return FlagNames.appendMaskedFlags(sb, flagNames(), (int) value, (int) mask, (int) allBits);
+    }
+
+    private String[] flagNames() {
+        switch (this) {
+            case TCP_FLAGS:
+                return FlagNames.TCP;
+            case TUNNEL_FLAGS:
+                return FlagNames.TUNNEL;
+            default:
+                throw new IllegalArgumentException(this + " is not a flags format");
+        }
+    }
+
     /** Appends a 128-bit value; only {@link #IPV6} has one. */
     public StringBuilder append(StringBuilder sb, long high, long low) {
         if (this != IPV6) {

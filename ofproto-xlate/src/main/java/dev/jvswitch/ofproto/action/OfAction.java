@@ -1,9 +1,10 @@
 package dev.jvswitch.ofproto.action;
 
 import java.util.Arrays;
+import java.util.List;
 
 import dev.jvswitch.flowcache.key.FlowField;
-import dev.jvswitch.ofproto.OfPorts;
+import dev.jvswitch.ofproto.port.OfPorts;
 
 /**
  * One OpenFlow action of a rule or group bucket, as ovs-ofctl writes it. A rule's action list is
@@ -241,8 +242,11 @@ public sealed interface OfAction {
 
     /** {@code group:N}: run group N. */
     record GroupAction(long groupId) implements OfAction {
+        /** Highest group id a group may have (OFPG_MAX); the numbers above it are reserved. */
+        public static final long MAX_ID = 0xffffff00L;
+
         public GroupAction {
-            checkRange("group", groupId, 0, dev.jvswitch.ofproto.group.Group.MAX_ID);
+            checkRange("group", groupId, 0, MAX_ID);
         }
     }
 
@@ -280,6 +284,50 @@ public sealed interface OfAction {
             }
             return sb.append(']').toString();
         }
+    }
+
+    /**
+     * True if {@code actions} output to {@code port} (OVS's {@code ofpacts_output_to_port}): an
+     * {@code output:N} to it, or the action of a reserved port ({@code NORMAL}, {@code FLOOD},
+     * {@code ALL}, {@code IN_PORT}, {@code LOCAL}, {@code CONTROLLER}) when {@code port} is that
+     * number. What flow mods' and flow stats' {@code out_port} filters by.
+     */
+    static boolean outputsTo(List<OfAction> actions, int port) {
+        for (OfAction a : actions) {
+            if (portOf(a) == port) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True if {@code actions} send to group {@code groupId}: what {@code out_group} filters by. */
+    static boolean sendsToGroup(List<OfAction> actions, long groupId) {
+        for (OfAction a : actions) {
+            if (a instanceof GroupAction g && g.groupId() == groupId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int portOf(OfAction a) {
+        if (a instanceof Output o) {
+            return o.port();
+        } else if (a instanceof Normal) {
+            return OfPorts.NORMAL;
+        } else if (a instanceof Flood) {
+            return OfPorts.FLOOD;
+        } else if (a instanceof All) {
+            return OfPorts.ALL;
+        } else if (a instanceof InPort) {
+            return OfPorts.IN_PORT;
+        } else if (a instanceof Local) {
+            return OfPorts.LOCAL;
+        } else if (a instanceof Controller) {
+            return OfPorts.CONTROLLER;
+        }
+        return -1;
     }
 
     private static void checkRange(String what, long v, long min, long max) {

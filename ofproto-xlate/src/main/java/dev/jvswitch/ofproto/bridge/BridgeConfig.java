@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import dev.jvswitch.ofproto.OfPorts;
+import dev.jvswitch.ofproto.port.OfPorts;
 
 /**
  * A bridge: its name, its OpenFlow ports and the settings of its NORMAL action. Translation maps a

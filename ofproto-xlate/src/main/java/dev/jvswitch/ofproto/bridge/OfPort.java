@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
-import dev.jvswitch.ofproto.OfPorts;
+import dev.jvswitch.ofproto.port.OfPorts;
 
 /**
  * A port of a bridge as OpenFlow sees it: its OpenFlow number, the datapath port it maps to, and

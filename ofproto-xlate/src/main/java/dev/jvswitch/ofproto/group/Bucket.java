@@ -2,8 +2,8 @@ package dev.jvswitch.ofproto.group;
 
 import java.util.List;
 
-import dev.jvswitch.ofproto.OfPorts;
 import dev.jvswitch.ofproto.action.OfAction;
+import dev.jvswitch.ofproto.port.OfPorts;
 
 /**
  * One bucket of a group: the actions it runs and what decides whether it runs.

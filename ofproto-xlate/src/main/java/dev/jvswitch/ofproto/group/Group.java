@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Set;
 
 import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.ofproto.action.OfAction;
 
 /**
  * An OpenFlow group: a set of buckets run according to the group's {@link GroupType}. Rules reach
@@ -19,7 +20,7 @@ import dev.jvswitch.flowcache.key.FlowField;
  */
 public final class Group {
     /** Highest group id a group may have (OFPG_MAX). */
-    public static final long MAX_ID = 0xffffff00L;
+    public static final long MAX_ID = OfAction.GroupAction.MAX_ID;
 
     private final long groupId;
     private final GroupType type;

@@ -110,6 +110,19 @@ public final class Match {
         return true;
     }
 
+    /**
+     * True if some packet is accepted by both this match and {@code other}: wherever both test a
+     * bit they want the same value (OVS's {@code cls_rule_overlaps} for rules of one priority).
+     */
+    public boolean overlaps(Match other) {
+        for (int i = 0; i < FlowKey.WORDS; i++) {
+            if (((value[i] ^ other.value[i]) & mask[i] & other.mask[i]) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** True if the match accepts every packet. */
     public boolean isCatchAll() {
         for (int i = 0; i < FlowKey.WORDS; i++) {

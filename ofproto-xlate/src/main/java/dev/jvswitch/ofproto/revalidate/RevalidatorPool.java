@@ -3,11 +3,12 @@ package dev.jvswitch.ofproto.revalidate;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Phaser;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
+import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.NoOpIdleStrategy;
 
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.megaflow.Megaflow;
@@ -25,8 +26,17 @@ import dev.jvswitch.pmd.flow.Ukey;
  * flow limit ({@link FlowLimit}), sends the cycle's fence, publishes the counters and lets the
  * slow path expire rules ({@link Revalidation#onCycleEnd}).
  *
- * <p>Without {@link #start()}, nothing runs by itself: {@link #runCycle()} runs one whole cycle on
- * the caller's thread (tests step cycles and PMDs by hand under a test clock).
+ * <p><b>Threads are agents.</b> {@link #start()} runs the leader ({@link RevalidatorLeader}) and
+ * the workers ({@link RevalidatorWorker}) as Agrona agents, one {@code AgentRunner} each, on
+ * daemon threads {@code revalidator0..N-1}; a {@link Phaser} of N parties hands each cycle from
+ * the leader to the workers and back. Commands from other threads ({@link #wakeup()},
+ * {@link #purge()}, {@link #reconfigure}) go through a {@link RevalidatorProxy} that the leader
+ * drains at the top of its duty cycle, so the cycle's own settings ({@code config},
+ * {@code purgeRequested}) have one writer: the thread running cycles.
+ *
+ * <p>Without {@link #start()}, nothing runs by itself: {@link #runCycle()} runs the queued
+ * commands and one whole cycle on the caller's thread (tests step cycles and PMDs by hand under a
+ * test clock).
  *
  * <h2>Change barrier</h2>
  * {@link #awaitRevalidated(long, Duration)} returns once the datapath forwards by table version S
@@ -61,11 +71,12 @@ import dev.jvswitch.pmd.flow.Ukey;
  * {@link #reconfigure} are for one control thread. {@link #wakeup()},
  * {@link #awaitRevalidated}, {@link #runCycle()}, {@link #purge()} and {@link #snapshot()} may be
  * called from any thread. A cycle's state ({@link Cycle}, the leader's statistics, the dump into
- * each revalidator's slice) is written by the thread running the cycle — the leader, or whoever
- * holds {@code cycleLock} in {@link #runCycle()} without threads — and handed to the other
- * revalidator threads through a {@link Phaser} (arrive/advance orders it both ways). Counters are
- * Agrona counters written by that thread only (release) and read by anyone (acquire);
- * {@code keysPerRevalidator} is a fresh array published through a volatile field.
+ * each revalidator's slice, {@code config} and {@code purgeRequested}) is written by the thread
+ * running the cycle — the leader, or whoever holds {@code cycleLock} in {@link #runCycle()}
+ * without threads — and handed to the other revalidator threads through a {@link Phaser}
+ * (arrive/advance orders it both ways). Counters are Agrona counters written by that thread only
+ * (release) and read by anyone (acquire); {@code keysPerRevalidator} is a fresh array published
+ * through a volatile field; {@code requestedConfig} is volatile, for {@link #config()}.
  */
 public final class RevalidatorPool implements AutoCloseable {
     private static final Megaflow[] NO_FLOWS = new Megaflow[0];
@@ -73,6 +84,12 @@ public final class RevalidatorPool implements AutoCloseable {
     private static final long RUN_CYCLE_TIMEOUT_MS = 60_000;
     /** Synchronous cycles {@link #awaitRevalidated} drives at most without threads (it needs 2). */
     private static final int MAX_INLINE_CYCLES = 8;
+    /** Daemon threads: a revalidator never keeps the JVM alive. The runner names them after the agent. */
+    private static final ThreadFactory DAEMON = r -> {
+        Thread t = new Thread(r);
+        t.setDaemon(true);
+        return t;
+    };
 
     private final Datapath dp;
     private final Revalidation reval;
@@ -82,12 +99,13 @@ public final class RevalidatorPool implements AutoCloseable {
     private final RevalidatorCounters counters;
     private final Cycle cycle = new Cycle();
     private final Object cycleLock = new Object();
-    private final AtomicBoolean wakeRequested = new AtomicBoolean();
-    private volatile RevalidatorConfig config;
-    private volatile boolean purgeRequested;
+    private final RevalidatorProxy proxy = new RevalidatorProxy();
+    private volatile RevalidatorConfig requestedConfig;
     private volatile int[] keysPerRevalidator;
 
     // Written by the thread running cycles (see Thread-safety).
+    private RevalidatorConfig config;
+    private boolean purgeRequested;
     private int dynamicLimit;
     private long flowsAvg;
     private long flowsMax;
@@ -100,11 +118,11 @@ public final class RevalidatorPool implements AutoCloseable {
     private long cyclesStarted;
     private long cyclesCompleted;
 
-    // Threads; written by the control thread, read by the threads after start.
+    // Agents; written by the control thread, read by the agents after start.
     private volatile boolean running;
-    private volatile boolean stopping;
-    private volatile Thread leader;
-    private Thread[] workers = new Thread[0];
+    private RevalidatorLeader leader;
+    private AgentRunner leaderRunner;
+    private AgentRunner[] workerRunners = new AgentRunner[0];
     private Phaser phaser;
     private volatile Throwable lastError;
 
@@ -122,6 +140,7 @@ public final class RevalidatorPool implements AutoCloseable {
         this.reval = reval;
         this.clock = clock;
         this.config = config;
+        this.requestedConfig = config;
         int pmds = dp.pmds().length;
         this.revalidators = new Revalidator[config.threads()];
         for (int i = 0; i < revalidators.length; i++) {
@@ -136,65 +155,57 @@ public final class RevalidatorPool implements AutoCloseable {
         dp.ukeys().dynamicLimit(dynamicLimit);
     }
 
-    // ------------------------------------------------------------------ threads
+    // ------------------------------------------------------------------ agents
 
-    /** Starts the revalidator threads ({@code revalidator0} leads). */
+    /** Starts the revalidator agents on their threads ({@code revalidator0} leads). */
     public synchronized void start() {
         if (running) {
             return;
         }
-        stopping = false;
         int n = revalidators.length;
         phaser = new Phaser(n);
-        workers = new Thread[n - 1];
+        leader = new RevalidatorLeader(this, proxy, phaser);
+        workerRunners = new AgentRunner[n - 1];
         for (int i = 1; i < n; i++) {
-            Revalidator r = revalidators[i];
-            workers[i - 1] = newThread("revalidator" + i, () -> workerLoop(r));
+            workerRunners[i - 1] = new AgentRunner(new NoOpIdleStrategy(), this::onError, null,
+                    new RevalidatorWorker(this, revalidators[i], phaser));
         }
-        Thread l = newThread("revalidator0", this::leaderLoop);
-        leader = l;
+        leaderRunner = new AgentRunner(leader.idleStrategy(), this::onError, null, leader);
         running = true;
-        for (Thread w : workers) {
-            w.start();
+        for (AgentRunner w : workerRunners) {
+            AgentRunner.startOnThread(w, DAEMON);
         }
-        l.start();
+        proxy.leaderThread(AgentRunner.startOnThread(leaderRunner, DAEMON));
     }
 
-    private static Thread newThread(String name, Runnable body) {
-        Thread t = new Thread(body, name);
-        t.setDaemon(true);
-        return t;
-    }
-
-    /** Stops the threads after the cycle in progress; the pool can be started again. */
+    /**
+     * Stops the agents after the cycle in progress; the pool can be started again. The leader
+     * ends first (closing it terminates the phaser), then the workers, which the terminated
+     * phaser has released.
+     */
     public synchronized void stop() {
         if (!running) {
             return;
         }
-        stopping = true;
-        Thread l = leader;
-        LockSupport.unpark(l);
-        join(l);
-        for (Thread w : workers) {
-            join(w);
+        leader.requestStop();
+        close(leaderRunner);
+        for (AgentRunner w : workerRunners) {
+            close(w);
         }
+        proxy.leaderThread(null);
         leader = null;
-        workers = new Thread[0];
+        leaderRunner = null;
+        workerRunners = new AgentRunner[0];
         running = false;
         synchronized (cycleLock) {
             cycleLock.notifyAll();
         }
     }
 
-    private static void join(Thread t) {
-        try {
-            t.join(TimeUnit.MILLISECONDS.toMillis(RUN_CYCLE_TIMEOUT_MS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (t.isAlive()) {
+    private static void close(AgentRunner r) {
+        r.close((int) RUN_CYCLE_TIMEOUT_MS, t -> {
             throw new IllegalStateException(t.getName() + " did not stop within " + RUN_CYCLE_TIMEOUT_MS + " ms");
-        }
+        });
     }
 
     public boolean isRunning() {
@@ -217,98 +228,77 @@ public final class RevalidatorPool implements AutoCloseable {
         counters.close();
     }
 
-    private void leaderLoop() {
-        try {
-            while (!stopping) {
-                long startNs = System.nanoTime();
-                try {
-                    cycleOnce(true);
-                } catch (RuntimeException | Error e) {
-                    lastError = e;
-                }
-                idleUntilNextCycle(startNs);
-            }
-        } finally {
-            phaser.forceTermination();
-        }
+    /** An agent's error (a bug in the pool or the slow path): kept for {@link #lastError()}. */
+    void onError(Throwable e) {
+        lastError = e;
     }
 
     /**
-     * Parks until the next cycle is due: the interval has passed since the last one started, a
-     * wakeup came, the table version moved, or a fence completed while a change is half done.
+     * Leader: whether a cycle is due now: a wakeup came, the table version moved, a fence
+     * completed while a change is half covered, or {@code intervalPassed}.
      */
-    private void idleUntilNextCycle(long startNs) {
-        long dueNs = startNs + TimeUnit.MILLISECONDS.toNanos(config.intervalMs());
-        while (!stopping) {
-            if (wakeRequested.getAndSet(false) || reval.revalSeq() != lastCycleSeq) {
-                return;
-            }
-            if (lastCycleComplete && barrier.revalidatedSeq() < lastCycleSeq && !barrier.hasPendingFences()) {
-                return;
-            }
-            long remaining = dueNs - System.nanoTime();
-            if (remaining <= 0) {
-                return;
-            }
-            LockSupport.parkNanos(this, remaining);
+    boolean cycleDue(boolean intervalPassed) {
+        if (proxy.takeWakeup() || reval.revalSeq() != lastCycleSeq) {
+            return true;
         }
+        if (lastCycleComplete && barrier.revalidatedSeq() < lastCycleSeq && !barrier.hasPendingFences()) {
+            return true;
+        }
+        return intervalPassed;
     }
 
-    private void workerLoop(Revalidator r) {
-        Phaser p = phaser;
-        while (true) {
-            // Only the leader decides when to stop (by terminating the phaser): a worker that read
-            // `stopping` here could leave a leader that had already begun a cycle waiting for it.
-            if (p.arriveAndAwaitAdvance() < 0) {
-                return;
-            }
-            try {
-                r.onCycle(cycle);
-            } catch (RuntimeException | Error e) {
-                lastError = e;
-                r.incomplete = true;
-                r.slice.clear();
-            }
-            if (p.arriveAndAwaitAdvance() < 0) {
-                return;
-            }
-        }
+    /** The cycle in progress (read by the workers after the phaser released them). */
+    Cycle cycle() {
+        return cycle;
+    }
+
+    /** The tuning cycles run with now (thread running cycles). */
+    RevalidatorConfig currentConfig() {
+        return config;
+    }
+
+    /** Command (thread running cycles): delete every flow in the next cycle. */
+    void onPurge() {
+        purgeRequested = true;
+    }
+
+    /** Command (thread running cycles): new tuning from the next cycle on. */
+    void onReconfigure(RevalidatorConfig next) {
+        config = next;
     }
 
     private void onFenceProgress() {
-        Thread l = leader;
-        if (l != null) {
-            LockSupport.unpark(l);
-        }
+        proxy.unpark();
     }
 
     /** Starts a cycle now rather than at the next interval (after a table change). */
     public void wakeup() {
-        wakeRequested.set(true);
-        Thread l = leader;
-        if (l != null) {
-            LockSupport.unpark(l);
-        }
+        proxy.wakeup();
     }
 
     /** Deletes every flow in the next cycle (OVS's {@code revalidator/purge}); wakes the pool. */
     public void purge() {
-        purgeRequested = true;
-        wakeup();
+        proxy.purge(this);
     }
 
-    /** Applies new tuning; the thread count cannot change. */
+    /** Applies new tuning from the next cycle on; the thread count cannot change. */
     public void reconfigure(RevalidatorConfig next) {
         if (next.threads() != revalidators.length) {
             throw new IllegalArgumentException("n-revalidator-threads cannot change while running ("
                     + revalidators.length + " -> " + next.threads() + "); restart jvswitchd");
         }
-        config = next;
-        wakeup();
+        requestedConfig = next;
+        proxy.reconfigure(this, next);
     }
 
+    /** The tuning last asked for ({@link #reconfigure}); cycles use it from the next one on. */
     public RevalidatorConfig config() {
-        return config;
+        return requestedConfig;
+    }
+
+    /** Commands refused because the leader's queue was full (the control plane outran it). */
+    public long commandsRefused() {
+        return proxy.failedOffers();
     }
 
     // ------------------------------------------------------------------ cycles
@@ -322,6 +312,7 @@ public final class RevalidatorPool implements AutoCloseable {
     public void runCycle() {
         if (!running) {
             synchronized (cycleLock) {
+                proxy.drain(Integer.MAX_VALUE);
                 cycleOnce(false);
             }
             return;
@@ -349,7 +340,8 @@ public final class RevalidatorPool implements AutoCloseable {
         }
     }
 
-    private void cycleOnce(boolean threaded) {
+    /** One whole cycle, counted for {@link #runCycle()}'s waiters; on the leader, or inline. */
+    void cycleOnce(boolean threaded) {
         synchronized (cycleLock) {
             cyclesStarted++;
         }

@@ -4,8 +4,9 @@ import java.util.List;
 
 import dev.jvswitch.flowcache.key.Addresses;
 import dev.jvswitch.flowcache.key.FlowField;
-import dev.jvswitch.ofproto.OfPorts;
 import dev.jvswitch.ofproto.action.OfAction;
+import dev.jvswitch.ofproto.mod.Instruction;
+import dev.jvswitch.ofproto.port.OfPorts;
 
 /**
  * Writes action lists as {@code ovs-ofctl dump-flows} does: {@code output:2}, {@code NORMAL},
@@ -27,6 +28,45 @@ final class ActionFormat {
                 sb.append(',');
             }
             appendOne(sb, actions.get(i));
+        }
+        return sb;
+    }
+
+    /**
+     * Appends a flow's instructions as ovs-ofctl writes them after {@code actions=}: the
+     * apply-actions, then {@code clear_actions}, {@code write_actions(...)},
+     * {@code write_metadata:0xV[/0xM]}, {@code goto_table:N}; {@code drop} for none.
+     */
+    static StringBuilder appendInstructions(StringBuilder sb, List<Instruction> instructions) {
+        int start = sb.length();
+        for (Instruction in : instructions) {
+            int before = sb.length();
+            if (before > start) {
+                sb.append(',');
+            }
+            if (in instanceof Instruction.ApplyActions a) {
+                if (a.actions().isEmpty()) {
+                    sb.setLength(before);
+                    continue;
+                }
+                append(sb, a.actions());
+            } else if (in instanceof Instruction.ClearActions) {
+                sb.append("clear_actions");
+            } else if (in instanceof Instruction.WriteActions w) {
+                append(sb.append("write_actions("), w.actions()).append(')');
+            } else if (in instanceof Instruction.WriteMetadata m) {
+                sb.append("write_metadata:0x").append(Long.toHexString(m.metadata()));
+                if (m.mask() != -1L) {
+                    sb.append("/0x").append(Long.toHexString(m.mask()));
+                }
+            } else if (in instanceof Instruction.GotoTable g) {
+                sb.append("goto_table:").append(g.tableId());
+            } else {
+                throw new AssertionError(in);
+            }
+        }
+        if (sb.length() == start) {
+            sb.append("drop");
         }
         return sb;
     }

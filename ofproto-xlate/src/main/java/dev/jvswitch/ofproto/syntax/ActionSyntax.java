@@ -8,16 +8,18 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.jvswitch.flowcache.key.FlowField;
-import dev.jvswitch.ofproto.OfPorts;
 import dev.jvswitch.ofproto.action.FieldRef;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.match.Match;
 import dev.jvswitch.ofproto.match.PrerequisiteException;
+import dev.jvswitch.ofproto.mod.Instruction;
+import dev.jvswitch.ofproto.port.OfPorts;
 
 /**
- * The action list of a flow or bucket, in ovs-ofctl syntax, both ways. {@link #parse} reads the
- * items after {@code actions=}; {@link ActionFormat} writes them back. Action names are
+ * The action list of a flow or bucket, in ovs-ofctl syntax, both ways. {@link #parse} reads a
+ * bucket's actions, {@link #parseInstructions} the items after a flow's {@code actions=};
+ * {@link ActionFormat} writes them back. Action names are
  * case-insensitive; a bare port number or reserved port name is an output.
  *
  * <p>{@code set_field}, {@code load} and {@code move} may write only fields the datapath can set
@@ -80,6 +82,97 @@ final class ActionSyntax {
             throw src.fail(SyntaxError.NOT_ALLOWED, drop.start(), "drop", "with other actions");
         }
         return out;
+    }
+
+    /**
+     * The instructions of a flow's {@code actions=} items: apply-actions first, then
+     * {@code clear_actions}, {@code write_actions(...)}, {@code write_metadata:V[/M]} and
+     * {@code goto_table:N}, each at most once and in that order (OVS refuses other orders too).
+     */
+    List<Instruction> parseInstructions(List<Source.Item> items) {
+        List<OfAction> apply = new ArrayList<>();
+        List<Instruction> rest = new ArrayList<>();
+        Source.Item drop = null;
+        Source.Item lastItem = null;
+        Instruction last = null;
+        for (Source.Item item : items) {
+            Parts p = split(item);
+            int at = item.start();
+            Instruction in;
+            switch (p.name.toLowerCase(Locale.ROOT)) {
+                case "clear_actions":
+                    noArg(p, at);
+                    in = new Instruction.ClearActions();
+                    break;
+                case "write_actions":
+                    in = new Instruction.WriteActions(writeActions(p, at));
+                    break;
+                case "write_metadata":
+                    in = writeMetadata(p, at);
+                    break;
+                case "goto_table":
+                    in = new Instruction.GotoTable((int) number(p, at, "goto_table", 0, 254));
+                    break;
+                default:
+                    if (last != null) {
+                        throw src.fail(SyntaxError.NOT_ALLOWED, at, item.text(), "after " + last.ovsName());
+                    }
+                    OfAction a = parseOne(item);
+                    if (a == null) {
+                        drop = item;
+                    } else {
+                        apply.add(a);
+                    }
+                    continue;
+            }
+            if (last != null && in.order() <= last.order()) {
+                if (in.order() == last.order()) {
+                    throw src.fail(SyntaxError.CONFLICT, at, item.text(), lastItem.text(), lastItem.start() + 1);
+                }
+                throw src.fail(SyntaxError.NOT_ALLOWED, at, item.text(), "after " + last.ovsName());
+            }
+            rest.add(in);
+            last = in;
+            lastItem = item;
+        }
+        if (drop != null && items.size() > 1) {
+            throw src.fail(SyntaxError.NOT_ALLOWED, drop.start(), "drop", "with other actions");
+        }
+        List<Instruction> out = new ArrayList<>(rest.size() + 1);
+        if (!apply.isEmpty()) {
+            out.add(new Instruction.ApplyActions(apply));
+        }
+        out.addAll(rest);
+        return out;
+    }
+
+    /** {@code write_actions(a,b,...)}: an action set; {@code goto_table} has no place in it. */
+    private List<OfAction> writeActions(Parts p, int at) {
+        String arg = need(p, at);
+        List<Source.Item> inner = src.split(p.argStart, p.argStart + arg.length());
+        for (Source.Item i : inner) {
+            if (split(i).name.equalsIgnoreCase("goto_table")) {
+                throw src.fail(SyntaxError.NOT_ALLOWED, i.start(), i.text(), "inside write_actions");
+            }
+        }
+        return parse(inner);
+    }
+
+    /** {@code write_metadata:value[/mask]}, 64 bits each; no mask writes every bit. */
+    private Instruction writeMetadata(Parts p, int at) {
+        String arg = need(p, at);
+        int slash = arg.indexOf('/');
+        long value = parseNumber(slash < 0 ? arg : arg.substring(0, slash), p.argStart, "write_metadata", 64);
+        long mask = -1L;
+        if (slash >= 0) {
+            try {
+                mask = FieldText.number(arg.substring(slash + 1), 0, 64);
+            } catch (FieldText.Bad bad) {
+                throw src.fail(SyntaxError.BAD_MASK, p.argStart + slash + 1, arg.substring(slash + 1),
+                        "write_metadata");
+            }
+        }
+        return new Instruction.WriteMetadata(value, mask);
     }
 
     private static Parts split(Source.Item item) {

@@ -13,9 +13,6 @@ import dev.jvswitch.flowcache.key.FlowField;
  * Whatever {@code append} writes, {@code parse} reads back to the same value and mask.
  */
 final class FieldText {
-    static final String[] TCP_FLAG_NAMES = {"fin", "syn", "rst", "psh", "ack", "urg", "ece", "cwr", "ns", "[200]",
-        "[400]", "[800]"};
-    static final String[] TUNNEL_FLAG_NAMES = {"oam", "df", "csum", "key"};
 
     private static final int FRAG_ANY = 1;
     private static final int FRAG_LATER = 2;
@@ -56,10 +53,10 @@ final class FieldText {
         FieldFormat format = f.format();
         if (format == FieldFormat.TCP_FLAGS || format == FieldFormat.TUNNEL_FLAGS) {
             if (text.startsWith("+") || text.startsWith("-")) {
-                return maskedFlags(f, text, names(format));
+                return maskedFlags(f, text);
             }
             if (text.indexOf('/') < 0) {
-                return new Value(0, flags(f, text, names(format)), 0, f.valueMask());
+                return new Value(0, flags(f, text), 0, f.valueMask());
             }
         }
         if (format == FieldFormat.FRAG && text.indexOf('/') < 0 && !text.isEmpty()
@@ -104,7 +101,7 @@ final class FieldText {
                 return number(v, offset, f.widthBits());
             case TCP_FLAGS:
             case TUNNEL_FLAGS:
-                return flags(f, v, names(f.format()));
+                return flags(f, v);
             default:
                 return number(v, offset, f.widthBits());
         }
@@ -206,22 +203,18 @@ final class FieldText {
         }
     }
 
-    private static String[] names(FieldFormat format) {
-        return format == FieldFormat.TCP_FLAGS ? TCP_FLAG_NAMES : TUNNEL_FLAG_NAMES;
-    }
-
     /** {@code syn|ack}, {@code 0}, or a number: exact flags. */
-    private static long flags(FlowField f, String text, String[] names) {
+    private static long flags(FlowField f, String text) {
         long v = 0;
         int at = 0;
         for (String term : text.split("\\|", -1)) {
-            int bit = indexOf(names, term);
+            int bit = f.format().flagBit(term);
             if (bit >= 0) {
                 v |= 1L << bit;
             } else if (!term.isEmpty() && Character.isDigit(term.charAt(0))) {
                 v |= number(term, at, f.widthBits());
             } else {
-                throw new Bad(SyntaxError.BAD_VALUE, at, term, flagNamesText(f.format(), names));
+                throw new Bad(SyntaxError.BAD_VALUE, at, term, flagNamesText(f.format()));
             }
             at += term.length() + 1;
         }
@@ -229,7 +222,7 @@ final class FieldText {
     }
 
     /** {@code +syn-ack}: the named bits set or clear, the rest ignored. */
-    private static Value maskedFlags(FlowField f, String text, String[] names) {
+    private static Value maskedFlags(FlowField f, String text) {
         long v = 0;
         long m = 0;
         int i = 0;
@@ -240,9 +233,9 @@ final class FieldText {
                 end++;
             }
             String name = text.substring(i + 1, end);
-            int bit = indexOf(names, name);
+            int bit = f.format().flagBit(name);
             if ((sign != '+' && sign != '-') || bit < 0) {
-                throw new Bad(SyntaxError.BAD_VALUE, i, text.substring(i, end), flagNamesText(f.format(), names));
+                throw new Bad(SyntaxError.BAD_VALUE, i, text.substring(i, end), flagNamesText(f.format()));
             }
             m |= 1L << bit;
             if (sign == '+') {
@@ -253,9 +246,11 @@ final class FieldText {
         return new Value(0, v, 0, m);
     }
 
-    private static String flagNamesText(FieldFormat format, String[] names) {
-        return (format == FieldFormat.TCP_FLAGS ? "TCP" : "tunnel") + " flags such as " + names[1] + "|" + names[0]
-                + " or +" + names[1] + "-" + names[0];
+    private static String flagNamesText(FieldFormat format) {
+        String second = format.flagName(1);
+        String first = format.flagName(0);
+        return (format == FieldFormat.TCP_FLAGS ? "TCP" : "tunnel") + " flags such as " + second + "|" + first
+                + " or +" + second + "-" + first;
     }
 
     private static Value frag(String text) {
@@ -273,15 +268,6 @@ final class FieldText {
             default:
                 throw new Bad(SyntaxError.BAD_VALUE, 0, text, "no, yes, first, later or not_later");
         }
-    }
-
-    private static int indexOf(String[] names, String name) {
-        for (int i = 0; i < names.length; i++) {
-            if (names[i].equals(name)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     // ---------------------------------------------------------------- print
@@ -307,7 +293,7 @@ final class FieldText {
             }
             case TCP_FLAGS:
             case TUNNEL_FLAGS:
-                return appendFlags(sb, f, value, mask, names(f.format()));
+                return appendFlags(sb, f, value, mask);
             case FRAG:
                 return appendFrag(sb, value, mask);
             default:
@@ -329,16 +315,17 @@ final class FieldText {
         return sb.append("0x").append(Long.toHexString(value)).append("/0x").append(Long.toHexString(mask));
     }
 
-    private static StringBuilder appendFlags(StringBuilder sb, FlowField f, long value, long mask, String[] names) {
-        long named = (1L << names.length) - 1;
+    private static StringBuilder appendFlags(StringBuilder sb, FlowField f, long value, long mask) {
+        FieldFormat names = f.format();
+        long named = (1L << names.flagCount()) - 1;
         if (mask == f.valueMask()) {
             if (value == 0) {
                 return sb.append('0');
             }
             boolean first = true;
-            for (int bit = 0; bit < names.length; bit++) {
+            for (int bit = 0; bit < names.flagCount(); bit++) {
                 if ((value & (1L << bit)) != 0) {
-                    sb.append(first ? "" : "|").append(names[bit]);
+                    sb.append(first ? "" : "|").append(names.flagName(bit));
                     first = false;
                 }
             }
@@ -351,9 +338,9 @@ final class FieldText {
         if ((mask & ~named) != 0) {
             return hexMasked(sb, value, mask);
         }
-        for (int bit = 0; bit < names.length; bit++) {
+        for (int bit = 0; bit < names.flagCount(); bit++) {
             if ((mask & (1L << bit)) != 0) {
-                sb.append((value & (1L << bit)) != 0 ? '+' : '-').append(names[bit]);
+                sb.append((value & (1L << bit)) != 0 ? '+' : '-').append(names.flagName(bit));
             }
         }
         return sb;

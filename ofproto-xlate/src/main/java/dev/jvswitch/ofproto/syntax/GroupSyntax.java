@@ -6,15 +6,17 @@ import java.util.List;
 import java.util.Map;
 
 import dev.jvswitch.flowcache.key.FlowField;
-import dev.jvswitch.ofproto.OfPorts;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.group.Bucket;
 import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.group.GroupType;
 import dev.jvswitch.ofproto.group.SelectionMethod;
+import dev.jvswitch.ofproto.mod.GroupMod;
+import dev.jvswitch.ofproto.port.OfPorts;
 
 /**
- * ovs-ofctl group strings, both ways:
+ * ovs-ofctl group strings, one producer of {@link GroupMod}s ({@code add-group},
+ * {@code mod-group}, {@code del-groups}) and the printer of {@code dump-groups}, both ways:
  * {@code group_id=1,type=select,selection_method=hash,fields(ip_src,tcp_dst),bucket=weight:10,actions=output:2,bucket=weight:20,actions=output:3}.
  *
  * <p>The header ({@code group_id}, {@code type}, {@code selection_method},
@@ -31,6 +33,40 @@ public final class GroupSyntax {
     private static final String KIND = "group";
 
     private GroupSyntax() {
+    }
+
+    /** An {@code add-group} string. */
+    public static GroupMod parseAdd(String text) {
+        return GroupMod.add(parse(text));
+    }
+
+    /** A {@code mod-group} string: the group that replaces the one with its id. */
+    public static GroupMod parseModify(String text) {
+        return GroupMod.modify(parse(text));
+    }
+
+    /**
+     * A {@code del-groups} string: {@code group_id=N}, or {@code group_id=all} or nothing for every
+     * group.
+     */
+    public static GroupMod parseDelete(String text) {
+        Source src = new Source(text, KIND);
+        long groupId = GroupMod.ALL;
+        Map<String, Source.Item> seen = new HashMap<>();
+        for (Source.Item item : src.split(0, text.length())) {
+            int eq = item.indexOf('=');
+            String name = eq < 0 ? item.text() : item.text().substring(0, eq);
+            if (!name.equals("group_id")) {
+                throw src.fail(SyntaxError.UNKNOWN_FIELD, item.start(), name);
+            }
+            once(src, seen, name, item);
+            String value = eq < 0 ? null : item.text().substring(eq + 1);
+            if (value == null || value.isEmpty()) {
+                throw src.fail(SyntaxError.MISSING_VALUE, item.start(), name);
+            }
+            groupId = value.equals("all") ? GroupMod.ALL : number(src, value, item.start() + eq + 1, name, Group.MAX_ID);
+        }
+        return GroupMod.delete(groupId);
     }
 
     /** Parses a group string; errors are {@link SyntaxException}s naming token and column. */
@@ -217,6 +253,17 @@ public final class GroupSyntax {
     }
 
     // ---------------------------------------------------------------- print
+
+    /**
+     * The group mod as text its command's parser reads back: the group of an add or modify,
+     * {@code group_id=N} (or {@code group_id=all}) for a delete.
+     */
+    public static String format(GroupMod mod) {
+        if (mod.command() == GroupMod.Command.DELETE) {
+            return "group_id=" + (mod.isDeleteAll() ? "all" : Long.toString(mod.groupId()));
+        }
+        return format(mod.group());
+    }
 
     /** The group as {@code ovs-ofctl dump-groups} prints it; {@link #parse} reads it back to an equal group. */
     public static String format(Group g) {

@@ -7,9 +7,10 @@ import java.util.Map;
 
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
-import dev.jvswitch.ofproto.OfPorts;
 import dev.jvswitch.ofproto.match.Match;
 import dev.jvswitch.ofproto.match.PrerequisiteException;
+import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.port.OfPorts;
 
 /**
  * The match part of a flow string: reads {@code name[=value]} items into a {@link Match} and prints
@@ -242,7 +243,7 @@ final class MatchSyntax {
     /** Appends the match as dump-flows writes it, priority first unless it is the default. */
     static StringBuilder append(StringBuilder sb, Match m, int priority) {
         int start = sb.length();
-        if (priority != dev.jvswitch.ofproto.table.Rule.DEFAULT_PRIORITY) {
+        if (priority != FlowMod.DEFAULT_PRIORITY) {
             sb.append("priority=").append(priority).append(',');
         }
         field(sb, m, "pkt_mark", FlowField.SKB_MARK);

@@ -2,10 +2,15 @@ package dev.jvswitch.ofproto.table;
 
 import java.util.Objects;
 
+import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.match.Match;
+import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.mod.FlowStatsRequest;
+import dev.jvswitch.ofproto.port.OfPorts;
 
 /**
- * Which rules a modify or delete applies to, as OpenFlow selects them.
+ * Which rules a modify, delete or stats request applies to, as OpenFlow selects them (OVS's
+ * {@code rule_criteria}).
  *
  * <ul>
  *   <li><b>Non-strict</b>: every rule whose match is within {@link #match()}
@@ -14,13 +19,16 @@ import dev.jvswitch.ofproto.match.Match;
  *       {@link #priority()}.</li>
  * </ul>
  * In both cases only rules in {@link #tableId()} (all tables for {@link #ALL_TABLES}) whose
- * cookie agrees with {@link #cookie()} on the bits of {@link #cookieMask()}.
+ * cookie agrees with {@link #cookie()} on the bits of {@link #cookieMask()}, that output to
+ * {@link #outPort()} unless it is {@link OfPorts#ANY}, and that send to group {@link #outGroup()}
+ * unless it is {@link FlowMod#ANY_GROUP}.
  *
  * <p><b>Thread-safety:</b> immutable.
  */
-public record FlowFilter(int tableId, Match match, int priority, long cookie, long cookieMask) {
+public record FlowFilter(int tableId, Match match, int priority, long cookie, long cookieMask, int outPort,
+        long outGroup) {
     /** {@link #tableId()} that selects every table (OFPTT_ALL). */
-    public static final int ALL_TABLES = 255;
+    public static final int ALL_TABLES = FlowMod.ALL_TABLES;
 
     public FlowFilter {
         Objects.requireNonNull(match, "match");
@@ -30,6 +38,11 @@ public record FlowFilter(int tableId, Match match, int priority, long cookie, lo
         if (priority < 0 || priority > Rule.MAX_PRIORITY) {
             throw new IllegalArgumentException("priority " + priority + " out of range 0.." + Rule.MAX_PRIORITY);
         }
+    }
+
+    /** A filter on table, match, priority and cookie, any port and group. */
+    public FlowFilter(int tableId, Match match, int priority, long cookie, long cookieMask) {
+        this(tableId, match, priority, cookie, cookieMask, OfPorts.ANY, FlowMod.ANY_GROUP);
     }
 
     /** Every rule in every table. */
@@ -42,6 +55,18 @@ public record FlowFilter(int tableId, Match match, int priority, long cookie, lo
         return new FlowFilter(ALL_TABLES, match, Rule.DEFAULT_PRIORITY, 0, 0);
     }
 
+    /** The selection of a modify or delete. */
+    public static FlowFilter of(FlowMod fm) {
+        return new FlowFilter(fm.tableId(), fm.match(), fm.priority(), fm.cookie(), fm.cookieMask(), fm.outPort(),
+                fm.outGroup());
+    }
+
+    /** The selection of a stats request (non-strict). */
+    public static FlowFilter of(FlowStatsRequest r) {
+        return new FlowFilter(r.tableId(), r.match(), Rule.DEFAULT_PRIORITY, r.cookie(), r.cookieMask(), r.outPort(),
+                r.outGroup());
+    }
+
     /** Rules whose cookie has {@code cookie} in the bits of {@code mask}, in every table. */
     public static FlowFilter byCookie(long cookie, long mask) {
         return new FlowFilter(ALL_TABLES, Match.ANY, Rule.DEFAULT_PRIORITY, cookie, mask);
@@ -49,12 +74,12 @@ public record FlowFilter(int tableId, Match match, int priority, long cookie, lo
 
     /** The same filter restricted to one table. */
     public FlowFilter inTable(int table) {
-        return new FlowFilter(table, match, priority, cookie, cookieMask);
+        return new FlowFilter(table, match, priority, cookie, cookieMask, outPort, outGroup);
     }
 
     /** The same filter with a priority (for strict selection). */
     public FlowFilter withPriority(int p) {
-        return new FlowFilter(tableId, match, p, cookie, cookieMask);
+        return new FlowFilter(tableId, match, p, cookie, cookieMask, outPort, outGroup);
     }
 
     /** True if this filter selects {@code r} (strictly or not). */
@@ -65,9 +90,12 @@ public record FlowFilter(int tableId, Match match, int priority, long cookie, lo
         if (((r.cookie() ^ cookie) & cookieMask) != 0) {
             return false;
         }
-        if (strict) {
-            return r.priority() == priority && r.match().equals(match);
+        if (strict ? r.priority() != priority || !r.match().equals(match) : !r.match().isSubsetOf(match)) {
+            return false;
         }
-        return r.match().isSubsetOf(match);
+        if (outPort != OfPorts.ANY && !OfAction.outputsTo(r.actions(), outPort)) {
+            return false;
+        }
+        return outGroup == FlowMod.ANY_GROUP || OfAction.sendsToGroup(r.actions(), outGroup);
     }
 }

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.match.Match;
@@ -67,6 +68,17 @@ final class FlowTable {
 
     int subtableCount() {
         return subtables.length;
+    }
+
+    /** Calls {@code c} for every rule, in no particular order (no sorting, no list). */
+    void forEachRule(Consumer<Rule> c) {
+        for (Subtable st : subtables) {
+            st.forEachEntry(e -> {
+                for (Rule r : e.rules) {
+                    c.accept(r);
+                }
+            });
+        }
     }
 
     /** Every rule, in the order a lookup prefers them: priority high to low, then oldest first. */
@@ -158,6 +170,17 @@ final class FlowTable {
 
         void miss(TableMiss m) {
             this.miss = m;
+        }
+
+        /** Calls {@code c} for every rule now in the table, in no particular order; {@code c} must not change the table. */
+        void forEachRule(Consumer<Rule> c) {
+            for (Subtable st : subs) {
+                st.forEachEntry(e -> {
+                    for (Rule r : e.rules) {
+                        c.accept(r);
+                    }
+                });
+            }
         }
 
         /** Every rule now in the table (a copy, so the caller may change the table meanwhile). */

@@ -3,6 +3,7 @@ package dev.jvswitch.ofproto.table;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Consumer;
 
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
@@ -101,6 +102,18 @@ public final class OfTables {
         return Collections.unmodifiableList(out);
     }
 
+    /**
+     * Calls {@code c} for every rule of every table, in no particular order: the cheap walk for
+     * work that needs no order (a whole-table difference, a dump that sorts itself).
+     */
+    public void forEachRule(Consumer<Rule> c) {
+        for (FlowTable t : tables) {
+            if (t.ruleCount > 0) {
+                t.forEachRule(c);
+            }
+        }
+    }
+
     public int ruleCount(int tableId) {
         return tables[tableId].ruleCount;
     }
@@ -136,9 +149,11 @@ public final class OfTables {
      * <ul>
      *   <li>{@link #add}: a rule with the match and priority of an existing one replaces it (with
      *       fresh counters, as OpenFlow clears them); otherwise it is added.</li>
-     *   <li>{@link #modify}: changes the actions of the selected rules, keeping their counters,
-     *       age and cookie; selecting none changes nothing (no implicit add).</li>
-     *   <li>{@link #delete}: removes the selected rules.</li>
+     *   <li>{@link #modify}: changes the actions of the selected rules, keeping their counters
+     *       (unless asked to reset them), age, cookie, timeouts and flags; selecting none changes
+     *       nothing (no implicit add).</li>
+     *   <li>{@link #delete}: removes the selected rules; {@link #remove} removes one rule.</li>
+     *   <li>{@link #overlapping}: what an add with {@code check_overlap} must not meet.</li>
      *   <li>A rule whose actions name a group that does not exist is refused; deleting a group
      *       deletes the rules that name it, as OpenFlow requires.</li>
      * </ul>
@@ -206,14 +221,45 @@ public final class OfTables {
         }
 
         /**
+         * A rule of {@code r}'s table with {@code r}'s priority whose match overlaps {@code r}'s
+         * (some packet fits both; the rule in {@code r}'s own slot counts), or null. Walks the table.
+         */
+        public Rule overlapping(Rule r) {
+            if (currentRuleCount(r.tableId()) == 0) {
+                return null;
+            }
+            Rule[] found = new Rule[1];
+            Consumer<Rule> check = other -> {
+                if (found[0] == null && other.priority() == r.priority() && other.match().overlaps(r.match())) {
+                    found[0] = other;
+                }
+            };
+            FlowTable.Edit e = edits[r.tableId()];
+            if (e != null) {
+                e.forEachRule(check);
+            } else {
+                base.tables[r.tableId()].forEachRule(check);
+            }
+            return found[0];
+        }
+
+        /**
          * Gives {@code actions} to the rules {@code filter} selects; returns the new versions of the
          * rules changed (which share counters with the old ones).
          */
         public List<Rule> modify(FlowFilter filter, List<OfAction> actions, boolean strict) {
+            return modify(filter, actions, strict, false);
+        }
+
+        /**
+         * Gives {@code actions} to the rules {@code filter} selects, with counters that start
+         * again from zero if {@code resetCounts}; returns the new versions of the rules changed.
+         */
+        public List<Rule> modify(FlowFilter filter, List<OfAction> actions, boolean strict, boolean resetCounts) {
             checkGroups(actions);
             List<Rule> out = new ArrayList<>();
             for (Rule r : selected(filter, strict)) {
-                Rule m = r.withActions(actions);
+                Rule m = resetCounts ? r.withActionsAndFreshCounters(actions) : r.withActions(actions);
                 edit(r.tableId()).replace(m);
                 out.add(m);
                 changed = true;
@@ -232,6 +278,24 @@ public final class OfTables {
         }
 
         /**
+         * Removes {@code r} if its slot (table, priority, match) holds it; returns whether it did.
+         * The cheap delete when the caller already has the rule: no selection, no text.
+         */
+        public boolean remove(Rule r) {
+            if (currentRuleCount(r.tableId()) == 0) {
+                return false;
+            }
+            FlowTable.Edit e = edit(r.tableId());
+            Rule in = e.get(r.match(), r.priority());
+            if (in != r) {
+                return false;
+            }
+            e.remove(r);
+            changed = true;
+            return true;
+        }
+
+        /**
          * Removes the rules whose idle timeout (since {@link RuleStats#lastUsedNs()}) or hard timeout
          * (since {@link Rule#createdNs()}) has passed at {@code nowNs}; returns them.
          */
@@ -242,11 +306,7 @@ public final class OfTables {
                     continue;
                 }
                 for (Rule r : rulesOf(t)) {
-                    boolean idle = r.idleTimeoutSec() > 0
-                            && nowNs - r.stats().lastUsedNs() >= r.idleTimeoutSec() * 1_000_000_000L;
-                    boolean hard = r.hardTimeoutSec() > 0
-                            && nowNs - r.createdNs() >= r.hardTimeoutSec() * 1_000_000_000L;
-                    if (idle || hard) {
+                    if (r.idleExpired(nowNs) || r.hardExpired(nowNs)) {
                         edit(t).remove(r);
                         gone.add(r);
                         changed = true;
@@ -295,6 +355,14 @@ public final class OfTables {
 
         /** Deletes group {@code groupId} and every rule whose actions name it; returns the group or null. */
         public Group deleteGroup(long groupId) {
+            return deleteGroup(groupId, new ArrayList<>());
+        }
+
+        /**
+         * Deletes group {@code groupId} and every rule whose actions name it, adding those rules to
+         * {@code removed}; returns the group or null.
+         */
+        public Group deleteGroup(long groupId, List<Rule> removed) {
             check();
             Group g = groups.get(groupId);
             if (g == null) {
@@ -306,8 +374,9 @@ public final class OfTables {
                     continue;
                 }
                 for (Rule r : rulesOf(t)) {
-                    if (namesGroup(r.actions(), groupId)) {
+                    if (OfAction.sendsToGroup(r.actions(), groupId)) {
                         edit(t).remove(r);
+                        removed.add(r);
                     }
                 }
             }
@@ -315,13 +384,14 @@ public final class OfTables {
             return g;
         }
 
-        /** Deletes every group (and the rules that name them). */
-        public void deleteAllGroups() {
+        /** Deletes every group (and the rules that name them); returns how many groups went. */
+        public int deleteAllGroups(List<Rule> removed) {
             List<Group> all = new ArrayList<>();
             groups.forEachValue(all::add);
             for (Group g : all) {
-                deleteGroup(g.groupId());
+                deleteGroup(g.groupId(), removed);
             }
+            return all.size();
         }
 
         /** The group {@code groupId} as this transaction has it now, or null. */
@@ -416,15 +486,6 @@ public final class OfTables {
                     }
                 }
             }
-        }
-
-        private static boolean namesGroup(List<OfAction> actions, long groupId) {
-            for (OfAction a : actions) {
-                if (a instanceof OfAction.GroupAction && ((OfAction.GroupAction) a).groupId() == groupId) {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 }

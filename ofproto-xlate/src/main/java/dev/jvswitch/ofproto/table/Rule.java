@@ -1,19 +1,33 @@
 package dev.jvswitch.ofproto.table;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.match.Match;
+import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.mod.FlowStats;
+import dev.jvswitch.ofproto.mod.Instruction;
 
 /**
  * An OpenFlow rule: in table {@link #tableId()}, a packet that fits {@link #match()} and no rule
  * of higher {@link #priority()} runs {@link #actions()} (the empty list drops).
  *
+ * <p><b>Actions and instructions.</b> {@link #actions()} is what translation runs: the flow's
+ * apply-actions followed, when the flow has a {@code goto_table} instruction, by an
+ * {@link OfAction.GotoTable} as the last element (OVS keeps instructions in its ofpacts list the
+ * same way). {@link #of} makes that list from a {@link FlowMod}'s instructions and
+ * {@link #instructions()} gives them back. The other instructions (clear_actions, write_actions,
+ * write_metadata) are refused by {@link #of} until translation does them.
+ *
  * <p>The rule's definition is immutable; {@link #equals} and {@link #hashCode} cover the definition
- * (table, priority, match, actions, cookie, timeouts) and nothing else, so a parsed and printed
- * rule compares equal to the original. Its counters are in {@link #stats()}, which a modify that
- * keeps the rule hands on to the new version ({@link #withActions}).
+ * (table, priority, match, actions, cookie, timeouts, flags) and nothing else, so a rule made again
+ * from its dumped text compares equal to the original. Its counters are in {@link #stats()}, which
+ * a modify that keeps the rule hands on to the new version ({@link #withActions}).
  *
  * <p>Times are in the tables' monotonic clock ({@code System.nanoTime()} unless a test supplies
  * another): {@link #createdNs()} starts the hard timeout, {@link RuleStats#lastUsedNs()} the idle
@@ -24,14 +38,14 @@ import dev.jvswitch.ofproto.match.Match;
  */
 public final class Rule {
     /** Highest table id; 255 is reserved (it means "all tables" or "current table"). */
-    public static final int MAX_TABLE_ID = 254;
+    public static final int MAX_TABLE_ID = FlowMod.MAX_TABLE_ID;
     /** Number of flow tables. */
     public static final int TABLE_COUNT = MAX_TABLE_ID + 1;
     /** Priority of a rule added without {@code priority=} (OFP_DEFAULT_PRIORITY). */
-    public static final int DEFAULT_PRIORITY = 32768;
-    public static final int MAX_PRIORITY = 65535;
+    public static final int DEFAULT_PRIORITY = FlowMod.DEFAULT_PRIORITY;
+    public static final int MAX_PRIORITY = FlowMod.MAX_PRIORITY;
     /** Largest idle or hard timeout, in seconds. */
-    public static final int MAX_TIMEOUT_SEC = 65535;
+    public static final int MAX_TIMEOUT_SEC = FlowMod.MAX_TIMEOUT_SEC;
 
     private final int tableId;
     private final int priority;
@@ -40,6 +54,7 @@ public final class Rule {
     private final long cookie;
     private final int idleTimeoutSec;
     private final int hardTimeoutSec;
+    private final Set<FlowMod.Flag> flags;
     private final long createdNs;
     private final RuleStats stats;
 
@@ -47,10 +62,11 @@ public final class Rule {
         this.tableId = b.tableId;
         this.priority = b.priority;
         this.match = Objects.requireNonNull(b.match, "match");
-        this.actions = List.copyOf(b.actions);
+        this.actions = b.actions;
         this.cookie = b.cookie;
         this.idleTimeoutSec = b.idleTimeoutSec;
         this.hardTimeoutSec = b.hardTimeoutSec;
+        this.flags = b.flags.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(b.flags));
         this.createdNs = b.createdNs;
         this.stats = stats;
     }
@@ -59,15 +75,65 @@ public final class Rule {
         return new Builder();
     }
 
+    /**
+     * The rule an add makes, created at {@code createdNs}: the add's table, priority, match,
+     * cookie, timeouts, state flags ({@link FlowMod.Flag#isRuleState()}) and instructions.
+     *
+     * @throws IllegalArgumentException if {@code add} is no add, or names an instruction
+     *                                  translation does not do yet ({@code write_actions is not supported yet})
+     */
+    public static Rule of(FlowMod add, long createdNs) {
+        if (add.command() != FlowMod.Command.ADD) {
+            throw new IllegalArgumentException("a rule is made by an add, not a " + add.command());
+        }
+        Set<FlowMod.Flag> state = EnumSet.noneOf(FlowMod.Flag.class);
+        for (FlowMod.Flag f : add.flags()) {
+            if (f.isRuleState()) {
+                state.add(f);
+            }
+        }
+        return builder().tableId(add.tableId()).priority(add.priority()).match(add.match()).cookie(add.cookie())
+                .idleTimeoutSec(add.idleTimeoutSec()).hardTimeoutSec(add.hardTimeoutSec()).flags(state)
+                .actions(actionsOf(add.instructions())).createdNs(createdNs).build();
+    }
+
+    /**
+     * The action list translation runs for {@code instructions}: the apply-actions, then a
+     * {@link OfAction.GotoTable} for {@code goto_table}.
+     *
+     * @throws IllegalArgumentException naming the first instruction translation does not do yet
+     */
+    public static List<OfAction> actionsOf(List<Instruction> instructions) {
+        List<OfAction> out = new ArrayList<>();
+        for (Instruction i : instructions) {
+            if (i instanceof Instruction.ApplyActions a) {
+                out.addAll(a.actions());
+            } else if (i instanceof Instruction.GotoTable g) {
+                out.add(new OfAction.GotoTable(g.tableId()));
+            } else {
+                throw new IllegalArgumentException(i.ovsName() + " is not supported yet");
+            }
+        }
+        return out;
+    }
+
     /** A builder with this rule's definition; a rule it builds gets fresh counters. */
     public Builder toBuilder() {
         return new Builder().tableId(tableId).priority(priority).match(match).actions(actions).cookie(cookie)
-                .idleTimeoutSec(idleTimeoutSec).hardTimeoutSec(hardTimeoutSec).createdNs(createdNs);
+                .idleTimeoutSec(idleTimeoutSec).hardTimeoutSec(hardTimeoutSec).flags(flags).createdNs(createdNs);
     }
 
     /** The same rule (same counters and creation time) with other actions: a modify. */
     public Rule withActions(List<OfAction> newActions) {
         return new Rule(toBuilder().actions(newActions), stats);
+    }
+
+    /**
+     * A modify with {@code reset_counts}: other actions and counters that start again from zero
+     * (the idle time still runs from the last use).
+     */
+    public Rule withActionsAndFreshCounters(List<OfAction> newActions) {
+        return new Rule(toBuilder().actions(newActions), new RuleStats(stats.lastUsedNs()));
     }
 
     /** The same rule (same counters) with other actions, cookie and timeouts: a modify with a new cookie. */
@@ -88,9 +154,22 @@ public final class Rule {
         return match;
     }
 
-    /** Immutable; empty means drop. */
+    /** Immutable; empty means drop. A {@link OfAction.GotoTable} can only be the last. */
     public List<OfAction> actions() {
         return actions;
+    }
+
+    /** The flow's instructions, in execution order (what a flow stats reply reports). */
+    public List<Instruction> instructions() {
+        int n = actions.size();
+        if (n == 0) {
+            return List.of();
+        }
+        if (actions.get(n - 1) instanceof OfAction.GotoTable g) {
+            Instruction jump = new Instruction.GotoTable(g.table());
+            return n == 1 ? List.of(jump) : List.of(new Instruction.ApplyActions(actions.subList(0, n - 1)), jump);
+        }
+        return List.of(new Instruction.ApplyActions(actions));
     }
 
     public long cookie() {
@@ -105,12 +184,33 @@ public final class Rule {
         return hardTimeoutSec;
     }
 
+    /** The flags the rule keeps ({@link FlowMod.Flag#isRuleState()}); immutable. */
+    public Set<FlowMod.Flag> flags() {
+        return flags;
+    }
+
     public long createdNs() {
         return createdNs;
     }
 
     public RuleStats stats() {
         return stats;
+    }
+
+    /** The rule as a flow stats reply reports it at {@code nowNs} (counters read now). */
+    public FlowStats flowStats(long nowNs) {
+        return new FlowStats(tableId, priority, match, cookie, idleTimeoutSec, hardTimeoutSec, flags, instructions(),
+                nowNs - createdNs, nowNs - stats.lastUsedNs(), stats.packets(), stats.bytes());
+    }
+
+    /** True if the hard timeout has passed at {@code nowNs}. */
+    public boolean hardExpired(long nowNs) {
+        return hardTimeoutSec > 0 && nowNs - createdNs >= hardTimeoutSec * 1_000_000_000L;
+    }
+
+    /** True if the idle timeout has passed at {@code nowNs} (since {@link RuleStats#lastUsedNs()}). */
+    public boolean idleExpired(long nowNs) {
+        return idleTimeoutSec > 0 && nowNs - stats.lastUsedNs() >= idleTimeoutSec * 1_000_000_000L;
     }
 
     /** True if this rule and {@code other} have the same table, priority and match (OpenFlow's identity). */
@@ -129,18 +229,18 @@ public final class Rule {
         Rule r = (Rule) o;
         return tableId == r.tableId && priority == r.priority && cookie == r.cookie
                 && idleTimeoutSec == r.idleTimeoutSec && hardTimeoutSec == r.hardTimeoutSec
-                && match.equals(r.match) && actions.equals(r.actions);
+                && match.equals(r.match) && actions.equals(r.actions) && flags.equals(r.flags);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(tableId, priority, match, actions, cookie, idleTimeoutSec, hardTimeoutSec);
+        return Objects.hash(tableId, priority, match, actions, cookie, idleTimeoutSec, hardTimeoutSec, flags);
     }
 
     @Override
     public String toString() {
         return "Rule[table=" + tableId + ",priority=" + priority + "," + match + ",cookie=0x" + Long.toHexString(cookie)
-                + ",actions=" + actions + "]";
+                + (flags.isEmpty() ? "" : ",flags=" + flags) + ",actions=" + actions + "]";
     }
 
     /** Collects a rule's definition. Not thread-safe. */
@@ -152,6 +252,7 @@ public final class Rule {
         private long cookie;
         private int idleTimeoutSec;
         private int hardTimeoutSec;
+        private Set<FlowMod.Flag> flags = Set.of();
         private long createdNs;
 
         private Builder() {
@@ -178,8 +279,18 @@ public final class Rule {
             return this;
         }
 
+        /**
+         * @throws IllegalArgumentException if a {@link OfAction.GotoTable} is not the last action
+         *                                  (goto_table is an instruction, which ends the list)
+         */
         public Builder actions(List<OfAction> a) {
-            this.actions = List.copyOf(a);
+            List<OfAction> copy = List.copyOf(a);
+            for (int i = 0; i < copy.size() - 1; i++) {
+                if (copy.get(i) instanceof OfAction.GotoTable) {
+                    throw new IllegalArgumentException("goto_table must be the last action of a rule");
+                }
+            }
+            this.actions = copy;
             return this;
         }
 
@@ -195,6 +306,17 @@ public final class Rule {
 
         public Builder hardTimeoutSec(int s) {
             this.hardTimeoutSec = checkTimeout("hard_timeout", s);
+            return this;
+        }
+
+        /** The rule's flags; only {@linkplain FlowMod.Flag#isRuleState() state flags} are allowed. */
+        public Builder flags(Set<FlowMod.Flag> f) {
+            for (FlowMod.Flag flag : f) {
+                if (!flag.isRuleState()) {
+                    throw new IllegalArgumentException(flag.ovsName() + " is no flag a rule keeps");
+                }
+            }
+            this.flags = Set.copyOf(f);
             return this;
         }
 

@@ -5,7 +5,7 @@ import dev.jvswitch.flowcache.key.FieldFormat;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
-import dev.jvswitch.ofproto.OfPorts;
+import dev.jvswitch.ofproto.port.OfPorts;
 
 /**
  * OVS's {@code match_format} over a flow key and mask, as {@code ofproto/trace} prints its
@@ -15,9 +15,6 @@ import dev.jvswitch.ofproto.OfPorts;
  * metadata left out.
  */
 final class OvsFlowFormat {
-    private static final String[] TCP_FLAG_NAMES = {"fin", "syn", "rst", "psh", "ack", "urg", "ece", "cwr", "ns",
-        "[200]", "[400]", "[800]"};
-
     private final StringBuilder s = new StringBuilder(160);
     private final FlowKey f;
     private final FlowMask m;
@@ -361,13 +358,6 @@ final class OvsFlowFormat {
     }
 
     private void tcpFlags(int flags, int mask) {
-        if (mask == 0xfff) {
-            FieldFormat.TCP_FLAGS.append(s, flags);
-            return;
-        }
-        for (int bits = mask; bits != 0; bits &= bits - 1) {
-            int bit = Integer.numberOfTrailingZeros(bits);
-            s.append((flags & (1 << bit)) != 0 ? '+' : '-').append(TCP_FLAG_NAMES[bit]);
-        }
+        FieldFormat.TCP_FLAGS.appendMaskedFlags(s, flags, mask, FlowField.TCP_FLAGS.valueMask());
     }
 }

@@ -5,11 +5,11 @@ package dev.jvswitch.ofproto.trace;
  * (whitespace ignored), turned into bytes. A bad digit or an odd count fails with a message that
  * says where, which the trace command returns to the user.
  */
-final class PacketHex {
+public final class PacketHex {
     private PacketHex() {
     }
 
-    static byte[] parse(String text) {
+    public static byte[] parse(String text) {
         String s = text.replaceAll("\\s+", "");
         if (s.length() % 2 != 0) {
             throw new IllegalArgumentException("odd number of hex digits (" + s.length() + ")");

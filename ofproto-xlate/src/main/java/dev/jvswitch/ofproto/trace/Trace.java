@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import dev.jvswitch.flowcache.hash.FlowHash;
 import dev.jvswitch.flowcache.key.FlowField;
@@ -13,11 +15,12 @@ import dev.jvswitch.flowcache.parse.PacketParser;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
-import dev.jvswitch.ofproto.Ofproto;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
+import dev.jvswitch.ofproto.upcall.RecircRegistry;
 import dev.jvswitch.ofproto.xlate.FrozenState;
 import dev.jvswitch.ofproto.xlate.TraceNode;
+import dev.jvswitch.ofproto.xlate.Xlate;
 import dev.jvswitch.ofproto.xlate.XlateBridge;
 import dev.jvswitch.ofproto.xlate.XlateResult;
 import dev.jvswitch.ofproto.xlate.XlateSnapshot;
@@ -53,10 +56,22 @@ public final class Trace {
     static final int MAX_PASSES = 64;
     private static final String RULE = "=".repeat(79);
 
-    private final Ofproto ofproto;
+    private final Supplier<XlateSnapshot> snapshots;
+    private final Xlate xlate;
+    private final RecircRegistry recircIds;
+    private final LongSupplier nanoClock;
 
-    public Trace(Ofproto ofproto) {
-        this.ofproto = Objects.requireNonNull(ofproto, "ofproto");
+    /**
+     * @param snapshots the current snapshot (each trace reads it once)
+     * @param xlate     the translation the upcalls use
+     * @param recircIds where a recirculated pass finds its frozen state
+     * @param nanoClock the ofproto's clock
+     */
+    public Trace(Supplier<XlateSnapshot> snapshots, Xlate xlate, RecircRegistry recircIds, LongSupplier nanoClock) {
+        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+        this.xlate = Objects.requireNonNull(xlate, "xlate");
+        this.recircIds = Objects.requireNonNull(recircIds, "recircIds");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     }
 
     /**
@@ -77,17 +92,40 @@ public final class Trace {
      * {@code pkt_mark}).
      */
     public String trace(String bridge, String flow, String packetHex) {
-        XlateSnapshot snap = ofproto.snapshot();
+        FlowKey given = parseFlow(flow);
+        return trace(bridge, given, packetHex == null ? null : PacketHex.parse(packetHex));
+    }
+
+    /**
+     * The flow of {@code ofproto/trace} (ovs-ofctl match syntax, fields left out are zero) as a
+     * key with the OpenFlow in_port.
+     *
+     * @throws IllegalArgumentException {@code Bad openflow flow syntax: } and the syntax error
+     */
+    public static FlowKey parseFlow(String flow) {
+        try {
+            return FlowSyntax.parseMatch(flow).value();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Bad openflow flow syntax: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Traces {@code flow} (OpenFlow in_port, e.g. from {@link #parseFlow}) through {@code bridge};
+     * with {@code packet} (null for none), the packet's headers parsed as the datapath would,
+     * with the flow's metadata ({@code in_port}, {@code pkt_mark}).
+     *
+     * @return the report, in OVS's layout, ending with {@code Datapath actions: ...}
+     * @throws IllegalArgumentException with a one-line message for an unknown bridge, an in_port
+     *                                  the bridge does not have, or a packet too long
+     */
+    public String trace(String bridge, FlowKey flow, byte[] packet) {
+        XlateSnapshot snap = snapshots.get();
         XlateBridge br = snap.bridge(bridge);
         if (br == null) {
             throw new IllegalArgumentException(bridge + ": unknown bridge");
         }
-        FlowKey given;
-        try {
-            given = FlowSyntax.parseDelete(flow).match().value();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Bad openflow flow syntax: " + e.getMessage(), e);
-        }
+        FlowKey given = flow.copy();
         int ofInPort = (int) given.get(FlowField.IN_PORT);
         OfPort in = br.config().byOfPort(ofInPort);
         if (in == null) {
@@ -97,7 +135,7 @@ public final class Trace {
             throw new IllegalArgumentException("in_port " + ofInPort + " is patch port " + in.name()
                     + "; trace from the peer bridge instead");
         }
-        FlowKey key = packetHex == null ? given : parsePacket(given, packetHex, in.dpPort());
+        FlowKey key = packet == null ? given : parsePacket(given, packet, in.dpPort());
         key.set(FlowField.IN_PORT, in.dpPort());
         StringBuilder out = new StringBuilder(1024);
         run(snap, key, ofInPort, out);
@@ -114,7 +152,7 @@ public final class Trace {
             if (n > 0) {
                 out.append("\n\n").append(RULE).append("\nrecirc(0x").append(Integer.toHexString(recircId))
                         .append(")\n").append(RULE).append("\n\n");
-                FrozenState st = ofproto.recircIds().frozenState(recircId);
+                FrozenState st = recircIds.frozenState(recircId);
                 ofInPort = st == null ? ofInPort : st.ofInPort();
             }
             if (n == MAX_PASSES) {
@@ -125,7 +163,7 @@ public final class Trace {
             shown.set(FlowField.IN_PORT, ofInPort & 0xffff_ffffL);
             out.append("Flow: ").append(OvsFlowFormat.flow(shown)).append('\n');
             List<TraceNode> nodes = new ArrayList<>();
-            XlateResult r = ofproto.xlate().translate(snap, key, false, ofproto.nowNs(), nodes);
+            XlateResult r = xlate.translate(snap, key, false, nanoClock.getAsLong(), nodes);
             TracePrinter.print(out, nodes, 0);
             out.append("\nFinal flow: ");
             if (r.finalFlow().equals(shown)) {
@@ -149,8 +187,7 @@ public final class Trace {
     }
 
     /** Parses the packet as the datapath would, with the flow's metadata. */
-    private static FlowKey parsePacket(FlowKey meta, String hex, int dpInPort) {
-        byte[] bytes = PacketHex.parse(hex);
+    private static FlowKey parsePacket(FlowKey meta, byte[] bytes, int dpInPort) {
         MbufPoolConfig cfg = MbufPoolConfig.of("trace", 1).withCacheSize(0);
         if (bytes.length > cfg.dataRoomBytes()) {
             throw new IllegalArgumentException("packet of " + bytes.length + " bytes is longer than "

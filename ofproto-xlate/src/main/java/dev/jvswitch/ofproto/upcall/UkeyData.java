@@ -2,8 +2,8 @@ package dev.jvswitch.ofproto.upcall;
 
 import java.util.List;
 
-import dev.jvswitch.ofproto.normal.MacDependency;
-import dev.jvswitch.ofproto.normal.MacLearning;
+import dev.jvswitch.ofproto.mac.MacDependency;
+import dev.jvswitch.ofproto.mac.MacLearning;
 import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.xlate.XlateResult;
 

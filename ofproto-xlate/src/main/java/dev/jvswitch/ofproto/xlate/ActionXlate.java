@@ -2,10 +2,9 @@ package dev.jvswitch.ofproto.xlate;
 
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
-import dev.jvswitch.ofproto.OfPorts;
 import dev.jvswitch.ofproto.action.FieldRef;
 import dev.jvswitch.ofproto.action.OfAction;
-import dev.jvswitch.ofproto.normal.NormalXlate;
+import dev.jvswitch.ofproto.port.OfPorts;
 
 /**
  * One OpenFlow action (OVS's {@code do_xlate_actions} switch): field changes go into the flow

@@ -3,8 +3,9 @@ package dev.jvswitch.ofproto.xlate;
 import java.util.List;
 
 import dev.jvswitch.flowcache.key.FlowKey;
-import dev.jvswitch.ofproto.OfPorts;
 import dev.jvswitch.ofproto.bridge.OfPort;
+import dev.jvswitch.ofproto.port.OfPorts;
+import dev.jvswitch.ofproto.tnl.TunnelOutput;
 import dev.jvswitch.ofproto.xlate.XlateSnapshot.PortRef;
 
 /**

@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.group.Group;
-import dev.jvswitch.ofproto.normal.MacTable;
+import dev.jvswitch.ofproto.mac.MacTable;
 
 /**
  * One bridge as a translation sees it: its configuration and table snapshot (immutable, of one

@@ -10,9 +10,11 @@ import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.bridge.OfPort;
-import dev.jvswitch.ofproto.normal.MacDependency;
-import dev.jvswitch.ofproto.normal.MacLearning;
+import dev.jvswitch.ofproto.mac.MacDependency;
+import dev.jvswitch.ofproto.mac.MacLearning;
 import dev.jvswitch.ofproto.table.Rule;
+import dev.jvswitch.ofproto.tnl.TunnelContext;
+import dev.jvswitch.ofproto.tnl.TunnelOutput;
 import dev.jvswitch.ofproto.xlate.XlateResult.RecircPoint;
 
 /**
@@ -20,7 +22,7 @@ import dev.jvswitch.ofproto.xlate.XlateResult.RecircPoint;
  * resubmit depth and count, running action lists, freezing for recirculation, and scopes (group
  * buckets, patch ports) whose changes to the flow do not outlive them. The actions themselves are
  * in {@link ActionXlate}, outputs in {@link OutputXlate}, groups in {@link GroupXlate}, the
- * emission of field changes in {@link Commit}, NORMAL in {@code dev.jvswitch.ofproto.normal}.
+ * emission of field changes in {@link Commit}, NORMAL in {@link NormalXlate}.
  *
  * <p><b>Two flows.</b> {@link #flow()} is the packet as the OpenFlow pipeline sees it now: the
  * OpenFlow in_port, every field as the actions so far have set it. {@code base} is the packet as
@@ -37,7 +39,7 @@ import dev.jvswitch.ofproto.xlate.XlateResult.RecircPoint;
  * <p><b>Thread-safety:</b> one context per thread ({@link Xlate} keeps one per thread), reused
  * for every translation on it; nothing in it is shared.
  */
-public final class XlateContext {
+public final class XlateContext implements TunnelContext {
     /** Deepest nesting of resubmits, patch ports and group buckets (OVS's {@code MAX_DEPTH}). */
     public static final int MAX_DEPTH = 64;
     /** Most table lookups in one translation (OVS's {@code MAX_RESUBMITS}). */

@@ -5,8 +5,8 @@ import java.util.List;
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
-import dev.jvswitch.ofproto.normal.MacDependency;
-import dev.jvswitch.ofproto.normal.MacLearning;
+import dev.jvswitch.ofproto.mac.MacDependency;
+import dev.jvswitch.ofproto.mac.MacLearning;
 import dev.jvswitch.ofproto.table.Rule;
 
 /**

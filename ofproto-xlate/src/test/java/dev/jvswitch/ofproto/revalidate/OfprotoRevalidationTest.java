@@ -11,15 +11,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.jvswitch.testkit.frame.Frames;
+import dev.jvswitch.ofproto.Ofctl;
 import dev.jvswitch.ofproto.Ofproto;
+import dev.jvswitch.ofproto.OfprotoRevalidation;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.table.Rule;
+import dev.jvswitch.ofproto.tnl.TunnelOutput;
 import dev.jvswitch.ofproto.xlate.PortLiveness;
-import dev.jvswitch.ofproto.xlate.TunnelOutput;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.flow.Ukey;
-import dev.jvswitch.testkit.frame.Frames;
 
 /**
  * {@link OfprotoRevalidation} with the real slow path: an {@link Ofproto} translating the upcalls
@@ -88,11 +90,11 @@ class OfprotoRevalidationTest {
 
     @Test
     void aRuleChangedFromOutput2ToOutput3MovesTrafficWithinOneCycleAndLosesNothing() {
-        ofproto.addFlow(BR, "in_port=1,actions=output:2");
+        Ofctl.addFlow(ofproto, BR, "in_port=1,actions=output:2");
         assertThat(sendAndCount(frames(80, 8, 64))).containsExactly(64, 0);
         Ukey before = liveFlows().get(0);
 
-        ofproto.addFlow(BR, "in_port=1,actions=output:3");
+        Ofctl.addFlow(ofproto, BR, "in_port=1,actions=output:3");
         // Traffic already queued when the change lands; the old megaflow forwards it until revalidated.
         assertThat(h.send(1, frames(80, 8, 32))).isEqualTo(32);
         h.step(1);
@@ -114,11 +116,11 @@ class OfprotoRevalidationTest {
 
     @Test
     void aDeletedRuleStopsMatching() {
-        ofproto.addFlow(BR, "priority=100,in_port=1,udp,tp_dst=80,actions=output:2");
-        ofproto.addFlow(BR, "priority=0,actions=drop");
+        Ofctl.addFlow(ofproto, BR, "priority=100,in_port=1,udp,tp_dst=80,actions=output:2");
+        Ofctl.addFlow(ofproto, BR, "priority=0,actions=drop");
         assertThat(sendAndCount(frames(80, 4, 16))).containsExactly(16, 0);
 
-        assertThat(ofproto.delFlows(BR, "udp,tp_dst=80", false)).isEqualTo(1);
+        assertThat(Ofctl.delFlows(ofproto, BR, "udp,tp_dst=80", false)).isEqualTo(1);
         revalidate();
         assertThat(sendAndCount(frames(80, 4, 16))).containsExactly(0, 0);
         assertThat(ofproto.upcallHandler().upcalls()).as("the flow was modified to drop, not reinstalled").isEqualTo(1);
@@ -126,11 +128,11 @@ class OfprotoRevalidationTest {
 
     @Test
     void aRuleNeedingAWiderMaskDeletesTheMegaflowAndTheNextPacketReinstallsIt() {
-        ofproto.addFlow(BR, "in_port=1,actions=output:2");
+        Ofctl.addFlow(ofproto, BR, "in_port=1,actions=output:2");
         assertThat(sendAndCount(frames(80, 4, 16))).containsExactly(16, 0);
         Ukey wide = liveFlows().get(0);
 
-        ofproto.addFlow(BR, "priority=40000,in_port=1,udp,tp_dst=80,actions=output:3");
+        Ofctl.addFlow(ofproto, BR, "priority=40000,in_port=1,udp,tp_dst=80,actions=output:3");
         revalidate();
         assertThat(pool.counter(RevalidatorCounter.FLOWS_DELETED_REVALIDATION)).isEqualTo(1);
         assertThat(liveFlows()).doesNotContain(wide);
@@ -143,9 +145,9 @@ class OfprotoRevalidationTest {
 
     @Test
     void ruleCountersEqualPacketsSentAfterRevalidation() {
-        ofproto.addFlow(BR, "table=0,in_port=1,udp,actions=resubmit(,1)");
-        ofproto.addFlow(BR, "table=1,udp,tp_dst=80,actions=output:2");
-        ofproto.addFlow(BR, "table=1,udp,tp_dst=81,actions=output:3");
+        Ofctl.addFlow(ofproto, BR, "table=0,in_port=1,udp,actions=resubmit(,1)");
+        Ofctl.addFlow(ofproto, BR, "table=1,udp,tp_dst=80,actions=output:2");
+        Ofctl.addFlow(ofproto, BR, "table=1,udp,tp_dst=81,actions=output:3");
         int[] out80 = sendAndCount(frames(80, 16, 300));
         int[] out81 = sendAndCount(frames(81, 16, 200));
         assertThat(out80).containsExactly(300, 0);
@@ -167,56 +169,56 @@ class OfprotoRevalidationTest {
     }
 
     private Rule rule(int table, String actionsContain) {
-        for (Rule r : ofproto.dumpFlows(BR)) {
+        for (Rule r : ofproto.rules(BR)) {
             if (r.tableId() == table && r.toString().contains(actionsContain)) {
                 return r;
             }
         }
-        throw new AssertionError("no rule in table " + table + " with " + actionsContain + ": " + ofproto.dumpFlows(BR));
+        throw new AssertionError("no rule in table " + table + " with " + actionsContain + ": " + ofproto.rules(BR));
     }
 
     @Test
     void idleTimeoutExpiresARuleOnlyOnceItsTrafficStops() {
-        ofproto.addFlow(BR, "priority=100,idle_timeout=5,in_port=1,actions=output:2");
-        ofproto.addFlow(BR, "priority=0,actions=drop");
+        Ofctl.addFlow(ofproto, BR, "priority=100,idle_timeout=5,in_port=1,actions=output:2");
+        Ofctl.addFlow(ofproto, BR, "priority=0,actions=drop");
         // Busy for 8 s (longer than the idle timeout): the pushed used time keeps the rule.
         for (int s = 0; s < 8; s++) {
             assertThat(sendAndCount(frames(80, 2, 4))).containsExactly(4, 0);
             h.advanceMs(1_000);
             pool.runCycle();
         }
-        assertThat(ofproto.dumpFlows(BR)).hasSize(2);
+        assertThat(ofproto.rules(BR)).hasSize(2);
 
         h.advanceMs(3_000);
         pool.runCycle();
-        assertThat(ofproto.dumpFlows(BR)).as("idle 4 s").hasSize(2);
+        assertThat(ofproto.rules(BR)).as("idle 4 s").hasSize(2);
         h.advanceMs(1_500);
         pool.runCycle();
-        assertThat(ofproto.dumpFlows(BR)).as("idle 5.5 s").hasSize(1);
+        assertThat(ofproto.rules(BR)).as("idle 5.5 s").hasSize(1);
         revalidate();
         assertThat(sendAndCount(frames(80, 2, 4))).containsExactly(0, 0);
     }
 
     @Test
     void hardTimeoutExpiresABusyRule() {
-        ofproto.addFlow(BR, "priority=100,hard_timeout=3,in_port=1,actions=output:2");
+        Ofctl.addFlow(ofproto, BR, "priority=100,hard_timeout=3,in_port=1,actions=output:2");
         for (int s = 0; s < 2; s++) {
             assertThat(sendAndCount(frames(80, 2, 4))).containsExactly(4, 0);
             h.advanceMs(1_000);
             pool.runCycle();
         }
-        assertThat(ofproto.dumpFlows(BR)).hasSize(1);
+        assertThat(ofproto.rules(BR)).hasSize(1);
         h.advanceMs(1_100);
         sendAndCount(frames(80, 2, 4));
         pool.runCycle();
-        assertThat(ofproto.dumpFlows(BR)).isEmpty();
+        assertThat(ofproto.rules(BR)).isEmpty();
         revalidate();
         assertThat(sendAndCount(frames(80, 2, 4))).containsExactly(0, 0);
     }
 
     @Test
     void aMacLearnedAfterTheFlowWasMadeNarrowsItsFloodToOnePort() {
-        ofproto.addFlow(BR, "actions=NORMAL");
+        Ofctl.addFlow(ofproto, BR, "actions=NORMAL");
         byte[] aToB = Frames.udp4().src("02:00:00:00:00:0a").dst("02:00:00:00:00:0b")
                 .ip("10.0.0.1", "10.0.0.2").ports(1000, 80).size(FRAME_BYTES).build();
         byte[] bToA = Frames.udp4().src("02:00:00:00:00:0b").dst("02:00:00:00:00:0a")
@@ -233,9 +235,9 @@ class OfprotoRevalidationTest {
 
     @Test
     void aRecirculationIdLivesWhileAFlowUsesItAndIsRetiredAfter() {
-        ofproto.addGroup(BR, "group_id=1,type=select,selection_method=dp_hash"
+        Ofctl.addGroup(ofproto, BR, "group_id=1,type=select,selection_method=dp_hash"
                 + ",bucket=weight:1,actions=output:2,bucket=weight:1,actions=output:3");
-        ofproto.addFlow(BR, "priority=10,in_port=1,udp,actions=group:1");
+        Ofctl.addFlow(ofproto, BR, "priority=10,in_port=1,udp,actions=group:1");
         int[] out = sendAndCount(frames(80, 4, 16));
         assertThat(out[0] + out[1]).isEqualTo(16);
         assertThat(ofproto.recircIds().size()).isEqualTo(1);
@@ -249,7 +251,7 @@ class OfprotoRevalidationTest {
         out = sendAndCount(frames(443, 4, 8));
         assertThat(out[0] + out[1]).as("new connections recirculate with the live id").isEqualTo(8);
 
-        ofproto.delFlows(BR, "", false);
+        Ofctl.delFlows(ofproto, BR, "", false);
         revalidate();
         h.advanceMs(RevalidatorConfig.DEFAULT_MAX_IDLE_MS + 1_000);
         for (int i = 0; i < 4; i++) {
@@ -267,7 +269,7 @@ class OfprotoRevalidationTest {
      */
     @Test
     void afterEachChangeAndBarrierNotOnePacketIsForwardedByTheOldRule() {
-        ofproto.addFlow(BR, "priority=0,actions=drop");
+        Ofctl.addFlow(ofproto, BR, "priority=0,actions=drop");
         List<byte[]> traffic = frames(80, 8, 16);
         for (int round = 1; round <= 1_000; round++) {
             boolean forward = round % 2 == 1;
@@ -275,7 +277,7 @@ class OfprotoRevalidationTest {
             assertThat(h.send(1, traffic)).isEqualTo(16);
             h.step(1);
             assertThat(h.send(1, traffic)).isEqualTo(16);
-            ofproto.addFlow(BR, "priority=100,in_port=1,actions=" + (forward ? "output:2" : "drop"));
+            Ofctl.addFlow(ofproto, BR, "priority=100,in_port=1,actions=" + (forward ? "output:2" : "drop"));
             revalidate();
             h.receive(2);
             h.stepUntilIdle();

@@ -72,6 +72,8 @@ final class TestSlowPath implements UpcallHandler, Revalidation {
     volatile long upcallSpinNs;
     /** When set, translation makes every rule look at tp_dst (one megaflow per destination port). */
     volatile boolean perPortMegaflows;
+    /** When set, every cycle's end throws (a bug in the slow path, as the pool sees it). */
+    volatile boolean failCycleEnd;
 
     TestSlowPath(LongSupplier nowMs) {
         this.nowMs = nowMs;
@@ -229,6 +231,9 @@ final class TestSlowPath implements UpcallHandler, Revalidation {
     @Override
     public synchronized void onCycleEnd(long nowMs) {
         cycleEnds.incrementAndGet();
+        if (failCycleEnd) {
+            throw new IllegalStateException("cycle end failed");
+        }
         List<Rule> keep = new ArrayList<>();
         for (Rule r : tables.rules()) {
             long lastUsed = Math.max(r.stats().usedMs.get(), r.createdMs());

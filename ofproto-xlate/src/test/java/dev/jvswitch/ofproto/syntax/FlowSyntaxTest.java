@@ -3,34 +3,39 @@ package dev.jvswitch.ofproto.syntax;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.jvswitch.flowcache.key.FlowField;
-import dev.jvswitch.ofproto.OfPorts;
 import dev.jvswitch.ofproto.action.FieldRef;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.match.Match;
-import dev.jvswitch.ofproto.table.FlowFilter;
-import dev.jvswitch.ofproto.table.Rule;
+import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.mod.FlowStats;
+import dev.jvswitch.ofproto.mod.GroupMod;
+import dev.jvswitch.ofproto.mod.Instruction;
+import dev.jvswitch.ofproto.port.OfPorts;
 
+/** ovs-ofctl text into flow mods, and flow mods and flow stats back into text. */
 class FlowSyntaxTest {
     @Test
     void parsesTheIssueExample() {
-        Rule r = FlowSyntax.parseRule("table=0,priority=100,in_port=1,tcp,nw_dst=10.0.0.0/24,tp_dst=80,actions=output:2");
-        assertThat(r.tableId()).isZero();
-        assertThat(r.priority()).isEqualTo(100);
-        Match m = r.match();
+        FlowMod fm = FlowSyntax.parseAdd("table=0,priority=100,in_port=1,tcp,nw_dst=10.0.0.0/24,tp_dst=80,actions=output:2");
+        assertThat(fm.command()).isEqualTo(FlowMod.Command.ADD);
+        assertThat(fm.tableId()).isZero();
+        assertThat(fm.priority()).isEqualTo(100);
+        Match m = fm.match();
         assertThat(m.value(FlowField.IN_PORT)).isEqualTo(1);
         assertThat(m.value(FlowField.ETH_TYPE)).isEqualTo(0x0800);
         assertThat(m.value(FlowField.NW_PROTO)).isEqualTo(6);
         assertThat(m.value(FlowField.NW_DST)).isEqualTo(0x0a000000L);
         assertThat(m.mask(FlowField.NW_DST)).isEqualTo(0xffffff00L);
         assertThat(m.value(FlowField.TP_DST)).isEqualTo(80);
-        assertThat(r.actions()).containsExactly(new OfAction.Output(2));
-        assertThat(FlowSyntax.format(r))
+        assertThat(fm.instructions()).containsExactly(new Instruction.ApplyActions(List.of(new OfAction.Output(2))));
+        assertThat(FlowSyntax.format(fm))
                 .isEqualTo("cookie=0x0, table=0, priority=100,tcp,in_port=1,nw_dst=10.0.0.0/24,tp_dst=80 actions=output:2");
     }
 
@@ -62,11 +67,14 @@ class FlowSyntaxTest {
         "ip,nw_src=10.1.2.1/255.0.255.0,actions=drop|ip,nw_src=10.0.2.0/255.0.255.0 actions=drop",
         "dl_type=0x88cc,actions=drop|dl_type=0x88cc actions=drop",
         "ip,nw_proto=2,actions=drop|ip,nw_proto=2 actions=drop",
+        "send_flow_rem,no_byte_counts,ip,actions=drop|send_flow_rem no_byte_counts ip actions=drop",
+        "idle_timeout=5,check_overlap,reset_counts,no_packet_counts,actions=drop"
+            + "|idle_timeout=5, check_overlap reset_counts no_packet_counts actions=drop",
     })
     void printsLikeDumpFlows(String in, String printedTail) {
-        Rule r = FlowSyntax.parseRule(in);
-        assertThat(FlowSyntax.format(r)).isEqualTo("cookie=0x0, table=0, " + printedTail);
-        assertThat(FlowSyntax.parseRule(FlowSyntax.format(r))).isEqualTo(r);
+        FlowMod fm = FlowSyntax.parseAdd(in);
+        assertThat(FlowSyntax.format(fm)).isEqualTo("cookie=0x0, table=0, " + printedTail);
+        assertThat(FlowSyntax.parseAdd(FlowSyntax.format(fm))).isEqualTo(fm);
     }
 
     @ParameterizedTest
@@ -101,25 +109,38 @@ class FlowSyntaxTest {
         "note:01.ab.ff|note:01.ab.ff",
         "note:01abff|note:01.ab.ff",
         "drop|drop",
+        "output:1,clear_actions,write_actions(output:2,dec_ttl),write_metadata:0x5/0xff,goto_table:3"
+            + "|output:1,clear_actions,write_actions(output:2,dec_ttl),write_metadata:0x5/0xff,goto_table:3",
+        "write_metadata:7|write_metadata:0x7",
+        "write_actions(drop)|write_actions(drop)",
     })
     void actionsPrintLikeOvs(String in, String printed) {
-        Rule r = FlowSyntax.parseRule("tcp,actions=" + in);
-        assertThat(FlowSyntax.formatActions(r.actions())).isEqualTo(printed);
-        assertThat(FlowSyntax.parseRule(FlowSyntax.format(r))).isEqualTo(r);
+        FlowMod fm = FlowSyntax.parseAdd("tcp,actions=" + in);
+        assertThat(FlowSyntax.formatInstructions(fm.instructions())).isEqualTo(printed);
+        assertThat(FlowSyntax.parseAdd(FlowSyntax.format(fm))).isEqualTo(fm);
+    }
+
+    @Test
+    void instructionsComeInExecutionOrder() {
+        FlowMod fm = FlowSyntax.parseAdd("ip,actions=dec_ttl,write_actions(output:2),goto_table:4");
+        assertThat(fm.instructions()).containsExactly(new Instruction.ApplyActions(List.of(new OfAction.DecTtl())),
+                new Instruction.WriteActions(List.of(new OfAction.Output(2))), new Instruction.GotoTable(4));
+        assertThat(fm.applyActions()).containsExactly(new OfAction.DecTtl());
+        assertThat(fm.gotoTable()).isEqualTo(4);
     }
 
     @Test
     void tcpFlagsAndIpv6SetField() {
-        Rule r = FlowSyntax.parseRule("tcp6,tcp_flags=syn|ack,actions=set_field:2001:db8::1->ipv6_dst,in_port");
-        assertThat(FlowSyntax.format(r)).isEqualTo(
+        FlowMod fm = FlowSyntax.parseAdd("tcp6,tcp_flags=syn|ack,actions=set_field:2001:db8::1->ipv6_dst,in_port");
+        assertThat(FlowSyntax.format(fm)).isEqualTo(
                 "cookie=0x0, table=0, tcp6,tcp_flags=syn|ack actions=set_field:2001:db8::1->ipv6_dst,IN_PORT");
-        assertThat(FlowSyntax.parseRule(FlowSyntax.format(r))).isEqualTo(r);
+        assertThat(FlowSyntax.parseAdd(FlowSyntax.format(fm))).isEqualTo(fm);
     }
 
     @Test
     void actionRecordsHaveTheParsedValues() {
-        Rule r = FlowSyntax.parseRule("ip,actions=load:0x5->nw_dst[0..7],resubmit(,1),set_field:5->tun_id");
-        assertThat(r.actions()).containsExactly(
+        FlowMod fm = FlowSyntax.parseAdd("ip,actions=load:0x5->nw_dst[0..7],resubmit(,1),set_field:5->tun_id");
+        assertThat(fm.applyActions()).containsExactly(
                 new OfAction.Load(5, FieldRef.range(FlowField.NW_DST, 0, 7)),
                 new OfAction.Resubmit(OfPorts.IN_PORT, 1),
                 OfAction.SetField.exact(FlowField.TUN_ID, 5));
@@ -127,45 +148,70 @@ class FlowSyntaxTest {
 
     @Test
     void whitespaceSeparatesAndDumpFlowsStatisticsAreIgnored() {
-        Rule r = FlowSyntax.parseRule("cookie=0x5, duration=3.5s, table=2, n_packets=4, n_bytes=256, idle_timeout=10, "
+        FlowMod fm = FlowSyntax.parseAdd("cookie=0x5, duration=3.5s, table=2, n_packets=4, n_bytes=256, idle_timeout=10, "
                 + "idle_age=1, priority=7,ip actions=drop");
-        assertThat(r).isEqualTo(Rule.builder().tableId(2).priority(7).cookie(5).idleTimeoutSec(10)
-                .match(Match.builder().set(FlowField.ETH_TYPE, 0x0800).build()).build());
+        assertThat(fm).isEqualTo(FlowMod.builder(FlowMod.Command.ADD).tableId(2).priority(7).cookie(5)
+                .idleTimeoutSec(10).match(Match.builder().set(FlowField.ETH_TYPE, 0x0800).build()).build());
     }
 
     @Test
     void dumpFlowHasStatisticsInOvsOrder() {
-        Rule r = FlowSyntax.parseRule("table=1,priority=5,idle_timeout=30,hard_timeout=60,ip,actions=NORMAL",
-                1_000_000_000L);
-        r.stats().add(3, 180, 2_000_000_000L);
-        assertThat(FlowSyntax.dumpFlow(r, 4_250_000_000L)).isEqualTo("cookie=0x0, duration=3.250s, table=1, "
+        FlowStats fs = new FlowStats(1, 5, Match.builder().set(FlowField.ETH_TYPE, 0x0800).build(), 0, 30, 60,
+                Set.of(), List.of(new Instruction.ApplyActions(List.of(new OfAction.Normal()))), 3_250_000_000L,
+                2_250_000_000L, 3, 180);
+        assertThat(FlowSyntax.dumpFlow(fs)).isEqualTo("cookie=0x0, duration=3.250s, table=1, "
                 + "n_packets=3, n_bytes=180, idle_timeout=30, hard_timeout=60, idle_age=2, priority=5,ip actions=NORMAL");
-        assertThat(FlowSyntax.parseRule(FlowSyntax.dumpFlow(r, 4_250_000_000L))).isEqualTo(r);
+        assertThat(FlowSyntax.parseAdd(FlowSyntax.dumpFlow(fs))).isEqualTo(fs.toAdd());
+        FlowStats flagged = new FlowStats(0, 5, Match.ANY, 0, 0, 0, Set.of(FlowMod.Flag.SEND_FLOW_REM), List.of(),
+                0, 0, 0, 0);
+        assertThat(FlowSyntax.dumpFlow(flagged)).isEqualTo("cookie=0x0, duration=0.000s, table=0, n_packets=0, "
+                + "n_bytes=0, send_flow_rem idle_age=0, priority=5 actions=drop");
     }
 
     @Test
     void modifyAndDeleteSelections() {
-        FlowSpec mod = FlowSyntax.parseModify("cookie=0x10/0xf0,tcp,actions=output:1");
-        FlowFilter f = mod.toFilter();
-        assertThat(f.tableId()).isEqualTo(FlowFilter.ALL_TABLES);
-        assertThat(f.cookie()).isEqualTo(0x10);
-        assertThat(f.cookieMask()).isEqualTo(0xf0);
-        assertThat(mod.actions()).containsExactly(new OfAction.Output(1));
-        FlowSpec del = FlowSyntax.parseDelete("table=3,udp");
-        assertThat(del.actions()).isNull();
-        assertThat(del.toFilter().tableId()).isEqualTo(3);
-        assertThat(FlowSyntax.parseDelete("").toFilter()).isEqualTo(FlowFilter.all());
+        FlowMod mod = FlowSyntax.parseModify("cookie=0x10/0xf0,tcp,actions=output:1");
+        assertThat(mod.command()).isEqualTo(FlowMod.Command.MODIFY);
+        assertThat(mod.tableId()).isEqualTo(FlowMod.ALL_TABLES);
+        assertThat(mod.cookie()).isEqualTo(0x10);
+        assertThat(mod.cookieMask()).isEqualTo(0xf0);
+        assertThat(mod.applyActions()).containsExactly(new OfAction.Output(1));
+        FlowMod del = FlowSyntax.parseDelete("table=3,udp");
+        assertThat(del.instructions()).isEmpty();
+        assertThat(del.tableId()).isEqualTo(3);
+        assertThat(FlowSyntax.parseDelete("")).isEqualTo(FlowMod.deleteAll());
+        FlowMod strict = FlowSyntax.parseDelete("priority=7,out_port=LOCAL,out_group=3,cookie=0x5,udp", true);
+        assertThat(strict.command()).isEqualTo(FlowMod.Command.DELETE_STRICT);
+        assertThat(strict.priority()).isEqualTo(7);
+        assertThat(strict.outPort()).isEqualTo(OfPorts.LOCAL);
+        assertThat(strict.outGroup()).isEqualTo(3);
+        assertThat(strict.cookieMask()).isEqualTo(-1L);
+        assertThat(FlowSyntax.format(strict)).isEqualTo("cookie=0x5, out_port=LOCAL, out_group=3, priority=7,udp");
+        assertThat(FlowSyntax.parseDelete("priority=7,udp").priority())
+                .as("a non-strict selection has no priority").isEqualTo(FlowMod.DEFAULT_PRIORITY);
+    }
+
+    @Test
+    void groupCommandsBecomeGroupMods() {
+        GroupMod add = GroupSyntax.parseAdd("group_id=4,type=all,bucket=output:1");
+        assertThat(add.command()).isEqualTo(GroupMod.Command.ADD);
+        assertThat(add.group().buckets()).hasSize(1);
+        assertThat(GroupSyntax.parseModify("group_id=4,type=indirect,bucket=output:2").command())
+                .isEqualTo(GroupMod.Command.MODIFY);
+        assertThat(GroupSyntax.parseDelete("group_id=4")).isEqualTo(GroupMod.delete(4));
+        assertThat(GroupSyntax.parseDelete("")).isEqualTo(GroupMod.delete(GroupMod.ALL));
+        assertThat(GroupSyntax.parseDelete("group_id=all").isDeleteAll()).isTrue();
     }
 
     @Test
     void protocolShorthandMayFollowTheFieldsItEnables() {
-        Rule r = FlowSyntax.parseRule("tp_dst=80,tcp,actions=drop");
-        assertThat(r.match().value(FlowField.TP_DST)).isEqualTo(80);
-        assertThat(FlowSyntax.parseRule("ip,tcp,actions=drop")).isEqualTo(FlowSyntax.parseRule("tcp,actions=drop"));
+        FlowMod fm = FlowSyntax.parseAdd("tp_dst=80,tcp,actions=drop");
+        assertThat(fm.match().value(FlowField.TP_DST)).isEqualTo(80);
+        assertThat(FlowSyntax.parseAdd("ip,tcp,actions=drop")).isEqualTo(FlowSyntax.parseAdd("tcp,actions=drop"));
     }
 
     @Test
     void emptyActionsMeanDrop() {
-        assertThat(FlowSyntax.parseRule("actions=drop").actions()).isEqualTo(List.of());
+        assertThat(FlowSyntax.parseAdd("actions=drop").instructions()).isEqualTo(List.of());
     }
 }

@@ -83,9 +83,18 @@ class SyntaxErrorTest {
         "UNBALANCED|actions=resubmit(,1|flow syntax error at column 17: unbalanced '('",
         "UNBALANCED|actions=resubmit(,1))|flow syntax error at column 21: unbalanced ')'",
         "UNBALANCED|ip,actions=load:1->nw_dst[0..7|flow syntax error at column 26: unbalanced '['",
+        "NOT_ALLOWED|ip,actions=goto_table:1,output:2|flow syntax error at column 25: 'output:2' is not allowed after goto_table",
+        "NOT_ALLOWED|actions=write_actions(output:1),clear_actions"
+            + "|flow syntax error at column 33: 'clear_actions' is not allowed after write_actions",
+        "NOT_ALLOWED|actions=write_actions(goto_table:1)"
+            + "|flow syntax error at column 23: 'goto_table:1' is not allowed inside write_actions",
+        "NOT_ALLOWED|out_port=1,actions=drop|flow syntax error at column 1: 'out_port=1' is not allowed when adding a flow",
+        "CONFLICT|actions=goto_table:1,goto_table:2"
+            + "|flow syntax error at column 22: 'goto_table:2' conflicts with 'goto_table:1' at column 9",
+        "BAD_MASK|actions=write_metadata:1/zz|flow syntax error at column 26: invalid mask 'zz' for write_metadata",
     })
     void flowErrors(SyntaxError error, String text, String message) {
-        assertThatThrownBy(() -> FlowSyntax.parseRule(text))
+        assertThatThrownBy(() -> FlowSyntax.parseAdd(text))
                 .isInstanceOfSatisfying(SyntaxException.class, e -> {
                     assertThat(e.error()).isEqualTo(error);
                     assertThat(e.getMessage()).isEqualTo(message);
@@ -97,6 +106,9 @@ class SyntaxErrorTest {
     @CsvSource(delimiter = '|', value = {
         "NOT_ALLOWED|tcp,actions=drop|flow syntax error at column 5: 'actions' is not allowed when deleting flows",
         "BAD_MASK|cookie=0x1/zz|flow syntax error at column 12: invalid mask 'zz' for cookie",
+        "NOT_ALLOWED|send_flow_rem,tcp|flow syntax error at column 1: 'send_flow_rem' is not allowed when deleting flows",
+        "BAD_VALUE|out_port=foo|flow syntax error at column 10: invalid value 'foo' for out_port "
+            + "(expected a port number or a reserved port name)",
     })
     void deleteErrors(SyntaxError error, String text, String message) {
         assertThatThrownBy(() -> FlowSyntax.parseDelete(text)).hasMessage(message);

@@ -24,13 +24,13 @@ class LookupAllocationTest {
     @Test
     void warmLookupsAllocateNothing() {
         OfTables.Transaction tx = OfTables.empty().edit();
-        tx.add(FlowSyntax.parseRule("priority=100,tcp,tp_dst=80,actions=output:1"));
-        tx.add(FlowSyntax.parseRule("priority=90,in_port=2,ip,nw_dst=10.0.0.0/8,actions=output:2"));
-        tx.add(FlowSyntax.parseRule("priority=50,ipv6,ipv6_src=2001:db8::/32,actions=output:3"));
-        tx.add(FlowSyntax.parseRule("priority=0,actions=NORMAL"));
+        tx.add(Rule.of(FlowSyntax.parseAdd("priority=100,tcp,tp_dst=80,actions=output:1"), 0));
+        tx.add(Rule.of(FlowSyntax.parseAdd("priority=90,in_port=2,ip,nw_dst=10.0.0.0/8,actions=output:2"), 0));
+        tx.add(Rule.of(FlowSyntax.parseAdd("priority=50,ipv6,ipv6_src=2001:db8::/32,actions=output:3"), 0));
+        tx.add(Rule.of(FlowSyntax.parseAdd("priority=0,actions=NORMAL"), 0));
         for (int i = 0; i < 1000; i++) {
-            tx.add(FlowSyntax.parseRule("priority=60,udp,nw_src=192.168." + (i / 256) + "." + (i % 256)
-                    + ",tp_src=53,actions=output:4"));
+            tx.add(Rule.of(FlowSyntax.parseAdd("priority=60,udp,nw_src=192.168." + (i / 256) + "." + (i % 256)
+                    + ",tp_src=53,actions=output:4"), 0));
         }
         OfTables tables = tx.build();
         Random rnd = new Random(3);

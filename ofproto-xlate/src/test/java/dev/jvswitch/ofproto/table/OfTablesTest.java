@@ -20,7 +20,7 @@ class OfTablesTest {
     private final OfTablesHolder holder = new OfTablesHolder();
 
     private static Rule flow(String text) {
-        return FlowSyntax.parseRule(text);
+        return Rule.of(FlowSyntax.parseAdd(text), 0);
     }
 
     private static FlowKey tcp(int dstPort) {
@@ -105,7 +105,7 @@ class OfTablesTest {
         holder.addFlow(b);
         holder.addFlow(c);
         a.stats().add(2, 200, 7);
-        List<Rule> changed = holder.modifyFlows(FlowSyntax.parseModify("tcp,actions=output:9").toFilter(),
+        List<Rule> changed = holder.modifyFlows(FlowFilter.of(FlowSyntax.parseModify("tcp,actions=output:9")),
                 List.of(new OfAction.Output(9)), false);
         assertThat(changed).hasSize(2);
         assertThat(lookup(tcp(80)).actions()).containsExactly(new OfAction.Output(9));
@@ -117,9 +117,9 @@ class OfTablesTest {
     @Test
     void strictSelectionNeedsExactMatchAndPriority() {
         holder.addFlow(flow("priority=10,tcp,tp_dst=80,actions=output:1"));
-        FlowFilter loose = FlowSyntax.parseDelete("tcp").toFilter();
+        FlowFilter loose = FlowFilter.of(FlowSyntax.parseDelete("tcp"));
         assertThat(holder.deleteFlows(loose.withPriority(10), true)).isEmpty();
-        FlowFilter exact = FlowSyntax.parseDelete("priority=10,tcp,tp_dst=80").toFilter();
+        FlowFilter exact = FlowFilter.of(FlowSyntax.parseDelete("priority=10,tcp,tp_dst=80", true));
         assertThat(holder.modifyFlows(exact.withPriority(11), List.of(), true)).isEmpty();
         assertThat(holder.deleteFlows(exact, true)).hasSize(1);
         assertThat(holder.current().ruleCount()).isZero();
@@ -130,9 +130,9 @@ class OfTablesTest {
         holder.addFlow(flow("cookie=0x11,table=0,priority=1,ip,actions=drop"));
         holder.addFlow(flow("cookie=0x21,table=0,priority=2,ip,actions=drop"));
         holder.addFlow(flow("cookie=0x12,table=1,priority=3,ip,actions=drop"));
-        assertThat(holder.deleteFlows(FlowSyntax.parseDelete("cookie=0x1/0xf").toFilter(), false))
+        assertThat(holder.deleteFlows(FlowFilter.of(FlowSyntax.parseDelete("cookie=0x1/0xf")), false))
                 .extracting(Rule::priority).containsExactlyInAnyOrder(1, 2);
-        assertThat(holder.deleteFlows(FlowSyntax.parseDelete("table=0").toFilter(), false)).isEmpty();
+        assertThat(holder.deleteFlows(FlowFilter.of(FlowSyntax.parseDelete("table=0")), false)).isEmpty();
         assertThat(holder.deleteFlows(FlowFilter.all(), false)).extracting(Rule::tableId).containsExactly(1);
     }
 
@@ -142,7 +142,7 @@ class OfTablesTest {
         OfTables old = holder.current();
         long seq = holder.revalSeq();
         holder.addFlow(flow("priority=20,tcp,actions=output:2"));
-        holder.deleteFlows(FlowSyntax.parseDelete("priority=10,tcp").toFilter(), true);
+        holder.deleteFlows(FlowFilter.of(FlowSyntax.parseDelete("priority=10,tcp", true)), true);
         assertThat(old.lookup(0, tcp(1), new FlowMask()).actions()).containsExactly(new OfAction.Output(1));
         assertThat(old.ruleCount()).isEqualTo(1);
         assertThat(lookup(tcp(1)).actions()).containsExactly(new OfAction.Output(2));
@@ -205,9 +205,9 @@ class OfTablesTest {
     @Test
     void expireRemovesIdleAndHardTimedOutRules() {
         long s = 1_000_000_000L;
-        holder.addFlow(FlowSyntax.parseRule("priority=1,idle_timeout=10,ip,actions=drop", 0));
-        holder.addFlow(FlowSyntax.parseRule("priority=2,hard_timeout=20,ip,actions=drop", 0));
-        holder.addFlow(FlowSyntax.parseRule("priority=3,ip,actions=drop", 0));
+        holder.addFlow(Rule.of(FlowSyntax.parseAdd("priority=1,idle_timeout=10,ip,actions=drop"), 0));
+        holder.addFlow(Rule.of(FlowSyntax.parseAdd("priority=2,hard_timeout=20,ip,actions=drop"), 0));
+        holder.addFlow(Rule.of(FlowSyntax.parseAdd("priority=3,ip,actions=drop"), 0));
         holder.current().rules().get(2).stats().touch(5 * s); // priority 1 (rules run high to low), used at 5 s
         OfTables.Transaction tx = holder.begin();
         assertThat(tx.expire(14 * s)).isEmpty();

@@ -8,7 +8,6 @@ import java.util.Set;
 
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
-import dev.jvswitch.ofproto.OfPorts;
 import dev.jvswitch.ofproto.action.FieldRef;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.group.Bucket;
@@ -16,6 +15,9 @@ import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.group.GroupType;
 import dev.jvswitch.ofproto.group.SelectionMethod;
 import dev.jvswitch.ofproto.match.Match;
+import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.mod.Instruction;
+import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.ofproto.table.Rule;
 
 /**
@@ -180,6 +182,19 @@ public final class RandomRules {
         return out;
     }
 
+    /** Up to {@code max} actions valid for {@code m}, none a goto_table (an instruction in a flow). */
+    public List<OfAction> flowActions(Match m, int min, int max) {
+        int n = min + rnd.nextInt(max - min + 1);
+        List<OfAction> out = new ArrayList<>();
+        while (out.size() < n) {
+            OfAction a = action(m);
+            if (!(a instanceof OfAction.GotoTable)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
     private List<FlowField> usable(Match m, boolean writable) {
         List<FlowField> out = new ArrayList<>();
         for (FlowField f : FlowField.values()) {
@@ -270,11 +285,79 @@ public final class RandomRules {
 
     // ---------------------------------------------------------------- rules and groups
 
+    /** A rule as an add of {@link #flowMod} makes it: apply-actions and perhaps a goto_table last. */
     public Rule rule() {
         Match m = match();
+        List<OfAction> actions = flowActions(m, 0, 5);
+        if (rnd.nextInt(4) == 0) {
+            actions.add(new OfAction.GotoTable(rnd.nextInt(255)));
+        }
+        Set<FlowMod.Flag> flags = EnumSet.noneOf(FlowMod.Flag.class);
+        for (FlowMod.Flag f : FlowMod.Flag.values()) {
+            if (f.isRuleState() && rnd.nextInt(5) == 0) {
+                flags.add(f);
+            }
+        }
         return Rule.builder().tableId(rnd.nextInt(255)).priority(rnd.nextInt(65536)).match(m)
                 .cookie(rnd.nextBoolean() ? 0 : rnd.nextLong()).idleTimeoutSec(rnd.nextBoolean() ? 0 : rnd.nextInt(65536))
-                .hardTimeoutSec(rnd.nextBoolean() ? 0 : rnd.nextInt(65536)).actions(actions(m)).build();
+                .hardTimeoutSec(rnd.nextBoolean() ? 0 : rnd.nextInt(65536)).flags(flags).actions(actions).build();
+    }
+
+    // ---------------------------------------------------------------- flow mods
+
+    /** A flow mod of any command, with every field, flag and instruction kind the model has. */
+    public FlowMod flowMod() {
+        return flowMod(FlowMod.Command.values()[rnd.nextInt(FlowMod.Command.values().length)]);
+    }
+
+    public FlowMod flowMod(FlowMod.Command command) {
+        Match m = match();
+        FlowMod.Builder b = FlowMod.builder(command).match(m).priority(rnd.nextInt(65536));
+        if (command == FlowMod.Command.ADD) {
+            b.tableId(rnd.nextInt(255)).cookie(rnd.nextBoolean() ? 0 : rnd.nextLong())
+                    .idleTimeoutSec(rnd.nextBoolean() ? 0 : rnd.nextInt(65536))
+                    .hardTimeoutSec(rnd.nextBoolean() ? 0 : rnd.nextInt(65536));
+        } else {
+            b.tableId(rnd.nextBoolean() ? FlowMod.ALL_TABLES : rnd.nextInt(255));
+            int cookieKind = rnd.nextInt(3);
+            b.cookie(rnd.nextLong()).cookieMask(cookieKind == 0 ? 0 : cookieKind == 1 ? -1L : rnd.nextLong());
+            if (rnd.nextBoolean()) {
+                b.outPort(rnd.nextBoolean() ? 1 + rnd.nextInt(OfPorts.MAX) : OfPorts.IN_PORT + rnd.nextInt(8));
+            }
+            if (rnd.nextBoolean()) {
+                b.outGroup(rnd.nextLong() & 0xffffffffL % (Group.MAX_ID + 1));
+            }
+        }
+        for (FlowMod.Flag f : FlowMod.Flag.values()) {
+            if (rnd.nextInt(4) == 0) {
+                b.flag(f);
+            }
+        }
+        if (!command.isDelete()) {
+            b.instructions(instructions(m));
+        }
+        return b.build();
+    }
+
+    /** Each kind of instruction or not, in execution order; apply-actions never empty. */
+    public List<Instruction> instructions(Match m) {
+        List<Instruction> out = new ArrayList<>();
+        if (rnd.nextInt(3) > 0) {
+            out.add(new Instruction.ApplyActions(flowActions(m, 1, 5)));
+        }
+        if (rnd.nextInt(5) == 0) {
+            out.add(new Instruction.ClearActions());
+        }
+        if (rnd.nextInt(5) == 0) {
+            out.add(new Instruction.WriteActions(flowActions(m, 0, 3)));
+        }
+        if (rnd.nextInt(5) == 0) {
+            out.add(new Instruction.WriteMetadata(rnd.nextLong(), rnd.nextBoolean() ? -1L : rnd.nextLong()));
+        }
+        if (rnd.nextInt(4) == 0) {
+            out.add(new Instruction.GotoTable(rnd.nextInt(255)));
+        }
+        return out;
     }
 
     public Group group() {

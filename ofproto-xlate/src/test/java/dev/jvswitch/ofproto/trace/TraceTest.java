@@ -12,10 +12,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.jvswitch.testkit.frame.Frames;
+import dev.jvswitch.ofproto.Ofctl;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.xlate.TestSwitch;
-import dev.jvswitch.testkit.frame.Frames;
 
 /**
  * {@code ofproto/trace} against golden outputs (in {@code src/test/resources/trace}) written in
@@ -30,7 +31,7 @@ class TraceTest {
     @BeforeEach
     void setUp() {
         sw = new TestSwitch().bridge("br0", 4, 0);
-        sw.ofproto.addGroup("br0", "group_id=1,type=select,selection_method=dp_hash,bucket=actions=output:2,"
+        Ofctl.addGroup(sw.ofproto, "br0", "group_id=1,type=select,selection_method=dp_hash,bucket=actions=output:2,"
                 + "bucket=actions=output:3,bucket=actions=mod_dl_dst:00:00:00:00:00:99,output:4");
         sw.flows("br0", "priority=100,in_port=1,tcp,nw_dst=10.0.0.2,tp_dst=80,actions=resubmit(,1),output:3",
                 "table=1,priority=10,ip,actions=mod_nw_tos:32,output:2",
@@ -38,7 +39,7 @@ class TraceTest {
                 "priority=80,in_port=2,actions=NORMAL",
                 "priority=70,in_port=3,ip,actions=dec_ttl,output:4",
                 "priority=60,in_port=4,actions=resubmit(,0)");
-        trace = new Trace(sw.ofproto);
+        trace = sw.ofproto.tracer();
     }
 
     @AfterEach
@@ -89,7 +90,7 @@ class TraceTest {
                     OfPort.access(2, 5, "p5", 10), OfPort.trunk(3, 6, "p6"))));
             two.flows("br0", "priority=10,ip,actions=set_field:10.1.1.1->nw_dst,output:2,output:1");
             two.flows("br1", "priority=10,in_port=1,actions=NORMAL");
-            assertThat(new Trace(two.ofproto).trace("br0",
+            assertThat(two.ofproto.tracer().trace("br0",
                     "in_port=1,ip,nw_dst=10.0.0.2,dl_dst=00:00:00:00:00:05,dl_src=00:00:00:00:00:06"))
                     .isEqualTo(golden("patch-ports"));
         }

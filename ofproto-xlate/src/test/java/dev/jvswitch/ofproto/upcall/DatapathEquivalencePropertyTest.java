@@ -15,7 +15,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.bridge.OfPort;
-import dev.jvswitch.ofproto.normal.MacDependency;
+import dev.jvswitch.ofproto.mac.MacDependency;
 import dev.jvswitch.ofproto.xlate.PacketSpec;
 import dev.jvswitch.ofproto.xlate.TestSwitch;
 import dev.jvswitch.ofproto.xlate.WorldGen;

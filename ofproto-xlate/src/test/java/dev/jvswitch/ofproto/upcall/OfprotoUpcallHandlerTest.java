@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.ofproto.Ofctl;
 import dev.jvswitch.ofproto.xlate.TestSwitch;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.flow.Ukey;
@@ -62,7 +63,7 @@ class OfprotoUpcallHandlerTest {
     @Test
     void unknownRecircIdsAreDroppedAndCountedByTheDatapath() {
         try (TestSwitch sw = new TestSwitch().bridge("br0", 3, 0)) {
-            sw.ofproto.addGroup("br0", "group_id=1,type=select,selection_method=dp_hash,bucket=actions=output:2,"
+            Ofctl.addGroup(sw.ofproto, "br0", "group_id=1,type=select,selection_method=dp_hash,bucket=actions=output:2,"
                     + "bucket=actions=output:3");
             sw.flows("br0", "in_port=1,actions=group:1");
             UpcallResult res = new UpcallResult();

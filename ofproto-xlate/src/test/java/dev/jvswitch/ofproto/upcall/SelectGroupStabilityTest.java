@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.ofproto.Ofctl;
 import dev.jvswitch.ofproto.xlate.TestSwitch;
 import dev.jvswitch.ofproto.xlate.XlateResult;
 import dev.jvswitch.pmd.DatapathConfig;
@@ -32,7 +33,7 @@ class SelectGroupStabilityTest {
     @ValueSource(strings = {"dp_hash", "hash,fields(ip_src,ip_dst,tcp_src,tcp_dst)"})
     void aConnectionKeepsItsBucket(String method) {
         try (TestSwitch sw = new TestSwitch().bridge("br0", 5, 0)) {
-            sw.ofproto.addGroup("br0", "group_id=1,type=select,selection_method=" + method
+            Ofctl.addGroup(sw.ofproto, "br0", "group_id=1,type=select,selection_method=" + method
                     + ",bucket=weight:1,actions=output:2,bucket=weight:2,actions=output:3"
                     + ",bucket=weight:5,actions=output:4");
             sw.flows("br0", "priority=10,in_port=1,tcp,actions=group:1");

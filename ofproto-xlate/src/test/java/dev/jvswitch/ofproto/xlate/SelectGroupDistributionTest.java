@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.testkit.frame.Frames;
+import dev.jvswitch.ofproto.Ofctl;
 
 /**
  * Select groups spread flows over buckets by weight: over many random flows each bucket's share
@@ -35,7 +36,7 @@ class SelectGroupDistributionTest {
             total += Long.parseLong(w[i]);
         }
         try (TestSwitch sw = new TestSwitch().bridge("br0", w.length + 1, 0)) {
-            sw.ofproto.addGroup("br0", group.toString());
+            Ofctl.addGroup(sw.ofproto, "br0", group.toString());
             sw.flows("br0", "in_port=1,actions=group:7");
             int[] count = count(sw, w.length + 2);
             double chi2 = 0;
@@ -52,7 +53,7 @@ class SelectGroupDistributionTest {
     @Test
     void weightZeroAndDeadBuckets() {
         try (TestSwitch sw = new TestSwitch().bridge("br0", 4, 0)) {
-            sw.ofproto.addGroup("br0", "group_id=7,type=select,selection_method=dp_hash,bucket=weight:0,actions=output:2,"
+            Ofctl.addGroup(sw.ofproto, "br0", "group_id=7,type=select,selection_method=dp_hash,bucket=weight:0,actions=output:2,"
                     + "bucket=weight:1,watch_port:3,actions=output:3,bucket=weight:1,actions=output:4");
             sw.flows("br0", "in_port=1,actions=group:7");
             int[] all = count(sw, 5);

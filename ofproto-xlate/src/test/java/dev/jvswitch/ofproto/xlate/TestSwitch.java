@@ -7,9 +7,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.jvswitch.flowcache.hash.FlowHash;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.ofproto.Ofctl;
 import dev.jvswitch.ofproto.Ofproto;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
+import dev.jvswitch.ofproto.tnl.TunnelOutput;
 
 /**
  * An {@link Ofproto} with a test clock and a liveness map the test flips, plus the parser: the
@@ -37,7 +39,7 @@ public final class TestSwitch implements AutoCloseable {
     }
 
     public TestSwitch flows(String bridge, String... flows) {
-        ofproto.addFlows(bridge, List.of(flows));
+        Ofctl.addFlows(ofproto, bridge, List.of(flows));
         return this;
     }
 

@@ -8,7 +8,6 @@ import java.util.Set;
 import dev.jvswitch.flowcache.key.Addresses;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
-import dev.jvswitch.ofproto.OfPorts;
 import dev.jvswitch.ofproto.action.FieldRef;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
@@ -18,6 +17,9 @@ import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.group.GroupType;
 import dev.jvswitch.ofproto.group.SelectionMethod;
 import dev.jvswitch.ofproto.match.Match;
+import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.mod.GroupMod;
+import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.table.TableMiss;
 
@@ -72,16 +74,16 @@ public final class WorldGen {
             for (long id = 1; id <= 4; id++) {
                 if (rnd.nextInt(4) > 0) {
                     Group g = group(id);
-                    sw.ofproto.addGroup(bridge, g);
+                    sw.ofproto.apply(bridge, GroupMod.add(g));
                     groupIds.add(id);
                 }
             }
             int n = 2 + rnd.nextInt(14);
-            List<Rule> rules = new ArrayList<>();
+            List<FlowMod> adds = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                rules.add(rule());
+                adds.add(rule().flowStats(0).toAdd());
             }
-            sw.ofproto.addRules(bridge, rules);
+            sw.ofproto.apply(bridge, adds);
             for (int t = 0; t < TABLES; t++) {
                 if (rnd.nextInt(6) == 0) {
                     sw.ofproto.setTableMiss(bridge, t, TableMiss.CONTINUE);

@@ -13,6 +13,7 @@ import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowPrinter;
 import dev.jvswitch.testkit.frame.FrameBuilder;
 import dev.jvswitch.testkit.frame.Frames;
+import dev.jvswitch.ofproto.Ofctl;
 
 /**
  * Translation of single actions on bridge br0 (trunk ports 1..4 on datapath ports 1..4): the
@@ -66,21 +67,21 @@ class XlateActionsTest {
     @Test
     void outputToTheInputPortOnlyThroughInPort() {
         assertThat(actions("actions=output:1,output:2")).isEqualTo("2");
-        sw.ofproto.delFlows("br0", "", false);
+        Ofctl.delFlows(sw.ofproto, "br0", "", false);
         assertThat(actions("actions=in_port")).isEqualTo("1");
     }
 
     @Test
     void floodAndAllSkipTheInputPort() {
         assertThat(actions("actions=flood")).isEqualTo("2,3,4");
-        sw.ofproto.delFlows("br0", "", false);
+        Ofctl.delFlows(sw.ofproto, "br0", "", false);
         assertThat(actions("actions=all")).isEqualTo("2,3,4");
     }
 
     @Test
     void nonexistentPortsAndTableMissesDrop() {
         assertThat(actions("actions=output:9")).isEqualTo("drop");
-        sw.ofproto.delFlows("br0", "", false);
+        Ofctl.delFlows(sw.ofproto, "br0", "", false);
         assertThat(actions("table=1,actions=output:2")).isEqualTo("drop");
     }
 
@@ -96,7 +97,7 @@ class XlateActionsTest {
     @Test
     void setFieldCommitsBeforeOutputOnlyWhatDiffers() {
         assertThat(actions("ip,actions=set_field:10.0.0.9->nw_dst,output:2")).isEqualTo("set(ipv4(dst=10.0.0.9)),2");
-        sw.ofproto.delFlows("br0", "", false);
+        Ofctl.delFlows(sw.ofproto, "br0", "", false);
         XlateResult same = run("ip,actions=set_field:10.0.0.2->nw_dst,output:2");
         assertThat(same.actions()).hasToString("2");
         // The set bits are matched: the "no change" is only true for this destination.
@@ -107,7 +108,7 @@ class XlateActionsTest {
     void aChangeUndoneBeforeOutputIsNeverEmitted() {
         assertThat(actions("ip,actions=set_field:10.0.0.9->nw_dst,set_field:10.0.0.2->nw_dst,output:2"))
                 .isEqualTo("2");
-        sw.ofproto.delFlows("br0", "", false);
+        Ofctl.delFlows(sw.ofproto, "br0", "", false);
         assertThat(actions("ip,actions=set_field:10.0.0.9->nw_dst")).isEqualTo("drop");
     }
 
@@ -115,7 +116,7 @@ class XlateActionsTest {
     void modActionsAndMaskedSets() {
         assertThat(actions("actions=mod_nw_tos:32,mod_dl_src:00:00:00:00:00:aa,mod_tp_dst:8080,output:2"))
                 .isEqualTo("set(eth(src=00:00:00:00:00:aa)),set(ipv4(tos=0x20/0xfc)),set(tcp(dst=8080)),2");
-        sw.ofproto.delFlows("br0", "", false);
+        Ofctl.delFlows(sw.ofproto, "br0", "", false);
         assertThat(run(Frames.udp4().ports(1, 2), "actions=mod_tp_src:99,output:2").actions())
                 .hasToString("set(udp(src=99)),2");
     }
@@ -133,7 +134,7 @@ class XlateActionsTest {
         assertThat(run(Frames.udp6().ip("2001:db8::1", "2001:db8::2"),
                 "ipv6,actions=set_field:2001:db8::9->ipv6_dst,output:2").actions())
                 .hasToString("set(ipv6(dst=2001:db8::9)),2");
-        sw.ofproto.delFlows("br0", "", false);
+        Ofctl.delFlows(sw.ofproto, "br0", "", false);
         assertThat(actions("actions=set_tunnel:0x5,output:2")).startsWith("set(tunnel(tun_id=0x5").endsWith(",2");
     }
 
@@ -146,7 +147,7 @@ class XlateActionsTest {
     @Test
     void decTtlDecrementsOrEndsTheActionList() {
         assertThat(actions("actions=dec_ttl,output:2")).isEqualTo("set(ipv4(ttl=63)),2");
-        sw.ofproto.delFlows("br0", "", false);
+        Ofctl.delFlows(sw.ofproto, "br0", "", false);
         XlateResult expiring = run(tcp().ttl(1), "actions=resubmit(,1),output:4", "table=1,actions=output:3,dec_ttl,output:2");
         // Table 1's list stops at dec_ttl; the resubmitting rule goes on.
         assertThat(expiring.actions()).hasToString("3,4");
@@ -158,15 +159,15 @@ class XlateActionsTest {
     @Test
     void vlanPushPopAndRewrite() {
         assertThat(actions("actions=mod_vlan_vid:10,output:2")).isEqualTo("push_vlan(vid=10,pcp=0),2");
-        sw.ofproto.delFlows("br0", "", false);
+        Ofctl.delFlows(sw.ofproto, "br0", "", false);
         assertThat(run(tcp().vlan(10), "actions=strip_vlan,output:2").actions()).hasToString("pop_vlan,2");
-        sw.ofproto.delFlows("br0", "", false);
+        Ofctl.delFlows(sw.ofproto, "br0", "", false);
         assertThat(run(tcp().vlan(10), "actions=mod_vlan_pcp:5,output:2").actions())
                 .hasToString("pop_vlan,push_vlan(vid=10,pcp=5),2");
-        sw.ofproto.delFlows("br0", "", false);
+        Ofctl.delFlows(sw.ofproto, "br0", "", false);
         assertThat(run(tcp().vlan(10), "actions=push_vlan:0x88a8,mod_vlan_vid:20,output:2").actions())
                 .hasToString("push_vlan(tpid=0x88a8,vid=20,pcp=0),2");
-        sw.ofproto.delFlows("br0", "", false);
+        Ofctl.delFlows(sw.ofproto, "br0", "", false);
         XlateResult none = run(tcp().vlan(10), "actions=mod_vlan_vid:10,output:2");
         assertThat(none.actions()).hasToString("2");
     }
@@ -177,9 +178,9 @@ class XlateActionsTest {
     void resubmitGotoAndTableMissContinue() {
         assertThat(actions("actions=resubmit(,1),output:4", "table=1,tcp,actions=output:2", "table=1,priority=0,actions=drop"))
                 .isEqualTo("2,4");
-        sw.ofproto.delFlows("br0", "", false);
+        Ofctl.delFlows(sw.ofproto, "br0", "", false);
         assertThat(actions("actions=goto_table:2", "table=2,actions=output:3")).isEqualTo("3");
-        sw.ofproto.delFlows("br0", "", false);
+        Ofctl.delFlows(sw.ofproto, "br0", "", false);
         sw.ofproto.setTableMiss("br0", 0, dev.jvswitch.ofproto.table.TableMiss.CONTINUE);
         assertThat(actions("table=1,actions=output:2")).isEqualTo("2");
     }
@@ -195,7 +196,7 @@ class XlateActionsTest {
         XlateResult loop = run("actions=output:2,resubmit(,0)");
         assertThat(loop.error()).isEqualTo(XlateError.RECURSION_TOO_DEEP);
         assertThat(loop.actions().isDrop()).isTrue();
-        sw.ofproto.delFlows("br0", "", false);
+        Ofctl.delFlows(sw.ofproto, "br0", "", false);
         String[] fanOut = new String[13];
         for (int t = 0; t < 13; t++) {
             fanOut[t] = "table=" + t + ",actions=resubmit(," + (t + 1) + "),resubmit(," + (t + 1) + ")";
@@ -254,7 +255,7 @@ class XlateActionsTest {
                     });
             of.addBridge(new dev.jvswitch.ofproto.bridge.BridgeConfig("br0", List.of(
                     dev.jvswitch.ofproto.bridge.OfPort.trunk(1, 1, "p1"), dev.jvswitch.ofproto.bridge.OfPort.trunk(2, 50, "vx"))));
-            of.addFlow("br0", "actions=set_tunnel:7,output:2");
+            Ofctl.addFlow(of, "br0", "actions=set_tunnel:7,output:2");
             XlateResult r = of.xlate().translate(of.snapshot(), packets.key(tcp().build(), 1), false, 0, null);
             assertThat(r.actions()).hasToString("107");
         } finally {

@@ -6,18 +6,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import dev.jvswitch.ofproto.trace.PacketHex;
+import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.ofproto.group.Group;
+import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.mod.FlowStats;
+import dev.jvswitch.ofproto.revalidate.UpcallShow;
+import dev.jvswitch.ofproto.syntax.FlowSyntax;
+import dev.jvswitch.ofproto.syntax.GroupSyntax;
+import dev.jvswitch.ofproto.trace.Trace;
 import dev.jvswitch.pmd.Datapath;
 import dev.jvswitch.pmd.PmdAgent;
 import dev.jvswitch.pmd.show.DpctlFormat;
+import dev.jvswitch.vswitchd.ofproto.FdbFormat;
+import dev.jvswitch.vswitchd.ofproto.OfprotoException;
+import dev.jvswitch.vswitchd.ofproto.OfprotoService;
 import dev.jvswitch.vswitchd.run.Switch;
-import dev.jvswitch.vswitchd.slowpath.SlowPath;
-import dev.jvswitch.vswitchd.slowpath.SlowPathException;
 
 /**
  * Every command of the control socket, with OVS's names: {@code dpctl/*} and
  * {@code dpif-netdev/*} on the datapath, {@code ofctl/*}, {@code ofproto/trace}, {@code fdb/*}
- * and {@code upcall/show} through the {@link SlowPath}, and the daemon's own ({@code reload},
- * {@code exit}, {@code coverage/show}, {@code list-commands}).
+ * and {@code upcall/show} through the {@link OfprotoService}, and the daemon's own
+ * ({@code reload}, {@code exit}, {@code coverage/show}, {@code list-commands}). The ofproto
+ * commands are the text edge: they parse ovs-ofctl text into the flow-mod model (after checking
+ * the bridge, so a wrong bridge is reported first) and print the models the service returns.
  *
  * <p><b>Thread-safety:</b> a handler runs on the control thread or on the change thread, as its
  * {@link CommandKind} says; never on both at once for changes (the change thread runs them one at
@@ -45,7 +57,7 @@ public final class SwitchCommands {
     public static CommandRegistry create(Switch sw, Daemon daemon) {
         CommandRegistry r = new CommandRegistry();
         Datapath dp = sw.datapath();
-        SlowPath sp = sw.slowPath();
+        OfprotoService sp = sw.ofproto();
 
         r.register("dpctl/dump-flows", "[-m]", 0, 1, "megaflows with stats, masks and actions", args -> {
             boolean verbose = !args.isEmpty();
@@ -79,45 +91,63 @@ public final class SwitchCommands {
                     String hex = HEX_PACKET.matcher(rest.get(rest.size() - 1)).matches()
                             ? rest.remove(rest.size() - 1) : null;
                     String flow = String.join(",", rest);
-                    return Reply.text(slow(() -> sp.trace(args.get(0), flow, hex)));
+                    return Reply.text(ofproto(() -> {
+                        sp.checkBridge(args.get(0));
+                        FlowKey key = Trace.parseFlow(flow);
+                        return sp.trace(args.get(0), key, hex == null ? null : PacketHex.parse(hex));
+                    }));
                 });
         r.register("upcall/show", "", 0, 0, "megaflow counts, limits and revalidator state", args ->
-                Reply.text(sp.upcallShow()));
+                Reply.text(UpcallShow.format(sp.upcalls())));
         r.register("fdb/show", "BRIDGE", 1, 1, "the MAC learning table of a bridge", args ->
-                Reply.text(slow(() -> sp.fdbShow(args.get(0)))));
+                Reply.text(FdbFormat.show(ofproto(() -> sp.fdb(args.get(0))))));
         r.register("fdb/flush", "[BRIDGE]", 0, 1, "empty the MAC learning table (of every bridge)", args -> {
-            slow(() -> {
+            ofproto(() -> {
                 sp.fdbFlush(args.isEmpty() ? null : args.get(0));
                 return "";
             });
             return Reply.text("table successfully flushed");
         });
-        r.register("ofctl/dump-flows", "BRIDGE", 1, 1, "OpenFlow flows of a bridge with their counters", args ->
-                Reply.text(slow(() -> sp.dumpFlows(args.get(0)))));
+        r.register("ofctl/dump-flows", "BRIDGE", 1, 1, "OpenFlow flows of a bridge with their counters", args -> {
+            StringBuilder sb = new StringBuilder();
+            for (FlowStats fs : ofproto(() -> sp.flowStats(args.get(0)))) {
+                sb.append(' ').append(FlowSyntax.dumpFlow(fs)).append('\n');
+            }
+            return Reply.text(sb.toString());
+        });
         r.register("ofctl/add-flow", "BRIDGE FLOW", 2, Integer.MAX_VALUE, "add (or replace) a flow", args -> {
             String flow = String.join(" ", args.subList(1, args.size()));
-            slow(() -> {
-                sp.addFlow(args.get(0), flow);
-                return "";
+            ofproto(() -> {
+                sp.checkBridge(args.get(0));
+                return sp.apply(args.get(0), List.of(FlowSyntax.parseAdd(flow)), "ofctl/add-flow");
             });
             return Reply.text("");
         });
         r.register("ofctl/del-flows", "BRIDGE [MATCH]", 1, Integer.MAX_VALUE, "delete the flows MATCH selects (all)",
                 args -> {
                     String match = args.size() == 1 ? null : String.join(" ", args.subList(1, args.size()));
-                    int n = slow(() -> sp.delFlows(args.get(0), match));
+                    int n = ofproto(() -> {
+                        sp.checkBridge(args.get(0));
+                        FlowMod del = match == null ? FlowMod.deleteAll() : FlowSyntax.parseDelete(match);
+                        return sp.apply(args.get(0), List.of(del), "ofctl/del-flows").flowsDeleted();
+                    });
                     return Reply.of("", Map.of("deleted", n));
                 });
         r.register("ofctl/add-group", "BRIDGE GROUP", 2, Integer.MAX_VALUE, "add a group", args -> {
             String group = String.join(" ", args.subList(1, args.size()));
-            slow(() -> {
-                sp.addGroup(args.get(0), group);
-                return "";
+            ofproto(() -> {
+                sp.checkBridge(args.get(0));
+                return sp.apply(args.get(0), List.of(GroupSyntax.parseAdd(group)), "ofctl/add-group");
             });
             return Reply.text("");
         });
-        r.register("ofctl/dump-groups", "BRIDGE", 1, 1, "groups of a bridge", args ->
-                Reply.text(slow(() -> sp.dumpGroups(args.get(0)))));
+        r.register("ofctl/dump-groups", "BRIDGE", 1, 1, "groups of a bridge", args -> {
+            StringBuilder sb = new StringBuilder();
+            for (Group g : ofproto(() -> sp.groups(args.get(0)))) {
+                sb.append(' ').append(GroupSyntax.format(g)).append('\n');
+            }
+            return Reply.text(sb.toString());
+        });
         r.register("ofctl/dump-ports", "[BRIDGE]", 0, 1, "per-port counters", args -> {
             String bridge = args.isEmpty() ? null : args.get(0);
             if (bridge != null && !sw.config().bridges().containsKey(bridge)) {
@@ -159,15 +189,18 @@ public final class SwitchCommands {
         return Reply.of(sb.toString(), data);
     }
 
-    /** A slow-path call whose one-line failures become command failures. */
-    private interface SlowCall<T> {
-        T call() throws SlowPathException;
+    /**
+     * An ofproto call, with the parsing of its text, whose one-line failures (the service's, and
+     * the syntax errors of the text) become command failures.
+     */
+    private interface OfprotoCall<T> {
+        T call() throws OfprotoException;
     }
 
-    private static <T> T slow(SlowCall<T> call) throws CommandException {
+    private static <T> T ofproto(OfprotoCall<T> call) throws CommandException {
         try {
             return call.call();
-        } catch (SlowPathException e) {
+        } catch (OfprotoException | IllegalArgumentException e) {
             throw CommandException.failed(e.getMessage());
         }
     }

@@ -32,18 +32,19 @@ import dev.jvswitch.pmd.netdev.NetdevException;
 import dev.jvswitch.pmd.netdev.Netdevs;
 import dev.jvswitch.pmd.upcall.UpcallOutcome;
 import dev.jvswitch.pmd.upcall.UpcallResult;
-import dev.jvswitch.vswitchd.slowpath.BridgeView;
-import dev.jvswitch.vswitchd.slowpath.SlowPath;
-import dev.jvswitch.vswitchd.slowpath.SlowPathException;
+import dev.jvswitch.vswitchd.ofproto.BridgeView;
+import dev.jvswitch.vswitchd.ofproto.ConfigFlows;
+import dev.jvswitch.vswitchd.ofproto.OfprotoException;
+import dev.jvswitch.vswitchd.ofproto.OfprotoService;
 
 /**
  * A running switch built from a {@link SwitchConfig}: the mbuf pool, the datapath with its PMDs,
- * the ports, and the slow path. It starts them in dependency order, applies reloads as
+ * the ports, and the ofproto service. It starts them in dependency order, applies reloads as
  * differences ({@link ReloadPlan}), refreshes ports on the control thread's tick, and shuts down
  * in reverse order, ending with the pool's leak check.
  *
  * <p>Each consumer gets its own snapshot from the config: the pool its {@code MbufPoolConfig},
- * the datapath its {@code DatapathConfig}, the slow path the revalidators' settings and, per
+ * the datapath its {@code DatapathConfig}, ofproto the revalidators' settings and, per
  * bridge, a {@link BridgeView} with the bridge's settings.
  *
  * <p>Datapath port numbers: a port keeps its number for as long as it exists; a new port gets its
@@ -62,11 +63,11 @@ import dev.jvswitch.vswitchd.slowpath.SlowPathException;
  *       read by any thread.</li>
  *   <li>The running config is one immutable snapshot behind {@code config}: stored with release
  *       semantics once applied, read with acquire, so a reader sees a whole snapshot.</li>
- *   <li>Bridges, flows and groups go to the slow path outside {@code portLock}, from the change
- *       thread only; the slow path serialises its own changes.</li>
+ *   <li>Bridges, flows and groups go to ofproto outside {@code portLock}, from the change
+ *       thread only; ofproto serialises its own changes.</li>
  *   <li>Counters are atomics with one writer each.</li>
  * </ol>
- * The PMD threads this starts touch only the datapath and the slow path's upcall handler.
+ * The PMD threads this starts touch only the datapath and ofproto's upcall handler.
  */
 public final class Switch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("jvswitchd");
@@ -74,7 +75,7 @@ public final class Switch implements AutoCloseable {
 
     private final MbufPool pool;
     private final Datapath dp;
-    private final SlowPath slowPath;
+    private final OfprotoService ofproto;
     /** Longest {@link #close} waits for a reload to finish changing ports. */
     private static final long CLOSE_LOCK_WAIT_S = 10;
 
@@ -88,31 +89,32 @@ public final class Switch implements AutoCloseable {
     private final AtomicLong refreshErrors = new AtomicLong();
     private final AtomicLong refreshSkipped = new AtomicLong();
 
-    private Switch(SwitchConfig config, MbufPool pool, Datapath dp, SlowPath slowPath) {
+    private Switch(SwitchConfig config, MbufPool pool, Datapath dp, OfprotoService ofproto) {
         this.config.setRelease(config);
         this.pool = pool;
         this.dp = dp;
-        this.slowPath = slowPath;
+        this.ofproto = ofproto;
     }
 
     /**
      * Builds and starts everything {@code config} describes. On failure everything opened so far
      * is closed again.
      *
-     * @throws StartException naming each port that could not be opened, or the flow the slow path
+     * @throws StartException naming each port that could not be opened, or the flow ofproto
      *         refused
      */
-    public static Switch start(SwitchConfig config, SlowPath slowPath) throws StartException {
+    public static Switch start(SwitchConfig config, OfprotoService ofproto) throws StartException {
         MbufPool pool = MbufPool.create(config.mempool().pool());
         LOG.info("mempool '{}': {} mbufs of {} bytes ({}, {} MiB)", POOL_NAME, pool.capacity(), pool.slotBytes(),
                 pool.hugepages() ? "huge pages in " + config.mempool().hugepagePath() : "native memory",
                 (long) pool.capacity() * pool.slotBytes() >> 20);
-        // The slow path gives the datapath its real handler in start(), before any PMD runs.
+        // Ofproto gives the datapath its real handler in start(), before any PMD runs.
         Datapath dp = new Datapath(config.datapath(), pool, Switch::notStarted);
-        Switch sw = new Switch(config, pool, dp, slowPath);
+        Switch sw = new Switch(config, pool, dp, ofproto);
         try {
-            slowPath.start(dp, config.revalidators());
-            LOG.info("slow path: {}", slowPath.description());
+            ofproto.start(dp, config.revalidators());
+            // The log keeps its wording ("slow path: ..."): scripts and tests read it.
+            LOG.info("slow path: {}", ofproto.description());
             Map<PortSpec, Netdev> opened = sw.open(config.ports(), config);
             for (Map.Entry<PortSpec, Netdev> e : opened.entrySet()) {
                 sw.attach(e.getKey(), e.getValue(), config);
@@ -124,7 +126,7 @@ public final class Switch implements AutoCloseable {
                     dp.pmds().length, config.pmdCpus(), lower(config.datapath().idle()),
                     lower(config.datapath().rxqAssign()), config.datapath().flowLimit());
             return sw;
-        } catch (SlowPathException e) {
+        } catch (OfprotoException e) {
             sw.close();
             throw new StartException(List.of(config.error("bridges", e.getMessage())));
         } catch (StartException | RuntimeException e) {
@@ -141,10 +143,10 @@ public final class Switch implements AutoCloseable {
      *
      * @return one line per change made (empty if the file changed nothing)
      * @throws ConfigException the reasons nothing changed
-     * @throws SlowPathException if the slow path refused a change after ports were changed (the
-     *         switch then runs the ports of {@code next} and the tables it had)
+     * @throws OfprotoException if ofproto refused a change after ports were changed (the switch
+     *         then runs the ports of {@code next} and the tables it had)
      */
-    public List<String> reload(SwitchConfig next) throws ConfigException, SlowPathException {
+    public List<String> reload(SwitchConfig next) throws ConfigException, OfprotoException {
         SwitchConfig before = config.getPlain();
         ReloadPlan plan = ReloadPlan.of(before, next);
         if (!plan.restartOnly().isEmpty()) {
@@ -155,10 +157,10 @@ public final class Switch implements AutoCloseable {
         portLock.lock();
         try {
             if (closed) {
-                throw new SlowPathException("jvswitchd is shutting down");
+                throw new OfprotoException("jvswitchd is shutting down");
             }
             changePorts(plan, next, changes);
-            // Published once the datapath runs by it; the bridges and tables follow (if the slow path
+            // Published once the datapath runs by it; the bridges and tables follow (if ofproto
             // refuses them, the ports are the new ones and the tables the old, as documented above).
             config.setRelease(next);
         } finally {
@@ -209,7 +211,7 @@ public final class Switch implements AutoCloseable {
         }
         if (plan.tuningChanged()) {
             dp.reconfigure(next.datapath());
-            slowPath.reconfigure(next.revalidators());
+            ofproto.reconfigure(next.revalidators());
             changes.add("datapath tuning changed");
         }
         for (PortSpec p : plan.removed()) {
@@ -238,7 +240,7 @@ public final class Switch implements AutoCloseable {
     // ------------------------------------------------------------------ tick
 
     /**
-     * Control thread, every ~250 ms: port link state, then the slow path's housekeeping. Skips
+     * Control thread, every ~250 ms: port link state, then ofproto's housekeeping. Skips
      * the ports (and counts it) while a reload is changing them, rather than wait.
      */
     public void onTick(long nowMs) {
@@ -253,7 +255,7 @@ public final class Switch implements AutoCloseable {
         } else {
             refreshSkipped.incrementAndGet();
         }
-        slowPath.onTick(nowMs);
+        ofproto.onTick(nowMs);
     }
 
     private void refreshPorts() {
@@ -276,7 +278,7 @@ public final class Switch implements AutoCloseable {
     // ------------------------------------------------------------------ shutdown
 
     /**
-     * Stops the slow path, the PMDs (which drain and give their mbufs back), closes the ports,
+     * Stops ofproto (its revalidators), the PMDs (which drain and give their mbufs back), closes the ports,
      * then checks that every mbuf is back in the pool and logs the result.
      */
     @Override
@@ -305,9 +307,9 @@ public final class Switch implements AutoCloseable {
             LOG.warn("closing while a reload still changes ports (waited {} s for it)", CLOSE_LOCK_WAIT_S);
         }
         try {
-            slowPath.close();
+            ofproto.close();
         } catch (RuntimeException e) {
-            LOG.warn("slow path did not close cleanly: {}", e.toString());
+            LOG.warn("ofproto did not close cleanly: {}", e.toString());
         }
         dp.close();
         LOG.info("datapath stopped: PMDs drained, {} port(s) closed", dpPorts.size());
@@ -326,8 +328,8 @@ public final class Switch implements AutoCloseable {
         return dp;
     }
 
-    public SlowPath slowPath() {
-        return slowPath;
+    public OfprotoService ofproto() {
+        return ofproto;
     }
 
     /** The running config; any thread (see the class comment). */
@@ -415,8 +417,8 @@ public final class Switch implements AutoCloseable {
         return n;
     }
 
-    /** Gives the slow path every bridge, then the groups and flows of the bridges named. */
-    private void applyBridges(SwitchConfig c, List<String> flowsOf, List<String> groupsOf) throws SlowPathException {
+    /** Gives ofproto every bridge, then the groups and flows of the bridges named. */
+    private void applyBridges(SwitchConfig c, List<String> flowsOf, List<String> groupsOf) throws OfprotoException {
         List<BridgeView> views = new ArrayList<>();
         for (BridgeSpec b : c.bridges().values()) {
             List<BridgeView.PortView> ports = new ArrayList<>();
@@ -425,20 +427,20 @@ public final class Switch implements AutoCloseable {
             }
             views.add(new BridgeView(b.name(), ports, b.settings()));
         }
-        slowPath.setBridges(views);
+        ofproto.setBridges(views);
         // Groups first: a new flow may send to a new group, and a group must exist before a flow names it.
         for (String name : groupsOf) {
-            slowPath.replaceGroups(name, c.bridges().get(name).groupTexts());
+            ofproto.replaceGroups(name, ConfigFlows.groups(c.bridges().get(name).groups()));
         }
         for (String name : flowsOf) {
             BridgeSpec b = c.bridges().get(name);
-            slowPath.replaceFlows(name, b.flowTexts());
+            ofproto.replaceFlows(name, ConfigFlows.flows(b.flows()));
             LOG.info("bridge {}: {} port(s), {} flow(s), {} group(s)", name, b.ports().size(), b.flows().size(),
                     b.groups().size());
         }
     }
 
-    /** The upcall handler until the slow path starts: drops and installs nothing (no PMD runs yet). */
+    /** The upcall handler until ofproto starts: drops and installs nothing (no PMD runs yet). */
     private static UpcallOutcome notStarted(int pmdId, FlowKey key, Mbuf packet, UpcallResult result) {
         result.actions(DpActions.DROP);
         result.doNotInstall();

@@ -23,7 +23,7 @@ import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.revalidate.RevalidatorConfig;
 import dev.jvswitch.pmd.DatapathConfig;
-import dev.jvswitch.vswitchd.slowpath.SlowPaths;
+import dev.jvswitch.vswitchd.ofproto.OfprotoFlowChecker;
 
 /**
  * Every default is defined once: a file that sets nothing gives each consumer exactly the
@@ -36,7 +36,7 @@ class ConfigDefaultsTest {
     Path dir;
 
     private final YamlConfigLoader loader = new YamlConfigLoader(new ConfigEnvironment(cpus(), Set.of("null", "afpacket"),
-            SlowPaths.create(), OfprotoConfigs.defaults()));
+            new OfprotoFlowChecker(), OfprotoConfigs.defaults()));
 
     /** CPUs 0-1. */
     private static BitSet cpus() {

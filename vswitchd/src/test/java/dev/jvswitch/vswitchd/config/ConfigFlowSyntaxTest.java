@@ -18,7 +18,7 @@ import dev.jvswitch.config.ConfigException;
 import dev.jvswitch.config.PortSpec;
 import dev.jvswitch.config.SwitchConfig;
 import dev.jvswitch.config.yaml.YamlConfigLoader;
-import dev.jvswitch.vswitchd.slowpath.SlowPaths;
+import dev.jvswitch.vswitchd.ofproto.OfprotoFlowChecker;
 
 /**
  * The config file with the daemon's own flow checker (ofproto's syntax), which switch-config's
@@ -38,7 +38,7 @@ class ConfigFlowSyntaxTest {
             """;
 
     private final YamlConfigLoader loader = new YamlConfigLoader(new ConfigEnvironment(cpus(0, 1),
-            Set.of("afpacket", "null", "pcap", "ring"), SlowPaths.create(), OfprotoConfigs.defaults()));
+            Set.of("afpacket", "null", "pcap", "ring"), new OfprotoFlowChecker(), OfprotoConfigs.defaults()));
 
     private static BitSet cpus(int... ids) {
         BitSet s = new BitSet();

@@ -14,8 +14,8 @@ import dev.jvswitch.config.BridgeSettings;
 import dev.jvswitch.config.SwitchConfig;
 import dev.jvswitch.config.yaml.YamlConfigLoader;
 import dev.jvswitch.vswitchd.config.OfprotoConfigs;
-import dev.jvswitch.vswitchd.slowpath.SlowPath;
-import dev.jvswitch.vswitchd.slowpath.SlowPaths;
+import dev.jvswitch.vswitchd.ofproto.OfprotoFlowChecker;
+import dev.jvswitch.vswitchd.ofproto.OfprotoService;
 
 /**
  * Reloads that change MAC learning: a bridge's own keys change that bridge live, with a line of
@@ -53,9 +53,9 @@ class SwitchReloadTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        SlowPath slowPath = SlowPaths.create();
-        loader = new YamlConfigLoader(OfprotoConfigs.environment(slowPath));
-        sw = Switch.start(load(BASE), slowPath);
+        OfprotoService ofproto = new OfprotoService();
+        loader = new YamlConfigLoader(OfprotoConfigs.environment(new OfprotoFlowChecker()));
+        sw = Switch.start(load(BASE), ofproto);
     }
 
     @AfterEach

@@ -1,0 +1,149 @@
+package dev.jvswitch.ofproto;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.jvswitch.ofproto.action.OfAction;
+import dev.jvswitch.ofproto.bridge.BridgeConfig;
+import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.mod.FlowRemoved;
+import dev.jvswitch.ofproto.mod.GroupMod;
+import dev.jvswitch.ofproto.mod.ModResult;
+import dev.jvswitch.ofproto.mod.OfMod;
+import dev.jvswitch.ofproto.mod.PortMod;
+import dev.jvswitch.ofproto.port.OfPorts;
+import dev.jvswitch.ofproto.syntax.FlowSyntax;
+import dev.jvswitch.ofproto.table.FlowFilter;
+import dev.jvswitch.ofproto.table.OfTables;
+import dev.jvswitch.ofproto.table.Rule;
+
+/**
+ * Applies flow, group and port mods to one bridge inside one {@link OfTables.Transaction}, with
+ * OVS's semantics (its {@code add_flow_start}, {@code modify_flows_start},
+ * {@code delete_flows_start} and group and port mod handlers), and counts what changed. The
+ * caller ({@link Ofproto}) commits the transaction, so a list of mods becomes one version or,
+ * when one fails, nothing.
+ *
+ * <p><b>Thread-safety:</b> confined to the thread holding the {@link Ofproto}'s monitor.
+ */
+final class ModTransaction {
+    private final OfTables.Transaction tx;
+    private final BridgeConfig bridge;
+    private final long nowNs;
+    private final List<FlowRemoved> removed = new ArrayList<>();
+    private int flowsAdded;
+    private int flowsModified;
+    private int flowsDeleted;
+    private int groupsAdded;
+    private int groupsModified;
+    private int groupsDeleted;
+
+    ModTransaction(OfTables.Transaction tx, BridgeConfig bridge, long nowNs) {
+        this.tx = tx;
+        this.bridge = bridge;
+        this.nowNs = nowNs;
+    }
+
+    /**
+     * @throws IllegalArgumentException with a one-line message: a group or port that does not
+     *                                  exist, an overlap under check_overlap, or something
+     *                                  translation cannot do yet
+     */
+    void apply(OfMod mod) {
+        if (mod instanceof FlowMod fm) {
+            flow(fm);
+        } else if (mod instanceof GroupMod gm) {
+            group(gm);
+        } else {
+            port((PortMod) mod);
+        }
+    }
+
+    private void flow(FlowMod fm) {
+        switch (fm.command()) {
+            case ADD: {
+                Rule r = Rule.of(fm, nowNs);
+                if (fm.has(FlowMod.Flag.CHECK_OVERLAP)) {
+                    Rule other = tx.overlapping(r);
+                    if (other != null) {
+                        throw new IllegalArgumentException("check_overlap: table " + r.tableId()
+                                + " has a rule of the same priority that overlaps: "
+                                + FlowSyntax.formatMatch(other.match(), other.priority()));
+                    }
+                }
+                tx.add(r);
+                flowsAdded++;
+                break;
+            }
+            case MODIFY:
+            case MODIFY_STRICT: {
+                List<OfAction> actions = Rule.actionsOf(fm.instructions());
+                flowsModified += tx.modify(FlowFilter.of(fm), actions, fm.command().isStrict(),
+                        fm.has(FlowMod.Flag.RESET_COUNTS)).size();
+                break;
+            }
+            default:
+                for (Rule r : tx.delete(FlowFilter.of(fm), fm.command().isStrict())) {
+                    removed(r, FlowRemoved.Reason.DELETE);
+                }
+        }
+    }
+
+    private void group(GroupMod gm) {
+        switch (gm.command()) {
+            case ADD:
+                tx.addGroup(gm.group());
+                groupsAdded++;
+                break;
+            case MODIFY:
+                tx.modifyGroup(gm.group());
+                groupsModified++;
+                break;
+            default: {
+                List<Rule> gone = new ArrayList<>();
+                if (gm.isDeleteAll()) {
+                    groupsDeleted += tx.deleteAllGroups(gone);
+                } else if (tx.deleteGroup(gm.groupId(), gone) != null) {
+                    groupsDeleted++;
+                }
+                for (Rule r : gone) {
+                    removed(r, FlowRemoved.Reason.GROUP_DELETE);
+                }
+            }
+        }
+    }
+
+    /**
+     * Translation keeps no port config yet, so every bit is clear: clearing one changes nothing,
+     * setting one is refused by name.
+     */
+    private void port(PortMod pm) {
+        if (bridge.byOfPort(pm.portNo()) == null) {
+            throw new IllegalArgumentException("port mod: bridge " + bridge.name() + " has no port "
+                    + OfPorts.format(pm.portNo()));
+        }
+        if (!pm.config().isEmpty()) {
+            PortMod.Config bit = pm.config().iterator().next();
+            throw new IllegalArgumentException("port mod: " + bit.ovsName() + " (port " + OfPorts.format(pm.portNo())
+                    + ") is not supported yet");
+        }
+    }
+
+    void removed(Rule r, FlowRemoved.Reason reason) {
+        removed.add(new FlowRemoved(r.flowStats(nowNs), reason));
+        flowsDeleted++;
+    }
+
+    void added() {
+        flowsAdded++;
+    }
+
+    OfTables.Transaction tables() {
+        return tx;
+    }
+
+    ModResult result() {
+        return new ModResult(flowsAdded, flowsModified, flowsDeleted, groupsAdded, groupsModified, groupsDeleted, 0,
+                removed);
+    }
+}

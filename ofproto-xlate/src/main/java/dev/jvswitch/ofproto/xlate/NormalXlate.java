@@ -1,0 +1,158 @@
+package dev.jvswitch.ofproto.xlate;
+
+import java.util.List;
+
+import dev.jvswitch.flowcache.key.Addresses;
+import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.flowcache.key.FlowMask;
+import dev.jvswitch.ofproto.bridge.OfPort;
+import dev.jvswitch.ofproto.mac.MacDependency;
+import dev.jvswitch.ofproto.mac.MacLearning;
+import dev.jvswitch.ofproto.mac.MacTable;
+
+/**
+ * The NORMAL action (OVS's {@code xlate_normal}): a learning L2 switch with VLANs.
+ *
+ * <ol>
+ *   <li>The input VLAN: an access port ({@code tag}) takes untagged (or priority-tagged) frames
+ *       into its VLAN; a trunk port takes a frame into the VLAN of its tag (0 if untagged) if it
+ *       carries that VLAN. Anything else is dropped.</li>
+ *   <li>Frames to the reserved multicast range 01:80:c2:00:00:0x are dropped.</li>
+ *   <li>A unicast source is learned on the input port in that VLAN.</li>
+ *   <li>A destination learned on another port is sent there; one learned on the input port is
+ *       dropped (no hairpin); an unknown, broadcast or multicast destination is flooded to every
+ *       port of the VLAN but the input port.</li>
+ *   <li>On the way out a frame gets the tag its output port needs: none on an access port or for
+ *       VLAN 0, the VLAN's tag on a trunk port.</li>
+ * </ol>
+ *
+ * <p>The megaflow matches the source and destination MACs and the VLAN id, as OVS's does; the
+ * answer also depends on the MAC table, which is not in the key, so every lookup is recorded
+ * ({@link MacDependency}) for revalidation, and every source learned ({@link MacLearning}) so
+ * revalidators can keep it fresh while the megaflow carries the traffic.
+ */
+final class NormalXlate {
+    private static final int VLAN_WORD = FlowField.VLAN_TCI.word();
+    private static final int TCI_SHIFT = FlowField.VLAN_TCI.shift();
+    private static final int PCP_MASK = 7 << FlowKey.VLAN_PCP_SHIFT;
+
+    private NormalXlate() {
+    }
+
+    static void run(XlateContext c) {
+        FlowKey f = c.flow();
+        FlowMask wc = c.wc();
+        wc.exact(FlowField.ETH_SRC);
+        wc.exact(FlowField.ETH_DST);
+        wc.bits(FlowField.VLAN_TCI, wc.get(FlowField.VLAN_TCI) | FlowKey.VLAN_VID_MASK | FlowKey.VLAN_CFI);
+
+        OfPort in = c.bridge().config().byOfPort(c.inPort());
+        if (in == null) {
+            c.report(TraceNode.Kind.WARN, "no input bundle, dropping");
+            return;
+        }
+        int ethType = f.ethType();
+        int tci = (int) f.get(FlowField.VLAN_TCI);
+        boolean tagged = (tci & FlowKey.VLAN_CFI) != 0;
+        if (!tagged && (ethType == FlowKey.ETH_TYPE_VLAN_8021Q || ethType == FlowKey.ETH_TYPE_VLAN_8021AD)) {
+            c.report(TraceNode.Kind.WARN, "partial VLAN tag, dropping");
+            return;
+        }
+        int vid = tagged ? tci & FlowKey.VLAN_VID_MASK : 0;
+        int vlan;
+        if (in.tag() != OfPort.NO_TAG) {
+            if (vid != 0) {
+                c.report(TraceNode.Kind.ERROR, "dropping VLAN " + vid + " tagged packet received on port "
+                        + in.name() + " configured as VLAN " + in.tag() + " access port");
+                c.report(TraceNode.Kind.WARN, "disallowed VLAN VID for this input port, dropping");
+                return;
+            }
+            vlan = in.tag();
+        } else {
+            if (!in.carriesVlan(vid)) {
+                c.report(TraceNode.Kind.ERROR, "dropping VLAN " + vid + " packet received on port " + in.name()
+                        + " not configured for trunking VLAN " + vid);
+                c.report(TraceNode.Kind.WARN, "disallowed VLAN VID for this input port, dropping");
+                return;
+            }
+            vlan = vid;
+        }
+
+        long dst = f.get(FlowField.ETH_DST);
+        long src = f.get(FlowField.ETH_SRC);
+        if ((dst & ~0xfL) == 0x0180_c200_0000L) {
+            c.report(TraceNode.Kind.DETAIL, "packet has reserved destination MAC, dropping");
+            return;
+        }
+        String bridgeName = c.bridge().name();
+        MacTable table = c.bridge().macTable();
+        if (!isMulticast(src)) {
+            c.addMacLearning(new MacLearning(bridgeName, vlan, src, in.ofPort()));
+            if (c.mayLearn() && table.learn(src, vlan, in.ofPort(), c.nowNs()) != MacTable.Learned.REFRESHED) {
+                c.report(TraceNode.Kind.DETAIL, "learned that " + Addresses.mac(src) + " is on port " + in.name()
+                        + " in VLAN " + vlan);
+            }
+        }
+        if (isMulticast(dst)) {
+            c.report(TraceNode.Kind.DETAIL, "no learned MAC for destination, flooding");
+            flood(c, in, vlan, tci);
+            return;
+        }
+        int port = table.lookup(dst, vlan, c.nowNs());
+        c.addMacDependency(new MacDependency(bridgeName, vlan, dst, port));
+        if (port == MacDependency.UNKNOWN) {
+            c.report(TraceNode.Kind.DETAIL, "no learned MAC for destination, flooding");
+            flood(c, in, vlan, tci);
+            return;
+        }
+        OfPort out = c.bridge().config().byOfPort(port);
+        if (out == null) {
+            c.report(TraceNode.Kind.WARN, "learned port is unknown, dropping");
+        } else if (out.ofPort() == in.ofPort()) {
+            c.report(TraceNode.Kind.DETAIL, "learned port is input port, dropping");
+        } else {
+            c.report(TraceNode.Kind.DETAIL, "forwarding to learned port");
+            output(c, out, vlan, tci);
+        }
+    }
+
+    private static void flood(XlateContext c, OfPort in, int vlan, int inTci) {
+        List<OfPort> ports = c.bridge().config().ports();
+        for (int i = 0; i < ports.size(); i++) {
+            OfPort p = ports.get(i);
+            if (p.ofPort() != in.ofPort() && p.carriesVlan(vlan)) {
+                output(c, p, vlan, inTci);
+            }
+        }
+    }
+
+    /**
+     * Outputs with the tag {@code out} needs (OVS's {@code output_normal}): the flow's outer tag
+     * is set for the output and put back after it, so the commit emits exactly the push, pop or
+     * nothing this port needs. A frame that came in tagged keeps its priority bits.
+     */
+    private static void output(XlateContext c, OfPort out, int vlan, int inTci) {
+        long[] w = c.flow().words();
+        long saved = w[VLAN_WORD];
+        boolean flowTagged = ((saved >>> TCI_SHIFT) & FlowKey.VLAN_CFI) != 0;
+        int outTci = out.tag() != OfPort.NO_TAG || vlan == 0 ? 0
+                : vlan | ((inTci & FlowKey.VLAN_CFI) != 0 ? inTci & PCP_MASK : 0) | FlowKey.VLAN_CFI;
+        if (outTci == 0) {
+            if (flowTagged) {
+                w[VLAN_WORD] = saved << 32;
+            }
+        } else if (flowTagged) {
+            w[VLAN_WORD] = (saved & ~(0xffffL << TCI_SHIFT)) | ((long) outTci << TCI_SHIFT);
+        } else {
+            w[VLAN_WORD] = (saved >>> 32) | ((long) FlowKey.ETH_TYPE_VLAN_8021Q << FlowField.VLAN_TPID.shift())
+                    | ((long) outTci << TCI_SHIFT);
+        }
+        c.outputToPort(out);
+        w[VLAN_WORD] = saved;
+    }
+
+    private static boolean isMulticast(long mac) {
+        return ((mac >>> 40) & 1) != 0;
+    }
+}

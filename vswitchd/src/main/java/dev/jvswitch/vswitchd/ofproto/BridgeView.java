@@ -1,0 +1,34 @@
+package dev.jvswitch.vswitchd.ofproto;
+
+import java.util.List;
+
+import dev.jvswitch.config.BridgeSettings;
+
+/**
+ * A bridge as the ofproto service gets it from the config: name, ports (each with its OpenFlow
+ * and datapath port numbers) and settings. Immutable.
+ *
+ * @param name     bridge name
+ * @param ports    ports in file order
+ * @param settings the bridge's settings (MAC learning)
+ */
+public record BridgeView(String name, List<PortView> ports, BridgeSettings settings) {
+    public BridgeView {
+        ports = List.copyOf(ports);
+    }
+
+    /**
+     * One port of a bridge.
+     *
+     * @param name   port name (unique in the switch)
+     * @param ofport OpenFlow port number in the bridge
+     * @param dpPort datapath port number (unique in the datapath)
+     * @param tag    access VLAN, or -1 for a trunk port
+     * @param trunks VLANs a trunk carries (empty: all)
+     */
+    public record PortView(String name, int ofport, int dpPort, int tag, List<Integer> trunks) {
+        public PortView {
+            trunks = List.copyOf(trunks);
+        }
+    }
+}

@@ -23,8 +23,11 @@ import dev.jvswitch.pmd.netdev.QueueCounters;
  * as soon as it is copied, so the kernel can refill the ring behind the reader. It looks at no
  * more than {@link #MAX_SLOTS_PER_READ} slots per call, so a flood of frames that are all dropped
  * (no mbufs, oversized) cannot keep a PMD in one call. No system call in steady state: the kernel's
- * drop count is read when a slot says frames were lost ({@code TP_STATUS_LOSING}) and once every
- * few thousand empty polls.
+ * drop count is read once every few thousand empty polls, and after a slot said frames were lost
+ * ({@code TP_STATUS_LOSING}) at the next empty poll or after {@link #LOSING_BATCHES_PER_STATS_READ}
+ * batches, whichever comes first. (The kernel marks every frame it stores while its drop count
+ * is not zero, so reading the count at each marked slot would cost a system call per frame
+ * exactly when the ring overflows, and make the overflow worse.)
  *
  * <p><b>Slot size.</b> The kernel puts an Ethernet frame 66 bytes into its slot; frames longer
  * than the rest are truncated (dropped and counted). Frames longer than an mbuf's data room are
@@ -40,6 +43,8 @@ public final class Tpacket2RxRing implements ReceiveRing {
     static final int MAX_SLOTS_PER_READ = 4 * PacketBatch.MAX_SIZE;
     /** Empty polls between two reads of the kernel's drop count (see {@link RxRing}). */
     private static final int IDLE_POLLS_PER_STATS_READ = 4096;
+    /** Batches read, after frames were reported lost, before the drop count is read even under load. */
+    static final int LOSING_BATCHES_PER_STATS_READ = 1024;
 
     private final Where where;
     private final int fd;
@@ -53,12 +58,19 @@ public final class Tpacket2RxRing implements ReceiveRing {
     private final int fanoutGroup;
     private final KernelDrops kernelDrops = new KernelDrops();
     private final RxFrameCopier copier = new RxFrameCopier();
+    /** Offsets of the slots found ready in one pass; owner only. */
+    private final int[] ready = new int[PacketBatch.MAX_SIZE];
+    /** Keeps the touching loads of {@link #readInto} from being optimised away; never read. */
+    @SuppressWarnings("unused")
+    private int prefetchSink;
 
     // The reader's cursor; owner thread only.
     private int block;
     private int slotInBlock;
     private int slotOffset;
     private int idlePolls;
+    /** Batches read since a slot said frames were lost and the count was not read yet; 0: none lost. */
+    private int losingBatches;
     private boolean closed;
 
     private Tpacket2RxRing(Where where, int fd, long address, RingGeometry geometry, int slotSize, int fanoutGroup) {
@@ -127,32 +139,54 @@ public final class Tpacket2RxRing implements ReceiveRing {
         final UnsafeBuffer ring = this.ring;
         final RxFrameCopier copier = this.copier;
         final int room = slotSize;
+        final int[] ready = this.ready;
         copier.begin(batch, cache, mtu);
         int visited = 0;
         while (copier.received < PacketBatch.MAX_SIZE && visited < MAX_SLOTS_PER_READ) {
-            final int at = slotOffset;
-            final int status = Tpacket2RxFlyweight.statusAcquire(ring, at);
-            if ((status & Tpacket2RxFlyweight.TP_STATUS_USER) == 0) {
+            // Find the run of slots the kernel has handed over, touching each one's header and
+            // first frame line: the loads are independent, so their cache misses (the kernel wrote
+            // the slots on another CPU) overlap instead of stalling the copy of every frame.
+            int n = 0;
+            int touched = 0;
+            // Never more slots than the ring has: a slot is released only after the pass.
+            int want = Math.min(Math.min(PacketBatch.MAX_SIZE - copier.received, MAX_SLOTS_PER_READ - visited),
+                    slotCount);
+            while (n < want) {
+                final int at = slotOffset;
+                final int status = Tpacket2RxFlyweight.statusAcquire(ring, at);
+                if ((status & Tpacket2RxFlyweight.TP_STATUS_USER) == 0) {
+                    break;
+                }
+                if ((status & Tpacket2RxFlyweight.TP_STATUS_LOSING) != 0 && losingBatches == 0) {
+                    losingBatches = 1;
+                }
+                touched += ring.getByte(at + Tpacket2RxFlyweight.ETHERNET_MAC_OFFSET);
+                ready[n++] = at;
+                advance();
+            }
+            if (n == 0) {
                 break;
             }
-            visited++;
-            if ((status & Tpacket2RxFlyweight.TP_STATUS_LOSING) != 0) {
-                collectKernelDrops(counters, rxCounters);
+            prefetchSink += touched;
+            visited += n;
+            for (int k = 0; k < n; k++) {
+                final int at = ready[k];
+                final int mac = Tpacket2RxFlyweight.mac(ring, at);
+                final int snaplen = Tpacket2RxFlyweight.snaplen(ring, at);
+                if (mac < Tpacket2RxFlyweight.MIN_MAC_OFFSET || snaplen < 0 || mac > room || snaplen > room - mac) {
+                    rxCounters.add(RxCounters.BAD_BLOCKS, 1);
+                } else {
+                    copier.onFrame(ring, at + mac, snaplen, Tpacket2RxFlyweight.len(ring, at),
+                            ring.getInt(at + Tpacket2RxFlyweight.STATUS_OFFSET, Tpacket2RxFlyweight.BYTE_ORDER),
+                            Tpacket2RxFlyweight.packetType(ring, at), Tpacket2RxFlyweight.vlanTci(ring, at),
+                            Tpacket2RxFlyweight.vlanTpid(ring, at));
+                }
+                Tpacket2RxFlyweight.releaseToKernel(ring, at);
             }
-            final int mac = Tpacket2RxFlyweight.mac(ring, at);
-            final int snaplen = Tpacket2RxFlyweight.snaplen(ring, at);
-            if (mac < Tpacket2RxFlyweight.MIN_MAC_OFFSET || snaplen < 0 || mac > room || snaplen > room - mac) {
-                rxCounters.add(RxCounters.BAD_BLOCKS, 1);
-            } else {
-                copier.onFrame(ring, at + mac, snaplen, Tpacket2RxFlyweight.len(ring, at), status,
-                        Tpacket2RxFlyweight.packetType(ring, at), Tpacket2RxFlyweight.vlanTci(ring, at),
-                        Tpacket2RxFlyweight.vlanTpid(ring, at));
-            }
-            Tpacket2RxFlyweight.releaseToKernel(ring, at);
-            advance();
         }
-        if (visited == 0 && ++idlePolls == IDLE_POLLS_PER_STATS_READ) {
-            idlePolls = 0;
+        if (losingBatches > 0 && (visited == 0 || ++losingBatches > LOSING_BATCHES_PER_STATS_READ)) {
+            collectKernelDrops(counters, rxCounters);
+        } else if (visited == 0 && ++idlePolls == IDLE_POLLS_PER_STATS_READ) {
             collectKernelDrops(counters, rxCounters);
         }
         int received = copier.received;
@@ -173,6 +207,8 @@ public final class Tpacket2RxRing implements ReceiveRing {
 
     @Override
     public void collectKernelDrops(QueueCounters counters, RxCounters rxCounters) {
+        idlePolls = 0;
+        losingBatches = 0;
         if (closed || fd < 0) {
             return;
         }

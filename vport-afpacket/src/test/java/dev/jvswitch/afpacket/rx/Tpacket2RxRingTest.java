@@ -237,6 +237,21 @@ class Tpacket2RxRingTest {
     }
 
     @Test
+    void aRingSmallerThanABatchIsNeverReadTwiceInOnePass() {
+        Tpacket2RxRing tiny = Tpacket2RxRing.overMemory(ring.addressOffset(), new RingGeometry(BLOCK, 1, 2048), 2048);
+        writeSlot(0, Frame.of(frame(60, 1)));
+        ring.putBytes(2048, ring, 0, SLOT);
+        ring.putByte(2048 + Tpacket2RxFlyweight.ETHERNET_MAC_OFFSET, (byte) 2);
+        int n = tiny.readInto(batch, cache, 1500, counters, rxCounters);
+        assertThat(n).isEqualTo(2);
+        assertThat(batch.get(0).toByteArray()).isEqualTo(frame(60, 1));
+        assertThat(batch.get(1).toByteArray()[0]).isEqualTo((byte) 2);
+        cache.putAll(batch);
+        assertThat(tiny.readInto(batch, cache, 1500, counters, rxCounters)).isZero();
+        tiny.close();
+    }
+
+    @Test
     void aPoolRunningDryDropsAndCountsWithoutStallingTheRing() {
         MbufCache empty = pool.newCache();
         List<Mbuf> held = new ArrayList<>();

@@ -80,7 +80,7 @@ public final class Main {
                   latency --dut jvswitch|ovs-dpdk|ovs-netdev|linux-bridge|all[,...] [--load 0.5] [--count 3000]
                           [--interval 0.002] [--pmd-idle busy,backoff] [--rx-ring v2,v3] [--probe-cpu 0]
                           [--pmd-cpu 1] [--gen-cpu N] [--jvswitchd PATH] [--frame-size 64] [--flows N]
-                          [--repeat R] [--hugepages 256] [--json]
+                          [--warmup 2] [--repeat R] [--hugepages 256] [--json]
                       (root) ping RTT min/p50/p90/p99/p99.9/max in us from h1 to h2 through the DUT in
                       namespaces of its own, idle and under UDP at LOAD x the DUT's forwarding rate
                   reval-bench [--flows 10000,100000,200000] [--revalidators N] [--cycles K]

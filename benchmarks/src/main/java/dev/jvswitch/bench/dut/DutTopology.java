@@ -76,6 +76,10 @@ public final class DutTopology implements AutoCloseable {
             configure(t.h2Ns, t.h2If, H2_IP, H2_MAC);
             Shell.inNs(t.h1Ns, "ip", "neigh", "replace", H2_IP, "lladdr", mac(H2_MAC), "dev", t.h1If, "nud", "permanent");
             Shell.inNs(t.h2Ns, "ip", "neigh", "replace", H1_IP, "lladdr", mac(H1_MAC), "dev", t.h2If, "nud", "permanent");
+            awaitOperUp(t.swNs, t.sw1If);
+            awaitOperUp(t.swNs, t.sw2If);
+            awaitOperUp(t.h1Ns, t.h1If);
+            awaitOperUp(t.h2Ns, t.h2If);
             return t;
         } catch (IOException | InterruptedException | RuntimeException e) {
             t.close();
@@ -93,6 +97,21 @@ public final class DutTopology implements AutoCloseable {
             Shell.inNs(ns, "ip", "addr", "add", ip + "/24", "dev", ifname);
         }
         Shell.inNs(ns, "ip", "link", "set", ifname, "up");
+    }
+
+    /**
+     * Waits until the kernel reports {@code ifname} operationally up. Frames flow as soon as both
+     * veth ends are up, but the operational state (and with it {@code IFF_RUNNING}, which a port
+     * reads to decide whether its link is up) follows up to a second later (link watch).
+     */
+    private static void awaitOperUp(String ns, String ifname) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Shell.inNs(ns, "ip", "-o", "link", "show", ifname).contains(" state UP ")) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException(ifname + " in " + ns + " did not come up within 10 s");
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** {@code 02:00:00:00:01:01} form of a 48-bit address. */

@@ -30,7 +30,9 @@ import dev.jvswitch.mempool.MbufPoolConfig;
  * </pre>
  *
  * For each DUT (and for jvswitch each ring mode × idle strategy asked for) the command makes a
- * fresh {@link DutTopology}, starts the DUT, checks that h1 reaches h2, then runs two phases:
+ * fresh {@link DutTopology}, starts the DUT, checks that h1 reaches h2, warms it up with
+ * {@code warmup} seconds of UDP at full speed (JIT-compiled, caches warm, as a switch in service
+ * is), then runs two phases:
  * <ol>
  *   <li><b>idle</b>: {@code count} pings every {@code interval} seconds, nothing else;</li>
  *   <li><b>load</b> (unless {@code --load 0}): the DUT's forwarding rate is measured first (the
@@ -47,7 +49,7 @@ import dev.jvswitch.mempool.MbufPoolConfig;
  */
 public final class LatencyCommand {
     static final Set<String> OPTIONS = Set.of("dut", "load", "count", "interval", "probe-cpu", "pmd-cpu", "gen-cpu",
-            "pmd-idle", "rx-ring", "jvswitchd", "frame-size", "flows", "rate-seconds", "repeat", "hugepages");
+            "pmd-idle", "rx-ring", "jvswitchd", "frame-size", "flows", "rate-seconds", "repeat", "hugepages", "warmup");
     static final Set<String> FLAGS = Set.of("json");
     private static final long SETTLE_MS = 500;
 
@@ -57,7 +59,7 @@ public final class LatencyCommand {
     /** The run's settings, checked before anything is created. */
     record Settings(List<DutKind> duts, double load, int count, double intervalS, int probeCpu, int pmdCpu, int genCpu,
             List<String> pmdIdles, List<String> rxRings, Path jvswitchd, int frameBytes, int flows, double rateSeconds,
-            int repeat, int hugepages, boolean json) {
+            int repeat, int hugepages, double warmupSeconds, boolean json) {
     }
 
     /** One DUT configuration's outcome. */
@@ -183,9 +185,22 @@ public final class LatencyCommand {
             current.set(new AutoCloseable[] {dut, topo});
             dut.start(topo);
             topo.awaitForwarding(60);
-            phases.add(idlePhase(dut, topo, s));
-            if (s.load > 0) {
-                phases.add(loadPhase(dut, topo, s, pool, current));
+            try (PacedUdpLoad gen = PacedUdpLoad.open(topo.h1Ns, topo.h1If, pool, frames(s), s.genCpu)) {
+                current.set(new AutoCloseable[] {gen, dut, topo});
+                if (s.warmupSeconds > 0) {
+                    // Every DUT forwards a burst first: JIT-compiled and cache-warm, as a switch in
+                    // service is, before the first probe.
+                    gen.blast();
+                    Thread.sleep((long) (s.warmupSeconds * 1000));
+                    gen.stop();
+                    Thread.sleep(SETTLE_MS);
+                }
+                phases.add(idlePhase(dut, topo, s));
+                if (s.load > 0) {
+                    phases.add(loadPhase(dut, topo, s, gen));
+                }
+            } finally {
+                current.set(new AutoCloseable[] {dut, topo});
             }
             return new RunResult(dut, null, null, phases);
         } catch (Exception e) {
@@ -208,29 +223,32 @@ public final class LatencyCommand {
         return new PhaseResult("idle", 0, 0, 0, 0, probes, cpuPct, dut.counters(), loadAvg1());
     }
 
-    private static PhaseResult loadPhase(Dut dut, DutTopology topo, Settings s, MbufPool pool,
-            AtomicReference<AutoCloseable[]> current) throws Exception {
+    private static byte[][] frames(Settings s) {
         byte[][] frames = new byte[s.flows][];
         for (int i = 0; i < s.flows; i++) {
             frames[i] = UdpFrames.frame(s.frameBytes - 4, DutTopology.H2_MAC, DutTopology.H1_MAC,
                     UdpFrames.ipv4(DutTopology.H1_IP), UdpFrames.ipv4(DutTopology.UNOWNED_IP), 1024 + i, 9);
         }
-        try (PacedUdpLoad gen = PacedUdpLoad.open(topo.h1Ns, topo.h1If, pool, frames, s.genCpu)) {
-            current.set(new AutoCloseable[] {gen, dut, topo});
-            gen.blast();
-            Thread.sleep(SETTLE_MS);
-            long rx0 = topo.h2RxPackets();
-            long t0 = System.nanoTime();
-            Thread.sleep((long) (s.rateSeconds * 1000));
-            long rx1 = topo.h2RxPackets();
-            double forwarding = (rx1 - rx0) / ((System.nanoTime() - t0) / 1e9);
-            gen.stop();
-            Thread.sleep(SETTLE_MS);
-            double offered = s.load * forwarding;
-            if (offered < 1) {
-                throw new IOException("the DUT forwarded nothing from h1 to h2 with the generator flat out");
-            }
-            gen.pace(offered);
+        return frames;
+    }
+
+    private static PhaseResult loadPhase(Dut dut, DutTopology topo, Settings s, PacedUdpLoad gen) throws Exception {
+        gen.blast();
+        Thread.sleep(SETTLE_MS);
+        long rx0 = topo.h2RxPackets();
+        long t0 = System.nanoTime();
+        Thread.sleep((long) (s.rateSeconds * 1000));
+        long rx1 = topo.h2RxPackets();
+        double forwarding = (rx1 - rx0) / ((System.nanoTime() - t0) / 1e9);
+        gen.stop();
+        Thread.sleep(SETTLE_MS);
+        double offered = s.load * forwarding;
+        if (offered < 1) {
+            throw new IOException("the DUT forwarded nothing from h1 to h2 with the generator flat out (generator "
+                    + gen.portStats() + ")");
+        }
+        gen.pace(offered);
+        try {
             Thread.sleep(SETTLE_MS);
             dut.clearCounters();
             long cpu0 = dut.cpuTimeNs();
@@ -240,10 +258,9 @@ public final class LatencyCommand {
             double achieved = (topo.h2RxPackets() - rxStart - probes.replies()) / ((System.nanoTime() - start) / 1e9);
             double cpuPct = cpuPct(dut, cpu0, start);
             Map<String, String> counters = dut.counters();
-            gen.stop();
             return new PhaseResult("load", s.load, forwarding, offered, achieved, probes, cpuPct, counters, loadAvg1());
         } finally {
-            current.set(new AutoCloseable[] {dut, topo});
+            gen.stop();
         }
     }
 
@@ -304,6 +321,7 @@ public final class LatencyCommand {
                 a.doubleValue("rate-seconds", 2, 0.5, 60),
                 a.intValue("repeat", 1, 1, 100),
                 a.intValue("hugepages", 256, 64, 65_536),
+                a.doubleValue("warmup", 2, 0, 60),
                 a.flag("json"));
     }
 

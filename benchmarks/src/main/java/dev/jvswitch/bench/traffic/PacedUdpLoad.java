@@ -119,6 +119,13 @@ public final class PacedUdpLoad implements AutoCloseable {
         return s.txPackets;
     }
 
+    /** The generator port's counters, for diagnostics. */
+    public String portStats() {
+        NetdevStats s = new NetdevStats();
+        port.readStats(s);
+        return "link " + (port.linkUp() ? "up" : "down") + ", " + s;
+    }
+
     /** Frames a paced run skipped because its thread fell behind. */
     public long skipped() {
         return skipped;

@@ -74,7 +74,7 @@ public final class Main {
                       forward between two AF_PACKET ports (port 1 <-> port 2) until S seconds or SIGINT/SIGTERM;
                       io: no classification; switch: the full PMD pipeline with in_port 1->2, 2->1 rules
                   afpacket-fwd [--seconds S] [--warmup S] [--mode io|switch|both] [--frame-size 64] [--flows N]
-                               [--gen-cpu N] [--pmd-cpu N] [--json]
+                               [--gen-cpu N] [--pmd-cpu N] [--rx-ring v2|v3] [--json]
                       (root) generator netns -> veth -> port 1 -> forwarder -> port 2 -> veth -> sink netns;
                       offered and forwarded Mpps per mode; makes and removes its own namespaces and veths
                   latency --dut jvswitch|ovs-dpdk|ovs-netdev|linux-bridge|all[,...] [--load 0.5] [--count 3000]

@@ -18,12 +18,14 @@ import org.agrona.concurrent.IdleStrategy;
  *       {@code BACKOFF_MAX_PARK_NS} plus the kernel's timer slack (the PMD asks for
  *       {@link #TIMER_SLACK_NS}, see {@link dev.jvswitch.pmd.affinity.TimerSlack}) plus the time
  *       the scheduler takes to run the woken thread. On an otherwise idle CPU that is about
- *       55 µs at worst and half that on average, on top of the busy figure; the idle PMD wakes
- *       about 20 000 times a second for it, which costs a few per cent of one CPU.</li>
+ *       55 µs at worst and half that on average, on top of the busy figure. The price: an idle
+ *       PMD wakes about 12 000 times a second, measured at ~20 % of one CPU on a 2-CPU VM (where
+ *       every timer costs a VM exit), against ~2 % with a 1 ms park.</li>
  * </ul>
  *
  * <p>The longest park used to be 1 ms (and the kernel's default 50 µs timer slack came on top),
- * which put a millisecond into the round trip of every packet of light traffic.
+ * which put a millisecond into the round trip of every packet of light traffic: ping through
+ * the switch measured 0.9-1.8 ms p50 with it, 0.09-0.12 ms with 50 µs.
  */
 public final class PmdIdleStrategies {
     public static final int BACKOFF_SPINS = 100;

@@ -18,9 +18,9 @@ import dev.jvswitch.pmd.netdev.QueueCounters;
  * gives each block back the moment its last frame is copied.
  *
  * <p>Reading costs no system call: the reader polls the status word of the block it is at. The
- * kernel closes a block when it is full or {@link #RETIRE_TIMEOUT_MS} after its first frame; the
- * timer runs in jiffies, so on a kernel with {@code HZ=250} a lone frame waits up to 4 ms, which
- * is why the default ring is {@link Tpacket2RxRing}. A system call is made only to collect the
+ * kernel closes a block when it is full or {@link #RETIRE_TIMEOUT_MS} after it opened (kernels
+ * that run that timer on jiffies round it up to a tick, 4 ms at {@code HZ=250}), so a lone frame
+ * waits for the timer, which is why the default ring is {@link Tpacket2RxRing}. A system call is made only to collect the
  * kernel's drop count: when a block says frames were lost ({@code TP_STATUS_LOSING}), and once
  * every few thousand empty polls.
  *

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  */
 final class JvswitchDut implements Dut {
     private static final Pattern SHARE = Pattern.compile("(idle|processing) time: (\\d+) ns \\(([0-9.]+)%\\)");
+    private static final Pattern BATCH = Pattern.compile("avg\\. packets per output batch: ([0-9.]+)");
+    private static final Pattern NS_PER_PACKET = Pattern.compile("avg\\. processing ns per packet: ([0-9.]+)");
     private static final long START_TIMEOUT_NS = 90_000_000_000L;
 
     private final DutOptions options;
@@ -111,9 +113,18 @@ final class JvswitchDut implements Dut {
     @Override
     public Map<String, String> counters() throws IOException, InterruptedException {
         Map<String, String> c = new LinkedHashMap<>();
-        Matcher m = SHARE.matcher(jvsctl("dpif-netdev/pmd-stats-show"));
+        String show = jvsctl("dpif-netdev/pmd-stats-show");
+        Matcher m = SHARE.matcher(show);
         while (m.find()) {
             c.put("pmd" + (m.group(1).equals("idle") ? "Idle" : "Processing") + "Pct", m.group(3));
+        }
+        Matcher b = BATCH.matcher(show);
+        if (b.find()) {
+            c.put("packetsPerOutputBatch", b.group(1));
+        }
+        Matcher ns = NS_PER_PACKET.matcher(show);
+        if (ns.find()) {
+            c.put("processingNsPerPacket", ns.group(1));
         }
         return c;
     }

@@ -6,6 +6,7 @@ import dev.jvswitch.bench.afpacket.AfPacketFwdBench;
 import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.demo.DemoCommand;
 import dev.jvswitch.bench.l2fwd.L2Fwd;
+import dev.jvswitch.bench.latency.LatencyCommand;
 import dev.jvswitch.bench.pcap.GenPcapCommand;
 import dev.jvswitch.bench.pipeline.PipelineCommand;
 import dev.jvswitch.bench.reval.RevalBenchCommand;
@@ -17,6 +18,8 @@ import dev.jvswitch.bench.reval.RevalBenchCommand;
  *   <li>{@code pipeline}: pcap port → one PMD → null port, in process;</li>
  *   <li>{@code l2fwd}: forwarder between two AF_PACKET ports, io or full pipeline;</li>
  *   <li>{@code afpacket-fwd}: the AF_PACKET forwarding benchmark over veths in namespaces;</li>
+ *   <li>{@code latency}: round-trip latency through jvswitch, OVS-DPDK, OVS userspace or a Linux
+ *       bridge, idle and under load;</li>
  *   <li>{@code reval-bench}: the revalidators' dump cost and their effect on forwarding;</li>
  *   <li>{@code jmh}: the JMH benchmarks of each stage.</li>
  * </ul>
@@ -40,6 +43,7 @@ public final class Main {
                 case "demo" -> DemoCommand.run(rest);
                 case "l2fwd" -> L2Fwd.run(rest);
                 case "afpacket-fwd" -> AfPacketFwdBench.run(rest);
+                case "latency" -> LatencyCommand.run(rest);
                 case "reval-bench" -> RevalBenchCommand.run(rest);
                 case "jmh" -> {
                     org.openjdk.jmh.Main.main(rest);
@@ -70,9 +74,15 @@ public final class Main {
                       forward between two AF_PACKET ports (port 1 <-> port 2) until S seconds or SIGINT/SIGTERM;
                       io: no classification; switch: the full PMD pipeline with in_port 1->2, 2->1 rules
                   afpacket-fwd [--seconds S] [--warmup S] [--mode io|switch|both] [--frame-size 64] [--flows N]
-                               [--gen-cpu N] [--pmd-cpu N] [--json]
+                               [--gen-cpu N] [--pmd-cpu N] [--rx-ring v2|v3] [--json]
                       (root) generator netns -> veth -> port 1 -> forwarder -> port 2 -> veth -> sink netns;
                       offered and forwarded Mpps per mode; makes and removes its own namespaces and veths
+                  latency --dut jvswitch|ovs-dpdk|ovs-netdev|linux-bridge|all[,...] [--load 0.5] [--count 3000]
+                          [--interval 0.002] [--pmd-idle busy,backoff] [--rx-ring v2,v3] [--probe-cpu 0]
+                          [--pmd-cpu 1] [--gen-cpu N] [--jvswitchd PATH] [--frame-size 64] [--flows N]
+                          [--warmup 2] [--repeat R] [--hugepages 256] [--json]
+                      (root) ping RTT min/p50/p90/p99/p99.9/max in us from h1 to h2 through the DUT in
+                      namespaces of its own, idle and under UDP at LOAD x the DUT's forwarding rate
                   reval-bench [--flows 10000,100000,200000] [--revalidators N] [--cycles K]
                               [--traffic-flows F] [--seconds S] [--warmup S] [--repeat R]
                               [--slow-path bench|ofproto] [--json]

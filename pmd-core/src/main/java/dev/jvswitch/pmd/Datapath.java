@@ -12,8 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -22,6 +20,7 @@ import org.agrona.concurrent.status.CountersManager;
 
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.pmd.flow.UkeyMap;
+import dev.jvswitch.pmd.idle.PmdIdleStrategies;
 import dev.jvswitch.pmd.netdev.Netdev;
 import dev.jvswitch.pmd.rx.RxqAssigner;
 import dev.jvswitch.pmd.rx.RxqPoller;
@@ -100,9 +99,7 @@ public final class Datapath implements AutoCloseable {
     }
 
     private static IdleStrategy idleStrategy(DatapathConfig.Idle idle) {
-        return idle == DatapathConfig.Idle.BUSY
-                ? new BusySpinIdleStrategy()
-                : new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+        return idle == DatapathConfig.Idle.BUSY ? PmdIdleStrategies.busy() : PmdIdleStrategies.backoff();
     }
 
     public boolean isRunning() {

@@ -12,8 +12,10 @@ import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.affinity.CpuAffinity;
+import dev.jvswitch.pmd.affinity.TimerSlack;
 import dev.jvswitch.pmd.flow.PmdFlowTables;
 import dev.jvswitch.pmd.flow.UkeyMap;
+import dev.jvswitch.pmd.idle.PmdIdleStrategies;
 import dev.jvswitch.pmd.lookup.FlowLookup;
 import dev.jvswitch.pmd.rx.RxqPoller;
 import dev.jvswitch.pmd.stats.DropReason;
@@ -47,6 +49,11 @@ import dev.jvswitch.pmd.upcall.UpcallStage;
  *
  * <p><b>Allocation.</b> Nothing in {@link #doWork()} allocates in steady state (EMC, SMC or
  * megaflow hits). Upcalls (new flows) and commands allocate; they are the slow path.
+ *
+ * <p><b>Idle and processing time.</b> An iteration that moved packets counts as processing; the
+ * rest of the thread's time counts as idle: iterations that found nothing, and the time between
+ * iterations, which the idle strategy spends spinning, yielding or parked (see
+ * {@link PmdIdleStrategies}). So a backing-off PMD that sleeps most of the time shows mostly idle.
  */
 public final class PmdAgent implements Agent {
     /** Most commands one iteration runs, so a burst of control requests cannot stall the rx queues. */
@@ -75,6 +82,7 @@ public final class PmdAgent implements Agent {
     private long txFlushIntervalNs;
 
     private long nowNs;
+    private long lastEndNs;
     private long lastSortNs;
     private long lastHousekeepingNs;
     private long publishedSubtableLookups;
@@ -95,6 +103,7 @@ public final class PmdAgent implements Agent {
         onConfig(config);
         long now = clock.nanoTime();
         this.nowNs = now;
+        this.lastEndNs = now;
         this.lastSortNs = now;
         this.lastHousekeepingNs = now;
     }
@@ -109,12 +118,16 @@ public final class PmdAgent implements Agent {
         if (cpu >= 0) {
             CpuAffinity.pinCurrentThread(cpu);
         }
+        TimerSlack.setForCurrentThread(PmdIdleStrategies.TIMER_SLACK_NS);
+        lastEndNs = clock.nanoTime();
     }
 
     @Override
     public int doWork() {
         long start = clock.nanoTime();
         nowNs = start;
+        // Since the last iteration the thread was in the idle strategy (or descheduled).
+        stats.add(PmdCounter.IDLE_NS, start - lastEndNs);
         int commands = proxy.drain(COMMAND_LIMIT);
         int packets = 0;
         RxqPoller[] polled = rxqs;
@@ -130,10 +143,13 @@ public final class PmdAgent implements Agent {
                 packets += n;
             }
         }
+        int waiting = 0;
         if (txFlushIntervalNs == 0) {
             flushAll();
         } else {
-            flushDue();
+            // Output held back to fill a batch counts as work, so the idle strategy does not park
+            // the thread past the flush interval.
+            waiting = flushDue();
         }
         if (nowNs - lastHousekeepingNs >= HOUSEKEEPING_INTERVAL_NS) {
             onHousekeeping();
@@ -143,7 +159,8 @@ public final class PmdAgent implements Agent {
         // ns per packet is not inflated by iterations that only ran control commands.
         stats.add(packets > 0 ? PmdCounter.BUSY_NS : PmdCounter.IDLE_NS, end - start);
         stats.add(PmdCounter.ITERATIONS, 1);
-        return packets + commands;
+        lastEndNs = end;
+        return packets + commands + waiting;
     }
 
     @Override
@@ -201,15 +218,20 @@ public final class PmdAgent implements Agent {
         }
     }
 
-    private void flushDue() {
+    /** Flushes the buffers whose oldest packet waited the interval; returns how many still hold packets. */
+    private int flushDue() {
         TxBuffer[] tx = txByPort;
         long interval = txFlushIntervalNs;
+        int waiting = 0;
         for (int i = 0; i < tx.length; i++) {
             TxBuffer b = tx[i];
             if (b != null && b.due(nowNs, interval)) {
                 b.flush();
+            } else if (b != null && !b.isEmpty()) {
+                waiting++;
             }
         }
+        return waiting;
     }
 
     private void onHousekeeping() {

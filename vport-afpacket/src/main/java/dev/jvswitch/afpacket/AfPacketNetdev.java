@@ -1,7 +1,7 @@
 package dev.jvswitch.afpacket;
 
+import dev.jvswitch.afpacket.rx.ReceiveRing;
 import dev.jvswitch.afpacket.rx.RxCounters;
-import dev.jvswitch.afpacket.rx.RxRing;
 import dev.jvswitch.afpacket.sys.Interfaces;
 import dev.jvswitch.afpacket.sys.Where;
 import dev.jvswitch.afpacket.tx.TxRing;
@@ -12,8 +12,9 @@ import dev.jvswitch.pmd.netdev.QueueCounters;
 
 /**
  * A datapath port on a Linux interface through AF_PACKET sockets with mmapped rings: one
- * TPACKET_V3 receive socket per rx queue (in one {@code PACKET_FANOUT_HASH} group when there are
- * several) and one TPACKET_V2 send-only socket per tx queue. Frames move between the rings and
+ * receive socket per rx queue (TPACKET_V2 or V3 by option {@code rx-ring}; in one
+ * {@code PACKET_FANOUT_HASH} group when there are several) and one TPACKET_V2 send-only socket
+ * per tx queue. Frames move between the rings and
  * mbufs by copy; neither direction makes a system call per packet (rx none at all, tx one
  * {@code sendto} per batch).
  *
@@ -51,7 +52,7 @@ public final class AfPacketNetdev extends AbstractNetdev {
     private boolean socketsStale;
 
     private AfPacketNetdev(String name, AfPacketOptions options, Where where, Interfaces interfaces,
-            Interfaces.Info info, RxRing[] rxRings, TxRing[] txRings) {
+            Interfaces.Info info, ReceiveRing[] rxRings, TxRing[] txRings) {
         super(name, AfPacketProvider.TYPE, rxRings.length, txRings.length, info.up());
         this.options = options;
         this.where = where;
@@ -79,7 +80,7 @@ public final class AfPacketNetdev extends AbstractNetdev {
         Interfaces interfaces = new Interfaces(where);
         try {
             Interfaces.Info info = interfaces.require();
-            RxRing[] rx = new RxRing[options.rxqs()];
+            ReceiveRing[] rx = new ReceiveRing[options.rxqs()];
             TxRing[] tx = new TxRing[options.txqs()];
             openRings(where, options, info.ifindex(), rx, tx);
             return new AfPacketNetdev(config.name(), options, where, interfaces, info, rx, tx);
@@ -90,20 +91,21 @@ public final class AfPacketNetdev extends AbstractNetdev {
     }
 
     /** Opens one socket per queue on {@code ifindex}, or none at all. */
-    private static void openRings(Where where, AfPacketOptions options, int ifindex, RxRing[] rx, TxRing[] tx)
+    private static void openRings(Where where, AfPacketOptions options, int ifindex, ReceiveRing[] rx, TxRing[] tx)
             throws NetdevException {
         try {
-            int group = RxRing.FANOUT_NONE;
+            int group = ReceiveRing.FANOUT_NONE;
             for (int i = 0; i < rx.length; i++) {
-                int fanout = rx.length == 1 ? RxRing.FANOUT_NONE : i == 0 ? RxRing.FANOUT_NEW : group;
-                rx[i] = RxRing.open(where, ifindex, options.geometry(), fanout, options.promiscuous() && i == 0);
+                int fanout = rx.length == 1 ? ReceiveRing.FANOUT_NONE : i == 0 ? ReceiveRing.FANOUT_NEW : group;
+                rx[i] = ReceiveRing.open(options.rxRing(), where, ifindex, options.geometry(), options.rxDataRoomBytes(),
+                        fanout, options.promiscuous() && i == 0);
                 group = rx[i].fanoutGroup();
             }
             for (int i = 0; i < tx.length; i++) {
                 tx[i] = TxRing.open(where, ifindex, options.geometry(), options.qdiscBypass());
             }
         } catch (NetdevException | RuntimeException e) {
-            for (RxRing r : rx) {
+            for (ReceiveRing r : rx) {
                 if (r != null) {
                     r.close();
                 }
@@ -219,7 +221,7 @@ public final class AfPacketNetdev extends AbstractNetdev {
     }
 
     private boolean reopen(int newIfindex) {
-        RxRing[] rx = new RxRing[rxqCount()];
+        ReceiveRing[] rx = new ReceiveRing[rxqCount()];
         TxRing[] tx = new TxRing[txqCount()];
         try {
             openRings(where, options, newIfindex, rx, tx);

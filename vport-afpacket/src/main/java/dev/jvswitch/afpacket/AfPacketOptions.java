@@ -2,6 +2,7 @@ package dev.jvswitch.afpacket;
 
 import java.util.Set;
 
+import dev.jvswitch.afpacket.rx.RxRingMode;
 import dev.jvswitch.afpacket.sys.Interfaces;
 import dev.jvswitch.afpacket.sys.RingGeometry;
 import dev.jvswitch.afpacket.sys.Where;
@@ -17,6 +18,9 @@ import dev.jvswitch.pmd.netdev.NetdevException;
  * <tr><td>{@code ifname}</td><td>(required)</td><td>the Linux interface, at most 15 bytes</td></tr>
  * <tr><td>{@code rxqs}</td><td>1</td><td>rx queues; more than one opens that many sockets in
  *     one {@code PACKET_FANOUT_HASH} group so several PMDs share the interface</td></tr>
+ * <tr><td>{@code rx-ring}</td><td>v2</td><td>{@code v2}: TPACKET_V2, a slot per frame, each frame
+ *     readable as soon as the kernel wrote it; {@code v3}: TPACKET_V3 blocks, handed over when full
+ *     or when the kernel's block timer fires (≥ 1 ms), see {@link RxRingMode}</td></tr>
  * <tr><td>{@code block-size}</td><td>65536</td><td>bytes per ring block, multiple of 4096</td></tr>
  * <tr><td>{@code block-count}</td><td>64</td><td>blocks per ring (each rx and tx queue has one ring)</td></tr>
  * <tr><td>{@code frame-size}</td><td>2048</td><td>tx slot size; the largest frame sent is 32 bytes less</td></tr>
@@ -30,11 +34,16 @@ import dev.jvswitch.pmd.netdev.NetdevException;
  * @param geometry    shape of every ring
  * @param promiscuous promiscuous mode
  * @param qdiscBypass bypass the qdisc layer on transmit
+ * @param rxRing      how rx rings hand frames over
+ * @param rxDataRoomBytes the largest frame an rx mbuf holds (the pool's data room): a V2 rx slot
+ *                    is sized to take it
  */
 public record AfPacketOptions(String ifname, int rxqs, int txqs, RingGeometry geometry, boolean promiscuous,
-        boolean qdiscBypass) {
+        boolean qdiscBypass, RxRingMode rxRing, int rxDataRoomBytes) {
     public static final Set<String> KNOWN = Set.of(
-            "ifname", "rxqs", "block-size", "block-count", "frame-size", "promisc", "qdisc-bypass");
+            "ifname", "rxqs", "rx-ring", "block-size", "block-count", "frame-size", "promisc", "qdisc-bypass");
+    /** Frames an mbuf holds when a port is opened without a pool (tests of option parsing). */
+    private static final int DEFAULT_DATA_ROOM = 2048;
     public static final int MAX_QUEUES = 64;
 
     /**
@@ -53,6 +62,12 @@ public record AfPacketOptions(String ifname, int rxqs, int txqs, RingGeometry ge
         RingGeometry geometry = RingGeometry.fromOptions(config);
         boolean promiscuous = config.boolOption("promisc", true);
         boolean qdiscBypass = config.boolOption("qdisc-bypass", true);
-        return new AfPacketOptions(ifname, rxqs, config.txqs(), geometry, promiscuous, qdiscBypass);
+        String ring = config.option("rx-ring", RxRingMode.V2.label());
+        RxRingMode rxRing = RxRingMode.of(ring);
+        if (rxRing == null) {
+            throw new NetdevException("port " + config.name() + ": option 'rx-ring' must be v2 or v3, got '" + ring + "'");
+        }
+        int dataRoom = config.pool() == null ? DEFAULT_DATA_ROOM : config.pool().config().dataRoomBytes();
+        return new AfPacketOptions(ifname, rxqs, config.txqs(), geometry, promiscuous, qdiscBypass, rxRing, dataRoom);
     }
 }

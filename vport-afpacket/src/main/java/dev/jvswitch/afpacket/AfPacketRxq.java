@@ -2,16 +2,16 @@ package dev.jvswitch.afpacket;
 
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.jvswitch.afpacket.rx.ReceiveRing;
 import dev.jvswitch.afpacket.rx.RxCounters;
-import dev.jvswitch.afpacket.rx.RxRing;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.netdev.AbstractRxq;
 import dev.jvswitch.pmd.netdev.QueueCounters;
 
 /**
- * One rx queue of an {@link AfPacketNetdev}: one socket and its TPACKET_V3 ring (one member of
- * the port's fanout group when the port has several queues).
+ * One rx queue of an {@link AfPacketNetdev}: one socket and its receive ring, TPACKET_V2 or V3
+ * (one member of the port's fanout group when the port has several queues).
  *
  * <p>When the interface comes back after going down or away, the control thread opens a fresh
  * socket and leaves it in {@link #pending}; the polling PMD swaps it in at its next
@@ -28,10 +28,10 @@ import dev.jvswitch.pmd.netdev.QueueCounters;
 final class AfPacketRxq extends AbstractRxq {
     private final AfPacketNetdev port;
     private final RxCounters rxCounters = new RxCounters();
-    private final AtomicReference<RxRing> pending = new AtomicReference<>();
-    private RxRing ring;
+    private final AtomicReference<ReceiveRing> pending = new AtomicReference<>();
+    private ReceiveRing ring;
 
-    AfPacketRxq(AfPacketNetdev port, int id, RxRing ring) {
+    AfPacketRxq(AfPacketNetdev port, int id, ReceiveRing ring) {
         super(port, id);
         this.port = port;
         this.ring = ring;
@@ -50,7 +50,7 @@ final class AfPacketRxq extends AbstractRxq {
         if (pending.getAcquire() != null) {
             onNewRing();
         }
-        RxRing r = ring;
+        ReceiveRing r = ring;
         if (!up || r == null) {
             return 0;
         }
@@ -59,11 +59,11 @@ final class AfPacketRxq extends AbstractRxq {
 
     /** Swaps in the ring the control thread opened and closes the old one (rare; makes syscalls). */
     private void onNewRing() {
-        RxRing next = pending.getAndSet(null);
+        ReceiveRing next = pending.getAndSet(null);
         if (next == null) {
             return;
         }
-        RxRing old = ring;
+        ReceiveRing old = ring;
         ring = next;
         if (old != null) {
             old.collectKernelDrops(counters, rxCounters);
@@ -72,8 +72,8 @@ final class AfPacketRxq extends AbstractRxq {
     }
 
     /** Control thread: hands a freshly opened ring to the PMD. */
-    void offer(RxRing next) {
-        RxRing displaced = pending.getAndSet(next);
+    void offer(ReceiveRing next) {
+        ReceiveRing displaced = pending.getAndSet(next);
         if (displaced != null) {
             displaced.close();
         }
@@ -81,7 +81,7 @@ final class AfPacketRxq extends AbstractRxq {
 
     /** Control thread, once no PMD polls the queue: collects the last kernel drops and closes both rings. */
     void closeRings() {
-        RxRing p = pending.getAndSet(null);
+        ReceiveRing p = pending.getAndSet(null);
         if (p != null) {
             p.close();
         }
@@ -90,6 +90,11 @@ final class AfPacketRxq extends AbstractRxq {
             ring.close();
             ring = null;
         }
+    }
+
+    /** The ring the PMD polls now (tests: which TPACKET version it is). Owner thread, or a quiet queue. */
+    ReceiveRing ring() {
+        return ring;
     }
 
     RxCounters rxCounters() {

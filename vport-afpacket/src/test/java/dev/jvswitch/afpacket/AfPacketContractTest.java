@@ -23,7 +23,9 @@ import dev.jvswitch.testkit.sh.Sh;
  * (a fanout group) and two tx queues, so that every queue path is exercised; the peer is a
  * second AF_PACKET port on the other end, with its own pool so that the suite's pool accounting
  * sees the port under test alone. The peer takes the link down by setting its end
- * administratively down, which drops the carrier of the port's end.
+ * administratively down, which drops the carrier of the port's end. The port under test has the
+ * default rx ring ({@code rx-ring: v2}); {@link AfPacketV3ContractTest} runs the same contract
+ * over TPACKET_V3 rx rings.
  */
 @Tag("netns")
 class AfPacketContractTest extends NetdevContractTest {
@@ -38,7 +40,7 @@ class AfPacketContractTest extends NetdevContractTest {
         try {
             Topology.Veth v = topo.vethInRoot("k");
             port = Netdevs.open(new NetdevConfig("p0", AfPacketProvider.TYPE,
-                    Map.of("ifname", v.root(), "rxqs", "2"), pool, 2));
+                    Map.of("ifname", v.root(), "rxqs", "2", "rx-ring", rxRing()), pool, 2));
             peerPool = MbufPool.create(MbufPoolConfig.of("contract-peer", 4096));
             peerPort = Netdevs.open(new NetdevConfig("peer", AfPacketProvider.TYPE, Map.of("ifname", v.peer()), peerPool));
             return new PortUnderTest(port, new VethPeer(peerPort, peerPool, v.peer(), topo));
@@ -55,6 +57,11 @@ class AfPacketContractTest extends NetdevContractTest {
             topo.close();
             throw e;
         }
+    }
+
+    /** The port under test's {@code rx-ring} option. */
+    protected String rxRing() {
+        return "v2";
     }
 
     /** The machine is shared with builds: give the kernel and the peer time. */

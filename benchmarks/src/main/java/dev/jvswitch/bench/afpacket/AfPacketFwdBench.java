@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import dev.jvswitch.afpacket.AfPacketNetdev;
+import dev.jvswitch.afpacket.AfPacketProvider;
 import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.cli.Json;
 import dev.jvswitch.bench.l2fwd.Forwarder;
@@ -22,8 +24,11 @@ import dev.jvswitch.bench.l2fwd.FwdMode;
 import dev.jvswitch.bench.l2fwd.FwdResult;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
+import dev.jvswitch.pmd.netdev.Netdev;
+import dev.jvswitch.pmd.netdev.NetdevConfig;
 import dev.jvswitch.pmd.netdev.NetdevException;
 import dev.jvswitch.pmd.netdev.NetdevStats;
+import dev.jvswitch.pmd.netdev.Netdevs;
 
 /**
  * {@code jvs-bench afpacket-fwd}: the AF_PACKET forwarding benchmark (root only). Traffic from a
@@ -53,7 +58,8 @@ import dev.jvswitch.pmd.netdev.NetdevStats;
  * the namespaces and veths are gone.
  */
 public final class AfPacketFwdBench {
-    static final Set<String> OPTIONS = Set.of("seconds", "warmup", "mode", "frame-size", "flows", "gen-cpu", "pmd-cpu");
+    static final Set<String> OPTIONS = Set.of("seconds", "warmup", "mode", "frame-size", "flows", "gen-cpu", "pmd-cpu",
+            "rx-ring");
     static final Set<String> FLAGS = Set.of("json");
     private static final int POOL_MBUFS = 32768;
     private static final long HOOK_WAIT_S = 30;
@@ -62,8 +68,8 @@ public final class AfPacketFwdBench {
     }
 
     /** What one mode measured. */
-    record Figures(FwdMode mode, int frameBytes, int flows, double seconds, double offeredPps, double forwardedPps,
-            double receivedPps, double ringDropPps, FwdResult forwarder, double cpuNsPerPacket,
+    record Figures(FwdMode mode, String rxRing, int frameBytes, int flows, double seconds, double offeredPps,
+            double forwardedPps, double receivedPps, double ringDropPps, FwdResult forwarder, double cpuNsPerPacket,
             double userNsPerPacket, double loadAvg1) {
 
         String toText() {
@@ -76,6 +82,7 @@ public final class AfPacketFwdBench {
         String toJson() {
             return new Json()
                     .put("mode", mode.label())
+                    .put("rxRing", rxRing)
                     .put("frameBytes", frameBytes)
                     .put("flows", flows)
                     .put("seconds", seconds)
@@ -96,7 +103,7 @@ public final class AfPacketFwdBench {
 
     /** The run's settings, checked before anything is created. */
     private record Settings(List<FwdMode> modes, double seconds, double warmup, int frameBytes, int flows,
-            int genCpu, int pmdCpu, boolean json) {
+            int genCpu, int pmdCpu, String rxRing, boolean json) {
     }
 
     public static int run(String[] argv) throws Exception {
@@ -183,7 +190,17 @@ public final class AfPacketFwdBench {
                 args.intValue("flows", 1, 1, 60_000),
                 args.intValue("gen-cpu", -1, -1, 1023),
                 args.intValue("pmd-cpu", -1, -1, 1023),
+                rxRing(args),
                 args.flag("json"));
+    }
+
+    /** {@code --rx-ring v2|v3}: the forwarder's ports' ring mode; absent, the port's default. */
+    private static String rxRing(Args args) {
+        String ring = args.string("rx-ring", null);
+        if (ring != null && !ring.equals("v2") && !ring.equals("v3")) {
+            throw new Args.UsageException("afpacket-fwd: --rx-ring must be v2 or v3, got '" + ring + "'");
+        }
+        return ring;
     }
 
     /**
@@ -198,7 +215,7 @@ public final class AfPacketFwdBench {
         FwdResult[] result = new FwdResult[1];
         long[] cpuNs = new long[2];
         RuntimeException[] failure = new RuntimeException[1];
-        try (Forwarder fwd = Forwarder.open(mode, topo.port1If, topo.port2If, pool, s.pmdCpu)) {
+        try (Forwarder fwd = openForwarder(mode, topo, pool, s)) {
             AfPacketNetdev p1 = (AfPacketNetdev) fwd.port1();
             Thread forwarder = new Thread(() -> {
                 try {
@@ -230,7 +247,7 @@ public final class AfPacketFwdBench {
                     throw failure[0];
                 }
                 long rx = result[0].rxPackets();
-                return new Figures(mode, s.frameBytes, s.flows, seconds, offered / seconds, forwarded / seconds,
+                return new Figures(mode, s.rxRing == null ? "default" : s.rxRing, s.frameBytes, s.flows, seconds, offered / seconds, forwarded / seconds,
                         received / seconds, ringDrops / seconds, result[0], rx == 0 ? 0 : (double) cpuNs[0] / rx,
                         rx == 0 ? 0 : (double) cpuNs[1] / rx, loadAvg1());
             } finally {
@@ -239,6 +256,25 @@ public final class AfPacketFwdBench {
                 gen.stop();
             }
         }
+    }
+
+    /** Both ports with the ring mode asked for, and a forwarder in {@code mode} between them. */
+    private static Forwarder openForwarder(FwdMode mode, FwdTopology topo, MbufPool pool, Settings s)
+            throws NetdevException {
+        if (s.rxRing == null) {
+            return Forwarder.open(mode, topo.port1If, topo.port2If, pool, s.pmdCpu);
+        }
+        Netdev p1 = Netdevs.open(new NetdevConfig("p1", AfPacketProvider.TYPE,
+                Map.of("ifname", topo.port1If, "rx-ring", s.rxRing), pool));
+        Netdev p2;
+        try {
+            p2 = Netdevs.open(new NetdevConfig("p2", AfPacketProvider.TYPE,
+                    Map.of("ifname", topo.port2If, "rx-ring", s.rxRing), pool));
+        } catch (NetdevException | RuntimeException e) {
+            p1.close();
+            throw e;
+        }
+        return Forwarder.create(mode, p1, p2, pool, s.pmdCpu);
     }
 
     /** The forwarding thread: warm-up run, then the measured run with its CPU and user time. */

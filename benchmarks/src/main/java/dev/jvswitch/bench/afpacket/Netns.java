@@ -14,7 +14,7 @@ import jnr.ffi.annotations.SaveError;
  *
  * <p><b>Thread-safety:</b> stateless; each call uses its own thread.
  */
-final class Netns {
+public final class Netns {
     private static final int CLONE_NEWNET = 0x40000000;
     private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 0x80000;
@@ -45,7 +45,7 @@ final class Netns {
      *
      * @throws IllegalStateException naming the namespace and errno's text if it cannot be entered
      */
-    static <T> T callIn(String ns, Callable<T> body) throws Exception {
+    public static <T> T callIn(String ns, Callable<T> body) throws Exception {
         Object[] result = new Object[1];
         Exception[] failure = new Exception[1];
         Thread t = new Thread(() -> {

@@ -4,7 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** Builds the one-line JSON objects the tools print with {@code --json}. */
+/**
+ * Builds the one-line JSON objects the tools print with {@code --json}; {@link #putRaw} nests
+ * another object or an array ({@link #array}) built the same way.
+ */
 public final class Json {
     private final Map<String, String> fields = new LinkedHashMap<>();
 
@@ -26,6 +29,24 @@ public final class Json {
     public Json put(String key, String value) {
         fields.put(key, value == null ? "null" : quote(value));
         return this;
+    }
+
+    /** {@code json} as it is: another {@code Json}'s text, or an {@link #array}. */
+    public Json putRaw(String key, String json) {
+        fields.put(key, json == null ? "null" : json);
+        return this;
+    }
+
+    /** A JSON array of elements that are JSON already. */
+    public static String array(java.util.List<String> elements) {
+        return "[" + String.join(",", elements) + "]";
+    }
+
+    /** An object of string values, in the map's order. */
+    public static String object(Map<String, String> values) {
+        Json j = new Json();
+        values.forEach(j::put);
+        return j.toString();
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,9 +30,19 @@ class AfPacketAllocationTest extends NetnsPortTest {
     @ParameterizedTest
     @EnumSource(FwdMode.class)
     void forwardingAllocatesNothingOnceWarm(FwdMode mode) throws Exception {
+        forwardAndMeasure(mode, Map.of());
+    }
+
+    /** The same over TPACKET_V3 rx rings (the default is V2). */
+    @Test
+    void forwardingOverV3RingsAllocatesNothingOnceWarm() throws Exception {
+        forwardAndMeasure(FwdMode.IO, Map.of("rx-ring", "v3"));
+    }
+
+    private void forwardAndMeasure(FwdMode mode, Map<String, String> options) throws Exception {
         Topology.Veth v = topo.vethInRoot("l");
-        AfPacketNetdev p1 = open("p1", v.root(), Map.of());
-        AfPacketNetdev p2 = open("p2", v.peer(), Map.of());
+        AfPacketNetdev p1 = open("p1", v.root(), options);
+        AfPacketNetdev p2 = open("p2", v.peer(), options);
         List<byte[]> frames = new ArrayList<>();
         for (int seq = 0; seq < 64; seq++) {
             frames.add(MarkedFrames.frame(64, seq));
@@ -46,8 +57,8 @@ class AfPacketAllocationTest extends NetnsPortTest {
                 long rx = runFor(fwd, 2_000_000_000L);
                 long allocated = THREADS.getThreadAllocatedBytes(tid) - allocatedBefore;
 
-                System.out.printf("%s: forwarded %d frames in 2 s (%.2f Mpps), allocated %d bytes%n", mode.label(), rx,
-                        rx / 2e6, allocated);
+                System.out.printf("%s %s: forwarded %d frames in 2 s (%.2f Mpps), allocated %d bytes%n", mode.label(),
+                        options, rx, rx / 2e6, allocated);
                 assertThat(rxBefore).as("frames forwarded while warming up; %s; %s", dump(p1), dump(p2))
                         .isGreaterThan(10_000);
                 assertThat(rx).as("frames forwarded while measuring").isGreaterThan(10_000);

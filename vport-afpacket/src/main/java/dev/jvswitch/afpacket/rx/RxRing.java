@@ -1,35 +1,28 @@
 package dev.jvswitch.afpacket.rx;
 
-import static dev.jvswitch.afpacket.sys.Native.LIBC;
-
-import java.lang.ref.Reference;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-
 import org.agrona.concurrent.UnsafeBuffer;
 
 import dev.jvswitch.afpacket.sys.Native;
 import dev.jvswitch.afpacket.sys.PacketSockets;
 import dev.jvswitch.afpacket.sys.RingGeometry;
 import dev.jvswitch.afpacket.sys.Where;
-import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.netdev.NetdevException;
 import dev.jvswitch.pmd.netdev.QueueCounters;
 
 /**
- * One AF_PACKET socket with a TPACKET_V3 receive ring, and the reader's place in it: the first
- * stage of the AF_PACKET rx path. {@link #readInto} copies up to a batch of frames out of the
- * blocks the kernel has handed over into mbufs, restoring the VLAN tag the kernel took off and
- * completing checksums a local sender left to offload, and gives each block back the moment its
- * last frame is copied.
+ * One AF_PACKET socket with a TPACKET_V3 receive ring ({@code rx-ring: v3}), and the reader's
+ * place in it. {@link #readInto} copies up to a batch of frames out of the blocks the kernel has
+ * handed over into mbufs ({@link RxFrameCopier}: VLAN tags restored, checksums completed), and
+ * gives each block back the moment its last frame is copied.
  *
  * <p>Reading costs no system call: the reader polls the status word of the block it is at. The
- * kernel closes a block when it is full or {@link #RETIRE_TIMEOUT_MS} after its first frame, so
- * light traffic waits at most that long. A system call is made only to collect the kernel's
- * drop count: when a block says frames were lost ({@code TP_STATUS_LOSING}), and once every
- * few thousand empty polls.
+ * kernel closes a block when it is full or {@link #RETIRE_TIMEOUT_MS} after it opened (kernels
+ * that run that timer on jiffies round it up to a tick, 4 ms at {@code HZ=250}), so a lone frame
+ * waits for the timer, which is why the default ring is {@link Tpacket2RxRing}. A system call is made only to collect the
+ * kernel's drop count: when a block says frames were lost ({@code TP_STATUS_LOSING}), and once
+ * every few thousand empty polls.
  *
  * <p>The ring must be polled all the time: with light traffic each block may hold only the few
  * frames of one retire period, so a reader that stops for {@code block-count} periods finds
@@ -39,21 +32,14 @@ import dev.jvswitch.pmd.netdev.QueueCounters;
  * over through the rx queue's pending slot or the datapath's start handshake). {@link #close}
  * is called by the owner, or by the control thread once no PMD polls the queue.
  */
-public final class RxRing implements AutoCloseable {
-    /** The kernel closes a partly filled block after this long. */
+public final class RxRing implements ReceiveRing {
+    /** The kernel closes a partly filled block after this long (rounded up to its tick). */
     public static final int RETIRE_TIMEOUT_MS = 1;
     /** Make a socket with no fanout group. */
-    public static final int FANOUT_NONE = Integer.MIN_VALUE;
+    public static final int FANOUT_NONE = ReceiveRing.FANOUT_NONE;
     /** Make a socket that creates a new hash fanout group. */
-    public static final int FANOUT_NEW = -1;
+    public static final int FANOUT_NEW = ReceiveRing.FANOUT_NEW;
 
-    private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
-    private static final int ETH_HEADER_BYTES = 14;
-    private static final int MAC_ADDRESSES_BYTES = 12;
-    private static final int VLAN_HEADER_BYTES = 4;
-    private static final int ETH_TYPE_VLAN = 0x8100;
-    private static final int ETH_TYPE_QINQ = 0x88a8;
-    private static final int TPACKET_STATS_V3_BYTES = 12;
     /**
      * Empty polls between two reads of the kernel's drop count. Drops also show as
      * {@code TP_STATUS_LOSING} on the next block the kernel closes, but when traffic stops
@@ -68,8 +54,8 @@ public final class RxRing implements AutoCloseable {
     private final int blockCount;
     private final UnsafeBuffer ring;
     private final int fanoutGroup;
-    private final ByteBuffer statsScratch = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
-    private final long statsScratchAddress = new UnsafeBuffer(statsScratch).addressOffset();
+    private final KernelDrops kernelDrops = new KernelDrops();
+    private final RxFrameCopier copier = new RxFrameCopier();
 
     // The reader's cursor; owner thread only.
     private int block;
@@ -99,38 +85,9 @@ public final class RxRing implements AutoCloseable {
      */
     public static RxRing open(Where where, int ifindex, RingGeometry geometry, int fanout, boolean promiscuous)
             throws NetdevException {
-        int fd = PacketSockets.open(where);
-        long address = 0L;
-        try {
-            PacketSockets.setInt(fd, Native.SOL_PACKET, Native.PACKET_VERSION, Native.TPACKET_V3,
-                    "PACKET_VERSION, TPACKET_V3", where);
-            // Frames this host sends out of the interface (our own tx, the host stack) are not
-            // ingress traffic of the port. Kernels before 4.20 lack the option; readInto also
-            // skips PACKET_OUTGOING frames for them.
-            int err = PacketSockets.trySetInt(fd, Native.SOL_PACKET, Native.PACKET_IGNORE_OUTGOING, 1);
-            if (err != 0 && err != Native.ENOPROTOOPT) {
-                throw where.fail("setsockopt(PACKET_IGNORE_OUTGOING)", err);
-            }
-            PacketSockets.setRing(fd, Native.PACKET_RX_RING, true, geometry.blockSizeBytes(), geometry.blockCount(),
-                    geometry.frameSizeBytes(), RETIRE_TIMEOUT_MS, where);
-            address = PacketSockets.mmap(fd, geometry.ringBytes(), where);
-            PacketSockets.bind(fd, ifindex, Native.ETH_P_ALL, where);
-            int group = FANOUT_NONE;
-            if (fanout == FANOUT_NEW) {
-                group = PacketSockets.fanoutCreate(fd, Native.PACKET_FANOUT_FLAG_IGNORE_OUTGOING, where);
-            } else if (fanout != FANOUT_NONE) {
-                PacketSockets.fanoutJoin(fd, fanout, where);
-                group = fanout;
-            }
-            if (promiscuous) {
-                PacketSockets.addPromiscuous(fd, ifindex, where);
-            }
-            return new RxRing(where, fd, address, geometry, group);
-        } catch (NetdevException | RuntimeException e) {
-            PacketSockets.unmapQuietly(address, geometry.ringBytes());
-            PacketSockets.closeQuietly(fd);
-            throw e;
-        }
+        RxSocket socket = RxSocket.open(where, ifindex, new RxSocket.Ring(Native.TPACKET_V3, geometry.blockSizeBytes(),
+                geometry.blockCount(), geometry.frameSizeBytes(), RETIRE_TIMEOUT_MS), fanout, promiscuous);
+        return new RxRing(where, socket.fd(), socket.address(), geometry, socket.fanoutGroup());
     }
 
     /**
@@ -141,42 +98,33 @@ public final class RxRing implements AutoCloseable {
         return new RxRing(new Where("test", "memory"), -1, address, geometry, FANOUT_NONE);
     }
 
-    /** The fanout group this socket is in, as {@code getsockopt(PACKET_FANOUT)} gives it, or {@link #FANOUT_NONE}. */
+    @Override
+    public RxRingMode mode() {
+        return RxRingMode.V3;
+    }
+
+    @Override
     public int fanoutGroup() {
         return fanoutGroup;
     }
 
-    /** The socket's file descriptor (for tests and diagnostics). */
+    @Override
     public int fd() {
         return fd;
     }
 
-    /**
-     * Copies up to {@link PacketBatch#MAX_SIZE} frames into {@code batch} with mbufs from
-     * {@code cache}. Frames dropped here (truncated, oversized, no mbuf) are consumed and counted.
-     *
-     * @param mtu the port's MTU: frames whose payload after the Ethernet header and up to two
-     *            VLAN tags is longer are dropped as oversized
-     * @return the number of frames added to {@code batch}
-     */
+    @Override
     public int readInto(PacketBatch batch, MbufCache cache, int mtu, QueueCounters counters, RxCounters rxCounters) {
         final UnsafeBuffer ring = this.ring;
-        final int dataRoom = cache.pool().config().dataRoomBytes();
-        int received = 0;
-        long bytes = 0;
-        int truncated = 0;
-        int oversize = 0;
-        int noMbuf = 0;
-        int outgoing = 0;
-        int csumCompleted = 0;
-        int csumUnfixed = 0;
-        while (received < PacketBatch.MAX_SIZE) {
+        final RxFrameCopier copier = this.copier;
+        copier.begin(batch, cache, mtu);
+        while (copier.received < PacketBatch.MAX_SIZE) {
             if (packetsLeft == 0) {
                 if (blockOpen) {
                     releaseBlock();
                 }
                 if (!openBlock(counters, rxCounters)) {
-                    if (received == 0 && ++idlePolls == IDLE_POLLS_PER_STATS_READ) {
+                    if (copier.received == 0 && ++idlePolls == IDLE_POLLS_PER_STATS_READ) {
                         idlePolls = 0;
                         collectKernelDrops(counters, rxCounters);
                     }
@@ -201,90 +149,16 @@ public final class RxRing implements AutoCloseable {
                 rxCounters.add(RxCounters.BAD_BLOCKS, 1);
                 continue;
             }
-            if (Tpacket3Flyweight.packetType(ring, frame) == Native.PACKET_OUTGOING) {
-                outgoing++;
-                continue;
-            }
-            if (snaplen < Tpacket3Flyweight.len(ring, frame)) {
-                truncated++;
-                continue;
-            }
-            final int status = Tpacket3Flyweight.status(ring, frame);
-            final int data = frame + mac;
-            final boolean restoreTag = (status & Tpacket3Flyweight.TP_STATUS_VLAN_VALID) != 0
-                    && snaplen >= MAC_ADDRESSES_BYTES;
-            final int length = restoreTag ? snaplen + VLAN_HEADER_BYTES : snaplen;
-            int limit = mtu + ETH_HEADER_BYTES + (restoreTag ? VLAN_HEADER_BYTES : 0);
-            if (snaplen >= ETH_HEADER_BYTES && isVlanType(ring.getShort(data + MAC_ADDRESSES_BYTES, NET) & 0xffff)) {
-                limit += VLAN_HEADER_BYTES;
-                if (!restoreTag && snaplen >= ETH_HEADER_BYTES + VLAN_HEADER_BYTES
-                        && isVlanType(ring.getShort(data + MAC_ADDRESSES_BYTES + VLAN_HEADER_BYTES, NET) & 0xffff)) {
-                    limit += VLAN_HEADER_BYTES;
-                }
-            }
-            if (length > limit || length > dataRoom) {
-                oversize++;
-                continue;
-            }
-            final Mbuf m = cache.get();
-            if (m == null) {
-                noMbuf++;
-                continue;
-            }
-            if (restoreTag) {
-                copyWithTag(m, data, snaplen, status, frame);
-            } else {
-                m.copyFrom(ring.addressOffset() + data, snaplen);
-            }
-            if ((status & Tpacket3Flyweight.TP_STATUS_CSUMNOTREADY) != 0) {
-                if (ChecksumCompleter.complete(m)) {
-                    csumCompleted++;
-                } else {
-                    csumUnfixed++;
-                }
-            }
-            batch.add(m);
-            received++;
-            bytes += length;
+            copier.onFrame(ring, frame + mac, snaplen, Tpacket3Flyweight.len(ring, frame),
+                    Tpacket3Flyweight.status(ring, frame), Tpacket3Flyweight.packetType(ring, frame),
+                    Tpacket3Flyweight.vlanTci(ring, frame), Tpacket3Flyweight.vlanTpid(ring, frame));
         }
         if (packetsLeft == 0 && blockOpen) {
             releaseBlock();
         }
-        if (received > 0) {
-            counters.add(QueueCounters.PACKETS, received);
-            counters.add(QueueCounters.BYTES, bytes);
-        }
-        int dropped = truncated + oversize + noMbuf;
-        if (dropped > 0) {
-            counters.add(QueueCounters.DROPPED, dropped);
-            counters.add(QueueCounters.TRUNCATED, truncated);
-            counters.add(QueueCounters.OVERSIZE, oversize);
-            counters.add(QueueCounters.NO_MBUF, noMbuf);
-        }
-        if ((outgoing | csumCompleted | csumUnfixed) != 0) {
-            rxCounters.add(RxCounters.OUTGOING_SKIPPED, outgoing);
-            rxCounters.add(RxCounters.CSUM_COMPLETED, csumCompleted);
-            rxCounters.add(RxCounters.CSUM_UNFIXED, csumUnfixed);
-        }
+        int received = copier.received;
+        copier.end(counters, rxCounters);
         return received;
-    }
-
-    private static boolean isVlanType(int ethType) {
-        return ethType == ETH_TYPE_VLAN || ethType == ETH_TYPE_QINQ;
-    }
-
-    /** Copies a frame whose outer tag the kernel removed, putting the tag back after the MACs. */
-    private void copyWithTag(Mbuf m, int data, int snaplen, int status, int frame) {
-        int tpid = (status & Tpacket3Flyweight.TP_STATUS_VLAN_TPID_VALID) != 0
-                ? Tpacket3Flyweight.vlanTpid(ring, frame) : ETH_TYPE_VLAN;
-        m.setLength(snaplen + VLAN_HEADER_BYTES);
-        UnsafeBuffer out = m.buffer();
-        int o = m.dataOffset();
-        out.putBytes(o, ring, data, MAC_ADDRESSES_BYTES);
-        out.putShort(o + MAC_ADDRESSES_BYTES, (short) tpid, NET);
-        out.putShort(o + MAC_ADDRESSES_BYTES + 2, (short) Tpacket3Flyweight.vlanTci(ring, frame), NET);
-        out.putBytes(o + MAC_ADDRESSES_BYTES + VLAN_HEADER_BYTES, ring, data + MAC_ADDRESSES_BYTES,
-                snaplen - MAC_ADDRESSES_BYTES);
     }
 
     /** Moves to the current block if the kernel has handed it over. */
@@ -316,28 +190,14 @@ public final class RxRing implements AutoCloseable {
         block = block + 1 == blockCount ? 0 : block + 1;
     }
 
-    /**
-     * Adds the frames the kernel dropped since the last call ({@code PACKET_STATISTICS}, which
-     * resets its count when read) to the rx drops. Owner only.
-     */
+    @Override
     public void collectKernelDrops(QueueCounters counters, RxCounters rxCounters) {
         if (closed || fd < 0) {
             return;
         }
-        statsScratch.putInt(TPACKET_STATS_V3_BYTES, TPACKET_STATS_V3_BYTES);
-        int rc = LIBC.getsockopt(fd, Native.SOL_PACKET, Native.PACKET_STATISTICS, statsScratchAddress,
-                statsScratchAddress + TPACKET_STATS_V3_BYTES);
-        Reference.reachabilityFence(statsScratch);
-        if (rc == 0) {
-            long drops = statsScratch.getInt(4) & 0xffffffffL; // tp_packets, tp_drops, tp_freeze_q_cnt
-            if (drops > 0) {
-                counters.add(QueueCounters.DROPPED, drops);
-                rxCounters.add(RxCounters.KERNEL_DROPS, drops);
-            }
-        }
+        kernelDrops.collect(fd, counters, rxCounters);
     }
 
-    /** Unmaps the ring and closes the socket. Idempotent; owner only. */
     @Override
     public void close() {
         if (!closed) {

@@ -24,6 +24,9 @@ public final class Native {
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int SOL_SOCKET = 1;
     public static final int SOL_PACKET = 263;
+    public static final int SO_SNDBUF = 7;
+    /** As SO_SNDBUF, past {@code net.core.wmem_max}; needs CAP_NET_ADMIN. */
+    public static final int SO_SNDBUFFORCE = 32;
     public static final int MSG_DONTWAIT = 0x40;
 
     // <linux/if_ether.h>

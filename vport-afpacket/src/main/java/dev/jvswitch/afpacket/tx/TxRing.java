@@ -21,6 +21,15 @@ import dev.jvswitch.pmd.netdev.NetdevException;
  * ring, and by default {@code PACKET_QDISC_BYPASS}, which hands frames straight to the driver as
  * DPDK would (no qdisc, no taps).
  *
+ * <p><b>Send buffer.</b> The kernel charges every frame in flight to the socket's send buffer
+ * until the device lets go of it; a veth holds it until the peer has consumed it. With the
+ * default buffer (~200 KiB) a fast sender finds it full after a few hundred frames and the
+ * kernel stops part-way through a kick, leaving the rest of the batch in the ring until the next
+ * kick, a delay with no bound when traffic pauses. So the socket asks for a send buffer as large
+ * as its ring ({@code SO_SNDBUFFORCE}, else {@code SO_SNDBUF} within {@code wmem_max}), and
+ * {@link #kick} checks that the kernel took the last frame and kicks again (a bounded number of
+ * times) if not.
+ *
  * <p><b>Thread-safety:</b> made by the control thread, then owned by the one PMD that sends on
  * the tx queue (handed over through the queue's pending slot); {@link #close} by the owner, or
  * by the control thread once no PMD uses the queue.
@@ -36,8 +45,12 @@ public final class TxRing implements AutoCloseable {
     private final int frameCount;
     private final int maxFrameBytes;
 
-    // Next slot to fill; owner only.
+    /** Kicks after the first when the kernel left frames of the batch in the ring. */
+    static final int KICK_RETRIES = 2;
+
+    // Next slot to fill, and the offset of the last slot filled since the last kick (-1: none); owner only.
     private int head;
+    private int lastFilled = -1;
     private boolean closed;
 
     private TxRing(Where where, int fd, long address, RingGeometry geometry) {
@@ -67,6 +80,7 @@ public final class TxRing implements AutoCloseable {
                     throw where.fail("setsockopt(PACKET_QDISC_BYPASS)", err);
                 }
             }
+            setSendBuffer(fd, geometry.ringBytes());
             PacketSockets.setRing(fd, Native.PACKET_TX_RING, false, geometry.blockSizeBytes(), geometry.blockCount(),
                     geometry.frameSizeBytes(), 0, where);
             address = PacketSockets.mmap(fd, geometry.ringBytes(), where);
@@ -76,6 +90,17 @@ public final class TxRing implements AutoCloseable {
             PacketSockets.unmapQuietly(address, geometry.ringBytes());
             PacketSockets.closeQuietly(fd);
             throw e;
+        }
+    }
+
+    /**
+     * Asks for a send buffer of {@code bytes}: forced past {@code wmem_max} where the process may
+     * (CAP_NET_ADMIN), else as far as {@code wmem_max} allows. Best effort: a smaller buffer only
+     * means more kicks that the kernel cuts short.
+     */
+    private static void setSendBuffer(int fd, int bytes) {
+        if (PacketSockets.trySetInt(fd, Native.SOL_SOCKET, Native.SO_SNDBUFFORCE, bytes) != 0) {
+            PacketSockets.trySetInt(fd, Native.SOL_SOCKET, Native.SO_SNDBUF, bytes);
         }
     }
 
@@ -106,18 +131,38 @@ public final class TxRing implements AutoCloseable {
         Tpacket2Flyweight.len(ring, offset, length);
         Tpacket2Flyweight.requestSend(ring, offset);
         head = slot + 1 == frameCount ? 0 : slot + 1;
+        lastFilled = offset;
         return true;
     }
 
     /**
-     * Asks the kernel to send every slot marked since the last kick; never blocks.
+     * Asks the kernel to send every slot marked since the last kick; never blocks. The kernel
+     * sends the marked slots in order within the call (and marks each one sending or done), so a
+     * last slot still marked for sending afterwards means it stopped part-way, mostly for want of
+     * send buffer, which the device frees as the peer consumes; the kick is repeated up to
+     * {@link #KICK_RETRIES} times for the rest.
      *
      * @return 0, or the errno of a failed {@code send} ({@code EAGAIN}/{@code ENOBUFS} leave the
      *         frames queued for the next kick)
      */
     public int kick() {
+        int err = kickOnce();
+        for (int retry = 0; retry < KICK_RETRIES && isRetryable(err) && lastFilled >= 0
+                && Tpacket2Flyweight.statusAcquire(ring, lastFilled) == Tpacket2Flyweight.TP_STATUS_SEND_REQUEST;
+                retry++) {
+            err = kickOnce();
+        }
+        lastFilled = -1;
+        return err;
+    }
+
+    private int kickOnce() {
         long rc = LIBC.send(fd, 0L, 0L, Native.MSG_DONTWAIT);
         return rc < 0 ? Native.errno() : 0;
+    }
+
+    private static boolean isRetryable(int err) {
+        return err == 0 || err == Native.EAGAIN || err == Native.ENOBUFS || err == Native.EINTR;
     }
 
     /** Unmaps the ring and closes the socket. Idempotent; owner only. */

@@ -1,0 +1,69 @@
+package dev.jvswitch.bench.dut;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The switches the benchmarks know how to start, by the names the command line uses, with a check
+ * of whether each is installed here: a DUT that is missing is reported as such, never faked.
+ */
+public enum DutKind {
+    /** jvswitchd with two {@code afpacket} ports and {@code NORMAL}. */
+    JVSWITCH("jvswitch"),
+    /** Open vSwitch with DPDK, two {@code net_af_packet} ports (TPACKET_V2 rings) and a PMD thread. */
+    OVS_DPDK("ovs-dpdk"),
+    /** Open vSwitch's userspace datapath on two system ports (AF_PACKET sockets, no PMD). */
+    OVS_NETDEV("ovs-netdev"),
+    /** The kernel's bridge: the reference for what the veths themselves cost. */
+    LINUX_BRIDGE("linux-bridge");
+
+    private final String label;
+
+    DutKind(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** The kind named {@code label}, or {@code null}. */
+    public static DutKind of(String label) {
+        for (DutKind k : values()) {
+            if (k.label.equals(label.trim().toLowerCase(Locale.ROOT))) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** Why this DUT cannot run on this machine, or {@code null} if it can. */
+    public String missing(DutOptions o) {
+        if (!Shell.isRoot()) {
+            return "needs root (namespaces, veths)";
+        }
+        for (String tool : new String[] {"ip", "ethtool", "ping", "taskset"}) {
+            if (!Shell.onPath(tool)) {
+                return tool + " is not installed";
+            }
+        }
+        return switch (this) {
+            case JVSWITCH -> JvswitchDut.missing(o);
+            case OVS_DPDK -> OvsDpdkDut.missing();
+            case OVS_NETDEV -> OvsNetdevDut.missing();
+            case LINUX_BRIDGE -> Files.isDirectory(Path.of("/sys/module/bridge")) || Shell.onPath("modprobe")
+                    ? null : "the kernel has no bridge module";
+        };
+    }
+
+    /** A DUT of this kind with options {@code o}; {@link #missing} should be null. */
+    public Dut create(DutOptions o) {
+        return switch (this) {
+            case JVSWITCH -> new JvswitchDut(o);
+            case OVS_DPDK -> new OvsDpdkDut(o);
+            case OVS_NETDEV -> new OvsNetdevDut(o);
+            case LINUX_BRIDGE -> new LinuxBridgeDut();
+        };
+    }
+}

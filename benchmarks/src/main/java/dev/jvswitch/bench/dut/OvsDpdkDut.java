@@ -1,0 +1,165 @@
+package dev.jvswitch.bench.dut;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Open vSwitch with DPDK: Debian's {@code ovs-vswitchd-dpdk} started privately by
+ * {@link OvsDaemons}, with two {@code net_af_packet} vdev ports on the switch-side veth ends (DPDK
+ * reads a TPACKET_V2 ring per frame) and one PMD thread on {@link DutOptions#pmdCpu()}.
+ *
+ * <p>DPDK wants huge pages: {@link Hugepages} reserves {@link DutOptions#dpdkHugepages()} of them
+ * and mounts a private hugetlbfs in the run directory, both undone afterwards. ({@code --no-huge}
+ * does not work here: Open vSwitch adds {@code --in-memory}, which DPDK refuses with it.) The EAL
+ * gets {@code --no-pci} (no device of the machine is touched) and a file prefix of its own; the
+ * runtime directory DPDK makes under {@code /var/run/dpdk} is removed afterwards if it was not
+ * there before.
+ */
+final class OvsDpdkDut implements Dut {
+    static final String DPDK_VSWITCHD = "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk";
+    private static final Path DPDK_RUNTIME = Path.of("/var/run/dpdk");
+
+    private final DutOptions options;
+    private final List<Path> runtimeDirsBefore = new ArrayList<>();
+    private boolean runtimeExisted;
+    private Hugepages hugepages;
+    private OvsDaemons ovs;
+
+    OvsDpdkDut(DutOptions options) {
+        this.options = options;
+    }
+
+    static String missing() {
+        String m = OvsDaemons.missing();
+        if (m != null) {
+            return m;
+        }
+        if (!Files.isExecutable(Path.of(DPDK_VSWITCHD))) {
+            return DPDK_VSWITCHD + " is not installed (Debian: openvswitch-switch-dpdk)";
+        }
+        if (!afPacketPmdInstalled()) {
+            return "DPDK's net_af_packet driver is not installed (Debian: librte-net-af-packet23)";
+        }
+        return null;
+    }
+
+    private static boolean afPacketPmdInstalled() {
+        for (String lib : new String[] {"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"}) {
+            Path dir = Path.of(lib);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (var files = Files.walk(dir, 3)) {
+                if (files.anyMatch(p -> p.getFileName().toString().startsWith("librte_net_af_packet.so"))) {
+                    return true;
+                }
+            } catch (IOException | RuntimeException e) {
+                // Unreadable corners of /usr/lib say nothing about the driver.
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public DutKind kind() {
+        return DutKind.OVS_DPDK;
+    }
+
+    @Override
+    public Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("ports", "net_af_packet (TPACKET_V2)");
+        s.put("pmdIdle", "busy");
+        s.put("pmdCpu", Integer.toString(options.pmdCpu()));
+        return s;
+    }
+
+    @Override
+    public void start(DutTopology topo) throws IOException, InterruptedException {
+        Path run = options.runDir().resolve("ovs-dpdk-" + topo.id);
+        runtimeExisted = Files.isDirectory(DPDK_RUNTIME);
+        if (runtimeExisted) {
+            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(DPDK_RUNTIME)) {
+                dirs.forEach(runtimeDirsBefore::add);
+            }
+        }
+        int pages = options.dpdkHugepages();
+        hugepages = Hugepages.reserve(pages, run.resolve("huge"));
+        ovs = OvsDaemons.startDb(run, topo.swNs);
+        // Leave a quarter of the pages for DPDK's own bookkeeping beyond the socket memory.
+        int socketMemMb = Math.max(128, pages * 2 * 3 / 4);
+        List<String> config = new ArrayList<>(List.of("set", "Open_vSwitch", ".", "other_config:dpdk-init=true",
+                "other_config:dpdk-extra=--no-pci --huge-dir " + run.resolve("huge") + " --file-prefix jvs" + topo.id,
+                "other_config:dpdk-socket-mem=" + socketMemMb, "other_config:dpdk-socket-limit=" + socketMemMb));
+        if (options.pmdCpu() >= 0) {
+            config.add("other_config:pmd-cpu-mask=" + options.pmdCpuMask());
+        }
+        List<String> args = new ArrayList<>(List.of("--no-wait"));
+        args.addAll(config);
+        ovs.vsctl(args.toArray(new String[0]));
+        ovs.startVswitchd(List.of(), DPDK_VSWITCHD);
+        try {
+            ovs.addBridge("dpdk", "dpdk-devargs=net_af_packet0,iface=" + topo.sw1If,
+                    "dpdk", "dpdk-devargs=net_af_packet1,iface=" + topo.sw2If, topo.sw1If, topo.sw2If);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + "\novs-vswitchd log:\n" + ovs.vswitchdLogTail(), e);
+        }
+    }
+
+    @Override
+    public long cpuTimeNs() {
+        return ovs == null ? -1 : ovs.cpuTimeNs();
+    }
+
+    @Override
+    public void clearCounters() throws IOException, InterruptedException {
+        ovs.appctl("dpif-netdev/pmd-stats-clear");
+    }
+
+    @Override
+    public Map<String, String> counters() throws IOException, InterruptedException {
+        return ovs.pmdShares();
+    }
+
+    @Override
+    public void close() {
+        if (ovs != null) {
+            ovs.close();
+            ovs = null;
+        }
+        if (hugepages != null) {
+            hugepages.close();
+            hugepages = null;
+        }
+        removeDpdkRuntimeDirs();
+    }
+
+    /** Removes what DPDK left under /var/run/dpdk that was not there before this run. */
+    private void removeDpdkRuntimeDirs() {
+        if (!Files.isDirectory(DPDK_RUNTIME)) {
+            return;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(DPDK_RUNTIME)) {
+            for (Path d : dirs) {
+                if (!runtimeDirsBefore.contains(d)) {
+                    Shell.tryRun("rm", "-rf", "--one-file-system", d.toString());
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("cleanup: " + DPDK_RUNTIME + ": " + e.getMessage());
+        }
+        if (!runtimeExisted) {
+            try {
+                Files.deleteIfExists(DPDK_RUNTIME);
+            } catch (IOException e) {
+                // Not empty: someone else's DPDK made something there meanwhile; leave it.
+            }
+        }
+    }
+}

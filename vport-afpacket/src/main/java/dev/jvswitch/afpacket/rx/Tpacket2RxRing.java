@@ -5,6 +5,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import dev.jvswitch.afpacket.sys.Native;
 import dev.jvswitch.afpacket.sys.PacketSockets;
 import dev.jvswitch.afpacket.sys.RingGeometry;
+import dev.jvswitch.afpacket.sys.Tpacket2Flyweight;
 import dev.jvswitch.afpacket.sys.Where;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
@@ -88,7 +89,7 @@ public final class Tpacket2RxRing implements ReceiveRing {
 
     /** The slot size for frames of up to {@code dataRoomBytes} in blocks of {@code blockSizeBytes}. */
     public static int slotSize(int dataRoomBytes, int blockSizeBytes) {
-        int wanted = (dataRoomBytes + Tpacket2RxFlyweight.SLOT_OVERHEAD + 15) & ~15;
+        int wanted = (dataRoomBytes + Tpacket2Flyweight.SLOT_OVERHEAD + 15) & ~15;
         return Math.min(wanted, blockSizeBytes);
     }
 
@@ -153,14 +154,14 @@ public final class Tpacket2RxRing implements ReceiveRing {
                     slotCount);
             while (n < want) {
                 final int at = slotOffset;
-                final int status = Tpacket2RxFlyweight.statusAcquire(ring, at);
-                if ((status & Tpacket2RxFlyweight.TP_STATUS_USER) == 0) {
+                final int status = Tpacket2Flyweight.statusAcquire(ring, at);
+                if ((status & Tpacket2Flyweight.TP_STATUS_USER) == 0) {
                     break;
                 }
-                if ((status & Tpacket2RxFlyweight.TP_STATUS_LOSING) != 0 && losingBatches == 0) {
+                if ((status & Tpacket2Flyweight.TP_STATUS_LOSING) != 0 && losingBatches == 0) {
                     losingBatches = 1;
                 }
-                touched += ring.getByte(at + Tpacket2RxFlyweight.ETHERNET_MAC_OFFSET);
+                touched += ring.getByte(at + Tpacket2Flyweight.ETHERNET_MAC_OFFSET);
                 ready[n++] = at;
                 advance();
             }
@@ -171,17 +172,17 @@ public final class Tpacket2RxRing implements ReceiveRing {
             visited += n;
             for (int k = 0; k < n; k++) {
                 final int at = ready[k];
-                final int mac = Tpacket2RxFlyweight.mac(ring, at);
-                final int snaplen = Tpacket2RxFlyweight.snaplen(ring, at);
-                if (mac < Tpacket2RxFlyweight.MIN_MAC_OFFSET || snaplen < 0 || mac > room || snaplen > room - mac) {
+                final int mac = Tpacket2Flyweight.mac(ring, at);
+                final int snaplen = Tpacket2Flyweight.snaplen(ring, at);
+                if (mac < Tpacket2Flyweight.MIN_MAC_OFFSET || snaplen < 0 || mac > room || snaplen > room - mac) {
                     rxCounters.add(RxCounters.BAD_BLOCKS, 1);
                 } else {
-                    copier.onFrame(ring, at + mac, snaplen, Tpacket2RxFlyweight.len(ring, at),
-                            ring.getInt(at + Tpacket2RxFlyweight.STATUS_OFFSET, Tpacket2RxFlyweight.BYTE_ORDER),
-                            Tpacket2RxFlyweight.packetType(ring, at), Tpacket2RxFlyweight.vlanTci(ring, at),
-                            Tpacket2RxFlyweight.vlanTpid(ring, at));
+                    copier.onFrame(ring, at + mac, snaplen, Tpacket2Flyweight.len(ring, at),
+                            ring.getInt(at + Tpacket2Flyweight.STATUS_OFFSET, Tpacket2Flyweight.BYTE_ORDER),
+                            Tpacket2Flyweight.packetType(ring, at), Tpacket2Flyweight.vlanTci(ring, at),
+                            Tpacket2Flyweight.vlanTpid(ring, at));
                 }
-                Tpacket2RxFlyweight.releaseToKernel(ring, at);
+                Tpacket2Flyweight.releaseToKernel(ring, at);
             }
         }
         if (losingBatches > 0 && (visited == 0 || ++losingBatches > LOSING_BATCHES_PER_STATS_READ)) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.afpacket.sys.Native;
 import dev.jvswitch.afpacket.sys.RingGeometry;
+import dev.jvswitch.afpacket.sys.Tpacket2Flyweight;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.MbufPool;
@@ -71,14 +72,14 @@ class Tpacket2RxRingTest {
     private void writeSlot(int index, Frame f) {
         int at = offset(index);
         ring.setMemory(at, SLOT, (byte) 0);
-        ring.putInt(at + Tpacket2RxFlyweight.LEN_OFFSET, f.wireLength(), HOST);
-        ring.putInt(at + Tpacket2RxFlyweight.SNAPLEN_OFFSET, f.data().length, HOST);
-        ring.putShort(at + Tpacket2RxFlyweight.MAC_OFFSET, (short) Tpacket2RxFlyweight.ETHERNET_MAC_OFFSET, HOST);
-        ring.putShort(at + Tpacket2RxFlyweight.VLAN_TCI_OFFSET, (short) f.tci(), HOST);
-        ring.putShort(at + Tpacket2RxFlyweight.VLAN_TPID_OFFSET, (short) f.tpid(), HOST);
-        ring.putByte(at + Tpacket2RxFlyweight.SLL_PKTTYPE_OFFSET, (byte) f.pktType());
-        ring.putBytes(at + Tpacket2RxFlyweight.ETHERNET_MAC_OFFSET, f.data());
-        ring.putIntRelease(at + Tpacket2RxFlyweight.STATUS_OFFSET, Tpacket2RxFlyweight.TP_STATUS_USER | f.status());
+        ring.putInt(at + Tpacket2Flyweight.LEN_OFFSET, f.wireLength(), HOST);
+        ring.putInt(at + Tpacket2Flyweight.SNAPLEN_OFFSET, f.data().length, HOST);
+        ring.putShort(at + Tpacket2Flyweight.MAC_OFFSET, (short) Tpacket2Flyweight.ETHERNET_MAC_OFFSET, HOST);
+        ring.putShort(at + Tpacket2Flyweight.VLAN_TCI_OFFSET, (short) f.tci(), HOST);
+        ring.putShort(at + Tpacket2Flyweight.VLAN_TPID_OFFSET, (short) f.tpid(), HOST);
+        ring.putByte(at + Tpacket2Flyweight.SLL_PKTTYPE_OFFSET, (byte) f.pktType());
+        ring.putBytes(at + Tpacket2Flyweight.ETHERNET_MAC_OFFSET, f.data());
+        ring.putIntRelease(at + Tpacket2Flyweight.STATUS_OFFSET, Tpacket2Flyweight.TP_STATUS_USER | f.status());
     }
 
     private static int offset(int slot) {
@@ -86,7 +87,7 @@ class Tpacket2RxRingTest {
     }
 
     private int slotStatus(int index) {
-        return ring.getIntVolatile(offset(index) + Tpacket2RxFlyweight.STATUS_OFFSET);
+        return ring.getIntVolatile(offset(index) + Tpacket2Flyweight.STATUS_OFFSET);
     }
 
     private List<byte[]> recv(int mtu) {
@@ -136,7 +137,7 @@ class Tpacket2RxRingTest {
     @Test
     void slotsSizeToTheMbufDataRoomWithinABlock() {
         assertThat(Tpacket2RxRing.slotSize(2048, 65536)).isEqualTo(2128);
-        assertThat(Tpacket2RxRing.slotSize(2048, 65536) - Tpacket2RxFlyweight.ETHERNET_MAC_OFFSET)
+        assertThat(Tpacket2RxRing.slotSize(2048, 65536) - Tpacket2Flyweight.ETHERNET_MAC_OFFSET)
                 .as("a slot holds a frame that fills an mbuf").isGreaterThanOrEqualTo(2048);
         assertThat(Tpacket2RxRing.slotSize(9216, 4096)).isEqualTo(4096);
         assertThat(rx.slotCount()).isEqualTo(SLOTS);
@@ -150,17 +151,17 @@ class Tpacket2RxRingTest {
         List<byte[]> golden = goldenSlots();
         ring.putBytes(offset(0), golden.get(0));
         ring.putBytes(offset(1), golden.get(1));
-        Tpacket2RxFlyweight first = new Tpacket2RxFlyweight().wrap(ring, offset(0), SLOT);
-        assertThat(first.status() & Tpacket2RxFlyweight.TP_STATUS_USER).isNotZero();
+        Tpacket2Flyweight first = new Tpacket2Flyweight().wrap(ring, offset(0), SLOT);
+        assertThat(first.status() & Tpacket2Flyweight.TP_STATUS_USER).isNotZero();
         assertThat(first.status() & Tpacket3Flyweight.TP_STATUS_VLAN_VALID).isNotZero();
         assertThat(first.status() & Tpacket3Flyweight.TP_STATUS_VLAN_TPID_VALID).isNotZero();
         assertThat(first.len()).isEqualTo(60);
         assertThat(first.snaplen()).isEqualTo(60);
-        assertThat(first.mac()).isEqualTo(Tpacket2RxFlyweight.ETHERNET_MAC_OFFSET);
+        assertThat(first.mac()).isEqualTo(Tpacket2Flyweight.ETHERNET_MAC_OFFSET);
         assertThat(first.vlanTci()).isEqualTo((3 << 13) | 100);
         assertThat(first.vlanTpid()).isEqualTo(0x8100);
         assertThat(first.packetType()).isEqualTo(2); // PACKET_MULTICAST: 01:02:03:04:05:06
-        Tpacket2RxFlyweight second = new Tpacket2RxFlyweight().wrap(ring, offset(1), SLOT);
+        Tpacket2Flyweight second = new Tpacket2Flyweight().wrap(ring, offset(1), SLOT);
         assertThat(second.snaplen()).isEqualTo(100);
         assertThat(second.vlanTci()).isEqualTo(200);
         assertThat(second.vlanTpid()).isEqualTo(0x88a8);
@@ -241,7 +242,7 @@ class Tpacket2RxRingTest {
         Tpacket2RxRing tiny = Tpacket2RxRing.overMemory(ring.addressOffset(), new RingGeometry(BLOCK, 1, 2048), 2048);
         writeSlot(0, Frame.of(frame(60, 1)));
         ring.putBytes(2048, ring, 0, SLOT);
-        ring.putByte(2048 + Tpacket2RxFlyweight.ETHERNET_MAC_OFFSET, (byte) 2);
+        ring.putByte(2048 + Tpacket2Flyweight.ETHERNET_MAC_OFFSET, (byte) 2);
         int n = tiny.readInto(batch, cache, 1500, counters, rxCounters);
         assertThat(n).isEqualTo(2);
         assertThat(batch.get(0).toByteArray()).isEqualTo(frame(60, 1));
@@ -284,11 +285,11 @@ class Tpacket2RxRingTest {
     @Test
     void aHeaderPointingOutsideItsSlotIsCountedAndTheSlotSkipped() {
         writeSlot(0, Frame.of(frame(60, 1)));
-        ring.putShort(offset(0) + Tpacket2RxFlyweight.MAC_OFFSET, (short) (SLOT - 10), HOST);
+        ring.putShort(offset(0) + Tpacket2Flyweight.MAC_OFFSET, (short) (SLOT - 10), HOST);
         writeSlot(1, Frame.of(frame(60, 2)));
-        ring.putInt(offset(1) + Tpacket2RxFlyweight.SNAPLEN_OFFSET, SLOT, HOST);
+        ring.putInt(offset(1) + Tpacket2Flyweight.SNAPLEN_OFFSET, SLOT, HOST);
         writeSlot(2, Frame.of(frame(60, 3)));
-        ring.putShort(offset(2) + Tpacket2RxFlyweight.MAC_OFFSET, (short) 20, HOST);
+        ring.putShort(offset(2) + Tpacket2Flyweight.MAC_OFFSET, (short) 20, HOST);
         writeSlot(3, Frame.of(frame(60, 4)));
         assertThat(recv(1500)).containsExactly(frame(60, 4));
         assertThat(rxCounters.get(RxCounters.BAD_BLOCKS)).isEqualTo(3);

@@ -2,12 +2,7 @@ package dev.jvswitch.vswitchd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,18 +77,8 @@ class ControlRequestsTest {
     /** Sends one raw line and returns the answer line, stepping the agent meanwhile. */
     private String raw(String line) throws Exception {
         CompletableFuture<String> f = CompletableFuture.supplyAsync(() -> {
-            try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                c.connect(UnixDomainSocketAddress.of(server.path()));
-                ByteBuffer b = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-                while (b.hasRemaining()) {
-                    c.write(b);
-                }
-                ByteArrayOutputStream got = new ByteArrayOutputStream();
-                ByteBuffer in = ByteBuffer.allocate(4096);
-                while (c.read(in.clear()) > 0) {
-                    got.write(in.array(), 0, in.position());
-                }
-                return got.toString(StandardCharsets.UTF_8).trim();
+            try {
+                return RawClient.exchange(server.path(), (line + "\n").getBytes(StandardCharsets.UTF_8), 30_000);
             } catch (IOException e) {
                 throw new RuntimeException(e);
             }

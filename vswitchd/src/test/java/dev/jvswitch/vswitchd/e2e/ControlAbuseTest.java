@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.jvswitch.testkit.sh.Await;
 import dev.jvswitch.vswitchd.Ctl;
+import dev.jvswitch.vswitchd.RawClient;
 import dev.jvswitch.vswitchd.TestSwitch;
 import dev.jvswitch.testkit.sh.Sh;
 import dev.jvswitch.vswitchd.control.ControlProtocol;

@@ -102,7 +102,7 @@ public final class PipelineCommand {
     }
 
     /** The arguments of one run of a {@code --repeat} series. */
-    private static List<String> withoutRepeat(String[] argv) {
+    static List<String> withoutRepeat(String[] argv) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < argv.length; i++) {
             if (argv[i].equals("--repeat")) {

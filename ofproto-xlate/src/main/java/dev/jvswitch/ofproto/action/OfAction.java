@@ -240,6 +240,16 @@ public sealed interface OfAction {
         }
     }
 
+    /**
+     * The {@code write_metadata:value/mask} instruction as a rule keeps it (OVS's
+     * {@code ofpact_metadata}): after the apply actions, before {@code goto_table}.
+     */
+    record WriteMetadata(long metadata, long mask) implements OfAction {
+        public WriteMetadata {
+            metadata &= mask;
+        }
+    }
+
     /** {@code group:N}: run group N. */
     record GroupAction(long groupId) implements OfAction {
         /** Highest group id a group may have (OFPG_MAX); the numbers above it are reserved. */

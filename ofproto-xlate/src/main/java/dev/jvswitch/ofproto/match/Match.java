@@ -29,7 +29,7 @@ import dev.jvswitch.flowcache.key.FlowPrereq;
  */
 public final class Match {
     /** The match that accepts every packet (mask all zero). */
-    public static final Match ANY = new Match(new long[FlowKey.WORDS], new long[FlowKey.WORDS]);
+    public static final Match ANY = new Match(new long[FlowKey.ALL_WORDS], new long[FlowKey.ALL_WORDS]);
 
     /** For each canonical field, the fields that name its bits: itself first, then its aliases. */
     private static final Map<FlowField, List<FlowField>> SHARERS = new EnumMap<>(FlowField.class);
@@ -63,12 +63,12 @@ public final class Match {
      * rebuild a match from words.
      */
     public static Match ofWords(long[] valueWords, long[] maskWords) {
-        if (valueWords.length != FlowKey.WORDS || maskWords.length != FlowKey.WORDS) {
-            throw new IllegalArgumentException("a match has " + FlowKey.WORDS + " value and mask words");
+        if (valueWords.length != FlowKey.ALL_WORDS || maskWords.length != FlowKey.ALL_WORDS) {
+            throw new IllegalArgumentException("a match has " + FlowKey.ALL_WORDS + " value and mask words");
         }
-        long[] v = new long[FlowKey.WORDS];
+        long[] v = new long[FlowKey.ALL_WORDS];
         long[] m = maskWords.clone();
-        for (int i = 0; i < FlowKey.WORDS; i++) {
+        for (int i = 0; i < FlowKey.ALL_WORDS; i++) {
             v[i] = valueWords[i] & m[i];
         }
         return new Match(v, m);
@@ -77,8 +77,8 @@ public final class Match {
     /** A builder holding this match's value and mask, to derive another match from it. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        System.arraycopy(value, 0, b.value, 0, FlowKey.WORDS);
-        System.arraycopy(mask, 0, b.mask, 0, FlowKey.WORDS);
+        System.arraycopy(value, 0, b.value, 0, FlowKey.ALL_WORDS);
+        System.arraycopy(mask, 0, b.mask, 0, FlowKey.ALL_WORDS);
         return b;
     }
 
@@ -87,7 +87,7 @@ public final class Match {
     /** True if {@code key} is accepted: {@code key & mask == value} in every word. */
     public boolean matches(FlowKey key) {
         long[] k = key.words();
-        for (int i = 0; i < FlowKey.WORDS; i++) {
+        for (int i = 0; i < FlowKey.ALL_WORDS; i++) {
             if ((k[i] & mask[i]) != value[i]) {
                 return false;
             }
@@ -101,7 +101,7 @@ public final class Match {
      * non-strict selection of OpenFlow's modify and delete (OVS's {@code cls_rule_is_loose_match}).
      */
     public boolean isSubsetOf(Match criteria) {
-        for (int i = 0; i < FlowKey.WORDS; i++) {
+        for (int i = 0; i < FlowKey.ALL_WORDS; i++) {
             long m = criteria.mask[i];
             if ((mask[i] & m) != m || (value[i] & m) != criteria.value[i]) {
                 return false;
@@ -115,7 +115,7 @@ public final class Match {
      * bit they want the same value (OVS's {@code cls_rule_overlaps} for rules of one priority).
      */
     public boolean overlaps(Match other) {
-        for (int i = 0; i < FlowKey.WORDS; i++) {
+        for (int i = 0; i < FlowKey.ALL_WORDS; i++) {
             if (((value[i] ^ other.value[i]) & mask[i] & other.mask[i]) != 0) {
                 return false;
             }
@@ -125,7 +125,7 @@ public final class Match {
 
     /** True if the match accepts every packet. */
     public boolean isCatchAll() {
-        for (int i = 0; i < FlowKey.WORDS; i++) {
+        for (int i = 0; i < FlowKey.ALL_WORDS; i++) {
             if (mask[i] != 0) {
                 return false;
             }
@@ -148,7 +148,7 @@ public final class Match {
     /** A fresh key holding the value (fields the match ignores are zero). */
     public FlowKey value() {
         FlowKey k = new FlowKey();
-        System.arraycopy(value, 0, k.words(), 0, FlowKey.WORDS);
+        System.arraycopy(value, 0, k.words(), 0, FlowKey.ALL_WORDS);
         return k;
     }
 
@@ -159,14 +159,14 @@ public final class Match {
 
     /** Copies the mask into {@code out} (replacing its words) and returns {@code out}. */
     public FlowMask maskInto(FlowMask out) {
-        System.arraycopy(mask, 0, out.words(), 0, FlowKey.WORDS);
+        System.arraycopy(mask, 0, out.words(), 0, FlowKey.ALL_WORDS);
         return out;
     }
 
     /** Adds the mask's bits to {@code out} (union), as a lookup does when it records wildcards. */
     public void orMaskInto(FlowMask out) {
         long[] o = out.words();
-        for (int i = 0; i < FlowKey.WORDS; i++) {
+        for (int i = 0; i < FlowKey.ALL_WORDS; i++) {
             o[i] |= mask[i];
         }
     }
@@ -349,8 +349,8 @@ public final class Match {
 
     /** Collects field values and masks; {@link #build()} checks prerequisites. Not thread-safe. */
     public static final class Builder {
-        private final long[] value = new long[FlowKey.WORDS];
-        private final long[] mask = new long[FlowKey.WORDS];
+        private final long[] value = new long[FlowKey.ALL_WORDS];
+        private final long[] mask = new long[FlowKey.ALL_WORDS];
 
         private Builder() {
         }

@@ -3,6 +3,7 @@ package dev.jvswitch.ofproto.syntax;
 import java.util.List;
 
 import dev.jvswitch.flowcache.key.Addresses;
+import dev.jvswitch.flowcache.key.FieldFormat;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.mod.Instruction;
@@ -115,7 +116,9 @@ final class ActionFormat {
         } else if (a instanceof OfAction.SetField s) {
             sb.append("set_field:");
             FlowField f = s.field();
-            if (f.is128()) {
+            if (f.is128() && f.format() == FieldFormat.HEX) {
+                FieldText.appendHex128(sb, s.valueHigh(), s.value(), s.maskHigh(), s.mask());
+            } else if (f.is128()) {
                 FieldText.append128(sb, s.valueHigh(), s.value(), s.maskHigh(), s.mask());
             } else {
                 FieldText.append(sb, f, s.value(), s.mask());
@@ -131,6 +134,11 @@ final class ActionFormat {
             sb.append("goto_table:").append(g.table());
         } else if (a instanceof OfAction.GroupAction g) {
             sb.append("group:").append(g.groupId());
+        } else if (a instanceof OfAction.WriteMetadata m) {
+            sb.append("write_metadata:0x").append(Long.toHexString(m.metadata()));
+            if (m.mask() != -1L) {
+                sb.append("/0x").append(Long.toHexString(m.mask()));
+            }
         } else if (a instanceof OfAction.SetTunnel t) {
             sb.append((t.tunId() >>> 32) == 0 ? "set_tunnel:0x" : "set_tunnel64:0x")
                     .append(Long.toHexString(t.tunId()));

@@ -110,6 +110,8 @@ public final class Rule {
                 out.addAll(a.actions());
             } else if (i instanceof Instruction.GotoTable g) {
                 out.add(new OfAction.GotoTable(g.tableId()));
+            } else if (i instanceof Instruction.WriteMetadata w) {
+                out.add(new OfAction.WriteMetadata(w.metadata(), w.mask()));
             } else {
                 throw new IllegalArgumentException(i.ovsName() + " is not supported yet");
             }
@@ -162,14 +164,27 @@ public final class Rule {
     /** The flow's instructions, in execution order (what a flow stats reply reports). */
     public List<Instruction> instructions() {
         int n = actions.size();
-        if (n == 0) {
-            return List.of();
+        Instruction jump = null;
+        if (n > 0 && actions.get(n - 1) instanceof OfAction.GotoTable g) {
+            jump = new Instruction.GotoTable(g.table());
+            n--;
         }
-        if (actions.get(n - 1) instanceof OfAction.GotoTable g) {
-            Instruction jump = new Instruction.GotoTable(g.table());
-            return n == 1 ? List.of(jump) : List.of(new Instruction.ApplyActions(actions.subList(0, n - 1)), jump);
+        Instruction meta = null;
+        if (n > 0 && actions.get(n - 1) instanceof OfAction.WriteMetadata w) {
+            meta = new Instruction.WriteMetadata(w.metadata(), w.mask());
+            n--;
         }
-        return List.of(new Instruction.ApplyActions(actions));
+        List<Instruction> out = new ArrayList<>(3);
+        if (n > 0) {
+            out.add(new Instruction.ApplyActions(actions.subList(0, n)));
+        }
+        if (meta != null) {
+            out.add(meta);
+        }
+        if (jump != null) {
+            out.add(jump);
+        }
+        return List.copyOf(out);
     }
 
     public long cookie() {
@@ -288,6 +303,9 @@ public final class Rule {
             for (int i = 0; i < copy.size() - 1; i++) {
                 if (copy.get(i) instanceof OfAction.GotoTable) {
                     throw new IllegalArgumentException("goto_table must be the last action of a rule");
+                }
+                if (copy.get(i) instanceof OfAction.WriteMetadata && !(copy.get(i + 1) instanceof OfAction.GotoTable)) {
+                    throw new IllegalArgumentException("write_metadata can only be followed by goto_table");
                 }
             }
             this.actions = copy;

@@ -26,8 +26,28 @@ import dev.jvswitch.ofproto.match.Match;
  * subtable sharing most of this one's structure.
  */
 final class Subtable {
-    /** Exclusive end word of each stage: metadata 0-4, L2 5-7, L3 8-13, L4 and ND 14-18. */
-    private static final int[] STAGE_END = {5, 8, 14, FlowKey.WORDS};
+    /**
+     * The words in lookup order: the pipeline words (registers, metadata, conj_id) first, then the
+     * datapath words; as in OVS, registers and metadata belong to the first stage, so a rule set
+     * that tells tables apart by a register stops there without unwildcarding packet fields.
+     */
+    private static final int[] ORDER = new int[FlowKey.ALL_WORDS];
+    /**
+     * Exclusive end, in {@link #ORDER}, of each stage: metadata (pipeline words and datapath words
+     * 0-4), L2 5-7, L3 8-13, L4 and ND 14-18.
+     */
+    private static final int[] STAGE_END = {FlowKey.ALL_WORDS - FlowKey.WORDS + 5,
+        FlowKey.ALL_WORDS - FlowKey.WORDS + 8, FlowKey.ALL_WORDS - FlowKey.WORDS + 14, FlowKey.ALL_WORDS};
+
+    static {
+        int n = 0;
+        for (int w = FlowKey.WORDS; w < FlowKey.ALL_WORDS; w++) {
+            ORDER[n++] = w;
+        }
+        for (int w = 0; w < FlowKey.WORDS; w++) {
+            ORDER[n++] = w;
+        }
+    }
     private static final long SEED = 0x2545f4914f6cdd1dL;
 
     /** All the rules of one subtable that have one masked value, by priority (high first), then age. */
@@ -92,7 +112,7 @@ final class Subtable {
     }
 
     final long[] mask;
-    /** Indices of the words the mask touches, ascending. */
+    /** Indices of the words the mask touches, in {@link #ORDER}. */
     private final int[] words;
     /** For stage s (all but the last used one), how many of {@link #words} it covers in total. */
     private final int[] stageWordEnd;
@@ -120,17 +140,19 @@ final class Subtable {
     /** An empty subtable for the mask of {@code m}. */
     @SuppressWarnings("unchecked")
     static Subtable empty(Match m) {
-        long[] mask = new long[FlowKey.WORDS];
+        long[] mask = new long[FlowKey.ALL_WORDS];
         int n = 0;
-        for (int i = 0; i < FlowKey.WORDS; i++) {
+        for (int i = 0; i < FlowKey.ALL_WORDS; i++) {
             mask[i] = m.maskWord(i);
             n += mask[i] != 0 ? 1 : 0;
         }
         int[] words = new int[n];
+        int[] ranks = new int[n];
         n = 0;
-        for (int i = 0; i < FlowKey.WORDS; i++) {
-            if (mask[i] != 0) {
-                words[n++] = i;
+        for (int r = 0; r < FlowKey.ALL_WORDS; r++) {
+            if (mask[ORDER[r]] != 0) {
+                ranks[n] = r;
+                words[n++] = ORDER[r];
             }
         }
         // Stages that add words; the last of them is the full lookup and keeps no hash set.
@@ -139,7 +161,7 @@ final class Subtable {
         int covered = 0;
         for (int end : STAGE_END) {
             int c = covered;
-            while (c < words.length && words[c] < end) {
+            while (c < words.length && ranks[c] < end) {
                 c++;
             }
             if (c > covered) {
@@ -155,7 +177,7 @@ final class Subtable {
     }
 
     boolean sameMask(Match m) {
-        for (int i = 0; i < FlowKey.WORDS; i++) {
+        for (int i = 0; i < FlowKey.ALL_WORDS; i++) {
             if (mask[i] != m.maskWord(i)) {
                 return false;
             }
@@ -280,7 +302,7 @@ final class Subtable {
             nb = bucket.clone();
             nb[at] = bucket[at].plus(r, seq);
         } else {
-            long[] value = new long[FlowKey.WORDS];
+            long[] value = new long[FlowKey.ALL_WORDS];
             for (int w : words) {
                 value[w] = m.valueWord(w);
             }

@@ -48,6 +48,8 @@ final class ActionXlate {
             return decTtl(c);
         } else if (a instanceof OfAction.Note) {
             return false;
+        } else if (a instanceof OfAction.WriteMetadata w) {
+            FieldWrite.write(c, FlowField.METADATA, w.metadata(), w.mask());
         } else {
             setAction(c, a);
         }

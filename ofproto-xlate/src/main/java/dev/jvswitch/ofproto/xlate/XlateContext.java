@@ -434,7 +434,7 @@ public final class XlateContext implements TunnelContext {
      * unrolled actions, commits pending changes and emits {@code hash} and {@code recirc}.
      */
     void finishFreezing() {
-        FrozenState state = new FrozenState(bridge.name(), freezeInPort, frames);
+        FrozenState state = new FrozenState(bridge.name(), freezeInPort, frames, FrozenState.pipelineOf(flow));
         freezing = false;
         freezeHeadPending = false;
         frames = null;

@@ -250,6 +250,20 @@ public sealed interface OfAction {
         }
     }
 
+    /**
+     * {@code conjunction(id,k/n)}: this flow is clause {@code k} of the {@code n} clauses of
+     * conjunctive match {@code id} (OVS's {@code ofpact_conjunction}). A flow whose actions are
+     * conjunctions (and notes) is only a clause: the classifier matches {@code conj_id=id} once
+     * every clause of {@code id} matched at one priority.
+     */
+    record Conjunction(long id, int clause, int nClauses) implements OfAction {
+        public Conjunction {
+            checkRange("conjunction: id", id, 0, 0xffff_ffffL);
+            checkRange("conjunction: number of clauses", nClauses, 2, 64);
+            checkRange("conjunction: clause", clause, 1, nClauses);
+        }
+    }
+
     /** {@code group:N}: run group N. */
     record GroupAction(long groupId) implements OfAction {
         /** Highest group id a group may have (OFPG_MAX); the numbers above it are reserved. */

@@ -134,6 +134,9 @@ final class ActionFormat {
             sb.append("goto_table:").append(g.table());
         } else if (a instanceof OfAction.GroupAction g) {
             sb.append("group:").append(g.groupId());
+        } else if (a instanceof OfAction.Conjunction c) {
+            sb.append("conjunction(").append(c.id()).append(',').append(c.clause()).append('/').append(c.nClauses())
+                    .append(')');
         } else if (a instanceof OfAction.WriteMetadata m) {
             sb.append("write_metadata:0x").append(Long.toHexString(m.metadata()));
             if (m.mask() != -1L) {

@@ -131,6 +131,7 @@ final class ActionSyntax {
         if (drop != null && items.size() > 1) {
             throw src.fail(SyntaxError.NOT_ALLOWED, drop.start(), "drop", "with other actions");
         }
+        checkConjunctions(items, apply);
         List<Instruction> out = new ArrayList<>(rest.size() + 1);
         if (!apply.isEmpty()) {
             out.add(new Instruction.ApplyActions(apply));
@@ -260,6 +261,8 @@ final class ActionSyntax {
                 return new OfAction.SetTunnel(number(p, at, name, 0, -1L));
             case "note":
                 return note(p, at);
+            case "conjunction":
+                return conjunction(p, at);
             default: {
                 String feature = Unsupported.action(name);
                 if (feature != null) {
@@ -397,6 +400,41 @@ final class ActionSyntax {
             table = (int) parseNumber(t, p.argStart + comma + 1, "resubmit", 8);
         }
         return new OfAction.Resubmit(portNo, table);
+    }
+
+    /** OVS lets {@code conjunction} share a flow only with {@code note}. */
+    private void checkConjunctions(List<Source.Item> items, List<OfAction> apply) {
+        boolean conj = false;
+        for (OfAction a : apply) {
+            conj |= a instanceof OfAction.Conjunction;
+        }
+        if (!conj) {
+            return;
+        }
+        for (Source.Item item : items) {
+            String name = split(item).name.toLowerCase(Locale.ROOT);
+            if (!name.equals("conjunction") && !name.equals("note")) {
+                throw src.fail(SyntaxError.NOT_ALLOWED, item.start(), item.text(), "with conjunction (only note is)");
+            }
+        }
+    }
+
+    /** {@code conjunction(id,k/n)}: 1 <= k <= n, 2 <= n <= 64, as OVS checks them. */
+    private OfAction conjunction(Parts p, int at) {
+        String arg = need(p, at);
+        int comma = arg.indexOf(',');
+        int slash = arg.indexOf('/', comma + 1);
+        String expected = "id,k/n with 1 <= k <= n and 2 <= n <= 64";
+        if (comma < 0 || slash < 0) {
+            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, arg, "conjunction", expected);
+        }
+        long id = parseNumber(arg.substring(0, comma), p.argStart, "conjunction", 32);
+        long k = parseNumber(arg.substring(comma + 1, slash), p.argStart + comma + 1, "conjunction", 8);
+        long n = parseNumber(arg.substring(slash + 1), p.argStart + slash + 1, "conjunction", 8);
+        if (n < 2 || n > 64 || k < 1 || k > n) {
+            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, arg, "conjunction", expected);
+        }
+        return new OfAction.Conjunction(id, (int) k, (int) n);
     }
 
     private OfAction note(Parts p, int at) {

@@ -28,23 +28,29 @@ import dev.jvswitch.ofproto.match.Match;
  * <p><b>Thread-safety:</b> immutable; any number of threads may look up at once.
  */
 final class FlowTable {
-    static final FlowTable EMPTY = new FlowTable(new Subtable[0], 0, TableMiss.DROP);
+    static final FlowTable EMPTY = new FlowTable(new Subtable[0], 0, 0, TableMiss.DROP);
 
     private static final Comparator<Subtable> BY_MAX_PRIORITY =
             (a, b) -> Integer.compare(b.maxPriority, a.maxPriority);
 
-    private final Subtable[] subtables;
+    final Subtable[] subtables;
     final int ruleCount;
+    /** How many of the rules are conjunctive flows: with none, a lookup takes the plain path. */
+    final int conjunctiveCount;
     final TableMiss miss;
 
-    private FlowTable(Subtable[] subtables, int ruleCount, TableMiss miss) {
+    private FlowTable(Subtable[] subtables, int ruleCount, int conjunctiveCount, TableMiss miss) {
         this.subtables = subtables;
         this.ruleCount = ruleCount;
+        this.conjunctiveCount = conjunctiveCount;
         this.miss = miss;
     }
 
     /** The winning rule for {@code key} (words of a flow key), or null; ORs examined bits into {@code wc}. */
     Rule lookup(long[] key, long[] wc) {
+        if (conjunctiveCount != 0) {
+            return ConjunctiveLookup.lookup(this, key, wc, true);
+        }
         Rule best = null;
         int bestPriority = -1;
         long bestSeq = Long.MAX_VALUE;
@@ -111,11 +117,13 @@ final class FlowTable {
         private final List<Subtable> subs;
         private final Map<FlowMask, Integer> byMask = new HashMap<>();
         private int ruleCount;
+        private int conjunctiveCount;
         private TableMiss miss;
 
         Edit(FlowTable base) {
             this.subs = new ArrayList<>(Arrays.asList(base.subtables));
             this.ruleCount = base.ruleCount;
+            this.conjunctiveCount = base.conjunctiveCount;
             this.miss = base.miss;
             for (int i = 0; i < subs.size(); i++) {
                 byMask.put(maskOf(subs.get(i)), i);
@@ -150,17 +158,21 @@ final class FlowTable {
             }
             subs.set(i, subs.get(i).plus(r, seq));
             ruleCount++;
+            conjunctiveCount += r.isConjunctive() ? 1 : 0;
         }
 
         void remove(Rule r) {
             int i = indexOf(r.match());
             subs.set(i, subs.get(i).minus(r.match(), r.priority()));
             ruleCount--;
+            conjunctiveCount -= r.isConjunctive() ? 1 : 0;
         }
 
         /** Puts {@code r} in the slot of the rule with its match and priority, keeping that rule's age. */
         void replace(Rule r) {
             int i = indexOf(r.match());
+            Rule old = get(r.match(), r.priority());
+            conjunctiveCount += (r.isConjunctive() ? 1 : 0) - (old != null && old.isConjunctive() ? 1 : 0);
             subs.set(i, subs.get(i).replace(r));
         }
 
@@ -203,7 +215,7 @@ final class FlowTable {
             if (live.isEmpty() && miss == TableMiss.DROP) {
                 return EMPTY;
             }
-            return new FlowTable(live.toArray(new Subtable[0]), ruleCount, miss);
+            return new FlowTable(live.toArray(new Subtable[0]), ruleCount, conjunctiveCount, miss);
         }
     }
 }

@@ -57,6 +57,8 @@ public final class Rule {
     private final Set<FlowMod.Flag> flags;
     private final long createdNs;
     private final RuleStats stats;
+    /** The clauses this flow is part of when it is a conjunctive flow, else null. */
+    private final OfAction.Conjunction[] conjunctions;
 
     private Rule(Builder b, RuleStats stats) {
         this.tableId = b.tableId;
@@ -69,6 +71,41 @@ public final class Rule {
         this.flags = b.flags.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(b.flags));
         this.createdNs = b.createdNs;
         this.stats = stats;
+        this.conjunctions = conjunctionsOf(actions);
+    }
+
+    /**
+     * The conjunctions of a conjunctive flow, or null: OVS lets {@code conjunction} share a flow
+     * only with {@code note}.
+     */
+    private static OfAction.Conjunction[] conjunctionsOf(List<OfAction> actions) {
+        List<OfAction.Conjunction> out = new ArrayList<>(2);
+        boolean other = false;
+        for (OfAction a : actions) {
+            if (a instanceof OfAction.Conjunction c) {
+                out.add(c);
+            } else if (!(a instanceof OfAction.Note)) {
+                other = true;
+            }
+        }
+        if (out.isEmpty()) {
+            return null;
+        }
+        if (other) {
+            throw new IllegalArgumentException("\"conjunction\" actions may be used along with \"note\" but not any"
+                    + " other kind of action");
+        }
+        return out.toArray(new OfAction.Conjunction[0]);
+    }
+
+    /** True for a conjunctive flow: its actions are {@code conjunction(...)} (and notes). */
+    public boolean isConjunctive() {
+        return conjunctions != null;
+    }
+
+    /** The clauses of a conjunctive flow (shared: do not change), null for any other flow. */
+    OfAction.Conjunction[] conjunctions() {
+        return conjunctions;
     }
 
     public static Builder builder() {

@@ -46,7 +46,8 @@ final class ActionXlate {
             return GroupXlate.run(c, g.groupId());
         } else if (a instanceof OfAction.DecTtl) {
             return decTtl(c);
-        } else if (a instanceof OfAction.Note) {
+        } else if (a instanceof OfAction.Note || a instanceof OfAction.Conjunction) {
+            // A conjunctive flow is never the answer of a lookup: its actions never run.
             return false;
         } else if (a instanceof OfAction.WriteMetadata w) {
             FieldWrite.write(c, FlowField.METADATA, w.metadata(), w.mask());

@@ -307,7 +307,11 @@ public final class Match {
         return prerequisitesMet(f, null);
     }
 
-    private boolean prerequisitesMet(FlowField f, FlowKey valueKey) {
+    /**
+     * {@link #prerequisitesMet(FlowField)} for a caller that asks about several fields and made
+     * {@code valueKey} = {@link #value()} once (null: made here if needed).
+     */
+    public boolean prerequisitesMet(FlowField f, FlowKey valueKey) {
         if (f.is128()) {
             return isWildcard(f) || establishes(f.prereq(), valueKey);
         }
@@ -552,6 +556,23 @@ public final class Match {
                 return set128(f, 0, 0, 0, 0);
             }
             return set(f, 0, 0);
+        }
+
+        /** Forgets every field: the builder is as new (a parser reuses one per item). */
+        public Builder clear() {
+            Arrays.fill(value, 0);
+            Arrays.fill(mask, 0);
+            return this;
+        }
+
+        /** Word {@code i} of the value so far. */
+        public long valueWord(int i) {
+            return value[i];
+        }
+
+        /** Word {@code i} of the mask so far. */
+        public long maskWord(int i) {
+            return mask[i];
         }
 
         /** True if the builder tests any bit of {@code f} so far. */

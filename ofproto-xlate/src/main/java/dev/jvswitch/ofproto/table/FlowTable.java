@@ -230,6 +230,27 @@ final class FlowTable {
             timedRules += r.hasTimeout() ? 1 : 0;
         }
 
+        /**
+         * Puts {@code r} in its slot: in place of the rule there, which keeps its age and is
+         * returned, or added with age {@code seq} (null returned).
+         */
+        Rule put(Rule r, long seq) {
+            Match.Shape shape = r.match().shape();
+            int i = indexOf(shape);
+            if (i < 0) {
+                add(r, seq);
+                return null;
+            }
+            Rule old = builder(i).put(r, seq);
+            if (old == null) {
+                ruleCount++;
+                timedRules += r.hasTimeout() ? 1 : 0;
+            } else {
+                timedRules += (r.hasTimeout() ? 1 : 0) - (old.hasTimeout() ? 1 : 0);
+            }
+            return old;
+        }
+
         /** Removes the rule in {@code r}'s slot, which must be there; returns it. */
         Rule remove(Rule r) {
             Rule gone = builder(indexOf(r.match().shape())).remove(r.match(), r.priority());

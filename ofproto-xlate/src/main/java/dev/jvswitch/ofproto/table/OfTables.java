@@ -1,6 +1,7 @@
 package dev.jvswitch.ofproto.table;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -339,24 +340,24 @@ public final class OfTables {
             if (changed) {
                 throw new IllegalStateException("a replace must be the first change of its transaction");
             }
+            Slots old = new Slots(base);
+            int oldCount = base.ruleCount();
+            // Base slots an add names, by age (ages are unique within a version and below nextSeq):
+            // a bit set while that is dense, else a probe of the new tables per old rule at the end.
+            BitSet named = base.nextSeq < Integer.MAX_VALUE
+                    && base.nextSeq <= 64L * Math.max(oldCount, adds.size()) + (1 << 20)
+                    ? new BitSet((int) base.nextSeq) : null;
+            if (named != null && adds.size() == oldCount && sameRules(adds, old, named)) {
+                return new Replacement(0, oldCount, List.of());
+            }
             long firstSeq = seq;
-            FlowTable[] old = base.tables;
-            @SuppressWarnings("unchecked")
-            Map<Match.Shape, Subtable>[] index = new Map[Rule.TABLE_COUNT];
             FlowTable.Edit[] fresh = new FlowTable.Edit[Rule.TABLE_COUNT];
             Map<List<OfAction>, List<OfAction>> sharedActions = new HashMap<>();
+            int kept = 0;
             for (FlowMod fm : adds) {
                 int t = fm.tableId();
-                Rule was = null;
-                long wasSeq = -1;
-                if (old[t].ruleCount > 0) {
-                    if (index[t] == null) {
-                        index[t] = old[t].byShape();
-                    }
-                    Subtable st = index[t].get(fm.match().shape());
-                    was = st == null ? null : st.get(fm.match(), fm.priority());
-                    wasSeq = was == null ? -1 : st.seqOf(was);
-                }
+                Rule was = old.get(t, fm.match(), fm.priority());
+                long wasSeq = old.seq;
                 Rule r;
                 if (was != null && was.sameDefinition(fm)) {
                     r = was;
@@ -364,53 +365,108 @@ public final class OfTables {
                     r = Rule.of(fm, nowNs, sharedActions);
                     checkGroups(r.actions());
                 }
+                if (was != null && named != null) {
+                    named.set((int) wasSeq);
+                }
                 FlowTable.Edit e = fresh[t];
                 if (e == null) {
-                    e = FlowTable.Edit.empty(old[t].miss);
+                    e = FlowTable.Edit.empty(base.tables[t].miss);
                     fresh[t] = e;
                 }
-                if (e.get(r.match(), r.priority()) != null) {
-                    e.replace(r);
-                } else {
-                    e.add(r, was != null ? wasSeq : seq++);
+                Rule before = e.put(r, was != null ? wasSeq : seq);
+                if (before == null && was == null) {
+                    seq++;
                 }
+                kept += (r == was ? 1 : 0) - (before != null && before == was ? 1 : 0);
             }
             List<Rule> removed = new ArrayList<>();
-            int[] kept = {0};
             int total = 0;
             for (int t = 0; t < Rule.TABLE_COUNT; t++) {
                 FlowTable.Edit e = fresh[t];
                 total += e == null ? 0 : e.ruleCountNow();
-                if (old[t].ruleCount == 0) {
+                FlowTable o = base.tables[t];
+                if (o.ruleCount == 0) {
                     continue;
                 }
                 if (e == null) {
-                    old[t].forEachRule(removed::add);
-                    continue;
+                    o.forEachRule(removed::add);
+                } else if (named != null) {
+                    o.forEachRuleWithSeq((r, s) -> {
+                        if (!named.get((int) s)) {
+                            removed.add(r);
+                        }
+                    });
+                } else {
+                    o.forEachRule(r -> {
+                        if (e.get(r.match(), r.priority()) == null) {
+                            removed.add(r);
+                        }
+                    });
                 }
-                old[t].forEachRule(r -> {
-                    Rule now = e.get(r.match(), r.priority());
-                    if (now == null) {
-                        removed.add(r);
-                    } else if (now == r) {
-                        kept[0]++;
-                    }
-                });
             }
-            int added = total - kept[0];
+            int added = total - kept;
             if (added == 0 && removed.isEmpty()) {
                 seq = firstSeq;
-                return new Replacement(0, kept[0], List.of());
+                return new Replacement(0, kept, List.of());
             }
             for (int t = 0; t < Rule.TABLE_COUNT; t++) {
                 if (fresh[t] != null) {
                     edits[t] = fresh[t];
-                } else if (old[t].ruleCount > 0) {
-                    edits[t] = FlowTable.Edit.empty(old[t].miss);
+                } else if (base.tables[t].ruleCount > 0) {
+                    edits[t] = FlowTable.Edit.empty(base.tables[t].miss);
                 }
             }
             changed = true;
-            return new Replacement(added, kept[0], removed);
+            return new Replacement(added, kept, removed);
+        }
+
+        /**
+         * True if {@code adds} (as many as {@code old} has rules) name every rule of {@code old},
+         * each once and each with its own definition: a replace that changes nothing. Marks the
+         * ages it met in {@code named} and clears them again when it says no.
+         */
+        private static boolean sameRules(List<FlowMod> adds, Slots old, BitSet named) {
+            boolean same = true;
+            for (FlowMod fm : adds) {
+                Rule was = old.get(fm.tableId(), fm.match(), fm.priority());
+                if (was == null || !was.sameDefinition(fm) || named.get((int) old.seq)) {
+                    same = false;
+                    break;
+                }
+                named.set((int) old.seq);
+            }
+            if (!same) {
+                named.clear();
+            }
+            return same;
+        }
+
+        /** Looks rules of a version up by slot, one probe each: subtables indexed by mask once per table. */
+        private static final class Slots {
+            private final OfTables tables;
+            @SuppressWarnings("unchecked")
+            private final Map<Match.Shape, Subtable>[] index = new Map[Rule.TABLE_COUNT];
+            private final long[] seqOut = new long[1];
+            /** The age of the rule the last {@link #get} found. */
+            long seq;
+
+            Slots(OfTables tables) {
+                this.tables = tables;
+            }
+
+            Rule get(int t, Match m, int priority) {
+                FlowTable table = tables.tables[t];
+                if (table.ruleCount == 0) {
+                    return null;
+                }
+                if (index[t] == null) {
+                    index[t] = table.byShape();
+                }
+                Subtable st = index[t].get(m.shape());
+                Rule r = st == null ? null : st.get(m, priority, seqOut);
+                seq = r == null ? -1 : seqOut[0];
+                return r;
+            }
         }
 
         /**

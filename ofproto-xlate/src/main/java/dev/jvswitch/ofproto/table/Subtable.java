@@ -256,6 +256,34 @@ final class Subtable {
         return -1;
     }
 
+    /**
+     * The rule with exactly the match {@code m} (of this mask) and {@code priority}, or null; its
+     * age goes to {@code seqOut[0]}. One probe.
+     */
+    Rule get(Match m, int priority, long[] seqOut) {
+        long h = hashes(m, null);
+        ChunkTable.Chunk c = entries.chunk(h);
+        int i = indexIn(c, h, m);
+        if (i < 0) {
+            return null;
+        }
+        Object item = c.items[i];
+        if (item instanceof Entry e) {
+            int k = e.indexOf(priority);
+            if (k < 0) {
+                return null;
+            }
+            seqOut[0] = e.seqs[k];
+            return e.rules[k];
+        }
+        Rule r = (Rule) item;
+        if (r.priority() != priority) {
+            return null;
+        }
+        seqOut[0] = c.aux[i];
+        return r;
+    }
+
     /** The rule with exactly the match {@code m} (of this mask) and {@code priority}, or null. */
     Rule get(Match m, int priority) {
         long h = hashes(m, null);
@@ -384,6 +412,47 @@ final class Subtable {
             ChunkTable.Chunk c = entries.chunk(h);
             int i = base.indexIn(c, h, m);
             return i < 0 ? null : ruleIn(c.items[i], priority);
+        }
+
+        /**
+         * Puts {@code r} in its slot: replacing the rule there (which keeps its age; returned), or
+         * added with age {@code seq} (null returned). One probe when the value is new.
+         */
+        Rule put(Rule r, long seq) {
+            Match m = r.match();
+            long h = base.hashes(m, stage);
+            int i = base.indexIn(entries.chunk(h), h, m);
+            if (i < 0) {
+                entries.insert(h, r, seq);
+                for (int s = 0; s < stages.length; s++) {
+                    count(stages[s], stage[s], 1);
+                }
+                added(r);
+                return null;
+            }
+            ChunkTable.Chunk c = entries.writable(h); // a copy keeps slot positions
+            Object item = c.items[i];
+            Rule old = ruleIn(item, r.priority());
+            if (old != null) {
+                if (item instanceof Entry e) {
+                    entries.set(c, i, e.with(e.indexOf(r.priority()), r), 0);
+                } else {
+                    entries.set(c, i, r, c.aux[i]);
+                }
+                return old;
+            }
+            Entry e = item instanceof Entry x ? x : new Entry(new Rule[] {(Rule) item}, new long[] {c.aux[i]});
+            entries.set(c, i, e.plus(r, seq), 0);
+            added(r);
+            return null;
+        }
+
+        private void added(Rule r) {
+            countPriority(r.priority(), 1);
+            ruleCount++;
+            if (r.priority() > maxPriority) {
+                maxPriority = r.priority();
+            }
         }
 
         /** Adds {@code r} (of this mask; its slot must be free) with age {@code seq}. */

@@ -1,7 +1,10 @@
 package dev.jvswitch.bench.tables;
 
+import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +22,7 @@ import dev.jvswitch.ofproto.mod.ModResult;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
 
 /**
- * {@code jvs-bench table-bench}: what it costs to load, replace and delete large OpenFlow rule
+ * {@code jvs-bench table-bench} (or {@code tables}): what it costs to load, replace and delete large OpenFlow rule
  * sets, the way the daemon does it (ovs-ofctl text parsed to flow mods, then one
  * {@link Ofproto#replaceFlows} per reload, {@link Ofproto#apply} for {@code del-flows}).
  *
@@ -29,7 +32,8 @@ import dev.jvswitch.ofproto.syntax.FlowSyntax;
  * set whose every rule has other actions, by a disjoint set (every rule in a new slot: all
  * deleted, as many added); of a non-strict delete that selects about half the rules; of a delete
  * of everything; and the live heap per rule after the load (tables alone, after a full GC). Each
- * change also reports the GC time spent in it and, from two probe threads, the longest a
+ * change also reports the GC time spent in it, the peak heap while it ran (the sum of the heap
+ * pools' peaks: an upper bound that counts garbage not yet collected) and, from two probe threads, the longest a
  * translation (what a PMD's upcall does) and a rule-expiry pass (what a revalidator does at the
  * end of each cycle) took while the change ran: the datapath and the revalidators must not wait
  * for a change.
@@ -47,6 +51,11 @@ public final class TableBenchCommand {
     }
 
     public static int run(String[] argv) throws Exception {
+        return run(argv, System.out);
+    }
+
+    /** Measures each size of {@code argv} and prints one figure block (or JSON line) per size to {@code out}. */
+    static int run(String[] argv, PrintStream out) throws InterruptedException {
         Args args = Args.parse("table-bench", argv, OPTIONS, FLAGS);
         List<Integer> sizes = new ArrayList<>();
         for (String s : args.string("rules", "100000,1000000").split(",")) {
@@ -73,7 +82,7 @@ public final class TableBenchCommand {
         for (RuleShapes shape : shapes) {
             for (int n : sizes) {
                 Figures f = measure(shape, n, probe);
-                System.out.println(json ? f.toJson() : f.toText());
+                out.println(json ? f.toJson() : f.toText());
             }
         }
         return 0;
@@ -82,11 +91,12 @@ public final class TableBenchCommand {
     // ------------------------------------------------------------------ one size
 
     /** One row per step: its time, GC time and the probes' longest waits. */
-    record Step(String name, double ms, double cpuMs, double gcMs, int added, int deleted, double xlateMaxMs,
-                double expireMaxMs) {
+    record Step(String name, double ms, double cpuMs, double gcMs, long peakHeapBytes, int added, int deleted,
+                double xlateMaxMs, double expireMaxMs) {
         String toJson() {
-            return new Json().put("step", name).put("ms", ms).put("cpuMs", cpuMs).put("gcMs", gcMs).put("added", added)
-                    .put("deleted", deleted).put("xlateMaxMs", xlateMaxMs).put("expireMaxMs", expireMaxMs).toString();
+            return new Json().put("step", name).put("ms", ms).put("cpuMs", cpuMs).put("gcMs", gcMs)
+                    .put("peakHeapBytes", peakHeapBytes).put("added", added).put("deleted", deleted)
+                    .put("xlateMaxMs", xlateMaxMs).put("expireMaxMs", expireMaxMs).toString();
         }
     }
 
@@ -105,8 +115,10 @@ public final class TableBenchCommand {
                     "table-bench %s, %d rules: live heap %d bytes per rule%n", shape, rules, heapBytesPerRule));
             for (Step st : steps) {
                 sb.append(String.format(Locale.ROOT,
-                        "  %-17s %9.1f ms  (cpu %9.1f ms, gc %7.1f ms; +%d -%d; longest xlate %.1f ms, expiry pass %.1f ms)%n",
-                        st.name, st.ms, st.cpuMs, st.gcMs, st.added, st.deleted, st.xlateMaxMs, st.expireMaxMs));
+                        "  %-17s %9.1f ms  (cpu %9.1f ms, gc %7.1f ms, peak heap %6d MB; +%d -%d;"
+                                + " longest xlate %.1f ms, expiry pass %.1f ms)%n",
+                        st.name, st.ms, st.cpuMs, st.gcMs, st.peakHeapBytes >> 20, st.added, st.deleted,
+                        st.xlateMaxMs, st.expireMaxMs));
             }
             return sb.toString().stripTrailing();
         }
@@ -119,11 +131,13 @@ public final class TableBenchCommand {
         ofproto.addBridge(new BridgeConfig(BRIDGE, List.of(OfPort.trunk(1, 1, "p1"), OfPort.trunk(2, 2, "p2"))));
 
         List<String> lines = lines(n, i -> shape.line(i, 0));
+        resetPeakHeap();
         long gc0 = gcMs();
         long cpu0 = CPU.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         List<FlowMod> mods = parse(lines);
-        steps.add(new Step("parse", ms(t0), (CPU.getCurrentThreadCpuTime() - cpu0) / 1e6, gcMs() - gc0, 0, 0, 0, 0));
+        steps.add(new Step("parse", ms(t0), (CPU.getCurrentThreadCpuTime() - cpu0) / 1e6, gcMs() - gc0, peakHeap(),
+                0, 0, 0, 0));
         lines = null;
         steps.add(change("load", ofproto, probe, () -> ofproto.replaceFlows(BRIDGE, mods)));
         mods.clear();
@@ -175,6 +189,7 @@ public final class TableBenchCommand {
     private static Step change(String name, Ofproto ofproto, boolean probe, Change c) throws InterruptedException {
         System.gc();
         Probes p = probe ? Probes.start(ofproto) : null;
+        resetPeakHeap();
         long gc0 = gcMs();
         long cpu0 = CPU.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
@@ -182,8 +197,9 @@ public final class TableBenchCommand {
         double ms = ms(t0);
         double cpuMs = (CPU.getCurrentThreadCpuTime() - cpu0) / 1e6;
         long gc = gcMs() - gc0;
+        long peak = peakHeap();
         double[] waits = p == null ? new double[2] : p.stop();
-        return new Step(name, ms, cpuMs, gc, r.flowsAdded() + r.flowsModified(), r.flowsDeleted(), waits[0], waits[1]);
+        return new Step(name, ms, cpuMs, gc, peak, r.flowsAdded() + r.flowsModified(), r.flowsDeleted(), waits[0], waits[1]);
     }
 
     private static double ms(long t0) {
@@ -194,6 +210,25 @@ public final class TableBenchCommand {
         long sum = 0;
         for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
             sum += Math.max(0, b.getCollectionTime());
+        }
+        return sum;
+    }
+
+    private static void resetPeakHeap() {
+        for (MemoryPoolMXBean b : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (b.getType() == MemoryType.HEAP) {
+                b.resetPeakUsage();
+            }
+        }
+    }
+
+    /** The heap pools' peaks since {@link #resetPeakHeap()}, summed (they need not peak at once). */
+    private static long peakHeap() {
+        long sum = 0;
+        for (MemoryPoolMXBean b : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (b.getType() == MemoryType.HEAP && b.getPeakUsage() != null) {
+                sum += b.getPeakUsage().getUsed();
+            }
         }
         return sum;
     }

@@ -1,6 +1,7 @@
 package dev.jvswitch.ofproto.syntax;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,15 +76,38 @@ final class MatchSyntax {
     private record Contribution(Source.Item item, String name, Keyword keyword, String text) {
     }
 
-    private final Source src;
-    private final List<Contribution> contributions = new ArrayList<>(8);
-    private final long[] value = new long[FlowKey.WORDS];
-    private final long[] mask = new long[FlowKey.WORDS];
-    /** The bits of the item being added: one builder for every item, no match per item. */
-    private final Match.Builder bits = Match.builder();
+    /**
+     * The words a parse works in, one set per thread: a flow string is parsed on one thread from
+     * start to end and no parse starts another, and a config file has a million of them (the
+     * match that comes out copies what it keeps).
+     */
+    private static final class Scratch {
+        final List<Contribution> contributions = new ArrayList<>(8);
+        final long[] value = new long[FlowKey.WORDS];
+        final long[] mask = new long[FlowKey.WORDS];
+        final Match.Builder bits = Match.builder();
+    }
 
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private final Source src;
+    private final List<Contribution> contributions;
+    private final long[] value;
+    private final long[] mask;
+    /** The bits of the item being added: one builder for every item, no match per item. */
+    private final Match.Builder bits;
+
+    /** A match parser for {@code src}; the calling thread's only one until its parse ends. */
     MatchSyntax(Source src) {
         this.src = src;
+        Scratch s = SCRATCH.get();
+        contributions = s.contributions;
+        contributions.clear();
+        value = s.value;
+        mask = s.mask;
+        Arrays.fill(value, 0);
+        Arrays.fill(mask, 0);
+        bits = s.bits;
     }
 
     /** True if {@code name} is a match keyword. */

@@ -36,38 +36,37 @@ final class ConjunctiveLookup {
 
     static Rule lookup(FlowTable t, long[] key, long[] wc, boolean allowConjunctive) {
         Rule hard = null;
+        Subtable hardSt = null;
         int hardPri = -1;
-        long hardSeq = Long.MAX_VALUE;
-        Subtable.Entry[] softEntry = new Subtable.Entry[4];
-        int[] softAt = new int[4];
+        Rule[] soft = new Rule[4];
+        Subtable[] softSt = new Subtable[4];
         int nSoft = 0;
         int softPri = -1;
         for (Subtable st : t.subtables) {
             if (st.maxPriority < hardPri) {
                 break;
             }
-            Subtable.Entry e = st.find(key, wc);
-            if (e == null) {
+            Rule r = st.find(key, wc);
+            if (r == null) {
                 continue;
             }
-            Rule r = e.rules[0];
             int p = r.priority();
             if (p < hardPri) {
                 continue;
             }
             if (!r.isConjunctive()) {
-                if (p > hardPri || e.seqs[0] < hardSeq) {
+                if (p > hardPri || st.seqOf(r) < hardSt.seqOf(hard)) {
                     hard = r;
                     hardPri = p;
-                    hardSeq = e.seqs[0];
+                    hardSt = st;
                 }
             } else if (allowConjunctive) {
-                if (nSoft == softEntry.length) {
-                    softEntry = Arrays.copyOf(softEntry, nSoft * 2);
-                    softAt = Arrays.copyOf(softAt, nSoft * 2);
+                if (nSoft == soft.length) {
+                    soft = Arrays.copyOf(soft, nSoft * 2);
+                    softSt = Arrays.copyOf(softSt, nSoft * 2);
                 }
-                softEntry[nSoft] = e;
-                softAt[nSoft++] = 0;
+                soft[nSoft] = r;
+                softSt[nSoft++] = st;
                 softPri = Math.max(softPri, p);
             }
         }
@@ -77,9 +76,9 @@ final class ConjunctiveLookup {
         for (;;) {
             int n = 0;
             for (int i = 0; i < nSoft; i++) {
-                if (softEntry[i] != null && softEntry[i].rules[softAt[i]].priority() > hardPri) {
-                    softEntry[n] = softEntry[i];
-                    softAt[n++] = softAt[i];
+                if (soft[i] != null && soft[i].priority() > hardPri) {
+                    soft[n] = soft[i];
+                    softSt[n++] = softSt[i];
                 }
             }
             nSoft = n;
@@ -89,7 +88,7 @@ final class ConjunctiveLookup {
             softPri = -1;
             int nSoftPri = 0;
             for (int i = 0; i < nSoft; i++) {
-                int p = softEntry[i].rules[softAt[i]].priority();
+                int p = soft[i].priority();
                 if (p > softPri) {
                     softPri = p;
                     nSoftPri = 1;
@@ -99,11 +98,10 @@ final class ConjunctiveLookup {
             }
             Clauses clauses = new Clauses();
             for (int i = 0; i < nSoft; i++) {
-                Rule r = softEntry[i].rules[softAt[i]];
-                if (r.priority() != softPri) {
+                if (soft[i].priority() != softPri) {
                     continue;
                 }
-                long id = clauses.addAndFindComplete(r.conjunctions(), nSoftPri);
+                long id = clauses.addAndFindComplete(soft[i].conjunctions(), nSoftPri);
                 if (id >= 0) {
                     long saved = key[CONJ_WORD];
                     key[CONJ_WORD] = (saved & ~CONJ_MASK) | (id << CONJ_SHIFT);
@@ -116,19 +114,18 @@ final class ConjunctiveLookup {
             }
             // No conjunction completed at softPri: fall back to lower priorities of the same matches.
             for (int i = 0; i < nSoft; i++) {
-                Subtable.Entry e = softEntry[i];
-                if (e.rules[softAt[i]].priority() != softPri) {
+                if (soft[i].priority() != softPri) {
                     continue;
                 }
-                int next = softAt[i] + 1;
-                if (next < e.rules.length && e.rules[next].isConjunctive()) {
-                    softAt[i] = next;
+                Rule next = softSt[i].below(soft[i]);
+                if (next != null && next.isConjunctive()) {
+                    soft[i] = next;
                 } else {
-                    if (next < e.rules.length && e.rules[next].priority() > hardPri) {
-                        hard = e.rules[next];
-                        hardPri = hard.priority();
+                    if (next != null && next.priority() > hardPri) {
+                        hard = next;
+                        hardPri = next.priority();
                     }
-                    softEntry[i] = null;
+                    soft[i] = null;
                 }
             }
         }

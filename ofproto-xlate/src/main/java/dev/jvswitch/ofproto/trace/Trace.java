@@ -104,7 +104,16 @@ public final class Trace {
      */
     public static FlowKey parseFlow(String flow) {
         try {
-            return FlowSyntax.parseMatch(flow).value();
+            FlowKey k = FlowSyntax.parseMatch(flow).value();
+            // A VLAN given in flow syntax is an 802.1Q tag, as the same frame would carry (OVS's
+            // flow_fix_vlan_tpid): without a TPID the tag could not be pushed back.
+            if ((k.get(FlowField.VLAN_TCI) & FlowKey.VLAN_CFI) != 0 && k.get(FlowField.VLAN_TPID) == 0) {
+                k.set(FlowField.VLAN_TPID, FlowKey.ETH_TYPE_VLAN_8021Q);
+            }
+            if ((k.get(FlowField.VLAN_TCI1) & FlowKey.VLAN_CFI) != 0 && k.get(FlowField.VLAN_TPID1) == 0) {
+                k.set(FlowField.VLAN_TPID1, FlowKey.ETH_TYPE_VLAN_8021Q);
+            }
+            return k;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Bad openflow flow syntax: " + e.getMessage(), e);
         }

@@ -181,6 +181,8 @@ final class ActionXlate {
             FieldWrite.write(c, FlowField.NW_TTL, ttl - 1, -1L);
             return false;
         }
+        // As OVS: a packet-in with reason invalid_ttl to controller id 0, then stop this list.
+        OutputXlate.controller(c, "invalid_ttl");
         c.report(TraceNode.Kind.WARN, "IPv" + (f.isIpv6() ? 6 : 4) + " decrement TTL exception");
         return true;
     }

@@ -67,8 +67,17 @@ final class OutputXlate {
 
     /** {@code controller}: no OpenFlow channel yet, so counted, dropped, and never installed. */
     static void controller(XlateContext c) {
+        controller(c, "action");
+    }
+
+    /**
+     * A packet-in with {@code reason} (OVS's {@code execute_controller_action}: {@code action},
+     * {@code invalid_ttl}, ...): the flow is slow-pathed so that every packet reaches the slow path.
+     */
+    static void controller(XlateContext c, String reason) {
         c.slowPath();
-        c.report(TraceNode.Kind.DETAIL, "no controller connected: packet counted and dropped");
+        c.report(TraceNode.Kind.DETAIL, "no controller connected: packet-in (reason " + reason
+                + ") counted and dropped");
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,8 @@ import dev.jvswitch.config.ConfigException;
 import dev.jvswitch.config.MempoolSettings;
 import dev.jvswitch.config.PortSpec;
 import dev.jvswitch.config.SwitchConfig;
+import dev.jvswitch.config.OpenFlowSettings;
+import dev.jvswitch.openflow.OpenFlowChannels;
 import dev.jvswitch.config.reload.ReloadPlan;
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.key.FlowKey;
@@ -88,6 +91,10 @@ public final class Switch implements AutoCloseable {
     private final AtomicLong reloadFailures = new AtomicLong();
     private final AtomicLong refreshErrors = new AtomicLong();
     private final AtomicLong refreshSkipped = new AtomicLong();
+    /** The bridges' OpenFlow channels; configured from the change thread once it runs. */
+    private final OpenFlowChannels openflow = new OpenFlowChannels();
+    /** Runs OpenFlow requests on the change thread; null until {@link #startOpenFlow}. */
+    private volatile Predicate<Runnable> changeExecutor;
 
     private Switch(SwitchConfig config, MbufPool pool, Datapath dp, OfprotoService ofproto) {
         this.config.setRelease(config);
@@ -191,6 +198,19 @@ public final class Switch implements AutoCloseable {
                 }
             }
         }
+        for (String b : plan.openflowChanged()) {
+            BridgeSpec spec = next.bridges().get(b);
+            try {
+                if (spec == null) {
+                    openflow.remove(b);
+                } else {
+                    configureOpenFlow(b, spec.openflow());
+                }
+            } catch (IllegalStateException e) {
+                throw new OfprotoException(e.getMessage());
+            }
+            changes.add("remade the OpenFlow channel of " + b);
+        }
         reloads.incrementAndGet();
         for (String c : changes) {
             LOG.info("reload: {}", c);
@@ -230,6 +250,50 @@ public final class Switch implements AutoCloseable {
             changes.add("added port " + p.name() + " to bridge " + p.bridge() + " as datapath port "
                     + dpPorts.get(p.name()));
         }
+    }
+
+    // ------------------------------------------------------------------ OpenFlow
+
+    /**
+     * Opens the OpenFlow channel of every bridge that has controllers or listeners; their
+     * requests run through {@code executor} (the change thread). Called once the change thread
+     * runs.
+     *
+     * @throws StartException naming the bridge whose listener could not be bound
+     */
+    public void startOpenFlow(Predicate<Runnable> executor) throws StartException {
+        this.changeExecutor = executor;
+        SwitchConfig c = config();
+        for (BridgeSpec b : c.bridges().values()) {
+            try {
+                configureOpenFlow(b.name(), b.openflow());
+            } catch (IllegalStateException e) {
+                throw new StartException(List.of(c.error("bridges." + b.name() + ".listen", e.getMessage())));
+            }
+        }
+    }
+
+    private void configureOpenFlow(String bridge, OpenFlowSettings s) {
+        Predicate<Runnable> ex = changeExecutor;
+        if (ex == null) {
+            return;
+        }
+        openflow.configure(bridge, s, new SwitchBridgeBackend(bridge, this, ex));
+    }
+
+    /** The bridges' OpenFlow channels ({@code ofconn/show}). */
+    public OpenFlowChannels openflow() {
+        return openflow;
+    }
+
+    /** A backend for {@code bridge} as the channel sees it (for {@code ofctl/show}), or null. */
+    public dev.jvswitch.openflow.backend.BridgeBackend backend(String bridge) {
+        return config().bridges().containsKey(bridge) ? new SwitchBridgeBackend(bridge, this, r -> false) : null;
+    }
+
+    /** Whether OpenFlow port {@code ofport} of {@code bridge} is administratively down. */
+    boolean adminDown(String bridge, int ofport) {
+        return false;
     }
 
     /** Counts a reload that failed validation (the caller read a broken file). */
@@ -303,6 +367,7 @@ public final class Switch implements AutoCloseable {
             return;
         }
         closed = true;
+        openflow.close();
         if (!locked) {
             LOG.warn("closing while a reload still changes ports (waited {} s for it)", CLOSE_LOCK_WAIT_S);
         }

@@ -29,7 +29,8 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
     /** Bytes of an offending message an error carries back (OpenFlow: at least 64). */
     static final int ERROR_DATA_BYTES = 64;
     private static final int TYPE_HELLO = 0;
-    private static final int TYPE_MULTIPART_REQUEST = 18;
+    /** The highest message type of each wire version (1.0 .. 1.5); above it a type is unknown. */
+    private static final int[] MAX_TYPE = {0, 21, 23, 24, 29, 34, 35};
 
     private final OFMessageReader<OFMessage> reader = OFFactories.getGenericReader();
 
@@ -91,9 +92,8 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
         OfError error;
         if (version < 1 || version > 6) {
             error = OfError.BAD_REQUEST_BAD_VERSION;
-        } else if (r.contains("unknown value for enum oftype") || r.contains("unknown type") && !r.contains("stat")
-                && !r.contains("oxm") && !r.contains("action") && !r.contains("instruction")) {
-            error = type == TYPE_MULTIPART_REQUEST ? OfError.BAD_REQUEST_BAD_MULTIPART : OfError.BAD_REQUEST_BAD_TYPE;
+        } else if (type > MAX_TYPE[version]) {
+            error = OfError.BAD_REQUEST_BAD_TYPE;
         } else if (r.contains("stat") || r.contains("multipart")) {
             error = OfError.BAD_REQUEST_BAD_MULTIPART;
         } else if (r.contains("oxm") || r.contains("match")) {

@@ -77,6 +77,13 @@ public final class Ofproto {
     private final Map<String, MacTable> macTables = new LinkedHashMap<>();
     private long version;
     private volatile XlateSnapshot current = new XlateSnapshot(0, List.of());
+    private volatile FlowRemovedListener flowRemovedListener = (bridge, removed) -> { };
+
+    /** Told of every rule that expired (idle or hard timeout), on the thread that expired it. */
+    @FunctionalInterface
+    public interface FlowRemovedListener {
+        void onFlowRemoved(String bridge, FlowRemoved removed);
+    }
 
     /** An ofproto on {@code System.nanoTime()}, every port live, no tunnel ports. */
     public Ofproto() {
@@ -260,17 +267,31 @@ public final class Ofproto {
         }
     }
 
-    /** Removes the rules of every bridge whose idle or hard timeout has passed; returns them. */
+    /** Who is told of expired rules from now on (the OpenFlow channel's flow-removed messages). */
+    public void flowRemovedListener(FlowRemovedListener l) {
+        this.flowRemovedListener = l == null ? (bridge, removed) -> { } : l;
+    }
+
+    /**
+     * Removes the rules of every bridge whose idle or hard timeout has passed; returns them, and
+     * tells the {@link #flowRemovedListener} of each.
+     */
     public synchronized List<FlowRemoved> expireFlows() {
         long now = nanoClock.getAsLong();
         List<FlowRemoved> gone = new ArrayList<>();
         for (String bridge : new ArrayList<>(tables.keySet())) {
             OfTables.Transaction tx = tables.get(bridge).edit();
+            List<FlowRemoved> here = new ArrayList<>();
             for (Rule r : tx.expire(now)) {
-                gone.add(new FlowRemoved(r.flowStats(now), r.hardExpired(now) ? FlowRemoved.Reason.HARD_TIMEOUT
+                here.add(new FlowRemoved(r.flowStats(now), r.hardExpired(now) ? FlowRemoved.Reason.HARD_TIMEOUT
                         : FlowRemoved.Reason.IDLE_TIMEOUT));
             }
             commit(bridge, tx);
+            gone.addAll(here);
+            FlowRemovedListener l = flowRemovedListener;
+            for (FlowRemoved fr : here) {
+                l.onFlowRemoved(bridge, fr);
+            }
         }
         return gone;
     }

@@ -17,6 +17,12 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import dev.jvswitch.config.OpenFlowSettings;
+import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.ofproto.Ofproto;
+import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.mod.FlowRemoved;
+import dev.jvswitch.ofproto.xlate.ControllerOutput;
+import dev.jvswitch.ofproto.xlate.PacketInSink;
 import dev.jvswitch.openflow.channel.OfBridge;
 
 /**
@@ -25,14 +31,21 @@ import dev.jvswitch.openflow.channel.OfBridge;
  * says. The daemon calls {@link #configure} at start and for each bridge whose channel a reload
  * changed, and {@link #close} at shutdown.
  *
+ * <p>It is also the slow path's {@link PacketInSink} (packets flows send to the controller) and
+ * ofproto's flow-removed listener (rules that expired), routing each to its bridge's channel.
+ *
  * <p><b>Thread-safety:</b> {@link #configure}, {@link #remove} and {@link #close} from one thread
  * (the daemon's change thread); {@link #show} and {@link #bridge} from any thread (the map is
- * guarded by this object's monitor).
+ * guarded by this object's monitor). {@link #offer} (PMD threads) and {@link #onFlowRemoved}
+ * (revalidators) read {@code view}, an immutable copy republished with a volatile store on every
+ * change, so they never take the monitor.
  */
-public final class OpenFlowChannels implements AutoCloseable {
+public final class OpenFlowChannels implements AutoCloseable, PacketInSink, Ofproto.FlowRemovedListener {
     private static final Logger LOG = LoggerFactory.getLogger("openflow");
 
     private final Map<String, OfBridge> bridges = new LinkedHashMap<>();
+    /** An immutable copy of {@code bridges} for the PMDs and revalidators (a volatile store and load). */
+    private volatile Map<String, OfBridge> view = Map.of();
     private EventLoopGroup group;
 
     private synchronized EventLoopGroup group() {
@@ -58,6 +71,7 @@ public final class OpenFlowChannels implements AutoCloseable {
         b.start();
         synchronized (this) {
             bridges.put(name, b);
+            view = Map.copyOf(bridges);
         }
         LOG.info("bridge {}: OpenFlow channel: controllers {}, listen {}", name, settings.controllers(),
                 b.listening());
@@ -68,9 +82,26 @@ public final class OpenFlowChannels implements AutoCloseable {
         OfBridge old;
         synchronized (this) {
             old = bridges.remove(name);
+            view = Map.copyOf(bridges);
         }
         if (old != null) {
             old.close();
+        }
+    }
+
+    /** PMD thread (an upcall): hands the packet to its bridge's channel; false if it has none or no room. */
+    @Override
+    public boolean offer(Mbuf packet, ControllerOutput out) {
+        OfBridge b = view.get(out.bridge());
+        return b != null && b.offerPacketIn(packet, out);
+    }
+
+    /** Revalidator thread: a rule expired; its bridge's controllers are told if it asked for it. */
+    @Override
+    public void onFlowRemoved(String bridge, FlowRemoved removed) {
+        OfBridge b = view.get(bridge);
+        if (b != null && removed.flow().flags().contains(FlowMod.Flag.SEND_FLOW_REM)) {
+            b.flowRemoved(removed);
         }
     }
 

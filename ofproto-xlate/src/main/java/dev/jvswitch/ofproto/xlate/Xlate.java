@@ -66,12 +66,51 @@ public final class Xlate {
                     + " datapath actions");
             c.error = XlateError.TOO_MANY_ACTIONS;
         }
+        return result(c, snapshot, key);
+    }
+
+    /**
+     * Translates a packet-out (OVS's {@code xlate_actions} on a packet-out's ofpacts): runs
+     * {@code actions} on {@code key} in bridge {@code bridge} as if a rule of table 0 held them,
+     * with the packet's OpenFlow in_port {@code ofInPort} (a port, or {@code CONTROLLER}/
+     * {@code LOCAL}). No MAC learning.
+     *
+     * @param key the packet's key (its in_port the datapath port, or 0 for none)
+     */
+    public XlateResult translateActions(XlateSnapshot snapshot, String bridge, int ofInPort, FlowKey key,
+            List<dev.jvswitch.ofproto.action.OfAction> actions, long nowNs) {
+        XlateContext c = contexts.get();
+        c.reset(snapshot, false, nowNs, null);
+        c.flow.copyFrom(key);
+        c.base.copyFrom(key);
+        c.dpInPort = (int) key.get(FlowField.IN_PORT);
+        initWildcards(c, key);
+        c.bridge = snapshot.bridge(bridge);
+        if (c.bridge == null) {
+            c.error = XlateError.BRIDGE_NOT_FOUND;
+        } else {
+            c.inPort(ofInPort);
+            c.tableId = 0;
+            try {
+                c.doActions(actions);
+                if (c.freezing) {
+                    c.finishFreezing();
+                }
+            } catch (IllegalArgumentException e) {
+                c.error = XlateError.TOO_MANY_ACTIONS;
+            }
+        }
+        return result(c, snapshot, key);
+    }
+
+    private XlateResult result(XlateContext c, XlateSnapshot snapshot, FlowKey key) {
         DpActions actions = c.error == null ? c.out.build() : DpActions.DROP;
         FlowMask mask = finishWildcards(c, key);
         return new XlateResult(actions, mask, c.error, snapshot.version(),
                 Collections.unmodifiableList(c.rules), Collections.unmodifiableList(c.macDependencies),
                 Collections.unmodifiableList(c.macLearnings), java.util.Arrays.copyOf(c.recircIds, c.recircCount),
-                Collections.unmodifiableList(c.recircPoints), c.slowPath, c.flow.copy());
+                Collections.unmodifiableList(c.recircPoints), c.slowPath, c.flow.copy(),
+                Collections.unmodifiableList(c.controllerOutputs));
     }
 
     private static void run(XlateContext c, FlowKey key) {

@@ -2,6 +2,7 @@ package dev.jvswitch.openflow.backend;
 
 import java.util.List;
 
+import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.mod.FlowStats;
 import dev.jvswitch.ofproto.mod.FlowStatsRequest;
@@ -50,6 +51,14 @@ public interface BridgeBackend {
 
     /** The bridge's ports now, by OpenFlow number. */
     List<PortInfo> ports();
+
+    /**
+     * Change thread: a packet-out: runs {@code actions} on {@code packet} as if it came in on
+     * OpenFlow port {@code inPort} (a port, {@code CONTROLLER} or {@code LOCAL}), through a PMD.
+     *
+     * @throws IllegalArgumentException with a one-line reason (unknown in_port, no PMD, no mbuf)
+     */
+    void packetOut(int inPort, List<OfAction> actions, byte[] packet);
 
     /** The datapath id the bridge has when the config names none (derived from a MAC, as OVS does). */
     long derivedDatapathId();

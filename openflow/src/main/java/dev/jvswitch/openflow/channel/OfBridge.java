@@ -31,6 +31,8 @@ import io.netty.handler.timeout.IdleStateHandler;
 import dev.jvswitch.config.OfTarget;
 import dev.jvswitch.config.OpenFlowSettings;
 import dev.jvswitch.config.listen.ConnectionGuard;
+import dev.jvswitch.ofproto.action.OfAction;
+import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.mod.FlowRemoved;
 import dev.jvswitch.openflow.backend.BridgeBackend;
 import dev.jvswitch.openflow.codec.FlowModCodec;
@@ -65,6 +67,7 @@ public final class OfBridge {
     private final List<Connector> connectors = new ArrayList<>();
     private final List<String> listening = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private final PacketIns packetIns;
     private boolean changed;
     private boolean generationKnown;
     private long generationId;
@@ -76,6 +79,29 @@ public final class OfBridge {
         this.group = group;
         this.datapathId = settings.datapathId() != OpenFlowSettings.DERIVED_DATAPATH_ID ? settings.datapathId()
                 : backend.derivedDatapathId();
+        this.packetIns = new PacketIns(group.next(), this::onPacketIn);
+    }
+
+    // ------------------------------------------------------------------ packet-in
+
+    /** PMD thread: a packet a flow sends to the controller; false (counted) if the queue is full. */
+    public boolean offerPacketIn(dev.jvswitch.mempool.Mbuf m, dev.jvswitch.ofproto.xlate.ControllerOutput out) {
+        return !closed && packetIns.offer(m, out);
+    }
+
+    /** Event loop: to every connection that wants it (role and async config), each under its rate limit. */
+    private void onPacketIn(PacketIns.PacketIn p) {
+        int reason = p.out().tableMiss() ? 0 : 1;
+        for (OfConnection c : connections) {
+            if (c.wants("packet-in", reason)) {
+                c.packetIn(p);
+            }
+        }
+    }
+
+    /** Packet-ins dropped because the hand-off queue was full. */
+    public long packetInQueueDrops() {
+        return packetIns.queueDrops();
     }
 
     // ------------------------------------------------------------------ life cycle
@@ -99,6 +125,57 @@ public final class OfBridge {
             Connector c = new Connector(t);
             connectors.add(c);
             c.connect();
+        }
+        if (standalone()) {
+            group.next().execute(this::failOpenCheck);
+        }
+    }
+
+    // ------------------------------------------------------------------ fail mode
+
+    /** The cookie of the fail-open flow, so that it is the one removed and users can see it. */
+    public static final long FAIL_OPEN_COOKIE = 0xfa11_0be0L;
+    private boolean failOpen;
+
+    private boolean standalone() {
+        return settings.failMode() == OpenFlowSettings.FailMode.STANDALONE && !settings.controllers().isEmpty();
+    }
+
+    /**
+     * Event loop: with fail-mode standalone, a bridge none of whose controllers is connected
+     * switches as a learning switch (OVS's fail-open): a catch-all NORMAL flow at priority 0 in
+     * table 0 is added while no controller is connected and removed when one connects (which then
+     * installs its own table-miss flow). With secure, the flows stay as they are.
+     */
+    private void failOpenCheck() {
+        if (!standalone() || closed) {
+            return;
+        }
+        boolean want = !controllerConnected();
+        if (want == failOpen) {
+            return;
+        }
+        failOpen = want;
+        FlowMod fm = want
+                ? FlowMod.builder(FlowMod.Command.ADD).tableId(0).priority(0).cookie(FAIL_OPEN_COOKIE)
+                        .actions(new OfAction.Normal()).build()
+                : FlowMod.builder(FlowMod.Command.DELETE_STRICT).tableId(0).priority(0).cookie(FAIL_OPEN_COOKIE)
+                        .cookieMask(-1L).build();
+        LOG.info("bridge {}: {} fail-open (fail-mode standalone)", name, want ? "entering" : "leaving");
+        submitFailOpen(fm);
+    }
+
+    private void submitFailOpen(FlowMod fm) {
+        boolean queued = backend.submit(() -> {
+            try {
+                backend.apply(List.of(fm));
+                onChanged();
+            } catch (IllegalArgumentException e) {
+                LOG.warn("bridge {}: fail-open flow: {}", name, e.getMessage());
+            }
+        });
+        if (!queued) {
+            group.next().schedule(() -> submitFailOpen(fm), 10, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -270,11 +347,13 @@ public final class OfBridge {
                 k.connected();
             }
         }
+        failOpenCheck();
     }
 
     void onClosed(OfConnection c) {
         connections.remove(c);
         LOG.info("bridge {}: {}: disconnected", name, c.target());
+        failOpenCheck();
     }
 
     /** Master/slave requests: false if {@code gen} is older than the newest one seen (stale). */
@@ -312,7 +391,7 @@ public final class OfBridge {
         return c;
     }
 
-    /** Change thread: tells the connections that want it that {@code r} is gone. */
+    /** Any thread: tells the connections that want it that {@code r} is gone (Netty queues the writes). */
     public void flowRemoved(FlowRemoved r) {
         int reason = r.reason().ordinal();
         for (OfConnection c : connections) {
@@ -362,13 +441,8 @@ public final class OfBridge {
         return false;
     }
 
-    private boolean isController(OfConnection c) {
-        for (Connector k : connectors) {
-            if (k.target.toString().equals(c.target())) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean isController(OfConnection c) {
+        return c.isController();
     }
 
     /** What {@code ofconn/show BRIDGE} prints. */
@@ -376,7 +450,9 @@ public final class OfBridge {
         List<String> out = new ArrayList<>();
         out.add("bridge " + name + ": datapath id " + String.format("%016x", datapathId) + ", fail-mode "
                 + settings.failMode().name().toLowerCase(java.util.Locale.ROOT) + ", protocols "
-                + protocolNames());
+                + protocolNames() + (settings.rateLimit() > 0 ? ", packet-in rate limit " + settings.rateLimit()
+                + "/s burst " + settings.effectiveBurst() : "") + ", packet-in queue drops "
+                + packetIns.queueDrops());
         for (OfTarget t : settings.controllers()) {
             boolean up = false;
             for (OfConnection c : connections) {

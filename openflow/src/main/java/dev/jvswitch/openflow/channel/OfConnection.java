@@ -77,6 +77,7 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
     final AtomicLong packetInDrops = new AtomicLong();
     final AtomicLong errorsSent = new AtomicLong();
     private volatile String lastError;
+    private RateLimiter limiter;
 
     /**
      * @param target     what {@code ofconn/show} calls it: the controller target, or the listener and peer
@@ -94,6 +95,7 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         requests = new OfRequests(this, bridge);
+        limiter = new RateLimiter(bridge.settings().rateLimit(), bridge.settings().effectiveBurst(), System.nanoTime());
         queue = new ChangeQueue(channel, bridge.backend(), requests::handle, requests::flush);
         ctx.writeAndFlush(OfWire.hello(ctx.alloc(), bridge.settings().protocols(), 0));
         tx.incrementAndGet();
@@ -299,6 +301,19 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
         channel.write(b, channel.voidPromise());
     }
 
+    /**
+     * Event loop: sends a packet-in under the rate limit; a packet over the limit, or one the
+     * peer has no room for (it does not read), is dropped and counted, so memory stays bounded.
+     */
+    void packetIn(PacketIns.PacketIn p) {
+        if (!limiter.tryAcquire(System.nanoTime()) || !channel.isWritable()) {
+            packetInDrops.incrementAndGet();
+            return;
+        }
+        packetIns.incrementAndGet();
+        sendNow(dev.jvswitch.openflow.codec.PacketInCodec.encode(p.out(), p.data(), p.totalLen(), factory));
+    }
+
     /** True if this connection must not change the switch (role slave). */
     boolean isSlave() {
         return role == OFControllerRole.ROLE_SLAVE;
@@ -358,6 +373,11 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
                 + ", errors sent " + errorsSent.get()
                 + (queue != null && queue.pending() > 0 ? ", requests pending " + queue.pending() : "")
                 + (lastError != null ? ", last error: " + lastError : "");
+    }
+
+    /** True for a connection the switch made to a controller (not one a listener accepted). */
+    boolean isController() {
+        return controller;
     }
 
     public State state() {

@@ -92,6 +92,7 @@ final class OfRequests {
         try {
             switch (m.getType()) {
                 case FLOW_MOD -> flowMod((OFFlowMod) m);
+                case PACKET_OUT -> packetOut((org.projectfloodlight.openflow.protocol.OFPacketOut) m);
                 case BARRIER_REQUEST -> barrier(m);
                 case STATS_REQUEST -> stats((OFStatsRequest<?>) m);
                 case QUEUE_GET_CONFIG_REQUEST -> c.send(c.factory().buildQueueGetConfigReply().setXid(m.getXid())
@@ -127,6 +128,27 @@ final class OfRequests {
             if (fr.flow().flags().contains(FlowMod.Flag.SEND_FLOW_REM)) {
                 bridge.flowRemoved(fr);
             }
+        }
+    }
+
+    private void packetOut(org.projectfloodlight.openflow.protocol.OFPacketOut p) {
+        if (!p.getBufferId().equals(org.projectfloodlight.openflow.types.OFBufferId.NO_BUFFER)) {
+            throw new OfCodecException(OfError.BAD_REQUEST_BUFFER_UNKNOWN, "this switch buffers no packets");
+        }
+        OFPort in = c.version() >= 6 ? p.getMatch().get(org.projectfloodlight.openflow.protocol.match.MatchField.IN_PORT)
+                : p.getInPort();
+        int inPort = in == null ? dev.jvswitch.ofproto.port.OfPorts.CONTROLLER : OfPortNumbers.from(in);
+        if (inPort < 0 || inPort == dev.jvswitch.ofproto.port.OfPorts.ANY) {
+            throw new OfCodecException(OfError.BAD_REQUEST_BAD_PORT, "packet-out in_port " + in);
+        }
+        List<dev.jvswitch.ofproto.action.OfAction> actions = dev.jvswitch.openflow.codec.ActionCodec.decode(
+                p.getActions(), true);
+        try {
+            bridge.backend().packetOut(inPort, actions, p.getData());
+        } catch (IllegalArgumentException e) {
+            String s = String.valueOf(e.getMessage());
+            throw new OfCodecException(s.contains("in_port") ? OfError.BAD_REQUEST_BAD_PORT
+                    : OfError.BAD_REQUEST_BAD_PACKET, s);
         }
     }
 

@@ -263,6 +263,8 @@ public final class Switch implements AutoCloseable {
      */
     public void startOpenFlow(Predicate<Runnable> executor) throws StartException {
         this.changeExecutor = executor;
+        ofproto.ofprotoForChannel().upcallHandler().packetInSink(openflow);
+        ofproto.ofprotoForChannel().flowRemovedListener(openflow);
         SwitchConfig c = config();
         for (BridgeSpec b : c.bridges().values()) {
             try {
@@ -367,6 +369,10 @@ public final class Switch implements AutoCloseable {
             return;
         }
         closed = true;
+        if (ofproto.ofprotoForChannel() != null) {
+            ofproto.ofprotoForChannel().upcallHandler().packetInSink(null);
+            ofproto.ofprotoForChannel().flowRemovedListener(null);
+        }
         openflow.close();
         if (!locked) {
             LOG.warn("closing while a reload still changes ports (waited {} s for it)", CLOSE_LOCK_WAIT_S);

@@ -6,7 +6,17 @@ import java.util.function.Predicate;
 
 import dev.jvswitch.config.BridgeSpec;
 import dev.jvswitch.config.PortSpec;
+import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.flowcache.parse.PacketParser;
+import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.ofproto.Ofproto;
+import dev.jvswitch.ofproto.action.OfAction;
+import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.group.Group;
+import dev.jvswitch.ofproto.port.OfPorts;
+import dev.jvswitch.ofproto.xlate.ControllerOutput;
+import dev.jvswitch.ofproto.xlate.XlateResult;
 import dev.jvswitch.ofproto.mod.FlowStats;
 import dev.jvswitch.ofproto.mod.FlowStatsRequest;
 import dev.jvswitch.ofproto.mod.ModResult;
@@ -89,6 +99,51 @@ final class SwitchBridgeBackend implements BridgeBackend {
         }
         out.sort((x, y) -> Integer.compare(x.ofport(), y.ofport()));
         return out;
+    }
+
+    /**
+     * Translates the packet-out's actions against the current tables (output:TABLE resubmits to
+     * table 0), hands its own controller outputs to the channel, and gives the packet and the
+     * datapath actions to a PMD (never blocking it or this thread).
+     */
+    @Override
+    public void packetOut(int inPort, List<OfAction> actions, byte[] packet) {
+        Ofproto o = sw.ofproto().ofprotoForChannel();
+        int dpIn = 0;
+        if (OfPorts.isPhysical(inPort)) {
+            OfPort p = o.bridgeConfig(bridge).byOfPort(inPort);
+            if (p == null) {
+                throw new IllegalArgumentException("packet-out: bridge " + bridge + " has no in_port " + inPort);
+            }
+            dpIn = p.dpPort();
+        }
+        if (packet.length < 14) {
+            throw new IllegalArgumentException("packet-out: a packet of " + packet.length + " bytes is no Ethernet frame");
+        }
+        Mbuf m = sw.pool().get();
+        if (m == null) {
+            throw new IllegalArgumentException("packet-out: no free mbuf");
+        }
+        if (!m.copyFrom(packet, 0, packet.length)) {
+            sw.pool().put(m);
+            throw new IllegalArgumentException("packet-out: a packet of " + packet.length + " bytes does not fit an mbuf");
+        }
+        m.inPort(dpIn);
+        FlowKey key = new FlowKey();
+        new PacketParser().parse(m, key);
+        key.set(FlowField.IN_PORT, dpIn);
+        XlateResult r = o.xlate().translateActions(o.snapshot(), bridge, inPort, key, actions, o.nowNs());
+        if (!r.isOk()) {
+            sw.pool().put(m);
+            throw new IllegalArgumentException("packet-out: " + r.error());
+        }
+        for (ControllerOutput co : r.controllerOutputs()) {
+            sw.openflow().offer(m, co);
+        }
+        if (!sw.datapath().execute(m, r.actions())) {
+            sw.pool().put(m);
+            throw new IllegalArgumentException("packet-out: no PMD took the packet (none running, or busy)");
+        }
     }
 
     /**

@@ -138,6 +138,45 @@ class OvsOfctlTest {
     }
 
     @Test
+    void groups() throws Exception {
+        ok("add-group", target, "group_id=1,type=all,bucket=output:1,bucket=output:2");
+        ok("add-group", target, "group_id=2,type=select,bucket=weight:10,output:1,bucket=weight:20,output:2");
+        ok("add-flow", target, "priority=5,actions=group:1");
+        Result r = ofctl("dump-groups", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("group_id=1,type=all,bucket=actions=output:1,bucket=actions=output:2")
+                .contains("group_id=2,type=select,bucket=weight:10,actions=output:1");
+        ok("mod-group", target, "group_id=1,type=all,bucket=output:3");
+        assertThat(ofctl("dump-groups", target).out()).contains("group_id=1,type=all,bucket=actions=output:3");
+        r = ofctl("dump-group-stats", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("group_id=1,duration=").contains("ref_count=1");
+        r = ofctl("add-group", target, "group_id=1,type=all,bucket=output:1");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("OFPGMFC_GROUP_EXISTS");
+        ok("del-groups", target, "group_id=2");
+        assertThat(ofctl("dump-groups", target).out()).doesNotContain("group_id=2");
+        ok("del-groups", target);
+        assertThat(ofctl("dump-groups", target).out()).doesNotContain("group_id=1");
+        assertThat(flows()).as("deleting a group deletes the flows that send to it").isEmpty();
+        r = ofctl("dump-group-features", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Group table:");
+    }
+
+    @Test
+    void packetOutAndPortMod() throws Exception {
+        ok("packet-out", target, "1", "output:2",
+                "ffffffffffff0000000000010806000108000604000100000000000a0000010000000000000a000002");
+        assertThat(backend.packetOuts).hasSize(1);
+        Result r = ofctl("packet-out", target, "9", "output:2", "ffffffffffff00000000000108060001");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("OFPBRC_BAD_PORT");
+        r = ofctl("mod-port", target, "7", "down");
+        assertThat(r.exit()).isNotZero();
+    }
+
+    @Test
     void aggregateTablesPorts() throws Exception {
         ok("add-flow", target, "priority=1,actions=output:1");
         Result r = ofctl("dump-aggregate", target);

@@ -27,7 +27,11 @@ import org.slf4j.LoggerFactory;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
+import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.mod.GroupMod;
+import dev.jvswitch.ofproto.mod.PortMod;
+import dev.jvswitch.openflow.codec.GroupCodec;
 import dev.jvswitch.ofproto.mod.FlowRemoved;
 import dev.jvswitch.ofproto.mod.FlowStats;
 import dev.jvswitch.ofproto.mod.FlowStatsRequest;
@@ -93,6 +97,8 @@ final class OfRequests {
             switch (m.getType()) {
                 case FLOW_MOD -> flowMod((OFFlowMod) m);
                 case PACKET_OUT -> packetOut((org.projectfloodlight.openflow.protocol.OFPacketOut) m);
+                case GROUP_MOD -> groupMod((org.projectfloodlight.openflow.protocol.OFGroupMod) m);
+                case PORT_MOD -> portMod((org.projectfloodlight.openflow.protocol.OFPortMod) m);
                 case BARRIER_REQUEST -> barrier(m);
                 case STATS_REQUEST -> stats((OFStatsRequest<?>) m);
                 case QUEUE_GET_CONFIG_REQUEST -> c.send(c.factory().buildQueueGetConfigReply().setXid(m.getXid())
@@ -150,6 +156,36 @@ final class OfRequests {
             throw new OfCodecException(s.contains("in_port") ? OfError.BAD_REQUEST_BAD_PORT
                     : OfError.BAD_REQUEST_BAD_PACKET, s);
         }
+    }
+
+    private void groupMod(org.projectfloodlight.openflow.protocol.OFGroupMod m) {
+        GroupMod gm = GroupCodec.decode(m);
+        ModResult r;
+        try {
+            r = bridge.backend().apply(List.of(gm));
+        } catch (IllegalArgumentException e) {
+            error(m, GroupCodec.error(e.getMessage()), e.getMessage());
+            return;
+        }
+        bridge.onChanged();
+        for (FlowRemoved fr : r.removed()) {
+            if (fr.flow().flags().contains(FlowMod.Flag.SEND_FLOW_REM)) {
+                bridge.flowRemoved(fr);
+            }
+        }
+    }
+
+    private void portMod(org.projectfloodlight.openflow.protocol.OFPortMod m) {
+        PortMod pm = GroupCodec.decode(m);
+        try {
+            bridge.backend().apply(List.of(pm));
+        } catch (IllegalArgumentException e) {
+            String s = String.valueOf(e.getMessage());
+            error(m, s.contains("has no port") ? OfError.PORT_MOD_FAILED_BAD_PORT : OfError.PORT_MOD_FAILED_BAD_CONFIG,
+                    s);
+            return;
+        }
+        bridge.onChanged();
     }
 
     /** The OpenFlow error for one of ofproto's one-line refusals. */
@@ -230,9 +266,47 @@ final class OfRequests {
                 c.send(f.buildPortStatsReply().setXid(xid).setEntries(entries).build());
             }
             case QUEUE -> c.send(f.buildQueueStatsReply().setXid(xid).setEntries(List.of()).build());
+            case GROUP_DESC -> {
+                List<org.projectfloodlight.openflow.protocol.OFGroupDescStatsEntry> entries = new ArrayList<>();
+                for (Group g : bridge.backend().groups()) {
+                    entries.add(GroupCodec.desc(g, f));
+                }
+                sendChunked(entries, (part, more) -> f.buildGroupDescStatsReply().setXid(xid).setFlags(more)
+                        .setEntries(part).build());
+            }
+            case GROUP -> {
+                long want = ((org.projectfloodlight.openflow.protocol.OFGroupStatsRequest) r).getGroup()
+                        .getGroupNumber() & 0xffffffffL;
+                List<FlowStats> flows = bridge.backend().flowStats(FlowStatsRequest.all());
+                List<org.projectfloodlight.openflow.protocol.OFGroupStatsEntry> entries = new ArrayList<>();
+                for (Group g : bridge.backend().groups()) {
+                    if (want == GroupMod.ALL || want == g.groupId()) {
+                        entries.add(GroupCodec.stats(g, refCount(flows, g.groupId()), f));
+                    }
+                }
+                sendChunked(entries, (part, more) -> f.buildGroupStatsReply().setXid(xid).setFlags(more)
+                        .setEntries(part).build());
+            }
+            case GROUP_FEATURES -> c.send(GroupCodec.features(xid, f));
             default -> throw new OfCodecException(OfError.BAD_REQUEST_BAD_MULTIPART, "multipart "
                     + r.getStatsType() + " is not supported");
         }
+    }
+
+    private static long refCount(List<FlowStats> flows, long groupId) {
+        long n = 0;
+        for (FlowStats s : flows) {
+            for (dev.jvswitch.ofproto.mod.Instruction i : s.instructions()) {
+                if (i instanceof dev.jvswitch.ofproto.mod.Instruction.ApplyActions a) {
+                    for (dev.jvswitch.ofproto.action.OfAction x : a.actions()) {
+                        if (x instanceof dev.jvswitch.ofproto.action.OfAction.GroupAction g && g.groupId() == groupId) {
+                            n++;
+                        }
+                    }
+                }
+            }
+        }
+        return n;
     }
 
     private void flowStats(long xid, FlowStatsRequest req, OFFactory f) {

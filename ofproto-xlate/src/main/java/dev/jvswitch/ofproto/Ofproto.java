@@ -18,6 +18,7 @@ import dev.jvswitch.ofproto.mod.FlowRemoved;
 import dev.jvswitch.ofproto.mod.FlowStats;
 import dev.jvswitch.ofproto.mod.FlowStatsRequest;
 import dev.jvswitch.ofproto.mod.GroupMod;
+import dev.jvswitch.ofproto.mod.ModFailedException;
 import dev.jvswitch.ofproto.mod.ModResult;
 import dev.jvswitch.ofproto.mod.OfMod;
 import dev.jvswitch.ofproto.mod.PortMod;
@@ -180,6 +181,8 @@ public final class Ofproto {
      * {@link PortMod} for what each does.
      *
      * @return what changed, with every rule removed and its last statistics
+     * @throws ModFailedException (an {@link IllegalArgumentException}) naming the mod at fault
+     *                                  by its index, with a one-line message
      * @throws IllegalArgumentException with a one-line message: no such bridge, a group or port
      *                                  that does not exist, an overlap under {@code check_overlap},
      *                                  or what translation cannot do yet
@@ -187,8 +190,14 @@ public final class Ofproto {
      */
     public synchronized ModResult apply(String bridge, List<? extends OfMod> mods) {
         ModTransaction t = begin(bridge);
-        for (OfMod m : mods) {
-            t.apply(m);
+        for (int i = 0; i < mods.size(); i++) {
+            try {
+                t.apply(mods.get(i));
+            } catch (ModFailedException e) {
+                throw e;
+            } catch (IllegalArgumentException e) {
+                throw new ModFailedException(i, e.getMessage(), e);
+            }
         }
         commit(bridge, t.tables());
         return t.result();

@@ -145,6 +145,52 @@ class ChannelEdgeCaseTest {
     }
 
     @Test
+    void bundlesCommitAllOrNothing() throws Exception {
+        try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_14)) {
+            org.projectfloodlight.openflow.types.BundleId id = org.projectfloodlight.openflow.types.BundleId.of(1);
+            java.util.Set<org.projectfloodlight.openflow.protocol.OFBundleFlags> atomic =
+                    java.util.EnumSet.of(org.projectfloodlight.openflow.protocol.OFBundleFlags.ATOMIC,
+                            org.projectfloodlight.openflow.protocol.OFBundleFlags.ORDERED);
+            c.send(c.f.buildBundleCtrlMsg().setXid(1).setBundleId(id).setFlags(atomic).setBundleCtrlType(
+                    org.projectfloodlight.openflow.protocol.OFBundleCtrlType.OPEN_REQUEST).build());
+            assertThat(c.read().getType()).isEqualTo(OFType.BUNDLE_CONTROL);
+            for (OFFlowAdd a : adds(c, 3)) {
+                c.send(c.f.buildBundleAddMsg().setXid(a.getXid()).setBundleId(id).setFlags(atomic).setData(a)
+                        .build());
+            }
+            assertThat(backend.ofproto.flowStats("br0")).as("nothing before the commit").isEmpty();
+            c.send(c.f.buildBundleCtrlMsg().setXid(2).setBundleId(id).setFlags(atomic).setBundleCtrlType(
+                    org.projectfloodlight.openflow.protocol.OFBundleCtrlType.COMMIT_REQUEST)
+                    .build());
+            org.projectfloodlight.openflow.protocol.OFBundleCtrlMsg reply =
+                    (org.projectfloodlight.openflow.protocol.OFBundleCtrlMsg) c.read();
+            assertThat(reply.getBundleCtrlType()).isEqualTo(org.projectfloodlight.openflow.protocol.OFBundleCtrlType
+                    .COMMIT_REPLY);
+            assertThat(backend.ofproto.flowStats("br0")).hasSize(3);
+
+            // A bundle whose second mod names a group that does not exist: the whole bundle is refused.
+            OFFlowAdd good = adds(c, 4).get(3);
+            OFFlowAdd bad = c.f.buildFlowAdd().setXid(77).setPriority(5).setMatch(c.f.buildMatch().build())
+                    .setInstructions(List.of(c.f.instructions().applyActions(List.of(
+                            c.f.actions().group(org.projectfloodlight.openflow.types.OFGroup.of(99)))))).build();
+            org.projectfloodlight.openflow.types.BundleId id2 = org.projectfloodlight.openflow.types.BundleId.of(2);
+            for (OFFlowAdd a : List.of(good, bad)) {
+                c.send(c.f.buildBundleAddMsg().setXid(a.getXid()).setBundleId(id2).setFlags(atomic).setData(a)
+                        .build());
+            }
+            c.send(c.f.buildBundleCtrlMsg().setXid(3).setBundleId(id2).setFlags(atomic).setBundleCtrlType(
+                    org.projectfloodlight.openflow.protocol.OFBundleCtrlType.COMMIT_REQUEST)
+                    .build());
+            OFErrorMsg first = (OFErrorMsg) c.read();
+            assertThat(first.getXid()).isEqualTo(77);
+            OFErrorMsg second = (OFErrorMsg) c.read();
+            assertThat(second.getXid()).isEqualTo(3);
+            assertThat(second.getErrType()).isEqualTo(OFErrorType.BUNDLE_FAILED);
+            assertThat(backend.ofproto.flowStats("br0")).as("nothing of the failed bundle").hasSize(3);
+        }
+    }
+
+    @Test
     void twoControllersWithRoles() throws Exception {
         try (OfTestClient a = OfTestClient.connect(port, OFVersion.OF_13);
                 OfTestClient b = OfTestClient.connect(port, OFVersion.OF_13)) {

@@ -138,6 +138,19 @@ class OvsOfctlTest {
     }
 
     @Test
+    void bundleOfFlowsIsOneTransaction() throws Exception {
+        Path file = dir.resolve("flows.txt");
+        Files.writeString(file, "priority=1,in_port=1,actions=output:2\npriority=1,in_port=2,actions=output:1\n");
+        ok("-O", "OpenFlow14", "--bundle", "add-flows", target, file.toString());
+        assertThat(flows()).hasSize(2);
+        Files.writeString(file, "priority=2,in_port=3,actions=output:1\npriority=2,actions=group:42\n");
+        Result r = ofctl("-O", "OpenFlow14", "--bundle", "add-flows", target, file.toString());
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("OFPBAC_BAD_OUT_GROUP");
+        assertThat(flows()).as("nothing of the failed bundle").hasSize(2);
+    }
+
+    @Test
     void groups() throws Exception {
         ok("add-group", target, "group_id=1,type=all,bucket=output:1,bucket=output:2");
         ok("add-group", target, "group_id=2,type=select,bucket=weight:10,output:1,bucket=weight:20,output:2");

@@ -223,8 +223,14 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
                     queue.offer(m);
                 }
             }
-            case STATS_REQUEST, BARRIER_REQUEST, QUEUE_GET_CONFIG_REQUEST, BUNDLE_CONTROL, BUNDLE_ADD_MESSAGE ->
+            case BUNDLE_ADD_MESSAGE -> {
+                if (isSlave()) {
+                    refuseSlave(m);
+                } else {
                     queue.offer(m);
+                }
+            }
+            case STATS_REQUEST, BARRIER_REQUEST, QUEUE_GET_CONFIG_REQUEST, BUNDLE_CONTROL -> queue.offer(m);
             case EXPERIMENTER -> sendError(version, m.getXid(), OfError.BAD_REQUEST_BAD_EXPERIMENTER,
                     OfRequests.head(m));
             default -> sendError(version, m.getXid(), OfError.BAD_REQUEST_BAD_TYPE, OfRequests.head(m));

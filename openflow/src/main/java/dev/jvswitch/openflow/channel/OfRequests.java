@@ -67,10 +67,12 @@ final class OfRequests {
     private final OfConnection c;
     private final OfBridge bridge;
     private final ByteBuf scratch = Unpooled.buffer(4096);
+    private final Bundles bundles;
 
     OfRequests(OfConnection c, OfBridge bridge) {
         this.c = c;
         this.bridge = bridge;
+        this.bundles = new Bundles(c, bridge);
     }
 
     /** The first bytes of {@code m} as an error carries them back. */
@@ -98,6 +100,8 @@ final class OfRequests {
                 case FLOW_MOD -> flowMod((OFFlowMod) m);
                 case PACKET_OUT -> packetOut((org.projectfloodlight.openflow.protocol.OFPacketOut) m);
                 case GROUP_MOD -> groupMod((org.projectfloodlight.openflow.protocol.OFGroupMod) m);
+                case BUNDLE_CONTROL -> bundles.control((org.projectfloodlight.openflow.protocol.OFBundleCtrlMsg) m);
+                case BUNDLE_ADD_MESSAGE -> bundles.add((org.projectfloodlight.openflow.protocol.OFBundleAddMsg) m);
                 case PORT_MOD -> portMod((org.projectfloodlight.openflow.protocol.OFPortMod) m);
                 case BARRIER_REQUEST -> barrier(m);
                 case STATS_REQUEST -> stats((OFStatsRequest<?>) m);

@@ -20,9 +20,9 @@ import io.netty.buffer.Unpooled;
  * bytes, for malformed ones), reads whole messages with a timeout. After {@link #connect} the
  * HELLO exchange is done.
  */
-final class OfTestClient implements AutoCloseable {
-    final OFFactory f;
-    private final Socket socket;
+public final class OfTestClient implements AutoCloseable {
+    public final OFFactory f;
+    private final java.io.Closeable socket;
     private final DataInputStream in;
     private final OutputStream out;
 
@@ -33,8 +33,28 @@ final class OfTestClient implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
+    private OfTestClient(java.nio.channels.SocketChannel ch, OFVersion v) {
+        this.socket = ch;
+        this.f = OFFactories.getFactory(v);
+        this.in = new DataInputStream(java.nio.channels.Channels.newInputStream(ch));
+        this.out = java.nio.channels.Channels.newOutputStream(ch);
+    }
+
+    /** Connects over a Unix socket at {@code path}, exchanges HELLOs at {@code v}. */
+    public static OfTestClient connect(java.nio.file.Path path, OFVersion v) throws IOException {
+        java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+        ch.connect(java.net.UnixDomainSocketAddress.of(path));
+        OfTestClient c = new OfTestClient(ch, v);
+        c.send(c.f.buildHello().setXid(1).build());
+        byte[] hello = c.readRaw();
+        if (hello == null || hello[1] != 0) {
+            throw new IOException("no HELLO from the switch");
+        }
+        return c;
+    }
+
     /** Connects, exchanges HELLOs at {@code v}, and returns the client. */
-    static OfTestClient connect(int port, OFVersion v) throws IOException {
+    public static OfTestClient connect(int port, OFVersion v) throws IOException {
         Socket s = new Socket();
         s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         s.setSoTimeout(10_000);
@@ -48,7 +68,7 @@ final class OfTestClient implements AutoCloseable {
         return c;
     }
 
-    void send(OFMessage m) throws IOException {
+    public void send(OFMessage m) throws IOException {
         ByteBuf b = Unpooled.buffer();
         m.writeTo(b);
         byte[] bytes = new byte[b.readableBytes()];
@@ -57,7 +77,7 @@ final class OfTestClient implements AutoCloseable {
     }
 
     /** Sends many messages in one write (throughput tests). */
-    void sendAll(Iterable<? extends OFMessage> ms) throws IOException {
+    public void sendAll(Iterable<? extends OFMessage> ms) throws IOException {
         ByteBuf b = Unpooled.buffer(1 << 16);
         for (OFMessage m : ms) {
             m.writeTo(b);
@@ -69,12 +89,12 @@ final class OfTestClient implements AutoCloseable {
         out.write(b.array(), b.arrayOffset() + b.readerIndex(), b.readableBytes());
     }
 
-    void sendRaw(byte[] bytes) throws IOException {
+    public void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
     }
 
     /** The next message's bytes, or null at end of stream. */
-    byte[] readRaw() throws IOException {
+    public byte[] readRaw() throws IOException {
         byte[] head = new byte[8];
         try {
             in.readFully(head);
@@ -89,7 +109,7 @@ final class OfTestClient implements AutoCloseable {
     }
 
     /** The next message, decoded; null at end of stream. */
-    OFMessage read() throws IOException {
+    public OFMessage read() throws IOException {
         byte[] raw = readRaw();
         if (raw == null) {
             return null;
@@ -102,7 +122,7 @@ final class OfTestClient implements AutoCloseable {
     }
 
     /** True if the switch closed the connection within the read timeout. */
-    boolean closedBySwitch() throws IOException {
+    public boolean closedBySwitch() throws IOException {
         try {
             while (readRaw() != null) {
                 // drain what came before the close
@@ -117,6 +137,7 @@ final class OfTestClient implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        // closes the socket or channel
         socket.close();
     }
 }

@@ -1,5 +1,7 @@
 package dev.jvswitch.openflow.channel;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,17 +35,18 @@ final class ChangeQueue {
 
     private final Channel channel;
     private final BridgeBackend backend;
-    private final Consumer<OFMessage> handler;
+    private final Consumer<List<OFMessage>> handler;
+    private final List<OFMessage> batch = new ArrayList<>(BATCH);
     private final Runnable afterBatch;
     private final ConcurrentLinkedQueue<OFMessage> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
     /**
-     * @param handler    handles one request on the change thread
+     * @param handler    handles a batch of requests, in order, on the change thread
      * @param afterBatch runs on the change thread after each batch (flushes the replies)
      */
-    ChangeQueue(Channel channel, BridgeBackend backend, Consumer<OFMessage> handler, Runnable afterBatch) {
+    ChangeQueue(Channel channel, BridgeBackend backend, Consumer<List<OFMessage>> handler, Runnable afterBatch) {
         this.channel = channel;
         this.backend = backend;
         this.handler = handler;
@@ -74,15 +77,16 @@ final class ChangeQueue {
     }
 
     private void drain() {
-        int n = 0;
         OFMessage m;
-        while (n < BATCH && (m = pending.poll()) != null) {
+        batch.clear();
+        while (batch.size() < BATCH && (m = pending.poll()) != null) {
             size.decrementAndGet();
-            n++;
-            if (channel.isActive()) {
-                handler.accept(m);
-            }
+            batch.add(m);
         }
+        if (channel.isActive() && !batch.isEmpty()) {
+            handler.accept(batch);
+        }
+        batch.clear();
         afterBatch.run();
         if (size.get() < LOW && !channel.config().isAutoRead() && channel.isActive()) {
             channel.config().setAutoRead(true);

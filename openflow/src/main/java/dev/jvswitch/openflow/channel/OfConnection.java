@@ -96,7 +96,7 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
         channel = ctx.channel();
         requests = new OfRequests(this, bridge);
         limiter = new RateLimiter(bridge.settings().rateLimit(), bridge.settings().effectiveBurst(), System.nanoTime());
-        queue = new ChangeQueue(channel, bridge.backend(), requests::handle, requests::flush);
+        queue = new ChangeQueue(channel, bridge.backend(), requests::handleAll, requests::flush);
         ctx.writeAndFlush(OfWire.hello(ctx.alloc(), bridge.settings().protocols(), 0));
         tx.incrementAndGet();
         bridge.onOpened(this);

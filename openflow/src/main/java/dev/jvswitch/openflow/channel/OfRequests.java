@@ -94,6 +94,61 @@ final class OfRequests {
         c.flush();
     }
 
+    /**
+     * A batch of requests in order. Consecutive flow mods are applied as one transaction (one
+     * table version instead of one each: the cost of publishing a version is paid once per run);
+     * if one is refused, the ones before it are applied together, it is answered with its error,
+     * and the run goes on after it, so each flow mod succeeds or fails exactly as on its own.
+     */
+    void handleAll(List<OFMessage> batch) {
+        List<OFFlowMod> run = new ArrayList<>();
+        List<FlowMod> mods = new ArrayList<>();
+        for (OFMessage m : batch) {
+            if (m instanceof OFFlowMod fm) {
+                try {
+                    mods.add(FlowModCodec.decode(fm));
+                    run.add(fm);
+                } catch (OfCodecException e) {
+                    applyRun(run, mods);
+                    error(m, e.error(), e.getMessage());
+                }
+                continue;
+            }
+            applyRun(run, mods);
+            handle(m);
+        }
+        applyRun(run, mods);
+    }
+
+    private void applyRun(List<OFFlowMod> run, List<FlowMod> mods) {
+        int from = 0;
+        while (from < mods.size()) {
+            List<FlowMod> part = mods.subList(from, mods.size());
+            try {
+                afterChange(bridge.backend().apply(part));
+                from = mods.size();
+            } catch (IllegalArgumentException e) {
+                int bad = e instanceof dev.jvswitch.ofproto.mod.ModFailedException f ? from + f.index() : from;
+                if (bad > from) {
+                    afterChange(bridge.backend().apply(mods.subList(from, bad)));
+                }
+                error(run.get(bad), applyError(e.getMessage()), e.getMessage());
+                from = bad + 1;
+            }
+        }
+        run.clear();
+        mods.clear();
+    }
+
+    private void afterChange(ModResult r) {
+        bridge.onChanged();
+        for (FlowRemoved fr : r.removed()) {
+            if (fr.flow().flags().contains(FlowMod.Flag.SEND_FLOW_REM)) {
+                bridge.flowRemoved(fr);
+            }
+        }
+    }
+
     void handle(OFMessage m) {
         try {
             switch (m.getType()) {

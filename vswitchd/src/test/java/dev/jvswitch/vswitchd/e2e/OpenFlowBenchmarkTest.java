@@ -154,7 +154,9 @@ class OpenFlowBenchmarkTest {
                     got / s, load(), show);
             assertThat(got).isPositive();
             assertThat(got / s).isLessThan(1_500);
-            assertThat(show).containsPattern("dropped [1-9]");
+            // Beyond the limit packets are dropped and counted: by the connection's token bucket, or
+            // (when the event loop cannot keep up with the PMD) by the bounded hand-off queue.
+            assertThat(show).containsPattern("(dropped|queue drops) [1-9]");
         }
     }
 

@@ -45,7 +45,10 @@ import dev.jvswitch.openflow.codec.OfError;
  * <p><b>Thread-safety:</b> the handler methods run on the channel's event loop, which owns the
  * mutable fields but those marked volatile (written there, read by the change thread and by
  * {@code ofconn/show}). {@link #send} may be called from any thread (Netty queues writes made
- * outside the loop in call order). Counters are atomics.
+ * outside the loop in call order). Counters are atomics. The async masks are written on the loop
+ * and read by {@link #wants} from the change and revalidator threads too (flow-removed) without
+ * ordering: such a reader may use the masks from before a SET_ASYNC it races with, never a torn
+ * one (each element is one long).
  */
 public final class OfConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger("openflow");

@@ -152,7 +152,6 @@ final class OfRequests {
     void handle(OFMessage m) {
         try {
             switch (m.getType()) {
-                case FLOW_MOD -> flowMod((OFFlowMod) m);
                 case PACKET_OUT -> packetOut((org.projectfloodlight.openflow.protocol.OFPacketOut) m);
                 case GROUP_MOD -> groupMod((org.projectfloodlight.openflow.protocol.OFGroupMod) m);
                 case BUNDLE_CONTROL -> bundles.control((org.projectfloodlight.openflow.protocol.OFBundleCtrlMsg) m);
@@ -178,23 +177,6 @@ final class OfRequests {
     }
 
     // ------------------------------------------------------------------ changes
-
-    private void flowMod(OFFlowMod m) {
-        FlowMod fm = FlowModCodec.decode(m);
-        ModResult r;
-        try {
-            r = bridge.backend().apply(List.of(fm));
-        } catch (IllegalArgumentException e) {
-            error(m, applyError(e.getMessage()), e.getMessage());
-            return;
-        }
-        bridge.onChanged();
-        for (FlowRemoved fr : r.removed()) {
-            if (fr.flow().flags().contains(FlowMod.Flag.SEND_FLOW_REM)) {
-                bridge.flowRemoved(fr);
-            }
-        }
-    }
 
     private void packetOut(org.projectfloodlight.openflow.protocol.OFPacketOut p) {
         if (!p.getBufferId().equals(org.projectfloodlight.openflow.types.OFBufferId.NO_BUFFER)) {

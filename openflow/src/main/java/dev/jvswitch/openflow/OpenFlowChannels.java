@@ -105,6 +105,14 @@ public final class OpenFlowChannels implements AutoCloseable, PacketInSink, Ofpr
         }
     }
 
+    /** Any thread: port {@code p} of {@code bridge} was added, deleted or changed (link up or down). */
+    public void portStatus(String bridge, dev.jvswitch.openflow.backend.PortInfo p, OfBridge.PortChange change) {
+        OfBridge b = view.get(bridge);
+        if (b != null) {
+            b.portStatus(p, change);
+        }
+    }
+
     /** The channel of {@code name}, or null. */
     public synchronized OfBridge bridge(String name) {
         return bridges.get(name);

@@ -197,6 +197,9 @@ class OvsOfctlTest {
         r = ofctl("dump-ports-desc", target);
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("2(p2): addr:02:00:00:00:00:02");
+        r = ofctl("dump-tables", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("table 0:").contains("active=1");
         r = ofctl("dump-ports", target);
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("port  3: rx pkts=1, bytes=60");

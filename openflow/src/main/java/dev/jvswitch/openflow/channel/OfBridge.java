@@ -391,6 +391,22 @@ public final class OfBridge {
         return c;
     }
 
+    /** What happened to a port ({@code OFPPR_*}, in wire order). */
+    public enum PortChange { ADD, DELETE, MODIFY }
+
+    /** Any thread: tells the connections that want it that port {@code p} was added, deleted or changed. */
+    public void portStatus(dev.jvswitch.openflow.backend.PortInfo p, PortChange change) {
+        for (OfConnection c : connections) {
+            if (c.wants("port-status", change.ordinal())) {
+                c.sendNow(c.factory().buildPortStatus().setReason(switch (change) {
+                    case ADD -> org.projectfloodlight.openflow.protocol.OFPortReason.ADD;
+                    case DELETE -> org.projectfloodlight.openflow.protocol.OFPortReason.DELETE;
+                    case MODIFY -> org.projectfloodlight.openflow.protocol.OFPortReason.MODIFY;
+                }).setDesc(dev.jvswitch.openflow.codec.PortCodec.desc(p, c.factory())).build());
+            }
+        }
+    }
+
     /** Any thread: tells the connections that want it that {@code r} is gone (Netty queues the writes). */
     public void flowRemoved(FlowRemoved r) {
         int reason = r.reason().ordinal();

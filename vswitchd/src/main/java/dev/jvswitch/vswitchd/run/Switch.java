@@ -95,6 +95,8 @@ public final class Switch implements AutoCloseable {
     private final OpenFlowChannels openflow = new OpenFlowChannels();
     /** Runs OpenFlow requests on the change thread; null until {@link #startOpenFlow}. */
     private volatile Predicate<Runnable> changeExecutor;
+    /** Ports a reload added, announced once the new config is published (change thread only). */
+    private final List<PortSpec> pendingAdds = new ArrayList<>();
 
     private Switch(SwitchConfig config, MbufPool pool, Datapath dp, OfprotoService ofproto) {
         this.config.setRelease(config);
@@ -170,6 +172,10 @@ public final class Switch implements AutoCloseable {
             // Published once the datapath runs by it; the bridges and tables follow (if ofproto
             // refuses them, the ports are the new ones and the tables the old, as documented above).
             config.setRelease(next);
+            for (PortSpec p : pendingAdds) {
+                portStatus(p.name(), dev.jvswitch.openflow.channel.OfBridge.PortChange.ADD);
+            }
+            pendingAdds.clear();
         } finally {
             portLock.unlock();
         }
@@ -236,6 +242,8 @@ public final class Switch implements AutoCloseable {
         }
         for (PortSpec p : plan.removed()) {
             detach(p.name());
+            openflow.portStatus(p.bridge(), new dev.jvswitch.openflow.backend.PortInfo(p.ofport(), p.name(), 0, false,
+                    false, 0, 0, 0, 0, 0, 0, 0, 0), dev.jvswitch.openflow.channel.OfBridge.PortChange.DELETE);
             changes.add("removed port " + p.name() + " from bridge " + p.bridge());
         }
         for (PortSpec p : plan.reopened()) {
@@ -247,6 +255,7 @@ public final class Switch implements AutoCloseable {
         }
         for (PortSpec p : plan.added()) {
             attach(p, opened.get(p), next);
+            pendingAdds.add(p);
             changes.add("added port " + p.name() + " to bridge " + p.bridge() + " as datapath port "
                     + dpPorts.get(p.name()));
         }
@@ -281,6 +290,19 @@ public final class Switch implements AutoCloseable {
             return;
         }
         openflow.configure(bridge, s, new SwitchBridgeBackend(bridge, this, ex));
+    }
+
+    /** Tells port {@code name}'s bridge's controllers of a change (port status). */
+    private void portStatus(String name, dev.jvswitch.openflow.channel.OfBridge.PortChange change) {
+        PortSpec spec = config().port(name);
+        if (spec == null) {
+            return;
+        }
+        for (dev.jvswitch.openflow.backend.PortInfo p : new SwitchBridgeBackend(spec.bridge(), this, r -> false).ports()) {
+            if (p.name().equals(name)) {
+                openflow.portStatus(spec.bridge(), p, change);
+            }
+        }
     }
 
     /** The bridges' OpenFlow channels ({@code ofconn/show}). */
@@ -337,6 +359,7 @@ public final class Switch implements AutoCloseable {
             Boolean was = linkUp.put(n.name(), up);
             if (was != null && was != up) {
                 LOG.info("port {}: link {}", n.name(), up ? "up" : "down");
+                portStatus(n.name(), dev.jvswitch.openflow.channel.OfBridge.PortChange.MODIFY);
             }
         }
     }

@@ -98,6 +98,24 @@ class OpenFlowDaemonTest {
         String[] show = ofctl("show", "br0");
         assertThat(String.join("\n", show)).contains("dpid:00000000000000b0").contains("1(a): addr:");
 
+        // A port added by reload is announced to the connected clients (port status).
+        TestSwitch.writeConfig(dir, config("    listen: [punix:br0.mgmt, \"ptcp:0\"]\n"));
+        assertThat(daemon.ok("reload")).contains("remade the OpenFlow channel of br0");
+        java.util.regex.Matcher pm = java.util.regex.Pattern.compile("ptcp:(\\d+):127.0.0.1: listening")
+                .matcher(daemon.ok("ofconn/show", "br0"));
+        assertThat(pm.find()).isTrue();
+        try (dev.jvswitch.openflow.OfTestClient c = dev.jvswitch.openflow.OfTestClient.connect(
+                Integer.parseInt(pm.group(1)), org.projectfloodlight.openflow.protocol.OFVersion.OF_13)) {
+            TestSwitch.writeConfig(dir, config("    listen: [punix:br0.mgmt, \"ptcp:0\"]\n").replace(
+                    "      b: {type: null, ofport: 2}\n", "      b: {type: null, ofport: 2}\n      c: {type: null, ofport: 3}\n"));
+            assertThat(daemon.ok("reload")).contains("added port c");
+            org.projectfloodlight.openflow.protocol.OFMessage m = c.read();
+            assertThat(m).isInstanceOf(org.projectfloodlight.openflow.protocol.OFPortStatus.class);
+            org.projectfloodlight.openflow.protocol.OFPortStatus ps = (org.projectfloodlight.openflow.protocol.OFPortStatus) m;
+            assertThat(ps.getReason()).isEqualTo(org.projectfloodlight.openflow.protocol.OFPortReason.ADD);
+            assertThat(ps.getDesc().getName()).isEqualTo("c");
+        }
+
         // A reload that changes the channel remakes it; the tables stay.
         TestSwitch.writeConfig(dir, config("    listen: [punix:br0.mgmt, punix:other.mgmt]\n"));
         assertThat(daemon.ok("reload")).contains("remade the OpenFlow channel of br0");

@@ -121,6 +121,14 @@ class OvsOfctlTest {
     }
 
     @Test
+    void openFlow15DumpFlows() throws Exception {
+        ok("add-flow", target, "priority=7,tcp,tp_dst=80,actions=output:1");
+        Result r = ofctl("-O", "OpenFlow15", "dump-flows", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("OFPST_FLOW reply (OF1.5)").contains("priority=7,tcp,tp_dst=80 actions=output:1");
+    }
+
+    @Test
     void theManagementSocketWorksAsOvsOpensIt() throws Exception {
         ok("add-flow", "unix:" + mgmt, "priority=5,actions=NORMAL");
         Result r = ofctl("dump-flows", "unix:" + mgmt);

@@ -269,8 +269,13 @@ final class OfRequests {
                     packets += s.packets();
                     bytes += s.bytes();
                 }
-                c.send(f.buildAggregateStatsReply().setXid(xid).setPacketCount(U64.of(packets))
-                        .setByteCount(U64.of(bytes)).setFlowCount(all.size()).build());
+                if (c.version() >= 6) {
+                    c.send(f.buildAggregateStatsReply().setXid(xid)
+                            .setStats(FlowModCodec.aggregate(f, all.size(), packets, bytes)).build());
+                } else {
+                    c.send(f.buildAggregateStatsReply().setXid(xid).setPacketCount(U64.of(packets))
+                            .setByteCount(U64.of(bytes)).setFlowCount(all.size()).build());
+                }
             }
             case TABLE -> {
                 long[] active = new long[TABLES];

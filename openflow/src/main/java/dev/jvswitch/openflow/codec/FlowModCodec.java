@@ -119,7 +119,7 @@ public final class FlowModCodec {
             b.setDurationSec(s.durationNs() / NS).setDurationNsec(s.durationNs() % NS).setFlags(flags(s.flags()))
                     .setPacketCount(U64.of(s.packets())).setByteCount(U64.of(s.bytes()));
         } else {
-            b.setFlags(flags(s.flags()));
+            b.setFlags(flags(s.flags())).setStats(stats(f, s, true));
         }
         return b.build();
     }
@@ -141,9 +141,36 @@ public final class FlowModCodec {
                     .setHardTimeout(s.hardTimeoutSec()).setPacketCount(U64.of(s.packets()))
                     .setByteCount(U64.of(s.bytes()));
         } else {
-            b.setHardTimeout(s.hardTimeoutSec());
+            b.setHardTimeout(s.hardTimeoutSec()).setStats(stats(f, s, false));
         }
         return b.build();
+    }
+
+    /** OpenFlow 1.5's statistics (OXS): duration (seconds in the high 32 bits), idle time, counts. */
+    private static org.projectfloodlight.openflow.protocol.stat.Stat stats(OFFactory f, FlowStats s, boolean idle) {
+        org.projectfloodlight.openflow.protocol.stat.Stat.Builder b = f.buildStat()
+                .set(org.projectfloodlight.openflow.protocol.stat.StatField.DURATION, U64.of(oxsTime(s.durationNs())))
+                .set(org.projectfloodlight.openflow.protocol.stat.StatField.PACKET_COUNT, U64.of(s.packets()))
+                .set(org.projectfloodlight.openflow.protocol.stat.StatField.BYTE_COUNT, U64.of(s.bytes()));
+        if (idle) {
+            b.set(org.projectfloodlight.openflow.protocol.stat.StatField.IDLE_TIME, U64.of(oxsTime(s.idleAgeNs())));
+        }
+        return b.build();
+    }
+
+    /** OXS time: seconds in the high 32 bits, nanoseconds in the low. */
+    private static long oxsTime(long ns) {
+        return (ns / NS) << 32 | (ns % NS);
+    }
+
+    /** OpenFlow 1.5's aggregate statistics (OXS). */
+    public static org.projectfloodlight.openflow.protocol.stat.Stat aggregate(OFFactory f, long flows, long packets,
+            long bytes) {
+        return f.buildStat()
+                .set(org.projectfloodlight.openflow.protocol.stat.StatField.FLOW_COUNT,
+                        org.projectfloodlight.openflow.types.U32.of(flows))
+                .set(org.projectfloodlight.openflow.protocol.stat.StatField.PACKET_COUNT, U64.of(packets))
+                .set(org.projectfloodlight.openflow.protocol.stat.StatField.BYTE_COUNT, U64.of(bytes)).build();
     }
 
     private static Set<OFFlowModFlags> flags(Set<FlowMod.Flag> flags) {

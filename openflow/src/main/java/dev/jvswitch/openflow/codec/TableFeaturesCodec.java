@@ -48,9 +48,15 @@ public final class TableFeaturesCodec {
                     f.tableFeaturePropWildcards(oxms),
                     f.tableFeaturePropWriteSetfield(List.of()),
                     f.tableFeaturePropApplySetfield(oxms));
-            out.add(f.buildTableFeatures().setTableId(TableId.of(t)).setName("")
-                    .setMetadataMatch(U64.ZERO).setMetadataWrite(U64.ZERO).setConfig(0).setMaxEntries(1_000_000)
-                    .setProperties(props).build());
+            OFTableFeatures.Builder b = f.buildTableFeatures().setTableId(TableId.of(t)).setName("")
+                    .setMetadataMatch(U64.ZERO).setMetadataWrite(U64.ZERO).setMaxEntries(1_000_000)
+                    .setProperties(props);
+            if (f.getVersion().compareTo(org.projectfloodlight.openflow.protocol.OFVersion.OF_15) < 0) {
+                b.setConfig(0);
+            } else {
+                b.setCommand(org.projectfloodlight.openflow.protocol.OFTableFeaturesCommand.REPLACE);
+            }
+            out.add(b.build());
         }
         return out;
     }

@@ -10,6 +10,7 @@ import dev.jvswitch.bench.latency.LatencyCommand;
 import dev.jvswitch.bench.pcap.GenPcapCommand;
 import dev.jvswitch.bench.pipeline.PipelineCommand;
 import dev.jvswitch.bench.reval.RevalBenchCommand;
+import dev.jvswitch.bench.tables.TableBenchCommand;
 
 /**
  * Entry point of {@code bin/jvs-bench}. Subcommands:
@@ -21,6 +22,7 @@ import dev.jvswitch.bench.reval.RevalBenchCommand;
  *   <li>{@code latency}: round-trip latency through jvswitch, OVS-DPDK, OVS userspace or a Linux
  *       bridge, idle and under load;</li>
  *   <li>{@code reval-bench}: the revalidators' dump cost and their effect on forwarding;</li>
+ *   <li>{@code table-bench} (alias {@code tables}): load, replace and delete large OpenFlow rule sets: time and heap;</li>
  *   <li>{@code jmh}: the JMH benchmarks of each stage.</li>
  * </ul>
  * A usage mistake prints one line and exits with status 2.
@@ -45,6 +47,7 @@ public final class Main {
                 case "afpacket-fwd" -> AfPacketFwdBench.run(rest);
                 case "latency" -> LatencyCommand.run(rest);
                 case "reval-bench" -> RevalBenchCommand.run(rest);
+                case "table-bench", "tables" -> TableBenchCommand.run(rest);
                 case "jmh" -> {
                     org.openjdk.jmh.Main.main(rest);
                     yield 0;
@@ -66,10 +69,11 @@ public final class Main {
                       write a pcap of valid UDP frames cycling over N distinct flows
                   pipeline --pcap FILE [--seconds S] [--warmup S] [--emc-insert-inv-prob P] [--smc]
                            [--pmd-cpu N] [--flow-limit N] [--max-idle MS] [--revalidators N]
-                           [--flows FILE [--groups FILE]] [--json]
+                           [--flows FILE [--groups FILE]] [--repeat N] [--json]
                       replay FILE from memory (port 1) through one PMD to a null port (port 2),
                       with the revalidators running beside it; --flows: OpenFlow rules (ovs-ofctl
-                      syntax, bridge br0, OpenFlow ports 1 and 2) instead of the built-in 1->2
+                      syntax, bridge br0, OpenFlow ports 1 and 2) instead of the built-in 1->2;
+                      --repeat: N runs, each in its own JVM, and their median, min and max
                   l2fwd --port IFNAME --port IFNAME [--mode io|switch] [--seconds S] [--pmd-cpu N] [--json]
                       forward between two AF_PACKET ports (port 1 <-> port 2) until S seconds or SIGINT/SIGTERM;
                       io: no classification; switch: the full PMD pipeline with in_port 1->2, 2->1 rules
@@ -87,6 +91,10 @@ public final class Main {
                               [--traffic-flows F] [--seconds S] [--warmup S] [--repeat R]
                               [--slow-path bench|ofproto] [--json]
                       revalidator dump time by megaflow count; PMD Mpps with revalidators off/on
+                  table-bench (or tables) [--rules 100000,1000000] [--shape 5tuple|multi-table[,...]] [--no-probe] [--json]
+                      parse, load, replace (identical, 10 % changed, all changed, disjoint) and delete
+                      (by filter, all) N OpenFlow rules: time, CPU and GC time, peak heap, live heap
+                      per rule, and the longest translation and rule-expiry pass while each change runs
                   demo
                       an in-process tour: frames through the parser and a datapath, flows, stats
                   jmh [JMH options]

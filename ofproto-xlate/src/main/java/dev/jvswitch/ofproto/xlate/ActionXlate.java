@@ -34,8 +34,8 @@ final class ActionXlate {
             OutputXlate.output(c, OfPorts.IN_PORT);
         } else if (a instanceof OfAction.Local) {
             OutputXlate.output(c, OfPorts.LOCAL);
-        } else if (a instanceof OfAction.Controller) {
-            OutputXlate.controller(c);
+        } else if (a instanceof OfAction.Controller ctl) {
+            OutputXlate.controller(c, ctl.maxLen());
         } else if (a instanceof OfAction.Resubmit r) {
             int table = r.table() == OfAction.Resubmit.CURRENT_TABLE ? c.tableId : r.table();
             int port = r.port() == OfPorts.IN_PORT ? XlateContext.KEEP_IN_PORT : r.port();
@@ -182,7 +182,7 @@ final class ActionXlate {
             return false;
         }
         // As OVS: a packet-in with reason invalid_ttl to controller id 0, then stop this list.
-        OutputXlate.controller(c, "invalid_ttl");
+        OutputXlate.invalidTtl(c);
         c.report(TraceNode.Kind.WARN, "IPv" + (f.isIpv6() ? 6 : 4) + " decrement TTL exception");
         return true;
     }

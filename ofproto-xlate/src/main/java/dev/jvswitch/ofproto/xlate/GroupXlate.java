@@ -126,21 +126,31 @@ final class GroupXlate {
      */
     private static int ovsFieldsHash(XlateContext c, Group g) {
         List<FlowField> fields = g.selectionFields();
-        FlowField[] sorted = fields.toArray(new FlowField[0]);
-        java.util.Arrays.sort(sorted, (a, b) -> Integer.compare(OvsSelectHash.rank(a), OvsSelectHash.rank(b)));
         int h = OvsSelectHash.basis(g.selectionBasis());
-        FlowField last = null;
-        for (FlowField f : sorted) {
-            if (f == last || !FieldWrite.prereqsOk(c, f)) {
+        int lastRank = -1;
+        // The few fields in OVS's order, by repeated minimum: nothing allocated per packet.
+        for (;;) {
+            FlowField f = null;
+            int rank = Integer.MAX_VALUE;
+            for (int i = 0; i < fields.size(); i++) {
+                int r = OvsSelectHash.rank(fields.get(i));
+                if (r > lastRank && r < rank) {
+                    rank = r;
+                    f = fields.get(i);
+                }
+            }
+            if (f == null) {
+                return h;
+            }
+            lastRank = rank;
+            if (!FieldWrite.prereqsOk(c, f)) {
                 continue;
             }
-            last = f;
             c.wc.exact(f);
             int n = OvsSelectHash.bytes(f);
             h = f.is128() ? OvsSelectHash.hashField(h, c.flow.getHigh(f), c.flow.getLow(f), n)
                     : OvsSelectHash.hashField(h, 0, c.flow.get(f), n);
         }
-        return h;
     }
 
     /** OVS's {@code group_best_live_bucket}: the highest score, the later bucket on a tie. */

@@ -52,10 +52,10 @@ final class OvsSelectHash {
     private OvsSelectHash() {
     }
 
-    /** OVS's field-id rank of {@code f} (fields it has no rank for sort last). */
+    /** OVS's field-id rank of {@code f} (fields it has no rank for come last, in table order). */
     static int rank(FlowField f) {
         int[] m = MFF.get(f);
-        return m == null ? Integer.MAX_VALUE : m[0];
+        return m == null ? 1000 + f.ordinal() : m[0];
     }
 
     /** Bytes OVS hashes for {@code f}. */
@@ -74,25 +74,27 @@ final class OvsSelectHash {
      * the upper 64 bits of a 128-bit value).
      */
     static int hashField(int basis, long high, long low, int n) {
-        byte[] b = new byte[n];
-        for (int i = 0; i < n; i++) {
-            int fromEnd = n - 1 - i;
-            long src = fromEnd >= 8 ? high : low;
-            b[i] = (byte) (src >>> (8 * (fromEnd & 7)));
-        }
         int h = basis;
         int i = 0;
         for (; i + 4 <= n; i += 4) {
-            h = add(h, (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | (b[i + 3] & 0xff) << 24);
+            h = add(h, byteAt(high, low, n, i) | byteAt(high, low, n, i + 1) << 8
+                    | byteAt(high, low, n, i + 2) << 16 | byteAt(high, low, n, i + 3) << 24);
         }
         if (i < n) {
             int tmp = 0;
             for (int k = 0; i + k < n; k++) {
-                tmp |= (b[i + k] & 0xff) << (8 * k);
+                tmp |= byteAt(high, low, n, i + k) << (8 * k);
             }
             h = add(h, tmp);
         }
         return finish(h, n);
+    }
+
+    /** Byte {@code i} (0 = most significant) of an {@code n}-byte big-endian value. */
+    private static int byteAt(long high, long low, int n, int i) {
+        int fromEnd = n - 1 - i;
+        long src = fromEnd >= 8 ? high : low;
+        return (int) (src >>> (8 * (fromEnd & 7))) & 0xff;
     }
 
     /** A bucket's score: {@code (hash_int(bucket_id, basis) & 0xffff) * weight}, unsigned. */

@@ -61,6 +61,8 @@ import dev.jvswitch.pmd.DatapathConfig;
  *     flows:  a list of ovs-ofctl flows and "@file" references, or one "@file"
  *     groups: the same, for groups
  *     mac-table-size, mac-aging-time
+ *     controller, listen, protocols, fail-mode, datapath-id, controller-rate-limit,
+ *     controller-burst-limit, inactivity-probe  (the OpenFlow channel: {@link OpenFlowKeys})
  * control:    socket, log-level, max-clients, idle-timeout
  * </pre>
  * Key names, ranges and where each default is defined: {@link ConfigKeys}.
@@ -261,7 +263,8 @@ public final class YamlConfigLoader {
                     ? flowLines(b, "flows", diag, true)
                     : List.of(new FlowLine(BridgeSpec.DEFAULT_FLOW, diag.file(), all.keyLine(name), b.path("flows")));
             List<FlowLine> groups = flowLines(b, "groups", diag, false);
-            out.put(name, new BridgeSpec(name, ports, flows, groups, bridgeSettings(b, defaults), all.keyLine(name)));
+            out.put(name, new BridgeSpec(name, ports, flows, groups, bridgeSettings(b, defaults), all.keyLine(name),
+                    OpenFlowKeys.read(b, diag.file())));
         }
         return out;
     }

@@ -264,6 +264,50 @@ public sealed interface OfAction {
         }
     }
 
+    /**
+     * {@code multipath(fields,basis,algorithm,n_links,arg,dst)}: hashes {@code fields} and writes
+     * a link number below {@code nLinks}, chosen by {@code algorithm}, into {@code dst}.
+     */
+    record Multipath(HashFields fields, int basis, Algorithm algorithm, int nLinks, long arg, FieldRef dst)
+            implements OfAction {
+        /** OVS's {@code nx_mp_algorithm}. */
+        public enum Algorithm {
+            MODULO_N, HASH_THRESHOLD, HRW, ITER_HASH;
+
+            public String ovsName() {
+                return name().toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+
+        public Multipath {
+            checkRange("multipath: basis", basis, 0, 65535);
+            checkRange("multipath: n_links", nLinks, 1, 65536);
+            if (dst == null || fields == null || algorithm == null) {
+                throw new IllegalArgumentException("multipath without fields, algorithm or destination");
+            }
+            if (dst.nBits() < 16 && nLinks > (1 << dst.nBits())) {
+                throw new IllegalArgumentException("multipath: " + dst.nBits() + "-bit destination field has "
+                        + (1 << dst.nBits()) + " possible values, less than specified n_links " + nLinks);
+            }
+        }
+    }
+
+    /**
+     * {@code bundle(fields,basis,algorithm,ofport,members:...)} (an output to the chosen live
+     * member) and {@code bundle_load(...,dst,members:...)} (the chosen port number written into
+     * {@code dst}, null for {@code bundle}).
+     */
+    record Bundle(HashFields fields, int basis, boolean hrw, List<Integer> members, FieldRef dst)
+            implements OfAction {
+        public Bundle {
+            checkRange("bundle: basis", basis, 0, 65535);
+            members = List.copyOf(members);
+            if (fields == null) {
+                throw new IllegalArgumentException("bundle without fields");
+            }
+        }
+    }
+
     /** {@code group:N}: run group N. */
     record GroupAction(long groupId) implements OfAction {
         /** Highest group id a group may have (OFPG_MAX); the numbers above it are reserved. */

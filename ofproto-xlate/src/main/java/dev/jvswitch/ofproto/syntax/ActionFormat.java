@@ -137,6 +137,21 @@ final class ActionFormat {
         } else if (a instanceof OfAction.Conjunction c) {
             sb.append("conjunction(").append(c.id()).append(',').append(c.clause()).append('/').append(c.nClauses())
                     .append(')');
+        } else if (a instanceof OfAction.Multipath m) {
+            sb.append("multipath(").append(m.fields().ovsName()).append(',').append(m.basis()).append(',')
+                    .append(m.algorithm().ovsName()).append(',').append(m.nLinks()).append(',').append(m.arg())
+                    .append(',').append(m.dst()).append(')');
+        } else if (a instanceof OfAction.Bundle b) {
+            sb.append(b.dst() == null ? "bundle(" : "bundle_load(").append(b.fields().ovsName()).append(',')
+                    .append(b.basis()).append(',').append(b.hrw() ? "hrw" : "active_backup").append(",ofport,");
+            if (b.dst() != null) {
+                sb.append(b.dst()).append(',');
+            }
+            sb.append("members:");
+            for (int i = 0; i < b.members().size(); i++) {
+                sb.append(i == 0 ? "" : ",").append(b.members().get(i));
+            }
+            sb.append(')');
         } else if (a instanceof OfAction.WriteMetadata m) {
             sb.append("write_metadata:0x").append(Long.toHexString(m.metadata()));
             if (m.mask() != -1L) {

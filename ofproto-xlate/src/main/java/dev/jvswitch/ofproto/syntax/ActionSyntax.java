@@ -9,6 +9,7 @@ import java.util.Set;
 
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.ofproto.action.FieldRef;
+import dev.jvswitch.ofproto.action.HashFields;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.match.Match;
@@ -263,6 +264,11 @@ final class ActionSyntax {
                 return note(p, at);
             case "conjunction":
                 return conjunction(p, at);
+            case "multipath":
+                return multipath(p, at);
+            case "bundle":
+            case "bundle_load":
+                return bundle(p, at, name.equals("bundle_load"));
             default: {
                 String feature = Unsupported.action(name);
                 if (feature != null) {
@@ -400,6 +406,78 @@ final class ActionSyntax {
             table = (int) parseNumber(t, p.argStart + comma + 1, "resubmit", 8);
         }
         return new OfAction.Resubmit(portNo, table);
+    }
+
+    /** {@code multipath(fields,basis,algorithm,n_links,arg,dst)}, as OVS's multipath_parse. */
+    private OfAction multipath(Parts p, int at) {
+        String arg = need(p, at);
+        String[] a = arg.split("[, ]+");
+        if (a.length != 6) {
+            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, arg, "multipath",
+                    "fields,basis,algorithm,n_links,arg,dst");
+        }
+        HashFields fields = HashFields.byName(a[0]);
+        if (fields == null) {
+            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, a[0], "multipath",
+                    "eth_src, symmetric_l4, symmetric_l3l4, symmetric_l3l4+udp, nw_src or nw_dst");
+        }
+        OfAction.Multipath.Algorithm alg;
+        try {
+            alg = OfAction.Multipath.Algorithm.valueOf(a[2].toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, a[2], "multipath",
+                    "modulo_n, hash_threshold, hrw or iter_hash");
+        }
+        int basis = (int) parseNumber(a[1], p.argStart, "multipath", 16);
+        long links = parseNumber(a[3], p.argStart, "multipath", 32);
+        long extra = parseNumber(a[4], p.argStart, "multipath", 32);
+        FieldRef dst = fieldRef(a[5], p.argStart + arg.lastIndexOf(a[5]), "multipath", true);
+        try {
+            return new OfAction.Multipath(fields, basis, alg, (int) Math.min(links, Integer.MAX_VALUE), extra, dst);
+        } catch (IllegalArgumentException e) {
+            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, arg, "multipath", e.getMessage());
+        }
+    }
+
+    /**
+     * {@code bundle(fields,basis,algorithm,ofport,members:p,...)} and
+     * {@code bundle_load(fields,basis,algorithm,ofport,dst,members:p,...)} ({@code slaves:} too).
+     */
+    private OfAction bundle(Parts p, int at, boolean load) {
+        String what = load ? "bundle_load" : "bundle";
+        String arg = need(p, at);
+        int colon = arg.indexOf(':');
+        String head = colon < 0 ? arg : arg.substring(0, colon);
+        int lastComma = head.lastIndexOf(',');
+        String[] a = (lastComma < 0 ? head : head.substring(0, lastComma)).split("[, ]+");
+        String expected = "fields,basis,algorithm,ofport," + (load ? "dst," : "") + "members:port,...";
+        String listName = lastComma < 0 ? "" : head.substring(lastComma + 1).trim();
+        if (colon < 0 || a.length != (load ? 5 : 4) || !(listName.equals("members") || listName.equals("slaves"))
+                || !a[3].equals("ofport")) {
+            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, arg, what, expected);
+        }
+        HashFields fields = HashFields.byName(a[0]);
+        if (fields == null) {
+            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, a[0], what,
+                    "eth_src, symmetric_l4, symmetric_l3l4, symmetric_l3l4+udp, nw_src or nw_dst");
+        }
+        boolean hrw;
+        if (a[2].equalsIgnoreCase("hrw")) {
+            hrw = true;
+        } else if (a[2].equalsIgnoreCase("active_backup")) {
+            hrw = false;
+        } else {
+            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, a[2], what, "active_backup or hrw");
+        }
+        int basis = (int) parseNumber(a[1], p.argStart, what, 16);
+        FieldRef dst = load ? fieldRef(a[4], p.argStart + head.indexOf(a[4]), what, true) : null;
+        List<Integer> members = new ArrayList<>();
+        for (String m : arg.substring(colon + 1).split("[, ]+")) {
+            if (!m.isEmpty()) {
+                members.add((int) parseNumber(m, p.argStart + colon + 1, what, 16));
+            }
+        }
+        return new OfAction.Bundle(fields, basis, hrw, members, dst);
     }
 
     /** OVS lets {@code conjunction} share a flow only with {@code note}. */

@@ -49,6 +49,10 @@ final class ActionXlate {
         } else if (a instanceof OfAction.Note || a instanceof OfAction.Conjunction) {
             // A conjunctive flow is never the answer of a lookup: its actions never run.
             return false;
+        } else if (a instanceof OfAction.Multipath m) {
+            MultipathXlate.multipath(c, m);
+        } else if (a instanceof OfAction.Bundle b) {
+            MultipathXlate.bundle(c, b);
         } else if (a instanceof OfAction.WriteMetadata w) {
             FieldWrite.write(c, FlowField.METADATA, w.metadata(), w.mask());
         } else {

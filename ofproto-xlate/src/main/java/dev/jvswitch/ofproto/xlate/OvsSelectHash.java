@@ -103,7 +103,7 @@ final class OvsSelectHash {
         return (h & 0xffffL) * weight;
     }
 
-    private static int add(int hash, int data) {
+    static int add(int hash, int data) {
         if (data != 0) {
             data *= 0xcc9e2d51;
             data = Integer.rotateLeft(data, 15);
@@ -114,11 +114,11 @@ final class OvsSelectHash {
         return hash * 5 + 0xe6546b64;
     }
 
-    private static int add64(int hash, long data) {
+    static int add64(int hash, long data) {
         return add(add(hash, (int) data), (int) (data >>> 32));
     }
 
-    private static int finish(int hash, int fin) {
+    static int finish(int hash, int fin) {
         hash ^= fin;
         hash ^= hash >>> 16;
         hash *= 0x85ebca6b;

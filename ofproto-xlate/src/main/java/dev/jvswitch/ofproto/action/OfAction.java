@@ -308,6 +308,39 @@ public sealed interface OfAction {
         }
     }
 
+    /**
+     * {@code clone(actions)}: runs {@code actions} on a copy of the packet; afterwards the flow
+     * (registers included) is what it was, as in OVS.
+     */
+    record Clone(List<OfAction> actions) implements OfAction {
+        public Clone {
+            actions = List.copyOf(actions);
+            for (OfAction a : actions) {
+                if (a instanceof GotoTable) {
+                    throw new IllegalArgumentException("goto_table is an instruction, not an action of clone");
+                }
+            }
+        }
+    }
+
+    /** {@code push:field[range]}: pushes the bits onto the translation's stack. */
+    record StackPush(FieldRef src) implements OfAction {
+        public StackPush {
+            if (src == null) {
+                throw new IllegalArgumentException("push without a field");
+            }
+        }
+    }
+
+    /** {@code pop:field[range]}: pops the top of the stack into the bits (its low bits). */
+    record StackPop(FieldRef dst) implements OfAction {
+        public StackPop {
+            if (dst == null) {
+                throw new IllegalArgumentException("pop without a field");
+            }
+        }
+    }
+
     /** {@code group:N}: run group N. */
     record GroupAction(long groupId) implements OfAction {
         /** Highest group id a group may have (OFPG_MAX); the numbers above it are reserved. */

@@ -137,6 +137,16 @@ final class ActionFormat {
         } else if (a instanceof OfAction.Conjunction c) {
             sb.append("conjunction(").append(c.id()).append(',').append(c.clause()).append('/').append(c.nClauses())
                     .append(')');
+        } else if (a instanceof OfAction.Clone cl) {
+            sb.append("clone(");
+            if (!cl.actions().isEmpty()) {
+                append(sb, cl.actions());
+            }
+            sb.append(')');
+        } else if (a instanceof OfAction.StackPush sp) {
+            sb.append("push:").append(sp.src());
+        } else if (a instanceof OfAction.StackPop sp) {
+            sb.append("pop:").append(sp.dst());
         } else if (a instanceof OfAction.Multipath m) {
             sb.append("multipath(").append(m.fields().ovsName()).append(',').append(m.basis()).append(',')
                     .append(m.algorithm().ovsName()).append(',').append(m.nLinks()).append(',').append(m.arg())

@@ -266,6 +266,16 @@ final class ActionSyntax {
                 return conjunction(p, at);
             case "multipath":
                 return multipath(p, at);
+            case "clone": {
+                String arg = p.arg == null ? "" : p.arg;
+                List<OfAction> inner = arg.isEmpty() ? List.of()
+                        : parse(src.split(p.argStart, p.argStart + arg.length()));
+                return new OfAction.Clone(inner);
+            }
+            case "push":
+                return new OfAction.StackPush(fieldRef(need(p, at), p.argStart, "push", false));
+            case "pop":
+                return new OfAction.StackPop(fieldRef(need(p, at), p.argStart, "pop", true));
             case "bundle":
             case "bundle_load":
                 return bundle(p, at, name.equals("bundle_load"));

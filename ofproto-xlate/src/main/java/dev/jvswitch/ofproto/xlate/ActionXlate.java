@@ -49,6 +49,12 @@ final class ActionXlate {
         } else if (a instanceof OfAction.Note || a instanceof OfAction.Conjunction) {
             // A conjunctive flow is never the answer of a lookup: its actions never run.
             return false;
+        } else if (a instanceof OfAction.Clone cl) {
+            c.runInScope(cl.actions());
+        } else if (a instanceof OfAction.StackPush sp) {
+            c.stackPush(sp.src());
+        } else if (a instanceof OfAction.StackPop sp) {
+            c.stackPop(sp.dst());
         } else if (a instanceof OfAction.Multipath m) {
             MultipathXlate.multipath(c, m);
         } else if (a instanceof OfAction.Bundle b) {

@@ -109,6 +109,10 @@ public final class XlateContext implements TunnelContext {
     private FlowKey[] savedFlows = new FlowKey[4];
     private int savedCount;
     boolean slowPath;
+    /** The push/pop stack (OVS's {@code ctx->stack}): 128-bit values, low word and high word. */
+    private long[] stackLow = new long[4];
+    private long[] stackHigh = new long[4];
+    private int stackDepth;
     /** The controller outputs run, in order (a fresh list per translation that has any). */
     List<ControllerOutput> controllerOutputs = List.of();
     /** Where trace nodes go now, or null when not tracing. */
@@ -148,6 +152,7 @@ public final class XlateContext implements TunnelContext {
             savedFlows[--savedCount].clear();
         }
         slowPath = false;
+        stackDepth = 0;
         controllerOutputs = List.of();
         trace = traceRoot;
     }
@@ -435,6 +440,34 @@ public final class XlateContext implements TunnelContext {
     /** Puts back the flow of the innermost open scope and closes it. */
     void restoreFlow() {
         flow.copyFrom(savedFlows[--savedCount]);
+    }
+
+    // ------------------------------------------------------------------ stack
+
+    /** {@code push}: the field's bits (into the mask) onto the stack, as the low bits of a value. */
+    void stackPush(dev.jvswitch.ofproto.action.FieldRef src) {
+        if (stackDepth == stackLow.length) {
+            stackLow = Arrays.copyOf(stackLow, stackDepth * 2);
+            stackHigh = Arrays.copyOf(stackHigh, stackDepth * 2);
+        }
+        int low = Math.min(64, src.nBits());
+        stackLow[stackDepth] = FieldWrite.read(this, src, 0, low);
+        stackHigh[stackDepth] = src.nBits() > 64 ? FieldWrite.read(this, src, 64, src.nBits() - 64) : 0;
+        stackDepth++;
+    }
+
+    /** {@code pop}: the top of the stack into the field's bits; an empty stack leaves them (OVS warns). */
+    void stackPop(dev.jvswitch.ofproto.action.FieldRef dst) {
+        if (stackDepth == 0) {
+            report(TraceNode.Kind.WARN, "stack underflow");
+            return;
+        }
+        stackDepth--;
+        int low = Math.min(64, dst.nBits());
+        FieldWrite.writeBits(this, dst, 0, low, stackLow[stackDepth]);
+        if (dst.nBits() > 64) {
+            FieldWrite.writeBits(this, dst, 64, dst.nBits() - 64, stackHigh[stackDepth]);
+        }
     }
 
     // ------------------------------------------------------------------ freezing

@@ -111,6 +111,9 @@ class FlowSyntaxTest {
         "set_field:0x11112222333344445555666677778888->xxreg1|set_field:0x11112222333344445555666677778888->xxreg1",
         "set_field:0xff/0xf->xxreg3|set_field:0xf/0xf->xxreg3",
         "resubmit(,1,)|resubmit(,1)",
+        "clone(mod_dl_src:00:00:00:00:00:09,output:2),push:NXM_NX_REG0[0..7],pop:reg1[]"
+            + "|clone(mod_dl_src:00:00:00:00:00:09,output:2),push:reg0[0..7],pop:reg1[]",
+        "clone()|clone()",
         "move:eth_src[0..15]->tp_dst[]|move:eth_src[0..15]->tp_dst[]",
         "resubmit:2|resubmit:2",
         "resubmit(,1)|resubmit(,1)",

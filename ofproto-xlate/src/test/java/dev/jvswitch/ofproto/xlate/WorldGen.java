@@ -9,6 +9,7 @@ import dev.jvswitch.flowcache.key.Addresses;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.action.FieldRef;
+import dev.jvswitch.ofproto.action.HashFields;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
@@ -248,7 +249,20 @@ public final class WorldGen {
     }
 
     private OfAction action(int table, boolean allowGroups) {
-        switch (rnd.nextInt(28)) {
+        switch (rnd.nextInt(31)) {
+            case 28:
+                return new OfAction.Multipath(HashFields.values()[rnd.nextInt(HashFields.values().length)],
+                        rnd.nextInt(3), OfAction.Multipath.Algorithm.values()[rnd.nextInt(4)], 1 + rnd.nextInt(4),
+                        rnd.nextInt(9), FieldRef.range(FlowField.REG0, 0, 15));
+            case 29:
+                return new OfAction.Bundle(HashFields.values()[rnd.nextInt(HashFields.values().length)], rnd.nextInt(3),
+                        chance(0.7), List.of(1 + rnd.nextInt(4), 1 + rnd.nextInt(4)),
+                        chance(0.5) ? null : FieldRef.range(FlowField.REG0, 0, 15));
+            case 30:
+                return chance(0.5) ? new OfAction.Clone(List.of(new OfAction.ModDlSrc(mac(PacketSpec.MACS_SRC[0])),
+                        new OfAction.Output(1 + rnd.nextInt(4))))
+                        : chance(0.5) ? new OfAction.StackPush(FieldRef.range(FlowField.NW_SRC, 0, 7))
+                        : new OfAction.StackPop(FieldRef.range(FlowField.REG0, 0, 7));
             case 26:
                 return chance(0.5) ? new OfAction.Load(pick(1, 2, 3), FieldRef.whole(FlowField.REG0))
                         : new OfAction.Move(FieldRef.range(FlowField.ETH_SRC, 0, 1), FieldRef.range(FlowField.REG0, 0, 1));

@@ -9,7 +9,6 @@ import java.util.Set;
 
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.ofproto.action.FieldRef;
-import dev.jvswitch.ofproto.action.HashFields;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.match.Match;
@@ -49,15 +48,18 @@ final class ActionSyntax {
 
     private final Source src;
     private final Match match;
+    /** The parsers of conjunction, multipath and bundle. */
+    private final HashActionSyntax more;
 
     /** @param match the flow's match, for prerequisite checks; null in a group bucket */
     ActionSyntax(Source src, Match match) {
         this.src = src;
         this.match = match;
+        this.more = new HashActionSyntax(this, src);
     }
 
     /** One action item split into its name and argument (null when there is none). */
-    private record Parts(String name, String arg, int argStart) {
+    record Parts(String name, String arg, int argStart) {
     }
 
     /** The actions of {@code items}; {@code drop} must be alone and gives the empty list. */
@@ -132,7 +134,7 @@ final class ActionSyntax {
         if (drop != null && items.size() > 1) {
             throw src.fail(SyntaxError.NOT_ALLOWED, drop.start(), "drop", "with other actions");
         }
-        checkConjunctions(items, apply);
+        more.checkConjunctions(items, apply);
         List<Instruction> out = new ArrayList<>(rest.size() + 1);
         if (!apply.isEmpty()) {
             out.add(new Instruction.ApplyActions(apply));
@@ -170,7 +172,7 @@ final class ActionSyntax {
         return new Instruction.WriteMetadata(value, mask);
     }
 
-    private static Parts split(Source.Item item) {
+    static Parts split(Source.Item item) {
         String t = item.text();
         int colon = t.indexOf(':');
         int paren = t.indexOf('(');
@@ -263,9 +265,9 @@ final class ActionSyntax {
             case "note":
                 return note(p, at);
             case "conjunction":
-                return conjunction(p, at);
+                return more.conjunction(p, at);
             case "multipath":
-                return multipath(p, at);
+                return more.multipath(p, at);
             case "clone": {
                 String arg = p.arg == null ? "" : p.arg;
                 List<OfAction> inner = arg.isEmpty() ? List.of()
@@ -278,7 +280,7 @@ final class ActionSyntax {
                 return new OfAction.StackPop(fieldRef(need(p, at), p.argStart, "pop", true));
             case "bundle":
             case "bundle_load":
-                return bundle(p, at, name.equals("bundle_load"));
+                return more.bundle(p, at, name.equals("bundle_load"));
             default: {
                 String feature = Unsupported.action(name);
                 if (feature != null) {
@@ -418,113 +420,6 @@ final class ActionSyntax {
         return new OfAction.Resubmit(portNo, table);
     }
 
-    /** {@code multipath(fields,basis,algorithm,n_links,arg,dst)}, as OVS's multipath_parse. */
-    private OfAction multipath(Parts p, int at) {
-        String arg = need(p, at);
-        String[] a = arg.split("[, ]+");
-        if (a.length != 6) {
-            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, arg, "multipath",
-                    "fields,basis,algorithm,n_links,arg,dst");
-        }
-        HashFields fields = HashFields.byName(a[0]);
-        if (fields == null) {
-            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, a[0], "multipath",
-                    "eth_src, symmetric_l4, symmetric_l3l4, symmetric_l3l4+udp, nw_src or nw_dst");
-        }
-        OfAction.Multipath.Algorithm alg;
-        try {
-            alg = OfAction.Multipath.Algorithm.valueOf(a[2].toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, a[2], "multipath",
-                    "modulo_n, hash_threshold, hrw or iter_hash");
-        }
-        int basis = (int) parseNumber(a[1], p.argStart, "multipath", 16);
-        long links = parseNumber(a[3], p.argStart, "multipath", 32);
-        long extra = parseNumber(a[4], p.argStart, "multipath", 32);
-        FieldRef dst = fieldRef(a[5], p.argStart + arg.lastIndexOf(a[5]), "multipath", true);
-        try {
-            return new OfAction.Multipath(fields, basis, alg, (int) Math.min(links, Integer.MAX_VALUE), extra, dst);
-        } catch (IllegalArgumentException e) {
-            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, arg, "multipath", e.getMessage());
-        }
-    }
-
-    /**
-     * {@code bundle(fields,basis,algorithm,ofport,members:p,...)} and
-     * {@code bundle_load(fields,basis,algorithm,ofport,dst,members:p,...)} ({@code slaves:} too).
-     */
-    private OfAction bundle(Parts p, int at, boolean load) {
-        String what = load ? "bundle_load" : "bundle";
-        String arg = need(p, at);
-        int colon = arg.indexOf(':');
-        String head = colon < 0 ? arg : arg.substring(0, colon);
-        int lastComma = head.lastIndexOf(',');
-        String[] a = (lastComma < 0 ? head : head.substring(0, lastComma)).split("[, ]+");
-        String expected = "fields,basis,algorithm,ofport," + (load ? "dst," : "") + "members:port,...";
-        String listName = lastComma < 0 ? "" : head.substring(lastComma + 1).trim();
-        if (colon < 0 || a.length != (load ? 5 : 4) || !(listName.equals("members") || listName.equals("slaves"))
-                || !a[3].equals("ofport")) {
-            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, arg, what, expected);
-        }
-        HashFields fields = HashFields.byName(a[0]);
-        if (fields == null) {
-            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, a[0], what,
-                    "eth_src, symmetric_l4, symmetric_l3l4, symmetric_l3l4+udp, nw_src or nw_dst");
-        }
-        boolean hrw;
-        if (a[2].equalsIgnoreCase("hrw")) {
-            hrw = true;
-        } else if (a[2].equalsIgnoreCase("active_backup")) {
-            hrw = false;
-        } else {
-            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, a[2], what, "active_backup or hrw");
-        }
-        int basis = (int) parseNumber(a[1], p.argStart, what, 16);
-        FieldRef dst = load ? fieldRef(a[4], p.argStart + head.indexOf(a[4]), what, true) : null;
-        List<Integer> members = new ArrayList<>();
-        for (String m : arg.substring(colon + 1).split("[, ]+")) {
-            if (!m.isEmpty()) {
-                members.add((int) parseNumber(m, p.argStart + colon + 1, what, 16));
-            }
-        }
-        return new OfAction.Bundle(fields, basis, hrw, members, dst);
-    }
-
-    /** OVS lets {@code conjunction} share a flow only with {@code note}. */
-    private void checkConjunctions(List<Source.Item> items, List<OfAction> apply) {
-        boolean conj = false;
-        for (OfAction a : apply) {
-            conj |= a instanceof OfAction.Conjunction;
-        }
-        if (!conj) {
-            return;
-        }
-        for (Source.Item item : items) {
-            String name = split(item).name.toLowerCase(Locale.ROOT);
-            if (!name.equals("conjunction") && !name.equals("note")) {
-                throw src.fail(SyntaxError.NOT_ALLOWED, item.start(), item.text(), "with conjunction (only note is)");
-            }
-        }
-    }
-
-    /** {@code conjunction(id,k/n)}: 1 <= k <= n, 2 <= n <= 64, as OVS checks them. */
-    private OfAction conjunction(Parts p, int at) {
-        String arg = need(p, at);
-        int comma = arg.indexOf(',');
-        int slash = arg.indexOf('/', comma + 1);
-        String expected = "id,k/n with 1 <= k <= n and 2 <= n <= 64";
-        if (comma < 0 || slash < 0) {
-            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, arg, "conjunction", expected);
-        }
-        long id = parseNumber(arg.substring(0, comma), p.argStart, "conjunction", 32);
-        long k = parseNumber(arg.substring(comma + 1, slash), p.argStart + comma + 1, "conjunction", 8);
-        long n = parseNumber(arg.substring(slash + 1), p.argStart + slash + 1, "conjunction", 8);
-        if (n < 2 || n > 64 || k < 1 || k > n) {
-            throw src.fail(SyntaxError.BAD_VALUE, p.argStart, arg, "conjunction", expected);
-        }
-        return new OfAction.Conjunction(id, (int) k, (int) n);
-    }
-
     private OfAction note(Parts p, int at) {
         String arg = p.arg == null ? "" : p.arg;
         String hex = arg.replace(".", "");
@@ -540,7 +435,7 @@ final class ActionSyntax {
 
     // ---------------------------------------------------------------- helpers
 
-    private String need(Parts p, int at) {
+    String need(Parts p, int at) {
         if (p.arg == null || p.arg.isEmpty()) {
             throw src.fail(SyntaxError.MISSING_VALUE, at, p.name);
         }
@@ -562,7 +457,7 @@ final class ActionSyntax {
         return n;
     }
 
-    private long parseNumber(String text, int at, String what, int bits) {
+    long parseNumber(String text, int at, String what, int bits) {
         try {
             return FieldText.number(text, 0, bits);
         } catch (FieldText.Bad bad) {
@@ -622,7 +517,7 @@ final class ActionSyntax {
     }
 
     /** {@code name}, {@code name[]}, {@code name[i]} or {@code name[start..end]}. */
-    private FieldRef fieldRef(String text, int at, String what, boolean isDestination) {
+    FieldRef fieldRef(String text, int at, String what, boolean isDestination) {
         int open = text.indexOf('[');
         String name = open < 0 ? text : text.substring(0, open);
         FlowField f;

@@ -171,6 +171,7 @@ public final class AfXdpNetdev extends AbstractNetdev {
         long ringFull = 0;
         long badDescs = 0;
         long shortfalls = 0;
+        long csum = 0;
         long invalid = 0;
         for (int i = 0; i < rxqCount(); i++) {
             XskRxCounters c = afRxq(i).xsk;
@@ -178,6 +179,7 @@ public final class AfXdpNetdev extends AbstractNetdev {
             ringFull += c.get(XskRxCounters.KERNEL_RING_FULL);
             badDescs += c.get(XskRxCounters.BAD_DESCS);
             shortfalls += c.get(XskRxCounters.FILL_SHORTFALL);
+            csum += c.get(XskRxCounters.CSUM_COMPLETED);
             invalid += c.get(XskRxCounters.KERNEL_INVALID_FILL) + c.get(XskRxCounters.KERNEL_INVALID_TX);
         }
         long badCompletions = 0;
@@ -189,7 +191,7 @@ public final class AfXdpNetdev extends AbstractNetdev {
             copied += c.get(XskTxCounters.COPIED);
             kickErrors += c.get(XskTxCounters.KICK_ERRORS);
         }
-        return new AfXdpStats(mode, noFrame, ringFull, badDescs, shortfalls, invalid, badCompletions, copied,
+        return new AfXdpStats(mode, noFrame, ringFull, badDescs, shortfalls, csum, invalid, badCompletions, copied,
                 kickErrors, bindRetries, reopens, reopenFailures, lastError);
     }
 

@@ -11,6 +11,7 @@ package dev.jvswitch.afxdp;
  * @param rxKernelRingFull frames the kernel dropped because an rx ring was full (included in rx drops)
  * @param rxBadDescs       rx descriptors that named no frame of the queue or overran it (dropped unread)
  * @param rxFillShortfalls refills that found the pool short
+ * @param rxCsumCompleted  frames whose TCP/UDP checksum a local sender left to offload and the port finished
  * @param kernelInvalid    fill and tx descriptors the kernel refused as invalid
  * @param txBadCompletions completions that named no frame in flight (ignored)
  * @param txCopied         frames from another pool copied into the UMEM to be sent
@@ -21,6 +22,6 @@ package dev.jvswitch.afxdp;
  * @param lastError        the last failure's message, or {@code null}
  */
 public record AfXdpStats(String xdpMode, long rxKernelNoFrame, long rxKernelRingFull, long rxBadDescs,
-        long rxFillShortfalls, long kernelInvalid, long txBadCompletions, long txCopied, long txKickErrors,
+        long rxFillShortfalls, long rxCsumCompleted, long kernelInvalid, long txBadCompletions, long txCopied, long txKickErrors,
         long bindRetries, long reopens, long reopenFailures, String lastError) {
 }

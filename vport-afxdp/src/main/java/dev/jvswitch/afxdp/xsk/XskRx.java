@@ -11,8 +11,9 @@ import dev.jvswitch.pmd.netdev.QueueCounters;
 /**
  * The receive half of an XDP socket: its fill ring (empty frames handed to the kernel) and rx ring
  * (frames the kernel wrote), over the pool's {@link Umem}. A received frame is an mbuf already:
- * {@link #receive} checks the descriptor, tells the mbuf where its bytes are, and puts it in the
- * batch; then {@link #refill} hands the kernel as many fresh mbufs as frames came in.
+ * {@link #receive} checks the descriptor, tells the mbuf where its bytes are, finishes a TCP/UDP
+ * checksum a local sender left to offload ({@link PartialChecksums}), and puts it in the batch;
+ * then {@link #refill} hands the kernel as many fresh mbufs as frames came in.
  *
  * <p><b>Ownership.</b> {@code owned[f]} is true while frame {@code f} is in this socket's fill or
  * rx ring: set when the frame's mbuf goes into the fill ring, cleared when the rx ring gives it
@@ -79,6 +80,7 @@ public final class XskRx {
         int bad = 0;
         int runts = 0;
         int oversize = 0;
+        int csumCompleted = 0;
         for (int i = 0; i < n; i++) {
             final long address = rx.address(i);
             final int frame = umem.frameOf(address);
@@ -101,6 +103,9 @@ public final class XskRx {
                 oversize++;
                 cache.put(m);
             } else {
+                if (PartialChecksums.complete(m)) {
+                    csumCompleted++;
+                }
                 batch.add(m);
                 received++;
                 bytes += length;
@@ -111,6 +116,9 @@ public final class XskRx {
         if (received > 0) {
             counters.add(QueueCounters.PACKETS, received);
             counters.add(QueueCounters.BYTES, bytes);
+            if (csumCompleted > 0) {
+                xsk.add(XskRxCounters.CSUM_COMPLETED, csumCompleted);
+            }
         }
         if ((bad | runts | oversize) != 0) {
             counters.add(QueueCounters.DROPPED, bad + runts + oversize);

@@ -24,7 +24,9 @@ public final class XskRxCounters extends SingleWriterCounters {
     public static final int KERNEL_INVALID_FILL = 4;
     /** Tx descriptors the kernel refused as invalid (read with the rx side's statistics). */
     public static final int KERNEL_INVALID_TX = 5;
-    private static final int COUNT = 6;
+    /** Frames whose TCP/UDP checksum a local sender left to offload and the port finished. */
+    public static final int CSUM_COMPLETED = 6;
+    private static final int COUNT = 7;
 
     public XskRxCounters() {
         super(COUNT);

@@ -221,8 +221,9 @@ public final class AfXdpNetdev extends AbstractNetdev {
         }
         if (info == null) {
             carrier(false);
-            if (current != null && retire()) {
+            if (current != null) {
                 lastError = where.problem("vanished; its sockets are closed until it comes back").getMessage();
+                retire();
             }
             return;
         }

@@ -129,7 +129,9 @@ public final class Native {
     public static String describe(int errno) {
         String text = LIBC.strerror(errno);
         Errno e = Errno.valueOf(errno);
-        String name = e == null || e.name().startsWith("__") ? "errno " + errno : e.name();
+        // Linux's name for 95; jnr-constants knows it by its alias ENOTSUP.
+        String name = errno == EOPNOTSUPP ? "EOPNOTSUPP"
+                : e == null || e.name().startsWith("__") ? "errno " + errno : e.name();
         return (text == null || text.isEmpty() ? "error" : text) + " (" + name + ")";
     }
 

@@ -80,7 +80,8 @@ public final class Main {
                                [--xdp-mode best-effort|native|generic] [--json]
                       (root) generator netns -> veth -> port 1 -> forwarder -> port 2 -> veth -> sink netns;
                       offered and forwarded Mpps per mode; makes and removes its own namespaces and veths
-                  latency --dut jvswitch|ovs-dpdk|ovs-netdev|linux-bridge|all[,...] [--load 0.5] [--count 3000]
+                  latency --dut jvswitch|jvswitch-afxdp|ovs-dpdk|ovs-dpdk-afxdp|ovs-netdev|linux-bridge|all[,...]
+                          [--load 0.5] [--count 3000]
                           [--interval 0.002] [--pmd-idle busy,backoff] [--rx-ring v2,v3] [--probe-cpu 0]
                           [--pmd-cpu 1] [--gen-cpu N] [--jvswitchd PATH] [--frame-size 64] [--flows N]
                           [--warmup 2] [--repeat R] [--hugepages 256] [--json]

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.jvswitch.testkit.netns.Hosts;
 import dev.jvswitch.testkit.sh.Await;
 import dev.jvswitch.testkit.sh.Sh;
+import dev.jvswitch.vswitchd.Ctl;
 
 /**
  * The daemon with AF_XDP ports, as a user runs it: jvswitchd in its own JVM inside a switch
@@ -153,7 +154,7 @@ class NetnsAfXdpDaemonTest {
         DaemonProcess d = daemon;
         assertThat(d.log()).contains("mempool 'jvswitch': 4096 mbufs of 2176 bytes");
         writeConfig(config("afpacket", H3_AFXDP));
-        DaemonProcess.Ctl reload = d.ctl("reload");
+        Ctl reload = d.ctl("reload");
         assertThat(reload.exit()).isEqualTo(1);
         assertThat(reload.err()).contains("port h3: the mempool's 2176-byte mbufs cannot be AF_XDP frames")
                 .contains("restart");

@@ -1,5 +1,6 @@
 package dev.jvswitch.afxdp;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -141,10 +142,21 @@ public final class AfXdpNetdev extends AbstractNetdev {
         return mode;
     }
 
-    /** OVS's Interface status: the XDP mode in use. */
+    /**
+     * OVS's Interface status: the XDP mode in use and, while the port has no sockets, why (the
+     * interface vanished, a reopen failed), so {@code pmd-rxq-show} and {@code dump-ports} say it.
+     */
     @Override
     public Map<String, String> status() {
-        return Map.of("xdp-mode", mode);
+        String error = lastError;
+        String m = mode;
+        if (!m.equals(NO_MODE) || error == null) {
+            return Map.of("xdp-mode", m);
+        }
+        Map<String, String> status = new LinkedHashMap<>();
+        status.put("xdp-mode", m);
+        status.put("error", error);
+        return status;
     }
 
     /** The interface index the sockets are bound to, or 0 while there are none. */

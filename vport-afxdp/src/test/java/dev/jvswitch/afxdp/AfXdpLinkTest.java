@@ -101,6 +101,8 @@ class AfXdpLinkTest extends XdpNetnsTest {
         deleter.join(WAIT.toMillis());
         assertThat(port.xdpMode()).isEqualTo("none");
         assertThat(port.afXdpStats().lastError()).contains("vanished");
+        assertThat(port.status()).containsEntry("xdp-mode", "none").containsKey("error");
+        assertThat(port.status().get("error")).contains(v.root()).contains("vanished");
         long linkDownDrops = stats(port).txLinkDown;
         assertThat(pmd.send(port.txq(0), List.of(MarkedFrames.frame(60, 1)))).isZero();
         assertThat(stats(port).txLinkDown).isEqualTo(linkDownDrops + 1);
@@ -118,6 +120,7 @@ class AfXdpLinkTest extends XdpNetnsTest {
         pollUntil(port, port::linkUp, "link up after the veth was re-created");
         assertThat(port.ifindex()).isNotEqualTo(firstIndex).isPositive();
         assertThat(port.xdpMode()).isEqualTo("native");
+        assertThat(port.status()).as("no error once the sockets are back").containsOnlyKeys("xdp-mode");
         assertThat(port.afXdpStats().reopens()).isEqualTo(1);
         assertSameFrames(receiveFromPeer(port, v, frames, frames.size()), frames, port);
         assertSameFrames(sendToPeer(port, v, frames, frames.size()), frames, port);

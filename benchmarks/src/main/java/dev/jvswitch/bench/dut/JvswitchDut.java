@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  *
  * <p>{@link DutOptions#rxRing()} is written into afpacket port options only when it is set, so the
  * same driver starts builds that predate the option (for a before/after comparison). afxdp ports
- * take the port's defaults but 1024-entry rings (the pool has 16 384 mbufs for both).
+ * take the port's defaults (2048-entry rings, as OVS-DPDK's {@code net_af_xdp}; the 16 384-mbuf
+ * pool holds both ports' fill rings and frames in flight).
  */
 final class JvswitchDut implements Dut {
     private static final Pattern SHARE = Pattern.compile("(idle|processing) time: (\\d+) ns \\(([0-9.]+)%\\)");
@@ -88,8 +89,7 @@ final class JvswitchDut implements Dut {
 
     private String config(DutTopology topo) {
         String type = afxdp ? "afxdp" : "afpacket";
-        String ring = afxdp ? ", n_rxq_desc: 1024, n_txq_desc: 1024"
-                : options.rxRing() == null ? "" : ", rx-ring: " + options.rxRing();
+        String ring = afxdp || options.rxRing() == null ? "" : ", rx-ring: " + options.rxRing();
         return "# Written by jvs-bench for one run; removed with its run directory.\n"
                 + "datapath:\n"
                 + (options.pmdCpu() >= 0 ? "  pmd-cpu-mask: " + options.pmdCpuMask() + "\n" : "")

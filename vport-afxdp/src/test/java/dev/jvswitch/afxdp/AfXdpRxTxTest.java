@@ -21,7 +21,9 @@ class AfXdpRxTxTest extends XdpNetnsTest {
     void framesOfEverySizeArriveByteIdentical(String mode) throws Exception {
         String ns = topo.namespace("p");
         Topology.Veth v = topo.veth(ns, "x");
-        AfXdpNetdev port = open("p1", v.root(), Map.of("xdp-mode", mode));
+        // A fill ring larger than the burst: the peer sends every frame at once, and a receiver
+        // descheduled on a loaded machine must not find the kernel out of frames (no_mbuf drops).
+        AfXdpNetdev port = open("p1", v.root(), Map.of("xdp-mode", mode, "n_rxq_desc", "2048"));
         assertThat(port.linkUp()).isTrue();
         assertThat(port.mtu()).isEqualTo(1500);
         assertThat(port.status()).containsEntry("xdp-mode", mode);

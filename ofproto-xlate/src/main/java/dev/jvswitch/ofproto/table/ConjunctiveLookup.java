@@ -121,9 +121,13 @@ final class ConjunctiveLookup {
                 if (next != null && next.isConjunctive()) {
                     soft[i] = next;
                 } else {
-                    if (next != null && next.priority() > hardPri) {
+                    // Equal priorities go to the older rule, as in the plain lookup (OpenFlow
+                    // leaves the tie undefined; OVS keeps the first found).
+                    if (next != null && (next.priority() > hardPri || (next.priority() == hardPri
+                            && softSt[i].seqOf(next) < hardSt.seqOf(hard)))) {
                         hard = next;
                         hardPri = next.priority();
+                        hardSt = softSt[i];
                     }
                     soft[i] = null;
                 }

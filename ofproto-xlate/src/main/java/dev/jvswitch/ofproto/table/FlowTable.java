@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 
 import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.match.Match;
+import dev.jvswitch.ofproto.match.PrefixFields;
 
 /**
  * One OpenFlow table: a priority classifier by tuple space search. Its rules are grouped in
@@ -22,25 +23,43 @@ import dev.jvswitch.ofproto.match.Match;
  * the key's bits under the mask: for any key agreeing on them the same subtables are visited,
  * each gives the same entry, and the same rule wins, which is the megaflow contract.
  *
+ * <p><b>Prefix tracking.</b> The table keeps a prefix trie per tracked address field
+ * ({@link PrefixTries}, configured by {@link PrefixFields}); a lookup
+ * asks them before a subtable's address stage and skips subtables that cannot hold a rule for the
+ * packet's address, unwildcarding only the address bits that tell it so ({@link TrieLookup}).
+ *
  * <p>Ties between overlapping rules of equal priority, which OpenFlow leaves undefined, go to the
  * rule that entered the table first (smallest sequence number), so lookups are deterministic.
  *
  * <p><b>Thread-safety:</b> immutable; any number of threads may look up at once.
  */
 final class FlowTable {
-    static final FlowTable EMPTY = new FlowTable(new Subtable[0], 0, TableMiss.DROP);
+    static final FlowTable EMPTY = new FlowTable(new Subtable[0], new int[0][], PrefixTries.DEFAULT, 0, TableMiss.DROP);
 
     private static final Comparator<Subtable> BY_MAX_PRIORITY =
             (a, b) -> Integer.compare(b.maxPriority, a.maxPriority);
 
     private final Subtable[] subtables;
+    /** Per subtable (same order), its prefix lengths on the tracked fields, or null if none. */
+    private final int[][] triePlens;
+    private final PrefixTries prefixes;
+    /** False when no trie holds a rule: lookups skip the trie machinery. */
+    private final boolean useTries;
     final int ruleCount;
     final TableMiss miss;
 
-    private FlowTable(Subtable[] subtables, int ruleCount, TableMiss miss) {
+    private FlowTable(Subtable[] subtables, int[][] triePlens, PrefixTries prefixes, int ruleCount, TableMiss miss) {
         this.subtables = subtables;
+        this.triePlens = triePlens;
+        this.prefixes = prefixes;
+        this.useTries = !prefixes.isEmpty();
         this.ruleCount = ruleCount;
         this.miss = miss;
+    }
+
+    /** The fields this table tracks prefixes of. */
+    PrefixFields prefixFields() {
+        return prefixes.config;
     }
 
     /** The winning rule for {@code key} (words of a flow key), or null; ORs examined bits into {@code wc}. */
@@ -48,11 +67,13 @@ final class FlowTable {
         Rule best = null;
         int bestPriority = -1;
         long bestSeq = Long.MAX_VALUE;
-        for (Subtable st : subtables) {
+        TrieLookup tries = useTries ? TrieLookup.start() : null;
+        for (int i = 0; i < subtables.length; i++) {
+            Subtable st = subtables[i];
             if (st.maxPriority < bestPriority) {
                 break;
             }
-            Subtable.Entry e = st.find(key, wc);
+            Subtable.Entry e = st.find(key, wc, tries, prefixes, triePlens[i]);
             if (e != null) {
                 Rule r = e.rules[0];
                 int p = r.priority();
@@ -112,11 +133,14 @@ final class FlowTable {
         private final Map<FlowMask, Integer> byMask = new HashMap<>();
         private int ruleCount;
         private TableMiss miss;
+        private PrefixTries prefixes;
+        private PrefixTries.Edit prefixEdit;
 
         Edit(FlowTable base) {
             this.subs = new ArrayList<>(Arrays.asList(base.subtables));
             this.ruleCount = base.ruleCount;
             this.miss = base.miss;
+            this.prefixes = base.prefixes;
             for (int i = 0; i < subs.size(); i++) {
                 byMask.put(maskOf(subs.get(i)), i);
             }
@@ -149,13 +173,38 @@ final class FlowTable {
                 byMask.put(r.match().mask(), i);
             }
             subs.set(i, subs.get(i).plus(r, seq));
+            prefixEdit().add(r.match());
             ruleCount++;
         }
 
         void remove(Rule r) {
             int i = indexOf(r.match());
             subs.set(i, subs.get(i).minus(r.match(), r.priority()));
+            prefixEdit().remove(r.match());
             ruleCount--;
+        }
+
+        private PrefixTries.Edit prefixEdit() {
+            if (prefixEdit == null) {
+                prefixEdit = prefixes.edit();
+            }
+            return prefixEdit;
+        }
+
+        /** Tracks prefixes of {@code fields} from now on: the tries are built again from the rules. */
+        void prefixFields(PrefixFields fields) {
+            PrefixTries now = prefixEdit == null ? prefixes : prefixEdit.freeze();
+            if (now.config.equals(fields)) {
+                prefixes = now;
+                prefixEdit = null;
+                return;
+            }
+            prefixes = PrefixTries.build(fields, this::forEachRule);
+            prefixEdit = null;
+        }
+
+        PrefixFields prefixFieldsNow() {
+            return prefixes.config;
         }
 
         /** Puts {@code r} in the slot of the rule with its match and priority, keeping that rule's age. */
@@ -200,10 +249,15 @@ final class FlowTable {
                 }
             }
             live.sort(BY_MAX_PRIORITY);
-            if (live.isEmpty() && miss == TableMiss.DROP) {
+            PrefixTries tries = prefixEdit == null ? prefixes : prefixEdit.freeze();
+            if (live.isEmpty() && miss == TableMiss.DROP && tries.config.equals(EMPTY.prefixes.config)) {
                 return EMPTY;
             }
-            return new FlowTable(live.toArray(new Subtable[0]), ruleCount, miss);
+            int[][] plens = new int[live.size()][];
+            for (int i = 0; i < plens.length; i++) {
+                plens[i] = tries.plens(live.get(i).mask);
+            }
+            return new FlowTable(live.toArray(new Subtable[0]), plens, tries, ruleCount, miss);
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.group.Bucket;
 import dev.jvswitch.ofproto.group.Group;
+import dev.jvswitch.ofproto.match.PrefixFields;
 
 /**
  * One immutable version of a bridge's OpenFlow state: tables 0..254 (rules and table-miss mode)
@@ -72,6 +73,11 @@ public final class OfTables {
     /** What table {@code tableId} does with a packet that hits no rule. */
     public TableMiss miss(int tableId) {
         return tables[tableId].miss;
+    }
+
+    /** The address fields table {@code tableId} tracks prefixes of. */
+    public PrefixFields prefixFields(int tableId) {
+        return tables[tableId].prefixFields();
     }
 
     /** Group {@code groupId}, or null. */
@@ -314,6 +320,20 @@ public final class OfTables {
                 }
             }
             return gone;
+        }
+
+        /**
+         * Makes table {@code tableId} track prefixes of {@code fields} (its tries are built again
+         * from its rules, O(rules)); nothing changes if it already does.
+         */
+        public void setPrefixFields(int tableId, PrefixFields fields) {
+            FlowTable.Edit e = edits[tableId];
+            PrefixFields now = e != null ? e.prefixFieldsNow() : base.tables[tableId].prefixFields();
+            if (now.equals(fields)) {
+                return;
+            }
+            edit(tableId).prefixFields(fields);
+            changed = true;
         }
 
         /** Sets what table {@code tableId} does on a miss. */

@@ -18,6 +18,17 @@ import dev.jvswitch.ofproto.match.Match;
  * {@code tcp,tp_dst=N} rules leaves {@code tp_dst} out of its megaflow. A hash collision only
  * makes the lookup go on (and unwildcard more), never miss a rule, so the answer is exact.
  *
+ * <p><b>Prefix tries.</b> Before hashing a stage that holds a prefix-tracked address field, a
+ * lookup asks the table's tries ({@link TrieLookup}) whether any rule of this subtable can have the
+ * packet's address; if none can, it stops there having unwildcarded only the address bits that
+ * tell it so (and the stages before).
+ *
+ * <p><b>Ports trie.</b> A subtable whose mask covers L4 ports keeps a trie of the masked port
+ * values of its entries (OVS's {@code ports_trie}). When the full lookup finds no entry, the
+ * port bits go into the megaflow only as far as the trie needs them to tell the packet's ports
+ * apart from every entry's (a packet with {@code tp_src=1028} missing a {@code tp_src=1024} rule
+ * leaves {@code tp_src=1028/0xfffc}); every other bit of the mask still goes in.
+ *
  * <p><b>Megaflow rule.</b> {@link #find} ORs into the caller's wildcards every bit it compared,
  * so any key that agrees with the looked-up one on those bits takes the same path through the
  * stages and gets the same entry.
@@ -29,6 +40,9 @@ final class Subtable {
     /** Exclusive end word of each stage: metadata 0-4, L2 5-7, L3 8-13, L4 and ND 14-18. */
     private static final int[] STAGE_END = {5, 8, 14, FlowKey.WORDS};
     private static final long SEED = 0x2545f4914f6cdd1dL;
+    /** The word holding tp_src (bits 48-63) and tp_dst (bits 32-47). */
+    private static final int PORTS_WORD = dev.jvswitch.flowcache.key.FlowField.TP_SRC.word();
+    private static final long PORTS_BITS = 0xffff_ffff_0000_0000L;
 
     /** All the rules of one subtable that have one masked value, by priority (high first), then age. */
     static final class Entry {
@@ -96,6 +110,10 @@ final class Subtable {
     private final int[] words;
     /** For stage s (all but the last used one), how many of {@link #words} it covers in total. */
     private final int[] stageWordEnd;
+    /** For each used stage (the last included), its index in {@link #STAGE_END}. */
+    private final int[] stageIds;
+    /** The masked port values of the entries, when the mask covers ports (else empty). */
+    private final PrefixTrie portsTrie;
     /** Partial-hash counts per stage (all but the last used one): how many entries have each. */
     private final LongTrieMap<Integer>[] stageHashes;
     /** Entries by full hash; an array because two masked values may share a hash. */
@@ -105,11 +123,13 @@ final class Subtable {
     final int maxPriority;
     final int ruleCount;
 
-    private Subtable(long[] mask, int[] words, int[] stageWordEnd, LongTrieMap<Integer>[] stageHashes,
-            LongTrieMap<Entry[]> entries, LongTrieMap<Integer> priorities, int ruleCount) {
+    private Subtable(long[] mask, int[] words, int[] stageWordEnd, int[] stageIds, LongTrieMap<Integer>[] stageHashes,
+            LongTrieMap<Entry[]> entries, PrefixTrie portsTrie, LongTrieMap<Integer> priorities, int ruleCount) {
         this.mask = mask;
         this.words = words;
         this.stageWordEnd = stageWordEnd;
+        this.stageIds = stageIds;
+        this.portsTrie = portsTrie;
         this.stageHashes = stageHashes;
         this.entries = entries;
         this.priorities = priorities;
@@ -135,14 +155,16 @@ final class Subtable {
         }
         // Stages that add words; the last of them is the full lookup and keeps no hash set.
         int[] ends = new int[STAGE_END.length];
+        int[] ids = new int[STAGE_END.length];
         int used = 0;
         int covered = 0;
-        for (int end : STAGE_END) {
+        for (int s = 0; s < STAGE_END.length; s++) {
             int c = covered;
-            while (c < words.length && words[c] < end) {
+            while (c < words.length && words[c] < STAGE_END[s]) {
                 c++;
             }
             if (c > covered) {
+                ids[used] = s;
                 ends[used++] = c;
                 covered = c;
             }
@@ -150,8 +172,28 @@ final class Subtable {
         int partial = Math.max(0, used - 1);
         LongTrieMap<Integer>[] sets = new LongTrieMap[partial];
         Arrays.fill(sets, LongTrieMap.empty());
-        return new Subtable(mask, words, Arrays.copyOf(ends, partial), sets, LongTrieMap.empty(),
-                LongTrieMap.empty(), 0);
+        return new Subtable(mask, words, Arrays.copyOf(ends, partial), Arrays.copyOf(ids, used), sets,
+                LongTrieMap.empty(), PrefixTrie.EMPTY, LongTrieMap.empty(), 0);
+    }
+
+    /** The lookup stage (index in the stage table) that holds key word {@code word}. */
+    static int stageOf(int word) {
+        int s = 0;
+        while (word >= STAGE_END[s]) {
+            s++;
+        }
+        return s;
+    }
+
+    /** Leading bits of the 32-bit ports value (tp_src, tp_dst) the mask covers; 0 if none. */
+    private int portsMaskLen() {
+        long ports = mask[PORTS_WORD] >>> 32;
+        return ports == 0 ? 0 : 32 - Long.numberOfTrailingZeros(ports);
+    }
+
+    /** An entry value's masked ports as {@link PrefixTrie} holds them (left-aligned). */
+    private static long portsOf(long word) {
+        return word & PORTS_BITS;
     }
 
     boolean sameMask(Match m) {
@@ -178,41 +220,74 @@ final class Subtable {
 
     /**
      * The entry whose masked value equals {@code key & mask}, or null; ORs into {@code wc} the mask
-     * words it compared (all of them, or those up to the stage where it stopped). Allocates nothing.
+     * bits it compared (all of them, or those up to the stage where it stopped, or fewer port or
+     * address bits where a trie tells the miss with fewer). {@code tries} (null: none) with
+     * {@code triePlens} (this mask's prefix lengths on the table's tracked fields, null if none)
+     * lets the lookup skip on the table's prefix tries. Allocates nothing.
      */
-    Entry find(long[] key, long[] wc) {
+    Entry find(long[] key, long[] wc, TrieLookup tries, PrefixTries table, int[] triePlens) {
+        boolean checkTries = tries != null && triePlens != null;
         long h = SEED;
         int j = 0;
         for (int s = 0; s < stageWordEnd.length; s++) {
+            if (checkTries && tries.skip(table, triePlens, stageIds[s], key, wc)) {
+                fold(wc, j);
+                return null;
+            }
             int end = stageWordEnd[s];
             for (; j < end; j++) {
                 int w = words[j];
                 h = mix(h, key[w] & mask[w]);
             }
             if (stageHashes[s].get(finish(h)) == null) {
-                for (int i = 0; i < end; i++) {
-                    wc[words[i]] |= mask[words[i]];
-                }
+                fold(wc, end);
                 return null;
             }
+        }
+        if (checkTries && stageIds.length > 0 && tries.skip(table, triePlens, stageIds[stageIds.length - 1], key, wc)) {
+            fold(wc, j);
+            return null;
         }
         for (; j < words.length; j++) {
             int w = words[j];
             h = mix(h, key[w] & mask[w]);
         }
-        for (int w : words) {
-            wc[w] |= mask[w];
-        }
         Entry[] bucket = entries.get(finish(h));
-        if (bucket == null) {
-            return null;
-        }
-        for (Entry e : bucket) {
-            if (matches(e, key)) {
-                return e;
+        if (bucket != null) {
+            for (Entry e : bucket) {
+                if (matches(e, key)) {
+                    fold(wc, words.length);
+                    return e;
+                }
             }
         }
+        if (!portsTrie.isEmpty()) {
+            foldNarrowingPorts(key, wc);
+        } else {
+            fold(wc, words.length);
+        }
         return null;
+    }
+
+    /** ORs into {@code wc} the mask of the first {@code n} of {@link #words}. */
+    private void fold(long[] wc, int n) {
+        for (int i = 0; i < n; i++) {
+            wc[words[i]] |= mask[words[i]];
+        }
+    }
+
+    /**
+     * After a full-lookup miss: every mask bit into {@code wc} except the port bits past those the
+     * ports trie needs to tell the packet's ports from every entry's (OVS's
+     * {@code find_match_wc}). Port bits already in {@code wc} stay.
+     */
+    private void foldNarrowingPorts(long[] key, long[] wc) {
+        long portsMask = mask[PORTS_WORD] & PORTS_BITS;
+        int bits = portsTrie.lookup(portsOf(key[PORTS_WORD] & portsMask), 0, 32, null, 0);
+        long before = wc[PORTS_WORD] & PORTS_BITS;
+        fold(wc, words.length);
+        long needed = portsMask & PrefixTrie.maskHi(bits);
+        wc[PORTS_WORD] = (wc[PORTS_WORD] & ~PORTS_BITS) | before | needed;
     }
 
     private boolean matches(Entry e, long[] key) {
@@ -274,6 +349,7 @@ final class Subtable {
         long h = hashes(m, stage);
         Entry[] bucket = entries.get(h);
         LongTrieMap<Integer>[] sets = stageHashes;
+        PrefixTrie ports = portsTrie;
         Entry[] nb;
         int at = indexIn(bucket, m);
         if (at >= 0) {
@@ -288,8 +364,12 @@ final class Subtable {
             nb = bucket == null ? new Entry[] {e} : Arrays.copyOf(bucket, bucket.length + 1);
             nb[nb.length - 1] = e;
             sets = adjust(stage, +1);
+            int portsLen = portsMaskLen();
+            if (portsLen > 0) {
+                ports = ports.plus(portsOf(value[PORTS_WORD]), 0, portsLen);
+            }
         }
-        return new Subtable(mask, words, stageWordEnd, sets, entries.plus(h, nb),
+        return new Subtable(mask, words, stageWordEnd, stageIds, sets, entries.plus(h, nb), ports,
                 count(priorities, (long) r.priority() << 48, +1), ruleCount + 1);
     }
 
@@ -306,12 +386,17 @@ final class Subtable {
         Entry e = bucket[at].minus(i);
         LongTrieMap<Entry[]> ne;
         LongTrieMap<Integer>[] sets = stageHashes;
+        PrefixTrie ports = portsTrie;
         if (e != null) {
             Entry[] nb = bucket.clone();
             nb[at] = e;
             ne = entries.plus(h, nb);
         } else {
             sets = adjust(stage, -1);
+            int portsLen = portsMaskLen();
+            if (portsLen > 0) {
+                ports = ports.minus(portsOf(bucket[at].value[PORTS_WORD]), 0, portsLen);
+            }
             if (bucket.length == 1) {
                 ne = entries.minus(h);
             } else {
@@ -321,8 +406,8 @@ final class Subtable {
                 ne = entries.plus(h, nb);
             }
         }
-        return new Subtable(mask, words, stageWordEnd, sets, ne, count(priorities, (long) priority << 48, -1),
-                ruleCount - 1);
+        return new Subtable(mask, words, stageWordEnd, stageIds, sets, ne, ports,
+                count(priorities, (long) priority << 48, -1), ruleCount - 1);
     }
 
     /** This subtable with the rule in {@code r}'s slot (same match and priority) replaced by {@code r}. */
@@ -337,7 +422,8 @@ final class Subtable {
         }
         Entry[] nb = bucket.clone();
         nb[at] = bucket[at].with(i, r);
-        return new Subtable(mask, words, stageWordEnd, stageHashes, entries.plus(h, nb), priorities, ruleCount);
+        return new Subtable(mask, words, stageWordEnd, stageIds, stageHashes, entries.plus(h, nb), portsTrie,
+                priorities, ruleCount);
     }
 
     private int indexIn(Entry[] bucket, Match m) {

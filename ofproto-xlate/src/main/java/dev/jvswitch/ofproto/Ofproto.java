@@ -103,7 +103,7 @@ public final class Ofproto {
             throw new IllegalArgumentException("bridge " + config.name() + " already exists");
         }
         configs.put(config.name(), config);
-        tables.put(config.name(), OfTables.empty());
+        tables.put(config.name(), withPrefixes(OfTables.empty(), config));
         macTables.put(config.name(), new MacTable(config.macTableSize(), config.macAgingSec(), revalSeq));
         try {
             publish();
@@ -116,16 +116,20 @@ public final class Ofproto {
     }
 
     /**
-     * Replaces a bridge's ports and NORMAL settings, keeping its tables and what its MAC table
-     * learned on ports that remain.
+     * Replaces a bridge's ports, NORMAL settings and table prefix fields, keeping its rules and
+     * what its MAC table learned on ports that remain. A table whose prefix fields change gets its
+     * tries built again (O(its rules)) in the same published version.
      */
     public synchronized void reconfigureBridge(BridgeConfig config) {
         BridgeConfig old = bridgeConfig(config.name());
+        OfTables oldTables = tables.get(config.name());
         configs.put(config.name(), config);
+        tables.put(config.name(), withPrefixes(oldTables, config));
         try {
             publish();
         } catch (IllegalArgumentException e) {
             configs.put(config.name(), old);
+            tables.put(config.name(), oldTables);
             throw e;
         }
         MacTable mac = macTables.get(config.name());
@@ -135,6 +139,15 @@ public final class Ofproto {
                 mac.removePort(p.ofPort());
             }
         }
+    }
+
+    /** {@code t} with the prefix fields {@code config} gives each table (tries rebuilt where they change). */
+    private static OfTables withPrefixes(OfTables t, BridgeConfig config) {
+        OfTables.Transaction tx = t.edit();
+        for (int id = 0; id <= BridgeConfig.MAX_TABLE_ID; id++) {
+            tx.setPrefixFields(id, config.prefixes(id));
+        }
+        return tx.build();
     }
 
     public synchronized void removeBridge(String name) {

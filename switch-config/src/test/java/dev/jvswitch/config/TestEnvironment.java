@@ -25,6 +25,11 @@ public final class TestEnvironment {
         public String checkVlans() {
             return null;
         }
+
+        @Override
+        public String checkPrefixes(java.util.List<String> fields) {
+            return null;
+        }
     };
 
     /** max-idle 10 s, 2048 MAC entries aged 300 s: ofproto's values, which the daemon's test checks. */

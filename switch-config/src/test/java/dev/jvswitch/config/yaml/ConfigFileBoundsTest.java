@@ -50,6 +50,11 @@ class ConfigFileBoundsTest {
         public String checkVlans() {
             return null;
         }
+
+        @Override
+        public String checkPrefixes(java.util.List<String> fields) {
+            return null;
+        }
     };
 
     private final YamlConfigLoader loader = new YamlConfigLoader(TestEnvironment.with(QUOTING));

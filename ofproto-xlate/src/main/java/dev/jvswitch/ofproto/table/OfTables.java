@@ -24,8 +24,12 @@ import dev.jvswitch.ofproto.match.PrefixFields;
  * is not quadratic, and a reader holding this version keeps seeing exactly it.
  *
  * <p><b>Thread-safety:</b> immutable (all fields final, all structures persistent); any number of
- * PMD and revalidator threads may call every method at once. A {@link Transaction} is not
- * thread-safe: one thread (the control thread) builds it.
+ * PMD and revalidator threads may call every method at once. The nodes of the prefix tries are
+ * written in place only by the transaction that made them, before {@link Transaction#build()}
+ * returns, and never after; a version reaches other threads through a publication with
+ * release semantics ({@link OfTablesHolder}, or the ofproto's volatile snapshot), which makes
+ * those writes visible with it. A {@link Transaction} is not thread-safe: one thread (the control
+ * thread) builds it.
  */
 public final class OfTables {
     private static final OfTables EMPTY;

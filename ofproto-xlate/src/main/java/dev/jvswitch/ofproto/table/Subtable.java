@@ -3,6 +3,7 @@ package dev.jvswitch.ofproto.table;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
+import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.match.Match;
 
@@ -41,7 +42,7 @@ final class Subtable {
     private static final int[] STAGE_END = {5, 8, 14, FlowKey.WORDS};
     private static final long SEED = 0x2545f4914f6cdd1dL;
     /** The word holding tp_src (bits 48-63) and tp_dst (bits 32-47). */
-    private static final int PORTS_WORD = dev.jvswitch.flowcache.key.FlowField.TP_SRC.word();
+    private static final int PORTS_WORD = FlowField.TP_SRC.word();
     private static final long PORTS_BITS = 0xffff_ffff_0000_0000L;
 
     /** All the rules of one subtable that have one masked value, by priority (high first), then age. */

@@ -1,5 +1,7 @@
 package dev.jvswitch.ofproto.table;
 
+import dev.jvswitch.ofproto.match.PrefixFields;
+
 /**
  * One table lookup's questions to the table's prefix tries (OVS's {@code trie_ctx} and
  * {@code check_tries}): each trie is walked at most once per lookup, the first time a subtable
@@ -23,7 +25,7 @@ package dev.jvswitch.ofproto.table;
  */
 final class TrieLookup {
     private static final ThreadLocal<TrieLookup> LOCAL = ThreadLocal.withInitial(TrieLookup::new);
-    private static final int MAX = dev.jvswitch.ofproto.match.PrefixFields.MAX;
+    private static final int MAX = PrefixFields.MAX;
 
     private final boolean[] done = new boolean[MAX];
     private final int[] maskbits = new int[MAX];

@@ -36,7 +36,9 @@ public final class PrefixFields {
     }
 
     /**
-     * The fields named, in order: field names as in flow syntax, or the one word {@code none}.
+     * The fields named (field names as in flow syntax, or the one word {@code none}), in the order
+     * OVS asks them: a set, sorted by the names given ({@code [nw_src, nw_dst]} asks
+     * {@code nw_dst} first, as OVS does).
      *
      * @throws IllegalArgumentException with a one-line message naming the field: unknown, not an
      *                                  address field, given twice, more than {@value #MAX}, or
@@ -47,6 +49,7 @@ public final class PrefixFields {
             return NONE;
         }
         List<FlowField> out = new ArrayList<>(names.size());
+        List<String> given = new ArrayList<>(names.size());
         for (String raw : names) {
             String name = raw.trim();
             if (name.equals("none")) {
@@ -64,11 +67,16 @@ public final class PrefixFields {
                 throw new IllegalArgumentException("field '" + name + "' is given twice");
             }
             out.add(f);
+            given.add(name);
         }
         if (out.size() > MAX) {
             throw new IllegalArgumentException(out.size() + " prefix fields; a table tracks at most " + MAX);
         }
-        return out.isEmpty() ? NONE : new PrefixFields(Collections.unmodifiableList(out));
+        // OVS's Flow_Table prefixes is a set, which its database hands over sorted by name; the
+        // tries are asked in that order, and the first that can skip a subtable decides the bits.
+        List<FlowField> sorted = new ArrayList<>(out.size());
+        given.stream().sorted().forEach(n -> sorted.add(out.get(given.indexOf(n))));
+        return sorted.isEmpty() ? NONE : new PrefixFields(Collections.unmodifiableList(sorted));
     }
 
     /** The fields given as a list (validated as {@link #parse} does). */
@@ -94,7 +102,7 @@ public final class PrefixFields {
         return s.append(", or none").toString();
     }
 
-    /** The fields, in the order given. */
+    /** The fields, in the order their tries are asked (by the names given, sorted). */
     public List<FlowField> fields() {
         return fields;
     }

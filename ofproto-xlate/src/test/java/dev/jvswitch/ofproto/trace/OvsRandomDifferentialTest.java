@@ -32,10 +32,11 @@ import dev.jvswitch.testkit.ovs.OvsTrace;
  * Random rule sets against Open vSwitch: the corpus ({@link OvsDifferentialTest}) holds the cases
  * someone thought of; this draws rule sets of two tables from a small space where rules overlap
  * (IPv4 or IPv6 prefixes of every length over a few base addresses, exact and masked ports near
- * a few values, UDP/TCP/IP, resubmits, each table's prefix fields), and packets near those rules,
- * and requires jvswitch's {@code Megaflow:} and {@code Datapath actions:} to equal OVS's for every
- * packet. The seed is fixed, so a failure reproduces; it names the rule set and the packet. A
- * longer search: {@code -Dovs.random.seed=N -Dovs.random.sets=300} (12 packets a set).
+ * a few values, UDP/TCP/IP, VLAN matches, resubmits, VLAN pushes, rewrites and pops, each table's
+ * prefix fields), and packets near those rules (some tagged, some ARP), and requires jvswitch's
+ * {@code Megaflow:} and {@code Datapath actions:} to equal OVS's for every packet. The seed is
+ * fixed, so a failure reproduces; it names the rule set and the packet. A longer search:
+ * {@code -Dovs.random.seed=N -Dovs.random.sets=300} (12 packets a set).
  */
 class OvsRandomDifferentialTest {
     private static final long SEED = Long.getLong("ovs.random.seed", 0x5eed_11L);
@@ -115,23 +116,40 @@ class OvsRandomDifferentialTest {
         List<String> flows = new ArrayList<>();
         int n0 = 2 + rnd.nextInt(5);
         for (int i = 0; i < n0; i++) {
-            String action = rnd.nextInt(3) == 0 ? "resubmit(,1)" : rnd.nextBoolean() ? "output:2" : "drop";
+            String action = rnd.nextInt(3) == 0 ? "resubmit(,1)" : rnd.nextBoolean() ? output(rnd) : "drop";
             flows.add("table=0,priority=" + (100 - i * 5) + "," + match(rnd, v6) + ",actions=" + action);
         }
         flows.add("table=0,priority=0,actions=resubmit(,1)");
         int n1 = 1 + rnd.nextInt(4);
         for (int i = 0; i < n1; i++) {
             flows.add("table=1,priority=" + (100 - i * 5) + "," + match(rnd, v6) + ",actions="
-                    + (rnd.nextBoolean() ? "output:2" : "drop"));
+                    + (rnd.nextBoolean() ? output(rnd) : "drop"));
         }
         flows.add("table=1,priority=0,actions=drop");
         return flows;
+    }
+
+    /** Output to port 2, now and then after a VLAN push, rewrite or pop. */
+    private static String output(Random rnd) {
+        switch (rnd.nextInt(8)) {
+            case 0:
+                return "push_vlan:0x8100,mod_vlan_vid:7,output:2";
+            case 1:
+                return "mod_vlan_vid:9,output:2";
+            case 2:
+                return "strip_vlan,output:2";
+            default:
+                return "output:2";
+        }
     }
 
     private static String match(Random rnd, boolean v6) {
         int proto = rnd.nextInt(3);
         String[] names = v6 ? new String[] {"ipv6", "udp6", "tcp6"} : new String[] {"ip", "udp", "tcp"};
         StringBuilder m = new StringBuilder(names[proto]);
+        if (rnd.nextInt(6) == 0) {
+            m.append(",dl_vlan=").append(5 + rnd.nextInt(2));
+        }
         if (rnd.nextInt(3) != 0) {
             m.append(v6 ? ",ipv6_dst=" : ",nw_dst=").append(v6 ? prefix6(rnd) : prefix(rnd));
         }
@@ -177,6 +195,14 @@ class OvsRandomDifferentialTest {
     }
 
     private static String packet(Random rnd, boolean v6) {
+        String vlan = rnd.nextInt(4) == 0 ? "dl_vlan=" + (5 + rnd.nextInt(3)) + "," : "";
+        if (!v6 && rnd.nextInt(8) == 0) {
+            return "in_port=1," + vlan + "arp,arp_spa=" + ip(near(rnd)) + ",arp_tpa=" + ip(near(rnd));
+        }
+        return "in_port=1," + vlan + l3l4(rnd, v6);
+    }
+
+    private static String l3l4(Random rnd, boolean v6) {
         int proto = rnd.nextInt(4);
         String src;
         String dst;
@@ -188,11 +214,11 @@ class OvsRandomDifferentialTest {
             dst = "nw_dst=" + ip(near(rnd));
         }
         if (proto == 0) {
-            return "in_port=1," + (v6 ? "ipv6," : "ip,") + src + "," + dst + ",nw_proto="
+            return (v6 ? "ipv6," : "ip,") + src + "," + dst + ",nw_proto="
                     + (rnd.nextBoolean() ? 47 : 50);
         }
         String l4 = proto == 1 || proto == 3 ? "udp" : "tcp";
-        return "in_port=1," + l4 + (v6 ? "6," : ",") + src + "," + dst + "," + l4 + "_src=" + nearPort(rnd) + ","
+        return l4 + (v6 ? "6," : ",") + src + "," + dst + "," + l4 + "_src=" + nearPort(rnd) + ","
                 + l4 + "_dst=" + nearPort(rnd);
     }
 

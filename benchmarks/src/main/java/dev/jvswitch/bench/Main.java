@@ -69,10 +69,11 @@ public final class Main {
                       write a pcap of valid UDP frames cycling over N distinct flows
                   pipeline --pcap FILE [--seconds S] [--warmup S] [--emc-insert-inv-prob P] [--smc]
                            [--pmd-cpu N] [--flow-limit N] [--max-idle MS] [--revalidators N]
-                           [--flows FILE [--groups FILE]] [--json]
+                           [--flows FILE [--groups FILE]] [--repeat N] [--json]
                       replay FILE from memory (port 1) through one PMD to a null port (port 2),
                       with the revalidators running beside it; --flows: OpenFlow rules (ovs-ofctl
-                      syntax, bridge br0, OpenFlow ports 1 and 2) instead of the built-in 1->2
+                      syntax, bridge br0, OpenFlow ports 1 and 2) instead of the built-in 1->2;
+                      --repeat: N runs, each in its own JVM, and their median, min and max
                   l2fwd --port IFNAME --port IFNAME [--mode io|switch] [--seconds S] [--pmd-cpu N] [--json]
                       forward between two AF_PACKET ports (port 1 <-> port 2) until S seconds or SIGINT/SIGTERM;
                       io: no classification; switch: the full PMD pipeline with in_port 1->2, 2->1 rules

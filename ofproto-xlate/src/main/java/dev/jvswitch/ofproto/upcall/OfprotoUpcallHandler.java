@@ -11,6 +11,7 @@ import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.xlate.Xlate;
 import dev.jvswitch.ofproto.xlate.XlateError;
+import dev.jvswitch.ofproto.xlate.XlateOutput;
 import dev.jvswitch.ofproto.xlate.XlateResult;
 import dev.jvswitch.ofproto.xlate.XlateSnapshot;
 import dev.jvswitch.pmd.upcall.UpcallHandler;
@@ -32,9 +33,15 @@ import dev.jvswitch.pmd.upcall.UpcallResult;
  *       is counted ({@link #controllerPackets()}).</li>
  * </ul>
  *
+ * <p><b>Garbage.</b> An upcall translates in place ({@link Xlate#translateUpcall}) and hands the
+ * datapath a shared action program and a {@link UpcallResult.UkeyDataSource}: the
+ * {@link UkeyData} (lists of rules, MAC records) is made only if the datapath installs the flow.
+ * A packet executed without a flow credits its rules from the translation in place. So an upcall
+ * that does not install allocates nothing once the thread is warm.
+ *
  * <p><b>Thread-safety:</b> called by every PMD at once. The snapshot is read once per upcall
- * through the supplier (an acquire load in {@code Ofproto}); translation state is per thread;
- * counters are {@link LongAdder}s.
+ * through the supplier (an acquire load in {@code Ofproto}); translation state is per thread, and
+ * so is the ukey data source, which reads that state; counters are {@link LongAdder}s.
  */
 public final class OfprotoUpcallHandler implements UpcallHandler {
     private final Supplier<XlateSnapshot> snapshots;
@@ -45,6 +52,24 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
     private final LongAdder errors = new LongAdder();
     private final LongAdder recircUnknown = new LongAdder();
     private final LongAdder controllerPackets = new LongAdder();
+    private final ThreadLocal<LazyUkeyData> lazyUkeyData = ThreadLocal.withInitial(LazyUkeyData::new);
+
+    /** Makes the ukey data of the calling thread's last translation, if it is still that one. */
+    private static final class LazyUkeyData implements UpcallResult.UkeyDataSource {
+        XlateOutput out;
+
+        @Override
+        public Object ukeyData(long serial) {
+            if (out.serial() != serial) {
+                throw new IllegalStateException("ukey data asked for after the thread translated again");
+            }
+            return UkeyData.of(out);
+        }
+
+        boolean holds(UpcallResult result) {
+            return result.ukeyDataSource() == this && out.serial() == result.ukeyDataToken();
+        }
+    }
 
     /**
      * @param snapshots the current snapshot (read once per upcall)
@@ -68,7 +93,7 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
         // older than it is (one needless revalidation), never newer.
         long seq = revalSeq.getAsLong();
         long nowNs = nanoClock.getAsLong();
-        XlateResult r = xlate.translate(snapshots.get(), key, true, nowNs, null);
+        XlateOutput r = xlate.translateUpcall(snapshots.get(), key, nowNs);
         if (r.error() == XlateError.NO_RECIRCULATION_CONTEXT) {
             recircUnknown.increment();
             return UpcallOutcome.RECIRC_ID_UNKNOWN;
@@ -78,12 +103,14 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
         }
         result.actions(r.actions());
         result.mask().or(r.mask());
-        result.ukeyData(UkeyData.of(r));
+        LazyUkeyData lazy = lazyUkeyData.get();
+        lazy.out = r;
+        result.ukeyData(lazy, r.serial());
         result.revalSeq(seq);
         if (r.slowPath()) {
             controllerPackets.increment();
             result.doNotInstall();
-            credit(UkeyData.of(r), packet, nowNs);
+            r.creditRules(1, packet != null ? packet.length() : 0, nowNs);
         }
         return UpcallOutcome.OK;
     }
@@ -94,7 +121,13 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
      */
     @Override
     public void onNotInstalled(int pmdId, Mbuf packet, UpcallResult result) {
-        if (result.ukeyData() instanceof UkeyData d && result.install()) {
+        if (!result.install()) {
+            return;
+        }
+        LazyUkeyData lazy = lazyUkeyData.get();
+        if (lazy.holds(result)) {
+            lazy.out.creditRules(1, packet != null ? packet.length() : 0, nanoClock.getAsLong());
+        } else if (result.ukeyData() instanceof UkeyData d) {
             credit(d, packet, nanoClock.getAsLong());
         }
     }

@@ -10,6 +10,8 @@ import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.xlate.Xlate;
+import dev.jvswitch.ofproto.xlate.ControllerOutput;
+import dev.jvswitch.ofproto.xlate.PacketInSink;
 import dev.jvswitch.ofproto.xlate.XlateError;
 import dev.jvswitch.ofproto.xlate.XlateOutput;
 import dev.jvswitch.ofproto.xlate.XlateResult;
@@ -30,7 +32,8 @@ import dev.jvswitch.pmd.upcall.UpcallResult;
  *   <li>Any other translation error: a drop flow is installed, as OVS does, so a broken flow
  *       costs one upcall rather than one per packet.</li>
  *   <li>A flow that sends to the controller is executed but not installed, so that each packet
- *       is counted ({@link #controllerPackets()}).</li>
+ *       comes here: it is counted ({@link #controllerPackets()}) and offered to the
+ *       {@link PacketInSink} (the OpenFlow channel's bounded queue), which never blocks.</li>
  * </ul>
  *
  * <p><b>Garbage.</b> An upcall translates in place ({@link Xlate#translateUpcall}) and hands the
@@ -52,6 +55,8 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
     private final LongAdder errors = new LongAdder();
     private final LongAdder recircUnknown = new LongAdder();
     private final LongAdder controllerPackets = new LongAdder();
+    private final LongAdder packetInsRefused = new LongAdder();
+    private volatile PacketInSink packetIns = PacketInSink.NONE;
     private final ThreadLocal<LazyUkeyData> lazyUkeyData = ThreadLocal.withInitial(LazyUkeyData::new);
 
     /** Makes the ukey data of the calling thread's last translation, if it is still that one. */
@@ -111,6 +116,15 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
             controllerPackets.increment();
             result.doNotInstall();
             r.creditRules(1, packet != null ? packet.length() : 0, nowNs);
+            if (packet != null) {
+                PacketInSink sink = packetIns;
+                List<ControllerOutput> outs = r.controllerOutputs();
+                for (int i = 0, n = outs.size(); i < n; i++) {
+                    if (!sink.offer(packet, outs.get(i))) {
+                        packetInsRefused.increment();
+                    }
+                }
+            }
         }
         return UpcallOutcome.OK;
     }
@@ -146,6 +160,19 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
      */
     public XlateResult translate(FlowKey key) {
         return xlate.translate(snapshots.get(), key, false, nanoClock.getAsLong(), null);
+    }
+
+    /**
+     * Where packets sent to the controller go from now on (a volatile store: PMDs read it once
+     * per controller packet); {@link PacketInSink#NONE} to drop them.
+     */
+    public void packetInSink(PacketInSink sink) {
+        this.packetIns = sink == null ? PacketInSink.NONE : sink;
+    }
+
+    /** Packets to the controller the sink did not take (no channel, queue full, rate limit). */
+    public long packetInsRefused() {
+        return packetInsRefused.sum();
     }
 
     /** Upcalls handled. */

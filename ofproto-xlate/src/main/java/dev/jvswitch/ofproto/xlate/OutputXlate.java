@@ -11,7 +11,7 @@ import dev.jvswitch.ofproto.xlate.XlateSnapshot.PortRef;
  * Output actions (OVS's {@code xlate_output_action} and {@code compose_output_action}): an
  * OpenFlow port becomes its datapath port, a patch port continues translation in the peer
  * bridge, a tunnel port goes to the {@link TunnelOutput} hook; the reserved ports IN_PORT, LOCAL,
- * FLOOD and ALL expand to ports, CONTROLLER is counted and the flow kept in the slow path.
+ * FLOOD and ALL expand to ports, CONTROLLER keeps the flow in the slow path (each packet goes to the channel).
  */
 final class OutputXlate {
     private OutputXlate() {
@@ -65,10 +65,14 @@ final class OutputXlate {
         }
     }
 
-    /** {@code controller}: no OpenFlow channel yet, so counted, dropped, and never installed. */
-    static void controller(XlateContext c) {
+    /**
+     * {@code controller}: the flow stays in the slow path (never installed), so each packet
+     * reaches the upcall handler, which hands it to the OpenFlow channel with what this records.
+     */
+    static void controller(XlateContext c, int maxLen) {
         c.slowPath();
-        c.report(TraceNode.Kind.DETAIL, "no controller connected: packet counted and dropped");
+        c.controllerOutput(maxLen);
+        c.report(TraceNode.Kind.DETAIL, "to the controller (max_len " + maxLen + ")");
     }
 
     /**

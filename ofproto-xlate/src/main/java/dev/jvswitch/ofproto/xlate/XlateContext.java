@@ -111,6 +111,8 @@ public final class XlateContext implements TunnelContext {
     private FlowKey[] savedFlows = new FlowKey[4];
     private int savedCount;
     boolean slowPath;
+    /** The controller outputs run, in order (a fresh list per translation that has any). */
+    List<ControllerOutput> controllerOutputs = List.of();
     /** Where trace nodes go now, or null when not tracing. */
     List<TraceNode> trace;
 
@@ -148,6 +150,7 @@ public final class XlateContext implements TunnelContext {
             savedFlows[--savedCount].clear();
         }
         slowPath = false;
+        controllerOutputs = List.of();
         trace = traceRoot;
     }
 
@@ -251,6 +254,16 @@ public final class XlateContext implements TunnelContext {
     }
 
     /** Marks the flow not installable (its packets must each come to the slow path). */
+    /** Records an output to the controller by the rule running now. */
+    void controllerOutput(int maxLen) {
+        if (controllerOutputs.isEmpty()) {
+            controllerOutputs = new ArrayList<>(2);
+        }
+        Rule r = rules.isEmpty() ? null : rules.get(rules.size() - 1);
+        controllerOutputs.add(new ControllerOutput(bridge == null ? "" : bridge.name(), inPort(), tableId,
+                r == null ? 0 : r.cookie(), r != null && r.priority() == 0 && r.match().isCatchAll(), maxLen));
+    }
+
     public void slowPath() {
         slowPath = true;
     }

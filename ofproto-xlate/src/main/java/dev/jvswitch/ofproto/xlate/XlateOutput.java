@@ -103,6 +103,14 @@ public final class XlateOutput {
         return c.macLearnings();
     }
 
+    /**
+     * The outputs to the controller the translation ran, in order (an empty shared list for
+     * most flows; a fresh list only when there are some, so the upcall path stays garbage-free).
+     */
+    public List<ControllerOutput> controllerOutputs() {
+        return c.controllerOutputs;
+    }
+
     /** A copy of the ids of the recirculations the program performs. */
     public int[] recircIds() {
         return Arrays.copyOf(c.recircIds, c.recircCount);

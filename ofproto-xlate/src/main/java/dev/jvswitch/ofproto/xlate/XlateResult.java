@@ -26,13 +26,15 @@ import dev.jvswitch.ofproto.table.Rule;
  * @param slowPath         true if the flow must not be installed (it sends to the controller,
  *                         which is counted per packet)
  * @param finalFlow        the flow as translation left it (OpenFlow in_port)
+ * @param controllerOutputs the outputs to the controller, in order (empty for most flows)
  *
  * <p><b>Thread-safety:</b> immutable once returned (the lists are unmodifiable; do not write
  * the key or mask).
  */
 public record XlateResult(DpActions actions, FlowMask mask, XlateError error, long snapshotVersion,
         List<Rule> rules, List<MacDependency> macDependencies, List<MacLearning> macLearnings,
-        int[] recircIds, List<RecircPoint> recircPoints, boolean slowPath, FlowKey finalFlow) {
+        int[] recircIds, List<RecircPoint> recircPoints, boolean slowPath, FlowKey finalFlow,
+        List<ControllerOutput> controllerOutputs) {
 
     /**
      * A recirculation emitted by the translation: the packet leaves with {@code recircId},

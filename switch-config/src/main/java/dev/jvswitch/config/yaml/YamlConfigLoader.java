@@ -64,6 +64,8 @@ import dev.jvswitch.pmd.DatapathConfig;
  *     mac-table-size, mac-aging-time
  *     flow-tables:
  *       N (a table id, 0..254): prefixes (a list of fields, "f1,f2", or "none")
+ *     controller, listen, protocols, fail-mode, datapath-id, controller-rate-limit,
+ *     controller-burst-limit, inactivity-probe  (the OpenFlow channel: {@link OpenFlowKeys})
  * control:    socket, log-level, max-clients, idle-timeout
  * </pre>
  * Key names, ranges and where each default is defined: {@link ConfigKeys}.
@@ -265,7 +267,8 @@ public final class YamlConfigLoader {
                     : List.of(new FlowLine(BridgeSpec.DEFAULT_FLOW, diag.file(), all.keyLine(name), b.path("flows")));
             List<FlowLine> groups = flowLines(b, "groups", diag, false);
             BridgeSettings settings = bridgeSettings(b, defaults).withPrefixes(flowTables(b, diag, lines));
-            out.put(name, new BridgeSpec(name, ports, flows, groups, settings, all.keyLine(name)));
+            out.put(name, new BridgeSpec(name, ports, flows, groups, settings, all.keyLine(name),
+                    OpenFlowKeys.read(b, diag.file())));
         }
         return out;
     }

@@ -2,6 +2,8 @@ package dev.jvswitch.pmd.netdev;
 
 import java.util.List;
 
+import dev.jvswitch.mempool.MbufPoolConfig;
+
 /**
  * Opens ports of one type. Implementations are found with {@link java.util.ServiceLoader}
  * ({@code META-INF/services/dev.jvswitch.pmd.netdev.NetdevProvider}), so the datapath never
@@ -24,6 +26,16 @@ public interface NetdevProvider {
      *         'rxqs' must be within 1..64, got 0}; empty when the options are fine
      */
     List<String> validate(NetdevConfig config);
+
+    /**
+     * The pool this port type needs, given the one the configuration asks for: called for every
+     * port of a config before the pool is made. Most types take any pool; a type that hands the
+     * pool's memory to the kernel (AF_XDP registers it as its UMEM) asks for the shape it needs
+     * (power-of-two frame slots). Must only ever grow what is asked for.
+     */
+    default MbufPoolConfig poolFor(MbufPoolConfig configured) {
+        return configured;
+    }
 
     /**
      * Opens a port.

@@ -113,7 +113,10 @@ public final class Switch implements AutoCloseable {
      *         refused
      */
     public static Switch start(SwitchConfig config, OfprotoService ofproto) throws StartException {
-        MbufPool pool = MbufPool.create(config.mempool().pool());
+        // A port type may need a pool of another shape (AF_XDP: frame slots for its UMEM).
+        List<String> types = new ArrayList<>();
+        config.ports().forEach(p -> types.add(p.type()));
+        MbufPool pool = MbufPool.create(Netdevs.poolFor(config.mempool().pool(), types));
         LOG.info("mempool '{}': {} mbufs of {} bytes ({}, {} MiB)", POOL_NAME, pool.capacity(), pool.slotBytes(),
                 pool.hugepages() ? "huge pages in " + config.mempool().hugepagePath() : "native memory",
                 (long) pool.capacity() * pool.slotBytes() >> 20);
@@ -494,8 +497,9 @@ public final class Switch implements AutoCloseable {
         dp.addPort(no, n);
         pin(p, no, in);
         linkUp.put(n.name(), n.linkUp());
-        LOG.info("port {}: {} {} as datapath port {} in bridge {} (ofport {}), {} rx queue(s), link {}", p.name(),
-                p.type(), p.options(), no, p.bridge(), p.ofport(), n.rxqCount(), n.linkUp() ? "up" : "down");
+        LOG.info("port {}: {} {} as datapath port {} in bridge {} (ofport {}), {} rx queue(s), link {}{}", p.name(),
+                p.type(), p.options(), no, p.bridge(), p.ofport(), n.rxqCount(), n.linkUp() ? "up" : "down",
+                n.status().isEmpty() ? "" : ", " + n.status());
     }
 
     private void detach(String name) {

@@ -42,11 +42,13 @@ final class ConjunctiveLookup {
         Subtable[] softSt = new Subtable[4];
         int nSoft = 0;
         int softPri = -1;
-        for (Subtable st : t.subtables) {
+        TrieLookup tries = t.useTries ? TrieLookup.start() : null;
+        for (int si = 0; si < t.subtables.length; si++) {
+            Subtable st = t.subtables[si];
             if (st.maxPriority < hardPri) {
                 break;
             }
-            Rule r = st.find(key, wc);
+            Rule r = st.find(key, wc, tries, t.prefixes, t.triePlens[si]);
             if (r == null) {
                 continue;
             }

@@ -160,8 +160,8 @@ final class MultipathXlate {
                 }
                 if (v4 || v6) {
                     c.wc.exact(FlowField.NW_PROTO);
-                    if (proto == FlowKey.IPPROTO_TCP || proto == FlowKey.IPPROTO_UDP || proto == FlowKey.IPPROTO_SCTP
-                            || proto == FlowKey.IPPROTO_ICMP || proto == FlowKey.IPPROTO_ICMPV6) {
+                    // UDP ports are not hashed, so they stay out (OVS 2.13 on).
+                    if (proto != FlowKey.IPPROTO_UDP) {
                         c.wc.exact(FlowField.TP_SRC);
                         c.wc.exact(FlowField.TP_DST);
                     }

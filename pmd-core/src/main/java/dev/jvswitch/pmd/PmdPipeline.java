@@ -3,17 +3,19 @@ package dev.jvswitch.pmd;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.megaflow.Megaflow;
+import dev.jvswitch.flowcache.parse.PacketParser;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.exec.ActionExecutor;
 import dev.jvswitch.pmd.exec.ExecContext;
 import dev.jvswitch.pmd.lookup.FlowLookup;
-import dev.jvswitch.pmd.netdev.TunnelOps;
 import dev.jvswitch.pmd.stats.DropReason;
 import dev.jvswitch.pmd.stats.PmdCounter;
 import dev.jvswitch.pmd.stats.PmdStats;
+import dev.jvswitch.pmd.tunnel.TunnelOps;
 import dev.jvswitch.pmd.upcall.UpcallOutcome;
+import dev.jvswitch.pmd.upcall.UpcallResult;
 import dev.jvswitch.pmd.upcall.UpcallStage;
 
 /**
@@ -46,6 +48,8 @@ final class PmdPipeline implements ExecContext {
     private final long[] groupBytes = new long[PacketBatch.MAX_SIZE];
     private final int[] groupTcpFlags = new int[PacketBatch.MAX_SIZE];
     private final PacketBatch single = new PacketBatch();
+    private final PacketParser packetOutParser = new PacketParser();
+    private final FlowKey packetOutKey = new FlowKey();
     private final PacketBatch recircBatch = new PacketBatch();
     private final Mbuf[] recircRing = new Mbuf[RECIRC_RING];
     private int recircHead;
@@ -113,6 +117,9 @@ final class PmdPipeline implements ExecContext {
             Mbuf m = batch.get(i);
             UpcallOutcome outcome = upcall.onMiss(m, keys[i], nowMs);
             flows[i] = upcall.flow;
+            if (!upcall.foundExisting && upcall.result().packetOuts() > 0) {
+                sendPacketOuts(upcall.result());
+            }
             if (outcome == UpcallOutcome.OK) {
                 if (upcall.foundExisting) {
                     hits++;
@@ -136,6 +143,30 @@ final class PmdPipeline implements ExecContext {
         stats.add(PmdCounter.UPCALL_OK, ok);
         stats.add(PmdCounter.UPCALL_FAILED, failed);
         return hits;
+    }
+
+    /**
+     * Sends the packets the slow path made during an upcall (an ARP or ND request for a tunnel's
+     * next hop): each is copied into an mbuf, parsed for its header offsets and run through its
+     * actions. Slow path: happens once per upcall that needs it.
+     */
+    private void sendPacketOuts(UpcallResult r) {
+        for (int i = 0; i < r.packetOuts(); i++) {
+            byte[] frame = r.packetOutFrame(i);
+            Mbuf m = cache.get();
+            if (m == null) {
+                stats.countDrop(DropReason.NO_MBUF);
+                continue;
+            }
+            if (!m.copyFrom(frame, 0, frame.length)) {
+                drop(m, DropReason.MALFORMED);
+                continue;
+            }
+            packetOutParser.parse(m, packetOutKey);
+            single.add(m);
+            executor.execute(r.packetOutActions(i), single, this);
+        }
+        r.clearPacketOuts();
     }
 
     /** Sorts the batch's packets into one sub-batch per megaflow, in order of first appearance. */
@@ -211,6 +242,12 @@ final class PmdPipeline implements ExecContext {
     public TunnelOps tunnelOps(int port) {
         DpPort p = pmd.port(port);
         return p == null ? null : p.netdev().tunnelOps();
+    }
+
+    @Override
+    public int portMtu(int port) {
+        DpPort p = pmd.port(port);
+        return p == null ? 0 : p.netdev().mtu();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.jvswitch.pmd.netdev;
 
+import dev.jvswitch.pmd.tunnel.TunnelOps;
+
 /**
  * A datapath port: the SPI every port type implements (OVS's {@code netdev_class}). Port types
  * extend {@link AbstractNetdev}, which implements everything here but the queues' work.

@@ -1,5 +1,6 @@
 package dev.jvswitch.pmd;
 
+import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.megaflow.Megaflow;
@@ -152,21 +153,28 @@ final class PmdPipeline implements ExecContext {
      */
     private void sendPacketOuts(UpcallResult r) {
         for (int i = 0; i < r.packetOuts(); i++) {
-            byte[] frame = r.packetOutFrame(i);
-            Mbuf m = cache.get();
-            if (m == null) {
-                stats.countDrop(DropReason.NO_MBUF);
-                continue;
-            }
-            if (!m.copyFrom(frame, 0, frame.length)) {
-                drop(m, DropReason.MALFORMED);
-                continue;
-            }
-            packetOutParser.parse(m, packetOutKey);
-            single.add(m);
-            executor.execute(r.packetOutActions(i), single, this);
+            execute(r.packetOutFrame(i), r.packetOutActions(i));
         }
         r.clearPacketOuts();
+    }
+
+    /**
+     * Sends {@code frame} with {@code actions} (a packet the slow path made): copied into an
+     * mbuf from this PMD's cache, parsed for its header offsets and hash, executed.
+     */
+    void execute(byte[] frame, DpActions actions) {
+        Mbuf m = cache.get();
+        if (m == null) {
+            stats.countDrop(DropReason.NO_MBUF);
+            return;
+        }
+        if (!m.copyFrom(frame, 0, frame.length)) {
+            drop(m, DropReason.MALFORMED);
+            return;
+        }
+        packetOutParser.parse(m, packetOutKey);
+        single.add(m);
+        executor.execute(actions, single, this);
     }
 
     /** Sorts the batch's packets into one sub-batch per megaflow, in order of first appearance. */

@@ -171,6 +171,11 @@ public final class DpActionsBuilder {
         return add(DpActions.OP_TNL_POP, tnlPort, 0, 0, null, null);
     }
 
+    /** Appends instruction {@code i} of {@code program} as it is (already checked when it was built). */
+    public DpActionsBuilder append(DpActions program, int i) {
+        return add(program.op(i), program.a(i), program.b(i), program.c(i), program.sub(i), program.data(i));
+    }
+
     /**
      * Replaces a final {@code clone(...)} by the program inside it, which does the same to the
      * packet (nothing follows that needs the original), as OVS leaves out the clone around the

@@ -6,9 +6,11 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.ofproto.table.Rule;
+import dev.jvswitch.ofproto.tnl.PacketOut;
 import dev.jvswitch.ofproto.xlate.Xlate;
 import dev.jvswitch.ofproto.xlate.XlateError;
 import dev.jvswitch.ofproto.xlate.XlateResult;
@@ -29,7 +31,11 @@ import dev.jvswitch.pmd.upcall.UpcallResult;
  *   <li>Any other translation error: a drop flow is installed, as OVS does, so a broken flow
  *       costs one upcall rather than one per packet.</li>
  *   <li>A flow that sends to the controller is executed but not installed, so that each packet
- *       is counted ({@link #controllerPackets()}).</li>
+ *       is counted ({@link #controllerPackets()}); so is one that needs the slow path for each
+ *       packet (ARP and ND for the switch's own tunnel endpoint).</li>
+ *   <li>Packets the translation asked to send (an ARP request for a tunnel's next hop, an ARP
+ *       reply) are translated through their bridge and handed to the datapath with the result,
+ *       which sends them after the upcall.</li>
  * </ul>
  *
  * <p><b>Thread-safety:</b> called by every PMD at once. The snapshot is read once per upcall
@@ -45,6 +51,8 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
     private final LongAdder errors = new LongAdder();
     private final LongAdder recircUnknown = new LongAdder();
     private final LongAdder controllerPackets = new LongAdder();
+    private final LongAdder packetOuts = new LongAdder();
+    private final LongAdder packetOutsDropped = new LongAdder();
 
     /**
      * @param snapshots the current snapshot (read once per upcall)
@@ -68,7 +76,9 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
         // older than it is (one needless revalidation), never newer.
         long seq = revalSeq.getAsLong();
         long nowNs = nanoClock.getAsLong();
-        XlateResult r = xlate.translate(snapshots.get(), key, true, nowNs, null);
+        XlateSnapshot snapshot = snapshots.get();
+        XlateResult r = xlate.translate(snapshot, key, true, nowNs, null);
+        sendPacketOuts(snapshot, r, result, nowNs);
         if (r.error() == XlateError.NO_RECIRCULATION_CONTEXT) {
             recircUnknown.increment();
             return UpcallOutcome.RECIRC_ID_UNKNOWN;
@@ -81,11 +91,30 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
         result.ukeyData(UkeyData.of(r));
         result.revalSeq(seq);
         if (r.slowPath()) {
-            controllerPackets.increment();
+            if (r.toController()) {
+                controllerPackets.increment();
+            }
             result.doNotInstall();
             credit(UkeyData.of(r), packet, nowNs);
         }
         return UpcallOutcome.OK;
+    }
+
+    /**
+     * Hands the datapath the packets the translation asked to send (ARP/ND for a tunnel), each
+     * translated through its bridge from LOCAL against the same snapshot.
+     */
+    private void sendPacketOuts(XlateSnapshot snapshot, XlateResult r, UpcallResult result, long nowNs) {
+        List<PacketOut> outs = r.packetOuts();
+        for (int i = 0, n = outs.size(); i < n; i++) {
+            PacketOut p = outs.get(i);
+            DpActions actions = xlate.translatePacketOut(snapshot, p.bridge(), p.key(), nowNs);
+            if (actions.isDrop() || !result.packetOut(p.frame(), actions)) {
+                packetOutsDropped.increment();
+            } else {
+                packetOuts.increment();
+            }
+        }
     }
 
     /**
@@ -128,6 +157,16 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
     /** Upcalls dropped for an unknown recirc_id. */
     public long recircUnknown() {
         return recircUnknown.sum();
+    }
+
+    /** Packets the slow path sent itself after upcalls (ARP/ND for tunnels). */
+    public long packetOuts() {
+        return packetOuts.sum();
+    }
+
+    /** Packets the slow path wanted to send but could not (no output, or too many for one upcall). */
+    public long packetOutsDropped() {
+        return packetOutsDropped.sum();
     }
 
     /** Packets sent to the controller (counted and dropped: there is no OpenFlow channel yet). */

@@ -11,7 +11,8 @@ import dev.jvswitch.ofproto.xlate.XlateSnapshot.PortRef;
 /**
  * Output actions (OVS's {@code xlate_output_action} and {@code compose_output_action}): an
  * OpenFlow port becomes its datapath port, a patch port continues translation in the peer
- * bridge, a tunnel port goes to the {@link TunnelOutput} hook; the reserved ports IN_PORT, LOCAL,
+ * bridge, a tunnel port and an endpoint bridge's LOCAL port go to the {@link TunnelOutput} hook
+ * (LOCAL of a bridge without an endpoint drops); the reserved ports IN_PORT, LOCAL,
  * FLOOD and ALL expand to ports, CONTROLLER is counted and the flow kept in the slow path.
  */
 final class OutputXlate {
@@ -50,6 +51,10 @@ final class OutputXlate {
         if (c.tunnels.onOutput(c, p)) {
             return;
         }
+        if (p.isLocal()) {
+            c.report(TraceNode.Kind.DETAIL, "LOCAL of " + c.bridge.name() + " has no local-ip: dropping");
+            return;
+        }
         c.commit();
         c.out.output(p.dpPort());
     }
@@ -69,6 +74,7 @@ final class OutputXlate {
     /** {@code controller}: no OpenFlow channel yet, so counted, dropped, and never installed. */
     static void controller(XlateContext c) {
         c.slowPath();
+        c.toController = true;
         c.report(TraceNode.Kind.DETAIL, "no controller connected: packet counted and dropped");
     }
 

@@ -8,6 +8,7 @@ import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.mac.MacDependency;
 import dev.jvswitch.ofproto.mac.MacLearning;
 import dev.jvswitch.ofproto.table.Rule;
+import dev.jvswitch.ofproto.tnl.PacketOut;
 
 /**
  * The outcome of one translation: the datapath actions, the megaflow mask (every key bit the
@@ -26,13 +27,17 @@ import dev.jvswitch.ofproto.table.Rule;
  * @param slowPath         true if the flow must not be installed (it sends to the controller,
  *                         which is counted per packet)
  * @param finalFlow        the flow as translation left it (OpenFlow in_port)
+ * @param toController     true if the actions send to the controller (one reason for {@code slowPath})
+ * @param packetOuts       packets the switch sends because of this packet (ARP/ND for a tunnel's
+ *                         next hop, replies for its own address); sent only after an upcall
  *
  * <p><b>Thread-safety:</b> immutable once returned (the lists are unmodifiable; do not write
  * the key or mask).
  */
 public record XlateResult(DpActions actions, FlowMask mask, XlateError error, long snapshotVersion,
         List<Rule> rules, List<MacDependency> macDependencies, List<MacLearning> macLearnings,
-        int[] recircIds, List<RecircPoint> recircPoints, boolean slowPath, FlowKey finalFlow) {
+        int[] recircIds, List<RecircPoint> recircPoints, boolean slowPath, FlowKey finalFlow, boolean toController,
+        List<PacketOut> packetOuts) {
 
     /**
      * A recirculation emitted by the translation: the packet leaves with {@code recircId},

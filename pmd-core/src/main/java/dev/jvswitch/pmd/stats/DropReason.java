@@ -41,6 +41,10 @@ public enum DropReason {
      * little headroom.
      */
     TUNNEL("tunnel_push_pop_failed", "dropped: tunnel push/pop failed"),
+    /** Output to a datapath port that does not exist (any more). */
+    NO_PORT("invalid_port", "dropped: output to a missing port"),
+    /** The packet lacks the headers an action needs ({@code push_vlan} on a runt, {@code tnl_pop} without L4). */
+    MALFORMED("malformed_for_action", "dropped: malformed for action"),
     /** {@code tnl_push}: the encapsulated packet would exceed the underlay port's MTU. */
     TUNNEL_MTU("tunnel_mtu_exceeded", "dropped: tunnel packet over the underlay MTU"),
     /**
@@ -61,11 +65,7 @@ public enum DropReason {
     /** Translation: a decapsulated packet no tunnel port takes (unknown key or remote). */
     TUNNEL_NO_PORT("tunnel_port_not_found", "dropped: no tunnel port for a received packet"),
     /** Translation: a packet for the switch's own address that is neither tunnel traffic nor ARP/ND. */
-    LOCAL_NO_STACK("local_no_stack", "dropped: for the switch itself, not tunnel or ARP/ND"),
-    /** Output to a datapath port that does not exist (any more). */
-    NO_PORT("invalid_port", "dropped: output to a missing port"),
-    /** The packet lacks the headers an action needs ({@code push_vlan} on a runt, {@code tnl_pop} without L4). */
-    MALFORMED("malformed_for_action", "dropped: malformed for action");
+    LOCAL_NO_STACK("local_no_stack", "dropped: for the switch itself, not tunnel or ARP/ND");
 
     private static final DropReason[] VALUES = values();
     /** The reason of each translation {@link DropCause}, by its ordinal. */

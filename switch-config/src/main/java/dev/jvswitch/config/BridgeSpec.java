@@ -16,9 +16,10 @@ import java.util.Map;
  * @param groups      groups in ovs-ofctl syntax
  * @param settings    its settings, defaults filled in ({@link SwitchConfig#bridgeDefaults})
  * @param line        line of the bridge's name
+ * @param endpoint    its tunnel endpoint ({@code local-ip}), or null
  */
 public record BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine> flows, List<FlowLine> groups,
-        BridgeSettings settings, int line) {
+        BridgeSettings settings, int line, EndpointSpec endpoint) {
     /** What OVS puts in a new bridge's table 0, and what a bridge without {@code flows} gets. */
     public static final String DEFAULT_FLOW = "priority=0,actions=NORMAL";
 
@@ -26,6 +27,12 @@ public record BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine
         ports = Collections.unmodifiableMap(new LinkedHashMap<>(ports));
         flows = List.copyOf(flows);
         groups = List.copyOf(groups);
+    }
+
+    /** A bridge without a tunnel endpoint. */
+    public BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine> flows, List<FlowLine> groups,
+            BridgeSettings settings, int line) {
+        this(name, ports, flows, groups, settings, line, null);
     }
 
     /** The flow strings alone (what a reload compares). */

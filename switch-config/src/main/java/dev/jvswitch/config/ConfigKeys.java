@@ -19,14 +19,15 @@ import dev.jvswitch.pmd.DatapathConfig;
  * {@link MbufPoolConfig}; the control socket's in {@link ControlSettings}.
  */
 public final class ConfigKeys {
-    public static final List<String> TOP = List.of("datapath", "mempool", "bridges", "control");
+    public static final List<String> TOP = List.of("datapath", "mempool", "bridges", "routes", "control");
     public static final List<String> DATAPATH = List.of("pmd-cpu-mask", "pmd-rxq-assign", "pmd-idle",
             "emc-insert-inv-prob", "smc-enable", "flow-limit", "max-idle", "n-revalidator-threads",
             "tx-flush-interval", "mac-table-size", "mac-aging-time");
     /** {@code datapath} keys that act per bridge: still read, as every bridge's default, with a warning. */
     public static final List<String> DATAPATH_DEPRECATED = List.of("mac-table-size", "mac-aging-time");
     public static final List<String> MEMPOOL = List.of("mbufs", "mbuf-size", "hugepages", "hugepage-path");
-    public static final List<String> BRIDGE = List.of("ports", "flows", "groups", "mac-table-size", "mac-aging-time");
+    public static final List<String> BRIDGE = List.of("ports", "flows", "groups", "mac-table-size", "mac-aging-time",
+            "local-ip", "local-mac");
     public static final List<String> PORT = List.of("type", "ofport", "options", "tag", "trunks", "pmd-rxq-affinity");
     public static final List<String> CONTROL = List.of("socket", "log-level", "max-clients", "idle-timeout");
 

@@ -35,6 +35,11 @@ public final class VxlanProvider implements NetdevProvider {
     }
 
     @Override
+    public TunnelConfig tunnelConfig(NetdevConfig config) throws NetdevException {
+        return parse(config);
+    }
+
+    @Override
     public Netdev open(NetdevConfig config) throws NetdevException {
         return new VxlanNetdev(config.name(), parse(config), config.txqs());
     }

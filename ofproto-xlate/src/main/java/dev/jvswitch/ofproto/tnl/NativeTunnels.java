@@ -68,6 +68,8 @@ public final class NativeTunnels implements TunnelOutput {
     private final RouteTable routes;
     private final NeighbourCache neighbours;
     private volatile TunnelTable table = TunnelTable.EMPTY;
+    /** What {@link #configure} was last given, so that giving the same again changes nothing. */
+    private List<Object> lastInputs = List.of();
 
     private final TunnelCounters counters = new TunnelCounters();
     private final TunnelSend send;
@@ -87,13 +89,21 @@ public final class NativeTunnels implements TunnelOutput {
     /**
      * Installs a configuration: the bridges' endpoints (with their connected and local routes),
      * the tunnel ports, and the config file's routes (replacing the previous file's; routes added
-     * by command stay).
+     * by command stay). The same configuration again changes nothing.
      *
-     * @throws IllegalArgumentException naming what conflicts (two tunnel types on one UDP port)
+     * @throws IllegalArgumentException naming what conflicts (two tunnel types on one UDP port, a
+     *                                  route no endpoint can take), changing nothing
      */
-    public synchronized void configure(List<Endpoint> endpoints, List<TunnelPort> ports,
-            List<RouteTable.Route> configured) {
+    public synchronized void configure(List<Endpoint> endpoints, List<TunnelPort> ports, List<RouteRequest> configured) {
+        List<Object> inputs = List.of(List.copyOf(endpoints), List.copyOf(ports), List.copyOf(configured));
+        if (inputs.equals(lastInputs)) {
+            return;
+        }
         TunnelTable next = new TunnelTable(ports, endpoints);
+        List<RouteTable.Route> userRoutes = new ArrayList<>();
+        for (RouteRequest r : configured) {
+            userRoutes.add(route(r, next, true));
+        }
         List<RouteTable.Route> derived = new ArrayList<>();
         for (Endpoint e : endpoints) {
             for (IpAddress ip : new IpAddress[] {e.ipv4(), e.ipv6()}) {
@@ -107,19 +117,28 @@ public final class NativeTunnels implements TunnelOutput {
             }
         }
         table = next;
-        routes.replace(derived, configured);
+        routes.replace(derived, userRoutes);
+        lastInputs = inputs;
         onChange.run();
     }
 
     /**
-     * A user route from {@code ovs/route/add}'s arguments: {@code prefix} as {@code IP/PLEN},
-     * the bridge, an optional gateway and an optional {@code src=IP}.
+     * A user route from {@code ovs/route/add}'s arguments, checked against the current endpoints:
+     * {@code prefix} as {@code IP/PLEN}, the bridge, an optional gateway and an optional source.
      *
      * @throws IllegalArgumentException OVS's messages: {@code Invalid 'ip/plen' parameter},
      *         {@code Invalid pkt_mark, IP gateway or src_ip}, and
      *         {@code Error while inserting route.} with the reason
      */
-    public RouteTable.Route userRoute(String prefix, String bridge, String gateway, String src, boolean fromConfig) {
+    public RouteTable.Route userRoute(RouteRequest request) {
+        return route(request, table, false);
+    }
+
+    private static RouteTable.Route route(RouteRequest r, TunnelTable t, boolean fromConfig) {
+        String prefix = r.prefix();
+        String bridge = r.bridge();
+        String gateway = r.gateway();
+        String src = r.src();
         int slash = prefix.indexOf('/');
         IpAddress net;
         int plen;
@@ -149,7 +168,7 @@ public final class NativeTunnels implements TunnelOutput {
             throw new IllegalArgumentException("Invalid pkt_mark, IP gateway or src_ip: address family differs from "
                     + prefix);
         }
-        Endpoint e = table.endpoint(bridge);
+        Endpoint e = t.endpoint(bridge);
         IpAddress own = e == null ? null : e.addressLike(net);
         if (own == null) {
             throw new IllegalArgumentException("Error while inserting route: bridge " + bridge + " has no "

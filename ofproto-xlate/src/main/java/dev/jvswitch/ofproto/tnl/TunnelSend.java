@@ -41,6 +41,29 @@ final class TunnelSend {
         FlowMask wc = ctx.wc();
         TunnelConfig cfg = tp.config();
         ctx.detail("output to native tunnel");
+        // What the options and the inner packet decide, first, as OVS's tnl_port_send: a flow that
+        // drops for want of a route or neighbour then matches what the one that pushes will.
+        long tunId = cfg.key();
+        if (cfg.keyFlow()) {
+            wc.exact(FlowField.TUN_ID);
+            tunId = f.get(FlowField.TUN_ID);
+        }
+        boolean ip = f.isIpv4() || f.isIpv6();
+        int ttl = cfg.ttl();
+        if (cfg.ttlInherit() && ip) {
+            wc.exact(FlowField.NW_TTL);
+            ttl = (int) f.get(FlowField.NW_TTL);
+        }
+        int tos = cfg.tos();
+        if (ip) {
+            long innerTos = f.get(FlowField.NW_TOS);
+            long bits = IP_ECN_MASK | (cfg.tosInherit() ? IP_DSCP_MASK : 0);
+            wc.bits(FlowField.NW_TOS, wc.get(FlowField.NW_TOS) | bits);
+            if (cfg.tosInherit()) {
+                tos = (int) innerTos & IP_DSCP_MASK;
+            }
+            tos |= (innerTos & IP_ECN_MASK) == IP_ECN_CE ? IP_ECN_ECT_0 : (int) innerTos & IP_ECN_MASK;
+        }
         IpAddress dst = cfg.remoteIp();
         if (cfg.remoteFlow()) {
             wc.exact(FlowField.TUN_DST);
@@ -88,27 +111,6 @@ final class TunnelSend {
             return;
         }
         ctx.detail("tunneling from " + Addresses.mac(e.mac()) + " " + src + " to " + Addresses.mac(dmac) + " " + dst);
-        long tunId = cfg.key();
-        if (cfg.keyFlow()) {
-            wc.exact(FlowField.TUN_ID);
-            tunId = f.get(FlowField.TUN_ID);
-        }
-        boolean ip = f.isIpv4() || f.isIpv6();
-        int ttl = cfg.ttl();
-        if (cfg.ttlInherit() && ip) {
-            wc.exact(FlowField.NW_TTL);
-            ttl = (int) f.get(FlowField.NW_TTL);
-        }
-        int tos = cfg.tos();
-        if (ip) {
-            long innerTos = f.get(FlowField.NW_TOS);
-            long bits = IP_ECN_MASK | (cfg.tosInherit() ? IP_DSCP_MASK : 0);
-            wc.bits(FlowField.NW_TOS, wc.get(FlowField.NW_TOS) | bits);
-            if (cfg.tosInherit()) {
-                tos = (int) innerTos & IP_DSCP_MASK;
-            }
-            tos |= (innerTos & IP_ECN_MASK) == IP_ECN_CE ? IP_ECN_ECT_0 : (int) innerTos & IP_ECN_MASK;
-        }
         TunnelOps ops = tp.ops();
         boolean v6 = !dst.isIpv4();
         TunnelHeaderParams params = new TunnelHeaderParams(dmac, e.mac(), src, dst, tos, ttl, cfg.dfDefault(),

@@ -119,7 +119,7 @@ class TunnelXlateTest {
         assertThat(r.actions().dropCause(0)).isEqualTo(DropCause.TUNNEL_NO_ROUTE);
         assertThat(r.packetOuts()).isEmpty();
         // A user route through a gateway: the gateway is the neighbour to resolve.
-        sw.tunnels.routes().add(sw.tunnels.userRoute("198.51.100.0/24", "br-phy", "192.0.2.254", null, false));
+        sw.tunnels.routes().add(sw.tunnels.userRoute(new RouteRequest("198.51.100.0/24", "br-phy", "192.0.2.254", null)));
         r = sw.upcall(sw.key(inner(), 1));
         assertThat(r.actions().dropCause(0)).isEqualTo(DropCause.TUNNEL_NEIGH_MISS);
         assertThat(r.packetOuts().get(0).key().get(FlowField.ARP_TPA)).isEqualTo(IpAddress.parse("192.0.2.254").ipv4()

@@ -2,6 +2,8 @@ package dev.jvswitch.pmd.netdev;
 
 import java.util.List;
 
+import dev.jvswitch.pmd.tunnel.TunnelConfig;
+
 /**
  * Opens ports of one type. Implementations are found with {@link java.util.ServiceLoader}
  * ({@code META-INF/services/dev.jvswitch.pmd.netdev.NetdevProvider}), so the datapath never
@@ -24,6 +26,17 @@ public interface NetdevProvider {
      *         'rxqs' must be within 1..64, got 0}; empty when the options are fine
      */
     List<String> validate(NetdevConfig config);
+
+    /**
+     * The tunnel options of a port of this type, read as {@link #open} reads them, or null for a
+     * type that is not a tunnel: what the config checks across ports (two tunnels taking the same
+     * packets, a remote no endpoint can reach).
+     *
+     * @throws NetdevException as {@link #validate} reports it
+     */
+    default TunnelConfig tunnelConfig(NetdevConfig config) throws NetdevException {
+        return null;
+    }
 
     /**
      * Opens a port.

@@ -36,6 +36,7 @@ import dev.jvswitch.config.FlowLine;
 import dev.jvswitch.config.MempoolSettings;
 import dev.jvswitch.config.PortSpec;
 import dev.jvswitch.config.RevalidatorSettings;
+import dev.jvswitch.config.RouteSpec;
 import dev.jvswitch.config.SwitchConfig;
 import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.pmd.DatapathConfig;
@@ -61,6 +62,8 @@ import dev.jvswitch.pmd.DatapathConfig;
  *     flows:  a list of ovs-ofctl flows and "@file" references, or one "@file"
  *     groups: the same, for groups
  *     mac-table-size, mac-aging-time
+ *     local-ip (ADDR/PLEN, or a list of one IPv4 and one IPv6), local-mac: a tunnel endpoint
+ * routes:     a list of "PREFIX/PLEN BRIDGE [GATEWAY] [src=IP]" (static routes for tunnels)
  * control:    socket, log-level, max-clients, idle-timeout
  * </pre>
  * Key names, ranges and where each default is defined: {@link ConfigKeys}.
@@ -109,10 +112,12 @@ public final class YamlConfigLoader {
         }
         MempoolSettings pool = mempool(top.section("mempool", ConfigKeys.MEMPOOL), lines);
         Map<String, BridgeSpec> bridges = bridges(top.section("bridges"), dp, bridgeDefaults, diag, lines);
+        List<RouteSpec> routes = TunnelSection.routes(top, bridges, diag);
+        TunnelSection.checkPorts(bridges, env, diag);
         ControlSettings control = control(top.section("control", ConfigKeys.CONTROL), fileName, lines);
         diag.throwIfAny();
         return new SwitchConfig(fileName, dp, revalidators, bridgeDefaults, pool, bridges, control, lines,
-                diag.warnings());
+                diag.warnings(), routes);
     }
 
     /**
@@ -251,7 +256,8 @@ public final class YamlConfigLoader {
                     ? flowLines(b, "flows", diag, true)
                     : List.of(new FlowLine(BridgeSpec.DEFAULT_FLOW, diag.file(), all.keyLine(name), b.path("flows")));
             List<FlowLine> groups = flowLines(b, "groups", diag, false);
-            out.put(name, new BridgeSpec(name, ports, flows, groups, bridgeSettings(b, defaults), all.keyLine(name)));
+            out.put(name, new BridgeSpec(name, ports, flows, groups, bridgeSettings(b, defaults), all.keyLine(name),
+                    TunnelSection.endpoint(b, diag)));
         }
         return out;
     }

@@ -28,8 +28,11 @@ import dev.jvswitch.ofproto.table.FlowFilter;
 import dev.jvswitch.ofproto.table.OfTables;
 import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.table.TableMiss;
+import dev.jvswitch.ofproto.tnl.Endpoint;
 import dev.jvswitch.ofproto.tnl.NativeTunnels;
 import dev.jvswitch.ofproto.tnl.PacketOut;
+import dev.jvswitch.ofproto.tnl.RouteRequest;
+import dev.jvswitch.ofproto.tnl.TunnelPort;
 import dev.jvswitch.ofproto.tnl.TunnelOutput;
 import dev.jvswitch.ofproto.trace.Trace;
 import dev.jvswitch.ofproto.upcall.OfprotoUpcallHandler;
@@ -388,6 +391,24 @@ public final class Ofproto {
     }
 
     /**
+     * Configures the native tunnels ({@link NativeTunnels#configure}) and sends the endpoints'
+     * announcements through the packet executor.
+     */
+    public void configureTunnels(List<Endpoint> endpoints, List<TunnelPort> ports, List<RouteRequest> routes) {
+        sendPacketOuts(tunnels.configure(endpoints, ports, routes), nanoClock.getAsLong());
+    }
+
+    private void sendPacketOuts(List<PacketOut> packets, long now) {
+        XlateSnapshot snap = current;
+        for (PacketOut p : packets) {
+            DpActions actions = xlate.translatePacketOut(snap, p.bridge(), p.key(), now);
+            if (!actions.isDrop()) {
+                packetExecutor.accept(p.frame(), actions);
+            }
+        }
+    }
+
+    /**
      * Tunnel housekeeping (the revalidators run it at the end of each cycle): ages the neighbour
      * cache and sends the neighbour requests due, each translated through its bridge from LOCAL.
      */
@@ -396,14 +417,7 @@ public final class Ofproto {
             return;
         }
         long now = nanoClock.getAsLong();
-        List<PacketOut> due = tunnels.onTick(now);
-        XlateSnapshot snap = current;
-        for (PacketOut p : due) {
-            DpActions actions = xlate.translatePacketOut(snap, p.bridge(), p.key(), now);
-            if (!actions.isDrop()) {
-                packetExecutor.accept(p.frame(), actions);
-            }
-        }
+        sendPacketOuts(tunnels.onTick(now), now);
     }
 
     /** The clock rule times and MAC aging use. */

@@ -91,13 +91,18 @@ public final class NativeTunnels implements TunnelOutput {
      * the tunnel ports, and the config file's routes (replacing the previous file's; routes added
      * by command stay). The same configuration again changes nothing.
      *
+     * @return the announcements to send: a gratuitous ARP (and an unsolicited neighbour
+     *         advertisement) for each new or changed endpoint, so that peers that knew its old
+     *         MAC learn the new one at once
+     *
      * @throws IllegalArgumentException naming what conflicts (two tunnel types on one UDP port, a
      *                                  route no endpoint can take), changing nothing
      */
-    public synchronized void configure(List<Endpoint> endpoints, List<TunnelPort> ports, List<RouteRequest> configured) {
+    public synchronized List<PacketOut> configure(List<Endpoint> endpoints, List<TunnelPort> ports,
+            List<RouteRequest> configured) {
         List<Object> inputs = List.of(List.copyOf(endpoints), List.copyOf(ports), List.copyOf(configured));
         if (inputs.equals(lastInputs)) {
-            return;
+            return List.of();
         }
         TunnelTable next = new TunnelTable(ports, endpoints);
         List<RouteTable.Route> userRoutes = new ArrayList<>();
@@ -116,10 +121,17 @@ public final class NativeTunnels implements TunnelOutput {
                 }
             }
         }
+        List<PacketOut> announce = new ArrayList<>();
+        for (Endpoint e : endpoints) {
+            if (!e.equals(table.endpoint(e.bridge()))) {
+                announce.addAll(NeighbourPackets.announce(e));
+            }
+        }
         table = next;
         routes.replace(derived, userRoutes);
         lastInputs = inputs;
         onChange.run();
+        return announce;
     }
 
     /**

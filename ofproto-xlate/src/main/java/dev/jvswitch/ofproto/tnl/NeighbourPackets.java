@@ -1,6 +1,8 @@
 package dev.jvswitch.ofproto.tnl;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
@@ -33,6 +35,24 @@ final class NeighbourPackets {
     static PacketOut request(NeighbourCache.Probe p) {
         return p.ip().isIpv4() ? arp(p.bridge(), ARP_REQUEST, BROADCAST, p.srcMac(), p.src(), 0, p.ip())
                 : solicit(p.bridge(), p.srcMac(), p.src(), p.ip());
+    }
+
+    /**
+     * What an endpoint says when it comes up or changes MAC (as Linux does for an address): a
+     * gratuitous ARP request for its IPv4 address, an unsolicited advertisement to all nodes for
+     * its IPv6 address.
+     */
+    static List<PacketOut> announce(Endpoint e) {
+        List<PacketOut> out = new ArrayList<>();
+        if (e.ipv4() != null) {
+            out.add(arp(e.bridge(), ARP_REQUEST, BROADCAST, e.mac(), e.ipv4(), 0, e.ipv4()));
+        }
+        if (e.ipv6() != null) {
+            IpAddress allNodes = new IpAddress(0xff02_0000_0000_0000L, 1);
+            out.add(nd(e.bridge(), FlowKey.ND_NEIGHBOR_ADVERT, 0x2000_0000, 0x3333_0000_0001L, e.mac(), e.ipv6(),
+                    allNodes, e.ipv6(), 2, e.mac()));
+        }
+        return out;
     }
 
     /** An ARP reply: {@code ourIp} is at {@code ourMac}, to {@code toMac}/{@code toIp}. */

@@ -264,4 +264,25 @@ class TunnelXlateTest {
         assertThat(sw.tunnels.neighbours().lookup("br-phy", IpAddress.parse("192.0.2.2"), sw.clockNs.get()))
                 .isEqualTo(-1);
     }
+    @Test
+    void anEndpointThatChangesMacAnnouncesItselfOnce() {
+        // TunnelSwitch configured the endpoint already; the same configuration says nothing.
+        assertThat(sw.tunnels.configure(sw.endpoints, sw.ports, List.of())).isEmpty();
+        sw.endpoints.set(0, new Endpoint("br-phy", IpAddress.parse("192.0.2.1"), 24, IpAddress.parse("2001:db8::1"),
+                64, 0xaa55aa550001L));
+        List<PacketOut> announce = sw.tunnels.configure(sw.endpoints, sw.ports, List.of());
+        assertThat(announce).hasSize(2);
+        assertThat(announce.get(0).bridge()).isEqualTo("br-phy");
+        // A gratuitous ARP request: sender and target both the endpoint's address.
+        assertThat(announce.get(0).frame()).isEqualTo(Frames.arp().src("aa:55:aa:55:00:01").dst("ff:ff:ff:ff:ff:ff")
+                .ip("192.0.2.1", "192.0.2.1").arpOp(1).arpSha("aa:55:aa:55:00:01").arpTha("00:00:00:00:00:00")
+                .build());
+        assertThat(announce.get(0).key()).isEqualTo(withInPortLocal(sw.key(announce.get(0).frame(), 0)));
+        // An unsolicited neighbour advertisement to all nodes, with the override flag.
+        FlowKey na = announce.get(1).key();
+        assertThat(na.get(FlowField.ETH_DST)).isEqualTo(0x3333_0000_0001L);
+        assertThat(na.get(FlowField.ICMPV6_TYPE)).isEqualTo((long) FlowKey.ND_NEIGHBOR_ADVERT);
+        assertThat(na).isEqualTo(withInPortLocal(sw.key(announce.get(1).frame(), 0)));
+        assertThat(sw.tunnels.configure(sw.endpoints, sw.ports, List.of())).isEmpty();
+    }
 }

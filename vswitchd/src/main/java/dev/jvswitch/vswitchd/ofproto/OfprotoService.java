@@ -199,7 +199,7 @@ public final class OfprotoService implements AutoCloseable {
     public void configureTunnels(List<Endpoint> endpoints, List<TunnelPort> ports, List<RouteRequest> routes)
             throws OfprotoException {
         call(() -> {
-            ofproto.tunnels().configure(endpoints, ports, routes);
+            ofproto.configureTunnels(endpoints, ports, routes);
             return null;
         });
         awaitDatapath("tunnels");

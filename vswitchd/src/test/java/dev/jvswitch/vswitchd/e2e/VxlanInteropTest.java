@@ -25,7 +25,8 @@ import dev.jvswitch.testkit.sh.Sh;
  * with payload checks between the kernel VTEP's overlay address and the host behind the switch,
  * both ways; tcpdump on the underlay sees well-formed VXLAN with the VNI and a UDP source port
  * per inner flow. Over IPv4 with the kernel's UDP checksums on and off (and the switch's on), and
- * over IPv6.
+ * over IPv6; inner packets up to the underlay MTU less 50 bytes pass, larger ones are dropped
+ * and counted.
  */
 @Tag("netns")
 class VxlanInteropTest {
@@ -59,7 +60,17 @@ class VxlanInteropTest {
     void ipv4WithTheKernelsChecksums() throws Exception {
         assumeTrue(OverlayTopology.available(), "needs root, ip, python3, tcpdump and the vxlan module");
         net = new OverlayTopology(false);
-        stop(exchange(start(""), "192.0.2.2", false));
+        DaemonProcess d = exchange(start(""), "192.0.2.2", false);
+        // The underlay's MTU is 1500: inner IP packets of 1450 bytes fit (50 bytes of VXLAN over
+        // IPv4 around them), larger ones are dropped by the switch and counted.
+        Sh.inNs(net.nsC, "ip", "link", "set", net.access.peer(), "mtu", "1500");
+        assertThat(Sh.tryInNs(net.nsC, "ping", "-n", "-M", "do", "-s", "1422", "-c", "3", "-i", "0.2", "-W", "2",
+                OverlayTopology.A_OVERLAY).output()).contains(" 0% packet loss");
+        assertThat(d.ok("dpif-netdev/pmd-stats-show")).doesNotContain("over the underlay MTU");
+        assertThat(Sh.tryInNs(net.nsC, "ping", "-n", "-M", "do", "-s", "1423", "-c", "3", "-i", "0.2", "-W", "1",
+                OverlayTopology.A_OVERLAY).output()).contains("100% packet loss");
+        assertThat(d.ok("dpif-netdev/pmd-stats-show")).contains("dropped: tunnel packet over the underlay MTU: 3");
+        stop(d);
     }
 
     @Test
@@ -115,6 +126,13 @@ class VxlanInteropTest {
                     "5002", "24");
             Process client = net.start(net.nsC, "python3", script.toString(), "udp-client", OverlayTopology.A_OVERLAY,
                     "5002", "24");
+            assertThat(OverlayTopology.output(client, Duration.ofSeconds(60))).as(d.log()).contains("OK");
+            OverlayTopology.output(server, Duration.ofSeconds(30));
+            // And 24 from A to C.
+            server = net.start(net.nsC, "python3", script.toString(), "udp-server", OverlayTopology.C_OVERLAY, "5003",
+                    "24");
+            client = net.start(net.nsA, "python3", script.toString(), "udp-client", OverlayTopology.C_OVERLAY, "5003",
+                    "24");
             assertThat(OverlayTopology.output(client, Duration.ofSeconds(60))).as(d.log()).contains("OK");
             OverlayTopology.output(server, Duration.ofSeconds(30));
         } finally {

@@ -2,6 +2,7 @@ package dev.jvswitch.config;
 
 import java.util.BitSet;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * A fixed environment for loader tests, so messages do not depend on the machine: CPUs 0-1, the
@@ -10,27 +11,35 @@ import java.util.Set;
  */
 public final class TestEnvironment {
     /** Accepts every flow, group and VLAN setting. */
-    public static final FlowChecker ACCEPT_ALL = new FlowChecker() {
-        @Override
-        public String checkFlow(String flow) {
-            return null;
-        }
-
-        @Override
-        public String checkGroup(String group) {
-            return null;
-        }
-
-        @Override
-        public String checkVlans() {
-            return null;
-        }
-    };
+    public static final FlowChecker ACCEPT_ALL = checkingFlows(flow -> null);
 
     /** max-idle 10 s, 2048 MAC entries aged 300 s: ofproto's values, which the daemon's test checks. */
     public static final OfprotoDefaults OFPROTO = new OfprotoDefaults(10_000, new BridgeSettings(2048, 300));
 
     private TestEnvironment() {
+    }
+
+    /**
+     * A checker that judges flows with {@code checkFlow} (an error message, or null for a good
+     * flow) and accepts every group and VLAN setting.
+     */
+    public static FlowChecker checkingFlows(UnaryOperator<String> checkFlow) {
+        return new FlowChecker() {
+            @Override
+            public String checkFlow(String flow) {
+                return checkFlow.apply(flow);
+            }
+
+            @Override
+            public String checkGroup(String group) {
+                return null;
+            }
+
+            @Override
+            public String checkVlans() {
+                return null;
+            }
+        };
     }
 
     /** CPUs 0-1; port types afpacket, null, pcap and ring. */

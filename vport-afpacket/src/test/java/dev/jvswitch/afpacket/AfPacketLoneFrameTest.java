@@ -2,17 +2,11 @@ package dev.jvswitch.afpacket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +19,7 @@ import dev.jvswitch.afpacket.rx.RxRingMode;
 import dev.jvswitch.afpacket.sys.Native;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.PacketBatch;
+import dev.jvswitch.testkit.netns.Peer;
 import dev.jvswitch.testkit.netns.Topology;
 
 /**
@@ -74,15 +69,14 @@ class AfPacketLoneFrameTest extends NetnsPortTest {
         closeAndCheckNoLeaks();
     }
 
-    /** Runs the echo client in the peer's namespace and echoes what it sends until it exits; returns its count. */
-    private int echo(AfPacketNetdev port, Topology.Veth v, int count) throws IOException, InterruptedException {
-        Path script = script();
-        Process peer = new ProcessBuilder("ip", "netns", "exec", v.ns(), "python3", "-u", script.toString(),
-                v.peer(), Integer.toString(count), Long.toString(WAIT.toSeconds())).redirectErrorStream(true).start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8));
-            String first = out.readLine();
-            assertThat(first).as("echo peer started").isEqualTo("ready");
+    /**
+     * Runs the test peer's echo mode in the peer's namespace and echoes what it sends until it
+     * exits; returns its count.
+     */
+    private int echo(AfPacketNetdev port, Topology.Veth v, int count) {
+        try (Peer peer = Peer.start(v.ns(), "echo", v.peer(), Integer.toString(count),
+                Long.toString(WAIT.toSeconds()))) {
+            peer.awaitLine("ready", Duration.ofSeconds(20));
             PacketBatch rx = new PacketBatch();
             PacketBatch tx = new PacketBatch();
             long deadline = System.nanoTime() + WAIT.toNanos() + TimeUnit.SECONDS.toNanos(5);
@@ -104,31 +98,14 @@ class AfPacketLoneFrameTest extends NetnsPortTest {
                     LockSupport.parkNanos(20_000);
                 }
             }
-            assertThat(peer.waitFor(5, TimeUnit.SECONDS)).as("echo peer finished").isTrue();
-            List<String> lines = new ArrayList<>();
-            String line;
-            while ((line = out.readLine()) != null) {
-                lines.add(line);
-            }
-            assertThat(peer.exitValue()).as("echo peer: %s", lines).isZero();
+            List<String> lines = peer.awaitExit(Duration.ofSeconds(5));
             return Integer.parseInt(lines.get(lines.size() - 1).replace("echoed ", "").trim());
-        } finally {
-            peer.destroyForcibly();
         }
     }
 
     private static boolean isEcho(Mbuf m) {
         byte[] b = m.toByteArray();
         return b.length >= 25 && new String(b, 14, 7, StandardCharsets.US_ASCII).equals("JVSECHO");
-    }
-
-    private static Path script() throws IOException {
-        try (InputStream in = AfPacketLoneFrameTest.class.getResourceAsStream("echo.py")) {
-            Path p = Files.createTempFile("jvs-echo", ".py");
-            Files.write(p, in.readAllBytes());
-            p.toFile().deleteOnExit();
-            return p;
-        }
     }
 
     /** {@code getsockopt(fd, SOL_PACKET, PACKET_VERSION)}: what the kernel says the ring is. */

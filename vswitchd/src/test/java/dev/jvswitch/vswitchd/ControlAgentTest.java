@@ -3,10 +3,6 @@ package dev.jvswitch.vswitchd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,13 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.jvswitch.config.PortSpec;
-import dev.jvswitch.config.yaml.YamlConfigLoader;
-import dev.jvswitch.vswitchd.config.OfprotoConfigs;
 import dev.jvswitch.vswitchd.control.ControlServer;
-import dev.jvswitch.vswitchd.ctl.Jvsctl;
 import dev.jvswitch.vswitchd.run.Switch;
-import dev.jvswitch.vswitchd.ofproto.OfprotoFlowChecker;
-import dev.jvswitch.vswitchd.ofproto.OfprotoService;
 
 /**
  * The control agent stepped by hand with a test clock: its duty cycle's work count, the tick
@@ -34,22 +25,9 @@ import dev.jvswitch.vswitchd.ofproto.OfprotoService;
  * {@code null} ports and a real control socket; no sleeps.
  */
 class ControlAgentTest {
-    private static final String CONFIG = """
-            datapath:
-              pmd-idle: backoff
-            mempool:
-              mbufs: 512
-            bridges:
-              br0:
-                ports:
-                  a: {type: null, ofport: 1}
-            control:
-              socket: ctl.sock
-            """;
-
     @TempDir
     Path dir;
-    private Path file;
+    private TestSwitch ts;
     private Switch sw;
     private ControlServer server;
     private CachedNanoClock clock;
@@ -57,23 +35,17 @@ class ControlAgentTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        file = dir.resolve("sw.yaml");
-        Files.writeString(file, CONFIG);
-        OfprotoService ofproto = new OfprotoService();
-        YamlConfigLoader loader = new YamlConfigLoader(OfprotoConfigs.environment(new OfprotoFlowChecker()));
-        var config = loader.load(file);
-        server = ControlServer.bind(Path.of(config.control().socket()), Jvswitchd.controlLimits(config.control()));
-        sw = Switch.start(config, ofproto);
+        ts = TestSwitch.start(dir);
+        sw = ts.sw;
+        server = ts.server;
         clock = new CachedNanoClock();
         clock.update(1_000_000_000L);
-        agent = new ControlAgent(file, loader, sw, server, clock);
+        agent = ts.agent(clock);
     }
 
     @AfterEach
     void tearDown() {
-        server.close();
-        sw.close();
-        assertThat(sw.pool().leakReport()).isNull();
+        ts.close();
     }
 
     private void advanceMs(long ms) {
@@ -97,7 +69,7 @@ class ControlAgentTest {
     @Test
     void reloadRequestsCoalesceIntoOneReloadOnTheAgent() throws Exception {
         agent.doWork();
-        Files.writeString(file, CONFIG.replace("      a: {type: null, ofport: 1}\n",
+        TestSwitch.writeConfig(dir, TestSwitch.CONFIG.replace("      a: {type: null, ofport: 1}\n",
                 "      a: {type: null, ofport: 1}\n      b: {type: null, ofport: 2}\n"));
         ControlProxy proxy = agent.proxy();
         proxy.reload();
@@ -136,10 +108,7 @@ class ControlAgentTest {
 
     @Test
     void theExitCommandIsAnsweredThenTheAgentStops() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        CompletableFuture<Integer> client = CompletableFuture.supplyAsync(() -> Jvsctl.run(new String[] {
-            "--socket", server.path().toString(), "exit"}, new PrintStream(out), new PrintStream(err)));
+        CompletableFuture<Ctl> client = ts.jvsctl("exit");
         ControlIdleStrategy idle = new ControlIdleStrategy(server, agent);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         boolean stopped = false;
@@ -153,7 +122,8 @@ class ControlAgentTest {
             }
         }
         assertThat(stopped).isTrue();
-        assertThat(client.get(30, TimeUnit.SECONDS)).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        Ctl exit = client.get(30, TimeUnit.SECONDS);
+        assertThat(exit.exit()).as(exit.err()).isZero();
         assertThat(agent.exitReason()).isEqualTo("exit command");
         assertThat(agent.coverage()).containsEntry("control_requests", 1L).containsEntry("signal_term", 1L);
     }

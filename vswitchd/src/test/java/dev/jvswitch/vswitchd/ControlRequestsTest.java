@@ -2,15 +2,8 @@ package dev.jvswitch.vswitchd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,17 +16,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.jvswitch.config.yaml.YamlConfigLoader;
-import dev.jvswitch.vswitchd.config.OfprotoConfigs;
 import dev.jvswitch.vswitchd.control.CommandKind;
 import dev.jvswitch.vswitchd.control.CommandRegistry;
 import dev.jvswitch.vswitchd.control.ControlProtocol;
 import dev.jvswitch.vswitchd.control.ControlServer;
 import dev.jvswitch.vswitchd.control.Reply;
-import dev.jvswitch.vswitchd.ctl.Jvsctl;
-import dev.jvswitch.vswitchd.run.Switch;
-import dev.jvswitch.vswitchd.ofproto.OfprotoFlowChecker;
-import dev.jvswitch.vswitchd.ofproto.OfprotoService;
 
 /**
  * What the control agent does with requests, stepped by hand with a real switch and socket:
@@ -43,61 +30,30 @@ import dev.jvswitch.vswitchd.ofproto.OfprotoService;
  * beyond the queue is refused as busy; and every command has a kind.
  */
 class ControlRequestsTest {
-    private static final String CONFIG = """
-            datapath:
-              pmd-idle: backoff
-            mempool:
-              mbufs: 512
-            bridges:
-              br0:
-                ports:
-                  a: {type: null, ofport: 1}
-            control:
-              socket: ctl.sock
-            """;
-
     @TempDir
     Path dir;
-    private Switch sw;
+    private TestSwitch ts;
     private ControlServer server;
     private ControlAgent agent;
     private final List<CompletableFuture<Ctl>> clients = new ArrayList<>();
 
-    record Ctl(int exit, String out, String err) {
-    }
-
     @BeforeEach
     void setUp() throws Exception {
-        Path file = dir.resolve("sw.yaml");
-        Files.writeString(file, CONFIG);
-        OfprotoService ofproto = new OfprotoService();
-        YamlConfigLoader loader = new YamlConfigLoader(OfprotoConfigs.environment(new OfprotoFlowChecker()));
-        var config = loader.load(file);
-        server = ControlServer.bind(Path.of(config.control().socket()), Jvswitchd.controlLimits(config.control()));
-        sw = Switch.start(config, ofproto);
+        ts = TestSwitch.start(dir);
+        server = ts.server;
         CachedNanoClock clock = new CachedNanoClock();
         clock.update(1_000_000_000L);
-        agent = new ControlAgent(file, loader, sw, server, clock);
+        agent = ts.agent(clock);
     }
 
     @AfterEach
     void tearDown() {
-        server.close();
-        sw.close();
-        assertThat(sw.pool().leakReport()).isNull();
+        ts.close();
     }
 
     /** jvsctl on another thread (the agent is stepped on this one). */
     private CompletableFuture<Ctl> ctl(String... args) {
-        List<String> all = new ArrayList<>(List.of("--socket", server.path().toString(), "--timeout", "30"));
-        all.addAll(List.of(args));
-        CompletableFuture<Ctl> f = CompletableFuture.supplyAsync(() -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int exit = Jvsctl.run(all.toArray(new String[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8));
-            return new Ctl(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        });
+        CompletableFuture<Ctl> f = ts.jvsctl(args);
         clients.add(f);
         return f;
     }
@@ -121,18 +77,8 @@ class ControlRequestsTest {
     /** Sends one raw line and returns the answer line, stepping the agent meanwhile. */
     private String raw(String line) throws Exception {
         CompletableFuture<String> f = CompletableFuture.supplyAsync(() -> {
-            try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                c.connect(UnixDomainSocketAddress.of(server.path()));
-                ByteBuffer b = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-                while (b.hasRemaining()) {
-                    c.write(b);
-                }
-                ByteArrayOutputStream got = new ByteArrayOutputStream();
-                ByteBuffer in = ByteBuffer.allocate(4096);
-                while (c.read(in.clear()) > 0) {
-                    got.write(in.array(), 0, in.position());
-                }
-                return got.toString(StandardCharsets.UTF_8).trim();
+            try {
+                return RawClient.exchange(server.path(), (line + "\n").getBytes(StandardCharsets.UTF_8), 30_000);
             } catch (IOException e) {
                 throw new RuntimeException(e);
             }

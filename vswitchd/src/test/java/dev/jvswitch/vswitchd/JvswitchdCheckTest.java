@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,10 +21,20 @@ class JvswitchdCheckTest {
     @TempDir
     Path dir;
 
+    /** What {@code jvswitchd --config FILE --check} returned and printed (its stderr, by line). */
+    private record Check(int status, List<String> lines) {
+    }
+
+    private static Check check(String file) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Jvswitchd.run(new String[] {"--config", file, "--check"},
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Check(status, err.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+
     @Test
     void deprecatedKeysAreOneWarningLineEachAndNotAnError() throws Exception {
-        Path file = dir.resolve("sw.yaml");
-        Files.writeString(file, """
+        Path file = TestSwitch.writeConfig(dir, """
                 datapath:
                   pmd-idle: backoff
                   mac-aging-time: 60
@@ -33,11 +43,9 @@ class JvswitchdCheckTest {
                     ports:
                       a: {type: null, ofport: 1}
                 """);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Jvswitchd.run(new String[] {"--config", file.toString(), "--check"},
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(status).isEqualTo(Jvswitchd.EXIT_OK);
-        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+        Check c = check(file.toString());
+        assertThat(c.status()).isEqualTo(Jvswitchd.EXIT_OK);
+        assertThat(c.lines()).containsExactly(
                 file + ":3: datapath.mac-aging-time: deprecated: set it per bridge (bridges.NAME.mac-aging-time);"
                         + " here it is the default of every bridge that does not",
                 file + ": OK");
@@ -45,12 +53,10 @@ class JvswitchdCheckTest {
 
     @Test
     void aConfigThatNeverEndsIsOneLineAndExit2() {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
         long start = System.nanoTime();
-        int status = Jvswitchd.run(new String[] {"--config", "/dev/zero", "--check"},
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(status).isEqualTo(Jvswitchd.EXIT_USAGE);
-        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+        Check c = check("/dev/zero");
+        assertThat(c.status()).isEqualTo(Jvswitchd.EXIT_USAGE);
+        assertThat(c.lines()).containsExactly(
                 "/dev/zero:1: (file): cannot read: not a regular file (a pipe, device or socket); only regular files are"
                         + " read",
                 "jvswitchd: 1 error(s) in /dev/zero; nothing started");
@@ -59,8 +65,7 @@ class JvswitchdCheckTest {
 
     @Test
     void portOptionsAreCheckedAsAStartWouldCheckThem() throws Exception {
-        Path file = dir.resolve("sw.yaml");
-        Files.writeString(file, """
+        Path file = TestSwitch.writeConfig(dir, """
                 datapath:
                   pmd-idle: backoff
                 bridges:
@@ -70,11 +75,9 @@ class JvswitchdCheckTest {
                       b: {type: afpacket, ofport: 2, options: {ifname: eth0, rxqs: 0}}
                       c: {type: afpacket, ofport: 3}
                 """);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Jvswitchd.run(new String[] {"--config", file.toString(), "--check"},
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(status).isEqualTo(Jvswitchd.EXIT_USAGE);
-        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+        Check c = check(file.toString());
+        assertThat(c.status()).isEqualTo(Jvswitchd.EXIT_USAGE);
+        assertThat(c.lines()).containsExactly(
                 file + ":6: bridges.br0.ports.a.options: port a: unknown option 'colour' for type null (known: mac, mtu)",
                 file + ":7: bridges.br0.ports.b.options: port b: option 'rxqs' must be within 1..64, got 0",
                 file + ":8: bridges.br0.ports.c.options: port c: option 'ifname' is required for type afpacket",

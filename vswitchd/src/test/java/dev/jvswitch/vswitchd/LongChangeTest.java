@@ -2,14 +2,8 @@ package dev.jvswitch.vswitchd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -24,16 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-import dev.jvswitch.config.yaml.YamlConfigLoader;
 import dev.jvswitch.testkit.sh.Await;
-import dev.jvswitch.vswitchd.config.OfprotoConfigs;
-import dev.jvswitch.vswitchd.control.ControlServer;
 import dev.jvswitch.vswitchd.control.Json;
 import dev.jvswitch.vswitchd.control.Reply;
-import dev.jvswitch.vswitchd.ctl.Jvsctl;
-import dev.jvswitch.vswitchd.run.Switch;
-import dev.jvswitch.vswitchd.ofproto.OfprotoFlowChecker;
-import dev.jvswitch.vswitchd.ofproto.OfprotoService;
 
 /**
  * A change that takes long, with both agents on threads of their own as in the daemon: the
@@ -42,23 +29,9 @@ import dev.jvswitch.vswitchd.ofproto.OfprotoService;
  * after its grace period, one that does not listen.
  */
 class LongChangeTest {
-    private static final String CONFIG = """
-            datapath:
-              pmd-idle: backoff
-            mempool:
-              mbufs: 512
-            bridges:
-              br0:
-                ports:
-                  a: {type: null, ofport: 1}
-            control:
-              socket: ctl.sock
-            """;
-
     @TempDir
     Path dir;
-    private Switch sw;
-    private ControlServer server;
+    private TestSwitch ts;
     private ControlAgent agent;
     private AgentRunner control;
     private AgentRunner changes;
@@ -67,14 +40,8 @@ class LongChangeTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Path file = dir.resolve("sw.yaml");
-        Files.writeString(file, CONFIG);
-        OfprotoService ofproto = new OfprotoService();
-        YamlConfigLoader loader = new YamlConfigLoader(OfprotoConfigs.environment(new OfprotoFlowChecker()));
-        var config = loader.load(file);
-        server = ControlServer.bind(Path.of(config.control().socket()), Jvswitchd.controlLimits(config.control()));
-        sw = Switch.start(config, ofproto);
-        agent = new ControlAgent(file, loader, sw, server, new SystemNanoClock());
+        ts = TestSwitch.start(dir);
+        agent = ts.agent(new SystemNanoClock());
         agent.commands().register("test/wait", "", 0, 0, "waits for the test, interruptibly", args -> {
             try {
                 release.await();
@@ -91,7 +58,7 @@ class LongChangeTest {
             return Reply.text("done");
         });
         changes = Jvswitchd.startChanges(agent.changes(), LoggerFactory.getLogger("test"));
-        control = new AgentRunner(new ControlIdleStrategy(server, agent), Throwable::printStackTrace, null, agent);
+        control = new AgentRunner(new ControlIdleStrategy(ts.server, agent), Throwable::printStackTrace, null, agent);
         AgentRunner.startOnThread(control);
     }
 
@@ -101,21 +68,12 @@ class LongChangeTest {
         spin.set(false);
         control.close();
         changes.close();
-        server.close();
-        sw.close();
-        assertThat(sw.pool().leakReport()).isNull();
+        ts.close();
     }
 
+    /** jvsctl on another thread: its exit status, a colon, and what it printed (stdout, then stderr). */
     private CompletableFuture<String> ctl(String... args) {
-        List<String> all = new ArrayList<>(List.of("--socket", server.path().toString(), "--timeout", "30"));
-        all.addAll(List.of(args));
-        return CompletableFuture.supplyAsync(() -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int exit = Jvsctl.run(all.toArray(new String[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8));
-            return exit + ":" + out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
-        });
+        return ts.jvsctl(args).thenApply(c -> c.exit() + ":" + c.out() + c.err());
     }
 
     /** control_ticks, read through coverage/show (the agent's own counters are its thread's). */

@@ -19,9 +19,12 @@ import dev.jvswitch.afpacket.AfPacketNetdev;
 import dev.jvswitch.afpacket.AfPacketProvider;
 import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.cli.Json;
+import dev.jvswitch.bench.cli.Threads;
 import dev.jvswitch.bench.l2fwd.Forwarder;
 import dev.jvswitch.bench.l2fwd.FwdMode;
 import dev.jvswitch.bench.l2fwd.FwdResult;
+import dev.jvswitch.bench.traffic.PacedUdpLoad;
+import dev.jvswitch.bench.traffic.UdpFrames;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.pmd.netdev.Netdev;
@@ -62,6 +65,10 @@ public final class AfPacketFwdBench {
             "rx-ring");
     static final Set<String> FLAGS = Set.of("json");
     private static final int POOL_MBUFS = 32768;
+    private static final long GEN_DST_MAC = 0x02_00_00_00_00_02L;
+    private static final long GEN_SRC_MAC = 0x02_00_00_00_00_01L;
+    private static final int GEN_SRC_IP = UdpFrames.ipv4("10.0.0.1");
+    private static final int GEN_DST_IP = UdpFrames.ipv4("10.0.0.2");
     private static final long HOOK_WAIT_S = 30;
 
     private AfPacketFwdBench() {
@@ -124,8 +131,7 @@ public final class AfPacketFwdBench {
         try {
             topo = FwdTopology.create();
             List<Figures> all = new ArrayList<>();
-            try (FrameGenerator gen = FrameGenerator.open(topo.genNs, topo.genIf, pool, s.frameBytes, s.flows,
-                    s.genCpu)) {
+            try (PacedUdpLoad gen = PacedUdpLoad.open("gen", topo.genNs, topo.genIf, pool, frames(s), s.genCpu)) {
                 if (!s.json) {
                     System.out.printf(Locale.ROOT, "afpacket-fwd: %d B IPv4/UDP frames over %d flow%s, generator"
                             + " netns -> port 1 -> 1 forwarding thread -> port 2 -> sink netns; %.1f s per mode after"
@@ -208,7 +214,7 @@ public final class AfPacketFwdBench {
      * forwarder's measured run ends when the main thread takes its last sample, so both cover
      * nearly the same interval.
      */
-    private static Figures measure(FwdMode mode, Settings s, FwdTopology topo, FrameGenerator gen, MbufPool pool,
+    private static Figures measure(FwdMode mode, Settings s, FwdTopology topo, PacedUdpLoad gen, MbufPool pool,
             AtomicBoolean stop) throws Exception {
         long warmupNs = (long) (s.warmup * 1e9);
         AtomicBoolean done = new AtomicBoolean();
@@ -227,7 +233,7 @@ public final class AfPacketFwdBench {
             }, "pmd-0");
             forwarder.start();
             try {
-                gen.start();
+                gen.blast();
                 pause(warmupNs, stop, done);
                 long received0 = topo.sinkRxPackets();
                 long offered0 = gen.txPackets();
@@ -241,7 +247,7 @@ public final class AfPacketFwdBench {
                 long ringDrops = p1.afPacketStats().rxKernelDrops() - ringDrops0;
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 done.set(true);
-                Forwarder.joinUninterruptibly(forwarder);
+                Threads.joinUninterruptibly(forwarder);
                 gen.stop();
                 if (failure[0] != null) {
                     throw failure[0];
@@ -252,10 +258,22 @@ public final class AfPacketFwdBench {
                         rx == 0 ? 0 : (double) cpuNs[1] / rx, loadAvg1());
             } finally {
                 done.set(true);
-                Forwarder.joinUninterruptibly(forwarder);
+                Threads.joinUninterruptibly(forwarder);
                 gen.stop();
             }
         }
+    }
+
+    /**
+     * The generator's frames: IPv4/UDP from 10.0.0.1 to 10.0.0.2:5001 over {@code flows} source
+     * ports 1024 and up, so the forwarder sees that many distinct 5-tuples.
+     */
+    private static byte[][] frames(Settings s) {
+        byte[][] frames = new byte[s.flows][];
+        for (int i = 0; i < s.flows; i++) {
+            frames[i] = UdpFrames.frame(s.frameBytes, GEN_DST_MAC, GEN_SRC_MAC, GEN_SRC_IP, GEN_DST_IP, 1024 + i, 5001);
+        }
+        return frames;
     }
 
     /** Both ports with the ring mode asked for, and a forwarder in {@code mode} between them. */

@@ -1,11 +1,7 @@
 package dev.jvswitch.bench.dut;
 
 import java.io.IOException;
-import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The wires every switch under test sits between, made for one run and removed by
@@ -16,16 +12,16 @@ import java.util.Locale;
  *  [jvsIDh1 192.0.2.1] ==veth== [jvsIDp1]  (switch under test)  [jvsIDp2] ==veth== [jvsIDh2 192.0.2.2]
  * </pre>
  *
- * <p>Names carry 6 random hex digits so that concurrent runs never collide. Every veth end has
- * GRO, GSO, TSO and tx checksum offload off (so no end sees super-frames or unfinished
- * checksums, which AF_PACKET switches would each treat differently) and IPv6 off (no router
- * solicitations in the measurements). The hosts have fixed locally administered MAC addresses
- * and permanent neighbour entries for each other, so no ARP runs during a measurement and a
- * traffic generator can address frames without asking. The switch ends have no addresses; the
- * switch namespace's kernel only ever sees the frames as a bystander.
+ * <p>Made of {@link Wiring}: names carry 6 random hex digits so that concurrent runs never
+ * collide. Every veth end has GRO, GSO, TSO and tx checksum offload off (so no end sees
+ * super-frames or unfinished checksums, which AF_PACKET switches would each treat differently)
+ * and IPv6 off (no router solicitations in the measurements). The hosts have fixed locally
+ * administered MAC addresses and permanent neighbour entries for each other, so no ARP runs
+ * during a measurement and a traffic generator can address frames without asking. The switch
+ * ends have no addresses; the switch namespace's kernel only ever sees the frames as a bystander.
  *
  * <p><b>Thread-safety:</b> {@link #close()} may run from a shutdown hook as well as the main
- * thread; it is synchronized and idempotent. Everything else is for the thread that made it.
+ * thread; it is idempotent ({@link Wiring#close()}). Everything else is for the thread that made it.
  */
 public final class DutTopology implements AutoCloseable {
     public static final String H1_IP = "192.0.2.1";
@@ -43,43 +39,40 @@ public final class DutTopology implements AutoCloseable {
     public final String sw1If;
     public final String sw2If;
     public final String h2If;
-    private final List<String> namespaces = new ArrayList<>();
-    private boolean closed;
+    private final Wiring wires;
 
-    private DutTopology(String id) {
-        this.id = id;
-        h1Ns = "jvs-" + id + "-h1";
-        swNs = "jvs-" + id + "-sw";
-        h2Ns = "jvs-" + id + "-h2";
-        h1If = "jvs" + id + "h1";
-        sw1If = "jvs" + id + "p1";
-        sw2If = "jvs" + id + "p2";
-        h2If = "jvs" + id + "h2";
+    private DutTopology(Wiring wires) {
+        this.wires = wires;
+        id = wires.id;
+        h1Ns = wires.namespace("h1");
+        swNs = wires.namespace("sw");
+        h2Ns = wires.namespace("h2");
+        h1If = wires.ifname("h1");
+        sw1If = wires.ifname("p1");
+        sw2If = wires.ifname("p2");
+        h2If = wires.ifname("h2");
     }
 
     /** Makes the three namespaces and both veth pairs, all up; removes what it made if a step fails. */
     public static DutTopology create() throws IOException, InterruptedException {
-        byte[] b = new byte[3];
-        new SecureRandom().nextBytes(b);
-        DutTopology t = new DutTopology(HexFormat.of().formatHex(b).toLowerCase(Locale.ROOT));
+        DutTopology t = new DutTopology(Wiring.create());
+        Wiring w = t.wires;
         try {
             for (String ns : List.of(t.h1Ns, t.swNs, t.h2Ns)) {
-                Shell.run("ip", "netns", "add", ns);
-                t.namespaces.add(ns);
-                Shell.inNs(ns, "ip", "link", "set", "lo", "up");
+                w.addNamespace(ns, true);
             }
-            Shell.run("ip", "-n", t.swNs, "link", "add", t.sw1If, "type", "veth", "peer", "name", t.h1If, "netns", t.h1Ns);
-            Shell.run("ip", "-n", t.swNs, "link", "add", t.sw2If, "type", "veth", "peer", "name", t.h2If, "netns", t.h2Ns);
-            configure(t.swNs, t.sw1If, null, 0);
-            configure(t.swNs, t.sw2If, null, 0);
-            configure(t.h1Ns, t.h1If, H1_IP, H1_MAC);
-            configure(t.h2Ns, t.h2If, H2_IP, H2_MAC);
+            w.addVeth(t.swNs, t.sw1If, t.h1Ns, t.h1If);
+            w.addVeth(t.swNs, t.sw2If, t.h2Ns, t.h2If);
+            Wiring.configure(t.swNs, t.sw1If, true, null, 0);
+            Wiring.configure(t.swNs, t.sw2If, true, null, 0);
+            Wiring.configure(t.h1Ns, t.h1If, true, H1_IP + "/24", H1_MAC);
+            Wiring.configure(t.h2Ns, t.h2If, true, H2_IP + "/24", H2_MAC);
             Shell.inNs(t.h1Ns, "ip", "neigh", "replace", H2_IP, "lladdr", mac(H2_MAC), "dev", t.h1If, "nud", "permanent");
             Shell.inNs(t.h2Ns, "ip", "neigh", "replace", H1_IP, "lladdr", mac(H1_MAC), "dev", t.h2If, "nud", "permanent");
-            awaitOperUp(t.swNs, t.sw1If);
-            awaitOperUp(t.swNs, t.sw2If);
-            awaitOperUp(t.h1Ns, t.h1If);
-            awaitOperUp(t.h2Ns, t.h2If);
+            Wiring.awaitOperUp(t.swNs, t.sw1If);
+            Wiring.awaitOperUp(t.swNs, t.sw2If);
+            Wiring.awaitOperUp(t.h1Ns, t.h1If);
+            Wiring.awaitOperUp(t.h2Ns, t.h2If);
             return t;
         } catch (IOException | InterruptedException | RuntimeException e) {
             t.close();
@@ -87,48 +80,14 @@ public final class DutTopology implements AutoCloseable {
         }
     }
 
-    private static void configure(String ns, String ifname, String ip, long mac) throws IOException, InterruptedException {
-        Shell.inNs(ns, "sysctl", "-qw", "net.ipv6.conf." + ifname + ".disable_ipv6=1");
-        Shell.inNs(ns, "ethtool", "-K", ifname, "gro", "off", "gso", "off", "tso", "off", "tx", "off");
-        if (mac != 0) {
-            Shell.inNs(ns, "ip", "link", "set", ifname, "address", mac(mac));
-        }
-        if (ip != null) {
-            Shell.inNs(ns, "ip", "addr", "add", ip + "/24", "dev", ifname);
-        }
-        Shell.inNs(ns, "ip", "link", "set", ifname, "up");
-    }
-
-    /**
-     * Waits until the kernel reports {@code ifname} operationally up. Frames flow as soon as both
-     * veth ends are up, but the operational state (and with it {@code IFF_RUNNING}, which a port
-     * reads to decide whether its link is up) follows up to a second later (link watch).
-     */
-    private static void awaitOperUp(String ns, String ifname) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!Shell.inNs(ns, "ip", "-o", "link", "show", ifname).contains(" state UP ")) {
-            if (System.nanoTime() > deadline) {
-                throw new IOException(ifname + " in " + ns + " did not come up within 10 s");
-            }
-            Thread.sleep(20);
-        }
-    }
-
     /** {@code 02:00:00:00:01:01} form of a 48-bit address. */
     public static String mac(long mac) {
-        StringBuilder sb = new StringBuilder();
-        for (int shift = 40; shift >= 0; shift -= 8) {
-            if (sb.length() > 0) {
-                sb.append(':');
-            }
-            sb.append(String.format(Locale.ROOT, "%02x", (mac >>> shift) & 0xff));
-        }
-        return sb.toString();
+        return Wiring.mac(mac);
     }
 
     /** Frames h2's veth end has received since it was made. */
     public long h2RxPackets() throws IOException, InterruptedException {
-        return Long.parseLong(Shell.inNs(h2Ns, "cat", "/sys/class/net/" + h2If + "/statistics/rx_packets").trim());
+        return Wiring.rxPackets(h2Ns, h2If);
     }
 
     /**
@@ -156,13 +115,7 @@ public final class DutTopology implements AutoCloseable {
 
     /** Deletes the namespaces, and with them every veth end. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        for (String ns : namespaces) {
-            Shell.tryRun("ip", "netns", "del", ns);
-        }
+    public void close() {
+        wires.close();
     }
 }

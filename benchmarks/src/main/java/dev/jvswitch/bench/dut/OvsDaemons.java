@@ -46,8 +46,32 @@ final class OvsDaemons implements AutoCloseable {
         return Files.isRegularFile(Path.of(SCHEMA)) ? null : SCHEMA + " not found";
     }
 
-    /** Creates the database and starts {@code ovsdb-server}; {@code ovs-vswitchd} comes with {@link #startVswitchd}. */
-    static OvsDaemons startDb(Path run, String ns) throws IOException, InterruptedException {
+    /**
+     * Creates the database in {@code run}, starts {@code ovsdb-server}, sets {@code otherConfig}
+     * ({@code other_config:KEY=VALUE} settings of the {@code Open_vSwitch} row, read by
+     * ovs-vswitchd when it starts) and starts {@code binary} (with {@code prefix}, e.g.
+     * {@code taskset -c 1}, before it), all in namespace {@code ns}; stops what it started if a
+     * step fails.
+     */
+    static OvsDaemons start(Path run, String ns, List<String> otherConfig, List<String> prefix, String binary)
+            throws IOException, InterruptedException {
+        OvsDaemons o = startDb(run, ns);
+        try {
+            if (!otherConfig.isEmpty()) {
+                List<String> args = new ArrayList<>(List.of("--no-wait", "set", "Open_vSwitch", "."));
+                args.addAll(otherConfig);
+                o.vsctl(args.toArray(new String[0]));
+            }
+            o.startVswitchd(prefix, binary);
+            return o;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            o.close();
+            throw e;
+        }
+    }
+
+    /** Creates the database and starts {@code ovsdb-server}. */
+    private static OvsDaemons startDb(Path run, String ns) throws IOException, InterruptedException {
         OvsDaemons o = new OvsDaemons(Files.createDirectories(run), ns);
         try {
             Shell.run("ovsdb-tool", "create", run.resolve("conf.db").toString(), SCHEMA);
@@ -64,8 +88,7 @@ final class OvsDaemons implements AutoCloseable {
         }
     }
 
-    /** Starts {@code binary} (with {@code prefix}, e.g. {@code taskset -c 1}, before it) against the database. */
-    void startVswitchd(List<String> prefix, String binary) throws IOException, InterruptedException {
+    private void startVswitchd(List<String> prefix, String binary) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(binary, "unix:" + dbSocket(), "--unixctl=" + vswitchdCtl(),
                 "--pidfile=" + run.resolve("ovs-vswitchd.pid"), "--log-file=" + run.resolve("ovs-vswitchd.log")));
@@ -73,12 +96,19 @@ final class OvsDaemons implements AutoCloseable {
         await(vswitchd, vswitchdCtl());
     }
 
-    /** One bridge of the userspace datapath with two system or DPDK ports, forwarding by {@code NORMAL}. */
+    /**
+     * One bridge of the userspace datapath with two system or DPDK ports, forwarding by
+     * {@code NORMAL}; a failure carries the end of ovs-vswitchd's log, which says why.
+     */
     void addBridge(String port1Type, String port1Options, String port2Type, String port2Options, String if1, String if2)
             throws IOException, InterruptedException {
-        vsctl("--timeout=60", "add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev");
-        addPort("p1", if1, port1Type, port1Options);
-        addPort("p2", if2, port2Type, port2Options);
+        try {
+            vsctl("--timeout=60", "add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev");
+            addPort("p1", if1, port1Type, port1Options);
+            addPort("p2", if2, port2Type, port2Options);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + "\novs-vswitchd log:\n" + vswitchdLogTail(), e);
+        }
     }
 
     private void addPort(String name, String ifname, String type, String options) throws IOException, InterruptedException {
@@ -137,7 +167,7 @@ final class OvsDaemons implements AutoCloseable {
     }
 
     /** The end of ovs-vswitchd's log, for failure messages. */
-    String vswitchdLogTail() {
+    private String vswitchdLogTail() {
         Path log = run.resolve("ovs-vswitchd.log");
         try {
             List<String> lines = Files.readAllLines(log);

@@ -21,22 +21,20 @@ import java.util.Map;
  * runtime directory DPDK makes under {@code /var/run/dpdk} is removed afterwards if it was not
  * there before.
  */
-final class OvsDpdkDut implements Dut {
+final class OvsDpdkDut extends OvsDut {
     static final String DPDK_VSWITCHD = "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk";
     private static final Path DPDK_RUNTIME = Path.of("/var/run/dpdk");
 
-    private final DutOptions options;
     private final List<Path> runtimeDirsBefore = new ArrayList<>();
     private boolean runtimeExisted;
     private Hugepages hugepages;
-    private OvsDaemons ovs;
 
     OvsDpdkDut(DutOptions options) {
-        this.options = options;
+        super(options);
     }
 
     static String missing() {
-        String m = OvsDaemons.missing();
+        String m = missingOvs();
         if (m != null) {
             return m;
         }
@@ -91,48 +89,22 @@ final class OvsDpdkDut implements Dut {
         }
         int pages = options.dpdkHugepages();
         hugepages = Hugepages.reserve(pages, run.resolve("huge"));
-        ovs = OvsDaemons.startDb(run, topo.swNs);
         // Leave a quarter of the pages for DPDK's own bookkeeping beyond the socket memory.
         int socketMemMb = Math.max(128, pages * 2 * 3 / 4);
-        List<String> config = new ArrayList<>(List.of("set", "Open_vSwitch", ".", "other_config:dpdk-init=true",
+        List<String> config = new ArrayList<>(List.of("other_config:dpdk-init=true",
                 "other_config:dpdk-extra=--no-pci --huge-dir " + run.resolve("huge") + " --file-prefix jvs" + topo.id,
                 "other_config:dpdk-socket-mem=" + socketMemMb, "other_config:dpdk-socket-limit=" + socketMemMb));
         if (options.pmdCpu() >= 0) {
             config.add("other_config:pmd-cpu-mask=" + options.pmdCpuMask());
         }
-        List<String> args = new ArrayList<>(List.of("--no-wait"));
-        args.addAll(config);
-        ovs.vsctl(args.toArray(new String[0]));
-        ovs.startVswitchd(List.of(), DPDK_VSWITCHD);
-        try {
-            ovs.addBridge("dpdk", "dpdk-devargs=net_af_packet0,iface=" + topo.sw1If,
-                    "dpdk", "dpdk-devargs=net_af_packet1,iface=" + topo.sw2If, topo.sw1If, topo.sw2If);
-        } catch (IOException e) {
-            throw new IOException(e.getMessage() + "\novs-vswitchd log:\n" + ovs.vswitchdLogTail(), e);
-        }
+        ovs = OvsDaemons.start(run, topo.swNs, config, List.of(), DPDK_VSWITCHD);
+        ovs.addBridge("dpdk", "dpdk-devargs=net_af_packet0,iface=" + topo.sw1If,
+                "dpdk", "dpdk-devargs=net_af_packet1,iface=" + topo.sw2If, topo.sw1If, topo.sw2If);
     }
 
+    /** After the daemons stopped: gives the huge pages back and removes DPDK's runtime directories. */
     @Override
-    public long cpuTimeNs() {
-        return ovs == null ? -1 : ovs.cpuTimeNs();
-    }
-
-    @Override
-    public void clearCounters() throws IOException, InterruptedException {
-        ovs.appctl("dpif-netdev/pmd-stats-clear");
-    }
-
-    @Override
-    public Map<String, String> counters() throws IOException, InterruptedException {
-        return ovs.pmdShares();
-    }
-
-    @Override
-    public void close() {
-        if (ovs != null) {
-            ovs.close();
-            ovs = null;
-        }
+    void onClose() {
         if (hugepages != null) {
             hugepages.close();
             hugepages = null;

@@ -13,18 +13,15 @@ import java.util.Map;
  * privately by {@link OvsDaemons} with the plain, non-DPDK {@code ovs-vswitchd}. The whole daemon
  * is pinned to {@link DutOptions#pmdCpu()}, where the other DUTs run their forwarding thread.
  */
-final class OvsNetdevDut implements Dut {
+final class OvsNetdevDut extends OvsDut {
     static final String PLAIN_VSWITCHD = "/usr/lib/openvswitch-switch/ovs-vswitchd";
 
-    private final DutOptions options;
-    private OvsDaemons ovs;
-
     OvsNetdevDut(DutOptions options) {
-        this.options = options;
+        super(options);
     }
 
     static String missing() {
-        String m = OvsDaemons.missing();
+        String m = missingOvs();
         if (m != null) {
             return m;
         }
@@ -54,31 +51,8 @@ final class OvsNetdevDut implements Dut {
 
     @Override
     public void start(DutTopology topo) throws IOException, InterruptedException {
-        ovs = OvsDaemons.startDb(options.runDir().resolve("ovs-netdev-" + topo.id), topo.swNs);
         List<String> pin = options.pmdCpu() >= 0 ? List.of("taskset", "-c", Integer.toString(options.pmdCpu())) : List.of();
-        ovs.startVswitchd(pin, binary());
+        ovs = OvsDaemons.start(options.runDir().resolve("ovs-netdev-" + topo.id), topo.swNs, List.of(), pin, binary());
         ovs.addBridge(null, null, null, null, topo.sw1If, topo.sw2If);
-    }
-
-    @Override
-    public long cpuTimeNs() {
-        return ovs == null ? -1 : ovs.cpuTimeNs();
-    }
-
-    @Override
-    public void clearCounters() throws IOException, InterruptedException {
-        ovs.appctl("dpif-netdev/pmd-stats-clear");
-    }
-
-    @Override
-    public Map<String, String> counters() throws IOException, InterruptedException {
-        return ovs.pmdShares();
-    }
-
-    @Override
-    public void close() {
-        if (ovs != null) {
-            ovs.close();
-        }
     }
 }

@@ -11,6 +11,7 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import dev.jvswitch.afpacket.AfPacketProvider;
+import dev.jvswitch.bench.cli.Threads;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.pmd.netdev.Netdev;
 import dev.jvswitch.pmd.netdev.NetdevConfig;
@@ -182,7 +183,7 @@ public abstract class Forwarder implements AutoCloseable {
             }
         }, threadName);
         t.start();
-        joinUninterruptibly(t);
+        Threads.joinUninterruptibly(t);
         if (failure.get() instanceof RuntimeException e) {
             throw e;
         }
@@ -190,24 +191,6 @@ public abstract class Forwarder implements AutoCloseable {
             throw e;
         }
         return results.get();
-    }
-
-    /**
-     * Waits until {@code t} has ended, even when interrupted (the interrupt is re-asserted after):
-     * a forwarder must not be closed under a thread that still steps it.
-     */
-    public static void joinUninterruptibly(Thread t) {
-        boolean interrupted = false;
-        while (t.isAlive()) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Closes both ports (and whatever the mode built around them). After the stepping thread ended. */

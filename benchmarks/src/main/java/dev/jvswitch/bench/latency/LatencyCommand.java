@@ -185,7 +185,7 @@ public final class LatencyCommand {
             current.set(new AutoCloseable[] {dut, topo});
             dut.start(topo);
             topo.awaitForwarding(60);
-            try (PacedUdpLoad gen = PacedUdpLoad.open(topo.h1Ns, topo.h1If, pool, frames(s), s.genCpu)) {
+            try (PacedUdpLoad gen = PacedUdpLoad.open("load", topo.h1Ns, topo.h1If, pool, frames(s), s.genCpu)) {
                 current.set(new AutoCloseable[] {gen, dut, topo});
                 if (s.warmupSeconds > 0) {
                     // Every DUT forwards a burst first: JIT-compiled and cache-warm, as a switch in

@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.jvswitch.afpacket.AfPacketProvider;
-import dev.jvswitch.bench.afpacket.Netns;
+import dev.jvswitch.bench.cli.Threads;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.MbufPool;
@@ -17,9 +17,11 @@ import dev.jvswitch.pmd.netdev.NetdevStats;
 import dev.jvswitch.pmd.netdev.Netdevs;
 
 /**
- * Background traffic for latency runs: an AF_PACKET port opened inside a host's namespace and one
- * thread that sends prepared frames, either as fast as the tx ring takes them ({@link #blast()},
- * to find what a switch forwards) or paced at a given rate ({@link #pace(double)}).
+ * The benchmarks' traffic generator: an AF_PACKET port opened inside a host's namespace
+ * ({@link Netns}) and one thread that sends prepared frames ({@link UdpFrames}) in batches of 32
+ * copies, either as fast as the tx ring takes them ({@link #blast()}: the AF_PACKET forwarding
+ * benchmark's offered load, and how a latency run finds what a switch forwards) or paced at a
+ * given rate ({@link #pace(double)}: a latency run's background load).
  *
  * <p><b>Pacing.</b> The thread computes how many frames are due since the pace started and sends
  * them in batches of up to 32; when none is due it parks for at most {@link #PARK_NS} (plus the
@@ -53,15 +55,16 @@ public final class PacedUdpLoad implements AutoCloseable {
     }
 
     /**
-     * Opens a send port on {@code ifname} in namespace {@code ns} (not promiscuous; its rx ring is
-     * never polled and simply fills).
+     * Opens a send port named {@code portName} on {@code ifname} in namespace {@code ns} (not
+     * promiscuous; its rx ring is never polled and simply fills).
      *
-     * @param frames the frames to cycle through
-     * @param cpu    the CPU the sending thread is pinned to, or -1
+     * @param portName what messages about the port call it
+     * @param frames   the frames to cycle through
+     * @param cpu      the CPU the sending thread is pinned to, or -1
      */
-    public static PacedUdpLoad open(String ns, String ifname, MbufPool pool, byte[][] frames, int cpu)
-            throws Exception {
-        Netdev port = Netns.callIn(ns, () -> Netdevs.open(new NetdevConfig("load", AfPacketProvider.TYPE,
+    public static PacedUdpLoad open(String portName, String ns, String ifname, MbufPool pool, byte[][] frames,
+            int cpu) throws Exception {
+        Netdev port = Netns.callIn(ns, () -> Netdevs.open(new NetdevConfig(portName, AfPacketProvider.TYPE,
                 Map.of("ifname", ifname, "promisc", "false"), pool)));
         return new PacedUdpLoad(port, pool, frames.clone(), cpu);
     }
@@ -93,18 +96,9 @@ public final class PacedUdpLoad implements AutoCloseable {
             return;
         }
         stop = true;
-        boolean interrupted = false;
-        while (t.isAlive()) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
+        // Uninterruptibly: the port must not be closed under a thread still sending on it.
+        Threads.joinUninterruptibly(t);
         thread = null;
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
         RuntimeException e = failure;
         if (e != null) {
             failure = null;

@@ -35,22 +35,8 @@ class ConfigFileBoundsTest {
     Path dir;
 
     /** Rejects every flow that does not start with "priority=", quoting the line as ofproto does. */
-    private static final FlowChecker QUOTING = new FlowChecker() {
-        @Override
-        public String checkFlow(String flow) {
-            return flow.startsWith("priority=") ? null : "flow syntax error at column 1: unknown field '" + flow + "'";
-        }
-
-        @Override
-        public String checkGroup(String group) {
-            return null;
-        }
-
-        @Override
-        public String checkVlans() {
-            return null;
-        }
-    };
+    private static final FlowChecker QUOTING = TestEnvironment.checkingFlows(flow -> flow.startsWith("priority=") ? null
+            : "flow syntax error at column 1: unknown field '" + flow + "'");
 
     private final YamlConfigLoader loader = new YamlConfigLoader(TestEnvironment.with(QUOTING));
 

@@ -20,7 +20,8 @@ import dev.jvswitch.testkit.frame.MarkedFrames;
 
 /**
  * The python test peer ({@code pkt.py}) running in a namespace: sends or receives raw frames,
- * or UDP datagrams. Its stdout is read line by line on a daemon thread.
+ * UDP datagrams or TCP data, or echoes frames one at a time through a port. Its stdout is read
+ * line by line on a daemon thread.
  */
 public final class Peer implements AutoCloseable {
     private static final String EOF = "\u0000eof";
@@ -102,6 +103,11 @@ public final class Peer implements AutoCloseable {
         }, "peer-" + (out ? "stdout" : "stderr"));
         t.setDaemon(true);
         t.start();
+    }
+
+    /** Whether the peer still runs. */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /**

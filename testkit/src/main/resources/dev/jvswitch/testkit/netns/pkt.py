@@ -10,6 +10,10 @@
                                     or leaves it to offload)
   tcp-recv ADDR PORT TIMEOUT_S      print "ready", accept one connection, print what it sent (hex)
   tcp-send SRC DST PORT HEX         connect, send, close
+  echo IFNAME COUNT TIMEOUT_S       print "ready", then send COUNT frames marked ECHO_MARKER one at
+                                    a time, each only after the previous one came back (the port
+                                    under test echoes them, so it never holds more than one frame);
+                                    print "echoed COUNT"; exit 3 if a reply is missing at TIMEOUT_S
 Every mode exits non-zero with a message on stderr when it fails or times out.
 """
 import binascii
@@ -19,6 +23,7 @@ import sys
 import time
 
 MARKER = b"JVSTEST"
+ECHO_MARKER = b"JVSECHO"
 ETH_P_ALL = 0x0003
 SOL_PACKET = 263
 PACKET_AUXDATA = 8
@@ -139,6 +144,32 @@ def tcp_send(src, dst, port, payload_hex):
     print("sent 1", flush=True)
 
 
+def echo(ifname, count, timeout):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    s.bind((ifname, ETH_P_ALL))
+    print("ready", flush=True)
+    deadline = time.monotonic() + timeout
+    for seq in range(count):
+        frame = (b"\x02\x00\x00\x00\x00\x02" + b"\x02\x00\x00\x00\x00\x01" + b"\x88\xb5"
+                 + ECHO_MARKER + struct.pack("!I", seq))
+        s.send(frame + bytes(60 - len(frame)))
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                sys.stderr.write("echo: no reply to frame %d of %d\n" % (seq, count))
+                sys.exit(3)
+            s.settimeout(left)
+            try:
+                data, addr = s.recvfrom(65536)
+            except socket.timeout:
+                continue
+            if addr[2] == socket.PACKET_OUTGOING:
+                continue
+            if data[14:21] == ECHO_MARKER and struct.unpack("!I", data[21:25])[0] == seq:
+                break
+    print("echoed %d" % count, flush=True)
+
+
 def main(argv):
     mode = argv[1]
     if mode == "send":
@@ -153,6 +184,8 @@ def main(argv):
         tcp_recv(argv[2], int(argv[3]), float(argv[4]))
     elif mode == "tcp-send":
         tcp_send(argv[2], argv[3], int(argv[4]), argv[5])
+    elif mode == "echo":
+        echo(argv[2], int(argv[3]), float(argv[4]))
     else:
         sys.stderr.write("unknown mode %s\n" % mode)
         sys.exit(2)

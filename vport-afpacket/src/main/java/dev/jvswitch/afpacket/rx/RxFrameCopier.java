@@ -4,20 +4,21 @@ import java.nio.ByteOrder;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
+import dev.jvswitch.afpacket.sys.Native;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.netdev.QueueCounters;
 
 /**
- * What both ring readers ({@link RxRing}, {@link Tpacket2RxRing}) do with one frame the kernel
- * handed over, wherever in the ring it lies: skip frames this host sent, drop truncated and
- * oversized ones, copy the rest into an mbuf (putting back the VLAN tag the kernel took off),
- * complete a checksum left to offload, and tally it all for one batch.
+ * What every ring reader ({@link ReceiveRing}) does with one frame the kernel handed over,
+ * wherever in the ring it lies: check that it lies there ({@link #fits}), skip frames this host
+ * sent, drop truncated and oversized ones, copy the rest into an mbuf (putting back the VLAN tag
+ * the kernel took off), complete a checksum left to offload, and tally it all for one batch.
  *
- * <p>A reader calls {@link #begin} once per {@code readInto}, {@link #onFrame} for each frame,
- * then {@link #end}, which adds the tallies to the queue's counters (so counters are written once
- * per batch, not per frame).
+ * <p>{@link ReceiveRing#readInto} calls {@link #begin}, the ring's reader {@link #onFrame} for
+ * each frame, then {@code readInto} calls {@link #end}, which adds the tallies to the queue's
+ * counters (so counters are written once per batch, not per frame).
  *
  * <p><b>Thread-safety:</b> one per ring, used by the ring's owner only.
  */
@@ -59,8 +60,19 @@ final class RxFrameCopier {
     }
 
     /**
+     * Whether a frame whose header says it starts {@code mac} bytes after the header and holds
+     * {@code snaplen} bytes lies within the {@code room} bytes its slot or block has from the
+     * header on: the bounds check of every frame before {@link #onFrame} reads it.
+     *
+     * @param minMac the header and the {@code sockaddr_ll} after it: no frame starts before this
+     */
+    static boolean fits(int mac, int snaplen, int minMac, int room) {
+        return mac >= minMac && snaplen >= 0 && mac <= room && snaplen <= room - mac;
+    }
+
+    /**
      * One frame: {@code snaplen} bytes at {@code data} in {@code ring}, which the caller has
-     * checked lie within the frame's slot or block.
+     * checked lie within the frame's slot or block ({@link #fits}).
      *
      * @param wireLength the frame's length on the wire ({@code tp_len}): more than snaplen means truncated
      * @param status     the frame's {@code tp_status} flags
@@ -70,7 +82,7 @@ final class RxFrameCopier {
      */
     void onFrame(UnsafeBuffer ring, int data, int snaplen, int wireLength, int status, int packetType, int vlanTci,
             int vlanTpid) {
-        if (packetType == dev.jvswitch.afpacket.sys.Native.PACKET_OUTGOING) {
+        if (packetType == Native.PACKET_OUTGOING) {
             outgoing++;
             return;
         }

@@ -10,7 +10,7 @@ import java.util.Locale;
  *       frame is the reader's the moment the kernel has written it, so latency is bounded by the
  *       PMD's poll loop. The default.</li>
  *   <li>{@link #V3}: TPACKET_V3, frames packed into blocks that the kernel hands over when full or
- *       when its retire timer fires ({@link RxRing#RETIRE_TIMEOUT_MS}; a tick on kernels that
+ *       when its retire timer fires ({@link Tpacket3RxRing#RETIRE_TIMEOUT_MS}; a tick on kernels that
  *       count it in jiffies). Fewer status words to touch under a flood, so less CPU per frame on
  *       both sides of the ring, but a lone frame waits for the timer.</li>
  * </ul>

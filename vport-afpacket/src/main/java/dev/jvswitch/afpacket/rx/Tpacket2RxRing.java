@@ -3,10 +3,9 @@ package dev.jvswitch.afpacket.rx;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import dev.jvswitch.afpacket.sys.Native;
-import dev.jvswitch.afpacket.sys.PacketSockets;
 import dev.jvswitch.afpacket.sys.RingGeometry;
+import dev.jvswitch.afpacket.sys.Tpacket2Flyweight;
 import dev.jvswitch.afpacket.sys.Where;
-import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.netdev.NetdevException;
 import dev.jvswitch.pmd.netdev.QueueCounters;
@@ -15,7 +14,7 @@ import dev.jvswitch.pmd.netdev.QueueCounters;
  * One AF_PACKET socket with a TPACKET_V2 receive ring ({@code rx-ring: v2}, the default), and
  * the reader's place in it: per-frame slots, each with its own status word, so a frame is
  * readable the moment the kernel has written it and a lone frame waits for nothing but the PMD's
- * next poll (a TPACKET_V3 block waits for its retire timer, see {@link RxRing}). This is how
+ * next poll (a TPACKET_V3 block waits for its retire timer, see {@link Tpacket3RxRing}). This is how
  * DPDK's {@code net_af_packet} reads.
  *
  * <p>{@link #readInto} walks the slots from where it stopped, copies up to a batch of frames into
@@ -34,33 +33,23 @@ import dev.jvswitch.pmd.netdev.QueueCounters;
  * dropped anyway, so a slot holds exactly that much (rounded up to 16 bytes), capped at the block
  * size; {@code block-size} × {@code block-count} is the ring's memory, as in V3.
  *
- * <p><b>Thread-safety:</b> made by the control thread, then owned by one PMD at a time (handed
- * over through the rx queue's pending slot or the datapath's start handshake). {@link #close} is
- * called by the owner, or by the control thread once no PMD polls the queue.
+ * <p><b>Thread-safety:</b> as {@link ReceiveRing}: the cursor and the scratch array are the
+ * owning PMD's alone.
  */
-public final class Tpacket2RxRing implements ReceiveRing {
+public final class Tpacket2RxRing extends ReceiveRing {
     /** Slots one {@link #readInto} looks at, at most. */
     static final int MAX_SLOTS_PER_READ = 4 * PacketBatch.MAX_SIZE;
-    /** Empty polls between two reads of the kernel's drop count (see {@link RxRing}). */
-    private static final int IDLE_POLLS_PER_STATS_READ = 4096;
     /** Batches read, after frames were reported lost, before the drop count is read even under load. */
     static final int LOSING_BATCHES_PER_STATS_READ = 1024;
 
-    private final Where where;
-    private final int fd;
-    private final long address;
-    private final UnsafeBuffer ring;
     private final int blockSize;
     private final int slotSize;
     private final int slotsPerBlock;
     private final int blockCount;
     private final int slotCount;
-    private final int fanoutGroup;
-    private final KernelDrops kernelDrops = new KernelDrops();
-    private final RxFrameCopier copier = new RxFrameCopier();
     /** Offsets of the slots found ready in one pass; owner only. */
     private final int[] ready = new int[PacketBatch.MAX_SIZE];
-    /** Keeps the touching loads of {@link #readInto} from being optimised away; never read. */
+    /** Keeps the touching loads of {@link #readFrames} from being optimised away; never read. */
     @SuppressWarnings("unused")
     private int prefetchSink;
 
@@ -68,27 +57,21 @@ public final class Tpacket2RxRing implements ReceiveRing {
     private int block;
     private int slotInBlock;
     private int slotOffset;
-    private int idlePolls;
     /** Batches read since a slot said frames were lost and the count was not read yet; 0: none lost. */
     private int losingBatches;
-    private boolean closed;
 
     private Tpacket2RxRing(Where where, int fd, long address, RingGeometry geometry, int slotSize, int fanoutGroup) {
-        this.where = where;
-        this.fd = fd;
-        this.address = address;
-        this.ring = new UnsafeBuffer(address, geometry.ringBytes());
+        super(where, fd, address, geometry.ringBytes(), fanoutGroup);
         this.blockSize = geometry.blockSizeBytes();
         this.slotSize = slotSize;
         this.slotsPerBlock = blockSize / slotSize;
         this.blockCount = geometry.blockCount();
         this.slotCount = slotsPerBlock * blockCount;
-        this.fanoutGroup = fanoutGroup;
     }
 
     /** The slot size for frames of up to {@code dataRoomBytes} in blocks of {@code blockSizeBytes}. */
     public static int slotSize(int dataRoomBytes, int blockSizeBytes) {
-        int wanted = (dataRoomBytes + Tpacket2RxFlyweight.SLOT_OVERHEAD + 15) & ~15;
+        int wanted = (dataRoomBytes + Tpacket2Flyweight.SLOT_OVERHEAD + 15) & ~15;
         return Math.min(wanted, blockSizeBytes);
     }
 
@@ -114,16 +97,6 @@ public final class Tpacket2RxRing implements ReceiveRing {
         return RxRingMode.V2;
     }
 
-    @Override
-    public int fanoutGroup() {
-        return fanoutGroup;
-    }
-
-    @Override
-    public int fd() {
-        return fd;
-    }
-
     /** Bytes per slot. */
     public int slotSize() {
         return slotSize;
@@ -135,12 +108,10 @@ public final class Tpacket2RxRing implements ReceiveRing {
     }
 
     @Override
-    public int readInto(PacketBatch batch, MbufCache cache, int mtu, QueueCounters counters, RxCounters rxCounters) {
+    void readFrames(RxFrameCopier copier, QueueCounters counters, RxCounters rxCounters) {
         final UnsafeBuffer ring = this.ring;
-        final RxFrameCopier copier = this.copier;
         final int room = slotSize;
         final int[] ready = this.ready;
-        copier.begin(batch, cache, mtu);
         int visited = 0;
         while (copier.received < PacketBatch.MAX_SIZE && visited < MAX_SLOTS_PER_READ) {
             // Find the run of slots the kernel has handed over, touching each one's header and
@@ -153,14 +124,14 @@ public final class Tpacket2RxRing implements ReceiveRing {
                     slotCount);
             while (n < want) {
                 final int at = slotOffset;
-                final int status = Tpacket2RxFlyweight.statusAcquire(ring, at);
-                if ((status & Tpacket2RxFlyweight.TP_STATUS_USER) == 0) {
+                final int status = Tpacket2Flyweight.statusAcquire(ring, at);
+                if ((status & Tpacket2Flyweight.TP_STATUS_USER) == 0) {
                     break;
                 }
-                if ((status & Tpacket2RxFlyweight.TP_STATUS_LOSING) != 0 && losingBatches == 0) {
+                if ((status & Tpacket2Flyweight.TP_STATUS_LOSING) != 0 && losingBatches == 0) {
                     losingBatches = 1;
                 }
-                touched += ring.getByte(at + Tpacket2RxFlyweight.ETHERNET_MAC_OFFSET);
+                touched += ring.getByte(at + Tpacket2Flyweight.ETHERNET_MAC_OFFSET);
                 ready[n++] = at;
                 advance();
             }
@@ -171,27 +142,24 @@ public final class Tpacket2RxRing implements ReceiveRing {
             visited += n;
             for (int k = 0; k < n; k++) {
                 final int at = ready[k];
-                final int mac = Tpacket2RxFlyweight.mac(ring, at);
-                final int snaplen = Tpacket2RxFlyweight.snaplen(ring, at);
-                if (mac < Tpacket2RxFlyweight.MIN_MAC_OFFSET || snaplen < 0 || mac > room || snaplen > room - mac) {
-                    rxCounters.add(RxCounters.BAD_BLOCKS, 1);
+                final int mac = Tpacket2Flyweight.mac(ring, at);
+                final int snaplen = Tpacket2Flyweight.snaplen(ring, at);
+                if (RxFrameCopier.fits(mac, snaplen, Tpacket2Flyweight.MIN_MAC_OFFSET, room)) {
+                    copier.onFrame(ring, at + mac, snaplen, Tpacket2Flyweight.len(ring, at),
+                            Tpacket2Flyweight.status(ring, at), Tpacket2Flyweight.packetType(ring, at),
+                            Tpacket2Flyweight.vlanTci(ring, at), Tpacket2Flyweight.vlanTpid(ring, at));
                 } else {
-                    copier.onFrame(ring, at + mac, snaplen, Tpacket2RxFlyweight.len(ring, at),
-                            ring.getInt(at + Tpacket2RxFlyweight.STATUS_OFFSET, Tpacket2RxFlyweight.BYTE_ORDER),
-                            Tpacket2RxFlyweight.packetType(ring, at), Tpacket2RxFlyweight.vlanTci(ring, at),
-                            Tpacket2RxFlyweight.vlanTpid(ring, at));
+                    rxCounters.add(RxCounters.BAD_BLOCKS, 1);
                 }
-                Tpacket2RxFlyweight.releaseToKernel(ring, at);
+                Tpacket2Flyweight.releaseToKernel(ring, at);
             }
         }
         if (losingBatches > 0 && (visited == 0 || ++losingBatches > LOSING_BATCHES_PER_STATS_READ)) {
+            losingBatches = 0;
             collectKernelDrops(counters, rxCounters);
-        } else if (visited == 0 && ++idlePolls == IDLE_POLLS_PER_STATS_READ) {
-            collectKernelDrops(counters, rxCounters);
+        } else if (visited == 0) {
+            onIdlePoll(counters, rxCounters);
         }
-        int received = copier.received;
-        copier.end(counters, rxCounters);
-        return received;
     }
 
     /** To the next slot: slots do not span blocks, and a block's tail that no slot fits stays unused. */
@@ -203,27 +171,6 @@ public final class Tpacket2RxRing implements ReceiveRing {
         slotInBlock = 0;
         block = block + 1 == blockCount ? 0 : block + 1;
         slotOffset = block * blockSize;
-    }
-
-    @Override
-    public void collectKernelDrops(QueueCounters counters, RxCounters rxCounters) {
-        idlePolls = 0;
-        losingBatches = 0;
-        if (closed || fd < 0) {
-            return;
-        }
-        kernelDrops.collect(fd, counters, rxCounters);
-    }
-
-    @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            if (fd >= 0) {
-                PacketSockets.unmapQuietly(address, ring.capacity());
-                PacketSockets.closeQuietly(fd);
-            }
-        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import dev.jvswitch.afpacket.sys.Native;
 import dev.jvswitch.afpacket.sys.PacketSockets;
 import dev.jvswitch.afpacket.sys.RingGeometry;
+import dev.jvswitch.afpacket.sys.Tpacket2Flyweight;
 import dev.jvswitch.afpacket.sys.Where;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.pmd.netdev.NetdevException;

@@ -3,6 +3,7 @@ package dev.jvswitch.vswitchd.ctl;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -138,36 +139,61 @@ public final class Jvsctl {
                 throw new IOException("cannot connect to " + socket + ": " + e.getMessage()
                         + " (is jvswitchd running?)");
             }
-            ByteBuffer req = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
-            while (req.hasRemaining()) {
-                c.write(req);
+            writeAll(c, (request + "\n").getBytes(StandardCharsets.UTF_8));
+            String answer;
+            try {
+                answer = readLine(c, timeoutMs);
+            } catch (SocketTimeoutException e) {
+                throw new IOException("no answer from " + socket + " within " + timeoutMs / 1000 + " s");
             }
-            c.configureBlocking(false);
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
-            long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-            try (Selector sel = Selector.open()) {
-                c.register(sel, SelectionKey.OP_READ);
-                while (true) {
-                    long left = (deadline - System.nanoTime()) / 1_000_000L;
-                    if (left <= 0) {
-                        throw new IOException("no answer from " + socket + " within " + timeoutMs / 1000 + " s");
+            if (answer == null) {
+                throw new IOException(socket + " closed the connection without an answer");
+            }
+            return answer;
+        }
+    }
+
+    /** Writes all of {@code bytes} to the blocking channel {@code c}: a request, newline included. */
+    public static void writeAll(SocketChannel c, byte[] bytes) throws IOException {
+        ByteBuffer out = ByteBuffer.wrap(bytes);
+        while (out.hasRemaining()) {
+            c.write(out);
+        }
+    }
+
+    /**
+     * Reads the daemon's one-line answer from {@code c} (switched to non-blocking) within
+     * {@code timeoutMs}: the line without its newline, or {@code null} if the daemon closed the
+     * connection before ending a line.
+     *
+     * @throws SocketTimeoutException if no line ended within {@code timeoutMs}
+     */
+    public static String readLine(SocketChannel c, long timeoutMs) throws IOException {
+        c.configureBlocking(false);
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        try (Selector sel = Selector.open()) {
+            c.register(sel, SelectionKey.OP_READ);
+            while (true) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    throw new SocketTimeoutException("no answer within " + timeoutMs + " ms");
+                }
+                sel.select(left);
+                sel.selectedKeys().clear();
+                int n = c.read(buf);
+                if (n > 0) {
+                    // Only the last byte read can end the line: no copy of the answer so far
+                    // per read (a dump of a million flows is one long line).
+                    boolean end = buf.get(buf.position() - 1) == '\n';
+                    answer.write(buf.array(), 0, buf.position() - (end ? 1 : 0));
+                    buf.clear();
+                    if (end) {
+                        return answer.toString(StandardCharsets.UTF_8);
                     }
-                    sel.select(left);
-                    sel.selectedKeys().clear();
-                    int n = c.read(buf);
-                    if (n > 0) {
-                        // Only the last byte read can end the line: no copy of the answer so far
-                        // per read (a dump of a million flows is one long line).
-                        boolean end = buf.get(buf.position() - 1) == '\n';
-                        answer.write(buf.array(), 0, buf.position() - (end ? 1 : 0));
-                        buf.clear();
-                        if (end) {
-                            return answer.toString(StandardCharsets.UTF_8);
-                        }
-                    } else if (n < 0) {
-                        throw new IOException(socket + " closed the connection without an answer");
-                    }
+                } else if (n < 0) {
+                    return null;
                 }
             }
         }

@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.jvswitch.testkit.sh.Await;
+import dev.jvswitch.vswitchd.Ctl;
+import dev.jvswitch.vswitchd.RawClient;
+import dev.jvswitch.vswitchd.TestSwitch;
 import dev.jvswitch.testkit.sh.Sh;
 import dev.jvswitch.vswitchd.control.ControlProtocol;
 import dev.jvswitch.vswitchd.control.Json;
@@ -95,10 +98,7 @@ class ControlAbuseTest {
     }
 
     private Path writeConfig(String flows) throws IOException {
-        Path p = dir.resolve("sw.yaml");
-        Files.deleteIfExists(p);
-        Files.writeString(p, CONFIG.formatted(flows));
-        return p;
+        return TestSwitch.writeConfig(dir, CONFIG.formatted(flows));
     }
 
     private Path badFlows(int n) throws IOException {
@@ -239,13 +239,13 @@ class ControlAbuseTest {
     private void reloadsOfFilesThatNeverEnd(Path config) throws Exception {
         Files.delete(config);
         Sh.run("mkfifo", config.toString());
-        DaemonProcess.Ctl fifo = daemon.ctl("reload");
+        Ctl fifo = daemon.ctl("reload");
         assertThat(fifo.exit()).isEqualTo(1);
         assertThat(fifo.err()).isEqualTo("jvsctl: reload rejected, nothing changed: " + config + ":1: (file): cannot"
                 + " read: not a regular file (a pipe, device or socket); only regular files are read\n");
         Files.delete(config);
         Files.createSymbolicLink(config, Path.of("/dev/zero"));
-        DaemonProcess.Ctl zero = daemon.ctl("reload");
+        Ctl zero = daemon.ctl("reload");
         assertThat(zero.err()).isEqualTo(fifo.err());
         Files.delete(config);
         ctl("reload of a FIFO and /dev/zero", "coverage/show");
@@ -258,14 +258,14 @@ class ControlAbuseTest {
     private void boundedReloadErrorsWhileJvsctlIsServed(Path config) throws Exception {
         badFlows(100_000);
         writeConfig("\"@bad.flows\"");
-        CompletableFuture<DaemonProcess.Ctl> reload = CompletableFuture.supplyAsync(() -> daemon.ctl("reload"));
+        CompletableFuture<Ctl> reload = CompletableFuture.supplyAsync(() -> daemon.ctl("reload"));
         int answeredDuring = 0;
         while (!reload.isDone()) {
             ctl("long reload", "dpif-netdev/pmd-stats-show");
             ctl("long reload", "dpctl/dump-flows");
             answeredDuring++;
         }
-        DaemonProcess.Ctl r = reload.get(120, TimeUnit.SECONDS);
+        Ctl r = reload.get(120, TimeUnit.SECONDS);
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).startsWith("jvsctl: reload rejected, nothing changed: " + dir.resolve("bad.flows") + ":1:")
                 .contains(":101: bridges.br0.flows: ... and 99900 more error(s) in this file, not shown");
@@ -278,7 +278,7 @@ class ControlAbuseTest {
     /** SIGTERM while a long reload runs: the daemon stops within the change wait, clean. */
     private void sigtermDuringALongReload() throws Exception {
         long queued = counter(daemon.ok("--json", "coverage/show"), "control_changes_queued");
-        CompletableFuture<DaemonProcess.Ctl> reload = CompletableFuture.supplyAsync(() -> daemon.ctl("reload"));
+        CompletableFuture<Ctl> reload = CompletableFuture.supplyAsync(() -> daemon.ctl("reload"));
         Await.until(Duration.ofSeconds(10), Duration.ofMillis(20),
                 () -> counter(daemon.ok("--json", "coverage/show"), "control_changes_queued") > queued,
                 () -> "the reload to be queued");

@@ -1,9 +1,7 @@
 package dev.jvswitch.vswitchd.e2e;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.jvswitch.testkit.sh.Await;
 import dev.jvswitch.testkit.sh.Sh;
-import dev.jvswitch.vswitchd.ctl.Jvsctl;
+import dev.jvswitch.vswitchd.Ctl;
 
 /**
  * jvswitchd as a user runs it: the main class in a JVM of its own (with the JVM flags the
@@ -27,10 +25,6 @@ final class DaemonProcess implements AutoCloseable {
     final Path pidfile;
     final Path log;
     private Process process;
-
-    /** What one jvsctl call printed. */
-    record Ctl(int exit, String out, String err) {
-    }
 
     DaemonProcess(Path config, Path socket, Path dir) {
         this.config = config;
@@ -105,13 +99,7 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Runs jvsctl in this JVM against the daemon's socket. */
     Ctl ctl(String... args) {
-        List<String> all = new ArrayList<>(List.of("--socket", socket.toString()));
-        all.addAll(List.of(args));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Jvsctl.run(all.toArray(new String[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Ctl(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return Ctl.run(socket, args);
     }
 
     /** jvsctl that must succeed; returns its output. */

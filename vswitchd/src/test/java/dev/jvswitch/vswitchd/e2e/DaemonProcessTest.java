@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.jvswitch.testkit.sh.Await;
+import dev.jvswitch.vswitchd.Ctl;
+import dev.jvswitch.vswitchd.TestSwitch;
 import dev.jvswitch.vswitchd.control.Json;
 
 /**
@@ -58,9 +60,7 @@ class DaemonProcessTest {
     }
 
     private Path write(String text) throws IOException {
-        Path p = dir.resolve("sw.yaml");
-        Files.writeString(p, text);
-        return p;
+        return TestSwitch.writeConfig(dir, text);
     }
 
     private DaemonProcess start(String text) throws IOException {
@@ -114,10 +114,10 @@ class DaemonProcessTest {
         assertThat(d.ok("ofctl/del-flows", "br0", "in_port=1")).isEmpty();
         assertThat(d.ok("fdb/show", "br0")).isEqualTo(" port  VLAN  MAC                Age\n");
 
-        DaemonProcess.Ctl unknown = d.ctl("dpctl/dump-flowz");
+        Ctl unknown = d.ctl("dpctl/dump-flowz");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).isEqualTo("jvsctl: unknown command 'dpctl/dump-flowz'; 'list-commands' shows them all\n");
-        DaemonProcess.Ctl missing = d.ctl("ofctl/dump-flows");
+        Ctl missing = d.ctl("ofctl/dump-flows");
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).isEqualTo("jvsctl: ofctl/dump-flows: missing arguments (usage: ofctl/dump-flows BRIDGE)\n");
         // Groups, and a flow that uses one.
@@ -127,16 +127,16 @@ class DaemonProcessTest {
                 + "bucket=actions=output:2\n");
         assertThat(d.ok("ofctl/dump-flows", "br0")).contains("priority=20,in_port=2 actions=group:7");
         assertThat(d.ok("ofproto/trace", "br0", "in_port=2")).contains("group:7").endsWith("Datapath actions: 1\n");
-        DaemonProcess.Ctl dupGroup = d.ctl("ofctl/add-group", "br0", "group_id=7,type=all,bucket=output:1");
+        Ctl dupGroup = d.ctl("ofctl/add-group", "br0", "group_id=7,type=all,bucket=output:1");
         assertThat(dupGroup.exit()).isEqualTo(1);
         assertThat(dupGroup.err()).contains("7");
-        DaemonProcess.Ctl badFlow = d.ctl("ofctl/add-flow", "br0", "in_port=1,actions=outptu:2");
+        Ctl badFlow = d.ctl("ofctl/add-flow", "br0", "in_port=1,actions=outptu:2");
         assertThat(badFlow.exit()).isEqualTo(1);
         assertThat(badFlow.err()).isEqualTo("jvsctl: flow syntax error at column 19: unknown action 'outptu'\n");
         // The access port (tag 10): NORMAL floods its untagged frames to the trunks with the tag pushed.
         assertThat(d.ok("ofproto/trace", "br0", "in_port=3,dl_dst=ff:ff:ff:ff:ff:ff")).endsWith(
                 "Datapath actions: push_vlan(vid=10,pcp=0),1,2\n");
-        DaemonProcess.Ctl noBridge = d.ctl("fdb/show", "br9");
+        Ctl noBridge = d.ctl("fdb/show", "br9");
         assertThat(noBridge.exit()).isEqualTo(1);
         assertThat(noBridge.err()).isEqualTo("jvsctl: no bridge named br9 (bridges: br0)\n");
 
@@ -157,7 +157,7 @@ class DaemonProcessTest {
 
         // A file that does not validate changes nothing and says why.
         write(CONFIG.replace("priority=0,actions=normal", "priority=0,actions=normal,nw_ttl=3"));
-        DaemonProcess.Ctl bad = d.ctl("reload");
+        Ctl bad = d.ctl("reload");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).isEqualTo("jvsctl: reload rejected, nothing changed: " + d.config + ":12: bridges.br0."
                 + "flows[0]: flow syntax error at column 27: unknown action 'nw_ttl=3'\n");
@@ -188,7 +188,7 @@ class DaemonProcessTest {
         Await.until(Duration.ofSeconds(30), Duration.ofMillis(20), () -> !d.isAlive(), () -> "jvswitchd to exit");
         assertThat(d.log()).contains("shutting down (exit command)", "leak check: all 1024 mbufs returned");
         assertThat(d.socket).doesNotExist();
-        DaemonProcess.Ctl gone = d.ctl("list-commands");
+        Ctl gone = d.ctl("list-commands");
         assertThat(gone.exit()).isEqualTo(1);
         assertThat(gone.err()).startsWith("jvsctl: cannot connect to " + d.socket + ": no such socket");
         assertThat(Map.of()).isEmpty();

@@ -1,13 +1,11 @@
 package dev.jvswitch.vswitchd.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,34 +34,19 @@ class FaultCampaignTest {
 
     @TempDir
     Path dir;
+    private SwitchedHosts net;
     private Hosts hosts;
-    private DaemonProcess daemon;
     private ProcessHandle launched;
 
+    /** Both hosts through NORMAL, with {@code extraFlow} (a flow line or nothing) after it. */
     private static String config(String extraFlow) {
-        return """
-                datapath:
-                  pmd-idle: backoff
-                  max-idle: 10000
-                mempool:
-                  mbufs: 2048
-                bridges:
-                  br0:
-                    ports:
-                      h1: {type: afpacket, ofport: 1, options: {ifname: s1}}
-                      h2: {type: afpacket, ofport: 2, options: {ifname: s2}}
-                    flows:
-                      - priority=0,actions=normal
-                """ + extraFlow + """
-                control:
-                  socket: jvswitchd.sock
-                """;
+        return SwitchedHosts.config(false, SwitchedHosts.NORMAL + extraFlow);
     }
 
     @BeforeEach
     void setUp() {
-        assumeTrue(Hosts.available(), "needs root, ip, ethtool and ping");
-        hosts = new Hosts();
+        net = SwitchedHosts.create(dir);
+        hosts = net.hosts;
         hosts.host(1);
         hosts.host(2);
     }
@@ -71,16 +54,14 @@ class FaultCampaignTest {
     @AfterEach
     void tearDown() throws Exception {
         try {
-            if (daemon != null) {
-                daemon.close();
-            }
             if (launched != null && launched.isAlive()) {
                 launched.destroyForcibly();
                 launched.onExit().get(10, TimeUnit.SECONDS);
             }
         } finally {
-            hosts.close();
-            assertThat(hosts.leftovers()).isEmpty();
+            if (net != null) {
+                net.close();
+            }
         }
     }
 
@@ -89,11 +70,7 @@ class FaultCampaignTest {
      * asynchronously) then reads the old file or the new one, never half of one.
      */
     private Path writeConfig(String text) throws IOException {
-        Path p = dir.resolve("sw.yaml");
-        Path tmp = dir.resolve("sw.yaml.new");
-        Files.writeString(tmp, text);
-        Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return p;
+        return net.writeConfig(text);
     }
 
     private Process backgroundPing(int count, double intervalS) throws IOException {
@@ -155,8 +132,7 @@ class FaultCampaignTest {
     @Test
     void aReloadStormUnderTrafficLosesNoPacket() throws Exception {
         writeConfig(config(""));
-        daemon = new DaemonProcess(dir.resolve("sw.yaml"), dir.resolve("jvswitchd.sock"), dir).start(hosts.sw, START);
-        DaemonProcess d = daemon;
+        DaemonProcess d = net.startDaemon(START);
         assertThat(hosts.ping(1, 2, 3, 0.2).output()).contains(" 0% packet loss");
 
         Process ping = backgroundPing(800, 0.01);

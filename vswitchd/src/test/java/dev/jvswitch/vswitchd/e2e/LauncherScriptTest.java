@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.jvswitch.testkit.sh.Sh;
+import dev.jvswitch.vswitchd.TestSwitch;
 
 /**
  * {@code bin/jvswitchd} in the background: a stale pid file that names a live, unrelated process
@@ -36,19 +37,7 @@ class LauncherScriptTest {
 
     @Test
     void staleFilesDoNotBlockAStartAndASecondStartIsRefused() throws Exception {
-        Path config = dir.resolve("sw.yaml");
-        Files.writeString(config, """
-                datapath:
-                  pmd-idle: backoff
-                mempool:
-                  mbufs: 512
-                bridges:
-                  br0:
-                    ports:
-                      a: {type: null, ofport: 1}
-                control:
-                  socket: ctl.sock
-                """);
+        Path config = TestSwitch.writeConfig(dir, TestSwitch.CONFIG);
         Path pid = dir.resolve("run/jvswitchd.pid");
         Path log = dir.resolve("run/jvswitchd.log");
         Files.createDirectories(pid.getParent());

@@ -1,11 +1,9 @@
 package dev.jvswitch.vswitchd.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -36,55 +34,32 @@ class NetnsDaemonTest {
 
     @TempDir
     Path dir;
+    private SwitchedHosts net;
     private Hosts hosts;
-    private DaemonProcess daemon;
 
-    private static String config(boolean withH3, String flows) {
-        return """
-                datapath:
-                  pmd-idle: backoff
-                  max-idle: 10000
-                mempool:
-                  mbufs: 2048
-                bridges:
-                  br0:
-                    ports:
-                      h1: {type: afpacket, ofport: 1, options: {ifname: s1}}
-                      h2: {type: afpacket, ofport: 2, options: {ifname: s2}}
-                """ + (withH3 ? "      h3: {type: afpacket, ofport: 3, options: {ifname: s3}}\n" : "") + """
-                    flows:
-                """ + flows + """
-                control:
-                  socket: jvswitchd.sock
-                """;
-    }
-
-    private static final String NORMAL = "      - priority=0,actions=normal\n";
+    private static final String NORMAL = SwitchedHosts.NORMAL;
     private static final String EXPLICIT = "      - priority=10,in_port=1,actions=output:2\n"
             + "      - priority=10,in_port=2,actions=output:1\n" + NORMAL;
 
     @BeforeEach
     void setUp() {
-        assumeTrue(Hosts.available(), "needs root, ip, ethtool and ping");
-        hosts = new Hosts();
+        net = SwitchedHosts.create(dir);
+        hosts = net.hosts;
     }
 
     @AfterEach
     void tearDown() {
-        try {
-            if (daemon != null) {
-                daemon.close();
-            }
-        } finally {
-            if (hosts != null) {
-                hosts.close();
-                assertThat(hosts.leftovers()).isEmpty();
-            }
+        if (net != null) {
+            net.close();
         }
     }
 
+    private static String config(boolean withH3, String flows) {
+        return SwitchedHosts.config(withH3, flows);
+    }
+
     private void writeConfig(String text) throws IOException {
-        Files.writeString(dir.resolve("sw.yaml"), text);
+        net.writeConfig(text);
     }
 
     private static void assertNoLoss(Sh.Result ping) {
@@ -98,8 +73,7 @@ class NetnsDaemonTest {
         hosts.host(2);
         hosts.host(3); // its switch port joins by reload
         writeConfig(config(false, NORMAL));
-        daemon = new DaemonProcess(dir.resolve("sw.yaml"), dir.resolve("jvswitchd.sock"), dir).start(hosts.sw, START);
-        DaemonProcess d = daemon;
+        DaemonProcess d = net.startDaemon(START);
 
         // Through NORMAL: MAC learning, megaflows with the addresses, rule counters pushed by the revalidators.
         assertNoLoss(hosts.ping(1, 2, 3, 0.2));
@@ -186,8 +160,7 @@ class NetnsDaemonTest {
                 control:
                   socket: jvswitchd.sock
                 """);
-        daemon = new DaemonProcess(dir.resolve("sw.yaml"), dir.resolve("jvswitchd.sock"), dir).start(hosts.sw, START);
-        DaemonProcess d = daemon;
+        DaemonProcess d = net.startDaemon(START);
 
         // h1 and h2 share VLAN 10; h3 is alone in VLAN 20.
         assertNoLoss(hosts.ping(1, 2, 3, 0.2));

@@ -2,7 +2,6 @@ package dev.jvswitch.vswitchd.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.AfterEach;
@@ -12,10 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.jvswitch.config.BridgeSettings;
 import dev.jvswitch.config.SwitchConfig;
-import dev.jvswitch.config.yaml.YamlConfigLoader;
+import dev.jvswitch.vswitchd.TestSwitch;
 import dev.jvswitch.vswitchd.config.OfprotoConfigs;
-import dev.jvswitch.vswitchd.ofproto.OfprotoFlowChecker;
-import dev.jvswitch.vswitchd.ofproto.OfprotoService;
 
 /**
  * Reloads that change MAC learning: a bridge's own keys change that bridge live, with a line of
@@ -42,26 +39,22 @@ class SwitchReloadTest {
 
     @TempDir
     Path dir;
-    private YamlConfigLoader loader;
+    private TestSwitch ts;
     private Switch sw;
 
     private SwitchConfig load(String text) throws Exception {
-        Path p = dir.resolve("sw.yaml");
-        Files.writeString(p, text);
-        return loader.load(p);
+        return ts.load(text);
     }
 
     @BeforeEach
     void setUp() throws Exception {
-        OfprotoService ofproto = new OfprotoService();
-        loader = new YamlConfigLoader(OfprotoConfigs.environment(new OfprotoFlowChecker()));
-        sw = Switch.start(load(BASE), ofproto);
+        ts = TestSwitch.start(dir, BASE, false);
+        sw = ts.sw;
     }
 
     @AfterEach
     void tearDown() {
-        sw.close();
-        assertThat(sw.pool().leakReport()).isNull();
+        ts.close();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.jvswitch.bench.afpacket;
+package dev.jvswitch.bench.traffic;
 
 import java.util.concurrent.Callable;
 
@@ -9,8 +9,8 @@ import jnr.ffi.annotations.SaveError;
 /**
  * Runs code inside a named network namespace ({@code ip netns add NAME}): a fresh thread enters
  * it with {@code setns(2)}, which changes only that thread, and the sockets it opens stay in that
- * namespace for good, whichever thread uses them afterwards. That is how the benchmark's
- * generator port lives in the generator namespace while the JVM stays in the root namespace.
+ * namespace for good, whichever thread uses them afterwards. That is how a traffic generator's
+ * port ({@link PacedUdpLoad}) lives in a host's namespace while the JVM stays in the root one.
  *
  * <p><b>Thread-safety:</b> stateless; each call uses its own thread.
  */

@@ -3,10 +3,8 @@ package dev.jvswitch.afpacket.rx;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import dev.jvswitch.afpacket.sys.Native;
-import dev.jvswitch.afpacket.sys.PacketSockets;
 import dev.jvswitch.afpacket.sys.RingGeometry;
 import dev.jvswitch.afpacket.sys.Where;
-import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.netdev.NetdevException;
 import dev.jvswitch.pmd.netdev.QueueCounters;
@@ -20,42 +18,22 @@ import dev.jvswitch.pmd.netdev.QueueCounters;
  * <p>Reading costs no system call: the reader polls the status word of the block it is at. The
  * kernel closes a block when it is full or {@link #RETIRE_TIMEOUT_MS} after it opened (kernels
  * that run that timer on jiffies round it up to a tick, 4 ms at {@code HZ=250}), so a lone frame
- * waits for the timer, which is why the default ring is {@link Tpacket2RxRing}. A system call is made only to collect the
- * kernel's drop count: when a block says frames were lost ({@code TP_STATUS_LOSING}), and once
- * every few thousand empty polls.
+ * waits for the timer, which is why the default ring is {@link Tpacket2RxRing}. A system call is
+ * made only to collect the kernel's drop count: when a block says frames were lost
+ * ({@code TP_STATUS_LOSING}), and once every few thousand empty polls.
  *
  * <p>The ring must be polled all the time: with light traffic each block may hold only the few
  * frames of one retire period, so a reader that stops for {@code block-count} periods finds
  * the ring full and the kernel dropping.
  *
- * <p><b>Thread-safety:</b> made by the control thread, then owned by one PMD at a time (handed
- * over through the rx queue's pending slot or the datapath's start handshake). {@link #close}
- * is called by the owner, or by the control thread once no PMD polls the queue.
+ * <p><b>Thread-safety:</b> as {@link ReceiveRing}: the cursor is the owning PMD's alone.
  */
-public final class RxRing implements ReceiveRing {
+public final class Tpacket3RxRing extends ReceiveRing {
     /** The kernel closes a partly filled block after this long (rounded up to its tick). */
     public static final int RETIRE_TIMEOUT_MS = 1;
-    /** Make a socket with no fanout group. */
-    public static final int FANOUT_NONE = ReceiveRing.FANOUT_NONE;
-    /** Make a socket that creates a new hash fanout group. */
-    public static final int FANOUT_NEW = ReceiveRing.FANOUT_NEW;
 
-    /**
-     * Empty polls between two reads of the kernel's drop count. Drops also show as
-     * {@code TP_STATUS_LOSING} on the next block the kernel closes, but when traffic stops
-     * right after a burst no block closes; an idle PMD checks now and then instead.
-     */
-    private static final int IDLE_POLLS_PER_STATS_READ = 4096;
-
-    private final Where where;
-    private final int fd;
-    private final long address;
     private final int blockSize;
     private final int blockCount;
-    private final UnsafeBuffer ring;
-    private final int fanoutGroup;
-    private final KernelDrops kernelDrops = new KernelDrops();
-    private final RxFrameCopier copier = new RxFrameCopier();
 
     // The reader's cursor; owner thread only.
     private int block;
@@ -63,39 +41,27 @@ public final class RxRing implements ReceiveRing {
     private boolean blockOpen;
     private int packetsLeft;
     private int frameOffset;
-    private int idlePolls;
-    private boolean closed;
 
-    private RxRing(Where where, int fd, long address, RingGeometry geometry, int fanoutGroup) {
-        this.where = where;
-        this.fd = fd;
-        this.address = address;
+    private Tpacket3RxRing(Where where, int fd, long address, RingGeometry geometry, int fanoutGroup) {
+        super(where, fd, address, geometry.ringBytes(), fanoutGroup);
         this.blockSize = geometry.blockSizeBytes();
         this.blockCount = geometry.blockCount();
-        this.ring = new UnsafeBuffer(address, geometry.ringBytes());
-        this.fanoutGroup = fanoutGroup;
     }
 
-    /**
-     * Opens a socket on {@code ifindex} with a receive ring of {@code geometry}.
-     *
-     * @param fanout     {@link #FANOUT_NONE}; or {@link #FANOUT_NEW} to create a hash fanout group; or a
-     *                   group value another ring's {@link #fanoutGroup()} returned, to join it
-     * @param promiscuous put the interface in promiscuous mode while this socket is open
-     */
-    public static RxRing open(Where where, int ifindex, RingGeometry geometry, int fanout, boolean promiscuous)
+    /** Opens a socket on {@code ifindex} with a V3 receive ring; see {@link ReceiveRing#open}. */
+    public static Tpacket3RxRing open(Where where, int ifindex, RingGeometry geometry, int fanout, boolean promiscuous)
             throws NetdevException {
         RxSocket socket = RxSocket.open(where, ifindex, new RxSocket.Ring(Native.TPACKET_V3, geometry.blockSizeBytes(),
                 geometry.blockCount(), geometry.frameSizeBytes(), RETIRE_TIMEOUT_MS), fanout, promiscuous);
-        return new RxRing(where, socket.fd(), socket.address(), geometry, socket.fanoutGroup());
+        return new Tpacket3RxRing(where, socket.fd(), socket.address(), geometry, socket.fanoutGroup());
     }
 
     /**
      * A ring over memory the caller owns and fills, with no socket behind it: for tests that
      * write blocks by hand. {@link #close} leaves the memory alone.
      */
-    static RxRing overMemory(long address, RingGeometry geometry) {
-        return new RxRing(new Where("test", "memory"), -1, address, geometry, FANOUT_NONE);
+    static Tpacket3RxRing overMemory(long address, RingGeometry geometry) {
+        return new Tpacket3RxRing(new Where("test", "memory"), -1, address, geometry, FANOUT_NONE);
     }
 
     @Override
@@ -104,29 +70,16 @@ public final class RxRing implements ReceiveRing {
     }
 
     @Override
-    public int fanoutGroup() {
-        return fanoutGroup;
-    }
-
-    @Override
-    public int fd() {
-        return fd;
-    }
-
-    @Override
-    public int readInto(PacketBatch batch, MbufCache cache, int mtu, QueueCounters counters, RxCounters rxCounters) {
+    void readFrames(RxFrameCopier copier, QueueCounters counters, RxCounters rxCounters) {
         final UnsafeBuffer ring = this.ring;
-        final RxFrameCopier copier = this.copier;
-        copier.begin(batch, cache, mtu);
         while (copier.received < PacketBatch.MAX_SIZE) {
             if (packetsLeft == 0) {
                 if (blockOpen) {
                     releaseBlock();
                 }
                 if (!openBlock(counters, rxCounters)) {
-                    if (copier.received == 0 && ++idlePolls == IDLE_POLLS_PER_STATS_READ) {
-                        idlePolls = 0;
-                        collectKernelDrops(counters, rxCounters);
+                    if (copier.received == 0) {
+                        onIdlePoll(counters, rxCounters);
                     }
                     break;
                 }
@@ -144,7 +97,7 @@ public final class RxRing implements ReceiveRing {
                 }
                 frameOffset = frame + next;
             }
-            if (mac < Tpacket3Flyweight.MIN_MAC_OFFSET || snaplen < 0 || mac > frameRoom || snaplen > frameRoom - mac) {
+            if (!RxFrameCopier.fits(mac, snaplen, Tpacket3Flyweight.MIN_MAC_OFFSET, frameRoom)) {
                 packetsLeft = 0;
                 rxCounters.add(RxCounters.BAD_BLOCKS, 1);
                 continue;
@@ -156,9 +109,6 @@ public final class RxRing implements ReceiveRing {
         if (packetsLeft == 0 && blockOpen) {
             releaseBlock();
         }
-        int received = copier.received;
-        copier.end(counters, rxCounters);
-        return received;
     }
 
     /** Moves to the current block if the kernel has handed it over. */
@@ -191,26 +141,7 @@ public final class RxRing implements ReceiveRing {
     }
 
     @Override
-    public void collectKernelDrops(QueueCounters counters, RxCounters rxCounters) {
-        if (closed || fd < 0) {
-            return;
-        }
-        kernelDrops.collect(fd, counters, rxCounters);
-    }
-
-    @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            if (fd >= 0) {
-                PacketSockets.unmapQuietly(address, ring.capacity());
-                PacketSockets.closeQuietly(fd);
-            }
-        }
-    }
-
-    @Override
     public String toString() {
-        return "RxRing[" + where.ifname() + ", fd " + fd + ", " + blockCount + " x " + blockSize + " B]";
+        return "Tpacket3RxRing[" + where.ifname() + ", fd " + fd + ", " + blockCount + " x " + blockSize + " B]";
     }
 }

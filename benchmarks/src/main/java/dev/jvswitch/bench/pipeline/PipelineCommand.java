@@ -40,11 +40,13 @@ import dev.jvswitch.pmd.upcall.UpcallHandler;
  * {@code --flows FILE} (and {@code --groups FILE}) the upcalls translate against those OpenFlow
  * rules on bridge {@code br0} (OpenFlow ports 1 and 2 are datapath ports 1 and 2) and the
  * revalidators are {@link OfprotoRevalidation}; without, the rule is the built-in port 1 to port
- * 2, and the revalidators keep every flow, but idle expiry and the flow limit apply.
+ * 2, and the revalidators keep every flow, but idle expiry and the flow limit apply. With
+ * {@code --tunnel encap|decap [--vni N]} the switch is {@link TunnelPipeline}'s: the pcap's frames
+ * are pushed into VXLAN on the way out, or (from {@code gen-pcap --vxlan N}) popped on the way in.
  */
 public final class PipelineCommand {
     static final Set<String> OPTIONS = Set.of("pcap", "seconds", "warmup", "emc-insert-inv-prob", "pmd-cpu",
-            "flows", "groups", "flow-limit", "max-idle", "revalidators");
+            "flows", "groups", "flow-limit", "max-idle", "revalidators", "tunnel", "vni");
     static final Set<String> FLAGS = Set.of("smc", "json");
 
     private PipelineCommand() {
@@ -70,6 +72,14 @@ public final class PipelineCommand {
         if (flowFiles.isEmpty() && !groupFiles.isEmpty()) {
             throw new Args.UsageException("pipeline: --groups needs --flows (the rules that use the groups)");
         }
+        String tunnelMode = args.string("tunnel", null);
+        if (tunnelMode != null && !flowFiles.isEmpty()) {
+            throw new Args.UsageException("pipeline: --tunnel has its own rules; it takes no --flows");
+        }
+        if (tunnelMode == null && args.string("vni", null) != null) {
+            throw new Args.UsageException("pipeline: --vni needs --tunnel");
+        }
+        int vni = args.intValue("vni", TunnelPipeline.DEFAULT_VNI, 0, 0xff_ffff);
         DatapathConfig config = DatapathConfig.defaults()
                 .withPmdCpus(cpu)
                 .withIdle(DatapathConfig.Idle.BUSY)
@@ -78,7 +88,13 @@ public final class PipelineCommand {
                 .withFlowLimit(flowLimit);
         UpcallHandler handler;
         Revalidation revalidation;
-        if (flowFiles.isEmpty()) {
+        PortHook morePorts = PortHook.NONE;
+        if (tunnelMode != null) {
+            TunnelPipeline tunnel = new TunnelPipeline(TunnelPipeline.Mode.parse(tunnelMode), vni);
+            handler = tunnel.ofproto().upcallHandler();
+            revalidation = new OfprotoRevalidation(tunnel.ofproto());
+            morePorts = tunnel::attach;
+        } else if (flowFiles.isEmpty()) {
             handler = PortMapUpcallHandler.crossConnect(1, 2);
             revalidation = new FixedRevalidation();
         } else {
@@ -88,7 +104,7 @@ public final class PipelineCommand {
         }
         RevalidatorConfig reval = RevalidatorConfig.defaults().withThreads(revalidators).withMaxIdleMs(maxIdleMs)
                 .withFlowLimit(flowLimit);
-        Result r = measure(pcap, config, handler, revalidation, reval, warmup, seconds);
+        Result r = measure(pcap, config, handler, revalidation, reval, warmup, seconds, morePorts);
         System.out.println(args.flag("json") ? r.toJson() : r.toText(pcap));
         return 0;
     }
@@ -105,15 +121,25 @@ public final class PipelineCommand {
         return out;
     }
 
+    /** Adds the ports a switch has beyond the pcap (1) and null (2) ports, before the PMD runs. */
+    @FunctionalInterface
+    interface PortHook {
+        PortHook NONE = (dp, pool) -> { };
+
+        void attach(Datapath dp, MbufPool pool) throws NetdevException;
+    }
+
     /** Runs the pipeline, with the revalidators beside it, and returns what it measured. */
     static Result measure(Path pcap, DatapathConfig config, UpcallHandler handler, Revalidation revalidation,
-                          RevalidatorConfig revalConfig, double warmupS, double seconds) throws NetdevException {
+                          RevalidatorConfig revalConfig, double warmupS, double seconds, PortHook morePorts)
+            throws NetdevException {
         try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("pipeline", 8192))) {
             Datapath dp = new Datapath(config, pool, handler);
             RevalidatorPool reval = null;
             try {
                 dp.addPort(1, Netdevs.open(new NetdevConfig("pcap0", "pcap", Map.of("file", pcap.toString()), pool)));
                 dp.addPort(2, Netdevs.open(new NetdevConfig("null0", "null", Map.of(), pool)));
+                morePorts.attach(dp, pool);
                 RevalidatorPool revalidators = new RevalidatorPool(dp, revalidation, revalConfig);
                 reval = revalidators;
                 revalidators.start();

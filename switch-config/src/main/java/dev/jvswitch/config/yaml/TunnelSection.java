@@ -104,10 +104,12 @@ final class TunnelSection {
     /** {@code routes}: each string's prefix, bridge, gateway and source checked against the endpoints. */
     static List<RouteSpec> routes(Section top, Map<String, BridgeSpec> bridges, Diagnostics diag) {
         List<RouteSpec> out = new ArrayList<>();
+        int index = 0;
         String path = top.path("routes");
         for (Node item : Section.list(top.value("routes"), path, "a list of \"PREFIX/PLEN BRIDGE [GATEWAY]"
                 + " [src=IP]\" strings", diag)) {
-            String t = Section.scalar(item, path, "\"PREFIX/PLEN BRIDGE [GATEWAY] [src=IP]\"", diag);
+            String itemPath = path + "[" + index++ + "]";
+            String t = Section.scalar(item, itemPath, "\"PREFIX/PLEN BRIDGE [GATEWAY] [src=IP]\"", diag);
             if (t == null) {
                 continue;
             }
@@ -120,7 +122,7 @@ final class TunnelSection {
                 problem = e.getMessage();
             }
             if (problem != null) {
-                Section.report(diag, item, path, problem);
+                Section.report(diag, item, itemPath, problem);
             } else {
                 out.add(r);
             }

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.cli.Json;
+import dev.jvswitch.bench.dut.OvsDpdkPipeline;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.ofproto.Ofproto;
@@ -46,7 +47,7 @@ import dev.jvswitch.pmd.upcall.UpcallHandler;
  */
 public final class PipelineCommand {
     static final Set<String> OPTIONS = Set.of("pcap", "seconds", "warmup", "emc-insert-inv-prob", "pmd-cpu",
-            "flows", "groups", "flow-limit", "max-idle", "revalidators", "tunnel", "vni");
+            "flows", "groups", "flow-limit", "max-idle", "revalidators", "tunnel", "vni", "dut");
     static final Set<String> FLAGS = Set.of("smc", "json");
 
     private PipelineCommand() {
@@ -80,6 +81,15 @@ public final class PipelineCommand {
             throw new Args.UsageException("pipeline: --vni needs --tunnel");
         }
         int vni = args.intValue("vni", TunnelPipeline.DEFAULT_VNI, 0, 0xff_ffff);
+        String dut = args.string("dut", "jvswitch");
+        if (dut.equals("ovs-dpdk")) {
+            if (!flowFiles.isEmpty()) {
+                throw new Args.UsageException("pipeline: --dut ovs-dpdk takes no --flows (only the built-in rules)");
+            }
+            return ovsDpdk(pcap, tunnelMode, vni, cpu, warmup, seconds, args.flag("json"));
+        } else if (!dut.equals("jvswitch")) {
+            throw new Args.UsageException("pipeline: --dut " + dut + ": expected jvswitch or ovs-dpdk");
+        }
         DatapathConfig config = DatapathConfig.defaults()
                 .withPmdCpus(cpu)
                 .withIdle(DatapathConfig.Idle.BUSY)
@@ -106,6 +116,35 @@ public final class PipelineCommand {
                 .withFlowLimit(flowLimit);
         Result r = measure(pcap, config, handler, revalidation, reval, warmup, seconds, morePorts);
         System.out.println(args.flag("json") ? r.toJson() : r.toText(pcap));
+        return 0;
+    }
+
+    /** The same pcap and layout through OVS-DPDK ({@link OvsDpdkPipeline}). */
+    private static int ovsDpdk(Path pcap, String tunnelMode, int vni, int cpu, double warmup, double seconds,
+            boolean json) throws Exception {
+        String missing = OvsDpdkPipeline.missing();
+        if (missing != null) {
+            System.err.println("pipeline: --dut ovs-dpdk: unavailable: " + missing);
+            return 1;
+        }
+        OvsDpdkPipeline.Layout layout = tunnelMode == null ? OvsDpdkPipeline.Layout.PLAIN
+                : TunnelPipeline.Mode.parse(tunnelMode) == TunnelPipeline.Mode.ENCAP ? OvsDpdkPipeline.Layout.ENCAP
+                : OvsDpdkPipeline.Layout.DECAP;
+        OvsDpdkPipeline.Figures f = OvsDpdkPipeline.run(pcap, layout, vni, cpu, warmup, seconds);
+        if (json) {
+            System.out.println(new Json().put("dut", "ovs-dpdk").put("mpps", f.mpps())
+                    .put("cpuNsPerPacket", f.cpuNsPerPacket())
+                    .put("processingCyclesPerPacket", f.processingCyclesPerPacket())
+                    .put("processingNsPerPacket", f.processingNsPerPacket()).put("packets", f.packets())
+                    .put("seconds", f.seconds()).put("recirculations", f.recirculations()).toString());
+        } else {
+            System.out.printf(Locale.ROOT, "pipeline: %s -> OVS-DPDK (%s) -> null%n"
+                    + "  packets:            %d in %.2f s (%d recirculations)%n"
+                    + "  throughput:         %.3f Mpps (%.1f ns of PMD CPU time per packet)%n"
+                    + "  OVS's own count:    %.0f processing cycles per packet (%.1f ns)%n",
+                    pcap, layout.name().toLowerCase(Locale.ROOT), f.packets(), f.seconds(), f.recirculations(),
+                    f.mpps(), f.cpuNsPerPacket(), f.processingCyclesPerPacket(), f.processingNsPerPacket());
+        }
         return 0;
     }
 

@@ -175,6 +175,36 @@ class TunnelXlateTest {
         assertThat(none.actions().dropCause(0)).isEqualTo(DropCause.TUNNEL_NO_PORT);
     }
 
+    @Test
+    void rulesMatchTunnelMetadataWithMasks() {
+        // vxf (OpenFlow 11, key and remote flow) takes every popped packet; the rules tell them apart.
+        sw.flows("br-int", "priority=30,in_port=11,tun_id=0x64,tun_src=192.0.2.0/24,actions=output:1",
+                "priority=20,in_port=11,tun_ipv6_src=2001:db8:100::/48,actions=output:2",
+                "priority=10,in_port=11,tun_dst=192.0.2.1,actions=drop",
+                "priority=0,actions=output:1");
+        FlowKey k = sw.key(inner(), 11);
+        tunnel(k, 0x64, "192.0.2.77", "192.0.2.1");
+        assertThat(sw.xlate(k).actions().toString()).isEqualTo("1");
+        tunnel(k, 0x64, "192.0.3.77", "192.0.2.1");
+        assertThat(sw.xlate(k).actions().isDrop()).isTrue();
+        tunnel(k, 0x65, "192.0.2.77", "192.0.2.1");
+        assertThat(sw.xlate(k).actions().isDrop()).isTrue();
+        tunnel(k, 0x65, "192.0.2.77", "192.0.2.9");
+        assertThat(sw.xlate(k).actions().toString()).isEqualTo("1");
+
+        FlowKey v6 = sw.key(inner(), 11);
+        v6.set(FlowField.TUN_ID, 5);
+        IpAddress src = IpAddress.parse("2001:db8:100:7::2");
+        IpAddress dst = IpAddress.parse("2001:db8::1");
+        v6.set(FlowField.TUN_IPV6_SRC, src.hi(), src.lo());
+        v6.set(FlowField.TUN_IPV6_DST, dst.hi(), dst.lo());
+        v6.set(FlowField.TUN_FLAGS, 8);
+        assertThat(sw.xlate(v6).actions().toString()).isEqualTo("3");
+        IpAddress other = IpAddress.parse("2001:db8:101::2");
+        v6.set(FlowField.TUN_IPV6_SRC, other.hi(), other.lo());
+        assertThat(sw.xlate(v6).actions().toString()).isEqualTo("1");
+    }
+
     static void tunnel(FlowKey k, long vni, String src, String dst) {
         k.set(FlowField.TUN_ID, vni);
         k.set(FlowField.TUN_SRC, IpAddress.parse(src).ipv4() & 0xffff_ffffL);

@@ -193,7 +193,8 @@ public abstract class UdpTunnel implements TunnelOps {
         long srcLo = 0;
         long dstHi = 0;
         long dstLo = 0;
-        long pseudo;
+        int pseudoAt;
+        int pseudoLength;
         if (version == 4) {
             if (l3 + IPV4 > len || (b.getByte(base + l3) & 0xff) != Ipv4HeaderFlyweight.VERSION_IHL_NO_OPTIONS
                     || l4 != l3 + IPV4) {
@@ -212,7 +213,8 @@ public abstract class UdpTunnel implements TunnelOps {
             ttl = b.getByte(ip + Ipv4HeaderFlyweight.TTL_OFFSET) & 0xff;
             src4 = b.getInt(ip + Ipv4HeaderFlyweight.SRC_OFFSET, NET);
             dst4 = b.getInt(ip + Ipv4HeaderFlyweight.DST_OFFSET, NET);
-            pseudo = TunnelChecksum.sum(b, ip + Ipv4HeaderFlyweight.SRC_OFFSET, 8);
+            pseudoAt = ip + Ipv4HeaderFlyweight.SRC_OFFSET;
+            pseudoLength = 8;
         } else if (version == 6) {
             if (l3 + IPV6 > len || l4 != l3 + IPV6) {
                 return POP_MALFORMED;
@@ -228,7 +230,8 @@ public abstract class UdpTunnel implements TunnelOps {
             srcLo = b.getLong(ip + Ipv6HeaderFlyweight.SRC_OFFSET + 8, NET);
             dstHi = b.getLong(ip + Ipv6HeaderFlyweight.DST_OFFSET, NET);
             dstLo = b.getLong(ip + Ipv6HeaderFlyweight.DST_OFFSET + 8, NET);
-            pseudo = TunnelChecksum.sum(b, ip + Ipv6HeaderFlyweight.SRC_OFFSET, 32);
+            pseudoAt = ip + Ipv6HeaderFlyweight.SRC_OFFSET;
+            pseudoLength = 32;
         } else {
             return POP_MALFORMED;
         }
@@ -242,7 +245,9 @@ public abstract class UdpTunnel implements TunnelOps {
         }
         int flags = FLAG_KEY;
         if (b.getShort(udp + UdpHeaderFlyweight.CHECKSUM_OFFSET, NET) != 0) {
-            long sum = pseudo + PROTO_UDP + udpLength + TunnelChecksum.sum(b, udp, udpLength);
+            // The pseudo-header's addresses are summed only here: most IPv4 tunnels send no checksum.
+            long sum = TunnelChecksum.sum(b, pseudoAt, pseudoLength) + PROTO_UDP + udpLength
+                    + TunnelChecksum.sum(b, udp, udpLength);
             if (TunnelChecksum.fold(sum) != 0xffff) {
                 return POP_BAD_CHECKSUM;
             }

@@ -1,14 +1,9 @@
 package dev.jvswitch.vswitchd.e2e;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import dev.jvswitch.testkit.netns.Offloads;
 import dev.jvswitch.testkit.netns.Topology;
@@ -45,7 +40,6 @@ final class OverlayTopology implements AutoCloseable {
     final Topology.Veth underlay;
     final Topology.Veth access;
     final boolean ipv6;
-    private final List<Process> background = new ArrayList<>();
 
     /**
      * @param ipv6       an IPv6 underlay
@@ -114,37 +108,8 @@ final class OverlayTopology implements AutoCloseable {
                 vxlanOptions.isEmpty() ? "" : ", " + vxlanOptions, access.root(), socket);
     }
 
-    /** Writes the traffic script next to the test's files; returns its path. */
-    static Path peerScript(Path dir) throws IOException {
-        Path p = dir.resolve("overlay-peer.py");
-        try (InputStream in = OverlayTopology.class.getResourceAsStream("/overlay-peer.py")) {
-            Files.write(p, in.readAllBytes());
-        }
-        return p;
-    }
-
-    /** Starts {@code cmd} in {@code ns} in the background (stopped by {@link #close()} at the latest). */
-    Process start(String ns, String... cmd) throws IOException {
-        Process p = new ProcessBuilder(Sh.nsCommand(ns, cmd)).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        background.add(p);
-        return p;
-    }
-
-    /** Waits (bounded) for {@code p} and returns what it printed. */
-    static String output(Process p, Duration timeout) throws IOException, InterruptedException {
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("process did not finish within " + timeout);
-        }
-        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    }
-
     @Override
     public void close() {
-        for (Process p : background) {
-            p.destroyForcibly();
-        }
         topo.close();
     }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.jvswitch.testkit.netns.Peer;
 import dev.jvswitch.testkit.sh.Await;
 import dev.jvswitch.testkit.sh.Sh;
 
@@ -117,24 +118,12 @@ class VxlanInteropTest {
             assertNoLoss(Sh.tryInNs(net.nsA, "ping", "-n", "-c", "5", "-i", "0.2", "-W", "2", OverlayTopology.C_OVERLAY));
             assertThat(d.ok("tnl/neigh/show")).contains(remote).contains("br-phy");
 
-            Path script = OverlayTopology.peerScript(dir);
             // TCP: C serves, A sends 300 kB; then the other way round.
-            tcp(net.nsC, OverlayTopology.C_OVERLAY, net.nsA, script);
-            tcp(net.nsA, OverlayTopology.A_OVERLAY, net.nsC, script);
-            // UDP: 24 datagrams from C, each from a new source port (a new inner flow).
-            Process server = net.start(net.nsA, "python3", script.toString(), "udp-server", OverlayTopology.A_OVERLAY,
-                    "5002", "24");
-            Process client = net.start(net.nsC, "python3", script.toString(), "udp-client", OverlayTopology.A_OVERLAY,
-                    "5002", "24");
-            assertThat(OverlayTopology.output(client, Duration.ofSeconds(60))).as(d.log()).contains("OK");
-            OverlayTopology.output(server, Duration.ofSeconds(30));
-            // And 24 from A to C.
-            server = net.start(net.nsC, "python3", script.toString(), "udp-server", OverlayTopology.C_OVERLAY, "5003",
-                    "24");
-            client = net.start(net.nsA, "python3", script.toString(), "udp-client", OverlayTopology.C_OVERLAY, "5003",
-                    "24");
-            assertThat(OverlayTopology.output(client, Duration.ofSeconds(60))).as(d.log()).contains("OK");
-            OverlayTopology.output(server, Duration.ofSeconds(30));
+            exchange(net.nsC, OverlayTopology.C_OVERLAY, net.nsA, "tcp-hash", "300000");
+            exchange(net.nsA, OverlayTopology.A_OVERLAY, net.nsC, "tcp-hash", "300000");
+            // UDP: 24 datagrams each way, each from a new source port (a new inner flow).
+            exchange(net.nsA, OverlayTopology.A_OVERLAY, net.nsC, "udp-echo", "24");
+            exchange(net.nsC, OverlayTopology.C_OVERLAY, net.nsA, "udp-echo", "24");
         } finally {
             tcpdump.destroy();
             tcpdump.waitFor();
@@ -176,11 +165,17 @@ class VxlanInteropTest {
         return d;
     }
 
-    private void tcp(String serverNs, String serverIp, String clientNs, Path script) throws Exception {
-        Process server = net.start(serverNs, "python3", script.toString(), "tcp-server", serverIp, "5001");
-        Process client = net.start(clientNs, "python3", script.toString(), "tcp-client", serverIp, "5001", "300000");
-        assertThat(OverlayTopology.output(client, Duration.ofSeconds(60))).as(daemon.log()).contains("OK");
-        OverlayTopology.output(server, Duration.ofSeconds(30));
+    /** A pkt.py {@code KIND-server} in one namespace and its {@code KIND-client} in the other; the client checks. */
+    private void exchange(String serverNs, String serverIp, String clientNs, String kind, String amount) {
+        String[] serverArgs = kind.equals("udp-echo") ? new String[] {"udp-echo-server", serverIp, "5001", amount}
+                : new String[] {"tcp-hash-server", serverIp, "5001"};
+        try (Peer server = Peer.start(serverNs, serverArgs)) {
+            server.awaitLine("ready", Duration.ofSeconds(20));
+            try (Peer client = Peer.start(clientNs, kind + "-client", serverIp, "5001", amount)) {
+                assertThat(client.awaitExit(Duration.ofSeconds(60))).as(daemon.log()).contains("OK");
+            }
+            server.awaitExit(Duration.ofSeconds(30));
+        }
     }
 
     private static void assertNoLoss(Sh.Result ping) {

@@ -67,12 +67,15 @@ public final class Main {
                       (--vxlan: each in VXLAN from 192.0.2.2 to the tunnel pipeline's 192.0.2.1)
                   pipeline --pcap FILE [--seconds S] [--warmup S] [--emc-insert-inv-prob P] [--smc]
                            [--pmd-cpu N] [--flow-limit N] [--max-idle MS] [--revalidators N]
-                           [--flows FILE [--groups FILE] | --tunnel encap|decap [--vni N]] [--json]
+                           [--flows FILE [--groups FILE] | --tunnel encap|decap [--vni N]]
+                           [--dut jvswitch|ovs-dpdk] [--repeat N] [--json]
                       replay FILE from memory (port 1) through one PMD to a null port (port 2),
                       with the revalidators running beside it; --flows: OpenFlow rules (ovs-ofctl
                       syntax, bridge br0, OpenFlow ports 1 and 2) instead of the built-in 1->2;
                       --tunnel: push into VXLAN (VNI N, default 100) on the way out, or pop
-                      gen-pcap --vxlan frames on the way in
+                      gen-pcap --vxlan frames on the way in; --dut ovs-dpdk: the same file and
+                      rules through a private OVS-DPDK (net_pcap in, net_null out);
+                      --repeat: N runs, each in its own JVM, and their median, min and max
                   l2fwd --port IFNAME --port IFNAME [--mode io|switch] [--seconds S] [--pmd-cpu N] [--json]
                       forward between two AF_PACKET ports (port 1 <-> port 2) until S seconds or SIGINT/SIGTERM;
                       io: no classification; switch: the full PMD pipeline with in_port 1->2, 2->1 rules

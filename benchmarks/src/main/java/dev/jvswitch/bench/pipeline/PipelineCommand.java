@@ -47,7 +47,11 @@ import dev.jvswitch.pmd.upcall.UpcallHandler;
  */
 public final class PipelineCommand {
     static final Set<String> OPTIONS = Set.of("pcap", "seconds", "warmup", "emc-insert-inv-prob", "pmd-cpu",
-            "flows", "groups", "flow-limit", "max-idle", "revalidators", "tunnel", "vni", "dut");
+            "flows", "groups", "flow-limit", "max-idle", "revalidators", "repeat", "tunnel", "vni", "dut");
+    /** How long the JIT must have compiled nothing before the measured run starts. */
+    static final long JIT_QUIET_NS = 500_000_000L;
+    /** The longest warm-up may run on past {@code --warmup} waiting for the JIT to go quiet. */
+    static final long JIT_WAIT_MAX_NS = 30_000_000_000L;
     static final Set<String> FLAGS = Set.of("smc", "json");
 
     private PipelineCommand() {
@@ -55,6 +59,7 @@ public final class PipelineCommand {
 
     public static int run(String[] argv) throws Exception {
         Args args = Args.parse("pipeline", argv, OPTIONS, FLAGS);
+        int repeat = args.intValue("repeat", 1, 1, 1000);
         Path pcap = Path.of(args.required("pcap"));
         if (!Files.isReadable(pcap)) {
             throw new Args.UsageException("pipeline: --pcap " + pcap + ": no such readable file");
@@ -81,6 +86,9 @@ public final class PipelineCommand {
             throw new Args.UsageException("pipeline: --vni needs --tunnel");
         }
         int vni = args.intValue("vni", TunnelPipeline.DEFAULT_VNI, 0, 0xff_ffff);
+        if (repeat > 1) {
+            return PipelineRepeat.run(withoutRepeat(argv), repeat, args.flag("json"));
+        }
         String dut = args.string("dut", "jvswitch");
         if (dut.equals("ovs-dpdk")) {
             if (!flowFiles.isEmpty()) {
@@ -146,6 +154,19 @@ public final class PipelineCommand {
                     f.mpps(), f.cpuNsPerPacket(), f.processingCyclesPerPacket(), f.processingNsPerPacket());
         }
         return 0;
+    }
+
+    /** The arguments of one run of a {@code --repeat} series. */
+    static List<String> withoutRepeat(String[] argv) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < argv.length; i++) {
+            if (argv[i].equals("--repeat")) {
+                i++;
+            } else if (!argv[i].startsWith("--repeat=")) {
+                out.add(argv[i]);
+            }
+        }
+        return out;
     }
 
     private static List<Path> paths(List<String> names) {
@@ -218,20 +239,26 @@ public final class PipelineCommand {
     private static Result stepPmd(Datapath dp, RevalidatorPool reval, int cpu, double warmupS, double seconds) {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         PmdAgent pmd = dp.pmd(0);
         pmd.onStart();
+        long warm0 = System.nanoTime();
         runFor(pmd, dp, (long) (warmupS * 1e9));
+        waitForJitQuiet(pmd, dp, jit);
+        double warmedS = (System.nanoTime() - warm0) / 1e9;
         PmdStats stats = pmd.stats();
         long[] before = new long[PmdCounter.count()];
         long[] after = new long[PmdCounter.count()];
         stats.snapshot(before);
         RevalidatorSnapshot revalBefore = reval.snapshot();
         long heapBefore = threads.getCurrentThreadAllocatedBytes();
+        long jit0 = jit.getTotalCompilationTime();
         long cpu0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         int megaflowsMax = runFor(pmd, dp, (long) (seconds * 1e9));
         long t1 = System.nanoTime();
         long cpu1 = threads.getCurrentThreadCpuTime();
+        long jitMs = jit.getTotalCompilationTime() - jit0;
         long heapAfter = threads.getCurrentThreadAllocatedBytes();
         stats.snapshot(after);
         int megaflowsEnd = dp.ukeys().size();
@@ -244,7 +271,31 @@ public final class PipelineCommand {
                 revalAfter.deletedLimit() - revalBefore.deletedLimit(),
                 revalAfter.deletedRevalidation() - revalBefore.deletedRevalidation(),
                 revalAfter.flowLimit());
-        return new Result(before, after, t1 - t0, cpu1 - cpu0, heapAfter - heapBefore, cpu, r);
+        return new Result(before, after, t1 - t0, cpu1 - cpu0, heapAfter - heapBefore, cpu, r, warmedS, jitMs);
+    }
+
+    /**
+     * Runs on past the warm-up until the JIT has compiled nothing for {@link #JIT_QUIET_NS}
+     * (at most {@link #JIT_WAIT_MAX_NS} more), so that the measured run uses the code the PMD
+     * loop settles on. Without this a run that starts while C2 is still compiling the loop (the
+     * compiler threads share a busy machine with everything else) measures part of its packets
+     * in tier-3 code, several times slower, and reports a fraction of the usual rate.
+     */
+    private static void waitForJitQuiet(PmdAgent pmd, Datapath dp, java.lang.management.CompilationMXBean jit) {
+        if (!jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long deadline = System.nanoTime() + JIT_WAIT_MAX_NS;
+        long quietSince = System.nanoTime();
+        long compiled = jit.getTotalCompilationTime();
+        while (System.nanoTime() - quietSince < JIT_QUIET_NS && System.nanoTime() < deadline) {
+            runFor(pmd, dp, 50_000_000L);
+            long now = jit.getTotalCompilationTime();
+            if (now != compiled) {
+                compiled = now;
+                quietSince = System.nanoTime();
+            }
+        }
     }
 
     /** Steps the PMD for {@code ns}; returns the most megaflows seen at once (sampled every 256 steps). */
@@ -278,7 +329,8 @@ public final class PipelineCommand {
     }
 
     /** The measured part of a run: counter deltas, elapsed time and heap bytes allocated. */
-    record Result(long[] before, long[] after, long elapsedNs, long cpuNs, long heapBytes, int cpu, Reval reval) {
+    record Result(long[] before, long[] after, long elapsedNs, long cpuNs, long heapBytes, int cpu, Reval reval,
+                  double warmupSeconds, long jitMsDuringRun) {
         long delta(PmdCounter c) {
             return after[c.id()] - before[c.id()];
         }
@@ -336,6 +388,8 @@ public final class PipelineCommand {
                     .put("flowsDeletedLimit", reval.deletedLimit())
                     .put("flowsDeletedRevalidation", reval.deletedReval())
                     .put("flowLimit", reval.flowLimit())
+                    .put("warmupSeconds", warmupSeconds)
+                    .put("jitMsDuringRun", jitMsDuringRun)
                     .toString();
         }
 
@@ -351,7 +405,8 @@ public final class PipelineCommand {
                             + "  tx packets:         %d%n"
                             + "  heap bytes/packet:  %.4f (%d bytes)%n"
                             + "  megaflows:          %d max, %d at the end (flow limit %d)%n"
-                            + "  revalidators:       longest dump %d ms; deleted %d idle, %d by limit, %d by revalidation",
+                            + "  revalidators:       longest dump %d ms; deleted %d idle, %d by limit, %d by revalidation%n"
+                            + "  warm-up:            %.1f s (until the JIT was quiet); JIT %d ms during the run",
                     pcap, cpu >= 0 ? " on cpu " + cpu : "",
                     packets(), elapsedNs / 1e9, mpps(), nsPerPacket(), cpuNsPerPacket(), 100.0 * cpuNs / elapsedNs,
                     delta(PmdCounter.EMC_HITS), share(PmdCounter.EMC_HITS),
@@ -360,7 +415,7 @@ public final class PipelineCommand {
                     delta(PmdCounter.UPCALL_OK), delta(PmdCounter.UPCALL_FAILED),
                     delta(PmdCounter.TX_PACKETS), heapBytesPerPacket(), heapBytes,
                     reval.megaflowsMax(), reval.megaflowsEnd(), reval.flowLimit(), reval.dumpMsMax(),
-                    reval.deletedIdle(), reval.deletedLimit(), reval.deletedReval());
+                    reval.deletedIdle(), reval.deletedLimit(), reval.deletedReval(), warmupSeconds, jitMsDuringRun);
         }
     }
 }

@@ -144,12 +144,39 @@ public final class DpActions {
         }
         this.instructionCount = count;
         this.cloneDepth = depth;
-        int h = Arrays.hashCode(op);
-        h = 31 * h + Arrays.hashCode(a);
-        h = 31 * h + Arrays.hashCode(b);
-        h = 31 * h + Arrays.hashCode(c);
-        h = 31 * h + Arrays.hashCode(sub);
-        this.hashCode = 31 * h + Arrays.deepHashCode(data);
+        this.hashCode = contentHash(op, a, b, c, sub, data, op.length);
+    }
+
+    /**
+     * The hash of the first {@code n} instructions held in the given arrays: what
+     * {@link #hashCode()} is for a program of exactly those instructions. The builder computes it
+     * over its own arrays to find an equal program in a {@link DpActionsCache} without copying.
+     */
+    static int contentHash(byte[] op, int[] a, long[] b, long[] c, DpActions[] sub, byte[][] data, int n) {
+        int h = n;
+        for (int i = 0; i < n; i++) {
+            h = 31 * h + op[i];
+            h = 31 * h + a[i];
+            h = 31 * h + Long.hashCode(b[i]);
+            h = 31 * h + Long.hashCode(c[i]);
+            h = 31 * h + (sub[i] == null ? 0 : sub[i].hashCode);
+            h = 31 * h + (data[i] == null ? 0 : Arrays.hashCode(data[i]));
+        }
+        return h;
+    }
+
+    /** True if this program is exactly the first {@code n} instructions of the given arrays. */
+    boolean sameContent(byte[] op2, int[] a2, long[] b2, long[] c2, DpActions[] sub2, byte[][] data2, int n) {
+        if (op.length != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (op[i] != op2[i] || a[i] != a2[i] || b[i] != b2[i] || c[i] != c2[i]
+                    || !java.util.Objects.equals(sub[i], sub2[i]) || !Arrays.equals(data[i], data2[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static DpActionsBuilder builder() {

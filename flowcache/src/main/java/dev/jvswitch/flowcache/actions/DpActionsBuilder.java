@@ -199,6 +199,16 @@ public final class DpActionsBuilder {
         return n;
     }
 
+    /** Empties the builder for the next program (a translating thread keeps one builder). */
+    public DpActionsBuilder reset() {
+        for (int i = 0; i < n; i++) {
+            sub[i] = null;
+            data[i] = null;
+        }
+        n = 0;
+        return this;
+    }
+
     /**
      * Checks the program as a whole and returns it in canonical form; the builder may be reused.
      */
@@ -206,6 +216,49 @@ public final class DpActionsBuilder {
         if (n == 0) {
             return DpActions.DROP;
         }
+        checkProgram();
+        byte[] o = Arrays.copyOf(op, n);
+        int[] aa = Arrays.copyOf(a, n);
+        long[] bb = Arrays.copyOf(b, n);
+        long[] cc = Arrays.copyOf(c, n);
+        DpActions[] ss = Arrays.copyOf(sub, n);
+        byte[][] dd = Arrays.copyOf(data, n);
+        canonicalizeSetRuns(o, aa, bb, cc, n);
+        if (n == 1 && o[0] == DpActions.OP_DROP && aa[0] == 0) {
+            return DpActions.DROP;
+        }
+        return new DpActions(o, aa, bb, cc, ss, dd);
+    }
+
+    /**
+     * As {@link #build()}, but returns the program {@code cache} already holds when it is equal,
+     * and otherwise adds the new one to it: no allocation when the program was built before.
+     * Puts the builder's own set runs in canonical order (which changes nothing a packet sees);
+     * {@link #reset()} it before the next program.
+     */
+    public DpActions build(DpActionsCache cache) {
+        if (n == 0) {
+            return DpActions.DROP;
+        }
+        checkProgram();
+        canonicalizeSetRuns(op, a, b, c, n);
+        if (n == 1 && op[0] == DpActions.OP_DROP && a[0] == 0) {
+            // A drop with a cause stays a program of its own: the datapath counts why.
+            return DpActions.DROP;
+        }
+        int hash = DpActions.contentHash(op, a, b, c, sub, data, n);
+        DpActions cached = cache.find(hash, op, a, b, c, sub, data, n);
+        if (cached != null) {
+            return cached;
+        }
+        DpActions made = new DpActions(Arrays.copyOf(op, n), Arrays.copyOf(a, n), Arrays.copyOf(b, n),
+                Arrays.copyOf(c, n), Arrays.copyOf(sub, n), Arrays.copyOf(data, n));
+        cache.put(made);
+        return made;
+    }
+
+    /** Drop placement and the instruction limit, over the whole program. */
+    private void checkProgram() {
         for (int i = 0; i < n - 1; i++) {
             if (op[i] == DpActions.OP_DROP) {
                 throw new IllegalArgumentException("drop: must be the last action (found at position " + (i + 1)
@@ -221,34 +274,23 @@ public final class DpActionsBuilder {
         if (total > MAX_INSTRUCTIONS) {
             throw new IllegalArgumentException("program has " + total + " instructions, more than " + MAX_INSTRUCTIONS);
         }
-        byte[] o = Arrays.copyOf(op, n);
-        int[] aa = Arrays.copyOf(a, n);
-        long[] bb = Arrays.copyOf(b, n);
-        long[] cc = Arrays.copyOf(c, n);
-        DpActions[] ss = Arrays.copyOf(sub, n);
-        byte[][] dd = Arrays.copyOf(data, n);
-        canonicalizeSetRuns(o, aa, bb, cc);
-        if (n == 1 && o[0] == DpActions.OP_DROP && aa[0] == 0) {
-            return DpActions.DROP;
-        }
-        return new DpActions(o, aa, bb, cc, ss, dd);
     }
 
     /**
-     * Sorts every run of consecutive set instructions of one group into field order, which is
-     * the order they print in; writes to different fields of one header commute, so this
-     * changes nothing the packet sees.
+     * Sorts every run of consecutive set instructions of one group among the first {@code n}
+     * into field order, which is the order they print in; writes to different fields of one
+     * header commute, so this changes nothing the packet sees.
      */
-    private static void canonicalizeSetRuns(byte[] o, int[] aa, long[] bb, long[] cc) {
+    private static void canonicalizeSetRuns(byte[] o, int[] aa, long[] bb, long[] cc, int n) {
         int i = 0;
-        while (i < o.length) {
+        while (i < n) {
             if (o[i] != DpActions.OP_SET_FIELD) {
                 i++;
                 continue;
             }
             DpField.Group group = DpField.of(aa[i]).group();
             int end = i + 1;
-            while (end < o.length && o[end] == DpActions.OP_SET_FIELD && DpField.of(aa[end]).group() == group) {
+            while (end < n && o[end] == DpActions.OP_SET_FIELD && DpField.of(aa[end]).group() == group) {
                 end++;
             }
             // Insertion sort: runs are a handful of instructions long.

@@ -12,10 +12,12 @@ import dev.jvswitch.flowcache.megaflow.Megaflow;
  *
  * <p>A lookup tries the subtables in rank order and stops at the first that holds a live flow
  * matching the key. There are no priorities: the slow path never installs two megaflows that
- * match one packet with different actions, so the first match is as good as any. The batch form probes each subtable only
- * for the packets still unmatched (a bitmap of up to {@value #MAX_BATCH}), so a burst that hits
- * the first subtable never touches the others; within a subtable it hashes all those packets
- * before probing for any, as OVS does, which lets the CPU overlap the hash computations.
+ * match one packet with different actions, so the first match is as good as any. The batch form
+ * probes each subtable only for the packets still unmatched (a bitmap of up to
+ * {@value #MAX_BATCH}), so a burst that hits the first subtable never touches the others; within
+ * a subtable it hashes all those packets and reads their first slots before probing for any, as
+ * OVS does, which lets the CPU overlap the hash computations and the cache misses (see
+ * {@link Subtable}).
  *
  * <p><b>Ranking.</b> Each subtable counts its hits; {@link #onSortSubtables()} (called by the
  * PMD about once a second) orders the subtables by that count, most hit first, and halves every
@@ -36,7 +38,8 @@ public final class Dpcls {
     /** The largest batch {@link #lookupBatch} accepts (one bit per packet in a {@code long}). */
     public static final int MAX_BATCH = 64;
 
-    private final int[] batchHashes = new int[MAX_BATCH];
+    private final int[] batchSlots = new int[MAX_BATCH];
+    private final int[] batchTags = new int[MAX_BATCH];
     private Subtable[] subtables = new Subtable[4];
     private int subtableCount;
     private int flowCount;
@@ -125,27 +128,17 @@ public final class Dpcls {
             results[i] = null;
         }
         Subtable[] sts = subtables;
-        int[] hs = batchHashes;
         int matched = 0;
         for (int t = 0, n = subtableCount; t < n && unmatched != 0; t++) {
             Subtable st = sts[t];
-            for (long m = unmatched; m != 0; m &= m - 1) {
-                int i = Long.numberOfTrailingZeros(m);
-                hs[i] = st.hashKey(keys[i].words());
+            long found = st.lookupBatch(keys, unmatched, results, batchSlots, batchTags);
+            if (found != 0) {
+                unmatched &= ~found;
+                int c = Long.bitCount(found);
+                st.hits += c;
+                subtableLookups += (long) c * (t + 1);
+                matched += c;
             }
-            int found = 0;
-            for (long m = unmatched; m != 0; m &= m - 1) {
-                int i = Long.numberOfTrailingZeros(m);
-                Megaflow f = st.probe(keys[i].words(), hs[i]);
-                if (f != null) {
-                    results[i] = f;
-                    unmatched &= ~(1L << i);
-                    found++;
-                }
-            }
-            st.hits += found;
-            subtableLookups += (long) found * (t + 1);
-            matched += found;
         }
         hitCount += matched;
         return matched;

@@ -199,4 +199,36 @@ class DpActionsBuilderTest {
         assertThat(first.a(2)).isEqualTo(0x10);
         assertThat(second.instructionCount()).isEqualTo(4);
     }
+
+    @Test
+    void aCacheHandsOutOneProgramPerContent() {
+        DpActionsCache cache = new DpActionsCache();
+        DpActionsBuilder builder = b();
+        // Sets out of field order: the cached program is the canonical one build() makes.
+        DpActions first = builder.setField(DpField.IPV4_DST, 0x0a000002L).setField(DpField.IPV4_SRC, 0x0a000001L)
+                .output(2).build(cache);
+        assertThat(first).isEqualTo(b().setField(DpField.IPV4_DST, 0x0a000002L).setField(DpField.IPV4_SRC, 0x0a000001L)
+                .output(2).build());
+        assertThat(first).hasToString("set(ipv4(src=10.0.0.1,dst=10.0.0.2)),2");
+        DpActions again = builder.reset().setField(DpField.IPV4_SRC, 0x0a000001L)
+                .setField(DpField.IPV4_DST, 0x0a000002L).output(2).build(cache);
+        assertThat(again).isSameAs(first);
+        DpActions other = builder.reset().setField(DpField.IPV4_SRC, 0x0a000001L)
+                .setField(DpField.IPV4_DST, 0x0a000003L).output(2).build(cache);
+        assertThat(other).isNotEqualTo(first).hasToString("set(ipv4(src=10.0.0.1,dst=10.0.0.3)),2");
+        assertThat(builder.reset().build(cache)).isSameAs(DpActions.DROP);
+        assertThat(builder.reset().drop().build(cache)).isSameAs(DpActions.DROP);
+        assertThat(cache.hits()).isEqualTo(1);
+        assertThat(cache.misses()).isEqualTo(2);
+    }
+
+    @Test
+    void aCachedBuildChecksTheProgramAsBuildDoes() {
+        DpActionsCache cache = new DpActionsCache();
+        rejects(() -> b().drop().output(1).build(cache), "drop: must be the last action (found at position 1 of 2)");
+        DpActions sub = b().output(3).build();
+        DpActions withClone = b().clone(sub).output(2).build(cache);
+        assertThat(b().clone(b().output(3).build()).output(2).build(cache)).isSameAs(withClone);
+        assertThat(b().clone(b().output(4).build()).output(2).build(cache)).isNotEqualTo(withClone);
+    }
 }

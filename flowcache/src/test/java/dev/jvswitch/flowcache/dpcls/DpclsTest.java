@@ -71,6 +71,52 @@ class DpclsTest {
     }
 
     @Test
+    void churnInOneSubtableKeepsEveryPresentFlowFindable() {
+        // Enough flows that probe runs grow long, removed and re-added in random
+        // order: deletion must keep every run intact, or a probe stops short of a present flow.
+        Dpcls cls = new Dpcls();
+        Random random = new Random(5);
+        int n = 20_000;
+        Megaflow[] flows = new Megaflow[n];
+        boolean[] present = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            flows[i] = flow(key(i * 0x9e37L, ~i), SRC_DST);
+        }
+        for (int round = 0; round < 4; round++) {
+            for (int step = 0; step < n; step++) {
+                int i = random.nextInt(n);
+                if (present[i]) {
+                    assertThat(cls.remove(flows[i])).isTrue();
+                } else {
+                    cls.insert(flows[i]);
+                }
+                present[i] = !present[i];
+            }
+            FlowKey[] batch = new FlowKey[Dpcls.MAX_BATCH];
+            Megaflow[] results = new Megaflow[Dpcls.MAX_BATCH];
+            for (int base = 0; base + Dpcls.MAX_BATCH <= n; base += Dpcls.MAX_BATCH) {
+                for (int j = 0; j < Dpcls.MAX_BATCH; j++) {
+                    int i = base + j;
+                    batch[j] = key(i * 0x9e37L, ~i);
+                    assertThat(cls.lookup(batch[j])).isSameAs(present[i] ? flows[i] : null);
+                }
+                cls.lookupBatch(batch, Dpcls.MAX_BATCH, results);
+                for (int j = 0; j < Dpcls.MAX_BATCH; j++) {
+                    assertThat(results[j]).isSameAs(present[base + j] ? flows[base + j] : null);
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (present[i]) {
+                assertThat(cls.remove(flows[i])).isTrue();
+            }
+            assertThat(cls.remove(flows[i])).isFalse();
+        }
+        assertThat(cls.flowCount()).isZero();
+        assertThat(cls.subtableCount()).isZero();
+    }
+
+    @Test
     void removeIsByIdentityAndDropsEmptySubtables() {
         Dpcls cls = new Dpcls();
         Megaflow a = flow(key(1, 100), DST);

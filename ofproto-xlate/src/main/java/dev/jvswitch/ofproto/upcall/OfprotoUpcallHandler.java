@@ -13,6 +13,7 @@ import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.tnl.PacketOut;
 import dev.jvswitch.ofproto.xlate.Xlate;
 import dev.jvswitch.ofproto.xlate.XlateError;
+import dev.jvswitch.ofproto.xlate.XlateOutput;
 import dev.jvswitch.ofproto.xlate.XlateResult;
 import dev.jvswitch.ofproto.xlate.XlateSnapshot;
 import dev.jvswitch.pmd.upcall.UpcallHandler;
@@ -38,9 +39,15 @@ import dev.jvswitch.pmd.upcall.UpcallResult;
  *       which sends them after the upcall.</li>
  * </ul>
  *
+ * <p><b>Garbage.</b> An upcall translates in place ({@link Xlate#translateUpcall}) and hands the
+ * datapath a shared action program and a {@link UpcallResult.UkeyDataSource}: the
+ * {@link UkeyData} (lists of rules, MAC records) is made only if the datapath installs the flow.
+ * A packet executed without a flow credits its rules from the translation in place. So an upcall
+ * that does not install allocates nothing once the thread is warm.
+ *
  * <p><b>Thread-safety:</b> called by every PMD at once. The snapshot is read once per upcall
- * through the supplier (an acquire load in {@code Ofproto}); translation state is per thread;
- * counters are {@link LongAdder}s.
+ * through the supplier (an acquire load in {@code Ofproto}); translation state is per thread, and
+ * so is the ukey data source, which reads that state; counters are {@link LongAdder}s.
  */
 public final class OfprotoUpcallHandler implements UpcallHandler {
     private final Supplier<XlateSnapshot> snapshots;
@@ -53,6 +60,24 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
     private final LongAdder controllerPackets = new LongAdder();
     private final LongAdder packetOuts = new LongAdder();
     private final LongAdder packetOutsDropped = new LongAdder();
+    private final ThreadLocal<LazyUkeyData> lazyUkeyData = ThreadLocal.withInitial(LazyUkeyData::new);
+
+    /** Makes the ukey data of the calling thread's last translation, if it is still that one. */
+    private static final class LazyUkeyData implements UpcallResult.UkeyDataSource {
+        XlateOutput out;
+
+        @Override
+        public Object ukeyData(long serial) {
+            if (out.serial() != serial) {
+                throw new IllegalStateException("ukey data asked for after the thread translated again");
+            }
+            return UkeyData.of(out);
+        }
+
+        boolean holds(UpcallResult result) {
+            return result.ukeyDataSource() == this && out.serial() == result.ukeyDataToken();
+        }
+    }
 
     /**
      * @param snapshots the current snapshot (read once per upcall)
@@ -77,7 +102,7 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
         long seq = revalSeq.getAsLong();
         long nowNs = nanoClock.getAsLong();
         XlateSnapshot snapshot = snapshots.get();
-        XlateResult r = xlate.translate(snapshot, key, true, nowNs, null);
+        XlateOutput r = xlate.translateUpcall(snapshot, key, nowNs);
         sendPacketOuts(snapshot, r, result, nowNs);
         if (r.error() == XlateError.NO_RECIRCULATION_CONTEXT) {
             recircUnknown.increment();
@@ -88,14 +113,16 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
         }
         result.actions(r.actions());
         result.mask().or(r.mask());
-        result.ukeyData(UkeyData.of(r));
+        LazyUkeyData lazy = lazyUkeyData.get();
+        lazy.out = r;
+        result.ukeyData(lazy, r.serial());
         result.revalSeq(seq);
         if (r.slowPath()) {
             if (r.toController()) {
                 controllerPackets.increment();
             }
             result.doNotInstall();
-            credit(UkeyData.of(r), packet, nowNs);
+            r.creditRules(1, packet != null ? packet.length() : 0, nowNs);
         }
         return UpcallOutcome.OK;
     }
@@ -104,7 +131,7 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
      * Hands the datapath the packets the translation asked to send (ARP/ND for a tunnel), each
      * translated through its bridge from LOCAL against the same snapshot.
      */
-    private void sendPacketOuts(XlateSnapshot snapshot, XlateResult r, UpcallResult result, long nowNs) {
+    private void sendPacketOuts(XlateSnapshot snapshot, XlateOutput r, UpcallResult result, long nowNs) {
         List<PacketOut> outs = r.packetOuts();
         for (int i = 0, n = outs.size(); i < n; i++) {
             PacketOut p = outs.get(i);
@@ -123,7 +150,13 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
      */
     @Override
     public void onNotInstalled(int pmdId, Mbuf packet, UpcallResult result) {
-        if (result.ukeyData() instanceof UkeyData d && result.install()) {
+        if (!result.install()) {
+            return;
+        }
+        LazyUkeyData lazy = lazyUkeyData.get();
+        if (lazy.holds(result)) {
+            lazy.out.creditRules(1, packet != null ? packet.length() : 0, nanoClock.getAsLong());
+        } else if (result.ukeyData() instanceof UkeyData d) {
             credit(d, packet, nanoClock.getAsLong());
         }
     }

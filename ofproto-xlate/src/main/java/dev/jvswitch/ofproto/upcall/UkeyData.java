@@ -5,6 +5,7 @@ import java.util.List;
 import dev.jvswitch.ofproto.mac.MacDependency;
 import dev.jvswitch.ofproto.mac.MacLearning;
 import dev.jvswitch.ofproto.table.Rule;
+import dev.jvswitch.ofproto.xlate.XlateOutput;
 import dev.jvswitch.ofproto.xlate.XlateResult;
 
 /**
@@ -26,5 +27,10 @@ public record UkeyData(long snapshotVersion, List<Rule> rules, List<MacDependenc
 
     public static UkeyData of(XlateResult r) {
         return new UkeyData(r.snapshotVersion(), r.rules(), r.macDependencies(), r.macLearnings(), r.recircIds());
+    }
+
+    /** Copies what a ukey keeps out of a translation done in place (the upcall path). */
+    public static UkeyData of(XlateOutput o) {
+        return new UkeyData(o.snapshotVersion(), o.rules(), o.macDependencies(), o.macLearnings(), o.recircIds());
     }
 }

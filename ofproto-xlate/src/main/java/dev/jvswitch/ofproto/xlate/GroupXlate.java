@@ -60,7 +60,9 @@ final class GroupXlate {
         }
         Bucket b = g.type() == GroupType.FAST_FAILOVER ? firstLive(c, g, 0) : select(c, g);
         if (b != null) {
-            c.report(TraceNode.Kind.DETAIL, "using bucket " + b.bucketId());
+            if (c.tracing()) {
+                c.report(TraceNode.Kind.DETAIL, "using bucket " + b.bucketId());
+            }
             bucket(c, b);
         } else if (!c.freezing) {
             c.report(TraceNode.Kind.DETAIL, "no live bucket");
@@ -70,9 +72,8 @@ final class GroupXlate {
 
     private static void bucket(XlateContext c, Bucket b) {
         List<TraceNode> old = c.trace;
-        TraceNode n = c.report(TraceNode.Kind.BUCKET, "bucket " + b.bucketId());
-        if (n != null) {
-            c.trace = n.subs();
+        if (c.tracing()) {
+            c.trace = c.report(TraceNode.Kind.BUCKET, "bucket " + b.bucketId()).subs();
         }
         c.runInScope(b.actions());
         c.trace = old;
@@ -130,11 +131,13 @@ final class GroupXlate {
     }
 
     private static Bucket firstLive(XlateContext c, Group g, int depth) {
-        for (Bucket b : g.buckets()) {
+        List<Bucket> buckets = g.buckets();
+        for (int i = 0; i < buckets.size(); i++) {
+            Bucket b = buckets.get(i);
             if (isLive(c, g, b, depth)) {
                 return b;
             }
-            if (depth == 0) {
+            if (depth == 0 && c.tracing()) {
                 c.report(TraceNode.Kind.DETAIL, "bucket " + b.bucketId() + ": not live");
             }
         }

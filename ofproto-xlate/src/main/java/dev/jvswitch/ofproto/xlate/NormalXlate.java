@@ -8,7 +8,6 @@ import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.mac.MacDependency;
-import dev.jvswitch.ofproto.mac.MacLearning;
 import dev.jvswitch.ofproto.mac.MacTable;
 
 /**
@@ -29,7 +28,7 @@ import dev.jvswitch.ofproto.mac.MacTable;
  *
  * <p>The megaflow matches the source and destination MACs and the VLAN id, as OVS's does; the
  * answer also depends on the MAC table, which is not in the key, so every lookup is recorded
- * ({@link MacDependency}) for revalidation, and every source learned ({@link MacLearning}) so
+ * ({@link MacDependency}) for revalidation, and every source learned ({@link dev.jvswitch.ofproto.mac.MacLearning}) so
  * revalidators can keep it fresh while the megaflow carries the traffic.
  */
 final class NormalXlate {
@@ -63,16 +62,20 @@ final class NormalXlate {
         int vlan;
         if (in.tag() != OfPort.NO_TAG) {
             if (vid != 0) {
-                c.report(TraceNode.Kind.ERROR, "dropping VLAN " + vid + " tagged packet received on port "
-                        + in.name() + " configured as VLAN " + in.tag() + " access port");
+                if (c.tracing()) {
+                    c.report(TraceNode.Kind.ERROR, "dropping VLAN " + vid + " tagged packet received on port "
+                            + in.name() + " configured as VLAN " + in.tag() + " access port");
+                }
                 c.report(TraceNode.Kind.WARN, "disallowed VLAN VID for this input port, dropping");
                 return;
             }
             vlan = in.tag();
         } else {
             if (!in.carriesVlan(vid)) {
-                c.report(TraceNode.Kind.ERROR, "dropping VLAN " + vid + " packet received on port " + in.name()
-                        + " not configured for trunking VLAN " + vid);
+                if (c.tracing()) {
+                    c.report(TraceNode.Kind.ERROR, "dropping VLAN " + vid + " packet received on port " + in.name()
+                            + " not configured for trunking VLAN " + vid);
+                }
                 c.report(TraceNode.Kind.WARN, "disallowed VLAN VID for this input port, dropping");
                 return;
             }
@@ -88,8 +91,9 @@ final class NormalXlate {
         String bridgeName = c.bridge().name();
         MacTable table = c.bridge().macTable();
         if (!isMulticast(src)) {
-            c.addMacLearning(new MacLearning(bridgeName, vlan, src, in.ofPort()));
-            if (c.mayLearn() && table.learn(src, vlan, in.ofPort(), c.nowNs()) != MacTable.Learned.REFRESHED) {
+            c.addMacLearning(bridgeName, vlan, src, in.ofPort());
+            if (c.mayLearn() && table.learn(src, vlan, in.ofPort(), c.nowNs()) != MacTable.Learned.REFRESHED
+                    && c.tracing()) {
                 c.report(TraceNode.Kind.DETAIL, "learned that " + Addresses.mac(src) + " is on port " + in.name()
                         + " in VLAN " + vlan);
             }
@@ -100,7 +104,7 @@ final class NormalXlate {
             return;
         }
         int port = table.lookup(dst, vlan, c.nowNs());
-        c.addMacDependency(new MacDependency(bridgeName, vlan, dst, port));
+        c.addMacDependency(bridgeName, vlan, dst, port);
         if (port == MacDependency.UNKNOWN) {
             c.report(TraceNode.Kind.DETAIL, "no learned MAC for destination, flooding");
             flood(c, in, vlan, tci);

@@ -2,7 +2,6 @@ package dev.jvswitch.ofproto.xlate;
 
 import java.util.List;
 
-import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.ofproto.tnl.TunnelOutput;
@@ -90,14 +89,13 @@ final class OutputXlate {
             c.report(TraceNode.Kind.WARN, "patch port " + p.name() + " has no peer, dropping");
             return;
         }
-        FlowKey saved = c.flow.copy();
+        c.saveFlow();
         XlateBridge oldBridge = c.bridge;
         List<TraceNode> oldTrace = c.trace;
         c.bridge = peer.bridge();
         c.inPort(peer.port().ofPort());
-        TraceNode b = c.report(TraceNode.Kind.BRIDGE, "bridge(\"" + peer.bridge().name() + "\")");
-        if (b != null) {
-            c.trace = b.subs();
+        if (c.tracing()) {
+            c.trace = c.report(TraceNode.Kind.BRIDGE, "bridge(\"" + peer.bridge().name() + "\")").subs();
         }
         c.lookupTable(0, XlateContext.KEEP_IN_PORT, true, true);
         if (c.freezing) {
@@ -105,7 +103,7 @@ final class OutputXlate {
         }
         c.trace = oldTrace;
         c.bridge = oldBridge;
-        c.flow.copyFrom(saved);
+        c.restoreFlow();
         // As in OVS, the peer bridge failing does not fail the bridge that sent to it.
         c.error = null;
     }

@@ -29,16 +29,24 @@ import dev.jvswitch.ofproto.xlate.XlateSnapshot.PortRef;
  */
 public final class Xlate {
     private final ThreadLocal<XlateContext> contexts;
+    /**
+     * The contexts of {@link #translatePacketOut}: an upcall sends its packet-outs while the
+     * datapath may still read the upcall's translation in place ({@link XlateOutput}).
+     */
+    private final ThreadLocal<XlateContext> packetOutContexts;
 
     public Xlate(RecircAllocator recirc, PortLiveness liveness, TunnelOutput tunnels) {
         Objects.requireNonNull(recirc, "recirc");
         Objects.requireNonNull(liveness, "liveness");
         Objects.requireNonNull(tunnels, "tunnels");
         this.contexts = ThreadLocal.withInitial(() -> new XlateContext(recirc, liveness, tunnels));
+        this.packetOutContexts = ThreadLocal.withInitial(() -> new XlateContext(recirc, liveness, tunnels));
     }
 
     /**
      * Translates {@code key} (as the parser filled it: datapath in_port, recirc_id, dp_hash, ...).
+     * The result is the caller's to keep; for the upcall path, which must not make garbage, see
+     * {@link #translateUpcall}.
      *
      * @param learn  let NORMAL learn source MACs (an upcall for a real packet); false for
      *               revalidation, tests and traces that must not change state
@@ -48,7 +56,25 @@ public final class Xlate {
     public XlateResult translate(XlateSnapshot snapshot, FlowKey key, boolean learn, long nowNs,
             List<TraceNode> trace) {
         XlateContext c = contexts.get();
-        c.reset(snapshot, learn, nowNs, trace);
+        XlateOutput o = run(c, snapshot, key, learn, nowNs, trace, true);
+        return new XlateResult(o.actions(), new FlowMask().copyFrom(o.mask()), c.error, snapshot.version(),
+                o.rules(), o.macDependencies(), o.macLearnings(), o.recircIds(),
+                Collections.unmodifiableList(c.recircPoints), c.slowPath, c.flow.copy(), c.toController,
+                o.packetOuts());
+    }
+
+    /**
+     * Translates a missed packet's key for an upcall, learning MACs, into the calling thread's
+     * {@link XlateOutput}: valid until this thread's next translation, and made without garbage
+     * once the thread's context is warm (an action program not seen recently is the exception).
+     */
+    public XlateOutput translateUpcall(XlateSnapshot snapshot, FlowKey key, long nowNs) {
+        return run(contexts.get(), snapshot, key, true, nowNs, null, false);
+    }
+
+    private static XlateOutput run(XlateContext c, XlateSnapshot snapshot, FlowKey key, boolean learn, long nowNs,
+            List<TraceNode> trace, boolean keepRecircPoints) {
+        c.reset(snapshot, learn, nowNs, trace, keepRecircPoints);
         c.flow.copyFrom(key);
         c.base.copyFrom(key);
         c.dpInPort = (int) key.get(FlowField.IN_PORT);
@@ -68,12 +94,10 @@ public final class Xlate {
             c.error = XlateError.TOO_MANY_ACTIONS;
         }
         DpActions actions = c.error == null ? finishActions(c) : DpActions.DROP;
-        FlowMask mask = finishWildcards(c, key);
-        return new XlateResult(actions, mask, c.error, snapshot.version(),
-                Collections.unmodifiableList(c.rules), Collections.unmodifiableList(c.macDependencies),
-                Collections.unmodifiableList(c.macLearnings), java.util.Arrays.copyOf(c.recircIds, c.recircCount),
-                Collections.unmodifiableList(c.recircPoints), c.slowPath, c.flow.copy(), c.toController,
-                Collections.unmodifiableList(c.packetOuts));
+        XlateOutput o = c.output;
+        finishWildcards(c, key, o.maskToFill());
+        o.finish(actions);
+        return o;
     }
 
     /**
@@ -85,8 +109,8 @@ public final class Xlate {
      *         translation fails)
      */
     public DpActions translatePacketOut(XlateSnapshot snapshot, String bridgeName, FlowKey key, long nowNs) {
-        XlateContext c = contexts.get();
-        c.reset(snapshot, true, nowNs, null);
+        XlateContext c = packetOutContexts.get();
+        c.reset(snapshot, true, nowNs, null, false);
         c.flow.copyFrom(key);
         c.base.copyFrom(key);
         c.dpInPort = -1;
@@ -106,12 +130,15 @@ public final class Xlate {
         return c.error == null ? finishActions(c) : DpActions.DROP;
     }
 
-    /** The program: a final clone unwrapped, and a program with no action dropping for its cause. */
+    /**
+     * The program, from the thread's program cache: a final clone unwrapped, and a program with
+     * no action dropping for its cause.
+     */
     private static DpActions finishActions(XlateContext c) {
         if (c.out.size() == 0 && c.dropCause != null) {
             c.out.drop(c.dropCause);
         }
-        return c.out.unwrapTrailingClone().build();
+        return c.out.unwrapTrailingClone().build(c.programs);
     }
 
     private static void run(XlateContext c, FlowKey key) {
@@ -139,9 +166,8 @@ public final class Xlate {
         c.bridge = in.bridge();
         c.inPort(in.port().ofPort());
         List<TraceNode> root = c.trace;
-        TraceNode b = c.report(TraceNode.Kind.BRIDGE, "bridge(\"" + c.bridge.name() + "\")");
-        if (b != null) {
-            c.trace = b.subs();
+        if (c.tracing()) {
+            c.trace = c.report(TraceNode.Kind.BRIDGE, "bridge(\"" + c.bridge.name() + "\")").subs();
         }
         c.lookupTable(0, XlateContext.KEEP_IN_PORT, false, true);
         c.trace = root;
@@ -164,9 +190,8 @@ public final class Xlate {
         c.inPort(state.ofInPort());
         c.dpHashValid = true;
         List<TraceNode> root = c.trace;
-        TraceNode b = c.report(TraceNode.Kind.BRIDGE, "bridge(\"" + c.bridge.name() + "\")");
-        if (b != null) {
-            c.trace = b.subs();
+        if (c.tracing()) {
+            c.trace = c.report(TraceNode.Kind.BRIDGE, "bridge(\"" + c.bridge.name() + "\")").subs();
             TraceNode thaw = c.report(TraceNode.Kind.THAW, "thaw");
             thaw.subs().add(new TraceNode(TraceNode.Kind.THAW, "Resuming from table " + state.frames().get(0).tableId()));
             StringBuilder acts = new StringBuilder("Restoring actions: ");
@@ -200,8 +225,8 @@ public final class Xlate {
     }
 
     /** The megaflow mask over the datapath key (OVS's {@code xlate_wc_finish}). */
-    private static FlowMask finishWildcards(XlateContext c, FlowKey key) {
-        FlowMask m = new FlowMask().copyFrom(c.wc);
+    private static void finishWildcards(XlateContext c, FlowKey key, FlowMask m) {
+        m.copyFrom(c.wc);
         m.exact(FlowField.IN_PORT);
         m.exact(FlowField.RECIRC_ID);
         // A matched TCI bit means nothing without the bit that says a tag is there.
@@ -223,6 +248,5 @@ public final class Xlate {
             m.wildcard(FlowField.TP_SRC);
             m.wildcard(FlowField.TP_DST);
         }
-        return m;
     }
 }

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.actions.DpActionsBuilder;
+import dev.jvswitch.flowcache.actions.DpActionsCache;
 import dev.jvswitch.flowcache.actions.DropCause;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
@@ -38,6 +40,12 @@ import dev.jvswitch.ofproto.xlate.XlateResult.RecircPoint;
  * for every packet of the megaflow). Values the translation computes are always functions of the
  * bits in the mask and constants, which is what makes the megaflow sound.
  *
+ * <p><b>Garbage.</b> A context is reused for every translation of its thread: the action builder,
+ * the rule list, the MAC dependencies and learnings (kept as parallel arrays), the recirc ids and
+ * the keys saved by scopes are all reset, not made anew, and equal action programs come from a
+ * {@link DpActionsCache}. Records (rule lists, MAC records, a copy of the mask) are made only when
+ * someone keeps them: {@link XlateOutput} makes them on demand, e.g. for a ukey that is installed.
+ *
  * <p><b>Thread-safety:</b> one context per thread ({@link Xlate} keeps one per thread), reused
  * for every translation on it; nothing in it is shared.
  */
@@ -48,7 +56,6 @@ public final class XlateContext implements TunnelContext {
     public static final int MAX_RESUBMITS = MAX_DEPTH * MAX_DEPTH;
     /** Lookup argument: keep the flow's in_port. */
     static final int KEEP_IN_PORT = -1;
-    private static final int[] NO_IDS = new int[0];
 
     final RecircAllocator recirc;
     final PortLiveness liveness;
@@ -60,7 +67,12 @@ public final class XlateContext implements TunnelContext {
     final FlowKey base = new FlowKey();
     final FlowMask wc = new FlowMask();
     final FlowMask written = new FlowMask();
-    DpActionsBuilder out;
+    /** The program being built; a native tunnel swaps in its own while it translates the underlay pass. */
+    DpActionsBuilder out = DpActions.builder();
+    /** Programs this thread built recently: equal programs are shared, not built again. */
+    final DpActionsCache programs = new DpActionsCache();
+    /** The answer of the last translation, read by the caller until the next one. */
+    final XlateOutput output = new XlateOutput(this);
     int dpInPort;
     int depth;
     int resubmits;
@@ -78,12 +90,27 @@ public final class XlateContext implements TunnelContext {
     int freezeInPort;
     List<FrozenState.Frame> frames;
 
-    List<Rule> rules;
-    List<MacDependency> macDependencies;
-    List<MacLearning> macLearnings;
-    int[] recircIds;
+    final ArrayList<Rule> rules = new ArrayList<>(8);
+    /** MAC lookups NORMAL made: bridge, VLAN, MAC, the port it answered (parallel arrays). */
+    String[] depBridge = new String[2];
+    int[] depVlan = new int[2];
+    long[] depMac = new long[2];
+    int[] depPort = new int[2];
+    int depCount;
+    /** Source MACs NORMAL learned, as the dependencies. */
+    String[] learnBridge = new String[2];
+    int[] learnVlan = new int[2];
+    long[] learnMac = new long[2];
+    int[] learnPort = new int[2];
+    int learnCount;
+    int[] recircIds = new int[2];
     int recircCount;
+    /** Where each recirculation leaves (kept only for {@link Xlate#translate}, which reports them). */
     List<RecircPoint> recircPoints;
+    boolean keepRecircPoints;
+    /** Keys saved by the scopes open now (group buckets, patch ports), by nesting level. */
+    private FlowKey[] savedFlows = new FlowKey[4];
+    private int savedCount;
     boolean slowPath;
     boolean toController;
     /** Why the packet drops if translation emits no action at all (null: a plain drop). */
@@ -101,12 +128,12 @@ public final class XlateContext implements TunnelContext {
         this.tunnels = tunnels;
     }
 
-    void reset(XlateSnapshot snap, boolean learn, long now, List<TraceNode> traceRoot) {
+    void reset(XlateSnapshot snap, boolean learn, long now, List<TraceNode> traceRoot, boolean keepPoints) {
         snapshot = snap;
         bridge = null;
         wc.clear();
         written.clear();
-        out = dev.jvswitch.flowcache.actions.DpActions.builder();
+        out.reset();
         depth = 0;
         resubmits = 0;
         tableId = 0;
@@ -117,13 +144,17 @@ public final class XlateContext implements TunnelContext {
         freezing = false;
         freezeHeadPending = false;
         frames = null;
-        rules = new ArrayList<>(4);
-        // Most translations use no NORMAL and no recirculation: these stay the shared empty list.
-        macDependencies = List.of();
-        macLearnings = List.of();
-        recircIds = NO_IDS;
+        rules.clear();
+        Arrays.fill(depBridge, 0, depCount, null);
+        depCount = 0;
+        Arrays.fill(learnBridge, 0, learnCount, null);
+        learnCount = 0;
         recircCount = 0;
+        keepRecircPoints = keepPoints;
         recircPoints = List.of();
+        while (savedCount > 0) {
+            savedFlows[--savedCount].clear();
+        }
         slowPath = false;
         toController = false;
         dropCause = null;
@@ -179,18 +210,56 @@ public final class XlateContext implements TunnelContext {
         return liveness;
     }
 
-    public void addMacDependency(MacDependency d) {
-        if (macDependencies.isEmpty()) {
-            macDependencies = new ArrayList<>(2);
+    /** Records a MAC table lookup ({@link MacDependency}: port {@link MacDependency#UNKNOWN} if none). */
+    public void addMacDependency(String bridgeName, int vlan, long mac, int ofPort) {
+        if (depCount == depVlan.length) {
+            int cap = depCount * 2;
+            depBridge = Arrays.copyOf(depBridge, cap);
+            depVlan = Arrays.copyOf(depVlan, cap);
+            depMac = Arrays.copyOf(depMac, cap);
+            depPort = Arrays.copyOf(depPort, cap);
         }
-        macDependencies.add(d);
+        depBridge[depCount] = bridgeName;
+        depVlan[depCount] = vlan;
+        depMac[depCount] = mac;
+        depPort[depCount++] = ofPort;
     }
 
-    public void addMacLearning(MacLearning l) {
-        if (macLearnings.isEmpty()) {
-            macLearnings = new ArrayList<>(2);
+    /** Records a source MAC learned, or that would have been ({@link MacLearning}). */
+    public void addMacLearning(String bridgeName, int vlan, long mac, int ofPort) {
+        if (learnCount == learnVlan.length) {
+            int cap = learnCount * 2;
+            learnBridge = Arrays.copyOf(learnBridge, cap);
+            learnVlan = Arrays.copyOf(learnVlan, cap);
+            learnMac = Arrays.copyOf(learnMac, cap);
+            learnPort = Arrays.copyOf(learnPort, cap);
         }
-        macLearnings.add(l);
+        learnBridge[learnCount] = bridgeName;
+        learnVlan[learnCount] = vlan;
+        learnMac[learnCount] = mac;
+        learnPort[learnCount++] = ofPort;
+    }
+
+    List<MacDependency> macDependencies() {
+        if (depCount == 0) {
+            return List.of();
+        }
+        MacDependency[] out = new MacDependency[depCount];
+        for (int i = 0; i < depCount; i++) {
+            out[i] = new MacDependency(depBridge[i], depVlan[i], depMac[i], depPort[i]);
+        }
+        return List.of(out);
+    }
+
+    List<MacLearning> macLearnings() {
+        if (learnCount == 0) {
+            return List.of();
+        }
+        MacLearning[] out = new MacLearning[learnCount];
+        for (int i = 0; i < learnCount; i++) {
+            out[i] = new MacLearning(learnBridge[i], learnVlan[i], learnMac[i], learnPort[i]);
+        }
+        return List.of(out);
     }
 
     /** Marks the flow not installable (its packets must each come to the slow path). */
@@ -389,11 +458,10 @@ public final class XlateContext implements TunnelContext {
         resubmits++;
         List<TraceNode> oldTrace = trace;
         if (rule == null) {
-            TraceNode n = report(TraceNode.Kind.TABLE, String.format("%2d. No match.", t));
-            if (n != null) {
-                trace = n.subs();
+            if (trace != null) {
+                trace = report(TraceNode.Kind.TABLE, String.format("%2d. No match.", t)).subs();
+                report(TraceNode.Kind.ACTION, "drop");
             }
-            report(TraceNode.Kind.ACTION, "drop");
         } else {
             rules.add(rule);
             if (mayLearn) {
@@ -431,14 +499,36 @@ public final class XlateContext implements TunnelContext {
      * as if the bucket had run on a copy of the packet, and a freeze inside ends at the scope.
      */
     void runInScope(List<OfAction> actions) {
-        FlowKey saved = flow.copy();
+        saveFlow();
         depth++;
         doActions(actions);
         depth--;
         if (freezing) {
             finishFreezing();
         }
-        flow.copyFrom(saved);
+        restoreFlow();
+    }
+
+    /**
+     * Saves the flow for the scope opening now; {@link #restoreFlow()} ends it. Scopes nest as
+     * deep as translation does, and the saved keys are kept for the next translation.
+     */
+    void saveFlow() {
+        if (savedCount == savedFlows.length) {
+            savedFlows = Arrays.copyOf(savedFlows, savedCount * 2);
+        }
+        FlowKey k = savedFlows[savedCount];
+        if (k == null) {
+            k = new FlowKey();
+            savedFlows[savedCount] = k;
+        }
+        k.copyFrom(flow);
+        savedCount++;
+    }
+
+    /** Puts back the flow of the innermost open scope and closes it. */
+    void restoreFlow() {
+        flow.copyFrom(savedFlows[--savedCount]);
     }
 
     // ------------------------------------------------------------------ freezing
@@ -469,11 +559,13 @@ public final class XlateContext implements TunnelContext {
             recircIds = Arrays.copyOf(recircIds, Math.max(2, recircCount * 2));
         }
         recircIds[recircCount++] = id;
-        FlowKey at = base.copy();
-        at.set(FlowField.RECIRC_ID, id & 0xffff_ffffL);
-        if (recircPoints.isEmpty()) {
-            recircPoints = new ArrayList<>(2);
+        if (keepRecircPoints) {
+            FlowKey at = base.copy();
+            at.set(FlowField.RECIRC_ID, id & 0xffff_ffffL);
+            if (recircPoints.isEmpty()) {
+                recircPoints = new ArrayList<>(2);
+            }
+            recircPoints.add(new RecircPoint(id, freezeBasis, at));
         }
-        recircPoints.add(new RecircPoint(id, freezeBasis, at));
     }
 }

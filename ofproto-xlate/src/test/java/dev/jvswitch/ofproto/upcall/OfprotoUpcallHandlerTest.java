@@ -49,6 +49,29 @@ class OfprotoUpcallHandlerTest {
     }
 
     @Test
+    void ukeyDataIsMadeOnlyWhenAskedAndOnlyForTheLastTranslation() {
+        try (TestSwitch sw = new TestSwitch().bridge("br0", 3, 0)) {
+            sw.flows("br0", "table=0,priority=10,tcp,actions=resubmit(,1)", "table=1,actions=output:2");
+            UpcallResult first = new UpcallResult();
+            first.reset();
+            assertThat(sw.ofproto.upcallHandler().onUpcall(0, sw.key(tcp(1), 1), null, first)).isEqualTo(UpcallOutcome.OK);
+            assertThat(first.ukeyDataSource()).isNotNull();
+            UpcallResult second = new UpcallResult();
+            second.reset();
+            assertThat(sw.ofproto.upcallHandler().onUpcall(0, sw.key(tcp(2), 1), null, second)).isEqualTo(UpcallOutcome.OK);
+            // The first translation was overwritten in place by the second.
+            org.assertj.core.api.Assertions.assertThatThrownBy(first::ukeyData)
+                    .isInstanceOf(IllegalStateException.class);
+            UkeyData data = (UkeyData) second.ukeyData();
+            assertThat(data.rules()).extracting(r -> r.tableId()).containsExactly(0, 1);
+            assertThat(second.ukeyData()).isSameAs(data);
+            assertThat(second.ukeyDataSource()).isNull();
+            // Both upcalls share one program.
+            assertThat(second.actions()).isSameAs(first.actions()).hasToString("2");
+        }
+    }
+
+    @Test
     void controllerFlowsAreExecutedButNotInstalled() {
         try (TestSwitch sw = new TestSwitch().bridge("br0", 3, 0)) {
             sw.flows("br0", "actions=controller,output:2");

@@ -11,6 +11,12 @@ import dev.jvswitch.flowcache.key.FlowMask;
  * itself adds {@code in_port} and {@code recirc_id} to the mask, as every megaflow is per port
  * and per recirculation pass.
  *
+ * <p><b>Ukey data on demand.</b> What the slow path keeps with an installed flow is needed only
+ * when the flow is installed, and most upcalls under churn are not (flow limit, controller
+ * flows). A handler may therefore give a {@link UkeyDataSource} instead of the data: the datapath
+ * asks it through {@link #ukeyData()} when it installs, on the same thread and before that
+ * thread's next upcall, so the source may read the translation it just did in place.
+ *
  * <p><b>Thread-safety:</b> owned by one PMD thread.
  */
 public final class UpcallResult {
@@ -18,6 +24,8 @@ public final class UpcallResult {
     private DpActions actions;
     private boolean install;
     private Object ukeyData;
+    private UkeyDataSource ukeySource;
+    private long ukeyToken;
     private long revalSeq;
     private final byte[][] packetOutFrames = new byte[MAX_PACKET_OUTS][];
     private final DpActions[] packetOutActions = new DpActions[MAX_PACKET_OUTS];
@@ -26,11 +34,25 @@ public final class UpcallResult {
     /** Most packets one upcall may ask the datapath to send besides the one that missed. */
     public static final int MAX_PACKET_OUTS = 8;
 
+    /**
+     * Makes an upcall's ukey data when its flow is installed (see the class comment).
+     */
+    @FunctionalInterface
+    public interface UkeyDataSource {
+        /**
+         * @param token what the handler passed with this source, to name its translation
+         * @return the data to keep with the ukey (a new object: the ukey keeps it)
+         */
+        Object ukeyData(long token);
+    }
+
     public void reset() {
         java.util.Arrays.fill(mask.words(), 0L);
         actions = null;
         install = true;
         ukeyData = null;
+        ukeySource = null;
+        ukeyToken = 0;
         revalSeq = 0;
         clearPacketOuts();
     }
@@ -62,11 +84,33 @@ public final class UpcallResult {
      * translation used, for stats and revalidation). Opaque to the datapath.
      */
     public Object ukeyData() {
+        if (ukeySource != null) {
+            ukeyData = ukeySource.ukeyData(ukeyToken);
+            ukeySource = null;
+        }
         return ukeyData;
     }
 
     public void ukeyData(Object data) {
         ukeyData = data;
+        ukeySource = null;
+    }
+
+    /** Sets the ukey data to what {@code source} makes from {@code token}, when first asked for. */
+    public void ukeyData(UkeyDataSource source, long token) {
+        ukeyData = null;
+        ukeySource = source;
+        ukeyToken = token;
+    }
+
+    /** The source set with {@link #ukeyData(UkeyDataSource, long)} and not yet asked, or null. */
+    public UkeyDataSource ukeyDataSource() {
+        return ukeySource;
+    }
+
+    /** The token that goes with {@link #ukeyDataSource()}. */
+    public long ukeyDataToken() {
+        return ukeyToken;
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.jvswitch.bench.latency.LatencyCommand;
 import dev.jvswitch.bench.pcap.GenPcapCommand;
 import dev.jvswitch.bench.pipeline.PipelineCommand;
 import dev.jvswitch.bench.reval.RevalBenchCommand;
+import dev.jvswitch.bench.tables.TableBenchCommand;
 
 /**
  * Entry point of {@code bin/jvs-bench}. Subcommands:
@@ -21,6 +22,7 @@ import dev.jvswitch.bench.reval.RevalBenchCommand;
  *   <li>{@code latency}: round-trip latency through jvswitch, OVS-DPDK, OVS userspace or a Linux
  *       bridge, idle and under load;</li>
  *   <li>{@code reval-bench}: the revalidators' dump cost and their effect on forwarding;</li>
+ *   <li>{@code table-bench} (alias {@code tables}): load, replace and delete large OpenFlow rule sets: time and heap;</li>
  *   <li>{@code jmh}: the JMH benchmarks of each stage.</li>
  * </ul>
  * A usage mistake prints one line and exits with status 2.
@@ -45,6 +47,7 @@ public final class Main {
                 case "afpacket-fwd" -> AfPacketFwdBench.run(rest);
                 case "latency" -> LatencyCommand.run(rest);
                 case "reval-bench" -> RevalBenchCommand.run(rest);
+                case "table-bench", "tables" -> TableBenchCommand.run(rest);
                 case "jmh" -> {
                     org.openjdk.jmh.Main.main(rest);
                     yield 0;
@@ -93,6 +96,10 @@ public final class Main {
                               [--traffic-flows F] [--seconds S] [--warmup S] [--repeat R]
                               [--slow-path bench|ofproto] [--json]
                       revalidator dump time by megaflow count; PMD Mpps with revalidators off/on
+                  table-bench (or tables) [--rules 100000,1000000] [--shape 5tuple|multi-table[,...]] [--no-probe] [--json]
+                      parse, load, replace (identical, 10 % changed, all changed, disjoint) and delete
+                      (by filter, all) N OpenFlow rules: time, CPU and GC time, peak heap, live heap
+                      per rule, and the longest translation and rule-expiry pass while each change runs
                   demo
                       an in-process tour: frames through the parser and a datapath, flows, stats
                   jmh [JMH options]

@@ -1,7 +1,9 @@
 package dev.jvswitch.ofproto;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
@@ -30,7 +32,11 @@ final class ModTransaction {
     private final OfTables.Transaction tx;
     private final BridgeConfig bridge;
     private final long nowNs;
-    private final List<FlowRemoved> removed = new ArrayList<>();
+    /** Rules removed, and why (a report is made only if someone reads it: {@link ModResult#removedView}). */
+    private final List<Rule> removed = new ArrayList<>();
+    private final List<FlowRemoved.Reason> reasons = new ArrayList<>();
+    /** Action lists of the rules this transaction made, so that equal ones are one list. */
+    private final Map<List<OfAction>, List<OfAction>> sharedActions = new HashMap<>();
     private int flowsAdded;
     private int flowsModified;
     private int flowsDeleted;
@@ -62,7 +68,7 @@ final class ModTransaction {
     private void flow(FlowMod fm) {
         switch (fm.command()) {
             case ADD: {
-                Rule r = Rule.of(fm, nowNs);
+                Rule r = Rule.of(fm, nowNs, sharedActions);
                 if (fm.has(FlowMod.Flag.CHECK_OVERLAP)) {
                     Rule other = tx.overlapping(r);
                     if (other != null) {
@@ -130,12 +136,21 @@ final class ModTransaction {
     }
 
     void removed(Rule r, FlowRemoved.Reason reason) {
-        removed.add(new FlowRemoved(r.flowStats(nowNs), reason));
+        removed.add(r);
+        reasons.add(reason);
         flowsDeleted++;
     }
 
-    void added() {
-        flowsAdded++;
+    /** Counts what {@link OfTables.Transaction#replace} did. */
+    void replaced(OfTables.Transaction.Replacement r) {
+        flowsAdded += r.added();
+        for (Rule gone : r.removed()) {
+            removed(gone, FlowRemoved.Reason.DELETE);
+        }
+    }
+
+    long nowNs() {
+        return nowNs;
     }
 
     OfTables.Transaction tables() {
@@ -143,7 +158,10 @@ final class ModTransaction {
     }
 
     ModResult result() {
+        List<Rule> rules = removed;
+        List<FlowRemoved.Reason> why = reasons;
+        long at = nowNs;
         return new ModResult(flowsAdded, flowsModified, flowsDeleted, groupsAdded, groupsModified, groupsDeleted, 0,
-                removed);
+                ModResult.removedView(rules.size(), i -> new FlowRemoved(rules.get(i).flowStats(at), why.get(i))));
     }
 }

@@ -1,21 +1,21 @@
 package dev.jvswitch.ofproto;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 import dev.jvswitch.flowcache.actions.DpActions;
-
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.mac.MacTable;
-import dev.jvswitch.ofproto.match.Match;
 import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.mod.FlowRemoved;
 import dev.jvswitch.ofproto.mod.FlowStats;
@@ -69,9 +69,20 @@ import dev.jvswitch.ofproto.xlate.XlateSnapshot;
  * upcall records the value it read before it read the snapshot
  * ({@link dev.jvswitch.pmd.upcall.UpcallResult#revalSeq(long)}).
  *
- * <p><b>Thread-safety:</b> changes come from control threads and are serialised on this object
- * ({@code synchronized}); reads of the snapshot, the MAC tables and the counters are lock-free
- * or use their own locks, so PMDs never block on a change in progress.
+ * <p><b>Thread-safety:</b> changes come from control threads and are serialised by one lock
+ * ({@code changeLock}), held for the whole of a change (a reload of a million rules holds it
+ * about a second). Nothing else waits for it:
+ * <ul>
+ *   <li>the state (bridges, their configs, tables and MAC tables) is one immutable map behind a
+ *       volatile field, replaced whole by a change once it is done: {@link #bridges()},
+ *       {@link #tables}, {@link #flowStats}, {@link #macTable} and the other reads take no lock
+ *       and see a whole change or none of it;</li>
+ *   <li>the snapshot PMDs translate against is published with a volatile store;</li>
+ *   <li>{@link #expireFlows()}, which the revalidators call at the end of every cycle, only
+ *       tries the lock: while a change runs it expires nothing and returns at once, so the
+ *       revalidators keep cycling (idle expiry, the flow limit) through a long change, and the
+ *       rules it skipped expire on a later cycle.</li>
+ * </ul>
  */
 public final class Ofproto {
     private final LongSupplier nanoClock;
@@ -82,11 +93,23 @@ public final class Ofproto {
     private final OfprotoUpcallHandler upcallHandler;
     private final Trace tracer;
     private final AtomicLong revalSeq = new AtomicLong();
-    private final Map<String, BridgeConfig> configs = new LinkedHashMap<>();
-    private final Map<String, OfTables> tables = new LinkedHashMap<>();
-    private final Map<String, MacTable> macTables = new LinkedHashMap<>();
+    private final ReentrantLock changeLock = new ReentrantLock();
+    /** Every bridge by name, in the order added: replaced whole (volatile) under {@code changeLock}. */
+    private volatile Map<String, Bridge> bridges = Map.of();
+    /** Written under {@code changeLock}. */
     private long version;
     private volatile XlateSnapshot current = new XlateSnapshot(0, List.of());
+
+    /** One bridge's state: immutable, so a reader holds a consistent one without a lock. */
+    private record Bridge(BridgeConfig config, OfTables tables, MacTable mac) {
+        Bridge withConfig(BridgeConfig c) {
+            return new Bridge(c, tables, mac);
+        }
+
+        Bridge withTables(OfTables t) {
+            return new Bridge(config, t, mac);
+        }
+    }
 
     /** An ofproto on {@code System.nanoTime()}, every port live, native tunnels ({@link #tunnels()}). */
     public Ofproto() {
@@ -121,20 +144,18 @@ public final class Ofproto {
     // ------------------------------------------------------------------ bridges
 
     /** Adds a bridge with empty tables. */
-    public synchronized void addBridge(BridgeConfig config) {
-        if (configs.containsKey(config.name())) {
-            throw new IllegalArgumentException("bridge " + config.name() + " already exists");
-        }
-        configs.put(config.name(), config);
-        tables.put(config.name(), OfTables.empty());
-        macTables.put(config.name(), new MacTable(config.macTableSize(), config.macAgingSec(), revalSeq));
+    public void addBridge(BridgeConfig config) {
+        changeLock.lock();
         try {
-            publish();
-        } catch (IllegalArgumentException e) {
-            configs.remove(config.name());
-            tables.remove(config.name());
-            macTables.remove(config.name());
-            throw e;
+            if (bridges.containsKey(config.name())) {
+                throw new IllegalArgumentException("bridge " + config.name() + " already exists");
+            }
+            Map<String, Bridge> next = new LinkedHashMap<>(bridges);
+            next.put(config.name(), new Bridge(config, OfTables.empty(),
+                    new MacTable(config.macTableSize(), config.macAgingSec(), revalSeq)));
+            publish(next);
+        } finally {
+            changeLock.unlock();
         }
     }
 
@@ -142,49 +163,57 @@ public final class Ofproto {
      * Replaces a bridge's ports and NORMAL settings, keeping its tables and what its MAC table
      * learned on ports that remain.
      */
-    public synchronized void reconfigureBridge(BridgeConfig config) {
-        BridgeConfig old = bridgeConfig(config.name());
-        configs.put(config.name(), config);
+    public void reconfigureBridge(BridgeConfig config) {
+        changeLock.lock();
         try {
-            publish();
-        } catch (IllegalArgumentException e) {
-            configs.put(config.name(), old);
-            throw e;
-        }
-        MacTable mac = macTables.get(config.name());
-        mac.configure(config.macTableSize(), config.macAgingSec());
-        for (OfPort p : old.ports()) {
-            if (!p.equals(config.byOfPort(p.ofPort()))) {
-                mac.removePort(p.ofPort());
+            Bridge old = bridge(config.name());
+            Map<String, Bridge> next = new LinkedHashMap<>(bridges);
+            next.put(config.name(), old.withConfig(config));
+            publish(next);
+            MacTable mac = old.mac();
+            mac.configure(config.macTableSize(), config.macAgingSec());
+            for (OfPort p : old.config().ports()) {
+                if (!p.equals(config.byOfPort(p.ofPort()))) {
+                    mac.removePort(p.ofPort());
+                }
             }
+        } finally {
+            changeLock.unlock();
         }
     }
 
-    public synchronized void removeBridge(String name) {
-        bridgeConfig(name);
-        configs.remove(name);
-        tables.remove(name);
-        macTables.remove(name);
-        publish();
+    public void removeBridge(String name) {
+        changeLock.lock();
+        try {
+            bridge(name);
+            Map<String, Bridge> next = new LinkedHashMap<>(bridges);
+            next.remove(name);
+            publish(next);
+        } finally {
+            changeLock.unlock();
+        }
     }
 
     /** @throws IllegalArgumentException if there is no such bridge */
-    public synchronized BridgeConfig bridgeConfig(String bridge) {
-        BridgeConfig c = configs.get(bridge);
-        if (c == null) {
-            throw new IllegalArgumentException("no bridge named '" + bridge + "'");
-        }
-        return c;
+    public BridgeConfig bridgeConfig(String bridge) {
+        return bridge(bridge).config();
     }
 
-    public synchronized List<String> bridges() {
-        return new ArrayList<>(configs.keySet());
+    public List<String> bridges() {
+        return new ArrayList<>(bridges.keySet());
     }
 
     /** The MAC learning table of {@code bridge}. */
-    public synchronized MacTable macTable(String bridge) {
-        bridgeConfig(bridge);
-        return macTables.get(bridge);
+    public MacTable macTable(String bridge) {
+        return bridge(bridge).mac();
+    }
+
+    private Bridge bridge(String name) {
+        Bridge b = bridges.get(name);
+        if (b == null) {
+            throw new IllegalArgumentException("no bridge named '" + name + "'");
+        }
+        return b;
     }
 
     // ------------------------------------------------------------------ changes
@@ -201,13 +230,18 @@ public final class Ofproto {
      *                                  or what translation cannot do yet
      *                                  ({@code write_actions is not supported yet})
      */
-    public synchronized ModResult apply(String bridge, List<? extends OfMod> mods) {
-        ModTransaction t = begin(bridge);
-        for (OfMod m : mods) {
-            t.apply(m);
+    public ModResult apply(String bridge, List<? extends OfMod> mods) {
+        changeLock.lock();
+        try {
+            ModTransaction t = begin(bridge);
+            for (OfMod m : mods) {
+                t.apply(m);
+            }
+            commit(bridge, t.tables());
+            return t.result();
+        } finally {
+            changeLock.unlock();
         }
-        commit(bridge, t.tables());
-        return t.result();
     }
 
     /** {@link #apply(String, List)} of one mod. */
@@ -222,53 +256,35 @@ public final class Ofproto {
      * and the rules no add names are deleted. Where two adds have one slot the later wins, as if
      * they were added one after the other. A packet never meets a half-replaced or empty table.
      *
-     * <p>Cost: one hash lookup per old and per new rule, plus the persistent-table update of each
-     * rule that changes; no text, no sorting.
+     * <p>Cost: O(n) in old and new rules ({@link OfTables.Transaction#replace}: the new tables are
+     * built in one pass, probing the old ones per add and the new ones per old rule); no text, no
+     * sorting. Replacing by an identical set publishes nothing.
      *
      * @param adds flow mods with {@link FlowMod.Command#ADD}
      * @return added (new or changed) and deleted counts, with the deleted rules
      * @throws IllegalArgumentException as {@link #apply}; nothing changes then
      */
-    public synchronized ModResult replaceFlows(String bridge, List<FlowMod> adds) {
-        ModTransaction t = begin(bridge);
-        long now = nanoClock.getAsLong();
-        Map<Slot, Rule> next = new LinkedHashMap<>(Math.max(16, adds.size() * 2));
-        for (FlowMod fm : adds) {
-            Rule r = Rule.of(fm, now);
-            next.put(new Slot(r), r);
-        }
-        List<Rule> stale = new ArrayList<>();
-        t.tables().base().forEachRule(old -> {
-            Slot slot = new Slot(old);
-            Rule wanted = next.get(slot);
-            if (wanted == null) {
-                stale.add(old);
-            } else if (wanted.equals(old)) {
-                next.remove(slot);
+    public ModResult replaceFlows(String bridge, List<FlowMod> adds) {
+        changeLock.lock();
+        try {
+            ModTransaction t = begin(bridge);
+            for (FlowMod fm : adds) {
+                if (fm.command() != FlowMod.Command.ADD) {
+                    throw new IllegalArgumentException("a rule is made by an add, not a " + fm.command());
+                }
             }
-        });
-        for (Rule r : next.values()) {
-            t.tables().add(r);
-            t.added();
-        }
-        for (Rule r : stale) {
-            t.tables().remove(r);
-            t.removed(r, FlowRemoved.Reason.DELETE);
-        }
-        commit(bridge, t.tables());
-        return t.result();
-    }
-
-    /** A rule's OpenFlow identity: table, priority, match. */
-    private record Slot(int tableId, int priority, Match match) {
-        Slot(Rule r) {
-            this(r.tableId(), r.priority(), r.match());
+            t.replaced(t.tables().replace(adds, t.nowNs()));
+            commit(bridge, t.tables());
+            return t.result();
+        } finally {
+            changeLock.unlock();
         }
     }
 
+    /** A transaction on {@code bridge}'s current tables. Caller holds {@code changeLock}. */
     private ModTransaction begin(String bridge) {
-        BridgeConfig config = bridgeConfig(bridge);
-        return new ModTransaction(tables.get(bridge).edit(), config, nanoClock.getAsLong());
+        Bridge b = bridge(bridge);
+        return new ModTransaction(b.tables().edit(), b.config(), nanoClock.getAsLong());
     }
 
     /**
@@ -283,26 +299,46 @@ public final class Ofproto {
         }
     }
 
-    /** Removes the rules of every bridge whose idle or hard timeout has passed; returns them. */
-    public synchronized List<FlowRemoved> expireFlows() {
-        long now = nanoClock.getAsLong();
-        List<FlowRemoved> gone = new ArrayList<>();
-        for (String bridge : new ArrayList<>(tables.keySet())) {
-            OfTables.Transaction tx = tables.get(bridge).edit();
-            for (Rule r : tx.expire(now)) {
-                gone.add(new FlowRemoved(r.flowStats(now), r.hardExpired(now) ? FlowRemoved.Reason.HARD_TIMEOUT
-                        : FlowRemoved.Reason.IDLE_TIMEOUT));
-            }
-            commit(bridge, tx);
+    /**
+     * Removes the rules of every bridge whose idle or hard timeout has passed; returns them.
+     * Returns at once, expiring nothing, when no rule has a timeout or while a change holds the
+     * tables (the revalidators call this every cycle and must not wait for a reload).
+     */
+    public List<FlowRemoved> expireFlows() {
+        boolean any = false;
+        for (Bridge b : bridges.values()) {
+            any |= b.tables().timedRuleCount() > 0;
         }
-        return gone;
+        if (!any || !changeLock.tryLock()) {
+            return List.of();
+        }
+        try {
+            long now = nanoClock.getAsLong();
+            List<FlowRemoved> gone = new ArrayList<>();
+            for (String bridge : new ArrayList<>(bridges.keySet())) {
+                OfTables.Transaction tx = bridge(bridge).tables().edit();
+                for (Rule r : tx.expire(now)) {
+                    gone.add(new FlowRemoved(r.flowStats(now), r.hardExpired(now) ? FlowRemoved.Reason.HARD_TIMEOUT
+                            : FlowRemoved.Reason.IDLE_TIMEOUT));
+                }
+                commit(bridge, tx);
+            }
+            return gone;
+        } finally {
+            changeLock.unlock();
+        }
     }
 
     /** What table {@code tableId} of {@code bridge} does with a packet no rule matches. */
-    public synchronized void setTableMiss(String bridge, int tableId, TableMiss miss) {
-        OfTables.Transaction tx = tables(bridge).edit();
-        tx.setMiss(tableId, miss);
-        commit(bridge, tx);
+    public void setTableMiss(String bridge, int tableId, TableMiss miss) {
+        changeLock.lock();
+        try {
+            OfTables.Transaction tx = tables(bridge).edit();
+            tx.setMiss(tableId, miss);
+            commit(bridge, tx);
+        } finally {
+            changeLock.unlock();
+        }
     }
 
     // ------------------------------------------------------------------ dumps
@@ -332,9 +368,8 @@ public final class Ofproto {
     }
 
     /** The current tables of {@code bridge}. */
-    public synchronized OfTables tables(String bridge) {
-        bridgeConfig(bridge);
-        return tables.get(bridge);
+    public OfTables tables(String bridge) {
+        return bridge(bridge).tables();
     }
 
     /** Every group of {@code bridge}, by id (what {@code dump-groups} reports). */
@@ -425,25 +460,32 @@ public final class Ofproto {
         return nanoClock.getAsLong();
     }
 
-    /** Builds the transaction's version and publishes it if anything changed. Caller holds the monitor. */
+    /** Builds the transaction's version and publishes it if anything changed. Caller holds {@code changeLock}. */
     private void commit(String bridge, OfTables.Transaction tx) {
+        Bridge b = bridge(bridge);
         OfTables next = tx.build();
-        if (next != tables.get(bridge)) {
-            tables.put(bridge, next);
-            publish();
+        if (next != b.tables()) {
+            Map<String, Bridge> all = new LinkedHashMap<>(bridges);
+            all.put(bridge, b.withTables(next));
+            publish(all);
         }
     }
 
-    /** Builds and publishes the next snapshot. Caller holds the monitor. */
-    private void publish() {
-        long next = version + 1;
-        List<XlateBridge> bridges = new ArrayList<>(configs.size());
-        for (Map.Entry<String, BridgeConfig> e : configs.entrySet()) {
-            String name = e.getKey();
-            bridges.add(new XlateBridge(e.getValue(), new OfTablesAdapter(tables.get(name)), macTables.get(name)));
+    /**
+     * Builds and publishes the snapshot of {@code next} (the bridges after a change) and then the
+     * state readers see; if the snapshot cannot be built (a refused bridge config) it throws and
+     * nothing is published. Caller holds {@code changeLock}.
+     */
+    private void publish(Map<String, Bridge> next) {
+        long v = version + 1;
+        List<XlateBridge> xb = new ArrayList<>(next.size());
+        for (Bridge b : next.values()) {
+            xb.add(new XlateBridge(b.config(), new OfTablesAdapter(b.tables()), b.mac()));
         }
-        current = new XlateSnapshot(next, bridges);
-        version = next;
+        XlateSnapshot snapshot = new XlateSnapshot(v, xb);
+        bridges = Collections.unmodifiableMap(next);
+        current = snapshot;
+        version = v;
         revalSeq.incrementAndGet();
     }
 }

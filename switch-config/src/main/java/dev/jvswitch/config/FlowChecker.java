@@ -6,7 +6,13 @@ package dev.jvswitch.config;
  * ofproto's syntax, so the daemon passes {@code dev.jvswitch.vswitchd.ofproto.OfprotoFlowChecker}
  * in ({@link ConfigEnvironment#checker}).
  *
- * <p><b>Thread-safety:</b> implementations are stateless or immutable for these calls.
+ * <p>A checker may keep what it parsed, so that whoever applies the config does not parse each
+ * line again (the daemon's checker keeps the flow-mod model of every flow line): the loader calls
+ * {@link #forget()} when a load begins and when it fails, and the daemon once it applied the
+ * config.
+ *
+ * <p><b>Thread-safety:</b> implementations are stateless, or confined to the thread that loads a
+ * config and applies it (one load at a time).
  */
 public interface FlowChecker {
     /** Null if {@code flow} (ovs-ofctl add-flow syntax) parses, else a one-line message. */
@@ -17,4 +23,8 @@ public interface FlowChecker {
 
     /** Null if ports may have {@code tag}/{@code trunks}, else the message to report on them. */
     String checkVlans();
+
+    /** Drops whatever the checker kept of the lines it checked (nothing, unless it keeps them). */
+    default void forget() {
+    }
 }

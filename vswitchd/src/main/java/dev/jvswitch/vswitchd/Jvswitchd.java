@@ -100,7 +100,9 @@ public final class Jvswitchd {
             }
         }
         OfprotoService ofproto = new OfprotoService();
-        YamlConfigLoader loader = new YamlConfigLoader(OfprotoConfigs.environment(new OfprotoFlowChecker()));
+        // A check keeps nothing it parsed; a start keeps each flow's add for the first apply.
+        YamlConfigLoader loader = new YamlConfigLoader(OfprotoConfigs.environment(
+                o.check() ? new OfprotoFlowChecker() : ofproto.flowChecker()));
         SwitchConfig config;
         try {
             config = loader.load(o.config());

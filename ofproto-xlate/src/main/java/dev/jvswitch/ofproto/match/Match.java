@@ -1,10 +1,12 @@
 package dev.jvswitch.ofproto.match;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
@@ -25,11 +27,19 @@ import dev.jvswitch.flowcache.key.FlowPrereq;
  * rule on {@code tp_dst=80} would also match every non-TCP packet whose zeroed port bits happen
  * to agree, which is never what the user meant.
  *
- * <p><b>Thread-safety:</b> immutable; safe to share between any threads once published.
+ * <p><b>Representation.</b> A match keeps only the value words its mask touches
+ * ({@link #valueAt}), beside its mask, which is a {@link Shape} shared by every match with the
+ * same mask: a rule of {@code tcp,nw_src=A/32,nw_dst=B/24,tp_dst=P} holds four value words and a
+ * reference, not two arrays of {@value FlowKey#WORDS} words. Shapes are interned process-wide
+ * (weakly: a shape no match uses any more can go), so a million rules of a hundred masks hold a
+ * hundred masks.
+ *
+ * <p><b>Thread-safety:</b> immutable; safe to share between any threads once published. The
+ * shape interner is synchronised.
  */
 public final class Match {
     /** The match that accepts every packet (mask all zero). */
-    public static final Match ANY = new Match(new long[FlowKey.WORDS], new long[FlowKey.WORDS]);
+    public static final Match ANY = new Match(Shape.intern(new long[FlowKey.WORDS]), new long[0]);
 
     /** For each canonical field, the fields that name its bits: itself first, then its aliases. */
     private static final Map<FlowField, List<FlowField>> SHARERS = new EnumMap<>(FlowField.class);
@@ -43,14 +53,26 @@ public final class Match {
         }
     }
 
-    private final long[] value;
-    private final long[] mask;
+    private final Shape shape;
+    /** {@code values[j]} is the value of word {@code shape.words[j]} (already masked). */
+    private final long[] values;
     private final int hashCode;
 
-    private Match(long[] value, long[] mask) {
-        this.value = value;
-        this.mask = mask;
-        this.hashCode = 31 * Arrays.hashCode(value) + Arrays.hashCode(mask);
+    private Match(Shape shape, long[] values) {
+        this.shape = shape;
+        this.values = values;
+        this.hashCode = 31 * Arrays.hashCode(values) + shape.hash;
+    }
+
+    /** The match of full-width words {@code value} under {@code mask} (both trusted: not kept, not checked). */
+    private static Match of(long[] value, long[] mask) {
+        Shape shape = Shape.intern(mask);
+        int[] words = shape.words;
+        long[] v = new long[words.length];
+        for (int j = 0; j < words.length; j++) {
+            v[j] = value[words[j]] & mask[words[j]];
+        }
+        return new Match(shape, v);
     }
 
     public static Builder builder() {
@@ -66,19 +88,17 @@ public final class Match {
         if (valueWords.length != FlowKey.WORDS || maskWords.length != FlowKey.WORDS) {
             throw new IllegalArgumentException("a match has " + FlowKey.WORDS + " value and mask words");
         }
-        long[] v = new long[FlowKey.WORDS];
-        long[] m = maskWords.clone();
-        for (int i = 0; i < FlowKey.WORDS; i++) {
-            v[i] = valueWords[i] & m[i];
-        }
-        return new Match(v, m);
+        return of(valueWords, maskWords);
     }
 
     /** A builder holding this match's value and mask, to derive another match from it. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        System.arraycopy(value, 0, b.value, 0, FlowKey.WORDS);
-        System.arraycopy(mask, 0, b.mask, 0, FlowKey.WORDS);
+        int[] words = shape.words;
+        for (int j = 0; j < words.length; j++) {
+            b.value[words[j]] = values[j];
+        }
+        System.arraycopy(shape.mask, 0, b.mask, 0, FlowKey.WORDS);
         return b;
     }
 
@@ -87,8 +107,11 @@ public final class Match {
     /** True if {@code key} is accepted: {@code key & mask == value} in every word. */
     public boolean matches(FlowKey key) {
         long[] k = key.words();
-        for (int i = 0; i < FlowKey.WORDS; i++) {
-            if ((k[i] & mask[i]) != value[i]) {
+        int[] words = shape.words;
+        long[] mask = shape.mask;
+        for (int j = 0; j < words.length; j++) {
+            int w = words[j];
+            if ((k[w] & mask[w]) != values[j]) {
                 return false;
             }
         }
@@ -101,9 +124,12 @@ public final class Match {
      * non-strict selection of OpenFlow's modify and delete (OVS's {@code cls_rule_is_loose_match}).
      */
     public boolean isSubsetOf(Match criteria) {
-        for (int i = 0; i < FlowKey.WORDS; i++) {
-            long m = criteria.mask[i];
-            if ((mask[i] & m) != m || (value[i] & m) != criteria.value[i]) {
+        int[] words = criteria.shape.words;
+        long[] cm = criteria.shape.mask;
+        for (int j = 0; j < words.length; j++) {
+            int w = words[j];
+            long m = cm[w];
+            if ((shape.mask[w] & m) != m || (valueWord(w) & m) != criteria.values[j]) {
                 return false;
             }
         }
@@ -115,8 +141,10 @@ public final class Match {
      * bit they want the same value (OVS's {@code cls_rule_overlaps} for rules of one priority).
      */
     public boolean overlaps(Match other) {
-        for (int i = 0; i < FlowKey.WORDS; i++) {
-            if (((value[i] ^ other.value[i]) & mask[i] & other.mask[i]) != 0) {
+        int[] words = shape.words;
+        for (int j = 0; j < words.length; j++) {
+            int w = words[j];
+            if (((values[j] ^ other.valueWord(w)) & shape.mask[w] & other.shape.mask[w]) != 0) {
                 return false;
             }
         }
@@ -125,30 +153,44 @@ public final class Match {
 
     /** True if the match accepts every packet. */
     public boolean isCatchAll() {
-        for (int i = 0; i < FlowKey.WORDS; i++) {
-            if (mask[i] != 0) {
-                return false;
-            }
-        }
-        return true;
+        return shape.words.length == 0;
     }
 
     // ---------------------------------------------------------------- words
 
     /** Word {@code i} of the (already masked) value. */
     public long valueWord(int i) {
-        return value[i];
+        int j = shape.index[i];
+        return j < 0 ? 0 : values[j];
     }
 
     /** Word {@code i} of the mask. */
     public long maskWord(int i) {
-        return mask[i];
+        return shape.mask[i];
+    }
+
+    /** The mask, shared by every match with this mask. */
+    public Shape shape() {
+        return shape;
+    }
+
+    /**
+     * The value of the {@code j}-th word the mask touches (key word {@code shape().word(j)}): the
+     * compact form classifiers hash and compare without going through all
+     * {@value FlowKey#WORDS} words.
+     */
+    public long valueAt(int j) {
+        return values[j];
     }
 
     /** A fresh key holding the value (fields the match ignores are zero). */
     public FlowKey value() {
         FlowKey k = new FlowKey();
-        System.arraycopy(value, 0, k.words(), 0, FlowKey.WORDS);
+        long[] w = k.words();
+        int[] words = shape.words;
+        for (int j = 0; j < words.length; j++) {
+            w[words[j]] = values[j];
+        }
         return k;
     }
 
@@ -159,15 +201,15 @@ public final class Match {
 
     /** Copies the mask into {@code out} (replacing its words) and returns {@code out}. */
     public FlowMask maskInto(FlowMask out) {
-        System.arraycopy(mask, 0, out.words(), 0, FlowKey.WORDS);
+        System.arraycopy(shape.mask, 0, out.words(), 0, FlowKey.WORDS);
         return out;
     }
 
     /** Adds the mask's bits to {@code out} (union), as a lookup does when it records wildcards. */
     public void orMaskInto(FlowMask out) {
         long[] o = out.words();
-        for (int i = 0; i < FlowKey.WORDS; i++) {
-            o[i] |= mask[i];
+        for (int w : shape.words) {
+            o[w] |= shape.mask[w];
         }
     }
 
@@ -175,32 +217,33 @@ public final class Match {
 
     /** The value of a field of at most 64 bits (0 where masked out). */
     public long value(FlowField f) {
-        return (value[word64(f)] >>> f.shift()) & f.valueMask();
+        return (valueWord(word64(f)) >>> f.shift()) & f.valueMask();
     }
 
     /** The mask of a field of at most 64 bits. */
     public long mask(FlowField f) {
-        return (mask[word64(f)] >>> f.shift()) & f.valueMask();
+        return (shape.mask[word64(f)] >>> f.shift()) & f.valueMask();
     }
 
     public long valueHigh(FlowField f) {
-        return value[word128(f)];
+        return valueWord(word128(f));
     }
 
     public long valueLow(FlowField f) {
-        return value[word128(f) + 1];
+        return valueWord(word128(f) + 1);
     }
 
     public long maskHigh(FlowField f) {
-        return mask[word128(f)];
+        return shape.mask[word128(f)];
     }
 
     public long maskLow(FlowField f) {
-        return mask[word128(f) + 1];
+        return shape.mask[word128(f) + 1];
     }
 
     /** True if the match ignores every bit of {@code f}. */
     public boolean isWildcard(FlowField f) {
+        long[] mask = shape.mask;
         if (f.is128()) {
             return mask[f.word()] == 0 && mask[f.word() + 1] == 0;
         }
@@ -209,6 +252,7 @@ public final class Match {
 
     /** True if the match tests every bit of {@code f}. */
     public boolean isExact(FlowField f) {
+        long[] mask = shape.mask;
         if (f.is128()) {
             return mask[f.word()] == -1L && mask[f.word() + 1] == -1L;
         }
@@ -222,6 +266,11 @@ public final class Match {
      * {@code nw_proto} and ICMPv6 type) it requires are matched exactly with suitable values.
      */
     public boolean establishes(FlowPrereq prereq) {
+        return establishes(prereq, null);
+    }
+
+    /** {@link #establishes(FlowPrereq)} with {@code valueKey} the value as a key, made on first need if null. */
+    private boolean establishes(FlowPrereq prereq, FlowKey valueKey) {
         if (prereq == FlowPrereq.NONE) {
             return true;
         }
@@ -246,7 +295,7 @@ public final class Match {
                     return false;
                 }
         }
-        return prereq.isMet(value());
+        return prereq.isMet(valueKey != null ? valueKey : value());
     }
 
     /**
@@ -255,15 +304,23 @@ public final class Match {
      * A field the match ignores is always fine.
      */
     public boolean prerequisitesMet(FlowField f) {
+        return prerequisitesMet(f, null);
+    }
+
+    /**
+     * {@link #prerequisitesMet(FlowField)} for a caller that asks about several fields and made
+     * {@code valueKey} = {@link #value()} once (null: made here if needed).
+     */
+    public boolean prerequisitesMet(FlowField f, FlowKey valueKey) {
         if (f.is128()) {
-            return isWildcard(f) || establishes(f.prereq());
+            return isWildcard(f) || establishes(f.prereq(), valueKey);
         }
-        long tested = mask[f.word()] & f.wordMask();
+        long tested = shape.mask[f.word()] & f.wordMask();
         if (tested == 0) {
             return true;
         }
         for (FlowField g : SHARERS.get(f.canonical())) {
-            if ((tested & ~g.wordMask()) == 0 && establishes(g.prereq())) {
+            if ((tested & ~g.wordMask()) == 0 && establishes(g.prereq(), valueKey)) {
                 return true;
             }
         }
@@ -272,8 +329,12 @@ public final class Match {
 
     /** Throws {@link PrerequisiteException} naming the first field whose prerequisite is missing. */
     public void checkPrerequisites() {
+        if (isCatchAll()) {
+            return;
+        }
+        FlowKey v = value();
         for (FlowField f : FlowField.values()) {
-            if (!f.isAlias() && !prerequisitesMet(f)) {
+            if (!f.isAlias() && !prerequisitesMet(f, v)) {
                 throw new PrerequisiteException(f);
             }
         }
@@ -304,7 +365,7 @@ public final class Match {
             return false;
         }
         Match m = (Match) o;
-        return hashCode == m.hashCode && Arrays.equals(value, m.value) && Arrays.equals(mask, m.mask);
+        return hashCode == m.hashCode && (shape == m.shape || shape.equals(m.shape)) && Arrays.equals(values, m.values);
     }
 
     @Override
@@ -343,6 +404,103 @@ public final class Match {
             }
         }
         return sb.append(']').toString();
+    }
+
+    // ---------------------------------------------------------------- shape
+
+    /**
+     * The mask of a match, shared by every match with that mask: the {@value FlowKey#WORDS} mask
+     * words, the words it touches ({@link #word(int)}, ascending) and, for each key word, its
+     * position among them. Made only by {@link #intern}, so that two matches with equal masks
+     * normally hold the same instance (compare with {@link #equals} all the same: a shape is
+     * interned weakly and identity is only an optimisation).
+     *
+     * <p><b>Thread-safety:</b> immutable. The interner is a synchronised weak map: shapes are made
+     * on the control side (parsing, table edits), never per packet.
+     */
+    public static final class Shape {
+        private static final Map<Shape, WeakReference<Shape>> INTERNED = new WeakHashMap<>();
+        /**
+         * The shape interned last: rules come in runs of one mask, so most calls end here without
+         * the lock. Any shape stored is interned (and stays so while this field holds it).
+         */
+        private static volatile Shape last;
+
+        private final long[] mask;
+        private final int[] words;
+        /** For each key word, its index in {@link #words}, or -1. */
+        private final byte[] index;
+        private final int hash;
+
+        private Shape(long[] mask, int hash) {
+            this.mask = mask;
+            this.hash = hash;
+            int n = 0;
+            for (long w : mask) {
+                n += w != 0 ? 1 : 0;
+            }
+            this.words = new int[n];
+            this.index = new byte[FlowKey.WORDS];
+            n = 0;
+            for (int i = 0; i < FlowKey.WORDS; i++) {
+                if (mask[i] != 0) {
+                    index[i] = (byte) n;
+                    words[n++] = i;
+                } else {
+                    index[i] = -1;
+                }
+            }
+        }
+
+        /** The shared shape of {@code mask} ({@value FlowKey#WORDS} words, not kept). */
+        static Shape intern(long[] mask) {
+            int hash = Arrays.hashCode(mask);
+            Shape recent = last;
+            if (recent != null && recent.hash == hash && Arrays.equals(recent.mask, mask)) {
+                return recent;
+            }
+            synchronized (INTERNED) {
+                Shape probe = new Shape(mask.clone(), hash);
+                WeakReference<Shape> ref = INTERNED.get(probe);
+                Shape s = ref == null ? null : ref.get();
+                if (s == null) {
+                    INTERNED.put(probe, new WeakReference<>(probe));
+                    s = probe;
+                }
+                last = s;
+                return s;
+            }
+        }
+
+        /** How many key words the mask touches. */
+        public int wordCount() {
+            return words.length;
+        }
+
+        /** The key word index of the {@code j}-th word the mask touches (ascending in j). */
+        public int word(int j) {
+            return words[j];
+        }
+
+        /** Mask word {@code i} of the key. */
+        public long maskWord(int i) {
+            return mask[i];
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof Shape s && hash == s.hash && Arrays.equals(mask, s.mask);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public String toString() {
+            return "Shape" + Arrays.toString(words);
+        }
     }
 
     // ---------------------------------------------------------------- builder
@@ -400,6 +558,23 @@ public final class Match {
             return set(f, 0, 0);
         }
 
+        /** Forgets every field: the builder is as new (a parser reuses one per item). */
+        public Builder clear() {
+            Arrays.fill(value, 0);
+            Arrays.fill(mask, 0);
+            return this;
+        }
+
+        /** Word {@code i} of the value so far. */
+        public long valueWord(int i) {
+            return value[i];
+        }
+
+        /** Word {@code i} of the mask so far. */
+        public long maskWord(int i) {
+            return mask[i];
+        }
+
         /** True if the builder tests any bit of {@code f} so far. */
         public boolean isSet(FlowField f) {
             if (f.is128()) {
@@ -410,7 +585,7 @@ public final class Match {
 
         /** The match without checking prerequisites (for callers that check per token). */
         public Match buildUnchecked() {
-            return new Match(value.clone(), mask.clone());
+            return of(value, mask);
         }
 
         /**

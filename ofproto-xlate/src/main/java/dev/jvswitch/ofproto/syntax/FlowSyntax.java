@@ -2,9 +2,7 @@ package dev.jvswitch.ofproto.syntax;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import dev.jvswitch.ofproto.action.OfAction;
@@ -86,7 +84,7 @@ public final class FlowSyntax {
         Source src = new Source(text, KIND);
         List<Source.Item> items = src.split(0, text.length());
         MatchSyntax match = new MatchSyntax(src);
-        Map<String, Source.Item> seen = new HashMap<>();
+        Source.Item[] seen = new Source.Item[ONCE.length];
         FlowMod.Builder b = FlowMod.builder(command);
         Set<FlowMod.Flag> flags = EnumSet.noneOf(FlowMod.Flag.class);
         Source.Item actionsItem = null;
@@ -210,11 +208,20 @@ public final class FlowSyntax {
         return (int) n;
     }
 
-    private static void once(Source src, Map<String, Source.Item> seen, String name, Source.Item item) {
-        Source.Item before = seen.putIfAbsent(name, item);
+    /** Each of these may be given once per flow string. */
+    private static final String[] ONCE = {"table", "priority", "idle_timeout", "hard_timeout", "cookie", "out_port",
+        "out_group"};
+
+    private static void once(Source src, Source.Item[] seen, String name, Source.Item item) {
+        int k = 0;
+        while (!ONCE[k].equals(name)) {
+            k++;
+        }
+        Source.Item before = seen[k];
         if (before != null) {
             throw src.fail(SyntaxError.CONFLICT, item.start(), item.text(), before.text(), before.start() + 1);
         }
+        seen[k] = item;
     }
 
     private static long number(Source src, String name, String value, Source.Item item, int valueAt, long max) {

@@ -1,6 +1,7 @@
 package dev.jvswitch.ofproto.syntax;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,17 +72,42 @@ final class MatchSyntax {
         KEYWORDS.put("rarp", new Keyword(Kind.PROTO, null, FlowKey.ETH_TYPE_RARP, -1));
     }
 
-    /** What one item contributed, to name it in a conflict or prerequisite error. */
-    private record Contribution(Source.Item item, String name, Keyword keyword, Match bits) {
+    /** One item, to name it in a conflict or prerequisite error (its bits are made again then). */
+    private record Contribution(Source.Item item, String name, Keyword keyword, String text) {
     }
 
-    private final Source src;
-    private final List<Contribution> contributions = new ArrayList<>();
-    private final long[] value = new long[FlowKey.WORDS];
-    private final long[] mask = new long[FlowKey.WORDS];
+    /**
+     * The words a parse works in, one set per thread: a flow string is parsed on one thread from
+     * start to end and no parse starts another, and a config file has a million of them (the
+     * match that comes out copies what it keeps).
+     */
+    private static final class Scratch {
+        final List<Contribution> contributions = new ArrayList<>(8);
+        final long[] value = new long[FlowKey.WORDS];
+        final long[] mask = new long[FlowKey.WORDS];
+        final Match.Builder bits = Match.builder();
+    }
 
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private final Source src;
+    private final List<Contribution> contributions;
+    private final long[] value;
+    private final long[] mask;
+    /** The bits of the item being added: one builder for every item, no match per item. */
+    private final Match.Builder bits;
+
+    /** A match parser for {@code src}; the calling thread's only one until its parse ends. */
     MatchSyntax(Source src) {
         this.src = src;
+        Scratch s = SCRATCH.get();
+        contributions = s.contributions;
+        contributions.clear();
+        value = s.value;
+        mask = s.mask;
+        Arrays.fill(value, 0);
+        Arrays.fill(mask, 0);
+        bits = s.bits;
     }
 
     /** True if {@code name} is a match keyword. */
@@ -116,29 +142,29 @@ final class MatchSyntax {
         } else if (text == null || text.isEmpty()) {
             throw src.fail(SyntaxError.MISSING_VALUE, item.start(), name);
         }
-        Match.Builder b = Match.builder();
+        Match.Builder b = bits.clear();
         try {
             apply(b, k, name, text);
         } catch (FieldText.Bad bad) {
             throw badValue(bad, valueIndex, name);
         }
-        Match bits = b.buildUnchecked();
         for (int i = 0; i < FlowKey.WORDS; i++) {
-            long overlap = mask[i] & bits.maskWord(i);
-            if (((value[i] ^ bits.valueWord(i)) & overlap) != 0) {
-                throw conflict(item, name, i, bits);
+            long overlap = mask[i] & b.maskWord(i);
+            if (((value[i] ^ b.valueWord(i)) & overlap) != 0) {
+                throw conflict(item, i, b);
             }
         }
         for (int i = 0; i < FlowKey.WORDS; i++) {
-            mask[i] |= bits.maskWord(i);
-            value[i] |= bits.valueWord(i);
+            mask[i] |= b.maskWord(i);
+            value[i] |= b.valueWord(i);
         }
-        contributions.add(new Contribution(item, name, k, bits));
+        contributions.add(new Contribution(item, name, k, text));
     }
 
     /** The match of every item added, with each item's prerequisites checked. */
     Match finish() {
         Match m = Match.ofWords(value, mask);
+        FlowKey v = m.value();
         for (Contribution c : contributions) {
             Keyword k = c.keyword;
             if (k.kind == Kind.L4) {
@@ -148,7 +174,7 @@ final class MatchSyntax {
                     String p = c.name.substring(0, c.name.indexOf('_'));
                     throw src.fail(SyntaxError.PREREQUISITE, c.item.start(), c.name, p + " or " + p + "6");
                 }
-            } else if (k.field != null && !m.prerequisitesMet(k.field)) {
+            } else if (k.field != null && !m.prerequisitesMet(k.field, v)) {
                 throw src.fail(SyntaxError.PREREQUISITE, c.item.start(), c.name,
                         PrerequisiteException.describe(k.field.prereq()));
             }
@@ -228,10 +254,13 @@ final class MatchSyntax {
         return src.fail(SyntaxError.BAD_VALUE, at, bad.quoted, name, bad.extra);
     }
 
-    private SyntaxException conflict(Source.Item item, String name, int word, Match bits) {
+    /** The error naming the earlier item whose bits {@code b} (of {@code item}) contradicts in {@code word}. */
+    private SyntaxException conflict(Source.Item item, int word, Match.Builder b) {
+        Match.Builder earlier = Match.builder();
         for (Contribution c : contributions) {
-            long overlap = c.bits.maskWord(word) & bits.maskWord(word);
-            if (((c.bits.valueWord(word) ^ bits.valueWord(word)) & overlap) != 0) {
+            apply(earlier.clear(), c.keyword, c.name, c.text); // parsed once already: cannot fail
+            long overlap = earlier.maskWord(word) & b.maskWord(word);
+            if (((earlier.valueWord(word) ^ b.valueWord(word)) & overlap) != 0) {
                 return src.fail(SyntaxError.CONFLICT, item.start(), item.text(), c.item.text(), c.item.start() + 1);
             }
         }

@@ -36,12 +36,15 @@ final class Source {
         return new SyntaxException(kind, error, index + 1, error.format(args));
     }
 
+    /** Deepest nesting of brackets in one string. */
+    private static final int MAX_DEPTH = 64;
+
     /** The items of {@code text[from, to)}. */
     List<Item> split(int from, int to) {
         List<Item> items = new ArrayList<>();
         int depth = 0;
         int itemStart = -1;
-        int[] openAt = new int[64];
+        int[] openAt = null; // made at the first bracket: most items have none
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             boolean sep = depth == 0 && (c == ',' || Character.isWhitespace(c));
@@ -56,6 +59,9 @@ final class Source {
                 itemStart = i;
             }
             if (c == '(' || c == '[') {
+                if (openAt == null) {
+                    openAt = new int[MAX_DEPTH];
+                }
                 if (depth == openAt.length) {
                     throw fail(SyntaxError.UNBALANCED, i, String.valueOf(c));
                 }

@@ -82,6 +82,11 @@ public record FlowFilter(int tableId, Match match, int priority, long cookie, lo
         return new FlowFilter(tableId, match, p, cookie, cookieMask, outPort, outGroup);
     }
 
+    /** True if, used non-strictly, this filter selects every rule of the tables it names. */
+    public boolean selectsAll() {
+        return match.isCatchAll() && cookieMask == 0 && outPort == OfPorts.ANY && outGroup == FlowMod.ANY_GROUP;
+    }
+
     /** True if this filter selects {@code r} (strictly or not). */
     public boolean selects(Rule r, boolean strict) {
         if (tableId != ALL_TABLES && r.tableId() != tableId) {

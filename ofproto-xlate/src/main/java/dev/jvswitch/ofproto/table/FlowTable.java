@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.match.Match;
 
 /**
@@ -20,46 +19,54 @@ import dev.jvswitch.ofproto.match.Match;
  * Every subtable it visits ORs the bits it compared into the caller's wildcards, so the recorded
  * mask is the union of the masks (or mask stages) examined. That makes the answer a function of
  * the key's bits under the mask: for any key agreeing on them the same subtables are visited,
- * each gives the same entry, and the same rule wins, which is the megaflow contract.
+ * each gives the same rule, and the same rule wins, which is the megaflow contract.
  *
  * <p>Ties between overlapping rules of equal priority, which OpenFlow leaves undefined, go to the
  * rule that entered the table first (smallest sequence number), so lookups are deterministic.
  *
- * <p><b>Thread-safety:</b> immutable; any number of threads may look up at once.
+ * <p><b>Changes</b> go through an {@link Edit}: every rule enters or leaves a table through its
+ * {@link Edit#add}, {@link Edit#remove} and {@link Edit#replace}, whether one rule changes or a
+ * reload replaces a million ({@link Edit#empty} starts a table afresh).
+ *
+ * <p><b>Thread-safety:</b> immutable; any number of threads may look up at once. An {@link Edit}
+ * is confined to one thread.
  */
 final class FlowTable {
-    static final FlowTable EMPTY = new FlowTable(new Subtable[0], 0, TableMiss.DROP);
+    static final FlowTable EMPTY = new FlowTable(new Subtable[0], 0, 0, TableMiss.DROP);
 
     private static final Comparator<Subtable> BY_MAX_PRIORITY =
             (a, b) -> Integer.compare(b.maxPriority, a.maxPriority);
 
     private final Subtable[] subtables;
     final int ruleCount;
+    /** Rules with an idle or a hard timeout: an expiry pass skips a table without any. */
+    final int timedRules;
     final TableMiss miss;
 
-    private FlowTable(Subtable[] subtables, int ruleCount, TableMiss miss) {
+    private FlowTable(Subtable[] subtables, int ruleCount, int timedRules, TableMiss miss) {
         this.subtables = subtables;
         this.ruleCount = ruleCount;
+        this.timedRules = timedRules;
         this.miss = miss;
     }
 
     /** The winning rule for {@code key} (words of a flow key), or null; ORs examined bits into {@code wc}. */
     Rule lookup(long[] key, long[] wc) {
         Rule best = null;
+        Subtable bestSt = null;
         int bestPriority = -1;
-        long bestSeq = Long.MAX_VALUE;
         for (Subtable st : subtables) {
             if (st.maxPriority < bestPriority) {
                 break;
             }
-            Subtable.Entry e = st.find(key, wc);
-            if (e != null) {
-                Rule r = e.rules[0];
+            Rule r = st.find(key, wc);
+            if (r != null) {
                 int p = r.priority();
-                if (p > bestPriority || (p == bestPriority && e.seqs[0] < bestSeq)) {
+                // An equal priority from two subtables (overlapping rules) is rare: ages only then.
+                if (p > bestPriority || (p == bestPriority && st.seqOf(r) < bestSt.seqOf(best))) {
                     best = r;
                     bestPriority = p;
-                    bestSeq = e.seqs[0];
+                    bestSt = st;
                 }
             }
         }
@@ -70,131 +77,242 @@ final class FlowTable {
         return subtables.length;
     }
 
+    /** The rule with exactly match {@code m} and {@code priority}, or null (walks the subtables). */
+    Rule get(Match m, int priority) {
+        for (Subtable st : subtables) {
+            if (st.shape.equals(m.shape())) {
+                return st.get(m, priority);
+            }
+        }
+        return null;
+    }
+
+    /** The subtables by mask, for callers that look many rules up by slot. */
+    Map<Match.Shape, Subtable> byShape() {
+        Map<Match.Shape, Subtable> out = new HashMap<>(subtables.length * 2);
+        for (Subtable st : subtables) {
+            out.put(st.shape, st);
+        }
+        return out;
+    }
+
     /** Calls {@code c} for every rule, in no particular order (no sorting, no list). */
     void forEachRule(Consumer<Rule> c) {
         for (Subtable st : subtables) {
-            st.forEachEntry(e -> {
-                for (Rule r : e.rules) {
-                    c.accept(r);
-                }
-            });
+            st.forEachRule(c);
+        }
+    }
+
+    /** Calls {@code v} for every rule with its age, in no particular order. */
+    void forEachRuleWithSeq(Subtable.RuleVisitor v) {
+        for (Subtable st : subtables) {
+            st.forEachRuleWithSeq(v);
         }
     }
 
     /** Every rule, in the order a lookup prefers them: priority high to low, then oldest first. */
     List<Rule> rules() {
-        List<Subtable.Entry> entries = new ArrayList<>();
-        for (Subtable st : subtables) {
-            st.forEachEntry(entries::add);
+        Rule[] rules = new Rule[ruleCount];
+        long[] seqs = new long[ruleCount];
+        int[] n = {0};
+        forEachRuleWithSeq((r, seq) -> {
+            rules[n[0]] = r;
+            seqs[n[0]++] = seq;
+        });
+        return inLookupOrder(rules, seqs, n[0]);
+    }
+
+    /**
+     * {@code rules[0..n)} sorted by priority (high first), then age ({@code seqs}, unique within a
+     * table): one primitive sort of keys that pack the priority and the rank of the age.
+     */
+    static List<Rule> inLookupOrder(Rule[] rules, long[] seqs, int n) {
+        long[] bySeq = new long[n];
+        for (int i = 0; i < n; i++) {
+            bySeq[i] = seqs[i];
         }
-        List<long[]> order = new ArrayList<>();
-        List<Rule> flat = new ArrayList<>();
-        for (Subtable.Entry e : entries) {
-            for (int i = 0; i < e.rules.length; i++) {
-                order.add(new long[] {e.rules[i].priority(), e.seqs[i], flat.size()});
-                flat.add(e.rules[i]);
-            }
+        Arrays.sort(bySeq);
+        long[] keys = new long[n];
+        int[] indexOfRank = new int[n];
+        for (int i = 0; i < n; i++) {
+            int rank = Arrays.binarySearch(bySeq, seqs[i]);
+            indexOfRank[rank] = i;
+            keys[i] = (long) (Rule.MAX_PRIORITY - rules[i].priority()) << 32 | rank;
         }
-        order.sort((a, b) -> a[0] != b[0] ? Long.compare(b[0], a[0]) : Long.compare(a[1], b[1]));
-        List<Rule> out = new ArrayList<>(flat.size());
-        for (long[] o : order) {
-            out.add(flat.get((int) o[2]));
+        Arrays.sort(keys);
+        List<Rule> out = new ArrayList<>(n);
+        for (long k : keys) {
+            out.add(rules[indexOfRank[(int) k]]);
         }
         return out;
     }
 
     /**
-     * A table being changed inside a transaction: the subtables are persistent, the list of them is
-     * the transaction's own until {@link #freeze}.
+     * A table being changed inside a transaction. Subtables it has not touched stay shared with
+     * the table it started from; touched ones are {@link Subtable.Builder}s until {@link #freeze}.
      */
     static final class Edit {
-        private final List<Subtable> subs;
-        private final Map<FlowMask, Integer> byMask = new HashMap<>();
+        /** Subtable i as it was (null for one this edit made). */
+        private final List<Subtable> frozen;
+        /** Subtable i being changed, or null while untouched. */
+        private final List<Subtable.Builder> builders;
+        private final Map<Match.Shape, Integer> byShape = new HashMap<>();
         private int ruleCount;
+        private int timedRules;
         private TableMiss miss;
+        /** The subtable of the last call: a reload's rules come in runs of one mask. */
+        private Match.Shape lastShape;
+        private int lastIndex;
 
         Edit(FlowTable base) {
-            this.subs = new ArrayList<>(Arrays.asList(base.subtables));
-            this.ruleCount = base.ruleCount;
-            this.miss = base.miss;
-            for (int i = 0; i < subs.size(); i++) {
-                byMask.put(maskOf(subs.get(i)), i);
+            this.frozen = new ArrayList<>(Arrays.asList(base.subtables));
+            this.builders = new ArrayList<>(base.subtables.length);
+            for (int i = 0; i < base.subtables.length; i++) {
+                builders.add(null);
+                byShape.put(base.subtables[i].shape, i);
             }
+            this.ruleCount = base.ruleCount;
+            this.timedRules = base.timedRules;
+            this.miss = base.miss;
         }
 
-        private static FlowMask maskOf(Subtable st) {
-            FlowMask m = new FlowMask();
-            System.arraycopy(st.mask, 0, m.words(), 0, st.mask.length);
-            return m;
+        /** An empty table with table-miss behaviour {@code miss}: the start of a table built afresh. */
+        static Edit empty(TableMiss miss) {
+            Edit e = new Edit(EMPTY);
+            e.miss = miss;
+            return e;
         }
 
-        private int indexOf(Match m) {
-            Integer i = byMask.get(m.mask());
-            return i == null ? -1 : i;
+        private int indexOf(Match.Shape shape) {
+            if (shape == lastShape) {
+                return lastIndex;
+            }
+            Integer i = byShape.get(shape);
+            if (i == null) {
+                return -1;
+            }
+            lastShape = shape;
+            lastIndex = i;
+            return i;
+        }
+
+        private Subtable.Builder builder(int i) {
+            Subtable.Builder b = builders.get(i);
+            if (b == null) {
+                b = frozen.get(i).edit();
+                builders.set(i, b);
+            }
+            return b;
         }
 
         /** The rule in slot (match, priority), or null. */
         Rule get(Match m, int priority) {
-            int i = indexOf(m);
-            Subtable.Entry e = i < 0 ? null : subs.get(i).entry(m);
-            int at = e == null ? -1 : e.indexOf(priority);
-            return at < 0 ? null : e.rules[at];
-        }
-
-        void add(Rule r, long seq) {
-            int i = indexOf(r.match());
+            int i = indexOf(m.shape());
             if (i < 0) {
-                i = subs.size();
-                subs.add(Subtable.empty(r.match()));
-                byMask.put(r.match().mask(), i);
+                return null;
             }
-            subs.set(i, subs.get(i).plus(r, seq));
+            Subtable.Builder b = builders.get(i);
+            return b != null ? b.get(m, priority) : frozen.get(i).get(m, priority);
+        }
+
+        /** Adds {@code r}, whose slot is free, with age {@code seq}. */
+        void add(Rule r, long seq) {
+            Match.Shape shape = r.match().shape();
+            int i = indexOf(shape);
+            if (i < 0) {
+                i = frozen.size();
+                frozen.add(Subtable.empty(shape));
+                builders.add(null);
+                byShape.put(shape, i);
+            }
+            builder(i).add(r, seq);
             ruleCount++;
+            timedRules += r.hasTimeout() ? 1 : 0;
         }
 
-        void remove(Rule r) {
-            int i = indexOf(r.match());
-            subs.set(i, subs.get(i).minus(r.match(), r.priority()));
+        /**
+         * Puts {@code r} in its slot: in place of the rule there, which keeps its age and is
+         * returned, or added with age {@code seq} (null returned).
+         */
+        Rule put(Rule r, long seq) {
+            Match.Shape shape = r.match().shape();
+            int i = indexOf(shape);
+            if (i < 0) {
+                add(r, seq);
+                return null;
+            }
+            Rule old = builder(i).put(r, seq);
+            if (old == null) {
+                ruleCount++;
+                timedRules += r.hasTimeout() ? 1 : 0;
+            } else {
+                timedRules += (r.hasTimeout() ? 1 : 0) - (old.hasTimeout() ? 1 : 0);
+            }
+            return old;
+        }
+
+        /** Removes the rule in {@code r}'s slot, which must be there; returns it. */
+        Rule remove(Rule r) {
+            Rule gone = builder(indexOf(r.match().shape())).remove(r.match(), r.priority());
             ruleCount--;
+            timedRules -= gone.hasTimeout() ? 1 : 0;
+            return gone;
         }
 
-        /** Puts {@code r} in the slot of the rule with its match and priority, keeping that rule's age. */
-        void replace(Rule r) {
-            int i = indexOf(r.match());
-            subs.set(i, subs.get(i).replace(r));
+        /** Puts {@code r} in the slot of the rule with its match and priority, keeping that rule's age; returns that rule. */
+        Rule replace(Rule r) {
+            Subtable.Builder b = builder(indexOf(r.match().shape()));
+            Rule old = b.get(r.match(), r.priority());
+            b.replace(r);
+            timedRules += (r.hasTimeout() ? 1 : 0) - (old.hasTimeout() ? 1 : 0);
+            return old;
         }
 
         int ruleCountNow() {
             return ruleCount;
         }
 
+        int timedRulesNow() {
+            return timedRules;
+        }
+
+        TableMiss miss() {
+            return miss;
+        }
+
         void miss(TableMiss m) {
             this.miss = m;
         }
 
+        /** Calls {@code v} for every rule now in the table with its age, in no particular order; {@code v} must not change the table. */
+        void forEachRuleWithSeq(Subtable.RuleVisitor v) {
+            for (int i = 0; i < frozen.size(); i++) {
+                Subtable.Builder b = builders.get(i);
+                if (b != null) {
+                    b.forEachRuleWithSeq(v);
+                } else {
+                    frozen.get(i).forEachRuleWithSeq(v);
+                }
+            }
+        }
+
         /** Calls {@code c} for every rule now in the table, in no particular order; {@code c} must not change the table. */
         void forEachRule(Consumer<Rule> c) {
-            for (Subtable st : subs) {
-                st.forEachEntry(e -> {
-                    for (Rule r : e.rules) {
-                        c.accept(r);
-                    }
-                });
-            }
+            forEachRuleWithSeq((r, seq) -> c.accept(r));
         }
 
         /** Every rule now in the table (a copy, so the caller may change the table meanwhile). */
         List<Rule> rules() {
-            List<Rule> out = new ArrayList<>();
-            for (Subtable st : subs) {
-                st.forEachEntry(e -> out.addAll(Arrays.asList(e.rules)));
-            }
+            List<Rule> out = new ArrayList<>(ruleCount);
+            forEachRule(out::add);
             return out;
         }
 
         FlowTable freeze() {
-            List<Subtable> live = new ArrayList<>(subs.size());
-            for (Subtable st : subs) {
+            List<Subtable> live = new ArrayList<>(frozen.size());
+            for (int i = 0; i < frozen.size(); i++) {
+                Subtable.Builder b = builders.get(i);
+                Subtable st = b != null ? b.freeze() : frozen.get(i);
                 if (st.ruleCount > 0) {
                     live.add(st);
                 }
@@ -203,7 +321,7 @@ final class FlowTable {
             if (live.isEmpty() && miss == TableMiss.DROP) {
                 return EMPTY;
             }
-            return new FlowTable(live.toArray(new Subtable[0]), ruleCount, miss);
+            return new FlowTable(live.toArray(new Subtable[0]), ruleCount, timedRules, miss);
         }
     }
 }

@@ -1,8 +1,11 @@
 package dev.jvswitch.ofproto.table;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import dev.jvswitch.flowcache.key.FlowKey;
@@ -10,6 +13,8 @@ import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.group.Bucket;
 import dev.jvswitch.ofproto.group.Group;
+import dev.jvswitch.ofproto.match.Match;
+import dev.jvswitch.ofproto.mod.FlowMod;
 
 /**
  * One immutable version of a bridge's OpenFlow state: tables 0..254 (rules and table-miss mode)
@@ -18,9 +23,12 @@ import dev.jvswitch.ofproto.group.Group;
  *
  * <p>Changes are made in a {@link Transaction} ({@link #edit()} or
  * {@link OfTablesHolder#begin()}), which shares every unchanged table with this version and, in a
- * changed table, every unchanged part of the classifier (its subtables are persistent tries). So a
- * change costs O(log n) in the rules it touches, adding 100 000 rules one transaction at a time
- * is not quadratic, and a reader holding this version keeps seeing exactly it.
+ * changed table, every unchanged part of the classifier (its subtables are chunked hash tables,
+ * {@link ChunkTable}). So a version that changes one rule copies a few chunks of a few hundred
+ * slots, adding 100 000 rules one transaction at a time is not quadratic, and a reader holding
+ * this version keeps seeing exactly it. Within one transaction the chunks it copied are its own
+ * and change in place: a transaction of n rules costs O(n), and {@link Transaction#replace}
+ * builds a whole table set in one pass.
  *
  * <p><b>Thread-safety:</b> immutable (all fields final, all structures persistent); any number of
  * PMD and revalidator threads may call every method at once. A {@link Transaction} is not
@@ -126,6 +134,15 @@ public final class OfTables {
         return n;
     }
 
+    /** Rules with an idle or a hard timeout, in every table: an expiry pass has nothing to do at 0. */
+    public int timedRuleCount() {
+        int n = 0;
+        for (FlowTable t : tables) {
+            n += t.timedRules;
+        }
+        return n;
+    }
+
     /** Number of subtables (distinct masks) in a table: the most a lookup there visits. */
     public int subtableCount(int tableId) {
         return tables[tableId].subtableCount();
@@ -153,6 +170,8 @@ public final class OfTables {
      *       (unless asked to reset them), age, cookie, timeouts and flags; selecting none changes
      *       nothing (no implicit add).</li>
      *   <li>{@link #delete}: removes the selected rules; {@link #remove} removes one rule.</li>
+     *   <li>{@link #replace}: makes the tables hold exactly what a list of adds makes, in one pass
+     *       (a reload, {@code ovs-ofctl replace-flows}).</li>
      *   <li>{@link #overlapping}: what an add with {@code check_overlap} must not meet.</li>
      *   <li>A rule whose actions name a group that does not exist is refused; deleting a group
      *       deletes the rules that name it, as OpenFlow requires.</li>
@@ -269,12 +288,185 @@ public final class OfTables {
 
         /** Removes the rules {@code filter} selects; returns them. */
         public List<Rule> delete(FlowFilter filter, boolean strict) {
+            if (!strict && filter.selectsAll()) {
+                // Every rule of the tables it names: they start again empty, no rule by rule.
+                List<Rule> gone = new ArrayList<>();
+                for (int t = firstTable(filter); t <= lastTable(filter); t++) {
+                    if (currentRuleCount(t) > 0) {
+                        forEachRuleOf(t, gone::add);
+                        edits[t] = FlowTable.Edit.empty(edit(t).miss());
+                        changed = true;
+                    }
+                }
+                return gone;
+            }
             List<Rule> gone = selected(filter, strict);
             for (Rule r : gone) {
                 edit(r.tableId()).remove(r);
                 changed = true;
             }
             return gone;
+        }
+
+        /** Adds, kept and removed by a {@link #replace}. */
+        public record Replacement(int added, int kept, List<Rule> removed) {
+        }
+
+        /**
+         * Makes the tables hold exactly the rules {@code adds} make (what
+         * {@code ovs-ofctl replace-flows} does), built afresh in one pass:
+         * <ul>
+         *   <li>an add whose slot (table, priority, match) holds a rule of the same definition
+         *       keeps that rule object, with its counters and age;</li>
+         *   <li>any other add makes a new rule created at {@code nowNs}; in an occupied slot it
+         *       takes the age of the rule there (a replacement), else the next one;</li>
+         *   <li>where two adds name one slot the later wins, as if added one after the other;</li>
+         *   <li>rules of the slots no add names are removed; a table no add names is emptied
+         *       (keeping its table-miss behaviour).</li>
+         * </ul>
+         * Cost: a probe of the old tables per add, an insert into the new ones, a probe of the new
+         * ones per old rule; no text, no sorting, no per-rule copy of the old tables. If nothing
+         * would change, nothing does ({@link #changed()} stays false).
+         *
+         * <p>Must be the transaction's first change.
+         *
+         * @param adds flow mods with {@link FlowMod.Command#ADD}
+         * @throws IllegalArgumentException naming the first add that is no add, whose actions name
+         *                                  a group that does not exist, or that translation cannot
+         *                                  do; the transaction is then unusable
+         */
+        public Replacement replace(List<FlowMod> adds, long nowNs) {
+            check();
+            if (changed) {
+                throw new IllegalStateException("a replace must be the first change of its transaction");
+            }
+            Slots old = new Slots(base);
+            int oldCount = base.ruleCount();
+            // Base slots an add names, by age (ages are unique within a version and below nextSeq):
+            // a bit set while that is dense, else a probe of the new tables per old rule at the end.
+            BitSet named = base.nextSeq < Integer.MAX_VALUE
+                    && base.nextSeq <= 64L * Math.max(oldCount, adds.size()) + (1 << 20)
+                    ? new BitSet((int) base.nextSeq) : null;
+            if (named != null && adds.size() == oldCount && sameRules(adds, old, named)) {
+                return new Replacement(0, oldCount, List.of());
+            }
+            long firstSeq = seq;
+            FlowTable.Edit[] fresh = new FlowTable.Edit[Rule.TABLE_COUNT];
+            Map<List<OfAction>, List<OfAction>> sharedActions = new HashMap<>();
+            int kept = 0;
+            for (FlowMod fm : adds) {
+                int t = fm.tableId();
+                Rule was = old.get(t, fm.match(), fm.priority());
+                long wasSeq = old.seq;
+                Rule r;
+                if (was != null && was.sameDefinition(fm)) {
+                    r = was;
+                } else {
+                    r = Rule.of(fm, nowNs, sharedActions);
+                    checkGroups(r.actions());
+                }
+                if (was != null && named != null) {
+                    named.set((int) wasSeq);
+                }
+                FlowTable.Edit e = fresh[t];
+                if (e == null) {
+                    e = FlowTable.Edit.empty(base.tables[t].miss);
+                    fresh[t] = e;
+                }
+                Rule before = e.put(r, was != null ? wasSeq : seq);
+                if (before == null && was == null) {
+                    seq++;
+                }
+                kept += (r == was ? 1 : 0) - (before != null && before == was ? 1 : 0);
+            }
+            List<Rule> removed = new ArrayList<>();
+            int total = 0;
+            for (int t = 0; t < Rule.TABLE_COUNT; t++) {
+                FlowTable.Edit e = fresh[t];
+                total += e == null ? 0 : e.ruleCountNow();
+                FlowTable o = base.tables[t];
+                if (o.ruleCount == 0) {
+                    continue;
+                }
+                if (e == null) {
+                    o.forEachRule(removed::add);
+                } else if (named != null) {
+                    o.forEachRuleWithSeq((r, s) -> {
+                        if (!named.get((int) s)) {
+                            removed.add(r);
+                        }
+                    });
+                } else {
+                    o.forEachRule(r -> {
+                        if (e.get(r.match(), r.priority()) == null) {
+                            removed.add(r);
+                        }
+                    });
+                }
+            }
+            int added = total - kept;
+            if (added == 0 && removed.isEmpty()) {
+                seq = firstSeq;
+                return new Replacement(0, kept, List.of());
+            }
+            for (int t = 0; t < Rule.TABLE_COUNT; t++) {
+                if (fresh[t] != null) {
+                    edits[t] = fresh[t];
+                } else if (base.tables[t].ruleCount > 0) {
+                    edits[t] = FlowTable.Edit.empty(base.tables[t].miss);
+                }
+            }
+            changed = true;
+            return new Replacement(added, kept, removed);
+        }
+
+        /**
+         * True if {@code adds} (as many as {@code old} has rules) name every rule of {@code old},
+         * each once and each with its own definition: a replace that changes nothing. Marks the
+         * ages it met in {@code named} and clears them again when it says no.
+         */
+        private static boolean sameRules(List<FlowMod> adds, Slots old, BitSet named) {
+            boolean same = true;
+            for (FlowMod fm : adds) {
+                Rule was = old.get(fm.tableId(), fm.match(), fm.priority());
+                if (was == null || !was.sameDefinition(fm) || named.get((int) old.seq)) {
+                    same = false;
+                    break;
+                }
+                named.set((int) old.seq);
+            }
+            if (!same) {
+                named.clear();
+            }
+            return same;
+        }
+
+        /** Looks rules of a version up by slot, one probe each: subtables indexed by mask once per table. */
+        private static final class Slots {
+            private final OfTables tables;
+            @SuppressWarnings("unchecked")
+            private final Map<Match.Shape, Subtable>[] index = new Map[Rule.TABLE_COUNT];
+            private final long[] seqOut = new long[1];
+            /** The age of the rule the last {@link #get} found. */
+            long seq;
+
+            Slots(OfTables tables) {
+                this.tables = tables;
+            }
+
+            Rule get(int t, Match m, int priority) {
+                FlowTable table = tables.tables[t];
+                if (table.ruleCount == 0) {
+                    return null;
+                }
+                if (index[t] == null) {
+                    index[t] = table.byShape();
+                }
+                Subtable st = index[t].get(m.shape());
+                Rule r = st == null ? null : st.get(m, priority, seqOut);
+                seq = r == null ? -1 : seqOut[0];
+                return r;
+            }
         }
 
         /**
@@ -297,20 +489,24 @@ public final class OfTables {
 
         /**
          * Removes the rules whose idle timeout (since {@link RuleStats#lastUsedNs()}) or hard timeout
-         * (since {@link Rule#createdNs()}) has passed at {@code nowNs}; returns them.
+         * (since {@link Rule#createdNs()}) has passed at {@code nowNs}; returns them. Tables without
+         * a rule that has a timeout are not walked.
          */
         public List<Rule> expire(long nowNs) {
             List<Rule> gone = new ArrayList<>();
             for (int t = 0; t < Rule.TABLE_COUNT; t++) {
-                if (currentRuleCount(t) == 0) {
+                if (currentTimedRules(t) == 0) {
                     continue;
                 }
-                for (Rule r : rulesOf(t)) {
-                    if (r.idleExpired(nowNs) || r.hardExpired(nowNs)) {
-                        edit(t).remove(r);
+                int from = gone.size();
+                forEachRuleOf(t, r -> {
+                    if (r.hasTimeout() && (r.idleExpired(nowNs) || r.hardExpired(nowNs))) {
                         gone.add(r);
-                        changed = true;
                     }
+                });
+                for (int i = from; i < gone.size(); i++) {
+                    edit(t).remove(gone.get(i));
+                    changed = true;
                 }
             }
             return gone;
@@ -373,11 +569,14 @@ public final class OfTables {
                 if (currentRuleCount(t) == 0) {
                     continue;
                 }
-                for (Rule r : rulesOf(t)) {
+                int from = removed.size();
+                forEachRuleOf(t, r -> {
                     if (OfAction.sendsToGroup(r.actions(), groupId)) {
-                        edit(t).remove(r);
                         removed.add(r);
                     }
+                });
+                for (int i = from; i < removed.size(); i++) {
+                    edit(t).remove(removed.get(i));
                 }
             }
             changed = true;
@@ -436,30 +635,45 @@ public final class OfTables {
             return edits[t] != null ? edits[t].ruleCountNow() : base.tables[t].ruleCount;
         }
 
-        private List<Rule> rulesOf(int t) {
-            return edits[t] != null ? edits[t].rules() : base.tables[t].rules();
+        private int currentTimedRules(int t) {
+            return edits[t] != null ? edits[t].timedRulesNow() : base.tables[t].timedRules;
+        }
+
+        /** Calls {@code c} for every rule table {@code t} has now; {@code c} must not change it. */
+        private void forEachRuleOf(int t, Consumer<Rule> c) {
+            if (edits[t] != null) {
+                edits[t].forEachRule(c);
+            } else {
+                base.tables[t].forEachRule(c);
+            }
+        }
+
+        private static int firstTable(FlowFilter filter) {
+            return filter.tableId() == FlowFilter.ALL_TABLES ? 0 : filter.tableId();
+        }
+
+        private static int lastTable(FlowFilter filter) {
+            return filter.tableId() == FlowFilter.ALL_TABLES ? Rule.MAX_TABLE_ID : filter.tableId();
         }
 
         private List<Rule> selected(FlowFilter filter, boolean strict) {
             List<Rule> out = new ArrayList<>();
-            int from = filter.tableId() == FlowFilter.ALL_TABLES ? 0 : filter.tableId();
-            int to = filter.tableId() == FlowFilter.ALL_TABLES ? Rule.MAX_TABLE_ID : filter.tableId();
-            for (int t = from; t <= to; t++) {
+            for (int t = firstTable(filter); t <= lastTable(filter); t++) {
                 if (currentRuleCount(t) == 0) {
                     continue;
                 }
                 if (strict) {
                     Rule r = edits[t] != null ? edits[t].get(filter.match(), filter.priority())
-                            : edit(t).get(filter.match(), filter.priority());
+                            : base.tables[t].get(filter.match(), filter.priority());
                     if (r != null && filter.selects(r, true)) {
                         out.add(r);
                     }
                 } else {
-                    for (Rule r : rulesOf(t)) {
+                    forEachRuleOf(t, r -> {
                         if (filter.selects(r, false)) {
                             out.add(r);
                         }
-                    }
+                    });
                 }
             }
             return out;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -33,6 +34,11 @@ import dev.jvswitch.ofproto.mod.Instruction;
  * another): {@link #createdNs()} starts the hard timeout, {@link RuleStats#lastUsedNs()} the idle
  * timeout. A timeout of 0 means none.
  *
+ * <p><b>Size.</b> A table may hold a million rules, so a rule is small: its scalars packed in
+ * a few fields (56 bytes), a {@link Match} that keeps only the words its mask touches and shares
+ * the mask, an action list that rules made together share when equal ({@link #of(FlowMod, long,
+ * Map)}), and its {@link RuleStats} (40 bytes).
+ *
  * <p><b>Thread-safety:</b> the definition is immutable and safe to share; {@link RuleStats} is
  * thread-safe on its own (see there).
  */
@@ -47,28 +53,60 @@ public final class Rule {
     /** Largest idle or hard timeout, in seconds. */
     public static final int MAX_TIMEOUT_SEC = FlowMod.MAX_TIMEOUT_SEC;
 
-    private final int tableId;
+    /** Every set of flags, by the bit set of their ordinals: a rule keeps the bits. */
+    private static final List<Set<FlowMod.Flag>> FLAG_SETS;
+
+    static {
+        FlowMod.Flag[] all = FlowMod.Flag.values();
+        List<Set<FlowMod.Flag>> sets = new ArrayList<>(1 << all.length);
+        for (int bits = 0; bits < 1 << all.length; bits++) {
+            EnumSet<FlowMod.Flag> s = EnumSet.noneOf(FlowMod.Flag.class);
+            for (FlowMod.Flag f : all) {
+                if ((bits & 1 << f.ordinal()) != 0) {
+                    s.add(f);
+                }
+            }
+            sets.add(s.isEmpty() ? Set.of() : Collections.unmodifiableSet(s));
+        }
+        FLAG_SETS = List.copyOf(sets);
+    }
+
+    private final long cookie;
+    private final long createdNs;
     private final int priority;
+    /** {@code idle_timeout << 16 | hard_timeout}, seconds. */
+    private final int timeouts;
+    private final short tableId;
+    private final byte flagBits;
     private final Match match;
     private final List<OfAction> actions;
-    private final long cookie;
-    private final int idleTimeoutSec;
-    private final int hardTimeoutSec;
-    private final Set<FlowMod.Flag> flags;
-    private final long createdNs;
     private final RuleStats stats;
 
     private Rule(Builder b, RuleStats stats) {
-        this.tableId = b.tableId;
-        this.priority = b.priority;
-        this.match = Objects.requireNonNull(b.match, "match");
-        this.actions = b.actions;
-        this.cookie = b.cookie;
-        this.idleTimeoutSec = b.idleTimeoutSec;
-        this.hardTimeoutSec = b.hardTimeoutSec;
-        this.flags = b.flags.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(b.flags));
-        this.createdNs = b.createdNs;
+        this(b.tableId, b.priority, Objects.requireNonNull(b.match, "match"), b.actions, b.cookie, b.idleTimeoutSec,
+                b.hardTimeoutSec, bits(b.flags), b.createdNs, stats);
+    }
+
+    /** Trusts its arguments (the builder and {@link #of} check them). */
+    private Rule(int tableId, int priority, Match match, List<OfAction> actions, long cookie, int idleTimeoutSec,
+            int hardTimeoutSec, int flagBits, long createdNs, RuleStats stats) {
+        this.tableId = (short) tableId;
+        this.priority = priority;
+        this.match = match;
+        this.actions = actions;
+        this.cookie = cookie;
+        this.timeouts = idleTimeoutSec << 16 | hardTimeoutSec;
+        this.flagBits = (byte) flagBits;
+        this.createdNs = createdNs;
         this.stats = stats;
+    }
+
+    private static int bits(Set<FlowMod.Flag> flags) {
+        int bits = 0;
+        for (FlowMod.Flag f : flags) {
+            bits |= 1 << f.ordinal();
+        }
+        return bits;
     }
 
     public static Builder builder() {
@@ -83,18 +121,67 @@ public final class Rule {
      *                                  translation does not do yet ({@code write_actions is not supported yet})
      */
     public static Rule of(FlowMod add, long createdNs) {
+        return of(add, createdNs, null);
+    }
+
+    /**
+     * {@link #of(FlowMod, long)}, giving the rule the list of {@code shared} equal to its actions
+     * if there is one (and adding its own otherwise), so that the rules of one change that do the
+     * same thing hold one list. A null {@code shared} shares nothing.
+     */
+    public static Rule of(FlowMod add, long createdNs, Map<List<OfAction>, List<OfAction>> shared) {
         if (add.command() != FlowMod.Command.ADD) {
             throw new IllegalArgumentException("a rule is made by an add, not a " + add.command());
         }
-        Set<FlowMod.Flag> state = EnumSet.noneOf(FlowMod.Flag.class);
-        for (FlowMod.Flag f : add.flags()) {
-            if (f.isRuleState()) {
-                state.add(f);
+        List<OfAction> actions = actionsOf(add.instructions());
+        if (shared != null) {
+            List<OfAction> same = shared.putIfAbsent(actions, actions);
+            if (same != null) {
+                actions = same;
             }
         }
-        return builder().tableId(add.tableId()).priority(add.priority()).match(add.match()).cookie(add.cookie())
-                .idleTimeoutSec(add.idleTimeoutSec()).hardTimeoutSec(add.hardTimeoutSec()).flags(state)
-                .actions(actionsOf(add.instructions())).createdNs(createdNs).build();
+        return new Rule(add.tableId(), add.priority(), add.match(), actions, add.cookie(), add.idleTimeoutSec(),
+                add.hardTimeoutSec(), stateBits(add), createdNs, new RuleStats(createdNs));
+    }
+
+    private static int stateBits(FlowMod add) {
+        int bits = 0;
+        for (FlowMod.Flag f : add.flags()) {
+            if (f.isRuleState()) {
+                bits |= 1 << f.ordinal();
+            }
+        }
+        return bits;
+    }
+
+    /**
+     * True if {@link #of} would make of {@code add} a rule equal to this one: same table,
+     * priority, match, cookie, timeouts, state flags and actions. Allocates nothing, so that
+     * replacing a table by an identical set costs no new rules.
+     */
+    public boolean sameDefinition(FlowMod add) {
+        if (add.command() != FlowMod.Command.ADD || tableId != add.tableId() || priority != add.priority()
+                || cookie != add.cookie() || idleTimeoutSec() != add.idleTimeoutSec()
+                || hardTimeoutSec() != add.hardTimeoutSec() || flagBits != stateBits(add) || !match.equals(add.match())) {
+            return false;
+        }
+        int at = 0;
+        for (Instruction i : add.instructions()) {
+            if (i instanceof Instruction.ApplyActions a) {
+                for (OfAction x : a.actions()) {
+                    if (at >= actions.size() || !actions.get(at++).equals(x)) {
+                        return false;
+                    }
+                }
+            } else if (i instanceof Instruction.GotoTable g) {
+                if (at >= actions.size() || !(actions.get(at++) instanceof OfAction.GotoTable t && t.table() == g.tableId())) {
+                    return false;
+                }
+            } else {
+                return false;
+            }
+        }
+        return at == actions.size();
     }
 
     /**
@@ -104,6 +191,12 @@ public final class Rule {
      * @throws IllegalArgumentException naming the first instruction translation does not do yet
      */
     public static List<OfAction> actionsOf(List<Instruction> instructions) {
+        if (instructions.isEmpty()) {
+            return List.of();
+        }
+        if (instructions.size() == 1 && instructions.get(0) instanceof Instruction.ApplyActions a) {
+            return a.actions(); // immutable already, and never holds goto_table
+        }
         List<OfAction> out = new ArrayList<>();
         for (Instruction i : instructions) {
             if (i instanceof Instruction.ApplyActions a) {
@@ -114,13 +207,13 @@ public final class Rule {
                 throw new IllegalArgumentException(i.ovsName() + " is not supported yet");
             }
         }
-        return out;
+        return List.copyOf(out);
     }
 
     /** A builder with this rule's definition; a rule it builds gets fresh counters. */
     public Builder toBuilder() {
         return new Builder().tableId(tableId).priority(priority).match(match).actions(actions).cookie(cookie)
-                .idleTimeoutSec(idleTimeoutSec).hardTimeoutSec(hardTimeoutSec).flags(flags).createdNs(createdNs);
+                .idleTimeoutSec(idleTimeoutSec()).hardTimeoutSec(hardTimeoutSec()).flags(flags()).createdNs(createdNs);
     }
 
     /** The same rule (same counters and creation time) with other actions: a modify. */
@@ -139,7 +232,7 @@ public final class Rule {
     /** The same rule (same counters) with other actions, cookie and timeouts: a modify with a new cookie. */
     public Rule withDefinitionOf(Rule other) {
         return new Rule(toBuilder().actions(other.actions).cookie(other.cookie)
-                .idleTimeoutSec(other.idleTimeoutSec).hardTimeoutSec(other.hardTimeoutSec), stats);
+                .idleTimeoutSec(other.idleTimeoutSec()).hardTimeoutSec(other.hardTimeoutSec()), stats);
     }
 
     public int tableId() {
@@ -177,16 +270,21 @@ public final class Rule {
     }
 
     public int idleTimeoutSec() {
-        return idleTimeoutSec;
+        return timeouts >>> 16;
     }
 
     public int hardTimeoutSec() {
-        return hardTimeoutSec;
+        return timeouts & 0xffff;
+    }
+
+    /** True if the rule has an idle or a hard timeout (a rule the expiry pass must look at). */
+    public boolean hasTimeout() {
+        return timeouts != 0;
     }
 
     /** The flags the rule keeps ({@link FlowMod.Flag#isRuleState()}); immutable. */
     public Set<FlowMod.Flag> flags() {
-        return flags;
+        return FLAG_SETS.get(flagBits);
     }
 
     public long createdNs() {
@@ -199,18 +297,20 @@ public final class Rule {
 
     /** The rule as a flow stats reply reports it at {@code nowNs} (counters read now). */
     public FlowStats flowStats(long nowNs) {
-        return new FlowStats(tableId, priority, match, cookie, idleTimeoutSec, hardTimeoutSec, flags, instructions(),
+        return new FlowStats(tableId, priority, match, cookie, idleTimeoutSec(), hardTimeoutSec(), flags(), instructions(),
                 nowNs - createdNs, nowNs - stats.lastUsedNs(), stats.packets(), stats.bytes());
     }
 
     /** True if the hard timeout has passed at {@code nowNs}. */
     public boolean hardExpired(long nowNs) {
-        return hardTimeoutSec > 0 && nowNs - createdNs >= hardTimeoutSec * 1_000_000_000L;
+        int hard = hardTimeoutSec();
+        return hard > 0 && nowNs - createdNs >= hard * 1_000_000_000L;
     }
 
     /** True if the idle timeout has passed at {@code nowNs} (since {@link RuleStats#lastUsedNs()}). */
     public boolean idleExpired(long nowNs) {
-        return idleTimeoutSec > 0 && nowNs - stats.lastUsedNs() >= idleTimeoutSec * 1_000_000_000L;
+        int idle = idleTimeoutSec();
+        return idle > 0 && nowNs - stats.lastUsedNs() >= idle * 1_000_000_000L;
     }
 
     /** True if this rule and {@code other} have the same table, priority and match (OpenFlow's identity). */
@@ -227,20 +327,19 @@ public final class Rule {
             return false;
         }
         Rule r = (Rule) o;
-        return tableId == r.tableId && priority == r.priority && cookie == r.cookie
-                && idleTimeoutSec == r.idleTimeoutSec && hardTimeoutSec == r.hardTimeoutSec
-                && match.equals(r.match) && actions.equals(r.actions) && flags.equals(r.flags);
+        return tableId == r.tableId && priority == r.priority && cookie == r.cookie && timeouts == r.timeouts
+                && flagBits == r.flagBits && match.equals(r.match) && actions.equals(r.actions);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(tableId, priority, match, actions, cookie, idleTimeoutSec, hardTimeoutSec, flags);
+        return Objects.hash(tableId(), priority, match, actions, cookie, idleTimeoutSec(), hardTimeoutSec(), flags());
     }
 
     @Override
     public String toString() {
         return "Rule[table=" + tableId + ",priority=" + priority + "," + match + ",cookie=0x" + Long.toHexString(cookie)
-                + (flags.isEmpty() ? "" : ",flags=" + flags) + ",actions=" + actions + "]";
+                + (flagBits == 0 ? "" : ",flags=" + flags()) + ",actions=" + actions + "]";
     }
 
     /** Collects a rule's definition. Not thread-safe. */

@@ -1,6 +1,5 @@
 package dev.jvswitch.ofproto.table;
 
-import java.util.Arrays;
 import java.util.function.Consumer;
 
 import dev.jvswitch.flowcache.key.FlowKey;
@@ -20,24 +19,36 @@ import dev.jvswitch.ofproto.match.Match;
  *
  * <p><b>Megaflow rule.</b> {@link #find} ORs into the caller's wildcards every bit it compared,
  * so any key that agrees with the looked-up one on those bits takes the same path through the
- * stages and gets the same entry.
+ * stages and gets the same rule.
  *
- * <p><b>Thread-safety:</b> immutable and persistent: {@link #plus} and {@link #minus} return a new
- * subtable sharing most of this one's structure.
+ * <p><b>Storage.</b> Three {@link ChunkTable}s: the rules by the full hash of their masked value
+ * (a slot holds the rule itself, its age in the slot's {@code long}, or an {@link Entry} when
+ * rules of several priorities share one value), the partial hashes of each stage with the number
+ * of values that have each, and the number of rules of each priority (for
+ * {@link #maxPriority}). A rule's masked value is its {@link Match}'s own compact words: nothing
+ * per rule is copied, and a rule costs a slot (about 36 bytes at the tables' load) plus a slot
+ * per stage where its partial value is new.
+ *
+ * <p><b>Changes</b> go through a {@link Builder}, which owns the chunks it copies: one rule
+ * changed in a version copies a few chunks, a whole reload's worth of rules is written in place,
+ * and {@link Builder#freeze()} makes the next immutable subtable.
+ *
+ * <p><b>Thread-safety:</b> immutable once frozen; any number of threads may call {@link #find}
+ * and the other readers at once. A {@link Builder} is confined to one thread.
  */
 final class Subtable {
     /** Exclusive end word of each stage: metadata 0-4, L2 5-7, L3 8-13, L4 and ND 14-18. */
     private static final int[] STAGE_END = {5, 8, 14, FlowKey.WORDS};
     private static final long SEED = 0x2545f4914f6cdd1dL;
+    /** The item of a counting slot (the count is the slot's {@code long}). */
+    private static final Object COUNTED = new Object();
 
-    /** All the rules of one subtable that have one masked value, by priority (high first), then age. */
+    /** Rules of several priorities that have one masked value: by priority (high first), then age. */
     static final class Entry {
-        final long[] value;
         final Rule[] rules;
         final long[] seqs;
 
-        Entry(long[] value, Rule[] rules, long[] seqs) {
-            this.value = value;
+        Entry(Rule[] rules, long[] seqs) {
             this.rules = rules;
             this.seqs = seqs;
         }
@@ -66,72 +77,70 @@ final class Subtable {
             ns[at] = seq;
             System.arraycopy(rules, at, nr, at + 1, rules.length - at);
             System.arraycopy(seqs, at, ns, at + 1, seqs.length - at);
-            return new Entry(value, nr, ns);
+            return new Entry(nr, ns);
         }
 
-        /** Without the rule at {@code i}; null if it was the only one. */
+        /** Without the rule at {@code i} (which must leave at least one). */
         Entry minus(int i) {
-            if (rules.length == 1) {
-                return null;
-            }
             Rule[] nr = new Rule[rules.length - 1];
             long[] ns = new long[seqs.length - 1];
             System.arraycopy(rules, 0, nr, 0, i);
             System.arraycopy(seqs, 0, ns, 0, i);
             System.arraycopy(rules, i + 1, nr, i, nr.length - i);
             System.arraycopy(seqs, i + 1, ns, i, ns.length - i);
-            return new Entry(value, nr, ns);
+            return new Entry(nr, ns);
         }
 
         /** The same rule slot holding {@code r} (same priority, same age). */
         Entry with(int i, Rule r) {
             Rule[] nr = rules.clone();
             nr[i] = r;
-            return new Entry(value, nr, seqs);
+            return new Entry(nr, seqs);
         }
     }
 
+    /** What to do with each rule and its age. */
+    interface RuleVisitor {
+        void visit(Rule r, long seq);
+    }
+
+    final Match.Shape shape;
     final long[] mask;
-    /** Indices of the words the mask touches, ascending. */
+    /** Indices of the words the mask touches, ascending (the shape's words). */
     private final int[] words;
     /** For stage s (all but the last used one), how many of {@link #words} it covers in total. */
     private final int[] stageWordEnd;
-    /** Partial-hash counts per stage (all but the last used one): how many entries have each. */
-    private final LongTrieMap<Integer>[] stageHashes;
-    /** Entries by full hash; an array because two masked values may share a hash. */
-    private final LongTrieMap<Entry[]> entries;
-    /** Rule counts by priority, keyed {@code priority << 48} so the largest key is the top priority. */
-    private final LongTrieMap<Integer> priorities;
+    /** Per stage (all but the last used one): partial hashes, each with how many values have it. */
+    private final ChunkTable[] stageHashes;
+    /** Rules by full hash: a {@link Rule} (the slot's long is its age) or an {@link Entry}. */
+    private final ChunkTable entries;
+    /** Priorities in use: the slot's long is {@code priority << 32 | rules of that priority}. */
+    private final ChunkTable priorities;
     final int maxPriority;
     final int ruleCount;
 
-    private Subtable(long[] mask, int[] words, int[] stageWordEnd, LongTrieMap<Integer>[] stageHashes,
-            LongTrieMap<Entry[]> entries, LongTrieMap<Integer> priorities, int ruleCount) {
+    private Subtable(Match.Shape shape, long[] mask, int[] words, int[] stageWordEnd, ChunkTable[] stageHashes,
+            ChunkTable entries, ChunkTable priorities, int maxPriority, int ruleCount) {
+        this.shape = shape;
         this.mask = mask;
         this.words = words;
         this.stageWordEnd = stageWordEnd;
         this.stageHashes = stageHashes;
         this.entries = entries;
         this.priorities = priorities;
+        this.maxPriority = maxPriority;
         this.ruleCount = ruleCount;
-        this.maxPriority = priorities.isEmpty() ? -1 : (int) (priorities.maxKey() >>> 48);
     }
 
-    /** An empty subtable for the mask of {@code m}. */
-    @SuppressWarnings("unchecked")
-    static Subtable empty(Match m) {
+    /** An empty subtable for the mask {@code shape}. */
+    static Subtable empty(Match.Shape shape) {
         long[] mask = new long[FlowKey.WORDS];
-        int n = 0;
         for (int i = 0; i < FlowKey.WORDS; i++) {
-            mask[i] = m.maskWord(i);
-            n += mask[i] != 0 ? 1 : 0;
+            mask[i] = shape.maskWord(i);
         }
-        int[] words = new int[n];
-        n = 0;
-        for (int i = 0; i < FlowKey.WORDS; i++) {
-            if (mask[i] != 0) {
-                words[n++] = i;
-            }
+        int[] words = new int[shape.wordCount()];
+        for (int j = 0; j < words.length; j++) {
+            words[j] = shape.word(j);
         }
         // Stages that add words; the last of them is the full lookup and keeps no hash set.
         int[] ends = new int[STAGE_END.length];
@@ -148,39 +157,40 @@ final class Subtable {
             }
         }
         int partial = Math.max(0, used - 1);
-        LongTrieMap<Integer>[] sets = new LongTrieMap[partial];
-        Arrays.fill(sets, LongTrieMap.empty());
-        return new Subtable(mask, words, Arrays.copyOf(ends, partial), sets, LongTrieMap.empty(),
-                LongTrieMap.empty(), 0);
-    }
-
-    boolean sameMask(Match m) {
-        for (int i = 0; i < FlowKey.WORDS; i++) {
-            if (mask[i] != m.maskWord(i)) {
-                return false;
-            }
-        }
-        return true;
+        ChunkTable[] sets = new ChunkTable[partial];
+        java.util.Arrays.fill(sets, ChunkTable.EMPTY);
+        return new Subtable(shape, mask, words, java.util.Arrays.copyOf(ends, partial), sets, ChunkTable.EMPTY,
+                ChunkTable.EMPTY, -1, 0);
     }
 
     private static long mix(long h, long v) {
         return Long.rotateLeft(h ^ (v * 0xc2b2ae3d27d4eb4fL), 31) * 0x9e3779b97f4a7c15L;
     }
 
-    /** Final scramble so the trie's top digits depend on every word. */
+    /** Final scramble so that the table's top bits (directory) and low bits (slot) depend on every word. */
     private static long finish(long h) {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         return h ^ (h >>> 33);
     }
 
+    private static long priorityHash(int priority) {
+        return finish(mix(SEED, priority));
+    }
+
+    /** The best rule of a slot's item. */
+    private static Rule top(Object item) {
+        return item instanceof Entry e ? e.rules[0] : (Rule) item;
+    }
+
     // ---------------------------------------------------------------- lookup
 
     /**
-     * The entry whose masked value equals {@code key & mask}, or null; ORs into {@code wc} the mask
-     * words it compared (all of them, or those up to the stage where it stopped). Allocates nothing.
+     * The best rule (highest priority, then oldest) whose masked value equals {@code key & mask},
+     * or null; ORs into {@code wc} the mask words it compared (all of them, or those up to the
+     * stage where it stopped). Allocates nothing.
      */
-    Entry find(long[] key, long[] wc) {
+    Rule find(long[] key, long[] wc) {
         long h = SEED;
         int j = 0;
         for (int s = 0; s < stageWordEnd.length; s++) {
@@ -189,7 +199,7 @@ final class Subtable {
                 int w = words[j];
                 h = mix(h, key[w] & mask[w]);
             }
-            if (stageHashes[s].get(finish(h)) == null) {
+            if (!stageHashes[s].contains(finish(h))) {
                 for (int i = 0; i < end; i++) {
                     wc[words[i]] |= mask[words[i]];
                 }
@@ -203,44 +213,107 @@ final class Subtable {
         for (int w : words) {
             wc[w] |= mask[w];
         }
-        Entry[] bucket = entries.get(finish(h));
-        if (bucket == null) {
-            return null;
-        }
-        for (Entry e : bucket) {
-            if (matches(e, key)) {
-                return e;
+        long f = finish(h);
+        ChunkTable.Chunk c = entries.chunk(f);
+        for (int i = c.home(f); c.items[i] != null; i = c.next(i)) {
+            if (c.hashes[i] == f && matches(top(c.items[i]).match(), key)) {
+                return top(c.items[i]);
             }
         }
         return null;
     }
 
-    private boolean matches(Entry e, long[] key) {
-        for (int w : words) {
-            if ((key[w] & mask[w]) != e.value[w]) {
+    private boolean matches(Match m, long[] key) {
+        for (int j = 0; j < words.length; j++) {
+            int w = words[j];
+            if ((key[w] & mask[w]) != m.valueAt(j)) {
                 return false;
             }
         }
         return true;
     }
 
-    /** The entry holding rules with exactly the value of {@code m} (whose mask is this one's), or null. */
-    Entry entry(Match m) {
+    /** The age (sequence number) of {@code r} in this subtable, or -1 if it is not here. Allocates nothing. */
+    long seqOf(Rule r) {
+        Match m = r.match();
         long h = hashes(m, null);
-        Entry[] bucket = entries.get(h);
-        if (bucket != null) {
-            for (Entry e : bucket) {
-                if (sameValue(e, m)) {
-                    return e;
+        ChunkTable.Chunk c = entries.chunk(h);
+        int i = indexIn(c, h, m);
+        if (i < 0) {
+            return -1;
+        }
+        Object item = c.items[i];
+        if (item == r) {
+            return c.aux[i];
+        }
+        if (item instanceof Entry e) {
+            for (int k = 0; k < e.rules.length; k++) {
+                if (e.rules[k] == r) {
+                    return e.seqs[k];
                 }
             }
         }
-        return null;
+        return -1;
     }
 
-    private boolean sameValue(Entry e, Match m) {
-        for (int w : words) {
-            if (e.value[w] != m.valueWord(w)) {
+    /**
+     * The rule with exactly the match {@code m} (of this mask) and {@code priority}, or null; its
+     * age goes to {@code seqOut[0]}. One probe.
+     */
+    Rule get(Match m, int priority, long[] seqOut) {
+        long h = hashes(m, null);
+        ChunkTable.Chunk c = entries.chunk(h);
+        int i = indexIn(c, h, m);
+        if (i < 0) {
+            return null;
+        }
+        Object item = c.items[i];
+        if (item instanceof Entry e) {
+            int k = e.indexOf(priority);
+            if (k < 0) {
+                return null;
+            }
+            seqOut[0] = e.seqs[k];
+            return e.rules[k];
+        }
+        Rule r = (Rule) item;
+        if (r.priority() != priority) {
+            return null;
+        }
+        seqOut[0] = c.aux[i];
+        return r;
+    }
+
+    /** The rule with exactly the match {@code m} (of this mask) and {@code priority}, or null. */
+    Rule get(Match m, int priority) {
+        long h = hashes(m, null);
+        ChunkTable.Chunk c = entries.chunk(h);
+        int i = indexIn(c, h, m);
+        return i < 0 ? null : ruleIn(c.items[i], priority);
+    }
+
+    private static Rule ruleIn(Object item, int priority) {
+        if (item instanceof Entry e) {
+            int k = e.indexOf(priority);
+            return k < 0 ? null : e.rules[k];
+        }
+        Rule r = (Rule) item;
+        return r.priority() == priority ? r : null;
+    }
+
+    /** Index in {@code c} of the slot whose value is {@code m}'s, or -1. */
+    private int indexIn(ChunkTable.Chunk c, long h, Match m) {
+        for (int i = c.home(h); c.items[i] != null; i = c.next(i)) {
+            if (c.hashes[i] == h && sameValue(top(c.items[i]).match(), m)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private boolean sameValue(Match a, Match b) {
+        for (int j = 0; j < words.length; j++) {
+            if (a.valueAt(j) != b.valueAt(j)) {
                 return false;
             }
         }
@@ -253,124 +326,263 @@ final class Subtable {
         int j = 0;
         for (int s = 0; s < stageWordEnd.length; s++) {
             for (; j < stageWordEnd[s]; j++) {
-                h = mix(h, m.valueWord(words[j]));
+                h = mix(h, m.valueAt(j));
             }
             if (stageOut != null) {
                 stageOut[s] = finish(h);
             }
         }
         for (; j < words.length; j++) {
-            h = mix(h, m.valueWord(words[j]));
+            h = mix(h, m.valueAt(j));
         }
         return finish(h);
     }
 
+    /** Calls {@code v} for every rule with its age, in no particular order. */
+    void forEachRuleWithSeq(RuleVisitor v) {
+        entries.forEach(slots(v));
+    }
+
+    /** Calls {@code c} for every rule, in no particular order. */
+    void forEachRule(Consumer<Rule> c) {
+        entries.forEach(slots((r, seq) -> c.accept(r)));
+    }
+
+    /** The rules (with their ages) of each slot of {@link #entries}. */
+    private static ChunkTable.SlotVisitor slots(RuleVisitor v) {
+        return (h, item, aux) -> {
+            if (item instanceof Entry e) {
+                for (int k = 0; k < e.rules.length; k++) {
+                    v.visit(e.rules[k], e.seqs[k]);
+                }
+            } else {
+                v.visit((Rule) item, aux);
+            }
+        };
+    }
+
     // ---------------------------------------------------------------- updates
 
-    /** This subtable plus {@code r} (whose mask is this one's, and whose slot is free) with age {@code seq}. */
-    Subtable plus(Rule r, long seq) {
-        Match m = r.match();
-        long[] stage = new long[stageWordEnd.length];
-        long h = hashes(m, stage);
-        Entry[] bucket = entries.get(h);
-        LongTrieMap<Integer>[] sets = stageHashes;
-        Entry[] nb;
-        int at = indexIn(bucket, m);
-        if (at >= 0) {
-            nb = bucket.clone();
-            nb[at] = bucket[at].plus(r, seq);
-        } else {
-            long[] value = new long[FlowKey.WORDS];
-            for (int w : words) {
-                value[w] = m.valueWord(w);
-            }
-            Entry e = new Entry(value, new Rule[] {r}, new long[] {seq});
-            nb = bucket == null ? new Entry[] {e} : Arrays.copyOf(bucket, bucket.length + 1);
-            nb[nb.length - 1] = e;
-            sets = adjust(stage, +1);
-        }
-        return new Subtable(mask, words, stageWordEnd, sets, entries.plus(h, nb),
-                count(priorities, (long) r.priority() << 48, +1), ruleCount + 1);
+    /** A builder starting from this subtable. */
+    Builder edit() {
+        return new Builder(this);
     }
 
-    /** This subtable without the rule of {@code m} and {@code priority}, which must be in it. */
-    Subtable minus(Match m, int priority) {
-        long[] stage = new long[stageWordEnd.length];
-        long h = hashes(m, stage);
-        Entry[] bucket = entries.get(h);
-        int at = indexIn(bucket, m);
-        int i = at < 0 ? -1 : bucket[at].indexOf(priority);
-        if (i < 0) {
-            throw new IllegalStateException("no rule with priority " + priority + " and " + m);
+    /**
+     * Changes to one subtable, in chunks the builder owns: {@link #add}, {@link #remove},
+     * {@link #replace}, then {@link #freeze()}. Each method sees the changes made before it.
+     *
+     * <p><b>Thread-safety:</b> confined to one thread; unusable after {@link #freeze()}.
+     */
+    static final class Builder {
+        private final Subtable base;
+        private final ChunkTable.Editor entries;
+        private final ChunkTable.Editor[] stages;
+        private final ChunkTable.Editor priorities;
+        private final long[] stage;
+        private int ruleCount;
+        private int maxPriority;
+        /** The top priority lost its last rule: {@link #freeze()} finds the next. */
+        private boolean maxStale;
+
+        private Builder(Subtable base) {
+            this.base = base;
+            this.entries = base.entries.edit();
+            this.stages = new ChunkTable.Editor[base.stageHashes.length];
+            for (int s = 0; s < stages.length; s++) {
+                stages[s] = base.stageHashes[s].edit();
+            }
+            this.priorities = base.priorities.edit();
+            this.stage = new long[stages.length];
+            this.ruleCount = base.ruleCount;
+            this.maxPriority = base.maxPriority;
         }
-        Entry e = bucket[at].minus(i);
-        LongTrieMap<Entry[]> ne;
-        LongTrieMap<Integer>[] sets = stageHashes;
-        if (e != null) {
-            Entry[] nb = bucket.clone();
-            nb[at] = e;
-            ne = entries.plus(h, nb);
-        } else {
-            sets = adjust(stage, -1);
-            if (bucket.length == 1) {
-                ne = entries.minus(h);
+
+        Match.Shape shape() {
+            return base.shape;
+        }
+
+        int ruleCount() {
+            return ruleCount;
+        }
+
+        /** The rule with match {@code m} (of this mask) and {@code priority}, or null. */
+        Rule get(Match m, int priority) {
+            long h = base.hashes(m, null);
+            ChunkTable.Chunk c = entries.chunk(h);
+            int i = base.indexIn(c, h, m);
+            return i < 0 ? null : ruleIn(c.items[i], priority);
+        }
+
+        /**
+         * Puts {@code r} in its slot: replacing the rule there (which keeps its age; returned), or
+         * added with age {@code seq} (null returned). One probe when the value is new.
+         */
+        Rule put(Rule r, long seq) {
+            Match m = r.match();
+            long h = base.hashes(m, stage);
+            int i = base.indexIn(entries.chunk(h), h, m);
+            if (i < 0) {
+                entries.insert(h, r, seq);
+                for (int s = 0; s < stages.length; s++) {
+                    count(stages[s], stage[s], 1);
+                }
+                added(r);
+                return null;
+            }
+            ChunkTable.Chunk c = entries.writable(h); // a copy keeps slot positions
+            Object item = c.items[i];
+            Rule old = ruleIn(item, r.priority());
+            if (old != null) {
+                if (item instanceof Entry e) {
+                    entries.set(c, i, e.with(e.indexOf(r.priority()), r), 0);
+                } else {
+                    entries.set(c, i, r, c.aux[i]);
+                }
+                return old;
+            }
+            Entry e = item instanceof Entry x ? x : new Entry(new Rule[] {(Rule) item}, new long[] {c.aux[i]});
+            entries.set(c, i, e.plus(r, seq), 0);
+            added(r);
+            return null;
+        }
+
+        private void added(Rule r) {
+            countPriority(r.priority(), 1);
+            ruleCount++;
+            if (r.priority() > maxPriority) {
+                maxPriority = r.priority();
+            }
+        }
+
+        /** Adds {@code r} (of this mask; its slot must be free) with age {@code seq}. */
+        void add(Rule r, long seq) {
+            Match m = r.match();
+            long h = base.hashes(m, stage);
+            int i = base.indexIn(entries.chunk(h), h, m);
+            if (i >= 0) {
+                ChunkTable.Chunk c = entries.writable(h); // a copy keeps slot positions
+                Object item = c.items[i];
+                Entry e = item instanceof Entry x ? x : new Entry(new Rule[] {(Rule) item}, new long[] {c.aux[i]});
+                entries.set(c, i, e.plus(r, seq), 0);
             } else {
-                Entry[] nb = new Entry[bucket.length - 1];
-                System.arraycopy(bucket, 0, nb, 0, at);
-                System.arraycopy(bucket, at + 1, nb, at, nb.length - at);
-                ne = entries.plus(h, nb);
-            }
-        }
-        return new Subtable(mask, words, stageWordEnd, sets, ne, count(priorities, (long) priority << 48, -1),
-                ruleCount - 1);
-    }
-
-    /** This subtable with the rule in {@code r}'s slot (same match and priority) replaced by {@code r}. */
-    Subtable replace(Rule r) {
-        Match m = r.match();
-        long h = hashes(m, null);
-        Entry[] bucket = entries.get(h);
-        int at = indexIn(bucket, m);
-        int i = at < 0 ? -1 : bucket[at].indexOf(r.priority());
-        if (i < 0) {
-            throw new IllegalStateException("no rule to replace for " + r);
-        }
-        Entry[] nb = bucket.clone();
-        nb[at] = bucket[at].with(i, r);
-        return new Subtable(mask, words, stageWordEnd, stageHashes, entries.plus(h, nb), priorities, ruleCount);
-    }
-
-    private int indexIn(Entry[] bucket, Match m) {
-        if (bucket != null) {
-            for (int i = 0; i < bucket.length; i++) {
-                if (sameValue(bucket[i], m)) {
-                    return i;
+                entries.insert(h, r, seq);
+                for (int s = 0; s < stages.length; s++) {
+                    count(stages[s], stage[s], 1);
                 }
             }
-        }
-        return -1;
-    }
-
-    private LongTrieMap<Integer>[] adjust(long[] stage, int delta) {
-        LongTrieMap<Integer>[] sets = stageHashes.clone();
-        for (int s = 0; s < sets.length; s++) {
-            sets[s] = count(sets[s], stage[s], delta);
-        }
-        return sets;
-    }
-
-    private static LongTrieMap<Integer> count(LongTrieMap<Integer> map, long key, int delta) {
-        Integer old = map.get(key);
-        int n = (old == null ? 0 : old) + delta;
-        return n == 0 ? map.minus(key) : map.plus(key, n);
-    }
-
-    /** Calls {@code action} with every entry. */
-    void forEachEntry(Consumer<Entry> action) {
-        entries.forEachValue(bucket -> {
-            for (Entry e : bucket) {
-                action.accept(e);
+            countPriority(r.priority(), 1);
+            ruleCount++;
+            if (r.priority() > maxPriority) {
+                maxPriority = r.priority();
             }
-        });
+        }
+
+        /** Removes the rule with match {@code m} and {@code priority}, which must be here; returns it. */
+        Rule remove(Match m, int priority) {
+            long h = base.hashes(m, stage);
+            ChunkTable.Chunk c = entries.writable(h);
+            int i = base.indexIn(c, h, m);
+            Rule gone = i < 0 ? null : ruleIn(c.items[i], priority);
+            if (gone == null) {
+                throw new IllegalStateException("no rule with priority " + priority + " and " + m);
+            }
+            if (c.items[i] instanceof Entry e) {
+                Entry rest = e.minus(e.indexOf(priority));
+                if (rest.rules.length == 1) {
+                    entries.set(c, i, rest.rules[0], rest.seqs[0]);
+                } else {
+                    entries.set(c, i, rest, 0);
+                }
+            } else {
+                entries.removeAt(c, i);
+                for (int s = 0; s < stages.length; s++) {
+                    count(stages[s], stage[s], -1);
+                }
+            }
+            if (countPriority(priority, -1) == 0 && priority == maxPriority) {
+                maxStale = true;
+            }
+            ruleCount--;
+            return gone;
+        }
+
+        /** Puts {@code r} in the slot of the rule with its match and priority, keeping that rule's age. */
+        void replace(Rule r) {
+            Match m = r.match();
+            long h = base.hashes(m, null);
+            ChunkTable.Chunk c = entries.writable(h);
+            int i = base.indexIn(c, h, m);
+            if (i < 0 || ruleIn(c.items[i], r.priority()) == null) {
+                throw new IllegalStateException("no rule to replace for " + r);
+            }
+            if (c.items[i] instanceof Entry e) {
+                entries.set(c, i, e.with(e.indexOf(r.priority()), r), 0);
+            } else {
+                entries.set(c, i, r, c.aux[i]);
+            }
+        }
+
+        /** Adds {@code delta} to the count of hash {@code h} (a slot of its own while not 0). */
+        private static void count(ChunkTable.Editor t, long h, int delta) {
+            ChunkTable.Chunk c = t.chunk(h);
+            for (int i = c.home(h); c.items[i] != null; i = c.next(i)) {
+                if (c.hashes[i] == h) {
+                    c = t.writable(h); // a copy keeps slot positions
+                    long n = c.aux[i] + delta;
+                    if (n == 0) {
+                        t.removeAt(c, i);
+                    } else {
+                        t.set(c, i, COUNTED, n);
+                    }
+                    return;
+                }
+            }
+            t.insert(h, COUNTED, delta);
+        }
+
+        /** Adds {@code delta} to the rules counted at {@code priority}; returns the new count. */
+        private int countPriority(int priority, int delta) {
+            long h = priorityHash(priority);
+            ChunkTable.Chunk c = priorities.chunk(h);
+            for (int i = c.home(h); c.items[i] != null; i = c.next(i)) {
+                if (c.hashes[i] == h && (int) (c.aux[i] >>> 32) == priority) {
+                    c = priorities.writable(h); // a copy keeps slot positions
+                    int n = (int) c.aux[i] + delta;
+                    if (n == 0) {
+                        priorities.removeAt(c, i);
+                    } else {
+                        priorities.set(c, i, COUNTED, (long) priority << 32 | n);
+                    }
+                    return n;
+                }
+            }
+            priorities.insert(h, COUNTED, (long) priority << 32 | delta);
+            return delta;
+        }
+
+        /** Calls {@code v} for every rule now here with its age; {@code v} must not change the subtable. */
+        void forEachRuleWithSeq(RuleVisitor v) {
+            entries.forEach(slots(v));
+        }
+
+        /** The subtable as it is now. */
+        Subtable freeze() {
+            ChunkTable[] sets = new ChunkTable[stages.length];
+            for (int s = 0; s < stages.length; s++) {
+                sets[s] = stages[s].freeze();
+            }
+            ChunkTable pr = priorities.freeze();
+            int max = maxPriority;
+            if (ruleCount == 0) {
+                max = -1;
+            } else if (maxStale) {
+                int[] top = {-1};
+                pr.forEach((h, item, aux) -> top[0] = Math.max(top[0], (int) (aux >>> 32)));
+                max = top[0];
+            }
+            return new Subtable(base.shape, base.mask, base.words, base.stageWordEnd, sets, entries.freeze(), pr, max,
+                    ruleCount);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.jvswitch.ofproto.syntax;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Set;
@@ -118,6 +119,18 @@ class FlowSyntaxTest {
         FlowMod fm = FlowSyntax.parseAdd("tcp,actions=" + in);
         assertThat(FlowSyntax.formatInstructions(fm.instructions())).isEqualTo(printed);
         assertThat(FlowSyntax.parseAdd(FlowSyntax.format(fm))).isEqualTo(fm);
+    }
+
+    @Test
+    void aParseThatFailsHalfWayLeavesNothingForTheNext() {
+        // A parse works in words its thread reuses: what a failed one set must not leak into the next.
+        FlowMod clean = FlowSyntax.parseAdd("udp,actions=drop");
+        assertThatThrownBy(() -> FlowSyntax.parseAdd("tcp,nw_src=10.0.0.1,tp_dst=80,tp_dst=81,actions=drop"))
+                .isInstanceOf(SyntaxException.class).hasMessageContaining("conflicts with 'tp_dst=80'");
+        assertThatThrownBy(() -> FlowSyntax.parseAdd("ip,nw_dst=10.0.0.0/8,tcp_dst=x,actions=drop"))
+                .isInstanceOf(SyntaxException.class);
+        assertThat(FlowSyntax.parseAdd("udp,actions=drop")).isEqualTo(clean);
+        assertThat(FlowSyntax.parseAdd("udp,actions=drop").match().shape()).isSameAs(clean.match().shape());
     }
 
     @Test

@@ -94,6 +94,16 @@ public final class YamlConfigLoader {
 
     /** Parses {@code text} as the file {@code fileName} (whose directory relative paths start from). */
     public SwitchConfig parse(String fileName, String text) throws ConfigException {
+        env.checker().forget();
+        try {
+            return parseChecked(fileName, text);
+        } catch (ConfigException | RuntimeException e) {
+            env.checker().forget();
+            throw e;
+        }
+    }
+
+    private SwitchConfig parseChecked(String fileName, String text) throws ConfigException {
         Diagnostics diag = new Diagnostics(fileName);
         Node root = compose(fileName, text);
         Map<String, Integer> lines = new HashMap<>();

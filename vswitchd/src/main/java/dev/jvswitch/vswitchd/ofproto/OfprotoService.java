@@ -91,12 +91,23 @@ public final class OfprotoService implements AutoCloseable {
     static final Duration BARRIER_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger("jvswitchd");
 
+    /** Checks the config's flow lines and keeps what it parsed for {@link #replaceFlows(String, List)}'s caller. */
+    private final OfprotoFlowChecker flowChecker = new OfprotoFlowChecker(true);
     private Datapath dp;
     private Ofproto ofproto;
     private OfprotoRevalidation reval;
     private RevalidatorPool pool;
     private volatile long barrierTimeouts;
     private Throwable lastReportedError;
+
+    /**
+     * The flow checker to load configs with: it keeps the adds it parsed, which
+     * {@link ConfigFlows#flows(List, OfprotoFlowChecker)} takes when the config is applied; call
+     * {@code forget()} once it is.
+     */
+    public OfprotoFlowChecker flowChecker() {
+        return flowChecker;
+    }
 
     /** One line for the startup log. */
     public String description() {

@@ -143,6 +143,8 @@ public final class Switch implements AutoCloseable {
         } catch (StartException | RuntimeException e) {
             sw.close();
             throw e;
+        } finally {
+            ofproto.flowChecker().forget();
         }
     }
 
@@ -158,6 +160,15 @@ public final class Switch implements AutoCloseable {
      *         then runs the ports of {@code next} and the tables it had)
      */
     public List<String> reload(SwitchConfig next) throws ConfigException, OfprotoException {
+        try {
+            return apply(next);
+        } finally {
+            // What the load parsed of the flow lines is applied or never will be.
+            ofproto.flowChecker().forget();
+        }
+    }
+
+    private List<String> apply(SwitchConfig next) throws ConfigException, OfprotoException {
         SwitchConfig before = config.getPlain();
         ReloadPlan plan = ReloadPlan.of(before, next);
         if (!plan.restartOnly().isEmpty()) {
@@ -448,7 +459,7 @@ public final class Switch implements AutoCloseable {
         }
         for (String name : flowsOf) {
             BridgeSpec b = c.bridges().get(name);
-            ofproto.replaceFlows(name, ConfigFlows.flows(b.flows()));
+            ofproto.replaceFlows(name, ConfigFlows.flows(b.flows(), ofproto.flowChecker()));
             LOG.info("bridge {}: {} port(s), {} flow(s), {} group(s)", name, b.ports().size(), b.flows().size(),
                     b.groups().size());
         }

@@ -25,6 +25,7 @@ final class DaemonProcess implements AutoCloseable {
     final Path pidfile;
     final Path log;
     private Process process;
+    private String maxHeap = "256m";
 
     DaemonProcess(Path config, Path socket, Path dir) {
         this.config = config;
@@ -33,8 +34,19 @@ final class DaemonProcess implements AutoCloseable {
         this.log = dir.resolve("jvswitchd.log");
     }
 
+    /** The daemon's -Xmx (256m unless set before {@link #start}). */
+    DaemonProcess maxHeap(String xmx) {
+        this.maxHeap = xmx;
+        return this;
+    }
+
     /** The java command line for {@code main} with {@code args}, as bin/ scripts build it. */
     static List<String> javaCommand(String main, String... args) throws IOException {
+        return javaCommandWithHeap("256m", main, args);
+    }
+
+    /** As {@link #javaCommand(String, String...)} with a heap of at most {@code xmx}. */
+    static List<String> javaCommandWithHeap(String xmx, String main, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         try (InputStream in = DaemonProcess.class.getResourceAsStream("/jvm.options")) {
@@ -42,7 +54,7 @@ final class DaemonProcess implements AutoCloseable {
                 cmd.add(flag);
             }
         }
-        cmd.add("-Xmx256m");
+        cmd.add("-Xmx" + xmx);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(main);
@@ -65,7 +77,7 @@ final class DaemonProcess implements AutoCloseable {
             cmd.addAll(List.of("ip", "netns", "exec", netns));
         }
         cmd.addAll(wrapper);
-        cmd.addAll(javaCommand("dev.jvswitch.vswitchd.Jvswitchd", "--config", config.toString(), "--pidfile",
+        cmd.addAll(javaCommandWithHeap(maxHeap, "dev.jvswitch.vswitchd.Jvswitchd", "--config", config.toString(), "--pidfile",
                 pidfile.toString()));
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         process.getOutputStream().close();

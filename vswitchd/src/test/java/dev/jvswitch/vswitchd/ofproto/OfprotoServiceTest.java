@@ -199,6 +199,26 @@ class OfprotoServiceTest {
     }
 
     @Test
+    void theDaemonsCheckerKeepsWhatItParsedUntilForgotten() throws Exception {
+        FlowLine a = new FlowLine("priority=5,in_port=1,actions=output:2", "flows.txt", 1, "k[0]");
+        FlowLine b = new FlowLine("priority=5,in_port=2,actions=output:1", "flows.txt", 2, "k[1]");
+        OfprotoFlowChecker keeping = sp.flowChecker();
+        assertThat(keeping.checkFlow(a.text())).isNull();
+        List<FlowMod> first = ConfigFlows.flows(List.of(a, b), keeping);
+        List<FlowMod> again = ConfigFlows.flows(List.of(a, b), keeping);
+        // a's add is the one the check made (the same object each time); b was never checked: parsed anew.
+        assertThat(again.get(0)).isSameAs(first.get(0)).isSameAs(keeping.parsedFlow(a.text()));
+        assertThat(again.get(1)).isNotSameAs(first.get(1)).isEqualTo(first.get(1));
+        // Kept by the identity of the text: an equal string of another line is parsed again.
+        assertThat(keeping.parsedFlow(new String(a.text()))).isNull();
+        keeping.forget();
+        assertThat(keeping.parsedFlow(a.text())).isNull();
+        OfprotoFlowChecker checkOnly = new OfprotoFlowChecker();
+        assertThat(checkOnly.checkFlow(a.text())).isNull();
+        assertThat(checkOnly.parsedFlow(a.text())).isNull();
+    }
+
+    @Test
     void upcallShowAndCoverageComeFromTheRevalidators() {
         assertThat(UpcallShow.format(sp.upcalls())).startsWith("system@ovs-system:\n").contains("(current 0)",
                 "  0: (keys ");

@@ -1,0 +1,246 @@
+package dev.jvswitch.bench.tables;
+
+import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.IntFunction;
+
+import dev.jvswitch.bench.cli.Args;
+import dev.jvswitch.bench.cli.Json;
+import dev.jvswitch.ofproto.Ofproto;
+import dev.jvswitch.ofproto.bridge.BridgeConfig;
+import dev.jvswitch.ofproto.bridge.OfPort;
+import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.mod.ModResult;
+import dev.jvswitch.ofproto.syntax.FlowSyntax;
+
+/**
+ * {@code jvs-bench table-bench} (or {@code tables}): what it costs to load, replace and delete large OpenFlow rule
+ * sets, the way the daemon does it (ovs-ofctl text parsed to flow mods, then one
+ * {@link Ofproto#replaceFlows} per reload, {@link Ofproto#apply} for {@code del-flows}).
+ *
+ * <p>For each size it prints (wall time, and the CPU time of the thread that made the change, the
+ * figure to compare on a shared machine): the parse time of the text; the time of a load into empty tables;
+ * of a replace by the identical set, by a set whose rules differ in 10 % (other actions), by a
+ * set whose every rule has other actions, by a disjoint set (every rule in a new slot: all
+ * deleted, as many added); of a non-strict delete that selects about half the rules; of a delete
+ * of everything; and the live heap per rule after the load (tables alone, after a full GC). Each
+ * change also reports the GC time spent in it, the peak heap while it ran (the sum of the heap
+ * pools' peaks: an upper bound that counts garbage not yet collected) and, from two probe threads, the longest a
+ * translation (what a PMD's upcall does) and a rule-expiry pass (what a revalidator does at the
+ * end of each cycle) took while the change ran: the datapath and the revalidators must not wait
+ * for a change.
+ *
+ * <p>Run it with a heap large enough for two versions of the largest set (the default of a
+ * quarter of the machine's memory is, on any machine that can hold them).
+ */
+public final class TableBenchCommand {
+    static final Set<String> OPTIONS = Set.of("rules", "shape");
+    static final Set<String> FLAGS = Set.of("json", "no-probe");
+    static final String BRIDGE = "br0";
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
+    private TableBenchCommand() {
+    }
+
+    public static int run(String[] argv) throws Exception {
+        return run(argv, System.out);
+    }
+
+    /** Measures each size of {@code argv} and prints one figure block (or JSON line) per size to {@code out}. */
+    static int run(String[] argv, PrintStream out) throws InterruptedException {
+        Args args = Args.parse("table-bench", argv, OPTIONS, FLAGS);
+        List<Integer> sizes = new ArrayList<>();
+        for (String s : args.string("rules", "100000,1000000").split(",")) {
+            try {
+                int n = Integer.parseInt(s.trim().replace("_", ""));
+                if (n < 10 || n > 4_000_000) {
+                    throw new NumberFormatException();
+                }
+                sizes.add(n);
+            } catch (NumberFormatException e) {
+                throw new Args.UsageException("table-bench: --rules: '" + s + "' is not a count within 10..4000000");
+            }
+        }
+        List<RuleShapes> shapes = new ArrayList<>();
+        for (String s : args.string("shape", "5tuple").split(",")) {
+            RuleShapes shape = RuleShapes.byLabel(s.trim());
+            if (shape == null) {
+                throw new Args.UsageException("table-bench: --shape: '" + s + "' is not 5tuple or multi-table");
+            }
+            shapes.add(shape);
+        }
+        boolean json = args.flag("json");
+        boolean probe = !args.flag("no-probe");
+        for (RuleShapes shape : shapes) {
+            for (int n : sizes) {
+                Figures f = measure(shape, n, probe);
+                out.println(json ? f.toJson() : f.toText());
+            }
+        }
+        return 0;
+    }
+
+    // ------------------------------------------------------------------ one size
+
+    /** One row per step: its time, GC time and the probes' longest waits. */
+    record Step(String name, double ms, double cpuMs, double gcMs, long peakHeapBytes, int added, int deleted,
+                double xlateMaxMs, double expireMaxMs) {
+        String toJson() {
+            return new Json().put("step", name).put("ms", ms).put("cpuMs", cpuMs).put("gcMs", gcMs)
+                    .put("peakHeapBytes", peakHeapBytes).put("added", added).put("deleted", deleted)
+                    .put("xlateMaxMs", xlateMaxMs).put("expireMaxMs", expireMaxMs).toString();
+        }
+    }
+
+    record Figures(String shape, int rules, long heapBytesPerRule, List<Step> steps) {
+        String toJson() {
+            List<String> s = new ArrayList<>();
+            for (Step st : steps) {
+                s.add(st.toJson());
+            }
+            return new Json().put("test", "table-bench").put("shape", shape).put("rules", rules)
+                    .put("heapBytesPerRule", heapBytesPerRule).putRaw("steps", Json.array(s)).toString();
+        }
+
+        String toText() {
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                    "table-bench %s, %d rules: live heap %d bytes per rule%n", shape, rules, heapBytesPerRule));
+            for (Step st : steps) {
+                sb.append(String.format(Locale.ROOT,
+                        "  %-17s %9.1f ms  (cpu %9.1f ms, gc %7.1f ms, peak heap %6d MB; +%d -%d;"
+                                + " longest xlate %.1f ms, expiry pass %.1f ms)%n",
+                        st.name, st.ms, st.cpuMs, st.gcMs, st.peakHeapBytes >> 20, st.added, st.deleted,
+                        st.xlateMaxMs, st.expireMaxMs));
+            }
+            return sb.toString().stripTrailing();
+        }
+    }
+
+    static Figures measure(RuleShapes shape, int n, boolean probe) throws InterruptedException {
+        List<Step> steps = new ArrayList<>();
+        long baseline = liveHeap();
+        Ofproto ofproto = new Ofproto();
+        ofproto.addBridge(new BridgeConfig(BRIDGE, List.of(OfPort.trunk(1, 1, "p1"), OfPort.trunk(2, 2, "p2"))));
+
+        List<String> lines = lines(n, i -> shape.line(i, 0));
+        resetPeakHeap();
+        long gc0 = gcMs();
+        long cpu0 = CPU.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        List<FlowMod> mods = parse(lines);
+        steps.add(new Step("parse", ms(t0), (CPU.getCurrentThreadCpuTime() - cpu0) / 1e6, gcMs() - gc0, peakHeap(),
+                0, 0, 0, 0));
+        lines = null;
+        steps.add(change("load", ofproto, probe, () -> ofproto.replaceFlows(BRIDGE, mods)));
+        mods.clear();
+        long heapPerRule = (liveHeap() - baseline) / n;
+
+        List<FlowMod> same = parse(n, i -> shape.line(i, 0));
+        steps.add(change("replace-identical", ofproto, probe, () -> ofproto.replaceFlows(BRIDGE, same)));
+        same.clear();
+        List<FlowMod> tenth = parse(n, i -> shape.line(i, i % 10 == 0 ? 1 : 0));
+        steps.add(change("replace-10%", ofproto, probe, () -> ofproto.replaceFlows(BRIDGE, tenth)));
+        tenth.clear();
+        List<FlowMod> all = parse(n, i -> shape.line(i, 2));
+        steps.add(change("replace-all", ofproto, probe, () -> ofproto.replaceFlows(BRIDGE, all)));
+        all.clear();
+        List<FlowMod> disjoint = parse(n, shape::moved);
+        steps.add(change("replace-disjoint", ofproto, probe, () -> ofproto.replaceFlows(BRIDGE, disjoint)));
+        disjoint.clear();
+        FlowMod filter = FlowSyntax.parseDelete(shape == RuleShapes.FIVE_TUPLE ? "tcp,nw_dst=172.16.0.0/13" : "table=1,udp");
+        steps.add(change("delete-filter", ofproto, probe, () -> ofproto.apply(BRIDGE, filter)));
+        steps.add(change("delete-all", ofproto, probe, () -> ofproto.apply(BRIDGE, FlowMod.deleteAll())));
+        return new Figures(shape.label, n, heapPerRule, steps);
+    }
+
+    private static List<FlowMod> parse(int n, IntFunction<String> line) {
+        return parse(lines(n, line));
+    }
+
+    private static List<String> lines(int n, IntFunction<String> line) {
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(line.apply(i));
+        }
+        return out;
+    }
+
+    /** The daemon's way: each line to a flow mod. */
+    private static List<FlowMod> parse(List<String> lines) {
+        List<FlowMod> out = new ArrayList<>(lines.size());
+        for (String l : lines) {
+            out.add(FlowSyntax.parseAdd(l));
+        }
+        return out;
+    }
+
+    private interface Change {
+        ModResult run();
+    }
+
+    private static Step change(String name, Ofproto ofproto, boolean probe, Change c) throws InterruptedException {
+        System.gc();
+        Probes p = probe ? Probes.start(ofproto) : null;
+        resetPeakHeap();
+        long gc0 = gcMs();
+        long cpu0 = CPU.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        ModResult r = c.run();
+        double ms = ms(t0);
+        double cpuMs = (CPU.getCurrentThreadCpuTime() - cpu0) / 1e6;
+        long gc = gcMs() - gc0;
+        long peak = peakHeap();
+        double[] waits = p == null ? new double[2] : p.stop();
+        return new Step(name, ms, cpuMs, gc, peak, r.flowsAdded() + r.flowsModified(), r.flowsDeleted(), waits[0], waits[1]);
+    }
+
+    private static double ms(long t0) {
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    private static long gcMs() {
+        long sum = 0;
+        for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, b.getCollectionTime());
+        }
+        return sum;
+    }
+
+    private static void resetPeakHeap() {
+        for (MemoryPoolMXBean b : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (b.getType() == MemoryType.HEAP) {
+                b.resetPeakUsage();
+            }
+        }
+    }
+
+    /** The heap pools' peaks since {@link #resetPeakHeap()}, summed (they need not peak at once). */
+    private static long peakHeap() {
+        long sum = 0;
+        for (MemoryPoolMXBean b : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (b.getType() == MemoryType.HEAP && b.getPeakUsage() != null) {
+                sum += b.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    /** Heap in use after full collections (System.gc() is a full, stop-the-world GC with G1's defaults). */
+    static long liveHeap() {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Runtime rt = Runtime.getRuntime();
+            used = Math.min(used, rt.totalMemory() - rt.freeMemory());
+        }
+        return used;
+    }
+}

@@ -17,8 +17,9 @@ import dev.jvswitch.bench.tables.TableBenchCommand;
  * <ul>
  *   <li>{@code gen-pcap}: write a pcap of UDP frames over N flows;</li>
  *   <li>{@code pipeline}: pcap port → one PMD → null port, in process;</li>
- *   <li>{@code l2fwd}: forwarder between two AF_PACKET ports, io or full pipeline;</li>
- *   <li>{@code afpacket-fwd}: the AF_PACKET forwarding benchmark over veths in namespaces;</li>
+ *   <li>{@code l2fwd}: forwarder between two AF_PACKET or AF_XDP ports, io or full pipeline;</li>
+ *   <li>{@code afpacket-fwd}: the forwarding benchmark over veths in namespaces (AF_PACKET or
+ *       AF_XDP ports on the forwarder);</li>
  *   <li>{@code latency}: round-trip latency through jvswitch, OVS-DPDK, OVS userspace or a Linux
  *       bridge, idle and under load;</li>
  *   <li>{@code reval-bench}: the revalidators' dump cost and their effect on forwarding;</li>
@@ -79,14 +80,17 @@ public final class Main {
                       gen-pcap --vxlan frames on the way in; --dut ovs-dpdk: the same file and
                       rules through a private OVS-DPDK (net_pcap in, net_null out);
                       --repeat: N runs, each in its own JVM, and their median, min and max
-                  l2fwd --port IFNAME --port IFNAME [--mode io|switch] [--seconds S] [--pmd-cpu N] [--json]
-                      forward between two AF_PACKET ports (port 1 <-> port 2) until S seconds or SIGINT/SIGTERM;
-                      io: no classification; switch: the full PMD pipeline with in_port 1->2, 2->1 rules
+                  l2fwd --port IFNAME --port IFNAME [--port-type afpacket|afxdp] [--xdp-mode MODE]
+                        [--mode io|switch] [--seconds S] [--pmd-cpu N] [--json]
+                      forward between two AF_PACKET (or AF_XDP) ports (port 1 <-> port 2) until S seconds or
+                      SIGINT/SIGTERM; io: no classification; switch: the full PMD pipeline with in_port 1->2, 2->1 rules
                   afpacket-fwd [--seconds S] [--warmup S] [--mode io|switch|both] [--frame-size 64] [--flows N]
-                               [--gen-cpu N] [--pmd-cpu N] [--rx-ring v2|v3] [--json]
+                               [--gen-cpu N] [--pmd-cpu N] [--rx-ring v2|v3] [--port-type afpacket|afxdp]
+                               [--xdp-mode best-effort|native|generic] [--json]
                       (root) generator netns -> veth -> port 1 -> forwarder -> port 2 -> veth -> sink netns;
                       offered and forwarded Mpps per mode; makes and removes its own namespaces and veths
-                  latency --dut jvswitch|ovs-dpdk|ovs-netdev|linux-bridge|all[,...] [--load 0.5] [--count 3000]
+                  latency --dut jvswitch|jvswitch-afxdp|ovs-dpdk|ovs-dpdk-afxdp|ovs-netdev|linux-bridge|all[,...]
+                          [--load 0.5] [--count 3000]
                           [--interval 0.002] [--pmd-idle busy,backoff] [--rx-ring v2,v3] [--probe-cpu 0]
                           [--pmd-cpu 1] [--gen-cpu N] [--jvswitchd PATH] [--frame-size 64] [--flows N]
                           [--warmup 2] [--repeat R] [--hugepages 256] [--json]

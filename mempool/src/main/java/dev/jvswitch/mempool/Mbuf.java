@@ -230,6 +230,23 @@ public final class Mbuf {
     }
 
     /**
+     * Declares that the packet is the {@code lengthBytes} bytes at {@code offset} in the slot,
+     * written there in place by a device that shares the pool's memory (an AF_XDP frame lands
+     * after the kernel's headroom, wherever the device put it); the header offsets are cleared.
+     *
+     * @return false, changing nothing, if those bytes are not all inside the slot
+     */
+    public boolean placeData(int offset, int lengthBytes) {
+        if (offset < 0 || lengthBytes < 0 || lengthBytes > capacity - offset) {
+            return false;
+        }
+        dataOffset = offset;
+        length = lengthBytes;
+        clearHeaderOffsets();
+        return true;
+    }
+
+    /**
      * Replaces the packet with {@code lengthBytes} bytes copied from native memory at
      * {@code srcAddress}, starting at the default headroom.
      *

@@ -16,13 +16,14 @@ import net.openhft.chronicle.bytes.BytesStore;
  * <p>Plain mode asks Chronicle Bytes for a fixed-capacity native store. Hugepage mode maps a file
  * created in a hugetlbfs mount (its length rounded up to whole huge pages), unlinks the file at
  * once so nothing is left behind, and hands the mapping to Chronicle Bytes as the store. Either
- * way the arena is one contiguous range starting at a 64-byte aligned {@link #address()}.
+ * way the arena is one contiguous range starting at a page-aligned {@link #address()} (a device
+ * that shares the memory, such as an AF_XDP UMEM, is registered page by page).
  *
  * <p><b>Thread-safety:</b> immutable after construction; {@link #close()} is called once, by the
  * pool's owner, after every user has stopped.
  */
 final class MbufArena implements AutoCloseable {
-    static final int ALIGNMENT = 64;
+    static final int ALIGNMENT = 4096;
     static final long HUGE_PAGE_BYTES = 2L * 1024 * 1024;
 
     private final BytesStore<?, ?> store;
@@ -38,20 +39,21 @@ final class MbufArena implements AutoCloseable {
     }
 
     static MbufArena allocate(String name, long lengthBytes, Path hugepageDir) {
-        long withSlack = lengthBytes + ALIGNMENT;
         if (hugepageDir == null) {
+            long withSlack = lengthBytes + ALIGNMENT;
             BytesStore<?, Void> store = BytesStore.nativeStoreWithFixedCapacity(withSlack);
             store.zeroOut(0, withSlack);
             return new MbufArena(store, store.addressForRead(0), lengthBytes, false);
         }
-        return mapHugepages(name, withSlack, lengthBytes, hugepageDir);
+        return mapHugepages(name, lengthBytes, hugepageDir);
     }
 
-    private static MbufArena mapHugepages(String name, long withSlack, long lengthBytes, Path dir) {
+    /** A mapping starts on a huge page, so it needs no slack to be aligned. */
+    private static MbufArena mapHugepages(String name, long lengthBytes, Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("mempool '" + name + "': hugepage path " + dir + " is not a directory");
         }
-        long mapped = (withSlack + HUGE_PAGE_BYTES - 1) / HUGE_PAGE_BYTES * HUGE_PAGE_BYTES;
+        long mapped = (lengthBytes + HUGE_PAGE_BYTES - 1) / HUGE_PAGE_BYTES * HUGE_PAGE_BYTES;
         if (mapped > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("mempool '" + name + "': hugepage arena of " + mapped
                     + " bytes exceeds the 2 GiB a single mapping may have here");

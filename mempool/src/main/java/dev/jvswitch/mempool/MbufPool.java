@@ -41,8 +41,7 @@ public final class MbufPool implements AutoCloseable {
 
     private MbufPool(MbufPoolConfig config) {
         this.config = config;
-        int slot = config.headroomBytes() + config.dataRoomBytes();
-        this.slotBytes = (slot + MbufArena.ALIGNMENT - 1) & -MbufArena.ALIGNMENT;
+        this.slotBytes = config.slotBytes();
         this.arena = MbufArena.allocate(config.name(), (long) slotBytes * config.mbufCount(), config.hugepageDir());
         this.mbufs = new Mbuf[config.mbufCount()];
         this.ring = new MpmcArrayQueue<>(Math.max(2, config.mbufCount()));
@@ -80,6 +79,20 @@ public final class MbufPool implements AutoCloseable {
 
     public boolean hugepages() {
         return arena.hugepages();
+    }
+
+    /**
+     * Address of the pool's memory: one range of {@link #memoryBytes()} bytes, page-aligned, in
+     * which mbuf {@code i}'s slot starts at {@code memoryAddress() + i * slotBytes()}. For a
+     * device that shares the memory (an AF_XDP UMEM); it stays valid until {@link #close()}.
+     */
+    public long memoryAddress() {
+        return arena.address();
+    }
+
+    /** Length of the range {@link #memoryAddress()} starts: {@code capacity() * slotBytes()}. */
+    public long memoryBytes() {
+        return (long) slotBytes * mbufs.length;
     }
 
     /** The mbuf with the given slot index. */

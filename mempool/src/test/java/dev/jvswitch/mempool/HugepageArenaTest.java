@@ -41,11 +41,15 @@ class HugepageArenaTest {
                 }
             }
         } finally {
-            if (mounted) {
-                run("umount", mount.toString());
+            // The pages go back even when the unmount fails, so a failure leaves no reservation.
+            try {
+                if (mounted) {
+                    run("umount", mount.toString());
+                }
+                Files.deleteIfExists(mount);
+            } finally {
+                Files.writeString(NR_HUGEPAGES, before);
             }
-            Files.deleteIfExists(mount);
-            Files.writeString(NR_HUGEPAGES, before);
         }
     }
 
@@ -58,8 +62,11 @@ class HugepageArenaTest {
 
     private static void run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
+            throw new IOException(String.join(" ", cmd) + " did not finish within 30 s");
+        }
+        if (p.exitValue() != 0) {
             throw new IOException(String.join(" ", cmd) + " failed: " + new String(p.getInputStream().readAllBytes()));
         }
     }

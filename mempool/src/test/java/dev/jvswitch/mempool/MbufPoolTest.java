@@ -164,4 +164,33 @@ class MbufPoolTest {
             }
         }
     }
+
+    @Test
+    void memoryIsOnePageAlignedRangeOfSlots() {
+        try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("range", 10))) {
+            assertThat(pool.memoryAddress() % 4096).isZero();
+            assertThat(pool.slotBytes()).isEqualTo(2176);
+            assertThat(pool.memoryBytes()).isEqualTo(10L * 2176);
+            for (int i = 0; i < pool.capacity(); i++) {
+                assertThat(pool.mbuf(i).slotAddress()).isEqualTo(pool.memoryAddress() + (long) i * pool.slotBytes());
+            }
+        }
+    }
+
+    @Test
+    void frameSlotsArePowersOfTwoThatNeverShrinkTheDataRoom() {
+        assertThat(MbufPoolConfig.of("f", 1).withFrameSlots().slotBytes()).isEqualTo(4096);
+        assertThat(MbufPoolConfig.of("f", 1).withDataRoom(1920, 128).withFrameSlots().slotBytes()).isEqualTo(2048);
+        assertThat(MbufPoolConfig.of("f", 1).withDataRoom(64, 0).withFrameSlots().slotBytes()).isEqualTo(2048);
+        assertThat(MbufPoolConfig.of("f", 1).withDataRoom(9216, 128).withFrameSlots().slotBytes()).isEqualTo(16384);
+        assertThat(MbufPoolConfig.of("f", 1).withDataRoom(1920, 129).slotBytes()).isEqualTo(2112);
+        try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("frames", 8).withFrameSlots())) {
+            assertThat(pool.slotBytes()).isEqualTo(4096);
+            for (int i = 0; i < pool.capacity(); i++) {
+                Mbuf m = pool.mbuf(i);
+                assertThat(m.slotAddress() % 4096).as("slot %d on a page of its own", i).isZero();
+                assertThat(m.dataRoom()).isGreaterThanOrEqualTo(MbufPoolConfig.DEFAULT_DATA_ROOM_BYTES);
+            }
+        }
+    }
 }

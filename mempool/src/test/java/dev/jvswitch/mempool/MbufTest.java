@@ -118,4 +118,35 @@ class MbufTest {
         assertThat(m.recircId()).isZero();
         assertThat(m.length()).isZero();
     }
+
+    @Test
+    void placeDataAcceptsAnyRangeInsideTheSlotAndNothingElse() {
+        Mbuf m = pool.get();
+        try {
+            m.headerOffsets(0, 14, 34);
+            assertThat(m.placeData(256, 60)).isTrue();
+            assertThat(m.dataOffset()).isEqualTo(256);
+            assertThat(m.length()).isEqualTo(60);
+            assertThat(m.l2Offset()).isEqualTo(-1);
+            assertThat(m.dataAddress()).isEqualTo(m.slotAddress() + 256);
+            assertThat(m.placeData(0, m.capacity())).isTrue();
+            assertThat(m.placeData(m.capacity(), 0)).isTrue();
+            assertThat(m.placeData(256, m.capacity() - 255)).isFalse();
+            assertThat(m.placeData(-1, 10)).isFalse();
+            assertThat(m.placeData(10, -1)).isFalse();
+            assertThat(m.placeData(Integer.MAX_VALUE, Integer.MAX_VALUE)).isFalse();
+            assertThat(m.dataOffset()).as("unchanged by a refused placement").isEqualTo(m.capacity());
+            assertThat(m.length()).isZero();
+            assertThat(m.prepend(100)).isTrue();
+        } finally {
+            pool.put(m);
+        }
+        Mbuf again = pool.get();
+        try {
+            assertThat(again.dataOffset()).as("a returned mbuf starts at the headroom again")
+                    .isEqualTo(MbufPoolConfig.DEFAULT_HEADROOM_BYTES);
+        } finally {
+            pool.put(again);
+        }
+    }
 }

@@ -21,6 +21,7 @@ import dev.jvswitch.ofproto.mod.FlowRemoved;
 import dev.jvswitch.ofproto.mod.FlowStats;
 import dev.jvswitch.ofproto.mod.FlowStatsRequest;
 import dev.jvswitch.ofproto.mod.GroupMod;
+import dev.jvswitch.ofproto.mod.ModFailedException;
 import dev.jvswitch.ofproto.mod.ModResult;
 import dev.jvswitch.ofproto.mod.OfMod;
 import dev.jvswitch.ofproto.mod.PortMod;
@@ -99,6 +100,13 @@ public final class Ofproto {
     /** Written under {@code changeLock}. */
     private long version;
     private volatile XlateSnapshot current = new XlateSnapshot(0, List.of());
+    private volatile FlowRemovedListener flowRemovedListener = (bridge, removed) -> { };
+
+    /** Told of every rule that expired (idle or hard timeout), on the thread that expired it. */
+    @FunctionalInterface
+    public interface FlowRemovedListener {
+        void onFlowRemoved(String bridge, FlowRemoved removed);
+    }
 
     /** One bridge's state: immutable, so a reader holds a consistent one without a lock. */
     private record Bridge(BridgeConfig config, OfTables tables, MacTable mac) {
@@ -225,6 +233,8 @@ public final class Ofproto {
      * {@link PortMod} for what each does.
      *
      * @return what changed, with every rule removed and its last statistics
+     * @throws ModFailedException (an {@link IllegalArgumentException}) naming the mod at fault
+     *                                  by its index, with a one-line message
      * @throws IllegalArgumentException with a one-line message: no such bridge, a group or port
      *                                  that does not exist, an overlap under {@code check_overlap},
      *                                  or what translation cannot do yet
@@ -234,8 +244,14 @@ public final class Ofproto {
         changeLock.lock();
         try {
             ModTransaction t = begin(bridge);
-            for (OfMod m : mods) {
-                t.apply(m);
+            for (int i = 0; i < mods.size(); i++) {
+                try {
+                    t.apply(mods.get(i));
+                } catch (ModFailedException e) {
+                    throw e;
+                } catch (IllegalArgumentException e) {
+                    throw new ModFailedException(i, e.getMessage(), e);
+                }
             }
             commit(bridge, t.tables());
             return t.result();
@@ -299,8 +315,14 @@ public final class Ofproto {
         }
     }
 
+    /** Who is told of expired rules from now on (the OpenFlow channel's flow-removed messages). */
+    public void flowRemovedListener(FlowRemovedListener l) {
+        this.flowRemovedListener = l == null ? (bridge, removed) -> { } : l;
+    }
+
     /**
-     * Removes the rules of every bridge whose idle or hard timeout has passed; returns them.
+     * Removes the rules of every bridge whose idle or hard timeout has passed; returns them, and
+     * tells the {@link #flowRemovedListener} of each.
      * Returns at once, expiring nothing, when no rule has a timeout or while a change holds the
      * tables (the revalidators call this every cycle and must not wait for a reload).
      */
@@ -317,11 +339,17 @@ public final class Ofproto {
             List<FlowRemoved> gone = new ArrayList<>();
             for (String bridge : new ArrayList<>(bridges.keySet())) {
                 OfTables.Transaction tx = bridge(bridge).tables().edit();
+                List<FlowRemoved> here = new ArrayList<>();
                 for (Rule r : tx.expire(now)) {
-                    gone.add(new FlowRemoved(r.flowStats(now), r.hardExpired(now) ? FlowRemoved.Reason.HARD_TIMEOUT
+                    here.add(new FlowRemoved(r.flowStats(now), r.hardExpired(now) ? FlowRemoved.Reason.HARD_TIMEOUT
                             : FlowRemoved.Reason.IDLE_TIMEOUT));
                 }
                 commit(bridge, tx);
+                gone.addAll(here);
+                FlowRemovedListener l = flowRemovedListener;
+                for (FlowRemoved fr : here) {
+                    l.onFlowRemoved(bridge, fr);
+                }
             }
             return gone;
         } finally {

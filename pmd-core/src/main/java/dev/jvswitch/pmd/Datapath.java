@@ -19,6 +19,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
 
 import dev.jvswitch.flowcache.actions.DpActions;
+import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.pmd.flow.UkeyMap;
 import dev.jvswitch.pmd.idle.PmdIdleStrategies;
@@ -355,6 +356,22 @@ public final class Datapath implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IllegalStateException("PMDs did not answer within " + COMMAND_TIMEOUT_MS + " ms");
         }
+    }
+
+    /**
+     * Packet execute (OVS's {@code dpif_execute}, for packet-outs): hands {@code m} and
+     * {@code actions} to a PMD, which runs them at the top of its next iteration and outputs
+     * through its tx buffers. Never blocks.
+     *
+     * @return false if no PMD exists or its command queue is full: {@code m} is still the caller's
+     */
+    public boolean execute(Mbuf m, DpActions actions) {
+        PmdAgent[] all = pmds;
+        if (all.length == 0) {
+            return false;
+        }
+        PmdAgent pmd = all[Math.floorMod(m.rssHashValid() ? m.rssHash() : 0, all.length)];
+        return pmd.proxy().offerExecute(m, actions) != null;
     }
 
     // ------------------------------------------------------------------ accessors

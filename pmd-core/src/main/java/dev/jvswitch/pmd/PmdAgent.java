@@ -252,6 +252,11 @@ public final class PmdAgent implements Agent {
 
     // ------------------------------------------------------------------ command handlers (PMD thread)
 
+    /** A packet-out: runs {@code actions} on {@code m} (taken) as the execute stage would. */
+    void onExecute(Mbuf m, DpActions actions) {
+        pipeline.executeOne(m, actions);
+    }
+
     /** Takes a new set of rx queues and a new port table; flushes output to the old ports first. */
     void onReload(RxqPoller[] newRxqs, DpPort[] ports, int txqIndex) {
         flushAll();

@@ -8,6 +8,7 @@ import dev.jvswitch.flowcache.parse.PacketParser;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
+import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.pmd.exec.ActionExecutor;
 import dev.jvswitch.pmd.exec.ExecContext;
 import dev.jvswitch.pmd.lookup.FlowLookup;
@@ -76,6 +77,13 @@ final class PmdPipeline implements ExecContext {
         }
         stats.add(PmdCounter.RX_PACKETS, n);
         process(batch);
+        drainRecirculations();
+    }
+
+    /** Runs {@code actions} on {@code m} (a packet-out), then any recirculations it made. */
+    void executeOne(Mbuf m, DpActions actions) {
+        single.add(m);
+        executor.execute(actions, single, this);
         drainRecirculations();
     }
 

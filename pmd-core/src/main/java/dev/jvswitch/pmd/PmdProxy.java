@@ -8,6 +8,7 @@ import java.util.function.BooleanSupplier;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 import dev.jvswitch.flowcache.actions.DpActions;
+import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.flowcache.megaflow.Megaflow;
 import dev.jvswitch.pmd.rx.RxqPoller;
 import dev.jvswitch.pmd.upcall.UpcallHandler;
@@ -74,6 +75,17 @@ public final class PmdProxy {
 
     CompletableFuture<Void> flowModify(Megaflow flow, DpActions actions) {
         return send(PmdCommand.of("flow-modify", p -> p.onFlowModify(flow, actions)));
+    }
+
+    /**
+     * Runs {@code actions} on {@code m} in the PMD (a packet-out): the PMD takes the mbuf. Never
+     * blocks.
+     *
+     * @return the completion, or {@code null} (counted) if the queue is full: the mbuf is still the caller's
+     */
+    CompletableFuture<Void> offerExecute(Mbuf m, DpActions actions) {
+        PmdCommand command = PmdCommand.of("packet-execute", p -> p.onExecute(m, actions));
+        return offer(command) ? command.done() : null;
     }
 
     /** Removes a flow already marked dead from the tables and the ukey map. */

@@ -17,9 +17,10 @@ import java.util.Map;
  * @param settings    its settings, defaults filled in ({@link SwitchConfig#bridgeDefaults})
  * @param line        line of the bridge's name
  * @param endpoint    its tunnel endpoint ({@code local-ip}), or null
+ * @param openflow    its OpenFlow channel ({@link OpenFlowSettings#NONE} when it has none)
  */
 public record BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine> flows, List<FlowLine> groups,
-        BridgeSettings settings, int line, EndpointSpec endpoint) {
+        BridgeSettings settings, int line, EndpointSpec endpoint, OpenFlowSettings openflow) {
     /** What OVS puts in a new bridge's table 0, and what a bridge without {@code flows} gets. */
     public static final String DEFAULT_FLOW = "priority=0,actions=NORMAL";
 
@@ -27,12 +28,13 @@ public record BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine
         ports = Collections.unmodifiableMap(new LinkedHashMap<>(ports));
         flows = List.copyOf(flows);
         groups = List.copyOf(groups);
+        java.util.Objects.requireNonNull(openflow, "openflow");
     }
 
-    /** A bridge without a tunnel endpoint. */
+    /** A bridge without a tunnel endpoint or an OpenFlow channel. */
     public BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine> flows, List<FlowLine> groups,
             BridgeSettings settings, int line) {
-        this(name, ports, flows, groups, settings, line, null);
+        this(name, ports, flows, groups, settings, line, null, OpenFlowSettings.NONE);
     }
 
     /** The flow strings alone (what a reload compares). */

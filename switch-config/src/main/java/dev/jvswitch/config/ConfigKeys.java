@@ -27,7 +27,10 @@ public final class ConfigKeys {
     public static final List<String> DATAPATH_DEPRECATED = List.of("mac-table-size", "mac-aging-time");
     public static final List<String> MEMPOOL = List.of("mbufs", "mbuf-size", "hugepages", "hugepage-path");
     public static final List<String> BRIDGE = List.of("ports", "flows", "groups", "mac-table-size", "mac-aging-time",
-            "local-ip", "local-mac");
+            "local-ip", "local-mac", "controller", "listen", "protocols", "fail-mode", "datapath-id", "controller-rate-limit",
+            "controller-burst-limit", "inactivity-probe");
+    /** A bridge's OpenFlow keys ({@link OpenFlowSettings}); defaults there. */
+    public static final List<String> FAIL_MODES = List.of("secure", "standalone");
     public static final List<String> PORT = List.of("type", "ofport", "options", "tag", "trunks", "pmd-rxq-affinity");
     public static final List<String> CONTROL = List.of("socket", "log-level", "max-clients", "idle-timeout");
 
@@ -48,6 +51,12 @@ public final class ConfigKeys {
     public static final IntKey MBUFS = new IntKey("mbufs", 256, 16_777_216);
     public static final IntKey MBUF_SIZE = new IntKey("mbuf-size", 64,
             MbufPoolConfig.MAX_SLOT_BYTES - MbufPoolConfig.DEFAULT_HEADROOM_BYTES);
+
+    public static final IntKey CONTROLLER_RATE_LIMIT = new IntKey("controller-rate-limit", 0, 10_000_000);
+    public static final IntKey CONTROLLER_BURST_LIMIT = new IntKey("controller-burst-limit", 0, 10_000_000);
+    public static final IntKey INACTIVITY_PROBE = new IntKey("inactivity-probe", 0, 3_600_000);
+    /** Smallest non-zero {@code inactivity-probe} (ms), as OVS. */
+    public static final int MIN_INACTIVITY_PROBE_MS = 1_000;
 
     public static final IntKey MAX_CLIENTS = new IntKey("max-clients", 1, 65_536);
     public static final IntKey IDLE_TIMEOUT = new IntKey("idle-timeout", 100, 3_600_000);

@@ -9,7 +9,10 @@ import java.util.function.Function;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.jvswitch.vswitchd.control.ControlProtocol;
 import dev.jvswitch.vswitchd.control.ControlServer;
@@ -30,15 +33,25 @@ import dev.jvswitch.vswitchd.control.ControlServer;
  * "shutting down" and stop; the job running when the stop came finishes first (or is abandoned
  * by the shutdown, which waits for it only so long: {@link Jvswitchd}).
  *
+ * <p><b>Tasks.</b> Other threads (the OpenFlow channel's event loop) hand it {@link #execute}
+ * tasks: requests that read or change the tables, run here so that they are serialised with
+ * every other change. At most {@value #MAX_TASKS} wait; {@code execute} refuses more and the
+ * caller retries (it never blocks). Each duty cycle runs one job and one task, so neither kind
+ * starves the other. A task that throws is counted and logged once per exception class.
+ *
  * <p><b>Thread-safety:</b> {@link #doWork} runs on the change thread. {@link #submit},
  * {@link #drainDone} and {@link #inFlight} are the control thread's (the one-to-one queues have
  * one producer and one consumer each: offer is a release, poll an acquire, so a job's fields and
- * its response are seen whole). {@code stopping} and {@code running} are volatile: written by
- * one thread, read by the other.
+ * its response are seen whole). {@code tasks} is a many-to-one queue (any thread offers, the
+ * change thread polls). {@code stopping}, {@code running} and {@code taskErrors} are volatile:
+ * written by one thread, read by others.
  */
 final class ChangeAgent implements Agent {
     /** Changes in flight at most; more are refused as busy. */
     static final int MAX_QUEUED = 16;
+    /** Tasks from other threads waiting at most; more are refused (the caller retries). */
+    static final int MAX_TASKS = 1024;
+    private static final Logger LOG = LoggerFactory.getLogger("jvswitchd");
     private static final long MAX_PARK_NS = TimeUnit.SECONDS.toNanos(1);
 
     /** A request to carry out; {@code exchange} is null when no client waits (SIGHUP). */
@@ -51,6 +64,9 @@ final class ChangeAgent implements Agent {
 
     private final OneToOneConcurrentArrayQueue<Job> jobs = new OneToOneConcurrentArrayQueue<>(MAX_QUEUED);
     private final OneToOneConcurrentArrayQueue<Done> done = new OneToOneConcurrentArrayQueue<>(MAX_QUEUED);
+    private final ManyToOneConcurrentArrayQueue<Runnable> tasks = new ManyToOneConcurrentArrayQueue<>(MAX_TASKS);
+    private volatile long taskErrors;
+    private Class<?> lastTaskError;
     private final Function<Job, String> runner;
     private final Runnable wakeControl;
     private volatile Thread thread;
@@ -85,21 +101,66 @@ final class ChangeAgent implements Agent {
                 post(new Done(j.exchange(), ControlProtocol.failure(j.command() + ": not run: jvswitchd is shutting down",
                         false)));
             }
+            tasks.clear();
             throw new AgentTerminationException(true);
         }
+        int work = 0;
         Job job = jobs.poll();
-        if (job == null) {
-            return 0;
+        if (job != null) {
+            running = job.command();
+            String response;
+            try {
+                response = runner.apply(job);
+            } finally {
+                running = null;
+            }
+            post(new Done(job.exchange(), response));
+            work++;
         }
-        running = job.command();
-        String response;
+        Runnable task = tasks.poll();
+        if (task != null) {
+            runTask(task);
+            work++;
+        }
+        return work;
+    }
+
+    private void runTask(Runnable task) {
         try {
-            response = runner.apply(job);
-        } finally {
-            running = null;
+            task.run();
+        } catch (RuntimeException | Error e) {
+            taskErrors++;
+            if (e.getClass() != lastTaskError) {
+                lastTaskError = e.getClass();
+                LOG.warn("change task failed: {}", e.toString(), e);
+            }
+            if (e instanceof VirtualMachineError) {
+                throw e;
+            }
         }
-        post(new Done(job.exchange(), response));
-        return 1;
+    }
+
+    // ------------------------------------------------------------------ any thread
+
+    /**
+     * Runs {@code task} on the change thread, after the tasks given before it.
+     *
+     * @return false if {@value #MAX_TASKS} tasks wait already or the agent stops: nothing queued
+     */
+    boolean execute(Runnable task) {
+        if (stopping || !tasks.offer(task)) {
+            return false;
+        }
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+        return true;
+    }
+
+    /** Tasks that threw. */
+    long taskErrors() {
+        return taskErrors;
     }
 
     private void post(Done d) {

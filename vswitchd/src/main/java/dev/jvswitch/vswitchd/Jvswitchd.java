@@ -187,6 +187,7 @@ public final class Jvswitchd {
         int status = EXIT_OK;
         PidFile pid = null;
         try {
+            sw.startOpenFlow(changes::execute);
             // Logged first: whoever sees the pid file (bin/jvswitchd, tests) finds the line in the log.
             log.info("jvswitchd running: control socket {}{}", server.path(),
                     o.pidfile() == null ? "" : ", pid file " + o.pidfile());
@@ -200,6 +201,11 @@ public final class Jvswitchd {
             } else {
                 log.info("shutting down ({})", agent.exitReason());
             }
+        } catch (StartException e) {
+            for (ConfigError error : e.errors()) {
+                log.error("cannot start: {}", error);
+            }
+            status = EXIT_FAILED;
         } catch (IOException | RuntimeException e) {
             log.error("control loop failed; shutting down: {}", e.toString(), e);
             status = EXIT_FAILED;

@@ -17,6 +17,10 @@ import java.util.function.BooleanSupplier;
 
 import dev.jvswitch.afpacket.AfPacketNetdev;
 import dev.jvswitch.afpacket.AfPacketProvider;
+import dev.jvswitch.afxdp.AfXdpNetdev;
+import dev.jvswitch.afxdp.AfXdpProvider;
+import dev.jvswitch.afxdp.AfXdpStats;
+import dev.jvswitch.afxdp.XdpMode;
 import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.cli.Json;
 import dev.jvswitch.bench.cli.Threads;
@@ -34,9 +38,10 @@ import dev.jvswitch.pmd.netdev.NetdevStats;
 import dev.jvswitch.pmd.netdev.Netdevs;
 
 /**
- * {@code jvs-bench afpacket-fwd}: the AF_PACKET forwarding benchmark (root only). Traffic from a
- * generator namespace crosses a veth into port 1, one forwarding thread sends it out of port 2,
- * and a second veth carries it into a sink namespace ({@link FwdTopology}):
+ * {@code jvs-bench afpacket-fwd}: the forwarding benchmark over veths (root only), with AF_PACKET
+ * ports or ({@code --port-type afxdp}) AF_XDP ports on the forwarder. Traffic from a generator
+ * namespace (an AF_PACKET port either way) crosses a veth into port 1, one forwarding thread
+ * sends it out of port 2, and a second veth carries it into a sink namespace ({@link FwdTopology}):
  *
  * <pre>
  *  [generator] ==veth== [port 1] --( io | switch )--> [port 2] ==veth== [sink]
@@ -62,7 +67,7 @@ import dev.jvswitch.pmd.netdev.Netdevs;
  */
 public final class AfPacketFwdBench {
     static final Set<String> OPTIONS = Set.of("seconds", "warmup", "mode", "frame-size", "flows", "gen-cpu", "pmd-cpu",
-            "rx-ring");
+            "rx-ring", "port-type", "xdp-mode");
     static final Set<String> FLAGS = Set.of("json");
     private static final int POOL_MBUFS = 32768;
     private static final long GEN_DST_MAC = 0x02_00_00_00_00_02L;
@@ -77,18 +82,21 @@ public final class AfPacketFwdBench {
     /** What one mode measured. */
     record Figures(FwdMode mode, String rxRing, int frameBytes, int flows, double seconds, double offeredPps,
             double forwardedPps, double receivedPps, double ringDropPps, FwdResult forwarder, double cpuNsPerPacket,
-            double userNsPerPacket, double loadAvg1) {
+            double userNsPerPacket, double loadAvg1, String portType, String xdpMode) {
 
         String toText() {
             return String.format(Locale.ROOT, "  %-6s offered %.3f Mpps, forwarded %.3f Mpps, at sink %.3f Mpps,"
                     + " port 1 ring drops %.3f Mpps; forwarder busy %.1f ns/packet, CPU %.1f ns/packet"
-                    + " (%.1f user)", mode.label() + ":", offeredPps / 1e6, forwardedPps / 1e6, receivedPps / 1e6,
-                    ringDropPps / 1e6, forwarder.busyNsPerPacket(), cpuNsPerPacket, userNsPerPacket);
+                    + " (%.1f user)%s", mode.label() + ":", offeredPps / 1e6, forwardedPps / 1e6, receivedPps / 1e6,
+                    ringDropPps / 1e6, forwarder.busyNsPerPacket(), cpuNsPerPacket, userNsPerPacket,
+                    portType.equals(AfXdpProvider.TYPE) ? "; afxdp " + xdpMode : "");
         }
 
         String toJson() {
             return new Json()
                     .put("mode", mode.label())
+                    .put("portType", portType)
+                    .put("xdpMode", xdpMode)
                     .put("rxRing", rxRing)
                     .put("frameBytes", frameBytes)
                     .put("flows", flows)
@@ -110,7 +118,7 @@ public final class AfPacketFwdBench {
 
     /** The run's settings, checked before anything is created. */
     private record Settings(List<FwdMode> modes, double seconds, double warmup, int frameBytes, int flows,
-            int genCpu, int pmdCpu, String rxRing, boolean json) {
+            int genCpu, int pmdCpu, String rxRing, boolean json, String portType, String xdpMode) {
     }
 
     public static int run(String[] argv) throws Exception {
@@ -126,7 +134,10 @@ public final class AfPacketFwdBench {
             }
         }, "afpacket-fwd-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        MbufPool pool = MbufPool.create(MbufPoolConfig.of("afpacket-fwd", POOL_MBUFS));
+        // One pool for the generator (AF_PACKET, copies) and the forwarder's ports: an afxdp port
+        // needs it in frame slots.
+        MbufPool pool = MbufPool.create(Netdevs.poolFor(MbufPoolConfig.of("afpacket-fwd", POOL_MBUFS),
+                List.of(s.portType)));
         FwdTopology topo = null;
         try {
             topo = FwdTopology.create();
@@ -134,10 +145,10 @@ public final class AfPacketFwdBench {
             try (PacedUdpLoad gen = PacedUdpLoad.open("gen", topo.genNs, topo.genIf, pool, frames(s), s.genCpu)) {
                 if (!s.json) {
                     System.out.printf(Locale.ROOT, "afpacket-fwd: %d B IPv4/UDP frames over %d flow%s, generator"
-                            + " netns -> port 1 -> 1 forwarding thread -> port 2 -> sink netns; %.1f s per mode after"
-                            + " %.1f s warm-up; %d CPUs, load average %.2f%n", s.frameBytes, s.flows,
-                            s.flows == 1 ? "" : "s", s.seconds, s.warmup, Runtime.getRuntime().availableProcessors(),
-                            loadAvg1());
+                            + " netns -> port 1 -> 1 forwarding thread -> port 2 -> sink netns (%s ports); %.1f s per"
+                            + " mode after %.1f s warm-up; %d CPUs, load average %.2f%n", s.frameBytes, s.flows,
+                            s.flows == 1 ? "" : "s", s.portType, s.seconds, s.warmup,
+                            Runtime.getRuntime().availableProcessors(), loadAvg1());
                 }
                 for (FwdMode mode : s.modes) {
                     if (stop.get()) {
@@ -189,6 +200,20 @@ public final class AfPacketFwdBench {
         } else {
             throw new Args.UsageException("afpacket-fwd: --mode must be io, switch or both, got '" + mode + "'");
         }
+        String portType = args.string("port-type", AfPacketProvider.TYPE);
+        if (!portType.equals(AfPacketProvider.TYPE) && !portType.equals(AfXdpProvider.TYPE)) {
+            throw new Args.UsageException("afpacket-fwd: --port-type must be afpacket or afxdp, got '" + portType + "'");
+        }
+        String xdpMode = args.string("xdp-mode", null);
+        if (xdpMode != null && (XdpMode.of(xdpMode) == null || !portType.equals(AfXdpProvider.TYPE))) {
+            throw new Args.UsageException("afpacket-fwd: --xdp-mode takes best-effort, native, generic or"
+                    + " native-with-zerocopy, with --port-type afxdp; got '" + xdpMode + "'");
+        }
+        String rxRing = rxRing(args);
+        if (rxRing != null && !portType.equals(AfPacketProvider.TYPE)) {
+            throw new Args.UsageException("afpacket-fwd: --rx-ring is an afpacket option; not with --port-type "
+                    + portType);
+        }
         return new Settings(modes,
                 args.doubleValue("seconds", 5, 0.1, 3_600),
                 args.doubleValue("warmup", 1, 0, 600),
@@ -196,8 +221,10 @@ public final class AfPacketFwdBench {
                 args.intValue("flows", 1, 1, 60_000),
                 args.intValue("gen-cpu", -1, -1, 1023),
                 args.intValue("pmd-cpu", -1, -1, 1023),
-                rxRing(args),
-                args.flag("json"));
+                rxRing,
+                args.flag("json"),
+                portType,
+                xdpMode);
     }
 
     /** {@code --rx-ring v2|v3}: the forwarder's ports' ring mode; absent, the port's default. */
@@ -222,7 +249,7 @@ public final class AfPacketFwdBench {
         long[] cpuNs = new long[2];
         RuntimeException[] failure = new RuntimeException[1];
         try (Forwarder fwd = openForwarder(mode, topo, pool, s)) {
-            AfPacketNetdev p1 = (AfPacketNetdev) fwd.port1();
+            Netdev p1 = fwd.port1();
             Thread forwarder = new Thread(() -> {
                 try {
                     forward(fwd, warmupNs, () -> done.get() || stop.get(), result, cpuNs);
@@ -238,13 +265,13 @@ public final class AfPacketFwdBench {
                 long received0 = topo.sinkRxPackets();
                 long offered0 = gen.txPackets();
                 long forwarded0 = txPackets(fwd);
-                long ringDrops0 = p1.afPacketStats().rxKernelDrops();
+                long ringDrops0 = ringDrops(p1);
                 long t0 = System.nanoTime();
                 pause((long) (s.seconds * 1e9), stop, done);
                 long received = topo.sinkRxPackets() - received0;
                 long offered = gen.txPackets() - offered0;
                 long forwarded = txPackets(fwd) - forwarded0;
-                long ringDrops = p1.afPacketStats().rxKernelDrops() - ringDrops0;
+                long ringDrops = ringDrops(p1) - ringDrops0;
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 done.set(true);
                 Threads.joinUninterruptibly(forwarder);
@@ -253,15 +280,28 @@ public final class AfPacketFwdBench {
                     throw failure[0];
                 }
                 long rx = result[0].rxPackets();
-                return new Figures(mode, s.rxRing == null ? "default" : s.rxRing, s.frameBytes, s.flows, seconds, offered / seconds, forwarded / seconds,
-                        received / seconds, ringDrops / seconds, result[0], rx == 0 ? 0 : (double) cpuNs[0] / rx,
-                        rx == 0 ? 0 : (double) cpuNs[1] / rx, loadAvg1());
+                return new Figures(mode, s.rxRing == null ? "default" : s.rxRing, s.frameBytes, s.flows, seconds,
+                        offered / seconds, forwarded / seconds, received / seconds, ringDrops / seconds, result[0],
+                        rx == 0 ? 0 : (double) cpuNs[0] / rx, rx == 0 ? 0 : (double) cpuNs[1] / rx, loadAvg1(),
+                        s.portType, p1 instanceof AfXdpNetdev x ? x.xdpMode() : "");
             } finally {
                 done.set(true);
                 Threads.joinUninterruptibly(forwarder);
                 gen.stop();
             }
         }
+    }
+
+    /**
+     * Frames port 1's kernel side had no room for: an AF_PACKET rx ring's drops, or what the
+     * kernel dropped for want of an AF_XDP frame or rx ring slot.
+     */
+    private static long ringDrops(Netdev p1) {
+        if (p1 instanceof AfXdpNetdev x) {
+            AfXdpStats st = x.afXdpStats();
+            return st.rxKernelNoFrame() + st.rxKernelRingFull();
+        }
+        return ((AfPacketNetdev) p1).afPacketStats().rxKernelDrops();
     }
 
     /**
@@ -276,9 +316,13 @@ public final class AfPacketFwdBench {
         return frames;
     }
 
-    /** Both ports with the ring mode asked for, and a forwarder in {@code mode} between them. */
+    /** Both ports with the type and ring or XDP mode asked for, and a forwarder in {@code mode} between them. */
     private static Forwarder openForwarder(FwdMode mode, FwdTopology topo, MbufPool pool, Settings s)
             throws NetdevException {
+        if (s.portType.equals(AfXdpProvider.TYPE)) {
+            return Forwarder.open(mode, s.portType, s.xdpMode == null ? Map.of() : Map.of("xdp-mode", s.xdpMode),
+                    topo.port1If, topo.port2If, pool, s.pmdCpu);
+        }
         if (s.rxRing == null) {
             return Forwarder.open(mode, topo.port1If, topo.port2If, pool, s.pmdCpu);
         }

@@ -11,8 +11,12 @@ import java.util.Locale;
 public enum DutKind {
     /** jvswitchd with two {@code afpacket} ports and {@code NORMAL}. */
     JVSWITCH("jvswitch"),
+    /** jvswitchd with two {@code afxdp} ports (XDP mode best-effort: native on veths) and {@code NORMAL}. */
+    JVSWITCH_AFXDP("jvswitch-afxdp"),
     /** Open vSwitch with DPDK, two {@code net_af_packet} ports (TPACKET_V2 rings) and a PMD thread. */
     OVS_DPDK("ovs-dpdk"),
+    /** Open vSwitch with DPDK, two {@code net_af_xdp} ports (libxdp's program, copy mode on veths) and a PMD thread. */
+    OVS_DPDK_AFXDP("ovs-dpdk-afxdp"),
     /** Open vSwitch's userspace datapath on two system ports (AF_PACKET sockets, no PMD). */
     OVS_NETDEV("ovs-netdev"),
     /** The kernel's bridge: the reference for what the veths themselves cost. */
@@ -26,6 +30,20 @@ public enum DutKind {
 
     public String label() {
         return label;
+    }
+
+    /** The names the command line takes, comma-separated, for messages. */
+    public static String labels() {
+        StringBuilder sb = new StringBuilder();
+        for (DutKind k : values()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(k.label);
+        }
+        return sb.toString();
+    }
+
+    /** Whether this is jvswitch (with either port type), whose options the command's variants change. */
+    public boolean isJvswitch() {
+        return this == JVSWITCH || this == JVSWITCH_AFXDP;
     }
 
     /** The kind named {@code label}, or {@code null}. */
@@ -49,8 +67,9 @@ public enum DutKind {
             }
         }
         return switch (this) {
-            case JVSWITCH -> JvswitchDut.missing(o);
-            case OVS_DPDK -> OvsDpdkDut.missing();
+            case JVSWITCH, JVSWITCH_AFXDP -> JvswitchDut.missing(o);
+            case OVS_DPDK -> OvsDpdkDut.missing(false);
+            case OVS_DPDK_AFXDP -> OvsDpdkDut.missing(true);
             case OVS_NETDEV -> OvsNetdevDut.missing();
             case LINUX_BRIDGE -> Files.isDirectory(Path.of("/sys/module/bridge")) || Shell.onPath("modprobe")
                     ? null : "the kernel has no bridge module";
@@ -60,8 +79,10 @@ public enum DutKind {
     /** A DUT of this kind with options {@code o}; {@link #missing} should be null. */
     public Dut create(DutOptions o) {
         return switch (this) {
-            case JVSWITCH -> new JvswitchDut(o);
-            case OVS_DPDK -> new OvsDpdkDut(o);
+            case JVSWITCH -> new JvswitchDut(o, false);
+            case JVSWITCH_AFXDP -> new JvswitchDut(o, true);
+            case OVS_DPDK -> new OvsDpdkDut(o, false);
+            case OVS_DPDK_AFXDP -> new OvsDpdkDut(o, true);
             case OVS_NETDEV -> new OvsNetdevDut(o);
             case LINUX_BRIDGE -> new LinuxBridgeDut();
         };

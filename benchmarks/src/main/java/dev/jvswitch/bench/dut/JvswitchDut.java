@@ -11,12 +11,14 @@ import java.util.regex.Pattern;
 
 /**
  * jvswitchd as a switch under test: a config file in a run directory of its own (one bridge, two
- * {@code afpacket} ports on the switch-side veth ends, {@code NORMAL}, one PMD on
- * {@link DutOptions#pmdCpu()}), the daemon started in the foreground inside the switch namespace,
- * and its control socket used for the PMD counters.
+ * {@code afpacket} ports, or two {@code afxdp} ports, on the switch-side veth ends, {@code NORMAL},
+ * one PMD on {@link DutOptions#pmdCpu()}), the daemon started in the foreground inside the switch
+ * namespace, and its control socket used for the PMD counters.
  *
- * <p>{@link DutOptions#rxRing()} is written into the port options only when it is set, so the same
- * driver starts builds that predate the option (for a before/after comparison).
+ * <p>{@link DutOptions#rxRing()} is written into afpacket port options only when it is set, so the
+ * same driver starts builds that predate the option (for a before/after comparison). afxdp ports
+ * take the port's defaults (2048-entry rings, as OVS-DPDK's {@code net_af_xdp}; the 16 384-mbuf
+ * pool holds both ports' fill rings and frames in flight).
  */
 final class JvswitchDut implements Dut {
     private static final Pattern SHARE = Pattern.compile("(idle|processing) time: (\\d+) ns \\(([0-9.]+)%\\)");
@@ -25,11 +27,13 @@ final class JvswitchDut implements Dut {
     private static final long START_TIMEOUT_NS = 90_000_000_000L;
 
     private final DutOptions options;
+    private final boolean afxdp;
     private Path run;
     private DaemonProcess daemon;
 
-    JvswitchDut(DutOptions options) {
+    JvswitchDut(DutOptions options, boolean afxdp) {
         this.options = options;
+        this.afxdp = afxdp;
     }
 
     static String missing(DutOptions o) {
@@ -46,13 +50,17 @@ final class JvswitchDut implements Dut {
 
     @Override
     public DutKind kind() {
-        return DutKind.JVSWITCH;
+        return afxdp ? DutKind.JVSWITCH_AFXDP : DutKind.JVSWITCH;
     }
 
     @Override
     public Map<String, String> settings() {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put("rxRing", options.rxRing() == null ? "default" : options.rxRing());
+        if (afxdp) {
+            s.put("ports", "afxdp (xdp-mode best-effort)");
+        } else {
+            s.put("rxRing", options.rxRing() == null ? "default" : options.rxRing());
+        }
         s.put("pmdIdle", options.pmdIdle());
         s.put("pmdCpu", Integer.toString(options.pmdCpu()));
         s.put("build", options.jvswitchd().toAbsolutePath().getParent().getParent().toString());
@@ -62,7 +70,7 @@ final class JvswitchDut implements Dut {
     @Override
     public void start(DutTopology topo) throws IOException, InterruptedException {
         run = Files.createDirectories(options.runDir().resolve("jvswitch-" + topo.id + "-" + options.pmdIdle()
-                + (options.rxRing() == null ? "" : "-" + options.rxRing())));
+                + (afxdp ? "-afxdp" : options.rxRing() == null ? "" : "-" + options.rxRing())));
         Path config = run.resolve("jvswitch.yaml");
         Files.writeString(config, config(topo));
         Path pidfile = run.resolve("jvswitchd.pid");
@@ -80,7 +88,8 @@ final class JvswitchDut implements Dut {
     }
 
     private String config(DutTopology topo) {
-        String ring = options.rxRing() == null ? "" : ", rx-ring: " + options.rxRing();
+        String type = afxdp ? "afxdp" : "afpacket";
+        String ring = afxdp || options.rxRing() == null ? "" : ", rx-ring: " + options.rxRing();
         return "# Written by jvs-bench for one run; removed with its run directory.\n"
                 + "datapath:\n"
                 + (options.pmdCpu() >= 0 ? "  pmd-cpu-mask: " + options.pmdCpuMask() + "\n" : "")
@@ -90,8 +99,8 @@ final class JvswitchDut implements Dut {
                 + "bridges:\n"
                 + "  br0:\n"
                 + "    ports:\n"
-                + "      p1: {type: afpacket, ofport: 1, options: {ifname: " + topo.sw1If + ring + "}}\n"
-                + "      p2: {type: afpacket, ofport: 2, options: {ifname: " + topo.sw2If + ring + "}}\n"
+                + "      p1: {type: " + type + ", ofport: 1, options: {ifname: " + topo.sw1If + ring + "}}\n"
+                + "      p2: {type: " + type + ", ofport: 2, options: {ifname: " + topo.sw2If + ring + "}}\n"
                 + "    flows:\n"
                 + "      - priority=0,actions=NORMAL\n"
                 + "control:\n"
@@ -144,6 +153,6 @@ final class JvswitchDut implements Dut {
 
     @Override
     public String toString() {
-        return "jvswitch " + settings();
+        return kind().label() + " " + settings();
     }
 }

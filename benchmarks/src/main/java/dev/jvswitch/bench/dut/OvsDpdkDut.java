@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * Open vSwitch with DPDK: Debian's {@code ovs-vswitchd-dpdk} started privately by
  * {@link OvsDaemons}, with two {@code net_af_packet} vdev ports on the switch-side veth ends (DPDK
- * reads a TPACKET_V2 ring per frame) and one PMD thread on {@link DutOptions#pmdCpu()}.
+ * reads a TPACKET_V2 ring per frame), or two {@code net_af_xdp} vdev ports (libxdp's default
+ * program and an XDP socket per port, copy mode on a veth; Debian: {@code librte-net-af-xdp23}),
+ * and one PMD thread on {@link DutOptions#pmdCpu()}.
  *
  * <p>DPDK wants huge pages: {@link Hugepages} reserves {@link DutOptions#dpdkHugepages()} of them
  * and mounts a private hugetlbfs in the run directory, both undone afterwards. ({@code --no-huge}
@@ -23,20 +25,26 @@ import java.util.Map;
 final class OvsDpdkDut extends OvsDut {
     static final String DPDK_VSWITCHD = "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk";
 
+    private final boolean afxdp;
     private DpdkRuntimeDirs runtimeDirs;
     private Hugepages hugepages;
 
-    OvsDpdkDut(DutOptions options) {
+    OvsDpdkDut(DutOptions options, boolean afxdp) {
         super(options);
+        this.afxdp = afxdp;
     }
 
-    static String missing() {
+    static String missing(boolean afxdp) {
         String m = missingOvs();
         if (m != null) {
             return m;
         }
         if (!Files.isExecutable(Path.of(DPDK_VSWITCHD))) {
             return DPDK_VSWITCHD + " is not installed (Debian: openvswitch-switch-dpdk)";
+        }
+        if (afxdp) {
+            return driverInstalled("net_af_xdp") ? null
+                    : "DPDK's net_af_xdp driver is not installed (Debian: librte-net-af-xdp23)";
         }
         if (!driverInstalled("net_af_packet")) {
             return "DPDK's net_af_packet driver is not installed (Debian: librte-net-af-packet23)";
@@ -64,13 +72,13 @@ final class OvsDpdkDut extends OvsDut {
 
     @Override
     public DutKind kind() {
-        return DutKind.OVS_DPDK;
+        return afxdp ? DutKind.OVS_DPDK_AFXDP : DutKind.OVS_DPDK;
     }
 
     @Override
     public Map<String, String> settings() {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put("ports", "net_af_packet (TPACKET_V2)");
+        s.put("ports", afxdp ? "net_af_xdp (libxdp program, XDP socket per port)" : "net_af_packet (TPACKET_V2)");
         s.put("pmdIdle", "busy");
         s.put("pmdCpu", Integer.toString(options.pmdCpu()));
         return s;
@@ -78,7 +86,7 @@ final class OvsDpdkDut extends OvsDut {
 
     @Override
     public void start(DutTopology topo) throws IOException, InterruptedException {
-        Path run = options.runDir().resolve("ovs-dpdk-" + topo.id);
+        Path run = options.runDir().resolve((afxdp ? "ovs-dpdk-afxdp-" : "ovs-dpdk-") + topo.id);
         runtimeDirs = DpdkRuntimeDirs.note();
         int pages = options.dpdkHugepages();
         hugepages = Hugepages.reserve(pages, run.resolve("huge"));
@@ -91,8 +99,14 @@ final class OvsDpdkDut extends OvsDut {
             config.add("other_config:pmd-cpu-mask=" + options.pmdCpuMask());
         }
         ovs = OvsDaemons.start(run, topo.swNs, config, List.of(), DPDK_VSWITCHD);
-        ovs.addBridge("dpdk", "dpdk-devargs=net_af_packet0,iface=" + topo.sw1If,
-                "dpdk", "dpdk-devargs=net_af_packet1,iface=" + topo.sw2If, topo.sw1If, topo.sw2If);
+        if (afxdp) {
+            ovs.addBridge("dpdk", "dpdk-devargs=net_af_xdp0,iface=" + topo.sw1If + ",start_queue=0,queue_count=1",
+                    "dpdk", "dpdk-devargs=net_af_xdp1,iface=" + topo.sw2If + ",start_queue=0,queue_count=1",
+                    topo.sw1If, topo.sw2If);
+        } else {
+            ovs.addBridge("dpdk", "dpdk-devargs=net_af_packet0,iface=" + topo.sw1If,
+                    "dpdk", "dpdk-devargs=net_af_packet1,iface=" + topo.sw2If, topo.sw1If, topo.sw2If);
+        }
     }
 
     /** After the daemons stopped: gives the huge pages back and removes DPDK's runtime directories. */

@@ -60,7 +60,7 @@ public final class OvsDpdkPipeline {
         if (!Shell.isRoot()) {
             return "needs root (namespaces, huge pages)";
         }
-        String m = OvsDpdkDut.missing();
+        String m = OvsDpdkDut.missing(false);
         if (m != null) {
             return m;
         }

@@ -20,7 +20,8 @@ import dev.jvswitch.pmd.netdev.Netdevs;
 
 /**
  * A forwarder between port 1 and port 2 that one thread steps, in either {@link FwdMode}: what
- * {@code jvs-bench l2fwd} and the AF_PACKET forwarding benchmark run. Subclasses say what one
+ * {@code jvs-bench l2fwd} and the forwarding benchmark ({@code afpacket-fwd}) run, over AF_PACKET
+ * or AF_XDP ports. Subclasses say what one
  * step does ({@link IoForwarder}: receive and send straight back out of the other port;
  * {@link SwitchForwarder}: one PMD of a datapath); this class owns the loop both share.
  *
@@ -79,15 +80,30 @@ public abstract class Forwarder implements AutoCloseable {
      */
     public static Forwarder open(FwdMode mode, String ifname1, String ifname2, MbufPool pool, int cpu)
             throws NetdevException {
-        Netdev p1 = Netdevs.open(new NetdevConfig("p1", AfPacketProvider.TYPE, Map.of("ifname", ifname1), pool));
+        return open(mode, AfPacketProvider.TYPE, Map.of(), ifname1, ifname2, pool, cpu);
+    }
+
+    /**
+     * As {@link #open(FwdMode, String, String, MbufPool, int)}, with ports of type {@code type}
+     * ({@code afpacket}, {@code afxdp}) and {@code options} besides {@code ifname} on both.
+     */
+    public static Forwarder open(FwdMode mode, String type, Map<String, String> options, String ifname1,
+            String ifname2, MbufPool pool, int cpu) throws NetdevException {
+        Netdev p1 = Netdevs.open(new NetdevConfig("p1", type, with(options, ifname1), pool));
         Netdev p2;
         try {
-            p2 = Netdevs.open(new NetdevConfig("p2", AfPacketProvider.TYPE, Map.of("ifname", ifname2), pool));
+            p2 = Netdevs.open(new NetdevConfig("p2", type, with(options, ifname2), pool));
         } catch (NetdevException | RuntimeException e) {
             p1.close();
             throw e;
         }
         return create(mode, p1, p2, pool, cpu);
+    }
+
+    private static Map<String, String> with(Map<String, String> options, String ifname) {
+        Map<String, String> all = new java.util.HashMap<>(options);
+        all.put("ifname", ifname);
+        return all;
     }
 
     /** A forwarder in {@code mode} that takes ownership of {@code p1} and {@code p2} (closed even if this fails). */

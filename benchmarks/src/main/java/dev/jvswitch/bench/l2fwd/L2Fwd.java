@@ -1,6 +1,7 @@
 package dev.jvswitch.bench.l2fwd;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -8,9 +9,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.pmd.netdev.NetdevException;
+import dev.jvswitch.pmd.netdev.Netdevs;
 
 /**
- * {@code jvs-bench l2fwd}: a forwarder between two AF_PACKET ports, like {@code dpdk-testpmd}.
+ * {@code jvs-bench l2fwd}: a forwarder between two AF_PACKET (or, with {@code --port-type afxdp},
+ * AF_XDP) ports, like {@code dpdk-testpmd}.
  * {@code --mode io} ({@link IoForwarder}) sends port 1's frames out of port 2 and back with no
  * classification; {@code --mode switch} ({@link SwitchForwarder}) runs them through the full PMD
  * pipeline with in_port 1→2 and 2→1 rules. One thread, made here and pinned with
@@ -67,12 +70,13 @@ public final class L2Fwd {
                 Thread.currentThread().interrupt();
             }
         }, "l2fwd-stop");
-        MbufPool pool = MbufPool.create(MbufPoolConfig.of("l2fwd", POOL_MBUFS));
+        MbufPool pool = MbufPool.create(
+                Netdevs.poolFor(MbufPoolConfig.of("l2fwd", POOL_MBUFS), List.of(options.portType())));
         int status = 0;
         try {
             Runtime.getRuntime().addShutdownHook(hook);
-            try (Forwarder fwd = Forwarder.open(options.mode(), options.port1(), options.port2(), pool,
-                    options.pmdCpu())) {
+            try (Forwarder fwd = Forwarder.open(options.mode(), options.portType(), options.portOptions(),
+                    options.port1(), options.port2(), pool, options.pmdCpu())) {
                 FwdResult r = fwd.runAllOnNewThread("l2fwd-pmd", stop::get, options.durationNs()).get(0);
                 out.println(options.json() ? r.toJson() : r.toText());
                 out.flush();
@@ -103,11 +107,13 @@ public final class L2Fwd {
 
     static void usage(PrintStream s) {
         s.println(L2FwdOptions.USAGE);
-        s.println("  forwards port 1 <-> port 2 (AF_PACKET) until S seconds pass (default 0: until SIGINT/SIGTERM),");
+        s.println("  forwards port 1 <-> port 2 until S seconds pass (default 0: until SIGINT/SIGTERM),");
         s.println("  then prints rx/tx/drop counts and the PMD's busy ns per packet (--json: one JSON object)");
         s.println("  --mode io       no classification: each batch goes straight out of the other port (default)");
         s.println("  --mode switch   full pipeline (parse, EMC, dpcls, upcall) with in_port 1->2 and 2->1 rules");
         s.println("  --pmd-cpu N     pin the forwarding thread to CPU N");
+        s.println("  --port-type T   afpacket (default) or afxdp (AF_XDP: XDP program + sockets over the mempool)");
+        s.println("  --xdp-mode M    afxdp's xdp-mode: best-effort (default), native, generic, native-with-zerocopy");
     }
 
     /** Runs {@link #run(String[])} and exits with its status. */

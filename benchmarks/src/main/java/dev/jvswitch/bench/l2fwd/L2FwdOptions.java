@@ -5,22 +5,28 @@ import java.util.List;
 
 /**
  * The command line of {@code jvs-bench l2fwd}, checked before anything is opened:
- * {@code --port IFNAME --port IFNAME [--mode io|switch] [--seconds S] [--pmd-cpu N] [--json]}.
- * Options take their value as the next argument or after {@code =}; a repeated option other than
- * {@code --port} keeps its last value. Every mistake is a {@link UsageException} whose message is
- * one line naming the option.
+ * {@code --port IFNAME --port IFNAME [--port-type afpacket|afxdp] [--xdp-mode MODE] [--mode
+ * io|switch] [--seconds S] [--pmd-cpu N] [--json]}. Options take their value as the next argument
+ * or after {@code =}; a repeated option other than {@code --port} keeps its last value. Every
+ * mistake is a {@link UsageException} whose message is one line naming the option.
  *
- * @param port1   interface of port 1
- * @param port2   interface of port 2
- * @param mode    io or switch
- * @param seconds how long to forward; 0 means until SIGINT/SIGTERM
- * @param pmdCpu  CPU to pin the forwarding thread to, or -1
- * @param json    print one JSON object instead of a line of text
+ * @param port1    interface of port 1
+ * @param port2    interface of port 2
+ * @param mode     io or switch
+ * @param seconds  how long to forward; 0 means until SIGINT/SIGTERM
+ * @param pmdCpu   CPU to pin the forwarding thread to, or -1
+ * @param json     print one JSON object instead of a line of text
+ * @param portType the ports' type: {@code afpacket} (the default) or {@code afxdp}
+ * @param xdpMode  the afxdp ports' {@code xdp-mode}, or {@code null} for the port's default
  */
-public record L2FwdOptions(String port1, String port2, FwdMode mode, double seconds, int pmdCpu, boolean json) {
+public record L2FwdOptions(String port1, String port2, FwdMode mode, double seconds, int pmdCpu, boolean json,
+        String portType, String xdpMode) {
     public static final String USAGE =
-            "usage: l2fwd --port IFNAME --port IFNAME [--mode io|switch] [--seconds S] [--pmd-cpu N] [--json]";
+            "usage: l2fwd --port IFNAME --port IFNAME [--mode io|switch] [--seconds S] [--pmd-cpu N] [--json]\n"
+            + "             [--port-type afpacket|afxdp] [--xdp-mode best-effort|native|generic|native-with-zerocopy]";
     public static final int MAX_CPU = 1023;
+    public static final List<String> PORT_TYPES = List.of("afpacket", "afxdp");
+    public static final List<String> XDP_MODES = List.of("best-effort", "native-with-zerocopy", "native", "generic");
 
     /** A mistake on the command line; the message is the line to print after {@code "l2fwd: "}. */
     public static final class UsageException extends RuntimeException {
@@ -47,6 +53,8 @@ public record L2FwdOptions(String port1, String port2, FwdMode mode, double seco
         String mode = FwdMode.IO.label();
         String seconds = "0";
         String cpu = null;
+        String portType = "afpacket";
+        String xdpMode = null;
         boolean json = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -63,7 +71,7 @@ public record L2FwdOptions(String port1, String port2, FwdMode mode, double seco
                 continue;
             }
             if (!name.equals("--port") && !name.equals("--mode") && !name.equals("--seconds")
-                    && !name.equals("--pmd-cpu")) {
+                    && !name.equals("--pmd-cpu") && !name.equals("--port-type") && !name.equals("--xdp-mode")) {
                 throw new UsageException("unknown option " + name);
             }
             String value;
@@ -78,6 +86,8 @@ public record L2FwdOptions(String port1, String port2, FwdMode mode, double seco
                 case "--port" -> ports.add(value);
                 case "--mode" -> mode = value;
                 case "--seconds" -> seconds = value;
+                case "--port-type" -> portType = value;
+                case "--xdp-mode" -> xdpMode = value;
                 default -> cpu = value;
             }
         }
@@ -97,7 +107,17 @@ public record L2FwdOptions(String port1, String port2, FwdMode mode, double seco
         if (m == null) {
             throw new UsageException("--mode must be io or switch, got '" + mode + "'");
         }
-        return new L2FwdOptions(ports.get(0), ports.get(1), m, seconds(seconds), cpu(cpu), json);
+        if (!PORT_TYPES.contains(portType)) {
+            throw new UsageException("--port-type must be afpacket or afxdp, got '" + portType + "'");
+        }
+        if (xdpMode != null && !XDP_MODES.contains(xdpMode)) {
+            throw new UsageException("--xdp-mode must be one of " + String.join(", ", XDP_MODES) + ", got '" + xdpMode
+                    + "'");
+        }
+        if (xdpMode != null && !portType.equals("afxdp")) {
+            throw new UsageException("--xdp-mode needs --port-type afxdp");
+        }
+        return new L2FwdOptions(ports.get(0), ports.get(1), m, seconds(seconds), cpu(cpu), json, portType, xdpMode);
     }
 
     private static double seconds(String s) {
@@ -127,6 +147,11 @@ public record L2FwdOptions(String port1, String port2, FwdMode mode, double seco
             throw new UsageException("--pmd-cpu must be a CPU number within 0.." + MAX_CPU + ", got '" + s + "'");
         }
         return n;
+    }
+
+    /** The ports' options besides {@code ifname}. */
+    public java.util.Map<String, String> portOptions() {
+        return xdpMode == null ? java.util.Map.of() : java.util.Map.of("xdp-mode", xdpMode);
     }
 
     /** How long to forward, in ns; 0 means no limit. */

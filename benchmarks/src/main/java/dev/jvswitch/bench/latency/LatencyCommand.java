@@ -159,12 +159,16 @@ public final class LatencyCommand {
         return v;
     }
 
-    /** The first variant carries every DUT; the other variants only jvswitch (they differ in its options alone). */
+    /**
+     * The first variant carries every DUT; the other variants only jvswitch (they differ in its
+     * options alone), jvswitch over afxdp ports only those of the first ring mode (it has no rings).
+     */
     private static List<DutKind> kindsFor(DutOptions o, Settings s) {
-        boolean first = java.util.Objects.equals(o.rxRing(), s.rxRings.get(0)) && o.pmdIdle().equals(s.pmdIdles.get(0));
+        boolean firstRing = java.util.Objects.equals(o.rxRing(), s.rxRings.get(0));
+        boolean first = firstRing && o.pmdIdle().equals(s.pmdIdles.get(0));
         List<DutKind> kinds = new ArrayList<>();
         for (DutKind k : s.duts) {
-            if (first || k == DutKind.JVSWITCH) {
+            if (first || k == DutKind.JVSWITCH || (k == DutKind.JVSWITCH_AFXDP && firstRing)) {
                 kinds.add(k);
             }
         }
@@ -296,7 +300,7 @@ public final class LatencyCommand {
             }
             DutKind k = DutKind.of(d);
             if (k == null) {
-                throw new Args.UsageException("latency: --dut must be jvswitch, ovs-dpdk, ovs-netdev, linux-bridge or all"
+                throw new Args.UsageException("latency: --dut must be " + DutKind.labels() + " or all"
                         + " (comma-separated), got '" + d + "'");
             }
             duts.add(k);

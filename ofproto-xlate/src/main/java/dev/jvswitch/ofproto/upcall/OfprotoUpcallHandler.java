@@ -12,6 +12,8 @@ import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.tnl.PacketOut;
 import dev.jvswitch.ofproto.xlate.Xlate;
+import dev.jvswitch.ofproto.xlate.ControllerOutput;
+import dev.jvswitch.ofproto.xlate.PacketInSink;
 import dev.jvswitch.ofproto.xlate.XlateError;
 import dev.jvswitch.ofproto.xlate.XlateOutput;
 import dev.jvswitch.ofproto.xlate.XlateResult;
@@ -32,11 +34,14 @@ import dev.jvswitch.pmd.upcall.UpcallResult;
  *   <li>Any other translation error: a drop flow is installed, as OVS does, so a broken flow
  *       costs one upcall rather than one per packet.</li>
  *   <li>A flow that sends to the controller is executed but not installed, so that each packet
- *       is counted ({@link #controllerPackets()}); so is one that needs the slow path for each
- *       packet (ARP and ND for the switch's own tunnel endpoint).</li>
+ *       comes here: it is counted ({@link #controllerPackets()}) and offered to the
+ *       {@link PacketInSink} (the OpenFlow channel's bounded queue), which never blocks. So is
+ *       one that needs the slow path for each packet (ARP and ND for the switch's own tunnel
+ *       endpoint), without going to the controller.</li>
  *   <li>Packets the translation asked to send (an ARP request for a tunnel's next hop, an ARP
- *       reply) are translated through their bridge and handed to the datapath with the result,
- *       which sends them after the upcall.</li>
+ *       reply) are translated through their bridge, in a context of their own so the upcall's
+ *       translation stays readable in place, and handed to the datapath with the result, which
+ *       sends them after the upcall.</li>
  * </ul>
  *
  * <p><b>Garbage.</b> An upcall translates in place ({@link Xlate#translateUpcall}) and hands the
@@ -60,6 +65,8 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
     private final LongAdder controllerPackets = new LongAdder();
     private final LongAdder packetOuts = new LongAdder();
     private final LongAdder packetOutsDropped = new LongAdder();
+    private final LongAdder packetInsRefused = new LongAdder();
+    private volatile PacketInSink packetIns = PacketInSink.NONE;
     private final ThreadLocal<LazyUkeyData> lazyUkeyData = ThreadLocal.withInitial(LazyUkeyData::new);
 
     /** Makes the ukey data of the calling thread's last translation, if it is still that one. */
@@ -123,6 +130,15 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
             }
             result.doNotInstall();
             r.creditRules(1, packet != null ? packet.length() : 0, nowNs);
+            if (packet != null) {
+                PacketInSink sink = packetIns;
+                List<ControllerOutput> outs = r.controllerOutputs();
+                for (int i = 0, n = outs.size(); i < n; i++) {
+                    if (!sink.offer(packet, outs.get(i))) {
+                        packetInsRefused.increment();
+                    }
+                }
+            }
         }
         return UpcallOutcome.OK;
     }
@@ -177,6 +193,19 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
         return xlate.translate(snapshots.get(), key, false, nanoClock.getAsLong(), null);
     }
 
+    /**
+     * Where packets sent to the controller go from now on (a volatile store: PMDs read it once
+     * per controller packet); {@link PacketInSink#NONE} to drop them.
+     */
+    public void packetInSink(PacketInSink sink) {
+        this.packetIns = sink == null ? PacketInSink.NONE : sink;
+    }
+
+    /** Packets to the controller the sink did not take (no channel, queue full, rate limit). */
+    public long packetInsRefused() {
+        return packetInsRefused.sum();
+    }
+
     /** Upcalls handled. */
     public long upcalls() {
         return upcalls.sum();
@@ -202,7 +231,7 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
         return packetOutsDropped.sum();
     }
 
-    /** Packets sent to the controller (counted and dropped: there is no OpenFlow channel yet). */
+    /** Packets sent to the controller (each offered to the {@link PacketInSink}). */
     public long controllerPackets() {
         return controllerPackets.sum();
     }

@@ -34,8 +34,8 @@ final class ActionXlate {
             OutputXlate.output(c, OfPorts.IN_PORT);
         } else if (a instanceof OfAction.Local) {
             OutputXlate.output(c, OfPorts.LOCAL);
-        } else if (a instanceof OfAction.Controller) {
-            OutputXlate.controller(c);
+        } else if (a instanceof OfAction.Controller ctl) {
+            OutputXlate.controller(c, ctl.maxLen());
         } else if (a instanceof OfAction.Resubmit r) {
             int table = r.table() == OfAction.Resubmit.CURRENT_TABLE ? c.tableId : r.table();
             int port = r.port() == OfPorts.IN_PORT ? XlateContext.KEEP_IN_PORT : r.port();

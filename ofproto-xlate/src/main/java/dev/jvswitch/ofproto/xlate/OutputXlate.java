@@ -12,7 +12,8 @@ import dev.jvswitch.ofproto.xlate.XlateSnapshot.PortRef;
  * OpenFlow port becomes its datapath port, a patch port continues translation in the peer
  * bridge, a tunnel port and an endpoint bridge's LOCAL port go to the {@link TunnelOutput} hook
  * (LOCAL of a bridge without an endpoint drops); the reserved ports IN_PORT, LOCAL,
- * FLOOD and ALL expand to ports, CONTROLLER is counted and the flow kept in the slow path.
+ * FLOOD and ALL expand to ports, CONTROLLER keeps the flow in the slow path (each packet goes
+ * to the channel).
  */
 final class OutputXlate {
     private OutputXlate() {
@@ -70,11 +71,14 @@ final class OutputXlate {
         }
     }
 
-    /** {@code controller}: no OpenFlow channel yet, so counted, dropped, and never installed. */
-    static void controller(XlateContext c) {
+    /**
+     * {@code controller}: the flow stays in the slow path (never installed), so each packet
+     * reaches the upcall handler, which hands it to the OpenFlow channel with what this records.
+     */
+    static void controller(XlateContext c, int maxLen) {
         c.slowPath();
-        c.toController = true;
-        c.report(TraceNode.Kind.DETAIL, "no controller connected: packet counted and dropped");
+        c.controllerOutput(maxLen);
+        c.report(TraceNode.Kind.DETAIL, "to the controller (max_len " + maxLen + ")");
     }
 
     /**

@@ -59,8 +59,49 @@ public final class Xlate {
         XlateOutput o = run(c, snapshot, key, learn, nowNs, trace, true);
         return new XlateResult(o.actions(), new FlowMask().copyFrom(o.mask()), c.error, snapshot.version(),
                 o.rules(), o.macDependencies(), o.macLearnings(), o.recircIds(),
-                Collections.unmodifiableList(c.recircPoints), c.slowPath, c.flow.copy(), c.toController,
-                o.packetOuts());
+                Collections.unmodifiableList(c.recircPoints), c.slowPath, c.flow.copy(),
+                List.copyOf(c.controllerOutputs), o.packetOuts());
+    }
+
+    /**
+     * Translates a packet-out (OVS's {@code xlate_actions} on a packet-out's ofpacts): runs
+     * {@code actions} on {@code key} in bridge {@code bridge} as if a rule of table 0 held them,
+     * with the packet's OpenFlow in_port {@code ofInPort} (a port, or {@code CONTROLLER}/
+     * {@code LOCAL}). No MAC learning. The result is the caller's to keep.
+     *
+     * @param key the packet's key (its in_port the datapath port, or 0 for none)
+     */
+    public XlateResult translateActions(XlateSnapshot snapshot, String bridge, int ofInPort, FlowKey key,
+            List<dev.jvswitch.ofproto.action.OfAction> actions, long nowNs) {
+        XlateContext c = contexts.get();
+        c.reset(snapshot, false, nowNs, null, false);
+        c.flow.copyFrom(key);
+        c.base.copyFrom(key);
+        c.dpInPort = (int) key.get(FlowField.IN_PORT);
+        initWildcards(c, key);
+        c.bridge = snapshot.bridge(bridge);
+        if (c.bridge == null) {
+            c.error = XlateError.BRIDGE_NOT_FOUND;
+        } else {
+            c.inPort(ofInPort);
+            c.tableId = 0;
+            try {
+                c.doActions(actions);
+                if (c.freezing) {
+                    c.finishFreezing();
+                }
+            } catch (IllegalArgumentException e) {
+                c.error = XlateError.TOO_MANY_ACTIONS;
+            }
+        }
+        DpActions program = c.error == null ? finishActions(c) : DpActions.DROP;
+        XlateOutput o = c.output;
+        finishWildcards(c, key, o.maskToFill());
+        o.finish(program);
+        return new XlateResult(o.actions(), new FlowMask().copyFrom(o.mask()), c.error, snapshot.version(),
+                o.rules(), o.macDependencies(), o.macLearnings(), o.recircIds(),
+                Collections.unmodifiableList(c.recircPoints), c.slowPath, c.flow.copy(),
+                List.copyOf(c.controllerOutputs), o.packetOuts());
     }
 
     /**

@@ -112,7 +112,8 @@ public final class XlateContext implements TunnelContext {
     private FlowKey[] savedFlows = new FlowKey[4];
     private int savedCount;
     boolean slowPath;
-    boolean toController;
+    /** The controller outputs run, in order (a fresh list per translation that has any). */
+    List<ControllerOutput> controllerOutputs = List.of();
     /** Why the packet drops if translation emits no action at all (null: a plain drop). */
     DropCause dropCause;
     /** Packets to send once translation is over; the shared empty list until the first. */
@@ -156,7 +157,7 @@ public final class XlateContext implements TunnelContext {
             savedFlows[--savedCount].clear();
         }
         slowPath = false;
-        toController = false;
+        controllerOutputs = List.of();
         dropCause = null;
         packetOuts = List.of();
         trace = traceRoot;
@@ -260,6 +261,16 @@ public final class XlateContext implements TunnelContext {
             out[i] = new MacLearning(learnBridge[i], learnVlan[i], learnMac[i], learnPort[i]);
         }
         return List.of(out);
+    }
+
+    /** Records an output to the controller by the rule running now. */
+    void controllerOutput(int maxLen) {
+        if (controllerOutputs.isEmpty()) {
+            controllerOutputs = new ArrayList<>(2);
+        }
+        Rule r = rules.isEmpty() ? null : rules.get(rules.size() - 1);
+        controllerOutputs.add(new ControllerOutput(bridge == null ? "" : bridge.name(), inPort(), tableId,
+                r == null ? 0 : r.cookie(), r != null && r.priority() == 0 && r.match().isCatchAll(), maxLen));
     }
 
     /** Marks the flow not installable (its packets must each come to the slow path). */

@@ -74,7 +74,7 @@ public final class XlateOutput {
 
     /** True if the actions send to the controller (one reason for {@link #slowPath()}). */
     public boolean toController() {
-        return c.toController;
+        return !c.controllerOutputs.isEmpty();
     }
 
     /**
@@ -115,6 +115,14 @@ public final class XlateOutput {
     /** A copy of the source MACs NORMAL learned (or would have). */
     public List<MacLearning> macLearnings() {
         return c.macLearnings();
+    }
+
+    /**
+     * The outputs to the controller the translation ran, in order (an empty shared list for
+     * most flows; a fresh list only when there are some, so the upcall path stays garbage-free).
+     */
+    public List<ControllerOutput> controllerOutputs() {
+        return c.controllerOutputs;
     }
 
     /** A copy of the ids of the recirculations the program performs. */

@@ -27,7 +27,7 @@ import dev.jvswitch.ofproto.tnl.PacketOut;
  * @param slowPath         true if the flow must not be installed (it sends to the controller,
  *                         which is counted per packet)
  * @param finalFlow        the flow as translation left it (OpenFlow in_port)
- * @param toController     true if the actions send to the controller (one reason for {@code slowPath})
+ * @param controllerOutputs the outputs to the controller, in order (empty for most flows)
  * @param packetOuts       packets the switch sends because of this packet (ARP/ND for a tunnel's
  *                         next hop, replies for its own address); sent only after an upcall
  *
@@ -36,8 +36,8 @@ import dev.jvswitch.ofproto.tnl.PacketOut;
  */
 public record XlateResult(DpActions actions, FlowMask mask, XlateError error, long snapshotVersion,
         List<Rule> rules, List<MacDependency> macDependencies, List<MacLearning> macLearnings,
-        int[] recircIds, List<RecircPoint> recircPoints, boolean slowPath, FlowKey finalFlow, boolean toController,
-        List<PacketOut> packetOuts) {
+        int[] recircIds, List<RecircPoint> recircPoints, boolean slowPath, FlowKey finalFlow,
+        List<ControllerOutput> controllerOutputs, List<PacketOut> packetOuts) {
 
     /**
      * A recirculation emitted by the translation: the packet leaves with {@code recircId},
@@ -45,6 +45,11 @@ public record XlateResult(DpActions actions, FlowMask mask, XlateError error, lo
      * is set by the preceding {@code hash(l4(hashBasis))} from the pass's 5-tuple hash).
      */
     public record RecircPoint(int recircId, int hashBasis, FlowKey packet) {
+    }
+
+    /** True if the actions send to the controller (one reason for {@code slowPath}). */
+    public boolean toController() {
+        return !controllerOutputs.isEmpty();
     }
 
     public boolean isOk() {

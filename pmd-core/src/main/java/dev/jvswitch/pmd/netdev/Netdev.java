@@ -1,5 +1,7 @@
 package dev.jvswitch.pmd.netdev;
 
+import java.util.Map;
+
 import dev.jvswitch.pmd.tunnel.TunnelOps;
 
 /**
@@ -53,6 +55,15 @@ public interface Netdev extends AutoCloseable {
 
     /** Adds the port's counters (all queues) into {@code into}. */
     void readStats(NetdevStats into);
+
+    /**
+     * What the port would like a user to know about its state beyond its counters, as OVS's
+     * Interface {@code status} column: e.g. an AF_XDP port's {@code xdp-mode}. Empty for most
+     * types; any thread, cheap (no system call).
+     */
+    default Map<String, String> status() {
+        return Map.of();
+    }
 
     /**
      * The tunnel operations of this port, or {@code null} for a port that is not a tunnel. The

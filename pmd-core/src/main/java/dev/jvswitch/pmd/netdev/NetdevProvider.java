@@ -2,6 +2,7 @@ package dev.jvswitch.pmd.netdev;
 
 import java.util.List;
 
+import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.pmd.tunnel.TunnelConfig;
 
 /**
@@ -36,6 +37,16 @@ public interface NetdevProvider {
      */
     default TunnelConfig tunnelConfig(NetdevConfig config) throws NetdevException {
         return null;
+    }
+
+    /**
+     * The pool this port type needs, given the one the configuration asks for: called for every
+     * port of a config before the pool is made. Most types take any pool; a type that hands the
+     * pool's memory to the kernel (AF_XDP registers it as its UMEM) asks for the shape it needs
+     * (power-of-two frame slots). Must only ever grow what is asked for.
+     */
+    default MbufPoolConfig poolFor(MbufPoolConfig configured) {
+        return configured;
     }
 
     /**

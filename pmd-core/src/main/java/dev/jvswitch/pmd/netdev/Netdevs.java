@@ -1,9 +1,12 @@
 package dev.jvswitch.pmd.netdev;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+
+import dev.jvswitch.mempool.MbufPoolConfig;
 
 /** Finds port types through {@link ServiceLoader} and opens ports by type name. */
 public final class Netdevs {
@@ -35,6 +38,23 @@ public final class Netdevs {
         } catch (NetdevException e) {
             return List.of(e.getMessage());
         }
+    }
+
+    /**
+     * The pool that serves ports of every type in {@code types}: {@code configured}, adapted by
+     * each type's provider in turn ({@link NetdevProvider#poolFor}). Unknown types are skipped
+     * (opening them fails with its own message).
+     */
+    public static MbufPoolConfig poolFor(MbufPoolConfig configured, Collection<String> types) {
+        Map<String, NetdevProvider> providers = providers();
+        MbufPoolConfig pool = configured;
+        for (String type : new java.util.TreeSet<>(types)) {
+            NetdevProvider p = providers.get(type);
+            if (p != null) {
+                pool = p.poolFor(pool);
+            }
+        }
+        return pool;
     }
 
     private static NetdevProvider provider(NetdevConfig config) throws NetdevException {

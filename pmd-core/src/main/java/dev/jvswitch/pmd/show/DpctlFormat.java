@@ -3,6 +3,7 @@ package dev.jvswitch.pmd.show;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
@@ -144,8 +145,13 @@ public final class DpctlFormat {
                     .append(" pmd ").append(pmd.pmdId()).append(":\n");
             sb.append("  isolated : false\n");
             for (RxqPoller r : rxqs) {
-                sb.append(String.format(Locale.ROOT, "  port: %-16s queue-id: %2d (enabled)   pmd usage: %3.0f %%%n",
+                sb.append(String.format(Locale.ROOT, "  port: %-16s queue-id: %2d (enabled)   pmd usage: %3.0f %%",
                         r.netdev().name(), r.rxq().id(), pct(r.busyNs(), total)));
+                // What a port says of its state (an AF_XDP port: the XDP mode it got), after OVS's layout.
+                for (Map.Entry<String, String> e : r.netdev().status().entrySet()) {
+                    sb.append("  ").append(e.getKey()).append(": ").append(e.getValue());
+                }
+                sb.append('\n');
             }
         }
         return sb.toString();

@@ -18,7 +18,7 @@ import dev.jvswitch.pmd.DatapathConfig;
  * What a reload changes, worked out from the running snapshot and the new one before anything is
  * touched: ports to remove, add or reopen (same name, different type, options or rx queue
  * pinning), whether the bridges as the OpenFlow side sees them changed, bridges whose settings,
- * flows or groups changed, live tuning — and the settings that cannot change without a restart,
+ * flows, groups or OpenFlow channel changed, live tuning — and the settings that cannot change without a restart,
  * which make the whole reload fail. It compares snapshots only, so it is the same whichever
  * producer made them.
  *
@@ -32,6 +32,7 @@ public final class ReloadPlan {
     private final List<String> settingsChanged = new ArrayList<>();
     private final List<String> flowsChanged = new ArrayList<>();
     private final List<String> groupsChanged = new ArrayList<>();
+    private final List<String> openflowChanged = new ArrayList<>();
     private boolean bridgesChanged;
     private boolean tunnelsChanged;
     private boolean tuningChanged;
@@ -94,6 +95,14 @@ public final class ReloadPlan {
             }
             if (old == null || !old.groupTexts().equals(b.groupTexts())) {
                 p.groupsChanged.add(b.name());
+            }
+            if (old == null ? b.openflow().enabled() : !old.openflow().equals(b.openflow())) {
+                p.openflowChanged.add(b.name());
+            }
+        }
+        for (BridgeSpec old : now.bridges().values()) {
+            if (!next.bridges().containsKey(old.name()) && old.openflow().enabled()) {
+                p.openflowChanged.add(old.name());
             }
         }
         return p;
@@ -174,6 +183,15 @@ public final class ReloadPlan {
         return Collections.unmodifiableList(groupsChanged);
     }
 
+    /**
+     * Bridges whose OpenFlow channel settings changed (controllers, listeners, protocols, fail
+     * mode, datapath id, limits, probe), new bridges with a channel and removed bridges that had
+     * one: their connections are remade live.
+     */
+    public List<String> openflowChanged() {
+        return Collections.unmodifiableList(openflowChanged);
+    }
+
     /** Whether the set of bridges, or a port as the OpenFlow side sees it, changed. */
     public boolean bridgesChanged() {
         return bridgesChanged;
@@ -206,6 +224,7 @@ public final class ReloadPlan {
     /** Whether the new config changes nothing the switch runs by. */
     public boolean isEmpty() {
         return removed.isEmpty() && added.isEmpty() && reopened.isEmpty() && settingsChanged.isEmpty()
-                && flowsChanged.isEmpty() && groupsChanged.isEmpty() && !bridgesChanged && !tuningChanged;
+                && flowsChanged.isEmpty() && groupsChanged.isEmpty() && openflowChanged.isEmpty() && !bridgesChanged
+                && !tuningChanged;
     }
 }

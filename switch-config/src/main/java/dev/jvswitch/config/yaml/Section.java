@@ -77,6 +77,11 @@ final class Section {
         return s;
     }
 
+    /** Where this section reports problems. */
+    Diagnostics diag() {
+        return diag;
+    }
+
     /** Dotted path of this section. */
     String path() {
         return path;

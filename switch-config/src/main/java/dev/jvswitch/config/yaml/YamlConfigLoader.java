@@ -63,6 +63,8 @@ import dev.jvswitch.pmd.DatapathConfig;
  *     groups: the same, for groups
  *     mac-table-size, mac-aging-time
  *     local-ip (ADDR/PLEN, or a list of one IPv4 and one IPv6), local-mac: a tunnel endpoint
+ *     controller, listen, protocols, fail-mode, datapath-id, controller-rate-limit,
+ *     controller-burst-limit, inactivity-probe  (the OpenFlow channel: {@link OpenFlowKeys})
  * routes:     a list of "PREFIX/PLEN BRIDGE [GATEWAY] [src=IP]" (static routes for tunnels)
  * control:    socket, log-level, max-clients, idle-timeout
  * </pre>
@@ -267,7 +269,7 @@ public final class YamlConfigLoader {
                     : List.of(new FlowLine(BridgeSpec.DEFAULT_FLOW, diag.file(), all.keyLine(name), b.path("flows")));
             List<FlowLine> groups = flowLines(b, "groups", diag, false);
             out.put(name, new BridgeSpec(name, ports, flows, groups, bridgeSettings(b, defaults), all.keyLine(name),
-                    TunnelSection.endpoint(b, diag)));
+                    TunnelSection.endpoint(b, diag), OpenFlowKeys.read(b, diag.file())));
         }
         return out;
     }

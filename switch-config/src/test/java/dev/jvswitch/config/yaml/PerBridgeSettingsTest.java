@@ -88,7 +88,9 @@ class PerBridgeSettingsTest {
         assertThat(errors).containsExactly(
                 file() + ":3: bridges.br0.mac-table-size: must be within 1..1000000, got 0",
                 file() + ":9: bridges.br1.mac-aging-time: expected an integer, got 'soon'",
-                file() + ":10: bridges.br1.mac-table: unknown key (known keys: flows, groups, local-ip, local-mac, "
-                        + "mac-aging-time, mac-table-size, ports)");
+                file() + ":10: bridges.br1.mac-table: unknown key (known keys: controller, "
+                        + "controller-burst-limit, controller-rate-limit, datapath-id, fail-mode, flows, groups, "
+                        + "inactivity-probe, listen, local-ip, local-mac, mac-aging-time, mac-table-size, ports, "
+                        + "protocols)");
     }
 }

@@ -34,6 +34,8 @@ public enum CommandKind {
             Map.entry("dpif-netdev/pmd-rxq-show", INLINE),
             Map.entry("upcall/show", INLINE),
             Map.entry("ofctl/dump-ports", INLINE),
+            Map.entry("ofctl/show", INLINE),
+            Map.entry("ofconn/show", INLINE),
             Map.entry("ofctl/dump-flows", TABLE_READ),
             Map.entry("ofctl/dump-groups", TABLE_READ),
             Map.entry("ofproto/trace", TABLE_READ),

@@ -85,6 +85,9 @@ final class ShowData {
                 q.put("port", r.netdev().name());
                 q.put("queue", r.rxq().id());
                 q.put("busyNs", r.busyNs());
+                if (!r.netdev().status().isEmpty()) {
+                    q.put("status", new LinkedHashMap<>(r.netdev().status()));
+                }
                 queues.add(q);
             }
             Map<String, Object> m = new LinkedHashMap<>();
@@ -120,6 +123,12 @@ final class ShowData {
                 sb.append(String.format(Locale.ROOT, "           link %s, rx drops: no_mbuf=%d truncated=%d oversize=%d,"
                         + " tx drops: queue_full=%d link_down=%d%n", n.linkUp() ? "up" : "down", s.rxNoMbuf,
                         s.rxTruncated, s.rxOversize, s.txQueueFull, s.txLinkDown));
+                Map<String, String> status = n.status();
+                if (!status.isEmpty()) {
+                    StringBuilder st = new StringBuilder();
+                    status.forEach((k, v) -> st.append(st.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+                    sb.append("           status: ").append(st).append('\n');
+                }
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("bridge", b.name());
                 m.put("port", p.name());
@@ -141,6 +150,9 @@ final class ShowData {
                 m.put("txQueueFull", s.txQueueFull);
                 m.put("txLinkDown", s.txLinkDown);
                 m.put("linkDownEvents", s.linkDownEvents);
+                if (!status.isEmpty()) {
+                    m.put("status", new LinkedHashMap<>(status));
+                }
                 data.add(m);
             }
         }

@@ -158,6 +158,31 @@ public final class SwitchCommands {
             return ShowData.ports(sw, bridge);
         });
 
+        r.register("ofconn/show", "[BRIDGE]", 0, 1, "OpenFlow connections: targets, state, role, version, counters",
+                args -> {
+                    String bridge = args.isEmpty() ? null : args.get(0);
+                    if (bridge != null && !sw.config().bridges().containsKey(bridge)) {
+                        throw CommandException.failed("no bridge named " + bridge + " (bridges: "
+                                + String.join(", ", sw.config().bridges().keySet()) + ")");
+                    }
+                    List<String> lines = sw.openflow().show(bridge);
+                    if (lines.isEmpty()) {
+                        lines = List.of(bridge == null ? "no bridge has an OpenFlow channel"
+                                : "bridge " + bridge + " has no OpenFlow channel (no controller or listen)");
+                    }
+                    return Reply.text(String.join("\n", lines));
+                });
+        r.register("ofctl/show", "BRIDGE", 1, 1, "features and ports as ovs-ofctl show prints them", args -> {
+            String bridge = args.get(0);
+            var backend = sw.backend(bridge);
+            if (backend == null) {
+                throw CommandException.failed("no bridge named " + bridge + " (bridges: "
+                        + String.join(", ", sw.config().bridges().keySet()) + ")");
+            }
+            return Reply.text(String.join("\n", OfctlShow.lines(backend,
+                    sw.config().bridges().get(bridge).openflow())));
+        });
+
         TunnelCommands.register(r, sp);
 
         r.register("coverage/show", "", 0, 0, "event counters of the datapath, slow path and daemon", args -> {

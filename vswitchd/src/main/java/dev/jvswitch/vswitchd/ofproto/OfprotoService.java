@@ -240,6 +240,37 @@ public final class OfprotoService implements AutoCloseable {
         return r;
     }
 
+    /**
+     * Applies {@code mods} to {@code bridge} as one transaction without waiting for the datapath:
+     * the OpenFlow channel's flow mods, whose barrier ({@link #awaitForwarding}) waits instead.
+     *
+     * @throws IllegalArgumentException ofproto's one-line refusal; nothing changed
+     */
+    public ModResult applyWithoutBarrier(String bridge, List<? extends OfMod> mods) {
+        if (ofproto == null) {
+            throw new IllegalStateException("ofproto is not started");
+        }
+        return ofproto.apply(bridge, mods);
+    }
+
+    /**
+     * Waits until the datapath forwards by the tables as they are now (the change barrier, as
+     * every change here waits for); false if it did not confirm within the barrier timeout.
+     */
+    public boolean awaitForwarding() {
+        try {
+            awaitDatapath("barrier");
+            return true;
+        } catch (OfprotoException e) {
+            return false;
+        }
+    }
+
+    /** The Ofproto for the OpenFlow channel's reads (flow stats, groups), on the change thread. */
+    public Ofproto ofprotoForChannel() {
+        return ofproto;
+    }
+
     /** Makes the flow tables of {@code bridge} hold exactly what {@code adds} add ({@link Ofproto#replaceFlows}). */
     public ModResult replaceFlows(String bridge, List<FlowMod> adds) throws OfprotoException {
         ModResult r = call(bridge, () -> ofproto.replaceFlows(bridge, adds));

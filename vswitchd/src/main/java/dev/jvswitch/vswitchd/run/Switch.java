@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,8 @@ import dev.jvswitch.config.MempoolSettings;
 import dev.jvswitch.config.PortSpec;
 import dev.jvswitch.config.RouteSpec;
 import dev.jvswitch.config.SwitchConfig;
+import dev.jvswitch.config.OpenFlowSettings;
+import dev.jvswitch.openflow.OpenFlowChannels;
 import dev.jvswitch.config.reload.ReloadPlan;
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.key.FlowKey;
@@ -98,6 +101,12 @@ public final class Switch implements AutoCloseable {
     /** The endpoints and routes last given to ofproto (change thread only). */
     private List<Object> tunnelInputs;
     private boolean loggedEndpoints;
+    /** The bridges' OpenFlow channels; configured from the change thread once it runs. */
+    private final OpenFlowChannels openflow = new OpenFlowChannels();
+    /** Runs OpenFlow requests on the change thread; null until {@link #startOpenFlow}. */
+    private volatile Predicate<Runnable> changeExecutor;
+    /** Ports a reload added, announced once the new config is published (change thread only). */
+    private final List<PortSpec> pendingAdds = new ArrayList<>();
 
     private Switch(SwitchConfig config, MbufPool pool, Datapath dp, OfprotoService ofproto) {
         this.config.setRelease(config);
@@ -114,7 +123,10 @@ public final class Switch implements AutoCloseable {
      *         refused
      */
     public static Switch start(SwitchConfig config, OfprotoService ofproto) throws StartException {
-        MbufPool pool = MbufPool.create(config.mempool().pool());
+        // A port type may need a pool of another shape (AF_XDP: frame slots for its UMEM).
+        List<String> types = new ArrayList<>();
+        config.ports().forEach(p -> types.add(p.type()));
+        MbufPool pool = MbufPool.create(Netdevs.poolFor(config.mempool().pool(), types));
         LOG.info("mempool '{}': {} mbufs of {} bytes ({}, {} MiB)", POOL_NAME, pool.capacity(), pool.slotBytes(),
                 pool.hugepages() ? "huge pages in " + config.mempool().hugepagePath() : "native memory",
                 (long) pool.capacity() * pool.slotBytes() >> 20);
@@ -185,6 +197,10 @@ public final class Switch implements AutoCloseable {
             // Published once the datapath runs by it; the bridges and tables follow (if ofproto
             // refuses them, the ports are the new ones and the tables the old, as documented above).
             config.setRelease(next);
+            for (PortSpec p : pendingAdds) {
+                portStatus(p.name(), dev.jvswitch.openflow.channel.OfBridge.PortChange.ADD);
+            }
+            pendingAdds.clear();
         } finally {
             portLock.unlock();
         }
@@ -216,6 +232,19 @@ public final class Switch implements AutoCloseable {
         if (configureTunnels(next)) {
             changes.add("tunnel endpoints or routes changed");
         }
+        for (String b : plan.openflowChanged()) {
+            BridgeSpec spec = next.bridges().get(b);
+            try {
+                if (spec == null) {
+                    openflow.remove(b);
+                } else {
+                    configureOpenFlow(b, spec.openflow());
+                }
+            } catch (IllegalStateException e) {
+                throw new OfprotoException(e.getMessage());
+            }
+            changes.add("remade the OpenFlow channel of " + b);
+        }
         reloads.incrementAndGet();
         for (String c : changes) {
             LOG.info("reload: {}", c);
@@ -241,6 +270,8 @@ public final class Switch implements AutoCloseable {
         }
         for (PortSpec p : plan.removed()) {
             detach(p.name());
+            openflow.portStatus(p.bridge(), new dev.jvswitch.openflow.backend.PortInfo(p.ofport(), p.name(), 0, false,
+                    false, 0, 0, 0, 0, 0, 0, 0, 0), dev.jvswitch.openflow.channel.OfBridge.PortChange.DELETE);
             changes.add("removed port " + p.name() + " from bridge " + p.bridge());
         }
         for (PortSpec p : plan.reopened()) {
@@ -252,9 +283,69 @@ public final class Switch implements AutoCloseable {
         }
         for (PortSpec p : plan.added()) {
             attach(p, opened.get(p), next);
+            pendingAdds.add(p);
             changes.add("added port " + p.name() + " to bridge " + p.bridge() + " as datapath port "
                     + dpPorts.get(p.name()));
         }
+    }
+
+    // ------------------------------------------------------------------ OpenFlow
+
+    /**
+     * Opens the OpenFlow channel of every bridge that has controllers or listeners; their
+     * requests run through {@code executor} (the change thread). Called once the change thread
+     * runs.
+     *
+     * @throws StartException naming the bridge whose listener could not be bound
+     */
+    public void startOpenFlow(Predicate<Runnable> executor) throws StartException {
+        this.changeExecutor = executor;
+        ofproto.ofprotoForChannel().upcallHandler().packetInSink(openflow);
+        ofproto.ofprotoForChannel().flowRemovedListener(openflow);
+        SwitchConfig c = config();
+        for (BridgeSpec b : c.bridges().values()) {
+            try {
+                configureOpenFlow(b.name(), b.openflow());
+            } catch (IllegalStateException e) {
+                throw new StartException(List.of(c.error("bridges." + b.name() + ".listen", e.getMessage())));
+            }
+        }
+    }
+
+    private void configureOpenFlow(String bridge, OpenFlowSettings s) {
+        Predicate<Runnable> ex = changeExecutor;
+        if (ex == null) {
+            return;
+        }
+        openflow.configure(bridge, s, new SwitchBridgeBackend(bridge, this, ex));
+    }
+
+    /** Tells port {@code name}'s bridge's controllers of a change (port status). */
+    private void portStatus(String name, dev.jvswitch.openflow.channel.OfBridge.PortChange change) {
+        PortSpec spec = config().port(name);
+        if (spec == null) {
+            return;
+        }
+        for (dev.jvswitch.openflow.backend.PortInfo p : new SwitchBridgeBackend(spec.bridge(), this, r -> false).ports()) {
+            if (p.name().equals(name)) {
+                openflow.portStatus(spec.bridge(), p, change);
+            }
+        }
+    }
+
+    /** The bridges' OpenFlow channels ({@code ofconn/show}). */
+    public OpenFlowChannels openflow() {
+        return openflow;
+    }
+
+    /** A backend for {@code bridge} as the channel sees it (for {@code ofctl/show}), or null. */
+    public dev.jvswitch.openflow.backend.BridgeBackend backend(String bridge) {
+        return config().bridges().containsKey(bridge) ? new SwitchBridgeBackend(bridge, this, r -> false) : null;
+    }
+
+    /** Whether OpenFlow port {@code ofport} of {@code bridge} is administratively down. */
+    boolean adminDown(String bridge, int ofport) {
+        return false;
     }
 
     /** Counts a reload that failed validation (the caller read a broken file). */
@@ -296,6 +387,7 @@ public final class Switch implements AutoCloseable {
             Boolean was = linkUp.put(n.name(), up);
             if (was != null && was != up) {
                 LOG.info("port {}: link {}", n.name(), up ? "up" : "down");
+                portStatus(n.name(), dev.jvswitch.openflow.channel.OfBridge.PortChange.MODIFY);
             }
         }
     }
@@ -328,6 +420,11 @@ public final class Switch implements AutoCloseable {
             return;
         }
         closed = true;
+        if (ofproto.ofprotoForChannel() != null) {
+            ofproto.ofprotoForChannel().upcallHandler().packetInSink(null);
+            ofproto.ofprotoForChannel().flowRemovedListener(null);
+        }
+        openflow.close();
         if (!locked) {
             LOG.warn("closing while a reload still changes ports (waited {} s for it)", CLOSE_LOCK_WAIT_S);
         }
@@ -412,8 +509,9 @@ public final class Switch implements AutoCloseable {
         dp.addPort(no, n);
         pin(p, no, in);
         linkUp.put(n.name(), n.linkUp());
-        LOG.info("port {}: {} {} as datapath port {} in bridge {} (ofport {}), {} rx queue(s), link {}", p.name(),
-                p.type(), p.options(), no, p.bridge(), p.ofport(), n.rxqCount(), n.linkUp() ? "up" : "down");
+        LOG.info("port {}: {} {} as datapath port {} in bridge {} (ofport {}), {} rx queue(s), link {}{}", p.name(),
+                p.type(), p.options(), no, p.bridge(), p.ofport(), n.rxqCount(), n.linkUp() ? "up" : "down",
+                n.status().isEmpty() ? "" : ", " + n.status());
     }
 
     private void detach(String name) {

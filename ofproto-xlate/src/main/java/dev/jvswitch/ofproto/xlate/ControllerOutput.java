@@ -1,0 +1,19 @@
+package dev.jvswitch.ofproto.xlate;
+
+/**
+ * One {@code output:CONTROLLER} (or {@code controller(...)}) that a translation ran: what a
+ * packet-in for it says. Translation records them in order; the upcall handler hands the packet
+ * and these to the OpenFlow channel ({@link PacketInSink}).
+ *
+ * @param bridge    the bridge whose rule sent it
+ * @param inPort    the packet's OpenFlow in_port at that point
+ * @param tableId   the table of the rule that sent it
+ * @param cookie    that rule's cookie
+ * @param tableMiss true if the rule is a table-miss rule (priority 0, matches everything):
+ *                  OpenFlow 1.3 reports those with reason NO_MATCH, the others ACTION
+ * @param maxLen    bytes of the packet to send (65535: all)
+ *
+ * <p><b>Thread-safety:</b> immutable.
+ */
+public record ControllerOutput(String bridge, int inPort, int tableId, long cookie, boolean tableMiss, int maxLen) {
+}

@@ -1,0 +1,65 @@
+package dev.jvswitch.openflow.backend;
+
+import java.util.List;
+
+import dev.jvswitch.ofproto.action.OfAction;
+import dev.jvswitch.ofproto.group.Group;
+import dev.jvswitch.ofproto.mod.FlowStats;
+import dev.jvswitch.ofproto.mod.FlowStatsRequest;
+import dev.jvswitch.ofproto.mod.ModResult;
+import dev.jvswitch.ofproto.mod.OfMod;
+
+/**
+ * What the OpenFlow channel needs of the switch for one bridge; the daemon implements it over its
+ * ofproto service and its change thread. The channel never changes ofproto from a Netty thread:
+ * everything that reads or changes the tables runs in a task given to {@link #submit}, which the
+ * daemon runs on the thread that carries out every other change, one at a time, in order.
+ *
+ * <p><b>Thread-safety:</b> {@link #submit}, {@link #ports} and {@link #derivedDatapathId} are
+ * called from the channel's event loop; the other methods only from inside a submitted task.
+ */
+public interface BridgeBackend {
+    /** The bridge's name. */
+    String bridge();
+
+    /**
+     * Runs {@code task} on the change thread after every task and change submitted before it.
+     *
+     * @return false (nothing queued) when the change queue is full: the caller retries later
+     */
+    boolean submit(Runnable task);
+
+    /**
+     * Change thread: applies {@code mods} as one transaction (one version, nothing on failure),
+     * without waiting for the datapath.
+     *
+     * @throws IllegalArgumentException with a one-line reason; nothing changed
+     */
+    ModResult apply(List<? extends OfMod> mods);
+
+    /**
+     * Change thread: returns once the datapath forwards by the tables as they are now (the
+     * revalidators' change barrier); false if it did not confirm in time.
+     */
+    boolean awaitForwarding();
+
+    /** Change thread: the rules {@code request} selects, with their counters. */
+    List<FlowStats> flowStats(FlowStatsRequest request);
+
+    /** Change thread: the bridge's groups, by id. */
+    List<Group> groups();
+
+    /** The bridge's ports now, by OpenFlow number. */
+    List<PortInfo> ports();
+
+    /**
+     * Change thread: a packet-out: runs {@code actions} on {@code packet} as if it came in on
+     * OpenFlow port {@code inPort} (a port, {@code CONTROLLER} or {@code LOCAL}), through a PMD.
+     *
+     * @throws IllegalArgumentException with a one-line reason (unknown in_port, no PMD, no mbuf)
+     */
+    void packetOut(int inPort, List<OfAction> actions, byte[] packet);
+
+    /** The datapath id the bridge has when the config names none (derived from a MAC, as OVS does). */
+    long derivedDatapathId();
+}

@@ -1,0 +1,162 @@
+package dev.jvswitch.openflow.channel;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.projectfloodlight.openflow.protocol.OFBundleAddMsg;
+import org.projectfloodlight.openflow.protocol.OFBundleCtrlMsg;
+import org.projectfloodlight.openflow.protocol.OFBundleCtrlType;
+import org.projectfloodlight.openflow.protocol.OFFlowMod;
+import org.projectfloodlight.openflow.protocol.OFGroupMod;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPortMod;
+
+import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.mod.FlowRemoved;
+import dev.jvswitch.ofproto.mod.ModFailedException;
+import dev.jvswitch.ofproto.mod.ModResult;
+import dev.jvswitch.ofproto.mod.OfMod;
+import dev.jvswitch.openflow.codec.FlowModCodec;
+import dev.jvswitch.openflow.codec.GroupCodec;
+import dev.jvswitch.openflow.codec.OfCodecException;
+import dev.jvswitch.openflow.codec.OfError;
+
+/**
+ * One connection's OpenFlow bundles (1.4+: OPEN, ADD, CLOSE, COMMIT, DISCARD). Messages are
+ * decoded when added (a bad one is refused then, with its own xid, and the bundle stays open);
+ * a commit applies every mod of the bundle in order as one {@code Ofproto.apply} transaction: all
+ * or nothing, one table version, so no packet sees half a bundle. A failed commit discards the
+ * bundle, answers the failing message's error and BUNDLE_FAILED for the commit. Bundles die with
+ * their connection.
+ *
+ * <p><b>Thread-safety:</b> change thread only (bundle messages queue with the other requests).
+ */
+final class Bundles {
+    /** Bundles a connection may hold open, and messages per bundle (OVS: no limit; we bound memory). */
+    static final int MAX_BUNDLES = 64;
+    static final int MAX_MESSAGES = 1_000_000;
+
+    private record Entry(OFMessage message, OfMod mod) {
+    }
+
+    private static final class Bundle {
+        final List<Entry> entries = new ArrayList<>();
+        boolean closed;
+    }
+
+    private final Map<Integer, Bundle> open = new LinkedHashMap<>();
+    private final OfConnection c;
+    private final OfBridge bridge;
+
+    Bundles(OfConnection c, OfBridge bridge) {
+        this.c = c;
+        this.bridge = bridge;
+    }
+
+    void control(OFBundleCtrlMsg m) {
+        int id = m.getBundleId().getInt();
+        Bundle b = open.get(id);
+        OFBundleCtrlType reply;
+        switch (m.getBundleCtrlType()) {
+            case OPEN_REQUEST -> {
+                if (b != null) {
+                    throw new OfCodecException(OfError.BUNDLE_FAILED_BUNDLE_EXIST, "bundle " + id + " is open");
+                }
+                if (open.size() >= MAX_BUNDLES) {
+                    throw new OfCodecException(OfError.BUNDLE_FAILED_UNKNOWN, "too many open bundles");
+                }
+                open.put(id, new Bundle());
+                reply = OFBundleCtrlType.OPEN_REPLY;
+            }
+            case CLOSE_REQUEST -> {
+                known(b, id).closed = true;
+                reply = OFBundleCtrlType.CLOSE_REPLY;
+            }
+            case DISCARD_REQUEST -> {
+                known(b, id);
+                open.remove(id);
+                reply = OFBundleCtrlType.DISCARD_REPLY;
+            }
+            case COMMIT_REQUEST -> {
+                known(b, id);
+                open.remove(id);
+                if (!commit(b)) {
+                    throw new OfCodecException(OfError.BUNDLE_FAILED_MSG_CONFLICT, "bundle " + id
+                            + " failed and was discarded");
+                }
+                reply = OFBundleCtrlType.COMMIT_REPLY;
+            }
+            default -> throw new OfCodecException(OfError.BUNDLE_FAILED_BAD_TYPE, "bundle control "
+                    + m.getBundleCtrlType());
+        }
+        c.send(c.factory().buildBundleCtrlMsg().setXid(m.getXid()).setBundleId(m.getBundleId())
+                .setBundleCtrlType(reply).setFlags(m.getFlags()).build());
+    }
+
+    void add(OFBundleAddMsg m) {
+        int id = m.getBundleId().getInt();
+        Bundle b = open.get(id);
+        if (b == null) {
+            // OpenFlow 1.4: adding to a bundle that is not open opens it.
+            if (open.size() >= MAX_BUNDLES) {
+                throw new OfCodecException(OfError.BUNDLE_FAILED_UNKNOWN, "too many open bundles");
+            }
+            b = new Bundle();
+            open.put(id, b);
+        }
+        if (b.closed) {
+            throw new OfCodecException(OfError.BUNDLE_FAILED_BUNDLE_CLOSED, "bundle " + id + " is closed");
+        }
+        if (b.entries.size() >= MAX_MESSAGES) {
+            throw new OfCodecException(OfError.BUNDLE_FAILED_MSG_TOO_MANY, "bundle " + id + " is full");
+        }
+        OFMessage inner = m.getData();
+        OfMod mod;
+        if (inner instanceof OFFlowMod fm) {
+            mod = FlowModCodec.decode(fm);
+        } else if (inner instanceof OFGroupMod gm) {
+            mod = GroupCodec.decode(gm);
+        } else if (inner instanceof OFPortMod pm) {
+            mod = GroupCodec.decode(pm);
+        } else {
+            throw new OfCodecException(OfError.BUNDLE_FAILED_MSG_UNSUP, "a bundle carries flow, group and port mods"
+                    + ", not " + inner.getType());
+        }
+        b.entries.add(new Entry(inner, mod));
+    }
+
+    private Bundle known(Bundle b, int id) {
+        if (b == null) {
+            throw new OfCodecException(OfError.BUNDLE_FAILED_BAD_ID, "no bundle " + id);
+        }
+        return b;
+    }
+
+    /** Applies the whole bundle as one transaction; on failure finds and reports the message at fault. */
+    private boolean commit(Bundle b) {
+        List<OfMod> mods = new ArrayList<>(b.entries.size());
+        for (Entry e : b.entries) {
+            mods.add(e.mod());
+        }
+        ModResult r;
+        try {
+            r = bridge.backend().apply(mods);
+        } catch (IllegalArgumentException e) {
+            // Nothing changed. Answer the message at fault, then the commit fails.
+            int at = e instanceof ModFailedException f ? f.index() : b.entries.size() - 1;
+            Entry bad = b.entries.get(Math.max(0, Math.min(at, b.entries.size() - 1)));
+            c.sendError(c.version(), bad.message().getXid(), OfRequests.applyError(e.getMessage()),
+                    OfRequests.head(bad.message()));
+            return false;
+        }
+        bridge.onChanged();
+        for (FlowRemoved fr : r.removed()) {
+            if (fr.flow().flags().contains(FlowMod.Flag.SEND_FLOW_REM)) {
+                bridge.flowRemoved(fr);
+            }
+        }
+        return true;
+    }
+}

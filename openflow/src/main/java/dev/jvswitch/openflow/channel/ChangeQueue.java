@@ -1,0 +1,99 @@
+package dev.jvswitch.openflow.channel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import org.projectfloodlight.openflow.protocol.OFMessage;
+
+import io.netty.channel.Channel;
+
+import dev.jvswitch.openflow.backend.BridgeBackend;
+
+/**
+ * One connection's requests on their way to the change thread, in arrival order: the event loop
+ * {@link #offer}s; one drain task at a time runs on the change thread
+ * ({@link BridgeBackend#submit}) and handles up to {@value #BATCH} requests before it gives the
+ * thread back to other changes. A connection holds at most one slot of the change queue.
+ *
+ * <p><b>Back-pressure:</b> above {@value #HIGH} pending requests the channel stops reading (the
+ * peer's TCP window fills, memory stays bounded); below {@value #LOW} it reads again. When the
+ * change queue is full, the drain is retried from the event loop a millisecond later.
+ *
+ * <p><b>Thread-safety:</b> {@link #offer} on the event loop; {@code drain} on the change thread.
+ * {@code pending} is a concurrent queue; {@code scheduled} makes sure one drain runs at a time
+ * (set by whoever schedules, cleared by the drain before it looks for more work).
+ */
+final class ChangeQueue {
+    static final int BATCH = 512;
+    static final int HIGH = 8_192;
+    static final int LOW = 1_024;
+
+    private final Channel channel;
+    private final BridgeBackend backend;
+    private final Consumer<List<OFMessage>> handler;
+    private final List<OFMessage> batch = new ArrayList<>(BATCH);
+    private final Runnable afterBatch;
+    private final ConcurrentLinkedQueue<OFMessage> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+
+    /**
+     * @param handler    handles a batch of requests, in order, on the change thread
+     * @param afterBatch runs on the change thread after each batch (flushes the replies)
+     */
+    ChangeQueue(Channel channel, BridgeBackend backend, Consumer<List<OFMessage>> handler, Runnable afterBatch) {
+        this.channel = channel;
+        this.backend = backend;
+        this.handler = handler;
+        this.afterBatch = afterBatch;
+    }
+
+    /** Event loop: queue {@code m} behind the connection's earlier requests. */
+    void offer(OFMessage m) {
+        pending.add(m);
+        if (size.incrementAndGet() >= HIGH && channel.config().isAutoRead()) {
+            channel.config().setAutoRead(false);
+        }
+        schedule();
+    }
+
+    /** Requests not yet handled. */
+    int pending() {
+        return size.get();
+    }
+
+    private void schedule() {
+        if (scheduled.compareAndSet(false, true)) {
+            if (!backend.submit(this::drain)) {
+                scheduled.set(false);
+                channel.eventLoop().schedule(this::schedule, 1, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void drain() {
+        OFMessage m;
+        batch.clear();
+        while (batch.size() < BATCH && (m = pending.poll()) != null) {
+            size.decrementAndGet();
+            batch.add(m);
+        }
+        if (channel.isActive() && !batch.isEmpty()) {
+            handler.accept(batch);
+        }
+        batch.clear();
+        afterBatch.run();
+        if (size.get() < LOW && !channel.config().isAutoRead() && channel.isActive()) {
+            channel.config().setAutoRead(true);
+        }
+        scheduled.set(false);
+        if (!pending.isEmpty()) {
+            schedule();
+        }
+    }
+}

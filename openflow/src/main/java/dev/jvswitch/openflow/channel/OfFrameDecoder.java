@@ -1,0 +1,131 @@
+package dev.jvswitch.openflow.channel;
+
+import java.util.List;
+
+import org.projectfloodlight.openflow.exceptions.OFParseError;
+import org.projectfloodlight.openflow.protocol.OFFactories;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFMessageReader;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+
+import dev.jvswitch.openflow.codec.OfError;
+
+/**
+ * Frames the byte stream into OpenFlow messages (8-byte header: version, type, length, xid) and
+ * decodes each with openflowj's reader. HELLO is read here by hand ({@link Hello}): it must be
+ * understood whatever version the peer speaks. A message the reader cannot decode becomes a
+ * {@link Malformed} with the error to answer it with; a length below the header's 8 bytes makes
+ * the stream unframeable, so that one is fatal (the connection is closed after the error).
+ *
+ * <p>Decoding happens on the channel's event loop; the frame is released once decoded (openflowj
+ * copies what it keeps).
+ */
+final class OfFrameDecoder extends ByteToMessageDecoder {
+    static final int HEADER = 8;
+    /** Bytes of an offending message an error carries back (OpenFlow: at least 64). */
+    static final int ERROR_DATA_BYTES = 64;
+    private static final int TYPE_HELLO = 0;
+    /** The highest message type of each wire version (1.0 .. 1.5); above it a type is unknown. */
+    private static final int[] MAX_TYPE = {0, 21, 23, 24, 29, 34, 35};
+
+    private final OFMessageReader<OFMessage> reader = OFFactories.getGenericReader();
+
+    /** A HELLO: the peer's header version and its version bitmap (0 if it sent none). */
+    record Hello(int version, long xid, long bitmap) {
+    }
+
+    /** A message that could not be decoded, with the error to send and whether to close afterwards. */
+    record Malformed(int version, int type, long xid, byte[] head, OfError error, String reason, boolean fatal) {
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (in.readableBytes() < HEADER) {
+            return;
+        }
+        int start = in.readerIndex();
+        int version = in.getUnsignedByte(start);
+        int type = in.getUnsignedByte(start + 1);
+        int length = in.getUnsignedShort(start + 2);
+        long xid = in.getUnsignedInt(start + 4);
+        if (length < HEADER) {
+            byte[] head = ByteBufUtil.getBytes(in, start, Math.min(in.readableBytes(), ERROR_DATA_BYTES));
+            in.skipBytes(in.readableBytes());
+            out.add(new Malformed(version, type, xid, head, OfError.BAD_REQUEST_BAD_LEN, "length " + length
+                    + " is shorter than the header", true));
+            return;
+        }
+        if (in.readableBytes() < length) {
+            return;
+        }
+        ByteBuf frame = in.readRetainedSlice(length);
+        try {
+            if (type == TYPE_HELLO) {
+                out.add(hello(frame, version, xid));
+                return;
+            }
+            OFMessage m;
+            try {
+                m = reader.readFrom(frame);
+            } catch (OFParseError | RuntimeException e) {
+                m = null;
+                out.add(malformed(frame, version, type, xid, String.valueOf(e.getMessage())));
+                return;
+            }
+            if (m == null) {
+                out.add(malformed(frame, version, type, xid, "truncated"));
+            } else {
+                out.add(m);
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    private static Malformed malformed(ByteBuf frame, int version, int type, long xid, String reason) {
+        byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
+        String r = reason.toLowerCase(java.util.Locale.ROOT);
+        OfError error;
+        if (version < 1 || version > 6) {
+            error = OfError.BAD_REQUEST_BAD_VERSION;
+        } else if (type > MAX_TYPE[version]) {
+            error = OfError.BAD_REQUEST_BAD_TYPE;
+        } else if (r.contains("stat") || r.contains("multipart")) {
+            error = OfError.BAD_REQUEST_BAD_MULTIPART;
+        } else if (r.contains("oxm") || r.contains("match")) {
+            error = OfError.BAD_MATCH_BAD_LEN;
+        } else if (r.contains("action")) {
+            error = OfError.BAD_ACTION_BAD_LEN;
+        } else if (r.contains("instruction")) {
+            error = OfError.BAD_INSTRUCTION_UNKNOWN_INST;
+        } else if (r.contains("experimenter")) {
+            error = OfError.BAD_REQUEST_BAD_EXPERIMENTER;
+        } else {
+            error = OfError.BAD_REQUEST_BAD_LEN;
+        }
+        return new Malformed(version, type, xid, head, error, reason, false);
+    }
+
+    /** HELLO elements: type 1 (VERSIONBITMAP) carries 32-bit words of version bits. */
+    private static Hello hello(ByteBuf frame, int version, long xid) {
+        long bitmap = 0;
+        int at = HEADER;
+        int end = frame.readableBytes();
+        while (at + 4 <= end) {
+            int elemType = frame.getUnsignedShort(at);
+            int elemLen = frame.getUnsignedShort(at + 2);
+            if (elemLen < 4 || at + elemLen > end) {
+                break;
+            }
+            if (elemType == 1 && elemLen >= 8) {
+                bitmap |= frame.getUnsignedInt(at + 4);
+            }
+            at += (elemLen + 7) & ~7;
+        }
+        return new Hello(version, xid, bitmap);
+    }
+}

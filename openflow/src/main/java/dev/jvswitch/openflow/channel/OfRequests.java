@@ -1,0 +1,400 @@
+package dev.jvswitch.openflow.channel;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import org.projectfloodlight.openflow.protocol.OFAggregateStatsRequest;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowMod;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsRequest;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPortDesc;
+import org.projectfloodlight.openflow.protocol.OFPortStatsEntry;
+import org.projectfloodlight.openflow.protocol.OFPortStatsRequest;
+import org.projectfloodlight.openflow.protocol.OFQueueGetConfigRequest;
+import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
+import org.projectfloodlight.openflow.protocol.OFStatsRequest;
+import org.projectfloodlight.openflow.protocol.OFTableStatsEntry;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TableId;
+import org.projectfloodlight.openflow.types.U64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+import dev.jvswitch.ofproto.group.Group;
+import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.mod.GroupMod;
+import dev.jvswitch.ofproto.mod.PortMod;
+import dev.jvswitch.openflow.codec.GroupCodec;
+import dev.jvswitch.ofproto.mod.FlowRemoved;
+import dev.jvswitch.ofproto.mod.FlowStats;
+import dev.jvswitch.ofproto.mod.FlowStatsRequest;
+import dev.jvswitch.ofproto.mod.ModResult;
+import dev.jvswitch.openflow.backend.PortInfo;
+import dev.jvswitch.openflow.codec.FlowModCodec;
+import dev.jvswitch.openflow.codec.OfCodecException;
+import dev.jvswitch.openflow.codec.OfError;
+import dev.jvswitch.openflow.codec.OfPortNumbers;
+import dev.jvswitch.openflow.codec.PortCodec;
+import dev.jvswitch.openflow.codec.TableFeaturesCodec;
+
+/**
+ * The requests of one connection that read or change the tables, handled on the change thread
+ * in arrival order ({@link ChangeQueue}): flow mods, barriers and multipart requests. Each
+ * request's failure is its own: an {@code OFPT_ERROR} with the request's xid, and the next
+ * request runs.
+ *
+ * <p><b>Barrier:</b> a flow mod changes the tables at once (one {@code Ofproto} version); a
+ * barrier reply waits until the datapath forwards by them (the revalidators' change barrier), but
+ * only if a change happened since the last barrier of the bridge, so a stream of barriers costs
+ * nothing.
+ *
+ * <p><b>Thread-safety:</b> change thread only; it writes to the channel, which Netty allows from
+ * any thread.
+ */
+final class OfRequests {
+    private static final Logger LOG = LoggerFactory.getLogger("openflow");
+    /** Largest multipart reply body before the rest goes in another message (the length field is 16 bits). */
+    private static final int MAX_REPLY_BYTES = 60_000;
+    private static final int TABLES = 254;
+
+    private final OfConnection c;
+    private final OfBridge bridge;
+    private final ByteBuf scratch = Unpooled.buffer(4096);
+    private final Bundles bundles;
+
+    OfRequests(OfConnection c, OfBridge bridge) {
+        this.c = c;
+        this.bridge = bridge;
+        this.bundles = new Bundles(c, bridge);
+    }
+
+    /** The first bytes of {@code m} as an error carries them back. */
+    static byte[] head(OFMessage m) {
+        ByteBuf b = Unpooled.buffer(128);
+        try {
+            m.writeTo(b);
+            byte[] out = new byte[Math.min(b.readableBytes(), OfFrameDecoder.ERROR_DATA_BYTES)];
+            b.getBytes(0, out);
+            return out;
+        } catch (RuntimeException e) {
+            return new byte[0];
+        } finally {
+            b.release();
+        }
+    }
+
+    void flush() {
+        c.flush();
+    }
+
+    /**
+     * A batch of requests in order. Consecutive flow mods are applied as one transaction (one
+     * table version instead of one each: the cost of publishing a version is paid once per run);
+     * if one is refused, the ones before it are applied together, it is answered with its error,
+     * and the run goes on after it, so each flow mod succeeds or fails exactly as on its own.
+     */
+    void handleAll(List<OFMessage> batch) {
+        List<OFFlowMod> run = new ArrayList<>();
+        List<FlowMod> mods = new ArrayList<>();
+        for (OFMessage m : batch) {
+            if (m instanceof OFFlowMod fm) {
+                try {
+                    mods.add(FlowModCodec.decode(fm));
+                    run.add(fm);
+                } catch (OfCodecException e) {
+                    applyRun(run, mods);
+                    error(m, e.error(), e.getMessage());
+                }
+                continue;
+            }
+            applyRun(run, mods);
+            handle(m);
+        }
+        applyRun(run, mods);
+    }
+
+    private void applyRun(List<OFFlowMod> run, List<FlowMod> mods) {
+        int from = 0;
+        while (from < mods.size()) {
+            List<FlowMod> part = mods.subList(from, mods.size());
+            try {
+                afterChange(bridge.backend().apply(part));
+                from = mods.size();
+            } catch (IllegalArgumentException e) {
+                int bad = e instanceof dev.jvswitch.ofproto.mod.ModFailedException f ? from + f.index() : from;
+                if (bad > from) {
+                    afterChange(bridge.backend().apply(mods.subList(from, bad)));
+                }
+                error(run.get(bad), applyError(e.getMessage()), e.getMessage());
+                from = bad + 1;
+            }
+        }
+        run.clear();
+        mods.clear();
+    }
+
+    private void afterChange(ModResult r) {
+        bridge.onChanged();
+        for (FlowRemoved fr : r.removed()) {
+            if (fr.flow().flags().contains(FlowMod.Flag.SEND_FLOW_REM)) {
+                bridge.flowRemoved(fr);
+            }
+        }
+    }
+
+    void handle(OFMessage m) {
+        try {
+            switch (m.getType()) {
+                case PACKET_OUT -> packetOut((org.projectfloodlight.openflow.protocol.OFPacketOut) m);
+                case GROUP_MOD -> groupMod((org.projectfloodlight.openflow.protocol.OFGroupMod) m);
+                case BUNDLE_CONTROL -> bundles.control((org.projectfloodlight.openflow.protocol.OFBundleCtrlMsg) m);
+                case BUNDLE_ADD_MESSAGE -> bundles.add((org.projectfloodlight.openflow.protocol.OFBundleAddMsg) m);
+                case PORT_MOD -> portMod((org.projectfloodlight.openflow.protocol.OFPortMod) m);
+                case BARRIER_REQUEST -> barrier(m);
+                case STATS_REQUEST -> stats((OFStatsRequest<?>) m);
+                case QUEUE_GET_CONFIG_REQUEST -> c.send(c.factory().buildQueueGetConfigReply().setXid(m.getXid())
+                        .setPort(((OFQueueGetConfigRequest) m).getPort()).setQueues(List.of()).build());
+                default -> error(m, OfError.BAD_REQUEST_BAD_TYPE, m.getType() + " is not supported");
+            }
+        } catch (OfCodecException e) {
+            error(m, e.error(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("{}: {}: {} failed: {}", bridge.name(), c.target(), m.getType(), e.toString());
+            error(m, OfError.BAD_REQUEST_EPERM, String.valueOf(e.getMessage()));
+        }
+    }
+
+    private void error(OFMessage m, OfError e, String reason) {
+        LOG.debug("{}: {}: {} xid {}: {}", bridge.name(), c.target(), e, m.getXid(), reason);
+        c.sendError(c.version(), m.getXid(), e, head(m));
+    }
+
+    // ------------------------------------------------------------------ changes
+
+    private void packetOut(org.projectfloodlight.openflow.protocol.OFPacketOut p) {
+        if (!p.getBufferId().equals(org.projectfloodlight.openflow.types.OFBufferId.NO_BUFFER)) {
+            throw new OfCodecException(OfError.BAD_REQUEST_BUFFER_UNKNOWN, "this switch buffers no packets");
+        }
+        OFPort in = c.version() >= 6 ? p.getMatch().get(org.projectfloodlight.openflow.protocol.match.MatchField.IN_PORT)
+                : p.getInPort();
+        int inPort = in == null ? dev.jvswitch.ofproto.port.OfPorts.CONTROLLER : OfPortNumbers.from(in);
+        if (inPort < 0 || inPort == dev.jvswitch.ofproto.port.OfPorts.ANY) {
+            throw new OfCodecException(OfError.BAD_REQUEST_BAD_PORT, "packet-out in_port " + in);
+        }
+        List<dev.jvswitch.ofproto.action.OfAction> actions = dev.jvswitch.openflow.codec.ActionCodec.decode(
+                p.getActions(), true);
+        try {
+            bridge.backend().packetOut(inPort, actions, p.getData());
+        } catch (IllegalArgumentException e) {
+            String s = String.valueOf(e.getMessage());
+            throw new OfCodecException(s.contains("in_port") ? OfError.BAD_REQUEST_BAD_PORT
+                    : OfError.BAD_REQUEST_BAD_PACKET, s);
+        }
+    }
+
+    private void groupMod(org.projectfloodlight.openflow.protocol.OFGroupMod m) {
+        GroupMod gm = GroupCodec.decode(m);
+        ModResult r;
+        try {
+            r = bridge.backend().apply(List.of(gm));
+        } catch (IllegalArgumentException e) {
+            error(m, GroupCodec.error(e.getMessage()), e.getMessage());
+            return;
+        }
+        bridge.onChanged();
+        for (FlowRemoved fr : r.removed()) {
+            if (fr.flow().flags().contains(FlowMod.Flag.SEND_FLOW_REM)) {
+                bridge.flowRemoved(fr);
+            }
+        }
+    }
+
+    private void portMod(org.projectfloodlight.openflow.protocol.OFPortMod m) {
+        PortMod pm = GroupCodec.decode(m);
+        try {
+            bridge.backend().apply(List.of(pm));
+        } catch (IllegalArgumentException e) {
+            String s = String.valueOf(e.getMessage());
+            error(m, s.contains("has no port") ? OfError.PORT_MOD_FAILED_BAD_PORT : OfError.PORT_MOD_FAILED_BAD_CONFIG,
+                    s);
+            return;
+        }
+        bridge.onChanged();
+    }
+
+    /** The OpenFlow error for one of ofproto's one-line refusals. */
+    static OfError applyError(String message) {
+        String s = message == null ? "" : message;
+        if (s.startsWith("check_overlap")) {
+            return OfError.FLOW_MOD_FAILED_OVERLAP;
+        } else if (s.contains("group") && s.contains("does not exist")) {
+            return OfError.BAD_ACTION_BAD_OUT_GROUP;
+        } else if (s.contains("not supported yet")) {
+            return OfError.BAD_INSTRUCTION_UNSUP_INST;
+        } else if (s.startsWith("table") || s.contains("goto_table")) {
+            return OfError.FLOW_MOD_FAILED_BAD_TABLE_ID;
+        }
+        return OfError.FLOW_MOD_FAILED_UNKNOWN;
+    }
+
+    private void barrier(OFMessage m) {
+        if (bridge.takeChanged() && !bridge.backend().awaitForwarding()) {
+            LOG.warn("{}: barrier: the datapath did not confirm it forwards by the new tables in time", bridge.name());
+        }
+        c.send(c.factory().buildBarrierReply().setXid(m.getXid()).build());
+    }
+
+    // ------------------------------------------------------------------ multipart
+
+    private void stats(OFStatsRequest<?> r) {
+        OFFactory f = c.factory();
+        long xid = r.getXid();
+        switch (r.getStatsType()) {
+            case DESC -> c.send(f.buildDescStatsReply().setXid(xid).setMfrDesc("jvswitch")
+                    .setHwDesc("jvswitch userspace datapath").setSwDesc("jvswitch " + version())
+                    .setSerialNum("None").setDpDesc(bridge.name()).build());
+            case FLOW -> flowStats(xid, FlowModCodec.decode((OFFlowStatsRequest) r), f);
+            case AGGREGATE -> {
+                long packets = 0;
+                long bytes = 0;
+                List<FlowStats> all = bridge.backend().flowStats(FlowModCodec.decode((OFAggregateStatsRequest) r));
+                for (FlowStats s : all) {
+                    packets += s.packets();
+                    bytes += s.bytes();
+                }
+                if (c.version() >= 6) {
+                    c.send(f.buildAggregateStatsReply().setXid(xid)
+                            .setStats(FlowModCodec.aggregate(f, all.size(), packets, bytes)).build());
+                } else {
+                    c.send(f.buildAggregateStatsReply().setXid(xid).setPacketCount(U64.of(packets))
+                            .setByteCount(U64.of(bytes)).setFlowCount(all.size()).build());
+                }
+            }
+            case TABLE -> {
+                long[] active = new long[TABLES];
+                for (FlowStats s : bridge.backend().flowStats(FlowStatsRequest.all())) {
+                    if (s.tableId() < TABLES) {
+                        active[s.tableId()]++;
+                    }
+                }
+                List<OFTableStatsEntry> entries = new ArrayList<>(TABLES);
+                for (int t = 0; t < TABLES; t++) {
+                    entries.add(f.buildTableStatsEntry().setTableId(TableId.of(t)).setActiveCount(active[t])
+                            .setLookupCount(U64.ZERO).setMatchedCount(U64.ZERO).build());
+                }
+                c.send(f.buildTableStatsReply().setXid(xid).setEntries(entries).build());
+            }
+            case TABLE_FEATURES -> sendChunked(TableFeaturesCodec.tables(f, TABLES), (part, more) -> f
+                    .buildTableFeaturesStatsReply().setXid(xid).setFlags(more).setEntries(part).build());
+            case PORT_DESC -> {
+                List<OFPortDesc> ports = new ArrayList<>();
+                for (PortInfo p : bridge.backend().ports()) {
+                    ports.add(PortCodec.desc(p, f));
+                }
+                c.send(f.buildPortDescStatsReply().setXid(xid).setEntries(ports).build());
+            }
+            case PORT -> {
+                OFPort want = ((OFPortStatsRequest) r).getPortNo();
+                int no = want.equals(OFPort.ANY) ? -1 : OfPortNumbers.from(want);
+                List<OFPortStatsEntry> entries = new ArrayList<>();
+                for (PortInfo p : bridge.backend().ports()) {
+                    if (no < 0 || p.ofport() == no) {
+                        entries.add(PortCodec.stats(p, f));
+                    }
+                }
+                c.send(f.buildPortStatsReply().setXid(xid).setEntries(entries).build());
+            }
+            case QUEUE -> c.send(f.buildQueueStatsReply().setXid(xid).setEntries(List.of()).build());
+            case GROUP_DESC -> {
+                List<org.projectfloodlight.openflow.protocol.OFGroupDescStatsEntry> entries = new ArrayList<>();
+                for (Group g : bridge.backend().groups()) {
+                    entries.add(GroupCodec.desc(g, f));
+                }
+                sendChunked(entries, (part, more) -> f.buildGroupDescStatsReply().setXid(xid).setFlags(more)
+                        .setEntries(part).build());
+            }
+            case GROUP -> {
+                long want = ((org.projectfloodlight.openflow.protocol.OFGroupStatsRequest) r).getGroup()
+                        .getGroupNumber() & 0xffffffffL;
+                List<FlowStats> flows = bridge.backend().flowStats(FlowStatsRequest.all());
+                List<org.projectfloodlight.openflow.protocol.OFGroupStatsEntry> entries = new ArrayList<>();
+                for (Group g : bridge.backend().groups()) {
+                    if (want == GroupMod.ALL || want == g.groupId()) {
+                        entries.add(GroupCodec.stats(g, refCount(flows, g.groupId()), f));
+                    }
+                }
+                sendChunked(entries, (part, more) -> f.buildGroupStatsReply().setXid(xid).setFlags(more)
+                        .setEntries(part).build());
+            }
+            case GROUP_FEATURES -> c.send(GroupCodec.features(xid, f));
+            default -> throw new OfCodecException(OfError.BAD_REQUEST_BAD_MULTIPART, "multipart "
+                    + r.getStatsType() + " is not supported");
+        }
+    }
+
+    private static long refCount(List<FlowStats> flows, long groupId) {
+        long n = 0;
+        for (FlowStats s : flows) {
+            for (dev.jvswitch.ofproto.mod.Instruction i : s.instructions()) {
+                if (i instanceof dev.jvswitch.ofproto.mod.Instruction.ApplyActions a) {
+                    for (dev.jvswitch.ofproto.action.OfAction x : a.actions()) {
+                        if (x instanceof dev.jvswitch.ofproto.action.OfAction.GroupAction g && g.groupId() == groupId) {
+                            n++;
+                        }
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    private void flowStats(long xid, FlowStatsRequest req, OFFactory f) {
+        List<FlowStats> all = bridge.backend().flowStats(req);
+        List<OFFlowStatsEntry> entries = new ArrayList<>(all.size());
+        for (FlowStats s : all) {
+            entries.add(FlowModCodec.encode(s, f));
+        }
+        sendChunked(entries, (part, more) -> f.buildFlowStatsReply().setXid(xid).setFlags(more).setEntries(part)
+                .build());
+    }
+
+    /** Builds one multipart reply from some entries and its flags. */
+    private interface Reply<E> {
+        OFMessage build(List<E> entries, Set<OFStatsReplyFlags> flags);
+    }
+
+    /**
+     * Sends {@code entries} in as many replies as their size needs (the length field is 16
+     * bits), all but the last flagged REPLY_MORE.
+     */
+    private <E extends org.projectfloodlight.openflow.protocol.Writeable> void sendChunked(List<E> entries,
+            Reply<E> reply) {
+        List<E> chunk = new ArrayList<>();
+        int bytes = 0;
+        for (E e : entries) {
+            scratch.clear();
+            e.writeTo(scratch);
+            int len = scratch.readableBytes();
+            if (bytes + len > MAX_REPLY_BYTES && !chunk.isEmpty()) {
+                c.send(reply.build(chunk, EnumSet.of(OFStatsReplyFlags.REPLY_MORE)));
+                chunk = new ArrayList<>();
+                bytes = 0;
+            }
+            chunk.add(e);
+            bytes += len;
+        }
+        c.send(reply.build(chunk, Set.of()));
+    }
+
+    private static String version() {
+        String v = OfRequests.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0" : v;
+    }
+}

@@ -1,0 +1,223 @@
+package dev.jvswitch.openflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.projectfloodlight.openflow.protocol.OFBarrierReply;
+import org.projectfloodlight.openflow.protocol.OFControllerRole;
+import org.projectfloodlight.openflow.protocol.OFErrorMsg;
+import org.projectfloodlight.openflow.protocol.OFErrorType;
+import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFRoleReply;
+import org.projectfloodlight.openflow.protocol.OFType;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.errormsg.OFBadRequestErrorMsg;
+import org.projectfloodlight.openflow.protocol.errormsg.OFRoleRequestFailedErrorMsg;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.EthType;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.U64;
+
+import dev.jvswitch.config.OfTarget;
+import dev.jvswitch.config.OpenFlowSettings;
+
+/**
+ * The channel's edge cases with a Java client on the same codec: many flow mods then a barrier
+ * (all applied, in order, one reply), malformed and unknown messages (an error each, the
+ * connection and the others unharmed; an unframeable one closes only its own connection),
+ * version negotiation (1.5 only, as ovn-controller offers; none in common), and two controllers
+ * with roles (a slave is refused writes, a stale generation is refused).
+ */
+class ChannelEdgeCaseTest {
+    private TestBackend backend;
+    private OpenFlowChannels channels;
+    private int port;
+
+    @BeforeEach
+    void start() {
+        backend = new TestBackend("br0", 2);
+        channels = new OpenFlowChannels();
+        channels.configure("br0", new OpenFlowSettings(List.of(), List.of(OfTarget.parse("ptcp:0", false, p -> p)),
+                OpenFlowSettings.DEFAULT_PROTOCOLS, OpenFlowSettings.FailMode.SECURE,
+                OpenFlowSettings.DERIVED_DATAPATH_ID, 0, 0, 5_000), backend);
+        port = Integer.parseInt(channels.bridge("br0").listening().get(0).split(":")[1]);
+    }
+
+    @AfterEach
+    void stop() {
+        channels.close();
+        backend.close();
+    }
+
+    private static List<OFFlowAdd> adds(OfTestClient c, int n) {
+        List<OFFlowAdd> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(c.f.buildFlowAdd().setXid(100 + i).setPriority(100).setMatch(c.f.buildMatch()
+                    .setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                    .setExact(MatchField.IPV4_DST, IPv4Address.of(0x0a000000 + i)).build())
+                    .setInstructions(List.of(c.f.instructions().applyActions(List.of(
+                            c.f.actions().output(OFPort.of(2), 0))))).build());
+        }
+        return out;
+    }
+
+    private static OFMessage next(OfTestClient c, OFType type) throws Exception {
+        for (int i = 0; i < 100_000; i++) {
+            OFMessage m = c.read();
+            assertThat(m).as("connection closed while waiting for " + type).isNotNull();
+            if (m.getType() == type) {
+                return m;
+            }
+        }
+        throw new AssertionError("no " + type);
+    }
+
+    @Test
+    void tenThousandFlowModsThenABarrier() throws Exception {
+        try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_13)) {
+            long t0 = System.nanoTime();
+            c.sendAll(adds(c, 10_000));
+            c.send(c.f.buildBarrierRequest().setXid(7).build());
+            OFMessage m = c.read();
+            long ns = System.nanoTime() - t0;
+            assertThat(m).isInstanceOf(OFBarrierReply.class);
+            assertThat(m.getXid()).isEqualTo(7);
+            assertThat(backend.ofproto.flowStats("br0")).hasSize(10_000);
+            System.out.printf("openflow: 10000 flow mods + barrier in %.1f ms (%.0f mods/s)%n", ns / 1e6,
+                    10_000 / (ns / 1e9));
+        }
+    }
+
+    @Test
+    void malformedMessagesGetAnErrorAndHarmNothingElse() throws Exception {
+        try (OfTestClient a = OfTestClient.connect(port, OFVersion.OF_13);
+                OfTestClient b = OfTestClient.connect(port, OFVersion.OF_13)) {
+            // unknown type 99
+            a.sendRaw(new byte[] {4, 99, 0, 8, 0, 0, 0, 9});
+            OFErrorMsg e = (OFErrorMsg) a.read();
+            assertThat(e.getErrType()).isEqualTo(OFErrorType.BAD_REQUEST);
+            assertThat(((OFBadRequestErrorMsg) e).getCode().name()).isEqualTo("BAD_TYPE");
+            assertThat(e.getXid()).isEqualTo(9);
+            // a flow mod whose match claims more bytes than it has (truncated OXM)
+            byte[] fm = new byte[56 + 8];
+            fm[0] = 4;
+            fm[1] = 14;
+            fm[3] = (byte) fm.length;
+            fm[7] = 10;
+            fm[48] = 0; fm[49] = 1; fm[50] = 0; fm[51] = 40; // match type OXM, length 40 > what follows
+            a.sendRaw(fm);
+            e = (OFErrorMsg) a.read();
+            assertThat(e.getXid()).isEqualTo(10);
+            // still serving: echo
+            a.send(a.f.buildEchoRequest().setXid(11).setData(new byte[] {1, 2}).build());
+            assertThat(a.read().getXid()).isEqualTo(11);
+            // an unframeable length closes only this connection
+            a.sendRaw(new byte[] {4, 2, 0, 4, 0, 0, 0, 12});
+            assertThat(a.read()).isInstanceOf(OFErrorMsg.class);
+            assertThat(a.closedBySwitch()).isTrue();
+            b.send(b.f.buildEchoRequest().setXid(13).setData(new byte[0]).build());
+            assertThat(b.read().getXid()).isEqualTo(13);
+        }
+    }
+
+    @Test
+    void versionNegotiation() throws Exception {
+        try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_15)) {
+            c.send(c.f.buildFeaturesRequest().setXid(3).build());
+            OFMessage m = c.read();
+            assertThat(m.getVersion()).isEqualTo(OFVersion.OF_15);
+            assertThat(m.getType()).isEqualTo(OFType.FEATURES_REPLY);
+        }
+        try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_10)) {
+            OFMessage m = c.read();
+            assertThat(m).isInstanceOf(OFErrorMsg.class);
+            assertThat(((OFErrorMsg) m).getErrType()).isEqualTo(OFErrorType.HELLO_FAILED);
+            assertThat(c.closedBySwitch()).isTrue();
+        }
+    }
+
+    @Test
+    void bundlesCommitAllOrNothing() throws Exception {
+        try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_14)) {
+            org.projectfloodlight.openflow.types.BundleId id = org.projectfloodlight.openflow.types.BundleId.of(1);
+            java.util.Set<org.projectfloodlight.openflow.protocol.OFBundleFlags> atomic =
+                    java.util.EnumSet.of(org.projectfloodlight.openflow.protocol.OFBundleFlags.ATOMIC,
+                            org.projectfloodlight.openflow.protocol.OFBundleFlags.ORDERED);
+            c.send(c.f.buildBundleCtrlMsg().setXid(1).setBundleId(id).setFlags(atomic).setBundleCtrlType(
+                    org.projectfloodlight.openflow.protocol.OFBundleCtrlType.OPEN_REQUEST).build());
+            assertThat(c.read().getType()).isEqualTo(OFType.BUNDLE_CONTROL);
+            for (OFFlowAdd a : adds(c, 3)) {
+                c.send(c.f.buildBundleAddMsg().setXid(a.getXid()).setBundleId(id).setFlags(atomic).setData(a)
+                        .build());
+            }
+            assertThat(backend.ofproto.flowStats("br0")).as("nothing before the commit").isEmpty();
+            c.send(c.f.buildBundleCtrlMsg().setXid(2).setBundleId(id).setFlags(atomic).setBundleCtrlType(
+                    org.projectfloodlight.openflow.protocol.OFBundleCtrlType.COMMIT_REQUEST)
+                    .build());
+            org.projectfloodlight.openflow.protocol.OFBundleCtrlMsg reply =
+                    (org.projectfloodlight.openflow.protocol.OFBundleCtrlMsg) c.read();
+            assertThat(reply.getBundleCtrlType()).isEqualTo(org.projectfloodlight.openflow.protocol.OFBundleCtrlType
+                    .COMMIT_REPLY);
+            assertThat(backend.ofproto.flowStats("br0")).hasSize(3);
+
+            // A bundle whose second mod names a group that does not exist: the whole bundle is refused.
+            OFFlowAdd good = adds(c, 4).get(3);
+            OFFlowAdd bad = c.f.buildFlowAdd().setXid(77).setPriority(5).setMatch(c.f.buildMatch().build())
+                    .setInstructions(List.of(c.f.instructions().applyActions(List.of(
+                            c.f.actions().group(org.projectfloodlight.openflow.types.OFGroup.of(99)))))).build();
+            org.projectfloodlight.openflow.types.BundleId id2 = org.projectfloodlight.openflow.types.BundleId.of(2);
+            for (OFFlowAdd a : List.of(good, bad)) {
+                c.send(c.f.buildBundleAddMsg().setXid(a.getXid()).setBundleId(id2).setFlags(atomic).setData(a)
+                        .build());
+            }
+            c.send(c.f.buildBundleCtrlMsg().setXid(3).setBundleId(id2).setFlags(atomic).setBundleCtrlType(
+                    org.projectfloodlight.openflow.protocol.OFBundleCtrlType.COMMIT_REQUEST)
+                    .build());
+            OFErrorMsg first = (OFErrorMsg) c.read();
+            assertThat(first.getXid()).isEqualTo(77);
+            OFErrorMsg second = (OFErrorMsg) c.read();
+            assertThat(second.getXid()).isEqualTo(3);
+            assertThat(second.getErrType()).isEqualTo(OFErrorType.BUNDLE_FAILED);
+            assertThat(backend.ofproto.flowStats("br0")).as("nothing of the failed bundle").hasSize(3);
+        }
+    }
+
+    @Test
+    void twoControllersWithRoles() throws Exception {
+        try (OfTestClient a = OfTestClient.connect(port, OFVersion.OF_13);
+                OfTestClient b = OfTestClient.connect(port, OFVersion.OF_13)) {
+            a.send(a.f.buildRoleRequest().setXid(1).setRole(OFControllerRole.ROLE_MASTER)
+                    .setGenerationId(U64.of(5)).build());
+            assertThat(((OFRoleReply) a.read()).getRole()).isEqualTo(OFControllerRole.ROLE_MASTER);
+            b.send(b.f.buildRoleRequest().setXid(2).setRole(OFControllerRole.ROLE_SLAVE)
+                    .setGenerationId(U64.of(5)).build());
+            assertThat(((OFRoleReply) b.read()).getRole()).isEqualTo(OFControllerRole.ROLE_SLAVE);
+            b.send(adds(b, 1).get(0));
+            OFErrorMsg e = (OFErrorMsg) b.read();
+            assertThat(((OFBadRequestErrorMsg) e).getCode().name()).isEqualTo("IS_SLAVE");
+            // stale generation
+            b.send(b.f.buildRoleRequest().setXid(3).setRole(OFControllerRole.ROLE_MASTER)
+                    .setGenerationId(U64.of(4)).build());
+            assertThat(b.read()).isInstanceOf(OFRoleRequestFailedErrorMsg.class);
+            // b takes over: a becomes slave
+            b.send(b.f.buildRoleRequest().setXid(4).setRole(OFControllerRole.ROLE_MASTER)
+                    .setGenerationId(U64.of(6)).build());
+            assertThat(((OFRoleReply) b.read()).getRole()).isEqualTo(OFControllerRole.ROLE_MASTER);
+            a.send(a.f.buildRoleRequest().setXid(5).setRole(OFControllerRole.ROLE_NOCHANGE)
+                    .setGenerationId(U64.ZERO).build());
+            assertThat(((OFRoleReply) a.read()).getRole()).isEqualTo(OFControllerRole.ROLE_SLAVE);
+            b.send(adds(b, 1).get(0));
+            b.send(b.f.buildBarrierRequest().setXid(9).build());
+            assertThat(next(b, OFType.BARRIER_REPLY).getXid()).isEqualTo(9);
+            assertThat(backend.ofproto.flowStats("br0")).hasSize(1);
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package dev.jvswitch.openflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.jvswitch.config.OfTarget;
+import dev.jvswitch.config.OpenFlowSettings;
+import dev.jvswitch.openflow.channel.OfBridge;
+
+/**
+ * {@code ovs-ofctl -O OpenFlow13} (Open vSwitch's own client) against the listener: flows added,
+ * modified and deleted come back from dump-flows as sent, in ovs-ofctl's own text; errors are
+ * the ones ovs-ofctl names. Runs where ovs-ofctl is installed (CI installs openvswitch-common).
+ */
+@EnabledIf("dev.jvswitch.openflow.OvsOfctlTest#haveOvsOfctl")
+class OvsOfctlTest {
+    @TempDir
+    Path dir;
+    private TestBackend backend;
+    private OpenFlowChannels channels;
+    private String target;
+    private Path mgmt;
+
+    static boolean haveOvsOfctl() {
+        return Files.isExecutable(Path.of("/usr/bin/ovs-ofctl"));
+    }
+
+    @BeforeEach
+    void start() {
+        backend = new TestBackend("br0", 3);
+        channels = new OpenFlowChannels();
+        mgmt = dir.resolve("br0.mgmt");
+        OpenFlowSettings s = new OpenFlowSettings(List.of(), List.of(
+                OfTarget.parse("ptcp:0", false, p -> p), OfTarget.parse("punix:" + mgmt, false, p -> p)),
+                OpenFlowSettings.DEFAULT_PROTOCOLS, OpenFlowSettings.FailMode.SECURE,
+                OpenFlowSettings.DERIVED_DATAPATH_ID, 0, 0, 5_000);
+        channels.configure("br0", s, backend);
+        OfBridge b = channels.bridge("br0");
+        String l = b.listening().get(0); // ptcp:PORT:127.0.0.1
+        target = "tcp:127.0.0.1:" + l.split(":")[1];
+    }
+
+    @AfterEach
+    void stop() {
+        channels.close();
+        backend.close();
+    }
+
+    record Result(int exit, String out, String err) {
+    }
+
+    private Result ofctl(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ovs-ofctl", "-O", "OpenFlow13"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+        p.getOutputStream().close();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("ovs-ofctl " + String.join(" ", args) + " hung");
+        }
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes()).trim(),
+                new String(p.getErrorStream().readAllBytes()).trim());
+    }
+
+    private List<String> flows(String... extra) throws Exception {
+        List<String> a = new ArrayList<>(List.of("--no-stats", "dump-flows", target));
+        a.addAll(List.of(extra));
+        Result r = ofctl(a.toArray(String[]::new));
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> out = new ArrayList<>();
+        for (String line : r.out().split("\n")) {
+            if (!line.isBlank() && !line.contains("reply")) {
+                out.add(line.trim());
+            }
+        }
+        return out;
+    }
+
+    private void ok(String... args) throws Exception {
+        Result r = ofctl(args);
+        assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
+    }
+
+    @Test
+    void showAndFeatures() throws Exception {
+        Result r = ofctl("show", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("OFPT_FEATURES_REPLY (OF1.3)").contains("dpid:0000020000000001")
+                .contains("n_tables:254").contains("1(p1): addr:02:00:00:00:00:01");
+    }
+
+    @Test
+    void addDumpModifyDelete() throws Exception {
+        ok("add-flow", target, "priority=100,ip,nw_dst=10.0.0.0/8,actions=output:2");
+        ok("add-flow", target, "table=0,cookie=0x10,priority=200,tcp,tp_dst=80,actions=output:3");
+        ok("add-flow", target, "priority=300,in_port=1,dl_src=00:11:22:33:44:55,actions=drop");
+        assertThat(flows()).containsExactlyInAnyOrder(
+                "cookie=0x10, priority=200,tcp,tp_dst=80 actions=output:3",
+                "priority=100,ip,nw_dst=10.0.0.0/8 actions=output:2",
+                "priority=300,in_port=1,dl_src=00:11:22:33:44:55 actions=drop");
+        ok("mod-flows", target, "tcp,tp_dst=80,actions=output:1");
+        assertThat(flows("tcp")).containsExactly("cookie=0x10, priority=200,tcp,tp_dst=80 actions=output:1");
+        ok("del-flows", target, "cookie=0x10/-1");
+        assertThat(flows()).hasSize(2);
+        ok("--strict", "del-flows", target, "priority=100,ip,nw_dst=10.0.0.0/8");
+        assertThat(flows()).containsExactly("priority=300,in_port=1,dl_src=00:11:22:33:44:55 actions=drop");
+        ok("del-flows", target);
+        assertThat(flows()).isEmpty();
+        assertThat(backend.barriers.get()).isPositive();
+    }
+
+    @Test
+    void openFlow15DumpFlows() throws Exception {
+        ok("add-flow", target, "priority=7,tcp,tp_dst=80,actions=output:1");
+        Result r = ofctl("-O", "OpenFlow15", "dump-flows", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("OFPST_FLOW reply (OF1.5)").contains("priority=7,tcp,tp_dst=80 actions=output:1");
+    }
+
+    @Test
+    void theManagementSocketWorksAsOvsOpensIt() throws Exception {
+        ok("add-flow", "unix:" + mgmt, "priority=5,actions=NORMAL");
+        Result r = ofctl("dump-flows", "unix:" + mgmt);
+        assertThat(r.out()).contains("priority=5 actions=NORMAL");
+    }
+
+    @Test
+    void unsupportedThingsGetTheRightError() throws Exception {
+        Result r = ofctl("add-meter", target, "meter=1,kbps,band=type=drop,rate=100");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("OFPMMFC_OUT_OF_METERS");
+        r = ofctl("add-flow", target, "metadata=1,actions=drop");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("OFPBMC_BAD_FIELD");
+    }
+
+    @Test
+    void bundleOfFlowsIsOneTransaction() throws Exception {
+        Path file = dir.resolve("flows.txt");
+        Files.writeString(file, "priority=1,in_port=1,actions=output:2\npriority=1,in_port=2,actions=output:1\n");
+        ok("-O", "OpenFlow14", "--bundle", "add-flows", target, file.toString());
+        assertThat(flows()).hasSize(2);
+        Files.writeString(file, "priority=2,in_port=3,actions=output:1\npriority=2,actions=group:42\n");
+        Result r = ofctl("-O", "OpenFlow14", "--bundle", "add-flows", target, file.toString());
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("OFPBAC_BAD_OUT_GROUP");
+        assertThat(flows()).as("nothing of the failed bundle").hasSize(2);
+    }
+
+    @Test
+    void groups() throws Exception {
+        ok("add-group", target, "group_id=1,type=all,bucket=output:1,bucket=output:2");
+        ok("add-group", target, "group_id=2,type=select,bucket=weight:10,output:1,bucket=weight:20,output:2");
+        ok("add-flow", target, "priority=5,actions=group:1");
+        Result r = ofctl("dump-groups", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("group_id=1,type=all,bucket=actions=output:1,bucket=actions=output:2")
+                .contains("group_id=2,type=select,bucket=weight:10,actions=output:1");
+        ok("mod-group", target, "group_id=1,type=all,bucket=output:3");
+        assertThat(ofctl("dump-groups", target).out()).contains("group_id=1,type=all,bucket=actions=output:3");
+        r = ofctl("dump-group-stats", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("group_id=1,duration=").contains("ref_count=1");
+        r = ofctl("add-group", target, "group_id=1,type=all,bucket=output:1");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("OFPGMFC_GROUP_EXISTS");
+        ok("del-groups", target, "group_id=2");
+        assertThat(ofctl("dump-groups", target).out()).doesNotContain("group_id=2");
+        ok("del-groups", target);
+        assertThat(ofctl("dump-groups", target).out()).doesNotContain("group_id=1");
+        assertThat(flows()).as("deleting a group deletes the flows that send to it").isEmpty();
+        r = ofctl("dump-group-features", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Group table:");
+    }
+
+    @Test
+    void packetOutAndPortMod() throws Exception {
+        ok("packet-out", target, "1", "output:2",
+                "ffffffffffff0000000000010806000108000604000100000000000a0000010000000000000a000002");
+        assertThat(backend.packetOuts).hasSize(1);
+        Result r = ofctl("packet-out", target, "9", "output:2", "ffffffffffff00000000000108060001");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("OFPBRC_BAD_PORT");
+        r = ofctl("mod-port", target, "7", "down");
+        assertThat(r.exit()).isNotZero();
+    }
+
+    @Test
+    void aggregateTablesPorts() throws Exception {
+        ok("add-flow", target, "priority=1,actions=output:1");
+        Result r = ofctl("dump-aggregate", target);
+        assertThat(r.out()).contains("flow_count=1");
+        r = ofctl("dump-ports-desc", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("2(p2): addr:02:00:00:00:00:02");
+        r = ofctl("dump-tables", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("table 0:").contains("active=1");
+        r = ofctl("dump-ports", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("port  3: rx pkts=1, bytes=60");
+    }
+}

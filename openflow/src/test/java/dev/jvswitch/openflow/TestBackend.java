@@ -1,0 +1,111 @@
+package dev.jvswitch.openflow;
+
+import dev.jvswitch.openflow.backend.BridgeBackend;
+import dev.jvswitch.openflow.backend.PortInfo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.jvswitch.ofproto.Ofproto;
+import dev.jvswitch.ofproto.bridge.BridgeConfig;
+import dev.jvswitch.ofproto.bridge.OfPort;
+import dev.jvswitch.ofproto.group.Group;
+import dev.jvswitch.ofproto.mod.FlowStats;
+import dev.jvswitch.ofproto.mod.FlowStatsRequest;
+import dev.jvswitch.ofproto.mod.ModResult;
+import dev.jvswitch.ofproto.mod.OfMod;
+
+/**
+ * A bridge backend over a real {@link Ofproto} with no datapath: a single "change thread" with a
+ * bounded queue, as the daemon's, and {@code awaitForwarding} counted instead of waited for.
+ */
+final class TestBackend implements BridgeBackend, AutoCloseable {
+    final Ofproto ofproto = new Ofproto();
+    final AtomicInteger barriers = new AtomicInteger();
+    private final String bridge;
+    private final ThreadPoolExecutor changes = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(16), r -> {
+                Thread t = new Thread(r, "test-change");
+                t.setDaemon(true);
+                return t;
+            });
+
+    TestBackend(String bridge, int ports) {
+        this.bridge = bridge;
+        List<OfPort> list = new ArrayList<>();
+        for (int i = 1; i <= ports; i++) {
+            list.add(OfPort.trunk(i, i, "p" + i));
+        }
+        ofproto.addBridge(new BridgeConfig(bridge, list));
+    }
+
+    @Override
+    public String bridge() {
+        return bridge;
+    }
+
+    @Override
+    public boolean submit(Runnable task) {
+        try {
+            changes.execute(task);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public ModResult apply(List<? extends OfMod> mods) {
+        return ofproto.apply(bridge, mods);
+    }
+
+    @Override
+    public boolean awaitForwarding() {
+        barriers.incrementAndGet();
+        return true;
+    }
+
+    @Override
+    public List<FlowStats> flowStats(FlowStatsRequest request) {
+        return ofproto.flowStats(bridge, request);
+    }
+
+    @Override
+    public List<Group> groups() {
+        return ofproto.groups(bridge);
+    }
+
+    @Override
+    public List<PortInfo> ports() {
+        List<PortInfo> out = new ArrayList<>();
+        for (OfPort p : ofproto.bridgeConfig(bridge).ports()) {
+            out.add(new PortInfo(p.ofPort(), p.name(), 0x020000000000L | p.ofPort(), true, false, 1, 2, 60, 120, 0, 0,
+                    0, 0));
+        }
+        return out;
+    }
+
+    final java.util.List<Object[]> packetOuts = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void packetOut(int inPort, java.util.List<dev.jvswitch.ofproto.action.OfAction> actions, byte[] packet) {
+        if (inPort != dev.jvswitch.ofproto.port.OfPorts.CONTROLLER && ofproto.bridgeConfig(bridge).byOfPort(inPort) == null) {
+            throw new IllegalArgumentException("packet-out: no in_port " + inPort);
+        }
+        packetOuts.add(new Object[] {inPort, actions, packet});
+    }
+
+    @Override
+    public long derivedDatapathId() {
+        return 0x020000000001L;
+    }
+
+    @Override
+    public void close() {
+        changes.shutdownNow();
+    }
+}

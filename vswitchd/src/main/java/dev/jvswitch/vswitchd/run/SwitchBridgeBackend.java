@@ -1,0 +1,167 @@
+package dev.jvswitch.vswitchd.run;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+import dev.jvswitch.config.BridgeSpec;
+import dev.jvswitch.config.PortSpec;
+import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.flowcache.parse.PacketParser;
+import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.ofproto.Ofproto;
+import dev.jvswitch.ofproto.action.OfAction;
+import dev.jvswitch.ofproto.bridge.OfPort;
+import dev.jvswitch.ofproto.group.Group;
+import dev.jvswitch.ofproto.port.OfPorts;
+import dev.jvswitch.ofproto.xlate.ControllerOutput;
+import dev.jvswitch.ofproto.xlate.XlateResult;
+import dev.jvswitch.ofproto.mod.FlowStats;
+import dev.jvswitch.ofproto.mod.FlowStatsRequest;
+import dev.jvswitch.ofproto.mod.ModResult;
+import dev.jvswitch.ofproto.mod.OfMod;
+import dev.jvswitch.openflow.backend.BridgeBackend;
+import dev.jvswitch.openflow.backend.PortInfo;
+import dev.jvswitch.pmd.netdev.Netdev;
+import dev.jvswitch.pmd.netdev.NetdevStats;
+import dev.jvswitch.vswitchd.ofproto.OfprotoService;
+
+/**
+ * One bridge as the OpenFlow channel sees it: requests run on the daemon's change thread (the
+ * executor the daemon gives), changes and reads go to the {@link OfprotoService}, ports come from
+ * the running config and the datapath's netdevs.
+ *
+ * <p><b>Thread-safety:</b> {@link #submit}, {@link #ports} and {@link #derivedDatapathId} from
+ * any thread (they read the config snapshot and the datapath's concurrent port map); the rest
+ * from the change thread, as {@link BridgeBackend} says.
+ */
+final class SwitchBridgeBackend implements BridgeBackend {
+    private final String bridge;
+    private final Switch sw;
+    private final Predicate<Runnable> executor;
+
+    SwitchBridgeBackend(String bridge, Switch sw, Predicate<Runnable> executor) {
+        this.bridge = bridge;
+        this.sw = sw;
+        this.executor = executor;
+    }
+
+    @Override
+    public String bridge() {
+        return bridge;
+    }
+
+    @Override
+    public boolean submit(Runnable task) {
+        return executor.test(task);
+    }
+
+    @Override
+    public ModResult apply(List<? extends OfMod> mods) {
+        return sw.ofproto().applyWithoutBarrier(bridge, mods);
+    }
+
+    @Override
+    public boolean awaitForwarding() {
+        return sw.ofproto().awaitForwarding();
+    }
+
+    @Override
+    public List<FlowStats> flowStats(FlowStatsRequest request) {
+        return sw.ofproto().ofprotoForChannel().flowStats(bridge, request);
+    }
+
+    @Override
+    public List<Group> groups() {
+        return sw.ofproto().ofprotoForChannel().groups(bridge);
+    }
+
+    @Override
+    public List<PortInfo> ports() {
+        BridgeSpec b = sw.config().bridges().get(bridge);
+        List<PortInfo> out = new ArrayList<>();
+        if (b == null) {
+            return out;
+        }
+        NetdevStats st = new NetdevStats();
+        for (PortSpec p : b.ports().values()) {
+            int dp = sw.dpPort(p.name());
+            Netdev n = dp < 0 ? null : sw.datapath().ports().get(dp);
+            if (n == null) {
+                continue;
+            }
+            st.clear();
+            n.readStats(st);
+            out.add(new PortInfo(p.ofport(), p.name(), n.macAddress(), n.linkUp(), sw.adminDown(bridge, p.ofport()),
+                    st.rxPackets, st.txPackets, st.rxBytes, st.txBytes, st.rxDropped, st.txDropped, st.rxErrors,
+                    st.txErrors));
+        }
+        out.sort((x, y) -> Integer.compare(x.ofport(), y.ofport()));
+        return out;
+    }
+
+    /**
+     * Translates the packet-out's actions against the current tables (output:TABLE resubmits to
+     * table 0), hands its own controller outputs to the channel, and gives the packet and the
+     * datapath actions to a PMD (never blocking it or this thread).
+     */
+    @Override
+    public void packetOut(int inPort, List<OfAction> actions, byte[] packet) {
+        Ofproto o = sw.ofproto().ofprotoForChannel();
+        int dpIn = 0;
+        if (OfPorts.isPhysical(inPort)) {
+            OfPort p = o.bridgeConfig(bridge).byOfPort(inPort);
+            if (p == null) {
+                throw new IllegalArgumentException("packet-out: bridge " + bridge + " has no in_port " + inPort);
+            }
+            dpIn = p.dpPort();
+        }
+        if (packet.length < 14) {
+            throw new IllegalArgumentException("packet-out: a packet of " + packet.length + " bytes is no Ethernet frame");
+        }
+        Mbuf m = sw.pool().get();
+        if (m == null) {
+            throw new IllegalArgumentException("packet-out: no free mbuf");
+        }
+        if (!m.copyFrom(packet, 0, packet.length)) {
+            sw.pool().put(m);
+            throw new IllegalArgumentException("packet-out: a packet of " + packet.length + " bytes does not fit an mbuf");
+        }
+        m.inPort(dpIn);
+        FlowKey key = new FlowKey();
+        new PacketParser().parse(m, key);
+        key.set(FlowField.IN_PORT, dpIn);
+        XlateResult r = o.xlate().translateActions(o.snapshot(), bridge, inPort, key, actions, o.nowNs());
+        if (!r.isOk()) {
+            sw.pool().put(m);
+            throw new IllegalArgumentException("packet-out: " + r.error());
+        }
+        for (ControllerOutput co : r.controllerOutputs()) {
+            sw.openflow().offer(m, co);
+        }
+        if (!sw.datapath().execute(m, r.actions())) {
+            sw.pool().put(m);
+            throw new IllegalArgumentException("packet-out: no PMD took the packet (none running, or busy)");
+        }
+    }
+
+    /**
+     * As OVS: the lowest non-zero port MAC of the bridge in the low 48 bits; a bridge without one
+     * gets a locally administered MAC made from its name, stable across restarts.
+     */
+    @Override
+    public long derivedDatapathId() {
+        long best = -1;
+        for (PortInfo p : ports()) {
+            if (p.mac() != 0 && (best < 0 || Long.compareUnsigned(p.mac(), best) < 0)) {
+                best = p.mac();
+            }
+        }
+        if (best >= 0) {
+            return best;
+        }
+        long h = bridge.hashCode() & 0xffffffffL;
+        return 0x020000000000L | h << 8 | 0x01;
+    }
+}

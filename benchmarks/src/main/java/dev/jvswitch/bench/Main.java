@@ -7,6 +7,7 @@ import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.demo.DemoCommand;
 import dev.jvswitch.bench.l2fwd.L2Fwd;
 import dev.jvswitch.bench.latency.LatencyCommand;
+import dev.jvswitch.bench.ovs.OvsMegaflowsCommand;
 import dev.jvswitch.bench.pcap.GenPcapCommand;
 import dev.jvswitch.bench.pipeline.PipelineCommand;
 import dev.jvswitch.bench.reval.RevalBenchCommand;
@@ -23,6 +24,7 @@ import dev.jvswitch.bench.tables.TableBenchCommand;
  *   <li>{@code latency}: round-trip latency through jvswitch, OVS-DPDK, OVS userspace or a Linux
  *       bridge, idle and under load;</li>
  *   <li>{@code reval-bench}: the revalidators' dump cost and their effect on forwarding;</li>
+ *   <li>{@code ovs-megaflows}: the megaflows Open vSwitch installs for a rule set and a pcap;</li>
  *   <li>{@code table-bench} (alias {@code tables}): load, replace and delete large OpenFlow rule sets: time and heap;</li>
  *   <li>{@code jmh}: the JMH benchmarks of each stage.</li>
  * </ul>
@@ -48,6 +50,7 @@ public final class Main {
                 case "afpacket-fwd" -> AfPacketFwdBench.run(rest);
                 case "latency" -> LatencyCommand.run(rest);
                 case "reval-bench" -> RevalBenchCommand.run(rest);
+                case "ovs-megaflows" -> OvsMegaflowsCommand.run(rest);
                 case "table-bench", "tables" -> TableBenchCommand.run(rest);
                 case "jmh" -> {
                     org.openjdk.jmh.Main.main(rest);
@@ -100,6 +103,9 @@ public final class Main {
                               [--traffic-flows F] [--seconds S] [--warmup S] [--repeat R]
                               [--slow-path bench|ofproto] [--json]
                       revalidator dump time by megaflow count; PMD Mpps with revalidators off/on
+                  ovs-megaflows --pcap FILE --flows FILE [--batch 64] [--show 20] [--json]
+                      the megaflows Open vSwitch (private, dummy datapath) installs for the rules
+                      when every frame of FILE arrives on port 1: pipeline's megaflowsMax's yardstick
                   table-bench (or tables) [--rules 100000,1000000] [--shape 5tuple|multi-table[,...]] [--no-probe] [--json]
                       parse, load, replace (identical, 10 % changed, all changed, disjoint) and delete
                       (by filter, all) N OpenFlow rules: time, CPU and GC time, peak heap, live heap

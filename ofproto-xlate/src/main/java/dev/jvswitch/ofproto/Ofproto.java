@@ -159,7 +159,7 @@ public final class Ofproto {
                 throw new IllegalArgumentException("bridge " + config.name() + " already exists");
             }
             Map<String, Bridge> next = new LinkedHashMap<>(bridges);
-            next.put(config.name(), new Bridge(config, OfTables.empty(),
+            next.put(config.name(), new Bridge(config, withPrefixes(OfTables.empty(), config),
                     new MacTable(config.macTableSize(), config.macAgingSec(), revalSeq)));
             publish(next);
         } finally {
@@ -168,15 +168,16 @@ public final class Ofproto {
     }
 
     /**
-     * Replaces a bridge's ports and NORMAL settings, keeping its tables and what its MAC table
-     * learned on ports that remain.
+     * Replaces a bridge's ports, NORMAL settings and table prefix fields, keeping its rules and
+     * what its MAC table learned on ports that remain. A table whose prefix fields change gets its
+     * tries built again (O(its rules)) in the same published version.
      */
     public void reconfigureBridge(BridgeConfig config) {
         changeLock.lock();
         try {
             Bridge old = bridge(config.name());
             Map<String, Bridge> next = new LinkedHashMap<>(bridges);
-            next.put(config.name(), old.withConfig(config));
+            next.put(config.name(), old.withConfig(config).withTables(withPrefixes(old.tables(), config)));
             publish(next);
             MacTable mac = old.mac();
             mac.configure(config.macTableSize(), config.macAgingSec());
@@ -188,6 +189,15 @@ public final class Ofproto {
         } finally {
             changeLock.unlock();
         }
+    }
+
+    /** {@code t} with the prefix fields {@code config} gives each table (tries rebuilt where they change). */
+    private static OfTables withPrefixes(OfTables t, BridgeConfig config) {
+        OfTables.Transaction tx = t.edit();
+        for (int id = 0; id <= BridgeConfig.MAX_TABLE_ID; id++) {
+            tx.setPrefixFields(id, config.prefixes(id));
+        }
+        return tx.build();
     }
 
     public void removeBridge(String name) {

@@ -27,8 +27,10 @@ public final class ConfigKeys {
     public static final List<String> DATAPATH_DEPRECATED = List.of("mac-table-size", "mac-aging-time");
     public static final List<String> MEMPOOL = List.of("mbufs", "mbuf-size", "hugepages", "hugepage-path");
     public static final List<String> BRIDGE = List.of("ports", "flows", "groups", "mac-table-size", "mac-aging-time",
-            "local-ip", "local-mac", "controller", "listen", "protocols", "fail-mode", "datapath-id", "controller-rate-limit",
-            "controller-burst-limit", "inactivity-probe");
+            "local-ip", "local-mac", "controller", "listen", "protocols", "fail-mode", "datapath-id",
+            "controller-rate-limit", "controller-burst-limit", "inactivity-probe", "flow-tables");
+    /** Keys of one table under {@code bridges.NAME.flow-tables.N} (OVS's Flow_Table columns). */
+    public static final List<String> FLOW_TABLE = List.of("prefixes");
     /** A bridge's OpenFlow keys ({@link OpenFlowSettings}); defaults there. */
     public static final List<String> FAIL_MODES = List.of("secure", "standalone");
     public static final List<String> PORT = List.of("type", "ofport", "options", "tag", "trunks", "pmd-rxq-affinity");
@@ -47,6 +49,8 @@ public final class ConfigKeys {
     public static final IntKey TX_FLUSH_INTERVAL = new IntKey("tx-flush-interval", 0, 1_000_000);
     public static final IntKey MAC_TABLE_SIZE = new IntKey("mac-table-size", 1, 1_000_000);
     public static final IntKey MAC_AGING_TIME = new IntKey("mac-aging-time", 1, 86_400);
+    /** An OpenFlow table id, as {@code flow-tables} keys name them. */
+    public static final IntKey TABLE_ID = new IntKey("table id", 0, 254);
 
     public static final IntKey MBUFS = new IntKey("mbufs", 256, 16_777_216);
     public static final IntKey MBUF_SIZE = new IntKey("mbuf-size", 64,

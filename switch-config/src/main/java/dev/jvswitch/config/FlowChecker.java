@@ -1,8 +1,11 @@
 package dev.jvswitch.config;
 
+import java.util.List;
+
 /**
  * What config validation asks of the OpenFlow side before anything starts: whether a flow or
- * group string parses, and whether VLAN port modes are supported. switch-config cannot import
+ * group string parses, whether VLAN port modes are supported, and whether a table's prefix
+ * fields are ones it can track. switch-config cannot import
  * ofproto's syntax, so the daemon passes {@code dev.jvswitch.vswitchd.ofproto.OfprotoFlowChecker}
  * in ({@link ConfigEnvironment#checker}).
  *
@@ -23,6 +26,12 @@ public interface FlowChecker {
 
     /** Null if ports may have {@code tag}/{@code trunks}, else the message to report on them. */
     String checkVlans();
+
+    /**
+     * Null if a table can track prefixes of {@code fields} (field names, or the one word
+     * {@code none}), else a one-line message naming the field.
+     */
+    String checkPrefixes(List<String> fields);
 
     /** Drops whatever the checker kept of the lines it checked (nothing, unless it keeps them). */
     default void forget() {

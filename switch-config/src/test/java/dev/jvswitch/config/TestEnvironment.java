@@ -1,6 +1,7 @@
 package dev.jvswitch.config;
 
 import java.util.BitSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -10,7 +11,7 @@ import java.util.function.UnaryOperator;
  * tests check it), and ofproto's defaults as the daemon passes them.
  */
 public final class TestEnvironment {
-    /** Accepts every flow, group and VLAN setting. */
+    /** Accepts every flow, group, VLAN and prefix setting. */
     public static final FlowChecker ACCEPT_ALL = checkingFlows(flow -> null);
 
     /** max-idle 10 s, 2048 MAC entries aged 300 s: ofproto's values, which the daemon's test checks. */
@@ -21,7 +22,7 @@ public final class TestEnvironment {
 
     /**
      * A checker that judges flows with {@code checkFlow} (an error message, or null for a good
-     * flow) and accepts every group and VLAN setting.
+     * flow) and accepts every group, VLAN and prefix setting.
      */
     public static FlowChecker checkingFlows(UnaryOperator<String> checkFlow) {
         return new FlowChecker() {
@@ -37,6 +38,11 @@ public final class TestEnvironment {
 
             @Override
             public String checkVlans() {
+                return null;
+            }
+
+            @Override
+            public String checkPrefixes(List<String> fields) {
                 return null;
             }
         };

@@ -1,7 +1,8 @@
 /**
  * Test support for every module: {@code frame} (frame builders, reference and marked frames),
- * {@code sh} (commands with a time bound, bounded waiting) and {@code netns} (namespaces, veths,
- * hosts and the raw-socket peer that runs in them).
+ * {@code sh} (commands with a time bound, bounded waiting), {@code netns} (namespaces, veths,
+ * hosts and the raw-socket peer that runs in them) and {@code ovs} (Open vSwitch as a translation
+ * oracle and the differential corpus format).
  *
  * <p>This module sits below {@code mempool} and imports nothing of ours: a Maven module cannot be
  * both below and above another, and {@code flowcache}'s own tests need the frame builder. What

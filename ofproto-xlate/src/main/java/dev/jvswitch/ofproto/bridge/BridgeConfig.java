@@ -6,11 +6,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
+import dev.jvswitch.ofproto.match.PrefixFields;
 import dev.jvswitch.ofproto.port.OfPorts;
 
 /**
- * A bridge: its name, its OpenFlow ports and the settings of its NORMAL action. Translation maps a
+ * A bridge: its name, its OpenFlow ports, the settings of its NORMAL action and the prefix fields
+ * of its tables ({@link #prefixes(int)}; OVS's Flow_Table {@code prefixes}). Translation maps a
  * packet's datapath in_port to the bridge and OpenFlow port with {@link #byDpPort}, and an
  * OpenFlow output port back with {@link #byOfPort}.
  *
@@ -22,11 +25,15 @@ public final class BridgeConfig {
     public static final int DEFAULT_MAC_TABLE_SIZE = 2048;
     /** Default MAC aging time in seconds (OVS's {@code mac-aging-time}). */
     public static final int DEFAULT_MAC_AGING_SEC = 300;
+    /** Highest OpenFlow table id. */
+    public static final int MAX_TABLE_ID = 254;
 
     private final String name;
     private final List<OfPort> ports;
     private final int macTableSize;
     private final int macAgingSec;
+    /** Tables whose prefix fields are not {@link PrefixFields#DEFAULT}. */
+    private final Map<Integer, PrefixFields> prefixes;
     private final Map<Integer, OfPort> byOfPort = new HashMap<>();
     private final Map<Integer, OfPort> byDpPort = new HashMap<>();
     private final Map<String, OfPort> byName = new HashMap<>();
@@ -36,7 +43,28 @@ public final class BridgeConfig {
      *                                  OpenFlow number, a datapath port or a name
      */
     public BridgeConfig(String name, List<OfPort> ports, int macTableSize, int macAgingSec) {
+        this(name, ports, macTableSize, macAgingSec, Map.of());
+    }
+
+    /**
+     * @param prefixes prefix fields by table id (0..254); tables not in it track
+     *                 {@link PrefixFields#DEFAULT}
+     * @throws IllegalArgumentException as the other constructor, or naming a table id out of range
+     */
+    public BridgeConfig(String name, List<OfPort> ports, int macTableSize, int macAgingSec,
+            Map<Integer, PrefixFields> prefixes) {
         this.name = Objects.requireNonNull(name, "name");
+        Map<Integer, PrefixFields> tp = new TreeMap<>();
+        for (Map.Entry<Integer, PrefixFields> e : prefixes.entrySet()) {
+            if (e.getKey() < 0 || e.getKey() > MAX_TABLE_ID) {
+                throw new IllegalArgumentException("bridge " + name + ": table " + e.getKey() + " is outside 0.."
+                        + MAX_TABLE_ID);
+            }
+            if (!e.getValue().equals(PrefixFields.DEFAULT)) {
+                tp.put(e.getKey(), Objects.requireNonNull(e.getValue(), "prefixes"));
+            }
+        }
+        this.prefixes = Collections.unmodifiableMap(tp);
         if (macTableSize < 1) {
             throw new IllegalArgumentException("bridge " + name + ": mac-table-size " + macTableSize + " < 1");
         }
@@ -84,6 +112,21 @@ public final class BridgeConfig {
         return macAgingSec;
     }
 
+    /** The fields table {@code tableId} tracks prefixes of. */
+    public PrefixFields prefixes(int tableId) {
+        return prefixes.getOrDefault(tableId, PrefixFields.DEFAULT);
+    }
+
+    /** The tables whose prefix fields are not the default, by table id. */
+    public Map<Integer, PrefixFields> prefixes() {
+        return prefixes;
+    }
+
+    /** This bridge with table prefix fields {@code tablePrefixes} (tables not in it: the default). */
+    public BridgeConfig withPrefixes(Map<Integer, PrefixFields> tablePrefixes) {
+        return new BridgeConfig(name, ports, macTableSize, macAgingSec, tablePrefixes);
+    }
+
     /** The port with OpenFlow number {@code ofPort}, or null. */
     public OfPort byOfPort(int ofPort) {
         return byOfPort.get(ofPort);
@@ -109,12 +152,12 @@ public final class BridgeConfig {
         }
         BridgeConfig b = (BridgeConfig) o;
         return name.equals(b.name) && ports.equals(b.ports) && macTableSize == b.macTableSize
-                && macAgingSec == b.macAgingSec;
+                && macAgingSec == b.macAgingSec && prefixes.equals(b.prefixes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, ports, macTableSize, macAgingSec);
+        return Objects.hash(name, ports, macTableSize, macAgingSec, prefixes);
     }
 
     @Override

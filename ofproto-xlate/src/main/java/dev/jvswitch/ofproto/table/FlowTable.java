@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import dev.jvswitch.ofproto.match.Match;
+import dev.jvswitch.ofproto.match.PrefixFields;
 
 /**
  * One OpenFlow table: a priority classifier by tuple space search. Its rules are grouped in
@@ -21,6 +22,11 @@ import dev.jvswitch.ofproto.match.Match;
  * the key's bits under the mask: for any key agreeing on them the same subtables are visited,
  * each gives the same rule, and the same rule wins, which is the megaflow contract.
  *
+ * <p><b>Prefix tracking.</b> The table keeps a prefix trie per tracked address field
+ * ({@link PrefixTries}, configured by {@link PrefixFields}); a lookup asks them before a
+ * subtable's address stage and skips subtables that cannot hold a rule for the packet's address,
+ * unwildcarding only the address bits that tell it so ({@link TrieLookup}).
+ *
  * <p>Ties between overlapping rules of equal priority, which OpenFlow leaves undefined, go to the
  * rule that entered the table first (smallest sequence number), so lookups are deterministic.
  *
@@ -32,22 +38,37 @@ import dev.jvswitch.ofproto.match.Match;
  * is confined to one thread.
  */
 final class FlowTable {
-    static final FlowTable EMPTY = new FlowTable(new Subtable[0], 0, 0, TableMiss.DROP);
+    static final FlowTable EMPTY = new FlowTable(new Subtable[0], new int[0][], PrefixTries.DEFAULT, 0, 0,
+            TableMiss.DROP);
 
     private static final Comparator<Subtable> BY_MAX_PRIORITY =
             (a, b) -> Integer.compare(b.maxPriority, a.maxPriority);
 
     private final Subtable[] subtables;
+    /** Per subtable (same order), its prefix lengths on the tracked fields, or null if none. */
+    private final int[][] triePlens;
+    private final PrefixTries prefixes;
+    /** False when no trie holds a rule: lookups skip the trie machinery. */
+    private final boolean useTries;
     final int ruleCount;
     /** Rules with an idle or a hard timeout: an expiry pass skips a table without any. */
     final int timedRules;
     final TableMiss miss;
 
-    private FlowTable(Subtable[] subtables, int ruleCount, int timedRules, TableMiss miss) {
+    private FlowTable(Subtable[] subtables, int[][] triePlens, PrefixTries prefixes, int ruleCount, int timedRules,
+            TableMiss miss) {
         this.subtables = subtables;
+        this.triePlens = triePlens;
+        this.prefixes = prefixes;
+        this.useTries = !prefixes.isEmpty();
         this.ruleCount = ruleCount;
         this.timedRules = timedRules;
         this.miss = miss;
+    }
+
+    /** The fields this table tracks prefixes of. */
+    PrefixFields prefixFields() {
+        return prefixes.config;
     }
 
     /** The winning rule for {@code key} (words of a flow key), or null; ORs examined bits into {@code wc}. */
@@ -55,11 +76,13 @@ final class FlowTable {
         Rule best = null;
         Subtable bestSt = null;
         int bestPriority = -1;
-        for (Subtable st : subtables) {
+        TrieLookup tries = useTries ? TrieLookup.start() : null;
+        for (int i = 0; i < subtables.length; i++) {
+            Subtable st = subtables[i];
             if (st.maxPriority < bestPriority) {
                 break;
             }
-            Rule r = st.find(key, wc);
+            Rule r = st.find(key, wc, tries, prefixes, triePlens[i]);
             if (r != null) {
                 int p = r.priority();
                 // An equal priority from two subtables (overlapping rules) is rare: ages only then.
@@ -160,6 +183,8 @@ final class FlowTable {
         private int ruleCount;
         private int timedRules;
         private TableMiss miss;
+        private PrefixTries prefixes;
+        private PrefixTries.Edit prefixEdit;
         /** The subtable of the last call: a reload's rules come in runs of one mask. */
         private Match.Shape lastShape;
         private int lastIndex;
@@ -174,12 +199,17 @@ final class FlowTable {
             this.ruleCount = base.ruleCount;
             this.timedRules = base.timedRules;
             this.miss = base.miss;
+            this.prefixes = base.prefixes;
         }
 
-        /** An empty table with table-miss behaviour {@code miss}: the start of a table built afresh. */
-        static Edit empty(TableMiss miss) {
+        /**
+         * An empty table with table-miss behaviour {@code miss} tracking prefixes of
+         * {@code fields}: the start of a table built afresh.
+         */
+        static Edit empty(TableMiss miss, PrefixFields fields) {
             Edit e = new Edit(EMPTY);
             e.miss = miss;
+            e.prefixes = fields.equals(EMPTY.prefixes.config) ? EMPTY.prefixes : PrefixTries.of(fields);
             return e;
         }
 
@@ -226,6 +256,7 @@ final class FlowTable {
                 byShape.put(shape, i);
             }
             builder(i).add(r, seq);
+            prefixEdit().add(r.match());
             ruleCount++;
             timedRules += r.hasTimeout() ? 1 : 0;
         }
@@ -243,6 +274,7 @@ final class FlowTable {
             }
             Rule old = builder(i).put(r, seq);
             if (old == null) {
+                prefixEdit().add(r.match());
                 ruleCount++;
                 timedRules += r.hasTimeout() ? 1 : 0;
             } else {
@@ -254,6 +286,7 @@ final class FlowTable {
         /** Removes the rule in {@code r}'s slot, which must be there; returns it. */
         Rule remove(Rule r) {
             Rule gone = builder(indexOf(r.match().shape())).remove(r.match(), r.priority());
+            prefixEdit().remove(r.match());
             ruleCount--;
             timedRules -= gone.hasTimeout() ? 1 : 0;
             return gone;
@@ -266,6 +299,29 @@ final class FlowTable {
             b.replace(r);
             timedRules += (r.hasTimeout() ? 1 : 0) - (old.hasTimeout() ? 1 : 0);
             return old;
+        }
+
+        private PrefixTries.Edit prefixEdit() {
+            if (prefixEdit == null) {
+                prefixEdit = prefixes.edit();
+            }
+            return prefixEdit;
+        }
+
+        /** Tracks prefixes of {@code fields} from now on: the tries are built again from the rules. */
+        void prefixFields(PrefixFields fields) {
+            PrefixTries now = prefixEdit == null ? prefixes : prefixEdit.freeze();
+            if (now.config.equals(fields)) {
+                prefixes = now;
+                prefixEdit = null;
+                return;
+            }
+            prefixes = PrefixTries.build(fields, this::forEachRule);
+            prefixEdit = null;
+        }
+
+        PrefixFields prefixFieldsNow() {
+            return prefixes.config;
         }
 
         int ruleCountNow() {
@@ -318,10 +374,15 @@ final class FlowTable {
                 }
             }
             live.sort(BY_MAX_PRIORITY);
-            if (live.isEmpty() && miss == TableMiss.DROP) {
+            PrefixTries tries = prefixEdit == null ? prefixes : prefixEdit.freeze();
+            if (live.isEmpty() && miss == TableMiss.DROP && tries.config.equals(EMPTY.prefixes.config)) {
                 return EMPTY;
             }
-            return new FlowTable(live.toArray(new Subtable[0]), ruleCount, timedRules, miss);
+            int[][] plens = new int[live.size()][];
+            for (int i = 0; i < plens.length; i++) {
+                plens[i] = tries.plens(live.get(i).mask);
+            }
+            return new FlowTable(live.toArray(new Subtable[0]), plens, tries, ruleCount, timedRules, miss);
         }
     }
 }

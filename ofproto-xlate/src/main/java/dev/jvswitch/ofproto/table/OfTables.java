@@ -15,6 +15,7 @@ import dev.jvswitch.ofproto.group.Bucket;
 import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.match.Match;
 import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.match.PrefixFields;
 
 /**
  * One immutable version of a bridge's OpenFlow state: tables 0..254 (rules and table-miss mode)
@@ -31,8 +32,12 @@ import dev.jvswitch.ofproto.mod.FlowMod;
  * builds a whole table set in one pass.
  *
  * <p><b>Thread-safety:</b> immutable (all fields final, all structures persistent); any number of
- * PMD and revalidator threads may call every method at once. A {@link Transaction} is not
- * thread-safe: one thread (the control thread) builds it.
+ * PMD and revalidator threads may call every method at once. The nodes of the prefix tries are
+ * written in place only by the transaction that made them, before {@link Transaction#build()}
+ * returns, and never after; a version reaches other threads through a publication with
+ * release semantics ({@link OfTablesHolder}, or the ofproto's volatile snapshot), which makes
+ * those writes visible with it. A {@link Transaction} is not thread-safe: one thread (the control
+ * thread) builds it.
  */
 public final class OfTables {
     private static final OfTables EMPTY;
@@ -80,6 +85,11 @@ public final class OfTables {
     /** What table {@code tableId} does with a packet that hits no rule. */
     public TableMiss miss(int tableId) {
         return tables[tableId].miss;
+    }
+
+    /** The address fields table {@code tableId} tracks prefixes of. */
+    public PrefixFields prefixFields(int tableId) {
+        return tables[tableId].prefixFields();
     }
 
     /** Group {@code groupId}, or null. */
@@ -294,7 +304,7 @@ public final class OfTables {
                 for (int t = firstTable(filter); t <= lastTable(filter); t++) {
                     if (currentRuleCount(t) > 0) {
                         forEachRuleOf(t, gone::add);
-                        edits[t] = FlowTable.Edit.empty(edit(t).miss());
+                        edits[t] = FlowTable.Edit.empty(edit(t).miss(), edit(t).prefixFieldsNow());
                         changed = true;
                     }
                 }
@@ -370,7 +380,7 @@ public final class OfTables {
                 }
                 FlowTable.Edit e = fresh[t];
                 if (e == null) {
-                    e = FlowTable.Edit.empty(base.tables[t].miss);
+                    e = FlowTable.Edit.empty(base.tables[t].miss, base.tables[t].prefixFields());
                     fresh[t] = e;
                 }
                 Rule before = e.put(r, was != null ? wasSeq : seq);
@@ -413,7 +423,7 @@ public final class OfTables {
                 if (fresh[t] != null) {
                     edits[t] = fresh[t];
                 } else if (base.tables[t].ruleCount > 0) {
-                    edits[t] = FlowTable.Edit.empty(base.tables[t].miss);
+                    edits[t] = FlowTable.Edit.empty(base.tables[t].miss, base.tables[t].prefixFields());
                 }
             }
             changed = true;
@@ -510,6 +520,20 @@ public final class OfTables {
                 }
             }
             return gone;
+        }
+
+        /**
+         * Makes table {@code tableId} track prefixes of {@code fields} (its tries are built again
+         * from its rules, O(rules)); nothing changes if it already does.
+         */
+        public void setPrefixFields(int tableId, PrefixFields fields) {
+            FlowTable.Edit e = edits[tableId];
+            PrefixFields now = e != null ? e.prefixFieldsNow() : base.tables[tableId].prefixFields();
+            if (now.equals(fields)) {
+                return;
+            }
+            edit(tableId).prefixFields(fields);
+            changed = true;
         }
 
         /** Sets what table {@code tableId} does on a miss. */

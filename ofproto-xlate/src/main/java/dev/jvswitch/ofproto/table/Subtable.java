@@ -2,6 +2,7 @@ package dev.jvswitch.ofproto.table;
 
 import java.util.function.Consumer;
 
+import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.match.Match;
 
@@ -16,6 +17,17 @@ import dev.jvswitch.ofproto.match.Match;
  * unwildcards only the words up to that stage: a UDP packet meeting a subtable of
  * {@code tcp,tp_dst=N} rules leaves {@code tp_dst} out of its megaflow. A hash collision only
  * makes the lookup go on (and unwildcard more), never miss a rule, so the answer is exact.
+ *
+ * <p><b>Prefix tries.</b> Before hashing a stage that holds a prefix-tracked address field, a
+ * lookup asks the table's tries ({@link TrieLookup}) whether any rule of this subtable can have the
+ * packet's address; if none can, it stops there having unwildcarded only the address bits that
+ * tell it so (and the stages before).
+ *
+ * <p><b>Ports trie.</b> A subtable whose mask covers L4 ports keeps a trie of the masked port
+ * values of its rules (OVS's {@code ports_trie}). When the full lookup finds no rule, the port
+ * bits go into the megaflow only as far as the trie needs them to tell the packet's ports apart
+ * from every rule's (a packet with {@code tp_src=1028} missing a {@code tp_src=1024} rule leaves
+ * {@code tp_src=1028/0xfffc}); every other bit of the mask still goes in.
  *
  * <p><b>Megaflow rule.</b> {@link #find} ORs into the caller's wildcards every bit it compared,
  * so any key that agrees with the looked-up one on those bits takes the same path through the
@@ -42,6 +54,9 @@ final class Subtable {
     private static final long SEED = 0x2545f4914f6cdd1dL;
     /** The item of a counting slot (the count is the slot's {@code long}). */
     private static final Object COUNTED = new Object();
+    /** The word holding tp_src (bits 48-63) and tp_dst (bits 32-47). */
+    private static final int PORTS_WORD = FlowField.TP_SRC.word();
+    private static final long PORTS_BITS = 0xffff_ffff_0000_0000L;
 
     /** Rules of several priorities that have one masked value: by priority (high first), then age. */
     static final class Entry {
@@ -110,6 +125,10 @@ final class Subtable {
     private final int[] words;
     /** For stage s (all but the last used one), how many of {@link #words} it covers in total. */
     private final int[] stageWordEnd;
+    /** For each used stage (the last included), its index in {@link #STAGE_END}. */
+    private final int[] stageIds;
+    /** The masked port values of the rules, when the mask covers ports (else empty). */
+    private final PrefixTrie portsTrie;
     /** Per stage (all but the last used one): partial hashes, each with how many values have it. */
     private final ChunkTable[] stageHashes;
     /** Rules by full hash: a {@link Rule} (the slot's long is its age) or an {@link Entry}. */
@@ -119,12 +138,15 @@ final class Subtable {
     final int maxPriority;
     final int ruleCount;
 
-    private Subtable(Match.Shape shape, long[] mask, int[] words, int[] stageWordEnd, ChunkTable[] stageHashes,
-            ChunkTable entries, ChunkTable priorities, int maxPriority, int ruleCount) {
+    private Subtable(Match.Shape shape, long[] mask, int[] words, int[] stageWordEnd, int[] stageIds,
+            PrefixTrie portsTrie, ChunkTable[] stageHashes, ChunkTable entries, ChunkTable priorities,
+            int maxPriority, int ruleCount) {
         this.shape = shape;
         this.mask = mask;
         this.words = words;
         this.stageWordEnd = stageWordEnd;
+        this.stageIds = stageIds;
+        this.portsTrie = portsTrie;
         this.stageHashes = stageHashes;
         this.entries = entries;
         this.priorities = priorities;
@@ -144,14 +166,16 @@ final class Subtable {
         }
         // Stages that add words; the last of them is the full lookup and keeps no hash set.
         int[] ends = new int[STAGE_END.length];
+        int[] ids = new int[STAGE_END.length];
         int used = 0;
         int covered = 0;
-        for (int end : STAGE_END) {
+        for (int s = 0; s < STAGE_END.length; s++) {
             int c = covered;
-            while (c < words.length && words[c] < end) {
+            while (c < words.length && words[c] < STAGE_END[s]) {
                 c++;
             }
             if (c > covered) {
+                ids[used] = s;
                 ends[used++] = c;
                 covered = c;
             }
@@ -159,8 +183,28 @@ final class Subtable {
         int partial = Math.max(0, used - 1);
         ChunkTable[] sets = new ChunkTable[partial];
         java.util.Arrays.fill(sets, ChunkTable.EMPTY);
-        return new Subtable(shape, mask, words, java.util.Arrays.copyOf(ends, partial), sets, ChunkTable.EMPTY,
-                ChunkTable.EMPTY, -1, 0);
+        return new Subtable(shape, mask, words, java.util.Arrays.copyOf(ends, partial),
+                java.util.Arrays.copyOf(ids, used), PrefixTrie.EMPTY, sets, ChunkTable.EMPTY, ChunkTable.EMPTY, -1, 0);
+    }
+
+    /** The lookup stage (index in the stage table) that holds key word {@code word}. */
+    static int stageOf(int word) {
+        int s = 0;
+        while (word >= STAGE_END[s]) {
+            s++;
+        }
+        return s;
+    }
+
+    /** Leading bits of the 32-bit ports value (tp_src, tp_dst) the mask covers; 0 if none. */
+    private int portsMaskLen() {
+        long ports = mask[PORTS_WORD] >>> 32;
+        return ports == 0 ? 0 : 32 - Long.numberOfTrailingZeros(ports);
+    }
+
+    /** A rule's masked ports as {@link PrefixTrie} holds them (left-aligned). */
+    private static long portsOf(Match m) {
+        return m.valueWord(PORTS_WORD) & PORTS_BITS;
     }
 
     private static long mix(long h, long v) {
@@ -187,40 +231,75 @@ final class Subtable {
 
     /**
      * The best rule (highest priority, then oldest) whose masked value equals {@code key & mask},
-     * or null; ORs into {@code wc} the mask words it compared (all of them, or those up to the
-     * stage where it stopped). Allocates nothing.
+     * or null; ORs into {@code wc} the mask bits it compared (all of them, or those up to the
+     * stage where it stopped, or fewer port or address bits where a trie tells the miss with
+     * fewer). {@code tries} (null: none) with {@code triePlens} (this mask's prefix lengths on the
+     * table's tracked fields, null if none) lets the lookup skip on the table's prefix tries.
+     * Allocates nothing.
      */
-    Rule find(long[] key, long[] wc) {
+    Rule find(long[] key, long[] wc, TrieLookup tries, PrefixTries table, int[] triePlens) {
+        boolean checkTries = tries != null && triePlens != null;
         long h = SEED;
         int j = 0;
         for (int s = 0; s < stageWordEnd.length; s++) {
+            if (checkTries && tries.skip(table, triePlens, stageIds[s], key, wc)) {
+                fold(wc, j);
+                return null;
+            }
             int end = stageWordEnd[s];
             for (; j < end; j++) {
                 int w = words[j];
                 h = mix(h, key[w] & mask[w]);
             }
             if (!stageHashes[s].contains(finish(h))) {
-                for (int i = 0; i < end; i++) {
-                    wc[words[i]] |= mask[words[i]];
-                }
+                fold(wc, end);
                 return null;
             }
+        }
+        if (checkTries && stageIds.length > 0
+                && tries.skip(table, triePlens, stageIds[stageIds.length - 1], key, wc)) {
+            fold(wc, j);
+            return null;
         }
         for (; j < words.length; j++) {
             int w = words[j];
             h = mix(h, key[w] & mask[w]);
         }
-        for (int w : words) {
-            wc[w] |= mask[w];
-        }
         long f = finish(h);
         ChunkTable.Chunk c = entries.chunk(f);
         for (int i = c.home(f); c.items[i] != null; i = c.next(i)) {
             if (c.hashes[i] == f && matches(top(c.items[i]).match(), key)) {
+                fold(wc, words.length);
                 return top(c.items[i]);
             }
         }
+        if (!portsTrie.isEmpty()) {
+            foldNarrowingPorts(key, wc);
+        } else {
+            fold(wc, words.length);
+        }
         return null;
+    }
+
+    /** ORs into {@code wc} the mask of the first {@code n} of {@link #words}. */
+    private void fold(long[] wc, int n) {
+        for (int i = 0; i < n; i++) {
+            wc[words[i]] |= mask[words[i]];
+        }
+    }
+
+    /**
+     * After a full-lookup miss: every mask bit into {@code wc} except the port bits past those the
+     * ports trie needs to tell the packet's ports from every rule's (OVS's
+     * {@code find_match_wc}). Port bits already in {@code wc} stay.
+     */
+    private void foldNarrowingPorts(long[] key, long[] wc) {
+        long portsMask = mask[PORTS_WORD] & PORTS_BITS;
+        int bits = portsTrie.lookup(key[PORTS_WORD] & portsMask, 0, 32, null, 0);
+        long before = wc[PORTS_WORD] & PORTS_BITS;
+        fold(wc, words.length);
+        long needed = portsMask & PrefixTrie.maskHi(bits);
+        wc[PORTS_WORD] = (wc[PORTS_WORD] & ~PORTS_BITS) | before | needed;
     }
 
     private boolean matches(Match m, long[] key) {
@@ -384,6 +463,10 @@ final class Subtable {
         private int maxPriority;
         /** The top priority lost its last rule: {@link #freeze()} finds the next. */
         private boolean maxStale;
+        /** Leading port bits the mask covers (0: no ports trie). */
+        private final int portsLen;
+        /** The ports trie being changed, or null while untouched. */
+        private PrefixTrie.Edit ports;
 
         private Builder(Subtable base) {
             this.base = base;
@@ -396,6 +479,27 @@ final class Subtable {
             this.stage = new long[stages.length];
             this.ruleCount = base.ruleCount;
             this.maxPriority = base.maxPriority;
+            this.portsLen = base.portsMaskLen();
+        }
+
+        /** A masked value entered the subtable: its ports enter the ports trie. */
+        private void valueAdded(Match m) {
+            if (portsLen > 0) {
+                if (ports == null) {
+                    ports = new PrefixTrie.Edit(base.portsTrie);
+                }
+                ports.add(portsOf(m), 0, portsLen);
+            }
+        }
+
+        /** A masked value left the subtable. */
+        private void valueRemoved(Match m) {
+            if (portsLen > 0) {
+                if (ports == null) {
+                    ports = new PrefixTrie.Edit(base.portsTrie);
+                }
+                ports.remove(portsOf(m), 0, portsLen);
+            }
         }
 
         Match.Shape shape() {
@@ -427,6 +531,7 @@ final class Subtable {
                 for (int s = 0; s < stages.length; s++) {
                     count(stages[s], stage[s], 1);
                 }
+                valueAdded(m);
                 added(r);
                 return null;
             }
@@ -470,6 +575,7 @@ final class Subtable {
                 for (int s = 0; s < stages.length; s++) {
                     count(stages[s], stage[s], 1);
                 }
+                valueAdded(m);
             }
             countPriority(r.priority(), 1);
             ruleCount++;
@@ -499,6 +605,7 @@ final class Subtable {
                 for (int s = 0; s < stages.length; s++) {
                     count(stages[s], stage[s], -1);
                 }
+                valueRemoved(m);
             }
             if (countPriority(priority, -1) == 0 && priority == maxPriority) {
                 maxStale = true;
@@ -581,8 +688,9 @@ final class Subtable {
                 pr.forEach((h, item, aux) -> top[0] = Math.max(top[0], (int) (aux >>> 32)));
                 max = top[0];
             }
-            return new Subtable(base.shape, base.mask, base.words, base.stageWordEnd, sets, entries.freeze(), pr, max,
-                    ruleCount);
+            PrefixTrie pt = ports == null ? base.portsTrie : ports.freeze();
+            return new Subtable(base.shape, base.mask, base.words, base.stageWordEnd, base.stageIds, pt, sets,
+                    entries.freeze(), pr, max, ruleCount);
         }
     }
 }

@@ -266,10 +266,12 @@ final class OvsFlowFormat {
 
     private void vlan(String suffix, FlowField tci) {
         int mask = (int) m.get(tci);
-        if (mask == 0) {
+        int value = (int) f.get(tci);
+        if (mask == 0 || (mask == FlowKey.VLAN_CFI && (value & FlowKey.VLAN_CFI) == 0)) {
+            // Only "this tag is absent": OVS's datapath key says that with its Ethernet type and
+            // its Megaflow line shows nothing (xlate_wc_finish clears masks of absent tags).
             return;
         }
-        int value = (int) f.get(tci);
         int vidMask = mask & FlowKey.VLAN_VID_MASK;
         int pcpMask = mask & (7 << FlowKey.VLAN_PCP_SHIFT);
         boolean cfi = (mask & FlowKey.VLAN_CFI) != 0;

@@ -124,10 +124,21 @@ public final class Trace {
      * @throws IllegalArgumentException {@code Bad openflow flow syntax: } and the syntax error
      */
     public static FlowKey parseFlow(String flow) {
+        FlowKey key;
         try {
-            return FlowSyntax.parseMatch(flow).value();
+            key = FlowSyntax.parseMatch(flow).value();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Bad openflow flow syntax: " + e.getMessage(), e);
+        }
+        // A tag given by its TCI alone is an 802.1Q tag, as OVS's flow_fix_vlan_tpid makes it.
+        fixTpid(key, FlowField.VLAN_TCI, FlowField.VLAN_TPID);
+        fixTpid(key, FlowField.VLAN_TCI1, FlowField.VLAN_TPID1);
+        return key;
+    }
+
+    private static void fixTpid(FlowKey key, FlowField tci, FlowField tpid) {
+        if ((key.get(tci) & FlowKey.VLAN_CFI) != 0 && key.get(tpid) == 0) {
+            key.set(tpid, FlowKey.ETH_TYPE_VLAN_8021Q);
         }
     }
 

@@ -119,6 +119,7 @@ public final class Xlate {
         c.flow.copyFrom(key);
         c.base.copyFrom(key);
         c.dpInPort = (int) key.get(FlowField.IN_PORT);
+        c.packetVlans = key.words()[VlanMasks.WORD];
         initWildcards(c, key);
         try {
             run(c, key);
@@ -277,6 +278,8 @@ public final class Xlate {
         if (m.get(FlowField.VLAN_TCI1) != 0) {
             m.bits(FlowField.VLAN_TCI1, m.get(FlowField.VLAN_TCI1) | FlowKey.VLAN_CFI);
         }
+        long[] w = m.words();
+        w[VlanMasks.WORD] = VlanMasks.trimAbsent(w[VlanMasks.WORD], key.words()[VlanMasks.WORD]);
         boolean ip = key.isIpv4() || key.isIpv6();
         int proto = key.nwProto();
         if (ip && (proto == FlowKey.IPPROTO_ICMP || proto == FlowKey.IPPROTO_ICMPV6)) {

@@ -74,6 +74,8 @@ public final class XlateContext implements TunnelContext {
     /** The answer of the last translation, read by the caller until the next one. */
     final XlateOutput output = new XlateOutput(this);
     int dpInPort;
+    /** The VLAN word of the packet this pass started from: its tags as the datapath sees them. */
+    long packetVlans;
     int depth;
     int resubmits;
     int tableId;
@@ -387,9 +389,15 @@ public final class XlateContext implements TunnelContext {
         OutputXlate.outputToPort(this, port);
     }
 
-    /** Makes the whole VLAN header word exact in the mask (any VLAN push, pop or rewrite). */
+    /**
+     * Puts the packet's VLAN tags into the mask (any VLAN push, pop or rewrite, whose outcome
+     * depends on the tags there are): every tag the packet has, whole, and that it has no more
+     * (the present bit of the next tag), as OVS's {@code flow_push_vlan_uninit} and
+     * {@code commit_vlan_action} do. Tags the packet does not have add nothing more: their bits
+     * are zero in every packet without them.
+     */
     public void unwildcardVlans() {
-        wc.words()[FlowField.VLAN_TCI.word()] = -1L;
+        wc.words()[VlanMasks.WORD] |= VlanMasks.headers(packetVlans);
     }
 
     // ------------------------------------------------------------------ trace

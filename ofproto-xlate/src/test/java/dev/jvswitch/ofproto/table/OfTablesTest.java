@@ -57,8 +57,12 @@ class OfTablesTest {
         assertThat(wc.isWildcard(FlowField.TP_DST)).as("a UDP packet never needed tp_dst").isTrue();
         FlowMask wcTcp = new FlowMask();
         holder.current().lookup(0, tcp(22), wcTcp);
-        assertThat(wcTcp.isExact(FlowField.TP_DST)).isTrue();
+        assertThat(wcTcp.get(FlowField.TP_DST)).as("the ports trie: 22 leaves 80 at bit 0x40")
+                .isEqualTo(0xffc0);
         assertThat(wcTcp.isWildcard(FlowField.NW_DST)).isTrue();
+        FlowMask wcHit = new FlowMask();
+        holder.current().lookup(0, tcp(80), wcHit);
+        assertThat(wcHit.isExact(FlowField.TP_DST)).isTrue();
     }
 
     @Test

@@ -74,10 +74,11 @@ class NormalXlateTest {
         XlateResult reply = upcall(frame(B, A), 2);
         assertThat(reply.actions()).hasToString("1");
         assertThat(reply.macDependencies()).containsExactly(new MacDependency("br0", 10, Addresses.parseMac(A), 1));
-        // The megaflow matches both addresses and the VLAN id, as OVS's does.
+        // The megaflow matches both addresses and the VLAN id, as OVS's does; the packet has no
+        // tag, so "no tag" (the present bit) is all of its VLAN id the megaflow needs.
         assertThat(reply.mask().isExact(FlowField.ETH_SRC)).isTrue();
         assertThat(reply.mask().isExact(FlowField.ETH_DST)).isTrue();
-        assertThat(reply.mask().get(FlowField.VLAN_TCI) & 0x1fff).isEqualTo(0x1fff);
+        assertThat(reply.mask().get(FlowField.VLAN_TCI)).isEqualTo(FlowKey.VLAN_CFI);
 
         // Now that B is known too, A's traffic goes straight to it.
         assertThat(upcall(frame(A, B), 1).actions()).hasToString("2");

@@ -33,16 +33,20 @@ public final class PacketSpec {
         "01:00:5e:00:00:01"};
     static final String[] MACS_DST = {"00:00:00:00:00:01", "00:00:00:00:00:02", "00:00:00:00:00:04",
         "ff:ff:ff:ff:ff:ff", "01:80:c2:00:00:00"};
-    static final String[] IP4 = {"10.0.0.1", "10.0.0.2", "10.0.1.7"};
-    static final String[] IP6 = {"2001:db8::1", "2001:db8::2", "2001:db8:1::7"};
+    /** Addresses that share prefixes of many lengths, so that prefix tries answer at many depths. */
+    static final String[] IP4 = {"10.0.0.1", "10.0.0.2", "10.0.1.7", "10.0.0.129", "10.128.0.9", "192.168.7.1"};
+    static final String[] IP6 = {"2001:db8::1", "2001:db8::2", "2001:db8:1::7", "2001:db8::8001", "2001:db9::1",
+        "fd00::7"};
     static final int[] TTLS = {1, 2, 64};
     static final int[] TOSES = {0, 0x20, 0x21, 0xb8};
-    static final int[] SPORTS = {1000, 1001, 2000};
-    static final int[] DPORTS = {80, 443, 53};
+    /** Ports near and far from each other, for the ports trie. */
+    static final int[] SPORTS = {1000, 1001, 2000, 1028, 33000, 1024};
+    static final int[] DPORTS = {80, 443, 53, 8080, 81};
     static final int[] FLAG_VALUES = {0x02, 0x10, 0x12};
 
     /** Number of values of each field. */
-    private static final int[] SIZES = {4, MACS_SRC.length, MACS_DST.length, 5, 4, 4, 3, 3, 3, 4, 5, 3, 3, 3, 2};
+    private static final int[] SIZES = {4, MACS_SRC.length, MACS_DST.length, 5, 4, 4, IP4.length, IP4.length, 3, 4, 5,
+        SPORTS.length, DPORTS.length, 3, 2};
     /** Fields {@link #variant} may redraw: the ones that do not change the packet's shape. */
     private static final int[] VARIABLE = {DP_IN, SRC, DST, IP_SRC, IP_DST, TTL, TOS, SPORT, DPORT, FLAGS, ARP_OP};
 

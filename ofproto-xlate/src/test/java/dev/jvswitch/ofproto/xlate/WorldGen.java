@@ -17,6 +17,7 @@ import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.group.GroupType;
 import dev.jvswitch.ofproto.group.SelectionMethod;
 import dev.jvswitch.ofproto.match.Match;
+import dev.jvswitch.ofproto.match.PrefixFields;
 import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.mod.GroupMod;
 import dev.jvswitch.ofproto.port.OfPorts;
@@ -26,8 +27,9 @@ import dev.jvswitch.ofproto.table.TableMiss;
 /**
  * Random switches for the property tests: one bridge, or two joined by patch ports; ports in
  * access and trunk modes; rules over four tables with overlapping matches drawn from the same
- * small domains as {@link PacketSpec}, every action translation knows, groups of every type and
- * selection method, a seeded MAC table and some dead ports.
+ * small domains as {@link PacketSpec} (address prefixes of many lengths, port ranges), every
+ * action translation knows, groups of every type and selection method, tables tracking prefixes
+ * of different fields or none, a seeded MAC table and some dead ports.
  */
 public final class WorldGen {
     static final int[] PRIORITIES = {0, 10, 20, 30, 100};
@@ -59,14 +61,14 @@ public final class WorldGen {
         if (rnd.nextBoolean()) {
             br0.add(OfPort.trunk(OfPorts.LOCAL, 9, "br0"));
         }
-        sw.bridge(new BridgeConfig("br0", br0));
+        sw.bridge(new BridgeConfig("br0", br0).withPrefixes(prefixes()));
         dpPorts = 4;
         if (twoBridges) {
             List<OfPort> br1 = new ArrayList<>();
             br1.add(OfPort.patch(1, "br1-patch", "br0-patch"));
             br1.add(port(2, 5, "br1-p2"));
             br1.add(port(3, 6, "br1-p3"));
-            sw.bridge(new BridgeConfig("br1", br1));
+            sw.bridge(new BridgeConfig("br1", br1).withPrefixes(prefixes()));
             dpPorts = 6;
         }
         for (String bridge : sw.ofproto.bridges()) {
@@ -100,6 +102,21 @@ public final class WorldGen {
                 sw.deadPorts.add(name);
             }
         }
+    }
+
+    private static final PrefixFields[] PREFIX_CONFIGS = {PrefixFields.NONE,
+        PrefixFields.of(FlowField.IPV6_DST, FlowField.IPV6_SRC, FlowField.NW_DST),
+        PrefixFields.of(FlowField.NW_SRC), PrefixFields.of(FlowField.IPV6_SRC, FlowField.NW_DST, FlowField.NW_SRC)};
+
+    /** Prefix fields for some tables (the rest keep nw_dst,nw_src): tries on, off and on other fields. */
+    private java.util.Map<Integer, PrefixFields> prefixes() {
+        java.util.Map<Integer, PrefixFields> out = new java.util.HashMap<>();
+        for (int t = 0; t < TABLES; t++) {
+            if (chance(0.4)) {
+                out.put(t, PREFIX_CONFIGS[rnd.nextInt(PREFIX_CONFIGS.length)]);
+            }
+        }
+        return out;
     }
 
     private OfPort port(int ofPort, int dpPort, String name) {
@@ -174,10 +191,14 @@ public final class WorldGen {
                 b.set(FlowField.NW_FRAG, pick(0, 1, 3), pick(1, 3));
             }
         } else if (ethType == FlowKey.ETH_TYPE_IPV6) {
-            if (chance(0.4)) {
-                long[] a = Addresses.parseIpv6(PacketSpec.IP6[rnd.nextInt(3)]);
-                long maskLow = chance(0.5) ? -1L : 0;
-                b.set128(FlowField.IPV6_DST, a[0], a[1], -1L, maskLow);
+            for (FlowField f : new FlowField[] {FlowField.IPV6_DST, FlowField.IPV6_SRC}) {
+                if (chance(f == FlowField.IPV6_DST ? 0.4 : 0.2)) {
+                    long[] a = Addresses.parseIpv6(PacketSpec.IP6[rnd.nextInt(PacketSpec.IP6.length)]);
+                    int len = pick(128, 64, 48, 32, 127, 113);
+                    long mh = len >= 64 ? -1L : -1L << (64 - len);
+                    long ml = len <= 64 ? 0 : len == 128 ? -1L : -1L << (128 - len);
+                    b.set128(f, a[0] & mh, a[1] & ml, mh, ml);
+                }
             }
         } else if (ethType == FlowKey.ETH_TYPE_ARP) {
             if (chance(0.4)) {
@@ -189,10 +210,13 @@ public final class WorldGen {
         }
         if (proto == FlowKey.IPPROTO_TCP || proto == FlowKey.IPPROTO_UDP) {
             if (chance(0.4)) {
-                b.set(FlowField.TP_DST, PacketSpec.DPORTS[rnd.nextInt(3)]);
+                // Exact, or a range (a prefix of the port), or now and then a mask that is not one.
+                long m = pick(0xffff, 0xffff, 0xfff0, 0xff00, 0xfffc, 0x0f0f);
+                b.set(FlowField.TP_DST, PacketSpec.DPORTS[rnd.nextInt(PacketSpec.DPORTS.length)] & m, m);
             }
             if (chance(0.25)) {
-                b.set(FlowField.TP_SRC, PacketSpec.SPORTS[rnd.nextInt(3)] & 0xfff0, 0xfff0);
+                long m = pick(0xfff0, 0xffff, 0xfc00, 0x8000);
+                b.set(FlowField.TP_SRC, PacketSpec.SPORTS[rnd.nextInt(PacketSpec.SPORTS.length)] & m, m);
             }
             if (proto == FlowKey.IPPROTO_TCP && chance(0.15)) {
                 b.set(FlowField.TCP_FLAGS, 0x02, 0x02);
@@ -205,8 +229,8 @@ public final class WorldGen {
 
     private void ipv4Field(Match.Builder b, FlowField f) {
         if (chance(0.35)) {
-            int ip = Addresses.parseIpv4(PacketSpec.IP4[rnd.nextInt(3)]);
-            int bits = pick(32, 24, 16);
+            int ip = Addresses.parseIpv4(PacketSpec.IP4[rnd.nextInt(PacketSpec.IP4.length)]);
+            int bits = pick(32, 24, 16, 8, 25, 31, 9);
             long mask = (0xffff_ffffL << (32 - bits)) & 0xffff_ffffL;
             b.set(f, ip & mask, mask);
         }

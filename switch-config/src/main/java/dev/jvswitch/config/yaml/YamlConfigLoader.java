@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.yaml.snakeyaml.LoaderOptions;
@@ -63,6 +64,8 @@ import dev.jvswitch.pmd.DatapathConfig;
  *     groups: the same, for groups
  *     mac-table-size, mac-aging-time
  *     local-ip (ADDR/PLEN, or a list of one IPv4 and one IPv6), local-mac: a tunnel endpoint
+ *     flow-tables:
+ *       N (a table id, 0..254): prefixes (a list of fields, "f1,f2", or "none")
  *     controller, listen, protocols, fail-mode, datapath-id, controller-rate-limit,
  *     controller-burst-limit, inactivity-probe  (the OpenFlow channel: {@link OpenFlowKeys})
  * routes:     a list of "PREFIX/PLEN BRIDGE [GATEWAY] [src=IP]" (static routes for tunnels)
@@ -268,8 +271,72 @@ public final class YamlConfigLoader {
                     ? flowLines(b, "flows", diag, true)
                     : List.of(new FlowLine(BridgeSpec.DEFAULT_FLOW, diag.file(), all.keyLine(name), b.path("flows")));
             List<FlowLine> groups = flowLines(b, "groups", diag, false);
-            out.put(name, new BridgeSpec(name, ports, flows, groups, bridgeSettings(b, defaults), all.keyLine(name),
+            BridgeSettings settings = bridgeSettings(b, defaults).withPrefixes(flowTables(b, diag, lines));
+            out.put(name, new BridgeSpec(name, ports, flows, groups, settings, all.keyLine(name),
                     TunnelSection.endpoint(b, diag), OpenFlowKeys.read(b, diag.file())));
+        }
+        return out;
+    }
+
+    /**
+     * {@code flow-tables}: per OpenFlow table (key: its id), OVS's Flow_Table settings; now
+     * {@code prefixes}, the fields the table tracks prefixes of, as a list, a comma-separated
+     * string or {@code none}, checked by the OpenFlow side. Tables not named keep the default.
+     */
+    private Map<Integer, List<String>> flowTables(Section b, Diagnostics diag, Map<String, Integer> lines) {
+        Section ts = b.section("flow-tables");
+        record(ts, lines);
+        Map<Integer, List<String>> out = new TreeMap<>();
+        for (String key : ts.keys()) {
+            Long id = ConfigKeys.TABLE_ID.parse(key, problem -> ts.errorAtKey(key, "a flow table is named by its id: "
+                    + problem));
+            Section t = ts.section(key, ConfigKeys.FLOW_TABLE);
+            record(t, lines);
+            if (id == null || !t.has("prefixes")) {
+                continue;
+            }
+            List<String> fields = prefixFields(t, diag);
+            if (fields == null) {
+                continue;
+            }
+            String problem = env.checker().checkPrefixes(fields);
+            if (problem != null) {
+                t.error("prefixes", problem);
+            } else {
+                out.put(id.intValue(), fields);
+            }
+        }
+        return out;
+    }
+
+    /** The field names of {@code prefixes}: a list, or one string split at commas; null after an error. */
+    private static List<String> prefixFields(Section t, Diagnostics diag) {
+        String what = "a list of fields like [nw_dst, nw_src], or none";
+        Node v = t.value("prefixes");
+        List<String> out = new ArrayList<>();
+        if (v instanceof ScalarNode) {
+            String text = Section.scalar(v, t.path("prefixes"), what, diag);
+            if (text == null) {
+                return null;
+            }
+            for (String f : text.split(",")) {
+                out.add(f.trim());
+            }
+        } else {
+            int before = diag.count();
+            for (Node item : Section.list(v, t.path("prefixes"), what, diag)) {
+                String f = Section.scalar(item, t.path("prefixes"), "a field name", diag);
+                if (f != null) {
+                    out.add(f.trim());
+                }
+            }
+            if (diag.count() > before) {
+                return null;
+            }
+        }
+        if (out.isEmpty() || out.contains("")) {
+            t.error("prefixes", "expected " + what);
+            return null;
         }
         return out;
     }

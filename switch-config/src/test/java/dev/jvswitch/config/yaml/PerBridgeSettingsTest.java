@@ -89,8 +89,8 @@ class PerBridgeSettingsTest {
                 file() + ":3: bridges.br0.mac-table-size: must be within 1..1000000, got 0",
                 file() + ":9: bridges.br1.mac-aging-time: expected an integer, got 'soon'",
                 file() + ":10: bridges.br1.mac-table: unknown key (known keys: controller, "
-                        + "controller-burst-limit, controller-rate-limit, datapath-id, fail-mode, flows, groups, "
-                        + "inactivity-probe, listen, local-ip, local-mac, mac-aging-time, mac-table-size, ports, "
-                        + "protocols)");
+                        + "controller-burst-limit, controller-rate-limit, datapath-id, fail-mode, flow-tables, flows, "
+                        + "groups, inactivity-probe, listen, local-ip, local-mac, mac-aging-time, mac-table-size, "
+                        + "ports, protocols)");
     }
 }

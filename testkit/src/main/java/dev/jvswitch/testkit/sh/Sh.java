@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs a command with a time bound, for tests that set up namespaces, veths and daemons: stdin
@@ -53,14 +57,35 @@ public final class Sh {
 
     /** Runs {@code cmd}; never throws. */
     public static Result tryRun(String... cmd) {
+        return tryRun(Map.of(), cmd);
+    }
+
+    /** Runs {@code cmd} with {@code env} added to this process's environment; never throws. */
+    public static Result tryRun(Map<String, String> env, String... cmd) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().putAll(env);
+            Process p = pb.start();
             p.getOutputStream().close();
+            // Read while it runs: a command whose output outgrows the pipe would otherwise block.
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return p.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                    return e.toString().getBytes(StandardCharsets.UTF_8);
+                }
+            });
             if (!p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return new Result(-1, "timed out after " + TIMEOUT.toSeconds() + " s");
             }
-            return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            try {
+                // A daemon that detached may hold the pipe a little longer; never wait on it unbounded.
+                return new Result(p.exitValue(), new String(out.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS),
+                        StandardCharsets.UTF_8));
+            } catch (ExecutionException | TimeoutException e) {
+                return new Result(p.exitValue(), "(output not readable: " + e + ")");
+            }
         } catch (IOException e) {
             return new Result(-2, e.toString());
         } catch (InterruptedException e) {

@@ -1,6 +1,8 @@
 package dev.jvswitch.vswitchd.config;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import dev.jvswitch.config.BridgeSettings;
 import dev.jvswitch.config.ConfigEnvironment;
@@ -9,6 +11,7 @@ import dev.jvswitch.config.OfprotoDefaults;
 import dev.jvswitch.config.RevalidatorSettings;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
+import dev.jvswitch.ofproto.match.PrefixFields;
 import dev.jvswitch.ofproto.revalidate.RevalidatorConfig;
 
 /**
@@ -39,8 +42,12 @@ public final class OfprotoConfigs {
         return new RevalidatorConfig(s.threads(), s.maxIdleMs(), s.flowLimit(), RevalidatorConfig.DEFAULT_MAX_REVALIDATOR_MS);
     }
 
-    /** Bridge {@code name} with {@code ports}, run by {@code s}. */
+    /** Bridge {@code name} with {@code ports}, run by {@code s} (prefix fields checked by the loader). */
     public static BridgeConfig bridgeConfig(String name, List<OfPort> ports, BridgeSettings s) {
-        return new BridgeConfig(name, ports, s.macTableSize(), s.macAgingSec());
+        Map<Integer, PrefixFields> prefixes = new TreeMap<>();
+        for (Map.Entry<Integer, List<String>> e : s.prefixes().entrySet()) {
+            prefixes.put(e.getKey(), PrefixFields.parse(e.getValue()));
+        }
+        return new BridgeConfig(name, ports, s.macTableSize(), s.macAgingSec(), prefixes);
     }
 }

@@ -1,10 +1,12 @@
 package dev.jvswitch.vswitchd.ofproto;
 
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.jvswitch.config.FlowChecker;
 import dev.jvswitch.ofproto.Ofproto;
+import dev.jvswitch.ofproto.match.PrefixFields;
 import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
 import dev.jvswitch.ofproto.syntax.GroupSyntax;
@@ -12,8 +14,8 @@ import dev.jvswitch.ofproto.syntax.GroupSyntax;
 /**
  * What config validation asks of the flow and group lines, answered by ofproto: the text parses
  * (ovs-ofctl syntax, the message names the column) and ofproto can apply the result (the message
- * names the instruction it cannot do yet). Checked before anything starts, so the config error
- * names the file and line.
+ * names the instruction it cannot do yet), and a table's prefix fields are ones it tracks.
+ * Checked before anything starts, so the config error names the file and line.
  *
  * <p><b>Parsed once.</b> In the daemon's checker ({@link OfprotoService#flowChecker()}) the add a
  * flow line parses to is kept, by the identity of the line's
@@ -67,6 +69,16 @@ public final class OfprotoFlowChecker implements FlowChecker {
     @Override
     public String checkVlans() {
         return null;
+    }
+
+    @Override
+    public String checkPrefixes(List<String> fields) {
+        try {
+            PrefixFields.parse(fields);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     @Override

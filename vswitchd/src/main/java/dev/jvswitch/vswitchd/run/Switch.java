@@ -217,7 +217,9 @@ public final class Switch implements AutoCloseable {
                 if (!before.bridges().get(b).settings().equals(before.bridgeDefaults())
                         || !spec.settings().equals(next.bridgeDefaults())) {
                     changes.add("changed the settings of " + b + " (mac-table-size " + spec.settings().macTableSize()
-                            + ", mac-aging-time " + spec.settings().macAgingSec() + ")");
+                            + ", mac-aging-time " + spec.settings().macAgingSec()
+                            + (spec.settings().prefixes().isEmpty() ? "" : ", prefixes " + spec.settings().prefixes())
+                            + ")");
                 }
             }
             for (String b : plan.flowsChanged()) {

@@ -101,6 +101,22 @@ class ConfigFlowSyntaxTest {
     }
 
     @Test
+    void prefixFieldsAreCheckedByTheSlowPath() throws IOException, ConfigException {
+        SwitchConfig ok = loader.load(write("sw.yaml", PORTS
+                + "    flow-tables:\n      0: {prefixes: [ipv6_dst, ip_src]}\n      1: {prefixes: none}\n"));
+        assertThat(ok.bridges().get("br0").settings().prefixes()).containsOnlyKeys(0, 1);
+        assertThat(errors(PORTS + "    flow-tables:\n      0: {prefixes: [nw_dst, tp_src]}\n"
+                + "      1: {prefixes: 'nw_dst,nw_src,ipv6_dst,ipv6_src'}\n      2: {prefixes: [nw_dst, nw_dst]}\n"
+                + "      3: {prefixes: [none, nw_dst]}\n      4: {prefixes: nw_dstt}\n")).containsExactly(
+                file() + ":6: bridges.br0.flow-tables.0.prefixes: field 'tp_src' cannot be prefix-tracked (allowed: "
+                        + "tun_id, tun_src, tun_dst, nw_src, nw_dst, ipv6_src, ipv6_dst, or none)",
+                file() + ":7: bridges.br0.flow-tables.1.prefixes: 4 prefix fields; a table tracks at most 3",
+                file() + ":8: bridges.br0.flow-tables.2.prefixes: field 'nw_dst' is given twice",
+                file() + ":9: bridges.br0.flow-tables.3.prefixes: 'none' must be the only prefix field",
+                file() + ":10: bridges.br0.flow-tables.4.prefixes: unknown field 'nw_dstt'");
+    }
+
+    @Test
     void shippedConfigsAreValid() throws ConfigException {
         Path conf = Path.of(System.getProperty("user.dir")).resolve("../conf").normalize();
         assertThat(loader.load(conf.resolve("jvswitch.yaml")).bridges()).containsKey("br0");

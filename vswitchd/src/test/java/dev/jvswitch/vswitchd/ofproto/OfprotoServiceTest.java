@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +29,7 @@ import dev.jvswitch.ofproto.trace.Trace;
 import dev.jvswitch.pmd.Datapath;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.config.FlowLine;
+import dev.jvswitch.ofproto.match.PrefixFields;
 import dev.jvswitch.vswitchd.ofproto.BridgeView.PortView;
 
 /**
@@ -225,5 +227,22 @@ class OfprotoServiceTest {
         assertThat(sp.coverage()).containsKeys("upcall_handled", "xlate_error", "revalidator_dumps",
                 "change_barrier_timeout");
         assertThat(sp.description()).isEqualTo("OpenFlow (ofproto-xlate), 1 revalidator thread(s)");
+    }
+
+    @Test
+    void tablePrefixFieldsComeFromTheBridgeSettingsAndChangeOnReconfigure() throws Exception {
+        List<PortView> ports = List.of(new PortView("p1", 1, 1, -1, List.of()), new PortView("p2", 2, 2, -1, List.of()));
+        sp.setBridges(List.of(new BridgeView("br0", ports, MAC)));
+        sp.replaceFlows("br0", adds("priority=10,ip,nw_dst=10.0.0.0/8,actions=output:2", "priority=0,actions=drop"));
+        String flow = "in_port=1,ip,nw_src=192.0.2.1,nw_dst=192.168.0.1";
+        assertThat(sp.ofproto().tables("br0").prefixFields(0)).isEqualTo(PrefixFields.DEFAULT);
+        assertThat(sp.trace("br0", Trace.parseFlow(flow), null)).contains("Megaflow: recirc_id=0,eth,ip,in_port=1,"
+                + "nw_dst=128.0.0.0/1,nw_frag=no\n");
+
+        sp.setBridges(List.of(new BridgeView("br0", ports, MAC.withPrefixes(Map.of(0, List.of("none"))))));
+        assertThat(sp.ofproto().tables("br0").prefixFields(0)).isEqualTo(PrefixFields.NONE);
+        assertThat(sp.ofproto().tables("br0").prefixFields(1)).isEqualTo(PrefixFields.DEFAULT);
+        assertThat(sp.trace("br0", Trace.parseFlow(flow), null)).as("without tries the /8 is unwildcarded whole")
+                .contains("Megaflow: recirc_id=0,eth,ip,in_port=1,nw_dst=192.0.0.0/8,nw_frag=no\n");
     }
 }

@@ -1,0 +1,26 @@
+package dev.jvswitch.testkit.ovs;
+
+/**
+ * The result of an {@code ofproto/trace} in OVS's text layout, from OVS or from jvswitch: the
+ * whole output and its two closing lines that a comparison looks at. A trace that recirculates
+ * prints such lines for every pass; these are the first pass's.
+ *
+ * @param text            the whole output
+ * @param megaflow        what follows {@code Megaflow: }, or null if the output has no such line
+ * @param datapathActions what follows {@code Datapath actions: }, or null
+ */
+public record OvsTrace(String text, String megaflow, String datapathActions) {
+    /** Finds the {@code Megaflow:} and {@code Datapath actions:} lines of a trace output. */
+    public static OvsTrace parse(String text) {
+        String megaflow = null;
+        String actions = null;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("Megaflow: ") && megaflow == null) {
+                megaflow = line.substring("Megaflow: ".length()).trim();
+            } else if (line.startsWith("Datapath actions: ") && actions == null) {
+                actions = line.substring("Datapath actions: ".length()).trim();
+            }
+        }
+        return new OvsTrace(text, megaflow, actions);
+    }
+}

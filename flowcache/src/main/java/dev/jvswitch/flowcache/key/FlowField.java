@@ -49,7 +49,12 @@ import java.util.Map;
  * 15    |                 arp_sha (nd_sll)                    |        -        |
  * 16    |                 arp_tha (nd_tll)                    |        -        |
  * 17-18 |                          nd_target (128)                              |
+ * 19-20 |                          tun_ipv6_src (128)                           |
+ * 21-22 |                          tun_ipv6_dst (128)                           |
  * </pre>
+ *
+ * <p>The IPv6 tunnel addresses come last, in words of their own, so that adding them moved no
+ * other field; only packets that arrived over an IPv6 underlay have them non-zero.
  *
  * <p><b>Aliases.</b> As in OVS's {@code struct flow}, protocols that cannot occur together share
  * bits: ARP's addresses and opcode live in {@code nw_src}/{@code nw_dst}/{@code nw_proto} (only the
@@ -110,7 +115,10 @@ public enum FlowField {
     ARP_THA("arp_tha", 16, 16, 48, ARP, MAC),
     ND_SLL("nd_sll", ARP_SHA, 48, ND_SOLICIT, MAC),
     ND_TLL("nd_tll", ARP_THA, 48, ND_ADVERT, MAC),
-    ND_TARGET("nd_target", 17, 0, 128, ND, IPV6);
+    ND_TARGET("nd_target", 17, 0, 128, ND, IPV6),
+
+    TUN_IPV6_SRC("tun_ipv6_src", 19, 0, 128, NONE, IPV6),
+    TUN_IPV6_DST("tun_ipv6_dst", 21, 0, 128, NONE, IPV6);
 
     /** Number of words the table uses; {@link FlowKey#WORDS} must equal it (checked below). */
     public static final int WORDS_USED;

@@ -19,7 +19,7 @@ import java.util.Arrays;
  */
 public final class FlowKey {
     /** Number of 64-bit words in every key and mask; {@link FlowField} checks it at class load. */
-    public static final int WORDS = 19;
+    public static final int WORDS = 23;
 
     public static final int ETH_TYPE_IPV4 = 0x0800;
     public static final int ETH_TYPE_ARP = 0x0806;

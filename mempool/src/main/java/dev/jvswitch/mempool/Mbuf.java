@@ -60,6 +60,11 @@ public final class Mbuf {
     private int tunnelFlags;
     private int tunnelTpSrc;
     private int tunnelTpDst;
+    // An IPv6 underlay's addresses (high and low 64 bits, network order); zero over IPv4.
+    private long tunnelIpv6SrcHi;
+    private long tunnelIpv6SrcLo;
+    private long tunnelIpv6DstHi;
+    private long tunnelIpv6DstLo;
 
     private short l2Offset;
     private short l3Offset;
@@ -308,6 +313,10 @@ public final class Mbuf {
         tunnelFlags = src.tunnelFlags;
         tunnelTpSrc = src.tunnelTpSrc;
         tunnelTpDst = src.tunnelTpDst;
+        tunnelIpv6SrcHi = src.tunnelIpv6SrcHi;
+        tunnelIpv6SrcLo = src.tunnelIpv6SrcLo;
+        tunnelIpv6DstHi = src.tunnelIpv6DstHi;
+        tunnelIpv6DstLo = src.tunnelIpv6DstLo;
         l2Offset = src.l2Offset;
         l3Offset = src.l3Offset;
         l4Offset = src.l4Offset;
@@ -416,7 +425,8 @@ public final class Mbuf {
 
     /** True when a tunnel pop (or set_tunnel) filled the tunnel fields. */
     public boolean hasTunnel() {
-        return tunnelIpv4Dst != 0 || tunnelIpv4Src != 0;
+        return tunnelIpv4Dst != 0 || tunnelIpv4Src != 0 || (tunnelIpv6DstHi | tunnelIpv6DstLo) != 0
+                || (tunnelIpv6SrcHi | tunnelIpv6SrcLo) != 0;
     }
 
     public void clearTunnel() {
@@ -428,6 +438,10 @@ public final class Mbuf {
         tunnelFlags = 0;
         tunnelTpSrc = 0;
         tunnelTpDst = 0;
+        tunnelIpv6SrcHi = 0;
+        tunnelIpv6SrcLo = 0;
+        tunnelIpv6DstHi = 0;
+        tunnelIpv6DstLo = 0;
     }
 
     public void tunnel(long id, int ipv4Src, int ipv4Dst, int tos, int ttl, int flags, int tpSrc, int tpDst) {
@@ -439,6 +453,30 @@ public final class Mbuf {
         tunnelFlags = flags;
         tunnelTpSrc = tpSrc;
         tunnelTpDst = tpDst;
+    }
+
+    /** The outer IPv6 addresses of a packet that arrived over an IPv6 underlay (the IPv4 ones stay 0). */
+    public void tunnelIpv6(long srcHi, long srcLo, long dstHi, long dstLo) {
+        tunnelIpv6SrcHi = srcHi;
+        tunnelIpv6SrcLo = srcLo;
+        tunnelIpv6DstHi = dstHi;
+        tunnelIpv6DstLo = dstLo;
+    }
+
+    public long tunnelIpv6SrcHi() {
+        return tunnelIpv6SrcHi;
+    }
+
+    public long tunnelIpv6SrcLo() {
+        return tunnelIpv6SrcLo;
+    }
+
+    public long tunnelIpv6DstHi() {
+        return tunnelIpv6DstHi;
+    }
+
+    public long tunnelIpv6DstLo() {
+        return tunnelIpv6DstLo;
     }
 
     public long tunnelId() {

@@ -8,8 +8,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
+import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.group.Group;
@@ -27,6 +29,11 @@ import dev.jvswitch.ofproto.table.FlowFilter;
 import dev.jvswitch.ofproto.table.OfTables;
 import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.table.TableMiss;
+import dev.jvswitch.ofproto.tnl.Endpoint;
+import dev.jvswitch.ofproto.tnl.NativeTunnels;
+import dev.jvswitch.ofproto.tnl.PacketOut;
+import dev.jvswitch.ofproto.tnl.RouteRequest;
+import dev.jvswitch.ofproto.tnl.TunnelPort;
 import dev.jvswitch.ofproto.tnl.TunnelOutput;
 import dev.jvswitch.ofproto.trace.Trace;
 import dev.jvswitch.ofproto.upcall.OfprotoUpcallHandler;
@@ -82,6 +89,8 @@ public final class Ofproto {
     private final LongSupplier nanoClock;
     private final RecircRegistry recircIds = new RecircRegistry();
     private final Xlate xlate;
+    private final NativeTunnels tunnels;
+    private volatile BiConsumer<byte[], DpActions> packetExecutor = (frame, actions) -> { };
     private final OfprotoUpcallHandler upcallHandler;
     private final Trace tracer;
     private final AtomicLong revalSeq = new AtomicLong();
@@ -110,21 +119,34 @@ public final class Ofproto {
         }
     }
 
-    /** An ofproto on {@code System.nanoTime()}, every port live, no tunnel ports. */
+    /** An ofproto on {@code System.nanoTime()}, every port live, native tunnels ({@link #tunnels()}). */
     public Ofproto() {
-        this(System::nanoTime, PortLiveness.ALL_LIVE, TunnelOutput.NONE);
+        this(System::nanoTime, PortLiveness.ALL_LIVE);
+    }
+
+    /**
+     * An ofproto with native tunnels ({@link #tunnels()}): tunnel ports, endpoints, routes and
+     * neighbours, whose changes grow {@link #revalSeq()}.
+     *
+     * @param nanoClock the monotonic clock of rule times, MAC and neighbour aging
+     * @param liveness  port liveness for fast-failover groups (call {@link #onPortLivenessChanged})
+     */
+    public Ofproto(LongSupplier nanoClock, PortLiveness liveness) {
+        this(nanoClock, liveness, null);
     }
 
     /**
      * @param nanoClock the monotonic clock of rule times and MAC aging
      * @param liveness  port liveness for fast-failover groups (call {@link #onPortLivenessChanged})
-     * @param tunnels   the tunnel output hook
+     * @param tunnels   the tunnel output hook; null for native tunnels ({@link #tunnels()})
      */
     public Ofproto(LongSupplier nanoClock, PortLiveness liveness, TunnelOutput tunnels) {
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
-        this.xlate = new Xlate(recircIds, liveness, tunnels);
+        this.tunnels = tunnels == null ? new NativeTunnels(revalSeq::incrementAndGet) : null;
+        this.xlate = new Xlate(recircIds, liveness, tunnels == null ? this.tunnels : tunnels);
         this.upcallHandler = new OfprotoUpcallHandler(this::snapshot, revalSeq::get, xlate, nanoClock);
-        this.tracer = new Trace(this::snapshot, xlate, recircIds, nanoClock);
+        this.tracer = new Trace(this::snapshot, xlate, recircIds, nanoClock,
+                port -> this.tunnels == null ? null : this.tunnels.tunnelOps(port));
     }
 
     // ------------------------------------------------------------------ bridges
@@ -426,6 +448,49 @@ public final class Ofproto {
 
     public RecircRegistry recircIds() {
         return recircIds;
+    }
+
+    /** The native tunnels (routes, neighbours, tunnel ports), or null with a custom tunnel hook. */
+    public NativeTunnels tunnels() {
+        return tunnels;
+    }
+
+    /**
+     * Where packets the switch sends on its own go outside an upcall (neighbour request retries
+     * and refreshes): the datapath's packet execute. Until set they are discarded.
+     */
+    public void packetExecutor(BiConsumer<byte[], DpActions> executor) {
+        this.packetExecutor = Objects.requireNonNull(executor, "executor");
+    }
+
+    /**
+     * Configures the native tunnels ({@link NativeTunnels#configure}) and sends the endpoints'
+     * announcements through the packet executor.
+     */
+    public void configureTunnels(List<Endpoint> endpoints, List<TunnelPort> ports, List<RouteRequest> routes) {
+        sendPacketOuts(tunnels.configure(endpoints, ports, routes), nanoClock.getAsLong());
+    }
+
+    private void sendPacketOuts(List<PacketOut> packets, long now) {
+        XlateSnapshot snap = current;
+        for (PacketOut p : packets) {
+            DpActions actions = xlate.translatePacketOut(snap, p.bridge(), p.key(), now);
+            if (!actions.isDrop()) {
+                packetExecutor.accept(p.frame(), actions);
+            }
+        }
+    }
+
+    /**
+     * Tunnel housekeeping (the revalidators run it at the end of each cycle): ages the neighbour
+     * cache and sends the neighbour requests due, each translated through its bridge from LOCAL.
+     */
+    public void onTunnelTick() {
+        if (tunnels == null) {
+            return;
+        }
+        long now = nanoClock.getAsLong();
+        sendPacketOuts(tunnels.onTick(now), now);
     }
 
     /** The clock rule times and MAC aging use. */

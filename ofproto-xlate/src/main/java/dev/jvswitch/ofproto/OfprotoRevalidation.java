@@ -29,7 +29,8 @@ import dev.jvswitch.pmd.flow.Ukey;
  *       modify its actions.</li>
  *   <li>{@link #pushStats} credits every rule the flow ran ({@link UkeyData#rules()}).</li>
  *   <li>{@link #onCycleEnd} expires rules by idle and hard timeout, ages the MAC tables and
- *       retires recirculation ids no live flow used for two cycles.</li>
+ *       the tunnel neighbour cache (sending the neighbour requests due), and retires
+ *       recirculation ids no live flow used for two cycles.</li>
  * </ul>
  *
  * <p><b>Clocks.</b> The datapath and the ofproto must run on the same nanosecond clock (the
@@ -116,6 +117,7 @@ public final class OfprotoRevalidation implements Revalidation {
     @Override
     public void onCycleEnd(long nowMs) {
         ofproto.expireFlows();
+        ofproto.onTunnelTick();
         long nowNs = ofproto.nowNs();
         for (String bridge : ofproto.bridges()) {
             try {

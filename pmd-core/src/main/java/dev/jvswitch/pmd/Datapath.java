@@ -325,6 +325,17 @@ public final class Datapath implements AutoCloseable {
         await(waits);
     }
 
+    /**
+     * Packet execute (OVS's {@code dpif_execute}): sends a packet the slow path made with
+     * {@code actions}, on the first PMD's thread at the top of its next iteration. Never blocks,
+     * and safe from any thread; without PMD threads it runs when the PMD is next stepped.
+     *
+     * @return false if the PMD's command queue is full (the packet is not sent; counted there)
+     */
+    public boolean execute(byte[] frame, DpActions actions) {
+        return pmds[0].proxy().offerExecute(frame, actions);
+    }
+
     // ------------------------------------------------------------------ commands
 
     /** Waits for commands; without PMD threads, runs them on this thread first. */

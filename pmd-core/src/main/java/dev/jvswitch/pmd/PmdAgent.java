@@ -307,6 +307,11 @@ public final class PmdAgent implements Agent {
         }
     }
 
+    /** Sends a packet the slow path made (a packet-out); output goes out with this iteration's. */
+    void onExecute(byte[] frame, DpActions actions) {
+        pipeline.execute(frame, actions);
+    }
+
     void onClearCaches() {
         tables.clearCaches();
     }

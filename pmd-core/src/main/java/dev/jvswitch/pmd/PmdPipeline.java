@@ -1,8 +1,10 @@
 package dev.jvswitch.pmd;
 
+import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.megaflow.Megaflow;
+import dev.jvswitch.flowcache.parse.PacketParser;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
@@ -10,11 +12,12 @@ import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.pmd.exec.ActionExecutor;
 import dev.jvswitch.pmd.exec.ExecContext;
 import dev.jvswitch.pmd.lookup.FlowLookup;
-import dev.jvswitch.pmd.netdev.TunnelOps;
 import dev.jvswitch.pmd.stats.DropReason;
 import dev.jvswitch.pmd.stats.PmdCounter;
 import dev.jvswitch.pmd.stats.PmdStats;
+import dev.jvswitch.pmd.tunnel.TunnelOps;
 import dev.jvswitch.pmd.upcall.UpcallOutcome;
+import dev.jvswitch.pmd.upcall.UpcallResult;
 import dev.jvswitch.pmd.upcall.UpcallStage;
 
 /**
@@ -47,6 +50,8 @@ final class PmdPipeline implements ExecContext {
     private final long[] groupBytes = new long[PacketBatch.MAX_SIZE];
     private final int[] groupTcpFlags = new int[PacketBatch.MAX_SIZE];
     private final PacketBatch single = new PacketBatch();
+    private final PacketParser packetOutParser = new PacketParser();
+    private final FlowKey packetOutKey = new FlowKey();
     private final PacketBatch recircBatch = new PacketBatch();
     private final Mbuf[] recircRing = new Mbuf[RECIRC_RING];
     private int recircHead;
@@ -121,6 +126,9 @@ final class PmdPipeline implements ExecContext {
             Mbuf m = batch.get(i);
             UpcallOutcome outcome = upcall.onMiss(m, keys[i], nowMs);
             flows[i] = upcall.flow;
+            if (!upcall.foundExisting && upcall.result().packetOuts() > 0) {
+                sendPacketOuts(upcall.result());
+            }
             if (outcome == UpcallOutcome.OK) {
                 if (upcall.foundExisting) {
                     hits++;
@@ -144,6 +152,37 @@ final class PmdPipeline implements ExecContext {
         stats.add(PmdCounter.UPCALL_OK, ok);
         stats.add(PmdCounter.UPCALL_FAILED, failed);
         return hits;
+    }
+
+    /**
+     * Sends the packets the slow path made during an upcall (an ARP or ND request for a tunnel's
+     * next hop): each is copied into an mbuf, parsed for its header offsets and run through its
+     * actions. Slow path: happens once per upcall that needs it.
+     */
+    private void sendPacketOuts(UpcallResult r) {
+        for (int i = 0; i < r.packetOuts(); i++) {
+            execute(r.packetOutFrame(i), r.packetOutActions(i));
+        }
+        r.clearPacketOuts();
+    }
+
+    /**
+     * Sends {@code frame} with {@code actions} (a packet the slow path made): copied into an
+     * mbuf from this PMD's cache, parsed for its header offsets and hash, executed.
+     */
+    void execute(byte[] frame, DpActions actions) {
+        Mbuf m = cache.get();
+        if (m == null) {
+            stats.countDrop(DropReason.NO_MBUF);
+            return;
+        }
+        if (!m.copyFrom(frame, 0, frame.length)) {
+            drop(m, DropReason.MALFORMED);
+            return;
+        }
+        packetOutParser.parse(m, packetOutKey);
+        single.add(m);
+        executor.execute(actions, single, this);
     }
 
     /** Sorts the batch's packets into one sub-batch per megaflow, in order of first appearance. */
@@ -219,6 +258,12 @@ final class PmdPipeline implements ExecContext {
     public TunnelOps tunnelOps(int port) {
         DpPort p = pmd.port(port);
         return p == null ? null : p.netdev().tunnelOps();
+    }
+
+    @Override
+    public int portMtu(int port) {
+        DpPort p = pmd.port(port);
+        return p == null ? 0 : p.netdev().mtu();
     }
 
     @Override

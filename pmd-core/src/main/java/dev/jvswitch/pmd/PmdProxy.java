@@ -104,6 +104,16 @@ public final class PmdProxy {
         return offer(command) ? command.done() : null;
     }
 
+    /**
+     * Offers the execution of {@code actions} on a copy of {@code frame} (a packet the slow path
+     * sends); never blocks.
+     *
+     * @return false (counted) if the queue is full
+     */
+    boolean offerExecute(byte[] frame, DpActions actions) {
+        return offer(PmdCommand.of("execute", p -> p.onExecute(frame, actions)));
+    }
+
     // ------------------------------------------------------------------ queue
 
     /** Queues {@code command}, waiting for room as the class comment says. */

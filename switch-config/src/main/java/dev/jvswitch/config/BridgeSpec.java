@@ -16,10 +16,11 @@ import java.util.Map;
  * @param groups      groups in ovs-ofctl syntax
  * @param settings    its settings, defaults filled in ({@link SwitchConfig#bridgeDefaults})
  * @param line        line of the bridge's name
+ * @param endpoint    its tunnel endpoint ({@code local-ip}), or null
  * @param openflow    its OpenFlow channel ({@link OpenFlowSettings#NONE} when it has none)
  */
 public record BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine> flows, List<FlowLine> groups,
-        BridgeSettings settings, int line, OpenFlowSettings openflow) {
+        BridgeSettings settings, int line, EndpointSpec endpoint, OpenFlowSettings openflow) {
     /** What OVS puts in a new bridge's table 0, and what a bridge without {@code flows} gets. */
     public static final String DEFAULT_FLOW = "priority=0,actions=NORMAL";
 
@@ -30,10 +31,10 @@ public record BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine
         java.util.Objects.requireNonNull(openflow, "openflow");
     }
 
-    /** A bridge without an OpenFlow channel. */
+    /** A bridge without a tunnel endpoint or an OpenFlow channel. */
     public BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine> flows, List<FlowLine> groups,
             BridgeSettings settings, int line) {
-        this(name, ports, flows, groups, settings, line, OpenFlowSettings.NONE);
+        this(name, ports, flows, groups, settings, line, null, OpenFlowSettings.NONE);
     }
 
     /** The flow strings alone (what a reload compares). */

@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.jvswitch.pmd.netdev.NetdevConfig;
+import dev.jvswitch.pmd.netdev.NetdevException;
+import dev.jvswitch.pmd.netdev.NetdevProvider;
 import dev.jvswitch.pmd.netdev.Netdevs;
+import dev.jvswitch.pmd.tunnel.TunnelConfig;
 
 /**
  * What a producer validates against and fills defaults from, beyond the config itself: the CPUs
@@ -49,5 +52,22 @@ public record ConfigEnvironment(BitSet allowedCpus, Set<String> portTypes, FlowC
             return List.of();
         }
         return Netdevs.validate(new NetdevConfig(name, type, options, null, Math.max(1, txqs)));
+    }
+
+    /**
+     * The tunnel options of port {@code name}, as its type reads them, or null when the type is
+     * not a tunnel, not on this class path, or its options are wrong (reported by
+     * {@link #checkPortOptions}).
+     */
+    public TunnelConfig tunnelConfig(String name, String type, Map<String, String> options) {
+        NetdevProvider p = Netdevs.providers().get(type);
+        if (p == null) {
+            return null;
+        }
+        try {
+            return p.tunnelConfig(new NetdevConfig(name, type, options, null, 1));
+        } catch (NetdevException e) {
+            return null;
+        }
     }
 }

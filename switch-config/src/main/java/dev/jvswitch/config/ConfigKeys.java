@@ -19,7 +19,7 @@ import dev.jvswitch.pmd.DatapathConfig;
  * {@link MbufPoolConfig}; the control socket's in {@link ControlSettings}.
  */
 public final class ConfigKeys {
-    public static final List<String> TOP = List.of("datapath", "mempool", "bridges", "control");
+    public static final List<String> TOP = List.of("datapath", "mempool", "bridges", "routes", "control");
     public static final List<String> DATAPATH = List.of("pmd-cpu-mask", "pmd-rxq-assign", "pmd-idle",
             "emc-insert-inv-prob", "smc-enable", "flow-limit", "max-idle", "n-revalidator-threads",
             "tx-flush-interval", "mac-table-size", "mac-aging-time");
@@ -27,8 +27,8 @@ public final class ConfigKeys {
     public static final List<String> DATAPATH_DEPRECATED = List.of("mac-table-size", "mac-aging-time");
     public static final List<String> MEMPOOL = List.of("mbufs", "mbuf-size", "hugepages", "hugepage-path");
     public static final List<String> BRIDGE = List.of("ports", "flows", "groups", "mac-table-size", "mac-aging-time",
-            "controller", "listen", "protocols", "fail-mode", "datapath-id", "controller-rate-limit",
-            "controller-burst-limit", "inactivity-probe", "flow-tables");
+            "local-ip", "local-mac", "controller", "listen", "protocols", "fail-mode", "datapath-id",
+            "controller-rate-limit", "controller-burst-limit", "inactivity-probe", "flow-tables");
     /** Keys of one table under {@code bridges.NAME.flow-tables.N} (OVS's Flow_Table columns). */
     public static final List<String> FLOW_TABLE = List.of("prefixes");
     /** A bridge's OpenFlow keys ({@link OpenFlowSettings}); defaults there. */

@@ -29,15 +29,24 @@ import dev.jvswitch.pmd.DatapathConfig;
  * @param lines          line of each dotted key path read
  * @param warnings       what the load reported without refusing the file (deprecated keys), in
  *                       file order; the daemon logs them
+ * @param routes         static routes for tunnels ({@code routes}), in file order
  */
 public record SwitchConfig(String file, DatapathConfig datapath, RevalidatorSettings revalidators,
         BridgeSettings bridgeDefaults, MempoolSettings mempool, Map<String, BridgeSpec> bridges,
-        ControlSettings control, Map<String, Integer> lines, List<ConfigError> warnings) {
+        ControlSettings control, Map<String, Integer> lines, List<ConfigError> warnings, List<RouteSpec> routes) {
 
     public SwitchConfig {
         bridges = Collections.unmodifiableMap(new LinkedHashMap<>(bridges));
         lines = Map.copyOf(lines);
         warnings = List.copyOf(warnings);
+        routes = List.copyOf(routes);
+    }
+
+    /** A config without static routes. */
+    public SwitchConfig(String file, DatapathConfig datapath, RevalidatorSettings revalidators,
+            BridgeSettings bridgeDefaults, MempoolSettings mempool, Map<String, BridgeSpec> bridges,
+            ControlSettings control, Map<String, Integer> lines, List<ConfigError> warnings) {
+        this(file, datapath, revalidators, bridgeDefaults, mempool, bridges, control, lines, warnings, List.of());
     }
 
     /** Line of {@code keyPath} (e.g. {@code datapath.pmd-cpu-mask}), or 1 if it was not in the file. */

@@ -1,25 +1,20 @@
 /**
  * VXLAN tunnel ports (type {@code vxlan}): the datapath half only, as in OVS's userspace
- * datapath. Nothing lives here yet; this is where it goes:
+ * datapath ("native tunnelling").
  *
  * <ul>
- *   <li>header template build: outer Ethernet, IPv4 or IPv6, UDP (destination port 4789 or the
- *       port's {@code dst_port}) and VXLAN headers for a tunnel's remote, written with
- *       {@link dev.jvswitch.flowcache.tunnel}'s flyweights into the byte template a
- *       {@code tnl_push} action carries;</li>
- *   <li>push: a {@link dev.jvswitch.pmd.netdev.TunnelOps} that prepends the template to a packet
- *       and fixes the lengths, the IPv4 checksum and the UDP source port (from the packet's RSS
- *       hash) in place;</li>
- *   <li>pop: checks a received VXLAN packet, strips its outer headers and moves the outer
- *       addresses, ports, TOS/TTL and VNI into the mbuf's tunnel metadata;</li>
- *   <li>a {@link dev.jvswitch.pmd.netdev.NetdevProvider} for type {@code vxlan} (an
- *       {@link dev.jvswitch.pmd.netdev.AbstractNetdev} whose queues carry no packets of their
- *       own), registered through {@code META-INF/services} once it does something, and a
- *       subclass of pmd-core's {@code NetdevContractTest}.</li>
+ *   <li>{@link dev.jvswitch.vxlan.VxlanTunnel}: the VXLAN header on top of pmd-core's
+ *       {@link dev.jvswitch.pmd.tunnel.UdpTunnel}, which builds, pushes and pops the outer
+ *       Ethernet, IPv4/IPv6 and UDP headers for every UDP tunnel type;</li>
+ *   <li>{@link dev.jvswitch.vxlan.VxlanNetdev}: the port in the datapath, whose number
+ *       {@code tnl_push}/{@code tnl_pop} name and which carries no frames of its own;</li>
+ *   <li>{@link dev.jvswitch.vxlan.VxlanProvider}: type {@code vxlan} for
+ *       {@link java.util.ServiceLoader}, options checked by
+ *       {@link dev.jvswitch.pmd.tunnel.TunnelConfig}.</li>
  * </ul>
  *
  * <p>Routes, neighbour resolution and the tunnel port table stay with translation
- * ({@code ofproto/tnl}), which builds the {@code tnl_push} actions; this module never imports
- * ofproto or vswitchd.
+ * ({@code ofproto.tnl}), which builds the {@code tnl_push} actions; this module never imports
+ * ofproto or vswitchd. A Geneve module would be the same three classes with its own header.
  */
 package dev.jvswitch.vxlan;

@@ -126,6 +126,18 @@ final class OvsDaemons implements AutoCloseable {
         return Shell.run(90, cmd);
     }
 
+    /** {@code ovs-ofctl COMMAND BRIDGE ARGS...} against the bridge's management socket in the run directory. */
+    String ofctl(String command, String bridge, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("ovs-ofctl", command, "unix:" + run.resolve(bridge + ".mgmt")));
+        cmd.addAll(List.of(args));
+        return Shell.run(30, cmd);
+    }
+
+    /** ovs-vswitchd's process id. */
+    long vswitchdPid() {
+        return vswitchd.pid();
+    }
+
     String appctl(String... args) throws IOException, InterruptedException {
         vswitchd.checkAlive();
         List<String> cmd = new ArrayList<>(List.of("ovs-appctl", "-t", vswitchdCtl().toString()));

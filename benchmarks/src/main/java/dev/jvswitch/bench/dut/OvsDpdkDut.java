@@ -1,7 +1,6 @@
 package dev.jvswitch.bench.dut;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,11 +24,9 @@ import java.util.Map;
  */
 final class OvsDpdkDut extends OvsDut {
     static final String DPDK_VSWITCHD = "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk";
-    private static final Path DPDK_RUNTIME = Path.of("/var/run/dpdk");
 
     private final boolean afxdp;
-    private final List<Path> runtimeDirsBefore = new ArrayList<>();
-    private boolean runtimeExisted;
+    private DpdkRuntimeDirs runtimeDirs;
     private Hugepages hugepages;
 
     OvsDpdkDut(DutOptions options, boolean afxdp) {
@@ -46,23 +43,24 @@ final class OvsDpdkDut extends OvsDut {
             return DPDK_VSWITCHD + " is not installed (Debian: openvswitch-switch-dpdk)";
         }
         if (afxdp) {
-            return pmdInstalled("librte_net_af_xdp.so") ? null
+            return driverInstalled("net_af_xdp") ? null
                     : "DPDK's net_af_xdp driver is not installed (Debian: librte-net-af-xdp23)";
         }
-        if (!pmdInstalled("librte_net_af_packet.so")) {
+        if (!driverInstalled("net_af_packet")) {
             return "DPDK's net_af_packet driver is not installed (Debian: librte-net-af-packet23)";
         }
         return null;
     }
 
-    private static boolean pmdInstalled(String library) {
+    /** Whether DPDK's poll-mode driver {@code name} (e.g. {@code net_pcap}) is installed. */
+    static boolean driverInstalled(String name) {
         for (String lib : new String[] {"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"}) {
             Path dir = Path.of(lib);
             if (!Files.isDirectory(dir)) {
                 continue;
             }
             try (var files = Files.walk(dir, 3)) {
-                if (files.anyMatch(p -> p.getFileName().toString().startsWith(library))) {
+                if (files.anyMatch(p -> p.getFileName().toString().startsWith("librte_" + name + ".so"))) {
                     return true;
                 }
             } catch (IOException | RuntimeException e) {
@@ -89,12 +87,7 @@ final class OvsDpdkDut extends OvsDut {
     @Override
     public void start(DutTopology topo) throws IOException, InterruptedException {
         Path run = options.runDir().resolve((afxdp ? "ovs-dpdk-afxdp-" : "ovs-dpdk-") + topo.id);
-        runtimeExisted = Files.isDirectory(DPDK_RUNTIME);
-        if (runtimeExisted) {
-            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(DPDK_RUNTIME)) {
-                dirs.forEach(runtimeDirsBefore::add);
-            }
-        }
+        runtimeDirs = DpdkRuntimeDirs.note();
         int pages = options.dpdkHugepages();
         hugepages = Hugepages.reserve(pages, run.resolve("huge"));
         // Leave a quarter of the pages for DPDK's own bookkeeping beyond the socket memory.
@@ -123,29 +116,9 @@ final class OvsDpdkDut extends OvsDut {
             hugepages.close();
             hugepages = null;
         }
-        removeDpdkRuntimeDirs();
-    }
-
-    /** Removes what DPDK left under /var/run/dpdk that was not there before this run. */
-    private void removeDpdkRuntimeDirs() {
-        if (!Files.isDirectory(DPDK_RUNTIME)) {
-            return;
-        }
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(DPDK_RUNTIME)) {
-            for (Path d : dirs) {
-                if (!runtimeDirsBefore.contains(d)) {
-                    Shell.tryRun("rm", "-rf", "--one-file-system", d.toString());
-                }
-            }
-        } catch (IOException e) {
-            System.err.println("cleanup: " + DPDK_RUNTIME + ": " + e.getMessage());
-        }
-        if (!runtimeExisted) {
-            try {
-                Files.deleteIfExists(DPDK_RUNTIME);
-            } catch (IOException e) {
-                // Not empty: someone else's DPDK made something there meanwhile; leave it.
-            }
+        if (runtimeDirs != null) {
+            runtimeDirs.removeNew();
+            runtimeDirs = null;
         }
     }
 }

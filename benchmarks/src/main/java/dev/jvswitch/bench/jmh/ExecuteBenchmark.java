@@ -24,8 +24,8 @@ import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.exec.ActionExecutor;
 import dev.jvswitch.pmd.exec.ExecContext;
-import dev.jvswitch.pmd.netdev.TunnelOps;
 import dev.jvswitch.pmd.stats.DropReason;
+import dev.jvswitch.pmd.tunnel.TunnelOps;
 
 /**
  * The execute stage, per packet, over batches of 32 minimum-size IPv4/UDP frames that all
@@ -78,6 +78,11 @@ public class ExecuteBenchmark {
         @Override
         public TunnelOps tunnelOps(int port) {
             return null;
+        }
+
+        @Override
+        public int portMtu(int port) {
+            return 0;
         }
 
         @Override

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Set;
 
 import dev.jvswitch.bench.cli.Args;
+import dev.jvswitch.bench.pipeline.TunnelPipeline;
 import dev.jvswitch.pmd.pcap.PcapWriter;
 import dev.jvswitch.testkit.frame.FrameBuilder;
 import dev.jvswitch.testkit.frame.Frames;
@@ -20,9 +21,16 @@ import dev.jvswitch.testkit.frame.Frames;
  *
  * <p>{@code --size} is the frame size on the wire, with the 4-byte FCS that a pcap does not hold
  * (as testpmd and pktgen count it): {@code --size 64} writes 60-byte records.
+ *
+ * <p>{@code --vxlan VNI} wraps each frame (of {@code --size}) in VXLAN as a remote VTEP sends it
+ * to {@code jvs-bench pipeline --tunnel decap}: outer Ethernet {@value TunnelPipeline#REMOTE_MAC}
+ * to {@value TunnelPipeline#ENDPOINT_MAC}, IPv4 {@value TunnelPipeline#REMOTE_IP} to
+ * {@value TunnelPipeline#ENDPOINT_IP}, UDP to 4789 from a source port per flow (32768 +
+ * {@code i % 28232}, as a VTEP spreads flows) with checksum 0 (OVS's and Linux's IPv4 default),
+ * then the VXLAN header: 50 bytes more on the wire.
  */
 public final class GenPcapCommand {
-    static final Set<String> OPTIONS = Set.of("flows", "packets", "size", "vlan", "out");
+    static final Set<String> OPTIONS = Set.of("flows", "packets", "size", "vlan", "vxlan", "out");
     static final Set<String> FLAGS = Set.of("ipv6");
     static final int FIRST_SRC_PORT = 1024;
     static final int PORTS_PER_ADDRESS = 60_000;
@@ -41,19 +49,34 @@ public final class GenPcapCommand {
         int vlan = args.intValue("vlan", -1, 0, 4095);
         int minSize = (ipv6 ? 62 : 42) + 4 + (vlan >= 0 ? 4 : 0);
         int size = args.intValue("size", Math.max(64, minSize), Math.max(64, minSize), 9018);
+        int vni = args.intValue("vxlan", -1, 0, 0xff_ffff);
         Path out = Path.of(args.required("out"));
-        long written = write(out, (int) flows, packets, size, ipv6, vlan);
-        System.out.printf("gen-pcap: wrote %d frames of %d bytes (%d on the wire) over %d flows to %s%n",
-                written, size - 4, size, flows, out);
+        long written = write(out, (int) flows, packets, size, ipv6, vlan, vni);
+        if (vni >= 0) {
+            System.out.printf("gen-pcap: wrote %d VXLAN frames (VNI %d) of %d bytes around %d-byte inner frames over"
+                    + " %d flows to %s%n", written, vni, size - 4 + VXLAN_OVERHEAD, size - 4, flows, out);
+        } else {
+            System.out.printf("gen-pcap: wrote %d frames of %d bytes (%d on the wire) over %d flows to %s%n",
+                    written, size - 4, size, flows, out);
+        }
         return 0;
     }
 
     /** Writes the file and returns the number of frames written. */
     public static long write(Path out, int flows, long packets, int wireSize, boolean ipv6, int vlan)
             throws IOException {
+        return write(out, flows, packets, wireSize, ipv6, vlan, -1);
+    }
+
+    /** Writes the file, each frame in VXLAN with {@code vni} unless it is negative. */
+    public static long write(Path out, int flows, long packets, int wireSize, boolean ipv6, int vlan, int vni)
+            throws IOException {
         byte[][] frames = new byte[(int) Math.min(flows, packets)][];
         for (int i = 0; i < frames.length; i++) {
             frames[i] = frame(i, wireSize - 4, ipv6, vlan);
+            if (vni >= 0) {
+                frames[i] = vxlan(i, vni, frames[i]);
+            }
         }
         try (PcapWriter writer = PcapWriter.open(out, 65_535)) {
             long ts = 0;
@@ -78,6 +101,18 @@ public final class GenPcapCommand {
             b.vlan(vlan);
         }
         return b.size(frameBytes).build();
+    }
+
+    /** Outer Ethernet, IPv4, UDP and VXLAN headers. */
+    static final int VXLAN_OVERHEAD = 50;
+    private static final int FIRST_TUNNEL_PORT = 32768;
+    private static final int TUNNEL_PORTS = 28232;
+
+    /** {@code inner}, flow {@code i}, as a remote VTEP sends it to the benchmark's endpoint. */
+    public static byte[] vxlan(int i, int vni, byte[] inner) {
+        return Frames.udp4().src(TunnelPipeline.REMOTE_MAC).dst(TunnelPipeline.ENDPOINT_MAC)
+                .ip(TunnelPipeline.REMOTE_IP, TunnelPipeline.ENDPOINT_IP).dontFragment().ttl(64)
+                .ports(FIRST_TUNNEL_PORT + i % TUNNEL_PORTS, 0).udpChecksum(false).vxlan(vni, inner).build();
     }
 
     private static String ipv4(int a) {

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.cli.Json;
+import dev.jvswitch.bench.dut.OvsDpdkPipeline;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.ofproto.Ofproto;
@@ -40,11 +41,13 @@ import dev.jvswitch.pmd.upcall.UpcallHandler;
  * {@code --flows FILE} (and {@code --groups FILE}) the upcalls translate against those OpenFlow
  * rules on bridge {@code br0} (OpenFlow ports 1 and 2 are datapath ports 1 and 2) and the
  * revalidators are {@link OfprotoRevalidation}; without, the rule is the built-in port 1 to port
- * 2, and the revalidators keep every flow, but idle expiry and the flow limit apply.
+ * 2, and the revalidators keep every flow, but idle expiry and the flow limit apply. With
+ * {@code --tunnel encap|decap [--vni N]} the switch is {@link TunnelPipeline}'s: the pcap's frames
+ * are pushed into VXLAN on the way out, or (from {@code gen-pcap --vxlan N}) popped on the way in.
  */
 public final class PipelineCommand {
     static final Set<String> OPTIONS = Set.of("pcap", "seconds", "warmup", "emc-insert-inv-prob", "pmd-cpu",
-            "flows", "groups", "flow-limit", "max-idle", "revalidators", "repeat");
+            "flows", "groups", "flow-limit", "max-idle", "revalidators", "repeat", "tunnel", "vni", "dut");
     /** How long the JIT must have compiled nothing before the measured run starts. */
     static final long JIT_QUIET_NS = 500_000_000L;
     /** The longest warm-up may run on past {@code --warmup} waiting for the JIT to go quiet. */
@@ -75,6 +78,26 @@ public final class PipelineCommand {
         if (flowFiles.isEmpty() && !groupFiles.isEmpty()) {
             throw new Args.UsageException("pipeline: --groups needs --flows (the rules that use the groups)");
         }
+        String tunnelMode = args.string("tunnel", null);
+        if (tunnelMode != null && !flowFiles.isEmpty()) {
+            throw new Args.UsageException("pipeline: --tunnel has its own rules; it takes no --flows");
+        }
+        if (tunnelMode == null && args.string("vni", null) != null) {
+            throw new Args.UsageException("pipeline: --vni needs --tunnel");
+        }
+        int vni = args.intValue("vni", TunnelPipeline.DEFAULT_VNI, 0, 0xff_ffff);
+        if (repeat > 1) {
+            return PipelineRepeat.run(withoutRepeat(argv), repeat, args.flag("json"));
+        }
+        String dut = args.string("dut", "jvswitch");
+        if (dut.equals("ovs-dpdk")) {
+            if (!flowFiles.isEmpty()) {
+                throw new Args.UsageException("pipeline: --dut ovs-dpdk takes no --flows (only the built-in rules)");
+            }
+            return ovsDpdk(pcap, tunnelMode, vni, cpu, warmup, seconds, args.flag("json"));
+        } else if (!dut.equals("jvswitch")) {
+            throw new Args.UsageException("pipeline: --dut " + dut + ": expected jvswitch or ovs-dpdk");
+        }
         DatapathConfig config = DatapathConfig.defaults()
                 .withPmdCpus(cpu)
                 .withIdle(DatapathConfig.Idle.BUSY)
@@ -83,7 +106,13 @@ public final class PipelineCommand {
                 .withFlowLimit(flowLimit);
         UpcallHandler handler;
         Revalidation revalidation;
-        if (flowFiles.isEmpty()) {
+        PortHook morePorts = PortHook.NONE;
+        if (tunnelMode != null) {
+            TunnelPipeline tunnel = new TunnelPipeline(TunnelPipeline.Mode.parse(tunnelMode), vni);
+            handler = tunnel.ofproto().upcallHandler();
+            revalidation = new OfprotoRevalidation(tunnel.ofproto());
+            morePorts = tunnel::attach;
+        } else if (flowFiles.isEmpty()) {
             handler = PortMapUpcallHandler.crossConnect(1, 2);
             revalidation = new FixedRevalidation();
         } else {
@@ -93,11 +122,37 @@ public final class PipelineCommand {
         }
         RevalidatorConfig reval = RevalidatorConfig.defaults().withThreads(revalidators).withMaxIdleMs(maxIdleMs)
                 .withFlowLimit(flowLimit);
-        if (repeat > 1) {
-            return PipelineRepeat.run(withoutRepeat(argv), repeat, args.flag("json"));
-        }
-        Result r = measure(pcap, config, handler, revalidation, reval, warmup, seconds);
+        Result r = measure(pcap, config, handler, revalidation, reval, warmup, seconds, morePorts);
         System.out.println(args.flag("json") ? r.toJson() : r.toText(pcap));
+        return 0;
+    }
+
+    /** The same pcap and layout through OVS-DPDK ({@link OvsDpdkPipeline}). */
+    private static int ovsDpdk(Path pcap, String tunnelMode, int vni, int cpu, double warmup, double seconds,
+            boolean json) throws Exception {
+        String missing = OvsDpdkPipeline.missing();
+        if (missing != null) {
+            System.err.println("pipeline: --dut ovs-dpdk: unavailable: " + missing);
+            return 1;
+        }
+        OvsDpdkPipeline.Layout layout = tunnelMode == null ? OvsDpdkPipeline.Layout.PLAIN
+                : TunnelPipeline.Mode.parse(tunnelMode) == TunnelPipeline.Mode.ENCAP ? OvsDpdkPipeline.Layout.ENCAP
+                : OvsDpdkPipeline.Layout.DECAP;
+        OvsDpdkPipeline.Figures f = OvsDpdkPipeline.run(pcap, layout, vni, cpu, warmup, seconds);
+        if (json) {
+            System.out.println(new Json().put("dut", "ovs-dpdk").put("mpps", f.mpps())
+                    .put("cpuNsPerPacket", f.cpuNsPerPacket())
+                    .put("processingCyclesPerPacket", f.processingCyclesPerPacket())
+                    .put("processingNsPerPacket", f.processingNsPerPacket()).put("packets", f.packets())
+                    .put("seconds", f.seconds()).put("recirculations", f.recirculations()).toString());
+        } else {
+            System.out.printf(Locale.ROOT, "pipeline: %s -> OVS-DPDK (%s) -> null%n"
+                    + "  packets:            %d in %.2f s (%d recirculations)%n"
+                    + "  throughput:         %.3f Mpps (%.1f ns of PMD CPU time per packet)%n"
+                    + "  OVS's own count:    %.0f processing cycles per packet (%.1f ns)%n",
+                    pcap, layout.name().toLowerCase(Locale.ROOT), f.packets(), f.seconds(), f.recirculations(),
+                    f.mpps(), f.cpuNsPerPacket(), f.processingCyclesPerPacket(), f.processingNsPerPacket());
+        }
         return 0;
     }
 
@@ -126,15 +181,25 @@ public final class PipelineCommand {
         return out;
     }
 
+    /** Adds the ports a switch has beyond the pcap (1) and null (2) ports, before the PMD runs. */
+    @FunctionalInterface
+    interface PortHook {
+        PortHook NONE = (dp, pool) -> { };
+
+        void attach(Datapath dp, MbufPool pool) throws NetdevException;
+    }
+
     /** Runs the pipeline, with the revalidators beside it, and returns what it measured. */
     static Result measure(Path pcap, DatapathConfig config, UpcallHandler handler, Revalidation revalidation,
-                          RevalidatorConfig revalConfig, double warmupS, double seconds) throws NetdevException {
+                          RevalidatorConfig revalConfig, double warmupS, double seconds, PortHook morePorts)
+            throws NetdevException {
         try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("pipeline", 8192))) {
             Datapath dp = new Datapath(config, pool, handler);
             RevalidatorPool reval = null;
             try {
                 dp.addPort(1, Netdevs.open(new NetdevConfig("pcap0", "pcap", Map.of("file", pcap.toString()), pool)));
                 dp.addPort(2, Netdevs.open(new NetdevConfig("null0", "null", Map.of(), pool)));
+                morePorts.attach(dp, pool);
                 RevalidatorPool revalidators = new RevalidatorPool(dp, revalidation, revalConfig);
                 reval = revalidators;
                 revalidators.start();

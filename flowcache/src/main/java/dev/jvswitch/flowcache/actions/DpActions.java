@@ -30,7 +30,7 @@ import dev.jvswitch.mempool.MbufPoolConfig;
  *   <caption>Operands per opcode (unused operands are 0 or null)</caption>
  *   <tr><th>op</th><th>a</th><th>b</th><th>c</th><th>sub / data</th><th>printed as</th></tr>
  *   <tr><td>{@link #OP_OUTPUT}</td><td>port</td><td></td><td></td><td></td><td>{@code 2}</td></tr>
- *   <tr><td>{@link #OP_DROP}</td><td></td><td></td><td></td><td></td><td>{@code drop}</td></tr>
+ *   <tr><td>{@link #OP_DROP}</td><td>{@link DropCause} ordinal</td><td></td><td></td><td></td><td>{@code drop}</td></tr>
  *   <tr><td>{@link #OP_PUSH_VLAN}</td><td>tpid</td><td>tci (with {@link #VLAN_CFI} = present)</td><td></td><td></td>
  *       <td>{@code push_vlan(vid=10,pcp=0)}</td></tr>
  *   <tr><td>{@link #OP_POP_VLAN}</td><td></td><td></td><td></td><td></td><td>{@code pop_vlan}</td></tr>
@@ -54,14 +54,20 @@ import dev.jvswitch.mempool.MbufPoolConfig;
  * {@code FlowHash.dpHash(rssHash, basis)} as dp_hash. {@code recirc(id)} re-injects the packet
  * with that recirc id. {@code tnl_pop(port)} strips the tunnel headers into metadata and
  * re-injects the packet with in_port = port and its recirc id unchanged. {@code tnl_push}
- * prepends the header template and outputs to out_port (unlike OVS, where it only encapsulates
- * and a later output sends). The executor is {@code dev.jvswitch.pmd.exec.ActionExecutor}.
+ * prepends the header template and nothing more, as in OVS: the outputs after it send the
+ * packet (translation wraps the push and its outputs in a {@code clone} unless they end the
+ * program); its out_port names the underlay port the header was built for, whose MTU the
+ * encapsulated packet must fit. A {@code drop} carries the {@link DropCause} the datapath counts
+ * it under. The executor is {@code dev.jvswitch.pmd.exec.ActionExecutor}.
  *
  * <h2>Canonical form</h2>
  *
  * <p>Two programs that print the same are equal, so that {@code parse(p.toString()).equals(p)}:
  * <ul>
- *   <li>An empty program is the program {@code drop} ({@link #DROP}); OVS prints both alike.</li>
+ *   <li>An empty program is the program {@code drop} ({@link #DROP}); OVS prints both alike.
+ *       The one exception to "same text, same program": a drop's {@link DropCause} is not
+ *       printed (OVS does not print it either), so the text of a drop for any cause parses back
+ *       to a plain {@code drop}.</li>
  *   <li>Consecutive set instructions of one {@link DpField.Group} print as one
  *       {@code set(group(...))} and are kept in the group's field order; a field may appear once
  *       in such a run.</li>
@@ -246,7 +252,12 @@ public final class DpActions {
         return cloneDepth;
     }
 
-    /** True for the program that only drops ({@link #DROP} and anything equal to it). */
+    /** The cause of an {@link #OP_DROP} instruction. */
+    public DropCause dropCause(int i) {
+        return DropCause.of(a[i]);
+    }
+
+    /** True for a program that only drops, whatever the cause ({@link #DROP} among them). */
     public boolean isDrop() {
         return op.length == 1 && op[0] == OP_DROP;
     }

@@ -41,6 +41,12 @@ public final class DpActionsBuilder {
         return add(DpActions.OP_DROP, 0, 0, 0, null, null);
     }
 
+    /** Drops the packet for {@code cause} (counted under it by the datapath); must be the last action. */
+    public DpActionsBuilder drop(DropCause cause) {
+        Objects.requireNonNull(cause, "drop: cause");
+        return add(DpActions.OP_DROP, cause.ordinal(), 0, 0, null, null);
+    }
+
     /**
      * Pushes an outermost VLAN tag.
      *
@@ -140,14 +146,16 @@ public final class DpActionsBuilder {
     }
 
     /**
-     * Encapsulates the packet with a header template and sends it to {@code outPort}. (In OVS
-     * {@code tnl_push} only encapsulates and a following output sends; here it also outputs,
-     * so translation emits no separate output for a tunnel.)
+     * Encapsulates the packet with a header template, as OVS's {@code tnl_push} does: it only
+     * encapsulates, and the outputs that follow send the packet. {@code outPort} names the
+     * underlay port the header was built for: the executor checks the encapsulated packet
+     * against that port's MTU, and sends nothing there itself.
      *
      * @param tnlPort the tunnel port whose {@code TunnelOps} push the header
      * @param tnlType {@link DpActions#TNL_TYPE_VXLAN} (the only type supported)
      * @param header  outer Ethernet + IPv4/IPv6 + UDP + VXLAN; copied, and its length and
      *                checksum fields put in canonical form (see {@link DpActions})
+     * @param outPort the underlay port the encapsulated packet leaves by
      */
     public DpActionsBuilder tnlPush(int tnlPort, int tnlType, byte[] header, int outPort) {
         checkPort("tnl_push", "tnl_port", tnlPort);
@@ -161,6 +169,29 @@ public final class DpActionsBuilder {
     public DpActionsBuilder tnlPop(int tnlPort) {
         checkPort("tnl_pop", "port", tnlPort);
         return add(DpActions.OP_TNL_POP, tnlPort, 0, 0, null, null);
+    }
+
+    /** Appends instruction {@code i} of {@code program} as it is (already checked when it was built). */
+    public DpActionsBuilder append(DpActions program, int i) {
+        return add(program.op(i), program.a(i), program.b(i), program.c(i), program.sub(i), program.data(i));
+    }
+
+    /**
+     * Replaces a final {@code clone(...)} by the program inside it, which does the same to the
+     * packet (nothing follows that needs the original), as OVS leaves out the clone around the
+     * last action.
+     */
+    public DpActionsBuilder unwrapTrailingClone() {
+        if (n == 0 || op[n - 1] != DpActions.OP_CLONE) {
+            return this;
+        }
+        DpActions inner = sub[n - 1];
+        n--;
+        sub[n] = null;
+        for (int i = 0; i < inner.length(); i++) {
+            add(inner.op(i), inner.a(i), inner.b(i), inner.c(i), inner.sub(i), inner.data(i));
+        }
+        return this;
     }
 
     /** Number of actions added so far (each set field counts once). */
@@ -193,7 +224,7 @@ public final class DpActionsBuilder {
         DpActions[] ss = Arrays.copyOf(sub, n);
         byte[][] dd = Arrays.copyOf(data, n);
         canonicalizeSetRuns(o, aa, bb, cc, n);
-        if (n == 1 && o[0] == DpActions.OP_DROP) {
+        if (n == 1 && o[0] == DpActions.OP_DROP && aa[0] == 0) {
             return DpActions.DROP;
         }
         return new DpActions(o, aa, bb, cc, ss, dd);
@@ -211,7 +242,8 @@ public final class DpActionsBuilder {
         }
         checkProgram();
         canonicalizeSetRuns(op, a, b, c, n);
-        if (n == 1 && op[0] == DpActions.OP_DROP) {
+        if (n == 1 && op[0] == DpActions.OP_DROP && a[0] == 0) {
+            // A drop with a cause stays a program of its own: the datapath counts why.
             return DpActions.DROP;
         }
         int hash = DpActions.contentHash(op, a, b, c, sub, data, n);

@@ -49,11 +49,16 @@ import java.util.Map;
  * 15    |                 arp_sha (nd_sll)                    |        -        |
  * 16    |                 arp_tha (nd_tll)                    |        -        |
  * 17-18 |                          nd_target (128)                              |
+ * 19-20 |                          tun_ipv6_src (128)                           |
+ * 21-22 |                          tun_ipv6_dst (128)                           |
  *  ----- pipeline words: translation only, never in a datapath key or mask -----
- * 19-26 |  xxreg0..3 (128 each) = xreg0..7 (one word each) = reg0..15 (32 each)   |
- * 27    |                             metadata                                  |
- * 28    |             conj_id               |           actset_output           |
+ * 23-30 |  xxreg0..3 (128 each) = xreg0..7 (one word each) = reg0..15 (32 each)   |
+ * 31    |                             metadata                                  |
+ * 32    |             conj_id               |           actset_output           |
  * </pre>
+ *
+ * <p>The IPv6 tunnel addresses come last, in words of their own, so that adding them moved no
+ * other field; only packets that arrived over an IPv6 underlay have them non-zero.
  *
  * <p><b>Pipeline fields.</b> Registers, {@code metadata}, {@code conj_id} and
  * {@code actset_output} exist only while the OpenFlow pipeline translates a packet, as OVS keeps
@@ -123,38 +128,40 @@ public enum FlowField {
     ND_SLL("nd_sll", ARP_SHA, 48, ND_SOLICIT, MAC),
     ND_TLL("nd_tll", ARP_THA, 48, ND_ADVERT, MAC),
     ND_TARGET("nd_target", 17, 0, 128, ND, IPV6),
+    TUN_IPV6_SRC("tun_ipv6_src", 19, 0, 128, NONE, IPV6),
+    TUN_IPV6_DST("tun_ipv6_dst", 21, 0, 128, NONE, IPV6),
 
-    XXREG0("xxreg0", 19, 0, 128, NONE, HEX),
-    XXREG1("xxreg1", 21, 0, 128, NONE, HEX),
-    XXREG2("xxreg2", 23, 0, 128, NONE, HEX),
-    XXREG3("xxreg3", 25, 0, 128, NONE, HEX),
-    XREG0("xreg0", XXREG0, 19, 0, 64),
-    XREG1("xreg1", XXREG0, 20, 0, 64),
-    XREG2("xreg2", XXREG1, 21, 0, 64),
-    XREG3("xreg3", XXREG1, 22, 0, 64),
-    XREG4("xreg4", XXREG2, 23, 0, 64),
-    XREG5("xreg5", XXREG2, 24, 0, 64),
-    XREG6("xreg6", XXREG3, 25, 0, 64),
-    XREG7("xreg7", XXREG3, 26, 0, 64),
-    REG0("reg0", XXREG0, 19, 32, 32),
-    REG1("reg1", XXREG0, 19, 0, 32),
-    REG2("reg2", XXREG0, 20, 32, 32),
-    REG3("reg3", XXREG0, 20, 0, 32),
-    REG4("reg4", XXREG1, 21, 32, 32),
-    REG5("reg5", XXREG1, 21, 0, 32),
-    REG6("reg6", XXREG1, 22, 32, 32),
-    REG7("reg7", XXREG1, 22, 0, 32),
-    REG8("reg8", XXREG2, 23, 32, 32),
-    REG9("reg9", XXREG2, 23, 0, 32),
-    REG10("reg10", XXREG2, 24, 32, 32),
-    REG11("reg11", XXREG2, 24, 0, 32),
-    REG12("reg12", XXREG3, 25, 32, 32),
-    REG13("reg13", XXREG3, 25, 0, 32),
-    REG14("reg14", XXREG3, 26, 32, 32),
-    REG15("reg15", XXREG3, 26, 0, 32),
-    METADATA("metadata", 27, 0, 64, NONE, HEX),
-    CONJ_ID("conj_id", 28, 32, 32, NONE, DECIMAL),
-    ACTSET_OUTPUT("actset_output", 28, 0, 32, NONE, DECIMAL);
+    XXREG0("xxreg0", 23, 0, 128, NONE, HEX),
+    XXREG1("xxreg1", 25, 0, 128, NONE, HEX),
+    XXREG2("xxreg2", 27, 0, 128, NONE, HEX),
+    XXREG3("xxreg3", 29, 0, 128, NONE, HEX),
+    XREG0("xreg0", XXREG0, 23, 0, 64),
+    XREG1("xreg1", XXREG0, 24, 0, 64),
+    XREG2("xreg2", XXREG1, 25, 0, 64),
+    XREG3("xreg3", XXREG1, 26, 0, 64),
+    XREG4("xreg4", XXREG2, 27, 0, 64),
+    XREG5("xreg5", XXREG2, 28, 0, 64),
+    XREG6("xreg6", XXREG3, 29, 0, 64),
+    XREG7("xreg7", XXREG3, 30, 0, 64),
+    REG0("reg0", XXREG0, 23, 32, 32),
+    REG1("reg1", XXREG0, 23, 0, 32),
+    REG2("reg2", XXREG0, 24, 32, 32),
+    REG3("reg3", XXREG0, 24, 0, 32),
+    REG4("reg4", XXREG1, 25, 32, 32),
+    REG5("reg5", XXREG1, 25, 0, 32),
+    REG6("reg6", XXREG1, 26, 32, 32),
+    REG7("reg7", XXREG1, 26, 0, 32),
+    REG8("reg8", XXREG2, 27, 32, 32),
+    REG9("reg9", XXREG2, 27, 0, 32),
+    REG10("reg10", XXREG2, 28, 32, 32),
+    REG11("reg11", XXREG2, 28, 0, 32),
+    REG12("reg12", XXREG3, 29, 32, 32),
+    REG13("reg13", XXREG3, 29, 0, 32),
+    REG14("reg14", XXREG3, 30, 32, 32),
+    REG15("reg15", XXREG3, 30, 0, 32),
+    METADATA("metadata", 31, 0, 64, NONE, HEX),
+    CONJ_ID("conj_id", 32, 32, 32, NONE, DECIMAL),
+    ACTSET_OUTPUT("actset_output", 32, 0, 32, NONE, DECIMAL);
 
     /** Number of words the table uses; {@link FlowKey#ALL_WORDS} must equal it (checked below). */
     public static final int WORDS_USED;

@@ -34,6 +34,8 @@ import static dev.jvswitch.flowcache.key.FlowField.TP_SRC;
 import static dev.jvswitch.flowcache.key.FlowField.TUN_DST;
 import static dev.jvswitch.flowcache.key.FlowField.TUN_FLAGS;
 import static dev.jvswitch.flowcache.key.FlowField.TUN_ID;
+import static dev.jvswitch.flowcache.key.FlowField.TUN_IPV6_DST;
+import static dev.jvswitch.flowcache.key.FlowField.TUN_IPV6_SRC;
 import static dev.jvswitch.flowcache.key.FlowField.TUN_SRC;
 import static dev.jvswitch.flowcache.key.FlowField.TUN_TOS;
 import static dev.jvswitch.flowcache.key.FlowField.TUN_TP_DST;
@@ -116,13 +118,18 @@ public final class FlowPrinter {
     private void printAll() {
         metaU32("recirc_id", RECIRC_ID, true);
         metaU32("dp_hash", DP_HASH, false);
-        if (v(TUN_SRC) != 0 || v(TUN_DST) != 0) {
+        if (v(TUN_SRC) != 0 || v(TUN_DST) != 0 || hasIpv6Tunnel()) {
             tunnel();
         }
         inPort();
         metaU32("skb_mark", SKB_MARK, false);
         eth();
         vlansAndL3();
+    }
+
+    private boolean hasIpv6Tunnel() {
+        return key.getHigh(TUN_IPV6_SRC) != 0 || key.getLow(TUN_IPV6_SRC) != 0
+                || key.getHigh(TUN_IPV6_DST) != 0 || key.getLow(TUN_IPV6_DST) != 0;
     }
 
     private void metaU32(String name, FlowField f, boolean alwaysInKeyOnly) {
@@ -170,6 +177,12 @@ public final class FlowPrinter {
         }
         if (v(TUN_DST) != 0) {
             ipv4("dst", TUN_DST);
+        }
+        if (key.getHigh(TUN_IPV6_SRC) != 0 || key.getLow(TUN_IPV6_SRC) != 0) {
+            ipv6("ipv6_src", TUN_IPV6_SRC);
+        }
+        if (key.getHigh(TUN_IPV6_DST) != 0 || key.getLow(TUN_IPV6_DST) != 0) {
+            ipv6("ipv6_dst", TUN_IPV6_DST);
         }
         if (v(TUN_TOS) != 0) {
             u8x("tos", TUN_TOS);

@@ -35,6 +35,8 @@ final class KeyWords {
     static final int S_TUN_TOS = FlowField.TUN_TOS.shift();
     static final int W_TUN_TTL = FlowField.TUN_TTL.word();
     static final int S_TUN_TTL = FlowField.TUN_TTL.shift();
+    static final int W_TUN_IPV6_SRC = FlowField.TUN_IPV6_SRC.word();
+    static final int W_TUN_IPV6_DST = FlowField.TUN_IPV6_DST.word();
 
     static final int W_ETH_DST = FlowField.ETH_DST.word();
     static final int S_ETH_DST = FlowField.ETH_DST.shift();

@@ -22,6 +22,8 @@ import static dev.jvswitch.flowcache.parse.KeyWords.W_SKB_MARK;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_DST;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_FLAGS;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_ID;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_IPV6_DST;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_IPV6_SRC;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_SRC;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_TOS;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_TP_DST;
@@ -119,5 +121,9 @@ public final class PacketParser {
         w[W_TUN_FLAGS] |= (long) (m.tunnelFlags() & 0xffff) << S_TUN_FLAGS;
         w[W_TUN_TOS] |= (long) (m.tunnelTos() & 0xff) << S_TUN_TOS;
         w[W_TUN_TTL] |= (long) (m.tunnelTtl() & 0xff) << S_TUN_TTL;
+        w[W_TUN_IPV6_SRC] = m.tunnelIpv6SrcHi();
+        w[W_TUN_IPV6_SRC + 1] = m.tunnelIpv6SrcLo();
+        w[W_TUN_IPV6_DST] = m.tunnelIpv6DstHi();
+        w[W_TUN_IPV6_DST + 1] = m.tunnelIpv6DstLo();
     }
 }

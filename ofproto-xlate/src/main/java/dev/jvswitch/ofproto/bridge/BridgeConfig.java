@@ -84,7 +84,7 @@ public final class BridgeConfig {
             if (byName.put(p.name(), p) != null) {
                 throw new IllegalArgumentException("bridge " + name + ": two ports are called " + p.name());
             }
-            if (!p.isPatch() && byDpPort.put(p.dpPort(), p) != null) {
+            if (p.hasDpPort() && byDpPort.put(p.dpPort(), p) != null) {
                 throw new IllegalArgumentException("bridge " + name + ": two ports use datapath port " + p.dpPort());
             }
         }

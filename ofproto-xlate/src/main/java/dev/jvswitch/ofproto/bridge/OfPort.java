@@ -14,6 +14,9 @@ import dev.jvswitch.ofproto.port.OfPorts;
  * <p>One datapath serves every bridge, so datapath port numbers are unique across bridges while
  * OpenFlow numbers are per bridge. A patch port has no datapath port ({@link #NO_DP_PORT}): it
  * names its {@link #patchPeer()}, a port of another bridge, and translation continues there.
+ * The bridge's own port ({@link OfPorts#LOCAL}, {@link #local}) has neither: it stands for the
+ * switch's own addresses on the bridge, a tunnel endpoint's (see {@code ofproto.tnl}), and what
+ * is output to it is for the switch itself.
  *
  * @param ofPort     1..{@link OfPorts#MAX}, or {@link OfPorts#LOCAL} for the bridge's own port
  * @param dpPort     datapath port number, or {@link #NO_DP_PORT} for a patch port
@@ -34,7 +37,8 @@ public record OfPort(int ofPort, int dpPort, String name, int tag, Set<Integer> 
                     + OfPorts.MAX);
         }
         Objects.requireNonNull(name, "name");
-        if ((patchPeer == null) == (dpPort == NO_DP_PORT)) {
+        boolean local = ofPort == OfPorts.LOCAL && patchPeer == null && dpPort == NO_DP_PORT;
+        if (!local && (patchPeer == null) == (dpPort == NO_DP_PORT)) {
             throw new IllegalArgumentException("port " + name
                     + ": a port has either a datapath port or a patch peer, not both or neither");
         }
@@ -68,6 +72,21 @@ public record OfPort(int ofPort, int dpPort, String name, int tag, Set<Integer> 
     /** A patch port joined to {@code peer} (a port of another bridge). */
     public static OfPort patch(int ofPort, String name, String peer) {
         return new OfPort(ofPort, NO_DP_PORT, name, NO_TAG, Set.of(), peer);
+    }
+
+    /** The bridge's own port, for the switch's addresses on it (a tunnel endpoint). */
+    public static OfPort local(String name) {
+        return new OfPort(OfPorts.LOCAL, NO_DP_PORT, name, NO_TAG, Set.of(), null);
+    }
+
+    /** True for the bridge's own port ({@link #local}): no datapath port, no peer. */
+    public boolean isLocal() {
+        return ofPort == OfPorts.LOCAL && dpPort == NO_DP_PORT && patchPeer == null;
+    }
+
+    /** True for a port with a datapath port (neither patch nor the bridge's own). */
+    public boolean hasDpPort() {
+        return dpPort != NO_DP_PORT;
     }
 
     public VlanMode vlanMode() {

@@ -45,8 +45,6 @@ final class Unsupported {
         }
         FIELDS.put("skb_priority", "QoS queues");
         FIELDS.put("packet_type", "packet types other than Ethernet");
-        FIELDS.put("tun_ipv6_src", "IPv6 tunnels");
-        FIELDS.put("tun_ipv6_dst", "IPv6 tunnels");
         FIELDS.put("tun_gbp_id", "VXLAN group policy");
         FIELDS.put("tun_gbp_flags", "VXLAN group policy");
         FIELDS.put("ipv6_exthdr", "IPv6 extension header matches");

@@ -3,22 +3,40 @@ package dev.jvswitch.ofproto.tnl;
 import dev.jvswitch.ofproto.bridge.OfPort;
 
 /**
- * The hook for output to a tunnel port: translation calls it for every output to a non-patch
- * port before it emits a plain {@code output}. An implementation that recognises {@code port} as
- * a tunnel commits the pending field changes it wants ({@link TunnelContext#commit()}), reads the
- * tunnel metadata from {@link TunnelContext#flow()} ({@code tun_id}, {@code tun_dst}, ... as
- * {@code set_tunnel}/{@code set_field} left them), unwildcards what it read in
- * {@link TunnelContext#wc()}, emits {@code tnl_push} through {@link TunnelContext#actions()} and
- * returns true. Returning false lets translation emit a plain output to the port's datapath port.
+ * The hooks translation calls for tunnels, shared by every tunnel type:
  *
- * <p><b>Thread-safety:</b> called by every PMD thread during translation; implementations must be
- * safe to call concurrently and must not block.
+ * <ul>
+ *   <li>{@link #onOutput}: for every output to a port with no patch peer. For a tunnel port it
+ *       fills the tunnel metadata from the port's options, routes, resolves the next hop, and
+ *       emits {@code tnl_push} followed by the underlay bridge's outputs; for a bridge's own
+ *       {@code LOCAL} port (a tunnel endpoint) it emits {@code tnl_pop} for tunnel packets,
+ *       answers and snoops ARP/ND, and drops the rest. It returns false for anything else, and
+ *       translation emits a plain output.</li>
+ *   <li>{@link #isTunnel} and {@link #onReceive}: a packet recirculated by {@code tnl_pop}
+ *       arrives on a tunnel's datapath port; which OpenFlow port it belongs to depends on its
+ *       tunnel metadata (OVS's {@code tnl_port_receive}).</li>
+ * </ul>
+ *
+ * <p><b>Thread-safety:</b> called by every PMD thread during translation, and by revalidators
+ * and trace; implementations must be safe to call concurrently and must not block.
  */
-@FunctionalInterface
 public interface TunnelOutput {
-    /** No tunnel ports. */
+    /** No tunnels and no endpoints. */
     TunnelOutput NONE = (ctx, port) -> false;
 
-    /** @return true if {@code port} is a tunnel and the output has been emitted */
+    /** @return true if {@code port} is a tunnel port or an endpoint and the output is handled */
     boolean onOutput(TunnelContext ctx, OfPort port);
+
+    /** Whether packets arriving on datapath port {@code dpPort} come out of a tunnel. */
+    default boolean isTunnel(int dpPort) {
+        return false;
+    }
+
+    /**
+     * The name of the tunnel port a decapsulated packet on datapath port {@code dpPort} belongs
+     * to, by its tunnel metadata (unwildcarded as read), or null if no port takes it.
+     */
+    default String onReceive(TunnelContext ctx, int dpPort) {
+        return null;
+    }
 }

@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.hash.FlowHash;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
@@ -24,6 +26,8 @@ import dev.jvswitch.ofproto.xlate.Xlate;
 import dev.jvswitch.ofproto.xlate.XlateBridge;
 import dev.jvswitch.ofproto.xlate.XlateResult;
 import dev.jvswitch.ofproto.xlate.XlateSnapshot;
+import dev.jvswitch.ofproto.xlate.XlateSnapshot.PortRef;
+import dev.jvswitch.pmd.tunnel.TunnelOps;
 
 /**
  * {@code ofproto/trace}: runs a flow, or a packet, through a bridge's tables and reports each
@@ -45,7 +49,9 @@ import dev.jvswitch.ofproto.xlate.XlateSnapshot;
  * The megaflow is printed as OVS's trace prints it (its {@code match_format}, OpenFlow in_port);
  * datapath actions name datapath ports. When the actions recirculate (a {@code dp_hash} select
  * group), the trace goes on with the recirculated packet, as OVS's does, its {@code dp_hash}
- * computed by the same {@link FlowHash#dpHash} the datapath uses.
+ * computed by the same {@link FlowHash#dpHash} the datapath uses. A packet given in hex that is
+ * decapsulated ({@code tnl_pop}) goes on as the inner packet with its tunnel metadata, the
+ * second pass the datapath makes after the pop.
  *
  * <p>A trace never changes the switch: NORMAL does not learn.
  *
@@ -60,6 +66,11 @@ public final class Trace {
     private final Xlate xlate;
     private final RecircRegistry recircIds;
     private final LongSupplier nanoClock;
+    private final IntFunction<TunnelOps> tunnelOps;
+
+    /** One pass of a trace: the key, the packet's bytes when known, and the line that starts it. */
+    private record Pass(FlowKey key, byte[] packet, String title, int ofInPort) {
+    }
 
     /**
      * @param snapshots the current snapshot (each trace reads it once)
@@ -68,10 +79,20 @@ public final class Trace {
      * @param nanoClock the ofproto's clock
      */
     public Trace(Supplier<XlateSnapshot> snapshots, Xlate xlate, RecircRegistry recircIds, LongSupplier nanoClock) {
+        this(snapshots, xlate, recircIds, nanoClock, port -> null);
+    }
+
+    /**
+     * @param tunnelOps the tunnel operations of a datapath port (null for none): a traced packet
+     *                  that is popped goes on decapsulated, as the datapath would run it
+     */
+    public Trace(Supplier<XlateSnapshot> snapshots, Xlate xlate, RecircRegistry recircIds, LongSupplier nanoClock,
+            IntFunction<TunnelOps> tunnelOps) {
         this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.xlate = Objects.requireNonNull(xlate, "xlate");
         this.recircIds = Objects.requireNonNull(recircIds, "recircIds");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.tunnelOps = Objects.requireNonNull(tunnelOps, "tunnelOps");
     }
 
     /**
@@ -149,22 +170,20 @@ public final class Trace {
         FlowKey key = packet == null ? given : parsePacket(given, packet, in.dpPort());
         key.set(FlowField.IN_PORT, in.dpPort());
         StringBuilder out = new StringBuilder(1024);
-        run(snap, key, ofInPort, out);
+        run(snap, new Pass(key, packet, null, ofInPort), out);
         return out.toString();
     }
 
-    private void run(XlateSnapshot snap, FlowKey first, int firstOfInPort, StringBuilder out) {
-        Deque<FlowKey> passes = new ArrayDeque<>();
+    private void run(XlateSnapshot snap, Pass first, StringBuilder out) {
+        Deque<Pass> passes = new ArrayDeque<>();
         passes.add(first);
-        int ofInPort = firstOfInPort;
         for (int n = 0; !passes.isEmpty(); n++) {
-            FlowKey key = passes.poll();
-            int recircId = (int) key.get(FlowField.RECIRC_ID);
+            Pass pass = passes.poll();
+            FlowKey key = pass.key();
+            int ofInPort = pass.ofInPort();
             if (n > 0) {
-                out.append("\n\n").append(RULE).append("\nrecirc(0x").append(Integer.toHexString(recircId))
-                        .append(")\n").append(RULE).append("\n\n");
-                FrozenState st = recircIds.frozenState(recircId);
-                ofInPort = st == null ? ofInPort : st.ofInPort();
+                out.append("\n\n").append(RULE).append('\n').append(pass.title()).append('\n').append(RULE)
+                        .append("\n\n");
             }
             if (n == MAX_PASSES) {
                 out.append("Trace reached the recirculation limit.  Stopping the trace here.\n");
@@ -191,10 +210,67 @@ public final class Trace {
             for (XlateResult.RecircPoint p : r.recircPoints()) {
                 FlowKey next = p.packet().copy();
                 next.set(FlowField.DP_HASH, FlowHash.dpHash(rss, p.hashBasis()) & 0xffff_ffffL);
+                FrozenState st = recircIds.frozenState(p.recircId());
+                passes.add(new Pass(next, null, "recirc(0x" + Integer.toHexString(p.recircId()) + ")",
+                        st == null ? ofInPort : st.ofInPort()));
+            }
+            tunnelPops(snap, pass, r, out, passes);
+        }
+        out.append('\n');
+    }
+
+    /**
+     * A {@code tnl_pop(N)} among the actions: with the packet's bytes, the next pass is the
+     * decapsulated packet on port N with its tunnel metadata, as the datapath recirculates it
+     * (OVS's trace stops at the pop).
+     */
+    private void tunnelPops(XlateSnapshot snap, Pass pass, XlateResult r, StringBuilder out, Deque<Pass> passes) {
+        DpActions a = r.actions();
+        for (int i = 0; i < a.length(); i++) {
+            if (a.op(i) != DpActions.OP_TNL_POP) {
+                continue;
+            }
+            int port = a.a(i);
+            if (pass.packet() == null) {
+                out.append("\n(give the packet in hex to trace it after tnl_pop(").append(port).append("))");
+                continue;
+            }
+            TunnelOps ops = tunnelOps.apply(port);
+            PortRef ref = snap.byDpPort(port);
+            if (ops == null || ref == null) {
+                continue;
+            }
+            Pass next = decapsulate(pass, port, ops, ref.port().ofPort());
+            if (next == null) {
+                out.append("\ntnl_pop(").append(port).append(") refuses this packet: it is dropped and counted");
+            } else {
                 passes.add(next);
             }
         }
-        out.append('\n');
+    }
+
+    /** The packet of {@code pass} popped by {@code ops} and parsed on port {@code port}, or null. */
+    private static Pass decapsulate(Pass pass, int port, TunnelOps ops, int ofInPort) {
+        byte[] bytes = pass.packet();
+        MbufPoolConfig cfg = MbufPoolConfig.of("trace", 1).withCacheSize(0);
+        try (MbufPool pool = MbufPool.create(cfg)) {
+            Mbuf m = pool.get();
+            try {
+                m.copyFrom(bytes, 0, bytes.length);
+                m.inPort((int) pass.key().get(FlowField.IN_PORT));
+                PacketParser parser = new PacketParser();
+                parser.parse(m, new FlowKey());
+                if (ops.popHeader(m) != TunnelOps.POP_OK) {
+                    return null;
+                }
+                m.inPort(port);
+                FlowKey key = new FlowKey();
+                parser.parse(m, key);
+                return new Pass(key, m.toByteArray(), "tnl_pop(" + port + ") - the decapsulated packet", ofInPort);
+            } finally {
+                pool.put(m);
+            }
+        }
     }
 
     /** Parses the packet as the datapath would, with the flow's metadata. */

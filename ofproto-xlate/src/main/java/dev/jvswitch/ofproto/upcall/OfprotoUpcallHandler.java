@@ -6,9 +6,11 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.ofproto.table.Rule;
+import dev.jvswitch.ofproto.tnl.PacketOut;
 import dev.jvswitch.ofproto.xlate.Xlate;
 import dev.jvswitch.ofproto.xlate.ControllerOutput;
 import dev.jvswitch.ofproto.xlate.PacketInSink;
@@ -33,7 +35,13 @@ import dev.jvswitch.pmd.upcall.UpcallResult;
  *       costs one upcall rather than one per packet.</li>
  *   <li>A flow that sends to the controller is executed but not installed, so that each packet
  *       comes here: it is counted ({@link #controllerPackets()}) and offered to the
- *       {@link PacketInSink} (the OpenFlow channel's bounded queue), which never blocks.</li>
+ *       {@link PacketInSink} (the OpenFlow channel's bounded queue), which never blocks. So is
+ *       one that needs the slow path for each packet (ARP and ND for the switch's own tunnel
+ *       endpoint), without going to the controller.</li>
+ *   <li>Packets the translation asked to send (an ARP request for a tunnel's next hop, an ARP
+ *       reply) are translated through their bridge, in a context of their own so the upcall's
+ *       translation stays readable in place, and handed to the datapath with the result, which
+ *       sends them after the upcall.</li>
  * </ul>
  *
  * <p><b>Garbage.</b> An upcall translates in place ({@link Xlate#translateUpcall}) and hands the
@@ -55,6 +63,8 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
     private final LongAdder errors = new LongAdder();
     private final LongAdder recircUnknown = new LongAdder();
     private final LongAdder controllerPackets = new LongAdder();
+    private final LongAdder packetOuts = new LongAdder();
+    private final LongAdder packetOutsDropped = new LongAdder();
     private final LongAdder packetInsRefused = new LongAdder();
     private volatile PacketInSink packetIns = PacketInSink.NONE;
     private final ThreadLocal<LazyUkeyData> lazyUkeyData = ThreadLocal.withInitial(LazyUkeyData::new);
@@ -98,7 +108,9 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
         // older than it is (one needless revalidation), never newer.
         long seq = revalSeq.getAsLong();
         long nowNs = nanoClock.getAsLong();
-        XlateOutput r = xlate.translateUpcall(snapshots.get(), key, nowNs);
+        XlateSnapshot snapshot = snapshots.get();
+        XlateOutput r = xlate.translateUpcall(snapshot, key, nowNs);
+        sendPacketOuts(snapshot, r, result, nowNs);
         if (r.error() == XlateError.NO_RECIRCULATION_CONTEXT) {
             recircUnknown.increment();
             return UpcallOutcome.RECIRC_ID_UNKNOWN;
@@ -113,7 +125,9 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
         result.ukeyData(lazy, r.serial());
         result.revalSeq(seq);
         if (r.slowPath()) {
-            controllerPackets.increment();
+            if (r.toController()) {
+                controllerPackets.increment();
+            }
             result.doNotInstall();
             r.creditRules(1, packet != null ? packet.length() : 0, nowNs);
             if (packet != null) {
@@ -127,6 +141,23 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
             }
         }
         return UpcallOutcome.OK;
+    }
+
+    /**
+     * Hands the datapath the packets the translation asked to send (ARP/ND for a tunnel), each
+     * translated through its bridge from LOCAL against the same snapshot.
+     */
+    private void sendPacketOuts(XlateSnapshot snapshot, XlateOutput r, UpcallResult result, long nowNs) {
+        List<PacketOut> outs = r.packetOuts();
+        for (int i = 0, n = outs.size(); i < n; i++) {
+            PacketOut p = outs.get(i);
+            DpActions actions = xlate.translatePacketOut(snapshot, p.bridge(), p.key(), nowNs);
+            if (actions.isDrop() || !result.packetOut(p.frame(), actions)) {
+                packetOutsDropped.increment();
+            } else {
+                packetOuts.increment();
+            }
+        }
     }
 
     /**
@@ -190,7 +221,17 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
         return recircUnknown.sum();
     }
 
-    /** Packets sent to the controller (counted and dropped: there is no OpenFlow channel yet). */
+    /** Packets the slow path sent itself after upcalls (ARP/ND for tunnels). */
+    public long packetOuts() {
+        return packetOuts.sum();
+    }
+
+    /** Packets the slow path wanted to send but could not (no output, or too many for one upcall). */
+    public long packetOutsDropped() {
+        return packetOutsDropped.sum();
+    }
+
+    /** Packets sent to the controller (each offered to the {@link PacketInSink}). */
     public long controllerPackets() {
         return controllerPackets.sum();
     }

@@ -17,7 +17,8 @@ import dev.jvswitch.flowcache.key.FlowKey;
  * emitted, and with what value, is the same for every packet of the megaflow. Tunnel fields take
  * no mask: their whole field is then written and goes into the megaflow mask.
  *
- * <p>Order as in OVS: tunnel, Ethernet, VLAN, IP, L4, skb_mark.
+ * <p>Order as in OVS: tunnel, Ethernet, VLAN, IP, L4, skb_mark. The IPv6 tunnel addresses are
+ * not committed: they matter only to a tunnel's header template, which reads them from the flow.
  */
 final class Commit {
     private static final int VLAN_WORD = FlowField.VLAN_TCI.word();
@@ -26,12 +27,22 @@ final class Commit {
     }
 
     static void commit(XlateContext c) {
+        commit(c, true);
+    }
+
+    /**
+     * @param tunnel whether to emit the tunnel metadata too; not before a {@code tnl_push},
+     *               whose header template carries it (OVS's native tunnels do the same)
+     */
+    static void commit(XlateContext c, boolean tunnel) {
         FlowKey flow = c.flow;
-        field(c, FlowField.TUN_ID, DpField.TUN_ID);
-        field(c, FlowField.TUN_SRC, DpField.TUN_IPV4_SRC);
-        field(c, FlowField.TUN_DST, DpField.TUN_IPV4_DST);
-        field(c, FlowField.TUN_TOS, DpField.TUN_TOS);
-        field(c, FlowField.TUN_TTL, DpField.TUN_TTL);
+        if (tunnel) {
+            field(c, FlowField.TUN_ID, DpField.TUN_ID);
+            field(c, FlowField.TUN_SRC, DpField.TUN_IPV4_SRC);
+            field(c, FlowField.TUN_DST, DpField.TUN_IPV4_DST);
+            field(c, FlowField.TUN_TOS, DpField.TUN_TOS);
+            field(c, FlowField.TUN_TTL, DpField.TUN_TTL);
+        }
         field(c, FlowField.ETH_SRC, DpField.ETH_SRC);
         field(c, FlowField.ETH_DST, DpField.ETH_DST);
         vlans(c);

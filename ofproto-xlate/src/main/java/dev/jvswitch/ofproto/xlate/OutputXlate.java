@@ -10,8 +10,10 @@ import dev.jvswitch.ofproto.xlate.XlateSnapshot.PortRef;
 /**
  * Output actions (OVS's {@code xlate_output_action} and {@code compose_output_action}): an
  * OpenFlow port becomes its datapath port, a patch port continues translation in the peer
- * bridge, a tunnel port goes to the {@link TunnelOutput} hook; the reserved ports IN_PORT, LOCAL,
- * FLOOD and ALL expand to ports, CONTROLLER keeps the flow in the slow path (each packet goes to the channel).
+ * bridge, a tunnel port and an endpoint bridge's LOCAL port go to the {@link TunnelOutput} hook
+ * (LOCAL of a bridge without an endpoint drops); the reserved ports IN_PORT, LOCAL,
+ * FLOOD and ALL expand to ports, CONTROLLER keeps the flow in the slow path (each packet goes
+ * to the channel).
  */
 final class OutputXlate {
     private OutputXlate() {
@@ -47,6 +49,10 @@ final class OutputXlate {
             return;
         }
         if (c.tunnels.onOutput(c, p)) {
+            return;
+        }
+        if (p.isLocal()) {
+            c.report(TraceNode.Kind.DETAIL, "LOCAL of " + c.bridge.name() + " has no local-ip: dropping");
             return;
         }
         c.commit();

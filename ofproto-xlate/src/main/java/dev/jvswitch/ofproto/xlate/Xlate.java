@@ -8,6 +8,7 @@ import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
+import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.ofproto.tnl.TunnelOutput;
 import dev.jvswitch.ofproto.xlate.XlateSnapshot.PortRef;
 
@@ -28,12 +29,18 @@ import dev.jvswitch.ofproto.xlate.XlateSnapshot.PortRef;
  */
 public final class Xlate {
     private final ThreadLocal<XlateContext> contexts;
+    /**
+     * The contexts of {@link #translatePacketOut}: an upcall sends its packet-outs while the
+     * datapath may still read the upcall's translation in place ({@link XlateOutput}).
+     */
+    private final ThreadLocal<XlateContext> packetOutContexts;
 
     public Xlate(RecircAllocator recirc, PortLiveness liveness, TunnelOutput tunnels) {
         Objects.requireNonNull(recirc, "recirc");
         Objects.requireNonNull(liveness, "liveness");
         Objects.requireNonNull(tunnels, "tunnels");
         this.contexts = ThreadLocal.withInitial(() -> new XlateContext(recirc, liveness, tunnels));
+        this.packetOutContexts = ThreadLocal.withInitial(() -> new XlateContext(recirc, liveness, tunnels));
     }
 
     /**
@@ -53,7 +60,7 @@ public final class Xlate {
         return new XlateResult(o.actions(), new FlowMask().copyFrom(o.mask()), c.error, snapshot.version(),
                 o.rules(), o.macDependencies(), o.macLearnings(), o.recircIds(),
                 Collections.unmodifiableList(c.recircPoints), c.slowPath, c.flow.copy(),
-                List.copyOf(c.controllerOutputs));
+                List.copyOf(c.controllerOutputs), o.packetOuts());
     }
 
     /**
@@ -87,14 +94,14 @@ public final class Xlate {
                 c.error = XlateError.TOO_MANY_ACTIONS;
             }
         }
-        DpActions program = c.error == null ? c.out.build(c.programs) : DpActions.DROP;
+        DpActions program = c.error == null ? finishActions(c) : DpActions.DROP;
         XlateOutput o = c.output;
         finishWildcards(c, key, o.maskToFill());
         o.finish(program);
         return new XlateResult(o.actions(), new FlowMask().copyFrom(o.mask()), c.error, snapshot.version(),
                 o.rules(), o.macDependencies(), o.macLearnings(), o.recircIds(),
                 Collections.unmodifiableList(c.recircPoints), c.slowPath, c.flow.copy(),
-                List.copyOf(c.controllerOutputs));
+                List.copyOf(c.controllerOutputs), o.packetOuts());
     }
 
     /**
@@ -128,11 +135,52 @@ public final class Xlate {
                     + " datapath actions");
             c.error = XlateError.TOO_MANY_ACTIONS;
         }
-        DpActions actions = c.error == null ? c.out.build(c.programs) : DpActions.DROP;
+        DpActions actions = c.error == null ? finishActions(c) : DpActions.DROP;
         XlateOutput o = c.output;
         finishWildcards(c, key, o.maskToFill());
         o.finish(actions);
         return o;
+    }
+
+    /**
+     * Translates a packet the switch sends itself from bridge {@code bridgeName}'s LOCAL port
+     * (an ARP or ND packet for a tunnel; OVS's {@code compose_table_xlate}): table 0 with in_port
+     * LOCAL. NORMAL learns the switch's MAC on LOCAL; nothing is installed.
+     *
+     * @return the actions to execute on the packet ({@link DpActions#DROP} if the bridge is gone or
+     *         translation fails)
+     */
+    public DpActions translatePacketOut(XlateSnapshot snapshot, String bridgeName, FlowKey key, long nowNs) {
+        XlateContext c = packetOutContexts.get();
+        c.reset(snapshot, true, nowNs, null, false);
+        c.flow.copyFrom(key);
+        c.base.copyFrom(key);
+        c.dpInPort = -1;
+        c.bridge = snapshot.bridge(bridgeName);
+        if (c.bridge == null) {
+            return DpActions.DROP;
+        }
+        c.inPort(OfPorts.LOCAL);
+        try {
+            c.lookupTable(0, XlateContext.KEEP_IN_PORT, false, true);
+            if (c.freezing) {
+                c.finishFreezing();
+            }
+        } catch (IllegalArgumentException e) {
+            return DpActions.DROP;
+        }
+        return c.error == null ? finishActions(c) : DpActions.DROP;
+    }
+
+    /**
+     * The program, from the thread's program cache: a final clone unwrapped, and a program with
+     * no action dropping for its cause.
+     */
+    private static DpActions finishActions(XlateContext c) {
+        if (c.out.size() == 0 && c.dropCause != null) {
+            c.out.drop(c.dropCause);
+        }
+        return c.out.unwrapTrailingClone().build(c.programs);
     }
 
     private static void run(XlateContext c, FlowKey key) {
@@ -142,6 +190,16 @@ public final class Xlate {
             return;
         }
         PortRef in = c.snapshot.byDpPort(c.dpInPort);
+        if (c.tunnels.isTunnel(c.dpInPort)) {
+            // Decapsulated by tnl_pop: which tunnel port it came in on depends on its metadata.
+            String name = c.tunnels.onReceive(c, c.dpInPort);
+            in = name == null ? null : c.snapshot.byName(name);
+            if (in == null) {
+                c.report(TraceNode.Kind.WARN, "no tunnel port takes this packet, dropping");
+                c.noteDrop(dev.jvswitch.flowcache.actions.DropCause.TUNNEL_NO_PORT);
+                return;
+            }
+        }
         if (in == null) {
             c.report(TraceNode.Kind.ERROR, "received packet on unknown port " + c.dpInPort);
             c.error = XlateError.BRIDGE_NOT_FOUND;

@@ -7,6 +7,7 @@ import java.util.List;
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.actions.DpActionsBuilder;
 import dev.jvswitch.flowcache.actions.DpActionsCache;
+import dev.jvswitch.flowcache.actions.DropCause;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
@@ -15,6 +16,7 @@ import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.mac.MacDependency;
 import dev.jvswitch.ofproto.mac.MacLearning;
 import dev.jvswitch.ofproto.table.Rule;
+import dev.jvswitch.ofproto.tnl.PacketOut;
 import dev.jvswitch.ofproto.tnl.TunnelContext;
 import dev.jvswitch.ofproto.tnl.TunnelOutput;
 import dev.jvswitch.ofproto.xlate.XlateResult.RecircPoint;
@@ -65,7 +67,8 @@ public final class XlateContext implements TunnelContext {
     final FlowKey base = new FlowKey();
     final FlowMask wc = new FlowMask();
     final FlowMask written = new FlowMask();
-    final DpActionsBuilder out = DpActions.builder();
+    /** The program being built; a native tunnel swaps in its own while it translates the underlay pass. */
+    DpActionsBuilder out = DpActions.builder();
     /** Programs this thread built recently: equal programs are shared, not built again. */
     final DpActionsCache programs = new DpActionsCache();
     /** The answer of the last translation, read by the caller until the next one. */
@@ -117,8 +120,14 @@ public final class XlateContext implements TunnelContext {
     private int stackDepth;
     /** The controller outputs run, in order (a fresh list per translation that has any). */
     List<ControllerOutput> controllerOutputs = List.of();
+    /** Why the packet drops if translation emits no action at all (null: a plain drop). */
+    DropCause dropCause;
+    /** Packets to send once translation is over; the shared empty list until the first. */
+    List<PacketOut> packetOuts;
     /** Where trace nodes go now, or null when not tracing. */
     List<TraceNode> trace;
+    /** The trace's top level (an underlay bridge's translation is reported there, as OVS does). */
+    List<TraceNode> traceRoot;
 
     XlateContext(RecircAllocator recirc, PortLiveness liveness, TunnelOutput tunnels) {
         this.recirc = recirc;
@@ -156,7 +165,10 @@ public final class XlateContext implements TunnelContext {
         slowPath = false;
         stackDepth = 0;
         controllerOutputs = List.of();
+        dropCause = null;
+        packetOuts = List.of();
         trace = traceRoot;
+        this.traceRoot = traceRoot;
     }
 
     // ------------------------------------------------------------------ accessors for the stages
@@ -258,7 +270,6 @@ public final class XlateContext implements TunnelContext {
         return List.of(out);
     }
 
-    /** Marks the flow not installable (its packets must each come to the slow path). */
     /** Records an output to the controller by the rule running now. */
     void controllerOutput(int maxLen) {
         controllerOutput(maxLen, false);
@@ -275,13 +286,113 @@ public final class XlateContext implements TunnelContext {
                 invalidTtl));
     }
 
+    /** Marks the flow not installable (its packets must each come to the slow path). */
     public void slowPath() {
         slowPath = true;
     }
 
     /** Emits the pending field changes (see {@link Commit}). */
+    @Override
     public void commit() {
         Commit.commit(this);
+    }
+
+    @Override
+    public void commitInner() {
+        Commit.commit(this, false);
+    }
+
+    @Override
+    public DpActionsBuilder swapActions(DpActionsBuilder builder) {
+        DpActionsBuilder old = out;
+        out = builder;
+        return old;
+    }
+
+    @Override
+    public String bridgeName() {
+        return bridge.name();
+    }
+
+    @Override
+    public void detail(String text) {
+        report(TraceNode.Kind.DETAIL, text);
+    }
+
+    @Override
+    public void warn(String text) {
+        report(TraceNode.Kind.WARN, text);
+    }
+
+    @Override
+    public void noteDrop(DropCause cause) {
+        dropCause = cause;
+    }
+
+    @Override
+    public void packetOut(PacketOut packet) {
+        if (!mayLearn) {
+            return;
+        }
+        if (packetOuts.isEmpty()) {
+            packetOuts = new ArrayList<>(2);
+        }
+        packetOuts.add(packet);
+    }
+
+    /**
+     * Translates the encapsulated packet {@code outer} through bridge {@code name} from its
+     * LOCAL port (OVS's {@code apply_nested_clone_actions} for a native tunnel): the actions go
+     * where {@link #actions()} points; the flow, the packet's pending changes and the megaflow
+     * mask are what they were afterwards, and nothing is learned.
+     */
+    @Override
+    public void underlay(String name, FlowKey outer) {
+        XlateBridge b = snapshot.bridge(name);
+        if (b == null) {
+            report(TraceNode.Kind.WARN, "underlay bridge " + name + " does not exist");
+            return;
+        }
+        if (!resourceCheck()) {
+            return;
+        }
+        XlateBridge oldBridge = bridge;
+        FlowKey savedFlow = flow.copy();
+        FlowKey savedBase = base.copy();
+        FlowMask savedWc = new FlowMask().copyFrom(wc);
+        FlowMask savedWritten = new FlowMask().copyFrom(written);
+        boolean oldLearn = mayLearn;
+        boolean oldDpHash = dpHashValid;
+        int oldTable = tableId;
+        List<TraceNode> oldTrace = trace;
+        flow.copyFrom(outer);
+        base.copyFrom(outer);
+        written.clear();
+        mayLearn = false;
+        dpHashValid = false;
+        bridge = b;
+        trace = traceRoot;
+        TraceNode n = report(TraceNode.Kind.BRIDGE, "bridge(\"" + name + "\")");
+        if (n != null) {
+            trace = n.subs();
+        }
+        depth++;
+        lookupTable(0, KEEP_IN_PORT, false, true);
+        depth--;
+        if (freezing) {
+            finishFreezing();
+        }
+        trace = oldTrace;
+        tableId = oldTable;
+        dpHashValid = oldDpHash;
+        mayLearn = oldLearn;
+        bridge = oldBridge;
+        flow.copyFrom(savedFlow);
+        base.copyFrom(savedBase);
+        wc.copyFrom(savedWc);
+        written.copyFrom(savedWritten);
+        // As for a patch port, a failure in the underlay does not fail the overlay's translation.
+        error = null;
     }
 
     /** Sends the packet out of bridge port {@code port}: patch, tunnel hook or datapath output. */

@@ -8,6 +8,7 @@ import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.mac.MacDependency;
 import dev.jvswitch.ofproto.mac.MacLearning;
 import dev.jvswitch.ofproto.table.Rule;
+import dev.jvswitch.ofproto.tnl.PacketOut;
 
 /**
  * The answer of the last translation on one thread ({@link Xlate#translateUpcall}), read in place:
@@ -69,6 +70,19 @@ public final class XlateOutput {
     /** True if the flow must not be installed (it sends to the controller). */
     public boolean slowPath() {
         return c.slowPath;
+    }
+
+    /** True if the actions send to the controller (one reason for {@link #slowPath()}). */
+    public boolean toController() {
+        return !c.controllerOutputs.isEmpty();
+    }
+
+    /**
+     * Packets the switch sends because of this packet (ARP/ND for a tunnel's next hop, replies
+     * for its own address): the shared empty list unless there are some, which are the caller's.
+     */
+    public List<PacketOut> packetOuts() {
+        return c.packetOuts.isEmpty() ? List.of() : List.copyOf(c.packetOuts);
     }
 
     /** Rules whose actions ran. */

@@ -8,6 +8,7 @@ import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.mac.MacDependency;
 import dev.jvswitch.ofproto.mac.MacLearning;
 import dev.jvswitch.ofproto.table.Rule;
+import dev.jvswitch.ofproto.tnl.PacketOut;
 
 /**
  * The outcome of one translation: the datapath actions, the megaflow mask (every key bit the
@@ -27,6 +28,8 @@ import dev.jvswitch.ofproto.table.Rule;
  *                         which is counted per packet)
  * @param finalFlow        the flow as translation left it (OpenFlow in_port)
  * @param controllerOutputs the outputs to the controller, in order (empty for most flows)
+ * @param packetOuts       packets the switch sends because of this packet (ARP/ND for a tunnel's
+ *                         next hop, replies for its own address); sent only after an upcall
  *
  * <p><b>Thread-safety:</b> immutable once returned (the lists are unmodifiable; do not write
  * the key or mask).
@@ -34,7 +37,7 @@ import dev.jvswitch.ofproto.table.Rule;
 public record XlateResult(DpActions actions, FlowMask mask, XlateError error, long snapshotVersion,
         List<Rule> rules, List<MacDependency> macDependencies, List<MacLearning> macLearnings,
         int[] recircIds, List<RecircPoint> recircPoints, boolean slowPath, FlowKey finalFlow,
-        List<ControllerOutput> controllerOutputs) {
+        List<ControllerOutput> controllerOutputs, List<PacketOut> packetOuts) {
 
     /**
      * A recirculation emitted by the translation: the packet leaves with {@code recircId},
@@ -42,6 +45,11 @@ public record XlateResult(DpActions actions, FlowMask mask, XlateError error, lo
      * is set by the preceding {@code hash(l4(hashBasis))} from the pass's 5-tuple hash).
      */
     public record RecircPoint(int recircId, int hashBasis, FlowKey packet) {
+    }
+
+    /** True if the actions send to the controller (one reason for {@code slowPath}). */
+    public boolean toController() {
+        return !controllerOutputs.isEmpty();
     }
 
     public boolean isOk() {

@@ -43,7 +43,7 @@ public final class XlateSnapshot {
                 if (byName.put(p.name(), ref) != null) {
                     throw new IllegalArgumentException("port " + p.name() + " is in two bridges");
                 }
-                if (!p.isPatch() && byDpPort.put(p.dpPort(), ref) != null) {
+                if (p.hasDpPort() && byDpPort.put(p.dpPort(), ref) != null) {
                     throw new IllegalArgumentException("port " + p.name() + ": datapath port " + p.dpPort()
                             + " is used by another bridge");
                 }

@@ -5,8 +5,8 @@ import dev.jvswitch.flowcache.actions.DpField;
 import dev.jvswitch.flowcache.hash.FlowHash;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.PacketBatch;
-import dev.jvswitch.pmd.netdev.TunnelOps;
 import dev.jvswitch.pmd.stats.DropReason;
+import dev.jvswitch.pmd.tunnel.TunnelOps;
 
 /**
  * Runs a megaflow's {@link DpActions} over a batch of packets that all matched it: the execute
@@ -16,7 +16,7 @@ import dev.jvswitch.pmd.stats.DropReason;
  * recirculated, or dropped through the {@link ExecContext}; the batch is empty afterwards.
  *
  * <p><b>Order and copies.</b> Actions run in program order, each over the whole batch. An action
- * that hands packets away (output, recirc, tnl_push, tnl_pop) hands away the originals only when
+ * that hands packets away (output, recirc, tnl_pop) hands away the originals only when
  * it is the program's last action; anywhere else it hands away copies (taken from the context's
  * cache) and the originals go on to the next action. A {@code clone} runs its sub-program on
  * copies, or on the originals when it is the last action. Packets still held when a program ends
@@ -29,11 +29,17 @@ import dev.jvswitch.pmd.stats.DropReason;
  * deep is dropped instead ({@link ExecContext#RECIRC_TOO_DEEP}), which ends loops between flows.
  *
  * <p><b>Tunnels.</b> {@code tnl_push} asks the tunnel port's {@link TunnelOps} to prepend the
- * header template, then outputs the packet to the action's out port. {@code tnl_pop} strips the
+ * header template in place, as OVS does; the outputs that follow send the packet (translation
+ * puts the push in a {@code clone} when the original is still needed). A packet whose outer IP
+ * packet would not fit the MTU of the action's out port (the underlay port) is dropped and
+ * counted ({@link DropReason#TUNNEL_MTU}): 50 bytes of VXLAN over IPv4 headers, 70 over IPv6,
+ * less the inner Ethernet header's 14 that the outer Ethernet header replaces on the wire.
+ * Each PMD numbers its outer IPv4 ids itself. {@code tnl_pop} strips the
  * outer headers into the mbuf's tunnel metadata and recirculates, as OVS does: in_port becomes
  * the tunnel port, the recirc id is left unchanged (the packet is told apart from the one that
  * arrived by its in_port and the tunnel metadata, which mark it as a tunnel packet), and the
- * recirc depth grows by one and obeys the same limit.
+ * recirc depth grows by one and obeys the same limit. A pop that fails is counted by its reason
+ * (malformed outer headers, bad UDP checksum, bad tunnel header).
  *
  * <p><b>Set fields</b> follow the packet's actual headers; see {@link FieldRewriter}. VLAN
  * push/pop move header offsets with the data; see {@link VlanTagger}.
@@ -46,8 +52,12 @@ public final class ActionExecutor {
     /** Most recirculations a packet may go through (OVS's {@code MAX_RECIRC_DEPTH}). */
     public static final int MAX_RECIRC_DEPTH = 6;
 
+    private static final int ETH_HEADER = 14;
+
     private final PacketBatch[] cloneBatches = new PacketBatch[DpActions.MAX_CLONE_DEPTH + 1];
     private final FieldRewriter rewriter = new FieldRewriter();
+    /** The outer IPv4 id of the next encapsulated packet (per PMD, so no two threads share it). */
+    private int ipId;
 
     public ActionExecutor() {
         for (int i = 0; i < cloneBatches.length; i++) {
@@ -66,14 +76,14 @@ public final class ActionExecutor {
             boolean last = i == n - 1;
             switch (p.op(i)) {
                 case DpActions.OP_OUTPUT -> output(p.a(i), batch, ctx, last);
-                case DpActions.OP_DROP -> dropAll(batch, ctx, DropReason.ACTION);
+                case DpActions.OP_DROP -> dropAll(batch, ctx, DropReason.ofCause(p.a(i)));
                 case DpActions.OP_PUSH_VLAN -> pushVlan(p.a(i), (int) p.b(i), batch, ctx);
                 case DpActions.OP_POP_VLAN -> popVlan(batch);
                 case DpActions.OP_SET_FIELD -> setField(p, i, batch);
                 case DpActions.OP_HASH -> hash(p.a(i), batch);
                 case DpActions.OP_RECIRC -> recirc(p.a(i), batch, ctx, last);
                 case DpActions.OP_CLONE -> cloneAction(p.sub(i), batch, ctx, depth, last);
-                case DpActions.OP_TNL_PUSH -> tnlPush(p, i, batch, ctx, last);
+                case DpActions.OP_TNL_PUSH -> tnlPush(p, i, batch, ctx);
                 case DpActions.OP_TNL_POP -> tnlPop(p.a(i), batch, ctx, last);
                 default -> dropAll(batch, ctx, DropReason.MALFORMED); // the builder admits no other
             }
@@ -120,30 +130,35 @@ public final class ActionExecutor {
         }
     }
 
-    private static void tnlPush(DpActions p, int i, PacketBatch batch, ExecContext ctx, boolean last) {
+    /**
+     * Encapsulates every packet in place (the outputs after it send them). A packet whose outer
+     * IP packet would exceed the MTU of the underlay port the header was built for is dropped.
+     */
+    private void tnlPush(DpActions p, int i, PacketBatch batch, ExecContext ctx) {
         TunnelOps ops = ctx.tunnelOps(p.a(i));
-        int outPort = (int) p.b(i);
+        if (ops == null) {
+            dropAll(batch, ctx, DropReason.TUNNEL);
+            return;
+        }
         byte[] header = p.data(i);
+        int headerLength = header.length;
+        int mtu = ctx.portMtu((int) p.b(i));
+        // The outer IP packet: the inner frame plus the header without its Ethernet part.
+        int maxInner = mtu > 0 ? mtu - headerLength + ETH_HEADER : Integer.MAX_VALUE;
         Mbuf[] pkts = batch.array();
         int n = batch.size();
+        int kept = 0;
         for (int k = 0; k < n; k++) {
-            if (ops == null) {
-                dropOrCount(pkts[k], last, ctx, DropReason.TUNNEL);
-                continue;
-            }
-            Mbuf m = last ? pkts[k] : copy(pkts[k], ctx);
-            if (m == null) {
-                continue;
-            }
-            if (ops.pushHeader(m, header, header.length)) {
-                ctx.output(outPort, m);
+            Mbuf m = pkts[k];
+            if (m.length() > maxInner) {
+                ctx.drop(m, DropReason.TUNNEL_MTU);
+            } else if (ops.pushHeader(m, header, headerLength, ipId++)) {
+                pkts[kept++] = m;
             } else {
                 ctx.drop(m, DropReason.TUNNEL);
             }
         }
-        if (last) {
-            batch.clear();
-        }
+        batch.truncate(kept);
     }
 
     private static void tnlPop(int tnlPort, PacketBatch batch, ExecContext ctx, boolean last) {
@@ -168,17 +183,26 @@ public final class ActionExecutor {
             if (m == null) {
                 continue;
             }
-            if (ops.popHeader(m)) {
+            int result = ops.popHeader(m);
+            if (result == TunnelOps.POP_OK) {
                 m.inPort(tnlPort);
                 m.recircDepth(m.recircDepth() + 1);
                 ctx.recirculate(m);
             } else {
-                ctx.drop(m, DropReason.TUNNEL);
+                ctx.drop(m, popDropReason(result));
             }
         }
         if (last) {
             batch.clear();
         }
+    }
+
+    private static DropReason popDropReason(int popResult) {
+        return switch (popResult) {
+            case TunnelOps.POP_BAD_CHECKSUM -> DropReason.TUNNEL_BAD_CSUM;
+            case TunnelOps.POP_BAD_HEADER -> DropReason.TUNNEL_BAD_HEADER;
+            default -> DropReason.TUNNEL_MALFORMED;
+        };
     }
 
     private void cloneAction(DpActions sub, PacketBatch batch, ExecContext ctx, int depth, boolean last) {

@@ -2,8 +2,8 @@ package dev.jvswitch.pmd.exec;
 
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
-import dev.jvswitch.pmd.netdev.TunnelOps;
 import dev.jvswitch.pmd.stats.DropReason;
+import dev.jvswitch.pmd.tunnel.TunnelOps;
 
 /**
  * What the {@link ActionExecutor} needs from the PMD it runs in: where packets go when an action
@@ -30,6 +30,12 @@ public interface ExecContext {
 
     /** The tunnel operations of port {@code port}, or null if it is not a tunnel port. */
     TunnelOps tunnelOps(int port);
+
+    /**
+     * The MTU of datapath port {@code port} (its largest L3 packet), or 0 when there is no such
+     * port or it does not say: what a {@code tnl_push} checks the encapsulated packet against.
+     */
+    int portMtu(int port);
 
     /** The PMD's mbuf cache: copies come from it, dropped packets return to it. */
     MbufCache cache();

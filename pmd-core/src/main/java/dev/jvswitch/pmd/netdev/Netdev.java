@@ -2,6 +2,8 @@ package dev.jvswitch.pmd.netdev;
 
 import java.util.Map;
 
+import dev.jvswitch.pmd.tunnel.TunnelOps;
+
 /**
  * A datapath port: the SPI every port type implements (OVS's {@code netdev_class}). Port types
  * extend {@link AbstractNetdev}, which implements everything here but the queues' work.

@@ -3,6 +3,7 @@ package dev.jvswitch.pmd.netdev;
 import java.util.List;
 
 import dev.jvswitch.mempool.MbufPoolConfig;
+import dev.jvswitch.pmd.tunnel.TunnelConfig;
 
 /**
  * Opens ports of one type. Implementations are found with {@link java.util.ServiceLoader}
@@ -26,6 +27,17 @@ public interface NetdevProvider {
      *         'rxqs' must be within 1..64, got 0}; empty when the options are fine
      */
     List<String> validate(NetdevConfig config);
+
+    /**
+     * The tunnel options of a port of this type, read as {@link #open} reads them, or null for a
+     * type that is not a tunnel: what the config checks across ports (two tunnels taking the same
+     * packets, a remote no endpoint can reach).
+     *
+     * @throws NetdevException as {@link #validate} reports it
+     */
+    default TunnelConfig tunnelConfig(NetdevConfig config) throws NetdevException {
+        return null;
+    }
 
     /**
      * The pool this port type needs, given the one the configuration asks for: called for every

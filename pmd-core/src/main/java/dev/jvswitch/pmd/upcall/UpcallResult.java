@@ -27,6 +27,12 @@ public final class UpcallResult {
     private UkeyDataSource ukeySource;
     private long ukeyToken;
     private long revalSeq;
+    private final byte[][] packetOutFrames = new byte[MAX_PACKET_OUTS][];
+    private final DpActions[] packetOutActions = new DpActions[MAX_PACKET_OUTS];
+    private int packetOuts;
+
+    /** Most packets one upcall may ask the datapath to send besides the one that missed. */
+    public static final int MAX_PACKET_OUTS = 8;
 
     /**
      * Makes an upcall's ukey data when its flow is installed (see the class comment).
@@ -48,6 +54,7 @@ public final class UpcallResult {
         ukeySource = null;
         ukeyToken = 0;
         revalSeq = 0;
+        clearPacketOuts();
     }
 
     /** The megaflow mask: set a bit for every key bit the translation depended on. */
@@ -104,6 +111,45 @@ public final class UpcallResult {
     /** The token that goes with {@link #ukeyDataSource()}. */
     public long ukeyDataToken() {
         return ukeyToken;
+    }
+
+    /**
+     * Asks the datapath to send one more packet, made by the slow path, with {@code actions}
+     * (a packet-out: OVS's {@code dpif_execute} of an ARP or ND request a tunnel needs). The PMD
+     * runs it right after the upcall, on its own thread.
+     *
+     * @return false, adding nothing, when {@link #MAX_PACKET_OUTS} are already queued
+     */
+    public boolean packetOut(byte[] frame, DpActions frameActions) {
+        if (packetOuts == MAX_PACKET_OUTS) {
+            return false;
+        }
+        packetOutFrames[packetOuts] = frame;
+        packetOutActions[packetOuts] = frameActions;
+        packetOuts++;
+        return true;
+    }
+
+    /** Packet-outs queued by the last upcall. */
+    public int packetOuts() {
+        return packetOuts;
+    }
+
+    public byte[] packetOutFrame(int i) {
+        return packetOutFrames[i];
+    }
+
+    public DpActions packetOutActions(int i) {
+        return packetOutActions[i];
+    }
+
+    /** Forgets the queued packet-outs (the PMD has sent them). */
+    public void clearPacketOuts() {
+        for (int i = 0; i < packetOuts; i++) {
+            packetOutFrames[i] = null;
+            packetOutActions[i] = null;
+        }
+        packetOuts = 0;
     }
 
     /** The table version ({@code revalSeq}) of the snapshot the translation read; 0 if unversioned. */

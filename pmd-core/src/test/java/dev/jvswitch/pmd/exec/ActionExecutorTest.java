@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.flowcache.actions.DpActions;
+import dev.jvswitch.flowcache.actions.DropCause;
 import dev.jvswitch.flowcache.hash.FlowHash;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
@@ -16,6 +17,7 @@ import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.stats.DropReason;
+import dev.jvswitch.pmd.tunnel.TunnelOps;
 
 /** Ownership, copies, clone, recirc, hash and tunnel dispatch of the executor. */
 class ActionExecutorTest {
@@ -46,7 +48,11 @@ class ActionExecutorTest {
     }
 
     private void run(String program) {
-        executor.execute(DpActions.parse(program), batch, ctx);
+        run(DpActions.parse(program));
+    }
+
+    private void run(DpActions program) {
+        executor.execute(program, batch, ctx);
     }
 
     @Test
@@ -213,35 +219,60 @@ class ActionExecutorTest {
     }
 
     @Test
-    void tnlPushDispatchesToTheTunnelPortAndOutputs() {
+    void tnlPushEncapsulatesInPlaceAndTheFollowingOutputsSend() {
         FakeTunnelOps vxlan = new FakeTunnelOps(50);
         ctx.tunnel(4, vxlan);
         byte[] template = DpActions.parse(VXLAN_PUSH).data(0);
         Mbuf[] in = fill(2, udp);
-        run(VXLAN_PUSH + ",clone(" + VXLAN_PUSH + ")," + VXLAN_PUSH);
-        assertThat(vxlan.pushedHeaders).hasSize(6).allSatisfy(h -> assertThat(h).isEqualTo(template));
-        List<RecordingContext.Sent> out = ctx.outputs(1);
-        assertThat(out).hasSize(6).allSatisfy(s -> {
+        // As OVS: the push in a clone for the copies, then the plain packet out of port 2.
+        run("clone(" + VXLAN_PUSH + ",1),2");
+        assertThat(vxlan.pushedHeaders).hasSize(2).allSatisfy(h -> assertThat(h).isEqualTo(template));
+        assertThat(vxlan.ipIds).doesNotHaveDuplicates();
+        assertThat(ctx.outputs(1)).hasSize(2).allSatisfy(s -> {
             assertThat(Arrays.copyOf(s.bytes(), 50)).isEqualTo(template);
             assertThat(Arrays.copyOfRange(s.bytes(), 50, s.bytes().length)).isEqualTo(udp.bytes());
         });
-        assertThat(out.subList(4, 6)).extracting(RecordingContext.Sent::mbuf).containsExactly(in);
-        assertThat(ctx.dropCount()).isZero();
+        assertThat(ctx.outputs(2)).extracting(RecordingContext.Sent::mbuf).containsExactly(in);
+        assertThat(ctx.outputs(2)).allSatisfy(s -> assertThat(s.bytes()).isEqualTo(udp.bytes()));
+        // Last: the originals themselves are pushed and sent; out_port alone sends nothing.
+        fill(2, udp);
+        run(VXLAN_PUSH + ",1");
+        assertThat(ctx.outputs(1)).hasSize(4);
+        fill(1, udp);
+        run(VXLAN_PUSH);
+        assertThat(ctx.outputs(1)).hasSize(4);
+        assertThat(ctx.drops[DropReason.END_OF_ACTIONS.id()]).isEqualTo(1);
     }
 
     @Test
     void tnlPushFailuresDrop() {
         fill(2, udp);
-        run(VXLAN_PUSH); // port 4 is not a tunnel
+        run(VXLAN_PUSH + ",1"); // port 4 is not a tunnel
         assertThat(ctx.drops[DropReason.TUNNEL.id()]).isEqualTo(2);
         FakeTunnelOps failing = new FakeTunnelOps(50);
         failing.fail = true;
         ctx.tunnel(4, failing);
         fill(2, udp);
-        run(VXLAN_PUSH + ",2");
+        run("clone(" + VXLAN_PUSH + ",1),2");
         assertThat(ctx.drops[DropReason.TUNNEL.id()]).isEqualTo(4);
         assertThat(ctx.outputs(2)).hasSize(2);
         assertThat(ctx.outputs(1)).isEmpty();
+    }
+
+    @Test
+    void tnlPushDropsWhatWouldExceedTheUnderlayMtu() {
+        ctx.tunnel(4, new FakeTunnelOps(50));
+        int frame = udp.bytes().length;
+        // The outer IP packet is the frame + 36 bytes: it fits an MTU of frame + 36, not one less.
+        ctx.mtu(1, frame + 36);
+        fill(1, udp);
+        run(VXLAN_PUSH + ",1");
+        assertThat(ctx.outputs(1)).hasSize(1);
+        ctx.mtu(1, frame + 35);
+        fill(2, udp);
+        run(VXLAN_PUSH + ",1");
+        assertThat(ctx.outputs(1)).hasSize(1);
+        assertThat(ctx.drops[DropReason.TUNNEL_MTU.id()]).isEqualTo(2);
     }
 
     @Test
@@ -285,7 +316,26 @@ class ActionExecutorTest {
         vxlan.fail = true;
         fill(1, udp);
         run("tnl_pop(7)");
-        assertThat(ctx.drops[DropReason.TUNNEL.id()]).isEqualTo(5);
+        assertThat(ctx.drops[DropReason.TUNNEL_MALFORMED.id()]).isEqualTo(1);
+        vxlan.popResult = TunnelOps.POP_BAD_CHECKSUM;
+        fill(1, udp);
+        run("tnl_pop(7)");
+        assertThat(ctx.drops[DropReason.TUNNEL_BAD_CSUM.id()]).isEqualTo(1);
+        vxlan.popResult = TunnelOps.POP_BAD_HEADER;
+        fill(1, udp);
+        run("tnl_pop(7)");
+        assertThat(ctx.drops[DropReason.TUNNEL_BAD_HEADER.id()]).isEqualTo(1);
+        assertThat(ctx.drops[DropReason.TUNNEL.id()]).isEqualTo(4);
+    }
+
+    @Test
+    void aDropCountsUnderItsCause() {
+        fill(2, udp);
+        run(DpActions.builder().drop(DropCause.TUNNEL_NEIGH_MISS).build());
+        assertThat(ctx.drops[DropReason.TUNNEL_NEIGH_MISS.id()]).isEqualTo(2);
+        fill(1, udp);
+        run("drop");
+        assertThat(ctx.drops[DropReason.ACTION.id()]).isEqualTo(1);
     }
 
     @Test

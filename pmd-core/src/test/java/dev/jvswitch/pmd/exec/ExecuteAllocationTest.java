@@ -12,8 +12,8 @@ import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.mempool.PacketBatch;
-import dev.jvswitch.pmd.netdev.TunnelOps;
 import dev.jvswitch.pmd.stats.DropReason;
+import dev.jvswitch.pmd.tunnel.TunnelOps;
 
 /** A million packets through {@link ActionExecutor#execute} in steady state allocate nothing. */
 class ExecuteAllocationTest {
@@ -49,6 +49,11 @@ class ExecuteAllocationTest {
         @Override
         public TunnelOps tunnelOps(int port) {
             return null;
+        }
+
+        @Override
+        public int portMtu(int port) {
+            return 1500;
         }
 
         @Override

@@ -7,8 +7,8 @@ import java.util.Map;
 
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
-import dev.jvswitch.pmd.netdev.TunnelOps;
 import dev.jvswitch.pmd.stats.DropReason;
+import dev.jvswitch.pmd.tunnel.TunnelOps;
 
 /**
  * An {@link ExecContext} that records what the executor hands it (a snapshot of the bytes and
@@ -24,6 +24,7 @@ final class RecordingContext implements ExecContext {
 
     private final MbufCache cache;
     private final Map<Integer, TunnelOps> tunnels = new HashMap<>();
+    private final Map<Integer, Integer> mtus = new HashMap<>();
     final List<Sent> sent = new ArrayList<>();
     final long[] drops = new long[DropReason.count()];
 
@@ -33,6 +34,11 @@ final class RecordingContext implements ExecContext {
 
     RecordingContext tunnel(int port, TunnelOps ops) {
         tunnels.put(port, ops);
+        return this;
+    }
+
+    RecordingContext mtu(int port, int bytes) {
+        mtus.put(port, bytes);
         return this;
     }
 
@@ -72,6 +78,11 @@ final class RecordingContext implements ExecContext {
     @Override
     public TunnelOps tunnelOps(int port) {
         return tunnels.get(port);
+    }
+
+    @Override
+    public int portMtu(int port) {
+        return mtus.getOrDefault(port, 0);
     }
 
     @Override

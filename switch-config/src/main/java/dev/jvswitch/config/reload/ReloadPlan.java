@@ -34,6 +34,7 @@ public final class ReloadPlan {
     private final List<String> groupsChanged = new ArrayList<>();
     private final List<String> openflowChanged = new ArrayList<>();
     private boolean bridgesChanged;
+    private boolean tunnelsChanged;
     private boolean tuningChanged;
 
     private ReloadPlan() {
@@ -42,6 +43,9 @@ public final class ReloadPlan {
     /** The plan from {@code now} to {@code next}. */
     public static ReloadPlan of(SwitchConfig now, SwitchConfig next) {
         ReloadPlan p = new ReloadPlan();
+        if (!texts(now.routes()).equals(texts(next.routes()))) {
+            p.tunnelsChanged = true;
+        }
         p.datapath(now, next);
         p.mempool(now.mempool(), next);
         if (!now.control().socket().equals(next.control().socket())) {
@@ -78,6 +82,11 @@ public final class ReloadPlan {
         }
         for (BridgeSpec b : next.bridges().values()) {
             BridgeSpec old = now.bridges().get(b.name());
+            if (old != null && (old.endpoint() == null ? b.endpoint() != null : !old.endpoint().sameAs(b.endpoint()))) {
+                // Its LOCAL port (the endpoint) comes, goes or changes.
+                p.bridgesChanged = true;
+                p.tunnelsChanged = true;
+            }
             if (old != null && !old.settings().equals(b.settings())) {
                 p.settingsChanged.add(b.name());
             }
@@ -186,6 +195,22 @@ public final class ReloadPlan {
     /** Whether the set of bridges, or a port as the OpenFlow side sees it, changed. */
     public boolean bridgesChanged() {
         return bridgesChanged;
+    }
+
+    /**
+     * Whether the tunnels' endpoints or static routes changed (tunnel ports themselves are ports:
+     * added, removed or reopened).
+     */
+    public boolean tunnelsChanged() {
+        return tunnelsChanged;
+    }
+
+    private static List<String> texts(List<dev.jvswitch.config.RouteSpec> routes) {
+        List<String> out = new ArrayList<>();
+        for (dev.jvswitch.config.RouteSpec r : routes) {
+            out.add(r.text());
+        }
+        return out;
     }
 
     /**

@@ -37,6 +37,7 @@ import dev.jvswitch.config.FlowLine;
 import dev.jvswitch.config.MempoolSettings;
 import dev.jvswitch.config.PortSpec;
 import dev.jvswitch.config.RevalidatorSettings;
+import dev.jvswitch.config.RouteSpec;
 import dev.jvswitch.config.SwitchConfig;
 import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.pmd.DatapathConfig;
@@ -62,10 +63,12 @@ import dev.jvswitch.pmd.DatapathConfig;
  *     flows:  a list of ovs-ofctl flows and "@file" references, or one "@file"
  *     groups: the same, for groups
  *     mac-table-size, mac-aging-time
+ *     local-ip (ADDR/PLEN, or a list of one IPv4 and one IPv6), local-mac: a tunnel endpoint
  *     flow-tables:
  *       N (a table id, 0..254): prefixes (a list of fields, "f1,f2", or "none")
  *     controller, listen, protocols, fail-mode, datapath-id, controller-rate-limit,
  *     controller-burst-limit, inactivity-probe  (the OpenFlow channel: {@link OpenFlowKeys})
+ * routes:     a list of "PREFIX/PLEN BRIDGE [GATEWAY] [src=IP]" (static routes for tunnels)
  * control:    socket, log-level, max-clients, idle-timeout
  * </pre>
  * Key names, ranges and where each default is defined: {@link ConfigKeys}.
@@ -124,10 +127,12 @@ public final class YamlConfigLoader {
         }
         MempoolSettings pool = mempool(top.section("mempool", ConfigKeys.MEMPOOL), lines);
         Map<String, BridgeSpec> bridges = bridges(top.section("bridges"), dp, bridgeDefaults, diag, lines);
+        List<RouteSpec> routes = TunnelSection.routes(top, bridges, diag);
+        TunnelSection.checkPorts(bridges, env, diag);
         ControlSettings control = control(top.section("control", ConfigKeys.CONTROL), fileName, lines);
         diag.throwIfAny();
         return new SwitchConfig(fileName, dp, revalidators, bridgeDefaults, pool, bridges, control, lines,
-                diag.warnings());
+                diag.warnings(), routes);
     }
 
     /**
@@ -268,7 +273,7 @@ public final class YamlConfigLoader {
             List<FlowLine> groups = flowLines(b, "groups", diag, false);
             BridgeSettings settings = bridgeSettings(b, defaults).withPrefixes(flowTables(b, diag, lines));
             out.put(name, new BridgeSpec(name, ports, flows, groups, settings, all.keyLine(name),
-                    OpenFlowKeys.read(b, diag.file())));
+                    TunnelSection.endpoint(b, diag), OpenFlowKeys.read(b, diag.file())));
         }
         return out;
     }

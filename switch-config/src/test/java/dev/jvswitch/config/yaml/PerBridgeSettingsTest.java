@@ -90,6 +90,7 @@ class PerBridgeSettingsTest {
                 file() + ":9: bridges.br1.mac-aging-time: expected an integer, got 'soon'",
                 file() + ":10: bridges.br1.mac-table: unknown key (known keys: controller, "
                         + "controller-burst-limit, controller-rate-limit, datapath-id, fail-mode, flow-tables, flows, "
-                        + "groups, inactivity-probe, listen, mac-aging-time, mac-table-size, ports, protocols)");
+                        + "groups, inactivity-probe, listen, local-ip, local-mac, mac-aging-time, mac-table-size, "
+                        + "ports, protocols)");
     }
 }

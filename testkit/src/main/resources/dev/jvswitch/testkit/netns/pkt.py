@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Test peer for the AF_PACKET port tests, run inside a network namespace with `ip netns exec`.
+"""Test peer for the namespace tests (AF_PACKET ports, VXLAN), run inside a network namespace with `ip netns exec`.
 
   send IFNAME                       send the hex frames read from stdin, one per line
   recv IFNAME COUNT TIMEOUT_S       print "ready", then the hex of each received frame that
@@ -14,9 +14,19 @@
                                     a time, each only after the previous one came back (the port
                                     under test echoes them, so it never holds more than one frame);
                                     print "echoed COUNT"; exit 3 if a reply is missing at TIMEOUT_S
+  tcp-hash-server ADDR PORT         print "ready", accept one connection, read to EOF, answer the
+                                    SHA-256 (hex) of what it read
+  tcp-hash-client ADDR PORT BYTES   send BYTES random bytes to a tcp-hash-server, check its answer;
+                                    print "OK"
+  udp-echo-server ADDR PORT COUNT   print "ready", echo datagrams back reversed, at most 5 * COUNT
+                                    (5 s without one ends it)
+  udp-echo-client ADDR PORT COUNT   COUNT datagrams of varying sizes, each from a new socket (a new
+                                    source port, so a new flow), each echo checked; print "OK"
 Every mode exits non-zero with a message on stderr when it fails or times out.
 """
 import binascii
+import hashlib
+import os
 import socket
 import struct
 import sys
@@ -170,6 +180,82 @@ def echo(ifname, count, timeout):
     print("echoed %d" % count, flush=True)
 
 
+def family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def tcp_hash_server(addr, port):
+    s = socket.socket(family(addr), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    s.listen(1)
+    s.settimeout(30)
+    print("ready", flush=True)
+    c, _ = s.accept()
+    c.settimeout(30)
+    h = hashlib.sha256()
+    while True:
+        b = c.recv(65536)
+        if not b:
+            break
+        h.update(b)
+    c.sendall(h.hexdigest().encode())
+    c.close()
+
+
+def tcp_hash_client(addr, port, count):
+    data = os.urandom(count)
+    c = socket.create_connection((addr, port), timeout=10)
+    c.settimeout(30)
+    c.sendall(data)
+    c.shutdown(socket.SHUT_WR)
+    got = b""
+    while True:
+        b = c.recv(4096)
+        if not b:
+            break
+        got += b
+    if got != hashlib.sha256(data).hexdigest().encode():
+        sys.stderr.write("tcp-hash-client: the server read something else (answer %r)\n" % got)
+        sys.exit(1)
+    print("OK", flush=True)
+
+
+def udp_echo_server(addr, port, count):
+    s = socket.socket(family(addr), socket.SOCK_DGRAM)
+    s.bind((addr, port))
+    s.settimeout(5)
+    print("ready", flush=True)
+    for _ in range(5 * count):
+        try:
+            b, peer = s.recvfrom(65536)
+        except socket.timeout:
+            break
+        s.sendto(b[::-1], peer)
+
+
+def udp_echo_client(addr, port, count):
+    ok = 0
+    for i in range(count):
+        s = socket.socket(family(addr), socket.SOCK_DGRAM)
+        s.settimeout(2)
+        payload = os.urandom(20 + 97 * i % 1300)
+        for _ in range(5):
+            s.sendto(payload, (addr, port))
+            try:
+                b, _ = s.recvfrom(65536)
+            except socket.timeout:
+                continue
+            if b == payload[::-1]:
+                ok += 1
+            break
+        s.close()
+    if ok != count:
+        sys.stderr.write("udp-echo-client: only %d of %d datagrams came back right\n" % (ok, count))
+        sys.exit(1)
+    print("OK", flush=True)
+
+
 def main(argv):
     mode = argv[1]
     if mode == "send":
@@ -186,6 +272,14 @@ def main(argv):
         tcp_send(argv[2], argv[3], int(argv[4]), argv[5])
     elif mode == "echo":
         echo(argv[2], int(argv[3]), float(argv[4]))
+    elif mode == "tcp-hash-server":
+        tcp_hash_server(argv[2], int(argv[3]))
+    elif mode == "tcp-hash-client":
+        tcp_hash_client(argv[2], int(argv[3]), int(argv[4]))
+    elif mode == "udp-echo-server":
+        udp_echo_server(argv[2], int(argv[3]), int(argv[4]))
+    elif mode == "udp-echo-client":
+        udp_echo_client(argv[2], int(argv[3]), int(argv[4]))
     else:
         sys.stderr.write("unknown mode %s\n" % mode)
         sys.exit(2)

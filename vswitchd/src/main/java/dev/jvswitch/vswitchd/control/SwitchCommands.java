@@ -26,7 +26,8 @@ import dev.jvswitch.vswitchd.run.Switch;
 /**
  * Every command of the control socket, with OVS's names: {@code dpctl/*} and
  * {@code dpif-netdev/*} on the datapath, {@code ofctl/*}, {@code ofproto/trace}, {@code fdb/*}
- * and {@code upcall/show} through the {@link OfprotoService}, and the daemon's own
+ * and {@code upcall/show} through the {@link OfprotoService}, the tunnel commands
+ * ({@code tnl/*}, {@code ovs/route/*}: {@link TunnelCommands}), and the daemon's own
  * ({@code reload}, {@code exit}, {@code coverage/show}, {@code list-commands}). The ofproto
  * commands are the text edge: they parse ovs-ofctl text into the flow-mod model (after checking
  * the bridge, so a wrong bridge is reported first) and print the models the service returns.
@@ -181,6 +182,8 @@ public final class SwitchCommands {
             return Reply.text(String.join("\n", OfctlShow.lines(backend,
                     sw.config().bridges().get(bridge).openflow())));
         });
+
+        TunnelCommands.register(r, sp);
 
         r.register("coverage/show", "", 0, 0, "event counters of the datapath, slow path and daemon", args -> {
             Map<String, Long> all = new LinkedHashMap<>(ShowData.pmdTotals(dp));

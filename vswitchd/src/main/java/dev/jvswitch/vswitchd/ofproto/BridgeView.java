@@ -11,10 +11,17 @@ import dev.jvswitch.config.BridgeSettings;
  * @param name     bridge name
  * @param ports    ports in file order
  * @param settings the bridge's settings (MAC learning)
+ * @param endpoint whether the bridge has a tunnel endpoint ({@code local-ip}): it then has a
+ *                 {@code LOCAL} port, the switch's own addresses
  */
-public record BridgeView(String name, List<PortView> ports, BridgeSettings settings) {
+public record BridgeView(String name, List<PortView> ports, BridgeSettings settings, boolean endpoint) {
     public BridgeView {
         ports = List.copyOf(ports);
+    }
+
+    /** A bridge without a tunnel endpoint. */
+    public BridgeView(String name, List<PortView> ports, BridgeSettings settings) {
+        this(name, ports, settings, false);
     }
 
     /**

@@ -30,7 +30,10 @@ import dev.jvswitch.ofproto.mod.OfMod;
 import dev.jvswitch.ofproto.revalidate.RevalidatorCounter;
 import dev.jvswitch.ofproto.revalidate.RevalidatorPool;
 import dev.jvswitch.ofproto.revalidate.RevalidatorSnapshot;
-import dev.jvswitch.ofproto.tnl.TunnelOutput;
+import dev.jvswitch.ofproto.tnl.Endpoint;
+import dev.jvswitch.ofproto.tnl.NativeTunnels;
+import dev.jvswitch.ofproto.tnl.RouteRequest;
+import dev.jvswitch.ofproto.tnl.TunnelPort;
 import dev.jvswitch.ofproto.upcall.OfprotoUpcallHandler;
 import dev.jvswitch.ofproto.xlate.PortLiveness;
 import dev.jvswitch.pmd.Datapath;
@@ -122,7 +125,9 @@ public final class OfprotoService implements AutoCloseable {
             throw new IllegalStateException("ofproto already started");
         }
         this.dp = datapath;
-        this.ofproto = new Ofproto(datapath.clock()::nanoTime, PortLiveness.ALL_LIVE, TunnelOutput.NONE);
+        this.ofproto = new Ofproto(datapath.clock()::nanoTime, PortLiveness.ALL_LIVE);
+        // Neighbour request retries and refreshes go out through the datapath's packet execute.
+        ofproto.packetExecutor(datapath::execute);
         datapath.upcallHandler(ofproto.upcallHandler());
         this.reval = new OfprotoRevalidation(ofproto);
         this.pool = new RevalidatorPool(datapath, reval, OfprotoConfigs.revalidatorConfig(s));
@@ -179,6 +184,9 @@ public final class OfprotoService implements AutoCloseable {
                 ports.add(new OfPort(p.ofport(), p.dpPort(), p.name(), OfPort.NO_TAG, Set.copyOf(p.trunks()), null));
             }
         }
+        if (v.endpoint()) {
+            ports.add(OfPort.local(v.name()));
+        }
         return OfprotoConfigs.bridgeConfig(v.name(), ports, v.settings());
     }
 
@@ -191,6 +199,31 @@ public final class OfprotoService implements AutoCloseable {
         if (!all.contains(bridge)) {
             throw new OfprotoException("no bridge named " + bridge + " (bridges: " + String.join(", ", all) + ")");
         }
+    }
+
+    // ------------------------------------------------------------------ tunnels
+
+    /**
+     * Gives the native tunnels the switch's endpoints, tunnel ports and the config file's routes
+     * (the same again changes nothing); megaflows routed by the old ones are translated again.
+     */
+    public void configureTunnels(List<Endpoint> endpoints, List<TunnelPort> ports, List<RouteRequest> routes)
+            throws OfprotoException {
+        call(() -> {
+            ofproto.configureTunnels(endpoints, ports, routes);
+            return null;
+        });
+        awaitDatapath("tunnels");
+    }
+
+    /** The native tunnels: routes, neighbours, tunnel ports ({@code tnl/*}, {@code ovs/route/*}). */
+    public NativeTunnels tunnels() throws OfprotoException {
+        return call(() -> ofproto.tunnels());
+    }
+
+    /** The ofproto's clock (neighbour ages). */
+    public long nowNs() {
+        return ofproto.nowNs();
     }
 
     // ------------------------------------------------------------------ changes
@@ -346,6 +379,9 @@ public final class OfprotoService implements AutoCloseable {
         c.put("xlate_error", h.errors());
         c.put("upcall_recirc_id_unknown", h.recircUnknown());
         c.put("upcall_controller", h.controllerPackets());
+        c.put("upcall_packet_out", h.packetOuts());
+        c.put("upcall_packet_out_dropped", h.packetOutsDropped());
+        c.putAll(ofproto.tunnels().coverage());
         for (RevalidatorCounter rc : RevalidatorCounter.values()) {
             if (!rc.isGauge()) {
                 c.put("revalidator_" + rc.name().toLowerCase(Locale.ROOT), pool.counter(rc));

@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
 import dev.jvswitch.config.BridgeSpec;
 import dev.jvswitch.config.ConfigError;
 import dev.jvswitch.config.ConfigException;
+import dev.jvswitch.config.EndpointSpec;
 import dev.jvswitch.config.MempoolSettings;
 import dev.jvswitch.config.PortSpec;
+import dev.jvswitch.config.RouteSpec;
 import dev.jvswitch.config.SwitchConfig;
 import dev.jvswitch.config.OpenFlowSettings;
 import dev.jvswitch.openflow.OpenFlowChannels;
@@ -28,11 +30,16 @@ import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufPool;
+import dev.jvswitch.ofproto.tnl.Endpoint;
+import dev.jvswitch.ofproto.tnl.RouteRequest;
+import dev.jvswitch.ofproto.tnl.TunnelPort;
 import dev.jvswitch.pmd.Datapath;
 import dev.jvswitch.pmd.netdev.Netdev;
 import dev.jvswitch.pmd.netdev.NetdevConfig;
 import dev.jvswitch.pmd.netdev.NetdevException;
 import dev.jvswitch.pmd.netdev.Netdevs;
+import dev.jvswitch.pmd.port.PortOptions;
+import dev.jvswitch.pmd.tunnel.TunnelOps;
 import dev.jvswitch.pmd.upcall.UpcallOutcome;
 import dev.jvswitch.pmd.upcall.UpcallResult;
 import dev.jvswitch.vswitchd.ofproto.BridgeView;
@@ -91,6 +98,9 @@ public final class Switch implements AutoCloseable {
     private final AtomicLong reloadFailures = new AtomicLong();
     private final AtomicLong refreshErrors = new AtomicLong();
     private final AtomicLong refreshSkipped = new AtomicLong();
+    /** The endpoints and routes last given to ofproto (change thread only). */
+    private List<Object> tunnelInputs;
+    private boolean loggedEndpoints;
     /** The bridges' OpenFlow channels; configured from the change thread once it runs. */
     private final OpenFlowChannels openflow = new OpenFlowChannels();
     /** Runs OpenFlow requests on the change thread; null until {@link #startOpenFlow}. */
@@ -133,6 +143,7 @@ public final class Switch implements AutoCloseable {
             }
             sw.applyBridges(config, new ArrayList<>(config.bridges().keySet()),
                     new ArrayList<>(config.bridges().keySet()));
+            sw.configureTunnels(config);
             dp.start();
             LOG.info("datapath: {} PMD thread(s) on CPU(s) {} (pmd-idle {}, pmd-rxq-assign {}), flow-limit {}",
                     dp.pmds().length, config.pmdCpus(), lower(config.datapath().idle()),
@@ -219,6 +230,9 @@ public final class Switch implements AutoCloseable {
                     changes.add("replaced the groups of " + b + " (" + next.bridges().get(b).groups().size() + ")");
                 }
             }
+        }
+        if (configureTunnels(next)) {
+            changes.add("tunnel endpoints or routes changed");
         }
         for (String b : plan.openflowChanged()) {
             BridgeSpec spec = next.bridges().get(b);
@@ -536,7 +550,7 @@ public final class Switch implements AutoCloseable {
             for (PortSpec p : b.ports().values()) {
                 ports.add(new BridgeView.PortView(p.name(), p.ofport(), dpPorts.get(p.name()), p.tag(), p.trunks()));
             }
-            views.add(new BridgeView(b.name(), ports, b.settings()));
+            views.add(new BridgeView(b.name(), ports, b.settings(), b.endpoint() != null));
         }
         ofproto.setBridges(views);
         // Groups first: a new flow may send to a new group, and a group must exist before a flow names it.
@@ -549,6 +563,47 @@ public final class Switch implements AutoCloseable {
             LOG.info("bridge {}: {} port(s), {} flow(s), {} group(s)", name, b.ports().size(), b.flows().size(),
                     b.groups().size());
         }
+    }
+
+    /**
+     * Gives ofproto the tunnel endpoints of {@code c}'s bridges, its tunnel ports (each with its
+     * datapath port's {@code TunnelOps}) and its routes.
+     *
+     * @return whether the endpoints or routes differ from the running config's
+     */
+    private boolean configureTunnels(SwitchConfig c) throws OfprotoException {
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (BridgeSpec b : c.bridges().values()) {
+            EndpointSpec e = b.endpoint();
+            if (e != null) {
+                long mac = e.mac() == EndpointSpec.GENERATED ? PortOptions.generatedMac("endpoint:" + b.name()) : e.mac();
+                endpoints.add(new Endpoint(b.name(), e.ipv4(), e.plen4(), e.ipv6(), e.plen6(), mac));
+            }
+        }
+        List<TunnelPort> ports = new ArrayList<>();
+        for (PortSpec p : c.ports()) {
+            Integer no = dpPorts.get(p.name());
+            Netdev n = no == null ? null : dp.port(no);
+            TunnelOps ops = n == null ? null : n.tunnelOps();
+            if (ops != null) {
+                ports.add(new TunnelPort(p.name(), p.bridge(), no, ops));
+            }
+        }
+        List<RouteRequest> routes = new ArrayList<>();
+        for (RouteSpec r : c.routes()) {
+            routes.add(new RouteRequest(r.prefix(), r.bridge(), r.gateway(), r.src()));
+        }
+        List<Object> inputs = List.of(endpoints, routes);
+        boolean changed = tunnelInputs != null && !inputs.equals(tunnelInputs);
+        tunnelInputs = inputs;
+        ofproto.configureTunnels(endpoints, ports, routes);
+        if (changed || !endpoints.isEmpty() && !loggedEndpoints) {
+            loggedEndpoints = true;
+            for (Endpoint e : endpoints) {
+                LOG.info("tunnel endpoint: bridge {}", e);
+            }
+        }
+        return changed;
     }
 
     /** The upcall handler until ofproto starts: drops and installs nothing (no PMD runs yet). */

@@ -1,0 +1,211 @@
+package dev.jvswitch.ofproto.tnl;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.jvswitch.flowcache.key.Addresses;
+import dev.jvswitch.pmd.tunnel.IpAddress;
+
+/**
+ * The MAC addresses of the underlay's next hops, per bridge (OVS's {@code tnl-neigh-cache}),
+ * learned from ARP and ND replies (and requests for the switch's own address, and tunnel packets
+ * received) that reach a bridge's {@code LOCAL} port, or set by {@code tnl/neigh/set}.
+ *
+ * <p><b>Ageing and probing.</b> An entry lives {@link #AGING_NS} (OVS's 15 minutes) from when it
+ * was last confirmed. A next hop that translation needs and does not find is recorded as a
+ * pending resolution: the upcall that missed sends the first request at once, and
+ * {@link #onTick} asks for another every {@link #RETRY_NS}, up to {@link #MAX_RETRIES} times;
+ * an entry that tunnel flows used is probed again in its last {@link #REFRESH_BEFORE_NS}, so a
+ * next hop that still answers never expires under traffic. Packets to an unresolved next hop are
+ * dropped and counted by the datapath; nothing is queued.
+ *
+ * <p><b>Revalidation.</b> A new entry, a changed MAC, an expiry and a flush run
+ * {@code onChange} (the switch's {@code revalSeq}): the megaflows that dropped for want of the
+ * neighbour, or pushed its old MAC, are translated again. Confirming the same MAC changes nothing.
+ *
+ * <p><b>Thread-safety:</b> concurrent maps; any thread may look up, set and flush (PMDs
+ * translating, revalidators, the control thread). An entry's expiry and use mark are volatile.
+ */
+public final class NeighbourCache {
+    public static final long AGING_NS = 15L * 60 * 1_000_000_000L;
+    public static final long RETRY_NS = 1_000_000_000L;
+    public static final int MAX_RETRIES = 10;
+    public static final long REFRESH_BEFORE_NS = 30_000_000_000L;
+
+    private record Key(String bridge, IpAddress ip) {
+    }
+
+    private static final class Entry {
+        final long mac;
+        volatile long expiresNs;
+        volatile boolean used;
+        volatile long probedNs;
+
+        Entry(long mac, long expiresNs) {
+            this.mac = mac;
+            this.expiresNs = expiresNs;
+        }
+    }
+
+    /** A resolution under way: where requests come from, and how many went out. */
+    private static final class Pending {
+        final Probe probe;
+        volatile long lastSentNs;
+        volatile int sent;
+
+        Pending(Probe probe) {
+            this.probe = probe;
+        }
+    }
+
+    /**
+     * A request to send: who asks ({@code srcMac}, {@code src}) for whom ({@code ip}) on which
+     * bridge.
+     */
+    public record Probe(String bridge, IpAddress ip, IpAddress src, long srcMac) {
+    }
+
+    /** One line of {@code tnl/neigh/show}. */
+    public record Neighbour(String bridge, IpAddress ip, long mac, boolean stale) {
+    }
+
+    private final Runnable onChange;
+    private final ConcurrentHashMap<Key, Entry> table = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Key, Pending> pending = new ConcurrentHashMap<>();
+
+    public NeighbourCache(Runnable onChange) {
+        this.onChange = Objects.requireNonNull(onChange, "onChange");
+    }
+
+    /** The MAC of {@code ip} on {@code bridge} (48 bits), or -1 if unknown or expired. */
+    public long lookup(String bridge, IpAddress ip, long nowNs) {
+        Entry e = table.get(new Key(bridge, ip));
+        if (e == null || e.expiresNs <= nowNs) {
+            return -1;
+        }
+        if (!e.used) {
+            e.used = true;
+        }
+        return e.mac;
+    }
+
+    /**
+     * Learns that {@code ip} is at {@code mac} on {@code bridge}: a new or changed entry runs
+     * {@code onChange}; the same MAC again only extends its life.
+     */
+    public void set(String bridge, IpAddress ip, long mac, long nowNs) {
+        Key k = new Key(bridge, ip);
+        pending.remove(k);
+        Entry e = table.get(k);
+        if (e != null && e.mac == mac) {
+            e.expiresNs = nowNs + AGING_NS;
+            return;
+        }
+        Entry fresh = new Entry(mac, nowNs + AGING_NS);
+        fresh.used = e != null && e.used;
+        table.put(k, fresh);
+        onChange.run();
+    }
+
+    /** Forgets every entry (and every resolution under way). */
+    public void flush() {
+        pending.clear();
+        if (!table.isEmpty()) {
+            table.clear();
+            onChange.run();
+        }
+    }
+
+    /**
+     * Records that translation needs {@code probe.ip()} and did not find it; true if a request
+     * should go out now (the first one, or the last went out {@link #RETRY_NS} ago).
+     */
+    public boolean requestDue(Probe probe, long nowNs) {
+        Key k = new Key(probe.bridge(), probe.ip());
+        Pending p = pending.computeIfAbsent(k, x -> new Pending(probe));
+        synchronized (p) {
+            if (p.sent > 0 && nowNs - p.lastSentNs < RETRY_NS) {
+                return false;
+            }
+            p.sent++;
+            p.lastSentNs = nowNs;
+            return true;
+        }
+    }
+
+    /**
+     * Housekeeping (every few hundred milliseconds): removes expired entries, and returns the
+     * requests due: retries of pending resolutions and refreshes of used entries close to
+     * expiry. {@code endpoint} gives each bridge's requester address for a family (null: none).
+     */
+    public List<Probe> onTick(long nowNs, java.util.function.BiFunction<String, IpAddress, Probe> endpoint) {
+        List<Probe> due = new ArrayList<>();
+        boolean changed = false;
+        for (Map.Entry<Key, Entry> me : table.entrySet()) {
+            Entry e = me.getValue();
+            if (e.expiresNs <= nowNs) {
+                changed |= table.remove(me.getKey(), e);
+            } else if (e.used && e.expiresNs - nowNs <= REFRESH_BEFORE_NS && nowNs - e.probedNs >= RETRY_NS) {
+                Probe p = endpoint.apply(me.getKey().bridge(), me.getKey().ip());
+                if (p != null) {
+                    e.probedNs = nowNs;
+                    due.add(p);
+                }
+            }
+        }
+        for (Map.Entry<Key, Pending> me : pending.entrySet()) {
+            Pending p = me.getValue();
+            synchronized (p) {
+                if (p.sent > MAX_RETRIES) {
+                    pending.remove(me.getKey(), p);
+                } else if (nowNs - p.lastSentNs >= RETRY_NS) {
+                    p.sent++;
+                    p.lastSentNs = nowNs;
+                    due.add(p.probe);
+                }
+            }
+        }
+        if (changed) {
+            onChange.run();
+        }
+        return due;
+    }
+
+    /** Entries, for {@code tnl/neigh/show}: expired ones not yet removed are stale. */
+    public List<Neighbour> entries(long nowNs) {
+        List<Neighbour> out = new ArrayList<>();
+        for (Map.Entry<Key, Entry> me : table.entrySet()) {
+            out.add(new Neighbour(me.getKey().bridge(), me.getKey().ip(), me.getValue().mac,
+                    me.getValue().expiresNs <= nowNs));
+        }
+        out.sort(Comparator.comparing((Neighbour n) -> n.bridge()).thenComparing(n -> n.ip().hi())
+                .thenComparing(n -> n.ip().lo(), Long::compareUnsigned));
+        return out;
+    }
+
+    /** Resolutions under way. */
+    public int pendingCount() {
+        return pending.size();
+    }
+
+    /** OVS's {@code tnl/neigh/show}. */
+    public String show(long nowNs) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("IP                                            MAC                 Bridge\n");
+        sb.append("==========================================================================\n");
+        for (Neighbour n : entries(nowNs)) {
+            String ip = n.ip().toString();
+            sb.append(ip).append(" ".repeat(Math.max(1, 46 - ip.length())));
+            sb.append(Addresses.mac(n.mac())).append("   ").append(n.bridge());
+            if (n.stale()) {
+                sb.append(" STALE");
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+}

@@ -2,8 +2,8 @@ package dev.jvswitch.afpacket;
 
 import dev.jvswitch.afpacket.rx.ReceiveRing;
 import dev.jvswitch.afpacket.rx.RxCounters;
-import dev.jvswitch.afpacket.sys.Interfaces;
-import dev.jvswitch.afpacket.sys.Where;
+import dev.jvswitch.pmd.netdev.sys.Interfaces;
+import dev.jvswitch.pmd.netdev.sys.Where;
 import dev.jvswitch.afpacket.tx.TxRing;
 import dev.jvswitch.pmd.netdev.AbstractNetdev;
 import dev.jvswitch.pmd.netdev.NetdevConfig;

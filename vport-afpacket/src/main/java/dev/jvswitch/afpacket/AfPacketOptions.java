@@ -3,9 +3,9 @@ package dev.jvswitch.afpacket;
 import java.util.Set;
 
 import dev.jvswitch.afpacket.rx.RxRingMode;
-import dev.jvswitch.afpacket.sys.Interfaces;
+import dev.jvswitch.pmd.netdev.sys.Interfaces;
 import dev.jvswitch.afpacket.sys.RingGeometry;
-import dev.jvswitch.afpacket.sys.Where;
+import dev.jvswitch.pmd.netdev.sys.Where;
 import dev.jvswitch.pmd.netdev.NetdevConfig;
 import dev.jvswitch.pmd.netdev.NetdevException;
 

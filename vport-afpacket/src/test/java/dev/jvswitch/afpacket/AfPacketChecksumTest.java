@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.jvswitch.pmd.testing.Relay;
 import dev.jvswitch.testkit.frame.MarkedFrames;
 import dev.jvswitch.testkit.netns.Peer;
 import dev.jvswitch.testkit.netns.Topology;

@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.jvswitch.afxdp.sys.Interfaces;
-import dev.jvswitch.afxdp.sys.Where;
+import dev.jvswitch.pmd.netdev.sys.Interfaces;
+import dev.jvswitch.pmd.netdev.sys.Where;
 import dev.jvswitch.afxdp.xsk.Umem;
 import dev.jvswitch.afxdp.xsk.XskRxCounters;
 import dev.jvswitch.afxdp.xsk.XskSocket;

@@ -2,8 +2,8 @@ package dev.jvswitch.afxdp;
 
 import java.util.Set;
 
-import dev.jvswitch.afxdp.sys.Interfaces;
-import dev.jvswitch.afxdp.sys.Where;
+import dev.jvswitch.pmd.netdev.sys.Interfaces;
+import dev.jvswitch.pmd.netdev.sys.Where;
 import dev.jvswitch.afxdp.xsk.Umem;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.pmd.netdev.NetdevConfig;

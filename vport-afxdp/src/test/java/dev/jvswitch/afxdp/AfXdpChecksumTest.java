@@ -3,12 +3,14 @@ package dev.jvswitch.afxdp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.jvswitch.pmd.testing.Relay;
 import dev.jvswitch.testkit.frame.MarkedFrames;
 import dev.jvswitch.testkit.netns.Peer;
 import dev.jvswitch.testkit.netns.Topology;
@@ -71,7 +73,7 @@ class AfXdpChecksumTest extends XdpNetnsTest {
     void udpAndTcpOverIpv4AndIpv6GetThroughWithOffloadOn(String mode) throws Exception {
         twoHosts(mode);
         long forwarded;
-        try (Relay relay = new Relay(p1, p2, pool)) {
+        try (Relay relay = new Relay(p1, p2, pool, Duration.ofMillis(50))) {
             exchange("udp", "10.77.0.1", "10.77.0.2");
             exchange("udp", "fd00:77::1", "fd00:77::2");
             exchange("tcp", "10.77.0.1", "10.77.0.2");

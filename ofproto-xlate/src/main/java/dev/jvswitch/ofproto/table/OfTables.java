@@ -13,7 +13,6 @@ import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.group.Bucket;
 import dev.jvswitch.ofproto.group.Group;
-import dev.jvswitch.ofproto.match.Match;
 import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.match.PrefixFields;
 
@@ -50,7 +49,7 @@ public final class OfTables {
 
     private final long version;
     private final long nextSeq;
-    private final FlowTable[] tables;
+    final FlowTable[] tables;
     private final LongTrieMap<Group> groups;
 
     private OfTables(long version, long nextSeq, FlowTable[] tables, LongTrieMap<Group> groups) {
@@ -350,14 +349,14 @@ public final class OfTables {
             if (changed) {
                 throw new IllegalStateException("a replace must be the first change of its transaction");
             }
-            Slots old = new Slots(base);
+            RuleSlots old = new RuleSlots(base);
             int oldCount = base.ruleCount();
             // Base slots an add names, by age (ages are unique within a version and below nextSeq):
             // a bit set while that is dense, else a probe of the new tables per old rule at the end.
             BitSet named = base.nextSeq < Integer.MAX_VALUE
                     && base.nextSeq <= 64L * Math.max(oldCount, adds.size()) + (1 << 20)
                     ? new BitSet((int) base.nextSeq) : null;
-            if (named != null && adds.size() == oldCount && sameRules(adds, old, named)) {
+            if (named != null && adds.size() == oldCount && old.nameAll(adds, named)) {
                 return new Replacement(0, oldCount, List.of());
             }
             long firstSeq = seq;
@@ -428,55 +427,6 @@ public final class OfTables {
             }
             changed = true;
             return new Replacement(added, kept, removed);
-        }
-
-        /**
-         * True if {@code adds} (as many as {@code old} has rules) name every rule of {@code old},
-         * each once and each with its own definition: a replace that changes nothing. Marks the
-         * ages it met in {@code named} and clears them again when it says no.
-         */
-        private static boolean sameRules(List<FlowMod> adds, Slots old, BitSet named) {
-            boolean same = true;
-            for (FlowMod fm : adds) {
-                Rule was = old.get(fm.tableId(), fm.match(), fm.priority());
-                if (was == null || !was.sameDefinition(fm) || named.get((int) old.seq)) {
-                    same = false;
-                    break;
-                }
-                named.set((int) old.seq);
-            }
-            if (!same) {
-                named.clear();
-            }
-            return same;
-        }
-
-        /** Looks rules of a version up by slot, one probe each: subtables indexed by mask once per table. */
-        private static final class Slots {
-            private final OfTables tables;
-            @SuppressWarnings("unchecked")
-            private final Map<Match.Shape, Subtable>[] index = new Map[Rule.TABLE_COUNT];
-            private final long[] seqOut = new long[1];
-            /** The age of the rule the last {@link #get} found. */
-            long seq;
-
-            Slots(OfTables tables) {
-                this.tables = tables;
-            }
-
-            Rule get(int t, Match m, int priority) {
-                FlowTable table = tables.tables[t];
-                if (table.ruleCount == 0) {
-                    return null;
-                }
-                if (index[t] == null) {
-                    index[t] = table.byShape();
-                }
-                Subtable st = index[t].get(m.shape());
-                Rule r = st == null ? null : st.get(m, priority, seqOut);
-                seq = r == null ? -1 : seqOut[0];
-                return r;
-            }
         }
 
         /**

@@ -4,7 +4,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import dev.jvswitch.afpacket.sys.PacketSockets;
 import dev.jvswitch.afpacket.sys.RingGeometry;
-import dev.jvswitch.afpacket.sys.Where;
+import dev.jvswitch.pmd.netdev.sys.Where;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.netdev.NetdevException;

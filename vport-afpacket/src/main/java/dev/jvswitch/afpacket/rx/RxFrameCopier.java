@@ -9,6 +9,7 @@ import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.netdev.QueueCounters;
+import dev.jvswitch.pmd.netdev.csum.ChecksumCompleter;
 
 /**
  * What every ring reader ({@link ReceiveRing}) does with one frame the kernel handed over,

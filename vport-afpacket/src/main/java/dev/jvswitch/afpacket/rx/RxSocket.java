@@ -2,7 +2,7 @@ package dev.jvswitch.afpacket.rx;
 
 import dev.jvswitch.afpacket.sys.Native;
 import dev.jvswitch.afpacket.sys.PacketSockets;
-import dev.jvswitch.afpacket.sys.Where;
+import dev.jvswitch.pmd.netdev.sys.Where;
 import dev.jvswitch.pmd.netdev.NetdevException;
 
 /**

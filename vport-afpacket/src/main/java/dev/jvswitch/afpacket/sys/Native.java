@@ -1,20 +1,17 @@
 package dev.jvswitch.afpacket.sys;
 
-import jnr.constants.platform.Errno;
-import jnr.ffi.LastError;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Runtime;
+import dev.jvswitch.pmd.netdev.sys.LibC;
+import dev.jvswitch.pmd.netdev.sys.Syscalls;
 
 /**
- * The loaded libc binding, {@code errno}, and the Linux constants of {@code <linux/if_packet.h>},
+ * The libc binding (pmd-core's shared {@link Syscalls#LIBC}), {@code errno}, and the Linux constants of {@code <linux/if_packet.h>},
  * {@code <sys/socket.h>}, {@code <sys/mman.h>}, {@code <net/if.h>} and {@code <sys/ioctl.h>} that
  * the AF_PACKET port uses. Values are those of Linux on x86-64 and arm64, which agree for all of
  * them.
  */
 public final class Native {
-    /** The libc binding; loading it fails with an {@link UnsatisfiedLinkError} off Linux. */
-    public static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
-    private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+    /** The shared libc binding ({@link Syscalls#LIBC}); off Linux, loading it fails. */
+    public static final LibC LIBC = Syscalls.LIBC;
 
     // <sys/socket.h>
     public static final int AF_INET = 2;
@@ -89,15 +86,12 @@ public final class Native {
 
     /** The {@code errno} saved by the last call of the calling thread. */
     public static int errno() {
-        return LastError.getLastError(RUNTIME);
+        return Syscalls.errno();
     }
 
     /** errno's text and symbolic name, e.g. {@code "Operation not permitted (EPERM)"}. */
     public static String describe(int errno) {
-        String text = LIBC.strerror(errno);
-        Errno e = Errno.valueOf(errno);
-        String name = e == null || e.name().startsWith("__") ? "errno " + errno : e.name();
-        return (text == null || text.isEmpty() ? "error" : text) + " (" + name + ")";
+        return Syscalls.describe(errno);
     }
 
     /** True for the errors that mean the device went away or down under a socket. */

@@ -9,6 +9,7 @@ import java.lang.ref.Reference;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import dev.jvswitch.pmd.netdev.NetdevException;
+import dev.jvswitch.pmd.netdev.sys.Where;
 
 /**
  * Setting up AF_PACKET sockets: the calls a ring needs before the first packet, each turned

@@ -8,7 +8,7 @@ import dev.jvswitch.afpacket.sys.Native;
 import dev.jvswitch.afpacket.sys.PacketSockets;
 import dev.jvswitch.afpacket.sys.RingGeometry;
 import dev.jvswitch.afpacket.sys.Tpacket2Flyweight;
-import dev.jvswitch.afpacket.sys.Where;
+import dev.jvswitch.pmd.netdev.sys.Where;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.pmd.netdev.NetdevException;
 

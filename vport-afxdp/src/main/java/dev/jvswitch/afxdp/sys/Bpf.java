@@ -6,6 +6,8 @@ import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
+import dev.jvswitch.pmd.netdev.sys.Scratch;
+
 /**
  * The {@code bpf(2)} commands the port uses, each with its {@code union bpf_attr} laid out by
  * hand in a zeroed buffer (the kernel refuses non-zero bytes past the fields a command knows):

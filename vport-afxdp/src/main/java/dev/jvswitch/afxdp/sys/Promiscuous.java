@@ -6,6 +6,8 @@ import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 
 import dev.jvswitch.pmd.netdev.NetdevException;
+import dev.jvswitch.pmd.netdev.sys.Scratch;
+import dev.jvswitch.pmd.netdev.sys.Where;
 
 /**
  * Promiscuous mode for as long as a descriptor stays open: an AF_PACKET socket of protocol 0 (it

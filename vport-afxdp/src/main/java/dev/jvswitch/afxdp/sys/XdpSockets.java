@@ -6,6 +6,8 @@ import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 
 import dev.jvswitch.pmd.netdev.NetdevException;
+import dev.jvswitch.pmd.netdev.sys.Scratch;
+import dev.jvswitch.pmd.netdev.sys.Where;
 
 /**
  * Setting up an XDP socket: the calls it needs before the first frame, each turned into a

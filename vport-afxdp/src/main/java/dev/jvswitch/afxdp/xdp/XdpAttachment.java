@@ -2,7 +2,7 @@ package dev.jvswitch.afxdp.xdp;
 
 import dev.jvswitch.afxdp.sys.Bpf;
 import dev.jvswitch.afxdp.sys.Native;
-import dev.jvswitch.afxdp.sys.Where;
+import dev.jvswitch.pmd.netdev.sys.Where;
 import dev.jvswitch.afxdp.sys.XdpSockets;
 import dev.jvswitch.pmd.netdev.NetdevException;
 

@@ -6,7 +6,7 @@ import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 
 import dev.jvswitch.afxdp.sys.Native;
-import dev.jvswitch.afxdp.sys.Scratch;
+import dev.jvswitch.pmd.netdev.sys.Scratch;
 import dev.jvswitch.pmd.netdev.QueueCounters;
 
 /**

@@ -7,13 +7,14 @@ import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.netdev.QueueCounters;
+import dev.jvswitch.pmd.netdev.csum.ChecksumCompleter;
 
 /**
  * The receive half of an XDP socket: its fill ring (empty frames handed to the kernel) and rx ring
  * (frames the kernel wrote), over the pool's {@link Umem}. A received frame is an mbuf already:
  * {@link #receive} checks the descriptor, tells the mbuf where its bytes are, finishes a TCP/UDP
- * checksum a local sender left to offload ({@link PartialChecksums}), and puts it in the batch;
- * then {@link #refill} hands the kernel as many fresh mbufs as frames came in.
+ * checksum a local sender left to offload ({@link ChecksumCompleter#completeIfPartial}), and puts
+ * it in the batch; then {@link #refill} hands the kernel as many fresh mbufs as frames came in.
  *
  * <p><b>Ownership.</b> {@code owned[f]} is true while frame {@code f} is in this socket's fill or
  * rx ring: set when the frame's mbuf goes into the fill ring, cleared when the rx ring gives it
@@ -103,7 +104,7 @@ public final class XskRx {
                 oversize++;
                 cache.put(m);
             } else {
-                if (PartialChecksums.complete(m)) {
+                if (ChecksumCompleter.completeIfPartial(m)) {
                     csumCompleted++;
                 }
                 batch.add(m);

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.jvswitch.afxdp.sys.Native;
-import dev.jvswitch.afxdp.sys.Where;
+import dev.jvswitch.pmd.netdev.sys.Where;
 import dev.jvswitch.afxdp.sys.XdpSockets;
 import dev.jvswitch.pmd.netdev.NetdevException;
 

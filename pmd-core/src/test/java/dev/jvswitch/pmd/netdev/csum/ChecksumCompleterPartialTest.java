@@ -1,4 +1,4 @@
-package dev.jvswitch.afxdp.xsk;
+package dev.jvswitch.pmd.netdev.csum;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +21,7 @@ import dev.jvswitch.testkit.frame.Frames;
  * pseudo-header sum) are recognised and finished to exactly what the frame builder computes; a
  * finished checksum, other protocols and junk are left as they are.
  */
-class PartialChecksumsTest {
+class ChecksumCompleterPartialTest {
 
     private static List<FrameBuilder> shapes(byte[] payload) {
         return List.of(
@@ -96,11 +96,11 @@ class PartialChecksumsTest {
         int fullValue = ((full[p.field()] & 0xff) << 8) | (full[p.field() + 1] & 0xff);
         try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("csum", 2))) {
             Mbuf m = load(pool, partial);
-            assertThat(PartialChecksums.complete(m)).as("partial form recognised").isTrue();
+            assertThat(ChecksumCompleter.completeIfPartial(m)).as("partial form recognised").isTrue();
             assertThat(m.toByteArray()).isEqualTo(full);
             Mbuf again = load(pool, full);
             // A full checksum equals the pseudo-header sum only by chance; then it is computed again, the same.
-            assertThat(PartialChecksums.complete(again)).isEqualTo(fullValue == p.value());
+            assertThat(ChecksumCompleter.completeIfPartial(again)).isEqualTo(fullValue == p.value());
             assertThat(again.toByteArray()).isEqualTo(full);
             pool.put(m);
             pool.put(again);
@@ -112,7 +112,7 @@ class PartialChecksumsTest {
         try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("junk", 1))) {
             Mbuf m = pool.get();
             assertThat(m.copyFrom(junk, 0, junk.length)).isTrue();
-            PartialChecksums.complete(m);
+            ChecksumCompleter.completeIfPartial(m);
             assertThat(m.length()).isEqualTo(junk.length);
             pool.put(m);
         }
@@ -125,7 +125,7 @@ class PartialChecksumsTest {
             byte[] frame = f.build();
             try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("other", 1))) {
                 Mbuf m = load(pool, frame);
-                assertThat(PartialChecksums.complete(m)).isFalse();
+                assertThat(ChecksumCompleter.completeIfPartial(m)).isFalse();
                 assertThat(m.toByteArray()).isEqualTo(frame);
                 pool.put(m);
             }

@@ -1,4 +1,4 @@
-package dev.jvswitch.afxdp.sys;
+package dev.jvswitch.pmd.netdev.sys;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,6 +1,6 @@
-package dev.jvswitch.afpacket.sys;
+package dev.jvswitch.pmd.netdev.sys;
 
-import static dev.jvswitch.afpacket.sys.Native.LIBC;
+import static dev.jvswitch.pmd.netdev.sys.Syscalls.LIBC;
 
 import java.io.Closeable;
 import java.lang.ref.Reference;
@@ -10,38 +10,43 @@ import java.nio.charset.StandardCharsets;
 import dev.jvswitch.pmd.netdev.NetdevException;
 
 /**
- * Reads an interface's index, flags, MTU and Ethernet address: {@code if_nametoindex} and the
- * {@code SIOCGIF*} ioctls on a datagram socket the port keeps for the purpose.
+ * Reads an interface's index, flags, MTU, Ethernet address and driver name: {@code
+ * if_nametoindex} and the {@code SIOCGIF*} and {@code SIOCETHTOOL} ioctls on a datagram socket the
+ * port keeps for the purpose.
  *
  * <p><b>Thread-safety:</b> the owner (the port's control side) serialises calls; the ifreq
  * buffer is reused.
  */
 public final class Interfaces implements Closeable {
-    private static final int IFR_UNION_OFFSET = Native.IFNAMSIZ;
+    private static final int IFR_UNION_OFFSET = Syscalls.IFNAMSIZ;
     /** {@code ifr_hwaddr.sa_data}: after the 2-byte {@code sa_family}. */
     private static final int IFR_HWADDR_DATA_OFFSET = IFR_UNION_OFFSET + 2;
+    /** {@code struct ethtool_drvinfo}: cmd, then driver[32], version[32], ...; 196 bytes. */
+    private static final int DRVINFO_BYTES = 196;
+    private static final int ETHTOOL_GDRVINFO = 3;
+    private static final int DRIVER_NAME_BYTES = 32;
 
     /** What the port needs to know of an interface at one moment. */
     public record Info(int ifindex, int flags, int mtu, long mac) {
         /** Administratively up and with carrier: frames can flow. */
         public boolean up() {
-            return (flags & Native.IFF_UP) != 0 && (flags & Native.IFF_RUNNING) != 0;
+            return (flags & Syscalls.IFF_UP) != 0 && (flags & Syscalls.IFF_RUNNING) != 0;
         }
     }
 
     private final Where where;
     private final byte[] name;
-    private final ByteBuffer ifreq = PacketSockets.direct(Native.IFREQ_BYTES);
-    private final long ifreqAddress = PacketSockets.address(ifreq);
+    private final ByteBuffer ifreq = Scratch.direct(Syscalls.IFREQ_BYTES);
+    private final long ifreqAddress = Scratch.address(ifreq);
     private int fd;
 
     /** Opens the ioctl socket; fails on an interface name the kernel could never accept. */
     public Interfaces(Where where) throws NetdevException {
         this.where = where;
         this.name = checkName(where);
-        this.fd = LIBC.socket(Native.AF_INET, Native.SOCK_DGRAM | Native.SOCK_CLOEXEC, 0);
+        this.fd = LIBC.socket(Syscalls.AF_INET, Syscalls.SOCK_DGRAM | Syscalls.SOCK_CLOEXEC, 0);
         if (fd < 0) {
-            throw where.fail("socket(AF_INET, SOCK_DGRAM)", Native.errno());
+            throw where.fail("socket(AF_INET, SOCK_DGRAM)", Syscalls.errno());
         }
     }
 
@@ -49,8 +54,8 @@ public final class Interfaces implements Closeable {
     public static byte[] checkName(Where where) throws NetdevException {
         String ifname = where.ifname();
         byte[] bytes = ifname.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length == 0 || bytes.length >= Native.IFNAMSIZ) {
-            throw new NetdevException("port " + where.port() + ": option 'ifname' must be 1.." + (Native.IFNAMSIZ - 1)
+        if (bytes.length == 0 || bytes.length >= Syscalls.IFNAMSIZ) {
+            throw new NetdevException("port " + where.port() + ": option 'ifname' must be 1.." + (Syscalls.IFNAMSIZ - 1)
                     + " bytes, got '" + ifname + "'");
         }
         for (byte b : bytes) {
@@ -76,15 +81,15 @@ public final class Interfaces implements Closeable {
         if (ifindex == 0) {
             return null;
         }
-        if (!ioctl(Native.SIOCGIFFLAGS, "SIOCGIFFLAGS")) {
+        if (!ioctl(Syscalls.SIOCGIFFLAGS, "SIOCGIFFLAGS")) {
             return null;
         }
         int flags = ifreq.getShort(IFR_UNION_OFFSET) & 0xffff;
-        if (!ioctl(Native.SIOCGIFMTU, "SIOCGIFMTU")) {
+        if (!ioctl(Syscalls.SIOCGIFMTU, "SIOCGIFMTU")) {
             return null;
         }
         int mtu = ifreq.getInt(IFR_UNION_OFFSET);
-        if (!ioctl(Native.SIOCGIFHWADDR, "SIOCGIFHWADDR")) {
+        if (!ioctl(Syscalls.SIOCGIFHWADDR, "SIOCGIFHWADDR")) {
             return null;
         }
         long mac = 0;
@@ -98,18 +103,45 @@ public final class Interfaces implements Closeable {
     public Info require() throws NetdevException {
         Info info = query();
         if (info == null) {
-            throw where.problem("no such interface (if_nametoindex: " + Native.describe(Native.ENODEV) + ")");
+            throw where.problem("no such interface (if_nametoindex: " + Syscalls.describe(Syscalls.ENODEV) + ")");
         }
         return info;
     }
 
-    private boolean ioctl(long request, String requestName) throws NetdevException {
-        for (int i = 0; i < Native.IFREQ_BYTES; i++) {
+    /** The name of the interface's driver ({@code ethtool -i}), or {@code "unknown"}; for messages. */
+    public String driver() {
+        ByteBuffer info = Scratch.direct(DRVINFO_BYTES);
+        info.putInt(0, ETHTOOL_GDRVINFO);
+        try {
+            prepare();
+            ifreq.putLong(IFR_UNION_OFFSET, Scratch.address(info));
+            if (LIBC.ioctl(fd, Syscalls.SIOCETHTOOL, ifreqAddress) != 0) {
+                return "unknown";
+            }
+            byte[] driver = new byte[DRIVER_NAME_BYTES];
+            info.get(4, driver);
+            int n = 0;
+            while (n < driver.length && driver[n] != 0) {
+                n++;
+            }
+            return n == 0 ? "unknown" : new String(driver, 0, n, StandardCharsets.US_ASCII);
+        } finally {
+            Reference.reachabilityFence(info);
+            Reference.reachabilityFence(ifreq);
+        }
+    }
+
+    private void prepare() {
+        for (int i = 0; i < Syscalls.IFREQ_BYTES; i++) {
             ifreq.put(i, (byte) 0);
         }
         for (int i = 0; i < name.length; i++) {
             ifreq.put(i, name[i]);
         }
+    }
+
+    private boolean ioctl(long request, String requestName) throws NetdevException {
+        prepare();
         try {
             if (LIBC.ioctl(fd, request, ifreqAddress) == 0) {
                 return true;
@@ -117,8 +149,8 @@ public final class Interfaces implements Closeable {
         } finally {
             Reference.reachabilityFence(ifreq);
         }
-        int err = Native.errno();
-        if (err == Native.ENODEV || err == Native.ENXIO) {
+        int err = Syscalls.errno();
+        if (err == Syscalls.ENODEV || err == Syscalls.ENXIO) {
             return false;
         }
         throw where.fail("ioctl(" + requestName + ")", err);
@@ -126,7 +158,9 @@ public final class Interfaces implements Closeable {
 
     @Override
     public void close() {
-        PacketSockets.closeQuietly(fd);
-        fd = -1;
+        if (fd >= 0) {
+            LIBC.close(fd);
+            fd = -1;
+        }
     }
 }

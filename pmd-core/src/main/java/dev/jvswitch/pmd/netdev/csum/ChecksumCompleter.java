@@ -1,4 +1,4 @@
-package dev.jvswitch.afxdp.xsk;
+package dev.jvswitch.pmd.netdev.csum;
 
 import java.nio.ByteOrder;
 
@@ -7,31 +7,49 @@ import org.agrona.concurrent.UnsafeBuffer;
 import dev.jvswitch.mempool.Mbuf;
 
 /**
- * Finishes TCP and UDP checksums that a sender on this host left to offload.
+ * Completes the TCP or UDP checksum of a frame that a sender on this host left for checksum
+ * offload (its checksum field holds only the folded pseudo-header sum), for every port type that
+ * receives such frames from a veth.
  *
- * <p><b>Why here, and how without a flag.</b> A veth peer with tx checksum offload on (the default)
- * hands over {@code CHECKSUM_PARTIAL} frames whose TCP/UDP checksum field holds only the folded
- * sum of the pseudo-header; the kernel would finish it on the way out of a NIC, but an XDP
- * program sees the bytes as they are and AF_XDP carries no per-frame checksum status (an AF_PACKET
- * ring says {@code TP_STATUS_CSUMNOTREADY}; XDP has nothing like it). Without this the receiver
- * drops the segment as corrupt. So the port recognises the partial form itself: for a TCP or UDP
- * segment over IPv4 or IPv6 (up to two VLAN tags; hop-by-hop and destination options headers
- * skipped), it sums the pseudo-header (a dozen loads) and, when the checksum field equals that sum,
- * writes the full checksum. A finished checksum equals the pseudo-header sum only by chance (one
- * frame in 65 536), and then computing it again gives the same value, so a correct frame is never
- * changed; only a corrupt frame whose checksum happens to equal its pseudo-header sum would be
- * "repaired", a risk far below the checksum's own.
+ * <p><b>Why here.</b> A frame received from a veth whose peer has tx checksum offload on (the
+ * default) arrives with the checksum unfinished. The kernel would finish it on the way out of a
+ * real NIC, but the switch sends the frame on through a socket whose frames the kernel treats as
+ * complete, so without this step the receiver drops the frame as corrupt. Completing the checksum
+ * in software lets users keep offload on their veths. Neither AF_PACKET nor AF_XDP says where the
+ * checksum starts, so the headers are parsed: Ethernet, up to two VLAN tags, IPv4 or IPv6 (with
+ * hop-by-hop and destination options headers), then TCP or UDP. Anything else (SCTP's CRC32c,
+ * IPv6 routing headers) is passed on as it is and counted by the caller. The code lives in
+ * pmd-core because the AF_PACKET and AF_XDP modules share a floor and may not import each other.
  *
- * <p>Every read is checked against the frame's length, whatever its bytes claim.
+ * <p><b>Two entry points.</b> An AF_PACKET ring flags such a frame ({@code TP_STATUS_CSUMNOTREADY}),
+ * so {@link #complete} finishes a frame the caller already knows to be partial. AF_XDP carries no
+ * per-frame checksum status, so {@link #completeIfPartial} recognises the partial form itself: it
+ * sums the pseudo-header (a dozen loads) and writes the full checksum only when the checksum field
+ * equals that sum. A finished checksum equals the pseudo-header sum only by chance (one frame in
+ * 65 536), and then computing it again gives the same value, so a correct frame is never changed;
+ * only a corrupt frame whose checksum happens to equal its pseudo-header sum would be "repaired",
+ * a risk far below the checksum's own.
+ *
+ * <p>Every read is checked against the packet's length, whatever its bytes claim.
  */
-final class PartialChecksums {
+public final class ChecksumCompleter {
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
     private static final int PROTO_TCP = 6;
     private static final int PROTO_UDP = 17;
     private static final int IPV6_HOP_BY_HOP = 0;
     private static final int IPV6_DEST_OPTS = 60;
 
-    private PartialChecksums() {
+    private ChecksumCompleter() {
+    }
+
+    /**
+     * Writes the full TCP/UDP checksum into {@code m}, which the caller knows to be partial.
+     *
+     * @return false, changing nothing, if the frame is not TCP or UDP over IPv4 or IPv6 in one
+     *         piece within the packet's bytes
+     */
+    public static boolean complete(Mbuf m) {
+        return complete(m, false);
     }
 
     /**
@@ -39,7 +57,11 @@ final class PartialChecksums {
      *
      * @return true if the checksum was completed; false, changing nothing, for any other frame
      */
-    static boolean complete(Mbuf m) {
+    public static boolean completeIfPartial(Mbuf m) {
+        return complete(m, true);
+    }
+
+    private static boolean complete(Mbuf m, boolean onlyIfPartial) {
         UnsafeBuffer b = m.buffer();
         int base = m.dataOffset();
         int len = m.length();
@@ -57,15 +79,15 @@ final class PartialChecksums {
             off += 4;
         }
         if (type == 0x0800) {
-            return ipv4(b, base, len, off);
+            return ipv4(b, base, len, off, onlyIfPartial);
         }
         if (type == 0x86dd) {
-            return ipv6(b, base, len, off);
+            return ipv6(b, base, len, off, onlyIfPartial);
         }
         return false;
     }
 
-    private static boolean ipv4(UnsafeBuffer b, int base, int len, int l3) {
+    private static boolean ipv4(UnsafeBuffer b, int base, int len, int l3, boolean onlyIfPartial) {
         if (l3 + 20 > len) {
             return false;
         }
@@ -78,11 +100,11 @@ final class PartialChecksums {
         }
         int proto = b.getByte(base + l3 + 9) & 0xff;
         int l4Length = total - ihl;
-        long pseudo = sum(b, base + l3 + 12, 8) + proto + l4Length;
-        return finishIfPartial(b, base + l3 + ihl, l4Length, proto, pseudo);
+        long sum = sum(b, base + l3 + 12, 8) + proto + l4Length;
+        return finish(b, base + l3 + ihl, l4Length, proto, sum, onlyIfPartial);
     }
 
-    private static boolean ipv6(UnsafeBuffer b, int base, int len, int l3) {
+    private static boolean ipv6(UnsafeBuffer b, int base, int len, int l3, boolean onlyIfPartial) {
         if (l3 + 40 > len || ((b.getByte(base + l3) & 0xff) >> 4) != 6) {
             return false;
         }
@@ -104,11 +126,12 @@ final class PartialChecksums {
             return false;
         }
         int l4Length = end - l4;
-        long pseudo = sum(b, base + l3 + 8, 32) + next + l4Length;
-        return finishIfPartial(b, base + l4, l4Length, next, pseudo);
+        long sum = sum(b, base + l3 + 8, 32) + next + l4Length;
+        return finish(b, base + l4, l4Length, next, sum, onlyIfPartial);
     }
 
-    private static boolean finishIfPartial(UnsafeBuffer b, int l4, int l4Length, int proto, long pseudoSum) {
+    private static boolean finish(UnsafeBuffer b, int l4, int l4Length, int proto, long pseudoSum,
+            boolean onlyIfPartial) {
         int field;
         if (proto == PROTO_TCP && l4Length >= 20) {
             field = l4 + 16;
@@ -117,7 +140,7 @@ final class PartialChecksums {
         } else {
             return false;
         }
-        if ((b.getShort(field, NET) & 0xffff) != fold(pseudoSum)) {
+        if (onlyIfPartial && (b.getShort(field, NET) & 0xffff) != fold(pseudoSum)) {
             return false;
         }
         b.putShort(field, (short) 0, NET);

@@ -1,4 +1,4 @@
-package dev.jvswitch.afxdp.sys;
+package dev.jvswitch.pmd.netdev.sys;
 
 import jnr.ffi.Pointer;
 import jnr.ffi.annotations.SaveError;
@@ -6,12 +6,13 @@ import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
 /**
- * The libc calls an AF_XDP port needs, bound through JNR-FFI, and nothing more.
+ * The libc calls the socket-based port types (AF_PACKET, AF_XDP) need, bound through JNR-FFI, and
+ * nothing more; one binding for both, as they share a floor and may not import each other.
  *
  * <p>Pointers are passed as {@code long} native addresses of memory the caller owns (a direct
  * buffer or an mmapped ring), so a call marshals nothing and allocates nothing: the transmit kick
  * ({@link #send}) and the statistics read ({@link #getsockopt}) run on PMD threads. Every call
- * saves {@code errno}, read back with {@link Native#errno()} on the same thread.
+ * saves {@code errno}, read back with {@link Syscalls#errno()} on the same thread.
  *
  * <p>JNR-FFI 2.2 passes garbage when a function has six arguments that are all numbers, so
  * {@link #mmap} takes its hint address as a {@link Pointer} (always {@code null}), the kicks use

@@ -1,4 +1,4 @@
-package dev.jvswitch.afpacket.rx;
+package dev.jvswitch.pmd.netdev.csum;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -136,14 +136,14 @@ class ApplyModsTest {
 
     @Test
     void whatTranslationCannotDoIsRefusedByName() {
-        for (String text : List.of("actions=clear_actions", "actions=write_actions(output:1)",
-                "actions=write_metadata:0x1/0xff")) {
+        for (String text : List.of("actions=clear_actions", "actions=write_actions(output:1)")) {
             FlowMod fm = add(text);
             String name = fm.instructions().get(0).ovsName();
             assertThatThrownBy(() -> of.apply("br0", fm)).hasMessage(name + " is not supported yet");
             assertThatThrownBy(() -> Ofproto.validate(fm)).hasMessage(name + " is not supported yet");
         }
         Ofproto.validate(add("actions=output:1,goto_table:1"));
+        Ofproto.validate(add("actions=output:1,write_metadata:0x1/0xff,goto_table:1"));
         assertThatThrownBy(() -> of.apply("br0", PortMod.set(3, PortMod.Config.NO_FWD, true)))
                 .hasMessage("port mod: no-forward (port 3) is not supported yet");
         assertThatThrownBy(() -> of.apply("br0", PortMod.set(9, PortMod.Config.PORT_DOWN, false)))

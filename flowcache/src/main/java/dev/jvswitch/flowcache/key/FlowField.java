@@ -51,10 +51,22 @@ import java.util.Map;
  * 17-18 |                          nd_target (128)                              |
  * 19-20 |                          tun_ipv6_src (128)                           |
  * 21-22 |                          tun_ipv6_dst (128)                           |
+ *  ----- pipeline words: translation only, never in a datapath key or mask -----
+ * 23-30 |  xxreg0..3 (128 each) = xreg0..7 (one word each) = reg0..15 (32 each)   |
+ * 31    |                             metadata                                  |
+ * 32    |             conj_id               |           actset_output           |
  * </pre>
  *
  * <p>The IPv6 tunnel addresses come last, in words of their own, so that adding them moved no
  * other field; only packets that arrived over an IPv6 underlay have them non-zero.
+ *
+ * <p><b>Pipeline fields.</b> Registers, {@code metadata}, {@code conj_id} and
+ * {@code actset_output} exist only while the OpenFlow pipeline translates a packet, as OVS keeps
+ * them in {@code struct flow} but never in a datapath key. They live in the words from
+ * {@link FlowKey#WORDS} on ({@link #isPipeline()}): a datapath key leaves them zero, the
+ * datapath's classifiers, caches and hashes stop at {@link FlowKey#WORDS}, and translation drops
+ * them from the megaflow mask. As in OVS, {@code xregN} is {@code reg2N} (high half) and
+ * {@code reg2N+1}, and {@code xxregN} is {@code reg4N} (most significant) to {@code reg4N+3}.
  *
  * <p><b>Aliases.</b> As in OVS's {@code struct flow}, protocols that cannot occur together share
  * bits: ARP's addresses and opcode live in {@code nw_src}/{@code nw_dst}/{@code nw_proto} (only the
@@ -116,11 +128,42 @@ public enum FlowField {
     ND_SLL("nd_sll", ARP_SHA, 48, ND_SOLICIT, MAC),
     ND_TLL("nd_tll", ARP_THA, 48, ND_ADVERT, MAC),
     ND_TARGET("nd_target", 17, 0, 128, ND, IPV6),
-
     TUN_IPV6_SRC("tun_ipv6_src", 19, 0, 128, NONE, IPV6),
-    TUN_IPV6_DST("tun_ipv6_dst", 21, 0, 128, NONE, IPV6);
+    TUN_IPV6_DST("tun_ipv6_dst", 21, 0, 128, NONE, IPV6),
 
-    /** Number of words the table uses; {@link FlowKey#WORDS} must equal it (checked below). */
+    XXREG0("xxreg0", 23, 0, 128, NONE, HEX),
+    XXREG1("xxreg1", 25, 0, 128, NONE, HEX),
+    XXREG2("xxreg2", 27, 0, 128, NONE, HEX),
+    XXREG3("xxreg3", 29, 0, 128, NONE, HEX),
+    XREG0("xreg0", XXREG0, 23, 0, 64),
+    XREG1("xreg1", XXREG0, 24, 0, 64),
+    XREG2("xreg2", XXREG1, 25, 0, 64),
+    XREG3("xreg3", XXREG1, 26, 0, 64),
+    XREG4("xreg4", XXREG2, 27, 0, 64),
+    XREG5("xreg5", XXREG2, 28, 0, 64),
+    XREG6("xreg6", XXREG3, 29, 0, 64),
+    XREG7("xreg7", XXREG3, 30, 0, 64),
+    REG0("reg0", XXREG0, 23, 32, 32),
+    REG1("reg1", XXREG0, 23, 0, 32),
+    REG2("reg2", XXREG0, 24, 32, 32),
+    REG3("reg3", XXREG0, 24, 0, 32),
+    REG4("reg4", XXREG1, 25, 32, 32),
+    REG5("reg5", XXREG1, 25, 0, 32),
+    REG6("reg6", XXREG1, 26, 32, 32),
+    REG7("reg7", XXREG1, 26, 0, 32),
+    REG8("reg8", XXREG2, 27, 32, 32),
+    REG9("reg9", XXREG2, 27, 0, 32),
+    REG10("reg10", XXREG2, 28, 32, 32),
+    REG11("reg11", XXREG2, 28, 0, 32),
+    REG12("reg12", XXREG3, 29, 32, 32),
+    REG13("reg13", XXREG3, 29, 0, 32),
+    REG14("reg14", XXREG3, 30, 32, 32),
+    REG15("reg15", XXREG3, 30, 0, 32),
+    METADATA("metadata", 31, 0, 64, NONE, HEX),
+    CONJ_ID("conj_id", 32, 32, 32, NONE, DECIMAL),
+    ACTSET_OUTPUT("actset_output", 32, 0, 32, NONE, DECIMAL);
+
+    /** Number of words the table uses; {@link FlowKey#ALL_WORDS} must equal it (checked below). */
     public static final int WORDS_USED;
 
     private static final FlowField[] VALUES = values();
@@ -143,6 +186,18 @@ public enum FlowField {
         this.prereq = prereq;
         this.format = format;
         this.canonical = null;
+        this.valueMask = widthBits >= 64 ? -1L : (1L << widthBits) - 1;
+    }
+
+    /** A pipeline alias: {@code widthBits} bits of {@code owner} at {@code word}/{@code shift} (a register view). */
+    FlowField(String ovsName, FlowField owner, int word, int shift, int widthBits) {
+        this.ovsName = ovsName;
+        this.word = word;
+        this.shift = shift;
+        this.widthBits = widthBits;
+        this.prereq = NONE;
+        this.format = HEX;
+        this.canonical = owner;
         this.valueMask = widthBits >= 64 ? -1L : (1L << widthBits) - 1;
     }
 
@@ -175,9 +230,9 @@ public enum FlowField {
                 }
             }
         }
-        if (words != FlowKey.WORDS) {
+        if (words != FlowKey.ALL_WORDS) {
             throw new ExceptionInInitializerError(
-                    "FlowKey.WORDS is " + FlowKey.WORDS + " but the field table uses " + words + " words");
+                    "FlowKey.ALL_WORDS is " + FlowKey.ALL_WORDS + " but the field table uses " + words + " words");
         }
         WORDS_USED = words;
         // ovs-ofctl spellings of the same fields.
@@ -188,6 +243,7 @@ public enum FlowField {
         byName.put("ip_dst", NW_DST);
         byName.put("ip_frag", NW_FRAG);
         byName.put("pkt_mark", SKB_MARK);
+        byName.put("in_port_oxm", IN_PORT);
         BY_NAME = Collections.unmodifiableMap(byName);
     }
 
@@ -234,6 +290,14 @@ public enum FlowField {
 
     public boolean isAlias() {
         return canonical != null;
+    }
+
+    /**
+     * True for a field that exists only in translation (registers, {@code metadata},
+     * {@code conj_id}, {@code actset_output}): never in a datapath key, mask or action.
+     */
+    public boolean isPipeline() {
+        return word >= FlowKey.WORDS;
     }
 
     /** All-ones in the low {@link #widthBits()} bits (all 64 for 64- and 128-bit fields). */

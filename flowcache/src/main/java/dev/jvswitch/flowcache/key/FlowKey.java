@@ -3,7 +3,7 @@ package dev.jvswitch.flowcache.key;
 import java.util.Arrays;
 
 /**
- * A flow key: a fixed array of {@value #WORDS} 64-bit words laid out by the field table
+ * A flow key: a fixed array of {@value #WORDS} 64-bit datapath words (and the pipeline words after them) laid out by the field table
  * ({@link FlowField}), plus the packet hash the parser computed for it.
  *
  * <p>The parser fills a key from a packet; the EMC, SMC and dpcls compare and hash its words;
@@ -18,8 +18,15 @@ import java.util.Arrays;
  * through a queue or an immutable megaflow entry.
  */
 public final class FlowKey {
-    /** Number of 64-bit words in every key and mask; {@link FlowField} checks it at class load. */
+    /**
+     * Number of 64-bit words of the datapath key: what the parser fills and the EMC, SMC, dpcls,
+     * megaflows and hashes compare. The words after them, up to {@link #ALL_WORDS}, hold the
+     * pipeline fields ({@link FlowField#isPipeline()}) that only translation uses; a datapath key
+     * leaves them zero.
+     */
     public static final int WORDS = 23;
+    /** Datapath words plus pipeline words: the length of every key's and mask's array. */
+    public static final int ALL_WORDS = 33;
 
     public static final int ETH_TYPE_IPV4 = 0x0800;
     public static final int ETH_TYPE_ARP = 0x0806;
@@ -59,7 +66,7 @@ public final class FlowKey {
     private static final int NW_FRAG_WORD = FlowField.NW_FRAG.word();
     private static final int NW_FRAG_SHIFT = FlowField.NW_FRAG.shift();
 
-    private final long[] words = new long[WORDS];
+    private final long[] words = new long[ALL_WORDS];
     private int hash;
 
     /** The key's words; callers may read and write them (owner thread only). */
@@ -87,7 +94,7 @@ public final class FlowKey {
 
     /** Makes this key a copy of {@code other}, hash included. */
     public void copyFrom(FlowKey other) {
-        System.arraycopy(other.words, 0, words, 0, WORDS);
+        System.arraycopy(other.words, 0, words, 0, ALL_WORDS);
         hash = other.hash;
     }
 

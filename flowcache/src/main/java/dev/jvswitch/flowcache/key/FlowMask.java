@@ -13,7 +13,7 @@ import java.util.Arrays;
  * megaflow or subtable that holds it.
  */
 public final class FlowMask {
-    private final long[] words = new long[FlowKey.WORDS];
+    private final long[] words = new long[FlowKey.ALL_WORDS];
 
     public long[] words() {
         return words;
@@ -26,7 +26,7 @@ public final class FlowMask {
     }
 
     public FlowMask copyFrom(FlowMask other) {
-        System.arraycopy(other.words, 0, words, 0, FlowKey.WORDS);
+        System.arraycopy(other.words, 0, words, 0, FlowKey.ALL_WORDS);
         return this;
     }
 
@@ -139,9 +139,15 @@ public final class FlowMask {
 
     // ---------------------------------------------------------------- whole-mask operations
 
+    /** Wildcards the pipeline words: what is left is a datapath mask (translation's last step). */
+    public FlowMask clearPipeline() {
+        Arrays.fill(words, FlowKey.WORDS, FlowKey.ALL_WORDS, 0L);
+        return this;
+    }
+
     /** Adds every bit {@code other} matches (union of the matched bits). */
     public FlowMask or(FlowMask other) {
-        for (int i = 0; i < FlowKey.WORDS; i++) {
+        for (int i = 0; i < FlowKey.ALL_WORDS; i++) {
             words[i] |= other.words[i];
         }
         return this;
@@ -149,7 +155,7 @@ public final class FlowMask {
 
     /** True if the mask matches nothing: every packet fits it. */
     public boolean isCatchAll() {
-        for (int i = 0; i < FlowKey.WORDS; i++) {
+        for (int i = 0; i < FlowKey.ALL_WORDS; i++) {
             if (words[i] != 0) {
                 return false;
             }
@@ -207,7 +213,7 @@ public final class FlowMask {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("FlowMask[");
-        for (int i = 0; i < FlowKey.WORDS; i++) {
+        for (int i = 0; i < FlowKey.ALL_WORDS; i++) {
             if (words[i] != 0) {
                 if (sb.length() > 9) {
                     sb.append(", ");

@@ -76,7 +76,7 @@ class FlowKeyMaskTest {
         FlowKey k = new FlowKey().set(FlowField.NW_DST, 0x0a0000feL).set(FlowField.TP_DST, 80)
                 .set(FlowField.ETH_TYPE, FlowKey.ETH_TYPE_IPV4);
         FlowMask m = new FlowMask().prefix(FlowField.NW_DST, 24).exact(FlowField.ETH_TYPE);
-        long[] masked = new long[FlowKey.WORDS];
+        long[] masked = new long[FlowKey.ALL_WORDS];
         FlowMask.apply(k, m, masked);
         FlowKey mk = new FlowKey();
         FlowMask.apply(k, m, mk);

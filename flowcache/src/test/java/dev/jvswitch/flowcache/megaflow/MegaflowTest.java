@@ -50,10 +50,10 @@ class MegaflowTest {
         FlowMask m = Flows.mask(-1L, -1L, -1L);
         f.copyMaskedKeyTo(k);
         f.copyMaskTo(m);
-        long[] expectedKey = new long[FlowKey.WORDS];
+        long[] expectedKey = new long[FlowKey.ALL_WORDS];
         expectedKey[0] = 0x0f;
         expectedKey[1] = 0xab00;
-        long[] expectedMask = new long[FlowKey.WORDS];
+        long[] expectedMask = new long[FlowKey.ALL_WORDS];
         expectedMask[0] = 0x0f;
         expectedMask[1] = 0xff00;
         assertThat(k.words()).containsExactly(expectedKey);

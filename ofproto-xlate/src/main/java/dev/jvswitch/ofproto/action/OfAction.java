@@ -240,6 +240,107 @@ public sealed interface OfAction {
         }
     }
 
+    /**
+     * The {@code write_metadata:value/mask} instruction as a rule keeps it (OVS's
+     * {@code ofpact_metadata}): after the apply actions, before {@code goto_table}.
+     */
+    record WriteMetadata(long metadata, long mask) implements OfAction {
+        public WriteMetadata {
+            metadata &= mask;
+        }
+    }
+
+    /**
+     * {@code conjunction(id,k/n)}: this flow is clause {@code k} of the {@code n} clauses of
+     * conjunctive match {@code id} (OVS's {@code ofpact_conjunction}). A flow whose actions are
+     * conjunctions (and notes) is only a clause: the classifier matches {@code conj_id=id} once
+     * every clause of {@code id} matched at one priority.
+     */
+    record Conjunction(long id, int clause, int nClauses) implements OfAction {
+        public Conjunction {
+            checkRange("conjunction: id", id, 0, 0xffff_ffffL);
+            checkRange("conjunction: number of clauses", nClauses, 2, 64);
+            checkRange("conjunction: clause", clause, 1, nClauses);
+        }
+    }
+
+    /**
+     * {@code multipath(fields,basis,algorithm,n_links,arg,dst)}: hashes {@code fields} and writes
+     * a link number below {@code nLinks}, chosen by {@code algorithm}, into {@code dst}.
+     */
+    record Multipath(HashFields fields, int basis, Algorithm algorithm, int nLinks, long arg, FieldRef dst)
+            implements OfAction {
+        /** OVS's {@code nx_mp_algorithm}. */
+        public enum Algorithm {
+            MODULO_N, HASH_THRESHOLD, HRW, ITER_HASH;
+
+            public String ovsName() {
+                return name().toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+
+        public Multipath {
+            checkRange("multipath: basis", basis, 0, 65535);
+            checkRange("multipath: n_links", nLinks, 1, 65536);
+            if (dst == null || fields == null || algorithm == null) {
+                throw new IllegalArgumentException("multipath without fields, algorithm or destination");
+            }
+            if (dst.nBits() < 16 && nLinks > (1 << dst.nBits())) {
+                throw new IllegalArgumentException("multipath: " + dst.nBits() + "-bit destination field has "
+                        + (1 << dst.nBits()) + " possible values, less than specified n_links " + nLinks);
+            }
+        }
+    }
+
+    /**
+     * {@code bundle(fields,basis,algorithm,ofport,members:...)} (an output to the chosen live
+     * member) and {@code bundle_load(...,dst,members:...)} (the chosen port number written into
+     * {@code dst}, null for {@code bundle}).
+     */
+    record Bundle(HashFields fields, int basis, boolean hrw, List<Integer> members, FieldRef dst)
+            implements OfAction {
+        public Bundle {
+            checkRange("bundle: basis", basis, 0, 65535);
+            members = List.copyOf(members);
+            if (fields == null) {
+                throw new IllegalArgumentException("bundle without fields");
+            }
+        }
+    }
+
+    /**
+     * {@code clone(actions)}: runs {@code actions} on a copy of the packet; afterwards the flow
+     * (registers included) is what it was, as in OVS.
+     */
+    record Clone(List<OfAction> actions) implements OfAction {
+        public Clone {
+            actions = List.copyOf(actions);
+            for (OfAction a : actions) {
+                if (a instanceof GotoTable) {
+                    throw new IllegalArgumentException("goto_table is an instruction, not an action of clone");
+                }
+            }
+        }
+    }
+
+    /** {@code push:field[range]}: pushes the bits onto the translation's stack. */
+    record StackPush(FieldRef src) implements OfAction {
+        public StackPush {
+            if (src == null) {
+                throw new IllegalArgumentException("push without a field");
+            }
+        }
+    }
+
+    /** {@code pop:field[range]}: pops the top of the stack into the bits (its low bits). */
+    record StackPop(FieldRef dst) implements OfAction {
+        public StackPop {
+            if (dst == null) {
+                throw new IllegalArgumentException("pop without a field");
+            }
+        }
+    }
+
     /** {@code group:N}: run group N. */
     record GroupAction(long groupId) implements OfAction {
         /** Highest group id a group may have (OFPG_MAX); the numbers above it are reserved. */

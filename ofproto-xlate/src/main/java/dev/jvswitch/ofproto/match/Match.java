@@ -39,7 +39,7 @@ import dev.jvswitch.flowcache.key.FlowPrereq;
  */
 public final class Match {
     /** The match that accepts every packet (mask all zero). */
-    public static final Match ANY = new Match(Shape.intern(new long[FlowKey.WORDS]), new long[0]);
+    public static final Match ANY = new Match(Shape.intern(new long[FlowKey.ALL_WORDS]), new long[0]);
 
     /** For each canonical field, the fields that name its bits: itself first, then its aliases. */
     private static final Map<FlowField, List<FlowField>> SHARERS = new EnumMap<>(FlowField.class);
@@ -85,8 +85,8 @@ public final class Match {
      * rebuild a match from words.
      */
     public static Match ofWords(long[] valueWords, long[] maskWords) {
-        if (valueWords.length != FlowKey.WORDS || maskWords.length != FlowKey.WORDS) {
-            throw new IllegalArgumentException("a match has " + FlowKey.WORDS + " value and mask words");
+        if (valueWords.length != FlowKey.ALL_WORDS || maskWords.length != FlowKey.ALL_WORDS) {
+            throw new IllegalArgumentException("a match has " + FlowKey.ALL_WORDS + " value and mask words");
         }
         return of(valueWords, maskWords);
     }
@@ -98,7 +98,7 @@ public final class Match {
         for (int j = 0; j < words.length; j++) {
             b.value[words[j]] = values[j];
         }
-        System.arraycopy(shape.mask, 0, b.mask, 0, FlowKey.WORDS);
+        System.arraycopy(shape.mask, 0, b.mask, 0, FlowKey.ALL_WORDS);
         return b;
     }
 
@@ -201,7 +201,7 @@ public final class Match {
 
     /** Copies the mask into {@code out} (replacing its words) and returns {@code out}. */
     public FlowMask maskInto(FlowMask out) {
-        System.arraycopy(shape.mask, 0, out.words(), 0, FlowKey.WORDS);
+        System.arraycopy(shape.mask, 0, out.words(), 0, FlowKey.ALL_WORDS);
         return out;
     }
 
@@ -410,7 +410,7 @@ public final class Match {
 
     /**
      * The mask of a match, shared by every match with that mask: the {@value FlowKey#WORDS} mask
-     * words, the words it touches ({@link #word(int)}, ascending) and, for each key word, its
+     * words, the words it touches ({@link #word(int)}, pipeline words first) and, for each key word, its
      * position among them. Made only by {@link #intern}, so that two matches with equal masks
      * normally hold the same instance (compare with {@link #equals} all the same: a shape is
      * interned weakly and identity is only an optimisation).
@@ -426,6 +426,23 @@ public final class Match {
          */
         private static volatile Shape last;
 
+        /**
+         * The key words in the order a shape lists them: the pipeline words (registers,
+         * metadata) first, then the datapath words, so that a classifier's first stage holds them
+         * as OVS's metadata stage does.
+         */
+        private static final int[] LOOKUP_ORDER = new int[FlowKey.ALL_WORDS];
+
+        static {
+            int n = 0;
+            for (int w = FlowKey.WORDS; w < FlowKey.ALL_WORDS; w++) {
+                LOOKUP_ORDER[n++] = w;
+            }
+            for (int w = 0; w < FlowKey.WORDS; w++) {
+                LOOKUP_ORDER[n++] = w;
+            }
+        }
+
         private final long[] mask;
         private final int[] words;
         /** For each key word, its index in {@link #words}, or -1. */
@@ -440,9 +457,10 @@ public final class Match {
                 n += w != 0 ? 1 : 0;
             }
             this.words = new int[n];
-            this.index = new byte[FlowKey.WORDS];
+            this.index = new byte[FlowKey.ALL_WORDS];
             n = 0;
-            for (int i = 0; i < FlowKey.WORDS; i++) {
+            for (int r = 0; r < FlowKey.ALL_WORDS; r++) {
+                int i = LOOKUP_ORDER[r];
                 if (mask[i] != 0) {
                     index[i] = (byte) n;
                     words[n++] = i;
@@ -477,7 +495,10 @@ public final class Match {
             return words.length;
         }
 
-        /** The key word index of the {@code j}-th word the mask touches (ascending in j). */
+        /**
+         * The key word index of the {@code j}-th word the mask touches: the pipeline words first,
+         * then the datapath words, each run ascending.
+         */
         public int word(int j) {
             return words[j];
         }
@@ -507,8 +528,8 @@ public final class Match {
 
     /** Collects field values and masks; {@link #build()} checks prerequisites. Not thread-safe. */
     public static final class Builder {
-        private final long[] value = new long[FlowKey.WORDS];
-        private final long[] mask = new long[FlowKey.WORDS];
+        private final long[] value = new long[FlowKey.ALL_WORDS];
+        private final long[] mask = new long[FlowKey.ALL_WORDS];
 
         private Builder() {
         }

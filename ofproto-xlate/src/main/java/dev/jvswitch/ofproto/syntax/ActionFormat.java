@@ -3,6 +3,7 @@ package dev.jvswitch.ofproto.syntax;
 import java.util.List;
 
 import dev.jvswitch.flowcache.key.Addresses;
+import dev.jvswitch.flowcache.key.FieldFormat;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.mod.Instruction;
@@ -115,7 +116,9 @@ final class ActionFormat {
         } else if (a instanceof OfAction.SetField s) {
             sb.append("set_field:");
             FlowField f = s.field();
-            if (f.is128()) {
+            if (f.is128() && f.format() == FieldFormat.HEX) {
+                FieldText.appendHex128(sb, s.valueHigh(), s.value(), s.maskHigh(), s.mask());
+            } else if (f.is128()) {
                 FieldText.append128(sb, s.valueHigh(), s.value(), s.maskHigh(), s.mask());
             } else {
                 FieldText.append(sb, f, s.value(), s.mask());
@@ -131,6 +134,39 @@ final class ActionFormat {
             sb.append("goto_table:").append(g.table());
         } else if (a instanceof OfAction.GroupAction g) {
             sb.append("group:").append(g.groupId());
+        } else if (a instanceof OfAction.Conjunction c) {
+            sb.append("conjunction(").append(c.id()).append(',').append(c.clause()).append('/').append(c.nClauses())
+                    .append(')');
+        } else if (a instanceof OfAction.Clone cl) {
+            sb.append("clone(");
+            if (!cl.actions().isEmpty()) {
+                append(sb, cl.actions());
+            }
+            sb.append(')');
+        } else if (a instanceof OfAction.StackPush sp) {
+            sb.append("push:").append(sp.src());
+        } else if (a instanceof OfAction.StackPop sp) {
+            sb.append("pop:").append(sp.dst());
+        } else if (a instanceof OfAction.Multipath m) {
+            sb.append("multipath(").append(m.fields().ovsName()).append(',').append(m.basis()).append(',')
+                    .append(m.algorithm().ovsName()).append(',').append(m.nLinks()).append(',').append(m.arg())
+                    .append(',').append(m.dst()).append(')');
+        } else if (a instanceof OfAction.Bundle b) {
+            sb.append(b.dst() == null ? "bundle(" : "bundle_load(").append(b.fields().ovsName()).append(',')
+                    .append(b.basis()).append(',').append(b.hrw() ? "hrw" : "active_backup").append(",ofport,");
+            if (b.dst() != null) {
+                sb.append(b.dst()).append(',');
+            }
+            sb.append("members:");
+            for (int i = 0; i < b.members().size(); i++) {
+                sb.append(i == 0 ? "" : ",").append(b.members().get(i));
+            }
+            sb.append(')');
+        } else if (a instanceof OfAction.WriteMetadata m) {
+            sb.append("write_metadata:0x").append(Long.toHexString(m.metadata()));
+            if (m.mask() != -1L) {
+                sb.append("/0x").append(Long.toHexString(m.mask()));
+            }
         } else if (a instanceof OfAction.SetTunnel t) {
             sb.append((t.tunId() >>> 32) == 0 ? "set_tunnel:0x" : "set_tunnel64:0x")
                     .append(Long.toHexString(t.tunId()));

@@ -32,38 +32,34 @@ final class ActionSyntax {
             FlowField.TUN_SRC, FlowField.TUN_DST, FlowField.TUN_TOS, FlowField.TUN_TTL, FlowField.ETH_SRC,
             FlowField.ETH_DST, FlowField.VLAN_TCI, FlowField.NW_SRC, FlowField.NW_DST, FlowField.NW_TOS,
             FlowField.NW_TTL, FlowField.IPV6_SRC, FlowField.IPV6_DST, FlowField.IPV6_LABEL, FlowField.TP_SRC,
-            FlowField.TP_DST);
+            FlowField.TP_DST, FlowField.METADATA);
 
-    /** NXM names that OVS prints in load/move, for text copied from OVS. */
-    private static final Map<String, FlowField> NXM = Map.ofEntries(
-            Map.entry("NXM_OF_IN_PORT", FlowField.IN_PORT), Map.entry("NXM_OF_ETH_DST", FlowField.ETH_DST),
-            Map.entry("NXM_OF_ETH_SRC", FlowField.ETH_SRC), Map.entry("NXM_OF_ETH_TYPE", FlowField.ETH_TYPE),
-            Map.entry("NXM_OF_VLAN_TCI", FlowField.VLAN_TCI), Map.entry("NXM_OF_IP_TOS", FlowField.NW_TOS),
-            Map.entry("NXM_OF_IP_PROTO", FlowField.NW_PROTO), Map.entry("NXM_OF_IP_SRC", FlowField.NW_SRC),
-            Map.entry("NXM_OF_IP_DST", FlowField.NW_DST), Map.entry("NXM_OF_TCP_SRC", FlowField.TP_SRC),
-            Map.entry("NXM_OF_TCP_DST", FlowField.TP_DST), Map.entry("NXM_OF_UDP_SRC", FlowField.TP_SRC),
-            Map.entry("NXM_OF_UDP_DST", FlowField.TP_DST), Map.entry("NXM_OF_ARP_OP", FlowField.ARP_OP),
-            Map.entry("NXM_OF_ARP_SPA", FlowField.ARP_SPA), Map.entry("NXM_OF_ARP_TPA", FlowField.ARP_TPA),
-            Map.entry("NXM_NX_ARP_SHA", FlowField.ARP_SHA), Map.entry("NXM_NX_ARP_THA", FlowField.ARP_THA),
-            Map.entry("NXM_NX_TUN_ID", FlowField.TUN_ID), Map.entry("NXM_NX_TUN_IPV4_SRC", FlowField.TUN_SRC),
-            Map.entry("NXM_NX_TUN_IPV4_DST", FlowField.TUN_DST), Map.entry("NXM_NX_IPV6_SRC", FlowField.IPV6_SRC),
-            Map.entry("NXM_NX_IPV6_DST", FlowField.IPV6_DST), Map.entry("NXM_NX_IPV6_LABEL", FlowField.IPV6_LABEL),
-            Map.entry("NXM_NX_IP_TTL", FlowField.NW_TTL), Map.entry("NXM_NX_PKT_MARK", FlowField.SKB_MARK),
-            Map.entry("NXM_NX_ND_TARGET", FlowField.ND_TARGET), Map.entry("NXM_NX_DP_HASH", FlowField.DP_HASH));
+    static {
+        for (FlowField f : FlowField.values()) {
+            if (f.isPipeline() && f.ovsName().contains("reg")) {
+                WRITABLE.add(f);
+            }
+        }
+    }
+
+
 
     private static final String PORT_EXPECTED = "a port number or NORMAL, FLOOD, ALL, IN_PORT, LOCAL, CONTROLLER";
 
     private final Source src;
     private final Match match;
+    /** The parsers of conjunction, multipath and bundle. */
+    private final HashActionSyntax more;
 
     /** @param match the flow's match, for prerequisite checks; null in a group bucket */
     ActionSyntax(Source src, Match match) {
         this.src = src;
         this.match = match;
+        this.more = new HashActionSyntax(this, src);
     }
 
     /** One action item split into its name and argument (null when there is none). */
-    private record Parts(String name, String arg, int argStart) {
+    record Parts(String name, String arg, int argStart) {
     }
 
     /** The actions of {@code items}; {@code drop} must be alone and gives the empty list. */
@@ -138,6 +134,7 @@ final class ActionSyntax {
         if (drop != null && items.size() > 1) {
             throw src.fail(SyntaxError.NOT_ALLOWED, drop.start(), "drop", "with other actions");
         }
+        more.checkConjunctions(items, apply);
         List<Instruction> out = new ArrayList<>(rest.size() + 1);
         if (!apply.isEmpty()) {
             out.add(new Instruction.ApplyActions(apply));
@@ -175,7 +172,7 @@ final class ActionSyntax {
         return new Instruction.WriteMetadata(value, mask);
     }
 
-    private static Parts split(Source.Item item) {
+    static Parts split(Source.Item item) {
         String t = item.text();
         int colon = t.indexOf(':');
         int paren = t.indexOf('(');
@@ -267,8 +264,30 @@ final class ActionSyntax {
                 return new OfAction.SetTunnel(number(p, at, name, 0, -1L));
             case "note":
                 return note(p, at);
-            default:
+            case "conjunction":
+                return more.conjunction(p, at);
+            case "multipath":
+                return more.multipath(p, at);
+            case "clone": {
+                String arg = p.arg == null ? "" : p.arg;
+                List<OfAction> inner = arg.isEmpty() ? List.of()
+                        : parse(src.split(p.argStart, p.argStart + arg.length()));
+                return new OfAction.Clone(inner);
+            }
+            case "push":
+                return new OfAction.StackPush(fieldRef(need(p, at), p.argStart, "push", false));
+            case "pop":
+                return new OfAction.StackPop(fieldRef(need(p, at), p.argStart, "pop", true));
+            case "bundle":
+            case "bundle_load":
+                return more.bundle(p, at, name.equals("bundle_load"));
+            default: {
+                String feature = Unsupported.action(name);
+                if (feature != null) {
+                    throw src.fail(SyntaxError.NOT_SUPPORTED, at, Unsupported.actionText(p.name, item.text().startsWith(p.name + "(")), feature);
+                }
                 throw src.fail(SyntaxError.UNKNOWN_ACTION, at, p.name);
+            }
         }
     }
 
@@ -383,6 +402,17 @@ final class ActionSyntax {
             }
         }
         int table = OfAction.Resubmit.CURRENT_TABLE;
+        int second = comma < 0 ? -1 : arg.indexOf(',', comma + 1);
+        if (second >= 0) {
+            String third = arg.substring(second + 1);
+            if (third.equals("ct")) {
+                throw src.fail(SyntaxError.NOT_SUPPORTED, at, "resubmit(...,ct)", "connection tracking");
+            }
+            if (!third.isEmpty()) {
+                throw src.fail(SyntaxError.BAD_VALUE, p.argStart + second + 1, third, "resubmit", "ct or nothing");
+            }
+            arg = arg.substring(0, second);
+        }
         if (comma >= 0 && comma + 1 < arg.length()) {
             String t = arg.substring(comma + 1);
             table = (int) parseNumber(t, p.argStart + comma + 1, "resubmit", 8);
@@ -405,7 +435,7 @@ final class ActionSyntax {
 
     // ---------------------------------------------------------------- helpers
 
-    private String need(Parts p, int at) {
+    String need(Parts p, int at) {
         if (p.arg == null || p.arg.isEmpty()) {
             throw src.fail(SyntaxError.MISSING_VALUE, at, p.name);
         }
@@ -427,7 +457,7 @@ final class ActionSyntax {
         return n;
     }
 
-    private long parseNumber(String text, int at, String what, int bits) {
+    long parseNumber(String text, int at, String what, int bits) {
         try {
             return FieldText.number(text, 0, bits);
         } catch (FieldText.Bad bad) {
@@ -458,20 +488,26 @@ final class ActionSyntax {
 
     private static FlowField fieldNamed(String name) {
         FlowField f = MatchSyntax.fieldNamed(name);
-        return f != null ? f : NXM.get(name);
+        return f != null ? f : NxmNames.field(name);
     }
 
     /** A writable field named {@code name} whose prerequisites the match establishes. */
     private FlowField destination(String name, int at, String what) {
         FlowField f = fieldNamed(name);
         if (f == null) {
-            throw src.fail(SyntaxError.UNKNOWN_FIELD, at, name);
+            throw unknownField(name, at);
         }
         if (!WRITABLE.contains(f)) {
             throw src.fail(SyntaxError.NOT_ALLOWED, at, name, "as a " + what + " destination");
         }
         checkPrereq(f, name, at);
         return f;
+    }
+
+    private SyntaxException unknownField(String name, int at) {
+        String feature = Unsupported.field(name);
+        return feature != null ? src.fail(SyntaxError.NOT_SUPPORTED, at, name, feature)
+                : src.fail(SyntaxError.UNKNOWN_FIELD, at, name);
     }
 
     private void checkPrereq(FlowField f, String name, int at) {
@@ -481,7 +517,7 @@ final class ActionSyntax {
     }
 
     /** {@code name}, {@code name[]}, {@code name[i]} or {@code name[start..end]}. */
-    private FieldRef fieldRef(String text, int at, String what, boolean isDestination) {
+    FieldRef fieldRef(String text, int at, String what, boolean isDestination) {
         int open = text.indexOf('[');
         String name = open < 0 ? text : text.substring(0, open);
         FlowField f;
@@ -490,7 +526,7 @@ final class ActionSyntax {
         } else {
             f = fieldNamed(name);
             if (f == null) {
-                throw src.fail(SyntaxError.UNKNOWN_FIELD, at, name);
+                throw unknownField(name, at);
             }
             checkPrereq(f, name, at);
         }

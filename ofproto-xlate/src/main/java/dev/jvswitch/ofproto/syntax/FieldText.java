@@ -69,6 +69,11 @@ final class FieldText {
         if (m != null && !maskable) {
             throw new Bad(SyntaxError.BAD_MASK, slash + 1, m, null);
         }
+        if (f.is128() && format == FieldFormat.HEX) {
+            long[] a = number128(v, 0, SyntaxError.BAD_VALUE);
+            long[] mask = m == null ? new long[] {-1L, -1L} : number128(m, slash + 1, SyntaxError.BAD_MASK);
+            return new Value(a[0] & mask[0], a[1] & mask[1], mask[0], mask[1]);
+        }
         if (f.is128()) {
             long[] a = ipv6(v, 0);
             long[] mask = m == null ? new long[] {-1L, -1L} : ipv6Mask(m, slash + 1);
@@ -195,6 +200,40 @@ final class FieldText {
             throw new Bad(SyntaxError.OUT_OF_RANGE, offset, v, range(bits));
         }
         return n;
+    }
+
+    /** A 128-bit number (a {@code xxreg}), {@code 0x} hex or decimal up to 64 bits: {high, low}. */
+    static long[] number128(String v, int offset, SyntaxError error) {
+        boolean hex = v.startsWith("0x") || v.startsWith("0X");
+        if (!hex) {
+            try {
+                return new long[] {0, number(v, offset, 64)};
+            } catch (Bad b) {
+                throw new Bad(error, offset, v, error == SyntaxError.BAD_VALUE ? "a number" : null);
+            }
+        }
+        String digits = v.substring(2);
+        if (digits.isEmpty() || digits.length() > 32 || !isNumeric(digits, 16)) {
+            throw new Bad(error, offset, v, error == SyntaxError.BAD_VALUE ? "a number of at most 128 bits" : null);
+        }
+        int split = Math.max(0, digits.length() - 16);
+        long high = split == 0 ? 0 : Long.parseUnsignedLong(digits.substring(0, split), 16);
+        return new long[] {high, Long.parseUnsignedLong(digits.substring(split), 16)};
+    }
+
+    /** Appends a 128-bit hex value and mask as OVS prints a {@code xxreg}: {@code 0x...[/0x...]}. */
+    static StringBuilder appendHex128(StringBuilder sb, long high, long low, long maskHigh, long maskLow) {
+        hex128(sb, high, low);
+        return maskHigh == -1L && maskLow == -1L ? sb : hex128(sb.append('/'), maskHigh, maskLow);
+    }
+
+    private static StringBuilder hex128(StringBuilder sb, long high, long low) {
+        sb.append("0x");
+        if (high == 0) {
+            return sb.append(Long.toHexString(low));
+        }
+        String l = Long.toHexString(low);
+        return sb.append(Long.toHexString(high)).append("0".repeat(16 - l.length())).append(l);
     }
 
     /** {@code 0..max} for a field of {@code bits} bits. */

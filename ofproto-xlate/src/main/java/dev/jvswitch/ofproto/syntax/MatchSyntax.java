@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.jvswitch.flowcache.key.FieldFormat;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.match.Match;
@@ -36,11 +37,17 @@ final class MatchSyntax {
     }
 
     private static final Map<String, Keyword> KEYWORDS = new HashMap<>();
+    /** reg0..reg15, which a match prints (as OVS does: never as xreg or xxreg). */
+    private static final FlowField[] REGS = new FlowField[16];
 
     static {
         for (FlowField f : FlowField.values()) {
             KEYWORDS.put(f.ovsName(), new Keyword(Kind.FIELD, f, 0, -1));
         }
+        for (int i = 0; i < REGS.length; i++) {
+            REGS[i] = FlowField.byName("reg" + i);
+        }
+        KEYWORDS.put("in_port_oxm", new Keyword(Kind.FIELD, FlowField.IN_PORT, 0, -1));
         for (String[] alias : new String[][] {{"dl_src", "eth_src"}, {"dl_dst", "eth_dst"}, {"dl_type", "eth_type"},
             {"ip_src", "nw_src"}, {"ip_dst", "nw_dst"}, {"ipv4_src", "nw_src"}, {"ipv4_dst", "nw_dst"},
             {"ip_frag", "nw_frag"}, {"pkt_mark", "skb_mark"}, {"tunnel_id", "tun_id"}, {"ip_proto", "nw_proto"},
@@ -83,8 +90,8 @@ final class MatchSyntax {
      */
     private static final class Scratch {
         final List<Contribution> contributions = new ArrayList<>(8);
-        final long[] value = new long[FlowKey.WORDS];
-        final long[] mask = new long[FlowKey.WORDS];
+        final long[] value = new long[FlowKey.ALL_WORDS];
+        final long[] mask = new long[FlowKey.ALL_WORDS];
         final Match.Builder bits = Match.builder();
     }
 
@@ -133,6 +140,10 @@ final class MatchSyntax {
     void add(Source.Item item, String name, String text, int valueIndex) {
         Keyword k = KEYWORDS.get(name);
         if (k == null) {
+            String feature = Unsupported.field(name);
+            if (feature != null) {
+                throw src.fail(SyntaxError.NOT_SUPPORTED, item.start(), name, feature);
+            }
             throw src.fail(SyntaxError.UNKNOWN_FIELD, item.start(), name);
         }
         if (k.kind == Kind.PROTO) {
@@ -148,13 +159,13 @@ final class MatchSyntax {
         } catch (FieldText.Bad bad) {
             throw badValue(bad, valueIndex, name);
         }
-        for (int i = 0; i < FlowKey.WORDS; i++) {
+        for (int i = 0; i < FlowKey.ALL_WORDS; i++) {
             long overlap = mask[i] & b.maskWord(i);
             if (((value[i] ^ b.valueWord(i)) & overlap) != 0) {
                 throw conflict(item, i, b);
             }
         }
-        for (int i = 0; i < FlowKey.WORDS; i++) {
+        for (int i = 0; i < FlowKey.ALL_WORDS; i++) {
             mask[i] |= b.maskWord(i);
             value[i] |= b.valueWord(i);
         }
@@ -278,6 +289,8 @@ final class MatchSyntax {
         field(sb, m, "pkt_mark", FlowField.SKB_MARK);
         field(sb, m, "recirc_id", FlowField.RECIRC_ID);
         field(sb, m, "dp_hash", FlowField.DP_HASH);
+        field(sb, m, "conj_id", FlowField.CONJ_ID);
+        field(sb, m, "actset_output", FlowField.ACTSET_OUTPUT);
         long eth = m.isExact(FlowField.ETH_TYPE) ? m.value(FlowField.ETH_TYPE) : -1;
         long proto = m.isExact(FlowField.NW_PROTO) ? m.value(FlowField.NW_PROTO) : -1;
         boolean skipProto = false;
@@ -297,10 +310,14 @@ final class MatchSyntax {
         if (shorthand != null) {
             sb.append(shorthand).append(',');
         }
+        for (FlowField r : REGS) {
+            field(sb, m, r.ovsName(), r);
+        }
         for (FlowField f : new FlowField[] {FlowField.TUN_ID, FlowField.TUN_SRC, FlowField.TUN_DST,
             FlowField.TUN_TOS, FlowField.TUN_TTL, FlowField.TUN_TP_SRC, FlowField.TUN_TP_DST, FlowField.TUN_FLAGS}) {
             field(sb, m, f.ovsName(), f);
         }
+        field(sb, m, "metadata", FlowField.METADATA);
         if (!m.isWildcard(FlowField.IN_PORT)) {
             sb.append("in_port=");
             long port = m.value(FlowField.IN_PORT);
@@ -378,7 +395,9 @@ final class MatchSyntax {
             return;
         }
         sb.append(name).append('=');
-        if (f.is128()) {
+        if (f.is128() && f.format() == FieldFormat.HEX) {
+            FieldText.appendHex128(sb, m.valueHigh(f), m.valueLow(f), m.maskHigh(f), m.maskLow(f));
+        } else if (f.is128()) {
             FieldText.append128(sb, m.valueHigh(f), m.valueLow(f), m.maskHigh(f), m.maskLow(f));
         } else {
             FieldText.append(sb, f, m.value(f), m.mask(f));

@@ -32,6 +32,11 @@ public enum SyntaxError {
     NOT_ALLOWED("'%s' is not allowed %s"),
     /** An opening or closing bracket without its partner: {@code unbalanced '('}. */
     UNBALANCED("unbalanced '%s'"),
+    /**
+     * An OVS action or field that jvswitch does not build (yet), named with its feature:
+     * {@code ct(...) is not supported (connection tracking)}.
+     */
+    NOT_SUPPORTED("%s is not supported (%s)"),
     /** A group that parses but breaks a group rule: the rule's own message. */
     INVALID_GROUP("%s");
 

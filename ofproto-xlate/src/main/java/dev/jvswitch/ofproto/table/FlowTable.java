@@ -38,30 +38,33 @@ import dev.jvswitch.ofproto.match.PrefixFields;
  * is confined to one thread.
  */
 final class FlowTable {
-    static final FlowTable EMPTY = new FlowTable(new Subtable[0], new int[0][], PrefixTries.DEFAULT, 0, 0,
+    static final FlowTable EMPTY = new FlowTable(new Subtable[0], new int[0][], PrefixTries.DEFAULT, 0, 0, 0,
             TableMiss.DROP);
 
     private static final Comparator<Subtable> BY_MAX_PRIORITY =
             (a, b) -> Integer.compare(b.maxPriority, a.maxPriority);
 
-    private final Subtable[] subtables;
+    final Subtable[] subtables;
     /** Per subtable (same order), its prefix lengths on the tracked fields, or null if none. */
-    private final int[][] triePlens;
-    private final PrefixTries prefixes;
+    final int[][] triePlens;
+    final PrefixTries prefixes;
     /** False when no trie holds a rule: lookups skip the trie machinery. */
-    private final boolean useTries;
+    final boolean useTries;
     final int ruleCount;
+    /** Conjunctive flows: a table without any takes the plain lookup loop. */
+    final int conjunctiveRules;
     /** Rules with an idle or a hard timeout: an expiry pass skips a table without any. */
     final int timedRules;
     final TableMiss miss;
 
-    private FlowTable(Subtable[] subtables, int[][] triePlens, PrefixTries prefixes, int ruleCount, int timedRules,
-            TableMiss miss) {
+    private FlowTable(Subtable[] subtables, int[][] triePlens, PrefixTries prefixes, int ruleCount,
+            int conjunctiveRules, int timedRules, TableMiss miss) {
         this.subtables = subtables;
         this.triePlens = triePlens;
         this.prefixes = prefixes;
         this.useTries = !prefixes.isEmpty();
         this.ruleCount = ruleCount;
+        this.conjunctiveRules = conjunctiveRules;
         this.timedRules = timedRules;
         this.miss = miss;
     }
@@ -73,6 +76,9 @@ final class FlowTable {
 
     /** The winning rule for {@code key} (words of a flow key), or null; ORs examined bits into {@code wc}. */
     Rule lookup(long[] key, long[] wc) {
+        if (conjunctiveRules != 0) {
+            return ConjunctiveLookup.lookup(this, key, wc, true);
+        }
         Rule best = null;
         Subtable bestSt = null;
         int bestPriority = -1;
@@ -181,6 +187,7 @@ final class FlowTable {
         private final List<Subtable.Builder> builders;
         private final Map<Match.Shape, Integer> byShape = new HashMap<>();
         private int ruleCount;
+        private int conjunctiveRules;
         private int timedRules;
         private TableMiss miss;
         private PrefixTries prefixes;
@@ -197,6 +204,7 @@ final class FlowTable {
                 byShape.put(base.subtables[i].shape, i);
             }
             this.ruleCount = base.ruleCount;
+            this.conjunctiveRules = base.conjunctiveRules;
             this.timedRules = base.timedRules;
             this.miss = base.miss;
             this.prefixes = base.prefixes;
@@ -258,6 +266,7 @@ final class FlowTable {
             builder(i).add(r, seq);
             prefixEdit().add(r.match());
             ruleCount++;
+            conjunctiveRules += r.isConjunctive() ? 1 : 0;
             timedRules += r.hasTimeout() ? 1 : 0;
         }
 
@@ -276,8 +285,10 @@ final class FlowTable {
             if (old == null) {
                 prefixEdit().add(r.match());
                 ruleCount++;
+                conjunctiveRules += r.isConjunctive() ? 1 : 0;
                 timedRules += r.hasTimeout() ? 1 : 0;
             } else {
+                conjunctiveRules += (r.isConjunctive() ? 1 : 0) - (old.isConjunctive() ? 1 : 0);
                 timedRules += (r.hasTimeout() ? 1 : 0) - (old.hasTimeout() ? 1 : 0);
             }
             return old;
@@ -288,6 +299,7 @@ final class FlowTable {
             Rule gone = builder(indexOf(r.match().shape())).remove(r.match(), r.priority());
             prefixEdit().remove(r.match());
             ruleCount--;
+            conjunctiveRules -= gone.isConjunctive() ? 1 : 0;
             timedRules -= gone.hasTimeout() ? 1 : 0;
             return gone;
         }
@@ -297,6 +309,7 @@ final class FlowTable {
             Subtable.Builder b = builder(indexOf(r.match().shape()));
             Rule old = b.get(r.match(), r.priority());
             b.replace(r);
+            conjunctiveRules += (r.isConjunctive() ? 1 : 0) - (old.isConjunctive() ? 1 : 0);
             timedRules += (r.hasTimeout() ? 1 : 0) - (old.hasTimeout() ? 1 : 0);
             return old;
         }
@@ -382,7 +395,8 @@ final class FlowTable {
             for (int i = 0; i < plens.length; i++) {
                 plens[i] = tries.plens(live.get(i).mask);
             }
-            return new FlowTable(live.toArray(new Subtable[0]), plens, tries, ruleCount, timedRules, miss);
+            return new FlowTable(live.toArray(new Subtable[0]), plens, tries, ruleCount, conjunctiveRules, timedRules,
+                    miss);
         }
     }
 }

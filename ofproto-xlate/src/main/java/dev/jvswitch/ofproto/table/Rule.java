@@ -81,6 +81,8 @@ public final class Rule {
     private final Match match;
     private final List<OfAction> actions;
     private final RuleStats stats;
+    /** The clauses this flow is part of when it is a conjunctive flow, else null. */
+    private final OfAction.Conjunction[] conjunctions;
 
     private Rule(Builder b, RuleStats stats) {
         this(b.tableId, b.priority, Objects.requireNonNull(b.match, "match"), b.actions, b.cookie, b.idleTimeoutSec,
@@ -99,6 +101,41 @@ public final class Rule {
         this.flagBits = (byte) flagBits;
         this.createdNs = createdNs;
         this.stats = stats;
+        this.conjunctions = conjunctionsOf(actions);
+    }
+
+    /**
+     * The conjunctions of a conjunctive flow, or null: OVS lets {@code conjunction} share a flow
+     * only with {@code note}.
+     */
+    private static OfAction.Conjunction[] conjunctionsOf(List<OfAction> actions) {
+        List<OfAction.Conjunction> out = new ArrayList<>(2);
+        boolean other = false;
+        for (OfAction a : actions) {
+            if (a instanceof OfAction.Conjunction c) {
+                out.add(c);
+            } else if (!(a instanceof OfAction.Note)) {
+                other = true;
+            }
+        }
+        if (out.isEmpty()) {
+            return null;
+        }
+        if (other) {
+            throw new IllegalArgumentException("\"conjunction\" actions may be used along with \"note\" but not any"
+                    + " other kind of action");
+        }
+        return out.toArray(new OfAction.Conjunction[0]);
+    }
+
+    /** True for a conjunctive flow: its actions are {@code conjunction(...)} (and notes). */
+    public boolean isConjunctive() {
+        return conjunctions != null;
+    }
+
+    /** The clauses of a conjunctive flow (shared: do not change), null for any other flow. */
+    OfAction.Conjunction[] conjunctions() {
+        return conjunctions;
     }
 
     private static int bits(Set<FlowMod.Flag> flags) {
@@ -203,6 +240,8 @@ public final class Rule {
                 out.addAll(a.actions());
             } else if (i instanceof Instruction.GotoTable g) {
                 out.add(new OfAction.GotoTable(g.tableId()));
+            } else if (i instanceof Instruction.WriteMetadata w) {
+                out.add(new OfAction.WriteMetadata(w.metadata(), w.mask()));
             } else {
                 throw new IllegalArgumentException(i.ovsName() + " is not supported yet");
             }
@@ -255,14 +294,27 @@ public final class Rule {
     /** The flow's instructions, in execution order (what a flow stats reply reports). */
     public List<Instruction> instructions() {
         int n = actions.size();
-        if (n == 0) {
-            return List.of();
+        Instruction jump = null;
+        if (n > 0 && actions.get(n - 1) instanceof OfAction.GotoTable g) {
+            jump = new Instruction.GotoTable(g.table());
+            n--;
         }
-        if (actions.get(n - 1) instanceof OfAction.GotoTable g) {
-            Instruction jump = new Instruction.GotoTable(g.table());
-            return n == 1 ? List.of(jump) : List.of(new Instruction.ApplyActions(actions.subList(0, n - 1)), jump);
+        Instruction meta = null;
+        if (n > 0 && actions.get(n - 1) instanceof OfAction.WriteMetadata w) {
+            meta = new Instruction.WriteMetadata(w.metadata(), w.mask());
+            n--;
         }
-        return List.of(new Instruction.ApplyActions(actions));
+        List<Instruction> out = new ArrayList<>(3);
+        if (n > 0) {
+            out.add(new Instruction.ApplyActions(actions.subList(0, n)));
+        }
+        if (meta != null) {
+            out.add(meta);
+        }
+        if (jump != null) {
+            out.add(jump);
+        }
+        return List.copyOf(out);
     }
 
     public long cookie() {
@@ -387,6 +439,9 @@ public final class Rule {
             for (int i = 0; i < copy.size() - 1; i++) {
                 if (copy.get(i) instanceof OfAction.GotoTable) {
                     throw new IllegalArgumentException("goto_table must be the last action of a rule");
+                }
+                if (copy.get(i) instanceof OfAction.WriteMetadata && !(copy.get(i + 1) instanceof OfAction.GotoTable)) {
+                    throw new IllegalArgumentException("write_metadata can only be followed by goto_table");
                 }
             }
             this.actions = copy;

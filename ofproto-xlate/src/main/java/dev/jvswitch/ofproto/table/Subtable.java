@@ -49,8 +49,13 @@ import dev.jvswitch.ofproto.match.Match;
  * and the other readers at once. A {@link Builder} is confined to one thread.
  */
 final class Subtable {
-    /** Exclusive end word of each stage: metadata 0-4, L2 5-7, L3 8-13, L4 and ND 14-18. */
-    private static final int[] STAGE_END = {5, 8, 14, FlowKey.WORDS};
+    /**
+     * Exclusive end of each stage as a rank: the pipeline words (registers, metadata, ranks
+     * below {@link #PIPELINE}) and datapath words 0-4 are the metadata stage, as in OVS; then L2
+     * 5-7, L3 8-13, L4 and ND 14-18. A shape lists its words in rank order.
+     */
+    private static final int PIPELINE = FlowKey.ALL_WORDS - FlowKey.WORDS;
+    private static final int[] STAGE_END = {PIPELINE + 5, PIPELINE + 8, PIPELINE + 14, FlowKey.ALL_WORDS};
     private static final long SEED = 0x2545f4914f6cdd1dL;
     /** The item of a counting slot (the count is the slot's {@code long}). */
     private static final Object COUNTED = new Object();
@@ -121,7 +126,7 @@ final class Subtable {
 
     final Match.Shape shape;
     final long[] mask;
-    /** Indices of the words the mask touches, ascending (the shape's words). */
+    /** Indices of the words the mask touches, in the shape's (lookup) order. */
     private final int[] words;
     /** For stage s (all but the last used one), how many of {@link #words} it covers in total. */
     private final int[] stageWordEnd;
@@ -156,8 +161,8 @@ final class Subtable {
 
     /** An empty subtable for the mask {@code shape}. */
     static Subtable empty(Match.Shape shape) {
-        long[] mask = new long[FlowKey.WORDS];
-        for (int i = 0; i < FlowKey.WORDS; i++) {
+        long[] mask = new long[FlowKey.ALL_WORDS];
+        for (int i = 0; i < FlowKey.ALL_WORDS; i++) {
             mask[i] = shape.maskWord(i);
         }
         int[] words = new int[shape.wordCount()];
@@ -171,7 +176,7 @@ final class Subtable {
         int covered = 0;
         for (int s = 0; s < STAGE_END.length; s++) {
             int c = covered;
-            while (c < words.length && words[c] < STAGE_END[s]) {
+            while (c < words.length && rank(words[c]) < STAGE_END[s]) {
                 c++;
             }
             if (c > covered) {
@@ -190,7 +195,7 @@ final class Subtable {
     /** The lookup stage (index in the stage table) that holds key word {@code word}. */
     static int stageOf(int word) {
         int s = 0;
-        while (word >= STAGE_END[s]) {
+        while (rank(word) >= STAGE_END[s]) {
             s++;
         }
         return s;
@@ -205,6 +210,30 @@ final class Subtable {
     /** A rule's masked ports as {@link PrefixTrie} holds them (left-aligned). */
     private static long portsOf(Match m) {
         return m.valueWord(PORTS_WORD) & PORTS_BITS;
+    }
+
+    /** Position of key word {@code w} in lookup order (see {@link Match.Shape#word}). */
+    private static int rank(int w) {
+        return w >= FlowKey.WORDS ? w - FlowKey.WORDS : w + PIPELINE;
+    }
+
+    /**
+     * The rule just below {@code r} (next lower priority) with the same match in this subtable, or
+     * null: where a conjunctive lookup drops back to when {@code r}'s conjunction did not complete.
+     */
+    Rule below(Rule r) {
+        Match m = r.match();
+        long h = hashes(m, null);
+        ChunkTable.Chunk c = entries.chunk(h);
+        int i = indexIn(c, h, m);
+        if (i >= 0 && c.items[i] instanceof Entry e) {
+            for (int k = 0; k + 1 < e.rules.length; k++) {
+                if (e.rules[k] == r) {
+                    return e.rules[k + 1];
+                }
+            }
+        }
+        return null;
     }
 
     private static long mix(long h, long v) {

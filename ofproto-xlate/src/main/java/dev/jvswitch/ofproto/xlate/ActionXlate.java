@@ -46,8 +46,21 @@ final class ActionXlate {
             return GroupXlate.run(c, g.groupId());
         } else if (a instanceof OfAction.DecTtl) {
             return decTtl(c);
-        } else if (a instanceof OfAction.Note) {
+        } else if (a instanceof OfAction.Note || a instanceof OfAction.Conjunction) {
+            // A conjunctive flow is never the answer of a lookup: its actions never run.
             return false;
+        } else if (a instanceof OfAction.Clone cl) {
+            c.runInScope(cl.actions());
+        } else if (a instanceof OfAction.StackPush sp) {
+            c.stackPush(sp.src());
+        } else if (a instanceof OfAction.StackPop sp) {
+            c.stackPop(sp.dst());
+        } else if (a instanceof OfAction.Multipath m) {
+            MultipathXlate.multipath(c, m);
+        } else if (a instanceof OfAction.Bundle b) {
+            MultipathXlate.bundle(c, b);
+        } else if (a instanceof OfAction.WriteMetadata w) {
+            FieldWrite.write(c, FlowField.METADATA, w.metadata(), w.mask());
         } else {
             setAction(c, a);
         }
@@ -178,6 +191,8 @@ final class ActionXlate {
             FieldWrite.write(c, FlowField.NW_TTL, ttl - 1, -1L);
             return false;
         }
+        // As OVS: a packet-in with reason invalid_ttl to controller id 0, then stop this list.
+        OutputXlate.invalidTtl(c);
         c.report(TraceNode.Kind.WARN, "IPv" + (f.isIpv6() ? 6 : 4) + " decrement TTL exception");
         return true;
     }

@@ -12,8 +12,24 @@ package dev.jvswitch.ofproto.xlate;
  * @param tableMiss true if the rule is a table-miss rule (priority 0, matches everything):
  *                  OpenFlow 1.3 reports those with reason NO_MATCH, the others ACTION
  * @param maxLen    bytes of the packet to send (65535: all)
+ * @param invalidTtl true if {@code dec_ttl} sent it (TTL 0 or 1): reason INVALID_TTL, as in OVS
  *
  * <p><b>Thread-safety:</b> immutable.
  */
-public record ControllerOutput(String bridge, int inPort, int tableId, long cookie, boolean tableMiss, int maxLen) {
+public record ControllerOutput(String bridge, int inPort, int tableId, long cookie, boolean tableMiss, int maxLen,
+        boolean invalidTtl) {
+    /** OpenFlow's packet-in reasons this can give. */
+    public static final int REASON_NO_MATCH = 0;
+    public static final int REASON_ACTION = 1;
+    public static final int REASON_INVALID_TTL = 2;
+
+    /** An output:CONTROLLER action's packet-in. */
+    public ControllerOutput(String bridge, int inPort, int tableId, long cookie, boolean tableMiss, int maxLen) {
+        this(bridge, inPort, tableId, cookie, tableMiss, maxLen, false);
+    }
+
+    /** The packet-in reason: INVALID_TTL, NO_MATCH (a table-miss rule) or ACTION. */
+    public int reason() {
+        return invalidTtl ? REASON_INVALID_TTL : tableMiss ? REASON_NO_MATCH : REASON_ACTION;
+    }
 }

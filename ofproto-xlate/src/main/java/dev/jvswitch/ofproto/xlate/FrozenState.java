@@ -1,6 +1,9 @@
 package dev.jvswitch.ofproto.xlate;
 
+import java.util.Arrays;
 import java.util.List;
+
+import dev.jvswitch.flowcache.key.FlowKey;
 
 import dev.jvswitch.ofproto.action.OfAction;
 
@@ -21,15 +24,55 @@ import dev.jvswitch.ofproto.action.OfAction;
  * @param bridge   name of the bridge the actions belong to
  * @param ofInPort OpenFlow in_port of the flow when it froze
  * @param frames   immutable, innermost first; never empty
+ * @param pipeline the pipeline words of the flow when it froze (registers, metadata: OVS's frozen
+ *                 metadata), {@code FlowKey.ALL_WORDS - FlowKey.WORDS} long; the recirculated pass
+ *                 starts with them, since the datapath key does not carry them
  *
  * <p><b>Thread-safety:</b> immutable.
  */
-public record FrozenState(String bridge, int ofInPort, List<Frame> frames) {
+public record FrozenState(String bridge, int ofInPort, List<Frame> frames, long[] pipeline) {
+    private static final int PIPELINE_WORDS = FlowKey.ALL_WORDS - FlowKey.WORDS;
+
     public FrozenState {
         frames = List.copyOf(frames);
         if (frames.isEmpty()) {
             throw new IllegalArgumentException("frozen state without actions");
         }
+        if (pipeline.length != PIPELINE_WORDS) {
+            throw new IllegalArgumentException("frozen pipeline state has " + PIPELINE_WORDS + " words");
+        }
+        pipeline = pipeline.clone();
+    }
+
+    /** A state with every register and metadata zero. */
+    public FrozenState(String bridge, int ofInPort, List<Frame> frames) {
+        this(bridge, ofInPort, frames, new long[PIPELINE_WORDS]);
+    }
+
+    /** The pipeline words of {@code flow}. */
+    static long[] pipelineOf(FlowKey flow) {
+        return Arrays.copyOfRange(flow.words(), FlowKey.WORDS, FlowKey.ALL_WORDS);
+    }
+
+    /** Puts the frozen pipeline words back into {@code flow}. */
+    void restorePipeline(FlowKey flow) {
+        System.arraycopy(pipeline, 0, flow.words(), FlowKey.WORDS, PIPELINE_WORDS);
+    }
+
+    @Override
+    public long[] pipeline() {
+        return pipeline.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FrozenState s && bridge.equals(s.bridge) && ofInPort == s.ofInPort
+                && frames.equals(s.frames) && Arrays.equals(pipeline, s.pipeline);
+    }
+
+    @Override
+    public int hashCode() {
+        return (bridge.hashCode() * 31 + ofInPort) * 31 + frames.hashCode() * 31 + Arrays.hashCode(pipeline);
     }
 
     /**

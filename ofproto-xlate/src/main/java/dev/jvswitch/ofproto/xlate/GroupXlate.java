@@ -18,8 +18,11 @@ import dev.jvswitch.ofproto.group.SelectionMethod;
  *   <li>{@code all}, {@code indirect}: every bucket, in order.</li>
  *   <li>{@code ff}: the first live bucket (watch_port up, or watch_group with a live bucket).</li>
  *   <li>{@code select}, {@code selection_method=hash}: the listed fields of the flow are hashed
- *       here with the shared {@link FlowHash} mixing functions and go into the megaflow mask; the
- *       hash picks a slot of the group's {@link BucketTable}.</li>
+ *       and go into the megaflow mask. With equal bucket weights the bucket is OVS's own choice
+ *       ({@link OvsSelectHash}), so mixed fleets agree; with unequal weights OVS's score
+ *       ({@code hash * weight}) does not share flows in proportion to the weights, and the hash
+ *       (the shared {@link FlowHash} mixing) picks a slot of the group's {@link BucketTable},
+ *       whose shares are the weights'.</li>
  *   <li>{@code select}, {@code selection_method=dp_hash} (and the default): the first pass
  *       freezes at the group and emits {@code hash(l4(basis)),recirc(id)}; the datapath computes
  *       {@code FlowHash.dpHash(rssHash, basis)}, the same function in fast and slow path. The
@@ -85,7 +88,9 @@ final class GroupXlate {
             return null;
         }
         int hash;
-        if (g.selectionMethod() == SelectionMethod.HASH) {
+        if (g.selectionMethod() == SelectionMethod.HASH && equalWeights(g)) {
+            return ovsBestLive(c, g, ovsFieldsHash(c, g));
+        } else if (g.selectionMethod() == SelectionMethod.HASH) {
             hash = hashFields(c, g);
         } else if (!c.dpHashValid) {
             c.startFreezing((int) g.selectionBasis());
@@ -102,6 +107,67 @@ final class GroupXlate {
             }
         }
         return null;
+    }
+
+    /** True if every bucket has the same weight: then OVS's choice and the weighted table's agree in share. */
+    private static boolean equalWeights(Group g) {
+        List<Bucket> buckets = g.buckets();
+        for (int i = 1; i < buckets.size(); i++) {
+            if (buckets.get(i).weight() != buckets.get(0).weight()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * OVS's {@code pick_hash_fields_select_group}: the fields in OVS's field order, each whose
+     * header the packet has hashed as its bytes and put into the mask.
+     */
+    private static int ovsFieldsHash(XlateContext c, Group g) {
+        List<FlowField> fields = g.selectionFields();
+        int h = OvsSelectHash.basis(g.selectionBasis());
+        int lastRank = -1;
+        // The few fields in OVS's order, by repeated minimum: nothing allocated per packet.
+        for (;;) {
+            FlowField f = null;
+            int rank = Integer.MAX_VALUE;
+            for (int i = 0; i < fields.size(); i++) {
+                int r = OvsSelectHash.rank(fields.get(i));
+                if (r > lastRank && r < rank) {
+                    rank = r;
+                    f = fields.get(i);
+                }
+            }
+            if (f == null) {
+                return h;
+            }
+            lastRank = rank;
+            if (!FieldWrite.prereqsOk(c, f)) {
+                continue;
+            }
+            c.wc.exact(f);
+            int n = OvsSelectHash.bytes(f);
+            h = f.is128() ? OvsSelectHash.hashField(h, c.flow.getHigh(f), c.flow.getLow(f), n)
+                    : OvsSelectHash.hashField(h, 0, c.flow.get(f), n);
+        }
+    }
+
+    /** OVS's {@code group_best_live_bucket}: the highest score, the later bucket on a tie. */
+    private static Bucket ovsBestLive(XlateContext c, Group g, int basis) {
+        Bucket best = null;
+        long bestScore = 0;
+        for (Bucket b : g.buckets()) {
+            if (!isLive(c, g, b, 0)) {
+                continue;
+            }
+            long score = OvsSelectHash.score(b.bucketId(), basis, b.weight());
+            if (score >= bestScore) {
+                best = b;
+                bestScore = score;
+            }
+        }
+        return best;
     }
 
     /**

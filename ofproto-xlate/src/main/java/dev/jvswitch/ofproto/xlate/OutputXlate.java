@@ -82,6 +82,16 @@ final class OutputXlate {
     }
 
     /**
+     * {@code dec_ttl} on TTL 0 or 1, as OVS's {@code compose_dec_ttl}: a whole-packet packet-in
+     * with reason INVALID_TTL to controller 0; the flow stays in the slow path.
+     */
+    static void invalidTtl(XlateContext c) {
+        c.slowPath();
+        c.controllerOutput(65535, true);
+        c.report(TraceNode.Kind.DETAIL, "to the controller (reason invalid_ttl)");
+    }
+
+    /**
      * A patch port (OVS's {@code patch_port_output}): translation continues in the peer bridge
      * from table 0 with in_port the peer port. The peer works on a copy of the flow: when it is
      * done the flow is what it was (the datapath packet keeps what the peer committed, and the

@@ -230,6 +230,7 @@ public final class Xlate {
             return;
         }
         c.inPort(state.ofInPort());
+        state.restorePipeline(c.flow);
         c.dpHashValid = true;
         List<TraceNode> root = c.trace;
         if (c.tracing()) {
@@ -269,6 +270,8 @@ public final class Xlate {
     /** The megaflow mask over the datapath key (OVS's {@code xlate_wc_finish}). */
     private static void finishWildcards(XlateContext c, FlowKey key, FlowMask m) {
         m.copyFrom(c.wc);
+        // Registers and metadata start every pass as zero or as frozen: no packet bit to match.
+        m.clearPipeline();
         m.exact(FlowField.IN_PORT);
         m.exact(FlowField.RECIRC_ID);
         // A matched TCI bit means nothing without the bit that says a tag is there.

@@ -114,6 +114,10 @@ public final class XlateContext implements TunnelContext {
     private FlowKey[] savedFlows = new FlowKey[4];
     private int savedCount;
     boolean slowPath;
+    /** The push/pop stack (OVS's {@code ctx->stack}): 128-bit values, low word and high word. */
+    private long[] stackLow = new long[4];
+    private long[] stackHigh = new long[4];
+    private int stackDepth;
     /** The controller outputs run, in order (a fresh list per translation that has any). */
     List<ControllerOutput> controllerOutputs = List.of();
     /** Why the packet drops if translation emits no action at all (null: a plain drop). */
@@ -159,6 +163,7 @@ public final class XlateContext implements TunnelContext {
             savedFlows[--savedCount].clear();
         }
         slowPath = false;
+        stackDepth = 0;
         controllerOutputs = List.of();
         dropCause = null;
         packetOuts = List.of();
@@ -267,12 +272,18 @@ public final class XlateContext implements TunnelContext {
 
     /** Records an output to the controller by the rule running now. */
     void controllerOutput(int maxLen) {
+        controllerOutput(maxLen, false);
+    }
+
+    /** Records a packet-in by the rule running now; {@code invalidTtl} for dec_ttl's. */
+    void controllerOutput(int maxLen, boolean invalidTtl) {
         if (controllerOutputs.isEmpty()) {
             controllerOutputs = new ArrayList<>(2);
         }
         Rule r = rules.isEmpty() ? null : rules.get(rules.size() - 1);
         controllerOutputs.add(new ControllerOutput(bridge == null ? "" : bridge.name(), inPort(), tableId,
-                r == null ? 0 : r.cookie(), r != null && r.priority() == 0 && r.match().isCatchAll(), maxLen));
+                r == null ? 0 : r.cookie(), r != null && r.priority() == 0 && r.match().isCatchAll(), maxLen,
+                invalidTtl));
     }
 
     /** Marks the flow not installable (its packets must each come to the slow path). */
@@ -550,6 +561,34 @@ public final class XlateContext implements TunnelContext {
         flow.copyFrom(savedFlows[--savedCount]);
     }
 
+    // ------------------------------------------------------------------ stack
+
+    /** {@code push}: the field's bits (into the mask) onto the stack, as the low bits of a value. */
+    void stackPush(dev.jvswitch.ofproto.action.FieldRef src) {
+        if (stackDepth == stackLow.length) {
+            stackLow = Arrays.copyOf(stackLow, stackDepth * 2);
+            stackHigh = Arrays.copyOf(stackHigh, stackDepth * 2);
+        }
+        int low = Math.min(64, src.nBits());
+        stackLow[stackDepth] = FieldWrite.read(this, src, 0, low);
+        stackHigh[stackDepth] = src.nBits() > 64 ? FieldWrite.read(this, src, 64, src.nBits() - 64) : 0;
+        stackDepth++;
+    }
+
+    /** {@code pop}: the top of the stack into the field's bits; an empty stack leaves them (OVS warns). */
+    void stackPop(dev.jvswitch.ofproto.action.FieldRef dst) {
+        if (stackDepth == 0) {
+            report(TraceNode.Kind.WARN, "stack underflow");
+            return;
+        }
+        stackDepth--;
+        int low = Math.min(64, dst.nBits());
+        FieldWrite.writeBits(this, dst, 0, low, stackLow[stackDepth]);
+        if (dst.nBits() > 64) {
+            FieldWrite.writeBits(this, dst, 64, dst.nBits() - 64, stackHigh[stackDepth]);
+        }
+    }
+
     // ------------------------------------------------------------------ freezing
 
     /** Stops translation here; the rest runs after a {@code hash(l4(basis))} and recirculation. */
@@ -566,7 +605,7 @@ public final class XlateContext implements TunnelContext {
      * unrolled actions, commits pending changes and emits {@code hash} and {@code recirc}.
      */
     void finishFreezing() {
-        FrozenState state = new FrozenState(bridge.name(), freezeInPort, frames);
+        FrozenState state = new FrozenState(bridge.name(), freezeInPort, frames, FrozenState.pipelineOf(flow));
         freezing = false;
         freezeHeadPending = false;
         frames = null;

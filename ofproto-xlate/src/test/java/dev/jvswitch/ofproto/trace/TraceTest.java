@@ -54,6 +54,13 @@ class TraceTest {
     }
 
     @Test
+    void aVlanInFlowSyntaxIsAn8021qTagAsOnTheFrame() {
+        sw.flows("br0", "priority=200,in_port=1,dl_vlan=10,actions=mod_vlan_vid:20,mod_vlan_pcp:3,output:2");
+        String out = trace.trace("br0", "in_port=1,dl_vlan=10,dl_vlan_pcp=0,ip");
+        assertThat(out).endsWith("Datapath actions: pop_vlan,push_vlan(vid=20,pcp=3),2\n");
+    }
+
+    @Test
     void tablesResubmitsAndActions() throws IOException {
         assertThat(trace.trace("br0", "in_port=1,tcp,nw_dst=10.0.0.2,tp_dst=80")).isEqualTo(golden("basic"));
     }

@@ -63,13 +63,68 @@ public final class LinearTables implements XlateTables {
 
     @Override
     public Rule lookup(int tableId, FlowKey flow, FlowMask wc) {
-        for (Rule r : byTable.get(tableId)) {
+        List<Rule> rules = byTable.get(tableId);
+        boolean conjunctive = false;
+        for (Rule r : rules) {
+            conjunctive |= r.isConjunctive();
+        }
+        if (!conjunctive) {
+            for (Rule r : rules) {
+                r.match().orMaskInto(wc);
+                if (r.match().matches(flow)) {
+                    return r;
+                }
+            }
+            return null;
+        }
+        for (Rule r : rules) {
             r.match().orMaskInto(wc);
-            if (r.match().matches(flow)) {
-                return r;
+        }
+        return conjunctiveLookup(rules, flow, true);
+    }
+
+    /**
+     * Conjunctions the naive way: the best matching ordinary rule, unless at some priority above it
+     * the matching conjunctive flows complete a conjunction whose {@code conj_id} rule matches.
+     */
+    private static Rule conjunctiveLookup(List<Rule> rules, FlowKey flow, boolean allowConjunctive) {
+        Rule hard = null;
+        for (Rule r : rules) {
+            if (!r.isConjunctive() && r.match().matches(flow)) {
+                hard = r;
+                break;
             }
         }
-        return null;
+        if (!allowConjunctive) {
+            return hard;
+        }
+        int floor = hard == null ? -1 : hard.priority();
+        int i = 0;
+        while (i < rules.size() && rules.get(i).priority() > floor) {
+            int p = rules.get(i).priority();
+            Map<Long, Long> clauses = new HashMap<>();
+            for (; i < rules.size() && rules.get(i).priority() == p; i++) {
+                Rule r = rules.get(i);
+                if (!r.isConjunctive() || !r.match().matches(flow)) {
+                    continue;
+                }
+                for (var a : r.actions()) {
+                    if (a instanceof dev.jvswitch.ofproto.action.OfAction.Conjunction c) {
+                        long bits = clauses.merge(c.id(), 1L << (c.clause() - 1), (x, y) -> x | y);
+                        if (bits == (1L << c.nClauses()) - 1) {
+                            long saved = flow.get(dev.jvswitch.flowcache.key.FlowField.CONJ_ID);
+                            flow.set(dev.jvswitch.flowcache.key.FlowField.CONJ_ID, c.id());
+                            Rule found = conjunctiveLookup(rules, flow, false);
+                            flow.set(dev.jvswitch.flowcache.key.FlowField.CONJ_ID, saved);
+                            if (found != null) {
+                                return found;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return hard;
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.jvswitch.flowcache.key.Addresses;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.action.FieldRef;
+import dev.jvswitch.ofproto.action.HashFields;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
@@ -135,6 +136,13 @@ public final class WorldGen {
 
     Rule rule() {
         int table = rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(TABLES);
+        if (chance(0.12)) {
+            // A clause of conjunction 1 (priority 40) or 2 (priority 50), with two clauses each;
+            // one priority per id keeps which of two completed ids wins out of the question.
+            long id = 1 + rnd.nextInt(2);
+            return Rule.builder().tableId(table).priority(id == 1 ? 40 : 50).match(match())
+                    .actions(List.of(new OfAction.Conjunction(id, 1 + rnd.nextInt(2), 2))).build();
+        }
         return Rule.builder().tableId(table).priority(PRIORITIES[rnd.nextInt(PRIORITIES.length)]).match(match())
                 .actions(actions(table, 1 + rnd.nextInt(4), true)).build();
     }
@@ -162,6 +170,15 @@ public final class WorldGen {
         }
         if (chance(0.3)) {
             b.set(FlowField.IN_PORT, 1 + rnd.nextInt(4));
+        }
+        if (chance(0.15)) {
+            b.set(FlowField.REG0, pick(0, 1, 2, 3), chance(0.5) ? 0xffff_ffffL : 1);
+        }
+        if (chance(0.1)) {
+            b.set(FlowField.METADATA, pick(0, 5), 0xff);
+        }
+        if (chance(0.1)) {
+            b.set(FlowField.CONJ_ID, 1 + rnd.nextInt(2));
         }
         if (chance(0.15)) {
             b.set(FlowField.ETH_SRC, mac(PacketSpec.MACS_SRC[rnd.nextInt(PacketSpec.MACS_SRC.length)]));
@@ -247,13 +264,35 @@ public final class WorldGen {
             out.add(action(table, allowGroups));
         }
         if (table < TABLES - 1 && chance(0.2)) {
+            if (chance(0.3)) {
+                out.add(new OfAction.WriteMetadata(pick(0, 5, 0x105), chance(0.5) ? -1L : 0xff));
+            }
             out.add(new OfAction.GotoTable(table + 1 + rnd.nextInt(TABLES - 1 - table)));
         }
         return out;
     }
 
     private OfAction action(int table, boolean allowGroups) {
-        switch (rnd.nextInt(26)) {
+        switch (rnd.nextInt(31)) {
+            case 28:
+                return new OfAction.Multipath(HashFields.values()[rnd.nextInt(HashFields.values().length)],
+                        rnd.nextInt(3), OfAction.Multipath.Algorithm.values()[rnd.nextInt(4)], 1 + rnd.nextInt(4),
+                        rnd.nextInt(9), FieldRef.range(FlowField.REG0, 0, 15));
+            case 29:
+                return new OfAction.Bundle(HashFields.values()[rnd.nextInt(HashFields.values().length)], rnd.nextInt(3),
+                        chance(0.7), List.of(1 + rnd.nextInt(4), 1 + rnd.nextInt(4)),
+                        chance(0.5) ? null : FieldRef.range(FlowField.REG0, 0, 15));
+            case 30:
+                return chance(0.5) ? new OfAction.Clone(List.of(new OfAction.ModDlSrc(mac(PacketSpec.MACS_SRC[0])),
+                        new OfAction.Output(1 + rnd.nextInt(4))))
+                        : chance(0.5) ? new OfAction.StackPush(FieldRef.range(FlowField.NW_SRC, 0, 7))
+                        : new OfAction.StackPop(FieldRef.range(FlowField.REG0, 0, 7));
+            case 26:
+                return chance(0.5) ? new OfAction.Load(pick(1, 2, 3), FieldRef.whole(FlowField.REG0))
+                        : new OfAction.Move(FieldRef.range(FlowField.ETH_SRC, 0, 1), FieldRef.range(FlowField.REG0, 0, 1));
+            case 27:
+                return chance(0.5) ? OfAction.SetField.masked(FlowField.XREG0, 1L << 32, 1L << 32)
+                        : new OfAction.Move(FieldRef.range(FlowField.REG0, 0, 7), FieldRef.range(FlowField.TP_DST, 0, 7));
             case 0: case 1: case 2: case 3:
                 return new OfAction.Output(1 + rnd.nextInt(5));
             case 4:

@@ -152,6 +152,9 @@ class XlateActionsTest {
         // Table 1's list stops at dec_ttl; the resubmitting rule goes on.
         assertThat(expiring.actions()).hasToString("3,4");
         assertThat(expiring.mask().isExact(FlowField.NW_TTL)).isTrue();
+        assertThat(expiring.slowPath()).as("OVS sends it to the controller: reason invalid_ttl").isTrue();
+        Ofctl.delFlows(sw.ofproto, "br0", "", false);
+        assertThat(run(tcp().ttl(2), "actions=dec_ttl,output:2").slowPath()).isFalse();
     }
 
     // ------------------------------------------------------------------ VLANs

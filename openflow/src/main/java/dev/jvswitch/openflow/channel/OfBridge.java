@@ -91,7 +91,7 @@ public final class OfBridge {
 
     /** Event loop: to every connection that wants it (role and async config), each under its rate limit. */
     private void onPacketIn(PacketIns.PacketIn p) {
-        int reason = p.out().tableMiss() ? 0 : 1;
+        int reason = p.out().reason();
         for (OfConnection c : connections) {
             if (c.wants("packet-in", reason)) {
                 c.packetIn(p);

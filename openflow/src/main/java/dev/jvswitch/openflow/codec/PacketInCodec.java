@@ -23,7 +23,8 @@ public final class PacketInCodec {
 
     public static OFPacketIn encode(ControllerOutput out, byte[] data, int totalLen, OFFactory f) {
         return f.buildPacketIn().setBufferId(OFBufferId.NO_BUFFER).setTotalLen(totalLen)
-                .setReason(out.tableMiss() ? OFPacketInReason.NO_MATCH : OFPacketInReason.ACTION)
+                .setReason(out.invalidTtl() ? OFPacketInReason.INVALID_TTL
+                        : out.tableMiss() ? OFPacketInReason.NO_MATCH : OFPacketInReason.ACTION)
                 .setTableId(TableId.of(out.tableId())).setCookie(U64.of(out.cookie()))
                 .setMatch(f.buildMatch().setExact(MatchField.IN_PORT, OfPortNumbers.to(out.inPort())).build())
                 .setData(data).build();

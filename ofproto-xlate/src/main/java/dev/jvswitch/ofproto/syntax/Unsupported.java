@@ -1,0 +1,84 @@
+package dev.jvswitch.ofproto.syntax;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The OVS actions and match fields that ovs-ofctl accepts and jvswitch does not build, each with
+ * the feature it belongs to, so that a flow using one is refused by name
+ * ({@code ct(...) is not supported (connection tracking)}) rather than as an unknown word. The
+ * README lists the same names.
+ */
+final class Unsupported {
+    private static final Map<String, String> ACTIONS = new LinkedHashMap<>();
+    private static final Map<String, String> FIELDS = new LinkedHashMap<>();
+    /** Field name prefixes of whole families ({@code tun_metadata0..63}, {@code nsh_*}). */
+    private static final Map<String, String> FIELD_PREFIXES = new LinkedHashMap<>();
+
+    static {
+        for (String a : new String[] {"ct", "ct_clear", "nat"}) {
+            ACTIONS.put(a, "connection tracking");
+        }
+        for (String a : new String[] {"push_mpls", "pop_mpls", "set_mpls_label", "set_mpls_tc", "set_mpls_ttl",
+            "dec_mpls_ttl"}) {
+            ACTIONS.put(a, "MPLS");
+        }
+        for (String a : new String[] {"encap", "decap", "set_nsh_ttl", "dec_nsh_ttl"}) {
+            ACTIONS.put(a, "NSH and packet type changes");
+        }
+        ACTIONS.put("meter", "meters");
+        ACTIONS.put("sample", "sampling");
+        ACTIONS.put("check_pkt_larger", "packet length checks");
+        ACTIONS.put("enqueue", "QoS queues");
+        ACTIONS.put("set_queue", "QoS queues");
+        ACTIONS.put("pop_queue", "QoS queues");
+        ACTIONS.put("fin_timeout", "TCP FIN idle timeouts");
+        ACTIONS.put("exit", "the exit action");
+        ACTIONS.put("output_trunc", "truncated output");
+        ACTIONS.put("delete_field", "TLV field deletion");
+        for (String f : new String[] {"ct_state", "ct_zone", "ct_mark", "ct_label", "ct_nw_src", "ct_nw_dst",
+            "ct_ipv6_src", "ct_ipv6_dst", "ct_nw_proto", "ct_tp_src", "ct_tp_dst"}) {
+            FIELDS.put(f, "connection tracking");
+        }
+        for (String f : new String[] {"mpls", "mplsm", "mpls_label", "mpls_tc", "mpls_bos", "mpls_ttl"}) {
+            FIELDS.put(f, "MPLS");
+        }
+        FIELDS.put("skb_priority", "QoS queues");
+        FIELDS.put("packet_type", "packet types other than Ethernet");
+        FIELDS.put("tun_gbp_id", "VXLAN group policy");
+        FIELDS.put("tun_gbp_flags", "VXLAN group policy");
+        FIELDS.put("ipv6_exthdr", "IPv6 extension header matches");
+        FIELDS.put("dl_vlan1", "matches on the inner VLAN");
+        FIELD_PREFIXES.put("tun_metadata", "Geneve options");
+        FIELD_PREFIXES.put("nsh_", "NSH");
+        FIELD_PREFIXES.put("tun_erspan", "ERSPAN");
+        FIELD_PREFIXES.put("tun_gtpu", "GTP-U");
+    }
+
+    private Unsupported() {
+    }
+
+    /** The feature action {@code name} (lower case) belongs to, or null if it is no known OVS action. */
+    static String action(String name) {
+        return ACTIONS.get(name);
+    }
+
+    /** The feature match field {@code name} belongs to, or null if it is no known OVS field. */
+    static String field(String name) {
+        String f = FIELDS.get(name);
+        if (f != null) {
+            return f;
+        }
+        for (Map.Entry<String, String> e : FIELD_PREFIXES.entrySet()) {
+            if (name.startsWith(e.getKey())) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** What an action item prints as in the message: {@code ct(...)} for one with arguments. */
+    static String actionText(String name, boolean parenthesised) {
+        return parenthesised ? name + "(...)" : name;
+    }
+}

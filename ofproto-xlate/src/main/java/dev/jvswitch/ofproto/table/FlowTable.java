@@ -178,13 +178,13 @@ final class FlowTable {
 
     /**
      * A table being changed inside a transaction. Subtables it has not touched stay shared with
-     * the table it started from; touched ones are {@link Subtable.Builder}s until {@link #freeze}.
+     * the table it started from; touched ones are {@link SubtableBuilder}s until {@link #freeze}.
      */
     static final class Edit {
         /** Subtable i as it was (null for one this edit made). */
         private final List<Subtable> frozen;
         /** Subtable i being changed, or null while untouched. */
-        private final List<Subtable.Builder> builders;
+        private final List<SubtableBuilder> builders;
         private final Map<Match.Shape, Integer> byShape = new HashMap<>();
         private int ruleCount;
         private int conjunctiveRules;
@@ -234,8 +234,8 @@ final class FlowTable {
             return i;
         }
 
-        private Subtable.Builder builder(int i) {
-            Subtable.Builder b = builders.get(i);
+        private SubtableBuilder builder(int i) {
+            SubtableBuilder b = builders.get(i);
             if (b == null) {
                 b = frozen.get(i).edit();
                 builders.set(i, b);
@@ -249,7 +249,7 @@ final class FlowTable {
             if (i < 0) {
                 return null;
             }
-            Subtable.Builder b = builders.get(i);
+            SubtableBuilder b = builders.get(i);
             return b != null ? b.get(m, priority) : frozen.get(i).get(m, priority);
         }
 
@@ -306,7 +306,7 @@ final class FlowTable {
 
         /** Puts {@code r} in the slot of the rule with its match and priority, keeping that rule's age; returns that rule. */
         Rule replace(Rule r) {
-            Subtable.Builder b = builder(indexOf(r.match().shape()));
+            SubtableBuilder b = builder(indexOf(r.match().shape()));
             Rule old = b.get(r.match(), r.priority());
             b.replace(r);
             conjunctiveRules += (r.isConjunctive() ? 1 : 0) - (old.isConjunctive() ? 1 : 0);
@@ -356,7 +356,7 @@ final class FlowTable {
         /** Calls {@code v} for every rule now in the table with its age, in no particular order; {@code v} must not change the table. */
         void forEachRuleWithSeq(Subtable.RuleVisitor v) {
             for (int i = 0; i < frozen.size(); i++) {
-                Subtable.Builder b = builders.get(i);
+                SubtableBuilder b = builders.get(i);
                 if (b != null) {
                     b.forEachRuleWithSeq(v);
                 } else {
@@ -380,7 +380,7 @@ final class FlowTable {
         FlowTable freeze() {
             List<Subtable> live = new ArrayList<>(frozen.size());
             for (int i = 0; i < frozen.size(); i++) {
-                Subtable.Builder b = builders.get(i);
+                SubtableBuilder b = builders.get(i);
                 Subtable st = b != null ? b.freeze() : frozen.get(i);
                 if (st.ruleCount > 0) {
                     live.add(st);

@@ -41,12 +41,12 @@ import dev.jvswitch.ofproto.match.Match;
  * per rule is copied, and a rule costs a slot (about 36 bytes at the tables' load) plus a slot
  * per stage where its partial value is new.
  *
- * <p><b>Changes</b> go through a {@link Builder}, which owns the chunks it copies: one rule
+ * <p><b>Changes</b> go through a {@link SubtableBuilder}, which owns the chunks it copies: one rule
  * changed in a version copies a few chunks, a whole reload's worth of rules is written in place,
- * and {@link Builder#freeze()} makes the next immutable subtable.
+ * and {@link SubtableBuilder#freeze()} makes the next immutable subtable.
  *
  * <p><b>Thread-safety:</b> immutable once frozen; any number of threads may call {@link #find}
- * and the other readers at once. A {@link Builder} is confined to one thread.
+ * and the other readers at once. A {@link SubtableBuilder} is confined to one thread.
  */
 final class Subtable {
     /**
@@ -54,14 +54,14 @@ final class Subtable {
      * below {@link #PIPELINE}) and datapath words 0-4 are the metadata stage, as in OVS; then L2
      * 5-7, L3 8-13, L4 and ND 14-18. A shape lists its words in rank order.
      */
-    private static final int PIPELINE = FlowKey.ALL_WORDS - FlowKey.WORDS;
-    private static final int[] STAGE_END = {PIPELINE + 5, PIPELINE + 8, PIPELINE + 14, FlowKey.ALL_WORDS};
-    private static final long SEED = 0x2545f4914f6cdd1dL;
+    static final int PIPELINE = FlowKey.ALL_WORDS - FlowKey.WORDS;
+    static final int[] STAGE_END = {PIPELINE + 5, PIPELINE + 8, PIPELINE + 14, FlowKey.ALL_WORDS};
+    static final long SEED = 0x2545f4914f6cdd1dL;
     /** The item of a counting slot (the count is the slot's {@code long}). */
-    private static final Object COUNTED = new Object();
+    static final Object COUNTED = new Object();
     /** The word holding tp_src (bits 48-63) and tp_dst (bits 32-47). */
-    private static final int PORTS_WORD = FlowField.TP_SRC.word();
-    private static final long PORTS_BITS = 0xffff_ffff_0000_0000L;
+    static final int PORTS_WORD = FlowField.TP_SRC.word();
+    static final long PORTS_BITS = 0xffff_ffff_0000_0000L;
 
     /** Rules of several priorities that have one masked value: by priority (high first), then age. */
     static final class Entry {
@@ -127,23 +127,23 @@ final class Subtable {
     final Match.Shape shape;
     final long[] mask;
     /** Indices of the words the mask touches, in the shape's (lookup) order. */
-    private final int[] words;
+    final int[] words;
     /** For stage s (all but the last used one), how many of {@link #words} it covers in total. */
-    private final int[] stageWordEnd;
+    final int[] stageWordEnd;
     /** For each used stage (the last included), its index in {@link #STAGE_END}. */
-    private final int[] stageIds;
+    final int[] stageIds;
     /** The masked port values of the rules, when the mask covers ports (else empty). */
-    private final PrefixTrie portsTrie;
+    final PrefixTrie portsTrie;
     /** Per stage (all but the last used one): partial hashes, each with how many values have it. */
-    private final ChunkTable[] stageHashes;
+    final ChunkTable[] stageHashes;
     /** Rules by full hash: a {@link Rule} (the slot's long is its age) or an {@link Entry}. */
-    private final ChunkTable entries;
+    final ChunkTable entries;
     /** Priorities in use: the slot's long is {@code priority << 32 | rules of that priority}. */
-    private final ChunkTable priorities;
+    final ChunkTable priorities;
     final int maxPriority;
     final int ruleCount;
 
-    private Subtable(Match.Shape shape, long[] mask, int[] words, int[] stageWordEnd, int[] stageIds,
+    Subtable(Match.Shape shape, long[] mask, int[] words, int[] stageWordEnd, int[] stageIds,
             PrefixTrie portsTrie, ChunkTable[] stageHashes, ChunkTable entries, ChunkTable priorities,
             int maxPriority, int ruleCount) {
         this.shape = shape;
@@ -202,18 +202,18 @@ final class Subtable {
     }
 
     /** Leading bits of the 32-bit ports value (tp_src, tp_dst) the mask covers; 0 if none. */
-    private int portsMaskLen() {
+    int portsMaskLen() {
         long ports = mask[PORTS_WORD] >>> 32;
         return ports == 0 ? 0 : 32 - Long.numberOfTrailingZeros(ports);
     }
 
     /** A rule's masked ports as {@link PrefixTrie} holds them (left-aligned). */
-    private static long portsOf(Match m) {
+    static long portsOf(Match m) {
         return m.valueWord(PORTS_WORD) & PORTS_BITS;
     }
 
     /** Position of key word {@code w} in lookup order (see {@link Match.Shape#word}). */
-    private static int rank(int w) {
+    static int rank(int w) {
         return w >= FlowKey.WORDS ? w - FlowKey.WORDS : w + PIPELINE;
     }
 
@@ -236,23 +236,23 @@ final class Subtable {
         return null;
     }
 
-    private static long mix(long h, long v) {
+    static long mix(long h, long v) {
         return Long.rotateLeft(h ^ (v * 0xc2b2ae3d27d4eb4fL), 31) * 0x9e3779b97f4a7c15L;
     }
 
     /** Final scramble so that the table's top bits (directory) and low bits (slot) depend on every word. */
-    private static long finish(long h) {
+    static long finish(long h) {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         return h ^ (h >>> 33);
     }
 
-    private static long priorityHash(int priority) {
+    static long priorityHash(int priority) {
         return finish(mix(SEED, priority));
     }
 
     /** The best rule of a slot's item. */
-    private static Rule top(Object item) {
+    static Rule top(Object item) {
         return item instanceof Entry e ? e.rules[0] : (Rule) item;
     }
 
@@ -311,7 +311,7 @@ final class Subtable {
     }
 
     /** ORs into {@code wc} the mask of the first {@code n} of {@link #words}. */
-    private void fold(long[] wc, int n) {
+    void fold(long[] wc, int n) {
         for (int i = 0; i < n; i++) {
             wc[words[i]] |= mask[words[i]];
         }
@@ -322,7 +322,7 @@ final class Subtable {
      * ports trie needs to tell the packet's ports from every rule's (OVS's
      * {@code find_match_wc}). Port bits already in {@code wc} stay.
      */
-    private void foldNarrowingPorts(long[] key, long[] wc) {
+    void foldNarrowingPorts(long[] key, long[] wc) {
         long portsMask = mask[PORTS_WORD] & PORTS_BITS;
         int bits = portsTrie.lookup(key[PORTS_WORD] & portsMask, 0, 32, null, 0);
         long before = wc[PORTS_WORD] & PORTS_BITS;
@@ -331,7 +331,7 @@ final class Subtable {
         wc[PORTS_WORD] = (wc[PORTS_WORD] & ~PORTS_BITS) | before | needed;
     }
 
-    private boolean matches(Match m, long[] key) {
+    boolean matches(Match m, long[] key) {
         for (int j = 0; j < words.length; j++) {
             int w = words[j];
             if ((key[w] & mask[w]) != m.valueAt(j)) {
@@ -400,7 +400,7 @@ final class Subtable {
         return i < 0 ? null : ruleIn(c.items[i], priority);
     }
 
-    private static Rule ruleIn(Object item, int priority) {
+    static Rule ruleIn(Object item, int priority) {
         if (item instanceof Entry e) {
             int k = e.indexOf(priority);
             return k < 0 ? null : e.rules[k];
@@ -410,7 +410,7 @@ final class Subtable {
     }
 
     /** Index in {@code c} of the slot whose value is {@code m}'s, or -1. */
-    private int indexIn(ChunkTable.Chunk c, long h, Match m) {
+    int indexIn(ChunkTable.Chunk c, long h, Match m) {
         for (int i = c.home(h); c.items[i] != null; i = c.next(i)) {
             if (c.hashes[i] == h && sameValue(top(c.items[i]).match(), m)) {
                 return i;
@@ -419,7 +419,7 @@ final class Subtable {
         return -1;
     }
 
-    private boolean sameValue(Match a, Match b) {
+    boolean sameValue(Match a, Match b) {
         for (int j = 0; j < words.length; j++) {
             if (a.valueAt(j) != b.valueAt(j)) {
                 return false;
@@ -429,7 +429,7 @@ final class Subtable {
     }
 
     /** The full hash of {@code m}'s value; fills {@code stageOut} with the partial hashes if not null. */
-    private long hashes(Match m, long[] stageOut) {
+    long hashes(Match m, long[] stageOut) {
         long h = SEED;
         int j = 0;
         for (int s = 0; s < stageWordEnd.length; s++) {
@@ -457,7 +457,7 @@ final class Subtable {
     }
 
     /** The rules (with their ages) of each slot of {@link #entries}. */
-    private static ChunkTable.SlotVisitor slots(RuleVisitor v) {
+    static ChunkTable.SlotVisitor slots(RuleVisitor v) {
         return (h, item, aux) -> {
             if (item instanceof Entry e) {
                 for (int k = 0; k < e.rules.length; k++) {
@@ -472,254 +472,7 @@ final class Subtable {
     // ---------------------------------------------------------------- updates
 
     /** A builder starting from this subtable. */
-    Builder edit() {
-        return new Builder(this);
-    }
-
-    /**
-     * Changes to one subtable, in chunks the builder owns: {@link #add}, {@link #remove},
-     * {@link #replace}, then {@link #freeze()}. Each method sees the changes made before it.
-     *
-     * <p><b>Thread-safety:</b> confined to one thread; unusable after {@link #freeze()}.
-     */
-    static final class Builder {
-        private final Subtable base;
-        private final ChunkTable.Editor entries;
-        private final ChunkTable.Editor[] stages;
-        private final ChunkTable.Editor priorities;
-        private final long[] stage;
-        private int ruleCount;
-        private int maxPriority;
-        /** The top priority lost its last rule: {@link #freeze()} finds the next. */
-        private boolean maxStale;
-        /** Leading port bits the mask covers (0: no ports trie). */
-        private final int portsLen;
-        /** The ports trie being changed, or null while untouched. */
-        private PrefixTrie.Edit ports;
-
-        private Builder(Subtable base) {
-            this.base = base;
-            this.entries = base.entries.edit();
-            this.stages = new ChunkTable.Editor[base.stageHashes.length];
-            for (int s = 0; s < stages.length; s++) {
-                stages[s] = base.stageHashes[s].edit();
-            }
-            this.priorities = base.priorities.edit();
-            this.stage = new long[stages.length];
-            this.ruleCount = base.ruleCount;
-            this.maxPriority = base.maxPriority;
-            this.portsLen = base.portsMaskLen();
-        }
-
-        /** A masked value entered the subtable: its ports enter the ports trie. */
-        private void valueAdded(Match m) {
-            if (portsLen > 0) {
-                if (ports == null) {
-                    ports = new PrefixTrie.Edit(base.portsTrie);
-                }
-                ports.add(portsOf(m), 0, portsLen);
-            }
-        }
-
-        /** A masked value left the subtable. */
-        private void valueRemoved(Match m) {
-            if (portsLen > 0) {
-                if (ports == null) {
-                    ports = new PrefixTrie.Edit(base.portsTrie);
-                }
-                ports.remove(portsOf(m), 0, portsLen);
-            }
-        }
-
-        Match.Shape shape() {
-            return base.shape;
-        }
-
-        int ruleCount() {
-            return ruleCount;
-        }
-
-        /** The rule with match {@code m} (of this mask) and {@code priority}, or null. */
-        Rule get(Match m, int priority) {
-            long h = base.hashes(m, null);
-            ChunkTable.Chunk c = entries.chunk(h);
-            int i = base.indexIn(c, h, m);
-            return i < 0 ? null : ruleIn(c.items[i], priority);
-        }
-
-        /**
-         * Puts {@code r} in its slot: replacing the rule there (which keeps its age; returned), or
-         * added with age {@code seq} (null returned). One probe when the value is new.
-         */
-        Rule put(Rule r, long seq) {
-            Match m = r.match();
-            long h = base.hashes(m, stage);
-            int i = base.indexIn(entries.chunk(h), h, m);
-            if (i < 0) {
-                entries.insert(h, r, seq);
-                for (int s = 0; s < stages.length; s++) {
-                    count(stages[s], stage[s], 1);
-                }
-                valueAdded(m);
-                added(r);
-                return null;
-            }
-            ChunkTable.Chunk c = entries.writable(h); // a copy keeps slot positions
-            Object item = c.items[i];
-            Rule old = ruleIn(item, r.priority());
-            if (old != null) {
-                if (item instanceof Entry e) {
-                    entries.set(c, i, e.with(e.indexOf(r.priority()), r), 0);
-                } else {
-                    entries.set(c, i, r, c.aux[i]);
-                }
-                return old;
-            }
-            Entry e = item instanceof Entry x ? x : new Entry(new Rule[] {(Rule) item}, new long[] {c.aux[i]});
-            entries.set(c, i, e.plus(r, seq), 0);
-            added(r);
-            return null;
-        }
-
-        private void added(Rule r) {
-            countPriority(r.priority(), 1);
-            ruleCount++;
-            if (r.priority() > maxPriority) {
-                maxPriority = r.priority();
-            }
-        }
-
-        /** Adds {@code r} (of this mask; its slot must be free) with age {@code seq}. */
-        void add(Rule r, long seq) {
-            Match m = r.match();
-            long h = base.hashes(m, stage);
-            int i = base.indexIn(entries.chunk(h), h, m);
-            if (i >= 0) {
-                ChunkTable.Chunk c = entries.writable(h); // a copy keeps slot positions
-                Object item = c.items[i];
-                Entry e = item instanceof Entry x ? x : new Entry(new Rule[] {(Rule) item}, new long[] {c.aux[i]});
-                entries.set(c, i, e.plus(r, seq), 0);
-            } else {
-                entries.insert(h, r, seq);
-                for (int s = 0; s < stages.length; s++) {
-                    count(stages[s], stage[s], 1);
-                }
-                valueAdded(m);
-            }
-            countPriority(r.priority(), 1);
-            ruleCount++;
-            if (r.priority() > maxPriority) {
-                maxPriority = r.priority();
-            }
-        }
-
-        /** Removes the rule with match {@code m} and {@code priority}, which must be here; returns it. */
-        Rule remove(Match m, int priority) {
-            long h = base.hashes(m, stage);
-            ChunkTable.Chunk c = entries.writable(h);
-            int i = base.indexIn(c, h, m);
-            Rule gone = i < 0 ? null : ruleIn(c.items[i], priority);
-            if (gone == null) {
-                throw new IllegalStateException("no rule with priority " + priority + " and " + m);
-            }
-            if (c.items[i] instanceof Entry e) {
-                Entry rest = e.minus(e.indexOf(priority));
-                if (rest.rules.length == 1) {
-                    entries.set(c, i, rest.rules[0], rest.seqs[0]);
-                } else {
-                    entries.set(c, i, rest, 0);
-                }
-            } else {
-                entries.removeAt(c, i);
-                for (int s = 0; s < stages.length; s++) {
-                    count(stages[s], stage[s], -1);
-                }
-                valueRemoved(m);
-            }
-            if (countPriority(priority, -1) == 0 && priority == maxPriority) {
-                maxStale = true;
-            }
-            ruleCount--;
-            return gone;
-        }
-
-        /** Puts {@code r} in the slot of the rule with its match and priority, keeping that rule's age. */
-        void replace(Rule r) {
-            Match m = r.match();
-            long h = base.hashes(m, null);
-            ChunkTable.Chunk c = entries.writable(h);
-            int i = base.indexIn(c, h, m);
-            if (i < 0 || ruleIn(c.items[i], r.priority()) == null) {
-                throw new IllegalStateException("no rule to replace for " + r);
-            }
-            if (c.items[i] instanceof Entry e) {
-                entries.set(c, i, e.with(e.indexOf(r.priority()), r), 0);
-            } else {
-                entries.set(c, i, r, c.aux[i]);
-            }
-        }
-
-        /** Adds {@code delta} to the count of hash {@code h} (a slot of its own while not 0). */
-        private static void count(ChunkTable.Editor t, long h, int delta) {
-            ChunkTable.Chunk c = t.chunk(h);
-            for (int i = c.home(h); c.items[i] != null; i = c.next(i)) {
-                if (c.hashes[i] == h) {
-                    c = t.writable(h); // a copy keeps slot positions
-                    long n = c.aux[i] + delta;
-                    if (n == 0) {
-                        t.removeAt(c, i);
-                    } else {
-                        t.set(c, i, COUNTED, n);
-                    }
-                    return;
-                }
-            }
-            t.insert(h, COUNTED, delta);
-        }
-
-        /** Adds {@code delta} to the rules counted at {@code priority}; returns the new count. */
-        private int countPriority(int priority, int delta) {
-            long h = priorityHash(priority);
-            ChunkTable.Chunk c = priorities.chunk(h);
-            for (int i = c.home(h); c.items[i] != null; i = c.next(i)) {
-                if (c.hashes[i] == h && (int) (c.aux[i] >>> 32) == priority) {
-                    c = priorities.writable(h); // a copy keeps slot positions
-                    int n = (int) c.aux[i] + delta;
-                    if (n == 0) {
-                        priorities.removeAt(c, i);
-                    } else {
-                        priorities.set(c, i, COUNTED, (long) priority << 32 | n);
-                    }
-                    return n;
-                }
-            }
-            priorities.insert(h, COUNTED, (long) priority << 32 | delta);
-            return delta;
-        }
-
-        /** Calls {@code v} for every rule now here with its age; {@code v} must not change the subtable. */
-        void forEachRuleWithSeq(RuleVisitor v) {
-            entries.forEach(slots(v));
-        }
-
-        /** The subtable as it is now. */
-        Subtable freeze() {
-            ChunkTable[] sets = new ChunkTable[stages.length];
-            for (int s = 0; s < stages.length; s++) {
-                sets[s] = stages[s].freeze();
-            }
-            ChunkTable pr = priorities.freeze();
-            int max = maxPriority;
-            if (ruleCount == 0) {
-                max = -1;
-            } else if (maxStale) {
-                int[] top = {-1};
-                pr.forEach((h, item, aux) -> top[0] = Math.max(top[0], (int) (aux >>> 32)));
-                max = top[0];
-            }
-            PrefixTrie pt = ports == null ? base.portsTrie : ports.freeze();
-            return new Subtable(base.shape, base.mask, base.words, base.stageWordEnd, base.stageIds, pt, sets,
-                    entries.freeze(), pr, max, ruleCount);
-        }
+    SubtableBuilder edit() {
+        return new SubtableBuilder(this);
     }
 }

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -80,7 +80,7 @@ public final class JsonRpcCodec {
                     return null;
                 }
                 n = MAPPER.readTree(parser);
-            } catch (StreamReadException e) {
+            } catch (JsonProcessingException e) {
                 throw new JsonRpcException("not JSON: " + e.getOriginalMessage(), e);
             }
             return JsonRpcMessage.fromJson(n);

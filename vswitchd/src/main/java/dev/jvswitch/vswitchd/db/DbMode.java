@@ -172,6 +172,9 @@ public final class DbMode implements AutoCloseable {
             return;
         }
         long t0 = System.nanoTime();
+        // Written back even when the change could not be applied, as OVS does, so that ovs-vsctl
+        // never waits for a configuration that will not come; the log and status say what runs.
+        long cfg = c.nextCfg();
         for (int attempt = 1; ; attempt++) {
             try {
                 List<String> changes = sw.reload(c.config());
@@ -205,8 +208,8 @@ public final class DbMode implements AutoCloseable {
         }
         warned = now;
         applied = c;
-        client.report(StatusCollector.collect(sw, c, c.nextCfg()));
-        LOG.debug("ovsdb: next_cfg {} applied in {} us", c.nextCfg(), (System.nanoTime() - t0) / 1000);
+        client.report(StatusCollector.collect(sw, c, cfg));
+        LOG.debug("ovsdb: next_cfg {} handled in {} us", cfg, (System.nanoTime() - t0) / 1000);
     }
 
     private void tickLoop() {

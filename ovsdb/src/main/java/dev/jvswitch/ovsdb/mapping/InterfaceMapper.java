@@ -3,8 +3,6 @@ package dev.jvswitch.ovsdb.mapping;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.jvswitch.config.ConfigKeys;
 
 /**

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.jvswitch.config.BridgeSettings;
@@ -200,7 +199,7 @@ public final class OvsdbMapper {
                 integer(boc, ConfigKeys.MAC_TABLE_SIZE, defaults.macTableSize(), ctx, w),
                 integer(boc, ConfigKeys.MAC_AGING_TIME, defaults.macAgingSec(), ctx, w), prefixes(db, b, ctx, w));
         OpenFlowSettings of = openflow(db, b, name, boc, ctx, w);
-        Map<String, PortSpec> ports = ports(db, b, name, dp, ctx, errors, local, owner);
+        Map<String, PortSpec> ports = ports(db, b, name, dp, ctx, w, errors, local, owner);
         List<FlowLine> flows = of.failMode() == OpenFlowSettings.FailMode.STANDALONE && of.controllers().isEmpty()
                 ? List.of(new FlowLine(BridgeSpec.DEFAULT_FLOW, ctx.source(), 1, where)) : List.of();
         return new BridgeSpec(name, ports, flows, List.of(), settings, 1, null, of);
@@ -288,7 +287,7 @@ public final class OvsdbMapper {
     }
 
     private Map<String, PortSpec> ports(Replica db, ObjectNode b, String bridge, DatapathConfig dp, MapContext ctx,
-            Map<String, String> errors, Map<String, String> local, Map<String, String> owner) {
+            List<ConfigError> w, Map<String, String> errors, Map<String, String> local, Map<String, String> owner) {
         record Candidate(String name, String type, Map<String, String> options, Long request, int tag,
                 List<Integer> trunks, Map<Integer, Integer> affinity) {
         }
@@ -327,6 +326,10 @@ public final class OvsdbMapper {
                 continue;
             }
             Map<String, String> options = Datum.stringMap(i.get("options"));
+            if (Datum.optInteger(i.get("mtu_request")) != null) {
+                w.add(new ConfigError(ctx.source(), 1, "Interface " + name + " mtu_request",
+                        "not supported yet: the device's own MTU is used (set it with ip link)"));
+            }
             InterfaceMapper.Mapped m = InterfaceMapper.map(bridge, name, Datum.string(i.get("type")), options, ctx);
             if (m.error() != null) {
                 errors.put(name, m.error());

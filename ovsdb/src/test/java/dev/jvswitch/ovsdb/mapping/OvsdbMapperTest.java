@@ -89,7 +89,7 @@ class OvsdbMapperTest {
                         + "'p0':{'new':{'name':'br0','interfaces':['uuid','i0']}}},"
                         + "'Interface':{'i1':{'new':{'name':'eth1','type':'','options':['map',[['n_rxq','2']]],"
                         + "'ofport_request':5}},"
-                        + "'i2':{'new':{'name':'d0','type':'dummy','ofport_request':['set',[]]}},"
+                        + "'i2':{'new':{'name':'d0','type':'dummy','ofport_request':['set',[]],'mtu_request':9000}},"
                         + "'i0':{'new':{'name':'br0','type':'internal'}}}"));
         assertThat(c.nextCfg()).isEqualTo(7);
         assertThat(c.interfaceErrors()).isEmpty();
@@ -107,6 +107,9 @@ class OvsdbMapperTest {
         assertThat(br0.flowTexts()).containsExactly(BridgeSpec.DEFAULT_FLOW);
         assertThat(br0.openflow().listeners()).hasSize(1);
         assertThat(br0.openflow().listeners().get(0).toString()).isEqualTo("punix:/run/ovs/br0.mgmt");
+        assertThat(c.config().warnings()).extracting(Object::toString)
+                .containsExactly("unix:/db.sock:1: Interface d0 mtu_request: not supported yet: the device's own MTU is"
+                        + " used (set it with ip link)");
     }
 
     @Test

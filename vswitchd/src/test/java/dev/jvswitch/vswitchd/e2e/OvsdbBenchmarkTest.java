@@ -1,7 +1,6 @@
 package dev.jvswitch.vswitchd.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.jvswitch.testkit.env.Needs;
 import dev.jvswitch.testkit.sh.Await;
 import dev.jvswitch.testkit.sh.Sh;
 
@@ -57,7 +57,7 @@ class OvsdbBenchmarkTest {
 
     @Test
     void printsControlPlaneFigures() throws Exception {
-        assumeTrue(Sh.isRoot() && OvsdbServer.available(), "needs root and Open vSwitch's ovsdb-server and ovs-vsctl");
+        Needs.that(Sh.isRoot() && OvsdbServer.available(), "root and Open vSwitch's ovsdb-server and ovs-vsctl");
         try (OvsdbServer db = OvsdbServer.start(dir)) {
             DaemonProcess d = OvsdbDaemonTest.daemon(dir, null, db);
             try {

@@ -1,7 +1,6 @@
 package dev.jvswitch.vswitchd.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.jvswitch.testkit.env.Needs;
 import dev.jvswitch.testkit.netns.Hosts;
 import dev.jvswitch.testkit.sh.Await;
 import dev.jvswitch.testkit.sh.Sh;
@@ -47,7 +47,7 @@ class OvsdbDaemonTest {
 
     @Test
     void ovsVsctlConfiguresTheSwitchAndReadsItsStateBack(@TempDir Path dir) throws Exception {
-        assumeTrue(available(), "needs root, ip, ping and Open vSwitch's ovsdb-server, ovsdb-tool, ovs-vsctl");
+        Needs.that(available(), "root, ip, ping and Open vSwitch's ovsdb-server, ovsdb-tool, ovs-vsctl");
         try (Hosts hosts = new Hosts()) {
             hosts.host(1);
             hosts.host(2);
@@ -132,7 +132,7 @@ class OvsdbDaemonTest {
 
     @Test
     void forwardingSurvivesRestartsOfEitherSide(@TempDir Path dir) throws Exception {
-        assumeTrue(available(), "needs root, ip, ping and Open vSwitch's ovsdb-server, ovsdb-tool, ovs-vsctl");
+        Needs.that(available(), "root, ip, ping and Open vSwitch's ovsdb-server, ovsdb-tool, ovs-vsctl");
         try (Hosts hosts = new Hosts()) {
             hosts.host(1);
             hosts.host(2);

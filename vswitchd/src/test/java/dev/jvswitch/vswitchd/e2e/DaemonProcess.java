@@ -26,12 +26,19 @@ final class DaemonProcess implements AutoCloseable {
     final Path log;
     private Process process;
     private String maxHeap = "256m";
+    private final List<String> extraArgs = new ArrayList<>();
 
     DaemonProcess(Path config, Path socket, Path dir) {
         this.config = config;
         this.socket = socket;
         this.pidfile = dir.resolve("jvswitchd.pid");
         this.log = dir.resolve("jvswitchd.log");
+    }
+
+    /** More options for jvswitchd (e.g. {@code --db}), given before {@link #start}. */
+    DaemonProcess args(String... args) {
+        extraArgs.addAll(List.of(args));
+        return this;
     }
 
     /** The daemon's -Xmx (256m unless set before {@link #start}). */
@@ -79,6 +86,7 @@ final class DaemonProcess implements AutoCloseable {
         cmd.addAll(wrapper);
         cmd.addAll(javaCommandWithHeap(maxHeap, "dev.jvswitch.vswitchd.Jvswitchd", "--config", config.toString(), "--pidfile",
                 pidfile.toString()));
+        cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         process.getOutputStream().close();
         Await.until(timeout, Duration.ofMillis(20), () -> Files.exists(pidfile) || !process.isAlive(), () -> "jvswitchd to start");

@@ -129,6 +129,26 @@ class OvsOfctlTest {
     }
 
     @Test
+    void openFlow15TablesFlowsAndAggregates() throws Exception {
+        ok("-O", "OpenFlow15", "add-flow", target, "priority=7,tcp,tp_dst=80,actions=output:1");
+        Path file = dir.resolve("flows15.txt");
+        Files.writeString(file, "priority=1,in_port=1,actions=output:2\npriority=1,in_port=2,actions=output:1\n");
+        ok("-O", "OpenFlow15", "add-flows", target, file.toString());
+        Result r = ofctl("-O", "OpenFlow15", "dump-aggregate", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("packet_count=0 byte_count=0 flow_count=3");
+        r = ofctl("-O", "OpenFlow15", "dump-flows", target, "in_port=2");
+        assertThat(r.out()).contains("n_packets=0, n_bytes=0,").contains("priority=1,in_port=2 actions=output:1");
+        r = ofctl("-O", "OpenFlow15", "dump-table-features", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("table 0:").contains("tables 1...252: ditto").contains("table 253:");
+        r = ofctl("-O", "OpenFlow15", "dump-tables", target);
+        assertThat(r.out()).contains("active=3");
+        ok("-O", "OpenFlow15", "del-flows", target, "in_port=1");
+        assertThat(flows()).hasSize(2);
+    }
+
+    @Test
     void theManagementSocketWorksAsOvsOpensIt() throws Exception {
         ok("add-flow", "unix:" + mgmt, "priority=5,actions=NORMAL");
         Result r = ofctl("dump-flows", "unix:" + mgmt);

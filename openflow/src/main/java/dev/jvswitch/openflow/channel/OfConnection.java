@@ -299,6 +299,12 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
         channel.writeAndFlush(m, channel.voidPromise());
     }
 
+    /** Writes a message made by hand ({@code codec.MultipartWire}); takes {@code b}. */
+    void sendRaw(ByteBuf b) {
+        tx.incrementAndGet();
+        channel.write(b, channel.voidPromise());
+    }
+
     void flush() {
         channel.flush();
     }

@@ -38,6 +38,7 @@ import dev.jvswitch.ofproto.mod.FlowStatsRequest;
 import dev.jvswitch.ofproto.mod.ModResult;
 import dev.jvswitch.openflow.backend.PortInfo;
 import dev.jvswitch.openflow.codec.FlowModCodec;
+import dev.jvswitch.openflow.codec.MultipartWire;
 import dev.jvswitch.openflow.codec.OfCodecException;
 import dev.jvswitch.openflow.codec.OfError;
 import dev.jvswitch.openflow.codec.OfPortNumbers;
@@ -61,7 +62,7 @@ import dev.jvswitch.openflow.codec.TableFeaturesCodec;
 final class OfRequests {
     private static final Logger LOG = LoggerFactory.getLogger("openflow");
     /** Largest multipart reply body before the rest goes in another message (the length field is 16 bits). */
-    private static final int MAX_REPLY_BYTES = 60_000;
+    private static final int MAX_REPLY_BYTES = MultipartWire.MAX_BODY_BYTES;
     private static final int TABLES = 254;
 
     private final OfConnection c;
@@ -270,8 +271,7 @@ final class OfRequests {
                     bytes += s.bytes();
                 }
                 if (c.version() >= 6) {
-                    c.send(f.buildAggregateStatsReply().setXid(xid)
-                            .setStats(FlowModCodec.aggregate(f, all.size(), packets, bytes)).build());
+                    c.sendRaw(MultipartWire.aggregate15(xid, all.size(), packets, bytes));
                 } else {
                     c.send(f.buildAggregateStatsReply().setXid(xid).setPacketCount(U64.of(packets))
                             .setByteCount(U64.of(bytes)).setFlowCount(all.size()).build());
@@ -291,8 +291,11 @@ final class OfRequests {
                 }
                 c.send(f.buildTableStatsReply().setXid(xid).setEntries(entries).build());
             }
-            case TABLE_FEATURES -> sendChunked(TableFeaturesCodec.tables(f, TABLES), (part, more) -> f
-                    .buildTableFeaturesStatsReply().setXid(xid).setFlags(more).setEntries(part).build());
+            case TABLE_FEATURES -> {
+                for (ByteBuf b : MultipartWire.tableFeatures(c.version(), xid, TableFeaturesCodec.tables(f, TABLES))) {
+                    c.sendRaw(b);
+                }
+            }
             case PORT_DESC -> {
                 List<OFPortDesc> ports = new ArrayList<>();
                 for (PortInfo p : bridge.backend().ports()) {
@@ -357,6 +360,12 @@ final class OfRequests {
 
     private void flowStats(long xid, FlowStatsRequest req, OFFactory f) {
         List<FlowStats> all = bridge.backend().flowStats(req);
+        if (c.version() >= 6) {
+            for (ByteBuf b : MultipartWire.flowStats15(xid, all, f)) {
+                c.sendRaw(b);
+            }
+            return;
+        }
         List<OFFlowStatsEntry> entries = new ArrayList<>(all.size());
         for (FlowStats s : all) {
             entries.add(FlowModCodec.encode(s, f));

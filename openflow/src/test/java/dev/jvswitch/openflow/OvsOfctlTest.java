@@ -218,6 +218,37 @@ class OvsOfctlTest {
     }
 
     @Test
+    void modPortDownAndUpIsKeptShownAndAnnounced() throws Exception {
+        try (OfTestClient watcher = OfTestClient.connect(Integer.parseInt(target.split(":")[2]),
+                org.projectfloodlight.openflow.protocol.OFVersion.OF_13)) {
+            ok("mod-port", target, "2", "down");
+            assertThat(backend.ofproto.portConfig("br0", 2)).isEqualTo(1);
+            Result r = ofctl("dump-ports-desc", target);
+            assertThat(r.out()).contains(" 2(p2): addr:02:00:00:00:00:02\n     config:     PORT_DOWN\n"
+                    + "     state:      LINK_DOWN").contains(" 1(p1): addr:02:00:00:00:00:01\n     config:     0\n");
+            org.projectfloodlight.openflow.protocol.OFMessage m = watcher.read();
+            assertThat(m).isInstanceOf(org.projectfloodlight.openflow.protocol.OFPortStatus.class);
+            org.projectfloodlight.openflow.protocol.OFPortStatus ps = (org.projectfloodlight.openflow.protocol.OFPortStatus) m;
+            assertThat(ps.getReason()).isEqualTo(org.projectfloodlight.openflow.protocol.OFPortReason.MODIFY);
+            assertThat(ps.getDesc().getPortNo().getPortNumber()).isEqualTo(2);
+            assertThat(ps.getDesc().getConfig()).containsExactly(org.projectfloodlight.openflow.protocol.OFPortConfig.PORT_DOWN);
+
+            ok("-O", "OpenFlow15", "mod-port", target, "2", "up");
+            ok("-O", "OpenFlow15", "mod-port", target, "3", "no-forward");
+            ok("mod-port", target, "1", "no-receive");
+            r = ofctl("-O", "OpenFlow15", "dump-ports-desc", target);
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains(" 2(p2): addr:02:00:00:00:00:02\n     config:     0\n     state:      LIVE")
+                    .contains(" 3(p3): addr:02:00:00:00:00:03\n     config:     NO_FWD\n")
+                    .contains(" 1(p1): addr:02:00:00:00:00:01\n     config:     NO_RECV\n");
+            r = ofctl("show", target);
+            assertThat(r.out()).contains("config:     NO_FWD");
+            ok("mod-port", target, "3", "forward");
+            assertThat(backend.ofproto.portConfig("br0", 3)).isZero();
+        }
+    }
+
+    @Test
     void aggregateTablesPorts() throws Exception {
         ok("add-flow", target, "priority=1,actions=output:1");
         Result r = ofctl("dump-aggregate", target);

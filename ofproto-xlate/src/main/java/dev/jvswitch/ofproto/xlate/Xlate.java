@@ -207,6 +207,11 @@ public final class Xlate {
         }
         c.bridge = in.bridge();
         c.inPort(in.port().ofPort());
+        if (c.bridge.ports().dropsInput(in.port().ofPort())) {
+            // OVS: a port that is down or no-receive takes nothing in (the megaflow matches in_port).
+            c.report(TraceNode.Kind.DETAIL, "port " + in.port().name() + " is down or no-receive: dropping");
+            return;
+        }
         List<TraceNode> root = c.trace;
         if (c.tracing()) {
             c.trace = c.report(TraceNode.Kind.BRIDGE, "bridge(\"" + c.bridge.name() + "\")").subs();

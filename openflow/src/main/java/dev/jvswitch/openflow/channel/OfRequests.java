@@ -228,6 +228,12 @@ final class OfRequests {
             return;
         }
         bridge.onChanged();
+        // As OVS: every connection that wants port status hears of it; before OpenFlow 1.4 not the sender.
+        for (PortInfo p : bridge.backend().ports()) {
+            if (p.ofport() == pm.portNo()) {
+                bridge.portStatus(p, OfBridge.PortChange.MODIFY, c.version() < 5 ? c : null);
+            }
+        }
     }
 
     /** The OpenFlow error for one of ofproto's one-line refusals. */

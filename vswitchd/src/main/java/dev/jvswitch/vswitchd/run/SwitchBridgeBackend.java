@@ -93,7 +93,7 @@ final class SwitchBridgeBackend implements BridgeBackend {
             }
             st.clear();
             n.readStats(st);
-            out.add(new PortInfo(p.ofport(), p.name(), n.macAddress(), n.linkUp(), sw.adminDown(bridge, p.ofport()),
+            out.add(new PortInfo(p.ofport(), p.name(), n.macAddress(), n.linkUp(), sw.portConfig(bridge, p.ofport()),
                     st.rxPackets, st.txPackets, st.rxBytes, st.txBytes, st.rxDropped, st.txDropped, st.rxErrors,
                     st.txErrors));
         }

@@ -178,11 +178,7 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
     }
 
     private static void credit(UkeyData d, Mbuf packet, long nowNs) {
-        List<Rule> rules = d.rules();
-        int bytes = packet != null ? packet.length() : 0;
-        for (int i = 0, n = rules.size(); i < n; i++) {
-            rules.get(i).stats().add(1, bytes, nowNs);
-        }
+        d.credit(1, packet != null ? packet.length() : 0, nowNs);
     }
 
     /**

@@ -55,8 +55,10 @@ final class GroupXlate {
             return true;
         }
         if (g.type() == GroupType.ALL || g.type() == GroupType.INDIRECT) {
+            c.groupHit(g, -1);
             List<Bucket> buckets = g.buckets();
             for (int i = 0; i < buckets.size() && c.error == null; i++) {
+                c.groupHit(g, i);
                 bucket(c, buckets.get(i));
             }
             return false;
@@ -66,8 +68,12 @@ final class GroupXlate {
             if (c.tracing()) {
                 c.report(TraceNode.Kind.DETAIL, "using bucket " + b.bucketId());
             }
+            c.groupHit(g, -1);
+            c.groupHit(g, g.buckets().indexOf(b));
             bucket(c, b);
         } else if (!c.freezing) {
+            // (A dp_hash select that recirculates counts in the pass that picks the bucket.)
+            c.groupHit(g, -1);
             c.report(TraceNode.Kind.DETAIL, "no live bucket");
         }
         return false;

@@ -15,6 +15,7 @@ import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.mac.MacDependency;
 import dev.jvswitch.ofproto.mac.MacLearning;
+import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.tnl.PacketOut;
 import dev.jvswitch.ofproto.tnl.TunnelContext;
@@ -93,6 +94,9 @@ public final class XlateContext implements TunnelContext {
     List<FrozenState.Frame> frames;
 
     final ArrayList<Rule> rules = new ArrayList<>(8);
+    /** Groups the packet went through and the bucket position taken (-1: the group itself), parallel. */
+    final ArrayList<Group> groupHits = new ArrayList<>(4);
+    int[] groupHitBuckets = new int[4];
     /** MAC lookups NORMAL made: bridge, VLAN, MAC, the port it answered (parallel arrays). */
     String[] depBridge = new String[2];
     int[] depVlan = new int[2];
@@ -152,6 +156,7 @@ public final class XlateContext implements TunnelContext {
         freezeHeadPending = false;
         frames = null;
         rules.clear();
+        groupHits.clear();
         Arrays.fill(depBridge, 0, depCount, null);
         depCount = 0;
         Arrays.fill(learnBridge, 0, learnCount, null);
@@ -284,6 +289,16 @@ public final class XlateContext implements TunnelContext {
         controllerOutputs.add(new ControllerOutput(bridge == null ? "" : bridge.name(), inPort(), tableId,
                 r == null ? 0 : r.cookie(), r != null && r.priority() == 0 && r.match().isCatchAll(), maxLen,
                 invalidTtl));
+    }
+
+    /** Records a pass through group {@code g} (bucket -1) or its bucket at position {@code bucket}. */
+    void groupHit(Group g, int bucket) {
+        int n = groupHits.size();
+        if (n == groupHitBuckets.length) {
+            groupHitBuckets = Arrays.copyOf(groupHitBuckets, 2 * n);
+        }
+        groupHits.add(g);
+        groupHitBuckets[n] = bucket;
     }
 
     /** Marks the flow not installable (its packets must each come to the slow path). */

@@ -82,4 +82,23 @@ class OpenFlowPortsPingTest {
         ofctl("-O", "OpenFlow15", "mod-port", "br0", "1", "receive");
         Await.until(Duration.ofSeconds(10), Duration.ofMillis(200), () -> pings(2), () -> "pings after receive");
     }
+
+    @Test
+    void groupStatsCountThePacketsThatWentThroughTheGroup() throws Exception {
+        DaemonProcess d = start("      - priority=0,actions=drop\n");
+        ofctl("add-group", "br0", "group_id=1,type=all,bucket=output:2");
+        ofctl("add-group", "br0", "group_id=2,type=select,bucket=output:1");
+        ofctl("add-flow", "br0", "priority=10,in_port=1,actions=group:1");
+        ofctl("add-flow", "br0", "priority=10,in_port=2,actions=group:2");
+        assertThat(pings(5)).as("pings through the groups\n" + d.log()).isTrue();
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+                "group_id=1,.*packet_count=(\\d+),byte_count=(\\d+),bucket0:packet_count=(\\d+),byte_count=(\\d+)");
+        Await.until(Duration.ofSeconds(10), Duration.ofMillis(200), () -> {
+            java.util.regex.Matcher m = p.matcher(ofctl("dump-group-stats", "br0"));
+            return m.find() && Long.parseLong(m.group(1)) >= 5 && m.group(1).equals(m.group(3))
+                    && Long.parseLong(m.group(2)) >= 5 * 98 && m.group(2).equals(m.group(4));
+        }, () -> "group 1 counts 5 pings and more:\n" + ofctl("dump-group-stats", "br0"));
+        assertThat(ofctl("-O", "OpenFlow15", "dump-group-stats", "br0")).containsPattern(
+                "group_id=2,.*packet_count=[1-9]");
+    }
 }

@@ -70,6 +70,11 @@ public final class XlateContext implements TunnelContext {
     final FlowMask written = new FlowMask();
     /** The program being built; a native tunnel swaps in its own while it translates the underlay pass. */
     DpActionsBuilder out = DpActions.builder();
+    /** The program's top-level builder ({@link #out} outside clones and tunnel scopes). */
+    private DpActionsBuilder rootOut = out;
+    /** Scratch of {@link #pendingEdits}. */
+    private final DpActionsBuilder editOut = DpActions.builder();
+    private final FlowKey editBase = new FlowKey();
     /** Programs this thread built recently: equal programs are shared, not built again. */
     final DpActionsCache programs = new DpActionsCache();
     /** The answer of the last translation, read by the caller until the next one. */
@@ -145,6 +150,7 @@ public final class XlateContext implements TunnelContext {
         wc.clear();
         written.clear();
         out.reset();
+        rootOut = out;
         depth = 0;
         resubmits = 0;
         tableId = 0;
@@ -288,7 +294,26 @@ public final class XlateContext implements TunnelContext {
         Rule r = rules.isEmpty() ? null : rules.get(rules.size() - 1);
         controllerOutputs.add(new ControllerOutput(bridge == null ? "" : bridge.name(), inPort(), tableId,
                 r == null ? 0 : r.cookie(), r != null && r.priority() == 0 && r.match().isCatchAll(), maxLen,
-                invalidTtl));
+                invalidTtl, out == rootOut ? out.size() : -1, out == rootOut ? pendingEdits() : null));
+    }
+
+    /**
+     * The edits a commit now would emit, as a program of their own (null: none), leaving the
+     * translation as it was: what the packet a controller gets differs by from the datapath's
+     * program so far. (Committing for real would put two sets of one field side by side when the
+     * same field changes again after {@code output:CONTROLLER}, which has no datapath action.)
+     */
+    private DpActions pendingEdits() {
+        editBase.copyFrom(base);
+        DpActionsBuilder saved = out;
+        out = editOut.reset();
+        try {
+            Commit.commit(this);
+            return editOut.size() == 0 ? null : editOut.build();
+        } finally {
+            out = saved;
+            base.copyFrom(editBase);
+        }
     }
 
     /** Records a pass through group {@code g} (bucket -1) or its bucket at position {@code bucket}. */

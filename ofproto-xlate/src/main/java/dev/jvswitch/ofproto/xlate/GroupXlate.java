@@ -69,7 +69,10 @@ final class GroupXlate {
                 c.report(TraceNode.Kind.DETAIL, "using bucket " + b.bucketId());
             }
             c.groupHit(g, -1);
-            c.groupHit(g, g.buckets().indexOf(b));
+            int pos = position(g, b);
+            if (pos >= 0) {
+                c.groupHit(g, pos);
+            }
             bucket(c, b);
         } else if (!c.freezing) {
             // (A dp_hash select that recirculates counts in the pass that picks the bucket.)
@@ -77,6 +80,17 @@ final class GroupXlate {
             c.report(TraceNode.Kind.DETAIL, "no live bucket");
         }
         return false;
+    }
+
+    /** The position of {@code b} in {@code g}'s buckets, by identity (equals would walk its actions). */
+    private static int position(Group g, Bucket b) {
+        List<Bucket> buckets = g.buckets();
+        for (int i = 0; i < buckets.size(); i++) {
+            if (buckets.get(i) == b) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static void bucket(XlateContext c, Bucket b) {

@@ -206,6 +206,35 @@ class OvsOfctlTest {
     }
 
     @Test
+    void openFlow15GroupsAndPacketOut() throws Exception {
+        ok("-O", "OpenFlow15", "add-group", target, "group_id=1,type=all,bucket=output:1,bucket=output:2");
+        ok("-O", "OpenFlow15", "add-group", target, "group_id=2,type=select,selection_method=dp_hash,"
+                + "bucket=weight:10,actions=output:1,bucket=weight:20,actions=output:2");
+        ok("-O", "OpenFlow15", "add-group", target, "group_id=3,type=ff,bucket=watch_port:1,actions=output:1,"
+                + "bucket=watch_port:2,actions=output:2");
+        Result r = ofctl("-O", "OpenFlow15", "dump-groups", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("group_id=1,type=all,bucket=bucket_id:0,actions=output:1,"
+                + "bucket=bucket_id:1,actions=output:2")
+                .contains("group_id=2,type=select,selection_method=dp_hash,bucket=bucket_id:0,weight:10,"
+                        + "actions=output:1,bucket=bucket_id:1,weight:20,actions=output:2")
+                .contains("group_id=3,type=ff,bucket=bucket_id:0,watch_port:1,actions=output:1,"
+                        + "bucket=bucket_id:1,watch_port:2,actions=output:2");
+        assertThat(ofctl("dump-groups", target).out()).as("the same groups over 1.3")
+                .contains("group_id=2,type=select,bucket=weight:10,actions=output:1");
+        ok("-O", "OpenFlow15", "mod-group", target, "group_id=1,type=all,bucket=output:3");
+        r = ofctl("-O", "OpenFlow15", "dump-group-stats", target);
+        assertThat(r.out()).contains("group_id=1,duration=").contains("bucket0:packet_count=0");
+        r = ofctl("-O", "OpenFlow15", "add-group", target, "group_id=1,type=all,bucket=output:1");
+        assertThat(r.err()).contains("OFPGMFC_GROUP_EXISTS");
+        ok("-O", "OpenFlow15", "del-groups", target, "group_id=2");
+        assertThat(ofctl("-O", "OpenFlow15", "dump-groups", target).out()).doesNotContain("group_id=2");
+        ok("-O", "OpenFlow15", "packet-out", target, "in_port=1,packet=ffffffffffff00000000000108060001080006040001"
+                + "00000000000a0000010000000000000a000002,actions=output:2");
+        assertThat(backend.packetOuts).hasSize(1);
+    }
+
+    @Test
     void packetOutAndPortMod() throws Exception {
         ok("packet-out", target, "1", "output:2",
                 "ffffffffffff0000000000010806000108000604000100000000000a0000010000000000000a000002");

@@ -29,6 +29,7 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
     /** Bytes of an offending message an error carries back (OpenFlow: at least 64). */
     static final int ERROR_DATA_BYTES = 64;
     private static final int TYPE_HELLO = 0;
+    private static final int TYPE_GROUP_MOD = 15;
     /** The highest message type of each wire version (1.0 .. 1.5); above it a type is unknown. */
     private static final int[] MAX_TYPE = {0, 21, 23, 24, 29, 34, 35};
 
@@ -40,6 +41,14 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
 
     /** A message that could not be decoded, with the error to send and whether to close afterwards. */
     record Malformed(int version, int type, long xid, byte[] head, OfError error, String reason, boolean fatal) {
+    }
+
+    /**
+     * An OpenFlow 1.5 group mod, decoded by hand ({@code codec.Group15Wire}): the mod, or the
+     * error to answer it with.
+     */
+    record GroupMod15(long xid, byte[] head, dev.jvswitch.ofproto.mod.GroupMod mod,
+            dev.jvswitch.openflow.codec.OfCodecException error) {
     }
 
     @Override
@@ -66,6 +75,15 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
         try {
             if (type == TYPE_HELLO) {
                 out.add(hello(frame, version, xid));
+                return;
+            }
+            if (version == 6 && type == TYPE_GROUP_MOD) {
+                byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
+                try {
+                    out.add(new GroupMod15(xid, head, dev.jvswitch.openflow.codec.Group15Wire.decodeMod(frame), null));
+                } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
+                    out.add(new GroupMod15(xid, head, null, e));
+                }
                 return;
             }
             OFMessage m;

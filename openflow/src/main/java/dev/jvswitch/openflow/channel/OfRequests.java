@@ -101,10 +101,16 @@ final class OfRequests {
      * if one is refused, the ones before it are applied together, it is answered with its error,
      * and the run goes on after it, so each flow mod succeeds or fails exactly as on its own.
      */
-    void handleAll(List<OFMessage> batch) {
+    void handleAll(List<Object> batch) {
         List<OFFlowMod> run = new ArrayList<>();
         List<FlowMod> mods = new ArrayList<>();
-        for (OFMessage m : batch) {
+        for (Object o : batch) {
+            if (o instanceof OfFrameDecoder.GroupMod15 g) {
+                applyRun(run, mods);
+                groupMod15(g);
+                continue;
+            }
+            OFMessage m = (OFMessage) o;
             if (m instanceof OFFlowMod fm) {
                 try {
                     mods.add(FlowModCodec.decode(fm));
@@ -198,6 +204,21 @@ final class OfRequests {
             throw new OfCodecException(s.contains("in_port") ? OfError.BAD_REQUEST_BAD_PORT
                     : OfError.BAD_REQUEST_BAD_PACKET, s);
         }
+    }
+
+    private void groupMod15(OfFrameDecoder.GroupMod15 g) {
+        if (g.error() != null) {
+            c.sendError(c.version(), g.xid(), g.error().error(), g.head());
+            return;
+        }
+        ModResult r;
+        try {
+            r = bridge.backend().apply(List.of(g.mod()));
+        } catch (IllegalArgumentException e) {
+            c.sendError(c.version(), g.xid(), GroupCodec.error(e.getMessage()), g.head());
+            return;
+        }
+        afterChange(r);
     }
 
     private void groupMod(org.projectfloodlight.openflow.protocol.OFGroupMod m) {
@@ -322,6 +343,12 @@ final class OfRequests {
             }
             case QUEUE -> c.send(f.buildQueueStatsReply().setXid(xid).setEntries(List.of()).build());
             case GROUP_DESC -> {
+                if (c.version() >= 6) {
+                    for (ByteBuf b : dev.jvswitch.openflow.codec.Group15Wire.descReply(xid, bridge.backend().groups())) {
+                        c.sendRaw(b);
+                    }
+                    return;
+                }
                 List<org.projectfloodlight.openflow.protocol.OFGroupDescStatsEntry> entries = new ArrayList<>();
                 for (Group g : bridge.backend().groups()) {
                     entries.add(GroupCodec.desc(g, f));

@@ -176,6 +176,18 @@ class OvsOfctlTest {
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).contains("OFPBAC_BAD_OUT_GROUP");
         assertThat(flows()).as("nothing of the failed bundle").hasSize(2);
+
+        // OpenFlow 1.5's bundle add, decoded by hand, with a group mod among the flow mods.
+        Files.writeString(file, "priority=3,in_port=3,actions=output:1\npriority=3,in_port=1,actions=output:3\n");
+        ok("-O", "OpenFlow15", "--bundle", "add-flows", target, file.toString());
+        assertThat(flows()).hasSize(4);
+        Files.writeString(file, "priority=4,in_port=3,actions=output:2\npriority=4,actions=group:42\n");
+        r = ofctl("-O", "OpenFlow15", "--bundle", "add-flows", target, file.toString());
+        assertThat(r.err()).contains("OFPBAC_BAD_OUT_GROUP");
+        assertThat(flows()).as("nothing of the failed 1.5 bundle").hasSize(4);
+        ok("-O", "OpenFlow15", "--bundle", "add-group", target, "group_id=42,type=all,bucket=output:1");
+        ok("-O", "OpenFlow15", "--bundle", "add-flows", target, file.toString());
+        assertThat(flows()).hasSize(6);
     }
 
     @Test

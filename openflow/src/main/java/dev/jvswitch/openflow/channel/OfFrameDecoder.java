@@ -30,6 +30,8 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
     static final int ERROR_DATA_BYTES = 64;
     private static final int TYPE_HELLO = 0;
     private static final int TYPE_GROUP_MOD = 15;
+    private static final int TYPE_BUNDLE_ADD = 34;
+    private static final int BUNDLE_ADD_FIXED = 16;
     /** The highest message type of each wire version (1.0 .. 1.5); above it a type is unknown. */
     private static final int[] MAX_TYPE = {0, 21, 23, 24, 29, 34, 35};
 
@@ -49,6 +51,15 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
      */
     record GroupMod15(long xid, byte[] head, dev.jvswitch.ofproto.mod.GroupMod mod,
             dev.jvswitch.openflow.codec.OfCodecException error) {
+    }
+
+    /**
+     * An OpenFlow 1.5 bundle add, decoded by hand (openflowj 3.2.1 has no 1.5 bundle data): the
+     * bundle, the inner message's xid and first bytes, and the inner message (a library message,
+     * or a group mod of ours), or the error to answer.
+     */
+    record BundleAdd15(long xid, byte[] head, int bundleId, long innerXid, byte[] innerHead, OFMessage inner,
+            dev.jvswitch.ofproto.mod.GroupMod group, dev.jvswitch.openflow.codec.OfCodecException error) {
     }
 
     @Override
@@ -77,6 +88,10 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
                 out.add(hello(frame, version, xid));
                 return;
             }
+            if (version == 6 && type == TYPE_BUNDLE_ADD) {
+                out.add(bundleAdd15(frame, xid));
+                return;
+            }
             if (version == 6 && type == TYPE_GROUP_MOD) {
                 byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
                 try {
@@ -101,6 +116,45 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
             }
         } finally {
             frame.release();
+        }
+    }
+
+    /** {@code ofp_bundle_add_msg}: header, bundle_id (32), pad (16), flags (16), the inner message, properties. */
+    private BundleAdd15 bundleAdd15(ByteBuf frame, long xid) {
+        byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
+        int end = frame.readableBytes();
+        int bundleId = end >= BUNDLE_ADD_FIXED ? frame.getInt(HEADER) : 0;
+        if (end < BUNDLE_ADD_FIXED + HEADER) {
+            return new BundleAdd15(xid, head, bundleId, xid, head, null, null,
+                    new dev.jvswitch.openflow.codec.OfCodecException(OfError.BAD_REQUEST_BAD_LEN, "bundle add of "
+                            + end + " bytes"));
+        }
+        int innerLen = frame.getUnsignedShort(BUNDLE_ADD_FIXED + 2);
+        long innerXid = frame.getUnsignedInt(BUNDLE_ADD_FIXED + 4);
+        int innerType = frame.getUnsignedByte(BUNDLE_ADD_FIXED + 1);
+        if (innerLen < HEADER || BUNDLE_ADD_FIXED + innerLen > end) {
+            return new BundleAdd15(xid, head, bundleId, xid, head, null, null,
+                    new dev.jvswitch.openflow.codec.OfCodecException(OfError.BAD_REQUEST_BAD_LEN, "bundled message of "
+                            + innerLen + " bytes"));
+        }
+        ByteBuf inner = frame.slice(BUNDLE_ADD_FIXED, innerLen);
+        byte[] innerHead = ByteBufUtil.getBytes(inner, 0, Math.min(innerLen, ERROR_DATA_BYTES));
+        try {
+            if (innerType == TYPE_GROUP_MOD) {
+                return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, null,
+                        dev.jvswitch.openflow.codec.Group15Wire.decodeMod(inner), null);
+            }
+            OFMessage m = reader.readFrom(inner);
+            if (m == null) {
+                throw new dev.jvswitch.openflow.codec.OfCodecException(OfError.BAD_REQUEST_BAD_LEN, "truncated");
+            }
+            return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, m, null, null);
+        } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
+            return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, null, null, e);
+        } catch (OFParseError | RuntimeException e) {
+            Malformed bad = malformed(inner, 6, innerType, innerXid, String.valueOf(e.getMessage()));
+            return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, null, null,
+                    new dev.jvswitch.openflow.codec.OfCodecException(bad.error(), bad.reason()));
         }
     }
 

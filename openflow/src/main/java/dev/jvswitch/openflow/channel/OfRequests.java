@@ -110,6 +110,15 @@ final class OfRequests {
                 groupMod15(g);
                 continue;
             }
+            if (o instanceof OfFrameDecoder.BundleAdd15 ba) {
+                applyRun(run, mods);
+                try {
+                    bundles.add(ba);
+                } catch (OfCodecException e) {
+                    c.sendError(c.version(), ba.innerXid(), e.error(), ba.innerHead());
+                }
+                continue;
+            }
             OFMessage m = (OFMessage) o;
             if (m instanceof OFFlowMod fm) {
                 try {

@@ -29,6 +29,7 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
     /** Bytes of an offending message an error carries back (OpenFlow: at least 64). */
     static final int ERROR_DATA_BYTES = 64;
     private static final int TYPE_HELLO = 0;
+    private static final int TYPE_FLOW_MOD = 14;
     private static final int TYPE_GROUP_MOD = 15;
     private static final int TYPE_BUNDLE_ADD = 34;
     private static final int BUNDLE_ADD_FIXED = 16;
@@ -105,12 +106,11 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
             try {
                 m = reader.readFrom(frame);
             } catch (OFParseError | RuntimeException e) {
-                m = null;
-                out.add(malformed(frame, version, type, xid, String.valueOf(e.getMessage())));
+                out.add(unreadable(frame, version, type, xid, String.valueOf(e.getMessage())));
                 return;
             }
             if (m == null) {
-                out.add(malformed(frame, version, type, xid, "truncated"));
+                out.add(unreadable(frame, version, type, xid, "truncated"));
             } else {
                 out.add(m);
             }
@@ -156,6 +156,22 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
             return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, null, null,
                     new dev.jvswitch.openflow.codec.OfCodecException(bad.error(), bad.reason()));
         }
+    }
+
+    /**
+     * A message openflowj could not read: a flow mod whose match has a field the switch does not
+     * take is answered BAD_FIELD naming it ({@code codec.OxmScan}); anything else as
+     * {@link #malformed} says.
+     */
+    private static Malformed unreadable(ByteBuf frame, int version, int type, long xid, String reason) {
+        String field = version >= 4 && type == TYPE_FLOW_MOD ? dev.jvswitch.openflow.codec.OxmScan.firstUnsupported(
+                frame, dev.jvswitch.openflow.codec.OxmScan.FLOW_MOD_MATCH) : null;
+        if (field == null) {
+            return malformed(frame, version, type, xid, reason);
+        }
+        byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
+        return new Malformed(version, type, xid, head, OfError.BAD_MATCH_BAD_FIELD, "match field " + field
+                + " is not supported", false);
     }
 
     private static Malformed malformed(ByteBuf frame, int version, int type, long xid, String reason) {

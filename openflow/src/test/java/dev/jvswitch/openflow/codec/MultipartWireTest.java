@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFVersion;
@@ -18,6 +17,7 @@ import io.netty.buffer.Unpooled;
 import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.mod.FlowStats;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
+import dev.jvswitch.testkit.env.Needs;
 import dev.jvswitch.testkit.sh.Sh;
 
 /**
@@ -28,10 +28,6 @@ import dev.jvswitch.testkit.sh.Sh;
 class MultipartWireTest {
     private static final OFFactory F13 = OFFactories.getFactory(OFVersion.OF_13);
     private static final OFFactory F15 = OFFactories.getFactory(OFVersion.OF_15);
-
-    static boolean haveOvsOfctl() {
-        return Sh.onPath("ovs-ofctl");
-    }
 
     @Test
     void tableFeaturesInOpenFlow13AreTheLibrarysBytes() {
@@ -67,8 +63,8 @@ class MultipartWireTest {
     }
 
     @Test
-    @EnabledIf("haveOvsOfctl")
     void openVSwitchReadsOurOpenFlow15Replies() {
+        Needs.that(Sh.onPath("ovs-ofctl"), "ovs-ofctl (openvswitch-common)");
         List<ByteBuf> tf = MultipartWire.tableFeatures(6, 1, TableFeaturesCodec.tables(F15, 2));
         String out = Sh.run("ovs-ofctl", "ofp-print", ByteBufUtil.hexDump(tf.get(0)));
         assertThat(out).contains("OFPST_TABLE_FEATURES reply (OF1.5)").contains("table 0:").contains("table 1:")

@@ -1,7 +1,6 @@
 package dev.jvswitch.vswitchd.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.jvswitch.testkit.env.Needs;
 import dev.jvswitch.testkit.netns.Hosts;
 import dev.jvswitch.testkit.sh.Await;
 import dev.jvswitch.testkit.sh.Sh;
@@ -35,7 +35,7 @@ class OpenFlowPortsPingTest {
 
     @BeforeEach
     void setUp() {
-        assumeTrue(Sh.onPath("ovs-ofctl"), "needs ovs-ofctl (openvswitch-common)");
+        Needs.that(Sh.onPath("ovs-ofctl"), "ovs-ofctl (openvswitch-common)");
         net = SwitchedHosts.create(dir);
         hosts = net.hosts;
     }

@@ -98,10 +98,7 @@ public final class OfprotoRevalidation implements Revalidation {
             return;
         }
         long usedNs = usedMs != 0 ? usedMs * 1_000_000L : 0L;
-        List<Rule> rules = d.rules();
-        for (int i = 0, n = rules.size(); i < n; i++) {
-            rules.get(i).stats().add(packetsDelta, bytesDelta, usedNs);
-        }
+        d.credit(packetsDelta, bytesDelta, usedNs);
     }
 
     /** Every live flow of the cycle: its recirculation ids are still in use. */

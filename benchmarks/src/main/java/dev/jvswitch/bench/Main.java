@@ -10,6 +10,7 @@ import dev.jvswitch.bench.latency.LatencyCommand;
 import dev.jvswitch.bench.ovs.OvsMegaflowsCommand;
 import dev.jvswitch.bench.pcap.GenPcapCommand;
 import dev.jvswitch.bench.pipeline.PipelineCommand;
+import dev.jvswitch.bench.pktgen.PktgenCommand;
 import dev.jvswitch.bench.reval.RevalBenchCommand;
 import dev.jvswitch.bench.tables.TableBenchCommand;
 
@@ -49,6 +50,7 @@ public final class Main {
                 case "l2fwd" -> L2Fwd.run(rest);
                 case "afpacket-fwd" -> AfPacketFwdBench.run(rest);
                 case "latency" -> LatencyCommand.run(rest);
+                case "pktgen" -> PktgenCommand.run(rest);
                 case "reval-bench" -> RevalBenchCommand.run(rest);
                 case "ovs-megaflows" -> OvsMegaflowsCommand.run(rest);
                 case "table-bench", "tables" -> TableBenchCommand.run(rest);
@@ -99,6 +101,12 @@ public final class Main {
                           [--warmup 2] [--repeat R] [--hugepages 256] [--json]
                       (root) ping RTT min/p50/p90/p99/p99.9/max in us from h1 to h2 through the DUT in
                       namespaces of its own, idle and under UDP at LOAD x the DUT's forwarding rate
+                  pktgen --port IFNAME [--ns NS] [--rx IFNAME [--rx-ns NS]] --rate PPS|max [--flows 1] [--size 64]
+                         [--ipv6] [--vlan V] [--vxlan VNI] [--seconds 10] [--count N] [--burst 32] [--gen-cpu N]
+                         [--rx-cpu N] [--histogram FILE] [--calibrate 0.5] [--src-mac M] [--dst-mac M] [--dst-ip A] [--json]
+                      (root) stamped UDP frames over N flows through an AF_PACKET tx ring (qdisc bypass, a kick
+                      per burst), paced or flat out; with --rx: received, lost, reordered, duplicated per flow
+                      and one-way latency (HdrHistogram; --histogram writes its log); reports its own ceiling
                   reval-bench [--flows 10000,100000,200000] [--revalidators N] [--cycles K]
                               [--traffic-flows F] [--seconds S] [--warmup S] [--repeat R]
                               [--slow-path bench|ofproto] [--json]

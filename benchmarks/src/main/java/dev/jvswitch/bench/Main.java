@@ -7,6 +7,7 @@ import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.demo.DemoCommand;
 import dev.jvswitch.bench.l2fwd.L2Fwd;
 import dev.jvswitch.bench.latency.LatencyCommand;
+import dev.jvswitch.bench.ndr.NdrCommand;
 import dev.jvswitch.bench.ovs.OvsMegaflowsCommand;
 import dev.jvswitch.bench.pcap.GenPcapCommand;
 import dev.jvswitch.bench.pipeline.PipelineCommand;
@@ -51,6 +52,7 @@ public final class Main {
                 case "afpacket-fwd" -> AfPacketFwdBench.run(rest);
                 case "latency" -> LatencyCommand.run(rest);
                 case "pktgen" -> PktgenCommand.run(rest);
+                case "ndr" -> NdrCommand.run(rest);
                 case "reval-bench" -> RevalBenchCommand.run(rest);
                 case "ovs-megaflows" -> OvsMegaflowsCommand.run(rest);
                 case "table-bench", "tables" -> TableBenchCommand.run(rest);
@@ -107,6 +109,13 @@ public final class Main {
                       (root) stamped UDP frames over N flows through an AF_PACKET tx ring (qdisc bypass, a kick
                       per burst), paced or flat out; with --rx: received, lost, reordered, duplicated per flow
                       and one-way latency (HdrHistogram; --histogram writes its log); reports its own ceiling
+                  ndr --dut jvswitch|jvswitch-afxdp|ovs-dpdk|ovs-dpdk-afxdp|ovs-netdev|linux-bridge|testpmd|all[,...]
+                      [--flows 1] [--size 64] [--trial 1] [--loss 0,0.005] [--precision 0.01] [--max-trials 20]
+                      [--warmup 1] [--latency-at 0.1,0.5,0.9] [--gen-cpu 0] [--rx-cpu N] [--pmd-cpu 1]
+                      [--pmd-idle busy|backoff] [--jvswitchd PATH] [--hugepages 256] [--json]
+                      (root) RFC 2544 binary search through the DUT in namespaces of its own (h1 -> DUT -> h2):
+                      NDR (no loss) and PDR (loss <= 0.5 %), then one-way latency at 10, 50 and 90 % of NDR;
+                      a DUT that is not installed is reported as such
                   reval-bench [--flows 10000,100000,200000] [--revalidators N] [--cycles K]
                               [--traffic-flows F] [--seconds S] [--warmup S] [--repeat R]
                               [--slow-path bench|ofproto] [--json]

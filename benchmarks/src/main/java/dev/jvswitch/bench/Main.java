@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import dev.jvswitch.bench.afpacket.AfPacketFwdBench;
 import dev.jvswitch.bench.cli.Args;
+import dev.jvswitch.bench.compare.CompareCommand;
 import dev.jvswitch.bench.demo.DemoCommand;
 import dev.jvswitch.bench.l2fwd.L2Fwd;
 import dev.jvswitch.bench.latency.LatencyCommand;
@@ -53,6 +54,7 @@ public final class Main {
                 case "latency" -> LatencyCommand.run(rest);
                 case "pktgen" -> PktgenCommand.run(rest);
                 case "ndr" -> NdrCommand.run(rest);
+                case "compare" -> CompareCommand.run(rest);
                 case "reval-bench" -> RevalBenchCommand.run(rest);
                 case "ovs-megaflows" -> OvsMegaflowsCommand.run(rest);
                 case "table-bench", "tables" -> TableBenchCommand.run(rest);
@@ -116,6 +118,13 @@ public final class Main {
                       (root) RFC 2544 binary search through the DUT in namespaces of its own (h1 -> DUT -> h2):
                       NDR (no loss) and PDR (loss <= 0.5 %), then one-way latency at 10, 50 and 90 % of NDR;
                       a DUT that is not installed is reported as such
+                  compare [--flows 1,1000,100000,1000000] [--rules FILE] [--out DIR] [--dut LIST|all]
+                          [--pipeline-seconds 3] [--pipeline-warmup 2] [--no-pipeline] [--no-ndr] [--install]
+                          [ndr's options] [--json]
+                      (root) per flow count: the in-memory pipeline through jvswitch and OVS-DPDK (same pcap,
+                      same PMD CPU), then the veth NDR and latency of each DUT; writes compare.csv,
+                      compare.json, throughput.png and latency.png into DIR (default ./jvs-compare) and
+                      prints a table of ratios to jvswitch; --install: apt-get install what it needs
                   reval-bench [--flows 10000,100000,200000] [--revalidators N] [--cycles K]
                               [--traffic-flows F] [--seconds S] [--warmup S] [--repeat R]
                               [--slow-path bench|ofproto] [--json]

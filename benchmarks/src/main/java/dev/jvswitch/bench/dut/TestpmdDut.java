@@ -34,7 +34,7 @@ final class TestpmdDut implements Dut {
 
     static String missing() {
         if (!Shell.onPath(TESTPMD)) {
-            return TESTPMD + " is not installed (Debian: dpdk)";
+            return TESTPMD + " is not installed (Debian: dpdk-dev)";
         }
         return OvsDpdkDut.driverInstalled("net_af_packet") ? null
                 : "DPDK's net_af_packet driver is not installed (Debian: librte-net-af-packet23)";

@@ -1,5 +1,6 @@
 package dev.jvswitch.bench.ndr;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,8 @@ public final class NdrCommand {
     /** Below this many pps an interval is narrow enough whatever the precision. */
     static final double MIN_STEP_PPS = 1_000;
     private static final int POOL_MBUFS = 8192;
+    static final long WARMUP_MIN_FRAMES = 10_000;
+    static final long WARMUP_EXTRA_NS = 10_000_000_000L;
 
     private NdrCommand() {
     }
@@ -142,10 +145,7 @@ public final class NdrCommand {
                     new StampedFlows(template, search.flows(), TrafficRun.nextTag()), search.genCpu());
                     FlowReceiver rx = FlowReceiver.open("receiver", h.topo.h2Ns, h.topo.h2If, pool, search.rxCpu())) {
                 cleanup.set(gen, rx, h);
-                gen.blast();
-                Thread.sleep((long) (search.warmupSeconds() * 1000));
-                gen.stop();
-                ceiling = gen.txPackets() / (gen.runNs() / 1e9);
+                ceiling = warmUp(gen, search.warmupSeconds());
                 RateSearch.Trial trial = pps -> {
                     TrafficResult t = TrafficRun.run(gen, rx, plan(template, search, pps), null);
                     if (progress != null) {
@@ -175,6 +175,25 @@ public final class NdrCommand {
         } finally {
             cleanup.set();
         }
+    }
+
+    /**
+     * Blasts through the DUT for {@code seconds} (longer, up to {@link #WARMUP_EXTRA_NS}, until
+     * {@link #WARMUP_MIN_FRAMES} went: a thread that waits for a busy CPU has not measured
+     * anything yet) and returns the rate sent: the generator's ceiling into this DUT.
+     */
+    private static double warmUp(PacedUdpLoad gen, double seconds) throws IOException, InterruptedException {
+        gen.blast();
+        Thread.sleep((long) (seconds * 1000));
+        long deadline = System.nanoTime() + WARMUP_EXTRA_NS;
+        while (gen.txPackets() < WARMUP_MIN_FRAMES && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        gen.stop();
+        if (gen.txPackets() == 0) {
+            throw new IOException("the generator sent nothing in " + (gen.runNs() / 1e9) + " s: " + gen.portStats());
+        }
+        return gen.txPackets() / (gen.runNs() / 1e9);
     }
 
     private static TrafficRun.Plan plan(FrameTemplate template, Search search, double pps) {

@@ -25,8 +25,7 @@ final class TestpmdDut implements Dut {
 
     private final DutOptions options;
     private DaemonProcess process;
-    private DpdkRuntimeDirs runtimeDirs;
-    private Hugepages hugepages;
+    private DpdkMemory memory;
 
     TestpmdDut(DutOptions options) {
         this.options = options;
@@ -57,8 +56,7 @@ final class TestpmdDut implements Dut {
     @Override
     public void start(DutTopology topo) throws IOException, InterruptedException {
         Path run = Files.createDirectories(options.runDir().resolve("testpmd-" + topo.id));
-        runtimeDirs = DpdkRuntimeDirs.note();
-        hugepages = Hugepages.reserve(options.dpdkHugepages(), run.resolve("huge"));
+        memory = DpdkMemory.reserve(options.dpdkHugepages(), run.resolve("huge"));
         int fwd = Math.max(0, options.pmdCpu());
         int main = fwd == 0 ? 1 : 0;
         int memMb = Math.max(128, options.dpdkHugepages() * 2 * 3 / 4);
@@ -81,13 +79,9 @@ final class TestpmdDut implements Dut {
             process.stop();
             process = null;
         }
-        if (hugepages != null) {
-            hugepages.close();
-            hugepages = null;
-        }
-        if (runtimeDirs != null) {
-            runtimeDirs.removeNew();
-            runtimeDirs = null;
+        if (memory != null) {
+            memory.close();
+            memory = null;
         }
     }
 }

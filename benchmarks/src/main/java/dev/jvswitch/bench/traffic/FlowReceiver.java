@@ -9,12 +9,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import dev.jvswitch.afpacket.AfPacketNetdev;
 import dev.jvswitch.afpacket.AfPacketProvider;
-import dev.jvswitch.bench.cli.Threads;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.PacketBatch;
-import dev.jvswitch.pmd.affinity.CpuAffinity;
 import dev.jvswitch.pmd.netdev.Netdev;
 import dev.jvswitch.pmd.netdev.NetdevConfig;
 import dev.jvswitch.pmd.netdev.Netdevs;
@@ -50,13 +48,10 @@ public final class FlowReceiver implements AutoCloseable {
 
     private final Netdev port;
     private final MbufPool pool;
-    private final int cpu;
-    private volatile boolean stop;
+    private final Worker worker;
     private volatile long receivedSoFar;
     private volatile boolean ready;
     private volatile long dropsAtStart;
-    private volatile RuntimeException failure;
-    private Thread thread;
     private Run current;
 
     /** What one run received. */
@@ -70,7 +65,7 @@ public final class FlowReceiver implements AutoCloseable {
     private FlowReceiver(Netdev port, MbufPool pool, int cpu) {
         this.port = port;
         this.pool = pool;
-        this.cpu = cpu;
+        this.worker = new Worker("flow-receiver", cpu);
     }
 
     /** Opens a receive port named {@code portName} on {@code ifname} in namespace {@code ns} ({@code null}: root). */
@@ -85,38 +80,16 @@ public final class FlowReceiver implements AutoCloseable {
     /** Starts accounting frames of run {@code tag} over {@code flows} flows (stopping a run still going first). */
     public void start(int tag, int flows) {
         stop();
-        stop = false;
         receivedSoFar = 0;
         ready = false;
         Run run = new Run(tag, new SeqTracker(flows), new Histogram(HIGHEST_NS, 3), new long[1]);
         current = run;
-        thread = new Thread(() -> {
-            try {
-                if (cpu >= 0) {
-                    CpuAffinity.pinCurrentThread(cpu);
-                }
-                receive(run);
-            } catch (RuntimeException e) {
-                failure = e;
-            }
-        }, "flow-receiver");
-        thread.start();
+        worker.start(() -> receive(run));
     }
 
     /** Stops the receiving thread and returns what the run received; rethrows what made it fail. */
     public Run stop() {
-        Thread t = thread;
-        if (t == null) {
-            return current;
-        }
-        stop = true;
-        Threads.joinUninterruptibly(t);
-        thread = null;
-        RuntimeException e = failure;
-        if (e != null) {
-            failure = null;
-            throw e;
-        }
+        worker.stop();
         return current;
     }
 
@@ -131,7 +104,7 @@ public final class FlowReceiver implements AutoCloseable {
      */
     public void awaitReady(long maxNs) throws InterruptedException {
         long deadline = System.nanoTime() + maxNs;
-        while (!ready && thread != null && thread.isAlive() && System.nanoTime() < deadline) {
+        while (!ready && worker.running() && System.nanoTime() < deadline) {
             Thread.sleep(1);
         }
     }
@@ -163,7 +136,7 @@ public final class FlowReceiver implements AutoCloseable {
             foreign += flush(cache, batch, Long.MAX_VALUE);
             dropsAtStart = ringDrops();
             ready = true;
-            while (!stop) {
+            while (!worker.stopRequested()) {
                 int n = port.rxq(0).recv(batch, cache);
                 if (n == 0) {
                     idle.idle(0);

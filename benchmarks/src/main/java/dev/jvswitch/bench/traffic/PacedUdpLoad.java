@@ -6,11 +6,9 @@ import java.util.concurrent.locks.LockSupport;
 import dev.jvswitch.afpacket.sys.Native;
 import dev.jvswitch.afpacket.sys.RingGeometry;
 import dev.jvswitch.afpacket.tx.TxRing;
-import dev.jvswitch.bench.cli.Threads;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.MbufPool;
-import dev.jvswitch.pmd.affinity.CpuAffinity;
 import dev.jvswitch.pmd.netdev.sys.Interfaces;
 import dev.jvswitch.pmd.netdev.sys.Where;
 
@@ -50,23 +48,20 @@ public final class PacedUdpLoad implements AutoCloseable {
     private final TxRing ring;
     private final MbufPool pool;
     private final FrameSource frames;
-    private final int cpu;
-    private volatile boolean stop;
-    private volatile RuntimeException failure;
+    private final Worker worker;
     private volatile long sent;
     private volatile long ringFull;
     private volatile long kickErrors;
     private volatile long skipped;
     private volatile long startedNs;
     private volatile long endedNs;
-    private Thread thread;
 
     private PacedUdpLoad(String name, TxRing ring, MbufPool pool, FrameSource frames, int cpu) {
         this.name = name;
         this.ring = ring;
         this.pool = pool;
         this.frames = frames;
-        this.cpu = cpu;
+        this.worker = new Worker("udp-load", cpu);
     }
 
     /**
@@ -122,7 +117,6 @@ public final class PacedUdpLoad implements AutoCloseable {
             throw new IllegalArgumentException("burst must be within 1.." + RING.frameCount() + ", got " + burst);
         }
         stop();
-        stop = false;
         sent = 0;
         ringFull = 0;
         kickErrors = 0;
@@ -130,31 +124,17 @@ public final class PacedUdpLoad implements AutoCloseable {
         startedNs = 0;
         endedNs = 0;
         Pacer pacer = pps > 0 ? new Pacer(pps, maxBacklogNs) : null;
-        thread = new Thread(() -> run(source, pacer, burst, maxFrames), "udp-load");
-        thread.start();
+        worker.start(() -> send(source, pacer, burst, maxFrames));
     }
 
     /** Whether a run started and has not ended (a bounded run ends by itself). */
     public boolean running() {
-        Thread t = thread;
-        return t != null && t.isAlive();
+        return worker.running();
     }
 
     /** Stops the sending thread and waits for it; rethrows what made it fail (e.g. pinning). */
     public void stop() {
-        Thread t = thread;
-        if (t == null) {
-            return;
-        }
-        stop = true;
-        // Uninterruptibly: the ring must not be closed under a thread still sending on it.
-        Threads.joinUninterruptibly(t);
-        thread = null;
-        RuntimeException e = failure;
-        if (e != null) {
-            failure = null;
-            throw e;
-        }
+        worker.stop();
     }
 
     /** Frames handed to the kernel by the current or last run. */
@@ -191,17 +171,6 @@ public final class PacedUdpLoad implements AutoCloseable {
         return ringFull;
     }
 
-    private void run(FrameSource source, Pacer pacer, int burst, long maxFrames) {
-        try {
-            if (cpu >= 0) {
-                CpuAffinity.pinCurrentThread(cpu);
-            }
-            send(source, pacer, burst, maxFrames);
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-    }
-
     private void send(FrameSource source, Pacer pacer, int burst, long maxFrames) {
         MbufCache cache = pool.newCache();
         Mbuf m = cache.get();
@@ -218,7 +187,7 @@ public final class PacedUdpLoad implements AutoCloseable {
             if (pacer != null) {
                 pacer.start(t0);
             }
-            while (!stop && (maxFrames < 0 || n < maxFrames)) {
+            while (!worker.stopRequested() && (maxFrames < 0 || n < maxFrames)) {
                 long now = System.nanoTime();
                 int due = burst;
                 if (pacer != null) {

@@ -120,11 +120,12 @@ public final class Main {
                       a DUT that is not installed is reported as such
                   compare [--flows 1,1000,100000,1000000] [--rules FILE] [--out DIR] [--dut LIST|all]
                           [--pipeline-seconds 3] [--pipeline-warmup 2] [--no-pipeline] [--no-ndr] [--install]
-                          [ndr's options] [--json]
+                          [ndr's options] [--json]   |   compare --replot DIR
                       (root) per flow count: the in-memory pipeline through jvswitch and OVS-DPDK (same pcap,
                       same PMD CPU), then the veth NDR and latency of each DUT; writes compare.csv,
                       compare.json, throughput.png and latency.png into DIR (default ./jvs-compare) and
-                      prints a table of ratios to jvswitch; --install: apt-get install what it needs
+                      prints a table of ratios to jvswitch; --install: apt-get install what it needs;
+                      --replot DIR: draw the plots again from DIR/compare.csv
                   reval-bench [--flows 10000,100000,200000] [--revalidators N] [--cycles K]
                               [--traffic-flows F] [--seconds S] [--warmup S] [--repeat R]
                               [--slow-path bench|ofproto] [--json]

@@ -45,7 +45,7 @@ import dev.jvswitch.bench.pipeline.PipelineRepeat;
 public final class CompareCommand {
     static final Set<String> OPTIONS = Set.of("flows", "rules", "out", "dut", "size", "trial", "loss", "precision",
             "max-trials", "warmup", "gen-cpu", "rx-cpu", "pmd-cpu", "pmd-idle", "jvswitchd", "hugepages",
-            "latency-at", "pipeline-seconds", "pipeline-warmup");
+            "latency-at", "pipeline-seconds", "pipeline-warmup", "replot");
     static final Set<String> FLAGS = Set.of("install", "no-pipeline", "no-ndr", "json");
     /** What the comparison needs from Debian beyond jvswitch: OVS-DPDK, its drivers, testpmd. */
     static final List<String> PACKAGES = List.of("openvswitch-switch-dpdk", "dpdk-dev", "librte-net-pcap23",
@@ -66,6 +66,10 @@ public final class CompareCommand {
 
     /** As {@link #run(String[])}, printing to {@code out}. */
     public static int run(String[] argv, PrintStream out) throws Exception {
+        Args replot = Args.parse("compare", argv, OPTIONS, FLAGS);
+        if (replot.string("replot", null) != null) {
+            return replot(Path.of(replot.string("replot", null)), out);
+        }
         Settings s = parse(argv);
         Files.createDirectories(s.out);
         if (s.install) {
@@ -108,6 +112,20 @@ public final class CompareCommand {
             out.println(json);
         }
         return failed ? 1 : 0;
+    }
+
+    /** Draws the plots again from an earlier run's {@code compare.csv} in {@code dir}. */
+    private static int replot(Path dir, PrintStream out) throws IOException {
+        List<CompareRow> rows;
+        try {
+            rows = CompareReport.readCsv(dir.resolve("compare.csv"));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("compare: --replot: " + e.getMessage());
+            return 1;
+        }
+        int first = rows.isEmpty() ? 1 : rows.get(0).flows();
+        out.println("compare: redrew " + Plots.write(dir, rows, first));
+        return 0;
     }
 
     /** The in-memory rows of {@code flows}: jvswitch, OVS-DPDK, testpmd. */

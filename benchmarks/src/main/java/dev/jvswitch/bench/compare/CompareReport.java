@@ -38,6 +38,40 @@ final class CompareReport {
         Files.writeString(file, sb);
     }
 
+    /**
+     * The rows of a {@code compare.csv} this class wrote (for {@code --replot}): the figures, the
+     * latency percentiles that were written, the status and note.
+     */
+    static List<CompareRow> readCsv(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        if (lines.isEmpty() || !lines.get(0).equals(CSV_HEADER)) {
+            throw new IOException(file + ": not a compare.csv (its first line is not the expected header)");
+        }
+        List<CompareRow> rows = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(",", 13);
+            if (f.length < 12) {
+                throw new IOException(file + ":" + (i + 1) + ": expected 13 fields, found " + f.length);
+            }
+            java.util.Map<String, Double> latency = new java.util.LinkedHashMap<>();
+            String[] keys = {"p50", "p90", "p99", "p99.9", "max"};
+            for (int k = 0; k < keys.length; k++) {
+                if (!f[7 + k].isEmpty()) {
+                    latency.put(keys[k], Double.parseDouble(f[7 + k]));
+                }
+            }
+            String note = f.length > 12 && !f[12].isEmpty() ? f[12].replaceAll("^\"|\"$", "").replace("\"\"", "\"")
+                    : null;
+            rows.add(new CompareRow(Integer.parseInt(f[0]), f[1], f[2], f[3], note, parse(f[4]), parse(f[5]),
+                    parse(f[6]), latency));
+        }
+        return rows;
+    }
+
+    private static double parse(String v) {
+        return v.isEmpty() ? Double.NaN : Double.parseDouble(v);
+    }
+
     static String json(List<CompareRow> rows, List<String> searches, List<Integer> flowCounts) {
         List<String> r = new ArrayList<>();
         for (CompareRow row : rows) {

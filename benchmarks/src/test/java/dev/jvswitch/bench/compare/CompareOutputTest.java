@@ -58,6 +58,21 @@ class CompareOutputTest {
     }
 
     @Test
+    void aCsvReadsBackIntoTheRowsItWasWrittenFrom(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("compare.csv");
+        CompareReport.writeCsv(csv, rows());
+        List<CompareRow> back = CompareReport.readCsv(csv);
+        assertThat(back).hasSize(rows().size());
+        assertThat(back.get(3).mpps()).isEqualTo(0.5);
+        assertThat(back.get(3).latency("p99")).isEqualTo(40.0);
+        assertThat(back.get(5).note()).isEqualTo("ovs-vswitchd exited, \"boom\"");
+        assertThat(back.get(0).pdrMpps()).isNaN();
+        Files.writeString(csv, "flows,dut\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CompareReport.readCsv(csv))
+                .hasMessageContaining("not a compare.csv");
+    }
+
+    @Test
     void jsonCarriesEveryRowAndTheMachine() {
         String json = CompareReport.json(rows(), List.of("{\"flows\":1,\"dut\":\"jvswitch\"}"), List.of(1, 1000));
         assertThat(json).startsWith("{\"command\":\"compare\",\"cpus\":").contains("\"flows\":[1,1000]")

@@ -1,7 +1,6 @@
 package dev.jvswitch.bench.compare;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.jvswitch.bench.dut.DutKind;
 import dev.jvswitch.bench.dut.DutOptions;
 import dev.jvswitch.bench.dut.Shell;
+import dev.jvswitch.testkit.env.Needs;
 import dev.jvswitch.bench.ndr.NdrCommand;
 
 /**
@@ -51,7 +51,7 @@ class NdrCompareSmokeTest {
     @Test
     @Timeout(180)
     void ndrFindsALinuxBridgesRateAndSaysWhatIsNotInstalled() throws Exception {
-        assumeTrue(Shell.isRoot(), "needs root: namespaces and veths");
+        Needs.that(Shell.isRoot(), "root (namespaces and veths)");
         int before = namespaces();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int status = NdrCommand.run(args(List.of("--dut", "linux-bridge,testpmd", "--flows", "4", "--json")),
@@ -77,7 +77,7 @@ class NdrCompareSmokeTest {
     @Test
     @Timeout(300)
     void compareWithJvswitchAloneWritesEveryOutput(@TempDir Path out) throws Exception {
-        assumeTrue(Shell.isRoot(), "needs root: namespaces and veths");
+        Needs.that(Shell.isRoot(), "root (namespaces and veths)");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int status = CompareCommand.run(args(List.of("--flows", "10", "--dut", "jvswitch", "--out", out.toString(),
                 "--pipeline-seconds", "0.3", "--pipeline-warmup", "0.1")),

@@ -2,7 +2,6 @@ package dev.jvswitch.bench.pktgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.dut.Shell;
+import dev.jvswitch.testkit.env.Needs;
 import dev.jvswitch.bench.dut.Wiring;
 
 /**
@@ -52,7 +52,7 @@ class PktgenNetnsTest {
     @Test
     @Timeout(120)
     void aBoundedPacedRunOverAVethPairArrivesWholeAndInOrder(@TempDir Path dir) throws Exception {
-        assumeTrue(Shell.isRoot(), "needs root: namespaces and veths");
+        Needs.that(Shell.isRoot(), "root (namespaces and veths)");
         try (Wiring w = Wiring.create()) {
             String a = w.namespace("a");
             String b = w.namespace("b");
@@ -110,7 +110,7 @@ class PktgenNetnsTest {
 
     @Test
     void aMissingInterfaceIsOneLineAndExitStatusOne() throws Exception {
-        assumeTrue(Shell.isRoot(), "needs root: AF_PACKET");
+        Needs.that(Shell.isRoot(), "root (AF_PACKET)");
         Run r = pktgen("--port", "jvsnosuchif0", "--rate", "max", "--count", "1", "--seconds", "1");
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).startsWith("pktgen: ").contains("jvsnosuchif0").doesNotContain("\tat ");

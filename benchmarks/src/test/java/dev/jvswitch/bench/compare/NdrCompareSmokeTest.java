@@ -24,8 +24,9 @@ import dev.jvswitch.bench.ndr.NdrCommand;
 /**
  * {@code ndr} and {@code compare} for real, kept tiny (root only): short trials, few of them, one
  * flow count. What they measure on a shared CI machine says little; that they build their
- * namespaces, find a rate, measure latency, report what is not installed, write every output
- * and leave nothing behind says a lot.
+ * namespaces, find a rate, measure latency, report what is not installed and write every output
+ * says a lot. (Whether they leave namespaces behind cannot be told from a namespace count while
+ * other builds on the machine make and remove their own.)
  */
 class NdrCompareSmokeTest {
     private static final String[] TINY = {"--trial", "0.2", "--max-trials", "3", "--warmup", "0.2",
@@ -44,15 +45,10 @@ class NdrCompareSmokeTest {
         return Double.parseDouble(m.group(1));
     }
 
-    private static int namespaces() throws Exception {
-        return (int) Shell.run("ip", "netns", "list").lines().filter(l -> l.startsWith("jvs-")).count();
-    }
-
     @Test
     @Timeout(180)
     void ndrFindsALinuxBridgesRateAndSaysWhatIsNotInstalled() throws Exception {
         Needs.that(Shell.isRoot(), "root (namespaces and veths)");
-        int before = namespaces();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int status = NdrCommand.run(args(List.of("--dut", "linux-bridge,testpmd", "--flows", "4", "--json")),
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
@@ -71,7 +67,6 @@ class NdrCompareSmokeTest {
         if (missing != null) {
             assertThat(testpmd).contains("\"available\":false,\"reason\":\"" + missing + "\"");
         }
-        assertThat(namespaces()).as("namespaces left behind").isEqualTo(before);
     }
 
     @Test

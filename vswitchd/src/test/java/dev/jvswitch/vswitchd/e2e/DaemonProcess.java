@@ -55,6 +55,9 @@ final class DaemonProcess implements AutoCloseable {
     /** As {@link #javaCommand(String, String...)} with a heap of at most {@code xmx}. */
     static List<String> javaCommandWithHeap(String xmx, String main, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
+        // As bin/jvswitchd: SIGHUP (reload) back to its default disposition, in case this test
+        // runs under nohup or as a background job, whose ignored SIGHUP the JVM would inherit.
+        cmd.addAll(List.of("env", "--default-signal=HUP"));
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         try (InputStream in = DaemonProcess.class.getResourceAsStream("/jvm.options")) {
             for (String flag : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split("\\s+")) {

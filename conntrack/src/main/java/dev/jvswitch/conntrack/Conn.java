@@ -1,0 +1,86 @@
+package dev.jvswitch.conntrack;
+
+/**
+ * One tracked connection: both directions' keys (as its two {@link ConnNode}s), its protocol
+ * state, mark, label, expiry and counters. Made once when a {@code ct(commit)} creates it and
+ * never reused, so a lock-free reader holding a stale reference sees a consistent, if dead,
+ * connection.
+ *
+ * <p><b>Thread-safety:</b> the keys, zone, protocol and id are final. The protocol state
+ * ({@link #l4State}, the TCP peers), mark and label are written under this object's monitor by
+ * whichever PMD's packet updates the connection (OVS's per-connection lock); PMDs read mark and
+ * label without the lock (volatile, so a reader sees a whole value of each; mark and label are
+ * independent, as in OVS). {@link #expirationMs} is volatile: written by updaters under the
+ * monitor, read by lookups and the sweeper without it. {@link #dead} is set once, under the
+ * table's write lock, when the connection leaves the table; readers that find it set treat the
+ * connection as absent. Packet counters are plain and best-effort (racy increments from two PMDs
+ * may lose a count), as they are only shown by {@code dump-conntrack -s}.
+ */
+final class Conn {
+    /** {@code l4State} for UDP and other protocols (OVS's {@code other_state}). */
+    static final int OTHER_FIRST = 0;
+    static final int OTHER_MULTIPLE = 1;
+    static final int OTHER_BIDIR = 2;
+    /** {@code l4State} for ICMP (OVS's {@code icmp_state}). */
+    static final int ICMP_FIRST = 0;
+    static final int ICMP_REPLY = 1;
+
+    final ConnNode fwd;
+    final ConnNode rev;
+    final int zone;
+    final int proto;
+    final long id;
+    /** Original direction's ICMP type and code (ct_tp_src/dst for ICMP); 0 otherwise. */
+    final int origIcmpType;
+    final int origIcmpCode;
+
+    /** The TCP peers (null for other protocols): index 0 sent the first packet, 1 replies. */
+    final TcpPeer[] peers;
+
+    int l4State;
+    volatile int mark;
+    volatile long labelHi;
+    volatile long labelLo;
+    volatile long expirationMs;
+    volatile CtTimeouts timeoutClass;
+    volatile boolean dead;
+
+    long packetsOrig;
+    long bytesOrig;
+    long packetsReply;
+    long bytesReply;
+
+    Conn(CtKey orig, CtKey reply, long id, int origIcmpType, int origIcmpCode) {
+        this.fwd = new ConnNode(orig, this, false);
+        this.rev = new ConnNode(reply, this, true);
+        this.zone = orig.zone();
+        this.proto = orig.proto();
+        this.id = id;
+        this.origIcmpType = origIcmpType;
+        this.origIcmpCode = origIcmpCode;
+        this.peers = proto == CtPacket.TCP ? new TcpPeer[] {new TcpPeer(), new TcpPeer()} : null;
+    }
+
+    boolean ipv6() {
+        return (fwd.meta & 0xff) == CtKey.FAMILY_IPV6;
+    }
+
+    /** Sets the expiry to {@code nowMs} plus the class's timeout; caller holds the monitor. */
+    void expireIn(CtTimeouts tm, long nowMs, CtConfig config) {
+        timeoutClass = tm;
+        expirationMs = nowMs + config.timeoutMs(tm);
+    }
+
+    boolean expired(long nowMs) {
+        return nowMs >= expirationMs;
+    }
+
+    /** One TCP endpoint as OVS's {@code tcp_peer} (pf's sequence tracking). */
+    static final class TcpPeer {
+        int seqLo;
+        int seqHi;
+        int maxWin;
+        int wscale;
+        int state;
+    }
+}

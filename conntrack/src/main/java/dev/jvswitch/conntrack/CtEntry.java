@@ -6,8 +6,8 @@ package dev.jvswitch.conntrack;
  */
 public record CtEntry(long id, int zone, int proto, long origMeta, long[] origAddrs, long replyMeta, long[] replyAddrs,
         int origIcmpType, int origIcmpCode, int mark, long labelHi, long labelLo, long timeoutSeconds,
-        int tcpStateOrig, int tcpStateReply, int wscaleOrig, int wscaleReply, long packetsOrig, long bytesOrig,
-        long packetsReply, long bytesReply) {
+        int tcpStateOrig, int tcpStateReply, int wscaleOrig, int wscaleReply, int tcpFlagsOrig, int tcpFlagsReply,
+        long packetsOrig, long bytesOrig, long packetsReply, long bytesReply) {
 
     static CtEntry of(Conn c, long nowMs) {
         synchronized (c) {
@@ -18,7 +18,8 @@ public record CtEntry(long id, int zone, int proto, long origMeta, long[] origAd
                     new long[] {r.srcHi, r.srcLo, r.dstHi, r.dstLo}, c.origIcmpType, c.origIcmpCode, c.mark, c.labelHi,
                     c.labelLo, Math.max(0, (c.expirationMs - nowMs) / 1000), tcp ? c.peers[0].state : -1,
                     tcp ? c.peers[1].state : -1, tcp ? TcpTracker.peerWscale(c, 0) : 0,
-                    tcp ? TcpTracker.peerWscale(c, 1) : 0, c.packetsOrig, c.bytesOrig, c.packetsReply, c.bytesReply);
+                    tcp ? TcpTracker.peerWscale(c, 1) : 0, tcp ? TcpTracker.peerFlags(c, 0) : 0,
+                    tcp ? TcpTracker.peerFlags(c, 1) : 0, c.packetsOrig, c.bytesOrig, c.packetsReply, c.bytesReply);
         }
     }
 

@@ -34,6 +34,9 @@ final class CtFormat {
         if (e.zone() != 0) {
             sb.append(",zone=").append(e.zone());
         }
+        if (verbose) {
+            sb.append(",status=0");
+        }
         if (stats) {
             sb.append(",timeout=").append(e.timeoutSeconds());
         }
@@ -56,6 +59,8 @@ final class CtFormat {
                 if (e.wscaleOrig() != 0 || e.wscaleReply() != 0) {
                     sb.append(",wscale_orig=").append(e.wscaleOrig()).append(",wscale_reply=").append(e.wscaleReply());
                 }
+                sb.append(",flags_orig=").append(tcpFlags(e.tcpFlagsOrig()));
+                sb.append(",flags_reply=").append(tcpFlags(e.tcpFlagsReply()));
             } else {
                 int s = Math.max(e.tcpStateOrig(), e.tcpStateReply());
                 if (s == TcpState.FIN_WAIT_2) {
@@ -67,6 +72,22 @@ final class CtFormat {
             }
             sb.append(')');
         }
+        return sb.toString();
+    }
+
+    /** OVS's {@code CT_DPIF_TCPF_*} names of a peer's flags, "0" for none. */
+    private static String tcpFlags(int flags) {
+        if (flags == 0) {
+            return "0";
+        }
+        StringBuilder sb = new StringBuilder();
+        if ((flags & 1) != 0) {
+            sb.append("WINDOW_SCALE|");
+        }
+        if ((flags & 8) != 0) {
+            sb.append("BE_LIBERAL|");
+        }
+        sb.setLength(sb.length() - 1);
         return sb.toString();
     }
 
@@ -94,10 +115,8 @@ final class CtFormat {
         int tpSrc = (int) (meta >>> 48) & 0xffff;
         int tpDst = (int) (meta >>> 32) & 0xffff;
         if (proto == CtPacket.ICMP || proto == CtPacket.ICMPV6) {
-            sb.append(",id=").append(tpSrc);
-            if (verbose) {
-                sb.append(",type=").append(icmpType).append(",code=").append(icmpCode);
-            }
+            // OVS 3.1 prints type and code whether verbose or not.
+            sb.append(",id=").append(tpSrc).append(",type=").append(icmpType).append(",code=").append(icmpCode);
         } else {
             sb.append(",sport=").append(tpSrc).append(",dport=").append(tpDst);
         }

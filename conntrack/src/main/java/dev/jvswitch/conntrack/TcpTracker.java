@@ -255,6 +255,12 @@ final class TcpTracker {
         return (x + y - 1) / y;
     }
 
+    /** OVS's protoinfo flags of peer {@code i}: 1 window scale, 8 be-liberal (scale unknown). */
+    static int peerFlags(Conn c, int i) {
+        int w = c.peers[i].wscale;
+        return ((w & WSCALE_FLAG) != 0 ? 1 : 0) | ((w & WSCALE_UNKNOWN) != 0 ? 8 : 0);
+    }
+
     static int peerWscale(Conn c, int i) {
         return c.peers[i].wscale & WSCALE_MASK;
     }

@@ -182,7 +182,7 @@ class ConntrackTest {
         assertThat(ct.dump(4, now)).isEmpty();
         run(Frames.icmp6().ip("fc00::1", "fc00::2").icmp(128, 0).icmpRest(0x00070001), 0, true);
         assertThat(ct.dump(0, now)).extracting(e -> e.format(true, false)).containsExactly(
-                "icmpv6,orig=(src=fc00::1,dst=fc00::2,id=7,type=128,code=0),reply=(src=fc00::2,dst=fc00::1,id=7,type=129,code=0),id=2");
+                "icmpv6,orig=(src=fc00::1,dst=fc00::2,id=7,type=128,code=0),reply=(src=fc00::2,dst=fc00::1,id=7,type=129,code=0),id=2,status=0");
     }
 
     @Test

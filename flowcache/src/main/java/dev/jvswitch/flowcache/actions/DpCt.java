@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 /**
  * The datapath {@code ct} action's operands, text and parser (OVS's
  * {@code OVS_ACTION_ATTR_CT} as {@code format_odp_conntrack_action} prints it):
- * {@code ct}, or {@code ct(commit,force,zone=N,mark=V/M,label=V[/M])} with only the parts present.
+ * {@code ct}, or {@code ct(commit|force_commit,zone=N,mark=V/M,label=V[/M])} with only the parts present.
  *
  * <pre>
  *   a: flags (bits 16-17: commit, force) | zone (bits 0-15)
@@ -73,11 +73,10 @@ public final class DpCt {
         sb.append("ct(");
         int mark = sb.length();
         int flags = flags(p, i);
-        if ((flags & COMMIT) != 0) {
-            sb.append("commit,");
-        }
         if ((flags & FORCE) != 0) {
-            sb.append("force,");
+            sb.append("force_commit,");
+        } else if ((flags & COMMIT) != 0) {
+            sb.append("commit,");
         }
         if (zone(p, i) != 0) {
             sb.append("zone=").append(zone(p, i)).append(',');
@@ -128,7 +127,7 @@ public final class DpCt {
                 String word = in.word();
                 switch (word) {
                     case "commit" -> flags |= COMMIT;
-                    case "force" -> flags |= FORCE;
+                    case "force_commit" -> flags |= COMMIT | FORCE;
                     case "zone" -> {
                         in.expect("=");
                         zone = (int) in.unsigned("ct zone", 0xffff);

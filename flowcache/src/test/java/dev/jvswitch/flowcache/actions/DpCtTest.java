@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DpCtTest {
     @ParameterizedTest
     @ValueSource(strings = {"ct,recirc(0x1)", "ct(zone=1),recirc(0x2)", "ct(commit,zone=1,mark=0x5/0xffffffff),2",
-        "ct(commit,zone=1,mark=0x5/0xffffffff,label=0x1),2", "ct(commit,force,label=0x10000000000000001/0x10000000000000003),2",
+        "ct(commit,zone=1,mark=0x5/0xffffffff,label=0x1),2", "ct(force_commit,label=0x10000000000000001/0x10000000000000003),2",
         "ct(commit),ct_clear,1", "ct(commit,mark=0/0x1)"})
     void printsAsOvsAndParsesBack(String text) {
         DpActions p = DpActions.parse(text);

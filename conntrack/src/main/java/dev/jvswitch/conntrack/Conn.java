@@ -10,11 +10,13 @@ package dev.jvswitch.conntrack;
  * ({@link #l4State}, the TCP peers), mark and label are written under this object's monitor by
  * whichever PMD's packet updates the connection (OVS's per-connection lock); PMDs read mark and
  * label without the lock (volatile, so a reader sees a whole value of each; mark and label are
- * independent, as in OVS). {@link #expirationMs} is volatile: written by updaters under the
- * monitor, read by lookups and the sweeper without it. {@link #dead} is set once, under the
+ * independent, as in OVS). {@link #expirationMs} is volatile: written by updaters (under the
+ * monitor for TCP; for other protocols without it, see {@code Conntrack}), read by lookups and the
+ * sweeper without it; {@link #l4State} of UDP/ICMP/other is written without the monitor too, its
+ * values only moving forward. Packet counters are not kept (OVS's userspace tracker keeps none
+ * either), so {@code dump-conntrack -s} shows timeouts only. {@link #dead} is set once, under the
  * table's write lock, when the connection leaves the table; readers that find it set treat the
- * connection as absent. Packet counters are plain and best-effort (racy increments from two PMDs
- * may lose a count), as they are only shown by {@code dump-conntrack -s}.
+ * connection as absent.
  */
 final class Conn {
     /** {@code l4State} for UDP and other protocols (OVS's {@code other_state}). */
@@ -24,6 +26,8 @@ final class Conn {
     /** {@code l4State} for ICMP (OVS's {@code icmp_state}). */
     static final int ICMP_FIRST = 0;
     static final int ICMP_REPLY = 1;
+    /** Smallest move of the expiry worth a store (see {@link #refresh}). */
+    static final long REFRESH_MS = 1000;
 
     final ConnNode fwd;
     final ConnNode rev;
@@ -45,6 +49,7 @@ final class Conn {
     volatile CtTimeouts timeoutClass;
     volatile boolean dead;
 
+    /** Always 0: kept for the dump's layout; the tracker counts no packets per connection. */
     long packetsOrig;
     long bytesOrig;
     long packetsReply;
@@ -69,6 +74,19 @@ final class Conn {
     void expireIn(CtTimeouts tm, long nowMs, CtConfig config) {
         timeoutClass = tm;
         expirationMs = nowMs + config.timeoutMs(tm);
+    }
+
+    /**
+     * {@link #expireIn} unless the expiry would move by less than {@link #REFRESH_MS} in the same
+     * class: OVS's timeouts are in seconds, and a store per packet would make every PMD that
+     * tracks this connection write its cache line.
+     */
+    void refresh(CtTimeouts tm, long nowMs, CtConfig config) {
+        long exp = nowMs + config.timeoutMs(tm);
+        if (tm != timeoutClass || exp - expirationMs >= REFRESH_MS) {
+            timeoutClass = tm;
+            expirationMs = exp;
+        }
     }
 
     boolean expired(long nowMs) {

@@ -87,11 +87,12 @@ public final class Conntrack {
         if (node != null) {
             c = node.conn;
             int res;
-            synchronized (c) {
-                res = update(c, p, node.reply, nowMs);
-                if (res == TcpTracker.VALID || res == VALID_NEW) {
-                    count(c, node.reply, m.length());
+            if (c.peers != null) {
+                synchronized (c) {
+                    res = TcpTracker.update(c, p, node.reply, nowMs, config);
                 }
+            } else {
+                res = update(c, node.reply, nowMs);
             }
             if (res == TcpTracker.VALID) {
                 state = CtState.EST | (node.reply ? CtState.RPL : 0);
@@ -152,16 +153,21 @@ public final class Conntrack {
     /** Result of an other-protocol update that keeps the packet {@code new} (OVS's CT_UPDATE_VALID_NEW). */
     private static final int VALID_NEW = 3;
 
-    private int update(Conn c, CtPacket p, boolean reply, long nowMs) {
+    /**
+     * UDP, ICMP and other protocols. Their state only moves forward (first, then multiple or
+     * reply, then both ways), so this runs without the connection's monitor: two PMDs racing on
+     * one connection at most both report the step they saw, as a packet a moment earlier or later
+     * would have. The expiry is stored only when it moves by a second or more (or its class
+     * changes), so established traffic does not write the connection's cache line per packet.
+     */
+    private int update(Conn c, boolean reply, long nowMs) {
         switch (c.proto) {
-            case CtPacket.TCP:
-                return TcpTracker.update(c, p, reply, nowMs, config);
             case CtPacket.ICMP:
             case CtPacket.ICMPV6:
                 if (reply && c.l4State == Conn.ICMP_FIRST) {
                     c.l4State = Conn.ICMP_REPLY;
                 }
-                c.expireIn(c.l4State == Conn.ICMP_FIRST ? CtTimeouts.ICMP_FIRST : CtTimeouts.ICMP_REPLY, nowMs, config);
+                c.refresh(c.l4State == Conn.ICMP_FIRST ? CtTimeouts.ICMP_FIRST : CtTimeouts.ICMP_REPLY, nowMs, config);
                 return TcpTracker.VALID;
             default:
                 int res = TcpTracker.VALID;
@@ -171,20 +177,10 @@ public final class Conntrack {
                     c.l4State = Conn.OTHER_MULTIPLE;
                     res = VALID_NEW;
                 }
-                c.expireIn(c.l4State == Conn.OTHER_FIRST ? CtTimeouts.OTHER_FIRST
+                c.refresh(c.l4State == Conn.OTHER_FIRST ? CtTimeouts.OTHER_FIRST
                         : c.l4State == Conn.OTHER_MULTIPLE ? CtTimeouts.OTHER_MULTIPLE : CtTimeouts.OTHER_BIDIR,
                         nowMs, config);
                 return res;
-        }
-    }
-
-    private static void count(Conn c, boolean reply, int bytes) {
-        if (reply) {
-            c.packetsReply++;
-            c.bytesReply += bytes;
-        } else {
-            c.packetsOrig++;
-            c.bytesOrig += bytes;
         }
     }
 
@@ -211,8 +207,6 @@ public final class Conntrack {
                 default -> CtTimeouts.OTHER_FIRST;
             };
             c.expireIn(first, nowMs, config);
-            c.packetsOrig = 1;
-            c.bytesOrig = p.l4Len;
             table.insert(c);
             ctx.created++;
             return c;

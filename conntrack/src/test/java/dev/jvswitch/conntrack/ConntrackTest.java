@@ -198,4 +198,24 @@ class ConntrackTest {
         assertThat(ct.flush(-1)).isEqualTo(20_000);
         assertThat(ct.connectionCount()).isZero();
     }
+
+    @Test
+    void statsAndLimitsInOvsLayouts() {
+        run(udp("10.0.0.1", "10.0.0.2", 1, 2), 1, true);
+        run(Frames.tcp4().ip("10.0.0.1", "10.0.0.2").ports(1000, 80).tcpFlags(0x02).seq(1), 1, true);
+        run(Frames.icmp4().ip("10.0.0.1", "10.0.0.3").icmp(8, 0), 1, true);
+        assertThat(CtShow.stats(ct, false, now)).isEqualTo("Connections Stats:\n    Total: 3\n  UDP: 1\n  TCP: 1\n  ICMP: 1\n");
+        assertThat(CtShow.stats(ct, true, now)).contains("  TCP: 1\n    Conn per TCP states:\n\t  [SYN_SENT]=1\n");
+        assertThat(CtShow.dump(ct, 1, false, false, now)).contains(
+                "icmp,orig=(src=10.0.0.1,dst=10.0.0.3,id=0,type=8,code=0),reply=(src=10.0.0.3,dst=10.0.0.1,id=0,type=0,code=0),zone=1\n",
+                "tcp,orig=(src=10.0.0.1,dst=10.0.0.2,sport=1000,dport=80),reply=(src=10.0.0.2,dst=10.0.0.1,sport=80,dport=1000),zone=1,protoinfo=(state=SYN_SENT)\n");
+        assertThat(CtShow.dump(ct, 1, true, true, now)).contains(",zone=1,status=0,timeout=30,protoinfo=(state_orig=SYN_SENT,"
+                + "state_reply=CLOSED,flags_orig=0,flags_reply=0)");
+        ct.setLimit(-1, 10);
+        ct.setLimit(1, 5);
+        assertThat(CtShow.limits(ct, java.util.List.of())).isEqualTo("default limit=10\nzone=1,limit=5,count=3\n");
+        ct.deleteLimit(1);
+        assertThat(CtShow.limits(ct, java.util.List.of(1, 2))).isEqualTo(
+                "default limit=10\nzone=1,limit=10,count=3\nzone=2,limit=10,count=0\n");
+    }
 }

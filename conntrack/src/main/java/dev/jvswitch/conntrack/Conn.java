@@ -31,6 +31,15 @@ final class Conn {
 
     final ConnNode fwd;
     final ConnNode rev;
+    /**
+     * The original-direction key again, in the connection itself: a packet's ct metadata is
+     * written from here, which saves it a load of another object (a cache miss in a big table).
+     */
+    final long origSrcHi;
+    final long origSrcLo;
+    final long origDstHi;
+    final long origDstLo;
+    final long origMeta;
     final int zone;
     final int proto;
     final long id;
@@ -57,6 +66,11 @@ final class Conn {
 
     Conn(CtKey orig, CtKey reply, long id, int origIcmpType, int origIcmpCode) {
         this.fwd = new ConnNode(orig, this, false);
+        this.origSrcHi = orig.srcHi;
+        this.origSrcLo = orig.srcLo;
+        this.origDstHi = orig.dstHi;
+        this.origDstLo = orig.dstLo;
+        this.origMeta = orig.meta;
         this.rev = new ConnNode(reply, this, true);
         this.zone = orig.zone();
         this.proto = orig.proto();

@@ -133,7 +133,7 @@ public final class Conntrack {
         if (c != null) {
             m.ctMark(c.mark);
             m.ctLabel(c.labelHi, c.labelLo);
-            writeOrig(m, c.fwd.srcHi, c.fwd.srcLo, c.fwd.dstHi, c.fwd.dstLo, c.fwd.meta, c.origIcmpType, c.origIcmpCode);
+            writeOrig(m, c.origSrcHi, c.origSrcLo, c.origDstHi, c.origDstLo, c.origMeta, c.origIcmpType, c.origIcmpCode);
         } else {
             m.ctMark(0);
             m.ctLabel(0, 0);

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import dev.jvswitch.bench.afpacket.AfPacketFwdBench;
 import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.compare.CompareCommand;
+import dev.jvswitch.bench.ct.CtBenchCommand;
 import dev.jvswitch.bench.demo.DemoCommand;
 import dev.jvswitch.bench.l2fwd.L2Fwd;
 import dev.jvswitch.bench.latency.LatencyCommand;
@@ -29,6 +30,10 @@ import dev.jvswitch.bench.tables.TableBenchCommand;
  *   <li>{@code reval-bench}: the revalidators' dump cost and their effect on forwarding;</li>
  *   <li>{@code ovs-megaflows}: the megaflows Open vSwitch installs for a rule set and a pcap;</li>
  *   <li>{@code table-bench} (alias {@code tables}): load, replace and delete large OpenFlow rule sets: time and heap;</li>
+ *   <li>{@code pktgen}: a paced generator with an optional receiver (loss, order, one-way latency);</li>
+ *   <li>{@code ndr}: the RFC 2544 NDR/PDR search through a switch under test;</li>
+ *   <li>{@code compare}: jvswitch beside the other switches, with a table and plots;</li>
+ *   <li>{@code ct-bench}: the connection tracker in memory: setups, established lookups, flush;</li>
  *   <li>{@code jmh}: the JMH benchmarks of each stage.</li>
  * </ul>
  * A usage mistake prints one line and exits with status 2.
@@ -58,6 +63,7 @@ public final class Main {
                 case "reval-bench" -> RevalBenchCommand.run(rest);
                 case "ovs-megaflows" -> OvsMegaflowsCommand.run(rest);
                 case "table-bench", "tables" -> TableBenchCommand.run(rest);
+                case "ct-bench" -> CtBenchCommand.run(rest);
                 case "jmh" -> {
                     org.openjdk.jmh.Main.main(rest);
                     yield 0;
@@ -133,6 +139,10 @@ public final class Main {
                   ovs-megaflows --pcap FILE --flows FILE [--batch 64] [--show 20] [--json]
                       the megaflows Open vSwitch (private, dummy datapath) installs for the rules
                       when every frame of FILE arrives on port 1: pipeline's megaflowsMax's yardstick
+                  ct-bench [--threads N] [--conns N] [--zones N] [--batch 32] [--json]
+                      connection tracking in memory (as ovstest test-conntrack): N UDP connections
+                      committed, their replies, the original direction again (established), a zone
+                      flushed; setups/s, lookups/s, flush ms, heap bytes per connection and per packet
                   table-bench (or tables) [--rules 100000,1000000] [--shape 5tuple|multi-table[,...]] [--no-probe] [--json]
                       parse, load, replace (identical, 10 % changed, all changed, disjoint) and delete
                       (by filter, all) N OpenFlow rules: time, CPU and GC time, peak heap, live heap

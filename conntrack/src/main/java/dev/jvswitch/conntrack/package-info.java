@@ -1,8 +1,11 @@
 /**
  * Connection tracking, called by the datapath's executor for the {@code ct} action: connection
  * tables per zone, TCP, UDP and ICMP state, NAT, IP fragment reassembly, ALGs, and a sweeper
- * agent that expires connections and fragments (never inside a PMD loop). Nothing lives here
- * yet; a class arrives with the code that makes it work.
+ * agent that expires connections (never inside a PMD loop). Built so far: the table
+ * ({@code ConnTable}, lock-free lookups, one entry for both directions, {@code ct-maxconns} and
+ * zone limits), TCP ({@code TcpTracker}: OVS's state machine and window checks), UDP/other and
+ * ICMP echo states, OVS's default timeouts, the sweeper ({@code CtSweeperAgent}) and OVS's
+ * {@code dump-conntrack} text. Not yet: NAT, fragment reassembly, ALGs, ICMP-error relation.
  *
  * <p>Floor 2, beside {@code flowcache}: this module depends on {@code mempool} alone, and
  * {@code pmd-core} depends on it. It must never import {@code dev.jvswitch.pmd..},

@@ -66,6 +66,23 @@ public final class Mbuf {
     private long tunnelIpv6DstHi;
     private long tunnelIpv6DstLo;
 
+    // Connection tracking metadata (OVS's ct_state/zone/mark/label and ct_orig_tuple), written by
+    // the ct action and read into the key's ct fields; it survives recirculation, and a new
+    // packet from a port starts with none.
+    private int ctState;
+    private int ctZone;
+    private int ctMark;
+    private long ctLabelHi;
+    private long ctLabelLo;
+    private int ctOrigProto;
+    private long ctOrigSrcHi;
+    private long ctOrigSrcLo;
+    private long ctOrigDstHi;
+    private long ctOrigDstLo;
+    private int ctOrigTpSrc;
+    private int ctOrigTpDst;
+    private boolean ctOrigIpv6;
+
     private short l2Offset;
     private short l3Offset;
     private short l4Offset;
@@ -101,6 +118,7 @@ public final class Mbuf {
         dpHash = 0;
         skbMark = 0;
         clearTunnel();
+        clearCt();
         clearHeaderOffsets();
     }
 
@@ -317,6 +335,19 @@ public final class Mbuf {
         tunnelIpv6SrcLo = src.tunnelIpv6SrcLo;
         tunnelIpv6DstHi = src.tunnelIpv6DstHi;
         tunnelIpv6DstLo = src.tunnelIpv6DstLo;
+        ctState = src.ctState;
+        ctZone = src.ctZone;
+        ctMark = src.ctMark;
+        ctLabelHi = src.ctLabelHi;
+        ctLabelLo = src.ctLabelLo;
+        ctOrigProto = src.ctOrigProto;
+        ctOrigSrcHi = src.ctOrigSrcHi;
+        ctOrigSrcLo = src.ctOrigSrcLo;
+        ctOrigDstHi = src.ctOrigDstHi;
+        ctOrigDstLo = src.ctOrigDstLo;
+        ctOrigTpSrc = src.ctOrigTpSrc;
+        ctOrigTpDst = src.ctOrigTpDst;
+        ctOrigIpv6 = src.ctOrigIpv6;
         l2Offset = src.l2Offset;
         l3Offset = src.l3Offset;
         l4Offset = src.l4Offset;
@@ -509,6 +540,115 @@ public final class Mbuf {
 
     public int tunnelTpDst() {
         return tunnelTpDst;
+    }
+
+    // ---------------------------------------------------------------- conntrack metadata
+
+    /** Forgets every ct field (OVS's {@code ct_clear}, and a packet's arrival from a port). */
+    public void clearCt() {
+        ctState = 0;
+        ctZone = 0;
+        ctMark = 0;
+        ctLabelHi = 0;
+        ctLabelLo = 0;
+        clearCtOrig();
+    }
+
+    /** Forgets the original-direction tuple only. */
+    public void clearCtOrig() {
+        ctOrigProto = 0;
+        ctOrigSrcHi = 0;
+        ctOrigSrcLo = 0;
+        ctOrigDstHi = 0;
+        ctOrigDstLo = 0;
+        ctOrigTpSrc = 0;
+        ctOrigTpDst = 0;
+        ctOrigIpv6 = false;
+    }
+
+    /** OVS's {@code CS_*} bits; 0 when the packet was never tracked. */
+    public int ctState() {
+        return ctState;
+    }
+
+    public void ctState(int state) {
+        ctState = state;
+    }
+
+    public int ctZone() {
+        return ctZone;
+    }
+
+    public void ctZone(int zone) {
+        ctZone = zone;
+    }
+
+    public int ctMark() {
+        return ctMark;
+    }
+
+    public void ctMark(int mark) {
+        ctMark = mark;
+    }
+
+    public long ctLabelHi() {
+        return ctLabelHi;
+    }
+
+    public long ctLabelLo() {
+        return ctLabelLo;
+    }
+
+    public void ctLabel(long hi, long lo) {
+        ctLabelHi = hi;
+        ctLabelLo = lo;
+    }
+
+    /**
+     * The connection's original-direction tuple: addresses as 128-bit values (IPv4 in the low 32
+     * bits of {@code lo}), ports (ICMP: type and code) and protocol.
+     */
+    public void ctOrig(boolean ipv6, int proto, long srcHi, long srcLo, long dstHi, long dstLo, int tpSrc, int tpDst) {
+        ctOrigIpv6 = ipv6;
+        ctOrigProto = proto;
+        ctOrigSrcHi = srcHi;
+        ctOrigSrcLo = srcLo;
+        ctOrigDstHi = dstHi;
+        ctOrigDstLo = dstLo;
+        ctOrigTpSrc = tpSrc;
+        ctOrigTpDst = tpDst;
+    }
+
+    public boolean ctOrigIpv6() {
+        return ctOrigIpv6;
+    }
+
+    public int ctOrigProto() {
+        return ctOrigProto;
+    }
+
+    public long ctOrigSrcHi() {
+        return ctOrigSrcHi;
+    }
+
+    public long ctOrigSrcLo() {
+        return ctOrigSrcLo;
+    }
+
+    public long ctOrigDstHi() {
+        return ctOrigDstHi;
+    }
+
+    public long ctOrigDstLo() {
+        return ctOrigDstLo;
+    }
+
+    public int ctOrigTpSrc() {
+        return ctOrigTpSrc;
+    }
+
+    public int ctOrigTpDst() {
+        return ctOrigTpDst;
     }
 
     // ---------------------------------------------------------------- pool bookkeeping

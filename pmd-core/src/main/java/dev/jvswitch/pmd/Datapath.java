@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.agrona.concurrent.AgentRunner;
+
+import dev.jvswitch.conntrack.Conntrack;
+import dev.jvswitch.conntrack.CtSweeperAgent;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -60,6 +63,8 @@ public final class Datapath implements AutoCloseable {
     private final DatapathFlows flows;
     private DatapathConfig config;
     private AgentRunner[] runners;
+    private AgentRunner sweeperRunner;
+    private final Conntrack conntrack = new Conntrack();
     private volatile boolean running;
     private volatile boolean externallyDriven;
     private volatile boolean closed;
@@ -80,7 +85,7 @@ public final class Datapath implements AutoCloseable {
         this.pmds = new PmdAgent[cpus.length];
         for (int i = 0; i < cpus.length; i++) {
             pmds[i] = new PmdAgent(i, cpus[i], clock, pool, new PmdStats(counters, i), ukeys, handler, config,
-                    this::pmdsActive);
+                    this::pmdsActive, conntrack);
         }
         this.flows = new DatapathFlows(this);
     }
@@ -97,6 +102,9 @@ public final class Datapath implements AutoCloseable {
             runners[i] = new AgentRunner(idleStrategy(config.idle()), Throwable::printStackTrace, null, pmds[i]);
             AgentRunner.startOnThread(runners[i]);
         }
+        sweeperRunner = new AgentRunner(PmdIdleStrategies.backoff(), Throwable::printStackTrace, null,
+                new CtSweeperAgent(conntrack, this::nowMs));
+        AgentRunner.startOnThread(sweeperRunner);
         running = true;
     }
 
@@ -132,6 +140,8 @@ public final class Datapath implements AutoCloseable {
             r.close();
         }
         runners = null;
+        sweeperRunner.close();
+        sweeperRunner = null;
         running = false;
     }
 
@@ -399,6 +409,11 @@ public final class Datapath implements AutoCloseable {
 
     public CountersManager counters() {
         return counters;
+    }
+
+    /** The connection tracker the PMDs' {@code ct} actions use (one per datapath, shared by every PMD). */
+    public Conntrack conntrack() {
+        return conntrack;
     }
 
     /** The datapath's clock: PMD iterations, flows' "used" and ukeys' creation times read it. */

@@ -5,6 +5,7 @@ import java.util.function.BooleanSupplier;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
+import dev.jvswitch.conntrack.Conntrack;
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.megaflow.Megaflow;
 import dev.jvswitch.mempool.Mbuf;
@@ -90,7 +91,7 @@ public final class PmdAgent implements Agent {
     private boolean closed;
 
     PmdAgent(int pmdId, int cpu, NanoClock clock, MbufPool pool, PmdStats stats, UkeyMap ukeys,
-             UpcallHandler handler, DatapathConfig config, BooleanSupplier driven) {
+             UpcallHandler handler, DatapathConfig config, BooleanSupplier driven, Conntrack conntrack) {
         this.pmdId = pmdId;
         this.cpu = cpu;
         this.clock = clock;
@@ -99,7 +100,7 @@ public final class PmdAgent implements Agent {
         this.stats = stats;
         this.proxy = new PmdProxy(this, COMMAND_QUEUE_CAPACITY, driven);
         this.upcall = new UpcallStage(pmdId, tables, lookup, ukeys, handler, config.flowLimit());
-        this.pipeline = new PmdPipeline(this, lookup, upcall, stats, cache);
+        this.pipeline = new PmdPipeline(this, lookup, upcall, stats, cache, conntrack);
         onConfig(config);
         long now = clock.nanoTime();
         this.nowNs = now;

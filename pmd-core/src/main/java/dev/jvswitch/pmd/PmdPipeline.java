@@ -1,5 +1,6 @@
 package dev.jvswitch.pmd;
 
+import dev.jvswitch.conntrack.Conntrack;
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
@@ -41,7 +42,7 @@ final class PmdPipeline implements ExecContext {
     private final UpcallStage upcall;
     private final PmdStats stats;
     private final MbufCache cache;
-    private final ActionExecutor executor = new ActionExecutor();
+    private final ActionExecutor executor;
 
     private final FlowKey[] keys = new FlowKey[PacketBatch.MAX_SIZE];
     private final Megaflow[] flows = new Megaflow[PacketBatch.MAX_SIZE];
@@ -57,8 +58,10 @@ final class PmdPipeline implements ExecContext {
     private int recircHead;
     private int recircCount;
 
-    PmdPipeline(PmdAgent pmd, FlowLookup lookup, UpcallStage upcall, PmdStats stats, MbufCache cache) {
+    PmdPipeline(PmdAgent pmd, FlowLookup lookup, UpcallStage upcall, PmdStats stats, MbufCache cache,
+            Conntrack conntrack) {
         this.pmd = pmd;
+        this.executor = new ActionExecutor(conntrack);
         this.lookup = lookup;
         this.upcall = upcall;
         this.stats = stats;
@@ -264,6 +267,11 @@ final class PmdPipeline implements ExecContext {
     public int portMtu(int port) {
         DpPort p = pmd.port(port);
         return p == null ? 0 : p.netdev().mtu();
+    }
+
+    @Override
+    public long nowMs() {
+        return pmd.nowMs();
     }
 
     @Override

@@ -95,6 +95,10 @@ public final class DpActions {
     public static final byte OP_CLONE = 8;
     public static final byte OP_TNL_PUSH = 9;
     public static final byte OP_TNL_POP = 10;
+    /** Connection tracking; operands in {@link DpCt}. */
+    public static final byte OP_CT = 11;
+    /** Forgets the packet's ct state ({@code ct_clear}). */
+    public static final byte OP_CT_CLEAR = 12;
 
     /** Highest datapath port number an action may name. */
     public static final int MAX_PORT = 65535;

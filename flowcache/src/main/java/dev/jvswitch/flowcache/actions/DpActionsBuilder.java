@@ -165,6 +165,21 @@ public final class DpActionsBuilder {
         return add(DpActions.OP_TNL_PUSH, tnlPort, outPort, tnlType, null, canonical);
     }
 
+    /**
+     * Sends the packet through connection tracking in {@code zone} ({@link DpCt#COMMIT},
+     * {@link DpCt#FORCE}); {@code markMask} 0 and a zero label mask leave mark and label alone.
+     */
+    public DpActionsBuilder ct(int zone, int flags, int mark, int markMask, long labelHi, long labelLo, long labelMaskHi,
+            long labelMaskLo) {
+        return add(DpActions.OP_CT, DpCt.a(zone, flags), DpCt.b(mark, markMask), 0, null,
+                DpCt.label(labelHi, labelLo, labelMaskHi, labelMaskLo));
+    }
+
+    /** Clears the packet's connection tracking state. */
+    public DpActionsBuilder ctClear() {
+        return add(DpActions.OP_CT_CLEAR, 0, 0, 0, null, null);
+    }
+
     /** Strips the tunnel headers of port {@code tnlPort} into metadata and recirculates. */
     public DpActionsBuilder tnlPop(int tnlPort) {
         checkPort("tnl_pop", "port", tnlPort);

@@ -43,6 +43,8 @@ final class DpActionsFormat {
                     sb.append(",out_port(").append(p.b(i)).append("))");
                 }
                 case DpActions.OP_TNL_POP -> sb.append("tnl_pop(").append(p.a(i)).append(')');
+                case DpActions.OP_CT -> DpCt.format(p, i, sb);
+                case DpActions.OP_CT_CLEAR -> sb.append("ct_clear");
                 default -> throw new IllegalStateException("opcode " + p.op(i));
             }
             i++;

@@ -11,6 +11,7 @@ package dev.jvswitch.flowcache.actions;
  *             | "set(" group "(" field ( "," field )* "))" | "set(skb_mark(" n [ "/" n ] "))"
  *             | "hash(l4(" n "))" | "recirc(" n ")" | "clone(" program ")" | "tnl_pop(" port ")"
  *             | "tnl_push(tnl_port(" port ")," header ",out_port(" port "))"
+ *             | "ct" [ "(" ct-arg ( "," ct-arg )* ")" ] | "ct_clear"   (see DpCt)
  *   field    := name "=" value [ "/" mask ]
  * </pre>
  */
@@ -93,6 +94,8 @@ final class DpActionsParser {
                 in.expect(")");
                 b.clone(sub);
             }
+            case "ct" -> DpCt.parse(in, b);
+            case "ct_clear" -> b.ctClear();
             case "tnl_pop" -> {
                 in.expect("(");
                 b.tnlPop((int) in.unsigned("tnl_pop port", DpActions.MAX_PORT));

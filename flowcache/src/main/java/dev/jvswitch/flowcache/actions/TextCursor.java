@@ -94,6 +94,30 @@ final class TextCursor {
         return v;
     }
 
+    /** A decimal or {@code 0x} hexadecimal number of up to 128 bits, as {high, low}. */
+    long[] u128(String what) {
+        int start = pos;
+        if (!(tryConsume("0x") || tryConsume("0X"))) {
+            return new long[] {0, unsigned(what, -1L)};
+        }
+        int digits = start + 2;
+        while (pos < text.length() && hexDigit(text.charAt(pos)) >= 0) {
+            pos++;
+        }
+        int n = pos - digits;
+        if (n == 0 || n > 32) {
+            pos = start;
+            throw error(n == 0 ? "expected a number for " + what : what + " wider than 128 bits");
+        }
+        long hi = 0;
+        long lo = 0;
+        for (int k = digits; k < pos; k++) {
+            hi = hi << 4 | lo >>> 60;
+            lo = lo << 4 | hexDigit(text.charAt(k));
+        }
+        return new long[] {hi, lo};
+    }
+
     /** {@code xx:xx:xx:xx:xx:xx} as a 48-bit number. */
     long mac(String what) {
         int start = pos;

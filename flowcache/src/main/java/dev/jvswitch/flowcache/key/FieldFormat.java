@@ -21,7 +21,9 @@ public enum FieldFormat {
     /** Tunnel flag names joined by {@code |}, e.g. {@code df|key}. */
     TUNNEL_FLAGS,
     /** OVS's fragment type: {@code no}, {@code first} or {@code later}. */
-    FRAG;
+    FRAG,
+    /** Connection tracking state names joined by {@code |}, e.g. {@code new|trk}. */
+    CT_STATE;
 
     /** Appends {@code value} (a field of at most 64 bits) in this format. */
     public StringBuilder append(StringBuilder sb, long value) {
@@ -38,6 +40,8 @@ public enum FieldFormat {
                 return FlagNames.appendFlags(sb, FlagNames.TCP, (int) value, '|');
             case TUNNEL_FLAGS:
                 return FlagNames.appendFlags(sb, FlagNames.TUNNEL, (int) value, '|');
+            case CT_STATE:
+                return FlagNames.appendFlags(sb, FlagNames.CT_STATE, (int) value, '|');
             case FRAG:
                 return sb.append(FlagNames.fragType((int) value));
             case IPV6:
@@ -89,6 +93,8 @@ public enum FieldFormat {
                 return FlagNames.TCP;
             case TUNNEL_FLAGS:
                 return FlagNames.TUNNEL;
+            case CT_STATE:
+                return FlagNames.CT_STATE;
             default:
                 throw new IllegalArgumentException(this + " is not a flags format");
         }

@@ -7,6 +7,8 @@ final class FlagNames {
         "[800]"};
     /** Bit i named TUNNEL[i], OVS's {@code FLOW_TNL_F_*} order: oam, df, csum, key. */
     static final String[] TUNNEL = {"oam", "df", "csum", "key"};
+    /** Bit i named CT_STATE[i], OVS's {@code CS_*} order: new, est, rel, rpl, inv, trk, snat, dnat. */
+    static final String[] CT_STATE = {"new", "est", "rel", "rpl", "inv", "trk", "snat", "dnat"};
 
     private FlagNames() {
     }

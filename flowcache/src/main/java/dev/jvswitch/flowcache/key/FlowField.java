@@ -51,11 +51,23 @@ import java.util.Map;
  * 17-18 |                          nd_target (128)                              |
  * 19-20 |                          tun_ipv6_src (128)                           |
  * 21-22 |                          tun_ipv6_dst (128)                           |
+ * 23    |ct_state|ct_nw_pr|     ct_zone     |              ct_mark              |
+ * 24-25 |                          ct_label (128)                               |
+ * 26    |            ct_nw_src              |            ct_nw_dst              |
+ * 27    |    ct_tp_src    |    ct_tp_dst    |                 -                 |
+ * 28-29 |                          ct_ipv6_src (128)                            |
+ * 30-31 |                          ct_ipv6_dst (128)                            |
  *  ----- pipeline words: translation only, never in a datapath key or mask -----
- * 23-30 |  xxreg0..3 (128 each) = xreg0..7 (one word each) = reg0..15 (32 each)   |
- * 31    |                             metadata                                  |
- * 32    |             conj_id               |           actset_output           |
+ * 32-39 |  xxreg0..3 (128 each) = xreg0..7 (one word each) = reg0..15 (32 each)   |
+ * 40    |                             metadata                                  |
+ * 41    |             conj_id               |           actset_output           |
  * </pre>
+ *
+ * <p><b>Connection tracking fields</b> (words 23-31) come from the packet's ct metadata, which
+ * the {@code ct} action writes and recirculation carries: {@code ct_state} holds OVS's
+ * {@code CS_*} bits, the {@code ct_nw_*}/{@code ct_ipv6_*}/{@code ct_tp_*} fields the
+ * connection's original-direction tuple (for ICMP, {@code ct_tp_src}/{@code ct_tp_dst} are its
+ * type and code, as in OVS).
  *
  * <p>The IPv6 tunnel addresses come last, in words of their own, so that adding them moved no
  * other field; only packets that arrived over an IPv6 underlay have them non-zero.
@@ -131,37 +143,49 @@ public enum FlowField {
     TUN_IPV6_SRC("tun_ipv6_src", 19, 0, 128, NONE, IPV6),
     TUN_IPV6_DST("tun_ipv6_dst", 21, 0, 128, NONE, IPV6),
 
-    XXREG0("xxreg0", 23, 0, 128, NONE, HEX),
-    XXREG1("xxreg1", 25, 0, 128, NONE, HEX),
-    XXREG2("xxreg2", 27, 0, 128, NONE, HEX),
-    XXREG3("xxreg3", 29, 0, 128, NONE, HEX),
-    XREG0("xreg0", XXREG0, 23, 0, 64),
-    XREG1("xreg1", XXREG0, 24, 0, 64),
-    XREG2("xreg2", XXREG1, 25, 0, 64),
-    XREG3("xreg3", XXREG1, 26, 0, 64),
-    XREG4("xreg4", XXREG2, 27, 0, 64),
-    XREG5("xreg5", XXREG2, 28, 0, 64),
-    XREG6("xreg6", XXREG3, 29, 0, 64),
-    XREG7("xreg7", XXREG3, 30, 0, 64),
-    REG0("reg0", XXREG0, 23, 32, 32),
-    REG1("reg1", XXREG0, 23, 0, 32),
-    REG2("reg2", XXREG0, 24, 32, 32),
-    REG3("reg3", XXREG0, 24, 0, 32),
-    REG4("reg4", XXREG1, 25, 32, 32),
-    REG5("reg5", XXREG1, 25, 0, 32),
-    REG6("reg6", XXREG1, 26, 32, 32),
-    REG7("reg7", XXREG1, 26, 0, 32),
-    REG8("reg8", XXREG2, 27, 32, 32),
-    REG9("reg9", XXREG2, 27, 0, 32),
-    REG10("reg10", XXREG2, 28, 32, 32),
-    REG11("reg11", XXREG2, 28, 0, 32),
-    REG12("reg12", XXREG3, 29, 32, 32),
-    REG13("reg13", XXREG3, 29, 0, 32),
-    REG14("reg14", XXREG3, 30, 32, 32),
-    REG15("reg15", XXREG3, 30, 0, 32),
-    METADATA("metadata", 31, 0, 64, NONE, HEX),
-    CONJ_ID("conj_id", 32, 32, 32, NONE, DECIMAL),
-    ACTSET_OUTPUT("actset_output", 32, 0, 32, NONE, DECIMAL);
+    CT_STATE("ct_state", 23, 56, 8, NONE, FieldFormat.CT_STATE),
+    CT_NW_PROTO("ct_nw_proto", 23, 48, 8, FlowPrereq.CT, DECIMAL),
+    CT_ZONE("ct_zone", 23, 32, 16, NONE, DECIMAL),
+    CT_MARK("ct_mark", 23, 0, 32, NONE, HEX),
+    CT_LABEL("ct_label", 24, 0, 128, NONE, HEX),
+    CT_NW_SRC("ct_nw_src", 26, 32, 32, FlowPrereq.CT, IPV4),
+    CT_NW_DST("ct_nw_dst", 26, 0, 32, FlowPrereq.CT, IPV4),
+    CT_TP_SRC("ct_tp_src", 27, 48, 16, FlowPrereq.CT, DECIMAL),
+    CT_TP_DST("ct_tp_dst", 27, 32, 16, FlowPrereq.CT, DECIMAL),
+    CT_IPV6_SRC("ct_ipv6_src", 28, 0, 128, FlowPrereq.CT, IPV6),
+    CT_IPV6_DST("ct_ipv6_dst", 30, 0, 128, FlowPrereq.CT, IPV6),
+
+    XXREG0("xxreg0", 32, 0, 128, NONE, HEX),
+    XXREG1("xxreg1", 34, 0, 128, NONE, HEX),
+    XXREG2("xxreg2", 36, 0, 128, NONE, HEX),
+    XXREG3("xxreg3", 38, 0, 128, NONE, HEX),
+    XREG0("xreg0", XXREG0, 32, 0, 64),
+    XREG1("xreg1", XXREG0, 33, 0, 64),
+    XREG2("xreg2", XXREG1, 34, 0, 64),
+    XREG3("xreg3", XXREG1, 35, 0, 64),
+    XREG4("xreg4", XXREG2, 36, 0, 64),
+    XREG5("xreg5", XXREG2, 37, 0, 64),
+    XREG6("xreg6", XXREG3, 38, 0, 64),
+    XREG7("xreg7", XXREG3, 39, 0, 64),
+    REG0("reg0", XXREG0, 32, 32, 32),
+    REG1("reg1", XXREG0, 32, 0, 32),
+    REG2("reg2", XXREG0, 33, 32, 32),
+    REG3("reg3", XXREG0, 33, 0, 32),
+    REG4("reg4", XXREG1, 34, 32, 32),
+    REG5("reg5", XXREG1, 34, 0, 32),
+    REG6("reg6", XXREG1, 35, 32, 32),
+    REG7("reg7", XXREG1, 35, 0, 32),
+    REG8("reg8", XXREG2, 36, 32, 32),
+    REG9("reg9", XXREG2, 36, 0, 32),
+    REG10("reg10", XXREG2, 37, 32, 32),
+    REG11("reg11", XXREG2, 37, 0, 32),
+    REG12("reg12", XXREG3, 38, 32, 32),
+    REG13("reg13", XXREG3, 38, 0, 32),
+    REG14("reg14", XXREG3, 39, 32, 32),
+    REG15("reg15", XXREG3, 39, 0, 32),
+    METADATA("metadata", 40, 0, 64, NONE, HEX),
+    CONJ_ID("conj_id", 41, 32, 32, NONE, DECIMAL),
+    ACTSET_OUTPUT("actset_output", 41, 0, 32, NONE, DECIMAL);
 
     /** Number of words the table uses; {@link FlowKey#ALL_WORDS} must equal it (checked below). */
     public static final int WORDS_USED;

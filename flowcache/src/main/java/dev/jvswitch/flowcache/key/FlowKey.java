@@ -24,9 +24,9 @@ public final class FlowKey {
      * pipeline fields ({@link FlowField#isPipeline()}) that only translation uses; a datapath key
      * leaves them zero.
      */
-    public static final int WORDS = 23;
+    public static final int WORDS = 32;
     /** Datapath words plus pipeline words: the length of every key's and mask's array. */
-    public static final int ALL_WORDS = 33;
+    public static final int ALL_WORDS = 42;
 
     public static final int ETH_TYPE_IPV4 = 0x0800;
     public static final int ETH_TYPE_ARP = 0x0806;

@@ -29,7 +29,15 @@ public enum FlowPrereq {
     /** ICMPv6 neighbour solicitation, code 0: the one that may carry a source link-layer address. */
     ND_SOLICIT,
     /** ICMPv6 neighbour advertisement, code 0: the one that may carry a target link-layer address. */
-    ND_ADVERT;
+    ND_ADVERT,
+    /**
+     * The packet is tracked and valid ({@code ct_state} has {@code trk} and not {@code inv}):
+     * the original-direction tuple fields mean something (OVS's {@code MFP_CT_VALID}).
+     */
+    CT;
+
+    private static final int CT_INV = 0x10;
+    private static final int CT_TRK = 0x20;
 
     /** True if {@code key}'s own fields satisfy this prerequisite. */
     public boolean isMet(FlowKey key) {
@@ -65,6 +73,9 @@ public enum FlowPrereq {
                 return ND.isMet(key) && key.get(FlowField.ICMPV6_TYPE) == FlowKey.ND_NEIGHBOR_SOLICIT;
             case ND_ADVERT:
                 return ND.isMet(key) && key.get(FlowField.ICMPV6_TYPE) == FlowKey.ND_NEIGHBOR_ADVERT;
+            case CT:
+                long ct = key.get(FlowField.CT_STATE);
+                return (ct & CT_TRK) != 0 && (ct & CT_INV) == 0;
             default:
                 throw new AssertionError(this);
         }

@@ -56,7 +56,7 @@ import static dev.jvswitch.flowcache.key.FlowField.VLAN_TPID1;
  *     ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,tos=0,ttl=64,frag=no),udp(src=1,dst=2)
  * </pre>
  *
- * <p>Attributes come in OVS's order: recirc_id, dp_hash, tunnel, in_port, skb_mark, eth, VLAN
+ * <p>Attributes come in OVS's order: the ct attributes ({@link CtAttrPrinter}), recirc_id, dp_hash, tunnel, in_port, skb_mark, eth, VLAN
  * tags as {@code eth_type(tpid),vlan(..),encap(..)}, eth_type, ipv4/ipv6/arp, then
  * tcp(+tcp_flags)/udp/sctp/icmp/icmpv6(+nd). Which protocol attributes appear is decided by the
  * key (its eth_type and nw_proto), as in OVS.
@@ -116,6 +116,9 @@ public final class FlowPrinter {
     // ---------------------------------------------------------------- attributes in OVS order
 
     private void printAll() {
+        if (CtAttrPrinter.append(sb, key, mask)) {
+            firstAttr = false;
+        }
         metaU32("recirc_id", RECIRC_ID, true);
         metaU32("dp_hash", DP_HASH, false);
         if (v(TUN_SRC) != 0 || v(TUN_DST) != 0 || hasIpv6Tunnel()) {

@@ -38,6 +38,21 @@ final class KeyWords {
     static final int W_TUN_IPV6_SRC = FlowField.TUN_IPV6_SRC.word();
     static final int W_TUN_IPV6_DST = FlowField.TUN_IPV6_DST.word();
 
+    static final int W_CT_STATE = FlowField.CT_STATE.word();
+    static final int S_CT_STATE = FlowField.CT_STATE.shift();
+    static final int S_CT_NW_PROTO = FlowField.CT_NW_PROTO.shift();
+    static final int S_CT_ZONE = FlowField.CT_ZONE.shift();
+    static final int S_CT_MARK = FlowField.CT_MARK.shift();
+    static final int W_CT_LABEL = FlowField.CT_LABEL.word();
+    static final int W_CT_NW = FlowField.CT_NW_SRC.word();
+    static final int S_CT_NW_SRC = FlowField.CT_NW_SRC.shift();
+    static final int S_CT_NW_DST = FlowField.CT_NW_DST.shift();
+    static final int W_CT_TP = FlowField.CT_TP_SRC.word();
+    static final int S_CT_TP_SRC = FlowField.CT_TP_SRC.shift();
+    static final int S_CT_TP_DST = FlowField.CT_TP_DST.shift();
+    static final int W_CT_IPV6_SRC = FlowField.CT_IPV6_SRC.word();
+    static final int W_CT_IPV6_DST = FlowField.CT_IPV6_DST.word();
+
     static final int W_ETH_DST = FlowField.ETH_DST.word();
     static final int S_ETH_DST = FlowField.ETH_DST.shift();
     static final int W_ETH_SRC = FlowField.ETH_SRC.word();

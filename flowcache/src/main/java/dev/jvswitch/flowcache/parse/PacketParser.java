@@ -18,6 +18,20 @@ import static dev.jvswitch.flowcache.parse.KeyWords.W_IN_PORT;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_NW_FRAG;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_NW_PROTO;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_RECIRC_ID;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_CT_MARK;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_CT_NW_DST;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_CT_NW_PROTO;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_CT_NW_SRC;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_CT_STATE;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_CT_TP_DST;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_CT_TP_SRC;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_CT_ZONE;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_CT_IPV6_DST;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_CT_IPV6_SRC;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_CT_LABEL;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_CT_NW;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_CT_STATE;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_CT_TP;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_SKB_MARK;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_DST;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_FLAGS;
@@ -125,5 +139,30 @@ public final class PacketParser {
         w[W_TUN_IPV6_SRC + 1] = m.tunnelIpv6SrcLo();
         w[W_TUN_IPV6_DST] = m.tunnelIpv6DstHi();
         w[W_TUN_IPV6_DST + 1] = m.tunnelIpv6DstLo();
+        int ctState = m.ctState();
+        if (ctState != 0) {
+            extractCt(m, ctState, w);
+        }
+    }
+
+    /** The ct fields, from the metadata the ct action wrote (a never-tracked packet has none). */
+    private static void extractCt(Mbuf m, int ctState, long[] w) {
+        int proto = m.ctOrigProto();
+        w[W_CT_STATE] = ((long) (ctState & 0xff) << S_CT_STATE) | ((long) (proto & 0xff) << S_CT_NW_PROTO)
+                | ((long) (m.ctZone() & 0xffff) << S_CT_ZONE) | ((m.ctMark() & 0xffff_ffffL) << S_CT_MARK);
+        w[W_CT_LABEL] = m.ctLabelHi();
+        w[W_CT_LABEL + 1] = m.ctLabelLo();
+        if (proto == 0) {
+            return;
+        }
+        if (m.ctOrigIpv6()) {
+            w[W_CT_IPV6_SRC] = m.ctOrigSrcHi();
+            w[W_CT_IPV6_SRC + 1] = m.ctOrigSrcLo();
+            w[W_CT_IPV6_DST] = m.ctOrigDstHi();
+            w[W_CT_IPV6_DST + 1] = m.ctOrigDstLo();
+        } else {
+            w[W_CT_NW] = ((m.ctOrigSrcLo() & 0xffff_ffffL) << S_CT_NW_SRC) | ((m.ctOrigDstLo() & 0xffff_ffffL) << S_CT_NW_DST);
+        }
+        w[W_CT_TP] = ((long) (m.ctOrigTpSrc() & 0xffff) << S_CT_TP_SRC) | ((long) (m.ctOrigTpDst() & 0xffff) << S_CT_TP_DST);
     }
 }

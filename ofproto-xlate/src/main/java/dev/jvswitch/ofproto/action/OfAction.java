@@ -388,6 +388,48 @@ public sealed interface OfAction {
     }
 
     /**
+     * {@code ct(commit,force,zone=N|zone=FIELD[a..b],table=T,exec(...))}: send the packet through
+     * connection tracking (OVS's {@code NXAST_CT}). With {@code table} the packet is also
+     * recirculated, tracked, to that table (a fork: the actions after {@code ct} go on with the
+     * untracked packet). {@code exec} may only write {@code ct_mark} and {@code ct_label}, and only
+     * with {@code commit}.
+     *
+     * @param zoneImm  the zone when {@code zoneSrc} is null (0..65535)
+     * @param zoneSrc  16 bits of a field to read the zone from, or null
+     * @param table    the table to recirculate to, or {@link #NO_RECIRC}
+     */
+    record Ct(boolean commit, boolean force, int zoneImm, FieldRef zoneSrc, int table, List<OfAction> exec)
+            implements OfAction {
+        /** OVS's {@code NX_CT_RECIRC_NONE}: no recirculation. */
+        public static final int NO_RECIRC = 255;
+
+        public Ct {
+            checkRange("ct: zone", zoneImm, 0, 65535);
+            checkRange("ct: table", table, 0, 255);
+            if (zoneSrc != null && zoneSrc.nBits() != 16) {
+                throw new IllegalArgumentException("ct: zone field " + zoneSrc + " must be 16 bits wide");
+            }
+            exec = List.copyOf(exec);
+            for (OfAction a : exec) {
+                FlowField f = a instanceof SetField sf ? sf.field() : a instanceof Load l ? l.dst().field() : null;
+                if (f != FlowField.CT_MARK && f != FlowField.CT_LABEL) {
+                    throw new IllegalArgumentException("ct: exec may only set ct_mark or ct_label");
+                }
+            }
+            if (!exec.isEmpty() && !commit) {
+                throw new IllegalArgumentException("ct: exec requires commit");
+            }
+            if (force && !commit) {
+                throw new IllegalArgumentException("ct: force requires commit");
+            }
+        }
+    }
+
+    /** {@code ct_clear}: forget the packet's connection tracking state. */
+    record CtClear() implements OfAction {
+    }
+
+    /**
      * True if {@code actions} output to {@code port} (OVS's {@code ofpacts_output_to_port}): an
      * {@code output:N} to it, or the action of a reserved port ({@code NORMAL}, {@code FLOOD},
      * {@code ALL}, {@code IN_PORT}, {@code LOCAL}, {@code CONTROLLER}) when {@code port} is that

@@ -274,6 +274,9 @@ public final class Match {
         if (prereq == FlowPrereq.NONE) {
             return true;
         }
+        if (prereq == FlowPrereq.CT) {
+            return ctValid();
+        }
         if (!isExact(FlowField.ETH_TYPE)) {
             return false;
         }
@@ -296,6 +299,17 @@ public final class Match {
                 }
         }
         return prereq.isMet(valueKey != null ? valueKey : value());
+    }
+
+    /**
+     * OVS's {@code is_ct_valid} for a match: it requires one of the states that imply a valid
+     * connection ({@code +new}, {@code +est}, {@code +rel}, {@code +rpl}, {@code +snat},
+     * {@code +dnat}), or {@code +trk-inv}.
+     */
+    private boolean ctValid() {
+        long v = value(FlowField.CT_STATE);
+        long m = mask(FlowField.CT_STATE);
+        return (v & m & 0xcf) != 0 || ((v & m & 0x20) != 0 && (m & 0x10) != 0 && (v & 0x10) == 0);
     }
 
     /**
@@ -432,15 +446,37 @@ public final class Match {
          * as OVS's metadata stage does.
          */
         private static final int[] LOOKUP_ORDER = new int[FlowKey.ALL_WORDS];
+        /** For each key word, its position in {@link #LOOKUP_ORDER}. */
+        private static final int[] RANK = new int[FlowKey.ALL_WORDS];
 
         static {
             int n = 0;
             for (int w = FlowKey.WORDS; w < FlowKey.ALL_WORDS; w++) {
                 LOOKUP_ORDER[n++] = w;
             }
-            for (int w = 0; w < FlowKey.WORDS; w++) {
+            // OVS's struct flow puts ct_state, ct_zone, ct_mark and ct_label among the metadata,
+            // the original tuple's addresses with L3 and its ports with L4: the stages follow.
+            int ctMeta = FlowField.CT_STATE.word();
+            int ctLabel = FlowField.CT_LABEL.word();
+            int ctNw = FlowField.CT_NW_SRC.word();
+            int ctTp = FlowField.CT_TP_SRC.word();
+            int ct6 = FlowField.CT_IPV6_SRC.word();
+            int[] datapath = {0, 1, 2, 3, 4, ctMeta, ctLabel, ctLabel + 1, 5, 6, 7, 8, 9, 10, 11, 12, 13, ctNw, ct6,
+                ct6 + 1, ct6 + 2, ct6 + 3, 14, 15, 16, 17, 18, ctTp, 19, 20, 21, 22};
+            if (datapath.length != FlowKey.WORDS) {
+                throw new ExceptionInInitializerError("lookup order lists " + datapath.length + " datapath words");
+            }
+            for (int w : datapath) {
                 LOOKUP_ORDER[n++] = w;
             }
+            for (int r = 0; r < LOOKUP_ORDER.length; r++) {
+                RANK[LOOKUP_ORDER[r]] = r;
+            }
+        }
+
+        /** The position of key word {@code word} in lookup order (a classifier's stages follow it). */
+        public static int rank(int word) {
+            return RANK[word];
         }
 
         private final long[] mask;

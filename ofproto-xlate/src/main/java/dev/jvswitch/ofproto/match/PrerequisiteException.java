@@ -50,6 +50,8 @@ public final class PrerequisiteException extends IllegalArgumentException {
                 return "icmp6 with icmp_type=135";
             case ND_ADVERT:
                 return "icmp6 with icmp_type=136";
+            case CT:
+                return "ct_state with +new, +est, +rel, +rpl or +trk-inv";
             default:
                 throw new AssertionError(prereq);
         }

@@ -170,6 +170,10 @@ final class ActionFormat {
         } else if (a instanceof OfAction.SetTunnel t) {
             sb.append((t.tunId() >>> 32) == 0 ? "set_tunnel:0x" : "set_tunnel64:0x")
                     .append(Long.toHexString(t.tunId()));
+        } else if (a instanceof OfAction.Ct ct) {
+            CtSyntax.format(sb, ct);
+        } else if (a instanceof OfAction.CtClear) {
+            sb.append("ct_clear");
         } else if (a instanceof OfAction.Note n) {
             sb.append("note:");
             byte[] bytes = n.bytes();

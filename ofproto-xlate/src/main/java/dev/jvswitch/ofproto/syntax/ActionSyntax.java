@@ -50,6 +50,8 @@ final class ActionSyntax {
     private final Match match;
     /** The parsers of conjunction, multipath and bundle. */
     private final HashActionSyntax more;
+    /** True while parsing a {@code ct(exec(...))}, the one place ct_mark and ct_label may be written. */
+    boolean inCtExec;
 
     /** @param match the flow's match, for prerequisite checks; null in a group bucket */
     ActionSyntax(Source src, Match match) {
@@ -281,6 +283,11 @@ final class ActionSyntax {
             case "bundle":
             case "bundle_load":
                 return more.bundle(p, at, name.equals("bundle_load"));
+            case "ct":
+                return CtSyntax.parse(this, src, p, at);
+            case "ct_clear":
+                noArg(p, at);
+                return new OfAction.CtClear();
             default: {
                 String feature = Unsupported.action(name);
                 if (feature != null) {
@@ -497,7 +504,7 @@ final class ActionSyntax {
         if (f == null) {
             throw unknownField(name, at);
         }
-        if (!WRITABLE.contains(f)) {
+        if (!WRITABLE.contains(f) && !(inCtExec && CtSyntax.isExecWritable(f))) {
             throw src.fail(SyntaxError.NOT_ALLOWED, at, name, "as a " + what + " destination");
         }
         checkPrereq(f, name, at);

@@ -51,7 +51,7 @@ final class FieldText {
      */
     static Value parse(FlowField f, String text, boolean maskable) {
         FieldFormat format = f.format();
-        if (format == FieldFormat.TCP_FLAGS || format == FieldFormat.TUNNEL_FLAGS) {
+        if (format == FieldFormat.TCP_FLAGS || format == FieldFormat.TUNNEL_FLAGS || format == FieldFormat.CT_STATE) {
             if (text.startsWith("+") || text.startsWith("-")) {
                 return maskedFlags(f, text);
             }
@@ -102,6 +102,7 @@ final class FieldText {
                 return number(v, offset, f.widthBits());
             case TCP_FLAGS:
             case TUNNEL_FLAGS:
+            case CT_STATE:
                 return flags(f, v);
             default:
                 return number(v, offset, f.widthBits());
@@ -374,6 +375,7 @@ final class FieldText {
             }
             case TCP_FLAGS:
             case TUNNEL_FLAGS:
+            case CT_STATE:
                 return appendFlags(sb, f, value, mask);
             case FRAG:
                 return appendFrag(sb, value, mask);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.jvswitch.flowcache.key.FieldFormat;
+import dev.jvswitch.flowcache.key.CtMatchText;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.match.Match;
@@ -291,6 +292,7 @@ final class MatchSyntax {
         field(sb, m, "dp_hash", FlowField.DP_HASH);
         field(sb, m, "conj_id", FlowField.CONJ_ID);
         field(sb, m, "actset_output", FlowField.ACTSET_OUTPUT);
+        CtMatchText.append(sb, m.value(), m.mask());
         long eth = m.isExact(FlowField.ETH_TYPE) ? m.value(FlowField.ETH_TYPE) : -1;
         long proto = m.isExact(FlowField.NW_PROTO) ? m.value(FlowField.NW_PROTO) : -1;
         boolean skipProto = false;

@@ -64,6 +64,17 @@ final class NxmNames {
         put("NXM_NX_DP_HASH", FlowField.DP_HASH);
         put("OXM_OF_METADATA", FlowField.METADATA);
         put("ONFOXM_ET_ACTSET_OUTPUT", FlowField.ACTSET_OUTPUT);
+        put("NXM_NX_CT_STATE", FlowField.CT_STATE);
+        put("NXM_NX_CT_ZONE", FlowField.CT_ZONE);
+        put("NXM_NX_CT_MARK", FlowField.CT_MARK);
+        put("NXM_NX_CT_LABEL", FlowField.CT_LABEL);
+        put("NXM_NX_CT_NW_PROTO", FlowField.CT_NW_PROTO);
+        put("NXM_NX_CT_NW_SRC", FlowField.CT_NW_SRC);
+        put("NXM_NX_CT_NW_DST", FlowField.CT_NW_DST);
+        put("NXM_NX_CT_IPV6_SRC", FlowField.CT_IPV6_SRC);
+        put("NXM_NX_CT_IPV6_DST", FlowField.CT_IPV6_DST);
+        put("NXM_NX_CT_TP_SRC", FlowField.CT_TP_SRC);
+        put("NXM_NX_CT_TP_DST", FlowField.CT_TP_DST);
         for (int i = 0; i < 16; i++) {
             put("NXM_NX_REG" + i, FlowField.byName("reg" + i));
         }

@@ -50,12 +50,13 @@ import dev.jvswitch.ofproto.match.Match;
  */
 final class Subtable {
     /**
-     * Exclusive end of each stage as a rank: the pipeline words (registers, metadata, ranks
-     * below {@link #PIPELINE}) and datapath words 0-4 are the metadata stage, as in OVS; then L2
-     * 5-7, L3 8-13, L4 and ND 14-18. A shape lists its words in rank order.
+     * Exclusive end of each stage as a rank ({@link Match.Shape#rank}): the pipeline words
+     * (registers, metadata, ranks below {@link #PIPELINE}), datapath words 0-4 and the ct state,
+     * zone, mark and label are the metadata stage, as in OVS; then L2 5-7, L3 8-13 with the ct
+     * tuple's addresses, L4 and ND 14-18 with its ports. A shape lists its words in rank order.
      */
     static final int PIPELINE = FlowKey.ALL_WORDS - FlowKey.WORDS;
-    static final int[] STAGE_END = {PIPELINE + 5, PIPELINE + 8, PIPELINE + 14, FlowKey.ALL_WORDS};
+    static final int[] STAGE_END = {PIPELINE + 8, PIPELINE + 11, PIPELINE + 22, FlowKey.ALL_WORDS};
     static final long SEED = 0x2545f4914f6cdd1dL;
     /** The item of a counting slot (the count is the slot's {@code long}). */
     static final Object COUNTED = new Object();
@@ -214,7 +215,7 @@ final class Subtable {
 
     /** Position of key word {@code w} in lookup order (see {@link Match.Shape#word}). */
     static int rank(int w) {
-        return w >= FlowKey.WORDS ? w - FlowKey.WORDS : w + PIPELINE;
+        return Match.Shape.rank(w);
     }
 
     /**

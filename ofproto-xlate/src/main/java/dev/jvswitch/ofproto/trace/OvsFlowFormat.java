@@ -1,6 +1,7 @@
 package dev.jvswitch.ofproto.trace;
 
 import dev.jvswitch.flowcache.key.Addresses;
+import dev.jvswitch.flowcache.key.CtMatchText;
 import dev.jvswitch.flowcache.key.FieldFormat;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
@@ -56,6 +57,7 @@ final class OvsFlowFormat {
                 w.exact(meta);
             }
         }
+        CtMatchText.exactWhereSet(k, w);
         w.exact(FlowField.ETH_DST).exact(FlowField.ETH_SRC).exact(FlowField.ETH_TYPE);
         w.exact(FlowField.VLAN_TPID).exact(FlowField.VLAN_TCI);
         if (k.get(FlowField.VLAN_TCI) != 0) {
@@ -94,6 +96,7 @@ final class OvsFlowFormat {
         boolean megaflow = m.get(FlowField.RECIRC_ID) != 0;
         u32("recirc_id", FlowField.RECIRC_ID);
         u32("dp_hash", FlowField.DP_HASH);
+        CtMatchText.append(s, f, m);
         if (megaflow) {
             s.append("eth,");
         }

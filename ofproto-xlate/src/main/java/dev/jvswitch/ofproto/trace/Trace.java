@@ -152,6 +152,18 @@ public final class Trace {
      *                                  the bridge does not have, or a packet too long
      */
     public String trace(String bridge, FlowKey flow, byte[] packet) {
+        return trace(bridge, flow, packet, List.of());
+    }
+
+    /**
+     * As {@link #trace(String, FlowKey, byte[])}, with OVS's {@code --ct-next} values (e.g.
+     * {@code trk,est}): the states the packet has after each {@code ct(table=N)} recirculation,
+     * in order; {@code trk|new} once they run out.
+     *
+     * @throws IllegalArgumentException also for an unknown ct_state flag
+     */
+    public String trace(String bridge, FlowKey flow, byte[] packet, List<String> ctNextStates) {
+        Deque<Integer> ctNext = new ArrayDeque<>(TraceCt.parseAll(ctNextStates));
         XlateSnapshot snap = snapshots.get();
         XlateBridge br = snap.bridge(bridge);
         if (br == null) {
@@ -170,11 +182,11 @@ public final class Trace {
         FlowKey key = packet == null ? given : parsePacket(given, packet, in.dpPort());
         key.set(FlowField.IN_PORT, in.dpPort());
         StringBuilder out = new StringBuilder(1024);
-        run(snap, new Pass(key, packet, null, ofInPort), out);
+        run(snap, new Pass(key, packet, null, ofInPort), out, ctNext);
         return out.toString();
     }
 
-    private void run(XlateSnapshot snap, Pass first, StringBuilder out) {
+    private void run(XlateSnapshot snap, Pass first, StringBuilder out, Deque<Integer> ctNext) {
         Deque<Pass> passes = new ArrayDeque<>();
         passes.add(first);
         for (int n = 0; !passes.isEmpty(); n++) {
@@ -209,10 +221,14 @@ public final class Trace {
             int rss = FlowHash.hash5(key);
             for (XlateResult.RecircPoint p : r.recircPoints()) {
                 FlowKey next = p.packet().copy();
-                next.set(FlowField.DP_HASH, FlowHash.dpHash(rss, p.hashBasis()) & 0xffff_ffffL);
                 FrozenState st = recircIds.frozenState(p.recircId());
-                passes.add(new Pass(next, null, "recirc(0x" + Integer.toHexString(p.recircId()) + ")",
-                        st == null ? ofInPort : st.ofInPort()));
+                String title = "recirc(0x" + Integer.toHexString(p.recircId()) + ")";
+                if (p.afterCt()) {
+                    title += TraceCt.resume(next, p.ctZone(), ctNext);
+                } else {
+                    next.set(FlowField.DP_HASH, FlowHash.dpHash(rss, p.hashBasis()) & 0xffff_ffffL);
+                }
+                passes.add(new Pass(next, null, title, st == null ? ofInPort : st.ofInPort()));
             }
             tunnelPops(snap, pass, r, out, passes);
         }

@@ -59,6 +59,10 @@ final class ActionXlate {
             MultipathXlate.multipath(c, m);
         } else if (a instanceof OfAction.Bundle b) {
             MultipathXlate.bundle(c, b);
+        } else if (a instanceof OfAction.Ct ct) {
+            CtXlate.ct(c, ct);
+        } else if (a instanceof OfAction.CtClear) {
+            CtXlate.clear(c);
         } else if (a instanceof OfAction.WriteMetadata w) {
             FieldWrite.write(c, FlowField.METADATA, w.metadata(), w.mask());
         } else {

@@ -12,7 +12,10 @@ import dev.jvswitch.ofproto.action.OfAction;
  * OpenFlow in_port at that moment, and the actions still to run, innermost first. A pass with
  * this state's recirc id resumes with them instead of a lookup in table 0.
  *
- * <p>Today only a {@code dp_hash} select group freezes: the first frame then starts with that
+ * <p>A {@code ct(table=N)} fork freezes with one frame of table N and no actions: the
+ * recirculated pass starts with a lookup in table N.
+ *
+ * <p>A {@code dp_hash} select group freezes too: the first frame then starts with that
  * {@code group:N} action, which the recirculated pass runs again and which, now that the packet
  * carries a {@code dp_hash}, picks its bucket from it. The bucket therefore comes from the group
  * as the current snapshot has it, and the id does not depend on the snapshot version: a rule

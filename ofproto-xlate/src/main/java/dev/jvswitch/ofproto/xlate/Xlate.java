@@ -242,13 +242,21 @@ public final class Xlate {
             c.trace = c.report(TraceNode.Kind.BRIDGE, "bridge(\"" + c.bridge.name() + "\")").subs();
             TraceNode thaw = c.report(TraceNode.Kind.THAW, "thaw");
             thaw.subs().add(new TraceNode(TraceNode.Kind.THAW, "Resuming from table " + state.frames().get(0).tableId()));
-            StringBuilder acts = new StringBuilder("Restoring actions: ");
-            for (int i = 0; i < state.frames().size(); i++) {
-                acts.append(i == 0 ? "" : ",").append(OfText.actions(state.frames().get(i).actions()));
+            if (!state.frames().get(0).actions().isEmpty()) {
+                StringBuilder acts = new StringBuilder("Restoring actions: ");
+                for (int i = 0; i < state.frames().size(); i++) {
+                    acts.append(i == 0 ? "" : ",").append(OfText.actions(state.frames().get(i).actions()));
+                }
+                thaw.subs().add(new TraceNode(TraceNode.Kind.THAW, acts.toString()));
             }
-            thaw.subs().add(new TraceNode(TraceNode.Kind.THAW, acts.toString()));
         }
         List<FrozenState.Frame> frames = state.frames();
+        if (frames.size() == 1 && frames.get(0).actions().isEmpty()) {
+            // A ct(table=N) fork: the tracked packet is looked up in table N.
+            c.lookupTable(frames.get(0).tableId(), XlateContext.KEEP_IN_PORT, false, true);
+            c.trace = root;
+            return;
+        }
         for (int i = 0; i < frames.size() && c.error == null; i++) {
             FrozenState.Frame f = frames.get(i);
             c.tableId = f.tableId();

@@ -43,9 +43,19 @@ public record XlateResult(DpActions actions, FlowMask mask, XlateError error, lo
     /**
      * A recirculation emitted by the translation: the packet leaves with {@code recircId},
      * looking like {@code packet} (datapath in_port, fields as committed; its {@code dp_hash}
-     * is set by the preceding {@code hash(l4(hashBasis))} from the pass's 5-tuple hash).
+     * is set by the preceding {@code hash(l4(hashBasis))} from the pass's 5-tuple hash), or,
+     * after {@code ct(table=N)}, tracked in zone {@code ctZone} (-1 otherwise).
      */
-    public record RecircPoint(int recircId, int hashBasis, FlowKey packet) {
+    public record RecircPoint(int recircId, int hashBasis, FlowKey packet, int ctZone) {
+        /** A recirculation that is not a {@code ct} fork. */
+        public RecircPoint(int recircId, int hashBasis, FlowKey packet) {
+            this(recircId, hashBasis, packet, -1);
+        }
+
+        /** True for the recirculation of a {@code ct(table=N)}: the packet comes back tracked in {@link #ctZone}. */
+        public boolean afterCt() {
+            return ctZone >= 0;
+        }
     }
 
     /** True if the actions send to the controller (one reason for {@code slowPath}). */

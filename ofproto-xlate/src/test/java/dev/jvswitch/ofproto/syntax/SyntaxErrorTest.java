@@ -75,11 +75,12 @@ class SyntaxErrorTest {
         "CONFLICT|tcp,udp,actions=drop|flow syntax error at column 5: 'udp' conflicts with 'tcp' at column 1",
         "CONFLICT|tcp,tp_dst=80,tp_dst=81,actions=drop|flow syntax error at column 15: 'tp_dst=81' conflicts with 'tp_dst=80' at column 5",
         "CONFLICT|priority=1,priority=1,actions=drop|flow syntax error at column 12: 'priority=1' conflicts with 'priority=1' at column 1",
-        "NOT_SUPPORTED|ip,actions=ct(commit,zone=1),output:2"
-            + "|flow syntax error at column 12: ct(...) is not supported (connection tracking)",
-        "NOT_SUPPORTED|ct_state=+trk,actions=drop|flow syntax error at column 1: ct_state is not supported (connection tracking)",
+        "NOT_SUPPORTED|ip,actions=ct(commit,nat(src=10.0.0.9)),output:2"
+            + "|flow syntax error at column 22: ct(nat) is not supported (connection tracking NAT)",
+        "PREREQUISITE|ct_nw_src=10.0.0.1,actions=drop"
+            + "|flow syntax error at column 1: ct_nw_src needs ct_state with +new, +est, +rel, +rpl or +trk-inv",
         "NOT_SUPPORTED|tun_metadata3=1,actions=drop|flow syntax error at column 1: tun_metadata3 is not supported (Geneve options)",
-        "NOT_SUPPORTED|actions=move:ct_mark[]->reg0[]|flow syntax error at column 14: ct_mark is not supported (connection tracking)",
+        "NOT_ALLOWED|actions=set_field:1->ct_mark|flow syntax error at column 22: 'ct_mark' is not allowed as a set_field destination",
         "NOT_SUPPORTED|actions=resubmit(,1,ct)|flow syntax error at column 9: resubmit(...,ct) is not supported (connection tracking)",
         "NOT_SUPPORTED|actions=meter:1,output:2|flow syntax error at column 9: meter is not supported (meters)",
         "UNKNOWN_FIELD|reg16=1,actions=drop|flow syntax error at column 1: unknown field 'reg16'",

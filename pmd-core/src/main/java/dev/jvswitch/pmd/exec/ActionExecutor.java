@@ -1,6 +1,9 @@
 package dev.jvswitch.pmd.exec;
 
+import dev.jvswitch.conntrack.Conntrack;
+import dev.jvswitch.conntrack.CtContext;
 import dev.jvswitch.flowcache.actions.DpActions;
+import dev.jvswitch.flowcache.actions.DpCt;
 import dev.jvswitch.flowcache.actions.DpField;
 import dev.jvswitch.flowcache.hash.FlowHash;
 import dev.jvswitch.mempool.Mbuf;
@@ -44,6 +47,10 @@ import dev.jvswitch.pmd.tunnel.TunnelOps;
  * <p><b>Set fields</b> follow the packet's actual headers; see {@link FieldRewriter}. VLAN
  * push/pop move header offsets with the data; see {@link VlanTagger}.
  *
+ * <p><b>Connection tracking.</b> {@code ct} hands each packet to the datapath's {@link Conntrack}
+ * with this PMD's {@link CtContext}; the packet's ct metadata changes and nothing else (OVS emits
+ * the {@code recirc} that follows as a separate action). {@code ct_clear} forgets that metadata.
+ *
  * <p>Nothing here allocates: scratch batches for clone are made once, one per nesting level.
  *
  * <p><b>Thread-safety:</b> one executor per PMD thread, used only by it.
@@ -58,8 +65,18 @@ public final class ActionExecutor {
     private final FieldRewriter rewriter = new FieldRewriter();
     /** The outer IPv4 id of the next encapsulated packet (per PMD, so no two threads share it). */
     private int ipId;
+    private final Conntrack conntrack;
+    private final CtContext ctContext;
 
+    /** An executor with a connection tracker of its own (tests, benchmarks without a datapath). */
     public ActionExecutor() {
+        this(new Conntrack());
+    }
+
+    /** An executor for one PMD of a datapath whose connections live in {@code conntrack}. */
+    public ActionExecutor(Conntrack conntrack) {
+        this.conntrack = conntrack;
+        this.ctContext = conntrack.newContext();
         for (int i = 0; i < cloneBatches.length; i++) {
             cloneBatches[i] = new PacketBatch();
         }
@@ -85,6 +102,8 @@ public final class ActionExecutor {
                 case DpActions.OP_CLONE -> cloneAction(p.sub(i), batch, ctx, depth, last);
                 case DpActions.OP_TNL_PUSH -> tnlPush(p, i, batch, ctx);
                 case DpActions.OP_TNL_POP -> tnlPop(p.a(i), batch, ctx, last);
+                case DpActions.OP_CT -> ct(p, i, batch, ctx);
+                case DpActions.OP_CT_CLEAR -> ctClear(batch);
                 default -> dropAll(batch, ctx, DropReason.MALFORMED); // the builder admits no other
             }
         }
@@ -293,6 +312,33 @@ public final class ActionExecutor {
         int n = batch.size();
         for (int k = 0; k < n; k++) {
             rewriter.set(pkts[k], field, value, mask);
+        }
+    }
+
+    private void ct(DpActions p, int i, PacketBatch batch, ExecContext ctx) {
+        int zone = DpCt.zone(p, i);
+        int flags = DpCt.flags(p, i);
+        int ctFlags = ((flags & DpCt.COMMIT) != 0 ? Conntrack.COMMIT : 0) | ((flags & DpCt.FORCE) != 0 ? Conntrack.FORCE : 0);
+        int mark = DpCt.mark(p, i);
+        int markMask = DpCt.markMask(p, i);
+        long labelHi = DpCt.labelWord(p, i, 0);
+        long labelLo = DpCt.labelWord(p, i, 1);
+        long labelMaskHi = DpCt.labelWord(p, i, 2);
+        long labelMaskLo = DpCt.labelWord(p, i, 3);
+        long nowMs = ctx.nowMs();
+        Mbuf[] pkts = batch.array();
+        int n = batch.size();
+        for (int k = 0; k < n; k++) {
+            conntrack.execute(ctContext, pkts[k], zone, ctFlags, mark, markMask, labelHi, labelLo, labelMaskHi,
+                    labelMaskLo, nowMs);
+        }
+    }
+
+    private static void ctClear(PacketBatch batch) {
+        Mbuf[] pkts = batch.array();
+        int n = batch.size();
+        for (int k = 0; k < n; k++) {
+            pkts[k].clearCt();
         }
     }
 

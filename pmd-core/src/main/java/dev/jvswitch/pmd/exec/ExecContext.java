@@ -40,6 +40,14 @@ public interface ExecContext {
     /** The PMD's mbuf cache: copies come from it, dropped packets return to it. */
     MbufCache cache();
 
+    /**
+     * Monotonic milliseconds, read once per batch at most: the clock connection tracking expires
+     * connections by (the datapath's clock; its sweeper reads the same one).
+     */
+    default long nowMs() {
+        return System.nanoTime() / 1_000_000L;
+    }
+
     /** Counts one packet dropped for {@code reason} whose mbuf has already been freed or never existed. */
     void countDrop(DropReason reason);
 

@@ -53,7 +53,18 @@ public enum CommandKind {
             Map.entry("ofctl/add-group", CHANGE),
             Map.entry("fdb/flush", CHANGE),
             Map.entry("dpctl/del-flows", CHANGE),
-            Map.entry("dpif-netdev/pmd-rxq-rebalance", CHANGE));
+            Map.entry("dpif-netdev/pmd-rxq-rebalance", CHANGE),
+            Map.entry("dpctl/dump-conntrack", INLINE),
+            Map.entry("dpctl/ct-stats-show", INLINE),
+            Map.entry("dpctl/ct-get-maxconns", INLINE),
+            Map.entry("dpctl/ct-get-nconns", INLINE),
+            Map.entry("dpctl/ct-get-limits", INLINE),
+            Map.entry("dpctl/ct-set-maxconns", INLINE),
+            Map.entry("dpctl/ct-set-limits", INLINE),
+            Map.entry("dpctl/ct-del-limits", INLINE),
+            Map.entry("dpctl/ct-enable-tcp-seq-chk", INLINE),
+            Map.entry("dpctl/ct-disable-tcp-seq-chk", INLINE),
+            Map.entry("dpctl/flush-conntrack", CHANGE));
 
     /** The kind of command {@code name}; {@link #CHANGE} for one not listed. */
     public static CommandKind of(String name) {

@@ -86,8 +86,20 @@ public final class SwitchCommands {
                     return Reply.text("");
                 });
 
-        r.register("ofproto/trace", "BRIDGE FLOW | BRIDGE [in_port=N] HEXPACKET", 2, Integer.MAX_VALUE,
-                "show how a flow or packet would be translated", args -> {
+        r.register("ofproto/trace", "BRIDGE FLOW | BRIDGE [in_port=N] HEXPACKET [--ct-next STATE]...", 2,
+                Integer.MAX_VALUE, "show how a flow or packet would be translated", allArgs -> {
+                    List<String> ctNext = new ArrayList<>();
+                    List<String> args = new ArrayList<>();
+                    for (int i = 0; i < allArgs.size(); i++) {
+                        if (allArgs.get(i).equals("--ct-next") && i + 1 < allArgs.size()) {
+                            ctNext.add(allArgs.get(++i));
+                        } else {
+                            args.add(allArgs.get(i));
+                        }
+                    }
+                    if (args.size() < 2) {
+                        throw CommandException.usage("ofproto/trace: usage: ofproto/trace BRIDGE FLOW [--ct-next STATE]");
+                    }
                     List<String> rest = new ArrayList<>(args.subList(1, args.size()));
                     String hex = HEX_PACKET.matcher(rest.get(rest.size() - 1)).matches()
                             ? rest.remove(rest.size() - 1) : null;
@@ -95,7 +107,7 @@ public final class SwitchCommands {
                     return Reply.text(ofproto(() -> {
                         sp.checkBridge(args.get(0));
                         FlowKey key = Trace.parseFlow(flow);
-                        return sp.trace(args.get(0), key, hex == null ? null : PacketHex.parse(hex));
+                        return sp.trace(args.get(0), key, hex == null ? null : PacketHex.parse(hex), ctNext);
                     }));
                 });
         r.register("upcall/show", "", 0, 0, "megaflow counts, limits and revalidator state", args ->
@@ -184,6 +196,7 @@ public final class SwitchCommands {
         });
 
         TunnelCommands.register(r, sp);
+        ConntrackCommands.register(r, dp);
 
         r.register("coverage/show", "", 0, 0, "event counters of the datapath, slow path and daemon", args -> {
             Map<String, Long> all = new LinkedHashMap<>(ShowData.pmdTotals(dp));

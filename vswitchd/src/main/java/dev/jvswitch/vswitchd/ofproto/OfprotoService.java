@@ -343,6 +343,11 @@ public final class OfprotoService implements AutoCloseable {
         return call(bridge, () -> ofproto.tracer().trace(bridge, flow, packet));
     }
 
+    /** {@link #trace(String, FlowKey, byte[])} with OVS's {@code --ct-next} states, in order. */
+    public String trace(String bridge, FlowKey flow, byte[] packet, List<String> ctNext) throws OfprotoException {
+        return call(bridge, () -> ofproto.tracer().trace(bridge, flow, packet, ctNext));
+    }
+
     // ------------------------------------------------------------------ MAC learning
 
     /** The MAC learning table of {@code bridge} ({@code fdb/show}), ages as of now. */

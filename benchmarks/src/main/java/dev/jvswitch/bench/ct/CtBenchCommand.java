@@ -1,0 +1,277 @@
+package dev.jvswitch.bench.ct;
+
+import java.lang.management.ManagementFactory;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+
+import dev.jvswitch.bench.cli.Args;
+import dev.jvswitch.bench.cli.Json;
+import dev.jvswitch.conntrack.Conntrack;
+import dev.jvswitch.conntrack.CtContext;
+import dev.jvswitch.conntrack.CtState;
+import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.mempool.MbufPool;
+import dev.jvswitch.mempool.MbufPoolConfig;
+import dev.jvswitch.testkit.frame.Frames;
+
+/**
+ * {@code jvs-bench ct-bench}: the connection tracker alone, in memory, as OVS's
+ * {@code ovstest test-conntrack} measures it. Each thread owns {@code --batch} mbufs holding a UDP
+ * frame and rewrites their ports in place (UDP checksum 0, so every packet is still valid), then:
+ * <ol>
+ *   <li><b>setup</b>: {@code --conns} distinct connections committed
+ *       ({@code ct(commit,zone=i % zones)}): the setup rate, and the heap allocated per
+ *       connection;</li>
+ *   <li><b>replies</b>: one reply per connection (they become established);</li>
+ *   <li><b>established</b>: the original direction again: established lookups per second and the
+ *       heap allocated per packet (0 is the target);</li>
+ *   <li><b>flush</b>: {@code flush-conntrack zone=0} timed.</li>
+ * </ol>
+ * Rates are packets over the wall time of the slowest thread; each packet's ct_state is checked.
+ */
+public final class CtBenchCommand {
+    static final Set<String> OPTIONS = Set.of("threads", "conns", "zones", "batch");
+    static final Set<String> FLAGS = Set.of("json");
+
+    private CtBenchCommand() {
+    }
+
+    public static int run(String[] argv) throws Exception {
+        Args args = Args.parse("ct-bench", argv, OPTIONS, FLAGS);
+        int threads = args.intValue("threads", 1, 1, 64);
+        int conns = args.intValue("conns", 1_000_000, 1, 50_000_000);
+        int zones = args.intValue("zones", 1, 1, 65536);
+        int batch = args.intValue("batch", 32, 1, 1024);
+        boolean json = args.flag("json");
+        if (conns > 65536L * 65535) {
+            throw new Args.UsageException("ct-bench: --conns: at most " + 65536L * 65535);
+        }
+        // Warm-up on a tracker of its own, so the measured passes run compiled code.
+        Conntrack warm = new Conntrack();
+        measure(warm, threads, Math.min(conns, 200_000), zones, batch);
+        warm.flush(-1);
+        warm = null;
+        System.gc();
+        Conntrack ct = new Conntrack();
+        ct.config().maxConns(Math.max(ct.config().maxConns(), conns));
+        Figures f = measure(ct, threads, conns, zones, batch);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long t0 = System.nanoTime();
+        long c0 = mx.getCurrentThreadCpuTime();
+        int flushed = ct.flush(0);
+        f.flushZoneMs = (System.nanoTime() - t0) / 1e6;
+        f.flushZoneCpuMs = (mx.getCurrentThreadCpuTime() - c0) / 1e6;
+        f.flushed = flushed;
+        System.out.println(json ? f.toJson() : f.toText());
+        return f.problem == null ? 0 : 1;
+    }
+
+    static final class Figures {
+        int threads;
+        int conns;
+        int zones;
+        int batch;
+        double setupsPerSec;
+        double repliesPerSec;
+        double establishedLookupsPerSec;
+        double flushZoneMs;
+        double flushZoneCpuMs;
+        double setupsPerSecWall;
+        double establishedLookupsPerSecWall;
+        double cpuNsPerSetup;
+        double cpuNsPerReply;
+        double cpuNsPerEstablished;
+        int flushed;
+        double bytesPerConnection;
+        double heapBytesPerEstablishedPacket;
+        String problem;
+
+        String toJson() {
+            Json j = new Json().put("threads", threads).put("conns", conns).put("zones", zones).put("batch", batch)
+                    .put("setupsPerSec", Math.round(setupsPerSec)).put("repliesPerSec", Math.round(repliesPerSec))
+                    .put("establishedLookupsPerSec", Math.round(establishedLookupsPerSec))
+                    .put("flushZoneMs", round(flushZoneMs)).put("flushZoneCpuMs", round(flushZoneCpuMs))
+                    .put("flushedConnections", flushed)
+                    .put("setupsPerSecWall", Math.round(setupsPerSecWall))
+                    .put("establishedLookupsPerSecWall", Math.round(establishedLookupsPerSecWall))
+                    .put("cpuNsPerSetup", round(cpuNsPerSetup)).put("cpuNsPerReply", round(cpuNsPerReply))
+                    .put("cpuNsPerEstablished", round(cpuNsPerEstablished))
+                    .put("bytesPerConnection", round(bytesPerConnection))
+                    .put("heapBytesPerEstablishedPacket", round(heapBytesPerEstablishedPacket));
+            if (problem != null) {
+                j.put("problem", problem);
+            }
+            return j.toString();
+        }
+
+        String toText() {
+            return String.format(Locale.ROOT, "ct-bench: %d thread(s), %d connections, %d zone(s), batch %d"
+                    + " (rates per thread-CPU-second; wall-clock in brackets)%n"
+                    + "  setup:       %.2f M connections/s [%.2f] %.0f CPU ns each, %.0f heap bytes per connection%n"
+                    + "  replies:     %.2f M packets/s, %.0f CPU ns each%n"
+                    + "  established: %.2f M lookups/s [%.2f] %.0f CPU ns each, %.3f heap bytes per packet%n"
+                    + "  flush zone 0: %d connections in %.1f ms (%.1f CPU ms)%s", threads, conns, zones, batch,
+                    setupsPerSec / 1e6, setupsPerSecWall / 1e6, cpuNsPerSetup, bytesPerConnection,
+                    repliesPerSec / 1e6, cpuNsPerReply, establishedLookupsPerSec / 1e6,
+                    establishedLookupsPerSecWall / 1e6, cpuNsPerEstablished, heapBytesPerEstablishedPacket, flushed,
+                    flushZoneMs, flushZoneCpuMs, problem == null ? "" : String.format("%n  PROBLEM: %s", problem));
+        }
+
+        private static double round(double v) {
+            return Math.round(v * 1000) / 1000.0;
+        }
+    }
+
+    private static Figures measure(Conntrack ct, int threads, int conns, int zones, int batch) throws Exception {
+        Worker[] workers = new Worker[threads];
+        CyclicBarrier barrier = new CyclicBarrier(threads);
+        MbufPool pool = MbufPool.create(MbufPoolConfig.of("ct-bench", 2 * batch * threads + 8).withCacheSize(0));
+        Thread[] ts = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            int from = (int) ((long) conns * t / threads);
+            int to = (int) ((long) conns * (t + 1) / threads);
+            workers[t] = new Worker(ct, pool, batch, zones, from, to, barrier);
+            ts[t] = new Thread(workers[t], "ct-bench-" + t);
+            ts[t].start();
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        Figures f = new Figures();
+        f.threads = threads;
+        f.conns = conns;
+        f.zones = zones;
+        f.batch = batch;
+        long[] worst = new long[3];
+        long[] cpu = new long[3];
+        long setupBytes = 0;
+        long estBytes = 0;
+        for (Worker w : workers) {
+            for (int p = 0; p < 3; p++) {
+                worst[p] = Math.max(worst[p], w.phaseNs[p]);
+                cpu[p] += w.cpuNs[p];
+            }
+            setupBytes += w.setupBytes;
+            estBytes += w.estBytes;
+            if (w.problem != null && f.problem == null) {
+                f.problem = w.problem;
+            }
+        }
+        // On a shared, loaded machine wall time counts other processes' time; CPU time does not.
+        f.cpuNsPerSetup = (double) cpu[0] / conns;
+        f.cpuNsPerReply = (double) cpu[1] / conns;
+        f.cpuNsPerEstablished = (double) cpu[2] / conns;
+        f.setupsPerSec = threads * 1e9 / f.cpuNsPerSetup;
+        f.repliesPerSec = threads * 1e9 / f.cpuNsPerReply;
+        f.establishedLookupsPerSec = threads * 1e9 / f.cpuNsPerEstablished;
+        f.setupsPerSecWall = conns / (worst[0] / 1e9);
+        f.establishedLookupsPerSecWall = conns / (worst[2] / 1e9);
+        f.bytesPerConnection = (double) setupBytes / conns;
+        f.heapBytesPerEstablishedPacket = (double) estBytes / conns;
+        if (ct.connectionCount() != conns && f.problem == null) {
+            f.problem = "table holds " + ct.connectionCount() + " connections, expected " + conns;
+        }
+        pool.close();
+        return f;
+    }
+
+    /** One thread's share of connections, with its own mbufs and tracker context. */
+    private static final class Worker implements Runnable {
+        private static final int SPORT = 34; // offsets in an untagged IPv4/UDP frame
+        private static final int DPORT = 36;
+        private static final int UDP_CSUM = 40;
+
+        private final Conntrack ct;
+        private final CtContext ctx;
+        private final Mbuf[] orig;
+        private final Mbuf[] reply;
+        private final int zones;
+        private final int from;
+        private final int to;
+        private final CyclicBarrier barrier;
+        final long[] phaseNs = new long[3];
+        final long[] cpuNs = new long[3];
+        long setupBytes;
+        long estBytes;
+        String problem;
+
+        Worker(Conntrack ct, MbufPool pool, int batch, int zones, int from, int to, CyclicBarrier barrier) {
+            this.ct = ct;
+            this.ctx = ct.newContext();
+            this.zones = zones;
+            this.from = from;
+            this.to = to;
+            this.barrier = barrier;
+            orig = frames(pool, batch, Frames.udp4().ip("10.0.0.1", "10.0.0.2").ports(1, 1).size(64).build());
+            reply = frames(pool, batch, Frames.udp4().ip("10.0.0.2", "10.0.0.1").ports(1, 1).size(64).build());
+        }
+
+        private static Mbuf[] frames(MbufPool pool, int n, byte[] frame) {
+            Mbuf[] out = new Mbuf[n];
+            for (int i = 0; i < n; i++) {
+                Mbuf m = pool.get();
+                m.copyFrom(frame, 0, frame.length);
+                m.headerOffsets(0, 14, 34);
+                m.buffer().putShort(m.dataOffset() + UDP_CSUM, (short) 0);
+                out[i] = m;
+            }
+            return out;
+        }
+
+        @Override
+        public void run() {
+            com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            try {
+                barrier.await();
+                long b0 = mx.getCurrentThreadAllocatedBytes();
+                long c0 = mx.getCurrentThreadCpuTime();
+                phaseNs[0] = pass(orig, false, Conntrack.COMMIT, CtState.NEW | CtState.TRK);
+                cpuNs[0] = mx.getCurrentThreadCpuTime() - c0;
+                setupBytes = mx.getCurrentThreadAllocatedBytes() - b0;
+                barrier.await();
+                long c1 = mx.getCurrentThreadCpuTime();
+                phaseNs[1] = pass(reply, true, 0, CtState.EST | CtState.RPL | CtState.TRK);
+                cpuNs[1] = mx.getCurrentThreadCpuTime() - c1;
+                barrier.await();
+                long b2 = mx.getCurrentThreadAllocatedBytes();
+                long c2 = mx.getCurrentThreadCpuTime();
+                phaseNs[2] = pass(orig, false, 0, CtState.EST | CtState.TRK);
+                cpuNs[2] = mx.getCurrentThreadCpuTime() - c2;
+                estBytes = mx.getCurrentThreadAllocatedBytes() - b2;
+            } catch (Exception e) {
+                problem = e.toString();
+            }
+        }
+
+        /** One packet per connection of this worker, a batch at a time; returns the nanoseconds taken. */
+        private long pass(Mbuf[] ms, boolean swap, int flags, int expect) {
+            int n = ms.length;
+            long start = System.nanoTime();
+            for (int base = from; base < to; base += n) {
+                int k = Math.min(n, to - base);
+                for (int j = 0; j < k; j++) {
+                    int c = base + j;
+                    Mbuf m = ms[j];
+                    int sport = 1024 + (c & 0x7fff);
+                    int dport = 1 + (c >>> 15);
+                    int off = m.dataOffset();
+                    m.buffer().putShort(off + SPORT, (short) (swap ? dport : sport), java.nio.ByteOrder.BIG_ENDIAN);
+                    m.buffer().putShort(off + DPORT, (short) (swap ? sport : dport), java.nio.ByteOrder.BIG_ENDIAN);
+                }
+                long now = System.nanoTime() / 1_000_000L;
+                for (int j = 0; j < k; j++) {
+                    int c = base + j;
+                    ct.execute(ctx, ms[j], c % zones, flags, 0, 0, 0, 0, 0, 0, now);
+                }
+                for (int j = 0; j < k; j++) {
+                    if (ms[j].ctState() != expect && problem == null) {
+                        problem = "connection " + (base + j) + ": ct_state 0x" + Integer.toHexString(ms[j].ctState())
+                                + ", expected 0x" + Integer.toHexString(expect);
+                    }
+                }
+            }
+            return System.nanoTime() - start;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.jvswitch.conntrack;
+
+/**
+ * One tracked connection: both directions' keys (as its two {@link ConnNode}s), its protocol
+ * state, mark, label, expiry and counters. Made once when a {@code ct(commit)} creates it and
+ * never reused, so a lock-free reader holding a stale reference sees a consistent, if dead,
+ * connection.
+ *
+ * <p><b>Thread-safety:</b> the keys, zone, protocol and id are final. The protocol state
+ * ({@link #l4State}, the TCP peers), mark and label are written under this object's monitor by
+ * whichever PMD's packet updates the connection (OVS's per-connection lock); PMDs read mark and
+ * label without the lock (volatile, so a reader sees a whole value of each; mark and label are
+ * independent, as in OVS). {@link #expirationMs} is volatile: written by updaters (under the
+ * monitor for TCP; for other protocols without it, see {@code Conntrack}), read by lookups and the
+ * sweeper without it; {@link #l4State} of UDP/ICMP/other is written without the monitor too, its
+ * values only moving forward. Packet counters are not kept (OVS's userspace tracker keeps none
+ * either), so {@code dump-conntrack -s} shows timeouts only. {@link #dead} is set once, under the
+ * table's write lock, when the connection leaves the table; readers that find it set treat the
+ * connection as absent.
+ */
+final class Conn {
+    /** {@code l4State} for UDP and other protocols (OVS's {@code other_state}). */
+    static final int OTHER_FIRST = 0;
+    static final int OTHER_MULTIPLE = 1;
+    static final int OTHER_BIDIR = 2;
+    /** {@code l4State} for ICMP (OVS's {@code icmp_state}). */
+    static final int ICMP_FIRST = 0;
+    static final int ICMP_REPLY = 1;
+    /** Smallest move of the expiry worth a store (see {@link #refresh}). */
+    static final long REFRESH_MS = 1000;
+
+    final ConnNode fwd;
+    final ConnNode rev;
+    /**
+     * The original-direction key again, in the connection itself: a packet's ct metadata is
+     * written from here, which saves it a load of another object (a cache miss in a big table).
+     */
+    final long origSrcHi;
+    final long origSrcLo;
+    final long origDstHi;
+    final long origDstLo;
+    final long origMeta;
+    final int zone;
+    final int proto;
+    final long id;
+    /** Original direction's ICMP type and code (ct_tp_src/dst for ICMP); 0 otherwise. */
+    final int origIcmpType;
+    final int origIcmpCode;
+
+    /** The TCP peers (null for other protocols): index 0 sent the first packet, 1 replies. */
+    final TcpPeer[] peers;
+
+    int l4State;
+    volatile int mark;
+    volatile long labelHi;
+    volatile long labelLo;
+    volatile long expirationMs;
+    volatile CtTimeouts timeoutClass;
+    volatile boolean dead;
+
+    /** Always 0: kept for the dump's layout; the tracker counts no packets per connection. */
+    long packetsOrig;
+    long bytesOrig;
+    long packetsReply;
+    long bytesReply;
+
+    Conn(CtKey orig, CtKey reply, long id, int origIcmpType, int origIcmpCode) {
+        this.fwd = new ConnNode(orig, this, false);
+        this.origSrcHi = orig.srcHi;
+        this.origSrcLo = orig.srcLo;
+        this.origDstHi = orig.dstHi;
+        this.origDstLo = orig.dstLo;
+        this.origMeta = orig.meta;
+        this.rev = new ConnNode(reply, this, true);
+        this.zone = orig.zone();
+        this.proto = orig.proto();
+        this.id = id;
+        this.origIcmpType = origIcmpType;
+        this.origIcmpCode = origIcmpCode;
+        this.peers = proto == CtPacket.TCP ? new TcpPeer[] {new TcpPeer(), new TcpPeer()} : null;
+    }
+
+    boolean ipv6() {
+        return (fwd.meta & 0xff) == CtKey.FAMILY_IPV6;
+    }
+
+    /** Sets the expiry to {@code nowMs} plus the class's timeout; caller holds the monitor. */
+    void expireIn(CtTimeouts tm, long nowMs, CtConfig config) {
+        timeoutClass = tm;
+        expirationMs = nowMs + config.timeoutMs(tm);
+    }
+
+    /**
+     * {@link #expireIn} unless the expiry would move by less than {@link #REFRESH_MS} in the same
+     * class: OVS's timeouts are in seconds, and a store per packet would make every PMD that
+     * tracks this connection write its cache line.
+     */
+    void refresh(CtTimeouts tm, long nowMs, CtConfig config) {
+        long exp = nowMs + config.timeoutMs(tm);
+        if (tm != timeoutClass || exp - expirationMs >= REFRESH_MS) {
+            timeoutClass = tm;
+            expirationMs = exp;
+        }
+    }
+
+    boolean expired(long nowMs) {
+        return nowMs >= expirationMs;
+    }
+
+    /** One TCP endpoint as OVS's {@code tcp_peer} (pf's sequence tracking). */
+    static final class TcpPeer {
+        int seqLo;
+        int seqHi;
+        int maxWin;
+        int wscale;
+        int state;
+    }
+}

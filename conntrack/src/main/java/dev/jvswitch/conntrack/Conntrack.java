@@ -1,0 +1,318 @@
+package dev.jvswitch.conntrack;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.jvswitch.mempool.Mbuf;
+
+/**
+ * The userspace connection tracker (OVS's {@code lib/conntrack.c}): what the datapath's
+ * {@code ct} action calls for each packet. It finds the packet's connection in the
+ * {@link ConnTable} (lock-free), updates its protocol state (TCP window tracking, UDP/other and
+ * ICMP first/reply states), creates it on {@code commit}, and writes the result into the
+ * packet's ct metadata: {@code ct_state}, zone, mark, label and the original-direction tuple.
+ *
+ * <p><b>Semantics kept from OVS.</b> A packet that cannot be parsed, has a bad IPv4 header or L4
+ * checksum, or is a fragment is {@code inv}. A packet without a connection is {@code new} when it
+ * may open one (a TCP segment with valid flags that is not a SYN-ACK, an ICMP query, anything
+ * else) and {@code inv} otherwise; {@code commit} then stores it, unless the table holds
+ * {@code ct-maxconns} connections or the zone is at its limit, in which case nothing is stored,
+ * the packet stays {@code new} and the refusal is counted. UDP and other protocols stay
+ * {@code new} for the first two packets in the original direction and become {@code est} with
+ * the third or with the first reply (OVS's other-protocol states); ICMP is {@code est} from the
+ * second packet. Replies carry {@code rpl}. {@code mark} and {@code label} are written only on
+ * commit. {@code force} deletes a connection found in the reply direction and starts a new one.
+ *
+ * <p><b>Thread-safety:</b> any number of PMDs call {@link #execute}, each with its own
+ * {@link CtContext}. Lookups take no lock; a connection's update holds its monitor; creation and
+ * removal hold the table's. Control methods (flush, limits, dump) may run on any thread.
+ */
+public final class Conntrack {
+    public static final int COMMIT = 1;
+    public static final int FORCE = 2;
+
+    private final ConnTable table = new ConnTable();
+    private final CtConfig config;
+    private final List<CtContext> contexts = new CopyOnWriteArrayList<>();
+    private final AtomicLong nextId = new AtomicLong(1);
+    private final AtomicLong expired = new AtomicLong();
+
+    public Conntrack() {
+        this(new CtConfig());
+    }
+
+    public Conntrack(CtConfig config) {
+        this.config = config;
+    }
+
+    public CtConfig config() {
+        return config;
+    }
+
+    /** A handle for one thread (allocates; call once per PMD). */
+    public CtContext newContext() {
+        CtContext c = new CtContext();
+        contexts.add(c);
+        return c;
+    }
+
+    /**
+     * Tracks {@code m} in {@code zone} and writes the outcome into its ct metadata.
+     *
+     * @param flags {@link #COMMIT} and {@link #FORCE}
+     * @param mark  value for {@code ct_mark} under {@code markMask} (applied on commit when the mask is non-zero)
+     */
+    public void execute(CtContext ctx, Mbuf m, int zone, int flags, int mark, int markMask, long labelHi,
+            long labelLo, long labelMaskHi, long labelMaskLo, long nowMs) {
+        ctx.packets++;
+        CtPacket p = ctx.packet;
+        if (!p.extract(m, zone)) {
+            ctx.invalid++;
+            m.ctState(CtState.INV | CtState.TRK);
+            m.ctZone(zone);
+            m.ctMark(0);
+            m.ctLabel(0, 0);
+            m.clearCtOrig();
+            return;
+        }
+        boolean commit = (flags & COMMIT) != 0;
+        ConnNode node = table.lookup(p.key, nowMs);
+        Conn c = null;
+        int state = 0;
+        if (node != null && (flags & FORCE) != 0 && node.reply) {
+            remove(node.conn);
+            node = null;
+        }
+        if (node != null) {
+            c = node.conn;
+            int res;
+            if (c.peers != null) {
+                synchronized (c) {
+                    res = TcpTracker.update(c, p, node.reply, nowMs, config);
+                }
+            } else {
+                res = update(c, node.reply, nowMs);
+            }
+            if (res == TcpTracker.VALID) {
+                state = CtState.EST | (node.reply ? CtState.RPL : 0);
+            } else if (res == VALID_NEW) {
+                state = CtState.NEW;
+            } else if (res == TcpTracker.INVALID) {
+                state = CtState.INV;
+            } else {
+                remove(c); // a SYN reopening a closed TCP connection
+                c = null;
+            }
+        }
+        if (c == null && state == 0) {
+            if (!p.validNew()) {
+                state = CtState.INV;
+            } else {
+                state = CtState.NEW;
+                if (commit) {
+                    c = create(ctx, p, nowMs);
+                }
+            }
+        }
+        if ((state & CtState.INV) != 0) {
+            ctx.invalid++;
+        }
+        if (commit && c != null && (state & CtState.INV) == 0) {
+            if (markMask != 0) {
+                c.mark = (c.mark & ~markMask) | (mark & markMask);
+            }
+            if ((labelMaskHi | labelMaskLo) != 0) {
+                c.labelHi = (c.labelHi & ~labelMaskHi) | (labelHi & labelMaskHi);
+                c.labelLo = (c.labelLo & ~labelMaskLo) | (labelLo & labelMaskLo);
+            }
+        }
+        m.ctState(state | CtState.TRK);
+        m.ctZone(zone);
+        CtKey k = p.key;
+        if (c != null) {
+            m.ctMark(c.mark);
+            m.ctLabel(c.labelHi, c.labelLo);
+            writeOrig(m, c.origSrcHi, c.origSrcLo, c.origDstHi, c.origDstLo, c.origMeta, c.origIcmpType, c.origIcmpCode);
+        } else {
+            m.ctMark(0);
+            m.ctLabel(0, 0);
+            writeOrig(m, k.srcHi, k.srcLo, k.dstHi, k.dstLo, k.meta, p.icmpType, p.icmpCode);
+        }
+    }
+
+    private static void writeOrig(Mbuf m, long srcHi, long srcLo, long dstHi, long dstLo, long meta, int icmpType,
+            int icmpCode) {
+        int proto = CtKey.proto(meta);
+        boolean icmp = proto == CtPacket.ICMP || proto == CtPacket.ICMPV6;
+        int tpSrc = icmp ? icmpType : (int) (meta >>> 48) & 0xffff;
+        int tpDst = icmp ? icmpCode : (int) (meta >>> 32) & 0xffff;
+        m.ctOrig((meta & 0xff) == CtKey.FAMILY_IPV6, proto, srcHi, srcLo, dstHi, dstLo, tpSrc, tpDst);
+    }
+
+    /** Result of an other-protocol update that keeps the packet {@code new} (OVS's CT_UPDATE_VALID_NEW). */
+    private static final int VALID_NEW = 3;
+
+    /**
+     * UDP, ICMP and other protocols. Their state only moves forward (first, then multiple or
+     * reply, then both ways), so this runs without the connection's monitor: two PMDs racing on
+     * one connection at most both report the step they saw, as a packet a moment earlier or later
+     * would have. The expiry is stored only when it moves by a second or more (or its class
+     * changes), so established traffic does not write the connection's cache line per packet.
+     */
+    private int update(Conn c, boolean reply, long nowMs) {
+        switch (c.proto) {
+            case CtPacket.ICMP:
+            case CtPacket.ICMPV6:
+                if (reply && c.l4State == Conn.ICMP_FIRST) {
+                    c.l4State = Conn.ICMP_REPLY;
+                }
+                c.refresh(c.l4State == Conn.ICMP_FIRST ? CtTimeouts.ICMP_FIRST : CtTimeouts.ICMP_REPLY, nowMs, config);
+                return TcpTracker.VALID;
+            default:
+                int res = TcpTracker.VALID;
+                if (reply && c.l4State != Conn.OTHER_BIDIR) {
+                    c.l4State = Conn.OTHER_BIDIR;
+                } else if (c.l4State == Conn.OTHER_FIRST) {
+                    c.l4State = Conn.OTHER_MULTIPLE;
+                    res = VALID_NEW;
+                }
+                c.refresh(c.l4State == Conn.OTHER_FIRST ? CtTimeouts.OTHER_FIRST
+                        : c.l4State == Conn.OTHER_MULTIPLE ? CtTimeouts.OTHER_MULTIPLE : CtTimeouts.OTHER_BIDIR,
+                        nowMs, config);
+                return res;
+        }
+    }
+
+    private Conn create(CtContext ctx, CtPacket p, long nowMs) {
+        synchronized (table) {
+            ConnNode again = table.lookup(p.key, nowMs);
+            if (again != null) {
+                return again.conn; // another PMD committed the same connection first
+            }
+            if (table.count() >= config.maxConns()) {
+                ctx.fullDrops++;
+                return null;
+            }
+            int zone = p.key.zone();
+            if (!table.zoneHasRoom(zone)) {
+                ctx.zoneLimitDrops++;
+                return null;
+            }
+            ctx.replyKey.reverseOf(p.key);
+            Conn c = new Conn(p.key, ctx.replyKey, nextId.getAndIncrement(), p.icmpType, p.icmpCode);
+            CtTimeouts first = switch (c.proto) {
+                case CtPacket.TCP -> TcpTracker.onNew(c, p);
+                case CtPacket.ICMP, CtPacket.ICMPV6 -> CtTimeouts.ICMP_FIRST;
+                default -> CtTimeouts.OTHER_FIRST;
+            };
+            c.expireIn(first, nowMs, config);
+            table.insert(c);
+            ctx.created++;
+            return c;
+        }
+    }
+
+    private void remove(Conn c) {
+        synchronized (table) {
+            table.remove(c);
+        }
+    }
+
+    // ------------------------------------------------------------------ control
+
+    /** Number of connections in the table ({@code dpctl/ct-get-nconns}). */
+    public int connectionCount() {
+        return table.count();
+    }
+
+    public int zoneConnectionCount(int zone) {
+        return table.zoneCount(zone);
+    }
+
+    /** Removes every connection (zone &lt; 0) or those of one zone; returns how many. */
+    public int flush(int zone) {
+        return table.flush(zone);
+    }
+
+    /** Removes the connection whose original tuple is {@code orig}; true if there was one. */
+    public boolean flush(CtKey orig, long nowMs) {
+        return table.flush(orig, nowMs);
+    }
+
+    /** Removes expired connections from up to {@code maxBuckets} buckets (the sweeper's step). */
+    public int sweep(long nowMs, int maxBuckets) {
+        int n = table.sweep(nowMs, maxBuckets);
+        expired.addAndGet(n);
+        return n;
+    }
+
+    int bucketCount() {
+        return table.bucketCount();
+    }
+
+    /** Sets {@code zone}'s limit ({@code 0} unlimited); {@code zone < 0} sets the default limit. */
+    public void setLimit(int zone, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative: " + limit);
+        }
+        if (zone < 0) {
+            table.setDefaultLimit(limit);
+        } else {
+            table.setLimit(checkZone(zone), limit);
+        }
+    }
+
+    /** Makes {@code zone} use the default limit again. */
+    public void deleteLimit(int zone) {
+        table.setLimit(checkZone(zone), ConnTable.LIMIT_UNSET);
+    }
+
+    public int defaultLimit() {
+        return table.defaultLimit();
+    }
+
+    /** The limit that applies to {@code zone} (its own, or the default); 0 means unlimited. */
+    public int effectiveLimit(int zone) {
+        return table.effectiveLimit(checkZone(zone));
+    }
+
+    /** Whether {@code zone} has a limit of its own. */
+    public boolean hasOwnLimit(int zone) {
+        return table.zoneLimit(checkZone(zone)) != ConnTable.LIMIT_UNSET;
+    }
+
+    private static int checkZone(int zone) {
+        if (zone < 0 || zone >= ConnTable.ZONES) {
+            throw new IllegalArgumentException("zone must be in 0..65535: " + zone);
+        }
+        return zone;
+    }
+
+    /** The counters summed over every thread. */
+    public CtStats stats() {
+        long packets = 0;
+        long invalid = 0;
+        long created = 0;
+        long full = 0;
+        long limit = 0;
+        for (CtContext c : contexts) {
+            packets += c.packets;
+            invalid += c.invalid;
+            created += c.created;
+            full += c.fullDrops;
+            limit += c.zoneLimitDrops;
+        }
+        return new CtStats(packets, invalid, created, full, limit, expired.get());
+    }
+
+    /** The live connections of {@code zone} (all when negative) as entries (allocates: control path). */
+    public List<CtEntry> dump(int zone, long nowMs) {
+        List<Conn> conns = table.snapshot(zone, nowMs);
+        java.util.ArrayList<CtEntry> out = new java.util.ArrayList<>(conns.size());
+        for (Conn c : conns) {
+            out.add(CtEntry.of(c, nowMs));
+        }
+        return out;
+    }
+}

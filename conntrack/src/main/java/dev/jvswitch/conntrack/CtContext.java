@@ -1,0 +1,25 @@
+package dev.jvswitch.conntrack;
+
+/**
+ * One thread's handle on a {@link Conntrack}: its scratch packet and key, and its counters. A PMD
+ * makes one when it starts and passes it to every {@link Conntrack#execute} call, so tracking a
+ * packet allocates nothing.
+ *
+ * <p><b>Thread-safety:</b> used by its owner thread only; the counters are written by the owner
+ * with plain stores and read racily by {@link Conntrack#stats} (a reader may see a count a little
+ * late, never a torn one: the fields are 64-bit and read with opaque semantics via volatile-free
+ * longs on a 64-bit JVM).
+ */
+public final class CtContext {
+    final CtPacket packet = new CtPacket();
+    final CtKey replyKey = new CtKey();
+
+    long packets;
+    long invalid;
+    long created;
+    long fullDrops;
+    long zoneLimitDrops;
+
+    CtContext() {
+    }
+}

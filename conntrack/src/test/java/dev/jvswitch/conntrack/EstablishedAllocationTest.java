@@ -1,0 +1,57 @@
+package dev.jvswitch.conntrack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+
+import org.junit.jupiter.api.Test;
+
+import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.mempool.MbufPool;
+import dev.jvswitch.mempool.MbufPoolConfig;
+import dev.jvswitch.testkit.frame.Frames;
+
+/** Tracking packets of established connections allocates nothing on the Java heap. */
+class EstablishedAllocationTest {
+    @Test
+    void establishedUdpAndTcpPacketsAllocateNothing() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("ct-alloc", 8).withCacheSize(0))) {
+            Conntrack ct = new Conntrack();
+            CtContext ctx = ct.newContext();
+            Mbuf udpOrig = CtTestPackets.load(pool, Frames.udp4().ip("10.0.0.1", "10.0.0.2").ports(1, 2));
+            Mbuf udpReply = CtTestPackets.load(pool, Frames.udp4().ip("10.0.0.2", "10.0.0.1").ports(2, 1));
+            Mbuf tcpSyn = CtTestPackets.load(pool, Frames.tcp4().ip("10.0.0.1", "10.0.0.2").ports(3, 4).tcpFlags(0x02).seq(1));
+            Mbuf tcpSynAck = CtTestPackets.load(pool,
+                    Frames.tcp4().ip("10.0.0.2", "10.0.0.1").ports(4, 3).tcpFlags(0x12).seq(100).ack(2).window(1000));
+            Mbuf tcpAck = CtTestPackets.load(pool,
+                    Frames.tcp4().ip("10.0.0.1", "10.0.0.2").ports(3, 4).tcpFlags(0x10).seq(2).ack(101).window(1000));
+            ct.execute(ctx, udpOrig, 0, Conntrack.COMMIT, 0, 0, 0, 0, 0, 0, 1);
+            ct.execute(ctx, tcpSyn, 0, Conntrack.COMMIT, 0, 0, 0, 0, 0, 0, 1);
+            ct.execute(ctx, tcpSynAck, 0, 0, 0, 0, 0, 0, 0, 0, 1);
+            for (int i = 0; i < 20_000; i++) { // warm up (JIT)
+                step(ct, ctx, udpOrig, udpReply, tcpAck);
+            }
+            long before = mx.getCurrentThreadAllocatedBytes();
+            int packets = 0;
+            for (int i = 0; i < 100_000; i++) {
+                step(ct, ctx, udpOrig, udpReply, tcpAck);
+                packets += 3;
+            }
+            long bytes = mx.getCurrentThreadAllocatedBytes() - before;
+            assertThat(udpReply.ctState()).isEqualTo(CtState.EST | CtState.RPL | CtState.TRK);
+            assertThat(tcpAck.ctState()).isEqualTo(CtState.EST | CtState.TRK);
+            System.out.printf("conntrack established: %d heap bytes over %d packets%n", bytes, packets);
+            assertThat(bytes).as("heap bytes over %d established packets", packets).isLessThan(1024);
+            for (Mbuf m : new Mbuf[] {udpOrig, udpReply, tcpSyn, tcpSynAck, tcpAck}) {
+                pool.put(m);
+            }
+        }
+    }
+
+    private static void step(Conntrack ct, CtContext ctx, Mbuf a, Mbuf b, Mbuf c) {
+        ct.execute(ctx, a, 0, Conntrack.COMMIT, 0, 0, 0, 0, 0, 0, 2);
+        ct.execute(ctx, b, 0, 0, 0, 0, 0, 0, 0, 0, 2);
+        ct.execute(ctx, c, 0, 0, 0, 0, 0, 0, 0, 0, 2);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.jvswitch.flowcache.actions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DpCtTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"ct,recirc(0x1)", "ct(zone=1),recirc(0x2)", "ct(commit,zone=1,mark=0x5/0xffffffff),2",
+        "ct(commit,zone=1,mark=0x5/0xffffffff,label=0x1),2", "ct(force_commit,label=0x10000000000000001/0x10000000000000003),2",
+        "ct(commit),ct_clear,1", "ct(commit,mark=0/0x1)"})
+    void printsAsOvsAndParsesBack(String text) {
+        DpActions p = DpActions.parse(text);
+        assertThat(p.toString()).isEqualTo(text);
+        assertThat(DpActions.parse(p.toString())).isEqualTo(p);
+    }
+
+    @Test
+    void operandsReachTheExecutorAccessors() {
+        DpActions p = DpActions.builder().ct(7, DpCt.COMMIT, 0x12, 0xff, 0, 0x1, 0, 0x3).output(2).build();
+        assertThat(p.op(0)).isEqualTo(DpActions.OP_CT);
+        assertThat(DpCt.zone(p, 0)).isEqualTo(7);
+        assertThat(DpCt.flags(p, 0)).isEqualTo(DpCt.COMMIT);
+        assertThat(DpCt.mark(p, 0)).isEqualTo(0x12);
+        assertThat(DpCt.markMask(p, 0)).isEqualTo(0xff);
+        assertThat(DpCt.labelWord(p, 0, 1)).isEqualTo(1);
+        assertThat(DpCt.labelWord(p, 0, 3)).isEqualTo(3);
+        assertThat(p.toString()).isEqualTo("ct(commit,zone=7,mark=0x12/0xff,label=0x1/0x3),2");
+    }
+
+    @Test
+    void badArgumentsAreNamed() {
+        assertThatThrownBy(() -> DpActions.parse("ct(zone=70000)")).hasMessageContaining("ct zone");
+        assertThatThrownBy(() -> DpActions.parse("ct(bogus)")).hasMessageContaining("unknown argument 'bogus'");
+    }
+}

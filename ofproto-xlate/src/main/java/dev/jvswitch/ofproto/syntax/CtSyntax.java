@@ -1,0 +1,162 @@
+package dev.jvswitch.ofproto.syntax;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.ofproto.action.FieldRef;
+import dev.jvswitch.ofproto.action.OfAction;
+
+/**
+ * The {@code ct} action in ovs-ofctl syntax, both ways:
+ * {@code ct(commit,force,table=N,zone=N|zone=FIELD[a..b],exec(...))}, printed in OVS's order and
+ * with OVS's NXM names ({@code ct(table=1,zone=NXM_NX_REG13[0..15])},
+ * {@code ct(commit,zone=1,exec(load:0x5->NXM_NX_CT_MARK[]))}). As OVS stores it, an
+ * {@code exec(set_field:V->ct_mark)} becomes a {@code load} of the whole field (two 64-bit loads
+ * for {@code ct_label}). {@code nat}, {@code alg} and {@code timeout} are refused by name.
+ */
+final class CtSyntax {
+    private CtSyntax() {
+    }
+
+    /** The fields an {@code exec} may write. */
+    static boolean isExecWritable(FlowField f) {
+        return f == FlowField.CT_MARK || f == FlowField.CT_LABEL;
+    }
+
+    static OfAction parse(ActionSyntax actions, Source src, ActionSyntax.Parts p, int at) {
+        boolean commit = false;
+        boolean force = false;
+        int zone = 0;
+        FieldRef zoneSrc = null;
+        int table = OfAction.Ct.NO_RECIRC;
+        List<OfAction> exec = List.of();
+        String arg = p.arg() == null ? "" : p.arg();
+        for (Source.Item it : src.split(p.argStart(), p.argStart() + arg.length())) {
+            String t = it.text();
+            String lower = t.toLowerCase(java.util.Locale.ROOT);
+            if (lower.equals("commit")) {
+                commit = true;
+            } else if (lower.equals("force")) {
+                force = true;
+            } else if (lower.startsWith("zone=")) {
+                String v = t.substring(5);
+                if (!v.isEmpty() && Character.isDigit(v.charAt(0))) {
+                    zone = (int) actions.parseNumber(v, it.start() + 5, "ct zone", 16);
+                } else {
+                    zoneSrc = actions.fieldRef(v, it.start() + 5, "ct zone", false);
+                    if (zoneSrc.nBits() != 16) {
+                        throw src.fail(SyntaxError.BAD_VALUE, it.start() + 5, v, "ct zone", "a 16-bit field range");
+                    }
+                }
+            } else if (lower.startsWith("table=")) {
+                long n = actions.parseNumber(t.substring(6), it.start() + 6, "ct table", 8);
+                if (n == OfAction.Ct.NO_RECIRC) {
+                    throw src.fail(SyntaxError.OUT_OF_RANGE, it.start() + 6, t.substring(6), "ct table", "0..254");
+                }
+                table = (int) n;
+            } else if (lower.startsWith("exec(") && t.endsWith(")")) {
+                actions.inCtExec = true;
+                try {
+                    exec = asLoads(actions.parse(src.split(it.start() + 5, it.start() + t.length() - 1)));
+                } finally {
+                    actions.inCtExec = false;
+                }
+            } else if (lower.startsWith("nat")) {
+                throw src.fail(SyntaxError.NOT_SUPPORTED, it.start(), "ct(nat)", "connection tracking NAT");
+            } else if (lower.startsWith("alg=")) {
+                throw src.fail(SyntaxError.NOT_SUPPORTED, it.start(), "ct(alg)", "connection tracking ALGs");
+            } else if (lower.startsWith("timeout=")) {
+                throw src.fail(SyntaxError.NOT_SUPPORTED, it.start(), "ct(timeout)", "ct timeout policies");
+            } else {
+                throw src.fail(SyntaxError.BAD_VALUE, it.start(), t, "ct",
+                        "commit, force, table=N, zone=N or FIELD[a..b], exec(...)");
+            }
+        }
+        try {
+            return new OfAction.Ct(commit, force, zone, zoneSrc, table, exec);
+        } catch (IllegalArgumentException e) {
+            throw src.fail(SyntaxError.BAD_VALUE, at, "ct(" + arg + ")", "ct", e.getMessage().replace("ct: ", ""));
+        }
+    }
+
+    /** Whole-field set_fields as the loads OVS turns them into. */
+    private static List<OfAction> asLoads(List<OfAction> exec) {
+        List<OfAction> out = new ArrayList<>(exec.size() + 1);
+        for (OfAction a : exec) {
+            if (a instanceof OfAction.SetField s && !s.isMasked()) {
+                if (s.field().is128()) {
+                    out.add(new OfAction.Load(s.value(), FieldRef.range(s.field(), 0, 63)));
+                    out.add(new OfAction.Load(s.valueHigh(), FieldRef.range(s.field(), 64, 127)));
+                } else {
+                    out.add(new OfAction.Load(s.value(), FieldRef.whole(s.field())));
+                }
+            } else {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    static void format(StringBuilder sb, OfAction.Ct ct) {
+        sb.append("ct(");
+        int start = sb.length();
+        if (ct.commit()) {
+            sb.append("commit,");
+        }
+        if (ct.force()) {
+            sb.append("force,");
+        }
+        if (ct.table() != OfAction.Ct.NO_RECIRC) {
+            sb.append("table=").append(ct.table()).append(',');
+        }
+        if (ct.zoneSrc() != null) {
+            subfield(sb.append("zone="), ct.zoneSrc()).append(',');
+        } else if (ct.zoneImm() != 0) {
+            sb.append("zone=").append(ct.zoneImm()).append(',');
+        }
+        if (!ct.exec().isEmpty()) {
+            sb.append("exec(");
+            for (int i = 0; i < ct.exec().size(); i++) {
+                OfAction a = ct.exec().get(i);
+                if (i > 0) {
+                    sb.append(',');
+                }
+                if (a instanceof OfAction.Load l) {
+                    sb.append("load:").append(l.value() == 0 ? "0" : "0x" + Long.toHexString(l.value())).append("->");
+                    subfield(sb, l.dst());
+                } else {
+                    ActionFormat.append(sb, List.of(a));
+                }
+            }
+            sb.append("),");
+        }
+        if (sb.length() > start) {
+            sb.setLength(sb.length() - 1);
+        }
+        sb.append(')');
+    }
+
+    /** A subfield with its NXM name, as OVS's {@code mf_format_subfield} writes it. */
+    static StringBuilder subfield(StringBuilder sb, FieldRef r) {
+        sb.append(nxmName(r.field()));
+        if (r.isWhole()) {
+            return sb.append("[]");
+        }
+        if (r.nBits() == 1) {
+            return sb.append('[').append(r.start()).append(']');
+        }
+        return sb.append('[').append(r.start()).append("..").append(r.end()).append(']');
+    }
+
+    private static String nxmName(FlowField f) {
+        String name = f.ovsName();
+        if (name.startsWith("reg")) {
+            return "NXM_NX_REG" + name.substring(3);
+        }
+        if (name.startsWith("ct_")) {
+            return "NXM_NX_" + name.toUpperCase(java.util.Locale.ROOT);
+        }
+        return name;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.jvswitch.vswitchd.control;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.jvswitch.conntrack.Conntrack;
+import dev.jvswitch.conntrack.CtShow;
+import dev.jvswitch.pmd.Datapath;
+
+/**
+ * The connection tracking commands with OVS's names, arguments, replies and layouts:
+ * {@code dpctl/dump-conntrack [-m] [-s] [zone=N]}, {@code dpctl/flush-conntrack [zone=N]},
+ * {@code dpctl/ct-stats-show [-m]}, {@code dpctl/ct-set-maxconns N}, {@code dpctl/ct-get-maxconns},
+ * {@code dpctl/ct-get-nconns}, {@code dpctl/ct-set-limits [default=N] [zone=N,limit=N]...},
+ * {@code dpctl/ct-get-limits [zone=N[,N]...]}, {@code dpctl/ct-del-limits zone=N[,N]...},
+ * {@code dpctl/ct-enable-tcp-seq-chk}, {@code dpctl/ct-disable-tcp-seq-chk}. A datapath name
+ * argument ({@code netdev@ovs-netdev}) is accepted and ignored, as there is one datapath.
+ *
+ * <p><b>Thread-safety:</b> the handlers run where {@link CommandKind} says; the connection
+ * tracker is safe for any thread.
+ */
+final class ConntrackCommands {
+    private ConntrackCommands() {
+    }
+
+    static void register(CommandRegistry r, Datapath dp) {
+        Conntrack ct = dp.conntrack();
+        r.register("dpctl/dump-conntrack", "[-m] [-s] [zone=N]", 0, 4, "the connection tracking table", args -> {
+            boolean verbose = false;
+            boolean stats = false;
+            int zone = -1;
+            for (String a : withoutDp(args)) {
+                if (a.equals("-m") || a.equals("--more")) {
+                    verbose = true;
+                } else if (a.equals("-s") || a.equals("--statistics")) {
+                    stats = true;
+                } else if (a.startsWith("zone=")) {
+                    zone = number("dpctl/dump-conntrack", "zone", a.substring(5), 65535);
+                } else {
+                    throw CommandException.usage("dpctl/dump-conntrack: unknown argument '" + a
+                            + "' (usage: dpctl/dump-conntrack [-m] [-s] [zone=N])");
+                }
+            }
+            return Reply.text(CtShow.dump(ct, zone, verbose, stats, dp.nowMs()));
+        });
+        r.register("dpctl/flush-conntrack", "[zone=N]", 0, 2, "delete connections (of one zone)", args -> {
+            int zone = -1;
+            for (String a : withoutDp(args)) {
+                if (a.startsWith("zone=")) {
+                    zone = number("dpctl/flush-conntrack", "zone", a.substring(5), 65535);
+                } else {
+                    throw CommandException.usage("dpctl/flush-conntrack: unknown argument '" + a
+                            + "' (usage: dpctl/flush-conntrack [zone=N])");
+                }
+            }
+            ct.flush(zone);
+            return Reply.text("");
+        });
+        r.register("dpctl/ct-stats-show", "[-m] [zone=N]", 0, 3, "connections per protocol", args -> {
+            boolean verbose = false;
+            for (String a : withoutDp(args)) {
+                if (a.equals("-m") || a.equals("--more")) {
+                    verbose = true;
+                } else {
+                    throw CommandException.usage("dpctl/ct-stats-show: unknown argument '" + a
+                            + "' (usage: dpctl/ct-stats-show [-m])");
+                }
+            }
+            return Reply.text(CtShow.stats(ct, verbose, dp.nowMs()));
+        });
+        r.register("dpctl/ct-set-maxconns", "N", 1, 2, "the most connections the table holds", args -> {
+            List<String> a = withoutDp(args);
+            if (a.size() != 1) {
+                throw CommandException.usage("dpctl/ct-set-maxconns: usage: dpctl/ct-set-maxconns N");
+            }
+            ct.config().maxConns(number("dpctl/ct-set-maxconns", "maxconns", a.get(0), Integer.MAX_VALUE));
+            return Reply.text("setting maxconns successful");
+        });
+        r.register("dpctl/ct-get-maxconns", "", 0, 1, "the most connections the table holds", args ->
+                Reply.text(Integer.toString(ct.config().maxConns())));
+        r.register("dpctl/ct-get-nconns", "", 0, 1, "how many connections the table holds", args ->
+                Reply.text(Integer.toString(ct.connectionCount())));
+        r.register("dpctl/ct-set-limits", "[default=N] [zone=N,limit=N]...", 1, Integer.MAX_VALUE,
+                "connection limits of zones", args -> {
+                    for (String a : withoutDp(args)) {
+                        if (a.startsWith("default=")) {
+                            ct.setLimit(-1, number("dpctl/ct-set-limits", "default limit", a.substring(8),
+                                    Integer.MAX_VALUE));
+                        } else if (a.matches("zone=\\d+,limit=\\d+")) {
+                            String[] kv = a.split(",");
+                            ct.setLimit(number("dpctl/ct-set-limits", "zone", kv[0].substring(5), 65535),
+                                    number("dpctl/ct-set-limits", "limit", kv[1].substring(6), Integer.MAX_VALUE));
+                        } else {
+                            throw CommandException.usage("dpctl/ct-set-limits: failed to parse zone limit '" + a
+                                    + "' (expected default=N or zone=N,limit=N)");
+                        }
+                    }
+                    return Reply.text("");
+                });
+        r.register("dpctl/ct-get-limits", "[zone=N[,N]...]", 0, 2, "connection limits of zones", args ->
+                Reply.text(CtShow.limits(ct, zones("dpctl/ct-get-limits", withoutDp(args), false))));
+        r.register("dpctl/ct-del-limits", "zone=N[,N]...", 1, 2, "make zones use the default limit", args -> {
+            for (int z : zones("dpctl/ct-del-limits", withoutDp(args), true)) {
+                ct.deleteLimit(z);
+            }
+            return Reply.text("");
+        });
+        r.register("dpctl/ct-enable-tcp-seq-chk", "", 0, 1, "check TCP sequence numbers (the default)", args -> {
+            ct.config().tcpSeqChk(true);
+            return Reply.text("enabling TCP sequence checking successful");
+        });
+        r.register("dpctl/ct-disable-tcp-seq-chk", "", 0, 1, "accept TCP segments outside the window", args -> {
+            ct.config().tcpSeqChk(false);
+            return Reply.text("disabling TCP sequence checking successful");
+        });
+    }
+
+    /** The arguments without a leading datapath name ({@code netdev@ovs-netdev}, {@code ovs-netdev}). */
+    private static List<String> withoutDp(List<String> args) {
+        List<String> out = new ArrayList<>(args);
+        if (!out.isEmpty() && (out.get(0).contains("@") || out.get(0).equals("ovs-netdev"))) {
+            out.remove(0);
+        }
+        return out;
+    }
+
+    private static List<Integer> zones(String cmd, List<String> args, boolean required) throws CommandException {
+        List<Integer> out = new ArrayList<>();
+        if (args.isEmpty()) {
+            if (required) {
+                throw CommandException.usage(cmd + ": usage: " + cmd + " zone=N[,N]...");
+            }
+            return out;
+        }
+        if (args.size() != 1 || !args.get(0).startsWith("zone=")) {
+            throw CommandException.usage(cmd + ": invalid argument '" + String.join(" ", args)
+                    + "' (expected zone=N[,N]...)");
+        }
+        for (String z : args.get(0).substring(5).split(",")) {
+            out.add(number(cmd, "zone", z, 65535));
+        }
+        return out;
+    }
+
+    private static int number(String cmd, String what, String text, int max) throws CommandException {
+        try {
+            long v = Long.parseLong(text);
+            if (v < 0 || v > max) {
+                throw CommandException.usage(cmd + ": " + what + " " + text + " out of range 0.." + max);
+            }
+            return (int) v;
+        } catch (NumberFormatException e) {
+            throw CommandException.usage(cmd + ": " + what + " missing or malformed: '" + text + "'");
+        }
+    }
+}

@@ -165,6 +165,16 @@ public final class DpActionsBuilder {
         return add(DpActions.OP_TNL_PUSH, tnlPort, outPort, tnlType, null, canonical);
     }
 
+    /**
+     * As {@link #tnlPush(int, int, byte[], int)} with a template checked before: its bytes are
+     * shared, not copied, so this allocates nothing.
+     */
+    public DpActionsBuilder tnlPush(int tnlPort, TnlTemplate template, int outPort) {
+        checkPort("tnl_push", "tnl_port", tnlPort);
+        checkPort("tnl_push", "out_port", outPort);
+        return add(DpActions.OP_TNL_PUSH, tnlPort, outPort, template.tnlType(), null, template.bytes());
+    }
+
     /** Strips the tunnel headers of port {@code tnlPort} into metadata and recirculates. */
     public DpActionsBuilder tnlPop(int tnlPort) {
         checkPort("tnl_pop", "port", tnlPort);

@@ -154,7 +154,8 @@ public final class NeighbourCache {
      */
     public void confirm(String bridge, long hi, long lo, long mac, long nowNs) {
         Entry e = find(bridge, hi, lo);
-        if (e != null && e.mac == mac) {
+        // An expired entry may have a resolution pending (lookups missed it): set() ends that.
+        if (e != null && e.mac == mac && e.expiresNs > nowNs) {
             e.expiresNs = nowNs + AGING_NS;
             return;
         }

@@ -1,7 +1,6 @@
 package dev.jvswitch.vswitchd.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.jvswitch.testkit.env.Needs;
 import dev.jvswitch.testkit.frame.Frames;
 import dev.jvswitch.testkit.sh.Await;
 import dev.jvswitch.testkit.sh.Sh;
@@ -26,7 +26,7 @@ import dev.jvswitch.testkit.sh.Sh;
  * out on the underlay bridge, the kernel's reply is snooped into the neighbour cache, and the
  * next packet-out reaches the kernel's overlay address. br-int sends nothing to the tunnel on
  * its own ({@code actions=drop}), so only the packet-outs can have asked for the neighbour.
- * Runs where {@code ovs-ofctl} is installed (CI installs openvswitch-common).
+ * Skipped where {@code ovs-ofctl} is missing, except in CI, which installs openvswitch-common.
  */
 @Tag("netns")
 class VxlanPacketOutTest {
@@ -58,8 +58,8 @@ class VxlanPacketOutTest {
 
     @Test
     void aPacketOutToAnUnresolvedRemoteArpsCountsTheDropAndTheNextOneArrives() throws Exception {
-        assumeTrue(OverlayTopology.available() && Files.isExecutable(Path.of("/usr/bin/ovs-ofctl")),
-                "needs root, ip, python3, tcpdump, the vxlan module and ovs-ofctl");
+        Needs.that(OverlayTopology.available(), "root, ip, python3, tcpdump and the vxlan module");
+        Needs.that(Files.isExecutable(Path.of("/usr/bin/ovs-ofctl")), "ovs-ofctl (openvswitch-common)");
         net = new OverlayTopology(false);
         // A's own IPv6 chatter over the tunnel (MLD, router solicitations) would let the switch
         // learn A's MAC from the tunnel packets it pops: keep A quiet, the packet-outs must ask.

@@ -51,7 +51,10 @@ public final class Mbuf {
     private int dpHash;
     private int skbMark;
 
-    // Tunnel metadata, set by a tunnel pop and read into the key's tunnel fields.
+    // Tunnel metadata, set by a tunnel pop and read into the key's tunnel fields. tunnelSet is
+    // false while every tunnel field is 0, so that the parser and a reset skip them for the
+    // packets that never crossed a tunnel (nearly all of them).
+    private boolean tunnelSet;
     private long tunnelId;
     private int tunnelIpv4Src;
     private int tunnelIpv4Dst;
@@ -323,6 +326,7 @@ public final class Mbuf {
         recircDepth = src.recircDepth;
         dpHash = src.dpHash;
         skbMark = src.skbMark;
+        tunnelSet = src.tunnelSet;
         tunnelId = src.tunnelId;
         tunnelIpv4Src = src.tunnelIpv4Src;
         tunnelIpv4Dst = src.tunnelIpv4Dst;
@@ -460,7 +464,19 @@ public final class Mbuf {
                 || (tunnelIpv6SrcHi | tunnelIpv6SrcLo) != 0;
     }
 
+    /**
+     * False only when every tunnel field is 0 (true once a pop or set_field wrote them, whatever
+     * it wrote): readers of the tunnel fields may skip them all when it is false.
+     */
+    public boolean tunnelSet() {
+        return tunnelSet;
+    }
+
     public void clearTunnel() {
+        if (!tunnelSet) {
+            return;
+        }
+        tunnelSet = false;
         tunnelId = 0;
         tunnelIpv4Src = 0;
         tunnelIpv4Dst = 0;
@@ -476,6 +492,7 @@ public final class Mbuf {
     }
 
     public void tunnel(long id, int ipv4Src, int ipv4Dst, int tos, int ttl, int flags, int tpSrc, int tpDst) {
+        tunnelSet = true;
         tunnelId = id;
         tunnelIpv4Src = ipv4Src;
         tunnelIpv4Dst = ipv4Dst;
@@ -488,6 +505,7 @@ public final class Mbuf {
 
     /** The outer IPv6 addresses of a packet that arrived over an IPv6 underlay (the IPv4 ones stay 0). */
     public void tunnelIpv6(long srcHi, long srcLo, long dstHi, long dstLo) {
+        tunnelSet = true;
         tunnelIpv6SrcHi = srcHi;
         tunnelIpv6SrcLo = srcLo;
         tunnelIpv6DstHi = dstHi;

@@ -485,6 +485,17 @@ public final class Ofproto {
         sendPacketOuts(tunnels.configure(endpoints, ports, routes), nanoClock.getAsLong());
     }
 
+    /**
+     * Sends the packets a translation asked for outside an upcall (a controller's packet-out
+     * that needs a tunnel's next hop: the ARP or ND request, as OVS sends it), each translated
+     * through its bridge from LOCAL, through the packet executor.
+     */
+    public void sendPacketOuts(List<PacketOut> packets) {
+        if (!packets.isEmpty()) {
+            sendPacketOuts(packets, nanoClock.getAsLong());
+        }
+    }
+
     private void sendPacketOuts(List<PacketOut> packets, long now) {
         XlateSnapshot snap = current;
         for (PacketOut p : packets) {

@@ -47,8 +47,9 @@ public final class VxlanTunnel extends UdpTunnel {
         if (available < HEADER) {
             return -POP_MALFORMED;
         }
-        int flags = buffer.getInt(index + VxlanHeaderFlyweight.FLAGS_OFFSET, NET);
-        int vniWord = buffer.getInt(index + VxlanHeaderFlyweight.VNI_OFFSET, NET);
+        long header = buffer.getLong(index, NET); // flags word, then VNI word (offsets 0 and 4)
+        int flags = (int) (header >>> 32);
+        int vniWord = (int) header;
         if (flags != FLAGS || (vniWord & 0xff) != 0) {
             return -POP_BAD_HEADER;
         }

@@ -166,6 +166,16 @@ public final class DpActionsBuilder {
     }
 
     /**
+     * As {@link #tnlPush(int, int, byte[], int)} with a template checked before: its bytes are
+     * shared, not copied, so this allocates nothing.
+     */
+    public DpActionsBuilder tnlPush(int tnlPort, TnlTemplate template, int outPort) {
+        checkPort("tnl_push", "tnl_port", tnlPort);
+        checkPort("tnl_push", "out_port", outPort);
+        return add(DpActions.OP_TNL_PUSH, tnlPort, outPort, template.tnlType(), null, template.bytes());
+    }
+
+    /**
      * Sends the packet through connection tracking in {@code zone} ({@link DpCt#COMMIT},
      * {@link DpCt#FORCE}); {@code markMask} 0 and a zero label mask leave mark and label alone.
      */

@@ -127,6 +127,13 @@ public final class PacketParser {
         w[W_RECIRC_ID] |= (m.recircId() & 0xffff_ffffL) << S_RECIRC_ID;
         w[W_DP_HASH] |= (m.dpHash() & 0xffff_ffffL) << S_DP_HASH;
         w[W_SKB_MARK] |= (m.skbMark() & 0xffff_ffffL) << S_SKB_MARK;
+        if (m.tunnelSet()) {
+            extractTunnel(m, w);
+        }
+    }
+
+    /** The tunnel fields, which stay 0 (as cleared) for a packet that never crossed a tunnel. */
+    private static void extractTunnel(Mbuf m, long[] w) {
         w[W_TUN_ID] |= m.tunnelId();
         w[W_TUN_SRC] |= (m.tunnelIpv4Src() & 0xffff_ffffL) << S_TUN_SRC;
         w[W_TUN_DST] |= (m.tunnelIpv4Dst() & 0xffff_ffffL) << S_TUN_DST;

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
+import org.agrona.collections.Int2ObjectHashMap;
+
 import dev.jvswitch.ofproto.match.PrefixFields;
 import dev.jvswitch.ofproto.port.OfPorts;
 
@@ -34,8 +36,10 @@ public final class BridgeConfig {
     private final int macAgingSec;
     /** Tables whose prefix fields are not {@link PrefixFields#DEFAULT}. */
     private final Map<Integer, PrefixFields> prefixes;
-    private final Map<Integer, OfPort> byOfPort = new HashMap<>();
-    private final Map<Integer, OfPort> byDpPort = new HashMap<>();
+    // Int-keyed (translation looks ports up per upcall, LOCAL is 65534: no boxing); never
+    // written once built.
+    private final Int2ObjectHashMap<OfPort> byOfPort = new Int2ObjectHashMap<>();
+    private final Int2ObjectHashMap<OfPort> byDpPort = new Int2ObjectHashMap<>();
     private final Map<String, OfPort> byName = new HashMap<>();
 
     /**

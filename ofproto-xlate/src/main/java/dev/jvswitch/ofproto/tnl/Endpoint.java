@@ -43,6 +43,12 @@ public record Endpoint(String bridge, IpAddress ipv4, int plen4, IpAddress ipv6,
         return ip.equals(ipv4) || ip.equals(ipv6);
     }
 
+    /** Whether the address {@code hi:lo} (IPv4-mapped for IPv4) is one of this endpoint's. */
+    public boolean owns(long hi, long lo) {
+        return (ipv4 != null && ipv4.hi() == hi && ipv4.lo() == lo) || (ipv6 != null && ipv6.hi() == hi
+                && ipv6.lo() == lo);
+    }
+
     @Override
     public String toString() {
         return bridge + " " + (ipv4 == null ? "" : ipv4 + "/" + plen4 + " ")

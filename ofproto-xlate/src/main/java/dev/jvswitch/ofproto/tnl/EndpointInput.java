@@ -40,13 +40,18 @@ final class EndpointInput {
             ctx.detail("not for this switch: dropping at LOCAL");
             return;
         }
-        IpAddress dst;
-        if (ethType == FlowKey.ETH_TYPE_IPV4) {
+        // The destination as IpAddress's words: a tunnel packet's upcall makes no object.
+        boolean v4 = ethType == FlowKey.ETH_TYPE_IPV4;
+        long dstHi;
+        long dstLo;
+        if (v4) {
             wc.exact(FlowField.NW_DST);
-            dst = IpAddress.ofIpv4((int) f.get(FlowField.NW_DST));
+            dstHi = 0;
+            dstLo = IpAddress.mappedLo((int) f.get(FlowField.NW_DST));
         } else {
             wc.exact(FlowField.IPV6_DST);
-            dst = new IpAddress(f.getHigh(FlowField.IPV6_DST), f.getLow(FlowField.IPV6_DST));
+            dstHi = f.getHigh(FlowField.IPV6_DST);
+            dstLo = f.getLow(FlowField.IPV6_DST);
         }
         wc.exact(FlowField.NW_PROTO);
         int proto = f.nwProto();
@@ -55,13 +60,14 @@ final class EndpointInput {
                 return;
             }
         }
-        if (!e.owns(dst)) {
+        if (!e.owns(dstHi, dstLo)) {
             ctx.detail("not for this switch: dropping at LOCAL");
             return;
         }
         wc.exact(FlowField.NW_FRAG);
         if ((f.nwFrag() & FlowKey.FRAG_ANY) != 0) {
-            ctx.warn("IP fragment for tunnel endpoint " + dst + ": fragments are not reassembled, dropping");
+            ctx.warn("IP fragment for tunnel endpoint " + new IpAddress(dstHi, dstLo)
+                    + ": fragments are not reassembled, dropping");
             ctx.noteDrop(DropCause.TUNNEL_FRAGMENT);
             return;
         }
@@ -75,18 +81,22 @@ final class EndpointInput {
                 ctx.commit();
                 ctx.actions().tnlPop(listener);
                 counters.pops.increment();
-                ctx.detail("tunnel packet for " + dst + ": tnl_pop(" + listener + ")");
+                if (ctx.tracing()) {
+                    ctx.detail("tunnel packet for " + new IpAddress(dstHi, dstLo) + ": tnl_pop(" + listener + ")");
+                }
                 if (ctx.mayLearn()) {
                     // As OVS: the remote end's address is at the frame's source (or its router's).
-                    IpAddress remote = ethType == FlowKey.ETH_TYPE_IPV4
-                            ? IpAddress.ofIpv4((int) f.get(FlowField.NW_SRC))
-                            : new IpAddress(f.getHigh(FlowField.IPV6_SRC), f.getLow(FlowField.IPV6_SRC));
-                    neighbours.set(e.bridge(), remote, f.get(FlowField.ETH_SRC), ctx.nowNs());
+                    long srcHi = v4 ? 0 : f.getHigh(FlowField.IPV6_SRC);
+                    long srcLo = v4 ? IpAddress.mappedLo((int) f.get(FlowField.NW_SRC)) : f.getLow(FlowField.IPV6_SRC);
+                    neighbours.confirm(e.bridge(), srcHi, srcLo, f.get(FlowField.ETH_SRC), ctx.nowNs());
                 }
                 return;
             }
         }
-        ctx.detail("for " + dst + " but not a tunnel packet: this switch has no IP stack, dropping");
+        if (ctx.tracing()) {
+            ctx.detail("for " + new IpAddress(dstHi, dstLo) + " but not a tunnel packet: this switch has no IP stack,"
+                    + " dropping");
+        }
         ctx.noteDrop(DropCause.LOCAL_NO_STACK);
     }
 

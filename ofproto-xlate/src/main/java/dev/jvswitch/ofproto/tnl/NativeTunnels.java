@@ -30,8 +30,9 @@ import dev.jvswitch.pmd.tunnel.TunnelOps;
  *       (unless {@code local_ip} gives it); no route: the packet is dropped
  *       ({@link DropCause#TUNNEL_NO_ROUTE});</li>
  *   <li>the next hop's MAC from the neighbour cache; a miss drops the packet
- *       ({@link DropCause#TUNNEL_NEIGH_MISS}) and, for a real packet, sends an ARP request or
- *       neighbour solicitation (at most one a second per next hop; {@link #onTick} retries);</li>
+ *       ({@link DropCause#TUNNEL_NEIGH_MISS}) and, for a packet really sent (an upcall or a
+ *       controller's packet-out, as OVS), sends an ARP request or neighbour solicitation (at
+ *       most one a second per next hop; {@link #onTick} retries);</li>
  *   <li>the tunnel port's {@link TunnelOps} builds the header template, and translation emits
  *       {@code clone(tnl_push(tnl_port(T),header(...),out_port(U)),...)} where the actions after
  *       the push are those of the encapsulated packet run through the underlay bridge's tables
@@ -286,13 +287,17 @@ public final class NativeTunnels implements TunnelOutput {
         }
         wc.bits(FlowField.TUN_FLAGS, wc.get(FlowField.TUN_FLAGS) | TNL_F_DF | TNL_F_CSUM | TNL_F_KEY);
         wc.exact(FlowField.TUN_TOS);
-        IpAddress remote = tunnelAddress(f, FlowField.TUN_SRC, FlowField.TUN_IPV6_SRC);
-        IpAddress local = tunnelAddress(f, FlowField.TUN_DST, FlowField.TUN_IPV6_DST);
-        TunnelPort p = table.receive(dpPort, f.get(FlowField.TUN_ID), remote, local);
+        // The addresses as words, as IpAddress holds them (IPv4-mapped), so that no object is made.
+        long remoteHi = v4 ? 0 : f.getHigh(FlowField.TUN_IPV6_SRC);
+        long remoteLo = v4 ? mapped(f.get(FlowField.TUN_SRC)) : f.getLow(FlowField.TUN_IPV6_SRC);
+        long localHi = v4 ? 0 : f.getHigh(FlowField.TUN_IPV6_DST);
+        long localLo = v4 ? mapped(f.get(FlowField.TUN_DST)) : f.getLow(FlowField.TUN_IPV6_DST);
+        TunnelPort p = table.receive(dpPort, f.get(FlowField.TUN_ID), remoteHi, remoteLo, localHi, localLo);
         if (p == null) {
             counters.receiveMisses.increment();
             ctx.warn("receive tunnel port not found (tun_id=0x" + Long.toHexString(f.get(FlowField.TUN_ID))
-                    + ", src=" + remote + ", dst=" + local + ")");
+                    + ", src=" + tunnelAddress(f, FlowField.TUN_SRC, FlowField.TUN_IPV6_SRC) + ", dst="
+                    + tunnelAddress(f, FlowField.TUN_DST, FlowField.TUN_IPV6_DST) + ")");
             return null;
         }
         if (!ecnOnReceive(ctx, f)) {
@@ -315,6 +320,11 @@ public final class NativeTunnels implements TunnelOutput {
         }
         f.set(FlowField.NW_TOS, tos | IP_ECN_CE);
         return true;
+    }
+
+    /** The low word of the IPv4-mapped form of IPv4 address {@code ipv4} ({@link IpAddress#ofIpv4}); 0 stays 0. */
+    static long mapped(long ipv4) {
+        return ipv4 == 0 ? 0 : IpAddress.mappedLo((int) ipv4);
     }
 
     /** The IPv4 field as an address if set, else the IPv6 one if set, else null. */

@@ -27,8 +27,16 @@ import dev.jvswitch.pmd.tunnel.IpAddress;
  * {@code onChange} (the switch's {@code revalSeq}): the megaflows that dropped for want of the
  * neighbour, or pushed its old MAC, are translated again. Confirming the same MAC changes nothing.
  *
+ * <p><b>Lookups without garbage.</b> Translation looks next hops up (and confirms the remote
+ * of every tunnel packet it pops) once per upcall, so those go through an index by the address's
+ * two words that allocates nothing: an open-addressed array rebuilt, and published through a
+ * volatile field, whenever an entry is added, replaced or removed (rare: a confirmation of the
+ * same MAC only extends the entry it finds).
+ *
  * <p><b>Thread-safety:</b> concurrent maps; any thread may look up, set and flush (PMDs
  * translating, revalidators, the control thread). An entry's expiry and use mark are volatile.
+ * The index is rebuilt under this object's lock after each change of the map, so the last
+ * rebuild sees every change made before it.
  */
 public final class NeighbourCache {
     public static final long AGING_NS = 15L * 60 * 1_000_000_000L;
@@ -76,6 +84,12 @@ public final class NeighbourCache {
     private final Runnable onChange;
     private final ConcurrentHashMap<Key, Entry> table = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Key, Pending> pending = new ConcurrentHashMap<>();
+    /** The entries of {@link #table} by bridge and address words; see the class comment. */
+    private volatile Slot[] index = new Slot[1];
+
+    /** One entry of the index. */
+    private record Slot(String bridge, long hi, long lo, Entry entry) {
+    }
 
     public NeighbourCache(Runnable onChange) {
         this.onChange = Objects.requireNonNull(onChange, "onChange");
@@ -83,7 +97,12 @@ public final class NeighbourCache {
 
     /** The MAC of {@code ip} on {@code bridge} (48 bits), or -1 if unknown or expired. */
     public long lookup(String bridge, IpAddress ip, long nowNs) {
-        Entry e = table.get(new Key(bridge, ip));
+        return lookup(bridge, ip.hi(), ip.lo(), nowNs);
+    }
+
+    /** As {@link #lookup(String, IpAddress, long)} for the address {@code hi:lo}; allocates nothing. */
+    public long lookup(String bridge, long hi, long lo, long nowNs) {
+        Entry e = find(bridge, hi, lo);
         if (e == null || e.expiresNs <= nowNs) {
             return -1;
         }
@@ -91,6 +110,56 @@ public final class NeighbourCache {
             e.used = true;
         }
         return e.mac;
+    }
+
+    private Entry find(String bridge, long hi, long lo) {
+        Slot[] slots = index;
+        int mask = slots.length - 1;
+        for (int i = hash(bridge, hi, lo) & mask, probes = 0; probes <= mask; i = (i + 1) & mask, probes++) {
+            Slot s = slots[i];
+            if (s == null) {
+                return null;
+            }
+            if (s.hi == hi && s.lo == lo && s.bridge.equals(bridge)) {
+                return s.entry;
+            }
+        }
+        return null;
+    }
+
+    private static int hash(String bridge, long hi, long lo) {
+        long h = (hi * 0x9e37_79b9_7f4a_7c15L) ^ (lo * 0xc2b2_ae3d_27d4_eb4fL) ^ bridge.hashCode();
+        return (int) (h ^ (h >>> 29) ^ (h >>> 47));
+    }
+
+    /** Republishes the index from the map (after every change of the map). */
+    private synchronized void rebuildIndex() {
+        int capacity = Integer.highestOneBit(Math.max(1, table.size()) * 4 - 1) << 1;
+        Slot[] slots = new Slot[capacity];
+        int mask = capacity - 1;
+        for (Map.Entry<Key, Entry> me : table.entrySet()) {
+            Key k = me.getKey();
+            int i = hash(k.bridge(), k.ip().hi(), k.ip().lo()) & mask;
+            while (slots[i] != null) {
+                i = (i + 1) & mask;
+            }
+            slots[i] = new Slot(k.bridge(), k.ip().hi(), k.ip().lo(), me.getValue());
+        }
+        index = slots;
+    }
+
+    /**
+     * Learns that {@code hi:lo} is at {@code mac} on {@code bridge}, as {@link #set}; confirming
+     * the MAC an entry already has allocates nothing.
+     */
+    public void confirm(String bridge, long hi, long lo, long mac, long nowNs) {
+        Entry e = find(bridge, hi, lo);
+        // An expired entry may have a resolution pending (lookups missed it): set() ends that.
+        if (e != null && e.mac == mac && e.expiresNs > nowNs) {
+            e.expiresNs = nowNs + AGING_NS;
+            return;
+        }
+        set(bridge, new IpAddress(hi, lo), mac, nowNs);
     }
 
     /**
@@ -108,6 +177,7 @@ public final class NeighbourCache {
         Entry fresh = new Entry(mac, nowNs + AGING_NS);
         fresh.used = e != null && e.used;
         table.put(k, fresh);
+        rebuildIndex();
         onChange.run();
     }
 
@@ -116,6 +186,7 @@ public final class NeighbourCache {
         pending.clear();
         if (!table.isEmpty()) {
             table.clear();
+            rebuildIndex();
             onChange.run();
         }
     }
@@ -170,6 +241,7 @@ public final class NeighbourCache {
             }
         }
         if (changed) {
+            rebuildIndex();
             onChange.run();
         }
         return due;

@@ -99,9 +99,14 @@ public final class RouteTable {
 
     /** The route to {@code dst}, or null. */
     public Route lookup(IpAddress dst) {
+        return lookup(dst.hi(), dst.lo());
+    }
+
+    /** The route to the address {@code hi:lo} (as {@link IpAddress} holds it), or null; allocates nothing. */
+    public Route lookup(long hi, long lo) {
         Route[] r = routes;
         for (Route route : r) {
-            if (route.prefix().samePrefix(dst, route.plen128())) {
+            if (route.prefix().samePrefix(hi, lo, route.plen128())) {
                 return route;
             }
         }

@@ -1,5 +1,6 @@
 package dev.jvswitch.ofproto.tnl;
 
+import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.actions.DpActionsBuilder;
 import dev.jvswitch.flowcache.actions.DropCause;
 import dev.jvswitch.flowcache.key.FlowKey;
@@ -26,6 +27,15 @@ public interface TunnelContext {
     /** Makes {@code builder} the place actions go, returning the one that was (for a {@code clone}). */
     DpActionsBuilder swapActions(DpActionsBuilder builder);
 
+    /**
+     * Builds {@code builder}'s program through the translation's program cache: an equal program
+     * built lately is returned instead of a new one. Reset the builder before reusing it.
+     */
+    DpActions build(DpActionsBuilder builder);
+
+    /** What output to a tunnel reuses between translations of this thread. */
+    TunnelScratch tunnelScratch();
+
     /** Emits the pending field changes, so that the encapsulated packet carries them. */
     void commit();
 
@@ -43,6 +53,12 @@ public interface TunnelContext {
 
     /** True when translating a real packet (an upcall): the hook may learn neighbours and send. */
     boolean mayLearn();
+
+    /**
+     * True when translating a packet that is really sent (an upcall, or a controller's
+     * packet-out): the hook may ask for neighbour requests ({@link #packetOut}).
+     */
+    boolean maySendRequests();
 
     /** The translation's clock. */
     long nowNs();
@@ -73,6 +89,6 @@ public interface TunnelContext {
      */
     void underlay(String bridge, FlowKey outer);
 
-    /** Asks for {@code packet} to be sent once the translation is over (an upcall only). */
+    /** Asks for {@code packet} to be sent once the translation is over (a packet really sent only). */
     void packetOut(PacketOut packet);
 }

@@ -3,6 +3,7 @@ package dev.jvswitch.ofproto.tnl;
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.actions.DpActionsBuilder;
 import dev.jvswitch.flowcache.actions.DropCause;
+import dev.jvswitch.flowcache.actions.TnlTemplate;
 import dev.jvswitch.flowcache.key.Addresses;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
@@ -10,7 +11,6 @@ import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.pmd.tunnel.IpAddress;
 import dev.jvswitch.pmd.tunnel.TunnelConfig;
-import dev.jvswitch.pmd.tunnel.TunnelHeaderParams;
 import dev.jvswitch.pmd.tunnel.TunnelOps;
 
 /**
@@ -64,96 +64,132 @@ final class TunnelSend {
             }
             tos |= (innerTos & IP_ECN_MASK) == IP_ECN_CE ? IP_ECN_ECT_0 : (int) innerTos & IP_ECN_MASK;
         }
-        IpAddress dst = cfg.remoteIp();
+        // Addresses as IpAddress's two words (IPv4-mapped), so that a warm upcall makes no object.
+        long dstHi;
+        long dstLo;
         if (cfg.remoteFlow()) {
             wc.exact(FlowField.TUN_DST);
             wc.exact(FlowField.TUN_IPV6_DST);
-            dst = tunnelAddress(f, FlowField.TUN_DST, FlowField.TUN_IPV6_DST);
+            long v4 = f.get(FlowField.TUN_DST);
+            dstHi = v4 != 0 ? 0 : f.getHigh(FlowField.TUN_IPV6_DST);
+            dstLo = v4 != 0 ? IpAddress.mappedLo((int) v4) : f.getLow(FlowField.TUN_IPV6_DST);
+        } else {
+            dstHi = cfg.remoteIp().hi();
+            dstLo = cfg.remoteIp().lo();
         }
-        if (dst == null) {
+        if (dstHi == 0 && dstLo == 0) {
             ctx.warn("native tunnel: no tunnel destination (remote_ip=flow and no tun_dst set)");
             counters.routeMisses.increment();
             ctx.noteDrop(DropCause.TUNNEL_NO_ROUTE);
             return;
         }
-        RouteTable.Route route = routes.lookup(dst);
-        IpAddress src = cfg.localIp();
+        RouteTable.Route route = routes.lookup(dstHi, dstLo);
+        long srcHi = 0;
+        long srcLo = 0;
         if (cfg.localFlow()) {
             wc.exact(FlowField.TUN_SRC);
             wc.exact(FlowField.TUN_IPV6_SRC);
-            src = tunnelAddress(f, FlowField.TUN_SRC, FlowField.TUN_IPV6_SRC);
+            long v4 = f.get(FlowField.TUN_SRC);
+            srcHi = v4 != 0 ? 0 : f.getHigh(FlowField.TUN_IPV6_SRC);
+            srcLo = v4 != 0 ? IpAddress.mappedLo((int) v4) : f.getLow(FlowField.TUN_IPV6_SRC);
+        } else if (cfg.localIp() != null) {
+            srcHi = cfg.localIp().hi();
+            srcLo = cfg.localIp().lo();
         }
+        boolean srcGiven = srcHi != 0 || srcLo != 0;
         Endpoint e = route == null ? null : t.endpoint(route.bridge());
-        if (route == null || e == null || (src != null && !e.owns(src))) {
+        if (route == null || e == null || (srcGiven && !e.owns(srcHi, srcLo))) {
+            IpAddress dst = new IpAddress(dstHi, dstLo);
             ctx.warn("native tunnel routing failed: no route to " + dst
                     + (route == null ? "" : e == null ? " (bridge " + route.bridge() + " has no local-ip)"
-                            : " from " + src));
+                            : " from " + new IpAddress(srcHi, srcLo)));
             counters.routeMisses.increment();
             ctx.noteDrop(DropCause.TUNNEL_NO_ROUTE);
             return;
         }
-        if (src == null) {
-            src = route.src();
+        if (!srcGiven) {
+            srcHi = route.src().hi();
+            srcLo = route.src().lo();
         }
-        ctx.detail("tunneling to " + dst + " via " + route.bridge());
-        IpAddress nextHop = route.nextHop(dst);
-        long dmac = neighbours.lookup(route.bridge(), nextHop, ctx.nowNs());
+        if (ctx.tracing()) {
+            ctx.detail("tunneling to " + new IpAddress(dstHi, dstLo) + " via " + route.bridge());
+        }
+        boolean onLink = route.gateway().isAny();
+        long hopHi = onLink ? dstHi : route.gateway().hi();
+        long hopLo = onLink ? dstLo : route.gateway().lo();
+        long dmac = neighbours.lookup(route.bridge(), hopHi, hopLo, ctx.nowNs());
         if (dmac < 0) {
             counters.neighbourMisses.increment();
+            IpAddress nextHop = new IpAddress(hopHi, hopLo);
             ctx.detail("neighbor cache miss for " + nextHop + " on bridge " + route.bridge() + ", sending "
                     + (nextHop.isIpv4() ? "ARP" : "ND") + " request");
-            NeighbourCache.Probe probe = new NeighbourCache.Probe(route.bridge(), nextHop, src, e.mac());
-            if (ctx.mayLearn() && neighbours.requestDue(probe, ctx.nowNs())) {
+            NeighbourCache.Probe probe = new NeighbourCache.Probe(route.bridge(), nextHop, new IpAddress(srcHi, srcLo),
+                    e.mac());
+            if (ctx.maySendRequests() && neighbours.requestDue(probe, ctx.nowNs())) {
                 ctx.packetOut(NeighbourPackets.request(probe));
                 counters.requestsSent.increment();
             }
             ctx.noteDrop(DropCause.TUNNEL_NEIGH_MISS);
             return;
         }
-        ctx.detail("tunneling from " + Addresses.mac(e.mac()) + " " + src + " to " + Addresses.mac(dmac) + " " + dst);
+        if (ctx.tracing()) {
+            ctx.detail("tunneling from " + Addresses.mac(e.mac()) + " " + new IpAddress(srcHi, srcLo) + " to "
+                    + Addresses.mac(dmac) + " " + new IpAddress(dstHi, dstLo));
+        }
         TunnelOps ops = tp.ops();
-        boolean v6 = !dst.isIpv4();
-        TunnelHeaderParams params = new TunnelHeaderParams(dmac, e.mac(), src, dst, tos, ttl, cfg.dfDefault(),
-                cfg.csum() || v6, tunId, cfg.dstPort());
-        byte[] header = new byte[ops.headerLength(v6)];
-        int length = ops.buildHeader(params, header);
+        boolean v6 = !IpAddress.isIpv4(dstHi, dstLo);
+        TunnelScratch scratch = ctx.tunnelScratch();
+        TnlTemplate header = scratch.template(ops, dmac, e.mac(), srcHi, srcLo, dstHi, dstLo, tos, ttl,
+                cfg.dfDefault(), cfg.csum() || v6, tunId, cfg.dstPort());
         ctx.commitInner();
-        DpActionsBuilder outer = ctx.swapActions(DpActions.builder());
-        ctx.underlay(route.bridge(), outerFlow(params, dst));
-        DpActions sent = ctx.swapActions(outer).build();
+        // A push within the underlay of another push (tunnel over tunnel) takes fresh objects.
+        boolean nested = scratch.busy;
+        scratch.busy = true;
+        DpActions sent;
+        DpActionsBuilder outer;
+        try {
+            FlowKey outerKey = outerFlow(nested ? new FlowKey() : scratch.outer, e.mac(), dmac, srcHi, srcLo, dstHi,
+                    dstLo, tos, ttl, cfg.dstPort());
+            outer = ctx.swapActions(nested ? DpActions.builder() : scratch.sent.reset());
+            ctx.underlay(route.bridge(), outerKey);
+            sent = ctx.build(ctx.swapActions(outer));
+        } finally {
+            scratch.busy = nested;
+        }
         int outPort = firstOutput(sent);
         if (outPort < 0) {
             ctx.warn("native tunnel: bridge " + route.bridge() + " sends the encapsulated packet nowhere");
             return;
         }
-        DpActionsBuilder clone = DpActions.builder().tnlPush(tp.dpPort(), ops.tnlType(),
-                java.util.Arrays.copyOf(header, length), outPort);
+        DpActionsBuilder clone = nested ? DpActions.builder() : scratch.clone.reset();
+        clone.tnlPush(tp.dpPort(), header, outPort);
         for (int i = 0; i < sent.length(); i++) {
             clone.append(sent, i);
         }
-        outer.clone(clone.build());
+        outer.clone(ctx.build(clone));
         counters.pushes.increment();
     }
 
-    /** The encapsulated packet's headers, as the underlay bridge's tables see it (in_port LOCAL). */
-    private static FlowKey outerFlow(TunnelHeaderParams p, IpAddress dst) {
-        FlowKey k = new FlowKey();
+    /** The encapsulated packet's headers, as the underlay bridge's tables see it (in_port LOCAL), in {@code k}. */
+    private static FlowKey outerFlow(FlowKey k, long ethSrc, long ethDst, long srcHi, long srcLo, long dstHi,
+            long dstLo, int tos, int ttl, int dstPort) {
+        k.clear();
         k.set(FlowField.IN_PORT, OfPorts.LOCAL);
-        k.set(FlowField.ETH_DST, p.ethDst());
-        k.set(FlowField.ETH_SRC, p.ethSrc());
-        if (dst.isIpv4()) {
+        k.set(FlowField.ETH_DST, ethDst);
+        k.set(FlowField.ETH_SRC, ethSrc);
+        if (IpAddress.isIpv4(dstHi, dstLo)) {
             k.set(FlowField.ETH_TYPE, FlowKey.ETH_TYPE_IPV4);
-            k.set(FlowField.NW_SRC, p.src().ipv4() & 0xffff_ffffL);
-            k.set(FlowField.NW_DST, dst.ipv4() & 0xffff_ffffL);
+            k.set(FlowField.NW_SRC, srcLo & 0xffff_ffffL);
+            k.set(FlowField.NW_DST, dstLo & 0xffff_ffffL);
         } else {
             k.set(FlowField.ETH_TYPE, FlowKey.ETH_TYPE_IPV6);
-            k.set(FlowField.IPV6_SRC, p.src().hi(), p.src().lo());
-            k.set(FlowField.IPV6_DST, dst.hi(), dst.lo());
+            k.set(FlowField.IPV6_SRC, srcHi, srcLo);
+            k.set(FlowField.IPV6_DST, dstHi, dstLo);
         }
         k.set(FlowField.NW_PROTO, FlowKey.IPPROTO_UDP);
-        k.set(FlowField.NW_TOS, p.tos());
-        k.set(FlowField.NW_TTL, p.ttl());
-        k.set(FlowField.TP_DST, p.dstPort());
+        k.set(FlowField.NW_TOS, tos);
+        k.set(FlowField.NW_TTL, ttl);
+        k.set(FlowField.TP_DST, dstPort);
         return k;
     }
 

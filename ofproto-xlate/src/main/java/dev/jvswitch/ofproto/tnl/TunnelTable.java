@@ -3,11 +3,12 @@ package dev.jvswitch.ofproto.tnl;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+
+import org.agrona.collections.Int2ObjectHashMap;
 
 import dev.jvswitch.flowcache.key.Addresses;
 import dev.jvswitch.pmd.tunnel.IpAddress;
@@ -30,9 +31,12 @@ final class TunnelTable {
     static final TunnelTable EMPTY = new TunnelTable(List.of(), List.of());
 
     private final Map<String, TunnelPort> byName = new LinkedHashMap<>();
-    private final Map<Integer, TunnelPort> byDpPort = new HashMap<>();
+    // Int-keyed: looked up per upcall, so no boxing. Never written once the table is published.
+    private final Int2ObjectHashMap<TunnelPort> byDpPort = new Int2ObjectHashMap<>();
     private final Map<String, List<TunnelPort>> groups = new TreeMap<>();
-    private final Map<Integer, TunnelPort> listenerByUdpPort = new HashMap<>();
+    /** Each port's group (the ports sharing its listener), by datapath port: no key built per packet. */
+    private final Int2ObjectHashMap<TunnelPort[]> groupByDpPort = new Int2ObjectHashMap<>();
+    private final Int2ObjectHashMap<TunnelPort> listenerByUdpPort = new Int2ObjectHashMap<>();
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
 
     /**
@@ -54,11 +58,17 @@ final class TunnelTable {
                         + " is used twice");
             }
             groups.computeIfAbsent(p.listenKey(), k -> new ArrayList<>()).add(p);
-            TunnelPort listener = listenerByUdpPort.putIfAbsent(p.config().dstPort(), p);
+            TunnelPort listener = listenerByUdpPort.get(p.config().dstPort());
+            if (listener == null) {
+                listenerByUdpPort.put(p.config().dstPort(), p);
+            }
             if (listener != null && !listener.type().equals(p.type())) {
                 throw new IllegalArgumentException("tunnel ports " + listener.name() + " (" + listener.type() + ") and "
                         + p.name() + " (" + p.type() + ") cannot share UDP port " + p.config().dstPort());
             }
+        }
+        for (TunnelPort p : byName.values()) {
+            groupByDpPort.put(p.dpPort(), groups.get(p.listenKey()).toArray(new TunnelPort[0]));
         }
     }
 
@@ -98,16 +108,22 @@ final class TunnelTable {
      * @param local  the packet's outer destination
      */
     TunnelPort receive(int dpPort, long tunId, IpAddress remote, IpAddress local) {
-        TunnelPort arrived = byDpPort.get(dpPort);
-        if (arrived == null) {
+        return receive(dpPort, tunId, remote == null ? 0 : remote.hi(), remote == null ? 0 : remote.lo(),
+                local == null ? 0 : local.hi(), local == null ? 0 : local.lo());
+    }
+
+    /** As {@link #receive(int, long, IpAddress, IpAddress)} with the addresses as words (0: none); allocates nothing. */
+    TunnelPort receive(int dpPort, long tunId, long remoteHi, long remoteLo, long localHi, long localLo) {
+        TunnelPort[] group = groupByDpPort.get(dpPort);
+        if (group == null) {
             return null;
         }
-        List<TunnelPort> group = groups.get(arrived.listenKey());
         for (int keyFlow = 0; keyFlow < 2; keyFlow++) {
             for (int remoteFlow = 0; remoteFlow < 2; remoteFlow++) {
                 for (int localKind = 0; localKind < 3; localKind++) {
                     for (TunnelPort p : group) {
-                        if (matches(p.config(), keyFlow == 1, remoteFlow == 1, localKind, tunId, remote, local)) {
+                        if (matches(p.config(), keyFlow == 1, remoteFlow == 1, localKind, tunId, remoteHi, remoteLo,
+                                localHi, localLo)) {
                             return p;
                         }
                     }
@@ -118,15 +134,16 @@ final class TunnelTable {
     }
 
     private static boolean matches(TunnelConfig c, boolean keyFlow, boolean remoteFlow, int localKind, long tunId,
-            IpAddress remote, IpAddress local) {
+            long remoteHi, long remoteLo, long localHi, long localLo) {
         if (c.keyFlow() != keyFlow || (!keyFlow && c.key() != tunId)) {
             return false;
         }
-        if (c.remoteFlow() != remoteFlow || (!remoteFlow && !c.remoteIp().equals(remote))) {
+        if (c.remoteFlow() != remoteFlow
+                || (!remoteFlow && (c.remoteIp().hi() != remoteHi || c.remoteIp().lo() != remoteLo))) {
             return false;
         }
         int kind = c.localIp() != null ? 0 : c.localFlow() ? 2 : 1;
-        return kind == localKind && (kind != 0 || c.localIp().equals(local));
+        return kind == localKind && (kind != 0 || (c.localIp().hi() == localHi && c.localIp().lo() == localLo));
     }
 
     /** OVS's {@code tnl/ports/show}; with {@code verbose}, what each listener matches. */

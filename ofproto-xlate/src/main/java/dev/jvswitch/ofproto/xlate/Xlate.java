@@ -75,6 +75,8 @@ public final class Xlate {
             List<dev.jvswitch.ofproto.action.OfAction> actions, long nowNs) {
         XlateContext c = contexts.get();
         c.reset(snapshot, false, nowNs, null, false);
+        // The packet is sent: a tunnel output may ask for its next hop, as OVS does.
+        c.maySend = true;
         c.flow.copyFrom(key);
         c.base.copyFrom(key);
         c.dpInPort = (int) key.get(FlowField.IN_PORT);

@@ -20,6 +20,7 @@ import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.tnl.PacketOut;
 import dev.jvswitch.ofproto.tnl.TunnelContext;
 import dev.jvswitch.ofproto.tnl.TunnelOutput;
+import dev.jvswitch.ofproto.tnl.TunnelScratch;
 import dev.jvswitch.ofproto.xlate.XlateResult.RecircPoint;
 
 /**
@@ -77,6 +78,13 @@ public final class XlateContext implements TunnelContext {
     private final FlowKey editBase = new FlowKey();
     /** Programs this thread built recently: equal programs are shared, not built again. */
     final DpActionsCache programs = new DpActionsCache();
+    private final TunnelScratch tunnelScratch = new TunnelScratch();
+    /** The state {@link #underlay} saves, and whether an underlay translation is using it. */
+    private final FlowKey underlayFlow = new FlowKey();
+    private final FlowKey underlayBase = new FlowKey();
+    private final FlowMask underlayWc = new FlowMask();
+    private final FlowMask underlayWritten = new FlowMask();
+    private boolean underlayBusy;
     /** The answer of the last translation, read by the caller until the next one. */
     final XlateOutput output = new XlateOutput(this);
     int dpInPort;
@@ -87,6 +95,8 @@ public final class XlateContext implements TunnelContext {
     int tableId;
     XlateError error;
     boolean mayLearn;
+    /** The packet is really sent (an upcall or a packet-out): neighbour requests may go out. */
+    boolean maySend;
     long nowNs;
     /** The packet carries a dp_hash computed for this recirculation: dp_hash groups pick from it. */
     boolean dpHashValid;
@@ -156,6 +166,8 @@ public final class XlateContext implements TunnelContext {
         tableId = 0;
         error = null;
         mayLearn = learn;
+        maySend = learn;
+        underlayBusy = false;
         nowNs = now;
         dpHashValid = false;
         freezing = false;
@@ -219,6 +231,11 @@ public final class XlateContext implements TunnelContext {
     /** True when translating for a real packet (an upcall), which may change the MAC table. */
     public boolean mayLearn() {
         return mayLearn;
+    }
+
+    @Override
+    public boolean maySendRequests() {
+        return maySend;
     }
 
     public long nowNs() {
@@ -343,6 +360,16 @@ public final class XlateContext implements TunnelContext {
     }
 
     @Override
+    public DpActions build(DpActionsBuilder builder) {
+        return builder.build(programs);
+    }
+
+    @Override
+    public TunnelScratch tunnelScratch() {
+        return tunnelScratch;
+    }
+
+    @Override
     public DpActionsBuilder swapActions(DpActionsBuilder builder) {
         DpActionsBuilder old = out;
         out = builder;
@@ -371,7 +398,7 @@ public final class XlateContext implements TunnelContext {
 
     @Override
     public void packetOut(PacketOut packet) {
-        if (!mayLearn) {
+        if (!maySend) {
             return;
         }
         if (packetOuts.isEmpty()) {
@@ -397,10 +424,19 @@ public final class XlateContext implements TunnelContext {
             return;
         }
         XlateBridge oldBridge = bridge;
-        FlowKey savedFlow = flow.copy();
-        FlowKey savedBase = base.copy();
-        FlowMask savedWc = new FlowMask().copyFrom(wc);
-        FlowMask savedWritten = new FlowMask().copyFrom(written);
+        // Saved in this context's slots, one set per nesting level (fresh ones past the first).
+        boolean nested = underlayBusy;
+        underlayBusy = true;
+        FlowKey savedFlow = nested ? flow.copy() : underlayFlow;
+        FlowKey savedBase = nested ? base.copy() : underlayBase;
+        FlowMask savedWc = nested ? new FlowMask() : underlayWc;
+        FlowMask savedWritten = nested ? new FlowMask() : underlayWritten;
+        if (!nested) {
+            savedFlow.copyFrom(flow);
+            savedBase.copyFrom(base);
+        }
+        savedWc.copyFrom(wc);
+        savedWritten.copyFrom(written);
         boolean oldLearn = mayLearn;
         boolean oldDpHash = dpHashValid;
         int oldTable = tableId;
@@ -412,7 +448,7 @@ public final class XlateContext implements TunnelContext {
         dpHashValid = false;
         bridge = b;
         trace = traceRoot;
-        TraceNode n = report(TraceNode.Kind.BRIDGE, "bridge(\"" + name + "\")");
+        TraceNode n = trace == null ? null : report(TraceNode.Kind.BRIDGE, "bridge(\"" + name + "\")");
         if (n != null) {
             trace = n.subs();
         }
@@ -431,6 +467,7 @@ public final class XlateContext implements TunnelContext {
         base.copyFrom(savedBase);
         wc.copyFrom(savedWc);
         written.copyFrom(savedWritten);
+        underlayBusy = nested;
         // As for a patch port, a failure in the underlay does not fail the overlay's translation.
         error = null;
     }

@@ -20,7 +20,12 @@ public record IpAddress(long hi, long lo) {
 
     /** The IPv4-mapped form of {@code ipv4}. */
     public static IpAddress ofIpv4(int ipv4) {
-        return new IpAddress(0, MAPPED_LO_PREFIX | (ipv4 & 0xffff_ffffL));
+        return new IpAddress(0, mappedLo(ipv4));
+    }
+
+    /** The low word of {@code ofIpv4(ipv4)} (its high word is 0), for lookups that make no object. */
+    public static long mappedLo(int ipv4) {
+        return MAPPED_LO_PREFIX | (ipv4 & 0xffff_ffffL);
     }
 
     /**
@@ -43,6 +48,11 @@ public record IpAddress(long hi, long lo) {
 
     /** True for an IPv4-mapped address. */
     public boolean isIpv4() {
+        return isIpv4(hi, lo);
+    }
+
+    /** True if {@code hi:lo} is an IPv4-mapped address. */
+    public static boolean isIpv4(long hi, long lo) {
         return hi == 0 && (lo & 0xffff_ffff_0000_0000L) == MAPPED_LO_PREFIX;
     }
 
@@ -67,9 +77,14 @@ public record IpAddress(long hi, long lo) {
 
     /** Whether the top {@code plen128} bits (of 128) of this address and {@code other} agree. */
     public boolean samePrefix(IpAddress other, int plen128) {
+        return samePrefix(other.hi, other.lo, plen128);
+    }
+
+    /** Whether the top {@code plen128} bits (of 128) of this address and {@code oHi:oLo} agree. */
+    public boolean samePrefix(long oHi, long oLo, int plen128) {
         long mh = Addresses.ipv6PrefixHigh(plen128);
         long ml = Addresses.ipv6PrefixLow(plen128);
-        return ((hi ^ other.hi) & mh) == 0 && ((lo ^ other.lo) & ml) == 0;
+        return ((hi ^ oHi) & mh) == 0 && ((lo ^ oLo) & ml) == 0;
     }
 
     /** This address with all but the top {@code plen128} bits cleared. */

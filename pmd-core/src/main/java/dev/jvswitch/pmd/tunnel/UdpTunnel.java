@@ -196,23 +196,26 @@ public abstract class UdpTunnel implements TunnelOps {
         int pseudoAt;
         int pseudoLength;
         if (version == 4) {
-            if (l3 + IPV4 > len || (b.getByte(base + l3) & 0xff) != Ipv4HeaderFlyweight.VERSION_IHL_NO_OPTIONS
-                    || l4 != l3 + IPV4) {
+            if (l3 + IPV4 > len || l4 != l3 + IPV4) {
                 return POP_MALFORMED;
             }
+            // The whole header in three loads; the fields and the checksum come out of them.
             int ip = base + l3;
-            int total = b.getShort(ip + Ipv4HeaderFlyweight.TOTAL_LENGTH_OFFSET, NET) & 0xffff;
-            if (total < IPV4 || l3 + total > len
-                    || (b.getShort(ip + Ipv4HeaderFlyweight.FLAGS_FRAGMENT_OFFSET, NET) & 0x3fff) != 0
-                    || (b.getByte(ip + Ipv4HeaderFlyweight.PROTOCOL_OFFSET) & 0xff) != PROTO_UDP
-                    || TunnelChecksum.fold(TunnelChecksum.sum(b, ip, IPV4)) != 0xffff) {
+            long w0 = b.getLong(ip, NET);
+            long w1 = b.getLong(ip + 8, NET);
+            long w2 = b.getInt(ip + 16, NET) & 0xffff_ffffL;
+            int total = (int) (w0 >>> 32) & 0xffff;
+            if ((int) (w0 >>> 56) != Ipv4HeaderFlyweight.VERSION_IHL_NO_OPTIONS || total < IPV4 || l3 + total > len
+                    || (w0 & 0x3fff) != 0 || ((int) (w1 >>> 48) & 0xff) != PROTO_UDP
+                    || TunnelChecksum.fold((w0 >>> 32) + (w0 & 0xffff_ffffL) + (w1 >>> 32) + (w1 & 0xffff_ffffL) + w2)
+                            != 0xffff) {
                 return POP_MALFORMED;
             }
             ipEnd = l3 + total;
-            tos = b.getByte(ip + Ipv4HeaderFlyweight.TOS_OFFSET) & 0xff;
-            ttl = b.getByte(ip + Ipv4HeaderFlyweight.TTL_OFFSET) & 0xff;
-            src4 = b.getInt(ip + Ipv4HeaderFlyweight.SRC_OFFSET, NET);
-            dst4 = b.getInt(ip + Ipv4HeaderFlyweight.DST_OFFSET, NET);
+            tos = (int) (w0 >>> 48) & 0xff;
+            ttl = (int) (w1 >>> 56);
+            src4 = (int) w1;
+            dst4 = (int) w2;
             pseudoAt = ip + Ipv4HeaderFlyweight.SRC_OFFSET;
             pseudoLength = 8;
         } else if (version == 6) {
@@ -239,12 +242,13 @@ public abstract class UdpTunnel implements TunnelOps {
             return POP_MALFORMED;
         }
         int udp = base + l4;
-        int udpLength = b.getShort(udp + UdpHeaderFlyweight.LENGTH_OFFSET, NET) & 0xffff;
+        long u = b.getLong(udp, NET);
+        int udpLength = (int) (u >>> 16) & 0xffff;
         if (udpLength != ipEnd - l4) {
             return POP_MALFORMED;
         }
         int flags = FLAG_KEY;
-        if (b.getShort(udp + UdpHeaderFlyweight.CHECKSUM_OFFSET, NET) != 0) {
+        if ((u & 0xffff) != 0) {
             // The pseudo-header's addresses are summed only here: most IPv4 tunnels send no checksum.
             long sum = TunnelChecksum.sum(b, pseudoAt, pseudoLength) + PROTO_UDP + udpLength
                     + TunnelChecksum.sum(b, udp, udpLength);
@@ -262,8 +266,8 @@ public abstract class UdpTunnel implements TunnelOps {
         if (inner > ipEnd) {
             return POP_MALFORMED;
         }
-        int tpSrc = b.getShort(udp + UdpHeaderFlyweight.SRC_PORT_OFFSET, NET) & 0xffff;
-        int tpDst = b.getShort(udp + UdpHeaderFlyweight.DST_PORT_OFFSET, NET) & 0xffff;
+        int tpSrc = (int) (u >>> 48);
+        int tpDst = (int) (u >>> 32) & 0xffff;
         m.trimBack(len - ipEnd);
         m.trimFront(inner);
         m.tunnel(t & 0xffff_ffffL, src4, dst4, tos, ttl, flags, tpSrc, tpDst);

@@ -103,8 +103,9 @@ final class SwitchBridgeBackend implements BridgeBackend {
 
     /**
      * Translates the packet-out's actions against the current tables (output:TABLE resubmits to
-     * table 0), hands its own controller outputs to the channel, and gives the packet and the
-     * datapath actions to a PMD (never blocking it or this thread).
+     * table 0), hands its own controller outputs to the channel, sends the neighbour requests a
+     * tunnel output asked for, and gives the packet and the datapath actions to a PMD (never
+     * blocking it or this thread).
      */
     @Override
     public void packetOut(int inPort, List<OfAction> actions, byte[] packet) {
@@ -146,6 +147,9 @@ final class SwitchBridgeBackend implements BridgeBackend {
                 sw.pool().put(edited);
             }
         }
+        // A tunnel output whose next hop is unknown dropped the packet (counted by the datapath)
+        // and asked for the neighbour: send the request, so the next packet goes through.
+        o.sendPacketOuts(r.packetOuts());
         if (!sw.datapath().execute(m, r.actions())) {
             sw.pool().put(m);
             throw new IllegalArgumentException("packet-out: no PMD took the packet (none running, or busy)");

@@ -1,0 +1,113 @@
+package dev.jvswitch.ofproto.tnl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.ofproto.upcall.OfprotoUpcallHandler;
+import dev.jvswitch.pmd.upcall.UpcallOutcome;
+import dev.jvswitch.pmd.upcall.UpcallResult;
+import dev.jvswitch.testkit.frame.Frames;
+
+/**
+ * Upcalls through a tunnel make no garbage once the translating thread is warm, as every other
+ * upcall (see {@code UpcallAllocationTest}): the encap upcall (output to a VXLAN port: route,
+ * neighbour, header template, the underlay bridge's translation, the {@code tnl_push} clone),
+ * the decap upcall of the outer packet (to the endpoint's LOCAL: {@code tnl_pop}) and the decap
+ * upcall of the popped packet (tunnel port found by its metadata), each over many distinct inner
+ * flows, through the upcall handler the PMDs call.
+ */
+class TunnelUpcallAllocationTest {
+    private static final int FLOWS = 256;
+    private static final int WARMUP_ROUNDS = 200;
+    private static final int ROUNDS = 200;
+
+    private final TunnelSwitch sw = new TunnelSwitch();
+
+    @AfterEach
+    void close() {
+        sw.close();
+    }
+
+    @Test
+    void encapUpcallsAllocateNothing() {
+        sw.neighbourKnown().flows("br-int", "in_port=1,actions=output:10");
+        sw.flows("br-phy", "in_port=LOCAL,actions=output:1");
+        FlowKey[] keys = new FlowKey[FLOWS];
+        for (int i = 0; i < FLOWS; i++) {
+            keys[i] = sw.key(Frames.udp4().ip("10.0.0.1", "10.0.1." + i).ports(1000 + i, 2000)
+                    .tos(i & 0xfc).build(), 1);
+        }
+        assertThat(perUpcall(keys, "tnl_push(tnl_port(10),")).as("heap bytes per encap upcall").isLessThan(1.0);
+    }
+
+    @Test
+    void flowBasedEncapUpcallsAllocateNothing() {
+        sw.neighbourKnown().flows("br-int", "in_port=1,actions=set_field:192.0.2.2->tun_dst,output:11");
+        sw.flows("br-phy", "in_port=LOCAL,actions=output:1");
+        FlowKey[] keys = new FlowKey[FLOWS];
+        for (int i = 0; i < FLOWS; i++) {
+            keys[i] = sw.key(Frames.udp4().ip("10.0.0.1", "10.0.1." + i).ports(1000 + i, 2000).build(), 1);
+        }
+        assertThat(perUpcall(keys, "tnl_push(tnl_port(11),")).as("heap bytes per flow-based encap upcall")
+                .isLessThan(1.0);
+    }
+
+    @Test
+    void decapUpcallsAllocateNothing() {
+        sw.neighbourKnown().flows("br-int", "in_port=10,actions=output:1");
+        sw.flows("br-phy", "in_port=1,actions=LOCAL");
+        FlowKey[] outer = new FlowKey[FLOWS];
+        FlowKey[] inner = new FlowKey[FLOWS];
+        for (int i = 0; i < FLOWS; i++) {
+            byte[] in = Frames.udp4().ip("10.0.1." + i, "10.0.0.1").ports(1000 + i, 2000).build();
+            outer[i] = sw.key(Frames.udp4().src(TunnelSwitch.REMOTE_MAC_TEXT).dst(TunnelSwitch.LOCAL_MAC_TEXT)
+                    .ip("192.0.2.2", "192.0.2.1").ports(40000 + i, 4789).udpChecksum(false).vxlan(100, in).build(), 2);
+            inner[i] = sw.key(in, 10);
+            inner[i].set(FlowField.TUN_ID, 100);
+            inner[i].set(FlowField.TUN_SRC, 0xc0000202L);
+            inner[i].set(FlowField.TUN_DST, 0xc0000201L);
+            inner[i].set(FlowField.TUN_FLAGS, 8);
+            inner[i].set(FlowField.TUN_TTL, 64);
+        }
+        assertThat(perUpcall(outer, "tnl_pop(10)")).as("heap bytes per outer decap upcall").isLessThan(1.0);
+        assertThat(perUpcall(inner, "1")).as("heap bytes per inner decap upcall").isLessThan(1.0);
+    }
+
+    /** Heap bytes per upcall over the keys, after a warm-up; each upcall's actions must start so. */
+    private double perUpcall(FlowKey[] keys, String actionsStart) {
+        OfprotoUpcallHandler handler = sw.ofproto.upcallHandler();
+        UpcallResult result = new UpcallResult();
+        for (FlowKey k : keys) {
+            result.reset();
+            assertThat(handler.onUpcall(0, k, null, result)).isEqualTo(UpcallOutcome.OK);
+            assertThat(result.actions().toString()).startsWith(actionsStart);
+            assertThat(result.packetOuts()).isZero();
+        }
+        run(handler, result, keys, WARMUP_ROUNDS);
+        long before = allocated();
+        run(handler, result, keys, ROUNDS);
+        long bytes = allocated() - before;
+        double per = (double) bytes / ((long) ROUNDS * keys.length);
+        System.out.printf("%s...: %.3f heap bytes per upcall%n", actionsStart, per);
+        return per;
+    }
+
+    private static void run(OfprotoUpcallHandler handler, UpcallResult result, FlowKey[] keys, int rounds) {
+        for (int r = 0; r < rounds; r++) {
+            for (FlowKey k : keys) {
+                result.reset();
+                handler.onUpcall(0, k, null, result);
+            }
+        }
+    }
+
+    private static long allocated() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+    }
+}

@@ -147,6 +147,9 @@ public final class Main {
                       parse, load, replace (identical, 10 % changed, all changed, disjoint) and delete
                       (by filter, all) N OpenFlow rules: time, CPU and GC time, peak heap, live heap
                       per rule, and the longest translation and rule-expiry pass while each change runs
+                  daemon-tables [--rules 1000000] [--settle S] [--keep]
+                      the same through bin/jvswitchd and jvsctl reload: start, 1 -> N, identical,
+                      disjoint, N -> 1, start with N: wall time, daemon CPU time, RSS, load average
                   demo
                       an in-process tour: frames through the parser and a datapath, flows, stats
                   jmh [JMH options]

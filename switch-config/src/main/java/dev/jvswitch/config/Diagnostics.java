@@ -71,6 +71,24 @@ public final class Diagnostics {
         errors.add(new ConfigError(inFile, line, safeKey(key), safe(message)));
     }
 
+    /**
+     * {@code count} more errors of {@code inFile}, not shown: a producer that checks lines in
+     * parallel keeps the first {@value #MAX_ERRORS_PER_FILE} + 1 errors of a file per chunk in full
+     * and only counts the others, which come after those (so after the file's first unshown one).
+     */
+    public void addUnshown(String inFile, int count) {
+        if (count <= 0) {
+            return;
+        }
+        if (!firstDropped.containsKey(inFile)) {
+            throw new IllegalStateException("errors of " + inFile + " counted before its first "
+                    + MAX_ERRORS_PER_FILE + " were added");
+        }
+        total += count;
+        kept.merge(inFile, count, Integer::sum);
+        dropped.merge(inFile, count, Integer::sum);
+    }
+
     /** A warning: reported, but the config is still used. */
     public void warn(String inFile, int line, String key, String message) {
         fileOrder.putIfAbsent(inFile, fileOrder.size());

@@ -14,8 +14,14 @@ import java.util.List;
  * {@link #forget()} when a load begins and when it fails, and the daemon once it applied the
  * config.
  *
- * <p><b>Thread-safety:</b> implementations are stateless, or confined to the thread that loads a
- * config and applies it (one load at a time).
+ * <p>A check depends on the text alone: a line equal to one that passed when the running config
+ * was loaded is not checked again (the loader's baseline), and the checker keeps nothing for it.
+ *
+ * <p><b>Thread-safety:</b> one load at a time, but within a load {@link #checkFlow} and
+ * {@link #checkGroup} are called from several threads at once (the loader checks a long list in
+ * parallel chunks): they must be safe for that, and what they keep must be visible to the
+ * loading thread once the load returns (the loader joins its workers). {@link #forget()} and the
+ * other methods are called from the loading thread alone.
  */
 public interface FlowChecker {
     /** Null if {@code flow} (ovs-ofctl add-flow syntax) parses, else a one-line message. */

@@ -242,7 +242,8 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
     public List<String> reload() throws CommandException {
         SwitchConfig next;
         try {
-            next = loader.load(configFile);
+            // Against the running config: the flow lines it has already are not parsed again.
+            next = loader.load(configFile, sw.config());
         } catch (ConfigException e) {
             return rejected(e.errors());
         }

@@ -7,13 +7,16 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
 import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.cli.Json;
+import dev.jvswitch.config.LineWorkers;
 import dev.jvswitch.ofproto.Ofproto;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
@@ -27,13 +30,15 @@ import dev.jvswitch.ofproto.syntax.FlowSyntax;
  * {@link Ofproto#replaceFlows} per reload, {@link Ofproto#apply} for {@code del-flows}).
  *
  * <p>For each size it prints (wall time, and the CPU time of the thread that made the change, the
- * figure to compare on a shared machine): the parse time of the text; the time of a load into empty tables;
+ * figure to compare on a shared machine): the parse time of the text, on one thread and as the
+ * daemon parses a config's lines (in chunks on {@link LineWorkers#threads()} threads); the time of a load into empty tables;
  * of a replace by the identical set, by a set whose rules differ in 10 % (other actions), by a
  * set whose every rule has other actions, by a disjoint set (every rule in a new slot: all
  * deleted, as many added); of a non-strict delete that selects about half the rules; of a delete
  * of everything; and the live heap per rule after the load (tables alone, after a full GC). Each
  * change also reports the GC time spent in it, the peak heap while it ran (the sum of the heap
- * pools' peaks: an upper bound that counts garbage not yet collected) and, from two probe threads, the longest a
+ * pools' peaks: an upper bound that counts garbage not yet collected), the bytes the changing thread
+ * allocated per rule (for the parse, its garbage per line) and, from two probe threads, the longest a
  * translation (what a PMD's upcall does) and a rule-expiry pass (what a revalidator does at the
  * end of each cycle) took while the change ran: the datapath and the revalidators must not wait
  * for a change.
@@ -92,10 +97,11 @@ public final class TableBenchCommand {
 
     /** One row per step: its time, GC time and the probes' longest waits. */
     record Step(String name, double ms, double cpuMs, double gcMs, long peakHeapBytes, int added, int deleted,
-                double xlateMaxMs, double expireMaxMs) {
+                double xlateMaxMs, double expireMaxMs, long allocBytesPerRule) {
         String toJson() {
             return new Json().put("step", name).put("ms", ms).put("cpuMs", cpuMs).put("gcMs", gcMs)
-                    .put("peakHeapBytes", peakHeapBytes).put("added", added).put("deleted", deleted)
+                    .put("peakHeapBytes", peakHeapBytes).put("allocBytesPerRule", allocBytesPerRule)
+                    .put("added", added).put("deleted", deleted)
                     .put("xlateMaxMs", xlateMaxMs).put("expireMaxMs", expireMaxMs).toString();
         }
     }
@@ -115,10 +121,10 @@ public final class TableBenchCommand {
                     "table-bench %s, %d rules: live heap %d bytes per rule%n", shape, rules, heapBytesPerRule));
             for (Step st : steps) {
                 sb.append(String.format(Locale.ROOT,
-                        "  %-17s %9.1f ms  (cpu %9.1f ms, gc %7.1f ms, peak heap %6d MB; +%d -%d;"
-                                + " longest xlate %.1f ms, expiry pass %.1f ms)%n",
-                        st.name, st.ms, st.cpuMs, st.gcMs, st.peakHeapBytes >> 20, st.added, st.deleted,
-                        st.xlateMaxMs, st.expireMaxMs));
+                        "  %-17s %9.1f ms  (cpu %9.1f ms, gc %7.1f ms, peak heap %6d MB, alloc %5d B/rule;"
+                                + " +%d -%d; longest xlate %.1f ms, expiry pass %.1f ms)%n",
+                        st.name, st.ms, st.cpuMs, st.gcMs, st.peakHeapBytes >> 20, st.allocBytesPerRule, st.added,
+                        st.deleted, st.xlateMaxMs, st.expireMaxMs));
             }
             return sb.toString().stripTrailing();
         }
@@ -131,33 +137,36 @@ public final class TableBenchCommand {
         ofproto.addBridge(new BridgeConfig(BRIDGE, List.of(OfPort.trunk(1, 1, "p1"), OfPort.trunk(2, 2, "p2"))));
 
         List<String> lines = lines(n, i -> shape.line(i, 0));
+        System.gc();
         resetPeakHeap();
         long gc0 = gcMs();
         long cpu0 = CPU.getCurrentThreadCpuTime();
+        long alloc0 = allocated();
         long t0 = System.nanoTime();
         List<FlowMod> mods = parse(lines);
         steps.add(new Step("parse", ms(t0), (CPU.getCurrentThreadCpuTime() - cpu0) / 1e6, gcMs() - gc0, peakHeap(),
-                0, 0, 0, 0));
+                0, 0, 0, 0, (allocated() - alloc0) / n));
+        steps.add(parallelParse(lines, mods));
         lines = null;
-        steps.add(change("load", ofproto, probe, () -> ofproto.replaceFlows(BRIDGE, mods)));
+        steps.add(change("load", n, ofproto, probe, () -> ofproto.replaceFlows(BRIDGE, mods)));
         mods.clear();
         long heapPerRule = (liveHeap() - baseline) / n;
 
         List<FlowMod> same = parse(n, i -> shape.line(i, 0));
-        steps.add(change("replace-identical", ofproto, probe, () -> ofproto.replaceFlows(BRIDGE, same)));
+        steps.add(change("replace-identical", n, ofproto, probe, () -> ofproto.replaceFlows(BRIDGE, same)));
         same.clear();
         List<FlowMod> tenth = parse(n, i -> shape.line(i, i % 10 == 0 ? 1 : 0));
-        steps.add(change("replace-10%", ofproto, probe, () -> ofproto.replaceFlows(BRIDGE, tenth)));
+        steps.add(change("replace-10%", n, ofproto, probe, () -> ofproto.replaceFlows(BRIDGE, tenth)));
         tenth.clear();
         List<FlowMod> all = parse(n, i -> shape.line(i, 2));
-        steps.add(change("replace-all", ofproto, probe, () -> ofproto.replaceFlows(BRIDGE, all)));
+        steps.add(change("replace-all", n, ofproto, probe, () -> ofproto.replaceFlows(BRIDGE, all)));
         all.clear();
         List<FlowMod> disjoint = parse(n, shape::moved);
-        steps.add(change("replace-disjoint", ofproto, probe, () -> ofproto.replaceFlows(BRIDGE, disjoint)));
+        steps.add(change("replace-disjoint", n, ofproto, probe, () -> ofproto.replaceFlows(BRIDGE, disjoint)));
         disjoint.clear();
         FlowMod filter = FlowSyntax.parseDelete(shape == RuleShapes.FIVE_TUPLE ? "tcp,nw_dst=172.16.0.0/13" : "table=1,udp");
-        steps.add(change("delete-filter", ofproto, probe, () -> ofproto.apply(BRIDGE, filter)));
-        steps.add(change("delete-all", ofproto, probe, () -> ofproto.apply(BRIDGE, FlowMod.deleteAll())));
+        steps.add(change("delete-filter", n, ofproto, probe, () -> ofproto.apply(BRIDGE, filter)));
+        steps.add(change("delete-all", n, ofproto, probe, () -> ofproto.apply(BRIDGE, FlowMod.deleteAll())));
         return new Figures(shape.label, n, heapPerRule, steps);
     }
 
@@ -173,6 +182,35 @@ public final class TableBenchCommand {
         return out;
     }
 
+    /**
+     * The lines parsed as the daemon parses a config's: in chunks on the calling thread and
+     * {@link LineWorkers#threads()} - 1 workers (the CPU time is the calling thread's alone, the
+     * allocation that of all of them). The result must equal the one-thread parse.
+     */
+    private static Step parallelParse(List<String> lines, List<FlowMod> expected) {
+        int n = lines.size();
+        System.gc();
+        resetPeakHeap();
+        long gc0 = gcMs();
+        long cpu0 = CPU.getCurrentThreadCpuTime();
+        AtomicLong alloc = new AtomicLong();
+        long t0 = System.nanoTime();
+        FlowMod[] out = new FlowMod[n];
+        LineWorkers.forEachChunk(n, (from, to) -> {
+            long a0 = allocated();
+            for (int i = from; i < to; i++) {
+                out[i] = FlowSyntax.parseAdd(lines.get(i));
+            }
+            alloc.addAndGet(allocated() - a0);
+        });
+        Step s = new Step("parse-parallel", ms(t0), (CPU.getCurrentThreadCpuTime() - cpu0) / 1e6, gcMs() - gc0,
+                peakHeap(), 0, 0, 0, 0, alloc.get() / n);
+        if (!Arrays.asList(out).equals(expected)) {
+            throw new IllegalStateException("the parallel parse differs from the one-thread parse");
+        }
+        return s;
+    }
+
     /** The daemon's way: each line to a flow mod. */
     private static List<FlowMod> parse(List<String> lines) {
         List<FlowMod> out = new ArrayList<>(lines.size());
@@ -186,12 +224,15 @@ public final class TableBenchCommand {
         ModResult run();
     }
 
-    private static Step change(String name, Ofproto ofproto, boolean probe, Change c) throws InterruptedException {
+    /** One change of a set of {@code n} rules; its allocation is counted per rule of the set. */
+    private static Step change(String name, int n, Ofproto ofproto, boolean probe, Change c)
+            throws InterruptedException {
         System.gc();
         Probes p = probe ? Probes.start(ofproto) : null;
         resetPeakHeap();
         long gc0 = gcMs();
         long cpu0 = CPU.getCurrentThreadCpuTime();
+        long alloc0 = allocated();
         long t0 = System.nanoTime();
         ModResult r = c.run();
         double ms = ms(t0);
@@ -199,7 +240,13 @@ public final class TableBenchCommand {
         long gc = gcMs() - gc0;
         long peak = peakHeap();
         double[] waits = p == null ? new double[2] : p.stop();
-        return new Step(name, ms, cpuMs, gc, peak, r.flowsAdded() + r.flowsModified(), r.flowsDeleted(), waits[0], waits[1]);
+        return new Step(name, ms, cpuMs, gc, peak, r.flowsAdded() + r.flowsModified(), r.flowsDeleted(), waits[0],
+                waits[1], (allocated() - alloc0) / n);
+    }
+
+    /** Bytes this thread allocated so far. */
+    private static long allocated() {
+        return ((com.sun.management.ThreadMXBean) CPU).getCurrentThreadAllocatedBytes();
     }
 
     private static double ms(long t0) {

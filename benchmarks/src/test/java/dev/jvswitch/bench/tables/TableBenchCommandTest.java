@@ -18,7 +18,7 @@ import dev.jvswitch.bench.cli.Args;
  * JSON line carries every field.
  */
 class TableBenchCommandTest {
-    private static final List<String> STEPS = List.of("parse", "load", "replace-identical", "replace-10%",
+    private static final List<String> STEPS = List.of("parse", "parse-parallel", "load", "replace-identical", "replace-10%",
             "replace-all", "replace-disjoint", "delete-filter", "delete-all");
 
     @Test
@@ -29,13 +29,18 @@ class TableBenchCommandTest {
         assertThat(f.rules()).isEqualTo(n);
         // The tables alone, after a full GC: well under the 1 KB per rule the daemon must stay within.
         assertThat(f.heapBytesPerRule()).isBetween(50L, 1000L);
-        int[][] addedDeleted = {{0, 0}, {n, 0}, {0, 0}, {n / 10, 0}, {n, 0}, {n, n}};
+        int[][] addedDeleted = {{0, 0}, {0, 0}, {n, 0}, {0, 0}, {n / 10, 0}, {n, 0}, {n, n}};
         for (int i = 0; i < addedDeleted.length; i++) {
             TableBenchCommand.Step s = f.steps().get(i);
             assertThat(new int[] {s.added(), s.deleted()}).as(s.name()).containsExactly(addedDeleted[i]);
         }
-        TableBenchCommand.Step filter = f.steps().get(6);
-        TableBenchCommand.Step all = f.steps().get(7);
+        TableBenchCommand.Step filter = f.steps().get(7);
+        TableBenchCommand.Step all = f.steps().get(8);
+        // Parsing a line allocates something, the same on one thread or several (the parallel
+        // parse is checked against the one-thread parse by the benchmark itself).
+        long parse = f.steps().get(0).allocBytesPerRule();
+        assertThat(parse).isPositive();
+        assertThat(f.steps().get(1).allocBytesPerRule()).isBetween(parse / 2, parse * 2);
         assertThat(filter.deleted()).isBetween(n / 4, 3 * n / 4);
         assertThat(filter.deleted() + all.deleted()).isEqualTo(n);
         for (TableBenchCommand.Step s : f.steps()) {
@@ -63,7 +68,8 @@ class TableBenchCommandTest {
             for (String step : STEPS) {
                 assertThat(line).contains("{\"step\":\"" + step + "\",\"ms\":");
             }
-            for (String field : List.of("cpuMs", "gcMs", "peakHeapBytes", "added", "deleted", "xlateMaxMs",
+            for (String field : List.of("cpuMs", "gcMs", "peakHeapBytes", "allocBytesPerRule", "added", "deleted",
+                    "xlateMaxMs",
                     "expireMaxMs")) {
                 assertThat(line.split("\"" + field + "\":", -1)).as(field).hasSize(STEPS.size() + 1);
             }

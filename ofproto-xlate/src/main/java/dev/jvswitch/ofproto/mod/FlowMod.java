@@ -107,6 +107,8 @@ public record FlowMod(Command command, int tableId, int priority, Match match, l
         /** The switch need not count the rule's bytes. */
         NO_BYTE_COUNTS("no_byte_counts", true);
 
+        /** {@code values()} once: {@link #find} runs for items of every flow line parsed. */
+        private static final Flag[] ALL = values();
         private final String ovsName;
         private final boolean ruleState;
 
@@ -126,7 +128,7 @@ public record FlowMod(Command command, int tableId, int priority, Match match, l
 
         /** The flag ovs-ofctl calls {@code name}, or null. */
         public static Flag find(String name) {
-            for (Flag f : values()) {
+            for (Flag f : ALL) {
                 if (f.ovsName.equals(name)) {
                     return f;
                 }

@@ -115,7 +115,7 @@ final class ActionSyntax {
                     if (last != null) {
                         throw src.fail(SyntaxError.NOT_ALLOWED, at, item.text(), "after " + last.ovsName());
                     }
-                    OfAction a = parseOne(item);
+                    OfAction a = parseOne(item, p);
                     if (a == null) {
                         drop = item;
                     } else {
@@ -175,21 +175,26 @@ final class ActionSyntax {
     }
 
     static Parts split(Source.Item item) {
-        String t = item.text();
-        int colon = t.indexOf(':');
-        int paren = t.indexOf('(');
-        if (paren >= 0 && (colon < 0 || paren < colon) && t.endsWith(")")) {
-            return new Parts(t.substring(0, paren), t.substring(paren + 1, t.length() - 1), item.start() + paren + 1);
+        int colon = item.indexOf(':');
+        int paren = item.indexOf('(');
+        int n = item.length();
+        if (paren >= 0 && (colon < 0 || paren < colon) && item.text().endsWith(")")) {
+            String t = item.text();
+            return new Parts(item.name(0, paren), t.substring(paren + 1, n - 1), item.start() + paren + 1);
         }
         if (colon >= 0) {
-            return new Parts(t.substring(0, colon), t.substring(colon + 1), item.start() + colon + 1);
+            return new Parts(item.name(0, colon), item.substring(colon + 1), item.start() + colon + 1);
         }
-        return new Parts(t, null, -1);
+        return new Parts(item.name(0, n), null, -1);
     }
 
     /** The action of one item, or null for {@code drop}. */
     private OfAction parseOne(Source.Item item) {
-        Parts p = split(item);
+        return parseOne(item, split(item));
+    }
+
+    /** {@link #parseOne(Source.Item)} of an item split already. */
+    private OfAction parseOne(Source.Item item, Parts p) {
         String name = p.name.toLowerCase(Locale.ROOT);
         int at = item.start();
         if (!name.isEmpty() && Character.isDigit(name.charAt(0)) && p.arg == null) {

@@ -63,6 +63,12 @@ final class FieldText {
                 && Character.isLetter(text.charAt(0))) {
             return frag(text);
         }
+        if (format == FieldFormat.IPV4) {
+            Value ip = ipv4Value(f, text, maskable);
+            if (ip != null) {
+                return ip;
+            }
+        }
         int slash = text.indexOf('/');
         String v = slash < 0 ? text : text.substring(0, slash);
         String m = slash < 0 ? null : text.substring(slash + 1);
@@ -137,10 +143,18 @@ final class FieldText {
      * config files have a million of these).
      */
     private static long ipv4(String v, int offset, SyntaxError error) {
+        long ip = ipv4At(v, 0, v.length());
+        if (ip >= 0) {
+            return ip;
+        }
+        throw new Bad(error, offset, v, error == SyntaxError.BAD_VALUE ? "an IPv4 address" : null);
+    }
+
+    /** The dotted quad {@code v[from, n)}, or -1 if it is none. */
+    private static long ipv4At(String v, int from, int n) {
         long ip = 0;
         int groups = 0;
-        int i = 0;
-        int n = v.length();
+        int i = from;
         while (groups < 4) {
             int start = i;
             int g = 0;
@@ -160,10 +174,48 @@ final class FieldText {
                 i++;
             }
         }
-        if (groups == 4 && i == n) {
-            return ip;
+        return groups == 4 && i == n ? ip : -1;
+    }
+
+    /**
+     * An IPv4 value with an optional prefix length or dotted mask, read in place; null if it is
+     * anything else (the general path then reads it, and names what is wrong).
+     */
+    private static Value ipv4Value(FlowField f, String text, boolean maskable) {
+        int slash = text.indexOf('/');
+        int n = text.length();
+        long ip = ipv4At(text, 0, slash < 0 ? n : slash);
+        if (ip < 0) {
+            return null;
         }
-        throw new Bad(error, offset, v, error == SyntaxError.BAD_VALUE ? "an IPv4 address" : null);
+        if (slash < 0) {
+            return new Value(0, ip, 0, f.valueMask());
+        }
+        if (!maskable) {
+            return null;
+        }
+        long mask;
+        if (text.indexOf('.', slash + 1) < 0) {
+            int len = 0;
+            int digits = n - slash - 1;
+            for (int i = slash + 1; i < n; i++) {
+                char c = text.charAt(i);
+                if (c < '0' || c > '9') {
+                    return null;
+                }
+                len = len * 10 + (c - '0');
+            }
+            if (digits == 0 || digits > 3 || len > 32) {
+                return null;
+            }
+            mask = len == 0 ? 0 : (0xffffffffL << (32 - len)) & 0xffffffffL;
+        } else {
+            mask = ipv4At(text, slash + 1, n);
+            if (mask < 0) {
+                return null;
+            }
+        }
+        return new Value(0, ip & mask, 0, mask);
     }
 
     /** An unsigned decimal or {@code 0x} hex number of at most {@code bits} bits. */

@@ -92,8 +92,8 @@ public final class FlowSyntax {
         for (int i = 0; i < items.size(); i++) {
             Source.Item item = items.get(i);
             int eq = item.indexOf('=');
-            String name = eq < 0 ? item.text() : item.text().substring(0, eq);
-            String value = eq < 0 ? null : item.text().substring(eq + 1);
+            String name = item.name(0, eq < 0 ? item.length() : eq);
+            String value = eq < 0 ? null : item.substring(eq + 1);
             int valueAt = item.start() + eq + 1;
             FlowMod.Flag flag = eq < 0 ? FlowMod.Flag.find(name) : null;
             if (flag != null) {

@@ -94,6 +94,8 @@ final class MatchSyntax {
         final long[] value = new long[FlowKey.ALL_WORDS];
         final long[] mask = new long[FlowKey.ALL_WORDS];
         final Match.Builder bits = Match.builder();
+        /** The value as a key, for the prerequisite checks of {@link #finish}. */
+        final FlowKey valueKey = new FlowKey();
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -104,6 +106,7 @@ final class MatchSyntax {
     private final long[] mask;
     /** The bits of the item being added: one builder for every item, no match per item. */
     private final Match.Builder bits;
+    private final FlowKey valueKey;
 
     /** A match parser for {@code src}; the calling thread's only one until its parse ends. */
     MatchSyntax(Source src) {
@@ -116,6 +119,12 @@ final class MatchSyntax {
         Arrays.fill(value, 0);
         Arrays.fill(mask, 0);
         bits = s.bits;
+        valueKey = s.valueKey;
+    }
+
+    /** Every match keyword (fields, their aliases, helpers and shorthands). */
+    static java.util.Set<String> keywords() {
+        return KEYWORDS.keySet();
     }
 
     /** True if {@code name} is a match keyword. */
@@ -176,7 +185,11 @@ final class MatchSyntax {
     /** The match of every item added, with each item's prerequisites checked. */
     Match finish() {
         Match m = Match.ofWords(value, mask);
-        FlowKey v = m.value();
+        FlowKey v = valueKey;
+        long[] w = v.words();
+        for (int i = 0; i < FlowKey.ALL_WORDS; i++) {
+            w[i] = value[i] & mask[i]; // m.value(), without a key per line
+        }
         for (Contribution c : contributions) {
             Keyword k = c.keyword;
             if (k.kind == Kind.L4) {

@@ -12,11 +12,71 @@ import java.util.List;
  * stay whole.
  */
 final class Source {
-    /** One item: {@code text} starts at 0-based {@code start} of the source. */
-    record Item(String text, int start) {
+    /**
+     * One item: the characters {@code [from, to)} of {@code src}, at 0-based {@code start} of the
+     * source. Its text is cut out only when asked for (an error, an action): the common items of a
+     * flow line are read in place, with their names from {@link Words}.
+     */
+    static final class Item {
+        private final String src;
+        private final int from;
+        private final int to;
+        private final int start;
+        private String text;
+
+        /** An item that is the whole of {@code text}, at {@code start} of the source. */
+        Item(String text, int start) {
+            this(text, 0, text.length(), start);
+            this.text = text;
+        }
+
+        private Item(String src, int from, int to, int start) {
+            this.src = src;
+            this.from = from;
+            this.to = to;
+            this.start = start;
+        }
+
+        String text() {
+            String t = text;
+            if (t == null) {
+                t = src.substring(from, to);
+                text = t;
+            }
+            return t;
+        }
+
+        int start() {
+            return start;
+        }
+
+        int length() {
+            return to - from;
+        }
+
         /** Index of the first {@code sep} in the item, or -1. */
         int indexOf(char sep) {
-            return text.indexOf(sep);
+            for (int i = from; i < to; i++) {
+                if (src.charAt(i) == sep) {
+                    return i - from;
+                }
+            }
+            return -1;
+        }
+
+        /** Characters {@code [a, b)} of the item as a name: a known word's constant, else a new string. */
+        String name(int a, int b) {
+            return Words.of(src, from + a, from + b);
+        }
+
+        /** Characters {@code [a, length())} of the item. */
+        String substring(int a) {
+            return text != null ? text.substring(a) : src.substring(from + a, to);
+        }
+
+        @Override
+        public String toString() {
+            return text() + "@" + start;
         }
     }
 
@@ -50,7 +110,7 @@ final class Source {
             boolean sep = depth == 0 && (c == ',' || Character.isWhitespace(c));
             if (sep) {
                 if (itemStart >= 0) {
-                    items.add(new Item(text.substring(itemStart, i), itemStart));
+                    items.add(new Item(text, itemStart, i, itemStart));
                     itemStart = -1;
                 }
                 continue;
@@ -79,7 +139,7 @@ final class Source {
             throw fail(SyntaxError.UNBALANCED, at, String.valueOf(text.charAt(at)));
         }
         if (itemStart >= 0) {
-            items.add(new Item(text.substring(itemStart, to), itemStart));
+            items.add(new Item(text, itemStart, to, itemStart));
         }
         return items;
     }

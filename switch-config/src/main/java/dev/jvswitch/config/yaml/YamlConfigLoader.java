@@ -75,13 +75,17 @@ import dev.jvswitch.pmd.DatapathConfig;
  * </pre>
  * Key names, ranges and where each default is defined: {@link ConfigKeys}.
  *
- * <p><b>Thread-safety:</b> a loader is immutable; each {@link #load} works on its own state.
+ * <p><b>Thread-safety:</b> a loader is immutable; each {@link #load} works on its own state, and
+ * checks long lists of flow lines on short-lived workers as well as its own thread
+ * ({@link FlowLines}).
  */
 public final class YamlConfigLoader {
     private final ConfigEnvironment env;
+    private final FlowLines flowLines;
 
     public YamlConfigLoader(ConfigEnvironment env) {
         this.env = env;
+        this.flowLines = new FlowLines(env.checker());
     }
 
     /** What this loader validates against (another producer, the OVSDB client, uses the same). */
@@ -94,6 +98,15 @@ public final class YamlConfigLoader {
      * {@value TextFile#MAX_CONFIG_BYTES} bytes of UTF-8 text is read (see {@link TextFile}).
      */
     public SwitchConfig load(Path file) throws ConfigException {
+        return load(file, null);
+    }
+
+    /**
+     * {@link #load(Path)}, given the config that runs ({@code baseline}, null for none): a flow or
+     * group line equal to the baseline's at the same position of the same bridge is not checked
+     * again, and shares the baseline's text ({@link FlowLines}).
+     */
+    public SwitchConfig load(Path file, SwitchConfig baseline) throws ConfigException {
         String name = file.toString();
         String text;
         try {
@@ -101,21 +114,26 @@ public final class YamlConfigLoader {
         } catch (TextFile.Problem e) {
             throw single(name, Math.max(1, e.line()), "(file)", "cannot read: " + e.getMessage());
         }
-        return parse(name, text);
+        return parse(name, text, baseline);
     }
 
     /** Parses {@code text} as the file {@code fileName} (whose directory relative paths start from). */
     public SwitchConfig parse(String fileName, String text) throws ConfigException {
+        return parse(fileName, text, null);
+    }
+
+    /** {@link #parse(String, String)} against the running {@code baseline} (or null), as {@link #load(Path, SwitchConfig)}. */
+    public SwitchConfig parse(String fileName, String text, SwitchConfig baseline) throws ConfigException {
         env.checker().forget();
         try {
-            return parseChecked(fileName, text);
+            return parseChecked(fileName, text, baseline);
         } catch (ConfigException | RuntimeException e) {
             env.checker().forget();
             throw e;
         }
     }
 
-    private SwitchConfig parseChecked(String fileName, String text) throws ConfigException {
+    private SwitchConfig parseChecked(String fileName, String text, SwitchConfig baseline) throws ConfigException {
         Diagnostics diag = new Diagnostics(fileName);
         Node root = compose(fileName, text);
         Map<String, Integer> lines = new HashMap<>();
@@ -133,7 +151,8 @@ public final class YamlConfigLoader {
             }
         }
         MempoolSettings pool = mempool(top.section("mempool", ConfigKeys.MEMPOOL), lines);
-        Map<String, BridgeSpec> bridges = bridges(top.section("bridges"), dp, bridgeDefaults, diag, lines);
+        Map<String, BridgeSpec> bridges = bridges(top.section("bridges"), dp, bridgeDefaults, diag, lines,
+                baseline == null ? Map.of() : baseline.bridges());
         List<RouteSpec> routes = TunnelSection.routes(top, bridges, diag);
         TunnelSection.checkPorts(bridges, env, diag);
         ControlSettings control = control(top.section("control", ConfigKeys.CONTROL), fileName, lines)
@@ -261,7 +280,7 @@ public final class YamlConfigLoader {
     // ------------------------------------------------------------------ bridges and ports
 
     private Map<String, BridgeSpec> bridges(Section all, DatapathConfig dp, BridgeSettings defaults, Diagnostics diag,
-            Map<String, Integer> lines) {
+            Map<String, Integer> lines, Map<String, BridgeSpec> running) {
         record(all, lines);
         Map<String, BridgeSpec> out = new LinkedHashMap<>();
         Map<String, PortSpec> portsByName = new HashMap<>();
@@ -289,10 +308,11 @@ public final class YamlConfigLoader {
                 }
                 ports.put(pname, p);
             }
+            BridgeSpec old = running.get(name);
             List<FlowLine> flows = b.has("flows")
-                    ? flowLines(b, "flows", diag, true)
+                    ? flowLines.read(b, "flows", diag, true, old == null ? List.of() : old.flows())
                     : List.of(new FlowLine(BridgeSpec.DEFAULT_FLOW, diag.file(), all.keyLine(name), b.path("flows")));
-            List<FlowLine> groups = flowLines(b, "groups", diag, false);
+            List<FlowLine> groups = flowLines.read(b, "groups", diag, false, old == null ? List.of() : old.groups());
             BridgeSettings settings = bridgeSettings(b, defaults).withPrefixes(flowTables(b, diag, lines));
             out.put(name, new BridgeSpec(name, ports, flows, groups, settings, all.keyLine(name),
                     TunnelSection.endpoint(b, diag), OpenFlowKeys.read(b, diag.file())));
@@ -471,73 +491,6 @@ public final class YamlConfigLoader {
     }
 
     // ------------------------------------------------------------------ flows and groups
-
-    /** The flows (or groups) of a bridge: inline strings and {@code @file}s, each checked. */
-    private List<FlowLine> flowLines(Section b, String key, Diagnostics diag, boolean flows) {
-        Node v = b.value(key);
-        List<FlowLine> out = new ArrayList<>();
-        if (v == null || Section.isEmpty(v)) {
-            return out;
-        }
-        String what = flows ? "a list of flows (ovs-ofctl syntax) or \"@file\"" : "a list of groups or \"@file\"";
-        if (v instanceof ScalarNode) {
-            String t = Section.scalar(v, b.path(key), what, diag);
-            if (t != null && t.trim().startsWith("@")) {
-                readFile(t.trim().substring(1).trim(), v, b.path(key), diag, out);
-            } else if (t != null) {
-                Section.report(diag, v, b.path(key), "expected " + what + ", got '" + t + "'");
-            }
-        } else {
-            List<Node> items = Section.list(v, b.path(key), what, diag);
-            for (int i = 0; i < items.size(); i++) {
-                String itemKey = b.path(key) + "[" + i + "]";
-                String t = Section.scalar(items.get(i), itemKey, flows ? "a flow string" : "a group string", diag);
-                if (t == null) {
-                    continue;
-                }
-                if (t.trim().startsWith("@")) {
-                    readFile(t.trim().substring(1).trim(), items.get(i), itemKey, diag, out);
-                } else {
-                    out.add(new FlowLine(t.trim(), diag.file(), Section.line(items.get(i)), itemKey));
-                }
-            }
-        }
-        for (FlowLine l : out) {
-            String problem = flows ? env.checker().checkFlow(l.text()) : env.checker().checkGroup(l.text());
-            if (problem != null) {
-                diag.add(l.file(), l.line(), l.key(), problem);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Lines of an ovs-ofctl flow file: one per line, blank lines and {@code #} comments skipped.
-     * Read as {@link TextFile} reads: a regular text file of at most
-     * {@value TextFile#MAX_INCLUDE_BYTES} bytes, lines of at most
-     * {@value TextFile#MAX_INCLUDE_LINE_BYTES}. A file that cannot be read, or is not text, is one
-     * error and adds no lines.
-     */
-    private static void readFile(String ref, Node at, String key, Diagnostics diag, List<FlowLine> out) {
-        String shown = resolve(diag.file(), ref);
-        List<FlowLine> lines = new ArrayList<>();
-        try {
-            TextFile.lines(Path.of(shown), TextFile.MAX_INCLUDE_BYTES, TextFile.MAX_INCLUDE_LINE_BYTES, (n, text) -> {
-                String t = text.trim();
-                if (!t.isEmpty() && !t.startsWith("#")) {
-                    lines.add(new FlowLine(t, shown, n, key));
-                }
-            });
-        } catch (TextFile.Problem e) {
-            if (e.line() == 0) {
-                Section.report(diag, at, key, "cannot read " + shown + ": " + e.getMessage());
-            } else {
-                diag.add(shown, e.line(), key, "cannot read " + shown + ": " + e.getMessage());
-            }
-            return;
-        }
-        out.addAll(lines);
-    }
 
     // ------------------------------------------------------------------ helpers
 

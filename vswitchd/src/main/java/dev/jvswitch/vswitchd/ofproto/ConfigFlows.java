@@ -1,6 +1,7 @@
 package dev.jvswitch.vswitchd.ofproto;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import dev.jvswitch.ofproto.mod.FlowMod;
@@ -8,14 +9,17 @@ import dev.jvswitch.ofproto.mod.GroupMod;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
 import dev.jvswitch.ofproto.syntax.GroupSyntax;
 import dev.jvswitch.config.FlowLine;
+import dev.jvswitch.config.LineWorkers;
 
 /**
  * The config's flow and group lines as the model the ofproto service takes: the edge where
  * config text is parsed. The lines were checked when the config was loaded
  * ({@link OfprotoFlowChecker}), which kept the adds it parsed: those are taken as they are, and
- * only a line it did not check is parsed here. A failure here still names the file and line.
+ * only a line it did not check (the running config had it already) is parsed here, in parallel
+ * chunks ({@link LineWorkers}). A failure here still names the file and line: the first failing
+ * line's, as a single thread would find it.
  *
- * <p><b>Thread-safety:</b> stateless.
+ * <p><b>Thread-safety:</b> stateless; called from one thread, which it joins with its workers.
  */
 public final class ConfigFlows {
     private ConfigFlows() {
@@ -28,19 +32,32 @@ public final class ConfigFlows {
 
     /** Each flow line as an add: the one {@code checked} kept for it, else parsed now. */
     public static List<FlowMod> flows(List<FlowLine> lines, OfprotoFlowChecker checked) throws OfprotoException {
-        List<FlowMod> out = new ArrayList<>(lines.size());
-        for (FlowLine l : lines) {
-            FlowMod fm = checked == null ? null : checked.parsedFlow(l.text());
-            if (fm == null) {
-                try {
-                    fm = FlowSyntax.parseAdd(l.text());
-                } catch (IllegalArgumentException e) {
-                    throw new OfprotoException(l.error(e.getMessage()));
+        int n = lines.size();
+        FlowLine[] in = lines.toArray(new FlowLine[0]);
+        FlowMod[] out = new FlowMod[n];
+        String[] failed = new String[(n + LineWorkers.CHUNK_LINES - 1) / LineWorkers.CHUNK_LINES];
+        LineWorkers.forEachChunk(n, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                FlowLine l = in[i];
+                FlowMod fm = checked == null ? null : checked.parsedFlow(l.text());
+                if (fm == null) {
+                    try {
+                        fm = FlowSyntax.parseAdd(l.text());
+                    } catch (IllegalArgumentException e) {
+                        // The chunk's first failure; the caller reports the first chunk's.
+                        failed[from / LineWorkers.CHUNK_LINES] = l.error(e.getMessage());
+                        return;
+                    }
                 }
+                out[i] = fm;
             }
-            out.add(fm);
+        });
+        for (String f : failed) {
+            if (f != null) {
+                throw new OfprotoException(f);
+            }
         }
-        return out;
+        return Arrays.asList(out);
     }
 
     /** Each group line as an add. */

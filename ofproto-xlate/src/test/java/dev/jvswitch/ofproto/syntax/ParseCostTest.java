@@ -1,0 +1,77 @@
+package dev.jvswitch.ofproto.syntax;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+
+import org.junit.jupiter.api.Test;
+
+import dev.jvswitch.ofproto.mod.FlowMod;
+
+/**
+ * What parsing a flow line costs, counted in bytes allocated (a figure that does not depend on
+ * the machine's load, and grows with the work done): a config file of a million lines must cost
+ * a million times one line, and a line its length. Would fail if parsing went super-linear in
+ * the number of lines (a cache or scratch that grows) or in the items of a line, or if the garbage
+ * of a typical line grew back to what it was (3 KB).
+ */
+class ParseCostTest {
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    /** An ACL-like rule, distinct for each i, as a million-line config has them. */
+    private static String rule(int i) {
+        return "table=0,priority=" + (100 + i % 100) + ",tcp,nw_src=10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "."
+                + (i & 255) + "/32,nw_dst=172.16." + (i * 7 & 255) + ".0/24,tp_dst=" + (1 + i % 1000)
+                + ",actions=output:" + (1 + i % 2);
+    }
+
+    /** Bytes allocated per line to parse lines {@code [from, from + n)}. */
+    private static long bytesPerLine(int from, int n) {
+        FlowMod[] keep = new FlowMod[n];
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < n; i++) {
+            keep[i] = FlowSyntax.parseAdd(rule(from + i));
+        }
+        long after = THREADS.getCurrentThreadAllocatedBytes();
+        assertThat(keep[n - 1]).isNotNull();
+        long ruleText = 0;
+        for (int i = 0; i < 64; i++) {
+            long b = THREADS.getCurrentThreadAllocatedBytes();
+            rule(from + i).length();
+            ruleText += THREADS.getCurrentThreadAllocatedBytes() - b;
+        }
+        return (after - before) / n - ruleText / 64;
+    }
+
+    @Test
+    void aLineCostsTheSameInAShortListAndInALongOne() {
+        bytesPerLine(0, 20_000); // warm up: classes, thread scratch, interned shapes
+        long few = bytesPerLine(100_000, 2_000);
+        long many = bytesPerLine(200_000, 50_000);
+        assertThat(few).isPositive();
+        assertThat((double) many).as("bytes per line, 50 000 lines against 2 000").isBetween(few * 0.75, few * 1.25);
+        assertThat(many).as("bytes per typical line").isLessThan(2_300);
+    }
+
+    @Test
+    void aLineCostsInProportionToItsItems() {
+        long small = actionsLine(200);
+        long big = actionsLine(2_000);
+        assertThat((double) big / small).as("10 times the actions").isBetween(5.0, 13.0);
+    }
+
+    private static long actionsLine(int outputs) {
+        StringBuilder sb = new StringBuilder("priority=1,ip,actions=");
+        for (int i = 0; i < outputs; i++) {
+            sb.append(i == 0 ? "" : ",").append("output:").append(1 + i % 100);
+        }
+        String line = sb.toString();
+        FlowSyntax.parseAdd(line);
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        for (int k = 0; k < 20; k++) {
+            FlowSyntax.parseAdd(line);
+        }
+        return (THREADS.getCurrentThreadAllocatedBytes() - before) / 20;
+    }
+}

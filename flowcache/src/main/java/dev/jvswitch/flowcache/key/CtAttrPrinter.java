@@ -42,10 +42,10 @@ final class CtAttrPrinter {
         long lmLo = mask == null ? -1L : mask.getLow(CT_LABEL);
         if ((lmHi | lmLo) != 0) {
             sep(sb, start).append("ct_label(");
-            u128(sb, key.getHigh(CT_LABEL), key.getLow(CT_LABEL));
+            CtMatchText.u128(sb, key.getHigh(CT_LABEL), key.getLow(CT_LABEL));
             if ((lmHi & lmLo) != -1L) {
                 sb.append('/');
-                u128(sb, lmHi, lmLo);
+                CtMatchText.u128(sb, lmHi, lmLo);
             }
             sb.append(')');
         }
@@ -100,21 +100,21 @@ final class CtAttrPrinter {
         if (m != 0) {
             fieldSep(sb, at).append("proto=").append(key.get(CT_NW_PROTO));
             if (m != 0xff) {
-                hexAlt(sb.append('/'), m);
+                CtMatchText.hex(sb.append('/'), m);
             }
         }
         m = m(key, mask, CT_TP_SRC);
         if (m != 0) {
             fieldSep(sb, at).append("tp_src=").append(key.get(CT_TP_SRC));
             if (m != 0xffff) {
-                hexAlt(sb.append('/'), m);
+                CtMatchText.hex(sb.append('/'), m);
             }
         }
         m = m(key, mask, CT_TP_DST);
         if (m != 0) {
             fieldSep(sb, at).append("tp_dst=").append(key.get(CT_TP_DST));
             if (m != 0xffff) {
-                hexAlt(sb.append('/'), m);
+                CtMatchText.hex(sb.append('/'), m);
             }
         }
     }
@@ -139,9 +139,9 @@ final class CtAttrPrinter {
             return;
         }
         sep(sb, start).append(name).append('(');
-        hexAlt(sb, value);
+        CtMatchText.hex(sb, value);
         if (m != full) {
-            hexAlt(sb.append('/'), m);
+            CtMatchText.hex(sb.append('/'), m);
         }
         sb.append(')');
     }
@@ -156,21 +156,5 @@ final class CtAttrPrinter {
 
     private static StringBuilder fieldSep(StringBuilder sb, int at) {
         return sb.length() > at ? sb.append(',') : sb;
-    }
-
-    private static void hexAlt(StringBuilder sb, long v) {
-        if (v == 0) {
-            sb.append('0');
-        } else {
-            sb.append("0x").append(Long.toHexString(v));
-        }
-    }
-
-    private static void u128(StringBuilder sb, long hi, long lo) {
-        if (hi == 0) {
-            hexAlt(sb, lo);
-        } else {
-            sb.append("0x").append(Long.toHexString(hi)).append(String.format("%016x", lo));
-        }
     }
 }

@@ -123,7 +123,8 @@ public final class CtMatchText {
         sb.append(',');
     }
 
-    private static void hex(StringBuilder sb, long v) {
+    /** {@code v} as OVS prints a ct mark or label word: 0, or 0x and lowercase hex. */
+    static void hex(StringBuilder sb, long v) {
         if (v == 0) {
             sb.append('0');
         } else {
@@ -131,7 +132,8 @@ public final class CtMatchText {
         }
     }
 
-    private static void u128(StringBuilder sb, long hi, long lo) {
+    /** A 128-bit ct label as OVS prints it: hex without leading zeros. */
+    static void u128(StringBuilder sb, long hi, long lo) {
         if (hi == 0) {
             hex(sb, lo);
         } else {

@@ -153,29 +153,9 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }
         } else if (msg instanceof OfFrameDecoder.BundleAdd15 g) {
-            if (state != State.ACTIVE) {
-                lastError = "message before HELLO";
-                ctx.close();
-            } else if (version != 6) {
-                sendError(version, g.xid(), OfError.BAD_REQUEST_BAD_VERSION, g.head());
-            } else if (isSlave()) {
-                sendError(version, g.xid(), OfError.BAD_REQUEST_IS_SLAVE, g.head());
-            } else {
-                queue.offer(g);
-            }
-            ctx.flush();
+            offerChange15(ctx, g, g.xid(), g.head());
         } else if (msg instanceof OfFrameDecoder.GroupMod15 g) {
-            if (state != State.ACTIVE) {
-                lastError = "message before HELLO";
-                ctx.close();
-            } else if (version != 6) {
-                sendError(version, g.xid(), OfError.BAD_REQUEST_BAD_VERSION, g.head());
-            } else if (isSlave()) {
-                sendError(version, g.xid(), OfError.BAD_REQUEST_IS_SLAVE, g.head());
-            } else {
-                queue.offer(g);
-            }
-            ctx.flush();
+            offerChange15(ctx, g, g.xid(), g.head());
         } else if (msg instanceof OFMessage m) {
             if (state != State.ACTIVE) {
                 lastError = "message before HELLO";
@@ -331,6 +311,24 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
 
     void flush() {
         channel.flush();
+    }
+
+    /**
+     * A change message only OpenFlow 1.5 has, decoded by our own codec: queued for the bridge
+     * when the connection is active, on 1.5 and not a slave; else refused as OVS refuses it.
+     */
+    private void offerChange15(ChannelHandlerContext ctx, Object change, long xid, byte[] head) {
+        if (state != State.ACTIVE) {
+            lastError = "message before HELLO";
+            ctx.close();
+        } else if (version != 6) {
+            sendError(version, xid, OfError.BAD_REQUEST_BAD_VERSION, head);
+        } else if (isSlave()) {
+            sendError(version, xid, OfError.BAD_REQUEST_IS_SLAVE, head);
+        } else {
+            queue.offer(change);
+        }
+        ctx.flush();
     }
 
     void sendError(int v, long xid, OfError e, byte[] data) {

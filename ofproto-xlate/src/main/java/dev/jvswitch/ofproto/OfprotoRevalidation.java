@@ -102,6 +102,11 @@ public final class OfprotoRevalidation implements Revalidation {
         for (int i = 0, n = rules.size(); i < n; i++) {
             rules.get(i).stats().add(packetsDelta, bytesDelta, usedNs);
         }
+        if (packetsDelta > 0 && !d.learned().isEmpty()) {
+            // OVS's XC_LEARN: a learning megaflow that sees packets teaches its flows again,
+            // which restores one that expired and restarts the hard timeout of one still there.
+            ofproto.learn(d.learned());
+        }
     }
 
     /** Every live flow of the cycle: its recirculation ids are still in use. */
@@ -116,6 +121,7 @@ public final class OfprotoRevalidation implements Revalidation {
 
     @Override
     public void onCycleEnd(long nowMs) {
+        ofproto.drainLearned();
         ofproto.expireFlows();
         ofproto.onTunnelTick();
         long nowNs = ofproto.nowNs();

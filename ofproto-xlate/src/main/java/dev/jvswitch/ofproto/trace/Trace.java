@@ -273,8 +273,8 @@ public final class Trace {
         }
     }
 
-    /** Parses the packet as the datapath would, with the flow's metadata. */
-    private static FlowKey parsePacket(FlowKey meta, byte[] bytes, int dpInPort) {
+    /** Parses the packet as the datapath would, with the flow's metadata (tests build upcall keys so). */
+    static FlowKey parsePacket(FlowKey meta, byte[] bytes, int dpInPort) {
         MbufPoolConfig cfg = MbufPoolConfig.of("trace", 1).withCacheSize(0);
         if (bytes.length > cfg.dataRoomBytes()) {
             throw new IllegalArgumentException("packet of " + bytes.length + " bytes is longer than "

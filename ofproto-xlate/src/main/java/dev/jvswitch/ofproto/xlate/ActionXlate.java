@@ -59,6 +59,8 @@ final class ActionXlate {
             MultipathXlate.multipath(c, m);
         } else if (a instanceof OfAction.Bundle b) {
             MultipathXlate.bundle(c, b);
+        } else if (a instanceof OfAction.Learn l) {
+            LearnXlate.run(c, l);
         } else if (a instanceof OfAction.WriteMetadata w) {
             FieldWrite.write(c, FlowField.METADATA, w.metadata(), w.mask());
         } else {

@@ -60,7 +60,7 @@ public final class Xlate {
         return new XlateResult(o.actions(), new FlowMask().copyFrom(o.mask()), c.error, snapshot.version(),
                 o.rules(), o.macDependencies(), o.macLearnings(), o.recircIds(),
                 Collections.unmodifiableList(c.recircPoints), c.slowPath, c.flow.copy(),
-                List.copyOf(c.controllerOutputs), o.packetOuts());
+                List.copyOf(c.controllerOutputs), o.packetOuts(), o.learned());
     }
 
     /**
@@ -101,7 +101,7 @@ public final class Xlate {
         return new XlateResult(o.actions(), new FlowMask().copyFrom(o.mask()), c.error, snapshot.version(),
                 o.rules(), o.macDependencies(), o.macLearnings(), o.recircIds(),
                 Collections.unmodifiableList(c.recircPoints), c.slowPath, c.flow.copy(),
-                List.copyOf(c.controllerOutputs), o.packetOuts());
+                List.copyOf(c.controllerOutputs), o.packetOuts(), o.learned());
     }
 
     /**

@@ -120,6 +120,8 @@ public final class XlateContext implements TunnelContext {
     private int stackDepth;
     /** The controller outputs run, in order (a fresh list per translation that has any). */
     List<ControllerOutput> controllerOutputs = List.of();
+    /** The flows learn actions made (cleared, not made anew, per translation). */
+    final ArrayList<Learned> learned = new ArrayList<>(2);
     /** Why the packet drops if translation emits no action at all (null: a plain drop). */
     DropCause dropCause;
     /** Packets to send once translation is over; the shared empty list until the first. */
@@ -165,6 +167,7 @@ public final class XlateContext implements TunnelContext {
         slowPath = false;
         stackDepth = 0;
         controllerOutputs = List.of();
+        learned.clear();
         dropCause = null;
         packetOuts = List.of();
         trace = traceRoot;
@@ -284,6 +287,11 @@ public final class XlateContext implements TunnelContext {
         controllerOutputs.add(new ControllerOutput(bridge == null ? "" : bridge.name(), inPort(), tableId,
                 r == null ? 0 : r.cookie(), r != null && r.priority() == 0 && r.match().isCatchAll(), maxLen,
                 invalidTtl));
+    }
+
+    /** Records a flow a learn action made. */
+    void learned(Learned l) {
+        learned.add(l);
     }
 
     /** Marks the flow not installable (its packets must each come to the slow path). */

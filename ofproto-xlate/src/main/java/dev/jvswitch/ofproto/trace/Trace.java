@@ -202,7 +202,7 @@ public final class Trace {
                 out.append(OvsFlowFormat.flow(r.finalFlow()));
             }
             out.append("\nMegaflow: ").append(OvsFlowFormat.match(shown, r.mask()));
-            out.append("\nDatapath actions: ").append(r.actions());
+            out.append("\nDatapath actions: ").append(DatapathActionsText.of(r.actions(), r.controllerOutputs()));
             if (r.error() != null) {
                 out.append("\nTranslation failed (").append(r.error().text()).append("), packet is dropped.");
             }

@@ -283,10 +283,12 @@ public final class XlateContext implements TunnelContext {
         if (controllerOutputs.isEmpty()) {
             controllerOutputs = new ArrayList<>(2);
         }
+        // OVS commits pending changes here, before its userspace action; jvswitch's program has
+        // no such action to separate two sets of one field, so it records only where it is.
         Rule r = rules.isEmpty() ? null : rules.get(rules.size() - 1);
         controllerOutputs.add(new ControllerOutput(bridge == null ? "" : bridge.name(), inPort(), tableId,
                 r == null ? 0 : r.cookie(), r != null && r.priority() == 0 && r.match().isCatchAll(), maxLen,
-                invalidTtl));
+                invalidTtl, out.size()));
     }
 
     /** Records a flow a learn action made. */

@@ -231,6 +231,7 @@ public final class Xlate {
         }
         c.inPort(state.ofInPort());
         state.restorePipeline(c.flow);
+        c.restoreStack(state.stackWords());
         c.dpHashValid = true;
         List<TraceNode> root = c.trace;
         if (c.tracing()) {

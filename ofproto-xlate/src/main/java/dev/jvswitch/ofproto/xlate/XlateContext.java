@@ -50,6 +50,7 @@ import dev.jvswitch.ofproto.xlate.XlateResult.RecircPoint;
  * for every translation on it; nothing in it is shared.
  */
 public final class XlateContext implements TunnelContext {
+    private static final long[] NO_STACK = new long[0];
     /** Deepest nesting of resubmits, patch ports and group buckets (OVS's {@code MAX_DEPTH}). */
     public static final int MAX_DEPTH = 64;
     /** Most table lookups in one translation (OVS's {@code MAX_RESUBMITS}). */
@@ -599,6 +600,33 @@ public final class XlateContext implements TunnelContext {
         }
     }
 
+    /** The stack as a frozen state keeps it: bottom first, low and high word per value. */
+    private long[] frozenStack() {
+        if (stackDepth == 0) {
+            return NO_STACK;
+        }
+        long[] s = new long[2 * stackDepth];
+        for (int i = 0; i < stackDepth; i++) {
+            s[2 * i] = stackLow[i];
+            s[2 * i + 1] = stackHigh[i];
+        }
+        return s;
+    }
+
+    /** Starts a thawed pass with the stack its frozen state kept (OVS's thaw of {@code stack}). */
+    void restoreStack(long[] frozen) {
+        int depth = frozen.length / 2;
+        if (depth > stackLow.length) {
+            stackLow = Arrays.copyOf(stackLow, depth);
+            stackHigh = Arrays.copyOf(stackHigh, depth);
+        }
+        for (int i = 0; i < depth; i++) {
+            stackLow[i] = frozen[2 * i];
+            stackHigh[i] = frozen[2 * i + 1];
+        }
+        stackDepth = depth;
+    }
+
     // ------------------------------------------------------------------ freezing
 
     /** Stops translation here; the rest runs after a {@code hash(l4(basis))} and recirculation. */
@@ -615,7 +643,8 @@ public final class XlateContext implements TunnelContext {
      * unrolled actions, commits pending changes and emits {@code hash} and {@code recirc}.
      */
     void finishFreezing() {
-        FrozenState state = new FrozenState(bridge.name(), freezeInPort, frames, FrozenState.pipelineOf(flow));
+        FrozenState state = new FrozenState(bridge.name(), freezeInPort, frames, FrozenState.pipelineOf(flow),
+                frozenStack());
         freezing = false;
         freezeHeadPending = false;
         frames = null;

@@ -58,39 +58,51 @@ final class LearnedFlows {
     }
 
     /**
-     * Applies the queued flows: refreshes in place, adds through one transaction per bridge.
-     * Caller holds the change lock.
+     * Applies the queued flows: refreshes in place (a look into the current tables, no
+     * transaction), adds through one transaction per bridge. Caller holds the change lock.
      *
-     * @param begin  opens a transaction on a bridge (null if the bridge is gone)
-     * @param commit publishes a bridge's transaction (a transaction that changed nothing publishes nothing)
+     * @param tables the current tables of a bridge (null if the bridge is gone)
+     * @param commit publishes a bridge's transaction
      */
-    void drain(long nowNs, Function<String, OfTables.Transaction> begin, BiConsumer<String, OfTables.Transaction> commit) {
-        Map<String, OfTables.Transaction> open = new LinkedHashMap<>(2);
+    void drain(long nowNs, Function<String, OfTables> tables, BiConsumer<String, OfTables.Transaction> commit) {
+        Map<String, OfTables.Transaction> open = null;
         Learned l;
         while ((l = pending.poll()) != null) {
-            OfTables.Transaction tx = open.get(l.bridge());
-            if (tx == null) {
-                tx = begin.apply(l.bridge());
-                if (tx == null) {
+            FlowMod fm = l.mod();
+            OfTables.Transaction tx = open == null ? null : open.get(l.bridge());
+            Rule there;
+            if (tx != null) {
+                there = tx.rule(fm.tableId(), fm.match(), fm.priority());
+            } else {
+                OfTables t = tables.apply(l.bridge());
+                if (t == null) {
                     continue;
                 }
+                there = t.rule(fm.tableId(), fm.match(), fm.priority());
+            }
+            if (there != null && there.sameDefinition(fm)) {
+                there.stats().refresh(nowNs);
+                refreshed.increment();
+                continue;
+            }
+            if (tx == null) {
+                if (open == null) {
+                    open = new LinkedHashMap<>(2);
+                }
+                tx = tables.apply(l.bridge()).edit();
                 open.put(l.bridge(), tx);
             }
-            apply(tx, l, nowNs);
+            add(tx, l, there, nowNs);
         }
-        for (Map.Entry<String, OfTables.Transaction> e : open.entrySet()) {
-            commit.accept(e.getKey(), e.getValue());
+        if (open != null) {
+            for (Map.Entry<String, OfTables.Transaction> e : open.entrySet()) {
+                commit.accept(e.getKey(), e.getValue());
+            }
         }
     }
 
-    private void apply(OfTables.Transaction tx, Learned l, long nowNs) {
+    private void add(OfTables.Transaction tx, Learned l, Rule there, long nowNs) {
         FlowMod fm = l.mod();
-        Rule there = tx.rule(fm.tableId(), fm.match(), fm.priority());
-        if (there != null && there.sameDefinition(fm)) {
-            there.stats().refresh(nowNs);
-            refreshed.increment();
-            return;
-        }
         if (there == null && l.limit() > 0 && countCookie(tx, fm.tableId(), fm.cookie(), l.limit()) >= l.limit()) {
             overLimit.increment();
             return;

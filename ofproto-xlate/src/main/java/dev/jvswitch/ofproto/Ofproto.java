@@ -103,6 +103,10 @@ public final class Ofproto {
     private volatile XlateSnapshot current = new XlateSnapshot(0, List.of());
     private volatile FlowRemovedListener flowRemovedListener = (bridge, removed) -> { };
     private final LearnedFlows learnedFlows = new LearnedFlows();
+    /** The tables a learn looks into and the publication of what it added (made once: no garbage per learn). */
+    private final java.util.function.Function<String, OfTables> learnTables =
+            name -> bridges.containsKey(name) ? bridge(name).tables() : null;
+    private final java.util.function.BiConsumer<String, OfTables.Transaction> learnCommit = this::commit;
 
     /** Told of every rule that expired (idle or hard timeout), on the thread that expired it. */
     @FunctionalInterface
@@ -395,8 +399,7 @@ public final class Ofproto {
             return;
         }
         try {
-            learnedFlows.drain(nanoClock.getAsLong(),
-                    name -> bridges.containsKey(name) ? bridge(name).tables().edit() : null, this::commit);
+            learnedFlows.drain(nanoClock.getAsLong(), learnTables, learnCommit);
         } finally {
             changeLock.unlock();
         }

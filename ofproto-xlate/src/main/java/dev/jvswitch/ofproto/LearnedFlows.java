@@ -156,18 +156,15 @@ final class LearnedFlows {
     }
 
     private static boolean stillLearns(OfTables.Transaction tx, OfAction.Learn gone) {
-        boolean[] found = new boolean[1];
-        tx.forEachRule(r -> {
-            if (!found[0]) {
-                for (OfAction a : r.actions()) {
-                    if (a instanceof OfAction.Learn l && l.deleteLearned() && l.cookie() == gone.cookie()
-                            && l.table() == gone.table()) {
-                        found[0] = true;
-                    }
+        for (Rule r : tx.select(FlowFilter.all())) {
+            for (OfAction a : r.actions()) {
+                if (a instanceof OfAction.Learn l && l.deleteLearned() && l.cookie() == gone.cookie()
+                        && l.table() == gone.table()) {
+                    return true;
                 }
             }
-        });
-        return found[0];
+        }
+        return false;
     }
 
     /** Flows added by learns. */

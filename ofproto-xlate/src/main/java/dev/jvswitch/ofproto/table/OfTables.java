@@ -249,15 +249,6 @@ public final class OfTables {
             return selected(filter, false);
         }
 
-        /** Calls {@code c} for every rule the tables have now; {@code c} must not change them. */
-        public void forEachRule(Consumer<Rule> c) {
-            for (int t = 0; t < Rule.TABLE_COUNT; t++) {
-                if (currentRuleCount(t) > 0) {
-                    forEachRuleOf(t, c);
-                }
-            }
-        }
-
         /**
          * Adds {@code r} to its table; returns the rule it replaced (same match and priority), or null.
          *

@@ -1,6 +1,5 @@
 package dev.jvswitch.afpacket;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.Map;
@@ -16,6 +15,7 @@ import dev.jvswitch.pmd.netdev.NetdevPeer;
 import dev.jvswitch.pmd.netdev.Netdevs;
 import dev.jvswitch.testkit.netns.Topology;
 import dev.jvswitch.testkit.sh.Sh;
+import dev.jvswitch.testkit.env.Needs;
 
 /**
  * The port contract for AF_PACKET. The port under test sits on one end of a veth pair made for
@@ -32,7 +32,7 @@ class AfPacketContractTest extends NetdevContractTest {
 
     @Override
     protected PortUnderTest open(MbufPool pool) throws Exception {
-        assumeTrue(Topology.available(), "needs root, ip and python3");
+        Needs.that(Topology.available(), "root, ip and python3");
         Topology topo = new Topology();
         MbufPool peerPool = null;
         Netdev port = null;

@@ -1,7 +1,6 @@
 package dev.jvswitch.afpacket;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +22,7 @@ import dev.jvswitch.pmd.netdev.Netdevs;
 import dev.jvswitch.testkit.frame.MarkedFrames;
 import dev.jvswitch.testkit.netns.Peer;
 import dev.jvswitch.testkit.netns.Topology;
+import dev.jvswitch.testkit.env.Needs;
 
 /**
  * Base of the tests that run the AF_PACKET port against real veth pairs: the switch's end in
@@ -43,7 +43,7 @@ public abstract class NetnsPortTest {
 
     @BeforeEach
     protected void setUp() {
-        assumeTrue(Topology.available(), "needs root, ip and python3");
+        Needs.that(Topology.available(), "root, ip and python3");
         topo = new Topology();
         usePool(MbufPoolConfig.of("afpacket-test", 8192));
     }

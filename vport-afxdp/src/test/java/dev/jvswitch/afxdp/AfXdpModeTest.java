@@ -2,7 +2,6 @@ package dev.jvswitch.afxdp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +14,7 @@ import dev.jvswitch.testkit.frame.MarkedFrames;
 import dev.jvswitch.testkit.netns.Peer;
 import dev.jvswitch.testkit.netns.Topology;
 import dev.jvswitch.testkit.sh.Sh;
+import dev.jvswitch.testkit.env.Needs;
 
 /**
  * Which XDP mode a port gets and what it says when it gets none: best-effort falls back from
@@ -61,7 +61,7 @@ class AfXdpModeTest extends XdpNetnsTest {
     void aDriverWithoutNativeXdpFailsNativeAndFallsBackToGenericInBestEffort() throws Exception {
         // A Linux bridge has no native XDP (no ndo_bpf) but takes generic XDP like any device.
         String dev = "jvs" + topo.id + "br";
-        assumeTrue(Sh.tryRun("ip", "link", "add", dev, "type", "bridge").exit() == 0, "needs bridge devices");
+        Needs.that(Sh.tryRun("ip", "link", "add", dev, "type", "bridge").exit() == 0, "bridge devices");
         try {
             Sh.run("ip", "link", "set", dev, "up");
             assertThatThrownBy(() -> open("p1", dev, Map.of("xdp-mode", "native")))

@@ -1,7 +1,6 @@
 package dev.jvswitch.afxdp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import dev.jvswitch.testkit.netns.Topology;
 import dev.jvswitch.testkit.sh.Await;
 import dev.jvswitch.testkit.sh.Sh;
+import dev.jvswitch.testkit.env.Needs;
 
 /**
  * What outlives the process, and what a process without privileges is told, with the port opened
@@ -36,7 +36,7 @@ class AfXdpProcessTest {
 
     @BeforeEach
     void setUp() {
-        assumeTrue(Topology.available(), "needs root, ip and python3");
+        Needs.that(Topology.available(), "root, ip and python3");
         topo = new Topology();
         v = topo.vethInRoot("k");
     }
@@ -91,7 +91,7 @@ class AfXdpProcessTest {
 
     @Test
     void withoutCapNetRawTheErrorNamesTheSocketCall() throws Exception {
-        assumeTrue(Sh.onPath("setpriv"), "needs setpriv to drop capabilities");
+        Needs.that(Sh.onPath("setpriv"), "setpriv to drop capabilities");
         String line = probe(List.of("setpriv", "--bounding-set=-net_raw", "--inh-caps=-net_raw", "--"), v.root(),
                 "native");
         assertThat(line).isEqualTo("ERROR port p1: socket(AF_XDP) on interface " + v.root() + " failed: Operation not"
@@ -101,7 +101,7 @@ class AfXdpProcessTest {
 
     @Test
     void withoutCapNetAdminAndBpfTheErrorNamesTheBpfCall() throws Exception {
-        assumeTrue(Sh.onPath("setpriv"), "needs setpriv to drop capabilities");
+        Needs.that(Sh.onPath("setpriv"), "setpriv to drop capabilities");
         String drop = "-net_admin,-bpf,-sys_admin,-perfmon";
         String line = probe(List.of("setpriv", "--bounding-set=" + drop, "--inh-caps=" + drop, "--"), v.root(),
                 "native");

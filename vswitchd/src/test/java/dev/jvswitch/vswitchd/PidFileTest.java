@@ -2,7 +2,6 @@ package dev.jvswitch.vswitchd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.jvswitch.testkit.sh.Sh;
+import dev.jvswitch.testkit.env.Needs;
 
 /**
  * The pid file is a lock, as in Open vSwitch: a file naming a live but unrelated process does not
@@ -42,7 +42,7 @@ class PidFileTest {
 
     @Test
     void aHeldLockMeansAlreadyRunning() throws Exception {
-        assumeTrue(Sh.onPath("python3"), "needs python3 to hold a lock from another process");
+        Needs.that(Sh.onPath("python3"), "python3 to hold a lock from another process");
         Path pid = dir.resolve("jvswitchd.pid");
         Files.writeString(pid, "4242\n");
         // Another process takes the POSIX lock (fcntl, as FileChannel.tryLock does) and keeps it.

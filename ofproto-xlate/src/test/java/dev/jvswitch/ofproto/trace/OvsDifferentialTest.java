@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -31,6 +30,7 @@ import dev.jvswitch.testkit.ovs.Deviation;
 import dev.jvswitch.testkit.ovs.OvsCase;
 import dev.jvswitch.testkit.ovs.OvsOracle;
 import dev.jvswitch.testkit.ovs.OvsTrace;
+import dev.jvswitch.testkit.env.Needs;
 
 /**
  * jvswitch's {@code ofproto/trace} against Open vSwitch's own, case by case over the corpus in
@@ -46,7 +46,7 @@ class OvsDifferentialTest {
     @BeforeAll
     static void startOvs() {
         String why = OvsOracle.unavailable();
-        Assumptions.assumeTrue(why == null, why);
+        Needs.none(why);
         ovs = OvsOracle.start(1, 2);
     }
 

@@ -13,7 +13,6 @@ import java.util.Random;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +26,7 @@ import dev.jvswitch.testkit.ovs.Deviation;
 import dev.jvswitch.testkit.ovs.OvsCase;
 import dev.jvswitch.testkit.ovs.OvsOracle;
 import dev.jvswitch.testkit.ovs.OvsTrace;
+import dev.jvswitch.testkit.env.Needs;
 
 /**
  * Random rule sets against Open vSwitch: the corpus ({@link OvsDifferentialTest}) holds the cases
@@ -57,7 +57,7 @@ class OvsRandomDifferentialTest {
     @BeforeAll
     static void startOvs() {
         String why = OvsOracle.unavailable();
-        Assumptions.assumeTrue(why == null, why);
+        Needs.none(why);
         ovs = OvsOracle.start(1, 2);
     }
 

@@ -1,7 +1,6 @@
 package dev.jvswitch.vswitchd.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,6 +29,7 @@ import dev.jvswitch.vswitchd.TestSwitch;
 import dev.jvswitch.testkit.sh.Sh;
 import dev.jvswitch.vswitchd.control.ControlProtocol;
 import dev.jvswitch.vswitchd.control.Json;
+import dev.jvswitch.testkit.env.Needs;
 
 /**
  * The control socket and reload under abuse, against a real daemon run under a descriptor limit
@@ -113,7 +113,7 @@ class ControlAbuseTest {
 
     @Test
     void jvsctlIsAnsweredThroughAbuseAndTheDaemonStopsClean() throws Exception {
-        assumeTrue(Sh.onPath("prlimit"), "needs prlimit (util-linux)");
+        Needs.that(Sh.onPath("prlimit"), "prlimit (util-linux)");
         Path config = writeConfig("[\"priority=0,actions=normal\"]");
         daemon = new DaemonProcess(config, dir.resolve("ctl.sock"), dir).start(null, START,
                 List.of("prlimit", "--nofile=1024:1024"));

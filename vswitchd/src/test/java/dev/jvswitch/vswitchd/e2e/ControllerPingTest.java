@@ -1,7 +1,6 @@
 package dev.jvswitch.vswitchd.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.jvswitch.testkit.netns.Hosts;
 import dev.jvswitch.testkit.sh.Await;
 import dev.jvswitch.testkit.sh.Sh;
+import dev.jvswitch.testkit.env.Needs;
 
 /**
  * {@code ovs-testcontroller} (Open vSwitch's learning-switch controller) programming jvswitch in
@@ -37,7 +37,7 @@ class ControllerPingTest {
 
     @BeforeEach
     void setUp() {
-        assumeTrue(Sh.onPath("ovs-testcontroller"), "needs ovs-testcontroller (openvswitch-testcontroller)");
+        Needs.that(Sh.onPath("ovs-testcontroller"), "ovs-testcontroller (openvswitch-testcontroller)");
         net = SwitchedHosts.create(dir);
         hosts = net.hosts;
     }

@@ -1,7 +1,6 @@
 package dev.jvswitch.vswitchd.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +17,7 @@ import dev.jvswitch.testkit.netns.Hosts;
 import dev.jvswitch.testkit.sh.Await;
 import dev.jvswitch.testkit.sh.Sh;
 import dev.jvswitch.vswitchd.Ctl;
+import dev.jvswitch.testkit.env.Needs;
 
 /**
  * The daemon with AF_XDP ports, as a user runs it: jvswitchd in its own JVM inside a switch
@@ -61,7 +61,7 @@ class NetnsAfXdpDaemonTest {
 
     @BeforeEach
     void setUp() {
-        assumeTrue(Hosts.available(), "needs root, ip, ethtool and ping");
+        Needs.that(Hosts.available(), "root, ip, ethtool and ping");
         hosts = new Hosts();
     }
 

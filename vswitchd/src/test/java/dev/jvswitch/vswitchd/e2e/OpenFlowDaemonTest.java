@@ -1,7 +1,6 @@
 package dev.jvswitch.vswitchd.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.jvswitch.vswitchd.TestSwitch;
+import dev.jvswitch.testkit.env.Needs;
 
 /**
  * jvswitchd with an OpenFlow management socket, as OVS opens one: {@code ovs-ofctl br0} (with
@@ -72,7 +72,7 @@ class OpenFlowDaemonTest {
 
     @Test
     void ovsOfctlProgramsTheDaemonThroughItsManagementSocket() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ovs-ofctl")), "needs ovs-ofctl (openvswitch-common)");
+        Needs.that(Files.isExecutable(Path.of("/usr/bin/ovs-ofctl")), "ovs-ofctl (openvswitch-common)");
         TestSwitch.writeConfig(dir, config("    listen: punix:br0.mgmt\n"));
         daemon = new DaemonProcess(dir.resolve("sw.yaml"), dir.resolve("jvswitchd.sock"), dir).start(null, START);
 

@@ -1,7 +1,6 @@
 package dev.jvswitch.vswitchd.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -9,6 +8,7 @@ import java.time.Duration;
 
 import dev.jvswitch.testkit.netns.Hosts;
 import dev.jvswitch.vswitchd.TestSwitch;
+import dev.jvswitch.testkit.env.Needs;
 
 /**
  * Host namespaces wired to a switch namespace ({@link Hosts}: host {@code N} reaches switch
@@ -33,7 +33,7 @@ final class SwitchedHosts implements AutoCloseable {
 
     /** Namespaces of a fresh {@link Hosts}; skips the test where they cannot be made. */
     static SwitchedHosts create(Path dir) {
-        assumeTrue(Hosts.available(), "needs root, ip, ethtool and ping");
+        Needs.that(Hosts.available(), "root, ip, ethtool and ping");
         return new SwitchedHosts(dir);
     }
 

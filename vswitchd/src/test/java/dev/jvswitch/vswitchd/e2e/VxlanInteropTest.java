@@ -1,7 +1,6 @@
 package dev.jvswitch.vswitchd.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.jvswitch.testkit.netns.Peer;
 import dev.jvswitch.testkit.sh.Await;
 import dev.jvswitch.testkit.sh.Sh;
+import dev.jvswitch.testkit.env.Needs;
 
 /**
  * jvswitchd as a VXLAN tunnel endpoint talking to the Linux kernel's VXLAN (see
@@ -64,7 +64,7 @@ class VxlanInteropTest {
 
     @Test
     void ipv4WithTheKernelsChecksums() throws Exception {
-        assumeTrue(OverlayTopology.available(), "needs root, ip, python3, tcpdump and the vxlan module");
+        Needs.that(OverlayTopology.available(), "root, ip, python3, tcpdump and the vxlan module");
         net = new OverlayTopology(false);
         DaemonProcess d = exchange(start(""), "192.0.2.2", false);
         // The underlay's MTU is 1500: inner IP packets of 1450 bytes fit (50 bytes of VXLAN over
@@ -81,14 +81,14 @@ class VxlanInteropTest {
 
     @Test
     void ipv4WithoutUdpChecksumsFromTheKernelAndWithThemFromTheSwitch() throws Exception {
-        assumeTrue(OverlayTopology.available(), "needs root, ip, python3, tcpdump and the vxlan module");
+        Needs.that(OverlayTopology.available(), "root, ip, python3, tcpdump and the vxlan module");
         net = new OverlayTopology(false, "noudpcsum");
         stop(exchange(start("csum: true"), "192.0.2.2", true));
     }
 
     @Test
     void ipv6Underlay() throws Exception {
-        assumeTrue(OverlayTopology.available(), "needs root, ip, python3, tcpdump and the vxlan module");
+        Needs.that(OverlayTopology.available(), "root, ip, python3, tcpdump and the vxlan module");
         net = new OverlayTopology(true);
         stop(exchange(start(""), "2001:db8:100::2", true));
     }

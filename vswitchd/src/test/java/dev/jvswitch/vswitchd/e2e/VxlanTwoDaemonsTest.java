@@ -1,7 +1,6 @@
 package dev.jvswitch.vswitchd.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +16,7 @@ import dev.jvswitch.testkit.netns.Offloads;
 import dev.jvswitch.testkit.netns.Topology;
 import dev.jvswitch.testkit.sh.Await;
 import dev.jvswitch.testkit.sh.Sh;
+import dev.jvswitch.testkit.env.Needs;
 
 /**
  * Two jvswitchd daemons, each in a namespace of its own, tunnelling to each other over a veth
@@ -101,7 +101,7 @@ class VxlanTwoDaemonsTest {
 
     @Test
     void daemonsTunnelToEachOtherFollowAMacChangeAndHonourFlowBasedTunnels() throws Exception {
-        assumeTrue(OverlayTopology.available(), "needs root, ip, python3, tcpdump and the vxlan module");
+        Needs.that(OverlayTopology.available(), "root, ip, python3, tcpdump and the vxlan module");
         topo = new Topology();
         String ns1 = topo.namespace("s1");
         String ns2 = topo.namespace("s2");

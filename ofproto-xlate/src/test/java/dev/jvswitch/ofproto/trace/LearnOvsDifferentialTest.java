@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -23,6 +22,7 @@ import dev.jvswitch.ofproto.mod.FlowStats;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
 import dev.jvswitch.ofproto.xlate.XlateResult;
 import dev.jvswitch.testkit.frame.Frames;
+import dev.jvswitch.testkit.env.Needs;
 import dev.jvswitch.testkit.ovs.OvsOracle;
 import dev.jvswitch.testkit.sh.Await;
 
@@ -38,7 +38,7 @@ class LearnOvsDifferentialTest {
     @BeforeAll
     static void startOvs() {
         String why = OvsOracle.unavailable();
-        Assumptions.assumeTrue(why == null, why);
+        Needs.none(why);
         ovs = OvsOracle.start(1, 2, 3);
     }
 

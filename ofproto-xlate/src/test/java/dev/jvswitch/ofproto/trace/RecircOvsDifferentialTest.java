@@ -8,7 +8,6 @@ import java.util.HexFormat;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +21,7 @@ import dev.jvswitch.ofproto.syntax.GroupSyntax;
 import dev.jvswitch.ofproto.xlate.TestSwitch;
 import dev.jvswitch.ofproto.xlate.XlateResult;
 import dev.jvswitch.testkit.frame.Frames;
+import dev.jvswitch.testkit.env.Needs;
 import dev.jvswitch.testkit.ovs.OvsOracle;
 import dev.jvswitch.testkit.sh.Await;
 
@@ -37,7 +37,7 @@ class RecircOvsDifferentialTest {
     @BeforeAll
     static void startOvs() {
         String why = OvsOracle.unavailable();
-        Assumptions.assumeTrue(why == null, why);
+        Needs.none(why);
         ovs = OvsOracle.start(1, 2, 3);
     }
 

@@ -4,12 +4,15 @@ import java.util.Arrays;
 
 import dev.jvswitch.bench.afpacket.AfPacketFwdBench;
 import dev.jvswitch.bench.cli.Args;
+import dev.jvswitch.bench.compare.CompareCommand;
 import dev.jvswitch.bench.demo.DemoCommand;
 import dev.jvswitch.bench.l2fwd.L2Fwd;
 import dev.jvswitch.bench.latency.LatencyCommand;
+import dev.jvswitch.bench.ndr.NdrCommand;
 import dev.jvswitch.bench.ovs.OvsMegaflowsCommand;
 import dev.jvswitch.bench.pcap.GenPcapCommand;
 import dev.jvswitch.bench.pipeline.PipelineCommand;
+import dev.jvswitch.bench.pktgen.PktgenCommand;
 import dev.jvswitch.bench.reval.RevalBenchCommand;
 import dev.jvswitch.bench.tables.TableBenchCommand;
 
@@ -49,6 +52,9 @@ public final class Main {
                 case "l2fwd" -> L2Fwd.run(rest);
                 case "afpacket-fwd" -> AfPacketFwdBench.run(rest);
                 case "latency" -> LatencyCommand.run(rest);
+                case "pktgen" -> PktgenCommand.run(rest);
+                case "ndr" -> NdrCommand.run(rest);
+                case "compare" -> CompareCommand.run(rest);
                 case "reval-bench" -> RevalBenchCommand.run(rest);
                 case "ovs-megaflows" -> OvsMegaflowsCommand.run(rest);
                 case "table-bench", "tables" -> TableBenchCommand.run(rest);
@@ -99,6 +105,27 @@ public final class Main {
                           [--warmup 2] [--repeat R] [--hugepages 256] [--json]
                       (root) ping RTT min/p50/p90/p99/p99.9/max in us from h1 to h2 through the DUT in
                       namespaces of its own, idle and under UDP at LOAD x the DUT's forwarding rate
+                  pktgen --port IFNAME [--ns NS] [--rx IFNAME [--rx-ns NS]] --rate PPS|max [--flows 1] [--size 64]
+                         [--ipv6] [--vlan V] [--vxlan VNI] [--seconds 10] [--count N] [--burst 32] [--gen-cpu N]
+                         [--rx-cpu N] [--histogram FILE] [--calibrate 0.5] [--src-mac M] [--dst-mac M] [--dst-ip A] [--json]
+                      (root) stamped UDP frames over N flows through an AF_PACKET tx ring (qdisc bypass, a kick
+                      per burst), paced or flat out; with --rx: received, lost, reordered, duplicated per flow
+                      and one-way latency (HdrHistogram; --histogram writes its log); reports its own ceiling
+                  ndr --dut jvswitch|jvswitch-afxdp|ovs-dpdk|ovs-dpdk-afxdp|ovs-netdev|linux-bridge|testpmd|all[,...]
+                      [--flows 1] [--size 64] [--trial 1] [--loss 0,0.005] [--precision 0.01] [--max-trials 20]
+                      [--warmup 1] [--latency-at 0.1,0.5,0.9] [--gen-cpu 0] [--rx-cpu N] [--pmd-cpu 1]
+                      [--pmd-idle busy|backoff] [--jvswitchd PATH] [--hugepages 256] [--json]
+                      (root) RFC 2544 binary search through the DUT in namespaces of its own (h1 -> DUT -> h2):
+                      NDR (no loss) and PDR (loss <= 0.5 %), then one-way latency at 10, 50 and 90 % of NDR;
+                      a DUT that is not installed is reported as such
+                  compare [--flows 1,1000,100000,1000000] [--rules FILE] [--out DIR] [--dut LIST|all]
+                          [--pipeline-seconds 3] [--pipeline-warmup 2] [--no-pipeline] [--no-ndr] [--install]
+                          [ndr's options] [--json]   |   compare --replot DIR
+                      (root) per flow count: the in-memory pipeline through jvswitch and OVS-DPDK (same pcap,
+                      same PMD CPU), then the veth NDR and latency of each DUT; writes compare.csv,
+                      compare.json, throughput.png and latency.png into DIR (default ./jvs-compare) and
+                      prints a table of ratios to jvswitch; --install: apt-get install what it needs;
+                      --replot DIR: draw the plots again from DIR/compare.csv
                   reval-bench [--flows 10000,100000,200000] [--revalidators N] [--cycles K]
                               [--traffic-flows F] [--seconds S] [--warmup S] [--repeat R]
                               [--slow-path bench|ofproto] [--json]

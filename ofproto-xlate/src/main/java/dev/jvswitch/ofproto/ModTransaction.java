@@ -32,6 +32,8 @@ final class ModTransaction {
     private final OfTables.Transaction tx;
     private final BridgeConfig bridge;
     private final long nowNs;
+    /** The bridge's port config bits as this transaction has them now. */
+    private dev.jvswitch.ofproto.bridge.PortConfigs ports;
     /** Rules removed, and why (a report is made only if someone reads it: {@link ModResult#removedView}). */
     private final List<Rule> removed = new ArrayList<>();
     private final List<FlowRemoved.Reason> reasons = new ArrayList<>();
@@ -44,9 +46,11 @@ final class ModTransaction {
     private int groupsModified;
     private int groupsDeleted;
 
-    ModTransaction(OfTables.Transaction tx, BridgeConfig bridge, long nowNs) {
+    ModTransaction(OfTables.Transaction tx, BridgeConfig bridge, dev.jvswitch.ofproto.bridge.PortConfigs ports,
+            long nowNs) {
         this.tx = tx;
         this.bridge = bridge;
+        this.ports = ports;
         this.nowNs = nowNs;
     }
 
@@ -120,19 +124,24 @@ final class ModTransaction {
     }
 
     /**
-     * Translation keeps no port config yet, so every bit is clear: clearing one changes nothing,
-     * setting one is refused by name.
+     * Sets the mod's bits of the port's config. Every bit is kept and reported back; translation
+     * honours down, no-receive, no-forward and no-flood ({@link dev.jvswitch.ofproto.bridge.PortConfigs}).
      */
     private void port(PortMod pm) {
         if (bridge.byOfPort(pm.portNo()) == null) {
             throw new IllegalArgumentException("port mod: bridge " + bridge.name() + " has no port "
                     + OfPorts.format(pm.portNo()));
         }
-        if (!pm.config().isEmpty()) {
-            PortMod.Config bit = pm.config().iterator().next();
-            throw new IllegalArgumentException("port mod: " + bit.ovsName() + " (port " + OfPorts.format(pm.portNo())
-                    + ") is not supported yet");
+        int bits = ports.bits(pm.portNo());
+        for (PortMod.Config c : pm.mask()) {
+            bits = pm.config().contains(c) ? bits | c.bit() : bits & ~c.bit();
         }
+        ports = ports.with(pm.portNo(), bits);
+    }
+
+    /** The port config bits after this transaction. */
+    dev.jvswitch.ofproto.bridge.PortConfigs ports() {
+        return ports;
     }
 
     void removed(Rule r, FlowRemoved.Reason reason) {

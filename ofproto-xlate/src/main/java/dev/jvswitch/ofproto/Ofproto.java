@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
 
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
+import dev.jvswitch.ofproto.bridge.PortConfigs;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.mac.MacTable;
@@ -106,7 +107,8 @@ public final class Ofproto {
     /** The tables a learn looks into and the publication of what it added (made once: no garbage per learn). */
     private final java.util.function.Function<String, OfTables> learnTables =
             name -> bridges.containsKey(name) ? bridge(name).tables() : null;
-    private final java.util.function.BiConsumer<String, OfTables.Transaction> learnCommit = this::commit;
+    private final java.util.function.BiConsumer<String, OfTables.Transaction> learnCommit =
+            (name, tx) -> commit(name, tx, bridge(name).ports());
 
     /** Told of every rule that expired (idle or hard timeout), on the thread that expired it. */
     @FunctionalInterface
@@ -115,13 +117,17 @@ public final class Ofproto {
     }
 
     /** One bridge's state: immutable, so a reader holds a consistent one without a lock. */
-    private record Bridge(BridgeConfig config, OfTables tables, MacTable mac) {
+    private record Bridge(BridgeConfig config, OfTables tables, MacTable mac, PortConfigs ports) {
         Bridge withConfig(BridgeConfig c) {
-            return new Bridge(c, tables, mac);
+            return new Bridge(c, tables, mac, ports.keepPortsOf(c));
         }
 
         Bridge withTables(OfTables t) {
-            return new Bridge(config, t, mac);
+            return new Bridge(config, t, mac, ports);
+        }
+
+        Bridge withPorts(PortConfigs p) {
+            return new Bridge(config, tables, mac, p);
         }
     }
 
@@ -167,7 +173,7 @@ public final class Ofproto {
             }
             Map<String, Bridge> next = new LinkedHashMap<>(bridges);
             next.put(config.name(), new Bridge(config, withPrefixes(OfTables.empty(), config),
-                    new MacTable(config.macTableSize(), config.macAgingSec(), revalSeq)));
+                    new MacTable(config.macTableSize(), config.macAgingSec(), revalSeq), PortConfigs.NONE));
             publish(next);
         } finally {
             changeLock.unlock();
@@ -273,11 +279,20 @@ public final class Ofproto {
             for (Rule r : LearnedFlows.deleteLearned(t.tables(), t.removedRules())) {
                 t.removed(r, FlowRemoved.Reason.DELETE);
             }
-            commit(bridge, t.tables());
+            commit(bridge, t.tables(), t.ports());
             return t.result();
         } finally {
             changeLock.unlock();
         }
+    }
+
+    /**
+     * The OpenFlow config bits ({@code OFPPC_*}) port mods set on port {@code ofPort} of
+     * {@code bridge}: 0 for a port no mod touched.
+     */
+    public int portConfig(String bridge, int ofPort) {
+        Bridge b = bridges.get(bridge);
+        return b == null ? 0 : b.ports().bits(ofPort);
     }
 
     /** {@link #apply(String, List)} of one mod. */
@@ -313,7 +328,7 @@ public final class Ofproto {
             for (Rule r : LearnedFlows.deleteLearned(t.tables(), t.removedRules())) {
                 t.removed(r, FlowRemoved.Reason.DELETE);
             }
-            commit(bridge, t.tables());
+            commit(bridge, t.tables(), t.ports());
             return t.result();
         } finally {
             changeLock.unlock();
@@ -323,7 +338,7 @@ public final class Ofproto {
     /** A transaction on {@code bridge}'s current tables. Caller holds {@code changeLock}. */
     private ModTransaction begin(String bridge) {
         Bridge b = bridge(bridge);
-        return new ModTransaction(b.tables().edit(), b.config(), nanoClock.getAsLong());
+        return new ModTransaction(b.tables().edit(), b.config(), b.ports(), nanoClock.getAsLong());
     }
 
     /**
@@ -371,7 +386,7 @@ public final class Ofproto {
                 for (Rule r : LearnedFlows.deleteLearned(tx, expired)) {
                     here.add(new FlowRemoved(r.flowStats(now), FlowRemoved.Reason.DELETE));
                 }
-                commit(bridge, tx);
+                commit(bridge, tx, bridge(bridge).ports());
                 gone.addAll(here);
                 FlowRemovedListener l = flowRemovedListener;
                 for (FlowRemoved fr : here) {
@@ -416,7 +431,7 @@ public final class Ofproto {
         try {
             OfTables.Transaction tx = tables(bridge).edit();
             tx.setMiss(tableId, miss);
-            commit(bridge, tx);
+            commit(bridge, tx, bridge(bridge).ports());
         } finally {
             changeLock.unlock();
         }
@@ -542,12 +557,12 @@ public final class Ofproto {
     }
 
     /** Builds the transaction's version and publishes it if anything changed. Caller holds {@code changeLock}. */
-    private void commit(String bridge, OfTables.Transaction tx) {
+    private void commit(String bridge, OfTables.Transaction tx, PortConfigs ports) {
         Bridge b = bridge(bridge);
         OfTables next = tx.build();
-        if (next != b.tables()) {
+        if (next != b.tables() || !ports.equals(b.ports())) {
             Map<String, Bridge> all = new LinkedHashMap<>(bridges);
-            all.put(bridge, b.withTables(next));
+            all.put(bridge, b.withTables(next).withPorts(ports));
             publish(all);
         }
     }
@@ -561,7 +576,7 @@ public final class Ofproto {
         long v = version + 1;
         List<XlateBridge> xb = new ArrayList<>(next.size());
         for (Bridge b : next.values()) {
-            xb.add(new XlateBridge(b.config(), new OfTablesAdapter(b.tables()), b.mac()));
+            xb.add(new XlateBridge(b.config(), new OfTablesAdapter(b.tables()), b.mac(), b.ports()));
         }
         XlateSnapshot snapshot = new XlateSnapshot(v, xb);
         bridges = Collections.unmodifiableMap(next);

@@ -98,10 +98,7 @@ public final class OfprotoRevalidation implements Revalidation {
             return;
         }
         long usedNs = usedMs != 0 ? usedMs * 1_000_000L : 0L;
-        List<Rule> rules = d.rules();
-        for (int i = 0, n = rules.size(); i < n; i++) {
-            rules.get(i).stats().add(packetsDelta, bytesDelta, usedNs);
-        }
+        d.credit(packetsDelta, bytesDelta, usedNs);
         if (packetsDelta > 0 && !d.learned().isEmpty()) {
             // OVS's XC_LEARN: a learning megaflow that sees packets teaches its flows again,
             // which restores one that expired and restarts the hard timeout of one still there.

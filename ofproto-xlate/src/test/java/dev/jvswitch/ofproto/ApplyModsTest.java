@@ -144,12 +144,36 @@ class ApplyModsTest {
         }
         Ofproto.validate(add("actions=output:1,goto_table:1"));
         Ofproto.validate(add("actions=output:1,write_metadata:0x1/0xff,goto_table:1"));
-        assertThatThrownBy(() -> of.apply("br0", PortMod.set(3, PortMod.Config.NO_FWD, true)))
-                .hasMessage("port mod: no-forward (port 3) is not supported yet");
         assertThatThrownBy(() -> of.apply("br0", PortMod.set(9, PortMod.Config.PORT_DOWN, false)))
                 .hasMessage("port mod: bridge br0 has no port 9");
         assertThat(of.apply("br0", PortMod.set(3, PortMod.Config.PORT_DOWN, false)).isEmpty())
                 .as("up on a port that is up").isTrue();
+    }
+
+    @Test
+    void portConfigBitsStopTrafficAsOvsDoes() {
+        Ofctl.addFlows(of, "br0", List.of("in_port=1,actions=output:2", "in_port=2,actions=output:1",
+                "in_port=3,actions=flood", "in_port=4,actions=all"));
+        assertThat(sw.actions(TCP, 1)).isEqualTo("2");
+        long seq = of.revalSeq();
+        of.apply("br0", PortMod.set(2, PortMod.Config.PORT_DOWN, true));
+        assertThat(of.revalSeq()).as("a config change revalidates the megaflows").isGreaterThan(seq);
+        assertThat(of.portConfig("br0", 2)).isEqualTo(PortMod.Config.PORT_DOWN.bit());
+        assertThat(sw.actions(TCP, 1)).as("nothing leaves a port that is down").isEqualTo("drop");
+        assertThat(sw.actions(TCP, 2)).as("nothing comes in on a port that is down").isEqualTo("drop");
+        assertThat(sw.actions(TCP, 3)).isEqualTo("1,4");
+        of.apply("br0", PortMod.set(2, PortMod.Config.PORT_DOWN, false));
+        assertThat(of.portConfig("br0", 2)).isZero();
+        assertThat(sw.actions(TCP, 2)).isEqualTo("1");
+
+        of.apply("br0", List.of(PortMod.set(1, PortMod.Config.NO_FLOOD, true),
+                PortMod.set(2, PortMod.Config.NO_FWD, true), PortMod.set(4, PortMod.Config.NO_RECV, true)));
+        assertThat(sw.actions(TCP, 3)).as("flood leaves out no-flood and no-forward ports").isEqualTo("4");
+        assertThat(sw.actions(TCP, 4)).as("no-receive").isEqualTo("drop");
+        assertThat(sw.actions(TCP, 2)).as("no-forward still receives").isEqualTo("1");
+        of.apply("br0", PortMod.set(4, PortMod.Config.NO_RECV, false));
+        assertThat(sw.actions(TCP, 4)).as("all ignores no-flood").isEqualTo("1,3");
+        assertThat(of.portConfig("br0", 1)).isEqualTo(PortMod.Config.NO_FLOOD.bit());
     }
 
     @Test

@@ -131,6 +131,26 @@ class OvsOfctlTest {
     }
 
     @Test
+    void openFlow15TablesFlowsAndAggregates() throws Exception {
+        ok("-O", "OpenFlow15", "add-flow", target, "priority=7,tcp,tp_dst=80,actions=output:1");
+        Path file = dir.resolve("flows15.txt");
+        Files.writeString(file, "priority=1,in_port=1,actions=output:2\npriority=1,in_port=2,actions=output:1\n");
+        ok("-O", "OpenFlow15", "add-flows", target, file.toString());
+        Result r = ofctl("-O", "OpenFlow15", "dump-aggregate", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("packet_count=0 byte_count=0 flow_count=3");
+        r = ofctl("-O", "OpenFlow15", "dump-flows", target, "in_port=2");
+        assertThat(r.out()).contains("n_packets=0, n_bytes=0,").contains("priority=1,in_port=2 actions=output:1");
+        r = ofctl("-O", "OpenFlow15", "dump-table-features", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("table 0:").contains("tables 1...252: ditto").contains("table 253:");
+        r = ofctl("-O", "OpenFlow15", "dump-tables", target);
+        assertThat(r.out()).contains("active=3");
+        ok("-O", "OpenFlow15", "del-flows", target, "in_port=1");
+        assertThat(flows()).hasSize(2);
+    }
+
+    @Test
     void theManagementSocketWorksAsOvsOpensIt() throws Exception {
         ok("add-flow", "unix:" + mgmt, "priority=5,actions=NORMAL");
         Result r = ofctl("dump-flows", "unix:" + mgmt);
@@ -145,6 +165,12 @@ class OvsOfctlTest {
         r = ofctl("add-flow", target, "metadata=1,actions=drop");
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).contains("OFPBMC_BAD_FIELD");
+        // Fields the codec cannot read (OVN's registers, tunnel metadata) are named as bad fields, not bad lengths.
+        for (String match : List.of("reg0=1", "xreg1=2", "tun_metadata0=1", "reg9=3")) {
+            r = ofctl("-O", "OpenFlow15", "add-flow", target, "priority=7," + match + ",actions=output:1");
+            assertThat(r.exit()).as(match).isNotZero();
+            assertThat(r.err()).as(match).contains("OFPBMC_BAD_FIELD");
+        }
     }
 
     @Test
@@ -158,6 +184,18 @@ class OvsOfctlTest {
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).contains("OFPBAC_BAD_OUT_GROUP");
         assertThat(flows()).as("nothing of the failed bundle").hasSize(2);
+
+        // OpenFlow 1.5's bundle add, decoded by hand, with a group mod among the flow mods.
+        Files.writeString(file, "priority=3,in_port=3,actions=output:1\npriority=3,in_port=1,actions=output:3\n");
+        ok("-O", "OpenFlow15", "--bundle", "add-flows", target, file.toString());
+        assertThat(flows()).hasSize(4);
+        Files.writeString(file, "priority=4,in_port=3,actions=output:2\npriority=4,actions=group:42\n");
+        r = ofctl("-O", "OpenFlow15", "--bundle", "add-flows", target, file.toString());
+        assertThat(r.err()).contains("OFPBAC_BAD_OUT_GROUP");
+        assertThat(flows()).as("nothing of the failed 1.5 bundle").hasSize(4);
+        ok("-O", "OpenFlow15", "--bundle", "add-group", target, "group_id=42,type=all,bucket=output:1");
+        ok("-O", "OpenFlow15", "--bundle", "add-flows", target, file.toString());
+        assertThat(flows()).hasSize(6);
     }
 
     @Test
@@ -188,6 +226,35 @@ class OvsOfctlTest {
     }
 
     @Test
+    void openFlow15GroupsAndPacketOut() throws Exception {
+        ok("-O", "OpenFlow15", "add-group", target, "group_id=1,type=all,bucket=output:1,bucket=output:2");
+        ok("-O", "OpenFlow15", "add-group", target, "group_id=2,type=select,selection_method=dp_hash,"
+                + "bucket=weight:10,actions=output:1,bucket=weight:20,actions=output:2");
+        ok("-O", "OpenFlow15", "add-group", target, "group_id=3,type=ff,bucket=watch_port:1,actions=output:1,"
+                + "bucket=watch_port:2,actions=output:2");
+        Result r = ofctl("-O", "OpenFlow15", "dump-groups", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("group_id=1,type=all,bucket=bucket_id:0,actions=output:1,"
+                + "bucket=bucket_id:1,actions=output:2")
+                .contains("group_id=2,type=select,selection_method=dp_hash,bucket=bucket_id:0,weight:10,"
+                        + "actions=output:1,bucket=bucket_id:1,weight:20,actions=output:2")
+                .contains("group_id=3,type=ff,bucket=bucket_id:0,watch_port:1,actions=output:1,"
+                        + "bucket=bucket_id:1,watch_port:2,actions=output:2");
+        assertThat(ofctl("dump-groups", target).out()).as("the same groups over 1.3")
+                .contains("group_id=2,type=select,bucket=weight:10,actions=output:1");
+        ok("-O", "OpenFlow15", "mod-group", target, "group_id=1,type=all,bucket=output:3");
+        r = ofctl("-O", "OpenFlow15", "dump-group-stats", target);
+        assertThat(r.out()).contains("group_id=1,duration=").contains("bucket0:packet_count=0");
+        r = ofctl("-O", "OpenFlow15", "add-group", target, "group_id=1,type=all,bucket=output:1");
+        assertThat(r.err()).contains("OFPGMFC_GROUP_EXISTS");
+        ok("-O", "OpenFlow15", "del-groups", target, "group_id=2");
+        assertThat(ofctl("-O", "OpenFlow15", "dump-groups", target).out()).doesNotContain("group_id=2");
+        ok("-O", "OpenFlow15", "packet-out", target, "in_port=1,packet=ffffffffffff00000000000108060001080006040001"
+                + "00000000000a0000010000000000000a000002,actions=output:2");
+        assertThat(backend.packetOuts).hasSize(1);
+    }
+
+    @Test
     void packetOutAndPortMod() throws Exception {
         ok("packet-out", target, "1", "output:2",
                 "ffffffffffff0000000000010806000108000604000100000000000a0000010000000000000a000002");
@@ -197,6 +264,37 @@ class OvsOfctlTest {
         assertThat(r.err()).contains("OFPBRC_BAD_PORT");
         r = ofctl("mod-port", target, "7", "down");
         assertThat(r.exit()).isNotZero();
+    }
+
+    @Test
+    void modPortDownAndUpIsKeptShownAndAnnounced() throws Exception {
+        try (OfTestClient watcher = OfTestClient.connect(Integer.parseInt(target.split(":")[2]),
+                org.projectfloodlight.openflow.protocol.OFVersion.OF_13)) {
+            ok("mod-port", target, "2", "down");
+            assertThat(backend.ofproto.portConfig("br0", 2)).isEqualTo(1);
+            Result r = ofctl("dump-ports-desc", target);
+            assertThat(r.out()).contains(" 2(p2): addr:02:00:00:00:00:02\n     config:     PORT_DOWN\n"
+                    + "     state:      LINK_DOWN").contains(" 1(p1): addr:02:00:00:00:00:01\n     config:     0\n");
+            org.projectfloodlight.openflow.protocol.OFMessage m = watcher.read();
+            assertThat(m).isInstanceOf(org.projectfloodlight.openflow.protocol.OFPortStatus.class);
+            org.projectfloodlight.openflow.protocol.OFPortStatus ps = (org.projectfloodlight.openflow.protocol.OFPortStatus) m;
+            assertThat(ps.getReason()).isEqualTo(org.projectfloodlight.openflow.protocol.OFPortReason.MODIFY);
+            assertThat(ps.getDesc().getPortNo().getPortNumber()).isEqualTo(2);
+            assertThat(ps.getDesc().getConfig()).containsExactly(org.projectfloodlight.openflow.protocol.OFPortConfig.PORT_DOWN);
+
+            ok("-O", "OpenFlow15", "mod-port", target, "2", "up");
+            ok("-O", "OpenFlow15", "mod-port", target, "3", "no-forward");
+            ok("mod-port", target, "1", "no-receive");
+            r = ofctl("-O", "OpenFlow15", "dump-ports-desc", target);
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains(" 2(p2): addr:02:00:00:00:00:02\n     config:     0\n     state:      LIVE")
+                    .contains(" 3(p3): addr:02:00:00:00:00:03\n     config:     NO_FWD\n")
+                    .contains(" 1(p1): addr:02:00:00:00:00:01\n     config:     NO_RECV\n");
+            r = ofctl("show", target);
+            assertThat(r.out()).contains("config:     NO_FWD");
+            ok("mod-port", target, "3", "forward");
+            assertThat(backend.ofproto.portConfig("br0", 3)).isZero();
+        }
     }
 
     @Test

@@ -83,7 +83,8 @@ final class TestBackend implements BridgeBackend, AutoCloseable {
     public List<PortInfo> ports() {
         List<PortInfo> out = new ArrayList<>();
         for (OfPort p : ofproto.bridgeConfig(bridge).ports()) {
-            out.add(new PortInfo(p.ofPort(), p.name(), 0x020000000000L | p.ofPort(), true, false, 1, 2, 60, 120, 0, 0,
+            out.add(new PortInfo(p.ofPort(), p.name(), 0x020000000000L | p.ofPort(), true,
+                    ofproto.portConfig(bridge, p.ofPort()), 1, 2, 60, 120, 0, 0,
                     0, 0));
         }
         return out;

@@ -1,12 +1,17 @@
 /**
- * The OVSDB client (RFC 7047, JSON through Jackson): follows the {@code Open_vSwitch} database,
- * turns what it reads into a switch-config snapshot, as the YAML loader does, and writes status
- * back. Nothing lives here yet; a class arrives with the code that makes it work.
+ * The OVSDB client (RFC 7047, JSON through Jackson): follows the {@code Open_vSwitch} database of
+ * a running {@code ovsdb-server}, as ovs-vswitchd does, turns what it reads into the same
+ * switch-config snapshot the YAML loader produces, and writes the switch's status back.
  *
- * <p>Floor 5: it will depend on switch-config alone (that module does not exist yet, so this one
- * depends on nothing of ours for now). OVSDB row types never leave it: the rest of the switch
- * sees only switch-config snapshots. Nothing on a lower floor imports it, and it never imports
- * {@code dev.jvswitch.openflow..} (the same floor) or {@code dev.jvswitch.vswitchd..} (above). The
- * module-floor test enforces this.
+ * <p>Packages, bottom up: {@code jsonrpc} (the wire: framing, messages, one connection over a
+ * unix or tcp socket) → {@code data} (OVSDB's atoms, sets and maps; the replica of the monitored
+ * tables) → {@code mapping} (rows to a {@code SwitchConfig}) and {@code status} (what the switch
+ * reports, to {@code transact} operations) → the root: {@link dev.jvswitch.ovsdb.OvsdbClient},
+ * the thread that connects, monitors, resynchronises and writes.
+ *
+ * <p>Floor 5: depends on switch-config alone. OVSDB row types and UUIDs never leave this module:
+ * the daemon sees a {@code SwitchConfig} (plus, per interface, why it was left out) and reports
+ * status by bridge and interface name. Nothing on a lower floor imports it, and it never imports
+ * {@code dev.jvswitch.openflow..} (the same floor) or {@code dev.jvswitch.vswitchd..} (above).
  */
 package dev.jvswitch.ovsdb;

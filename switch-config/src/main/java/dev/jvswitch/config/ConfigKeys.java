@@ -19,7 +19,7 @@ import dev.jvswitch.pmd.DatapathConfig;
  * {@link MbufPoolConfig}; the control socket's in {@link ControlSettings}.
  */
 public final class ConfigKeys {
-    public static final List<String> TOP = List.of("datapath", "mempool", "bridges", "routes", "control");
+    public static final List<String> TOP = List.of("datapath", "mempool", "bridges", "routes", "control", "db");
     public static final List<String> DATAPATH = List.of("pmd-cpu-mask", "pmd-rxq-assign", "pmd-idle",
             "emc-insert-inv-prob", "smc-enable", "flow-limit", "max-idle", "n-revalidator-threads",
             "tx-flush-interval", "mac-table-size", "mac-aging-time");

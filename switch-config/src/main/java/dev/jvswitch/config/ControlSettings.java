@@ -10,14 +10,26 @@ package dev.jvswitch.config;
  *                      is closed to admit another)
  * @param idleTimeoutMs {@code idle-timeout}: ms a control client may stay silent (before its
  *                      request is complete, or while it does not read its answer)
+ * @param db            the top-level {@code db} key: the OVSDB database the bridges come from
+ *                      ({@code unix:PATH}, {@code tcp:IP:PORT}), or null (bridges in the file)
  */
-public record ControlSettings(String socket, String logLevel, int maxClients, int idleTimeoutMs) {
+public record ControlSettings(String socket, String logLevel, int maxClients, int idleTimeoutMs, String db) {
     public static final String DEFAULT_SOCKET = "/run/jvswitch/jvswitchd.sock";
     public static final String DEFAULT_LOG_LEVEL = "info";
     public static final int DEFAULT_MAX_CLIENTS = 64;
     public static final int DEFAULT_IDLE_TIMEOUT_MS = 10_000;
     /** Longest path a Unix domain socket address holds ({@code sun_path} less its terminator). */
     public static final int MAX_SOCKET_PATH_BYTES = 107;
+
+    /** Settings without a database. */
+    public ControlSettings(String socket, String logLevel, int maxClients, int idleTimeoutMs) {
+        this(socket, logLevel, maxClients, idleTimeoutMs, null);
+    }
+
+    /** These settings following database {@code db} (null: none). */
+    public ControlSettings withDb(String db) {
+        return new ControlSettings(socket, logLevel, maxClients, idleTimeoutMs, db);
+    }
 
     /** The socket and log level, with the default client limits. */
     public ControlSettings(String socket, String logLevel) {

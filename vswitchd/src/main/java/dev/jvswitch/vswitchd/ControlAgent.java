@@ -98,6 +98,8 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
     private final Consumer<ControlProxy.Command> onCommand = this::onCommand;
     private String exitReason;
     private Exception failure;
+    /** Under a database: what a reload does with the file re-read (set once, before the agent runs). */
+    private volatile java.util.function.Function<SwitchConfig, List<String>> dbReload;
 
     /**
      * @param clock the clock ticks are timed by and read from (the datapath's, so that the tick's
@@ -113,6 +115,14 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
         this.commands = SwitchCommands.create(sw, this);
         this.changes = new ChangeAgent(this::run, server::wakeup);
         this.nextTickNs = clock.nanoTime();
+    }
+
+    /**
+     * Under a database ({@code --db}): a reload re-reads the file's process settings and hands
+     * them to {@code reload}, which maps the database again, instead of replacing the bridges.
+     */
+    void reloadWith(java.util.function.Function<SwitchConfig, List<String>> reload) {
+        this.dbReload = reload;
     }
 
     /** The agent that runs changes; {@link Jvswitchd} gives it a thread, tests step it. */
@@ -238,6 +248,13 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
         }
         for (ConfigError w : next.warnings()) {
             LOG.warn("{}", w);
+        }
+        if (dbReload != null) {
+            if (!next.bridges().isEmpty()) {
+                throw CommandException.failed("reload rejected, nothing changed: " + configFile + " has bridges, but"
+                        + " they come from the database");
+            }
+            return dbReload.apply(next);
         }
         try {
             List<String> changes = sw.reload(next);

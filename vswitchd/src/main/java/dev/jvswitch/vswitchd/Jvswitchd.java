@@ -2,6 +2,7 @@ package dev.jvswitch.vswitchd;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +19,10 @@ import dev.jvswitch.config.ConfigException;
 import dev.jvswitch.config.ControlSettings;
 import dev.jvswitch.config.SwitchConfig;
 import dev.jvswitch.config.yaml.YamlConfigLoader;
+import dev.jvswitch.ovsdb.jsonrpc.JsonRpcConnection;
 import dev.jvswitch.vswitchd.config.OfprotoConfigs;
+import dev.jvswitch.vswitchd.db.DbMode;
+import dev.jvswitch.vswitchd.unixctl.UnixctlServer;
 import dev.jvswitch.vswitchd.control.ControlServer;
 import dev.jvswitch.config.listen.ConnectionGuard;
 import dev.jvswitch.vswitchd.ofproto.OfprotoFlowChecker;
@@ -61,7 +65,10 @@ public final class Jvswitchd {
     /** Longest shutdown waits for a change (a reload) that is running when it is asked for. */
     static final long CHANGE_STOP_WAIT_MS = 5_000;
     private static final String USAGE =
-            "usage: jvswitchd --config FILE [--foreground] [--pidfile FILE] [--log-level LEVEL] [--check]";
+            "usage: jvswitchd --config FILE [--db unix:PATH|tcp:IP:PORT] [--rundir DIR] [--foreground] [--pidfile FILE]"
+            + " [--log-level LEVEL] [--check]";
+    /** OVS's run directory when neither --rundir nor OVS_RUNDIR says otherwise. */
+    static final String DEFAULT_RUNDIR = "/var/run/openvswitch";
 
     private Jvswitchd() {
     }
@@ -71,7 +78,7 @@ public final class Jvswitchd {
     }
 
     /** Options as parsed. */
-    private record Options(Path config, Path pidfile, String logLevel, boolean check) {
+    private record Options(Path config, Path pidfile, String logLevel, boolean check, String db, Path rundir) {
     }
 
     static int run(String[] args, PrintStream err) {
@@ -120,8 +127,31 @@ public final class Jvswitchd {
             err.println(o.config() + ": OK");
             return EXIT_OK;
         }
+        String db = o.db() != null ? o.db() : config.control().db();
+        if (db != null && !config.bridges().isEmpty()) {
+            err.println("jvswitchd: " + o.config() + " has bridges, but with a database (" + db + ") the bridges come"
+                    + " from the database: keep only datapath, mempool and control settings in the file");
+            return EXIT_USAGE;
+        }
+        Path rundir = db == null ? null : rundir(o);
+        if (db != null) {
+            String other = DbGuard.otherVswitchd(db, rundir);
+            if (other != null) {
+                err.println("jvswitchd: " + other);
+                return EXIT_FAILED;
+            }
+        }
         Logging.init(o.logLevel() != null ? o.logLevel() : config.control().logLevel());
-        return serve(o, config, loader, ofproto);
+        return serve(o, config, loader, ofproto, db, rundir);
+    }
+
+    /** {@code --rundir}, else {@code $OVS_RUNDIR}, else {@value #DEFAULT_RUNDIR}. */
+    static Path rundir(Options o) {
+        if (o.rundir() != null) {
+            return o.rundir().toAbsolutePath().normalize();
+        }
+        String env = System.getenv("OVS_RUNDIR");
+        return Path.of(env != null && !env.isEmpty() ? env : DEFAULT_RUNDIR).toAbsolutePath().normalize();
     }
 
     /** The control socket's limits from the config: clients, idle timeout, a backlog that fits them. */
@@ -130,7 +160,8 @@ public final class Jvswitchd {
         return new ConnectionGuard.Limits(c.maxClients(), TimeUnit.MILLISECONDS.toNanos(c.idleTimeoutMs()), backlog);
     }
 
-    private static int serve(Options o, SwitchConfig config, YamlConfigLoader loader, OfprotoService ofproto) {
+    private static int serve(Options o, SwitchConfig config, YamlConfigLoader loader, OfprotoService ofproto,
+            String db, Path rundir) {
         Logger log = LoggerFactory.getLogger("jvswitchd");
         log.info("jvswitchd starting: pid {}, config {}, java {}", ProcessHandle.current().pid(), o.config(),
                 Runtime.version());
@@ -150,21 +181,45 @@ public final class Jvswitchd {
             log.error("{}", e.getMessage());
             return EXIT_FAILED;
         }
+        DbMode dbMode = null;
+        UnixctlServer unixctl = null;
+        PidFile ovsPid = null;
+        if (db != null) {
+            try {
+                Files.createDirectories(rundir);
+                ovsPid = PidFile.create(rundir.resolve(DbGuard.OVS_PIDFILE));
+                unixctl = UnixctlServer.start(rundir.resolve(DbGuard.OVS_CTL), server.path());
+            } catch (IOException e) {
+                log.error("cannot start: {}", e.getMessage());
+                if (ovsPid != null) {
+                    ovsPid.close();
+                }
+                server.close();
+                return EXIT_FAILED;
+            }
+            log.info("ovsdb: database {}, run directory {}, unixctl socket {}", db, rundir, unixctl.path());
+            dbMode = new DbMode(db, rundir.toString(), config, loader.environment());
+        }
         Switch sw;
         try {
-            sw = Switch.start(config, ofproto);
+            sw = dbMode == null ? Switch.start(config, ofproto) : dbMode.start(ofproto);
         } catch (StartException e) {
             for (ConfigError error : e.errors()) {
                 log.error("cannot start: {}", error);
             }
+            closeDb(dbMode, unixctl, ovsPid);
             server.close();
             return EXIT_FAILED;
         } catch (RuntimeException e) {
             log.error("cannot start: {}", e.getMessage(), e);
+            closeDb(dbMode, unixctl, ovsPid);
             server.close();
             return EXIT_FAILED;
         }
         ControlAgent agent = new ControlAgent(o.config(), loader, sw, server, sw.datapath().clock());
+        if (dbMode != null) {
+            agent.reloadWith(dbMode::reload);
+        }
         ControlProxy proxy = agent.proxy();
         CountDownLatch stopped = new CountDownLatch(1);
         boolean signals = Signals.handle("TERM", () -> proxy.exit("SIGTERM"))
@@ -188,6 +243,9 @@ public final class Jvswitchd {
         PidFile pid = null;
         try {
             sw.startOpenFlow(changes::execute);
+            if (dbMode != null) {
+                dbMode.attach(sw, changes::execute);
+            }
             // Logged first: whoever sees the pid file (bin/jvswitchd, tests) finds the line in the log.
             log.info("jvswitchd running: control socket {}{}", server.path(),
                     o.pidfile() == null ? "" : ", pid file " + o.pidfile());
@@ -210,6 +268,7 @@ public final class Jvswitchd {
             log.error("control loop failed; shutting down: {}", e.toString(), e);
             status = EXIT_FAILED;
         } finally {
+            closeDb(dbMode, unixctl, null);
             stopChanges(changes, changeRunner, log, CHANGE_STOP_WAIT_MS);
             agent.answerFinishedChanges();
             server.close();
@@ -217,10 +276,25 @@ public final class Jvswitchd {
             if (pid != null) {
                 pid.close();
             }
+            if (ovsPid != null) {
+                ovsPid.close();
+            }
             log.info("jvswitchd stopped");
             stopped.countDown();
         }
         return status;
+    }
+
+    private static void closeDb(DbMode dbMode, UnixctlServer unixctl, PidFile ovsPid) {
+        if (unixctl != null) {
+            unixctl.close();
+        }
+        if (dbMode != null) {
+            dbMode.close();
+        }
+        if (ovsPid != null) {
+            ovsPid.close();
+        }
     }
 
     /**
@@ -273,6 +347,8 @@ public final class Jvswitchd {
         Path pidfile = null;
         String level = null;
         boolean check = false;
+        String db = null;
+        Path rundir = null;
         List<String> a = Arrays.asList(args);
         for (int i = 0; i < a.size(); i++) {
             String arg = a.get(i);
@@ -293,13 +369,22 @@ public final class Jvswitchd {
                     // Always in the foreground; see the class comment.
                 }
                 case "--check" -> check = true;
+                case "--db" -> {
+                    db = value(a, ++i, arg);
+                    try {
+                        JsonRpcConnection.address(db);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--db: " + e.getMessage());
+                    }
+                }
+                case "--rundir" -> rundir = Path.of(value(a, ++i, arg));
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
         }
         if (config == null) {
             throw new IllegalArgumentException("--config FILE is required");
         }
-        return new Options(config, pidfile, level, check);
+        return new Options(config, pidfile, level, check, db, rundir);
     }
 
     private static String value(List<String> a, int i, String option) {

@@ -17,8 +17,13 @@ public final class Json {
     }
 
     public Json put(String key, double value) {
-        fields.put(key, Double.isFinite(value) ? String.format(Locale.ROOT, "%.6g", value) : "null");
+        fields.put(key, number(value));
         return this;
+    }
+
+    /** A JSON number of 6 significant digits, or {@code null} for NaN and infinities. */
+    public static String number(double value) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, "%.6g", value) : "null";
     }
 
     public Json put(String key, boolean value) {
@@ -34,6 +39,12 @@ public final class Json {
     /** {@code json} as it is: another {@code Json}'s text, or an {@link #array}. */
     public Json putRaw(String key, String json) {
         fields.put(key, json == null ? "null" : json);
+        return this;
+    }
+
+    /** Adds every field of {@code other}, in its order (a field of the same name is replaced). */
+    public Json merge(Json other) {
+        fields.putAll(other.fields);
         return this;
     }
 

@@ -2,7 +2,15 @@ package dev.jvswitch.bench.dut;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+
+import dev.jvswitch.bench.cli.Args;
 
 /**
  * The switches the benchmarks know how to start, by the names the command line uses, with a check
@@ -20,7 +28,15 @@ public enum DutKind {
     /** Open vSwitch's userspace datapath on two system ports (AF_PACKET sockets, no PMD). */
     OVS_NETDEV("ovs-netdev"),
     /** The kernel's bridge: the reference for what the veths themselves cost. */
-    LINUX_BRIDGE("linux-bridge");
+    LINUX_BRIDGE("linux-bridge"),
+    /** DPDK's testpmd in io mode between two {@code net_af_packet} ports: the I/O floor, no switching. */
+    TESTPMD("testpmd");
+
+    /** The kinds the latency benchmark runs (testpmd answers no ping: it does not learn or switch). */
+    public static final Set<DutKind> LATENCY = Collections.unmodifiableSet(EnumSet.of(JVSWITCH, JVSWITCH_AFXDP,
+            OVS_DPDK, OVS_DPDK_AFXDP, OVS_NETDEV, LINUX_BRIDGE));
+    /** The kinds the throughput search and compare run. */
+    public static final Set<DutKind> THROUGHPUT = Collections.unmodifiableSet(EnumSet.allOf(DutKind.class));
 
     private final String label;
 
@@ -32,10 +48,32 @@ public enum DutKind {
         return label;
     }
 
-    /** The names the command line takes, comma-separated, for messages. */
-    public static String labels() {
+    /**
+     * The kinds named in {@code value} (comma-separated labels, or {@code all} for every kind of
+     * {@code allowed}), each once, in the order given.
+     *
+     * @throws Args.UsageException naming the command and the label it does not know
+     */
+    public static List<DutKind> parseList(String command, String value, Set<DutKind> allowed) {
+        Set<DutKind> kinds = new LinkedHashSet<>();
+        for (String d : value.split(",")) {
+            if (d.trim().equals("all")) {
+                kinds.addAll(allowed);
+                continue;
+            }
+            DutKind k = of(d);
+            if (k == null || !allowed.contains(k)) {
+                throw new Args.UsageException(command + ": --dut must be " + labels(allowed) + " or all"
+                        + " (comma-separated), got '" + d + "'");
+            }
+            kinds.add(k);
+        }
+        return new ArrayList<>(kinds);
+    }
+
+    private static String labels(Set<DutKind> kinds) {
         StringBuilder sb = new StringBuilder();
-        for (DutKind k : values()) {
+        for (DutKind k : kinds) {
             sb.append(sb.length() == 0 ? "" : ", ").append(k.label);
         }
         return sb.toString();
@@ -73,6 +111,7 @@ public enum DutKind {
             case OVS_NETDEV -> OvsNetdevDut.missing();
             case LINUX_BRIDGE -> Files.isDirectory(Path.of("/sys/module/bridge")) || Shell.onPath("modprobe")
                     ? null : "the kernel has no bridge module";
+            case TESTPMD -> TestpmdDut.missing();
         };
     }
 
@@ -85,6 +124,7 @@ public enum DutKind {
             case OVS_DPDK_AFXDP -> new OvsDpdkDut(o, true);
             case OVS_NETDEV -> new OvsNetdevDut(o);
             case LINUX_BRIDGE -> new LinuxBridgeDut();
+            case TESTPMD -> new TestpmdDut(o);
         };
     }
 }

@@ -26,6 +26,21 @@ public record DutOptions(int pmdCpu, Path jvswitchd, String rxRing, String pmdId
         return new DutOptions(pmdCpu, jvswitchd, ring, idle, runDir, dpdkHugepages);
     }
 
+    /** The same options with DUTs making their run directories under {@code dir}. */
+    public DutOptions withRunDir(Path dir) {
+        return new DutOptions(pmdCpu, jvswitchd, rxRing, pmdIdle, dir, dpdkHugepages);
+    }
+
+    /** {@code bin/jvswitchd} of the tree this jar was built in (benchmarks/target/jvs-bench.jar). */
+    public static Path defaultJvswitchd() {
+        try {
+            Path jar = Path.of(DutOptions.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return jar.toAbsolutePath().getParent().getParent().getParent().resolve("bin/jvswitchd");
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return Path.of("bin/jvswitchd");
+        }
+    }
+
     /** {@code pmd-cpu-mask} style hex mask of {@link #pmdCpu}, e.g. {@code 0x2}. */
     public String pmdCpuMask() {
         return "0x" + Long.toHexString(1L << pmdCpu);

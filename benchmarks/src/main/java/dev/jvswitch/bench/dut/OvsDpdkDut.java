@@ -26,8 +26,7 @@ final class OvsDpdkDut extends OvsDut {
     static final String DPDK_VSWITCHD = "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk";
 
     private final boolean afxdp;
-    private DpdkRuntimeDirs runtimeDirs;
-    private Hugepages hugepages;
+    private DpdkMemory memory;
 
     OvsDpdkDut(DutOptions options, boolean afxdp) {
         super(options);
@@ -87,9 +86,8 @@ final class OvsDpdkDut extends OvsDut {
     @Override
     public void start(DutTopology topo) throws IOException, InterruptedException {
         Path run = options.runDir().resolve((afxdp ? "ovs-dpdk-afxdp-" : "ovs-dpdk-") + topo.id);
-        runtimeDirs = DpdkRuntimeDirs.note();
         int pages = options.dpdkHugepages();
-        hugepages = Hugepages.reserve(pages, run.resolve("huge"));
+        memory = DpdkMemory.reserve(pages, run.resolve("huge"));
         // Leave a quarter of the pages for DPDK's own bookkeeping beyond the socket memory.
         int socketMemMb = Math.max(128, pages * 2 * 3 / 4);
         List<String> config = new ArrayList<>(List.of("other_config:dpdk-init=true",
@@ -112,13 +110,9 @@ final class OvsDpdkDut extends OvsDut {
     /** After the daemons stopped: gives the huge pages back and removes DPDK's runtime directories. */
     @Override
     void onClose() {
-        if (hugepages != null) {
-            hugepages.close();
-            hugepages = null;
-        }
-        if (runtimeDirs != null) {
-            runtimeDirs.removeNew();
-            runtimeDirs = null;
+        if (memory != null) {
+            memory.close();
+            memory = null;
         }
     }
 }

@@ -4,16 +4,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
 import dev.jvswitch.bench.cli.Args;
+import dev.jvswitch.bench.cli.CleanupHook;
+import dev.jvswitch.bench.cli.Machine;
+import dev.jvswitch.bench.cli.RunDirs;
 import dev.jvswitch.bench.cli.Json;
 import dev.jvswitch.bench.dut.Dut;
+import dev.jvswitch.bench.dut.DutHarness;
 import dev.jvswitch.bench.dut.DutKind;
 import dev.jvswitch.bench.dut.DutOptions;
 import dev.jvswitch.bench.dut.DutTopology;
@@ -83,26 +85,23 @@ public final class LatencyCommand {
 
     public static int run(String[] argv) throws Exception {
         Settings s = parse(argv);
-        AtomicReference<AutoCloseable[]> current = new AtomicReference<>(new AutoCloseable[0]);
-        Thread hook = new Thread(() -> closeAll(current.getAndSet(new AutoCloseable[0])), "latency-cleanup");
-        Runtime.getRuntime().addShutdownHook(hook);
         Path runDir = Files.createTempDirectory("jvs-latency-");
-        MbufPool pool = MbufPool.create(MbufPoolConfig.of("latency-load", 4096));
         List<RunResult> results = new ArrayList<>();
         boolean failed = false;
-        try {
+        try (CleanupHook cleanup = CleanupHook.install("latency");
+                MbufPool pool = MbufPool.create(MbufPoolConfig.of("latency-load", 4096))) {
             if (!s.json) {
                 System.out.printf(Locale.ROOT, "latency: %d pings every %.1f ms from h1 (CPU %s) to h2 through the"
                         + " DUT (forwarding thread on CPU %s)%s; %d CPUs, load average %.2f, kernel %s%n", s.count,
                         s.intervalS * 1000, cpu(s.probeCpu), cpu(s.pmdCpu), s.load > 0 ? String.format(Locale.ROOT,
                         "; then again under %d B UDP at %.2f x the DUT's forwarding rate (generator on CPU %s)",
-                        s.frameBytes, s.load, cpu(s.genCpu)) : "", Runtime.getRuntime().availableProcessors(),
-                        loadAvg1(), kernel());
+                        s.frameBytes, s.load, cpu(s.genCpu)) : "", Machine.cpus(), Machine.loadAvg1(),
+                        Machine.kernel());
             }
             for (DutOptions o : variants(s, runDir)) {
                 for (DutKind kind : kindsFor(o, s)) {
                     for (int rep = 0; rep < s.repeat; rep++) {
-                        RunResult r = runOne(kind, o, s, pool, current);
+                        RunResult r = runOne(kind, o, s, pool, cleanup);
                         failed |= r.error != null;
                         results.add(r);
                         if (!s.json) {
@@ -118,8 +117,8 @@ public final class LatencyCommand {
                 }
                 System.out.println(new Json()
                         .put("command", "latency")
-                        .put("cpus", Runtime.getRuntime().availableProcessors())
-                        .put("kernel", kernel())
+                        .put("cpus", Machine.cpus())
+                        .put("kernel", Machine.kernel())
                         .put("probeCpu", s.probeCpu)
                         .put("pmdCpu", s.pmdCpu)
                         .put("genCpu", s.genCpu)
@@ -128,23 +127,12 @@ public final class LatencyCommand {
                         .put("loadFraction", s.load)
                         .put("frameBytes", s.frameBytes)
                         .put("flows", s.flows)
-                        .put("loadAvg1End", loadAvg1())
+                        .put("loadAvg1End", Machine.loadAvg1())
                         .putRaw("runs", Json.array(runs)));
             }
             return failed ? 1 : 0;
         } finally {
-            closeAll(current.getAndSet(new AutoCloseable[0]));
-            pool.close();
-            if (!failed) {
-                deleteTree(runDir);
-            } else {
-                System.err.println("latency: logs kept in " + runDir);
-            }
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // Shutting down on a signal: the hook runs.
-            }
+            RunDirs.removeUnlessFailed("latency", runDir, failed);
         }
     }
 
@@ -175,22 +163,17 @@ public final class LatencyCommand {
         return kinds;
     }
 
-    private static RunResult runOne(DutKind kind, DutOptions o, Settings s, MbufPool pool,
-            AtomicReference<AutoCloseable[]> current) {
+    private static RunResult runOne(DutKind kind, DutOptions o, Settings s, MbufPool pool, CleanupHook cleanup) {
         Dut dut = kind.create(o);
         String missing = kind.missing(o);
         if (missing != null) {
             return new RunResult(dut, missing, null, List.of());
         }
         List<PhaseResult> phases = new ArrayList<>();
-        DutTopology topo = null;
-        try {
-            topo = DutTopology.create();
-            current.set(new AutoCloseable[] {dut, topo});
-            dut.start(topo);
-            topo.awaitForwarding(60);
-            try (PacedUdpLoad gen = PacedUdpLoad.open("load", topo.h1Ns, topo.h1If, pool, frames(s), s.genCpu)) {
-                current.set(new AutoCloseable[] {gen, dut, topo});
+        try (DutHarness h = DutHarness.start(dut, topo -> cleanup.set(dut, topo))) {
+            cleanup.set(h);
+            try (PacedUdpLoad gen = PacedUdpLoad.open("load", h.topo.h1Ns, h.topo.h1If, pool, frames(s), s.genCpu)) {
+                cleanup.set(gen, h);
                 if (s.warmupSeconds > 0) {
                     // Every DUT forwards a burst first: JIT-compiled and cache-warm, as a switch in
                     // service is, before the first probe.
@@ -199,22 +182,18 @@ public final class LatencyCommand {
                     gen.stop();
                     Thread.sleep(SETTLE_MS);
                 }
-                phases.add(idlePhase(dut, topo, s));
+                phases.add(idlePhase(dut, h.topo, s));
                 if (s.load > 0) {
-                    phases.add(loadPhase(dut, topo, s, gen));
+                    phases.add(loadPhase(dut, h.topo, s, gen));
                 }
             } finally {
-                current.set(new AutoCloseable[] {dut, topo});
+                cleanup.set(h);
             }
             return new RunResult(dut, null, null, phases);
         } catch (Exception e) {
             return new RunResult(dut, null, e.getClass().getSimpleName() + ": " + e.getMessage(), phases);
         } finally {
-            current.set(new AutoCloseable[0]);
-            dut.close();
-            if (topo != null) {
-                topo.close();
-            }
+            cleanup.set();
         }
     }
 
@@ -224,7 +203,7 @@ public final class LatencyCommand {
         long t0 = System.nanoTime();
         PingProbe.Result probes = PingProbe.run(topo.h1Ns, DutTopology.H2_IP, s.count, s.intervalS, s.probeCpu);
         double cpuPct = cpuPct(dut, cpu0, t0);
-        return new PhaseResult("idle", 0, 0, 0, 0, probes, cpuPct, dut.counters(), loadAvg1());
+        return new PhaseResult("idle", 0, 0, 0, 0, probes, cpuPct, dut.counters(), Machine.loadAvg1());
     }
 
     private static byte[][] frames(Settings s) {
@@ -262,7 +241,8 @@ public final class LatencyCommand {
             double achieved = (topo.h2RxPackets() - rxStart - probes.replies()) / ((System.nanoTime() - start) / 1e9);
             double cpuPct = cpuPct(dut, cpu0, start);
             Map<String, String> counters = dut.counters();
-            return new PhaseResult("load", s.load, forwarding, offered, achieved, probes, cpuPct, counters, loadAvg1());
+            return new PhaseResult("load", s.load, forwarding, offered, achieved, probes, cpuPct, counters,
+                    Machine.loadAvg1());
         } finally {
             gen.stop();
         }
@@ -292,20 +272,7 @@ public final class LatencyCommand {
 
     private static Settings parse(String[] argv) {
         Args a = Args.parse("latency", argv, OPTIONS, FLAGS);
-        List<DutKind> duts = new ArrayList<>();
-        for (String d : a.required("dut").split(",")) {
-            if (d.trim().equals("all")) {
-                duts.addAll(List.of(DutKind.values()));
-                continue;
-            }
-            DutKind k = DutKind.of(d);
-            if (k == null) {
-                throw new Args.UsageException("latency: --dut must be " + DutKind.labels() + " or all"
-                        + " (comma-separated), got '" + d + "'");
-            }
-            duts.add(k);
-        }
-        duts = new ArrayList<>(new LinkedHashSet<>(duts));
+        List<DutKind> duts = DutKind.parseList("latency", a.required("dut"), DutKind.LATENCY);
         int cpus = Runtime.getRuntime().availableProcessors();
         int probeCpu = a.intValue("probe-cpu", cpus > 1 ? 0 : -1, -1, cpus - 1);
         int pmdCpu = a.intValue("pmd-cpu", cpus > 1 ? 1 : -1, -1, cpus - 1);
@@ -319,7 +286,7 @@ public final class LatencyCommand {
                 probeCpu, pmdCpu,
                 a.intValue("gen-cpu", probeCpu, -1, cpus - 1),
                 idles, rings,
-                Path.of(a.string("jvswitchd", defaultJvswitchd().toString())),
+                Path.of(a.string("jvswitchd", DutOptions.defaultJvswitchd().toString())),
                 a.intValue("frame-size", 64, 64, 1518),
                 a.intValue("flows", 1, 1, 60_000),
                 a.doubleValue("rate-seconds", 2, 0.5, 60),
@@ -344,51 +311,8 @@ public final class LatencyCommand {
         return out;
     }
 
-    /** {@code bin/jvswitchd} of the tree this jar was built in (benchmarks/target/jvs-bench.jar). */
-    private static Path defaultJvswitchd() {
-        try {
-            Path jar = Path.of(LatencyCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return jar.toAbsolutePath().getParent().getParent().getParent().resolve("bin/jvswitchd");
-        } catch (java.net.URISyntaxException | RuntimeException e) {
-            return Path.of("bin/jvswitchd");
-        }
-    }
-
-    private static void closeAll(AutoCloseable[] things) {
-        for (AutoCloseable c : things) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                System.err.println("latency: cleanup: " + e.getMessage());
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("latency: cannot remove " + dir + ": " + e.getMessage());
-        }
-    }
-
     private static String cpu(int cpu) {
         return cpu < 0 ? "any" : Integer.toString(cpu);
     }
 
-    static double loadAvg1() {
-        try {
-            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
-        }
-    }
-
-    private static String kernel() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 }

@@ -6,6 +6,7 @@ import java.util.Set;
 
 import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.pipeline.TunnelPipeline;
+import dev.jvswitch.bench.traffic.FlowSpace;
 import dev.jvswitch.pmd.pcap.PcapWriter;
 import dev.jvswitch.testkit.frame.FrameBuilder;
 import dev.jvswitch.testkit.frame.Frames;
@@ -14,9 +15,8 @@ import dev.jvswitch.testkit.frame.Frames;
  * {@code jvs-bench gen-pcap}: writes a pcap of valid UDP frames cycling over N distinct flows,
  * for {@code jvs-bench pipeline} and for replaying through other switches on the same files.
  *
- * <p>Flow {@code i} (0-based) has UDP source port {@code 1024 + i % 60000}; past 60 000 flows
- * the IP source address moves on as well ({@code 10.0.0.1 + i / 60000}, IPv6 {@code 2001:db8::}
- * likewise), so N flows differ in their 5-tuple. Destination is 10.1.0.1 (2001:db8:1::1) port
+ * <p>Flows differ in their 5-tuple as {@link FlowSpace} spreads them (UDP source port, then the
+ * source address), as {@code pktgen} does on the wire. Destination is 10.1.0.1 (2001:db8:1::1) port
  * 5001. Packet {@code k} of the file is flow {@code k % N}.
  *
  * <p>{@code --size} is the frame size on the wire, with the 4-byte FCS that a pcap does not hold
@@ -32,8 +32,6 @@ import dev.jvswitch.testkit.frame.Frames;
 public final class GenPcapCommand {
     static final Set<String> OPTIONS = Set.of("flows", "packets", "size", "vlan", "vxlan", "out");
     static final Set<String> FLAGS = Set.of("ipv6");
-    static final int FIRST_SRC_PORT = 1024;
-    static final int PORTS_PER_ADDRESS = 60_000;
 
     private GenPcapCommand() {
     }
@@ -91,11 +89,11 @@ public final class GenPcapCommand {
 
     /** The frame of flow {@code i}, {@code frameBytes} long without FCS. */
     public static byte[] frame(int i, int frameBytes, boolean ipv6, int vlan) {
-        int srcPort = FIRST_SRC_PORT + i % PORTS_PER_ADDRESS;
-        int addr = i / PORTS_PER_ADDRESS;
+        int srcPort = FlowSpace.srcPort(i);
+        int addr = FlowSpace.addressIndex(i);
         FrameBuilder b = ipv6
                 ? Frames.udp6().ip("2001:db8::" + Integer.toHexString(addr + 1), "2001:db8:1::1")
-                : Frames.udp4().ip(ipv4(0x0a000001 + addr), "10.1.0.1");
+                : Frames.udp4().ip(ipv4(FlowSpace.FIRST_SRC_IPV4 + addr), "10.1.0.1");
         b.src("02:00:00:00:00:01").dst("02:00:00:00:00:02").ports(srcPort, 5001);
         if (vlan >= 0) {
             b.vlan(vlan);

@@ -30,7 +30,7 @@ import dev.jvswitch.bench.cli.Json;
  * {@code mppsMedian}/{@code Min}/{@code Max}, {@code cpuNsPerPacketMedian}/{@code Min}/{@code Max}
  * and {@code runs}, the children's documents in order.
  */
-final class PipelineRepeat {
+public final class PipelineRepeat {
     private static final Pattern NUMBER = Pattern.compile("\"([A-Za-z]+)\":(-?[0-9.eE+-]+)");
 
     private PipelineRepeat() {
@@ -80,8 +80,8 @@ final class PipelineRepeat {
         return 0;
     }
 
-    /** Runs one child and returns its JSON line; its stderr passes through. */
-    private static String runChild(List<String> childArgs) throws IOException, InterruptedException {
+    /** Runs one {@code pipeline} child JVM and returns its JSON line; its stderr passes through. */
+    public static String runChild(List<String> childArgs) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -110,7 +110,7 @@ final class PipelineRepeat {
     }
 
     /** A numeric field of a one-line JSON object, NaN if absent. */
-    static double number(String doc, String key) {
+    public static double number(String doc, String key) {
         Matcher m = NUMBER.matcher(doc);
         while (m.find()) {
             if (m.group(1).equals(key)) {

@@ -1,123 +1,164 @@
 package dev.jvswitch.bench.traffic;
 
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import dev.jvswitch.afpacket.AfPacketProvider;
-import dev.jvswitch.bench.cli.Threads;
+import dev.jvswitch.afpacket.sys.Native;
+import dev.jvswitch.afpacket.sys.RingGeometry;
+import dev.jvswitch.afpacket.tx.TxRing;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.MbufPool;
-import dev.jvswitch.mempool.PacketBatch;
-import dev.jvswitch.pmd.affinity.CpuAffinity;
-import dev.jvswitch.pmd.netdev.Netdev;
-import dev.jvswitch.pmd.netdev.NetdevConfig;
-import dev.jvswitch.pmd.netdev.NetdevStats;
-import dev.jvswitch.pmd.netdev.Netdevs;
+import dev.jvswitch.pmd.netdev.sys.Interfaces;
+import dev.jvswitch.pmd.netdev.sys.Where;
 
 /**
- * The benchmarks' traffic generator: an AF_PACKET port opened inside a host's namespace
- * ({@link Netns}) and one thread that sends prepared frames ({@link UdpFrames}) in batches of 32
- * copies, either as fast as the tx ring takes them ({@link #blast()}: the AF_PACKET forwarding
- * benchmark's offered load, and how a latency run finds what a switch forwards) or paced at a
- * given rate ({@link #pace(double)}: a latency run's background load).
+ * The benchmarks' traffic generator: the AF_PACKET port's own TPACKET_V2 transmit ring
+ * ({@link TxRing}: {@code PACKET_QDISC_BYPASS}, one {@code send} kick per burst) opened inside a
+ * host's namespace ({@link Netns}), and one thread that writes frames from a {@link FrameSource}
+ * into it, either as fast as the ring takes them ({@link #blast()}: the generator's ceiling, the
+ * AF_PACKET forwarding benchmark's offered load, how a latency run finds what a switch forwards)
+ * or paced at a rate ({@link Pacer}: a latency run's background load, {@code pktgen --rate}, a
+ * throughput search's trials).
  *
- * <p><b>Pacing.</b> The thread computes how many frames are due since the pace started and sends
- * them in batches of up to 32; when none is due it parks for at most {@link #PARK_NS} (plus the
- * kernel's timer slack), so it does not occupy a whole CPU, which on a small machine would also
- * be the probe's. Frames therefore leave in small bursts spaced some tens of µs apart, the way a
- * host's stack sends under load. If the thread falls more than {@link #MAX_BACKLOG_NS} behind
- * (descheduled), it skips the backlog instead of bursting it, and counts what it skipped.
+ * <p><b>Pacing.</b> The thread sends the frames due, a burst of at most {@code burst} (32 unless
+ * asked) per kick; when none is due it parks for at most {@link #PARK_NS} (plus the kernel's timer
+ * slack), so it does not occupy a whole CPU, which on a small machine would also be the probe's
+ * or the switch's. Frames therefore leave in small bursts spaced some tens of µs apart, the way a
+ * host's stack sends under load, and the rate over any interval of a millisecond or more is the
+ * one asked for, up to the generator's ceiling.
  *
- * <p><b>Thread-safety:</b> the sending thread alone uses the port's tx queue; {@link #txPackets()}
- * reads its counters (any thread); {@link #blast()}, {@link #pace}, {@link #stop()} and
- * {@link #close()} are for the thread that opened it.
+ * <p><b>Ring full.</b> A frame the ring has no room for is kept and offered again after the kick,
+ * never dropped: the frames counted as sent ({@link #txPackets()}) all reached the kernel, and a
+ * stamped flow has no gap the network did not make.
+ *
+ * <p><b>Thread-safety:</b> the sending thread alone writes the ring; the counters are volatile
+ * (written by it, read by any thread); {@link #start}, {@link #blast()}, {@link #pace},
+ * {@link #stop()} and {@link #close()} are for the thread that opened it.
  */
 public final class PacedUdpLoad implements AutoCloseable {
     static final long PARK_NS = 20_000;
     static final long MAX_BACKLOG_NS = 2_000_000;
+    /** Frames per kick unless asked otherwise: the datapath's batch. */
+    public static final int DEFAULT_BURST = 32;
+    private static final RingGeometry RING = new RingGeometry(RingGeometry.DEFAULT_BLOCK_SIZE,
+            RingGeometry.DEFAULT_BLOCK_COUNT, RingGeometry.DEFAULT_FRAME_SIZE);
 
-    private final Netdev port;
+    private final String name;
+    private final TxRing ring;
     private final MbufPool pool;
-    private final byte[][] frames;
-    private final int cpu;
-    private volatile boolean stop;
-    private volatile RuntimeException failure;
+    private final FrameSource frames;
+    private final Worker worker;
+    private volatile long sent;
+    private volatile long ringFull;
+    private volatile long kickErrors;
     private volatile long skipped;
-    private Thread thread;
+    private volatile long startedNs;
+    private volatile long endedNs;
 
-    private PacedUdpLoad(Netdev port, MbufPool pool, byte[][] frames, int cpu) {
-        this.port = port;
+    private PacedUdpLoad(String name, TxRing ring, MbufPool pool, FrameSource frames, int cpu) {
+        this.name = name;
+        this.ring = ring;
         this.pool = pool;
         this.frames = frames;
-        this.cpu = cpu;
+        this.worker = new Worker("udp-load", cpu);
     }
 
     /**
-     * Opens a send port named {@code portName} on {@code ifname} in namespace {@code ns} (not
-     * promiscuous; its rx ring is never polled and simply fills).
+     * Opens a transmit ring named {@code portName} on {@code ifname} in namespace {@code ns}
+     * ({@code null}: the root namespace).
      *
-     * @param portName what messages about the port call it
-     * @param frames   the frames to cycle through
+     * @param portName what messages about the generator call it
+     * @param frames   the frames {@link #blast()} and {@link #pace} cycle through
+     * @param pool     where the sending thread takes its one scratch mbuf
      * @param cpu      the CPU the sending thread is pinned to, or -1
      */
     public static PacedUdpLoad open(String portName, String ns, String ifname, MbufPool pool, byte[][] frames,
             int cpu) throws Exception {
-        Netdev port = Netns.callIn(ns, () -> Netdevs.open(new NetdevConfig(portName, AfPacketProvider.TYPE,
-                Map.of("ifname", ifname, "promisc", "false"), pool)));
-        return new PacedUdpLoad(port, pool, frames.clone(), cpu);
+        return open(portName, ns, ifname, pool, FrameSource.cycling(frames), cpu);
     }
 
-    /** Starts sending as fast as the tx ring takes frames. */
+    /** As {@link #open(String, String, String, MbufPool, byte[][], int)}, sending {@code frames}' frames. */
+    public static PacedUdpLoad open(String portName, String ns, String ifname, MbufPool pool, FrameSource frames,
+            int cpu) throws Exception {
+        Where where = new Where(portName, ifname);
+        java.util.concurrent.Callable<TxRing> opener = () -> {
+            try (Interfaces interfaces = new Interfaces(where)) {
+                return TxRing.open(where, interfaces.require().ifindex(), RING, true);
+            }
+        };
+        TxRing ring = ns == null ? opener.call() : Netns.callIn(ns, opener);
+        return new PacedUdpLoad(portName, ring, pool, frames, cpu);
+    }
+
+    /** Starts sending the open frames as fast as the ring takes them. */
     public void blast() {
-        start(0);
+        start(frames, 0, DEFAULT_BURST, -1, MAX_BACKLOG_NS);
     }
 
-    /** Starts sending {@code pps} frames per second. */
+    /** Starts sending the open frames at {@code pps} frames per second. */
     public void pace(double pps) {
         if (!(pps > 0)) {
             throw new IllegalArgumentException("rate must be positive, got " + pps);
         }
-        start(pps);
+        start(frames, pps, DEFAULT_BURST, -1, MAX_BACKLOG_NS);
     }
 
-    private void start(double pps) {
+    /**
+     * Starts sending from {@code source} (stopping a run still going first).
+     *
+     * @param pps          frames per second, or 0 for as fast as the ring takes them
+     * @param burst        frames per kick at most, 1..2048
+     * @param maxFrames    stop by itself after this many frames, or -1 to run until {@link #stop()}
+     * @param maxBacklogNs how far behind a paced schedule the thread may fall before skipping
+     */
+    public void start(FrameSource source, double pps, int burst, long maxFrames, long maxBacklogNs) {
+        if (burst < 1 || burst > RING.frameCount()) {
+            throw new IllegalArgumentException("burst must be within 1.." + RING.frameCount() + ", got " + burst);
+        }
         stop();
-        stop = false;
-        thread = new Thread(() -> run(pps), "udp-load");
-        thread.start();
+        sent = 0;
+        ringFull = 0;
+        kickErrors = 0;
+        skipped = 0;
+        startedNs = 0;
+        endedNs = 0;
+        Pacer pacer = pps > 0 ? new Pacer(pps, maxBacklogNs) : null;
+        worker.start(() -> send(source, pacer, burst, maxFrames));
+    }
+
+    /** Whether a run started and has not ended (a bounded run ends by itself). */
+    public boolean running() {
+        return worker.running();
     }
 
     /** Stops the sending thread and waits for it; rethrows what made it fail (e.g. pinning). */
     public void stop() {
-        Thread t = thread;
-        if (t == null) {
-            return;
-        }
-        stop = true;
-        // Uninterruptibly: the port must not be closed under a thread still sending on it.
-        Threads.joinUninterruptibly(t);
-        thread = null;
-        RuntimeException e = failure;
-        if (e != null) {
-            failure = null;
-            throw e;
-        }
+        worker.stop();
     }
 
-    /** Frames the kernel accepted from this generator so far. */
+    /** Frames handed to the kernel by the current or last run. */
     public long txPackets() {
-        NetdevStats s = new NetdevStats();
-        port.readStats(s);
-        return s.txPackets;
+        return sent;
     }
 
-    /** The generator port's counters, for diagnostics. */
+    /** The generator's counters, for diagnostics. */
     public String portStats() {
-        NetdevStats s = new NetdevStats();
-        port.readStats(s);
-        return "link " + (port.linkUp() ? "up" : "down") + ", " + s;
+        return name + ": " + sent + " frames sent, " + ringFull + " waits on a full ring, " + kickErrors
+                + " failed kicks, " + skipped + " frames skipped behind the pace";
+    }
+
+    /**
+     * How long the current or last run has sent so far (to its end once it ended), ns; 0 before
+     * its thread started.
+     */
+    public long runNs() {
+        long t0 = startedNs;
+        if (t0 == 0) {
+            return 0;
+        }
+        long t1 = endedNs;
+        return (t1 == 0 ? System.nanoTime() : t1) - t0;
     }
 
     /** Frames a paced run skipped because its thread fell behind. */
@@ -125,72 +166,93 @@ public final class PacedUdpLoad implements AutoCloseable {
         return skipped;
     }
 
-    private void run(double pps) {
-        try {
-            if (cpu >= 0) {
-                CpuAffinity.pinCurrentThread(cpu);
-            }
-            send(pps);
-        } catch (RuntimeException e) {
-            failure = e;
-        }
+    /** Times the current or last run found the ring full. */
+    public long ringFull() {
+        return ringFull;
     }
 
-    private void send(double pps) {
+    private void send(FrameSource source, Pacer pacer, int burst, long maxFrames) {
         MbufCache cache = pool.newCache();
-        PacketBatch batch = new PacketBatch();
-        int next = 0;
-        long t0 = System.nanoTime();
-        long due;
-        long sent = 0;
-        long maxBacklog = (long) Math.max(PacketBatch.MAX_SIZE, pps * MAX_BACKLOG_NS / 1e9);
-        double nsPerFrame = pps > 0 ? 1e9 / pps : 0;
+        Mbuf m = cache.get();
+        if (m == null) {
+            pool.releaseCache(cache);
+            throw new IllegalStateException(name + ": no mbuf free in pool " + pool.config().name());
+        }
+        long n = 0;
+        long full = 0;
+        long failedKicks = 0;
         try {
-            while (!stop) {
-                int n = PacketBatch.MAX_SIZE;
-                if (pps > 0) {
-                    long now = System.nanoTime();
-                    due = (long) ((now - t0) / nsPerFrame);
-                    long backlog = due - sent;
-                    if (backlog <= 0) {
-                        LockSupport.parkNanos(Math.min(PARK_NS, (long) ((sent + 1) * nsPerFrame) - (now - t0)));
+            long t0 = System.nanoTime();
+            startedNs = t0;
+            if (pacer != null) {
+                pacer.start(t0);
+            }
+            while (!worker.stopRequested() && (maxFrames < 0 || n < maxFrames)) {
+                long now = System.nanoTime();
+                int due = burst;
+                if (pacer != null) {
+                    due = pacer.due(now, burst);
+                    if (due == 0) {
+                        LockSupport.parkNanos(Math.min(PARK_NS, pacer.nsUntilNext(now)));
                         continue;
                     }
-                    if (backlog > maxBacklog) {
-                        skipped += backlog - maxBacklog;
-                        sent = due - maxBacklog;
-                        backlog = maxBacklog;
+                }
+                if (maxFrames >= 0) {
+                    due = (int) Math.min(due, maxFrames - n);
+                }
+                int offered = 0;
+                while (offered < due) {
+                    if (!m.setLength(source.write(m.buffer(), m.headroom(), now))) {
+                        throw new IllegalStateException(name + ": a frame is longer than an mbuf holds");
                     }
-                    n = (int) Math.min(backlog, PacketBatch.MAX_SIZE);
+                    if (!ring.offer(m)) {
+                        break;
+                    }
+                    source.commit();
+                    offered++;
                 }
-                n = cache.getBulk(batch.array(), 0, n);
-                batch.setSize(n);
-                for (int i = 0; i < n; i++) {
-                    Mbuf m = batch.get(i);
-                    byte[] f = frames[next];
-                    m.copyFrom(f, 0, f.length);
-                    next = next + 1 == frames.length ? 0 : next + 1;
+                if (offered > 0) {
+                    int err = ring.kick();
+                    if (err != 0 && err != Native.EAGAIN && err != Native.ENOBUFS && err != Native.EINTR) {
+                        failedKicks++;
+                        kickErrors = failedKicks;
+                    }
+                    n += offered;
+                    sent = n;
+                    if (pacer != null) {
+                        pacer.sent(offered);
+                        skipped = pacer.skipped();
+                    }
                 }
-                port.txq(0).send(batch, cache);
-                sent += n;
+                if (offered < due) {
+                    // The kernel frees slots as the far end consumes frames: let it.
+                    full++;
+                    ringFull = full;
+                    if (offered == 0) {
+                        ring.kick();
+                        Thread.onSpinWait();
+                    }
+                }
             }
         } finally {
+            endedNs = System.nanoTime();
+            cache.put(m);
             pool.releaseCache(cache);
         }
     }
 
-    /** Stops sending and closes the port. */
+    /** Stops sending and closes the ring. */
     @Override
     public void close() {
         try {
             stop();
         } finally {
-            port.close();
+            ring.close();
         }
     }
 
     @Override
     public String toString() {
-        return "udp load on " + port.name() + " (" + TimeUnit.NANOSECONDS.toMicros(PARK_NS) + " us park)";
+        return "udp load on " + name + " (" + TimeUnit.NANOSECONDS.toMicros(PARK_NS) + " us park)";
     }
 }

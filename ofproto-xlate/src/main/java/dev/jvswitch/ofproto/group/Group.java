@@ -28,6 +28,8 @@ public final class Group {
     private final List<FlowField> selectionFields;
     private final long selectionBasis;
     private final List<Bucket> buckets;
+    /** Counters of this group object (not part of its value: equal groups count apart). */
+    private final GroupStats stats;
 
     /**
      * @param selectionFields for {@link SelectionMethod#HASH}: the fields hashed, in order
@@ -44,6 +46,7 @@ public final class Group {
         this.selectionFields = List.copyOf(selectionFields);
         this.selectionBasis = selectionBasis;
         this.buckets = List.copyOf(buckets);
+        this.stats = new GroupStats(this.buckets.size(), System.nanoTime());
         if (type != GroupType.SELECT && (selectionMethod != SelectionMethod.DEFAULT || selectionBasis != 0)) {
             throw new IllegalArgumentException("group " + groupId + ": selection_method needs type=select");
         }
@@ -92,6 +95,11 @@ public final class Group {
     /** Immutable, in the order given. */
     public List<Bucket> buckets() {
         return buckets;
+    }
+
+    /** The packets and bytes that went through this group and its buckets. */
+    public GroupStats stats() {
+        return stats;
     }
 
     /** Sum of the bucket weights (a select group with 0 drops). */

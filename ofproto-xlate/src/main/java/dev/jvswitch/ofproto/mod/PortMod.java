@@ -10,8 +10,8 @@ import dev.jvswitch.ofproto.port.OfPorts;
 /**
  * One port configuration change (OVS's {@code ofputil_port_mod}, OpenFlow's
  * {@code OFPT_PORT_MOD}): set the {@link Config} bits of {@link #mask()} on port
- * {@link #portNo()} to their value in {@link #config()}. {@code Ofproto} consumes it; a bit
- * translation does not honour yet is refused with a one-line error naming it.
+ * {@link #portNo()} to their value in {@link #config()}. {@code Ofproto} keeps every bit;
+ * translation honours down, no-receive, no-forward and no-flood ({@code bridge.PortConfigs}).
  *
  * @param portNo the OpenFlow port (1..{@link OfPorts#MAX} or {@link OfPorts#LOCAL})
  * @param hwAddr the port's MAC as the sender believes it (OpenFlow's sanity check), or

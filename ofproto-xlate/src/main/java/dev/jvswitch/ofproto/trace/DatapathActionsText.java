@@ -29,7 +29,7 @@ final class DatapathActionsText {
         int n = program.isDrop() ? 0 : program.length();
         int from = 0;
         for (ControllerOutput c : controllers) {
-            int at = c.dpActionIndex() < 0 ? n : Math.min(n, c.dpActionIndex());
+            int at = c.editsBefore() < 0 ? n : Math.min(n, c.editsBefore());
             from = appendSlice(sb, program, from, at);
             separate(sb).append("userspace(pid=0,controller(reason=").append(reason(c))
                     .append(",dont_send=1,continuation=0,recirc_id=0,rule_cookie=")

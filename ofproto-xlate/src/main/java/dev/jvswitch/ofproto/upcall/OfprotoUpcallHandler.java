@@ -10,7 +10,6 @@ import java.util.function.Supplier;
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.mempool.Mbuf;
-import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.tnl.PacketOut;
 import dev.jvswitch.ofproto.xlate.Xlate;
 import dev.jvswitch.ofproto.xlate.ControllerOutput;
@@ -68,6 +67,10 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
     private final LongAdder packetOuts = new LongAdder();
     private final LongAdder packetOutsDropped = new LongAdder();
     private final LongAdder packetInsRefused = new LongAdder();
+    private final LongAdder packetInsUnedited = new LongAdder();
+    /** Per PMD thread: edits a copy of a packet for the controller. */
+    private final ThreadLocal<dev.jvswitch.pmd.exec.PacketEditor> editors =
+            ThreadLocal.withInitial(dev.jvswitch.pmd.exec.PacketEditor::new);
     private volatile PacketInSink packetIns = PacketInSink.NONE;
     private volatile Consumer<List<Learned>> learnSink = flows -> { };
     private final ThreadLocal<LazyUkeyData> lazyUkeyData = ThreadLocal.withInitial(LazyUkeyData::new);
@@ -140,13 +143,37 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
                 PacketInSink sink = packetIns;
                 List<ControllerOutput> outs = r.controllerOutputs();
                 for (int i = 0, n = outs.size(); i < n; i++) {
-                    if (!sink.offer(packet, outs.get(i))) {
+                    ControllerOutput out = outs.get(i);
+                    Mbuf edited = edited(packet, r.actions(), out);
+                    if (!sink.offer(edited, out)) {
                         packetInsRefused.increment();
+                    }
+                    if (edited != packet) {
+                        edited.pool().put(edited);
                     }
                 }
             }
         }
         return UpcallOutcome.OK;
+    }
+
+    /**
+     * The packet as the actions before {@code out} left it (OVS sends the controller the packet as
+     * edited): {@code packet} itself when they edit nothing, else an edited copy the caller frees.
+     * Without a free mbuf for the copy, the packet goes as it arrived (counted).
+     */
+    private Mbuf edited(Mbuf packet, DpActions actions, ControllerOutput out) {
+        Mbuf m = editors.get().editedCopy(packet, actions, out.editsBefore(), out.pendingEdits());
+        if (m == null) {
+            packetInsUnedited.increment();
+            return packet;
+        }
+        return m;
+    }
+
+    /** Packets that went to the controller as they arrived because no edited copy could be made. */
+    public long packetInsUnedited() {
+        return packetInsUnedited.sum();
     }
 
     /**
@@ -184,11 +211,7 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
     }
 
     private static void credit(UkeyData d, Mbuf packet, long nowNs) {
-        List<Rule> rules = d.rules();
-        int bytes = packet != null ? packet.length() : 0;
-        for (int i = 0, n = rules.size(); i < n; i++) {
-            rules.get(i).stats().add(1, bytes, nowNs);
-        }
+        d.credit(1, packet != null ? packet.length() : 0, nowNs);
     }
 
     /**

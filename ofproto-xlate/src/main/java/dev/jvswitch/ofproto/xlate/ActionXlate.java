@@ -27,9 +27,9 @@ final class ActionXlate {
         } else if (a instanceof OfAction.Normal) {
             NormalXlate.run(c);
         } else if (a instanceof OfAction.Flood) {
-            OutputXlate.flood(c);
+            OutputXlate.flood(c, false);
         } else if (a instanceof OfAction.All) {
-            OutputXlate.flood(c);
+            OutputXlate.flood(c, true);
         } else if (a instanceof OfAction.InPort) {
             OutputXlate.output(c, OfPorts.IN_PORT);
         } else if (a instanceof OfAction.Local) {

@@ -13,13 +13,17 @@ package dev.jvswitch.ofproto.xlate;
  *                  OpenFlow 1.3 reports those with reason NO_MATCH, the others ACTION
  * @param maxLen    bytes of the packet to send (65535: all)
  * @param invalidTtl true if {@code dec_ttl} sent it (TTL 0 or 1): reason INVALID_TTL, as in OVS
- * @param dpActionIndex where in the datapath program it happened: the number of actions emitted
- *                  before it (pending changes committed first, as OVS does), or -1 if unknown
+ * @param editsBefore how many instructions of the flow's datapath program come before it: their
+ *                    edits ({@code set}, VLAN push and pop) are the packet the controller gets;
+ *                    -1 when it is not at the program's top level (inside a clone), where the
+ *                    packet goes as it arrived
+ * @param pendingEdits the edits the flow had made but not yet put in the datapath program at that
+ *                    point (null: none), applied after those of {@code editsBefore}
  *
  * <p><b>Thread-safety:</b> immutable.
  */
 public record ControllerOutput(String bridge, int inPort, int tableId, long cookie, boolean tableMiss, int maxLen,
-        boolean invalidTtl, int dpActionIndex) {
+        boolean invalidTtl, int editsBefore, dev.jvswitch.flowcache.actions.DpActions pendingEdits) {
     /** OpenFlow's packet-in reasons this can give. */
     public static final int REASON_NO_MATCH = 0;
     public static final int REASON_ACTION = 1;
@@ -27,13 +31,7 @@ public record ControllerOutput(String bridge, int inPort, int tableId, long cook
 
     /** An output:CONTROLLER action's packet-in. */
     public ControllerOutput(String bridge, int inPort, int tableId, long cookie, boolean tableMiss, int maxLen) {
-        this(bridge, inPort, tableId, cookie, tableMiss, maxLen, false, -1);
-    }
-
-    /** A packet-in at no particular place in the datapath program. */
-    public ControllerOutput(String bridge, int inPort, int tableId, long cookie, boolean tableMiss, int maxLen,
-            boolean invalidTtl) {
-        this(bridge, inPort, tableId, cookie, tableMiss, maxLen, invalidTtl, -1);
+        this(bridge, inPort, tableId, cookie, tableMiss, maxLen, false, 0, null);
     }
 
     /** The packet-in reason: INVALID_TTL, NO_MATCH (a table-miss rule) or ACTION. */

@@ -55,8 +55,10 @@ final class GroupXlate {
             return true;
         }
         if (g.type() == GroupType.ALL || g.type() == GroupType.INDIRECT) {
+            c.groupHit(g, -1);
             List<Bucket> buckets = g.buckets();
             for (int i = 0; i < buckets.size() && c.error == null; i++) {
+                c.groupHit(g, i);
                 bucket(c, buckets.get(i));
             }
             return false;
@@ -66,11 +68,29 @@ final class GroupXlate {
             if (c.tracing()) {
                 c.report(TraceNode.Kind.DETAIL, "using bucket " + b.bucketId());
             }
+            c.groupHit(g, -1);
+            int pos = position(g, b);
+            if (pos >= 0) {
+                c.groupHit(g, pos);
+            }
             bucket(c, b);
         } else if (!c.freezing) {
+            // (A dp_hash select that recirculates counts in the pass that picks the bucket.)
+            c.groupHit(g, -1);
             c.report(TraceNode.Kind.DETAIL, "no live bucket");
         }
         return false;
+    }
+
+    /** The position of {@code b} in {@code g}'s buckets, by identity (equals would walk its actions). */
+    private static int position(Group g, Bucket b) {
+        List<Bucket> buckets = g.buckets();
+        for (int i = 0; i < buckets.size(); i++) {
+            if (buckets.get(i) == b) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static void bucket(XlateContext c, Bucket b) {

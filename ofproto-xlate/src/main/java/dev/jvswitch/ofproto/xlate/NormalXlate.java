@@ -125,7 +125,7 @@ final class NormalXlate {
         List<OfPort> ports = c.bridge().config().ports();
         for (int i = 0; i < ports.size(); i++) {
             OfPort p = ports.get(i);
-            if (p.ofPort() != in.ofPort() && p.carriesVlan(vlan)) {
+            if (p.ofPort() != in.ofPort() && p.carriesVlan(vlan) && !c.bridge().ports().noFlood(p.ofPort())) {
                 output(c, p, vlan, inTci);
             }
         }

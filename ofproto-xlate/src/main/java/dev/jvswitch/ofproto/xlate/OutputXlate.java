@@ -44,6 +44,10 @@ final class OutputXlate {
 
     /** Sends the packet out of {@code p}, whatever kind of port it is. */
     static void outputToPort(XlateContext c, OfPort p) {
+        if (c.bridge.ports().dropsOutput(p.ofPort())) {
+            c.report(TraceNode.Kind.DETAIL, "port " + p.name() + " is down or no-forward: not sending");
+            return;
+        }
         if (p.isPatch()) {
             patch(c, p);
             return;
@@ -59,13 +63,16 @@ final class OutputXlate {
         c.out.output(p.dpPort());
     }
 
-    /** {@code flood} and {@code all}: every port of the bridge but the input port, by number. */
-    static void flood(XlateContext c) {
+    /**
+     * {@code flood} and {@code all}: every port of the bridge but the input port, by number;
+     * {@code flood} leaves out the no-flood ports.
+     */
+    static void flood(XlateContext c, boolean all) {
         int in = c.inPort();
         List<OfPort> ports = c.bridge.config().ports();
         for (int i = 0; i < ports.size() && c.error == null; i++) {
             OfPort p = ports.get(i);
-            if (p.ofPort() != in) {
+            if (p.ofPort() != in && (all || !c.bridge.ports().noFlood(p.ofPort()))) {
                 outputToPort(c, p);
             }
         }

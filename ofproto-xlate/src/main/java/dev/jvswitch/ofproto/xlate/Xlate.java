@@ -60,7 +60,7 @@ public final class Xlate {
         return new XlateResult(o.actions(), new FlowMask().copyFrom(o.mask()), c.error, snapshot.version(),
                 o.rules(), o.macDependencies(), o.macLearnings(), o.recircIds(),
                 Collections.unmodifiableList(c.recircPoints), c.slowPath, c.flow.copy(),
-                List.copyOf(c.controllerOutputs), o.packetOuts(), o.learned());
+                List.copyOf(c.controllerOutputs), o.packetOuts(), o.groupHits(), o.learned());
     }
 
     /**
@@ -101,7 +101,7 @@ public final class Xlate {
         return new XlateResult(o.actions(), new FlowMask().copyFrom(o.mask()), c.error, snapshot.version(),
                 o.rules(), o.macDependencies(), o.macLearnings(), o.recircIds(),
                 Collections.unmodifiableList(c.recircPoints), c.slowPath, c.flow.copy(),
-                List.copyOf(c.controllerOutputs), o.packetOuts(), o.learned());
+                List.copyOf(c.controllerOutputs), o.packetOuts(), o.groupHits(), o.learned());
     }
 
     /**
@@ -207,6 +207,11 @@ public final class Xlate {
         }
         c.bridge = in.bridge();
         c.inPort(in.port().ofPort());
+        if (c.bridge.ports().dropsInput(in.port().ofPort())) {
+            // OVS: a port that is down or no-receive takes nothing in (the megaflow matches in_port).
+            c.report(TraceNode.Kind.DETAIL, "port " + in.port().name() + " is down or no-receive: dropping");
+            return;
+        }
         List<TraceNode> root = c.trace;
         if (c.tracing()) {
             c.trace = c.report(TraceNode.Kind.BRIDGE, "bridge(\"" + c.bridge.name() + "\")").subs();

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
+import dev.jvswitch.ofproto.bridge.PortConfigs;
 import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.mac.MacTable;
 
@@ -19,12 +20,23 @@ public final class XlateBridge {
     private final BridgeConfig config;
     private final XlateTables tables;
     private final MacTable macTable;
+    private final PortConfigs ports;
     private final ConcurrentHashMap<Long, BucketTable> bucketTables = new ConcurrentHashMap<>();
 
     public XlateBridge(BridgeConfig config, XlateTables tables, MacTable macTable) {
+        this(config, tables, macTable, PortConfigs.NONE);
+    }
+
+    public XlateBridge(BridgeConfig config, XlateTables tables, MacTable macTable, PortConfigs ports) {
         this.config = Objects.requireNonNull(config, "config");
         this.tables = Objects.requireNonNull(tables, "tables");
         this.macTable = Objects.requireNonNull(macTable, "macTable");
+        this.ports = Objects.requireNonNull(ports, "ports");
+    }
+
+    /** The port config bits port mods set (of this version). */
+    public PortConfigs ports() {
+        return ports;
     }
 
     public String name() {

@@ -15,6 +15,7 @@ import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.mac.MacDependency;
 import dev.jvswitch.ofproto.mac.MacLearning;
+import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.tnl.PacketOut;
 import dev.jvswitch.ofproto.tnl.TunnelContext;
@@ -70,6 +71,11 @@ public final class XlateContext implements TunnelContext {
     final FlowMask written = new FlowMask();
     /** The program being built; a native tunnel swaps in its own while it translates the underlay pass. */
     DpActionsBuilder out = DpActions.builder();
+    /** The program's top-level builder ({@link #out} outside clones and tunnel scopes). */
+    private DpActionsBuilder rootOut = out;
+    /** Scratch of {@link #pendingEdits}. */
+    private final DpActionsBuilder editOut = DpActions.builder();
+    private final FlowKey editBase = new FlowKey();
     /** Programs this thread built recently: equal programs are shared, not built again. */
     final DpActionsCache programs = new DpActionsCache();
     /** The answer of the last translation, read by the caller until the next one. */
@@ -94,6 +100,9 @@ public final class XlateContext implements TunnelContext {
     List<FrozenState.Frame> frames;
 
     final ArrayList<Rule> rules = new ArrayList<>(8);
+    /** Groups the packet went through and the bucket position taken (-1: the group itself), parallel. */
+    final ArrayList<Group> groupHits = new ArrayList<>(4);
+    int[] groupHitBuckets = new int[4];
     /** MAC lookups NORMAL made: bridge, VLAN, MAC, the port it answered (parallel arrays). */
     String[] depBridge = new String[2];
     int[] depVlan = new int[2];
@@ -144,6 +153,7 @@ public final class XlateContext implements TunnelContext {
         wc.clear();
         written.clear();
         out.reset();
+        rootOut = out;
         depth = 0;
         resubmits = 0;
         tableId = 0;
@@ -155,6 +165,7 @@ public final class XlateContext implements TunnelContext {
         freezeHeadPending = false;
         frames = null;
         rules.clear();
+        groupHits.clear();
         Arrays.fill(depBridge, 0, depCount, null);
         depCount = 0;
         Arrays.fill(learnBridge, 0, learnCount, null);
@@ -289,7 +300,36 @@ public final class XlateContext implements TunnelContext {
         Rule r = rules.isEmpty() ? null : rules.get(rules.size() - 1);
         controllerOutputs.add(new ControllerOutput(bridge == null ? "" : bridge.name(), inPort(), tableId,
                 r == null ? 0 : r.cookie(), r != null && r.priority() == 0 && r.match().isCatchAll(), maxLen,
-                invalidTtl, out.size()));
+                invalidTtl, out == rootOut ? out.size() : -1, out == rootOut ? pendingEdits() : null));
+    }
+
+    /**
+     * The edits a commit now would emit, as a program of their own (null: none), leaving the
+     * translation as it was: what the packet a controller gets differs by from the datapath's
+     * program so far. (Committing for real would put two sets of one field side by side when the
+     * same field changes again after {@code output:CONTROLLER}, which has no datapath action.)
+     */
+    private DpActions pendingEdits() {
+        editBase.copyFrom(base);
+        DpActionsBuilder saved = out;
+        out = editOut.reset();
+        try {
+            Commit.commit(this);
+            return editOut.size() == 0 ? null : editOut.build();
+        } finally {
+            out = saved;
+            base.copyFrom(editBase);
+        }
+    }
+
+    /** Records a pass through group {@code g} (bucket -1) or its bucket at position {@code bucket}. */
+    void groupHit(Group g, int bucket) {
+        int n = groupHits.size();
+        if (n == groupHitBuckets.length) {
+            groupHitBuckets = Arrays.copyOf(groupHitBuckets, 2 * n);
+        }
+        groupHits.add(g);
+        groupHitBuckets[n] = bucket;
     }
 
     /** Records a flow a learn action made. */

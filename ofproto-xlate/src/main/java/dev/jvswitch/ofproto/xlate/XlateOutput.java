@@ -100,6 +100,23 @@ public final class XlateOutput {
         for (int i = 0, n = rules.size(); i < n; i++) {
             rules.get(i).stats().add(packets, bytes, usedNs);
         }
+        List<dev.jvswitch.ofproto.group.Group> groups = c.groupHits;
+        for (int i = 0, n = groups.size(); i < n; i++) {
+            groups.get(i).stats().add(c.groupHitBuckets[i], packets, bytes);
+        }
+    }
+
+    /** A copy of the groups (and buckets) the packet went through. */
+    public List<dev.jvswitch.ofproto.group.GroupHit> groupHits() {
+        int n = c.groupHits.size();
+        if (n == 0) {
+            return List.of();
+        }
+        dev.jvswitch.ofproto.group.GroupHit[] out = new dev.jvswitch.ofproto.group.GroupHit[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = new dev.jvswitch.ofproto.group.GroupHit(c.groupHits.get(i), c.groupHitBuckets[i]);
+        }
+        return List.of(out);
     }
 
     /** A copy of the rules whose actions ran, in order. */

@@ -84,6 +84,43 @@ class OfprotoUpcallHandlerTest {
     }
 
     @Test
+    void theControllerGetsThePacketAsTheActionsBeforeItEditedIt() {
+        try (TestSwitch sw = new TestSwitch().bridge("br0", 3, 0);
+             dev.jvswitch.mempool.MbufPool pool = dev.jvswitch.mempool.MbufPool.create(
+                     dev.jvswitch.mempool.MbufPoolConfig.of("packet-in-edit", 8).withCacheSize(0))) {
+            Ofctl.addGroup(sw.ofproto, "br0", "group_id=1,type=all,bucket=mod_dl_src:00:00:00:00:00:0e,controller");
+            sw.flows("br0", "in_port=1,actions=mod_nw_dst:10.9.9.9,push_vlan:0x8100,mod_vlan_vid:7,controller,"
+                    + "mod_nw_dst:10.1.1.1,output:2", "in_port=2,actions=controller,mod_dl_dst:00:00:00:00:00:0c,output:1",
+                    "in_port=3,actions=output:1,mod_tp_dst:8080,group:1");
+            java.util.List<byte[]> got = new java.util.ArrayList<>();
+            sw.ofproto.upcallHandler().packetInSink((m, out) -> got.add(m.toByteArray()));
+            byte[] frame = tcp(1);
+            for (int port = 1; port <= 3; port++) {
+                dev.jvswitch.mempool.Mbuf m = pool.get();
+                m.copyFrom(frame, 0, frame.length);
+                m.inPort(port);
+                FlowKey key = new FlowKey();
+                new dev.jvswitch.flowcache.parse.PacketParser().parse(m, key);
+                UpcallResult res = new UpcallResult();
+                res.reset();
+                assertThat(sw.ofproto.upcallHandler().onUpcall(0, key, m, res)).isEqualTo(UpcallOutcome.OK);
+                assertThat(m.toByteArray()).as("the datapath's packet is untouched").isEqualTo(frame);
+                pool.put(m);
+            }
+            byte[] edited = Frames.tcp4().src("00:00:00:00:00:0a").dst("00:00:00:00:00:0b").vlan(7)
+                    .ip("10.0.0.1", "10.9.9.9").ports(1, 80).build();
+            assertThat(got).hasSize(3);
+            assertThat(got.get(0)).as("set and push before output:CONTROLLER").isEqualTo(edited);
+            assertThat(got.get(1)).as("nothing before it: the packet as it came").isEqualTo(frame);
+            assertThat(got.get(2)).as("edits of the rule and of the group's bucket").isEqualTo(
+                    Frames.tcp4().src("00:00:00:00:00:0e").dst("00:00:00:00:00:0b").ip("10.0.0.1", "10.0.0.2")
+                            .ports(1, 8080).build());
+            assertThat(sw.ofproto.upcallHandler().packetInsUnedited()).isZero();
+            pool.checkNoLeaks();
+        }
+    }
+
+    @Test
     void unknownRecircIdsAreDroppedAndCountedByTheDatapath() {
         try (TestSwitch sw = new TestSwitch().bridge("br0", 3, 0)) {
             Ofctl.addGroup(sw.ofproto, "br0", "group_id=1,type=select,selection_method=dp_hash,bucket=actions=output:2,"

@@ -38,7 +38,8 @@ final class Bundles {
     static final int MAX_BUNDLES = 64;
     static final int MAX_MESSAGES = 1_000_000;
 
-    private record Entry(OFMessage message, OfMod mod) {
+    /** A message of a bundle: its xid and first bytes (for its error) and its mod. */
+    private record Entry(long xid, byte[] head, OfMod mod) {
     }
 
     private static final class Bundle {
@@ -96,7 +97,41 @@ final class Bundles {
     }
 
     void add(OFBundleAddMsg m) {
-        int id = m.getBundleId().getInt();
+        OFMessage inner = m.getData();
+        OfMod mod;
+        if (inner instanceof OFFlowMod fm) {
+            mod = FlowModCodec.decode(fm);
+        } else if (inner instanceof OFGroupMod gm) {
+            mod = GroupCodec.decode(gm);
+        } else if (inner instanceof OFPortMod pm) {
+            mod = GroupCodec.decode(pm);
+        } else {
+            throw new OfCodecException(OfError.BUNDLE_FAILED_MSG_UNSUP, "a bundle carries flow, group and port mods"
+                    + ", not " + inner.getType());
+        }
+        add(m.getBundleId().getInt(), new Entry(inner.getXid(), OfRequests.head(inner), mod));
+    }
+
+    /** An OpenFlow 1.5 bundle add, decoded by hand ({@link OfFrameDecoder.BundleAdd15}). */
+    void add(OfFrameDecoder.BundleAdd15 m) {
+        if (m.error() != null) {
+            throw m.error();
+        }
+        OfMod mod;
+        if (m.group() != null) {
+            mod = m.group();
+        } else if (m.inner() instanceof OFFlowMod fm) {
+            mod = FlowModCodec.decode(fm);
+        } else if (m.inner() instanceof OFPortMod pm) {
+            mod = GroupCodec.decode(pm);
+        } else {
+            throw new OfCodecException(OfError.BUNDLE_FAILED_MSG_UNSUP, "a bundle carries flow, group and port mods"
+                    + ", not " + m.inner().getType());
+        }
+        add(m.bundleId(), new Entry(m.innerXid(), m.innerHead(), mod));
+    }
+
+    private void add(int id, Entry e) {
         Bundle b = open.get(id);
         if (b == null) {
             // OpenFlow 1.4: adding to a bundle that is not open opens it.
@@ -112,19 +147,7 @@ final class Bundles {
         if (b.entries.size() >= MAX_MESSAGES) {
             throw new OfCodecException(OfError.BUNDLE_FAILED_MSG_TOO_MANY, "bundle " + id + " is full");
         }
-        OFMessage inner = m.getData();
-        OfMod mod;
-        if (inner instanceof OFFlowMod fm) {
-            mod = FlowModCodec.decode(fm);
-        } else if (inner instanceof OFGroupMod gm) {
-            mod = GroupCodec.decode(gm);
-        } else if (inner instanceof OFPortMod pm) {
-            mod = GroupCodec.decode(pm);
-        } else {
-            throw new OfCodecException(OfError.BUNDLE_FAILED_MSG_UNSUP, "a bundle carries flow, group and port mods"
-                    + ", not " + inner.getType());
-        }
-        b.entries.add(new Entry(inner, mod));
+        b.entries.add(e);
     }
 
     private Bundle known(Bundle b, int id) {
@@ -147,8 +170,7 @@ final class Bundles {
             // Nothing changed. Answer the message at fault, then the commit fails.
             int at = e instanceof ModFailedException f ? f.index() : b.entries.size() - 1;
             Entry bad = b.entries.get(Math.max(0, Math.min(at, b.entries.size() - 1)));
-            c.sendError(c.version(), bad.message().getXid(), OfRequests.applyError(e.getMessage()),
-                    OfRequests.head(bad.message()));
+            c.sendError(c.version(), bad.xid(), OfRequests.applyError(e.getMessage()), bad.head());
             return false;
         }
         bridge.onChanged();

@@ -35,10 +35,10 @@ final class ChangeQueue {
 
     private final Channel channel;
     private final BridgeBackend backend;
-    private final Consumer<List<OFMessage>> handler;
-    private final List<OFMessage> batch = new ArrayList<>(BATCH);
+    private final Consumer<List<Object>> handler;
+    private final List<Object> batch = new ArrayList<>(BATCH);
     private final Runnable afterBatch;
-    private final ConcurrentLinkedQueue<OFMessage> pending = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Object> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
@@ -46,15 +46,15 @@ final class ChangeQueue {
      * @param handler    handles a batch of requests, in order, on the change thread
      * @param afterBatch runs on the change thread after each batch (flushes the replies)
      */
-    ChangeQueue(Channel channel, BridgeBackend backend, Consumer<List<OFMessage>> handler, Runnable afterBatch) {
+    ChangeQueue(Channel channel, BridgeBackend backend, Consumer<List<Object>> handler, Runnable afterBatch) {
         this.channel = channel;
         this.backend = backend;
         this.handler = handler;
         this.afterBatch = afterBatch;
     }
 
-    /** Event loop: queue {@code m} behind the connection's earlier requests. */
-    void offer(OFMessage m) {
+    /** Event loop: queue {@code m} (an {@link OFMessage} or a hand-decoded request) behind the earlier ones. */
+    void offer(Object m) {
         pending.add(m);
         if (size.incrementAndGet() >= HIGH && channel.config().isAutoRead()) {
             channel.config().setAutoRead(false);
@@ -77,7 +77,7 @@ final class ChangeQueue {
     }
 
     private void drain() {
-        OFMessage m;
+        Object m;
         batch.clear();
         while (batch.size() < BATCH && (m = pending.poll()) != null) {
             size.decrementAndGet();

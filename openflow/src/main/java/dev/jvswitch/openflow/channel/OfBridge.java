@@ -396,8 +396,13 @@ public final class OfBridge {
 
     /** Any thread: tells the connections that want it that port {@code p} was added, deleted or changed. */
     public void portStatus(dev.jvswitch.openflow.backend.PortInfo p, PortChange change) {
+        portStatus(p, change, null);
+    }
+
+    /** As {@link #portStatus(dev.jvswitch.openflow.backend.PortInfo, PortChange)}, leaving out {@code except}. */
+    void portStatus(dev.jvswitch.openflow.backend.PortInfo p, PortChange change, OfConnection except) {
         for (OfConnection c : connections) {
-            if (c.wants("port-status", change.ordinal())) {
+            if (c != except && c.wants("port-status", change.ordinal())) {
                 c.sendNow(c.factory().buildPortStatus().setReason(switch (change) {
                     case ADD -> org.projectfloodlight.openflow.protocol.OFPortReason.ADD;
                     case DELETE -> org.projectfloodlight.openflow.protocol.OFPortReason.DELETE;

@@ -152,6 +152,30 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
             if (m.fatal() || state == State.HELLO) {
                 ctx.close();
             }
+        } else if (msg instanceof OfFrameDecoder.BundleAdd15 g) {
+            if (state != State.ACTIVE) {
+                lastError = "message before HELLO";
+                ctx.close();
+            } else if (version != 6) {
+                sendError(version, g.xid(), OfError.BAD_REQUEST_BAD_VERSION, g.head());
+            } else if (isSlave()) {
+                sendError(version, g.xid(), OfError.BAD_REQUEST_IS_SLAVE, g.head());
+            } else {
+                queue.offer(g);
+            }
+            ctx.flush();
+        } else if (msg instanceof OfFrameDecoder.GroupMod15 g) {
+            if (state != State.ACTIVE) {
+                lastError = "message before HELLO";
+                ctx.close();
+            } else if (version != 6) {
+                sendError(version, g.xid(), OfError.BAD_REQUEST_BAD_VERSION, g.head());
+            } else if (isSlave()) {
+                sendError(version, g.xid(), OfError.BAD_REQUEST_IS_SLAVE, g.head());
+            } else {
+                queue.offer(g);
+            }
+            ctx.flush();
         } else if (msg instanceof OFMessage m) {
             if (state != State.ACTIVE) {
                 lastError = "message before HELLO";
@@ -297,6 +321,12 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
     void sendNow(OFMessage m) {
         tx.incrementAndGet();
         channel.writeAndFlush(m, channel.voidPromise());
+    }
+
+    /** Writes a message made by hand ({@code codec.MultipartWire}); takes {@code b}. */
+    void sendRaw(ByteBuf b) {
+        tx.incrementAndGet();
+        channel.write(b, channel.voidPromise());
     }
 
     void flush() {

@@ -29,6 +29,10 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
     /** Bytes of an offending message an error carries back (OpenFlow: at least 64). */
     static final int ERROR_DATA_BYTES = 64;
     private static final int TYPE_HELLO = 0;
+    private static final int TYPE_FLOW_MOD = 14;
+    private static final int TYPE_GROUP_MOD = 15;
+    private static final int TYPE_BUNDLE_ADD = 34;
+    private static final int BUNDLE_ADD_FIXED = 16;
     /** The highest message type of each wire version (1.0 .. 1.5); above it a type is unknown. */
     private static final int[] MAX_TYPE = {0, 21, 23, 24, 29, 34, 35};
 
@@ -40,6 +44,23 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
 
     /** A message that could not be decoded, with the error to send and whether to close afterwards. */
     record Malformed(int version, int type, long xid, byte[] head, OfError error, String reason, boolean fatal) {
+    }
+
+    /**
+     * An OpenFlow 1.5 group mod, decoded by hand ({@code codec.Group15Wire}): the mod, or the
+     * error to answer it with.
+     */
+    record GroupMod15(long xid, byte[] head, dev.jvswitch.ofproto.mod.GroupMod mod,
+            dev.jvswitch.openflow.codec.OfCodecException error) {
+    }
+
+    /**
+     * An OpenFlow 1.5 bundle add, decoded by hand (openflowj 3.2.1 has no 1.5 bundle data): the
+     * bundle, the inner message's xid and first bytes, and the inner message (a library message,
+     * or a group mod of ours), or the error to answer.
+     */
+    record BundleAdd15(long xid, byte[] head, int bundleId, long innerXid, byte[] innerHead, OFMessage inner,
+            dev.jvswitch.ofproto.mod.GroupMod group, dev.jvswitch.openflow.codec.OfCodecException error) {
     }
 
     @Override
@@ -68,22 +89,89 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
                 out.add(hello(frame, version, xid));
                 return;
             }
+            if (version == 6 && type == TYPE_BUNDLE_ADD) {
+                out.add(bundleAdd15(frame, xid));
+                return;
+            }
+            if (version == 6 && type == TYPE_GROUP_MOD) {
+                byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
+                try {
+                    out.add(new GroupMod15(xid, head, dev.jvswitch.openflow.codec.Group15Wire.decodeMod(frame), null));
+                } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
+                    out.add(new GroupMod15(xid, head, null, e));
+                }
+                return;
+            }
             OFMessage m;
             try {
                 m = reader.readFrom(frame);
             } catch (OFParseError | RuntimeException e) {
-                m = null;
-                out.add(malformed(frame, version, type, xid, String.valueOf(e.getMessage())));
+                out.add(unreadable(frame, version, type, xid, String.valueOf(e.getMessage())));
                 return;
             }
             if (m == null) {
-                out.add(malformed(frame, version, type, xid, "truncated"));
+                out.add(unreadable(frame, version, type, xid, "truncated"));
             } else {
                 out.add(m);
             }
         } finally {
             frame.release();
         }
+    }
+
+    /** {@code ofp_bundle_add_msg}: header, bundle_id (32), pad (16), flags (16), the inner message, properties. */
+    private BundleAdd15 bundleAdd15(ByteBuf frame, long xid) {
+        byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
+        int end = frame.readableBytes();
+        int bundleId = end >= BUNDLE_ADD_FIXED ? frame.getInt(HEADER) : 0;
+        if (end < BUNDLE_ADD_FIXED + HEADER) {
+            return new BundleAdd15(xid, head, bundleId, xid, head, null, null,
+                    new dev.jvswitch.openflow.codec.OfCodecException(OfError.BAD_REQUEST_BAD_LEN, "bundle add of "
+                            + end + " bytes"));
+        }
+        int innerLen = frame.getUnsignedShort(BUNDLE_ADD_FIXED + 2);
+        long innerXid = frame.getUnsignedInt(BUNDLE_ADD_FIXED + 4);
+        int innerType = frame.getUnsignedByte(BUNDLE_ADD_FIXED + 1);
+        if (innerLen < HEADER || BUNDLE_ADD_FIXED + innerLen > end) {
+            return new BundleAdd15(xid, head, bundleId, xid, head, null, null,
+                    new dev.jvswitch.openflow.codec.OfCodecException(OfError.BAD_REQUEST_BAD_LEN, "bundled message of "
+                            + innerLen + " bytes"));
+        }
+        ByteBuf inner = frame.slice(BUNDLE_ADD_FIXED, innerLen);
+        byte[] innerHead = ByteBufUtil.getBytes(inner, 0, Math.min(innerLen, ERROR_DATA_BYTES));
+        try {
+            if (innerType == TYPE_GROUP_MOD) {
+                return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, null,
+                        dev.jvswitch.openflow.codec.Group15Wire.decodeMod(inner), null);
+            }
+            OFMessage m = reader.readFrom(inner);
+            if (m == null) {
+                throw new dev.jvswitch.openflow.codec.OfCodecException(OfError.BAD_REQUEST_BAD_LEN, "truncated");
+            }
+            return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, m, null, null);
+        } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
+            return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, null, null, e);
+        } catch (OFParseError | RuntimeException e) {
+            Malformed bad = malformed(inner, 6, innerType, innerXid, String.valueOf(e.getMessage()));
+            return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, null, null,
+                    new dev.jvswitch.openflow.codec.OfCodecException(bad.error(), bad.reason()));
+        }
+    }
+
+    /**
+     * A message openflowj could not read: a flow mod whose match has a field the switch does not
+     * take is answered BAD_FIELD naming it ({@code codec.OxmScan}); anything else as
+     * {@link #malformed} says.
+     */
+    private static Malformed unreadable(ByteBuf frame, int version, int type, long xid, String reason) {
+        String field = version >= 4 && type == TYPE_FLOW_MOD ? dev.jvswitch.openflow.codec.OxmScan.firstUnsupported(
+                frame, dev.jvswitch.openflow.codec.OxmScan.FLOW_MOD_MATCH) : null;
+        if (field == null) {
+            return malformed(frame, version, type, xid, reason);
+        }
+        byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
+        return new Malformed(version, type, xid, head, OfError.BAD_MATCH_BAD_FIELD, "match field " + field
+                + " is not supported", false);
     }
 
     private static Malformed malformed(ByteBuf frame, int version, int type, long xid, String reason) {

@@ -38,6 +38,7 @@ import dev.jvswitch.ofproto.mod.FlowStatsRequest;
 import dev.jvswitch.ofproto.mod.ModResult;
 import dev.jvswitch.openflow.backend.PortInfo;
 import dev.jvswitch.openflow.codec.FlowModCodec;
+import dev.jvswitch.openflow.codec.MultipartWire;
 import dev.jvswitch.openflow.codec.OfCodecException;
 import dev.jvswitch.openflow.codec.OfError;
 import dev.jvswitch.openflow.codec.OfPortNumbers;
@@ -61,7 +62,7 @@ import dev.jvswitch.openflow.codec.TableFeaturesCodec;
 final class OfRequests {
     private static final Logger LOG = LoggerFactory.getLogger("openflow");
     /** Largest multipart reply body before the rest goes in another message (the length field is 16 bits). */
-    private static final int MAX_REPLY_BYTES = 60_000;
+    private static final int MAX_REPLY_BYTES = MultipartWire.MAX_BODY_BYTES;
     private static final int TABLES = 254;
 
     private final OfConnection c;
@@ -100,10 +101,25 @@ final class OfRequests {
      * if one is refused, the ones before it are applied together, it is answered with its error,
      * and the run goes on after it, so each flow mod succeeds or fails exactly as on its own.
      */
-    void handleAll(List<OFMessage> batch) {
+    void handleAll(List<Object> batch) {
         List<OFFlowMod> run = new ArrayList<>();
         List<FlowMod> mods = new ArrayList<>();
-        for (OFMessage m : batch) {
+        for (Object o : batch) {
+            if (o instanceof OfFrameDecoder.GroupMod15 g) {
+                applyRun(run, mods);
+                groupMod15(g);
+                continue;
+            }
+            if (o instanceof OfFrameDecoder.BundleAdd15 ba) {
+                applyRun(run, mods);
+                try {
+                    bundles.add(ba);
+                } catch (OfCodecException e) {
+                    c.sendError(c.version(), ba.innerXid(), e.error(), ba.innerHead());
+                }
+                continue;
+            }
+            OFMessage m = (OFMessage) o;
             if (m instanceof OFFlowMod fm) {
                 try {
                     mods.add(FlowModCodec.decode(fm));
@@ -199,6 +215,21 @@ final class OfRequests {
         }
     }
 
+    private void groupMod15(OfFrameDecoder.GroupMod15 g) {
+        if (g.error() != null) {
+            c.sendError(c.version(), g.xid(), g.error().error(), g.head());
+            return;
+        }
+        ModResult r;
+        try {
+            r = bridge.backend().apply(List.of(g.mod()));
+        } catch (IllegalArgumentException e) {
+            c.sendError(c.version(), g.xid(), GroupCodec.error(e.getMessage()), g.head());
+            return;
+        }
+        afterChange(r);
+    }
+
     private void groupMod(org.projectfloodlight.openflow.protocol.OFGroupMod m) {
         GroupMod gm = GroupCodec.decode(m);
         ModResult r;
@@ -227,6 +258,12 @@ final class OfRequests {
             return;
         }
         bridge.onChanged();
+        // As OVS: every connection that wants port status hears of it; before OpenFlow 1.4 not the sender.
+        for (PortInfo p : bridge.backend().ports()) {
+            if (p.ofport() == pm.portNo()) {
+                bridge.portStatus(p, OfBridge.PortChange.MODIFY, c.version() < 5 ? c : null);
+            }
+        }
     }
 
     /** The OpenFlow error for one of ofproto's one-line refusals. */
@@ -270,8 +307,7 @@ final class OfRequests {
                     bytes += s.bytes();
                 }
                 if (c.version() >= 6) {
-                    c.send(f.buildAggregateStatsReply().setXid(xid)
-                            .setStats(FlowModCodec.aggregate(f, all.size(), packets, bytes)).build());
+                    c.sendRaw(MultipartWire.aggregate15(xid, all.size(), packets, bytes));
                 } else {
                     c.send(f.buildAggregateStatsReply().setXid(xid).setPacketCount(U64.of(packets))
                             .setByteCount(U64.of(bytes)).setFlowCount(all.size()).build());
@@ -291,8 +327,11 @@ final class OfRequests {
                 }
                 c.send(f.buildTableStatsReply().setXid(xid).setEntries(entries).build());
             }
-            case TABLE_FEATURES -> sendChunked(TableFeaturesCodec.tables(f, TABLES), (part, more) -> f
-                    .buildTableFeaturesStatsReply().setXid(xid).setFlags(more).setEntries(part).build());
+            case TABLE_FEATURES -> {
+                for (ByteBuf b : MultipartWire.tableFeatures(c.version(), xid, TableFeaturesCodec.tables(f, TABLES))) {
+                    c.sendRaw(b);
+                }
+            }
             case PORT_DESC -> {
                 List<OFPortDesc> ports = new ArrayList<>();
                 for (PortInfo p : bridge.backend().ports()) {
@@ -313,6 +352,12 @@ final class OfRequests {
             }
             case QUEUE -> c.send(f.buildQueueStatsReply().setXid(xid).setEntries(List.of()).build());
             case GROUP_DESC -> {
+                if (c.version() >= 6) {
+                    for (ByteBuf b : dev.jvswitch.openflow.codec.Group15Wire.descReply(xid, bridge.backend().groups())) {
+                        c.sendRaw(b);
+                    }
+                    return;
+                }
                 List<org.projectfloodlight.openflow.protocol.OFGroupDescStatsEntry> entries = new ArrayList<>();
                 for (Group g : bridge.backend().groups()) {
                     entries.add(GroupCodec.desc(g, f));
@@ -357,6 +402,12 @@ final class OfRequests {
 
     private void flowStats(long xid, FlowStatsRequest req, OFFactory f) {
         List<FlowStats> all = bridge.backend().flowStats(req);
+        if (c.version() >= 6) {
+            for (ByteBuf b : MultipartWire.flowStats15(xid, all, f)) {
+                c.sendRaw(b);
+            }
+            return;
+        }
         List<OFFlowStatsEntry> entries = new ArrayList<>(all.size());
         for (FlowStats s : all) {
             entries.add(FlowModCodec.encode(s, f));

@@ -163,16 +163,6 @@ public final class FlowModCodec {
         return (ns / NS) << 32 | (ns % NS);
     }
 
-    /** OpenFlow 1.5's aggregate statistics (OXS). */
-    public static org.projectfloodlight.openflow.protocol.stat.Stat aggregate(OFFactory f, long flows, long packets,
-            long bytes) {
-        return f.buildStat()
-                .set(org.projectfloodlight.openflow.protocol.stat.StatField.FLOW_COUNT,
-                        org.projectfloodlight.openflow.types.U32.of(flows))
-                .set(org.projectfloodlight.openflow.protocol.stat.StatField.PACKET_COUNT, U64.of(packets))
-                .set(org.projectfloodlight.openflow.protocol.stat.StatField.BYTE_COUNT, U64.of(bytes)).build();
-    }
-
     private static Set<OFFlowModFlags> flags(Set<FlowMod.Flag> flags) {
         Set<OFFlowModFlags> out = EnumSet.noneOf(OFFlowModFlags.class);
         for (FlowMod.Flag f : flags) {

@@ -105,12 +105,15 @@ public final class GroupCodec {
 
     public static OFGroupStatsEntry stats(Group g, long refCount, OFFactory f) {
         List<OFBucketCounter> counters = new ArrayList<>();
+        dev.jvswitch.ofproto.group.GroupStats st = g.stats();
         for (int i = 0; i < g.buckets().size(); i++) {
-            counters.add(f.buildBucketCounter().setPacketCount(U64.ZERO).setByteCount(U64.ZERO).build());
+            counters.add(f.buildBucketCounter().setPacketCount(U64.of(st.bucketPackets(i)))
+                    .setByteCount(U64.of(st.bucketBytes(i))).build());
         }
+        long ns = Math.max(0, System.nanoTime() - st.createdNs());
         return f.buildGroupStatsEntry().setGroup(OFGroup.of((int) g.groupId())).setRefCount(refCount)
-                .setPacketCount(U64.ZERO).setByteCount(U64.ZERO).setBucketStats(counters).setDurationSec(0)
-                .setDurationNsec(0).build();
+                .setPacketCount(U64.of(st.packets())).setByteCount(U64.of(st.bytes())).setBucketStats(counters)
+                .setDurationSec(ns / 1_000_000_000L).setDurationNsec(ns % 1_000_000_000L).build();
     }
 
     public static OFGroupFeaturesStatsReply features(long xid, OFFactory f) {

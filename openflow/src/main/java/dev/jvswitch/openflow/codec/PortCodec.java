@@ -29,8 +29,8 @@ public final class PortCodec {
     }
 
     public static OFPortDesc desc(PortInfo p, OFFactory f) {
-        Set<OFPortConfig> config = p.adminDown() ? EnumSet.of(OFPortConfig.PORT_DOWN) : EnumSet.noneOf(OFPortConfig.class);
-        Set<OFPortState> state = p.linkUp() ? EnumSet.of(OFPortState.LIVE) : EnumSet.of(OFPortState.LINK_DOWN);
+        Set<OFPortConfig> config = config(p.config(), f.getVersion());
+        Set<OFPortState> state = p.live() ? EnumSet.of(OFPortState.LIVE) : EnumSet.of(OFPortState.LINK_DOWN);
         OFPortDesc.Builder b = f.buildPortDesc().setPortNo(OfPortNumbers.to(p.ofport())).setHwAddr(MacAddress.of(p.mac()))
                 .setName(p.name()).setConfig(config).setState(state);
         if (f.getVersion().compareTo(OFVersion.OF_14) < 0) {
@@ -42,6 +42,28 @@ public final class PortCodec {
             b.setProperties(List.of());
         }
         return b.build();
+    }
+
+    /** The config bits {@code bits} (OpenFlow 1.0 values) the wire of {@code v} can carry. */
+    static Set<OFPortConfig> config(int bits, OFVersion v) {
+        Set<OFPortConfig> out = EnumSet.noneOf(OFPortConfig.class);
+        for (OFPortConfig c : OFPortConfig.values()) {
+            int bit = switch (c) {
+                case PORT_DOWN -> 1;
+                case NO_RECV -> 1 << 2;
+                case NO_FWD -> 1 << 5;
+                case NO_PACKET_IN -> 1 << 6;
+                // OpenFlow 1.1 dropped these three bits.
+                case NO_STP -> v == OFVersion.OF_10 ? 1 << 1 : 0;
+                case NO_RECV_STP -> v == OFVersion.OF_10 ? 1 << 3 : 0;
+                case NO_FLOOD -> v == OFVersion.OF_10 ? 1 << 4 : 0;
+                default -> 0;
+            };
+            if ((bits & bit) != 0) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     public static OFPortStatsEntry stats(PortInfo p, OFFactory f) {

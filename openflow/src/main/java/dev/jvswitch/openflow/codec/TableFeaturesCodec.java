@@ -73,6 +73,11 @@ public final class TableFeaturesCodec {
         return ids;
     }
 
+    /** The OXM header (type and length, no mask) of {@code e} in {@code f}'s version, or null if it has none. */
+    static <T extends OFValueType<T>> Long headerOf(OxmTable.Entry<T> e, OFFactory f) {
+        return header(e, f);
+    }
+
     private static <T extends OFValueType<T>> Long header(OxmTable.Entry<T> e, OFFactory f) {
         try {
             long typeLen = f.oxms().fromValue(e.conv().of(0, e.oxm() == MatchField.IN_PORT ? 1 : 0), e.oxm())

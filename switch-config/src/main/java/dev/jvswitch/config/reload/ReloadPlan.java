@@ -57,6 +57,9 @@ public final class ReloadPlan {
         if (now.control().maxClients() != next.control().maxClients()) {
             p.restart(next, "control.max-clients", "was " + now.control().maxClients());
         }
+        if (!Objects.equals(now.control().db(), next.control().db())) {
+            p.restart(next, "db", "was " + now.control().db());
+        }
         if (now.control().idleTimeoutMs() != next.control().idleTimeoutMs()) {
             p.restart(next, "control.idle-timeout", "was " + now.control().idleTimeoutMs());
         }

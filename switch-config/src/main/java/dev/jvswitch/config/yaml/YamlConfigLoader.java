@@ -70,6 +70,8 @@ import dev.jvswitch.pmd.DatapathConfig;
  *     controller-burst-limit, inactivity-probe  (the OpenFlow channel: {@link OpenFlowKeys})
  * routes:     a list of "PREFIX/PLEN BRIDGE [GATEWAY] [src=IP]" (static routes for tunnels)
  * control:    socket, log-level, max-clients, idle-timeout
+ * db:         unix:PATH or tcp:IP:PORT: bridges come from that OVSDB database (the file then has
+ *             no bridges)
  * </pre>
  * Key names, ranges and where each default is defined: {@link ConfigKeys}.
  *
@@ -80,6 +82,11 @@ public final class YamlConfigLoader {
 
     public YamlConfigLoader(ConfigEnvironment env) {
         this.env = env;
+    }
+
+    /** What this loader validates against (another producer, the OVSDB client, uses the same). */
+    public ConfigEnvironment environment() {
+        return env;
     }
 
     /**
@@ -129,7 +136,8 @@ public final class YamlConfigLoader {
         Map<String, BridgeSpec> bridges = bridges(top.section("bridges"), dp, bridgeDefaults, diag, lines);
         List<RouteSpec> routes = TunnelSection.routes(top, bridges, diag);
         TunnelSection.checkPorts(bridges, env, diag);
-        ControlSettings control = control(top.section("control", ConfigKeys.CONTROL), fileName, lines);
+        ControlSettings control = control(top.section("control", ConfigKeys.CONTROL), fileName, lines)
+                .withDb(db(top));
         diag.throwIfAny();
         return new SwitchConfig(fileName, dp, revalidators, bridgeDefaults, pool, bridges, control, lines,
                 diag.warnings(), routes);
@@ -234,6 +242,20 @@ public final class YamlConfigLoader {
         int maxClients = s.integer(ConfigKeys.MAX_CLIENTS, ControlSettings.DEFAULT_MAX_CLIENTS);
         int idleTimeout = s.integer(ConfigKeys.IDLE_TIMEOUT, ControlSettings.DEFAULT_IDLE_TIMEOUT_MS);
         return new ControlSettings(socket, level, maxClients, idleTimeout);
+    }
+
+    /** {@code db}: the OVSDB database to follow, or null. */
+    private static String db(Section top) {
+        String db = top.text("db", "unix:PATH or tcp:IP:PORT");
+        if (db == null) {
+            return null;
+        }
+        String t = db.trim();
+        if (!(t.startsWith("unix:/") || t.matches("tcp:[^:]+:[0-9]{1,5}") || t.matches("tcp:\\[[0-9a-fA-F:]+\\]:[0-9]{1,5}"))) {
+            top.error("db", "expected unix:/ABSOLUTE/PATH or tcp:IP:PORT, got '" + db + "'");
+            return null;
+        }
+        return t;
     }
 
     // ------------------------------------------------------------------ bridges and ports

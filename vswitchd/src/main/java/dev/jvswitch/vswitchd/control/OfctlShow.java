@@ -26,13 +26,25 @@ final class OfctlShow {
         out.add("OFPST_PORT_DESC reply (OF1.3) (xid=0x0):");
         for (PortInfo p : b.ports()) {
             out.add(" " + p.ofport() + "(" + p.name() + "): addr:" + mac(p.mac()));
-            out.add("     config:     " + (p.adminDown() ? "PORT_DOWN" : "0"));
-            out.add("     state:      " + (p.linkUp() ? "LIVE" : "LINK_DOWN"));
+            out.add("     config:     " + config(p.config()));
+            out.add("     state:      " + (p.live() ? "LIVE" : "LINK_DOWN"));
             out.add("     current:    10GB-FD COPPER");
             out.add("     speed: 10000 Mbps now, 0 Mbps max");
         }
         out.add("OFPT_GET_CONFIG_REPLY (OF1.3) (xid=0x0): frags=normal miss_send_len=0");
         return out;
+    }
+
+    /** The config bits as ovs-ofctl names them (OpenFlow 1.3's bits), or 0. */
+    private static String config(int bits) {
+        StringBuilder sb = new StringBuilder();
+        String[] names = {"PORT_DOWN", "", "NO_RECV", "", "", "NO_FWD", "NO_PACKET_IN"};
+        for (int i = 0; i < names.length; i++) {
+            if (!names[i].isEmpty() && (bits & (1 << i)) != 0) {
+                sb.append(sb.length() == 0 ? "" : " ").append(names[i]);
+            }
+        }
+        return sb.length() == 0 ? "0" : sb.toString();
     }
 
     private static String mac(long m) {

@@ -273,7 +273,7 @@ public final class Switch implements AutoCloseable {
         for (PortSpec p : plan.removed()) {
             detach(p.name());
             openflow.portStatus(p.bridge(), new dev.jvswitch.openflow.backend.PortInfo(p.ofport(), p.name(), 0, false,
-                    false, 0, 0, 0, 0, 0, 0, 0, 0), dev.jvswitch.openflow.channel.OfBridge.PortChange.DELETE);
+                    0, 0, 0, 0, 0, 0, 0, 0, 0), dev.jvswitch.openflow.channel.OfBridge.PortChange.DELETE);
             changes.add("removed port " + p.name() + " from bridge " + p.bridge());
         }
         for (PortSpec p : plan.reopened()) {
@@ -345,9 +345,9 @@ public final class Switch implements AutoCloseable {
         return config().bridges().containsKey(bridge) ? new SwitchBridgeBackend(bridge, this, r -> false) : null;
     }
 
-    /** Whether OpenFlow port {@code ofport} of {@code bridge} is administratively down. */
-    boolean adminDown(String bridge, int ofport) {
-        return false;
+    /** The OpenFlow config bits ({@code OFPPC_*}) port mods set on port {@code ofport} of {@code bridge}. */
+    int portConfig(String bridge, int ofport) {
+        return ofproto().ofprotoForChannel().portConfig(bridge, ofport);
     }
 
     /** Counts a reload that failed validation (the caller read a broken file). */

@@ -93,7 +93,7 @@ final class SwitchBridgeBackend implements BridgeBackend {
             }
             st.clear();
             n.readStats(st);
-            out.add(new PortInfo(p.ofport(), p.name(), n.macAddress(), n.linkUp(), sw.adminDown(bridge, p.ofport()),
+            out.add(new PortInfo(p.ofport(), p.name(), n.macAddress(), n.linkUp(), sw.portConfig(bridge, p.ofport()),
                     st.rxPackets, st.txPackets, st.rxBytes, st.txBytes, st.rxDropped, st.txDropped, st.rxErrors,
                     st.txErrors));
         }
@@ -137,8 +137,14 @@ final class SwitchBridgeBackend implements BridgeBackend {
             sw.pool().put(m);
             throw new IllegalArgumentException("packet-out: " + r.error());
         }
+        dev.jvswitch.pmd.exec.PacketEditor editor = new dev.jvswitch.pmd.exec.PacketEditor();
         for (ControllerOutput co : r.controllerOutputs()) {
-            sw.openflow().offer(m, co);
+            // The controller gets the packet as the actions before output:CONTROLLER edited it.
+            Mbuf edited = editor.editedCopy(m, r.actions(), co.editsBefore(), co.pendingEdits());
+            sw.openflow().offer(edited == null ? m : edited, co);
+            if (edited != null && edited != m) {
+                sw.pool().put(edited);
+            }
         }
         if (!sw.datapath().execute(m, r.actions())) {
             sw.pool().put(m);

@@ -26,12 +26,19 @@ final class DaemonProcess implements AutoCloseable {
     final Path log;
     private Process process;
     private String maxHeap = "256m";
+    private final List<String> extraArgs = new ArrayList<>();
 
     DaemonProcess(Path config, Path socket, Path dir) {
         this.config = config;
         this.socket = socket;
         this.pidfile = dir.resolve("jvswitchd.pid");
         this.log = dir.resolve("jvswitchd.log");
+    }
+
+    /** More options for jvswitchd (e.g. {@code --db}), given before {@link #start}. */
+    DaemonProcess args(String... args) {
+        extraArgs.addAll(List.of(args));
+        return this;
     }
 
     /** The daemon's -Xmx (256m unless set before {@link #start}). */
@@ -48,6 +55,9 @@ final class DaemonProcess implements AutoCloseable {
     /** As {@link #javaCommand(String, String...)} with a heap of at most {@code xmx}. */
     static List<String> javaCommandWithHeap(String xmx, String main, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
+        // As bin/jvswitchd: SIGHUP (reload) back to its default disposition, in case this test
+        // runs under nohup or as a background job, whose ignored SIGHUP the JVM would inherit.
+        cmd.addAll(List.of("env", "--default-signal=HUP"));
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         try (InputStream in = DaemonProcess.class.getResourceAsStream("/jvm.options")) {
             for (String flag : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split("\\s+")) {
@@ -79,6 +89,7 @@ final class DaemonProcess implements AutoCloseable {
         cmd.addAll(wrapper);
         cmd.addAll(javaCommandWithHeap(maxHeap, "dev.jvswitch.vswitchd.Jvswitchd", "--config", config.toString(), "--pidfile",
                 pidfile.toString()));
+        cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         process.getOutputStream().close();
         Await.until(timeout, Duration.ofMillis(20), () -> Files.exists(pidfile) || !process.isAlive(), () -> "jvswitchd to start");

@@ -1,0 +1,67 @@
+package dev.jvswitch.ovsdb;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.jvswitch.ovsdb.jsonrpc.JsonRpcException;
+import dev.jvswitch.ovsdb.mapping.Columns;
+
+/**
+ * The server's schema against what the client follows: each table of {@link Columns#MONITORED}
+ * must exist; a column the schema lacks (an older vswitch.ovsschema) is left out of the monitor
+ * request, and reads as empty.
+ *
+ * <p>Stateless.
+ */
+final class Schema {
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private Schema() {
+    }
+
+    /**
+     * The columns to monitor, by table, from a {@code get_schema} result.
+     *
+     * @throws JsonRpcException if the schema is not Open_vSwitch's or lacks a table
+     */
+    static Map<String, List<String>> columns(JsonNode schema) throws JsonRpcException {
+        if (!Columns.DB.equals(schema.path("name").asText())) {
+            throw new JsonRpcException("database " + schema.path("name").asText() + " is not " + Columns.DB);
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> t : Columns.MONITORED.entrySet()) {
+            JsonNode cols = schema.path("tables").path(t.getKey()).path("columns");
+            if (!cols.isObject()) {
+                throw new JsonRpcException("the schema has no table " + t.getKey());
+            }
+            List<String> present = new ArrayList<>();
+            for (String c : t.getValue()) {
+                if (cols.has(c)) {
+                    present.add(c);
+                }
+            }
+            out.put(t.getKey(), present);
+        }
+        return out;
+    }
+
+    /** {@code <monitor-requests>}: every row of each table, initial state and every change. */
+    static ObjectNode monitorRequests(Map<String, List<String>> columns) {
+        ObjectNode reqs = F.objectNode();
+        for (Map.Entry<String, List<String>> t : columns.entrySet()) {
+            ArrayNode cols = F.arrayNode();
+            t.getValue().forEach(cols::add);
+            ObjectNode r = F.objectNode();
+            r.set("columns", cols);
+            reqs.set(t.getKey(), r);
+        }
+        return reqs;
+    }
+}

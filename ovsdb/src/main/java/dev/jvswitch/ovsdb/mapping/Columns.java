@@ -1,0 +1,38 @@
+package dev.jvswitch.ovsdb.mapping;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tables and columns of the stock {@code vswitch.ovsschema} the client follows: only what
+ * configures the switch. The columns the switch writes (ofport, statistics, cur_cfg, ...) are not
+ * among them, so the client's own writes never wake it.
+ */
+public final class Columns {
+    public static final String DB = "Open_vSwitch";
+    public static final String ROOT = "Open_vSwitch";
+    public static final String BRIDGE = "Bridge";
+    public static final String PORT = "Port";
+    public static final String INTERFACE = "Interface";
+    public static final String CONTROLLER = "Controller";
+    public static final String FLOW_TABLE = "Flow_Table";
+
+    /** Table to the columns monitored, in the order requests list them. */
+    public static final Map<String, List<String>> MONITORED = monitored();
+
+    private Columns() {
+    }
+
+    private static Map<String, List<String>> monitored() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put(ROOT, List.of("next_cfg", "other_config", "bridges"));
+        m.put(BRIDGE, List.of("name", "datapath_type", "fail_mode", "protocols", "controller", "flow_tables",
+                "mirrors", "other_config", "ports"));
+        m.put(PORT, List.of("name", "interfaces", "tag", "trunks", "vlan_mode"));
+        m.put(INTERFACE, List.of("name", "type", "options", "ofport_request", "mtu_request", "other_config"));
+        m.put(CONTROLLER, List.of("target", "inactivity_probe", "controller_rate_limit", "controller_burst_limit"));
+        m.put(FLOW_TABLE, List.of("prefixes"));
+        return m;
+    }
+}

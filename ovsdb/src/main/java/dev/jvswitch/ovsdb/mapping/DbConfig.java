@@ -1,0 +1,57 @@
+package dev.jvswitch.ovsdb.mapping;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import dev.jvswitch.config.SwitchConfig;
+
+/**
+ * What the database asks for, as the daemon takes it: the switch-config snapshot (the same model
+ * the YAML loader produces) and, beside it, what the snapshot cannot say.
+ *
+ * @param config          the snapshot: every bridge and every interface that could be mapped
+ * @param nextCfg         {@code Open_vSwitch.next_cfg} it was made from (to write back as
+ *                        {@code cur_cfg} once applied)
+ * @param interfaceErrors interfaces left out of {@code config}, by name, with the one line for
+ *                        their {@code error} column
+ * @param bridgePorts     interfaces that are their bridge's own internal port (OpenFlow LOCAL),
+ *                        by name, with the bridge: present in the database, no port of the snapshot
+ */
+public record DbConfig(SwitchConfig config, long nextCfg, Map<String, String> interfaceErrors,
+        Map<String, String> bridgePorts) {
+    public DbConfig {
+        interfaceErrors = Collections.unmodifiableMap(new LinkedHashMap<>(interfaceErrors));
+        bridgePorts = Collections.unmodifiableMap(new LinkedHashMap<>(bridgePorts));
+    }
+
+    /** Every interface name the database holds (mapped, refused, or a bridge's own). */
+    public Set<String> interfaceNames() {
+        Set<String> all = new java.util.LinkedHashSet<>();
+        config.ports().forEach(p -> all.add(p.name()));
+        all.addAll(interfaceErrors.keySet());
+        all.addAll(bridgePorts.keySet());
+        return all;
+    }
+
+    /**
+     * This config without the interfaces in {@code failed} (name to why), which join
+     * {@link #interfaceErrors}: what the daemon retries with when ports could not be opened.
+     */
+    public DbConfig without(Map<String, String> failed) {
+        Map<String, dev.jvswitch.config.BridgeSpec> bridges = new LinkedHashMap<>();
+        for (dev.jvswitch.config.BridgeSpec b : config.bridges().values()) {
+            Map<String, dev.jvswitch.config.PortSpec> ports = new LinkedHashMap<>(b.ports());
+            ports.keySet().removeAll(failed.keySet());
+            bridges.put(b.name(), new dev.jvswitch.config.BridgeSpec(b.name(), ports, b.flows(), b.groups(),
+                    b.settings(), b.line(), b.endpoint(), b.openflow()));
+        }
+        SwitchConfig c = config;
+        SwitchConfig next = new SwitchConfig(c.file(), c.datapath(), c.revalidators(), c.bridgeDefaults(), c.mempool(),
+                bridges, c.control(), c.lines(), c.warnings(), c.routes());
+        Map<String, String> errors = new LinkedHashMap<>(interfaceErrors);
+        errors.putAll(failed);
+        return new DbConfig(next, nextCfg, errors, bridgePorts);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.jvswitch.ovsdb.status;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One report of the switch's state for the database, by names only (no row uuids): the client
+ * finds the rows and writes what changed since its last write.
+ *
+ * @param curCfg      the {@code next_cfg} now in effect (written as {@code cur_cfg}), or -1 to
+ *                    leave {@code cur_cfg} alone (a statistics refresh)
+ * @param interfaces  interface name to its status
+ * @param datapathIds bridge name to its datapath id (16 hex digits)
+ */
+public record StatusReport(long curCfg, Map<String, InterfaceStatus> interfaces, Map<String, String> datapathIds) {
+    public StatusReport {
+        interfaces = Collections.unmodifiableMap(new LinkedHashMap<>(interfaces));
+        datapathIds = Map.copyOf(datapathIds);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.jvswitch.vswitchd.db;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.jvswitch.config.BridgeSpec;
+import dev.jvswitch.config.OpenFlowSettings;
+import dev.jvswitch.config.PortSpec;
+import dev.jvswitch.ovsdb.mapping.DbConfig;
+import dev.jvswitch.ovsdb.status.InterfaceStatus;
+import dev.jvswitch.ovsdb.status.StatusReport;
+import dev.jvswitch.pmd.netdev.Netdev;
+import dev.jvswitch.pmd.netdev.NetdevStats;
+import dev.jvswitch.vswitchd.run.Switch;
+
+/**
+ * The switch's state as OVS writes it to the database: per interface its OpenFlow port, Linux
+ * ifindex, MTU, link and admin state, MAC, error and counters; per bridge its datapath id.
+ *
+ * <p><b>Thread-safety:</b> runs on the change thread (ports change only there, so what it reads
+ * is consistent with the config it is given).
+ */
+final class StatusCollector {
+    /** OpenFlow's LOCAL port: a bridge's own interface. */
+    static final int OFPP_LOCAL = 65534;
+
+    private StatusCollector() {
+    }
+
+    static StatusReport collect(Switch sw, DbConfig c, long curCfg) {
+        Map<String, InterfaceStatus> out = new LinkedHashMap<>();
+        NetdevStats stats = new NetdevStats();
+        for (PortSpec p : c.config().ports()) {
+            int no = sw.dpPort(p.name());
+            Netdev n = no < 0 ? null : sw.datapath().port(no);
+            if (n == null) {
+                out.put(p.name(), InterfaceStatus.failed("not in the datapath"));
+                continue;
+            }
+            stats.clear();
+            n.readStats(stats);
+            Map<String, Long> counters = new LinkedHashMap<>();
+            counters.put("rx_packets", stats.rxPackets);
+            counters.put("rx_bytes", stats.rxBytes);
+            counters.put("rx_dropped", stats.rxDropped);
+            counters.put("rx_errors", stats.rxErrors);
+            counters.put("tx_packets", stats.txPackets);
+            counters.put("tx_bytes", stats.txBytes);
+            counters.put("tx_dropped", stats.txDropped);
+            counters.put("tx_errors", stats.txErrors);
+            Map<String, String> status = new LinkedHashMap<>(n.status());
+            status.put("driver_name", "jvswitch-" + p.type());
+            String link = n.linkUp() ? "up" : "down";
+            out.put(p.name(), new InterfaceStatus(p.ofport(), ifindex(p), n.mtu() > 0 ? (long) n.mtu() : null, link,
+                    "up", n.macAddress() != 0 ? mac(n.macAddress()) : null, null, counters, status));
+        }
+        for (Map.Entry<String, String> e : c.interfaceErrors().entrySet()) {
+            out.put(e.getKey(), InterfaceStatus.failed(e.getValue()));
+        }
+        for (String local : c.bridgePorts().keySet()) {
+            out.put(local, new InterfaceStatus(OFPP_LOCAL, null, null, null, null, null, null, Map.of(),
+                    Map.of("driver_name", "jvswitch-local")));
+        }
+        Map<String, String> dpids = new LinkedHashMap<>();
+        for (BridgeSpec b : c.config().bridges().values()) {
+            long id = b.openflow().datapathId();
+            if (id == OpenFlowSettings.DERIVED_DATAPATH_ID) {
+                id = sw.backend(b.name()).derivedDatapathId();
+            }
+            dpids.put(b.name(), String.format("%016x", id));
+        }
+        return new StatusReport(curCfg, out, dpids);
+    }
+
+    private static Long ifindex(PortSpec p) {
+        String ifname = p.options().get("ifname");
+        if (ifname == null || ifname.contains("/")) {
+            return null;
+        }
+        try {
+            return Long.parseLong(Files.readString(Path.of("/sys/class/net", ifname, "ifindex")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+
+    static String mac(long mac) {
+        StringBuilder sb = new StringBuilder(17);
+        for (int i = 5; i >= 0; i--) {
+            sb.append(String.format("%02x", (mac >>> (8 * i)) & 0xff));
+            if (i > 0) {
+                sb.append(':');
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -158,6 +158,11 @@ final class ModTransaction {
         }
     }
 
+    /** The rules removed so far (a copy). */
+    List<Rule> removedRules() {
+        return new ArrayList<>(removed);
+    }
+
     long nowNs() {
         return nowNs;
     }

@@ -39,6 +39,7 @@ import dev.jvswitch.ofproto.tnl.TunnelOutput;
 import dev.jvswitch.ofproto.trace.Trace;
 import dev.jvswitch.ofproto.upcall.OfprotoUpcallHandler;
 import dev.jvswitch.ofproto.upcall.RecircRegistry;
+import dev.jvswitch.ofproto.xlate.Learned;
 import dev.jvswitch.ofproto.xlate.OfTablesAdapter;
 import dev.jvswitch.ofproto.xlate.PortLiveness;
 import dev.jvswitch.ofproto.xlate.Xlate;
@@ -102,6 +103,12 @@ public final class Ofproto {
     private long version;
     private volatile XlateSnapshot current = new XlateSnapshot(0, List.of());
     private volatile FlowRemovedListener flowRemovedListener = (bridge, removed) -> { };
+    private final LearnedFlows learnedFlows = new LearnedFlows();
+    /** The tables a learn looks into and the publication of what it added (made once: no garbage per learn). */
+    private final java.util.function.Function<String, OfTables> learnTables =
+            name -> bridges.containsKey(name) ? bridge(name).tables() : null;
+    private final java.util.function.BiConsumer<String, OfTables.Transaction> learnCommit =
+            (name, tx) -> commit(name, tx, bridge(name).ports());
 
     /** Told of every rule that expired (idle or hard timeout), on the thread that expired it. */
     @FunctionalInterface
@@ -150,6 +157,7 @@ public final class Ofproto {
         this.tunnels = tunnels == null ? new NativeTunnels(revalSeq::incrementAndGet) : null;
         this.xlate = new Xlate(recircIds, liveness, tunnels == null ? this.tunnels : tunnels);
         this.upcallHandler = new OfprotoUpcallHandler(this::snapshot, revalSeq::get, xlate, nanoClock);
+        this.upcallHandler.learnSink(this::learn);
         this.tracer = new Trace(this::snapshot, xlate, recircIds, nanoClock,
                 port -> this.tunnels == null ? null : this.tunnels.tunnelOps(port));
     }
@@ -268,6 +276,9 @@ public final class Ofproto {
                     throw new ModFailedException(i, e.getMessage(), e);
                 }
             }
+            for (Rule r : LearnedFlows.deleteLearned(t.tables(), t.removedRules())) {
+                t.removed(r, FlowRemoved.Reason.DELETE);
+            }
             commit(bridge, t.tables(), t.ports());
             return t.result();
         } finally {
@@ -314,6 +325,9 @@ public final class Ofproto {
                 }
             }
             t.replaced(t.tables().replace(adds, t.nowNs()));
+            for (Rule r : LearnedFlows.deleteLearned(t.tables(), t.removedRules())) {
+                t.removed(r, FlowRemoved.Reason.DELETE);
+            }
             commit(bridge, t.tables(), t.ports());
             return t.result();
         } finally {
@@ -364,9 +378,13 @@ public final class Ofproto {
             for (String bridge : new ArrayList<>(bridges.keySet())) {
                 OfTables.Transaction tx = bridge(bridge).tables().edit();
                 List<FlowRemoved> here = new ArrayList<>();
-                for (Rule r : tx.expire(now)) {
+                List<Rule> expired = tx.expire(now);
+                for (Rule r : expired) {
                     here.add(new FlowRemoved(r.flowStats(now), r.hardExpired(now) ? FlowRemoved.Reason.HARD_TIMEOUT
                             : FlowRemoved.Reason.IDLE_TIMEOUT));
+                }
+                for (Rule r : LearnedFlows.deleteLearned(tx, expired)) {
+                    here.add(new FlowRemoved(r.flowStats(now), FlowRemoved.Reason.DELETE));
                 }
                 commit(bridge, tx, bridge(bridge).ports());
                 gone.addAll(here);
@@ -379,6 +397,32 @@ public final class Ofproto {
         } finally {
             changeLock.unlock();
         }
+    }
+
+    /**
+     * Applies flows {@code learn} actions made ({@link LearnedFlows}): now if the tables are free,
+     * else at the next offer or the revalidators' next cycle end. Never waits for a change.
+     */
+    public void learn(List<Learned> flows) {
+        learnedFlows.offer(flows);
+        drainLearned();
+    }
+
+    /** Applies the learned flows still queued, if the tables are free; the revalidators call it every cycle. */
+    public void drainLearned() {
+        if (!learnedFlows.hasPending() || !changeLock.tryLock()) {
+            return;
+        }
+        try {
+            learnedFlows.drain(nanoClock.getAsLong(), learnTables, learnCommit);
+        } finally {
+            changeLock.unlock();
+        }
+    }
+
+    /** Flows learned (added), refreshed, and refused (limit) so far, in that order. */
+    public long[] learnCounts() {
+        return new long[] {learnedFlows.learnedCount(), learnedFlows.refreshedCount(), learnedFlows.refusedCount()};
     }
 
     /** What table {@code tableId} of {@code bridge} does with a packet no rule matches. */

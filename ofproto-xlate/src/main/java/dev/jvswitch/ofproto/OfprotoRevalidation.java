@@ -99,6 +99,11 @@ public final class OfprotoRevalidation implements Revalidation {
         }
         long usedNs = usedMs != 0 ? usedMs * 1_000_000L : 0L;
         d.credit(packetsDelta, bytesDelta, usedNs);
+        if (packetsDelta > 0 && !d.learned().isEmpty()) {
+            // OVS's XC_LEARN: a learning megaflow that sees packets teaches its flows again,
+            // which restores one that expired and restarts the hard timeout of one still there.
+            ofproto.learn(d.learned());
+        }
     }
 
     /** Every live flow of the cycle: its recirculation ids are still in use. */
@@ -113,6 +118,7 @@ public final class OfprotoRevalidation implements Revalidation {
 
     @Override
     public void onCycleEnd(long nowMs) {
+        ofproto.drainLearned();
         ofproto.expireFlows();
         ofproto.onTunnelTick();
         long nowNs = ofproto.nowNs();

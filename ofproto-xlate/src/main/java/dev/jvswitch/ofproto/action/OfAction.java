@@ -323,6 +323,35 @@ public sealed interface OfAction {
         }
     }
 
+    /**
+     * {@code learn(...)} (OVS's {@code ofpact_learn}): adds or refreshes a flow in table
+     * {@code table} whose match and actions {@code specs} build from the packet being translated.
+     * {@code fin_idle_timeout}/{@code fin_hard_timeout} are not built (the learned flow would need
+     * {@code fin_timeout}); the parser refuses them by name.
+     *
+     * @param limit     most flows this action may have learned at once in {@code table}; 0: no limit
+     * @param resultDst the one bit that says whether the flow was learned, or null
+     */
+    record Learn(int table, int idleTimeout, int hardTimeout, int priority, long cookie, boolean sendFlowRem,
+            boolean deleteLearned, int limit, FieldRef resultDst, List<LearnSpec> specs) implements OfAction {
+        /** The table a learn writes to when it names none (OVS's default: 1, not 0). */
+        public static final int DEFAULT_TABLE = 1;
+
+        public Learn {
+            checkRange("learn: table", table, 0, 254);
+            checkRange("learn: idle_timeout", idleTimeout, 0, 65535);
+            checkRange("learn: hard_timeout", hardTimeout, 0, 65535);
+            checkRange("learn: priority", priority, 0, 65535);
+            if (limit < 0) {
+                throw new IllegalArgumentException("learn: limit " + limit + " is negative");
+            }
+            if (resultDst != null && resultDst.nBits() != 1) {
+                throw new IllegalArgumentException("learn: result_dst " + resultDst + " is not a single bit");
+            }
+            specs = List.copyOf(specs);
+        }
+    }
+
     /** {@code push:field[range]}: pushes the bits onto the translation's stack. */
     record StackPush(FieldRef src) implements OfAction {
         public StackPush {

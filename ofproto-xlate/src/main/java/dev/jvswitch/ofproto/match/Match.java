@@ -607,6 +607,23 @@ public final class Match {
             return this;
         }
 
+        /**
+         * Matches bits {@code start..start+nBits-1} of {@code f} (bit 0 the field's least
+         * significant) against the low {@code nBits} of {@code high:low}, keeping what the
+         * builder has for the field's other bits: a learned flow's {@code reg0[0..7]=...}.
+         */
+        public Builder setBits(FlowField f, int start, int nBits, long high, long low) {
+            for (int i = 0; i < nBits; i++) {
+                int bit = start + i;
+                long v = i < 64 ? (low >>> i) & 1L : (high >>> (i - 64)) & 1L;
+                int w = f.is128() ? word128(f) + (bit < 64 ? 1 : 0) : word64(f);
+                long m = 1L << (f.is128() ? bit & 63 : f.shift() + bit);
+                mask[w] |= m;
+                value[w] = v != 0 ? value[w] | m : value[w] & ~m;
+            }
+            return this;
+        }
+
         /** Stops matching {@code f}. */
         public Builder wildcard(FlowField f) {
             if (f.is128()) {

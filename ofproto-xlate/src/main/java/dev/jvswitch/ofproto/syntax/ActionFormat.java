@@ -21,6 +21,14 @@ final class ActionFormat {
 
     /** Appends the list as dump-flows writes it; the empty list is {@code drop}. */
     static StringBuilder append(StringBuilder sb, List<OfAction> actions) {
+        return append(sb, actions, 0);
+    }
+
+    /**
+     * Appends the list as dump-flows writes it; {@code proto} (the {@code nw_proto} the flow
+     * matches, or 0) names TCP, UDP or SCTP port fields in subfields ({@code NXM_OF_UDP_SRC[]}).
+     */
+    static StringBuilder append(StringBuilder sb, List<OfAction> actions, int proto) {
         if (actions.isEmpty()) {
             return sb.append("drop");
         }
@@ -28,7 +36,7 @@ final class ActionFormat {
             if (i > 0) {
                 sb.append(',');
             }
-            appendOne(sb, actions.get(i));
+            appendOne(sb, actions.get(i), proto);
         }
         return sb;
     }
@@ -39,6 +47,11 @@ final class ActionFormat {
      * {@code write_metadata:0xV[/0xM]}, {@code goto_table:N}; {@code drop} for none.
      */
     static StringBuilder appendInstructions(StringBuilder sb, List<Instruction> instructions) {
+        return appendInstructions(sb, instructions, 0);
+    }
+
+    /** {@link #appendInstructions(StringBuilder, List)} naming port subfields by {@code proto}. */
+    static StringBuilder appendInstructions(StringBuilder sb, List<Instruction> instructions, int proto) {
         int start = sb.length();
         for (Instruction in : instructions) {
             int before = sb.length();
@@ -50,11 +63,11 @@ final class ActionFormat {
                     sb.setLength(before);
                     continue;
                 }
-                append(sb, a.actions());
+                append(sb, a.actions(), proto);
             } else if (in instanceof Instruction.ClearActions) {
                 sb.append("clear_actions");
             } else if (in instanceof Instruction.WriteActions w) {
-                append(sb.append("write_actions("), w.actions()).append(')');
+                append(sb.append("write_actions("), w.actions(), proto).append(')');
             } else if (in instanceof Instruction.WriteMetadata m) {
                 sb.append("write_metadata:0x").append(Long.toHexString(m.metadata()));
                 if (m.mask() != -1L) {
@@ -72,7 +85,7 @@ final class ActionFormat {
         return sb;
     }
 
-    private static void appendOne(StringBuilder sb, OfAction a) {
+    private static void appendOne(StringBuilder sb, OfAction a, int proto) {
         if (a instanceof OfAction.Output o) {
             sb.append("output:").append(o.port());
         } else if (a instanceof OfAction.Normal) {
@@ -125,9 +138,14 @@ final class ActionFormat {
             }
             sb.append("->").append(f.ovsName());
         } else if (a instanceof OfAction.Load l) {
-            sb.append("load:0x").append(Long.toHexString(l.value())).append("->").append(l.dst());
+            // OVS's "%#x": no 0x for zero.
+            sb.append(l.value() == 0 ? "load:0" : "load:0x" + Long.toHexString(l.value())).append("->");
+            NxmNames.subfield(sb, l.dst(), proto);
         } else if (a instanceof OfAction.Move m) {
-            sb.append("move:").append(m.src()).append("->").append(m.dst());
+            NxmNames.subfield(sb.append("move:"), m.src(), proto).append("->");
+            NxmNames.subfield(sb, m.dst(), proto);
+        } else if (a instanceof OfAction.Learn l) {
+            LearnSyntax.append(sb, l, proto);
         } else if (a instanceof OfAction.Resubmit r) {
             appendResubmit(sb, r);
         } else if (a instanceof OfAction.GotoTable g) {
@@ -140,22 +158,23 @@ final class ActionFormat {
         } else if (a instanceof OfAction.Clone cl) {
             sb.append("clone(");
             if (!cl.actions().isEmpty()) {
-                append(sb, cl.actions());
+                append(sb, cl.actions(), proto);
             }
             sb.append(')');
         } else if (a instanceof OfAction.StackPush sp) {
-            sb.append("push:").append(sp.src());
+            NxmNames.subfield(sb.append("push:"), sp.src(), proto);
         } else if (a instanceof OfAction.StackPop sp) {
-            sb.append("pop:").append(sp.dst());
+            NxmNames.subfield(sb.append("pop:"), sp.dst(), proto);
         } else if (a instanceof OfAction.Multipath m) {
             sb.append("multipath(").append(m.fields().ovsName()).append(',').append(m.basis()).append(',')
                     .append(m.algorithm().ovsName()).append(',').append(m.nLinks()).append(',').append(m.arg())
-                    .append(',').append(m.dst()).append(')');
+                    .append(',');
+            NxmNames.subfield(sb, m.dst(), proto).append(')');
         } else if (a instanceof OfAction.Bundle b) {
             sb.append(b.dst() == null ? "bundle(" : "bundle_load(").append(b.fields().ovsName()).append(',')
                     .append(b.basis()).append(',').append(b.hrw() ? "hrw" : "active_backup").append(",ofport,");
             if (b.dst() != null) {
-                sb.append(b.dst()).append(',');
+                NxmNames.subfield(sb, b.dst(), proto).append(',');
             }
             sb.append("members:");
             for (int i = 0; i < b.members().size(); i++) {

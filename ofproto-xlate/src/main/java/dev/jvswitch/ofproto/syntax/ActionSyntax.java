@@ -52,12 +52,14 @@ final class ActionSyntax {
     private final HashActionSyntax more;
     /** True while parsing a {@code ct(exec(...))}, the one place ct_mark and ct_label may be written. */
     boolean inCtExec;
+    private final LearnSyntax learn;
 
     /** @param match the flow's match, for prerequisite checks; null in a group bucket */
     ActionSyntax(Source src, Match match) {
         this.src = src;
         this.match = match;
         this.more = new HashActionSyntax(this, src);
+        this.learn = new LearnSyntax(this, src);
     }
 
     /** One action item split into its name and argument (null when there is none). */
@@ -285,6 +287,8 @@ final class ActionSyntax {
                 return new OfAction.StackPush(fieldRef(need(p, at), p.argStart, "push", false));
             case "pop":
                 return new OfAction.StackPop(fieldRef(need(p, at), p.argStart, "pop", true));
+            case "learn":
+                return learn.learn(p, at);
             case "bundle":
             case "bundle_load":
                 return more.bundle(p, at, name.equals("bundle_load"));
@@ -542,10 +546,44 @@ final class ActionSyntax {
             }
             checkPrereq(f, name, at);
         }
-        if (open < 0 || text.equals(name + "[]")) {
-            return FieldRef.whole(f);
+        return range(f, name, text, open, at, what);
+    }
+
+    /** A subfield of any field, checked for nothing but its bits (learn checks the rest). */
+    FieldRef subfield(String text, int at, String what) {
+        int open = text.indexOf('[');
+        String name = open < 0 ? text : text.substring(0, open);
+        FlowField f = fieldNamed(name);
+        if (f == null) {
+            throw unknownField(name, at);
         }
-        String expected = "bits within the field's " + f.widthBits() + ", as " + name + "[start..end]";
+        return range(f, name, text, open, at, what);
+    }
+
+    /** {@link #subfield}, or null if {@code text} names no field (it may be a value). */
+    FieldRef subfieldOrNull(String text, int at, String what) {
+        int open = text.indexOf('[');
+        String name = open < 0 ? text : text.substring(0, open);
+        FlowField f = fieldNamed(name);
+        return f == null ? null : range(f, name, text, open, at, what);
+    }
+
+    /** A source field needs its prerequisites in the flow's match (OVS's {@code mf_check_src}). */
+    void checkSourcePrereq(FlowField f, String name, int at) {
+        checkPrereq(f, name, at);
+    }
+
+    /**
+     * The bits of {@code f} that {@code text} names. OVS's {@code in_port} and
+     * {@code NXM_OF_IN_PORT} are 16 bits wide ({@code in_port_oxm}, {@code OXM_OF_IN_PORT} 32).
+     */
+    private FieldRef range(FlowField f, String name, String text, int open, int at, String what) {
+        int width = f == FlowField.IN_PORT && (name.equals("in_port") || name.equals("NXM_OF_IN_PORT"))
+                ? NxmNames.IN_PORT_16 : f.widthBits();
+        if (open < 0 || text.equals(name + "[]")) {
+            return new FieldRef(f, 0, width);
+        }
+        String expected = "bits within the field's " + width + ", as " + name + "[start..end]";
         if (!text.endsWith("]")) {
             throw src.fail(SyntaxError.BAD_VALUE, at, text, what, expected);
         }
@@ -554,6 +592,9 @@ final class ActionSyntax {
         try {
             int start = Integer.parseInt(dots < 0 ? range : range.substring(0, dots));
             int end = dots < 0 ? start : Integer.parseInt(range.substring(dots + 2));
+            if (end >= width) {
+                throw new IllegalArgumentException();
+            }
             return FieldRef.range(f, start, end);
         } catch (IllegalArgumentException e) {
             throw src.fail(SyntaxError.BAD_VALUE, at, text, what, expected);

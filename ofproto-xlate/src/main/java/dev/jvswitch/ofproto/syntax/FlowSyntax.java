@@ -287,7 +287,7 @@ public final class FlowSyntax {
             sb.append(' ');
         }
         sb.append("actions=");
-        ActionFormat.appendInstructions(sb, fm.instructions());
+        ActionFormat.appendInstructions(sb, fm.instructions(), NxmNames.protoOf(fm.match()));
         return sb.toString();
     }
 
@@ -315,7 +315,7 @@ public final class FlowSyntax {
             sb.append(' ');
         }
         sb.append("actions=");
-        ActionFormat.appendInstructions(sb, fs.instructions());
+        ActionFormat.appendInstructions(sb, fs.instructions(), NxmNames.protoOf(fs.match()));
         return sb.toString();
     }
 

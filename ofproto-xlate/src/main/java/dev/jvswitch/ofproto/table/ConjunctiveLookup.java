@@ -24,22 +24,37 @@ import dev.jvswitch.ofproto.action.OfAction;
  * <p>Every subtable visited ORs what it compared into the wildcards, as a plain lookup does; the
  * {@code conj_id} bits are pipeline bits, which never reach a megaflow.
  *
- * <p><b>Thread-safety:</b> stateless; the key is changed during the second lookup and restored.
+ * <p><b>Garbage.</b> None once the thread is warm: the soft matches and the clauses per id live in
+ * a per-thread {@link Scratch} (the second lookup, which ignores conjunctive flows, never touches
+ * them), grown when a lookup meets more soft matches or ids than any before it.
+ *
+ * <p><b>Thread-safety:</b> the scratch is per thread; the key is changed during the second lookup
+ * and restored.
  */
 final class ConjunctiveLookup {
     private static final int CONJ_WORD = FlowField.CONJ_ID.word();
     private static final long CONJ_MASK = FlowField.CONJ_ID.wordMask();
     private static final int CONJ_SHIFT = FlowField.CONJ_ID.shift();
 
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private ConjunctiveLookup() {
+    }
+
+    /** A thread's soft matches and clauses; reused by every lookup on the thread. */
+    private static final class Scratch {
+        Rule[] soft = new Rule[4];
+        Subtable[] softSt = new Subtable[4];
+        final Clauses clauses = new Clauses();
     }
 
     static Rule lookup(FlowTable t, long[] key, long[] wc, boolean allowConjunctive) {
         Rule hard = null;
         Subtable hardSt = null;
         int hardPri = -1;
-        Rule[] soft = new Rule[4];
-        Subtable[] softSt = new Subtable[4];
+        Scratch scratch = null;
+        Rule[] soft = null;
+        Subtable[] softSt = null;
         int nSoft = 0;
         int softPri = -1;
         TrieLookup tries = t.useTries ? TrieLookup.start() : null;
@@ -63,16 +78,25 @@ final class ConjunctiveLookup {
                     hardSt = st;
                 }
             } else if (allowConjunctive) {
+                if (scratch == null) {
+                    scratch = SCRATCH.get();
+                    soft = scratch.soft;
+                    softSt = scratch.softSt;
+                }
                 if (nSoft == soft.length) {
                     soft = Arrays.copyOf(soft, nSoft * 2);
                     softSt = Arrays.copyOf(softSt, nSoft * 2);
+                    scratch.soft = soft;
+                    scratch.softSt = softSt;
                 }
                 soft[nSoft] = r;
                 softSt[nSoft++] = st;
                 softPri = Math.max(softPri, p);
             }
         }
+        int filled = nSoft;
         if (softPri <= hardPri) {
+            clear(soft, softSt, filled);
             return hard;
         }
         for (;;) {
@@ -98,7 +122,7 @@ final class ConjunctiveLookup {
                     nSoftPri++;
                 }
             }
-            Clauses clauses = new Clauses();
+            Clauses clauses = scratch.clauses.reset();
             for (int i = 0; i < nSoft; i++) {
                 if (soft[i].priority() != softPri) {
                     continue;
@@ -110,6 +134,7 @@ final class ConjunctiveLookup {
                     Rule rule = lookup(t, key, wc, false);
                     key[CONJ_WORD] = saved;
                     if (rule != null) {
+                        clear(soft, softSt, filled);
                         return rule;
                     }
                 }
@@ -135,7 +160,16 @@ final class ConjunctiveLookup {
                 }
             }
         }
+        clear(soft, softSt, filled);
         return hard;
+    }
+
+    /** Drops the scratch's references to rules, so that a deleted rule is not kept alive by it. */
+    private static void clear(Rule[] soft, Subtable[] softSt, int n) {
+        for (int i = 0; i < n; i++) {
+            soft[i] = null;
+            softSt[i] = null;
+        }
     }
 
     /** The clauses seen so far per conjunction id, at one priority (OVS's {@code conjunctive_match}). */
@@ -143,6 +177,11 @@ final class ConjunctiveLookup {
         private long[] ids = new long[4];
         private long[] bits = new long[4];
         private int n;
+
+        Clauses reset() {
+            n = 0;
+            return this;
+        }
 
         /**
          * Adds the clauses of one soft match; returns the first id they complete, or -1. As in OVS,

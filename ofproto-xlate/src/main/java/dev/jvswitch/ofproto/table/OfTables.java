@@ -14,6 +14,7 @@ import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.group.Bucket;
 import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.match.Match;
 import dev.jvswitch.ofproto.match.PrefixFields;
 
 /**
@@ -67,6 +68,11 @@ public final class OfTables {
     /** Starts at 0 and goes up by one with every published change. */
     public long version() {
         return version;
+    }
+
+    /** The rule in slot ({@code tableId}, {@code priority}, {@code match}), or null. */
+    public Rule rule(int tableId, Match match, int priority) {
+        return tables[tableId].get(match, priority);
     }
 
     /**
@@ -228,6 +234,19 @@ public final class OfTables {
             if (finished) {
                 throw new IllegalStateException("transaction already committed");
             }
+        }
+
+        /** The rule in slot ({@code tableId}, {@code priority}, {@code match}) now, or null. */
+        public Rule rule(int tableId, Match match, int priority) {
+            if (currentRuleCount(tableId) == 0) {
+                return null;
+            }
+            return edits[tableId] != null ? edits[tableId].get(match, priority) : base.tables[tableId].get(match, priority);
+        }
+
+        /** The rules {@code filter} selects now (non-strict), changing nothing. */
+        public List<Rule> select(FlowFilter filter) {
+            return selected(filter, false);
         }
 
         /**

@@ -353,10 +353,12 @@ public final class Rule {
                 nowNs - createdNs, nowNs - stats.lastUsedNs(), stats.packets(), stats.bytes());
     }
 
-    /** True if the hard timeout has passed at {@code nowNs}. */
+    /** True if the hard timeout has passed at {@code nowNs} (since creation, or a learn's refresh). */
     public boolean hardExpired(long nowNs) {
         int hard = hardTimeoutSec();
-        return hard > 0 && nowNs - createdNs >= hard * 1_000_000_000L;
+        long refreshed = stats.refreshedNs();
+        long since = refreshed != 0 && refreshed - createdNs > 0 ? refreshed : createdNs;
+        return hard > 0 && nowNs - since >= hard * 1_000_000_000L;
     }
 
     /** True if the idle timeout has passed at {@code nowNs} (since {@link RuleStats#lastUsedNs()}). */

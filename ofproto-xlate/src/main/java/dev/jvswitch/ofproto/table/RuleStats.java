@@ -9,9 +9,10 @@ import java.lang.invoke.VarHandle;
  * {@code modify} that keeps the rule makes a new {@code Rule} with new actions and the same
  * {@code RuleStats}, so counters carry over, as in OVS.
  *
- * <p>Three longs in one object (40 bytes): a table of a million rules holds a million of these,
+ * <p>Four longs in one object (48 bytes): a table of a million rules holds a million of these,
  * so they are plain fields updated through {@link VarHandle}s rather than adders and atomics of
- * their own.
+ * their own. {@code refreshedNs} is the last time a {@code learn} taught the rule again (0: never),
+ * which restarts its hard timeout as OVS's learn refresh does.
  *
  * <p><b>Thread-safety:</b> written by the revalidator threads (each pushes the delta of the
  * megaflows it attributes to the rule) and by translation in PMD threads (an upcall counts its
@@ -43,6 +44,7 @@ public final class RuleStats {
     @SuppressWarnings("unused")
     private volatile long bytes;
     private volatile long lastUsedNs;
+    private volatile long refreshedNs;
 
     /** Fresh counters; the rule counts as used at {@code createdNs} (so idle time starts then). */
     public RuleStats(long createdNs) {
@@ -78,5 +80,20 @@ public final class RuleStats {
 
     public long lastUsedNs() {
         return lastUsedNs;
+    }
+
+    /**
+     * A learn taught the rule again at {@code nowNs}: its hard timeout starts again (a plain
+     * volatile store; concurrent refreshes race only between times that are all recent).
+     */
+    public void refresh(long nowNs) {
+        if (nowNs > refreshedNs) {
+            refreshedNs = nowNs;
+        }
+    }
+
+    /** The last {@link #refresh}, or 0. */
+    public long refreshedNs() {
+        return refreshedNs;
     }
 }

@@ -214,7 +214,7 @@ public final class Trace {
                 out.append(OvsFlowFormat.flow(r.finalFlow()));
             }
             out.append("\nMegaflow: ").append(OvsFlowFormat.match(shown, r.mask()));
-            out.append("\nDatapath actions: ").append(r.actions());
+            out.append("\nDatapath actions: ").append(DatapathActionsText.of(r.actions(), r.controllerOutputs()));
             if (r.error() != null) {
                 out.append("\nTranslation failed (").append(r.error().text()).append("), packet is dropped.");
             }
@@ -289,8 +289,8 @@ public final class Trace {
         }
     }
 
-    /** Parses the packet as the datapath would, with the flow's metadata. */
-    private static FlowKey parsePacket(FlowKey meta, byte[] bytes, int dpInPort) {
+    /** Parses the packet as the datapath would, with the flow's metadata (tests build upcall keys so). */
+    static FlowKey parsePacket(FlowKey meta, byte[] bytes, int dpInPort) {
         MbufPoolConfig cfg = MbufPoolConfig.of("trace", 1).withCacheSize(0);
         if (bytes.length > cfg.dataRoomBytes()) {
             throw new IllegalArgumentException("packet of " + bytes.length + " bytes is longer than "

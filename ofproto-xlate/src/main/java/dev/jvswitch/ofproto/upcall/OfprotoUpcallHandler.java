@@ -3,6 +3,7 @@ package dev.jvswitch.ofproto.upcall;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -12,6 +13,7 @@ import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.ofproto.tnl.PacketOut;
 import dev.jvswitch.ofproto.xlate.Xlate;
 import dev.jvswitch.ofproto.xlate.ControllerOutput;
+import dev.jvswitch.ofproto.xlate.Learned;
 import dev.jvswitch.ofproto.xlate.PacketInSink;
 import dev.jvswitch.ofproto.xlate.XlateError;
 import dev.jvswitch.ofproto.xlate.XlateOutput;
@@ -70,6 +72,7 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
     private final ThreadLocal<dev.jvswitch.pmd.exec.PacketEditor> editors =
             ThreadLocal.withInitial(dev.jvswitch.pmd.exec.PacketEditor::new);
     private volatile PacketInSink packetIns = PacketInSink.NONE;
+    private volatile Consumer<List<Learned>> learnSink = flows -> { };
     private final ThreadLocal<LazyUkeyData> lazyUkeyData = ThreadLocal.withInitial(LazyUkeyData::new);
 
     /** Makes the ukey data of the calling thread's last translation, if it is still that one. */
@@ -114,6 +117,9 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
         XlateSnapshot snapshot = snapshots.get();
         XlateOutput r = xlate.translateUpcall(snapshot, key, nowNs);
         sendPacketOuts(snapshot, r, result, nowNs);
+        if (r.learns()) {
+            learnSink.accept(r.learned());
+        }
         if (r.error() == XlateError.NO_RECIRCULATION_CONTEXT) {
             recircUnknown.increment();
             return UpcallOutcome.RECIRC_ID_UNKNOWN;
@@ -222,6 +228,14 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
      */
     public void packetInSink(PacketInSink sink) {
         this.packetIns = sink == null ? PacketInSink.NONE : sink;
+    }
+
+    /**
+     * Where the flows {@code learn} actions make go (the ofproto applies them); a volatile store,
+     * read once per upcall that learned.
+     */
+    public void learnSink(Consumer<List<Learned>> sink) {
+        this.learnSink = sink == null ? flows -> { } : sink;
     }
 
     /** Packets to the controller the sink did not take (no channel, queue full, rate limit). */

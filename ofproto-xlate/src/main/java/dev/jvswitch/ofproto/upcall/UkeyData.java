@@ -6,6 +6,7 @@ import dev.jvswitch.ofproto.group.GroupHit;
 import dev.jvswitch.ofproto.mac.MacDependency;
 import dev.jvswitch.ofproto.mac.MacLearning;
 import dev.jvswitch.ofproto.table.Rule;
+import dev.jvswitch.ofproto.xlate.Learned;
 import dev.jvswitch.ofproto.xlate.XlateOutput;
 import dev.jvswitch.ofproto.xlate.XlateResult;
 
@@ -21,21 +22,22 @@ import dev.jvswitch.ofproto.xlate.XlateResult;
  * @param macLearnings    immutable
  * @param recircIds       do not modify
  * @param groupHits       the groups (and buckets) to credit its packets to; immutable
+ * @param learned         the flows its learn actions make, applied again while it sees packets
  *
  * <p><b>Thread-safety:</b> immutable.
  */
 public record UkeyData(long snapshotVersion, List<Rule> rules, List<MacDependency> macDependencies,
-        List<MacLearning> macLearnings, int[] recircIds, List<GroupHit> groupHits) {
+        List<MacLearning> macLearnings, int[] recircIds, List<GroupHit> groupHits, List<Learned> learned) {
 
     public static UkeyData of(XlateResult r) {
         return new UkeyData(r.snapshotVersion(), r.rules(), r.macDependencies(), r.macLearnings(), r.recircIds(),
-                r.groupHits());
+                r.groupHits(), r.learned());
     }
 
     /** Copies what a ukey keeps out of a translation done in place (the upcall path). */
     public static UkeyData of(XlateOutput o) {
         return new UkeyData(o.snapshotVersion(), o.rules(), o.macDependencies(), o.macLearnings(), o.recircIds(),
-                o.groupHits());
+                o.groupHits(), o.learned());
     }
 
     /** Credits every rule and group of this flow. */

@@ -63,6 +63,8 @@ final class ActionXlate {
             CtXlate.ct(c, ct);
         } else if (a instanceof OfAction.CtClear) {
             CtXlate.clear(c);
+        } else if (a instanceof OfAction.Learn l) {
+            LearnXlate.run(c, l);
         } else if (a instanceof OfAction.WriteMetadata w) {
             FieldWrite.write(c, FlowField.METADATA, w.metadata(), w.mask());
         } else {

@@ -46,7 +46,15 @@ final class Commit {
         field(c, FlowField.ETH_SRC, DpField.ETH_SRC);
         field(c, FlowField.ETH_DST, DpField.ETH_DST);
         vlans(c);
-        if (flow.isIpv4()) {
+        boolean l3 = (flow.isIpv4() || flow.isIpv6()) && l3Pending(c);
+        if (l3) {
+            // OVS's commit_set_nw_action: an IP packet with protocol 0 has no L3 header to set
+            // ("really has an L3 header" there); the packet's nw_proto decides, so it is matched.
+            c.wc.exact(FlowField.NW_PROTO);
+        }
+        if (l3 && flow.nwProto() == 0) {
+            // Nothing to set.
+        } else if (flow.isIpv4()) {
             field(c, FlowField.NW_SRC, DpField.IPV4_SRC);
             field(c, FlowField.NW_DST, DpField.IPV4_DST);
             field(c, FlowField.NW_TOS, DpField.IPV4_TOS);
@@ -66,6 +74,27 @@ final class Commit {
             }
         }
         field(c, FlowField.SKB_MARK, DpField.SKB_MARK);
+    }
+
+    private static final FlowField[] IPV4_FIELDS = {FlowField.NW_SRC, FlowField.NW_DST, FlowField.NW_TOS,
+        FlowField.NW_TTL};
+    private static final FlowField[] IPV6_FIELDS = {FlowField.IPV6_SRC, FlowField.IPV6_DST, FlowField.IPV6_LABEL,
+        FlowField.NW_TOS, FlowField.NW_TTL};
+
+    /** True if an IP header field the commit would set differs between flow and base. */
+    private static boolean l3Pending(XlateContext c) {
+        long[] f = c.flow.words();
+        long[] b = c.base.words();
+        FlowField[] fields = c.flow.isIpv4() ? IPV4_FIELDS : IPV6_FIELDS;
+        for (FlowField x : fields) {
+            for (int w = x.word(); w < x.word() + x.wordCount(); w++) {
+                long m = x.is128() ? -1L : x.wordMask();
+                if (((f[w] ^ b[w]) & m) != 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** One field of at most 64 bits. */

@@ -30,10 +30,12 @@ import dev.jvswitch.ofproto.action.OfAction;
  * @param pipeline the pipeline words of the flow when it froze (registers, metadata: OVS's frozen
  *                 metadata), {@code FlowKey.ALL_WORDS - FlowKey.WORDS} long; the recirculated pass
  *                 starts with them, since the datapath key does not carry them
+ * @param stack    the push/pop stack when it froze (OVS's frozen {@code stack}), bottom first, two
+ *                 words per value (low, high); the recirculated pass starts with it
  *
  * <p><b>Thread-safety:</b> immutable.
  */
-public record FrozenState(String bridge, int ofInPort, List<Frame> frames, long[] pipeline) {
+public record FrozenState(String bridge, int ofInPort, List<Frame> frames, long[] pipeline, long[] stack) {
     private static final int PIPELINE_WORDS = FlowKey.ALL_WORDS - FlowKey.WORDS;
 
     public FrozenState {
@@ -45,11 +47,20 @@ public record FrozenState(String bridge, int ofInPort, List<Frame> frames, long[
             throw new IllegalArgumentException("frozen pipeline state has " + PIPELINE_WORDS + " words");
         }
         pipeline = pipeline.clone();
+        if (stack.length % 2 != 0) {
+            throw new IllegalArgumentException("frozen stack of " + stack.length + " words: values take two");
+        }
+        stack = stack.clone();
     }
 
-    /** A state with every register and metadata zero. */
+    /** A state with every register and metadata zero and an empty stack. */
     public FrozenState(String bridge, int ofInPort, List<Frame> frames) {
-        this(bridge, ofInPort, frames, new long[PIPELINE_WORDS]);
+        this(bridge, ofInPort, frames, new long[PIPELINE_WORDS], new long[0]);
+    }
+
+    /** A state with an empty stack. */
+    public FrozenState(String bridge, int ofInPort, List<Frame> frames, long[] pipeline) {
+        this(bridge, ofInPort, frames, pipeline, new long[0]);
     }
 
     /** The pipeline words of {@code flow}. */
@@ -68,14 +79,25 @@ public record FrozenState(String bridge, int ofInPort, List<Frame> frames, long[
     }
 
     @Override
+    public long[] stack() {
+        return stack.clone();
+    }
+
+    /** The frozen stack, read in place (do not modify). */
+    long[] stackWords() {
+        return stack;
+    }
+
+    @Override
     public boolean equals(Object o) {
         return o instanceof FrozenState s && bridge.equals(s.bridge) && ofInPort == s.ofInPort
-                && frames.equals(s.frames) && Arrays.equals(pipeline, s.pipeline);
+                && frames.equals(s.frames) && Arrays.equals(pipeline, s.pipeline) && Arrays.equals(stack, s.stack);
     }
 
     @Override
     public int hashCode() {
-        return (bridge.hashCode() * 31 + ofInPort) * 31 + frames.hashCode() * 31 + Arrays.hashCode(pipeline);
+        return ((bridge.hashCode() * 31 + ofInPort) * 31 + frames.hashCode() * 31 + Arrays.hashCode(pipeline)) * 31
+                + Arrays.hashCode(stack);
     }
 
     /**

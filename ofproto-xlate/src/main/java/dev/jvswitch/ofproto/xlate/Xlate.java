@@ -60,7 +60,7 @@ public final class Xlate {
         return new XlateResult(o.actions(), new FlowMask().copyFrom(o.mask()), c.error, snapshot.version(),
                 o.rules(), o.macDependencies(), o.macLearnings(), o.recircIds(),
                 Collections.unmodifiableList(c.recircPoints), c.slowPath, c.flow.copy(),
-                List.copyOf(c.controllerOutputs), o.packetOuts(), o.groupHits());
+                List.copyOf(c.controllerOutputs), o.packetOuts(), o.groupHits(), o.learned());
     }
 
     /**
@@ -103,7 +103,7 @@ public final class Xlate {
         return new XlateResult(o.actions(), new FlowMask().copyFrom(o.mask()), c.error, snapshot.version(),
                 o.rules(), o.macDependencies(), o.macLearnings(), o.recircIds(),
                 Collections.unmodifiableList(c.recircPoints), c.slowPath, c.flow.copy(),
-                List.copyOf(c.controllerOutputs), o.packetOuts(), o.groupHits());
+                List.copyOf(c.controllerOutputs), o.packetOuts(), o.groupHits(), o.learned());
     }
 
     /**
@@ -238,6 +238,7 @@ public final class Xlate {
         }
         c.inPort(state.ofInPort());
         state.restorePipeline(c.flow);
+        c.restoreStack(state.stackWords());
         c.dpHashValid = true;
         List<TraceNode> root = c.trace;
         if (c.tracing()) {

@@ -52,6 +52,7 @@ import dev.jvswitch.ofproto.xlate.XlateResult.RecircPoint;
  * for every translation on it; nothing in it is shared.
  */
 public final class XlateContext implements TunnelContext {
+    private static final long[] NO_STACK = new long[0];
     /** Deepest nesting of resubmits, patch ports and group buckets (OVS's {@code MAX_DEPTH}). */
     public static final int MAX_DEPTH = 64;
     /** Most table lookups in one translation (OVS's {@code MAX_RESUBMITS}). */
@@ -139,6 +140,8 @@ public final class XlateContext implements TunnelContext {
     private int stackDepth;
     /** The controller outputs run, in order (a fresh list per translation that has any). */
     List<ControllerOutput> controllerOutputs = List.of();
+    /** The flows learn actions made (cleared, not made anew, per translation). */
+    final ArrayList<Learned> learned = new ArrayList<>(2);
     /** Why the packet drops if translation emits no action at all (null: a plain drop). */
     DropCause dropCause;
     /** Packets to send once translation is over; the shared empty list until the first. */
@@ -188,6 +191,7 @@ public final class XlateContext implements TunnelContext {
         slowPath = false;
         stackDepth = 0;
         controllerOutputs = List.of();
+        learned.clear();
         dropCause = null;
         packetOuts = List.of();
         trace = traceRoot;
@@ -308,6 +312,8 @@ public final class XlateContext implements TunnelContext {
         if (controllerOutputs.isEmpty()) {
             controllerOutputs = new ArrayList<>(2);
         }
+        // OVS commits pending changes here, before its userspace action; jvswitch's program has
+        // no such action to separate two sets of one field, so it records only where it is.
         Rule r = rules.isEmpty() ? null : rules.get(rules.size() - 1);
         controllerOutputs.add(new ControllerOutput(bridge == null ? "" : bridge.name(), inPort(), tableId,
                 r == null ? 0 : r.cookie(), r != null && r.priority() == 0 && r.match().isCatchAll(), maxLen,
@@ -341,6 +347,11 @@ public final class XlateContext implements TunnelContext {
         }
         groupHits.add(g);
         groupHitBuckets[n] = bucket;
+    }
+
+    /** Records a flow a learn action made. */
+    void learned(Learned l) {
+        learned.add(l);
     }
 
     /** Marks the flow not installable (its packets must each come to the slow path). */
@@ -666,6 +677,33 @@ public final class XlateContext implements TunnelContext {
         }
     }
 
+    /** The stack as a frozen state keeps it: bottom first, low and high word per value. */
+    private long[] frozenStack() {
+        if (stackDepth == 0) {
+            return NO_STACK;
+        }
+        long[] s = new long[2 * stackDepth];
+        for (int i = 0; i < stackDepth; i++) {
+            s[2 * i] = stackLow[i];
+            s[2 * i + 1] = stackHigh[i];
+        }
+        return s;
+    }
+
+    /** Starts a thawed pass with the stack its frozen state kept (OVS's thaw of {@code stack}). */
+    void restoreStack(long[] frozen) {
+        int depth = frozen.length / 2;
+        if (depth > stackLow.length) {
+            stackLow = Arrays.copyOf(stackLow, depth);
+            stackHigh = Arrays.copyOf(stackHigh, depth);
+        }
+        for (int i = 0; i < depth; i++) {
+            stackLow[i] = frozen[2 * i];
+            stackHigh[i] = frozen[2 * i + 1];
+        }
+        stackDepth = depth;
+    }
+
     // ------------------------------------------------------------------ freezing
 
     /** Stops translation here; the rest runs after a {@code hash(l4(basis))} and recirculation. */
@@ -682,7 +720,8 @@ public final class XlateContext implements TunnelContext {
      * unrolled actions, commits pending changes and emits {@code hash} and {@code recirc}.
      */
     void finishFreezing() {
-        FrozenState state = new FrozenState(bridge.name(), freezeInPort, frames, FrozenState.pipelineOf(flow));
+        FrozenState state = new FrozenState(bridge.name(), freezeInPort, frames, FrozenState.pipelineOf(flow),
+                frozenStack());
         freezing = false;
         freezeHeadPending = false;
         frames = null;

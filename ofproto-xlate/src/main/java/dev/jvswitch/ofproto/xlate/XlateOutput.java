@@ -142,6 +142,16 @@ public final class XlateOutput {
         return c.controllerOutputs;
     }
 
+    /** True if a {@code learn} ran: {@link #learned()} has flows to apply. */
+    public boolean learns() {
+        return !c.learned.isEmpty();
+    }
+
+    /** A copy of the flows {@code learn} actions made, in order (the shared empty list if none). */
+    public List<Learned> learned() {
+        return c.learned.isEmpty() ? List.of() : List.copyOf(c.learned);
+    }
+
     /** A copy of the ids of the recirculations the program performs. */
     public int[] recircIds() {
         return Arrays.copyOf(c.recircIds, c.recircCount);

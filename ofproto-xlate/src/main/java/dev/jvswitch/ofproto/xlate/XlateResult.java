@@ -38,7 +38,7 @@ public record XlateResult(DpActions actions, FlowMask mask, XlateError error, lo
         List<Rule> rules, List<MacDependency> macDependencies, List<MacLearning> macLearnings,
         int[] recircIds, List<RecircPoint> recircPoints, boolean slowPath, FlowKey finalFlow,
         List<ControllerOutput> controllerOutputs, List<PacketOut> packetOuts,
-        List<dev.jvswitch.ofproto.group.GroupHit> groupHits) {
+        List<dev.jvswitch.ofproto.group.GroupHit> groupHits, List<Learned> learned) {
 
     /**
      * A recirculation emitted by the translation: the packet leaves with {@code recircId},

@@ -102,19 +102,19 @@ class FlowSyntaxTest {
         "set_field:10.0.0.1->ip_dst|set_field:10.0.0.1->nw_dst",
         "set_field:10.0.0.0/24->nw_src|set_field:10.0.0.0/24->nw_src",
         "set_field:0x64->tun_id,set_field:192.0.2.9->tun_dst|set_field:0x64->tun_id,set_field:192.0.2.9->tun_dst",
-        "load:0x5->NXM_OF_IP_DST[0..7]|load:0x5->nw_dst[0..7]",
-        "load:1->skb_mark[]|load:0x1->skb_mark[]",
-        "move:nw_src[]->nw_dst[]|move:nw_src[]->nw_dst[]",
+        "load:0x5->NXM_OF_IP_DST[0..7]|load:0x5->NXM_OF_IP_DST[0..7]",
+        "load:1->skb_mark[]|load:0x1->NXM_NX_PKT_MARK[]",
+        "move:nw_src[]->nw_dst[]|move:NXM_OF_IP_SRC[]->NXM_OF_IP_DST[]",
         "set_field:0x5->reg3,set_field:7->metadata|set_field:0x5->reg3,set_field:0x7->metadata",
-        "load:0x5->NXM_NX_REG0[],load:1->OXM_OF_PKT_REG1[63]|load:0x5->reg0[],load:0x1->xreg1[63]",
-        "move:NXM_NX_XXREG0[0..63]->OXM_OF_METADATA[]|move:xxreg0[0..63]->metadata[]",
+        "load:0x5->NXM_NX_REG0[],load:1->OXM_OF_PKT_REG1[63]|load:0x5->NXM_NX_REG0[],load:0x1->OXM_OF_PKT_REG1[63]",
+        "move:NXM_NX_XXREG0[0..63]->OXM_OF_METADATA[]|move:NXM_NX_XXREG0[0..63]->OXM_OF_METADATA[]",
         "set_field:0x11112222333344445555666677778888->xxreg1|set_field:0x11112222333344445555666677778888->xxreg1",
         "set_field:0xff/0xf->xxreg3|set_field:0xf/0xf->xxreg3",
         "resubmit(,1,)|resubmit(,1)",
         "clone(mod_dl_src:00:00:00:00:00:09,output:2),push:NXM_NX_REG0[0..7],pop:reg1[]"
-            + "|clone(mod_dl_src:00:00:00:00:00:09,output:2),push:reg0[0..7],pop:reg1[]",
+            + "|clone(mod_dl_src:00:00:00:00:00:09,output:2),push:NXM_NX_REG0[0..7],pop:NXM_NX_REG1[]",
         "clone()|clone()",
-        "move:eth_src[0..15]->tp_dst[]|move:eth_src[0..15]->tp_dst[]",
+        "move:eth_src[0..15]->tp_dst[]|move:NXM_OF_ETH_SRC[0..15]->NXM_OF_TCP_DST[]",
         "resubmit:2|resubmit:2",
         "resubmit(,1)|resubmit(,1)",
         "resubmit(3,4)|resubmit(3,4)",
@@ -132,6 +132,7 @@ class FlowSyntaxTest {
         "write_actions(drop)|write_actions(drop)",
     })
     void actionsPrintLikeOvs(String in, String printed) {
+        // Each printed form is what OVS 3.1's ovs-ofctl dump-flows (OpenFlow 1.0 + NXM) prints.
         FlowMod fm = FlowSyntax.parseAdd("tcp,actions=" + in);
         assertThat(FlowSyntax.formatInstructions(fm.instructions())).isEqualTo(printed);
         assertThat(FlowSyntax.parseAdd(FlowSyntax.format(fm))).isEqualTo(fm);

@@ -23,8 +23,9 @@ import dev.jvswitch.ofproto.Ofproto;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.match.PrefixFields;
-import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.mod.OfMod;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
+import dev.jvswitch.ofproto.syntax.GroupSyntax;
 import dev.jvswitch.testkit.ovs.Deviation;
 import dev.jvswitch.testkit.ovs.OvsCase;
 import dev.jvswitch.testkit.ovs.OvsOracle;
@@ -84,7 +85,7 @@ class OvsDifferentialTest {
             ovs.setPrefixes(e.getKey(), e.getValue());
             prefixes.put(e.getKey(), PrefixFields.parse(Arrays.asList(e.getValue().split(","))));
         }
-        ovs.replaceFlows(c.flows());
+        ovs.replaceFlows(c.flows(), c.groups());
         Ofproto jvs = jvswitch(c, prefixes);
 
         List<String> problems = new ArrayList<>();
@@ -111,7 +112,10 @@ class OvsDifferentialTest {
             ports.add(OfPort.trunk(p, p, "p" + p));
         }
         of.addBridge(new BridgeConfig(OvsOracle.BRIDGE, ports).withPrefixes(prefixes));
-        List<FlowMod> mods = new ArrayList<>();
+        List<OfMod> mods = new ArrayList<>();
+        for (String g : c.groups()) {
+            mods.add(GroupSyntax.parseAdd(g));
+        }
         for (String f : c.flows()) {
             mods.add(FlowSyntax.parseAdd(f));
         }

@@ -92,7 +92,7 @@ class OvsRandomDifferentialTest {
                     jvsPrefixes.put(t, PrefixFields.parse(Arrays.asList(p.split(","))));
                 }
             }
-            OvsCase c = new OvsCase("random-" + s, Path.of("random-" + s), List.of(1, 2), prefixes, flows, packets,
+            OvsCase c = new OvsCase("random-" + s, Path.of("random-" + s), List.of(1, 2), prefixes, flows, List.of(), packets,
                     Set.of(OvsCase.MEGAFLOW, OvsCase.ACTIONS), List.of());
             ovs.replaceFlows(flows);
             Ofproto jvs = jvswitch(flows, jvsPrefixes);

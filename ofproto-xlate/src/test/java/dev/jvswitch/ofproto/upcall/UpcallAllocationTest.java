@@ -52,6 +52,45 @@ class UpcallAllocationTest {
 
     @Test
     void upcallsAllocateLittleAndInstallsAreBounded() throws Exception {
+        churn("two tables and a select group", sw -> {
+            // The two-table set, with table 1 sending through a hash select group so that
+            // every connection is a megaflow of its own however wide the classifier's masks get.
+            Ofctl.addGroup(sw.ofproto, "br0", "group_id=1,type=select,selection_method=hash,"
+                    + "fields(ip_src,ip_dst,udp_src,udp_dst),bucket=actions=output:2,bucket=actions=output:2");
+            sw.flows("br0",
+                    "table=0,priority=100,udp,tp_src=1024,actions=output:2",
+                    "table=0,priority=90,ip,nw_src=10.0.0.0/8,actions=resubmit(,1)",
+                    "table=0,priority=0,actions=drop",
+                    "table=1,priority=10,udp,nw_dst=10.1.0.0/16,actions=group:1",
+                    "table=1,priority=0,actions=drop");
+        });
+    }
+
+    /**
+     * The same churn through a conjunctive ACL (OVN's shape: address clauses and port clauses of
+     * one conjunction id, a {@code conj_id} flow): the conjunctive lookup allocates nothing either.
+     */
+    @Test
+    void conjunctiveLookupsAllocateNothing() throws Exception {
+        churn("a conjunctive ACL", sw -> {
+            Ofctl.addGroup(sw.ofproto, "br0", "group_id=1,type=select,selection_method=hash,"
+                    + "fields(ip_src,ip_dst,udp_src,udp_dst),bucket=actions=output:2,bucket=actions=output:2");
+            sw.flows("br0",
+                    "table=0,priority=100,ip,nw_src=10.0.0.0/9,actions=conjunction(7,1/2)",
+                    "table=0,priority=100,ip,nw_src=10.0.128.0/17,actions=conjunction(7,1/2)",
+                    "table=0,priority=100,udp,tp_dst=80,actions=conjunction(7,2/2)",
+                    "table=0,priority=100,udp,tp_dst=443,actions=conjunction(7,2/2)",
+                    "table=0,priority=100,conj_id=7,ip,actions=resubmit(,1)",
+                    "table=0,priority=90,udp,tp_src=1024,actions=conjunction(8,1/2)",
+                    "table=0,priority=90,ip,nw_dst=10.2.0.0/16,actions=conjunction(8,2/2)",
+                    "table=0,priority=90,conj_id=8,ip,actions=output:2",
+                    "table=0,priority=0,actions=drop",
+                    "table=1,priority=10,udp,nw_dst=10.1.0.0/16,actions=group:1",
+                    "table=1,priority=0,actions=drop");
+        });
+    }
+
+    private void churn(String what, java.util.function.Consumer<TestSwitch> rules) throws Exception {
         Path pcap = dir.resolve("churn.pcap");
         try (PcapWriter w = PcapWriter.open(pcap, 65535)) {
             for (int i = 0; i < FLOWS; i++) {
@@ -65,16 +104,7 @@ class UpcallAllocationTest {
         }
         try (TestSwitch sw = new TestSwitch().bridge("br0", 2, 0);
              MbufPool pool = MbufPool.create(MbufPoolConfig.of("upcall-alloc", 4096))) {
-            // The two-table set, with table 1 sending through a hash select group so that
-            // every connection is a megaflow of its own however wide the classifier's masks get.
-            Ofctl.addGroup(sw.ofproto, "br0", "group_id=1,type=select,selection_method=hash,"
-                    + "fields(ip_src,ip_dst,udp_src,udp_dst),bucket=actions=output:2,bucket=actions=output:2");
-            sw.flows("br0",
-                    "table=0,priority=100,udp,tp_src=1024,actions=output:2",
-                    "table=0,priority=90,ip,nw_src=10.0.0.0/8,actions=resubmit(,1)",
-                    "table=0,priority=0,actions=drop",
-                    "table=1,priority=10,udp,nw_dst=10.1.0.0/16,actions=group:1",
-                    "table=1,priority=0,actions=drop");
+            rules.accept(sw);
             DatapathConfig config = DatapathConfig.defaults().withEmcInsertInvProb(0).withFlowLimit(FLOW_LIMIT);
             Datapath dp = new Datapath(config, pool, sw.ofproto.upcallHandler());
             try {
@@ -95,7 +125,8 @@ class UpcallAllocationTest {
                 long atLimitUpcalls = upcalls(pmd) - upcalls0;
                 assertThat(dp.ukeys().size()).isEqualTo(FLOW_LIMIT);
                 double perUpcall = (double) atLimit / atLimitUpcalls;
-                System.out.printf("upcalls at the flow limit: %d, %.3f heap bytes each%n", atLimitUpcalls, perUpcall);
+                System.out.printf("%s: upcalls at the flow limit: %d, %.3f heap bytes each%n", what, atLimitUpcalls,
+                        perUpcall);
                 assertThat(perUpcall).as("heap bytes per execute-only upcall").isLessThan(1.0);
 
                 long upcalls1 = upcalls(pmd);
@@ -110,7 +141,7 @@ class UpcallAllocationTest {
                 long churnUpcalls = upcalls(pmd) - upcalls1;
                 double perChurnUpcall = (double) churn / churnUpcalls;
                 double perInstall = (double) churn / installs[0];
-                System.out.printf("churn: %d upcalls, %d installs, %.1f heap bytes per upcall, %.0f per install%n",
+                System.out.printf(what + ": churn: %d upcalls, %d installs, %.1f heap bytes per upcall, %.0f per install%n",
                         churnUpcalls, installs[0], perChurnUpcall, perInstall);
                 assertThat(installs[0]).isEqualTo((long) ROUNDS * FLOW_LIMIT);
                 assertThat(perInstall).as("heap bytes per install (flushes included)")

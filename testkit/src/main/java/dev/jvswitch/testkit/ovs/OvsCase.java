@@ -26,6 +26,8 @@ import java.util.stream.Stream;
  * [prefixes]     a table's prefix fields (OVS's Flow_Table prefixes); default nw_dst,nw_src
  * 0 ipv6_dst,nw_src
  * 1 none
+ * [groups]       ovs-ofctl add-group lines (OpenFlow 1.5 syntax), added before the flows
+ * group_id=1,type=select,bucket=actions=output:2,bucket=actions=output:3
  * [flows]        ovs-ofctl add-flow lines, or @FILE (a flow file, relative to the case file)
  * table=0,priority=10,udp,tp_src=1024,actions=output:2
  * [packets]      [NAME:] a flow in ofproto/trace syntax, or [NAME:] METADATA HEX
@@ -46,15 +48,16 @@ import java.util.stream.Stream;
  * @param ports      OpenFlow (and datapath) port numbers
  * @param prefixes   prefix fields by table id, as text ({@code nw_dst,nw_src}, {@code none})
  * @param flows      flow lines
+ * @param groups     group lines
  * @param packets    packets in order
  * @param compare    {@code megaflow}, {@code actions} or both
  * @param deviations known differences
  */
 public record OvsCase(String name, Path file, List<Integer> ports, Map<Integer, String> prefixes, List<String> flows,
-        List<Packet> packets, Set<String> compare, List<Deviation> deviations) {
+        List<String> groups, List<Packet> packets, Set<String> compare, List<Deviation> deviations) {
     public static final String MEGAFLOW = "megaflow";
     public static final String ACTIONS = "actions";
-    private static final List<String> SECTIONS = List.of("ports", "prefixes", "flows", "packets", "compare",
+    private static final List<String> SECTIONS = List.of("ports", "prefixes", "groups", "flows", "packets", "compare",
             "deviations");
 
     /**
@@ -76,6 +79,7 @@ public record OvsCase(String name, Path file, List<Integer> ports, Map<Integer, 
         ports = List.copyOf(ports);
         prefixes = Collections.unmodifiableMap(new LinkedHashMap<>(prefixes));
         flows = List.copyOf(flows);
+        groups = List.copyOf(groups);
         packets = List.copyOf(packets);
         compare = Collections.unmodifiableSet(new LinkedHashSet<>(compare));
         deviations = List.copyOf(deviations);
@@ -111,6 +115,7 @@ public record OvsCase(String name, Path file, List<Integer> ports, Map<Integer, 
         List<Integer> ports = new ArrayList<>();
         Map<Integer, String> prefixes = new LinkedHashMap<>();
         List<String> flows = new ArrayList<>();
+        List<String> groups = new ArrayList<>();
         List<Packet> packets = new ArrayList<>();
         Set<String> compare = new LinkedHashSet<>();
         List<Deviation> deviations = new ArrayList<>();
@@ -152,6 +157,7 @@ public record OvsCase(String name, Path file, List<Integer> ports, Map<Integer, 
                             flows.add(t);
                         }
                     }
+                    case "groups" -> groups.add(t);
                     case "packets" -> packets.add(packet(t, packets.size() + 1, n));
                     case "compare" -> {
                         for (String w : t.split("\\s+")) {
@@ -187,7 +193,7 @@ public record OvsCase(String name, Path file, List<Integer> ports, Map<Integer, 
                 throw error(file, d.line(), "no packet called " + d.packet());
             }
         }
-        return new OvsCase(name, file, ports, prefixes, flows, packets, compare, deviations);
+        return new OvsCase(name, file, ports, prefixes, flows, groups, packets, compare, deviations);
     }
 
     /** The flow lines of an included file (path relative to the case), comments and blanks skipped. */
@@ -258,14 +264,14 @@ public record OvsCase(String name, Path file, List<Integer> ports, Map<Integer, 
         if (compare.contains(ACTIONS)) {
             String expected = ovs.datapathActions();
             for (Deviation d : deviationsFor(packet, Deviation.Kind.ACTIONS)) {
-                if (d.ovs().equals(expected)) {
+                if (OvsTrace.comparable(d.ovs()).equals(OvsTrace.comparable(expected))) {
                     expected = d.jvs();
                     applied.add(d);
                 } else if (d.packet().equals(packet.name())) {
                     out.add("deviation at line " + d.line() + " does not apply: OVS's actions are " + expected);
                 }
             }
-            if (expected == null || !expected.equals(jvs.datapathActions())) {
+            if (expected == null || !OvsTrace.comparable(expected).equals(OvsTrace.comparable(jvs.datapathActions()))) {
                 out.add("datapath actions: OVS " + ovs.datapathActions() + (expected != null
                         && !expected.equals(ovs.datapathActions()) ? " (with deviations: " + expected + ")" : "")
                         + ", jvswitch " + jvs.datapathActions());

@@ -165,7 +165,26 @@ public final class OvsOracle implements AutoCloseable {
      * push and a set, which is another action.
      */
     public void replaceFlows(List<String> flows) {
+        replaceFlows(flows, List.of());
+    }
+
+    /**
+     * As {@link #replaceFlows(List)}, with br0's groups replaced by {@code groups} first
+     * ({@code ovs-ofctl add-group} lines, sent as OpenFlow 1.5 so that bucket ids and
+     * {@code selection_method} are kept).
+     */
+    public void replaceFlows(List<String> flows, List<String> groups) {
         ofctl("del-flows", BRIDGE);
+        ofctl("-O", "OpenFlow15", "del-groups", BRIDGE);
+        if (!groups.isEmpty()) {
+            Path gfile = dir.resolve("groups.txt");
+            try {
+                Files.write(gfile, groups, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            ofctl("-O", "OpenFlow15", "add-groups", BRIDGE, gfile.toString());
+        }
         if (flows.isEmpty()) {
             return;
         }

@@ -52,7 +52,6 @@ import dev.jvswitch.ofproto.xlate.XlateResult.RecircPoint;
  * for every translation on it; nothing in it is shared.
  */
 public final class XlateContext implements TunnelContext {
-    private static final long[] NO_STACK = new long[0];
     /** Deepest nesting of resubmits, patch ports and group buckets (OVS's {@code MAX_DEPTH}). */
     public static final int MAX_DEPTH = 64;
     /** Most table lookups in one translation (OVS's {@code MAX_RESUBMITS}). */
@@ -113,18 +112,10 @@ public final class XlateContext implements TunnelContext {
     /** Groups the packet went through and the bucket position taken (-1: the group itself), parallel. */
     final ArrayList<Group> groupHits = new ArrayList<>(4);
     int[] groupHitBuckets = new int[4];
-    /** MAC lookups NORMAL made: bridge, VLAN, MAC, the port it answered (parallel arrays). */
-    String[] depBridge = new String[2];
-    int[] depVlan = new int[2];
-    long[] depMac = new long[2];
-    int[] depPort = new int[2];
-    int depCount;
+    /** MAC lookups NORMAL made: bridge, VLAN, MAC, the port it answered. */
+    private final MacRecords macDeps = new MacRecords();
     /** Source MACs NORMAL learned, as the dependencies. */
-    String[] learnBridge = new String[2];
-    int[] learnVlan = new int[2];
-    long[] learnMac = new long[2];
-    int[] learnPort = new int[2];
-    int learnCount;
+    private final MacRecords macLearned = new MacRecords();
     int[] recircIds = new int[2];
     int recircCount;
     /** Where each recirculation leaves (kept only for {@link Xlate#translate}, which reports them). */
@@ -134,10 +125,8 @@ public final class XlateContext implements TunnelContext {
     private FlowKey[] savedFlows = new FlowKey[4];
     private int savedCount;
     boolean slowPath;
-    /** The push/pop stack (OVS's {@code ctx->stack}): 128-bit values, low word and high word. */
-    private long[] stackLow = new long[4];
-    private long[] stackHigh = new long[4];
-    private int stackDepth;
+    /** The push/pop stack (OVS's {@code ctx->stack}). */
+    private final XlateStack stack = new XlateStack();
     /** The controller outputs run, in order (a fresh list per translation that has any). */
     List<ControllerOutput> controllerOutputs = List.of();
     /** The flows learn actions made (cleared, not made anew, per translation). */
@@ -178,10 +167,8 @@ public final class XlateContext implements TunnelContext {
         frames = null;
         rules.clear();
         groupHits.clear();
-        Arrays.fill(depBridge, 0, depCount, null);
-        depCount = 0;
-        Arrays.fill(learnBridge, 0, learnCount, null);
-        learnCount = 0;
+        macDeps.clear();
+        macLearned.clear();
         recircCount = 0;
         keepRecircPoints = keepPoints;
         recircPoints = List.of();
@@ -189,7 +176,7 @@ public final class XlateContext implements TunnelContext {
             savedFlows[--savedCount].clear();
         }
         slowPath = false;
-        stackDepth = 0;
+        stack.clear();
         controllerOutputs = List.of();
         learned.clear();
         dropCause = null;
@@ -252,54 +239,20 @@ public final class XlateContext implements TunnelContext {
 
     /** Records a MAC table lookup ({@link MacDependency}: port {@link MacDependency#UNKNOWN} if none). */
     public void addMacDependency(String bridgeName, int vlan, long mac, int ofPort) {
-        if (depCount == depVlan.length) {
-            int cap = depCount * 2;
-            depBridge = Arrays.copyOf(depBridge, cap);
-            depVlan = Arrays.copyOf(depVlan, cap);
-            depMac = Arrays.copyOf(depMac, cap);
-            depPort = Arrays.copyOf(depPort, cap);
-        }
-        depBridge[depCount] = bridgeName;
-        depVlan[depCount] = vlan;
-        depMac[depCount] = mac;
-        depPort[depCount++] = ofPort;
+        macDeps.add(bridgeName, vlan, mac, ofPort);
     }
 
     /** Records a source MAC learned, or that would have been ({@link MacLearning}). */
     public void addMacLearning(String bridgeName, int vlan, long mac, int ofPort) {
-        if (learnCount == learnVlan.length) {
-            int cap = learnCount * 2;
-            learnBridge = Arrays.copyOf(learnBridge, cap);
-            learnVlan = Arrays.copyOf(learnVlan, cap);
-            learnMac = Arrays.copyOf(learnMac, cap);
-            learnPort = Arrays.copyOf(learnPort, cap);
-        }
-        learnBridge[learnCount] = bridgeName;
-        learnVlan[learnCount] = vlan;
-        learnMac[learnCount] = mac;
-        learnPort[learnCount++] = ofPort;
+        macLearned.add(bridgeName, vlan, mac, ofPort);
     }
 
     List<MacDependency> macDependencies() {
-        if (depCount == 0) {
-            return List.of();
-        }
-        MacDependency[] out = new MacDependency[depCount];
-        for (int i = 0; i < depCount; i++) {
-            out[i] = new MacDependency(depBridge[i], depVlan[i], depMac[i], depPort[i]);
-        }
-        return List.of(out);
+        return macDeps.toList(MacDependency::new);
     }
 
     List<MacLearning> macLearnings() {
-        if (learnCount == 0) {
-            return List.of();
-        }
-        MacLearning[] out = new MacLearning[learnCount];
-        for (int i = 0; i < learnCount; i++) {
-            out[i] = new MacLearning(learnBridge[i], learnVlan[i], learnMac[i], learnPort[i]);
-        }
-        return List.of(out);
+        return macLearned.toList(MacLearning::new);
     }
 
     /** Records an output to the controller by the rule running now. */
@@ -651,57 +604,19 @@ public final class XlateContext implements TunnelContext {
 
     // ------------------------------------------------------------------ stack
 
-    /** {@code push}: the field's bits (into the mask) onto the stack, as the low bits of a value. */
+    /** {@code push}: the field's bits onto the push/pop stack ({@link XlateStack#push}). */
     void stackPush(dev.jvswitch.ofproto.action.FieldRef src) {
-        if (stackDepth == stackLow.length) {
-            stackLow = Arrays.copyOf(stackLow, stackDepth * 2);
-            stackHigh = Arrays.copyOf(stackHigh, stackDepth * 2);
-        }
-        int low = Math.min(64, src.nBits());
-        stackLow[stackDepth] = FieldWrite.read(this, src, 0, low);
-        stackHigh[stackDepth] = src.nBits() > 64 ? FieldWrite.read(this, src, 64, src.nBits() - 64) : 0;
-        stackDepth++;
+        stack.push(this, src);
     }
 
-    /** {@code pop}: the top of the stack into the field's bits; an empty stack leaves them (OVS warns). */
+    /** {@code pop}: the top of the push/pop stack into the field's bits ({@link XlateStack#pop}). */
     void stackPop(dev.jvswitch.ofproto.action.FieldRef dst) {
-        if (stackDepth == 0) {
-            report(TraceNode.Kind.WARN, "stack underflow");
-            return;
-        }
-        stackDepth--;
-        int low = Math.min(64, dst.nBits());
-        FieldWrite.writeBits(this, dst, 0, low, stackLow[stackDepth]);
-        if (dst.nBits() > 64) {
-            FieldWrite.writeBits(this, dst, 64, dst.nBits() - 64, stackHigh[stackDepth]);
-        }
-    }
-
-    /** The stack as a frozen state keeps it: bottom first, low and high word per value. */
-    private long[] frozenStack() {
-        if (stackDepth == 0) {
-            return NO_STACK;
-        }
-        long[] s = new long[2 * stackDepth];
-        for (int i = 0; i < stackDepth; i++) {
-            s[2 * i] = stackLow[i];
-            s[2 * i + 1] = stackHigh[i];
-        }
-        return s;
+        stack.pop(this, dst);
     }
 
     /** Starts a thawed pass with the stack its frozen state kept (OVS's thaw of {@code stack}). */
     void restoreStack(long[] frozen) {
-        int depth = frozen.length / 2;
-        if (depth > stackLow.length) {
-            stackLow = Arrays.copyOf(stackLow, depth);
-            stackHigh = Arrays.copyOf(stackHigh, depth);
-        }
-        for (int i = 0; i < depth; i++) {
-            stackLow[i] = frozen[2 * i];
-            stackHigh[i] = frozen[2 * i + 1];
-        }
-        stackDepth = depth;
+        stack.restore(frozen);
     }
 
     // ------------------------------------------------------------------ freezing
@@ -721,7 +636,7 @@ public final class XlateContext implements TunnelContext {
      */
     void finishFreezing() {
         FrozenState state = new FrozenState(bridge.name(), freezeInPort, frames, FrozenState.pipelineOf(flow),
-                frozenStack());
+                stack.frozen());
         freezing = false;
         freezeHeadPending = false;
         frames = null;

@@ -130,6 +130,10 @@ public final class PacketParser {
         if (m.tunnelSet()) {
             extractTunnel(m, w);
         }
+        int ctState = m.ctState();
+        if (ctState != 0) {
+            extractCt(m, ctState, w);
+        }
     }
 
     /** The tunnel fields, which stay 0 (as cleared) for a packet that never crossed a tunnel. */
@@ -146,10 +150,6 @@ public final class PacketParser {
         w[W_TUN_IPV6_SRC + 1] = m.tunnelIpv6SrcLo();
         w[W_TUN_IPV6_DST] = m.tunnelIpv6DstHi();
         w[W_TUN_IPV6_DST + 1] = m.tunnelIpv6DstLo();
-        int ctState = m.ctState();
-        if (ctState != 0) {
-            extractCt(m, ctState, w);
-        }
     }
 
     /** The ct fields, from the metadata the ct action wrote (a never-tracked packet has none). */

@@ -44,7 +44,12 @@ class ChangeBarrierThreadsTest {
     private static final int PORTS = 2_048;
     private static final int AFTER_BARRIER = 48;
     private static final int NOT_INJECTED = -2;
-    private static final long TIMEOUT_NS = 120_000_000_000L;
+    /**
+     * The safety bound on the whole run. Quiet, the 1 000 rounds take about 9 s; with a dozen
+     * other builds on two cores they took 100-120 s and the old 120 s bound failed runs that were
+     * only slow. Correctness is checked by the stamps, not by this bound.
+     */
+    private static final long TIMEOUT_NS = 300_000_000_000L;
 
     private static DpActions version(int round) {
         return round % 2 == 0

@@ -201,6 +201,9 @@ final class MatchSyntax {
      * what the earlier items say; false otherwise (nothing changed: the general path takes it).
      */
     private boolean addInPlace(Keyword k, int valueAt, int to) {
+        if (k.kind == Kind.PROTO) {
+            return addProtoInPlace(k);
+        }
         FlowField f = k.field;
         boolean plain = k.kind == Kind.FIELD || k.kind == Kind.L4
                 || k.kind == Kind.IN_PORT && text.charAt(valueAt) >= '0' && text.charAt(valueAt) <= '9';
@@ -216,6 +219,31 @@ final class MatchSyntax {
         }
         mask[w] |= m;
         value[w] |= v;
+        return true;
+    }
+
+    /** A protocol shorthand ({@code tcp}: the Ethernet type and the IP protocol) added in place, if it agrees. */
+    private boolean addProtoInPlace(Keyword k) {
+        FlowField e = FlowField.ETH_TYPE;
+        FlowField p = FlowField.NW_PROTO;
+        int we = e.word();
+        long me = e.valueMask() << e.shift();
+        long ve = (long) k.ethType << e.shift();
+        if (((value[we] ^ ve) & mask[we] & me) != 0) {
+            return false;
+        }
+        if (k.proto >= 0) {
+            int wp = p.word();
+            long mp = p.valueMask() << p.shift();
+            long vp = (long) k.proto << p.shift();
+            if (((value[wp] ^ vp) & mask[wp] & mp) != 0) {
+                return false;
+            }
+            mask[wp] |= mp;
+            value[wp] |= vp;
+        }
+        mask[we] |= me;
+        value[we] |= ve;
         return true;
     }
 

@@ -255,6 +255,21 @@ final class FlowTable {
             return b != null ? b.get(m, priority) : frozen.get(i).get(m, priority);
         }
 
+        /**
+         * Before a bulk build: about {@code rules} rules of mask {@code shape} are coming, and
+         * their subtable is made for them now (see {@link ChunkTable.Editor#presize}).
+         */
+        void expect(Match.Shape shape, int rules) {
+            int i = indexOf(shape);
+            if (i < 0) {
+                i = frozen.size();
+                frozen.add(Subtable.empty(shape));
+                builders.add(null);
+                byShape.put(shape, i);
+            }
+            builder(i).presize(rules);
+        }
+
         /** Adds {@code r}, whose slot is free, with age {@code seq}. */
         void add(Rule r, long seq) {
             Match.Shape shape = r.match().shape();

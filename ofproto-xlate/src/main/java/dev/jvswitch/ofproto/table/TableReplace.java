@@ -2,12 +2,14 @@ package dev.jvswitch.ofproto.table;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.group.Group;
+import dev.jvswitch.ofproto.match.Match;
 import dev.jvswitch.ofproto.mod.FlowMod;
 
 /**
@@ -67,6 +69,7 @@ final class TableReplace {
         long[] wasSeq = new long[n];
         Rule[] made = new Rule[n];
         RuleSlots[] slots = new RuleSlots[BulkWorkers.threads()];
+        ShapeCounts[] counts = new ShapeCounts[slots.length];
         Map<List<OfAction>, List<OfAction>> sharedActions = new ConcurrentHashMap<>();
         // A reload of the same rules is common (an unchanged file among changed ones): find out
         // first, making no rule, whether every add is the rule it names.
@@ -76,9 +79,12 @@ final class TableReplace {
             if (old == null) {
                 old = new RuleSlots(base);
                 slots[worker] = old;
+                counts[worker] = new ShapeCounts();
             }
+            ShapeCounts count = counts[worker];
             for (int i = from; i < to; i++) {
                 FlowMod fm = in[i];
+                count.add(fm.tableId(), fm.match().shape());
                 Rule w = old.get(fm.tableId(), fm.match(), fm.priority());
                 was[i] = w;
                 wasSeq[i] = old.seq;
@@ -111,6 +117,14 @@ final class TableReplace {
                 tries[t] = fresh[t].detachPrefixes();
             }
         }
+        // Each subtable made for the rules coming to it: no chunk grows or splits on the way.
+        ShapeCounts all = new ShapeCounts();
+        for (ShapeCounts c : counts) {
+            if (c != null) {
+                all.addAll(c);
+            }
+        }
+        all.presize(fresh);
         // The prefix tries take a prefix per rule that enters, whatever the subtables do: built
         // beside them, on a thread of their own (a tenth of the rules' fields a million times).
         TrieBuild trieBuild = new TrieBuild(made, tries);
@@ -237,6 +251,52 @@ final class TableReplace {
             }
             if (t != null) {
                 throw new IllegalStateException(t);
+            }
+        }
+    }
+
+    /** One worker's count of the adds per table and mask (adds come in runs of one mask). */
+    private static final class ShapeCounts {
+        @SuppressWarnings("unchecked")
+        private final Map<Match.Shape, int[]>[] byTable = new Map[Rule.TABLE_COUNT];
+        private int lastTable = -1;
+        private Match.Shape lastShape;
+        private int[] last;
+
+        void add(int table, Match.Shape shape) {
+            if (table != lastTable || shape != lastShape) {
+                Map<Match.Shape, int[]> m = byTable[table];
+                if (m == null) {
+                    m = new HashMap<>();
+                    byTable[table] = m;
+                }
+                last = m.computeIfAbsent(shape, s -> new int[1]);
+                lastTable = table;
+                lastShape = shape;
+            }
+            last[0]++;
+        }
+
+        /** Adds another worker's counts to these. */
+        void addAll(ShapeCounts other) {
+            for (int t = 0; t < byTable.length; t++) {
+                if (other.byTable[t] != null) {
+                    int table = t;
+                    other.byTable[t].forEach((shape, n) -> {
+                        add(table, shape);
+                        last[0] += n[0] - 1;
+                    });
+                }
+            }
+        }
+
+        /** Tells each fresh table how many rules of each mask it gets. */
+        void presize(FlowTable.Edit[] fresh) {
+            for (int t = 0; t < byTable.length; t++) {
+                if (byTable[t] != null) {
+                    FlowTable.Edit e = fresh[t];
+                    byTable[t].forEach((shape, n) -> e.expect(shape, n[0]));
+                }
             }
         }
     }

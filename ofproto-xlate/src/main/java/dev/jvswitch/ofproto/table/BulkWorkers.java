@@ -47,10 +47,13 @@ final class BulkWorkers {
         return Math.max(1, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
     }
 
-    /** Runs {@code task} over {@code [0, n)}, see the class comment. */
-    static void forEachChunk(int n, Chunk task) {
+    /**
+     * Runs {@code task} over {@code [0, n)} on at most {@code maxThreads} threads (worker indices
+     * below it), see the class comment.
+     */
+    static void forEachChunk(int n, int maxThreads, Chunk task) {
         int chunks = (n + CHUNK - 1) / CHUNK;
-        int threads = Math.min(threads(), chunks);
+        int threads = Math.min(Math.min(maxThreads, threads()), chunks);
         if (n < MIN_PARALLEL || threads <= 1) {
             if (n > 0) {
                 task.run(0, 0, n);

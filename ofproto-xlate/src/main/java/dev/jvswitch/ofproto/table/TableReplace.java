@@ -74,7 +74,7 @@ final class TableReplace {
         // A reload of the same rules is common (an unchanged file among changed ones): find out
         // first, making no rule, whether every add is the rule it names.
         boolean maybeSame = named != null && n == oldCount;
-        BulkWorkers.forEachChunk(n, (worker, from, to) -> {
+        BulkWorkers.forEachChunk(n, slots.length, (worker, from, to) -> {
             RuleSlots old = slots[worker];
             if (old == null) {
                 old = new RuleSlots(base);
@@ -99,7 +99,7 @@ final class TableReplace {
             return new Result(null, seq, new OfTables.Transaction.Replacement(0, oldCount, List.of()));
         }
         if (maybeSame) {
-            BulkWorkers.forEachChunk(n, (worker, from, to) -> {
+            BulkWorkers.forEachChunk(n, slots.length, (worker, from, to) -> {
                 for (int i = from; i < to; i++) {
                     if (made[i] == null) {
                         made[i] = newRule(in[i], nowNs, sharedActions, groups);

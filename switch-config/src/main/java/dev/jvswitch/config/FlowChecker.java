@@ -39,6 +39,22 @@ public interface FlowChecker {
      */
     String checkPrefixes(List<String> fields);
 
+    /**
+     * From the loading thread, before it checks a list of {@code lines} flow lines (in parallel
+     * chunks, with {@link #checkFlow(String, int)}): a checker that keeps what it parsed opens a
+     * store of that size, indexed by position in the list.
+     */
+    default void expectFlows(int lines) {
+    }
+
+    /**
+     * {@link #checkFlow(String)} of line {@code index} of the list {@link #expectFlows} announced
+     * last: a checker that keeps what it parsed keeps it by that position.
+     */
+    default String checkFlow(String flow, int index) {
+        return checkFlow(flow);
+    }
+
     /** Drops whatever the checker kept of the lines it checked (nothing, unless it keeps them). */
     default void forget() {
     }

@@ -77,28 +77,73 @@ public final class FlowSyntax {
         return parse(text, FlowMod.Command.DELETE).match();
     }
 
-    /** A flow string for {@code command}. */
+    /**
+     * What a parse reuses on its thread: the item bounds and, per {@link #ONCE} keyword, the item
+     * that gave it. A flow string is parsed on one thread from start to end and no parse starts
+     * another.
+     */
+    private static final class Scratch {
+        final Source.Spans spans = new Source.Spans();
+        final int[] seenFrom = new int[ONCE.length];
+        final int[] seenTo = new int[ONCE.length];
+        /** Action texts parsed lately whose instructions do not depend on the match, by hash. */
+        final String[] actionTexts = new String[ACTION_CACHE];
+        final List<Instruction>[] actionLists = newLists();
+
+        @SuppressWarnings("unchecked")
+        private static List<Instruction>[] newLists() {
+            return new List[ACTION_CACHE];
+        }
+    }
+
+    /**
+     * Slots of the action cache. Config files repeat a few action texts ({@code output:1},
+     * {@code goto_table:1}) over a million lines; each parse of one made the same instructions
+     * again, and each add kept its own copy until applied.
+     */
+    private static final int ACTION_CACHE = 64;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * A flow string for {@code command}. The items are read in place in the text: a name is a
+     * known word's constant ({@link Words}), a number or match value is read without cutting a
+     * string out of the line (a config has a million of them); only the action items and the
+     * rare keywords become objects.
+     */
     public static FlowMod parse(String text, FlowMod.Command command) {
         boolean add = command == FlowMod.Command.ADD;
         boolean delete = command.isDelete();
         Source src = new Source(text, KIND);
-        List<Source.Item> items = src.split(0, text.length());
+        Scratch scratch = SCRATCH.get();
+        Source.Spans items = scratch.spans;
+        src.split(0, text.length(), items);
+        int n = items.count;
         MatchSyntax match = new MatchSyntax(src);
-        Source.Item[] seen = new Source.Item[ONCE.length];
-        FlowMod.Builder b = FlowMod.builder(command);
-        Set<FlowMod.Flag> flags = EnumSet.noneOf(FlowMod.Flag.class);
-        Source.Item actionsItem = null;
-        List<Source.Item> actionItems = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-            Source.Item item = items.get(i);
-            int eq = item.indexOf('=');
-            String name = item.name(0, eq < 0 ? item.length() : eq);
-            String value = eq < 0 ? null : item.substring(eq + 1);
-            int valueAt = item.start() + eq + 1;
+        java.util.Arrays.fill(scratch.seenFrom, -1);
+        int tableId = add ? 0 : FlowMod.ALL_TABLES;
+        int priority = FlowMod.DEFAULT_PRIORITY;
+        int idle = 0;
+        int hard = 0;
+        long[] cookie = {0, 0}; // value, mask: set only by a cookie item
+        int outPort = OfPorts.ANY;
+        long outGroup = FlowMod.ANY_GROUP;
+        Set<FlowMod.Flag> flags = null;
+        int actionsItem = -1; // the index of the actions item
+        int actionsAt = -1;
+        int actionsEq = -1;
+        for (int k = 0; k < n; k++) {
+            int from = items.from(k);
+            int to = items.to(k);
+            int eq = indexOf(text, '=', from, to);
+            String name = Words.of(text, from, eq < 0 ? to : eq);
             FlowMod.Flag flag = eq < 0 ? FlowMod.Flag.find(name) : null;
             if (flag != null) {
                 if (delete) {
-                    throw src.fail(SyntaxError.NOT_ALLOWED, item.start(), name, "when deleting flows");
+                    throw src.fail(SyntaxError.NOT_ALLOWED, from, name, "when deleting flows");
+                }
+                if (flags == null) {
+                    flags = EnumSet.noneOf(FlowMod.Flag.class);
                 }
                 flags.add(flag);
                 continue;
@@ -107,45 +152,43 @@ public final class FlowSyntax {
                 case "actions":
                 case "action":
                     if (delete) {
-                        throw src.fail(SyntaxError.NOT_ALLOWED, item.start(), name, "when deleting flows");
+                        throw src.fail(SyntaxError.NOT_ALLOWED, from, name, "when deleting flows");
                     }
-                    actionsItem = item;
-                    if (value != null && !value.isEmpty()) {
-                        actionItems.add(new Source.Item(value, valueAt));
-                    }
-                    actionItems.addAll(items.subList(i + 1, items.size()));
-                    i = items.size();
+                    actionsAt = from;
+                    actionsEq = eq;
+                    actionsItem = k;
+                    k = n;
                     break;
                 case "table":
-                    once(src, seen, name, item);
-                    b.tableId((int) number(src, name, value, item, valueAt, FlowMod.MAX_TABLE_ID));
+                    once(src, scratch, name, from, to);
+                    tableId = (int) number(src, name, from, to, eq, FlowMod.MAX_TABLE_ID);
                     break;
                 case "priority":
-                    once(src, seen, name, item);
-                    b.priority((int) number(src, name, value, item, valueAt, FlowMod.MAX_PRIORITY));
+                    once(src, scratch, name, from, to);
+                    priority = (int) number(src, name, from, to, eq, FlowMod.MAX_PRIORITY);
                     break;
                 case "idle_timeout":
-                    once(src, seen, name, item);
-                    b.idleTimeoutSec((int) number(src, name, value, item, valueAt, FlowMod.MAX_TIMEOUT_SEC));
+                    once(src, scratch, name, from, to);
+                    idle = (int) number(src, name, from, to, eq, FlowMod.MAX_TIMEOUT_SEC);
                     break;
                 case "hard_timeout":
-                    once(src, seen, name, item);
-                    b.hardTimeoutSec((int) number(src, name, value, item, valueAt, FlowMod.MAX_TIMEOUT_SEC));
+                    once(src, scratch, name, from, to);
+                    hard = (int) number(src, name, from, to, eq, FlowMod.MAX_TIMEOUT_SEC);
                     break;
                 case "cookie":
-                    once(src, seen, name, item);
-                    cookie(src, b, add, item, value, valueAt);
+                    once(src, scratch, name, from, to);
+                    cookie(src, cookie, add, src.item(from, to), value(text, eq, to), eq + 1);
                     break;
                 case "out_port":
                 case "out_group":
                     if (add) {
-                        throw src.fail(SyntaxError.NOT_ALLOWED, item.start(), item.text(), "when adding a flow");
+                        throw src.fail(SyntaxError.NOT_ALLOWED, from, text.substring(from, to), "when adding a flow");
                     }
-                    once(src, seen, name, item);
+                    once(src, scratch, name, from, to);
                     if (name.equals("out_port")) {
-                        b.outPort(port(src, value, item, valueAt));
+                        outPort = port(src, value(text, eq, to), src.item(from, to), eq + 1);
                     } else {
-                        b.outGroup(number(src, name, value, item, valueAt, OfAction.GroupAction.MAX_ID));
+                        outGroup = number(src, name, from, to, eq, OfAction.GroupAction.MAX_ID);
                     }
                     break;
                 case "duration":
@@ -155,36 +198,104 @@ public final class FlowSyntax {
                 case "hard_age":
                     break;
                 default:
-                    match.add(item, name, value, valueAt);
+                    match.add(from, to, name, eq);
             }
         }
         Match m = match.finish();
-        b.match(m).flags(flags);
-        if (actionsItem != null) {
-            if (actionItems.isEmpty()) {
-                throw src.fail(SyntaxError.MISSING_VALUE, actionsItem.start(), "actions");
+        List<Instruction> instructions = List.of();
+        if (actionsItem >= 0) {
+            // The action items: the value of actions= (if any) and every item after it.
+            int from = actionsEq >= 0 && actionsEq + 1 < items.to(actionsItem) ? actionsEq + 1
+                    : actionsItem + 1 < n ? items.from(actionsItem + 1) : -1;
+            if (from < 0) {
+                throw src.fail(SyntaxError.MISSING_VALUE, actionsAt, "actions");
             }
-            b.instructions(new ActionSyntax(src, m).parseInstructions(actionItems));
+            int slot = actionSlot(text, from);
+            String known = scratch.actionTexts[slot];
+            if (known != null && known.length() == text.length() - from
+                    && text.regionMatches(from, known, 0, known.length())) {
+                instructions = scratch.actionLists[slot];
+            } else {
+                List<Source.Item> actionItems = new ArrayList<>(n - actionsItem);
+                if (from < items.to(actionsItem)) {
+                    actionItems.add(src.item(from, items.to(actionsItem)));
+                }
+                for (int j = actionsItem + 1; j < n; j++) {
+                    actionItems.add(src.item(items.from(j), items.to(j)));
+                }
+                instructions = List.copyOf(new ActionSyntax(src, m).parseInstructions(actionItems));
+                if (matchFree(instructions)) {
+                    scratch.actionTexts[slot] = text.substring(from);
+                    scratch.actionLists[slot] = instructions;
+                }
+            }
         } else if (!delete) {
             throw src.fail(SyntaxError.MISSING, text.length(), "actions");
         }
-        return b.build();
+        return new FlowMod(command, tableId, priority, m, cookie[0], cookie[1], outPort, outGroup, idle, hard,
+                flags == null ? Set.of() : flags, instructions);
     }
 
-    private static void cookie(Source src, FlowMod.Builder b, boolean add, Source.Item item, String value,
-            int valueAt) {
+    /** The action cache slot of the action text {@code text[from, length)}. */
+    private static int actionSlot(String text, int from) {
+        int h = 0;
+        for (int i = from; i < text.length(); i++) {
+            h = 31 * h + text.charAt(i);
+        }
+        return (h ^ h >>> 16) & (ACTION_CACHE - 1);
+    }
+
+    /**
+     * True if {@code instructions} are ones the action text alone decides: apply-actions of
+     * outputs, resubmits and groups, and goto_table. (A field write depends on the match, whose
+     * prerequisites it needs: such texts are parsed each time.)
+     */
+    private static boolean matchFree(List<Instruction> instructions) {
+        for (Instruction i : instructions) {
+            if (i instanceof Instruction.ApplyActions a) {
+                for (OfAction x : a.actions()) {
+                    if (!(x instanceof OfAction.Output || x instanceof OfAction.Normal || x instanceof OfAction.Flood
+                            || x instanceof OfAction.All || x instanceof OfAction.InPort || x instanceof OfAction.Local
+                            || x instanceof OfAction.Resubmit || x instanceof OfAction.GroupAction)) {
+                        return false;
+                    }
+                }
+            } else if (!(i instanceof Instruction.GotoTable)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Index of the first {@code c} in {@code text[from, to)}, or -1. */
+    private static int indexOf(String text, char c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The value of an item whose {@code =} is at {@code eq} (-1: none, null), ending at {@code to}. */
+    private static String value(String text, int eq, int to) {
+        return eq < 0 ? null : text.substring(eq + 1, to);
+    }
+
+    /** {@code cookie=V[/M]} into {@code out}: value, then mask (all ones without one). */
+    private static void cookie(Source src, long[] out, boolean add, Source.Item item, String value, int valueAt) {
         int slash = value == null ? -1 : value.indexOf('/');
         String v = slash < 0 ? value : value.substring(0, slash);
-        b.cookie(number(src, "cookie", v, item, valueAt, -1L));
+        out[0] = number(src, "cookie", v, item, valueAt, -1L);
         if (slash < 0) {
-            b.cookieMask(-1L);
+            out[1] = -1L;
             return;
         }
         if (add) {
             throw src.fail(SyntaxError.NOT_ALLOWED, item.start(), item.text(), "when adding a flow");
         }
         try {
-            b.cookieMask(FieldText.number(value.substring(slash + 1), 0, 64));
+            out[1] = FieldText.number(value.substring(slash + 1), 0, 64);
         } catch (FieldText.Bad bad) {
             throw src.fail(SyntaxError.BAD_MASK, valueAt + slash + 1, value.substring(slash + 1), "cookie");
         }
@@ -212,16 +323,39 @@ public final class FlowSyntax {
     private static final String[] ONCE = {"table", "priority", "idle_timeout", "hard_timeout", "cookie", "out_port",
         "out_group"};
 
-    private static void once(Source src, Source.Item[] seen, String name, Source.Item item) {
+    private static void once(Source src, Scratch scratch, String name, int from, int to) {
         int k = 0;
         while (!ONCE[k].equals(name)) {
             k++;
         }
-        Source.Item before = seen[k];
-        if (before != null) {
-            throw src.fail(SyntaxError.CONFLICT, item.start(), item.text(), before.text(), before.start() + 1);
+        int before = scratch.seenFrom[k];
+        if (before >= 0) {
+            String t = src.text();
+            throw src.fail(SyntaxError.CONFLICT, from, t.substring(from, to), t.substring(before, scratch.seenTo[k]),
+                    before + 1);
         }
-        seen[k] = item;
+        scratch.seenFrom[k] = from;
+        scratch.seenTo[k] = to;
+    }
+
+    /**
+     * The number of the item {@code [from, to)} whose {@code =} is at {@code eq}: a short decimal
+     * is read in place; anything else goes through {@link #number(Source, String, String, Source.Item, int, long)},
+     * which names what is wrong.
+     */
+    private static long number(Source src, String name, int from, int to, int eq, long max) {
+        String text = src.text();
+        if (eq >= 0 && to - eq - 1 > 0 && to - eq - 1 <= 18) {
+            long n = 0;
+            int i = eq + 1;
+            while (i < to && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+                n = n * 10 + (text.charAt(i++) - '0');
+            }
+            if (i == to && (max == -1L || Long.compareUnsigned(n, max) <= 0)) {
+                return n;
+            }
+        }
+        return number(src, name, value(text, eq, to), src.item(from, to), eq + 1, max);
     }
 
     private static long number(Source src, String name, String value, Source.Item item, int valueAt, long max) {

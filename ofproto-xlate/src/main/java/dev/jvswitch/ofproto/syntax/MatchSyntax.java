@@ -1,9 +1,7 @@
 package dev.jvswitch.ofproto.syntax;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import dev.jvswitch.flowcache.key.FieldFormat;
@@ -80,28 +78,51 @@ final class MatchSyntax {
         KEYWORDS.put("rarp", new Keyword(Kind.PROTO, null, FlowKey.ETH_TYPE_RARP, -1));
     }
 
-    /** One item, to name it in a conflict or prerequisite error (its bits are made again then). */
-    private record Contribution(Source.Item item, String name, Keyword keyword, String text) {
-    }
-
     /**
      * The words a parse works in, one set per thread: a flow string is parsed on one thread from
      * start to end and no parse starts another, and a config file has a million of them (the
-     * match that comes out copies what it keeps).
+     * match that comes out copies what it keeps). The items added so far are kept as positions in
+     * the text (to name one in a conflict or prerequisite error, whose bits are made again then):
+     * no object per item.
      */
     private static final class Scratch {
-        final List<Contribution> contributions = new ArrayList<>(8);
+        int count;
+        /** Per item added: where it starts and ends in the text, and where its value starts (-1: none). */
+        int[] itemFrom = new int[16];
+        int[] itemTo = new int[16];
+        int[] valueFrom = new int[16];
+        Keyword[] keywords = new Keyword[16];
+        String[] names = new String[16];
         final long[] value = new long[FlowKey.ALL_WORDS];
         final long[] mask = new long[FlowKey.ALL_WORDS];
+        /** A value and mask read in place ({@link FieldText#parseInPlace}). */
+        final long[] read = new long[2];
         final Match.Builder bits = Match.builder();
         /** The value as a key, for the prerequisite checks of {@link #finish}. */
         final FlowKey valueKey = new FlowKey();
+
+        void add(int from, int to, int valueAt, Keyword k, String name) {
+            if (count == itemFrom.length) {
+                int n = count * 2;
+                itemFrom = Arrays.copyOf(itemFrom, n);
+                itemTo = Arrays.copyOf(itemTo, n);
+                valueFrom = Arrays.copyOf(valueFrom, n);
+                keywords = Arrays.copyOf(keywords, n);
+                names = Arrays.copyOf(names, n);
+            }
+            itemFrom[count] = from;
+            itemTo[count] = to;
+            valueFrom[count] = valueAt;
+            keywords[count] = k;
+            names[count++] = name;
+        }
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final Source src;
-    private final List<Contribution> contributions;
+    private final String text;
+    private final Scratch items;
     private final long[] value;
     private final long[] mask;
     /** The bits of the item being added: one builder for every item, no match per item. */
@@ -111,9 +132,10 @@ final class MatchSyntax {
     /** A match parser for {@code src}; the calling thread's only one until its parse ends. */
     MatchSyntax(Source src) {
         this.src = src;
+        this.text = src.text();
         Scratch s = SCRATCH.get();
-        contributions = s.contributions;
-        contributions.clear();
+        items = s;
+        s.count = 0;
         value = s.value;
         mask = s.mask;
         Arrays.fill(value, 0);
@@ -146,40 +168,104 @@ final class MatchSyntax {
                 ? k.field : null;
     }
 
-    /** Adds one item, {@code name} or {@code name=value} ({@code value} null when absent). */
-    void add(Source.Item item, String name, String text, int valueIndex) {
+    /**
+     * Adds one item, the text {@code [from, to)}: {@code name}, or {@code name=value} when
+     * {@code eq} (the index of its {@code =}) is not -1. A field's common value forms are read in
+     * place; any other, and any error, goes through the general path of {@link #apply}.
+     */
+    void add(int from, int to, String name, int eq) {
         Keyword k = KEYWORDS.get(name);
         if (k == null) {
             String feature = Unsupported.field(name);
             if (feature != null) {
-                throw src.fail(SyntaxError.NOT_SUPPORTED, item.start(), name, feature);
+                throw src.fail(SyntaxError.NOT_SUPPORTED, from, name, feature);
             }
-            throw src.fail(SyntaxError.UNKNOWN_FIELD, item.start(), name);
+            throw src.fail(SyntaxError.UNKNOWN_FIELD, from, name);
         }
+        int valueAt = eq < 0 ? -1 : eq + 1;
         if (k.kind == Kind.PROTO) {
-            if (text != null) {
-                throw src.fail(SyntaxError.UNEXPECTED_VALUE, item.start(), name);
+            if (eq >= 0) {
+                throw src.fail(SyntaxError.UNEXPECTED_VALUE, from, name);
             }
-        } else if (text == null || text.isEmpty()) {
-            throw src.fail(SyntaxError.MISSING_VALUE, item.start(), name);
+        } else if (eq < 0 || valueAt == to) {
+            throw src.fail(SyntaxError.MISSING_VALUE, from, name);
         }
+        if (!addInPlace(k, valueAt, to)) {
+            addBits(from, to, k, name, valueAt);
+        }
+        items.add(from, to, valueAt, k, name);
+    }
+
+    /**
+     * A plain field's value read in place and added, if it is in a common form and agrees with
+     * what the earlier items say; false otherwise (nothing changed: the general path takes it).
+     */
+    private boolean addInPlace(Keyword k, int valueAt, int to) {
+        if (k.kind == Kind.PROTO) {
+            return addProtoInPlace(k);
+        }
+        FlowField f = k.field;
+        boolean plain = k.kind == Kind.FIELD || k.kind == Kind.L4
+                || k.kind == Kind.IN_PORT && text.charAt(valueAt) >= '0' && text.charAt(valueAt) <= '9';
+        long[] read = items.read;
+        if (!plain || !FieldText.parseInPlace(f, text, valueAt, to, read)) {
+            return false;
+        }
+        int w = f.word();
+        long m = read[1] << f.shift();
+        long v = read[0] << f.shift();
+        if (((value[w] ^ v) & mask[w] & m) != 0) {
+            return false; // a conflict: the general path names the item it conflicts with
+        }
+        mask[w] |= m;
+        value[w] |= v;
+        return true;
+    }
+
+    /** A protocol shorthand ({@code tcp}: the Ethernet type and the IP protocol) added in place, if it agrees. */
+    private boolean addProtoInPlace(Keyword k) {
+        FlowField e = FlowField.ETH_TYPE;
+        FlowField p = FlowField.NW_PROTO;
+        int we = e.word();
+        long me = e.valueMask() << e.shift();
+        long ve = (long) k.ethType << e.shift();
+        if (((value[we] ^ ve) & mask[we] & me) != 0) {
+            return false;
+        }
+        if (k.proto >= 0) {
+            int wp = p.word();
+            long mp = p.valueMask() << p.shift();
+            long vp = (long) k.proto << p.shift();
+            if (((value[wp] ^ vp) & mask[wp] & mp) != 0) {
+                return false;
+            }
+            mask[wp] |= mp;
+            value[wp] |= vp;
+        }
+        mask[we] |= me;
+        value[we] |= ve;
+        return true;
+    }
+
+    /** Adds an item through a builder of its own bits: every form, every error message. */
+    private void addBits(int from, int to, Keyword k, String name, int valueAt) {
+        String t = valueAt < 0 ? null : text.substring(valueAt, to);
         Match.Builder b = bits.clear();
         try {
-            apply(b, k, name, text);
+            apply(b, k, name, t);
         } catch (FieldText.Bad bad) {
-            throw badValue(bad, valueIndex, name);
+            throw badValue(bad, valueAt, name);
         }
         for (int i = 0; i < FlowKey.ALL_WORDS; i++) {
             long overlap = mask[i] & b.maskWord(i);
             if (((value[i] ^ b.valueWord(i)) & overlap) != 0) {
-                throw conflict(item, i, b);
+                throw conflict(from, to, i, b);
             }
         }
         for (int i = 0; i < FlowKey.ALL_WORDS; i++) {
             mask[i] |= b.maskWord(i);
             value[i] |= b.valueWord(i);
         }
-        contributions.add(new Contribution(item, name, k, text));
     }
 
     /** The match of every item added, with each item's prerequisites checked. */
@@ -190,17 +276,19 @@ final class MatchSyntax {
         for (int i = 0; i < FlowKey.ALL_WORDS; i++) {
             w[i] = value[i] & mask[i]; // m.value(), without a key per line
         }
-        for (Contribution c : contributions) {
-            Keyword k = c.keyword;
+        Scratch c = items;
+        for (int i = 0; i < c.count; i++) {
+            Keyword k = c.keywords[i];
             if (k.kind == Kind.L4) {
                 boolean ip = m.isExact(FlowField.ETH_TYPE) && (m.value(FlowField.ETH_TYPE) == FlowKey.ETH_TYPE_IPV4
                         || m.value(FlowField.ETH_TYPE) == FlowKey.ETH_TYPE_IPV6);
                 if (!ip || !m.isExact(FlowField.NW_PROTO) || m.value(FlowField.NW_PROTO) != k.proto) {
-                    String p = c.name.substring(0, c.name.indexOf('_'));
-                    throw src.fail(SyntaxError.PREREQUISITE, c.item.start(), c.name, p + " or " + p + "6");
+                    String name = c.names[i];
+                    String p = name.substring(0, name.indexOf('_'));
+                    throw src.fail(SyntaxError.PREREQUISITE, c.itemFrom[i], name, p + " or " + p + "6");
                 }
             } else if (k.field != null && !m.prerequisitesMet(k.field, v)) {
-                throw src.fail(SyntaxError.PREREQUISITE, c.item.start(), c.name,
+                throw src.fail(SyntaxError.PREREQUISITE, c.itemFrom[i], c.names[i],
                         PrerequisiteException.describe(k.field.prereq()));
             }
         }
@@ -279,14 +367,17 @@ final class MatchSyntax {
         return src.fail(SyntaxError.BAD_VALUE, at, bad.quoted, name, bad.extra);
     }
 
-    /** The error naming the earlier item whose bits {@code b} (of {@code item}) contradicts in {@code word}. */
-    private SyntaxException conflict(Source.Item item, int word, Match.Builder b) {
+    /** The error naming the earlier item whose bits {@code b} (of the item {@code [from, to)}) contradicts in {@code word}. */
+    private SyntaxException conflict(int from, int to, int word, Match.Builder b) {
         Match.Builder earlier = Match.builder();
-        for (Contribution c : contributions) {
-            apply(earlier.clear(), c.keyword, c.name, c.text); // parsed once already: cannot fail
+        Scratch c = items;
+        for (int i = 0; i < c.count; i++) {
+            String t = c.valueFrom[i] < 0 ? null : text.substring(c.valueFrom[i], c.itemTo[i]);
+            apply(earlier.clear(), c.keywords[i], c.names[i], t); // parsed once already: cannot fail
             long overlap = earlier.maskWord(word) & b.maskWord(word);
             if (((earlier.valueWord(word) ^ b.valueWord(word)) & overlap) != 0) {
-                return src.fail(SyntaxError.CONFLICT, item.start(), item.text(), c.item.text(), c.item.start() + 1);
+                return src.fail(SyntaxError.CONFLICT, from, text.substring(from, to),
+                        text.substring(c.itemFrom[i], c.itemTo[i]), c.itemFrom[i] + 1);
             }
         }
         throw new AssertionError("conflict without an earlier item");

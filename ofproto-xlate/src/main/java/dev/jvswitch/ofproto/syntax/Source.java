@@ -101,7 +101,48 @@ final class Source {
 
     /** The items of {@code text[from, to)}. */
     List<Item> split(int from, int to) {
-        List<Item> items = new ArrayList<>();
+        Spans spans = new Spans();
+        split(from, to, spans);
+        List<Item> items = new ArrayList<>(spans.count);
+        for (int k = 0; k < spans.count; k++) {
+            items.add(item(spans.from(k), spans.to(k)));
+        }
+        return items;
+    }
+
+    /** The item of the characters {@code [from, to)}. */
+    Item item(int from, int to) {
+        return new Item(text, from, to, from);
+    }
+
+    /**
+     * Where the items of a text start and end, as {@link #split(int, int, Spans)} finds them: a
+     * parse reuses one per thread, so that a flow line costs no object per item.
+     */
+    static final class Spans {
+        private int[] bounds = new int[32];
+        int count;
+
+        int from(int k) {
+            return bounds[2 * k];
+        }
+
+        int to(int k) {
+            return bounds[2 * k + 1];
+        }
+
+        private void add(int from, int to) {
+            if (2 * count == bounds.length) {
+                bounds = java.util.Arrays.copyOf(bounds, bounds.length * 2);
+            }
+            bounds[2 * count] = from;
+            bounds[2 * count++ + 1] = to;
+        }
+    }
+
+    /** The items of {@code text[from, to)} into {@code out} (emptied first). */
+    void split(int from, int to, Spans out) {
+        out.count = 0;
         int depth = 0;
         int itemStart = -1;
         int[] openAt = null; // made at the first bracket: most items have none
@@ -110,7 +151,7 @@ final class Source {
             boolean sep = depth == 0 && (c == ',' || Character.isWhitespace(c));
             if (sep) {
                 if (itemStart >= 0) {
-                    items.add(new Item(text, itemStart, i, itemStart));
+                    out.add(itemStart, i);
                     itemStart = -1;
                 }
                 continue;
@@ -139,8 +180,7 @@ final class Source {
             throw fail(SyntaxError.UNBALANCED, at, String.valueOf(text.charAt(at)));
         }
         if (itemStart >= 0) {
-            items.add(new Item(text, itemStart, to, itemStart));
+            out.add(itemStart, to);
         }
-        return items;
     }
 }

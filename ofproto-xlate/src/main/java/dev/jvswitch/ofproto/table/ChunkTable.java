@@ -34,6 +34,8 @@ import java.util.Arrays;
 final class ChunkTable {
     /** Largest chunk, in slots; a full chunk of this size splits. */
     static final int MAX_CHUNK = 256;
+    /** Slots per chunk {@link Editor#presize} plans for. */
+    static final int PRESIZE_FILL = 128;
     /**
      * Beyond this depth a chunk grows instead of splitting, which bounds the directory (2^24
      * chunks of up to 192 slots: far more than any table); only equal hashes could get there.
@@ -220,6 +222,29 @@ final class ChunkTable {
 
         int size() {
             return size;
+        }
+
+        /**
+         * Before the first insert into an empty table: a directory and chunks for about
+         * {@code expected} slots, so that a bulk build never grows or splits a chunk (a million
+         * slots would otherwise be copied several times over as their chunks doubled and split).
+         * Each chunk is made for {@value #PRESIZE_FILL} slots of its {@value #MAX_CHUNK}: about the
+         * fill growth ends in, with room for the uneven spread of the hashes (a chunk that still
+         * fills up splits as usual).
+         */
+        void presize(int expected) {
+            check();
+            if (size != 0 || dir.length != 1 || dir[0] != EMPTY_CHUNK || expected < 2 * PRESIZE_FILL) {
+                return;
+            }
+            int d = Math.min(MAX_DEPTH, 32 - Integer.numberOfLeadingZeros((expected - 1) / PRESIZE_FILL));
+            Chunk[] made = new Chunk[1 << d];
+            for (int i = 0; i < made.length; i++) {
+                made[i] = new Chunk(MAX_CHUNK, d, token);
+            }
+            dir = made;
+            depth = d;
+            dirOwned = true;
         }
 
         /** The chunk of {@code h}, for reading (it may be shared with published tables). */

@@ -192,6 +192,8 @@ final class FlowTable {
         private TableMiss miss;
         private PrefixTries prefixes;
         private PrefixTries.Edit prefixEdit;
+        /** True while a bulk build keeps the prefix tries apart ({@link #detachPrefixes}). */
+        private boolean prefixesApart;
         /** The subtable of the last call: a reload's rules come in runs of one mask. */
         private Match.Shape lastShape;
         private int lastIndex;
@@ -253,6 +255,21 @@ final class FlowTable {
             return b != null ? b.get(m, priority) : frozen.get(i).get(m, priority);
         }
 
+        /**
+         * Before a bulk build: about {@code rules} rules of mask {@code shape} are coming, and
+         * their subtable is made for them now (see {@link ChunkTable.Editor#presize}).
+         */
+        void expect(Match.Shape shape, int rules) {
+            int i = indexOf(shape);
+            if (i < 0) {
+                i = frozen.size();
+                frozen.add(Subtable.empty(shape));
+                builders.add(null);
+                byShape.put(shape, i);
+            }
+            builder(i).presize(rules);
+        }
+
         /** Adds {@code r}, whose slot is free, with age {@code seq}. */
         void add(Rule r, long seq) {
             Match.Shape shape = r.match().shape();
@@ -264,7 +281,9 @@ final class FlowTable {
                 byShape.put(shape, i);
             }
             builder(i).add(r, seq);
-            prefixEdit().add(r.match());
+            if (!prefixesApart) {
+                prefixEdit().add(r.match());
+            }
             ruleCount++;
             conjunctiveRules += r.isConjunctive() ? 1 : 0;
             timedRules += r.hasTimeout() ? 1 : 0;
@@ -283,7 +302,9 @@ final class FlowTable {
             }
             Rule old = builder(i).put(r, seq);
             if (old == null) {
-                prefixEdit().add(r.match());
+                if (!prefixesApart) {
+                    prefixEdit().add(r.match());
+                }
                 ruleCount++;
                 conjunctiveRules += r.isConjunctive() ? 1 : 0;
                 timedRules += r.hasTimeout() ? 1 : 0;
@@ -312,6 +333,26 @@ final class FlowTable {
             conjunctiveRules += (r.isConjunctive() ? 1 : 0) - (old.isConjunctive() ? 1 : 0);
             timedRules += (r.hasTimeout() ? 1 : 0) - (old.hasTimeout() ? 1 : 0);
             return old;
+        }
+
+        /**
+         * For a bulk build on an untouched table: from now on {@link #add} and {@link #put} leave
+         * the prefix tries alone, and the caller builds them with the edit returned (on another
+         * thread if it likes: the edit shares nothing with this one) and gives them back with
+         * {@link #attachPrefixes} before this edit is used in any other way.
+         */
+        PrefixTries.Edit detachPrefixes() {
+            if (prefixEdit != null || prefixesApart) {
+                throw new IllegalStateException("the prefix tries were changed already");
+            }
+            prefixesApart = true;
+            return prefixes.edit();
+        }
+
+        /** The tries built apart for the rules put since {@link #detachPrefixes}. */
+        void attachPrefixes(PrefixTries.Edit tries) {
+            prefixEdit = tries;
+            prefixesApart = false;
         }
 
         private PrefixTries.Edit prefixEdit() {

@@ -1,11 +1,8 @@
 package dev.jvswitch.ofproto.table;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 import dev.jvswitch.flowcache.key.FlowKey;
@@ -63,6 +60,11 @@ public final class OfTables {
     /** Version 0: no rules, no groups, every table drops on a miss. */
     public static OfTables empty() {
         return EMPTY;
+    }
+
+    /** The age the next new rule slot gets: above every age in this version. */
+    long nextSeq() {
+        return nextSeq;
     }
 
     /** Starts at 0 and goes up by one with every published change. */
@@ -352,9 +354,10 @@ public final class OfTables {
          *   <li>rules of the slots no add names are removed; a table no add names is emptied
          *       (keeping its table-miss behaviour).</li>
          * </ul>
-         * Cost: a probe of the old tables per add, an insert into the new ones, a probe of the new
-         * ones per old rule; no text, no sorting, no per-rule copy of the old tables. If nothing
-         * would change, nothing does ({@link #changed()} stays false).
+         * Cost: a probe of the old tables per add (in parallel, {@link TableReplace}), an insert
+         * into the new ones, a probe of the new ones per old rule; no text, no sorting, no
+         * per-rule copy of the old tables. If nothing would change, nothing does
+         * ({@link #changed()} stays false).
          *
          * <p>Must be the transaction's first change.
          *
@@ -368,84 +371,20 @@ public final class OfTables {
             if (changed) {
                 throw new IllegalStateException("a replace must be the first change of its transaction");
             }
-            RuleSlots old = new RuleSlots(base);
-            int oldCount = base.ruleCount();
-            // Base slots an add names, by age (ages are unique within a version and below nextSeq):
-            // a bit set while that is dense, else a probe of the new tables per old rule at the end.
-            BitSet named = base.nextSeq < Integer.MAX_VALUE
-                    && base.nextSeq <= 64L * Math.max(oldCount, adds.size()) + (1 << 20)
-                    ? new BitSet((int) base.nextSeq) : null;
-            if (named != null && adds.size() == oldCount && old.nameAll(adds, named)) {
-                return new Replacement(0, oldCount, List.of());
+            TableReplace.Result r = TableReplace.run(base, groups, adds, nowNs, seq);
+            if (r.fresh() == null) {
+                return r.replacement();
             }
-            long firstSeq = seq;
-            FlowTable.Edit[] fresh = new FlowTable.Edit[Rule.TABLE_COUNT];
-            Map<List<OfAction>, List<OfAction>> sharedActions = new HashMap<>();
-            int kept = 0;
-            for (FlowMod fm : adds) {
-                int t = fm.tableId();
-                Rule was = old.get(t, fm.match(), fm.priority());
-                long wasSeq = old.seq;
-                Rule r;
-                if (was != null && was.sameDefinition(fm)) {
-                    r = was;
-                } else {
-                    r = Rule.of(fm, nowNs, sharedActions);
-                    checkGroups(r.actions());
-                }
-                if (was != null && named != null) {
-                    named.set((int) wasSeq);
-                }
-                FlowTable.Edit e = fresh[t];
-                if (e == null) {
-                    e = FlowTable.Edit.empty(base.tables[t].miss, base.tables[t].prefixFields());
-                    fresh[t] = e;
-                }
-                Rule before = e.put(r, was != null ? wasSeq : seq);
-                if (before == null && was == null) {
-                    seq++;
-                }
-                kept += (r == was ? 1 : 0) - (before != null && before == was ? 1 : 0);
-            }
-            List<Rule> removed = new ArrayList<>();
-            int total = 0;
+            seq = r.nextSeq();
             for (int t = 0; t < Rule.TABLE_COUNT; t++) {
-                FlowTable.Edit e = fresh[t];
-                total += e == null ? 0 : e.ruleCountNow();
-                FlowTable o = base.tables[t];
-                if (o.ruleCount == 0) {
-                    continue;
-                }
-                if (e == null) {
-                    o.forEachRule(removed::add);
-                } else if (named != null) {
-                    o.forEachRuleWithSeq((r, s) -> {
-                        if (!named.get((int) s)) {
-                            removed.add(r);
-                        }
-                    });
-                } else {
-                    o.forEachRule(r -> {
-                        if (e.get(r.match(), r.priority()) == null) {
-                            removed.add(r);
-                        }
-                    });
-                }
-            }
-            int added = total - kept;
-            if (added == 0 && removed.isEmpty()) {
-                seq = firstSeq;
-                return new Replacement(0, kept, List.of());
-            }
-            for (int t = 0; t < Rule.TABLE_COUNT; t++) {
-                if (fresh[t] != null) {
-                    edits[t] = fresh[t];
+                if (r.fresh()[t] != null) {
+                    edits[t] = r.fresh()[t];
                 } else if (base.tables[t].ruleCount > 0) {
                     edits[t] = FlowTable.Edit.empty(base.tables[t].miss, base.tables[t].prefixFields());
                 }
             }
             changed = true;
-            return new Replacement(added, kept, removed);
+            return r.replacement();
         }
 
         /**
@@ -673,12 +612,7 @@ public final class OfTables {
         }
 
         private void checkGroups(List<OfAction> actions) {
-            for (OfAction a : actions) {
-                if (a instanceof OfAction.GroupAction && groups.get(((OfAction.GroupAction) a).groupId()) == null) {
-                    throw new IllegalArgumentException("group " + ((OfAction.GroupAction) a).groupId()
-                            + " does not exist");
-                }
-            }
+            TableReplace.checkGroups(groups, actions);
         }
 
         private void checkBuckets(Group g) {

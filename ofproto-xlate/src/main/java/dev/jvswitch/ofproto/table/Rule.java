@@ -109,6 +109,13 @@ public final class Rule {
      * only with {@code note}.
      */
     private static OfAction.Conjunction[] conjunctionsOf(List<OfAction> actions) {
+        boolean any = false;
+        for (int i = 0; i < actions.size() && !any; i++) {
+            any = actions.get(i) instanceof OfAction.Conjunction;
+        }
+        if (!any) {
+            return null; // no list per rule: a million rules are made at a time
+        }
         List<OfAction.Conjunction> out = new ArrayList<>(2);
         boolean other = false;
         for (OfAction a : actions) {

@@ -1,18 +1,16 @@
 package dev.jvswitch.ofproto.table;
 
-import java.util.BitSet;
-import java.util.List;
 import java.util.Map;
 
 import dev.jvswitch.ofproto.match.Match;
-import dev.jvswitch.ofproto.mod.FlowMod;
 
 /**
  * The rules of one version looked up by slot (table, match, priority), one probe each: what a
  * replace asks of the old tables for every add. Each table's subtables are indexed by mask once,
  * on first use.
  *
- * <p><b>Thread-safety:</b> not thread-safe; one transaction uses it while it replaces.
+ * <p><b>Thread-safety:</b> not thread-safe: each thread of a replace has one of its own (the
+ * version it reads is immutable).
  */
 final class RuleSlots {
     private final OfTables tables;
@@ -39,22 +37,5 @@ final class RuleSlots {
         Rule r = st == null ? null : st.get(m, priority, seqOut);
         seq = r == null ? -1 : seqOut[0];
         return r;
-    }
-
-    /**
-     * True if {@code adds} (as many as this version has rules) name every rule of it, each once
-     * and each with its own definition: a replace that changes nothing. Marks the ages it met in
-     * {@code named} and clears them again when it says no.
-     */
-    boolean nameAll(List<FlowMod> adds, BitSet named) {
-        for (FlowMod fm : adds) {
-            Rule was = get(fm.tableId(), fm.match(), fm.priority());
-            if (was == null || !was.sameDefinition(fm) || named.get((int) seq)) {
-                named.clear();
-                return false;
-            }
-            named.set((int) seq);
-        }
-        return true;
     }
 }

@@ -69,6 +69,11 @@ final class SubtableBuilder {
         return base.shape;
     }
 
+    /** Before a bulk build into this empty subtable: room for about {@code values} masked values. */
+    void presize(int values) {
+        entries.presize(values);
+    }
+
     int ruleCount() {
         return ruleCount;
     }

@@ -40,6 +40,31 @@ class FlowSyntaxTest {
                 .isEqualTo("cookie=0x0, table=0, priority=100,tcp,in_port=1,nw_dst=10.0.0.0/24,tp_dst=80 actions=output:2");
     }
 
+    @Test
+    void anActionTextMetAgainGivesTheSameInstructions() {
+        FlowMod a = FlowSyntax.parseAdd("priority=1,tcp,tp_dst=80,actions=output:2,resubmit(,3)");
+        FlowMod b = FlowSyntax.parseAdd("priority=2,udp,actions=output:2,resubmit(,3)");
+        FlowMod c = FlowSyntax.parseAdd("priority=3,actions=output:3,resubmit(,3)");
+        assertThat(b.instructions()).isSameAs(a.instructions());
+        assertThat(FlowSyntax.formatInstructions(b.instructions())).isEqualTo("output:2,resubmit(,3)");
+        assertThat(FlowSyntax.formatInstructions(c.instructions())).isEqualTo("output:3,resubmit(,3)");
+    }
+
+    @Test
+    void anActionThatNeedsTheMatchIsCheckedAgainstEachLinesMatch() {
+        String bad = "arp,actions=set_field:10.0.0.1->nw_dst";
+        String message = null;
+        try {
+            FlowSyntax.parseAdd(bad);
+        } catch (SyntaxException e) {
+            message = e.getMessage();
+        }
+        assertThat(message).isNotNull();
+        FlowMod ok = FlowSyntax.parseAdd("ip,actions=set_field:10.0.0.1->nw_dst");
+        assertThat(ok.instructions()).hasSize(1);
+        assertThatThrownBy(() -> FlowSyntax.parseAdd(bad)).isInstanceOf(SyntaxException.class).hasMessage(message);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "ip,actions=drop|ip actions=drop",

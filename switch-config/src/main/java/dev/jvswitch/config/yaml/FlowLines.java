@@ -114,6 +114,9 @@ final class FlowLines {
         int n = lines.size();
         FlowLine[] all = lines.toArray(new FlowLine[0]);
         Problems[] found = new Problems[(n + LineWorkers.CHUNK_LINES - 1) / LineWorkers.CHUNK_LINES];
+        if (flows) {
+            checker.expectFlows(n);
+        }
         LineWorkers.forEachChunk(n, (from, to) -> {
             Problems p = null;
             for (int i = from; i < to; i++) {
@@ -124,7 +127,7 @@ final class FlowLines {
                             ? base : new FlowLine(base.text(), l.file(), l.line(), l.key());
                     continue;
                 }
-                String problem = flows ? checker.checkFlow(l.text()) : checker.checkGroup(l.text());
+                String problem = flows ? checker.checkFlow(l.text(), i) : checker.checkGroup(l.text());
                 if (problem != null) {
                     if (p == null) {
                         p = new Problems();

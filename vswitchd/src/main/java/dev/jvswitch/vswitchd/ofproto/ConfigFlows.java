@@ -14,7 +14,8 @@ import dev.jvswitch.config.LineWorkers;
 /**
  * The config's flow and group lines as the model the ofproto service takes: the edge where
  * config text is parsed. The lines were checked when the config was loaded
- * ({@link OfprotoFlowChecker}), which kept the adds it parsed: those are taken as they are, and
+ * ({@link OfprotoFlowChecker}), which kept the adds it parsed by their position in the list: those
+ * are taken as they are, and
  * only a line it did not check (the running config had it already) is parsed here, in parallel
  * chunks ({@link LineWorkers}). A failure here still names the file and line: the first failing
  * line's, as a single thread would find it.
@@ -39,7 +40,7 @@ public final class ConfigFlows {
         LineWorkers.forEachChunk(n, (from, to) -> {
             for (int i = from; i < to; i++) {
                 FlowLine l = in[i];
-                FlowMod fm = checked == null ? null : checked.parsedFlow(l.text());
+                FlowMod fm = checked == null ? null : checked.parsedFlow(i, l.text());
                 if (fm == null) {
                     try {
                         fm = FlowSyntax.parseAdd(l.text());

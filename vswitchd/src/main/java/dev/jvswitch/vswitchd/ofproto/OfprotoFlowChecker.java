@@ -1,10 +1,9 @@
 package dev.jvswitch.vswitchd.ofproto;
 
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import dev.jvswitch.config.FlowChecker;
 import dev.jvswitch.ofproto.Ofproto;
@@ -20,31 +19,36 @@ import dev.jvswitch.ofproto.syntax.GroupSyntax;
  * Checked before anything starts, so the config error names the file and line.
  *
  * <p><b>Parsed once.</b> In the daemon's checker ({@link OfprotoService#flowChecker()}) the add a
- * flow line parses to is kept, by the identity of the line's text (the very string the loaded
- * config holds), until {@link #forget()}: {@link ConfigFlows}
- * takes it from here when the config is applied, so a million-line {@code @file} is parsed once
- * per load, not once to check and again to apply. (A line the loader did not check because the
- * running config has it already has nothing kept; it is parsed when applied, if its bridge's
- * flows changed at all.) The loader forgets at the start of a load and when it fails; the daemon
- * forgets once it applied the config.
+ * flow line parses to is kept until {@link #forget()}: {@link ConfigFlows} takes it from here
+ * when the config is applied, so a million-line {@code @file} is parsed once per load, not once to
+ * check and again to apply. The loader announces each list of flow lines before it checks it
+ * ({@link #expectFlows}), and checks line i of it with {@link #checkFlow(String, int)}: the add is
+ * kept in slot i of that list's store, beside the very string the loaded config holds, and found
+ * again by position and identity ({@link #parsedFlow(int, String)}): no hashing of a million
+ * texts, no map to grow. (A line the loader did not check because the running config has it
+ * already has nothing kept; it is parsed when applied, if its bridge's flows changed at all.) The
+ * loader forgets at the start of a load and when it fails; the daemon forgets once it applied the
+ * config.
  *
  * <p><b>Thread-safety:</b> one load at a time (the main thread at start, the change thread for a
- * reload; the daemon's start sequence and its change queue order them), but {@link #checkFlow}
- * and {@link #checkGroup} run on the loader's workers too, at once. Each thread keeps its adds in
- * a map of its own (an identity map: no hashing of a million texts, no contention), registered in
- * a concurrent queue of the current generation; {@link #parsedFlow} reads every map of the
- * generation, on the loading thread once the loader joined its workers, which orders their
- * writes before its reads. {@link #forget()} starts a new generation: the maps of the old one are
- * dropped, and a thread that still holds one makes a new map at its next add.
+ * reload; the daemon's start sequence and its change queue order them). {@link #expectFlows},
+ * {@link #forget()} and the lookups' setup run on the loading thread; {@link #checkFlow} and
+ * {@link #checkGroup} run on the loader's workers too, at once, each writing only the slots of
+ * its own lines in the store {@link #expectFlows} opened before the workers started (a volatile
+ * field, set before they start). The loader joins its workers before the store is read
+ * ({@link ConfigFlows}, whose own workers start after that and only read it).
  */
 public final class OfprotoFlowChecker implements FlowChecker {
     private final boolean keep;
-    /** The maps of the current generation, one per thread that kept an add in it. */
-    private volatile Queue<Map<String, FlowMod>> parsed = new ConcurrentLinkedQueue<>();
-    /** Each thread's map and the generation it belongs to. */
-    private final ThreadLocal<Kept> kept = new ThreadLocal<>();
+    /** The stores of the current generation, one per list announced. Loading thread only. */
+    private final List<Kept> lists = new ArrayList<>();
+    /** The store of the list being checked, or null. */
+    private volatile Kept current;
+    /** The adds by text, made for {@link #parsedFlow(String)} on first use. */
+    private Map<String, FlowMod> byText;
 
-    private record Kept(Queue<Map<String, FlowMod>> generation, Map<String, FlowMod> map) {
+    /** Per line of one list: its text (the config's string) and the add it parsed to. */
+    private record Kept(String[] texts, FlowMod[] mods) {
     }
 
     /** A checker that keeps nothing: for a config that is only checked. */
@@ -59,11 +63,28 @@ public final class OfprotoFlowChecker implements FlowChecker {
 
     @Override
     public String checkFlow(String flow) {
+        return checkFlow(flow, -1);
+    }
+
+    @Override
+    public void expectFlows(int lines) {
+        if (keep) {
+            Kept k = new Kept(new String[lines], new FlowMod[lines]);
+            lists.add(k);
+            byText = null;
+            current = k;
+        }
+    }
+
+    @Override
+    public String checkFlow(String flow, int index) {
         try {
             FlowMod fm = FlowSyntax.parseAdd(flow);
             Ofproto.validate(fm);
-            if (keep) {
-                keptHere().put(flow, fm);
+            Kept k = current;
+            if (keep && k != null && index >= 0 && index < k.texts.length) {
+                k.mods[index] = fm;
+                k.texts[index] = flow;
             }
             return null;
         } catch (IllegalArgumentException e) {
@@ -99,37 +120,42 @@ public final class OfprotoFlowChecker implements FlowChecker {
     @Override
     public void forget() {
         if (keep) {
-            Queue<Map<String, FlowMod>> old = parsed;
-            parsed = new ConcurrentLinkedQueue<>();
-            // The loading thread's map would live on in its thread-local until its next add.
-            kept.remove();
-            old.forEach(Map::clear);
+            current = null;
+            lists.clear();
+            byText = null;
         }
     }
 
-    /** The calling thread's map of the current generation, made and registered on first need. */
-    private Map<String, FlowMod> keptHere() {
-        Queue<Map<String, FlowMod>> generation = parsed;
-        Kept k = kept.get();
-        if (k == null || k.generation() != generation) {
-            k = new Kept(generation, new IdentityHashMap<>());
-            generation.add(k.map());
-            kept.set(k);
+    /**
+     * The add {@link #checkFlow} kept for line {@code index} of a list announced since the last
+     * {@link #forget()}, if its text is {@code text} (that very string), or null. Reads only: any
+     * thread may call it once the load that checked the lines returned.
+     */
+    FlowMod parsedFlow(int index, String text) {
+        for (int k = 0; k < lists.size(); k++) {
+            Kept kept = lists.get(k);
+            if (index < kept.texts.length && kept.texts[index] == text) {
+                return kept.mods[index];
+            }
         }
-        return k.map();
+        return null;
     }
 
-    /** The add {@link #checkFlow} made of {@code text} (that very string) since the last {@link #forget()}, or null. */
+    /** The add {@link #checkFlow} kept for {@code text} (that very string) since the last {@link #forget()}, or null. */
     FlowMod parsedFlow(String text) {
         if (!keep) {
             return null;
         }
-        for (Map<String, FlowMod> m : parsed) {
-            FlowMod fm = m.get(text);
-            if (fm != null) {
-                return fm;
+        if (byText == null) {
+            byText = new IdentityHashMap<>();
+            for (Kept kept : lists) {
+                for (int i = 0; i < kept.texts.length; i++) {
+                    if (kept.texts[i] != null) {
+                        byText.put(kept.texts[i], kept.mods[i]);
+                    }
+                }
             }
         }
-        return null;
+        return byText.get(text);
     }
 }

@@ -87,13 +87,16 @@ public final class Main {
                   pipeline --pcap FILE [--seconds S] [--warmup S] [--emc-insert-inv-prob P] [--smc]
                            [--pmd-cpu N] [--flow-limit N] [--max-idle MS] [--revalidators N]
                            [--flows FILE [--groups FILE] | --tunnel encap|decap [--vni N]]
-                           [--dut jvswitch|ovs-dpdk] [--repeat N] [--json]
+                           [--dut jvswitch|ovs-dpdk] [--rate PPS|max] [--latency] [--repeat N] [--json]
                       replay FILE from memory (port 1) through one PMD to a null port (port 2),
                       with the revalidators running beside it; --flows: OpenFlow rules (ovs-ofctl
                       syntax, bridge br0, OpenFlow ports 1 and 2) instead of the built-in 1->2;
                       --tunnel: push into VXLAN (VNI N, default 100) on the way out, or pop
                       gen-pcap --vxlan frames on the way in; --dut ovs-dpdk: the same file and
                       rules through a private OVS-DPDK (net_pcap in, net_null out);
+                      --rate: arrivals paced at PPS (max: a full batch each poll) and each frame
+                      timed from arrival to the null port (HdrHistogram, GC, safepoints, stalls);
+                      --latency alone: the same at half the rate measured unpaced in warm-up;
                       --repeat: N runs, each in its own JVM, and their median, min and max
                   l2fwd --port IFNAME --port IFNAME [--port-type afpacket|afxdp] [--xdp-mode MODE]
                         [--mode io|switch] [--seconds S] [--pmd-cpu N] [--json]

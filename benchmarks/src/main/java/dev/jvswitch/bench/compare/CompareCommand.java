@@ -17,6 +17,7 @@ import dev.jvswitch.bench.dut.DutKind;
 import dev.jvswitch.bench.dut.DutOptions;
 import dev.jvswitch.bench.dut.OvsDpdkPipeline;
 import dev.jvswitch.bench.dut.Shell;
+import dev.jvswitch.bench.dut.TestpmdPipeline;
 import dev.jvswitch.bench.ndr.DutThroughput;
 import dev.jvswitch.bench.ndr.NdrCommand;
 import dev.jvswitch.bench.pcap.GenPcapCommand;
@@ -30,7 +31,8 @@ import dev.jvswitch.bench.pipeline.PipelineRepeat;
  *       jvswitch's PMD to a null port, and through OVS-DPDK (net_pcap → one PMD → net_null, its
  *       PMD on the same CPU), each in a JVM or daemon of its own, one after the other (those of
  *       the {@code --dut} list: a jvswitch kind runs jvswitch's pipeline, an OVS-DPDK kind
- *       OVS-DPDK's);</li>
+ *       OVS-DPDK's), and through testpmd io (net_pcap → net_null, {@link TestpmdPipeline}: the
+ *       I/O floor);</li>
  *   <li><b>through veths</b> ({@code ndr}): the throughput search and latency at fractions of NDR
  *       for every DUT asked for.</li>
  * </ol>
@@ -158,10 +160,13 @@ public final class CompareCommand {
                 }
             }
             if (s.duts.contains(DutKind.TESTPMD)) {
-                String testpmd = DutKind.TESTPMD.missing(options);
-                rows.add(testpmd != null ? CompareRow.unavailable(flows, CompareRow.PIPELINE, "testpmd", testpmd)
-                        : CompareRow.failed(flows, CompareRow.PIPELINE, "testpmd",
-                                "the net_pcap -> testpmd io -> net_null floor is not measured yet"));
+                String testpmd = TestpmdPipeline.missing();
+                if (testpmd != null) {
+                    rows.add(CompareRow.unavailable(flows, CompareRow.PIPELINE, "testpmd", testpmd));
+                } else {
+                    out.printf(Locale.ROOT, "  %d flows, in memory: testpmd io (the I/O floor)%n", flows);
+                    rows.add(testpmd(flows, pcap, options.pmdCpu(), s));
+                }
             }
         } finally {
             Files.deleteIfExists(pcap);
@@ -179,6 +184,20 @@ public final class CompareCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompareRow.failed(flows, CompareRow.PIPELINE, dut, "interrupted");
+        }
+    }
+
+    /** net_pcap -> testpmd io -> net_null: no switching at all, the floor under every in-memory row. */
+    private static CompareRow testpmd(int flows, Path pcap, int pmdCpu, Settings s) {
+        try {
+            TestpmdPipeline.Figures f = TestpmdPipeline.run(pcap, pmdCpu, s.pipelineWarmup, s.pipelineSeconds);
+            return new CompareRow(flows, CompareRow.PIPELINE, "testpmd", "ok", null, f.mpps(), Double.NaN,
+                    f.cpuNsPerPacket(), java.util.Map.of());
+        } catch (IOException | RuntimeException e) {
+            return CompareRow.failed(flows, CompareRow.PIPELINE, "testpmd", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompareRow.failed(flows, CompareRow.PIPELINE, "testpmd", "interrupted");
         }
     }
 

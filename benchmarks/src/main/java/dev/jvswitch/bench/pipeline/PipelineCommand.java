@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.jvswitch.bench.cli.Args;
+import dev.jvswitch.bench.cli.JvmPauses;
 import dev.jvswitch.bench.cli.Json;
 import dev.jvswitch.bench.dut.OvsDpdkPipeline;
 import dev.jvswitch.mempool.MbufPool;
@@ -24,9 +25,12 @@ import dev.jvswitch.ofproto.revalidate.RevalidatorSnapshot;
 import dev.jvswitch.pmd.Datapath;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.PmdAgent;
+import dev.jvswitch.pmd.netdev.Netdev;
 import dev.jvswitch.pmd.netdev.NetdevConfig;
 import dev.jvswitch.pmd.netdev.NetdevException;
 import dev.jvswitch.pmd.netdev.Netdevs;
+import dev.jvswitch.pmd.port.NullPort;
+import dev.jvswitch.pmd.port.PcapPort;
 import dev.jvswitch.pmd.stats.PmdCounter;
 import dev.jvswitch.pmd.stats.PmdStats;
 import dev.jvswitch.pmd.upcall.PortMapUpcallHandler;
@@ -44,15 +48,17 @@ import dev.jvswitch.pmd.upcall.UpcallHandler;
  * 2, and the revalidators keep every flow, but idle expiry and the flow limit apply. With
  * {@code --tunnel encap|decap [--vni N]} the switch is {@link TunnelPipeline}'s: the pcap's frames
  * are pushed into VXLAN on the way out, or (from {@code gen-pcap --vxlan N}) popped on the way in.
+ * With {@code --latency} (and {@code --rate PPS|max}) the pcap port's arrivals are paced and each
+ * frame's time from arrival to the null port is recorded ({@link PipelineLatency}).
  */
 public final class PipelineCommand {
     static final Set<String> OPTIONS = Set.of("pcap", "seconds", "warmup", "emc-insert-inv-prob", "pmd-cpu",
-            "flows", "groups", "flow-limit", "max-idle", "revalidators", "repeat", "tunnel", "vni", "dut");
+            "flows", "groups", "flow-limit", "max-idle", "revalidators", "repeat", "tunnel", "vni", "dut", "rate");
     /** How long the JIT must have compiled nothing before the measured run starts. */
     static final long JIT_QUIET_NS = 500_000_000L;
     /** The longest warm-up may run on past {@code --warmup} waiting for the JIT to go quiet. */
     static final long JIT_WAIT_MAX_NS = 30_000_000_000L;
-    static final Set<String> FLAGS = Set.of("smc", "json");
+    static final Set<String> FLAGS = Set.of("smc", "json", "latency");
 
     private PipelineCommand() {
     }
@@ -90,7 +96,11 @@ public final class PipelineCommand {
             return PipelineRepeat.run(withoutRepeat(argv), repeat, args.flag("json"));
         }
         String dut = args.string("dut", "jvswitch");
+        Pace pace = Pace.parse(args.string("rate", null), args.flag("latency"));
         if (dut.equals("ovs-dpdk")) {
+            if (pace != null) {
+                throw new Args.UsageException("pipeline: --dut ovs-dpdk takes no --rate or --latency");
+            }
             if (!flowFiles.isEmpty()) {
                 throw new Args.UsageException("pipeline: --dut ovs-dpdk takes no --flows (only the built-in rules)");
             }
@@ -122,7 +132,7 @@ public final class PipelineCommand {
         }
         RevalidatorConfig reval = RevalidatorConfig.defaults().withThreads(revalidators).withMaxIdleMs(maxIdleMs)
                 .withFlowLimit(flowLimit);
-        Result r = measure(pcap, config, handler, revalidation, reval, warmup, seconds, morePorts);
+        Result r = measure(pcap, config, handler, revalidation, reval, warmup, seconds, morePorts, pace);
         System.out.println(args.flag("json") ? r.toJson() : r.toText(pcap));
         return 0;
     }
@@ -189,16 +199,60 @@ public final class PipelineCommand {
         void attach(Datapath dp, MbufPool pool) throws NetdevException;
     }
 
+    /**
+     * The replay's pace: {@code pps} frames per second, 0 for unpaced (a full batch at every poll),
+     * NaN for {@link LatencyResult#AUTO_FRACTION} of the rate measured unpaced.
+     */
+    record Pace(double pps) {
+        static final Pace AUTO = new Pace(Double.NaN);
+
+        /** {@code --rate PPS|max}, {@code --latency}: {@code null} when neither was given. */
+        static Pace parse(String rate, boolean latency) {
+            if (rate == null) {
+                return latency ? AUTO : null;
+            }
+            if (rate.equals("max")) {
+                return new Pace(0);
+            }
+            try {
+                double pps = Double.parseDouble(rate);
+                if (pps >= 1 && pps <= 1e9) {
+                    return new Pace(pps);
+                }
+            } catch (NumberFormatException e) {
+                // Reported below.
+            }
+            throw new Args.UsageException("pipeline: --rate takes packets per second within 1..1e9 or 'max', got '"
+                    + rate + "'");
+        }
+    }
+
     /** Runs the pipeline, with the revalidators beside it, and returns what it measured. */
     static Result measure(Path pcap, DatapathConfig config, UpcallHandler handler, Revalidation revalidation,
                           RevalidatorConfig revalConfig, double warmupS, double seconds, PortHook morePorts)
             throws NetdevException {
+        return measure(pcap, config, handler, revalidation, revalConfig, warmupS, seconds, morePorts, null);
+    }
+
+    /** As above, the replay paced and its latency recorded by a {@link PipelineLatency} unless {@code pace} is null. */
+    static Result measure(Path pcap, DatapathConfig config, UpcallHandler handler, Revalidation revalidation,
+                          RevalidatorConfig revalConfig, double warmupS, double seconds, PortHook morePorts,
+                          Pace pace) throws NetdevException {
         try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("pipeline", 8192))) {
             Datapath dp = new Datapath(config, pool, handler);
             RevalidatorPool reval = null;
             try {
-                dp.addPort(1, Netdevs.open(new NetdevConfig("pcap0", "pcap", Map.of("file", pcap.toString()), pool)));
-                dp.addPort(2, Netdevs.open(new NetdevConfig("null0", "null", Map.of(), pool)));
+                Netdev rx = Netdevs.open(new NetdevConfig("pcap0", "pcap", Map.of("file", pcap.toString()), pool));
+                dp.addPort(1, rx);
+                Netdev sink = Netdevs.open(new NetdevConfig("null0", "null", Map.of(), pool));
+                dp.addPort(2, sink);
+                PipelineLatency probe = null;
+                if (pace != null) {
+                    probe = new PipelineLatency(pool.capacity(), System::nanoTime);
+                    ((PcapPort) rx).timing(probe);
+                    ((NullPort) sink).sinkTap(probe);
+                }
+                PipelineLatency latency = probe;
                 morePorts.attach(dp, pool);
                 RevalidatorPool revalidators = new RevalidatorPool(dp, revalidation, revalConfig);
                 reval = revalidators;
@@ -207,7 +261,7 @@ public final class PipelineCommand {
                 RuntimeException[] failure = new RuntimeException[1];
                 Thread t = new Thread(() -> {
                     try {
-                        out[0] = stepPmd(dp, revalidators, config.pmdCpus()[0], warmupS, seconds);
+                        out[0] = stepPmd(dp, revalidators, config.pmdCpus()[0], warmupS, seconds, latency, pace);
                     } catch (RuntimeException e) {
                         failure[0] = e;
                     }
@@ -236,7 +290,8 @@ public final class PipelineCommand {
         }
     }
 
-    private static Result stepPmd(Datapath dp, RevalidatorPool reval, int cpu, double warmupS, double seconds) {
+    private static Result stepPmd(Datapath dp, RevalidatorPool reval, int cpu, double warmupS, double seconds,
+                                  PipelineLatency probe, Pace pace) {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
@@ -244,11 +299,22 @@ public final class PipelineCommand {
         pmd.onStart();
         long warm0 = System.nanoTime();
         runFor(pmd, dp, (long) (warmupS * 1e9));
-        waitForJitQuiet(pmd, dp, jit);
-        double warmedS = (System.nanoTime() - warm0) / 1e9;
         PmdStats stats = pmd.stats();
         long[] before = new long[PmdCounter.count()];
         long[] after = new long[PmdCounter.count()];
+        double unpacedMpps = Double.NaN;
+        if (probe != null && Double.isNaN(pace.pps())) {
+            unpacedMpps = unpacedMpps(pmd, dp, stats, before, after);
+            probe.pace(LatencyResult.AUTO_FRACTION * unpacedMpps * 1e6);
+        } else if (probe != null && pace.pps() > 0) {
+            probe.pace(pace.pps());
+        }
+        waitForJitQuiet(pmd, dp, jit);
+        double warmedS = (System.nanoTime() - warm0) / 1e9;
+        if (probe != null) {
+            probe.reset();
+        }
+        JvmPauses pauses0 = JvmPauses.now();
         stats.snapshot(before);
         RevalidatorSnapshot revalBefore = reval.snapshot();
         long heapBefore = threads.getCurrentThreadAllocatedBytes();
@@ -260,7 +326,10 @@ public final class PipelineCommand {
         long cpu1 = threads.getCurrentThreadCpuTime();
         long jitMs = jit.getTotalCompilationTime() - jit0;
         long heapAfter = threads.getCurrentThreadAllocatedBytes();
+        JvmPauses pauses = JvmPauses.now().since(pauses0);
         stats.snapshot(after);
+        LatencyResult latency = probe == null ? null
+                : new LatencyResult(probe.figures(), Double.isNaN(pace.pps()), unpacedMpps, pauses);
         int megaflowsEnd = dp.ukeys().size();
         // Stop the revalidators while the PMD still exists for their last commands.
         reval.stop();
@@ -271,7 +340,19 @@ public final class PipelineCommand {
                 revalAfter.deletedLimit() - revalBefore.deletedLimit(),
                 revalAfter.deletedRevalidation() - revalBefore.deletedRevalidation(),
                 revalAfter.flowLimit());
-        return new Result(before, after, t1 - t0, cpu1 - cpu0, heapAfter - heapBefore, cpu, r, warmedS, jitMs);
+        return new Result(before, after, t1 - t0, cpu1 - cpu0, heapAfter - heapBefore, cpu, r, warmedS, jitMs,
+                latency);
+    }
+
+    /** The rate the PMD forwards unpaced, over one second after the warm-up, in Mpps. */
+    private static double unpacedMpps(PmdAgent pmd, Datapath dp, PmdStats stats, long[] before, long[] after) {
+        stats.snapshot(before);
+        long t0 = System.nanoTime();
+        runFor(pmd, dp, 1_000_000_000L);
+        long t1 = System.nanoTime();
+        stats.snapshot(after);
+        long packets = after[PmdCounter.RX_PACKETS.id()] - before[PmdCounter.RX_PACKETS.id()];
+        return packets / ((t1 - t0) / 1e3);
     }
 
     /**
@@ -328,9 +409,12 @@ public final class PipelineCommand {
                  long deletedReval, int flowLimit) {
     }
 
-    /** The measured part of a run: counter deltas, elapsed time and heap bytes allocated. */
+    /**
+     * The measured part of a run: counter deltas, elapsed time and heap bytes allocated, and with
+     * a probe its {@code latency} ({@code null} without).
+     */
     record Result(long[] before, long[] after, long elapsedNs, long cpuNs, long heapBytes, int cpu, Reval reval,
-                  double warmupSeconds, long jitMsDuringRun) {
+                  double warmupSeconds, long jitMsDuringRun, LatencyResult latency) {
         long delta(PmdCounter c) {
             return after[c.id()] - before[c.id()];
         }
@@ -365,7 +449,7 @@ public final class PipelineCommand {
         }
 
         String toJson() {
-            return new Json()
+            Json j = new Json()
                     .put("mpps", mpps())
                     .put("nsPerPacket", nsPerPacket())
                     .put("cpuNsPerPacket", cpuNsPerPacket())
@@ -389,12 +473,12 @@ public final class PipelineCommand {
                     .put("flowsDeletedRevalidation", reval.deletedReval())
                     .put("flowLimit", reval.flowLimit())
                     .put("warmupSeconds", warmupSeconds)
-                    .put("jitMsDuringRun", jitMsDuringRun)
-                    .toString();
+                    .put("jitMsDuringRun", jitMsDuringRun);
+            return (latency == null ? j : j.merge(latency.toJson())).toString();
         }
 
         String toText(Path pcap) {
-            return String.format(Locale.ROOT,
+            String text = String.format(Locale.ROOT,
                     "pipeline: %s -> 1 PMD%s -> null%n"
                             + "  packets:            %d in %.2f s%n"
                             + "  throughput:         %.3f Mpps (%.1f ns/packet; %.1f ns of PMD CPU time, %.0f%% of wall)%n"
@@ -416,6 +500,7 @@ public final class PipelineCommand {
                     delta(PmdCounter.TX_PACKETS), heapBytesPerPacket(), heapBytes,
                     reval.megaflowsMax(), reval.megaflowsEnd(), reval.flowLimit(), reval.dumpMsMax(),
                     reval.deletedIdle(), reval.deletedLimit(), reval.deletedReval(), warmupSeconds, jitMsDuringRun);
+            return latency == null ? text : text + System.lineSeparator() + latency.toText();
         }
     }
 }

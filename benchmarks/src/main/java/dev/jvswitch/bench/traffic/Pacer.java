@@ -77,6 +77,19 @@ public final class Pacer {
         return Math.max(0, nextAt - nowNs);
     }
 
+    /** Frames sent or skipped so far: the index in the schedule of the next frame to send. */
+    public long position() {
+        return credited;
+    }
+
+    /**
+     * When frame {@code index} (0-based) of the schedule fell due: the time a NIC would have
+     * received it, never after the {@link #due} call that let it go.
+     */
+    public long dueAtNs(long index) {
+        return startNs + (long) ((index + 1) * nsPerFrame);
+    }
+
     /** Frames given up because the sender fell more than the backlog limit behind. */
     public long skipped() {
         return skipped;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.jvswitch.bench.dut.DutKind;
 import dev.jvswitch.bench.dut.DutOptions;
 import dev.jvswitch.bench.dut.Shell;
+import dev.jvswitch.bench.dut.TestpmdPipeline;
 import dev.jvswitch.testkit.env.Needs;
 import dev.jvswitch.bench.ndr.NdrCommand;
 
@@ -66,7 +67,29 @@ class NdrCompareSmokeTest {
         String missing = DutKind.TESTPMD.missing(new DutOptions(1, Path.of("bin/jvswitchd"), null, "busy", null, 256));
         if (missing != null) {
             assertThat(testpmd).contains("\"available\":false,\"reason\":\"" + missing + "\"");
+        } else {
+            // Installed: DPDK's io forwarding over net_af_packet searched like any DUT.
+            assertThat(testpmd).contains("\"available\":true").doesNotContain("\"error\"")
+                    .contains("\"trials\":[{\"mpps\":");
+            assertThat(number(testpmd, "generatorCeilingMpps")).isPositive();
         }
+    }
+
+    @Test
+    @Timeout(120)
+    void compareMeasuresTestpmdsIoFloorInMemory(@TempDir Path out) throws Exception {
+        String missing = TestpmdPipeline.missing();
+        Needs.that(missing == null, "dpdk-testpmd with net_pcap and net_null, as root (" + missing + ")");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int status = CompareCommand.run(new String[] {"--flows", "10", "--dut", "testpmd", "--no-ndr", "--out",
+                out.toString(), "--pipeline-seconds", "1", "--pipeline-warmup", "0.2"},
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(status).as(text).isZero();
+        List<String> csv = Files.readAllLines(out.resolve("compare.csv"));
+        assertThat(csv).as(text).hasSize(2);
+        assertThat(csv.get(1)).startsWith("10,pipeline,testpmd,ok,");
+        assertThat(Double.parseDouble(csv.get(1).split(",")[4])).isPositive();
     }
 
     @Test

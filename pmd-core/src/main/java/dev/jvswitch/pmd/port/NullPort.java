@@ -7,7 +7,7 @@ import dev.jvswitch.pmd.netdev.AbstractNetdev;
  * packets and bytes): the sink of benchmarks and the stand-in for a port that does not matter to
  * a test. After {@link #close()} it counts what it is sent as link-down drops.
  *
- * <p>Options: {@code mac}, {@code mtu}. One rx queue; as many tx queues as the datapath asks for,
+ * <p>Options: {@code mac}, {@code mtu}. A benchmark may attach a {@link SinkTap}. One rx queue; as many tx queues as the datapath asks for,
  * each with its own counters, so they need no locking.
  *
  * <p><b>Thread-safety:</b> see {@link AbstractNetdev}; each tx queue has one sender at a time.
@@ -15,13 +15,26 @@ import dev.jvswitch.pmd.netdev.AbstractNetdev;
 public final class NullPort extends AbstractNetdev {
     public static final String TYPE = "null";
 
+    private final SinkTxq[] sinks;
+
     public NullPort(String name, long mac, int mtu, int txqs) {
         super(name, TYPE, 1, txqs);
         mtu(mtu);
         macAddress(mac);
         addRxq(new EmptyRxq(this, 0));
+        sinks = new SinkTxq[txqs];
         for (int i = 0; i < txqs; i++) {
-            addTxq(new SinkTxq(this, i));
+            sinks[i] = addTxq(new SinkTxq(this, i));
+        }
+    }
+
+    /**
+     * Shows {@code tap} every batch the port's tx queues discard (a benchmark's latency probe);
+     * {@code null} removes it. Call before any PMD sends on the port.
+     */
+    public void sinkTap(SinkTap tap) {
+        for (SinkTxq q : sinks) {
+            q.tap(tap);
         }
     }
 

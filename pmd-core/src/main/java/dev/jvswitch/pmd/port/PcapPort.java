@@ -75,6 +75,17 @@ public final class PcapPort extends AbstractNetdev {
         return outTxq != null;
     }
 
+    /**
+     * Paces every rx queue's replay by {@code timing} and shows it what each receives (a
+     * benchmark's rate and latency probe); {@code null} removes it. Call before any PMD polls the
+     * port. With more than one rx queue, each queue calls the same object from its own PMD.
+     */
+    public void timing(ReplayTiming timing) {
+        for (PcapRxq q : replayQueues) {
+            q.timing(timing);
+        }
+    }
+
     /** The capture being replayed, or {@code null} when the port has no {@code file}. */
     public PcapImage image() {
         return image;

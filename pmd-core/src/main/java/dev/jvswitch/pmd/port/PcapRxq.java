@@ -22,6 +22,9 @@ import dev.jvswitch.pmd.pcap.PcapImage;
  * returns. Either way the frame counts as replayed: {@link #framesReplayed()} is delivered plus
  * dropped frames.
  *
+ * <p>With a {@link ReplayTiming}, a call examines only the frames it says are due, and shows it
+ * what was received.
+ *
  * <p><b>Thread-safety:</b> the position fields are plain, owned by the polling PMD. The PMD
  * publishes {@code replayed} and {@code done} with opaque writes after each call; any thread may
  * read them with opaque reads and sees values at most one call old.
@@ -52,6 +55,8 @@ final class PcapRxq extends AbstractRxq {
     private long replayed;
     @SuppressWarnings("unused") // accessed through DONE
     private boolean done;
+    /** Set before the first poll (the PMD thread's start publishes it); {@code null}: unpaced. */
+    private ReplayTiming timing;
 
     PcapRxq(AbstractNetdev port, int id, PcapImage image, int loops) {
         super(port, id);
@@ -72,6 +77,10 @@ final class PcapRxq extends AbstractRxq {
         return (boolean) DONE.getOpaque(this);
     }
 
+    void timing(ReplayTiming t) {
+        this.timing = t;
+    }
+
     @Override
     public int recv(PacketBatch batch, MbufCache cache) {
         if (done || !port.isOpen()) {
@@ -81,6 +90,10 @@ final class PcapRxq extends AbstractRxq {
         if (loops > 0) {
             long left = (long) (loops - passesDone) * frameCount - next;
             want = (int) Math.min(want, left);
+        }
+        ReplayTiming t = timing;
+        if (t != null && (want = t.due(want)) == 0) {
+            return 0;
         }
         Mbuf[] slots = batch.array();
         int got = cache.getBulk(slots, 0, want);
@@ -111,6 +124,9 @@ final class PcapRxq extends AbstractRxq {
             noMbuf = 1;
         }
         batch.setSize(delivered);
+        if (t != null) {
+            t.onReceived(slots, delivered, taken);
+        }
         countReceived(delivered, bytes);
         if (oversize + noMbuf > 0) {
             counters.add(QueueCounters.DROPPED, oversize + noMbuf);

@@ -61,6 +61,40 @@ class NullPortTest {
     }
 
     @Test
+    void aSinkTapSeesEveryBatchBeforeItIsFreed() throws Exception {
+        try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("null-tap", 64))) {
+            MbufCache cache = pool.newCache();
+            NullPort port = (NullPort) Netdevs.open(new NetdevConfig("n0", "null", Map.of(), pool, 2));
+            int[] lengths = new int[8];
+            int[] batches = new int[1];
+            port.sinkTap(b -> {
+                batches[0]++;
+                for (int i = 0; i < b.size(); i++) {
+                    lengths[i] = b.get(i).length();
+                }
+            });
+            PacketBatch batch = new PacketBatch();
+            for (int q = 0; q < 2; q++) {
+                for (int i = 0; i < 4; i++) {
+                    Mbuf m = cache.get();
+                    m.setLength(60 + 4 * q + i);
+                    batch.add(m);
+                }
+                assertThat(port.txq(q).send(batch, cache)).isEqualTo(4);
+            }
+            assertThat(batches[0]).isEqualTo(2);
+            assertThat(lengths).startsWith(64, 65, 66, 67);
+            port.sinkTap(null);
+            batch.add(cache.get());
+            assertThat(port.txq(0).send(batch, cache)).isEqualTo(1);
+            assertThat(batches[0]).isEqualTo(2);
+            port.close();
+            pool.releaseCache(cache);
+            pool.checkNoLeaks();
+        }
+    }
+
+    @Test
     void optionsAreChecked() {
         try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("null-opt", 4))) {
             assertThatThrownBy(() -> Netdevs.open(new NetdevConfig("n1", "null", Map.of("file", "x"), pool)))

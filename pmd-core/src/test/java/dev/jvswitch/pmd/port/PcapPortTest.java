@@ -122,6 +122,40 @@ class PcapPortTest {
     }
 
     @Test
+    void aTimingDecidesHowManyFramesEachPollTakesAndSeesThem() throws NetdevException {
+        Path file = capture("five.pcap", 60, 61, 1514, 100, 64);
+        PcapPort port = open(Map.of("file", file.toString()));
+        int[] allow = {0, 3, 32, 1};
+        List<String> seen = new ArrayList<>();
+        port.timing(new ReplayTiming() {
+            private int poll;
+
+            @Override
+            public int due(int want) {
+                assertThat(want).isEqualTo(PacketBatch.MAX_SIZE);
+                return allow[poll++];
+            }
+
+            @Override
+            public void onReceived(Mbuf[] frames, int delivered, int taken) {
+                seen.add(delivered + "/" + taken + ":" + frames[0].length());
+            }
+        });
+        int[] got = new int[allow.length];
+        for (int call = 0; call < allow.length; call++) {
+            got[call] = port.rxq(0).recv(batch, cache);
+            cache.putAll(batch);
+        }
+        assertThat(got).containsExactly(0, 3, 32, 1);
+        // A poll with nothing due never reaches onReceived; the others see their first frame.
+        assertThat(seen).containsExactly("3/3:60", "32/32:100", "1/1:60");
+        assertThat(port.framesReplayed()).isEqualTo(36);
+        port.timing(null);
+        assertThat(port.rxq(0).recv(batch, cache)).isEqualTo(PacketBatch.MAX_SIZE);
+        cache.putAll(batch);
+    }
+
+    @Test
     void loopThreeReplaysExactlyThreeTimesThenNothing() throws NetdevException {
         int[] sizes = new int[45];
         for (int i = 0; i < sizes.length; i++) {

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -125,18 +126,21 @@ class L2FwdTest extends NetnsPortTest {
             fromA.add(MarkedFrames.frame(60 + seq, seq));
             fromB.add(MarkedFrames.frame(1514 - seq, count + seq));
         }
-        try (Peer atB = Peer.receiver(nsB, b.peer(), count, WAIT);
-                Peer atA = Peer.receiver(nsA, a.peer(), count, WAIT)) {
+        // l2fwd runs for a fixed time; at load 25 the python peers may take seconds to start, so
+        // it runs long enough for them and the receivers wait past its end.
+        Duration longWait = WAIT.multipliedBy(2);
+        try (Peer atB = Peer.receiver(nsB, b.peer(), count, longWait);
+                Peer atA = Peer.receiver(nsA, a.peer(), count, longWait)) {
             CompletableFuture<Run> run = CompletableFuture.supplyAsync(() -> l2fwd(
-                    "--port", a.root(), "--port", b.root(), "--mode", mode, "--seconds", "6", "--json"));
+                    "--port", a.root(), "--port", b.root(), "--mode", mode, "--seconds", "15", "--json"));
             awaitReceiveSocket(a.root());
             awaitReceiveSocket(b.root());
             List<byte[]> gotAtB;
             List<byte[]> gotAtA;
             try (Peer senderA = Peer.sender(nsA, a.peer(), fromA);
                     Peer senderB = Peer.sender(nsB, b.peer(), fromB)) {
-                gotAtB = atB.awaitFrames(WAIT);
-                gotAtA = atA.awaitFrames(WAIT);
+                gotAtB = atB.awaitFrames(longWait);
+                gotAtA = atA.awaitFrames(longWait);
                 senderA.awaitExit(WAIT);
                 senderB.awaitExit(WAIT);
             }

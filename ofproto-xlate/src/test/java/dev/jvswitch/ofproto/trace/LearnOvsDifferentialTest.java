@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import dev.jvswitch.flowcache.key.FlowKey;
@@ -77,7 +78,54 @@ class LearnOvsDifferentialTest {
                 + "delete_learned,eth_type=0x800,NXM_NX_IP_TTL[],OXM_OF_METADATA[0..15]=NXM_OF_ETH_SRC[0..15],"
                 + "NXM_OF_ETH_SRC[]=NXM_OF_ETH_DST[],load:NXM_OF_IP_SRC[]->NXM_NX_REG7[]),output:2"), 3, List.of(
                 Frames.icmp4().src("00:00:00:00:ab:cd").tos(0x20).build())));
+        out.add(new Case("fin-timeouts", List.of("table=0,priority=10,tcp,actions=learn(table=14,idle_timeout=60,"
+                + "fin_idle_timeout=5,fin_hard_timeout=10,eth_type=0x800,nw_proto=6,NXM_OF_IP_SRC[]=NXM_OF_IP_DST[],"
+                + "NXM_OF_TCP_SRC[]=NXM_OF_TCP_DST[],output:NXM_OF_IN_PORT[]),output:3",
+                "table=0,priority=5,actions=learn(table=15,fin_hard_timeout=3,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[]),output:3"),
+                2, List.of(Frames.tcp4().ip("10.0.0.1", "10.0.0.2").ports(100, 200).build(),
+                Frames.udp4().src("00:00:00:00:00:05").build())));
         return out;
+    }
+
+    /**
+     * A FIN through a flow learned with fin timeouts: OVS's upcall lowers the learned flow's
+     * timeouts, and so must jvswitch's (dump-flows shows the timeouts in force).
+     */
+    @Test
+    void aFinLowersTheLearnedFlowAsInOvs() {
+        List<String> flows = List.of(
+                "table=0,priority=10,in_port=1,tcp,actions=learn(table=1,idle_timeout=60,hard_timeout=90,"
+                        + "fin_idle_timeout=5,fin_hard_timeout=10,eth_type=0x800,nw_proto=6,"
+                        + "NXM_OF_IP_SRC[]=NXM_OF_IP_DST[],NXM_OF_TCP_SRC[]=NXM_OF_TCP_DST[],"
+                        + "output:NXM_OF_IN_PORT[]),output:2",
+                "table=0,priority=10,in_port=2,actions=resubmit(,1)",
+                "table=1,priority=0,actions=drop");
+        byte[] syn = Frames.tcp4().ip("10.0.0.1", "10.0.0.2").ports(100, 200).tcpFlags(0x02).build();
+        byte[] fin = Frames.tcp4().ip("10.0.0.2", "10.0.0.1").ports(200, 100).tcpFlags(0x11).build();
+        ovs.replaceFlows(flows);
+        ovs.receive(1, List.of(HexFormat.of().formatHex(syn)));
+        Await.until(Duration.ofSeconds(10), () -> ovsFlows().size() > flows.size(), () -> "OVS learned " + ovsFlows());
+        ovs.receive(2, List.of(HexFormat.of().formatHex(fin)));
+        Await.until(Duration.ofSeconds(10), () -> ovsFlows().toString().contains("idle_timeout=5"),
+                () -> "OVS lowered nothing: " + ovsFlows());
+        List<String> fromOvs = learned(ovsFlows());
+
+        Ofproto jvs = new Ofproto();
+        jvs.addBridge(new BridgeConfig(OvsOracle.BRIDGE, List.of(OfPort.trunk(1, 1, "p1"), OfPort.trunk(2, 2, "p2"),
+                OfPort.trunk(3, 3, "p3"))));
+        List<FlowMod> mods = new ArrayList<>();
+        for (String f : flows) {
+            mods.add(FlowSyntax.parseAdd(f));
+        }
+        jvs.apply(OvsOracle.BRIDGE, mods);
+        jvs.learn(jvs.xlate().translate(jvs.snapshot(), Trace.parsePacket(new FlowKey(), syn, 1), true, jvs.nowNs(),
+                null).learned());
+        jvs.xlate().translate(jvs.snapshot(), Trace.parsePacket(new FlowKey(), fin, 2), true, jvs.nowNs(), null);
+        List<String> fromJvs = new ArrayList<>();
+        for (FlowStats fs : jvs.flowStats(OvsOracle.BRIDGE)) {
+            fromJvs.add(FlowSyntax.dumpFlow(fs));
+        }
+        assertThat(learned(fromJvs)).containsExactlyInAnyOrderElementsOf(fromOvs);
     }
 
     @TestFactory

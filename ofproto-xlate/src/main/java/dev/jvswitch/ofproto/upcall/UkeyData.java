@@ -6,7 +6,7 @@ import dev.jvswitch.ofproto.group.GroupHit;
 import dev.jvswitch.ofproto.mac.MacDependency;
 import dev.jvswitch.ofproto.mac.MacLearning;
 import dev.jvswitch.ofproto.table.Rule;
-import dev.jvswitch.ofproto.xlate.FinTimeoutEntry;
+import dev.jvswitch.ofproto.xlate.FinTimeouts;
 import dev.jvswitch.ofproto.xlate.Learned;
 import dev.jvswitch.ofproto.xlate.XlateOutput;
 import dev.jvswitch.ofproto.xlate.XlateResult;
@@ -24,13 +24,14 @@ import dev.jvswitch.ofproto.xlate.XlateResult;
  * @param recircIds       do not modify
  * @param groupHits       the groups (and buckets) to credit its packets to; immutable
  * @param learned         the flows its learn actions make, applied again while it sees packets
- * @param finTimeouts     its {@code fin_timeout}s, applied when its packets carry FIN or RST
+ * @param finTimeouts     its {@code fin_timeout}s ({@link FinTimeouts}, indexes into {@code rules}),
+ *                        applied when its packets carry FIN or RST; do not modify
  *
  * <p><b>Thread-safety:</b> immutable.
  */
 public record UkeyData(long snapshotVersion, List<Rule> rules, List<MacDependency> macDependencies,
         List<MacLearning> macLearnings, int[] recircIds, List<GroupHit> groupHits, List<Learned> learned,
-        List<FinTimeoutEntry> finTimeouts) {
+        long[] finTimeouts) {
 
     public static UkeyData of(XlateResult r) {
         return new UkeyData(r.snapshotVersion(), r.rules(), r.macDependencies(), r.macLearnings(), r.recircIds(),
@@ -49,9 +50,7 @@ public record UkeyData(long snapshotVersion, List<Rule> rules, List<MacDependenc
      * that hold a {@code fin_timeout}.
      */
     public void onTcpFlags(int tcpFlags) {
-        for (int i = 0, n = finTimeouts.size(); i < n; i++) {
-            finTimeouts.get(i).onTcpFlags(tcpFlags);
-        }
+        FinTimeouts.onTcpFlags(rules, finTimeouts, tcpFlags);
     }
 
     /** Credits every rule and group of this flow. */

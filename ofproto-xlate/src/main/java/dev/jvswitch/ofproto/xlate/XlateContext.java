@@ -111,6 +111,8 @@ public final class XlateContext implements TunnelContext {
     final ArrayList<Rule> rules = new ArrayList<>(8);
     /** The rule whose actions run now (OVS's {@code ctx->rule}); null in a packet-out or a thawed pass. */
     Rule rule;
+    /** The index of {@link #rule} in {@link #rules}. */
+    int ruleIndex;
     /** The {@code fin_timeout}s run, for the ukey. */
     final FinTimeoutXlate finTimeouts = new FinTimeoutXlate();
     /** Groups the packet went through and the bucket position taken (-1: the group itself), parallel. */
@@ -550,9 +552,12 @@ public final class XlateContext implements TunnelContext {
             int d = deepens ? 1 : 0;
             depth += d;
             Rule outer = this.rule;
+            int outerIndex = ruleIndex;
             this.rule = rule;
+            ruleIndex = rules.size() - 1;
             doActions(rule.actions());
             this.rule = outer;
+            ruleIndex = outerIndex;
             depth -= d;
         }
         trace = oldTrace;

@@ -152,8 +152,8 @@ public final class XlateOutput {
         return c.learned.isEmpty() ? List.of() : List.copyOf(c.learned);
     }
 
-    /** A copy of the {@code fin_timeout}s that ran, with their rules (the shared empty list if none). */
-    public List<FinTimeoutEntry> finTimeouts() {
+    /** A copy of the {@code fin_timeout}s that ran ({@link FinTimeouts}; indexes into {@link #rules()}). */
+    public long[] finTimeouts() {
         return c.finTimeouts.entries();
     }
 

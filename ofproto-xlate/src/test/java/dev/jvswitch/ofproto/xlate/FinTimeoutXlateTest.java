@@ -64,8 +64,12 @@ class FinTimeoutXlateTest {
     @Test
     void eachRunRecordsItsOwnRuleEvenAfterAResubmit() {
         XlateResult r = sw.xlate(sw.key(tcp(ACK).build(), 1));
-        assertThat(r.finTimeouts()).containsExactly(new FinTimeoutEntry(rule(1), 5, 9),
-                new FinTimeoutEntry(rule(0), 7, 0));
+        long[] e = r.finTimeouts();
+        assertThat(e).hasSize(2);
+        assertThat(r.rules().get(FinTimeouts.ruleIndex(e[0]))).isSameAs(rule(1));
+        assertThat(new int[] {FinTimeouts.idleTimeout(e[0]), FinTimeouts.hardTimeout(e[0])}).containsExactly(5, 9);
+        assertThat(r.rules().get(FinTimeouts.ruleIndex(e[1]))).isSameAs(rule(0));
+        assertThat(new int[] {FinTimeouts.idleTimeout(e[1]), FinTimeouts.hardTimeout(e[1])}).containsExactly(7, 0);
     }
 
     @Test
@@ -83,10 +87,10 @@ class FinTimeoutXlateTest {
 
     @Test
     void aCacheEntryLowersOnlyForFinOrRst() {
-        FinTimeoutEntry e = sw.xlate(sw.key(tcp(ACK).build(), 1)).finTimeouts().get(0);
-        e.onTcpFlags(ACK | 0x02);
+        XlateResult r = sw.xlate(sw.key(tcp(ACK).build(), 1));
+        FinTimeouts.onTcpFlags(r.rules(), r.finTimeouts(), ACK | 0x02);
         assertThat(rule(1).idleTimeoutInForceSec()).isEqualTo(60);
-        e.onTcpFlags(0x04 | ACK);
+        FinTimeouts.onTcpFlags(r.rules(), r.finTimeouts(), 0x04 | ACK);
         assertThat(rule(1).idleTimeoutInForceSec()).isEqualTo(5);
     }
 }

@@ -27,7 +27,9 @@ import dev.jvswitch.pmd.flow.Ukey;
  *       without learning. Needing a key bit the installed mask wildcards, a failed translation or
  *       a controller flow: delete (the next packet makes a fresh upcall). Otherwise keep it, or
  *       modify its actions.</li>
- *   <li>{@link #pushStats} credits every rule the flow ran ({@link UkeyData#rules()}).</li>
+ *   <li>{@link #pushStats} credits every rule the flow ran ({@link UkeyData#rules()}), teaches
+ *       its learned flows again and, when its packets carried FIN or RST, lowers the timeouts
+ *       its {@code fin_timeout}s name (OVS's {@code XC_LEARN} and {@code XC_FIN_TIMEOUT}).</li>
  *   <li>{@link #onCycleEnd} expires rules by idle and hard timeout, ages the MAC tables and
  *       the tunnel neighbour cache (sending the neighbour requests due), and retires
  *       recirculation ids no live flow used for two cycles.</li>
@@ -99,6 +101,9 @@ public final class OfprotoRevalidation implements Revalidation {
         }
         long usedNs = usedMs != 0 ? usedMs * 1_000_000L : 0L;
         d.credit(packetsDelta, bytesDelta, usedNs);
+        if (packetsDelta > 0) {
+            d.onTcpFlags(tcpFlags);
+        }
         if (packetsDelta > 0 && !d.learned().isEmpty()) {
             // OVS's XC_LEARN: a learning megaflow that sees packets teaches its flows again,
             // which restores one that expired and restarts the hard timeout of one still there.

@@ -158,6 +158,18 @@ class OvsOfctlTest {
     }
 
     @Test
+    void finTimeoutRoundTripsAsNiciraFinTimeout() throws Exception {
+        ok("add-flow", target, "priority=10,tcp,actions=fin_timeout(idle_timeout=5,hard_timeout=9),output:1");
+        ok("-O", "OpenFlow15", "add-flow", target, "priority=20,tcp,tp_dst=80,actions=fin_timeout(hard_timeout=3),"
+                + "output:2");
+        assertThat(flows()).containsExactlyInAnyOrder(
+                "priority=10,tcp actions=fin_timeout(idle_timeout=5,hard_timeout=9),output:1",
+                "priority=20,tcp,tp_dst=80 actions=fin_timeout(hard_timeout=3),output:2");
+        Result r = ofctl("-O", "OpenFlow15", "--no-stats", "dump-flows", target, "tcp,tp_dst=80");
+        assertThat(r.out()).contains("actions=fin_timeout(hard_timeout=3),output:2");
+    }
+
+    @Test
     void unsupportedThingsGetTheRightError() throws Exception {
         Result r = ofctl("add-meter", target, "meter=1,kbps,band=type=drop,rate=100");
         assertThat(r.exit()).isNotZero();

@@ -326,14 +326,15 @@ public sealed interface OfAction {
     /**
      * {@code learn(...)} (OVS's {@code ofpact_learn}): adds or refreshes a flow in table
      * {@code table} whose match and actions {@code specs} build from the packet being translated.
-     * {@code fin_idle_timeout}/{@code fin_hard_timeout} are not built (the learned flow would need
-     * {@code fin_timeout}); the parser refuses them by name.
+     * A non-zero {@code finIdleTimeout} or {@code finHardTimeout} puts a {@link FinTimeout} with
+     * them first in the learned flow's actions, as OVS's {@code learn_execute} does.
      *
      * @param limit     most flows this action may have learned at once in {@code table}; 0: no limit
      * @param resultDst the one bit that says whether the flow was learned, or null
      */
-    record Learn(int table, int idleTimeout, int hardTimeout, int priority, long cookie, boolean sendFlowRem,
-            boolean deleteLearned, int limit, FieldRef resultDst, List<LearnSpec> specs) implements OfAction {
+    record Learn(int table, int idleTimeout, int hardTimeout, int finIdleTimeout, int finHardTimeout, int priority,
+            long cookie, boolean sendFlowRem, boolean deleteLearned, int limit, FieldRef resultDst,
+            List<LearnSpec> specs) implements OfAction {
         /** The table a learn writes to when it names none (OVS's default: 1, not 0). */
         public static final int DEFAULT_TABLE = 1;
 
@@ -341,6 +342,8 @@ public sealed interface OfAction {
             checkRange("learn: table", table, 0, 254);
             checkRange("learn: idle_timeout", idleTimeout, 0, 65535);
             checkRange("learn: hard_timeout", hardTimeout, 0, 65535);
+            checkRange("learn: fin_idle_timeout", finIdleTimeout, 0, 65535);
+            checkRange("learn: fin_hard_timeout", finHardTimeout, 0, 65535);
             checkRange("learn: priority", priority, 0, 65535);
             if (limit < 0) {
                 throw new IllegalArgumentException("learn: limit " + limit + " is negative");
@@ -349,6 +352,19 @@ public sealed interface OfAction {
                 throw new IllegalArgumentException("learn: result_dst " + resultDst + " is not a single bit");
             }
             specs = List.copyOf(specs);
+        }
+    }
+
+    /**
+     * {@code fin_timeout(idle_timeout=N,hard_timeout=N)} (OVS's {@code NXAST_FIN_TIMEOUT}): when a
+     * TCP packet with FIN or RST passes, the rule holding this action gets its idle and hard
+     * timeouts lowered to these (seconds), never raised; 0 leaves that timeout alone. The packet
+     * and the datapath actions are unchanged.
+     */
+    record FinTimeout(int idleTimeout, int hardTimeout) implements OfAction {
+        public FinTimeout {
+            checkRange("fin_timeout: idle_timeout", idleTimeout, 0, 65535);
+            checkRange("fin_timeout: hard_timeout", hardTimeout, 0, 65535);
         }
     }
 

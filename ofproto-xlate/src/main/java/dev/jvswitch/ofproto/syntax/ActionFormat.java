@@ -193,6 +193,8 @@ final class ActionFormat {
             CtSyntax.format(sb, ct);
         } else if (a instanceof OfAction.CtClear) {
             sb.append("ct_clear");
+        } else if (a instanceof OfAction.FinTimeout f) {
+            FinTimeoutSyntax.append(sb, f);
         } else if (a instanceof OfAction.Note n) {
             sb.append("note:");
             byte[] bytes = n.bytes();

@@ -297,6 +297,8 @@ final class ActionSyntax {
             case "ct_clear":
                 noArg(p, at);
                 return new OfAction.CtClear();
+            case "fin_timeout":
+                return FinTimeoutSyntax.parse(this, src, p);
             default: {
                 String feature = Unsupported.action(name);
                 if (feature != null) {

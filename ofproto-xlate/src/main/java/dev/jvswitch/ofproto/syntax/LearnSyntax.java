@@ -14,7 +14,8 @@ import dev.jvswitch.ofproto.match.PrerequisiteException;
 /**
  * {@code learn(...)} in ovs-ofctl syntax, both ways (OVS's {@code learn_parse} and
  * {@code learn_format}). The arguments are {@code key=value} settings ({@code table},
- * {@code priority}, {@code idle_timeout}, {@code hard_timeout}, {@code cookie},
+ * {@code priority}, {@code idle_timeout}, {@code hard_timeout}, {@code fin_idle_timeout},
+ * {@code fin_hard_timeout}, {@code cookie},
  * {@code send_flow_rem}, {@code delete_learned}, {@code limit}, {@code result_dst}) and specs
  * ({@link LearnSpec}). As OVS checks them: a source field needs its prerequisites in the learning
  * flow's match; a field the learned flow matches needs its prerequisites among the immediate
@@ -36,6 +37,8 @@ final class LearnSyntax {
         int table = OfAction.Learn.DEFAULT_TABLE;
         int idle = 0;
         int hard = 0;
+        int finIdle = 0;
+        int finHard = 0;
         int priority = 32768;
         long cookie = 0;
         boolean flowRem = false;
@@ -66,8 +69,11 @@ final class LearnSyntax {
                     hard = (int) number(value, valueAt, item, "learn hard_timeout", 65535);
                     break;
                 case "fin_idle_timeout":
+                    finIdle = (int) number(value, valueAt, item, "learn fin_idle_timeout", 65535);
+                    break;
                 case "fin_hard_timeout":
-                    throw src.fail(SyntaxError.NOT_SUPPORTED, item.start(), "learn " + name, "TCP FIN idle timeouts");
+                    finHard = (int) number(value, valueAt, item, "learn fin_hard_timeout", 65535);
+                    break;
                 case "cookie":
                     cookie = syntax.parseNumber(need(value, item), valueAt, "learn cookie", 64);
                     break;
@@ -101,8 +107,8 @@ final class LearnSyntax {
                     specs.add(match(name, value, item, learned));
             }
         }
-        return new OfAction.Learn(table, idle, hard, priority, cookie, flowRem, deleteLearned, limit, resultDst,
-                specs);
+        return new OfAction.Learn(table, idle, hard, finIdle, finHard, priority, cookie, flowRem, deleteLearned, limit,
+                resultDst, specs);
     }
 
     /** {@code dst[=src|=value]}: a field the learned flow matches. */
@@ -231,6 +237,12 @@ final class LearnSyntax {
         }
         if (l.hardTimeout() != 0) {
             sb.append(",hard_timeout=").append(l.hardTimeout());
+        }
+        if (l.finIdleTimeout() != 0) {
+            sb.append(",fin_idle_timeout=").append(l.finIdleTimeout());
+        }
+        if (l.finHardTimeout() != 0) {
+            sb.append(",fin_hard_timeout=").append(l.finHardTimeout());
         }
         if (l.priority() != 32768) {
             sb.append(",priority=").append(l.priority());

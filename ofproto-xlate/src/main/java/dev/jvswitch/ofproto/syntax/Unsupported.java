@@ -31,7 +31,6 @@ final class Unsupported {
         ACTIONS.put("enqueue", "QoS queues");
         ACTIONS.put("set_queue", "QoS queues");
         ACTIONS.put("pop_queue", "QoS queues");
-        ACTIONS.put("fin_timeout", "TCP FIN idle timeouts");
         ACTIONS.put("exit", "the exit action");
         ACTIONS.put("output_trunc", "truncated output");
         ACTIONS.put("delete_field", "TLV field deletion");

@@ -32,7 +32,9 @@ import dev.jvswitch.ofproto.mod.Instruction;
  *
  * <p>Times are in the tables' monotonic clock ({@code System.nanoTime()} unless a test supplies
  * another): {@link #createdNs()} starts the hard timeout, {@link RuleStats#lastUsedNs()} the idle
- * timeout. A timeout of 0 means none.
+ * timeout. A timeout of 0 means none. A {@code fin_timeout} action lowers the timeouts in force
+ * ({@link #idleTimeoutInForceSec()}), kept in the stats beside the definition's own; a rule
+ * holding one is expirable even without timeouts of its own ({@link #hasTimeout()}).
  *
  * <p><b>Size.</b> A table may hold a million rules, so a rule is small: its scalars packed in
  * a few fields (56 bytes), a {@link Match} that keeps only the words its mask touches and shares
@@ -78,6 +80,8 @@ public final class Rule {
     private final int timeouts;
     private final short tableId;
     private final byte flagBits;
+    /** The actions hold a {@code fin_timeout} (which may give the rule timeouts). */
+    private final boolean finTimeout;
     private final Match match;
     private final List<OfAction> actions;
     private final RuleStats stats;
@@ -102,6 +106,16 @@ public final class Rule {
         this.createdNs = createdNs;
         this.stats = stats;
         this.conjunctions = conjunctionsOf(actions);
+        this.finTimeout = holdsFinTimeout(actions);
+    }
+
+    private static boolean holdsFinTimeout(List<OfAction> actions) {
+        for (OfAction a : actions) {
+            if (a instanceof OfAction.FinTimeout || a instanceof OfAction.Clone c && holdsFinTimeout(c.actions())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -336,9 +350,27 @@ public final class Rule {
         return timeouts & 0xffff;
     }
 
-    /** True if the rule has an idle or a hard timeout (a rule the expiry pass must look at). */
+    /**
+     * True if the rule has an idle or a hard timeout, or a {@code fin_timeout} that may give it
+     * one (a rule the expiry pass must look at).
+     */
     public boolean hasTimeout() {
-        return timeouts != 0;
+        return timeouts != 0 || finTimeout;
+    }
+
+    /** The idle timeout in force: the rule's own, or shorter if a {@code fin_timeout} lowered it. */
+    public int idleTimeoutInForceSec() {
+        return stats.idleTimeoutSec(idleTimeoutSec());
+    }
+
+    /** The hard timeout in force: the rule's own, or shorter if a {@code fin_timeout} lowered it. */
+    public int hardTimeoutInForceSec() {
+        return stats.hardTimeoutSec(hardTimeoutSec());
+    }
+
+    /** A {@code fin_timeout} saw a FIN or RST: lowers the timeouts in force (OVS's {@code ofproto_rule_reduce_timeouts}). */
+    public void reduceTimeouts(int idleSec, int hardSec) {
+        stats.reduceTimeouts(idleSec, hardSec, idleTimeoutSec(), hardTimeoutSec());
     }
 
     /** The flags the rule keeps ({@link FlowMod.Flag#isRuleState()}); immutable. */
@@ -356,13 +388,14 @@ public final class Rule {
 
     /** The rule as a flow stats reply reports it at {@code nowNs} (counters read now). */
     public FlowStats flowStats(long nowNs) {
-        return new FlowStats(tableId, priority, match, cookie, idleTimeoutSec(), hardTimeoutSec(), flags(), instructions(),
+        return new FlowStats(tableId, priority, match, cookie, idleTimeoutInForceSec(), hardTimeoutInForceSec(), flags(),
+                instructions(),
                 nowNs - createdNs, nowNs - stats.lastUsedNs(), stats.packets(), stats.bytes());
     }
 
     /** True if the hard timeout has passed at {@code nowNs} (since creation, or a learn's refresh). */
     public boolean hardExpired(long nowNs) {
-        int hard = hardTimeoutSec();
+        int hard = hardTimeoutInForceSec();
         long refreshed = stats.refreshedNs();
         long since = refreshed != 0 && refreshed - createdNs > 0 ? refreshed : createdNs;
         return hard > 0 && nowNs - since >= hard * 1_000_000_000L;
@@ -370,7 +403,7 @@ public final class Rule {
 
     /** True if the idle timeout has passed at {@code nowNs} (since {@link RuleStats#lastUsedNs()}). */
     public boolean idleExpired(long nowNs) {
-        int idle = idleTimeoutSec();
+        int idle = idleTimeoutInForceSec();
         return idle > 0 && nowNs - stats.lastUsedNs() >= idle * 1_000_000_000L;
     }
 

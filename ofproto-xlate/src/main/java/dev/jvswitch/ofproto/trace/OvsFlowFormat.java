@@ -110,7 +110,9 @@ final class OvsFlowFormat {
             if (name != null) {
                 s.append(name).append(',');
                 skipType = true;
-                skipProto = protoMasked && !name.equals("ip") && !name.equals("ipv6");
+                // Only an IP protocol's name says nw_proto; "arp" leaves arp_op to print (OVS's match_format).
+                skipProto = protoMasked && !name.equals("ip") && !name.equals("ipv6") && !name.equals("arp")
+                        && !name.equals("rarp");
             }
         }
         tunnel();

@@ -6,6 +6,7 @@ import dev.jvswitch.ofproto.group.GroupHit;
 import dev.jvswitch.ofproto.mac.MacDependency;
 import dev.jvswitch.ofproto.mac.MacLearning;
 import dev.jvswitch.ofproto.table.Rule;
+import dev.jvswitch.ofproto.xlate.FinTimeouts;
 import dev.jvswitch.ofproto.xlate.Learned;
 import dev.jvswitch.ofproto.xlate.XlateOutput;
 import dev.jvswitch.ofproto.xlate.XlateResult;
@@ -23,21 +24,33 @@ import dev.jvswitch.ofproto.xlate.XlateResult;
  * @param recircIds       do not modify
  * @param groupHits       the groups (and buckets) to credit its packets to; immutable
  * @param learned         the flows its learn actions make, applied again while it sees packets
+ * @param finTimeouts     its {@code fin_timeout}s ({@link FinTimeouts}, indexes into {@code rules}),
+ *                        applied when its packets carry FIN or RST; do not modify
  *
  * <p><b>Thread-safety:</b> immutable.
  */
 public record UkeyData(long snapshotVersion, List<Rule> rules, List<MacDependency> macDependencies,
-        List<MacLearning> macLearnings, int[] recircIds, List<GroupHit> groupHits, List<Learned> learned) {
+        List<MacLearning> macLearnings, int[] recircIds, List<GroupHit> groupHits, List<Learned> learned,
+        long[] finTimeouts) {
 
     public static UkeyData of(XlateResult r) {
         return new UkeyData(r.snapshotVersion(), r.rules(), r.macDependencies(), r.macLearnings(), r.recircIds(),
-                r.groupHits(), r.learned());
+                r.groupHits(), r.learned(), r.finTimeouts());
     }
 
     /** Copies what a ukey keeps out of a translation done in place (the upcall path). */
     public static UkeyData of(XlateOutput o) {
         return new UkeyData(o.snapshotVersion(), o.rules(), o.macDependencies(), o.macLearnings(), o.recircIds(),
-                o.groupHits(), o.learned());
+                o.groupHits(), o.learned(), o.finTimeouts());
+    }
+
+    /**
+     * OVS's {@code XC_FIN_TIMEOUT} on a stats push: the flow's packets carried {@code tcpFlags}
+     * (cumulative, as the datapath keeps them); FIN or RST lowers the timeouts of its rules
+     * that hold a {@code fin_timeout}.
+     */
+    public void onTcpFlags(int tcpFlags) {
+        FinTimeouts.onTcpFlags(rules, finTimeouts, tcpFlags);
     }
 
     /** Credits every rule and group of this flow. */

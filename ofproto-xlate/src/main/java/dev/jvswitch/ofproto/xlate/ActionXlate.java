@@ -65,6 +65,8 @@ final class ActionXlate {
             CtXlate.clear(c);
         } else if (a instanceof OfAction.Learn l) {
             LearnXlate.run(c, l);
+        } else if (a instanceof OfAction.FinTimeout f) {
+            c.finTimeouts.run(c, f);
         } else if (a instanceof OfAction.WriteMetadata w) {
             FieldWrite.write(c, FlowField.METADATA, w.metadata(), w.mask());
         } else {

@@ -29,6 +29,10 @@ final class LearnXlate {
         List<LearnSpec> specs = l.specs();
         Match.Builder match = Match.builder();
         List<OfAction> actions = new ArrayList<>(2);
+        if (l.finIdleTimeout() != 0 || l.finHardTimeout() != 0) {
+            // OVS's learn_execute puts it first, before what the specs add.
+            actions.add(new OfAction.FinTimeout(l.finIdleTimeout(), l.finHardTimeout()));
+        }
         for (int i = 0, n = specs.size(); i < n; i++) {
             LearnSpec s = specs.get(i);
             long high = s.valueHigh();

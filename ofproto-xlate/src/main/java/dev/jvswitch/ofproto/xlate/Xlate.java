@@ -60,7 +60,8 @@ public final class Xlate {
         return new XlateResult(o.actions(), new FlowMask().copyFrom(o.mask()), c.error, snapshot.version(),
                 o.rules(), o.macDependencies(), o.macLearnings(), o.recircIds(),
                 Collections.unmodifiableList(c.recircPoints), c.slowPath, c.flow.copy(),
-                List.copyOf(c.controllerOutputs), o.packetOuts(), o.groupHits(), o.learned());
+                List.copyOf(c.controllerOutputs), o.packetOuts(), o.groupHits(), o.learned(),
+                o.finTimeouts());
     }
 
     /**
@@ -103,7 +104,8 @@ public final class Xlate {
         return new XlateResult(o.actions(), new FlowMask().copyFrom(o.mask()), c.error, snapshot.version(),
                 o.rules(), o.macDependencies(), o.macLearnings(), o.recircIds(),
                 Collections.unmodifiableList(c.recircPoints), c.slowPath, c.flow.copy(),
-                List.copyOf(c.controllerOutputs), o.packetOuts(), o.groupHits(), o.learned());
+                List.copyOf(c.controllerOutputs), o.packetOuts(), o.groupHits(), o.learned(),
+                o.finTimeouts());
     }
 
     /**

@@ -109,6 +109,12 @@ public final class XlateContext implements TunnelContext {
     List<FrozenState.Frame> frames;
 
     final ArrayList<Rule> rules = new ArrayList<>(8);
+    /** The rule whose actions run now (OVS's {@code ctx->rule}); null in a packet-out or a thawed pass. */
+    Rule rule;
+    /** The index of {@link #rule} in {@link #rules}. */
+    int ruleIndex;
+    /** The {@code fin_timeout}s run, for the ukey. */
+    final FinTimeoutXlate finTimeouts = new FinTimeoutXlate();
     /** Groups the packet went through and the bucket position taken (-1: the group itself), parallel. */
     final ArrayList<Group> groupHits = new ArrayList<>(4);
     int[] groupHitBuckets = new int[4];
@@ -166,6 +172,8 @@ public final class XlateContext implements TunnelContext {
         freezeHeadPending = false;
         frames = null;
         rules.clear();
+        rule = null;
+        finTimeouts.clear();
         groupHits.clear();
         macDeps.clear();
         macLearned.clear();
@@ -543,7 +551,13 @@ public final class XlateContext implements TunnelContext {
             }
             int d = deepens ? 1 : 0;
             depth += d;
+            Rule outer = this.rule;
+            int outerIndex = ruleIndex;
+            this.rule = rule;
+            ruleIndex = rules.size() - 1;
             doActions(rule.actions());
+            this.rule = outer;
+            ruleIndex = outerIndex;
             depth -= d;
         }
         trace = oldTrace;

@@ -152,6 +152,11 @@ public final class XlateOutput {
         return c.learned.isEmpty() ? List.of() : List.copyOf(c.learned);
     }
 
+    /** A copy of the {@code fin_timeout}s that ran ({@link FinTimeouts}; indexes into {@link #rules()}). */
+    public long[] finTimeouts() {
+        return c.finTimeouts.entries();
+    }
+
     /** A copy of the ids of the recirculations the program performs. */
     public int[] recircIds() {
         return Arrays.copyOf(c.recircIds, c.recircCount);

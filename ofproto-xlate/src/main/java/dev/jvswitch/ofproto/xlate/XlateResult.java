@@ -30,6 +30,9 @@ import dev.jvswitch.ofproto.tnl.PacketOut;
  * @param controllerOutputs the outputs to the controller, in order (empty for most flows)
  * @param packetOuts       packets the switch sends because of this packet (ARP/ND for a tunnel's
  *                         next hop, replies for its own address); sent only after an upcall
+ * @param groupHits        the groups (and buckets) the packet went through
+ * @param learned          the flows {@code learn} actions made
+ * @param finTimeouts      the {@code fin_timeout}s that ran ({@link FinTimeouts}; indexes into {@code rules})
  *
  * <p><b>Thread-safety:</b> immutable once returned (the lists are unmodifiable; do not write
  * the key or mask).
@@ -38,7 +41,8 @@ public record XlateResult(DpActions actions, FlowMask mask, XlateError error, lo
         List<Rule> rules, List<MacDependency> macDependencies, List<MacLearning> macLearnings,
         int[] recircIds, List<RecircPoint> recircPoints, boolean slowPath, FlowKey finalFlow,
         List<ControllerOutput> controllerOutputs, List<PacketOut> packetOuts,
-        List<dev.jvswitch.ofproto.group.GroupHit> groupHits, List<Learned> learned) {
+        List<dev.jvswitch.ofproto.group.GroupHit> groupHits, List<Learned> learned,
+        long[] finTimeouts) {
 
     /**
      * A recirculation emitted by the translation: the packet leaves with {@code recircId},

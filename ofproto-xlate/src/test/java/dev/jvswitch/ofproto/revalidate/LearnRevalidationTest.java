@@ -2,25 +2,14 @@ package dev.jvswitch.ofproto.revalidate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.agrona.concurrent.CachedNanoClock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.ofproto.Ofctl;
-import dev.jvswitch.ofproto.Ofproto;
-import dev.jvswitch.ofproto.OfprotoRevalidation;
-import dev.jvswitch.ofproto.bridge.BridgeConfig;
-import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
 import dev.jvswitch.ofproto.table.Rule;
-import dev.jvswitch.ofproto.tnl.TunnelOutput;
-import dev.jvswitch.ofproto.xlate.PortLiveness;
-import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.testkit.frame.Frames;
 
 /**
@@ -29,32 +18,9 @@ import dev.jvswitch.testkit.frame.Frames;
  * XC_LEARN), timeouts expire them once it stops, and {@code delete_learned} takes them with their
  * parent. One test clock for the datapath and the ofproto; cycles stepped by hand.
  */
-class LearnRevalidationTest {
-    private static final String BR = "br0";
+class LearnRevalidationTest extends OfprotoRevalFixture {
     private static final String A = "00:00:00:00:00:0a";
     private static final String B = "00:00:00:00:00:0b";
-
-    private CachedNanoClock clock;
-    private Ofproto ofproto;
-    private RevalHarness h;
-    private RevalidatorPool pool;
-
-    @BeforeEach
-    void setUp() {
-        clock = RevalHarness.newClock();
-        ofproto = new Ofproto(clock::nanoTime, PortLiveness.ALL_LIVE, TunnelOutput.NONE);
-        ofproto.addBridge(new BridgeConfig(BR, List.of(OfPort.trunk(1, 1, "p1"), OfPort.trunk(2, 2, "p2"),
-                OfPort.trunk(3, 3, "p3"))));
-        h = new RevalHarness(clock, DatapathConfig.defaults(), ofproto.upcallHandler(), 3);
-        pool = new RevalidatorPool(h.dp, new OfprotoRevalidation(ofproto), RevalidatorConfig.defaults().withThreads(2),
-                clock);
-    }
-
-    @AfterEach
-    void tearDown() {
-        pool.close();
-        h.close();
-    }
 
     private static List<byte[]> frames(String src, String dst, int count) {
         List<byte[]> out = new ArrayList<>();
@@ -79,10 +45,6 @@ class LearnRevalidationTest {
             }
         }
         return out;
-    }
-
-    private void revalidate() {
-        assertThat(pool.awaitRevalidated(ofproto.revalSeq(), Duration.ofSeconds(10))).isTrue();
     }
 
     private void macLearning(String learnOptions) {

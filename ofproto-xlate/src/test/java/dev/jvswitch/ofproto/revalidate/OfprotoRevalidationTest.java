@@ -2,25 +2,16 @@ package dev.jvswitch.ofproto.revalidate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.agrona.concurrent.CachedNanoClock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.testkit.frame.Frames;
 import dev.jvswitch.ofproto.Ofctl;
 import dev.jvswitch.ofproto.Ofproto;
 import dev.jvswitch.ofproto.OfprotoRevalidation;
-import dev.jvswitch.ofproto.bridge.BridgeConfig;
-import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.table.Rule;
-import dev.jvswitch.ofproto.tnl.TunnelOutput;
-import dev.jvswitch.ofproto.xlate.PortLiveness;
-import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.flow.Ukey;
 
 /**
@@ -28,31 +19,8 @@ import dev.jvswitch.pmd.flow.Ukey;
  * of a datapath over ring ports (OpenFlow port N is datapath port N), PMD and revalidation cycles
  * stepped by hand on one test clock shared by both.
  */
-class OfprotoRevalidationTest {
-    private static final String BR = "br0";
+class OfprotoRevalidationTest extends OfprotoRevalFixture {
     private static final int FRAME_BYTES = 60;
-
-    private CachedNanoClock clock;
-    private Ofproto ofproto;
-    private RevalHarness h;
-    private RevalidatorPool pool;
-
-    @BeforeEach
-    void setUp() {
-        clock = RevalHarness.newClock();
-        ofproto = new Ofproto(clock::nanoTime, PortLiveness.ALL_LIVE, TunnelOutput.NONE);
-        ofproto.addBridge(new BridgeConfig(BR, List.of(OfPort.trunk(1, 1, "p1"), OfPort.trunk(2, 2, "p2"),
-                OfPort.trunk(3, 3, "p3"))));
-        h = new RevalHarness(clock, DatapathConfig.defaults(), ofproto.upcallHandler(), 3);
-        pool = new RevalidatorPool(h.dp, new OfprotoRevalidation(ofproto), RevalidatorConfig.defaults().withThreads(2),
-                clock);
-    }
-
-    @AfterEach
-    void tearDown() {
-        pool.close();
-        h.close();
-    }
 
     static byte[] frame(int tpDst) {
         return Frames.udp4().ip("10.0.0.1", "10.0.0.2").ports(1000, tpDst).size(FRAME_BYTES).build();
@@ -72,10 +40,6 @@ class OfprotoRevalidationTest {
         assertThat(h.send(1, frames)).isEqualTo(frames.size());
         h.stepUntilIdle();
         return new int[] {h.receive(2).size(), h.receive(3).size()};
-    }
-
-    private void revalidate() {
-        assertThat(pool.awaitRevalidated(ofproto.revalSeq(), Duration.ofSeconds(10))).isTrue();
     }
 
     private List<Ukey> liveFlows() {

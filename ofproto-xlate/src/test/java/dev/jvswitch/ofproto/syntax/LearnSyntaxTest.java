@@ -16,9 +16,9 @@ import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.mod.FlowMod;
 
 /**
- * {@code learn(...)}, and the subfields of load, move, push and pop, parsed and printed as
- * ovs-ofctl does: each expected text is what OVS 3.1's {@code ovs-ofctl dump-flows} printed for the
- * input (captured from the differential oracle).
+ * {@code learn(...)} (with its fin timeouts), {@code fin_timeout(...)}, and the subfields of load,
+ * move, push and pop, parsed and printed as ovs-ofctl does: each expected text is what OVS 3.1's
+ * {@code ovs-ofctl dump-flows} printed for the input (captured from the differential oracle).
  */
 class LearnSyntaxTest {
     @ParameterizedTest
@@ -45,6 +45,19 @@ class LearnSyntaxTest {
             + "NXM_OF_TCP_SRC[]=NXM_OF_TCP_DST[],load:NXM_OF_TCP_SRC[]->NXM_NX_REG6[0..15],"
             + "output:NXM_NX_REG0[0..15],load:0->NXM_NX_REG1[]),output:2",
         "actions=learn(NXM_OF_ETH_DST[])|actions=learn(table=1,NXM_OF_ETH_DST[])",
+        "priority=1,actions=learn(table=10,idle_timeout=30,fin_idle_timeout=5,fin_hard_timeout=10,hard_timeout=60,"
+            + "priority=5,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[]),output:2"
+            + "|priority=1 actions=learn(table=10,idle_timeout=30,hard_timeout=60,fin_idle_timeout=5,"
+            + "fin_hard_timeout=10,priority=5,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[]),output:2",
+        "priority=2,tcp,actions=learn(fin_hard_timeout=3,NXM_OF_ETH_DST[]),"
+            + "fin_timeout(hard_timeout=3,idle_timeout=9),output:2"
+            + "|priority=2,tcp actions=learn(table=1,fin_hard_timeout=3,NXM_OF_ETH_DST[]),"
+            + "fin_timeout(idle_timeout=9,hard_timeout=3),output:2",
+        "priority=3,actions=fin_timeout(idle_timeout=0x10),output:2"
+            + "|priority=3 actions=fin_timeout(idle_timeout=16),output:2",
+        "priority=4,actions=fin_timeout:idle_timeout=7,output:2|priority=4 actions=fin_timeout(idle_timeout=7),output:2",
+        "priority=5,actions=clone(fin_timeout(idle_timeout=2)),fin_timeout(),output:2"
+            + "|priority=5 actions=clone(fin_timeout(idle_timeout=2)),fin_timeout(),output:2",
         "ip,actions=push:NXM_NX_REG0[0..7],pop:reg1[8..15],move:reg0[]->reg1[],load:0->reg2[]"
             + "|ip actions=push:NXM_NX_REG0[0..7],pop:NXM_NX_REG1[8..15],move:NXM_NX_REG0[]->NXM_NX_REG1[],"
             + "load:0->NXM_NX_REG2[]",
@@ -82,7 +95,12 @@ class LearnSyntaxTest {
     @CsvSource(delimiter = '|', value = {
         "actions=learn(NXM_OF_IP_SRC[])|needs",
         "actions=learn(table=255,NXM_OF_ETH_DST[])|out of range",
-        "actions=learn(fin_idle_timeout=5,NXM_OF_ETH_DST[])|learn fin_idle_timeout is not supported (TCP FIN idle timeouts)",
+        "actions=learn(fin_idle_timeout=70000,NXM_OF_ETH_DST[])|value '70000' out of range for learn fin_idle_timeout",
+        "actions=learn(fin_hard_timeout,NXM_OF_ETH_DST[])|missing value for 'fin_hard_timeout'",
+        "actions=fin_timeout(foo=1)|invalid value 'foo=1' for fin_timeout (expected idle_timeout=N or hard_timeout=N)",
+        "actions=fin_timeout(idle_timeout=70000)|value '70000' out of range for fin_timeout idle_timeout (0..65535)",
+        "actions=fin_timeout(idle_timeout)|missing value for 'fin_timeout idle_timeout'",
+        "actions=fin_timeout(hard_timeout=x)|invalid value 'x' for fin_timeout hard_timeout",
         "actions=learn(NXM_OF_ETH_DST[]=NXM_NX_REG0[])|invalid value",
         "actions=learn(load:NXM_OF_ETH_SRC[]->NXM_NX_REG0[])|equal width",
         "actions=learn(load:0x1ff->NXM_NX_REG0[0..7])|out of range",
@@ -94,6 +112,16 @@ class LearnSyntaxTest {
     void refusesAsOvs(String in, String message) {
         assertThatThrownBy(() -> FlowSyntax.parseAdd(in)).isInstanceOf(SyntaxException.class)
                 .hasMessageContaining(message);
+    }
+
+    @Test
+    void learnKeepsItsFinTimeouts() {
+        OfAction.Learn l = (OfAction.Learn) FlowSyntax.parseAdd("actions=learn(fin_idle_timeout=5,"
+                + "fin_hard_timeout=10,NXM_OF_ETH_DST[])").applyActions().get(0);
+        assertThat(l.finIdleTimeout()).isEqualTo(5);
+        assertThat(l.finHardTimeout()).isEqualTo(10);
+        assertThat(FlowSyntax.parseAdd("actions=fin_timeout(hard_timeout=4)").applyActions())
+                .containsExactly(new OfAction.FinTimeout(0, 4));
     }
 
     @Test

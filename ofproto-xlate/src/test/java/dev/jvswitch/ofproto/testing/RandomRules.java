@@ -265,6 +265,10 @@ public final class RandomRules {
             case 25: return new OfAction.GroupAction(rnd.nextLong() & 0xffffffffL % (Group.MAX_ID + 1));
             case 26: return new OfAction.SetTunnel(rnd.nextBoolean() ? rnd.nextInt() & 0xffffffffL : rnd.nextLong());
             case 27: {
+                if (rnd.nextBoolean()) {
+                    int[] t = {0, 1, 5, 65535};
+                    return new OfAction.FinTimeout(t[rnd.nextInt(4)], t[rnd.nextInt(4)]);
+                }
                 byte[] b = new byte[rnd.nextInt(8)];
                 rnd.nextBytes(b);
                 return new OfAction.Note(b);

@@ -9,19 +9,15 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.Ofproto;
-import dev.jvswitch.ofproto.bridge.BridgeConfig;
-import dev.jvswitch.ofproto.bridge.OfPort;
-import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
-import dev.jvswitch.testkit.env.Needs;
 import dev.jvswitch.testkit.ovs.MegaflowMatch;
 import dev.jvswitch.testkit.ovs.OvsOracle;
+import dev.jvswitch.testkit.ovs.OvsOracleExtension;
 
 /**
  * Connection tracking flows traced by jvswitch and by OVS 3.1: every pass of the trace (the
@@ -57,21 +53,8 @@ class ConntrackOvsDifferentialTest {
     private static final String UDP_BACK = "in_port=2,udp,nw_src=10.0.0.2,nw_dst=10.0.0.1,udp_src=53,udp_dst=1000";
     private static final String TCP_OUT = "in_port=1,tcp,nw_src=10.0.0.1,nw_dst=10.0.0.2,tcp_src=1000,tcp_dst=80";
 
-    private static OvsOracle ovs;
-
-    @BeforeAll
-    static void startOvs() {
-        String why = OvsOracle.unavailable();
-        Needs.none(why);
-        ovs = OvsOracle.start(1, 2, 3);
-    }
-
-    @AfterAll
-    static void stopOvs() {
-        if (ovs != null) {
-            ovs.close();
-        }
-    }
+    @RegisterExtension
+    static final OvsOracleExtension OVS = new OvsOracleExtension(1, 2, 3);
 
     @Test
     void statefulFirewall() {
@@ -101,9 +84,9 @@ class ConntrackOvsDifferentialTest {
     @Test
     void flowsPrintAsOvsDumpsThem() {
         for (List<String> table : List.of(FIREWALL, OVN_ZONE, TUPLE)) {
-            ovs.replaceFlows(table);
+            OVS.oracle().replaceFlows(table);
             List<String> expected = new ArrayList<>();
-            for (String l : ovs.ofctl("dump-flows", OvsOracle.BRIDGE, "--no-stats").split("\n")) {
+            for (String l : OVS.oracle().ofctl("dump-flows", OvsOracle.BRIDGE, "--no-stats").split("\n")) {
                 if (!l.isBlank() && !l.startsWith("NXST_FLOW")) {
                     expected.add(l.trim());
                 }
@@ -117,10 +100,10 @@ class ConntrackOvsDifferentialTest {
     }
 
     private static void check(List<String> flows, String flow, String ctNext) {
-        ovs.replaceFlows(flows);
-        String o = ctNext == null ? ovs.appctl("ofproto/trace", OvsOracle.BRIDGE, flow)
-                : ovs.appctl("ofproto/trace", OvsOracle.BRIDGE, flow, "--ct-next", ctNext);
-        Ofproto jvs = jvswitch(flows);
+        OVS.oracle().replaceFlows(flows);
+        String o = ctNext == null ? OVS.oracle().appctl("ofproto/trace", OvsOracle.BRIDGE, flow)
+                : OVS.oracle().appctl("ofproto/trace", OvsOracle.BRIDGE, flow, "--ct-next", ctNext);
+        Ofproto jvs = OvsTwin.of(flows);
         FlowKey key = Trace.parseFlow(flow);
         String j = jvs.tracer().trace(OvsOracle.BRIDGE, key, null, ctNext == null ? List.of() : List.of(ctNext));
         List<String[]> op = passes(o);
@@ -158,17 +141,5 @@ class ConntrackOvsDifferentialTest {
             }
         }
         return out;
-    }
-
-    private static Ofproto jvswitch(List<String> flows) {
-        Ofproto of = new Ofproto();
-        of.addBridge(new BridgeConfig(OvsOracle.BRIDGE, List.of(OfPort.trunk(1, 1, "p1"), OfPort.trunk(2, 2, "p2"),
-                OfPort.trunk(3, 3, "p3"))));
-        List<FlowMod> mods = new ArrayList<>();
-        for (String f : flows) {
-            mods.add(FlowSyntax.parseAdd(f));
-        }
-        of.apply(OvsOracle.BRIDGE, mods);
-        return of;
     }
 }

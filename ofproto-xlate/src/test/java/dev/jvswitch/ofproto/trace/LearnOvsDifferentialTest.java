@@ -8,22 +8,19 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.Ofproto;
-import dev.jvswitch.ofproto.bridge.BridgeConfig;
-import dev.jvswitch.ofproto.bridge.OfPort;
-import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.mod.FlowStats;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
 import dev.jvswitch.ofproto.xlate.XlateResult;
 import dev.jvswitch.testkit.frame.Frames;
-import dev.jvswitch.testkit.env.Needs;
 import dev.jvswitch.testkit.ovs.OvsOracle;
+import dev.jvswitch.testkit.ovs.OvsOracleExtension;
 import dev.jvswitch.testkit.sh.Await;
 
 /**
@@ -33,21 +30,8 @@ import dev.jvswitch.testkit.sh.Await;
  * text must be the same but for the times and counters. Skipped without OVS, as the corpus test.
  */
 class LearnOvsDifferentialTest {
-    private static OvsOracle ovs;
-
-    @BeforeAll
-    static void startOvs() {
-        String why = OvsOracle.unavailable();
-        Needs.none(why);
-        ovs = OvsOracle.start(1, 2, 3);
-    }
-
-    @AfterAll
-    static void stopOvs() {
-        if (ovs != null) {
-            ovs.close();
-        }
-    }
+    @RegisterExtension
+    static final OvsOracleExtension OVS = new OvsOracleExtension(1, 2, 3);
 
     /** One case: learning flows (all in table 0), and frames received on a port. */
     private record Case(String name, List<String> flows, int port, List<byte[]> frames) {
@@ -77,7 +61,47 @@ class LearnOvsDifferentialTest {
                 + "delete_learned,eth_type=0x800,NXM_NX_IP_TTL[],OXM_OF_METADATA[0..15]=NXM_OF_ETH_SRC[0..15],"
                 + "NXM_OF_ETH_SRC[]=NXM_OF_ETH_DST[],load:NXM_OF_IP_SRC[]->NXM_NX_REG7[]),output:2"), 3, List.of(
                 Frames.icmp4().src("00:00:00:00:ab:cd").tos(0x20).build())));
+        out.add(new Case("fin-timeouts", List.of("table=0,priority=10,tcp,actions=learn(table=14,idle_timeout=60,"
+                + "fin_idle_timeout=5,fin_hard_timeout=10,eth_type=0x800,nw_proto=6,NXM_OF_IP_SRC[]=NXM_OF_IP_DST[],"
+                + "NXM_OF_TCP_SRC[]=NXM_OF_TCP_DST[],output:NXM_OF_IN_PORT[]),output:3",
+                "table=0,priority=5,actions=learn(table=15,fin_hard_timeout=3,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[]),output:3"),
+                2, List.of(Frames.tcp4().ip("10.0.0.1", "10.0.0.2").ports(100, 200).build(),
+                Frames.udp4().src("00:00:00:00:00:05").build())));
         return out;
+    }
+
+    /**
+     * A FIN through a flow learned with fin timeouts: OVS's upcall lowers the learned flow's
+     * timeouts, and so must jvswitch's (dump-flows shows the timeouts in force).
+     */
+    @Test
+    void aFinLowersTheLearnedFlowAsInOvs() {
+        List<String> flows = List.of(
+                "table=0,priority=10,in_port=1,tcp,actions=learn(table=1,idle_timeout=60,hard_timeout=90,"
+                        + "fin_idle_timeout=5,fin_hard_timeout=10,eth_type=0x800,nw_proto=6,"
+                        + "NXM_OF_IP_SRC[]=NXM_OF_IP_DST[],NXM_OF_TCP_SRC[]=NXM_OF_TCP_DST[],"
+                        + "output:NXM_OF_IN_PORT[]),output:2",
+                "table=0,priority=10,in_port=2,actions=resubmit(,1)",
+                "table=1,priority=0,actions=drop");
+        byte[] syn = Frames.tcp4().ip("10.0.0.1", "10.0.0.2").ports(100, 200).tcpFlags(0x02).build();
+        byte[] fin = Frames.tcp4().ip("10.0.0.2", "10.0.0.1").ports(200, 100).tcpFlags(0x11).build();
+        OVS.oracle().replaceFlows(flows);
+        OVS.oracle().receive(1, List.of(HexFormat.of().formatHex(syn)));
+        Await.until(Duration.ofSeconds(10), () -> ovsFlows().size() > flows.size(), () -> "OVS learned " + ovsFlows());
+        OVS.oracle().receive(2, List.of(HexFormat.of().formatHex(fin)));
+        Await.until(Duration.ofSeconds(10), () -> ovsFlows().toString().contains("idle_timeout=5"),
+                () -> "OVS lowered nothing: " + ovsFlows());
+        List<String> fromOvs = learned(ovsFlows());
+
+        Ofproto jvs = OvsTwin.of(flows);
+        jvs.learn(jvs.xlate().translate(jvs.snapshot(), Trace.parsePacket(new FlowKey(), syn, 1), true, jvs.nowNs(),
+                null).learned());
+        jvs.xlate().translate(jvs.snapshot(), Trace.parsePacket(new FlowKey(), fin, 2), true, jvs.nowNs(), null);
+        List<String> fromJvs = new ArrayList<>();
+        for (FlowStats fs : jvs.flowStats(OvsOracle.BRIDGE)) {
+            fromJvs.add(FlowSyntax.dumpFlow(fs));
+        }
+        assertThat(learned(fromJvs)).containsExactlyInAnyOrderElementsOf(fromOvs);
     }
 
     @TestFactory
@@ -86,25 +110,18 @@ class LearnOvsDifferentialTest {
     }
 
     private static void run(Case c) {
-        ovs.replaceFlows(c.flows());
+        OVS.oracle().replaceFlows(c.flows());
         List<String> hex = new ArrayList<>();
         for (byte[] f : c.frames()) {
             hex.add(HexFormat.of().formatHex(f));
         }
-        ovs.receive(c.port(), hex);
+        OVS.oracle().receive(c.port(), hex);
         int expected = c.flows().size() + c.frames().size();
         Await.until(Duration.ofSeconds(10), () -> ovsFlows().size() >= expected,
                 () -> "OVS learned " + ovsFlows());
         List<String> fromOvs = learned(ovsFlows());
 
-        Ofproto jvs = new Ofproto();
-        jvs.addBridge(new BridgeConfig(OvsOracle.BRIDGE, List.of(OfPort.trunk(1, 1, "p1"), OfPort.trunk(2, 2, "p2"),
-                OfPort.trunk(3, 3, "p3"))));
-        List<FlowMod> mods = new ArrayList<>();
-        for (String f : c.flows()) {
-            mods.add(FlowSyntax.parseAdd(f));
-        }
-        jvs.apply(OvsOracle.BRIDGE, mods);
+        Ofproto jvs = OvsTwin.of(c.flows());
         for (byte[] f : c.frames()) {
             FlowKey key = Trace.parsePacket(new FlowKey(), f, c.port());
             XlateResult r = jvs.xlate().translate(jvs.snapshot(), key, true, jvs.nowNs(), null);
@@ -120,7 +137,7 @@ class LearnOvsDifferentialTest {
 
     private static List<String> ovsFlows() {
         List<String> out = new ArrayList<>();
-        for (String l : ovs.ofctl("dump-flows", OvsOracle.BRIDGE).split("\n")) {
+        for (String l : OVS.oracle().ofctl("dump-flows", OvsOracle.BRIDGE).split("\n")) {
             if (l.startsWith(" cookie=")) {
                 out.add(l.trim());
             }

@@ -14,23 +14,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.jvswitch.ofproto.Ofproto;
-import dev.jvswitch.ofproto.bridge.BridgeConfig;
-import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.match.PrefixFields;
-import dev.jvswitch.ofproto.mod.OfMod;
-import dev.jvswitch.ofproto.syntax.FlowSyntax;
-import dev.jvswitch.ofproto.syntax.GroupSyntax;
 import dev.jvswitch.testkit.ovs.Deviation;
 import dev.jvswitch.testkit.ovs.OvsCase;
 import dev.jvswitch.testkit.ovs.OvsOracle;
+import dev.jvswitch.testkit.ovs.OvsOracleExtension;
 import dev.jvswitch.testkit.ovs.OvsTrace;
-import dev.jvswitch.testkit.env.Needs;
 
 /**
  * jvswitch's {@code ofproto/trace} against Open vSwitch's own, case by case over the corpus in
@@ -41,21 +35,8 @@ import dev.jvswitch.testkit.env.Needs;
  * the whole corpus; without OVS installed the test is skipped and says why (CI installs it).
  */
 class OvsDifferentialTest {
-    private static OvsOracle ovs;
-
-    @BeforeAll
-    static void startOvs() {
-        String why = OvsOracle.unavailable();
-        Needs.none(why);
-        ovs = OvsOracle.start(1, 2);
-    }
-
-    @AfterAll
-    static void stopOvs() {
-        if (ovs != null) {
-            ovs.close();
-        }
-    }
+    @RegisterExtension
+    static final OvsOracleExtension OVS = new OvsOracleExtension(1, 2);
 
     /**
      * The corpus in the source tree when the test runs from the module (Maven's working
@@ -78,20 +59,21 @@ class OvsDifferentialTest {
     }
 
     private static void run(OvsCase c) {
-        ovs.ports(c.ports());
-        ovs.clearPrefixes();
+        OVS.oracle().ports(c.ports());
+        OVS.oracle().clearPrefixes();
         Map<Integer, PrefixFields> prefixes = new LinkedHashMap<>();
         for (Map.Entry<Integer, String> e : c.prefixes().entrySet()) {
-            ovs.setPrefixes(e.getKey(), e.getValue());
+            OVS.oracle().setPrefixes(e.getKey(), e.getValue());
             prefixes.put(e.getKey(), PrefixFields.parse(Arrays.asList(e.getValue().split(","))));
         }
-        ovs.replaceFlows(c.flows(), c.groups());
-        Ofproto jvs = jvswitch(c, prefixes);
+        OVS.oracle().replaceFlows(c.flows(), c.groups());
+        Ofproto jvs = OvsTwin.of(c.groups(), c.flows(), prefixes,
+                c.ports().stream().mapToInt(Integer::intValue).toArray());
 
         List<String> problems = new ArrayList<>();
         Set<Deviation> applied = new HashSet<>();
         for (OvsCase.Packet p : c.packets()) {
-            OvsTrace o = p.hex() == null ? ovs.trace(p.flow()) : ovs.trace(p.flow(), p.hex());
+            OvsTrace o = p.hex() == null ? OVS.oracle().trace(p.flow()) : OVS.oracle().trace(p.flow(), p.hex());
             String j = p.hex() == null ? jvs.tracer().trace(OvsOracle.BRIDGE, p.flow())
                     : jvs.tracer().trace(OvsOracle.BRIDGE, p.flow(), p.hex());
             for (String d : c.compare(p, o, OvsTrace.parse(j), applied)) {
@@ -102,24 +84,5 @@ class OvsDifferentialTest {
             problems.add("deviation at line " + d.line() + " applied to no packet: " + d.reason());
         }
         assertThat(problems).as("%s: jvswitch against OVS", c.file()).isEmpty();
-    }
-
-    /** A jvswitch bridge br0 like OVS's: OpenFlow port N on datapath port N, named pN. */
-    private static Ofproto jvswitch(OvsCase c, Map<Integer, PrefixFields> prefixes) {
-        Ofproto of = new Ofproto();
-        List<OfPort> ports = new ArrayList<>();
-        for (int p : c.ports()) {
-            ports.add(OfPort.trunk(p, p, "p" + p));
-        }
-        of.addBridge(new BridgeConfig(OvsOracle.BRIDGE, ports).withPrefixes(prefixes));
-        List<OfMod> mods = new ArrayList<>();
-        for (String g : c.groups()) {
-            mods.add(GroupSyntax.parseAdd(g));
-        }
-        for (String f : c.flows()) {
-            mods.add(FlowSyntax.parseAdd(f));
-        }
-        of.apply(OvsOracle.BRIDGE, mods);
-        return of;
     }
 }

@@ -12,21 +12,16 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.jvswitch.ofproto.Ofproto;
-import dev.jvswitch.ofproto.bridge.BridgeConfig;
-import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.match.PrefixFields;
-import dev.jvswitch.ofproto.mod.FlowMod;
-import dev.jvswitch.ofproto.syntax.FlowSyntax;
 import dev.jvswitch.testkit.ovs.Deviation;
 import dev.jvswitch.testkit.ovs.OvsCase;
 import dev.jvswitch.testkit.ovs.OvsOracle;
+import dev.jvswitch.testkit.ovs.OvsOracleExtension;
 import dev.jvswitch.testkit.ovs.OvsTrace;
-import dev.jvswitch.testkit.env.Needs;
 
 /**
  * Random rule sets against Open vSwitch: the corpus ({@link OvsDifferentialTest}) holds the cases
@@ -52,21 +47,8 @@ class OvsRandomDifferentialTest {
         "ipv6_dst,nw_src"};
     private static final String[] PREFIXES_V6 = {null, "none", "ipv6_dst", "ipv6_src,ipv6_dst",
         "nw_dst,ipv6_src", "ipv6_dst,ipv6_src,nw_src"};
-    private static OvsOracle ovs;
-
-    @BeforeAll
-    static void startOvs() {
-        String why = OvsOracle.unavailable();
-        Needs.none(why);
-        ovs = OvsOracle.start(1, 2);
-    }
-
-    @AfterAll
-    static void stopOvs() {
-        if (ovs != null) {
-            ovs.close();
-        }
-    }
+    @RegisterExtension
+    static final OvsOracleExtension OVS = new OvsOracleExtension(1, 2);
 
     @Test
     void randomRuleSetsAgreeWithOvs() {
@@ -82,23 +64,23 @@ class OvsRandomDifferentialTest {
             }
             Map<Integer, String> prefixes = new LinkedHashMap<>();
             Map<Integer, PrefixFields> jvsPrefixes = new LinkedHashMap<>();
-            ovs.clearPrefixes();
+            OVS.oracle().clearPrefixes();
             for (int t = 0; t < 2; t++) {
                 String[] choices = v6 ? PREFIXES_V6 : PREFIXES_V4;
                 String p = choices[rnd.nextInt(choices.length)];
                 if (p != null) {
                     prefixes.put(t, p);
-                    ovs.setPrefixes(t, p);
+                    OVS.oracle().setPrefixes(t, p);
                     jvsPrefixes.put(t, PrefixFields.parse(Arrays.asList(p.split(","))));
                 }
             }
             OvsCase c = new OvsCase("random-" + s, Path.of("random-" + s), List.of(1, 2), prefixes, flows, List.of(), packets,
                     Set.of(OvsCase.MEGAFLOW, OvsCase.ACTIONS), List.of());
-            ovs.replaceFlows(flows);
-            Ofproto jvs = jvswitch(flows, jvsPrefixes);
+            OVS.oracle().replaceFlows(flows);
+            Ofproto jvs = OvsTwin.of(List.of(), flows, jvsPrefixes, 1, 2);
             Set<Deviation> applied = new HashSet<>();
             for (OvsCase.Packet p : packets) {
-                OvsTrace o = ovs.trace(p.flow());
+                OvsTrace o = OVS.oracle().trace(p.flow());
                 OvsTrace j = OvsTrace.parse(jvs.tracer().trace(OvsOracle.BRIDGE, p.flow()));
                 for (String d : c.compare(p, o, j, applied)) {
                     problems.add("rule set " + s + " " + flows + " prefixes " + prefixes + "\n  packet " + p.flow()
@@ -267,17 +249,5 @@ class OvsRandomDifferentialTest {
             s.append(i == 0 ? "" : ":").append(Long.toHexString((w >>> shift) & 0xffff));
         }
         return s.toString();
-    }
-
-    private static Ofproto jvswitch(List<String> flows, Map<Integer, PrefixFields> prefixes) {
-        Ofproto of = new Ofproto();
-        of.addBridge(new BridgeConfig(OvsOracle.BRIDGE, List.of(OfPort.trunk(1, 1, "p1"), OfPort.trunk(2, 2, "p2")))
-                .withPrefixes(prefixes));
-        List<FlowMod> mods = new ArrayList<>();
-        for (String f : flows) {
-            mods.add(FlowSyntax.parseAdd(f));
-        }
-        of.apply(OvsOracle.BRIDGE, mods);
-        return of;
     }
 }

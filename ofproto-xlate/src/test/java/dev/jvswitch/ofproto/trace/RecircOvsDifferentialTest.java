@@ -3,26 +3,18 @@ package dev.jvswitch.ofproto.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.Ofproto;
-import dev.jvswitch.ofproto.bridge.BridgeConfig;
-import dev.jvswitch.ofproto.bridge.OfPort;
-import dev.jvswitch.ofproto.mod.OfMod;
-import dev.jvswitch.ofproto.syntax.FlowSyntax;
-import dev.jvswitch.ofproto.syntax.GroupSyntax;
 import dev.jvswitch.ofproto.xlate.TestSwitch;
 import dev.jvswitch.ofproto.xlate.XlateResult;
 import dev.jvswitch.testkit.frame.Frames;
-import dev.jvswitch.testkit.env.Needs;
-import dev.jvswitch.testkit.ovs.OvsOracle;
+import dev.jvswitch.testkit.ovs.OvsOracleExtension;
 import dev.jvswitch.testkit.sh.Await;
 
 /**
@@ -32,21 +24,8 @@ import dev.jvswitch.testkit.sh.Await;
  * with the translation (registers, the push/pop stack) must come back in that pass on both sides.
  */
 class RecircOvsDifferentialTest {
-    private static OvsOracle ovs;
-
-    @BeforeAll
-    static void startOvs() {
-        String why = OvsOracle.unavailable();
-        Needs.none(why);
-        ovs = OvsOracle.start(1, 2, 3);
-    }
-
-    @AfterAll
-    static void stopOvs() {
-        if (ovs != null) {
-            ovs.close();
-        }
-    }
+    @RegisterExtension
+    static final OvsOracleExtension OVS = new OvsOracleExtension(1, 2, 3);
 
     private static final List<String> GROUPS = List.of("group_id=1,type=select,selection_method=dp_hash,"
             + "bucket=bucket_id=1,actions=resubmit(,1),bucket=bucket_id=2,actions=resubmit(,1)");
@@ -62,24 +41,14 @@ class RecircOvsDifferentialTest {
                 "table=2,priority=0,actions=output:3");
         byte[] frame = Frames.udp4().ip("10.0.0.1", "10.0.0.2").ports(1234, 53).build();
 
-        ovs.replaceFlows(flows, GROUPS);
-        ovs.delFlows();
-        ovs.receive(1, List.of(HexFormat.of().formatHex(frame)));
-        Await.until(Duration.ofSeconds(10), () -> recirculated(ovs.dumpFlows()) != null,
-                () -> "OVS megaflows: " + ovs.dumpFlows());
-        String fromOvs = recirculated(ovs.dumpFlows());
+        OVS.oracle().replaceFlows(flows, GROUPS);
+        OVS.oracle().delFlows();
+        OVS.oracle().receive(1, List.of(HexFormat.of().formatHex(frame)));
+        Await.until(Duration.ofSeconds(10), () -> recirculated(OVS.oracle().dumpFlows()) != null,
+                () -> "OVS megaflows: " + OVS.oracle().dumpFlows());
+        String fromOvs = recirculated(OVS.oracle().dumpFlows());
 
-        Ofproto jvs = new Ofproto();
-        jvs.addBridge(new BridgeConfig(OvsOracle.BRIDGE, List.of(OfPort.trunk(1, 1, "p1"), OfPort.trunk(2, 2, "p2"),
-                OfPort.trunk(3, 3, "p3"))));
-        List<OfMod> mods = new ArrayList<>();
-        for (String g : GROUPS) {
-            mods.add(GroupSyntax.parseAdd(g));
-        }
-        for (String f : flows) {
-            mods.add(FlowSyntax.parseAdd(f));
-        }
-        jvs.apply(OvsOracle.BRIDGE, mods);
+        Ofproto jvs = OvsTwin.of(GROUPS, flows, java.util.Map.of(), 1, 2, 3);
         FlowKey key = Trace.parsePacket(new FlowKey(), frame, 1);
         XlateResult first = jvs.xlate().translate(jvs.snapshot(), key, false, jvs.nowNs(), null);
         assertThat(first.recircPoints()).hasSize(1);

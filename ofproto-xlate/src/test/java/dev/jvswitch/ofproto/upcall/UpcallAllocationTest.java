@@ -90,6 +90,23 @@ class UpcallAllocationTest {
         });
     }
 
+    /**
+     * The same churn through rules with {@code fin_timeout} in two tables: recording the entries
+     * for the ukey allocates nothing until a flow is installed.
+     */
+    @Test
+    void finTimeoutsAllocateNothing() throws Exception {
+        churn("fin_timeout rules", sw -> {
+            Ofctl.addGroup(sw.ofproto, "br0", "group_id=1,type=select,selection_method=hash,"
+                    + "fields(ip_src,ip_dst,udp_src,udp_dst),bucket=actions=output:2,bucket=actions=output:2");
+            sw.flows("br0",
+                    "table=0,priority=90,ip,nw_src=10.0.0.0/8,actions=fin_timeout(idle_timeout=5),resubmit(,1)",
+                    "table=0,priority=0,actions=drop",
+                    "table=1,priority=10,udp,nw_dst=10.1.0.0/16,actions=fin_timeout(hard_timeout=9),group:1",
+                    "table=1,priority=0,actions=drop");
+        });
+    }
+
     private void churn(String what, java.util.function.Consumer<TestSwitch> rules) throws Exception {
         Path pcap = dir.resolve("churn.pcap");
         try (PcapWriter w = PcapWriter.open(pcap, 65535)) {

@@ -286,7 +286,8 @@ public final class WorldGen {
                 return chance(0.5) ? new OfAction.Clone(List.of(new OfAction.ModDlSrc(mac(PacketSpec.MACS_SRC[0])),
                         new OfAction.Output(1 + rnd.nextInt(4))))
                         : chance(0.5) ? new OfAction.StackPush(FieldRef.range(FlowField.NW_SRC, 0, 7))
-                        : new OfAction.StackPop(FieldRef.range(FlowField.REG0, 0, 7));
+                        : chance(0.7) ? new OfAction.StackPop(FieldRef.range(FlowField.REG0, 0, 7))
+                        : new OfAction.FinTimeout(pick(0, 5), pick(0, 10));
             case 26:
                 return chance(0.5) ? new OfAction.Load(pick(1, 2, 3), FieldRef.whole(FlowField.REG0))
                         : new OfAction.Move(FieldRef.range(FlowField.ETH_SRC, 0, 1), FieldRef.range(FlowField.REG0, 0, 1));

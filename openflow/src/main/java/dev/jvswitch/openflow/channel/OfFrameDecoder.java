@@ -16,7 +16,8 @@ import dev.jvswitch.openflow.codec.OfError;
 
 /**
  * Frames the byte stream into OpenFlow messages (8-byte header: version, type, length, xid) and
- * decodes each with openflowj's reader. HELLO is read here by hand ({@link Hello}): it must be
+ * decodes each with openflowj's reader (a flow mod's {@code fin_timeout}s turned first into
+ * stand-ins it reads, {@code codec.NxFinTimeoutWire}). HELLO is read here by hand ({@link Hello}): it must be
  * understood whatever version the peer speaks. A message the reader cannot decode becomes a
  * {@link Malformed} with the error to answer it with; a length below the header's 8 bytes makes
  * the stream unframeable, so that one is fatal (the connection is closed after the error).
@@ -102,6 +103,12 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
                 }
                 return;
             }
+            if (version >= 4 && (type == TYPE_FLOW_MOD || type == TYPE_BUNDLE_ADD && version == 5
+                    && frame.readableBytes() >= BUNDLE_ADD_FIXED + HEADER
+                    && frame.getUnsignedByte(BUNDLE_ADD_FIXED + 1) == TYPE_FLOW_MOD)) {
+                dev.jvswitch.openflow.codec.NxFinTimeoutWire.toStandIns(frame, type == TYPE_FLOW_MOD ? 0
+                        : BUNDLE_ADD_FIXED);
+            }
             OFMessage m;
             try {
                 m = reader.readFrom(frame);
@@ -140,6 +147,9 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
         ByteBuf inner = frame.slice(BUNDLE_ADD_FIXED, innerLen);
         byte[] innerHead = ByteBufUtil.getBytes(inner, 0, Math.min(innerLen, ERROR_DATA_BYTES));
         try {
+            if (innerType == TYPE_FLOW_MOD) {
+                dev.jvswitch.openflow.codec.NxFinTimeoutWire.toStandIns(inner, 0);
+            }
             if (innerType == TYPE_GROUP_MOD) {
                 return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, null,
                         dev.jvswitch.openflow.codec.Group15Wire.decodeMod(inner), null);

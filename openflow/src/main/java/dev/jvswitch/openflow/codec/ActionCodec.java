@@ -9,6 +9,7 @@ import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.action.OFActionDecNwTtl;
 import org.projectfloodlight.openflow.protocol.action.OFActionExperimenter;
 import org.projectfloodlight.openflow.protocol.action.OFActionGroup;
+import org.projectfloodlight.openflow.protocol.action.OFActionNiciraSetQueue;
 import org.projectfloodlight.openflow.protocol.action.OFActionOutput;
 import org.projectfloodlight.openflow.protocol.action.OFActionPopVlan;
 import org.projectfloodlight.openflow.protocol.action.OFActionPushVlan;
@@ -43,7 +44,9 @@ import dev.jvswitch.ofproto.port.OfPorts;
  * ({@code packetOut}: ofproto's {@code resubmit(,0)} with the packet's in_port).
  *
  * <p>What has no OpenFlow 1.3 encoding (Nicira's {@code resubmit}, {@code load}, {@code move},
- * {@code note}) is left out of an encoded list; those come with the Nicira extensions.
+ * {@code note}) is left out of an encoded list; those come with the Nicira extensions. Nicira's
+ * {@code fin_timeout}, which openflowj cannot read or write, passes through it as a stand-in
+ * ({@link NxFinTimeoutWire}) that flow-mod instructions read back as {@code fin_timeout}.
  *
  * <p>Stateless.
  */
@@ -59,9 +62,9 @@ public final class ActionCodec {
         for (OFInstruction i : list) {
             Instruction x;
             if (i instanceof OFInstructionApplyActions a) {
-                x = new Instruction.ApplyActions(decode(a.getActions(), false));
+                x = new Instruction.ApplyActions(decode(a.getActions(), false, true));
             } else if (i instanceof OFInstructionWriteActions w) {
-                x = new Instruction.WriteActions(decode(w.getActions(), false));
+                x = new Instruction.WriteActions(decode(w.getActions(), false, true));
             } else if (i instanceof OFInstructionClearActions) {
                 x = new Instruction.ClearActions();
             } else if (i instanceof OFInstructionWriteMetadata m) {
@@ -92,15 +95,23 @@ public final class ActionCodec {
 
     /** An action list; {@code packetOut} allows {@code output:TABLE}. */
     public static List<OfAction> decode(List<OFAction> actions, boolean packetOut) {
+        return decode(actions, packetOut, false);
+    }
+
+    /** {@code finStandIns}: a flow mod's list, where {@link NxFinTimeoutWire} put its stand-ins. */
+    private static List<OfAction> decode(List<OFAction> actions, boolean packetOut, boolean finStandIns) {
         List<OfAction> out = new ArrayList<>(actions.size());
         for (OFAction a : actions) {
-            out.add(decode(a, packetOut));
+            out.add(decode(a, packetOut, finStandIns));
         }
         return out;
     }
 
-    private static OfAction decode(OFAction a, boolean packetOut) {
+    private static OfAction decode(OFAction a, boolean packetOut, boolean finStandIns) {
         try {
+            if (finStandIns && a instanceof OFActionNiciraSetQueue q) {
+                return new OfAction.FinTimeout((int) (q.getQueueId() >>> 16), (int) (q.getQueueId() & 0xffff));
+            }
             if (a instanceof OFActionOutput o) {
                 return output(OfPortNumbers.from(o.getPort()), o.getMaxLen(), packetOut);
             } else if (a instanceof OFActionGroup g) {
@@ -248,6 +259,8 @@ public final class ActionCodec {
             return set(FlowField.TP_DST, m.port(), -1L, match, f);
         } else if (a instanceof OfAction.SetTunnel t) {
             return set(FlowField.TUN_ID, t.tunId(), -1L, match, f);
+        } else if (a instanceof OfAction.FinTimeout t) {
+            return f.actions().niciraSetQueue(NxFinTimeoutWire.queueId(t.idleTimeout(), t.hardTimeout()));
         } else if (a instanceof OfAction.SetField s) {
             if (s.field().is128()) {
                 return set128(s, f);

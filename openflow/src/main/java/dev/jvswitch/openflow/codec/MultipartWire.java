@@ -125,9 +125,11 @@ public final class MultipartWire {
         oxs(b, OXS_PACKET_COUNT, 8).writeLong(s.packets());
         oxs(b, OXS_BYTE_COUNT, 8).writeLong(s.bytes());
         endStats(b, start);
+        int instructions = b.writerIndex();
         for (org.projectfloodlight.openflow.protocol.instruction.OFInstruction i : e.getInstructions()) {
             i.writeTo(b);
         }
+        NxFinTimeoutWire.fromStandIns(b, instructions, b.writerIndex());
         b.setShort(0, b.readableBytes());
         return b;
     }

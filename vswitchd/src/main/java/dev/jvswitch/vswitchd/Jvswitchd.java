@@ -141,7 +141,12 @@ public final class Jvswitchd {
                 return EXIT_FAILED;
             }
         }
-        Logging.init(o.logLevel() != null ? o.logLevel() : config.control().logLevel());
+        try {
+            Logging.init(o.logLevel() != null ? o.logLevel() : config.control().logLevel(), config.control().logFile());
+        } catch (IllegalArgumentException e) {
+            err.println("jvswitchd: " + o.config() + ": control." + e.getMessage());
+            return EXIT_FAILED;
+        }
         return serve(o, config, loader, ofproto, db, rundir);
     }
 

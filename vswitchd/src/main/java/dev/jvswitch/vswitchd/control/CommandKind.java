@@ -64,7 +64,13 @@ public enum CommandKind {
             Map.entry("dpctl/ct-del-limits", INLINE),
             Map.entry("dpctl/ct-enable-tcp-seq-chk", INLINE),
             Map.entry("dpctl/ct-disable-tcp-seq-chk", INLINE),
-            Map.entry("dpctl/flush-conntrack", CHANGE));
+            Map.entry("dpctl/flush-conntrack", CHANGE),
+            // Operations: log levels (vlog/*) are inline.
+            Map.entry("vlog/list", INLINE),
+            Map.entry("vlog/set", INLINE),
+            Map.entry("vlog/reopen", INLINE),
+            Map.entry("vlog/enable-rate-limit", INLINE),
+            Map.entry("vlog/disable-rate-limit", INLINE));
 
     /** The kind of command {@code name}; {@link #CHANGE} for one not listed. */
     public static CommandKind of(String name) {

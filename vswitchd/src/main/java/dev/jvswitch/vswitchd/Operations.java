@@ -1,0 +1,58 @@
+package dev.jvswitch.vswitchd;
+
+import java.io.IOException;
+
+import dev.jvswitch.config.MetricsListen;
+import dev.jvswitch.config.SwitchConfig;
+import dev.jvswitch.vswitchd.control.CommandRegistry;
+import dev.jvswitch.vswitchd.metrics.MetricsServer;
+import dev.jvswitch.vswitchd.metrics.SwitchMetrics;
+import dev.jvswitch.vswitchd.run.Switch;
+
+/**
+ * What the daemon runs beside the switch for its operators: the metrics endpoint (when
+ * {@code control.metrics-listen} is set) and its commands. Started once the switch runs, closed
+ * before it.
+ *
+ * <p><b>Thread-safety:</b> made and closed by the main thread; its parts document their own.
+ */
+final class Operations implements AutoCloseable {
+    private final MetricsServer metrics;
+
+    private Operations(MetricsServer metrics) {
+        this.metrics = metrics;
+    }
+
+    /**
+     * Starts what {@code config} asks for over {@code sw}.
+     *
+     * @throws IOException when the metrics address cannot be bound (named in the message)
+     */
+    static Operations start(SwitchConfig config, Switch sw) throws IOException {
+        String listen = config.control().metricsListen();
+        MetricsServer server = null;
+        if (listen != null) {
+            SwitchMetrics m = new SwitchMetrics(sw);
+            server = MetricsServer.start(MetricsListen.parse(listen), m);
+            m.add(server::write);
+        }
+        return new Operations(server);
+    }
+
+    /** Registers the operators' commands in {@code r} (before the control socket serves). */
+    void register(CommandRegistry r) {
+        // The mirror commands go here.
+    }
+
+    /** The metrics endpoint, or null. */
+    MetricsServer metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+}

@@ -96,32 +96,53 @@ public final class PacketTap {
         return snaplen;
     }
 
-    /** PMD: copies the first {@code n} packets of {@code batch} (left as they are). */
+    /**
+     * PMD: copies the first {@code n} packets of {@code batch} (left as they are). Once one is
+     * refused (over the rate, or the ring full) the rest of the batch is counted the same way at
+     * once: a flood costs a counter update per batch, not per packet.
+     */
     public void copy(PacketBatch batch, int n) {
         long now = System.nanoTime();
+        int copiedNow = 0;
         for (int i = 0; i < n; i++) {
-            copy(batch.get(i), now);
+            int r = offer(batch.get(i), now);
+            if (r == COPIED) {
+                copiedNow++;
+            } else {
+                (r == OVER_RATE ? droppedRate : droppedFull).addAndGet(n - i);
+                break;
+            }
+        }
+        if (copiedNow > 0) {
+            copied.addAndGet(copiedNow);
         }
     }
 
     /** PMD: copies {@code m} (left as it is), or counts why not. */
     public void copy(Mbuf m, long nowNs) {
+        int r = offer(m, nowNs);
+        (r == COPIED ? copied : r == OVER_RATE ? droppedRate : droppedFull).incrementAndGet();
+    }
+
+    private static final int COPIED = 0;
+    private static final int OVER_RATE = 1;
+    private static final int RING_FULL = 2;
+
+    private int offer(Mbuf m, long nowNs) {
         if (maxPps > 0 && !admit(nowNs)) {
-            droppedRate.incrementAndGet();
-            return;
+            return OVER_RATE;
         }
         int length = m.length();
         int captured = Math.min(length, snaplen);
         int index = ring.tryClaim(MSG_FRAME, DATA_OFFSET + captured);
         if (index <= 0) {
-            droppedFull.incrementAndGet();
-            return;
+            return RING_FULL;
         }
         ringBuffer.putLong(index + TIME_OFFSET, nowNs);
         ringBuffer.putInt(index + LENGTH_OFFSET, length);
         ringBuffer.putBytes(index + DATA_OFFSET, m.buffer(), m.dataOffset(), captured);
         ring.commit(index);
-        copied.incrementAndGet();
+        return COPIED;
     }
 
     /** The rate window: a copy is admitted while the current second has seen fewer than maxPps. */

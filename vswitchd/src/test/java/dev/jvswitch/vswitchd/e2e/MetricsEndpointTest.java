@@ -71,11 +71,11 @@ class MetricsEndpointTest {
                   socket: ctl.sock
                   metrics-listen: %d
                 """.formatted(pcap, port));
-        daemon = new DaemonProcess(file, dir.resolve("ctl.sock"), dir).start(null, Duration.ofSeconds(30));
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        daemon = new DaemonProcess(file, dir.resolve("ctl.sock"), dir).start(null, Duration.ofSeconds(60));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
         URI uri = URI.create("http://127.0.0.1:" + port + "/metrics");
 
-        HttpResponse<String> first = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse<String> first = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
@@ -84,7 +84,7 @@ class MetricsEndpointTest {
         String portRx = "jvswitch_port_rx_packets_total{bridge=\"br0\",port=\"in\",type=\"pcap\"}";
         String portTx = "jvswitch_port_tx_packets_total{bridge=\"br0\",port=\"out\",type=\"null\"}";
         Map<String, Double>[] b = new Map[1];
-        Await.until(Duration.ofSeconds(20), Duration.ofMillis(50), () -> {
+        Await.until(Duration.ofSeconds(90), Duration.ofMillis(50), () -> {
             b[0] = parse(get(http, uri));
             return sum(b[0], rx) > sum(a, rx) && b[0].get(portTx) > a.get(portTx);
         }, () -> "counters to move between scrapes:\n" + b[0]);
@@ -115,7 +115,7 @@ class MetricsEndpointTest {
 
     private static String get(HttpClient http, URI uri) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             return r.body();

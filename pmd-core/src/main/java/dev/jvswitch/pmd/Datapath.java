@@ -26,6 +26,7 @@ import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.pmd.flow.UkeyMap;
 import dev.jvswitch.pmd.idle.PmdIdleStrategies;
+import dev.jvswitch.pmd.mirror.PacketTap;
 import dev.jvswitch.pmd.netdev.Netdev;
 import dev.jvswitch.pmd.rx.RxqAssigner;
 import dev.jvswitch.pmd.rx.RxqPoller;
@@ -60,6 +61,8 @@ public final class Datapath implements AutoCloseable {
     private final PmdAgent[] pmds;
     private final Map<Integer, DpPort> ports = new LinkedHashMap<>();
     private final Map<String, Integer> rxqPins = new LinkedHashMap<>();
+    /** Mirrors by port name: {rx tap, tx tap}. */
+    private final Map<String, PacketTap[]> mirrors = new LinkedHashMap<>();
     private final DatapathFlows flows;
     private DatapathConfig config;
     private AgentRunner[] runners;
@@ -189,8 +192,37 @@ public final class Datapath implements AutoCloseable {
                         + p.portNo());
             }
         }
-        ports.put(portNo, new DpPort(portNo, netdev, pmds.length));
+        DpPort port = new DpPort(portNo, netdev, pmds.length);
+        PacketTap[] taps = mirrors.get(netdev.name());
+        if (taps != null) {
+            port.taps(taps[0], taps[1]);
+        }
+        ports.put(portNo, port);
         reloadPmds();
+    }
+
+    /**
+     * Mirrors port {@code name}: PMDs copy what it receives to {@code rx} and what they send to it
+     * to {@code tx} (either may be null: that side is not mirrored; both null ends the mirror). The
+     * mirror stays with the name, so a port a reload reopens keeps it. Takes effect with the PMDs'
+     * next batch (a volatile store they read per batch).
+     *
+     * @return whether a port of that name is in the datapath now
+     */
+    public synchronized boolean mirror(String name, PacketTap rx, PacketTap tx) {
+        if (rx == null && tx == null) {
+            mirrors.remove(name);
+        } else {
+            mirrors.put(name, new PacketTap[] {rx, tx});
+        }
+        boolean found = false;
+        for (DpPort p : ports.values()) {
+            if (p.netdev().name().equals(name)) {
+                p.taps(rx, tx);
+                found = true;
+            }
+        }
+        return found;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.jvswitch.pmd;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
+import dev.jvswitch.pmd.mirror.PacketTap;
 import dev.jvswitch.pmd.netdev.Netdev;
 
 /**
@@ -12,13 +13,19 @@ import dev.jvswitch.pmd.netdev.Netdev;
  * PMDs and the netdev says its queues need locking, senders take a per-queue spin lock (a
  * compare-and-set on an int; the critical section is one {@code send} of up to 32 packets).
  *
+ * <p>A port may carry a {@link PacketTap} on each side (a mirror): PMDs copy what they receive
+ * from it or send to it there.
+ *
  * <p><b>Thread-safety:</b> immutable except the lock words, which PMDs acquire with a CAS
- * (acquire) and release with a release store.
+ * (acquire) and release with a release store, and the taps: volatile, set by the control side
+ * ({@link Datapath#mirror}), read by PMDs once per batch.
  */
 public final class DpPort {
     private final int portNo;
     private final Netdev netdev;
     private final AtomicIntegerArray txqLocks;
+    private volatile PacketTap rxTap;
+    private volatile PacketTap txTap;
 
     DpPort(int portNo, Netdev netdev, int pmdCount) {
         this.portNo = portNo;
@@ -48,6 +55,21 @@ public final class DpPort {
 
     void unlockTxq(int qid) {
         txqLocks.setRelease(qid, 0);
+    }
+
+    /** The tap received packets are copied to, or null. */
+    public PacketTap rxTap() {
+        return rxTap;
+    }
+
+    /** The tap sent packets are copied to, or null. */
+    public PacketTap txTap() {
+        return txTap;
+    }
+
+    void taps(PacketTap rx, PacketTap tx) {
+        this.rxTap = rx;
+        this.txTap = tx;
     }
 
     @Override

@@ -18,6 +18,7 @@ import dev.jvswitch.pmd.flow.PmdFlowTables;
 import dev.jvswitch.pmd.flow.UkeyMap;
 import dev.jvswitch.pmd.idle.PmdIdleStrategies;
 import dev.jvswitch.pmd.lookup.FlowLookup;
+import dev.jvswitch.pmd.mirror.PacketTap;
 import dev.jvswitch.pmd.rx.RxqPoller;
 import dev.jvswitch.pmd.stats.DropReason;
 import dev.jvswitch.pmd.stats.PmdCounter;
@@ -136,6 +137,7 @@ public final class PmdAgent implements Agent {
             RxqPoller poller = polled[q];
             int n = poller.rxq().recv(rxBatch, cache);
             if (n > 0) {
+                mirrorRx(poller.portNo(), n);
                 long t0 = nowNs;
                 pipeline.onReceive(rxBatch, poller.portNo());
                 long t1 = clock.nanoTime();
@@ -177,6 +179,17 @@ public final class PmdAgent implements Agent {
     }
 
     // ------------------------------------------------------------------ owner-thread helpers
+
+    /** Copies a received batch to its port's rx mirror, if it has one (a volatile read per batch). */
+    private void mirrorRx(int portNo, int n) {
+        DpPort[] ports = portByNo;
+        if (portNo < ports.length && ports[portNo] != null) {
+            PacketTap tap = ports[portNo].rxTap();
+            if (tap != null) {
+                tap.copy(rxBatch, n);
+            }
+        }
+    }
 
     /** Runs every queued command; for the PMD thread, or whoever steps a thread-less datapath. */
     public int runCommands() {
@@ -363,6 +376,10 @@ public final class PmdAgent implements Agent {
         @Override
         public int send(PacketBatch batch, MbufCache cache) {
             int n = batch.size();
+            PacketTap tap = port.txTap();
+            if (tap != null) {
+                tap.copy(batch, n);
+            }
             int sent;
             if (port.txqLocked()) {
                 port.lockTxq(qid);

@@ -34,7 +34,8 @@ public final class ConfigKeys {
     /** A bridge's OpenFlow keys ({@link OpenFlowSettings}); defaults there. */
     public static final List<String> FAIL_MODES = List.of("secure", "standalone");
     public static final List<String> PORT = List.of("type", "ofport", "options", "tag", "trunks", "pmd-rxq-affinity");
-    public static final List<String> CONTROL = List.of("socket", "log-level", "max-clients", "idle-timeout");
+    public static final List<String> CONTROL = List.of("socket", "log-level", "max-clients", "idle-timeout", "log-file",
+            "metrics-listen");
 
     public static final List<String> RXQ_ASSIGN = List.of("roundrobin", "cycles");
     public static final List<String> PMD_IDLE = List.of("busy", "backoff");

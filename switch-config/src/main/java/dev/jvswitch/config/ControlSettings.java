@@ -12,8 +12,13 @@ package dev.jvswitch.config;
  *                      request is complete, or while it does not read its answer)
  * @param db            the top-level {@code db} key: the OVSDB database the bridges come from
  *                      ({@code unix:PATH}, {@code tcp:IP:PORT}), or null (bridges in the file)
+ * @param logFile       {@code log-file}: absolute path of the file the daemon logs to (appended;
+ *                      {@code vlog/reopen} reopens it after rotation), or null: stderr
+ * @param metricsListen {@code metrics-listen}: {@code IP:PORT} of the Prometheus text endpoint
+ *                      (a bare port means 127.0.0.1), or null: no endpoint
  */
-public record ControlSettings(String socket, String logLevel, int maxClients, int idleTimeoutMs, String db) {
+public record ControlSettings(String socket, String logLevel, int maxClients, int idleTimeoutMs, String db,
+        String logFile, String metricsListen) {
     public static final String DEFAULT_SOCKET = "/run/jvswitch/jvswitchd.sock";
     public static final String DEFAULT_LOG_LEVEL = "info";
     public static final int DEFAULT_MAX_CLIENTS = 64;
@@ -23,12 +28,17 @@ public record ControlSettings(String socket, String logLevel, int maxClients, in
 
     /** Settings without a database. */
     public ControlSettings(String socket, String logLevel, int maxClients, int idleTimeoutMs) {
-        this(socket, logLevel, maxClients, idleTimeoutMs, null);
+        this(socket, logLevel, maxClients, idleTimeoutMs, null, null, null);
     }
 
     /** These settings following database {@code db} (null: none). */
     public ControlSettings withDb(String db) {
-        return new ControlSettings(socket, logLevel, maxClients, idleTimeoutMs, db);
+        return new ControlSettings(socket, logLevel, maxClients, idleTimeoutMs, db, logFile, metricsListen);
+    }
+
+    /** These settings with {@code log-file} and {@code metrics-listen} (null: none). */
+    public ControlSettings withOps(String logFile, String metricsListen) {
+        return new ControlSettings(socket, logLevel, maxClients, idleTimeoutMs, db, logFile, metricsListen);
     }
 
     /** The socket and log level, with the default client limits. */

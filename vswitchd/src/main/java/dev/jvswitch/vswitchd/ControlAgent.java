@@ -31,6 +31,9 @@ import dev.jvswitch.vswitchd.control.Reply;
 import dev.jvswitch.vswitchd.control.SwitchCommands;
 import dev.jvswitch.vswitchd.run.Switch;
 import dev.jvswitch.vswitchd.ofproto.OfprotoException;
+import dev.jvswitch.vswitchd.vlog.PacketEventLog;
+import dev.jvswitch.vswitchd.vlog.Vlog;
+import dev.jvswitch.vswitchd.vlog.VlogCommands;
 
 /**
  * The control thread's agent: the control socket's commands, reloads (SIGHUP, {@code jvsctl
@@ -83,6 +86,8 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
             new ManyToOneConcurrentArrayQueue<>(COMMAND_LIMIT);
     private final ControlProxy proxy;
     private final ChangeAgent changes;
+    /** Rate-limited warnings from the per-packet counters, once a second on the tick. */
+    private final PacketEventLog events;
     private final AtomicLong commandsFailed = new AtomicLong();
     private final AtomicLong internalErrors = new AtomicLong();
     private final Set<Class<?>> errorsLogged = ConcurrentHashMap.newKeySet();
@@ -113,6 +118,8 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
         this.clock = clock;
         this.proxy = new ControlProxy(queue, server::wakeup);
         this.commands = SwitchCommands.create(sw, this);
+        VlogCommands.register(commands, Vlog.current());
+        this.events = new PacketEventLog(sw.datapath(), Vlog.current());
         this.changes = new ChangeAgent(this::run, server::wakeup);
         this.nextTickNs = clock.nanoTime();
     }
@@ -173,6 +180,7 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
         ticks++;
         try {
             sw.onTick(TimeUnit.NANOSECONDS.toMillis(nowNs));
+            events.onTick(nowNs);
         } catch (Throwable t) {
             tickErrors++;
             logInternal("tick", t);

@@ -141,7 +141,12 @@ public final class Jvswitchd {
                 return EXIT_FAILED;
             }
         }
-        Logging.init(o.logLevel() != null ? o.logLevel() : config.control().logLevel());
+        try {
+            Logging.init(o.logLevel() != null ? o.logLevel() : config.control().logLevel(), config.control().logFile());
+        } catch (IllegalArgumentException e) {
+            err.println("jvswitchd: " + o.config() + ": control." + e.getMessage());
+            return EXIT_FAILED;
+        }
         return serve(o, config, loader, ofproto, db, rundir);
     }
 
@@ -216,7 +221,18 @@ public final class Jvswitchd {
             server.close();
             return EXIT_FAILED;
         }
+        Operations ops;
+        try {
+            ops = Operations.start(config, sw);
+        } catch (IOException | RuntimeException e) {
+            log.error("cannot start: {}", e.getMessage());
+            closeDb(dbMode, unixctl, ovsPid);
+            server.close();
+            sw.close();
+            return EXIT_FAILED;
+        }
         ControlAgent agent = new ControlAgent(o.config(), loader, sw, server, sw.datapath().clock());
+        ops.register(agent.commands());
         if (dbMode != null) {
             agent.reloadWith(dbMode::reload);
         }
@@ -272,6 +288,7 @@ public final class Jvswitchd {
             stopChanges(changes, changeRunner, log, CHANGE_STOP_WAIT_MS);
             agent.answerFinishedChanges();
             server.close();
+            ops.close();
             sw.close();
             if (pid != null) {
                 pid.close();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +17,7 @@ import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.pmd.Datapath;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.PmdAgent;
+import dev.jvswitch.pmd.mirror.PacketTap;
 import dev.jvswitch.pmd.netdev.NetdevConfig;
 import dev.jvswitch.pmd.netdev.Netdevs;
 import dev.jvswitch.pmd.pcap.PcapWriter;
@@ -25,7 +28,8 @@ import dev.jvswitch.testkit.frame.Frames;
  * Invariant 6: the steady-state PMD loop — rx, parse, EMC or megaflow lookup, execute, tx —
  * allocates nothing on the Java heap. A PMD is stepped on this thread over a pcap port replaying
  * 1 000 flows (one megaflow each) into a null port, for a million packets served by the EMC and a
- * million served by the classifier, while the thread's allocated-bytes counter is watched.
+ * million served by the classifier, while the thread's allocated-bytes counter is watched; then a
+ * million more with mirrors copying every received and sent packet.
  */
 class PmdAllocationTest {
     private static final int FLOWS = 1000;
@@ -67,6 +71,38 @@ class PmdAllocationTest {
                 assertThat(pmd.stats().get(PmdCounter.MEGAFLOW_HITS) - megaBefore).isGreaterThanOrEqualTo(PACKETS);
                 assertThat(megaBytes).as("heap bytes for %d megaflow-hit packets", PACKETS).isLessThan(SLACK_BYTES);
                 assertThat(upcall.upcalls.get()).isEqualTo(FLOWS);
+
+                // Mirrors on: every received packet copied (a writer thread drains that ring), every
+                // sent one offered to a rate-bound tap nobody drains (its copies dropped, counted).
+                PacketTap rxTap = new PacketTap(1 << 20, 128, 0);
+                PacketTap txTap = new PacketTap(1 << 16, 2048, 50_000);
+                dp.mirror("pcap", rxTap, null);
+                dp.mirror("null", null, txTap);
+                AtomicBoolean stop = new AtomicBoolean();
+                AtomicLong drained = new AtomicLong();
+                PacketTap.Sink sink = (t, len, buf, off, cap) -> drained.incrementAndGet();
+                Thread writer = new Thread(() -> {
+                    while (!stop.get()) {
+                        if (rxTap.drain(sink, 256) == 0) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                }, "tap-drain");
+                writer.setDaemon(true);
+                writer.start();
+                try {
+                    warmUp(pmd);
+                    long mirrorBytes = allocatedWhile(pmd, PACKETS);
+                    assertThat(mirrorBytes).as("heap bytes for %d mirrored packets", PACKETS).isLessThan(SLACK_BYTES);
+                } finally {
+                    stop.set(true);
+                    writer.join(10_000);
+                }
+                assertThat(rxTap.copied() + rxTap.droppedFull()).as("every received packet offered").isGreaterThan(PACKETS);
+                assertThat(rxTap.copied()).isGreaterThan(0);
+                assertThat(drained.get()).isGreaterThan(0);
+                assertThat(txTap.copied()).isGreaterThan(0);
+                assertThat(txTap.droppedRate() + txTap.droppedFull()).isGreaterThan(0);
             } finally {
                 dp.close();
             }

@@ -36,6 +36,8 @@ public final class ReloadPlan {
     private boolean bridgesChanged;
     private boolean tunnelsChanged;
     private boolean tuningChanged;
+    /** The live tuning keys that changed, each as {@code key old -> new}, for the log and the reply. */
+    private final List<String> tuningKeys = new ArrayList<>();
 
     private ReloadPlan() {
     }
@@ -53,6 +55,12 @@ public final class ReloadPlan {
         }
         if (!now.control().logLevel().equals(next.control().logLevel())) {
             p.restart(next, "control.log-level", "was " + now.control().logLevel());
+        }
+        if (!Objects.equals(now.control().logFile(), next.control().logFile())) {
+            p.restart(next, "control.log-file", "was " + now.control().logFile());
+        }
+        if (!Objects.equals(now.control().metricsListen(), next.control().metricsListen())) {
+            p.restart(next, "control.metrics-listen", "was " + now.control().metricsListen());
         }
         if (now.control().maxClients() != next.control().maxClients()) {
             p.restart(next, "control.max-clients", "was " + now.control().maxClients());
@@ -129,6 +137,13 @@ public final class ReloadPlan {
                 || a.smcEnable() != b.smcEnable() || a.flowLimit() != b.flowLimit()
                 || a.txFlushIntervalUs() != b.txFlushIntervalUs() || ra.maxIdleMs() != rb.maxIdleMs()
                 || !now.bridgeDefaults().equals(next.bridgeDefaults());
+        tuning("pmd-rxq-assign", a.rxqAssign(), b.rxqAssign());
+        tuning("emc-insert-inv-prob", a.emcInsertInvProb(), b.emcInsertInvProb());
+        tuning("smc-enable", a.smcEnable(), b.smcEnable());
+        tuning("flow-limit", a.flowLimit(), b.flowLimit());
+        tuning("tx-flush-interval", a.txFlushIntervalUs(), b.txFlushIntervalUs());
+        tuning("max-idle", ra.maxIdleMs(), rb.maxIdleMs());
+        tuning("mac-* defaults", now.bridgeDefaults(), next.bridgeDefaults());
     }
 
     private void mempool(MempoolSettings a, SwitchConfig next) {
@@ -222,6 +237,17 @@ public final class ReloadPlan {
      */
     public boolean tuningChanged() {
         return tuningChanged;
+    }
+
+    /** The live tuning keys that changed, as {@code key old -> new}. */
+    public List<String> tuningKeys() {
+        return List.copyOf(tuningKeys);
+    }
+
+    private void tuning(String key, Object was, Object now) {
+        if (!Objects.equals(was, now)) {
+            tuningKeys.add(key + " " + was + " -> " + now);
+        }
     }
 
     /** Whether the new config changes nothing the switch runs by. */

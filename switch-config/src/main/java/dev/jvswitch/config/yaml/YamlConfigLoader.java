@@ -32,6 +32,7 @@ import dev.jvswitch.config.ConfigException;
 import dev.jvswitch.config.ConfigKeys;
 import dev.jvswitch.config.ControlSettings;
 import dev.jvswitch.config.CpuSet;
+import dev.jvswitch.config.MetricsListen;
 import dev.jvswitch.config.Diagnostics;
 import dev.jvswitch.config.FlowLine;
 import dev.jvswitch.config.MempoolSettings;
@@ -69,7 +70,7 @@ import dev.jvswitch.pmd.DatapathConfig;
  *     controller, listen, protocols, fail-mode, datapath-id, controller-rate-limit,
  *     controller-burst-limit, inactivity-probe  (the OpenFlow channel: {@link OpenFlowKeys})
  * routes:     a list of "PREFIX/PLEN BRIDGE [GATEWAY] [src=IP]" (static routes for tunnels)
- * control:    socket, log-level, max-clients, idle-timeout
+ * control:    socket, log-level, max-clients, idle-timeout, log-file, metrics-listen
  * db:         unix:PATH or tcp:IP:PORT: bridges come from that OVSDB database (the file then has
  *             no bridges)
  * </pre>
@@ -260,7 +261,23 @@ public final class YamlConfigLoader {
         String level = s.choice("log-level", ControlSettings.DEFAULT_LOG_LEVEL, ConfigKeys.LOG_LEVELS);
         int maxClients = s.integer(ConfigKeys.MAX_CLIENTS, ControlSettings.DEFAULT_MAX_CLIENTS);
         int idleTimeout = s.integer(ConfigKeys.IDLE_TIMEOUT, ControlSettings.DEFAULT_IDLE_TIMEOUT_MS);
-        return new ControlSettings(socket, level, maxClients, idleTimeout);
+        String logFile = s.text("log-file", "a file path");
+        if (logFile != null) {
+            logFile = logFile.isBlank() ? null : resolveAbsolute(fileName, logFile.trim());
+            if (logFile != null && Files.isDirectory(Path.of(logFile))) {
+                s.error("log-file", logFile + " is a directory");
+            }
+        }
+        String metrics = s.text("metrics-listen", "IP:PORT or PORT");
+        if (metrics != null) {
+            String m = MetricsListen.normalise(metrics.trim());
+            if (m == null) {
+                s.error("metrics-listen", "expected IP:PORT ([IPv6]:PORT) or a PORT on 127.0.0.1, 1..65535; got '"
+                        + metrics + "'");
+            }
+            metrics = m;
+        }
+        return new ControlSettings(socket, level, maxClients, idleTimeout).withOps(logFile, metrics);
     }
 
     /** {@code db}: the OVSDB database to follow, or null. */

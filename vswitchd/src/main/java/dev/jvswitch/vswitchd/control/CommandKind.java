@@ -64,7 +64,17 @@ public enum CommandKind {
             Map.entry("dpctl/ct-del-limits", INLINE),
             Map.entry("dpctl/ct-enable-tcp-seq-chk", INLINE),
             Map.entry("dpctl/ct-disable-tcp-seq-chk", INLINE),
-            Map.entry("dpctl/flush-conntrack", CHANGE));
+            Map.entry("dpctl/flush-conntrack", CHANGE),
+            // Operations: log levels (vlog/*) are inline.
+            Map.entry("vlog/list", INLINE),
+            Map.entry("vlog/set", INLINE),
+            Map.entry("vlog/reopen", INLINE),
+            Map.entry("vlog/enable-rate-limit", INLINE),
+            Map.entry("vlog/disable-rate-limit", INLINE),
+            // Mirrors: start waits for the file to open, so it is a change; show is inline.
+            Map.entry("mirror/start", CHANGE),
+            Map.entry("mirror/stop", CHANGE),
+            Map.entry("mirror/show", INLINE));
 
     /** The kind of command {@code name}; {@link #CHANGE} for one not listed. */
     public static CommandKind of(String name) {

@@ -269,6 +269,8 @@ public final class Switch implements AutoCloseable {
             dp.reconfigure(next.datapath());
             ofproto.reconfigure(next.revalidators());
             changes.add("datapath tuning changed");
+            // The reply's wording is kept for scripts; the log says which keys.
+            LOG.info("reload: datapath tuning: {}", String.join(", ", plan.tuningKeys()));
         }
         for (PortSpec p : plan.removed()) {
             detach(p.name());

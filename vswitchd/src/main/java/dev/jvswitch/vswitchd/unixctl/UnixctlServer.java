@@ -37,8 +37,8 @@ import dev.jvswitch.vswitchd.ctl.Jvsctl;
  * command path: the same registry, the same change queue and "busy" limit, the same output,
  * counters and logging as jvsctl.
  *
- * <p>{@code version} is answered here (ovs-appctl asks for it); {@code vlog/*} is refused with a
- * clear line (log levels are fixed at start).
+ * <p>{@code version} is answered here (ovs-appctl asks for it); {@code vlog/*} is relayed as any
+ * other command, so {@code ovs-appctl -t ovs-vswitchd vlog/set dpif_netdev:dbg} works.
  *
  * <p><b>Thread-safety:</b> an accept thread, and one daemon thread per client (at most
  * {@value #MAX_CLIENTS} at once; more wait in the backlog). Nothing is shared between clients
@@ -150,10 +150,6 @@ public final class UnixctlServer implements AutoCloseable {
         String method = m.method();
         if (method.equals("version")) {
             return JsonRpcMessage.response(m.id(), TextNode.valueOf("ovs-vswitchd (jvswitch) 0.1.0\n"));
-        }
-        if (method.startsWith("vlog/")) {
-            return JsonRpcMessage.errorResponse(m.id(), TextNode.valueOf(method
-                    + ": log levels are set at start (--log-level); changing them at run time is not supported yet\n"));
         }
         try {
             ControlProtocol.Response r = relay(method, args);

@@ -112,6 +112,10 @@ class OvsdbDaemonTest {
                 assertThat(OvsdbServer.appctl(ctl, "list-commands").output()).contains("dpctl/dump-flows");
                 assertThat(OvsdbServer.appctl(ctl, "dpif-netdev/pmd-rxq-show").output())
                         .isEqualTo(d.ok("dpif-netdev/pmd-rxq-show"));
+                // Log levels through the unixctl socket, as ovs-appctl -t ovs-vswitchd vlog/set.
+                assertThat(OvsdbServer.appctl(ctl, "vlog/set", "dpif_netdev:dbg").exit()).isZero();
+                assertThat(OvsdbServer.appctl(ctl, "vlog/list").output()).containsPattern("dpif_netdev +DBG");
+                assertThat(OvsdbServer.appctl(ctl, "vlog/set", "dpif_netdev:info").exit()).isZero();
                 Sh.Result unknown = OvsdbServer.appctl(ctl, "no/such-command");
                 assertThat(unknown.exit()).isEqualTo(2);
                 assertThat(unknown.output()).contains("unknown command 'no/such-command'");

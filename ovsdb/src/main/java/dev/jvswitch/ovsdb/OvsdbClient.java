@@ -193,7 +193,7 @@ public final class OvsdbClient implements AutoCloseable {
         Map<String, List<String>> columns = Schema.columns(conn.call("get_schema", F.arrayNode().add(Columns.DB),
                 CALL_TIMEOUT_MS));
         String root = readState(conn);
-        ArrayNode identity = Identity.operations(root, datapaths);
+        ArrayNode identity = Identity.operations(root, datapaths, settings.mapper().ifaceTypes());
         transact(conn, identity);
         ArrayNode params = F.arrayNode().add(Columns.DB).add(F.nullNode()).add(Schema.monitorRequests(columns));
         JsonNode initial = conn.call("monitor", params, CALL_TIMEOUT_MS);

@@ -62,6 +62,11 @@ public final class OvsdbMapper {
         this.env = env;
     }
 
+    /** The interface types to publish in {@code Open_vSwitch.iface_types}. */
+    public List<String> ifaceTypes() {
+        return InterfaceMapper.ifaceTypes(env.portTypes());
+    }
+
     /** {@code db} onto {@code base}'s process settings (its bridges, if any, are not used). */
     public DbConfig map(Replica db, SwitchConfig base, MapContext ctx) {
         List<ConfigError> warnings = new ArrayList<>(base.warnings());
@@ -330,7 +335,8 @@ public final class OvsdbMapper {
                 w.add(new ConfigError(ctx.source(), 1, "Interface " + name + " mtu_request",
                         "not supported yet: the device's own MTU is used (set it with ip link)"));
             }
-            InterfaceMapper.Mapped m = InterfaceMapper.map(bridge, name, Datum.string(i.get("type")), options, ctx);
+            InterfaceMapper.Mapped m = InterfaceMapper.map(bridge, name, Datum.string(i.get("type")), options, ctx,
+                    env.portTypes());
             if (m.error() != null) {
                 errors.put(name, m.error());
                 continue;
@@ -339,8 +345,10 @@ public final class OvsdbMapper {
                 local.put(name, bridge);
                 continue;
             }
-            List<String> problems = new ArrayList<>(env.checkPortOptions(name, m.type(), m.options(), dp.pmdCpus().length));
-            if (!env.portTypes().contains(m.type())) {
+            boolean patch = m.type().equals(PortSpec.PATCH);
+            List<String> problems = patch ? new ArrayList<>()
+                    : new ArrayList<>(env.checkPortOptions(name, m.type(), m.options(), dp.pmdCpus().length));
+            if (!patch && !env.portTypes().contains(m.type())) {
                 problems.add("port type " + m.type() + " is not available in this build");
             }
             int tag = PortSpec.NO_TAG;
@@ -376,14 +384,15 @@ public final class OvsdbMapper {
                 errors.put(name, String.join("; ", problems));
                 continue;
             }
-            candidates.add(new Candidate(name, m.type(), m.options(), Datum.optInteger(i.get("ofport_request")), tag,
-                    trunks, affinity));
+            Long request = m.ownPort() ? Long.valueOf(PortSpec.LOCAL) : Datum.optInteger(i.get("ofport_request"));
+            candidates.add(new Candidate(name, m.type(), m.options(), request, tag, trunks, affinity));
         }
         // Numbers: requests first, then the numbers interfaces had, then the lowest free ones.
         Map<String, Integer> ofports = new HashMap<>();
         TreeSet<Integer> used = new TreeSet<>();
         for (Candidate c : candidates) {
-            if (c.request() != null && c.request() >= 1 && c.request() <= ConfigKeys.MAX_OFPORT
+            boolean own = c.request() != null && c.request() == PortSpec.LOCAL;
+            if (c.request() != null && (own || c.request() >= 1 && c.request() <= ConfigKeys.MAX_OFPORT)
                     && used.add(c.request().intValue())) {
                 ofports.put(c.name(), c.request().intValue());
             }

@@ -175,4 +175,63 @@ class OvsdbDaemonTest {
             }
         }
     }
+
+    /**
+     * Two bridges joined by patch ports, each with its own internal port (a TAP device the
+     * switch makes in its namespace): h1 on br0 reaches h2 on br1 through the patch, and the
+     * host's stack, on br1's own device, answers h1 across both bridges; a second internal port
+     * is a separate device on the bridge.
+     */
+    @Test
+    void internalAndPatchPorts(@TempDir Path dir) throws Exception {
+        Needs.that(available(), "root, ip, ping and Open vSwitch's ovsdb-server, ovsdb-tool, ovs-vsctl");
+        try (Hosts hosts = new Hosts()) {
+            hosts.host(1);
+            hosts.host(2);
+            try (OvsdbServer db = OvsdbServer.start(dir); DaemonProcess d = daemon(dir, hosts.sw, db)) {
+                db.vsctl("add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev", "--",
+                        "add-br", "br1", "--", "set", "bridge", "br1", "datapath_type=netdev");
+                db.vsctl("add-port", "br0", "s1", "--", "add-port", "br1", "s2");
+                db.vsctl("add-port", "br0", "patch-br1", "--", "set", "interface", "patch-br1", "type=patch",
+                        "options:peer=patch-br0", "--", "add-port", "br1", "patch-br0", "--", "set", "interface",
+                        "patch-br0", "type=patch", "options:peer=patch-br1");
+                assertThat(hosts.ping(1, 2, 3, 0.2).exit()).as("h1 -> h2 across the patch\n" + d.log()).isZero();
+                assertThat(db.get("Interface", "patch-br1", "error")).isEqualTo("[]");
+                assertThat(Integer.parseInt(db.get("Interface", "patch-br1", "ofport"))).isPositive();
+                assertThat(db.get("Interface", "br1", "ofport")).isEqualTo("65534");
+                // One translation crosses both bridges, as OVS's patch ports do: br1's tables run on
+                // br0's packet, and the datapath actions output to s2 directly.
+                String trace = d.ok("ofproto/trace", "br0", "in_port=" + db.get("Interface", "s1", "ofport")
+                        + ",dl_dst=ff:ff:ff:ff:ff:ff");
+                assertThat(trace).as(trace).contains("bridge(\"br1\")").containsPattern("Datapath actions: .*\\d")
+                        .doesNotContain("recirc(");
+
+                // br1's own device: the host stack on it answers h1 through br0, the patch and br1.
+                Sh.run("ip", "-n", hosts.sw, "addr", "add", "10.77.0.100/24", "dev", "br1");
+                Sh.run("ip", "-n", hosts.sw, "link", "set", "br1", "up");
+                Await.until(Duration.ofSeconds(10), () -> db.get("Interface", "br1", "link_state").equals("up"),
+                        () -> "br1's link_state\n" + d.log());
+                assertThat(Sh.tryInNs(hosts.hostNs(1), "ping", "-n", "-c", "3", "-i", "0.2", "-W", "2", "10.77.0.100")
+                        .exit()).as("h1 -> br1's own device\n" + d.log()).isZero();
+                assertThat(db.get("Interface", "br1", "mac_in_use")).matches("([0-9a-f]{2}:){5}[0-9a-f]{2}");
+                assertThat(Long.parseLong(db.get("Interface", "br1", "ifindex"))).isPositive();
+
+                // Another internal port: its own device, reachable too.
+                db.vsctl("add-port", "br0", "vif0", "--", "set", "interface", "vif0", "type=internal");
+                Sh.run("ip", "-n", hosts.sw, "addr", "add", "10.77.0.101/24", "dev", "vif0");
+                Sh.run("ip", "-n", hosts.sw, "link", "set", "vif0", "up");
+                Await.until(Duration.ofSeconds(10), () -> Sh.tryInNs(hosts.hostNs(2), "ping", "-n", "-c", "1", "-W", "1",
+                        "10.77.0.101").exit() == 0, () -> "h2 -> vif0\n" + d.log());
+
+                // Unjoined: the patch has no peer any more, h1 no longer reaches h2.
+                db.vsctl("del-port", "patch-br0");
+                assertThat(hosts.ping(1, 2, 2, 0.2).exit()).as("patch cut").isNotZero();
+                db.vsctl("del-port", "vif0");
+                assertThat(Sh.tryRun("ip", "-n", hosts.sw, "link", "show", "vif0").exit()).as("vif0's device is gone")
+                        .isNotZero();
+                assertThat(d.log()).doesNotContain("ERROR");
+                assertThat(d.terminate(Duration.ofSeconds(20))).isZero();
+            }
+        }
+    }
 }

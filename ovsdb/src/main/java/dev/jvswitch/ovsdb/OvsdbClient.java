@@ -64,9 +64,10 @@ public final class OvsdbClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("jvswitchd");
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    /** Settings of a client. */
+    /** Settings of a client; {@code hostEndpoint} as {@link MapContext#hostEndpoint}. */
     public record Settings(String target, String rundir, OvsdbMapper mapper, Supplier<SwitchConfig> base,
-            Supplier<MapContext.Pinned> pinned, java.util.function.Predicate<String> deviceExists) {
+            Supplier<MapContext.Pinned> pinned, java.util.function.Predicate<String> deviceExists,
+            java.util.function.Function<String, dev.jvswitch.config.EndpointSpec> hostEndpoint) {
     }
 
     private record Update(JsonNode tableUpdates) {
@@ -332,7 +333,7 @@ public final class OvsdbClient implements AutoCloseable {
 
     private void publish() {
         MapContext ctx = new MapContext(settings.target(), settings.rundir(), knownOfports, settings.deviceExists(),
-                settings.pinned().get());
+                settings.pinned().get(), settings.hostEndpoint());
         DbConfig c = settings.mapper().map(replica, settings.base().get(), ctx);
         for (var p : c.config().ports()) {
             knownOfports.put(p.name(), p.ofport());

@@ -18,6 +18,7 @@ import dev.jvswitch.config.ConfigEnvironment;
 import dev.jvswitch.config.ConfigError;
 import dev.jvswitch.config.ConfigKeys;
 import dev.jvswitch.config.CpuSet;
+import dev.jvswitch.config.EndpointSpec;
 import dev.jvswitch.config.FlowLine;
 import dev.jvswitch.config.IntKey;
 import dev.jvswitch.config.OfTarget;
@@ -43,7 +44,8 @@ import dev.jvswitch.pmd.DatapathConfig;
  *       controller (targets, probe and rate limits of the first), flow_tables
  *       ({@code Flow_Table.prefixes}), other_config (datapath-id, mac-table-size,
  *       mac-aging-time); every bridge listens on {@code RUNDIR/NAME.mgmt} as OVS's do, and in
- *       standalone mode without controllers its table 0 starts with OVS's NORMAL flow.</li>
+ *       standalone mode without controllers its table 0 starts with OVS's NORMAL flow. Its tunnel
+ *       endpoint is the host's address on its own device ({@link MapContext#hostEndpoint}).</li>
  *   <li>{@code Port}: tag, trunks, vlan_mode (access and trunk), one interface each (a bond is
  *       refused on each of its interfaces).</li>
  *   <li>{@code Interface}: {@link InterfaceMapper}; ofport_request honoured, else the number the
@@ -207,7 +209,11 @@ public final class OvsdbMapper {
         Map<String, PortSpec> ports = ports(db, b, name, dp, ctx, w, errors, local, owner);
         List<FlowLine> flows = of.failMode() == OpenFlowSettings.FailMode.STANDALONE && of.controllers().isEmpty()
                 ? List.of(new FlowLine(BridgeSpec.DEFAULT_FLOW, ctx.source(), 1, where)) : List.of();
-        return new BridgeSpec(name, ports, flows, List.of(), settings, 1, null, of);
+        // The tunnel endpoint is what the host holds on the bridge's own device, as in OVS (its
+        // route table follows the kernel's; the userspace datapath tunnels from br-phy's address).
+        PortSpec own = ports.get(name);
+        EndpointSpec endpoint = own != null && own.ofport() == PortSpec.LOCAL ? ctx.hostEndpoint().apply(name) : null;
+        return new BridgeSpec(name, ports, flows, List.of(), settings, 1, endpoint, of);
     }
 
     private Map<Integer, List<String>> prefixes(Replica db, ObjectNode b, MapContext ctx, List<ConfigError> w) {

@@ -69,7 +69,8 @@ class OvsdbDaemonTest {
                 assertThat(db.get("Interface", "br0", "ofport")).isEqualTo("65534");
                 assertThat(db.get("Bridge", "br0", "datapath_id")).matches("[0-9a-f]{16}");
                 assertThat(db.vsctl("show")).contains("Port s1", "Port s2", "ovs_version: \"jvswitch");
-                assertThat(db.get("Open_vSwitch", ".", "iface_types")).contains("system", "vxlan", "internal");
+                assertThat(db.get("Open_vSwitch", ".", "iface_types")).contains("system", "vxlan", "internal", "patch");
+                assertThat(d.log()).as("update2 where the server offers it").contains("connected (monitor_cond)");
                 assertThat(db.vsctl("list", "Datapath")).contains("recirc=\"true\"", "ct_state=\"false\"");
 
                 // VLANs: an access port in VLAN 10 no longer reaches an untagged one, two do.

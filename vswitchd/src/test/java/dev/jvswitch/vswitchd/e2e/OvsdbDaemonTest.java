@@ -113,6 +113,11 @@ class OvsdbDaemonTest {
                 assertThat(OvsdbServer.appctl(ctl, "list-commands").output()).contains("dpctl/dump-flows");
                 assertThat(OvsdbServer.appctl(ctl, "dpif-netdev/pmd-rxq-show").output())
                         .isEqualTo(d.ok("dpif-netdev/pmd-rxq-show"));
+                // Without -t, as OVS's own scripts call it: ovs-vswitchd.pid names ovs-vswitchd.PID.ctl.
+                Sh.Result plain = Sh.tryRun(java.util.Map.of("OVS_RUNDIR", dir.toString()), "ovs-appctl",
+                        "dpif-netdev/pmd-rxq-show");
+                assertThat(plain.exit()).as(plain.output()).isZero();
+                assertThat(plain.output()).isEqualTo(d.ok("dpif-netdev/pmd-rxq-show"));
                 Sh.Result unknown = OvsdbServer.appctl(ctl, "no/such-command");
                 assertThat(unknown.exit()).isEqualTo(2);
                 assertThat(unknown.output()).contains("unknown command 'no/such-command'");

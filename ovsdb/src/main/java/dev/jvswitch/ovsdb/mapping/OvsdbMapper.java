@@ -39,7 +39,8 @@ import dev.jvswitch.pmd.DatapathConfig;
  *   <li>{@code Open_vSwitch.other_config}: the datapath keys by their OVS names (pmd-cpu-mask,
  *       pmd-rxq-assign, emc-insert-inv-prob, smc-enable, tx-flush-interval, flow-limit, max-idle,
  *       n-revalidator-threads); a value out of range is reported and the file's value kept, as OVS
- *       ignores a bad value; unknown keys are ignored as OVS does.</li>
+ *       ignores a bad value; unknown keys are ignored as OVS does; stats-update-interval goes to
+ *       the status writer ({@link DbConfig#statsIntervalMs}).</li>
  *   <li>{@code Bridge}: name, datapath_type ({@code netdev} or empty), fail_mode, protocols,
  *       controller (targets, probe and rate limits of the first), flow_tables
  *       ({@code Flow_Table.prefixes}), other_config (datapath-id, mac-table-size,
@@ -95,9 +96,10 @@ public final class OvsdbMapper {
                 bridges.put(spec.name(), spec);
             }
         }
+        long statsMs = statsInterval(oc, ctx, warnings);
         SwitchConfig c = new SwitchConfig(ctx.source(), dp, rv, base.bridgeDefaults(), base.mempool(), bridges,
                 base.control(), Map.of(), warnings, List.of());
-        return new DbConfig(c, nextCfg, errors, local);
+        return new DbConfig(c, nextCfg, errors, local, statsMs);
     }
 
     // ------------------------------------------------------------------ Open_vSwitch.other_config
@@ -153,6 +155,21 @@ public final class OvsdbMapper {
             threads = ctx.pinned().revalidatorThreads();
         }
         return new RevalidatorSettings(threads, maxIdle, flowLimit);
+    }
+
+    /** {@code stats-update-interval}: ms, at least OVS's 5000 (a smaller value is raised, as OVS does). */
+    private static long statsInterval(Map<String, String> oc, MapContext ctx, List<ConfigError> w) {
+        String v = oc.get("stats-update-interval");
+        if (v == null) {
+            return DbConfig.MIN_STATS_INTERVAL_MS;
+        }
+        try {
+            return Math.max(DbConfig.MIN_STATS_INTERVAL_MS, Long.parseLong(v.trim()));
+        } catch (NumberFormatException e) {
+            w.add(warn(ctx, "stats-update-interval", "expected milliseconds, got '" + v + "'; using "
+                    + DbConfig.MIN_STATS_INTERVAL_MS));
+            return DbConfig.MIN_STATS_INTERVAL_MS;
+        }
     }
 
     /** OVS writes the mask without {@code 0x} too: {@code pmd-cpu-mask=6}. */

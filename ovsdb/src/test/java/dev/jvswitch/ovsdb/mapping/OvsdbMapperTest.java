@@ -267,4 +267,17 @@ class OvsdbMapperTest {
                 p.trunks(), p.rxqAffinity(), p.line());
         assertThat(moved.sameOpenFlow(p)).isFalse();
     }
+
+    @Test
+    void statsUpdateIntervalAsOvsReadsIt() throws Exception {
+        String json = "{'Open_vSwitch':{'r':{'new':{'next_cfg':1,'other_config':['map',[['stats-update-interval',"
+                + "'%s']]],'bridges':['set',[]]}}}}";
+        assertThat(map(json.formatted("12000")).statsIntervalMs()).isEqualTo(12_000);
+        assertThat(map(json.formatted("1000")).statsIntervalMs()).as("at least 5000, as OVS").isEqualTo(5_000);
+        DbConfig bad = map(json.formatted("soon"));
+        assertThat(bad.statsIntervalMs()).isEqualTo(5_000);
+        assertThat(bad.config().warnings()).extracting(Object::toString)
+                .anyMatch(w -> w.contains("stats-update-interval: expected milliseconds, got 'soon'"));
+        assertThat(map(one("", "", "")).statsIntervalMs()).as("default").isEqualTo(5_000);
+    }
 }

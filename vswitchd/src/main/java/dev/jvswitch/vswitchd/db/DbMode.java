@@ -41,8 +41,8 @@ import dev.jvswitch.vswitchd.run.Switch;
  * <p><b>Hand-off.</b> The client's thread stores the newest snapshot and asks the change agent
  * to run {@link #applyLatest} (a burst of changes becomes one reload of the newest). Once
  * applied, the status report carries {@code next_cfg} as {@code cur_cfg}, so {@code ovs-vsctl}
- * returns when the change is in effect. Every {@value #STATS_INTERVAL_MS} ms (OVS's default
- * {@code stats-update-interval}) the status is collected again and the client writes what
+ * returns when the change is in effect. Every {@code stats-update-interval} ms (OVS's default
+ * {@value #STATS_INTERVAL_MS}, and its least) the status is collected again and the client writes what
  * changed (statistics, link state); interfaces whose device was missing are mapped again then,
  * so a device created later is picked up.
  *
@@ -230,7 +230,9 @@ public final class DbMode implements AutoCloseable {
                 client.remap();
             }
             long now = System.nanoTime();
-            if (now - lastStats >= TimeUnit.MILLISECONDS.toNanos(STATS_INTERVAL_MS)) {
+            DbConfig shown = applied;
+            long interval = shown == null ? STATS_INTERVAL_MS : shown.statsIntervalMs();
+            if (now - lastStats >= TimeUnit.MILLISECONDS.toNanos(interval)) {
                 lastStats = now;
                 DbConfig a = applied;
                 if (a != null && client.connected()) {

@@ -60,9 +60,6 @@ public final class Datapath implements AutoCloseable {
     private final PmdAgent[] pmds;
     private final Map<Integer, DpPort> ports = new LinkedHashMap<>();
     private final Map<String, Integer> rxqPins = new LinkedHashMap<>();
-    /** {@link #deferReloads} nesting, and whether a reload was held back (under this object's lock). */
-    private int deferredDepth;
-    private boolean reloadDeferred;
     private final DatapathFlows flows;
     private DatapathConfig config;
     private AgentRunner[] runners;
@@ -207,9 +204,7 @@ public final class Datapath implements AutoCloseable {
             throw new IllegalArgumentException("no datapath port " + portNo);
         }
         rxqPins.keySet().removeIf(k -> k.startsWith(portNo + ":"));
-        // Never deferred: no PMD may poll the netdev once this returns.
-        reloadDeferred = false;
-        reloadPmds(config.rxqAssign());
+        reloadPmds();
         return p.netdev();
     }
 
@@ -256,33 +251,7 @@ public final class Datapath implements AutoCloseable {
         reloadPmds(DatapathConfig.RxqAssign.CYCLES);
     }
 
-    /**
-     * Holds back the PMD reloads of {@link #addPort} and {@link #pinRxq} until the matching
-     * {@link #resumeReloads}, which reloads once for all of them: a change that adds many ports
-     * (one database transaction) costs one handshake and one rx queue assignment, not one per
-     * port. A port added meanwhile is not polled yet. {@link #removePort} still reloads at once
-     * (its caller closes the netdev next), taking whatever was held back along.
-     */
-    public synchronized void deferReloads() {
-        deferredDepth++;
-    }
-
-    /** Ends a {@link #deferReloads}; the outermost one reloads if anything was held back. */
-    public synchronized void resumeReloads() {
-        if (deferredDepth == 0) {
-            throw new IllegalStateException("resumeReloads without deferReloads");
-        }
-        if (--deferredDepth == 0 && reloadDeferred) {
-            reloadDeferred = false;
-            reloadPmds();
-        }
-    }
-
     private void reloadPmds() {
-        if (deferredDepth > 0) {
-            reloadDeferred = true;
-            return;
-        }
         reloadPmds(config.rxqAssign());
     }
 

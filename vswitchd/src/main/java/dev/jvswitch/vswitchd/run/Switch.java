@@ -86,8 +86,6 @@ public final class Switch implements AutoCloseable {
     private final MbufPool pool;
     private final Datapath dp;
     private final OfprotoService ofproto;
-    /** Where bridges' own ports' datapath numbers start (downward). */
-    private static final int LOCAL_DP_PORTS = 1023;
     /** Longest {@link #close} waits for a reload to finish changing ports. */
     private static final long CLOSE_LOCK_WAIT_S = 10;
 
@@ -140,13 +138,8 @@ public final class Switch implements AutoCloseable {
             // The log keeps its wording ("slow path: ..."): scripts and tests read it.
             LOG.info("slow path: {}", ofproto.description());
             Map<PortSpec, Netdev> opened = sw.open(config.ports(), config);
-            dp.deferReloads();
-            try {
-                for (Map.Entry<PortSpec, Netdev> e : opened.entrySet()) {
-                    sw.attach(e.getKey(), e.getValue(), config);
-                }
-            } finally {
-                dp.resumeReloads();
+            for (Map.Entry<PortSpec, Netdev> e : opened.entrySet()) {
+                sw.attach(e.getKey(), e.getValue(), config);
             }
             sw.applyBridges(config, new ArrayList<>(config.bridges().keySet()),
                     new ArrayList<>(config.bridges().keySet()));
@@ -283,16 +276,6 @@ public final class Switch implements AutoCloseable {
                     0, 0, 0, 0, 0, 0, 0, 0, 0), dev.jvswitch.openflow.channel.OfBridge.PortChange.DELETE);
             changes.add("removed port " + p.name() + " from bridge " + p.bridge());
         }
-        // One PMD reload for every port added, reopened or pinned here (a removal reloads at once).
-        dp.deferReloads();
-        try {
-            reopenAndAdd(plan, next, opened, changes);
-        } finally {
-            dp.resumeReloads();
-        }
-    }
-
-    private void reopenAndAdd(ReloadPlan plan, SwitchConfig next, Map<PortSpec, Netdev> opened, List<String> changes) {
         for (PortSpec p : plan.reopened()) {
             if (p.isPatch()) {
                 changes.add("rejoined patch port " + p.name() + " to " + p.patchPeer());
@@ -561,13 +544,12 @@ public final class Switch implements AutoCloseable {
     private int freeDpPort(int preferred) {
         TreeSet<Integer> used = new TreeSet<>(dpPorts.values());
         if (preferred > Datapath.MAX_PORT_NO) {
-            // A bridge's own port (LOCAL): numbered down from LOCAL_DP_PORTS, so the other ports keep
-            // dp == ofport, and the datapath's port table (sized by the highest number) stays small.
-            int n = LOCAL_DP_PORTS;
-            while (used.contains(n) && n > 1) {
+            // A bridge's own port (LOCAL): numbered from the top, so other ports keep theirs.
+            int n = Datapath.MAX_PORT_NO;
+            while (used.contains(n)) {
                 n--;
             }
-            return used.contains(n) ? freeDpPort(1) : n;
+            return n;
         }
         if (!used.contains(preferred)) {
             return preferred;

@@ -86,6 +86,8 @@ public final class Switch implements AutoCloseable {
     private final MbufPool pool;
     private final Datapath dp;
     private final OfprotoService ofproto;
+    /** Where bridges' own ports' datapath numbers start (downward). */
+    private static final int LOCAL_DP_PORTS = 1023;
     /** Longest {@link #close} waits for a reload to finish changing ports. */
     private static final long CLOSE_LOCK_WAIT_S = 10;
 
@@ -544,12 +546,13 @@ public final class Switch implements AutoCloseable {
     private int freeDpPort(int preferred) {
         TreeSet<Integer> used = new TreeSet<>(dpPorts.values());
         if (preferred > Datapath.MAX_PORT_NO) {
-            // A bridge's own port (LOCAL): numbered from the top, so other ports keep theirs.
-            int n = Datapath.MAX_PORT_NO;
-            while (used.contains(n)) {
+            // A bridge's own port (LOCAL): numbered down from LOCAL_DP_PORTS, so the other ports keep
+            // dp == ofport, and the datapath's port table (sized by the highest number) stays small.
+            int n = LOCAL_DP_PORTS;
+            while (used.contains(n) && n > 1) {
                 n--;
             }
-            return n;
+            return used.contains(n) ? freeDpPort(1) : n;
         }
         if (!used.contains(preferred)) {
             return preferred;

@@ -24,7 +24,6 @@ import dev.jvswitch.ovsdb.status.StatusWriter;
  */
 final class Identity {
     static final String VERSION = "jvswitch 0.1.0";
-    static final List<String> IFACE_TYPES = List.of("afxdp", "dummy", "internal", "system", "vxlan");
     static final List<String> DATAPATH_TYPES = List.of("netdev");
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -65,11 +64,11 @@ final class Identity {
      * The operations that write the identity into root row {@code rootUuid}, whose
      * {@code datapaths} column maps types to {@code datapaths}.
      */
-    static ArrayNode operations(String rootUuid, Map<String, String> datapaths) {
+    static ArrayNode operations(String rootUuid, Map<String, String> datapaths, List<String> ifaceTypes) {
         ArrayNode ops = F.arrayNode();
         ObjectNode row = F.objectNode();
         row.put("ovs_version", VERSION);
-        row.set("iface_types", Datum.stringSet(IFACE_TYPES));
+        row.set("iface_types", Datum.stringSet(ifaceTypes));
         row.set("datapath_types", Datum.stringSet(DATAPATH_TYPES));
         ops.add(update(Columns.ROOT, rootUuid, row));
         ObjectNode dp = F.objectNode();

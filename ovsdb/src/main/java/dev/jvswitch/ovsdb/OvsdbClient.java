@@ -39,9 +39,11 @@ import dev.jvswitch.ovsdb.status.StatusWriter;
  * must exist; columns an older schema lacks are not asked for); a {@code transact} that reads the
  * root row, the {@code Datapath} rows and every {@code Interface.ofport} (so that interfaces keep
  * their numbers across a restart of jvswitchd); the identity write ({@link Identity});
- * {@code monitor} of the configuration columns only ({@link Columns}: what the client writes is
- * not monitored, so its own writes never wake it), whose reply is the full state; then
- * {@code update} notifications, each followed by a new snapshot. {@code echo} requests from the
+ * {@code monitor_cond} of the configuration columns only ({@link Columns}: what the client writes
+ * is not monitored, so its own writes never wake it; {@code monitor} where the server lacks
+ * {@code monitor_cond}), whose reply is the full state; then {@code update2} (or {@code update})
+ * notifications, each followed by a new snapshot. {@code update2} carries only the columns that
+ * changed, a set or map as its difference ({@link Replica#apply2}). {@code echo} requests from the
  * server are answered by the connection; the client sends its own every
  * {@value #PROBE_MS} ms of silence and gives up on the connection when one goes unanswered for
  * {@value #CALL_TIMEOUT_MS} ms.
@@ -64,12 +66,14 @@ public final class OvsdbClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("jvswitchd");
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    /** Settings of a client. */
+    /** Settings of a client; {@code hostEndpoint} as {@link MapContext#hostEndpoint}. */
     public record Settings(String target, String rundir, OvsdbMapper mapper, Supplier<SwitchConfig> base,
-            Supplier<MapContext.Pinned> pinned, java.util.function.Predicate<String> deviceExists) {
+            Supplier<MapContext.Pinned> pinned, java.util.function.Predicate<String> deviceExists,
+            java.util.function.Function<String, dev.jvswitch.config.EndpointSpec> hostEndpoint) {
     }
 
-    private record Update(JsonNode tableUpdates) {
+    /** An {@code update} (or, {@code two}, an {@code update2}) notification's table updates. */
+    private record Update(JsonNode tableUpdates, boolean two) {
     }
 
     private record Closed(Exception why) {
@@ -190,19 +194,33 @@ public final class OvsdbClient implements AutoCloseable {
 
     private void session(JsonRpcConnection conn) throws IOException, JsonRpcException {
         conn.start(this::onMessage, why -> events.offer(new Closed(why)), "ovsdb-reader");
-        Map<String, List<String>> columns = Schema.columns(conn.call("get_schema", F.arrayNode().add(Columns.DB),
-                CALL_TIMEOUT_MS));
+        JsonNode schema = conn.call("get_schema", F.arrayNode().add(Columns.DB), CALL_TIMEOUT_MS);
+        Map<String, List<String>> columns = Schema.columns(schema);
+        kinds = Schema.kinds(schema);
         String root = readState(conn);
-        ArrayNode identity = Identity.operations(root, datapaths);
+        ArrayNode identity = Identity.operations(root, datapaths, settings.mapper().ifaceTypes());
         transact(conn, identity);
         ArrayNode params = F.arrayNode().add(Columns.DB).add(F.nullNode()).add(Schema.monitorRequests(columns));
-        JsonNode initial = conn.call("monitor", params, CALL_TIMEOUT_MS);
+        // monitor_cond (update2: only the columns that changed) where the server has it, else monitor.
+        JsonNode initial;
+        boolean cond = true;
+        try {
+            initial = conn.call("monitor_cond", params, CALL_TIMEOUT_MS);
+        } catch (JsonRpcException e) {
+            if (!e.getMessage().contains("unknown method")) {
+                throw e;
+            }
+            cond = false;
+            initial = conn.call("monitor", params, CALL_TIMEOUT_MS);
+        }
+        monitorMethod = cond ? "monitor_cond" : "monitor";
         replica.clear();
         writer.forget();
-        replica.apply(initial);
+        apply(new Update(initial, cond));
         connected = true;
         connects++;
-        LOG.info("ovsdb {}: connected, {} bridge(s)", settings.target(), replica.rows(Columns.BRIDGE).size());
+        LOG.info("ovsdb {}: connected ({}), {} bridge(s)", settings.target(), monitorMethod,
+                replica.rows(Columns.BRIDGE).size());
         publish();
         long lastProbeNs = System.nanoTime();
         while (!stopped) {
@@ -215,7 +233,7 @@ public final class OvsdbClient implements AutoCloseable {
             }
             if (e instanceof Update u) {
                 updates++;
-                replica.apply(u.tableUpdates());
+                apply(u);
                 drainUpdates();
                 publish();
             } else if (e instanceof Report r) {
@@ -249,9 +267,22 @@ public final class OvsdbClient implements AutoCloseable {
         while ((next = events.peek()) instanceof Update u) {
             events.poll();
             updates++;
+            apply(u);
+        }
+    }
+
+    private void apply(Update u) {
+        if (u.two()) {
+            replica.apply2(u.tableUpdates(), kinds);
+        } else {
             replica.apply(u.tableUpdates());
         }
     }
+
+    /** The monitored columns' kinds (client thread; set at each connect). */
+    private Map<String, Map<String, Replica.Kind>> kinds = Map.of();
+    /** How the current session monitors ({@code monitor_cond} or {@code monitor}), for the log. */
+    private volatile String monitorMethod = "monitor";
 
     /** The newest of the reports queued (older ones are superseded). */
     private StatusReport latestReport(StatusReport first) {
@@ -326,13 +357,15 @@ public final class OvsdbClient implements AutoCloseable {
 
     private void onMessage(JsonRpcMessage m) {
         if ("update".equals(m.method()) && m.params().size() == 2) {
-            events.offer(new Update(m.params().get(1)));
+            events.offer(new Update(m.params().get(1), false));
+        } else if ("update2".equals(m.method()) && m.params().size() == 2) {
+            events.offer(new Update(m.params().get(1), true));
         }
     }
 
     private void publish() {
         MapContext ctx = new MapContext(settings.target(), settings.rundir(), knownOfports, settings.deviceExists(),
-                settings.pinned().get());
+                settings.pinned().get(), settings.hostEndpoint());
         DbConfig c = settings.mapper().map(replica, settings.base().get(), ctx);
         for (var p : c.config().ports()) {
             knownOfports.put(p.name(), p.ofport());

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.jvswitch.ovsdb.data.Replica;
 import dev.jvswitch.ovsdb.jsonrpc.JsonRpcException;
 import dev.jvswitch.ovsdb.mapping.Columns;
 
@@ -50,6 +51,33 @@ final class Schema {
             out.put(t.getKey(), present);
         }
         return out;
+    }
+
+    /** Each followed column's kind (scalar, set or map), by table, from a {@code get_schema} result. */
+    static Map<String, Map<String, Replica.Kind>> kinds(JsonNode schema) {
+        Map<String, Map<String, Replica.Kind>> out = new LinkedHashMap<>();
+        for (String table : Columns.MONITORED.keySet()) {
+            Map<String, Replica.Kind> kinds = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> c : schema.path("tables").path(table).path("columns").properties()) {
+                kinds.put(c.getKey(), kind(c.getValue().path("type")));
+            }
+            out.put(table, kinds);
+        }
+        return out;
+    }
+
+    /** RFC 7047 3.2 {@code <type>}: an atomic type, or key (+ value) with min and max (default 1). */
+    static Replica.Kind kind(JsonNode type) {
+        if (!type.isObject()) {
+            return Replica.Kind.SCALAR;
+        }
+        if (type.has("value")) {
+            return Replica.Kind.MAP;
+        }
+        int min = type.path("min").asInt(1);
+        JsonNode max = type.path("max");
+        boolean one = max.isMissingNode() || max.isInt() && max.asInt() == 1;
+        return min == 1 && one ? Replica.Kind.SCALAR : Replica.Kind.SET;
     }
 
     /** {@code <monitor-requests>}: every row of each table, initial state and every change. */

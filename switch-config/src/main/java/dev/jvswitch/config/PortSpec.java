@@ -8,8 +8,11 @@ import java.util.Map;
  *
  * @param bridge      the bridge it belongs to
  * @param name        port name, unique in the whole switch
- * @param type        port type, a {@code NetdevProvider} type ({@code afpacket}, {@code null}, ...)
- * @param ofport      OpenFlow port number in its bridge, 1..65279
+ * @param type        port type, a {@code NetdevProvider} type ({@code afpacket}, {@code null}, ...), or
+ *                    {@value #PATCH}: a port with no device that joins its bridge to another
+ *                    ({@code options: peer}, the patch port at the other end)
+ * @param ofport      OpenFlow port number in its bridge, 1..65279, or {@value #LOCAL} for the
+ *                    bridge's own port (a device named like the bridge)
  * @param options     type options, as strings
  * @param tag         access VLAN, or {@link #NO_TAG}
  * @param trunks      VLANs of a trunk port (empty: all), ascending
@@ -19,6 +22,10 @@ import java.util.Map;
 public record PortSpec(String bridge, String name, String type, int ofport, Map<String, String> options, int tag,
         List<Integer> trunks, Map<Integer, Integer> rxqAffinity, int line) {
     public static final int NO_TAG = -1;
+    /** The type of a patch port: no device, translation goes on in the peer's bridge. */
+    public static final String PATCH = "patch";
+    /** OpenFlow's LOCAL port number: the bridge's own port. */
+    public static final int LOCAL = 65_534;
 
     public PortSpec {
         options = Map.copyOf(options);
@@ -31,8 +38,19 @@ public record PortSpec(String bridge, String name, String type, int ofport, Map<
         return type.equals(other.type) && options.equals(other.options) && rxqAffinity.equals(other.rxqAffinity);
     }
 
-    /** Whether {@code other} looks the same to the slow path (bridge, OpenFlow number, VLANs). */
+    /** Whether {@code other} looks the same to the slow path (bridge, OpenFlow number, VLANs, patch peer). */
     public boolean sameOpenFlow(PortSpec other) {
-        return bridge.equals(other.bridge) && ofport == other.ofport && tag == other.tag && trunks.equals(other.trunks);
+        return bridge.equals(other.bridge) && ofport == other.ofport && tag == other.tag && trunks.equals(other.trunks)
+                && isPatch() == other.isPatch() && (!isPatch() || options.equals(other.options));
+    }
+
+    /** A patch port: no datapath port, only a peer ({@link #patchPeer()}). */
+    public boolean isPatch() {
+        return PATCH.equals(type);
+    }
+
+    /** A patch port's peer (option {@code peer}), or null. */
+    public String patchPeer() {
+        return isPatch() ? options.get("peer") : null;
     }
 }

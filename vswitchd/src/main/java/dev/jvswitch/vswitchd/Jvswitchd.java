@@ -194,8 +194,13 @@ public final class Jvswitchd {
                 Files.createDirectories(rundir);
                 ovsPid = PidFile.create(rundir.resolve(DbGuard.OVS_PIDFILE));
                 unixctl = UnixctlServer.start(rundir.resolve(DbGuard.OVS_CTL), server.path());
+                // ovs-appctl without -t reads ovs-vswitchd.pid and connects to ovs-vswitchd.PID.ctl.
+                unixctl.alsoAt(rundir.resolve("ovs-vswitchd." + ProcessHandle.current().pid() + ".ctl"));
             } catch (IOException e) {
                 log.error("cannot start: {}", e.getMessage());
+                if (unixctl != null) {
+                    unixctl.close();
+                }
                 if (ovsPid != null) {
                     ovsPid.close();
                 }

@@ -71,7 +71,96 @@ final class EndpointInput {
             ctx.noteDrop(DropCause.TUNNEL_FRAGMENT);
             return;
         }
-        if (proto == FlowKey.IPPROTO_UDP) {
+        if (pop(ctx, t, e, v4, dstHi, dstLo)) {
+            return;
+        }
+        if (ctx.tracing()) {
+            ctx.detail("for " + new IpAddress(dstHi, dstLo) + " but not a tunnel packet: this switch has no IP stack,"
+                    + " dropping");
+        }
+        ctx.noteDrop(DropCause.LOCAL_NO_STACK);
+    }
+
+    /**
+     * Output to an endpoint bridge's LOCAL port that is a device of the host (a TAP, whose
+     * addresses the endpoint's are), as OVS's {@code terminate_native_tunnel}: a tunnel packet for
+     * the endpoint is popped; ARP replies and ND advertisements are snooped and still go to the
+     * host, as does everything else (the host's stack answers ARP and ND for its addresses).
+     *
+     * @return true if the packet was consumed (popped or dropped), false to output it to the device
+     */
+    boolean localDevice(TunnelContext ctx, TunnelTable t, Endpoint e) {
+        FlowKey f = ctx.flow();
+        FlowMask wc = ctx.wc();
+        int ethType = f.ethType();
+        if (ethType == FlowKey.ETH_TYPE_ARP) {
+            wc.exact(FlowField.ARP_OP);
+            wc.exact(FlowField.ARP_SPA);
+            wc.exact(FlowField.ARP_TPA);
+            long sha = f.get(FlowField.ARP_SHA);
+            IpAddress spa = IpAddress.ofIpv4((int) f.get(FlowField.ARP_SPA));
+            boolean gratuitous = f.get(FlowField.ARP_SPA) == f.get(FlowField.ARP_TPA);
+            if ((f.get(FlowField.ARP_OP) == ARP_REPLY || gratuitous) && sha != 0 && !spa.isAny()) {
+                ctx.slowPath();
+                if (ctx.mayLearn()) {
+                    neighbours.set(e.bridge(), spa, sha, ctx.nowNs());
+                    counters.snooped.increment();
+                }
+                ctx.detail("snooped ARP: " + spa + " is at " + Addresses.mac(sha) + " on bridge " + e.bridge());
+            }
+            return false;
+        }
+        if (ethType != FlowKey.ETH_TYPE_IPV4 && ethType != FlowKey.ETH_TYPE_IPV6) {
+            return false;
+        }
+        boolean v4 = ethType == FlowKey.ETH_TYPE_IPV4;
+        wc.exact(FlowField.NW_PROTO);
+        if (!v4 && f.nwProto() == FlowKey.IPPROTO_ICMPV6) {
+            wc.exact(FlowField.ICMPV6_TYPE);
+            wc.exact(FlowField.ICMPV6_CODE);
+            if (f.get(FlowField.ICMPV6_TYPE) == FlowKey.ND_NEIGHBOR_ADVERT && f.get(FlowField.ICMPV6_CODE) == 0) {
+                wc.exact(FlowField.ND_TARGET);
+                wc.exact(FlowField.ND_TLL);
+                long tll = f.get(FlowField.ND_TLL);
+                if (tll != 0) {
+                    IpAddress target = new IpAddress(f.getHigh(FlowField.ND_TARGET), f.getLow(FlowField.ND_TARGET));
+                    ctx.slowPath();
+                    if (ctx.mayLearn()) {
+                        neighbours.set(e.bridge(), target, tll, ctx.nowNs());
+                        counters.snooped.increment();
+                    }
+                    ctx.detail("snooped ND: " + target + " is at " + Addresses.mac(tll) + " on bridge " + e.bridge());
+                }
+            }
+            return false;
+        }
+        long dstHi;
+        long dstLo;
+        if (v4) {
+            wc.exact(FlowField.NW_DST);
+            dstHi = 0;
+            dstLo = IpAddress.mappedLo((int) f.get(FlowField.NW_DST));
+        } else {
+            wc.exact(FlowField.IPV6_DST);
+            dstHi = f.getHigh(FlowField.IPV6_DST);
+            dstLo = f.getLow(FlowField.IPV6_DST);
+        }
+        if (!e.owns(dstHi, dstLo)) {
+            return false;
+        }
+        wc.exact(FlowField.NW_FRAG);
+        if ((f.nwFrag() & FlowKey.FRAG_ANY) != 0) {
+            // The host reassembles what is not a tunnel packet; a tunnel's fragments it cannot use.
+            return false;
+        }
+        return pop(ctx, t, e, v4, dstHi, dstLo);
+    }
+
+    /** A UDP packet to the endpoint's MAC on a tunnel port becomes {@code tnl_pop}; true if it did. */
+    private boolean pop(TunnelContext ctx, TunnelTable t, Endpoint e, boolean v4, long dstHi, long dstLo) {
+        FlowKey f = ctx.flow();
+        FlowMask wc = ctx.wc();
+        if (f.nwProto() == FlowKey.IPPROTO_UDP) {
             wc.exact(FlowField.TP_DST);
             wc.exact(FlowField.ETH_DST);
             wc.words()[FlowField.VLAN_TCI.word()] = -1L;
@@ -90,14 +179,10 @@ final class EndpointInput {
                     long srcLo = v4 ? IpAddress.mappedLo((int) f.get(FlowField.NW_SRC)) : f.getLow(FlowField.IPV6_SRC);
                     neighbours.confirm(e.bridge(), srcHi, srcLo, f.get(FlowField.ETH_SRC), ctx.nowNs());
                 }
-                return;
+                return true;
             }
         }
-        if (ctx.tracing()) {
-            ctx.detail("for " + new IpAddress(dstHi, dstLo) + " but not a tunnel packet: this switch has no IP stack,"
-                    + " dropping");
-        }
-        ctx.noteDrop(DropCause.LOCAL_NO_STACK);
+        return false;
     }
 
     /** ARP at LOCAL: answer requests for the endpoint, snoop replies and gratuitous ARP. */

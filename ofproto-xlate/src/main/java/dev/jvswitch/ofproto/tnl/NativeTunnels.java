@@ -11,6 +11,7 @@ import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.bridge.OfPort;
+import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.pmd.tunnel.IpAddress;
 import dev.jvswitch.pmd.tunnel.TunnelOps;
 
@@ -46,7 +47,10 @@ import dev.jvswitch.pmd.tunnel.TunnelOps;
  * ({@link DropCause#TUNNEL_FRAGMENT}); ARP and ND requests for the endpoint's addresses are
  * answered, and replies (and gratuitous ARP) snooped into the neighbour cache, on the slow path
  * (every such packet is an upcall); other packets for the endpoint are dropped
- * ({@link DropCause#LOCAL_NO_STACK}).
+ * ({@link DropCause#LOCAL_NO_STACK}). When the LOCAL port is a device of the host (a TAP holding
+ * the endpoint's addresses, as OVS's {@code br-phy}), only the tunnel packets are popped; ARP
+ * replies and ND advertisements are snooped, and everything goes on to the device, whose stack
+ * answers for its addresses.
  *
  * <p><b>Receive</b> ({@code tnl_port_receive}): a packet recirculated by {@code tnl_pop} belongs
  * to the tunnel port its metadata selects ({@link TunnelTable#receive}); the megaflow matches the
@@ -252,6 +256,11 @@ public final class NativeTunnels implements TunnelOutput {
             }
             input.local(ctx, t, e);
             return true;
+        }
+        if (port.ofPort() == OfPorts.LOCAL) {
+            // The bridge's own port is a host device: the host's stack has the endpoint's addresses.
+            Endpoint e = t.endpoint(ctx.bridgeName());
+            return e != null && input.localDevice(ctx, t, e);
         }
         TunnelPort tp = t.byName(port.name());
         if (tp == null) {

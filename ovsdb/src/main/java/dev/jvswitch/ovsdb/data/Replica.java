@@ -12,7 +12,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The client's copy of the monitored columns of the tables it follows: table name to row uuid to
  * row (a JSON object of column values in OVSDB notation). Filled by the initial reply of
  * {@code monitor} and kept current by its {@code update} notifications (RFC 7047 4.1.6: a row
- * with {@code new} is inserted or replaced whole, one without is deleted).
+ * with {@code new} is inserted or replaced whole, one without is deleted), or by those of
+ * {@code monitor_cond} ({@code update2}, {@link #apply2}: {@code initial}/{@code insert} rows,
+ * {@code delete}, and {@code modify} with only the changed columns, a set or map column as the
+ * difference to apply, as ovsdb-server(7) defines it).
  *
  * <p>Rows are kept in uuid order, so that anything derived from a replica (the order of
  * bridges, ports) does not depend on the order updates came in.
@@ -37,6 +40,50 @@ public final class Replica {
                     rows.put(r.getKey(), (ObjectNode) nw);
                 } else {
                     rows.remove(r.getKey());
+                }
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    /** A column's kind, which decides how an {@code update2} difference applies to it. */
+    public enum Kind { SCALAR, SET, MAP }
+
+    /**
+     * Applies a {@code <table-updates2>} object; {@code kinds} gives each column's kind by table
+     * (a column it does not name is a scalar: replaced). Returns the rows changed.
+     */
+    public int apply2(JsonNode tableUpdates2, Map<String, Map<String, Kind>> kinds) {
+        int changed = 0;
+        if (tableUpdates2 == null || !tableUpdates2.isObject()) {
+            return 0;
+        }
+        for (Map.Entry<String, JsonNode> t : tableUpdates2.properties()) {
+            Map<String, ObjectNode> rows = tables.computeIfAbsent(t.getKey(), k -> new TreeMap<>());
+            Map<String, Kind> columns = kinds.getOrDefault(t.getKey(), Map.of());
+            for (Map.Entry<String, JsonNode> r : t.getValue().properties()) {
+                JsonNode u = r.getValue();
+                JsonNode whole = u.has("initial") ? u.get("initial") : u.get("insert");
+                if (whole != null && whole.isObject()) {
+                    rows.put(r.getKey(), (ObjectNode) whole);
+                } else if (u.has("delete")) {
+                    rows.remove(r.getKey());
+                } else if (u.get("modify") instanceof ObjectNode diff) {
+                    ObjectNode old = rows.get(r.getKey());
+                    // Rows are shared with copies: a modified row is a new object.
+                    ObjectNode row = old == null ? diff.objectNode() : old.deepCopy();
+                    for (Map.Entry<String, JsonNode> c : diff.properties()) {
+                        Kind k = columns.getOrDefault(c.getKey(), Kind.SCALAR);
+                        row.set(c.getKey(), switch (k) {
+                            case SCALAR -> c.getValue();
+                            case SET -> Diffs.set(row.get(c.getKey()), c.getValue());
+                            case MAP -> Diffs.map(row.get(c.getKey()), c.getValue());
+                        });
+                    }
+                    rows.put(r.getKey(), row);
+                } else {
+                    continue;
                 }
                 changed++;
             }

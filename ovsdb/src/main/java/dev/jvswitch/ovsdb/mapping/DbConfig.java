@@ -18,9 +18,15 @@ import dev.jvswitch.config.SwitchConfig;
  *                        their {@code error} column
  * @param bridgePorts     interfaces that are their bridge's own internal port (OpenFlow LOCAL),
  *                        by name, with the bridge: present in the database, no port of the snapshot
+ *                        (only in a build without TAP ports)
+ * @param statsIntervalMs how often statistics go back ({@code other_config:stats-update-interval},
+ *                        at least {@value #MIN_STATS_INTERVAL_MS} as OVS clamps it)
  */
 public record DbConfig(SwitchConfig config, long nextCfg, Map<String, String> interfaceErrors,
-        Map<String, String> bridgePorts) {
+        Map<String, String> bridgePorts, long statsIntervalMs) {
+    /** OVS's default and least {@code stats-update-interval}. */
+    public static final long MIN_STATS_INTERVAL_MS = 5_000;
+
     public DbConfig {
         interfaceErrors = Collections.unmodifiableMap(new LinkedHashMap<>(interfaceErrors));
         bridgePorts = Collections.unmodifiableMap(new LinkedHashMap<>(bridgePorts));
@@ -52,6 +58,6 @@ public record DbConfig(SwitchConfig config, long nextCfg, Map<String, String> in
                 bridges, c.control(), c.lines(), c.warnings(), c.routes());
         Map<String, String> errors = new LinkedHashMap<>(interfaceErrors);
         errors.putAll(failed);
-        return new DbConfig(next, nextCfg, errors, bridgePorts);
+        return new DbConfig(next, nextCfg, errors, bridgePorts, statsIntervalMs);
     }
 }

@@ -1,7 +1,10 @@
 package dev.jvswitch.ovsdb.mapping;
 
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
+
+import dev.jvswitch.config.EndpointSpec;
 
 /**
  * What mapping needs beyond the rows: where the database is (for messages), the run directory
@@ -15,11 +18,21 @@ import java.util.function.Predicate;
  *                      {@code Interface.ofport} read at connect)
  * @param deviceExists  whether a Linux network device of that name exists (system interfaces)
  * @param pinned        the running switch's restart-only settings, or null before it starts
+ * @param hostEndpoint  the tunnel endpoint a bridge's own device gives, by the device's name:
+ *                      its first IPv4 and first global IPv6 address and its MAC, as the host
+ *                      holds them ({@code ip addr add 192.0.2.1/24 dev br-phy}); null when it
+ *                      has none (or does not exist yet)
  */
 public record MapContext(String source, String rundir, Map<String, Integer> knownOfports,
-        Predicate<String> deviceExists, Pinned pinned) {
+        Predicate<String> deviceExists, Pinned pinned, Function<String, EndpointSpec> hostEndpoint) {
     public MapContext {
         knownOfports = Map.copyOf(knownOfports);
+    }
+
+    /** Without host devices' addresses (no bridge has a tunnel endpoint). */
+    public MapContext(String source, String rundir, Map<String, Integer> knownOfports,
+            Predicate<String> deviceExists, Pinned pinned) {
+        this(source, rundir, knownOfports, deviceExists, pinned, name -> null);
     }
 
     /**

@@ -18,6 +18,7 @@ import dev.jvswitch.config.ConfigEnvironment;
 import dev.jvswitch.config.ConfigError;
 import dev.jvswitch.config.ConfigKeys;
 import dev.jvswitch.config.CpuSet;
+import dev.jvswitch.config.EndpointSpec;
 import dev.jvswitch.config.FlowLine;
 import dev.jvswitch.config.IntKey;
 import dev.jvswitch.config.OfTarget;
@@ -38,12 +39,14 @@ import dev.jvswitch.pmd.DatapathConfig;
  *   <li>{@code Open_vSwitch.other_config}: the datapath keys by their OVS names (pmd-cpu-mask,
  *       pmd-rxq-assign, emc-insert-inv-prob, smc-enable, tx-flush-interval, flow-limit, max-idle,
  *       n-revalidator-threads); a value out of range is reported and the file's value kept, as OVS
- *       ignores a bad value; unknown keys are ignored as OVS does.</li>
+ *       ignores a bad value; unknown keys are ignored as OVS does; stats-update-interval goes to
+ *       the status writer ({@link DbConfig#statsIntervalMs}).</li>
  *   <li>{@code Bridge}: name, datapath_type ({@code netdev} or empty), fail_mode, protocols,
  *       controller (targets, probe and rate limits of the first), flow_tables
  *       ({@code Flow_Table.prefixes}), other_config (datapath-id, mac-table-size,
  *       mac-aging-time); every bridge listens on {@code RUNDIR/NAME.mgmt} as OVS's do, and in
- *       standalone mode without controllers its table 0 starts with OVS's NORMAL flow.</li>
+ *       standalone mode without controllers its table 0 starts with OVS's NORMAL flow. Its tunnel
+ *       endpoint is the host's address on its own device ({@link MapContext#hostEndpoint}).</li>
  *   <li>{@code Port}: tag, trunks, vlan_mode (access and trunk), one interface each (a bond is
  *       refused on each of its interfaces).</li>
  *   <li>{@code Interface}: {@link InterfaceMapper}; ofport_request honoured, else the number the
@@ -60,6 +63,11 @@ public final class OvsdbMapper {
 
     public OvsdbMapper(ConfigEnvironment env) {
         this.env = env;
+    }
+
+    /** The interface types to publish in {@code Open_vSwitch.iface_types}. */
+    public List<String> ifaceTypes() {
+        return InterfaceMapper.ifaceTypes(env.portTypes());
     }
 
     /** {@code db} onto {@code base}'s process settings (its bridges, if any, are not used). */
@@ -88,9 +96,10 @@ public final class OvsdbMapper {
                 bridges.put(spec.name(), spec);
             }
         }
+        long statsMs = statsInterval(oc, ctx, warnings);
         SwitchConfig c = new SwitchConfig(ctx.source(), dp, rv, base.bridgeDefaults(), base.mempool(), bridges,
                 base.control(), Map.of(), warnings, List.of());
-        return new DbConfig(c, nextCfg, errors, local);
+        return new DbConfig(c, nextCfg, errors, local, statsMs);
     }
 
     // ------------------------------------------------------------------ Open_vSwitch.other_config
@@ -148,6 +157,21 @@ public final class OvsdbMapper {
         return new RevalidatorSettings(threads, maxIdle, flowLimit);
     }
 
+    /** {@code stats-update-interval}: ms, at least OVS's 5000 (a smaller value is raised, as OVS does). */
+    private static long statsInterval(Map<String, String> oc, MapContext ctx, List<ConfigError> w) {
+        String v = oc.get("stats-update-interval");
+        if (v == null) {
+            return DbConfig.MIN_STATS_INTERVAL_MS;
+        }
+        try {
+            return Math.max(DbConfig.MIN_STATS_INTERVAL_MS, Long.parseLong(v.trim()));
+        } catch (NumberFormatException e) {
+            w.add(warn(ctx, "stats-update-interval", "expected milliseconds, got '" + v + "'; using "
+                    + DbConfig.MIN_STATS_INTERVAL_MS));
+            return DbConfig.MIN_STATS_INTERVAL_MS;
+        }
+    }
+
     /** OVS writes the mask without {@code 0x} too: {@code pmd-cpu-mask=6}. */
     private int[] cpus(String mask, MapContext ctx, List<ConfigError> w) {
         String m = mask.trim();
@@ -202,7 +226,11 @@ public final class OvsdbMapper {
         Map<String, PortSpec> ports = ports(db, b, name, dp, ctx, w, errors, local, owner);
         List<FlowLine> flows = of.failMode() == OpenFlowSettings.FailMode.STANDALONE && of.controllers().isEmpty()
                 ? List.of(new FlowLine(BridgeSpec.DEFAULT_FLOW, ctx.source(), 1, where)) : List.of();
-        return new BridgeSpec(name, ports, flows, List.of(), settings, 1, null, of);
+        // The tunnel endpoint is what the host holds on the bridge's own device, as in OVS (its
+        // route table follows the kernel's; the userspace datapath tunnels from br-phy's address).
+        PortSpec own = ports.get(name);
+        EndpointSpec endpoint = own != null && own.ofport() == PortSpec.LOCAL ? ctx.hostEndpoint().apply(name) : null;
+        return new BridgeSpec(name, ports, flows, List.of(), settings, 1, endpoint, of);
     }
 
     private Map<Integer, List<String>> prefixes(Replica db, ObjectNode b, MapContext ctx, List<ConfigError> w) {
@@ -330,7 +358,8 @@ public final class OvsdbMapper {
                 w.add(new ConfigError(ctx.source(), 1, "Interface " + name + " mtu_request",
                         "not supported yet: the device's own MTU is used (set it with ip link)"));
             }
-            InterfaceMapper.Mapped m = InterfaceMapper.map(bridge, name, Datum.string(i.get("type")), options, ctx);
+            InterfaceMapper.Mapped m = InterfaceMapper.map(bridge, name, Datum.string(i.get("type")), options, ctx,
+                    env.portTypes());
             if (m.error() != null) {
                 errors.put(name, m.error());
                 continue;
@@ -339,8 +368,10 @@ public final class OvsdbMapper {
                 local.put(name, bridge);
                 continue;
             }
-            List<String> problems = new ArrayList<>(env.checkPortOptions(name, m.type(), m.options(), dp.pmdCpus().length));
-            if (!env.portTypes().contains(m.type())) {
+            boolean patch = m.type().equals(PortSpec.PATCH);
+            List<String> problems = patch ? new ArrayList<>()
+                    : new ArrayList<>(env.checkPortOptions(name, m.type(), m.options(), dp.pmdCpus().length));
+            if (!patch && !env.portTypes().contains(m.type())) {
                 problems.add("port type " + m.type() + " is not available in this build");
             }
             int tag = PortSpec.NO_TAG;
@@ -376,14 +407,15 @@ public final class OvsdbMapper {
                 errors.put(name, String.join("; ", problems));
                 continue;
             }
-            candidates.add(new Candidate(name, m.type(), m.options(), Datum.optInteger(i.get("ofport_request")), tag,
-                    trunks, affinity));
+            Long request = m.ownPort() ? Long.valueOf(PortSpec.LOCAL) : Datum.optInteger(i.get("ofport_request"));
+            candidates.add(new Candidate(name, m.type(), m.options(), request, tag, trunks, affinity));
         }
         // Numbers: requests first, then the numbers interfaces had, then the lowest free ones.
         Map<String, Integer> ofports = new HashMap<>();
         TreeSet<Integer> used = new TreeSet<>();
         for (Candidate c : candidates) {
-            if (c.request() != null && c.request() >= 1 && c.request() <= ConfigKeys.MAX_OFPORT
+            boolean own = c.request() != null && c.request() == PortSpec.LOCAL;
+            if (c.request() != null && (own || c.request() >= 1 && c.request() <= ConfigKeys.MAX_OFPORT)
                     && used.add(c.request().intValue())) {
                 ofports.put(c.name(), c.request().intValue());
             }

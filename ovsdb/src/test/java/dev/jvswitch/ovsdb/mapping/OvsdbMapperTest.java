@@ -227,4 +227,57 @@ class OvsdbMapperTest {
             assertThat(q.sameNetdev(p) && q.sameOpenFlow(p)).as(p.name() + ": " + q + " vs " + p).isTrue();
         }
     }
+
+    @Test
+    void internalInterfacesAreTapPortsPatchPortsJoinBridgesAndTunnelTypesGoByName() throws Exception {
+        BitSet cpus = new BitSet();
+        cpus.set(0, 2);
+        ConfigEnvironment withTap = new ConfigEnvironment(cpus, Set.of("afpacket", "null", "vxlan", "tap", "geneve"),
+                ACCEPT, new OfprotoDefaults(10_000, new BridgeSettings(2048, 300)));
+        String json = one("", "['uuid','p0'],['uuid','p1'],['uuid','p2'],['uuid','p3'],['uuid','p4']",
+                ",'Port':{'p0':{'new':{'name':'br0','interfaces':['uuid','i0']}},"
+                        + "'p1':{'new':{'name':'vm1','interfaces':['uuid','i1'],'tag':5}},"
+                        + "'p2':{'new':{'name':'to-br1','interfaces':['uuid','i2']}},"
+                        + "'p3':{'new':{'name':'gn0','interfaces':['uuid','i3']}},"
+                        + "'p4':{'new':{'name':'lonely','interfaces':['uuid','i4']}}},"
+                        + "'Interface':{'i0':{'new':{'name':'br0','type':'internal','ofport_request':3}},"
+                        + "'i1':{'new':{'name':'vm1','type':'internal'}},"
+                        + "'i2':{'new':{'name':'to-br1','type':'patch','options':['map',[['peer','to-br0']]]}},"
+                        + "'i3':{'new':{'name':'gn0','type':'geneve','options':['map',[['remote_ip','192.0.2.7']]]}},"
+                        + "'i4':{'new':{'name':'lonely','type':'patch'}}}");
+        OvsdbMapper mapper = new OvsdbMapper(withTap);
+        DbConfig c = mapper.map(db(json), yaml(""), ctx(Map.of(), null));
+        Map<String, PortSpec> ports = c.config().bridges().get("br0").ports();
+        assertThat(c.bridgePorts()).as("the bridge's own is a real port now").isEmpty();
+        assertThat(ports.get("br0").type()).isEqualTo("tap");
+        assertThat(ports.get("br0").options()).containsOnly(Map.entry("ifname", "br0"));
+        assertThat(ports.get("br0").ofport()).as("LOCAL, whatever was requested").isEqualTo(PortSpec.LOCAL);
+        assertThat(ports.get("vm1").type()).isEqualTo("tap");
+        assertThat(ports.get("vm1").ofport()).isBetween(1, 3);
+        assertThat(ports.get("vm1").tag()).isEqualTo(5);
+        assertThat(ports.get("to-br1").isPatch()).isTrue();
+        assertThat(ports.get("to-br1").patchPeer()).isEqualTo("to-br0");
+        assertThat(ports.get("gn0").type()).isEqualTo("geneve");
+        assertThat(ports.get("gn0").options()).containsOnly(Map.entry("remote_ip", "192.0.2.7"));
+        assertThat(c.interfaceErrors()).containsOnly(Map.entry("lonely", "patch interface lonely needs options:peer"));
+        assertThat(mapper.ifaceTypes()).containsExactly("dummy", "geneve", "internal", "patch", "system", "vxlan");
+        // A peer change is an OpenFlow change (the bridges are given again), not only a netdev one.
+        PortSpec p = ports.get("to-br1");
+        PortSpec moved = new PortSpec(p.bridge(), p.name(), p.type(), p.ofport(), Map.of("peer", "x"), p.tag(),
+                p.trunks(), p.rxqAffinity(), p.line());
+        assertThat(moved.sameOpenFlow(p)).isFalse();
+    }
+
+    @Test
+    void statsUpdateIntervalAsOvsReadsIt() throws Exception {
+        String json = "{'Open_vSwitch':{'r':{'new':{'next_cfg':1,'other_config':['map',[['stats-update-interval',"
+                + "'%s']]],'bridges':['set',[]]}}}}";
+        assertThat(map(json.formatted("12000")).statsIntervalMs()).isEqualTo(12_000);
+        assertThat(map(json.formatted("1000")).statsIntervalMs()).as("at least 5000, as OVS").isEqualTo(5_000);
+        DbConfig bad = map(json.formatted("soon"));
+        assertThat(bad.statsIntervalMs()).isEqualTo(5_000);
+        assertThat(bad.config().warnings()).extracting(Object::toString)
+                .anyMatch(w -> w.contains("stats-update-interval: expected milliseconds, got 'soon'"));
+        assertThat(map(one("", "", "")).statsIntervalMs()).as("default").isEqualTo(5_000);
+    }
 }

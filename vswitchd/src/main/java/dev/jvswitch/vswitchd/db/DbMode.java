@@ -12,9 +12,12 @@ import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jvswitch.config.BridgeSpec;
 import dev.jvswitch.config.ConfigEnvironment;
 import dev.jvswitch.config.ConfigError;
 import dev.jvswitch.config.ConfigException;
+import dev.jvswitch.config.EndpointSpec;
+import dev.jvswitch.config.PortSpec;
 import dev.jvswitch.config.SwitchConfig;
 import dev.jvswitch.ovsdb.OvsdbClient;
 import dev.jvswitch.ovsdb.mapping.DbConfig;
@@ -38,8 +41,8 @@ import dev.jvswitch.vswitchd.run.Switch;
  * <p><b>Hand-off.</b> The client's thread stores the newest snapshot and asks the change agent
  * to run {@link #applyLatest} (a burst of changes becomes one reload of the newest). Once
  * applied, the status report carries {@code next_cfg} as {@code cur_cfg}, so {@code ovs-vsctl}
- * returns when the change is in effect. Every {@value #STATS_INTERVAL_MS} ms (OVS's default
- * {@code stats-update-interval}) the status is collected again and the client writes what
+ * returns when the change is in effect. Every {@code stats-update-interval} ms (OVS's default
+ * {@value #STATS_INTERVAL_MS}, and its least) the status is collected again and the client writes what
  * changed (statistics, link state); interfaces whose device was missing are mapped again then,
  * so a device created later is picked up.
  *
@@ -75,7 +78,7 @@ public final class DbMode implements AutoCloseable {
     public DbMode(String target, String rundir, SwitchConfig base, ConfigEnvironment env) {
         this.base = base;
         OvsdbClient.Settings s = new OvsdbClient.Settings(target, rundir, new OvsdbMapper(env), () -> this.base,
-                this::pinned, MapContext::linuxDeviceExists);
+                this::pinned, MapContext::linuxDeviceExists, HostEndpoints::of);
         this.client = new OvsdbClient(s, this::onConfig);
     }
 
@@ -223,8 +226,13 @@ public final class DbMode implements AutoCloseable {
             if (latest.get() != null && !scheduled.get()) {
                 schedule();
             }
+            if (client.connected() && endpointsMoved(applied)) {
+                client.remap();
+            }
             long now = System.nanoTime();
-            if (now - lastStats >= TimeUnit.MILLISECONDS.toNanos(STATS_INTERVAL_MS)) {
+            DbConfig shown = applied;
+            long interval = shown == null ? STATS_INTERVAL_MS : shown.statsIntervalMs();
+            if (now - lastStats >= TimeUnit.MILLISECONDS.toNanos(interval)) {
                 lastStats = now;
                 DbConfig a = applied;
                 if (a != null && client.connected()) {
@@ -240,6 +248,27 @@ public final class DbMode implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the host changed the addresses of a bridge's own device since {@code a} was mapped
+     * (the tunnel endpoint follows them, as OVS follows the kernel's routes).
+     */
+    private static boolean endpointsMoved(DbConfig a) {
+        if (a == null) {
+            return false;
+        }
+        for (BridgeSpec b : a.config().bridges().values()) {
+            PortSpec own = b.ports().get(b.name());
+            if (own == null || own.ofport() != PortSpec.LOCAL) {
+                continue;
+            }
+            EndpointSpec now = HostEndpoints.of(b.name());
+            if (now == null ? b.endpoint() != null : !now.sameAs(b.endpoint())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The ports named by start or reload errors ({@code bridges.B.ports.P}), with the message. */

@@ -34,6 +34,11 @@ final class StatusCollector {
         Map<String, InterfaceStatus> out = new LinkedHashMap<>();
         NetdevStats stats = new NetdevStats();
         for (PortSpec p : c.config().ports()) {
+            if (p.isPatch()) {
+                out.put(p.name(), new InterfaceStatus(p.ofport(), null, null, "up", "up", null, null, Map.of(),
+                        Map.of("driver_name", "jvswitch-patch", "peer", p.patchPeer())));
+                continue;
+            }
             int no = sw.dpPort(p.name());
             Netdev n = no < 0 ? null : sw.datapath().port(no);
             if (n == null) {
@@ -68,7 +73,12 @@ final class StatusCollector {
         for (BridgeSpec b : c.config().bridges().values()) {
             long id = b.openflow().datapathId();
             if (id == OpenFlowSettings.DERIVED_DATAPATH_ID) {
-                id = sw.backend(b.name()).derivedDatapathId();
+                // A bridge a failed reload left out of the running config has no id yet.
+                var backend = sw.backend(b.name());
+                if (backend == null) {
+                    continue;
+                }
+                id = backend.derivedDatapathId();
             }
             dpids.put(b.name(), String.format("%016x", id));
         }

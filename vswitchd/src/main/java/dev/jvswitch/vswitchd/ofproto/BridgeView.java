@@ -32,10 +32,16 @@ public record BridgeView(String name, List<PortView> ports, BridgeSettings setti
      * @param dpPort datapath port number (unique in the datapath)
      * @param tag    access VLAN, or -1 for a trunk port
      * @param trunks VLANs a trunk carries (empty: all)
+     * @param peer   a patch port's peer (then {@code dpPort} is unused), else null
      */
-    public record PortView(String name, int ofport, int dpPort, int tag, List<Integer> trunks) {
+    public record PortView(String name, int ofport, int dpPort, int tag, List<Integer> trunks, String peer) {
         public PortView {
             trunks = List.copyOf(trunks);
+        }
+
+        /** A port with a datapath port. */
+        public PortView(String name, int ofport, int dpPort, int tag, List<Integer> trunks) {
+            this(name, ofport, dpPort, tag, trunks, null);
         }
     }
 }

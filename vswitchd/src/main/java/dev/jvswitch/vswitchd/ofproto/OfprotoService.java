@@ -19,6 +19,7 @@ import dev.jvswitch.ofproto.Ofproto;
 import dev.jvswitch.ofproto.OfprotoRevalidation;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
+import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.mac.MacTable;
 import dev.jvswitch.ofproto.mod.FlowMod;
@@ -177,14 +178,19 @@ public final class OfprotoService implements AutoCloseable {
 
     private BridgeConfig bridgeConfig(BridgeView v) {
         List<OfPort> ports = new ArrayList<>();
+        boolean hasLocal = false;
         for (PortView p : v.ports()) {
-            if (p.tag() >= 0) {
+            hasLocal |= p.ofport() == OfPorts.LOCAL;
+            if (p.peer() != null) {
+                ports.add(new OfPort(p.ofport(), OfPort.NO_DP_PORT, p.name(), p.tag() >= 0 ? p.tag() : OfPort.NO_TAG,
+                        p.tag() >= 0 ? Set.of() : Set.copyOf(p.trunks()), p.peer()));
+            } else if (p.tag() >= 0) {
                 ports.add(OfPort.access(p.ofport(), p.dpPort(), p.name(), p.tag()));
             } else {
                 ports.add(new OfPort(p.ofport(), p.dpPort(), p.name(), OfPort.NO_TAG, Set.copyOf(p.trunks()), null));
             }
         }
-        if (v.endpoint()) {
+        if (v.endpoint() && !hasLocal) {
             ports.add(OfPort.local(v.name()));
         }
         return OfprotoConfigs.bridgeConfig(v.name(), ports, v.settings());

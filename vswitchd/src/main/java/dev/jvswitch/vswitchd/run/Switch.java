@@ -86,6 +86,8 @@ public final class Switch implements AutoCloseable {
     private final MbufPool pool;
     private final Datapath dp;
     private final OfprotoService ofproto;
+    /** Where bridges' own ports' datapath numbers start (downward). */
+    private static final int LOCAL_DP_PORTS = 1023;
     /** Longest {@link #close} waits for a reload to finish changing ports. */
     private static final long CLOSE_LOCK_WAIT_S = 10;
 
@@ -279,6 +281,10 @@ public final class Switch implements AutoCloseable {
             changes.add("removed port " + p.name() + " from bridge " + p.bridge());
         }
         for (PortSpec p : plan.reopened()) {
+            if (p.isPatch()) {
+                changes.add("rejoined patch port " + p.name() + " to " + p.patchPeer());
+                continue;
+            }
             int no = dpPorts.get(p.name());
             dp.removePort(no).close();
             dp.addPort(no, opened.get(p));
@@ -286,8 +292,12 @@ public final class Switch implements AutoCloseable {
             changes.add("reopened port " + p.name() + " (type, options or pmd-rxq-affinity changed)");
         }
         for (PortSpec p : plan.added()) {
-            attach(p, opened.get(p), next);
             pendingAdds.add(p);
+            if (p.isPatch()) {
+                changes.add("added patch port " + p.name() + " to bridge " + p.bridge() + " (peer " + p.patchPeer() + ")");
+                continue;
+            }
+            attach(p, opened.get(p), next);
             changes.add("added port " + p.name() + " to bridge " + p.bridge() + " as datapath port "
                     + dpPorts.get(p.name()));
         }
@@ -489,6 +499,9 @@ public final class Switch implements AutoCloseable {
         Map<PortSpec, Netdev> opened = new LinkedHashMap<>();
         List<ConfigError> errors = new ArrayList<>();
         for (PortSpec p : specs) {
+            if (p.isPatch()) {
+                continue;
+            }
             try {
                 opened.put(p, Netdevs.open(new NetdevConfig(p.name(), p.type(), p.options(), pool, dp.pmds().length)));
             } catch (NetdevException | RuntimeException e) {
@@ -534,6 +547,15 @@ public final class Switch implements AutoCloseable {
 
     private int freeDpPort(int preferred) {
         TreeSet<Integer> used = new TreeSet<>(dpPorts.values());
+        if (preferred > Datapath.MAX_PORT_NO) {
+            // A bridge's own port (LOCAL): numbered down from LOCAL_DP_PORTS, so the other ports keep
+            // dp == ofport, and the datapath's port table (sized by the highest number) stays small.
+            int n = LOCAL_DP_PORTS;
+            while (used.contains(n) && n > 1) {
+                n--;
+            }
+            return used.contains(n) ? freeDpPort(1) : n;
+        }
         if (!used.contains(preferred)) {
             return preferred;
         }
@@ -550,7 +572,8 @@ public final class Switch implements AutoCloseable {
         for (BridgeSpec b : c.bridges().values()) {
             List<BridgeView.PortView> ports = new ArrayList<>();
             for (PortSpec p : b.ports().values()) {
-                ports.add(new BridgeView.PortView(p.name(), p.ofport(), dpPorts.get(p.name()), p.tag(), p.trunks()));
+                ports.add(new BridgeView.PortView(p.name(), p.ofport(), dpPorts.getOrDefault(p.name(), -1), p.tag(),
+                        p.trunks(), p.patchPeer()));
             }
             views.add(new BridgeView(b.name(), ports, b.settings(), b.endpoint() != null));
         }

@@ -53,6 +53,9 @@ public final class UnixctlServer implements AutoCloseable {
     private final Path path;
     private final Path control;
     private final ServerSocketChannel server;
+    /** More names clients may use ({@code ovs-vswitchd.PID.ctl}), each its own socket (close only). */
+    private final java.util.List<ServerSocketChannel> aliases = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<Path> aliasPaths = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Semaphore clients = new Semaphore(MAX_CLIENTS);
     private final AtomicLong requests = new AtomicLong();
     private volatile boolean closed;
@@ -71,6 +74,28 @@ public final class UnixctlServer implements AutoCloseable {
      * @throws IOException if the socket is in use or cannot be bound
      */
     public static UnixctlServer start(Path path, Path control) throws IOException {
+        ServerSocketChannel ch = bind(path);
+        UnixctlServer s = new UnixctlServer(path, control, ch);
+        Thread t = new Thread(() -> s.acceptLoop(ch, path), "unixctl");
+        t.setDaemon(true);
+        t.start();
+        return s;
+    }
+
+    /**
+     * Also answers at {@code alias}, as OVS's default socket {@code RUNDIR/ovs-vswitchd.PID.ctl}
+     * that {@code ovs-appctl} finds through {@code ovs-vswitchd.pid} when given no {@code -t}.
+     */
+    public void alsoAt(Path alias) throws IOException {
+        ServerSocketChannel ch = bind(alias);
+        aliases.add(ch);
+        aliasPaths.add(alias);
+        Thread t = new Thread(() -> acceptLoop(ch, alias), "unixctl");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static ServerSocketChannel bind(Path path) throws IOException {
         if (Files.exists(path)) {
             try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                 probe.connect(UnixDomainSocketAddress.of(path));
@@ -85,11 +110,7 @@ public final class UnixctlServer implements AutoCloseable {
         ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         ch.bind(UnixDomainSocketAddress.of(path), MAX_CLIENTS);
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        UnixctlServer s = new UnixctlServer(path, control, ch);
-        Thread t = new Thread(s::acceptLoop, "unixctl");
-        t.setDaemon(true);
-        t.start();
-        return s;
+        return ch;
     }
 
     public Path path() {
@@ -101,7 +122,7 @@ public final class UnixctlServer implements AutoCloseable {
         return requests.get();
     }
 
-    private void acceptLoop() {
+    private void acceptLoop(ServerSocketChannel server, Path path) {
         while (!closed) {
             try {
                 clients.acquire();
@@ -175,15 +196,23 @@ public final class UnixctlServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        try {
-            server.close();
-        } catch (IOException e) {
-            // closing
+        java.util.List<ServerSocketChannel> all = new java.util.ArrayList<>(aliases);
+        all.add(server);
+        java.util.List<Path> paths = new java.util.ArrayList<>(aliasPaths);
+        paths.add(path);
+        for (ServerSocketChannel ch : all) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // closing
+            }
         }
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            LOG.warn("unixctl: cannot remove {}: {}", path, e.getMessage());
+        for (Path p : paths) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                LOG.warn("unixctl: cannot remove {}: {}", p, e.getMessage());
+            }
         }
     }
 

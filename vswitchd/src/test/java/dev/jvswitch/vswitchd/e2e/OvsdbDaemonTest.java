@@ -69,7 +69,8 @@ class OvsdbDaemonTest {
                 assertThat(db.get("Interface", "br0", "ofport")).isEqualTo("65534");
                 assertThat(db.get("Bridge", "br0", "datapath_id")).matches("[0-9a-f]{16}");
                 assertThat(db.vsctl("show")).contains("Port s1", "Port s2", "ovs_version: \"jvswitch");
-                assertThat(db.get("Open_vSwitch", ".", "iface_types")).contains("system", "vxlan", "internal");
+                assertThat(db.get("Open_vSwitch", ".", "iface_types")).contains("system", "vxlan", "internal", "patch");
+                assertThat(d.log()).as("update2 where the server offers it").contains("connected (monitor_cond)");
                 assertThat(db.vsctl("list", "Datapath")).contains("recirc=\"true\"", "ct_state=\"false\"");
 
                 // VLANs: an access port in VLAN 10 no longer reaches an untagged one, two do.
@@ -116,6 +117,11 @@ class OvsdbDaemonTest {
                 assertThat(OvsdbServer.appctl(ctl, "vlog/set", "dpif_netdev:dbg").exit()).isZero();
                 assertThat(OvsdbServer.appctl(ctl, "vlog/list").output()).containsPattern("dpif_netdev +DBG");
                 assertThat(OvsdbServer.appctl(ctl, "vlog/set", "dpif_netdev:info").exit()).isZero();
+                // Without -t, as OVS's own scripts call it: ovs-vswitchd.pid names ovs-vswitchd.PID.ctl.
+                Sh.Result plain = Sh.tryRun(java.util.Map.of("OVS_RUNDIR", dir.toString()), "ovs-appctl",
+                        "dpif-netdev/pmd-rxq-show");
+                assertThat(plain.exit()).as(plain.output()).isZero();
+                assertThat(plain.output()).isEqualTo(d.ok("dpif-netdev/pmd-rxq-show"));
                 Sh.Result unknown = OvsdbServer.appctl(ctl, "no/such-command");
                 assertThat(unknown.exit()).isEqualTo(2);
                 assertThat(unknown.output()).contains("unknown command 'no/such-command'");
@@ -176,6 +182,65 @@ class OvsdbDaemonTest {
                     assertThat(out).contains("another vswitchd serves " + db.target());
                     assertThat(d.terminate(Duration.ofSeconds(20))).isZero();
                 }
+            }
+        }
+    }
+
+    /**
+     * Two bridges joined by patch ports, each with its own internal port (a TAP device the
+     * switch makes in its namespace): h1 on br0 reaches h2 on br1 through the patch, and the
+     * host's stack, on br1's own device, answers h1 across both bridges; a second internal port
+     * is a separate device on the bridge.
+     */
+    @Test
+    void internalAndPatchPorts(@TempDir Path dir) throws Exception {
+        Needs.that(available(), "root, ip, ping and Open vSwitch's ovsdb-server, ovsdb-tool, ovs-vsctl");
+        try (Hosts hosts = new Hosts()) {
+            hosts.host(1);
+            hosts.host(2);
+            try (OvsdbServer db = OvsdbServer.start(dir); DaemonProcess d = daemon(dir, hosts.sw, db)) {
+                db.vsctl("add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev", "--",
+                        "add-br", "br1", "--", "set", "bridge", "br1", "datapath_type=netdev");
+                db.vsctl("add-port", "br0", "s1", "--", "add-port", "br1", "s2");
+                db.vsctl("add-port", "br0", "patch-br1", "--", "set", "interface", "patch-br1", "type=patch",
+                        "options:peer=patch-br0", "--", "add-port", "br1", "patch-br0", "--", "set", "interface",
+                        "patch-br0", "type=patch", "options:peer=patch-br1");
+                assertThat(hosts.ping(1, 2, 3, 0.2).exit()).as("h1 -> h2 across the patch\n" + d.log()).isZero();
+                assertThat(db.get("Interface", "patch-br1", "error")).isEqualTo("[]");
+                assertThat(Integer.parseInt(db.get("Interface", "patch-br1", "ofport"))).isPositive();
+                assertThat(db.get("Interface", "br1", "ofport")).isEqualTo("65534");
+                // One translation crosses both bridges, as OVS's patch ports do: br1's tables run on
+                // br0's packet, and the datapath actions output to s2 directly.
+                String trace = d.ok("ofproto/trace", "br0", "in_port=" + db.get("Interface", "s1", "ofport")
+                        + ",dl_dst=ff:ff:ff:ff:ff:ff");
+                assertThat(trace).as(trace).contains("bridge(\"br1\")").containsPattern("Datapath actions: .*\\d")
+                        .doesNotContain("recirc(");
+
+                // br1's own device: the host stack on it answers h1 through br0, the patch and br1.
+                Sh.run("ip", "-n", hosts.sw, "addr", "add", "10.77.0.100/24", "dev", "br1");
+                Sh.run("ip", "-n", hosts.sw, "link", "set", "br1", "up");
+                Await.until(Duration.ofSeconds(10), () -> db.get("Interface", "br1", "link_state").equals("up"),
+                        () -> "br1's link_state\n" + d.log());
+                assertThat(Sh.tryInNs(hosts.hostNs(1), "ping", "-n", "-c", "3", "-i", "0.2", "-W", "2", "10.77.0.100")
+                        .exit()).as("h1 -> br1's own device\n" + d.log()).isZero();
+                assertThat(db.get("Interface", "br1", "mac_in_use")).matches("([0-9a-f]{2}:){5}[0-9a-f]{2}");
+                assertThat(Long.parseLong(db.get("Interface", "br1", "ifindex"))).isPositive();
+
+                // Another internal port: its own device, reachable too.
+                db.vsctl("add-port", "br0", "vif0", "--", "set", "interface", "vif0", "type=internal");
+                Sh.run("ip", "-n", hosts.sw, "addr", "add", "10.77.0.101/24", "dev", "vif0");
+                Sh.run("ip", "-n", hosts.sw, "link", "set", "vif0", "up");
+                Await.until(Duration.ofSeconds(10), () -> Sh.tryInNs(hosts.hostNs(2), "ping", "-n", "-c", "1", "-W", "1",
+                        "10.77.0.101").exit() == 0, () -> "h2 -> vif0\n" + d.log());
+
+                // Unjoined: the patch has no peer any more, h1 no longer reaches h2.
+                db.vsctl("del-port", "patch-br0");
+                assertThat(hosts.ping(1, 2, 2, 0.2).exit()).as("patch cut").isNotZero();
+                db.vsctl("del-port", "vif0");
+                assertThat(Sh.tryRun("ip", "-n", hosts.sw, "link", "show", "vif0").exit()).as("vif0's device is gone")
+                        .isNotZero();
+                assertThat(d.log()).doesNotContain("ERROR");
+                assertThat(d.terminate(Duration.ofSeconds(20))).isZero();
             }
         }
     }

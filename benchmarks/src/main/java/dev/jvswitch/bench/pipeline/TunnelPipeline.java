@@ -27,7 +27,7 @@ import dev.jvswitch.pmd.tunnel.IpAddress;
  * tunnelling:
  *
  * <pre>
- *  br-int: access (OpenFlow 1), vx0 (OpenFlow 10; VXLAN, remote_ip 192.0.2.2, key --vni)
+ *  br-int: access (OpenFlow 1), vx0 (OpenFlow 10; VXLAN or Geneve, remote_ip 192.0.2.2, key --vni)
  *  br-phy: underlay (OpenFlow 1), LOCAL = tunnel endpoint 192.0.2.1/24 at 02:00:00:00:00:0a
  *  flows:  br-int 1 -> 10 and 10 -> 1; br-phy 1 -> LOCAL and LOCAL -> 1
  * </pre>
@@ -35,7 +35,8 @@ import dev.jvswitch.pmd.tunnel.IpAddress;
  * {@code encap}: the pcap port (datapath port 1) is the access port and the null port (2) the
  * underlay, so the replayed inner frames leave pushed ({@code tnl_push(...),2}). {@code decap}: the
  * pcap port is the underlay and the null port the access port, so the replayed VXLAN frames (from
- * {@code gen-pcap --vxlan}) are popped, recirculated and sent on. vx0 is datapath port 3. The
+ * {@code gen-pcap --vxlan} or {@code --geneve}) are popped, recirculated and sent on. vx0 is
+ * datapath port 3, of type {@code --tunnel-type} (vxlan unless set). The
  * remote endpoint is a static neighbour at {@link #REMOTE_MAC}, so no ARP is involved.
  */
 public final class TunnelPipeline {
@@ -60,11 +61,23 @@ public final class TunnelPipeline {
         }
     }
 
+    /** The port types the pipeline can tunnel with. */
+    public static final List<String> TYPES = List.of("vxlan", "geneve");
+
     private final Ofproto ofproto = new Ofproto();
     private final int vni;
+    private final String type;
 
     TunnelPipeline(Mode mode, int vni) {
+        this(mode, vni, "vxlan");
+    }
+
+    TunnelPipeline(Mode mode, int vni, String type) {
+        if (!TYPES.contains(type)) {
+            throw new Args.UsageException("pipeline: --tunnel-type " + type + ": expected vxlan or geneve");
+        }
         this.vni = vni;
+        this.type = type;
         int access = mode == Mode.ENCAP ? 1 : 2;
         int underlay = mode == Mode.ENCAP ? 2 : 1;
         ofproto.addBridge(new BridgeConfig("br-int",
@@ -93,7 +106,7 @@ public final class TunnelPipeline {
      * neighbour; the pcap and null ports are already in.
      */
     void attach(Datapath dp, MbufPool pool) throws NetdevException {
-        Netdev vx = Netdevs.open(new NetdevConfig("vx0", "vxlan",
+        Netdev vx = Netdevs.open(new NetdevConfig("vx0", type,
                 Map.of("remote_ip", REMOTE_IP, "key", Integer.toString(vni)), pool));
         dp.addPort(VXLAN_DP_PORT, vx);
         ofproto.configureTunnels(

@@ -26,7 +26,8 @@ import dev.jvswitch.pmd.tunnel.UdpTunnel;
  * UDP payload ({@link TunnelOps#POP_MALFORMED}), the version must be 0 and the protocol 0x6558
  * ({@link TunnelOps#POP_BAD_HEADER}); the options must add up to their length (malformed
  * otherwise). The option bytes are kept raw in the mbuf's {@link Mbuf#tunnelOptions()} (OVS's
- * {@code FLOW_TNL_F_UDPIF} form) and the OAM bit becomes {@link #FLAG_OAM}; whether an option
+ * {@code FLOW_TNL_F_UDPIF} form, {@link #FLAG_UDPIF} set with or without options) and the OAM
+ * bit becomes {@link #FLAG_OAM}; whether an option
  * is known, and what a critical unknown one means, is translation's business (its TLV map).
  *
  * <p><b>Thread-safety:</b> immutable.
@@ -80,7 +81,7 @@ public final class GeneveTunnel extends UdpTunnel {
             }
             packet.tunnelOptions().set(buffer, index + HEADER, optLen);
         }
-        long flags = GeneveHeaderFlyweight.oam(first) ? FLAG_OAM : 0;
+        long flags = FLAG_UDPIF | (GeneveHeaderFlyweight.oam(first) ? FLAG_OAM : 0);
         return flags << 48 | (long) (HEADER + optLen) << 32 | ((int) header >>> 8);
     }
 }

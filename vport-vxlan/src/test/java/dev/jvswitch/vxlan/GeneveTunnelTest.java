@@ -161,7 +161,8 @@ class GeneveTunnelTest {
         assertThat(m.toByteArray()).isEqualTo(inner);
         assertThat(m.tunnelId()).isEqualTo(0xabcdef);
         assertThat(m.tunnelTpDst()).isEqualTo(6081);
-        assertThat(m.tunnelFlags()).isEqualTo(UdpTunnel.FLAG_KEY | UdpTunnel.FLAG_CSUM | UdpTunnel.FLAG_OAM);
+        assertThat(m.tunnelFlags()).isEqualTo(UdpTunnel.FLAG_KEY | UdpTunnel.FLAG_CSUM | UdpTunnel.FLAG_OAM
+                | UdpTunnel.FLAG_UDPIF);
         assertThat(m.tunnelOptions().length()).isEqualTo(two.length);
         byte[] kept = new byte[two.length];
         m.tunnelOptions().buffer().getBytes(0, kept);
@@ -177,7 +178,25 @@ class GeneveTunnelTest {
                 .geneve(5, false, new byte[0], inner).build());
         assertThat(t.popHeader(plain)).isEqualTo(TunnelOps.POP_OK);
         assertThat(plain.tunnelOptions().length()).isZero();
-        assertThat(plain.tunnelFlags()).isEqualTo(UdpTunnel.FLAG_KEY);
+        assertThat(plain.tunnelFlags()).isEqualTo(UdpTunnel.FLAG_KEY | UdpTunnel.FLAG_UDPIF);
+        pool.put(plain);
+    }
+
+    @Test
+    void theParserPutsThePoppedOptionsInTheKeyAndTheNextPacketFindsThemCleared() throws NetdevException {
+        GeneveTunnel t = tunnel("1.1.2.92", Map.of());
+        Mbuf m = load(Frames.udp4().ip("1.1.2.92", "1.1.2.88").ports(40000, 6081).udpChecksum(false)
+                .geneve(5, false, OVN_OPTION, inner()).build());
+        assertThat(t.popHeader(m)).isEqualTo(TunnelOps.POP_OK);
+        parser.parse(m, key);
+        assertThat(key.tunnelOptionsLength()).isEqualTo(8);
+        assertThat(key.words()[FlowKey.TUN_METADATA_WORD]).isEqualTo(0x0102_8001_0001_0002L);
+        assertThat(key.get(dev.jvswitch.flowcache.key.FlowField.TUN_FLAGS) & UdpTunnel.FLAG_UDPIF).isNotZero();
+        assertThat(key.toString()).contains("geneve({class=0x102,type=0x80,len=4,0x10002})");
+        pool.put(m);
+        Mbuf plain = load(inner());
+        assertThat(key.tunnelOptionsLength()).isZero();
+        assertThat(key.words()[FlowKey.TUN_METADATA_WORD]).isZero();
         pool.put(plain);
     }
 

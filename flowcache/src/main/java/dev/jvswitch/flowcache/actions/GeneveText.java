@@ -3,6 +3,7 @@ package dev.jvswitch.flowcache.actions;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import dev.jvswitch.flowcache.tunnel.GeneveHeaderFlyweight;
+import dev.jvswitch.flowcache.tunnel.GeneveOptionsText;
 
 /**
  * The {@code geneve(...)} part of a {@code tnl_push} header in OVS's text:
@@ -30,55 +31,10 @@ final class GeneveText {
         int optLen = GeneveHeaderFlyweight.optionsLength(first);
         if (optLen > 0) {
             sb.append(",options(");
-            options(sb, b, at + GeneveHeaderFlyweight.OPTIONS_OFFSET, optLen);
+            GeneveOptionsText.append(sb, b, null, at + GeneveHeaderFlyweight.OPTIONS_OFFSET, optLen);
             sb.append(')');
         }
         sb.append(')');
-    }
-
-    /** Appends {@code {class=..,type=..,len=..,DATA}} for each of the {@code length} option bytes at {@code at}. */
-    static void options(StringBuilder sb, UnsafeBuffer b, int at, int length) {
-        int i = 0;
-        while (i + GeneveHeaderFlyweight.OPTION_HEADER_LENGTH <= length) {
-            int h = b.getInt(at + i, GeneveHeaderFlyweight.BYTE_ORDER);
-            int dataLen = GeneveHeaderFlyweight.optionDataLength(h);
-            if (i + GeneveHeaderFlyweight.OPTION_HEADER_LENGTH + dataLen > length) {
-                sb.append("opt len ").append(GeneveHeaderFlyweight.OPTION_HEADER_LENGTH + dataLen)
-                        .append(" greater than remaining ").append(length - i);
-                return;
-            }
-            sb.append("{class=");
-            InetText.altHex(sb, GeneveHeaderFlyweight.optionClass(h));
-            sb.append(",type=");
-            InetText.altHex(sb, GeneveHeaderFlyweight.optionType(h));
-            sb.append(",len=").append(dataLen);
-            if (dataLen > 0) {
-                sb.append(',');
-                hexBytes(sb, b, at + i + GeneveHeaderFlyweight.OPTION_HEADER_LENGTH, dataLen);
-            }
-            sb.append('}');
-            i += GeneveHeaderFlyweight.OPTION_HEADER_LENGTH + dataLen;
-        }
-        if (i < length) {
-            sb.append("opt len ").append(length - i).append(" less than minimum 4");
-        }
-    }
-
-    /** OVS's {@code ds_put_hex}: the bytes as one number, leading zero bytes left out. */
-    static void hexBytes(StringBuilder sb, UnsafeBuffer b, int at, int length) {
-        boolean printed = false;
-        for (int k = 0; k < length; k++) {
-            int v = b.getByte(at + k) & 0xff;
-            if (printed) {
-                sb.append(Character.forDigit(v >>> 4, 16)).append(Character.forDigit(v & 15, 16));
-            } else if (v != 0) {
-                sb.append("0x").append(Integer.toHexString(v));
-                printed = true;
-            }
-        }
-        if (!printed) {
-            sb.append('0');
-        }
     }
 
     /**

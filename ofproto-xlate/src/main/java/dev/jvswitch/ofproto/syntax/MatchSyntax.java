@@ -43,7 +43,9 @@ final class MatchSyntax {
 
     static {
         for (FlowField f : FlowField.values()) {
-            KEYWORDS.put(f.ovsName(), new Keyword(Kind.FIELD, f, 0, -1));
+            if (f != FlowField.TUN_METADATA_LEN) { // the datapath's own: not an OpenFlow field
+                KEYWORDS.put(f.ovsName(), new Keyword(Kind.FIELD, f, 0, -1));
+            }
         }
         for (int i = 0; i < REGS.length; i++) {
             REGS[i] = FlowField.byName("reg" + i);

@@ -37,7 +37,11 @@ final class TestGeneve extends UdpTunnel {
     @Override
     protected int writeTunnelHeader(UnsafeBuffer buffer, int offset, TunnelHeaderParams params) {
         byte[] options = params.geneveOptions();
-        buffer.putInt(offset, (options.length / 4) << 24 | 0x6558, ByteOrder.BIG_ENDIAN);
+        boolean critical = false;
+        for (int i = 0; i + 4 <= options.length; i += 4 + (options[i + 3] & 0x1f) * 4) {
+            critical |= (options[i + 2] & 0x80) != 0;
+        }
+        buffer.putInt(offset, (options.length / 4) << 24 | (critical ? 0x40_0000 : 0) | 0x6558, ByteOrder.BIG_ENDIAN);
         buffer.putInt(offset + 4, (int) (params.tunId() << 8), ByteOrder.BIG_ENDIAN);
         buffer.putBytes(offset + 8, options);
         return 8 + options.length;
@@ -54,6 +58,7 @@ final class TestGeneve extends UdpTunnel {
             return -POP_MALFORMED;
         }
         packet.tunnelOptions().set(buffer, index + 8, optLen);
-        return (long) (8 + optLen) << 32 | (buffer.getInt(index + 4, ByteOrder.BIG_ENDIAN) >>> 8);
+        return (long) FLAG_UDPIF << 48 | (long) (8 + optLen) << 32
+                | (buffer.getInt(index + 4, ByteOrder.BIG_ENDIAN) >>> 8);
     }
 }

@@ -49,6 +49,11 @@ public abstract class UdpTunnel implements TunnelOps {
     public static final int FLAG_DF = 2;
     public static final int FLAG_CSUM = 4;
     public static final int FLAG_KEY = 8;
+    /**
+     * The packet came through a tunnel with options (Geneve), which the flow key then holds raw
+     * (OVS's {@code FLOW_TNL_F_UDPIF}); translation reads them through the bridge's TLV map.
+     */
+    public static final int FLAG_UDPIF = 16;
     /** OVS's {@code tnl_udp_port_min} and {@code tnl_udp_port_max}. */
     public static final int SRC_PORT_MIN = 32768;
     public static final int SRC_PORT_MAX = 61000;

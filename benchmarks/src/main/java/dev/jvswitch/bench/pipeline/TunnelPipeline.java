@@ -14,6 +14,7 @@ import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
 import dev.jvswitch.ofproto.tnl.Endpoint;
+import dev.jvswitch.ofproto.tnl.TlvMap;
 import dev.jvswitch.ofproto.tnl.TunnelPort;
 import dev.jvswitch.pmd.Datapath;
 import dev.jvswitch.pmd.netdev.Netdev;
@@ -36,7 +37,8 @@ import dev.jvswitch.pmd.tunnel.IpAddress;
  * underlay, so the replayed inner frames leave pushed ({@code tnl_push(...),2}). {@code decap}: the
  * pcap port is the underlay and the null port the access port, so the replayed VXLAN frames (from
  * {@code gen-pcap --vxlan} or {@code --geneve}) are popped, recirculated and sent on. vx0 is
- * datapath port 3, of type {@code --tunnel-type} (vxlan unless set). The
+ * datapath port 3, of type {@code --tunnel-type} (vxlan unless set; geneve maps OVN's option to
+ * tun_metadata0 on br-int, sets it on the way out and matches it on the way in). The
  * remote endpoint is a static neighbour at {@link #REMOTE_MAC}, so no ARP is involved.
  */
 public final class TunnelPipeline {
@@ -61,6 +63,9 @@ public final class TunnelPipeline {
         }
     }
 
+    /** Geneve's option in the pipeline: OVN's class and type, as {@code gen-pcap --geneve} writes it. */
+    static final String GENEVE_TLV = "{class=0x102,type=0x80,len=4}->tun_metadata0";
+    static final String GENEVE_OPTION_VALUE = "0x10002";
     /** The port types the pipeline can tunnel with. */
     public static final List<String> TYPES = List.of("vxlan", "geneve");
 
@@ -84,8 +89,16 @@ public final class TunnelPipeline {
                 List.of(OfPort.trunk(1, access, "access"), OfPort.trunk(VXLAN_OFPORT, VXLAN_DP_PORT, "vx0"))));
         ofproto.addBridge(new BridgeConfig("br-phy", List.of(OfPort.trunk(1, underlay, "underlay"),
                 OfPort.local("br-phy"))));
-        ofproto.apply("br-int", flows("in_port=1,actions=output:" + VXLAN_OFPORT,
-                "in_port=" + VXLAN_OFPORT + ",actions=output:1"));
+        if (type.equals("geneve")) {
+            // One 4-byte option both ways, OVN's: set on the way out, matched on the way in.
+            ofproto.tunnels().tlvMaps().add("br-int", TlvMap.parse(GENEVE_TLV));
+            ofproto.apply("br-int", flows("in_port=1,actions=set_field:" + GENEVE_OPTION_VALUE
+                    + "->tun_metadata0,output:" + VXLAN_OFPORT, "in_port=" + VXLAN_OFPORT + ",tun_metadata0="
+                    + GENEVE_OPTION_VALUE + ",actions=output:1"));
+        } else {
+            ofproto.apply("br-int", flows("in_port=1,actions=output:" + VXLAN_OFPORT,
+                    "in_port=" + VXLAN_OFPORT + ",actions=output:1"));
+        }
         ofproto.apply("br-phy", flows("in_port=1,actions=LOCAL", "in_port=" + OfPorts.LOCAL + ",actions=output:1"));
     }
 

@@ -86,8 +86,9 @@ class TunnelPipelineTest {
         FlowKey k = new FlowKey().set(FlowField.IN_PORT, 1).set(FlowField.ETH_TYPE, 0x0800)
                 .set(FlowField.NW_PROTO, 17);
         assertThat(tunnel.ofproto().upcallHandler().translate(k).actions().toString())
-                .startsWith("tnl_push(tnl_port(3),header(size=50,type=5,eth(dst=02:00:00:00:00:0b,")
-                .endsWith("udp(src=0,dst=6081,csum=0x0),geneve(vni=0x64)),out_port(2)),2");
+                .startsWith("tnl_push(tnl_port(3),header(size=58,type=5,eth(dst=02:00:00:00:00:0b,")
+                .endsWith("udp(src=0,dst=6081,csum=0x0),geneve(crit,vni=0x64,options({class=0x102,type=0x80,len=4,"
+                        + "0x10002}))),out_port(2)),2");
     }
 
     @Test

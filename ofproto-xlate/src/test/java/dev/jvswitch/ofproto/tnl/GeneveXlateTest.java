@@ -3,6 +3,7 @@ package dev.jvswitch.ofproto.tnl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.HexFormat;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +15,7 @@ import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowPrinter;
 import dev.jvswitch.ofproto.xlate.XlateResult;
 import dev.jvswitch.pmd.tunnel.UdpTunnel;
+import dev.jvswitch.testkit.frame.FrameBuilder;
 import dev.jvswitch.testkit.frame.Frames;
 
 /**
@@ -95,6 +97,23 @@ class GeneveXlateTest {
         // Mapped, the critical option is known: no drop.
         sw.tunnels.tlvMaps().add("br-int", TlvMap.parse(OVN));
         assertThat(sw.xlate(popped(8, 0x0102_8001_0001_0002L)).actions().toString()).isEqualTo("1");
+    }
+
+    @Test
+    void aTraceOfAGenevePacketPopsItAndMatchesItsOptionInTheSecondPass() {
+        sw.tunnels.tlvMaps().add("br-int", TlvMap.parse(OVN));
+        sw.flows("br-int", "in_port=10,tun_metadata0=0x10002,actions=output:2");
+        byte[] in = Frames.udp4().src("00:00:00:00:00:02").dst("00:00:00:00:00:01").ip("10.0.0.2", "10.0.0.1")
+                .ports(2000, 1000).build();
+        byte[] option = FrameBuilder.geneveOption(0x0102, 0x80, new byte[] {0, 1, 0, 2});
+        byte[] outer = Frames.udp4().src(TunnelSwitch.REMOTE_MAC_TEXT).dst(TunnelSwitch.LOCAL_MAC_TEXT)
+                .ip("192.0.2.2", "192.0.2.1").ports(40000, 6081).udpChecksum(false).geneve(100, false, option, in)
+                .build();
+        String t = sw.ofproto.tracer().trace("br-phy", "in_port=1", HexFormat.of().formatHex(outer));
+        int second = t.indexOf("tnl_pop(10) - the decapsulated packet");
+        assertThat(second).as(t).isPositive();
+        assertThat(t.substring(0, second)).contains("Datapath actions: tnl_pop(10)\n");
+        assertThat(t.substring(second)).contains("tun_metadata0=0x10002").endsWith("Datapath actions: 3\n");
     }
 
     @Test

@@ -80,8 +80,8 @@ public final class FlowKey {
 
     private final long[] words = new long[ALL_WORDS];
     private int hash;
-    /** False while the tunnel metadata words are known to be zero (see {@link #clearForParse}). */
-    private boolean tunMetadataDirty;
+    /** How many tunnel metadata words may be non-zero, from the first (see {@link #clearForParse}). */
+    private int tunMetadataDirtyWords;
 
     /** The key's words; callers may read and write them (owner thread only). */
     public long[] words() {
@@ -104,7 +104,7 @@ public final class FlowKey {
     public void clear() {
         Arrays.fill(words, 0L);
         hash = 0;
-        tunMetadataDirty = false;
+        tunMetadataDirtyWords = 0;
     }
 
     /**
@@ -115,9 +115,9 @@ public final class FlowKey {
      */
     public void clearForParse() {
         Arrays.fill(words, 0, WORDS, 0L);
-        if (tunMetadataDirty) {
-            Arrays.fill(words, WORDS, PIPELINE_WORD, 0L);
-            tunMetadataDirty = false;
+        if (tunMetadataDirtyWords != 0) {
+            Arrays.fill(words, WORDS, WORDS + tunMetadataDirtyWords, 0L);
+            tunMetadataDirtyWords = 0;
         }
         Arrays.fill(words, PIPELINE_WORD, ALL_WORDS, 0L);
         hash = 0;
@@ -130,14 +130,19 @@ public final class FlowKey {
 
     /** Marks the tunnel metadata words as written (for writers through {@link #words()}). */
     public void tunnelMetadataWritten() {
-        tunMetadataDirty = true;
+        tunMetadataDirtyWords = TUN_METADATA_WORDS;
+    }
+
+    /** Marks the first {@code n} tunnel metadata words as written (the parser's raw options). */
+    public void tunnelMetadataWritten(int n) {
+        tunMetadataDirtyWords = Math.max(tunMetadataDirtyWords, n);
     }
 
     /** Makes this key a copy of {@code other}, hash included. */
     public void copyFrom(FlowKey other) {
         System.arraycopy(other.words, 0, words, 0, ALL_WORDS);
         hash = other.hash;
-        tunMetadataDirty = other.tunMetadataDirty;
+        tunMetadataDirtyWords = other.tunMetadataDirtyWords;
     }
 
     /** A fresh copy (allocates; slow path). */
@@ -184,7 +189,9 @@ public final class FlowKey {
         }
         int w = f.word();
         words[w] = (words[w] & ~f.wordMask()) | (value << f.shift());
-        tunMetadataDirty |= w >= WORDS && w < PIPELINE_WORD;
+        if (w >= WORDS && w < PIPELINE_WORD) {
+            tunMetadataDirtyWords = TUN_METADATA_WORDS;
+        }
         return this;
     }
 

@@ -132,11 +132,12 @@ public final class PacketParser {
     private static void extractTunnelOptions(TunnelOptions o, FlowKey key) {
         long[] w = key.words();
         int length = o.length();
-        for (int i = 0, n = (length + 7) >>> 3; i < n; i++) {
+        int n = (length + 7) >>> 3;
+        for (int i = 0; i < n; i++) {
             w[FlowKey.TUN_METADATA_WORD + i] = o.word(i);
         }
         w[W_TUN_MD_LEN] |= (long) length << S_TUN_MD_LEN;
-        key.tunnelMetadataWritten();
+        key.tunnelMetadataWritten(n);
     }
 
     private static void extractMetadata(Mbuf m, long[] w) {

@@ -27,7 +27,7 @@ final class LearnXlate {
 
     static void run(XlateContext c, OfAction.Learn l) {
         List<LearnSpec> specs = l.specs();
-        Match.Builder match = Match.builder();
+        Match.Builder match = c.learnMatch.clear();
         List<OfAction> actions = new ArrayList<>(2);
         for (int i = 0, n = specs.size(); i < n; i++) {
             LearnSpec s = specs.get(i);

@@ -81,18 +81,20 @@ public final class Main {
     private static void usage() {
         System.err.println("""
                 usage: jvs-bench <command> [options]
-                  gen-pcap --flows N [--packets M] [--size 64] [--ipv6] [--vlan V] [--vxlan VNI] --out FILE
+                  gen-pcap --flows N [--packets M] [--size 64] [--ipv6] [--vlan V] [--vxlan VNI | --geneve VNI] --out FILE
                       write a pcap of valid UDP frames cycling over N distinct flows
-                      (--vxlan: each in VXLAN from 192.0.2.2 to the tunnel pipeline's 192.0.2.1)
+                      (--vxlan: each in VXLAN from 192.0.2.2 to the tunnel pipeline's 192.0.2.1;
+                      --geneve: in Geneve with one 4-byte option, class 0x0102 type 0x80)
                   pipeline --pcap FILE [--seconds S] [--warmup S] [--emc-insert-inv-prob P] [--smc]
                            [--pmd-cpu N] [--flow-limit N] [--max-idle MS] [--revalidators N]
-                           [--flows FILE [--groups FILE] | --tunnel encap|decap [--vni N]]
+                           [--flows FILE [--groups FILE] | --tunnel encap|decap [--vni N] [--tunnel-type vxlan|geneve]]
                            [--dut jvswitch|ovs-dpdk] [--rate PPS|max] [--latency] [--repeat N] [--json]
                       replay FILE from memory (port 1) through one PMD to a null port (port 2),
                       with the revalidators running beside it; --flows: OpenFlow rules (ovs-ofctl
                       syntax, bridge br0, OpenFlow ports 1 and 2) instead of the built-in 1->2;
                       --tunnel: push into VXLAN (VNI N, default 100) on the way out, or pop
-                      gen-pcap --vxlan frames on the way in; --dut ovs-dpdk: the same file and
+                      gen-pcap --vxlan frames on the way in (--tunnel-type geneve: Geneve and
+                      gen-pcap --geneve frames); --dut ovs-dpdk: the same file and
                       rules through a private OVS-DPDK (net_pcap in, net_null out);
                       --rate: arrivals paced at PPS (max: a full batch each poll) and each frame
                       timed from arrival to the null port (HdrHistogram, GC, safepoints, stalls);

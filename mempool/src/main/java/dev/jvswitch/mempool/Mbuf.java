@@ -37,6 +37,7 @@ public final class Mbuf {
     private final int capacity;
     private final int headroom;
     private final UnsafeBuffer buffer;
+    private final TunnelOptions tunnelOptions;
 
     private boolean free = true;
     private int dataOffset;
@@ -90,13 +91,14 @@ public final class Mbuf {
     private short l3Offset;
     private short l4Offset;
 
-    Mbuf(MbufPool pool, int index, long address, int capacity, int headroom) {
+    Mbuf(MbufPool pool, int index, long address, int capacity, int headroom, long optionsAddress) {
         this.pool = pool;
         this.index = index;
         this.address = address;
         this.capacity = capacity;
         this.headroom = headroom;
         this.buffer = new UnsafeBuffer(address, capacity);
+        this.tunnelOptions = new TunnelOptions(optionsAddress);
         reset();
     }
 
@@ -178,11 +180,7 @@ public final class Mbuf {
 
     // ---------------------------------------------------------------- data operations
 
-    /**
-     * Grows the packet at the front by {@code bytes} (for a pushed header).
-     *
-     * @return false, changing nothing, if the headroom is smaller than {@code bytes}
-     */
+    /** Grows the packet at the front by {@code bytes} (a pushed header); false, changing nothing, if it cannot. */
     public boolean prepend(int bytes) {
         if (bytes < 0 || bytes > dataOffset) {
             return false;
@@ -193,11 +191,7 @@ public final class Mbuf {
         return true;
     }
 
-    /**
-     * Removes {@code bytes} from the front of the packet (for a popped header).
-     *
-     * @return false, changing nothing, if the packet is shorter than {@code bytes}
-     */
+    /** Removes {@code bytes} from the front (a popped header); false, changing nothing, if the packet is shorter. */
     public boolean trimFront(int bytes) {
         if (bytes < 0 || bytes > length) {
             return false;
@@ -208,11 +202,7 @@ public final class Mbuf {
         return true;
     }
 
-    /**
-     * Grows the packet at the end by {@code bytes}.
-     *
-     * @return false, changing nothing, if the tailroom is smaller than {@code bytes}
-     */
+    /** Grows the packet at the end by {@code bytes}; false, changing nothing, without the tailroom. */
     public boolean append(int bytes) {
         if (bytes < 0 || bytes > tailroom()) {
             return false;
@@ -221,11 +211,7 @@ public final class Mbuf {
         return true;
     }
 
-    /**
-     * Removes {@code bytes} from the end of the packet.
-     *
-     * @return false, changing nothing, if the packet is shorter than {@code bytes}
-     */
+    /** Removes {@code bytes} from the end of the packet; false, changing nothing, if it is shorter. */
     public boolean trimBack(int bytes) {
         if (bytes < 0 || bytes > length) {
             return false;
@@ -339,6 +325,7 @@ public final class Mbuf {
         tunnelIpv6SrcLo = src.tunnelIpv6SrcLo;
         tunnelIpv6DstHi = src.tunnelIpv6DstHi;
         tunnelIpv6DstLo = src.tunnelIpv6DstLo;
+        tunnelOptions.copyFrom(src.tunnelOptions);
         ctState = src.ctState;
         ctZone = src.ctZone;
         ctMark = src.ctMark;
@@ -489,6 +476,12 @@ public final class Mbuf {
         tunnelIpv6SrcLo = 0;
         tunnelIpv6DstHi = 0;
         tunnelIpv6DstLo = 0;
+        tunnelOptions.clear();
+    }
+
+    /** The raw tunnel options a pop kept (Geneve's), cleared with the other tunnel fields. */
+    public TunnelOptions tunnelOptions() {
+        return tunnelOptions;
     }
 
     public void tunnel(long id, int ipv4Src, int ipv4Dst, int tos, int ttl, int flags, int tpSrc, int tpDst) {

@@ -32,6 +32,9 @@ import org.jctools.queues.MpmcArrayQueue;
 public final class MbufPool implements AutoCloseable {
     private final MbufPoolConfig config;
     private final MbufArena arena;
+    // The mbufs' tunnel option slots (TunnelOptions.CAPACITY bytes each), apart from the packet
+    // slots so that the packet arena (an AF_XDP UMEM) keeps its layout.
+    private final MbufArena optionsArena;
     private final Mbuf[] mbufs;
     private final int slotBytes;
     private final MpmcArrayQueue<Mbuf> ring;
@@ -43,10 +46,13 @@ public final class MbufPool implements AutoCloseable {
         this.config = config;
         this.slotBytes = config.slotBytes();
         this.arena = MbufArena.allocate(config.name(), (long) slotBytes * config.mbufCount(), config.hugepageDir());
+        this.optionsArena = MbufArena.allocate(config.name() + "-tunopts",
+                (long) TunnelOptions.CAPACITY * config.mbufCount(), null);
         this.mbufs = new Mbuf[config.mbufCount()];
         this.ring = new MpmcArrayQueue<>(Math.max(2, config.mbufCount()));
         for (int i = 0; i < mbufs.length; i++) {
-            Mbuf m = new Mbuf(this, i, arena.address() + (long) i * slotBytes, slotBytes, config.headroomBytes());
+            Mbuf m = new Mbuf(this, i, arena.address() + (long) i * slotBytes, slotBytes, config.headroomBytes(),
+                    optionsArena.address() + (long) i * TunnelOptions.CAPACITY);
             mbufs[i] = m;
             if (!ring.offer(m)) {
                 throw new IllegalStateException("mempool '" + config.name() + "': ring smaller than the pool");
@@ -252,6 +258,7 @@ public final class MbufPool implements AutoCloseable {
         if (!closed) {
             closed = true;
             arena.close();
+            optionsArena.close();
         }
     }
 

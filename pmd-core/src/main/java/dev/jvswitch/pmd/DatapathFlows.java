@@ -44,7 +44,7 @@ public final class DatapathFlows {
     public List<Ukey> put(int pmdIndex, FlowKey key, FlowMask mask, DpActions actions) {
         synchronized (dp) {
             FlowMask full = new FlowMask();
-            System.arraycopy(mask.words(), 0, full.words(), 0, FlowKey.WORDS);
+            System.arraycopy(mask.words(), 0, full.words(), 0, FlowKey.DP_WORDS);
             full.exact(FlowField.IN_PORT);
             full.exact(FlowField.RECIRC_ID);
             int inPort = (int) key.get(FlowField.IN_PORT);

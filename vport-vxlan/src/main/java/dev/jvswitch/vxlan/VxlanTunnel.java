@@ -6,6 +6,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.tunnel.VxlanHeaderFlyweight;
+import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.pmd.tunnel.TunnelConfig;
 import dev.jvswitch.pmd.tunnel.TunnelHeaderParams;
 import dev.jvswitch.pmd.tunnel.TunnelOps;
@@ -43,7 +44,7 @@ public final class VxlanTunnel extends UdpTunnel {
     }
 
     @Override
-    protected long parseTunnelHeader(UnsafeBuffer buffer, int index, int available) {
+    protected long parseTunnelHeader(Mbuf packet, UnsafeBuffer buffer, int index, int available) {
         if (available < HEADER) {
             return -POP_MALFORMED;
         }

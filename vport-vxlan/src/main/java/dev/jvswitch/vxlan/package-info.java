@@ -1,6 +1,9 @@
 /**
- * VXLAN tunnel ports (type {@code vxlan}): the datapath half only, as in OVS's userspace
- * datapath ("native tunnelling").
+ * VXLAN and Geneve tunnel ports (types {@code vxlan} and {@code geneve}): the datapath half only,
+ * as in OVS's userspace datapath ("native tunnelling"). Geneve's classes
+ * ({@link dev.jvswitch.vxlan.GeneveTunnel}, {@link dev.jvswitch.vxlan.GeneveNetdev},
+ * {@link dev.jvswitch.vxlan.GeneveProvider}) mirror VXLAN's below, with a header of eight bytes
+ * and options.
  *
  * <ul>
  *   <li>{@link dev.jvswitch.vxlan.VxlanTunnel}: the VXLAN header on top of pmd-core's
@@ -15,6 +18,6 @@
  *
  * <p>Routes, neighbour resolution and the tunnel port table stay with translation
  * ({@code ofproto.tnl}), which builds the {@code tnl_push} actions; this module never imports
- * ofproto or vswitchd. A Geneve module would be the same three classes with its own header.
+ * ofproto or vswitchd.
  */
 package dev.jvswitch.vxlan;

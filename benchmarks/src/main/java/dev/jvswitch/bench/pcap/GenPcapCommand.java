@@ -30,7 +30,7 @@ import dev.jvswitch.testkit.frame.Frames;
  * then the VXLAN header: 50 bytes more on the wire.
  */
 public final class GenPcapCommand {
-    static final Set<String> OPTIONS = Set.of("flows", "packets", "size", "vlan", "vxlan", "out");
+    static final Set<String> OPTIONS = Set.of("flows", "packets", "size", "vlan", "vxlan", "geneve", "out");
     static final Set<String> FLAGS = Set.of("ipv6");
 
     private GenPcapCommand() {
@@ -48,7 +48,18 @@ public final class GenPcapCommand {
         int minSize = (ipv6 ? 62 : 42) + 4 + (vlan >= 0 ? 4 : 0);
         int size = args.intValue("size", Math.max(64, minSize), Math.max(64, minSize), 9018);
         int vni = args.intValue("vxlan", -1, 0, 0xff_ffff);
+        int geneveVni = args.intValue("geneve", -1, 0, 0xff_ffff);
+        if (vni >= 0 && geneveVni >= 0) {
+            throw new Args.UsageException("gen-pcap: --vxlan and --geneve exclude each other");
+        }
         Path out = Path.of(args.required("out"));
+        if (geneveVni >= 0) {
+            long written = write(out, (int) flows, packets, size, ipv6, vlan, geneveVni, true);
+            System.out.printf("gen-pcap: wrote %d Geneve frames (VNI %d, one 4-byte option) of %d bytes around"
+                    + " %d-byte inner frames over %d flows to %s%n", written, geneveVni,
+                    size - 4 + VXLAN_OVERHEAD + GENEVE_OPTION.length, size - 4, flows, out);
+            return 0;
+        }
         long written = write(out, (int) flows, packets, size, ipv6, vlan, vni);
         if (vni >= 0) {
             System.out.printf("gen-pcap: wrote %d VXLAN frames (VNI %d) of %d bytes around %d-byte inner frames over"
@@ -69,11 +80,17 @@ public final class GenPcapCommand {
     /** Writes the file, each frame in VXLAN with {@code vni} unless it is negative. */
     public static long write(Path out, int flows, long packets, int wireSize, boolean ipv6, int vlan, int vni)
             throws IOException {
+        return write(out, flows, packets, wireSize, ipv6, vlan, vni, false);
+    }
+
+    /** Writes the file, each frame in VXLAN (or Geneve with {@link #GENEVE_OPTION}) unless {@code vni} is negative. */
+    public static long write(Path out, int flows, long packets, int wireSize, boolean ipv6, int vlan, int vni,
+            boolean geneve) throws IOException {
         byte[][] frames = new byte[(int) Math.min(flows, packets)][];
         for (int i = 0; i < frames.length; i++) {
             frames[i] = frame(i, wireSize - 4, ipv6, vlan);
             if (vni >= 0) {
-                frames[i] = vxlan(i, vni, frames[i]);
+                frames[i] = geneve ? geneve(i, vni, frames[i]) : vxlan(i, vni, frames[i]);
             }
         }
         try (PcapWriter writer = PcapWriter.open(out, 65_535)) {
@@ -111,6 +128,17 @@ public final class GenPcapCommand {
         return Frames.udp4().src(TunnelPipeline.REMOTE_MAC).dst(TunnelPipeline.ENDPOINT_MAC)
                 .ip(TunnelPipeline.REMOTE_IP, TunnelPipeline.ENDPOINT_IP).dontFragment().ttl(64)
                 .ports(FIRST_TUNNEL_PORT + i % TUNNEL_PORTS, 0).udpChecksum(false).vxlan(vni, inner).build();
+    }
+
+    /** The option of every {@code --geneve} frame: OVN's class 0x0102, type 0x80, four bytes. */
+    public static final byte[] GENEVE_OPTION = FrameBuilder.geneveOption(0x0102, 0x80, new byte[] {0, 1, 0, 2});
+
+    /** {@code inner}, flow {@code i}, in Geneve with {@link #GENEVE_OPTION}, as a remote endpoint sends it. */
+    public static byte[] geneve(int i, int vni, byte[] inner) {
+        return Frames.udp4().src(TunnelPipeline.REMOTE_MAC).dst(TunnelPipeline.ENDPOINT_MAC)
+                .ip(TunnelPipeline.REMOTE_IP, TunnelPipeline.ENDPOINT_IP).dontFragment().ttl(64)
+                .ports(FIRST_TUNNEL_PORT + i % TUNNEL_PORTS, 0).udpChecksum(false)
+                .geneve(vni, false, GENEVE_OPTION, inner).build();
     }
 
     private static String ipv4(int a) {

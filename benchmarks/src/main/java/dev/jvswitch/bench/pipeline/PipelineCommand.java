@@ -47,13 +47,15 @@ import dev.jvswitch.pmd.upcall.UpcallHandler;
  * revalidators are {@link OfprotoRevalidation}; without, the rule is the built-in port 1 to port
  * 2, and the revalidators keep every flow, but idle expiry and the flow limit apply. With
  * {@code --tunnel encap|decap [--vni N]} the switch is {@link TunnelPipeline}'s: the pcap's frames
- * are pushed into VXLAN on the way out, or (from {@code gen-pcap --vxlan N}) popped on the way in.
+ * are pushed into VXLAN on the way out, or (from {@code gen-pcap --vxlan N}) popped on the way in;
+ * {@code --tunnel-type geneve} does the same with Geneve ({@code gen-pcap --geneve N}).
  * With {@code --latency} (and {@code --rate PPS|max}) the pcap port's arrivals are paced and each
  * frame's time from arrival to the null port is recorded ({@link PipelineLatency}).
  */
 public final class PipelineCommand {
     static final Set<String> OPTIONS = Set.of("pcap", "seconds", "warmup", "emc-insert-inv-prob", "pmd-cpu",
-            "flows", "groups", "flow-limit", "max-idle", "revalidators", "repeat", "tunnel", "vni", "dut", "rate");
+            "flows", "groups", "flow-limit", "max-idle", "revalidators", "repeat", "tunnel", "vni", "dut", "rate",
+            "tunnel-type");
     /** How long the JIT must have compiled nothing before the measured run starts. */
     static final long JIT_QUIET_NS = 500_000_000L;
     /** The longest warm-up may run on past {@code --warmup} waiting for the JIT to go quiet. */
@@ -92,6 +94,10 @@ public final class PipelineCommand {
             throw new Args.UsageException("pipeline: --vni needs --tunnel");
         }
         int vni = args.intValue("vni", TunnelPipeline.DEFAULT_VNI, 0, 0xff_ffff);
+        String tunnelType = args.string("tunnel-type", "vxlan");
+        if (tunnelMode == null && args.string("tunnel-type", null) != null) {
+            throw new Args.UsageException("pipeline: --tunnel-type needs --tunnel");
+        }
         if (repeat > 1) {
             return PipelineRepeat.run(withoutRepeat(argv), repeat, args.flag("json"));
         }
@@ -103,6 +109,9 @@ public final class PipelineCommand {
             }
             if (!flowFiles.isEmpty()) {
                 throw new Args.UsageException("pipeline: --dut ovs-dpdk takes no --flows (only the built-in rules)");
+            }
+            if (!tunnelType.equals("vxlan")) {
+                throw new Args.UsageException("pipeline: --dut ovs-dpdk tunnels with vxlan only");
             }
             return ovsDpdk(pcap, tunnelMode, vni, cpu, warmup, seconds, args.flag("json"));
         } else if (!dut.equals("jvswitch")) {
@@ -118,7 +127,7 @@ public final class PipelineCommand {
         Revalidation revalidation;
         PortHook morePorts = PortHook.NONE;
         if (tunnelMode != null) {
-            TunnelPipeline tunnel = new TunnelPipeline(TunnelPipeline.Mode.parse(tunnelMode), vni);
+            TunnelPipeline tunnel = new TunnelPipeline(TunnelPipeline.Mode.parse(tunnelMode), vni, tunnelType);
             handler = tunnel.ofproto().upcallHandler();
             revalidation = new OfprotoRevalidation(tunnel.ofproto());
             morePorts = tunnel::attach;

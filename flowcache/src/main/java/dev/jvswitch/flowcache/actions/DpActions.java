@@ -110,6 +110,8 @@ public final class DpActions {
     public static final int MAX_TNL_HEADER_BYTES = MbufPoolConfig.DEFAULT_HEADROOM_BYTES;
     /** OVS's {@code OVS_VPORT_TYPE_VXLAN}, the tunnel type printed in {@code header(type=4,...)}. */
     public static final int TNL_TYPE_VXLAN = 4;
+    /** OVS's {@code OVS_VPORT_TYPE_GENEVE}: {@code header(type=5,...)}. */
+    public static final int TNL_TYPE_GENEVE = 5;
 
     public static final int ETH_TYPE_VLAN = 0x8100;
     public static final int ETH_TYPE_VLAN_8021AD = 0x88a8;

@@ -152,7 +152,7 @@ public final class DpActionsBuilder {
      * against that port's MTU, and sends nothing there itself.
      *
      * @param tnlPort the tunnel port whose {@code TunnelOps} push the header
-     * @param tnlType {@link DpActions#TNL_TYPE_VXLAN} (the only type supported)
+     * @param tnlType {@link DpActions#TNL_TYPE_VXLAN} or {@link DpActions#TNL_TYPE_GENEVE}
      * @param header  outer Ethernet + IPv4/IPv6 + UDP + VXLAN; copied, and its length and
      *                checksum fields put in canonical form (see {@link DpActions})
      * @param outPort the underlay port the encapsulated packet leaves by

@@ -47,6 +47,15 @@ final class TextCursor {
         }
     }
 
+    /** A run of hexadecimal digits (possibly empty). */
+    String hexRun() {
+        int start = pos;
+        while (pos < text.length() && hexDigit(text.charAt(pos)) >= 0) {
+            pos++;
+        }
+        return text.substring(start, pos);
+    }
+
     /** A run of letters, digits and underscores (possibly empty). */
     String word() {
         int start = pos;

@@ -97,7 +97,7 @@ public final class Subtable {
     /** A subtable for the mask of {@code prototype} (which is not inserted). */
     Subtable(Megaflow prototype) {
         n = prototype.maskWordCount();
-        if (n > FlowKey.WORDS) {
+        if (n > FlowKey.DP_WORDS) {
             throw new IllegalArgumentException("mask of " + n + " words");
         }
         wordIndex = new int[n];

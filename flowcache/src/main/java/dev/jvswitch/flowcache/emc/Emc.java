@@ -2,6 +2,7 @@ package dev.jvswitch.flowcache.emc;
 
 import java.util.Arrays;
 
+import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.megaflow.Megaflow;
 
@@ -13,7 +14,8 @@ import dev.jvswitch.flowcache.megaflow.Megaflow;
  * key's {@value FlowKey#WORDS} words in one preallocated {@code long[]}, the key's hash and the
  * megaflow. A key may live in one of two slots (OVS's {@code EM_FLOW_HASH_SEGS} = 2): the low
  * {@code log2(entries)} bits of its hash, and the next {@code log2(entries)} bits. A hit needs
- * equal hash, equal words and a live flow.
+ * equal hash, equal words and a live flow (and, for a key with tunnel options, options the flow
+ * matches: the slot keeps the base words only).
  *
  * <p><b>Replacement.</b> An insert updates the slot that already holds the key; else takes an
  * empty slot or one whose flow is dead; else evicts the candidate with the lower stored hash,
@@ -40,6 +42,7 @@ public final class Emc {
     public static final int MAX_ENTRIES = 1 << 16;
 
     private static final int W = FlowKey.WORDS;
+    private static final int TUN_MD_LEN_WORD = FlowField.TUN_METADATA_LEN.word();
 
     private final int mask;
     private final int shift;
@@ -78,14 +81,25 @@ public final class Emc {
         int i = h & mask;
         Megaflow f = flows[i];
         if (f != null && hashes[i] == h && Arrays.equals(keys, i * W, i * W + W, kw, 0, W)) {
-            return live(i, f);
+            return live(i, f, kw);
         }
         i = (h >>> shift) & mask;
         f = flows[i];
         if (f != null && hashes[i] == h && Arrays.equals(keys, i * W, i * W + W, kw, 0, W)) {
-            return live(i, f);
+            return live(i, f, kw);
         }
         return null;
+    }
+
+    /**
+     * The slot's flow if it is live and, for a key with tunnel options (whose words the slot does
+     * not keep), if the options match the flow's: the flow then covers the key as a whole.
+     */
+    private Megaflow live(int slot, Megaflow f, long[] kw) {
+        if ((kw[TUN_MD_LEN_WORD] & 0xff) != 0 && !f.matchesTunnelMetadata(kw)) {
+            return null;
+        }
+        return live(slot, f);
     }
 
     private Megaflow live(int slot, Megaflow f) {

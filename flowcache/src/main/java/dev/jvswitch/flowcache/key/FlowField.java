@@ -54,13 +54,15 @@ import java.util.Map;
  * 23    |ct_state|ct_nw_pr|     ct_zone     |              ct_mark              |
  * 24-25 |                          ct_label (128)                               |
  * 26    |            ct_nw_src              |            ct_nw_dst              |
- * 27    |    ct_tp_src    |    ct_tp_dst    |                 -                 |
+ * 27    |    ct_tp_src    |    ct_tp_dst    |        -        |   -    |tun_md_len|
  * 28-29 |                          ct_ipv6_src (128)                            |
  * 30-31 |                          ct_ipv6_dst (128)                            |
+ *  ----- tunnel metadata words: compared only when tun_metadata_len says so -----
+ * 32-63 | raw Geneve options (datapath) | tun_metadata0..63, 32 bits each (translation) |
  *  ----- pipeline words: translation only, never in a datapath key or mask -----
- * 32-39 |  xxreg0..3 (128 each) = xreg0..7 (one word each) = reg0..15 (32 each)   |
- * 40    |                             metadata                                  |
- * 41    |             conj_id               |           actset_output           |
+ * 64-71 |  xxreg0..3 (128 each) = xreg0..7 (one word each) = reg0..15 (32 each)   |
+ * 72    |                             metadata                                  |
+ * 73    |             conj_id               |           actset_output           |
  * </pre>
  *
  * <p><b>Connection tracking fields</b> (words 23-31) come from the packet's ct metadata, which
@@ -68,6 +70,14 @@ import java.util.Map;
  * {@code CS_*} bits, the {@code ct_nw_*}/{@code ct_ipv6_*}/{@code ct_tp_*} fields the
  * connection's original-direction tuple (for ICMP, {@code ct_tp_src}/{@code ct_tp_dst} are its
  * type and code, as in OVS).
+ *
+ * <p><b>Tunnel metadata</b> (words 32-63, OVS's {@code tun_metadata}) has two forms, as in OVS.
+ * A datapath key holds the Geneve options a pop kept, raw, in their wire order (OVS's
+ * {@code FLOW_TNL_F_UDPIF} form, big-endian across the words, zero after them) with their length
+ * in {@code tun_metadata_len}; the EMC compares these words only when that length is not 0, so
+ * a packet without options costs nothing more. Translation turns them into
+ * {@code tun_metadata0..63} through the bridge's TLV map (each a 4-byte option's data) and the
+ * megaflow mask back into the raw form.
  *
  * <p>The IPv6 tunnel addresses come last, in words of their own, so that adding them moved no
  * other field; only packets that arrived over an IPv6 underlay have them non-zero.
@@ -155,37 +165,104 @@ public enum FlowField {
     CT_IPV6_SRC("ct_ipv6_src", 28, 0, 128, FlowPrereq.CT, IPV6),
     CT_IPV6_DST("ct_ipv6_dst", 30, 0, 128, FlowPrereq.CT, IPV6),
 
-    XXREG0("xxreg0", 32, 0, 128, NONE, HEX),
-    XXREG1("xxreg1", 34, 0, 128, NONE, HEX),
-    XXREG2("xxreg2", 36, 0, 128, NONE, HEX),
-    XXREG3("xxreg3", 38, 0, 128, NONE, HEX),
-    XREG0("xreg0", XXREG0, 32, 0, 64),
-    XREG1("xreg1", XXREG0, 33, 0, 64),
-    XREG2("xreg2", XXREG1, 34, 0, 64),
-    XREG3("xreg3", XXREG1, 35, 0, 64),
-    XREG4("xreg4", XXREG2, 36, 0, 64),
-    XREG5("xreg5", XXREG2, 37, 0, 64),
-    XREG6("xreg6", XXREG3, 38, 0, 64),
-    XREG7("xreg7", XXREG3, 39, 0, 64),
-    REG0("reg0", XXREG0, 32, 32, 32),
-    REG1("reg1", XXREG0, 32, 0, 32),
-    REG2("reg2", XXREG0, 33, 32, 32),
-    REG3("reg3", XXREG0, 33, 0, 32),
-    REG4("reg4", XXREG1, 34, 32, 32),
-    REG5("reg5", XXREG1, 34, 0, 32),
-    REG6("reg6", XXREG1, 35, 32, 32),
-    REG7("reg7", XXREG1, 35, 0, 32),
-    REG8("reg8", XXREG2, 36, 32, 32),
-    REG9("reg9", XXREG2, 36, 0, 32),
-    REG10("reg10", XXREG2, 37, 32, 32),
-    REG11("reg11", XXREG2, 37, 0, 32),
-    REG12("reg12", XXREG3, 38, 32, 32),
-    REG13("reg13", XXREG3, 38, 0, 32),
-    REG14("reg14", XXREG3, 39, 32, 32),
-    REG15("reg15", XXREG3, 39, 0, 32),
-    METADATA("metadata", 40, 0, 64, NONE, HEX),
-    CONJ_ID("conj_id", 41, 32, 32, NONE, DECIMAL),
-    ACTSET_OUTPUT("actset_output", 41, 0, 32, NONE, DECIMAL);
+    /** Geneve option bytes a tunnel pop kept (OVS's {@code tun_metadata.present.len}); datapath keys only. */
+    TUN_METADATA_LEN("tun_metadata_len", 27, 0, 8, NONE, DECIMAL),
+    TUN_METADATA0("tun_metadata0", 32, 32, 32, NONE, HEX),
+    TUN_METADATA1("tun_metadata1", 32, 0, 32, NONE, HEX),
+    TUN_METADATA2("tun_metadata2", 33, 32, 32, NONE, HEX),
+    TUN_METADATA3("tun_metadata3", 33, 0, 32, NONE, HEX),
+    TUN_METADATA4("tun_metadata4", 34, 32, 32, NONE, HEX),
+    TUN_METADATA5("tun_metadata5", 34, 0, 32, NONE, HEX),
+    TUN_METADATA6("tun_metadata6", 35, 32, 32, NONE, HEX),
+    TUN_METADATA7("tun_metadata7", 35, 0, 32, NONE, HEX),
+    TUN_METADATA8("tun_metadata8", 36, 32, 32, NONE, HEX),
+    TUN_METADATA9("tun_metadata9", 36, 0, 32, NONE, HEX),
+    TUN_METADATA10("tun_metadata10", 37, 32, 32, NONE, HEX),
+    TUN_METADATA11("tun_metadata11", 37, 0, 32, NONE, HEX),
+    TUN_METADATA12("tun_metadata12", 38, 32, 32, NONE, HEX),
+    TUN_METADATA13("tun_metadata13", 38, 0, 32, NONE, HEX),
+    TUN_METADATA14("tun_metadata14", 39, 32, 32, NONE, HEX),
+    TUN_METADATA15("tun_metadata15", 39, 0, 32, NONE, HEX),
+    TUN_METADATA16("tun_metadata16", 40, 32, 32, NONE, HEX),
+    TUN_METADATA17("tun_metadata17", 40, 0, 32, NONE, HEX),
+    TUN_METADATA18("tun_metadata18", 41, 32, 32, NONE, HEX),
+    TUN_METADATA19("tun_metadata19", 41, 0, 32, NONE, HEX),
+    TUN_METADATA20("tun_metadata20", 42, 32, 32, NONE, HEX),
+    TUN_METADATA21("tun_metadata21", 42, 0, 32, NONE, HEX),
+    TUN_METADATA22("tun_metadata22", 43, 32, 32, NONE, HEX),
+    TUN_METADATA23("tun_metadata23", 43, 0, 32, NONE, HEX),
+    TUN_METADATA24("tun_metadata24", 44, 32, 32, NONE, HEX),
+    TUN_METADATA25("tun_metadata25", 44, 0, 32, NONE, HEX),
+    TUN_METADATA26("tun_metadata26", 45, 32, 32, NONE, HEX),
+    TUN_METADATA27("tun_metadata27", 45, 0, 32, NONE, HEX),
+    TUN_METADATA28("tun_metadata28", 46, 32, 32, NONE, HEX),
+    TUN_METADATA29("tun_metadata29", 46, 0, 32, NONE, HEX),
+    TUN_METADATA30("tun_metadata30", 47, 32, 32, NONE, HEX),
+    TUN_METADATA31("tun_metadata31", 47, 0, 32, NONE, HEX),
+    TUN_METADATA32("tun_metadata32", 48, 32, 32, NONE, HEX),
+    TUN_METADATA33("tun_metadata33", 48, 0, 32, NONE, HEX),
+    TUN_METADATA34("tun_metadata34", 49, 32, 32, NONE, HEX),
+    TUN_METADATA35("tun_metadata35", 49, 0, 32, NONE, HEX),
+    TUN_METADATA36("tun_metadata36", 50, 32, 32, NONE, HEX),
+    TUN_METADATA37("tun_metadata37", 50, 0, 32, NONE, HEX),
+    TUN_METADATA38("tun_metadata38", 51, 32, 32, NONE, HEX),
+    TUN_METADATA39("tun_metadata39", 51, 0, 32, NONE, HEX),
+    TUN_METADATA40("tun_metadata40", 52, 32, 32, NONE, HEX),
+    TUN_METADATA41("tun_metadata41", 52, 0, 32, NONE, HEX),
+    TUN_METADATA42("tun_metadata42", 53, 32, 32, NONE, HEX),
+    TUN_METADATA43("tun_metadata43", 53, 0, 32, NONE, HEX),
+    TUN_METADATA44("tun_metadata44", 54, 32, 32, NONE, HEX),
+    TUN_METADATA45("tun_metadata45", 54, 0, 32, NONE, HEX),
+    TUN_METADATA46("tun_metadata46", 55, 32, 32, NONE, HEX),
+    TUN_METADATA47("tun_metadata47", 55, 0, 32, NONE, HEX),
+    TUN_METADATA48("tun_metadata48", 56, 32, 32, NONE, HEX),
+    TUN_METADATA49("tun_metadata49", 56, 0, 32, NONE, HEX),
+    TUN_METADATA50("tun_metadata50", 57, 32, 32, NONE, HEX),
+    TUN_METADATA51("tun_metadata51", 57, 0, 32, NONE, HEX),
+    TUN_METADATA52("tun_metadata52", 58, 32, 32, NONE, HEX),
+    TUN_METADATA53("tun_metadata53", 58, 0, 32, NONE, HEX),
+    TUN_METADATA54("tun_metadata54", 59, 32, 32, NONE, HEX),
+    TUN_METADATA55("tun_metadata55", 59, 0, 32, NONE, HEX),
+    TUN_METADATA56("tun_metadata56", 60, 32, 32, NONE, HEX),
+    TUN_METADATA57("tun_metadata57", 60, 0, 32, NONE, HEX),
+    TUN_METADATA58("tun_metadata58", 61, 32, 32, NONE, HEX),
+    TUN_METADATA59("tun_metadata59", 61, 0, 32, NONE, HEX),
+    TUN_METADATA60("tun_metadata60", 62, 32, 32, NONE, HEX),
+    TUN_METADATA61("tun_metadata61", 62, 0, 32, NONE, HEX),
+    TUN_METADATA62("tun_metadata62", 63, 32, 32, NONE, HEX),
+    TUN_METADATA63("tun_metadata63", 63, 0, 32, NONE, HEX),
+
+    XXREG0("xxreg0", 64, 0, 128, NONE, HEX),
+    XXREG1("xxreg1", 66, 0, 128, NONE, HEX),
+    XXREG2("xxreg2", 68, 0, 128, NONE, HEX),
+    XXREG3("xxreg3", 70, 0, 128, NONE, HEX),
+    XREG0("xreg0", XXREG0, 64, 0, 64),
+    XREG1("xreg1", XXREG0, 65, 0, 64),
+    XREG2("xreg2", XXREG1, 66, 0, 64),
+    XREG3("xreg3", XXREG1, 67, 0, 64),
+    XREG4("xreg4", XXREG2, 68, 0, 64),
+    XREG5("xreg5", XXREG2, 69, 0, 64),
+    XREG6("xreg6", XXREG3, 70, 0, 64),
+    XREG7("xreg7", XXREG3, 71, 0, 64),
+    REG0("reg0", XXREG0, 64, 32, 32),
+    REG1("reg1", XXREG0, 64, 0, 32),
+    REG2("reg2", XXREG0, 65, 32, 32),
+    REG3("reg3", XXREG0, 65, 0, 32),
+    REG4("reg4", XXREG1, 66, 32, 32),
+    REG5("reg5", XXREG1, 66, 0, 32),
+    REG6("reg6", XXREG1, 67, 32, 32),
+    REG7("reg7", XXREG1, 67, 0, 32),
+    REG8("reg8", XXREG2, 68, 32, 32),
+    REG9("reg9", XXREG2, 68, 0, 32),
+    REG10("reg10", XXREG2, 69, 32, 32),
+    REG11("reg11", XXREG2, 69, 0, 32),
+    REG12("reg12", XXREG3, 70, 32, 32),
+    REG13("reg13", XXREG3, 70, 0, 32),
+    REG14("reg14", XXREG3, 71, 32, 32),
+    REG15("reg15", XXREG3, 71, 0, 32),
+    METADATA("metadata", 72, 0, 64, NONE, HEX),
+    CONJ_ID("conj_id", 73, 32, 32, NONE, DECIMAL),
+    ACTSET_OUTPUT("actset_output", 73, 0, 32, NONE, DECIMAL);
 
     /** Number of words the table uses; {@link FlowKey#ALL_WORDS} must equal it (checked below). */
     public static final int WORDS_USED;
@@ -321,7 +398,20 @@ public enum FlowField {
      * {@code conj_id}, {@code actset_output}): never in a datapath key, mask or action.
      */
     public boolean isPipeline() {
-        return word >= FlowKey.WORDS;
+        return word >= FlowKey.PIPELINE_WORD;
+    }
+
+    /**
+     * True for {@code tun_metadata0..63}: in translation, option N's four data bytes as the
+     * bridge's TLV map places them; in a datapath key the same words hold the raw options.
+     */
+    public boolean isTunnelMetadata() {
+        return word >= FlowKey.WORDS && word < FlowKey.PIPELINE_WORD;
+    }
+
+    /** {@code tun_metadataN}. */
+    public static FlowField tunMetadata(int n) {
+        return VALUES[TUN_METADATA0.ordinal() + n];
     }
 
     /** All-ones in the low {@link #widthBits()} bits (all 64 for 64- and 128-bit fields). */

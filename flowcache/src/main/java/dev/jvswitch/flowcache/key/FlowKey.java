@@ -19,14 +19,24 @@ import java.util.Arrays;
  */
 public final class FlowKey {
     /**
-     * Number of 64-bit words of the datapath key: what the parser fills and the EMC, SMC, dpcls,
-     * megaflows and hashes compare. The words after them, up to {@link #ALL_WORDS}, hold the
-     * pipeline fields ({@link FlowField#isPipeline()}) that only translation uses; a datapath key
-     * leaves them zero.
+     * Number of 64-bit base words of the datapath key: what the parser fills for every packet and
+     * the EMC, SMC, dpcls, megaflows and hashes compare. The {@link #TUN_METADATA_WORDS} words
+     * after them hold tunnel metadata (raw Geneve options in a datapath key), compared only when
+     * {@link FlowField#TUN_METADATA_LEN} is not 0; the words from {@link #PIPELINE_WORD} to
+     * {@link #ALL_WORDS} hold the pipeline fields ({@link FlowField#isPipeline()}) that only
+     * translation uses, which a datapath key leaves zero.
      */
     public static final int WORDS = 32;
+    /** The first tunnel metadata word. */
+    public static final int TUN_METADATA_WORD = WORDS;
+    /** Tunnel metadata words: 256 bytes of option space, OVS's {@code TUN_METADATA_TOT_OPT_SIZE}. */
+    public static final int TUN_METADATA_WORDS = 32;
+    /** Every datapath word: the base words and the tunnel metadata words. */
+    public static final int DP_WORDS = WORDS + TUN_METADATA_WORDS;
+    /** The first pipeline word. */
+    public static final int PIPELINE_WORD = DP_WORDS;
     /** Datapath words plus pipeline words: the length of every key's and mask's array. */
-    public static final int ALL_WORDS = 42;
+    public static final int ALL_WORDS = PIPELINE_WORD + 10;
 
     public static final int ETH_TYPE_IPV4 = 0x0800;
     public static final int ETH_TYPE_ARP = 0x0806;
@@ -66,8 +76,12 @@ public final class FlowKey {
     private static final int NW_FRAG_WORD = FlowField.NW_FRAG.word();
     private static final int NW_FRAG_SHIFT = FlowField.NW_FRAG.shift();
 
+    private static final int TUN_MD_LEN_WORD = FlowField.TUN_METADATA_LEN.word();
+
     private final long[] words = new long[ALL_WORDS];
     private int hash;
+    /** How many tunnel metadata words may be non-zero, from the first (see {@link #clearForParse}). */
+    private int tunMetadataDirtyWords;
 
     /** The key's words; callers may read and write them (owner thread only). */
     public long[] words() {
@@ -90,12 +104,45 @@ public final class FlowKey {
     public void clear() {
         Arrays.fill(words, 0L);
         hash = 0;
+        tunMetadataDirtyWords = 0;
+    }
+
+    /**
+     * Zeroes the key for the parser: the base and pipeline words, and the tunnel metadata words
+     * only if a field setter, {@link #tunnelMetadataWritten} or {@link #copyFrom} may have written
+     * them since (so that a
+     * packet without options costs what it did before they existed).
+     */
+    public void clearForParse() {
+        Arrays.fill(words, 0, WORDS, 0L);
+        if (tunMetadataDirtyWords != 0) {
+            Arrays.fill(words, WORDS, WORDS + tunMetadataDirtyWords, 0L);
+            tunMetadataDirtyWords = 0;
+        }
+        Arrays.fill(words, PIPELINE_WORD, ALL_WORDS, 0L);
+        hash = 0;
+    }
+
+    /** Bytes of raw tunnel options in this datapath key ({@link FlowField#TUN_METADATA_LEN}). */
+    public int tunnelOptionsLength() {
+        return (int) words[TUN_MD_LEN_WORD] & 0xff;
+    }
+
+    /** Marks the tunnel metadata words as written (for writers through {@link #words()}). */
+    public void tunnelMetadataWritten() {
+        tunMetadataDirtyWords = TUN_METADATA_WORDS;
+    }
+
+    /** Marks the first {@code n} tunnel metadata words as written (the parser's raw options). */
+    public void tunnelMetadataWritten(int n) {
+        tunMetadataDirtyWords = Math.max(tunMetadataDirtyWords, n);
     }
 
     /** Makes this key a copy of {@code other}, hash included. */
     public void copyFrom(FlowKey other) {
         System.arraycopy(other.words, 0, words, 0, ALL_WORDS);
         hash = other.hash;
+        tunMetadataDirtyWords = other.tunMetadataDirtyWords;
     }
 
     /** A fresh copy (allocates; slow path). */
@@ -142,6 +189,9 @@ public final class FlowKey {
         }
         int w = f.word();
         words[w] = (words[w] & ~f.wordMask()) | (value << f.shift());
+        if (w >= WORDS && w < PIPELINE_WORD) {
+            tunMetadataDirtyWords = TUN_METADATA_WORDS;
+        }
         return this;
     }
 

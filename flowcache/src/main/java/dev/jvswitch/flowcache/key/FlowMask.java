@@ -141,7 +141,7 @@ public final class FlowMask {
 
     /** Wildcards the pipeline words: what is left is a datapath mask (translation's last step). */
     public FlowMask clearPipeline() {
-        Arrays.fill(words, FlowKey.WORDS, FlowKey.ALL_WORDS, 0L);
+        Arrays.fill(words, FlowKey.PIPELINE_WORD, FlowKey.ALL_WORDS, 0L);
         return this;
     }
 
@@ -163,22 +163,22 @@ public final class FlowMask {
         return true;
     }
 
-    /** Bit i set when word i has any matched bit: the words a classifier must hash and compare. */
-    public int wordMap() {
-        int map = 0;
-        for (int i = 0; i < FlowKey.WORDS; i++) {
+    /** Bit i set when datapath word i has any matched bit: the words a classifier must hash and compare. */
+    public long wordMap() {
+        long map = 0;
+        for (int i = 0; i < FlowKey.DP_WORDS; i++) {
             if (words[i] != 0) {
-                map |= 1 << i;
+                map |= 1L << i;
             }
         }
         return map;
     }
 
-    /** Writes {@code key & mask} word by word into {@code out} (at least {@link FlowKey#WORDS} long). */
+    /** Writes {@code key & mask} word by word into {@code out} (at least {@link FlowKey#DP_WORDS} long). */
     public static void apply(FlowKey key, FlowMask mask, long[] out) {
         long[] k = key.words();
         long[] m = mask.words;
-        for (int i = 0; i < FlowKey.WORDS; i++) {
+        for (int i = 0; i < FlowKey.DP_WORDS; i++) {
             out[i] = k[i] & m[i];
         }
     }
@@ -192,7 +192,7 @@ public final class FlowMask {
     public static boolean matches(FlowKey key, FlowMask mask, long[] maskedKey) {
         long[] k = key.words();
         long[] m = mask.words;
-        for (int i = 0; i < FlowKey.WORDS; i++) {
+        for (int i = 0; i < FlowKey.DP_WORDS; i++) {
             if ((k[i] & m[i]) != maskedKey[i]) {
                 return false;
             }

@@ -46,6 +46,12 @@ import static dev.jvswitch.flowcache.key.FlowField.VLAN_TCI1;
 import static dev.jvswitch.flowcache.key.FlowField.VLAN_TPID;
 import static dev.jvswitch.flowcache.key.FlowField.VLAN_TPID1;
 
+import java.nio.ByteOrder;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import dev.jvswitch.flowcache.tunnel.GeneveOptionsText;
+
 /**
  * Writes a flow key, or a megaflow (key + mask), in OVS's datapath flow syntax, as
  * {@code ovs-appctl dpctl/dump-flows} prints it (OVS's {@code odp_flow_format} over the
@@ -197,6 +203,7 @@ public final class FlowPrinter {
         if (v(TUN_TP_DST) != 0) {
             be16("tp_dst", TUN_TP_DST);
         }
+        geneve();
         int flags = (int) v(TUN_FLAGS) & (TNL_F_OAM | TNL_F_DF | TNL_F_CSUM) | (hasTunId ? TNL_F_KEY : 0);
         if (mask == null) {
             field("flags(");
@@ -209,6 +216,25 @@ public final class FlowPrinter {
             }
         }
         endAttr();
+    }
+
+    /** {@code geneve({class=..,...})}: the raw options of a datapath key, when it has any. */
+    private void geneve() {
+        int length = key.tunnelOptionsLength();
+        if (length == 0) {
+            return;
+        }
+        field("geneve(");
+        GeneveOptionsText.append(sb, optionBytes(key.words(), length), mask == null ? null
+                : optionBytes(mask.words(), length), 0, length).append(')');
+    }
+
+    private static UnsafeBuffer optionBytes(long[] words, int length) {
+        UnsafeBuffer b = new UnsafeBuffer(new byte[(length + 7) & -8]);
+        for (int i = 0; i < b.capacity() / 8; i++) {
+            b.putLong(i * 8, words[FlowKey.TUN_METADATA_WORD + i], ByteOrder.BIG_ENDIAN);
+        }
+        return b;
     }
 
     private void eth() {

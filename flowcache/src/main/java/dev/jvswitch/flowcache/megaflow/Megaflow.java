@@ -102,7 +102,7 @@ public final class Megaflow {
         long[] k = Objects.requireNonNull(key, "key").words();
         long[] m = Objects.requireNonNull(mask, "mask").words();
         int n = 0;
-        for (int i = 0; i < FlowKey.WORDS; i++) {
+        for (int i = 0; i < FlowKey.DP_WORDS; i++) {
             if (m[i] != 0) {
                 n++;
             }
@@ -110,7 +110,7 @@ public final class Megaflow {
         wordIndex = new int[n];
         maskWords = new long[n];
         valueWords = new long[n];
-        for (int i = 0, j = 0; i < FlowKey.WORDS; i++) {
+        for (int i = 0, j = 0; i < FlowKey.DP_WORDS; i++) {
             if (m[i] != 0) {
                 wordIndex[j] = i;
                 maskWords[j] = m[i];
@@ -158,6 +158,21 @@ public final class Megaflow {
         long[] v = valueWords;
         for (int j = 0; j < idx.length; j++) {
             if ((k[idx[j]] & m[j]) != v[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * True if the tunnel metadata words of {@code k} match this flow's: what the EMC checks for a
+     * key with tunnel options, whose base words it compared already. They are the last of the
+     * mask's words (word indices ascend).
+     */
+    public boolean matchesTunnelMetadata(long[] k) {
+        int[] idx = wordIndex;
+        for (int j = idx.length - 1; j >= 0 && idx[j] >= FlowKey.WORDS; j--) {
+            if ((k[idx[j]] & maskWords[j]) != valueWords[j]) {
                 return false;
             }
         }

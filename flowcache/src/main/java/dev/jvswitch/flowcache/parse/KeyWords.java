@@ -34,7 +34,9 @@ final class KeyWords {
     static final int W_TUN_TOS = FlowField.TUN_TOS.word();
     static final int S_TUN_TOS = FlowField.TUN_TOS.shift();
     static final int W_TUN_TTL = FlowField.TUN_TTL.word();
+    static final int W_TUN_MD_LEN = FlowField.TUN_METADATA_LEN.word();
     static final int S_TUN_TTL = FlowField.TUN_TTL.shift();
+    static final int S_TUN_MD_LEN = FlowField.TUN_METADATA_LEN.shift();
     static final int W_TUN_IPV6_SRC = FlowField.TUN_IPV6_SRC.word();
     static final int W_TUN_IPV6_DST = FlowField.TUN_IPV6_DST.word();
 

@@ -7,6 +7,7 @@ import static dev.jvswitch.flowcache.parse.KeyWords.S_NW_PROTO;
 import static dev.jvswitch.flowcache.parse.KeyWords.S_RECIRC_ID;
 import static dev.jvswitch.flowcache.parse.KeyWords.S_SKB_MARK;
 import static dev.jvswitch.flowcache.parse.KeyWords.S_TUN_DST;
+import static dev.jvswitch.flowcache.parse.KeyWords.S_TUN_MD_LEN;
 import static dev.jvswitch.flowcache.parse.KeyWords.S_TUN_FLAGS;
 import static dev.jvswitch.flowcache.parse.KeyWords.S_TUN_SRC;
 import static dev.jvswitch.flowcache.parse.KeyWords.S_TUN_TOS;
@@ -34,6 +35,7 @@ import static dev.jvswitch.flowcache.parse.KeyWords.W_CT_STATE;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_CT_TP;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_SKB_MARK;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_DST;
+import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_MD_LEN;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_FLAGS;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_ID;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_IPV6_DST;
@@ -47,6 +49,7 @@ import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_TTL;
 import dev.jvswitch.flowcache.hash.FlowHash;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.mempool.TunnelOptions;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -80,9 +83,12 @@ public final class PacketParser {
 
     /** Parses {@code m} into {@code key}; see the class comment for what is written where. */
     public void parse(Mbuf m, FlowKey key) {
-        key.clear();
+        key.clearForParse();
         long[] w = key.words();
         extractMetadata(m, w);
+        if (m.tunnelSet() && m.tunnelOptions().length() != 0) {
+            extractTunnelOptions(m.tunnelOptions(), key);
+        }
 
         UnsafeBuffer b = m.buffer();
         int start = m.dataOffset();
@@ -120,6 +126,18 @@ public final class PacketParser {
         int hash5 = FlowHash.hash5(key);
         m.rssHash(hash5);
         key.hash(FlowHash.emcHash(hash5, m.recircId()));
+    }
+
+    /** The raw options a pop kept, in the tunnel metadata words, and their length. */
+    private static void extractTunnelOptions(TunnelOptions o, FlowKey key) {
+        long[] w = key.words();
+        int length = o.length();
+        int n = (length + 7) >>> 3;
+        for (int i = 0; i < n; i++) {
+            w[FlowKey.TUN_METADATA_WORD + i] = o.word(i);
+        }
+        w[W_TUN_MD_LEN] |= (long) length << S_TUN_MD_LEN;
+        key.tunnelMetadataWritten(n);
     }
 
     private static void extractMetadata(Mbuf m, long[] w) {

@@ -3,8 +3,9 @@
  * Ethernet}, {@link dev.jvswitch.flowcache.tunnel.Ipv4HeaderFlyweight IPv4},
  * {@link dev.jvswitch.flowcache.tunnel.Ipv6HeaderFlyweight IPv6} and
  * {@link dev.jvswitch.flowcache.tunnel.UdpHeaderFlyweight UDP} headers and the
- * {@link dev.jvswitch.flowcache.tunnel.VxlanHeaderFlyweight VXLAN} header (Geneve's goes here
- * too). Each is a final class over an Agrona buffer with a bit diagram, {@code *_OFFSET}
+ * {@link dev.jvswitch.flowcache.tunnel.VxlanHeaderFlyweight VXLAN} and
+ * {@link dev.jvswitch.flowcache.tunnel.GeneveHeaderFlyweight Geneve} headers (and Geneve options'
+ * text, {@link dev.jvswitch.flowcache.tunnel.GeneveOptionsText}). Each is a final class over an Agrona buffer with a bit diagram, {@code *_OFFSET}
  * constants, explicit big-endian access, {@code wrap(buffer, offset, length)} that checks the
  * length and returns {@code this}, and static accessors for the fields a push or pop touches per
  * packet.

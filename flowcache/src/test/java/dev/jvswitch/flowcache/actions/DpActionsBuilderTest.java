@@ -94,7 +94,7 @@ class DpActionsBuilderTest {
     void rejectsBadTunnelHeaders() {
         rejects(() -> b().tnlPush(4, 4, new byte[129], 1),
                 "tnl_push: header of 129 bytes is longer than the 128 bytes of mbuf headroom");
-        rejects(() -> b().tnlPush(4, 6, VxlanTemplates.ipv4(), 1), "tnl_push: tunnel type 6 is not supported (4 = vxlan)");
+        rejects(() -> b().tnlPush(4, 6, VxlanTemplates.ipv4(), 1), "tnl_push: tunnel type 6 is not supported (4 = vxlan, 5 = geneve)");
         rejects(() -> b().tnlPush(4, 4, new byte[10], 1), "tnl_push: header of 10 bytes is shorter than an Ethernet header");
 
         byte[] vlan = VxlanTemplates.ipv4();

@@ -121,8 +121,8 @@ class DpActionsParseTest {
         int sizeAt = push.indexOf("size=50") + 5;
         rejects(wrongSize, "dp actions: tnl_push: header size=51 but the header described is 50 bytes at offset "
                 + sizeAt + ": '" + wrongSize.substring(sizeAt, sizeAt + 40) + "...'");
-        rejects(push.replace("type=4", "type=5"), "dp actions: tnl_push: tunnel type 5 is not supported (4 = vxlan) at "
-                + "offset 0: '" + push.replace("type=4", "type=5").substring(0, 40) + "...'");
+        rejects(push.replace("type=4", "type=6"), "dp actions: tnl_push: tunnel type 6 is not supported (4 = vxlan, "
+                + "5 = geneve) at offset 0: '" + push.replace("type=4", "type=6").substring(0, 40) + "...'");
     }
 
     // ---------------------------------------------------------------- properties

@@ -14,7 +14,9 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.flowcache.megaflow.Flows;
 import dev.jvswitch.flowcache.megaflow.Megaflow;
 import net.jqwik.api.ForAll;
@@ -53,6 +55,23 @@ class EmcTest {
         emc.insert(k, flow(1));
         FlowKey other = copy(k);
         other.words()[FlowKey.WORDS - 1] = 78;
+        assertThat(emc.lookup(other)).isNull();
+    }
+
+    @Test
+    void aKeyWithTunnelOptionsHitsOnlyIfTheFlowMatchesItsOptions() {
+        Emc emc = new Emc(16);
+        FlowKey k = key(1);
+        k.set(FlowField.TUN_METADATA_LEN, 8);
+        k.words()[FlowKey.TUN_METADATA_WORD] = 0x0102_8001_0001_0002L;
+        FlowMask m = new FlowMask().exact(FlowField.IN_PORT).exact(FlowField.TUN_METADATA_LEN);
+        m.words()[FlowKey.TUN_METADATA_WORD] = -1L;
+        Megaflow f = new Megaflow(k, m, Flows.actions(), 0);
+        emc.insert(k, f);
+        assertThat(emc.lookup(k.copy())).isSameAs(f);
+        // Same base words (the slot keeps only those), other options: a miss.
+        FlowKey other = k.copy();
+        other.words()[FlowKey.TUN_METADATA_WORD] = 0x0102_8001_0001_0003L;
         assertThat(emc.lookup(other)).isNull();
     }
 

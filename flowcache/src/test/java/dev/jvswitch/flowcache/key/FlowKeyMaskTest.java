@@ -64,7 +64,7 @@ class FlowKeyMaskTest {
         assertThat(a.isCatchAll()).isFalse();
         assertThat(a.isExact(FlowField.IN_PORT)).isTrue();
         assertThat(a.isExact(FlowField.TP_DST)).isTrue();
-        assertThat(a.wordMap()).isEqualTo((1 << FlowField.IN_PORT.word()) | (1 << FlowField.TP_DST.word())
+        assertThat(a.wordMap()).isEqualTo((1L << FlowField.IN_PORT.word()) | (1L << FlowField.TP_DST.word())
                 | (3 << FlowField.IPV6_DST.word()));
         FlowMask c = new FlowMask().copyFrom(a);
         assertThat(c).isEqualTo(a).hasSameHashCodeAs(a).isNotEqualTo(b);

@@ -451,7 +451,7 @@ public final class Match {
 
         static {
             int n = 0;
-            for (int w = FlowKey.WORDS; w < FlowKey.ALL_WORDS; w++) {
+            for (int w = FlowKey.PIPELINE_WORD; w < FlowKey.ALL_WORDS; w++) {
                 LOOKUP_ORDER[n++] = w;
             }
             // OVS's struct flow puts ct_state, ct_zone, ct_mark and ct_label among the metadata,
@@ -461,13 +461,19 @@ public final class Match {
             int ctNw = FlowField.CT_NW_SRC.word();
             int ctTp = FlowField.CT_TP_SRC.word();
             int ct6 = FlowField.CT_IPV6_SRC.word();
+            // Tunnel metadata (tun_metadataN) is metadata too, after the other tunnel fields.
             int[] datapath = {0, 1, 2, 3, 4, ctMeta, ctLabel, ctLabel + 1, 5, 6, 7, 8, 9, 10, 11, 12, 13, ctNw, ct6,
                 ct6 + 1, ct6 + 2, ct6 + 3, 14, 15, 16, 17, 18, ctTp, 19, 20, 21, 22};
             if (datapath.length != FlowKey.WORDS) {
                 throw new ExceptionInInitializerError("lookup order lists " + datapath.length + " datapath words");
             }
-            for (int w : datapath) {
-                LOOKUP_ORDER[n++] = w;
+            for (int i = 0; i < datapath.length; i++) {
+                LOOKUP_ORDER[n++] = datapath[i];
+                if (i == 4) {
+                    for (int w = FlowKey.TUN_METADATA_WORD; w < FlowKey.PIPELINE_WORD; w++) {
+                        LOOKUP_ORDER[n++] = w;
+                    }
+                }
             }
             for (int r = 0; r < LOOKUP_ORDER.length; r++) {
                 RANK[LOOKUP_ORDER[r]] = r;

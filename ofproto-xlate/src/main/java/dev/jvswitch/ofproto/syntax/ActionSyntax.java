@@ -27,7 +27,10 @@ import dev.jvswitch.ofproto.port.OfPorts;
  * establishes, as OVS checks them.
  */
 final class ActionSyntax {
-    /** Fields that set_field, load and move may write: those the datapath can set, and in_port. */
+    /**
+     * Fields that set_field, load and move may write: those the datapath can set, in_port, and
+     * the registers and {@code tun_metadataN} (read by a later output to a Geneve port).
+     */
     static final Set<FlowField> WRITABLE = EnumSet.of(FlowField.IN_PORT, FlowField.SKB_MARK, FlowField.TUN_ID,
             FlowField.TUN_SRC, FlowField.TUN_DST, FlowField.TUN_TOS, FlowField.TUN_TTL, FlowField.ETH_SRC,
             FlowField.ETH_DST, FlowField.VLAN_TCI, FlowField.NW_SRC, FlowField.NW_DST, FlowField.NW_TOS,
@@ -36,7 +39,7 @@ final class ActionSyntax {
 
     static {
         for (FlowField f : FlowField.values()) {
-            if (f.isPipeline() && f.ovsName().contains("reg")) {
+            if (f.isPipeline() && f.ovsName().contains("reg") || f.isTunnelMetadata()) {
                 WRITABLE.add(f);
             }
         }

@@ -38,10 +38,14 @@ final class MatchSyntax {
     private static final Map<String, Keyword> KEYWORDS = new HashMap<>();
     /** reg0..reg15, which a match prints (as OVS does: never as xreg or xxreg). */
     private static final FlowField[] REGS = new FlowField[16];
+    /** tun_metadata0..63, printed after the other tunnel fields as OVS prints them. */
+    private static final int TUN_METADATA_FIELDS = 64;
 
     static {
         for (FlowField f : FlowField.values()) {
-            KEYWORDS.put(f.ovsName(), new Keyword(Kind.FIELD, f, 0, -1));
+            if (f != FlowField.TUN_METADATA_LEN) { // the datapath's own: not an OpenFlow field
+                KEYWORDS.put(f.ovsName(), new Keyword(Kind.FIELD, f, 0, -1));
+            }
         }
         for (int i = 0; i < REGS.length; i++) {
             REGS[i] = FlowField.byName("reg" + i);
@@ -421,6 +425,10 @@ final class MatchSyntax {
         }
         for (FlowField f : new FlowField[] {FlowField.TUN_ID, FlowField.TUN_SRC, FlowField.TUN_DST,
             FlowField.TUN_TOS, FlowField.TUN_TTL, FlowField.TUN_TP_SRC, FlowField.TUN_TP_DST, FlowField.TUN_FLAGS}) {
+            field(sb, m, f.ovsName(), f);
+        }
+        for (int i = 0; i < TUN_METADATA_FIELDS; i++) {
+            FlowField f = FlowField.tunMetadata(i);
             field(sb, m, f.ovsName(), f);
         }
         field(sb, m, "metadata", FlowField.METADATA);

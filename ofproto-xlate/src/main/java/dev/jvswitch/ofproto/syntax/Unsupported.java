@@ -43,7 +43,8 @@ final class Unsupported {
         FIELDS.put("tun_gbp_flags", "VXLAN group policy");
         FIELDS.put("ipv6_exthdr", "IPv6 extension header matches");
         FIELDS.put("dl_vlan1", "matches on the inner VLAN");
-        FIELD_PREFIXES.put("tun_metadata", "Geneve options");
+        // tun_metadata0..63 are fields; a higher index is not, and says why.
+        FIELD_PREFIXES.put("tun_metadata", "Geneve options beyond tun_metadata63");
         FIELD_PREFIXES.put("nsh_", "NSH");
         FIELD_PREFIXES.put("tun_erspan", "ERSPAN");
         FIELD_PREFIXES.put("tun_gtpu", "GTP-U");

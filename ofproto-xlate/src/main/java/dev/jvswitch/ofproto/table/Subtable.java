@@ -51,12 +51,15 @@ import dev.jvswitch.ofproto.match.Match;
 final class Subtable {
     /**
      * Exclusive end of each stage as a rank ({@link Match.Shape#rank}): the pipeline words
-     * (registers, metadata, ranks below {@link #PIPELINE}), datapath words 0-4 and the ct state,
-     * zone, mark and label are the metadata stage, as in OVS; then L2 5-7, L3 8-13 with the ct
-     * tuple's addresses, L4 and ND 14-18 with its ports. A shape lists its words in rank order.
+     * (registers, metadata, ranks below {@link #PIPELINE}), datapath words 0-4, the tunnel
+     * metadata words and the ct state, zone, mark and label are the metadata stage, as in OVS;
+     * then L2 5-7, L3 8-13 with the ct tuple's addresses, L4 and ND 14-18 with its ports. A shape
+     * lists its words in rank order.
      */
-    static final int PIPELINE = FlowKey.ALL_WORDS - FlowKey.WORDS;
-    static final int[] STAGE_END = {PIPELINE + 8, PIPELINE + 11, PIPELINE + 22, FlowKey.ALL_WORDS};
+    static final int PIPELINE = FlowKey.ALL_WORDS - FlowKey.PIPELINE_WORD;
+    private static final int TUN_MD = FlowKey.TUN_METADATA_WORDS;
+    static final int[] STAGE_END = {PIPELINE + TUN_MD + 8, PIPELINE + TUN_MD + 11, PIPELINE + TUN_MD + 22,
+        FlowKey.ALL_WORDS};
     static final long SEED = 0x2545f4914f6cdd1dL;
     /** The item of a counting slot (the count is the slot's {@code long}). */
     static final Object COUNTED = new Object();

@@ -78,6 +78,7 @@ public final class NativeTunnels implements TunnelOutput {
 
     private final TunnelCounters counters = new TunnelCounters();
     private final TunnelSend send;
+    private final TlvMaps tlvMaps;
     private final EndpointInput input;
 
     /** @param onChange run on every change that may alter a translation (grows {@code revalSeq}) */
@@ -85,7 +86,8 @@ public final class NativeTunnels implements TunnelOutput {
         this.onChange = Objects.requireNonNull(onChange, "onChange");
         this.routes = new RouteTable(onChange);
         this.neighbours = new NeighbourCache(onChange);
-        this.send = new TunnelSend(routes, neighbours, counters);
+        this.tlvMaps = new TlvMaps(onChange);
+        this.send = new TunnelSend(routes, neighbours, counters, tlvMaps);
         this.input = new EndpointInput(neighbours, counters);
     }
 
@@ -270,6 +272,11 @@ public final class NativeTunnels implements TunnelOutput {
         return true;
     }
 
+    /** Every bridge's TLV map ({@code ofctl/add-tlv-map}): Geneve options as {@code tun_metadataN}. */
+    public TlvMaps tlvMaps() {
+        return tlvMaps;
+    }
+
     /** The datapath operations of tunnel datapath port {@code dpPort}, or null. */
     public TunnelOps tunnelOps(int dpPort) {
         TunnelPort p = table.byDpPort(dpPort);
@@ -310,6 +317,10 @@ public final class NativeTunnels implements TunnelOutput {
             return null;
         }
         if (!ecnOnReceive(ctx, f)) {
+            return null;
+        }
+        if (!TunnelMetadata.fromRaw(ctx, tlvMaps.get(p.bridge()))) {
+            counters.criticalOptionDrops.increment();
             return null;
         }
         return p.name();

@@ -18,6 +18,7 @@ final class TunnelCounters {
     final LongAdder repliesSent = new LongAdder();
     final LongAdder snooped = new LongAdder();
     final LongAdder receiveMisses = new LongAdder();
+    final LongAdder criticalOptionDrops = new LongAdder();
 
     Map<String, Long> snapshot() {
         Map<String, Long> c = new LinkedHashMap<>();
@@ -29,6 +30,7 @@ final class TunnelCounters {
         c.put("tnl_neigh_reply_sent", repliesSent.sum());
         c.put("tnl_neigh_snooped", snooped.sum());
         c.put("tnl_receive_port_not_found", receiveMisses.sum());
+        c.put("tnl_geneve_critical_option_drop", criticalOptionDrops.sum());
         return c;
     }
 }

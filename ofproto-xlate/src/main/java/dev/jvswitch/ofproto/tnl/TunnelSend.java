@@ -29,8 +29,13 @@ final class TunnelSend {
     private final RouteTable routes;
     private final NeighbourCache neighbours;
     private final TunnelCounters counters;
+    private final TlvMaps tlvMaps;
+    /** Ethernet, IPv4 or IPv6, UDP and Geneve's eight fixed bytes. */
+    private static final int GENEVE_V4_FIXED = 50;
+    private static final int GENEVE_V6_FIXED = 70;
 
-    TunnelSend(RouteTable routes, NeighbourCache neighbours, TunnelCounters counters) {
+    TunnelSend(RouteTable routes, NeighbourCache neighbours, TunnelCounters counters, TlvMaps tlvMaps) {
+        this.tlvMaps = tlvMaps;
         this.routes = routes;
         this.neighbours = neighbours;
         this.counters = counters;
@@ -139,6 +144,18 @@ final class TunnelSend {
         TunnelOps ops = tp.ops();
         boolean v6 = !IpAddress.isIpv4(dstHi, dstLo);
         TunnelScratch scratch = ctx.tunnelScratch();
+        scratch.pushOptionsLength = 0;
+        if (ops.tnlType() == DpActions.TNL_TYPE_GENEVE) {
+            // The template must fit the mbuf headroom: what is left of it after the fixed headers.
+            int room = DpActions.MAX_TNL_HEADER_BYTES - (v6 ? GENEVE_V6_FIXED : GENEVE_V4_FIXED);
+            int length = TunnelMetadata.toRaw(ctx, tlvMaps.get(tp.bridge()), scratch.pushOptions, room);
+            if (length < 0) {
+                ctx.warn("native tunnel: geneve options longer than the " + room + " bytes of headroom left");
+                ctx.noteDrop(DropCause.TUNNEL_NO_ROUTE);
+                return;
+            }
+            scratch.pushOptionsLength = length;
+        }
         TnlTemplate header = scratch.template(ops, dmac, e.mac(), srcHi, srcLo, dstHi, dstLo, tos, ttl,
                 cfg.dfDefault(), cfg.csum() || v6, tunId, cfg.dstPort());
         ctx.commitInner();

@@ -36,7 +36,7 @@ import dev.jvswitch.ofproto.action.OfAction;
  * <p><b>Thread-safety:</b> immutable.
  */
 public record FrozenState(String bridge, int ofInPort, List<Frame> frames, long[] pipeline, long[] stack) {
-    private static final int PIPELINE_WORDS = FlowKey.ALL_WORDS - FlowKey.WORDS;
+    private static final int PIPELINE_WORDS = FlowKey.ALL_WORDS - FlowKey.PIPELINE_WORD;
 
     public FrozenState {
         frames = List.copyOf(frames);
@@ -65,12 +65,12 @@ public record FrozenState(String bridge, int ofInPort, List<Frame> frames, long[
 
     /** The pipeline words of {@code flow}. */
     static long[] pipelineOf(FlowKey flow) {
-        return Arrays.copyOfRange(flow.words(), FlowKey.WORDS, FlowKey.ALL_WORDS);
+        return Arrays.copyOfRange(flow.words(), FlowKey.PIPELINE_WORD, FlowKey.ALL_WORDS);
     }
 
     /** Puts the frozen pipeline words back into {@code flow}. */
     void restorePipeline(FlowKey flow) {
-        System.arraycopy(pipeline, 0, flow.words(), FlowKey.WORDS, PIPELINE_WORDS);
+        System.arraycopy(pipeline, 0, flow.words(), FlowKey.PIPELINE_WORD, PIPELINE_WORDS);
     }
 
     @Override

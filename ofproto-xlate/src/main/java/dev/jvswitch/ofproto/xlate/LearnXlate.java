@@ -27,7 +27,7 @@ final class LearnXlate {
 
     static void run(XlateContext c, OfAction.Learn l) {
         List<LearnSpec> specs = l.specs();
-        Match.Builder match = Match.builder();
+        Match.Builder match = c.learnMatch.clear();
         List<OfAction> actions = new ArrayList<>(2);
         if (l.finIdleTimeout() != 0 || l.finHardTimeout() != 0) {
             // OVS's learn_execute puts it first, before what the specs add.

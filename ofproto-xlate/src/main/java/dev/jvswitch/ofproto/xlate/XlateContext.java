@@ -18,6 +18,7 @@ import dev.jvswitch.ofproto.mac.MacLearning;
 import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.tnl.PacketOut;
+import dev.jvswitch.ofproto.match.Match;
 import dev.jvswitch.ofproto.tnl.TunnelContext;
 import dev.jvswitch.ofproto.tnl.TunnelOutput;
 import dev.jvswitch.ofproto.tnl.TunnelScratch;
@@ -69,6 +70,8 @@ public final class XlateContext implements TunnelContext {
     final FlowKey base = new FlowKey();
     final FlowMask wc = new FlowMask();
     final FlowMask written = new FlowMask();
+    /** The learn action's match, reused: its arrays span every key word, tunnel metadata included. */
+    final Match.Builder learnMatch = Match.builder();
     /** The program being built; a native tunnel swaps in its own while it translates the underlay pass. */
     DpActionsBuilder out = DpActions.builder();
     /** The program's top-level builder ({@link #out} outside clones and tunnel scopes). */

@@ -79,7 +79,7 @@ class SyntaxErrorTest {
             + "|flow syntax error at column 22: ct(nat) is not supported (connection tracking NAT)",
         "PREREQUISITE|ct_nw_src=10.0.0.1,actions=drop"
             + "|flow syntax error at column 1: ct_nw_src needs ct_state with +new, +est, +rel, +rpl or +trk-inv",
-        "NOT_SUPPORTED|tun_metadata3=1,actions=drop|flow syntax error at column 1: tun_metadata3 is not supported (Geneve options)",
+        "NOT_SUPPORTED|nsh_spi=1,actions=drop|flow syntax error at column 1: nsh_spi is not supported (NSH)",
         "NOT_ALLOWED|actions=set_field:1->ct_mark|flow syntax error at column 22: 'ct_mark' is not allowed as a set_field destination",
         "NOT_SUPPORTED|actions=resubmit(,1,ct)|flow syntax error at column 9: resubmit(...,ct) is not supported (connection tracking)",
         "NOT_SUPPORTED|actions=meter:1,output:2|flow syntax error at column 9: meter is not supported (meters)",

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
+import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.pmd.tunnel.TunnelConfig;
 import dev.jvswitch.pmd.tunnel.TunnelHeaderParams;
 import dev.jvswitch.pmd.tunnel.UdpTunnel;
@@ -41,7 +42,7 @@ final class TestVxlan extends UdpTunnel {
     }
 
     @Override
-    protected long parseTunnelHeader(UnsafeBuffer buffer, int index, int available) {
+    protected long parseTunnelHeader(Mbuf packet, UnsafeBuffer buffer, int index, int available) {
         if (available < 8) {
             return -POP_MALFORMED;
         }

@@ -12,6 +12,7 @@ import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.upcall.OfprotoUpcallHandler;
 import dev.jvswitch.pmd.upcall.UpcallOutcome;
 import dev.jvswitch.pmd.upcall.UpcallResult;
+import dev.jvswitch.testkit.frame.FrameBuilder;
 import dev.jvswitch.testkit.frame.Frames;
 
 /**
@@ -20,7 +21,7 @@ import dev.jvswitch.testkit.frame.Frames;
  * neighbour, header template, the underlay bridge's translation, the {@code tnl_push} clone),
  * the decap upcall of the outer packet (to the endpoint's LOCAL: {@code tnl_pop}) and the decap
  * upcall of the popped packet (tunnel port found by its metadata), each over many distinct inner
- * flows, through the upcall handler the PMDs call.
+ * flows, through the upcall handler the PMDs call; and the same for a Geneve port.
  */
 class TunnelUpcallAllocationTest {
     private static final int FLOWS = 256;
@@ -77,6 +78,27 @@ class TunnelUpcallAllocationTest {
         }
         assertThat(perUpcall(outer, "tnl_pop(10)")).as("heap bytes per outer decap upcall").isLessThan(1.0);
         assertThat(perUpcall(inner, "1")).as("heap bytes per inner decap upcall").isLessThan(1.0);
+    }
+
+    @Test
+    void geneveUpcallsAllocateNothing() {
+        sw.ports.set(0, new TunnelPort("vx0", "br-int", 10, TestGeneve.of("vx0", "remote_ip", "192.0.2.2", "key",
+                "100")));
+        sw.apply().neighbourKnown().flows("br-int", "in_port=1,actions=output:10", "in_port=10,actions=output:1");
+        sw.flows("br-phy", "in_port=LOCAL,actions=output:1", "in_port=1,actions=LOCAL");
+        FlowKey[] encap = new FlowKey[FLOWS];
+        FlowKey[] outer = new FlowKey[FLOWS];
+        byte[] option = FrameBuilder.geneveOption(0x0102, 0x80, new byte[] {0, 1, 0, 2});
+        for (int i = 0; i < FLOWS; i++) {
+            encap[i] = sw.key(Frames.udp4().ip("10.0.0.1", "10.0.1." + i).ports(1000 + i, 2000).build(), 1);
+            byte[] in = Frames.udp4().ip("10.0.1." + i, "10.0.0.1").ports(1000 + i, 2000).build();
+            outer[i] = sw.key(Frames.udp4().src(TunnelSwitch.REMOTE_MAC_TEXT).dst(TunnelSwitch.LOCAL_MAC_TEXT)
+                    .ip("192.0.2.2", "192.0.2.1").ports(40000 + i, 6081).udpChecksum(false)
+                    .geneve(100, false, option, in).build(), 2);
+        }
+        assertThat(perUpcall(encap, "tnl_push(tnl_port(10),header(size=50,type=5,"))
+                .as("heap bytes per geneve encap upcall").isLessThan(1.0);
+        assertThat(perUpcall(outer, "tnl_pop(10)")).as("heap bytes per geneve outer decap upcall").isLessThan(1.0);
     }
 
     /** Heap bytes per upcall over the keys, after a warm-up; each upcall's actions must start so. */

@@ -44,7 +44,7 @@ class MegaflowEquivalencePropertyTest {
                         .as("linear classifier for %s", key).isEqualTo(r.actions());
                 assertThat(r.mask().isExact(FlowField.IN_PORT)).isTrue();
                 assertThat(r.mask().isExact(FlowField.RECIRC_ID)).isTrue();
-                long[] masked = new long[FlowKey.WORDS];
+                long[] masked = new long[FlowKey.DP_WORDS];
                 FlowMask.apply(key, r.mask(), masked);
                 for (int v = 0; v < VARIANTS; v++) {
                     PacketSpec other = spec.variant(rnd);
@@ -75,7 +75,7 @@ class MegaflowEquivalencePropertyTest {
             XlateResult rn = sw.xlate(next);
             assertThat(rn.error()).isNotEqualTo(XlateError.NO_RECIRCULATION_CONTEXT);
             FlowKey otherNext = TestSwitch.recirculated(otherKey, o.recircPoints().get(i));
-            long[] masked = new long[FlowKey.WORDS];
+            long[] masked = new long[FlowKey.DP_WORDS];
             FlowMask.apply(next, rn.mask(), masked);
             if (FlowMask.matches(otherNext, rn.mask(), masked)) {
                 COMPARED_RECIRC.incrementAndGet();

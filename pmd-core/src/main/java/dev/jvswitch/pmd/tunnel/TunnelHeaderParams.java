@@ -18,14 +18,26 @@ import java.util.Objects;
  * @param csum    outer UDP checksum (always on over IPv6)
  * @param tunId   the tunnel key (VNI)
  * @param dstPort outer UDP destination port
+ * @param flags   the flow's {@code tun_flags} ({@link UdpTunnel#FLAG_OAM} is what a header may carry)
+ * @param geneveOptions the raw Geneve options to send (a multiple of 4 bytes; empty for none or
+ *                for a type without options); not copied, the caller must not change them
  *
  * <p><b>Thread-safety:</b> immutable.
  */
 public record TunnelHeaderParams(long ethDst, long ethSrc, IpAddress src, IpAddress dst, int tos, int ttl,
-        boolean df, boolean csum, long tunId, int dstPort) {
+        boolean df, boolean csum, long tunId, int dstPort, int flags, byte[] geneveOptions) {
+    private static final byte[] NO_OPTIONS = new byte[0];
+
+    /** Parameters without tunnel flags or options. */
+    public TunnelHeaderParams(long ethDst, long ethSrc, IpAddress src, IpAddress dst, int tos, int ttl, boolean df,
+            boolean csum, long tunId, int dstPort) {
+        this(ethDst, ethSrc, src, dst, tos, ttl, df, csum, tunId, dstPort, 0, NO_OPTIONS);
+    }
+
     public TunnelHeaderParams {
         Objects.requireNonNull(src, "src");
         Objects.requireNonNull(dst, "dst");
+        Objects.requireNonNull(geneveOptions, "geneveOptions");
         if (src.isIpv4() != dst.isIpv4()) {
             throw new IllegalArgumentException("tunnel endpoints " + src + " and " + dst + " differ in address family");
         }

@@ -29,7 +29,11 @@ public interface TunnelOps {
     /** The port's options. */
     TunnelConfig config();
 
-    /** Bytes of the header template over an IPv4 or IPv6 underlay (50 and 70 for VXLAN). */
+    /**
+     * Bytes of the header template over an IPv4 or IPv6 underlay (50 and 70 for VXLAN), or the
+     * most a template of this type can take (Geneve, with options): the room
+     * {@link #buildHeader} needs.
+     */
     int headerLength(boolean ipv6);
 
     /**

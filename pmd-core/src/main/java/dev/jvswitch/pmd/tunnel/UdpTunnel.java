@@ -45,9 +45,15 @@ import dev.jvswitch.mempool.Mbuf;
  */
 public abstract class UdpTunnel implements TunnelOps {
     /** The tunnel flag bits of {@code tun_flags} (OVS's {@code FLOW_TNL_F_*}). */
+    public static final int FLAG_OAM = 1;
     public static final int FLAG_DF = 2;
     public static final int FLAG_CSUM = 4;
     public static final int FLAG_KEY = 8;
+    /**
+     * The packet came through a tunnel with options (Geneve), which the flow key then holds raw
+     * (OVS's {@code FLOW_TNL_F_UDPIF}); translation reads them through the bridge's TLV map.
+     */
+    public static final int FLAG_UDPIF = 16;
     /** OVS's {@code tnl_udp_port_min} and {@code tnl_udp_port_max}. */
     public static final int SRC_PORT_MIN = 32768;
     public static final int SRC_PORT_MAX = 61000;
@@ -89,12 +95,15 @@ public abstract class UdpTunnel implements TunnelOps {
     protected abstract int writeTunnelHeader(UnsafeBuffer buffer, int offset, TunnelHeaderParams params);
 
     /**
-     * Reads the type's header at {@code index} with {@code available} bytes of UDP payload.
+     * Reads the type's header at {@code index} with {@code available} bytes of UDP payload; a
+     * type with options keeps them in {@code packet}'s {@link Mbuf#tunnelOptions()} (cleared
+     * before the call).
      *
-     * @return {@code headerLength << 32 | key} (key unsigned, at most 32 bits), or the negated
+     * @return {@code flags << 48 | headerLength << 32 | key} (key unsigned, at most 32 bits; flags
+     *         the {@code FLAG_*} bits the header sets, such as {@link #FLAG_OAM}), or the negated
      *         {@code POP_*} reason the packet is refused for
      */
-    protected abstract long parseTunnelHeader(UnsafeBuffer buffer, int index, int available);
+    protected abstract long parseTunnelHeader(Mbuf packet, UnsafeBuffer buffer, int index, int available);
 
     // ------------------------------------------------------------------ build (slow path)
 
@@ -258,11 +267,13 @@ public abstract class UdpTunnel implements TunnelOps {
             flags |= FLAG_CSUM;
         }
         int hdr = l4 + UDP;
-        long t = parseTunnelHeader(b, base + hdr, ipEnd - hdr);
+        m.tunnelOptions().clear();
+        long t = parseTunnelHeader(m, b, base + hdr, ipEnd - hdr);
         if (t < 0) {
             return (int) -t;
         }
-        int inner = hdr + (int) (t >>> 32);
+        flags |= (int) (t >>> 48);
+        int inner = hdr + (int) (t >>> 32 & 0xffff);
         if (inner > ipEnd) {
             return POP_MALFORMED;
         }

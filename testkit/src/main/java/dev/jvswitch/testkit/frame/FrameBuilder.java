@@ -352,6 +352,50 @@ public final class FrameBuilder {
         return this;
     }
 
+    /**
+     * Makes this UDP packet a Geneve packet (RFC 8926): destination port 6081, version 0,
+     * protocol 0x6558, {@code vni}, the OAM flag if asked, and {@code options} (raw option bytes,
+     * a multiple of 4) with the critical flag set when one of their types has the high bit, in
+     * front of {@code innerFrame}.
+     */
+    public FrameBuilder geneve(int vni, boolean oam, byte[] options, byte[] innerFrame) {
+        if (proto != Proto.IPPROTO_UDP || rawL4) {
+            throw new IllegalStateException("geneve(): needs a UDP frame");
+        }
+        check("vni", vni, 0xff_ffff);
+        if (options.length % 4 != 0 || options.length > 252) {
+            throw new IllegalArgumentException("geneve(): options must be a multiple of 4 bytes up to 252");
+        }
+        boolean critical = false;
+        for (int i = 0; i + 4 <= options.length; i += 4 + (options[i + 3] & 0x1f) * 4) {
+            critical |= (options[i + 2] & 0x80) != 0;
+        }
+        byte[] p = new byte[8 + options.length + innerFrame.length];
+        p[0] = (byte) (options.length / 4);
+        p[1] = (byte) ((oam ? 0x80 : 0) | (critical ? 0x40 : 0));
+        p[2] = 0x65;
+        p[3] = 0x58;
+        p[4] = (byte) (vni >>> 16);
+        p[5] = (byte) (vni >>> 8);
+        p[6] = (byte) vni;
+        System.arraycopy(options, 0, p, 8, options.length);
+        System.arraycopy(innerFrame, 0, p, 8 + options.length, innerFrame.length);
+        payload = p;
+        dstPort = Frames.GENEVE_PORT;
+        return this;
+    }
+
+    /** One Geneve option: {@code class}, {@code type}, and {@code data} (a multiple of 4 bytes). */
+    public static byte[] geneveOption(int optionClass, int type, byte[] data) {
+        byte[] o = new byte[4 + data.length];
+        o[0] = (byte) (optionClass >>> 8);
+        o[1] = (byte) optionClass;
+        o[2] = (byte) type;
+        o[3] = (byte) (data.length / 4);
+        System.arraycopy(data, 0, o, 4, data.length);
+        return o;
+    }
+
     // ---------------------------------------------------------------- payload and size
 
     public FrameBuilder payload(byte[] bytes) {

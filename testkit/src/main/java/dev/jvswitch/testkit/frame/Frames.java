@@ -23,6 +23,8 @@ public final class Frames {
     public static final String DEFAULT_SRC_IPV6 = "2001:db8::1";
     public static final String DEFAULT_DST_IPV6 = "2001:db8::2";
     public static final int VXLAN_PORT = 4789;
+    /** IANA's Geneve port. */
+    public static final int GENEVE_PORT = 6081;
 
     private Frames() {
     }

@@ -196,6 +196,7 @@ public final class SwitchCommands {
         });
 
         TunnelCommands.register(r, sp);
+        TlvCommands.register(r, sp);
         ConntrackCommands.register(r, dp);
 
         r.register("coverage/show", "", 0, 0, "event counters of the datapath, slow path and daemon", args -> {

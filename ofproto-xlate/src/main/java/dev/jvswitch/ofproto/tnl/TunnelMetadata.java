@@ -1,0 +1,124 @@
+package dev.jvswitch.ofproto.tnl;
+
+import java.util.Arrays;
+
+import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.flowcache.key.FlowMask;
+import dev.jvswitch.pmd.tunnel.UdpTunnel;
+
+/**
+ * Geneve options between their two forms in the flow key (OVS's {@code tun_metadata_from_geneve_udpif}
+ * and {@code tun_metadata_to_geneve_header}):
+ *
+ * <ul>
+ *   <li>{@link #fromRaw}, when a popped packet enters its tunnel port's bridge: the raw options the
+ *       datapath key carries become {@code tun_metadataN} by the bridge's {@link TlvMap}; an
+ *       option the map does not name is skipped, unless its type has the critical bit, which
+ *       drops the packet (as OVS). The megaflow then matches the {@code UDPIF} flag, the options'
+ *       length and all their bytes exactly: what the tables saw of them is a function of those,
+ *       so a megaflow never mixes packets whose options would translate differently, and packets
+ *       without options (VXLAN, plain) are not affected.</li>
+ *   <li>{@link #toRaw}, on output to a Geneve port: the options to push, in the order of the
+ *       map's indices, for each {@code tun_metadataN} the map names that is not 0 (a field set to
+ *       0 is not sent: the flow key keeps no presence bits).</li>
+ * </ul>
+ *
+ * Neither allocates: the raw words go through the thread's {@link TunnelScratch}.
+ */
+final class TunnelMetadata {
+    private static final int CRITICAL = 0x80;
+
+    private TunnelMetadata() {
+    }
+
+    /**
+     * Converts the flow's raw options through {@code map}.
+     *
+     * @return false to drop the packet (an unknown critical option)
+     */
+    static boolean fromRaw(TunnelContext ctx, TlvMap map) {
+        FlowKey f = ctx.flow();
+        if ((f.get(FlowField.TUN_FLAGS) & UdpTunnel.FLAG_UDPIF) == 0) {
+            return true;
+        }
+        FlowMask wc = ctx.wc();
+        wc.bits(FlowField.TUN_FLAGS, wc.get(FlowField.TUN_FLAGS) | UdpTunnel.FLAG_UDPIF);
+        wc.exact(FlowField.TUN_METADATA_LEN);
+        int len = f.tunnelOptionsLength();
+        long[] w = f.words();
+        long[] m = wc.words();
+        long[] raw = ctx.tunnelScratch().rawOptions;
+        int n = (len + 7) >>> 3;
+        for (int i = 0; i < n; i++) {
+            raw[i] = w[FlowKey.TUN_METADATA_WORD + i];
+            m[FlowKey.TUN_METADATA_WORD + i] = -1L;
+        }
+        Arrays.fill(w, FlowKey.TUN_METADATA_WORD, FlowKey.PIPELINE_WORD, 0L);
+        f.tunnelMetadataWritten();
+        int i = 0;
+        while (i + 4 <= len) {
+            int h = int32(raw, i);
+            int cls = h >>> 16;
+            int type = (h >>> 8) & 0xff;
+            int dataLen = (h & 0x1f) * 4;
+            if (i + 4 + dataLen > len) {
+                ctx.warn("dropping packet with malformed geneve options");
+                return false;
+            }
+            int index = map.indexOf(cls, type, dataLen);
+            if (index >= 0) {
+                f.set(FlowField.tunMetadata(index), int32(raw, i + 4) & 0xffff_ffffL);
+            } else if ((type & CRITICAL) != 0) {
+                if (ctx.tracing()) {
+                    ctx.warn("dropping packet with unknown critical geneve option (class=0x"
+                            + Integer.toHexString(cls) + ", type=0x" + Integer.toHexString(type) + ")");
+                }
+                return false;
+            }
+            i += 4 + dataLen;
+        }
+        return true;
+    }
+
+    /**
+     * Writes the options to push for the flow's {@code tun_metadataN} into {@code out},
+     * unwildcarding the fields it reads.
+     *
+     * @return the options' length in bytes, or -1 if they are longer than {@code limit}
+     */
+    static int toRaw(TunnelContext ctx, TlvMap map, byte[] out, int limit) {
+        FlowKey f = ctx.flow();
+        FlowMask wc = ctx.wc();
+        int len = 0;
+        for (int k = 0; k < map.size(); k++) {
+            TlvMap.Mapping mapping = map.get(k);
+            FlowField field = FlowField.tunMetadata(mapping.index());
+            wc.exact(field);
+            long v = f.get(field);
+            if (v == 0) {
+                continue;
+            }
+            if (len + 8 > Math.min(limit, out.length)) {
+                return -1;
+            }
+            putInt(out, len, mapping.optionClass() << 16 | mapping.type() << 8 | mapping.length() / 4);
+            putInt(out, len + 4, (int) v);
+            len += 8;
+        }
+        return len;
+    }
+
+    /** The big-endian 32 bits at byte {@code at} (a multiple of 4) of words {@code raw}. */
+    private static int int32(long[] raw, int at) {
+        long word = raw[at >>> 3];
+        return (int) ((at & 4) == 0 ? word >>> 32 : word);
+    }
+
+    private static void putInt(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+    }
+}

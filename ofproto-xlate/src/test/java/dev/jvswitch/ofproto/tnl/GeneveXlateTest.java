@@ -1,0 +1,151 @@
+package dev.jvswitch.ofproto.tnl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HexFormat;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.flowcache.key.FlowPrinter;
+import dev.jvswitch.ofproto.xlate.XlateResult;
+import dev.jvswitch.pmd.tunnel.UdpTunnel;
+import dev.jvswitch.testkit.frame.FrameBuilder;
+import dev.jvswitch.testkit.frame.Frames;
+
+/**
+ * Translation of Geneve options through a bridge's TLV map, as OVS: {@code set_field} to a
+ * mapped {@code tun_metadataN} before output to a Geneve port puts the option in the pushed
+ * header (critical flag and all); a popped packet's raw options become {@code tun_metadataN}
+ * for the tables, and the megaflow matches them raw and exactly; an unknown critical option
+ * drops the packet, an unknown other one is ignored.
+ */
+class GeneveXlateTest {
+    private static final String OVN = "{class=0x102,type=0x80,len=4}->tun_metadata0";
+
+    private final TunnelSwitch sw = new TunnelSwitch();
+
+    @BeforeEach
+    void geneve() {
+        sw.ports.set(0, new TunnelPort("vx0", "br-int", 10, TestGeneve.of("vx0", "remote_ip", "192.0.2.2", "key",
+                "100")));
+        sw.apply().neighbourKnown();
+    }
+
+    @AfterEach
+    void close() {
+        sw.close();
+    }
+
+    private static byte[] inner() {
+        return Frames.udp4().src("00:00:00:00:00:01").dst("00:00:00:00:00:02").ip("10.0.0.1", "10.0.0.2")
+                .ports(1000, 2000).build();
+    }
+
+    /** The key of a popped Geneve packet on vx0 with the raw options {@code words} ({@code length} bytes). */
+    private FlowKey popped(int length, long... words) {
+        FlowKey k = sw.key(inner(), 10);
+        k.set(FlowField.TUN_ID, 100).set(FlowField.TUN_SRC, 0xc0000202L).set(FlowField.TUN_DST, 0xc0000201L)
+                .set(FlowField.TUN_FLAGS, UdpTunnel.FLAG_KEY | UdpTunnel.FLAG_UDPIF).set(FlowField.TUN_TTL, 64)
+                .set(FlowField.TUN_METADATA_LEN, length);
+        System.arraycopy(words, 0, k.words(), FlowKey.TUN_METADATA_WORD, words.length);
+        k.tunnelMetadataWritten();
+        return k;
+    }
+
+    @Test
+    void setFieldToAMappedFieldPushesTheOption() {
+        sw.tunnels.tlvMaps().add("br-int", TlvMap.parse(OVN));
+        sw.flows("br-int", "in_port=1,actions=set_field:0x10002->tun_metadata0,output:10");
+        assertThat(sw.xlate(sw.key(inner(), 1)).actions().toString()).startsWith("tnl_push(tnl_port(10),header(size=58,"
+                + "type=5,eth(dst=aa:bb:cc:00:00:01,src=aa:55:aa:55:00:00,dl_type=0x0800),ipv4(src=192.0.2.1,"
+                + "dst=192.0.2.2,proto=17,tos=0,ttl=64,frag=0x4000),udp(src=0,dst=6081,csum=0x0),"
+                + "geneve(crit,vni=0x64,options({class=0x102,type=0x80,len=4,0x10002}))),out_port(2)),2");
+        // Unmapped, the field is not sent.
+        sw.tunnels.tlvMaps().delete("br-int", null);
+        assertThat(sw.xlate(sw.key(inner(), 1)).actions().toString()).contains("geneve(vni=0x64))");
+    }
+
+    @Test
+    void aMappedOptionIsMatchedAndTheMegaflowMatchesTheRawOptionsExactly() {
+        sw.tunnels.tlvMaps().add("br-int", TlvMap.parse(OVN));
+        sw.flows("br-int", "priority=10,in_port=10,tun_metadata0=0x10002/0xffff,actions=output:1",
+                "priority=1,actions=drop");
+        FlowKey k = popped(8, 0x0102_8001_0001_0002L);
+        XlateResult r = sw.xlate(k);
+        assertThat(r.actions().toString()).isEqualTo("1");
+        assertThat(FlowPrinter.format(k, r.mask())).contains("tunnel(tun_id=0x64,src=192.0.2.2,dst=192.0.2.1,")
+                .contains(",geneve({class=0x102,type=0x80,len=4,0x10002}),flags(");
+        assertThat(r.mask().get(FlowField.TUN_METADATA_LEN)).isEqualTo(0xff);
+        assertThat(r.mask().get(FlowField.TUN_FLAGS) & UdpTunnel.FLAG_UDPIF).isNotZero();
+        assertThat(sw.xlate(popped(8, 0x0102_8001_0001_0003L)).actions().toString()).isEqualTo("drop");
+        // No options at all: the field reads 0.
+        assertThat(sw.xlate(popped(0)).actions().toString()).isEqualTo("drop");
+    }
+
+    @Test
+    void anUnknownCriticalOptionDropsAndAnUnknownOtherOneIsIgnored() {
+        sw.flows("br-int", "in_port=10,actions=output:1");
+        assertThat(sw.xlate(popped(8, 0x0102_8001_0001_0002L)).actions().toString()).isEqualTo("drop");
+        assertThat(sw.tunnels.coverage()).containsEntry("tnl_geneve_critical_option_drop", 1L);
+        assertThat(sw.xlate(popped(8, 0x0102_0001_0001_0002L)).actions().toString()).isEqualTo("1");
+        // Mapped, the critical option is known: no drop.
+        sw.tunnels.tlvMaps().add("br-int", TlvMap.parse(OVN));
+        assertThat(sw.xlate(popped(8, 0x0102_8001_0001_0002L)).actions().toString()).isEqualTo("1");
+    }
+
+    @Test
+    void aTraceOfAGenevePacketPopsItAndMatchesItsOptionInTheSecondPass() {
+        sw.tunnels.tlvMaps().add("br-int", TlvMap.parse(OVN));
+        sw.flows("br-int", "in_port=10,tun_metadata0=0x10002,actions=output:2");
+        byte[] in = Frames.udp4().src("00:00:00:00:00:02").dst("00:00:00:00:00:01").ip("10.0.0.2", "10.0.0.1")
+                .ports(2000, 1000).build();
+        byte[] option = FrameBuilder.geneveOption(0x0102, 0x80, new byte[] {0, 1, 0, 2});
+        byte[] outer = Frames.udp4().src(TunnelSwitch.REMOTE_MAC_TEXT).dst(TunnelSwitch.LOCAL_MAC_TEXT)
+                .ip("192.0.2.2", "192.0.2.1").ports(40000, 6081).udpChecksum(false).geneve(100, false, option, in)
+                .build();
+        String t = sw.ofproto.tracer().trace("br-phy", "in_port=1", HexFormat.of().formatHex(outer));
+        int second = t.indexOf("tnl_pop(10) - the decapsulated packet");
+        assertThat(second).as(t).isPositive();
+        assertThat(t.substring(0, second)).contains("Datapath actions: tnl_pop(10)\n");
+        assertThat(t.substring(second)).contains("tun_metadata0=0x10002").endsWith("Datapath actions: 3\n");
+    }
+
+    @Test
+    void theMapIsEditedAndPrintedAsOvsOfctlDoes() {
+        TlvMaps maps = sw.tunnels.tlvMaps();
+        maps.add("br-int", TlvMap.parse("{class=0xffff,type=0,len=4}->tun_metadata1," + OVN));
+        assertThat(maps.get("br-int").dump()).isEqualTo("""
+                NXT_TLV_TABLE_REPLY (xid=0x0):
+                 max option space=256 max fields=64
+                 allocated option space=8
+
+                 mapping table:
+                  class  type  length  match field
+                 ------  ----  ------  --------------
+                  0x102  0x80       4  tun_metadata0
+                 0xffff     0       4  tun_metadata1
+                """);
+        assertThat(maps.get("br-phy").size()).isZero();
+        assertThatThrownBy(() -> maps.add("br-int", TlvMap.parse("{class=1,type=2,len=4}->tun_metadata0")))
+                .hasMessageContaining("tun_metadata0 is already mapped");
+        assertThatThrownBy(() -> maps.add("br-int", TlvMap.parse("{class=0x102,type=0x80,len=4}->tun_metadata5")))
+                .hasMessageContaining("the option is already mapped");
+        assertThatThrownBy(() -> maps.add("br-int", TlvMap.parse("{class=1,type=2,len=8}->tun_metadata5")))
+                .hasMessageContaining("only 4-byte options");
+        assertThatThrownBy(() -> TlvMap.parse("{class=1,type=2}->tun_metadata5"))
+                .hasMessageContaining("invalid tlv mapping");
+        assertThatThrownBy(() -> TlvMap.parse("{class=1,type=2,len=4}->tun_metadata64"))
+                .hasMessageContaining("tun_metadata index 64 out of range 0..63");
+        maps.delete("br-int", TlvMap.parse(OVN));
+        assertThat(maps.get("br-int").mappings()).containsExactly(new TlvMap.Mapping(0xffff, 0, 4, 1));
+        assertThatThrownBy(() -> maps.delete("br-int", TlvMap.parse(OVN))).hasMessageContaining("is not in the map");
+        maps.delete("br-int", null);
+        assertThat(maps.get("br-int").mappings()).isEqualTo(List.of());
+    }
+}

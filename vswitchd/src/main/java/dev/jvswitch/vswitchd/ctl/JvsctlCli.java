@@ -25,7 +25,7 @@ import picocli.CommandLine.ParseResult;
  * <p>Usage mistakes are the one-line messages jvsctl has always printed (the caller adds
  * {@code jvsctl: } and the usage line, and exits with status 2).
  */
-final class JvsctlCli {
+public final class JvsctlCli {
     /** The parsed invocation: jvsctl's options, then the daemon's command and its arguments. */
     record Options(String socket, String config, boolean json, int timeoutS, String command, List<String> args) {
     }
@@ -48,7 +48,7 @@ final class JvsctlCli {
     }
 
     /** jvsctl's command-line model. */
-    static CommandSpec spec() {
+    public static CommandSpec spec() {
         CommandSpec spec = CommandSpec.create().name("jvsctl").mixinStandardHelpOptions(true)
                 .version(Version.line("jvsctl"));
         spec.usageMessage()

@@ -81,6 +81,8 @@ public final class JvswitchdCli {
         CommandLine cl = new CommandLine(new JvswitchdCli());
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setOverwrittenOptionsAllowed(true);
+        // jvswitchd never read @FILE arguments; a path starting with @ stays a path.
+        cl.setExpandAtFiles(false);
         return cl;
     }
 

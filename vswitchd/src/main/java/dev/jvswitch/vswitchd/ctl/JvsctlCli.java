@@ -49,8 +49,12 @@ public final class JvsctlCli {
 
     /** jvsctl's command-line model. */
     public static CommandSpec spec() {
-        CommandSpec spec = CommandSpec.create().name("jvsctl").mixinStandardHelpOptions(true)
-                .version(Version.line("jvsctl"));
+        // -h and -V as plain options: picocli's standard mixin is an annotated class, read by reflection.
+        CommandSpec spec = CommandSpec.create().name("jvsctl").version(Version.line("jvsctl"));
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                .description("Show this help message and exit.").build());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+                .description("Print version information and exit.").build());
         spec.usageMessage()
                 .description("Send one command to a running jvswitchd over its control socket and print the"
                         + " answer (as ovs-appctl does). The socket is --socket, else the control.socket of"
@@ -60,7 +64,8 @@ public final class JvsctlCli {
                 .footerHeading("%nCommands:%n")
                 .footer("'jvsctl --help' lists the running daemon's commands (its list-commands);"
                         + " 'jvsctl COMMAND --help' shows one.");
-        spec.parser().stopAtPositional(true).overwrittenOptionsAllowed(true);
+        // @FILE is a daemon argument like any other, never a file of arguments to expand.
+        spec.parser().stopAtPositional(true).overwrittenOptionsAllowed(true).expandAtFiles(false);
         spec.addOption(OptionSpec.builder("--socket").paramLabel("PATH").type(String.class)
                 .description("the daemon's control socket").build());
         spec.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(String.class)
@@ -88,11 +93,66 @@ public final class JvsctlCli {
     }
 
     /**
-     * Parses jvsctl's arguments.
+     * Parses jvsctl's arguments: the plain form scripts use through {@link #plain}, anything else
+     * (help, version, a mistake, an unusual spelling) through picocli.
      *
      * @throws IllegalArgumentException with the one-line message of a usage mistake
      */
     static Parsed parse(String[] args) {
+        Options o = plain(args);
+        return o != null ? new Run(o) : parseWithPicocli(args);
+    }
+
+    /**
+     * The invocation, when {@code args} are in the plain form
+     * {@code [--socket PATH | --config FILE] [--json] [--timeout N] COMMAND [ARGS...]} (separate
+     * option values that do not start with {@code -}, N from 1 to 999999999); null for anything
+     * else, which picocli then judges.
+     *
+     * <p><b>Why.</b> picocli's classes are Java 5 class files: the JVM verifies them with the old
+     * type-inferring verifier and cannot put them in a CDS archive, which made every jvsctl call
+     * cost about twice the CPU time. Scripts call jvsctl in loops, so the common form is
+     * recognised without loading picocli; a property test holds that whatever this accepts,
+     * picocli parses to the same {@link Options}.
+     */
+    static Options plain(String[] args) {
+        String socket = null;
+        String config = null;
+        boolean json = false;
+        int timeoutS = Jvsctl.DEFAULT_TIMEOUT_S;
+        int i = 0;
+        for (; i < args.length && args[i].startsWith("-"); i++) {
+            String a = args[i];
+            if (a.equals("--json")) {
+                json = true;
+                continue;
+            }
+            if (i + 1 >= args.length || args[i + 1].startsWith("-") || args[i + 1].isEmpty()) {
+                return null;
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--socket" -> socket = v;
+                case "--config" -> config = v;
+                case "--timeout" -> {
+                    if (!v.matches("[1-9][0-9]{0,8}")) {
+                        return null;
+                    }
+                    timeoutS = Integer.parseInt(v);
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        if (i >= args.length || args[i].isEmpty() || args[i].startsWith("@") || (socket != null && config != null)) {
+            return null;
+        }
+        return new Options(socket, config, json, timeoutS, args[i], List.of(args).subList(i + 1, args.length));
+    }
+
+    /** picocli's judgement of {@code args}: help, version, a run or a usage mistake. */
+    static Parsed parseWithPicocli(String[] args) {
         CommandLine cl = new CommandLine(spec());
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         ParseResult r;

@@ -46,13 +46,13 @@ import dev.jvswitch.pmd.upcall.UpcallHandler;
  * are pushed into VXLAN on the way out, or (from {@code gen-pcap --vxlan N}) popped on the way in.
  */
 public final class PipelineCommand {
-    static final Set<String> OPTIONS = Set.of("pcap", "seconds", "warmup", "emc-insert-inv-prob", "pmd-cpu",
+    public static final Set<String> OPTIONS = Set.of("pcap", "seconds", "warmup", "emc-insert-inv-prob", "pmd-cpu",
             "flows", "groups", "flow-limit", "max-idle", "revalidators", "repeat", "tunnel", "vni", "dut");
     /** How long the JIT must have compiled nothing before the measured run starts. */
     static final long JIT_QUIET_NS = 500_000_000L;
     /** The longest warm-up may run on past {@code --warmup} waiting for the JIT to go quiet. */
     static final long JIT_WAIT_MAX_NS = 30_000_000_000L;
-    static final Set<String> FLAGS = Set.of("smc", "json");
+    public static final Set<String> FLAGS = Set.of("smc", "json");
 
     private PipelineCommand() {
     }

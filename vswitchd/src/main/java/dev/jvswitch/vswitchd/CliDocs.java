@@ -6,6 +6,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.jvswitch.vswitchd.control.Version;
 import dev.jvswitch.vswitchd.ctl.JvsctlCli;
 import picocli.AutoComplete;
 import picocli.CommandLine;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 import dev.jvswitch.ovsdb.jsonrpc.JsonRpcConnection;
+import dev.jvswitch.vswitchd.control.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

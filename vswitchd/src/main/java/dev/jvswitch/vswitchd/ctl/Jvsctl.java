@@ -18,7 +18,7 @@ import java.util.Map;
 
 import dev.jvswitch.config.ControlSettings;
 import dev.jvswitch.config.yaml.YamlConfigLoader;
-import dev.jvswitch.vswitchd.Version;
+import dev.jvswitch.vswitchd.control.Version;
 import dev.jvswitch.vswitchd.control.CommandKind;
 import dev.jvswitch.vswitchd.control.ControlProtocol;
 import dev.jvswitch.vswitchd.control.Json;

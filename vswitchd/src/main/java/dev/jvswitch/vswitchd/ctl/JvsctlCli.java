@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.jvswitch.config.ControlSettings;
-import dev.jvswitch.vswitchd.Version;
+import dev.jvswitch.vswitchd.control.Version;
 import dev.jvswitch.vswitchd.control.CommandKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;

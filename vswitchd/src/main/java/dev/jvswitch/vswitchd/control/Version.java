@@ -1,4 +1,4 @@
-package dev.jvswitch.vswitchd;
+package dev.jvswitch.vswitchd.control;
 
 import java.io.IOException;
 import java.io.InputStream;

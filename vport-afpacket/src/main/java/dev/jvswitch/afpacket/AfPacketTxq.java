@@ -3,13 +3,13 @@ package dev.jvswitch.afpacket;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.jvswitch.afpacket.sys.Native;
 import dev.jvswitch.afpacket.tx.TxRing;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.netdev.AbstractTxq;
 import dev.jvswitch.pmd.netdev.QueueCounters;
+import dev.jvswitch.pmd.netdev.sys.Syscalls;
 
 /**
  * One tx queue of an {@link AfPacketNetdev}: one send-only socket and its TPACKET_V2 ring.
@@ -87,9 +87,9 @@ final class AfPacketTxq extends AbstractTxq {
         int errors = runts;
         if (sent > 0) {
             int err = r.kick();
-            if (err != 0 && err != Native.EAGAIN && err != Native.ENOBUFS && err != Native.EINTR) {
+            if (err != 0 && err != Syscalls.EAGAIN && err != Syscalls.ENOBUFS && err != Syscalls.EINTR) {
                 errors++;
-                if (Native.isLinkError(err)) {
+                if (Syscalls.isLinkError(err)) {
                     // The frames stay in a ring that will be replaced, never sent.
                     suspended = true;
                     linkDown = sent;

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.pmd.netdev.NetdevStats;
+import dev.jvswitch.pmd.netdev.TestPmd;
 import dev.jvswitch.testkit.frame.MarkedFrames;
 import dev.jvswitch.testkit.netns.Peer;
 import dev.jvswitch.testkit.netns.Topology;
@@ -32,10 +33,11 @@ class AfPacketFanoutTest extends NetnsPortTest {
         }
         List<TestPmd.Rx> got;
         try (Peer sender = Peer.sender(ns, v.peer(), frames)) {
-            // Poll a little past the expected count so that a duplicate would be seen.
-            got = pmd.receive(List.of(port.rxq(0), port.rxq(1)), count + 1, Duration.ofSeconds(3), MarkedFrames::marked);
+            got = new ArrayList<>(pmd.receive(List.of(port.rxq(0), port.rxq(1)), count, WAIT, MarkedFrames::marked));
             sender.awaitExit(WAIT);
         }
+        // Poll a little longer once all arrived, so that a duplicate would be seen.
+        got.addAll(pmd.receive(List.of(port.rxq(0), port.rxq(1)), 1, Duration.ofMillis(300), MarkedFrames::marked));
         Map<Integer, Integer> seen = new HashMap<>();
         int[] perQueue = new int[2];
         List<byte[]> bytes = new ArrayList<>();

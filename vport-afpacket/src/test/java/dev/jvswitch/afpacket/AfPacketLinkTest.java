@@ -2,26 +2,16 @@ package dev.jvswitch.afpacket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.pmd.netdev.NetdevStats;
 import dev.jvswitch.testkit.frame.MarkedFrames;
 import dev.jvswitch.testkit.netns.Peer;
 import dev.jvswitch.testkit.netns.Topology;
-import dev.jvswitch.testkit.sh.Await;
 import dev.jvswitch.testkit.sh.Sh;
 
 /**
@@ -29,56 +19,6 @@ import dev.jvswitch.testkit.sh.Sh;
  * polls the port and a control thread refreshes it every 50 ms, as the daemon will.
  */
 class AfPacketLinkTest extends NetnsPortTest {
-    private ScheduledExecutorService control;
-
-    @AfterEach
-    void stopControl() {
-        if (control != null) {
-            control.shutdownNow();
-        }
-    }
-
-    private void startControl(AfPacketNetdev port) {
-        control = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "test-control");
-            t.setDaemon(true);
-            return t;
-        });
-        control.scheduleWithFixedDelay(port::refresh, 50, 50, TimeUnit.MILLISECONDS);
-    }
-
-    /** Polls and sends (as a PMD would) until {@code condition} holds; all received frames are freed. */
-    private void pollUntil(AfPacketNetdev port, java.util.function.BooleanSupplier condition, String what) {
-        Await.until(WAIT, () -> {
-            pmd.poll(port.rxq(0), 0, f -> false, new ArrayList<>());
-            pmd.send(port.txq(0), List.of(MarkedFrames.frame(60, 999)));
-            return condition.getAsBoolean();
-        }, () -> what + "; " + dump(port));
-    }
-
-    /** Sockets this process holds open (pipes to helper processes come and go; sockets are ours). */
-    private static long openSockets() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
-                } catch (IOException e) {
-                    return false; // closed while we looked
-                }
-            }).count();
-        }
-    }
-
-    /** Mappings of socket memory (AF_PACKET rings) in this process. */
-    private static long mappedRings() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains("socket:[")).count();
-    }
-
-    private void stopControlAndWait() throws InterruptedException {
-        control.shutdown();
-        assertThat(control.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    }
-
     @Test
     void interfaceRemovedWhilePollingThenRecreated() throws Exception {
         String ns = topo.namespace("p");

@@ -21,6 +21,7 @@ import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.testkit.netns.Peer;
 import dev.jvswitch.testkit.netns.Topology;
+import dev.jvswitch.pmd.netdev.sys.Syscalls;
 
 /**
  * The rx path delivers a lone frame without waiting for a block to fill or a block timer: the
@@ -114,7 +115,7 @@ class AfPacketLoneFrameTest extends NetnsPortTest {
         bb.putInt(4, 4);
         long address = new UnsafeBuffer(bb).addressOffset();
         try {
-            assertThat(Native.LIBC.getsockopt(fd, Native.SOL_PACKET, Native.PACKET_VERSION, address, address + 4))
+            assertThat(Syscalls.LIBC.getsockopt(fd, Native.SOL_PACKET, Native.PACKET_VERSION, address, address + 4))
                     .as("getsockopt(PACKET_VERSION)").isZero();
             return bb.getInt(0);
         } finally {

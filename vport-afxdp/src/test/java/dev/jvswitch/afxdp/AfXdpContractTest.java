@@ -1,21 +1,13 @@
 package dev.jvswitch.afxdp;
 
-
-import java.time.Duration;
 import java.util.Map;
-
-import org.junit.jupiter.api.Tag;
 
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.pmd.netdev.Netdev;
 import dev.jvswitch.pmd.netdev.NetdevConfig;
-import dev.jvswitch.pmd.netdev.NetdevContractTest;
-import dev.jvswitch.pmd.netdev.NetdevPeer;
 import dev.jvswitch.pmd.netdev.Netdevs;
-import dev.jvswitch.testkit.netns.Topology;
-import dev.jvswitch.testkit.sh.Sh;
-import dev.jvswitch.testkit.env.Needs;
+import dev.jvswitch.pmd.netdev.VethContractTest;
 
 /**
  * The port contract for AF_XDP. The port under test sits on one end of a veth pair made for each
@@ -26,38 +18,23 @@ import dev.jvswitch.testkit.env.Needs;
  * by setting its end administratively down, which drops the carrier of the port's end.
  * {@link AfXdpGenericContractTest} runs the same contract in generic mode.
  */
-@Tag("netns")
-class AfXdpContractTest extends NetdevContractTest {
+class AfXdpContractTest extends VethContractTest {
 
     @Override
-    protected PortUnderTest open(MbufPool pool) throws Exception {
-        Needs.that(Topology.available(), "root, ip and python3");
-        Topology topo = new Topology();
-        MbufPool peerPool = null;
-        Netdev port = null;
-        Netdev peerPort = null;
-        try {
-            Topology.Veth v = topo.vethInRoot("x");
-            port = Netdevs.open(new NetdevConfig("p0", AfXdpProvider.TYPE,
-                    Map.of("ifname", v.root(), "xdp-mode", xdpMode(), "n_rxq_desc", "1024", "n_txq_desc", "512"),
-                    pool, 2));
-            peerPool = MbufPool.create(MbufPoolConfig.of("contract-peer", 4096).withFrameSlots());
-            peerPort = Netdevs.open(new NetdevConfig("peer", AfXdpProvider.TYPE,
-                    Map.of("ifname", v.peer(), "xdp-mode", xdpMode(), "n_rxq_desc", "1024"), peerPool));
-            return new PortUnderTest(port, new VethPeer(peerPort, peerPool, v.peer(), topo));
-        } catch (Exception | Error e) {
-            if (peerPort != null) {
-                peerPort.close();
-            }
-            if (peerPool != null) {
-                peerPool.close();
-            }
-            if (port != null) {
-                port.close();
-            }
-            topo.close();
-            throw e;
-        }
+    protected Netdev openPort(String ifname, MbufPool pool) throws Exception {
+        return Netdevs.open(new NetdevConfig("p0", AfXdpProvider.TYPE,
+                Map.of("ifname", ifname, "xdp-mode", xdpMode(), "n_rxq_desc", "1024", "n_txq_desc", "512"), pool, 2));
+    }
+
+    @Override
+    protected Netdev openPeer(String ifname, MbufPool peerPool) throws Exception {
+        return Netdevs.open(new NetdevConfig("peer", AfXdpProvider.TYPE,
+                Map.of("ifname", ifname, "xdp-mode", xdpMode(), "n_rxq_desc", "1024"), peerPool));
+    }
+
+    @Override
+    protected MbufPoolConfig peerPoolConfig() {
+        return super.peerPoolConfig().withFrameSlots();
     }
 
     /** The ports' {@code xdp-mode} option. */
@@ -74,43 +51,5 @@ class AfXdpContractTest extends NetdevContractTest {
     @Override
     protected boolean zeroCopyRx() {
         return true;
-    }
-
-    /** The machine is shared with builds: give the kernel and the peer time. */
-    @Override
-    protected Duration timeout() {
-        return Duration.ofSeconds(20);
-    }
-
-    /** An afxdp port on the veth's other end; owns that end's pool and the topology. */
-    private static final class VethPeer extends NetdevPeer {
-        private final MbufPool peerPool;
-        private final String ifname;
-        private final Topology topo;
-
-        VethPeer(Netdev netdev, MbufPool peerPool, String ifname, Topology topo) {
-            super(netdev, peerPool);
-            this.peerPool = peerPool;
-            this.ifname = ifname;
-            this.topo = topo;
-        }
-
-        @Override
-        public boolean takeLinkDown() {
-            Sh.run("ip", "link", "set", ifname, "down");
-            return true;
-        }
-
-        /** Closes the peer port, checks its pool got every mbuf back, then deletes the veths. */
-        @Override
-        public void close() {
-            try {
-                super.close();
-                peerPool.checkNoLeaks();
-            } finally {
-                peerPool.close();
-                topo.close();
-            }
-        }
     }
 }

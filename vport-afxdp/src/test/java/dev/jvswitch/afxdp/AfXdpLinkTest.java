@@ -2,25 +2,14 @@ package dev.jvswitch.afxdp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.pmd.netdev.NetdevStats;
 import dev.jvswitch.testkit.frame.MarkedFrames;
 import dev.jvswitch.testkit.netns.Topology;
-import dev.jvswitch.testkit.sh.Await;
 import dev.jvswitch.testkit.sh.Sh;
 
 /**
@@ -29,58 +18,6 @@ import dev.jvswitch.testkit.sh.Sh;
  * port keeps forwarding all along, and no mbuf, socket or mapping is left behind.
  */
 class AfXdpLinkTest extends XdpNetnsTest {
-    private ScheduledExecutorService control;
-
-    @AfterEach
-    void stopControl() {
-        if (control != null) {
-            control.shutdownNow();
-        }
-    }
-
-    private void startControl(AfXdpNetdev... refreshed) {
-        control = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "test-control");
-            t.setDaemon(true);
-            return t;
-        });
-        control.scheduleWithFixedDelay(() -> {
-            for (AfXdpNetdev p : refreshed) {
-                p.refresh();
-            }
-        }, 50, 50, TimeUnit.MILLISECONDS);
-    }
-
-    private void stopControlAndWait() throws InterruptedException {
-        control.shutdown();
-        assertThat(control.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    }
-
-    /** Polls and sends on {@code port} (as a PMD would) until {@code condition} holds. */
-    private void pollUntil(AfXdpNetdev port, BooleanSupplier condition, String what) {
-        Await.until(WAIT, () -> {
-            pmd.poll(port.rxq(0), new ArrayList<>());
-            pmd.send(port.txq(0), List.of(MarkedFrames.frame(60, 999)));
-            return condition.getAsBoolean();
-        }, () -> what + "; " + dump(port));
-    }
-
-    private static long openSockets() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
-                } catch (IOException e) {
-                    return false; // closed while we looked
-                }
-            }).count();
-        }
-    }
-
-    private static long mappedRings() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains("socket:[")).count();
-    }
-
     @Test
     void interfaceRemovedUnderTrafficThenRecreatedWhileAnotherPortForwards() throws Exception {
         String ns = topo.namespace("p");

@@ -1,142 +1,39 @@
 package dev.jvswitch.afxdp;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-
-import dev.jvswitch.mempool.MbufCache;
-import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
-import dev.jvswitch.pmd.netdev.NetdevConfig;
-import dev.jvswitch.pmd.netdev.NetdevException;
-import dev.jvswitch.pmd.netdev.NetdevStats;
-import dev.jvswitch.pmd.netdev.Netdevs;
-import dev.jvswitch.testkit.frame.MarkedFrames;
-import dev.jvswitch.testkit.netns.Peer;
-import dev.jvswitch.testkit.netns.Topology;
-import dev.jvswitch.testkit.env.Needs;
+import dev.jvswitch.pmd.netdev.NetnsPortHarness;
 
 /**
- * Base of the tests that run the AF_XDP port against real veth pairs: the switch's end in the
- * root namespace, the peer in a namespace made for the test, frames sent and received there by a
- * python raw socket. Namespaces, veths, ports and the pool are cleaned up after each test whatever
- * happens; each test ends with {@link #closeAndCheckNoLeaks()}.
+ * Base of the tests that run the AF_XDP port against real veth pairs (see
+ * {@link NetnsPortHarness}): the pool has frame slots and the rings 512 descriptors unless a test
+ * says otherwise.
  */
-@Tag("netns")
-abstract class XdpNetnsTest {
-    protected static final Duration WAIT = Duration.ofSeconds(20);
-
-    protected Topology topo;
-    protected MbufPool pool;
-    protected MbufCache cache;
-    protected XdpTestPmd pmd;
-    protected final List<AfXdpNetdev> ports = new ArrayList<>();
-
-    @BeforeEach
-    protected void setUp() {
-        Needs.that(Topology.available(), "root, ip and python3");
-        topo = new Topology();
-        usePool(MbufPoolConfig.of("afxdp-test", 8192).withFrameSlots());
+abstract class XdpNetnsTest extends NetnsPortHarness<AfXdpNetdev> {
+    @Override
+    protected String portType() {
+        return AfXdpProvider.TYPE;
     }
 
-    protected void usePool(MbufPoolConfig config) {
-        if (pool != null) {
-            pool.releaseCache(cache);
-            pool.close();
-        }
-        pool = MbufPool.create(config);
-        cache = pool.newCache();
-        pmd = new XdpTestPmd(cache);
+    @Override
+    protected MbufPoolConfig defaultPool() {
+        return MbufPoolConfig.of("afxdp-test", 8192).withFrameSlots();
     }
 
-    @AfterEach
-    protected void tearDown() {
-        try {
-            for (AfXdpNetdev p : ports) {
-                p.close();
-            }
-        } finally {
-            if (topo != null) {
-                topo.close();
-            }
-            if (pool != null) {
-                pool.releaseCache(cache);
-                pool.close();
-            }
-        }
+    @Override
+    protected Class<AfXdpNetdev> portClass() {
+        return AfXdpNetdev.class;
     }
 
-    /** Closes the ports and checks that every mbuf came back: the last step of every test. */
-    protected void closeAndCheckNoLeaks() {
-        for (AfXdpNetdev p : ports) {
-            p.close();
-        }
-        cache.flush();
-        pool.checkNoLeaks();
+    @Override
+    protected void defaultOptions(Map<String, String> options) {
+        options.putIfAbsent("n_rxq_desc", "512");
+        options.putIfAbsent("n_txq_desc", "512");
     }
 
-    protected AfXdpNetdev open(String name, String ifname, Map<String, String> options) throws NetdevException {
-        Map<String, String> all = new HashMap<>(options);
-        all.put("ifname", ifname);
-        all.putIfAbsent("n_rxq_desc", "512");
-        all.putIfAbsent("n_txq_desc", "512");
-        AfXdpNetdev port = (AfXdpNetdev) Netdevs.open(new NetdevConfig(name, AfXdpProvider.TYPE, all, pool));
-        ports.add(port);
-        return port;
-    }
-
-    protected static NetdevStats stats(AfXdpNetdev port) {
-        NetdevStats s = new NetdevStats();
-        port.readStats(s);
-        return s;
-    }
-
-    protected static List<byte[]> everySize(int from, int to) {
-        List<byte[]> frames = new ArrayList<>();
-        for (int size = from; size <= to; size++) {
-            frames.add(MarkedFrames.frame(size, size));
-        }
-        return frames;
-    }
-
-    /** Port counters for failure messages. */
-    protected static String dump(AfXdpNetdev port) {
-        return port.name() + ": " + stats(port) + "; " + port.afXdpStats();
-    }
-
-    protected static void assertSameFrames(List<byte[]> got, List<byte[]> expected, AfXdpNetdev port) {
-        Map<Integer, byte[]> bySeq = new HashMap<>();
-        for (byte[] f : got) {
-            assertThat(bySeq.put(MarkedFrames.seq(f), f)).as("frame %d received twice", MarkedFrames.seq(f)).isNull();
-        }
-        assertThat(bySeq).as("frames received, %s", dump(port)).hasSameSizeAs(expected);
-        for (byte[] f : expected) {
-            assertThat(bySeq.get(MarkedFrames.seq(f))).as("frame %d (%d B)", MarkedFrames.seq(f), f.length).isEqualTo(f);
-        }
-    }
-
-    /** Sends {@code frames} from the peer and polls rx queue 0 until {@code expected} marked frames arrived. */
-    protected List<byte[]> receiveFromPeer(AfXdpNetdev port, Topology.Veth v, List<byte[]> frames, int expected) {
-        try (Peer sender = Peer.sender(v.ns(), v.peer(), frames)) {
-            List<byte[]> got = pmd.receive(port.rxq(0), expected, WAIT);
-            sender.awaitExit(WAIT);
-            return got;
-        }
-    }
-
-    /** Sends {@code frames} out of the port's tx queue 0; returns the first {@code expected} marked frames the peer saw. */
-    protected List<byte[]> sendToPeer(AfXdpNetdev port, Topology.Veth v, List<byte[]> frames, int expected) {
-        try (Peer receiver = Peer.receiver(v.ns(), v.peer(), expected, WAIT)) {
-            pmd.send(port.txq(0), frames);
-            return receiver.awaitFrames(WAIT);
-        }
+    @Override
+    protected String typeStats(AfXdpNetdev port) {
+        return String.valueOf(port.afXdpStats());
     }
 }

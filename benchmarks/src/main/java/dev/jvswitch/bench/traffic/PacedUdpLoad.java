@@ -3,13 +3,13 @@ package dev.jvswitch.bench.traffic;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import dev.jvswitch.afpacket.sys.Native;
 import dev.jvswitch.afpacket.sys.RingGeometry;
 import dev.jvswitch.afpacket.tx.TxRing;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.pmd.netdev.sys.Interfaces;
+import dev.jvswitch.pmd.netdev.sys.Syscalls;
 import dev.jvswitch.pmd.netdev.sys.Where;
 
 /**
@@ -213,7 +213,7 @@ public final class PacedUdpLoad implements AutoCloseable {
                 }
                 if (offered > 0) {
                     int err = ring.kick();
-                    if (err != 0 && err != Native.EAGAIN && err != Native.ENOBUFS && err != Native.EINTR) {
+                    if (err != 0 && err != Syscalls.EAGAIN && err != Syscalls.ENOBUFS && err != Syscalls.EINTR) {
                         failedKicks++;
                         kickErrors = failedKicks;
                     }

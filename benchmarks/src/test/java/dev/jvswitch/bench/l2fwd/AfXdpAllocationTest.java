@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import com.sun.management.ThreadMXBean;
 
 import dev.jvswitch.afpacket.NetnsPortTest;
-import dev.jvswitch.afpacket.TestPmd;
+import dev.jvswitch.pmd.netdev.TestPmd;
 import dev.jvswitch.afxdp.AfXdpProvider;
 import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.pmd.netdev.Netdev;
@@ -58,7 +58,7 @@ class AfXdpAllocationTest extends NetnsPortTest {
 
                 System.out.printf("afxdp %s %s: forwarded %d frames in 2 s (%.2f Mpps), allocated %d bytes%n",
                         mode.label(), xdpMode, rx, rx / 2e6, allocated);
-                assertThat(rxBefore).as("frames forwarded while warming up; %s; %s", stats(p1), stats(p2))
+                assertThat(rxBefore).as("frames forwarded while warming up; %s; %s", described(p1), described(p2))
                         .isGreaterThan(10_000);
                 assertThat(rx).as("frames forwarded while measuring").isGreaterThan(10_000);
                 assertThat(allocated).as("bytes allocated while forwarding %d frames", rx).isLessThan(1024);
@@ -76,7 +76,7 @@ class AfXdpAllocationTest extends NetnsPortTest {
         return all;
     }
 
-    private static String stats(Netdev port) {
+    private static String described(Netdev port) {
         NetdevStats s = new NetdevStats();
         port.readStats(s);
         return port.name() + ": " + s;

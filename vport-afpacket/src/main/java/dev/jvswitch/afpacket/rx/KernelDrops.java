@@ -1,6 +1,6 @@
 package dev.jvswitch.afpacket.rx;
 
-import static dev.jvswitch.afpacket.sys.Native.LIBC;
+import static dev.jvswitch.pmd.netdev.sys.Syscalls.LIBC;
 
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
@@ -10,6 +10,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import dev.jvswitch.afpacket.sys.Native;
 import dev.jvswitch.pmd.netdev.QueueCounters;
+import dev.jvswitch.pmd.netdev.sys.Syscalls;
 
 /**
  * Reads the kernel's drop count of a receive socket ({@code PACKET_STATISTICS}, which resets

@@ -4,6 +4,7 @@ import dev.jvswitch.afpacket.sys.Native;
 import dev.jvswitch.afpacket.sys.PacketSockets;
 import dev.jvswitch.pmd.netdev.sys.Where;
 import dev.jvswitch.pmd.netdev.NetdevException;
+import dev.jvswitch.pmd.netdev.sys.Syscalls;
 
 /**
  * The set-up every receive ring shares, whatever its TPACKET version: socket, version, no
@@ -34,7 +35,7 @@ record RxSocket(int fd, long address, int fanoutGroup) {
             // ingress traffic of the port. Kernels before 4.20 lack the option; the readers also
             // skip PACKET_OUTGOING frames for them.
             int err = PacketSockets.trySetInt(fd, Native.SOL_PACKET, Native.PACKET_IGNORE_OUTGOING, 1);
-            if (err != 0 && err != Native.ENOPROTOOPT) {
+            if (err != 0 && err != Syscalls.ENOPROTOOPT) {
                 throw where.fail("setsockopt(PACKET_IGNORE_OUTGOING)", err);
             }
             PacketSockets.setRing(fd, Native.PACKET_RX_RING, v3, ring.blockSize(), ring.blockCount(), ring.frameSize(),

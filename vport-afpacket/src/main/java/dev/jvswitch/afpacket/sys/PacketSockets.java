@@ -1,6 +1,6 @@
 package dev.jvswitch.afpacket.sys;
 
-import static dev.jvswitch.afpacket.sys.Native.LIBC;
+import static dev.jvswitch.pmd.netdev.sys.Syscalls.LIBC;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,6 +10,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import dev.jvswitch.pmd.netdev.NetdevException;
 import dev.jvswitch.pmd.netdev.sys.Where;
+import dev.jvswitch.pmd.netdev.sys.Syscalls;
 
 /**
  * Setting up AF_PACKET sockets: the calls a ring needs before the first packet, each turned
@@ -38,9 +39,9 @@ public final class PacketSockets {
      * {@link #bind} names the interface and protocol.
      */
     public static int open(Where where) throws NetdevException {
-        int fd = LIBC.socket(Native.AF_PACKET, Native.SOCK_RAW | Native.SOCK_CLOEXEC, 0);
+        int fd = LIBC.socket(Native.AF_PACKET, Syscalls.SOCK_RAW | Syscalls.SOCK_CLOEXEC, 0);
         if (fd < 0) {
-            throw where.fail("socket(AF_PACKET, SOCK_RAW)", Native.errno());
+            throw where.fail("socket(AF_PACKET, SOCK_RAW)", Syscalls.errno());
         }
         return fd;
     }
@@ -59,7 +60,7 @@ public final class PacketSockets {
         ByteBuffer bb = direct(4);
         bb.putInt(0, value);
         try {
-            return LIBC.setsockopt(fd, level, opt, address(bb), 4) == 0 ? 0 : Native.errno();
+            return LIBC.setsockopt(fd, level, opt, address(bb), 4) == 0 ? 0 : Syscalls.errno();
         } finally {
             Reference.reachabilityFence(bb);
         }
@@ -85,7 +86,7 @@ public final class PacketSockets {
         String name = opt == Native.PACKET_RX_RING ? "PACKET_RX_RING" : "PACKET_TX_RING";
         try {
             if (LIBC.setsockopt(fd, Native.SOL_PACKET, opt, address(bb), v3 ? 28 : 16) != 0) {
-                throw where.fail("setsockopt(" + name + ", " + blockCount + " x " + blockSize + " B)", Native.errno());
+                throw where.fail("setsockopt(" + name + ", " + blockCount + " x " + blockSize + " B)", Syscalls.errno());
             }
         } finally {
             Reference.reachabilityFence(bb);
@@ -94,9 +95,9 @@ public final class PacketSockets {
 
     /** Maps a ring of {@code bytes} set up on {@code fd}; returns its address. */
     public static long mmap(int fd, long bytes, Where where) throws NetdevException {
-        long addr = LIBC.mmap(null, bytes, Native.PROT_READ | Native.PROT_WRITE, Native.MAP_SHARED, fd, 0L);
-        if (addr == Native.MAP_FAILED || addr == 0L) {
-            throw where.fail("mmap(" + bytes + " B ring)", Native.errno());
+        long addr = LIBC.mmap(null, bytes, Syscalls.PROT_READ | Syscalls.PROT_WRITE, Syscalls.MAP_SHARED, fd, 0L);
+        if (addr == Syscalls.MAP_FAILED || addr == 0L) {
+            throw where.fail("mmap(" + bytes + " B ring)", Syscalls.errno());
         }
         return addr;
     }
@@ -109,7 +110,7 @@ public final class PacketSockets {
         bb.putInt(SLL_IFINDEX_OFFSET, ifindex);
         try {
             if (LIBC.bind(fd, address(bb), SOCKADDR_LL_BYTES) != 0) {
-                throw where.fail("bind(AF_PACKET, ifindex " + ifindex + ")", Native.errno());
+                throw where.fail("bind(AF_PACKET, ifindex " + ifindex + ")", Syscalls.errno());
             }
         } finally {
             Reference.reachabilityFence(bb);
@@ -124,7 +125,7 @@ public final class PacketSockets {
         try {
             if (LIBC.setsockopt(fd, Native.SOL_PACKET, Native.PACKET_ADD_MEMBERSHIP, address(bb),
                     PACKET_MREQ_BYTES) != 0) {
-                throw where.fail("setsockopt(PACKET_ADD_MEMBERSHIP, PACKET_MR_PROMISC)", Native.errno());
+                throw where.fail("setsockopt(PACKET_ADD_MEMBERSHIP, PACKET_MR_PROMISC)", Syscalls.errno());
             }
         } finally {
             Reference.reachabilityFence(bb);
@@ -142,7 +143,7 @@ public final class PacketSockets {
     public static int fanoutCreate(int fd, int wantedFlags, Where where) throws NetdevException {
         int typeFlags = Native.PACKET_FANOUT_HASH | Native.PACKET_FANOUT_FLAG_UNIQUEID;
         int err = trySetInt(fd, Native.SOL_PACKET, Native.PACKET_FANOUT, (typeFlags | wantedFlags) << 16);
-        if (err == Native.EINVAL && wantedFlags != 0) {
+        if (err == Syscalls.EINVAL && wantedFlags != 0) {
             err = trySetInt(fd, Native.SOL_PACKET, Native.PACKET_FANOUT, typeFlags << 16);
         }
         if (err != 0) {
@@ -152,7 +153,7 @@ public final class PacketSockets {
         bb.putInt(4, 4);
         try {
             if (LIBC.getsockopt(fd, Native.SOL_PACKET, Native.PACKET_FANOUT, address(bb), address(bb) + 4) != 0) {
-                throw where.fail("getsockopt(PACKET_FANOUT)", Native.errno());
+                throw where.fail("getsockopt(PACKET_FANOUT)", Syscalls.errno());
             }
             return bb.getInt(0);
         } finally {

@@ -1,6 +1,6 @@
 package dev.jvswitch.afpacket.tx;
 
-import static dev.jvswitch.afpacket.sys.Native.LIBC;
+import static dev.jvswitch.pmd.netdev.sys.Syscalls.LIBC;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -11,6 +11,7 @@ import dev.jvswitch.afpacket.sys.Tpacket2Flyweight;
 import dev.jvswitch.pmd.netdev.sys.Where;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.pmd.netdev.NetdevException;
+import dev.jvswitch.pmd.netdev.sys.Syscalls;
 
 /**
  * One send-only AF_PACKET socket with a TPACKET_V2 transmit ring: the last stage of the
@@ -77,7 +78,7 @@ public final class TxRing implements AutoCloseable {
             PacketSockets.setInt(fd, Native.SOL_PACKET, Native.PACKET_LOSS, 1, "PACKET_LOSS", where);
             if (qdiscBypass) {
                 int err = PacketSockets.trySetInt(fd, Native.SOL_PACKET, Native.PACKET_QDISC_BYPASS, 1);
-                if (err != 0 && err != Native.ENOPROTOOPT) {
+                if (err != 0 && err != Syscalls.ENOPROTOOPT) {
                     throw where.fail("setsockopt(PACKET_QDISC_BYPASS)", err);
                 }
             }
@@ -100,8 +101,8 @@ public final class TxRing implements AutoCloseable {
      * means more kicks that the kernel cuts short.
      */
     private static void setSendBuffer(int fd, int bytes) {
-        if (PacketSockets.trySetInt(fd, Native.SOL_SOCKET, Native.SO_SNDBUFFORCE, bytes) != 0) {
-            PacketSockets.trySetInt(fd, Native.SOL_SOCKET, Native.SO_SNDBUF, bytes);
+        if (PacketSockets.trySetInt(fd, Syscalls.SOL_SOCKET, Syscalls.SO_SNDBUFFORCE, bytes) != 0) {
+            PacketSockets.trySetInt(fd, Syscalls.SOL_SOCKET, Syscalls.SO_SNDBUF, bytes);
         }
     }
 
@@ -158,12 +159,12 @@ public final class TxRing implements AutoCloseable {
     }
 
     private int kickOnce() {
-        long rc = LIBC.send(fd, 0L, 0L, Native.MSG_DONTWAIT);
-        return rc < 0 ? Native.errno() : 0;
+        long rc = LIBC.send(fd, 0L, 0L, Syscalls.MSG_DONTWAIT);
+        return rc < 0 ? Syscalls.errno() : 0;
     }
 
     private static boolean isRetryable(int err) {
-        return err == 0 || err == Native.EAGAIN || err == Native.ENOBUFS || err == Native.EINTR;
+        return err == 0 || err == Syscalls.EAGAIN || err == Syscalls.ENOBUFS || err == Syscalls.EINTR;
     }
 
     /** Unmaps the ring and closes the socket. Idempotent; owner only. */

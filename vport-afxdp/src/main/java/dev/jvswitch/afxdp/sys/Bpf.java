@@ -1,12 +1,13 @@
 package dev.jvswitch.afxdp.sys;
 
-import static dev.jvswitch.afxdp.sys.Native.LIBC;
+import static dev.jvswitch.pmd.netdev.sys.Syscalls.LIBC;
 
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import dev.jvswitch.pmd.netdev.sys.Scratch;
+import dev.jvswitch.pmd.netdev.sys.Syscalls;
 
 /**
  * The {@code bpf(2)} commands the port uses, each with its {@code union bpf_attr} laid out by
@@ -118,11 +119,11 @@ public final class Bpf {
 
     private static long call(int cmd, ByteBuffer attr) {
         if (Native.SYS_BPF < 0) {
-            return -Native.EOPNOTSUPP;
+            return -Syscalls.EOPNOTSUPP;
         }
         try {
             long rc = LIBC.syscall(Native.SYS_BPF, cmd, Scratch.address(attr), Native.BPF_ATTR_BYTES);
-            return rc >= 0 ? rc : -Native.errno();
+            return rc >= 0 ? rc : -Syscalls.errno();
         } finally {
             Reference.reachabilityFence(attr);
         }

@@ -1,6 +1,6 @@
 package dev.jvswitch.afxdp.sys;
 
-import static dev.jvswitch.afxdp.sys.Native.LIBC;
+import static dev.jvswitch.pmd.netdev.sys.Syscalls.LIBC;
 
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import dev.jvswitch.pmd.netdev.NetdevException;
 import dev.jvswitch.pmd.netdev.sys.Scratch;
 import dev.jvswitch.pmd.netdev.sys.Where;
+import dev.jvswitch.pmd.netdev.sys.Syscalls;
 
 /**
  * Promiscuous mode for as long as a descriptor stays open: an AF_PACKET socket of protocol 0 (it
@@ -29,16 +30,16 @@ public final class Promiscuous {
 
     /** Turns promiscuous mode on for {@code ifindex}; returns the descriptor that keeps it on. */
     public static int enable(int ifindex, Where where) throws NetdevException {
-        int fd = LIBC.socket(AF_PACKET, Native.SOCK_RAW | Native.SOCK_CLOEXEC, 0);
+        int fd = LIBC.socket(AF_PACKET, Syscalls.SOCK_RAW | Syscalls.SOCK_CLOEXEC, 0);
         if (fd < 0) {
-            throw where.fail("socket(AF_PACKET) for promiscuous mode", Native.errno());
+            throw where.fail("socket(AF_PACKET) for promiscuous mode", Syscalls.errno());
         }
         ByteBuffer mreq = Scratch.direct(PACKET_MREQ_BYTES);
         mreq.putInt(0, ifindex);
         mreq.putShort(4, (short) PACKET_MR_PROMISC);
         try {
             if (LIBC.setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, Scratch.address(mreq), PACKET_MREQ_BYTES) != 0) {
-                int err = Native.errno();
+                int err = Syscalls.errno();
                 LIBC.close(fd);
                 throw where.fail("setsockopt(PACKET_ADD_MEMBERSHIP, PACKET_MR_PROMISC)", err);
             }

@@ -1,6 +1,6 @@
 package dev.jvswitch.afxdp.sys;
 
-import static dev.jvswitch.afxdp.sys.Native.LIBC;
+import static dev.jvswitch.pmd.netdev.sys.Syscalls.LIBC;
 
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import dev.jvswitch.pmd.netdev.NetdevException;
 import dev.jvswitch.pmd.netdev.sys.Scratch;
 import dev.jvswitch.pmd.netdev.sys.Where;
+import dev.jvswitch.pmd.netdev.sys.Syscalls;
 
 /**
  * Setting up an XDP socket: the calls it needs before the first frame, each turned into a
@@ -40,13 +41,13 @@ public final class XdpSockets {
 
     /** {@code socket(AF_XDP, SOCK_RAW, 0)}. */
     public static int open(Where where) throws NetdevException {
-        int fd = LIBC.socket(Native.AF_XDP, Native.SOCK_RAW | Native.SOCK_CLOEXEC, 0);
+        int fd = LIBC.socket(Native.AF_XDP, Syscalls.SOCK_RAW | Syscalls.SOCK_CLOEXEC, 0);
         if (fd < 0) {
-            int err = Native.errno();
-            if (err == Native.EAFNOSUPPORT) {
+            int err = Syscalls.errno();
+            if (err == Syscalls.EAFNOSUPPORT) {
                 throw where.fail("socket(AF_XDP)", err, "the kernel has no XDP sockets (CONFIG_XDP_SOCKETS)");
             }
-            if (err == Native.EPERM) {
+            if (err == Syscalls.EPERM) {
                 throw where.fail("socket(AF_XDP)", err, "AF_XDP ports need CAP_NET_RAW, CAP_NET_ADMIN and CAP_BPF"
                         + " (or root)");
             }
@@ -67,13 +68,13 @@ public final class XdpSockets {
         reg.putInt(16, chunkBytes);
         try {
             if (LIBC.setsockopt(fd, Native.SOL_XDP, Native.XDP_UMEM_REG, Scratch.address(reg), UMEM_REG_BYTES) != 0) {
-                int err = Native.errno();
+                int err = Syscalls.errno();
                 String call = "setsockopt(XDP_UMEM_REG, " + (bytes >> 20) + " MiB in " + chunkBytes + " B frames)";
-                if (err == Native.ENOMEM || err == Native.ENOBUFS || err == Native.EPERM) {
+                if (err == Syscalls.ENOMEM || err == Syscalls.ENOBUFS || err == Syscalls.EPERM) {
                     throw where.fail(call, err, "the UMEM is pinned memory: run as root, with CAP_IPC_LOCK, or raise"
                             + " RLIMIT_MEMLOCK above the mempool's size for every queue");
                 }
-                if (err == Native.EINVAL && chunkBytes > 4096) {
+                if (err == Syscalls.EINVAL && chunkBytes > 4096) {
                     throw where.fail(call, err, "frames larger than a page need the mempool in huge pages"
                             + " (mempool.hugepages) and Linux 6.6 or later; or lower mempool.mbuf-size");
                 }
@@ -99,7 +100,7 @@ public final class XdpSockets {
         long a = Scratch.address(bb);
         try {
             if (LIBC.getsockopt(fd, Native.SOL_XDP, Native.XDP_MMAP_OFFSETS, a, a + MMAP_OFFSETS_BYTES) != 0) {
-                throw where.fail("getsockopt(XDP_MMAP_OFFSETS)", Native.errno());
+                throw where.fail("getsockopt(XDP_MMAP_OFFSETS)", Syscalls.errno());
             }
             int len = bb.getInt(MMAP_OFFSETS_BYTES);
             if (len == MMAP_OFFSETS_BYTES) {
@@ -126,10 +127,10 @@ public final class XdpSockets {
 
     /** Maps {@code bytes} of the ring at page offset {@code pgoff} of the socket; returns its address. */
     public static long mmap(int fd, long bytes, long pgoff, String ring, Where where) throws NetdevException {
-        long addr = LIBC.mmap(null, bytes, Native.PROT_READ | Native.PROT_WRITE, Native.MAP_SHARED | Native.MAP_POPULATE,
+        long addr = LIBC.mmap(null, bytes, Syscalls.PROT_READ | Syscalls.PROT_WRITE, Syscalls.MAP_SHARED | Native.MAP_POPULATE,
                 fd, pgoff);
-        if (addr == Native.MAP_FAILED || addr == 0L) {
-            throw where.fail("mmap(" + ring + " ring, " + bytes + " B)", Native.errno());
+        if (addr == Syscalls.MAP_FAILED || addr == 0L) {
+            throw where.fail("mmap(" + ring + " ring, " + bytes + " B)", Syscalls.errno());
         }
         return addr;
     }
@@ -147,7 +148,7 @@ public final class XdpSockets {
         sa.putInt(4, ifindex);
         sa.putInt(8, queue);
         try {
-            return LIBC.bind(fd, Scratch.address(sa), SOCKADDR_XDP_BYTES) == 0 ? 0 : Native.errno();
+            return LIBC.bind(fd, Scratch.address(sa), SOCKADDR_XDP_BYTES) == 0 ? 0 : Syscalls.errno();
         } finally {
             Reference.reachabilityFence(sa);
         }
@@ -173,8 +174,8 @@ public final class XdpSockets {
      * kicks that the kernel cuts short.
      */
     public static void setSendBuffer(int fd, int bytes) {
-        if (trySetInt(fd, Native.SOL_SOCKET, Native.SO_SNDBUFFORCE, bytes) != 0) {
-            trySetInt(fd, Native.SOL_SOCKET, Native.SO_SNDBUF, bytes);
+        if (trySetInt(fd, Syscalls.SOL_SOCKET, Syscalls.SO_SNDBUFFORCE, bytes) != 0) {
+            trySetInt(fd, Syscalls.SOL_SOCKET, Syscalls.SO_SNDBUF, bytes);
         }
     }
 
@@ -183,7 +184,7 @@ public final class XdpSockets {
         ByteBuffer bb = Scratch.direct(4);
         bb.putInt(0, value);
         try {
-            return LIBC.setsockopt(fd, level, opt, Scratch.address(bb), 4) == 0 ? 0 : Native.errno();
+            return LIBC.setsockopt(fd, level, opt, Scratch.address(bb), 4) == 0 ? 0 : Syscalls.errno();
         } finally {
             Reference.reachabilityFence(bb);
         }

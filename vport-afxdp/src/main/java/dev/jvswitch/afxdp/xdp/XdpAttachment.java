@@ -5,6 +5,7 @@ import dev.jvswitch.afxdp.sys.Native;
 import dev.jvswitch.pmd.netdev.sys.Where;
 import dev.jvswitch.afxdp.sys.XdpSockets;
 import dev.jvswitch.pmd.netdev.NetdevException;
+import dev.jvswitch.pmd.netdev.sys.Syscalls;
 
 /**
  * A port's XDP program on its interface: an XSKMAP with a slot per rx queue, the
@@ -72,7 +73,7 @@ public final class XdpAttachment implements AutoCloseable {
             Bpf.Loaded prog = Bpf.loadXdpProgram(RedirectProgram.instructions(mapFd), RedirectProgram.LICENSE,
                     RedirectProgram.NAME);
             if (prog.fd() < 0) {
-                String hint = prog.errno() == Native.EPERM ? permissionHint(Native.EPERM)
+                String hint = prog.errno() == Syscalls.EPERM ? permissionHint(Syscalls.EPERM)
                         : "verifier: " + prog.verifierLog();
                 throw where.fail("bpf(BPF_PROG_LOAD, XDP redirect to XSKMAP)", prog.errno(), hint);
             }
@@ -86,11 +87,11 @@ public final class XdpAttachment implements AutoCloseable {
                 }
                 int err = -linkFd;
                 String call = "bpf(BPF_LINK_CREATE, XDP " + mode.label() + ")";
-                if (err == Native.EBUSY || err == Native.EEXIST) {
+                if (err == Syscalls.EBUSY || err == Syscalls.EEXIST) {
                     throw where.fail(call, err, "the interface already has an XDP program (another process's?):"
                             + " detach it (ip link set dev " + where.ifname() + " xdp off) or use another interface");
                 }
-                if (err == Native.EPERM) {
+                if (err == Syscalls.EPERM) {
                     throw where.fail(call, err, permissionHint(err));
                 }
                 refused = where.fail(call, err, mode == Attach.NATIVE
@@ -107,7 +108,7 @@ public final class XdpAttachment implements AutoCloseable {
     }
 
     private static String permissionHint(int err) {
-        return err == Native.EPERM ? "AF_XDP ports need CAP_NET_ADMIN and CAP_BPF (or CAP_SYS_ADMIN, or root)"
+        return err == Syscalls.EPERM ? "AF_XDP ports need CAP_NET_ADMIN and CAP_BPF (or CAP_SYS_ADMIN, or root)"
                 : "the kernel may lack BPF (CONFIG_BPF_SYSCALL) or XDP sockets (CONFIG_XDP_SOCKETS)";
     }
 

@@ -1,6 +1,6 @@
 package dev.jvswitch.afxdp.xsk;
 
-import static dev.jvswitch.afxdp.sys.Native.LIBC;
+import static dev.jvswitch.pmd.netdev.sys.Syscalls.LIBC;
 
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import dev.jvswitch.afxdp.sys.Native;
 import dev.jvswitch.pmd.netdev.sys.Scratch;
 import dev.jvswitch.pmd.netdev.QueueCounters;
+import dev.jvswitch.pmd.netdev.sys.Syscalls;
 
 /**
  * Reads a socket's {@code XDP_STATISTICS} (running totals since the socket was made, unlike

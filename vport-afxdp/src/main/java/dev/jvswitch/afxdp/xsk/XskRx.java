@@ -1,6 +1,6 @@
 package dev.jvswitch.afxdp.xsk;
 
-import static dev.jvswitch.afxdp.sys.Native.LIBC;
+import static dev.jvswitch.pmd.netdev.sys.Syscalls.LIBC;
 
 import dev.jvswitch.afxdp.sys.Native;
 import dev.jvswitch.mempool.Mbuf;
@@ -8,6 +8,7 @@ import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.netdev.QueueCounters;
 import dev.jvswitch.pmd.netdev.csum.ChecksumCompleter;
+import dev.jvswitch.pmd.netdev.sys.Syscalls;
 
 /**
  * The receive half of an XDP socket: its fill ring (empty frames handed to the kernel) and rx ring
@@ -128,7 +129,7 @@ public final class XskRx {
             xsk.add(XskRxCounters.BAD_DESCS, bad);
         }
         if (n == 0 && wakeups && fd >= 0 && fill.needsWakeup()) {
-            LIBC.recv(fd, 0L, 0L, Native.MSG_DONTWAIT);
+            LIBC.recv(fd, 0L, 0L, Syscalls.MSG_DONTWAIT);
         }
         if (++polls == POLLS_PER_STATS_READ) {
             collectKernelStats(counters, xsk);

@@ -7,6 +7,7 @@ import dev.jvswitch.afxdp.sys.Native;
 import dev.jvswitch.pmd.netdev.sys.Where;
 import dev.jvswitch.afxdp.sys.XdpSockets;
 import dev.jvswitch.pmd.netdev.NetdevException;
+import dev.jvswitch.pmd.netdev.sys.Syscalls;
 
 /**
  * One XDP socket bound to one queue of an interface, with the pool's memory as its UMEM and its
@@ -167,20 +168,20 @@ public final class XskSocket implements AutoCloseable {
             if (err == 0) {
                 return attempt;
             }
-            if (err == Native.EBUSY && attempt + 1 < BIND_ATTEMPTS) {
+            if (err == Syscalls.EBUSY && attempt + 1 < BIND_ATTEMPTS) {
                 pause(1L << attempt);
                 continue;
             }
             boolean zc = (flags & Native.XDP_ZEROCOPY) != 0;
-            if (err == Native.EOPNOTSUPP || (zc && err == Native.EINVAL)) {
+            if (err == Syscalls.EOPNOTSUPP || (zc && err == Syscalls.EINVAL)) {
                 throw new BindRefused(where.fail(call, err, zc
                         ? "the driver has no zero-copy AF_XDP (veth never has); use xdp-mode native or best-effort"
                         : "the driver refuses AF_XDP sockets"));
             }
-            if (err == Native.EINVAL) {
+            if (err == Syscalls.EINVAL) {
                 throw where.fail(call, err, "the interface may have no queue " + queue + " (see ethtool -l); lower n_rxq");
             }
-            if (err == Native.EBUSY) {
+            if (err == Syscalls.EBUSY) {
                 throw where.fail(call, err, "another AF_XDP socket holds the queue");
             }
             throw where.fail(call, err);

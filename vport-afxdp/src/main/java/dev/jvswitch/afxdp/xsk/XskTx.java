@@ -1,13 +1,13 @@
 package dev.jvswitch.afxdp.xsk;
 
-import static dev.jvswitch.afxdp.sys.Native.LIBC;
+import static dev.jvswitch.pmd.netdev.sys.Syscalls.LIBC;
 
-import dev.jvswitch.afxdp.sys.Native;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.netdev.QueueCounters;
+import dev.jvswitch.pmd.netdev.sys.Syscalls;
 
 /**
  * The transmit half of an XDP socket: its tx ring (frames to send) and completion ring (frames
@@ -175,12 +175,12 @@ public final class XskTx {
             return Kick.OK;
         }
         for (int attempt = 0; attempt <= KICK_RETRIES; attempt++) {
-            long rc = LIBC.send(fd, 0L, 0L, Native.MSG_DONTWAIT);
-            int err = rc < 0 ? Native.errno() : 0;
+            long rc = LIBC.send(fd, 0L, 0L, Syscalls.MSG_DONTWAIT);
+            int err = rc < 0 ? Syscalls.errno() : 0;
             if (err != 0 && !retryable(err)) {
                 lastErrno = err;
                 xsk.add(XskTxCounters.KICK_ERRORS, 1);
-                return Native.isLinkError(err) ? Kick.LINK_ERROR : Kick.OK;
+                return Syscalls.isLinkError(err) ? Kick.LINK_ERROR : Kick.OK;
             }
             if (tx.outstanding() == 0) {
                 break;
@@ -192,7 +192,7 @@ public final class XskTx {
     }
 
     private static boolean retryable(int err) {
-        return err == Native.EAGAIN || err == Native.EBUSY || err == Native.ENOBUFS || err == Native.EINTR;
+        return err == Syscalls.EAGAIN || err == Syscalls.EBUSY || err == Syscalls.ENOBUFS || err == Syscalls.EINTR;
     }
 
     /**

@@ -7,10 +7,10 @@ import jnr.ffi.Runtime;
 
 /**
  * The one loaded libc binding of the socket-based port types, {@code errno}, and the Linux
- * constants of {@code <sys/socket.h>}, {@code <net/if.h>} and {@code <sys/ioctl.h>} that
- * {@link Interfaces} uses. Each port type keeps its own constants in its own {@code Native}, which
- * hands out this binding. Values are those of Linux on x86-64 and arm64, which agree for all of
- * them.
+ * constants of {@code <sys/socket.h>}, {@code <sys/mman.h>}, {@code <net/if.h>},
+ * {@code <sys/ioctl.h>} and {@code <errno.h>} that {@link Interfaces} and every port type share.
+ * Each port type keeps only its own family's constants in its own {@code Native}. Values are those
+ * of Linux on x86-64 and arm64, which agree for all of them.
  */
 public final class Syscalls {
     /** The libc binding; loading it fails with an {@link UnsatisfiedLinkError} off Linux. */
@@ -20,7 +20,19 @@ public final class Syscalls {
     // <sys/socket.h>
     public static final int AF_INET = 2;
     public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_RAW = 3;
     public static final int SOCK_CLOEXEC = 0x80000;
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_SNDBUF = 7;
+    /** As SO_SNDBUF, past {@code net.core.wmem_max}; needs CAP_NET_ADMIN. */
+    public static final int SO_SNDBUFFORCE = 32;
+    public static final int MSG_DONTWAIT = 0x40;
+
+    // <sys/mman.h>
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int MAP_SHARED = 1;
+    public static final long MAP_FAILED = -1L;
 
     // <sys/ioctl.h> / <linux/sockios.h>
     public static final long SIOCGIFFLAGS = 0x8913;
@@ -33,10 +45,21 @@ public final class Syscalls {
     public static final int IFF_UP = 0x1;
     public static final int IFF_RUNNING = 0x40;
 
-    // <errno.h> values interface queries react to
+    // <errno.h> values the ports and interface queries react to
+    public static final int EPERM = 1;
+    public static final int EINTR = 4;
     public static final int ENXIO = 6;
+    public static final int EAGAIN = 11;
+    public static final int ENOMEM = 12;
+    public static final int EBUSY = 16;
+    public static final int EEXIST = 17;
     public static final int ENODEV = 19;
+    public static final int EINVAL = 22;
+    public static final int ENOPROTOOPT = 92;
     public static final int EOPNOTSUPP = 95;
+    public static final int EAFNOSUPPORT = 97;
+    public static final int ENETDOWN = 100;
+    public static final int ENOBUFS = 105;
 
     private Syscalls() {
     }
@@ -54,5 +77,10 @@ public final class Syscalls {
         String name = errno == EOPNOTSUPP ? "EOPNOTSUPP"
                 : e == null || e.name().startsWith("__") ? "errno " + errno : e.name();
         return (text == null || text.isEmpty() ? "error" : text) + " (" + name + ")";
+    }
+
+    /** True for the errors that mean the device went away or down under a socket. */
+    public static boolean isLinkError(int errno) {
+        return errno == ENXIO || errno == ENETDOWN || errno == ENODEV;
     }
 }

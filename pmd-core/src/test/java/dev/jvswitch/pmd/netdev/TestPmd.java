@@ -1,4 +1,4 @@
-package dev.jvswitch.afpacket;
+package dev.jvswitch.pmd.netdev;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,11 +9,12 @@ import java.util.function.Predicate;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
-import dev.jvswitch.pmd.netdev.NetdevRxq;
-import dev.jvswitch.pmd.netdev.NetdevTxq;
 import dev.jvswitch.testkit.frame.MarkedFrames;
 
-/** The test's stand-in for a PMD: polls rx queues and sends frames, bounded by count and time. */
+/**
+ * The test's stand-in for a PMD: polls rx queues and sends frames, bounded by count and time.
+ * Published in pmd-core's test-jar for every port module's namespace tests.
+ */
 public final class TestPmd {
     private final MbufCache cache;
     private final PacketBatch batch = new PacketBatch();
@@ -51,6 +52,21 @@ public final class TestPmd {
             out.add(rx.bytes());
         }
         return out;
+    }
+
+    /** One recv on {@code rxq}: marked frames are added to {@code into}, all are freed. */
+    public int poll(NetdevRxq rxq, List<byte[]> into) {
+        int n = rxq.recv(batch, cache);
+        for (int i = 0; i < n; i++) {
+            Mbuf m = batch.get(i);
+            byte[] bytes = m.toByteArray();
+            cache.put(m);
+            if (MarkedFrames.marked(bytes)) {
+                into.add(bytes);
+            }
+        }
+        batch.clear();
+        return n;
     }
 
     /** One recv on {@code rxq}: frames matching {@code filter} are added to {@code into}. */

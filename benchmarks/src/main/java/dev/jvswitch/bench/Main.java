@@ -1,21 +1,9 @@
 package dev.jvswitch.bench;
 
+import java.io.PrintStream;
 import java.util.Arrays;
 
-import dev.jvswitch.bench.afpacket.AfPacketFwdBench;
 import dev.jvswitch.bench.cli.Args;
-import dev.jvswitch.bench.compare.CompareCommand;
-import dev.jvswitch.bench.ct.CtBenchCommand;
-import dev.jvswitch.bench.demo.DemoCommand;
-import dev.jvswitch.bench.l2fwd.L2Fwd;
-import dev.jvswitch.bench.latency.LatencyCommand;
-import dev.jvswitch.bench.ndr.NdrCommand;
-import dev.jvswitch.bench.ovs.OvsMegaflowsCommand;
-import dev.jvswitch.bench.pcap.GenPcapCommand;
-import dev.jvswitch.bench.pipeline.PipelineCommand;
-import dev.jvswitch.bench.pktgen.PktgenCommand;
-import dev.jvswitch.bench.reval.RevalBenchCommand;
-import dev.jvswitch.bench.tables.TableBenchCommand;
 
 /**
  * Entry point of {@code bin/jvs-bench}. Subcommands:
@@ -36,50 +24,14 @@ import dev.jvswitch.bench.tables.TableBenchCommand;
  *   <li>{@code ct-bench}: the connection tracker in memory: setups, established lookups, flush;</li>
  *   <li>{@code jmh}: the JMH benchmarks of each stage.</li>
  * </ul>
- * A usage mistake prints one line and exits with status 2.
+ * {@code daemon-tables} is a script that {@code bin/jvs-bench} runs; it is listed here for the
+ * help, the man page and the completion. {@code --help} (also after a command), {@code --version};
+ * the options are parsed by picocli ({@link BenchCli}, {@link Args}). A usage mistake prints one
+ * line and exits with status 2.
  */
 public final class Main {
-    private Main() {
-    }
-
-    public static void main(String[] args) throws Exception {
-        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
-            usage();
-            System.exit(args.length == 0 ? 2 : 0);
-        }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        int status;
-        try {
-            status = switch (args[0]) {
-                case "gen-pcap" -> GenPcapCommand.run(rest);
-                case "pipeline" -> PipelineCommand.run(rest);
-                case "demo" -> DemoCommand.run(rest);
-                case "l2fwd" -> L2Fwd.run(rest);
-                case "afpacket-fwd" -> AfPacketFwdBench.run(rest);
-                case "latency" -> LatencyCommand.run(rest);
-                case "pktgen" -> PktgenCommand.run(rest);
-                case "ndr" -> NdrCommand.run(rest);
-                case "compare" -> CompareCommand.run(rest);
-                case "reval-bench" -> RevalBenchCommand.run(rest);
-                case "ovs-megaflows" -> OvsMegaflowsCommand.run(rest);
-                case "table-bench", "tables" -> TableBenchCommand.run(rest);
-                case "ct-bench" -> CtBenchCommand.run(rest);
-                case "jmh" -> {
-                    org.openjdk.jmh.Main.main(rest);
-                    yield 0;
-                }
-                default -> throw new Args.UsageException("jvs-bench: unknown command '" + args[0] + "'");
-            };
-        } catch (Args.UsageException e) {
-            System.err.println(e.getMessage());
-            System.err.println("run 'jvs-bench --help' for usage");
-            status = 2;
-        }
-        System.exit(status);
-    }
-
-    private static void usage() {
-        System.err.println("""
+    /** The usage of every command: {@code jvs-bench --help} prints it, and each command's help is its block. */
+    static final String USAGE = """
                 usage: jvs-bench <command> [options]
                   gen-pcap --flows N [--packets M] [--size 64] [--ipv6] [--vlan V] [--vxlan VNI | --geneve VNI] --out FILE
                       write a pcap of valid UDP frames cycling over N distinct flows
@@ -158,6 +110,52 @@ public final class Main {
                   demo
                       an in-process tour: frames through the parser and a datapath, flows, stats
                   jmh [JMH options]
-                      run the JMH benchmarks of each stage (e.g. jmh -prof gc Parse)""");
+                      run the JMH benchmarks of each stage (e.g. jmh -prof gc Parse)""";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one invocation; returns the exit status. */
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (args.length == 0) {
+            err.println(USAGE);
+            return 2;
+        }
+        if (args[0].equals("-h") || args[0].equals("--help")) {
+            out.println(USAGE);
+            out.println(BenchCli.STANDARD_OPTIONS);
+            return 0;
+        }
+        if (args[0].equals("-V") || args[0].equals("--version")) {
+            out.println(BenchCli.versionLine());
+            return 0;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            BenchCli.Sub sub = BenchCli.find(args[0]);
+            if (sub == null) {
+                throw new Args.UsageException("jvs-bench: unknown command '" + args[0] + "'");
+            }
+            if (!sub.ownHelp() && BenchCli.asksFor(rest, "-h", "--help")) {
+                out.print(BenchCli.help(sub));
+                return 0;
+            }
+            if (!sub.ownHelp() && BenchCli.asksFor(rest, "-V", "--version")) {
+                out.println(BenchCli.versionLine());
+                return 0;
+            }
+            return sub.runner().run(rest);
+        } catch (Args.HelpRequested h) {
+            out.print(h.version() ? BenchCli.versionLine() + "\n" : BenchCli.help(BenchCli.find(h.command())));
+            return 0;
+        } catch (Args.UsageException e) {
+            err.println(e.getMessage());
+            err.println("run 'jvs-bench --help' for usage");
+            return 2;
+        }
     }
 }

@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -19,7 +16,6 @@ import dev.jvswitch.config.ConfigException;
 import dev.jvswitch.config.ControlSettings;
 import dev.jvswitch.config.SwitchConfig;
 import dev.jvswitch.config.yaml.YamlConfigLoader;
-import dev.jvswitch.ovsdb.jsonrpc.JsonRpcConnection;
 import dev.jvswitch.vswitchd.config.OfprotoConfigs;
 import dev.jvswitch.vswitchd.db.DbMode;
 import dev.jvswitch.vswitchd.unixctl.UnixctlServer;
@@ -74,24 +70,29 @@ public final class Jvswitchd {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.err));
-    }
-
-    /** Options as parsed. */
-    private record Options(Path config, Path pidfile, String logLevel, boolean check, String db, Path rundir) {
+        System.exit(run(args, System.out, System.err));
     }
 
     static int run(String[] args, PrintStream err) {
+        return run(args, System.out, err);
+    }
+
+    /** Options as parsed ({@link JvswitchdCli}). */
+    record Options(Path config, Path pidfile, String logLevel, boolean check, String db, Path rundir) {
+    }
+
+    /** Runs the daemon (or {@code --check}, {@code --help}, {@code --version}); returns the exit status. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
         Options o;
         try {
-            o = parse(args);
+            o = JvswitchdCli.parse(args, out);
         } catch (IllegalArgumentException e) {
             err.println("jvswitchd: " + e.getMessage());
             err.println(USAGE);
             return EXIT_USAGE;
         }
         if (o == null) {
-            err.println(USAGE);
+            out.flush();
             return EXIT_OK;
         }
         // Before the config is read (a large one takes a while): a running daemon is told at once.
@@ -362,57 +363,5 @@ public final class Jvswitchd {
             return t;
         });
         return runner;
-    }
-
-    private static Options parse(String[] args) {
-        Path config = null;
-        Path pidfile = null;
-        String level = null;
-        boolean check = false;
-        String db = null;
-        Path rundir = null;
-        List<String> a = Arrays.asList(args);
-        for (int i = 0; i < a.size(); i++) {
-            String arg = a.get(i);
-            switch (arg) {
-                case "-h", "--help" -> {
-                    return null;
-                }
-                case "--config" -> config = Path.of(value(a, ++i, arg));
-                case "--pidfile" -> pidfile = Path.of(value(a, ++i, arg));
-                case "--log-level" -> {
-                    level = value(a, ++i, arg).toLowerCase(Locale.ROOT);
-                    if (!List.of("off", "error", "warn", "info", "debug", "trace").contains(level)) {
-                        throw new IllegalArgumentException("--log-level must be one of off, error, warn, info, debug,"
-                                + " trace; got '" + a.get(i) + "'");
-                    }
-                }
-                case "--foreground" -> {
-                    // Always in the foreground; see the class comment.
-                }
-                case "--check" -> check = true;
-                case "--db" -> {
-                    db = value(a, ++i, arg);
-                    try {
-                        JsonRpcConnection.address(db);
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("--db: " + e.getMessage());
-                    }
-                }
-                case "--rundir" -> rundir = Path.of(value(a, ++i, arg));
-                default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
-            }
-        }
-        if (config == null) {
-            throw new IllegalArgumentException("--config FILE is required");
-        }
-        return new Options(config, pidfile, level, check, db, rundir);
-    }
-
-    private static String value(List<String> a, int i, String option) {
-        if (i >= a.size()) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return a.get(i);
     }
 }

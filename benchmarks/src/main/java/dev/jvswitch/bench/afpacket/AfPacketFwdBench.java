@@ -66,9 +66,9 @@ import dev.jvswitch.pmd.netdev.Netdevs;
  * the namespaces and veths are gone.
  */
 public final class AfPacketFwdBench {
-    static final Set<String> OPTIONS = Set.of("seconds", "warmup", "mode", "frame-size", "flows", "gen-cpu", "pmd-cpu",
+    public static final Set<String> OPTIONS = Set.of("seconds", "warmup", "mode", "frame-size", "flows", "gen-cpu", "pmd-cpu",
             "rx-ring", "port-type", "xdp-mode");
-    static final Set<String> FLAGS = Set.of("json");
+    public static final Set<String> FLAGS = Set.of("json");
     private static final int POOL_MBUFS = 32768;
     private static final long GEN_DST_MAC = 0x02_00_00_00_00_02L;
     private static final long GEN_SRC_MAC = 0x02_00_00_00_00_01L;

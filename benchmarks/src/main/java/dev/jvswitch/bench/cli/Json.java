@@ -1,23 +1,42 @@
 package dev.jvswitch.bench.cli;
 
-import java.util.LinkedHashMap;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+
 /**
- * Builds the one-line JSON objects the tools print with {@code --json}; {@link #putRaw} nests
- * another object or an array ({@link #array}) built the same way.
+ * Builds the one-line JSON objects the tools print with {@code --json}, as a Jackson tree;
+ * {@link #putRaw} nests another object or an array ({@link #array}) built the same way.
+ *
+ * <p>Numbers other than integers are written as {@link #number} formats them (6 significant
+ * digits, {@code %.6g}): that is the form scripts and the compare report have always read, so a
+ * double goes into the tree as that text, not as a {@code double} Jackson would print its own way.
  */
 public final class Json {
-    private final Map<String, String> fields = new LinkedHashMap<>();
+    private static final ObjectMapper MAPPER = new ObjectMapper(new JsonFactoryBuilder()
+            .characterEscapes(new LowerHexEscapes()).build());
+    private final ObjectNode fields = JsonNodeFactory.instance.objectNode();
 
     public Json put(String key, long value) {
-        fields.put(key, Long.toString(value));
+        fields.put(key, value);
         return this;
     }
 
     public Json put(String key, double value) {
-        fields.put(key, number(value));
+        fields.putRawValue(key, new RawValue(number(value)));
         return this;
     }
 
@@ -27,29 +46,37 @@ public final class Json {
     }
 
     public Json put(String key, boolean value) {
-        fields.put(key, Boolean.toString(value));
+        fields.put(key, value);
         return this;
     }
 
     public Json put(String key, String value) {
-        fields.put(key, value == null ? "null" : quote(value));
+        if (value == null) {
+            fields.putNull(key);
+        } else {
+            fields.put(key, value);
+        }
         return this;
     }
 
     /** {@code json} as it is: another {@code Json}'s text, or an {@link #array}. */
     public Json putRaw(String key, String json) {
-        fields.put(key, json == null ? "null" : json);
+        if (json == null) {
+            fields.putNull(key);
+        } else {
+            fields.putRawValue(key, new RawValue(json));
+        }
         return this;
     }
 
     /** Adds every field of {@code other}, in its order (a field of the same name is replaced). */
     public Json merge(Json other) {
-        fields.putAll(other.fields);
+        fields.setAll(other.fields);
         return this;
     }
 
     /** A JSON array of elements that are JSON already. */
-    public static String array(java.util.List<String> elements) {
+    public static String array(List<String> elements) {
         return "[" + String.join(",", elements) + "]";
     }
 
@@ -60,37 +87,50 @@ public final class Json {
         return j.toString();
     }
 
-    @Override
-    public String toString() {
-        StringBuilder sb = new StringBuilder("{");
-        for (Map.Entry<String, String> e : fields.entrySet()) {
-            if (sb.length() > 1) {
-                sb.append(',');
-            }
-            sb.append(quote(e.getKey())).append(':').append(e.getValue());
+    /** A numeric field of a one-line JSON object (a run's report), NaN if absent or not a number. */
+    public static double readNumber(String doc, String key) {
+        try {
+            JsonNode v = MAPPER.readTree(doc).get(key);
+            return v != null && v.isNumber() ? v.asDouble() : Double.NaN;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a JSON document: " + e.getOriginalMessage(), e);
         }
-        return sb.append('}').toString();
     }
 
-    public static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\t' -> sb.append("\\t");
-                case '\r' -> sb.append("\\r");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
+    @Override
+    public String toString() {
+        try {
+            return MAPPER.writeValueAsString(fields);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Jackson's escapes with lower-case hex for control characters (and {@code \b}, {@code \f} as
+     * {@code \}{@code u0008}, {@code \}{@code u000c}), the bytes the reports always had.
+     */
+    private static final class LowerHexEscapes extends CharacterEscapes {
+        private static final long serialVersionUID = 1L;
+        private final int[] codes = standardAsciiEscapesForJSON();
+
+        LowerHexEscapes() {
+            for (int c = 0; c < 0x20; c++) {
+                if (c != '\t' && c != '\n' && c != '\r') {
+                    codes[c] = ESCAPE_CUSTOM;
                 }
             }
         }
-        return sb.append('"').toString();
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return codes;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            // Asked for every non-ASCII character too: those stay as they are.
+            return ch < 0x20 ? new SerializedString(String.format("\\u%04x", ch)) : null;
+        }
     }
 }

@@ -45,10 +45,10 @@ import dev.jvswitch.bench.pipeline.PipelineRepeat;
  * interrupts.
  */
 public final class CompareCommand {
-    static final Set<String> OPTIONS = Set.of("flows", "rules", "out", "dut", "size", "trial", "loss", "precision",
+    public static final Set<String> OPTIONS = Set.of("flows", "rules", "out", "dut", "size", "trial", "loss", "precision",
             "max-trials", "warmup", "gen-cpu", "rx-cpu", "pmd-cpu", "pmd-idle", "jvswitchd", "hugepages",
             "latency-at", "pipeline-seconds", "pipeline-warmup", "replot");
-    static final Set<String> FLAGS = Set.of("install", "no-pipeline", "no-ndr", "json");
+    public static final Set<String> FLAGS = Set.of("install", "no-pipeline", "no-ndr", "json");
     /** What the comparison needs from Debian beyond jvswitch: OVS-DPDK, its drivers, testpmd. */
     static final List<String> PACKAGES = List.of("openvswitch-switch-dpdk", "dpdk-dev", "librte-net-pcap23",
             "librte-net-null23", "librte-net-af-packet23", "librte-net-af-xdp23", "librte-mempool-ring23",

@@ -31,8 +31,8 @@ import dev.jvswitch.testkit.frame.Frames;
  * Rates are packets over the wall time of the slowest thread; each packet's ct_state is checked.
  */
 public final class CtBenchCommand {
-    static final Set<String> OPTIONS = Set.of("threads", "conns", "zones", "batch");
-    static final Set<String> FLAGS = Set.of("json");
+    public static final Set<String> OPTIONS = Set.of("threads", "conns", "zones", "batch");
+    public static final Set<String> FLAGS = Set.of("json");
 
     private CtBenchCommand() {
     }

@@ -1,7 +1,9 @@
 package dev.jvswitch.bench.l2fwd;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+
+import dev.jvswitch.bench.cli.Args;
 
 /**
  * The command line of {@code jvs-bench l2fwd}, checked before anything is opened:
@@ -25,6 +27,9 @@ public record L2FwdOptions(String port1, String port2, FwdMode mode, double seco
             "usage: l2fwd --port IFNAME --port IFNAME [--mode io|switch] [--seconds S] [--pmd-cpu N] [--json]\n"
             + "             [--port-type afpacket|afxdp] [--xdp-mode best-effort|native|generic|native-with-zerocopy]";
     public static final int MAX_CPU = 1023;
+    /** Options that take a value ({@code --port} twice), and the flag. */
+    public static final Set<String> OPTIONS = Set.of("port", "mode", "seconds", "pmd-cpu", "port-type", "xdp-mode");
+    public static final Set<String> FLAGS = Set.of("json");
     public static final List<String> PORT_TYPES = List.of("afpacket", "afxdp");
     public static final List<String> XDP_MODES = List.of("best-effort", "native-with-zerocopy", "native", "generic");
 
@@ -49,48 +54,20 @@ public record L2FwdOptions(String port1, String port2, FwdMode mode, double seco
 
     /** Parses and checks {@code args}. */
     public static L2FwdOptions parse(String[] args) {
-        List<String> ports = new ArrayList<>();
-        String mode = FwdMode.IO.label();
-        String seconds = "0";
-        String cpu = null;
-        String portType = "afpacket";
-        String xdpMode = null;
-        boolean json = false;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                throw new UsageException("unexpected argument '" + arg + "'");
-            }
-            int eq = arg.indexOf('=');
-            String name = eq < 0 ? arg : arg.substring(0, eq);
-            if (name.equals("--json")) {
-                if (eq >= 0) {
-                    throw new UsageException("--json takes no value");
-                }
-                json = true;
-                continue;
-            }
-            if (!name.equals("--port") && !name.equals("--mode") && !name.equals("--seconds")
-                    && !name.equals("--pmd-cpu") && !name.equals("--port-type") && !name.equals("--xdp-mode")) {
-                throw new UsageException("unknown option " + name);
-            }
-            String value;
-            if (eq >= 0) {
-                value = arg.substring(eq + 1);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new UsageException(name + " needs a value");
-            }
-            switch (name) {
-                case "--port" -> ports.add(value);
-                case "--mode" -> mode = value;
-                case "--seconds" -> seconds = value;
-                case "--port-type" -> portType = value;
-                case "--xdp-mode" -> xdpMode = value;
-                default -> cpu = value;
-            }
+        Args a;
+        try {
+            a = Args.parse("l2fwd", args, OPTIONS, FLAGS);
+        } catch (Args.UsageException e) {
+            // This command's messages have never repeated its name: the caller prints "l2fwd: " first.
+            throw new UsageException(e.getMessage().substring("l2fwd: ".length()));
         }
+        List<String> ports = a.all("port");
+        String mode = a.string("mode", FwdMode.IO.label());
+        String seconds = a.string("seconds", "0");
+        String cpu = a.string("pmd-cpu", null);
+        String portType = a.string("port-type", "afpacket");
+        String xdpMode = a.string("xdp-mode", null);
+        boolean json = a.flag("json");
         if (ports.size() != 2) {
             throw new UsageException("--port must be given twice (port 1 and port 2), got " + ports.size());
         }

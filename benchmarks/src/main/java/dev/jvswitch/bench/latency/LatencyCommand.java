@@ -50,9 +50,9 @@ import dev.jvswitch.mempool.MbufPoolConfig;
  * the current DUT and topology (both idempotent) so nothing is left behind.
  */
 public final class LatencyCommand {
-    static final Set<String> OPTIONS = Set.of("dut", "load", "count", "interval", "probe-cpu", "pmd-cpu", "gen-cpu",
+    public static final Set<String> OPTIONS = Set.of("dut", "load", "count", "interval", "probe-cpu", "pmd-cpu", "gen-cpu",
             "pmd-idle", "rx-ring", "jvswitchd", "frame-size", "flows", "rate-seconds", "repeat", "hugepages", "warmup");
-    static final Set<String> FLAGS = Set.of("json");
+    public static final Set<String> FLAGS = Set.of("json");
     private static final long SETTLE_MS = 500;
 
     private LatencyCommand() {

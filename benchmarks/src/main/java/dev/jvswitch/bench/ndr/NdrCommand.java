@@ -49,9 +49,9 @@ import dev.jvswitch.mempool.MbufPoolConfig;
  * namespaces and traffic ports on a signal.
  */
 public final class NdrCommand {
-    static final Set<String> OPTIONS = Set.of("dut", "flows", "size", "trial", "loss", "precision", "max-trials",
+    public static final Set<String> OPTIONS = Set.of("dut", "flows", "size", "trial", "loss", "precision", "max-trials",
             "warmup", "gen-cpu", "rx-cpu", "pmd-cpu", "pmd-idle", "jvswitchd", "hugepages", "latency-at");
-    static final Set<String> FLAGS = Set.of("json");
+    public static final Set<String> FLAGS = Set.of("json");
     /** How far behind its schedule a trial's generator may fall before skipping: 20 ms. */
     static final long MAX_BACKLOG_NS = 20_000_000L;
     /** Below this many pps an interval is narrow enough whatever the precision. */

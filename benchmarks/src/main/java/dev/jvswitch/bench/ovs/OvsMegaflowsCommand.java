@@ -22,8 +22,8 @@ import dev.jvswitch.testkit.ovs.OvsOracle;
  * frames OVS received.
  */
 public final class OvsMegaflowsCommand {
-    static final Set<String> OPTIONS = Set.of("pcap", "flows", "batch", "show");
-    static final Set<String> FLAGS = Set.of("json");
+    public static final Set<String> OPTIONS = Set.of("pcap", "flows", "batch", "show");
+    public static final Set<String> FLAGS = Set.of("json");
 
     private OvsMegaflowsCommand() {
     }

@@ -30,8 +30,8 @@ import dev.jvswitch.testkit.frame.Frames;
  * then the VXLAN header: 50 bytes more on the wire.
  */
 public final class GenPcapCommand {
-    static final Set<String> OPTIONS = Set.of("flows", "packets", "size", "vlan", "vxlan", "geneve", "out");
-    static final Set<String> FLAGS = Set.of("ipv6");
+    public static final Set<String> OPTIONS = Set.of("flows", "packets", "size", "vlan", "vxlan", "geneve", "out");
+    public static final Set<String> FLAGS = Set.of("ipv6");
 
     private GenPcapCommand() {
     }

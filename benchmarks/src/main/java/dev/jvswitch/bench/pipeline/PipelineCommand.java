@@ -53,14 +53,14 @@ import dev.jvswitch.pmd.upcall.UpcallHandler;
  * frame's time from arrival to the null port is recorded ({@link PipelineLatency}).
  */
 public final class PipelineCommand {
-    static final Set<String> OPTIONS = Set.of("pcap", "seconds", "warmup", "emc-insert-inv-prob", "pmd-cpu",
+    public static final Set<String> OPTIONS = Set.of("pcap", "seconds", "warmup", "emc-insert-inv-prob", "pmd-cpu",
             "flows", "groups", "flow-limit", "max-idle", "revalidators", "repeat", "tunnel", "vni", "dut", "rate",
             "tunnel-type");
     /** How long the JIT must have compiled nothing before the measured run starts. */
     static final long JIT_QUIET_NS = 500_000_000L;
     /** The longest warm-up may run on past {@code --warmup} waiting for the JIT to go quiet. */
     static final long JIT_WAIT_MAX_NS = 30_000_000_000L;
-    static final Set<String> FLAGS = Set.of("smc", "json", "latency");
+    public static final Set<String> FLAGS = Set.of("smc", "json", "latency");
 
     private PipelineCommand() {
     }

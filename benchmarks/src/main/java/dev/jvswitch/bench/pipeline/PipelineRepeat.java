@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.cli.Json;
@@ -31,8 +29,6 @@ import dev.jvswitch.bench.cli.Json;
  * and {@code runs}, the children's documents in order.
  */
 public final class PipelineRepeat {
-    private static final Pattern NUMBER = Pattern.compile("\"([A-Za-z]+)\":(-?[0-9.eE+-]+)");
-
     private PipelineRepeat() {
     }
 
@@ -111,13 +107,7 @@ public final class PipelineRepeat {
 
     /** A numeric field of a one-line JSON object, NaN if absent. */
     public static double number(String doc, String key) {
-        Matcher m = NUMBER.matcher(doc);
-        while (m.find()) {
-            if (m.group(1).equals(key)) {
-                return Double.parseDouble(m.group(2));
-            }
-        }
-        return Double.NaN;
+        return Json.readNumber(doc, key);
     }
 
     /** The index of the median value (the lower of the two middle ones for an even count). */

@@ -41,9 +41,9 @@ import dev.jvswitch.pmd.netdev.NetdevException;
  * their rings.
  */
 public final class PktgenCommand {
-    static final Set<String> OPTIONS = Set.of("port", "ns", "rx", "rx-ns", "rate", "flows", "size", "vlan", "vxlan",
+    public static final Set<String> OPTIONS = Set.of("port", "ns", "rx", "rx-ns", "rate", "flows", "size", "vlan", "vxlan",
             "seconds", "count", "burst", "gen-cpu", "rx-cpu", "histogram", "calibrate", "src-mac", "dst-mac", "dst-ip");
-    static final Set<String> FLAGS = Set.of("ipv6", "json");
+    public static final Set<String> FLAGS = Set.of("ipv6", "json");
     static final long DEFAULT_SRC_MAC = 0x02_00_00_00_00_01L;
     static final long DEFAULT_DST_MAC = 0x02_00_00_00_00_02L;
     /** How far behind its schedule a paced generator may fall before it skips: 20 ms. */

@@ -53,9 +53,9 @@ import dev.jvswitch.pmd.upcall.UpcallHandler;
  * </ol>
  */
 public final class RevalBenchCommand {
-    static final Set<String> OPTIONS = Set.of("flows", "revalidators", "cycles", "seconds", "warmup",
+    public static final Set<String> OPTIONS = Set.of("flows", "revalidators", "cycles", "seconds", "warmup",
             "traffic-flows", "repeat", "slow-path");
-    static final Set<String> FLAGS = Set.of("json");
+    public static final Set<String> FLAGS = Set.of("json");
 
     private RevalBenchCommand() {
     }

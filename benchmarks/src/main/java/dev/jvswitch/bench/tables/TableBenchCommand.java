@@ -47,8 +47,8 @@ import dev.jvswitch.ofproto.syntax.FlowSyntax;
  * quarter of the machine's memory is, on any machine that can hold them).
  */
 public final class TableBenchCommand {
-    static final Set<String> OPTIONS = Set.of("rules", "shape");
-    static final Set<String> FLAGS = Set.of("json", "no-probe");
+    public static final Set<String> OPTIONS = Set.of("rules", "shape");
+    public static final Set<String> FLAGS = Set.of("json", "no-probe");
     static final String BRIDGE = "br0";
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 

@@ -1,6 +1,8 @@
 package dev.jvswitch.vswitchd.control;
 
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Where a control command runs, so that one long change never freezes the control thread.
@@ -82,6 +84,11 @@ public enum CommandKind {
     /** The kind of command {@code name}; {@link #CHANGE} for one not listed. */
     public static CommandKind of(String name) {
         return KINDS.getOrDefault(name, CHANGE);
+    }
+
+    /** Every listed command, sorted: jvsctl's help and completion without a running daemon. */
+    public static SortedSet<String> names() {
+        return new TreeSet<>(KINDS.keySet());
     }
 
     /** Whether {@code name} is listed (a test checks that every registered command is). */

@@ -1,24 +1,51 @@
 package dev.jvswitch.vswitchd.control;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+
 /**
- * The JSON the control protocol needs, and no more: {@link #write} turns maps, lists, strings,
- * numbers, booleans and null into one line (no raw newlines, so one message is one line);
- * {@link #parse} reads such a document back into {@link LinkedHashMap}s, {@link ArrayList}s,
+ * The control protocol's JSON, on Jackson's streaming core: {@link #write} turns maps, lists,
+ * strings, numbers, booleans and null into one line (no raw newlines, so one message is one
+ * line); {@link #parse} reads such a document back into {@link LinkedHashMap}s, {@link ArrayList}s,
  * strings, {@code Long}s or {@code Double}s, booleans and null.
  *
- * <p><b>Bounds.</b> The parser recurses once per nested array or object, so nesting is bounded
- * at {@value #MAX_DEPTH} levels: a deeper document is refused with an error naming the position
- * where the bound was crossed, long before the thread's stack could run out (a request of 20 000
- * {@code [} would otherwise end in a {@code StackOverflowError}). The control protocol nests two
- * levels; the replies jvsctl reads, four. The length of the text is bounded by the caller (the
- * control socket reads at most {@link ControlProtocol#MAX_REQUEST_BYTES} per request).
+ * <p>Only the streaming core (no {@code ObjectMapper}): {@code jvsctl} runs once per command in
+ * scripts, and a mapper's set-up would cost it more than the whole exchange.
  *
- * <p>Stateless.
+ * <p><b>The text written</b> is what scripts have always read: integers ({@code Integer},
+ * {@code Long}, {@code Short}) as they are, every other number as a double
+ * ({@link Double#toString}) or {@code null} when not finite, map keys by {@code String.valueOf},
+ * any other object by its {@code toString}; control characters other than tab, newline and return
+ * as lower-case {@code \}{@code u00xx}.
+ *
+ * <p><b>Bounds.</b> Nesting is bounded at {@value #MAX_DEPTH} levels and a number at
+ * {@value #MAX_NUMBER_CHARS} characters (Jackson's read constraints): a deeper document is refused
+ * with an error naming the bracket that crossed the bound, long before the thread's stack could
+ * run out. The control protocol nests two levels; the replies jvsctl reads, four. The length of
+ * the text is bounded by the caller (the control socket reads at most
+ * {@link ControlProtocol#MAX_REQUEST_BYTES} per request).
+ *
+ * <p>Stateless; the factory is immutable and shared.
  */
 public final class Json {
     /** Deepest nesting of arrays and objects {@link #parse} accepts. */
@@ -26,278 +53,193 @@ public final class Json {
     /** Longest number {@link #parse} accepts (and so may quote in an error). */
     static final int MAX_NUMBER_CHARS = 64;
 
+    private static final JsonFactory FACTORY = new JsonFactoryBuilder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH).maxNumberLength(MAX_NUMBER_CHARS).build())
+            // Raw clients of the socket have always been allowed a tab inside a string.
+            .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
+            .characterEscapes(new LowerHexEscapes())
+            .build();
+
     private Json() {
     }
 
     /** One-line JSON text of {@code value}. */
     public static String write(Object value) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, value);
-        return sb.toString();
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            write(g, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
     }
 
-    private static void write(StringBuilder sb, Object v) {
+    private static void write(JsonGenerator g, Object v) throws IOException {
         if (v == null) {
-            sb.append("null");
+            g.writeNull();
         } else if (v instanceof String s) {
-            string(sb, s);
-        } else if (v instanceof Boolean || v instanceof Integer || v instanceof Long || v instanceof Short) {
-            sb.append(v);
+            g.writeString(s);
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Integer || v instanceof Long || v instanceof Short) {
+            g.writeNumber(((Number) v).longValue());
         } else if (v instanceof Number n) {
             double d = n.doubleValue();
-            sb.append(Double.isFinite(d) ? Double.toString(d) : "null");
+            if (Double.isFinite(d)) {
+                g.writeNumber(d);
+            } else {
+                g.writeNull();
+            }
         } else if (v instanceof Map<?, ?> m) {
-            sb.append('{');
-            boolean first = true;
+            g.writeStartObject();
             for (Map.Entry<?, ?> e : m.entrySet()) {
-                if (!first) {
-                    sb.append(',');
-                }
-                first = false;
-                string(sb, String.valueOf(e.getKey()));
-                sb.append(':');
-                write(sb, e.getValue());
+                g.writeFieldName(String.valueOf(e.getKey()));
+                write(g, e.getValue());
             }
-            sb.append('}');
+            g.writeEndObject();
         } else if (v instanceof Iterable<?> it) {
-            sb.append('[');
-            boolean first = true;
+            g.writeStartArray();
             for (Object o : it) {
-                if (!first) {
-                    sb.append(',');
-                }
-                first = false;
-                write(sb, o);
+                write(g, o);
             }
-            sb.append(']');
+            g.writeEndArray();
         } else {
-            string(sb, v.toString());
+            g.writeString(v.toString());
         }
-    }
-
-    private static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
     }
 
     /**
      * Parses one JSON document.
      *
-     * @throws IllegalArgumentException naming the position of the first problem
+     * @throws IllegalArgumentException naming the position (1-based character) of the first problem
      */
     public static Object parse(String text) {
-        Parser p = new Parser(text);
-        p.ws();
-        Object v = p.value();
-        p.ws();
-        if (p.pos != text.length()) {
-            throw p.error("unexpected text after the document");
+        try (JsonParser p = FACTORY.createParser(text)) {
+            Object v;
+            try {
+                v = read(p);
+            } catch (StreamConstraintsException e) {
+                // The bracket (or number) that crossed the bound.
+                boolean depth = e.getOriginalMessage().contains("nesting depth");
+                long at = depth ? p.currentTokenLocation().getCharOffset() : p.currentLocation().getCharOffset();
+                throw error(at, depth ? "nested deeper than " + MAX_DEPTH + " levels"
+                        : "a number of more than " + MAX_NUMBER_CHARS + " characters");
+            } catch (JsonProcessingException e) {
+                throw error(p.currentLocation().getCharOffset(), reason(e));
+            }
+            int end = (int) p.currentLocation().getCharOffset();
+            while (end < text.length() && Character.isWhitespace(text.charAt(end))) {
+                end++;
+            }
+            if (end != text.length()) {
+                throw error(end, "unexpected text after the document");
+            }
+            return v;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return v;
     }
 
-    private static final class Parser {
-        private final String s;
-        private int pos;
-        private int depth;
-
-        Parser(String s) {
-            this.s = s;
+    /**
+     * The document's value, built from the token stream without recursion (the depth bound is
+     * Jackson's; a stack of open containers keeps this loop flat).
+     */
+    private static Object read(JsonParser p) throws IOException {
+        Deque<Object> open = new ArrayDeque<>();
+        Deque<String> keys = new ArrayDeque<>();
+        String key = null;
+        JsonToken t = p.nextToken();
+        if (t == null) {
+            throw error(0, "unexpected end");
         }
-
-        Object value() {
-            if (pos >= s.length()) {
-                throw error("unexpected end");
-            }
-            char c = s.charAt(pos);
-            switch (c) {
-                case '{':
-                    return object();
-                case '[':
-                    return array();
-                case '"':
-                    return string();
-                case 't':
-                    return literal("true", Boolean.TRUE);
-                case 'f':
-                    return literal("false", Boolean.FALSE);
-                case 'n':
-                    return literal("null", null);
-                default:
-                    if (c == '-' || (c >= '0' && c <= '9')) {
-                        return number();
-                    }
-                    throw error("unexpected '" + c + "'");
-            }
-        }
-
-        private Map<String, Object> object() {
-            enter();
-            Map<String, Object> m = new LinkedHashMap<>();
-            pos++;
-            ws();
-            if (peek('}')) {
-                pos++;
-                depth--;
-                return m;
-            }
-            while (true) {
-                ws();
-                if (!peek('"')) {
-                    throw error("expected a string key");
-                }
-                String k = string();
-                ws();
-                expect(':');
-                ws();
-                m.put(k, value());
-                ws();
-                if (peek(',')) {
-                    pos++;
-                } else {
-                    expect('}');
-                    depth--;
-                    return m;
-                }
-            }
-        }
-
-        private List<Object> array() {
-            enter();
-            List<Object> l = new ArrayList<>();
-            pos++;
-            ws();
-            if (peek(']')) {
-                pos++;
-                depth--;
-                return l;
-            }
-            while (true) {
-                ws();
-                l.add(value());
-                ws();
-                if (peek(',')) {
-                    pos++;
-                } else {
-                    expect(']');
-                    depth--;
-                    return l;
-                }
-            }
-        }
-
-        private String string() {
-            StringBuilder sb = new StringBuilder();
-            pos++;
-            while (true) {
-                if (pos >= s.length()) {
-                    throw error("unterminated string");
-                }
-                char c = s.charAt(pos++);
-                if (c == '"') {
-                    return sb.toString();
-                }
-                if (c != '\\') {
-                    sb.append(c);
+        while (true) {
+            Object value;
+            switch (t) {
+                case START_OBJECT, START_ARRAY -> {
+                    open.push(t == JsonToken.START_OBJECT ? new LinkedHashMap<String, Object>() : new ArrayList<>());
+                    keys.push(key == null ? "" : key);
+                    key = null;
+                    t = p.nextToken();
                     continue;
                 }
-                if (pos >= s.length()) {
-                    throw error("unterminated escape");
+                case FIELD_NAME -> {
+                    key = p.currentName();
+                    t = p.nextToken();
+                    continue;
                 }
-                char e = s.charAt(pos++);
-                switch (e) {
-                    case '"', '\\', '/' -> sb.append(e);
-                    case 'n' -> sb.append('\n');
-                    case 'r' -> sb.append('\r');
-                    case 't' -> sb.append('\t');
-                    case 'b' -> sb.append('\b');
-                    case 'f' -> sb.append('\f');
-                    case 'u' -> {
-                        if (pos + 4 > s.length()) {
-                            throw error("short \\u escape");
-                        }
-                        try {
-                            sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                        } catch (NumberFormatException ex) {
-                            throw error("bad \\u escape");
-                        }
-                        pos += 4;
-                    }
-                    default -> throw error("bad escape \\" + e);
+                case END_OBJECT, END_ARRAY -> {
+                    value = open.pop();
+                    key = keys.pop();
+                }
+                case VALUE_STRING -> value = p.getText();
+                case VALUE_NUMBER_INT -> value = p.getLongValue();
+                case VALUE_NUMBER_FLOAT -> value = p.getDoubleValue();
+                case VALUE_TRUE -> value = Boolean.TRUE;
+                case VALUE_FALSE -> value = Boolean.FALSE;
+                case VALUE_NULL -> value = null;
+                default -> throw error(p.currentTokenLocation().getCharOffset(), "unexpected " + t);
+            }
+            if (open.isEmpty()) {
+                return value;
+            }
+            add(open.peek(), key, value);
+            key = null;
+            t = p.nextToken();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void add(Object container, String key, Object value) {
+        if (container instanceof Map<?, ?> m) {
+            ((Map<String, Object>) m).put(key, value);
+        } else {
+            ((List<Object>) container).add(value);
+        }
+    }
+
+    /** Jackson's reason, in the words this protocol has always used where they differ. */
+    private static String reason(JsonProcessingException e) {
+        String m = e.getOriginalMessage();
+        if (m.contains("expected close marker for Object")) {
+            return "expected '}'";
+        }
+        if (m.contains("expected close marker for Array")) {
+            return "expected ']'";
+        }
+        int cut = m.indexOf('\n');
+        return cut < 0 ? m : m.substring(0, cut);
+    }
+
+    private static IllegalArgumentException error(long offset, String what) {
+        return new IllegalArgumentException("bad JSON at character " + (offset + 1) + ": " + what);
+    }
+
+    /**
+     * Jackson's escapes with lower-case hex for control characters, and {@code \b}, {@code \f}
+     * written as {@code \}{@code u0008}, {@code \}{@code u000c}: the bytes replies always had.
+     */
+    private static final class LowerHexEscapes extends CharacterEscapes {
+        private static final long serialVersionUID = 1L;
+        private final int[] codes = standardAsciiEscapesForJSON();
+
+        LowerHexEscapes() {
+            for (int c = 0; c < 0x20; c++) {
+                if (c != '\t' && c != '\n' && c != '\r') {
+                    codes[c] = ESCAPE_CUSTOM;
                 }
             }
         }
 
-        private Object number() {
-            int start = pos;
-            while (pos < s.length() && "+-0123456789.eE".indexOf(s.charAt(pos)) >= 0) {
-                pos++;
-            }
-            if (pos - start > MAX_NUMBER_CHARS) {
-                throw error("a number of more than " + MAX_NUMBER_CHARS + " characters");
-            }
-            String t = s.substring(start, pos);
-            try {
-                if (t.indexOf('.') < 0 && t.indexOf('e') < 0 && t.indexOf('E') < 0) {
-                    return Long.parseLong(t);
-                }
-                return Double.parseDouble(t);
-            } catch (NumberFormatException e) {
-                throw error("bad number '" + t + "'");
-            }
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return codes;
         }
 
-        private Object literal(String word, Object v) {
-            if (!s.startsWith(word, pos)) {
-                throw error("unexpected '" + s.charAt(pos) + "'");
-            }
-            pos += word.length();
-            return v;
-        }
-
-        /** One level deeper; refused past {@link #MAX_DEPTH}, before recursing any further. */
-        private void enter() {
-            if (++depth > MAX_DEPTH) {
-                throw error("nested deeper than " + MAX_DEPTH + " levels");
-            }
-        }
-
-        void ws() {
-            while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
-                pos++;
-            }
-        }
-
-        private boolean peek(char c) {
-            return pos < s.length() && s.charAt(pos) == c;
-        }
-
-        private void expect(char c) {
-            if (!peek(c)) {
-                throw error("expected '" + c + "'");
-            }
-            pos++;
-        }
-
-        IllegalArgumentException error(String what) {
-            return new IllegalArgumentException("bad JSON at character " + (pos + 1) + ": " + what);
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            // Asked for every non-ASCII character too: those stay as they are.
+            return ch < 0x20 ? new SerializedString(String.format("\\u%04x", ch)) : null;
         }
     }
 }

@@ -13,12 +13,13 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import dev.jvswitch.config.ControlSettings;
 import dev.jvswitch.config.yaml.YamlConfigLoader;
+import dev.jvswitch.vswitchd.control.Version;
+import dev.jvswitch.vswitchd.control.CommandKind;
 import dev.jvswitch.vswitchd.control.ControlProtocol;
 import dev.jvswitch.vswitchd.control.Json;
 
@@ -29,13 +30,23 @@ import dev.jvswitch.vswitchd.control.Json;
  * else the default {@value ControlSettings#DEFAULT_SOCKET}. With {@code --json} the answer is
  * printed as one JSON document (the command's data, or {@code {"output": TEXT}}).
  *
+ * <p>{@code --help} prints jvsctl's options and the daemon's commands (its {@code list-commands},
+ * or the names of the commands this build knows when no daemon answers); {@code COMMAND --help}
+ * the daemon's usage line of that command; {@code --version} the version. The options are parsed
+ * by picocli ({@link JvsctlCli}).
+ *
  * <p>Exit status: 0 success; 1 the command failed or the daemon cannot be reached; 2 a usage
  * mistake (here, or an unknown command or bad arguments as judged by the daemon). Errors are one
  * line on stderr.
  */
 public final class Jvsctl {
     static final int DEFAULT_TIMEOUT_S = 120;
-    private static final String USAGE = "usage: jvsctl [--socket PATH | --config FILE] [--json] [--timeout SECONDS]"
+    /** First character of {@link #daemonCommands}: the list came from the daemon, or not. */
+    private static final String DAEMON_LIST = "+";
+    private static final String STATIC_LIST = "-";
+    /** How long {@code --help} waits for the daemon's command list. */
+    static final long HELP_TIMEOUT_MS = 2_000;
+    static final String USAGE = "usage: jvsctl [--socket PATH | --config FILE] [--json] [--timeout SECONDS]"
             + " COMMAND [ARGS...]   ('jvsctl list-commands' lists the commands)";
 
     private Jvsctl() {
@@ -47,34 +58,19 @@ public final class Jvsctl {
 
     /** Runs one invocation; returns the exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        String socket = null;
-        String config = null;
-        boolean json = false;
-        int timeoutS = DEFAULT_TIMEOUT_S;
-        int i = 0;
+        JvsctlCli.Options o;
         try {
-            for (; i < args.length && args[i].startsWith("-"); i++) {
-                switch (args[i]) {
-                    case "--socket" -> socket = value(args, ++i, "--socket");
-                    case "--config" -> config = value(args, ++i, "--config");
-                    case "--json" -> json = true;
-                    case "--timeout" -> timeoutS = Integer.parseInt(value(args, ++i, "--timeout"));
-                    case "-h", "--help" -> {
-                        out.println(USAGE);
-                        return 0;
-                    }
-                    default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
-                }
+            JvsctlCli.Parsed parsed = JvsctlCli.parse(args);
+            if (parsed instanceof JvsctlCli.Help h) {
+                JvsctlCli.printHelp(h.commandLine(), out, daemonCommands(h.socket(), h.config()).substring(1));
+                return 0;
             }
-            if (socket != null && config != null) {
-                throw new IllegalArgumentException("give --socket or --config, not both");
+            if (parsed instanceof JvsctlCli.VersionAsked v) {
+                v.commandLine().printVersionHelp(out);
+                out.flush();
+                return 0;
             }
-            if (i >= args.length) {
-                throw new IllegalArgumentException("no command given");
-            }
-            if (timeoutS < 1) {
-                throw new IllegalArgumentException("--timeout must be at least 1 second");
-            }
+            o = ((JvsctlCli.Run) parsed).options();
         } catch (NumberFormatException e) {
             err.println("jvsctl: --timeout needs a number of seconds");
             err.println(USAGE);
@@ -84,17 +80,23 @@ public final class Jvsctl {
             err.println(USAGE);
             return 2;
         }
+        String socket = o.socket();
+        String config = o.config();
+        if (o.args().size() == 1 && (o.args().get(0).equals("--help") || o.args().get(0).equals("-h"))) {
+            out.print(commandHelp(o.command(), daemonCommands(socket, config)));
+            out.flush();
+            return 0;
+        }
         if (config != null && !Files.isRegularFile(Path.of(config))) {
             err.println("jvsctl: --config " + config + ": no such file");
             return 2;
         }
         String path = socket != null ? socket
                 : config != null ? YamlConfigLoader.socketOf(Path.of(config)) : ControlSettings.DEFAULT_SOCKET;
-        List<String> rest = new ArrayList<>(List.of(args).subList(i + 1, args.length));
-        String request = ControlProtocol.request(args[i], rest);
+        String request = ControlProtocol.request(o.command(), o.args());
         String line;
         try {
-            line = exchange(Path.of(path), request, timeoutS * 1000L);
+            line = exchange(Path.of(path), request, o.timeoutS() * 1000L);
         } catch (IOException e) {
             err.println("jvsctl: " + e.getMessage());
             return 1;
@@ -110,7 +112,7 @@ public final class Jvsctl {
             err.println("jvsctl: " + r.error());
             return r.usage() ? 2 : 1;
         }
-        if (json) {
+        if (o.json()) {
             out.println(Json.write(r.data() != null ? r.data() : Map.of("output", r.output())));
         } else {
             out.print(r.output());
@@ -119,11 +121,56 @@ public final class Jvsctl {
         return 0;
     }
 
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
+    /**
+     * The running daemon's commands (its {@code list-commands}), or, when no daemon answers
+     * within a few seconds, the names of the commands this jvsctl knows; the first character
+     * says which ({@link #DAEMON_LIST} or {@link #STATIC_LIST}).
+     */
+    static String daemonCommands(String socket, String config) {
+        String path = socketPath(socket, config);
+        try {
+            ControlProtocol.Response r = ControlProtocol.parseResponse(
+                    exchange(Path.of(path), ControlProtocol.request("list-commands", List.of()), HELP_TIMEOUT_MS));
+            if (r.ok()) {
+                return DAEMON_LIST + "The daemon's commands (list-commands of " + path + "):\n" + r.output();
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // No daemon to ask: the static list below.
         }
-        return args[i];
+        StringBuilder sb = new StringBuilder(STATIC_LIST + "No daemon answers at " + path + "; the commands of jvswitchd "
+                + Version.version() + " (with a running daemon, 'jvsctl list-commands' shows their arguments):\n");
+        for (String name : CommandKind.names()) {
+            sb.append("  ").append(name).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** {@code COMMAND --help}: the command's lines of {@code commands}, or where to look. */
+    static String commandHelp(String command, String commands) {
+        StringBuilder sb = new StringBuilder();
+        // Only the daemon's list-commands says what arguments a command takes.
+        for (String line : commands.startsWith(DAEMON_LIST) ? commands.split("\n") : new String[0]) {
+            String t = line.strip();
+            if (t.equals(command) || t.startsWith(command + " ")) {
+                sb.append("usage: jvsctl [OPTIONS] ").append(t).append('\n');
+            }
+        }
+        if (sb.length() == 0) {
+            return "usage: jvsctl [OPTIONS] " + command + " [ARGS...]\n"
+                    + (CommandKind.names().contains(command) || commands.contains(command) ? ""
+                            : command + " is not a command jvsctl knows; 'jvsctl --help' lists them\n");
+        }
+        return sb.toString();
+    }
+
+    private static String socketPath(String socket, String config) {
+        if (socket != null) {
+            return socket;
+        }
+        if (config != null && Files.isRegularFile(Path.of(config))) {
+            return YamlConfigLoader.socketOf(Path.of(config));
+        }
+        return ControlSettings.DEFAULT_SOCKET;
     }
 
     /** Sends {@code request} and reads the one-line answer, within {@code timeoutMs}. */

@@ -80,6 +80,15 @@ public final class Json {
         return "[" + String.join(",", elements) + "]";
     }
 
+    /** {@code value} as a JSON string literal, with the reports' escapes. */
+    public static String quote(String value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** An object of string values, in the map's order. */
     public static String object(Map<String, String> values) {
         Json j = new Json();

@@ -46,6 +46,8 @@ final class Conn {
     /** Original direction's ICMP type and code (ct_tp_src/dst for ICMP); 0 otherwise. */
     final int origIcmpType;
     final int origIcmpCode;
+    /** The NAT the connection was committed with ({@link NatAction} bits; 0 for none). */
+    final int natAction;
 
     /** The TCP peers (null for other protocols): index 0 sent the first packet, 1 replies. */
     final TcpPeer[] peers;
@@ -65,6 +67,11 @@ final class Conn {
     long bytesReply;
 
     Conn(CtKey orig, CtKey reply, long id, int origIcmpType, int origIcmpCode) {
+        this(orig, reply, id, origIcmpType, origIcmpCode, 0);
+    }
+
+    Conn(CtKey orig, CtKey reply, long id, int origIcmpType, int origIcmpCode, int natAction) {
+        this.natAction = natAction;
         this.fwd = new ConnNode(orig, this, false);
         this.origSrcHi = orig.srcHi;
         this.origSrcLo = orig.srcLo;

@@ -200,10 +200,13 @@ final class ConnTable {
         return removed;
     }
 
-    /** Removes the one connection whose original-direction key is {@code orig}; true if there was one. */
+    /**
+     * Removes the one connection whose original-direction key is {@code orig}; true if there was
+     * one. A reply key (a NATed connection's translated tuple) does not name it, as in OVS.
+     */
     synchronized boolean flush(CtKey orig, long nowMs) {
         ConnNode n = lookup(orig, nowMs);
-        if (n == null) {
+        if (n == null || n.reply) {
             return false;
         }
         remove(n.conn);

@@ -65,7 +65,23 @@ public final class Conntrack {
      */
     public void execute(CtContext ctx, Mbuf m, int zone, int flags, int mark, int markMask, long labelHi,
             long labelLo, long labelMaskHi, long labelMaskLo, long nowMs) {
+        execute(ctx, m, zone, flags, mark, markMask, labelHi, labelLo, labelMaskHi, labelMaskLo, null, nowMs);
+    }
+
+    /**
+     * {@link #execute(CtContext, Mbuf, int, int, int, int, long, long, long, long, long)} with a
+     * {@code nat} argument ({@code null}: none). With it, a committed new connection is translated
+     * as {@code nat} says (its reply key is the translated tuple, so replies find it), and packets
+     * of a connection that has NAT are translated (original direction) or un-translated (replies,
+     * and the ICMP errors that quote its packets), unless this packet was already translated in
+     * this zone (its {@code snat}/{@code dnat} bits), as OVS's {@code handle_nat}.
+     */
+    public void execute(CtContext ctx, Mbuf m, int zone, int flags, int mark, int markMask, long labelHi,
+            long labelLo, long labelMaskHi, long labelMaskLo, NatParams nat, long nowMs) {
         ctx.packets++;
+        int prev = m.ctState();
+        // OVS resets ct_state when the zone changes; within a zone the NAT bits of an earlier pass stay.
+        int natDone = prev != 0 && m.ctZone() == zone ? prev & (CtState.SNAT | CtState.DNAT) : 0;
         CtPacket p = ctx.packet;
         if (!p.extract(m, zone)) {
             ctx.invalid++;
@@ -84,34 +100,38 @@ public final class Conntrack {
             remove(node.conn);
             node = null;
         }
+        if (node == null && natDone != 0 && nat == null && !p.related) {
+            node = origTupleLookup(ctx, m, p, zone, nowMs); // a packet translated by an earlier pass
+        }
         if (node != null) {
             c = node.conn;
-            int res;
-            if (c.peers != null) {
-                synchronized (c) {
-                    res = TcpTracker.update(c, p, node.reply, nowMs, config);
+            if (p.related) {
+                state = CtState.REL | (node.reply ? CtState.RPL : 0);
+            } else {
+                state = updateState(c, p, node.reply, nowMs);
+                if (state == 0) {
+                    remove(c); // a SYN reopening a closed TCP connection
+                    c = null;
                 }
-            } else {
-                res = update(c, node.reply, nowMs);
             }
-            if (res == TcpTracker.VALID) {
-                state = CtState.EST | (node.reply ? CtState.RPL : 0);
-            } else if (res == VALID_NEW) {
-                state = CtState.NEW;
-            } else if (res == TcpTracker.INVALID) {
-                state = CtState.INV;
-            } else {
-                remove(c); // a SYN reopening a closed TCP connection
-                c = null;
+            if (c != null) {
+                state |= natDone;
+                if (nat != null && natDone == 0 && c.natAction != 0) {
+                    state |= node.reply ? NatRewrite.nat(p, NatAction.reverse(c.natAction), c.fwd)
+                            : NatRewrite.nat(p, c.natAction, c.rev);
+                }
             }
         }
         if (c == null && state == 0) {
-            if (!p.validNew()) {
-                state = CtState.INV;
+            if (p.related || !p.validNew()) {
+                state = CtState.INV; // an ICMP error quoting no connection is never related
             } else {
                 state = CtState.NEW;
                 if (commit) {
-                    c = create(ctx, p, nowMs);
+                    c = create(ctx, p, nat, nowMs);
+                    if (c != null && c.natAction != 0) {
+                        state |= NatRewrite.nat(p, c.natAction, c.rev);
+                    }
                 }
             }
         }
@@ -139,6 +159,48 @@ public final class Conntrack {
             m.ctLabel(0, 0);
             writeOrig(m, k.srcHi, k.srcLo, k.dstHi, k.dstLo, k.meta, p.icmpType, p.icmpCode);
         }
+    }
+
+    /** The ct_state of a packet of connection {@code c}, updating its protocol state; 0 when a SYN reopens it. */
+    private int updateState(Conn c, CtPacket p, boolean reply, long nowMs) {
+        int res;
+        if (c.peers != null) {
+            synchronized (c) {
+                res = TcpTracker.update(c, p, reply, nowMs, config);
+            }
+        } else {
+            res = update(c, reply, nowMs);
+        }
+        if (res == TcpTracker.VALID) {
+            return CtState.EST | (reply ? CtState.RPL : 0);
+        } else if (res == VALID_NEW) {
+            return CtState.NEW;
+        } else if (res == TcpTracker.INVALID) {
+            return CtState.INV;
+        }
+        return 0;
+    }
+
+    /**
+     * OVS's {@code check_orig_tuple}: a packet NATed by an earlier {@code ct} in this zone no
+     * longer carries either of its connection's tuples, so its connection is looked up by the
+     * original tuple its metadata carries (the ICMP id is the packet's own).
+     */
+    private ConnNode origTupleLookup(CtContext ctx, Mbuf m, CtPacket p, int zone, long nowMs) {
+        int proto = m.ctOrigProto();
+        if (proto == 0 || proto != p.proto || m.ctOrigIpv6() != p.ipv6) {
+            return null;
+        }
+        int tpSrc = m.ctOrigTpSrc();
+        int tpDst = m.ctOrigTpDst();
+        if (proto == CtPacket.ICMP || proto == CtPacket.ICMPV6) {
+            int answer = proto == CtPacket.ICMP ? IcmpTypes.reverse4(tpSrc) : IcmpTypes.reverse6(tpSrc);
+            tpDst = (tpSrc << 8) | (answer & 0xff);
+            tpSrc = p.key.tpSrc();
+        }
+        CtKey k = ctx.replyKey.set(m.ctOrigSrcHi(), m.ctOrigSrcLo(), m.ctOrigDstHi(), m.ctOrigDstLo(),
+                CtKey.meta(tpSrc, tpDst, zone, proto, p.ipv6 ? CtKey.FAMILY_IPV6 : CtKey.FAMILY_IPV4));
+        return table.lookup(k, nowMs);
     }
 
     private static void writeOrig(Mbuf m, long srcHi, long srcLo, long dstHi, long dstLo, long meta, int icmpType,
@@ -184,7 +246,7 @@ public final class Conntrack {
         }
     }
 
-    private Conn create(CtContext ctx, CtPacket p, long nowMs) {
+    private Conn create(CtContext ctx, CtPacket p, NatParams nat, long nowMs) {
         synchronized (table) {
             ConnNode again = table.lookup(p.key, nowMs);
             if (again != null) {
@@ -200,7 +262,12 @@ public final class Conntrack {
                 return null;
             }
             ctx.replyKey.reverseOf(p.key);
-            Conn c = new Conn(p.key, ctx.replyKey, nextId.getAndIncrement(), p.icmpType, p.icmpCode);
+            int natAction = nat == null ? 0 : nat.action();
+            if (natAction != 0 && !NatAlloc.uniqueTuple(table, p.key, ctx.replyKey, nat, natAction, ctx, nowMs)) {
+                ctx.natExhausted++;
+                return null;
+            }
+            Conn c = new Conn(p.key, ctx.replyKey, nextId.getAndIncrement(), p.icmpType, p.icmpCode, natAction);
             CtTimeouts first = switch (c.proto) {
                 case CtPacket.TCP -> TcpTracker.onNew(c, p);
                 case CtPacket.ICMP, CtPacket.ICMPV6 -> CtTimeouts.ICMP_FIRST;

@@ -19,7 +19,19 @@ public final class CtContext {
     long created;
     long fullDrops;
     long zoneLimitDrops;
+    long natExhausted;
+    private long random = System.nanoTime() | 1;
 
     CtContext() {
+    }
+
+    /** The next value of this thread's xorshift generator (NAT's {@code random} port search). */
+    int nextRandom() {
+        long x = random;
+        x ^= x << 13;
+        x ^= x >>> 7;
+        x ^= x << 17;
+        random = x;
+        return (int) (x >>> 32);
     }
 }

@@ -13,8 +13,10 @@ import dev.jvswitch.mempool.Mbuf;
  * length; everything else is re-read and bounds-checked here.
  *
  * <p>A packet that {@link #extract} refuses is {@code inv} to conntrack: not IP, truncated, a bad
- * checksum, a fragment (no reassembly yet), an ICMP type that is neither a query nor tracked, or
- * an ICMP error (related-connection lookup is not built yet).
+ * checksum, a fragment (no reassembly yet), or an ICMP type that is neither a query nor an error.
+ * An ICMP or ICMPv6 error is read as OVS reads it: its key is the reverse of the quoted packet's
+ * (so that it finds the connection the quoted packet belongs to), it is marked {@link #related},
+ * and the quoted packet must have been sent to the error's sender.
  *
  * <p><b>Thread-safety:</b> scratch state of one thread (one instance per PMD).
  */
@@ -48,6 +50,15 @@ final class CtPacket {
     int icmpType;
     int icmpCode;
     UnsafeBuffer buf;
+    /** Absolute offset of the L3 header. */
+    int l3;
+    /** An ICMP error quoting a packet: {@link #key} is that packet's key reversed. */
+    boolean related;
+    /** For {@link #related}: the quoted packet's L3 and L4 offsets, its protocol, and the end of the ICMP data. */
+    int innerL3;
+    int innerL4;
+    int innerProto;
+    int icmpEnd;
 
     /** Fills {@link #key} for {@code zone}; false when the packet cannot be tracked (it is {@code inv}). */
     boolean extract(Mbuf m, int zone) {
@@ -59,6 +70,8 @@ final class CtPacket {
         int base = m.dataOffset();
         int end = base + m.length();
         int l3 = base + l3Rel;
+        this.l3 = l3;
+        related = false;
         int ethType = buf.getShort(l3 - 2, BE) & 0xffff;
         long srcHi;
         long srcLo;
@@ -170,6 +183,9 @@ final class CtPacket {
                 }
                 icmpType = buf.getByte(l4) & 0xff;
                 icmpCode = buf.getByte(l4 + 1) & 0xff;
+                if (ipv6 ? icmpType >= 1 && icmpType <= 4 : IcmpTypes.isError4(icmpType)) {
+                    return extractRelated(zone, srcHi, srcLo, dstHi, dstLo);
+                }
                 int answer = ipv6 ? IcmpTypes.reverse6(icmpType) : IcmpTypes.reverse4(icmpType);
                 if (answer < 0 || icmpCode != 0) {
                     return false;
@@ -182,6 +198,91 @@ final class CtPacket {
             }
         }
         key.set(srcHi, srcLo, dstHi, dstLo, CtKey.meta(tpSrc, tpDst, zone, proto, family));
+        return true;
+    }
+
+    /**
+     * The key of an ICMP error: the reverse of the quoted packet's key (OVS's
+     * {@code extract_l4_icmp} for errors). The quoted IP header must be whole and not a fragment,
+     * its source must be the error's destination, and 8 bytes of its L4 header (the ports, or an
+     * ICMP query's type and id) must be there; nothing of it is checksummed (it may be cut short).
+     */
+    private boolean extractRelated(int zone, long oSrcHi, long oSrcLo, long oDstHi, long oDstLo) {
+        int in = l4 + 8;
+        int end = l4 + l4Len;
+        icmpEnd = end;
+        long srcHi;
+        long srcLo;
+        long dstHi;
+        long dstLo;
+        int nh;
+        int inL4;
+        if (!ipv6) {
+            if (in + 20 > end) {
+                return false;
+            }
+            int vihl = buf.getByte(in) & 0xff;
+            int ihl = (vihl & 0x0f) * 4;
+            if ((vihl >>> 4) != 4 || ihl < 20 || in + ihl > end || (buf.getShort(in + 6, BE) & 0x3fff) != 0) {
+                return false;
+            }
+            nh = buf.getByte(in + 9) & 0xff;
+            srcHi = 0;
+            dstHi = 0;
+            srcLo = buf.getInt(in + 12, BE) & 0xffff_ffffL;
+            dstLo = buf.getInt(in + 16, BE) & 0xffff_ffffL;
+            inL4 = in + ihl;
+        } else {
+            if (in + 40 > end || (buf.getByte(in) & 0xf0) != 0x60) {
+                return false;
+            }
+            nh = buf.getByte(in + 6) & 0xff;
+            srcHi = buf.getLong(in + 8, BE);
+            srcLo = buf.getLong(in + 16, BE);
+            dstHi = buf.getLong(in + 24, BE);
+            dstLo = buf.getLong(in + 32, BE);
+            inL4 = in + 40;
+            for (int hops = 0; isExtension(nh); hops++) {
+                if (nh == 44 || hops == 8 || inL4 + 8 > end) {
+                    return false;
+                }
+                int next = buf.getByte(inL4) & 0xff;
+                inL4 += nh == 51 ? ((buf.getByte(inL4 + 1) & 0xff) + 2) * 4 : ((buf.getByte(inL4 + 1) & 0xff) + 1) * 8;
+                nh = next;
+            }
+        }
+        if (srcHi != oDstHi || srcLo != oDstLo || inL4 + 8 > end) {
+            return false;
+        }
+        int tpSrc = 0;
+        int tpDst = 0;
+        switch (nh) {
+            case TCP, UDP -> {
+                tpSrc = buf.getShort(inL4, BE) & 0xffff;
+                tpDst = buf.getShort(inL4 + 2, BE) & 0xffff;
+            }
+            case ICMP, ICMPV6 -> {
+                if (ipv6 != (nh == ICMPV6)) {
+                    return false;
+                }
+                int type = buf.getByte(inL4) & 0xff;
+                int answer = ipv6 ? IcmpTypes.reverse6(type) : IcmpTypes.reverse4(type);
+                if (answer < 0 || (buf.getByte(inL4 + 1) & 0xff) != 0) {
+                    return false; // an error about an error, or an untracked type
+                }
+                tpSrc = buf.getShort(inL4 + 4, BE) & 0xffff;
+                tpDst = (type << 8) | answer;
+            }
+            default -> {
+                // tracked by addresses alone
+            }
+        }
+        related = true;
+        innerL3 = in;
+        innerL4 = inL4;
+        innerProto = nh;
+        key.set(srcHi, srcLo, dstHi, dstLo,
+                CtKey.meta(tpSrc, tpDst, zone, nh, ipv6 ? CtKey.FAMILY_IPV6 : CtKey.FAMILY_IPV4)).reverse();
         return true;
     }
 

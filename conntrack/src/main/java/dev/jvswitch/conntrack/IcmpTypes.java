@@ -28,4 +28,9 @@ final class IcmpTypes {
             default -> -1;
         };
     }
+
+    /** ICMPv4 errors that quote a packet: unreachable, source quench, redirect, time exceeded, parameter problem. */
+    static boolean isError4(int type) {
+        return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+    }
 }

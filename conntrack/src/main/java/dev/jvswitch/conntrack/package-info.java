@@ -4,8 +4,9 @@
  * agent that expires connections (never inside a PMD loop). Built so far: the table
  * ({@code ConnTable}, lock-free lookups, one entry for both directions, {@code ct-maxconns} and
  * zone limits), TCP ({@code TcpTracker}: OVS's state machine and window checks), UDP/other and
- * ICMP echo states, OVS's default timeouts, the sweeper ({@code CtSweeperAgent}) and OVS's
- * {@code dump-conntrack} text. Not yet: NAT, fragment reassembly, ALGs, ICMP-error relation.
+ * ICMP echo states, OVS's default timeouts, the sweeper ({@code CtSweeperAgent}), OVS's
+ * {@code dump-conntrack} text, NAT ({@code NatParams}, {@code NatAlloc}, {@code NatRewrite}) and
+ * ICMP errors related to the connection they quote. Not yet: fragment reassembly, ALGs.
  *
  * <p>Floor 2, beside {@code flowcache}: this module depends on {@code mempool} alone, and
  * {@code pmd-core} depends on it. It must never import {@code dev.jvswitch.pmd..},

@@ -181,8 +181,14 @@ public final class DpActionsBuilder {
      */
     public DpActionsBuilder ct(int zone, int flags, int mark, int markMask, long labelHi, long labelLo, long labelMaskHi,
             long labelMaskLo) {
+        return ct(zone, flags, mark, markMask, labelHi, labelLo, labelMaskHi, labelMaskLo, null);
+    }
+
+    /** {@code ct} with a {@code nat} argument ({@code null}: none). */
+    public DpActionsBuilder ct(int zone, int flags, int mark, int markMask, long labelHi, long labelLo, long labelMaskHi,
+            long labelMaskLo, DpCt.Nat nat) {
         return add(DpActions.OP_CT, DpCt.a(zone, flags), DpCt.b(mark, markMask), 0, null,
-                DpCt.label(labelHi, labelLo, labelMaskHi, labelMaskLo));
+                DpCt.data(labelHi, labelLo, labelMaskHi, labelMaskLo, nat));
     }
 
     /** Clears the packet's connection tracking state. */

@@ -16,6 +16,11 @@ final class TextCursor {
         return pos;
     }
 
+    /** Goes back to {@code at} (a position {@link #pos()} returned). */
+    void rewind(int at) {
+        pos = at;
+    }
+
     boolean atEnd() {
         return pos >= text.length();
     }

@@ -437,16 +437,22 @@ public sealed interface OfAction {
      * connection tracking (OVS's {@code NXAST_CT}). With {@code table} the packet is also
      * recirculated, tracked, to that table (a fork: the actions after {@code ct} go on with the
      * untracked packet). {@code exec} may only write {@code ct_mark} and {@code ct_label}, and only
-     * with {@code commit}.
+     * with {@code commit}. {@code nat} (OVS's {@code ofpact_nat} as the first nested action) is
+     * the datapath's own NAT argument, carried as it is.
      *
      * @param zoneImm  the zone when {@code zoneSrc} is null (0..65535)
      * @param zoneSrc  16 bits of a field to read the zone from, or null
      * @param table    the table to recirculate to, or {@link #NO_RECIRC}
+     * @param nat      {@code nat(...)}, or null
      */
-    record Ct(boolean commit, boolean force, int zoneImm, FieldRef zoneSrc, int table, List<OfAction> exec)
-            implements OfAction {
+    record Ct(boolean commit, boolean force, int zoneImm, FieldRef zoneSrc, int table, List<OfAction> exec,
+            dev.jvswitch.flowcache.actions.DpCt.Nat nat) implements OfAction {
         /** OVS's {@code NX_CT_RECIRC_NONE}: no recirculation. */
         public static final int NO_RECIRC = 255;
+
+        public Ct(boolean commit, boolean force, int zoneImm, FieldRef zoneSrc, int table, List<OfAction> exec) {
+            this(commit, force, zoneImm, zoneSrc, table, exec, null);
+        }
 
         public Ct {
             checkRange("ct: zone", zoneImm, 0, 65535);

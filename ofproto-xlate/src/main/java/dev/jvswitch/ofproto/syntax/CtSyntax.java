@@ -3,6 +3,7 @@ package dev.jvswitch.ofproto.syntax;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.jvswitch.flowcache.actions.DpCt;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.ofproto.action.FieldRef;
 import dev.jvswitch.ofproto.action.OfAction;
@@ -13,7 +14,8 @@ import dev.jvswitch.ofproto.action.OfAction;
  * with OVS's NXM names ({@code ct(table=1,zone=NXM_NX_REG13[0..15])},
  * {@code ct(commit,zone=1,exec(load:0x5->NXM_NX_CT_MARK[]))}). As OVS stores it, an
  * {@code exec(set_field:V->ct_mark)} becomes a {@code load} of the whole field (two 64-bit loads
- * for {@code ct_label}). {@code nat}, {@code alg} and {@code timeout} are refused by name.
+ * for {@code ct_label}). {@code nat(...)} is printed after the zone, outside {@code exec}, as OVS
+ * does; {@code alg} and {@code timeout} are refused by name.
  */
 final class CtSyntax {
     private CtSyntax() {
@@ -31,6 +33,7 @@ final class CtSyntax {
         FieldRef zoneSrc = null;
         int table = OfAction.Ct.NO_RECIRC;
         List<OfAction> exec = List.of();
+        DpCt.Nat nat = null;
         String arg = p.arg() == null ? "" : p.arg();
         for (Source.Item it : src.split(p.argStart(), p.argStart() + arg.length())) {
             String t = it.text();
@@ -62,19 +65,23 @@ final class CtSyntax {
                 } finally {
                     actions.inCtExec = false;
                 }
-            } else if (lower.startsWith("nat")) {
-                throw src.fail(SyntaxError.NOT_SUPPORTED, it.start(), "ct(nat)", "connection tracking NAT");
+            } else if (lower.equals("nat") || lower.startsWith("nat(") && t.endsWith(")")) {
+                try {
+                    nat = DpCt.parseNat(t);
+                } catch (IllegalArgumentException e) {
+                    throw src.fail(SyntaxError.BAD_VALUE, it.start(), t, "ct nat", e.getMessage());
+                }
             } else if (lower.startsWith("alg=")) {
                 throw src.fail(SyntaxError.NOT_SUPPORTED, it.start(), "ct(alg)", "connection tracking ALGs");
             } else if (lower.startsWith("timeout=")) {
                 throw src.fail(SyntaxError.NOT_SUPPORTED, it.start(), "ct(timeout)", "ct timeout policies");
             } else {
                 throw src.fail(SyntaxError.BAD_VALUE, it.start(), t, "ct",
-                        "commit, force, table=N, zone=N or FIELD[a..b], exec(...)");
+                        "commit, force, table=N, zone=N or FIELD[a..b], nat(...), exec(...)");
             }
         }
         try {
-            return new OfAction.Ct(commit, force, zone, zoneSrc, table, exec);
+            return new OfAction.Ct(commit, force, zone, zoneSrc, table, exec, nat);
         } catch (IllegalArgumentException e) {
             throw src.fail(SyntaxError.BAD_VALUE, at, "ct(" + arg + ")", "ct", e.getMessage().replace("ct: ", ""));
         }
@@ -114,6 +121,10 @@ final class CtSyntax {
             subfield(sb.append("zone="), ct.zoneSrc()).append(',');
         } else if (ct.zoneImm() != 0) {
             sb.append("zone=").append(ct.zoneImm()).append(',');
+        }
+        if (ct.nat() != null) {
+            DpCt.formatOpenFlowNat(sb, ct.nat());
+            sb.append(',');
         }
         if (!ct.exec().isEmpty()) {
             sb.append("exec(");

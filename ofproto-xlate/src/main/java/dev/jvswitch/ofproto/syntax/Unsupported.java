@@ -16,8 +16,7 @@ final class Unsupported {
     private static final Map<String, String> FIELD_PREFIXES = new LinkedHashMap<>();
 
     static {
-        // ct and ct_clear are built; NAT inside ct is not yet.
-        ACTIONS.put("nat", "connection tracking NAT");
+        // ct, ct_clear and nat inside ct are built; nat on its own is OVS's error too.
         for (String a : new String[] {"push_mpls", "pop_mpls", "set_mpls_label", "set_mpls_tc", "set_mpls_ttl",
             "dec_mpls_ttl"}) {
             ACTIONS.put(a, "MPLS");

@@ -19,7 +19,8 @@ import dev.jvswitch.ofproto.xlate.XlateResult.RecircPoint;
  *       {@code label=V/M}, and the old masks are put back (these are writes, not matches);</li>
  *   <li>the zone is the immediate value or 16 bits of a field (a register, which the frozen state
  *       carries, so nothing is added to the megaflow);</li>
- *   <li>{@code ct(commit,force,zone=Z,mark=..,label=..)} is emitted, then, with {@code table=N},
+ *   <li>{@code ct(commit,force,zone=Z,mark=..,label=..,nat(..))} is emitted (the {@code nat}
+ *       argument as the OpenFlow action has it), then, with {@code table=N},
  *       a {@code recirc(id)} whose frozen state resumes with a lookup in table N (a fork: the
  *       actions after {@code ct} go on in this pass);</li>
  *   <li>the flow's ct fields are cleared: after {@code ct} this pass sees an untracked packet.</li>
@@ -45,14 +46,27 @@ final class CtXlate {
         wc[markWord] &= ~FlowField.CT_MARK.wordMask();
         wc[labelWord] = 0;
         wc[labelWord + 1] = 0;
-        c.doActions(ct.exec());
+        if (ct.nat() == null) {
+            c.doActions(ct.exec());
+        } else {
+            // nat is the first nested action, as OVS holds it; it acts in the datapath only.
+            if (c.trace != null) {
+                StringBuilder sb = new StringBuilder();
+                DpCt.formatOpenFlowNat(sb, ct.nat());
+                c.report(TraceNode.Kind.ACTION, sb.toString());
+            }
+            if (!ct.exec().isEmpty()) {
+                c.doActions(ct.exec());
+            }
+        }
         long markMask = c.wc.get(FlowField.CT_MARK);
         long labelMaskHi = wc[labelWord];
         long labelMaskLo = wc[labelWord + 1];
         int zone = ct.zoneSrc() == null ? ct.zoneImm() : (int) readFrozen(c.flow, ct.zoneSrc());
         int flags = (ct.commit() ? DpCt.COMMIT : 0) | (ct.force() ? DpCt.FORCE : 0);
         c.out.ct(zone, flags, (int) c.flow.get(FlowField.CT_MARK), (int) markMask,
-                c.flow.getHigh(FlowField.CT_LABEL), c.flow.getLow(FlowField.CT_LABEL), labelMaskHi, labelMaskLo);
+                c.flow.getHigh(FlowField.CT_LABEL), c.flow.getLow(FlowField.CT_LABEL), labelMaskHi, labelMaskLo,
+                ct.nat());
         wc[markWord] = (wc[markWord] & ~FlowField.CT_MARK.wordMask()) | (oldMarkWord & FlowField.CT_MARK.wordMask());
         wc[labelWord] = oldLabelHi;
         wc[labelWord + 1] = oldLabelLo;

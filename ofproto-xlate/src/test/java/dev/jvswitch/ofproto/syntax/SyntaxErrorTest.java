@@ -75,8 +75,8 @@ class SyntaxErrorTest {
         "CONFLICT|tcp,udp,actions=drop|flow syntax error at column 5: 'udp' conflicts with 'tcp' at column 1",
         "CONFLICT|tcp,tp_dst=80,tp_dst=81,actions=drop|flow syntax error at column 15: 'tp_dst=81' conflicts with 'tp_dst=80' at column 5",
         "CONFLICT|priority=1,priority=1,actions=drop|flow syntax error at column 12: 'priority=1' conflicts with 'priority=1' at column 1",
-        "NOT_SUPPORTED|ip,actions=ct(commit,nat(src=10.0.0.9)),output:2"
-            + "|flow syntax error at column 22: ct(nat) is not supported (connection tracking NAT)",
+        "NOT_SUPPORTED|ip,actions=ct(commit,alg=ftp),output:2"
+            + "|flow syntax error at column 22: ct(alg) is not supported (connection tracking ALGs)",
         "PREREQUISITE|ct_nw_src=10.0.0.1,actions=drop"
             + "|flow syntax error at column 1: ct_nw_src needs ct_state with +new, +est, +rel, +rpl or +trk-inv",
         "NOT_SUPPORTED|nsh_spi=1,actions=drop|flow syntax error at column 1: nsh_spi is not supported (NSH)",

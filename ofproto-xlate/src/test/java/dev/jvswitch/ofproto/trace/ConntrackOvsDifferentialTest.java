@@ -49,6 +49,22 @@ class ConntrackOvsDifferentialTest {
             "table=1,priority=10,ip,ct_state=+est+trk,ct_nw_src=10.0.0.1,ct_nw_proto=17,ct_tp_dst=53,actions=ct_clear,output:2",
             "table=1,priority=8,ip,ct_state=+est+trk,ct_label=0x1/0x1,actions=output:3",
             "table=1,priority=5,ip,ct_state=+new+trk,actions=ct(commit,force),output:2");
+    private static final List<String> SNAT = List.of(
+            "table=0,priority=10,ip,ct_state=-trk,actions=ct(table=1,zone=5,nat)",
+            "table=1,priority=20,in_port=1,ip,ct_state=+trk+new,actions=ct(commit,zone=5,nat(src=192.0.2.10-192.0.2.20:32768-65535,random)),output:2",
+            "table=1,priority=15,in_port=1,tcp,ct_state=+trk+new,actions=ct(commit,zone=5,nat(src=192.0.2.30,persistent)),output:2",
+            "table=1,priority=10,ip,ct_state=+trk+est,actions=output:1,output:2",
+            "table=1,priority=5,ip,ct_state=+trk+rel,actions=ct(zone=5,nat),output:1",
+            "table=1,priority=1,actions=drop");
+    private static final List<String> DNAT = List.of(
+            "table=0,priority=10,ip,ct_state=-trk,actions=ct(table=1,nat)",
+            "table=0,priority=10,ipv6,ct_state=-trk,actions=ct(table=1,zone=2,nat)",
+            "table=1,priority=20,tcp,nw_dst=192.0.2.1,tp_dst=80,ct_state=+trk+new,actions=ct(commit,nat(dst=10.0.0.5:8080),exec(set_field:0x1->ct_mark)),output:2",
+            "table=1,priority=20,tcp6,ct_state=+trk+new,actions=ct(commit,zone=2,nat(dst=[fd00::5]-[fd00::6]:8080-8081,hash)),output:2",
+            "table=1,priority=15,udp6,ct_state=+trk+new,actions=ct(commit,zone=2,nat(src=fd00::9)),output:2",
+            "table=1,priority=10,ip,ct_state=+trk+est+dnat,actions=output:2",
+            "table=1,priority=9,ip,ct_state=+trk+est+snat,actions=output:1",
+            "table=1,priority=1,actions=drop");
     private static final String UDP_OUT = "in_port=1,udp,nw_src=10.0.0.1,nw_dst=10.0.0.2,udp_src=1000,udp_dst=53";
     private static final String UDP_BACK = "in_port=2,udp,nw_src=10.0.0.2,nw_dst=10.0.0.1,udp_src=53,udp_dst=1000";
     private static final String TCP_OUT = "in_port=1,tcp,nw_src=10.0.0.1,nw_dst=10.0.0.2,tcp_src=1000,tcp_dst=80";
@@ -82,8 +98,25 @@ class ConntrackOvsDifferentialTest {
     }
 
     @Test
+    void sourceNatWithRangesAndRelated() {
+        check(SNAT, UDP_OUT, null);
+        check(SNAT, TCP_OUT, null);
+        check(SNAT, UDP_BACK, "trk,est,rpl,dnat");
+        check(SNAT, UDP_BACK, "trk,rel,rpl");
+    }
+
+    @Test
+    void destinationNatIpv4AndIpv6() {
+        check(DNAT, "in_port=1,tcp,nw_src=10.0.0.1,nw_dst=192.0.2.1,tcp_src=1000,tcp_dst=80", null);
+        check(DNAT, "in_port=1,tcp,nw_src=10.0.0.1,nw_dst=192.0.2.1,tcp_src=1000,tcp_dst=80", "trk,est,dnat");
+        check(DNAT, "in_port=2,tcp,nw_src=10.0.0.5,nw_dst=10.0.0.1,tcp_src=8080,tcp_dst=1000", "trk,est,rpl,snat");
+        check(DNAT, "in_port=1,tcp6,ipv6_src=fd00::1,ipv6_dst=fd00::100,tcp_src=1000,tcp_dst=80", null);
+        check(DNAT, "in_port=1,udp6,ipv6_src=fd00::1,ipv6_dst=fd00::100,udp_src=1000,udp_dst=53", null);
+    }
+
+    @Test
     void flowsPrintAsOvsDumpsThem() {
-        for (List<String> table : List.of(FIREWALL, OVN_ZONE, TUPLE)) {
+        for (List<String> table : List.of(FIREWALL, OVN_ZONE, TUPLE, SNAT, DNAT)) {
             OVS.oracle().replaceFlows(table);
             List<String> expected = new ArrayList<>();
             for (String l : OVS.oracle().ofctl("dump-flows", OvsOracle.BRIDGE, "--no-stats").split("\n")) {

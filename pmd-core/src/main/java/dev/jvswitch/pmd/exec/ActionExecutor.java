@@ -2,6 +2,7 @@ package dev.jvswitch.pmd.exec;
 
 import dev.jvswitch.conntrack.Conntrack;
 import dev.jvswitch.conntrack.CtContext;
+import dev.jvswitch.conntrack.NatParams;
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.actions.DpCt;
 import dev.jvswitch.flowcache.actions.DpField;
@@ -48,8 +49,8 @@ import dev.jvswitch.pmd.tunnel.TunnelOps;
  * push/pop move header offsets with the data; see {@link VlanTagger}.
  *
  * <p><b>Connection tracking.</b> {@code ct} hands each packet to the datapath's {@link Conntrack}
- * with this PMD's {@link CtContext}; the packet's ct metadata changes and nothing else (OVS emits
- * the {@code recirc} that follows as a separate action). {@code ct_clear} forgets that metadata.
+ * with this PMD's {@link CtContext}; the packet's ct metadata changes, and with a {@code nat}
+ * argument its addresses and ports (OVS emits the {@code recirc} that follows as a separate action). {@code ct_clear} forgets that metadata.
  *
  * <p>Nothing here allocates: scratch batches for clone are made once, one per nesting level.
  *
@@ -67,6 +68,8 @@ public final class ActionExecutor {
     private int ipId;
     private final Conntrack conntrack;
     private final CtContext ctContext;
+    /** The {@code nat} argument of the ct action being run (filled per action, so a batch allocates nothing). */
+    private final NatParams natParams = new NatParams();
 
     /** An executor with a connection tracker of its own (tests, benchmarks without a datapath). */
     public ActionExecutor() {
@@ -326,11 +329,17 @@ public final class ActionExecutor {
         long labelMaskHi = DpCt.labelWord(p, i, 2);
         long labelMaskLo = DpCt.labelWord(p, i, 3);
         long nowMs = ctx.nowMs();
+        NatParams nat = null;
+        if (DpCt.hasNat(p, i)) {
+            nat = natParams.set(DpCt.natFlags(p, i), DpCt.natIpv6(p, i), DpCt.natHasAddr(p, i), DpCt.natAddrWord(p, i, 0),
+                    DpCt.natAddrWord(p, i, 1), DpCt.natAddrWord(p, i, 2), DpCt.natAddrWord(p, i, 3),
+                    DpCt.natMinPort(p, i), DpCt.natMaxPort(p, i));
+        }
         Mbuf[] pkts = batch.array();
         int n = batch.size();
         for (int k = 0; k < n; k++) {
             conntrack.execute(ctContext, pkts[k], zone, ctFlags, mark, markMask, labelHi, labelLo, labelMaskHi,
-                    labelMaskLo, nowMs);
+                    labelMaskLo, nat, nowMs);
         }
     }
 

@@ -52,6 +52,46 @@ class ConntrackDatapathTest {
         return DpActions.DROP;
     }
 
+    private static final DpCt.Nat SNAT = DpCt.nat(DpActions.parse("ct(commit,zone=1,nat(src=192.0.2.100:6000-6099))"), 0);
+
+    /** The firewall with the connections port 1 opens source-NATed, and every ct applying the NAT. */
+    private static DpActions snatFirewall(FlowKey k) {
+        if (k.get(FlowField.RECIRC_ID) == 0) {
+            return DpActions.builder().ct(1, 0, 0, 0, 0, 0, 0, 0, DpCt.Nat.BARE).recirc(1).build();
+        }
+        long state = k.get(FlowField.CT_STATE);
+        long in = k.get(FlowField.IN_PORT);
+        if (in == 1 && (state & NEW) != 0) {
+            return DpActions.builder().ct(1, DpCt.COMMIT, 0, 0, 0, 0, 0, 0, SNAT).output(2).build();
+        }
+        if ((state & EST) != 0) {
+            return DpActions.builder().output(in == 1 ? 2 : 1).build();
+        }
+        return DpActions.DROP;
+    }
+
+    @Test
+    void sourceNatTranslatesOutgoingAndRepliesThroughRecirculation() {
+        TestUpcall upcall = new TestUpcall(ConntrackDatapathTest::snatFirewall, FlowField.RECIRC_ID, FlowField.IN_PORT,
+                FlowField.CT_STATE);
+        try (DatapathHarness h = new DatapathHarness(DatapathConfig.defaults(), upcall, 2)) {
+            h.send(1, udp("10.0.0.1", "10.0.0.2", 1000, 53));
+            h.stepUntilIdle();
+            java.util.List<byte[]> out = h.receive(2);
+            assertThat(out).hasSize(1);
+            byte[] f = out.get(0);
+            assertThat(java.util.Arrays.copyOfRange(f, 26, 30)).containsExactly(192, 0, 2, 100);
+            int port = (f[34] & 0xff) << 8 | (f[35] & 0xff);
+            assertThat(port).isBetween(6000, 6099);
+            h.send(2, udp("10.0.0.2", "192.0.2.100", 53, port));
+            h.stepUntilIdle();
+            java.util.List<byte[]> back = h.receive(1);
+            assertThat(back).hasSize(1);
+            assertThat(java.util.Arrays.copyOfRange(back.get(0), 30, 34)).containsExactly(10, 0, 0, 1);
+            assertThat((back.get(0)[36] & 0xff) << 8 | (back.get(0)[37] & 0xff)).isEqualTo(1000);
+        }
+    }
+
     private static byte[] udp(String src, String dst, int sport, int dport) {
         return Frames.udp4().ip(src, dst).ports(sport, dport).size(60).build();
     }

@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.jvswitch.conntrack.Conntrack;
+import dev.jvswitch.conntrack.CtKey;
 import dev.jvswitch.conntrack.CtShow;
+import dev.jvswitch.conntrack.CtTuple;
 import dev.jvswitch.pmd.Datapath;
 
 /**
  * The connection tracking commands with OVS's names, arguments, replies and layouts:
- * {@code dpctl/dump-conntrack [-m] [-s] [zone=N]}, {@code dpctl/flush-conntrack [zone=N]},
+ * {@code dpctl/dump-conntrack [-m] [-s] [zone=N]}, {@code dpctl/flush-conntrack [zone=N] [ct-orig-tuple]},
  * {@code dpctl/ct-stats-show [-m]}, {@code dpctl/ct-set-maxconns N}, {@code dpctl/ct-get-maxconns},
  * {@code dpctl/ct-get-nconns}, {@code dpctl/ct-set-limits [default=N] [zone=N,limit=N]...},
  * {@code dpctl/ct-get-limits [zone=N[,N]...]}, {@code dpctl/ct-del-limits zone=N[,N]...},
@@ -43,19 +45,36 @@ final class ConntrackCommands {
             }
             return Reply.text(CtShow.dump(ct, zone, verbose, stats, dp.nowMs()));
         });
-        r.register("dpctl/flush-conntrack", "[zone=N]", 0, 2, "delete connections (of one zone)", args -> {
-            int zone = -1;
-            for (String a : withoutDp(args)) {
-                if (a.startsWith("zone=")) {
-                    zone = number("dpctl/flush-conntrack", "zone", a.substring(5), 65535);
-                } else {
-                    throw CommandException.usage("dpctl/flush-conntrack: unknown argument '" + a
-                            + "' (usage: dpctl/flush-conntrack [zone=N])");
+        r.register("dpctl/flush-conntrack", "[zone=N] [ct-orig-tuple]", 0, 3,
+                "delete connections (of one zone, or the one with that original tuple)", args -> {
+                int zone = -1;
+                String tuple = null;
+                for (String a : withoutDp(args)) {
+                    if (a.startsWith("zone=")) {
+                        zone = number("dpctl/flush-conntrack", "zone", a.substring(5), 65535);
+                    } else if (tuple == null && a.startsWith("ct_")) {
+                        tuple = a;
+                    } else {
+                        throw CommandException.usage("dpctl/flush-conntrack: unknown argument '" + a
+                                + "' (usage: dpctl/flush-conntrack [zone=N] [ct-orig-tuple])");
+                    }
                 }
-            }
-            ct.flush(zone);
-            return Reply.text("");
-        });
+                if (tuple == null) {
+                    ct.flush(zone);
+                    return Reply.text("");
+                }
+                CtKey key;
+                try {
+                    key = CtTuple.parse(tuple, Math.max(zone, 0));
+                } catch (IllegalArgumentException e) {
+                    throw CommandException.usage("dpctl/flush-conntrack: " + e.getMessage());
+                }
+                if (!ct.flush(key, dp.nowMs())) {
+                    throw CommandException.failed("dpctl/flush-conntrack: failed to flush conntrack (No such file or"
+                            + " directory): no connection has the original tuple " + tuple);
+                }
+                return Reply.text("");
+            });
         r.register("dpctl/ct-stats-show", "[-m] [zone=N]", 0, 3, "connections per protocol", args -> {
             boolean verbose = false;
             for (String a : withoutDp(args)) {

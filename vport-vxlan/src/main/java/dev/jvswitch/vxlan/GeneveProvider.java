@@ -10,14 +10,16 @@ import dev.jvswitch.pmd.netdev.NetdevProvider;
 import dev.jvswitch.pmd.tunnel.TunnelConfig;
 
 /**
- * Opens {@link GeneveNetdev}s: type {@code geneve}, the options of {@link TunnelConfig} with the
+ * Opens {@link TunnelNetdev}s: type {@code geneve}, the options of {@link TunnelConfig} with the
  * key a 24-bit VNI and {@code dst_port} 6081 unless set. Found by {@link java.util.ServiceLoader}.
  */
 public final class GeneveProvider implements NetdevProvider {
+    public static final String TYPE = "geneve";
+
     /** The options of port {@code config}, read and checked. */
     public static TunnelConfig parse(NetdevConfig config) throws NetdevException {
         try {
-            return TunnelConfig.parse(config.name(), GeneveNetdev.TYPE, config.options(), GeneveHeaderFlyweight.UDP_PORT,
+            return TunnelConfig.parse(config.name(), TYPE, config.options(), GeneveHeaderFlyweight.UDP_PORT,
                     GeneveHeaderFlyweight.MAX_VNI);
         } catch (IllegalArgumentException e) {
             throw new NetdevException(e.getMessage());
@@ -26,7 +28,7 @@ public final class GeneveProvider implements NetdevProvider {
 
     @Override
     public String type() {
-        return GeneveNetdev.TYPE;
+        return TYPE;
     }
 
     @Override
@@ -41,6 +43,6 @@ public final class GeneveProvider implements NetdevProvider {
 
     @Override
     public Netdev open(NetdevConfig config) throws NetdevException {
-        return new GeneveNetdev(config.name(), parse(config), config.txqs());
+        return new TunnelNetdev(config.name(), TYPE, new GeneveTunnel(parse(config)), config.txqs());
     }
 }

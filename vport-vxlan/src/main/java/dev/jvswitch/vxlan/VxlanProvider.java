@@ -10,14 +10,16 @@ import dev.jvswitch.pmd.netdev.NetdevProvider;
 import dev.jvswitch.pmd.tunnel.TunnelConfig;
 
 /**
- * Opens {@link VxlanNetdev}s: type {@code vxlan}, the options of {@link TunnelConfig} with the
+ * Opens {@link TunnelNetdev}s: type {@code vxlan}, the options of {@link TunnelConfig} with the
  * key a 24-bit VNI and {@code dst_port} 4789 unless set. Found by {@link java.util.ServiceLoader}.
  */
 public final class VxlanProvider implements NetdevProvider {
+    public static final String TYPE = "vxlan";
+
     /** The options of port {@code config}, read and checked. */
     public static TunnelConfig parse(NetdevConfig config) throws NetdevException {
         try {
-            return TunnelConfig.parse(config.name(), VxlanNetdev.TYPE, config.options(), VxlanHeaderFlyweight.UDP_PORT,
+            return TunnelConfig.parse(config.name(), TYPE, config.options(), VxlanHeaderFlyweight.UDP_PORT,
                     VxlanHeaderFlyweight.MAX_VNI);
         } catch (IllegalArgumentException e) {
             throw new NetdevException(e.getMessage());
@@ -26,7 +28,7 @@ public final class VxlanProvider implements NetdevProvider {
 
     @Override
     public String type() {
-        return VxlanNetdev.TYPE;
+        return TYPE;
     }
 
     @Override
@@ -41,6 +43,6 @@ public final class VxlanProvider implements NetdevProvider {
 
     @Override
     public Netdev open(NetdevConfig config) throws NetdevException {
-        return new VxlanNetdev(config.name(), parse(config), config.txqs());
+        return new TunnelNetdev(config.name(), TYPE, new VxlanTunnel(parse(config)), config.txqs());
     }
 }

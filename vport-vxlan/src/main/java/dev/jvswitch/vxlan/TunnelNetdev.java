@@ -7,26 +7,25 @@ import dev.jvswitch.pmd.netdev.AbstractRxq;
 import dev.jvswitch.pmd.netdev.AbstractTxq;
 import dev.jvswitch.pmd.netdev.QueueCounters;
 import dev.jvswitch.pmd.port.PortOptions;
-import dev.jvswitch.pmd.tunnel.TunnelConfig;
 import dev.jvswitch.pmd.tunnel.TunnelOps;
+import dev.jvswitch.pmd.tunnel.UdpTunnel;
 
 /**
- * A Geneve port in the datapath: a number for {@code tnl_push(tnl_port(N))} and
- * {@code tnl_pop(N)}, and the {@link GeneveTunnel} the executor pushes and pops with. As in OVS's
+ * A VXLAN or Geneve port in the datapath: a number for {@code tnl_push(tnl_port(N))} and
+ * {@code tnl_pop(N)}, and the {@link UdpTunnel} ({@link VxlanTunnel}, {@link GeneveTunnel}) the
+ * executor pushes and pops with. As in OVS's
  * native tunnelling it carries no frames of its own: encapsulated packets leave by the underlay
  * port the outputs after {@code tnl_push} name, and arrive there too. Its one rx queue never has
  * anything; what is sent to it directly (translation never does) is dropped and counted.
  *
  * <p><b>Thread-safety:</b> see {@link AbstractNetdev}; the tunnel is immutable.
  */
-public final class GeneveNetdev extends AbstractNetdev {
-    public static final String TYPE = "geneve";
+public final class TunnelNetdev extends AbstractNetdev {
+    private final UdpTunnel tunnel;
 
-    private final GeneveTunnel tunnel;
-
-    public GeneveNetdev(String name, TunnelConfig config, int txqs) {
-        super(name, TYPE, 1, txqs);
-        this.tunnel = new GeneveTunnel(config);
+    public TunnelNetdev(String name, String type, UdpTunnel tunnel, int txqs) {
+        super(name, type, 1, txqs);
+        this.tunnel = tunnel;
         macAddress(PortOptions.generatedMac(name));
         addRxq(new NothingRxq(this));
         for (int i = 0; i < txqs; i++) {
@@ -51,7 +50,7 @@ public final class GeneveNetdev extends AbstractNetdev {
 
     @Override
     public String toString() {
-        return "GeneveNetdev[" + name() + ": " + tunnel.config().describe() + "]";
+        return "TunnelNetdev[" + type() + " " + name() + ": " + tunnel.config().describe() + "]";
     }
 
     /** An rx queue on which nothing arrives: tunnel packets come in on the underlay port. */

@@ -81,12 +81,12 @@ class OvsdbDaemonTest {
 
                 // Bad interfaces: each says why in its error column; the others keep forwarding.
                 db.tryVsctl("add-port", "br0", "nodev0");
-                db.tryVsctl("add-port", "br0", "g0", "--", "set", "interface", "g0", "type=geneve",
+                db.tryVsctl("add-port", "br0", "g0", "--", "set", "interface", "g0", "type=gre",
                         "options:remote_ip=192.0.2.9");
                 assertThat(db.get("Interface", "nodev0", "error"))
                         .isEqualTo("could not open network device nodev0 (No such device)");
                 assertThat(db.get("Interface", "nodev0", "ofport")).isEqualTo("-1");
-                assertThat(db.get("Interface", "g0", "error")).contains("'geneve' is not supported yet");
+                assertThat(db.get("Interface", "g0", "error")).contains("'gre' is not supported yet");
                 assertThat(hosts.ping(1, 2, 2, 0.2).exit()).as("others unaffected").isZero();
 
                 db.vsctl("add-port", "br0", "vx0", "--", "set", "interface", "vx0", "type=vxlan",

@@ -140,8 +140,13 @@ public final class Switch implements AutoCloseable {
             // The log keeps its wording ("slow path: ..."): scripts and tests read it.
             LOG.info("slow path: {}", ofproto.description());
             Map<PortSpec, Netdev> opened = sw.open(config.ports(), config);
-            for (Map.Entry<PortSpec, Netdev> e : opened.entrySet()) {
-                sw.attach(e.getKey(), e.getValue(), config);
+            dp.deferReloads();
+            try {
+                for (Map.Entry<PortSpec, Netdev> e : opened.entrySet()) {
+                    sw.attach(e.getKey(), e.getValue(), config);
+                }
+            } finally {
+                dp.resumeReloads();
             }
             sw.applyBridges(config, new ArrayList<>(config.bridges().keySet()),
                     new ArrayList<>(config.bridges().keySet()));
@@ -274,19 +279,46 @@ public final class Switch implements AutoCloseable {
             // The reply's wording is kept for scripts; the log says which keys.
             LOG.info("reload: datapath tuning: {}", String.join(", ", plan.tuningKeys()));
         }
+        // Every port leaving the PMDs (removed, or reopened with new options) goes in one reload and
+        // is closed before anything is opened on its device again in the PMDs' view; then every
+        // port joining them goes in one more.
+        List<Integer> leaving = new ArrayList<>();
         for (PortSpec p : plan.removed()) {
-            detach(p.name());
+            Integer no = dpPorts.remove(p.name());
+            linkUp.remove(p.name());
+            if (no != null) {
+                leaving.add(no);
+            }
+        }
+        for (PortSpec p : plan.reopened()) {
+            if (!p.isPatch()) {
+                leaving.add(dpPorts.get(p.name()));
+            }
+        }
+        for (Netdev n : dp.removePorts(leaving)) {
+            n.close();
+        }
+        for (PortSpec p : plan.removed()) {
             openflow.portStatus(p.bridge(), new dev.jvswitch.openflow.backend.PortInfo(p.ofport(), p.name(), 0, false,
                     0, 0, 0, 0, 0, 0, 0, 0, 0), dev.jvswitch.openflow.channel.OfBridge.PortChange.DELETE);
             changes.add("removed port " + p.name() + " from bridge " + p.bridge());
         }
+        // One PMD reload for every port added, reopened or pinned here (a removal reloads at once).
+        dp.deferReloads();
+        try {
+            reopenAndAdd(plan, next, opened, changes);
+        } finally {
+            dp.resumeReloads();
+        }
+    }
+
+    private void reopenAndAdd(ReloadPlan plan, SwitchConfig next, Map<PortSpec, Netdev> opened, List<String> changes) {
         for (PortSpec p : plan.reopened()) {
             if (p.isPatch()) {
                 changes.add("rejoined patch port " + p.name() + " to " + p.patchPeer());
                 continue;
             }
             int no = dpPorts.get(p.name());
-            dp.removePort(no).close();
             dp.addPort(no, opened.get(p));
             pin(p, no, next);
             changes.add("reopened port " + p.name() + " (type, options or pmd-rxq-affinity changed)");
@@ -531,13 +563,6 @@ public final class Switch implements AutoCloseable {
                 n.status().isEmpty() ? "" : ", " + n.status());
     }
 
-    private void detach(String name) {
-        Integer no = dpPorts.remove(name);
-        linkUp.remove(name);
-        if (no != null) {
-            dp.removePort(no).close();
-        }
-    }
 
     private void pin(PortSpec p, int no, SwitchConfig in) {
         for (Map.Entry<Integer, Integer> a : p.rxqAffinity().entrySet()) {

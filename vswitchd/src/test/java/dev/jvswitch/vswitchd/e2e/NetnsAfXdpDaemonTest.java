@@ -29,7 +29,8 @@ import dev.jvswitch.testkit.env.Needs;
  */
 @Tag("netns")
 class NetnsAfXdpDaemonTest {
-    private static final Duration START = Duration.ofSeconds(30);
+    /** As the other daemon tests that start several JVMs: a start on a loaded 2-CPU box takes tens of seconds. */
+    private static final Duration START = Duration.ofSeconds(60);
     private static final Duration FIRST_PING = Duration.ofSeconds(30);
 
     @TempDir

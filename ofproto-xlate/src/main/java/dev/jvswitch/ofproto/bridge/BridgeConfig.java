@@ -41,6 +41,8 @@ public final class BridgeConfig {
     private final Int2ObjectHashMap<OfPort> byOfPort = new Int2ObjectHashMap<>();
     private final Int2ObjectHashMap<OfPort> byDpPort = new Int2ObjectHashMap<>();
     private final Map<String, OfPort> byName = new HashMap<>();
+    private final List<Bond> bonds;
+    private final Int2ObjectHashMap<Bond> bondByOfPort = new Int2ObjectHashMap<>();
 
     /**
      * @throws IllegalArgumentException naming the bridge and port when two ports share an
@@ -57,6 +59,17 @@ public final class BridgeConfig {
      */
     public BridgeConfig(String name, List<OfPort> ports, int macTableSize, int macAgingSec,
             Map<Integer, PrefixFields> prefixes) {
+        this(name, ports, macTableSize, macAgingSec, prefixes, List.of());
+    }
+
+    /**
+     * @param bonds ports NORMAL treats as one ({@link Bond}); each member a port of this bridge,
+     *              in at most one bond
+     * @throws IllegalArgumentException as the other constructors, or naming a bond whose member
+     *                                  is not a port or is in another bond
+     */
+    public BridgeConfig(String name, List<OfPort> ports, int macTableSize, int macAgingSec,
+            Map<Integer, PrefixFields> prefixes, List<Bond> bonds) {
         this.name = Objects.requireNonNull(name, "name");
         Map<Integer, PrefixFields> tp = new TreeMap<>();
         for (Map.Entry<Integer, PrefixFields> e : prefixes.entrySet()) {
@@ -90,6 +103,17 @@ public final class BridgeConfig {
             }
             if (p.hasDpPort() && byDpPort.put(p.dpPort(), p) != null) {
                 throw new IllegalArgumentException("bridge " + name + ": two ports use datapath port " + p.dpPort());
+            }
+        }
+        this.bonds = List.copyOf(bonds);
+        for (Bond b : this.bonds) {
+            for (int m : b.members()) {
+                if (byOfPort.get(m) == null) {
+                    throw new IllegalArgumentException("bridge " + name + ": " + b + ": no port " + m);
+                }
+                if (bondByOfPort.put(m, b) != null) {
+                    throw new IllegalArgumentException("bridge " + name + ": port " + m + " is in two bonds");
+                }
             }
         }
     }
@@ -128,7 +152,29 @@ public final class BridgeConfig {
 
     /** This bridge with table prefix fields {@code tablePrefixes} (tables not in it: the default). */
     public BridgeConfig withPrefixes(Map<Integer, PrefixFields> tablePrefixes) {
-        return new BridgeConfig(name, ports, macTableSize, macAgingSec, tablePrefixes);
+        return new BridgeConfig(name, ports, macTableSize, macAgingSec, tablePrefixes, bonds);
+    }
+
+    /** The bonds, in the order given. */
+    public List<Bond> bonds() {
+        return bonds;
+    }
+
+    /** The bond port {@code ofPort} is a member of, or null. */
+    public Bond bondOf(int ofPort) {
+        return bondByOfPort.get(ofPort);
+    }
+
+    /** Keeps the active members of {@code old}'s bonds of the same name (see {@link Bond#carryFrom}). */
+    public void carryBondsFrom(BridgeConfig old) {
+        if (old == null) {
+            return;
+        }
+        for (Bond b : bonds) {
+            for (Bond o : old.bonds) {
+                b.carryFrom(o);
+            }
+        }
     }
 
     /** The port with OpenFlow number {@code ofPort}, or null. */
@@ -156,12 +202,12 @@ public final class BridgeConfig {
         }
         BridgeConfig b = (BridgeConfig) o;
         return name.equals(b.name) && ports.equals(b.ports) && macTableSize == b.macTableSize
-                && macAgingSec == b.macAgingSec && prefixes.equals(b.prefixes);
+                && macAgingSec == b.macAgingSec && prefixes.equals(b.prefixes) && bonds.equals(b.bonds);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, ports, macTableSize, macAgingSec, prefixes);
+        return Objects.hash(name, ports, macTableSize, macAgingSec, prefixes, bonds);
     }
 
     @Override

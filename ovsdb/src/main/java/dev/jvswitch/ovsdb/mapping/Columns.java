@@ -29,7 +29,7 @@ public final class Columns {
         m.put(ROOT, List.of("next_cfg", "other_config", "bridges"));
         m.put(BRIDGE, List.of("name", "datapath_type", "fail_mode", "protocols", "controller", "flow_tables",
                 "mirrors", "other_config", "ports"));
-        m.put(PORT, List.of("name", "interfaces", "tag", "trunks", "vlan_mode"));
+        m.put(PORT, List.of("name", "interfaces", "tag", "trunks", "vlan_mode", "bond_mode", "lacp", "other_config"));
         m.put(INTERFACE, List.of("name", "type", "options", "ofport_request", "mtu_request", "other_config"));
         m.put(CONTROLLER, List.of("target", "inactivity_probe", "controller_rate_limit", "controller_burst_limit"));
         m.put(FLOW_TABLE, List.of("prefixes"));

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jvswitch.config.BridgeSettings;
+import dev.jvswitch.config.BondSpec;
 import dev.jvswitch.config.BridgeSpec;
 import dev.jvswitch.config.ConfigEnvironment;
 import dev.jvswitch.config.FlowChecker;
@@ -118,7 +119,8 @@ class OvsdbMapperTest {
                 ",'Port':{'p1':{'new':{'name':'gone0','interfaces':['uuid','i1']}},"
                         + "'p2':{'new':{'name':'eth2','interfaces':['uuid','i2']}},"
                         + "'p3':{'new':{'name':'g0','interfaces':['uuid','i3']}},"
-                        + "'p4':{'new':{'name':'bond0','interfaces':['set',[['uuid','i4'],['uuid','i5']]]}}},"
+                        + "'p4':{'new':{'name':'bond0','bond_mode':'balance-tcp',"
+                        + "'interfaces':['set',[['uuid','i4'],['uuid','i5']]]}}},"
                         + "'Interface':{'i1':{'new':{'name':'gone0','type':'system'}},"
                         + "'i2':{'new':{'name':'eth2','type':''}},"
                         + "'i3':{'new':{'name':'g0','type':'geneve'}},"
@@ -126,11 +128,35 @@ class OvsdbMapperTest {
         assertThat(c.interfaceErrors()).containsOnlyKeys("gone0", "g0", "veth0", "eth1");
         assertThat(c.interfaceErrors().get("gone0")).isEqualTo("could not open network device gone0 (No such device)");
         assertThat(c.interfaceErrors().get("g0")).contains("'geneve' is not supported yet");
-        assertThat(c.interfaceErrors().get("veth0")).contains("bond of 2 interfaces");
+        assertThat(c.interfaceErrors().get("veth0")).isEqualTo("port bond0: bond_mode balance-tcp needs LACP, which"
+                + " jvswitch does not have (use active-backup or balance-slb)");
+        assertThat(c.interfaceErrors().get("eth1")).isEqualTo(c.interfaceErrors().get("veth0"));
         assertThat(c.config().bridges().get("br0").ports()).containsOnlyKeys("eth2");
         DbConfig retried = c.without(Map.of("eth2", "cannot open"));
         assertThat(retried.config().ports()).isEmpty();
         assertThat(retried.interfaceErrors()).containsEntry("eth2", "cannot open");
+    }
+
+    @Test
+    void aPortWithSeveralInterfacesIsABondOfPortsSharingItsVlans() throws Exception {
+        DbConfig c = map(one("", "['uuid','p1'],['uuid','p2']",
+                ",'Port':{'p1':{'new':{'name':'bond0','tag':10,'bond_mode':'balance-slb','lacp':'active',"
+                        + "'interfaces':['set',[['uuid','i1'],['uuid','i2']]]}},"
+                        + "'p2':{'new':{'name':'ab0','other_config':['map',[['bond-primary','d2']]],"
+                        + "'interfaces':['set',[['uuid','i3'],['uuid','i4']]]}}},"
+                        + "'Interface':{'i1':{'new':{'name':'eth1','type':''}},'i2':{'new':{'name':'eth2','type':''}},"
+                        + "'i3':{'new':{'name':'d1','type':'dummy'}},'i4':{'new':{'name':'d2','type':'dummy'}}}"));
+        assertThat(c.interfaceErrors()).isEmpty();
+        Map<String, PortSpec> ports = c.config().bridges().get("br0").ports();
+        assertThat(ports).containsOnlyKeys("eth1", "eth2", "d1", "d2");
+        BondSpec slb = new BondSpec("bond0", BondSpec.BALANCE_SLB, null, List.of("eth1", "eth2"));
+        assertThat(ports.get("eth1").bond()).isEqualTo(slb);
+        assertThat(ports.get("eth2").bond()).isEqualTo(slb);
+        assertThat(ports.get("eth2").tag()).isEqualTo(10);
+        assertThat(ports.get("d1").bond()).isEqualTo(new BondSpec("ab0", BondSpec.ACTIVE_BACKUP, "d2", List.of("d1", "d2")));
+        assertThat(ports.values()).extracting(PortSpec::ofport).doesNotHaveDuplicates();
+        assertThat(c.config().warnings()).extracting(Object::toString).containsExactly(
+                "unix:/db.sock:1: Port bond0 lacp: LACP is not supported; the bond runs balance-slb without it");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.jvswitch.vswitchd.ofproto;
 
 import java.util.List;
 
+import dev.jvswitch.config.BondSpec;
 import dev.jvswitch.config.BridgeSettings;
 
 /**
@@ -33,10 +34,17 @@ public record BridgeView(String name, List<PortView> ports, BridgeSettings setti
      * @param tag    access VLAN, or -1 for a trunk port
      * @param trunks VLANs a trunk carries (empty: all)
      * @param peer   a patch port's peer (then {@code dpPort} is unused), else null
+     * @param bond   the bond it is a member of, else null
      */
-    public record PortView(String name, int ofport, int dpPort, int tag, List<Integer> trunks, String peer) {
+    public record PortView(String name, int ofport, int dpPort, int tag, List<Integer> trunks, String peer,
+            BondSpec bond) {
         public PortView {
             trunks = List.copyOf(trunks);
+        }
+
+        /** A port in no bond. */
+        public PortView(String name, int ofport, int dpPort, int tag, List<Integer> trunks, String peer) {
+            this(name, ofport, dpPort, tag, trunks, peer, null);
         }
 
         /** A port with a datapath port. */

@@ -109,6 +109,8 @@ public final class Switch implements AutoCloseable {
     private volatile Predicate<Runnable> changeExecutor;
     /** Ports a reload added, announced once the new config is published (change thread only). */
     private final List<PortSpec> pendingAdds = new ArrayList<>();
+    /** The ports' link state as bonds and fast-failover groups see it. */
+    private final LinkLiveness liveness = new LinkLiveness();
 
     private Switch(SwitchConfig config, MbufPool pool, Datapath dp, OfprotoService ofproto) {
         this.config.setRelease(config);
@@ -136,7 +138,7 @@ public final class Switch implements AutoCloseable {
         Datapath dp = new Datapath(config.datapath(), pool, Switch::notStarted);
         Switch sw = new Switch(config, pool, dp, ofproto);
         try {
-            ofproto.start(dp, config.revalidators());
+            ofproto.start(dp, config.revalidators(), sw.liveness);
             // The log keeps its wording ("slow path: ..."): scripts and tests read it.
             LOG.info("slow path: {}", ofproto.description());
             Map<PortSpec, Netdev> opened = sw.open(config.ports(), config);
@@ -148,6 +150,7 @@ public final class Switch implements AutoCloseable {
             } finally {
                 dp.resumeReloads();
             }
+            sw.liveness.update(dp.ports());
             sw.applyBridges(config, new ArrayList<>(config.bridges().keySet()),
                     new ArrayList<>(config.bridges().keySet()));
             sw.configureTunnels(config);
@@ -310,6 +313,13 @@ public final class Switch implements AutoCloseable {
         } finally {
             dp.resumeReloads();
         }
+        updateLiveness();
+    }
+
+    private void updateLiveness() {
+        if (liveness.update(dp.ports())) {
+            ofproto.onPortLivenessChanged();
+        }
     }
 
     private void reopenAndAdd(ReloadPlan plan, SwitchConfig next, Map<PortSpec, Netdev> opened, List<String> changes) {
@@ -436,6 +446,7 @@ public final class Switch implements AutoCloseable {
                 portStatus(n.name(), dev.jvswitch.openflow.channel.OfBridge.PortChange.MODIFY);
             }
         }
+        updateLiveness();
     }
 
     // ------------------------------------------------------------------ shutdown
@@ -598,7 +609,7 @@ public final class Switch implements AutoCloseable {
             List<BridgeView.PortView> ports = new ArrayList<>();
             for (PortSpec p : b.ports().values()) {
                 ports.add(new BridgeView.PortView(p.name(), p.ofport(), dpPorts.getOrDefault(p.name(), -1), p.tag(),
-                        p.trunks(), p.patchPeer()));
+                        p.trunks(), p.patchPeer(), p.bond()));
             }
             views.add(new BridgeView(b.name(), ports, b.settings(), b.endpoint() != null));
         }

@@ -56,6 +56,10 @@ final class NormalXlate {
             c.report(TraceNode.Kind.WARN, "no input bundle, dropping");
             return;
         }
+        if (c.bridge().config().isMirrorOutput(in.ofPort())) {
+            c.report(TraceNode.Kind.DETAIL, "input port is a mirror output, dropping");
+            return;
+        }
         int ethType = f.ethType();
         int tci = (int) f.get(FlowField.VLAN_TCI);
         boolean tagged = (tci & FlowKey.VLAN_CFI) != 0;
@@ -157,7 +161,7 @@ final class NormalXlate {
                     continue;
                 }
             }
-            if (p.carriesVlan(vlan) && !c.bridge().ports().noFlood(p.ofPort())) {
+            if (p.carriesVlan(vlan) && !c.bridge().ports().noFlood(p.ofPort()) && !cfg.isMirrorOutput(p.ofPort())) {
                 output(c, p, vlan, inTci);
             }
         }

@@ -45,9 +45,10 @@ import dev.jvswitch.pmd.DatapathConfig;
  *   <li>{@code Bridge}: name, datapath_type ({@code netdev} or empty), fail_mode, protocols,
  *       controller (targets, probe and rate limits of the first), flow_tables
  *       ({@code Flow_Table.prefixes}), other_config (datapath-id, mac-table-size,
- *       mac-aging-time); every bridge listens on {@code RUNDIR/NAME.mgmt} as OVS's do, and in
- *       standalone mode without controllers its table 0 starts with OVS's NORMAL flow. Its tunnel
- *       endpoint is the host's address on its own device ({@link MapContext#hostEndpoint}).</li>
+ *       mac-aging-time), mirrors ({@link MirrorMapper}); every bridge listens on
+ *       {@code RUNDIR/NAME.mgmt} as OVS's do, and in standalone mode without controllers its
+ *       table 0 starts with OVS's NORMAL flow. Its tunnel endpoint is the host's address on its
+ *       own device ({@link MapContext#hostEndpoint}).</li>
  *   <li>{@code Port}: tag, trunks, vlan_mode (access and trunk), interfaces: several make a bond
  *       ({@code bond_mode} active-backup or balance-slb, {@code other_config:bond-primary}), each
  *       interface a port of the bridge carrying the same {@link BondSpec}.</li>
@@ -216,9 +217,6 @@ public final class OvsdbMapper {
             w.add(new ConfigError(ctx.source(), 1, where + " datapath_type", "'" + dpType
                     + "' is run as netdev (jvswitch is a userspace datapath)"));
         }
-        if (!Datum.uuids(b.get("mirrors")).isEmpty()) {
-            w.add(new ConfigError(ctx.source(), 1, where + " mirrors", "mirrors are not supported yet; ignored"));
-        }
         Map<String, String> boc = Datum.stringMap(b.get("other_config"));
         BridgeSettings defaults = base.bridgeDefaults();
         BridgeSettings settings = new BridgeSettings(
@@ -232,7 +230,8 @@ public final class OvsdbMapper {
         // route table follows the kernel's; the userspace datapath tunnels from br-phy's address).
         PortSpec own = ports.get(name);
         EndpointSpec endpoint = own != null && own.ofport() == PortSpec.LOCAL ? ctx.hostEndpoint().apply(name) : null;
-        return new BridgeSpec(name, ports, flows, List.of(), settings, 1, endpoint, of);
+        return new BridgeSpec(name, ports, flows, List.of(), settings, 1, endpoint, of,
+                MirrorMapper.mirrors(db, b, ctx, w));
     }
 
     private Map<Integer, List<String>> prefixes(Replica db, ObjectNode b, MapContext ctx, List<ConfigError> w) {

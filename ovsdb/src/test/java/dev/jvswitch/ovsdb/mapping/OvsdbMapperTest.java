@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jvswitch.config.BridgeSettings;
 import dev.jvswitch.config.BondSpec;
+import dev.jvswitch.config.BridgeMirror;
 import dev.jvswitch.config.BridgeSpec;
 import dev.jvswitch.config.ConfigEnvironment;
 import dev.jvswitch.config.FlowChecker;
@@ -157,6 +158,24 @@ class OvsdbMapperTest {
         assertThat(ports.values()).extracting(PortSpec::ofport).doesNotHaveDuplicates();
         assertThat(c.config().warnings()).extracting(Object::toString).containsExactly(
                 "unix:/db.sock:1: Port bond0 lacp: LACP is not supported; the bond runs balance-slb without it");
+    }
+
+    @Test
+    void mirrorRowsNameTheInterfacesOfTheirPorts() throws Exception {
+        DbConfig c = map(one(",'mirrors':['set',[['uuid','m1'],['uuid','m2']]]",
+                "['uuid','p1'],['uuid','p2'],['uuid','p3']",
+                ",'Port':{'p1':{'new':{'name':'eth1','interfaces':['uuid','i1']}},"
+                        + "'p2':{'new':{'name':'eth2','interfaces':['uuid','i2']}},"
+                        + "'p3':{'new':{'name':'d0','interfaces':['uuid','i3']}}},"
+                        + "'Interface':{'i1':{'new':{'name':'eth1','type':''}},'i2':{'new':{'name':'eth2','type':''}},"
+                        + "'i3':{'new':{'name':'d0','type':'dummy'}}},"
+                        + "'Mirror':{'m1':{'new':{'name':'m1','select_src_port':['uuid','p1'],"
+                        + "'select_dst_port':['set',[['uuid','p1'],['uuid','p2']]],'output_port':['uuid','p3']}},"
+                        + "'m2':{'new':{'name':'m2','select_all':true,'select_vlan':10,'output_port':['uuid','p3']}}}"));
+        assertThat(c.config().bridges().get("br0").mirrors()).containsExactly(
+                new BridgeMirror("m1", false, List.of("eth1"), List.of("eth1", "eth2"), "d0"));
+        assertThat(c.config().warnings()).extracting(Object::toString).containsExactly(
+                "unix:/db.sock:1: Mirror m2 select_vlan: selecting by VLAN is not supported yet; mirror ignored");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.jvswitch.vswitchd.ofproto;
 import java.util.List;
 
 import dev.jvswitch.config.BondSpec;
+import dev.jvswitch.config.BridgeMirror;
 import dev.jvswitch.config.BridgeSettings;
 
 /**
@@ -14,10 +15,18 @@ import dev.jvswitch.config.BridgeSettings;
  * @param settings the bridge's settings (MAC learning)
  * @param endpoint whether the bridge has a tunnel endpoint ({@code local-ip}): it then has a
  *                 {@code LOCAL} port, the switch's own addresses
+ * @param mirrors  its port mirrors (ports by name)
  */
-public record BridgeView(String name, List<PortView> ports, BridgeSettings settings, boolean endpoint) {
+public record BridgeView(String name, List<PortView> ports, BridgeSettings settings, boolean endpoint,
+        List<BridgeMirror> mirrors) {
     public BridgeView {
         ports = List.copyOf(ports);
+        mirrors = List.copyOf(mirrors);
+    }
+
+    /** A bridge without mirrors. */
+    public BridgeView(String name, List<PortView> ports, BridgeSettings settings, boolean endpoint) {
+        this(name, ports, settings, endpoint, List.of());
     }
 
     /** A bridge without a tunnel endpoint. */

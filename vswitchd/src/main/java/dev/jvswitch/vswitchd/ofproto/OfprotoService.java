@@ -14,12 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.jvswitch.config.BondSpec;
+import dev.jvswitch.config.BridgeMirror;
 import dev.jvswitch.config.RevalidatorSettings;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.Ofproto;
 import dev.jvswitch.ofproto.OfprotoRevalidation;
 import dev.jvswitch.ofproto.bridge.Bond;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
+import dev.jvswitch.ofproto.bridge.Mirror;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.ofproto.group.Group;
@@ -211,7 +213,28 @@ public final class OfprotoService implements AutoCloseable {
         if (v.endpoint() && !hasLocal) {
             ports.add(OfPort.local(v.name()));
         }
-        return OfprotoConfigs.bridgeConfig(v.name(), ports, v.settings(), bonds(v.ports()));
+        return OfprotoConfigs.bridgeConfig(v.name(), ports, v.settings(), bonds(v.ports()), mirrors(v));
+    }
+
+    /** The bridge's mirrors with port numbers; a port not in the bridge (not opened) is left out. */
+    private static List<Mirror> mirrors(BridgeView v) {
+        Map<String, Integer> ofports = new HashMap<>();
+        for (PortView p : v.ports()) {
+            ofports.put(p.name(), p.ofport());
+        }
+        List<Mirror> out = new ArrayList<>();
+        for (BridgeMirror m : v.mirrors()) {
+            Integer to = ofports.get(m.output());
+            if (to != null) {
+                out.add(new Mirror(m.name(), m.selectAll(), numbers(m.srcPorts(), ofports), numbers(m.dstPorts(), ofports),
+                        to));
+            }
+        }
+        return out;
+    }
+
+    private static int[] numbers(List<String> names, Map<String, Integer> ofports) {
+        return names.stream().filter(ofports::containsKey).mapToInt(ofports::get).toArray();
     }
 
     /** The bonds of a bridge's ports: each {@link BondSpec} once, with its members' OpenFlow numbers. */

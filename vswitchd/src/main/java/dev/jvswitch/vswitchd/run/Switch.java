@@ -611,7 +611,7 @@ public final class Switch implements AutoCloseable {
                 ports.add(new BridgeView.PortView(p.name(), p.ofport(), dpPorts.getOrDefault(p.name(), -1), p.tag(),
                         p.trunks(), p.patchPeer(), p.bond()));
             }
-            views.add(new BridgeView(b.name(), ports, b.settings(), b.endpoint() != null));
+            views.add(new BridgeView(b.name(), ports, b.settings(), b.endpoint() != null, b.mirrors()));
         }
         ofproto.setBridges(views);
         // Groups first: a new flow may send to a new group, and a group must exist before a flow names it.

@@ -51,7 +51,7 @@ public record DbConfig(SwitchConfig config, long nextCfg, Map<String, String> in
             Map<String, dev.jvswitch.config.PortSpec> ports = new LinkedHashMap<>(b.ports());
             ports.keySet().removeAll(failed.keySet());
             bridges.put(b.name(), new dev.jvswitch.config.BridgeSpec(b.name(), ports, b.flows(), b.groups(),
-                    b.settings(), b.line(), b.endpoint(), b.openflow()));
+                    b.settings(), b.line(), b.endpoint(), b.openflow(), b.mirrors()));
         }
         SwitchConfig c = config;
         SwitchConfig next = new SwitchConfig(c.file(), c.datapath(), c.revalidators(), c.bridgeDefaults(), c.mempool(),

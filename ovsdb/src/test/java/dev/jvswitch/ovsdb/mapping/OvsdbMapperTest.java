@@ -176,6 +176,8 @@ class OvsdbMapperTest {
                 new BridgeMirror("m1", false, List.of("eth1"), List.of("eth1", "eth2"), "d0"));
         assertThat(c.config().warnings()).extracting(Object::toString).containsExactly(
                 "unix:/db.sock:1: Mirror m2 select_vlan: selecting by VLAN is not supported yet; mirror ignored");
+        assertThat(c.without(Map.of("eth2", "cannot open")).config().bridges().get("br0").mirrors())
+                .as("a retry without a failed port keeps the mirrors").isEqualTo(c.config().bridges().get("br0").mirrors());
     }
 
     @Test

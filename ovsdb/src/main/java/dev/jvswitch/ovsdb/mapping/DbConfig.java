@@ -2,6 +2,7 @@ package dev.jvswitch.ovsdb.mapping;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -39,6 +40,14 @@ public record DbConfig(SwitchConfig config, long nextCfg, Map<String, String> in
         all.addAll(interfaceErrors.keySet());
         all.addAll(bridgePorts.keySet());
         return all;
+    }
+
+    /** This config with the tunnel routes {@code routes} (the host's, which the rows do not hold). */
+    public DbConfig withRoutes(List<dev.jvswitch.config.RouteSpec> routes) {
+        SwitchConfig c = config;
+        SwitchConfig next = new SwitchConfig(c.file(), c.datapath(), c.revalidators(), c.bridgeDefaults(), c.mempool(),
+                c.bridges(), c.control(), c.lines(), c.warnings(), routes);
+        return new DbConfig(next, nextCfg, interfaceErrors, bridgePorts, statsIntervalMs);
     }
 
     /**

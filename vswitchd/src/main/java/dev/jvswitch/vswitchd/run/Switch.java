@@ -298,7 +298,8 @@ public final class Switch implements AutoCloseable {
                 leaving.add(dpPorts.get(p.name()));
             }
         }
-        for (Netdev n : dp.removePorts(leaving)) {
+        // Nothing leaving, no handshake: a change that touches no port costs the PMDs nothing.
+        for (Netdev n : leaving.isEmpty() ? List.<Netdev>of() : dp.removePorts(leaving)) {
             n.close();
         }
         for (PortSpec p : plan.removed()) {

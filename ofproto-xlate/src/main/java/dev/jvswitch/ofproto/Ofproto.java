@@ -189,6 +189,7 @@ public final class Ofproto {
         changeLock.lock();
         try {
             Bridge old = bridge(config.name());
+            config.carryBondsFrom(old.config());
             Map<String, Bridge> next = new LinkedHashMap<>(bridges);
             next.put(config.name(), old.withConfig(config).withTables(withPrefixes(old.tables(), config)));
             publish(next);

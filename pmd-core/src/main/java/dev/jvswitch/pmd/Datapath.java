@@ -63,6 +63,9 @@ public final class Datapath implements AutoCloseable {
     private final Map<String, Integer> rxqPins = new LinkedHashMap<>();
     /** Mirrors by port name: {rx tap, tx tap}. */
     private final Map<String, PacketTap[]> mirrors = new LinkedHashMap<>();
+    /** {@link #deferReloads} nesting, and whether a reload was held back (under this object's lock). */
+    private int deferredDepth;
+    private boolean reloadDeferred;
     private final DatapathFlows flows;
     private DatapathConfig config;
     private AgentRunner[] runners;
@@ -231,13 +234,31 @@ public final class Datapath implements AutoCloseable {
      * @throws IllegalArgumentException if there is no such port
      */
     public synchronized Netdev removePort(int portNo) {
-        DpPort p = ports.remove(portNo);
-        if (p == null) {
-            throw new IllegalArgumentException("no datapath port " + portNo);
+        return removePorts(List.of(portNo)).get(0);
+    }
+
+    /**
+     * Takes every port of {@code portNos} out of every PMD with one reload (never deferred: no PMD
+     * polls or sends to any of them once this returns) and returns their netdevs, in that order,
+     * for the caller to close.
+     *
+     * @throws IllegalArgumentException if one is not a port (then none is removed)
+     */
+    public synchronized List<Netdev> removePorts(List<Integer> portNos) {
+        for (int no : portNos) {
+            if (!ports.containsKey(no)) {
+                throw new IllegalArgumentException("no datapath port " + no);
+            }
         }
-        rxqPins.keySet().removeIf(k -> k.startsWith(portNo + ":"));
-        reloadPmds();
-        return p.netdev();
+        List<Netdev> out = new ArrayList<>(portNos.size());
+        for (int no : portNos) {
+            out.add(ports.remove(no).netdev());
+            rxqPins.keySet().removeIf(k -> k.startsWith(no + ":"));
+        }
+        // Never deferred: no PMD may poll the netdevs once this returns.
+        reloadDeferred = false;
+        reloadPmds(config.rxqAssign());
+        return out;
     }
 
     /** The netdev of datapath port {@code portNo}, or {@code null}. */
@@ -283,7 +304,34 @@ public final class Datapath implements AutoCloseable {
         reloadPmds(DatapathConfig.RxqAssign.CYCLES);
     }
 
+    /**
+     * Holds back the PMD reloads of {@link #addPort} and {@link #pinRxq} until the matching
+     * {@link #resumeReloads}, which reloads once for all of them: a change that adds many ports
+     * (one database transaction) costs one handshake and one rx queue assignment, not one per
+     * port. A port added meanwhile is not polled yet. {@link #removePorts} still reloads at once
+     * (its caller closes the netdevs next), taking whatever was held back along; a caller that
+     * replaces ports removes them all first, then adds under a deferral: two handshakes in all.
+     */
+    public synchronized void deferReloads() {
+        deferredDepth++;
+    }
+
+    /** Ends a {@link #deferReloads}; the outermost one reloads if anything was held back. */
+    public synchronized void resumeReloads() {
+        if (deferredDepth == 0) {
+            throw new IllegalStateException("resumeReloads without deferReloads");
+        }
+        if (--deferredDepth == 0 && reloadDeferred) {
+            reloadDeferred = false;
+            reloadPmds();
+        }
+    }
+
     private void reloadPmds() {
+        if (deferredDepth > 0) {
+            reloadDeferred = true;
+            return;
+        }
         reloadPmds(config.rxqAssign());
     }
 

@@ -18,9 +18,11 @@ import java.util.Map;
  * @param line        line of the bridge's name
  * @param endpoint    its tunnel endpoint ({@code local-ip}), or null
  * @param openflow    its OpenFlow channel ({@link OpenFlowSettings#NONE} when it has none)
+ * @param mirrors     its port mirrors
  */
 public record BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine> flows, List<FlowLine> groups,
-        BridgeSettings settings, int line, EndpointSpec endpoint, OpenFlowSettings openflow) {
+        BridgeSettings settings, int line, EndpointSpec endpoint, OpenFlowSettings openflow,
+        List<BridgeMirror> mirrors) {
     /** What OVS puts in a new bridge's table 0, and what a bridge without {@code flows} gets. */
     public static final String DEFAULT_FLOW = "priority=0,actions=NORMAL";
 
@@ -29,6 +31,13 @@ public record BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine
         flows = List.copyOf(flows);
         groups = List.copyOf(groups);
         java.util.Objects.requireNonNull(openflow, "openflow");
+        mirrors = List.copyOf(mirrors);
+    }
+
+    /** A bridge without mirrors. */
+    public BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine> flows, List<FlowLine> groups,
+            BridgeSettings settings, int line, EndpointSpec endpoint, OpenFlowSettings openflow) {
+        this(name, ports, flows, groups, settings, line, endpoint, openflow, List.of());
     }
 
     /** A bridge without a tunnel endpoint or an OpenFlow channel. */

@@ -18,9 +18,10 @@ import java.util.Map;
  * @param trunks      VLANs of a trunk port (empty: all), ascending
  * @param rxqAffinity {@code pmd-rxq-affinity}: rx queue id to CPU, in the file's order
  * @param line        line of the port's name
+ * @param bond        the bond it is a member of, or null
  */
 public record PortSpec(String bridge, String name, String type, int ofport, Map<String, String> options, int tag,
-        List<Integer> trunks, Map<Integer, Integer> rxqAffinity, int line) {
+        List<Integer> trunks, Map<Integer, Integer> rxqAffinity, int line, BondSpec bond) {
     public static final int NO_TAG = -1;
     /** The type of a patch port: no device, translation goes on in the peer's bridge. */
     public static final String PATCH = "patch";
@@ -33,15 +34,22 @@ public record PortSpec(String bridge, String name, String type, int ofport, Map<
         rxqAffinity = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rxqAffinity));
     }
 
+    /** A port in no bond. */
+    public PortSpec(String bridge, String name, String type, int ofport, Map<String, String> options, int tag,
+            List<Integer> trunks, Map<Integer, Integer> rxqAffinity, int line) {
+        this(bridge, name, type, ofport, options, tag, trunks, rxqAffinity, line, null);
+    }
+
     /** Whether {@code other} opens the same netdev the same way (so a reload can keep it). */
     public boolean sameNetdev(PortSpec other) {
         return type.equals(other.type) && options.equals(other.options) && rxqAffinity.equals(other.rxqAffinity);
     }
 
-    /** Whether {@code other} looks the same to the slow path (bridge, OpenFlow number, VLANs, patch peer). */
+    /** Whether {@code other} looks the same to the slow path (bridge, OpenFlow number, VLANs, patch peer, bond). */
     public boolean sameOpenFlow(PortSpec other) {
         return bridge.equals(other.bridge) && ofport == other.ofport && tag == other.tag && trunks.equals(other.trunks)
-                && isPatch() == other.isPatch() && (!isPatch() || options.equals(other.options));
+                && isPatch() == other.isPatch() && (!isPatch() || options.equals(other.options))
+                && java.util.Objects.equals(bond, other.bond);
     }
 
     /** A patch port: no datapath port, only a peer ({@link #patchPeer()}). */

@@ -29,6 +29,8 @@ public final class BridgeConfig {
     public static final int DEFAULT_MAC_AGING_SEC = 300;
     /** Highest OpenFlow table id. */
     public static final int MAX_TABLE_ID = 254;
+    /** Mirrors a bridge may have (OVS's {@code MAX_MIRRORS}): one bit each in a translation. */
+    public static final int MAX_MIRRORS = 32;
 
     private final String name;
     private final List<OfPort> ports;
@@ -41,6 +43,9 @@ public final class BridgeConfig {
     private final Int2ObjectHashMap<OfPort> byOfPort = new Int2ObjectHashMap<>();
     private final Int2ObjectHashMap<OfPort> byDpPort = new Int2ObjectHashMap<>();
     private final Map<String, OfPort> byName = new HashMap<>();
+    private final List<Bond> bonds;
+    private final Int2ObjectHashMap<Bond> bondByOfPort = new Int2ObjectHashMap<>();
+    private final List<Mirror> mirrors;
 
     /**
      * @throws IllegalArgumentException naming the bridge and port when two ports share an
@@ -57,6 +62,28 @@ public final class BridgeConfig {
      */
     public BridgeConfig(String name, List<OfPort> ports, int macTableSize, int macAgingSec,
             Map<Integer, PrefixFields> prefixes) {
+        this(name, ports, macTableSize, macAgingSec, prefixes, List.of());
+    }
+
+    /**
+     * @param bonds ports NORMAL treats as one ({@link Bond}); each member a port of this bridge,
+     *              in at most one bond
+     * @throws IllegalArgumentException as the other constructors, or naming a bond whose member
+     *                                  is not a port or is in another bond
+     */
+    public BridgeConfig(String name, List<OfPort> ports, int macTableSize, int macAgingSec,
+            Map<Integer, PrefixFields> prefixes, List<Bond> bonds) {
+        this(name, ports, macTableSize, macAgingSec, prefixes, bonds, List.of());
+    }
+
+    /**
+     * @param mirrors port mirrors (at most {@value #MAX_MIRRORS}), each output port a port of this
+     *                bridge
+     * @throws IllegalArgumentException as the other constructors, or naming a mirror whose output
+     *                                  is not a port
+     */
+    public BridgeConfig(String name, List<OfPort> ports, int macTableSize, int macAgingSec,
+            Map<Integer, PrefixFields> prefixes, List<Bond> bonds, List<Mirror> mirrors) {
         this.name = Objects.requireNonNull(name, "name");
         Map<Integer, PrefixFields> tp = new TreeMap<>();
         for (Map.Entry<Integer, PrefixFields> e : prefixes.entrySet()) {
@@ -90,6 +117,27 @@ public final class BridgeConfig {
             }
             if (p.hasDpPort() && byDpPort.put(p.dpPort(), p) != null) {
                 throw new IllegalArgumentException("bridge " + name + ": two ports use datapath port " + p.dpPort());
+            }
+        }
+        this.mirrors = List.copyOf(mirrors);
+        if (this.mirrors.size() > MAX_MIRRORS) {
+            throw new IllegalArgumentException("bridge " + name + ": " + this.mirrors.size() + " mirrors, at most "
+                    + MAX_MIRRORS);
+        }
+        for (Mirror m : this.mirrors) {
+            if (byOfPort.get(m.outPort()) == null) {
+                throw new IllegalArgumentException("bridge " + name + ": " + m + ": no output port " + m.outPort());
+            }
+        }
+        this.bonds = List.copyOf(bonds);
+        for (Bond b : this.bonds) {
+            for (int m : b.members()) {
+                if (byOfPort.get(m) == null) {
+                    throw new IllegalArgumentException("bridge " + name + ": " + b + ": no port " + m);
+                }
+                if (bondByOfPort.put(m, b) != null) {
+                    throw new IllegalArgumentException("bridge " + name + ": port " + m + " is in two bonds");
+                }
             }
         }
     }
@@ -128,7 +176,44 @@ public final class BridgeConfig {
 
     /** This bridge with table prefix fields {@code tablePrefixes} (tables not in it: the default). */
     public BridgeConfig withPrefixes(Map<Integer, PrefixFields> tablePrefixes) {
-        return new BridgeConfig(name, ports, macTableSize, macAgingSec, tablePrefixes);
+        return new BridgeConfig(name, ports, macTableSize, macAgingSec, tablePrefixes, bonds, mirrors);
+    }
+
+    /** The mirrors, in the order given (a translation numbers them by it). */
+    public List<Mirror> mirrors() {
+        return mirrors;
+    }
+
+    /** Whether {@code ofPort} is a mirror's output (NORMAL leaves it alone). */
+    public boolean isMirrorOutput(int ofPort) {
+        for (int i = 0; i < mirrors.size(); i++) {
+            if (mirrors.get(i).outPort() == ofPort) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The bonds, in the order given. */
+    public List<Bond> bonds() {
+        return bonds;
+    }
+
+    /** The bond port {@code ofPort} is a member of, or null. */
+    public Bond bondOf(int ofPort) {
+        return bondByOfPort.get(ofPort);
+    }
+
+    /** Keeps the active members of {@code old}'s bonds of the same name (see {@link Bond#carryFrom}). */
+    public void carryBondsFrom(BridgeConfig old) {
+        if (old == null) {
+            return;
+        }
+        for (Bond b : bonds) {
+            for (Bond o : old.bonds) {
+                b.carryFrom(o);
+            }
+        }
     }
 
     /** The port with OpenFlow number {@code ofPort}, or null. */
@@ -156,12 +241,13 @@ public final class BridgeConfig {
         }
         BridgeConfig b = (BridgeConfig) o;
         return name.equals(b.name) && ports.equals(b.ports) && macTableSize == b.macTableSize
-                && macAgingSec == b.macAgingSec && prefixes.equals(b.prefixes);
+                && macAgingSec == b.macAgingSec && prefixes.equals(b.prefixes) && bonds.equals(b.bonds)
+                && mirrors.equals(b.mirrors);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, ports, macTableSize, macAgingSec, prefixes);
+        return Objects.hash(name, ports, macTableSize, macAgingSec, prefixes, bonds, mirrors);
     }
 
     @Override

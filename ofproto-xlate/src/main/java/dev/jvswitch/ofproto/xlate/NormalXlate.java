@@ -6,6 +6,8 @@ import dev.jvswitch.flowcache.key.Addresses;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
+import dev.jvswitch.ofproto.bridge.Bond;
+import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.mac.MacDependency;
 import dev.jvswitch.ofproto.mac.MacTable;
@@ -18,10 +20,13 @@ import dev.jvswitch.ofproto.mac.MacTable;
  *       into its VLAN; a trunk port takes a frame into the VLAN of its tag (0 if untagged) if it
  *       carries that VLAN. Anything else is dropped.</li>
  *   <li>Frames to the reserved multicast range 01:80:c2:00:00:0x are dropped.</li>
- *   <li>A unicast source is learned on the input port in that VLAN.</li>
+ *   <li>A frame that arrived on a bond member the bond does not take is dropped
+ *       ({@link BondXlate#admit}).</li>
+ *   <li>A unicast source is learned on the input port (a bond: on the bond) in that VLAN.</li>
  *   <li>A destination learned on another port is sent there; one learned on the input port is
  *       dropped (no hairpin); an unknown, broadcast or multicast destination is flooded to every
- *       port of the VLAN but the input port.</li>
+ *       port of the VLAN but the input port. A bond gets one copy, through the member its mode
+ *       picks among the live ones ({@link BondXlate#choose}).</li>
  *   <li>On the way out a frame gets the tag its output port needs: none on an access port or for
  *       VLAN 0, the VLAN's tag on a trunk port.</li>
  * </ol>
@@ -49,6 +54,10 @@ final class NormalXlate {
         OfPort in = c.bridge().config().byOfPort(c.inPort());
         if (in == null) {
             c.report(TraceNode.Kind.WARN, "no input bundle, dropping");
+            return;
+        }
+        if (c.bridge().config().isMirrorOutput(in.ofPort())) {
+            c.report(TraceNode.Kind.DETAIL, "input port is a mirror output, dropping");
             return;
         }
         int ethType = f.ethType();
@@ -90,9 +99,15 @@ final class NormalXlate {
         }
         String bridgeName = c.bridge().name();
         MacTable table = c.bridge().macTable();
+        Bond inBond = c.bridge().config().bondOf(in.ofPort());
+        if (inBond != null && !BondXlate.admit(c, inBond, in.ofPort(), src, dst, vlan)) {
+            return;
+        }
+        // A bond's members are one port to learning: the bond's lowest member stands for it.
+        int learnPort = inBond == null ? in.ofPort() : inBond.learnPort();
         if (!isMulticast(src)) {
-            c.addMacLearning(bridgeName, vlan, src, in.ofPort());
-            if (c.mayLearn() && table.learn(src, vlan, in.ofPort(), c.nowNs()) != MacTable.Learned.REFRESHED
+            c.addMacLearning(bridgeName, vlan, src, learnPort);
+            if (c.mayLearn() && table.learn(src, vlan, learnPort, c.nowNs()) != MacTable.Learned.REFRESHED
                     && c.tracing()) {
                 c.report(TraceNode.Kind.DETAIL, "learned that " + Addresses.mac(src) + " is on port " + in.name()
                         + " in VLAN " + vlan);
@@ -100,32 +115,53 @@ final class NormalXlate {
         }
         if (isMulticast(dst)) {
             c.report(TraceNode.Kind.DETAIL, "no learned MAC for destination, flooding");
-            flood(c, in, vlan, tci);
+            flood(c, in, inBond, src, vlan, tci);
             return;
         }
         int port = table.lookup(dst, vlan, c.nowNs());
         c.addMacDependency(bridgeName, vlan, dst, port);
         if (port == MacDependency.UNKNOWN) {
             c.report(TraceNode.Kind.DETAIL, "no learned MAC for destination, flooding");
-            flood(c, in, vlan, tci);
+            flood(c, in, inBond, src, vlan, tci);
             return;
         }
         OfPort out = c.bridge().config().byOfPort(port);
         if (out == null) {
             c.report(TraceNode.Kind.WARN, "learned port is unknown, dropping");
-        } else if (out.ofPort() == in.ofPort()) {
+        } else if (out.ofPort() == in.ofPort() || inBond != null && inBond.contains(out.ofPort())) {
             c.report(TraceNode.Kind.DETAIL, "learned port is input port, dropping");
         } else {
+            Bond outBond = c.bridge().config().bondOf(out.ofPort());
+            OfPort member = outBond == null ? out : BondXlate.choose(c, outBond, src, vlan);
+            if (member == null) {
+                c.report(TraceNode.Kind.WARN, "no live member in the learned bond, dropping");
+                return;
+            }
             c.report(TraceNode.Kind.DETAIL, "forwarding to learned port");
-            output(c, out, vlan, tci);
+            output(c, member, vlan, tci);
         }
     }
 
-    private static void flood(XlateContext c, OfPort in, int vlan, int inTci) {
-        List<OfPort> ports = c.bridge().config().ports();
+    /** To every port of the VLAN but the input's; to a bond once, through the member it picks. */
+    private static void flood(XlateContext c, OfPort in, Bond inBond, long src, int vlan, int inTci) {
+        BridgeConfig cfg = c.bridge().config();
+        List<OfPort> ports = cfg.ports();
         for (int i = 0; i < ports.size(); i++) {
             OfPort p = ports.get(i);
-            if (p.ofPort() != in.ofPort() && p.carriesVlan(vlan) && !c.bridge().ports().noFlood(p.ofPort())) {
+            if (p.ofPort() == in.ofPort()) {
+                continue;
+            }
+            Bond b = cfg.bondOf(p.ofPort());
+            if (b != null) {
+                if (b == inBond || p.ofPort() != b.learnPort()) {
+                    continue;
+                }
+                p = BondXlate.choose(c, b, src, vlan);
+                if (p == null) {
+                    continue;
+                }
+            }
+            if (p.carriesVlan(vlan) && !c.bridge().ports().noFlood(p.ofPort()) && !cfg.isMirrorOutput(p.ofPort())) {
                 output(c, p, vlan, inTci);
             }
         }

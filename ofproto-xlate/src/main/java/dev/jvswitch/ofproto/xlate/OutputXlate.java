@@ -61,6 +61,9 @@ final class OutputXlate {
         }
         c.commit();
         c.out.output(p.dpPort());
+        if (!c.bridge.config().mirrors().isEmpty()) {
+            MirrorXlate.egress(c, p);
+        }
     }
 
     /**

@@ -220,6 +220,9 @@ public final class Xlate {
         if (c.tracing()) {
             c.trace = c.report(TraceNode.Kind.BRIDGE, "bridge(\"" + c.bridge.name() + "\")").subs();
         }
+        if (!c.bridge.config().mirrors().isEmpty()) {
+            MirrorXlate.ingress(c);
+        }
         c.lookupTable(0, XlateContext.KEEP_IN_PORT, false, true);
         c.trace = root;
     }

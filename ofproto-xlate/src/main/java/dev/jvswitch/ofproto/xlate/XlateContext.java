@@ -88,6 +88,8 @@ public final class XlateContext implements TunnelContext {
     private final FlowMask underlayWc = new FlowMask();
     private final FlowMask underlayWritten = new FlowMask();
     private boolean underlayBusy;
+    /** Mirrors of the current bridge that copied this packet already (bit = index; {@link MirrorXlate}). */
+    int mirrorsDone;
     /** The answer of the last translation, read by the caller until the next one. */
     final XlateOutput output = new XlateOutput(this);
     int dpInPort;
@@ -180,6 +182,7 @@ public final class XlateContext implements TunnelContext {
         groupHits.clear();
         macDeps.clear();
         macLearned.clear();
+        mirrorsDone = 0;
         recircCount = 0;
         keepRecircPoints = keepPoints;
         recircPoints = List.of();

@@ -17,6 +17,7 @@ public final class Columns {
     public static final String INTERFACE = "Interface";
     public static final String CONTROLLER = "Controller";
     public static final String FLOW_TABLE = "Flow_Table";
+    public static final String MIRROR = "Mirror";
 
     /** Table to the columns monitored, in the order requests list them. */
     public static final Map<String, List<String>> MONITORED = monitored();
@@ -29,10 +30,12 @@ public final class Columns {
         m.put(ROOT, List.of("next_cfg", "other_config", "bridges"));
         m.put(BRIDGE, List.of("name", "datapath_type", "fail_mode", "protocols", "controller", "flow_tables",
                 "mirrors", "other_config", "ports"));
-        m.put(PORT, List.of("name", "interfaces", "tag", "trunks", "vlan_mode"));
+        m.put(PORT, List.of("name", "interfaces", "tag", "trunks", "vlan_mode", "bond_mode", "lacp", "other_config"));
         m.put(INTERFACE, List.of("name", "type", "options", "ofport_request", "mtu_request", "other_config"));
         m.put(CONTROLLER, List.of("target", "inactivity_probe", "controller_rate_limit", "controller_burst_limit"));
         m.put(FLOW_TABLE, List.of("prefixes"));
+        m.put(MIRROR, List.of("name", "select_all", "select_src_port", "select_dst_port", "select_vlan", "output_port",
+                "output_vlan"));
         return m;
     }
 }

@@ -2,6 +2,7 @@ package dev.jvswitch.ovsdb.mapping;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -41,6 +42,14 @@ public record DbConfig(SwitchConfig config, long nextCfg, Map<String, String> in
         return all;
     }
 
+    /** This config with the tunnel routes {@code routes} (the host's, which the rows do not hold). */
+    public DbConfig withRoutes(List<dev.jvswitch.config.RouteSpec> routes) {
+        SwitchConfig c = config;
+        SwitchConfig next = new SwitchConfig(c.file(), c.datapath(), c.revalidators(), c.bridgeDefaults(), c.mempool(),
+                c.bridges(), c.control(), c.lines(), c.warnings(), routes);
+        return new DbConfig(next, nextCfg, interfaceErrors, bridgePorts, statsIntervalMs);
+    }
+
     /**
      * This config without the interfaces in {@code failed} (name to why), which join
      * {@link #interfaceErrors}: what the daemon retries with when ports could not be opened.
@@ -51,7 +60,7 @@ public record DbConfig(SwitchConfig config, long nextCfg, Map<String, String> in
             Map<String, dev.jvswitch.config.PortSpec> ports = new LinkedHashMap<>(b.ports());
             ports.keySet().removeAll(failed.keySet());
             bridges.put(b.name(), new dev.jvswitch.config.BridgeSpec(b.name(), ports, b.flows(), b.groups(),
-                    b.settings(), b.line(), b.endpoint(), b.openflow()));
+                    b.settings(), b.line(), b.endpoint(), b.openflow(), b.mirrors()));
         }
         SwitchConfig c = config;
         SwitchConfig next = new SwitchConfig(c.file(), c.datapath(), c.revalidators(), c.bridgeDefaults(), c.mempool(),

@@ -12,6 +12,7 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.jvswitch.config.BondSpec;
 import dev.jvswitch.config.BridgeSettings;
 import dev.jvswitch.config.BridgeSpec;
 import dev.jvswitch.config.ConfigEnvironment;
@@ -44,11 +45,13 @@ import dev.jvswitch.pmd.DatapathConfig;
  *   <li>{@code Bridge}: name, datapath_type ({@code netdev} or empty), fail_mode, protocols,
  *       controller (targets, probe and rate limits of the first), flow_tables
  *       ({@code Flow_Table.prefixes}), other_config (datapath-id, mac-table-size,
- *       mac-aging-time); every bridge listens on {@code RUNDIR/NAME.mgmt} as OVS's do, and in
- *       standalone mode without controllers its table 0 starts with OVS's NORMAL flow. Its tunnel
- *       endpoint is the host's address on its own device ({@link MapContext#hostEndpoint}).</li>
- *   <li>{@code Port}: tag, trunks, vlan_mode (access and trunk), one interface each (a bond is
- *       refused on each of its interfaces).</li>
+ *       mac-aging-time), mirrors ({@link MirrorMapper}); every bridge listens on
+ *       {@code RUNDIR/NAME.mgmt} as OVS's do, and in standalone mode without controllers its
+ *       table 0 starts with OVS's NORMAL flow. Its tunnel endpoint is the host's address on its
+ *       own device ({@link MapContext#hostEndpoint}).</li>
+ *   <li>{@code Port}: tag, trunks, vlan_mode (access and trunk), interfaces: several make a bond
+ *       ({@code bond_mode} active-backup or balance-slb, {@code other_config:bond-primary}), each
+ *       interface a port of the bridge carrying the same {@link BondSpec}.</li>
  *   <li>{@code Interface}: {@link InterfaceMapper}; ofport_request honoured, else the number the
  *       interface had, else the lowest free one; {@code other_config:pmd-rxq-affinity}.</li>
  * </ul>
@@ -214,9 +217,6 @@ public final class OvsdbMapper {
             w.add(new ConfigError(ctx.source(), 1, where + " datapath_type", "'" + dpType
                     + "' is run as netdev (jvswitch is a userspace datapath)"));
         }
-        if (!Datum.uuids(b.get("mirrors")).isEmpty()) {
-            w.add(new ConfigError(ctx.source(), 1, where + " mirrors", "mirrors are not supported yet; ignored"));
-        }
         Map<String, String> boc = Datum.stringMap(b.get("other_config"));
         BridgeSettings defaults = base.bridgeDefaults();
         BridgeSettings settings = new BridgeSettings(
@@ -230,7 +230,8 @@ public final class OvsdbMapper {
         // route table follows the kernel's; the userspace datapath tunnels from br-phy's address).
         PortSpec own = ports.get(name);
         EndpointSpec endpoint = own != null && own.ofport() == PortSpec.LOCAL ? ctx.hostEndpoint().apply(name) : null;
-        return new BridgeSpec(name, ports, flows, List.of(), settings, 1, endpoint, of);
+        return new BridgeSpec(name, ports, flows, List.of(), settings, 1, endpoint, of,
+                MirrorMapper.mirrors(db, b, ctx, w));
     }
 
     private Map<Integer, List<String>> prefixes(Replica db, ObjectNode b, MapContext ctx, List<ConfigError> w) {
@@ -317,7 +318,7 @@ public final class OvsdbMapper {
     private Map<String, PortSpec> ports(Replica db, ObjectNode b, String bridge, DatapathConfig dp, MapContext ctx,
             List<ConfigError> w, Map<String, String> errors, Map<String, String> local, Map<String, String> owner) {
         record Candidate(String name, String type, Map<String, String> options, Long request, int tag,
-                List<Integer> trunks, Map<Integer, Integer> affinity) {
+                List<Integer> trunks, Map<Integer, Integer> affinity, BondSpec bond) {
         }
         List<Candidate> candidates = new ArrayList<>();
         TreeMap<String, ObjectNode> portsByName = new TreeMap<>();
@@ -336,79 +337,83 @@ public final class OvsdbMapper {
                     ifaces.add(i);
                 }
             }
+            // A bond's members by name: the numbers they get do not depend on their rows' UUIDs.
+            ifaces.sort(java.util.Comparator.comparing(i -> Datum.string(i.get("name"))));
+            BondSpec bond = null;
             if (ifaces.size() > 1) {
-                for (ObjectNode i : ifaces) {
-                    errors.put(Datum.string(i.get("name")), "port " + pname + " is a bond of " + ifaces.size()
-                            + " interfaces; bonds are not supported yet");
-                }
-                continue;
-            }
-            if (ifaces.isEmpty()) {
-                continue;
-            }
-            ObjectNode i = ifaces.get(0);
-            String name = Datum.string(i.get("name"));
-            String previous = owner.putIfAbsent(name, bridge);
-            if (previous != null) {
-                errors.put(name, "interface " + name + " is already in bridge " + previous);
-                continue;
-            }
-            Map<String, String> options = Datum.stringMap(i.get("options"));
-            if (Datum.optInteger(i.get("mtu_request")) != null) {
-                w.add(new ConfigError(ctx.source(), 1, "Interface " + name + " mtu_request",
-                        "not supported yet: the device's own MTU is used (set it with ip link)"));
-            }
-            InterfaceMapper.Mapped m = InterfaceMapper.map(bridge, name, Datum.string(i.get("type")), options, ctx,
-                    env.portTypes());
-            if (m.error() != null) {
-                errors.put(name, m.error());
-                continue;
-            }
-            if (m.local()) {
-                local.put(name, bridge);
-                continue;
-            }
-            boolean patch = m.type().equals(PortSpec.PATCH);
-            List<String> problems = patch ? new ArrayList<>()
-                    : new ArrayList<>(env.checkPortOptions(name, m.type(), m.options(), dp.pmdCpus().length));
-            if (!patch && !env.portTypes().contains(m.type())) {
-                problems.add("port type " + m.type() + " is not available in this build");
-            }
-            int tag = PortSpec.NO_TAG;
-            Long t = Datum.optInteger(p.get("tag"));
-            String mode = Datum.optString(p.get("vlan_mode"));
-            List<Integer> trunks = new ArrayList<>();
-            for (Long v : Datum.integers(p.get("trunks"))) {
-                trunks.add(v.intValue());
-            }
-            java.util.Collections.sort(trunks);
-            if (mode != null && !mode.equals("access") && !mode.equals("trunk")) {
-                problems.add("vlan_mode " + mode + " is not supported yet (access and trunk are)");
-            } else if ("trunk".equals(mode)) {
-                // A trunk: the tag, if any, is not used (OVS ignores it too).
-            } else if (t != null) {
-                tag = t.intValue();
-            }
-            if (tag != PortSpec.NO_TAG || !trunks.isEmpty()) {
-                String vlans = env.checker().checkVlans();
-                if (vlans != null) {
-                    problems.add(vlans);
-                }
-            }
-            Map<Integer, Integer> affinity = new LinkedHashMap<>();
-            String aff = Datum.stringMap(i.get("other_config")).get("pmd-rxq-affinity");
-            if (aff != null) {
-                String problem = affinity(aff, dp, affinity);
+                String problem = BondMapper.problem(pname, p);
                 if (problem != null) {
-                    problems.add(problem);
+                    for (ObjectNode i : ifaces) {
+                        errors.put(Datum.string(i.get("name")), problem);
+                    }
+                    continue;
                 }
+                bond = BondMapper.bond(pname, p, ifaces, ctx, w);
             }
-            if (!problems.isEmpty()) {
-                errors.put(name, String.join("; ", problems));
-                continue;
+            for (ObjectNode i : ifaces) {
+                String name = Datum.string(i.get("name"));
+                String previous = owner.putIfAbsent(name, bridge);
+                if (previous != null) {
+                    errors.put(name, "interface " + name + " is already in bridge " + previous);
+                    continue;
+                }
+                Map<String, String> options = Datum.stringMap(i.get("options"));
+                if (Datum.optInteger(i.get("mtu_request")) != null) {
+                    w.add(new ConfigError(ctx.source(), 1, "Interface " + name + " mtu_request",
+                            "not supported yet: the device's own MTU is used (set it with ip link)"));
+                }
+                InterfaceMapper.Mapped m = InterfaceMapper.map(bridge, name, Datum.string(i.get("type")), options, ctx,
+                        env.portTypes());
+                if (m.error() != null) {
+                    errors.put(name, m.error());
+                    continue;
+                }
+                if (m.local()) {
+                    local.put(name, bridge);
+                    continue;
+                }
+                boolean patch = m.type().equals(PortSpec.PATCH);
+                List<String> problems = patch ? new ArrayList<>()
+                        : new ArrayList<>(env.checkPortOptions(name, m.type(), m.options(), dp.pmdCpus().length));
+                if (!patch && !env.portTypes().contains(m.type())) {
+                    problems.add("port type " + m.type() + " is not available in this build");
+                }
+                int tag = PortSpec.NO_TAG;
+                Long t = Datum.optInteger(p.get("tag"));
+                String mode = Datum.optString(p.get("vlan_mode"));
+                List<Integer> trunks = new ArrayList<>();
+                for (Long v : Datum.integers(p.get("trunks"))) {
+                    trunks.add(v.intValue());
+                }
+                java.util.Collections.sort(trunks);
+                if (mode != null && !mode.equals("access") && !mode.equals("trunk")) {
+                    problems.add("vlan_mode " + mode + " is not supported yet (access and trunk are)");
+                } else if ("trunk".equals(mode)) {
+                    // A trunk: the tag, if any, is not used (OVS ignores it too).
+                } else if (t != null) {
+                    tag = t.intValue();
+                }
+                if (tag != PortSpec.NO_TAG || !trunks.isEmpty()) {
+                    String vlans = env.checker().checkVlans();
+                    if (vlans != null) {
+                        problems.add(vlans);
+                    }
+                }
+                Map<Integer, Integer> affinity = new LinkedHashMap<>();
+                String aff = Datum.stringMap(i.get("other_config")).get("pmd-rxq-affinity");
+                if (aff != null) {
+                    String problem = affinity(aff, dp, affinity);
+                    if (problem != null) {
+                        problems.add(problem);
+                    }
+                }
+                if (!problems.isEmpty()) {
+                    errors.put(name, String.join("; ", problems));
+                    continue;
+                }
+                Long request = m.ownPort() ? Long.valueOf(PortSpec.LOCAL) : Datum.optInteger(i.get("ofport_request"));
+                candidates.add(new Candidate(name, m.type(), m.options(), request, tag, trunks, affinity, bond));
             }
-            Long request = m.ownPort() ? Long.valueOf(PortSpec.LOCAL) : Datum.optInteger(i.get("ofport_request"));
-            candidates.add(new Candidate(name, m.type(), m.options(), request, tag, trunks, affinity));
         }
         // Numbers: requests first, then the numbers interfaces had, then the lowest free ones.
         Map<String, Integer> ofports = new HashMap<>();
@@ -443,7 +448,7 @@ public final class OvsdbMapper {
                 used.add(no);
             }
             out.put(c.name(), new PortSpec(bridge, c.name(), c.type(), no, c.options(), c.tag(), c.trunks(),
-                    c.affinity(), 1));
+                    c.affinity(), 1, c.bond()));
         }
         return out;
     }

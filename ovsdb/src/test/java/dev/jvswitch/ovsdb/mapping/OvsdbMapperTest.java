@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jvswitch.config.BridgeSettings;
+import dev.jvswitch.config.BondSpec;
+import dev.jvswitch.config.BridgeMirror;
 import dev.jvswitch.config.BridgeSpec;
 import dev.jvswitch.config.ConfigEnvironment;
 import dev.jvswitch.config.FlowChecker;
@@ -118,7 +120,8 @@ class OvsdbMapperTest {
                 ",'Port':{'p1':{'new':{'name':'gone0','interfaces':['uuid','i1']}},"
                         + "'p2':{'new':{'name':'eth2','interfaces':['uuid','i2']}},"
                         + "'p3':{'new':{'name':'g0','interfaces':['uuid','i3']}},"
-                        + "'p4':{'new':{'name':'bond0','interfaces':['set',[['uuid','i4'],['uuid','i5']]]}}},"
+                        + "'p4':{'new':{'name':'bond0','bond_mode':'balance-tcp',"
+                        + "'interfaces':['set',[['uuid','i4'],['uuid','i5']]]}}},"
                         + "'Interface':{'i1':{'new':{'name':'gone0','type':'system'}},"
                         + "'i2':{'new':{'name':'eth2','type':''}},"
                         + "'i3':{'new':{'name':'g0','type':'geneve'}},"
@@ -126,11 +129,55 @@ class OvsdbMapperTest {
         assertThat(c.interfaceErrors()).containsOnlyKeys("gone0", "g0", "veth0", "eth1");
         assertThat(c.interfaceErrors().get("gone0")).isEqualTo("could not open network device gone0 (No such device)");
         assertThat(c.interfaceErrors().get("g0")).contains("'geneve' is not supported yet");
-        assertThat(c.interfaceErrors().get("veth0")).contains("bond of 2 interfaces");
+        assertThat(c.interfaceErrors().get("veth0")).isEqualTo("port bond0: bond_mode balance-tcp needs LACP, which"
+                + " jvswitch does not have (use active-backup or balance-slb)");
+        assertThat(c.interfaceErrors().get("eth1")).isEqualTo(c.interfaceErrors().get("veth0"));
         assertThat(c.config().bridges().get("br0").ports()).containsOnlyKeys("eth2");
         DbConfig retried = c.without(Map.of("eth2", "cannot open"));
         assertThat(retried.config().ports()).isEmpty();
         assertThat(retried.interfaceErrors()).containsEntry("eth2", "cannot open");
+    }
+
+    @Test
+    void aPortWithSeveralInterfacesIsABondOfPortsSharingItsVlans() throws Exception {
+        DbConfig c = map(one("", "['uuid','p1'],['uuid','p2']",
+                ",'Port':{'p1':{'new':{'name':'bond0','tag':10,'bond_mode':'balance-slb','lacp':'active',"
+                        + "'interfaces':['set',[['uuid','i1'],['uuid','i2']]]}},"
+                        + "'p2':{'new':{'name':'ab0','other_config':['map',[['bond-primary','d2']]],"
+                        + "'interfaces':['set',[['uuid','i3'],['uuid','i4']]]}}},"
+                        + "'Interface':{'i1':{'new':{'name':'eth1','type':''}},'i2':{'new':{'name':'eth2','type':''}},"
+                        + "'i3':{'new':{'name':'d1','type':'dummy'}},'i4':{'new':{'name':'d2','type':'dummy'}}}"));
+        assertThat(c.interfaceErrors()).isEmpty();
+        Map<String, PortSpec> ports = c.config().bridges().get("br0").ports();
+        assertThat(ports).containsOnlyKeys("eth1", "eth2", "d1", "d2");
+        BondSpec slb = new BondSpec("bond0", BondSpec.BALANCE_SLB, null, List.of("eth1", "eth2"));
+        assertThat(ports.get("eth1").bond()).isEqualTo(slb);
+        assertThat(ports.get("eth2").bond()).isEqualTo(slb);
+        assertThat(ports.get("eth2").tag()).isEqualTo(10);
+        assertThat(ports.get("d1").bond()).isEqualTo(new BondSpec("ab0", BondSpec.ACTIVE_BACKUP, "d2", List.of("d1", "d2")));
+        assertThat(ports.values()).extracting(PortSpec::ofport).doesNotHaveDuplicates();
+        assertThat(c.config().warnings()).extracting(Object::toString).containsExactly(
+                "unix:/db.sock:1: Port bond0 lacp: LACP is not supported; the bond runs balance-slb without it");
+    }
+
+    @Test
+    void mirrorRowsNameTheInterfacesOfTheirPorts() throws Exception {
+        DbConfig c = map(one(",'mirrors':['set',[['uuid','m1'],['uuid','m2']]]",
+                "['uuid','p1'],['uuid','p2'],['uuid','p3']",
+                ",'Port':{'p1':{'new':{'name':'eth1','interfaces':['uuid','i1']}},"
+                        + "'p2':{'new':{'name':'eth2','interfaces':['uuid','i2']}},"
+                        + "'p3':{'new':{'name':'d0','interfaces':['uuid','i3']}}},"
+                        + "'Interface':{'i1':{'new':{'name':'eth1','type':''}},'i2':{'new':{'name':'eth2','type':''}},"
+                        + "'i3':{'new':{'name':'d0','type':'dummy'}}},"
+                        + "'Mirror':{'m1':{'new':{'name':'m1','select_src_port':['uuid','p1'],"
+                        + "'select_dst_port':['set',[['uuid','p1'],['uuid','p2']]],'output_port':['uuid','p3']}},"
+                        + "'m2':{'new':{'name':'m2','select_all':true,'select_vlan':10,'output_port':['uuid','p3']}}}"));
+        assertThat(c.config().bridges().get("br0").mirrors()).containsExactly(
+                new BridgeMirror("m1", false, List.of("eth1"), List.of("eth1", "eth2"), "d0"));
+        assertThat(c.config().warnings()).extracting(Object::toString).containsExactly(
+                "unix:/db.sock:1: Mirror m2 select_vlan: selecting by VLAN is not supported yet; mirror ignored");
+        assertThat(c.without(Map.of("eth2", "cannot open")).config().bridges().get("br0").mirrors())
+                .as("a retry without a failed port keeps the mirrors").isEqualTo(c.config().bridges().get("br0").mirrors());
     }
 
     @Test

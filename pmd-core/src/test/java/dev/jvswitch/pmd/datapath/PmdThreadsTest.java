@@ -52,6 +52,47 @@ class PmdThreadsTest {
     }
 
     @Test
+    void deferredReloadsAssignOnceAndARemovalIsNeverDeferred() {
+        try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("defer", 1024));
+             RingPorts.Pair p1 = RingPorts.pair("p1", "h1", 2, 64);
+             RingPorts.Pair p2 = RingPorts.pair("p2", "h2", 2, 64);
+             RingPorts.Pair p3 = RingPorts.pair("p3", "h3", 1, 64)) {
+            Datapath dp = new Datapath(DatapathConfig.defaults().withPmdCpus(-1, -1), pool,
+                    PortMapUpcallHandler.crossConnect(1, 2));
+            try {
+                dp.addPort(3, p3.a());
+                dp.deferReloads();
+                dp.addPort(1, p1.a());
+                dp.addPort(2, p2.a());
+                dp.pinRxq(1, 1, 0);
+                assertThat(names(dp.pmd(0))).as("held back").containsExactly("p3 queue 0");
+                assertThat(names(dp.pmd(1))).isEmpty();
+                dp.resumeReloads();
+                List<String> all = new ArrayList<>(names(dp.pmd(0)));
+                all.addAll(names(dp.pmd(1)));
+                assertThat(all).containsExactlyInAnyOrder("p1 queue 0", "p1 queue 1", "p2 queue 0", "p2 queue 1",
+                        "p3 queue 0");
+                assertThat(names(dp.pmd(0))).as("pinned while held back").contains("p1 queue 1");
+
+                dp.deferReloads();
+                dp.removePort(3);
+                assertThat(names(dp.pmd(0)).toString()).as("a removed port is gone at once").doesNotContain("p3");
+                dp.resumeReloads();
+                assertThatThrownBy(dp::resumeReloads).isInstanceOf(IllegalStateException.class);
+
+                assertThatThrownBy(() -> dp.removePorts(List.of(1, 3))).as("one unknown port removes none")
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3");
+                assertThat(dp.removePorts(List.of(2, 1))).extracting(n -> n.name()).containsExactly("p2", "p1");
+                assertThat(names(dp.pmd(0))).isEmpty();
+                assertThat(names(dp.pmd(1))).isEmpty();
+            } finally {
+                dp.close();
+            }
+            pool.checkNoLeaks();
+        }
+    }
+
+    @Test
     void cyclesAssignmentPutsTheBusiestQueuesOnDifferentPmds() {
         try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("cycles", 4096));
              RingPorts.Pair p1 = RingPorts.pair("p1", "h1", 2, 1024);

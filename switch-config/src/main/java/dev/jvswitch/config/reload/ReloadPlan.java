@@ -98,6 +98,9 @@ public final class ReloadPlan {
                 p.bridgesChanged = true;
                 p.tunnelsChanged = true;
             }
+            if (old != null && !old.mirrors().equals(b.mirrors())) {
+                p.bridgesChanged = true;
+            }
             if (old != null && !old.settings().equals(b.settings())) {
                 p.settingsChanged.add(b.name());
             }

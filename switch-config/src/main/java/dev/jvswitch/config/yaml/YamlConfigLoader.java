@@ -334,7 +334,34 @@ public final class YamlConfigLoader {
             out.put(name, new BridgeSpec(name, ports, flows, groups, settings, all.keyLine(name),
                     TunnelSection.endpoint(b, diag), OpenFlowKeys.read(b, diag.file())));
         }
+        if (diag.count() == 0) {
+            // Only then: a port left out for its own error would read as a missing peer.
+            checkPatchPeers(portsByName, diag);
+        }
         return out;
+    }
+
+    private static boolean isPatch(String type) {
+        return type != null && PortSpec.PATCH.equals(type.trim());
+    }
+
+    /** Each patch port's peer is a patch port of another bridge whose peer it is (as OVS wants). */
+    private static void checkPatchPeers(Map<String, PortSpec> ports, Diagnostics diag) {
+        for (PortSpec p : ports.values()) {
+            if (!p.isPatch()) {
+                continue;
+            }
+            PortSpec peer = ports.get(p.patchPeer());
+            String problem = peer == null ? "no port named " + p.patchPeer()
+                    : !peer.isPatch() ? "port " + peer.name() + " is not a patch port"
+                    : peer.bridge().equals(p.bridge()) ? "port " + peer.name() + " is in the same bridge"
+                    : !p.name().equals(peer.patchPeer()) ? "port " + peer.name() + "'s peer is " + peer.patchPeer()
+                    : null;
+            if (problem != null) {
+                diag.add(diag.file(), p.line(), "bridges." + p.bridge() + ".ports." + p.name() + ".options.peer",
+                        problem + " (a patch port's peer is a patch port of another bridge that names it back)");
+            }
+        }
     }
 
     /**
@@ -414,7 +441,7 @@ public final class YamlConfigLoader {
         String type = p.text("type", "a port type");
         if (type == null && !p.has("type")) {
             diag.add(diag.file(), line, p.path(), "missing required key 'type'");
-        } else if (type != null && !env.portTypes().contains(type.trim())) {
+        } else if (type != null && !isPatch(type) && !env.portTypes().contains(type.trim())) {
             p.error("type", "unknown port type '" + type + "' (known: " + String.join(", ",
                     new TreeSet<>(env.portTypes())) + ")");
         }
@@ -441,6 +468,9 @@ public final class YamlConfigLoader {
             for (String problem : env.checkPortOptions(name, type.trim(), options, dp.pmdCpus().length)) {
                 diag.add(diag.file(), line, p.path("options"), problem);
             }
+        }
+        if (isPatch(type) && (options.size() != 1 || !options.containsKey("peer"))) {
+            p.error("options", "a patch port takes one option, peer: the patch port of another bridge it joins");
         }
         int tag = p.integer(ConfigKeys.TAG, PortSpec.NO_TAG);
         List<Integer> trunks = trunks(p, diag);

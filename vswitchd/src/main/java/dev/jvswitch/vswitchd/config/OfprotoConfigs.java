@@ -9,7 +9,9 @@ import dev.jvswitch.config.ConfigEnvironment;
 import dev.jvswitch.config.FlowChecker;
 import dev.jvswitch.config.OfprotoDefaults;
 import dev.jvswitch.config.RevalidatorSettings;
+import dev.jvswitch.ofproto.bridge.Bond;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
+import dev.jvswitch.ofproto.bridge.Mirror;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.match.PrefixFields;
 import dev.jvswitch.ofproto.revalidate.RevalidatorConfig;
@@ -44,10 +46,16 @@ public final class OfprotoConfigs {
 
     /** Bridge {@code name} with {@code ports}, run by {@code s} (prefix fields checked by the loader). */
     public static BridgeConfig bridgeConfig(String name, List<OfPort> ports, BridgeSettings s) {
+        return bridgeConfig(name, ports, s, List.of(), List.of());
+    }
+
+    /** As {@link #bridgeConfig(String, List, BridgeSettings)}, with bonds and mirrors. */
+    public static BridgeConfig bridgeConfig(String name, List<OfPort> ports, BridgeSettings s, List<Bond> bonds,
+            List<Mirror> mirrors) {
         Map<Integer, PrefixFields> prefixes = new TreeMap<>();
         for (Map.Entry<Integer, List<String>> e : s.prefixes().entrySet()) {
             prefixes.put(e.getKey(), PrefixFields.parse(e.getValue()));
         }
-        return new BridgeConfig(name, ports, s.macTableSize(), s.macAgingSec(), prefixes);
+        return new BridgeConfig(name, ports, s.macTableSize(), s.macAgingSec(), prefixes, bonds, mirrors);
     }
 }

@@ -152,7 +152,8 @@ public final class DbMode implements AutoCloseable {
         return new MapContext.Pinned(running.datapath().pmdCpus(), running.revalidators().threads());
     }
 
-    private void onConfig(DbConfig c) {
+    private void onConfig(DbConfig mapped) {
+        DbConfig c = mapped.withRoutes(HostRoutes.of(mapped.config()));
         if (sw == null) {
             first.offer(c);
         }
@@ -251,8 +252,9 @@ public final class DbMode implements AutoCloseable {
     }
 
     /**
-     * Whether the host changed the addresses of a bridge's own device since {@code a} was mapped
-     * (the tunnel endpoint follows them, as OVS follows the kernel's routes).
+     * Whether the host changed the addresses of a bridge's own device, or the gateway routes
+     * through it ({@link HostRoutes}), since {@code a} was mapped (the tunnel endpoint and routes
+     * follow them, as OVS follows the kernel's routes).
      */
     private static boolean endpointsMoved(DbConfig a) {
         if (a == null) {
@@ -268,7 +270,7 @@ public final class DbMode implements AutoCloseable {
                 return true;
             }
         }
-        return false;
+        return !HostRoutes.of(a.config()).equals(a.config().routes());
     }
 
     /** The ports named by start or reload errors ({@code bridges.B.ports.P}), with the message. */

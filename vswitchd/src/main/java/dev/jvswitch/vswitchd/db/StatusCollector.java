@@ -60,7 +60,7 @@ final class StatusCollector {
             status.put("driver_name", "jvswitch-" + p.type());
             String link = n.linkUp() ? "up" : "down";
             out.put(p.name(), new InterfaceStatus(p.ofport(), ifindex(p), n.mtu() > 0 ? (long) n.mtu() : null, link,
-                    "up", n.macAddress() != 0 ? mac(n.macAddress()) : null, null, counters, status));
+                    adminState(p), n.macAddress() != 0 ? mac(n.macAddress()) : null, null, counters, status));
         }
         for (Map.Entry<String, String> e : c.interfaceErrors().entrySet()) {
             out.put(e.getKey(), InterfaceStatus.failed(e.getValue()));
@@ -85,6 +85,8 @@ final class StatusCollector {
         return new StatusReport(curCfg, out, dpids);
     }
 
+    private static final long IFF_UP = 1;
+
     private static Long ifindex(PortSpec p) {
         String ifname = p.options().get("ifname");
         if (ifname == null || ifname.contains("/")) {
@@ -94,6 +96,23 @@ final class StatusCollector {
             return Long.parseLong(Files.readString(Path.of("/sys/class/net", ifname, "ifindex")).trim());
         } catch (IOException | NumberFormatException e) {
             return null;
+        }
+    }
+
+    /**
+     * As OVS's {@code admin_state}: the device's {@code IFF_UP} ({@code ip link set DEV up}), so an
+     * internal port reads down until the host brings it up; a port without a device is up.
+     */
+    private static String adminState(PortSpec p) {
+        String ifname = p.options().get("ifname");
+        if (ifname == null || ifname.contains("/")) {
+            return "up";
+        }
+        try {
+            String flags = Files.readString(Path.of("/sys/class/net", ifname, "flags")).trim();
+            return (Long.decode(flags) & IFF_UP) != 0 ? "up" : "down";
+        } catch (IOException | NumberFormatException e) {
+            return "up";
         }
     }
 

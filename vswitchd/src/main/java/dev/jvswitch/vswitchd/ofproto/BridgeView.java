@@ -2,6 +2,8 @@ package dev.jvswitch.vswitchd.ofproto;
 
 import java.util.List;
 
+import dev.jvswitch.config.BondSpec;
+import dev.jvswitch.config.BridgeMirror;
 import dev.jvswitch.config.BridgeSettings;
 
 /**
@@ -13,10 +15,18 @@ import dev.jvswitch.config.BridgeSettings;
  * @param settings the bridge's settings (MAC learning)
  * @param endpoint whether the bridge has a tunnel endpoint ({@code local-ip}): it then has a
  *                 {@code LOCAL} port, the switch's own addresses
+ * @param mirrors  its port mirrors (ports by name)
  */
-public record BridgeView(String name, List<PortView> ports, BridgeSettings settings, boolean endpoint) {
+public record BridgeView(String name, List<PortView> ports, BridgeSettings settings, boolean endpoint,
+        List<BridgeMirror> mirrors) {
     public BridgeView {
         ports = List.copyOf(ports);
+        mirrors = List.copyOf(mirrors);
+    }
+
+    /** A bridge without mirrors. */
+    public BridgeView(String name, List<PortView> ports, BridgeSettings settings, boolean endpoint) {
+        this(name, ports, settings, endpoint, List.of());
     }
 
     /** A bridge without a tunnel endpoint. */
@@ -33,10 +43,17 @@ public record BridgeView(String name, List<PortView> ports, BridgeSettings setti
      * @param tag    access VLAN, or -1 for a trunk port
      * @param trunks VLANs a trunk carries (empty: all)
      * @param peer   a patch port's peer (then {@code dpPort} is unused), else null
+     * @param bond   the bond it is a member of, else null
      */
-    public record PortView(String name, int ofport, int dpPort, int tag, List<Integer> trunks, String peer) {
+    public record PortView(String name, int ofport, int dpPort, int tag, List<Integer> trunks, String peer,
+            BondSpec bond) {
         public PortView {
             trunks = List.copyOf(trunks);
+        }
+
+        /** A port in no bond. */
+        public PortView(String name, int ofport, int dpPort, int tag, List<Integer> trunks, String peer) {
+            this(name, ofport, dpPort, tag, trunks, peer, null);
         }
 
         /** A port with a datapath port. */

@@ -13,11 +13,15 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jvswitch.config.BondSpec;
+import dev.jvswitch.config.BridgeMirror;
 import dev.jvswitch.config.RevalidatorSettings;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.Ofproto;
 import dev.jvswitch.ofproto.OfprotoRevalidation;
+import dev.jvswitch.ofproto.bridge.Bond;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
+import dev.jvswitch.ofproto.bridge.Mirror;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.ofproto.group.Group;
@@ -122,11 +126,20 @@ public final class OfprotoService implements AutoCloseable {
      * starts the revalidator threads. The PMDs are not running yet.
      */
     public void start(Datapath datapath, RevalidatorSettings s) {
+        start(datapath, s, PortLiveness.ALL_LIVE);
+    }
+
+    /**
+     * As {@link #start(Datapath, RevalidatorSettings)}, with the ports' liveness (fast-failover
+     * groups, bond members) answered by {@code liveness}; call {@link #onPortLivenessChanged} when
+     * its answers change.
+     */
+    public void start(Datapath datapath, RevalidatorSettings s, PortLiveness liveness) {
         if (ofproto != null) {
             throw new IllegalStateException("ofproto already started");
         }
         this.dp = datapath;
-        this.ofproto = new Ofproto(datapath.clock()::nanoTime, PortLiveness.ALL_LIVE);
+        this.ofproto = new Ofproto(datapath.clock()::nanoTime, liveness);
         // Neighbour request retries and refreshes go out through the datapath's packet execute.
         ofproto.packetExecutor(datapath::execute);
         datapath.upcallHandler(ofproto.upcallHandler());
@@ -140,7 +153,14 @@ public final class OfprotoService implements AutoCloseable {
         pool.reconfigure(OfprotoConfigs.revalidatorConfig(s));
     }
 
-    /** Stops the revalidator threads. The datapath is still open. */
+    /** A port's liveness changed: every megaflow is translated again by the revalidators. */
+    public void onPortLivenessChanged() {
+        if (ofproto != null) {
+            ofproto.onPortLivenessChanged();
+        }
+    }
+
+        /** Stops the revalidator threads. The datapath is still open. */
     @Override
     public void close() {
         if (pool != null) {
@@ -193,7 +213,52 @@ public final class OfprotoService implements AutoCloseable {
         if (v.endpoint() && !hasLocal) {
             ports.add(OfPort.local(v.name()));
         }
-        return OfprotoConfigs.bridgeConfig(v.name(), ports, v.settings());
+        return OfprotoConfigs.bridgeConfig(v.name(), ports, v.settings(), bonds(v.ports()), mirrors(v));
+    }
+
+    /** The bridge's mirrors with port numbers; a port not in the bridge (not opened) is left out. */
+    private static List<Mirror> mirrors(BridgeView v) {
+        Map<String, Integer> ofports = new HashMap<>();
+        for (PortView p : v.ports()) {
+            ofports.put(p.name(), p.ofport());
+        }
+        List<Mirror> out = new ArrayList<>();
+        for (BridgeMirror m : v.mirrors()) {
+            Integer to = ofports.get(m.output());
+            if (to != null) {
+                out.add(new Mirror(m.name(), m.selectAll(), numbers(m.srcPorts(), ofports), numbers(m.dstPorts(), ofports),
+                        to));
+            }
+        }
+        return out;
+    }
+
+    private static int[] numbers(List<String> names, Map<String, Integer> ofports) {
+        return names.stream().filter(ofports::containsKey).mapToInt(ofports::get).toArray();
+    }
+
+    /** The bonds of a bridge's ports: each {@link BondSpec} once, with its members' OpenFlow numbers. */
+    private static List<Bond> bonds(List<PortView> ports) {
+        Map<String, BondSpec> specs = new java.util.LinkedHashMap<>();
+        Map<String, List<Integer>> members = new java.util.LinkedHashMap<>();
+        Map<String, Integer> primaries = new java.util.HashMap<>();
+        for (PortView p : ports) {
+            BondSpec b = p.bond();
+            if (b != null) {
+                specs.putIfAbsent(b.name(), b);
+                members.computeIfAbsent(b.name(), k -> new java.util.ArrayList<>()).add(p.ofport());
+                if (p.name().equals(b.primary())) {
+                    primaries.put(b.name(), p.ofport());
+                }
+            }
+        }
+        List<Bond> out = new java.util.ArrayList<>();
+        for (BondSpec b : specs.values()) {
+            Bond.Mode mode = b.mode().equals(BondSpec.ACTIVE_BACKUP) ? Bond.Mode.ACTIVE_BACKUP : Bond.Mode.BALANCE_SLB;
+            int[] nos = members.get(b.name()).stream().mapToInt(Integer::intValue).toArray();
+            out.add(new Bond(b.name(), mode, nos, primaries.getOrDefault(b.name(), Bond.NONE)));
+        }
+        return out;
     }
 
     /**

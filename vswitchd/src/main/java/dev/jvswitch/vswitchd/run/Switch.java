@@ -109,6 +109,8 @@ public final class Switch implements AutoCloseable {
     private volatile Predicate<Runnable> changeExecutor;
     /** Ports a reload added, announced once the new config is published (change thread only). */
     private final List<PortSpec> pendingAdds = new ArrayList<>();
+    /** The ports' link state as bonds and fast-failover groups see it. */
+    private final LinkLiveness liveness = new LinkLiveness();
 
     private Switch(SwitchConfig config, MbufPool pool, Datapath dp, OfprotoService ofproto) {
         this.config.setRelease(config);
@@ -136,13 +138,19 @@ public final class Switch implements AutoCloseable {
         Datapath dp = new Datapath(config.datapath(), pool, Switch::notStarted);
         Switch sw = new Switch(config, pool, dp, ofproto);
         try {
-            ofproto.start(dp, config.revalidators());
+            ofproto.start(dp, config.revalidators(), sw.liveness);
             // The log keeps its wording ("slow path: ..."): scripts and tests read it.
             LOG.info("slow path: {}", ofproto.description());
             Map<PortSpec, Netdev> opened = sw.open(config.ports(), config);
-            for (Map.Entry<PortSpec, Netdev> e : opened.entrySet()) {
-                sw.attach(e.getKey(), e.getValue(), config);
+            dp.deferReloads();
+            try {
+                for (Map.Entry<PortSpec, Netdev> e : opened.entrySet()) {
+                    sw.attach(e.getKey(), e.getValue(), config);
+                }
+            } finally {
+                dp.resumeReloads();
             }
+            sw.liveness.update(dp.ports());
             sw.applyBridges(config, new ArrayList<>(config.bridges().keySet()),
                     new ArrayList<>(config.bridges().keySet()));
             sw.configureTunnels(config);
@@ -274,19 +282,54 @@ public final class Switch implements AutoCloseable {
             // The reply's wording is kept for scripts; the log says which keys.
             LOG.info("reload: datapath tuning: {}", String.join(", ", plan.tuningKeys()));
         }
+        // Every port leaving the PMDs (removed, or reopened with new options) goes in one reload and
+        // is closed before anything is opened on its device again in the PMDs' view; then every
+        // port joining them goes in one more.
+        List<Integer> leaving = new ArrayList<>();
         for (PortSpec p : plan.removed()) {
-            detach(p.name());
+            Integer no = dpPorts.remove(p.name());
+            linkUp.remove(p.name());
+            if (no != null) {
+                leaving.add(no);
+            }
+        }
+        for (PortSpec p : plan.reopened()) {
+            if (!p.isPatch()) {
+                leaving.add(dpPorts.get(p.name()));
+            }
+        }
+        // Nothing leaving, no handshake: a change that touches no port costs the PMDs nothing.
+        for (Netdev n : leaving.isEmpty() ? List.<Netdev>of() : dp.removePorts(leaving)) {
+            n.close();
+        }
+        for (PortSpec p : plan.removed()) {
             openflow.portStatus(p.bridge(), new dev.jvswitch.openflow.backend.PortInfo(p.ofport(), p.name(), 0, false,
                     0, 0, 0, 0, 0, 0, 0, 0, 0), dev.jvswitch.openflow.channel.OfBridge.PortChange.DELETE);
             changes.add("removed port " + p.name() + " from bridge " + p.bridge());
         }
+        // One PMD reload for every port added, reopened or pinned here (a removal reloads at once).
+        dp.deferReloads();
+        try {
+            reopenAndAdd(plan, next, opened, changes);
+        } finally {
+            dp.resumeReloads();
+        }
+        updateLiveness();
+    }
+
+    private void updateLiveness() {
+        if (liveness.update(dp.ports())) {
+            ofproto.onPortLivenessChanged();
+        }
+    }
+
+    private void reopenAndAdd(ReloadPlan plan, SwitchConfig next, Map<PortSpec, Netdev> opened, List<String> changes) {
         for (PortSpec p : plan.reopened()) {
             if (p.isPatch()) {
                 changes.add("rejoined patch port " + p.name() + " to " + p.patchPeer());
                 continue;
             }
             int no = dpPorts.get(p.name());
-            dp.removePort(no).close();
             dp.addPort(no, opened.get(p));
             pin(p, no, next);
             changes.add("reopened port " + p.name() + " (type, options or pmd-rxq-affinity changed)");
@@ -404,6 +447,7 @@ public final class Switch implements AutoCloseable {
                 portStatus(n.name(), dev.jvswitch.openflow.channel.OfBridge.PortChange.MODIFY);
             }
         }
+        updateLiveness();
     }
 
     // ------------------------------------------------------------------ shutdown
@@ -531,13 +575,6 @@ public final class Switch implements AutoCloseable {
                 n.status().isEmpty() ? "" : ", " + n.status());
     }
 
-    private void detach(String name) {
-        Integer no = dpPorts.remove(name);
-        linkUp.remove(name);
-        if (no != null) {
-            dp.removePort(no).close();
-        }
-    }
 
     private void pin(PortSpec p, int no, SwitchConfig in) {
         for (Map.Entry<Integer, Integer> a : p.rxqAffinity().entrySet()) {
@@ -573,9 +610,9 @@ public final class Switch implements AutoCloseable {
             List<BridgeView.PortView> ports = new ArrayList<>();
             for (PortSpec p : b.ports().values()) {
                 ports.add(new BridgeView.PortView(p.name(), p.ofport(), dpPorts.getOrDefault(p.name(), -1), p.tag(),
-                        p.trunks(), p.patchPeer()));
+                        p.trunks(), p.patchPeer(), p.bond()));
             }
-            views.add(new BridgeView(b.name(), ports, b.settings(), b.endpoint() != null));
+            views.add(new BridgeView(b.name(), ports, b.settings(), b.endpoint() != null, b.mirrors()));
         }
         ofproto.setBridges(views);
         // Groups first: a new flow may send to a new group, and a group must exist before a flow names it.

@@ -25,6 +25,7 @@ import dev.jvswitch.openflow.backend.BridgeBackend;
 import dev.jvswitch.openflow.backend.PortInfo;
 import dev.jvswitch.pmd.netdev.Netdev;
 import dev.jvswitch.pmd.netdev.NetdevStats;
+import dev.jvswitch.pmd.port.PortOptions;
 import dev.jvswitch.vswitchd.ofproto.OfprotoService;
 
 /**
@@ -79,6 +80,15 @@ final class SwitchBridgeBackend implements BridgeBackend {
 
     @Override
     public List<PortInfo> ports() {
+        return ports(true);
+    }
+
+    /**
+     * The bridge's ports by OpenFlow number; with {@code patch}, its patch ports too, as OVS lists
+     * them: a MAC made from the name, up while the peer is there, no counters (a patch port is
+     * not a device: what crosses it is counted at the ports it came from and goes to).
+     */
+    private List<PortInfo> ports(boolean patch) {
         BridgeSpec b = sw.config().bridges().get(bridge);
         List<PortInfo> out = new ArrayList<>();
         if (b == null) {
@@ -86,6 +96,14 @@ final class SwitchBridgeBackend implements BridgeBackend {
         }
         NetdevStats st = new NetdevStats();
         for (PortSpec p : b.ports().values()) {
+            if (p.isPatch()) {
+                if (patch) {
+                    out.add(new PortInfo(p.ofport(), p.name(), PortOptions.generatedMac(p.name()),
+                            sw.config().port(p.patchPeer()) != null, sw.portConfig(bridge, p.ofport()), 0, 0, 0, 0, 0,
+                            0, 0, 0));
+                }
+                continue;
+            }
             int dp = sw.dpPort(p.name());
             Netdev n = dp < 0 ? null : sw.datapath().ports().get(dp);
             if (n == null) {
@@ -157,13 +175,14 @@ final class SwitchBridgeBackend implements BridgeBackend {
     }
 
     /**
-     * As OVS: the lowest non-zero port MAC of the bridge in the low 48 bits; a bridge without one
-     * gets a locally administered MAC made from its name, stable across restarts.
+     * As OVS: the lowest non-zero port MAC of the bridge in the low 48 bits (patch ports, whose
+     * MACs are made up, left out); a bridge without one gets a locally administered MAC made from
+     * its name, stable across restarts.
      */
     @Override
     public long derivedDatapathId() {
         long best = -1;
-        for (PortInfo p : ports()) {
+        for (PortInfo p : ports(false)) {
             if (p.mac() != 0 && (best < 0 || Long.compareUnsigned(p.mac(), best) < 0)) {
                 best = p.mac();
             }

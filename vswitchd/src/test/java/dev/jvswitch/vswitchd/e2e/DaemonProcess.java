@@ -92,11 +92,21 @@ final class DaemonProcess implements AutoCloseable {
         cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         process.getOutputStream().close();
-        Await.until(timeout, Duration.ofMillis(20), () -> Files.exists(pidfile) || !process.isAlive(), () -> "jvswitchd to start");
+        Await.until(timeout, Duration.ofMillis(20), () -> Files.exists(pidfile) || !process.isAlive(),
+                () -> "jvswitchd to start (load " + loadAverage() + "); its log so far:\n" + log());
         if (!process.isAlive()) {
             throw new AssertionError("jvswitchd exited with " + process.exitValue() + ":\n" + log());
         }
         return this;
+    }
+
+    /** The 1-minute load average, for failure messages: a slow start on a loaded machine says so. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     long pid() {

@@ -207,6 +207,8 @@ class OvsdbDaemonTest {
                         "patch-br0", "type=patch", "options:peer=patch-br1");
                 assertThat(hosts.ping(1, 2, 3, 0.2).exit()).as("h1 -> h2 across the patch\n" + d.log()).isZero();
                 assertThat(db.get("Interface", "patch-br1", "error")).isEqualTo("[]");
+                // Patch ports are OpenFlow ports too, as ovs-ofctl show lists them.
+                assertThat(d.ok("ofctl/show", "br0")).containsPattern(" \\d+\\(patch-br1\\): addr:.*\n.*\n +state: +LIVE");
                 assertThat(Integer.parseInt(db.get("Interface", "patch-br1", "ofport"))).isPositive();
                 assertThat(db.get("Interface", "br1", "ofport")).isEqualTo("65534");
                 // One translation crosses both bridges, as OVS's patch ports do: br1's tables run on
@@ -228,14 +230,20 @@ class OvsdbDaemonTest {
 
                 // Another internal port: its own device, reachable too.
                 db.vsctl("add-port", "br0", "vif0", "--", "set", "interface", "vif0", "type=internal");
+                // Its admin_state is the device's: down until the host brings it up, as with OVS.
+                Await.until(Duration.ofSeconds(10), () -> db.get("Interface", "vif0", "admin_state").equals("down"),
+                        () -> "vif0's admin_state down\n" + d.log());
                 Sh.run("ip", "-n", hosts.sw, "addr", "add", "10.77.0.101/24", "dev", "vif0");
                 Sh.run("ip", "-n", hosts.sw, "link", "set", "vif0", "up");
+                Await.until(Duration.ofSeconds(15), () -> db.get("Interface", "vif0", "admin_state").equals("up"),
+                        () -> "vif0's admin_state up\n" + d.log());
                 Await.until(Duration.ofSeconds(10), () -> Sh.tryInNs(hosts.hostNs(2), "ping", "-n", "-c", "1", "-W", "1",
                         "10.77.0.101").exit() == 0, () -> "h2 -> vif0\n" + d.log());
 
                 // Unjoined: the patch has no peer any more, h1 no longer reaches h2.
                 db.vsctl("del-port", "patch-br0");
                 assertThat(hosts.ping(1, 2, 2, 0.2).exit()).as("patch cut").isNotZero();
+                assertThat(d.ok("ofctl/show", "br0")).containsPattern("\\(patch-br1\\): addr:.*\n.*\n +state: +LINK_DOWN");
                 db.vsctl("del-port", "vif0");
                 assertThat(Sh.tryRun("ip", "-n", hosts.sw, "link", "show", "vif0").exit()).as("vif0's device is gone")
                         .isNotZero();

@@ -86,6 +86,13 @@ class OvsdbTunnelTest {
                 assertThat(Sh.tryInNs(nsA, "ping", "-n", "-c", "3", "-i", "0.2", "-W", "2", "192.0.2.1").output())
                         .as(d.log()).contains(" 0% packet loss");
 
+                // A route of the host's through a gateway on br-phy is a tunnel route too, as OVS copies
+                // the kernel's.
+                Sh.inNs(nsS, "ip", "route", "add", "198.51.100.0/24", "via", "192.0.2.2", "dev", "br-phy");
+                Await.until(Duration.ofSeconds(20), Duration.ofMillis(200),
+                        () -> d.ok("ovs/route/show").matches("(?s).*198\\.51\\.100\\.0/24.*192\\.0\\.2\\.2.*"),
+                        () -> "the host's gateway route\n" + d.ok("ovs/route/show") + d.log());
+
                 // The address goes: so does the endpoint, and the tunnel with it.
                 assertThat(d.ok("ovs/route/show")).contains("192.0.2.0/24");
                 Sh.inNs(nsS, "ip", "addr", "del", "192.0.2.1/24", "dev", "br-phy");

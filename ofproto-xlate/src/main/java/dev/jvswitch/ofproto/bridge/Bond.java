@@ -1,0 +1,129 @@
+package dev.jvswitch.ofproto.bridge;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Ports of a bridge that NORMAL treats as one (OVS's bundle with several members, {@code bond.c}):
+ * MACs are learned on the bond, a flood leaves through one member, and output goes through the
+ * member the mode picks among the live ones.
+ *
+ * <ul>
+ *   <li>{@link Mode#ACTIVE_BACKUP}: one member, the active one, carries everything; what arrives
+ *       on another is dropped (as Linux's active-backup does). The active member stays until its
+ *       link goes down; then the primary, if live, else the lowest-numbered live member, takes
+ *       over.</li>
+ *   <li>{@link Mode#BALANCE_SLB}: the source MAC and VLAN pick a live member, so one host's traffic
+ *       keeps to one link and the peer switch sees each MAC on one port. Broadcast and multicast
+ *       are taken only on the active member, and a frame whose source was learned on another port
+ *       of the bridge is dropped: it is our own flood coming back through the peer switch.</li>
+ * </ul>
+ *
+ * <p>Which member is live is {@code PortLiveness}'s answer; the daemon revalidates every megaflow
+ * when it changes, so flows follow a failover.
+ *
+ * <p><b>Thread-safety:</b> the configuration is immutable and defines {@link #equals}; the
+ * active member is an {@link AtomicInteger} translations race to set (any of them computes the
+ * same answer from the same liveness), carried from one configuration to the next by
+ * {@link #carryFrom}.
+ */
+public final class Bond {
+    /** How a bond spreads traffic over its members. */
+    public enum Mode { ACTIVE_BACKUP, BALANCE_SLB }
+
+    /** No member is live (or none was chosen yet). */
+    public static final int NONE = -1;
+
+    private final String name;
+    private final Mode mode;
+    private final int primary;
+    private final int[] members;
+    private final AtomicInteger active = new AtomicInteger(NONE);
+
+    /**
+     * @param members the members' OpenFlow numbers (at least one; sorted here)
+     * @param primary the member active-backup prefers while it is live, or {@link #NONE}
+     */
+    public Bond(String name, Mode mode, int[] members, int primary) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.mode = Objects.requireNonNull(mode, "mode");
+        if (members.length == 0) {
+            throw new IllegalArgumentException("bond " + name + " has no members");
+        }
+        this.members = members.clone();
+        Arrays.sort(this.members);
+        this.primary = primary;
+        if (primary != NONE && !contains(primary)) {
+            throw new IllegalArgumentException("bond " + name + ": primary " + primary + " is not a member");
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /** The members' OpenFlow numbers, ascending (a copy). */
+    public int[] members() {
+        return members.clone();
+    }
+
+    public int memberCount() {
+        return members.length;
+    }
+
+    public int member(int i) {
+        return members[i];
+    }
+
+    /** The number MAC learning stores for the whole bond: its lowest member's. */
+    public int learnPort() {
+        return members[0];
+    }
+
+    public int primary() {
+        return primary;
+    }
+
+    public boolean contains(int ofPort) {
+        return Arrays.binarySearch(members, ofPort) >= 0;
+    }
+
+    /** The member chosen last time (it may have gone down since), or {@link #NONE}. */
+    public int lastActive() {
+        return active.get();
+    }
+
+    /** Records {@code ofPort} as the active member if the last one is still {@code expected}. */
+    public void chooseActive(int expected, int ofPort) {
+        active.compareAndSet(expected, ofPort);
+    }
+
+    /** Keeps the active member of {@code old}, the same bond in the configuration this one replaces. */
+    public void carryFrom(Bond old) {
+        if (old != null && old.name.equals(name) && contains(old.active.get())) {
+            active.set(old.active.get());
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Bond b && name.equals(b.name) && mode == b.mode && primary == b.primary
+                && Arrays.equals(members, b.members);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, mode, primary, Arrays.hashCode(members));
+    }
+
+    @Override
+    public String toString() {
+        return "bond " + name + " (" + mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ", members "
+                + Arrays.toString(members) + ")";
+    }
+}

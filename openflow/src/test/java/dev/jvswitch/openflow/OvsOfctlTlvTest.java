@@ -159,6 +159,25 @@ class OvsOfctlTlvTest {
         assertThat(flows(v)).hasSize(4);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"OpenFlow13", "OpenFlow15"})
+    void setFieldIntoTunMetadataRoundTrips(String v) throws Exception {
+        ok(v, "add-tlv-map", target, OVN + ",{class=0xffff,type=0x3,len=4}->tun_metadata7");
+        ok(v, "add-flow", target, "priority=1,actions=set_field:0x1234->tun_metadata0,output:1");
+        ok(v, "add-flow", target, "priority=3,actions=load:0xabcdef01->tun_metadata7[],output:1");
+        ok(v, "add-flow", target, "priority=4,actions=set_field:0x10/0xff0->tun_metadata7,output:1");
+        ok(v, "add-flow", target, "priority=5,actions=load:0x1->tun_metadata0[8],output:1");
+        // What OVS 3.1's own switch prints for these, in both versions.
+        List<String> expected = List.of("priority=1 actions=set_field:0x1234->tun_metadata0,output:1",
+                "priority=3 actions=set_field:0xabcdef01->tun_metadata7,output:1",
+                "priority=4 actions=set_field:0x10/0xff0->tun_metadata7,output:1",
+                "priority=5 actions=set_field:0x100/0x100->tun_metadata0,output:1");
+        assertThat(flows("OpenFlow15")).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(flows("OpenFlow13")).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(fails(v, "add-flow", target, "priority=6,actions=set_field:0x101/0x101->tun_metadata0"))
+                .contains("OFPBAC_BAD_SET_ARGUMENT");
+    }
+
     @Test
     void aFlowOnAnUnmappedOptionIsRefusedAsOvsRefusesIt() throws Exception {
         assertThat(fails("OpenFlow15", "add-flow", target, "tun_metadata3=1,actions=drop"))

@@ -132,6 +132,15 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
                 return;
             }
             ByteBuf read = tun == null ? frame : tun.frame();
+            try {
+                ByteBuf loads = version >= 4 && type == TYPE_FLOW_MOD
+                        ? dev.jvswitch.openflow.codec.NxTunSetField.toStandIns(read) : null;
+                read = loads == null ? read : loads;
+            } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
+                byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
+                out.add(new Malformed(version, type, xid, head, e.error(), e.getMessage(), false));
+                return;
+            }
             OFMessage m;
             try {
                 m = reader.readFrom(read);
@@ -197,7 +206,10 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
                         dev.jvswitch.openflow.codec.Group15Wire.decodeMod(inner), null);
             }
             dev.jvswitch.openflow.codec.NxTunMetadata.Stripped tun = stripTunMetadata(inner, 6);
-            OFMessage m = reader.readFrom(tun == null ? inner : tun.frame());
+            ByteBuf read = tun == null ? inner : tun.frame();
+            ByteBuf loads = innerType == TYPE_FLOW_MOD ? dev.jvswitch.openflow.codec.NxTunSetField.toStandIns(read)
+                    : null;
+            OFMessage m = reader.readFrom(loads == null ? read : loads);
             if (m == null) {
                 throw new dev.jvswitch.openflow.codec.OfCodecException(OfError.BAD_REQUEST_BAD_LEN, "truncated");
             }

@@ -105,13 +105,27 @@ class GeneveXlateTest {
         assertThat(m[FlowKey.TUN_METADATA_WORD + 2]).as("mapped, not read: header only")
                 .isEqualTo(0xffff_ff1f_0000_0000L);
         assertThat(m[FlowKey.TUN_METADATA_WORD + 3]).isZero();
-        assertThat(FlowPrinter.format(k, r.mask())).contains("geneve({class=0x103,type=0,len=4,0xdeadbeef/0}"
-                + "{class=0x102,type=0x80,len=4,0x10002}{class=0xffff,type=0x1,len=4,0x12345678/0})");
+        assertThat(FlowPrinter.format(k, r.mask())).contains("geneve({class=0x103,type=0,len=4}"
+                + "{class=0x102,type=0x80,len=4,0x10002}{class=0xffff,type=0x1,len=4})");
         // Another packet with the same options but other data where the megaflow does not look takes it too.
         XlateResult other = sw.xlate(popped(24, 0x0103_0001_0000_0001L, 0x0102_8001_0001_0002L,
                 0xffff_0101_0000_0002L));
         assertThat(other.mask().words()).isEqualTo(m);
         assertThat(other.actions().toString()).isEqualTo("1");
+    }
+
+    @Test
+    void theMegaflowIsTheOneOvsInstallsForTheSamePacketAndRule() {
+        sw.tunnels.tlvMaps().add("br-int", TlvMap.parse(OVN + ",{class=0xffff,type=1,len=4}->tun_metadata1"));
+        sw.flows("br-int", "priority=10,in_port=10,tun_metadata0=0x10002/0xffff,actions=output:1",
+                "priority=1,actions=drop");
+        FlowKey k = popped(24, 0x0103_0001_dead_beefL, 0x0102_8001_0001_0002L, 0xffff_0101_1234_5678L);
+        // OVS 3.1 (dummy datapath, geneve port gnv0 on br-int, the same TLV map, rule and frame), dpctl/dump-flows:
+        // tunnel(tun_id=0x64,src=192.0.2.2,dst=192.0.2.1,geneve({class=0x103,type=0,len=4}{class=0x102,type=0x80,
+        // len=4,0x10002/0xffff}{class=0xffff,type=0x1,len=4}),flags(-df-csum+key)),recirc_id(0),in_port(6081),...
+        assertThat(FlowPrinter.format(k, sw.xlate(k).mask())).contains("tunnel(tun_id=0x64,src=192.0.2.2,"
+                + "dst=192.0.2.1,geneve({class=0x103,type=0,len=4}{class=0x102,type=0x80,len=4,0x10002/0xffff}"
+                + "{class=0xffff,type=0x1,len=4}),flags(-df-csum+key))");
     }
 
     @Test

@@ -70,11 +70,12 @@ public final class TunnelScratch {
         final boolean csum;
         final long tunId;
         final int dstPort;
+        final int flags;
         final byte[] options;
         final TnlTemplate template;
 
         Template(TunnelOps ops, long dmac, long smac, long srcHi, long srcLo, long dstHi, long dstLo, int tos, int ttl,
-                boolean df, boolean csum, long tunId, int dstPort, byte[] options, TnlTemplate template) {
+                boolean df, boolean csum, long tunId, int dstPort, int flags, byte[] options, TnlTemplate template) {
             this.ops = ops;
             this.dmac = dmac;
             this.smac = smac;
@@ -88,14 +89,15 @@ public final class TunnelScratch {
             this.csum = csum;
             this.tunId = tunId;
             this.dstPort = dstPort;
+            this.flags = flags;
             this.options = options;
             this.template = template;
         }
 
         boolean is(TunnelOps o, long dm, long sm, long sh, long sl, long dh, long dl, int to, int tt, boolean d,
-                boolean c, long id, int port, byte[] opts, int optsLength) {
+                boolean c, long id, int port, int fl, byte[] opts, int optsLength) {
             return ops == o && dmac == dm && smac == sm && srcHi == sh && srcLo == sl && dstHi == dh && dstLo == dl
-                    && tos == to && ttl == tt && df == d && csum == c && tunId == id && dstPort == port
+                    && tos == to && ttl == tt && df == d && csum == c && tunId == id && dstPort == port && flags == fl
                     && Arrays.equals(options, 0, options.length, opts, 0, optsLength);
         }
     }
@@ -139,11 +141,12 @@ public final class TunnelScratch {
 
     /**
      * The header template for these fields and the Geneve options in {@link #pushOptions}
-     * ({@link #pushOptionsLength} bytes; 0 for none): the one built last time for them, or a new
+     * ({@link #pushOptionsLength} bytes; 0 for none) and tunnel {@code flags} (the header's
+     * {@code FLAG_*} bits: Geneve's OAM): the one built last time for them, or a new
      * one (built by {@code ops}, which allocates: a first use, or an eviction by another header).
      */
     TnlTemplate template(TunnelOps ops, long dmac, long smac, long srcHi, long srcLo, long dstHi, long dstLo, int tos,
-            int ttl, boolean df, boolean csum, long tunId, int dstPort) {
+            int ttl, boolean df, boolean csum, long tunId, int dstPort, int flags) {
         long h = dmac * 31 + smac;
         h = h * 31 + srcLo;
         h = h * 31 + dstHi;
@@ -151,25 +154,26 @@ public final class TunnelScratch {
         h = h * 31 + (tos << 8 | ttl);
         h = h * 31 + tunId;
         h = h * 31 + dstPort;
+        h = h * 31 + flags;
         for (int i = 0; i < pushOptionsLength; i++) {
             h = h * 31 + pushOptions[i];
         }
         h *= 0x9e37_79b9_7f4a_7c15L;
         int slot = (int) (h >>> 58);
         Template t = templates[slot];
-        if (t != null && t.is(ops, dmac, smac, srcHi, srcLo, dstHi, dstLo, tos, ttl, df, csum, tunId, dstPort,
+        if (t != null && t.is(ops, dmac, smac, srcHi, srcLo, dstHi, dstLo, tos, ttl, df, csum, tunId, dstPort, flags,
                 pushOptions, pushOptionsLength)) {
             return t.template;
         }
         byte[] options = Arrays.copyOf(pushOptions, pushOptionsLength);
         boolean v6 = !IpAddress.isIpv4(dstHi, dstLo);
         TunnelHeaderParams params = new TunnelHeaderParams(dmac, smac, new IpAddress(srcHi, srcLo),
-                new IpAddress(dstHi, dstLo), tos, ttl, df, csum, tunId, dstPort, 0, options);
+                new IpAddress(dstHi, dstLo), tos, ttl, df, csum, tunId, dstPort, flags, options);
         byte[] header = new byte[ops.headerLength(v6)];
         int length = ops.buildHeader(params, header);
         TnlTemplate made = TnlTemplate.of(ops.tnlType(), header, length);
         templates[slot] = new Template(ops, dmac, smac, srcHi, srcLo, dstHi, dstLo, tos, ttl, df, csum, tunId, dstPort,
-                options, made);
+                flags, options, made);
         return made;
     }
 }

@@ -73,6 +73,16 @@ class GeneveXlateTest {
     }
 
     @Test
+    void theOamFlagOfTheFlowIsPushed() {
+        sw.flows("br-int", "in_port=1,actions=output:10");
+        FlowKey oam = sw.key(inner(), 1).set(FlowField.TUN_FLAGS, UdpTunnel.FLAG_OAM);
+        XlateResult r = sw.xlate(oam);
+        assertThat(r.actions().toString()).contains("geneve(oam,vni=0x64))");
+        assertThat(r.mask().get(FlowField.TUN_FLAGS) & UdpTunnel.FLAG_OAM).as("the megaflow looks at it").isNotZero();
+        assertThat(sw.xlate(sw.key(inner(), 1)).actions().toString()).contains("geneve(vni=0x64))");
+    }
+
+    @Test
     void aMappedOptionIsMatchedAndTheMegaflowMatchesOnlyTheOptionBitsTheTablesRead() {
         sw.tunnels.tlvMaps().add("br-int", TlvMap.parse(OVN));
         sw.flows("br-int", "priority=10,in_port=10,tun_metadata0=0x10002/0xffff,actions=output:1",

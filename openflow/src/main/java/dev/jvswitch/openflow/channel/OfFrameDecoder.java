@@ -139,6 +139,9 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
             } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
                 byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
                 out.add(new Malformed(version, type, xid, head, e.error(), e.getMessage(), false));
+                if (tun != null) {
+                    tun.frame().release();
+                }
                 return;
             }
             OFMessage m;
@@ -147,6 +150,14 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
             } catch (OFParseError | RuntimeException e) {
                 out.add(unreadable(read, version, type, xid, String.valueOf(e.getMessage())));
                 return;
+            } finally {
+                // The rewritten copies are ours (openflowj copies what it keeps).
+                if (read != frame) {
+                    read.release();
+                }
+                if (tun != null && tun.frame() != read) {
+                    tun.frame().release();
+                }
             }
             if (m == null) {
                 out.add(unreadable(read, version, type, xid, "truncated"));
@@ -209,7 +220,17 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
             ByteBuf read = tun == null ? inner : tun.frame();
             ByteBuf loads = innerType == TYPE_FLOW_MOD ? dev.jvswitch.openflow.codec.NxTunSetField.toStandIns(read)
                     : null;
-            OFMessage m = reader.readFrom(loads == null ? read : loads);
+            OFMessage m;
+            try {
+                m = reader.readFrom(loads == null ? read : loads);
+            } finally {
+                if (loads != null) {
+                    loads.release();
+                }
+                if (tun != null) {
+                    tun.frame().release();
+                }
+            }
             if (m == null) {
                 throw new dev.jvswitch.openflow.codec.OfCodecException(OfError.BAD_REQUEST_BAD_LEN, "truncated");
             }

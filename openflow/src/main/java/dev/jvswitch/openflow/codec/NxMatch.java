@@ -47,10 +47,13 @@ public final class NxMatch implements Match {
     @Override
     public void writeTo(ByteBuf bb) {
         ByteBuf tmp = Unpooled.buffer(128);
-        base.writeTo(tmp);
-        int baseLen = tmp.getUnsignedShort(2);
         int start = bb.writerIndex();
-        bb.writeBytes(tmp, 0, baseLen);
+        try {
+            base.writeTo(tmp);
+            bb.writeBytes(tmp, 0, tmp.getUnsignedShort(2));
+        } finally {
+            tmp.release();
+        }
         for (NxTunMetadata.Entry e : extra) {
             e.writeTo(bb);
         }

@@ -101,6 +101,11 @@ final class TestBackend implements BridgeBackend, AutoCloseable {
     }
 
     @Override
+    public dev.jvswitch.ofproto.tnl.TlvMaps tlvMaps() {
+        return ofproto.tunnels().tlvMaps();
+    }
+
+    @Override
     public long derivedDatapathId() {
         return 0x020000000001L;
     }

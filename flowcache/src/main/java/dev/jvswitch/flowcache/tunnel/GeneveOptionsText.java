@@ -6,8 +6,8 @@ import org.agrona.DirectBuffer;
  * Geneve options in OVS's text ({@code format_geneve_opts}):
  * {@code {class=0xffff,type=0x80,len=4,0xa}} for each option, the class and type as C's
  * {@code %#x}, the length in data bytes, the data as one hexadecimal number without its leading
- * zero bytes ({@code 0} when all are zero) and left out when there is none; a partly masked
- * option's data is followed by {@code /MASK}. Printed in {@code tnl_push} headers and in the
+ * zero bytes ({@code 0} when all are zero) and left out when there is none or when its mask is
+ * all zero; a partly masked option's data is followed by {@code /MASK}. Printed in {@code tnl_push} headers and in the
  * {@code tunnel(...)} of datapath flows. Slow path only.
  */
 public final class GeneveOptionsText {
@@ -33,7 +33,8 @@ public final class GeneveOptionsText {
             altHex(sb, GeneveHeaderFlyweight.optionType(h));
             sb.append(",len=").append(dataLen);
             int data = at + i + GeneveHeaderFlyweight.OPTION_HEADER_LENGTH;
-            if (dataLen > 0) {
+            // A megaflow that does not look at the data prints none of it, as OVS.
+            if (dataLen > 0 && (mask == null || !allZeros(mask, data, dataLen))) {
                 sb.append(',');
                 hexBytes(sb, value, data, dataLen);
                 if (mask != null && !allOnes(mask, data, dataLen)) {
@@ -65,6 +66,15 @@ public final class GeneveOptionsText {
         if (!printed) {
             sb.append('0');
         }
+    }
+
+    private static boolean allZeros(DirectBuffer b, int at, int length) {
+        for (int k = 0; k < length; k++) {
+            if (b.getByte(at + k) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean allOnes(DirectBuffer b, int at, int length) {

@@ -72,6 +72,16 @@ public final class TlvMap {
         return -1;
     }
 
+    /** True if {@code tun_metadata<index>} is mapped. */
+    public boolean isMapped(int index) {
+        for (Mapping m : mappings) {
+            if (m.index == index) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Reads {@code ovs-ofctl}'s mapping list, {@code {class=C,type=T,len=L}->tun_metadataN}
      * separated by commas.
@@ -125,24 +135,44 @@ public final class TlvMap {
         List<Mapping> next = new ArrayList<>(List.of(mappings));
         for (Mapping a : added) {
             if (a.length % 4 != 0 || a.length > 124) {
-                throw new IllegalArgumentException("tlv mapping " + a + ": len must be a multiple of 4 up to 124");
+                throw new TlvMapException(TlvMapException.Reason.BAD_OPT_LEN, "tlv mapping " + a
+                        + ": len must be a multiple of 4 up to 124");
             }
             if (a.length != OPTION_LENGTH) {
-                throw new IllegalArgumentException("tlv mapping " + a + ": only 4-byte options can be mapped here"
-                        + " (each tun_metadataN is 32 bits)");
+                throw new TlvMapException(TlvMapException.Reason.BAD_OPT_LEN, "tlv mapping " + a
+                        + ": only 4-byte options can be mapped here (each tun_metadataN is 32 bits)");
             }
+            if (a.index < 0 || a.index >= MAX_FIELDS) {
+                throw new IllegalArgumentException("tlv mapping " + a + ": index out of range 0.." + (MAX_FIELDS - 1));
+            }
+            int space = a.length;
             for (Mapping m : next) {
                 if (m.index == a.index) {
-                    throw new IllegalArgumentException("tlv mapping " + a + ": tun_metadata" + a.index
-                            + " is already mapped (" + m + ")");
+                    throw new TlvMapException(TlvMapException.Reason.ALREADY_MAPPED, "tlv mapping " + a
+                            + ": tun_metadata" + a.index + " is already mapped (" + m + ")");
                 }
                 if (m.optionClass == a.optionClass && m.type == a.type) {
-                    throw new IllegalArgumentException("tlv mapping " + a + ": the option is already mapped (" + m
-                            + ")");
+                    throw new TlvMapException(TlvMapException.Reason.DUP_ENTRY, "tlv mapping " + a
+                            + ": the option is already mapped (" + m + ")");
                 }
+                space += m.length;
+            }
+            if (space > MAX_OPTION_SPACE) {
+                throw new TlvMapException(TlvMapException.Reason.TABLE_FULL, "tlv mapping " + a + ": " + space
+                        + " bytes of options exceed the option space of " + MAX_OPTION_SPACE);
             }
             next.add(a);
         }
+        return of(next);
+    }
+
+    /**
+     * This map without the mappings of {@code indices} (OVS's {@code NXTTMC_DELETE} as the
+     * OpenFlow channel carries it: by index, an index not mapped ignored).
+     */
+    public TlvMap deleteIndices(List<Integer> indices) {
+        List<Mapping> next = new ArrayList<>(List.of(mappings));
+        next.removeIf(m -> indices.contains(m.index));
         return of(next);
     }
 
@@ -155,7 +185,7 @@ public final class TlvMap {
         List<Mapping> next = new ArrayList<>(List.of(mappings));
         for (Mapping r : removed) {
             if (!next.remove(r)) {
-                throw new IllegalArgumentException("tlv mapping " + r + " is not in the map");
+                throw new TlvMapException(TlvMapException.Reason.NOT_MAPPED, "tlv mapping " + r + " is not in the map");
             }
         }
         return of(next);

@@ -37,6 +37,11 @@ public final class TlvMaps {
         put(bridge, mappings == null ? TlvMap.EMPTY : get(bridge).delete(mappings));
     }
 
+    /** Removes the mappings of {@code indices} from {@code bridge}'s map, ignoring unmapped ones (see {@link TlvMap#deleteIndices}). */
+    public synchronized void deleteIndices(String bridge, List<Integer> indices) {
+        put(bridge, get(bridge).deleteIndices(indices));
+    }
+
     private void put(String bridge, TlvMap map) {
         Map<String, TlvMap> next = new HashMap<>(maps);
         if (map.size() == 0) {

@@ -16,9 +16,11 @@ import dev.jvswitch.pmd.tunnel.UdpTunnel;
  *       datapath key carries become {@code tun_metadataN} by the bridge's {@link TlvMap}; an
  *       option the map does not name is skipped, unless its type has the critical bit, which
  *       drops the packet (as OVS). The megaflow then matches the {@code UDPIF} flag, the options'
- *       length and all their bytes exactly: what the tables saw of them is a function of those,
- *       so a megaflow never mixes packets whose options would translate differently, and packets
- *       without options (VXLAN, plain) are not affected.</li>
+ *       length and every option's header exactly (so which options a packet has, and where, is
+ *       fixed), and of an option's data only the bits the tables looked at through its
+ *       {@code tun_metadataN} (none of an unmapped option's), as OVS's
+ *       {@code tun_metadata_to_geneve_mask}: {@link TunnelScratch#finishMask}. Packets without
+ *       options (VXLAN, plain) are not affected.</li>
  *   <li>{@link #toRaw}, on output to a Geneve port: the options to push, in the order of the
  *       map's indices, for each {@code tun_metadataN} the map names that is not 0 (a field set to
  *       0 is not sent: the flow key keeps no presence bits).</li>
@@ -47,15 +49,18 @@ final class TunnelMetadata {
         wc.exact(FlowField.TUN_METADATA_LEN);
         int len = f.tunnelOptionsLength();
         long[] w = f.words();
-        long[] m = wc.words();
-        long[] raw = ctx.tunnelScratch().rawOptions;
+        TunnelScratch scratch = ctx.tunnelScratch();
+        long[] raw = scratch.rawOptions;
         int n = (len + 7) >>> 3;
         for (int i = 0; i < n; i++) {
             raw[i] = w[FlowKey.TUN_METADATA_WORD + i];
-            m[FlowKey.TUN_METADATA_WORD + i] = -1L;
         }
         Arrays.fill(w, FlowKey.TUN_METADATA_WORD, FlowKey.PIPELINE_WORD, 0L);
         f.tunnelMetadataWritten();
+        // Until the translation ends, the mask's metadata words are in the tun_metadataN form;
+        // TunnelScratch#finishMask then makes them the raw form's, option by option.
+        scratch.options = 0;
+        scratch.udpifLength = len;
         int i = 0;
         while (i + 4 <= len) {
             int h = int32(raw, i);
@@ -67,6 +72,8 @@ final class TunnelMetadata {
                 return false;
             }
             int index = map.indexOf(cls, type, dataLen);
+            scratch.optionAt[scratch.options] = i;
+            scratch.optionIndex[scratch.options++] = index;
             if (index >= 0) {
                 f.set(FlowField.tunMetadata(index), int32(raw, i + 4) & 0xffff_ffffL);
             } else if ((type & CRITICAL) != 0) {

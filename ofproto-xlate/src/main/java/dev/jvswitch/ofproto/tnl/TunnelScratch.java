@@ -5,7 +5,9 @@ import java.util.Arrays;
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.actions.DpActionsBuilder;
 import dev.jvswitch.flowcache.actions.TnlTemplate;
+import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.flowcache.tunnel.GeneveHeaderFlyweight;
 import dev.jvswitch.pmd.tunnel.IpAddress;
 import dev.jvswitch.pmd.tunnel.TunnelHeaderParams;
@@ -24,12 +26,28 @@ import dev.jvswitch.pmd.tunnel.TunnelOps;
  */
 public final class TunnelScratch {
     private static final int TEMPLATES = 64;
+    /** Most options a packet can have: 4-byte headers with no data in the option space. */
+    private static final int MAX_OPTIONS = FlowKey.TUN_METADATA_WORDS * 8 / 4;
+    /** An option header's class, type and length bits (its three reserved bits are not matched). */
+    private static final int GENEVE_OPTION_HEADER_MASK = 0xffff_ff1f;
 
     final FlowKey outer = new FlowKey();
     final DpActionsBuilder sent = DpActions.builder();
     final DpActionsBuilder clone = DpActions.builder();
     /** A popped packet's raw tunnel options while {@link TunnelMetadata#fromRaw} maps them. */
     final long[] rawOptions = new long[FlowKey.TUN_METADATA_WORDS];
+    /**
+     * Bytes of raw options of the popped packet this translation mapped ({@link TunnelMetadata#fromRaw}),
+     * whose mask {@link #finishMask} must put in the raw form; 0 when there is none.
+     */
+    int udpifLength;
+    /** Of each of the {@link #options} options of that packet: where its header starts, in bytes. */
+    final int[] optionAt = new int[MAX_OPTIONS];
+    /** Of each option: its {@code tun_metadataN} index, or -1 if the TLV map does not map it. */
+    final int[] optionIndex = new int[MAX_OPTIONS];
+    int options;
+    private final long[] fieldMasks = new long[FlowKey.TUN_METADATA_WORDS];
+
     /** The Geneve options of the header being built, {@code [0, pushOptionsLength)}. */
     final byte[] pushOptions = new byte[GeneveHeaderFlyweight.MAX_OPTIONS_BYTES];
     int pushOptionsLength;
@@ -52,11 +70,12 @@ public final class TunnelScratch {
         final boolean csum;
         final long tunId;
         final int dstPort;
+        final int flags;
         final byte[] options;
         final TnlTemplate template;
 
         Template(TunnelOps ops, long dmac, long smac, long srcHi, long srcLo, long dstHi, long dstLo, int tos, int ttl,
-                boolean df, boolean csum, long tunId, int dstPort, byte[] options, TnlTemplate template) {
+                boolean df, boolean csum, long tunId, int dstPort, int flags, byte[] options, TnlTemplate template) {
             this.ops = ops;
             this.dmac = dmac;
             this.smac = smac;
@@ -70,25 +89,64 @@ public final class TunnelScratch {
             this.csum = csum;
             this.tunId = tunId;
             this.dstPort = dstPort;
+            this.flags = flags;
             this.options = options;
             this.template = template;
         }
 
         boolean is(TunnelOps o, long dm, long sm, long sh, long sl, long dh, long dl, int to, int tt, boolean d,
-                boolean c, long id, int port, byte[] opts, int optsLength) {
+                boolean c, long id, int port, int fl, byte[] opts, int optsLength) {
             return ops == o && dmac == dm && smac == sm && srcHi == sh && srcLo == sl && dstHi == dh && dstLo == dl
-                    && tos == to && ttl == tt && df == d && csum == c && tunId == id && dstPort == port
+                    && tos == to && ttl == tt && df == d && csum == c && tunId == id && dstPort == port && flags == fl
                     && Arrays.equals(options, 0, options.length, opts, 0, optsLength);
         }
     }
 
+    /** Translation start: no popped options to mask yet. */
+    public void beginTranslation() {
+        udpifLength = 0;
+    }
+
+    /**
+     * Translation end (OVS's {@code tun_metadata_to_geneve_udpif_mask}): if a popped packet's
+     * options were mapped, turns {@code mask}'s metadata words from the {@code tun_metadataN}
+     * form the tables wrote into the raw form of the datapath key: each option's header exact
+     * (class, type, length; not the reserved bits), its data as masked through its
+     * {@code tun_metadataN}, an unmapped option's data not at all.
+     */
+    public void finishMask(FlowMask mask) {
+        if (udpifLength == 0) {
+            return;
+        }
+        long[] w = mask.words();
+        System.arraycopy(w, FlowKey.TUN_METADATA_WORD, fieldMasks, 0, FlowKey.TUN_METADATA_WORDS);
+        Arrays.fill(w, FlowKey.TUN_METADATA_WORD, FlowKey.PIPELINE_WORD, 0L);
+        for (int j = 0; j < options; j++) {
+            int at = optionAt[j];
+            orInt(w, at, GENEVE_OPTION_HEADER_MASK);
+            int index = optionIndex[j];
+            if (index >= 0) {
+                FlowField f = FlowField.tunMetadata(index);
+                orInt(w, at + 4, (int) (fieldMasks[f.word() - FlowKey.TUN_METADATA_WORD] >>> f.shift()));
+            }
+        }
+        udpifLength = 0;
+    }
+
+    /** ORs {@code v} into the big-endian 32 bits at byte {@code at} (a multiple of 4) of the metadata words. */
+    private static void orInt(long[] w, int at, int v) {
+        int word = FlowKey.TUN_METADATA_WORD + (at >>> 3);
+        w[word] |= (at & 4) == 0 ? (long) v << 32 : v & 0xffff_ffffL;
+    }
+
     /**
      * The header template for these fields and the Geneve options in {@link #pushOptions}
-     * ({@link #pushOptionsLength} bytes; 0 for none): the one built last time for them, or a new
+     * ({@link #pushOptionsLength} bytes; 0 for none) and tunnel {@code flags} (the header's
+     * {@code FLAG_*} bits: Geneve's OAM): the one built last time for them, or a new
      * one (built by {@code ops}, which allocates: a first use, or an eviction by another header).
      */
     TnlTemplate template(TunnelOps ops, long dmac, long smac, long srcHi, long srcLo, long dstHi, long dstLo, int tos,
-            int ttl, boolean df, boolean csum, long tunId, int dstPort) {
+            int ttl, boolean df, boolean csum, long tunId, int dstPort, int flags) {
         long h = dmac * 31 + smac;
         h = h * 31 + srcLo;
         h = h * 31 + dstHi;
@@ -96,25 +154,26 @@ public final class TunnelScratch {
         h = h * 31 + (tos << 8 | ttl);
         h = h * 31 + tunId;
         h = h * 31 + dstPort;
+        h = h * 31 + flags;
         for (int i = 0; i < pushOptionsLength; i++) {
             h = h * 31 + pushOptions[i];
         }
         h *= 0x9e37_79b9_7f4a_7c15L;
         int slot = (int) (h >>> 58);
         Template t = templates[slot];
-        if (t != null && t.is(ops, dmac, smac, srcHi, srcLo, dstHi, dstLo, tos, ttl, df, csum, tunId, dstPort,
+        if (t != null && t.is(ops, dmac, smac, srcHi, srcLo, dstHi, dstLo, tos, ttl, df, csum, tunId, dstPort, flags,
                 pushOptions, pushOptionsLength)) {
             return t.template;
         }
         byte[] options = Arrays.copyOf(pushOptions, pushOptionsLength);
         boolean v6 = !IpAddress.isIpv4(dstHi, dstLo);
         TunnelHeaderParams params = new TunnelHeaderParams(dmac, smac, new IpAddress(srcHi, srcLo),
-                new IpAddress(dstHi, dstLo), tos, ttl, df, csum, tunId, dstPort, 0, options);
+                new IpAddress(dstHi, dstLo), tos, ttl, df, csum, tunId, dstPort, flags, options);
         byte[] header = new byte[ops.headerLength(v6)];
         int length = ops.buildHeader(params, header);
         TnlTemplate made = TnlTemplate.of(ops.tnlType(), header, length);
         templates[slot] = new Template(ops, dmac, smac, srcHi, srcLo, dstHi, dstLo, tos, ttl, df, csum, tunId, dstPort,
-                options, made);
+                flags, options, made);
         return made;
     }
 }

@@ -12,6 +12,7 @@ import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.pmd.tunnel.IpAddress;
 import dev.jvswitch.pmd.tunnel.TunnelConfig;
 import dev.jvswitch.pmd.tunnel.TunnelOps;
+import dev.jvswitch.pmd.tunnel.UdpTunnel;
 
 /**
  * Output to a tunnel port (OVS's {@code tnl_port_send} and {@code native_tunnel_output}); see
@@ -145,6 +146,7 @@ final class TunnelSend {
         boolean v6 = !IpAddress.isIpv4(dstHi, dstLo);
         TunnelScratch scratch = ctx.tunnelScratch();
         scratch.pushOptionsLength = 0;
+        int flags = 0;
         if (ops.tnlType() == DpActions.TNL_TYPE_GENEVE) {
             // The template must fit the mbuf headroom: what is left of it after the fixed headers.
             int room = DpActions.MAX_TNL_HEADER_BYTES - (v6 ? GENEVE_V6_FIXED : GENEVE_V4_FIXED);
@@ -155,9 +157,12 @@ final class TunnelSend {
                 return;
             }
             scratch.pushOptionsLength = length;
+            // OVS keeps a flow's public tunnel flags on output: OAM (set_field, or from the packet's own tunnel).
+            wc.bits(FlowField.TUN_FLAGS, wc.get(FlowField.TUN_FLAGS) | UdpTunnel.FLAG_OAM);
+            flags = (int) ctx.flow().get(FlowField.TUN_FLAGS) & UdpTunnel.FLAG_OAM;
         }
         TnlTemplate header = scratch.template(ops, dmac, e.mac(), srcHi, srcLo, dstHi, dstLo, tos, ttl,
-                cfg.dfDefault(), cfg.csum() || v6, tunId, cfg.dstPort());
+                cfg.dfDefault(), cfg.csum() || v6, tunId, cfg.dstPort(), flags);
         ctx.commitInner();
         // A push within the underlay of another push (tunnel over tunnel) takes fresh objects.
         boolean nested = scratch.busy;

@@ -280,6 +280,7 @@ public final class Xlate {
 
     /** Fields every translation examines (OVS's {@code xlate_wc_init}). */
     private static void initWildcards(XlateContext c, FlowKey key) {
+        c.tunnelScratch().beginTranslation();
         c.wc.exact(FlowField.IN_PORT);
         c.wc.exact(FlowField.RECIRC_ID);
         c.wc.exact(FlowField.ETH_TYPE);
@@ -293,6 +294,8 @@ public final class Xlate {
         m.copyFrom(c.wc);
         // Registers and metadata start every pass as zero or as frozen: no packet bit to match.
         m.clearPipeline();
+        // Popped Geneve options: the tables' tun_metadataN mask back in the raw form, option by option.
+        c.tunnelScratch().finishMask(m);
         m.exact(FlowField.IN_PORT);
         m.exact(FlowField.RECIRC_ID);
         // A matched TCI bit means nothing without the bit that says a tag is there.

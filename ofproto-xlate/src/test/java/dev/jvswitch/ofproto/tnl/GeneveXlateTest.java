@@ -22,7 +22,8 @@ import dev.jvswitch.testkit.frame.Frames;
  * Translation of Geneve options through a bridge's TLV map, as OVS: {@code set_field} to a
  * mapped {@code tun_metadataN} before output to a Geneve port puts the option in the pushed
  * header (critical flag and all); a popped packet's raw options become {@code tun_metadataN}
- * for the tables, and the megaflow matches them raw and exactly; an unknown critical option
+ * for the tables, and the megaflow matches them raw, each option's header exactly and its data
+ * only as far as the tables read it (OVS's per-option mask); an unknown critical option
  * drops the packet, an unknown other one is ignored.
  */
 class GeneveXlateTest {
@@ -72,20 +73,69 @@ class GeneveXlateTest {
     }
 
     @Test
-    void aMappedOptionIsMatchedAndTheMegaflowMatchesTheRawOptionsExactly() {
+    void theOamFlagOfTheFlowIsPushed() {
+        sw.flows("br-int", "in_port=1,actions=output:10");
+        FlowKey oam = sw.key(inner(), 1).set(FlowField.TUN_FLAGS, UdpTunnel.FLAG_OAM);
+        XlateResult r = sw.xlate(oam);
+        assertThat(r.actions().toString()).contains("geneve(oam,vni=0x64))");
+        assertThat(r.mask().get(FlowField.TUN_FLAGS) & UdpTunnel.FLAG_OAM).as("the megaflow looks at it").isNotZero();
+        assertThat(sw.xlate(sw.key(inner(), 1)).actions().toString()).contains("geneve(vni=0x64))");
+    }
+
+    @Test
+    void aMappedOptionIsMatchedAndTheMegaflowMatchesOnlyTheOptionBitsTheTablesRead() {
         sw.tunnels.tlvMaps().add("br-int", TlvMap.parse(OVN));
         sw.flows("br-int", "priority=10,in_port=10,tun_metadata0=0x10002/0xffff,actions=output:1",
                 "priority=1,actions=drop");
         FlowKey k = popped(8, 0x0102_8001_0001_0002L);
         XlateResult r = sw.xlate(k);
         assertThat(r.actions().toString()).isEqualTo("1");
+        // OVS's per-option mask: the option's header exact, its data as far as tun_metadata0 was matched.
         assertThat(FlowPrinter.format(k, r.mask())).contains("tunnel(tun_id=0x64,src=192.0.2.2,dst=192.0.2.1,")
-                .contains(",geneve({class=0x102,type=0x80,len=4,0x10002}),flags(");
+                .contains(",geneve({class=0x102,type=0x80,len=4,0x10002/0xffff}),flags(");
+        assertThat(r.mask().words()[FlowKey.TUN_METADATA_WORD]).isEqualTo(0xffff_ff1f_0000_ffffL);
         assertThat(r.mask().get(FlowField.TUN_METADATA_LEN)).isEqualTo(0xff);
         assertThat(r.mask().get(FlowField.TUN_FLAGS) & UdpTunnel.FLAG_UDPIF).isNotZero();
         assertThat(sw.xlate(popped(8, 0x0102_8001_0001_0003L)).actions().toString()).isEqualTo("drop");
         // No options at all: the field reads 0.
         assertThat(sw.xlate(popped(0)).actions().toString()).isEqualTo("drop");
+    }
+
+    @Test
+    void anUnmappedOptionsDataAndAnUnreadFieldAreNotInTheMegaflow() {
+        sw.tunnels.tlvMaps().add("br-int", TlvMap.parse(OVN + ",{class=0xffff,type=1,len=4}->tun_metadata1"));
+        sw.flows("br-int", "priority=10,in_port=10,tun_metadata0=0x10002,actions=output:1", "priority=1,actions=drop");
+        // Options: an unmapped one (class 0x103), OVN's, and tun_metadata1 which no rule reads.
+        FlowKey k = popped(24, 0x0103_0001_dead_beefL, 0x0102_8001_0001_0002L, 0xffff_0101_1234_5678L);
+        XlateResult r = sw.xlate(k);
+        assertThat(r.actions().toString()).isEqualTo("1");
+        long[] m = r.mask().words();
+        assertThat(m[FlowKey.TUN_METADATA_WORD]).as("unmapped: header only").isEqualTo(0xffff_ff1f_0000_0000L);
+        assertThat(m[FlowKey.TUN_METADATA_WORD + 1]).as("matched: header and data").isEqualTo(0xffff_ff1f_ffff_ffffL);
+        assertThat(m[FlowKey.TUN_METADATA_WORD + 2]).as("mapped, not read: header only")
+                .isEqualTo(0xffff_ff1f_0000_0000L);
+        assertThat(m[FlowKey.TUN_METADATA_WORD + 3]).isZero();
+        assertThat(FlowPrinter.format(k, r.mask())).contains("geneve({class=0x103,type=0,len=4}"
+                + "{class=0x102,type=0x80,len=4,0x10002}{class=0xffff,type=0x1,len=4})");
+        // Another packet with the same options but other data where the megaflow does not look takes it too.
+        XlateResult other = sw.xlate(popped(24, 0x0103_0001_0000_0001L, 0x0102_8001_0001_0002L,
+                0xffff_0101_0000_0002L));
+        assertThat(other.mask().words()).isEqualTo(m);
+        assertThat(other.actions().toString()).isEqualTo("1");
+    }
+
+    @Test
+    void theMegaflowIsTheOneOvsInstallsForTheSamePacketAndRule() {
+        sw.tunnels.tlvMaps().add("br-int", TlvMap.parse(OVN + ",{class=0xffff,type=1,len=4}->tun_metadata1"));
+        sw.flows("br-int", "priority=10,in_port=10,tun_metadata0=0x10002/0xffff,actions=output:1",
+                "priority=1,actions=drop");
+        FlowKey k = popped(24, 0x0103_0001_dead_beefL, 0x0102_8001_0001_0002L, 0xffff_0101_1234_5678L);
+        // OVS 3.1 (dummy datapath, geneve port gnv0 on br-int, the same TLV map, rule and frame), dpctl/dump-flows:
+        // tunnel(tun_id=0x64,src=192.0.2.2,dst=192.0.2.1,geneve({class=0x103,type=0,len=4}{class=0x102,type=0x80,
+        // len=4,0x10002/0xffff}{class=0xffff,type=0x1,len=4}),flags(-df-csum+key)),recirc_id(0),in_port(6081),...
+        assertThat(FlowPrinter.format(k, sw.xlate(k).mask())).contains("tunnel(tun_id=0x64,src=192.0.2.2,"
+                + "dst=192.0.2.1,geneve({class=0x103,type=0,len=4}{class=0x102,type=0x80,len=4,0x10002/0xffff}"
+                + "{class=0xffff,type=0x1,len=4}),flags(-df-csum+key))");
     }
 
     @Test

@@ -41,7 +41,9 @@ final class TestGeneve extends UdpTunnel {
         for (int i = 0; i + 4 <= options.length; i += 4 + (options[i + 3] & 0x1f) * 4) {
             critical |= (options[i + 2] & 0x80) != 0;
         }
-        buffer.putInt(offset, (options.length / 4) << 24 | (critical ? 0x40_0000 : 0) | 0x6558, ByteOrder.BIG_ENDIAN);
+        boolean oam = (params.flags() & dev.jvswitch.pmd.tunnel.UdpTunnel.FLAG_OAM) != 0;
+        buffer.putInt(offset, (options.length / 4) << 24 | (oam ? 0x80_0000 : 0) | (critical ? 0x40_0000 : 0) | 0x6558,
+                ByteOrder.BIG_ENDIAN);
         buffer.putInt(offset + 4, (int) (params.tunId() << 8), ByteOrder.BIG_ENDIAN);
         buffer.putBytes(offset + 8, options);
         return 8 + options.length;

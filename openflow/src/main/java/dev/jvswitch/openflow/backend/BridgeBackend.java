@@ -60,6 +60,12 @@ public interface BridgeBackend {
      */
     void packetOut(int inPort, List<OfAction> actions, byte[] packet);
 
+    /**
+     * Every bridge's TLV map (Geneve options as {@code tun_metadataN}); the channel edits and
+     * reads {@link #bridge()}'s. Safe for any thread.
+     */
+    dev.jvswitch.ofproto.tnl.TlvMaps tlvMaps();
+
     /** The datapath id the bridge has when the config names none (derived from a MAC, as OVS does). */
     long derivedDatapathId();
 }

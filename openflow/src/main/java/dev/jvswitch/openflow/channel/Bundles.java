@@ -100,7 +100,7 @@ final class Bundles {
         OFMessage inner = m.getData();
         OfMod mod;
         if (inner instanceof OFFlowMod fm) {
-            mod = FlowModCodec.decode(fm);
+            mod = OfRequests.checkTlvFields(FlowModCodec.decode(fm), bridge);
         } else if (inner instanceof OFGroupMod gm) {
             mod = GroupCodec.decode(gm);
         } else if (inner instanceof OFPortMod pm) {
@@ -121,7 +121,7 @@ final class Bundles {
         if (m.group() != null) {
             mod = m.group();
         } else if (m.inner() instanceof OFFlowMod fm) {
-            mod = FlowModCodec.decode(fm);
+            mod = OfRequests.checkTlvFields(FlowModCodec.decode(fm), bridge);
         } else if (m.inner() instanceof OFPortMod pm) {
             mod = GroupCodec.decode(pm);
         } else {

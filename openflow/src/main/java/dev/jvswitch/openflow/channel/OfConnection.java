@@ -156,6 +156,8 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
             offerChange15(ctx, g, g.xid(), g.head());
         } else if (msg instanceof OfFrameDecoder.GroupMod15 g) {
             offerChange15(ctx, g, g.xid(), g.head());
+        } else if (msg instanceof OfFrameDecoder.NxTlv t) {
+            onTlv(ctx, t);
         } else if (msg instanceof OFMessage m) {
             if (state != State.ACTIVE) {
                 lastError = "message before HELLO";
@@ -327,6 +329,29 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
             sendError(version, xid, OfError.BAD_REQUEST_IS_SLAVE, head);
         } else {
             queue.offer(change);
+        }
+        ctx.flush();
+    }
+
+    /**
+     * A TLV table message: a request is queued (it reads the map after the changes before it); a
+     * mod too, once it decoded and unless this connection is a slave, as OVS refuses one.
+     */
+    private void onTlv(ChannelHandlerContext ctx, OfFrameDecoder.NxTlv t) {
+        if (state != State.ACTIVE) {
+            lastError = "message before HELLO";
+            ctx.close();
+            return;
+        }
+        if (t.version() != version) {
+            sendError(version, t.xid(), OfError.BAD_REQUEST_BAD_VERSION, t.head());
+        } else if (t.subtype() == dev.jvswitch.openflow.codec.TlvTableWire.NXT_TLV_TABLE_MOD && isSlave()) {
+            sendError(version, t.xid(), OfError.BAD_REQUEST_IS_SLAVE, t.head());
+        } else if (t.error() != null) {
+            lastError = t.error().getMessage();
+            sendError(version, t.xid(), t.error().error(), t.head());
+        } else {
+            queue.offer(t);
         }
         ctx.flush();
     }

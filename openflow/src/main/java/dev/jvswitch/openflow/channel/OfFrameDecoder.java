@@ -64,6 +64,14 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
             dev.jvswitch.ofproto.mod.GroupMod group, dev.jvswitch.openflow.codec.OfCodecException error) {
     }
 
+    /**
+     * A Nicira TLV table message, decoded by hand ({@code codec.TlvTableWire}): a mod (or the
+     * error to answer it with), or a request ({@code mod} and {@code error} null).
+     */
+    record NxTlv(int version, long xid, byte[] head, int subtype, dev.jvswitch.openflow.codec.TlvTableWire.Mod mod,
+            dev.jvswitch.openflow.codec.OfCodecException error) {
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (in.readableBytes() < HEADER) {
@@ -90,6 +98,12 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
                 out.add(hello(frame, version, xid));
                 return;
             }
+            int nx = dev.jvswitch.openflow.codec.TlvTableWire.nxSubtype(frame);
+            if (nx == dev.jvswitch.openflow.codec.TlvTableWire.NXT_TLV_TABLE_MOD
+                    || nx == dev.jvswitch.openflow.codec.TlvTableWire.NXT_TLV_TABLE_REQUEST) {
+                out.add(nxTlv(frame, version, xid, nx));
+                return;
+            }
             if (version == 6 && type == TYPE_BUNDLE_ADD) {
                 out.add(bundleAdd15(frame, xid));
                 return;
@@ -109,20 +123,68 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
                 dev.jvswitch.openflow.codec.NxFinTimeoutWire.toStandIns(frame, type == TYPE_FLOW_MOD ? 0
                         : BUNDLE_ADD_FIXED);
             }
-            OFMessage m;
+            dev.jvswitch.openflow.codec.NxTunMetadata.Stripped tun;
             try {
-                m = reader.readFrom(frame);
-            } catch (OFParseError | RuntimeException e) {
-                out.add(unreadable(frame, version, type, xid, String.valueOf(e.getMessage())));
+                tun = stripTunMetadata(frame, version);
+            } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
+                byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
+                out.add(new Malformed(version, type, xid, head, e.error(), e.getMessage(), false));
                 return;
             }
+            ByteBuf read = tun == null ? frame : tun.frame();
+            try {
+                ByteBuf loads = version >= 4 && type == TYPE_FLOW_MOD
+                        ? dev.jvswitch.openflow.codec.NxTunSetField.toStandIns(read) : null;
+                read = loads == null ? read : loads;
+            } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
+                byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
+                out.add(new Malformed(version, type, xid, head, e.error(), e.getMessage(), false));
+                if (tun != null) {
+                    tun.frame().release();
+                }
+                return;
+            }
+            OFMessage m;
+            try {
+                m = reader.readFrom(read);
+            } catch (OFParseError | RuntimeException e) {
+                out.add(unreadable(read, version, type, xid, String.valueOf(e.getMessage())));
+                return;
+            } finally {
+                // The rewritten copies are ours (openflowj copies what it keeps).
+                if (read != frame) {
+                    read.release();
+                }
+                if (tun != null && tun.frame() != read) {
+                    tun.frame().release();
+                }
+            }
             if (m == null) {
-                out.add(unreadable(frame, version, type, xid, "truncated"));
+                out.add(unreadable(read, version, type, xid, "truncated"));
             } else {
-                out.add(m);
+                out.add(tun == null ? m : dev.jvswitch.openflow.codec.NxTunMetadata.attach(m, tun.entries()));
             }
         } finally {
             frame.release();
+        }
+    }
+
+    /** The message without its match's {@code tun_metadata} entries, which openflowj cannot read, or null. */
+    private static dev.jvswitch.openflow.codec.NxTunMetadata.Stripped stripTunMetadata(ByteBuf frame, int version) {
+        int at = dev.jvswitch.openflow.codec.NxTunMetadata.matchOffset(frame, version);
+        return at < 0 ? null : dev.jvswitch.openflow.codec.NxTunMetadata.strip(frame, at);
+    }
+
+    private static NxTlv nxTlv(ByteBuf frame, int version, long xid, int subtype) {
+        byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
+        if (subtype == dev.jvswitch.openflow.codec.TlvTableWire.NXT_TLV_TABLE_REQUEST) {
+            return new NxTlv(version, xid, head, subtype, null, null);
+        }
+        try {
+            return new NxTlv(version, xid, head, subtype, dev.jvswitch.openflow.codec.TlvTableWire.decodeMod(frame),
+                    null);
+        } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
+            return new NxTlv(version, xid, head, subtype, null, e);
         }
     }
 
@@ -154,9 +216,26 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
                 return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, null,
                         dev.jvswitch.openflow.codec.Group15Wire.decodeMod(inner), null);
             }
-            OFMessage m = reader.readFrom(inner);
+            dev.jvswitch.openflow.codec.NxTunMetadata.Stripped tun = stripTunMetadata(inner, 6);
+            ByteBuf read = tun == null ? inner : tun.frame();
+            ByteBuf loads = innerType == TYPE_FLOW_MOD ? dev.jvswitch.openflow.codec.NxTunSetField.toStandIns(read)
+                    : null;
+            OFMessage m;
+            try {
+                m = reader.readFrom(loads == null ? read : loads);
+            } finally {
+                if (loads != null) {
+                    loads.release();
+                }
+                if (tun != null) {
+                    tun.frame().release();
+                }
+            }
             if (m == null) {
                 throw new dev.jvswitch.openflow.codec.OfCodecException(OfError.BAD_REQUEST_BAD_LEN, "truncated");
+            }
+            if (tun != null) {
+                m = dev.jvswitch.openflow.codec.NxTunMetadata.attach(m, tun.entries());
             }
             return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, m, null, null);
         } catch (dev.jvswitch.openflow.codec.OfCodecException e) {

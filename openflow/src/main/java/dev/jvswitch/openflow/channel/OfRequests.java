@@ -119,10 +119,15 @@ final class OfRequests {
                 }
                 continue;
             }
+            if (o instanceof OfFrameDecoder.NxTlv t) {
+                applyRun(run, mods);
+                tlv(t);
+                continue;
+            }
             OFMessage m = (OFMessage) o;
             if (m instanceof OFFlowMod fm) {
                 try {
-                    mods.add(FlowModCodec.decode(fm));
+                    mods.add(checkTlvFields(FlowModCodec.decode(fm), bridge));
                     run.add(fm);
                 } catch (OfCodecException e) {
                     applyRun(run, mods);
@@ -193,6 +198,53 @@ final class OfRequests {
     }
 
     // ------------------------------------------------------------------ changes
+
+    /**
+     * {@code mod}, if every {@code tun_metadataN} its match names is mapped by the bridge's TLV
+     * map; else OVS's {@code NXFMFC_INVALID_TLV_FIELD}.
+     */
+    static FlowMod checkTlvFields(FlowMod mod, OfBridge bridge) {
+        long used = dev.jvswitch.openflow.codec.MatchCodec.tunMetadataUsed(mod.match());
+        if (used == 0) {
+            return mod;
+        }
+        dev.jvswitch.ofproto.tnl.TlvMap map = bridge.backend().tlvMaps().get(bridge.backend().bridge());
+        for (int i = 0; i < dev.jvswitch.ofproto.tnl.TlvMap.MAX_FIELDS; i++) {
+            if ((used & (1L << i)) != 0 && !map.isMapped(i)) {
+                throw new OfCodecException(OfError.NXFMFC_INVALID_TLV_FIELD, "tun_metadata" + i
+                        + " is not mapped by the bridge's TLV map");
+            }
+        }
+        return mod;
+    }
+
+    /** A TLV table mod (OVS's semantics, all or nothing) or request: the bridge's map edited or sent. */
+    private void tlv(OfFrameDecoder.NxTlv t) {
+        dev.jvswitch.ofproto.tnl.TlvMaps maps = bridge.backend().tlvMaps();
+        String name = bridge.backend().bridge();
+        if (t.mod() == null) {
+            c.sendRaw(dev.jvswitch.openflow.codec.TlvTableWire.encodeReply(c.channel().alloc(), c.version(), t.xid(),
+                    maps.get(name)));
+            return;
+        }
+        try {
+            switch (t.mod().command()) {
+                case dev.jvswitch.openflow.codec.TlvTableWire.ADD -> maps.add(name, t.mod().mappings());
+                case dev.jvswitch.openflow.codec.TlvTableWire.DELETE -> maps.deleteIndices(name, t.mod().indices());
+                default -> maps.delete(name, null);
+            }
+            bridge.onChanged();
+        } catch (dev.jvswitch.ofproto.tnl.TlvMapException e) {
+            OfError error = switch (e.reason()) {
+                case ALREADY_MAPPED -> OfError.NXTTMFC_ALREADY_MAPPED;
+                case DUP_ENTRY -> OfError.NXTTMFC_DUP_ENTRY;
+                case TABLE_FULL -> OfError.NXTTMFC_TABLE_FULL;
+                default -> OfError.NXTTMFC_BAD_OPT_LEN;
+            };
+            LOG.debug("{}: {}: {} xid {}: {}", bridge.name(), c.target(), error, t.xid(), e.getMessage());
+            c.sendError(c.version(), t.xid(), error, t.head());
+        }
+    }
 
     private void packetOut(org.projectfloodlight.openflow.protocol.OFPacketOut p) {
         if (!p.getBufferId().equals(org.projectfloodlight.openflow.types.OFBufferId.NO_BUFFER)) {

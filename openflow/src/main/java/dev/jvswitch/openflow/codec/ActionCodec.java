@@ -126,6 +126,9 @@ public final class ActionCodec {
                 return new OfAction.DecTtl();
             } else if (a instanceof OFActionSetNwTtl t) {
                 return new OfAction.ModNwTtl(t.getNwTtl());
+            } else if (a instanceof org.projectfloodlight.openflow.protocol.action.OFActionNiciraLoad l
+                    && NxTunSetField.isTunMetadata(l.getDst())) {
+                return tunMetadataLoad(l);
             } else if (a instanceof OFActionExperimenter) {
                 throw new OfCodecException(OfError.BAD_ACTION_BAD_TYPE, "experimenter action");
             }
@@ -179,6 +182,30 @@ public final class ActionCodec {
         long mask = oxm.isMasked() ? e.toField(oxm.getMask()) : e.fieldMask();
         mask |= e.impliedMask();
         return OfAction.SetField.masked(e.field(), (e.toField(oxm.getValue()) | e.impliedMask()) & mask, mask);
+    }
+
+    /** A {@code reg_load} into {@code tun_metadataN} ({@link NxTunSetField}'s stand-in for its set-field). */
+    private static OfAction tunMetadataLoad(org.projectfloodlight.openflow.protocol.action.OFActionNiciraLoad l) {
+        int ofs = l.getOfsNbits() >>> 6;
+        int nBits = (l.getOfsNbits() & 0x3f) + 1;
+        if (ofs + nBits > 32) {
+            throw new OfCodecException(OfError.BAD_ACTION_BAD_SET_ARGUMENT, "load of bits " + ofs + ".."
+                    + (ofs + nBits - 1) + " into 32-bit tun_metadata" + NxTunSetField.index(l.getDst()));
+        }
+        long mask = ((1L << nBits) - 1) << ofs;
+        return OfAction.SetField.masked(FlowField.tunMetadata(NxTunSetField.index(l.getDst())),
+                (l.getValue().getValue() << ofs) & mask, mask);
+    }
+
+    /** A set-field into {@code tun_metadataN} as the {@code reg_load} {@link NxTunSetField} turns back into one. */
+    private static OFAction tunMetadataLoad(OfAction.SetField s, OFFactory f) {
+        long mask = s.mask() & 0xffff_ffffL;
+        int ofs = Long.numberOfTrailingZeros(mask);
+        int nBits = 64 - Long.numberOfLeadingZeros(mask) - ofs;
+        int index = s.field().ordinal() - FlowField.TUN_METADATA0.ordinal();
+        return f.actions().buildNiciraLoad().setOfsNbits(ofs << 6 | (nBits - 1))
+                .setDst(NxTunSetField.header(index)).setValue(org.projectfloodlight.openflow.types.U64.of(
+                        (s.value() & mask) >>> ofs)).build();
     }
 
     // ------------------------------------------------------------------ encode
@@ -261,6 +288,8 @@ public final class ActionCodec {
             return set(FlowField.TUN_ID, t.tunId(), -1L, match, f);
         } else if (a instanceof OfAction.FinTimeout t) {
             return f.actions().niciraSetQueue(NxFinTimeoutWire.queueId(t.idleTimeout(), t.hardTimeout()));
+        } else if (a instanceof OfAction.SetField s && s.field().isTunnelMetadata()) {
+            return tunMetadataLoad(s, f);
         } else if (a instanceof OfAction.SetField s) {
             if (s.field().is128()) {
                 return set128(s, f);

@@ -1,7 +1,9 @@
 package dev.jvswitch.openflow.codec;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -53,6 +55,11 @@ public final class MatchCodec {
             take(m, e, acc);
         }
         Match.Builder b = Match.builder();
+        if (m instanceof NxMatch nx) {
+            for (NxTunMetadata.Entry e : nx.extra()) {
+                b.set(FlowField.tunMetadata(e.index()), e.value() & e.mask(), e.mask());
+            }
+        }
         for (Map.Entry<FlowField, long[]> f : acc.fields.entrySet()) {
             long[] v = f.getValue();
             if (f.getKey().is128()) {
@@ -128,7 +135,29 @@ public final class MatchCodec {
         for (OxmTable.Entry<?> e : OxmTable.entries()) {
             put(m, e, b);
         }
-        return b.build();
+        List<NxTunMetadata.Entry> tun = null;
+        for (int i = 0; i < NxTunMetadata.FIELDS; i++) {
+            FlowField f = FlowField.tunMetadata(i);
+            long mask = m.mask(f);
+            if (mask != 0) {
+                if (tun == null) {
+                    tun = new ArrayList<>();
+                }
+                tun.add(new NxTunMetadata.Entry(i, m.value(f) & mask, mask));
+            }
+        }
+        return tun == null ? b.build() : new NxMatch(b.build(), tun);
+    }
+
+    /** The {@code tun_metadataN} indices {@code m} matches on, as a bit set (bit N). */
+    public static long tunMetadataUsed(Match m) {
+        long used = 0;
+        for (int i = 0; i < NxTunMetadata.FIELDS; i++) {
+            if (m.mask(FlowField.tunMetadata(i)) != 0) {
+                used |= 1L << i;
+            }
+        }
+        return used;
     }
 
     private static <T extends OFValueType<T>> void put(Match m, OxmTable.Entry<T> e,

@@ -130,6 +130,7 @@ public final class MultipartWire {
             i.writeTo(b);
         }
         NxFinTimeoutWire.fromStandIns(b, instructions, b.writerIndex());
+        NxTunSetField.fromStandIns(b, instructions, b.writerIndex(), 6);
         b.setShort(0, b.readableBytes());
         return b;
     }

@@ -82,6 +82,7 @@ public final class NxFinTimeoutWire {
                 return;
             }
             forEachNxAction(b, instructionsOf(b, e, STATS_ENTRY_MATCH), e + len, false);
+            NxTunSetField.fromStandIns(b, instructionsOf(b, e, STATS_ENTRY_MATCH), e + len, b.getUnsignedByte(at));
             e += len;
         }
     }

@@ -2,7 +2,10 @@ package dev.jvswitch.openflow.codec;
 
 /**
  * The OpenFlow errors this switch sends, as (type, code) pairs of OpenFlow 1.3 (the same numbers
- * in 1.4 and 1.5): {@code OFPET_*} and its {@code OFP*C_*} code.
+ * in 1.4 and 1.5): {@code OFPET_*} and its {@code OFP*C_*} code. Open vSwitch's own errors
+ * (Nicira's, {@code NX1.2+(code)} in its {@code ofp-errors.h}) are experimenter errors: type
+ * {@code OFPET_EXPERIMENTER} (0xffff), the code as {@code exp_code}, then the experimenter id
+ * ({@link #experimenter()}) before the data.
  */
 public enum OfError {
     HELLO_INCOMPATIBLE(0, 0),
@@ -72,14 +75,47 @@ public enum OfError {
     BUNDLE_FAILED_BAD_FLAGS(17, 8),
     BUNDLE_FAILED_MSG_UNSUP(17, 10),
     BUNDLE_FAILED_MSG_CONFLICT(17, 11),
-    BUNDLE_FAILED_MSG_TOO_MANY(17, 12);
+    BUNDLE_FAILED_MSG_TOO_MANY(17, 12),
+    /** {@code OFPERR_NXFMFC_INVALID_TLV_FIELD}: a flow names a {@code tun_metadataN} the TLV map does not map. */
+    NXFMFC_INVALID_TLV_FIELD(37),
+    /** {@code OFPERR_NXTTMFC_BAD_COMMAND}: a TLV table mod command other than add, delete, clear. */
+    NXTTMFC_BAD_COMMAND(16),
+    /** {@code OFPERR_NXTTMFC_BAD_OPT_LEN}: an option length not a multiple of 4 up to 124. */
+    NXTTMFC_BAD_OPT_LEN(17),
+    /** {@code OFPERR_NXTTMFC_BAD_FIELD_IDX}: a {@code tun_metadata} index of 64 or more. */
+    NXTTMFC_BAD_FIELD_IDX(18),
+    /** {@code OFPERR_NXTTMFC_TABLE_FULL}: the options would not fit the option space. */
+    NXTTMFC_TABLE_FULL(19),
+    /** {@code OFPERR_NXTTMFC_ALREADY_MAPPED}: an add for a {@code tun_metadata} index already mapped. */
+    NXTTMFC_ALREADY_MAPPED(20),
+    /** {@code OFPERR_NXTTMFC_DUP_ENTRY}: an add for an option already mapped to another index. */
+    NXTTMFC_DUP_ENTRY(21);
+
+    /** {@code OFPET_EXPERIMENTER}. */
+    public static final int EXPERIMENTER = 0xffff;
+    /** Nicira's experimenter id ({@code NX_VENDOR_ID}). */
+    public static final long NX_VENDOR_ID = 0x2320L;
 
     private final int type;
     private final int code;
+    private final long experimenter;
 
     OfError(int type, int code) {
         this.type = type;
         this.code = code;
+        this.experimenter = -1;
+    }
+
+    /** A Nicira error: {@code OFPET_EXPERIMENTER}, {@code exp_code} {@code code}. */
+    OfError(int code) {
+        this.type = EXPERIMENTER;
+        this.code = code;
+        this.experimenter = NX_VENDOR_ID;
+    }
+
+    /** The experimenter id an experimenter error carries after its code; -1 for a standard error. */
+    public long experimenter() {
+        return experimenter;
     }
 
     /** {@code OFPET_*}. */

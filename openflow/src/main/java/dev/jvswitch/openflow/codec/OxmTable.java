@@ -166,6 +166,8 @@ public final class OxmTable {
         add(MatchField.TUNNEL_ID, FlowField.TUN_ID, 0, 64, -1, -1, 0, U64C);
         add(MatchField.TUNNEL_IPV4_SRC, FlowField.TUN_SRC, 0, 32, -1, -1, 0, IPV4);
         add(MatchField.TUNNEL_IPV4_DST, FlowField.TUN_DST, 0, 32, -1, -1, 0, IPV4);
+        // NXM_NX_TUN_FLAGS: OpenFlow sees only the OAM bit of tun_flags (OVS's FLOW_TNL_PUB_F_MASK).
+        add(MatchField.TUN_FLAGS, FlowField.TUN_FLAGS, 0, 1, -1, -1, 0, U16C);
         add(MatchField.TCP_FLAGS, FlowField.TCP_FLAGS, 0, 12, IP_ANY, 6, 0, U16C);
     }
 

@@ -119,6 +119,11 @@ final class SwitchBridgeBackend implements BridgeBackend {
         return out;
     }
 
+    @Override
+    public dev.jvswitch.ofproto.tnl.TlvMaps tlvMaps() {
+        return sw.ofproto().ofprotoForChannel().tunnels().tlvMaps();
+    }
+
     /**
      * Translates the packet-out's actions against the current tables (output:TABLE resubmits to
      * table 0), hands its own controller outputs to the channel, sends the neighbour requests a

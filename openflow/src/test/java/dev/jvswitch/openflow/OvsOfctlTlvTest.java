@@ -1,0 +1,187 @@
+package dev.jvswitch.openflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.jvswitch.config.OfTarget;
+import dev.jvswitch.config.OpenFlowSettings;
+import dev.jvswitch.ofproto.tnl.TlvMap;
+import dev.jvswitch.openflow.channel.OfBridge;
+import dev.jvswitch.testkit.env.Needs;
+
+/**
+ * Geneve options on the OpenFlow wire against OVS's own client: {@code ovs-ofctl add-tlv-map},
+ * {@code del-tlv-map} and {@code dump-tlv-map} (Nicira's {@code NXT_TLV_TABLE_*}) edit and read
+ * the same TLV map as the control socket, with OVS's errors; flows that match
+ * {@code tun_metadataN} (OVS's variable-length {@code NXM_NX_TUN_METADATA<N>}) and
+ * {@code tun_flags} go in and come back from dump-flows as OVS prints them, in OpenFlow 1.3 and 1.5.
+ */
+class OvsOfctlTlvTest {
+    private static final String OVN = "{class=0x102,type=0x80,len=4}->tun_metadata0";
+
+    @TempDir
+    Path dir;
+    private TestBackend backend;
+    private OpenFlowChannels channels;
+    private String target;
+
+    @BeforeEach
+    void start() {
+        Needs.that(OvsOfctlTest.haveOvsOfctl(), "ovs-ofctl (openvswitch-common)");
+        backend = new TestBackend("br0", 3);
+        channels = new OpenFlowChannels();
+        OpenFlowSettings s = new OpenFlowSettings(List.of(), List.of(OfTarget.parse("ptcp:0", false, p -> p)),
+                OpenFlowSettings.DEFAULT_PROTOCOLS, OpenFlowSettings.FailMode.SECURE,
+                OpenFlowSettings.DERIVED_DATAPATH_ID, 0, 0, 5_000);
+        channels.configure("br0", s, backend);
+        OfBridge b = channels.bridge("br0");
+        target = "tcp:127.0.0.1:" + b.listening().get(0).split(":")[1];
+    }
+
+    @AfterEach
+    void stop() {
+        if (channels != null) {
+            channels.close();
+            backend.close();
+        }
+    }
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    private Result ofctl(String version, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ovs-ofctl", "-O", version));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        p.getOutputStream().close();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("ovs-ofctl " + String.join(" ", args) + " hung");
+        }
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes()).trim(),
+                new String(p.getErrorStream().readAllBytes()).trim());
+    }
+
+    private void ok(String version, String... args) throws Exception {
+        Result r = ofctl(version, args);
+        assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
+    }
+
+    private String fails(String version, String... args) throws Exception {
+        Result r = ofctl(version, args);
+        assertThat(r.exit()).as(String.join(" ", args)).isNotZero();
+        return r.err();
+    }
+
+    private List<String> flows(String version, String... filter) throws Exception {
+        List<String> a = new ArrayList<>(List.of("--no-stats", "dump-flows", target));
+        a.addAll(List.of(filter));
+        Result r = ofctl(version, a.toArray(String[]::new));
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> out = new ArrayList<>();
+        for (String line : r.out().split("\n")) {
+            if (!line.isBlank() && !line.contains("reply")) {
+                out.add(line.trim());
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"OpenFlow13", "OpenFlow15"})
+    void tlvMapsAreEditedAndDumpedOverOpenFlow(String v) throws Exception {
+        ok(v, "add-tlv-map", target, OVN + ",{class=0xffff,type=0x3,len=4}->tun_metadata7");
+        assertThat(backend.tlvMaps().get("br0").mappings()).containsExactly(
+                new TlvMap.Mapping(0x102, 0x80, 4, 0), new TlvMap.Mapping(0xffff, 3, 4, 7));
+        Result r = ofctl(v, "dump-tlv-map", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("NXT_TLV_TABLE_REPLY").contains(" max option space=256 max fields=64")
+                .contains(" allocated option space=8").contains("  class  type  length  match field")
+                .contains("  0x102  0x80       4  tun_metadata0").contains(" 0xffff   0x3       4  tun_metadata7");
+        // The reply is the one the control socket's ofctl/dump-tlv-map prints, from its first line on.
+        String dump = backend.tlvMaps().get("br0").dump();
+        assertThat(r.out().substring(r.out().indexOf(" max option")).trim())
+                .isEqualTo(dump.substring(dump.indexOf(" max option")).trim());
+
+        ok(v, "del-tlv-map", target, "{class=0xffff,type=0x3,len=4}->tun_metadata7");
+        assertThat(backend.tlvMaps().get("br0").mappings()).containsExactly(new TlvMap.Mapping(0x102, 0x80, 4, 0));
+        ok(v, "del-tlv-map", target);
+        assertThat(backend.tlvMaps().get("br0").size()).isZero();
+        assertThat(ofctl(v, "dump-tlv-map", target).out()).contains(" allocated option space=0");
+    }
+
+    @Test
+    void refusedEditsGetOvsErrorsAndChangeNothing() throws Exception {
+        String v = "OpenFlow13";
+        ok(v, "add-tlv-map", target, OVN);
+        assertThat(fails(v, "add-tlv-map", target, "{class=0xffff,type=0,len=4}->tun_metadata0"))
+                .contains("NXTTMFC_ALREADY_MAPPED");
+        assertThat(fails(v, "add-tlv-map", target, "{class=0x102,type=0x80,len=4}->tun_metadata1"))
+                .contains("NXTTMFC_DUP_ENTRY");
+        assertThat(fails(v, "add-tlv-map", target, "{class=0xffff,type=1,len=4}->tun_metadata2,"
+                + "{class=0xffff,type=2,len=5}->tun_metadata3")).contains("NXTTMFC_BAD_OPT_LEN");
+        assertThat(fails(v, "add-tlv-map", target, "{class=0xffff,type=1,len=4}->tun_metadata64"))
+                .contains("NXTTMFC_BAD_FIELD_IDX");
+        assertThat(backend.tlvMaps().get("br0").mappings()).containsExactly(new TlvMap.Mapping(0x102, 0x80, 4, 0));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"OpenFlow13", "OpenFlow15"})
+    void flowsMatchingTunMetadataAndTunFlagsRoundTrip(String v) throws Exception {
+        ok(v, "add-tlv-map", target, OVN + ",{class=0xffff,type=0x3,len=4}->tun_metadata7");
+        ok(v, "add-flow", target, "priority=10,tun_metadata0=0x10002,actions=output:1");
+        ok(v, "add-flow", target, "priority=20,tun_metadata0=0x1/0xff,tun_metadata7=0,actions=output:2");
+        ok(v, "add-flow", target, "priority=21,tun_metadata0=0x1/0xff00ff,actions=output:2");
+        ok(v, "add-flow", target, "priority=30,tun_flags=+oam,actions=drop");
+        ok(v, "add-flow", target, "priority=40,tun_id=0x5,tun_metadata7=0xabcdef01,tun_flags=-oam,actions=output:3");
+        assertThat(flows(v)).containsExactlyInAnyOrder(
+                "priority=10,tun_metadata0=0x10002 actions=output:1",
+                // OVS's own switch prints this rule so too: ovs-ofctl shows the mask only where the value's bytes
+                // are not all matched.
+                "priority=20,tun_metadata0=0x1,tun_metadata7=0 actions=output:2",
+                "priority=21,tun_metadata0=0x1/0xff00ff actions=output:2",
+                "priority=30,tun_flags=+oam actions=drop",
+                "priority=40,tun_id=0x5,tun_flags=-oam,tun_metadata7=0xabcdef01 actions=output:3");
+        assertThat(flows(v, "tun_metadata0=0x10002")).containsExactly(
+                "priority=10,tun_metadata0=0x10002 actions=output:1");
+        ok(v, "--strict", "del-flows", target, "priority=20,tun_metadata0=0x1/0xff,tun_metadata7=0");
+        assertThat(flows(v)).hasSize(4);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"OpenFlow13", "OpenFlow15"})
+    void setFieldIntoTunMetadataRoundTrips(String v) throws Exception {
+        ok(v, "add-tlv-map", target, OVN + ",{class=0xffff,type=0x3,len=4}->tun_metadata7");
+        ok(v, "add-flow", target, "priority=1,actions=set_field:0x1234->tun_metadata0,output:1");
+        ok(v, "add-flow", target, "priority=3,actions=load:0xabcdef01->tun_metadata7[],output:1");
+        ok(v, "add-flow", target, "priority=4,actions=set_field:0x10/0xff0->tun_metadata7,output:1");
+        ok(v, "add-flow", target, "priority=5,actions=load:0x1->tun_metadata0[8],output:1");
+        // What OVS 3.1's own switch prints for these, in both versions.
+        List<String> expected = List.of("priority=1 actions=set_field:0x1234->tun_metadata0,output:1",
+                "priority=3 actions=set_field:0xabcdef01->tun_metadata7,output:1",
+                "priority=4 actions=set_field:0x10/0xff0->tun_metadata7,output:1",
+                "priority=5 actions=set_field:0x100/0x100->tun_metadata0,output:1");
+        assertThat(flows("OpenFlow15")).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(flows("OpenFlow13")).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(fails(v, "add-flow", target, "priority=6,actions=set_field:0x101/0x101->tun_metadata0"))
+                .contains("OFPBAC_BAD_SET_ARGUMENT");
+    }
+
+    @Test
+    void aFlowOnAnUnmappedOptionIsRefusedAsOvsRefusesIt() throws Exception {
+        assertThat(fails("OpenFlow15", "add-flow", target, "tun_metadata3=1,actions=drop"))
+                .contains("NXFMFC_INVALID_TLV_FIELD");
+        assertThat(flows("OpenFlow15")).isEmpty();
+    }
+}

@@ -60,6 +60,12 @@ public interface BridgeBackend {
      */
     void packetOut(int inPort, List<OfAction> actions, byte[] packet);
 
+    /**
+     * Change thread: deletes the connections of conntrack zone {@code zone} (Nicira's
+     * {@code NXT_CT_FLUSH_ZONE}; the datapath's conntrack is shared by every bridge, as in OVS).
+     */
+    void flushConntrackZone(int zone);
+
     /** The datapath id the bridge has when the config names none (derived from a MAC, as OVS does). */
     long derivedDatapathId();
 }

@@ -118,7 +118,9 @@ final class Bundles {
             throw m.error();
         }
         OfMod mod;
-        if (m.group() != null) {
+        if (m.flow() != null) {
+            mod = m.flow();
+        } else if (m.group() != null) {
             mod = m.group();
         } else if (m.inner() instanceof OFFlowMod fm) {
             mod = FlowModCodec.decode(fm);

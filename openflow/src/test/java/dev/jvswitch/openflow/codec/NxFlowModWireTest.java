@@ -32,6 +32,44 @@ class NxFlowModWireTest {
         assertThat(decoded).isEqualTo(FlowSyntax.parseAdd(ovsText));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        registers and resubmit | table=3,priority=6,reg0=0x1,reg9=0x3/0xff,metadata=0x1 actions=set_field:0x2->reg15,resubmit(,8)
+        arp responder | table=25,priority=50,arp,metadata=0x1,arp_tpa=10.9.0.2,arp_op=1 actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],set_field:00:00:00:00:01:02->eth_src,set_field:2->arp_op,move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],set_field:00:00:00:00:01:02->arp_sha,move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],set_field:10.9.0.2->arp_spa,move:NXM_NX_REG14[]->NXM_NX_REG15[],set_field:0x1/0x1->reg10,resubmit(,37)
+        in_port saved around a resubmit | table=64,priority=100,reg10=0x1/0x1,reg15=0x1,metadata=0x1 actions=push:NXM_OF_IN_PORT[],set_field:0xffff->in_port,resubmit(,65),pop:NXM_OF_IN_PORT[]
+        ct states and labels | table=9,priority=8,ct_state=+est+trk,ct_label=0x1/0x1,ip actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0x1/0x1->ct_mark,move:NXM_NX_XXREG0[0..31]->NXM_NX_CT_LABEL[96..127])),ct_clear,output:1
+        conjunction | table=9,priority=9,conj_id=7,ip,nw_src=10.0.0.0/8 actions=conjunction(12,1/2),note:00.01.02.03.04.05
+        """)
+    void writtenBackDecodesToTheSameMod(String name, String text) {
+        FlowMod mod = FlowSyntax.parseAdd(text);
+        assertThat(NxFlowWriter.needed(mod.match(), mod.instructions())).isTrue();
+        ByteBuf body = Unpooled.buffer();
+        NxFlowWriter.match(body, mod.match());
+        NxFlowWriter.instructions(body, mod.instructions());
+        ByteBuf m = Unpooled.buffer();
+        m.writeByte(6).writeByte(14).writeShort(0).writeInt(9);
+        m.writeLong(0).writeLong(0).writeByte(mod.tableId()).writeByte(0).writeShort(0).writeShort(0)
+                .writeShort(mod.priority()).writeInt(-1).writeInt(-1).writeInt(-1).writeShort(0).writeShort(0);
+        m.writeBytes(body);
+        m.setShort(2, m.readableBytes());
+        assertThat(NxFlowModWire.decode(m, 6)).isEqualTo(mod);
+    }
+
+    @Test
+    void whatTheModelLacksIsRefusedWithOvssError() {
+        // "priority=10,reg0=0x1 actions=sample(probability=10,collector_set_id=1,obs_domain_id=2,obs_point_id=3)"
+        String sample = "060e00600000000700000000000000000000000000000000000000000000000affffffffffffffffffffffff"
+                + "000000000001000c0001000400000001000000000004002000000000ffff001800002320001d000a00000001"
+                + "0000000200000003";
+        assertThatThrownBy(() -> decode(sample)).isInstanceOfSatisfying(OfCodecException.class,
+                e -> assertThat(e.error()).isEqualTo(OfError.BAD_ACTION_BAD_EXP_TYPE));
+        // "priority=10,tun_metadata0=0x1 actions=drop": no TLV map on the OpenFlow channel yet.
+        String tunMetadata = "060e00480000000700000000000000000000000000000000000000000000000affffffffffffffffffffffff"
+                + "000000000001000c0001500400000001000000000004000800000000";
+        assertThatThrownBy(() -> decode(tunMetadata)).isInstanceOfSatisfying(OfCodecException.class,
+                e -> assertThat(e.error()).isEqualTo(OfError.BAD_MATCH_BAD_FIELD));
+    }
+
     static FlowMod decode(String hex) {
         ByteBuf b = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(hex));
         assertThat(NxFlowModWire.needsNx(b, 0)).isTrue();

@@ -69,9 +69,17 @@ class OvnChassisTest {
                 double firstPingS = (System.nanoTime() - t0) / 1e9;
                 Await.until(CONVERGE, () -> installed(db, "s1") && installed(db, "s2"),
                         () -> "ovn-installed on both VIFs\n" + log(ovnDir));
+                long installedAtMs = Math.max(installedTs(db, "s1"), installedTs(db, "s2"));
+                long t0Ms = System.currentTimeMillis() - (System.nanoTime() - t0) / 1_000_000;
                 int flows = stableFlowCount(chassis);
-                System.out.printf("OvnChassisTest: %d OpenFlow flows installed by ovn-controller, first ping %.2f s"
-                        + " after lsp-add%n", flows, firstPingS);
+                Matcher commit = Pattern.compile("bundle of (\\d+) messages committed in (\\d+) us").matcher(d.log());
+                while (commit.find()) {
+                    System.out.printf("OvnChassisTest: bundle of %s messages committed in %s us%n", commit.group(1),
+                            commit.group(2));
+                }
+                System.out.printf("OvnChassisTest: %d OpenFlow flows installed by ovn-controller; after lsp-add:"
+                        + " both VIFs ovn-installed %.2f s, first ping %.2f s (load %s)%n", flows,
+                        (installedAtMs - t0Ms) / 1e3, firstPingS, Files.readString(Path.of("/proc/loadavg")).trim());
 
                 assertThat(hosts.ping(1, 2, 3, 0.2).exit()).as("ping h1 -> h2").isZero();
                 assertThat(hosts.ping(2, 1, 3, 0.2).exit()).as("ping h2 -> h1").isZero();
@@ -89,6 +97,12 @@ class OvnChassisTest {
 
     private static boolean hostPings(Hosts hosts) {
         return Sh.tryInNs(hosts.hostNs(1), "ping", "-n", "-c", "1", "-W", "1", "10.77.0.2").exit() == 0;
+    }
+
+    /** When ovn-controller marked {@code iface} installed (its {@code ovn-installed-ts}, ms since the epoch). */
+    private static long installedTs(OvsdbServer db, String iface) {
+        Sh.Result r = db.tryVsctl("get", "Interface", iface, "external_ids:ovn-installed-ts");
+        return r.exit() == 0 ? Long.parseLong(r.output().trim().replace("\"", "")) : -1;
     }
 
     private static boolean installed(OvsdbServer db, String iface) {

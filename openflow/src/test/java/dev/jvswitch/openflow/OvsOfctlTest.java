@@ -208,6 +208,12 @@ class OvsOfctlTest {
                     // As OVS prints them: an xreg as its two registers, a note with the wire's padding.
                     "reg2=0,reg3=0x2", "note:00.01.00.00.00.00");
         }
+        // OVN's multicast groups: buckets of register writes and resubmits (1.5 group mods).
+        ok("-O", "OpenFlow15", "add-group", target,
+                "group_id=7,type=all,bucket=set_field:0x1->reg15,resubmit(,37),bucket=set_field:0x2->reg15,resubmit(,37)");
+        Result groups = ofctl("-O", "OpenFlow15", "dump-groups", target);
+        assertThat(groups.out()).as(groups.err()).contains("group_id=7,type=all",
+                "actions=set_field:0x1->reg15,resubmit(,37)", "actions=set_field:0x2->reg15,resubmit(,37)");
     }
 
     @Test

@@ -70,7 +70,8 @@ public final class NxFlowModWire {
         return false;
     }
 
-    private static boolean actionsNeedNx(ByteBuf b, int from, int to) {
+    /** True if the action list from {@code from} to {@code to} has an action only the Nicira path reads. */
+    static boolean actionsNeedNx(ByteBuf b, int from, int to) {
         for (int p = from; p + 4 <= to; ) {
             int type = b.getUnsignedShort(p);
             int len = b.getUnsignedShort(p + 2);

@@ -85,7 +85,8 @@ class OvnChassisTest {
                 assertThat(hosts.ping(2, 1, 3, 0.2).exit()).as("ping h2 -> h1").isZero();
                 assertThat(Sh.inNs(hosts.hostNs(1), "ip", "neigh", "show", "10.77.0.2")).as("h1 learnt h2 by ARP")
                         .contains(hosts.mac(2));
-                assertThat(flows).as("flows ovn-controller installed (OVS 3.1: 141)").isBetween(120, 170);
+                // OVS 3.1 with these packages installs 141 for this network; OVN's versions vary it a little.
+                assertThat(flows).as("flows ovn-controller installed (OVS 3.1: 141)").isBetween(130, 160);
                 assertThat(errorsSent(d.log())).as("error replies jvswitchd sent\n" + d.log())
                         .isSubsetOf(EXPECTED_ERRORS);
                 String ovnLog = log(ovnDir);
@@ -113,7 +114,7 @@ class OvnChassisTest {
     private static int stableFlowCount(Path rundir) {
         int[] last = {-1, 0};
         Await.until(CONVERGE, Duration.ofMillis(500), () -> {
-            int n = dumpFlows(rundir).split("\n").length - 1;
+            int n = (int) dumpFlows(rundir).lines().filter(l -> l.contains("actions=")).count();
             last[1] = n == last[0] ? last[1] + 1 : 0;
             last[0] = n;
             return last[1] >= 2;

@@ -34,7 +34,8 @@ import dev.jvswitch.config.OpenFlowSettings;
  * (all applied, in order, one reply), malformed and unknown messages (an error each, the
  * connection and the others unharmed; an unframeable one closes only its own connection),
  * version negotiation (1.5 only, as ovn-controller offers; none in common), and two controllers
- * with roles (a slave is refused writes, a stale generation is refused).
+ * with roles (a slave is refused writes, a stale generation is refused), and the Nicira messages
+ * and meter probes ovn-controller sends, answered as OVS answers them.
  */
 class ChannelEdgeCaseTest {
     private TestBackend backend;
@@ -218,6 +219,63 @@ class ChannelEdgeCaseTest {
             b.send(b.f.buildBarrierRequest().setXid(9).build());
             assertThat(next(b, OFType.BARRIER_REPLY).getXid()).isEqualTo(9);
             assertThat(backend.ofproto.flowStats("br0")).hasSize(1);
+        }
+    }
+
+    /** The raw messages until a barrier reply with {@code xid}, which the client sends after them. */
+    private static List<byte[]> untilBarrier(OfTestClient c, long xid) throws Exception {
+        c.send(c.f.buildBarrierRequest().setXid(xid).build());
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            byte[] m = c.readRaw();
+            assertThat(m).as("connection closed before barrier " + xid).isNotNull();
+            if (m[1] == 21 && java.nio.ByteBuffer.wrap(m).getInt(4) == (int) xid) {
+                return out;
+            }
+            out.add(m);
+        }
+        throw new AssertionError("no barrier reply " + xid);
+    }
+
+    private static byte[] nicira(int xid, int subtype, String bodyHex) {
+        byte[] body = java.util.HexFormat.of().parseHex(bodyHex);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16 + body.length);
+        b.put((byte) 6).put((byte) 4).putShort((short) (16 + body.length)).putInt(xid).putInt(0x2320).putInt(subtype)
+                .put(body);
+        return b.array();
+    }
+
+    @Test
+    void ovnControllersProbesAndNiciraMessagesGetOvssAnswers() throws Exception {
+        try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_15)) {
+            // NXT_SET_PACKET_IN_FORMAT: standard accepted; nxt_packet_in2 (not sent yet) refused with EPERM.
+            c.sendRaw(nicira(1, 16, "00000000"));
+            c.sendRaw(nicira(2, 16, "00000002"));
+            // NXT_CT_FLUSH_ZONE zone 7, and an unknown Nicira subtype.
+            c.sendRaw(nicira(3, 29, "0000000000000007"));
+            c.sendRaw(nicira(4, 99, ""));
+            // METER_FEATURES, then a delete of every meter (ovn-controller's first acts) and an add.
+            c.sendRaw(java.util.HexFormat.of().parseHex("06120010000000050000000000000000".replace("0000000500000000",
+                    "00000005000b0000")));
+            c.send(c.f.buildMeterMod().setXid(6).setCommand(org.projectfloodlight.openflow.protocol.OFMeterModCommand
+                    .DELETE).setMeterId(0xffffffffL).setBands(List.of()).build());
+            c.send(c.f.buildMeterMod().setXid(7).setCommand(org.projectfloodlight.openflow.protocol.OFMeterModCommand
+                    .ADD).setMeterId(1).setBands(List.of(c.f.meterBands().buildDrop().setRate(100).build()))
+                    .build());
+            List<byte[]> replies = untilBarrier(c, 8);
+            java.util.Map<Integer, String> byXid = new java.util.TreeMap<>();
+            for (byte[] m : replies) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(m);
+                int xid = b.getInt(4);
+                byXid.put(xid, m[1] == 1 ? "error " + b.getShort(8) + "," + b.getShort(10)
+                        : "type " + m[1] + " len " + m.length + (m[1] == 19 ? " mp " + b.getShort(8) : ""));
+            }
+            assertThat(byXid).containsExactly(
+                    java.util.Map.entry(2, "error 1,5"),        // OFPBRC_EPERM
+                    java.util.Map.entry(4, "error 1,4"),        // OFPBRC_BAD_SUBTYPE
+                    java.util.Map.entry(5, "type 19 len 32 mp 11"), // 16-byte ofp_meter_features: max_meter 0
+                    java.util.Map.entry(7, "error 12,10"));     // OFPMMFC_OUT_OF_METERS
+            assertThat(backend.flushedZones).containsExactly(7);
         }
     }
 }

@@ -114,4 +114,12 @@ final class TestBackend implements BridgeBackend, AutoCloseable {
     public void close() {
         changes.shutdownNow();
     }
+
+    /** Zones flushed by NXT_CT_FLUSH_ZONE, in order. */
+    final List<Integer> flushedZones = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void flushConntrackZone(int zone) {
+        flushedZones.add(zone);
+    }
 }

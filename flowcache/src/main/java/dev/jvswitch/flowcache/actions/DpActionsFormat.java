@@ -156,14 +156,14 @@ final class DpActionsFormat {
         sb.append(f.printName()).append('=');
         boolean partial = mask != f.fullMask();
         switch (f) {
-            case ETH_SRC, ETH_DST -> {
+            case ETH_SRC, ETH_DST, ARP_SHA, ARP_THA -> {
                 InetText.mac(sb, value);
                 if (partial) {
                     sb.append('/');
                     InetText.mac(sb, mask);
                 }
             }
-            case IPV4_SRC, IPV4_DST, TUN_IPV4_SRC, TUN_IPV4_DST -> {
+            case IPV4_SRC, IPV4_DST, TUN_IPV4_SRC, TUN_IPV4_DST, ARP_SIP, ARP_TIP -> {
                 InetText.ipv4(sb, (int) value);
                 if (partial) {
                     sb.append('/');

@@ -204,13 +204,13 @@ final class DpActionsParser {
         long value;
         long mask = field.fullMask();
         switch (field) {
-            case ETH_SRC, ETH_DST -> {
+            case ETH_SRC, ETH_DST, ARP_SHA, ARP_THA -> {
                 value = in.mac(what);
                 if (in.tryConsume("/")) {
                     mask = in.mac(what + " mask");
                 }
             }
-            case IPV4_SRC, IPV4_DST, TUN_IPV4_SRC, TUN_IPV4_DST -> {
+            case IPV4_SRC, IPV4_DST, TUN_IPV4_SRC, TUN_IPV4_DST, ARP_SIP, ARP_TIP -> {
                 value = in.ipv4(what) & 0xffffffffL;
                 if (in.tryConsume("/")) {
                     mask = in.ipv4(what + " mask") & 0xffffffffL;

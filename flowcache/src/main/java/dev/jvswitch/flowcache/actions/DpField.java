@@ -46,12 +46,19 @@ public enum DpField {
     TUN_IPV4_SRC(Group.TUNNEL, "src", 32, false),
     TUN_IPV4_DST(Group.TUNNEL, "dst", 32, false),
     TUN_TOS(Group.TUNNEL, "tos", 8, false),
-    TUN_TTL(Group.TUNNEL, "ttl", 8, false);
+    TUN_TTL(Group.TUNNEL, "ttl", 8, false),
+
+    /** ARP (Ethernet/IPv4) fields, as OVS's {@code set(arp(sip=,tip=,op=,sha=,tha=))}. */
+    ARP_SIP(Group.ARP, "sip", 32, true),
+    ARP_TIP(Group.ARP, "tip", 32, true),
+    ARP_OP(Group.ARP, "op", 16, true),
+    ARP_SHA(Group.ARP, "sha", 48, true),
+    ARP_THA(Group.ARP, "tha", 48, true);
 
     /** The OVS key attribute a field is printed under: {@code set(<group>(...))}. */
     public enum Group {
         ETH("eth"), IPV4("ipv4"), IPV6("ipv6"), TCP("tcp"), UDP("udp"), SCTP("sctp"),
-        SKB_MARK("skb_mark"), TUNNEL("tunnel");
+        SKB_MARK("skb_mark"), TUNNEL("tunnel"), ARP("arp");
 
         private final String printName;
 

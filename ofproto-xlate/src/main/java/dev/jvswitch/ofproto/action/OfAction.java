@@ -436,9 +436,10 @@ public sealed interface OfAction {
      * {@code ct(commit,force,zone=N|zone=FIELD[a..b],table=T,exec(...))}: send the packet through
      * connection tracking (OVS's {@code NXAST_CT}). With {@code table} the packet is also
      * recirculated, tracked, to that table (a fork: the actions after {@code ct} go on with the
-     * untracked packet). {@code exec} may only write {@code ct_mark} and {@code ct_label}, and only
-     * with {@code commit}. {@code nat} (OVS's {@code ofpact_nat} as the first nested action) is
-     * the datapath's own NAT argument, carried as it is.
+     * untracked packet). {@code exec} may only write {@code ct_mark} and {@code ct_label}
+     * (set_field, load, or move as OVN's {@code ct_commit} moves a register into the label), and
+     * only with {@code commit}. {@code nat} (OVS's {@code ofpact_nat} as the first nested action)
+     * is the datapath's own NAT argument, carried as it is.
      *
      * @param zoneImm  the zone when {@code zoneSrc} is null (0..65535)
      * @param zoneSrc  16 bits of a field to read the zone from, or null
@@ -462,7 +463,8 @@ public sealed interface OfAction {
             }
             exec = List.copyOf(exec);
             for (OfAction a : exec) {
-                FlowField f = a instanceof SetField sf ? sf.field() : a instanceof Load l ? l.dst().field() : null;
+                FlowField f = a instanceof SetField sf ? sf.field() : a instanceof Load l ? l.dst().field()
+                        : a instanceof Move m ? m.dst().field() : null;
                 if (f != FlowField.CT_MARK && f != FlowField.CT_LABEL) {
                     throw new IllegalArgumentException("ct: exec may only set ct_mark or ct_label");
                 }

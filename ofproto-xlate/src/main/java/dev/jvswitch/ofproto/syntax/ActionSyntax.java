@@ -35,7 +35,8 @@ final class ActionSyntax {
             FlowField.TUN_SRC, FlowField.TUN_DST, FlowField.TUN_TOS, FlowField.TUN_TTL, FlowField.ETH_SRC,
             FlowField.ETH_DST, FlowField.VLAN_TCI, FlowField.NW_SRC, FlowField.NW_DST, FlowField.NW_TOS,
             FlowField.NW_TTL, FlowField.IPV6_SRC, FlowField.IPV6_DST, FlowField.IPV6_LABEL, FlowField.TP_SRC,
-            FlowField.TP_DST, FlowField.METADATA);
+            FlowField.TP_DST, FlowField.METADATA, FlowField.ARP_OP, FlowField.ARP_SPA, FlowField.ARP_TPA,
+            FlowField.ARP_SHA, FlowField.ARP_THA);
 
     static {
         for (FlowField f : FlowField.values()) {

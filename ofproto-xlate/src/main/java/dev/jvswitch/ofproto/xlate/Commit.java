@@ -17,11 +17,12 @@ import dev.jvswitch.flowcache.key.FlowKey;
  * emitted, and with what value, is the same for every packet of the megaflow. Tunnel fields take
  * no mask: their whole field is then written and goes into the megaflow mask.
  *
- * <p>Order as in OVS: tunnel, Ethernet, VLAN, IP, L4, skb_mark. The IPv6 tunnel addresses are
+ * <p>Order as in OVS: tunnel, Ethernet, VLAN, IP or ARP, L4, skb_mark. The IPv6 tunnel addresses are
  * not committed: they matter only to a tunnel's header template, which reads them from the flow.
  */
 final class Commit {
     private static final int VLAN_WORD = FlowField.VLAN_TCI.word();
+    private static final long ETH_TYPE_ARP = 0x0806;
 
     private Commit() {
     }
@@ -65,6 +66,14 @@ final class Commit {
             field(c, FlowField.IPV6_LABEL, DpField.IPV6_LABEL);
             field(c, FlowField.NW_TOS, DpField.IPV6_TCLASS);
             field(c, FlowField.NW_TTL, DpField.IPV6_HLIMIT);
+        }
+        if (flow.get(FlowField.ETH_TYPE) == ETH_TYPE_ARP) {
+            // OVS's commit_set_arp_action: sip, tip, op, sha, tha.
+            field(c, FlowField.ARP_SPA, DpField.ARP_SIP);
+            field(c, FlowField.ARP_TPA, DpField.ARP_TIP);
+            field(c, FlowField.ARP_OP, DpField.ARP_OP);
+            field(c, FlowField.ARP_SHA, DpField.ARP_SHA);
+            field(c, FlowField.ARP_THA, DpField.ARP_THA);
         }
         if (flow.isIpv4() || flow.isIpv6()) {
             int proto = flow.nwProto();

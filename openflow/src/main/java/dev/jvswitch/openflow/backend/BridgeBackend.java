@@ -66,6 +66,12 @@ public interface BridgeBackend {
      */
     dev.jvswitch.ofproto.tnl.TlvMaps tlvMaps();
 
+    /**
+     * Change thread: deletes the connections of conntrack zone {@code zone} (Nicira's
+     * {@code NXT_CT_FLUSH_ZONE}; the datapath's conntrack is shared by every bridge, as in OVS).
+     */
+    void flushConntrackZone(int zone);
+
     /** The datapath id the bridge has when the config names none (derived from a MAC, as OVS does). */
     long derivedDatapathId();
 }

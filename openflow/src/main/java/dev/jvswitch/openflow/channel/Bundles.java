@@ -34,9 +34,12 @@ import dev.jvswitch.openflow.codec.OfError;
  * <p><b>Thread-safety:</b> change thread only (bundle messages queue with the other requests).
  */
 final class Bundles {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("openflow");
     /** Bundles a connection may hold open, and messages per bundle (OVS: no limit; we bound memory). */
     static final int MAX_BUNDLES = 64;
     static final int MAX_MESSAGES = 1_000_000;
+    /** Bundles this large are logged with their commit time. */
+    private static final int LOGGED_BUNDLE = 100;
 
     /** A message of a bundle: its xid and first bytes (for its error) and its mod. */
     private record Entry(long xid, byte[] head, OfMod mod) {
@@ -118,7 +121,9 @@ final class Bundles {
             throw m.error();
         }
         OfMod mod;
-        if (m.group() != null) {
+        if (m.flow() != null) {
+            mod = m.flow();
+        } else if (m.group() != null) {
             mod = m.group();
         } else if (m.inner() instanceof OFFlowMod fm) {
             mod = OfRequests.checkTlvFields(FlowModCodec.decode(fm), bridge);
@@ -164,6 +169,7 @@ final class Bundles {
             mods.add(e.mod());
         }
         ModResult r;
+        long startNs = System.nanoTime();
         try {
             r = bridge.backend().apply(mods);
         } catch (IllegalArgumentException e) {
@@ -172,6 +178,11 @@ final class Bundles {
             Entry bad = b.entries.get(Math.max(0, Math.min(at, b.entries.size() - 1)));
             c.sendError(c.version(), bad.xid(), OfRequests.applyError(e.getMessage()), bad.head());
             return false;
+        }
+        if (mods.size() >= LOGGED_BUNDLE) {
+            // A controller's whole table (ovn-controller on connect): how long the one transaction took.
+            LOG.info("{}: {}: bundle of {} messages committed in {} us", bridge.name(), c.target(), mods.size(),
+                    (System.nanoTime() - startNs) / 1000);
         }
         bridge.onChanged();
         for (FlowRemoved fr : r.removed()) {

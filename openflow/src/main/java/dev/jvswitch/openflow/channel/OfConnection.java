@@ -55,6 +55,11 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
     /** OFPCML_NO_BUFFER's default miss_send_len is 128 bytes (OpenFlow 1.3 {@code OFP_DEFAULT_MISS_SEND_LEN}). */
     static final int DEFAULT_MISS_SEND_LEN = 128;
 
+    private static final int NXT_SET_PACKET_IN_FORMAT = 16;
+    private static final int NXT_CT_FLUSH_ZONE = 29;
+    /** {@code NXPIF_STANDARD}: OFPT_PACKET_IN of the negotiated version. */
+    private static final int NXPIF_STANDARD = 0;
+
     /** Connection state as {@code ofconn/show} prints it. */
     public enum State { HELLO, ACTIVE, CLOSED }
 
@@ -158,6 +163,10 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
             offerChange15(ctx, g, g.xid(), g.head());
         } else if (msg instanceof OfFrameDecoder.NxTlv t) {
             onTlv(ctx, t);
+        } else if (msg instanceof OfFrameDecoder.Nicira n) {
+            onNicira(ctx, n);
+        } else if (msg instanceof OfFrameDecoder.FlowModNx f) {
+            offerChange(ctx, f, f.xid(), f.head());
         } else if (msg instanceof OFMessage m) {
             if (state != State.ACTIVE) {
                 lastError = "message before HELLO";
@@ -223,8 +232,7 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
                     sendError(version, m.getXid(), OfError.TABLE_MOD_FAILED_BAD_CONFIG, OfRequests.head(m));
                 }
             }
-            case METER_MOD -> sendError(version, m.getXid(), isSlave() ? OfError.BAD_REQUEST_IS_SLAVE
-                    : OfError.METER_MOD_FAILED_OUT_OF_METERS, OfRequests.head(m));
+            case METER_MOD -> onMeterMod((org.projectfloodlight.openflow.protocol.OFMeterMod) m);
             case FLOW_MOD, GROUP_MOD, PORT_MOD, PACKET_OUT -> {
                 if (isSlave()) {
                     refuseSlave(m);
@@ -245,6 +253,50 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
             default -> sendError(version, m.getXid(), OfError.BAD_REQUEST_BAD_TYPE, OfRequests.head(m));
         }
         ctx.flush();
+    }
+
+    /**
+     * Nicira messages: the packet-in format (only the standard one: NXT_PACKET_IN2 is not sent
+     * yet, so asking for it is refused with OFPBRC_EPERM as OVS refuses a format it lacks), and a
+     * conntrack zone flush (on the change thread, in order with the flow mods around it). Any
+     * other subtype, TLV table messages included, is OFPBRC_BAD_SUBTYPE.
+     */
+    private void onNicira(ChannelHandlerContext ctx, OfFrameDecoder.Nicira n) {
+        if (state != State.ACTIVE) {
+            lastError = "message before HELLO";
+            ctx.close();
+            return;
+        }
+        if (n.version() != version) {
+            sendError(version, n.xid(), OfError.BAD_REQUEST_BAD_VERSION, n.head());
+        } else if (n.subtype() == NXT_SET_PACKET_IN_FORMAT && n.body().length >= 4) {
+            int format = java.nio.ByteBuffer.wrap(n.body()).getInt();
+            if (format != NXPIF_STANDARD) {
+                sendError(version, n.xid(), OfError.BAD_REQUEST_EPERM, n.head());
+            }
+        } else if (n.subtype() == NXT_CT_FLUSH_ZONE && n.body().length >= 8) {
+            if (isSlave()) {
+                sendError(version, n.xid(), OfError.BAD_REQUEST_IS_SLAVE, n.head());
+            } else {
+                queue.offer(n);
+            }
+        } else {
+            sendError(version, n.xid(), OfError.BAD_REQUEST_BAD_EXP_TYPE, n.head());
+        }
+        ctx.flush();
+    }
+
+    /**
+     * The datapath has no meters yet (METER_FEATURES says max_meter 0): a delete succeeds, as in
+     * OVS, since there is nothing to delete (ovn-controller deletes every meter when it connects);
+     * an add or modify is refused with OFPMMFC_OUT_OF_METERS.
+     */
+    private void onMeterMod(org.projectfloodlight.openflow.protocol.OFMeterMod m) {
+        if (isSlave()) {
+            refuseSlave(m);
+        } else if (m.getCommand() != org.projectfloodlight.openflow.protocol.OFMeterModCommand.DELETE) {
+            sendError(version, m.getXid(), OfError.METER_MOD_FAILED_OUT_OF_METERS, OfRequests.head(m));
+        }
     }
 
     private void onRole(OFRoleRequest r) {
@@ -356,7 +408,24 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
         ctx.flush();
     }
 
+    /** A change message decoded by our own codec, any version: queued as {@link #offerChange15} does. */
+    private void offerChange(ChannelHandlerContext ctx, Object change, long xid, byte[] head) {
+        if (state != State.ACTIVE) {
+            lastError = "message before HELLO";
+            ctx.close();
+        } else if (head.length > 0 && (head[0] & 0xff) != version) {
+            sendError(version, xid, OfError.BAD_REQUEST_BAD_VERSION, head);
+        } else if (isSlave()) {
+            sendError(version, xid, OfError.BAD_REQUEST_IS_SLAVE, head);
+        } else {
+            queue.offer(change);
+        }
+        ctx.flush();
+    }
+
     void sendError(int v, long xid, OfError e, byte[] data) {
+        int type = data.length > 1 ? data[1] & 0xff : -1;
+        LOG.info("{}: {}: error {} for message type {} xid {}", bridge.name(), target, e, type, xid);
         errorsSent.incrementAndGet();
         tx.incrementAndGet();
         ByteBuf b = OfWire.error(channel.alloc(), v, xid, e, data);

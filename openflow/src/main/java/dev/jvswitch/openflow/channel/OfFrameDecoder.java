@@ -30,6 +30,9 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
     /** Bytes of an offending message an error carries back (OpenFlow: at least 64). */
     static final int ERROR_DATA_BYTES = 64;
     private static final int TYPE_HELLO = 0;
+    private static final int TYPE_EXPERIMENTER = 4;
+    private static final int NICIRA_HEADER = 16;
+    private static final long NX_VENDOR = 0x00002320L;
     private static final int TYPE_FLOW_MOD = 14;
     private static final int TYPE_GROUP_MOD = 15;
     private static final int TYPE_BUNDLE_ADD = 34;
@@ -61,7 +64,20 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
      * or a group mod of ours), or the error to answer.
      */
     record BundleAdd15(long xid, byte[] head, int bundleId, long innerXid, byte[] innerHead, OFMessage inner,
-            dev.jvswitch.ofproto.mod.GroupMod group, dev.jvswitch.openflow.codec.OfCodecException error) {
+            dev.jvswitch.ofproto.mod.GroupMod group, dev.jvswitch.openflow.codec.OfCodecException error,
+            dev.jvswitch.ofproto.mod.FlowMod flow) {
+    }
+
+    /** A Nicira message ({@code OFPT_EXPERIMENTER}, vendor 0x2320): its subtype and what follows its 16-byte header. */
+    record Nicira(int version, long xid, int subtype, byte[] head, byte[] body) {
+    }
+
+    /**
+     * A flow mod with Nicira match fields or actions, decoded by hand ({@code codec.NxFlowModWire}):
+     * the mod, or the error to answer it with.
+     */
+    record FlowModNx(long xid, byte[] head, dev.jvswitch.ofproto.mod.FlowMod mod,
+            dev.jvswitch.openflow.codec.OfCodecException error) {
     }
 
     /**
@@ -104,6 +120,14 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
                 out.add(nxTlv(frame, version, xid, nx));
                 return;
             }
+            if (version >= 2 && type == TYPE_EXPERIMENTER && length >= NICIRA_HEADER
+                    && frame.getUnsignedInt(HEADER) == NX_VENDOR) {
+                byte[] body = new byte[length - NICIRA_HEADER];
+                frame.getBytes(NICIRA_HEADER, body);
+                out.add(new Nicira(version, xid, (int) frame.getUnsignedInt(HEADER + 4),
+                        ByteBufUtil.getBytes(frame, 0, Math.min(length, ERROR_DATA_BYTES)), body));
+                return;
+            }
             if (version == 6 && type == TYPE_BUNDLE_ADD) {
                 out.add(bundleAdd15(frame, xid));
                 return;
@@ -115,6 +139,10 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
                 } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
                     out.add(new GroupMod15(xid, head, null, e));
                 }
+                return;
+            }
+            if (version >= 4 && type == TYPE_FLOW_MOD && needsNx(frame, version)) {
+                out.add(flowModNx(frame, version, xid));
                 return;
             }
             if (version >= 4 && (type == TYPE_FLOW_MOD || type == TYPE_BUNDLE_ADD && version == 5
@@ -188,6 +216,41 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /**
+     * Whether a flow mod needs the Nicira codec ({@code codec.NxFlowModWire}): a match field or
+     * action openflowj cannot read other than {@code tun_metadataN}, which the TLV path strips
+     * before openflowj and puts back. A mod with both still goes to the Nicira codec, which does
+     * not take {@code tun_metadataN} yet.
+     */
+    private static boolean needsNx(ByteBuf frame, int version) {
+        if (!dev.jvswitch.openflow.codec.NxFlowModWire.needsNx(frame, 0)) {
+            return false;
+        }
+        dev.jvswitch.openflow.codec.NxTunMetadata.Stripped tun;
+        try {
+            tun = stripTunMetadata(frame, version);
+        } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
+            return true;
+        }
+        if (tun == null) {
+            return true;
+        }
+        try {
+            return dev.jvswitch.openflow.codec.NxFlowModWire.needsNx(tun.frame(), 0);
+        } finally {
+            tun.frame().release();
+        }
+    }
+
+    private static FlowModNx flowModNx(ByteBuf frame, int version, long xid) {
+        byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
+        try {
+            return new FlowModNx(xid, head, dev.jvswitch.openflow.codec.NxFlowModWire.decode(frame, version), null);
+        } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
+            return new FlowModNx(xid, head, null, e);
+        }
+    }
+
     /** {@code ofp_bundle_add_msg}: header, bundle_id (32), pad (16), flags (16), the inner message, properties. */
     private BundleAdd15 bundleAdd15(ByteBuf frame, long xid) {
         byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
@@ -196,7 +259,7 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
         if (end < BUNDLE_ADD_FIXED + HEADER) {
             return new BundleAdd15(xid, head, bundleId, xid, head, null, null,
                     new dev.jvswitch.openflow.codec.OfCodecException(OfError.BAD_REQUEST_BAD_LEN, "bundle add of "
-                            + end + " bytes"));
+                            + end + " bytes"), null);
         }
         int innerLen = frame.getUnsignedShort(BUNDLE_ADD_FIXED + 2);
         long innerXid = frame.getUnsignedInt(BUNDLE_ADD_FIXED + 4);
@@ -204,17 +267,21 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
         if (innerLen < HEADER || BUNDLE_ADD_FIXED + innerLen > end) {
             return new BundleAdd15(xid, head, bundleId, xid, head, null, null,
                     new dev.jvswitch.openflow.codec.OfCodecException(OfError.BAD_REQUEST_BAD_LEN, "bundled message of "
-                            + innerLen + " bytes"));
+                            + innerLen + " bytes"), null);
         }
         ByteBuf inner = frame.slice(BUNDLE_ADD_FIXED, innerLen);
         byte[] innerHead = ByteBufUtil.getBytes(inner, 0, Math.min(innerLen, ERROR_DATA_BYTES));
         try {
+            if (innerType == TYPE_FLOW_MOD && needsNx(inner, 6)) {
+                return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, null, null, null,
+                        dev.jvswitch.openflow.codec.NxFlowModWire.decode(inner, 6));
+            }
             if (innerType == TYPE_FLOW_MOD) {
                 dev.jvswitch.openflow.codec.NxFinTimeoutWire.toStandIns(inner, 0);
             }
             if (innerType == TYPE_GROUP_MOD) {
                 return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, null,
-                        dev.jvswitch.openflow.codec.Group15Wire.decodeMod(inner), null);
+                        dev.jvswitch.openflow.codec.Group15Wire.decodeMod(inner), null, null);
             }
             dev.jvswitch.openflow.codec.NxTunMetadata.Stripped tun = stripTunMetadata(inner, 6);
             ByteBuf read = tun == null ? inner : tun.frame();
@@ -237,13 +304,13 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
             if (tun != null) {
                 m = dev.jvswitch.openflow.codec.NxTunMetadata.attach(m, tun.entries());
             }
-            return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, m, null, null);
+            return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, m, null, null, null);
         } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
-            return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, null, null, e);
+            return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, null, null, e, null);
         } catch (OFParseError | RuntimeException e) {
             Malformed bad = malformed(inner, 6, innerType, innerXid, String.valueOf(e.getMessage()));
             return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, null, null,
-                    new dev.jvswitch.openflow.codec.OfCodecException(bad.error(), bad.reason()));
+                    new dev.jvswitch.openflow.codec.OfCodecException(bad.error(), bad.reason()), null);
         }
     }
 

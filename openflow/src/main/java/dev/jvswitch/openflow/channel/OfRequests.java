@@ -102,9 +102,25 @@ final class OfRequests {
      * and the run goes on after it, so each flow mod succeeds or fails exactly as on its own.
      */
     void handleAll(List<Object> batch) {
-        List<OFFlowMod> run = new ArrayList<>();
+        List<Object> run = new ArrayList<>();
         List<FlowMod> mods = new ArrayList<>();
         for (Object o : batch) {
+            if (o instanceof OfFrameDecoder.Nicira n) {
+                applyRun(run, mods);
+                // NXT_CT_FLUSH_ZONE: nx_zone_id is 6 zero bytes and the zone.
+                bridge.backend().flushConntrackZone(((n.body()[6] & 0xff) << 8) | (n.body()[7] & 0xff));
+                continue;
+            }
+            if (o instanceof OfFrameDecoder.FlowModNx nx) {
+                if (nx.error() != null) {
+                    applyRun(run, mods);
+                    c.sendError(c.version(), nx.xid(), nx.error().error(), nx.head());
+                } else {
+                    mods.add(nx.mod());
+                    run.add(nx);
+                }
+                continue;
+            }
             if (o instanceof OfFrameDecoder.GroupMod15 g) {
                 applyRun(run, mods);
                 groupMod15(g);
@@ -141,7 +157,7 @@ final class OfRequests {
         applyRun(run, mods);
     }
 
-    private void applyRun(List<OFFlowMod> run, List<FlowMod> mods) {
+    private void applyRun(List<Object> run, List<FlowMod> mods) {
         int from = 0;
         while (from < mods.size()) {
             List<FlowMod> part = mods.subList(from, mods.size());
@@ -153,7 +169,11 @@ final class OfRequests {
                 if (bad > from) {
                     afterChange(bridge.backend().apply(mods.subList(from, bad)));
                 }
-                error(run.get(bad), applyError(e.getMessage()), e.getMessage());
+                if (run.get(bad) instanceof OfFrameDecoder.FlowModNx nx) {
+                    c.sendError(c.version(), nx.xid(), applyError(e.getMessage()), nx.head());
+                } else {
+                    error((OFMessage) run.get(bad), applyError(e.getMessage()), e.getMessage());
+                }
                 from = bad + 1;
             }
         }
@@ -431,6 +451,10 @@ final class OfRequests {
                         .setEntries(part).build());
             }
             case GROUP_FEATURES -> c.send(GroupCodec.features(xid, f));
+            // No meters in the datapath yet: zero of them, and empty configs and statistics.
+            case METER_FEATURES -> c.sendRaw(MultipartWire.meterFeatures(c.version(), xid));
+            case METER_CONFIG -> c.send(f.buildMeterConfigStatsReply().setXid(xid).setEntries(List.of()).build());
+            case METER -> c.send(f.buildMeterStatsReply().setXid(xid).setEntries(List.of()).build());
             default -> throw new OfCodecException(OfError.BAD_REQUEST_BAD_MULTIPART, "multipart "
                     + r.getStatsType() + " is not supported");
         }

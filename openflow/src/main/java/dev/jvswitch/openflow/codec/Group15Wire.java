@@ -167,9 +167,13 @@ public final class Group15Wire {
                 }
                 p += (plen + 7) & ~7;
             }
-            List<OFAction> actions = actions(m, at + BUCKET_FIXED, actionBytes);
+            int actionsAt = at + BUCKET_FIXED;
+            // Nicira actions (OVN's buckets: set_field on registers, resubmit, ...) by hand.
+            List<dev.jvswitch.ofproto.action.OfAction> decoded = NxFlowModWire.actionsNeedNx(m, actionsAt,
+                    actionsAt + actionBytes) ? NxActionWire.decode(m, actionsAt, actionsAt + actionBytes)
+                    : ActionCodec.decode(actions(m, actionsAt, actionBytes), false);
             out.add(new Bucket((int) Math.min(bucketId, Integer.MAX_VALUE), type == GroupType.SELECT ? weight
-                    : Bucket.DEFAULT_WEIGHT, watchPort, watchGroup, ActionCodec.decode(actions, false)));
+                    : Bucket.DEFAULT_WEIGHT, watchPort, watchGroup, decoded));
             at += len;
         }
         return out;
@@ -213,8 +217,20 @@ public final class Group15Wire {
             for (Bucket k : g.buckets()) {
                 int start = b.writerIndex();
                 b.writeShort(0).writeShort(0).writeInt(k.bucketId());
-                for (OFAction a : ActionCodec.encode(k.actions(), Match.ANY, f)) {
-                    a.writeTo(b);
+                boolean nx = NxFlowWriter.needed(Match.ANY, List.of(
+                        new dev.jvswitch.ofproto.mod.Instruction.ApplyActions(k.actions())));
+                if (nx) {
+                    try {
+                        NxFlowWriter.actions(b, k.actions());
+                    } catch (IllegalArgumentException unwritable) {
+                        b.writerIndex(start + BUCKET_FIXED);
+                        nx = false;
+                    }
+                }
+                if (!nx) {
+                    for (OFAction a : ActionCodec.encode(k.actions(), Match.ANY, f)) {
+                        a.writeTo(b);
+                    }
                 }
                 b.setShort(start + 2, b.writerIndex() - start - BUCKET_FIXED);
                 if (g.type() == GroupType.SELECT) {

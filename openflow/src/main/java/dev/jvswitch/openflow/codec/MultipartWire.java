@@ -41,6 +41,7 @@ public final class MultipartWire {
     private static final int OFPT_MULTIPART_REPLY = 19;
     private static final int OFPMP_FLOW = 1;
     private static final int OFPMP_AGGREGATE = 2;
+    private static final int OFPMP_METER_FEATURES = 11;
     private static final int OFPMP_TABLE_FEATURES = 12;
     private static final int REPLY_MORE = 1;
     private static final int OXS_CLASS = 0x8002;
@@ -88,6 +89,18 @@ public final class MultipartWire {
         return b;
     }
 
+    /**
+     * The meter features reply (1.3-1.5: {@code ofp_meter_features}, 16 bytes): no meters, no band
+     * types, the truth while the datapath has none. openflowj writes 1.5's body 8 bytes too long.
+     */
+    public static ByteBuf meterFeatures(int version, long xid) {
+        ByteBuf b = Unpooled.buffer(32);
+        b.writeByte(version).writeByte(OFPT_MULTIPART_REPLY).writeShort(32).writeInt((int) xid);
+        b.writeShort(OFPMP_METER_FEATURES).writeShort(0).writeInt(0);
+        b.writeInt(0).writeInt(0).writeInt(0).writeByte(0).writeByte(0).writeShort(0);
+        return b;
+    }
+
     /** An OpenFlow 1.5 aggregate reply: {@code ofp_stats} with flow count, packet count, byte count. */
     public static ByteBuf aggregate15(long xid, long flows, long packets, long bytes) {
         ByteBuf body = Unpooled.buffer(40);
@@ -113,6 +126,13 @@ public final class MultipartWire {
         if (f.getVersion() != OFVersion.OF_15) {
             throw new IllegalArgumentException("an OpenFlow 1.5 factory is needed, not " + f.getVersion());
         }
+        if (NxFlowWriter.needed(s.match(), s.instructions())) {
+            try {
+                return flowStatsNx(s);
+            } catch (IllegalArgumentException unwritable) {
+                // an action with no 1.5 encoding here: the library's encoding, which leaves it out
+            }
+        }
         OFFlowStatsEntry e = FlowModCodec.encode(s, f);
         ByteBuf b = Unpooled.buffer(256);
         b.writeShort(0).writeShort(0).writeByte(s.tableId()).writeByte(0).writeShort(s.priority())
@@ -131,6 +151,35 @@ public final class MultipartWire {
         }
         NxFinTimeoutWire.fromStandIns(b, instructions, b.writerIndex());
         NxTunSetField.fromStandIns(b, instructions, b.writerIndex(), 6);
+        b.setShort(0, b.readableBytes());
+        return b;
+    }
+
+    /** One {@code ofp_flow_stats} with Nicira fields and actions ({@link NxFlowWriter}). */
+    private static ByteBuf flowStatsNx(FlowStats s) {
+        ByteBuf b = Unpooled.buffer(512);
+        int flags = 0;
+        for (dev.jvswitch.ofproto.mod.FlowMod.Flag fl : s.flags()) {
+            flags |= switch (fl) {
+                case SEND_FLOW_REM -> 1;
+                case CHECK_OVERLAP -> 2;
+                case RESET_COUNTS -> 4;
+                case NO_PACKET_COUNTS -> 8;
+                case NO_BYTE_COUNTS -> 16;
+                default -> 0;
+            };
+        }
+        b.writeShort(0).writeShort(0).writeByte(s.tableId()).writeByte(0).writeShort(s.priority())
+                .writeShort(s.idleTimeoutSec()).writeShort(s.hardTimeoutSec());
+        b.writeShort(flags).writeShort(0).writeLong(s.cookie());
+        NxFlowWriter.match(b, s.match());
+        int start = beginStats(b);
+        oxs(b, OXS_DURATION, 8).writeLong(oxsTime(s.durationNs()));
+        oxs(b, OXS_IDLE_TIME, 8).writeLong(oxsTime(s.idleAgeNs()));
+        oxs(b, OXS_PACKET_COUNT, 8).writeLong(s.packets());
+        oxs(b, OXS_BYTE_COUNT, 8).writeLong(s.bytes());
+        endStats(b, start);
+        NxFlowWriter.instructions(b, s.instructions());
         b.setShort(0, b.readableBytes());
         return b;
     }

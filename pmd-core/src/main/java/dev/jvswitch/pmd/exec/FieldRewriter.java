@@ -82,9 +82,43 @@ final class FieldRewriter {
                     m.tunnelFlags(), m.tunnelTpSrc(), m.tunnelTpDst());
             case TUN_TTL -> m.tunnel(m.tunnelId(), m.tunnelIpv4Src(), m.tunnelIpv4Dst(), m.tunnelTos(), (int) value,
                     m.tunnelFlags(), m.tunnelTpSrc(), m.tunnelTpDst());
+            case ARP_OP -> setArp(m, 6, 2, value, mask);
+            case ARP_SHA -> setArp(m, 8, 6, value, mask);
+            case ARP_SIP -> setArp(m, 14, 4, value, mask);
+            case ARP_THA -> setArp(m, 18, 6, value, mask);
+            case ARP_TIP -> setArp(m, 24, 4, value, mask);
             default -> {
                 // Every field is handled above; the builder admits no other.
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- ARP
+
+    /**
+     * {@code bytes} at {@code offset} of an Ethernet/IPv4 ARP header (htype 1, ptype 0x0800,
+     * hlen 6, plen 4, 28 bytes in the packet); any other L3 header is left alone. No checksum.
+     */
+    private static void setArp(Mbuf m, int offset, int bytes, long value, long mask) {
+        int l3 = m.l3Offset();
+        if (l3 < 0 || l3 + 28 > m.length()) {
+            return;
+        }
+        UnsafeBuffer buf = m.buffer();
+        int base = m.dataOffset() + l3;
+        if (buf.getShort(base, BE) != 1 || buf.getShort(base + 2, BE) != 0x0800 || buf.getByte(base + 4) != 6
+                || buf.getByte(base + 5) != 4) {
+            return;
+        }
+        int at = base + offset;
+        long old = 0;
+        for (int i = 0; i < bytes; i++) {
+            old = old << 8 | (buf.getByte(at + i) & 0xff);
+        }
+        long now = (old & ~mask) | (value & mask);
+        for (int i = bytes - 1; i >= 0; i--) {
+            buf.putByte(at + i, (byte) now);
+            now >>>= 8;
         }
     }
 

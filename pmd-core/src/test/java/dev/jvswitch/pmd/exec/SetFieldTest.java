@@ -71,6 +71,31 @@ class SetFieldTest {
         assertThat(PacketChecks.problems(frame)).isEmpty();
     }
 
+    // ---------------------------------------------------------------- ARP
+
+    /** An ARP request 10.9.0.1 (00:..:01:01) asks for 10.9.0.2, broadcast. */
+    private static TestFrame.Frame arpRequest() {
+        byte[] b = java.util.HexFormat.of().parseHex("ffffffffffff000000000101" + "0806"
+                + "0001080006040001" + "000000000101" + "0a090001" + "000000000000" + "0a090002");
+        return new TestFrame.Frame(b, 0, 14, -1);
+    }
+
+    @Test
+    void arpFieldsTurnARequestIntoTheReplyAsOvnsResponderDoes() {
+        // What OVN's ARP responder flows commit for "who has 10.9.0.2" (OVS prints the same set).
+        byte[] out = run(arpRequest(), "set(eth(src=00:00:00:00:01:02,dst=00:00:00:00:01:01)),"
+                + "set(arp(sip=10.9.0.2,tip=10.9.0.1,op=2/0xff,sha=00:00:00:00:01:02,tha=00:00:00:00:01:01)),1");
+        assertThat(java.util.HexFormat.of().formatHex(out)).isEqualTo("000000000101000000000102" + "0806"
+                + "0001080006040002" + "000000000102" + "0a090002" + "000000000101" + "0a090001");
+    }
+
+    @Test
+    void arpFieldsLeaveOtherPacketsAlone() {
+        TestFrame.Frame f = TestFrame.ipv4(TestFrame.UDP).build();
+        byte[] out = run(f, "set(arp(sip=10.9.0.2,op=2)),1");
+        assertThat(out).isEqualTo(f.bytes());
+    }
+
     // ---------------------------------------------------------------- IPv4
 
     @Test

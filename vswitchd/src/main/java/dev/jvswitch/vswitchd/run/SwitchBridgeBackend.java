@@ -74,6 +74,11 @@ final class SwitchBridgeBackend implements BridgeBackend {
     }
 
     @Override
+    public void flushConntrackZone(int zone) {
+        sw.datapath().conntrack().flush(zone);
+    }
+
+    @Override
     public List<Group> groups() {
         return sw.ofproto().ofprotoForChannel().groups(bridge);
     }

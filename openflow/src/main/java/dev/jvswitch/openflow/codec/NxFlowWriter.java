@@ -1,0 +1,399 @@
+package dev.jvswitch.openflow.codec;
+
+import java.util.List;
+
+import io.netty.buffer.ByteBuf;
+
+import dev.jvswitch.flowcache.actions.DpCt;
+import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.ofproto.action.FieldRef;
+import dev.jvswitch.ofproto.action.OfAction;
+import dev.jvswitch.ofproto.match.Match;
+import dev.jvswitch.ofproto.mod.Instruction;
+import dev.jvswitch.ofproto.port.OfPorts;
+
+/**
+ * Writes a rule's match and instructions in OpenFlow 1.5 with Nicira's extensions, the inverse
+ * of {@link NxMatchWire} and {@link NxActionWire}: what a flow stats reply carries for a rule
+ * that openflowj cannot write (registers, {@code metadata} with ct fields, resubmit, move,
+ * ct, ...), so {@code ovs-ofctl -O OpenFlow15 dump-flows} shows the rules a controller installed.
+ * {@link #needed} says which rules; the others keep the openflowj encoding.
+ *
+ * <p>Stateless.
+ */
+public final class NxFlowWriter {
+    /** Headers a match is written with, in order; a field's bits are written once. */
+    private static final List<NxmTable.Field> MATCH_ORDER;
+
+    static {
+        java.util.ArrayList<NxmTable.Field> order = new java.util.ArrayList<>();
+        for (NxmTable.Field f : NxmTable.all()) {
+            boolean vlanOxm = f.cls() == NxmTable.OXM_BASIC && (f.number() == 6 || f.number() == 7);
+            boolean wide = f.field().isAlias() && f.field().widthBits() > 32;
+            if (!vlanOxm && !wide && f.cls() != NxmTable.EXPERIMENTER && f.cls() != NxmTable.OXM_PKT_REGS) {
+                order.add(f);
+            }
+        }
+        MATCH_ORDER = List.copyOf(order);
+    }
+
+    private NxFlowWriter() {
+    }
+
+    /** True if the openflowj encoding would lose part of this rule. */
+    public static boolean needed(Match m, List<Instruction> instructions) {
+        for (FlowField f : FlowField.values()) {
+            if (!f.isAlias() && !m.isWildcard(f) && !oxmTableHas(f)) {
+                return true;
+            }
+        }
+        for (Instruction i : instructions) {
+            List<OfAction> acts = i instanceof Instruction.ApplyActions a ? a.actions()
+                    : i instanceof Instruction.WriteActions w ? w.actions() : List.of();
+            for (OfAction a : acts) {
+                if (!plain(a)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean oxmTableHas(FlowField f) {
+        for (OxmTable.Entry<?> e : OxmTable.entries()) {
+            if (e.field().canonical() == f.canonical() || e.field() == f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Actions openflowj's side writes whole. */
+    private static boolean plain(OfAction a) {
+        if (a instanceof OfAction.SetField s) {
+            return oxmTableHas(s.field()) && s.field() != FlowField.IN_PORT;
+        }
+        return a instanceof OfAction.Output || a instanceof OfAction.Normal || a instanceof OfAction.Flood
+                || a instanceof OfAction.All || a instanceof OfAction.InPort || a instanceof OfAction.Local
+                || a instanceof OfAction.Controller || a instanceof OfAction.GroupAction
+                || a instanceof OfAction.PushVlan || a instanceof OfAction.StripVlan || a instanceof OfAction.DecTtl
+                || a instanceof OfAction.ModNwTtl || a instanceof OfAction.FinTimeout;
+    }
+
+    // ------------------------------------------------------------------ match
+
+    /** Writes {@code m} as an {@code ofp_match} (padded to 8). */
+    public static void match(ByteBuf b, Match m) {
+        int start = b.writerIndex();
+        b.writeShort(1).writeShort(0);
+        long[] written = new long[dev.jvswitch.flowcache.key.FlowKey.ALL_WORDS];
+        for (NxmTable.Field f : MATCH_ORDER) {
+            FlowField ff = f.field();
+            if (!NxMatchWire.contextHolds(m, f)) {
+                continue;
+            }
+            if (ff.is128()) {
+                long mh = m.maskHigh(ff);
+                long ml = m.maskLow(ff);
+                if ((mh | ml) == 0 || (written[ff.word()] | written[ff.word() + 1]) != 0) {
+                    continue;
+                }
+                boolean masked = mh != -1L || ml != -1L;
+                b.writeInt((int) f.header(masked));
+                b.writeLong(m.valueHigh(ff)).writeLong(m.valueLow(ff));
+                if (masked) {
+                    b.writeLong(mh).writeLong(ml);
+                }
+                written[ff.word()] = -1L;
+                written[ff.word() + 1] = -1L;
+                continue;
+            }
+            long bits = m.mask(ff) & f.fieldMask();
+            long inWord = bits << ff.shift();
+            if (bits == 0 || (written[ff.word()] & inWord) != 0) {
+                continue;
+            }
+            long value = (m.value(ff) & f.fieldMask()) >>> f.shift();
+            long mask = bits >>> f.shift();
+            long full = f.width() >= 64 ? -1L : (1L << f.width()) - 1;
+            if (f.conv() == NxmTable.Conv.PORT32) {
+                if (m.mask(ff) != 0xffffffffL) {
+                    continue; // a masked in_port goes as NXM_OF_IN_PORT below
+                }
+                value = OfPortNumbers.to((int) value).getPortNumber() & 0xffffffffL;
+                mask = full;
+            } else if (f.conv() == NxmTable.Conv.PORT16) {
+                mask &= 0xffff;
+                full = 0xffff;
+            }
+            boolean masked = mask != full;
+            b.writeInt((int) f.header(masked));
+            put(b, value, f.bytes());
+            if (masked) {
+                put(b, mask, f.bytes());
+            }
+            written[ff.word()] |= inWord;
+        }
+        int len = b.writerIndex() - start;
+        b.setShort(start + 2, len);
+        b.writeZero(((len + 7) & ~7) - len);
+    }
+
+    private static void put(ByteBuf b, long v, int bytes) {
+        for (int i = bytes - 1; i >= 0; i--) {
+            b.writeByte((int) (v >>> (8 * i)));
+        }
+    }
+
+    // ------------------------------------------------------------------ instructions and actions
+
+    /** Writes the instructions; throws {@link IllegalArgumentException} for an action it cannot write. */
+    public static void instructions(ByteBuf b, List<Instruction> list) {
+        for (Instruction i : list) {
+            int start = b.writerIndex();
+            if (i instanceof Instruction.GotoTable g) {
+                b.writeShort(1).writeShort(8).writeByte(g.tableId()).writeZero(3);
+            } else if (i instanceof Instruction.WriteMetadata w) {
+                b.writeShort(2).writeShort(24).writeInt(0).writeLong(w.metadata()).writeLong(w.mask());
+            } else if (i instanceof Instruction.ClearActions) {
+                b.writeShort(5).writeShort(8).writeInt(0);
+            } else if (i instanceof Instruction.ApplyActions a) {
+                b.writeShort(4).writeShort(0).writeInt(0);
+                actions(b, a.actions());
+                b.setShort(start + 2, b.writerIndex() - start);
+            } else if (i instanceof Instruction.WriteActions w) {
+                b.writeShort(3).writeShort(0).writeInt(0);
+                actions(b, w.actions());
+                b.setShort(start + 2, b.writerIndex() - start);
+            }
+        }
+    }
+
+    /** Writes an action list. */
+    public static void actions(ByteBuf b, List<OfAction> list) {
+        for (OfAction a : list) {
+            action(b, a);
+        }
+    }
+
+    private static void action(ByteBuf b, OfAction a) {
+        int start = b.writerIndex();
+        if (a instanceof OfAction.Output o) {
+            output(b, o.port(), 0);
+        } else if (a instanceof OfAction.Normal) {
+            output(b, OfPorts.NORMAL, 0);
+        } else if (a instanceof OfAction.Flood) {
+            output(b, OfPorts.FLOOD, 0);
+        } else if (a instanceof OfAction.All) {
+            output(b, OfPorts.ALL, 0);
+        } else if (a instanceof OfAction.InPort) {
+            output(b, OfPorts.IN_PORT, 0);
+        } else if (a instanceof OfAction.Local) {
+            output(b, OfPorts.LOCAL, 0);
+        } else if (a instanceof OfAction.Controller c) {
+            output(b, OfPorts.CONTROLLER, c.maxLen());
+        } else if (a instanceof OfAction.GroupAction g) {
+            b.writeShort(22).writeShort(8).writeInt((int) g.groupId());
+        } else if (a instanceof OfAction.PushVlan p) {
+            b.writeShort(17).writeShort(8).writeShort(p.ethType()).writeShort(0);
+        } else if (a instanceof OfAction.StripVlan) {
+            b.writeShort(18).writeShort(8).writeInt(0);
+        } else if (a instanceof OfAction.DecTtl) {
+            b.writeShort(24).writeShort(8).writeInt(0);
+        } else if (a instanceof OfAction.ModNwTtl t) {
+            b.writeShort(23).writeShort(8).writeByte(t.ttl()).writeZero(3);
+        } else if (a instanceof OfAction.SetField s) {
+            setField(b, s.field(), s.valueHigh(), s.value(), s.maskHigh(), s.mask());
+        } else if (a instanceof OfAction.Load l) {
+            load(b, l);
+        } else if (a instanceof OfAction.Move m) {
+            b.writeShort(28).writeShort(0).writeShort(m.src().nBits());
+            NxmTable.Field src = wire(m.src());
+            NxmTable.Field dst = wire(m.dst());
+            b.writeShort(m.src().start() - src.shift()).writeShort(m.dst().start() - dst.shift()).writeShort(0);
+            b.writeInt((int) src.header(false) & ~0xff | src.bytes());
+            b.writeInt((int) dst.header(false) & ~0xff | dst.bytes());
+            pad(b, start);
+        } else if (a instanceof OfAction.Resubmit r) {
+            nx(b, 14).writeShort(r.port()).writeByte(r.table()).writeZero(3);
+        } else if (a instanceof OfAction.SetTunnel t) {
+            nx(b, 9).writeZero(6).writeLong(t.tunId());
+        } else if (a instanceof OfAction.Note n) {
+            nx(b, 8).writeBytes(n.bytes());
+            pad(b, start);
+        } else if (a instanceof OfAction.FinTimeout t) {
+            nx(b, 19).writeShort(t.idleTimeout()).writeShort(t.hardTimeout()).writeShort(0);
+        } else if (a instanceof OfAction.StackPush p) {
+            stack(b, 27, p.src());
+        } else if (a instanceof OfAction.StackPop p) {
+            stack(b, 28, p.dst());
+        } else if (a instanceof OfAction.Conjunction c) {
+            nx(b, 34).writeByte(c.clause() - 1).writeByte(c.nClauses()).writeInt((int) c.id());
+        } else if (a instanceof OfAction.CtClear) {
+            nx(b, 43).writeZero(6);
+        } else if (a instanceof OfAction.Clone c) {
+            nx(b, 42).writeZero(6);
+            actions(b, c.actions());
+        } else if (a instanceof OfAction.Ct ct) {
+            ct(b, ct);
+        } else {
+            throw new IllegalArgumentException("no OpenFlow 1.5 encoding for " + a);
+        }
+        b.setShort(start + 2, b.writerIndex() - start);
+    }
+
+    private static void output(ByteBuf b, int port, int maxLen) {
+        b.writeShort(0).writeShort(16).writeInt(OfPortNumbers.to(port).getPortNumber()).writeShort(maxLen)
+                .writeZero(6);
+    }
+
+    /** The experimenter header of Nicira action {@code subtype}; the caller writes the body, then the length. */
+    private static ByteBuf nx(ByteBuf b, int subtype) {
+        return b.writeShort(0xffff).writeShort(0).writeInt((int) NxmTable.NX_VENDOR).writeShort(subtype);
+    }
+
+    private static void pad(ByteBuf b, int start) {
+        int len = b.writerIndex() - start;
+        b.writeZero(((len + 7) & ~7) - len);
+    }
+
+    private static void stack(ByteBuf b, int subtype, FieldRef r) {
+        int start = b.writerIndex();
+        NxmTable.Field f = wire(r);
+        nx(b, subtype).writeShort(r.start() - f.shift());
+        b.writeInt((int) f.header(false) & ~0xff | f.bytes()).writeShort(r.nBits());
+        b.writeZero(24 - (b.writerIndex() - start));
+    }
+
+    private static void load(ByteBuf b, OfAction.Load l) {
+        FieldRef d = l.dst();
+        FlowField f = d.field();
+        if (f.is128()) {
+            long maskLo = d.start() >= 64 ? 0 : bits(d.nBits()) << d.start();
+            long maskHi = d.start() >= 64 ? bits(d.nBits()) << (d.start() - 64)
+                    : d.start() + d.nBits() > 64 ? bits(d.start() + d.nBits() - 64) : 0;
+            long lo = d.start() >= 64 ? 0 : l.value() << d.start();
+            long hi = d.start() >= 64 ? l.value() << (d.start() - 64)
+                    : d.start() == 0 ? 0 : l.value() >>> (64 - d.start());
+            setField(b, f, hi & maskHi, lo & maskLo, maskHi, maskLo);
+            return;
+        }
+        long mask = bits(d.nBits()) << d.start();
+        setField(b, f, 0, (l.value() << d.start()) & mask, 0, mask);
+    }
+
+    private static long bits(int n) {
+        return n >= 64 ? -1L : (1L << n) - 1;
+    }
+
+    /** OpenFlow 1.5 set_field (masked when not whole). {@code mask} is in the flow field's own bits. */
+    private static void setField(ByteBuf b, FlowField ff, long vh, long v, long mh, long m) {
+        int start = b.writerIndex();
+        b.writeShort(25).writeShort(0);
+        NxmTable.Field f = wholeOf(ff);
+        if (ff.is128()) {
+            boolean masked = mh != -1L || m != -1L;
+            b.writeInt((int) f.header(masked)).writeLong(vh).writeLong(v);
+            if (masked) {
+                b.writeLong(mh).writeLong(m);
+            }
+        } else if (ff == FlowField.IN_PORT) {
+            // As OVS and OVN write it: NXM_OF_IN_PORT, 16 bits (OVS refuses OXM_OF_IN_PORT here).
+            b.writeInt((int) NxmTable.find(NxmTable.NXM_OF, 0, 0).header(false)).writeShort((int) v);
+        } else {
+            long value = (v & f.fieldMask()) >>> f.shift();
+            long mask = (m & f.fieldMask()) >>> f.shift();
+            long full = bits(f.width());
+            boolean masked = mask != full;
+            b.writeInt((int) f.header(masked));
+            put(b, value, f.bytes());
+            if (masked) {
+                put(b, mask, f.bytes());
+            }
+        }
+        pad(b, start);
+        b.setShort(start + 2, b.writerIndex() - start);
+    }
+
+    private static void ct(ByteBuf b, OfAction.Ct ct) {
+        int start = b.writerIndex();
+        nx(b, 35).writeShort((ct.commit() ? 1 : 0) | (ct.force() ? 2 : 0));
+        if (ct.zoneSrc() != null) {
+            NxmTable.Field f = wire(ct.zoneSrc());
+            b.writeInt((int) f.header(false) & ~0xff | f.bytes());
+            b.writeShort((ct.zoneSrc().start() - f.shift()) << 6 | (ct.zoneSrc().nBits() - 1));
+        } else {
+            b.writeInt(0).writeShort(ct.zoneImm());
+        }
+        b.writeByte(ct.table()).writeZero(3).writeShort(0);
+        if (ct.nat() != null) {
+            nat(b, ct.nat());
+        }
+        actions(b, ct.exec());
+        b.setShort(start + 2, b.writerIndex() - start);
+    }
+
+    private static void nat(ByteBuf b, DpCt.Nat n) {
+        int start = b.writerIndex();
+        nx(b, 36).writeShort(0).writeShort(n.flags());
+        int presentAt = b.writerIndex();
+        b.writeShort(0);
+        int present = 0;
+        if (n.hasAddr()) {
+            if (n.ipv6()) {
+                b.writeLong(n.minHi()).writeLong(n.minLo());
+                present |= 4;
+                if (n.maxHi() != n.minHi() || n.maxLo() != n.minLo()) {
+                    b.writeLong(n.maxHi()).writeLong(n.maxLo());
+                    present |= 8;
+                }
+            } else {
+                b.writeInt((int) n.minLo());
+                present |= 1;
+                if (n.maxLo() != n.minLo()) {
+                    b.writeInt((int) n.maxLo());
+                    present |= 2;
+                }
+            }
+            if (n.minPort() != 0) {
+                b.writeShort(n.minPort());
+                present |= 16;
+            }
+            if (n.maxPort() != 0 && n.maxPort() != n.minPort()) {
+                b.writeShort(n.maxPort());
+                present |= 32;
+            }
+        }
+        b.setShort(presentAt, present);
+        pad(b, start);
+        b.setShort(start + 2, b.writerIndex() - start);
+    }
+
+    /** The header that names {@code r}'s field (an NXM one where the field has no OXM). */
+    private static NxmTable.Field wire(FieldRef r) {
+        FlowField f = r.field();
+        if (f == FlowField.IN_PORT && r.start() + r.nBits() <= 16) {
+            return NxmTable.find(NxmTable.NXM_OF, 0, 0);
+        }
+        return wholeOf(f);
+    }
+
+    private static NxmTable.Field wholeOf(FlowField ff) {
+        NxmTable.Field best = null;
+        for (NxmTable.Field f : NxmTable.all()) {
+            if (f.field() != ff) {
+                continue;
+            }
+            if (f.shift() == 0 && f.width() == ff.widthBits() && f.cls() != NxmTable.EXPERIMENTER) {
+                return f;
+            }
+            if (best == null || f.width() > best.width()) {
+                best = f;
+            }
+        }
+        if (best == null) {
+            throw new IllegalArgumentException("no OpenFlow header for " + ff.ovsName());
+        }
+        return best;
+    }
+}

@@ -40,7 +40,12 @@ public final class ConfigKeys {
 
     /** The {@code conntrack} section ({@link ConntrackSettings}) and one zone under its {@code zones}. */
     public static final List<String> CONNTRACK = List.of("ct-maxconns", "tcp_seq_chk", "default-limit",
-            "timeout-policy", "zones");
+            "timeout-policy", "zones", "ipf");
+    public static final List<String> CT_IPF = List.of("enabled-v4", "enabled-v6", "min-frag-v4", "min-frag-v6",
+            "max-nfrags");
+    public static final IntKey IPF_MIN_FRAG_V4 = new IntKey("min-frag-v4", 400, 65_535);
+    public static final IntKey IPF_MIN_FRAG_V6 = new IntKey("min-frag-v6", 400, 65_535);
+    public static final IntKey IPF_MAX_NFRAGS = new IntKey("max-nfrags", 0, 5_000);
     public static final List<String> CT_ZONE = List.of("limit", "timeout-policy");
     public static final IntKey CT_MAXCONNS = new IntKey("ct-maxconns", 0, Integer.MAX_VALUE);
     public static final IntKey CT_LIMIT = new IntKey("limit", 0, Integer.MAX_VALUE);

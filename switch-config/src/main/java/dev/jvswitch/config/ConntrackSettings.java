@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import dev.jvswitch.conntrack.Conntrack;
 import dev.jvswitch.conntrack.CtConfig;
 import dev.jvswitch.conntrack.CtTimeouts;
+import dev.jvswitch.conntrack.Ipf;
 
 /**
  * The {@code conntrack} section: the defaults of the connection tracker that {@code jvsctl
@@ -23,13 +24,36 @@ import dev.jvswitch.conntrack.CtTimeouts;
  *                      from OVS's defaults, in seconds, by OVS's key names ({@code udp_first}, ...)
  * @param zonePolicies  {@code zones.N.timeout-policy}: zone to the classes its policy sets (OVS's
  *                      {@code CT_Zone} {@code timeout_policy}); the rest follow the default policy
+ * @param ipf           {@code ipf}: fragment reassembly
  */
 public record ConntrackSettings(int maxConns, boolean tcpSeqChk, int defaultLimit, Map<Integer, Integer> zoneLimits,
-        Map<CtTimeouts, Integer> defaultPolicy, Map<Integer, Map<CtTimeouts, Integer>> zonePolicies) {
+        Map<CtTimeouts, Integer> defaultPolicy, Map<Integer, Map<CtTimeouts, Integer>> zonePolicies, IpfSettings ipf) {
+
+    /**
+     * Fragment reassembly ({@code dpctl/ipf-set-*}).
+     *
+     * @param enabledV4 {@code enabled-v4} ({@code dpctl/ipf-set-enabled v4})
+     * @param enabledV6 {@code enabled-v6}
+     * @param minFragV4 {@code min-frag-v4}: smallest IPv4 fragment but the last ({@code ipf-set-min-frag v4 N})
+     * @param minFragV6 {@code min-frag-v6}
+     * @param maxNfrags {@code max-nfrags}: most fragments held ({@code ipf-set-max-nfrags N})
+     */
+    public record IpfSettings(boolean enabledV4, boolean enabledV6, int minFragV4, int minFragV6, int maxNfrags) {
+        public static final IpfSettings DEFAULTS = new IpfSettings(true, true, Ipf.DEFAULT_MIN_V4, Ipf.DEFAULT_MIN_V6,
+                Ipf.DEFAULT_MAX_FRAGS);
+
+        void applyTo(Ipf ipf) {
+            ipf.enabled(false, enabledV4);
+            ipf.enabled(true, enabledV6);
+            ipf.minFragSize(false, minFragV4);
+            ipf.minFragSize(true, minFragV6);
+            ipf.maxFrags(maxNfrags);
+        }
+    }
 
     /** The tracker's own defaults: what a file without a {@code conntrack} section means. */
     public static final ConntrackSettings DEFAULTS = new ConntrackSettings(CtConfig.DEFAULT_MAX_CONNS, true, 0,
-            Map.of(), Map.of(), Map.of());
+            Map.of(), Map.of(), Map.of(), IpfSettings.DEFAULTS);
 
     public ConntrackSettings {
         zoneLimits = Map.copyOf(zoneLimits);
@@ -64,5 +88,6 @@ public record ConntrackSettings(int maxConns, boolean tcpSeqChk, int defaultLimi
             }
         }
         zonePolicies.forEach(c::zonePolicy);
+        ipf.applyTo(ct.ipf());
     }
 }

@@ -21,6 +21,7 @@ import dev.jvswitch.conntrack.CtTimeouts;
  *   timeout-policy: {udp_first: 30}  # the default timeout policy (OVS's key names, seconds)
  *   zones:
  *     5: {limit: 1000, timeout-policy: {tcp_established: 3600}}
+ *   ipf: {enabled-v4: true, enabled-v6: true, min-frag-v4: 1200, min-frag-v6: 1280, max-nfrags: 1000}
  * </pre>
  * Errors name the file, line and key: an unknown policy key lists OVS's names, a zone id or value
  * out of range says the range.
@@ -71,7 +72,17 @@ final class ConntrackSection {
                 policies.put(zone.intValue(), p);
             }
         }
-        return new ConntrackSettings(maxConns, seqChk, defaultLimit, limits, defaultPolicy, policies);
+        return new ConntrackSettings(maxConns, seqChk, defaultLimit, limits, defaultPolicy, policies, ipf(s, lines));
+    }
+
+    private static ConntrackSettings.IpfSettings ipf(Section s, Map<String, Integer> lines) {
+        Section i = s.section("ipf", ConfigKeys.CT_IPF);
+        record(i, lines);
+        ConntrackSettings.IpfSettings d = ConntrackSettings.IpfSettings.DEFAULTS;
+        return new ConntrackSettings.IpfSettings(i.bool("enabled-v4", d.enabledV4()), i.bool("enabled-v6",
+                d.enabledV6()), i.integer(ConfigKeys.IPF_MIN_FRAG_V4, d.minFragV4()),
+                i.integer(ConfigKeys.IPF_MIN_FRAG_V6, d.minFragV6()), i.integer(ConfigKeys.IPF_MAX_NFRAGS,
+                d.maxNfrags()));
     }
 
     /** The {@code timeout-policy} of section {@code s}: class to seconds, empty without one. */

@@ -43,6 +43,7 @@ class ConntrackKeysTest {
                   timeout-policy:
                     tcp_established: 3600
                 7: {limit: 0}
+              ipf: {enabled-v6: false, min-frag-v4: 600, max-nfrags: 50}
             """;
 
     private SwitchConfig load(String text) throws IOException, ConfigException {
@@ -80,6 +81,7 @@ class ConntrackKeysTest {
         assertThat(c.defaultPolicy()).isEqualTo(Map.of(CtTimeouts.OTHER_FIRST, 30, CtTimeouts.ICMP_REPLY, 5));
         assertThat(c.zoneLimits()).isEqualTo(Map.of(5, 10, 7, 0));
         assertThat(c.zonePolicies()).isEqualTo(Map.of(5, Map.of(CtTimeouts.TCP_ESTABLISHED, 3600)));
+        assertThat(c.ipf()).isEqualTo(new ConntrackSettings.IpfSettings(true, false, 600, 1280, 50));
     }
 
     @Test
@@ -92,6 +94,7 @@ class ConntrackKeysTest {
                   zones:
                     70000: {limit: 1}
                     5: {limit: lots, timeout: 3}
+                  ipf: {min-frag-v4: 100}
                 """);
         assertThat(errors).containsExactly(
                 file() + ":2: conntrack.ct-maxconns: must be within 0..2147483647, got -1",
@@ -102,7 +105,8 @@ class ConntrackKeysTest {
                 file() + ":4: conntrack.timeout-policy.udp_first: must be within 1..2147483, got 0",
                 file() + ":6: conntrack.zones.70000: a zone is named by its number: must be within 0..65535, got 70000",
                 file() + ":7: conntrack.zones.5.timeout: unknown key (known keys: limit, timeout-policy)",
-                file() + ":7: conntrack.zones.5.limit: expected an integer, got 'lots'");
+                file() + ":7: conntrack.zones.5.limit: expected an integer, got 'lots'",
+                file() + ":8: conntrack.ipf.min-frag-v4: must be within 400..65535, got 100");
         assertThat(errors).allSatisfy(e -> assertThat(e).doesNotContain("\n"));
     }
 
@@ -129,6 +133,9 @@ class ConntrackKeysTest {
         assertThat(ct.hasOwnLimit(7)).isTrue();
         assertThat(ct.config().timeoutMs(CtTimeouts.OTHER_FIRST)).isEqualTo(30_000);
         assertThat(ct.config().zonePolicy(5)).isEqualTo(Map.of(CtTimeouts.TCP_ESTABLISHED, 3600));
+        assertThat(ct.ipf().enabled(true)).isFalse();
+        assertThat(ct.ipf().minFragSize(false)).isEqualTo(600);
+        assertThat(ct.ipf().maxFrags()).isEqualTo(50);
 
         ConntrackSettings.DEFAULTS.applyTo(ct, full);
         assertThat(ct.config().maxConns()).isEqualTo(3_000_000);
@@ -138,5 +145,7 @@ class ConntrackKeysTest {
         assertThat(ct.effectiveLimit(5)).isZero();
         assertThat(ct.config().timeoutMs(CtTimeouts.OTHER_FIRST)).isEqualTo(60_000);
         assertThat(ct.config().zonePolicy(5)).isEmpty();
+        assertThat(ct.ipf().enabled(true)).isTrue();
+        assertThat(ct.ipf().maxFrags()).isEqualTo(1000);
     }
 }

@@ -452,6 +452,11 @@ public final class Ipf {
 
     /** OVS's {@code dpctl/ipf-get-status} text. */
     public String status() {
+        return status(false);
+    }
+
+    /** {@link #status()}, with {@code verbose} ({@code -m}) the lists held, in OVS's layout. */
+    public String status(boolean verbose) {
         long[] c4 = counters(false);
         long[] c6 = counters(true);
         StringBuilder sb = new StringBuilder();
@@ -463,7 +468,28 @@ public final class Ipf {
         sb.append("        num frag: ").append(heldFragments()).append('\n');
         family(sb, "v4", minV4, c4);
         family(sb, "v6", minV6, c6);
+        if (verbose) {
+            sb.append("\n        Fragment Lists:\n\n");
+            synchronized (this) {
+                for (IpfList l : lists.values()) {
+                    list(sb, l);
+                }
+            }
+        }
         return sb.toString();
+    }
+
+    /** One list as OVS's {@code ipf_dump_create} prints it. */
+    private static void list(StringBuilder sb, IpfList l) {
+        IpfList.Key k = l.key;
+        String state = l.complete ? "complete" : l.firstSeen && l.lastSeen ? "first/last frag"
+                : l.firstSeen ? "first frag" : l.lastSeen ? "last frag" : "other frag";
+        sb.append("(src=").append(CtFormat.addr(k.srcHi(), k.srcLo(), k.v6())).append(",dst=")
+                .append(CtFormat.addr(k.dstHi(), k.dstLo(), k.v6())).append(",recirc_id=")
+                .append(Integer.toUnsignedString(k.recircId())).append(",ip_id=").append(Integer.toUnsignedString(k.id()))
+                .append(",dl_type=0x").append(k.v6() ? "86dd" : "800").append(",zone=").append(k.zone())
+                .append(",nw_proto=").append(k.proto()).append(",num_fragments=").append(l.count - l.sent)
+                .append(",state=").append(state).append(")\n");
     }
 
     private static void family(StringBuilder sb, String f, int min, long[] c) {

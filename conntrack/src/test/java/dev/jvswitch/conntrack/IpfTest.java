@@ -154,6 +154,8 @@ class IpfTest {
         List<byte[]> frags = Fragmenter.split(udp4("10.0.0.1", "10.0.0.2", 1000, 53, 3000), 1400, 13);
         ct(List.of(frags.get(0), frags.get(1)), Conntrack.COMMIT, null);
         assertThat(ipf.heldFragments()).isEqualTo(2);
+        assertThat(ipf.status(true)).endsWith("        Fragment Lists:\n\n(src=10.0.0.1,dst=10.0.0.2,recirc_id=0,"
+                + "ip_id=13,dl_type=0x800,zone=0,nw_proto=17,num_fragments=2,state=first frag)\n");
         ipf.sweep(now + Ipf.LIST_TIMEOUT_MS - 1);
         assertThat(ipf.heldFragments()).isEqualTo(2);
         ipf.sweep(now + Ipf.LIST_TIMEOUT_MS);

@@ -140,13 +140,15 @@ final class ConntrackCommands {
 
     private static void registerIpf(CommandRegistry r, Ipf ipf) {
         r.register("dpctl/ipf-get-status", "[-m]", 0, 2, "IP fragment reassembly settings and counters", args -> {
+            boolean verbose = false;
             for (String a : withoutDp(args)) {
                 if (!a.equals("-m") && !a.equals("--more")) {
                     throw CommandException.usage("dpctl/ipf-get-status: unknown argument '" + a
                             + "' (usage: dpctl/ipf-get-status [-m])");
                 }
+                verbose = true;
             }
-            return Reply.text(ipf.status());
+            return Reply.text(ipf.status(verbose));
         });
         for (boolean on : new boolean[] {true, false}) {
             String cmd = "dpctl/ipf-set-" + (on ? "enabled" : "disabled");

@@ -133,6 +133,28 @@ class ConntrackDatapathTest {
         }
     }
 
+    /** The same with IPv6: a 3000-byte UDP datagram each way in fragments with a fragment header. */
+    @Test
+    void fragmentedIpv6DatagramsPassAsTheirReassembledDatagram() {
+        TestUpcall upcall = new TestUpcall(ConntrackDatapathTest::firewall, FlowField.RECIRC_ID, FlowField.IN_PORT,
+                FlowField.CT_STATE);
+        try (DatapathHarness h = new DatapathHarness(DatapathConfig.defaults(), upcall, 2)) {
+            byte[] out = Frames.udp6().ip("fd00::1", "fd00::2").ports(1000, 53).payload(new byte[3000]).build();
+            for (byte[] f : Fragmenter.split(out, 1448, 0x10001)) {
+                h.send(1, f);
+            }
+            h.stepUntilIdle();
+            assertThat(h.receive(2)).hasSize(3);
+            byte[] back = Frames.udp6().ip("fd00::2", "fd00::1").ports(53, 1000).payload(new byte[3000]).build();
+            for (byte[] f : Fragmenter.split(back, 1448, 0x10002)) {
+                h.send(2, f);
+            }
+            h.stepUntilIdle();
+            assertThat(h.receive(1)).hasSize(3);
+            assertThat(h.dp.conntrack().ipf().counters(true)[1]).isEqualTo(9);
+        }
+    }
+
     @Test
     void repliesPassNewInboundDropsAndStateSurvivesRecirculation() {
         TestUpcall upcall = new TestUpcall(ConntrackDatapathTest::firewall, FlowField.RECIRC_ID, FlowField.IN_PORT,

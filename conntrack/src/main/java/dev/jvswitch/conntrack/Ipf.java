@@ -303,26 +303,28 @@ public final class Ipf {
                         b.getLong(fL3 + 32, BE), fId, fProto, zone, m.recircId())
                 : new IpfList.Key(false, 0, b.getInt(fL3 + 12, BE) & 0xffff_ffffL, 0,
                         b.getInt(fL3 + 16, BE) & 0xffff_ffffL, fId, fProto, zone, m.recircId());
-        IpfList l = lists.get(key);
-        if (l == null) {
-            l = new IpfList(key, nowMs + LIST_TIMEOUT_MS);
-            lists.put(key, l);
-            nextExpiryMs = Math.min(nextExpiryMs, l.expirationMs);
-        } else if (l.complete || l.count == IpfList.MAX_FRAGS) {
-            return false;
-        }
         int s = fStart;
         int e = fStart + fPayloadLen - 1;
-        if (fPayloadLen == 0 || (fMore && (fPayloadLen & 7) != 0) || l.overlaps(s, e)
-                || (l.lastSeen && (e >= l.totalPayload || !fMore))) {
+        if (fPayloadLen == 0 || (fMore && (fPayloadLen & 7) != 0)) {
+            counters[v][OVERLAP]++; // cannot be part of a datagram: its successor would overlap it
+            return false;
+        }
+        IpfList l = lists.get(key);
+        if (l != null && (l.complete || l.count == IpfList.MAX_FRAGS)) {
+            return false;
+        }
+        if (l != null && (l.overlaps(s, e) || (l.lastSeen && (e >= l.totalPayload || !fMore))
+                || (!fMore && e < maxEnd(l)))) {
             counters[v][OVERLAP]++;
             return false;
         }
+        if (l == null) {
+            // Made only for a fragment it takes, so refused fragments never hold memory.
+            l = new IpfList(key, nowMs + LIST_TIMEOUT_MS);
+            lists.put(key, l);
+            nextExpiryMs = Math.min(nextExpiryMs, l.expirationMs);
+        }
         if (!fMore) {
-            if (e < maxEnd(l)) {
-                counters[v][OVERLAP]++; // a last fragment that ends before data already held
-                return false;
-            }
             l.lastSeen = true;
             l.totalPayload = e + 1;
         }

@@ -144,8 +144,13 @@ class IpfTest {
         ByteBuffer.wrap(beyond).putShort(20, (short) 0x1fff); // offset 65528 + payload > 65535
         Fragmenter.checksum(ByteBuffer.wrap(beyond), 14, 20);
         byte[] truncated = java.util.Arrays.copyOf(frags.get(1), 200); // total length beyond the frame
-        assertThat(states(ct(List.of(badSum, beyond, truncated), Conntrack.COMMIT, null)))
-                .containsExactly(INV | TRK, INV | TRK, INV | TRK);
+        // Not a multiple of 8 though more follow (a flood of these must hold no list).
+        List<byte[]> odd = Fragmenter.split(udp4("10.0.0.1", "10.0.0.2", 1000, 53, 3000), 1400, 16);
+        byte[] ragged = java.util.Arrays.copyOf(odd.get(0), odd.get(0).length - 3);
+        ByteBuffer.wrap(ragged).putShort(16, (short) (ragged.length - 14));
+        Fragmenter.checksum(ByteBuffer.wrap(ragged), 14, 20);
+        assertThat(states(ct(List.of(badSum, beyond, truncated, ragged), Conntrack.COMMIT, null)))
+                .containsExactly(INV | TRK, INV | TRK, INV | TRK, INV | TRK);
         assertThat(ipf.listCount()).isZero();
     }
 

@@ -167,7 +167,7 @@ class NetnsConntrackTest {
     }
 
     private static Sh.Result bigPing(Hosts hosts, int from, int to, String size) {
-        return Sh.tryInNs(hosts.hostNs(from), "ping", "-n", "-c", "3", "-i", "0.2", "-W", "2", "-s", size,
+        return Sh.tryInNs(hosts.hostNs(from), "ping", "-n", "-c", "3", "-i", "0.2", "-W", "5", "-s", size,
                 "10.77.0." + to);
     }
 

@@ -96,7 +96,7 @@ public final class Main {
                   ovs-megaflows --pcap FILE --flows FILE [--batch 64] [--show 20] [--json]
                       the megaflows Open vSwitch (private, dummy datapath) installs for the rules
                       when every frame of FILE arrives on port 1: pipeline's megaflowsMax's yardstick
-                  ct-bench [--threads N] [--conns N] [--zones N] [--batch 32] [--json]
+                  ct-bench [--threads N] [--conns N] [--zones N] [--batch 32] [--nat] [--json]
                       connection tracking in memory (as ovstest test-conntrack): N UDP connections
                       committed, their replies, the original direction again (established), a zone
                       flushed; setups/s, lookups/s, flush ms, heap bytes per connection and per packet

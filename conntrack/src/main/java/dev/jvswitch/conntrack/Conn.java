@@ -91,10 +91,10 @@ final class Conn {
         return (fwd.meta & 0xff) == CtKey.FAMILY_IPV6;
     }
 
-    /** Sets the expiry to {@code nowMs} plus the class's timeout; caller holds the monitor. */
+    /** Sets the expiry to {@code nowMs} plus the class's timeout in its zone's policy; caller holds the monitor. */
     void expireIn(CtTimeouts tm, long nowMs, CtConfig config) {
         timeoutClass = tm;
-        expirationMs = nowMs + config.timeoutMs(tm);
+        expirationMs = nowMs + config.timeoutMs(zone, tm);
     }
 
     /**
@@ -103,7 +103,7 @@ final class Conn {
      * tracks this connection write its cache line.
      */
     void refresh(CtTimeouts tm, long nowMs, CtConfig config) {
-        long exp = nowMs + config.timeoutMs(tm);
+        long exp = nowMs + config.timeoutMs(zone, tm);
         if (tm != timeoutClass || exp - expirationMs >= REFRESH_MS) {
             timeoutClass = tm;
             expirationMs = exp;

@@ -33,6 +33,7 @@ public final class Conntrack {
     public static final int FORCE = 2;
 
     private final ConnTable table = new ConnTable();
+    private final Ipf ipf = new Ipf();
     private final CtConfig config;
     private final List<CtContext> contexts = new CopyOnWriteArrayList<>();
     private final AtomicLong nextId = new AtomicLong(1);
@@ -48,6 +49,11 @@ public final class Conntrack {
 
     public CtConfig config() {
         return config;
+    }
+
+    /** The fragment reassembly every ct action runs its batch through first. */
+    public Ipf ipf() {
+        return ipf;
     }
 
     /** A handle for one thread (allocates; call once per PMD). */
@@ -309,6 +315,7 @@ public final class Conntrack {
 
     /** Removes expired connections from up to {@code maxBuckets} buckets (the sweeper's step). */
     public int sweep(long nowMs, int maxBuckets) {
+        ipf.sweep(nowMs);
         int n = table.sweep(nowMs, maxBuckets);
         expired.addAndGet(n);
         return n;

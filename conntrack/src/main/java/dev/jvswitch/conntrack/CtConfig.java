@@ -1,23 +1,41 @@
 package dev.jvswitch.conntrack;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.EnumMap;
+import java.util.Map;
+
 /**
  * The tunables of a connection tracker: {@code ct-maxconns} (OVS's default 3 000 000), TCP
- * sequence checking (on by default) and the default timeout policy.
+ * sequence checking (on by default), the default timeout policy, and per-zone timeout policies
+ * (OVS's {@code CT_Zone} rows with a {@code timeout_policy}).
  *
- * <p><b>Thread-safety:</b> the fields are volatile: written by the control thread
- * ({@code dpctl/ct-set-maxconns}, {@code ct-enable/disable-tcp-seq-chk}), read by PMDs. A PMD may
- * apply the old value to a packet racing with the change, as in OVS.
+ * <p><b>Timeout policies.</b> A connection's expiry is set from the policy of its zone each time
+ * a packet updates it, so a changed policy applies to existing connections from their next packet
+ * (as OVS looks the policy up by the connection's policy id at every update). A zone policy sets
+ * some classes; the others come from the default policy, which itself starts as OVS's defaults.
+ *
+ * <p><b>Thread-safety:</b> written by the control thread ({@code dpctl/ct-set-maxconns},
+ * {@code ct-enable/disable-tcp-seq-chk}, a config reload), read by PMDs. The scalars are volatile;
+ * a zone's policy is an immutable array published with a release store, so a PMD sees a whole old
+ * or a whole new policy; a default-policy change stores one long at a time. A PMD may apply the
+ * old value to a packet racing with the change, as in OVS.
  */
 public final class CtConfig {
     /** OVS's default {@code ct-maxconns}. */
     public static final int DEFAULT_MAX_CONNS = 3_000_000;
 
+    private static final VarHandle ZONE = MethodHandles.arrayElementVarHandle(long[][].class);
+    private static final CtTimeouts[] CLASSES = CtTimeouts.values();
+
     private volatile int maxConns = DEFAULT_MAX_CONNS;
     private volatile boolean tcpSeqChk = true;
-    private final long[] timeoutMs = new long[CtTimeouts.values().length];
+    private final long[] timeoutMs = new long[CLASSES.length];
+    /** Per zone: ms per class, -1 where the zone's policy does not set it; null without a policy. */
+    private final long[][] zoneTimeoutMs = new long[ConnTable.ZONES][];
 
     public CtConfig() {
-        for (CtTimeouts t : CtTimeouts.values()) {
+        for (CtTimeouts t : CLASSES) {
             timeoutMs[t.ordinal()] = t.defaultMs();
         }
     }
@@ -41,15 +59,79 @@ public final class CtConfig {
         tcpSeqChk = on;
     }
 
+    /** The default policy's timeout of class {@code t}. */
     public long timeoutMs(CtTimeouts t) {
+        return timeoutMs[t.ordinal()];
+    }
+
+    /** The timeout of class {@code t} for a connection of {@code zone}: its zone's policy, else the default. */
+    long timeoutMs(int zone, CtTimeouts t) {
+        long[] z = (long[]) ZONE.getAcquire(zoneTimeoutMs, zone);
+        if (z != null) {
+            long v = z[t.ordinal()];
+            if (v >= 0) {
+                return v;
+            }
+        }
         return timeoutMs[t.ordinal()];
     }
 
     /** Sets one timeout of the default policy (applies from the next packet of each connection). */
     public void timeoutSeconds(CtTimeouts t, int seconds) {
-        if (seconds <= 0) {
-            throw new IllegalArgumentException("timeout " + t + " must be positive: " + seconds);
+        timeoutMs[t.ordinal()] = checkSeconds(t, seconds) * 1000L;
+    }
+
+    /** Resets the default policy to OVS's defaults. */
+    public void resetDefaultPolicy() {
+        for (CtTimeouts t : CLASSES) {
+            timeoutMs[t.ordinal()] = t.defaultMs();
         }
-        timeoutMs[t.ordinal()] = seconds * 1000L;
+    }
+
+    /**
+     * Gives {@code zone} the policy {@code seconds} (classes it leaves out follow the default
+     * policy); an empty map removes the zone's policy.
+     */
+    public void zonePolicy(int zone, Map<CtTimeouts, Integer> seconds) {
+        checkZone(zone);
+        if (seconds.isEmpty()) {
+            ZONE.setRelease(zoneTimeoutMs, zone, (long[]) null);
+            return;
+        }
+        long[] p = new long[CLASSES.length];
+        java.util.Arrays.fill(p, -1);
+        for (Map.Entry<CtTimeouts, Integer> e : seconds.entrySet()) {
+            p[e.getKey().ordinal()] = checkSeconds(e.getKey(), e.getValue()) * 1000L;
+        }
+        ZONE.setRelease(zoneTimeoutMs, zone, p);
+    }
+
+    /** The classes {@code zone}'s own policy sets, in seconds (empty: none). */
+    public Map<CtTimeouts, Integer> zonePolicy(int zone) {
+        checkZone(zone);
+        long[] z = (long[]) ZONE.getAcquire(zoneTimeoutMs, zone);
+        Map<CtTimeouts, Integer> out = new EnumMap<>(CtTimeouts.class);
+        if (z != null) {
+            for (CtTimeouts t : CLASSES) {
+                if (z[t.ordinal()] >= 0) {
+                    out.put(t, (int) (z[t.ordinal()] / 1000));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int checkSeconds(CtTimeouts t, int seconds) {
+        if (seconds <= 0 || seconds > CtTimeouts.MAX_SECONDS) {
+            throw new IllegalArgumentException("timeout " + t.key() + " must be within 1.." + CtTimeouts.MAX_SECONDS
+                    + " s: " + seconds);
+        }
+        return seconds;
+    }
+
+    private static void checkZone(int zone) {
+        if (zone < 0 || zone >= ConnTable.ZONES) {
+            throw new IllegalArgumentException("zone must be in 0..65535: " + zone);
+        }
     }
 }

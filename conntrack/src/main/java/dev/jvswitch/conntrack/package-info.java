@@ -6,7 +6,8 @@
  * zone limits), TCP ({@code TcpTracker}: OVS's state machine and window checks), UDP/other and
  * ICMP echo states, OVS's default timeouts, the sweeper ({@code CtSweeperAgent}), OVS's
  * {@code dump-conntrack} text, NAT ({@code NatParams}, {@code NatAlloc}, {@code NatRewrite}) and
- * ICMP errors related to the connection they quote. Not yet: fragment reassembly, ALGs.
+ * ICMP errors related to the connection they quote, and IP fragment reassembly before ct
+ * ({@code Ipf}: OVS's ipf, the fragments forwarded with their datagram's ct result). Not yet: ALGs.
  *
  * <p>Floor 2, beside {@code flowcache}: this module depends on {@code mempool} alone, and
  * {@code pmd-core} depends on it. It must never import {@code dev.jvswitch.pmd..},

@@ -19,7 +19,8 @@ import dev.jvswitch.pmd.DatapathConfig;
  * {@link MbufPoolConfig}; the control socket's in {@link ControlSettings}.
  */
 public final class ConfigKeys {
-    public static final List<String> TOP = List.of("datapath", "mempool", "bridges", "routes", "control", "db");
+    public static final List<String> TOP = List.of("datapath", "mempool", "bridges", "routes", "control", "db",
+            "conntrack");
     public static final List<String> DATAPATH = List.of("pmd-cpu-mask", "pmd-rxq-assign", "pmd-idle",
             "emc-insert-inv-prob", "smc-enable", "flow-limit", "max-idle", "n-revalidator-threads",
             "tx-flush-interval", "mac-table-size", "mac-aging-time");
@@ -36,6 +37,20 @@ public final class ConfigKeys {
     public static final List<String> PORT = List.of("type", "ofport", "options", "tag", "trunks", "pmd-rxq-affinity");
     public static final List<String> CONTROL = List.of("socket", "log-level", "max-clients", "idle-timeout", "log-file",
             "metrics-listen");
+
+    /** The {@code conntrack} section ({@link ConntrackSettings}) and one zone under its {@code zones}. */
+    public static final List<String> CONNTRACK = List.of("ct-maxconns", "tcp_seq_chk", "default-limit",
+            "timeout-policy", "zones", "ipf");
+    public static final List<String> CT_IPF = List.of("enabled-v4", "enabled-v6", "min-frag-v4", "min-frag-v6",
+            "max-nfrags");
+    public static final IntKey IPF_MIN_FRAG_V4 = new IntKey("min-frag-v4", 400, 65_535);
+    public static final IntKey IPF_MIN_FRAG_V6 = new IntKey("min-frag-v6", 400, 65_535);
+    public static final IntKey IPF_MAX_NFRAGS = new IntKey("max-nfrags", 0, 5_000);
+    public static final List<String> CT_ZONE = List.of("limit", "timeout-policy");
+    public static final IntKey CT_MAXCONNS = new IntKey("ct-maxconns", 0, Integer.MAX_VALUE);
+    public static final IntKey CT_LIMIT = new IntKey("limit", 0, Integer.MAX_VALUE);
+    public static final IntKey CT_DEFAULT_LIMIT = new IntKey("default-limit", 0, Integer.MAX_VALUE);
+    public static final IntKey CT_ZONE_ID = new IntKey("zone", 0, 65_535);
 
     public static final List<String> RXQ_ASSIGN = List.of("roundrobin", "cycles");
     public static final List<String> PMD_IDLE = List.of("busy", "backoff");

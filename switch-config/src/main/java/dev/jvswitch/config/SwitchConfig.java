@@ -30,16 +30,27 @@ import dev.jvswitch.pmd.DatapathConfig;
  * @param warnings       what the load reported without refusing the file (deprecated keys), in
  *                       file order; the daemon logs them
  * @param routes         static routes for tunnels ({@code routes}), in file order
+ * @param conntrack      the connection tracker's defaults ({@code conntrack} section)
  */
 public record SwitchConfig(String file, DatapathConfig datapath, RevalidatorSettings revalidators,
         BridgeSettings bridgeDefaults, MempoolSettings mempool, Map<String, BridgeSpec> bridges,
-        ControlSettings control, Map<String, Integer> lines, List<ConfigError> warnings, List<RouteSpec> routes) {
+        ControlSettings control, Map<String, Integer> lines, List<ConfigError> warnings, List<RouteSpec> routes,
+        ConntrackSettings conntrack) {
 
     public SwitchConfig {
+        java.util.Objects.requireNonNull(conntrack, "conntrack");
         bridges = Collections.unmodifiableMap(new LinkedHashMap<>(bridges));
         lines = Map.copyOf(lines);
         warnings = List.copyOf(warnings);
         routes = List.copyOf(routes);
+    }
+
+    /** A config with the connection tracker's defaults. */
+    public SwitchConfig(String file, DatapathConfig datapath, RevalidatorSettings revalidators,
+            BridgeSettings bridgeDefaults, MempoolSettings mempool, Map<String, BridgeSpec> bridges,
+            ControlSettings control, Map<String, Integer> lines, List<ConfigError> warnings, List<RouteSpec> routes) {
+        this(file, datapath, revalidators, bridgeDefaults, mempool, bridges, control, lines, warnings, routes,
+                ConntrackSettings.DEFAULTS);
     }
 
     /** A config without static routes. */

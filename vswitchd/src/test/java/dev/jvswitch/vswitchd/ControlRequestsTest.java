@@ -87,6 +87,31 @@ class ControlRequestsTest {
     }
 
     @Test
+    void fragmentReassemblyCommandsSetTheTrackerAndRefuseBadValuesInOneLine() throws Exception {
+        assertThat(stepUntil(ctl("dpctl/ipf-set-disabled", "v4"), false).out())
+                .contains("disabling fragmentation reassembly successful");
+        assertThat(stepUntil(ctl("dpctl/ipf-set-min-frag", "v6", "1400"), false).out())
+                .contains("setting minimum fragment size successful");
+        assertThat(stepUntil(ctl("dpctl/ipf-set-max-nfrags", "netdev@ovs-netdev", "20"), false).out())
+                .contains("setting maximum fragments successful");
+        String status = stepUntil(ctl("dpctl/ipf-get-status", "-m"), false).out();
+        assertThat(status).contains("        v4 enabled: 0\n", "        v6 enabled: 1\n",
+                "        max num frags (v4/v6): 20\n", "        min v6 frag size: 1400\n", "Fragment Lists:");
+        Ctl small = stepUntil(ctl("dpctl/ipf-set-min-frag", "v4", "100"), false);
+        assertThat(small.exit()).isNotZero();
+        assertThat(small.err().trim()).isEqualTo(
+                "jvsctl: dpctl/ipf-set-min-frag: requested minimum fragment size too small (100 < 400)");
+        Ctl family = stepUntil(ctl("dpctl/ipf-set-enabled", "v5"), false);
+        assertThat(family.exit()).isNotZero();
+        assertThat(family.err().trim())
+                .isEqualTo("jvsctl: dpctl/ipf-set-enabled: parameter missing: 'v4' for IPv4 or 'v6' for IPv6");
+        Ctl many = stepUntil(ctl("dpctl/ipf-set-max-nfrags", "5001"), false);
+        assertThat(many.exit()).isNotZero();
+        assertThat(many.err()).contains("out of range 0..5000").doesNotContain("\n ");
+        assertThat(stepUntil(ctl("dpctl/ipf-get-status"), false).out()).contains("max num frags (v4/v6): 20\n");
+    }
+
+    @Test
     void deepNestingIsOneErrorLineAndTheDaemonServesOn() throws Exception {
         String answer = raw("[".repeat(20_000));
         assertThat(ControlProtocol.parseResponse(answer).error()).isEqualTo("bad JSON at character 65: nested deeper"

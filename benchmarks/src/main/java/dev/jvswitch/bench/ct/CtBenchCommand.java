@@ -10,6 +10,7 @@ import dev.jvswitch.bench.cli.Json;
 import dev.jvswitch.conntrack.Conntrack;
 import dev.jvswitch.conntrack.CtContext;
 import dev.jvswitch.conntrack.CtState;
+import dev.jvswitch.conntrack.NatParams;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
@@ -29,10 +30,14 @@ import dev.jvswitch.testkit.frame.Frames;
  *   <li><b>flush</b>: {@code flush-conntrack zone=0} timed.</li>
  * </ol>
  * Rates are packets over the wall time of the slowest thread; each packet's ct_state is checked.
+ * With {@code --nat} every connection is committed with
+ * {@code nat(src=192.0.2.1-192.0.2.4:1024-65535)} and replies and established packets carry a
+ * bare {@code nat}: replies go to the translated address and port each connection was given (read
+ * back from its committed packet, outside the timed loop's work), and are checked un-NATed.
  */
 public final class CtBenchCommand {
     public static final Set<String> OPTIONS = Set.of("threads", "conns", "zones", "batch");
-    public static final Set<String> FLAGS = Set.of("json");
+    public static final Set<String> FLAGS = Set.of("json", "nat");
 
     private CtBenchCommand() {
     }
@@ -44,18 +49,19 @@ public final class CtBenchCommand {
         int zones = args.intValue("zones", 1, 1, 65536);
         int batch = args.intValue("batch", 32, 1, 1024);
         boolean json = args.flag("json");
+        boolean nat = args.flag("nat");
         if (conns > 65536L * 65535) {
             throw new Args.UsageException("ct-bench: --conns: at most " + 65536L * 65535);
         }
         // Warm-up on a tracker of its own, so the measured passes run compiled code.
         Conntrack warm = new Conntrack();
-        measure(warm, threads, Math.min(conns, 200_000), zones, batch);
+        measure(warm, threads, Math.min(conns, 200_000), zones, batch, nat);
         warm.flush(-1);
         warm = null;
         System.gc();
         Conntrack ct = new Conntrack();
         ct.config().maxConns(Math.max(ct.config().maxConns(), conns));
-        Figures f = measure(ct, threads, conns, zones, batch);
+        Figures f = measure(ct, threads, conns, zones, batch, nat);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long t0 = System.nanoTime();
         long c0 = mx.getCurrentThreadCpuTime();
@@ -72,6 +78,7 @@ public final class CtBenchCommand {
         int conns;
         int zones;
         int batch;
+        boolean nat;
         double setupsPerSec;
         double repliesPerSec;
         double establishedLookupsPerSec;
@@ -89,6 +96,7 @@ public final class CtBenchCommand {
 
         String toJson() {
             Json j = new Json().put("threads", threads).put("conns", conns).put("zones", zones).put("batch", batch)
+                    .put("nat", nat)
                     .put("setupsPerSec", Math.round(setupsPerSec)).put("repliesPerSec", Math.round(repliesPerSec))
                     .put("establishedLookupsPerSec", Math.round(establishedLookupsPerSec))
                     .put("flushZoneMs", round(flushZoneMs)).put("flushZoneCpuMs", round(flushZoneCpuMs))
@@ -106,12 +114,13 @@ public final class CtBenchCommand {
         }
 
         String toText() {
-            return String.format(Locale.ROOT, "ct-bench: %d thread(s), %d connections, %d zone(s), batch %d"
+            return String.format(Locale.ROOT, "ct-bench: %d thread(s), %d connections, %d zone(s), batch %d%s"
                     + " (rates per thread-CPU-second; wall-clock in brackets)%n"
                     + "  setup:       %.2f M connections/s [%.2f] %.0f CPU ns each, %.0f heap bytes per connection%n"
                     + "  replies:     %.2f M packets/s, %.0f CPU ns each%n"
                     + "  established: %.2f M lookups/s [%.2f] %.0f CPU ns each, %.3f heap bytes per packet%n"
                     + "  flush zone 0: %d connections in %.1f ms (%.1f CPU ms)%s", threads, conns, zones, batch,
+                    nat ? ", SNAT" : "",
                     setupsPerSec / 1e6, setupsPerSecWall / 1e6, cpuNsPerSetup, bytesPerConnection,
                     repliesPerSec / 1e6, cpuNsPerReply, establishedLookupsPerSec / 1e6,
                     establishedLookupsPerSecWall / 1e6, cpuNsPerEstablished, heapBytesPerEstablishedPacket, flushed,
@@ -123,7 +132,8 @@ public final class CtBenchCommand {
         }
     }
 
-    private static Figures measure(Conntrack ct, int threads, int conns, int zones, int batch) throws Exception {
+    private static Figures measure(Conntrack ct, int threads, int conns, int zones, int batch, boolean nat)
+            throws Exception {
         Worker[] workers = new Worker[threads];
         CyclicBarrier barrier = new CyclicBarrier(threads);
         MbufPool pool = MbufPool.create(MbufPoolConfig.of("ct-bench", 2 * batch * threads + 8).withCacheSize(0));
@@ -131,7 +141,7 @@ public final class CtBenchCommand {
         for (int t = 0; t < threads; t++) {
             int from = (int) ((long) conns * t / threads);
             int to = (int) ((long) conns * (t + 1) / threads);
-            workers[t] = new Worker(ct, pool, batch, zones, from, to, barrier);
+            workers[t] = new Worker(ct, pool, batch, zones, from, to, barrier, nat);
             ts[t] = new Thread(workers[t], "ct-bench-" + t);
             ts[t].start();
         }
@@ -143,6 +153,7 @@ public final class CtBenchCommand {
         f.conns = conns;
         f.zones = zones;
         f.batch = batch;
+        f.nat = nat;
         long[] worst = new long[3];
         long[] cpu = new long[3];
         long setupBytes = 0;
@@ -181,6 +192,10 @@ public final class CtBenchCommand {
         private static final int SPORT = 34; // offsets in an untagged IPv4/UDP frame
         private static final int DPORT = 36;
         private static final int UDP_CSUM = 40;
+        private static final int IP_SRC = 26;
+        private static final int IP_DST = 30;
+        private static final int ORIG_SRC = 0x0a000001;
+        private static final int NAT_MIN = 0xc0000201;
 
         private final Conntrack ct;
         private final CtContext ctx;
@@ -190,14 +205,25 @@ public final class CtBenchCommand {
         private final int from;
         private final int to;
         private final CyclicBarrier barrier;
+        private final NatParams snat;
+        private final NatParams bare;
+        /** Per connection of this worker (with --nat): the source address and port NAT gave it. */
+        private final int[] natAddr;
+        private final short[] natPort;
         final long[] phaseNs = new long[3];
         final long[] cpuNs = new long[3];
         long setupBytes;
         long estBytes;
         String problem;
 
-        Worker(Conntrack ct, MbufPool pool, int batch, int zones, int from, int to, CyclicBarrier barrier) {
+        Worker(Conntrack ct, MbufPool pool, int batch, int zones, int from, int to, CyclicBarrier barrier,
+                boolean nat) {
             this.ct = ct;
+            this.snat = nat ? new NatParams().set(NatParams.SRC, false, true, 0, NAT_MIN & 0xffff_ffffL, 0,
+                    (NAT_MIN + 3) & 0xffff_ffffL, 1024, 65535) : null;
+            this.bare = nat ? new NatParams().bare() : null;
+            this.natAddr = nat ? new int[to - from] : null;
+            this.natPort = nat ? new short[to - from] : null;
             this.ctx = ct.newContext();
             this.zones = zones;
             this.from = from;
@@ -226,17 +252,20 @@ public final class CtBenchCommand {
                 barrier.await();
                 long b0 = mx.getCurrentThreadAllocatedBytes();
                 long c0 = mx.getCurrentThreadCpuTime();
-                phaseNs[0] = pass(orig, false, Conntrack.COMMIT, CtState.NEW | CtState.TRK);
+                phaseNs[0] = pass(orig, false, Conntrack.COMMIT, CtState.NEW | CtState.TRK
+                        | (snat != null ? CtState.SNAT : 0), snat);
                 cpuNs[0] = mx.getCurrentThreadCpuTime() - c0;
                 setupBytes = mx.getCurrentThreadAllocatedBytes() - b0;
                 barrier.await();
                 long c1 = mx.getCurrentThreadCpuTime();
-                phaseNs[1] = pass(reply, true, 0, CtState.EST | CtState.RPL | CtState.TRK);
+                // A reply is un-SNATed: OVS marks that as the reverse translation, dnat.
+                phaseNs[1] = pass(reply, true, 0, CtState.EST | CtState.RPL | CtState.TRK
+                        | (snat != null ? CtState.DNAT : 0), bare);
                 cpuNs[1] = mx.getCurrentThreadCpuTime() - c1;
                 barrier.await();
                 long b2 = mx.getCurrentThreadAllocatedBytes();
                 long c2 = mx.getCurrentThreadCpuTime();
-                phaseNs[2] = pass(orig, false, 0, CtState.EST | CtState.TRK);
+                phaseNs[2] = pass(orig, false, 0, CtState.EST | CtState.TRK | (snat != null ? CtState.SNAT : 0), bare);
                 cpuNs[2] = mx.getCurrentThreadCpuTime() - c2;
                 estBytes = mx.getCurrentThreadAllocatedBytes() - b2;
             } catch (Exception e) {
@@ -245,7 +274,7 @@ public final class CtBenchCommand {
         }
 
         /** One packet per connection of this worker, a batch at a time; returns the nanoseconds taken. */
-        private long pass(Mbuf[] ms, boolean swap, int flags, int expect) {
+        private long pass(Mbuf[] ms, boolean swap, int flags, int expect, NatParams nat) {
             int n = ms.length;
             long start = System.nanoTime();
             for (int base = from; base < to; base += n) {
@@ -258,11 +287,28 @@ public final class CtBenchCommand {
                     int off = m.dataOffset();
                     m.buffer().putShort(off + SPORT, (short) (swap ? dport : sport), java.nio.ByteOrder.BIG_ENDIAN);
                     m.buffer().putShort(off + DPORT, (short) (swap ? sport : dport), java.nio.ByteOrder.BIG_ENDIAN);
+                    if (nat != null) {
+                        // NAT rewrote the last packet in place: put back this one's addresses.
+                        m.buffer().putInt(off + (swap ? IP_DST : IP_SRC), ORIG_SRC, java.nio.ByteOrder.BIG_ENDIAN);
+                        m.buffer().putShort(off + 24, (short) 0, java.nio.ByteOrder.BIG_ENDIAN);
+                        if (swap) {
+                            m.buffer().putInt(off + IP_DST, natAddr[c - from], java.nio.ByteOrder.BIG_ENDIAN);
+                            m.buffer().putShort(off + DPORT, natPort[c - from], java.nio.ByteOrder.BIG_ENDIAN);
+                        }
+                        m.buffer().putShort(off + 24, ipChecksum(m), java.nio.ByteOrder.BIG_ENDIAN);
+                    }
                 }
                 long now = System.nanoTime() / 1_000_000L;
                 for (int j = 0; j < k; j++) {
                     int c = base + j;
-                    ct.execute(ctx, ms[j], c % zones, flags, 0, 0, 0, 0, 0, 0, now);
+                    ct.execute(ctx, ms[j], c % zones, flags, 0, 0, 0, 0, 0, 0, nat, now);
+                }
+                if (nat == snat && snat != null) {
+                    for (int j = 0; j < k; j++) {
+                        int off = ms[j].dataOffset();
+                        natAddr[base + j - from] = ms[j].buffer().getInt(off + IP_SRC, java.nio.ByteOrder.BIG_ENDIAN);
+                        natPort[base + j - from] = ms[j].buffer().getShort(off + SPORT, java.nio.ByteOrder.BIG_ENDIAN);
+                    }
                 }
                 for (int j = 0; j < k; j++) {
                     if (ms[j].ctState() != expect && problem == null) {
@@ -272,6 +318,18 @@ public final class CtBenchCommand {
                 }
             }
             return System.nanoTime() - start;
+        }
+
+        /** The IPv4 header checksum of {@code m} (its checksum field zero). */
+        private static short ipChecksum(Mbuf m) {
+            int sum = 0;
+            for (int i = 0; i < 20; i += 2) {
+                sum += m.buffer().getShort(m.dataOffset() + 14 + i, java.nio.ByteOrder.BIG_ENDIAN) & 0xffff;
+            }
+            while ((sum >>> 16) != 0) {
+                sum = (sum & 0xffff) + (sum >>> 16);
+            }
+            return (short) ~sum;
         }
     }
 }

@@ -58,6 +58,11 @@ final class ActionSyntax {
     boolean inCtExec;
     private final LearnSyntax learn;
 
+    /** The flow's match (null in a group bucket), for the checks of actions against it. */
+    Match match() {
+        return match;
+    }
+
     /** @param match the flow's match, for prerequisite checks; null in a group bucket */
     ActionSyntax(Source src, Match match) {
         this.src = src;

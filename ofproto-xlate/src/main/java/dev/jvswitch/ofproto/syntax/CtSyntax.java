@@ -5,6 +5,8 @@ import java.util.List;
 
 import dev.jvswitch.flowcache.actions.DpCt;
 import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.ofproto.match.Match;
+import dev.jvswitch.ofproto.action.CtCheck;
 import dev.jvswitch.ofproto.action.FieldRef;
 import dev.jvswitch.ofproto.action.OfAction;
 
@@ -80,10 +82,21 @@ final class CtSyntax {
                         "commit, force, table=N, zone=N or FIELD[a..b], nat(...), exec(...)");
             }
         }
+        checkMatch(actions, src, at, commit, nat);
         try {
             return new OfAction.Ct(commit, force, zone, zoneSrc, table, exec, nat);
         } catch (IllegalArgumentException e) {
             throw src.fail(SyntaxError.BAD_VALUE, at, "ct(" + arg + ")", "ct", e.getMessage().replace("ct: ", ""));
+        }
+    }
+
+    /** {@link CtCheck}: a {@code ct} the flow's match makes inconsistent is refused (not in a group bucket). */
+    private static void checkMatch(ActionSyntax actions, Source src, int at, boolean commit, DpCt.Nat nat) {
+        Match m = actions.match();
+        CtCheck.Problem p = m == null ? null : CtCheck.problem(m, commit, nat);
+        if (p != null) {
+            throw p.notAllowed() ? src.fail(SyntaxError.NOT_ALLOWED, at, p.subject(), p.need() + CtCheck.OVS_SAYS)
+                    : src.fail(SyntaxError.PREREQUISITE, at, p.subject(), p.need() + CtCheck.OVS_SAYS);
         }
     }
 

@@ -77,6 +77,16 @@ class SyntaxErrorTest {
         "CONFLICT|priority=1,priority=1,actions=drop|flow syntax error at column 12: 'priority=1' conflicts with 'priority=1' at column 1",
         "NOT_SUPPORTED|ip,actions=ct(commit,alg=ftp),output:2"
             + "|flow syntax error at column 22: ct(alg) is not supported (connection tracking ALGs)",
+        "PREREQUISITE|actions=ct(commit),output:2|flow syntax error at column 9: ct needs ip or ipv6"
+            + " (OVS: actions are invalid with specified match, OFPBAC_MATCH_INCONSISTENT)",
+        "PREREQUISITE|arp,actions=ct(commit,nat(src=10.0.0.1)),output:2|flow syntax error at column 13: ct with nat"
+            + " needs ip or ipv6 (OVS: actions are invalid with specified match, OFPBAC_MATCH_INCONSISTENT)",
+        "PREREQUISITE|ipv6,actions=ct(commit,nat(src=10.0.0.1)),output:2|flow syntax error at column 14: nat with an"
+            + " IPv4 address needs ip (OVS: actions are invalid with specified match, OFPBAC_MATCH_INCONSISTENT)",
+        "PREREQUISITE|ip,actions=ct(commit,nat(dst=[fd00::1]:80)),output:2|flow syntax error at column 12: nat with"
+            + " an IPv6 address needs ipv6 (OVS: actions are invalid with specified match, OFPBAC_MATCH_INCONSISTENT)",
+        "NOT_ALLOWED|ip,ct_state=+trk+inv,actions=ct(commit)|flow syntax error at column 30: 'ct(commit)' is not"
+            + " allowed with ct_state=+inv (OVS: actions are invalid with specified match, OFPBAC_MATCH_INCONSISTENT)",
         "PREREQUISITE|ct_nw_src=10.0.0.1,actions=drop"
             + "|flow syntax error at column 1: ct_nw_src needs ct_state with +new, +est, +rel, +rpl or +trk-inv",
         "NOT_SUPPORTED|nsh_spi=1,actions=drop|flow syntax error at column 1: nsh_spi is not supported (NSH)",

@@ -64,7 +64,7 @@ public record DbConfig(SwitchConfig config, long nextCfg, Map<String, String> in
         }
         SwitchConfig c = config;
         SwitchConfig next = new SwitchConfig(c.file(), c.datapath(), c.revalidators(), c.bridgeDefaults(), c.mempool(),
-                bridges, c.control(), c.lines(), c.warnings(), c.routes());
+                bridges, c.control(), c.lines(), c.warnings(), c.routes(), c.conntrack());
         Map<String, String> errors = new LinkedHashMap<>(interfaceErrors);
         errors.putAll(failed);
         return new DbConfig(next, nextCfg, errors, bridgePorts, statsIntervalMs);

@@ -101,7 +101,7 @@ public final class OvsdbMapper {
         }
         long statsMs = statsInterval(oc, ctx, warnings);
         SwitchConfig c = new SwitchConfig(ctx.source(), dp, rv, base.bridgeDefaults(), base.mempool(), bridges,
-                base.control(), Map.of(), warnings, List.of());
+                base.control(), Map.of(), warnings, List.of(), base.conntrack());
         return new DbConfig(c, nextCfg, errors, local, statsMs);
     }
 

@@ -51,6 +51,8 @@ import dev.jvswitch.pmd.tunnel.TunnelOps;
  * <p><b>Connection tracking.</b> {@code ct} hands each packet to the datapath's {@link Conntrack}
  * with this PMD's {@link CtContext}; the packet's ct metadata changes, and with a {@code nat}
  * argument its addresses and ports (OVS emits the {@code recirc} that follows as a separate action). {@code ct_clear} forgets that metadata.
+ * IP fragments are held by the tracker's {@code Ipf} until their datagram is whole; it runs
+ * through {@code ct} reassembled and the fragments then go on in this ct action's batch.
  *
  * <p>Nothing here allocates: scratch batches for clone are made once, one per nesting level.
  *
@@ -335,11 +337,16 @@ public final class ActionExecutor {
                     DpCt.natAddrWord(p, i, 1), DpCt.natAddrWord(p, i, 2), DpCt.natAddrWord(p, i, 3),
                     DpCt.natMinPort(p, i), DpCt.natMaxPort(p, i));
         }
+        // Fragments wait in ipf; a datagram they complete goes through ct reassembled, then they follow.
+        boolean frags = conntrack.ipf().preprocess(batch, zone, p, i, nowMs);
         Mbuf[] pkts = batch.array();
         int n = batch.size();
         for (int k = 0; k < n; k++) {
             conntrack.execute(ctContext, pkts[k], zone, ctFlags, mark, markMask, labelHi, labelLo, labelMaskHi,
                     labelMaskLo, nat, nowMs);
+        }
+        if (frags) {
+            conntrack.ipf().postprocess(batch, p, i);
         }
     }
 

@@ -36,6 +36,7 @@ public final class ReloadPlan {
     private boolean bridgesChanged;
     private boolean tunnelsChanged;
     private boolean tuningChanged;
+    private boolean conntrackChanged;
     /** The live tuning keys that changed, each as {@code key old -> new}, for the log and the reply. */
     private final List<String> tuningKeys = new ArrayList<>();
 
@@ -49,6 +50,7 @@ public final class ReloadPlan {
             p.tunnelsChanged = true;
         }
         p.datapath(now, next);
+        p.conntrackChanged = !now.conntrack().equals(next.conntrack());
         p.mempool(now.mempool(), next);
         if (!now.control().socket().equals(next.control().socket())) {
             p.restart(next, "control.socket", "was " + now.control().socket());
@@ -253,10 +255,15 @@ public final class ReloadPlan {
         }
     }
 
+    /** Whether the {@code conntrack} section changed (applied whole, live). */
+    public boolean conntrackChanged() {
+        return conntrackChanged;
+    }
+
     /** Whether the new config changes nothing the switch runs by. */
     public boolean isEmpty() {
         return removed.isEmpty() && added.isEmpty() && reopened.isEmpty() && settingsChanged.isEmpty()
                 && flowsChanged.isEmpty() && groupsChanged.isEmpty() && openflowChanged.isEmpty() && !bridgesChanged
-                && !tuningChanged;
+                && !tuningChanged && !conntrackChanged;
     }
 }

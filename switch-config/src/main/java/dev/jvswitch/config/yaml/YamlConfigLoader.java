@@ -30,6 +30,7 @@ import dev.jvswitch.config.ConfigEnvironment;
 import dev.jvswitch.config.ConfigError;
 import dev.jvswitch.config.ConfigException;
 import dev.jvswitch.config.ConfigKeys;
+import dev.jvswitch.config.ConntrackSettings;
 import dev.jvswitch.config.ControlSettings;
 import dev.jvswitch.config.CpuSet;
 import dev.jvswitch.config.MetricsListen;
@@ -71,6 +72,7 @@ import dev.jvswitch.pmd.DatapathConfig;
  *     controller-burst-limit, inactivity-probe  (the OpenFlow channel: {@link OpenFlowKeys})
  * routes:     a list of "PREFIX/PLEN BRIDGE [GATEWAY] [src=IP]" (static routes for tunnels)
  * control:    socket, log-level, max-clients, idle-timeout, log-file, metrics-listen
+ * conntrack:  ct-maxconns, tcp_seq_chk, default-limit, timeout-policy, zones ({@link ConntrackSection})
  * db:         unix:PATH or tcp:IP:PORT: bridges come from that OVSDB database (the file then has
  *             no bridges)
  * </pre>
@@ -158,9 +160,10 @@ public final class YamlConfigLoader {
         TunnelSection.checkPorts(bridges, env, diag);
         ControlSettings control = control(top.section("control", ConfigKeys.CONTROL), fileName, lines)
                 .withDb(db(top));
+        ConntrackSettings conntrack = ConntrackSection.read(top, lines);
         diag.throwIfAny();
         return new SwitchConfig(fileName, dp, revalidators, bridgeDefaults, pool, bridges, control, lines,
-                diag.warnings(), routes);
+                diag.warnings(), routes, conntrack);
     }
 
     /**

@@ -70,6 +70,11 @@ public enum CommandKind {
             Map.entry("dpctl/ct-enable-tcp-seq-chk", INLINE),
             Map.entry("dpctl/ct-disable-tcp-seq-chk", INLINE),
             Map.entry("dpctl/flush-conntrack", CHANGE),
+            Map.entry("dpctl/ipf-get-status", INLINE),
+            Map.entry("dpctl/ipf-set-enabled", INLINE),
+            Map.entry("dpctl/ipf-set-disabled", INLINE),
+            Map.entry("dpctl/ipf-set-min-frag", INLINE),
+            Map.entry("dpctl/ipf-set-max-nfrags", INLINE),
             // Operations: log levels (vlog/*) are inline.
             Map.entry("vlog/list", INLINE),
             Map.entry("vlog/set", INLINE),

@@ -7,6 +7,7 @@ import dev.jvswitch.conntrack.Conntrack;
 import dev.jvswitch.conntrack.CtKey;
 import dev.jvswitch.conntrack.CtShow;
 import dev.jvswitch.conntrack.CtTuple;
+import dev.jvswitch.conntrack.Ipf;
 import dev.jvswitch.pmd.Datapath;
 
 /**
@@ -15,7 +16,9 @@ import dev.jvswitch.pmd.Datapath;
  * {@code dpctl/ct-stats-show [-m]}, {@code dpctl/ct-set-maxconns N}, {@code dpctl/ct-get-maxconns},
  * {@code dpctl/ct-get-nconns}, {@code dpctl/ct-set-limits [default=N] [zone=N,limit=N]...},
  * {@code dpctl/ct-get-limits [zone=N[,N]...]}, {@code dpctl/ct-del-limits zone=N[,N]...},
- * {@code dpctl/ct-enable-tcp-seq-chk}, {@code dpctl/ct-disable-tcp-seq-chk}. A datapath name
+ * {@code dpctl/ct-enable-tcp-seq-chk}, {@code dpctl/ct-disable-tcp-seq-chk}, and fragment reassembly's
+ * {@code dpctl/ipf-get-status}, {@code dpctl/ipf-set-enabled|disabled v4|v6},
+ * {@code dpctl/ipf-set-min-frag v4|v6 N}, {@code dpctl/ipf-set-max-nfrags N}. A datapath name
  * argument ({@code netdev@ovs-netdev}) is accepted and ignored, as there is one datapath.
  *
  * <p><b>Thread-safety:</b> the handlers run where {@link CommandKind} says; the connection
@@ -131,6 +134,53 @@ final class ConntrackCommands {
         r.register("dpctl/ct-disable-tcp-seq-chk", "", 0, 1, "accept TCP segments outside the window", args -> {
             ct.config().tcpSeqChk(false);
             return Reply.text("disabling TCP sequence checking successful");
+        });
+        registerIpf(r, ct.ipf());
+    }
+
+    private static void registerIpf(CommandRegistry r, Ipf ipf) {
+        r.register("dpctl/ipf-get-status", "[-m]", 0, 2, "IP fragment reassembly settings and counters", args -> {
+            boolean verbose = false;
+            for (String a : withoutDp(args)) {
+                if (!a.equals("-m") && !a.equals("--more")) {
+                    throw CommandException.usage("dpctl/ipf-get-status: unknown argument '" + a
+                            + "' (usage: dpctl/ipf-get-status [-m])");
+                }
+                verbose = true;
+            }
+            return Reply.text(ipf.status(verbose));
+        });
+        for (boolean on : new boolean[] {true, false}) {
+            String cmd = "dpctl/ipf-set-" + (on ? "enabled" : "disabled");
+            r.register(cmd, "v4|v6", 1, 2, (on ? "enable" : "disable") + " IP fragment reassembly", args -> {
+                List<String> a = withoutDp(args);
+                if (a.size() != 1 || !a.get(0).equals("v4") && !a.get(0).equals("v6")) {
+                    throw CommandException.usage(cmd + ": parameter missing: 'v4' for IPv4 or 'v6' for IPv6");
+                }
+                ipf.enabled(a.get(0).equals("v6"), on);
+                return Reply.text((on ? "enabling" : "disabling") + " fragmentation reassembly successful");
+            });
+        }
+        r.register("dpctl/ipf-set-min-frag", "v4|v6 N", 2, 3, "smallest fragment (but the last) reassembled", args -> {
+            List<String> a = withoutDp(args);
+            if (a.size() != 2 || !a.get(0).equals("v4") && !a.get(0).equals("v6")) {
+                throw CommandException.usage("dpctl/ipf-set-min-frag: parameter missing: v4 for IPv4 or v6 for IPv6");
+            }
+            int n = number("dpctl/ipf-set-min-frag", "minimum fragment size", a.get(1), 65535);
+            if (n < Ipf.MIN_FRAG_LBOUND) {
+                throw CommandException.usage("dpctl/ipf-set-min-frag: requested minimum fragment size too small ("
+                        + n + " < " + Ipf.MIN_FRAG_LBOUND + ")");
+            }
+            ipf.minFragSize(a.get(0).equals("v6"), n);
+            return Reply.text("setting minimum fragment size successful");
+        });
+        r.register("dpctl/ipf-set-max-nfrags", "N", 1, 2, "most fragments held for reassembly", args -> {
+            List<String> a = withoutDp(args);
+            if (a.size() != 1) {
+                throw CommandException.usage("dpctl/ipf-set-max-nfrags: parameter missing for maximum fragments");
+            }
+            ipf.maxFrags(number("dpctl/ipf-set-max-nfrags", "maximum fragments", a.get(0), Ipf.MAX_FRAGS_BOUND));
+            return Reply.text("setting maximum fragments successful");
         });
     }
 

@@ -136,6 +136,7 @@ public final class Switch implements AutoCloseable {
                 (long) pool.capacity() * pool.slotBytes() >> 20);
         // Ofproto gives the datapath its real handler in start(), before any PMD runs.
         Datapath dp = new Datapath(config.datapath(), pool, Switch::notStarted);
+        config.conntrack().applyTo(dp.conntrack(), null);
         Switch sw = new Switch(config, pool, dp, ofproto);
         try {
             ofproto.start(dp, config.revalidators(), sw.liveness);
@@ -204,6 +205,10 @@ public final class Switch implements AutoCloseable {
                 throw new OfprotoException("jvswitchd is shutting down");
             }
             changePorts(plan, next, changes);
+            if (plan.conntrackChanged()) {
+                next.conntrack().applyTo(dp.conntrack(), before.conntrack());
+                changes.add("conntrack settings changed");
+            }
             // Published once the datapath runs by it; the bridges and tables follow (if ofproto
             // refuses them, the ports are the new ones and the tables the old, as documented above).
             config.setRelease(next);

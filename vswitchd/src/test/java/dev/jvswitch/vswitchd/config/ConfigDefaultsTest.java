@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.jvswitch.config.ConfigEnvironment;
 import dev.jvswitch.config.ConfigException;
+import dev.jvswitch.config.ConntrackSettings;
 import dev.jvswitch.config.ControlSettings;
 import dev.jvswitch.config.MempoolSettings;
 import dev.jvswitch.config.RevalidatorSettings;
@@ -98,6 +99,7 @@ class ConfigDefaultsTest {
         assertThat(shipped.bridges().get("br0").settings()).isEqualTo(none.bridgeDefaults());
         assertThat(shipped.mempool()).isEqualTo(none.mempool());
         assertThat(shipped.control()).isEqualTo(none.control());
+        assertThat(shipped.conntrack()).isEqualTo(none.conntrack()).isEqualTo(ConntrackSettings.DEFAULTS);
         assertThat(shipped.warnings()).isEmpty();
         assertThat(loader.load(conf.resolve("demo.yaml")).warnings()).isEmpty();
     }

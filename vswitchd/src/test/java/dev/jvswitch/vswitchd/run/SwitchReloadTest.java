@@ -75,4 +75,26 @@ class SwitchReloadTest {
         assertThat(sw.reload(load(BASE.replace("pmd-idle: backoff", "pmd-idle: backoff\n  mac-aging-time: 30"))))
                 .isEmpty();
     }
+
+    @Test
+    void theConntrackSectionAppliesOnReloadAndAnUnchangedOneKeepsWhatCommandsSet() throws Exception {
+        var ct = sw.datapath().conntrack();
+        String withCt = BASE + """
+                conntrack:
+                  ct-maxconns: 1000
+                  zones:
+                    5: {limit: 7, timeout-policy: {udp_first: 9}}
+                """;
+        assertThat(sw.reload(load(withCt))).containsExactly("conntrack settings changed");
+        assertThat(ct.config().maxConns()).isEqualTo(1000);
+        assertThat(ct.effectiveLimit(5)).isEqualTo(7);
+        assertThat(ct.config().zonePolicy(5)).containsEntry(dev.jvswitch.conntrack.CtTimeouts.OTHER_FIRST, 9);
+        ct.config().maxConns(2000); // as dpctl/ct-set-maxconns would
+        assertThat(sw.reload(load(withCt))).isEmpty();
+        assertThat(ct.config().maxConns()).isEqualTo(2000);
+        assertThat(sw.reload(load(BASE))).containsExactly("conntrack settings changed");
+        assertThat(ct.config().maxConns()).isEqualTo(3_000_000);
+        assertThat(ct.hasOwnLimit(5)).isFalse();
+        assertThat(ct.config().zonePolicy(5)).isEmpty();
+    }
 }

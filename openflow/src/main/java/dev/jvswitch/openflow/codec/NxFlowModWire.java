@@ -78,15 +78,17 @@ public final class NxFlowModWire {
             if (len < 8 || p + len > to) {
                 return false;
             }
+            // fin_timeout and writes into tun_metadataN have their own stand-ins on the openflowj path.
             if (type == 0xffff) {
                 boolean fin = len >= 10 && b.getUnsignedInt(p + 4) == NxmTable.NX_VENDOR
                         && b.getUnsignedShort(p + 8) == NXAST_FIN_TIMEOUT;
-                if (!fin) {
+                if (!fin && !NxTunSetField.isRegLoad2(b, p, len)) {
                     return true;
                 }
             } else if (type == 28) {
                 return true;
-            } else if (type == 25 && b.getUnsignedShort(p + 4) != NxmTable.OXM_BASIC) {
+            } else if (type == 25 && b.getUnsignedShort(p + 4) != NxmTable.OXM_BASIC
+                    && !(len >= 8 && NxTunSetField.isTunMetadata(b.getUnsignedInt(p + 4)))) {
                 return true;
             }
             p += len;

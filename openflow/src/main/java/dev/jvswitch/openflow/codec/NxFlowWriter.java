@@ -43,7 +43,7 @@ public final class NxFlowWriter {
     /** True if the openflowj encoding would lose part of this rule. */
     public static boolean needed(Match m, List<Instruction> instructions) {
         for (FlowField f : FlowField.values()) {
-            if (!f.isAlias() && !m.isWildcard(f) && !oxmTableHas(f)) {
+            if (!f.isAlias() && !m.isWildcard(f) && !oxmTableHas(f) && !isTunMetadata(f)) {
                 return true;
             }
         }
@@ -68,10 +68,19 @@ public final class NxFlowWriter {
         return false;
     }
 
+    /**
+     * {@code tun_metadataN}: the openflowj side writes it (as {@code MatchCodec}'s {@code NxMatch}
+     * and {@code ActionCodec}'s stand-in loads), so it alone needs no Nicira writer.
+     */
+    private static boolean isTunMetadata(FlowField f) {
+        int i = f.ordinal() - FlowField.TUN_METADATA0.ordinal();
+        return i >= 0 && i < NxTunMetadata.FIELDS && FlowField.tunMetadata(i) == f;
+    }
+
     /** Actions openflowj's side writes whole. */
     private static boolean plain(OfAction a) {
         if (a instanceof OfAction.SetField s) {
-            return oxmTableHas(s.field()) && s.field() != FlowField.IN_PORT;
+            return (oxmTableHas(s.field()) || isTunMetadata(s.field())) && s.field() != FlowField.IN_PORT;
         }
         return a instanceof OfAction.Output || a instanceof OfAction.Normal || a instanceof OfAction.Flood
                 || a instanceof OfAction.All || a instanceof OfAction.InPort || a instanceof OfAction.Local

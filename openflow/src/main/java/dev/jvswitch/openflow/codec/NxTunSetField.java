@@ -147,7 +147,7 @@ public final class NxTunSetField {
     }
 
     /** True for an {@code NXAST_REG_LOAD2} (what OVS sends in 1.3 and 1.4 for a masked set-field) into a {@code tun_metadataN}. */
-    private static boolean isRegLoad2(ByteBuf b, int a, int len) {
+    static boolean isRegLoad2(ByteBuf b, int a, int len) {
         return len >= REG_LOAD2_OXM + 4 && b.getUnsignedShort(a) == OFPAT_EXPERIMENTER
                 && b.getUnsignedInt(a + 4) == OfError.NX_VENDOR_ID && b.getUnsignedShort(a + 8) == NXAST_REG_LOAD2
                 && isTunMetadata(b.getUnsignedInt(a + REG_LOAD2_OXM));

@@ -30,16 +30,27 @@ import dev.jvswitch.pmd.DatapathConfig;
  * @param warnings       what the load reported without refusing the file (deprecated keys), in
  *                       file order; the daemon logs them
  * @param routes         static routes for tunnels ({@code routes}), in file order
+ * @param mirrors        port mirrors ({@code mirrors}), in file order
  */
 public record SwitchConfig(String file, DatapathConfig datapath, RevalidatorSettings revalidators,
         BridgeSettings bridgeDefaults, MempoolSettings mempool, Map<String, BridgeSpec> bridges,
-        ControlSettings control, Map<String, Integer> lines, List<ConfigError> warnings, List<RouteSpec> routes) {
+        ControlSettings control, Map<String, Integer> lines, List<ConfigError> warnings, List<RouteSpec> routes,
+        List<MirrorSettings> mirrors) {
 
     public SwitchConfig {
         bridges = Collections.unmodifiableMap(new LinkedHashMap<>(bridges));
         lines = Map.copyOf(lines);
         warnings = List.copyOf(warnings);
         routes = List.copyOf(routes);
+        mirrors = List.copyOf(mirrors);
+    }
+
+    /** A config without mirrors. */
+    public SwitchConfig(String file, DatapathConfig datapath, RevalidatorSettings revalidators,
+            BridgeSettings bridgeDefaults, MempoolSettings mempool, Map<String, BridgeSpec> bridges,
+            ControlSettings control, Map<String, Integer> lines, List<ConfigError> warnings, List<RouteSpec> routes) {
+        this(file, datapath, revalidators, bridgeDefaults, mempool, bridges, control, lines, warnings, routes,
+                List.of());
     }
 
     /** A config without static routes. */

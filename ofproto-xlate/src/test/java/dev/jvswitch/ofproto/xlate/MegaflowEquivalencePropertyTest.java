@@ -40,8 +40,9 @@ class MegaflowEquivalencePropertyTest {
                 PacketSpec spec = PacketSpec.random(rnd, world.dpPorts);
                 FlowKey key = sw.key(spec.frame(), spec.dpInPort());
                 XlateResult r = sw.xlate(key);
-                assertThat(sw.ofproto.xlate().translate(linear, key, false, sw.clockNs.get(), null).actions())
-                        .as("linear classifier for %s", key).isEqualTo(r.actions());
+                XlateResult l = sw.ofproto.xlate().translate(linear, key, false, sw.clockNs.get(), null);
+                assertThat(l.actions())
+                        .as(() -> disagreement(sw, linear, key, seed, r, l)).isEqualTo(r.actions());
                 assertThat(r.mask().isExact(FlowField.IN_PORT)).isTrue();
                 assertThat(r.mask().isExact(FlowField.RECIRC_ID)).isTrue();
                 long[] masked = new long[FlowKey.DP_WORDS];
@@ -62,6 +63,27 @@ class MegaflowEquivalencePropertyTest {
                 }
             }
         }
+    }
+
+    /**
+     * What a failure needs to be understood without its seed's history: the seed, both results
+     * with their errors, every rule, and both traces.
+     */
+    private static String disagreement(TestSwitch sw, XlateSnapshot linear, FlowKey key, long seed, XlateResult r,
+            XlateResult l) {
+        StringBuilder b = new StringBuilder("linear classifier for ").append(key).append(" (seed ").append(seed)
+                .append(")\n  tuple space: ").append(r.actions()).append(" error ").append(r.error())
+                .append("\n  linear:      ").append(l.actions()).append(" error ").append(l.error()).append('\n');
+        for (String bridge : sw.ofproto.bridges()) {
+            for (var rule : sw.ofproto.tables(bridge).rules()) {
+                b.append("  ").append(bridge).append(' ').append(rule).append('\n');
+            }
+        }
+        java.util.List<TraceNode> tss = new java.util.ArrayList<>();
+        java.util.List<TraceNode> lin = new java.util.ArrayList<>();
+        sw.ofproto.xlate().translate(sw.ofproto.snapshot(), key, false, sw.clockNs.get(), tss);
+        sw.ofproto.xlate().translate(linear, key, false, sw.clockNs.get(), lin);
+        return b.append("  tuple-space trace: ").append(tss).append("\n  linear trace: ").append(lin).toString();
     }
 
     /**

@@ -30,7 +30,8 @@ import dev.jvswitch.vswitchd.Ctl;
  * Mirrors to interfaces, and the config's {@code mirrors} section, through a real topology (h1
  * pings h2 across jvswitchd in a namespace): copies sent out of a veth end are what tcpdump reads
  * on its peer; copies written to a TAP the mirror makes are what tcpdump reads on the TAP, which
- * goes away with the mirror; a mirror of the config runs from the start, and reloads restart,
+ * goes away with the mirror ({@code bin/jvs-tcpdump --mirror-to} does the same for tcpdump); a
+ * mirror of the config runs from the start, and reloads restart,
  * stop and start mirrors as the file says.
  */
 class MirrorOutputsTest {
@@ -133,6 +134,35 @@ class MirrorOutputsTest {
         assertThat(Sh.tryInNs(hosts.sw, "ip", "link", "show", "jvmir0").exit()).as("the TAP goes with the mirror")
                 .isNotZero();
         assertThat(d.ctl("mirror/start", "h2", "iface=a/b").exit()).isEqualTo(2);
+
+        // bin/jvs-tcpdump --mirror-to, as ovs-tcpdump: the mirror to a TAP, tcpdump -i on it, both gone after.
+        Path jvsctl = dir.resolve("jvsctl");
+        StringBuilder script = new StringBuilder("#!/bin/sh\nexec");
+        for (String w : DaemonProcess.javaCommand("dev.jvswitch.vswitchd.ctl.Jvsctl")) {
+            script.append(" '").append(w.replace("'", "'\\''")).append('\'');
+        }
+        Files.writeString(jvsctl, script.append(" \"$@\"\n").toString());
+        jvsctl.toFile().setExecutable(true);
+        Process dump = new ProcessBuilder(Sh.nsCommand(hosts.sw, "env", "JVSCTL=" + jvsctl, "timeout", "60",
+                Launcher.ROOT.resolve("bin/jvs-tcpdump").toString(), "--socket", d.socket.toString(), "--mirror-to",
+                "jvmir1", "h1", "-c", "4", "-nn", "icmp")).redirectErrorStream(true).start();
+        dump.getOutputStream().close();
+        try {
+            Await.until(Duration.ofSeconds(30), Duration.ofMillis(100),
+                    () -> d.ok("mirror/show").contains("interface jvmir1: writing"), () -> d.ok("mirror/show"));
+            for (int i = 0; i < 10 && dump.isAlive(); i++) {
+                hosts.ping(1, 2, 2, 0.2);
+            }
+            assertThat(dump.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String out = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(dump.exitValue()).as(out).isZero();
+            assertThat(out).contains("10.77.0.1 > 10.77.0.2: ICMP echo request");
+        } finally {
+            dump.destroyForcibly();
+        }
+        Await.until(Duration.ofSeconds(10), Duration.ofMillis(100), () -> d.ok("mirror/show").equals("no mirrors\n"),
+                () -> "jvs-tcpdump to remove its mirror:\n" + d.ok("mirror/show"));
+        assertThat(Sh.tryInNs(hosts.sw, "ip", "link", "show", "jvmir1").exit()).isNotZero();
     }
 
     @Test

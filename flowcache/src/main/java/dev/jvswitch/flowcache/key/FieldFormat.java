@@ -100,8 +100,19 @@ public enum FieldFormat {
         }
     }
 
-    /** Appends a 128-bit value; only {@link #IPV6} has one. */
+    /**
+     * Appends a 128-bit value: an {@link #IPV6} address, or a {@link #HEX} number as ovs-ofctl
+     * prints {@code xxreg} and {@code ct_label} (no leading zeros).
+     */
     public StringBuilder append(StringBuilder sb, long high, long low) {
+        if (this == HEX) {
+            sb.append("0x");
+            if (high == 0) {
+                return sb.append(Long.toHexString(low));
+            }
+            String l = Long.toHexString(low);
+            return sb.append(Long.toHexString(high)).append("0".repeat(16 - l.length())).append(l);
+        }
         if (this != IPV6) {
             throw new IllegalArgumentException(this + " values have one word");
         }

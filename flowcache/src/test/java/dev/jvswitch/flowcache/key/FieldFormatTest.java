@@ -27,4 +27,13 @@ class FieldFormatTest {
                 .hasToString("+syn-ack");
         assertThat(FieldFormat.TCP_FLAGS.appendMaskedFlags(new StringBuilder(), 0, 0, all)).hasToString("0/0");
     }
+
+    @Test
+    void wideHexValuesAsOvsOfctlPrintsXxregAndCtLabel() {
+        assertThat(FieldFormat.HEX.append(new StringBuilder(), 0, 0x100000000L)).hasToString("0x100000000");
+        assertThat(FieldFormat.HEX.append(new StringBuilder(), 0x1, 0x2a)).hasToString("0x1000000000000002a");
+        assertThat(FieldFormat.IPV6.append(new StringBuilder(), 0x20010db8L << 32, 1)).hasToString("2001:db8::1");
+        assertThatThrownBy(() -> FieldFormat.MAC.append(new StringBuilder(), 0, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -436,12 +436,7 @@ final class FieldText {
     }
 
     private static StringBuilder hex128(StringBuilder sb, long high, long low) {
-        sb.append("0x");
-        if (high == 0) {
-            return sb.append(Long.toHexString(low));
-        }
-        String l = Long.toHexString(low);
-        return sb.append(Long.toHexString(high)).append("0".repeat(16 - l.length())).append(l);
+        return dev.jvswitch.flowcache.key.FieldFormat.HEX.append(sb, high, low);
     }
 
     /** {@code 0..max} for a field of {@code bits} bits. */

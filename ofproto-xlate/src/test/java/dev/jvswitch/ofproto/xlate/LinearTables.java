@@ -86,11 +86,17 @@ public final class LinearTables implements XlateTables {
     /**
      * Conjunctions the naive way: the best matching ordinary rule, unless at some priority above it
      * the matching conjunctive flows complete a conjunction whose {@code conj_id} rule matches.
+     *
+     * <p>The second lookup, with {@code conj_id} set, sees what OVS's {@code classifier_lookup__}
+     * sees with conjunctive matches off: of the rules that share one match, only the highest
+     * priority; when that one is conjunctive, none of them (checked against OVS 3.1: a
+     * {@code priority=20,in_port=3} rule under a {@code priority=50,in_port=3} clause is skipped
+     * once the conjunction completes, and hit when it does not).
      */
     private static Rule conjunctiveLookup(List<Rule> rules, FlowKey flow, boolean allowConjunctive) {
         Rule hard = null;
         for (Rule r : rules) {
-            if (!r.isConjunctive() && r.match().matches(flow)) {
+            if (!r.isConjunctive() && r.match().matches(flow) && (allowConjunctive || !hiddenByHigher(rules, r))) {
                 hard = r;
                 break;
             }
@@ -125,6 +131,19 @@ public final class LinearTables implements XlateTables {
             }
         }
         return hard;
+    }
+
+    /** True if a rule of higher priority has exactly {@code r}'s match. */
+    private static boolean hiddenByHigher(List<Rule> rules, Rule r) {
+        for (Rule other : rules) {
+            if (other.priority() <= r.priority()) {
+                return false;
+            }
+            if (other.match().equals(r.match())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

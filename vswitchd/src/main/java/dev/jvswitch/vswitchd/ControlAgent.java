@@ -261,6 +261,10 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
             next = loader.load(configFile, sw.config());
         } catch (ConfigException e) {
             return rejected(e.errors());
+        } catch (java.util.concurrent.CancellationException e) {
+            // SIGTERM's change wait ran out while a long file was being checked: nothing was applied.
+            LOG.info("reload of {} cancelled: shutting down", configFile);
+            throw CommandException.failed("reload cancelled, nothing changed: the daemon is shutting down");
         }
         for (ConfigError w : next.warnings()) {
             LOG.warn("{}", w);

@@ -43,7 +43,8 @@ final class Floors {
             new Module("ovsdb", 5, Kind.PRODUCT),
             new Module("vswitchd", 6, Kind.PRODUCT),
             new Module("benchmarks", 6, Kind.TOOL),
-            new Module("arch-test", 7, Kind.TEST));
+            new Module("dist", 7, Kind.PRODUCT),
+            new Module("arch-test", 8, Kind.TEST));
 
     /** The datapath: nothing of the control plane may reach these modules. */
     static final Set<String> DATAPATH = Set.of("mempool", "flowcache", "conntrack", "pmd-core", "vport-afpacket",

@@ -19,8 +19,8 @@ import dev.jvswitch.pmd.DatapathConfig;
  * {@link MbufPoolConfig}; the control socket's in {@link ControlSettings}.
  */
 public final class ConfigKeys {
-    public static final List<String> TOP = List.of("datapath", "mempool", "bridges", "routes", "control", "db",
-            "conntrack");
+    public static final List<String> TOP = List.of("datapath", "mempool", "bridges", "routes", "mirrors", "control",
+            "db", "conntrack");
     public static final List<String> DATAPATH = List.of("pmd-cpu-mask", "pmd-rxq-assign", "pmd-idle",
             "emc-insert-inv-prob", "smc-enable", "flow-limit", "max-idle", "n-revalidator-threads",
             "tx-flush-interval", "mac-table-size", "mac-aging-time");
@@ -35,6 +35,10 @@ public final class ConfigKeys {
     /** A bridge's OpenFlow keys ({@link OpenFlowSettings}); defaults there. */
     public static final List<String> FAIL_MODES = List.of("secure", "standalone");
     public static final List<String> PORT = List.of("type", "ofport", "options", "tag", "trunks", "pmd-rxq-affinity");
+    /** Keys of one mirror under {@code mirrors.NAME} ({@link MirrorSettings}; ranges and defaults there). */
+    public static final List<String> MIRROR = List.of("port", "direction", "file", "output-interface", "snaplen",
+            "max-bytes", "max-pps");
+    public static final List<String> MIRROR_DIRECTIONS = List.of("both", "rx", "tx");
     public static final List<String> CONTROL = List.of("socket", "log-level", "max-clients", "idle-timeout", "log-file",
             "metrics-listen");
 

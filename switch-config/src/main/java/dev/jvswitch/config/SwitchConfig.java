@@ -31,11 +31,12 @@ import dev.jvswitch.pmd.DatapathConfig;
  *                       file order; the daemon logs them
  * @param routes         static routes for tunnels ({@code routes}), in file order
  * @param conntrack      the connection tracker's defaults ({@code conntrack} section)
+ * @param mirrors        port mirrors ({@code mirrors}), in file order
  */
 public record SwitchConfig(String file, DatapathConfig datapath, RevalidatorSettings revalidators,
         BridgeSettings bridgeDefaults, MempoolSettings mempool, Map<String, BridgeSpec> bridges,
         ControlSettings control, Map<String, Integer> lines, List<ConfigError> warnings, List<RouteSpec> routes,
-        ConntrackSettings conntrack) {
+        ConntrackSettings conntrack, List<MirrorSettings> mirrors) {
 
     public SwitchConfig {
         java.util.Objects.requireNonNull(conntrack, "conntrack");
@@ -43,14 +44,33 @@ public record SwitchConfig(String file, DatapathConfig datapath, RevalidatorSett
         lines = Map.copyOf(lines);
         warnings = List.copyOf(warnings);
         routes = List.copyOf(routes);
+        mirrors = List.copyOf(mirrors);
+    }
+
+    /** A config without mirrors, with the connection tracker's defaults. */
+    public SwitchConfig(String file, DatapathConfig datapath, RevalidatorSettings revalidators,
+            BridgeSettings bridgeDefaults, MempoolSettings mempool, Map<String, BridgeSpec> bridges,
+            ControlSettings control, Map<String, Integer> lines, List<ConfigError> warnings, List<RouteSpec> routes) {
+        this(file, datapath, revalidators, bridgeDefaults, mempool, bridges, control, lines, warnings, routes,
+                ConntrackSettings.DEFAULTS, List.of());
+    }
+
+    /** A config without mirrors. */
+    public SwitchConfig(String file, DatapathConfig datapath, RevalidatorSettings revalidators,
+            BridgeSettings bridgeDefaults, MempoolSettings mempool, Map<String, BridgeSpec> bridges,
+            ControlSettings control, Map<String, Integer> lines, List<ConfigError> warnings, List<RouteSpec> routes,
+            ConntrackSettings conntrack) {
+        this(file, datapath, revalidators, bridgeDefaults, mempool, bridges, control, lines, warnings, routes,
+                conntrack, List.of());
     }
 
     /** A config with the connection tracker's defaults. */
     public SwitchConfig(String file, DatapathConfig datapath, RevalidatorSettings revalidators,
             BridgeSettings bridgeDefaults, MempoolSettings mempool, Map<String, BridgeSpec> bridges,
-            ControlSettings control, Map<String, Integer> lines, List<ConfigError> warnings, List<RouteSpec> routes) {
+            ControlSettings control, Map<String, Integer> lines, List<ConfigError> warnings, List<RouteSpec> routes,
+            List<MirrorSettings> mirrors) {
         this(file, datapath, revalidators, bridgeDefaults, mempool, bridges, control, lines, warnings, routes,
-                ConntrackSettings.DEFAULTS);
+                ConntrackSettings.DEFAULTS, mirrors);
     }
 
     /** A config without static routes. */

@@ -105,6 +105,8 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
     private Exception failure;
     /** Under a database: what a reload does with the file re-read (set once, before the agent runs). */
     private volatile java.util.function.Function<SwitchConfig, List<String>> dbReload;
+    /** What else a reload applies once the switch took the new config (the config's mirrors); set once. */
+    private volatile java.util.function.Function<SwitchConfig, List<String>> afterReload = c -> List.of();
 
     /**
      * @param clock the clock ticks are timed by and read from (the datapath's, so that the tick's
@@ -130,6 +132,11 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
      */
     void reloadWith(java.util.function.Function<SwitchConfig, List<String>> reload) {
         this.dbReload = reload;
+    }
+
+    /** {@code then} runs after every reload the switch accepted, with its config; its lines join the reply's. */
+    void afterReload(java.util.function.Function<SwitchConfig, List<String>> then) {
+        this.afterReload = then;
     }
 
     /** The agent that runs changes; {@link Jvswitchd} gives it a thread, tests step it. */
@@ -254,6 +261,10 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
             next = loader.load(configFile, sw.config());
         } catch (ConfigException e) {
             return rejected(e.errors());
+        } catch (java.util.concurrent.CancellationException e) {
+            // SIGTERM's change wait ran out while a long file was being checked: nothing was applied.
+            LOG.info("reload of {} cancelled: shutting down", configFile);
+            throw CommandException.failed("reload cancelled, nothing changed: the daemon is shutting down");
         }
         for (ConfigError w : next.warnings()) {
             LOG.warn("{}", w);
@@ -263,10 +274,10 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
                 throw CommandException.failed("reload rejected, nothing changed: " + configFile + " has bridges, but"
                         + " they come from the database");
             }
-            return dbReload.apply(next);
+            return joined(dbReload.apply(next), afterReload.apply(next));
         }
         try {
-            List<String> changes = sw.reload(next);
+            List<String> changes = joined(sw.reload(next), afterReload.apply(next));
             LOG.info("reloaded {}: {}", configFile, changes.isEmpty() ? "nothing changed" : changes.size() + " change(s)");
             return changes;
         } catch (ConfigException e) {
@@ -275,6 +286,15 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
             LOG.error("reload of {} failed part way: {}", configFile, e.getMessage());
             throw CommandException.failed("reload failed part way: " + e.getMessage());
         }
+    }
+
+    private static List<String> joined(List<String> a, List<String> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        List<String> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private List<String> rejected(List<ConfigError> errors) throws CommandException {

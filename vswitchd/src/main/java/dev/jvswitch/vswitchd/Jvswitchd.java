@@ -239,6 +239,8 @@ public final class Jvswitchd {
         }
         ControlAgent agent = new ControlAgent(o.config(), loader, sw, server, sw.datapath().clock());
         ops.register(agent.commands());
+        ops.applyMirrors(config);
+        agent.afterReload(ops::applyMirrors);
         if (dbMode != null) {
             agent.reloadWith(dbMode::reload);
         }

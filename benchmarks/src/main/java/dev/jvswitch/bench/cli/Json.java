@@ -2,6 +2,8 @@ package dev.jvswitch.bench.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,6 +39,20 @@ public final class Json {
 
     public Json put(String key, double value) {
         fields.putRawValue(key, new RawValue(number(value)));
+        return this;
+    }
+
+    /**
+     * {@code value} with exactly {@code decimals} digits after the point, rounded half up (as
+     * {@code %.Nf}), or {@code null} for NaN and infinities: for the reports whose contract is a fixed
+     * number of decimals rather than {@link #number}'s significant digits.
+     */
+    public Json put(String key, double value, int decimals) {
+        if (Double.isFinite(value)) {
+            fields.put(key, BigDecimal.valueOf(value).setScale(decimals, RoundingMode.HALF_UP));
+        } else {
+            fields.putNull(key);
+        }
         return this;
     }
 

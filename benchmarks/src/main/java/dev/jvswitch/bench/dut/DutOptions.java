@@ -31,11 +31,16 @@ public record DutOptions(int pmdCpu, Path jvswitchd, String rxRing, String pmdId
         return new DutOptions(pmdCpu, jvswitchd, rxRing, pmdIdle, dir, dpdkHugepages);
     }
 
-    /** {@code bin/jvswitchd} of the tree this jar was built in (benchmarks/target/jvs-bench.jar). */
+    /**
+     * {@code bin/jvswitchd} beside this jar: of the tree it was built in (benchmarks/target/jvs-bench.jar), or
+     * of the distribution it came in (lib/jvs-bench.jar).
+     */
     public static Path defaultJvswitchd() {
         try {
             Path jar = Path.of(DutOptions.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return jar.toAbsolutePath().getParent().getParent().getParent().resolve("bin/jvswitchd");
+            Path dir = jar.toAbsolutePath().getParent();
+            Path root = dir.getFileName().toString().equals("lib") ? dir.getParent() : dir.getParent().getParent();
+            return root.resolve("bin/jvswitchd");
         } catch (java.net.URISyntaxException | RuntimeException e) {
             return Path.of("bin/jvswitchd");
         }

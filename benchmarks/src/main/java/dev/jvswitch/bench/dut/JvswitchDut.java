@@ -41,7 +41,12 @@ final class JvswitchDut implements Dut {
         if (launcher == null || !Files.isExecutable(launcher)) {
             return "no jvswitchd launcher at " + launcher;
         }
-        Path jar = launcher.toAbsolutePath().getParent().resolveSibling("vswitchd/target/jvswitchd.jar");
+        // The distribution archive has lib/; the source tree has the build's target/ (as bin/jvswitchd looks).
+        Path root = launcher.toAbsolutePath().getParent().getParent();
+        Path jar = root.resolve("lib/jvswitchd.jar");
+        if (!Files.isRegularFile(jar)) {
+            jar = root.resolve("vswitchd/target/jvswitchd.jar");
+        }
         if (!Files.isRegularFile(jar)) {
             return jar + " not found (build with: mvn -B -DskipTests package)";
         }

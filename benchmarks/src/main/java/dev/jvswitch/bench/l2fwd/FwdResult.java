@@ -2,6 +2,8 @@ package dev.jvswitch.bench.l2fwd;
 
 import java.util.Locale;
 
+import dev.jvswitch.bench.cli.Json;
+
 /**
  * What one {@link Forwarder#run} did, in the same shape for both modes: {@code l2fwd} prints it
  * as a line of text or as one JSON object, and the forwarding benchmark reads it.
@@ -28,8 +30,8 @@ public record FwdResult(FwdMode mode, long rxPackets, long txPackets, long dropp
 
     /** {@code {"rxPackets":N,"txPackets":N,"dropped":N,"busyNsPerPacket":X}} (the l2fwd contract). */
     public String toJson() {
-        return String.format(Locale.ROOT, "{\"rxPackets\":%d,\"txPackets\":%d,\"dropped\":%d,\"busyNsPerPacket\":%.1f}",
-                rxPackets, txPackets, dropped, busyNsPerPacket());
+        return new Json().put("rxPackets", rxPackets).put("txPackets", txPackets).put("dropped", dropped)
+                .put("busyNsPerPacket", busyNsPerPacket(), 1).toString();
     }
 
     /** One line, e.g. {@code mode io: rx 10 packets, tx 10 packets, dropped 0, busy 950.0 ns/packet (...)}. */

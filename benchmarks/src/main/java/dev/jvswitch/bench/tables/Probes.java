@@ -63,6 +63,12 @@ final class Probes {
         return p;
     }
 
+    /** CPU time both threads used so far, in ns (read while they run: a dead thread has none). */
+    long cpuNs() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        return Math.max(0, mx.getThreadCpuTime(xlate.getId())) + Math.max(0, mx.getThreadCpuTime(expire.getId()));
+    }
+
     /** Stops both threads; returns the longest translation and expiry pass, in ms. */
     double[] stop() throws InterruptedException {
         running = false;

@@ -46,7 +46,7 @@ public record DbConfig(SwitchConfig config, long nextCfg, Map<String, String> in
     public DbConfig withRoutes(List<dev.jvswitch.config.RouteSpec> routes) {
         SwitchConfig c = config;
         SwitchConfig next = new SwitchConfig(c.file(), c.datapath(), c.revalidators(), c.bridgeDefaults(), c.mempool(),
-                c.bridges(), c.control(), c.lines(), c.warnings(), routes);
+                c.bridges(), c.control(), c.lines(), c.warnings(), routes, c.conntrack(), c.mirrors());
         return new DbConfig(next, nextCfg, interfaceErrors, bridgePorts, statsIntervalMs);
     }
 
@@ -64,7 +64,7 @@ public record DbConfig(SwitchConfig config, long nextCfg, Map<String, String> in
         }
         SwitchConfig c = config;
         SwitchConfig next = new SwitchConfig(c.file(), c.datapath(), c.revalidators(), c.bridgeDefaults(), c.mempool(),
-                bridges, c.control(), c.lines(), c.warnings(), c.routes(), c.conntrack());
+                bridges, c.control(), c.lines(), c.warnings(), c.routes(), c.conntrack(), c.mirrors());
         Map<String, String> errors = new LinkedHashMap<>(interfaceErrors);
         errors.putAll(failed);
         return new DbConfig(next, nextCfg, errors, bridgePorts, statsIntervalMs);

@@ -37,6 +37,7 @@ import dev.jvswitch.config.MetricsListen;
 import dev.jvswitch.config.Diagnostics;
 import dev.jvswitch.config.FlowLine;
 import dev.jvswitch.config.MempoolSettings;
+import dev.jvswitch.config.MirrorSettings;
 import dev.jvswitch.config.PortSpec;
 import dev.jvswitch.config.RevalidatorSettings;
 import dev.jvswitch.config.RouteSpec;
@@ -71,6 +72,9 @@ import dev.jvswitch.pmd.DatapathConfig;
  *     controller, listen, protocols, fail-mode, datapath-id, controller-rate-limit,
  *     controller-burst-limit, inactivity-probe  (the OpenFlow channel: {@link OpenFlowKeys})
  * routes:     a list of "PREFIX/PLEN BRIDGE [GATEWAY] [src=IP]" (static routes for tunnels)
+ * mirrors:
+ *   NAME: port (required), direction, file or output-interface (one), snaplen, max-bytes, max-pps
+ *         (packet capture: {@link MirrorSection})
  * control:    socket, log-level, max-clients, idle-timeout, log-file, metrics-listen
  * conntrack:  ct-maxconns, tcp_seq_chk, default-limit, timeout-policy, zones ({@link ConntrackSection})
  * db:         unix:PATH or tcp:IP:PORT: bridges come from that OVSDB database (the file then has
@@ -158,12 +162,13 @@ public final class YamlConfigLoader {
                 baseline == null ? Map.of() : baseline.bridges());
         List<RouteSpec> routes = TunnelSection.routes(top, bridges, diag);
         TunnelSection.checkPorts(bridges, env, diag);
+        List<MirrorSettings> mirrors = MirrorSection.read(top, bridges, fileName, lines);
         ControlSettings control = control(top.section("control", ConfigKeys.CONTROL), fileName, lines)
                 .withDb(db(top));
         ConntrackSettings conntrack = ConntrackSection.read(top, lines);
         diag.throwIfAny();
         return new SwitchConfig(fileName, dp, revalidators, bridgeDefaults, pool, bridges, control, lines,
-                diag.warnings(), routes, conntrack);
+                diag.warnings(), routes, conntrack, mirrors);
     }
 
     /**

@@ -190,8 +190,8 @@ class ConfigFileBoundsTest {
         // And in the config file itself: an unknown key is cut as well, control characters masked.
         Path cfg2 = write("sw2.yaml", "\"root:" + secret + "\": 1\n\"a\\tb\": 2\n");
         assertThat(errors(cfg2)).containsExactly(
-                cfg2 + ":1: root:$6$saltsalt\u2026: unknown key (known keys: bridges, conntrack, control, datapath, db, mempool, routes)",
-                cfg2 + ":2: a?b: unknown key (known keys: bridges, conntrack, control, datapath, db, mempool, routes)");
+                cfg2 + ":1: root:$6$saltsalt\u2026: unknown key (known keys: bridges, conntrack, control, datapath, db, mempool, mirrors, routes)",
+                cfg2 + ":2: a?b: unknown key (known keys: bridges, conntrack, control, datapath, db, mempool, mirrors, routes)");
     }
 
     @Test

@@ -73,7 +73,7 @@ class YamlConfigLoaderTest {
     void unknownTopLevelAndPortKeys() throws IOException {
         assertThat(errors("bridge:\n  br0: {}\n" + PORTS.replace("ofport: 1}", "ofport: 1, vlan: 3}")))
                 .containsExactly(
-                        file() + ":1: bridge: unknown key (known keys: bridges, conntrack, control, datapath, db, mempool, routes)",
+                        file() + ":1: bridge: unknown key (known keys: bridges, conntrack, control, datapath, db, mempool, mirrors, routes)",
                         file() + ":6: bridges.br0.ports.p1.vlan: unknown key (known keys: ofport, options, "
                                 + "pmd-rxq-affinity, tag, trunks, type)");
     }

@@ -19,8 +19,9 @@ public final class MirrorCommands {
     }
 
     public static void register(CommandRegistry r, MirrorManager mirrors) {
-        r.register("mirror/start", MirrorSpec.USAGE, 2, 5,
-                "copy a port's packets to a pcap file or FIFO (bounded in bytes and rate)", args -> {
+        r.register("mirror/start", MirrorSpec.USAGE, 2, 6,
+                "copy a port's packets to a pcap file, a FIFO or an interface (iface=NAME: a TAP or veth),"
+                        + " bounded in bytes and rate", args -> {
                     MirrorSpec spec;
                     try {
                         spec = MirrorSpec.parse(args);

@@ -1,7 +1,6 @@
 package dev.jvswitch.vswitchd.capture;
 
 import java.io.IOException;
-import java.nio.ByteOrder;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,14 +11,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.jvswitch.pmd.mirror.PacketTap;
-import dev.jvswitch.pmd.pcap.PcapFormat;
-import dev.jvswitch.pmd.pcap.PcapWriter;
 
 /**
- * One mirror's writer: a thread that opens the pcap file (a FIFO's open waits for its reader,
- * which is why the thread and not the command opens it), drains the mirror's taps into it,
- * flushes after each round that wrote (so a reader such as tcpdump sees packets at once), and
- * stops at {@code max-bytes}, when asked, or when the file fails (a FIFO whose reader left).
+ * One mirror's writer: a thread that opens the output ({@link MirrorOutput}: a pcap file, whose
+ * open waits for a FIFO's reader, which is why the thread and not the command opens it; or an
+ * interface), drains the mirror's taps into it, flushes after each round that wrote (so a reader
+ * such as tcpdump sees packets at once), and stops at {@code max-bytes}, when asked, or when the
+ * output fails (a FIFO whose reader left, an interface that went away). Copies an interface had
+ * no room for are counted ({@link #refused()}) and the mirror goes on.
  *
  * <p><b>Thread-safety:</b> the writer thread owns the file; {@link #state()}, the counters and
  * {@link #stop()} are for other threads (volatile and atomics).
@@ -37,11 +36,12 @@ final class MirrorSession implements Runnable {
     private final long epochOffsetNs;
     private final CountDownLatch opened = new CountDownLatch(1);
     private final AtomicLong frames = new AtomicLong();
-    private final AtomicLong bytes = new AtomicLong(PcapFormat.FILE_HEADER_BYTES);
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
     private volatile boolean stopRequested;
     private volatile String state = "opening";
     private final Thread thread;
-    private PcapWriter writer;
+    private MirrorOutput output;
     private boolean full;
     private IOException failure;
     private final PacketTap.Sink sink = this::onFrame;
@@ -53,7 +53,7 @@ final class MirrorSession implements Runnable {
         this.tx = tx;
         this.detach = detach;
         this.epochOffsetNs = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
-        this.thread = new Thread(this, "mirror-" + spec.port());
+        this.thread = new Thread(this, "mirror-" + (spec.name() != null ? spec.name() : spec.port()));
         thread.setDaemon(true);
     }
 
@@ -77,6 +77,11 @@ final class MirrorSession implements Runnable {
 
     long bytes() {
         return bytes.get();
+    }
+
+    /** Copies the output had no room for (an interface's queue full, down, or under the frame's size). */
+    long refused() {
+        return refused.get();
     }
 
     boolean ended() {
@@ -104,11 +109,11 @@ final class MirrorSession implements Runnable {
     public void run() {
         String why = "asked";
         try {
-            writer = PcapWriter.open(spec.file(), Math.min(rxOrTx().snaplen(), spec.snaplen()), false,
-                    ByteOrder.LITTLE_ENDIAN);
+            output = MirrorOutput.open(spec, Math.min(rxOrTx().snaplen(), spec.snaplen()));
+            bytes.set(output.headerBytes());
             state = "writing";
             opened.countDown();
-            LOG.info("mirror {}: {} to {}", spec.port(), spec.direction(), spec.file());
+            LOG.info("mirror {}: {} to {}", label(), spec.direction(), spec.target());
             while (!stopRequested) {
                 int n = drain(rx) + drain(tx);
                 if (failure != null) {
@@ -119,29 +124,34 @@ final class MirrorSession implements Runnable {
                     break;
                 }
                 if (n > 0) {
-                    writer.flush();
+                    output.flush();
                 } else {
                     LockSupport.parkNanos(IDLE_PARK_NS);
                 }
             }
         } catch (IOException | RuntimeException e) {
-            why = "file failed: " + e.getMessage();
+            why = (spec.file() != null ? "file" : "interface") + " failed: " + e.getMessage();
         } finally {
             detach.run();
-            if (writer != null) {
+            if (output != null) {
                 // What the PMDs copied before the taps came off.
                 drain(rx);
                 drain(tx);
                 try {
-                    writer.close();
+                    output.close();
                 } catch (IOException e) {
                     why = why.equals("asked") ? "file failed: " + e.getMessage() : why;
                 }
             }
             state = "stopped: " + why;
             opened.countDown();
-            LOG.info("mirror {}: stopped ({}), {} frames, {} bytes", spec.port(), why, frames.get(), bytes.get());
+            LOG.info("mirror {}: stopped ({}), {} frames, {} bytes", label(), why, frames.get(), bytes.get());
         }
+    }
+
+    /** The mirror's name in the log: the config's name, else the port's. */
+    private String label() {
+        return spec.name() != null ? spec.name() + " (port " + spec.port() + ")" : spec.port();
     }
 
     private PacketTap rxOrTx() {
@@ -159,15 +169,18 @@ final class MirrorSession implements Runnable {
         if (full || failure != null) {
             return;
         }
-        long record = PcapFormat.RECORD_HEADER_BYTES + captured;
+        long record = output.cost(captured);
         if (bytes.get() + record > spec.maxBytes()) {
             full = true;
             return;
         }
         try {
-            writer.write(buffer, offset, length, nanoTime + epochOffsetNs);
-            frames.incrementAndGet();
-            bytes.addAndGet(record);
+            if (output.write(buffer, offset, captured, length, nanoTime + epochOffsetNs)) {
+                frames.incrementAndGet();
+                bytes.addAndGet(record);
+            } else {
+                refused.incrementAndGet();
+            }
         } catch (IOException e) {
             failure = e;
         }

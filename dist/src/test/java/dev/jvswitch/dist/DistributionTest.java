@@ -1,4 +1,4 @@
-package dev.jvswitch.vswitchd.e2e;
+package dev.jvswitch.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,8 +19,10 @@ import dev.jvswitch.testkit.sh.Sh;
 /**
  * The distribution archive as an operator gets it: unpacked into an empty directory, run from
  * another directory, its {@code bin/jvswitchd} checks a config, starts (in the background, with a
- * pid file), answers {@code bin/jvsctl} and stops; the systemd unit in it passes
- * {@code systemd-analyze verify} with its paths pointed at the unpacked tree.
+ * pid file), answers {@code bin/jvsctl} and stops; {@code bin/jvs-bench} runs from it too, and the
+ * three tools' man pages and completion are in it; {@code bin/jvsctl} writes its class-data
+ * archive into the unpacked {@code lib/} and maps it, again after the tree moved; the systemd
+ * unit in it passes {@code systemd-analyze verify} with its paths pointed at the unpacked tree.
  *
  * <p>Runs in the {@code dist} surefire execution (after {@code package} made the archive), which
  * names the archive in {@code jvs.dist.archive}.
@@ -63,6 +65,7 @@ class DistributionTest {
         assertThat(home.resolve("lib/jvswitchd.jar")).exists();
         assertThat(home.resolve("conf/jvswitchd.service")).exists();
         assertThat(home.resolve("conf/jvswitch.yaml")).exists();
+        assertThat(home.resolve("lib/jvsctl.jsa")).as("path-bound: written where unpacked, never shipped").doesNotExist();
 
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
         Path config = elsewhere.resolve("sw.yaml");
@@ -106,6 +109,51 @@ class DistributionTest {
             ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
         }
         assertThat(Files.readString(elsewhere.resolve("run/jvswitchd.log"))).contains("leak check: all 512 mbufs returned");
+    }
+
+    @Test
+    void jvsBenchItsManPagesAndCompletionAreInTheArchive() throws Exception {
+        Path home = unpack();
+        assertThat(home.resolve("bin/jvs-bench")).isExecutable();
+        assertThat(home.resolve("lib/jvs-bench.jar")).exists();
+        assertThat(home.resolve("lib/scripts/daemon-tables")).isExecutable();
+        for (String tool : List.of("jvswitchd", "jvsctl", "jvs-bench")) {
+            assertThat(home.resolve("share/man/man1/" + tool + ".1")).isNotEmptyFile();
+            assertThat(home.resolve("share/bash-completion/completions/" + tool)).isNotEmptyFile();
+        }
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Sh.Result version = run(elsewhere, Map.of(), home.resolve("bin/jvs-bench").toString(), "--version");
+        assertThat(version.exit()).as(version.output()).isZero();
+        assertThat(version.output()).contains("jvs-bench");
+        Sh.Result help = run(elsewhere, Map.of(), home.resolve("bin/jvs-bench").toString(), "daemon-tables", "--help");
+        assertThat(help.exit()).as(help.output()).isZero();
+        assertThat(help.output()).contains("daemon-tables");
+        Sh.Result bad = run(elsewhere, Map.of(), home.resolve("bin/jvs-bench").toString(), "gen-pcap", "--frames", "x");
+        assertThat(bad.exit()).as(bad.output()).isEqualTo(2);
+    }
+
+    @Test
+    void jvsctlWritesItsClassDataArchiveWhereUnpackedAndMapsIt() throws Exception {
+        Path home = unpack();
+        Path jsa = home.resolve("lib/jvsctl.jsa");
+        String jvsctl = home.resolve("bin/jvsctl").toString();
+        Sh.Result first = run(Path.of("/"), Map.of(), jvsctl, "--version");
+        assertThat(first.exit()).as(first.output()).isZero();
+        assertThat(jsa).isNotEmptyFile();
+        // -Xshare:on makes the JVM refuse to start when it cannot map the archive (a path mismatch).
+        Sh.Result mapped = run(Path.of("/"), Map.of("JVS_JAVA_OPTS", "-Xshare:on"), jvsctl, "--version");
+        assertThat(mapped.exit()).as(mapped.output()).isZero();
+        assertThat(mapped.output()).contains("jvsctl");
+
+        Path moved = Files.move(home, dir.resolve("moved"));
+        String movedJvsctl = moved.resolve("bin/jvsctl").toString();
+        Sh.Result stale = run(Path.of("/"), Map.of("JVS_JAVA_OPTS", "-Xshare:on"), movedJvsctl, "--version");
+        assertThat(stale.exit()).as("the archive is rewritten for the new path: " + stale.output()).isZero();
+        assertThat(Files.readString(moved.resolve("lib/jvsctl.jsa.jar")).trim())
+                .isEqualTo(moved.toRealPath().resolve("lib/jvswitchd.jar").toString());
+
+        Sh.Result off = run(Path.of("/"), Map.of("JVSCTL_CDS", "off"), movedJvsctl, "--version");
+        assertThat(off.exit()).as(off.output()).isZero();
     }
 
     @Test

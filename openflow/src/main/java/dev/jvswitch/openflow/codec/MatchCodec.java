@@ -114,17 +114,25 @@ public final class MatchCodec {
 
     /** True if {@code m} establishes the eth_type and ip_proto entry {@code e} needs. */
     static boolean contextHolds(Match m, OxmTable.Entry<?> e) {
-        if (e.ethType() != -1) {
+        return contextHolds(m, e.ethType(), e.ipProto());
+    }
+
+    /**
+     * True if {@code m} matches exactly on eth_type {@code ethType} (-1: any, -2: IPv4 or IPv6)
+     * and ip_proto {@code ipProto} (-1: any): the prerequisites OXM and NXM fields share.
+     */
+    static boolean contextHolds(Match m, int ethType, int ipProto) {
+        if (ethType != -1) {
             if (!m.isExact(FlowField.ETH_TYPE)) {
                 return false;
             }
             long t = m.value(FlowField.ETH_TYPE);
-            if (e.ethType() == -2 ? t != 0x0800 && t != 0x86dd : t != e.ethType()) {
+            if (ethType == -2 ? t != 0x0800 && t != 0x86dd : t != ethType) {
                 return false;
             }
         }
-        if (e.ipProto() != -1) {
-            return m.isExact(FlowField.NW_PROTO) && m.value(FlowField.NW_PROTO) == e.ipProto();
+        if (ipProto != -1) {
+            return m.isExact(FlowField.NW_PROTO) && m.value(FlowField.NW_PROTO) == ipProto;
         }
         return true;
     }

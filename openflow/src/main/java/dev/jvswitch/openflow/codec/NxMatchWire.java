@@ -179,18 +179,6 @@ public final class NxMatchWire {
 
     /** True if {@code m} has the eth_type and ip_proto field {@code f} needs. */
     static boolean contextHolds(Match m, NxmTable.Field f) {
-        if (f.ethType() != -1) {
-            if (!m.isExact(FlowField.ETH_TYPE)) {
-                return false;
-            }
-            long t = m.value(FlowField.ETH_TYPE);
-            if (f.ethType() == -2 ? t != 0x0800 && t != 0x86dd : t != f.ethType()) {
-                return false;
-            }
-        }
-        if (f.ipProto() != -1) {
-            return m.isExact(FlowField.NW_PROTO) && m.value(FlowField.NW_PROTO) == f.ipProto();
-        }
-        return true;
+        return MatchCodec.contextHolds(m, f.ethType(), f.ipProto());
     }
 }

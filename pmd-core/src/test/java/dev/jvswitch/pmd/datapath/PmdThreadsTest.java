@@ -175,6 +175,11 @@ class PmdThreadsTest {
                 assertThat(rx).isEqualTo(4L * perQueue);
                 long iterations = dp.pmd(0).stats().raw(PmdCounter.ITERATIONS);
                 dp.quiesce();
+                // The quiesce command completes in the commands that start an iteration, before that
+                // iteration is counted: a PMD that was between iterations counts it a moment later.
+                dev.jvswitch.testkit.sh.Await.until(java.time.Duration.ofSeconds(10),
+                        () -> dp.pmd(0).stats().raw(PmdCounter.ITERATIONS) > iterations,
+                        () -> "pmd 0 counting an iteration after quiesce");
                 assertThat(dp.pmd(0).stats().raw(PmdCounter.ITERATIONS)).isGreaterThan(iterations);
                 dp.stop();
                 assertThat(dp.isRunning()).isFalse();

@@ -16,7 +16,7 @@ import dev.jvswitch.ovsdb.mapping.Columns;
 
 /**
  * The server's schema against what the client follows: each table of {@link Columns#MONITORED}
- * must exist; a column the schema lacks (an older vswitch.ovsschema) is left out of the monitor
+ * must exist (but the {@link Columns#OPTIONAL} ones); a column the schema lacks (an older vswitch.ovsschema) is left out of the monitor
  * request, and reads as empty.
  *
  * <p>Stateless.
@@ -39,6 +39,9 @@ final class Schema {
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> t : Columns.MONITORED.entrySet()) {
             JsonNode cols = schema.path("tables").path(t.getKey()).path("columns");
+            if (!cols.isObject() && Columns.OPTIONAL.contains(t.getKey())) {
+                continue;
+            }
             if (!cols.isObject()) {
                 throw new JsonRpcException("the schema has no table " + t.getKey());
             }

@@ -52,6 +52,8 @@ import dev.jvswitch.pmd.DatapathConfig;
  *   <li>{@code Port}: tag, trunks, vlan_mode (access and trunk), interfaces: several make a bond
  *       ({@code bond_mode} active-backup or balance-slb, {@code other_config:bond-primary}), each
  *       interface a port of the bridge carrying the same {@link BondSpec}.</li>
+ *   <li>{@code Datapath} netdev's {@code ct_zones}: zone limits and timeout policies
+ *       ({@link CtZoneMapper}).</li>
  *   <li>{@code Interface}: {@link InterfaceMapper}; ofport_request honoured, else the number the
  *       interface had, else the lowest free one; {@code other_config:pmd-rxq-affinity}.</li>
  * </ul>
@@ -101,7 +103,8 @@ public final class OvsdbMapper {
         }
         long statsMs = statsInterval(oc, ctx, warnings);
         SwitchConfig c = new SwitchConfig(ctx.source(), dp, rv, base.bridgeDefaults(), base.mempool(), bridges,
-                base.control(), Map.of(), warnings, List.of(), base.conntrack());
+                base.control(), Map.of(), warnings, List.of(),
+                CtZoneMapper.conntrack(db, root, base.conntrack(), ctx, warnings));
         return new DbConfig(c, nextCfg, errors, local, statsMs);
     }
 

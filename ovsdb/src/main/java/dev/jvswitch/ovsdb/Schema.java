@@ -83,14 +83,22 @@ final class Schema {
         return min == 1 && one ? Replica.Kind.SCALAR : Replica.Kind.SET;
     }
 
-    /** {@code <monitor-requests>}: every row of each table, initial state and every change. */
-    static ObjectNode monitorRequests(Map<String, List<String>> columns) {
+    /**
+     * {@code <monitor-requests>} (or {@code <monitor-cond-requests>}): the rows of each table that
+     * match its condition in {@code where} (every row of a table without one), initial state and
+     * every change.
+     */
+    static ObjectNode monitorRequests(Map<String, List<String>> columns, Map<String, ArrayNode> where) {
         ObjectNode reqs = F.objectNode();
         for (Map.Entry<String, List<String>> t : columns.entrySet()) {
             ArrayNode cols = F.arrayNode();
             t.getValue().forEach(cols::add);
             ObjectNode r = F.objectNode();
             r.set("columns", cols);
+            ArrayNode w = where.get(t.getKey());
+            if (w != null) {
+                r.set("where", w);
+            }
             reqs.set(t.getKey(), r);
         }
         return reqs;

@@ -37,6 +37,8 @@ class OvsdbConntrackZoneTest {
                 assertThat(db.vsctl("list-zone-tp", "netdev")).contains("Zone:5", "icmp_reply=77");
                 Await.until(Duration.ofSeconds(20), Duration.ofMillis(200), () -> hosts.ping(1, 2, 1, 0.2).exit() == 0,
                         () -> "h1 -> h2\n" + d.log());
+                // Zone and policy rows came by monitor_cond_change: the conditions follow the references.
+                assertThat(d.ok("coverage/show")).containsPattern("ovsdb_cond_changes +.*[1-9]");
                 int withPolicy = timeout(d);
                 assertThat(withPolicy).as("icmp_reply of zone 5's policy").isBetween(31, 77);
 

@@ -179,7 +179,7 @@ public final class MultipartWire {
         oxs(b, OXS_PACKET_COUNT, 8).writeLong(s.packets());
         oxs(b, OXS_BYTE_COUNT, 8).writeLong(s.bytes());
         endStats(b, start);
-        NxFlowWriter.instructions(b, s.instructions());
+        NxFlowWriter.instructions(b, s.instructions(), s.match());
         b.setShort(0, b.readableBytes());
         return b;
     }

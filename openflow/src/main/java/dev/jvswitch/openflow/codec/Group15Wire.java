@@ -221,7 +221,7 @@ public final class Group15Wire {
                         new dev.jvswitch.ofproto.mod.Instruction.ApplyActions(k.actions())));
                 if (nx) {
                     try {
-                        NxFlowWriter.actions(b, k.actions(), null);
+                        NxFlowWriter.actions(b, k.actions());
                     } catch (IllegalArgumentException unwritable) {
                         b.writerIndex(start + BUCKET_FIXED);
                         nx = false;

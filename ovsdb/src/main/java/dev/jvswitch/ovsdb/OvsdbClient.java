@@ -41,7 +41,8 @@ import dev.jvswitch.ovsdb.status.StatusWriter;
  * their numbers across a restart of jvswitchd); the identity write ({@link Identity});
  * {@code monitor_cond} of the configuration columns only ({@link Columns}: what the client writes
  * is not monitored, so its own writes never wake it; {@code monitor} where the server lacks
- * {@code monitor_cond}), whose reply is the full state; then {@code update2} (or {@code update})
+ * {@code monitor_cond}), whose reply is the full state of the rows {@link Conditions} selects
+ * (kept current with {@code monitor_cond_change}); then {@code update2} (or {@code update})
  * notifications, each followed by a new snapshot. {@code update2} carries only the columns that
  * changed, a set or map as its difference ({@link Replica#apply2}). {@code echo} requests from the
  * server are answered by the connection; the client sends its own every
@@ -63,6 +64,9 @@ public final class OvsdbClient implements AutoCloseable {
     static final long PROBE_MS = 5_000;
     static final long CALL_TIMEOUT_MS = 10_000;
     static final long MAX_BACKOFF_MS = 8_000;
+    /** Table to zone to policy: two levels below the root, and one spare. */
+    static final int MAX_CONDITION_ROUNDS = 4;
+    private static final String MONITOR_ID = "jvswitchd";
     private static final Logger LOG = LoggerFactory.getLogger("jvswitchd");
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -95,6 +99,7 @@ public final class OvsdbClient implements AutoCloseable {
     private volatile long connects;
     private volatile long updates;
     private volatile long writeFailures;
+    private volatile long conditionChanges;
     private Thread thread;
 
     public OvsdbClient(Settings settings, Consumer<DbConfig> listener) {
@@ -126,7 +131,8 @@ public final class OvsdbClient implements AutoCloseable {
 
     /** Counters for {@code coverage/show}. */
     public Map<String, Long> counters() {
-        return Map.of("ovsdb_connects", connects, "ovsdb_updates", updates, "ovsdb_write_failures", writeFailures);
+        return Map.of("ovsdb_connects", connects, "ovsdb_updates", updates, "ovsdb_write_failures", writeFailures,
+                "ovsdb_cond_changes", conditionChanges);
     }
 
     @Override
@@ -200,23 +206,30 @@ public final class OvsdbClient implements AutoCloseable {
         String root = readState(conn);
         ArrayNode identity = Identity.operations(root, datapaths, settings.mapper().ifaceTypes());
         transact(conn, identity);
-        ArrayNode params = F.arrayNode().add(Columns.DB).add(F.nullNode()).add(Schema.monitorRequests(columns));
-        // monitor_cond (update2: only the columns that changed) where the server has it, else monitor.
+        // monitor_cond (update2: only the columns that changed, only the rows the conditions
+        // select) where the server has it, else monitor (every row).
+        replica.clear();
+        monitored = columns;
+        monitorId = MONITOR_ID + "-" + (++monitorSerial);
+        conditions = conditionsRefused ? Map.of() : Conditions.of(replica, columns);
         JsonNode initial;
         boolean cond = true;
         try {
-            initial = conn.call("monitor_cond", params, CALL_TIMEOUT_MS);
+            initial = conn.call("monitor_cond", F.arrayNode().add(Columns.DB).add(monitorId)
+                    .add(Schema.monitorRequests(columns, conditions)), CALL_TIMEOUT_MS);
         } catch (JsonRpcException e) {
             if (!e.getMessage().contains("unknown method")) {
                 throw e;
             }
             cond = false;
-            initial = conn.call("monitor", params, CALL_TIMEOUT_MS);
+            conditions = Map.of();
+            initial = conn.call("monitor", F.arrayNode().add(Columns.DB).add(monitorId)
+                    .add(Schema.monitorRequests(columns, Map.of())), CALL_TIMEOUT_MS);
         }
         monitorMethod = cond ? "monitor_cond" : "monitor";
-        replica.clear();
         writer.forget();
         apply(new Update(initial, cond));
+        settleConditions(conn);
         connected = true;
         connects++;
         LOG.info("ovsdb {}: connected ({}), {} bridge(s)", settings.target(), monitorMethod,
@@ -235,6 +248,7 @@ public final class OvsdbClient implements AutoCloseable {
                 updates++;
                 apply(u);
                 drainUpdates();
+                settleConditions(conn);
                 publish();
             } else if (e instanceof Report r) {
                 transact(conn, writer.operations(replica, latestReport(r.report())));
@@ -271,6 +285,52 @@ public final class OvsdbClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code monitor_cond_change} until the conditions the replica implies are the ones in
+     * force (each change can bring rows whose references change the next table's condition),
+     * so that a snapshot never maps a zone without its policy. The server sends the rows a change
+     * selects before its reply; they are applied here, wherever they stand in the queue.
+     */
+    private void settleConditions(JsonRpcConnection conn) throws IOException, JsonRpcException {
+        if (!"monitor_cond".equals(monitorMethod) || conditionsRefused) {
+            return;
+        }
+        for (int round = 0; round < MAX_CONDITION_ROUNDS; round++) {
+            Map<String, ArrayNode> next = Conditions.of(replica, monitored);
+            ObjectNode changes = F.objectNode();
+            for (Map.Entry<String, ArrayNode> t : next.entrySet()) {
+                if (!t.getValue().equals(conditions.get(t.getKey()))) {
+                    // <monitor-cond-update-requests>: each table to an array of requests.
+                    changes.set(t.getKey(), F.arrayNode().add(F.objectNode().set("where", t.getValue())));
+                }
+            }
+            if (changes.isEmpty()) {
+                return;
+            }
+            String id = MONITOR_ID + "-" + (++monitorSerial);
+            try {
+                conn.call("monitor_cond_change", F.arrayNode().add(monitorId).add(id).add(changes), CALL_TIMEOUT_MS);
+            } catch (JsonRpcException e) {
+                // A server that cannot change conditions: follow every row from the next session on.
+                conditionsRefused = true;
+                throw new JsonRpcException("monitor_cond_change refused (" + e.getMessage()
+                        + "); monitoring every row from now on");
+            }
+            monitorId = id;
+            conditions = next;
+            conditionChanges++;
+            for (var it = events.iterator(); it.hasNext();) {
+                if (it.next() instanceof Update u) {
+                    it.remove();
+                    updates++;
+                    apply(u);
+                }
+            }
+        }
+        LOG.warn("ovsdb {}: monitor conditions still changing after {} rounds", settings.target(),
+                MAX_CONDITION_ROUNDS);
+    }
+
     private void apply(Update u) {
         if (u.two()) {
             replica.apply2(u.tableUpdates(), kinds);
@@ -278,6 +338,16 @@ public final class OvsdbClient implements AutoCloseable {
             replica.apply(u.tableUpdates());
         }
     }
+
+    /** The columns followed, by table (client thread; set at each connect). */
+    private Map<String, List<String>> monitored = Map.of();
+    /** The conditions in force, by table (client thread; empty under plain {@code monitor}). */
+    private Map<String, ArrayNode> conditions = Map.of();
+    /** The monitor's {@code <json-value>}, which each {@code monitor_cond_change} renews. */
+    private String monitorId = MONITOR_ID;
+    private long monitorSerial;
+    /** The server refused {@code monitor_cond_change}: later sessions ask for every row. */
+    private boolean conditionsRefused;
 
     /** The monitored columns' kinds (client thread; set at each connect). */
     private Map<String, Map<String, Replica.Kind>> kinds = Map.of();

@@ -16,7 +16,7 @@ import dev.jvswitch.ovsdb.mapping.Columns;
 
 /**
  * The server's schema against what the client follows: each table of {@link Columns#MONITORED}
- * must exist; a column the schema lacks (an older vswitch.ovsschema) is left out of the monitor
+ * must exist (but the {@link Columns#OPTIONAL} ones); a column the schema lacks (an older vswitch.ovsschema) is left out of the monitor
  * request, and reads as empty.
  *
  * <p>Stateless.
@@ -39,6 +39,9 @@ final class Schema {
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> t : Columns.MONITORED.entrySet()) {
             JsonNode cols = schema.path("tables").path(t.getKey()).path("columns");
+            if (!cols.isObject() && Columns.OPTIONAL.contains(t.getKey())) {
+                continue;
+            }
             if (!cols.isObject()) {
                 throw new JsonRpcException("the schema has no table " + t.getKey());
             }
@@ -80,14 +83,22 @@ final class Schema {
         return min == 1 && one ? Replica.Kind.SCALAR : Replica.Kind.SET;
     }
 
-    /** {@code <monitor-requests>}: every row of each table, initial state and every change. */
-    static ObjectNode monitorRequests(Map<String, List<String>> columns) {
+    /**
+     * {@code <monitor-requests>} (or {@code <monitor-cond-requests>}): the rows of each table that
+     * match its condition in {@code where} (every row of a table without one), initial state and
+     * every change.
+     */
+    static ObjectNode monitorRequests(Map<String, List<String>> columns, Map<String, ArrayNode> where) {
         ObjectNode reqs = F.objectNode();
         for (Map.Entry<String, List<String>> t : columns.entrySet()) {
             ArrayNode cols = F.arrayNode();
             t.getValue().forEach(cols::add);
             ObjectNode r = F.objectNode();
             r.set("columns", cols);
+            ArrayNode w = where.get(t.getKey());
+            if (w != null) {
+                r.set("where", w);
+            }
             reqs.set(t.getKey(), r);
         }
         return reqs;

@@ -126,12 +126,19 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
         this.nextTickNs = clock.nanoTime();
     }
 
+    private volatile java.util.function.Supplier<Map<String, Long>> moreCoverage = Map::of;
+
     /**
      * Under a database ({@code --db}): a reload re-reads the file's process settings and hands
      * them to {@code reload}, which maps the database again, instead of replacing the bridges.
      */
     void reloadWith(java.util.function.Function<SwitchConfig, List<String>> reload) {
         this.dbReload = reload;
+    }
+
+    /** Counters {@code coverage/show} adds to the daemon's (the database client's). */
+    void coverageFrom(java.util.function.Supplier<Map<String, Long>> more) {
+        this.moreCoverage = more;
     }
 
     /** {@code then} runs after every reload the switch accepted, with its config; its lines join the reply's. */
@@ -324,6 +331,7 @@ final class ControlAgent implements Agent, SwitchCommands.Daemon {
         c.put("control_tick_errors", tickErrors);
         c.put("signal_hup", proxy.reloadsRequested());
         c.put("signal_term", proxy.exitsRequested());
+        c.putAll(moreCoverage.get());
         return c;
     }
 

@@ -243,6 +243,7 @@ public final class Jvswitchd {
         agent.afterReload(ops::applyMirrors);
         if (dbMode != null) {
             agent.reloadWith(dbMode::reload);
+            agent.coverageFrom(dbMode::counters);
         }
         ControlProxy proxy = agent.proxy();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -98,6 +98,32 @@ public final class Bond {
         return active.get();
     }
 
+    /**
+     * The active member as {@code live} says which members are: the primary while it is live,
+     * else the last active one while it is live, else the lowest-numbered live member;
+     * {@link #NONE} if no member is live. Records the answer (translations and {@code bond/show}
+     * agree on it).
+     */
+    public int active(java.util.function.IntPredicate live) {
+        int last = lastActive();
+        int pick = NONE;
+        if (primary != NONE && live.test(primary)) {
+            pick = primary;
+        } else if (last != NONE && live.test(last)) {
+            return last;
+        } else {
+            for (int i = 0; i < members.length && pick == NONE; i++) {
+                if (live.test(members[i])) {
+                    pick = members[i];
+                }
+            }
+        }
+        if (pick != last) {
+            chooseActive(last, pick);
+        }
+        return pick;
+    }
+
     /** Records {@code ofPort} as the active member if the last one is still {@code expected}. */
     public void chooseActive(int expected, int ofPort) {
         active.compareAndSet(expected, ofPort);

@@ -16,29 +16,10 @@ final class BondXlate {
     private BondXlate() {
     }
 
-    /**
-     * The active member: the primary while it is live, else the last active one while it is live,
-     * else the lowest-numbered live member; {@link Bond#NONE} if no member is live.
-     */
+    /** The active member ({@link Bond#active}), by the ports' liveness. */
     static int active(XlateContext c, Bond b) {
         BridgeConfig cfg = c.bridge().config();
-        int last = b.lastActive();
-        int pick = Bond.NONE;
-        if (b.primary() != Bond.NONE && live(c, cfg, b.primary())) {
-            pick = b.primary();
-        } else if (last != Bond.NONE && live(c, cfg, last)) {
-            return last;
-        } else {
-            for (int i = 0; i < b.memberCount() && pick == Bond.NONE; i++) {
-                if (live(c, cfg, b.member(i))) {
-                    pick = b.member(i);
-                }
-            }
-        }
-        if (pick != last) {
-            b.chooseActive(last, pick);
-        }
-        return pick;
+        return b.active(p -> live(c, cfg, p));
     }
 
     /**

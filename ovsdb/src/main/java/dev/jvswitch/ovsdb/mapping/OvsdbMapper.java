@@ -52,6 +52,8 @@ import dev.jvswitch.pmd.DatapathConfig;
  *   <li>{@code Port}: tag, trunks, vlan_mode (access and trunk), interfaces: several make a bond
  *       ({@code bond_mode} active-backup or balance-slb, {@code other_config:bond-primary}), each
  *       interface a port of the bridge carrying the same {@link BondSpec}.</li>
+ *   <li>{@code Datapath} netdev's {@code ct_zones}: zone limits and timeout policies
+ *       ({@link CtZoneMapper}).</li>
  *   <li>{@code Interface}: {@link InterfaceMapper}; ofport_request honoured, else the number the
  *       interface had, else the lowest free one; {@code other_config:pmd-rxq-affinity}.</li>
  * </ul>
@@ -101,7 +103,8 @@ public final class OvsdbMapper {
         }
         long statsMs = statsInterval(oc, ctx, warnings);
         SwitchConfig c = new SwitchConfig(ctx.source(), dp, rv, base.bridgeDefaults(), base.mempool(), bridges,
-                base.control(), Map.of(), warnings, List.of(), base.conntrack());
+                base.control(), Map.of(), warnings, List.of(),
+                CtZoneMapper.conntrack(db, root, base.conntrack(), ctx, warnings));
         return new DbConfig(c, nextCfg, errors, local, statsMs);
     }
 
@@ -372,6 +375,7 @@ public final class OvsdbMapper {
                     local.put(name, bridge);
                     continue;
                 }
+                m = withHwaddr(m, b, name, ctx, w);
                 boolean patch = m.type().equals(PortSpec.PATCH);
                 List<String> problems = patch ? new ArrayList<>()
                         : new ArrayList<>(env.checkPortOptions(name, m.type(), m.options(), dp.pmdCpus().length));
@@ -476,6 +480,26 @@ public final class OvsdbMapper {
             }
         }
         return null;
+    }
+
+    /**
+     * The bridge's own internal interface with {@code other_config:hwaddr} as its MAC (OVS's
+     * {@code bridge_pick_local_hw_addr}); a value that is no unicast MAC is reported and left out.
+     */
+    private static InterfaceMapper.Mapped withHwaddr(InterfaceMapper.Mapped m, ObjectNode b, String name,
+            MapContext ctx, List<ConfigError> w) {
+        String hw = Datum.stringMap(b.get("other_config")).get("hwaddr");
+        if (hw == null || !m.ownPort() || !InterfaceMapper.TAP.equals(m.type())) {
+            return m;
+        }
+        if (!hw.matches("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}") || (Integer.parseInt(hw.substring(0, 2), 16) & 1) != 0) {
+            w.add(new ConfigError(ctx.source(), 1, "Bridge " + name + " other_config:hwaddr", "expected a unicast MAC"
+                    + " like 02:00:00:00:00:01, got '" + hw + "'; the device keeps its own"));
+            return m;
+        }
+        Map<String, String> o = new LinkedHashMap<>(m.options());
+        o.put("mac", hw.toLowerCase(Locale.ROOT));
+        return new InterfaceMapper.Mapped(m.type(), o, m.local(), m.error(), m.ownPort());
     }
 
     private static ConfigError warn(MapContext ctx, String key, String message) {

@@ -15,7 +15,8 @@ import dev.jvswitch.ovsdb.data.Replica;
 import dev.jvswitch.ovsdb.mapping.Columns;
 
 /**
- * Turns {@link StatusReport}s into {@code transact} operations: one {@code update} per row whose
+ * Turns {@link StatusReport}s into {@code transact} operations (Interface status, Bridge
+ * {@code datapath_id}, Port {@code bond_active_slave}, {@code cur_cfg}): one {@code update} per row whose
  * written columns differ from what this writer last wrote there, so that a statistics refresh of
  * an idle switch writes nothing. After a reconnect, {@link #forget} makes the next report write
  * everything again (the database may have been replaced meanwhile).
@@ -52,6 +53,15 @@ public final class StatusWriter {
                 ObjectNode row = F.objectNode();
                 row.set("datapath_id", Datum.optString(e.getValue()));
                 update(ops, Columns.BRIDGE, uuid, row);
+            }
+        }
+        Map<String, String> portUuids = report.bondActive().isEmpty() ? Map.of() : uuidsByName(db, Columns.PORT);
+        for (Map.Entry<String, String> e : report.bondActive().entrySet()) {
+            String uuid = portUuids.get(e.getKey());
+            if (uuid != null) {
+                ObjectNode row = F.objectNode();
+                row.set("bond_active_slave", Datum.optString(e.getValue()));
+                update(ops, Columns.PORT, uuid, row);
             }
         }
         if (report.curCfg() >= 0) {

@@ -327,4 +327,25 @@ class OvsdbMapperTest {
                 .anyMatch(w -> w.contains("stats-update-interval: expected milliseconds, got 'soon'"));
         assertThat(map(one("", "", "")).statsIntervalMs()).as("default").isEqualTo(5_000);
     }
+
+    @Test
+    void bridgeHwaddrIsTheMacOfItsOwnInternalPort() throws Exception {
+        BitSet cpus = new BitSet();
+        cpus.set(0, 2);
+        ConfigEnvironment withTap = new ConfigEnvironment(cpus, Set.of("afpacket", "null", "tap"), ACCEPT,
+                new OfprotoDefaults(10_000, new BridgeSettings(2048, 300)));
+        String rows = ",'Port':{'p0':{'new':{'name':'br0','interfaces':['uuid','i0']}},"
+                + "'p1':{'new':{'name':'vm1','interfaces':['uuid','i1']}}},"
+                + "'Interface':{'i0':{'new':{'name':'br0','type':'internal'}},'i1':{'new':{'name':'vm1','type':'internal'}}}";
+        String json = one(",'other_config':['map',[['hwaddr','%s']]]", "['uuid','p0'],['uuid','p1']", rows);
+        OvsdbMapper mapper = new OvsdbMapper(withTap);
+        Map<String, PortSpec> ports = mapper.map(db(json.formatted("02:AA:00:00:00:01")), yaml(""),
+                ctx(Map.of(), null)).config().bridges().get("br0").ports();
+        assertThat(ports.get("br0").options()).containsEntry("mac", "02:aa:00:00:00:01");
+        assertThat(ports.get("vm1").options()).as("only the bridge's own").doesNotContainKey("mac");
+        DbConfig bad = mapper.map(db(json.formatted("01:00:5e:00:00:01")), yaml(""), ctx(Map.of(), null));
+        assertThat(bad.config().bridges().get("br0").ports().get("br0").options()).doesNotContainKey("mac");
+        assertThat(bad.config().warnings()).extracting(Object::toString)
+                .anyMatch(w -> w.contains("hwaddr: expected a unicast MAC"));
+    }
 }

@@ -16,7 +16,7 @@ class StatusWriterTest {
     private static Replica db() throws Exception {
         Replica r = new Replica();
         r.apply(new ObjectMapper().readTree(("{'Open_vSwitch':{'root':{'new':{'next_cfg':4}}},"
-                + "'Bridge':{'b0':{'new':{'name':'br0'}}},"
+                + "'Bridge':{'b0':{'new':{'name':'br0'}}},'Port':{'p0':{'new':{'name':'bond0'}}},"
                 + "'Interface':{'i1':{'new':{'name':'eth1'}},'i2':{'new':{'name':'gone0'}}}}").replace('\'', '"')));
         return r;
     }
@@ -51,5 +51,20 @@ class StatusWriterTest {
         w.forget();
         assertThat(w.operations(db, new StatusReport(-1, Map.of("eth1", up(5)), Map.of()))).as("after a reconnect")
                 .hasSize(1).allMatch(op -> op.get("row").size() == 9);
+    }
+
+    @Test
+    void aBondsActiveMemberGoesToItsPortRowWhenItChanges() throws Exception {
+        Replica db = db();
+        StatusWriter w = new StatusWriter();
+        ArrayNode ops = w.operations(db, new StatusReport(-1, Map.of(), Map.of(),
+                Map.of("bond0", "02:00:00:00:00:02", "nobond", "02:00:00:00:00:09")));
+        assertThat(ops).hasSize(1);
+        assertThat(ops.toString()).contains("\"table\":\"Port\"", "[\"_uuid\",\"==\",[\"uuid\",\"p0\"]]",
+                "\"bond_active_slave\":\"02:00:00:00:00:02\"");
+        assertThat(w.operations(db, new StatusReport(-1, Map.of(), Map.of(), Map.of("bond0", "02:00:00:00:00:02"))))
+                .as("unchanged").isEmpty();
+        assertThat(w.operations(db, new StatusReport(-1, Map.of(), Map.of(), Map.of("bond0", "00:00:00:00:00:00")))
+                .toString()).as("no live member").contains("\"bond_active_slave\":\"00:00:00:00:00:00\"");
     }
 }

@@ -42,6 +42,7 @@ public enum CommandKind {
             Map.entry("ofctl/dump-groups", TABLE_READ),
             Map.entry("ofproto/trace", TABLE_READ),
             Map.entry("fdb/show", TABLE_READ),
+            Map.entry("bond/show", INLINE),
             Map.entry("tnl/ports/show", INLINE),
             Map.entry("tnl/neigh/show", INLINE),
             Map.entry("ofctl/dump-tlv-map", INLINE),

@@ -197,6 +197,7 @@ public final class SwitchCommands {
 
         TunnelCommands.register(r, sp);
         TlvCommands.register(r, sp);
+        BondCommands.register(r, sp);
         ConntrackCommands.register(r, dp);
 
         r.register("coverage/show", "", 0, 0, "event counters of the datapath, slow path and daemon", args -> {

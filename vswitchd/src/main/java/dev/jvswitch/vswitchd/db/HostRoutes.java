@@ -9,18 +9,21 @@ import java.util.List;
 import dev.jvswitch.config.BridgeSpec;
 import dev.jvswitch.config.RouteSpec;
 import dev.jvswitch.config.SwitchConfig;
+import dev.jvswitch.pmd.tunnel.IpAddress;
 
 /**
  * Tunnel routes beyond a bridge's endpoint subnet under a database, from the host's own routing
  * table as OVS's {@code ovs-router} copies the kernel's: every IPv4 route through a gateway whose
  * device is a bridge's own device with a tunnel endpoint ({@code ip route add 198.51.100.0/24 via
- * 192.0.2.254 dev br-phy}) becomes that bridge's route through that gateway. Connected routes come
+ * 192.0.2.254 dev br-phy}) becomes that bridge's route through that gateway; the same for IPv6
+ * ({@code /proc/net/ipv6_route}) where the endpoint has an IPv6 address. Connected routes come
  * from the endpoint's own address already.
  *
- * <p>Stateless; any thread ({@code /proc/net/route} is read afresh on each call).
+ * <p>Stateless; any thread (the tables are read afresh on each call).
  */
 final class HostRoutes {
     private static final Path ROUTES = Path.of("/proc/net/route");
+    private static final Path ROUTES6 = Path.of("/proc/net/ipv6_route");
     private static final int RTF_UP = 0x1;
     private static final int RTF_GATEWAY = 0x2;
 
@@ -29,13 +32,53 @@ final class HostRoutes {
 
     /** The gateway routes of {@code c}'s endpoint bridges' devices, in the table's order. */
     static List<RouteSpec> of(SwitchConfig c) {
-        List<String> lines;
+        List<RouteSpec> out = new ArrayList<>(parse(read(ROUTES), c));
+        out.addAll(parse6(read(ROUTES6), c));
+        return out;
+    }
+
+    private static List<String> read(Path table) {
         try {
-            lines = Files.readAllLines(ROUTES);
+            return Files.readAllLines(table);
         } catch (IOException e) {
             return List.of();
         }
-        return parse(lines, c);
+    }
+
+    /**
+     * {@code /proc/net/ipv6_route}'s lines (no header; destination, its prefix length, source,
+     * its length, next hop, metric, refcount, use, flags, device) for {@code c}'s bridges.
+     */
+    static List<RouteSpec> parse6(List<String> lines, SwitchConfig c) {
+        List<RouteSpec> out = new ArrayList<>();
+        for (String line : lines) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 10 || f[0].length() != 32 || f[4].length() != 32) {
+                continue;
+            }
+            BridgeSpec b = c.bridges().get(f[9]);
+            if (b == null || b.endpoint() == null || b.endpoint().ipv6() == null) {
+                continue;
+            }
+            try {
+                int flags = Integer.parseUnsignedInt(f[8], 16);
+                IpAddress gw = ipv6(f[4]);
+                if ((flags & (RTF_UP | RTF_GATEWAY)) != (RTF_UP | RTF_GATEWAY) || gw.isAny()) {
+                    continue;
+                }
+                out.add(new RouteSpec(ipv6(f[0]) + "/" + Integer.parseInt(f[1], 16), b.name(), gw.toString(), null,
+                        1));
+            } catch (NumberFormatException e) {
+                // Not a route line: skip it.
+            }
+        }
+        return out;
+    }
+
+    /** The IPv6 table writes addresses as 32 hex digits in network order. */
+    private static IpAddress ipv6(String hex) {
+        return new IpAddress(Long.parseUnsignedLong(hex.substring(0, 16), 16),
+                Long.parseUnsignedLong(hex.substring(16), 16));
     }
 
     /** {@code /proc/net/route}'s lines (a header, then one route each) for {@code c}'s bridges. */

@@ -14,11 +14,13 @@ import dev.jvswitch.ovsdb.status.InterfaceStatus;
 import dev.jvswitch.ovsdb.status.StatusReport;
 import dev.jvswitch.pmd.netdev.Netdev;
 import dev.jvswitch.pmd.netdev.NetdevStats;
+import dev.jvswitch.vswitchd.ofproto.BondState;
 import dev.jvswitch.vswitchd.run.Switch;
 
 /**
  * The switch's state as OVS writes it to the database: per interface its OpenFlow port, Linux
- * ifindex, MTU, link and admin state, MAC, error and counters; per bridge its datapath id.
+ * ifindex, MTU, link and admin state, MAC, error and counters; per bridge its datapath id; per
+ * bond the MAC of its active member.
  *
  * <p><b>Thread-safety:</b> runs on the change thread (ports change only there, so what it reads
  * is consistent with the config it is given).
@@ -82,7 +84,17 @@ final class StatusCollector {
             }
             dpids.put(b.name(), String.format("%016x", id));
         }
-        return new StatusReport(curCfg, out, dpids);
+        return new StatusReport(curCfg, out, dpids, bondActive(sw));
+    }
+
+    /** Each bond's active member's MAC, as OVS's {@code port_refresh_bond_status} writes it. */
+    private static Map<String, String> bondActive(Switch sw) {
+        // No live member: OVS writes the zero MAC.
+        Map<String, String> out = new LinkedHashMap<>();
+        for (BondState b : sw.ofproto().bonds()) {
+            out.put(b.name(), mac(b.activeMac()));
+        }
+        return out;
     }
 
     private static final long IFF_UP = 1;

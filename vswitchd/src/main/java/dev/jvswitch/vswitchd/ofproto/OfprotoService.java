@@ -103,6 +103,7 @@ public final class OfprotoService implements AutoCloseable {
     private OfprotoRevalidation reval;
     private RevalidatorPool pool;
     private volatile long barrierTimeouts;
+    private PortLiveness liveness = PortLiveness.ALL_LIVE;
     private Throwable lastReportedError;
 
     /**
@@ -139,6 +140,7 @@ public final class OfprotoService implements AutoCloseable {
             throw new IllegalStateException("ofproto already started");
         }
         this.dp = datapath;
+        this.liveness = liveness;
         this.ofproto = new Ofproto(datapath.clock()::nanoTime, liveness);
         // Neighbour request retries and refreshes go out through the datapath's packet execute.
         ofproto.packetExecutor(datapath::execute);
@@ -438,6 +440,52 @@ public final class OfprotoService implements AutoCloseable {
             return null;
         });
         awaitDatapath("fdb/flush");
+    }
+
+    // ------------------------------------------------------------------ bonds
+
+    /**
+     * Every bridge's bonds as they run, by bridge then bond name; the active member is chosen now
+     * if no translation chose one yet (as OVS's {@code bond_run} does). Any thread.
+     */
+    public List<BondState> bonds() {
+        List<BondState> out = new ArrayList<>();
+        if (ofproto == null) {
+            return out;
+        }
+        for (String bridge : new java.util.TreeSet<>(ofproto.bridges())) {
+            BridgeConfig cfg = ofproto.bridgeConfig(bridge);
+            if (cfg == null) {
+                continue;
+            }
+            List<Bond> bonds = new ArrayList<>(cfg.bonds());
+            bonds.sort(java.util.Comparator.comparing(Bond::name));
+            for (Bond b : bonds) {
+                java.util.function.IntPredicate live = no -> {
+                    OfPort p = cfg.byOfPort(no);
+                    return p != null && liveness.isLive(p);
+                };
+                int active = b.active(live);
+                List<BondState.Member> members = new ArrayList<>();
+                for (int no : b.members()) {
+                    OfPort p = cfg.byOfPort(no);
+                    if (p != null) {
+                        var n = p.hasDpPort() ? dp.port(p.dpPort()) : null;
+                        members.add(new BondState.Member(p.name(), p.hasDpPort() ? p.dpPort() : -1, live.test(no),
+                                n == null ? 0 : n.macAddress()));
+                    }
+                }
+                members.sort(java.util.Comparator.comparing(BondState.Member::name));
+                String mode = b.mode() == Bond.Mode.ACTIVE_BACKUP ? BondSpec.ACTIVE_BACKUP : BondSpec.BALANCE_SLB;
+                out.add(new BondState(bridge, b.name(), mode, name(cfg, b.primary()), name(cfg, active), members));
+            }
+        }
+        return out;
+    }
+
+    private static String name(BridgeConfig cfg, int ofPort) {
+        OfPort p = ofPort == Bond.NONE ? null : cfg.byOfPort(ofPort);
+        return p == null ? null : p.name();
     }
 
     // ------------------------------------------------------------------ observability

@@ -16,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.jvswitch.config.BridgeSpec;
-import dev.jvswitch.config.ConfigError;
 import dev.jvswitch.config.ConfigException;
 import dev.jvswitch.config.EndpointSpec;
 import dev.jvswitch.config.MempoolSettings;
@@ -35,8 +34,6 @@ import dev.jvswitch.ofproto.tnl.RouteRequest;
 import dev.jvswitch.ofproto.tnl.TunnelPort;
 import dev.jvswitch.pmd.Datapath;
 import dev.jvswitch.pmd.netdev.Netdev;
-import dev.jvswitch.pmd.netdev.NetdevConfig;
-import dev.jvswitch.pmd.netdev.NetdevException;
 import dev.jvswitch.pmd.netdev.Netdevs;
 import dev.jvswitch.pmd.port.PortOptions;
 import dev.jvswitch.pmd.tunnel.TunnelOps;
@@ -86,8 +83,6 @@ public final class Switch implements AutoCloseable {
     private final MbufPool pool;
     private final Datapath dp;
     private final OfprotoService ofproto;
-    /** Where bridges' own ports' datapath numbers start (downward). */
-    private static final int LOCAL_DP_PORTS = 1023;
     /** Longest {@link #close} waits for a reload to finish changing ports. */
     private static final long CLOSE_LOCK_WAIT_S = 10;
 
@@ -204,7 +199,7 @@ public final class Switch implements AutoCloseable {
             if (closed) {
                 throw new OfprotoException("jvswitchd is shutting down");
             }
-            changePorts(plan, next, changes);
+            changePorts(plan, before, next, changes);
             if (plan.conntrackChanged()) {
                 next.conntrack().applyTo(dp.conntrack(), before.conntrack());
                 changes.add("conntrack settings changed");
@@ -269,13 +264,22 @@ public final class Switch implements AutoCloseable {
         return changes;
     }
 
-    /** The port half of a reload, under {@code portLock}: opens first, so a failure changes nothing. */
-    private void changePorts(ReloadPlan plan, SwitchConfig next, List<String> changes) throws ConfigException {
-        List<PortSpec> toOpen = new ArrayList<>(plan.reopened());
-        toOpen.addAll(plan.added());
+    /**
+     * The port half of a reload, under {@code portLock}. New ports open first, so a failure changes
+     * nothing; a reopened port opens once its old netdev is closed (an AF_XDP socket binds its
+     * device queue only once), and if it cannot, its old netdev is opened again and nothing changes.
+     */
+    private void changePorts(ReloadPlan plan, SwitchConfig before, SwitchConfig next, List<String> changes)
+            throws ConfigException {
         Map<PortSpec, Netdev> opened;
         try {
-            opened = open(toOpen, next);
+            opened = open(plan.added(), next);
+            try {
+                opened.putAll(reopen(plan, before, next));
+            } catch (StartException e) {
+                opened.values().forEach(Netdev::close);
+                throw e;
+            }
         } catch (StartException e) {
             reloadFailures.incrementAndGet();
             throw new ConfigException(e.errors());
@@ -287,20 +291,14 @@ public final class Switch implements AutoCloseable {
             // The reply's wording is kept for scripts; the log says which keys.
             LOG.info("reload: datapath tuning: {}", String.join(", ", plan.tuningKeys()));
         }
-        // Every port leaving the PMDs (removed, or reopened with new options) goes in one reload and
-        // is closed before anything is opened on its device again in the PMDs' view; then every
-        // port joining them goes in one more.
+        // Every port removed leaves the PMDs in one reload (the reopened ones left already); then
+        // every port joining them goes in one more.
         List<Integer> leaving = new ArrayList<>();
         for (PortSpec p : plan.removed()) {
             Integer no = dpPorts.remove(p.name());
             linkUp.remove(p.name());
             if (no != null) {
                 leaving.add(no);
-            }
-        }
-        for (PortSpec p : plan.reopened()) {
-            if (!p.isPatch()) {
-                leaving.add(dpPorts.get(p.name()));
             }
         }
         // Nothing leaving, no handshake: a change that touches no port costs the PMDs nothing.
@@ -320,6 +318,39 @@ public final class Switch implements AutoCloseable {
             dp.resumeReloads();
         }
         updateLiveness();
+    }
+
+    /**
+     * Takes the reopened ports' old netdevs out of the PMDs (one reload) and closes them, then
+     * opens their new ones; if one cannot be opened, opens every old one again (a port whose old
+     * netdev fails too is logged and left out) and throws.
+     */
+    private Map<PortSpec, Netdev> reopen(ReloadPlan plan, SwitchConfig before, SwitchConfig next)
+            throws StartException {
+        List<PortSpec> specs = plan.reopened().stream().filter(p -> !p.isPatch()).toList();
+        if (specs.isEmpty()) {
+            return Map.of();
+        }
+        for (Netdev n : dp.removePorts(specs.stream().map(p -> dpPorts.get(p.name())).toList())) {
+            n.close();
+        }
+        try {
+            return open(specs, next);
+        } catch (StartException e) {
+            for (PortSpec p : specs) {
+                PortSpec old = before.ports().stream().filter(o -> o.name().equals(p.name())).findFirst().orElse(null);
+                try {
+                    Netdev n = old == null ? null : open(List.of(old), before).get(old);
+                    if (n != null) {
+                        dp.addPort(dpPorts.get(p.name()), n);
+                        pin(old, dpPorts.get(p.name()), before);
+                    }
+                } catch (StartException again) {
+                    LOG.error("reload: port {} cannot be opened again as it was: {}", p.name(), again.errors());
+                }
+            }
+            throw e;
+        }
     }
 
     private void updateLiveness() {
@@ -545,32 +576,13 @@ public final class Switch implements AutoCloseable {
 
     /** Opens every port in {@code specs}, or none: on any failure the ones opened are closed. */
     private Map<PortSpec, Netdev> open(List<PortSpec> specs, SwitchConfig in) throws StartException {
-        Map<PortSpec, Netdev> opened = new LinkedHashMap<>();
-        List<ConfigError> errors = new ArrayList<>();
-        for (PortSpec p : specs) {
-            if (p.isPatch()) {
-                continue;
-            }
-            try {
-                opened.put(p, Netdevs.open(new NetdevConfig(p.name(), p.type(), p.options(), pool, dp.pmds().length)));
-            } catch (NetdevException | RuntimeException e) {
-                errors.add(new ConfigError(in.file(), p.line(), "bridges." + p.bridge() + ".ports." + p.name(),
-                        e.getMessage()));
-            }
-        }
-        if (!errors.isEmpty()) {
-            for (Netdev n : opened.values()) {
-                n.close();
-            }
-            throw new StartException(errors);
-        }
-        return opened;
+        return PortOpener.open(specs, in, pool, dp.pmds().length);
     }
 
     /** Adds an opened port to the datapath under a number and pins its rx queues. */
     private void attach(PortSpec p, Netdev n, SwitchConfig in) {
         Integer known = dpPorts.get(p.name());
-        int no = known != null ? known : freeDpPort(p.ofport());
+        int no = known != null ? known : PortOpener.freeDpPort(new TreeSet<>(dpPorts.values()), p.ofport());
         dpPorts.put(p.name(), no);
         dp.addPort(no, n);
         pin(p, no, in);
@@ -585,27 +597,6 @@ public final class Switch implements AutoCloseable {
         for (Map.Entry<Integer, Integer> a : p.rxqAffinity().entrySet()) {
             dp.pinRxq(no, a.getKey(), in.pmdIndexOfCpu(a.getValue()));
         }
-    }
-
-    private int freeDpPort(int preferred) {
-        TreeSet<Integer> used = new TreeSet<>(dpPorts.values());
-        if (preferred > Datapath.MAX_PORT_NO) {
-            // A bridge's own port (LOCAL): numbered down from LOCAL_DP_PORTS, so the other ports keep
-            // dp == ofport, and the datapath's port table (sized by the highest number) stays small.
-            int n = LOCAL_DP_PORTS;
-            while (used.contains(n) && n > 1) {
-                n--;
-            }
-            return used.contains(n) ? freeDpPort(1) : n;
-        }
-        if (!used.contains(preferred)) {
-            return preferred;
-        }
-        int n = 1;
-        while (used.contains(n)) {
-            n++;
-        }
-        return n;
     }
 
     /** Gives ofproto every bridge, then the groups and flows of the bridges named. */

@@ -32,7 +32,7 @@ class HostRoutesTest {
         Files.writeString(p, """
                 bridges:
                   br-phy:
-                    local-ip: 192.0.2.1/24
+                    local-ip: [192.0.2.1/24, 2001:db8::1/64]
                     ports:
                       eth0: {type: null, ofport: 1}
                   br-int:
@@ -58,5 +58,28 @@ class HostRoutesTest {
         assertThat(HostRoutes.parse(table, config())).containsExactly(
                 new RouteSpec("198.51.100.0/24", "br-phy", "192.0.2.254", null, 1),
                 new RouteSpec("0.0.0.0/0", "br-phy", "192.0.2.254", null, 1));
+    }
+
+    @Test
+    void ipv6GatewayRoutesThroughAnEndpointBridgesDeviceBecomeItsRoutesToo() throws Exception {
+        String any = "00000000000000000000000000000000";
+        List<String> table = List.of(
+                // 2001:db8:100::/48 via 2001:db8::fe dev br-phy (metric 1024, flags UP|GATEWAY)
+                "20010db8010000000000000000000000 30 " + any + " 00 20010db80000000000000000000000fe 00000400 00000001"
+                        + " 00000000 00000003     br-phy",
+                // the connected route: no gateway
+                "20010db8000000000000000000000000 40 " + any + " 00 " + any + " 00000100 00000001 00000000 00000001"
+                        + "     br-phy",
+                // default via fe80::1 dev br-phy
+                any + " 00 " + any + " 00 fe800000000000000000000000000001 00000400 00000001 00000000 00000003"
+                        + "     br-phy",
+                // a bridge without an endpoint, and the loopback
+                "20010db8010000000000000000000000 30 " + any + " 00 20010db80000000000000000000000fe 00000400 00000001"
+                        + " 00000000 00000003     br-int",
+                "00000000000000000000000000000001 80 " + any + " 00 " + any + " 00000000 00000001 00000000 80200001"
+                        + "       lo");
+        assertThat(HostRoutes.parse6(table, config())).containsExactly(
+                new RouteSpec("2001:db8:100::/48", "br-phy", "2001:db8::fe", null, 1),
+                new RouteSpec("::/0", "br-phy", "fe80::1", null, 1));
     }
 }

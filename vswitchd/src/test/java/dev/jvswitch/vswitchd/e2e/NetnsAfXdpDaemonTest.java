@@ -140,6 +140,28 @@ class NetnsAfXdpDaemonTest {
         assertThat(hasXdp("s3")).isFalse();
     }
 
+    /**
+     * A reload that changes an afxdp port's options reopens it on the same device and queue: the
+     * new socket can bind only once the old one is closed.
+     */
+    @Test
+    void anAfxdpPortReopensWithNewOptions() throws Exception {
+        hosts.host(1);
+        hosts.host(2);
+        writeConfig(config("afxdp", ""));
+        daemon = new DaemonProcess(dir.resolve("sw.yaml"), dir.resolve("jvswitchd.sock"), dir).start(hosts.sw, START);
+        DaemonProcess d = daemon;
+        awaitForwarding(1, 2);
+        writeConfig(config("afxdp", "").replace("ifname: s1, n_rxq_desc: 512", "ifname: s1, n_rxq_desc: 1024"));
+        assertThat(d.ok("reload")).contains("reopened port h1");
+        awaitForwarding(1, 2);
+        assertNoLoss(hosts.ping(1, 2, 3, 0.2));
+        assertThat(hasXdp("s1")).isTrue();
+        assertThat(d.terminate(Duration.ofSeconds(30))).isZero();
+        assertThat(d.log()).contains("leak check: all 4096 mbufs returned").doesNotContain("ERROR");
+        assertThat(hasXdp("s1")).isFalse();
+    }
+
     @Test
     void aKilledDaemonLeavesNoProgramBehind() throws Exception {
         hosts.host(1);

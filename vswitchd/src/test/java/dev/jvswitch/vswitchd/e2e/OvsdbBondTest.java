@@ -51,9 +51,26 @@ class OvsdbBondTest {
                 String trace = d.ok("ofproto/trace", "br0", flood);
                 assertThat(actions(trace)).as(trace).containsOnlyOnce(dpS2).doesNotContain(dpS3);
 
+                // The active member, as OVS shows it and writes it back (its MAC in Port.bond_active_slave).
+                String macS2 = db.get("Interface", "s2", "mac_in_use");
+                String macS3 = db.get("Interface", "s3", "mac_in_use");
+                String show = OvsdbServer.appctl(dir.resolve("ovs-vswitchd.ctl"), "bond/show", "bond0").output();
+                assertThat(show).startsWith("---- bond0 ----\nbond_mode: active-backup\n")
+                        .contains("active-backup primary: <none>\n", "active member mac: " + macS2 + "(s2)\n",
+                                "\nmember s2: enabled\n  active member\n  may_enable: true\n",
+                                "\nmember s3: enabled\n  may_enable: true\n");
+                Await.until(Duration.ofSeconds(20), () -> db.get("Port", "bond0", "bond_active_slave").equals(macS2),
+                        () -> "bond_active_slave " + macS2);
+                assertThat(OvsdbServer.appctl(dir.resolve("ovs-vswitchd.ctl"), "bond/show", "nobond").output())
+                        .contains("no such bond");
+
                 Sh.run("ip", "-n", hosts.sw, "link", "set", "s2", "down");
                 awaitPing(hosts, d, "active-backup after s2 went down");
                 assertThat(actions(d.ok("ofproto/trace", "br0", flood))).containsOnlyOnce(dpS3).doesNotContain(dpS2);
+                assertThat(d.ok("bond/show")).contains("active member mac: " + macS3 + "(s3)\n",
+                        "\nmember s2: disabled\n  may_enable: false\n");
+                Await.until(Duration.ofSeconds(20), () -> db.get("Port", "bond0", "bond_active_slave").equals(macS3),
+                        () -> "bond_active_slave " + macS3 + " after the failover");
                 Sh.run("ip", "-n", hosts.sw, "link", "set", "s2", "up");
                 Await.until(Duration.ofSeconds(10), () -> db.get("Interface", "s2", "link_state").equals("up"),
                         () -> "s2's link back up");

@@ -240,6 +240,12 @@ class OvsdbDaemonTest {
                 Await.until(Duration.ofSeconds(10), () -> Sh.tryInNs(hosts.hostNs(2), "ping", "-n", "-c", "1", "-W", "1",
                         "10.77.0.101").exit() == 0, () -> "h2 -> vif0\n" + d.log());
 
+                // The bridge's own device takes other_config:hwaddr as its MAC, as OVS's does.
+                db.vsctl("set", "bridge", "br0", "other_config:hwaddr=02:00:00:00:ab:01");
+                Await.until(Duration.ofSeconds(15), () -> db.get("Interface", "br0", "mac_in_use")
+                        .equals("02:00:00:00:ab:01"), () -> "br0's hwaddr\n" + d.log());
+                assertThat(Sh.run("ip", "-n", hosts.sw, "link", "show", "br0")).contains("02:00:00:00:ab:01");
+
                 // Unjoined: the patch has no peer any more, h1 no longer reaches h2.
                 db.vsctl("del-port", "patch-br0");
                 assertThat(hosts.ping(1, 2, 2, 0.2).exit()).as("patch cut").isNotZero();

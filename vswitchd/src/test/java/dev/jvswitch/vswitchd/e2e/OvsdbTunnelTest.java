@@ -93,6 +93,13 @@ class OvsdbTunnelTest {
                         () -> d.ok("ovs/route/show").matches("(?s).*198\\.51\\.100\\.0/24.*192\\.0\\.2\\.2.*"),
                         () -> "the host's gateway route\n" + d.ok("ovs/route/show") + d.log());
 
+                // The same for IPv6 once br-phy's device has a global IPv6 address.
+                Sh.inNs(nsS, "ip", "-6", "addr", "add", "2001:db8::1/64", "dev", "br-phy", "nodad");
+                Sh.inNs(nsS, "ip", "-6", "route", "add", "2001:db8:100::/48", "via", "2001:db8::2", "dev", "br-phy");
+                Await.until(Duration.ofSeconds(20), Duration.ofMillis(200),
+                        () -> d.ok("ovs/route/show").matches("(?s).*2001:db8:100::/48.*2001:db8::2.*"),
+                        () -> "the host's IPv6 gateway route\n" + d.ok("ovs/route/show") + d.log());
+
                 // The address goes: so does the endpoint, and the tunnel with it.
                 assertThat(d.ok("ovs/route/show")).contains("192.0.2.0/24");
                 Sh.inNs(nsS, "ip", "addr", "del", "192.0.2.1/24", "dev", "br-phy");

@@ -97,4 +97,20 @@ class SwitchReloadTest {
         assertThat(ct.hasOwnLimit(5)).isFalse();
         assertThat(ct.config().zonePolicy(5)).isEmpty();
     }
+
+    /** A port reopens after its old netdev closes; when the new one cannot open, the old one comes back. */
+    @Test
+    void aReopenThatCannotOpenBringsTheOldPortBackAndChangesNothing() throws Exception {
+        var before = sw.datapath().port(sw.dpPort("a"));
+        SwitchConfig bad = load(BASE.replace("a: {type: null, ofport: 1}",
+                "a: {type: afpacket, ofport: 1, options: {ifname: nosuchdev0}}"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sw.reload(bad))
+                .isInstanceOf(dev.jvswitch.config.ConfigException.class).hasMessageContaining("nosuchdev0");
+        assertThat(sw.config().bridges().get("br0").ports().get("a").type()).isEqualTo("null");
+        var after = sw.datapath().port(sw.dpPort("a"));
+        assertThat(after).as("a null port again, in the same datapath slot").isNotNull().isNotSameAs(before);
+        assertThat(after.getClass()).isEqualTo(before.getClass());
+        assertThat(sw.reload(load(BASE.replace("a: {type: null, ofport: 1}", "a: {type: null, ofport: 1, "
+                + "options: {mtu: 9000}}")))).containsExactly("reopened port a (type, options or pmd-rxq-affinity changed)");
+    }
 }

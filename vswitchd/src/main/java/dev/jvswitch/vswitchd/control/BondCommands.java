@@ -1,0 +1,84 @@
+package dev.jvswitch.vswitchd.control;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.jvswitch.vswitchd.ofproto.BondState;
+import dev.jvswitch.vswitchd.ofproto.OfprotoService;
+
+/**
+ * {@code bond/show [BOND]}: each bond (or the one named) in the layout of OVS's
+ * {@code bond_print_details}, so scripts that read ovs-appctl's output read ours: the mode, the
+ * settings jvswitch fixes (no recirculation, hash basis 0, no lb_output, no up/down delay, no
+ * LACP), the primary, the active member's MAC and name, then each member by name, enabled while
+ * its link is up. balance-slb does not rebalance, so there is no "next rebalance" line, as OVS
+ * prints none with {@code bond-rebalance-interval=0}.
+ *
+ * <p><b>Thread-safety:</b> inline on the control thread; {@link OfprotoService#bonds} reads
+ * published configurations.
+ */
+final class BondCommands {
+    private BondCommands() {
+    }
+
+    static void register(CommandRegistry r, OfprotoService sp) {
+        r.register("bond/show", "[BOND]", 0, 1, "bonds: mode, members, active member", args -> {
+            List<BondState> all = sp.bonds();
+            List<BondState> shown = new ArrayList<>();
+            for (BondState b : all) {
+                if (args.isEmpty() || b.name().equals(args.get(0))) {
+                    shown.add(b);
+                }
+            }
+            if (!args.isEmpty() && shown.isEmpty()) {
+                throw CommandException.failed("no such bond");
+            }
+            StringBuilder sb = new StringBuilder();
+            for (BondState b : shown) {
+                details(sb, b);
+            }
+            return Reply.of(sb.toString(), Map.of("bonds", shown.stream().map(BondCommands::data).toList()));
+        });
+    }
+
+    static void details(StringBuilder sb, BondState b) {
+        sb.append("---- ").append(b.name()).append(" ----\n");
+        sb.append("bond_mode: ").append(b.mode()).append('\n');
+        sb.append("bond may use recirculation: no, Recirc-ID : -1\n");
+        sb.append("bond-hash-basis: 0\n");
+        sb.append("lb_output action: disabled, bond-id: -1\n");
+        sb.append("updelay: 0 ms\n");
+        sb.append("downdelay: 0 ms\n");
+        sb.append("lacp_status: off\n");
+        sb.append("lacp_fallback_ab: false\n");
+        sb.append("active-backup primary: ").append(b.primary() == null ? "<none>" : b.primary()).append('\n');
+        sb.append("active member mac: ").append(mac(b.activeMac())).append('(')
+                .append(b.active() == null ? "none" : b.active()).append(")\n");
+        for (BondState.Member m : b.members()) {
+            sb.append("\nmember ").append(m.name()).append(": ").append(m.live() ? "enabled" : "disabled").append('\n');
+            if (m.name().equals(b.active())) {
+                sb.append("  active member\n");
+            }
+            sb.append("  may_enable: ").append(m.live()).append('\n');
+        }
+        sb.append('\n');
+    }
+
+    private static Map<String, Object> data(BondState b) {
+        return Map.of("bridge", b.bridge(), "name", b.name(), "mode", b.mode(),
+                "primary", b.primary() == null ? "" : b.primary(), "active", b.active() == null ? "" : b.active(),
+                "members", b.members().stream().map(m -> Map.of("name", m.name(), "enabled", m.live())).toList());
+    }
+
+    static String mac(long mac) {
+        StringBuilder sb = new StringBuilder(17);
+        for (int i = 5; i >= 0; i--) {
+            sb.append(String.format("%02x", (mac >>> (8 * i)) & 0xff));
+            if (i > 0) {
+                sb.append(':');
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -51,6 +51,8 @@ final class Conn {
 
     /** The TCP peers (null for other protocols): index 0 sent the first packet, 1 replies. */
     final TcpPeer[] peers;
+    /** The ALG's state: null unless committed with a helper or opened by an expectation. */
+    ConnAlg alg;
 
     int l4State;
     volatile int mark;

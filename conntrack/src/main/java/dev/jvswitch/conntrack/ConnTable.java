@@ -40,6 +40,8 @@ final class ConnTable {
     /** The limit of zones without one of their own; 0 means unlimited (OVS's default). */
     private int defaultLimit;
     private int sweepCursor;
+    /** The ALGs' expectations, removed with the control connection that made them. */
+    final CtExpectations expectations = new CtExpectations();
 
     ConnTable() {
         java.util.Arrays.fill(zoneLimit, LIMIT_UNSET);
@@ -142,6 +144,9 @@ final class ConnTable {
         unlink(b, c, true);
         zoneCount[c.zone]--;
         count = count - 1;
+        if (c.alg != null) {
+            expectations.removeOf(c);
+        }
     }
 
     private static void unlink(ConnNode[] b, Conn c, boolean reply) {

@@ -331,6 +331,7 @@ public final class ActionExecutor {
         long labelMaskHi = DpCt.labelWord(p, i, 2);
         long labelMaskLo = DpCt.labelWord(p, i, 3);
         long nowMs = ctx.nowMs();
+        int helper = DpCt.helper(p, i); // DpCt's helper numbers are CtAlg's
         NatParams nat = null;
         if (DpCt.hasNat(p, i)) {
             nat = natParams.set(DpCt.natFlags(p, i), DpCt.natIpv6(p, i), DpCt.natHasAddr(p, i), DpCt.natAddrWord(p, i, 0),
@@ -343,7 +344,7 @@ public final class ActionExecutor {
         int n = batch.size();
         for (int k = 0; k < n; k++) {
             conntrack.execute(ctContext, pkts[k], zone, ctFlags, mark, markMask, labelHi, labelLo, labelMaskHi,
-                    labelMaskLo, nat, nowMs);
+                    labelMaskLo, nat, helper, nowMs);
         }
         if (frags) {
             conntrack.ipf().postprocess(batch, p, i);

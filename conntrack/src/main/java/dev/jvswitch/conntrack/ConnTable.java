@@ -63,6 +63,12 @@ final class ConnTable {
         return null;
     }
 
+    /** The head of {@code hash}'s chain (the batch read-ahead's load); lock-free. */
+    ConnNode head(int hash) {
+        ConnNode[] b = buckets;
+        return (ConnNode) SLOT.getAcquire(b, hash & (b.length - 1));
+    }
+
     int count() {
         return count;
     }
@@ -105,7 +111,7 @@ final class ConnTable {
         if ((count + 1) * 2 > b.length) {
             b = resize(b);
         }
-        link(b, c.fwd.hash, c.fwd);
+        link(b, c.hash, c);
         link(b, c.rev.hash, c.rev);
         zoneCount[c.zone]++;
         count = count + 1;
@@ -150,7 +156,7 @@ final class ConnTable {
     }
 
     private static void unlink(ConnNode[] b, Conn c, boolean reply) {
-        int i = (reply ? c.rev.hash : c.fwd.hash) & (b.length - 1);
+        int i = (reply ? c.rev.hash : c.hash) & (b.length - 1);
         ConnNode prev = null;
         for (ConnNode n = b[i]; n != null; n = n.next) {
             if (n.conn == c && n.reply == reply) {

@@ -96,12 +96,61 @@ public final class Conntrack {
      */
     public void execute(CtContext ctx, Mbuf m, int zone, int flags, int mark, int markMask, long labelHi,
             long labelLo, long labelMaskHi, long labelMaskLo, NatParams nat, int helper, long nowMs) {
+        CtPacket p = ctx.packet;
+        track(ctx, m, p.extract(m, zone) ? p : null, zone, flags, mark, markMask, labelHi, labelLo, labelMaskHi,
+                labelMaskLo, nat, helper, nowMs);
+    }
+
+    /**
+     * {@link #execute(CtContext, Mbuf, int, int, int, int, long, long, long, long, NatParams, int, long)}
+     * for the {@code n} packets of one {@code ct} action, as the datapath runs a batch. Every
+     * packet's key is read and the head of its hash chain loaded before any packet is tracked
+     * (and, for a commit whose chain head is not its connection, the bucket its reply key will
+     * be linked into), so the cache misses of a batch overlap instead of following one another
+     * (the idea of OVS's {@code cmap_find_batch}); then the packets are tracked in order, each
+     * exactly as {@code execute} tracks it. Allocates nothing.
+     */
+    public void executeBatch(CtContext ctx, Mbuf[] pkts, int n, int zone, int flags, int mark, int markMask,
+            long labelHi, long labelLo, long labelMaskHi, long labelMaskLo, NatParams nat, int helper, long nowMs) {
+        CtPacket[] ps = ctx.batch;
+        ConnNode[] heads = ctx.heads;
+        boolean commit = (flags & COMMIT) != 0;
+        for (int off = 0; off < n; off += ps.length) {
+            int len = Math.min(ps.length, n - off);
+            for (int k = 0; k < len; k++) {
+                CtPacket p = ps[k];
+                p.valid = p.extract(pkts[off + k], zone);
+                heads[k] = p.valid ? table.head(p.key.hash) : null;
+            }
+            int touched = 0;
+            for (int k = 0; k < len; k++) {
+                ConnNode h = heads[k];
+                if (h != null) {
+                    touched += h.conn.dead ? 1 : 0; // loads the node and its connection
+                }
+                if (commit && ps[k].valid && (h == null || !h.matches(ps[k].key))) {
+                    CtKey key = ps[k].key;
+                    touched += table.head(CtKey.hash(key.dstHi, key.dstLo, key.srcHi, key.srcLo,
+                            CtKey.reverseMeta(key.meta))) == null ? 0 : 1;
+                }
+            }
+            ctx.touched += touched;
+            for (int k = 0; k < len; k++) {
+                heads[k] = null;
+                track(ctx, pkts[off + k], ps[k].valid ? ps[k] : null, zone, flags, mark, markMask, labelHi, labelLo,
+                        labelMaskHi, labelMaskLo, nat, helper, nowMs);
+            }
+        }
+    }
+
+    /** Tracks {@code m}, whose key {@code p} holds ({@code null}: it could not be read, so it is {@code inv}). */
+    private void track(CtContext ctx, Mbuf m, CtPacket p, int zone, int flags, int mark, int markMask, long labelHi,
+            long labelLo, long labelMaskHi, long labelMaskLo, NatParams nat, int helper, long nowMs) {
         ctx.packets++;
         int prev = m.ctState();
         // OVS resets ct_state when the zone changes; within a zone the NAT bits of an earlier pass stay.
         int natDone = prev != 0 && m.ctZone() == zone ? prev & (CtState.SNAT | CtState.DNAT) : 0;
-        CtPacket p = ctx.packet;
-        if (!p.extract(m, zone)) {
+        if (p == null) {
             ctx.invalid++;
             m.ctState(CtState.INV | CtState.TRK);
             m.ctZone(zone);
@@ -154,7 +203,7 @@ public final class Conntrack {
             if (c != null) {
                 state |= natDone;
                 if (nat != null && natDone == 0 && c.natAction != 0) {
-                    state |= reply ? NatRewrite.nat(p, NatAction.reverse(c.natAction), c.fwd)
+                    state |= reply ? NatRewrite.nat(p, NatAction.reverse(c.natAction), c)
                             : NatRewrite.nat(p, c.natAction, c.rev);
                 }
             }
@@ -204,7 +253,7 @@ public final class Conntrack {
             if (a != null && a.related) {
                 writeOrig(m, a.parentSrcHi, a.parentSrcLo, a.parentDstHi, a.parentDstLo, a.parentMeta, 0, 0);
             } else {
-                writeOrig(m, c.origSrcHi, c.origSrcLo, c.origDstHi, c.origDstLo, c.origMeta, c.origIcmpType,
+                writeOrig(m, c.srcHi, c.srcLo, c.dstHi, c.dstLo, c.meta, c.origIcmpType,
                         c.origIcmpCode);
             }
         } else if (exp != null) {
@@ -233,7 +282,7 @@ public final class Conntrack {
                     return CtState.INV;
                 }
             } else if (a.helper == CtAlg.TFTP && p.proto == CtPacket.UDP) {
-                table.expectations.create(c, a, (int) (c.fwd.meta >>> 48) & 0xffff, reply);
+                table.expectations.create(c, a, (int) (c.meta >>> 48) & 0xffff, reply);
             }
         }
         return 0;

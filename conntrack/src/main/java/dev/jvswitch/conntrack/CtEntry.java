@@ -15,7 +15,7 @@ public record CtEntry(long id, int zone, int proto, long origMeta, long[] origAd
 
     static CtEntry of(Conn c, long nowMs) {
         synchronized (c) {
-            ConnNode f = c.fwd;
+            ConnNode f = c;
             ConnNode r = c.rev;
             boolean tcp = c.peers != null;
             ConnAlg a = c.alg;
@@ -25,7 +25,7 @@ public record CtEntry(long id, int zone, int proto, long origMeta, long[] origAd
                     c.labelLo, Math.max(0, (c.expirationMs - nowMs) / 1000), tcp ? c.peers[0].state : -1,
                     tcp ? c.peers[1].state : -1, tcp ? TcpTracker.peerWscale(c, 0) : 0,
                     tcp ? TcpTracker.peerWscale(c, 1) : 0, tcp ? TcpTracker.peerFlags(c, 0) : 0,
-                    tcp ? TcpTracker.peerFlags(c, 1) : 0, c.packetsOrig, c.bytesOrig, c.packetsReply, c.bytesReply,
+                    tcp ? TcpTracker.peerFlags(c, 1) : 0, 0, 0, 0, 0,
                     a == null ? CtAlg.NONE : a.helper, rel ? a.parentMeta : 0,
                     rel ? new long[] {a.parentSrcHi, a.parentSrcLo, a.parentDstHi, a.parentDstLo} : null);
         }

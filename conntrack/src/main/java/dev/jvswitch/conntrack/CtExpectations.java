@@ -66,7 +66,7 @@ final class CtExpectations {
         if (c.dead) {
             return;
         }
-        ConnNode f = c.fwd;
+        ConnNode f = c;
         ConnNode r = c.rev;
         long srcHi;
         long srcLo;
@@ -98,7 +98,7 @@ final class CtExpectations {
         if (map.containsKey(k)) {
             return;
         }
-        map.put(k, new Expectation(k, c, c.origSrcHi, c.origSrcLo, c.origDstHi, c.origDstLo, c.origMeta, c.mark,
+        map.put(k, new Expectation(k, c, c.srcHi, c.srcLo, c.dstHi, c.dstLo, c.meta, c.mark,
                 c.labelHi, c.labelLo, natReplyDst, natHi, natLo));
         if (a.expectations == null) {
             a.expectations = new ArrayDeque<>(4);

@@ -340,12 +340,8 @@ public final class ActionExecutor {
         }
         // Fragments wait in ipf; a datagram they complete goes through ct reassembled, then they follow.
         boolean frags = conntrack.ipf().preprocess(batch, zone, p, i, nowMs);
-        Mbuf[] pkts = batch.array();
-        int n = batch.size();
-        for (int k = 0; k < n; k++) {
-            conntrack.execute(ctContext, pkts[k], zone, ctFlags, mark, markMask, labelHi, labelLo, labelMaskHi,
-                    labelMaskLo, nat, helper, nowMs);
-        }
+        conntrack.executeBatch(ctContext, batch.array(), batch.size(), zone, ctFlags, mark, markMask, labelHi, labelLo,
+                labelMaskHi, labelMaskLo, nat, helper, nowMs);
         if (frags) {
             conntrack.ipf().postprocess(batch, p, i);
         }

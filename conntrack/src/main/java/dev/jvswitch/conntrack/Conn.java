@@ -1,8 +1,9 @@
 package dev.jvswitch.conntrack;
 
 /**
- * One tracked connection: both directions' keys (as its two {@link ConnNode}s), its protocol
- * state, mark, label, expiry and counters. Made once when a {@code ct(commit)} creates it and
+ * One tracked connection: both directions' keys (it is itself the original direction's
+ * {@link ConnNode}; {@link #rev} is the reply direction's), its protocol state, mark, label,
+ * expiry and counters. Made once when a {@code ct(commit)} creates it and
  * never reused, so a lock-free reader holding a stale reference sees a consistent, if dead,
  * connection.
  *
@@ -14,11 +15,12 @@ package dev.jvswitch.conntrack;
  * monitor for TCP; for other protocols without it, see {@code Conntrack}), read by lookups and the
  * sweeper without it; {@link #l4State} of UDP/ICMP/other is written without the monitor too, its
  * values only moving forward. Packet counters are not kept (OVS's userspace tracker keeps none
- * either), so {@code dump-conntrack -s} shows timeouts only. {@link #dead} is set once, under the
+ * either, and they would cost 32 bytes a connection), so {@code dump-conntrack -s} shows
+ * timeouts only. {@link #dead} is set once, under the
  * table's write lock, when the connection leaves the table; readers that find it set treat the
  * connection as absent.
  */
-final class Conn {
+final class Conn extends ConnNode {
     /** {@code l4State} for UDP and other protocols (OVS's {@code other_state}). */
     static final int OTHER_FIRST = 0;
     static final int OTHER_MULTIPLE = 1;
@@ -29,17 +31,7 @@ final class Conn {
     /** Smallest move of the expiry worth a store (see {@link #refresh}). */
     static final long REFRESH_MS = 1000;
 
-    final ConnNode fwd;
     final ConnNode rev;
-    /**
-     * The original-direction key again, in the connection itself: a packet's ct metadata is
-     * written from here, which saves it a load of another object (a cache miss in a big table).
-     */
-    final long origSrcHi;
-    final long origSrcLo;
-    final long origDstHi;
-    final long origDstLo;
-    final long origMeta;
     final int zone;
     final int proto;
     final long id;
@@ -51,6 +43,8 @@ final class Conn {
 
     /** The TCP peers (null for other protocols): index 0 sent the first packet, 1 replies. */
     final TcpPeer[] peers;
+    /** The ALG's state: null unless committed with a helper or opened by an expectation. */
+    ConnAlg alg;
 
     int l4State;
     volatile int mark;
@@ -60,24 +54,14 @@ final class Conn {
     volatile CtTimeouts timeoutClass;
     volatile boolean dead;
 
-    /** Always 0: kept for the dump's layout; the tracker counts no packets per connection. */
-    long packetsOrig;
-    long bytesOrig;
-    long packetsReply;
-    long bytesReply;
 
     Conn(CtKey orig, CtKey reply, long id, int origIcmpType, int origIcmpCode) {
         this(orig, reply, id, origIcmpType, origIcmpCode, 0);
     }
 
     Conn(CtKey orig, CtKey reply, long id, int origIcmpType, int origIcmpCode, int natAction) {
+        super(orig, null, false);
         this.natAction = natAction;
-        this.fwd = new ConnNode(orig, this, false);
-        this.origSrcHi = orig.srcHi;
-        this.origSrcLo = orig.srcLo;
-        this.origDstHi = orig.dstHi;
-        this.origDstLo = orig.dstLo;
-        this.origMeta = orig.meta;
         this.rev = new ConnNode(reply, this, true);
         this.zone = orig.zone();
         this.proto = orig.proto();
@@ -88,7 +72,7 @@ final class Conn {
     }
 
     boolean ipv6() {
-        return (fwd.meta & 0xff) == CtKey.FAMILY_IPV6;
+        return (meta & 0xff) == CtKey.FAMILY_IPV6;
     }
 
     /** Sets the expiry to {@code nowMs} plus the class's timeout in its zone's policy; caller holds the monitor. */

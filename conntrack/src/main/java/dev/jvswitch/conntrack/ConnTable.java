@@ -40,6 +40,8 @@ final class ConnTable {
     /** The limit of zones without one of their own; 0 means unlimited (OVS's default). */
     private int defaultLimit;
     private int sweepCursor;
+    /** The ALGs' expectations, removed with the control connection that made them. */
+    final CtExpectations expectations = new CtExpectations();
 
     ConnTable() {
         java.util.Arrays.fill(zoneLimit, LIMIT_UNSET);
@@ -59,6 +61,12 @@ final class ConnTable {
             n = n.next;
         }
         return null;
+    }
+
+    /** The head of {@code hash}'s chain (the batch read-ahead's load); lock-free. */
+    ConnNode head(int hash) {
+        ConnNode[] b = buckets;
+        return (ConnNode) SLOT.getAcquire(b, hash & (b.length - 1));
     }
 
     int count() {
@@ -103,7 +111,7 @@ final class ConnTable {
         if ((count + 1) * 2 > b.length) {
             b = resize(b);
         }
-        link(b, c.fwd.hash, c.fwd);
+        link(b, c.hash, c);
         link(b, c.rev.hash, c.rev);
         zoneCount[c.zone]++;
         count = count + 1;
@@ -142,10 +150,13 @@ final class ConnTable {
         unlink(b, c, true);
         zoneCount[c.zone]--;
         count = count - 1;
+        if (c.alg != null) {
+            expectations.removeOf(c);
+        }
     }
 
     private static void unlink(ConnNode[] b, Conn c, boolean reply) {
-        int i = (reply ? c.rev.hash : c.fwd.hash) & (b.length - 1);
+        int i = (reply ? c.rev.hash : c.hash) & (b.length - 1);
         ConnNode prev = null;
         for (ConnNode n = b[i]; n != null; n = n.next) {
             if (n.conn == c && n.reply == reply) {

@@ -84,12 +84,73 @@ public final class Conntrack {
      */
     public void execute(CtContext ctx, Mbuf m, int zone, int flags, int mark, int markMask, long labelHi,
             long labelLo, long labelMaskHi, long labelMaskLo, NatParams nat, long nowMs) {
+        execute(ctx, m, zone, flags, mark, markMask, labelHi, labelLo, labelMaskHi, labelMaskLo, nat, CtAlg.NONE,
+                nowMs);
+    }
+
+    /**
+     * {@link #execute(CtContext, Mbuf, int, int, int, int, long, long, long, long, NatParams, long)}
+     * with a helper ({@link CtAlg}): a connection committed with {@link CtAlg#FTP} or
+     * {@link CtAlg#TFTP} has its control traffic read for the data connections it announces
+     * ({@link CtExpectations}); a new connection one of those expects is {@code new+rel}.
+     */
+    public void execute(CtContext ctx, Mbuf m, int zone, int flags, int mark, int markMask, long labelHi,
+            long labelLo, long labelMaskHi, long labelMaskLo, NatParams nat, int helper, long nowMs) {
+        CtPacket p = ctx.packet;
+        track(ctx, m, p.extract(m, zone) ? p : null, zone, flags, mark, markMask, labelHi, labelLo, labelMaskHi,
+                labelMaskLo, nat, helper, nowMs);
+    }
+
+    /**
+     * {@link #execute(CtContext, Mbuf, int, int, int, int, long, long, long, long, NatParams, int, long)}
+     * for the {@code n} packets of one {@code ct} action, as the datapath runs a batch. Every
+     * packet's key is read and the head of its hash chain loaded before any packet is tracked
+     * (and, for a commit whose chain head is not its connection, the bucket its reply key will
+     * be linked into), so the cache misses of a batch overlap instead of following one another
+     * (the idea of OVS's {@code cmap_find_batch}); then the packets are tracked in order, each
+     * exactly as {@code execute} tracks it. Allocates nothing.
+     */
+    public void executeBatch(CtContext ctx, Mbuf[] pkts, int n, int zone, int flags, int mark, int markMask,
+            long labelHi, long labelLo, long labelMaskHi, long labelMaskLo, NatParams nat, int helper, long nowMs) {
+        CtPacket[] ps = ctx.batch;
+        ConnNode[] heads = ctx.heads;
+        boolean commit = (flags & COMMIT) != 0;
+        for (int off = 0; off < n; off += ps.length) {
+            int len = Math.min(ps.length, n - off);
+            for (int k = 0; k < len; k++) {
+                CtPacket p = ps[k];
+                p.valid = p.extract(pkts[off + k], zone);
+                heads[k] = p.valid ? table.head(p.key.hash) : null;
+            }
+            int touched = 0;
+            for (int k = 0; k < len; k++) {
+                ConnNode h = heads[k];
+                if (h != null) {
+                    touched += h.conn.dead ? 1 : 0; // loads the node and its connection
+                }
+                if (commit && ps[k].valid && (h == null || !h.matches(ps[k].key))) {
+                    CtKey key = ps[k].key;
+                    touched += table.head(CtKey.hash(key.dstHi, key.dstLo, key.srcHi, key.srcLo,
+                            CtKey.reverseMeta(key.meta))) == null ? 0 : 1;
+                }
+            }
+            ctx.touched += touched;
+            for (int k = 0; k < len; k++) {
+                heads[k] = null;
+                track(ctx, pkts[off + k], ps[k].valid ? ps[k] : null, zone, flags, mark, markMask, labelHi, labelLo,
+                        labelMaskHi, labelMaskLo, nat, helper, nowMs);
+            }
+        }
+    }
+
+    /** Tracks {@code m}, whose key {@code p} holds ({@code null}: it could not be read, so it is {@code inv}). */
+    private void track(CtContext ctx, Mbuf m, CtPacket p, int zone, int flags, int mark, int markMask, long labelHi,
+            long labelLo, long labelMaskHi, long labelMaskLo, NatParams nat, int helper, long nowMs) {
         ctx.packets++;
         int prev = m.ctState();
         // OVS resets ct_state when the zone changes; within a zone the NAT bits of an earlier pass stay.
         int natDone = prev != 0 && m.ctZone() == zone ? prev & (CtState.SNAT | CtState.DNAT) : 0;
-        CtPacket p = ctx.packet;
-        if (!p.extract(m, zone)) {
+        if (p == null) {
             ctx.invalid++;
             m.ctState(CtState.INV | CtState.TRK);
             m.ctZone(zone);
@@ -102,6 +163,7 @@ public final class Conntrack {
         ConnNode node = table.lookup(p.key, nowMs);
         Conn c = null;
         int state = 0;
+        CtExpectations.Expectation exp = null;
         if (node != null && (flags & FORCE) != 0 && node.reply) {
             remove(node.conn);
             node = null;
@@ -109,21 +171,39 @@ public final class Conntrack {
         if (node == null && natDone != 0 && nat == null && !p.related) {
             node = origTupleLookup(ctx, m, p, zone, nowMs); // a packet translated by an earlier pass
         }
+        boolean reply = node != null && node.reply;
         if (node != null) {
             c = node.conn;
             if (p.related) {
-                state = CtState.REL | (node.reply ? CtState.RPL : 0);
+                state = CtState.REL | (reply ? CtState.RPL : 0);
             } else {
-                state = updateState(c, p, node.reply, nowMs);
+                ConnAlg a = c.alg;
+                boolean ftpOther = a != null && a.helper == CtAlg.FTP && p.proto == CtPacket.TCP && nat != null
+                        && !FtpAlg.interest(p);
+                if (ftpOther) {
+                    synchronized (c) {
+                        FtpAlg.adjustOther(p, a, reply, true);
+                    }
+                }
+                state = updateState(c, p, reply, nowMs);
                 if (state == 0) {
                     remove(c); // a SYN reopening a closed TCP connection
                     c = null;
+                } else {
+                    if (ftpOther) {
+                        synchronized (c) {
+                            FtpAlg.adjustOther(p, a, reply, false);
+                        }
+                    }
+                    if (a != null && a.related) {
+                        state |= CtState.REL;
+                    }
                 }
             }
             if (c != null) {
                 state |= natDone;
                 if (nat != null && natDone == 0 && c.natAction != 0) {
-                    state |= node.reply ? NatRewrite.nat(p, NatAction.reverse(c.natAction), c.fwd)
+                    state |= reply ? NatRewrite.nat(p, NatAction.reverse(c.natAction), c)
                             : NatRewrite.nat(p, c.natAction, c.rev);
                 }
             }
@@ -133,8 +213,15 @@ public final class Conntrack {
                 state = CtState.INV; // an ICMP error quoting no connection is never related
             } else {
                 state = CtState.NEW;
+                CtExpectations exps = table.expectations;
+                if (!exps.isEmpty()) {
+                    exp = exps.lookup(p.key);
+                    if (exp != null) {
+                        state |= CtState.REL;
+                    }
+                }
                 if (commit) {
-                    c = create(ctx, p, nat, nowMs);
+                    c = create(ctx, p, nat, exp, CtAlg.forProto(helper, p.proto), nowMs);
                     if (c != null && c.natAction != 0) {
                         state |= NatRewrite.nat(p, c.natAction, c.rev);
                     }
@@ -144,7 +231,7 @@ public final class Conntrack {
         if ((state & CtState.INV) != 0) {
             ctx.invalid++;
         }
-        if (commit && c != null && (state & CtState.INV) == 0) {
+        if (commit && c != null && (state & CtState.INV) == 0 && (c.alg == null || !c.alg.related)) {
             if (markMask != 0) {
                 c.mark = (c.mark & ~markMask) | (mark & markMask);
             }
@@ -153,18 +240,52 @@ public final class Conntrack {
                 c.labelLo = (c.labelLo & ~labelMaskLo) | (labelLo & labelMaskLo);
             }
         }
+        if (c != null && c.alg != null && c.alg.helper != CtAlg.NONE && (state & CtState.INV) == 0) {
+            state |= algControl(m, p, c, reply, nat != null);
+        }
         m.ctState(state | CtState.TRK);
         m.ctZone(zone);
         CtKey k = p.key;
         if (c != null) {
             m.ctMark(c.mark);
             m.ctLabel(c.labelHi, c.labelLo);
-            writeOrig(m, c.origSrcHi, c.origSrcLo, c.origDstHi, c.origDstLo, c.origMeta, c.origIcmpType, c.origIcmpCode);
+            ConnAlg a = c.alg;
+            if (a != null && a.related) {
+                writeOrig(m, a.parentSrcHi, a.parentSrcLo, a.parentDstHi, a.parentDstLo, a.parentMeta, 0, 0);
+            } else {
+                writeOrig(m, c.srcHi, c.srcLo, c.dstHi, c.dstLo, c.meta, c.origIcmpType,
+                        c.origIcmpCode);
+            }
+        } else if (exp != null) {
+            m.ctMark(exp.parentMark());
+            m.ctLabel(exp.parentLabelHi(), exp.parentLabelLo());
+            writeOrig(m, exp.parentSrcHi(), exp.parentSrcLo(), exp.parentDstHi(), exp.parentDstLo(), exp.parentMeta(),
+                    0, 0);
         } else {
             m.ctMark(0);
             m.ctLabel(0, 0);
             writeOrig(m, k.srcHi, k.srcLo, k.dstHi, k.dstLo, k.meta, p.icmpType, p.icmpCode);
         }
+    }
+
+    /**
+     * OVS's {@code handle_alg_ctl}: a control connection's packet read by its helper (FTP: an
+     * announcement makes an expectation and, under NAT, is rewritten; TFTP: every packet expects
+     * the server's answer from another port). Returns {@code inv} for an announcement FTP refuses.
+     */
+    private int algControl(Mbuf m, CtPacket p, Conn c, boolean reply, boolean nat) {
+        ConnAlg a = c.alg;
+        synchronized (c) {
+            if (a.helper == CtAlg.FTP) {
+                if (p.proto == CtPacket.TCP && FtpAlg.interest(p)
+                        && FtpAlg.process(m, p, c, a, reply, nat, table.expectations) == FtpAlg.INVALID) {
+                    return CtState.INV;
+                }
+            } else if (a.helper == CtAlg.TFTP && p.proto == CtPacket.UDP) {
+                table.expectations.create(c, a, (int) (c.meta >>> 48) & 0xffff, reply);
+            }
+        }
+        return 0;
     }
 
     /** The ct_state of a packet of connection {@code c}, updating its protocol state; 0 when a SYN reopens it. */
@@ -252,7 +373,8 @@ public final class Conntrack {
         }
     }
 
-    private Conn create(CtContext ctx, CtPacket p, NatParams nat, long nowMs) {
+    private Conn create(CtContext ctx, CtPacket p, NatParams nat, CtExpectations.Expectation exp, int helper,
+            long nowMs) {
         synchronized (table) {
             ConnNode again = table.lookup(p.key, nowMs);
             if (again != null) {
@@ -269,11 +391,22 @@ public final class Conntrack {
             }
             ctx.replyKey.reverseOf(p.key);
             int natAction = nat == null ? 0 : nat.action();
-            if (natAction != 0 && !NatAlloc.uniqueTuple(table, p.key, ctx.replyKey, nat, natAction, ctx, nowMs)) {
+            if (exp != null && nat != null) {
+                natAction = expectedNat(ctx.replyKey, exp);
+            } else if (natAction != 0
+                    && !NatAlloc.uniqueTuple(table, p.key, ctx.replyKey, nat, natAction, ctx, nowMs)) {
                 ctx.natExhausted++;
                 return null;
             }
             Conn c = new Conn(p.key, ctx.replyKey, nextId.getAndIncrement(), p.icmpType, p.icmpCode, natAction);
+            if (exp != null) {
+                c.alg = ConnAlg.related(helper, exp);
+                c.mark = exp.parentMark();
+                c.labelHi = exp.parentLabelHi();
+                c.labelLo = exp.parentLabelLo();
+            } else if (helper != CtAlg.NONE) {
+                c.alg = ConnAlg.control(helper);
+            }
             CtTimeouts first = switch (c.proto) {
                 case CtPacket.TCP -> TcpTracker.onNew(c, p);
                 case CtPacket.ICMP, CtPacket.ICMPV6 -> CtTimeouts.ICMP_FIRST;
@@ -284,6 +417,21 @@ public final class Conntrack {
             ctx.created++;
             return c;
         }
+    }
+
+    /**
+     * An expected connection under NAT takes its translation from the expectation, not from the
+     * action's range (OVS's {@code conn_not_found} with {@code alg_exp}): the reply key's
+     * destination (a source NAT) or source (a destination NAT) becomes the address the control
+     * connection's translation implies. Returns the connection's NAT action.
+     */
+    private static int expectedNat(CtKey rev, CtExpectations.Expectation exp) {
+        if (exp.natReplyDst()) {
+            rev.set(rev.srcHi, rev.srcLo, exp.natAddrHi(), exp.natAddrLo(), rev.meta);
+            return NatAction.SRC;
+        }
+        rev.set(exp.natAddrHi(), exp.natAddrLo(), rev.dstHi, rev.dstLo, rev.meta);
+        return NatAction.DST;
     }
 
     private void remove(Conn c) {
@@ -378,6 +526,11 @@ public final class Conntrack {
             limit += c.zoneLimitDrops;
         }
         return new CtStats(packets, invalid, created, full, limit, expired.get());
+    }
+
+    /** The ALGs' expectations as tuples (tests and debugging; allocates). */
+    List<String> expectationsForTest() {
+        return table.expectations.describe();
     }
 
     /** The live connections of {@code zone} (all when negative) as entries (allocates: control path). */

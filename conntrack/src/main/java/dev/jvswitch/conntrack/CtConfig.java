@@ -33,6 +33,14 @@ public final class CtConfig {
     private final long[] timeoutMs = new long[CLASSES.length];
     /** Per zone: ms per class, -1 where the zone's policy does not set it; null without a policy. */
     private final long[][] zoneTimeoutMs = new long[ConnTable.ZONES][];
+    /**
+     * The id of each zone's policy (OVS's timeout policy id, what the datapath's
+     * {@code ct(commit,timeout=N)} names): the lowest id not in use when the zone gets a policy,
+     * from 1 (0 is OVS's default policy), kept while the zone has one. Written under this
+     * object's monitor, read by translation through {@link #timeoutPolicyId}.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, Integer> policyIds =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public CtConfig() {
         for (CtTimeouts t : CLASSES) {
@@ -92,11 +100,20 @@ public final class CtConfig {
      * Gives {@code zone} the policy {@code seconds} (classes it leaves out follow the default
      * policy); an empty map removes the zone's policy.
      */
-    public void zonePolicy(int zone, Map<CtTimeouts, Integer> seconds) {
+    public synchronized void zonePolicy(int zone, Map<CtTimeouts, Integer> seconds) {
         checkZone(zone);
         if (seconds.isEmpty()) {
             ZONE.setRelease(zoneTimeoutMs, zone, (long[]) null);
+            policyIds.remove(zone);
             return;
+        }
+        if (!policyIds.containsKey(zone)) {
+            java.util.Set<Integer> used = new java.util.HashSet<>(policyIds.values());
+            int id = 1;
+            while (used.contains(id)) {
+                id++;
+            }
+            policyIds.put(zone, id);
         }
         long[] p = new long[CLASSES.length];
         java.util.Arrays.fill(p, -1);
@@ -104,6 +121,16 @@ public final class CtConfig {
             p[e.getKey().ordinal()] = checkSeconds(e.getKey(), e.getValue()) * 1000L;
         }
         ZONE.setRelease(zoneTimeoutMs, zone, p);
+    }
+
+    /**
+     * The id of {@code zone}'s timeout policy, or -1 when the zone follows the default policy:
+     * what a committing {@code ct} in that zone names as {@code timeout=N} in the datapath, as
+     * OVS's userspace datapath names a policy by its id.
+     */
+    public long timeoutPolicyId(int zone) {
+        Integer id = policyIds.get(zone);
+        return id == null ? -1 : id;
     }
 
     /** The classes {@code zone}'s own policy sets, in seconds (empty: none). */

@@ -11,8 +11,16 @@ package dev.jvswitch.conntrack;
  * longs on a 64-bit JVM).
  */
 public final class CtContext {
+    /** Most packets {@link Conntrack#executeBatch} reads ahead (a datapath batch). */
+    static final int BATCH = 32;
+
     final CtPacket packet = new CtPacket();
     final CtKey replyKey = new CtKey();
+    /** {@link Conntrack#executeBatch}'s packets, and the chain heads it loaded for them. */
+    final CtPacket[] batch = new CtPacket[BATCH];
+    final ConnNode[] heads = new ConnNode[BATCH];
+    /** What the read-ahead loaded, kept so that the loads are not dropped as unused. */
+    long touched;
 
     long packets;
     long invalid;
@@ -23,6 +31,9 @@ public final class CtContext {
     private long random = System.nanoTime() | 1;
 
     CtContext() {
+        for (int i = 0; i < BATCH; i++) {
+            batch[i] = new CtPacket();
+        }
     }
 
     /** The next value of this thread's xorshift generator (NAT's {@code random} port search). */

@@ -72,6 +72,15 @@ final class CtFormat {
             }
             sb.append(')');
         }
+        String helper = CtAlg.name(e.helper());
+        if (helper != null) {
+            sb.append(",helper=").append(helper);
+        }
+        if (verbose && e.parentAddrs() != null) {
+            sb.append(",parent=(");
+            tuple(sb, e.parentAddrs(), e.parentMeta(), true, 0, 0);
+            sb.append(')');
+        }
         return sb.toString();
     }
 

@@ -36,6 +36,8 @@ final class CtPacket {
     private static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
 
     final CtKey key = new CtKey();
+    /** Whether the last {@link #extract} succeeded (the batch path's record of it). */
+    boolean valid;
     int proto;
     boolean ipv6;
     /** Absolute offset of the L4 header in the mbuf's buffer. */

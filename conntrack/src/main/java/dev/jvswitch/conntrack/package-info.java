@@ -7,7 +7,9 @@
  * ICMP echo states, OVS's default timeouts, the sweeper ({@code CtSweeperAgent}), OVS's
  * {@code dump-conntrack} text, NAT ({@code NatParams}, {@code NatAlloc}, {@code NatRewrite}) and
  * ICMP errors related to the connection they quote, and IP fragment reassembly before ct
- * ({@code Ipf}: OVS's ipf, the fragments forwarded with their datagram's ct result). Not yet: ALGs.
+ * ({@code Ipf}: OVS's ipf, the fragments forwarded with their datagram's ct result), and the FTP and
+ * TFTP ALGs ({@code FtpAlg}, {@code CtExpectations}: expectations, related data connections, NAT of
+ * the FTP text with TCP sequence adjustment).
  *
  * <p>Floor 2, beside {@code flowcache}: this module depends on {@code mempool} alone, and
  * {@code pmd-core} depends on it. It must never import {@code dev.jvswitch.pmd..},

@@ -78,6 +78,35 @@ class EstablishedAllocationTest {
         }
     }
 
+    /** The datapath's path: a batch of established packets through {@link Conntrack#executeBatch}. */
+    @Test
+    void establishedBatchesAllocateNothing() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("ct-batch-alloc", 40).withCacheSize(0))) {
+            Conntrack ct = new Conntrack();
+            CtContext ctx = ct.newContext();
+            Mbuf[] batch = new Mbuf[32];
+            for (int i = 0; i < batch.length; i++) {
+                batch[i] = CtTestPackets.load(pool, Frames.udp4().ip("10.0.0.1", "10.0.0.2").ports(1000 + i, 53));
+            }
+            ct.executeBatch(ctx, batch, batch.length, 0, Conntrack.COMMIT, 0, 0, 0, 0, 0, 0, null, CtAlg.NONE, 1);
+            for (int i = 0; i < 5_000; i++) { // warm up (JIT)
+                ct.executeBatch(ctx, batch, batch.length, 0, Conntrack.COMMIT, 0, 0, 0, 0, 0, 0, null, CtAlg.NONE, 2);
+            }
+            long before = mx.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 5_000; i++) {
+                ct.executeBatch(ctx, batch, batch.length, 0, Conntrack.COMMIT, 0, 0, 0, 0, 0, 0, null, CtAlg.NONE, 2);
+            }
+            long bytes = mx.getCurrentThreadAllocatedBytes() - before;
+            assertThat(batch[31].ctState()).isEqualTo(CtState.EST | CtState.TRK);
+            System.out.printf("conntrack established batches: %d heap bytes over %d packets%n", bytes, 5_000 * 32);
+            assertThat(bytes).as("heap bytes over 160000 established packets in batches").isLessThan(1024);
+            for (Mbuf m : batch) {
+                pool.put(m);
+            }
+        }
+    }
+
     /** One original-direction packet (committed again with its SNAT, as a pipeline does) and one reply. */
     private static void natStep(Conntrack ct, CtContext ctx, Mbuf m, byte[] orig, byte[] reply, NatParams snat,
             NatParams bare) {

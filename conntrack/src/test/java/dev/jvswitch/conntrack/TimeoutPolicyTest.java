@@ -90,4 +90,21 @@ class TimeoutPolicyTest {
         assertThatThrownBy(() -> ct.config().zonePolicy(70000, Map.of(CtTimeouts.ICMP_REPLY, 1)))
                 .hasMessageContaining("zone");
     }
+
+    /** OVS's id pool: the lowest free id from 1, kept while the zone has a policy, freed with it. */
+    @Test
+    void zonePoliciesGetTheLowestFreeId() {
+        CtConfig c = new CtConfig();
+        assertThat(c.timeoutPolicyId(5)).isEqualTo(-1);
+        c.zonePolicy(5, Map.of(CtTimeouts.OTHER_FIRST, 1));
+        c.zonePolicy(7, Map.of(CtTimeouts.ICMP_FIRST, 2));
+        assertThat(c.timeoutPolicyId(5)).isEqualTo(1);
+        assertThat(c.timeoutPolicyId(7)).isEqualTo(2);
+        c.zonePolicy(5, Map.of(CtTimeouts.OTHER_FIRST, 3));
+        assertThat(c.timeoutPolicyId(5)).as("a changed policy keeps its id").isEqualTo(1);
+        c.zonePolicy(5, Map.of());
+        assertThat(c.timeoutPolicyId(5)).isEqualTo(-1);
+        c.zonePolicy(9, Map.of(CtTimeouts.OTHER_FIRST, 1));
+        assertThat(c.timeoutPolicyId(9)).isEqualTo(1);
+    }
 }

@@ -96,6 +96,7 @@ public final class Ofproto {
     private final OfprotoUpcallHandler upcallHandler;
     private final Trace tracer;
     private final AtomicLong revalSeq = new AtomicLong();
+    private volatile java.util.function.IntToLongFunction ctTimeoutPolicies = XlateSnapshot.NO_CT_TIMEOUT_POLICIES;
     private final ReentrantLock changeLock = new ReentrantLock();
     /** Every bridge by name, in the order added: replaced whole (volatile) under {@code changeLock}. */
     private volatile Map<String, Bridge> bridges = Map.of();
@@ -486,6 +487,25 @@ public final class Ofproto {
         return revalSeq.get();
     }
 
+    /**
+     * Where translation reads a conntrack zone's timeout policy id (the datapath's, once it
+     * exists); takes effect with the next published change, or at once with
+     * {@link #onCtTimeoutPoliciesChanged}.
+     */
+    public void ctTimeoutPolicies(java.util.function.IntToLongFunction ids) {
+        this.ctTimeoutPolicies = Objects.requireNonNull(ids, "ids");
+    }
+
+    /** Zone timeout policies changed (they print in committing ct actions): megaflows must revalidate. */
+    public void onCtTimeoutPoliciesChanged() {
+        changeLock.lock();
+        try {
+            publish(bridges);
+        } finally {
+            changeLock.unlock();
+        }
+    }
+
     /** Port liveness changed (fast-failover and watched buckets): megaflows must revalidate. */
     public void onPortLivenessChanged() {
         revalSeq.incrementAndGet();
@@ -590,7 +610,7 @@ public final class Ofproto {
         for (Bridge b : next.values()) {
             xb.add(new XlateBridge(b.config(), new OfTablesAdapter(b.tables()), b.mac(), b.ports()));
         }
-        XlateSnapshot snapshot = new XlateSnapshot(v, xb);
+        XlateSnapshot snapshot = new XlateSnapshot(v, xb, ctTimeoutPolicies);
         bridges = Collections.unmodifiableMap(next);
         current = snapshot;
         version = v;

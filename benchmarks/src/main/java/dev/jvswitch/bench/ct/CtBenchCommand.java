@@ -8,6 +8,7 @@ import java.util.concurrent.CyclicBarrier;
 import dev.jvswitch.bench.cli.Args;
 import dev.jvswitch.bench.cli.Json;
 import dev.jvswitch.conntrack.Conntrack;
+import dev.jvswitch.conntrack.CtAlg;
 import dev.jvswitch.conntrack.CtContext;
 import dev.jvswitch.conntrack.CtState;
 import dev.jvswitch.conntrack.NatParams;
@@ -29,6 +30,8 @@ import dev.jvswitch.testkit.frame.Frames;
  *       heap allocated per packet (0 is the target);</li>
  *   <li><b>flush</b>: {@code flush-conntrack zone=0} timed.</li>
  * </ol>
+ * With one zone each batch goes through {@code Conntrack.executeBatch}, as the datapath's
+ * executor hands a ct action's batch over; with several, packet by packet.
  * Rates are packets over the wall time of the slowest thread; each packet's ct_state is checked.
  * With {@code --nat} every connection is committed with
  * {@code nat(src=192.0.2.1-192.0.2.4:1024-65535)} and replies and established packets carry a
@@ -299,9 +302,14 @@ public final class CtBenchCommand {
                     }
                 }
                 long now = System.nanoTime() / 1_000_000L;
-                for (int j = 0; j < k; j++) {
-                    int c = base + j;
-                    ct.execute(ctx, ms[j], c % zones, flags, 0, 0, 0, 0, 0, 0, nat, now);
+                if (zones == 1) {
+                    // One zone: the batch is one ct action's batch, as the datapath hands it over.
+                    ct.executeBatch(ctx, ms, k, 0, flags, 0, 0, 0, 0, 0, 0, nat, CtAlg.NONE, now);
+                } else {
+                    for (int j = 0; j < k; j++) {
+                        int c = base + j;
+                        ct.execute(ctx, ms[j], c % zones, flags, 0, 0, 0, 0, 0, 0, nat, now);
+                    }
                 }
                 if (nat == snat && snat != null) {
                     for (int j = 0; j < k; j++) {

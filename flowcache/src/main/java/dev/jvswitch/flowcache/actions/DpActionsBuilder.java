@@ -187,7 +187,16 @@ public final class DpActionsBuilder {
     /** {@code ct} with a {@code nat} argument ({@code null}: none). */
     public DpActionsBuilder ct(int zone, int flags, int mark, int markMask, long labelHi, long labelLo, long labelMaskHi,
             long labelMaskLo, DpCt.Nat nat) {
-        return add(DpActions.OP_CT, DpCt.a(zone, flags), DpCt.b(mark, markMask), 0, null,
+        return ct(zone, flags, mark, markMask, labelHi, labelLo, labelMaskHi, labelMaskLo, nat, DpCt.HELPER_NONE, -1);
+    }
+
+    /**
+     * {@code ct} with a helper ({@link DpCt#HELPER_FTP}, {@link DpCt#HELPER_TFTP}) and a timeout
+     * policy id ({@code timeout=N}; negative for none).
+     */
+    public DpActionsBuilder ct(int zone, int flags, int mark, int markMask, long labelHi, long labelLo, long labelMaskHi,
+            long labelMaskLo, DpCt.Nat nat, int helper, long timeoutId) {
+        return add(DpActions.OP_CT, DpCt.a(zone, flags), DpCt.b(mark, markMask), DpCt.c(helper, timeoutId), null,
                 DpCt.data(labelHi, labelLo, labelMaskHi, labelMaskLo, nat));
     }
 

@@ -5,13 +5,15 @@ import java.nio.ByteBuffer;
 /**
  * The datapath {@code ct} action's operands, text and parser (OVS's
  * {@code OVS_ACTION_ATTR_CT} as {@code format_odp_conntrack_action} prints it):
- * {@code ct}, or {@code ct(commit|force_commit,zone=N,mark=V/M,label=V[/M],nat(...))} with only the
- * parts present; {@code nat} is {@code nat}, or {@code nat(src|dst[=ADDR[-ADDR][:PORT[-PORT]]][,persistent][,hash][,random])}
+ * {@code ct}, or {@code ct(commit|force_commit,zone=N,mark=V/M,label=V[/M],helper=ftp|tftp,timeout=N,nat(...))}
+ * with only the parts present ({@code timeout} is the zone's timeout policy id, as OVS's userspace
+ * datapath names a policy); {@code nat} is {@code nat}, or {@code nat(src|dst[=ADDR[-ADDR][:PORT[-PORT]]][,persistent][,hash][,random])}
  * as OVS's {@code format_odp_ct_nat} prints it (an IPv6 address in brackets when a port follows).
  *
  * <pre>
  *   a: flags (bits 16-17: commit, force) | zone (bits 0-15)
  *   b: mark value (high 32 bits) | mark mask (low 32 bits); mask 0 = no mark
+ *   c: timeout policy id (bits 32-63) | bit 8: a timeout is given | helper (bits 0-7: 0, ftp 1, tftp 2)
  *   data: null (neither label nor nat), or 32 bytes: label value (16, big-endian) then label
  *         mask (16, zero without a label), then with nat 40 more:
  *         [32] nat flags ({@link Nat}), [33] bit 0 IPv6, bit 1 address given,
@@ -21,6 +23,11 @@ import java.nio.ByteBuffer;
 public final class DpCt {
     public static final int COMMIT = 1;
     public static final int FORCE = 2;
+    /** Helper values (the conntrack module's {@code CtAlg} numbers). */
+    public static final int HELPER_NONE = 0;
+    public static final int HELPER_FTP = 1;
+    public static final int HELPER_TFTP = 2;
+    private static final long HAS_TIMEOUT = 1L << 8;
     private static final int FLAGS_SHIFT = 16;
     private static final int LABEL_BYTES = 32;
     private static final int NAT_BYTES = 40;
@@ -77,6 +84,27 @@ public final class DpCt {
             throw new IllegalArgumentException("ct: zone " + zone + " out of range 0..65535");
         }
         return zone | (flags & (COMMIT | FORCE)) << FLAGS_SHIFT;
+    }
+
+    static long c(int helper, long timeoutId) {
+        if (helper < HELPER_NONE || helper > HELPER_TFTP) {
+            throw new IllegalArgumentException("ct: helper " + helper + " out of range");
+        }
+        if (timeoutId > 0xffff_ffffL) {
+            throw new IllegalArgumentException("ct: timeout policy id " + timeoutId + " out of range");
+        }
+        return helper | (timeoutId < 0 ? 0 : HAS_TIMEOUT | timeoutId << 32);
+    }
+
+    /** The helper ({@link #HELPER_NONE}, {@link #HELPER_FTP}, {@link #HELPER_TFTP}). */
+    public static int helper(DpActions p, int i) {
+        return (int) (p.c(i) & 0xff);
+    }
+
+    /** The timeout policy id, or -1 when the action names none. */
+    public static long timeoutId(DpActions p, int i) {
+        long c = p.c(i);
+        return (c & HAS_TIMEOUT) == 0 ? -1 : c >>> 32;
     }
 
     static long b(int mark, int markMask) {
@@ -202,6 +230,12 @@ public final class DpCt {
                 u128(sb, mh, ml);
             }
             sb.append(',');
+        }
+        if (helper(p, i) != HELPER_NONE) {
+            sb.append("helper=").append(helper(p, i) == HELPER_FTP ? "ftp" : "tftp").append(',');
+        }
+        if (timeoutId(p, i) >= 0) {
+            sb.append("timeout=").append(timeoutId(p, i)).append(',');
         }
         if (hasNat(p, i)) {
             formatNat(sb, nat(p, i));
@@ -372,6 +406,8 @@ public final class DpCt {
         int markMask = 0;
         long[] label = {0, 0, 0, 0};
         Nat nat = null;
+        int helper = HELPER_NONE;
+        long timeout = -1;
         if (in.tryConsume("(")) {
             do {
                 String word = in.word();
@@ -394,11 +430,26 @@ public final class DpCt {
                         label = new long[] {v[0], v[1], m[0], m[1]};
                     }
                     case "nat" -> nat = parseNat(in);
+                    case "helper" -> {
+                        in.expect("=");
+                        String h = in.word();
+                        if (h.equals("ftp")) {
+                            helper = HELPER_FTP;
+                        } else if (h.equals("tftp")) {
+                            helper = HELPER_TFTP;
+                        } else {
+                            throw in.error("ct: unknown helper '" + h + "'");
+                        }
+                    }
+                    case "timeout" -> {
+                        in.expect("=");
+                        timeout = in.unsigned("ct timeout policy id", 0xffff_ffffL);
+                    }
                     default -> throw in.error("ct: unknown argument '" + word + "'");
                 }
             } while (in.tryConsume(","));
             in.expect(")");
         }
-        b.ct(zone, flags, mark, markMask, label[0], label[1], label[2], label[3], nat);
+        b.ct(zone, flags, mark, markMask, label[0], label[1], label[2], label[3], nat, helper, timeout);
     }
 }

@@ -14,6 +14,8 @@ class DpCtTest {
         "ct(commit),ct_clear,1", "ct(commit,mark=0/0x1)", "ct(nat),recirc(0x1)", "ct(zone=1,nat),recirc(0x3)",
         "ct(commit,nat(src=10.0.0.240-10.0.0.255:32768-65535,random)),2", "ct(commit,zone=2,nat(dst=192.0.2.5:8080)),1",
         "ct(commit,nat(src=10.1.1.1)),2", "ct(commit,label=0x1,nat(src=10.1.1.1,persistent,hash)),2",
+        "ct(commit,helper=ftp),2", "ct(commit,zone=3,helper=tftp,timeout=2),1",
+        "ct(commit,zone=1,mark=0x1/0x1,helper=ftp,timeout=7,nat(src=10.1.1.240)),2",
         "ct(commit,nat(dst=[fd00::1]-[fd00::4]:80)),2", "ct(commit,nat(src=fd00::1-fd00::2)),2", "ct(commit,nat(src)),2"})
     void printsAsOvsAndParsesBack(String text) {
         DpActions p = DpActions.parse(text);

@@ -447,12 +447,20 @@ public sealed interface OfAction {
      * @param nat      {@code nat(...)}, or null
      */
     record Ct(boolean commit, boolean force, int zoneImm, FieldRef zoneSrc, int table, List<OfAction> exec,
-            dev.jvswitch.flowcache.actions.DpCt.Nat nat) implements OfAction {
+            dev.jvswitch.flowcache.actions.DpCt.Nat nat, int alg) implements OfAction {
         /** OVS's {@code NX_CT_RECIRC_NONE}: no recirculation. */
         public static final int NO_RECIRC = 255;
+        /** {@code alg} values: OVS keeps the helper as its well-known port (0 for none). */
+        public static final int ALG_FTP = 21;
+        public static final int ALG_TFTP = 69;
 
         public Ct(boolean commit, boolean force, int zoneImm, FieldRef zoneSrc, int table, List<OfAction> exec) {
             this(commit, force, zoneImm, zoneSrc, table, exec, null);
+        }
+
+        public Ct(boolean commit, boolean force, int zoneImm, FieldRef zoneSrc, int table, List<OfAction> exec,
+                dev.jvswitch.flowcache.actions.DpCt.Nat nat) {
+            this(commit, force, zoneImm, zoneSrc, table, exec, nat, 0);
         }
 
         public Ct {
@@ -474,6 +482,9 @@ public sealed interface OfAction {
             }
             if (force && !commit) {
                 throw new IllegalArgumentException("ct: force requires commit");
+            }
+            if (alg != 0 && alg != ALG_FTP && alg != ALG_TFTP) {
+                throw new IllegalArgumentException("ct: alg " + alg + " is not ftp (21) or tftp (69)");
             }
         }
     }

@@ -16,8 +16,9 @@ import dev.jvswitch.ofproto.action.OfAction;
  * with OVS's NXM names ({@code ct(table=1,zone=NXM_NX_REG13[0..15])},
  * {@code ct(commit,zone=1,exec(load:0x5->NXM_NX_CT_MARK[]))}). As OVS stores it, an
  * {@code exec(set_field:V->ct_mark)} becomes a {@code load} of the whole field (two 64-bit loads
- * for {@code ct_label}). {@code nat(...)} is printed after the zone, outside {@code exec}, as OVS
- * does; {@code alg} and {@code timeout} are refused by name.
+ * for {@code ct_label}). {@code nat(...)} is printed after the zone, outside {@code exec}, and
+ * {@code alg=ftp|tftp} last, as OVS does; {@code timeout} (which OVS's OpenFlow {@code ct} does
+ * not have: a zone's timeout policy comes from the configuration) is refused by name.
  */
 final class CtSyntax {
     private CtSyntax() {
@@ -36,6 +37,7 @@ final class CtSyntax {
         int table = OfAction.Ct.NO_RECIRC;
         List<OfAction> exec = List.of();
         DpCt.Nat nat = null;
+        int alg = 0;
         String arg = p.arg() == null ? "" : p.arg();
         for (Source.Item it : src.split(p.argStart(), p.argStart() + arg.length())) {
             String t = it.text();
@@ -74,17 +76,24 @@ final class CtSyntax {
                     throw src.fail(SyntaxError.BAD_VALUE, it.start(), t, "ct nat", e.getMessage());
                 }
             } else if (lower.startsWith("alg=")) {
-                throw src.fail(SyntaxError.NOT_SUPPORTED, it.start(), "ct(alg)", "connection tracking ALGs");
+                String v = lower.substring(4);
+                if (v.equals("ftp")) {
+                    alg = OfAction.Ct.ALG_FTP;
+                } else if (v.equals("tftp")) {
+                    alg = OfAction.Ct.ALG_TFTP;
+                } else {
+                    throw src.fail(SyntaxError.BAD_VALUE, it.start() + 4, t.substring(4), "ct alg", "ftp or tftp");
+                }
             } else if (lower.startsWith("timeout=")) {
                 throw src.fail(SyntaxError.NOT_SUPPORTED, it.start(), "ct(timeout)", "ct timeout policies");
             } else {
                 throw src.fail(SyntaxError.BAD_VALUE, it.start(), t, "ct",
-                        "commit, force, table=N, zone=N or FIELD[a..b], nat(...), exec(...)");
+                        "commit, force, table=N, zone=N or FIELD[a..b], nat(...), exec(...), alg=ftp|tftp");
             }
         }
         checkMatch(actions, src, at, commit, nat);
         try {
-            return new OfAction.Ct(commit, force, zone, zoneSrc, table, exec, nat);
+            return new OfAction.Ct(commit, force, zone, zoneSrc, table, exec, nat, alg);
         } catch (IllegalArgumentException e) {
             throw src.fail(SyntaxError.BAD_VALUE, at, "ct(" + arg + ")", "ct", e.getMessage().replace("ct: ", ""));
         }
@@ -154,6 +163,11 @@ final class CtSyntax {
                 }
             }
             sb.append("),");
+        }
+        if (ct.alg() == OfAction.Ct.ALG_FTP) {
+            sb.append("alg=ftp,");
+        } else if (ct.alg() == OfAction.Ct.ALG_TFTP) {
+            sb.append("alg=tftp,");
         }
         if (sb.length() > start) {
             sb.setLength(sb.length() - 1);

@@ -19,8 +19,10 @@ import dev.jvswitch.ofproto.xlate.XlateResult.RecircPoint;
  *       {@code label=V/M}, and the old masks are put back (these are writes, not matches);</li>
  *   <li>the zone is the immediate value or 16 bits of a field (a register, which the frozen state
  *       carries, so nothing is added to the megaflow);</li>
- *   <li>{@code ct(commit,force,zone=Z,mark=..,label=..,nat(..))} is emitted (the {@code nat}
- *       argument as the OpenFlow action has it), then, with {@code table=N},
+ *   <li>{@code ct(commit,force,zone=Z,mark=..,label=..,helper=..,timeout=..,nat(..))} is
+ *       emitted (the {@code nat} argument as the OpenFlow action has it, {@code alg=ftp|tftp} as
+ *       the helper's name, and on commit the zone's timeout policy id when the zone has a policy,
+ *       as OVS's {@code put_ct_timeout} for the userspace datapath), then, with {@code table=N},
  *       a {@code recirc(id)} whose frozen state resumes with a lookup in table N (a fork: the
  *       actions after {@code ct} go on in this pass);</li>
  *   <li>the flow's ct fields are cleared: after {@code ct} this pass sees an untracked packet.</li>
@@ -64,9 +66,11 @@ final class CtXlate {
         long labelMaskLo = wc[labelWord + 1];
         int zone = ct.zoneSrc() == null ? ct.zoneImm() : (int) readFrozen(c.flow, ct.zoneSrc());
         int flags = (ct.commit() ? DpCt.COMMIT : 0) | (ct.force() ? DpCt.FORCE : 0);
+        int helper = ct.alg() == OfAction.Ct.ALG_FTP ? DpCt.HELPER_FTP
+                : ct.alg() == OfAction.Ct.ALG_TFTP ? DpCt.HELPER_TFTP : DpCt.HELPER_NONE;
         c.out.ct(zone, flags, (int) c.flow.get(FlowField.CT_MARK), (int) markMask,
                 c.flow.getHigh(FlowField.CT_LABEL), c.flow.getLow(FlowField.CT_LABEL), labelMaskHi, labelMaskLo,
-                ct.nat());
+                ct.nat(), helper, ct.commit() ? c.snapshot.ctTimeoutPolicy(zone) : -1);
         wc[markWord] = (wc[markWord] & ~FlowField.CT_MARK.wordMask()) | (oldMarkWord & FlowField.CT_MARK.wordMask());
         wc[labelWord] = oldLabelHi;
         wc[labelWord + 1] = oldLabelLo;

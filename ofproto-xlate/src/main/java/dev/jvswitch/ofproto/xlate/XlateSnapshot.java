@@ -21,7 +21,11 @@ public final class XlateSnapshot {
     public record PortRef(XlateBridge bridge, OfPort port) {
     }
 
+    /** No zone has a timeout policy of its own. */
+    public static final java.util.function.IntToLongFunction NO_CT_TIMEOUT_POLICIES = zone -> -1;
+
     private final long version;
+    private final java.util.function.IntToLongFunction ctTimeoutPolicies;
     private final Map<String, XlateBridge> bridges;
     private final Map<Integer, PortRef> byDpPort = new HashMap<>();
     private final Map<String, PortRef> byName = new HashMap<>();
@@ -32,7 +36,17 @@ public final class XlateSnapshot {
      *                                  one port name
      */
     public XlateSnapshot(long version, List<XlateBridge> bridgeList) {
+        this(version, bridgeList, NO_CT_TIMEOUT_POLICIES);
+    }
+
+    /**
+     * As {@link #XlateSnapshot(long, List)}, with the datapath's zone timeout policies:
+     * {@code ctTimeoutPolicies} gives a zone's policy id, or -1 for none (read on the slow path).
+     */
+    public XlateSnapshot(long version, List<XlateBridge> bridgeList,
+            java.util.function.IntToLongFunction ctTimeoutPolicies) {
         this.version = version;
+        this.ctTimeoutPolicies = ctTimeoutPolicies;
         Map<String, XlateBridge> m = new LinkedHashMap<>();
         for (XlateBridge b : bridgeList) {
             if (m.put(b.name(), b) != null) {
@@ -54,6 +68,11 @@ public final class XlateSnapshot {
 
     public long version() {
         return version;
+    }
+
+    /** The timeout policy id of conntrack zone {@code zone} ({@code ct(commit,timeout=N)}), or -1. */
+    public long ctTimeoutPolicy(int zone) {
+        return ctTimeoutPolicies.applyAsLong(zone);
     }
 
     /** Bridges by name, in the order given. */

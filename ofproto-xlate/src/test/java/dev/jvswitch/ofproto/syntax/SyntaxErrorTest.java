@@ -75,8 +75,10 @@ class SyntaxErrorTest {
         "CONFLICT|tcp,udp,actions=drop|flow syntax error at column 5: 'udp' conflicts with 'tcp' at column 1",
         "CONFLICT|tcp,tp_dst=80,tp_dst=81,actions=drop|flow syntax error at column 15: 'tp_dst=81' conflicts with 'tp_dst=80' at column 5",
         "CONFLICT|priority=1,priority=1,actions=drop|flow syntax error at column 12: 'priority=1' conflicts with 'priority=1' at column 1",
-        "NOT_SUPPORTED|ip,actions=ct(commit,alg=ftp),output:2"
-            + "|flow syntax error at column 22: ct(alg) is not supported (connection tracking ALGs)",
+        "NOT_SUPPORTED|ip,actions=ct(commit,timeout=tp1),output:2"
+            + "|flow syntax error at column 22: ct(timeout) is not supported (ct timeout policies)",
+        "BAD_VALUE|ip,actions=ct(commit,alg=sip),output:2"
+            + "|flow syntax error at column 26: invalid value 'sip' for ct alg (expected ftp or tftp)",
         "PREREQUISITE|actions=ct(commit),output:2|flow syntax error at column 9: ct needs ip or ipv6"
             + " (OVS: actions are invalid with specified match, OFPBAC_MATCH_INCONSISTENT)",
         "PREREQUISITE|arp,actions=ct(commit,nat(src=10.0.0.1)),output:2|flow syntax error at column 13: ct with nat"

@@ -216,7 +216,7 @@ public final class NxActionWire {
         int zoneArg = b.getUnsignedShort(p + 16);
         int table = b.getUnsignedByte(p + 18);
         int alg = b.getUnsignedShort(p + 22);
-        if (alg != 0) {
+        if (alg != 0 && alg != OfAction.Ct.ALG_FTP && alg != OfAction.Ct.ALG_TFTP) {
             throw new OfCodecException(OfError.BAD_ACTION_BAD_ARGUMENT, "ct: alg " + alg + " is not supported");
         }
         FieldRef zoneSrc = null;
@@ -237,7 +237,7 @@ public final class NxActionWire {
         }
         exec.addAll(decode(b, q, end));
         return new OfAction.Ct((flags & NX_CT_F_COMMIT) != 0, (flags & NX_CT_F_FORCE) != 0, zoneImm, zoneSrc, table,
-                exec, nat);
+                exec, nat, alg);
     }
 
     private static DpCt.Nat nat(ByteBuf b, int p, int end) {

@@ -376,7 +376,7 @@ public final class NxFlowWriter {
         } else {
             b.writeInt(0).writeShort(ct.zoneImm());
         }
-        b.writeByte(ct.table()).writeZero(3).writeShort(0);
+        b.writeByte(ct.table()).writeZero(3).writeShort(ct.alg());
         if (ct.nat() != null) {
             nat(b, ct.nat());
         }

@@ -39,6 +39,8 @@ class NxFlowModWireTest {
         in_port saved around a resubmit | table=64,priority=100,reg10=0x1/0x1,reg15=0x1,metadata=0x1 actions=push:NXM_OF_IN_PORT[],set_field:0xffff->in_port,resubmit(,65),pop:NXM_OF_IN_PORT[]
         ct states and labels | table=9,priority=8,ct_state=+est+trk,ct_label=0x1/0x1,ip actions=ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0x1/0x1->ct_mark,move:NXM_NX_XXREG0[0..31]->NXM_NX_CT_LABEL[96..127])),ct_clear,output:1
         conjunction | table=9,priority=9,conj_id=7,ip,nw_src=10.0.0.0/8 actions=conjunction(12,1/2),note:00.01.02.03.04.05
+        ct with alg | table=1,priority=5,tcp actions=ct(commit,zone=1,nat(src=10.1.1.240),alg=ftp),output:2
+        ct with tftp | priority=5,udp actions=ct(commit,alg=tftp),output:2
         """)
     void writtenBackDecodesToTheSameMod(String name, String text) {
         FlowMod mod = FlowSyntax.parseAdd(text);

@@ -331,6 +331,7 @@ public final class ActionExecutor {
         long labelMaskHi = DpCt.labelWord(p, i, 2);
         long labelMaskLo = DpCt.labelWord(p, i, 3);
         long nowMs = ctx.nowMs();
+        int helper = DpCt.helper(p, i); // DpCt's helper numbers are CtAlg's
         NatParams nat = null;
         if (DpCt.hasNat(p, i)) {
             nat = natParams.set(DpCt.natFlags(p, i), DpCt.natIpv6(p, i), DpCt.natHasAddr(p, i), DpCt.natAddrWord(p, i, 0),
@@ -339,12 +340,8 @@ public final class ActionExecutor {
         }
         // Fragments wait in ipf; a datagram they complete goes through ct reassembled, then they follow.
         boolean frags = conntrack.ipf().preprocess(batch, zone, p, i, nowMs);
-        Mbuf[] pkts = batch.array();
-        int n = batch.size();
-        for (int k = 0; k < n; k++) {
-            conntrack.execute(ctContext, pkts[k], zone, ctFlags, mark, markMask, labelHi, labelLo, labelMaskHi,
-                    labelMaskLo, nat, nowMs);
-        }
+        conntrack.executeBatch(ctContext, batch.array(), batch.size(), zone, ctFlags, mark, markMask, labelHi, labelLo,
+                labelMaskHi, labelMaskLo, nat, helper, nowMs);
         if (frags) {
             conntrack.ipf().postprocess(batch, p, i);
         }

@@ -142,6 +142,7 @@ public final class OfprotoService implements AutoCloseable {
         this.dp = datapath;
         this.liveness = liveness;
         this.ofproto = new Ofproto(datapath.clock()::nanoTime, liveness);
+        ofproto.ctTimeoutPolicies(datapath.conntrack().config()::timeoutPolicyId);
         // Neighbour request retries and refreshes go out through the datapath's packet execute.
         ofproto.packetExecutor(datapath::execute);
         datapath.upcallHandler(ofproto.upcallHandler());
@@ -153,6 +154,13 @@ public final class OfprotoService implements AutoCloseable {
     /** Applies changed revalidator tuning (max-idle, flow limit); a bridge's own settings come with {@link #setBridges}. */
     public void reconfigure(RevalidatorSettings s) {
         pool.reconfigure(OfprotoConfigs.revalidatorConfig(s));
+    }
+
+    /** Conntrack zone timeout policies changed: committing ct actions name them, so every megaflow is translated again. */
+    public void onCtTimeoutPoliciesChanged() {
+        if (ofproto != null) {
+            ofproto.onCtTimeoutPoliciesChanged();
+        }
     }
 
     /** A port's liveness changed: every megaflow is translated again by the revalidators. */

@@ -214,6 +214,9 @@ public final class Switch implements AutoCloseable {
         } finally {
             portLock.unlock();
         }
+        if (plan.conntrackChanged()) {
+            ofproto.onCtTimeoutPoliciesChanged(); // outside portLock, as every change to ofproto
+        }
         if (plan.bridgesChanged() || !plan.settingsChanged().isEmpty() || !plan.flowsChanged().isEmpty()
                 || !plan.groupsChanged().isEmpty()) {
             applyBridges(next, plan.flowsChanged(), plan.groupsChanged());

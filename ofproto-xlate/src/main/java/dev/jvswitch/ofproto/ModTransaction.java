@@ -35,8 +35,8 @@ final class ModTransaction {
     /** The bridge's port config bits as this transaction has them now. */
     private dev.jvswitch.ofproto.bridge.PortConfigs ports;
     /** Rules removed, and why (a report is made only if someone reads it: {@link ModResult#removedView}). */
-    private final List<Rule> removed = new ArrayList<>();
-    private final List<FlowRemoved.Reason> reasons = new ArrayList<>();
+    private final ArrayList<Rule> removed = new ArrayList<>();
+    private final ArrayList<FlowRemoved.Reason> reasons = new ArrayList<>();
     /** Action lists of the rules this transaction made, so that equal ones are one list. */
     private final Map<List<OfAction>, List<OfAction>> sharedActions = new HashMap<>();
     private int flowsAdded;
@@ -153,6 +153,9 @@ final class ModTransaction {
     /** Counts what {@link OfTables.Transaction#replace} did. */
     void replaced(OfTables.Transaction.Replacement r) {
         flowsAdded += r.added();
+        // A replace may remove a million rules: grown once, not copied over and over.
+        removed.ensureCapacity(removed.size() + r.removed().size());
+        reasons.ensureCapacity(reasons.size() + r.removed().size());
         for (Rule gone : r.removed()) {
             removed(gone, FlowRemoved.Reason.DELETE);
         }

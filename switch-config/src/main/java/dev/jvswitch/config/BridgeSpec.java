@@ -56,6 +56,28 @@ public record BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine
         return texts(groups);
     }
 
+    /** True if {@code other} has the same flow strings in the same order (what a reload compares), copying none. */
+    public boolean sameFlowTexts(BridgeSpec other) {
+        return sameTexts(flows, other.flows);
+    }
+
+    /** True if {@code other} has the same group strings in the same order, copying none. */
+    public boolean sameGroupTexts(BridgeSpec other) {
+        return sameTexts(groups, other.groups);
+    }
+
+    private static boolean sameTexts(List<FlowLine> a, List<FlowLine> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).text().equals(b.get(i).text())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static List<String> texts(List<FlowLine> lines) {
         List<String> out = new ArrayList<>(lines.size());
         for (FlowLine l : lines) {

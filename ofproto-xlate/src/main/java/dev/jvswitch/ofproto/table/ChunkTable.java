@@ -247,6 +247,34 @@ final class ChunkTable {
             dirOwned = true;
         }
 
+        /**
+         * Room for about {@code expected} slots in all, for a bulk build that learns its size only
+         * once it began (a staged lookup's partial hashes, whose number shows after a sample): a
+         * directory and chunks as {@link #presize} makes them, the slots now here moved in. Does
+         * nothing when the directory is that large already.
+         */
+        void reserve(int expected) {
+            check();
+            if (expected < 2 * PRESIZE_FILL) {
+                return;
+            }
+            int d = Math.min(MAX_DEPTH, 32 - Integer.numberOfLeadingZeros((expected - 1) / PRESIZE_FILL));
+            if (d <= depth) {
+                return;
+            }
+            Chunk[] was = dir;
+            int wasDepth = depth;
+            Chunk[] made = new Chunk[1 << d];
+            for (int i = 0; i < made.length; i++) {
+                made[i] = new Chunk(MAX_CHUNK, d, token);
+            }
+            dir = made;
+            depth = d;
+            dirOwned = true;
+            size = 0;
+            ChunkTable.forEach(was, wasDepth, this::insert);
+        }
+
         /** The chunk of {@code h}, for reading (it may be shared with published tables). */
         Chunk chunk(long h) {
             return dir[depth == 0 ? 0 : (int) (h >>> (64 - depth))];

@@ -9,9 +9,10 @@ import java.lang.invoke.VarHandle;
  * {@code modify} that keeps the rule makes a new {@code Rule} with new actions and the same
  * {@code RuleStats}, so counters carry over, as in OVS.
  *
- * <p>Four longs in one object (48 bytes): a table of a million rules holds a million of these,
- * so they are plain fields updated through {@link VarHandle}s rather than adders and atomics of
- * their own. {@code refreshedNs} is the last time a {@code learn} taught the rule again (0: never),
+ * <p>Four longs and an int: a table of a million rules holds a million of these, so they are
+ * plain fields updated through {@link VarHandle}s rather than adders and atomics of their own,
+ * and the first version of a rule carries them itself ({@link Rule} extends this class; no
+ * object of its own per rule). {@code refreshedNs} is the last time a {@code learn} taught the rule again (0: never),
  * which restarts its hard timeout as OVS's learn refresh does. {@code finTimeouts} holds the idle
  * and hard timeouts a {@code fin_timeout} lowered them to ({@code idle << 16 | hard}, 0 for
  * either: not lowered), as OVS's {@code ofproto_rule_reduce_timeouts} lowers a rule's own.
@@ -26,7 +27,7 @@ import java.lang.invoke.VarHandle;
  * push of old statistics never makes a busy rule look idle. {@code finTimeouts} only moves down
  * (a compare-and-set loop), so two FINs seen at once by two threads keep the shorter timeouts.
  */
-public final class RuleStats {
+public class RuleStats {
     private static final VarHandle PACKETS;
     private static final VarHandle BYTES;
     private static final VarHandle LAST_USED;

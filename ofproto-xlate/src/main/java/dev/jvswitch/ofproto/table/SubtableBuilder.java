@@ -30,6 +30,12 @@ final class SubtableBuilder {
     private final int portsLen;
     /** The ports trie being changed, or null while untouched. */
     private PrefixTrie.Edit ports;
+    /** Values a bulk build said were coming ({@link #presize}); 0 once the stages were sized, or for no bulk build. */
+    private int expectedValues;
+    /** New values put since {@link #presize}. */
+    private int newValues;
+    /** Values a bulk build puts before it sizes the stages' tables. */
+    static final int STAGE_SAMPLE = 4096;
 
     SubtableBuilder(Subtable base) {
         this.base = base;
@@ -72,6 +78,23 @@ final class SubtableBuilder {
     /** Before a bulk build into this empty subtable: room for about {@code values} masked values. */
     void presize(int values) {
         entries.presize(values);
+        expectedValues = values;
+    }
+
+    /**
+     * A bulk build's values seen so far: after {@value #STAGE_SAMPLE} of them each stage's table
+     * is made for the share of distinct partial hashes the sample had, so that a stage as
+     * selective as the full mask (a /32 source in the 5-tuple rules) does not split its chunks
+     * thousands of times on the way to a million.
+     */
+    private void valueCounted() {
+        if (expectedValues > 0 && ++newValues == STAGE_SAMPLE) {
+            for (ChunkTable.Editor s : stages) {
+                long estimate = (long) expectedValues * s.size() / newValues;
+                s.reserve((int) Math.min(expectedValues, estimate + estimate / 4));
+            }
+            expectedValues = 0;
+        }
     }
 
     int ruleCount() {
@@ -100,6 +123,7 @@ final class SubtableBuilder {
                 count(stages[s], stage[s], 1);
             }
             valueAdded(m);
+            valueCounted();
             added(r);
             return null;
         }
@@ -144,6 +168,7 @@ final class SubtableBuilder {
                 count(stages[s], stage[s], 1);
             }
             valueAdded(m);
+            valueCounted();
         }
         countPriority(r.priority(), 1);
         ruleCount++;

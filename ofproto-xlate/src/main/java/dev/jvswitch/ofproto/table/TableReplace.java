@@ -135,14 +135,16 @@ final class TableReplace {
             trieThread.start();
         }
         int kept = 0;
+        int namedCount = 0; // distinct base slots named, when named is kept
         int[] again = new int[8]; // adds whose slot an earlier add of this replace took: their prefix is in twice
         int agains = 0;
         for (int i = 0; i < n; i++) {
             Rule r = made[i];
             Rule w = was[i];
             int t = r.tableId();
-            if (w != null && named != null) {
+            if (w != null && named != null && !named.get((int) wasSeq[i])) {
                 named.set((int) wasSeq[i]);
+                namedCount++;
             }
             Rule before = fresh[t].put(r, w != null ? wasSeq[i] : seq);
             if (before == null && w == null) {
@@ -166,7 +168,8 @@ final class TableReplace {
                 fresh[t].attachPrefixes(tries[t]);
             }
         }
-        List<Rule> removed = new ArrayList<>();
+        // The rules no add names, sized once: a disjoint replace of a million removes a million.
+        List<Rule> removed = new ArrayList<>(named != null ? Math.max(0, oldCount - namedCount) : 16);
         int total = 0;
         for (int t = 0; t < Rule.TABLE_COUNT; t++) {
             FlowTable.Edit e = fresh[t];

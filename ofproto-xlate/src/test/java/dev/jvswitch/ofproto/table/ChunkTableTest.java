@@ -77,6 +77,47 @@ class ChunkTableTest {
         assertThat(lost[0]).as("slots a probe of the presized table does not find").isZero();
     }
 
+    @Property(tries = 8)
+    void aTableReservedMidwayKeepsItsSlotsAndLeavesTheVersionItStartedFromAsItWas(@ForAll long seed) {
+        Random rnd = new Random(seed);
+        long spread = rnd.nextInt(4) == 0 ? 0x0f000000ffffffffL : -1L;
+        Map<Long, Long> model = new HashMap<>();
+        ChunkTable.Editor first = ChunkTable.EMPTY.edit();
+        for (int k = 0, n = rnd.nextInt(2_000); k < n; k++) {
+            long h = rnd.nextLong() & spread;
+            if (indexOf(first.chunk(h), h) < 0) {
+                first.insert(h, "x", k);
+                model.put(h, (long) k);
+            }
+        }
+        ChunkTable base = first.freeze();
+        Map<Long, Long> baseSeen = contents(base);
+        ChunkTable.Editor e = base.edit();
+        int before = rnd.nextInt(3_000);
+        int after = rnd.nextInt(8_000);
+        for (int k = 0; k < before + after; k++) {
+            if (k == before) {
+                e.reserve(model.size() + after);
+                assertThat(e.size()).as("slots after the reserve").isEqualTo(model.size());
+                if (model.size() + after >= 2 * ChunkTable.PRESIZE_FILL) {
+                    assertThat(e.chunk(0).items).as("chunks made for the slots to come").hasSize(ChunkTable.MAX_CHUNK);
+                }
+            }
+            long h = rnd.nextLong() & spread;
+            if (indexOf(e.chunk(h), h) < 0) {
+                e.insert(h, "x", -k);
+                model.put(h, (long) -k);
+            }
+        }
+        ChunkTable t = e.freeze();
+        assertThat(t.size()).isEqualTo(model.size());
+        assertThat(contents(t)).isEqualTo(model);
+        int[] lost = {0};
+        model.forEach((h, aux) -> lost[0] += aux(t, h) == aux ? 0 : 1);
+        assertThat(lost[0]).as("slots a probe of the reserved table does not find").isZero();
+        assertThat(contents(base)).as("the version it started from").isEqualTo(baseSeen);
+    }
+
     @Property(tries = 200)
     void editsAgreeWithAMapAndFrozenVersionsNeverChange(@ForAll long seed) {
         Random rnd = new Random(seed);

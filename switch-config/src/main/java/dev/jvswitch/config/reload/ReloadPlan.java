@@ -106,10 +106,10 @@ public final class ReloadPlan {
             if (old != null && !old.settings().equals(b.settings())) {
                 p.settingsChanged.add(b.name());
             }
-            if (old == null || !old.flowTexts().equals(b.flowTexts())) {
+            if (old == null || !old.sameFlowTexts(b)) {
                 p.flowsChanged.add(b.name());
             }
-            if (old == null || !old.groupTexts().equals(b.groupTexts())) {
+            if (old == null || !old.sameGroupTexts(b)) {
                 p.groupsChanged.add(b.name());
             }
             if (old == null ? b.openflow().enabled() : !old.openflow().equals(b.openflow())) {

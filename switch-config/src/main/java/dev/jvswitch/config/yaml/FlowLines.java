@@ -90,23 +90,23 @@ final class FlowLines {
      */
     private static void readFile(String ref, Node at, String key, Diagnostics diag, List<FlowLine> out) {
         String shown = YamlConfigLoader.resolve(diag.file(), ref);
-        List<FlowLine> lines = new ArrayList<>();
+        // Straight into out (a million-line file grows one list, not two), taken out again on failure.
+        int start = out.size();
         try {
             TextFile.lines(Path.of(shown), TextFile.MAX_INCLUDE_BYTES, TextFile.MAX_INCLUDE_LINE_BYTES, (n, text) -> {
                 String t = text.trim();
                 if (!t.isEmpty() && !t.startsWith("#")) {
-                    lines.add(new FlowLine(t, shown, n, key));
+                    out.add(new FlowLine(t, shown, n, key));
                 }
             });
         } catch (TextFile.Problem e) {
+            out.subList(start, out.size()).clear();
             if (e.line() == 0) {
                 Section.report(diag, at, key, "cannot read " + shown + ": " + e.getMessage());
             } else {
                 diag.add(shown, e.line(), key, "cannot read " + shown + ": " + e.getMessage());
             }
-            return;
         }
-        out.addAll(lines);
     }
 
     /** Checks {@code lines} (sharing the baseline's where equal, in place) and reports their problems in order. */

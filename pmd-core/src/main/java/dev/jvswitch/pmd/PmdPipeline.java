@@ -9,7 +9,6 @@ import dev.jvswitch.flowcache.parse.PacketParser;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
-import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.pmd.exec.ActionExecutor;
 import dev.jvswitch.pmd.exec.ExecContext;
 import dev.jvswitch.pmd.lookup.FlowLookup;
@@ -36,6 +35,9 @@ import dev.jvswitch.pmd.upcall.UpcallStage;
  */
 final class PmdPipeline implements ExecContext {
     private static final int RECIRC_RING = 1024;
+    private static final int TCP_FLAGS_WORD = FlowField.TCP_FLAGS.word();
+    private static final int TCP_FLAGS_SHIFT = FlowField.TCP_FLAGS.shift();
+    private static final int TCP_FLAGS_MASK = (int) FlowField.TCP_FLAGS.valueMask();
 
     private final PmdAgent pmd;
     private final FlowLookup lookup;
@@ -210,7 +212,8 @@ final class PmdPipeline implements ExecContext {
             Mbuf m = batch.get(i);
             groups[g].add(m);
             groupBytes[g] += m.length();
-            groupTcpFlags[g] |= (int) keys[i].get(FlowField.TCP_FLAGS);
+            // Constants rather than get(field): an enum's final fields are not folded by the JIT.
+            groupTcpFlags[g] |= (int) (keys[i].words()[TCP_FLAGS_WORD] >>> TCP_FLAGS_SHIFT) & TCP_FLAGS_MASK;
         }
         return groupCount;
     }

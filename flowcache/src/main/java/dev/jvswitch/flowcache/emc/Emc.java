@@ -11,11 +11,15 @@ import dev.jvswitch.flowcache.megaflow.Megaflow;
  * (a microflow) to the megaflow that matched it last time.
  *
  * <p>Layout, as OVS's {@code emc_cache}: {@code entries} slots (a power of two), each a copy of a
- * key's {@value FlowKey#WORDS} words in one preallocated {@code long[]}, the key's hash and the
- * megaflow. A key may live in one of two slots (OVS's {@code EM_FLOW_HASH_SEGS} = 2): the low
+ * key's {@value FlowKey#WORDS} words (in two preallocated {@code long[]}s: hot and cold words),
+ * the key's hash and the megaflow. A key may live in one of two slots (OVS's {@code EM_FLOW_HASH_SEGS} = 2): the low
  * {@code log2(entries)} bits of its hash, and the next {@code log2(entries)} bits. A hit needs
  * equal hash, equal words and a live flow (and, for a key with tunnel options, options the flow
- * matches: the slot keeps the base words only).
+ * matches: the slot keeps the base words only). When the key and the slot's key both have their
+ * cold words zero ({@link FlowKey#coldWordsZero()}, which the parser marks for IPv4 packets
+ * without ct state or an IPv6 tunnel), only the 11 hot words are compared, not all
+ * {@value FlowKey#WORDS}; the hash and that mark share one {@code long} per slot, stored with the hot words apart from the
+ * cold ones.
  *
  * <p><b>Replacement.</b> An insert updates the slot that already holds the key; else takes an
  * empty slot or one whose flow is dead; else evicts the candidate with the lower stored hash,
@@ -42,12 +46,33 @@ public final class Emc {
     public static final int MAX_ENTRIES = 1 << 16;
 
     private static final int W = FlowKey.WORDS;
+    /** A slot's hot part: its meta word, then base words 0-9 and 14 (96 bytes). */
+    private static final int HOT = 12;
+    /** A slot's cold part: base words 10-13, then 15-31. */
+    private static final int COLD = W - 11;
+    private static final int COLD_A = 10;
+    private static final int COLD_A_LENGTH = 4;
+    private static final int COLD_B = 15;
     private static final int TUN_MD_LEN_WORD = FlowField.TUN_METADATA_LEN.word();
+    /** The sign bit of a slot's meta word: its key's cold words are zero. */
+    private static final long COLD_ZERO = Long.MIN_VALUE;
+
+    static {
+        // sameKey compares words 0-9 and 14 by hand.
+        if (FlowKey.HOT_WORD_MASK != (0x3ffL | 1L << 14)) {
+            throw new ExceptionInInitializerError("Emc.sameKey does not compare FlowKey.HOT_WORD_MASK");
+        }
+    }
 
     private final int mask;
     private final int shift;
-    private final long[] keys;
-    private final int[] hashes;
+    /**
+     * The slots' hot parts ({@link #HOT} longs each): what a lookup of a marked key reads, next
+     * to each other so that a probe touches the flow reference and about two cache lines.
+     */
+    private final long[] hot;
+    /** The slots' cold parts ({@link #COLD} longs each), read only for unmarked keys. */
+    private final long[] cold;
     private final Megaflow[] flows;
     private int size;
     private int sweepCursor;
@@ -67,8 +92,8 @@ public final class Emc {
         }
         mask = entries - 1;
         shift = Integer.numberOfTrailingZeros(entries);
-        keys = new long[entries * W];
-        hashes = new int[entries];
+        hot = new long[entries * HOT];
+        cold = new long[entries * COLD];
         flows = new Megaflow[entries];
         random = 0x9e3779b9;
         setInsertInvProb(DEFAULT_INSERT_INV_PROB);
@@ -78,17 +103,45 @@ public final class Emc {
     public Megaflow lookup(FlowKey key) {
         int h = key.hash();
         long[] kw = key.words();
+        boolean coldZero = key.coldWordsZero();
         int i = h & mask;
         Megaflow f = flows[i];
-        if (f != null && hashes[i] == h && Arrays.equals(keys, i * W, i * W + W, kw, 0, W)) {
+        if (f != null && sameKey(i, h, kw, coldZero)) {
             return live(i, f, kw);
         }
         i = (h >>> shift) & mask;
         f = flows[i];
-        if (f != null && hashes[i] == h && Arrays.equals(keys, i * W, i * W + W, kw, 0, W)) {
+        if (f != null && sameKey(i, h, kw, coldZero)) {
             return live(i, f, kw);
         }
         return null;
+    }
+
+    /**
+     * Whether slot {@code slot} holds the base words {@code kw}. When both the key and the slot's
+     * key are marked with zero cold words, only the hot words can differ, and only they are
+     * compared (11 of the {@value FlowKey#WORDS}: a plain or VXLAN-popped IPv4 packet's case);
+     * else every word is.
+     */
+    private boolean sameKey(int slot, int h, long[] kw, boolean coldZero) {
+        long[] k = hot;
+        int o = slot * HOT;
+        long meta = k[o];
+        if ((int) meta != h) {
+            return false;
+        }
+        long d = (k[o + 1] ^ kw[0]) | (k[o + 2] ^ kw[1]) | (k[o + 3] ^ kw[2]) | (k[o + 4] ^ kw[3])
+                | (k[o + 5] ^ kw[4]) | (k[o + 6] ^ kw[5]) | (k[o + 7] ^ kw[6]) | (k[o + 8] ^ kw[7])
+                | (k[o + 9] ^ kw[8]) | (k[o + 10] ^ kw[9]) | (k[o + 11] ^ kw[14]);
+        if (d != 0) {
+            return false;
+        }
+        if (coldZero && meta < 0) {
+            return true;
+        }
+        int c = slot * COLD;
+        return Arrays.equals(cold, c, c + COLD_A_LENGTH, kw, COLD_A, COLD_A + COLD_A_LENGTH)
+                && Arrays.equals(cold, c + COLD_A_LENGTH, c + COLD, kw, COLD_B, W);
     }
 
     /**
@@ -114,13 +167,14 @@ public final class Emc {
     public void insert(FlowKey key, Megaflow flow) {
         int h = key.hash();
         long[] kw = key.words();
+        boolean coldZero = key.coldWordsZero();
         int a = h & mask;
         int b = (h >>> shift) & mask;
-        if (flows[a] != null && hashes[a] == h && Arrays.equals(keys, a * W, a * W + W, kw, 0, W)) {
+        if (flows[a] != null && sameKey(a, h, kw, coldZero)) {
             flows[a] = flow;
             return;
         }
-        if (flows[b] != null && hashes[b] == h && Arrays.equals(keys, b * W, b * W + W, kw, 0, W)) {
+        if (flows[b] != null && sameKey(b, h, kw, coldZero)) {
             flows[b] = flow;
             return;
         }
@@ -130,13 +184,18 @@ public final class Emc {
         } else if (isFree(b)) {
             victim = b;
         } else {
-            victim = hashes[b] < hashes[a] ? b : a;
+            victim = (int) hot[b * HOT] < (int) hot[a * HOT] ? b : a;
         }
         if (flows[victim] == null) {
             size++;
         }
-        System.arraycopy(kw, 0, keys, victim * W, W);
-        hashes[victim] = h;
+        int o = victim * HOT;
+        hot[o] = (h & 0xffff_ffffL) | (coldZero ? COLD_ZERO : 0);
+        System.arraycopy(kw, 0, hot, o + 1, 10);
+        hot[o + 11] = kw[14];
+        int c = victim * COLD;
+        System.arraycopy(kw, COLD_A, cold, c, COLD_A_LENGTH);
+        System.arraycopy(kw, COLD_B, cold, c + COLD_A_LENGTH, W - COLD_B);
         flows[victim] = flow;
     }
 
@@ -206,7 +265,9 @@ public final class Emc {
     /** Empties every slot (the flows themselves are untouched). */
     public void clear() {
         Arrays.fill(flows, null);
-        Arrays.fill(hashes, 0);
+        for (int o = 0; o < hot.length; o += HOT) {
+            hot[o] = 0;
+        }
         size = 0;
     }
 

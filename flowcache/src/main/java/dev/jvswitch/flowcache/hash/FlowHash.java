@@ -95,6 +95,17 @@ public final class FlowHash {
         return recircId == 0 ? fiveTupleHash : finish(mix(fiveTupleHash, recircId), 4);
     }
 
+    /**
+     * {@link #emcHash(int, int)} with the recirculation depth folded in, as OVS mixes it into a
+     * recirculated packet's hash: a packet popped from a tunnel keeps recirc_id 0 and often the
+     * 5-tuple of packets that arrive plain, and would otherwise take the same two EMC slots as
+     * they do and evict them. A multiple of the golden ratio, XORed, moves both slot indices at
+     * the cost of one multiply; depth 0 leaves the hash as it was.
+     */
+    public static int emcHash(int fiveTupleHash, int recircId, int recircDepth) {
+        return emcHash(fiveTupleHash, recircId) ^ recircDepth * 0x9e3779b9;
+    }
+
     /** Mixes 32 bits of data into {@code hash}. */
     public static int mix(int hash, int data) {
         int k = data * 0xcc9e2d51;

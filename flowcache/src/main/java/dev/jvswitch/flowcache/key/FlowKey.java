@@ -37,6 +37,13 @@ public final class FlowKey {
     public static final int PIPELINE_WORD = DP_WORDS;
     /** Datapath words plus pipeline words: the length of every key's and mask's array. */
     public static final int ALL_WORDS = PIPELINE_WORD + 10;
+    /**
+     * The base words every packet may fill: metadata, the IPv4 tunnel fields, L2, IPv4 and L4
+     * (words 0-9 and 14). The other base words (the cold words: IPv6 addresses, ARP/ND, tunnel
+     * IPv6 addresses, ct fields, {@code tun_metadata_len}) stay zero for most packets, so the EMC
+     * compares them only when a key may hold one ({@link #coldWordsZero()}).
+     */
+    public static final long HOT_WORD_MASK = 0x3ffL | 1L << 14;
 
     public static final int ETH_TYPE_IPV4 = 0x0800;
     public static final int ETH_TYPE_ARP = 0x0806;
@@ -80,6 +87,8 @@ public final class FlowKey {
 
     private final long[] words = new long[ALL_WORDS];
     private int hash;
+    /** True only while every base word outside {@link #HOT_WORD_MASK} is known to be zero. */
+    private boolean coldZero;
     /** How many tunnel metadata words may be non-zero, from the first (see {@link #clearForParse}). */
     private int tunMetadataDirtyWords;
 
@@ -105,6 +114,26 @@ public final class FlowKey {
         Arrays.fill(words, 0L);
         hash = 0;
         tunMetadataDirtyWords = 0;
+        coldZero = false;
+    }
+
+    /**
+     * True when every base word outside {@link #HOT_WORD_MASK} is zero, as the parser (the only
+     * writer that knows) marked it with {@link #markColdWordsZero}. False says nothing: any field
+     * setter and {@link #clearForParse} reset it, and a key written through {@link #words()} keeps
+     * it false, so such a key is always compared in full.
+     */
+    public boolean coldWordsZero() {
+        return coldZero;
+    }
+
+    /**
+     * Marks every base word outside {@link #HOT_WORD_MASK} as zero: only for a writer that has
+     * just filled the key from a cleared state without touching them (the parser). A wrong mark
+     * would make the EMC treat keys that differ in those words as equal.
+     */
+    public void markColdWordsZero() {
+        coldZero = true;
     }
 
     /**
@@ -121,6 +150,7 @@ public final class FlowKey {
         }
         Arrays.fill(words, PIPELINE_WORD, ALL_WORDS, 0L);
         hash = 0;
+        coldZero = false;
     }
 
     /** Bytes of raw tunnel options in this datapath key ({@link FlowField#TUN_METADATA_LEN}). */
@@ -143,6 +173,7 @@ public final class FlowKey {
         System.arraycopy(other.words, 0, words, 0, ALL_WORDS);
         hash = other.hash;
         tunMetadataDirtyWords = other.tunMetadataDirtyWords;
+        coldZero = other.coldZero;
     }
 
     /** A fresh copy (allocates; slow path). */
@@ -189,6 +220,7 @@ public final class FlowKey {
         }
         int w = f.word();
         words[w] = (words[w] & ~f.wordMask()) | (value << f.shift());
+        coldZero = false;
         if (w >= WORDS && w < PIPELINE_WORD) {
             tunMetadataDirtyWords = TUN_METADATA_WORDS;
         }
@@ -198,6 +230,7 @@ public final class FlowKey {
     /** Sets a 128-bit field. */
     public FlowKey set(FlowField f, long high, long low) {
         check128(f);
+        coldZero = false;
         words[f.word()] = high;
         words[f.word() + 1] = low;
         return this;

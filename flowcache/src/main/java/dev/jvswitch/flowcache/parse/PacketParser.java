@@ -70,7 +70,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       when the frame holds a full Ethernet header, L3 follows the Ethernet header (VLAN tags,
  *       SNAP), L4 follows the IPv4/IPv6 header and its extension headers;</li>
  *   <li>{@code m.rssHash(FlowHash.hash5(key))}, the hash every later stage starts from;</li>
- *   <li>{@code key.hash(FlowHash.emcHash(rssHash, recirc_id))}, the EMC/SMC index hash.</li>
+ *   <li>{@code key.hash(FlowHash.emcHash(rssHash, recirc_id, recirc depth))}, the EMC/SMC index
+ *       hash;</li>
+ *   <li>{@link FlowKey#markColdWordsZero()} when the packet fills no cold word (an IPv4, non-ARP
+ *       packet without ct state, tunnel options or IPv6 tunnel addresses), so that the EMC compares
+ *       its hot words only.</li>
  * </ul>
  *
  * <p>Allocation-free and never throws for any packet bytes.
@@ -85,9 +89,10 @@ public final class PacketParser {
     public void parse(Mbuf m, FlowKey key) {
         key.clearForParse();
         long[] w = key.words();
-        extractMetadata(m, w);
+        boolean cold = extractMetadata(m, w);
         if (m.tunnelSet() && m.tunnelOptions().length() != 0) {
             extractTunnelOptions(m.tunnelOptions(), key);
+            cold = true;
         }
 
         UnsafeBuffer b = m.buffer();
@@ -101,6 +106,9 @@ public final class PacketParser {
             int pos = EthernetParser.parse(b, start, end, w);
             l3 = pos - start;
             int ethType = key.ethType();
+            // IPv6 addresses and ND fields, or ARP hardware addresses: the cold words.
+            cold |= ethType == FlowKey.ETH_TYPE_IPV6 || ethType == FlowKey.ETH_TYPE_ARP
+                    || ethType == FlowKey.ETH_TYPE_RARP;
             long ip;
             if (ethType == FlowKey.ETH_TYPE_IPV4) {
                 ip = Ipv4Parser.parse(b, pos, end, w);
@@ -122,10 +130,13 @@ public final class PacketParser {
             }
         }
         m.headerOffsets(l2, l3, l4);
+        if (!cold) {
+            key.markColdWordsZero();
+        }
 
         int hash5 = FlowHash.hash5(key);
         m.rssHash(hash5);
-        key.hash(FlowHash.emcHash(hash5, m.recircId()));
+        key.hash(FlowHash.emcHash(hash5, m.recircId(), m.recircDepth()));
     }
 
     /** The raw options a pop kept, in the tunnel metadata words, and their length. */
@@ -140,22 +151,32 @@ public final class PacketParser {
         key.tunnelMetadataWritten(n);
     }
 
-    private static void extractMetadata(Mbuf m, long[] w) {
+    /**
+     * The packet metadata; returns whether it wrote a word outside {@link FlowKey#HOT_WORD_MASK}
+     * that may be non-zero (ct fields, tunnel IPv6 addresses).
+     */
+    private static boolean extractMetadata(Mbuf m, long[] w) {
         w[W_IN_PORT] |= (m.inPort() & 0xffff_ffffL) << S_IN_PORT;
         w[W_RECIRC_ID] |= (m.recircId() & 0xffff_ffffL) << S_RECIRC_ID;
         w[W_DP_HASH] |= (m.dpHash() & 0xffff_ffffL) << S_DP_HASH;
         w[W_SKB_MARK] |= (m.skbMark() & 0xffff_ffffL) << S_SKB_MARK;
+        boolean cold = false;
         if (m.tunnelSet()) {
-            extractTunnel(m, w);
+            cold = extractTunnel(m, w);
         }
         int ctState = m.ctState();
         if (ctState != 0) {
             extractCt(m, ctState, w);
+            cold = true;
         }
+        return cold;
     }
 
-    /** The tunnel fields, which stay 0 (as cleared) for a packet that never crossed a tunnel. */
-    private static void extractTunnel(Mbuf m, long[] w) {
+    /**
+     * The tunnel fields, which stay 0 (as cleared) for a packet that never crossed a tunnel;
+     * returns whether the IPv6 addresses (cold words) are non-zero.
+     */
+    private static boolean extractTunnel(Mbuf m, long[] w) {
         w[W_TUN_ID] |= m.tunnelId();
         w[W_TUN_SRC] |= (m.tunnelIpv4Src() & 0xffff_ffffL) << S_TUN_SRC;
         w[W_TUN_DST] |= (m.tunnelIpv4Dst() & 0xffff_ffffL) << S_TUN_DST;
@@ -164,10 +185,15 @@ public final class PacketParser {
         w[W_TUN_FLAGS] |= (long) (m.tunnelFlags() & 0xffff) << S_TUN_FLAGS;
         w[W_TUN_TOS] |= (long) (m.tunnelTos() & 0xff) << S_TUN_TOS;
         w[W_TUN_TTL] |= (long) (m.tunnelTtl() & 0xff) << S_TUN_TTL;
-        w[W_TUN_IPV6_SRC] = m.tunnelIpv6SrcHi();
-        w[W_TUN_IPV6_SRC + 1] = m.tunnelIpv6SrcLo();
-        w[W_TUN_IPV6_DST] = m.tunnelIpv6DstHi();
-        w[W_TUN_IPV6_DST + 1] = m.tunnelIpv6DstLo();
+        long srcHi = m.tunnelIpv6SrcHi();
+        long srcLo = m.tunnelIpv6SrcLo();
+        long dstHi = m.tunnelIpv6DstHi();
+        long dstLo = m.tunnelIpv6DstLo();
+        w[W_TUN_IPV6_SRC] = srcHi;
+        w[W_TUN_IPV6_SRC + 1] = srcLo;
+        w[W_TUN_IPV6_DST] = dstHi;
+        w[W_TUN_IPV6_DST + 1] = dstLo;
+        return (srcHi | srcLo | dstHi | dstLo) != 0;
     }
 
     /** The ct fields, from the metadata the ct action wrote (a never-tracked packet has none). */

@@ -47,6 +47,40 @@ class EmcTest {
         assertThat(emc.lookup(sameWordsOtherHash)).isNull();
     }
 
+    /**
+     * Keys marked with zero cold words are compared on their hot words; a difference in any of
+     * them misses, and a marked key never hits a slot whose key had a cold word (unmarked).
+     */
+    @Test
+    void keysMarkedColdZeroCompareEveryHotWord() {
+        Emc emc = new Emc(16);
+        FlowKey k = key(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+        k.words()[14] = 15;
+        k.markColdWordsZero();
+        Megaflow f = flow(1);
+        emc.insert(k, f);
+        FlowKey same = copy(k);
+        assertThat(same.coldWordsZero()).isTrue();
+        assertThat(emc.lookup(same)).isSameAs(f);
+        for (int w = 0; w < FlowKey.WORDS; w++) {
+            if ((FlowKey.HOT_WORD_MASK & 1L << w) == 0) {
+                continue;
+            }
+            FlowKey other = copy(k);
+            other.words()[w] ^= 1L << 40;
+            assertThat(emc.lookup(other)).as("word %d", w).isNull();
+        }
+
+        FlowKey coldSlot = copy(k);
+        coldSlot.words()[FlowKey.WORDS - 1] = 1;
+        coldSlot.set(FlowField.IN_PORT, coldSlot.get(FlowField.IN_PORT)); // drops the mark
+        assertThat(coldSlot.coldWordsZero()).isFalse();
+        Emc other = new Emc(16);
+        other.insert(coldSlot, f);
+        assertThat(other.lookup(k)).isNull();
+        assertThat(other.lookup(copy(coldSlot))).isSameAs(f);
+    }
+
     @Test
     void differenceInTheLastWordIsAMiss() {
         Emc emc = new Emc(16);

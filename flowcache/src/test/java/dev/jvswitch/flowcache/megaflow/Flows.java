@@ -75,6 +75,9 @@ public final class Flows {
         FlowKey k = new FlowKey();
         System.arraycopy(key.words(), 0, k.words(), 0, FlowKey.WORDS);
         k.hash(key.hash());
+        if (key.coldWordsZero()) {
+            k.markColdWordsZero();
+        }
         return k;
     }
 

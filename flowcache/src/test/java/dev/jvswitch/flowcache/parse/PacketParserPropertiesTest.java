@@ -8,9 +8,13 @@ import java.util.Random;
 
 import dev.jvswitch.flowcache.hash.FlowHash;
 import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.testing.FrameGenerators;
 import dev.jvswitch.flowcache.testing.ParseHarness;
 import dev.jvswitch.flowcache.testing.ParseHarness.Parsed;
+import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.testkit.frame.Frames;
+import org.agrona.concurrent.UnsafeBuffer;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
@@ -92,6 +96,57 @@ class PacketParserPropertiesTest {
         assertSameParse(a, b);
         assertThat(a.l2()).isZero();
         assertThat(a.rssHash()).isEqualTo(FlowHash.hash5(a.key()));
+    }
+
+    /**
+     * The parser marks a key's cold words zero only when they are (the EMC then compares the hot
+     * words alone): for any frame, with or without tunnel metadata (IPv4 or IPv6 outer addresses,
+     * options) and ct metadata on the mbuf.
+     */
+    @Property(tries = 2000)
+    void coldWordsMarkedZeroAreZero(@ForAll("mutatedFrames") byte[] frame, @ForAll int metadata,
+            @ForAll long value) {
+        Mbuf m = harness.mbuf();
+        m.reset();
+        m.copyFrom(frame, 0, Math.min(frame.length, ParseHarness.DATA_ROOM));
+        m.inPort(1);
+        if ((metadata & 1) != 0) {
+            m.tunnel(value, (int) value, 2, 0, 64, 8, 0, 4789);
+        }
+        if ((metadata & 2) != 0) {
+            m.tunnelIpv6((metadata & 4) != 0 ? value : 0, 0, 0, (metadata & 8) != 0 ? 1 : 0);
+        }
+        if ((metadata & 16) != 0) {
+            m.tunnelOptions().set(new UnsafeBuffer(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}), 0, 8);
+        }
+        if ((metadata & 32) != 0) {
+            m.ctState(metadata >>> 24 | 1);
+            m.ctMark((metadata & 64) != 0 ? 0 : (int) value);
+        }
+        FlowKey key = harness.parseLoaded().key();
+        boolean coldZero = true;
+        for (int w = 0; w < FlowKey.WORDS; w++) {
+            if ((FlowKey.HOT_WORD_MASK & 1L << w) == 0 && key.words()[w] != 0) {
+                coldZero = false;
+            }
+        }
+        if (key.coldWordsZero()) {
+            assertThat(coldZero).as("cold words of %s", key).isTrue();
+        }
+    }
+
+    /** Plain and VXLAN-popped IPv4 packets get the mark (the EMC's short compare); IPv6 does not. */
+    @Example
+    void ipv4PacketsAreMarkedColdZero() {
+        assertThat(harness.parse(Frames.udp4().build()).key().coldWordsZero()).isTrue();
+        Mbuf m = harness.mbuf();
+        m.reset();
+        byte[] tcp = Frames.tcp4().build();
+        m.copyFrom(tcp, 0, tcp.length);
+        m.tunnel(100, 0x0a000001, 0x0a000002, 0, 64, 8, 40000, 4789);
+        m.recircDepth(1);
+        assertThat(harness.parseLoaded().key().coldWordsZero()).isTrue();
+        assertThat(harness.parse(Frames.udp6().build()).key().coldWordsZero()).isFalse();
     }
 
     /**

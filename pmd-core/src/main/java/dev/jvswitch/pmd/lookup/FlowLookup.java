@@ -68,9 +68,14 @@ public final class FlowLookup {
         int missMask = 0;
         Emc emc = tables.emc();
         Smc smc = tables.smc();
+        // Parse the whole batch first: each packet's hash is a chain of dependent multiplies, and
+        // in a loop of their own the CPU overlaps the chains of consecutive packets instead of
+        // waiting for each one before its EMC probe.
+        for (int i = 0; i < n; i++) {
+            parser.parse(batch.get(i), keys[i]);
+        }
         for (int i = 0; i < n; i++) {
             FlowKey key = keys[i];
-            parser.parse(batch.get(i), key);
             Megaflow flow = null;
             if (emcEnabled) {
                 flow = emc.lookup(key);

@@ -279,11 +279,12 @@ public abstract class UdpTunnel implements TunnelOps {
         }
         int tpSrc = (int) (u >>> 48);
         int tpDst = (int) (u >>> 32) & 0xffff;
+        // Offsets first: the trims then have none to shift.
+        m.clearHeaderOffsets();
         m.trimBack(len - ipEnd);
         m.trimFront(inner);
         m.tunnel(t & 0xffff_ffffL, src4, dst4, tos, ttl, flags, tpSrc, tpDst);
         m.tunnelIpv6(srcHi, srcLo, dstHi, dstLo);
-        m.clearHeaderOffsets();
         m.invalidateRssHash();
         return POP_OK;
     }

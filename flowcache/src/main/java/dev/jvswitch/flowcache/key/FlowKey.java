@@ -36,7 +36,7 @@ public final class FlowKey {
     /** The first pipeline word. */
     public static final int PIPELINE_WORD = DP_WORDS;
     /** Datapath words plus pipeline words: the length of every key's and mask's array. */
-    public static final int ALL_WORDS = PIPELINE_WORD + 10;
+    public static final int ALL_WORDS = PIPELINE_WORD + 11;
 
     public static final int ETH_TYPE_IPV4 = 0x0800;
     public static final int ETH_TYPE_ARP = 0x0806;

@@ -114,11 +114,9 @@ public final class FlowKey {
      * packet without options costs what it did before they existed).
      */
     public void clearForParse() {
-        Arrays.fill(words, 0, WORDS, 0L);
-        if (tunMetadataDirtyWords != 0) {
-            Arrays.fill(words, WORDS, WORDS + tunMetadataDirtyWords, 0L);
-            tunMetadataDirtyWords = 0;
-        }
+        // The base words and the dirty metadata words after them in one fill.
+        Arrays.fill(words, 0, WORDS + tunMetadataDirtyWords, 0L);
+        tunMetadataDirtyWords = 0;
         Arrays.fill(words, PIPELINE_WORD, ALL_WORDS, 0L);
         hash = 0;
     }

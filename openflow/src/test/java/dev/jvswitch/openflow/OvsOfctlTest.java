@@ -191,22 +191,28 @@ class OvsOfctlTest {
                         + "push:NXM_OF_IN_PORT[],set_field:ANY->in_port,resubmit(,9),pop:NXM_OF_IN_PORT[]",
                 "table=9, priority=8,ct_state=+est+trk,ip actions=ct(commit,zone=NXM_NX_REG13[0..15],"
                         + "exec(set_field:0x1/0x1->ct_mark)),ct_clear,output:1",
-                "table=9, priority=9,xreg1=0x2,conj_id=7 actions=conjunction(12,1/2),note:00.01");
+                "table=9, priority=9,xreg1=0x2,conj_id=7 actions=conjunction(12,1/2),note:00.01",
+                "table=10, priority=3,udp,reg1=0x4 actions=set_field:53->udp_src,set_field:0x10/0xf0->reg2");
         for (String version : List.of("OpenFlow13", "OpenFlow15")) {
             ok("del-flows", target);
             for (String f : sent) {
                 ok("-O", version, "add-flow", target, f);
             }
-            Result dump = ofctl("-O", "OpenFlow15", "--no-stats", "dump-flows", target);
-            assertThat(dump.exit()).as(dump.err()).isZero();
-            assertThat(dump.out()).as(version).contains("priority=5,metadata=0x1 actions=drop",
-                    "reg0=0x1,reg9=0x3/0xff", "set_field:0x2->reg15,resubmit(,8)",
-                    "move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[]",
-                    "push:NXM_OF_IN_PORT[],set_field:ANY->in_port,resubmit(,9),pop:NXM_OF_IN_PORT[]",
-                    "ct_state=+est+trk", "ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0x1/0x1->ct_mark))",
-                    "ct_clear", "conjunction(12,1/2)", "conj_id=7",
-                    // As OVS prints them: an xreg as its two registers, a note with the wire's padding.
-                    "reg2=0,reg3=0x2", "note:00.01.00.00.00.00");
+            // Dumped in every version: OVS writes Nicira fields and actions in 1.3 and 1.4 too.
+            for (String dumpVersion : List.of("OpenFlow13", "OpenFlow14", "OpenFlow15")) {
+                Result dump = ofctl("-O", dumpVersion, "--no-stats", "dump-flows", target);
+                assertThat(dump.exit()).as(dump.err()).isZero();
+                assertThat(dump.out()).as(version + " dumped in " + dumpVersion).contains(
+                        "priority=5,metadata=0x1 actions=drop",
+                        "reg0=0x1,reg9=0x3/0xff", "set_field:0x2->reg15,resubmit(,8)",
+                        "move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[]",
+                        "push:NXM_OF_IN_PORT[],set_field:ANY->in_port,resubmit(,9),pop:NXM_OF_IN_PORT[]",
+                        "ct_state=+est+trk", "ct(commit,zone=NXM_NX_REG13[0..15],exec(set_field:0x1/0x1->ct_mark))",
+                        "ct_clear", "conjunction(12,1/2)", "conj_id=7",
+                        // As OVS prints them: an xreg as its two registers, a note with the wire's padding.
+                        "reg2=0,reg3=0x2", "note:00.01.00.00.00.00",
+                        "udp,reg1=0x4 actions=set_field:53->udp_src,set_field:0x10/0xf0->reg2");
+            }
         }
         // OVN's multicast groups: buckets of register writes and resubmits (1.5 group mods).
         ok("-O", "OpenFlow15", "add-group", target,

@@ -484,6 +484,12 @@ final class OfRequests {
             }
             return;
         }
+        if (MultipartWire.needsNx(all)) {
+            for (ByteBuf b : MultipartWire.flowStats13(xid, all, f)) {
+                c.sendRaw(b);
+            }
+            return;
+        }
         List<OFFlowStatsEntry> entries = new ArrayList<>(all.size());
         for (FlowStats s : all) {
             entries.add(FlowModCodec.encode(s, f));

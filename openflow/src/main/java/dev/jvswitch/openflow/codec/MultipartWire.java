@@ -155,9 +155,80 @@ public final class MultipartWire {
         return b;
     }
 
+    /**
+     * The OpenFlow 1.3 or 1.4 flow stats reply for {@code flows}: openflowj's encoding, except that
+     * a rule it would write without its Nicira fields or actions is written by {@link NxFlowWriter}
+     * (OVS writes NXM fields and Nicira actions in every version).
+     */
+    public static List<ByteBuf> flowStats13(long xid, List<FlowStats> flows, OFFactory f) {
+        int version = f.getVersion().getWireVersion();
+        if (version != 4 && version != 5) {
+            throw new IllegalArgumentException("an OpenFlow 1.3 or 1.4 factory is needed, not " + f.getVersion());
+        }
+        List<ByteBuf> bodies = new ArrayList<>(flows.size());
+        for (FlowStats s : flows) {
+            bodies.add(flowStats13(s, f, version));
+        }
+        return chunk(version, xid, OFPMP_FLOW, bodies);
+    }
+
+    /** True if openflowj's 1.3/1.4 encoding would leave out part of one of {@code flows}. */
+    public static boolean needsNx(List<FlowStats> flows) {
+        for (FlowStats s : flows) {
+            if (NxFlowWriter.needed(s.match(), s.instructions())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One 1.3/1.4 {@code ofp_flow_stats} (48 fixed bytes, the match, the instructions). */
+    private static ByteBuf flowStats13(FlowStats s, OFFactory f, int version) {
+        if (NxFlowWriter.needed(s.match(), s.instructions())) {
+            ByteBuf b = Unpooled.buffer(512);
+            try {
+                b.writeShort(0).writeByte(s.tableId()).writeByte(0);
+                b.writeInt((int) (s.durationNs() / 1_000_000_000L)).writeInt((int) (s.durationNs() % 1_000_000_000L));
+                b.writeShort(s.priority()).writeShort(s.idleTimeoutSec()).writeShort(s.hardTimeoutSec());
+                b.writeShort(modFlags(s)).writeInt(0).writeLong(s.cookie()).writeLong(s.packets()).writeLong(s.bytes());
+                NxFlowWriter.match(b, s.match());
+                NxFlowWriter.instructions(b, s.instructions(), s.match(), version);
+                b.setShort(0, b.readableBytes());
+                return b;
+            } catch (IllegalArgumentException unwritable) {
+                b.release(); // an action with no encoding here: openflowj's, which leaves it out
+            }
+        }
+        ByteBuf b = Unpooled.buffer(256);
+        FlowModCodec.encode(s, f).writeTo(b);
+        int match = 48;
+        int instructions = match + ((b.getUnsignedShort(match + 2) + 7) & ~7);
+        NxFinTimeoutWire.fromStandIns(b, instructions, b.writerIndex());
+        NxTunSetField.fromStandIns(b, instructions, b.writerIndex(), version);
+        return b;
+    }
+
     /** One {@code ofp_flow_stats} with Nicira fields and actions ({@link NxFlowWriter}). */
     private static ByteBuf flowStatsNx(FlowStats s) {
         ByteBuf b = Unpooled.buffer(512);
+        int flags = modFlags(s);
+        b.writeShort(0).writeShort(0).writeByte(s.tableId()).writeByte(0).writeShort(s.priority())
+                .writeShort(s.idleTimeoutSec()).writeShort(s.hardTimeoutSec());
+        b.writeShort(flags).writeShort(0).writeLong(s.cookie());
+        NxFlowWriter.match(b, s.match());
+        int start = beginStats(b);
+        oxs(b, OXS_DURATION, 8).writeLong(oxsTime(s.durationNs()));
+        oxs(b, OXS_IDLE_TIME, 8).writeLong(oxsTime(s.idleAgeNs()));
+        oxs(b, OXS_PACKET_COUNT, 8).writeLong(s.packets());
+        oxs(b, OXS_BYTE_COUNT, 8).writeLong(s.bytes());
+        endStats(b, start);
+        NxFlowWriter.instructions(b, s.instructions(), s.match());
+        b.setShort(0, b.readableBytes());
+        return b;
+    }
+
+    /** The rule's flow-mod flag bits. */
+    private static int modFlags(FlowStats s) {
         int flags = 0;
         for (dev.jvswitch.ofproto.mod.FlowMod.Flag fl : s.flags()) {
             flags |= switch (fl) {
@@ -169,19 +240,7 @@ public final class MultipartWire {
                 default -> 0;
             };
         }
-        b.writeShort(0).writeShort(0).writeByte(s.tableId()).writeByte(0).writeShort(s.priority())
-                .writeShort(s.idleTimeoutSec()).writeShort(s.hardTimeoutSec());
-        b.writeShort(flags).writeShort(0).writeLong(s.cookie());
-        NxFlowWriter.match(b, s.match());
-        int start = beginStats(b);
-        oxs(b, OXS_DURATION, 8).writeLong(oxsTime(s.durationNs()));
-        oxs(b, OXS_IDLE_TIME, 8).writeLong(oxsTime(s.idleAgeNs()));
-        oxs(b, OXS_PACKET_COUNT, 8).writeLong(s.packets());
-        oxs(b, OXS_BYTE_COUNT, 8).writeLong(s.bytes());
-        endStats(b, start);
-        NxFlowWriter.instructions(b, s.instructions());
-        b.setShort(0, b.readableBytes());
-        return b;
+        return flags;
     }
 
     /** OpenFlow's flow-mod flag bits (the same in 1.3 to 1.5). */

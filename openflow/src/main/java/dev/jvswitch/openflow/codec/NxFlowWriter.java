@@ -159,8 +159,27 @@ public final class NxFlowWriter {
 
     // ------------------------------------------------------------------ instructions and actions
 
-    /** Writes the instructions; throws {@link IllegalArgumentException} for an action it cannot write. */
-    public static void instructions(ByteBuf b, List<Instruction> list) {
+    /**
+     * Writes the instructions of a rule matching {@code m} in OpenFlow 1.5; throws
+     * {@link IllegalArgumentException} for an action it cannot write.
+     */
+    public static void instructions(ByteBuf b, List<Instruction> list, Match m) {
+        instructions(b, list, new Ctx(m, 6));
+    }
+
+    /** As {@link #instructions(ByteBuf, List, Match)} for OpenFlow {@code version} (4 to 6, the wire number). */
+    public static void instructions(ByteBuf b, List<Instruction> list, Match m, int version) {
+        instructions(b, list, new Ctx(m, version));
+    }
+
+    /**
+     * What the encoding of an action depends on beyond the action: the rule's match ({@code tp_src}
+     * is TCP's, UDP's or SCTP's; null in a group bucket) and the OpenFlow version.
+     */
+    private record Ctx(Match match, int version) {
+    }
+
+    private static void instructions(ByteBuf b, List<Instruction> list, Ctx ctx) {
         for (Instruction i : list) {
             int start = b.writerIndex();
             if (i instanceof Instruction.GotoTable g) {
@@ -171,24 +190,28 @@ public final class NxFlowWriter {
                 b.writeShort(5).writeShort(8).writeInt(0);
             } else if (i instanceof Instruction.ApplyActions a) {
                 b.writeShort(4).writeShort(0).writeInt(0);
-                actions(b, a.actions());
+                actions(b, a.actions(), ctx);
                 b.setShort(start + 2, b.writerIndex() - start);
             } else if (i instanceof Instruction.WriteActions w) {
                 b.writeShort(3).writeShort(0).writeInt(0);
-                actions(b, w.actions());
+                actions(b, w.actions(), ctx);
                 b.setShort(start + 2, b.writerIndex() - start);
             }
         }
     }
 
-    /** Writes an action list. */
+    /** Writes a group bucket's action list in OpenFlow 1.5. */
     public static void actions(ByteBuf b, List<OfAction> list) {
+        actions(b, list, new Ctx(null, 6));
+    }
+
+    private static void actions(ByteBuf b, List<OfAction> list, Ctx ctx) {
         for (OfAction a : list) {
-            action(b, a);
+            action(b, a, ctx);
         }
     }
 
-    private static void action(ByteBuf b, OfAction a) {
+    private static void action(ByteBuf b, OfAction a, Ctx ctx) {
         int start = b.writerIndex();
         if (a instanceof OfAction.Output o) {
             output(b, o.port(), 0);
@@ -215,14 +238,20 @@ public final class NxFlowWriter {
         } else if (a instanceof OfAction.ModNwTtl t) {
             b.writeShort(23).writeShort(8).writeByte(t.ttl()).writeZero(3);
         } else if (a instanceof OfAction.SetField s) {
-            setField(b, s.field(), s.valueHigh(), s.value(), s.maskHigh(), s.mask());
+            setField(b, s.field(), s.valueHigh(), s.value(), s.maskHigh(), s.mask(), ctx);
         } else if (a instanceof OfAction.Load l) {
-            load(b, l);
+            load(b, l, ctx);
         } else if (a instanceof OfAction.Move m) {
-            b.writeShort(28).writeShort(0).writeShort(m.src().nBits());
-            NxmTable.Field src = wire(m.src());
-            NxmTable.Field dst = wire(m.dst());
-            b.writeShort(m.src().start() - src.shift()).writeShort(m.dst().start() - dst.shift()).writeShort(0);
+            // OFPAT_COPY_FIELD in 1.5; NXAST_REG_MOVE before, as OVS writes it.
+            NxmTable.Field src = wire(m.src(), ctx);
+            NxmTable.Field dst = wire(m.dst(), ctx);
+            if (ctx.version() >= 6) {
+                b.writeShort(28).writeShort(0).writeShort(m.src().nBits());
+                b.writeShort(m.src().start() - src.shift()).writeShort(m.dst().start() - dst.shift()).writeShort(0);
+            } else {
+                nx(b, 6).writeShort(m.src().nBits());
+                b.writeShort(m.src().start() - src.shift()).writeShort(m.dst().start() - dst.shift());
+            }
             b.writeInt((int) src.header(false) & ~0xff | src.bytes());
             b.writeInt((int) dst.header(false) & ~0xff | dst.bytes());
             pad(b, start);
@@ -236,18 +265,18 @@ public final class NxFlowWriter {
         } else if (a instanceof OfAction.FinTimeout t) {
             nx(b, 19).writeShort(t.idleTimeout()).writeShort(t.hardTimeout()).writeShort(0);
         } else if (a instanceof OfAction.StackPush p) {
-            stack(b, 27, p.src());
+            stack(b, 27, p.src(), ctx);
         } else if (a instanceof OfAction.StackPop p) {
-            stack(b, 28, p.dst());
+            stack(b, 28, p.dst(), ctx);
         } else if (a instanceof OfAction.Conjunction c) {
             nx(b, 34).writeByte(c.clause() - 1).writeByte(c.nClauses()).writeInt((int) c.id());
         } else if (a instanceof OfAction.CtClear) {
             nx(b, 43).writeZero(6);
         } else if (a instanceof OfAction.Clone c) {
             nx(b, 42).writeZero(6);
-            actions(b, c.actions());
+            actions(b, c.actions(), ctx);
         } else if (a instanceof OfAction.Ct ct) {
-            ct(b, ct);
+            ct(b, ct, ctx);
         } else {
             throw new IllegalArgumentException("no OpenFlow 1.5 encoding for " + a);
         }
@@ -269,15 +298,15 @@ public final class NxFlowWriter {
         b.writeZero(((len + 7) & ~7) - len);
     }
 
-    private static void stack(ByteBuf b, int subtype, FieldRef r) {
+    private static void stack(ByteBuf b, int subtype, FieldRef r, Ctx ctx) {
         int start = b.writerIndex();
-        NxmTable.Field f = wire(r);
+        NxmTable.Field f = wire(r, ctx);
         nx(b, subtype).writeShort(r.start() - f.shift());
         b.writeInt((int) f.header(false) & ~0xff | f.bytes()).writeShort(r.nBits());
         b.writeZero(24 - (b.writerIndex() - start));
     }
 
-    private static void load(ByteBuf b, OfAction.Load l) {
+    private static void load(ByteBuf b, OfAction.Load l, Ctx ctx) {
         FieldRef d = l.dst();
         FlowField f = d.field();
         if (f.is128()) {
@@ -287,36 +316,41 @@ public final class NxFlowWriter {
             long lo = d.start() >= 64 ? 0 : l.value() << d.start();
             long hi = d.start() >= 64 ? l.value() << (d.start() - 64)
                     : d.start() == 0 ? 0 : l.value() >>> (64 - d.start());
-            setField(b, f, hi & maskHi, lo & maskLo, maskHi, maskLo);
+            setField(b, f, hi & maskHi, lo & maskLo, maskHi, maskLo, ctx);
             return;
         }
         long mask = bits(d.nBits()) << d.start();
-        setField(b, f, 0, (l.value() << d.start()) & mask, 0, mask);
+        setField(b, f, 0, (l.value() << d.start()) & mask, 0, mask, ctx);
     }
 
     private static long bits(int n) {
         return n >= 64 ? -1L : (1L << n) - 1;
     }
 
-    /** OpenFlow 1.5 set_field (masked when not whole). {@code mask} is in the flow field's own bits. */
-    private static void setField(ByteBuf b, FlowField ff, long vh, long v, long mh, long m) {
+    /**
+     * set_field, masked when not whole. {@code mask} is in the flow field's own bits. A masked
+     * one is NXAST_REG_LOAD2 before OpenFlow 1.5, which has no masked set_field (as OVS writes it).
+     */
+    private static void setField(ByteBuf b, FlowField ff, long vh, long v, long mh, long m, Ctx ctx) {
         int start = b.writerIndex();
-        b.writeShort(25).writeShort(0);
-        NxmTable.Field f = wholeOf(ff);
+        NxmTable.Field f = wholeOf(ff, ctx);
         if (ff.is128()) {
             boolean masked = mh != -1L || m != -1L;
+            setFieldHead(b, masked, ctx);
             b.writeInt((int) f.header(masked)).writeLong(vh).writeLong(v);
             if (masked) {
                 b.writeLong(mh).writeLong(m);
             }
         } else if (ff == FlowField.IN_PORT) {
             // As OVS and OVN write it: NXM_OF_IN_PORT, 16 bits (OVS refuses OXM_OF_IN_PORT here).
+            setFieldHead(b, false, ctx);
             b.writeInt((int) NxmTable.find(NxmTable.NXM_OF, 0, 0).header(false)).writeShort((int) v);
         } else {
             long value = (v & f.fieldMask()) >>> f.shift();
             long mask = (m & f.fieldMask()) >>> f.shift();
             long full = bits(f.width());
             boolean masked = mask != full;
+            setFieldHead(b, masked, ctx);
             b.writeInt((int) f.header(masked));
             put(b, value, f.bytes());
             if (masked) {
@@ -327,11 +361,19 @@ public final class NxFlowWriter {
         b.setShort(start + 2, b.writerIndex() - start);
     }
 
-    private static void ct(ByteBuf b, OfAction.Ct ct) {
+    private static void setFieldHead(ByteBuf b, boolean masked, Ctx ctx) {
+        if (masked && ctx.version() < 6) {
+            nx(b, 33);
+        } else {
+            b.writeShort(25).writeShort(0);
+        }
+    }
+
+    private static void ct(ByteBuf b, OfAction.Ct ct, Ctx ctx) {
         int start = b.writerIndex();
         nx(b, 35).writeShort((ct.commit() ? 1 : 0) | (ct.force() ? 2 : 0));
         if (ct.zoneSrc() != null) {
-            NxmTable.Field f = wire(ct.zoneSrc());
+            NxmTable.Field f = wire(ct.zoneSrc(), ctx);
             b.writeInt((int) f.header(false) & ~0xff | f.bytes());
             b.writeShort((ct.zoneSrc().start() - f.shift()) << 6 | (ct.zoneSrc().nBits() - 1));
         } else {
@@ -341,7 +383,7 @@ public final class NxFlowWriter {
         if (ct.nat() != null) {
             nat(b, ct.nat());
         }
-        actions(b, ct.exec());
+        actions(b, ct.exec(), ctx);
         b.setShort(start + 2, b.writerIndex() - start);
     }
 
@@ -382,26 +424,38 @@ public final class NxFlowWriter {
     }
 
     /** The header that names {@code r}'s field (an NXM one where the field has no OXM). */
-    private static NxmTable.Field wire(FieldRef r) {
+    private static NxmTable.Field wire(FieldRef r, Ctx ctx) {
         FlowField f = r.field();
         if (f == FlowField.IN_PORT && r.start() + r.nBits() <= 16) {
             return NxmTable.find(NxmTable.NXM_OF, 0, 0);
         }
-        return wholeOf(f);
+        return wholeOf(f, ctx);
     }
 
-    private static NxmTable.Field wholeOf(FlowField ff) {
+    /**
+     * The header that writes all of {@code ff}: where several do ({@code tp_src} is TCP's, UDP's
+     * or SCTP's), the one whose prerequisites the rule's match {@code ctx} holds, as OVS keeps the
+     * field the controller named; the first otherwise ({@code ctx} null: a group bucket).
+     */
+    private static NxmTable.Field wholeOf(FlowField ff, Ctx ctx) {
+        NxmTable.Field whole = null;
         NxmTable.Field best = null;
         for (NxmTable.Field f : NxmTable.all()) {
             if (f.field() != ff) {
                 continue;
             }
             if (f.shift() == 0 && f.width() == ff.widthBits() && f.cls() != NxmTable.EXPERIMENTER) {
-                return f;
+                if (ctx.match() != null && f.ipProto() >= 0 && NxMatchWire.contextHolds(ctx.match(), f)) {
+                    return f;
+                }
+                whole = whole == null ? f : whole;
             }
             if (best == null || f.width() > best.width()) {
                 best = f;
             }
+        }
+        if (whole != null) {
+            return whole;
         }
         if (best == null) {
             throw new IllegalArgumentException("no OpenFlow header for " + ff.ovsName());

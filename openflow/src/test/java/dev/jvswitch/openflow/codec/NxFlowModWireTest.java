@@ -45,7 +45,7 @@ class NxFlowModWireTest {
         assertThat(NxFlowWriter.needed(mod.match(), mod.instructions())).isTrue();
         ByteBuf body = Unpooled.buffer();
         NxFlowWriter.match(body, mod.match());
-        NxFlowWriter.instructions(body, mod.instructions());
+        NxFlowWriter.instructions(body, mod.instructions(), mod.match());
         ByteBuf m = Unpooled.buffer();
         m.writeByte(6).writeByte(14).writeShort(0).writeInt(9);
         m.writeLong(0).writeLong(0).writeByte(mod.tableId()).writeByte(0).writeShort(0).writeShort(0)
@@ -53,6 +53,22 @@ class NxFlowModWireTest {
         m.writeBytes(body);
         m.setShort(2, m.readableBytes());
         assertThat(NxFlowModWire.decode(m, 6)).isEqualTo(mod);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        udp  | table=2,priority=5,udp,reg0=0x1 actions=set_field:53->udp_src,set_field:54->udp_dst  | 80001e02 | 80002002
+        tcp  | table=2,priority=5,tcp,reg0=0x1 actions=set_field:53->tcp_src,set_field:54->tcp_dst  | 80001a02 | 80001c02
+        sctp | table=2,priority=5,sctp,reg0=0x1 actions=set_field:53->sctp_src,set_field:54->sctp_dst | 80002202 | 80002402
+        """)
+    void transportPortSetFieldKeepsTheRulesProtocol(String name, String text, String src, String dst) {
+        // OVS writes back the field the controller named; the model has one tp_src, so the
+        // rule's ip_proto chooses the header (a UDP rewrite written as TCP's was refused by OVS).
+        FlowMod mod = FlowSyntax.parseAdd(text);
+        ByteBuf body = Unpooled.buffer();
+        NxFlowWriter.instructions(body, mod.instructions(), mod.match());
+        String hex = ByteBufUtil.hexDump(body);
+        assertThat(hex).contains(src + "0035", dst + "0036");
     }
 
     @Test

@@ -235,7 +235,7 @@ public final class Switch implements AutoCloseable {
                     changes.add("changed the settings of " + b + " (mac-table-size " + spec.settings().macTableSize()
                             + ", mac-aging-time " + spec.settings().macAgingSec()
                             + (spec.settings().prefixes().isEmpty() ? "" : ", prefixes " + spec.settings().prefixes())
-                            + ")");
+                            + (spec.settings().tlvMap().isEmpty() ? "" : ", tlv-map " + spec.settings().tlvMap()) + ")");
                 }
             }
             for (String b : plan.flowsChanged()) {

@@ -74,7 +74,9 @@ class TlvMapConfigTest {
     void theKeyIsAppliedAtStartAndReloadChangesOnlyWhatItNamed() throws Exception {
         assertThat(maps().get("br0").mappings()).containsExactly(new TlvMap.Mapping(0x102, 0x80, 4, 0));
         maps().add("br0", TlvMap.parse("{class=0xffff,type=1,len=4}->tun_metadata1"));
-        ts.sw.reload(ts.load(BASE.formatted("{class=0xffff,type=2,len=4}->tun_metadata2")));
+        assertThat(ts.sw.reload(ts.load(BASE.formatted("{class=0xffff,type=2,len=4}->tun_metadata2"))))
+                .contains("changed the settings of br0 (mac-table-size 2048, mac-aging-time 300, tlv-map"
+                        + " [{class=0xffff,type=2,len=4}->tun_metadata2])");
         assertThat(maps().get("br0").mappings()).containsExactly(new TlvMap.Mapping(0xffff, 1, 4, 1),
                 new TlvMap.Mapping(0xffff, 2, 4, 2));
         // A mapping that takes an index set at run time: the reload says so and the map stays.

@@ -60,10 +60,21 @@ public final class TunnelOptions {
         if (lengthBytes < 0 || lengthBytes > CAPACITY) {
             throw new IllegalArgumentException("tunnel options of " + lengthBytes + " bytes; at most " + CAPACITY);
         }
-        buffer.putBytes(0, src, index, lengthBytes);
-        int padded = (lengthBytes + WORD_BYTES - 1) & -WORD_BYTES;
-        for (int i = lengthBytes; i < padded; i++) {
-            buffer.putByte(i, (byte) 0);
+        // Word by word (a Geneve packet has one or two options: a bulk copy and a zeroing loop
+        // for the padding cost more than the few loads and stores).
+        int i = 0;
+        for (; i + WORD_BYTES <= lengthBytes; i += WORD_BYTES) {
+            buffer.putLong(i, src.getLong(index + i));
+        }
+        int rest = lengthBytes - i;
+        if (rest == 4) {
+            buffer.putLong(i, (long) src.getInt(index + i, ByteOrder.BIG_ENDIAN) << 32, ByteOrder.BIG_ENDIAN);
+        } else if (rest != 0) {
+            long tail = 0;
+            for (int j = 0; j < rest; j++) {
+                tail |= (src.getByte(index + i + j) & 0xffL) << (56 - 8 * j);
+            }
+            buffer.putLong(i, tail, ByteOrder.BIG_ENDIAN);
         }
         length = lengthBytes;
     }

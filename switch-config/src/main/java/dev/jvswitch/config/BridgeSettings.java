@@ -25,14 +25,24 @@ import java.util.TreeMap;
  * @param macAgingSec  {@code mac-aging-time}: seconds an unused MAC learning entry lives
  * @param prefixes     {@code flow-tables.N.prefixes} by table id N: the field names, or the one
  *                     word {@code none}
+ * @param tlvMap       {@code tlv-map}: the bridge's Geneve option mappings, each as
+ *                     {@code ovs-ofctl add-tlv-map} takes them (checked by the OpenFlow side,
+ *                     {@link FlowChecker#checkTlvMap}); empty for none
  */
-public record BridgeSettings(int macTableSize, int macAgingSec, Map<Integer, List<String>> prefixes) {
+public record BridgeSettings(int macTableSize, int macAgingSec, Map<Integer, List<String>> prefixes,
+        List<String> tlvMap) {
     public BridgeSettings {
         Map<Integer, List<String>> copy = new TreeMap<>();
         for (Map.Entry<Integer, List<String>> e : prefixes.entrySet()) {
             copy.put(e.getKey(), List.copyOf(e.getValue()));
         }
         prefixes = Collections.unmodifiableMap(copy);
+        tlvMap = List.copyOf(tlvMap);
+    }
+
+    /** Settings without TLV mappings. */
+    public BridgeSettings(int macTableSize, int macAgingSec, Map<Integer, List<String>> prefixes) {
+        this(macTableSize, macAgingSec, prefixes, List.of());
     }
 
     /** Settings with every table on the default prefix fields. */
@@ -42,6 +52,11 @@ public record BridgeSettings(int macTableSize, int macAgingSec, Map<Integer, Lis
 
     /** These settings with table prefix fields {@code tablePrefixes}. */
     public BridgeSettings withPrefixes(Map<Integer, List<String>> tablePrefixes) {
-        return new BridgeSettings(macTableSize, macAgingSec, tablePrefixes);
+        return new BridgeSettings(macTableSize, macAgingSec, tablePrefixes, tlvMap);
+    }
+
+    /** These settings with TLV mappings {@code mappings}. */
+    public BridgeSettings withTlvMap(List<String> mappings) {
+        return new BridgeSettings(macTableSize, macAgingSec, prefixes, mappings);
     }
 }

@@ -29,7 +29,7 @@ public final class ConfigKeys {
     public static final List<String> MEMPOOL = List.of("mbufs", "mbuf-size", "hugepages", "hugepage-path");
     public static final List<String> BRIDGE = List.of("ports", "flows", "groups", "mac-table-size", "mac-aging-time",
             "local-ip", "local-mac", "controller", "listen", "protocols", "fail-mode", "datapath-id",
-            "controller-rate-limit", "controller-burst-limit", "inactivity-probe", "flow-tables");
+            "controller-rate-limit", "controller-burst-limit", "inactivity-probe", "flow-tables", "tlv-map");
     /** Keys of one table under {@code bridges.NAME.flow-tables.N} (OVS's Flow_Table columns). */
     public static final List<String> FLOW_TABLE = List.of("prefixes");
     /** A bridge's OpenFlow keys ({@link OpenFlowSettings}); defaults there. */

@@ -40,6 +40,15 @@ public interface FlowChecker {
     String checkPrefixes(List<String> fields);
 
     /**
+     * Null if {@code mappings} (each ovs-ofctl's {@code {class=C,type=T,len=L}->tun_metadataN},
+     * or several of them separated by commas) make a valid TLV map together, else a one-line
+     * message naming the mapping.
+     */
+    default String checkTlvMap(List<String> mappings) {
+        return null;
+    }
+
+    /**
      * From the loading thread, before it checks a list of {@code lines} flow lines (in parallel
      * chunks, with {@link #checkFlow(String, int)}): a checker that keeps what it parsed opens a
      * store of that size, indexed by position in the list.

@@ -63,6 +63,7 @@ import java.util.Map;
  * 64-71 |  xxreg0..3 (128 each) = xreg0..7 (one word each) = reg0..15 (32 each)   |
  * 72    |                             metadata                                  |
  * 73    |             conj_id               |           actset_output           |
+ * 74    |          tun_metadata_present: bit N set when tun_metadataN is present         |
  * </pre>
  *
  * <p><b>Connection tracking fields</b> (words 23-31) come from the packet's ct metadata, which
@@ -77,7 +78,10 @@ import java.util.Map;
  * in {@code tun_metadata_len}; the EMC compares these words only when that length is not 0, so
  * a packet without options costs nothing more. Translation turns them into
  * {@code tun_metadata0..63} through the bridge's TLV map (each a 4-byte option's data) and the
- * megaflow mask back into the raw form.
+ * megaflow mask back into the raw form. Which of them the packet carries is
+ * {@link #TUN_METADATA_PRESENT} (OVS's {@code tun_metadata.present.map}), a pipeline word: an
+ * absent option is not {@code tun_metadataN=0}; a rule on {@code tun_metadataN} also requires its
+ * bit, and {@code set_field} sets it.
  *
  * <p>The IPv6 tunnel addresses come last, in words of their own, so that adding them moved no
  * other field; only packets that arrived over an IPv6 underlay have them non-zero.
@@ -262,7 +266,9 @@ public enum FlowField {
     REG15("reg15", XXREG3, 71, 0, 32),
     METADATA("metadata", 72, 0, 64, NONE, HEX),
     CONJ_ID("conj_id", 73, 32, 32, NONE, DECIMAL),
-    ACTSET_OUTPUT("actset_output", 73, 0, 32, NONE, DECIMAL);
+    ACTSET_OUTPUT("actset_output", 73, 0, 32, NONE, DECIMAL),
+    /** Bit N: {@code tun_metadataN} is present (translation only; not an OpenFlow field of its own). */
+    TUN_METADATA_PRESENT("tun_metadata_present", 74, 0, 64, NONE, HEX);
 
     /** Number of words the table uses; {@link FlowKey#ALL_WORDS} must equal it (checked below). */
     public static final int WORDS_USED;
@@ -407,6 +413,11 @@ public enum FlowField {
      */
     public boolean isTunnelMetadata() {
         return word >= FlowKey.WORDS && word < FlowKey.PIPELINE_WORD;
+    }
+
+    /** N of {@code tun_metadataN}; only for {@link #isTunnelMetadata()} fields. */
+    public int tunMetadataIndex() {
+        return ordinal() - TUN_METADATA0.ordinal();
     }
 
     /** {@code tun_metadataN}. */

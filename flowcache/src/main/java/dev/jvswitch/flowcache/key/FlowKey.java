@@ -36,7 +36,7 @@ public final class FlowKey {
     /** The first pipeline word. */
     public static final int PIPELINE_WORD = DP_WORDS;
     /** Datapath words plus pipeline words: the length of every key's and mask's array. */
-    public static final int ALL_WORDS = PIPELINE_WORD + 10;
+    public static final int ALL_WORDS = PIPELINE_WORD + 11;
     /**
      * The base words every packet may fill: metadata, the IPv4 tunnel fields, L2, IPv4 and L4
      * (words 0-9 and 14). The other base words (the cold words: IPv6 addresses, ARP/ND, tunnel
@@ -143,11 +143,9 @@ public final class FlowKey {
      * packet without options costs what it did before they existed).
      */
     public void clearForParse() {
-        Arrays.fill(words, 0, WORDS, 0L);
-        if (tunMetadataDirtyWords != 0) {
-            Arrays.fill(words, WORDS, WORDS + tunMetadataDirtyWords, 0L);
-            tunMetadataDirtyWords = 0;
-        }
+        // The base words and the dirty metadata words after them in one fill.
+        Arrays.fill(words, 0, WORDS + tunMetadataDirtyWords, 0L);
+        tunMetadataDirtyWords = 0;
         Arrays.fill(words, PIPELINE_WORD, ALL_WORDS, 0L);
         hash = 0;
         coldZero = false;

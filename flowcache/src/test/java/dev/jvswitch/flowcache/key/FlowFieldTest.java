@@ -96,7 +96,7 @@ class FlowFieldTest {
         for (FlowField f : FlowField.values()) {
             assertThat(f.isPipeline()).as(f.ovsName())
                     .isEqualTo(f.ovsName().contains("reg") || f == FlowField.METADATA || f == FlowField.CONJ_ID
-                            || f == FlowField.ACTSET_OUTPUT);
+                            || f == FlowField.ACTSET_OUTPUT || f == FlowField.TUN_METADATA_PRESENT);
         }
         assertThat(FlowField.find("in_port_oxm")).isSameAs(FlowField.IN_PORT);
     }

@@ -570,6 +570,7 @@ public final class Match {
 
     /** Collects field values and masks; {@link #build()} checks prerequisites. Not thread-safe. */
     public static final class Builder {
+        private static final int PRESENT_WORD = FlowField.TUN_METADATA_PRESENT.word();
         private final long[] value = new long[FlowKey.ALL_WORDS];
         private final long[] mask = new long[FlowKey.ALL_WORDS];
 
@@ -595,7 +596,18 @@ public final class Match {
             }
             mask[w] = (mask[w] & ~f.wordMask()) | (m << f.shift());
             value[w] = (value[w] & ~f.wordMask()) | ((v & m) << f.shift());
+            if (f.isTunnelMetadata()) {
+                present(f);
+            }
             return this;
+        }
+
+        /** A rule on {@code tun_metadataN} matches only packets with option N (OVS's present map). */
+        private void present(FlowField f) {
+            long bit = (mask[f.word()] & f.wordMask()) != 0 ? 1L << f.tunMetadataIndex() : 0;
+            long keep = ~(1L << f.tunMetadataIndex());
+            mask[PRESENT_WORD] = mask[PRESENT_WORD] & keep | bit;
+            value[PRESENT_WORD] = value[PRESENT_WORD] & keep | bit;
         }
 
         /** Matches a 128-bit field exactly. */
@@ -626,6 +638,9 @@ public final class Match {
                 long m = 1L << (f.is128() ? bit & 63 : f.shift() + bit);
                 mask[w] |= m;
                 value[w] = v != 0 ? value[w] | m : value[w] & ~m;
+            }
+            if (f.isTunnelMetadata() && nBits > 0) {
+                present(f);
             }
             return this;
         }

@@ -40,10 +40,12 @@ final class MatchSyntax {
     private static final FlowField[] REGS = new FlowField[16];
     /** tun_metadata0..63, printed after the other tunnel fields as OVS prints them. */
     private static final int TUN_METADATA_FIELDS = 64;
+    private static final int PRESENT_WORD = FlowField.TUN_METADATA_PRESENT.word();
 
     static {
         for (FlowField f : FlowField.values()) {
-            if (f != FlowField.TUN_METADATA_LEN) { // the datapath's own: not an OpenFlow field
+            // The datapath's option length and the present bits: not OpenFlow fields of their own.
+            if (f != FlowField.TUN_METADATA_LEN && f != FlowField.TUN_METADATA_PRESENT) {
                 KEYWORDS.put(f.ovsName(), new Keyword(Kind.FIELD, f, 0, -1));
             }
         }
@@ -223,6 +225,12 @@ final class MatchSyntax {
         }
         mask[w] |= m;
         value[w] |= v;
+        if (f.isTunnelMetadata() && m != 0) {
+            // As Match.Builder: a rule on tun_metadataN wants option N present.
+            long bit = 1L << f.tunMetadataIndex();
+            mask[PRESENT_WORD] |= bit;
+            value[PRESENT_WORD] |= bit;
+        }
         return true;
     }
 

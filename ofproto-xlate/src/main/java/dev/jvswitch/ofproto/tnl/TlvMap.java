@@ -115,6 +115,15 @@ public final class TlvMap {
         return out;
     }
 
+    /** {@link #parse} of each text, in order: a config's list. */
+    public static List<Mapping> parseAll(List<String> texts) {
+        List<Mapping> out = new ArrayList<>();
+        for (String t : texts) {
+            out.addAll(parse(t));
+        }
+        return out;
+    }
+
     private static int number(String t, int max, String what, String text) {
         long v = t.startsWith("0x") || t.startsWith("0X") ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
         if (v > max) {

@@ -1,5 +1,6 @@
 package dev.jvswitch.ofproto.tnl;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,34 @@ public final class TlvMaps {
     /** Removes the mappings of {@code indices} from {@code bridge}'s map, ignoring unmapped ones (see {@link TlvMap#deleteIndices}). */
     public synchronized void deleteIndices(String bridge, List<Integer> indices) {
         put(bridge, get(bridge).deleteIndices(indices));
+    }
+
+    /**
+     * A config's {@code tlv-map} for {@code bridge} (OVS has none: there only OpenFlow sets the
+     * map): the mappings of {@code before} (what the running config had) that {@code next} left
+     * out are removed if still there, and those of {@code next} not in the map are added, all or
+     * nothing. Mappings set at run time ({@code ofctl/add-tlv-map}, {@code NXT_TLV_TABLE_MOD})
+     * stay, unless they conflict with the config's: then nothing changes.
+     *
+     * @throws IllegalArgumentException naming the mapping that conflicts
+     */
+    public synchronized void configure(String bridge, List<TlvMap.Mapping> before, List<TlvMap.Mapping> next) {
+        TlvMap map = get(bridge);
+        List<TlvMap.Mapping> gone = new ArrayList<>();
+        for (TlvMap.Mapping m : before) {
+            if (!next.contains(m) && map.mappings().contains(m)) {
+                gone.add(m);
+            }
+        }
+        List<TlvMap.Mapping> added = new ArrayList<>();
+        for (TlvMap.Mapping m : next) {
+            if (!map.mappings().contains(m)) {
+                added.add(m);
+            }
+        }
+        if (!gone.isEmpty() || !added.isEmpty()) {
+            put(bridge, map.delete(gone).add(added));
+        }
     }
 
     private void put(String bridge, TlvMap map) {

@@ -22,8 +22,9 @@ import dev.jvswitch.pmd.tunnel.UdpTunnel;
  *       {@code tun_metadata_to_geneve_mask}: {@link TunnelScratch#finishMask}. Packets without
  *       options (VXLAN, plain) are not affected.</li>
  *   <li>{@link #toRaw}, on output to a Geneve port: the options to push, in the order of the
- *       map's indices, for each {@code tun_metadataN} the map names that is not 0 (a field set to
- *       0 is not sent: the flow key keeps no presence bits).</li>
+ *       map's indices, for each {@code tun_metadataN} the map names that is present
+ *       ({@link FlowField#TUN_METADATA_PRESENT}: the packet brought it, or a {@code set_field}
+ *       wrote it), whatever its value; an absent one is not sent.</li>
  * </ul>
  *
  * Neither allocates: the raw words go through the thread's {@link TunnelScratch}.
@@ -61,6 +62,7 @@ final class TunnelMetadata {
         // TunnelScratch#finishMask then makes them the raw form's, option by option.
         scratch.options = 0;
         scratch.udpifLength = len;
+        long present = 0;
         int i = 0;
         while (i + 4 <= len) {
             int h = int32(raw, i);
@@ -76,6 +78,7 @@ final class TunnelMetadata {
             scratch.optionIndex[scratch.options++] = index;
             if (index >= 0) {
                 f.set(FlowField.tunMetadata(index), int32(raw, i + 4) & 0xffff_ffffL);
+                present |= 1L << index;
             } else if ((type & CRITICAL) != 0) {
                 if (ctx.tracing()) {
                     ctx.warn("dropping packet with unknown critical geneve option (class=0x"
@@ -85,6 +88,7 @@ final class TunnelMetadata {
             }
             i += 4 + dataLen;
         }
+        f.set(FlowField.TUN_METADATA_PRESENT, present);
         return true;
     }
 
@@ -98,14 +102,15 @@ final class TunnelMetadata {
         FlowKey f = ctx.flow();
         FlowMask wc = ctx.wc();
         int len = 0;
-        for (int k = 0; k < map.size(); k++) {
+        long present = f.get(FlowField.TUN_METADATA_PRESENT);
+        for (int k = 0; k < map.size() && present != 0; k++) {
             TlvMap.Mapping mapping = map.get(k);
+            if ((present & 1L << mapping.index()) == 0) {
+                continue;
+            }
             FlowField field = FlowField.tunMetadata(mapping.index());
             wc.exact(field);
             long v = f.get(field);
-            if (v == 0) {
-                continue;
-            }
             if (len + 8 > Math.min(limit, out.length)) {
                 return -1;
             }

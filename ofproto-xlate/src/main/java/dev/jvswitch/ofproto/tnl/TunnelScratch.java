@@ -12,6 +12,7 @@ import dev.jvswitch.flowcache.tunnel.GeneveHeaderFlyweight;
 import dev.jvswitch.pmd.tunnel.IpAddress;
 import dev.jvswitch.pmd.tunnel.TunnelHeaderParams;
 import dev.jvswitch.pmd.tunnel.TunnelOps;
+import dev.jvswitch.pmd.tunnel.UdpTunnel;
 
 /**
  * What output to a tunnel port reuses from one translation to the next on one thread, so that an
@@ -109,16 +110,22 @@ public final class TunnelScratch {
 
     /**
      * Translation end (OVS's {@code tun_metadata_to_geneve_udpif_mask}): if a popped packet's
-     * options were mapped, turns {@code mask}'s metadata words from the {@code tun_metadataN}
+     * options were mapped in this pass, turns {@code mask}'s metadata words from the {@code tun_metadataN}
      * form the tables wrote into the raw form of the datapath key: each option's header exact
      * (class, type, length; not the reserved bits), its data as masked through its
-     * {@code tun_metadataN}, an unmapped option's data not at all.
+     * {@code tun_metadataN}, an unmapped option's data not at all. If the pass mapped none but
+     * {@code key} holds raw options (a recirculated pass), the metadata words leave the mask.
      */
-    public void finishMask(FlowMask mask) {
+    public void finishMask(FlowMask mask, FlowKey key) {
+        long[] w = mask.words();
         if (udpifLength == 0) {
+            if ((key.get(FlowField.TUN_FLAGS) & UdpTunnel.FLAG_UDPIF) != 0) {
+                // A thawed pass: the tun_metadataN the tables read came from the frozen state
+                // (which the recirc id names), not from the raw options in the key.
+                Arrays.fill(w, FlowKey.TUN_METADATA_WORD, FlowKey.PIPELINE_WORD, 0L);
+            }
             return;
         }
-        long[] w = mask.words();
         System.arraycopy(w, FlowKey.TUN_METADATA_WORD, fieldMasks, 0, FlowKey.TUN_METADATA_WORDS);
         Arrays.fill(w, FlowKey.TUN_METADATA_WORD, FlowKey.PIPELINE_WORD, 0L);
         for (int j = 0; j < options; j++) {

@@ -7,6 +7,7 @@ import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.port.OfPorts;
+import dev.jvswitch.pmd.tunnel.UdpTunnel;
 
 /**
  * OVS's {@code match_format} over a flow key and mask, as {@code ofproto/trace} prints its
@@ -16,9 +17,12 @@ import dev.jvswitch.ofproto.port.OfPorts;
  * metadata left out.
  */
 final class OvsFlowFormat {
+    private static final int TUN_METADATA_FIELDS = 64;
     private final StringBuilder s = new StringBuilder(160);
     private final FlowKey f;
     private final FlowMask m;
+    /** The key's present tun_metadataN (a pipeline word: not in a megaflow's mask). */
+    private long present;
 
     private OvsFlowFormat(FlowKey f, FlowMask m) {
         this.f = f;
@@ -29,7 +33,9 @@ final class OvsFlowFormat {
     static String match(FlowKey key, FlowMask mask) {
         FlowKey masked = new FlowKey();
         FlowMask.apply(key, mask, masked);
-        return new OvsFlowFormat(masked, mask).format();
+        OvsFlowFormat format = new OvsFlowFormat(masked, mask);
+        format.present = key.get(FlowField.TUN_METADATA_PRESENT);
+        return format.format();
     }
 
     /** A whole packet's flow (OVS's {@code flow_format}). */
@@ -235,6 +241,17 @@ final class OvsFlowFormat {
             s.append("tun_flags=");
             FieldFormat.TUNNEL_FLAGS.append(s, f.get(FlowField.TUN_FLAGS) & flagsMask);
             s.append(',');
+        }
+        // Options in their translated form (a traced flow that names them); a popped packet's
+        // raw options have no tun_metadataN of their own here.
+        if ((f.get(FlowField.TUN_FLAGS) & UdpTunnel.FLAG_UDPIF) == 0) {
+            for (int i = 0; i < TUN_METADATA_FIELDS; i++) {
+                if ((present & 1L << i) == 0 && m.get(FlowField.tunMetadata(i)) != 0) {
+                    s.append("tun_metadata").append(i).append("=NP,"); // OVS's "not present"
+                } else {
+                    u32("tun_metadata" + i, FlowField.tunMetadata(i));
+                }
+            }
         }
     }
 

@@ -109,7 +109,7 @@ final class CtXlate {
     /** Recirculates a copy to {@code table} (OVS's {@code compose_recirculate_and_fork}). */
     private static void fork(XlateContext c, int table, int zone) {
         FrozenState state = new FrozenState(c.bridge.name(), c.inPort(),
-                List.of(new FrozenState.Frame(table, List.of())), FrozenState.pipelineOf(c.flow));
+                List.of(new FrozenState.Frame(table, List.of())), FrozenState.pipelineOf(c.flow, c.wc));
         int id = c.recirc.recircId(state);
         c.out.recirc(id);
         if (c.recircCount == c.recircIds.length) {

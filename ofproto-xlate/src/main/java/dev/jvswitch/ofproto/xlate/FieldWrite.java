@@ -14,6 +14,8 @@ import dev.jvswitch.ofproto.action.FieldRef;
  * that is bit 0 of its second (low) word.
  */
 final class FieldWrite {
+    private static final int PRESENT_WORD = FlowField.TUN_METADATA_PRESENT.word();
+
     private FieldWrite() {
     }
 
@@ -54,7 +56,18 @@ final class FieldWrite {
         c.written.words()[w] |= m;
         if (f.canonical() == FlowField.VLAN_TCI) {
             fixVlanTpid(c);
+        } else if (f.isTunnelMetadata()) {
+            present(c, f);
         }
+    }
+
+    /**
+     * A written {@code tun_metadataN} is present (OVS's {@code tun_metadata_write}): an output to
+     * a Geneve port sends its option, and a later rule on it may match.
+     */
+    private static void present(XlateContext c, FlowField f) {
+        long[] words = c.flow.words();
+        words[PRESENT_WORD] |= 1L << f.tunMetadataIndex();
     }
 
     /** Sets the bits of a 128-bit field selected by the mask words. */
@@ -95,6 +108,8 @@ final class FieldWrite {
         }
         if (r.field().canonical() == FlowField.VLAN_TCI) {
             fixVlanTpid(c);
+        } else if (r.field().isTunnelMetadata() && n > 0) {
+            present(c, r.field());
         }
     }
 

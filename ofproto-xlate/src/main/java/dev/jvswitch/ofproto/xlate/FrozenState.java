@@ -3,7 +3,9 @@ package dev.jvswitch.ofproto.xlate;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.flowcache.key.FlowMask;
 
 import dev.jvswitch.ofproto.action.OfAction;
 
@@ -27,16 +29,19 @@ import dev.jvswitch.ofproto.action.OfAction;
  * @param bridge   name of the bridge the actions belong to
  * @param ofInPort OpenFlow in_port of the flow when it froze
  * @param frames   immutable, innermost first; never empty
- * @param pipeline the pipeline words of the flow when it froze (registers, metadata: OVS's frozen
- *                 metadata), {@code FlowKey.ALL_WORDS - FlowKey.WORDS} long; the recirculated pass
- *                 starts with them, since the datapath key does not carry them
+ * @param pipeline the tunnel metadata and pipeline words of the flow when it froze
+ *                 ({@code tun_metadataN} and their present bits, registers, metadata: OVS's frozen
+ *                 metadata), {@code FlowKey.ALL_WORDS - FlowKey.TUN_METADATA_WORD} long; the
+ *                 recirculated pass starts with them, since the datapath key does not carry them
  * @param stack    the push/pop stack when it froze (OVS's frozen {@code stack}), bottom first, two
  *                 words per value (low, high); the recirculated pass starts with it
  *
  * <p><b>Thread-safety:</b> immutable.
  */
 public record FrozenState(String bridge, int ofInPort, List<Frame> frames, long[] pipeline, long[] stack) {
-    private static final int PIPELINE_WORDS = FlowKey.ALL_WORDS - FlowKey.PIPELINE_WORD;
+    /** The tunnel metadata words (tun_metadataN as the tables saw them) and the pipeline words. */
+    private static final int FIRST_WORD = FlowKey.TUN_METADATA_WORD;
+    private static final int PIPELINE_WORDS = FlowKey.ALL_WORDS - FIRST_WORD;
 
     public FrozenState {
         frames = List.copyOf(frames);
@@ -63,14 +68,26 @@ public record FrozenState(String bridge, int ofInPort, List<Frame> frames, long[
         this(bridge, ofInPort, frames, pipeline, new long[0]);
     }
 
-    /** The pipeline words of {@code flow}. */
-    static long[] pipelineOf(FlowKey flow) {
-        return Arrays.copyOfRange(flow.words(), FlowKey.PIPELINE_WORD, FlowKey.ALL_WORDS);
+    /**
+     * The pipeline and tunnel metadata words of {@code flow}. The present {@code tun_metadataN}
+     * go into {@code wc} whole: the recirc id stands for their values, so the megaflow that
+     * recirculates must match the options they came from.
+     */
+    static long[] pipelineOf(FlowKey flow, FlowMask wc) {
+        long present = flow.get(FlowField.TUN_METADATA_PRESENT);
+        for (long p = present; p != 0; p &= p - 1) {
+            wc.exact(FlowField.tunMetadata(Long.numberOfTrailingZeros(p)));
+        }
+        return Arrays.copyOfRange(flow.words(), FIRST_WORD, FlowKey.ALL_WORDS);
     }
 
-    /** Puts the frozen pipeline words back into {@code flow}. */
+    /**
+     * Puts the frozen pipeline words back into {@code flow}, and the frozen {@code tun_metadataN}
+     * in place of the raw options of its datapath key (OVS's {@code frozen_metadata_to_flow}).
+     */
     void restorePipeline(FlowKey flow) {
-        System.arraycopy(pipeline, 0, flow.words(), FlowKey.PIPELINE_WORD, PIPELINE_WORDS);
+        System.arraycopy(pipeline, 0, flow.words(), FIRST_WORD, PIPELINE_WORDS);
+        flow.tunnelMetadataWritten();
     }
 
     @Override

@@ -295,7 +295,7 @@ public final class Xlate {
         // Registers and metadata start every pass as zero or as frozen: no packet bit to match.
         m.clearPipeline();
         // Popped Geneve options: the tables' tun_metadataN mask back in the raw form, option by option.
-        c.tunnelScratch().finishMask(m);
+        c.tunnelScratch().finishMask(m, key);
         m.exact(FlowField.IN_PORT);
         m.exact(FlowField.RECIRC_ID);
         // A matched TCI bit means nothing without the bit that says a tag is there.

@@ -655,7 +655,7 @@ public final class XlateContext implements TunnelContext {
      * unrolled actions, commits pending changes and emits {@code hash} and {@code recirc}.
      */
     void finishFreezing() {
-        FrozenState state = new FrozenState(bridge.name(), freezeInPort, frames, FrozenState.pipelineOf(flow),
+        FrozenState state = new FrozenState(bridge.name(), freezeInPort, frames, FrozenState.pipelineOf(flow, wc),
                 stack.frozen());
         freezing = false;
         freezeHeadPending = false;

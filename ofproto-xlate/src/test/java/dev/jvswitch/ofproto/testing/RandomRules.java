@@ -26,9 +26,9 @@ import dev.jvswitch.ofproto.table.Rule;
  * set_field/load/move writes only fields the match makes meaningful.
  */
 public final class RandomRules {
-    /** The fields a flow's text can name: all but the datapath-only Geneve option length. */
+    /** The fields a flow's text can name: all but the Geneve option length and present bits. */
     private static final List<FlowField> NAMED = java.util.Arrays.stream(FlowField.values())
-            .filter(f -> f != FlowField.TUN_METADATA_LEN).toList();
+            .filter(f -> f != FlowField.TUN_METADATA_LEN && f != FlowField.TUN_METADATA_PRESENT).toList();
 
     private static final FlowField[] ALWAYS = {FlowField.IN_PORT, FlowField.RECIRC_ID, FlowField.SKB_MARK,
         FlowField.DP_HASH, FlowField.TUN_ID, FlowField.TUN_SRC, FlowField.TUN_DST, FlowField.TUN_TP_SRC,

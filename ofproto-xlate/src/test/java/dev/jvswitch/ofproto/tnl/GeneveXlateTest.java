@@ -167,6 +167,61 @@ class GeneveXlateTest {
     }
 
     @Test
+    void anAbsentOptionIsNotAZeroOne() {
+        sw.tunnels.tlvMaps().add("br-int", TlvMap.parse(OVN + ",{class=0xffff,type=1,len=4}->tun_metadata1"));
+        sw.flows("br-int", "priority=10,in_port=10,tun_metadata0=0,actions=output:1", "priority=1,actions=drop");
+        assertThat(sw.xlate(popped(8, 0x0102_8001_0000_0000L)).actions().toString()).isEqualTo("1");
+        assertThat(sw.xlate(popped(0)).actions().toString()).as("no options").isEqualTo("drop");
+        assertThat(sw.xlate(popped(8, 0xffff_0101_0000_0000L)).actions().toString()).as("another option")
+                .isEqualTo("drop");
+        // A rule that only names the field under a zero mask does not ask for it.
+        sw.flows("br-int", "priority=10,in_port=10,tun_metadata0=0/0,actions=output:1", "priority=1,actions=drop");
+        assertThat(sw.xlate(popped(0)).actions().toString()).isEqualTo("1");
+    }
+
+    @Test
+    void onlyPresentOptionsArePushedWhateverTheirValue() {
+        sw.tunnels.tlvMaps().add("br-int", TlvMap.parse(OVN + ",{class=0xffff,type=1,len=4}->tun_metadata1"));
+        sw.flows("br-int", "in_port=1,actions=set_field:0->tun_metadata1,output:10", "in_port=10,actions=in_port");
+        assertThat(sw.xlate(sw.key(inner(), 1)).actions().toString())
+                .contains("geneve(vni=0x64,options({class=0xffff,type=0x1,len=4,0})))");
+        // A popped packet sent on: the options it brought and the tables map, no others.
+        assertThat(sw.xlate(popped(16, 0x0103_0001_dead_beefL, 0x0102_8001_0000_0000L)).actions().toString())
+                .contains("geneve(crit,vni=0x64,options({class=0x102,type=0x80,len=4,0})))");
+        assertThat(sw.xlate(popped(8, 0x0103_0001_dead_beefL)).actions().toString())
+                .contains("geneve(vni=0x64))");
+    }
+
+    @Test
+    void tunMetadataAfterARecirculationIsWhatTheTablesLeftBeforeIt() {
+        sw.tunnels.tlvMaps().add("br-int", TlvMap.parse(OVN));
+        dev.jvswitch.ofproto.Ofctl.addGroup(sw.ofproto, "br-int", "group_id=1,type=select,"
+                + "selection_method=dp_hash,bucket=bucket_id=1,actions=resubmit(,1),bucket=bucket_id=2,"
+                + "actions=resubmit(,1)");
+        sw.flows("br-int", "in_port=10,tun_metadata0=0x10002,actions=set_field:0x7->tun_metadata0,group:1",
+                "in_port=10,priority=0,actions=group:1",
+                "table=1,tun_metadata0=0x7,actions=output:1", "table=1,tun_metadata0=0x10003,actions=output:2",
+                "table=1,priority=0,actions=drop");
+        for (long data : new long[] {0x0001_0002L, 0x0001_0003L, -1}) {
+            FlowKey k = data < 0 ? popped(8, 0xffff_0101_0000_0000L) : popped(8, 0x0102_8001_0000_0000L | data);
+            XlateResult first = sw.xlate(k);
+            assertThat(first.actions().toString()).startsWith("hash(l4(0)),recirc(");
+            if (data >= 0) {
+                // The frozen value stands for the option's data: the first megaflow matches it all.
+                assertThat(first.mask().words()[FlowKey.TUN_METADATA_WORD]).isEqualTo(0xffff_ff1f_ffff_ffffL);
+            }
+            // The recirculated key still holds the raw options; the frozen tun_metadata0 is what counts.
+            XlateResult second = sw.xlate(first.recircPoints().get(0).packet());
+            // OpenFlow port 2 is datapath port 3.
+            String expected = data == 0x0001_0002L ? "1" : data == 0x0001_0003L ? "3" : "drop";
+            assertThat(second.actions().toString()).as("option data %x", data).isEqualTo(expected);
+            for (int w = FlowKey.TUN_METADATA_WORD; w < FlowKey.PIPELINE_WORD; w++) {
+                assertThat(second.mask().words()[w]).as("recirculated megaflow, word %d", w).isZero();
+            }
+        }
+    }
+
+    @Test
     void theMapIsEditedAndPrintedAsOvsOfctlDoes() {
         TlvMaps maps = sw.tunnels.tlvMaps();
         maps.add("br-int", TlvMap.parse("{class=0xffff,type=0,len=4}->tun_metadata1," + OVN));

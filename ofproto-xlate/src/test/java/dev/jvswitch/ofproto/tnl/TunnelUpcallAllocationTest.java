@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.upcall.OfprotoUpcallHandler;
+import dev.jvswitch.pmd.tunnel.UdpTunnel;
 import dev.jvswitch.pmd.upcall.UpcallOutcome;
 import dev.jvswitch.pmd.upcall.UpcallResult;
 import dev.jvswitch.testkit.frame.FrameBuilder;
@@ -99,6 +100,35 @@ class TunnelUpcallAllocationTest {
         assertThat(perUpcall(encap, "tnl_push(tnl_port(10),header(size=50,type=5,"))
                 .as("heap bytes per geneve encap upcall").isLessThan(1.0);
         assertThat(perUpcall(outer, "tnl_pop(10)")).as("heap bytes per geneve outer decap upcall").isLessThan(1.0);
+    }
+
+    @Test
+    void geneveOptionUpcallsAllocateNothing() {
+        sw.ports.set(0, new TunnelPort("vx0", "br-int", 10, TestGeneve.of("vx0", "remote_ip", "192.0.2.2", "key",
+                "100")));
+        sw.tunnels.tlvMaps().add("br-int", TlvMap.parse("{class=0x102,type=0x80,len=4}->tun_metadata0,"
+                + "{class=0xffff,type=1,len=4}->tun_metadata1"));
+        // A zero set_field is present, so pushed; the popped packets are matched on their option.
+        sw.apply().neighbourKnown().flows("br-int", "in_port=1,actions=set_field:0->tun_metadata0,output:10",
+                "in_port=10,tun_metadata0=0x10002,actions=output:1", "in_port=10,priority=0,actions=drop");
+        sw.flows("br-phy", "in_port=LOCAL,actions=output:1", "in_port=1,actions=LOCAL");
+        FlowKey[] encap = new FlowKey[FLOWS];
+        FlowKey[] popped = new FlowKey[FLOWS];
+        for (int i = 0; i < FLOWS; i++) {
+            encap[i] = sw.key(Frames.udp4().ip("10.0.0.1", "10.0.1." + i).ports(1000 + i, 2000).build(), 1);
+            popped[i] = sw.key(Frames.udp4().ip("10.0.1." + i, "10.0.0.1").ports(1000 + i, 2000).build(), 10);
+            popped[i].set(FlowField.TUN_ID, 100).set(FlowField.TUN_SRC, 0xc0000202L)
+                    .set(FlowField.TUN_DST, 0xc0000201L).set(FlowField.TUN_TTL, 64)
+                    .set(FlowField.TUN_FLAGS, UdpTunnel.FLAG_KEY | UdpTunnel.FLAG_UDPIF)
+                    .set(FlowField.TUN_METADATA_LEN, 16);
+            popped[i].words()[FlowKey.TUN_METADATA_WORD] = 0xffff_0101_0000_0000L | i;
+            popped[i].words()[FlowKey.TUN_METADATA_WORD + 1] = 0x0102_8001_0001_0002L;
+            popped[i].tunnelMetadataWritten();
+        }
+        assertThat(perUpcall(encap, "tnl_push(tnl_port(10),header(size=58,type=5,"))
+                .as("heap bytes per geneve encap upcall with an option").isLessThan(1.0);
+        assertThat(perUpcall(popped, "1")).as("heap bytes per upcall of a popped packet with options")
+                .isLessThan(1.0);
     }
 
     /** Heap bytes per upcall over the keys, after a warm-up; each upcall's actions must start so. */

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.jvswitch.ofproto.Ofproto;
 import dev.jvswitch.ofproto.match.PrefixFields;
+import dev.jvswitch.ofproto.tnl.TlvMap;
 import dev.jvswitch.testkit.ovs.Deviation;
 import dev.jvswitch.testkit.ovs.OvsCase;
 import dev.jvswitch.testkit.ovs.OvsOracle;
@@ -66,9 +67,14 @@ class OvsDifferentialTest {
             OVS.oracle().setPrefixes(e.getKey(), e.getValue());
             prefixes.put(e.getKey(), PrefixFields.parse(Arrays.asList(e.getValue().split(","))));
         }
+        OVS.oracle().ofctl("del-flows", OvsOracle.BRIDGE); // a mapping in use cannot go
+        OVS.oracle().ofctl("del-tlv-map", OvsOracle.BRIDGE);
+        if (!c.tlvMap().isEmpty()) {
+            OVS.oracle().ofctl("add-tlv-map", OvsOracle.BRIDGE, String.join(",", c.tlvMap()));
+        }
         OVS.oracle().replaceFlows(c.flows(), c.groups());
         Ofproto jvs = OvsTwin.of(c.groups(), c.flows(), prefixes,
-                c.ports().stream().mapToInt(Integer::intValue).toArray());
+                c.ports().stream().mapToInt(Integer::intValue).toArray(), TlvMap.parseAll(c.tlvMap()));
 
         List<String> problems = new ArrayList<>();
         Set<Deviation> applied = new HashSet<>();

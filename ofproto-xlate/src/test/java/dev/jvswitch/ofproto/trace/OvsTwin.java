@@ -11,6 +11,7 @@ import dev.jvswitch.ofproto.match.PrefixFields;
 import dev.jvswitch.ofproto.mod.OfMod;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
 import dev.jvswitch.ofproto.syntax.GroupSyntax;
+import dev.jvswitch.ofproto.tnl.TlvMap;
 import dev.jvswitch.testkit.ovs.OvsOracle;
 
 /**
@@ -29,7 +30,16 @@ final class OvsTwin {
     /** br0 with {@code ports}, the tables' {@code prefixes}, {@code groups} added before {@code flows}. */
     static Ofproto of(List<String> groups, List<String> flows, Map<Integer, PrefixFields> prefixes,
             int... ports) {
+        return of(groups, flows, prefixes, ports, List.of());
+    }
+
+    /** As above, with br0's TLV map {@code tlvMap} set before the flows go in. */
+    static Ofproto of(List<String> groups, List<String> flows, Map<Integer, PrefixFields> prefixes, int[] ports,
+            List<TlvMap.Mapping> tlvMap) {
         Ofproto of = new Ofproto();
+        if (!tlvMap.isEmpty()) {
+            of.tunnels().tlvMaps().add(OvsOracle.BRIDGE, tlvMap);
+        }
         List<OfPort> p = new ArrayList<>();
         for (int n : ports) {
             p.add(OfPort.trunk(n, n, "p" + n));

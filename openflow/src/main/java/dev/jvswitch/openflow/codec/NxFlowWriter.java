@@ -73,6 +73,9 @@ public final class NxFlowWriter {
      * and {@code ActionCodec}'s stand-in loads), so it alone needs no Nicira writer.
      */
     private static boolean isTunMetadata(FlowField f) {
+        if (f == FlowField.TUN_METADATA_PRESENT) {
+            return true; // follows the tun_metadataN fields: not written on its own
+        }
         int i = f.ordinal() - FlowField.TUN_METADATA0.ordinal();
         return i >= 0 && i < NxTunMetadata.FIELDS && FlowField.tunMetadata(i) == f;
     }

@@ -338,7 +338,8 @@ public final class YamlConfigLoader {
                     ? flowLines.read(b, "flows", diag, true, old == null ? List.of() : old.flows())
                     : List.of(new FlowLine(BridgeSpec.DEFAULT_FLOW, diag.file(), all.keyLine(name), b.path("flows")));
             List<FlowLine> groups = flowLines.read(b, "groups", diag, false, old == null ? List.of() : old.groups());
-            BridgeSettings settings = bridgeSettings(b, defaults).withPrefixes(flowTables(b, diag, lines));
+            BridgeSettings settings = bridgeSettings(b, defaults).withPrefixes(flowTables(b, diag, lines))
+                    .withTlvMap(TlvMapSection.read(b, diag, env.checker()));
             out.put(name, new BridgeSpec(name, ports, flows, groups, settings, all.keyLine(name),
                     TunnelSection.endpoint(b, diag), OpenFlowKeys.read(b, diag.file())));
         }

@@ -26,6 +26,8 @@ import java.util.stream.Stream;
  * [prefixes]     a table's prefix fields (OVS's Flow_Table prefixes); default nw_dst,nw_src
  * 0 ipv6_dst,nw_src
  * 1 none
+ * [tlv-map]      ovs-ofctl add-tlv-map mappings of br0, one a line
+ * {class=0x102,type=0x80,len=4}->tun_metadata0
  * [groups]       ovs-ofctl add-group lines (OpenFlow 1.5 syntax), added before the flows
  * group_id=1,type=select,bucket=actions=output:2,bucket=actions=output:3
  * [flows]        ovs-ofctl add-flow lines, or @FILE (a flow file, relative to the case file)
@@ -52,13 +54,15 @@ import java.util.stream.Stream;
  * @param packets    packets in order
  * @param compare    {@code megaflow}, {@code actions} or both
  * @param deviations known differences
+ * @param tlvMap     br0's Geneve option mappings (none: empty)
  */
 public record OvsCase(String name, Path file, List<Integer> ports, Map<Integer, String> prefixes, List<String> flows,
-        List<String> groups, List<Packet> packets, Set<String> compare, List<Deviation> deviations) {
+        List<String> groups, List<Packet> packets, Set<String> compare, List<Deviation> deviations,
+        List<String> tlvMap) {
     public static final String MEGAFLOW = "megaflow";
     public static final String ACTIONS = "actions";
-    private static final List<String> SECTIONS = List.of("ports", "prefixes", "groups", "flows", "packets", "compare",
-            "deviations");
+    private static final List<String> SECTIONS = List.of("ports", "prefixes", "tlv-map", "groups", "flows", "packets",
+            "compare", "deviations");
 
     /**
      * A packet to trace.
@@ -83,6 +87,13 @@ public record OvsCase(String name, Path file, List<Integer> ports, Map<Integer, 
         packets = List.copyOf(packets);
         compare = Collections.unmodifiableSet(new LinkedHashSet<>(compare));
         deviations = List.copyOf(deviations);
+        tlvMap = List.copyOf(tlvMap);
+    }
+
+    /** A case without Geneve option mappings. */
+    public OvsCase(String name, Path file, List<Integer> ports, Map<Integer, String> prefixes, List<String> flows,
+            List<String> groups, List<Packet> packets, Set<String> compare, List<Deviation> deviations) {
+        this(name, file, ports, prefixes, flows, groups, packets, compare, deviations, List.of());
     }
 
     /** Every {@code *.case} file of {@code dir}, by name. */
@@ -119,6 +130,7 @@ public record OvsCase(String name, Path file, List<Integer> ports, Map<Integer, 
         List<Packet> packets = new ArrayList<>();
         Set<String> compare = new LinkedHashSet<>();
         List<Deviation> deviations = new ArrayList<>();
+        List<String> tlvMap = new ArrayList<>();
         String section = null;
         for (int i = 0; i < lines.size(); i++) {
             int n = i + 1;
@@ -158,6 +170,7 @@ public record OvsCase(String name, Path file, List<Integer> ports, Map<Integer, 
                         }
                     }
                     case "groups" -> groups.add(t);
+                    case "tlv-map" -> tlvMap.add(t);
                     case "packets" -> packets.add(packet(t, packets.size() + 1, n));
                     case "compare" -> {
                         for (String w : t.split("\\s+")) {
@@ -193,7 +206,7 @@ public record OvsCase(String name, Path file, List<Integer> ports, Map<Integer, 
                 throw error(file, d.line(), "no packet called " + d.packet());
             }
         }
-        return new OvsCase(name, file, ports, prefixes, flows, groups, packets, compare, deviations);
+        return new OvsCase(name, file, ports, prefixes, flows, groups, packets, compare, deviations, tlvMap);
     }
 
     /** The flow lines of an included file (path relative to the case), comments and blanks skipped. */

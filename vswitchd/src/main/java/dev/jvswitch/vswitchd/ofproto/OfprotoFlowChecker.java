@@ -11,6 +11,7 @@ import dev.jvswitch.ofproto.match.PrefixFields;
 import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
 import dev.jvswitch.ofproto.syntax.GroupSyntax;
+import dev.jvswitch.ofproto.tnl.TlvMap;
 
 /**
  * What config validation asks of the flow and group lines, answered by ofproto: the text parses
@@ -105,6 +106,16 @@ public final class OfprotoFlowChecker implements FlowChecker {
     @Override
     public String checkVlans() {
         return null;
+    }
+
+    @Override
+    public String checkTlvMap(List<String> mappings) {
+        try {
+            TlvMap.EMPTY.add(TlvMap.parseAll(mappings));
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     @Override

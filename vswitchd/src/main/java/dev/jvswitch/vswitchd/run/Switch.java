@@ -98,6 +98,7 @@ public final class Switch implements AutoCloseable {
     /** The endpoints and routes last given to ofproto (change thread only). */
     private List<Object> tunnelInputs;
     private boolean loggedEndpoints;
+    private final TlvMapConfig tlvMaps = new TlvMapConfig();
     /** The bridges' OpenFlow channels; configured from the change thread once it runs. */
     private final OpenFlowChannels openflow = new OpenFlowChannels();
     /** Runs OpenFlow requests on the change thread; null until {@link #startOpenFlow}. */
@@ -232,7 +233,7 @@ public final class Switch implements AutoCloseable {
                     changes.add("changed the settings of " + b + " (mac-table-size " + spec.settings().macTableSize()
                             + ", mac-aging-time " + spec.settings().macAgingSec()
                             + (spec.settings().prefixes().isEmpty() ? "" : ", prefixes " + spec.settings().prefixes())
-                            + ")");
+                            + (spec.settings().tlvMap().isEmpty() ? "" : ", tlv-map " + spec.settings().tlvMap()) + ")");
                 }
             }
             for (String b : plan.flowsChanged()) {
@@ -614,6 +615,7 @@ public final class Switch implements AutoCloseable {
             views.add(new BridgeView(b.name(), ports, b.settings(), b.endpoint() != null, b.mirrors()));
         }
         ofproto.setBridges(views);
+        tlvMaps.apply(c, ofproto.tunnels().tlvMaps());
         // Groups first: a new flow may send to a new group, and a group must exist before a flow names it.
         for (String name : groupsOf) {
             ofproto.replaceGroups(name, ConfigFlows.groups(c.bridges().get(name).groups()));

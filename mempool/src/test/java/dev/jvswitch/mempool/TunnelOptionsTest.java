@@ -1,0 +1,50 @@
+package dev.jvswitch.mempool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The raw options an mbuf keeps: the bytes as given, readable as big-endian words with zeros
+ * after the length up to the next word, whatever the slot held before; too many refused.
+ */
+class TunnelOptionsTest {
+    private final ByteBuffer slot = ByteBuffer.allocateDirect(TunnelOptions.CAPACITY);
+    private final TunnelOptions options = new TunnelOptions(new UnsafeBuffer(slot).addressOffset());
+
+    private static UnsafeBuffer bytes(int n, int first) {
+        UnsafeBuffer b = new UnsafeBuffer(new byte[n + 3]);
+        for (int i = 0; i < n; i++) {
+            b.putByte(3 + i, (byte) (first + i));
+        }
+        return b;
+    }
+
+    @Test
+    void everyLengthReadsBackAsWordsPaddedWithZeros() {
+        for (int n : new int[] {4, 8, 12, 13, 124, 256, 1, 0}) {
+            // A longer option set first leaves bytes the shorter one must hide.
+            options.set(bytes(TunnelOptions.CAPACITY, 0x80), 3, TunnelOptions.CAPACITY);
+            options.set(bytes(n, 1), 3, n);
+            assertThat(options.length()).isEqualTo(n);
+            ByteBuffer expected = ByteBuffer.allocate((n + 7) & -8).order(ByteOrder.BIG_ENDIAN);
+            for (int i = 0; i < n; i++) {
+                expected.put(i, (byte) (1 + i));
+            }
+            for (int w = 0; w < (n + 7) / 8; w++) {
+                assertThat(options.word(w)).as("%d bytes, word %d", n, w).isEqualTo(expected.getLong(w * 8));
+            }
+        }
+    }
+
+    @Test
+    void moreThanTheOptionSpaceIsRefused() {
+        assertThatThrownBy(() -> options.set(bytes(300, 0), 3, 257)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most 256");
+    }
+}

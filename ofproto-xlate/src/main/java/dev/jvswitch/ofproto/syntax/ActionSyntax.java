@@ -220,12 +220,11 @@ final class ActionSyntax {
                 return null;
             case "output": {
                 String arg = need(p, at);
-                OfAction reg = PinSyntax.outputRegPair(this, src, arg, p.argStart);
-                if (reg == null && arg.indexOf('[') >= 0) {
-                    reg = PinSyntax.outputReg(src, fieldRef(arg, p.argStart, "output", false),
+                if (arg.indexOf('[') >= 0) {
+                    return PinSyntax.outputReg(src, fieldRef(arg, p.argStart, "output", false),
                             OfAction.Controller.DEFAULT_MAX_LEN, p.argStart, arg);
                 }
-                return reg != null ? reg : output(arg, p.argStart, "output");
+                return output(arg, p.argStart, "output");
             }
             case "normal":
             case "flood":

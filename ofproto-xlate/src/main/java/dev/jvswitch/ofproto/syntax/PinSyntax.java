@@ -129,26 +129,6 @@ final class PinSyntax {
         return new OfAction.CheckPktLarger((int) len, dst);
     }
 
-    /** {@code output(port=FIELD[..],max_len=N)}, or null if {@code arg} is not that form. */
-    static OfAction.OutputReg outputRegPair(ActionSyntax syntax, Source src, String arg, int at) {
-        if (!arg.startsWith("port=")) {
-            return null;
-        }
-        FieldRef ref = null;
-        int maxLen = OfAction.Controller.DEFAULT_MAX_LEN;
-        for (Source.Item item : src.split(at, at + arg.length())) {
-            String t = item.text();
-            if (t.startsWith("port=")) {
-                ref = syntax.fieldRef(t.substring(5), item.start() + 5, "output", false);
-            } else if (t.startsWith("max_len=")) {
-                maxLen = (int) ranged(syntax, src, t.substring(8), item.start() + 8, "output max_len", 65535);
-            } else {
-                throw src.fail(SyntaxError.BAD_VALUE, item.start(), t, "output", "port=FIELD[..] or max_len=N");
-            }
-        }
-        return outputReg(src, ref, maxLen, at, arg);
-    }
-
     static OfAction.OutputReg outputReg(Source src, FieldRef ref, int maxLen, int at, String text) {
         if (ref == null || ref.nBits() > 32) {
             throw src.fail(SyntaxError.BAD_VALUE, at, text, "output", "a field of at most 32 bits");
@@ -215,13 +195,9 @@ final class PinSyntax {
         sb.append(')');
     }
 
+    /** As OVS 3.1: {@code output:FIELD[..]}, the max_len (from the wire only) not printed. */
     static void appendOutputReg(StringBuilder sb, OfAction.OutputReg o, int proto) {
-        if (o.maxLen() != OfAction.Controller.DEFAULT_MAX_LEN) {
-            NxmNames.subfield(sb.append("output(port="), o.src(), proto).append(",max_len=").append(o.maxLen())
-                    .append(')');
-        } else {
-            NxmNames.subfield(sb.append("output:"), o.src(), proto);
-        }
+        NxmNames.subfield(sb.append("output:"), o.src(), proto);
     }
 
     static StringBuilder appendHex(StringBuilder sb, byte[] bytes) {

@@ -61,6 +61,14 @@ public interface BridgeBackend {
     void packetOut(int inPort, List<OfAction> actions, byte[] packet);
 
     /**
+     * As {@link #packetOut(int, List, byte[])}, the packet starting with the registers, metadata,
+     * tunnel and conntrack fields of {@code metadata} (an OpenFlow 1.5 packet-out's match).
+     */
+    default void packetOut(int inPort, List<OfAction> actions, byte[] packet, dev.jvswitch.ofproto.match.Match metadata) {
+        packetOut(inPort, actions, packet);
+    }
+
+    /**
      * Change thread: NXT_RESUME: runs the actions {@code state} kept on {@code packet}, with the
      * registers, metadata, tunnel and conntrack fields of {@code metadata} (and its in_port, else
      * the frozen one), through a PMD.

@@ -165,6 +165,8 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
             offerChange15(ctx, g, g.xid(), g.head());
         } else if (msg instanceof OfFrameDecoder.GroupMod15 g) {
             offerChange15(ctx, g, g.xid(), g.head());
+        } else if (msg instanceof OfFrameDecoder.PacketOut15 p) {
+            offerChange15(ctx, p, p.xid(), p.head());
         } else if (msg instanceof OfFrameDecoder.NxTlv t) {
             onTlv(ctx, t);
         } else if (msg instanceof OfFrameDecoder.Nicira n) {

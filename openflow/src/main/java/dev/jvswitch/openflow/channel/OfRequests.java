@@ -125,6 +125,11 @@ final class OfRequests {
                 }
                 continue;
             }
+            if (o instanceof OfFrameDecoder.PacketOut15 po) {
+                applyRun(run, mods);
+                packetOut15(po);
+                continue;
+            }
             if (o instanceof OfFrameDecoder.GroupMod15 g) {
                 applyRun(run, mods);
                 groupMod15(g);
@@ -286,6 +291,22 @@ final class OfRequests {
         } catch (IllegalArgumentException e) {
             LOG.info("{}: resume refused: {}", bridge.name(), e.getMessage());
             c.sendError(c.version(), n.xid(), OfError.BAD_REQUEST_BAD_PACKET, n.head());
+        }
+    }
+
+    /** A 1.5 packet-out read by hand: its match's registers and metadata start the translation. */
+    private void packetOut15(OfFrameDecoder.PacketOut15 po) {
+        if (po.error() != null) {
+            c.sendError(c.version(), po.xid(), po.error().error(), po.head());
+            return;
+        }
+        dev.jvswitch.openflow.codec.PacketOut15Wire.PacketOut p = po.packetOut();
+        try {
+            bridge.backend().packetOut(p.inPort(), p.actions(), p.data(), p.metadata());
+        } catch (IllegalArgumentException e) {
+            String s = String.valueOf(e.getMessage());
+            c.sendError(c.version(), po.xid(), s.contains("in_port") ? OfError.BAD_REQUEST_BAD_PORT
+                    : OfError.BAD_REQUEST_BAD_PACKET, po.head());
         }
     }
 

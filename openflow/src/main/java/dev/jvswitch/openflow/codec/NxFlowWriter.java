@@ -229,9 +229,8 @@ public final class NxFlowWriter {
         } else if (a instanceof OfAction.OutputReg o) {
             NxmTable.Field f = wire(o.src(), ctx);
             int ofsNbits = (o.src().start() - f.shift()) << 6 | (o.src().nBits() - 1);
-            // OVS writes OUTPUT_REG2 for what it reads as output(port=..,max_len=..) or an OXM
-            // experimenter field; jvswitch keeps no "raw" form, so a max_len says which.
-            if (f.cls() == NxmTable.EXPERIMENTER || o.maxLen() != OfAction.Controller.DEFAULT_MAX_LEN) {
+            // OVS writes OUTPUT_REG2 only for a field NXAST_OUTPUT_REG cannot name (an experimenter OXM).
+            if (f.cls() == NxmTable.EXPERIMENTER) {
                 nx(b, 32).writeShort(ofsNbits).writeShort(o.maxLen());
                 b.writeInt((int) f.header(false) & ~0xff | f.bytes());
                 if (f.cls() == NxmTable.EXPERIMENTER) {

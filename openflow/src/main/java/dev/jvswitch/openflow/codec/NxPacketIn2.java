@@ -132,8 +132,8 @@ public final class NxPacketIn2 {
         int start = b.writerIndex();
         b.writeShort(NXPINT_CONTINUATION).writeShort(0).writeInt(0);
         UUID uuid = UUID.nameUUIDFromBytes(s.bridge().getBytes(StandardCharsets.UTF_8));
-        b.writeShort(NXCPT_BRIDGE).writeShort(20).writeInt(0).writeLong(uuid.getMostSignificantBits())
-                .writeLong(uuid.getLeastSignificantBits());
+        b.writeShort(NXCPT_BRIDGE).writeShort(20).writeLong(uuid.getMostSignificantBits())
+                .writeLong(uuid.getLeastSignificantBits()).writeZero(4);
         prop(b, JVS_BRIDGE_NAME, s.bridge().getBytes(StandardCharsets.UTF_8));
         b.writeShort(JVS_IN_PORT).writeShort(8).writeInt(s.ofInPort());
         List<FrozenState.Frame> frames = s.frames();

@@ -46,7 +46,7 @@ class NxPacketIn2Test {
 
     private static FrozenState state() {
         return new FrozenState("br-int", 3, List.of(
-                new FrozenState.Frame(10, List.of(new OfAction.Resubmit(OfAction.Resubmit.CURRENT_TABLE, 11))),
+                new FrozenState.Frame(10, List.of(new OfAction.Resubmit(dev.jvswitch.ofproto.port.OfPorts.IN_PORT, 11))),
                 new FrozenState.Frame(8, List.of(new OfAction.Output(2)))),
                 new long[FlowKey.ALL_WORDS - FlowKey.PIPELINE_WORD], new long[] {7, 0});
     }
@@ -61,10 +61,13 @@ class NxPacketIn2Test {
     void openVSwitchReadsOurPacketIn2() {
         Needs.that(Sh.onPath("ovs-ofctl"), "ovs-ofctl (openvswitch-common)");
         ByteBuf b = NxPacketIn2.encode(UnpooledByteBufAllocator.DEFAULT, 6, 9, pausedAt(state()), PACKET, 60);
-        String out = Sh.run("ovs-ofctl", "ofp-print", ByteBufUtil.hexDump(b));
-        assertThat(out).contains("NXT_PACKET_IN2 (OF1.5)").contains("cookie=0xabcd").contains("table_id=10")
+        String hex = ByteBufUtil.hexDump(b);
+        String out = Sh.run("ovs-ofctl", "ofp-print", hex);
+        // OVS prints the frame boundaries it would unroll as unroll_xlate(table=N, cookie=C).
+        assertThat(out).as(hex).contains("NXT_PACKET_IN2 (OF1.5)").contains("cookie=0xabcd").contains("table_id=10")
                 .contains("reg0=0x5").contains("reg14=0x2").contains("metadata=0x1").contains("in_port=3")
-                .contains("userdata=01.02.03").contains("continuation.actions=resubmit(,11)")
+                .contains("userdata=01.02.03").contains("continuation.bridge=").contains("continuation.actions=")
+                .contains("resubmit(,11)")
                 .doesNotContain("decode error");
     }
 

@@ -54,7 +54,6 @@ class NxPinWireTest {
         "check_pkt_larger(1400)->NXM_NX_XXREG1[100]",
         "output:NXM_NX_REG15[]",
         "output:NXM_NX_REG0[16..31]",
-        "output(port=NXM_NX_REG1[0..15],max_len=200)",
         "meter:3",
         "controller(userdata=00.00.00.05,pause),resubmit(,20)",
     })

@@ -137,6 +137,11 @@ final class SwitchBridgeBackend implements BridgeBackend {
      */
     @Override
     public void packetOut(int inPort, List<OfAction> actions, byte[] packet) {
+        packetOut(inPort, actions, packet, dev.jvswitch.ofproto.match.Match.ANY);
+    }
+
+    @Override
+    public void packetOut(int inPort, List<OfAction> actions, byte[] packet, dev.jvswitch.ofproto.match.Match metadata) {
         Ofproto o = sw.ofproto().ofprotoForChannel();
         int dpIn = 0;
         if (OfPorts.isPhysical(inPort)) {
@@ -161,6 +166,7 @@ final class SwitchBridgeBackend implements BridgeBackend {
         FlowKey key = new FlowKey();
         new PacketParser().parse(m, key);
         key.set(FlowField.IN_PORT, dpIn);
+        dev.jvswitch.openflow.codec.NxPacketIn2.applyMetadata(metadata, key);
         XlateResult r = o.xlate().translateActions(o.snapshot(), bridge, inPort, key, actions, o.nowNs());
         execute(o, m, r, "packet-out");
     }

@@ -99,7 +99,7 @@ final class OutputXlate {
         if (ctl.pause()) {
             // OVS's continuation: the rest runs when the controller sends the packet back.
             c.report(TraceNode.Kind.DETAIL, "pausing: the controller resumes the rest");
-            c.startPausing();
+            Freezing.pause(c);
         }
     }
 

@@ -643,61 +643,18 @@ public final class XlateContext implements TunnelContext {
         stack.restore(frozen);
     }
 
-    // ------------------------------------------------------------------ freezing
+    /** The push/pop stack as a frozen state keeps it. */
+    long[] frozenStack() {
+        return stack.frozen();
+    }
 
-    /** Stops translation here; the rest runs after a {@code hash(l4(basis))} and recirculation. */
+    /** Stops translation here; the rest runs after a recirculation ({@link Freezing#start}). */
     void startFreezing(int hashBasis) {
-        freezing = true;
-        freezeHeadPending = true;
-        freezeBasis = hashBasis;
-        freezeInPort = inPort();
-        frames = new ArrayList<>(2);
+        Freezing.start(this, hashBasis);
     }
 
-    /**
-     * Stops translation after a {@code controller(pause)} (its packet-in is the last controller
-     * output): the rest becomes that packet-in's continuation instead of a recirculation.
-     */
-    void startPausing() {
-        startFreezing(0);
-        freezeHeadPending = false;
-        pausing = true;
-    }
-
-    /**
-     * Ends a freeze at a scope boundary (or the end of the pass): allocates the recirc id for the
-     * unrolled actions, commits pending changes and emits {@code hash} and {@code recirc}. A pause
-     * gives its packet-in the state instead, and the datapath does nothing more.
-     */
+    /** Ends a freeze at a scope boundary or the end of the pass ({@link Freezing#finish}). */
     void finishFreezing() {
-        FrozenState state = frames.isEmpty() ? null : new FrozenState(bridge.name(), freezeInPort, frames,
-                FrozenState.pipelineOf(flow), stack.frozen());
-        freezing = false;
-        freezeHeadPending = false;
-        frames = null;
-        if (pausing) {
-            pausing = false;
-            int last = controllerOutputs.size() - 1;
-            if (state != null) {
-                controllerOutputs.set(last, controllerOutputs.get(last).withContinuation(state));
-            }
-            return;
-        }
-        int id = recirc.recircId(state);
-        commit();
-        out.hash(freezeBasis);
-        out.recirc(id);
-        if (recircCount == recircIds.length) {
-            recircIds = Arrays.copyOf(recircIds, Math.max(2, recircCount * 2));
-        }
-        recircIds[recircCount++] = id;
-        if (keepRecircPoints) {
-            FlowKey at = base.copy();
-            at.set(FlowField.RECIRC_ID, id & 0xffff_ffffL);
-            if (recircPoints.isEmpty()) {
-                recircPoints = new ArrayList<>(2);
-            }
-            recircPoints.add(new RecircPoint(id, freezeBasis, at));
-        }
+        Freezing.finish(this);
     }
 }

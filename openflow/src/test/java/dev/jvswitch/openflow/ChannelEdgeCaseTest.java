@@ -248,9 +248,11 @@ class ChannelEdgeCaseTest {
     @Test
     void ovnControllersProbesAndNiciraMessagesGetOvssAnswers() throws Exception {
         try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_15)) {
-            // NXT_SET_PACKET_IN_FORMAT: standard accepted; nxt_packet_in2 (not sent yet) refused with EPERM.
+            // NXT_SET_PACKET_IN_FORMAT: standard and nxt_packet_in2 accepted; the old nxt_packet_in
+            // (not sent) refused with EPERM.
             c.sendRaw(nicira(1, 16, "00000000"));
-            c.sendRaw(nicira(2, 16, "00000002"));
+            c.sendRaw(nicira(1, 16, "00000002"));
+            c.sendRaw(nicira(2, 16, "00000001"));
             // NXT_CT_FLUSH_ZONE zone 7, and an unknown Nicira subtype.
             c.sendRaw(nicira(3, 29, "0000000000000007"));
             c.sendRaw(nicira(4, 99, ""));

@@ -50,12 +50,130 @@ public sealed interface OfAction {
     record Local() implements OfAction {
     }
 
-    /** {@code controller:maxLen}: to the controller (counted and dropped until one exists). */
-    record Controller(int maxLen) implements OfAction {
+    /**
+     * {@code controller:maxLen} or {@code controller(reason=..,max_len=..,id=..,userdata=..,pause,
+     * meter_id=..)}: a packet-in (OVS's {@code ofpact_controller}). {@code userdata} goes to the
+     * controller as it is (NXT_PACKET_IN2 only); with {@code pause} translation stops here and the
+     * controller may resume it (NXT_RESUME) with the actions after this one.
+     *
+     * @param reason       the packet-in reason (OpenFlow's {@code OFPR_*}: 0..5)
+     * @param controllerId which controller connections get it (0: those with id 0)
+     * @param meterId      the meter to pass first, or {@link #NO_METER}
+     */
+    record Controller(int maxLen, int reason, int controllerId, byte[] userdata, boolean pause, long meterId)
+            implements OfAction {
         public static final int DEFAULT_MAX_LEN = 65535;
+        public static final long NO_METER = 0xffff_ffffL;
+        public static final int REASON_NO_MATCH = 0;
+        public static final int REASON_ACTION = 1;
+        public static final int REASON_INVALID_TTL = 2;
+        /** OVS's names of reasons 0..5, as {@code controller(reason=...)} writes them. */
+        public static final List<String> REASONS = List.of("no_match", "action", "invalid_ttl", "action_set",
+                "group", "packet_out");
 
         public Controller {
             checkRange("controller: max_len", maxLen, 0, 65535);
+            checkRange("controller: reason", reason, 0, REASONS.size() - 1);
+            checkRange("controller: id", controllerId, 0, 65535);
+            checkRange("controller: meter_id", meterId, 0, NO_METER);
+            userdata = userdata == null ? new byte[0] : userdata.clone();
+        }
+
+        /** {@code CONTROLLER:maxLen}: reason action, controller 0, nothing more. */
+        public Controller(int maxLen) {
+            this(maxLen, REASON_ACTION, 0, null, false, NO_METER);
+        }
+
+        /** True if this is a plain {@code output:CONTROLLER} (OpenFlow's own action can carry it). */
+        public boolean plain() {
+            return reason == REASON_ACTION && controllerId == 0 && userdata.length == 0 && !pause
+                    && meterId == NO_METER;
+        }
+
+        /** A copy of the user data. */
+        @Override
+        public byte[] userdata() {
+            return userdata.clone();
+        }
+
+        /** The user data's length, without a copy. */
+        public int userdataLength() {
+            return userdata.length;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Controller c && c.maxLen == maxLen && c.reason == reason
+                    && c.controllerId == controllerId && Arrays.equals(c.userdata, userdata) && c.pause == pause
+                    && c.meterId == meterId;
+        }
+
+        @Override
+        public int hashCode() {
+            return ((maxLen * 31 + reason) * 31 + controllerId) * 31 + Arrays.hashCode(userdata)
+                    + (pause ? 1 : 0) + Long.hashCode(meterId);
+        }
+
+        @Override
+        public String toString() {
+            return "Controller[maxLen=" + maxLen + ", reason=" + reason + ", id=" + controllerId + ", userdata="
+                    + userdata.length + " bytes, pause=" + pause + ", meterId=" + meterId + "]";
+        }
+    }
+
+    /**
+     * {@code sample(probability=..,collector_set_id=..,obs_domain_id=..,obs_point_id=..
+     * [,sampling_port=..][,ingress|egress])}: IPFIX/sFlow sampling (OVS's {@code ofpact_sample}).
+     * jvswitch has no IPFIX exporter: translation counts it and does nothing else.
+     *
+     * @param samplingPort the port named by {@code sampling_port} (16-bit numbering), or {@link #NO_PORT}
+     * @param direction    0 default, 1 ingress, 2 egress
+     */
+    record Sample(int probability, long collectorSetId, long obsDomainId, long obsPointId, int samplingPort,
+            int direction) implements OfAction {
+        /** OFPP_NONE: no sampling port. */
+        public static final int NO_PORT = OfPorts.NONE;
+
+        public Sample {
+            checkRange("sample: probability", probability, 1, 65535);
+            checkRange("sample: collector_set_id", collectorSetId, 0, 0xffff_ffffL);
+            checkRange("sample: obs_domain_id", obsDomainId, 0, 0xffff_ffffL);
+            checkRange("sample: obs_point_id", obsPointId, 0, 0xffff_ffffL);
+            checkRange("sample: direction", direction, 0, 2);
+            checkRange("sample: sampling_port", samplingPort, 0, OfPorts.NONE);
+        }
+    }
+
+    /**
+     * {@code check_pkt_larger(N)->dst}: writes 1 into the one-bit {@code dst} if the packet is
+     * longer than N bytes, else 0 (OVS's {@code ofpact_check_pkt_larger}).
+     */
+    record CheckPktLarger(int pktLen, FieldRef dst) implements OfAction {
+        public CheckPktLarger {
+            checkRange("check_pkt_larger: length", pktLen, 0, 65535);
+            if (dst.nBits() != 1) {
+                throw new IllegalArgumentException("check_pkt_larger: " + dst + " is not one bit");
+            }
+        }
+    }
+
+    /**
+     * {@code output:FIELD[a..b]} or {@code output(port=FIELD[a..b],max_len=N)}: to the port the
+     * field's bits hold (OVS's {@code ofpact_output_reg}).
+     */
+    record OutputReg(FieldRef src, int maxLen) implements OfAction {
+        public OutputReg {
+            checkRange("output: max_len", maxLen, 0, 65535);
+            if (src.nBits() > 32) {
+                throw new IllegalArgumentException("output: " + src + " is wider than a port");
+            }
+        }
+    }
+
+    /** {@code meter:N}: pass meter N first (OpenFlow 1.3's meter instruction, 1.5's action). */
+    record Meter(long meterId) implements OfAction {
+        public Meter {
+            checkRange("meter", meterId, 1, 0xffff_0000L);
         }
     }
 

@@ -99,7 +99,15 @@ final class ActionFormat {
         } else if (a instanceof OfAction.Local) {
             sb.append("LOCAL");
         } else if (a instanceof OfAction.Controller c) {
-            sb.append("CONTROLLER:").append(c.maxLen());
+            PinSyntax.appendController(sb, c);
+        } else if (a instanceof OfAction.Sample s) {
+            PinSyntax.appendSample(sb, s);
+        } else if (a instanceof OfAction.OutputReg o) {
+            PinSyntax.appendOutputReg(sb, o, proto);
+        } else if (a instanceof OfAction.CheckPktLarger k) {
+            NxmNames.subfield(sb.append("check_pkt_larger(").append(k.pktLen()).append(")->"), k.dst(), proto);
+        } else if (a instanceof OfAction.Meter m) {
+            sb.append("meter:").append(m.meterId());
         } else if (a instanceof OfAction.ModVlanVid v) {
             sb.append("mod_vlan_vid:").append(v.vid());
         } else if (a instanceof OfAction.ModVlanPcp v) {

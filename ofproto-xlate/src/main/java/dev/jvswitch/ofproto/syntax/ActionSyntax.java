@@ -211,12 +211,21 @@ final class ActionSyntax {
         if (!name.isEmpty() && Character.isDigit(name.charAt(0)) && p.arg == null) {
             return output(p.name, at, "output");
         }
+        if (name.startsWith("check_pkt_larger(")) {
+            return PinSyntax.checkPktLarger(this, src, item, at);
+        }
         switch (name) {
             case "drop":
                 noArg(p, at);
                 return null;
-            case "output":
-                return output(need(p, at), p.argStart, "output");
+            case "output": {
+                String arg = need(p, at);
+                if (arg.indexOf('[') >= 0) {
+                    return PinSyntax.outputReg(src, fieldRef(arg, p.argStart, "output", false),
+                            OfAction.Controller.DEFAULT_MAX_LEN, p.argStart, arg);
+                }
+                return output(arg, p.argStart, "output");
+            }
             case "normal":
             case "flood":
             case "all":
@@ -225,7 +234,11 @@ final class ActionSyntax {
                 noArg(p, at);
                 return output(name, at, "output");
             case "controller":
-                return controller(p);
+                return PinSyntax.controller(this, src, p);
+            case "sample":
+                return PinSyntax.sample(this, src, p, at);
+            case "meter":
+                return PinSyntax.meter(this, src, p, at);
             case "mod_vlan_vid":
                 return new OfAction.ModVlanVid((int) number(p, at, "mod_vlan_vid", 0, 4095));
             case "mod_vlan_pcp":
@@ -345,20 +358,6 @@ final class ActionSyntax {
                 }
                 return new OfAction.Output((int) n);
         }
-    }
-
-    private OfAction controller(Parts p) {
-        if (p.arg == null) {
-            return new OfAction.Controller(OfAction.Controller.DEFAULT_MAX_LEN);
-        }
-        String arg = p.arg;
-        int at = p.argStart;
-        if (arg.startsWith("max_len=")) {
-            arg = arg.substring(8);
-            at += 8;
-        }
-        long n = parseNumber(arg, at, "controller", 16);
-        return new OfAction.Controller((int) n);
     }
 
     private OfAction setField(Parts p, int at) {

@@ -24,9 +24,6 @@ final class Unsupported {
         for (String a : new String[] {"encap", "decap", "set_nsh_ttl", "dec_nsh_ttl"}) {
             ACTIONS.put(a, "NSH and packet type changes");
         }
-        ACTIONS.put("meter", "meters");
-        ACTIONS.put("sample", "sampling");
-        ACTIONS.put("check_pkt_larger", "packet length checks");
         ACTIONS.put("enqueue", "QoS queues");
         ACTIONS.put("set_queue", "QoS queues");
         ACTIONS.put("pop_queue", "QoS queues");

@@ -115,7 +115,7 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
         long seq = revalSeq.getAsLong();
         long nowNs = nanoClock.getAsLong();
         XlateSnapshot snapshot = snapshots.get();
-        XlateOutput r = xlate.translateUpcall(snapshot, key, nowNs);
+        XlateOutput r = xlate.translateUpcall(snapshot, key, nowNs, packet != null ? packet.length() : 0);
         sendPacketOuts(snapshot, r, result, nowNs);
         if (r.learns()) {
             learnSink.accept(r.learned());

@@ -20,6 +20,9 @@ final class ActionXlate {
     private ActionXlate() {
     }
 
+    /** Translations that ran a {@code sample} action (which samples nothing: there is no exporter). */
+    static final java.util.concurrent.atomic.LongAdder SAMPLES = new java.util.concurrent.atomic.LongAdder();
+
     /** Translates {@code a}; returns true if the rest of the current action list must not run. */
     static boolean run(XlateContext c, OfAction a) {
         if (a instanceof OfAction.Output o) {
@@ -35,7 +38,18 @@ final class ActionXlate {
         } else if (a instanceof OfAction.Local) {
             OutputXlate.output(c, OfPorts.LOCAL);
         } else if (a instanceof OfAction.Controller ctl) {
-            OutputXlate.controller(c, ctl.maxLen());
+            OutputXlate.controller(c, ctl);
+        } else if (a instanceof OfAction.OutputReg o) {
+            OutputXlate.outputReg(c, o);
+        } else if (a instanceof OfAction.CheckPktLarger k) {
+            checkPktLarger(c, k);
+        } else if (a instanceof OfAction.Sample) {
+            // OVS samples only to a configured IPFIX or sFlow exporter; jvswitch has none.
+            SAMPLES.increment();
+            c.report(TraceNode.Kind.DETAIL, "sample: no IPFIX exporter, nothing sampled");
+        } else if (a instanceof OfAction.Meter m) {
+            // Flow mods naming a meter are refused (no meter exists), so only a config flow gets here.
+            c.report(TraceNode.Kind.DETAIL, "meter " + m.meterId() + " does not exist: no rate limit");
         } else if (a instanceof OfAction.Resubmit r) {
             int table = r.table() == OfAction.Resubmit.CURRENT_TABLE ? c.tableId : r.table();
             int port = r.port() == OfPorts.IN_PORT ? XlateContext.KEEP_IN_PORT : r.port();
@@ -184,6 +198,15 @@ final class ActionXlate {
         int proto = f.nwProto();
         return (proto == FlowKey.IPPROTO_TCP || proto == FlowKey.IPPROTO_UDP || proto == FlowKey.IPPROTO_SCTP)
                 && (f.nwFrag() & FlowKey.FRAG_LATER) == 0;
+    }
+
+    /**
+     * {@code check_pkt_larger}: as OVS on a datapath without {@code check_pkt_len}, the bit comes
+     * from this packet's length and the flow stays in the slow path, so every packet is measured.
+     */
+    private static void checkPktLarger(XlateContext c, OfAction.CheckPktLarger k) {
+        c.slowPath();
+        FieldWrite.writeBits(c, k.dst(), 0, 1, c.packetLength > k.pktLen() ? 1 : 0);
     }
 
     /** {@code dec_ttl}: true (end this list) when the TTL would reach zero. */

@@ -19,11 +19,13 @@ package dev.jvswitch.ofproto.xlate;
  *                    packet goes as it arrived
  * @param pendingEdits the edits the flow had made but not yet put in the datapath program at that
  *                    point (null: none), applied after those of {@code editsBefore}
+ * @param pin         what a {@code controller(...)} action adds (null for {@code output:CONTROLLER}
+ *                    from OpenFlow's own action and for {@code dec_ttl}'s)
  *
- * <p><b>Thread-safety:</b> immutable.
+ * <p><b>Thread-safety:</b> immutable (the flow key in {@code pin} is a copy no one writes).
  */
 public record ControllerOutput(String bridge, int inPort, int tableId, long cookie, boolean tableMiss, int maxLen,
-        boolean invalidTtl, int editsBefore, dev.jvswitch.flowcache.actions.DpActions pendingEdits) {
+        boolean invalidTtl, int editsBefore, dev.jvswitch.flowcache.actions.DpActions pendingEdits, Pin pin) {
     /** OpenFlow's packet-in reasons this can give. */
     public static final int REASON_NO_MATCH = 0;
     public static final int REASON_ACTION = 1;
@@ -31,11 +33,44 @@ public record ControllerOutput(String bridge, int inPort, int tableId, long cook
 
     /** An output:CONTROLLER action's packet-in. */
     public ControllerOutput(String bridge, int inPort, int tableId, long cookie, boolean tableMiss, int maxLen) {
-        this(bridge, inPort, tableId, cookie, tableMiss, maxLen, false, 0, null);
+        this(bridge, inPort, tableId, cookie, tableMiss, maxLen, false, 0, null, null);
     }
 
-    /** The packet-in reason: INVALID_TTL, NO_MATCH (a table-miss rule) or ACTION. */
+    /**
+     * The packet-in reason: INVALID_TTL, NO_MATCH (a table-miss rule whose action gives reason
+     * ACTION) or the action's (ACTION unless {@code controller(reason=...)} says otherwise).
+     */
     public int reason() {
-        return invalidTtl ? REASON_INVALID_TTL : tableMiss ? REASON_NO_MATCH : REASON_ACTION;
+        if (invalidTtl) {
+            return REASON_INVALID_TTL;
+        }
+        int r = pin == null ? REASON_ACTION : pin.reason();
+        return tableMiss && r == REASON_ACTION ? REASON_NO_MATCH : r;
+    }
+
+    /** The controller id the packet-in is for (0 unless {@code controller(id=N)}). */
+    public int controllerId() {
+        return pin == null ? 0 : pin.controllerId();
+    }
+
+    /** This output with the continuation {@code state} (its {@code pause} froze there). */
+    ControllerOutput withContinuation(FrozenState state) {
+        return new ControllerOutput(bridge, inPort, tableId, cookie, tableMiss, maxLen, invalidTtl, editsBefore,
+                pendingEdits, new Pin(pin.reason(), pin.controllerId(), pin.userdata(), pin.flow(), true, state));
+    }
+
+    /**
+     * What NXT_PACKET_IN2 says beyond OpenFlow's packet-in (OVS's {@code ofputil_packet_in_private}).
+     *
+     * @param reason       the action's reason
+     * @param userdata     the action's user data (empty: none); not copied, never written
+     * @param flow         the flow as translation had it at the action: its registers, metadata,
+     *                     tunnel and conntrack fields are the packet-in's metadata
+     * @param pause        the action had {@code pause}
+     * @param continuation where translation stopped, for NXT_RESUME; null without {@code pause}
+     *                     or when translation ended right after the action
+     */
+    public record Pin(int reason, int controllerId, byte[] userdata, dev.jvswitch.flowcache.key.FlowKey flow,
+            boolean pause, FrozenState continuation) {
     }
 }

@@ -58,6 +58,11 @@ public record FrozenState(String bridge, int ofInPort, List<Frame> frames, long[
         stack = stack.clone();
     }
 
+    /** A zero pipeline (registers, metadata and tunnel metadata) of the length a state keeps. */
+    public static long[] zeroPipeline() {
+        return new long[PIPELINE_WORDS];
+    }
+
     /** A state with every register and metadata zero and an empty stack. */
     public FrozenState(String bridge, int ofInPort, List<Frame> frames) {
         this(bridge, ofInPort, frames, new long[PIPELINE_WORDS], new long[0]);

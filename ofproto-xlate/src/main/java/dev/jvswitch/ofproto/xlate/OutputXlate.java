@@ -2,6 +2,7 @@ package dev.jvswitch.ofproto.xlate;
 
 import java.util.List;
 
+import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.ofproto.tnl.TunnelOutput;
@@ -85,10 +86,43 @@ final class OutputXlate {
      * {@code controller}: the flow stays in the slow path (never installed), so each packet
      * reaches the upcall handler, which hands it to the OpenFlow channel with what this records.
      */
-    static void controller(XlateContext c, int maxLen) {
+    static void controller(XlateContext c, OfAction.Controller ctl) {
         c.slowPath();
-        c.controllerOutput(maxLen);
-        c.report(TraceNode.Kind.DETAIL, "to the controller (max_len " + maxLen + ")");
+        ControllerOutput.Pin pin = null;
+        if (!ctl.plain()) {
+            // OVS's packet-in metadata: the flow as it is here (registers, metadata, tunnel, ct).
+            pin = new ControllerOutput.Pin(ctl.reason(), ctl.controllerId(), ctl.userdata(), c.flow.copy(),
+                    ctl.pause(), null);
+        }
+        c.controllerOutput(ctl.maxLen(), false, pin);
+        c.report(TraceNode.Kind.DETAIL, "to the controller (max_len " + ctl.maxLen() + ")");
+        if (ctl.pause()) {
+            // OVS's continuation: the rest runs when the controller sends the packet back.
+            c.report(TraceNode.Kind.DETAIL, "pausing: the controller resumes the rest");
+            Freezing.pause(c);
+        }
+    }
+
+    /** {@code output:FIELD[..]}: to the port the field's bits hold (OVS's {@code xlate_output_reg_action}). */
+    static void outputReg(XlateContext c, OfAction.OutputReg o) {
+        int port = (int) FieldWrite.read(c, o.src(), 0, o.src().nBits());
+        if (port == OfPorts.CONTROLLER) {
+            controller(c, new OfAction.Controller(o.maxLen()));
+        } else if (port == OfPorts.IN_PORT || port == OfPorts.LOCAL || OfPorts.isPhysical(port)) {
+            output(c, port);
+        } else {
+            ActionXlate.run(c, reservedAction(port, o));
+        }
+    }
+
+    private static OfAction reservedAction(int port, OfAction.OutputReg o) {
+        return switch (port) {
+            case OfPorts.NORMAL -> new OfAction.Normal();
+            case OfPorts.FLOOD -> new OfAction.Flood();
+            case OfPorts.ALL -> new OfAction.All();
+            // OVS: an output to a port that does not exist (0, NONE, ...) does nothing.
+            default -> new OfAction.Note(new byte[0]);
+        };
     }
 
     /**
@@ -97,7 +131,7 @@ final class OutputXlate {
      */
     static void invalidTtl(XlateContext c) {
         c.slowPath();
-        c.controllerOutput(65535, true);
+        c.controllerOutput(65535, true, null);
         c.report(TraceNode.Kind.DETAIL, "to the controller (reason invalid_ttl)");
     }
 

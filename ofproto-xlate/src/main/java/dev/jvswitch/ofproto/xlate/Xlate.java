@@ -97,6 +97,41 @@ public final class Xlate {
                 c.error = XlateError.TOO_MANY_ACTIONS;
             }
         }
+        return result(c, snapshot, key);
+    }
+
+    /**
+     * Resumes a paused translation (OVS's {@code ofproto_dpif_resume}, NXT_RESUME): runs the
+     * actions {@code state} kept on {@code key}, the packet the controller sent back with the
+     * metadata it sent (in {@code key}'s pipeline words, tunnel and conntrack fields; the frozen
+     * pipeline words are not used). No MAC learning. The result is the caller's to keep.
+     *
+     * @param key the packet's key, its in_port the datapath port of the frozen in_port (0: none)
+     */
+    public XlateResult resume(XlateSnapshot snapshot, FlowKey key, FrozenState state, int packetLength,
+            long nowNs) {
+        XlateContext c = contexts.get();
+        c.reset(snapshot, false, nowNs, null, false);
+        c.maySend = true;
+        c.packetLength = packetLength;
+        c.flow.copyFrom(key);
+        c.base.copyFrom(key);
+        c.dpInPort = (int) key.get(FlowField.IN_PORT);
+        initWildcards(c, key);
+        FrozenState withMetadata = new FrozenState(state.bridge(), state.ofInPort(), state.frames(),
+                FrozenState.pipelineOf(key, c.wc), state.stack());
+        try {
+            thaw(c, withMetadata);
+            if (c.freezing) {
+                c.finishFreezing();
+            }
+        } catch (IllegalArgumentException e) {
+            c.error = XlateError.TOO_MANY_ACTIONS;
+        }
+        return result(c, snapshot, key);
+    }
+
+    private static XlateResult result(XlateContext c, XlateSnapshot snapshot, FlowKey key) {
         DpActions program = c.error == null ? finishActions(c) : DpActions.DROP;
         XlateOutput o = c.output;
         finishWildcards(c, key, o.maskToFill());
@@ -114,19 +149,32 @@ public final class Xlate {
      * once the thread's context is warm (an action program not seen recently is the exception).
      */
     public XlateOutput translateUpcall(XlateSnapshot snapshot, FlowKey key, long nowNs) {
-        return run(contexts.get(), snapshot, key, true, nowNs, null, false);
+        return translateUpcall(snapshot, key, nowNs, 0);
+    }
+
+    /** {@link #translateUpcall(XlateSnapshot, FlowKey, long)} of a packet of {@code packetLength} bytes. */
+    public XlateOutput translateUpcall(XlateSnapshot snapshot, FlowKey key, long nowNs, int packetLength) {
+        XlateContext c = contexts.get();
+        c.reset(snapshot, true, nowNs, null, false);
+        c.packetLength = packetLength;
+        return run(c, key);
     }
 
     private static XlateOutput run(XlateContext c, XlateSnapshot snapshot, FlowKey key, boolean learn, long nowNs,
             List<TraceNode> trace, boolean keepRecircPoints) {
         c.reset(snapshot, learn, nowNs, trace, keepRecircPoints);
+        return run(c, key);
+    }
+
+    /** A first or recirculated pass of a context just reset. */
+    private static XlateOutput run(XlateContext c, FlowKey key) {
         c.flow.copyFrom(key);
         c.base.copyFrom(key);
         c.dpInPort = (int) key.get(FlowField.IN_PORT);
         c.packetVlans = key.words()[VlanMasks.WORD];
         initWildcards(c, key);
         try {
-            run(c, key);
+            pass(c, key);
             if (c.freezing) {
                 c.finishFreezing();
             }
@@ -187,10 +235,17 @@ public final class Xlate {
         return c.out.unwrapTrailingClone().build(c.programs);
     }
 
-    private static void run(XlateContext c, FlowKey key) {
+    private static void pass(XlateContext c, FlowKey key) {
         int recircId = (int) key.get(FlowField.RECIRC_ID);
         if (recircId != 0) {
-            thaw(c, recircId);
+            FrozenState state = c.recirc.frozenState(recircId);
+            if (state == null) {
+                c.report(TraceNode.Kind.ERROR, "Recirculation context not found for ID "
+                        + Integer.toHexString(recircId));
+                c.error = XlateError.NO_RECIRCULATION_CONTEXT;
+                return;
+            }
+            thaw(c, state);
             return;
         }
         PortRef in = c.snapshot.byDpPort(c.dpInPort);
@@ -228,13 +283,7 @@ public final class Xlate {
     }
 
     /** Resumes a frozen translation (OVS's thaw in {@code xlate_actions}). */
-    private static void thaw(XlateContext c, int recircId) {
-        FrozenState state = c.recirc.frozenState(recircId);
-        if (state == null) {
-            c.report(TraceNode.Kind.ERROR, "Recirculation context not found for ID " + Integer.toHexString(recircId));
-            c.error = XlateError.NO_RECIRCULATION_CONTEXT;
-            return;
-        }
+    private static void thaw(XlateContext c, FrozenState state) {
         c.bridge = c.snapshot.bridge(state.bridge());
         if (c.bridge == null) {
             c.report(TraceNode.Kind.ERROR, "Frozen bridge no longer exists.");

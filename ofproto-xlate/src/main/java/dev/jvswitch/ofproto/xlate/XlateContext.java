@@ -107,6 +107,10 @@ public final class XlateContext implements TunnelContext {
     boolean dpHashValid;
 
     boolean freezing;
+    /** The freeze is a {@code controller(pause)}'s: it ends in a continuation, not a recirculation. */
+    boolean pausing;
+    /** The packet's length in bytes, for {@code check_pkt_larger} (0: no packet, as OVS without one). */
+    int packetLength;
     /** The action that started freezing has not been unrolled yet (it goes first in its frame). */
     boolean freezeHeadPending;
     int freezeBasis;
@@ -174,6 +178,8 @@ public final class XlateContext implements TunnelContext {
         nowNs = now;
         dpHashValid = false;
         freezing = false;
+        pausing = false;
+        packetLength = 0;
         freezeHeadPending = false;
         frames = null;
         rules.clear();
@@ -269,13 +275,11 @@ public final class XlateContext implements TunnelContext {
         return macLearned.toList(MacLearning::new);
     }
 
-    /** Records an output to the controller by the rule running now. */
-    void controllerOutput(int maxLen) {
-        controllerOutput(maxLen, false);
-    }
-
-    /** Records a packet-in by the rule running now; {@code invalidTtl} for dec_ttl's. */
-    void controllerOutput(int maxLen, boolean invalidTtl) {
+    /**
+     * Records a packet-in by the rule running now; {@code invalidTtl} for dec_ttl's; {@code pin}
+     * for a {@code controller(...)} action's (null for a plain one).
+     */
+    void controllerOutput(int maxLen, boolean invalidTtl, ControllerOutput.Pin pin) {
         if (controllerOutputs.isEmpty()) {
             controllerOutputs = new ArrayList<>(2);
         }
@@ -284,7 +288,7 @@ public final class XlateContext implements TunnelContext {
         Rule r = rules.isEmpty() ? null : rules.get(rules.size() - 1);
         controllerOutputs.add(new ControllerOutput(bridge == null ? "" : bridge.name(), inPort(), tableId,
                 r == null ? 0 : r.cookie(), r != null && r.priority() == 0 && r.match().isCatchAll(), maxLen,
-                invalidTtl, out == rootOut ? out.size() : -1, out == rootOut ? pendingEdits() : null));
+                invalidTtl, out == rootOut ? out.size() : -1, out == rootOut ? pendingEdits() : null, pin));
     }
 
     /**
@@ -639,42 +643,18 @@ public final class XlateContext implements TunnelContext {
         stack.restore(frozen);
     }
 
-    // ------------------------------------------------------------------ freezing
-
-    /** Stops translation here; the rest runs after a {@code hash(l4(basis))} and recirculation. */
-    void startFreezing(int hashBasis) {
-        freezing = true;
-        freezeHeadPending = true;
-        freezeBasis = hashBasis;
-        freezeInPort = inPort();
-        frames = new ArrayList<>(2);
+    /** The push/pop stack as a frozen state keeps it. */
+    long[] frozenStack() {
+        return stack.frozen();
     }
 
-    /**
-     * Ends a freeze at a scope boundary (or the end of the pass): allocates the recirc id for the
-     * unrolled actions, commits pending changes and emits {@code hash} and {@code recirc}.
-     */
+    /** Stops translation here; the rest runs after a recirculation ({@link Freezing#start}). */
+    void startFreezing(int hashBasis) {
+        Freezing.start(this, hashBasis);
+    }
+
+    /** Ends a freeze at a scope boundary or the end of the pass ({@link Freezing#finish}). */
     void finishFreezing() {
-        FrozenState state = new FrozenState(bridge.name(), freezeInPort, frames, FrozenState.pipelineOf(flow, wc),
-                stack.frozen());
-        freezing = false;
-        freezeHeadPending = false;
-        frames = null;
-        int id = recirc.recircId(state);
-        commit();
-        out.hash(freezeBasis);
-        out.recirc(id);
-        if (recircCount == recircIds.length) {
-            recircIds = Arrays.copyOf(recircIds, Math.max(2, recircCount * 2));
-        }
-        recircIds[recircCount++] = id;
-        if (keepRecircPoints) {
-            FlowKey at = base.copy();
-            at.set(FlowField.RECIRC_ID, id & 0xffff_ffffL);
-            if (recircPoints.isEmpty()) {
-                recircPoints = new ArrayList<>(2);
-            }
-            recircPoints.add(new RecircPoint(id, freezeBasis, at));
-        }
+        Freezing.finish(this);
     }
 }

@@ -61,6 +61,26 @@ public interface BridgeBackend {
     void packetOut(int inPort, List<OfAction> actions, byte[] packet);
 
     /**
+     * As {@link #packetOut(int, List, byte[])}, the packet starting with the registers, metadata,
+     * tunnel and conntrack fields of {@code metadata} (an OpenFlow 1.5 packet-out's match).
+     */
+    default void packetOut(int inPort, List<OfAction> actions, byte[] packet, dev.jvswitch.ofproto.match.Match metadata) {
+        packetOut(inPort, actions, packet);
+    }
+
+    /**
+     * Change thread: NXT_RESUME: runs the actions {@code state} kept on {@code packet}, with the
+     * registers, metadata, tunnel and conntrack fields of {@code metadata} (and its in_port, else
+     * the frozen one), through a PMD.
+     *
+     * @throws IllegalArgumentException with a one-line reason (no such port, no PMD, no mbuf)
+     */
+    default void resume(byte[] packet, dev.jvswitch.ofproto.match.Match metadata,
+            dev.jvswitch.ofproto.xlate.FrozenState state) {
+        throw new IllegalArgumentException("resume: not supported by this bridge");
+    }
+
+    /**
      * Every bridge's TLV map (Geneve options as {@code tun_metadataN}); the channel edits and
      * reads {@link #bridge()}'s. Safe for any thread.
      */

@@ -59,6 +59,8 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
     private static final int NXT_CT_FLUSH_ZONE = 29;
     /** {@code NXPIF_STANDARD}: OFPT_PACKET_IN of the negotiated version. */
     private static final int NXPIF_STANDARD = 0;
+    /** {@code NXPIF_NXT_PACKET_IN2}: Nicira's packet-in with user data and continuations. */
+    private static final int NXPIF_NXT_PACKET_IN2 = 2;
 
     /** Connection state as {@code ofconn/show} prints it. */
     public enum State { HELLO, ACTIVE, CLOSED }
@@ -74,6 +76,8 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
     private volatile OFFactory factory;
     private volatile int version = -1;
     private volatile int missSendLen = DEFAULT_MISS_SEND_LEN;
+    /** The packet-in format the peer asked for (NXT_SET_PACKET_IN_FORMAT); written on the loop. */
+    private volatile int packetInFormat = NXPIF_STANDARD;
     private volatile OFControllerRole role = OFControllerRole.ROLE_EQUAL;
     /** 1.3 async masks: packet-in, port-status, flow-removed for master/equal [0] and slave [1]. */
     private final long[] packetInMask = {0x7, 0};
@@ -161,6 +165,8 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
             offerChange15(ctx, g, g.xid(), g.head());
         } else if (msg instanceof OfFrameDecoder.GroupMod15 g) {
             offerChange15(ctx, g, g.xid(), g.head());
+        } else if (msg instanceof OfFrameDecoder.PacketOut15 p) {
+            offerChange15(ctx, p, p.xid(), p.head());
         } else if (msg instanceof OfFrameDecoder.NxTlv t) {
             onTlv(ctx, t);
         } else if (msg instanceof OfFrameDecoder.Nicira n) {
@@ -256,9 +262,9 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Nicira messages: the packet-in format (only the standard one: NXT_PACKET_IN2 is not sent
-     * yet, so asking for it is refused with OFPBRC_EPERM as OVS refuses a format it lacks), and a
-     * conntrack zone flush (on the change thread, in order with the flow mods around it). Any
+     * Nicira messages: the packet-in format (standard or NXT_PACKET_IN2; the old NXT_PACKET_IN is
+     * refused with OFPBRC_EPERM as OVS refuses a format it lacks), a conntrack zone flush and
+     * NXT_RESUME (both on the change thread, in order with the flow mods around them). Any
      * other subtype, TLV table messages included, is OFPBRC_BAD_SUBTYPE.
      */
     private void onNicira(ChannelHandlerContext ctx, OfFrameDecoder.Nicira n) {
@@ -271,10 +277,13 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
             sendError(version, n.xid(), OfError.BAD_REQUEST_BAD_VERSION, n.head());
         } else if (n.subtype() == NXT_SET_PACKET_IN_FORMAT && n.body().length >= 4) {
             int format = java.nio.ByteBuffer.wrap(n.body()).getInt();
-            if (format != NXPIF_STANDARD) {
+            if (format != NXPIF_STANDARD && format != NXPIF_NXT_PACKET_IN2) {
                 sendError(version, n.xid(), OfError.BAD_REQUEST_EPERM, n.head());
+            } else {
+                packetInFormat = format;
             }
-        } else if (n.subtype() == NXT_CT_FLUSH_ZONE && n.body().length >= 8) {
+        } else if (n.subtype() == NXT_CT_FLUSH_ZONE && n.body().length >= 8
+                || n.subtype() == dev.jvswitch.openflow.codec.NxPacketIn2.NXT_RESUME) {
             if (isSlave()) {
                 sendError(version, n.xid(), OfError.BAD_REQUEST_IS_SLAVE, n.head());
             } else {
@@ -442,6 +451,12 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         packetIns.incrementAndGet();
+        if (packetInFormat == NXPIF_NXT_PACKET_IN2) {
+            tx.incrementAndGet();
+            channel.writeAndFlush(dev.jvswitch.openflow.codec.NxPacketIn2.encode(channel.alloc(), version, 0, p.out(),
+                    p.data(), p.totalLen()), channel.voidPromise());
+            return;
+        }
         sendNow(dev.jvswitch.openflow.codec.PacketInCodec.encode(p.out(), p.data(), p.totalLen(), factory));
     }
 

@@ -33,6 +33,8 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
     private static final int TYPE_EXPERIMENTER = 4;
     private static final int NICIRA_HEADER = 16;
     private static final long NX_VENDOR = 0x00002320L;
+    private static final int TYPE_PACKET_OUT = 13;
+    private static final int TYPE_EXPERIMENTER_ACTION = 0xffff;
     private static final int TYPE_FLOW_MOD = 14;
     private static final int TYPE_GROUP_MOD = 15;
     private static final int TYPE_BUNDLE_ADD = 34;
@@ -66,6 +68,11 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
     record BundleAdd15(long xid, byte[] head, int bundleId, long innerXid, byte[] innerHead, OFMessage inner,
             dev.jvswitch.ofproto.mod.GroupMod group, dev.jvswitch.openflow.codec.OfCodecException error,
             dev.jvswitch.ofproto.mod.FlowMod flow) {
+    }
+
+    /** An OpenFlow 1.5 packet-out with Nicira actions or metadata, decoded by hand, or the error to answer. */
+    record PacketOut15(long xid, byte[] head, dev.jvswitch.openflow.codec.PacketOut15Wire.PacketOut packetOut,
+            dev.jvswitch.openflow.codec.OfCodecException error) {
     }
 
     /** A Nicira message ({@code OFPT_EXPERIMENTER}, vendor 0x2320): its subtype and what follows its 16-byte header. */
@@ -138,6 +145,15 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
                     out.add(new GroupMod15(xid, head, dev.jvswitch.openflow.codec.Group15Wire.decodeMod(frame), null));
                 } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
                     out.add(new GroupMod15(xid, head, null, e));
+                }
+                return;
+            }
+            if (version == 6 && type == TYPE_PACKET_OUT && packetOutNeedsNx(frame)) {
+                byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
+                try {
+                    out.add(new PacketOut15(xid, head, dev.jvswitch.openflow.codec.PacketOut15Wire.decode(frame), null));
+                } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
+                    out.add(new PacketOut15(xid, head, null, e));
                 }
                 return;
             }
@@ -222,6 +238,35 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
      * before openflowj and puts back. A mod with both still goes to the Nicira codec, which does
      * not take {@code tun_metadataN} yet.
      */
+    /**
+     * A 1.5 packet-out whose match holds more than in_port (OVN's packet metadata) or whose
+     * actions include an experimenter one: openflowj reads neither, {@code codec.PacketOut15Wire} does.
+     */
+    private static boolean packetOutNeedsNx(ByteBuf frame) {
+        int end = frame.writerIndex();
+        if (end < 24) {
+            return false;
+        }
+        int actionsLen = frame.getUnsignedShort(12);
+        int matchLen = frame.getUnsignedShort(18);
+        if (matchLen > 12) {
+            return true;
+        }
+        int p = 16 + ((matchLen + 7) & ~7);
+        int to = Math.min(end, p + actionsLen);
+        while (p + 4 <= to) {
+            int len = frame.getUnsignedShort(p + 2);
+            if (frame.getUnsignedShort(p) == TYPE_EXPERIMENTER_ACTION) {
+                return true;
+            }
+            if (len < 8) {
+                return false;
+            }
+            p += len;
+        }
+        return false;
+    }
+
     private static boolean needsNx(ByteBuf frame, int version) {
         if (!dev.jvswitch.openflow.codec.NxFlowModWire.needsNx(frame, 0)) {
             return false;

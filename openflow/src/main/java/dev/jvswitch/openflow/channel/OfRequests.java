@@ -107,6 +107,10 @@ final class OfRequests {
         for (Object o : batch) {
             if (o instanceof OfFrameDecoder.Nicira n) {
                 applyRun(run, mods);
+                if (n.subtype() == dev.jvswitch.openflow.codec.NxPacketIn2.NXT_RESUME) {
+                    resume(n);
+                    continue;
+                }
                 // NXT_CT_FLUSH_ZONE: nx_zone_id is 6 zero bytes and the zone.
                 bridge.backend().flushConntrackZone(((n.body()[6] & 0xff) << 8) | (n.body()[7] & 0xff));
                 continue;
@@ -119,6 +123,11 @@ final class OfRequests {
                     mods.add(nx.mod());
                     run.add(nx);
                 }
+                continue;
+            }
+            if (o instanceof OfFrameDecoder.PacketOut15 po) {
+                applyRun(run, mods);
+                packetOut15(po);
                 continue;
             }
             if (o instanceof OfFrameDecoder.GroupMod15 g) {
@@ -263,6 +272,41 @@ final class OfRequests {
             };
             LOG.debug("{}: {}: {} xid {}: {}", bridge.name(), c.target(), error, t.xid(), e.getMessage());
             c.sendError(c.version(), t.xid(), error, t.head());
+        }
+    }
+
+    /**
+     * NXT_RESUME: the packet (as the controller changed it) goes on from where its
+     * {@code controller(pause)} stopped, with the metadata the controller sent back.
+     */
+    private void resume(OfFrameDecoder.Nicira n) {
+        try {
+            dev.jvswitch.openflow.codec.NxPacketIn2.Resume r = dev.jvswitch.openflow.codec.NxPacketIn2.decodeResume(
+                    n.body(), bridge.name());
+            if (r.state() != null) {
+                bridge.backend().resume(r.packet(), r.metadata(), r.state());
+            }
+        } catch (OfCodecException e) {
+            c.sendError(c.version(), n.xid(), e.error(), n.head());
+        } catch (IllegalArgumentException e) {
+            LOG.info("{}: resume refused: {}", bridge.name(), e.getMessage());
+            c.sendError(c.version(), n.xid(), OfError.BAD_REQUEST_BAD_PACKET, n.head());
+        }
+    }
+
+    /** A 1.5 packet-out read by hand: its match's registers and metadata start the translation. */
+    private void packetOut15(OfFrameDecoder.PacketOut15 po) {
+        if (po.error() != null) {
+            c.sendError(c.version(), po.xid(), po.error().error(), po.head());
+            return;
+        }
+        dev.jvswitch.openflow.codec.PacketOut15Wire.PacketOut p = po.packetOut();
+        try {
+            bridge.backend().packetOut(p.inPort(), p.actions(), p.data(), p.metadata());
+        } catch (IllegalArgumentException e) {
+            String s = String.valueOf(e.getMessage());
+            c.sendError(c.version(), po.xid(), s.contains("in_port") ? OfError.BAD_REQUEST_BAD_PORT
+                    : OfError.BAD_REQUEST_BAD_PACKET, po.head());
         }
     }
 

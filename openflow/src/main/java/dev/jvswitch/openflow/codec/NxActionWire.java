@@ -37,6 +37,7 @@ public final class NxActionWire {
     private static final int DEC_NW_TTL = 24;
     private static final int SET_FIELD = 25;
     private static final int COPY_FIELD = 28;
+    private static final int METER = 29;
     private static final int EXPERIMENTER = 0xffff;
 
     private static final int NXAST_RESUBMIT = 1;
@@ -58,6 +59,12 @@ public final class NxActionWire {
     private static final int NXAST_CONTROLLER2 = 37;
     private static final int NXAST_CLONE = 42;
     private static final int NXAST_CT_CLEAR = 43;
+    private static final int NXAST_OUTPUT_REG = 15;
+    private static final int NXAST_SAMPLE = 29;
+    private static final int NXAST_OUTPUT_REG2 = 32;
+    private static final int NXAST_SAMPLE2 = 38;
+    private static final int NXAST_SAMPLE3 = 41;
+    private static final int NXAST_CHECK_PKT_LARGER = 49;
     private static final int ONFACT_COPY_FIELD = 3200;
 
     private static final int NX_CT_F_COMMIT = 1;
@@ -68,7 +75,6 @@ public final class NxActionWire {
     private static final int NX_NAT_RANGE_IPV6_MAX = 8;
     private static final int NX_NAT_RANGE_PROTO_MIN = 16;
     private static final int NX_NAT_RANGE_PROTO_MAX = 32;
-    private static final int NXAC2PT_MAX_LEN = 0;
 
     private NxActionWire() {
     }
@@ -107,6 +113,7 @@ public final class NxActionWire {
             case DEC_NW_TTL -> new OfAction.DecTtl();
             case SET_FIELD -> setField(b, p + 4, p + len);
             case COPY_FIELD -> copyField(b, p + 4, p + len);
+            case METER -> meter(b.getUnsignedInt(p + 4));
             case EXPERIMENTER -> experimenter(b, p, len);
             default -> throw new OfCodecException(OfError.BAD_ACTION_BAD_TYPE, "action type " + type
                     + " is not supported");
@@ -170,8 +177,24 @@ public final class NxActionWire {
             }
             case NXAST_DEC_TTL -> new OfAction.DecTtl();
             case NXAST_FIN_TIMEOUT -> new OfAction.FinTimeout(b.getUnsignedShort(at), b.getUnsignedShort(at + 2));
-            case NXAST_CONTROLLER -> new OfAction.Controller(b.getUnsignedShort(at));
-            case NXAST_CONTROLLER2 -> controller2(b, p + 16, end);
+            case NXAST_CONTROLLER -> NxPinWire.controller(b, at);
+            case NXAST_CONTROLLER2 -> NxPinWire.controller2(b, p + 16, end);
+            case NXAST_SAMPLE -> NxPinWire.sample(b, at, false, 0);
+            case NXAST_SAMPLE2, NXAST_SAMPLE3 -> NxPinWire.sample(b, at, true, subtype == NXAST_SAMPLE3 ? 1 : 0);
+            case NXAST_OUTPUT_REG -> {
+                int ofsNbits = b.getUnsignedShort(at);
+                NxmTable.Field src = header(b, p + 12, end);
+                yield outputReg(ref(src, ofsNbits >>> 6, (ofsNbits & 0x3f) + 1), b.getUnsignedShort(p + 16));
+            }
+            case NXAST_OUTPUT_REG2 -> {
+                int ofsNbits = b.getUnsignedShort(at);
+                NxmTable.Field src = header(b, p + 14, end);
+                yield outputReg(ref(src, ofsNbits >>> 6, (ofsNbits & 0x3f) + 1), b.getUnsignedShort(p + 12));
+            }
+            case NXAST_CHECK_PKT_LARGER -> {
+                NxmTable.Field dst = header(b, p + 14, end);
+                yield new OfAction.CheckPktLarger(b.getUnsignedShort(at), ref(dst, b.getUnsignedShort(p + 12), 1));
+            }
             case NXAST_STACK_PUSH, NXAST_STACK_POP -> {
                 int ofs = b.getUnsignedShort(at);
                 NxmTable.Field f = header(b, p + 12, end);
@@ -189,25 +212,19 @@ public final class NxActionWire {
         };
     }
 
-    /**
-     * {@code controller2}: properties after the 16-byte header. Only max_len reaches ofproto's
-     * model; userdata, pause, reason, controller id and meter id are not carried yet.
-     */
-    private static OfAction controller2(ByteBuf b, int from, int to) {
-        int maxLen = OfAction.Controller.DEFAULT_MAX_LEN;
-        int p = from;
-        while (p + 4 <= to) {
-            int type = b.getUnsignedShort(p);
-            int len = b.getUnsignedShort(p + 2);
-            if (len < 4 || p + len > to) {
-                throw new OfCodecException(OfError.BAD_ACTION_BAD_LEN, "controller property of length " + len);
-            }
-            if (type == NXAC2PT_MAX_LEN && len >= 6) {
-                maxLen = b.getUnsignedShort(p + 4);
-            }
-            p += (len + 7) & ~7;
+    private static OfAction outputReg(FieldRef src, int maxLen) {
+        if (src.nBits() > 32) {
+            throw new OfCodecException(OfError.BAD_ACTION_BAD_ARGUMENT, "output_reg: " + src + " is wider than a port");
         }
-        return new OfAction.Controller(maxLen);
+        return new OfAction.OutputReg(src, maxLen);
+    }
+
+    /** OpenFlow 1.5's meter action (1.3's meter instruction has the same body). */
+    static OfAction meter(long id) {
+        if (id == 0 || id > 0xffff_0000L) {
+            throw new OfCodecException(OfError.METER_MOD_FAILED_INVALID_METER, "meter " + id);
+        }
+        return new OfAction.Meter(id);
     }
 
     private static OfAction ct(ByteBuf b, int p, int end) {

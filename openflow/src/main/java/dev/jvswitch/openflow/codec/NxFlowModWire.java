@@ -34,6 +34,7 @@ public final class NxFlowModWire {
     private static final int WRITE_METADATA = 2;
     private static final int WRITE_ACTIONS = 3;
     private static final int APPLY_ACTIONS = 4;
+    private static final int METER = 6;
     private static final int CLEAR_ACTIONS = 5;
     private static final int NO_BUFFER = 0xffffffff;
     private static final int NXAST_FIN_TIMEOUT = 19;
@@ -143,12 +144,30 @@ public final class NxFlowModWire {
         Match match = m.match();
         List<Instruction> instructions = command.isDelete() ? List.of()
                 : instructions(b, MATCH + m.paddedLength(), end);
+        refuseMeters(instructions);
         try {
             return FlowMod.builder(command).tableId(table).priority(priority).match(match).cookie(cookie)
                     .cookieMask(cookieMask).outPort(outPort).outGroup(outGroup).idleTimeoutSec(idle)
                     .hardTimeoutSec(hard).flags(flags).instructions(instructions).build();
         } catch (IllegalArgumentException e) {
             throw new OfCodecException(OfError.FLOW_MOD_FAILED_UNKNOWN, e.getMessage());
+        }
+    }
+
+    /**
+     * OVS's {@code ofproto_check_ofpacts}: a meter action to a meter that does not exist is
+     * OFPMMFC_INVALID_METER, and this datapath has no meters (its meter features say 0).
+     */
+    static void refuseMeters(List<Instruction> instructions) {
+        for (Instruction i : instructions) {
+            List<dev.jvswitch.ofproto.action.OfAction> actions = i instanceof Instruction.ApplyActions a ? a.actions()
+                    : i instanceof Instruction.WriteActions w ? w.actions() : List.of();
+            for (dev.jvswitch.ofproto.action.OfAction x : actions) {
+                if (x instanceof dev.jvswitch.ofproto.action.OfAction.Meter m) {
+                    throw new OfCodecException(OfError.METER_MOD_FAILED_INVALID_METER, "meter " + m.meterId()
+                            + " does not exist (this datapath has no meters)");
+                }
+            }
         }
     }
 
@@ -200,6 +219,8 @@ public final class NxFlowModWire {
                 case WRITE_ACTIONS -> new Instruction.WriteActions(NxActionWire.decode(b, p + 8, p + len));
                 case APPLY_ACTIONS -> new Instruction.ApplyActions(NxActionWire.decode(b, p + 8, p + len));
                 case CLEAR_ACTIONS -> new Instruction.ClearActions();
+                // OpenFlow 1.3/1.4's meter instruction: OVS's meter action first in the list.
+                case METER -> new Instruction.ApplyActions(List.of(NxActionWire.meter(b.getUnsignedInt(p + 4))));
                 default -> throw new OfCodecException(OfError.BAD_INSTRUCTION_UNSUP_INST, "instruction " + type
                         + " is not supported");
             });

@@ -87,7 +87,7 @@ public final class NxFlowWriter {
         }
         return a instanceof OfAction.Output || a instanceof OfAction.Normal || a instanceof OfAction.Flood
                 || a instanceof OfAction.All || a instanceof OfAction.InPort || a instanceof OfAction.Local
-                || a instanceof OfAction.Controller || a instanceof OfAction.GroupAction
+                || a instanceof OfAction.Controller c && c.plain() || a instanceof OfAction.GroupAction
                 || a instanceof OfAction.PushVlan || a instanceof OfAction.StripVlan || a instanceof OfAction.DecTtl
                 || a instanceof OfAction.ModNwTtl || a instanceof OfAction.FinTimeout;
     }
@@ -226,7 +226,35 @@ public final class NxFlowWriter {
         } else if (a instanceof OfAction.Local) {
             output(b, OfPorts.LOCAL, 0);
         } else if (a instanceof OfAction.Controller c) {
-            output(b, OfPorts.CONTROLLER, c.maxLen());
+            controller(b, c);
+        } else if (a instanceof OfAction.Sample s) {
+            sample(b, s);
+        } else if (a instanceof OfAction.OutputReg o) {
+            NxmTable.Field f = wire(o.src(), ctx);
+            int ofsNbits = (o.src().start() - f.shift()) << 6 | (o.src().nBits() - 1);
+            // OVS writes OUTPUT_REG2 only for a field NXAST_OUTPUT_REG cannot name (an experimenter OXM).
+            if (f.cls() == NxmTable.EXPERIMENTER) {
+                nx(b, 32).writeShort(ofsNbits).writeShort(o.maxLen());
+                b.writeInt((int) f.header(false) & ~0xff | f.bytes());
+                if (f.cls() == NxmTable.EXPERIMENTER) {
+                    b.writeInt((int) f.experimenter());
+                }
+                b.writeZero(24 - (b.writerIndex() - start));
+            } else {
+                nx(b, 15).writeShort(ofsNbits).writeInt((int) f.header(false) & ~0xff | f.bytes())
+                        .writeShort(o.maxLen()).writeZero(6);
+            }
+        } else if (a instanceof OfAction.CheckPktLarger k) {
+            NxmTable.Field f = wire(k.dst(), ctx);
+            nx(b, 49).writeShort(k.pktLen()).writeShort(k.dst().start() - f.shift());
+            b.writeInt((int) f.header(false) & ~0xff | f.bytes());
+            if (f.cls() == NxmTable.EXPERIMENTER) {
+                b.writeInt((int) f.experimenter());
+            }
+            b.writeZero(Math.max(0, 24 - (b.writerIndex() - start)));
+            pad(b, start);
+        } else if (a instanceof OfAction.Meter m) {
+            b.writeShort(29).writeShort(8).writeInt((int) m.meterId());
         } else if (a instanceof OfAction.GroupAction g) {
             b.writeShort(22).writeShort(8).writeInt((int) g.groupId());
         } else if (a instanceof OfAction.PushVlan p) {
@@ -281,6 +309,50 @@ public final class NxFlowWriter {
             throw new IllegalArgumentException("no OpenFlow 1.5 encoding for " + a);
         }
         b.setShort(start + 2, b.writerIndex() - start);
+    }
+
+    /** As OVS's {@code encode_CONTROLLER}: OpenFlow's output, NXAST_CONTROLLER, or NXAST_CONTROLLER2. */
+    private static void controller(ByteBuf b, OfAction.Controller c) {
+        int start = b.writerIndex();
+        if (c.userdataLength() > 0 || c.pause() || c.meterId() != OfAction.Controller.NO_METER) {
+            nx(b, 37).writeZero(6);
+            if (c.maxLen() != OfAction.Controller.DEFAULT_MAX_LEN) {
+                b.writeShort(NxPinWire.NXAC2PT_MAX_LEN).writeShort(6).writeShort(c.maxLen()).writeZero(2);
+            }
+            if (c.controllerId() != 0) {
+                b.writeShort(NxPinWire.NXAC2PT_CONTROLLER_ID).writeShort(6).writeShort(c.controllerId()).writeZero(2);
+            }
+            if (c.reason() != OfAction.Controller.REASON_ACTION) {
+                b.writeShort(NxPinWire.NXAC2PT_REASON).writeShort(5).writeByte(c.reason()).writeZero(3);
+            }
+            if (c.userdataLength() > 0) {
+                int p = b.writerIndex();
+                b.writeShort(NxPinWire.NXAC2PT_USERDATA).writeShort(4 + c.userdataLength()).writeBytes(c.userdata());
+                pad(b, p);
+            }
+            if (c.pause()) {
+                b.writeShort(NxPinWire.NXAC2PT_PAUSE).writeShort(4).writeZero(4);
+            }
+            if (c.meterId() != OfAction.Controller.NO_METER) {
+                b.writeShort(NxPinWire.NXAC2PT_METER_ID).writeShort(8).writeInt((int) c.meterId());
+            }
+            pad(b, start);
+        } else if (c.controllerId() == 0 && c.reason() == OfAction.Controller.REASON_ACTION) {
+            output(b, OfPorts.CONTROLLER, c.maxLen());
+        } else {
+            nx(b, 20).writeShort(c.maxLen()).writeShort(c.controllerId()).writeByte(c.reason()).writeZero(1);
+        }
+    }
+
+    /** As OVS's {@code encode_SAMPLE}: SAMPLE3 with a direction, SAMPLE2 with a port, else SAMPLE. */
+    private static void sample(ByteBuf b, OfAction.Sample s) {
+        boolean v3 = s.direction() != 0;
+        boolean v2 = v3 || s.samplingPort() != OfAction.Sample.NO_PORT;
+        nx(b, v3 ? 41 : v2 ? 38 : 29).writeShort(s.probability()).writeInt((int) s.collectorSetId())
+                .writeInt((int) s.obsDomainId()).writeInt((int) s.obsPointId());
+        if (v2) {
+            b.writeShort(s.samplingPort()).writeByte(s.direction()).writeZero(5);
+        }
     }
 
     private static void output(ByteBuf b, int port, int maxLen) {

@@ -137,6 +137,11 @@ final class SwitchBridgeBackend implements BridgeBackend {
      */
     @Override
     public void packetOut(int inPort, List<OfAction> actions, byte[] packet) {
+        packetOut(inPort, actions, packet, dev.jvswitch.ofproto.match.Match.ANY);
+    }
+
+    @Override
+    public void packetOut(int inPort, List<OfAction> actions, byte[] packet, dev.jvswitch.ofproto.match.Match metadata) {
         Ofproto o = sw.ofproto().ofprotoForChannel();
         int dpIn = 0;
         if (OfPorts.isPhysical(inPort)) {
@@ -161,10 +166,55 @@ final class SwitchBridgeBackend implements BridgeBackend {
         FlowKey key = new FlowKey();
         new PacketParser().parse(m, key);
         key.set(FlowField.IN_PORT, dpIn);
+        dev.jvswitch.openflow.codec.NxPacketIn2.applyMetadata(metadata, key);
         XlateResult r = o.xlate().translateActions(o.snapshot(), bridge, inPort, key, actions, o.nowNs());
+        execute(o, m, r, "packet-out");
+    }
+
+    /**
+     * NXT_RESUME, as OVS's {@code ofproto_dpif_resume}: the packet parsed afresh, with the
+     * metadata the controller sent back, resumes the frozen actions; it goes out like a packet-out.
+     */
+    @Override
+    public void resume(byte[] packet, dev.jvswitch.ofproto.match.Match metadata,
+            dev.jvswitch.ofproto.xlate.FrozenState state) {
+        Ofproto o = sw.ofproto().ofprotoForChannel();
+        int inPort = metadata.isWildcard(FlowField.IN_PORT) ? state.ofInPort() : (int) metadata.value(FlowField.IN_PORT);
+        int dpIn = 0;
+        if (OfPorts.isPhysical(inPort)) {
+            OfPort p = o.bridgeConfig(bridge).byOfPort(inPort);
+            if (p == null) {
+                throw new IllegalArgumentException("resume: bridge " + bridge + " has no in_port " + inPort);
+            }
+            dpIn = p.dpPort();
+        }
+        if (packet.length < 14) {
+            throw new IllegalArgumentException("resume: a packet of " + packet.length + " bytes is no Ethernet frame");
+        }
+        Mbuf m = sw.pool().get();
+        if (m == null) {
+            throw new IllegalArgumentException("resume: no free mbuf");
+        }
+        if (!m.copyFrom(packet, 0, packet.length)) {
+            sw.pool().put(m);
+            throw new IllegalArgumentException("resume: a packet of " + packet.length + " bytes does not fit an mbuf");
+        }
+        m.inPort(dpIn);
+        FlowKey key = new FlowKey();
+        new PacketParser().parse(m, key);
+        key.set(FlowField.IN_PORT, dpIn);
+        dev.jvswitch.openflow.codec.NxPacketIn2.applyMetadata(metadata, key);
+        dev.jvswitch.ofproto.xlate.FrozenState at = new dev.jvswitch.ofproto.xlate.FrozenState(state.bridge(), inPort,
+                state.frames(), state.pipeline(), state.stack());
+        XlateResult r = o.xlate().resume(o.snapshot(), key, at, packet.length, o.nowNs());
+        execute(o, m, r, "resume");
+    }
+
+    /** Runs a packet-out's or a resume's translation on {@code m} (which it takes). */
+    private void execute(Ofproto o, Mbuf m, XlateResult r, String what) {
         if (!r.isOk()) {
             sw.pool().put(m);
-            throw new IllegalArgumentException("packet-out: " + r.error());
+            throw new IllegalArgumentException(what + ": " + r.error());
         }
         dev.jvswitch.pmd.exec.PacketEditor editor = new dev.jvswitch.pmd.exec.PacketEditor();
         for (ControllerOutput co : r.controllerOutputs()) {
@@ -180,7 +230,7 @@ final class SwitchBridgeBackend implements BridgeBackend {
         o.sendPacketOuts(r.packetOuts());
         if (!sw.datapath().execute(m, r.actions())) {
             sw.pool().put(m);
-            throw new IllegalArgumentException("packet-out: no PMD took the packet (none running, or busy)");
+            throw new IllegalArgumentException(what + ": no PMD took the packet (none running, or busy)");
         }
     }
 

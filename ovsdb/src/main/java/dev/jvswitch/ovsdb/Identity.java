@@ -19,8 +19,10 @@ import dev.jvswitch.ovsdb.status.StatusWriter;
  * {@code Open_vSwitch.datapaths} if the database has none).
  *
  * <p>Capabilities use OVS's keys; a key is true only for what jvswitch's datapath really does
- * (its action program: output, VLAN push/pop, masked set, hash, recirc, clone, tunnel push/pop;
- * no conntrack, MPLS, truncate or check_pkt_len yet).
+ * (its action program: output, VLAN push/pop, masked set, hash, recirc, clone, tunnel push/pop,
+ * {@code ct} with zones, marks, labels, NAT, the original tuple and timeout policies, and
+ * {@code ct_clear}; no MPLS, truncate or check_pkt_len, whose {@code check_pkt_larger} runs in
+ * translation).
  */
 final class Identity {
     static final String VERSION = "jvswitch 0.1.0";
@@ -35,17 +37,17 @@ final class Identity {
         c.put("add_mpls", "false");
         c.put("check_pkt_len", "false");
         c.put("clone", "true");
-        c.put("ct_clear", "false");
+        c.put("ct_clear", "true");
         c.put("ct_eventmask", "false");
-        c.put("ct_orig_tuple", "false");
-        c.put("ct_orig_tuple6", "false");
-        c.put("ct_state", "false");
-        c.put("ct_state_nat", "false");
-        c.put("ct_timeout", "false");
+        c.put("ct_orig_tuple", "true");
+        c.put("ct_orig_tuple6", "true");
+        c.put("ct_state", "true");
+        c.put("ct_state_nat", "true");
+        c.put("ct_timeout", "true");
         c.put("ct_zero_snat", "false");
-        c.put("ct_zone", "false");
-        c.put("ct_mark", "false");
-        c.put("ct_label", "false");
+        c.put("ct_zone", "true");
+        c.put("ct_mark", "true");
+        c.put("ct_label", "true");
         c.put("explicit_drop_action", "false");
         c.put("lb_output_action", "false");
         c.put("masked_set_action", "true");

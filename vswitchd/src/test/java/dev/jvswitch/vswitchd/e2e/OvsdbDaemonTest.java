@@ -71,7 +71,8 @@ class OvsdbDaemonTest {
                 assertThat(db.vsctl("show")).contains("Port s1", "Port s2", "ovs_version: \"jvswitch");
                 assertThat(db.get("Open_vSwitch", ".", "iface_types")).contains("system", "vxlan", "internal", "patch");
                 assertThat(d.log()).as("update2 where the server offers it").contains("connected (monitor_cond)");
-                assertThat(db.vsctl("list", "Datapath")).contains("recirc=\"true\"", "ct_state=\"false\"");
+                assertThat(db.vsctl("list", "Datapath")).contains("recirc=\"true\"", "ct_state=\"true\"",
+                        "ct_zone=\"true\"", "ct_zero_snat=\"false\"");
 
                 // VLANs: an access port in VLAN 10 no longer reaches an untagged one, two do.
                 db.vsctl("set", "port", "s1", "tag=10");

@@ -114,7 +114,10 @@ class FaultCampaignTest {
         assertThat(both.split("jvswitchd starting", -1)).as("the log keeps both runs").hasSize(3);
         assertThat(both).contains("removed the stale file of a daemon that is gone").doesNotContain("leak check");
         output(ping);
-        // Traffic resumes through the new daemon, from both sides.
+        // Traffic resumes through the new daemon (its first packets wait for ARP and cold
+        // upcalls, which take seconds on a loaded machine), then flows without loss both ways.
+        Await.until(Duration.ofSeconds(30), Duration.ofMillis(200), () -> hosts.ping(1, 2, 1, 0.2).exit() == 0,
+                () -> "a first ping through the restarted daemon:\n" + readLog(log));
         assertThat(hosts.ping(1, 2, 5, 0.1).output()).contains(" 0% packet loss");
         assertThat(hosts.ping(2, 1, 5, 0.1).output()).contains(" 0% packet loss");
 
@@ -158,5 +161,13 @@ class FaultCampaignTest {
         assertThat(d.terminate(Duration.ofSeconds(30))).isZero();
         assertThat(d.log()).contains("leak check: all 2048 mbufs returned").doesNotContain("ERROR");
         Await.until(Duration.ofSeconds(5), () -> !Files.exists(dir.resolve("jvswitchd.sock")), () -> "socket removed");
+    }
+
+    private static String readLog(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
     }
 }

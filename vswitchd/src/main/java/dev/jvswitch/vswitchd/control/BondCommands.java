@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.jvswitch.flowcache.key.Addresses;
 import dev.jvswitch.vswitchd.ofproto.BondState;
 import dev.jvswitch.vswitchd.ofproto.OfprotoService;
 
@@ -53,7 +54,7 @@ final class BondCommands {
         sb.append("lacp_status: off\n");
         sb.append("lacp_fallback_ab: false\n");
         sb.append("active-backup primary: ").append(b.primary() == null ? "<none>" : b.primary()).append('\n');
-        sb.append("active member mac: ").append(mac(b.activeMac())).append('(')
+        sb.append("active member mac: ").append(Addresses.mac(b.activeMac())).append('(')
                 .append(b.active() == null ? "none" : b.active()).append(")\n");
         for (BondState.Member m : b.members()) {
             sb.append("\nmember ").append(m.name()).append(": ").append(m.live() ? "enabled" : "disabled").append('\n');
@@ -69,16 +70,5 @@ final class BondCommands {
         return Map.of("bridge", b.bridge(), "name", b.name(), "mode", b.mode(),
                 "primary", b.primary() == null ? "" : b.primary(), "active", b.active() == null ? "" : b.active(),
                 "members", b.members().stream().map(m -> Map.of("name", m.name(), "enabled", m.live())).toList());
-    }
-
-    static String mac(long mac) {
-        StringBuilder sb = new StringBuilder(17);
-        for (int i = 5; i >= 0; i--) {
-            sb.append(String.format("%02x", (mac >>> (8 * i)) & 0xff));
-            if (i > 0) {
-                sb.append(':');
-            }
-        }
-        return sb.toString();
     }
 }

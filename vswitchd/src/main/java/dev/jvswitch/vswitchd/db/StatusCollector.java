@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.jvswitch.config.BridgeSpec;
 import dev.jvswitch.config.OpenFlowSettings;
 import dev.jvswitch.config.PortSpec;
+import dev.jvswitch.flowcache.key.Addresses;
 import dev.jvswitch.ovsdb.mapping.DbConfig;
 import dev.jvswitch.ovsdb.status.InterfaceStatus;
 import dev.jvswitch.ovsdb.status.StatusReport;
@@ -62,7 +63,7 @@ final class StatusCollector {
             status.put("driver_name", "jvswitch-" + p.type());
             String link = n.linkUp() ? "up" : "down";
             out.put(p.name(), new InterfaceStatus(p.ofport(), ifindex(p), n.mtu() > 0 ? (long) n.mtu() : null, link,
-                    adminState(p), n.macAddress() != 0 ? mac(n.macAddress()) : null, null, counters, status));
+                    adminState(p), n.macAddress() != 0 ? Addresses.mac(n.macAddress()) : null, null, counters, status));
         }
         for (Map.Entry<String, String> e : c.interfaceErrors().entrySet()) {
             out.put(e.getKey(), InterfaceStatus.failed(e.getValue()));
@@ -92,7 +93,7 @@ final class StatusCollector {
         // No live member: OVS writes the zero MAC.
         Map<String, String> out = new LinkedHashMap<>();
         for (BondState b : sw.ofproto().bonds()) {
-            out.put(b.name(), mac(b.activeMac()));
+            out.put(b.name(), Addresses.mac(b.activeMac()));
         }
         return out;
     }
@@ -126,16 +127,5 @@ final class StatusCollector {
         } catch (IOException | NumberFormatException e) {
             return "up";
         }
-    }
-
-    static String mac(long mac) {
-        StringBuilder sb = new StringBuilder(17);
-        for (int i = 5; i >= 0; i--) {
-            sb.append(String.format("%02x", (mac >>> (8 * i)) & 0xff));
-            if (i > 0) {
-                sb.append(':');
-            }
-        }
-        return sb.toString();
     }
 }

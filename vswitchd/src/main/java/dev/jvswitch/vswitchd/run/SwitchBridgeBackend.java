@@ -143,32 +143,9 @@ final class SwitchBridgeBackend implements BridgeBackend {
     @Override
     public void packetOut(int inPort, List<OfAction> actions, byte[] packet, dev.jvswitch.ofproto.match.Match metadata) {
         Ofproto o = sw.ofproto().ofprotoForChannel();
-        int dpIn = 0;
-        if (OfPorts.isPhysical(inPort)) {
-            OfPort p = o.bridgeConfig(bridge).byOfPort(inPort);
-            if (p == null) {
-                throw new IllegalArgumentException("packet-out: bridge " + bridge + " has no in_port " + inPort);
-            }
-            dpIn = p.dpPort();
-        }
-        if (packet.length < 14) {
-            throw new IllegalArgumentException("packet-out: a packet of " + packet.length + " bytes is no Ethernet frame");
-        }
-        Mbuf m = sw.pool().get();
-        if (m == null) {
-            throw new IllegalArgumentException("packet-out: no free mbuf");
-        }
-        if (!m.copyFrom(packet, 0, packet.length)) {
-            sw.pool().put(m);
-            throw new IllegalArgumentException("packet-out: a packet of " + packet.length + " bytes does not fit an mbuf");
-        }
-        m.inPort(dpIn);
-        FlowKey key = new FlowKey();
-        new PacketParser().parse(m, key);
-        key.set(FlowField.IN_PORT, dpIn);
-        dev.jvswitch.openflow.codec.NxPacketIn2.applyMetadata(metadata, key);
-        XlateResult r = o.xlate().translateActions(o.snapshot(), bridge, inPort, key, actions, o.nowNs());
-        execute(o, m, r, "packet-out");
+        Loaded in = load(o, inPort, packet, metadata, "packet-out");
+        XlateResult r = o.xlate().translateActions(o.snapshot(), bridge, inPort, in.key(), actions, o.nowNs());
+        execute(o, in.m(), r, "packet-out");
     }
 
     /**
@@ -180,34 +157,48 @@ final class SwitchBridgeBackend implements BridgeBackend {
             dev.jvswitch.ofproto.xlate.FrozenState state) {
         Ofproto o = sw.ofproto().ofprotoForChannel();
         int inPort = metadata.isWildcard(FlowField.IN_PORT) ? state.ofInPort() : (int) metadata.value(FlowField.IN_PORT);
+        Loaded in = load(o, inPort, packet, metadata, "resume");
+        dev.jvswitch.ofproto.xlate.FrozenState at = new dev.jvswitch.ofproto.xlate.FrozenState(state.bridge(), inPort,
+                state.frames(), state.pipeline(), state.stack());
+        XlateResult r = o.xlate().resume(o.snapshot(), in.key(), at, packet.length, o.nowNs());
+        execute(o, in.m(), r, "resume");
+    }
+
+    /** A controller's packet in an mbuf of ours, and its flow key with the metadata it came with. */
+    private record Loaded(Mbuf m, FlowKey key) {
+    }
+
+    /**
+     * Copies a packet-out's or a resume's ({@code what}) frame into an mbuf and parses it as
+     * arriving on OpenFlow port {@code inPort}; throws {@link IllegalArgumentException} (the
+     * channel's error reply) for an unknown port, a frame too short or too long, or no free mbuf.
+     */
+    private Loaded load(Ofproto o, int inPort, byte[] packet, dev.jvswitch.ofproto.match.Match metadata, String what) {
         int dpIn = 0;
         if (OfPorts.isPhysical(inPort)) {
             OfPort p = o.bridgeConfig(bridge).byOfPort(inPort);
             if (p == null) {
-                throw new IllegalArgumentException("resume: bridge " + bridge + " has no in_port " + inPort);
+                throw new IllegalArgumentException(what + ": bridge " + bridge + " has no in_port " + inPort);
             }
             dpIn = p.dpPort();
         }
         if (packet.length < 14) {
-            throw new IllegalArgumentException("resume: a packet of " + packet.length + " bytes is no Ethernet frame");
+            throw new IllegalArgumentException(what + ": a packet of " + packet.length + " bytes is no Ethernet frame");
         }
         Mbuf m = sw.pool().get();
         if (m == null) {
-            throw new IllegalArgumentException("resume: no free mbuf");
+            throw new IllegalArgumentException(what + ": no free mbuf");
         }
         if (!m.copyFrom(packet, 0, packet.length)) {
             sw.pool().put(m);
-            throw new IllegalArgumentException("resume: a packet of " + packet.length + " bytes does not fit an mbuf");
+            throw new IllegalArgumentException(what + ": a packet of " + packet.length + " bytes does not fit an mbuf");
         }
         m.inPort(dpIn);
         FlowKey key = new FlowKey();
         new PacketParser().parse(m, key);
         key.set(FlowField.IN_PORT, dpIn);
         dev.jvswitch.openflow.codec.NxPacketIn2.applyMetadata(metadata, key);
-        dev.jvswitch.ofproto.xlate.FrozenState at = new dev.jvswitch.ofproto.xlate.FrozenState(state.bridge(), inPort,
-                state.frames(), state.pipeline(), state.stack());
-        XlateResult r = o.xlate().resume(o.snapshot(), key, at, packet.length, o.nowNs());
-        execute(o, m, r, "resume");
+        return new Loaded(m, key);
     }
 
     /** Runs a packet-out's or a resume's translation on {@code m} (which it takes). */

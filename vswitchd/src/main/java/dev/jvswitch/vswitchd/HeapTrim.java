@@ -38,7 +38,7 @@ import com.sun.management.VMOption;
  */
 final class HeapTrim {
     private static final Logger LOG = LoggerFactory.getLogger(HeapTrim.class);
-    static final long GROWTH_MB = 256;
+    static final long GROWTH_MB = 64;
     static final long FAST_MS = 1_000;
     static final long QUIET_MS = 20_000;
     static final long MAX_MS = 120_000;

@@ -93,15 +93,7 @@ class HandDecoderMutationTest {
     }
 
     private static byte[] flowMod(FlowMod mod) {
-        ByteBuf body = Unpooled.buffer();
-        NxFlowWriter.match(body, mod.match());
-        NxFlowWriter.instructions(body, mod.instructions(), mod.match());
-        ByteBuf m = Unpooled.buffer();
-        m.writeByte(6).writeByte(14).writeShort(0).writeInt(9);
-        m.writeLong(0).writeLong(0).writeByte(mod.tableId()).writeByte(0).writeShort(0).writeShort(0)
-                .writeShort(mod.priority()).writeInt(-1).writeInt(-1).writeInt(-1).writeShort(0).writeShort(0);
-        m.writeBytes(body);
-        m.setShort(2, m.readableBytes());
+        ByteBuf m = NxFlowModWireTest.writtenAsAdd(mod);
         byte[] a = new byte[m.readableBytes()];
         m.getBytes(0, a);
         NxFlowModWire.decode(Unpooled.wrappedBuffer(a), 6); // the unmutated message decodes

@@ -119,9 +119,14 @@ final class OfRequests {
                 if (nx.error() != null) {
                     applyRun(run, mods);
                     c.sendError(c.version(), nx.xid(), nx.error().error(), nx.head());
-                } else {
-                    mods.add(nx.mod());
+                    continue;
+                }
+                try {
+                    mods.add(checkTlvFields(nx.mod(), bridge));
                     run.add(nx);
+                } catch (OfCodecException e) {
+                    applyRun(run, mods);
+                    c.sendError(c.version(), nx.xid(), e.error(), nx.head());
                 }
                 continue;
             }

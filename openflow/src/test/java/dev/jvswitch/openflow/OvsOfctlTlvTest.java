@@ -207,6 +207,20 @@ class OvsOfctlTlvTest {
                 .contains("NXFMFC_INVALID_TLV_FIELD");
     }
 
+    /** Longer options are mapped as OVS maps them; a rule cannot match one yet (32 bits per field). */
+    @Test
+    void longerOptionsAreMappedButNotMatched() throws Exception {
+        String v = "OpenFlow15";
+        ok(v, "add-tlv-map", target, OVN + ",{class=0xffff,type=2,len=8}->tun_metadata2,"
+                + "{class=0xffff,type=3,len=124}->tun_metadata3");
+        assertThat(ofctl(v, "dump-tlv-map", target).out()).contains(" allocated option space=136")
+                .contains(" 0xffff   0x3     124  tun_metadata3");
+        assertThat(fails(v, "add-flow", target, "tun_metadata2=1,actions=drop")).contains("NXFMFC_INVALID_TLV_FIELD");
+        assertThat(fails(v, "add-tlv-map", target, "{class=0xffff,type=4,len=124}->tun_metadata4"))
+                .contains("NXTTMFC_TABLE_FULL");
+        assertThat(flows(v)).isEmpty();
+    }
+
     @Test
     void aFlowOnAnUnmappedOptionIsRefusedAsOvsRefusesIt() throws Exception {
         assertThat(fails("OpenFlow15", "add-flow", target, "tun_metadata3=1,actions=drop"))

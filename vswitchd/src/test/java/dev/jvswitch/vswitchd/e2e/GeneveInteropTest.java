@@ -109,17 +109,21 @@ class GeneveInteropTest {
         }
         assertThat(fromSwitch).containsExactly("00020001");
         assertThat(fromOvs).containsExactly("00010002");
-        // The last option: OVS's 8-byte one after OVN's; jvswitchd sends only what its side set.
-        String last = Sh.run("tshark", "-r", capture.toString(), "-n", "-Y", "geneve", "-T", "fields", "-E",
-                "occurrence=l", "-e", "ip.src", "-e", "geneve.option.type", "-e", "geneve.option.unknown.data");
-        Set<String> lastFromSwitch = new HashSet<>();
-        Set<String> lastFromOvs = new HashSet<>();
-        for (String l : last.lines().filter(l -> l.matches("\\d+\\.\\d+\\.\\d+\\.\\d+\t.*")).toList()) {
+        // All the options: OVS's 8-byte one after OVN's; jvswitchd sends only what its side set.
+        // (Every occurrence: ip.src is the outer source, then the inner one.)
+        String all = Sh.run("tshark", "-r", capture.toString(), "-n", "-Y", "geneve", "-T", "fields", "-E",
+                "occurrence=a", "-E", "aggregator=,", "-e", "ip.src", "-e", "geneve.option.type", "-e",
+                "geneve.option.unknown.data");
+        Set<String> optionsFromSwitch = new HashSet<>();
+        Set<String> optionsFromOvs = new HashSet<>();
+        for (String l : all.lines().filter(l -> l.matches("\\d+\\.\\d+\\.\\d+\\.\\d+[,\t].*")).toList()) {
             String[] f = l.split("\t", -1);
-            (f[0].equals(GeneveTopology.SWITCH_V4) ? lastFromSwitch : lastFromOvs).add(f[1] + " " + f[2]);
+            (f[0].split(",")[0].equals(GeneveTopology.SWITCH_V4) ? optionsFromSwitch : optionsFromOvs)
+                    .add(f[1] + " " + f[2]);
         }
-        assertThat(lastFromSwitch).containsExactly("0x80 00020001");
-        assertThat(lastFromOvs).containsExactly("0x81 " + GeneveTopology.FROM_OVS_LONG.substring(2));
+        assertThat(optionsFromSwitch).containsExactly("0x80 00020001");
+        assertThat(optionsFromOvs)
+                .containsExactly("0x80,0x81 00010002," + GeneveTopology.FROM_OVS_LONG.substring(2));
         String bad = Sh.run("tshark", "-r", capture.toString(), "-n", "-d", "tcp.port==" + APP_PORT + ",data", "-o",
                 "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-Y",
                 "_ws.malformed || ip.checksum.status == 2 || udp.checksum.status == 2 || tcp.checksum.status == 2"

@@ -44,7 +44,8 @@ final class GeneveTopology implements AutoCloseable {
     static final String C_OVERLAY = "10.78.0.2";
     static final String SWITCH_V4 = "192.0.2.1";
     static final String A_V4 = "192.0.2.2";
-    static final String TLV = "{class=0x102,type=0x80,len=4}->tun_metadata0,{class=0x102,type=0x81,len=8}->tun_metadata1";
+    static final String TLV = "{class=0x102,type=0x80,len=4}->tun_metadata0,"
+            + "{class=0x102,type=0x81,len=8}->tun_metadata1";
     /** The option value each side sends. */
     static final String FROM_OVS = "0x10002";
     /** The 8-byte option OVS sends beside it. */

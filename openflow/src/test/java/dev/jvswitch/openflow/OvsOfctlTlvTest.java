@@ -29,6 +29,12 @@ import dev.jvswitch.testkit.env.Needs;
  */
 class OvsOfctlTlvTest {
     private static final String OVN = "{class=0x102,type=0x80,len=4}->tun_metadata0";
+    private static final String OVN_INGRESS = "priority=100,tun_id=0x1,tun_metadata0=0x10000/0x7fff0000 "
+            + "actions=move:NXM_NX_TUN_METADATA0[16..30]->NXM_NX_REG14[0..14],"
+            + "move:NXM_NX_TUN_METADATA0[0..15]->NXM_NX_REG15[0..15],resubmit(,33)";
+    private static final String OVN_EGRESS = "table=32, priority=100,reg15=0x2,metadata=0x1 "
+            + "actions=set_field:0x1/0xffffff->tun_id,set_field:0x2->tun_metadata0,"
+            + "move:NXM_NX_REG14[0..14]->NXM_NX_TUN_METADATA0[16..30],output:3";
 
     @TempDir
     Path dir;
@@ -176,6 +182,43 @@ class OvsOfctlTlvTest {
         assertThat(flows("OpenFlow13")).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(fails(v, "add-flow", target, "priority=6,actions=set_field:0x101/0x101->tun_metadata0"))
                 .contains("OFPBAC_BAD_SET_ARGUMENT");
+    }
+
+    /**
+     * ovn-controller's Geneve flows: {@code tun_metadata0} beside Nicira actions (move, resubmit),
+     * so the whole flow mod goes through the Nicira codec, match and actions alike.
+     */
+    @Test
+    void ovnFlowsWithNiciraActionsCarryTunMetadata() throws Exception {
+        String v = "OpenFlow15";
+        ok(v, "add-tlv-map", target, OVN);
+        ok(v, "add-flow", target, "table=0,priority=100,tun_id=0x1,tun_metadata0=0x10000/0x7fff0000 "
+                + "actions=move:NXM_NX_TUN_METADATA0[16..30]->NXM_NX_REG14[0..14],"
+                + "move:NXM_NX_TUN_METADATA0[0..15]->NXM_NX_REG15[0..15],resubmit(,33)");
+        ok(v, "add-flow", target, "table=32,priority=100,reg15=0x2,metadata=0x1 "
+                + "actions=load:0x1->NXM_NX_TUN_ID[0..23],set_field:0x2->tun_metadata0,"
+                + "move:NXM_NX_REG14[0..14]->NXM_NX_TUN_METADATA0[16..30],output:3");
+        ok(v, "add-flow", target, "table=33,priority=100,tun_metadata0=0x10002 actions=resubmit(,34)");
+        assertThat(flows(v)).containsExactlyInAnyOrder(
+                OVN_INGRESS,
+                OVN_EGRESS,
+                "table=33, priority=100,tun_metadata0=0x10002 actions=resubmit(,34)");
+        assertThat(fails(v, "add-flow", target, "table=33,priority=5,tun_metadata3=1 actions=resubmit(,34)"))
+                .contains("NXFMFC_INVALID_TLV_FIELD");
+    }
+
+    /** Longer options are mapped as OVS maps them; a rule cannot match one yet (32 bits per field). */
+    @Test
+    void longerOptionsAreMappedButNotMatched() throws Exception {
+        String v = "OpenFlow15";
+        ok(v, "add-tlv-map", target, OVN + ",{class=0xffff,type=2,len=8}->tun_metadata2,"
+                + "{class=0xffff,type=3,len=124}->tun_metadata3");
+        assertThat(ofctl(v, "dump-tlv-map", target).out()).contains(" allocated option space=136")
+                .contains(" 0xffff   0x3     124  tun_metadata3");
+        assertThat(fails(v, "add-flow", target, "tun_metadata2=1,actions=drop")).contains("NXFMFC_INVALID_TLV_FIELD");
+        assertThat(fails(v, "add-tlv-map", target, "{class=0xffff,type=4,len=124}->tun_metadata4"))
+                .contains("NXTTMFC_TABLE_FULL");
+        assertThat(flows(v)).isEmpty();
     }
 
     @Test

@@ -108,8 +108,8 @@ class TlvTableWireTest {
             assertThat(nxError(c.readRaw(), 11)).containsExactly(0xffff, OfError.NXTTMFC_BAD_COMMAND.code(), 0x2320);
             c.sendRaw(mod(12, TlvTableWire.ADD, new TlvMap.Mapping(0x102, 0x80, 6, 0)));
             assertThat(nxError(c.readRaw(), 12)).containsExactly(0xffff, 17, 0x2320);
-            c.sendRaw(mod(13, TlvTableWire.ADD, new TlvMap.Mapping(0x102, 0x80, 8, 0)));
-            assertThat(nxError(c.readRaw(), 13)).as("a valid length this switch cannot map")
+            c.sendRaw(mod(13, TlvTableWire.ADD, new TlvMap.Mapping(0x102, 0x80, 128, 0)));
+            assertThat(nxError(c.readRaw(), 13)).as("longer than OVS's 124 bytes")
                     .containsExactly(0xffff, 17, 0x2320);
             c.sendRaw(mod(14, TlvTableWire.ADD, new TlvMap.Mapping(0x102, 0x80, 4, 64)));
             assertThat(nxError(c.readRaw(), 14)).containsExactly(0xffff, 18, 0x2320);

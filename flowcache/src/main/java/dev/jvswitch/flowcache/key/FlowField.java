@@ -39,7 +39,7 @@ import java.util.Map;
  *   3   |             tun_src               |             tun_dst               |
  *   4   |   tun_tp_src    |   tun_tp_dst    |    tun_flags    | tun_tos| tun_ttl|
  *   5   |                    eth_dst                          |    eth_type     |
- *   6   |                    eth_src                          |        -        |
+ *   6   |                    eth_src                          |   -    |tun_md_len|
  *   7   |    vlan_tpid    |    vlan_tci     |   vlan_tpid1    |    vlan_tci1    |
  *   8   |        nw_src (arp_spa)           |        nw_dst (arp_tpa)           |
  *   9   |proto/op|nw_tos  |nw_ttl  |frag(2) |        - | ipv6_label (20)        |
@@ -54,7 +54,7 @@ import java.util.Map;
  * 23    |ct_state|ct_nw_pr|     ct_zone     |              ct_mark              |
  * 24-25 |                          ct_label (128)                               |
  * 26    |            ct_nw_src              |            ct_nw_dst              |
- * 27    |    ct_tp_src    |    ct_tp_dst    |        -        |   -    |tun_md_len|
+ * 27    |    ct_tp_src    |    ct_tp_dst    |                 -                 |
  * 28-29 |                          ct_ipv6_src (128)                            |
  * 30-31 |                          ct_ipv6_dst (128)                            |
  *  ----- tunnel metadata words: compared only when tun_metadata_len says so -----
@@ -76,7 +76,9 @@ import java.util.Map;
  * A datapath key holds the Geneve options a pop kept, raw, in their wire order (OVS's
  * {@code FLOW_TNL_F_UDPIF} form, big-endian across the words, zero after them) with their length
  * in {@code tun_metadata_len}; the EMC compares these words only when that length is not 0, so
- * a packet without options costs nothing more. Translation turns them into
+ * a packet without options costs nothing more. The length sits in a hot word (beside
+ * {@code eth_src}), so that a popped Geneve packet's key keeps the EMC's short compare of the hot
+ * words as a VXLAN one does. Translation turns them into
  * {@code tun_metadata0..63} through the bridge's TLV map (each a 4-byte option's data) and the
  * megaflow mask back into the raw form. Which of them the packet carries is
  * {@link #TUN_METADATA_PRESENT} (OVS's {@code tun_metadata.present.map}), a pipeline word: an
@@ -170,7 +172,7 @@ public enum FlowField {
     CT_IPV6_DST("ct_ipv6_dst", 30, 0, 128, FlowPrereq.CT, IPV6),
 
     /** Geneve option bytes a tunnel pop kept (OVS's {@code tun_metadata.present.len}); datapath keys only. */
-    TUN_METADATA_LEN("tun_metadata_len", 27, 0, 8, NONE, DECIMAL),
+    TUN_METADATA_LEN("tun_metadata_len", 6, 0, 8, NONE, DECIMAL),
     TUN_METADATA0("tun_metadata0", 32, 32, 32, NONE, HEX),
     TUN_METADATA1("tun_metadata1", 32, 0, 32, NONE, HEX),
     TUN_METADATA2("tun_metadata2", 33, 32, 32, NONE, HEX),

@@ -40,7 +40,7 @@ public final class FlowKey {
     /**
      * The base words every packet may fill: metadata, the IPv4 tunnel fields, L2, IPv4 and L4
      * (words 0-9 and 14). The other base words (the cold words: IPv6 addresses, ARP/ND, tunnel
-     * IPv6 addresses, ct fields, {@code tun_metadata_len}) stay zero for most packets, so the EMC
+     * IPv6 addresses, ct fields) stay zero for most packets, so the EMC
      * compares them only when a key may hold one ({@link #coldWordsZero()}).
      */
     public static final long HOT_WORD_MASK = 0x3ffL | 1L << 14;

@@ -73,8 +73,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>{@code key.hash(FlowHash.emcHash(rssHash, recirc_id, recirc depth))}, the EMC/SMC index
  *       hash;</li>
  *   <li>{@link FlowKey#markColdWordsZero()} when the packet fills no cold word (an IPv4, non-ARP
- *       packet without ct state, tunnel options or IPv6 tunnel addresses), so that the EMC compares
- *       its hot words only.</li>
+ *       packet without ct state or IPv6 tunnel addresses; Geneve options are not base words), so
+ *       that the EMC compares its hot words only.</li>
  * </ul>
  *
  * <p>Allocation-free and never throws for any packet bytes.
@@ -91,8 +91,8 @@ public final class PacketParser {
         long[] w = key.words();
         boolean cold = extractMetadata(m, w);
         if (m.tunnelSet() && m.tunnelOptions().length() != 0) {
+            // Their length is in a hot word; the options' words are not base words at all.
             extractTunnelOptions(m.tunnelOptions(), key);
-            cold = true;
         }
 
         UnsafeBuffer b = m.buffer();

@@ -109,6 +109,25 @@ class EmcTest {
         assertThat(emc.lookup(other)).isNull();
     }
 
+    /** A popped Geneve key keeps the short compare: its options' length is a hot word's. */
+    @Test
+    void markedKeysWithOtherOptionLengthsDoNotHit() {
+        Emc emc = new Emc(16);
+        FlowKey k = key(1);
+        k.set(FlowField.TUN_METADATA_LEN, 8);
+        k.markColdWordsZero();
+        FlowMask m = new FlowMask().exact(FlowField.IN_PORT).exact(FlowField.TUN_METADATA_LEN);
+        Megaflow f = new Megaflow(k, m, Flows.actions(), 0);
+        emc.insert(k, f);
+        FlowKey same = k.copy();
+        assertThat(same.coldWordsZero()).isTrue();
+        assertThat(emc.lookup(same)).isSameAs(f);
+        FlowKey longer = k.copy();
+        longer.set(FlowField.TUN_METADATA_LEN, 12);
+        longer.markColdWordsZero();
+        assertThat(emc.lookup(longer)).isNull();
+    }
+
     @Test
     void insertOfTheSameKeyReplacesItsFlow() {
         Emc emc = new Emc(16);

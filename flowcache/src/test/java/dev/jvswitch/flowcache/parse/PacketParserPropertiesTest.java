@@ -135,7 +135,7 @@ class PacketParserPropertiesTest {
         }
     }
 
-    /** Plain and VXLAN-popped IPv4 packets get the mark (the EMC's short compare); IPv6 does not. */
+    /** Plain, VXLAN- and Geneve-popped IPv4 packets get the mark (the EMC's short compare); IPv6 does not. */
     @Example
     void ipv4PacketsAreMarkedColdZero() {
         assertThat(harness.parse(Frames.udp4().build()).key().coldWordsZero()).isTrue();
@@ -146,6 +146,11 @@ class PacketParserPropertiesTest {
         m.tunnel(100, 0x0a000001, 0x0a000002, 0, 64, 8, 40000, 4789);
         m.recircDepth(1);
         assertThat(harness.parseLoaded().key().coldWordsZero()).isTrue();
+        // A Geneve-popped packet too: its options' length is in a hot word, its options in no base word.
+        m.tunnelOptions().set(new UnsafeBuffer(new byte[] {1, 2, (byte) 0x80, 1, 5, 6, 7, 8}), 0, 8);
+        FlowKey geneve = harness.parseLoaded().key();
+        assertThat(geneve.tunnelOptionsLength()).isEqualTo(8);
+        assertThat(geneve.coldWordsZero()).isTrue();
         assertThat(harness.parse(Frames.udp6().build()).key().coldWordsZero()).isFalse();
     }
 

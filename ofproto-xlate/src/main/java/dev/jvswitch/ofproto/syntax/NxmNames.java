@@ -114,6 +114,9 @@ final class NxmNames {
         for (int i = 0; i < 4; i++) {
             put("NXM_NX_XXREG" + i, FlowField.byName("xxreg" + i));
         }
+        for (int i = 0; i < 64; i++) {
+            put("NXM_NX_TUN_METADATA" + i, FlowField.tunMetadata(i));
+        }
     }
 
     static {

@@ -12,9 +12,14 @@ import java.util.regex.Pattern;
  * {@code tun_metadataN} in its OpenFlow tables. An option the map does not name is invisible to
  * the tables; one with the critical bit (type 0x80 and up) makes translation drop the packet.
  *
- * <p>Each {@code tun_metadataN} is 32 bits of the flow key, so a mapping's length must be 4: the
- * size of OVN's option (class 0x0102, type 0x80) and of OVS's own tests' options. OVS's limit is
- * 124 bytes per option and 256 in all; longer options are refused here by name.
+ * <p><b>Layout.</b> The translated options live in the flow key's 256 bytes of tunnel metadata
+ * words, as 64 slots of 4 bytes: slot N is the 32 bits of {@code tun_metadataN}
+ * ({@link dev.jvswitch.flowcache.key.FlowField#tunMetadata}). A mapping of OVN's length, 4, holds
+ * its data in its own slot. A longer one (up to OVS's 124 bytes, 256 in all) holds its last 4
+ * bytes there and the bytes before them in slots no mapping owns, taken from slot 63 down in the
+ * order of the indices ({@link #extensionSlots}); so each option keeps its bytes through a pop and
+ * a push. Rules match and set the 32 bits of a slot, so only a 4-byte option can be matched or set
+ * whole; the OpenFlow channel refuses a rule that matches a longer one.
  *
  * <p><b>Thread-safety:</b> immutable.
  */
@@ -23,8 +28,10 @@ public final class TlvMap {
     public static final int MAX_FIELDS = 64;
     /** OVS's {@code TUN_METADATA_TOT_OPT_SIZE}, printed by {@link #dump}. */
     public static final int MAX_OPTION_SPACE = 256;
-    /** The one option data length this switch maps. */
-    public static final int OPTION_LENGTH = 4;
+    /** Bytes of one slot of the option space (and of a {@code tun_metadataN} a rule can match). */
+    public static final int SLOT_BYTES = 4;
+    /** OVS's {@code TLV_MAX_OPT_SIZE}: the longest option data a mapping may name. */
+    public static final int MAX_OPTION_LENGTH = 124;
 
     public static final TlvMap EMPTY = new TlvMap(new Mapping[0]);
 
@@ -43,9 +50,69 @@ public final class TlvMap {
 
     /** By index, ascending: the order options are pushed in, as OVS's. */
     private final Mapping[] mappings;
+    /** Of each mapping: the slots of its data before its last 4 bytes, in data order (see the class comment). */
+    private final int[][] extension;
 
     private TlvMap(Mapping[] mappings) {
         this.mappings = mappings;
+        this.extension = allocate(mappings);
+    }
+
+    /** Slots of 4 bytes a mapping takes: its own, and one more per 4 bytes past the first 4. */
+    private static int slots(Mapping m) {
+        return Math.max(1, m.length / SLOT_BYTES);
+    }
+
+    /** The slots past each mapping's own: free ones from the top, in index order (they always fit in 256 bytes). */
+    private static int[][] allocate(Mapping[] ms) {
+        long taken = 0;
+        for (Mapping m : ms) {
+            taken |= 1L << m.index;
+        }
+        int[][] out = new int[ms.length][];
+        int next = MAX_FIELDS - 1;
+        for (int k = 0; k < ms.length; k++) {
+            int n = Math.max(0, ms[k].length / SLOT_BYTES - 1);
+            out[k] = new int[n];
+            for (int j = 0; j < n; j++) {
+                while ((taken & 1L << next) != 0) {
+                    next--;
+                }
+                out[k][j] = next;
+                taken |= 1L << next;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The slots of the {@code k}-th mapping's data before its last 4 bytes (which are in slot
+     * {@code get(k).index()}), in data order; empty for a mapping of 4 bytes or fewer. Not to be
+     * written (no copy: an upcall calls it).
+     */
+    int[] extensionSlots(int k) {
+        return extension[k];
+    }
+
+    /** The position {@code k} of the mapping of this option, or -1 (no allocation: an upcall calls it). */
+    public int find(int optionClass, int type, int length) {
+        for (int k = 0; k < mappings.length; k++) {
+            Mapping m = mappings[k];
+            if (m.optionClass == optionClass && m.type == type && m.length == length) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** The data length of the option {@code tun_metadata<index>} maps, or -1 if it is not mapped. */
+    public int lengthOf(int index) {
+        for (Mapping m : mappings) {
+            if (m.index == index) {
+                return m.length;
+            }
+        }
+        return -1;
     }
 
     /** Mappings, by index. */
@@ -137,24 +204,21 @@ public final class TlvMap {
      * This map with {@code added} too (OVS's {@code NXTTMC_ADD}): all or nothing.
      *
      * @throws IllegalArgumentException as OVS refuses: an index already mapped, an option already
-     *                                  mapped, a length not a multiple of 4; and a length other
-     *                                  than 4, which this switch cannot map
+     *                                  mapped, a length not a multiple of 4 up to 124, more than
+     *                                  256 bytes in all
      */
     public TlvMap add(List<Mapping> added) {
         List<Mapping> next = new ArrayList<>(List.of(mappings));
         for (Mapping a : added) {
-            if (a.length % 4 != 0 || a.length > 124) {
+            if (a.length % SLOT_BYTES != 0 || a.length > MAX_OPTION_LENGTH) {
                 throw new TlvMapException(TlvMapException.Reason.BAD_OPT_LEN, "tlv mapping " + a
-                        + ": len must be a multiple of 4 up to 124");
-            }
-            if (a.length != OPTION_LENGTH) {
-                throw new TlvMapException(TlvMapException.Reason.BAD_OPT_LEN, "tlv mapping " + a
-                        + ": only 4-byte options can be mapped here (each tun_metadataN is 32 bits)");
+                        + ": len must be a multiple of 4 up to " + MAX_OPTION_LENGTH);
             }
             if (a.index < 0 || a.index >= MAX_FIELDS) {
                 throw new IllegalArgumentException("tlv mapping " + a + ": index out of range 0.." + (MAX_FIELDS - 1));
             }
             int space = a.length;
+            int slots = slots(a);
             for (Mapping m : next) {
                 if (m.index == a.index) {
                     throw new TlvMapException(TlvMapException.Reason.ALREADY_MAPPED, "tlv mapping " + a
@@ -165,10 +229,16 @@ public final class TlvMap {
                             + ": the option is already mapped (" + m + ")");
                 }
                 space += m.length;
+                slots += slots(m);
             }
             if (space > MAX_OPTION_SPACE) {
                 throw new TlvMapException(TlvMapException.Reason.TABLE_FULL, "tlv mapping " + a + ": " + space
                         + " bytes of options exceed the option space of " + MAX_OPTION_SPACE);
+            }
+            if (slots > MAX_FIELDS) {
+                // Only with options of length 0, each of which still owns its slot.
+                throw new TlvMapException(TlvMapException.Reason.TABLE_FULL, "tlv mapping " + a
+                        + ": the options need " + slots + " slots of 4 bytes, more than " + MAX_FIELDS);
             }
             next.add(a);
         }

@@ -13,7 +13,8 @@ import dev.jvswitch.pmd.tunnel.UdpTunnel;
  *
  * <ul>
  *   <li>{@link #fromRaw}, when a popped packet enters its tunnel port's bridge: the raw options the
- *       datapath key carries become {@code tun_metadataN} by the bridge's {@link TlvMap}; an
+ *       datapath key carries become {@code tun_metadataN} by the bridge's {@link TlvMap} (a
+ *       longer option's bytes before its last 4 in the slots the map gives it); an
  *       option the map does not name is skipped, unless its type has the critical bit, which
  *       drops the packet (as OVS). The megaflow then matches the {@code UDPIF} flag, the options'
  *       length and every option's header exactly (so which options a packet has, and where, is
@@ -31,6 +32,7 @@ import dev.jvswitch.pmd.tunnel.UdpTunnel;
  */
 final class TunnelMetadata {
     private static final int CRITICAL = 0x80;
+    private static final int[] NO_SLOTS = new int[0];
 
     private TunnelMetadata() {
     }
@@ -73,11 +75,21 @@ final class TunnelMetadata {
                 ctx.warn("dropping packet with malformed geneve options");
                 return false;
             }
-            int index = map.indexOf(cls, type, dataLen);
+            int k = map.find(cls, type, dataLen);
+            int index = k < 0 ? -1 : map.get(k).index();
+            int[] extension = k < 0 ? NO_SLOTS : map.extensionSlots(k);
             scratch.optionAt[scratch.options] = i;
+            scratch.optionLength[scratch.options] = dataLen;
+            scratch.optionExtension[scratch.options] = extension;
             scratch.optionIndex[scratch.options++] = index;
             if (index >= 0) {
-                f.set(FlowField.tunMetadata(index), int32(raw, i + 4) & 0xffff_ffffL);
+                // Its last 4 bytes in its own slot, the ones before them in the map's other slots.
+                if (dataLen >= TlvMap.SLOT_BYTES) {
+                    f.set(FlowField.tunMetadata(index), int32(raw, i + dataLen) & 0xffff_ffffL);
+                }
+                for (int j = 0; j < extension.length; j++) {
+                    f.set(FlowField.tunMetadata(extension[j]), int32(raw, i + 4 + 4 * j) & 0xffff_ffffL);
+                }
                 present |= 1L << index;
             } else if ((type & CRITICAL) != 0) {
                 if (ctx.tracing()) {
@@ -108,17 +120,28 @@ final class TunnelMetadata {
             if ((present & 1L << mapping.index()) == 0) {
                 continue;
             }
-            FlowField field = FlowField.tunMetadata(mapping.index());
-            wc.exact(field);
-            long v = f.get(field);
-            if (len + 8 > Math.min(limit, out.length)) {
+            int dataLen = mapping.length();
+            if (len + 4 + dataLen > Math.min(limit, out.length)) {
                 return -1;
             }
-            putInt(out, len, mapping.optionClass() << 16 | mapping.type() << 8 | mapping.length() / 4);
-            putInt(out, len + 4, (int) v);
-            len += 8;
+            putInt(out, len, mapping.optionClass() << 16 | mapping.type() << 8 | dataLen / 4);
+            int[] extension = map.extensionSlots(k);
+            for (int j = 0; j < extension.length; j++) {
+                putInt(out, len + 4 + 4 * j, slot(f, wc, extension[j]));
+            }
+            if (dataLen >= TlvMap.SLOT_BYTES) {
+                putInt(out, len + dataLen, slot(f, wc, mapping.index()));
+            }
+            len += 4 + dataLen;
         }
         return len;
+    }
+
+    /** The 32 bits of slot {@code slot}, which the megaflow then matches. */
+    private static int slot(FlowKey f, FlowMask wc, int slot) {
+        FlowField field = FlowField.tunMetadata(slot);
+        wc.exact(field);
+        return (int) f.get(field);
     }
 
     /** The big-endian 32 bits at byte {@code at} (a multiple of 4) of words {@code raw}. */

@@ -46,6 +46,10 @@ public final class TunnelScratch {
     final int[] optionAt = new int[MAX_OPTIONS];
     /** Of each option: its {@code tun_metadataN} index, or -1 if the TLV map does not map it. */
     final int[] optionIndex = new int[MAX_OPTIONS];
+    /** Of each option: its data length in bytes. */
+    final int[] optionLength = new int[MAX_OPTIONS];
+    /** Of each mapped option: the slots of its data before its last 4 bytes ({@link TlvMap#extensionSlots}). */
+    final int[][] optionExtension = new int[MAX_OPTIONS][];
     int options;
     private final long[] fieldMasks = new long[FlowKey.TUN_METADATA_WORDS];
 
@@ -133,11 +137,22 @@ public final class TunnelScratch {
             orInt(w, at, GENEVE_OPTION_HEADER_MASK);
             int index = optionIndex[j];
             if (index >= 0) {
-                FlowField f = FlowField.tunMetadata(index);
-                orInt(w, at + 4, (int) (fieldMasks[f.word() - FlowKey.TUN_METADATA_WORD] >>> f.shift()));
+                int[] extension = optionExtension[j];
+                for (int e = 0; e < extension.length; e++) {
+                    orInt(w, at + 4 + 4 * e, slotMask(extension[e]));
+                }
+                if (optionLength[j] >= TlvMap.SLOT_BYTES) {
+                    orInt(w, at + optionLength[j], slotMask(index));
+                }
             }
         }
         udpifLength = 0;
+    }
+
+    /** The tables' mask of slot {@code slot} (the 32 bits of {@code tun_metadata<slot>}), as saved by {@link #finishMask}. */
+    private int slotMask(int slot) {
+        FlowField f = FlowField.tunMetadata(slot);
+        return (int) (fieldMasks[f.word() - FlowKey.TUN_METADATA_WORD] >>> f.shift());
     }
 
     /** ORs {@code v} into the big-endian 32 bits at byte {@code at} (a multiple of 4) of the metadata words. */

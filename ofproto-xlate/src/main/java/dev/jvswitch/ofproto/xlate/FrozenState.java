@@ -8,6 +8,7 @@ import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
 
 import dev.jvswitch.ofproto.action.OfAction;
+import dev.jvswitch.pmd.tunnel.UdpTunnel;
 
 /**
  * Where translation stopped when it recirculated (OVS's {@code frozen_state}): the bridge, the
@@ -80,6 +81,13 @@ public record FrozenState(String bridge, int ofInPort, List<Frame> frames, long[
      */
     static long[] pipelineOf(FlowKey flow, FlowMask wc) {
         long present = flow.get(FlowField.TUN_METADATA_PRESENT);
+        if (present != 0 && (flow.get(FlowField.TUN_FLAGS) & UdpTunnel.FLAG_UDPIF) != 0) {
+            // Popped options: every slot, so that a longer option's bytes outside its own slot count
+            // too (the raw form's mask then takes the slots of the mapped options only).
+            for (int i = 0; i < FlowKey.TUN_METADATA_WORDS * 2; i++) {
+                wc.exact(FlowField.tunMetadata(i));
+            }
+        }
         for (long p = present; p != 0; p &= p - 1) {
             wc.exact(FlowField.tunMetadata(Long.numberOfTrailingZeros(p)));
         }

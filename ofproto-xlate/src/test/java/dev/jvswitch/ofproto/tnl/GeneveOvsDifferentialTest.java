@@ -45,7 +45,8 @@ import dev.jvswitch.testkit.sh.Sh;
  */
 class GeneveOvsDifferentialTest {
     private static final String TLV = "{class=0x102,type=0x80,len=4}->tun_metadata0,"
-            + "{class=0xffff,type=1,len=4}->tun_metadata1";
+            + "{class=0xffff,type=1,len=4}->tun_metadata1,{class=0xffff,type=2,len=8}->tun_metadata2,"
+            + "{class=0xffff,type=0x83,len=12}->tun_metadata3";
     private static Path dir;
     private static Map<String, String> env;
 
@@ -71,6 +72,8 @@ class GeneveOvsDifferentialTest {
         byte[] md1 = FrameBuilder.geneveOption(0xffff, 1, new byte[] {0x12, 0x34, 0x56, 0x78});
         byte[] ovn0 = FrameBuilder.geneveOption(0x0102, 0x80, new byte[] {0, 0, 0, 0});
         byte[] critical = FrameBuilder.geneveOption(0x0105, 0x81, new byte[] {1, 2, 3, 4});
+        byte[] long8 = FrameBuilder.geneveOption(0xffff, 2, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        byte[] long12 = FrameBuilder.geneveOption(0xffff, 0x83, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
         String drop = "priority=1,actions=drop";
         return List.of(
                 new Case("masked match, unmapped and unread options", List.of(
@@ -86,7 +89,9 @@ class GeneveOvsDifferentialTest {
                 new Case("zero option is present", List.of("priority=10,tun_metadata0=0,actions=output:2", drop),
                         new byte[][] {md1, ovn0}),
                 new Case("unmapped critical option", List.of("priority=10,actions=output:2"),
-                        new byte[][] {other, critical}, false));
+                        new byte[][] {other, critical}, false),
+                new Case("8- and 12-byte options, the critical one mapped", List.of(
+                        "priority=10,tun_metadata0=0x10002,actions=output:2", drop), new byte[][] {long8, ovn, long12}));
     }
 
     @BeforeAll

@@ -221,6 +221,37 @@ class GeneveXlateTest {
         }
     }
 
+    /**
+     * Options of 8 and 12 bytes (OVS's limit is 124) are mapped: a popped packet keeps all their
+     * bytes through the tables and a push, a mapped critical one is known (not dropped), and the
+     * megaflow matches the data the push read.
+     */
+    @Test
+    void longerOptionsAreMappedAndKeptWholeThroughAPopAndAPush() {
+        sw.tunnels.tlvMaps().add("br-int", TlvMap.parse(OVN + ",{class=0xffff,type=2,len=8}->tun_metadata2,"
+                + "{class=0xffff,type=0x83,len=12}->tun_metadata3"));
+        TlvMap map = sw.tunnels.tlvMaps().get("br-int");
+        assertThat(map.dump()).contains(" allocated option space=24")
+                .contains(" 0xffff   0x2       8  tun_metadata2").contains(" 0xffff  0x83      12  tun_metadata3");
+        // Slot 2 and 3 hold their last 4 bytes; the bytes before them take free slots from the top.
+        assertThat(map.extensionSlots(1)).containsExactly(63);
+        assertThat(map.extensionSlots(2)).containsExactly(62, 61);
+        sw.flows("br-int", "in_port=10,actions=in_port");
+        // An 8-byte option, then a critical 12-byte one: 28 bytes.
+        FlowKey k = popped(28, 0xffff_0202_1122_3344L, 0x5566_7788_ffff_8303L, 0xaabb_ccdd_eeff_0011L,
+                0x2233_4455_0000_0000L);
+        XlateResult r = sw.xlate(k);
+        assertThat(r.actions().toString()).contains("geneve(crit,vni=0x64,options("
+                + "{class=0xffff,type=0x2,len=8,0x1122334455667788}"
+                + "{class=0xffff,type=0x83,len=12,0xaabbccddeeff001122334455})))");
+        assertThat(FlowPrinter.format(k, r.mask())).contains("geneve({class=0xffff,type=0x2,len=8,0x1122334455667788}"
+                + "{class=0xffff,type=0x83,len=12,0xaabbccddeeff001122334455})");
+        // Unmapped, the critical option drops the packet.
+        sw.tunnels.tlvMaps().delete("br-int", TlvMap.parse("{class=0xffff,type=0x83,len=12}->tun_metadata3"));
+        assertThat(sw.xlate(popped(28, 0xffff_0202_1122_3344L, 0x5566_7788_ffff_8303L, 0xaabb_ccdd_eeff_0011L,
+                0x2233_4455_0000_0000L)).actions().toString()).isEqualTo("drop");
+    }
+
     @Test
     void theMapIsEditedAndPrintedAsOvsOfctlDoes() {
         TlvMaps maps = sw.tunnels.tlvMaps();
@@ -241,8 +272,13 @@ class GeneveXlateTest {
                 .hasMessageContaining("tun_metadata0 is already mapped");
         assertThatThrownBy(() -> maps.add("br-int", TlvMap.parse("{class=0x102,type=0x80,len=4}->tun_metadata5")))
                 .hasMessageContaining("the option is already mapped");
-        assertThatThrownBy(() -> maps.add("br-int", TlvMap.parse("{class=1,type=2,len=8}->tun_metadata5")))
-                .hasMessageContaining("only 4-byte options");
+        assertThatThrownBy(() -> maps.add("br-int", TlvMap.parse("{class=1,type=2,len=6}->tun_metadata5")))
+                .hasMessageContaining("len must be a multiple of 4 up to 124");
+        assertThatThrownBy(() -> maps.add("br-int", TlvMap.parse("{class=1,type=2,len=128}->tun_metadata5")))
+                .hasMessageContaining("len must be a multiple of 4 up to 124");
+        assertThatThrownBy(() -> maps.add("br-int", TlvMap.parse("{class=1,type=2,len=124}->tun_metadata5,"
+                + "{class=1,type=3,len=124}->tun_metadata6,{class=1,type=4,len=4}->tun_metadata7")))
+                .hasMessageContaining("exceed the option space of 256");
         assertThatThrownBy(() -> TlvMap.parse("{class=1,type=2}->tun_metadata5"))
                 .hasMessageContaining("invalid tlv mapping");
         assertThatThrownBy(() -> TlvMap.parse("{class=1,type=2,len=4}->tun_metadata64"))

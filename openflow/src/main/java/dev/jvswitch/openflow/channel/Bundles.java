@@ -122,7 +122,7 @@ final class Bundles {
         }
         OfMod mod;
         if (m.flow() != null) {
-            mod = m.flow();
+            mod = OfRequests.checkTlvFields(m.flow(), bridge);
         } else if (m.group() != null) {
             mod = m.group();
         } else if (m.inner() instanceof OFFlowMod fm) {

@@ -119,9 +119,14 @@ final class OfRequests {
                 if (nx.error() != null) {
                     applyRun(run, mods);
                     c.sendError(c.version(), nx.xid(), nx.error().error(), nx.head());
-                } else {
-                    mods.add(nx.mod());
+                    continue;
+                }
+                try {
+                    mods.add(checkTlvFields(nx.mod(), bridge));
                     run.add(nx);
+                } catch (OfCodecException e) {
+                    applyRun(run, mods);
+                    c.sendError(c.version(), nx.xid(), e.error(), nx.head());
                 }
                 continue;
             }
@@ -230,7 +235,8 @@ final class OfRequests {
 
     /**
      * {@code mod}, if every {@code tun_metadataN} its match names is mapped by the bridge's TLV
-     * map; else OVS's {@code NXFMFC_INVALID_TLV_FIELD}.
+     * map, to a 4-byte option (a longer one's bytes are not all in its 32 bits); else OVS's
+     * {@code NXFMFC_INVALID_TLV_FIELD}.
      */
     static FlowMod checkTlvFields(FlowMod mod, OfBridge bridge) {
         long used = dev.jvswitch.openflow.codec.MatchCodec.tunMetadataUsed(mod.match());
@@ -242,6 +248,10 @@ final class OfRequests {
             if ((used & (1L << i)) != 0 && !map.isMapped(i)) {
                 throw new OfCodecException(OfError.NXFMFC_INVALID_TLV_FIELD, "tun_metadata" + i
                         + " is not mapped by the bridge's TLV map");
+            }
+            if ((used & (1L << i)) != 0 && map.lengthOf(i) != dev.jvswitch.ofproto.tnl.TlvMap.SLOT_BYTES) {
+                throw new OfCodecException(OfError.NXFMFC_INVALID_TLV_FIELD, "tun_metadata" + i + " maps an option of "
+                        + map.lengthOf(i) + " bytes: this switch matches 4-byte options only");
             }
         }
         return mod;

@@ -318,6 +318,9 @@ public final class NxActionWire {
         long header = b.getUnsignedInt(at);
         boolean masked = (header & 0x100) != 0;
         int v = at + headerLength(b, at);
+        if (f.field().isTunnelMetadata()) {
+            return NxTunMetadata.setField(b, v, end, f.field(), header);
+        }
         int n = f.bytes();
         if (v + (masked ? 2 * n : n) > end) {
             throw new OfCodecException(OfError.BAD_ACTION_BAD_LEN, "set_field of " + f.name() + " truncated");

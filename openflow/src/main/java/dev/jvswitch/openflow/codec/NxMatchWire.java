@@ -84,6 +84,18 @@ public final class NxMatchWire {
                 throw new OfCodecException(OfError.BAD_MATCH_BAD_FIELD, "match field "
                         + NxmTable.describe(cls, exp, number) + " is not supported");
             }
+            if (f.field().isTunnelMetadata()) {
+                // Variable-length, as in OVS: ovs-ofctl sends the fewest bytes, OVN the mapped length.
+                if (!seen.add(f)) {
+                    throw new OfCodecException(OfError.BAD_MATCH_DUP_FIELD, "match field " + f.name() + " given twice");
+                }
+                NxTunMetadata.Entry e = NxTunMetadata.entry(b, valueAt, len, masked, f.number() - NxTunMetadata.FIELD_0);
+                long[] a = acc.computeIfAbsent(f.field(), k -> new long[4]);
+                a[1] = e.value() & e.mask();
+                a[3] = e.mask();
+                p = valueAt + len;
+                continue;
+            }
             if (len != (masked ? 2 * f.bytes() : f.bytes())) {
                 throw new OfCodecException(OfError.BAD_MATCH_BAD_LEN, f.name() + " with " + len + " bytes");
             }

@@ -11,6 +11,9 @@ import org.projectfloodlight.openflow.protocol.OFMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
+import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.ofproto.action.OfAction;
+
 /**
  * Geneve option fields on the wire: OVS's {@code NXM_NX_TUN_METADATA0..63} (class 0x0001, fields
  * 40..103), which openflowj 3.2.1 does not know, so it refuses a whole flow mod that has one.
@@ -144,7 +147,12 @@ public final class NxTunMetadata {
         return new Stripped(out, List.copyOf(entries));
     }
 
-    private static Entry entry(ByteBuf b, int at, int len, boolean hasMask, int index) {
+    /**
+     * The entry of {@code len} bytes at {@code at} (value, then mask if {@code hasMask}).
+     *
+     * @throws OfCodecException as {@link #strip}
+     */
+    static Entry entry(ByteBuf b, int at, int len, boolean hasMask, int index) {
         String name = "tun_metadata" + index;
         if (hasMask ? len % 2 != 0 || len / 2 > MAX_VALUE_BYTES : len > MAX_VALUE_BYTES) {
             throw new OfCodecException(OfError.BAD_MATCH_BAD_LEN, "match field " + name + " of " + len + " bytes");
@@ -157,6 +165,35 @@ public final class NxTunMetadata {
                     + " has 1-bits in its value where its mask has 0-bits");
         }
         return new Entry(index, value, mask);
+    }
+
+    /**
+     * A set-field (or {@code reg_load2}) into {@code field}, a {@code tun_metadataN}, whose NXM
+     * entry has header {@code header} and its value at {@code at}, before {@code end}: as long as
+     * the header says (OVS writes the fewest bytes that hold value and mask), right-aligned.
+     *
+     * @throws OfCodecException past {@code end}, for a value wider than 4 bytes or an empty mask
+     */
+    static OfAction setField(ByteBuf b, int at, int end, FlowField field, long header) {
+        boolean hasMask = (header & 0x100) != 0;
+        int len = (int) (header & 0xff);
+        String name = field.ovsName();
+        if (at + len > end || hasMask && len % 2 != 0 || len > (hasMask ? 2 : 1) * MAX_VALUE_BYTES) {
+            throw new OfCodecException(OfError.BAD_ACTION_BAD_LEN, "set_field on " + name + " of " + len + " bytes");
+        }
+        int n = hasMask ? len / 2 : len;
+        long value;
+        long mask;
+        try {
+            value = number(b, at, n, name);
+            mask = hasMask ? number(b, at + n, n, name) : 0xffff_ffffL;
+        } catch (OfCodecException e) {
+            throw new OfCodecException(OfError.BAD_ACTION_BAD_SET_ARGUMENT, e.getMessage());
+        }
+        if (mask == 0) {
+            throw new OfCodecException(OfError.BAD_ACTION_BAD_SET_ARGUMENT, "set_field on " + name + " with an empty mask");
+        }
+        return mask == 0xffff_ffffL ? OfAction.SetField.exact(field, value) : OfAction.SetField.masked(field, value & mask, mask);
     }
 
     /** The right-aligned big-endian number of {@code n} bytes at {@code at}; bytes above the low 4 must be 0. */

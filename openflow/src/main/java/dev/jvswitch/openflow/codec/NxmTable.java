@@ -21,7 +21,8 @@ import dev.jvswitch.flowcache.key.FlowField;
  *  header: class (16) | field (7) | hasmask (1) | length (8) [| experimenter (32) when class is 0xffff]
  * </pre>
  *
- * <p>{@code tun_metadata} fields are not here: they need the bridge's TLV map.
+ * <p>{@code tun_metadataN} is here as its 32 bits of the flow key; whether the bridge's TLV map
+ * names it is checked where a flow mod reaches its bridge.
  *
  * <p><b>Thread-safety:</b> immutable after class initialisation.
  */
@@ -157,6 +158,12 @@ public final class NxmTable {
         nxm(NXM_NX, 35, 4, FlowField.DP_HASH, 0, 32, -1, -1, "NXM_NX_DP_HASH");
         nxm(NXM_NX, 36, 4, FlowField.RECIRC_ID, 0, 32, -1, -1, "NXM_NX_RECIRC_ID");
         nxm(NXM_NX, 37, 4, FlowField.CONJ_ID, 0, 32, -1, -1, "NXM_NX_CONJ_ID");
+        // Geneve options through the bridge's TLV map: 4 bytes, the length this switch maps and the
+        // one the switch writes; a match entry may be shorter or longer (NxMatchWire reads it).
+        for (int i = 0; i < NxTunMetadata.FIELDS; i++) {
+            nxm(NXM_NX, NxTunMetadata.FIELD_0 + i, NxTunMetadata.VALUE_BYTES, FlowField.tunMetadata(i), 0, 32, -1, -1,
+                    "NXM_NX_TUN_METADATA" + i);
+        }
         nxm(NXM_NX, 104, 2, FlowField.TUN_FLAGS, 0, 16, -1, -1, "NXM_NX_TUN_FLAGS");
         nxm(NXM_NX, 105, 4, FlowField.CT_STATE, 0, 8, -1, -1, "NXM_NX_CT_STATE");
         nxm(NXM_NX, 106, 2, FlowField.CT_ZONE, 0, 16, -1, -1, "NXM_NX_CT_ZONE");
@@ -217,9 +224,6 @@ public final class NxmTable {
 
     /** A name for an unknown header, as OVS names the common ones. */
     public static String describe(int cls, long experimenter, int number) {
-        if (cls == NXM_NX && number >= 40 && number < 104) {
-            return "NXM_NX_TUN_METADATA" + (number - 40) + " (tun_metadata" + (number - 40) + ")";
-        }
         return (cls == EXPERIMENTER ? "experimenter 0x" + Long.toHexString(experimenter) : "class 0x"
                 + Integer.toHexString(cls)) + " field " + number;
     }

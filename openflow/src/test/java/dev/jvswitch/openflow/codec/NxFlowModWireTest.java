@@ -41,6 +41,7 @@ class NxFlowModWireTest {
         conjunction | table=9,priority=9,conj_id=7,ip,nw_src=10.0.0.0/8 actions=conjunction(12,1/2),note:00.01.02.03.04.05
         ct with alg | table=1,priority=5,tcp actions=ct(commit,zone=1,nat(src=10.1.1.240),alg=ftp),output:2
         ct with tftp | priority=5,udp actions=ct(commit,alg=tftp),output:2
+        geneve option | table=0,priority=100,tun_id=0x1,tun_metadata0=0x10000/0x7fff0000 actions=move:tun_metadata0[16..30]->reg14[0..14],set_field:0x2->tun_metadata0,resubmit(,33)
         """)
     void writtenBackDecodesToTheSameMod(String name, String text) {
         FlowMod mod = FlowSyntax.parseAdd(text);
@@ -87,11 +88,16 @@ class NxFlowModWireTest {
         // sample is modelled now (it counts and samples nothing).
         assertThat(decode(sample).applyActions()).containsExactly(new dev.jvswitch.ofproto.action.OfAction.Sample(
                 10, 1, 2, 3, dev.jvswitch.ofproto.action.OfAction.Sample.NO_PORT, 0));
-        // "priority=10,tun_metadata0=0x1 actions=drop": no TLV map on the OpenFlow channel yet.
+        // "priority=10,tun_metadata0=0x1 actions=drop": read here; the bridge's TLV map is checked
+        // where the mod reaches the bridge.
         String tunMetadata = "060e00480000000700000000000000000000000000000000000000000000000affffffffffffffffffffffff"
                 + "000000000001000c0001500400000001000000000004000800000000";
-        assertThatThrownBy(() -> decode(tunMetadata)).isInstanceOfSatisfying(OfCodecException.class,
-                e -> assertThat(e.error()).isEqualTo(OfError.BAD_MATCH_BAD_FIELD));
+        assertThat(decode(tunMetadata).match()).isEqualTo(FlowSyntax.parseMatch("tun_metadata0=0x1"));
+        // A value wider than the 4 bytes of the option this switch maps: OVS's bad value.
+        String wide = "060e00480000000700000000000000000000000000000000000000000000000affffffffffffffffffffffff"
+                + "000000000001000d000150050100000001000000000004000800000000";
+        assertThatThrownBy(() -> decode(wide)).isInstanceOfSatisfying(OfCodecException.class,
+                e -> assertThat(e.error()).isEqualTo(OfError.BAD_MATCH_BAD_VALUE));
     }
 
     static FlowMod decode(String hex) {

@@ -24,8 +24,9 @@ import dev.jvswitch.testkit.sh.Sh;
  * jvswitchd as a Geneve tunnel endpoint talking to Open vSwitch's userspace datapath (see
  * {@link GeneveTopology}): from cold, ping and a TCP exchange both ways between OVS's overlay
  * host and the host behind the switch, every packet carrying OVN's option (class 0x0102, type
- * 0x80, critical) set by one side and matched by the other through each side's TLV map; tshark
- * on the underlay decodes Geneve with the VNI and those options, and finds nothing malformed.
+ * 0x80, critical) set by one side and matched by the other through each side's TLV map, and
+ * from OVS a critical 8-byte option that both maps name; tshark on the underlay decodes Geneve
+ * with the VNI and those options, and finds nothing malformed.
  */
 @Tag("netns")
 class GeneveInteropTest {
@@ -57,7 +58,8 @@ class GeneveInteropTest {
         Files.writeString(dir.resolve("sw.yaml"), net.config(dir.resolve("sw.sock").toString()));
         daemon = new DaemonProcess(dir.resolve("sw.yaml"), dir.resolve("sw.sock"), dir).start(null, START);
         assertThat(daemon.ok("ofctl/add-tlv-map", "br-int", GeneveTopology.TLV)).isEmpty();
-        assertThat(daemon.ok("ofctl/dump-tlv-map", "br-int")).contains(" 0x102  0x80       4  tun_metadata0");
+        assertThat(daemon.ok("ofctl/dump-tlv-map", "br-int")).contains(" 0x102  0x80       4  tun_metadata0")
+                .contains(" 0x102  0x81       8  tun_metadata1");
 
         Path capture = dir.resolve("underlay.pcap");
         Process tcpdump = new ProcessBuilder(Sh.nsCommand(net.nsA, "tcpdump", "-i", net.underlay.peer(), "-n", "-U",
@@ -81,8 +83,10 @@ class GeneveInteropTest {
             tcpdump.waitFor();
         }
 
-        // The megaflow of the decap side matched the option jvswitchd's tables asked for, raw.
-        assertThat(daemon.ok("dpctl/dump-flows")).contains("geneve({class=0x102,type=0x80,len=4,0x10002})");
+        // The megaflow of the decap side matched the option jvswitchd's tables asked for, raw, and
+        // only the header of the 8-byte one, which no rule reads.
+        assertThat(daemon.ok("dpctl/dump-flows"))
+                .contains("geneve({class=0x102,type=0x80,len=4,0x10002}{class=0x102,type=0x81,len=8})");
         assertThat(daemon.ok("coverage/show")).doesNotContain("tnl_geneve_critical_option_drop 1");
 
         // Every Geneve packet on the underlay had VNI 100 and exactly OVN's critical option, with
@@ -105,6 +109,21 @@ class GeneveInteropTest {
         }
         assertThat(fromSwitch).containsExactly("00020001");
         assertThat(fromOvs).containsExactly("00010002");
+        // All the options: OVS's 8-byte one after OVN's; jvswitchd sends only what its side set.
+        // (Every occurrence: ip.src is the outer source, then the inner one.)
+        String all = Sh.run("tshark", "-r", capture.toString(), "-n", "-Y", "geneve", "-T", "fields", "-E",
+                "occurrence=a", "-E", "aggregator=,", "-e", "ip.src", "-e", "geneve.option.type", "-e",
+                "geneve.option.unknown.data");
+        Set<String> optionsFromSwitch = new HashSet<>();
+        Set<String> optionsFromOvs = new HashSet<>();
+        for (String l : all.lines().filter(l -> l.matches("\\d+\\.\\d+\\.\\d+\\.\\d+[,\t].*")).toList()) {
+            String[] f = l.split("\t", -1);
+            (f[0].split(",")[0].equals(GeneveTopology.SWITCH_V4) ? optionsFromSwitch : optionsFromOvs)
+                    .add(f[1] + " " + f[2]);
+        }
+        assertThat(optionsFromSwitch).containsExactly("0x80 00020001");
+        assertThat(optionsFromOvs)
+                .containsExactly("0x80,0x81 00010002," + GeneveTopology.FROM_OVS_LONG.substring(2));
         String bad = Sh.run("tshark", "-r", capture.toString(), "-n", "-d", "tcp.port==" + APP_PORT + ",data", "-o",
                 "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-Y",
                 "_ws.malformed || ip.checksum.status == 2 || udp.checksum.status == 2 || tcp.checksum.status == 2"

@@ -34,7 +34,9 @@ import dev.jvswitch.testkit.sh.Sh;
  *
  * Both sides carry OVN's option (class 0x0102, type 0x80, 4 bytes) as {@code tun_metadata0}: OVS
  * sends 0x10002 and forwards what arrives only if it carries 0x20001; jvswitchd the other way
- * round. Every veth has tx checksum offload off.
+ * round. Both also map a critical 8-byte option (type 0x81) as {@code tun_metadata1}, which OVS
+ * sends too: jvswitchd must know it (else it drops the packet). Every veth has tx checksum
+ * offload off.
  */
 final class GeneveTopology implements AutoCloseable {
     static final int VNI = 100;
@@ -42,9 +44,12 @@ final class GeneveTopology implements AutoCloseable {
     static final String C_OVERLAY = "10.78.0.2";
     static final String SWITCH_V4 = "192.0.2.1";
     static final String A_V4 = "192.0.2.2";
-    static final String TLV = "{class=0x102,type=0x80,len=4}->tun_metadata0";
+    static final String TLV = "{class=0x102,type=0x80,len=4}->tun_metadata0,"
+            + "{class=0x102,type=0x81,len=8}->tun_metadata1";
     /** The option value each side sends. */
     static final String FROM_OVS = "0x10002";
+    /** The 8-byte option OVS sends beside it. */
+    static final String FROM_OVS_LONG = "0x1122334455667788";
     static final String FROM_SWITCH = "0x20001";
 
     final Topology topo = new Topology();
@@ -111,7 +116,8 @@ final class GeneveTopology implements AutoCloseable {
         Sh.inNs(nsA, "ip", "addr", "add", A_OVERLAY + "/24", "dev", "ovshost");
         Sh.inNs(nsA, "ip", "link", "set", "ovshost", "mtu", "1400", "up");
         ofctl("add-tlv-map", "br-int", TLV);
-        ofctl("add-flow", "br-int", "in_port=2,actions=set_field:" + FROM_OVS + "->tun_metadata0,output:1");
+        ofctl("add-flow", "br-int", "in_port=2,actions=set_field:" + FROM_OVS + "->tun_metadata0,set_field:"
+                + FROM_OVS_LONG + "->tun_metadata1,output:1");
         ofctl("add-flow", "br-int", "in_port=1,tun_metadata0=" + FROM_SWITCH + ",actions=output:2");
     }
 

@@ -347,11 +347,22 @@ final class ConnTable {
 
     /**
      * Removes the one connection whose original-direction key is {@code orig}; true if there was
-     * one. A reply key (a NATed connection's translated tuple) does not name it, as in OVS.
+     * one. The reply key of a connection without NAT names it too; a NATed connection's reply key
+     * (its translated tuple) does not, as in OVS 3.1, where that key belongs to a separate
+     * un-NAT entry.
      */
     synchronized boolean flush(CtKey orig, long nowMs) {
         Conn c = lookup(orig, nowMs);
-        if (c == null || c.isReply(orig)) {
+        if (c == null || c.isReply(orig) && c.natAction != 0) {
+            return false;
+        }
+        remove(c);
+        return true;
+    }
+
+    /** Removes {@code c} if it is still in the table; true if it was. */
+    synchronized boolean flush(Conn c) {
+        if (c.dead) {
             return false;
         }
         remove(c);

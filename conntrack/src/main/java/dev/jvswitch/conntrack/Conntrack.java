@@ -461,9 +461,36 @@ public final class Conntrack {
         return table.flush(zone);
     }
 
-    /** Removes the connection whose original tuple is {@code orig}; true if there was one. */
+    /**
+     * Removes the connection whose original tuple is {@code orig} (or, without NAT, whose reply
+     * tuple is); true if there was one.
+     */
     public boolean flush(CtKey orig, long nowMs) {
         return table.flush(orig, nowMs);
+    }
+
+    /**
+     * OVS 3.x's {@code flush-conntrack} ({@code ct_dpif_flush}): an empty {@code match} flushes
+     * {@code zone} (everything when negative); a whole original 5-tuple alone flushes that one
+     * connection in {@code zone} (zone 0 when negative); any other match flushes every connection
+     * of {@code zone} (any zone when negative) it names, by partial tuples, mark and labels.
+     * Returns how many connections went.
+     */
+    public int flush(CtMatch match, int zone, long nowMs) {
+        if (match.isEmpty()) {
+            return table.flush(zone);
+        }
+        CtKey key = match.fiveTuple(Math.max(zone, 0));
+        if (key != null) {
+            return table.flush(key, nowMs) ? 1 : 0;
+        }
+        int n = 0;
+        for (Conn c : table.snapshot(zone, nowMs)) {
+            if (match.matches(c) && table.flush(c)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Removes expired connections from up to {@code maxBuckets} buckets (the sweeper's step). */

@@ -29,8 +29,10 @@ import java.util.Set;
  * <ol>
  *   <li>A connection is fully built before a release store puts it in a slot.</li>
  *   <li>A slot only ever goes from empty to a connection, from a connection to
- *       {@link #TOMBSTONE} and from a tombstone to a connection: nothing moves within an array,
- *       so a reader's probe never misses a connection that stays in the table.</li>
+ *       {@link #TOMBSTONE} and from a tombstone to a connection, and back to empty only where a
+ *       cluster ends (the next slot empty), where no probe passes on to a live reference:
+ *       nothing moves within an array, so a reader's probe never misses a connection that
+ *       stays in the table.</li>
  *   <li>A removed connection is marked {@code dead} before its slots are cleared; a reader that
  *       reaches it anyway (through an old array) treats it as absent.</li>
  *   <li>A rebuild copies a segment's live references into a new array and publishes it with a
@@ -46,10 +48,12 @@ final class ConnTable {
 
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Conn[].class);
     private static final VarHandle COUNT;
+    private static final VarHandle DEAD;
 
     static {
         try {
             COUNT = MethodHandles.lookup().findVarHandle(ConnTable.class, "count", int.class);
+            DEAD = MethodHandles.lookup().findVarHandle(Conn.class, "dead", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -59,6 +63,7 @@ final class ConnTable {
     static final int SEGMENTS = 1 << SEGMENT_BITS;
     private static final int SEGMENT_SHIFT = 32 - SEGMENT_BITS;
     private static final int MIN_SLOTS = 16;
+    private static final int REPLY_BIT = 1 << 31;
     /** What a removed connection leaves in its slots: never live, never matched. */
     static final Conn TOMBSTONE = tombstone();
 
@@ -83,7 +88,10 @@ final class ConnTable {
      */
     private static final class Segment {
         volatile Conn[] slots = new Conn[MIN_SLOTS];
-        /** The hash of each slot's reference; written and read under the monitor. */
+        /**
+         * The hash of each slot's reference, with {@link #REPLY_BIT} for a reply key's (the
+         * bit's place is the segment number's, known from the segment); under the monitor.
+         */
         int[] hashes = new int[MIN_SLOTS];
         /** Slots holding a connection. */
         int live;
@@ -172,13 +180,13 @@ final class ConnTable {
 
     /** Puts a new connection under both of its keys; caller holds the monitor. */
     void insert(Conn c) {
-        put(c, c.hash);
-        put(c, c.rHash);
+        put(c, c.hash, 0);
+        put(c, c.rHash, REPLY_BIT);
         zoneCount[c.zone]++;
         COUNT.setRelease(this, count + 1); // readers read it racily: no full fence per connection
     }
 
-    private void put(Conn c, int hash) {
+    private void put(Conn c, int hash, int replyBit) {
         Segment s = segment(hash);
         Conn[] a = s.slots;
         if ((s.used + 1) * 2 > a.length) {
@@ -198,7 +206,7 @@ final class ConnTable {
             i = (i + 1) & mask;
         }
         s.live++;
-        s.hashes[i] = hash;
+        s.hashes[i] = hash & ~REPLY_BIT | replyBit;
         SLOT.setRelease(a, i, c);
     }
 
@@ -244,7 +252,7 @@ final class ConnTable {
         if (c.dead) {
             return;
         }
-        c.dead = true;
+        DEAD.setRelease(c, true); // ordered before the slot stores that follow; no full fence
         erase(c, c.hash);
         erase(c, c.rHash);
         zoneCount[c.zone]--;
@@ -255,18 +263,33 @@ final class ConnTable {
     }
 
     /**
-     * Replaces every reference to {@code c} on {@code hash}'s probe path by a tombstone (both of
-     * a connection's references, when both keys hash alike, are on it).
+     * Replaces every reference to {@code c} on {@code hash}'s probe path by a tombstone, or by
+     * nothing at the end of a cluster (both of a connection's references, when both keys hash
+     * alike, are on it).
      */
     private void erase(Conn c, int hash) {
         Segment s = segment(hash);
         Conn[] a = s.slots;
         int mask = a.length - 1;
         for (int i = hash & mask, n = 0; a[i] != null && n <= mask; i = (i + 1) & mask, n++) {
-            if (a[i] == c) {
-                SLOT.setRelease(a, i, TOMBSTONE);
-                s.live--;
+            if (a[i] != c) {
+                continue;
             }
+            s.live--;
+            if (a[(i + 1) & mask] != null) {
+                SLOT.setRelease(a, i, TOMBSTONE);
+                continue;
+            }
+            // The end of a cluster: no probe reaches a live reference through this slot, nor
+            // through the tombstones just before it, so they become empty again. A null store
+            // also skips the collector's card-marking barrier a tombstone store pays.
+            SLOT.setRelease(a, i, null);
+            s.used--;
+            for (int j = (i - 1) & mask; a[j] == TOMBSTONE; j = (j - 1) & mask) {
+                SLOT.setRelease(a, j, null);
+                s.used--;
+            }
+            break;
         }
         if (!bulk) {
             compact(s);
@@ -325,6 +348,9 @@ final class ConnTable {
      * Segments are compacted once at the end, not while their tombstones pile up.
      */
     synchronized int flush(int zone) {
+        if (zone < 0 || zoneCount[zone] == count) {
+            return clear();
+        }
         int removed = 0;
         bulk = true;
         try {
@@ -342,6 +368,38 @@ final class ConnTable {
         for (Segment s : segments) {
             compact(s);
         }
+        return removed;
+    }
+
+    /**
+     * Removes every connection: each is marked dead where its original key's slot is (the reply
+     * key's slot says it is one, so a connection is loaded once and no probe is made), then every
+     * segment starts again empty. Readers on the old arrays find only dead connections.
+     */
+    private int clear() {
+        int removed = 0;
+        for (Segment s : segments) {
+            Conn[] a = s.slots;
+            int[] hashes = s.hashes;
+            for (int i = 0; i < a.length; i++) {
+                Conn c = a[i];
+                if (c == null || c == TOMBSTONE || (hashes[i] & REPLY_BIT) != 0) {
+                    continue;
+                }
+                DEAD.setRelease(c, true);
+                zoneCount[c.zone]--;
+                removed++;
+                if (c.alg != null) {
+                    expectations.removeOf(c);
+                }
+            }
+            slotCount = slotCount - a.length + MIN_SLOTS;
+            s.hashes = new int[MIN_SLOTS];
+            s.live = 0;
+            s.used = 0;
+            s.slots = new Conn[MIN_SLOTS];
+        }
+        COUNT.setRelease(this, 0);
         return removed;
     }
 

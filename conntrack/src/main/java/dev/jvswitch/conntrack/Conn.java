@@ -1,11 +1,16 @@
 package dev.jvswitch.conntrack;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
- * One tracked connection: both directions' keys (it is itself the original direction's
- * {@link ConnNode}; {@link #rev} is the reply direction's), its protocol state, mark, label,
- * expiry and counters. Made once when a {@code ct(commit)} creates it and
- * never reused, so a lock-free reader holding a stale reference sees a consistent, if dead,
- * connection.
+ * One tracked connection: both directions' keys, inline (the original direction's and the reply
+ * direction's, which NAT may have translated), its protocol state, mark, label, expiry and
+ * counters. Made once when a {@code ct(commit)} creates it and never reused, so a lock-free
+ * reader holding a stale reference sees a consistent, if dead, connection. It is the only
+ * object a UDP, ICMP or other-protocol connection costs: the table's slots hold references to
+ * it under both keys' hashes (OVS's two {@code conn_key_node}s), so a packet of either direction
+ * reaches it with one probe and no separate node.
  *
  * <p><b>Thread-safety:</b> the keys, zone, protocol and id are final. The protocol state
  * ({@link #l4State}, the TCP peers), mark and label are written under this object's monitor by
@@ -16,11 +21,10 @@ package dev.jvswitch.conntrack;
  * sweeper without it; {@link #l4State} of UDP/ICMP/other is written without the monitor too, its
  * values only moving forward. Packet counters are not kept (OVS's userspace tracker keeps none
  * either, and they would cost 32 bytes a connection), so {@code dump-conntrack -s} shows
- * timeouts only. {@link #dead} is set once, under the
- * table's write lock, when the connection leaves the table; readers that find it set treat the
- * connection as absent.
+ * timeouts only. {@link #dead} is set once, under the table's write lock, when the connection
+ * leaves the table; readers that find it set treat the connection as absent.
  */
-final class Conn extends ConnNode {
+final class Conn {
     /** {@code l4State} for UDP and other protocols (OVS's {@code other_state}). */
     static final int OTHER_FIRST = 0;
     static final int OTHER_MULTIPLE = 1;
@@ -30,8 +34,33 @@ final class Conn extends ConnNode {
     static final int ICMP_REPLY = 1;
     /** Smallest move of the expiry worth a store (see {@link #refresh}). */
     static final long REFRESH_MS = 1000;
+    private static final VarHandle EXPIRATION;
+    private static final VarHandle TIMEOUT_CLASS;
 
-    final ConnNode rev;
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            EXPIRATION = l.findVarHandle(Conn.class, "expirationMs", long.class);
+            TIMEOUT_CLASS = l.findVarHandle(Conn.class, "timeoutClass", CtTimeouts.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The original direction's key (see {@link CtKey} for the layout) and its hash. */
+    final long srcHi;
+    final long srcLo;
+    final long dstHi;
+    final long dstLo;
+    final long meta;
+    final int hash;
+    /** The reply direction's key and its hash. */
+    final long rSrcHi;
+    final long rSrcLo;
+    final long rDstHi;
+    final long rDstLo;
+    final long rMeta;
+    final int rHash;
     final int zone;
     final int proto;
     final long id;
@@ -41,8 +70,9 @@ final class Conn extends ConnNode {
     /** The NAT the connection was committed with ({@link NatAction} bits; 0 for none). */
     final int natAction;
 
-    /** The TCP peers (null for other protocols): index 0 sent the first packet, 1 replies. */
-    final TcpPeer[] peers;
+    /** The TCP peers (null for other protocols): peer 0 sent the first packet, 1 replies. */
+    final TcpPeer peer0;
+    final TcpPeer peer1;
     /** The ALG's state: null unless committed with a helper or opened by an expectation. */
     ConnAlg alg;
 
@@ -54,21 +84,58 @@ final class Conn extends ConnNode {
     volatile CtTimeouts timeoutClass;
     volatile boolean dead;
 
-
     Conn(CtKey orig, CtKey reply, long id, int origIcmpType, int origIcmpCode) {
         this(orig, reply, id, origIcmpType, origIcmpCode, 0);
     }
 
     Conn(CtKey orig, CtKey reply, long id, int origIcmpType, int origIcmpCode, int natAction) {
-        super(orig, null, false);
+        this.srcHi = orig.srcHi;
+        this.srcLo = orig.srcLo;
+        this.dstHi = orig.dstHi;
+        this.dstLo = orig.dstLo;
+        this.meta = orig.meta;
+        this.hash = orig.hash;
+        this.rSrcHi = reply.srcHi;
+        this.rSrcLo = reply.srcLo;
+        this.rDstHi = reply.dstHi;
+        this.rDstLo = reply.dstLo;
+        this.rMeta = reply.meta;
+        this.rHash = reply.hash;
         this.natAction = natAction;
-        this.rev = new ConnNode(reply, this, true);
         this.zone = orig.zone();
         this.proto = orig.proto();
         this.id = id;
         this.origIcmpType = origIcmpType;
         this.origIcmpCode = origIcmpCode;
-        this.peers = proto == CtPacket.TCP ? new TcpPeer[] {new TcpPeer(), new TcpPeer()} : null;
+        boolean tcp = proto == CtPacket.TCP;
+        this.peer0 = tcp ? new TcpPeer() : null;
+        this.peer1 = tcp ? new TcpPeer() : null;
+    }
+
+    /** Whether {@code k} is this connection's original-direction key. */
+    boolean matchesOrig(CtKey k) {
+        return hash == k.hash && meta == k.meta && srcLo == k.srcLo && dstLo == k.dstLo && srcHi == k.srcHi
+                && dstHi == k.dstHi;
+    }
+
+    /** Whether {@code k} is this connection's reply-direction key. */
+    boolean matchesReply(CtKey k) {
+        return rHash == k.hash && rMeta == k.meta && rSrcLo == k.srcLo && rDstLo == k.dstLo && rSrcHi == k.srcHi
+                && rDstHi == k.dstHi;
+    }
+
+    /**
+     * Whether a packet with key {@code k}, which found this connection, goes the reply way. A key
+     * that is both (a connection to itself) is the original direction, as OVS looks at the
+     * forward key first.
+     */
+    boolean isReply(CtKey k) {
+        return !matchesOrig(k);
+    }
+
+    /** TCP peer {@code i}: 0 sent the first packet, 1 replies. */
+    TcpPeer peer(int i) {
+        return i == 0 ? peer0 : peer1;
     }
 
     boolean ipv6() {
@@ -79,6 +146,15 @@ final class Conn extends ConnNode {
     void expireIn(CtTimeouts tm, long nowMs, CtConfig config) {
         timeoutClass = tm;
         expirationMs = nowMs + config.timeoutMs(zone, tm);
+    }
+
+    /**
+     * {@link #expireIn} for a connection not yet in the table: plain stores, which the table's
+     * release store of the connection publishes, instead of two volatile stores and their fences.
+     */
+    void initExpiry(CtTimeouts tm, long nowMs, CtConfig config) {
+        TIMEOUT_CLASS.set(this, tm);
+        EXPIRATION.set(this, nowMs + config.timeoutMs(zone, tm));
     }
 
     /**

@@ -36,7 +36,8 @@ public final class Conntrack {
     private final Ipf ipf = new Ipf();
     private final CtConfig config;
     private final List<CtContext> contexts = new CopyOnWriteArrayList<>();
-    private final AtomicLong nextId = new AtomicLong(1);
+    /** The next connection's id; written under the table's monitor. */
+    private long nextId = 1;
     private final AtomicLong expired = new AtomicLong();
 
     public Conntrack() {
@@ -104,16 +105,16 @@ public final class Conntrack {
     /**
      * {@link #execute(CtContext, Mbuf, int, int, int, int, long, long, long, long, NatParams, int, long)}
      * for the {@code n} packets of one {@code ct} action, as the datapath runs a batch. Every
-     * packet's key is read and the head of its hash chain loaded before any packet is tracked
-     * (and, for a commit whose chain head is not its connection, the bucket its reply key will
-     * be linked into), so the cache misses of a batch overlap instead of following one another
+     * packet's key is read and the first slot of its probe loaded (with the connection there)
+     * before any packet is tracked (and, for a commit whose first slot is not its connection, the
+     * slot its reply key will go into), so the cache misses of a batch overlap instead of following one another
      * (the idea of OVS's {@code cmap_find_batch}); then the packets are tracked in order, each
      * exactly as {@code execute} tracks it. Allocates nothing.
      */
     public void executeBatch(CtContext ctx, Mbuf[] pkts, int n, int zone, int flags, int mark, int markMask,
             long labelHi, long labelLo, long labelMaskHi, long labelMaskLo, NatParams nat, int helper, long nowMs) {
         CtPacket[] ps = ctx.batch;
-        ConnNode[] heads = ctx.heads;
+        Conn[] heads = ctx.heads;
         boolean commit = (flags & COMMIT) != 0;
         for (int off = 0; off < n; off += ps.length) {
             int len = Math.min(ps.length, n - off);
@@ -124,11 +125,13 @@ public final class Conntrack {
             }
             int touched = 0;
             for (int k = 0; k < len; k++) {
-                ConnNode h = heads[k];
+                Conn h = heads[k];
+                boolean found = false;
                 if (h != null) {
-                    touched += h.conn.dead ? 1 : 0; // loads the node and its connection
+                    found = h.matchesOrig(ps[k].key) || h.matchesReply(ps[k].key); // loads the connection
+                    touched += found ? 1 : 0;
                 }
-                if (commit && ps[k].valid && (h == null || !h.matches(ps[k].key))) {
+                if (commit && ps[k].valid && !found) {
                     CtKey key = ps[k].key;
                     touched += table.head(CtKey.hash(key.dstHi, key.dstLo, key.srcHi, key.srcLo,
                             CtKey.reverseMeta(key.meta))) == null ? 0 : 1;
@@ -160,20 +163,22 @@ public final class Conntrack {
             return;
         }
         boolean commit = (flags & COMMIT) != 0;
-        ConnNode node = table.lookup(p.key, nowMs);
+        Conn found = table.lookup(p.key, nowMs);
+        boolean reply = found != null && found.isReply(p.key);
         Conn c = null;
         int state = 0;
         CtExpectations.Expectation exp = null;
-        if (node != null && (flags & FORCE) != 0 && node.reply) {
-            remove(node.conn);
-            node = null;
+        if (found != null && (flags & FORCE) != 0 && reply) {
+            remove(found);
+            found = null;
+            reply = false;
         }
-        if (node == null && natDone != 0 && nat == null && !p.related) {
-            node = origTupleLookup(ctx, m, p, zone, nowMs); // a packet translated by an earlier pass
+        if (found == null && natDone != 0 && nat == null && !p.related) {
+            found = origTupleLookup(ctx, m, p, zone, nowMs); // a packet translated by an earlier pass
+            reply = found != null && found.isReply(ctx.replyKey);
         }
-        boolean reply = node != null && node.reply;
-        if (node != null) {
-            c = node.conn;
+        if (found != null) {
+            c = found;
             if (p.related) {
                 state = CtState.REL | (reply ? CtState.RPL : 0);
             } else {
@@ -203,8 +208,8 @@ public final class Conntrack {
             if (c != null) {
                 state |= natDone;
                 if (nat != null && natDone == 0 && c.natAction != 0) {
-                    state |= reply ? NatRewrite.nat(p, NatAction.reverse(c.natAction), c)
-                            : NatRewrite.nat(p, c.natAction, c.rev);
+                    state |= reply ? NatRewrite.nat(p, NatAction.reverse(c.natAction), c, false)
+                            : NatRewrite.nat(p, c.natAction, c, true);
                 }
             }
         }
@@ -223,7 +228,7 @@ public final class Conntrack {
                 if (commit) {
                     c = create(ctx, p, nat, exp, CtAlg.forProto(helper, p.proto), nowMs);
                     if (c != null && c.natAction != 0) {
-                        state |= NatRewrite.nat(p, c.natAction, c.rev);
+                        state |= NatRewrite.nat(p, c.natAction, c, true);
                     }
                 }
             }
@@ -291,7 +296,7 @@ public final class Conntrack {
     /** The ct_state of a packet of connection {@code c}, updating its protocol state; 0 when a SYN reopens it. */
     private int updateState(Conn c, CtPacket p, boolean reply, long nowMs) {
         int res;
-        if (c.peers != null) {
+        if (c.peer0 != null) {
             synchronized (c) {
                 res = TcpTracker.update(c, p, reply, nowMs, config);
             }
@@ -313,7 +318,7 @@ public final class Conntrack {
      * longer carries either of its connection's tuples, so its connection is looked up by the
      * original tuple its metadata carries (the ICMP id is the packet's own).
      */
-    private ConnNode origTupleLookup(CtContext ctx, Mbuf m, CtPacket p, int zone, long nowMs) {
+    private Conn origTupleLookup(CtContext ctx, Mbuf m, CtPacket p, int zone, long nowMs) {
         int proto = m.ctOrigProto();
         if (proto == 0 || proto != p.proto || m.ctOrigIpv6() != p.ipv6) {
             return null;
@@ -376,9 +381,9 @@ public final class Conntrack {
     private Conn create(CtContext ctx, CtPacket p, NatParams nat, CtExpectations.Expectation exp, int helper,
             long nowMs) {
         synchronized (table) {
-            ConnNode again = table.lookup(p.key, nowMs);
+            Conn again = table.lookup(p.key, nowMs);
             if (again != null) {
-                return again.conn; // another PMD committed the same connection first
+                return again; // another PMD committed the same connection first
             }
             if (table.count() >= config.maxConns()) {
                 ctx.fullDrops++;
@@ -398,7 +403,7 @@ public final class Conntrack {
                 ctx.natExhausted++;
                 return null;
             }
-            Conn c = new Conn(p.key, ctx.replyKey, nextId.getAndIncrement(), p.icmpType, p.icmpCode, natAction);
+            Conn c = new Conn(p.key, ctx.replyKey, nextId++, p.icmpType, p.icmpCode, natAction);
             if (exp != null) {
                 c.alg = ConnAlg.related(helper, exp);
                 c.mark = exp.parentMark();
@@ -412,7 +417,7 @@ public final class Conntrack {
                 case CtPacket.ICMP, CtPacket.ICMPV6 -> CtTimeouts.ICMP_FIRST;
                 default -> CtTimeouts.OTHER_FIRST;
             };
-            c.expireIn(first, nowMs, config);
+            c.initExpiry(first, nowMs, config);
             table.insert(c);
             ctx.created++;
             return c;
@@ -456,9 +461,36 @@ public final class Conntrack {
         return table.flush(zone);
     }
 
-    /** Removes the connection whose original tuple is {@code orig}; true if there was one. */
+    /**
+     * Removes the connection whose original tuple is {@code orig} (or, without NAT, whose reply
+     * tuple is); true if there was one.
+     */
     public boolean flush(CtKey orig, long nowMs) {
         return table.flush(orig, nowMs);
+    }
+
+    /**
+     * OVS 3.x's {@code flush-conntrack} ({@code ct_dpif_flush}): an empty {@code match} flushes
+     * {@code zone} (everything when negative); a whole original 5-tuple alone flushes that one
+     * connection in {@code zone} (zone 0 when negative); any other match flushes every connection
+     * of {@code zone} (any zone when negative) it names, by partial tuples, mark and labels.
+     * Returns how many connections went.
+     */
+    public int flush(CtMatch match, int zone, long nowMs) {
+        if (match.isEmpty()) {
+            return table.flush(zone);
+        }
+        CtKey key = match.fiveTuple(Math.max(zone, 0));
+        if (key != null) {
+            return table.flush(key, nowMs) ? 1 : 0;
+        }
+        int n = 0;
+        for (Conn c : table.snapshot(zone, nowMs)) {
+            if (match.matches(c) && table.flush(c)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Removes expired connections from up to {@code maxBuckets} buckets (the sweeper's step). */

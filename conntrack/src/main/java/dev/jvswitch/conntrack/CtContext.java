@@ -16,9 +16,9 @@ public final class CtContext {
 
     final CtPacket packet = new CtPacket();
     final CtKey replyKey = new CtKey();
-    /** {@link Conntrack#executeBatch}'s packets, and the chain heads it loaded for them. */
+    /** {@link Conntrack#executeBatch}'s packets, and the first slots their probes load. */
     final CtPacket[] batch = new CtPacket[BATCH];
-    final ConnNode[] heads = new ConnNode[BATCH];
+    final Conn[] heads = new Conn[BATCH];
     /** What the read-ahead loaded, kept so that the loads are not dropped as unused. */
     long touched;
 

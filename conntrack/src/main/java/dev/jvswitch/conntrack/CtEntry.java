@@ -15,15 +15,13 @@ public record CtEntry(long id, int zone, int proto, long origMeta, long[] origAd
 
     static CtEntry of(Conn c, long nowMs) {
         synchronized (c) {
-            ConnNode f = c;
-            ConnNode r = c.rev;
-            boolean tcp = c.peers != null;
+            boolean tcp = c.peer0 != null;
             ConnAlg a = c.alg;
             boolean rel = a != null && a.related;
-            return new CtEntry(c.id, c.zone, c.proto, f.meta, new long[] {f.srcHi, f.srcLo, f.dstHi, f.dstLo}, r.meta,
-                    new long[] {r.srcHi, r.srcLo, r.dstHi, r.dstLo}, c.origIcmpType, c.origIcmpCode, c.mark, c.labelHi,
-                    c.labelLo, Math.max(0, (c.expirationMs - nowMs) / 1000), tcp ? c.peers[0].state : -1,
-                    tcp ? c.peers[1].state : -1, tcp ? TcpTracker.peerWscale(c, 0) : 0,
+            return new CtEntry(c.id, c.zone, c.proto, c.meta, new long[] {c.srcHi, c.srcLo, c.dstHi, c.dstLo}, c.rMeta,
+                    new long[] {c.rSrcHi, c.rSrcLo, c.rDstHi, c.rDstLo}, c.origIcmpType, c.origIcmpCode, c.mark, c.labelHi,
+                    c.labelLo, Math.max(0, (c.expirationMs - nowMs) / 1000), tcp ? c.peer(0).state : -1,
+                    tcp ? c.peer(1).state : -1, tcp ? TcpTracker.peerWscale(c, 0) : 0,
                     tcp ? TcpTracker.peerWscale(c, 1) : 0, tcp ? TcpTracker.peerFlags(c, 0) : 0,
                     tcp ? TcpTracker.peerFlags(c, 1) : 0, 0, 0, 0, 0,
                     a == null ? CtAlg.NONE : a.helper, rel ? a.parentMeta : 0,

@@ -66,8 +66,6 @@ final class CtExpectations {
         if (c.dead) {
             return;
         }
-        ConnNode f = c;
-        ConnNode r = c.rev;
         long srcHi;
         long srcLo;
         long dstHi;
@@ -77,23 +75,23 @@ final class CtExpectations {
         long natLo;
         boolean dnat = (c.natAction & NatAction.DST) != 0;
         if (reply) {
-            srcHi = f.srcHi;
-            srcLo = f.srcLo;
-            dstHi = f.dstHi;
-            dstLo = f.dstLo;
+            srcHi = c.srcHi;
+            srcLo = c.srcLo;
+            dstHi = c.dstHi;
+            dstLo = c.dstLo;
             natReplyDst = !dnat;
-            natHi = dnat ? r.srcHi : r.dstHi;
-            natLo = dnat ? r.srcLo : r.dstLo;
+            natHi = dnat ? c.rSrcHi : c.rDstHi;
+            natLo = dnat ? c.rSrcLo : c.rDstLo;
         } else {
-            srcHi = r.srcHi;
-            srcLo = r.srcLo;
-            dstHi = r.dstHi;
-            dstLo = r.dstLo;
+            srcHi = c.rSrcHi;
+            srcLo = c.rSrcLo;
+            dstHi = c.rDstHi;
+            dstLo = c.rDstLo;
             natReplyDst = dnat;
-            natHi = dnat ? f.dstHi : f.srcHi;
-            natLo = dnat ? f.dstLo : f.srcLo;
+            natHi = dnat ? c.dstHi : c.srcHi;
+            natLo = dnat ? c.dstLo : c.srcLo;
         }
-        long meta = CtKey.meta(0, dstPort, c.zone, CtKey.proto(f.meta), (int) (f.meta & 0xff));
+        long meta = CtKey.meta(0, dstPort, c.zone, CtKey.proto(c.meta), (int) (c.meta & 0xff));
         ExpKey k = new ExpKey(srcHi, srcLo, dstHi, dstLo, meta);
         if (map.containsKey(k)) {
             return;

@@ -253,8 +253,8 @@ final class FtpAlg {
             }
             port = v[0];
         }
-        long rep = active ? c.rev.dstLo : c.dstLo;
-        long own = active ? c.srcLo : c.rev.srcLo;
+        long rep = active ? c.rDstLo : c.dstLo;
+        long own = active ? c.srcLo : c.rSrcLo;
         if ((!extended || active) && addr != own && addr != rep) {
             return null; // the FTP bounce attack
         }
@@ -302,12 +302,12 @@ final class FtpAlg {
             return null;
         }
         if (active) {
-            boolean rep = addr[0] == c.rev.dstHi && addr[1] == c.rev.dstLo;
+            boolean rep = addr[0] == c.rDstHi && addr[1] == c.rDstLo;
             boolean own = addr[0] == c.srcHi && addr[1] == c.srcLo;
             if (!rep && !own) {
                 return null;
             }
-            return new Parsed(addrOffset, addrSize, v[0], c.rev.dstHi, c.rev.dstLo);
+            return new Parsed(addrOffset, addrSize, v[0], c.rDstHi, c.rDstLo);
         }
         return new Parsed(0, 0, v[0], c.dstHi, c.dstLo);
     }

@@ -25,33 +25,39 @@ final class NatRewrite {
     }
 
     /**
-     * Translates {@code p} with {@code action} (as seen from the packet's direction) using
-     * {@code other}, the key of the connection's other direction; returns the ct_state bit it sets.
+     * Translates {@code p} with {@code action} (as seen from the packet's direction) using the
+     * key of the connection's other direction ({@code c}'s reply key when {@code replyKey}, else
+     * its original key); returns the ct_state bit it sets.
      */
-    static int nat(CtPacket p, int action, ConnNode other) {
+    static int nat(CtPacket p, int action, Conn c, boolean replyKey) {
         if ((action & (NatAction.SRC | NatAction.DST)) == 0) {
             return 0;
         }
+        long srcHi = replyKey ? c.rSrcHi : c.srcHi;
+        long srcLo = replyKey ? c.rSrcLo : c.srcLo;
+        long dstHi = replyKey ? c.rDstHi : c.dstHi;
+        long dstLo = replyKey ? c.rDstLo : c.dstLo;
+        long meta = replyKey ? c.rMeta : c.meta;
         UnsafeBuffer b = p.buf;
         int l4End = p.l4 + p.l4Len;
-        setAddr(b, p.ipv6, p.l3, action, other.srcHi, other.srcLo, other.dstHi, other.dstLo, p.l4, l4End, p.proto);
+        setAddr(b, p.ipv6, p.l3, action, srcHi, srcLo, dstHi, dstLo, p.l4, l4End, p.proto);
         if (!p.related) {
-            pat(b, p.l4, l4End, p.proto, other.meta);
+            pat(b, p.l4, l4End, p.proto, meta);
         } else {
-            natInner(p, NatAction.reverse(action), other);
+            natInner(p, NatAction.reverse(action), srcHi, srcLo, dstHi, dstLo, meta);
         }
         return (action & NatAction.SRC) != 0 ? CtState.SNAT : CtState.DNAT;
     }
 
     /** The quoted packet of an ICMP error, translated with the reversed key; then the ICMP checksum. */
-    private static void natInner(CtPacket p, int action, ConnNode other) {
+    private static void natInner(CtPacket p, int action, long srcHi, long srcLo, long dstHi, long dstLo,
+            long meta) {
         UnsafeBuffer b = p.buf;
         int end = p.icmpEnd;
         // The reversed key: its source is the other key's destination and its ports swap.
-        long revMeta = CtKey.reverseMeta(other.meta);
+        long revMeta = CtKey.reverseMeta(meta);
         pat(b, p.innerL4, end, p.innerProto, revMeta);
-        setAddr(b, p.ipv6, p.innerL3, action, other.dstHi, other.dstLo, other.srcHi, other.srcLo, p.innerL4, end,
-                p.innerProto);
+        setAddr(b, p.ipv6, p.innerL3, action, dstHi, dstLo, srcHi, srcLo, p.innerL4, end, p.innerProto);
         b.putShort(p.l4 + 2, (short) 0);
         int sum = CtChecksum.sum(b, p.l4, p.l4Len);
         if (p.ipv6) {

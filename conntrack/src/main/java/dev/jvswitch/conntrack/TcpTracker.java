@@ -52,8 +52,8 @@ final class TcpTracker {
 
     /** Sets up a new connection's peers from its first packet; returns the timeout class to use. */
     static CtTimeouts onNew(Conn c, CtPacket p) {
-        TcpPeer src = c.peers[0];
-        TcpPeer dst = c.peers[1];
+        TcpPeer src = c.peer(0);
+        TcpPeer dst = c.peer(1);
         src.seqLo = p.tcpSeq;
         src.seqHi = p.tcpSeq + p.tcpPayloadLen + 1;
         if ((p.tcpFlags & TCP_SYN) != 0) {
@@ -80,8 +80,8 @@ final class TcpTracker {
 
     /** Updates {@code c} with a packet of direction {@code reply}; sets its expiry when valid. */
     static int update(Conn c, CtPacket p, boolean reply, long nowMs, CtConfig config) {
-        TcpPeer src = c.peers[reply ? 1 : 0];
-        TcpPeer dst = c.peers[reply ? 0 : 1];
+        TcpPeer src = c.peer(reply ? 1 : 0);
+        TcpPeer dst = c.peer(reply ? 0 : 1);
         int flags = p.tcpFlags;
         if (invalidFlags(flags)) {
             return INVALID;
@@ -257,12 +257,12 @@ final class TcpTracker {
 
     /** OVS's protoinfo flags of peer {@code i}: 1 window scale, 8 be-liberal (scale unknown). */
     static int peerFlags(Conn c, int i) {
-        int w = c.peers[i].wscale;
+        int w = c.peer(i).wscale;
         return ((w & WSCALE_FLAG) != 0 ? 1 : 0) | ((w & WSCALE_UNKNOWN) != 0 ? 8 : 0);
     }
 
     static int peerWscale(Conn c, int i) {
-        return c.peers[i].wscale & WSCALE_MASK;
+        return c.peer(i).wscale & WSCALE_MASK;
     }
 
 }

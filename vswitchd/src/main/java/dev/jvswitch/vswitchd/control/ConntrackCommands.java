@@ -4,15 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.jvswitch.conntrack.Conntrack;
-import dev.jvswitch.conntrack.CtKey;
+import dev.jvswitch.conntrack.CtMatch;
 import dev.jvswitch.conntrack.CtShow;
-import dev.jvswitch.conntrack.CtTuple;
 import dev.jvswitch.conntrack.Ipf;
 import dev.jvswitch.pmd.Datapath;
 
 /**
  * The connection tracking commands with OVS's names, arguments, replies and layouts:
- * {@code dpctl/dump-conntrack [-m] [-s] [zone=N]}, {@code dpctl/flush-conntrack [zone=N] [ct-orig-tuple]},
+ * {@code dpctl/dump-conntrack [-m] [-s] [zone=N]},
+ * {@code dpctl/flush-conntrack [zone=N] [mark=X[/M]] [labels=Y[/N]] [ct-orig-tuple [ct-reply-tuple]]},
  * {@code dpctl/ct-stats-show [-m]}, {@code dpctl/ct-set-maxconns N}, {@code dpctl/ct-get-maxconns},
  * {@code dpctl/ct-get-nconns}, {@code dpctl/ct-set-limits [default=N] [zone=N,limit=N]...},
  * {@code dpctl/ct-get-limits [zone=N[,N]...]}, {@code dpctl/ct-del-limits zone=N[,N]...},
@@ -25,6 +25,8 @@ import dev.jvswitch.pmd.Datapath;
  * tracker is safe for any thread.
  */
 final class ConntrackCommands {
+    private static final String FLUSH_USAGE = "[zone=N] [mark=X[/M]] [labels=Y[/N]] [ct-orig-tuple [ct-reply-tuple]]";
+
     private ConntrackCommands() {
     }
 
@@ -48,36 +50,9 @@ final class ConntrackCommands {
             }
             return Reply.text(CtShow.dump(ct, zone, verbose, stats, dp.nowMs()));
         });
-        r.register("dpctl/flush-conntrack", "[zone=N] [ct-orig-tuple]", 0, 3,
-                "delete connections (of one zone, or the one with that original tuple)", args -> {
-                int zone = -1;
-                String tuple = null;
-                for (String a : withoutDp(args)) {
-                    if (a.startsWith("zone=")) {
-                        zone = number("dpctl/flush-conntrack", "zone", a.substring(5), 65535);
-                    } else if (tuple == null && a.startsWith("ct_")) {
-                        tuple = a;
-                    } else {
-                        throw CommandException.usage("dpctl/flush-conntrack: unknown argument '" + a
-                                + "' (usage: dpctl/flush-conntrack [zone=N] [ct-orig-tuple])");
-                    }
-                }
-                if (tuple == null) {
-                    ct.flush(zone);
-                    return Reply.text("");
-                }
-                CtKey key;
-                try {
-                    key = CtTuple.parse(tuple, Math.max(zone, 0));
-                } catch (IllegalArgumentException e) {
-                    throw CommandException.usage("dpctl/flush-conntrack: " + e.getMessage());
-                }
-                if (!ct.flush(key, dp.nowMs())) {
-                    throw CommandException.failed("dpctl/flush-conntrack: failed to flush conntrack (No such file or"
-                            + " directory): no connection has the original tuple " + tuple);
-                }
-                return Reply.text("");
-            });
+        r.register("dpctl/flush-conntrack", FLUSH_USAGE, 0, 6,
+                "delete connections (of one zone, or those the tuples, mark and labels name)",
+                args -> flush(ct, dp, withoutDp(args)));
         r.register("dpctl/ct-stats-show", "[-m] [zone=N]", 0, 3, "connections per protocol", args -> {
             boolean verbose = false;
             for (String a : withoutDp(args)) {
@@ -182,6 +157,47 @@ final class ConntrackCommands {
             ipf.maxFrags(number("dpctl/ipf-set-max-nfrags", "maximum fragments", a.get(0), Ipf.MAX_FRAGS_BOUND));
             return Reply.text("setting maximum fragments successful");
         });
+    }
+
+    /**
+     * OVS 3.x's {@code flush-conntrack}: nothing named flushes a zone or everything; a whole
+     * original 5-tuple alone flushes that one connection (an error when there is none, as OVS);
+     * anything else (partial tuples, a reply tuple, mark, labels) flushes every connection it
+     * names, in the zone if one is given. {@code zone=}, {@code mark=} and {@code labels=} may
+     * come in any order; the other arguments are the original tuple, then the reply tuple (an
+     * empty original tuple leaves it out).
+     */
+    private static Reply flush(Conntrack ct, Datapath dp, List<String> args) throws CommandException {
+        int zone = -1;
+        String mark = null;
+        String labels = null;
+        List<String> tuples = new ArrayList<>(2);
+        for (String a : args) {
+            if (a.startsWith("zone=")) {
+                zone = number("dpctl/flush-conntrack", "zone", a.substring(5), 65535);
+            } else if (a.startsWith("mark=")) {
+                mark = a.substring(5);
+            } else if (a.startsWith("labels=")) {
+                labels = a.substring(7);
+            } else if (tuples.size() < 2) {
+                tuples.add(a);
+            } else {
+                throw CommandException.usage("dpctl/flush-conntrack: invalid arguments (usage: dpctl/flush-conntrack "
+                        + FLUSH_USAGE + ")");
+            }
+        }
+        CtMatch match;
+        try {
+            match = CtMatch.parse(tuples.isEmpty() ? null : tuples.get(0), tuples.size() < 2 ? null : tuples.get(1),
+                    mark, labels);
+        } catch (IllegalArgumentException e) {
+            throw CommandException.usage("dpctl/flush-conntrack: " + e.getMessage());
+        }
+        if (ct.flush(match, zone, dp.nowMs()) == 0 && match.fiveTuple(0) != null) {
+            throw CommandException.failed("dpctl/flush-conntrack: failed to flush conntrack (No such file or"
+                    + " directory): no connection has the original tuple " + tuples.get(0));
+        }
+        return Reply.text("");
     }
 
     /** The arguments without a leading datapath name ({@code netdev@ovs-netdev}, {@code ovs-netdev}). */

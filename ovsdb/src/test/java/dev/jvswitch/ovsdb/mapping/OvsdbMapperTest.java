@@ -161,6 +161,25 @@ class OvsdbMapperTest {
     }
 
     @Test
+    void aBondTakesItsRebalanceIntervalFromOtherConfigAndABadOneIsReported() throws Exception {
+        DbConfig c = map(one("", "['uuid','p1'],['uuid','p2']",
+                ",'Port':{'p1':{'new':{'name':'bond0','bond_mode':'balance-slb',"
+                        + "'other_config':['map',[['bond-rebalance-interval','2500']]],"
+                        + "'interfaces':['set',[['uuid','i1'],['uuid','i2']]]}},"
+                        + "'p2':{'new':{'name':'bond1','bond_mode':'balance-slb',"
+                        + "'other_config':['map',[['bond-rebalance-interval','soon']]],"
+                        + "'interfaces':['set',[['uuid','i3'],['uuid','i4']]]}}},"
+                        + "'Interface':{'i1':{'new':{'name':'d1','type':'dummy'}},'i2':{'new':{'name':'d2','type':'dummy'}},"
+                        + "'i3':{'new':{'name':'d3','type':'dummy'}},'i4':{'new':{'name':'d4','type':'dummy'}}}"));
+        Map<String, PortSpec> ports = c.config().bridges().get("br0").ports();
+        assertThat(ports.get("d1").bond().rebalanceIntervalMs()).isEqualTo(2500);
+        assertThat(ports.get("d3").bond().rebalanceIntervalMs()).isEqualTo(BondSpec.DEFAULT_REBALANCE_INTERVAL_MS);
+        assertThat(c.config().warnings()).extracting(Object::toString).containsExactly(
+                "unix:/db.sock:1: Port bond1 other_config:bond-rebalance-interval: expected milliseconds (0 to turn"
+                        + " rebalancing off), got 'soon'; using 10000");
+    }
+
+    @Test
     void mirrorRowsNameTheInterfacesOfTheirPorts() throws Exception {
         DbConfig c = map(one(",'mirrors':['set',[['uuid','m1'],['uuid','m2']]]",
                 "['uuid','p1'],['uuid','p2'],['uuid','p3']",

@@ -55,7 +55,8 @@ import dev.jvswitch.pmd.DatapathConfig;
  *   <li>{@code Datapath} netdev's {@code ct_zones}: zone limits and timeout policies
  *       ({@link CtZoneMapper}).</li>
  *   <li>{@code Interface}: {@link InterfaceMapper}; ofport_request honoured, else the number the
- *       interface had, else the lowest free one; {@code other_config:pmd-rxq-affinity}.</li>
+ *       interface had, else the lowest free one; {@code other_config:pmd-rxq-affinity};
+ *       {@code mtu_request} ({@link DbConfig#mtuRequests}, applied to the device by the daemon).</li>
  * </ul>
  * An interface that cannot be mapped is left out with its reason ({@link DbConfig#interfaceErrors});
  * the others are mapped as if it were not there. A problem with a bridge or a global key is a
@@ -105,7 +106,23 @@ public final class OvsdbMapper {
         SwitchConfig c = new SwitchConfig(ctx.source(), dp, rv, base.bridgeDefaults(), base.mempool(), bridges,
                 base.control(), Map.of(), warnings, List.of(),
                 CtZoneMapper.conntrack(db, root, base.conntrack(), ctx, warnings));
-        return new DbConfig(c, nextCfg, errors, local, statsMs);
+        return new DbConfig(c, nextCfg, errors, local, statsMs, mtuRequests(db, portOwner.keySet()));
+    }
+
+    /**
+     * {@code Interface.mtu_request} of the interfaces of the bridges ({@code inBridges}), by name;
+     * the daemon sets the devices' MTU and reports a value they refuse in {@code error}.
+     */
+    private static Map<String, Integer> mtuRequests(Replica db, java.util.Set<String> inBridges) {
+        Map<String, Integer> out = new TreeMap<>();
+        for (ObjectNode i : db.rows(Columns.INTERFACE).values()) {
+            String name = Datum.string(i.get("name"));
+            Long mtu = Datum.optInteger(i.get("mtu_request"));
+            if (mtu != null && inBridges.contains(name)) {
+                out.put(name, (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, mtu)));
+            }
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ Open_vSwitch.other_config
@@ -361,10 +378,6 @@ public final class OvsdbMapper {
                     continue;
                 }
                 Map<String, String> options = Datum.stringMap(i.get("options"));
-                if (Datum.optInteger(i.get("mtu_request")) != null) {
-                    w.add(new ConfigError(ctx.source(), 1, "Interface " + name + " mtu_request",
-                            "not supported yet: the device's own MTU is used (set it with ip link)"));
-                }
                 InterfaceMapper.Mapped m = InterfaceMapper.map(bridge, name, Datum.string(i.get("type")), options, ctx,
                         env.portTypes());
                 if (m.error() != null) {

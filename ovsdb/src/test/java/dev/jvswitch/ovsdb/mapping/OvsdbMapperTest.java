@@ -109,9 +109,9 @@ class OvsdbMapperTest {
         assertThat(br0.flowTexts()).containsExactly(BridgeSpec.DEFAULT_FLOW);
         assertThat(br0.openflow().listeners()).hasSize(1);
         assertThat(br0.openflow().listeners().get(0).toString()).isEqualTo("punix:/run/ovs/br0.mgmt");
-        assertThat(c.config().warnings()).extracting(Object::toString)
-                .containsExactly("unix:/db.sock:1: Interface d0 mtu_request: not supported yet: the device's own MTU is"
-                        + " used (set it with ip link)");
+        assertThat(c.config().warnings()).isEmpty();
+        assertThat(c.mtuRequests()).as("the daemon sets the device MTU").containsOnly(Map.entry("d0", 9000));
+        assertThat(d0.options()).as("a changed request reopens no port").doesNotContainKey("mtu_request");
     }
 
     @Test

@@ -180,6 +180,26 @@ class OvsdbMapperTest {
     }
 
     @Test
+    void nativeVlanModesKeepTheTagAsTheNativeVlanAndDot1qTunnelIsRefused() throws Exception {
+        DbConfig c = map(one("", "['uuid','p1'],['uuid','p2'],['uuid','p3']",
+                ",'Port':{'p1':{'new':{'name':'d1','vlan_mode':'native-untagged','tag':10,"
+                        + "'trunks':['set',[20,30]],'interfaces':['uuid','i1']}},"
+                        + "'p2':{'new':{'name':'d2','vlan_mode':'native-tagged','interfaces':['uuid','i2']}},"
+                        + "'p3':{'new':{'name':'d3','vlan_mode':'dot1q-tunnel','tag':5,'interfaces':['uuid','i3']}}},"
+                        + "'Interface':{'i1':{'new':{'name':'d1','type':'dummy'}},'i2':{'new':{'name':'d2','type':'dummy'}},"
+                        + "'i3':{'new':{'name':'d3','type':'dummy'}}}"));
+        Map<String, PortSpec> ports = c.config().bridges().get("br0").ports();
+        assertThat(ports.get("d1").vlanMode()).isEqualTo(PortSpec.NATIVE_UNTAGGED);
+        assertThat(ports.get("d1").tag()).isEqualTo(10);
+        assertThat(ports.get("d1").trunks()).containsExactly(20, 30);
+        assertThat(ports.get("d2").vlanMode()).isEqualTo(PortSpec.NATIVE_TAGGED);
+        assertThat(ports.get("d2").tag()).as("no tag: native VLAN 0, as OVS").isZero();
+        assertThat(ports).doesNotContainKey("d3");
+        assertThat(c.interfaceErrors()).containsOnly(Map.entry("d3", "vlan_mode dot1q-tunnel is not supported yet"
+                + " (access, trunk, native-tagged and native-untagged are)"));
+    }
+
+    @Test
     void mirrorRowsNameTheInterfacesOfTheirPorts() throws Exception {
         DbConfig c = map(one(",'mirrors':['set',[['uuid','m1'],['uuid','m2']]]",
                 "['uuid','p1'],['uuid','p2'],['uuid','p3']",

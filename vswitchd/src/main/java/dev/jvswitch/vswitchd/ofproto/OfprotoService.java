@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.jvswitch.config.BondSpec;
+import dev.jvswitch.config.PortSpec;
 import dev.jvswitch.config.BridgeMirror;
 import dev.jvswitch.config.RevalidatorSettings;
 import dev.jvswitch.flowcache.key.FlowKey;
@@ -23,6 +24,7 @@ import dev.jvswitch.ofproto.bridge.Bond;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.Mirror;
 import dev.jvswitch.ofproto.bridge.OfPort;
+import dev.jvswitch.ofproto.bridge.VlanMode;
 import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.mac.MacTable;
@@ -211,14 +213,12 @@ public final class OfprotoService implements AutoCloseable {
         boolean hasLocal = false;
         for (PortView p : v.ports()) {
             hasLocal |= p.ofport() == OfPorts.LOCAL;
-            if (p.peer() != null) {
-                ports.add(new OfPort(p.ofport(), OfPort.NO_DP_PORT, p.name(), p.tag() >= 0 ? p.tag() : OfPort.NO_TAG,
-                        p.tag() >= 0 ? Set.of() : Set.copyOf(p.trunks()), p.peer()));
-            } else if (p.tag() >= 0) {
-                ports.add(OfPort.access(p.ofport(), p.dpPort(), p.name(), p.tag()));
-            } else {
-                ports.add(new OfPort(p.ofport(), p.dpPort(), p.name(), OfPort.NO_TAG, Set.copyOf(p.trunks()), null));
-            }
+            VlanMode mode = PortSpec.NATIVE_TAGGED.equals(p.vlanMode()) ? VlanMode.NATIVE_TAGGED
+                    : PortSpec.NATIVE_UNTAGGED.equals(p.vlanMode()) ? VlanMode.NATIVE_UNTAGGED
+                    : p.tag() >= 0 ? VlanMode.ACCESS : VlanMode.TRUNK;
+            ports.add(new OfPort(p.ofport(), p.peer() != null ? OfPort.NO_DP_PORT : p.dpPort(), p.name(),
+                    p.tag() >= 0 ? p.tag() : OfPort.NO_TAG, mode == VlanMode.ACCESS ? Set.of() : Set.copyOf(p.trunks()),
+                    p.peer(), mode));
         }
         if (v.endpoint() && !hasLocal) {
             ports.add(OfPort.local(v.name()));

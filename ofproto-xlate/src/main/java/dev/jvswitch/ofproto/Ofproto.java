@@ -89,6 +89,7 @@ import dev.jvswitch.ofproto.xlate.XlateSnapshot;
  */
 public final class Ofproto {
     private final LongSupplier nanoClock;
+    private final PortLiveness liveness;
     private final RecircRegistry recircIds = new RecircRegistry();
     private final Xlate xlate;
     private final NativeTunnels tunnels;
@@ -155,6 +156,7 @@ public final class Ofproto {
      */
     public Ofproto(LongSupplier nanoClock, PortLiveness liveness, TunnelOutput tunnels) {
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.liveness = Objects.requireNonNull(liveness, "liveness");
         this.tunnels = tunnels == null ? new NativeTunnels(revalSeq::incrementAndGet) : null;
         this.xlate = new Xlate(recircIds, liveness, tunnels == null ? this.tunnels : tunnels);
         this.upcallHandler = new OfprotoUpcallHandler(this::snapshot, revalSeq::get, xlate, nanoClock);
@@ -480,6 +482,20 @@ public final class Ofproto {
     /** The current snapshot (a volatile load: acquire). */
     public XlateSnapshot snapshot() {
         return current;
+    }
+
+    /**
+     * Moves balance-slb bond buckets whose rebalance is due ({@link BondRebalance}); the
+     * revalidator leader calls it at the end of a cycle, with every flow's statistics pushed.
+     *
+     * @return the number of buckets moved
+     */
+    public int rebalanceBonds() {
+        List<BridgeConfig> configs = new ArrayList<>();
+        for (Bridge b : bridges.values()) {
+            configs.add(b.config());
+        }
+        return BondRebalance.run(configs, liveness, nowNs() / 1_000_000L);
     }
 
     /** Grows with every published change, every liveness change and every MAC table change. */

@@ -30,7 +30,10 @@ import dev.jvswitch.pmd.flow.Ukey;
  *   <li>{@link #pushStats} credits every rule the flow ran ({@link UkeyData#rules()}), teaches
  *       its learned flows again and, when its packets carried FIN or RST, lowers the timeouts
  *       its {@code fin_timeout}s name (OVS's {@code XC_LEARN} and {@code XC_FIN_TIMEOUT}).</li>
- *   <li>{@link #onCycleEnd} expires rules by idle and hard timeout, ages the MAC tables and
+ *   <li>{@link #stale} sends a flow back to translation when a balance-slb rebalance moved a
+ *       bucket it sends through ({@link UkeyData#bondStale()}).</li>
+ *   <li>{@link #onCycleEnd} expires rules by idle and hard timeout, rebalances balance-slb bonds,
+ *       ages the MAC tables and
  *       the tunnel neighbour cache (sending the neighbour requests due), and retires
  *       recirculation ids no live flow used for two cycles.</li>
  * </ul>
@@ -111,6 +114,12 @@ public final class OfprotoRevalidation implements Revalidation {
         }
     }
 
+    /** A flow through a balance-slb bucket a rebalance moved to another member. */
+    @Override
+    public boolean stale(Ukey ukey) {
+        return ukey.data() instanceof UkeyData d && d.bondStale();
+    }
+
     /** Every live flow of the cycle: its recirculation ids are still in use. */
     @Override
     public void onDumped(Ukey ukey) {
@@ -125,6 +134,8 @@ public final class OfprotoRevalidation implements Revalidation {
     public void onCycleEnd(long nowMs) {
         ofproto.drainLearned();
         ofproto.expireFlows();
+        // As OVS: right after rule expiry, with every flow's bytes in the bond buckets.
+        ofproto.rebalanceBonds();
         ofproto.onTunnelTick();
         long nowNs = ofproto.nowNs();
         for (String bridge : ofproto.bridges()) {

@@ -69,18 +69,23 @@ final class Schema {
         return out;
     }
 
-    /** RFC 7047 3.2 {@code <type>}: an atomic type, or key (+ value) with min and max (default 1). */
+    /**
+     * RFC 7047 3.2 {@code <type>}: an atomic type, or key (+ value) with min and max (default 1).
+     * A type of at most one element, optional ones ({@code min 0, max 1}: {@code Port.tag},
+     * {@code Interface.mtu_request}) included, is a scalar to update2: ovsdb-server sends its new
+     * value, not a difference ({@code ovsdb_datum_diff} replaces every type that is not composite);
+     * only sets and maps of more elements travel as differences.
+     */
     static Replica.Kind kind(JsonNode type) {
         if (!type.isObject()) {
             return Replica.Kind.SCALAR;
         }
-        if (type.has("value")) {
-            return Replica.Kind.MAP;
-        }
-        int min = type.path("min").asInt(1);
         JsonNode max = type.path("max");
-        boolean one = max.isMissingNode() || max.isInt() && max.asInt() == 1;
-        return min == 1 && one ? Replica.Kind.SCALAR : Replica.Kind.SET;
+        boolean composite = max.isTextual() ? "unlimited".equals(max.asText()) : max.asInt(1) > 1;
+        if (!composite) {
+            return Replica.Kind.SCALAR;
+        }
+        return type.has("value") ? Replica.Kind.MAP : Replica.Kind.SET;
     }
 
     /**

@@ -20,8 +20,12 @@ class SchemaKindTest {
     void kindsOfTheStockSchemasTypes() throws Exception {
         assertThat(kind("'string'")).isEqualTo(Replica.Kind.SCALAR);
         assertThat(kind("{'key':'integer'}")).isEqualTo(Replica.Kind.SCALAR);
+        // An optional column's update2 "difference" is its new value, as ovsdb-server sends it
+        // (ovsdb_datum_diff replaces every type of at most one element).
         assertThat(kind("{'key':{'type':'integer','minInteger':0,'maxInteger':4095},'min':0,'max':1}"))
-                .as("Port.tag").isEqualTo(Replica.Kind.SET);
+                .as("Port.tag").isEqualTo(Replica.Kind.SCALAR);
+        assertThat(kind("{'key':{'type':'integer','minInteger':0,'maxInteger':4095},'min':0,'max':4096}"))
+                .as("Port.trunks").isEqualTo(Replica.Kind.SET);
         assertThat(kind("{'key':{'type':'uuid','refTable':'Interface'},'min':1,'max':'unlimited'}"))
                 .as("Port.interfaces").isEqualTo(Replica.Kind.SET);
         assertThat(kind("{'key':'string','value':'string','min':0,'max':'unlimited'}")).isEqualTo(Replica.Kind.MAP);

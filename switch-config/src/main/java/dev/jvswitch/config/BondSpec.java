@@ -14,14 +14,18 @@ import java.util.Objects;
  * @param primary the member active-backup prefers while its link is up, or null (OVS's
  *                {@code other_config:bond-primary})
  * @param members the members' port names, in the order the mode numbers them
+ * @param rebalanceIntervalMs how often balance-slb moves load between members, 0 never (OVS's
+ *                {@code other_config:bond-rebalance-interval})
  */
-public record BondSpec(String name, String mode, String primary, List<String> members) {
+public record BondSpec(String name, String mode, String primary, List<String> members, long rebalanceIntervalMs) {
     /** One member carries everything; another takes over when its link goes down. */
     public static final String ACTIVE_BACKUP = "active-backup";
     /** Source MAC and VLAN pick the member; every member with its link up carries traffic. */
     public static final String BALANCE_SLB = "balance-slb";
     /** The modes jvswitch has. */
     public static final List<String> MODES = List.of(ACTIVE_BACKUP, BALANCE_SLB);
+    /** OVS's default rebalance interval. */
+    public static final long DEFAULT_REBALANCE_INTERVAL_MS = 10_000;
 
     public BondSpec {
         Objects.requireNonNull(name, "name");
@@ -29,5 +33,13 @@ public record BondSpec(String name, String mode, String primary, List<String> me
             throw new IllegalArgumentException("bond " + name + ": mode " + mode + " is not one of " + MODES);
         }
         members = List.copyOf(members);
+        if (rebalanceIntervalMs < 0) {
+            throw new IllegalArgumentException("bond " + name + ": negative rebalance interval " + rebalanceIntervalMs);
+        }
+    }
+
+    /** A bond that rebalances at OVS's default interval. */
+    public BondSpec(String name, String mode, String primary, List<String> members) {
+        this(name, mode, primary, members, DEFAULT_REBALANCE_INTERVAL_MS);
     }
 }

@@ -2,6 +2,7 @@ package dev.jvswitch.afpacket;
 
 import dev.jvswitch.afpacket.rx.ReceiveRing;
 import dev.jvswitch.afpacket.rx.RxCounters;
+import dev.jvswitch.afpacket.sys.RingGeometry;
 import dev.jvswitch.pmd.netdev.sys.Interfaces;
 import dev.jvswitch.pmd.netdev.sys.Where;
 import dev.jvswitch.afpacket.tx.TxRing;
@@ -26,14 +27,16 @@ import dev.jvswitch.pmd.netdev.QueueCounters;
  * two refreshes is seen too. When the interface is back up (under the same or a new index), the
  * port opens fresh sockets for every queue (a new fanout group, no stale frames) and hands each
  * to its PMD through the queue's pending slot, then reports the link up. An MTU change is
- * picked up by the next refresh and counted; the tx and rx length checks read it per batch.
+ * picked up by the next refresh and counted; the tx and rx length checks read it per batch. When
+ * the MTU grows past what the tx slots hold (and {@code frame-size} was not given), the tx
+ * queues get new rings with larger slots ({@link AfPacketOptions#txGeometry}); rx is untouched.
  *
  * <p><b>Thread-safety:</b> queues are fixed at open; each queue is used by one PMD at a time (see
  * {@link AfPacketRxq}, {@link AfPacketTxq}). {@link #onRefresh()} and {@link #onClose()} run
  * under the base class's control lock, which also guards {@code socketsStale}. The carrier, MTU
  * and address are written only there and read by any thread (volatile: turning the carrier on
- * releases the rings the same refresh left in the queues' pending slots). {@code ifindex} and
- * the event counters are written there too and read anywhere (volatile). {@code txLinkError} is
+ * releases the rings the same refresh left in the queues' pending slots). {@code ifindex},
+ * {@code txGeometry} and the event counters are written there too and read anywhere (volatile). {@code txLinkError} is
  * set by PMDs and cleared by refresh (volatile).
  */
 public final class AfPacketNetdev extends AbstractNetdev {
@@ -47,14 +50,16 @@ public final class AfPacketNetdev extends AbstractNetdev {
     private volatile long reopenFailures;
     private volatile String lastError;
     private volatile int ifindex;
+    private volatile RingGeometry txGeometry;
 
     // Guarded by the control lock.
     private boolean socketsStale;
 
     private AfPacketNetdev(String name, AfPacketOptions options, Where where, Interfaces interfaces,
-            Interfaces.Info info, ReceiveRing[] rxRings, TxRing[] txRings) {
+            Interfaces.Info info, RingGeometry txGeometry, ReceiveRing[] rxRings, TxRing[] txRings) {
         super(name, AfPacketProvider.TYPE, rxRings.length, txRings.length, info.up());
         this.options = options;
+        this.txGeometry = txGeometry;
         this.where = where;
         this.interfaces = interfaces;
         this.ifindex = info.ifindex();
@@ -82,17 +87,18 @@ public final class AfPacketNetdev extends AbstractNetdev {
             Interfaces.Info info = interfaces.require();
             ReceiveRing[] rx = new ReceiveRing[options.rxqs()];
             TxRing[] tx = new TxRing[options.txqs()];
-            openRings(where, options, info.ifindex(), rx, tx);
-            return new AfPacketNetdev(config.name(), options, where, interfaces, info, rx, tx);
+            RingGeometry txGeometry = options.txGeometry(info.mtu());
+            openRings(where, options, info.ifindex(), rx, tx, txGeometry);
+            return new AfPacketNetdev(config.name(), options, where, interfaces, info, txGeometry, rx, tx);
         } catch (NetdevException | RuntimeException e) {
             interfaces.close();
             throw e;
         }
     }
 
-    /** Opens one socket per queue on {@code ifindex}, or none at all. */
-    private static void openRings(Where where, AfPacketOptions options, int ifindex, ReceiveRing[] rx, TxRing[] tx)
-            throws NetdevException {
+    /** Opens one socket per queue on {@code ifindex} (null entries of {@code rx} stay null), or none at all. */
+    private static void openRings(Where where, AfPacketOptions options, int ifindex, ReceiveRing[] rx, TxRing[] tx,
+            RingGeometry txGeometry) throws NetdevException {
         try {
             int group = ReceiveRing.FANOUT_NONE;
             for (int i = 0; i < rx.length; i++) {
@@ -102,7 +108,7 @@ public final class AfPacketNetdev extends AbstractNetdev {
                 group = rx[i].fanoutGroup();
             }
             for (int i = 0; i < tx.length; i++) {
-                tx[i] = TxRing.open(where, ifindex, options.geometry(), options.qdiscBypass());
+                tx[i] = TxRing.open(where, ifindex, txGeometry, options.qdiscBypass());
             }
         } catch (NetdevException | RuntimeException e) {
             for (ReceiveRing r : rx) {
@@ -126,6 +132,11 @@ public final class AfPacketNetdev extends AbstractNetdev {
 
     public AfPacketOptions options() {
         return options;
+    }
+
+    /** The shape of the tx rings now (their slots follow the MTU, see {@link AfPacketOptions#txGeometry}). */
+    public RingGeometry txGeometry() {
+        return txGeometry;
     }
 
     /** The read the queues make once per batch. */
@@ -202,6 +213,10 @@ public final class AfPacketNetdev extends AbstractNetdev {
             mtu(info.mtu());
             mtuChanges++;
         }
+        RingGeometry wantTx = options.txGeometry(info.mtu());
+        if (wantTx.frameSizeBytes() > txGeometry.frameSizeBytes() && info.ifindex() == ifindex && !socketsStale) {
+            reopenTx(wantTx);
+        }
         macAddress(info.mac());
         if (flapped) {
             onLinkDown();
@@ -220,11 +235,29 @@ public final class AfPacketNetdev extends AbstractNetdev {
         socketsStale = true;
     }
 
+    /** New tx rings of {@code geometry} (larger slots for a larger MTU); the old ones stay on failure. */
+    private void reopenTx(RingGeometry geometry) {
+        TxRing[] tx = new TxRing[txqCount()];
+        try {
+            openRings(where, options, ifindex, new ReceiveRing[0], tx, geometry);
+        } catch (NetdevException | RuntimeException e) {
+            reopenFailures++;
+            lastError = e.getMessage();
+            return;
+        }
+        for (int i = 0; i < tx.length; i++) {
+            afTxq(i).offer(tx[i]);
+        }
+        txGeometry = geometry;
+        reopens++;
+    }
+
     private boolean reopen(int newIfindex) {
         ReceiveRing[] rx = new ReceiveRing[rxqCount()];
         TxRing[] tx = new TxRing[txqCount()];
+        RingGeometry geometry = options.txGeometry(mtu());
         try {
-            openRings(where, options, newIfindex, rx, tx);
+            openRings(where, options, newIfindex, rx, tx, geometry);
         } catch (NetdevException | RuntimeException e) {
             reopenFailures++;
             lastError = e.getMessage();
@@ -237,6 +270,7 @@ public final class AfPacketNetdev extends AbstractNetdev {
             afTxq(i).offer(tx[i]);
         }
         ifindex = newIfindex;
+        txGeometry = geometry;
         socketsStale = false;
         reopens++;
         return true;

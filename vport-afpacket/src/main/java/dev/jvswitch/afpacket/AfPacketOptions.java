@@ -5,6 +5,7 @@ import java.util.Set;
 import dev.jvswitch.afpacket.rx.RxRingMode;
 import dev.jvswitch.pmd.netdev.sys.Interfaces;
 import dev.jvswitch.afpacket.sys.RingGeometry;
+import dev.jvswitch.afpacket.sys.Tpacket2Flyweight;
 import dev.jvswitch.pmd.netdev.sys.Where;
 import dev.jvswitch.pmd.netdev.NetdevConfig;
 import dev.jvswitch.pmd.netdev.NetdevException;
@@ -23,7 +24,9 @@ import dev.jvswitch.pmd.netdev.NetdevException;
  *     or when the kernel's block timer fires (≥ 1 ms), see {@link RxRingMode}</td></tr>
  * <tr><td>{@code block-size}</td><td>65536</td><td>bytes per ring block, multiple of 4096</td></tr>
  * <tr><td>{@code block-count}</td><td>64</td><td>blocks per ring (each rx and tx queue has one ring)</td></tr>
- * <tr><td>{@code frame-size}</td><td>2048</td><td>tx slot size; the largest frame sent is 32 bytes less</td></tr>
+ * <tr><td>{@code frame-size}</td><td>2048</td><td>tx slot size; the largest frame sent is 32 bytes less.
+ *     Unless given, the slots grow with the interface's MTU (a tagged frame of the MTU, plus the
+ *     slot's header, rounded up to 16), so a jumbo MTU needs no option</td></tr>
  * <tr><td>{@code promisc}</td><td>true</td><td>promiscuous mode while the port is open</td></tr>
  * <tr><td>{@code qdisc-bypass}</td><td>true</td><td>send straight to the driver ({@code PACKET_QDISC_BYPASS})</td></tr>
  * </table>
@@ -37,14 +40,17 @@ import dev.jvswitch.pmd.netdev.NetdevException;
  * @param rxRing      how rx rings hand frames over
  * @param rxDataRoomBytes the largest frame an rx mbuf holds (the pool's data room): a V2 rx slot
  *                    is sized to take it
+ * @param frameSizeSet whether {@code frame-size} was given (then tx slots keep that size)
  */
 public record AfPacketOptions(String ifname, int rxqs, int txqs, RingGeometry geometry, boolean promiscuous,
-        boolean qdiscBypass, RxRingMode rxRing, int rxDataRoomBytes) {
+        boolean qdiscBypass, RxRingMode rxRing, int rxDataRoomBytes, boolean frameSizeSet) {
     public static final Set<String> KNOWN = Set.of(
             "ifname", "rxqs", "rx-ring", "block-size", "block-count", "frame-size", "promisc", "qdisc-bypass");
     /** Frames an mbuf holds when a port is opened without a pool (tests of option parsing). */
     private static final int DEFAULT_DATA_ROOM = 2048;
     public static final int MAX_QUEUES = 64;
+    /** An Ethernet header and one 802.1Q tag: what a frame adds to the MTU. */
+    private static final int ETH_AND_VLAN_BYTES = 18;
 
     /**
      * Reads and checks every option without opening anything (the provider's {@code validate} and
@@ -68,6 +74,21 @@ public record AfPacketOptions(String ifname, int rxqs, int txqs, RingGeometry ge
             throw new NetdevException("port " + config.name() + ": option 'rx-ring' must be v2 or v3, got '" + ring + "'");
         }
         int dataRoom = config.pool() == null ? DEFAULT_DATA_ROOM : config.pool().config().dataRoomBytes();
-        return new AfPacketOptions(ifname, rxqs, config.txqs(), geometry, promiscuous, qdiscBypass, rxRing, dataRoom);
+        return new AfPacketOptions(ifname, rxqs, config.txqs(), geometry, promiscuous, qdiscBypass, rxRing, dataRoom,
+                config.options().containsKey("frame-size"));
+    }
+
+    /**
+     * The shape of the tx rings for an interface of MTU {@code mtu}: {@link #geometry}, with
+     * slots large enough for a VLAN-tagged frame of that MTU unless {@code frame-size} was given
+     * (never larger than a block: what does not fit is dropped as oversize, as with a small
+     * {@code frame-size}).
+     */
+    public RingGeometry txGeometry(int mtu) {
+        int want = (mtu + ETH_AND_VLAN_BYTES + Tpacket2Flyweight.DATA_OFFSET + 15) & ~15;
+        int frame = frameSizeSet ? geometry.frameSizeBytes()
+                : Math.min(Math.max(geometry.frameSizeBytes(), want), geometry.blockSizeBytes());
+        return frame == geometry.frameSizeBytes() ? geometry
+                : new RingGeometry(geometry.blockSizeBytes(), geometry.blockCount(), frame);
     }
 }

@@ -21,13 +21,16 @@ import dev.jvswitch.ofproto.port.OfPorts;
  * @param ofPort     1..{@link OfPorts#MAX}, or {@link OfPorts#LOCAL} for the bridge's own port
  * @param dpPort     datapath port number, or {@link #NO_DP_PORT} for a patch port
  * @param name       unique in the whole switch
- * @param tag        access VLAN (0..4095), or {@link #NO_TAG} for a trunk port
- * @param trunks     VLANs a trunk port carries; empty means all (immutable, sorted)
+ * @param tag        access VLAN or native VLAN (0..4095), or {@link #NO_TAG} for a trunk port
+ * @param trunks     VLANs a trunk or native port carries; empty means all (immutable, sorted)
  * @param patchPeer  name of the peer port for a patch port, else null
+ * @param vlanMode   how NORMAL treats VLANs on it: {@link VlanMode#ACCESS} with a tag,
+ *                   {@link VlanMode#TRUNK} without one, or a native mode with a tag
  *
  * <p><b>Thread-safety:</b> immutable.
  */
-public record OfPort(int ofPort, int dpPort, String name, int tag, Set<Integer> trunks, String patchPeer) {
+public record OfPort(int ofPort, int dpPort, String name, int tag, Set<Integer> trunks, String patchPeer,
+        VlanMode vlanMode) {
     public static final int NO_DP_PORT = -1;
     public static final int NO_TAG = -1;
 
@@ -53,10 +56,19 @@ public record OfPort(int ofPort, int dpPort, String name, int tag, Set<Integer> 
                 throw new IllegalArgumentException("port " + name + ": trunk VLAN " + v + " out of range 0..4095");
             }
         }
-        if (tag != NO_TAG && !trunks.isEmpty()) {
+        java.util.Objects.requireNonNull(vlanMode, "vlanMode");
+        if (vlanMode.isNative() ? tag == NO_TAG : (vlanMode == VlanMode.ACCESS) != (tag != NO_TAG)) {
+            throw new IllegalArgumentException("port " + name + ": vlan mode " + vlanMode + " with tag " + tag);
+        }
+        if (vlanMode == VlanMode.ACCESS && !trunks.isEmpty()) {
             throw new IllegalArgumentException("port " + name + ": tag and trunks exclude each other");
         }
         trunks = Collections.unmodifiableSortedSet(new TreeSet<>(trunks));
+    }
+
+    /** An access port with {@code tag}, else a trunk port. */
+    public OfPort(int ofPort, int dpPort, String name, int tag, Set<Integer> trunks, String patchPeer) {
+        this(ofPort, dpPort, name, tag, trunks, patchPeer, tag == NO_TAG ? VlanMode.TRUNK : VlanMode.ACCESS);
     }
 
     /** A trunk port for every VLAN. */
@@ -89,19 +101,32 @@ public record OfPort(int ofPort, int dpPort, String name, int tag, Set<Integer> 
         return dpPort != NO_DP_PORT;
     }
 
-    public VlanMode vlanMode() {
-        return tag == NO_TAG ? VlanMode.TRUNK : VlanMode.ACCESS;
-    }
-
     public boolean isPatch() {
         return patchPeer != null;
     }
 
-    /** True if NORMAL may carry VLAN {@code vlan} on this port (as the packet's VLAN inside the bridge). */
+    /**
+     * True if NORMAL may carry VLAN {@code vlan} on this port (as the packet's VLAN inside the
+     * bridge). A native port with a native VLAN other than 0 always carries it and never VLAN 0
+     * (an untagged frame is in the native VLAN), as OVS forces its trunks.
+     */
     public boolean carriesVlan(int vlan) {
-        if (tag != NO_TAG) {
+        if (vlanMode == VlanMode.ACCESS) {
             return vlan == tag;
         }
+        if (vlanMode.isNative() && tag != 0) {
+            if (vlan == tag) {
+                return true;
+            }
+            if (vlan == 0) {
+                return false;
+            }
+        }
         return trunks.isEmpty() || trunks.contains(vlan);
+    }
+
+    /** Whether a frame of VLAN {@code vlan} leaves this port untagged (OVS's {@code xvlan_output_translate}). */
+    public boolean sendsUntagged(int vlan) {
+        return vlan == 0 || vlanMode == VlanMode.ACCESS || vlanMode == VlanMode.NATIVE_UNTAGGED && vlan == tag;
     }
 }

@@ -16,7 +16,7 @@ import dev.jvswitch.pmd.flow.Ukey;
  * translated against; the change barrier of {@link RevalidatorPool} depends on it. After a change,
  * call {@link RevalidatorPool#wakeup()} so that the revalidators start at once.
  *
- * <p><b>Thread-safety:</b> {@link #revalidate}, {@link #pushStats}, {@link #onDumped} and {@link #onDeleted} are
+ * <p><b>Thread-safety:</b> {@link #revalidate}, {@link #pushStats}, {@link #onDumped}, {@link #stale} and {@link #onDeleted} are
  * called by several revalidator threads at once, each ukey by one thread at a time;
  * implementations read immutable table snapshots and add to rule counters atomically.
  * {@link #onCycleEnd} is called by the leader revalidator only, after every revalidator has
@@ -50,6 +50,16 @@ public interface Revalidation {
      * {@link Ukey#pushedPackets} and {@link Ukey#pushedBytes}.
      */
     void pushStats(Ukey ukey, long packetsDelta, long bytesDelta, long usedMs, int tcpFlags);
+
+    /**
+     * True if the flow must be translated again although {@link #revalSeq()} did not move since
+     * its last translation: a change that touches only some flows, whose ukeys say which (a bond
+     * bucket a rebalance moved). Called once per cycle for every live flow that is not otherwise
+     * due; it must be cheap.
+     */
+    default boolean stale(Ukey ukey) {
+        return false;
+    }
 
     /**
      * Called once per cycle for every live flow the cycle dumped (after its statistics were

@@ -18,7 +18,8 @@ import dev.jvswitch.pmd.flow.Ukey;
  * {@code revalidate()}): for each ukey of its slice — the ukeys whose ufid hashes to it, so a
  * ukey always has the same revalidator — push the megaflow's new statistics to its rules, delete
  * it if idle or over the flow limit, revalidate it if the tables changed since its actions were
- * computed. Deletions and new actions go to the owning PMD, one command per PMD per cycle; the
+ * computed (or if {@link Revalidation#stale} says a narrower change touched it). Deletions and new
+ * actions go to the owning PMD, one command per PMD per cycle; the
  * final statistics of a deleted flow are pushed once its PMD has run the command (from then on
  * the flow takes no more hits), at the start of a later cycle.
  *
@@ -121,7 +122,7 @@ final class Revalidator {
             delete(ukey, cycle.killReason);
         } else if (idleMs > cycle.maxIdleMs) {
             delete(ukey, idleMs > cycle.configuredMaxIdleMs ? DeleteReason.IDLE : DeleteReason.LIMIT);
-        } else if (ukey.revalSeq < cycle.seq) {
+        } else if (ukey.revalSeq < cycle.seq || staleAnyway(ukey)) {
             if (inflight.contains(ukey)) {
                 incomplete = true;
                 return;
@@ -147,6 +148,16 @@ final class Revalidator {
                 }
                 default -> delete(ukey, DeleteReason.REVALIDATION);
             }
+        }
+    }
+
+    /** {@link Revalidation#stale}: translated at the current version but touched by a narrower change. */
+    private boolean staleAnyway(Ukey ukey) {
+        try {
+            return reval.stale(ukey);
+        } catch (RuntimeException e) {
+            errors++;
+            return false;
         }
     }
 

@@ -10,7 +10,9 @@ import dev.jvswitch.ofproto.mac.MacDependency;
  * {@code bond_choose_output_member}): whether a frame that arrived on a member is taken, and
  * which member a frame leaves through. Both read port liveness, which is not in the flow key: the
  * daemon revalidates every megaflow when a link changes, and re-translation follows the new
- * answer. Balance-slb's choice reads the source MAC and VLAN, both exact in NORMAL's megaflow.
+ * answer. Balance-slb's choice reads the source MAC and VLAN, both exact in NORMAL's megaflow, and
+ * the bucket's member, which a rebalance changes: the megaflows it recorded a {@code BondHit} in
+ * are revalidated then.
  */
 final class BondXlate {
     private BondXlate() {
@@ -47,37 +49,31 @@ final class BondXlate {
         return true;
     }
 
-    /** The member a frame from {@code src} in {@code vlan} leaves {@code b} through, or null if none is live. */
+    /**
+     * The member a frame from {@code src} in {@code vlan} leaves {@code b} through, or null if none
+     * is live. Balance-slb: the bucket of the source MAC and VLAN ({@link SlbHash}) and the
+     * member it sends through ({@link Bond#slbMember}), recorded in the context so the megaflow
+     * counts toward the bucket's load and follows it when a rebalance moves it.
+     */
     static OfPort choose(XlateContext c, Bond b, long src, int vlan) {
         BridgeConfig cfg = c.bridge().config();
         if (b.mode() == Bond.Mode.ACTIVE_BACKUP) {
             int a = active(c, b);
             return a == Bond.NONE ? null : cfg.byOfPort(a);
         }
-        int n = 0;
+        long liveMask = 0;
         for (int i = 0; i < b.memberCount(); i++) {
             if (live(c, cfg, b.member(i))) {
-                n++;
+                liveMask |= 1L << i;
             }
         }
-        if (n == 0) {
+        if (liveMask == 0) {
             return null;
         }
-        int k = (int) Long.remainderUnsigned(slbHash(src, vlan), n);
-        for (int i = 0; i < b.memberCount(); i++) {
-            if (live(c, cfg, b.member(i)) && k-- == 0) {
-                return cfg.byOfPort(b.member(i));
-            }
-        }
-        return null;
-    }
-
-    /** A mix of the MAC and the VLAN (SplitMix64's finaliser): neighbouring MACs land apart. */
-    static long slbHash(long mac, int vlan) {
-        long z = mac ^ ((long) vlan << 48);
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
+        int bucket = SlbHash.bucket(src, vlan, 0);
+        int member = b.slbMember(bucket, liveMask);
+        c.bondHit(b, bucket, member);
+        return cfg.byOfPort(member);
     }
 
     private static boolean live(XlateContext c, BridgeConfig cfg, int ofPort) {

@@ -9,6 +9,7 @@ import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.bridge.Bond;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
+import dev.jvswitch.ofproto.bridge.VlanMode;
 import dev.jvswitch.ofproto.mac.MacDependency;
 import dev.jvswitch.ofproto.mac.MacTable;
 
@@ -18,7 +19,8 @@ import dev.jvswitch.ofproto.mac.MacTable;
  * <ol>
  *   <li>The input VLAN: an access port ({@code tag}) takes untagged (or priority-tagged) frames
  *       into its VLAN; a trunk port takes a frame into the VLAN of its tag (0 if untagged) if it
- *       carries that VLAN. Anything else is dropped.</li>
+ *       carries that VLAN; a native port (native-tagged, native-untagged) takes untagged frames
+ *       into its native VLAN and tagged ones as a trunk does. Anything else is dropped.</li>
  *   <li>Frames to the reserved multicast range 01:80:c2:00:00:0x are dropped.</li>
  *   <li>A frame that arrived on a bond member the bond does not take is dropped
  *       ({@link BondXlate#admit}).</li>
@@ -27,8 +29,8 @@ import dev.jvswitch.ofproto.mac.MacTable;
  *       dropped (no hairpin); an unknown, broadcast or multicast destination is flooded to every
  *       port of the VLAN but the input port. A bond gets one copy, through the member its mode
  *       picks among the live ones ({@link BondXlate#choose}).</li>
- *   <li>On the way out a frame gets the tag its output port needs: none on an access port or for
- *       VLAN 0, the VLAN's tag on a trunk port.</li>
+ *   <li>On the way out a frame gets the tag its output port needs: none on an access port, for
+ *       VLAN 0, or for the native VLAN of a native-untagged port; the VLAN's tag otherwise.</li>
  * </ol>
  *
  * <p>The megaflow matches the source and destination MACs and the VLAN id, as OVS's does; the
@@ -69,7 +71,10 @@ final class NormalXlate {
         }
         int vid = tagged ? tci & FlowKey.VLAN_VID_MASK : 0;
         int vlan;
-        if (in.tag() != OfPort.NO_TAG) {
+        if (in.vlanMode().isNative() && vid == 0) {
+            // Untagged (or priority-tagged) on a native port: the native VLAN.
+            vlan = in.tag();
+        } else if (in.vlanMode() == VlanMode.ACCESS) {
             if (vid != 0) {
                 if (c.tracing()) {
                     c.report(TraceNode.Kind.ERROR, "dropping VLAN " + vid + " tagged packet received on port "
@@ -176,7 +181,7 @@ final class NormalXlate {
         long[] w = c.flow().words();
         long saved = w[VLAN_WORD];
         boolean flowTagged = ((saved >>> TCI_SHIFT) & FlowKey.VLAN_CFI) != 0;
-        int outTci = out.tag() != OfPort.NO_TAG || vlan == 0 ? 0
+        int outTci = out.sendsUntagged(vlan) ? 0
                 : vlan | ((inTci & FlowKey.VLAN_CFI) != 0 ? inTci & PCP_MASK : 0) | FlowKey.VLAN_CFI;
         if (outTci == 0) {
             if (flowTagged) {

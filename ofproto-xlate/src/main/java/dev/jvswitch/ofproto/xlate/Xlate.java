@@ -61,7 +61,7 @@ public final class Xlate {
                 o.rules(), o.macDependencies(), o.macLearnings(), o.recircIds(),
                 Collections.unmodifiableList(c.recircPoints), c.slowPath, c.flow.copy(),
                 List.copyOf(c.controllerOutputs), o.packetOuts(), o.groupHits(), o.learned(),
-                o.finTimeouts());
+                o.finTimeouts(), o.bondHits());
     }
 
     /**
@@ -140,7 +140,7 @@ public final class Xlate {
                 o.rules(), o.macDependencies(), o.macLearnings(), o.recircIds(),
                 Collections.unmodifiableList(c.recircPoints), c.slowPath, c.flow.copy(),
                 List.copyOf(c.controllerOutputs), o.packetOuts(), o.groupHits(), o.learned(),
-                o.finTimeouts());
+                o.finTimeouts(), o.bondHits());
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.action.OfAction;
+import dev.jvswitch.ofproto.bridge.Bond;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.mac.MacDependency;
 import dev.jvswitch.ofproto.mac.MacLearning;
@@ -127,6 +128,8 @@ public final class XlateContext implements TunnelContext {
     /** Groups the packet went through and the bucket position taken (-1: the group itself), parallel. */
     final ArrayList<Group> groupHits = new ArrayList<>(4);
     int[] groupHitBuckets = new int[4];
+    /** Balance-slb buckets the packet left through. */
+    final BondHits bondHits = new BondHits();
     /** MAC lookups NORMAL made: bridge, VLAN, MAC, the port it answered. */
     private final MacRecords macDeps = new MacRecords();
     /** Source MACs NORMAL learned, as the dependencies. */
@@ -186,6 +189,7 @@ public final class XlateContext implements TunnelContext {
         rule = null;
         finTimeouts.clear();
         groupHits.clear();
+        bondHits.clear();
         macDeps.clear();
         macLearned.clear();
         mirrorsDone = 0;
@@ -318,6 +322,11 @@ public final class XlateContext implements TunnelContext {
         }
         groupHits.add(g);
         groupHitBuckets[n] = bucket;
+    }
+
+    /** Records an output through bucket {@code bucket} of balance-slb bond {@code b}, to member {@code ofPort}. */
+    void bondHit(Bond b, int bucket, int ofPort) {
+        bondHits.add(b, bucket, ofPort);
     }
 
     /** Records a flow a learn action made. */

@@ -104,6 +104,12 @@ public final class XlateOutput {
         for (int i = 0, n = groups.size(); i < n; i++) {
             groups.get(i).stats().add(c.groupHitBuckets[i], packets, bytes);
         }
+        c.bondHits.credit(bytes);
+    }
+
+    /** A copy of the balance-slb buckets the packet left through. */
+    public List<dev.jvswitch.ofproto.bridge.BondHit> bondHits() {
+        return c.bondHits.toList();
     }
 
     /** A copy of the groups (and buckets) the packet went through. */

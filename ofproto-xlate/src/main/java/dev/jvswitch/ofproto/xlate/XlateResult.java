@@ -33,6 +33,7 @@ import dev.jvswitch.ofproto.tnl.PacketOut;
  * @param groupHits        the groups (and buckets) the packet went through
  * @param learned          the flows {@code learn} actions made
  * @param finTimeouts      the {@code fin_timeout}s that ran ({@link FinTimeouts}; indexes into {@code rules})
+ * @param bondHits         the balance-slb buckets the packet left through
  *
  * <p><b>Thread-safety:</b> immutable once returned (the lists are unmodifiable; do not write
  * the key or mask).
@@ -42,7 +43,7 @@ public record XlateResult(DpActions actions, FlowMask mask, XlateError error, lo
         int[] recircIds, List<RecircPoint> recircPoints, boolean slowPath, FlowKey finalFlow,
         List<ControllerOutput> controllerOutputs, List<PacketOut> packetOuts,
         List<dev.jvswitch.ofproto.group.GroupHit> groupHits, List<Learned> learned,
-        long[] finTimeouts) {
+        long[] finTimeouts, List<dev.jvswitch.ofproto.bridge.BondHit> bondHits) {
 
     /**
      * A recirculation emitted by the translation: the packet leaves with {@code recircId},

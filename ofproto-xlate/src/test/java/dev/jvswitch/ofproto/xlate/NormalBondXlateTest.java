@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.key.Addresses;
 import dev.jvswitch.ofproto.bridge.Bond;
+import dev.jvswitch.ofproto.bridge.BondHit;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.mac.MacDependency;
@@ -136,5 +137,25 @@ class NormalBondXlateTest {
         // Unicast from a new host on either member is taken, and learned on the bond.
         assertThat(upcall(frame(B, A), 5)).isEqualTo("1");
         assertThat(sw.ofproto.macTable("br0").lookup(Addresses.parseMac(B), 0, sw.clockNs.get())).isEqualTo(4);
+    }
+
+    @Test
+    void balanceSlbRecordsEachOutputsBucketAndMemberAndFollowsAMovedBucket() {
+        XlateResult r = sw.upcall(sw.key(frame(mac(1), BROADCAST).build(), 1));
+        assertThat(r.bondHits()).hasSize(1);
+        BondHit hit = r.bondHits().get(0);
+        assertThat(hit.bucket()).isEqualTo(SlbHash.bucket(Addresses.parseMac(mac(1)), 0, 0));
+        assertThat(hit.member()).isIn(4, 5);
+        assertThat(r.actions().toString().split(",")).contains(Integer.toString(hit.member()));
+        assertThat(hit.stale()).isFalse();
+
+        int other = hit.member() == 4 ? 5 : 4;
+        hit.bond().buckets().migrate(hit.bucket(), other);
+        assertThat(hit.stale()).as("the megaflow must be translated again").isTrue();
+        assertThat(upcall(frame(mac(1), BROADCAST), 1).split(",")).contains(Integer.toString(other))
+                .doesNotContain(Integer.toString(hit.member()));
+        XlateResult fromBond = sw.upcall(sw.key(frame(B, BROADCAST).build(), 4));
+        assertThat(fromBond.actions().toString()).startsWith("1,");
+        assertThat(fromBond.bondHits()).as("a flood out of port 1 and active-backup ab0 passes no bucket").isEmpty();
     }
 }

@@ -22,15 +22,19 @@ import dev.jvswitch.config.SwitchConfig;
  *                        (only in a build without TAP ports)
  * @param statsIntervalMs how often statistics go back ({@code other_config:stats-update-interval},
  *                        at least {@value #MIN_STATS_INTERVAL_MS} as OVS clamps it)
+ * @param mtuRequests     {@code Interface.mtu_request} by interface name, for the interfaces that
+ *                        have one: the daemon sets the device's MTU (not part of the snapshot, so
+ *                        a changed request reopens no port)
  */
 public record DbConfig(SwitchConfig config, long nextCfg, Map<String, String> interfaceErrors,
-        Map<String, String> bridgePorts, long statsIntervalMs) {
+        Map<String, String> bridgePorts, long statsIntervalMs, Map<String, Integer> mtuRequests) {
     /** OVS's default and least {@code stats-update-interval}. */
     public static final long MIN_STATS_INTERVAL_MS = 5_000;
 
     public DbConfig {
         interfaceErrors = Collections.unmodifiableMap(new LinkedHashMap<>(interfaceErrors));
         bridgePorts = Collections.unmodifiableMap(new LinkedHashMap<>(bridgePorts));
+        mtuRequests = Collections.unmodifiableMap(new LinkedHashMap<>(mtuRequests));
     }
 
     /** Every interface name the database holds (mapped, refused, or a bridge's own). */
@@ -47,7 +51,7 @@ public record DbConfig(SwitchConfig config, long nextCfg, Map<String, String> in
         SwitchConfig c = config;
         SwitchConfig next = new SwitchConfig(c.file(), c.datapath(), c.revalidators(), c.bridgeDefaults(), c.mempool(),
                 c.bridges(), c.control(), c.lines(), c.warnings(), routes, c.conntrack(), c.mirrors());
-        return new DbConfig(next, nextCfg, interfaceErrors, bridgePorts, statsIntervalMs);
+        return new DbConfig(next, nextCfg, interfaceErrors, bridgePorts, statsIntervalMs, mtuRequests);
     }
 
     /**
@@ -67,6 +71,6 @@ public record DbConfig(SwitchConfig config, long nextCfg, Map<String, String> in
                 bridges, c.control(), c.lines(), c.warnings(), c.routes(), c.conntrack(), c.mirrors());
         Map<String, String> errors = new LinkedHashMap<>(interfaceErrors);
         errors.putAll(failed);
-        return new DbConfig(next, nextCfg, errors, bridgePorts, statsIntervalMs);
+        return new DbConfig(next, nextCfg, errors, bridgePorts, statsIntervalMs, mtuRequests);
     }
 }

@@ -49,13 +49,15 @@ import dev.jvswitch.pmd.DatapathConfig;
  *       {@code RUNDIR/NAME.mgmt} as OVS's do, and in standalone mode without controllers its
  *       table 0 starts with OVS's NORMAL flow. Its tunnel endpoint is the host's address on its
  *       own device ({@link MapContext#hostEndpoint}).</li>
- *   <li>{@code Port}: tag, trunks, vlan_mode (access and trunk), interfaces: several make a bond
+ *   <li>{@code Port}: tag, trunks, vlan_mode (access, trunk, native-tagged, native-untagged; the
+ *       tag is a native port's native VLAN), interfaces: several make a bond
  *       ({@code bond_mode} active-backup or balance-slb, {@code other_config:bond-primary}), each
  *       interface a port of the bridge carrying the same {@link BondSpec}.</li>
  *   <li>{@code Datapath} netdev's {@code ct_zones}: zone limits and timeout policies
  *       ({@link CtZoneMapper}).</li>
  *   <li>{@code Interface}: {@link InterfaceMapper}; ofport_request honoured, else the number the
- *       interface had, else the lowest free one; {@code other_config:pmd-rxq-affinity}.</li>
+ *       interface had, else the lowest free one; {@code other_config:pmd-rxq-affinity};
+ *       {@code mtu_request} ({@link DbConfig#mtuRequests}, applied to the device by the daemon).</li>
  * </ul>
  * An interface that cannot be mapped is left out with its reason ({@link DbConfig#interfaceErrors});
  * the others are mapped as if it were not there. A problem with a bridge or a global key is a
@@ -105,7 +107,23 @@ public final class OvsdbMapper {
         SwitchConfig c = new SwitchConfig(ctx.source(), dp, rv, base.bridgeDefaults(), base.mempool(), bridges,
                 base.control(), Map.of(), warnings, List.of(),
                 CtZoneMapper.conntrack(db, root, base.conntrack(), ctx, warnings));
-        return new DbConfig(c, nextCfg, errors, local, statsMs);
+        return new DbConfig(c, nextCfg, errors, local, statsMs, mtuRequests(db, portOwner.keySet()));
+    }
+
+    /**
+     * {@code Interface.mtu_request} of the interfaces of the bridges ({@code inBridges}), by name;
+     * the daemon sets the devices' MTU and reports a value they refuse in {@code error}.
+     */
+    private static Map<String, Integer> mtuRequests(Replica db, java.util.Set<String> inBridges) {
+        Map<String, Integer> out = new TreeMap<>();
+        for (ObjectNode i : db.rows(Columns.INTERFACE).values()) {
+            String name = Datum.string(i.get("name"));
+            Long mtu = Datum.optInteger(i.get("mtu_request"));
+            if (mtu != null && inBridges.contains(name)) {
+                out.put(name, (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, mtu)));
+            }
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ Open_vSwitch.other_config
@@ -321,7 +339,7 @@ public final class OvsdbMapper {
     private Map<String, PortSpec> ports(Replica db, ObjectNode b, String bridge, DatapathConfig dp, MapContext ctx,
             List<ConfigError> w, Map<String, String> errors, Map<String, String> local, Map<String, String> owner) {
         record Candidate(String name, String type, Map<String, String> options, Long request, int tag,
-                List<Integer> trunks, Map<Integer, Integer> affinity, BondSpec bond) {
+                List<Integer> trunks, Map<Integer, Integer> affinity, BondSpec bond, String vlanMode) {
         }
         List<Candidate> candidates = new ArrayList<>();
         TreeMap<String, ObjectNode> portsByName = new TreeMap<>();
@@ -361,10 +379,6 @@ public final class OvsdbMapper {
                     continue;
                 }
                 Map<String, String> options = Datum.stringMap(i.get("options"));
-                if (Datum.optInteger(i.get("mtu_request")) != null) {
-                    w.add(new ConfigError(ctx.source(), 1, "Interface " + name + " mtu_request",
-                            "not supported yet: the device's own MTU is used (set it with ip link)"));
-                }
                 InterfaceMapper.Mapped m = InterfaceMapper.map(bridge, name, Datum.string(i.get("type")), options, ctx,
                         env.portTypes());
                 if (m.error() != null) {
@@ -390,8 +404,14 @@ public final class OvsdbMapper {
                     trunks.add(v.intValue());
                 }
                 java.util.Collections.sort(trunks);
-                if (mode != null && !mode.equals("access") && !mode.equals("trunk")) {
-                    problems.add("vlan_mode " + mode + " is not supported yet (access and trunk are)");
+                String vlanMode = null;
+                if (PortSpec.NATIVE_TAGGED.equals(mode) || PortSpec.NATIVE_UNTAGGED.equals(mode)) {
+                    // A trunk with a native VLAN: the tag, 0 without one (as OVS).
+                    vlanMode = mode;
+                    tag = t == null || t < 0 || t > 4095 ? 0 : t.intValue();
+                } else if (mode != null && !mode.equals("access") && !mode.equals("trunk")) {
+                    problems.add("vlan_mode " + mode + " is not supported yet (access, trunk, native-tagged and"
+                            + " native-untagged are)");
                 } else if ("trunk".equals(mode)) {
                     // A trunk: the tag, if any, is not used (OVS ignores it too).
                 } else if (t != null) {
@@ -416,7 +436,8 @@ public final class OvsdbMapper {
                     continue;
                 }
                 Long request = m.ownPort() ? Long.valueOf(PortSpec.LOCAL) : Datum.optInteger(i.get("ofport_request"));
-                candidates.add(new Candidate(name, m.type(), m.options(), request, tag, trunks, affinity, bond));
+                candidates.add(new Candidate(name, m.type(), m.options(), request, tag, trunks, affinity, bond,
+                        vlanMode));
             }
         }
         // Numbers: requests first, then the numbers interfaces had, then the lowest free ones.
@@ -452,7 +473,7 @@ public final class OvsdbMapper {
                 used.add(no);
             }
             out.put(c.name(), new PortSpec(bridge, c.name(), c.type(), no, c.options(), c.tag(), c.trunks(),
-                    c.affinity(), 1, c.bond()));
+                    c.affinity(), 1, c.bond(), c.vlanMode()));
         }
         return out;
     }

@@ -109,9 +109,9 @@ class OvsdbMapperTest {
         assertThat(br0.flowTexts()).containsExactly(BridgeSpec.DEFAULT_FLOW);
         assertThat(br0.openflow().listeners()).hasSize(1);
         assertThat(br0.openflow().listeners().get(0).toString()).isEqualTo("punix:/run/ovs/br0.mgmt");
-        assertThat(c.config().warnings()).extracting(Object::toString)
-                .containsExactly("unix:/db.sock:1: Interface d0 mtu_request: not supported yet: the device's own MTU is"
-                        + " used (set it with ip link)");
+        assertThat(c.config().warnings()).isEmpty();
+        assertThat(c.mtuRequests()).as("the daemon sets the device MTU").containsOnly(Map.entry("d0", 9000));
+        assertThat(d0.options()).as("a changed request reopens no port").doesNotContainKey("mtu_request");
     }
 
     @Test
@@ -158,6 +158,45 @@ class OvsdbMapperTest {
         assertThat(ports.values()).extracting(PortSpec::ofport).doesNotHaveDuplicates();
         assertThat(c.config().warnings()).extracting(Object::toString).containsExactly(
                 "unix:/db.sock:1: Port bond0 lacp: LACP is not supported; the bond runs balance-slb without it");
+    }
+
+    @Test
+    void aBondTakesItsRebalanceIntervalFromOtherConfigAndABadOneIsReported() throws Exception {
+        DbConfig c = map(one("", "['uuid','p1'],['uuid','p2']",
+                ",'Port':{'p1':{'new':{'name':'bond0','bond_mode':'balance-slb',"
+                        + "'other_config':['map',[['bond-rebalance-interval','2500']]],"
+                        + "'interfaces':['set',[['uuid','i1'],['uuid','i2']]]}},"
+                        + "'p2':{'new':{'name':'bond1','bond_mode':'balance-slb',"
+                        + "'other_config':['map',[['bond-rebalance-interval','soon']]],"
+                        + "'interfaces':['set',[['uuid','i3'],['uuid','i4']]]}}},"
+                        + "'Interface':{'i1':{'new':{'name':'d1','type':'dummy'}},'i2':{'new':{'name':'d2','type':'dummy'}},"
+                        + "'i3':{'new':{'name':'d3','type':'dummy'}},'i4':{'new':{'name':'d4','type':'dummy'}}}"));
+        Map<String, PortSpec> ports = c.config().bridges().get("br0").ports();
+        assertThat(ports.get("d1").bond().rebalanceIntervalMs()).isEqualTo(2500);
+        assertThat(ports.get("d3").bond().rebalanceIntervalMs()).isEqualTo(BondSpec.DEFAULT_REBALANCE_INTERVAL_MS);
+        assertThat(c.config().warnings()).extracting(Object::toString).containsExactly(
+                "unix:/db.sock:1: Port bond1 other_config:bond-rebalance-interval: expected milliseconds (0 to turn"
+                        + " rebalancing off), got 'soon'; using 10000");
+    }
+
+    @Test
+    void nativeVlanModesKeepTheTagAsTheNativeVlanAndDot1qTunnelIsRefused() throws Exception {
+        DbConfig c = map(one("", "['uuid','p1'],['uuid','p2'],['uuid','p3']",
+                ",'Port':{'p1':{'new':{'name':'d1','vlan_mode':'native-untagged','tag':10,"
+                        + "'trunks':['set',[20,30]],'interfaces':['uuid','i1']}},"
+                        + "'p2':{'new':{'name':'d2','vlan_mode':'native-tagged','interfaces':['uuid','i2']}},"
+                        + "'p3':{'new':{'name':'d3','vlan_mode':'dot1q-tunnel','tag':5,'interfaces':['uuid','i3']}}},"
+                        + "'Interface':{'i1':{'new':{'name':'d1','type':'dummy'}},'i2':{'new':{'name':'d2','type':'dummy'}},"
+                        + "'i3':{'new':{'name':'d3','type':'dummy'}}}"));
+        Map<String, PortSpec> ports = c.config().bridges().get("br0").ports();
+        assertThat(ports.get("d1").vlanMode()).isEqualTo(PortSpec.NATIVE_UNTAGGED);
+        assertThat(ports.get("d1").tag()).isEqualTo(10);
+        assertThat(ports.get("d1").trunks()).containsExactly(20, 30);
+        assertThat(ports.get("d2").vlanMode()).isEqualTo(PortSpec.NATIVE_TAGGED);
+        assertThat(ports.get("d2").tag()).as("no tag: native VLAN 0, as OVS").isZero();
+        assertThat(ports).doesNotContainKey("d3");
+        assertThat(c.interfaceErrors()).containsOnly(Map.entry("d3", "vlan_mode dot1q-tunnel is not supported yet"
+                + " (access, trunk, native-tagged and native-untagged are)"));
     }
 
     @Test

@@ -43,6 +43,8 @@ public enum CommandKind {
             Map.entry("ofproto/trace", TABLE_READ),
             Map.entry("fdb/show", TABLE_READ),
             Map.entry("bond/show", INLINE),
+            Map.entry("bond/hash", INLINE),
+            Map.entry("bond/migrate", CHANGE),
             Map.entry("tnl/ports/show", INLINE),
             Map.entry("tnl/neigh/show", INLINE),
             Map.entry("ofctl/dump-tlv-map", INLINE),

@@ -44,7 +44,8 @@ import dev.jvswitch.vswitchd.run.Switch;
  * returns when the change is in effect. Every {@code stats-update-interval} ms (OVS's default
  * {@value #STATS_INTERVAL_MS}, and its least) the status is collected again and the client writes what
  * changed (statistics, link state); interfaces whose device was missing are mapped again then,
- * so a device created later is picked up.
+ * so a device created later is picked up. Both set the interfaces' requested MTUs first
+ * ({@link MtuRequests}).
  *
  * <p><b>Thread-safety:</b> {@code latest} and {@code scheduled} are atomics shared by the client
  * thread (writer), the ticker and the change thread (which applies). {@code applied} is written
@@ -67,6 +68,8 @@ public final class DbMode implements AutoCloseable {
     private volatile DbConfig applied;
     private volatile boolean closed;
     private Thread ticker;
+    /** The MTU requests the devices refused, by interface (change thread). */
+    private Map<String, String> mtuErrors = Map.of();
     /** Warnings logged for the last snapshot applied: each is logged when it appears (change thread). */
     private java.util.Set<String> warned = java.util.Set.of();
 
@@ -212,8 +215,20 @@ public final class DbMode implements AutoCloseable {
         }
         warned = now;
         applied = c;
-        client.report(StatusCollector.collect(sw, c, cfg));
+        client.report(StatusCollector.collect(sw, c, cfg, applyMtu(c)));
         LOG.debug("ovsdb: next_cfg {} handled in {} us", cfg, (System.nanoTime() - t0) / 1000);
+    }
+
+    /** Change thread: sets the requested MTUs ({@link MtuRequests}); logs a refusal once. */
+    private Map<String, String> applyMtu(DbConfig c) {
+        Map<String, String> now = MtuRequests.apply(c);
+        for (Map.Entry<String, String> e : now.entrySet()) {
+            if (!e.getValue().equals(mtuErrors.get(e.getKey()))) {
+                LOG.warn("ovsdb: interface {}: {}", e.getKey(), e.getValue());
+            }
+        }
+        mtuErrors = now;
+        return now;
     }
 
     private void tickLoop() {
@@ -240,7 +255,7 @@ public final class DbMode implements AutoCloseable {
                     executor.test(() -> {
                         DbConfig cur = applied;
                         if (!closed && cur != null) {
-                            client.report(StatusCollector.collect(sw, cur, -1));
+                            client.report(StatusCollector.collect(sw, cur, -1, applyMtu(cur)));
                         }
                     });
                     if (a.interfaceErrors().values().stream().anyMatch(m -> m.contains("No such device"))) {

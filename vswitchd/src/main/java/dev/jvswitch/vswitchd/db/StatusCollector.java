@@ -20,7 +20,8 @@ import dev.jvswitch.vswitchd.run.Switch;
 
 /**
  * The switch's state as OVS writes it to the database: per interface its OpenFlow port, Linux
- * ifindex, MTU, link and admin state, MAC, error and counters; per bridge its datapath id; per
+ * ifindex, MTU, link and admin state, MAC, error (a refused {@code mtu_request} on a running
+ * port) and counters; per bridge its datapath id; per
  * bond the MAC of its active member.
  *
  * <p><b>Thread-safety:</b> runs on the change thread (ports change only there, so what it reads
@@ -33,7 +34,11 @@ final class StatusCollector {
     private StatusCollector() {
     }
 
-    static StatusReport collect(Switch sw, DbConfig c, long curCfg) {
+    /**
+     * @param mtuErrors interfaces whose {@code mtu_request} was refused, with why: they run on, and
+     *                  their {@code error} says so
+     */
+    static StatusReport collect(Switch sw, DbConfig c, long curCfg, Map<String, String> mtuErrors) {
         Map<String, InterfaceStatus> out = new LinkedHashMap<>();
         NetdevStats stats = new NetdevStats();
         for (PortSpec p : c.config().ports()) {
@@ -62,8 +67,13 @@ final class StatusCollector {
             Map<String, String> status = new LinkedHashMap<>(n.status());
             status.put("driver_name", "jvswitch-" + p.type());
             String link = n.linkUp() ? "up" : "down";
-            out.put(p.name(), new InterfaceStatus(p.ofport(), ifindex(p), n.mtu() > 0 ? (long) n.mtu() : null, link,
-                    adminState(p), n.macAddress() != 0 ? Addresses.mac(n.macAddress()) : null, null, counters, status));
+            Long mtu = deviceMtu(p);
+            if (mtu == null && n.mtu() > 0) {
+                mtu = (long) n.mtu();
+            }
+            out.put(p.name(), new InterfaceStatus(p.ofport(), ifindex(p), mtu, link, adminState(p),
+                    n.macAddress() != 0 ? Addresses.mac(n.macAddress()) : null, mtuErrors.get(p.name()), counters,
+                    status));
         }
         for (Map.Entry<String, String> e : c.interfaceErrors().entrySet()) {
             out.put(e.getKey(), InterfaceStatus.failed(e.getValue()));
@@ -99,6 +109,22 @@ final class StatusCollector {
     }
 
     private static final long IFF_UP = 1;
+
+    /**
+     * The device's MTU as the kernel has it now (the port's own copy is polled, and may lag an
+     * {@code mtu_request} set a moment ago), or null for a port without a device.
+     */
+    private static Long deviceMtu(PortSpec p) {
+        String ifname = p.options().get("ifname");
+        if (ifname == null || ifname.contains("/")) {
+            return null;
+        }
+        try {
+            return Long.parseLong(Files.readString(Path.of("/sys/class/net", ifname, "mtu")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
 
     private static Long ifindex(PortSpec p) {
         String ifname = p.options().get("ifname");

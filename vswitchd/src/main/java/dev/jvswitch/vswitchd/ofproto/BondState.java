@@ -13,11 +13,13 @@ import java.util.List;
  * @param primary the preferred member's name, or null
  * @param active  the active member's name, or null when no member is live
  * @param members by name
+ * @param balanced      a balance-slb bond that rebalances: its members list their buckets' loads
+ * @param nextRebalanceMs milliseconds until the next rebalance (when {@code balanced})
  *
  * <p>Immutable.
  */
 public record BondState(String bridge, String name, String mode, String primary, String active,
-        List<Member> members) {
+        List<Member> members, boolean balanced, long nextRebalanceMs) {
     /**
      * One member.
      *
@@ -25,8 +27,21 @@ public record BondState(String bridge, String name, String mode, String primary,
      * @param dpPort its datapath number, or -1
      * @param live   whether its link is up (translation may use it)
      * @param mac    its device's MAC, 0 when unknown
+     * @param hashes the balance-slb buckets it sends, ascending (empty for other modes)
      */
-    public record Member(String name, int dpPort, boolean live, long mac) {
+    public record Member(String name, int dpPort, boolean live, long mac, List<Hash> hashes) {
+        public Member {
+            hashes = List.copyOf(hashes);
+        }
+    }
+
+    /**
+     * A balance-slb bucket and its load.
+     *
+     * @param bucket  0..255, as OVS numbers its hashes
+     * @param txBytes bytes counted since rebalances last halved them
+     */
+    public record Hash(int bucket, long txBytes) {
     }
 
     public BondState {

@@ -44,11 +44,19 @@ public record BridgeView(String name, List<PortView> ports, BridgeSettings setti
      * @param trunks VLANs a trunk carries (empty: all)
      * @param peer   a patch port's peer (then {@code dpPort} is unused), else null
      * @param bond   the bond it is a member of, else null
+     * @param vlanMode null, or a native mode ({@code PortSpec.NATIVE_TAGGED}, {@code NATIVE_UNTAGGED})
+     *               whose native VLAN is {@code tag}
      */
     public record PortView(String name, int ofport, int dpPort, int tag, List<Integer> trunks, String peer,
-            BondSpec bond) {
+            BondSpec bond, String vlanMode) {
         public PortView {
             trunks = List.copyOf(trunks);
+        }
+
+        /** A port whose tag, if any, makes it an access port. */
+        public PortView(String name, int ofport, int dpPort, int tag, List<Integer> trunks, String peer,
+                BondSpec bond) {
+            this(name, ofport, dpPort, tag, trunks, peer, bond, null);
         }
 
         /** A port in no bond. */

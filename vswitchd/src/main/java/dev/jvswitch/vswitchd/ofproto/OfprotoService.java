@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.jvswitch.config.BondSpec;
+import dev.jvswitch.config.PortSpec;
 import dev.jvswitch.config.BridgeMirror;
 import dev.jvswitch.config.RevalidatorSettings;
 import dev.jvswitch.flowcache.key.FlowKey;
@@ -23,6 +24,7 @@ import dev.jvswitch.ofproto.bridge.Bond;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.Mirror;
 import dev.jvswitch.ofproto.bridge.OfPort;
+import dev.jvswitch.ofproto.bridge.VlanMode;
 import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.mac.MacTable;
@@ -211,14 +213,12 @@ public final class OfprotoService implements AutoCloseable {
         boolean hasLocal = false;
         for (PortView p : v.ports()) {
             hasLocal |= p.ofport() == OfPorts.LOCAL;
-            if (p.peer() != null) {
-                ports.add(new OfPort(p.ofport(), OfPort.NO_DP_PORT, p.name(), p.tag() >= 0 ? p.tag() : OfPort.NO_TAG,
-                        p.tag() >= 0 ? Set.of() : Set.copyOf(p.trunks()), p.peer()));
-            } else if (p.tag() >= 0) {
-                ports.add(OfPort.access(p.ofport(), p.dpPort(), p.name(), p.tag()));
-            } else {
-                ports.add(new OfPort(p.ofport(), p.dpPort(), p.name(), OfPort.NO_TAG, Set.copyOf(p.trunks()), null));
-            }
+            VlanMode mode = PortSpec.NATIVE_TAGGED.equals(p.vlanMode()) ? VlanMode.NATIVE_TAGGED
+                    : PortSpec.NATIVE_UNTAGGED.equals(p.vlanMode()) ? VlanMode.NATIVE_UNTAGGED
+                    : p.tag() >= 0 ? VlanMode.ACCESS : VlanMode.TRUNK;
+            ports.add(new OfPort(p.ofport(), p.peer() != null ? OfPort.NO_DP_PORT : p.dpPort(), p.name(),
+                    p.tag() >= 0 ? p.tag() : OfPort.NO_TAG, mode == VlanMode.ACCESS ? Set.of() : Set.copyOf(p.trunks()),
+                    p.peer(), mode));
         }
         if (v.endpoint() && !hasLocal) {
             ports.add(OfPort.local(v.name()));
@@ -266,7 +266,8 @@ public final class OfprotoService implements AutoCloseable {
         for (BondSpec b : specs.values()) {
             Bond.Mode mode = b.mode().equals(BondSpec.ACTIVE_BACKUP) ? Bond.Mode.ACTIVE_BACKUP : Bond.Mode.BALANCE_SLB;
             int[] nos = members.get(b.name()).stream().mapToInt(Integer::intValue).toArray();
-            out.add(new Bond(b.name(), mode, nos, primaries.getOrDefault(b.name(), Bond.NONE)));
+            out.add(new Bond(b.name(), mode, nos, primaries.getOrDefault(b.name(), Bond.NONE),
+                    b.rebalanceIntervalMs()));
         }
         return out;
     }
@@ -453,47 +454,28 @@ public final class OfprotoService implements AutoCloseable {
     // ------------------------------------------------------------------ bonds
 
     /**
-     * Every bridge's bonds as they run, by bridge then bond name; the active member is chosen now
-     * if no translation chose one yet (as OVS's {@code bond_run} does). Any thread.
+     * Every bridge's bonds as they run, by bridge then bond name ({@link BondViews#states}). Any thread.
      */
     public List<BondState> bonds() {
-        List<BondState> out = new ArrayList<>();
-        if (ofproto == null) {
-            return out;
-        }
-        for (String bridge : new java.util.TreeSet<>(ofproto.bridges())) {
-            BridgeConfig cfg = ofproto.bridgeConfig(bridge);
-            if (cfg == null) {
-                continue;
-            }
-            List<Bond> bonds = new ArrayList<>(cfg.bonds());
-            bonds.sort(java.util.Comparator.comparing(Bond::name));
-            for (Bond b : bonds) {
-                java.util.function.IntPredicate live = no -> {
-                    OfPort p = cfg.byOfPort(no);
-                    return p != null && liveness.isLive(p);
-                };
-                int active = b.active(live);
-                List<BondState.Member> members = new ArrayList<>();
-                for (int no : b.members()) {
-                    OfPort p = cfg.byOfPort(no);
-                    if (p != null) {
-                        var n = p.hasDpPort() ? dp.port(p.dpPort()) : null;
-                        members.add(new BondState.Member(p.name(), p.hasDpPort() ? p.dpPort() : -1, live.test(no),
-                                n == null ? 0 : n.macAddress()));
-                    }
-                }
-                members.sort(java.util.Comparator.comparing(BondState.Member::name));
-                String mode = b.mode() == Bond.Mode.ACTIVE_BACKUP ? BondSpec.ACTIVE_BACKUP : BondSpec.BALANCE_SLB;
-                out.add(new BondState(bridge, b.name(), mode, name(cfg, b.primary()), name(cfg, active), members));
-            }
-        }
-        return out;
+        return ofproto == null ? new ArrayList<>() : BondViews.states(ofproto, liveness, dp);
     }
 
-    private static String name(BridgeConfig cfg, int ofPort) {
-        OfPort p = ofPort == Bond.NONE ? null : cfg.byOfPort(ofPort);
-        return p == null ? null : p.name();
+    /**
+     * {@code bond/migrate}: bucket {@code hash} of balance-slb bond {@code bond} sends through
+     * {@code member} from now on ({@link BondViews#migrate}); the revalidators are woken to move
+     * its megaflows.
+     *
+     * @return null, or why not in OVS's words ({@code no such bond}, ...)
+     */
+    public String migrateBond(String bond, String hash, String member) {
+        if (ofproto == null) {
+            return "no such bond";
+        }
+        String problem = BondViews.migrate(ofproto, liveness, bond, hash, member);
+        if (problem == null && pool != null) {
+            pool.wakeup();
+        }
+        return problem;
     }
 
     // ------------------------------------------------------------------ observability

@@ -610,7 +610,7 @@ public final class Switch implements AutoCloseable {
             List<BridgeView.PortView> ports = new ArrayList<>();
             for (PortSpec p : b.ports().values()) {
                 ports.add(new BridgeView.PortView(p.name(), p.ofport(), dpPorts.getOrDefault(p.name(), -1), p.tag(),
-                        p.trunks(), p.patchPeer(), p.bond()));
+                        p.trunks(), p.patchPeer(), p.bond(), p.vlanMode()));
             }
             views.add(new BridgeView(b.name(), ports, b.settings(), b.endpoint() != null, b.mirrors()));
         }

@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
 import dev.jvswitch.pmd.netdev.NetdevException;
 
 /**
- * Reads an interface's index, flags, MTU, Ethernet address and driver name: {@code
- * if_nametoindex} and the {@code SIOCGIF*} and {@code SIOCETHTOOL} ioctls on a datagram socket the
- * port keeps for the purpose.
+ * Reads an interface's index, flags, MTU, Ethernet address and driver name, and sets its MTU:
+ * {@code if_nametoindex} and the {@code SIOCGIF*}, {@code SIOCSIFMTU} and {@code SIOCETHTOOL}
+ * ioctls on a datagram socket the port keeps for the purpose.
  *
  * <p><b>Thread-safety:</b> the owner (the port's control side) serialises calls; the ifreq
  * buffer is reused.
@@ -106,6 +106,25 @@ public final class Interfaces implements Closeable {
             throw where.problem("no such interface (if_nametoindex: " + Syscalls.describe(Syscalls.ENODEV) + ")");
         }
         return info;
+    }
+
+    /**
+     * Sets the interface's MTU ({@code SIOCSIFMTU}, what {@code ip link set DEV mtu N} does).
+     *
+     * @throws NetdevException naming the port, the interface and errno's text: EINVAL when the
+     *         device does not take that MTU, EPERM without CAP_NET_ADMIN, ENODEV when it is gone
+     */
+    public void setMtu(int mtu) throws NetdevException {
+        prepare();
+        ifreq.putInt(IFR_UNION_OFFSET, mtu);
+        try {
+            if (LIBC.ioctl(fd, Syscalls.SIOCSIFMTU, ifreqAddress) == 0) {
+                return;
+            }
+        } finally {
+            Reference.reachabilityFence(ifreq);
+        }
+        throw where.fail("ioctl(SIOCSIFMTU, " + mtu + ")", Syscalls.errno());
     }
 
     /** The name of the interface's driver ({@code ethtool -i}), or {@code "unknown"}; for messages. */

@@ -37,6 +37,7 @@ public final class Syscalls {
     // <sys/ioctl.h> / <linux/sockios.h>
     public static final long SIOCGIFFLAGS = 0x8913;
     public static final long SIOCGIFMTU = 0x8921;
+    public static final long SIOCSIFMTU = 0x8922;
     public static final long SIOCGIFHWADDR = 0x8927;
     public static final long SIOCETHTOOL = 0x8946;
     public static final int IFNAMSIZ = 16;

@@ -244,8 +244,24 @@ public sealed interface OfAction {
         }
     }
 
-    /** {@code dec_ttl}: decrement the IP TTL / hop limit; a packet reaching 0 is dropped. */
-    record DecTtl() implements OfAction {
+    /**
+     * {@code dec_ttl}: decrement the IP TTL / hop limit; a packet reaching 0 is dropped.
+     * {@code controllerIds} is null for the plain form and the ids written in
+     * {@code dec_ttl(id,...)} ({@code NXAST_DEC_TTL_CNT_IDS}; ovn-controller sends it empty).
+     */
+    record DecTtl(List<Integer> controllerIds) implements OfAction {
+        public DecTtl() {
+            this(null);
+        }
+
+        public DecTtl {
+            if (controllerIds != null) {
+                controllerIds = List.copyOf(controllerIds);
+                for (int id : controllerIds) {
+                    checkRange("dec_ttl: controller id", id, 0, 65535);
+                }
+            }
+        }
     }
 
     /** {@code mod_tp_src:port} (TCP, UDP or SCTP). */

@@ -272,8 +272,7 @@ final class ActionSyntax {
             case "mod_nw_ttl":
                 return new OfAction.ModNwTtl((int) number(p, at, "mod_nw_ttl", 0, 255));
             case "dec_ttl":
-                noArg(p, at);
-                return new OfAction.DecTtl();
+                return decTtl(p);
             case "mod_tp_src":
                 return new OfAction.ModTpSrc((int) number(p, at, "mod_tp_src", 0, 65535));
             case "mod_tp_dst":
@@ -370,6 +369,11 @@ final class ActionSyntax {
         int fieldAt = p.argStart + arrow + 2;
         FlowField f = destination(fieldName, fieldAt, "set_field");
         String text = arg.substring(0, arrow);
+        int reserved = f == FlowField.IN_PORT ? OfPorts.reserved(text) : -1;
+        if (reserved >= 0) {
+            // set_field:ANY->in_port (ovn-controller's, to let a packet go back out of its port).
+            return new OfAction.SetField(f, 0, reserved, 0, f.valueMask());
+        }
         try {
             FieldText.Value v = FieldText.parse(f, text, true);
             if (v.maskHigh() == 0 && v.maskLow() == 0) {
@@ -466,6 +470,23 @@ final class ActionSyntax {
             throw src.fail(SyntaxError.MISSING_VALUE, at, p.name);
         }
         return p.arg;
+    }
+
+    /**
+     * {@code dec_ttl}, or {@code dec_ttl(id,...)} with the controller ids. As OVS, empty
+     * parentheses are the plain form (OVS prints a received empty id list as {@code dec_ttl()}).
+     */
+    private OfAction decTtl(Parts p) {
+        if (p.arg == null || p.arg.isBlank()) {
+            return new OfAction.DecTtl();
+        }
+        List<Integer> ids = new ArrayList<>();
+        int from = 0;
+        for (String id : p.arg.split(",", -1)) {
+            ids.add((int) parseNumber(id.trim(), p.argStart + from, "dec_ttl controller id", 16));
+            from += id.length() + 1;
+        }
+        return new OfAction.DecTtl(ids);
     }
 
     private void noArg(Parts p, int at) {

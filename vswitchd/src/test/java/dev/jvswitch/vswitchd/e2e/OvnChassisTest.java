@@ -142,7 +142,7 @@ class OvnChassisTest {
     }
 
     /** The flow count ovs-ofctl dumps from br-int once three dumps in a row agree. */
-    private static int stableFlowCount(Path rundir) {
+    static int stableFlowCount(Path rundir) {
         int[] last = {-1, 0};
         Await.until(CONVERGE, Duration.ofMillis(500), () -> {
             int n = (int) dumpFlows(rundir).lines().filter(l -> l.contains("actions=")).count();
@@ -162,7 +162,7 @@ class OvnChassisTest {
         return r.output();
     }
 
-    private static java.util.Set<String> errorsSent(String log) {
+    static java.util.Set<String> errorsSent(String log) {
         java.util.Set<String> out = new TreeSet<>();
         Matcher m = Pattern.compile("error ([A-Z_]+ for message type \\d+)").matcher(log);
         while (m.find()) {
@@ -171,7 +171,7 @@ class OvnChassisTest {
         return out;
     }
 
-    private static String log(Path ovnDir) {
+    static String log(Path ovnDir) {
         try {
             Path f = ovnDir.resolve("ovn-controller.log");
             return Files.exists(f) ? Files.readString(f) : "(no ovn-controller log)";

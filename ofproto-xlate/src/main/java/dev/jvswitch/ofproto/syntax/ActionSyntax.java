@@ -36,7 +36,8 @@ final class ActionSyntax {
             FlowField.ETH_DST, FlowField.VLAN_TCI, FlowField.NW_SRC, FlowField.NW_DST, FlowField.NW_TOS,
             FlowField.NW_TTL, FlowField.IPV6_SRC, FlowField.IPV6_DST, FlowField.IPV6_LABEL, FlowField.TP_SRC,
             FlowField.TP_DST, FlowField.METADATA, FlowField.ARP_OP, FlowField.ARP_SPA, FlowField.ARP_TPA,
-            FlowField.ARP_SHA, FlowField.ARP_THA);
+            FlowField.ARP_SHA, FlowField.ARP_THA, FlowField.ICMP_TYPE, FlowField.ICMP_CODE, FlowField.ICMPV6_TYPE,
+            FlowField.ICMPV6_CODE);
 
     static {
         for (FlowField f : FlowField.values()) {

@@ -42,11 +42,7 @@ class OvnFlowTableWireTest {
             }
         }
         assertThat(n).as("flows in the table").isEqualTo(434);
-        // Known gap: the router's ICMP echo replies rewrite icmp_type, which the datapath cannot
-        // set yet, so the flow syntax refuses it (these 4 flows answer pings to the router itself).
-        assertThat(failures).as("flows that do not round-trip").hasSize(4)
-                .allMatch(f -> f.contains("icmp_type' is not allowed as a set_field destination")
-                        || f.contains("icmpv6_type' is not allowed as a set_field destination"));
+        assertThat(failures).as("flows that do not round-trip").isEmpty();
     }
 
     /** An OpenFlow 1.5 OFPT_FLOW_MOD (add) of {@code mod}, as a controller would send it. */

@@ -79,6 +79,12 @@ class OvnRouterTest {
                         + "\n--- jvswitchd ---\n" + d.log());
                 double firstPingS = (System.nanoTime() - t0) / 1e9;
                 int flows = OvnChassisTest.stableFlowCount(chassis);
+                java.util.regex.Matcher commit = java.util.regex.Pattern.compile(
+                        "bundle of (\\d+) messages committed in (\\d+) us").matcher(d.log());
+                while (commit.find()) {
+                    System.out.printf("OvnRouterTest: bundle of %s messages committed in %s us%n", commit.group(1),
+                            commit.group(2));
+                }
                 System.out.printf("OvnRouterTest: %d OpenFlow flows installed by ovn-controller; first routed ping"
                         + " %.2f s after lr-add (load %s)%n", flows, firstPingS,
                         Files.readString(Path.of("/proc/loadavg")).trim());
@@ -89,6 +95,12 @@ class OvnRouterTest {
                 assertThat(there.output()).as("the reply crossed one router hop").contains("ttl=63");
                 Sh.Result back = Sh.tryInNs(h2, "ping", "-n", "-c", "3", "-i", "0.2", "-W", "2", "10.77.0.1");
                 assertThat(back.exit()).as("ping h2 -> h1 through lr0: " + back.output()).isZero();
+                // The router answers a ping to its own address (its flows swap the addresses and
+                // rewrite the ICMP type: set(icmp(type=0,code=0)) in the datapath).
+                for (String[] gw : new String[][] {{h1, "10.77.0.254"}, {h2, "10.78.0.254"}, {h1, "10.78.0.254"}}) {
+                    Sh.Result r = Sh.tryInNs(gw[0], "ping", "-n", "-c", "2", "-i", "0.2", "-W", "2", gw[1]);
+                    assertThat(r.exit()).as("ping " + gw[1] + " from " + gw[0] + ": " + r.output()).isZero();
+                }
                 // The router's port answered h1's ARP for the gateway, with the address lrp0 has.
                 assertThat(Sh.inNs(h1, "ip", "neigh", "show", "10.77.0.254")).as("h1 learnt its gateway by ARP")
                         .contains("00:00:00:00:ff:01");

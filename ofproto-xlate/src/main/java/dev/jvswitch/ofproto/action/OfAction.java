@@ -354,15 +354,14 @@ public sealed interface OfAction {
     /**
      * {@code resubmit(port,table)}: look the packet up again, with in_port replaced by {@code port}
      * unless it is {@link OfPorts#IN_PORT}, in table {@code table} ({@link #CURRENT_TABLE} = the
-     * table of the rule that resubmits).
+     * table of the rule that resubmits). Any port number goes, as in OVS: ovn-controller's
+     * packet-outs resubmit as {@code CONTROLLER}.
      */
     record Resubmit(int port, int table) implements OfAction {
         public static final int CURRENT_TABLE = 255;
 
         public Resubmit {
-            if (!OfPorts.isPhysical(port) && port != OfPorts.IN_PORT && port != OfPorts.LOCAL) {
-                throw new IllegalArgumentException("resubmit: port " + OfPorts.format(port) + " is not a port");
-            }
+            checkRange("resubmit: port", port, 0, OfPorts.NONE);
             checkRange("resubmit: table", table, 0, 255);
         }
     }

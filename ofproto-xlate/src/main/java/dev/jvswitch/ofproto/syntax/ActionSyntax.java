@@ -428,9 +428,6 @@ final class ActionSyntax {
         if (!port.isEmpty()) {
             int reserved = OfPorts.reserved(port);
             portNo = reserved >= 0 ? reserved : (int) parseNumber(port, p.argStart, "resubmit", 16);
-            if (!OfPorts.isPhysical(portNo) && portNo != OfPorts.IN_PORT && portNo != OfPorts.LOCAL) {
-                throw src.fail(SyntaxError.BAD_VALUE, p.argStart, port, "resubmit", "a port number, IN_PORT or LOCAL");
-            }
         }
         int table = OfAction.Resubmit.CURRENT_TABLE;
         int second = comma < 0 ? -1 : arg.indexOf(',', comma + 1);

@@ -298,7 +298,8 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
                 queue.offer(n);
             }
         } else {
-            sendError(version, n.xid(), OfError.BAD_REQUEST_BAD_EXP_TYPE, n.head());
+            refuse(version, n.xid(), OfError.BAD_REQUEST_BAD_EXP_TYPE, n.head(), "Nicira message subtype "
+                    + n.subtype() + " is not supported");
         }
         ctx.flush();
     }

@@ -41,6 +41,7 @@ class NxFlowModWireTest {
         conjunction | table=9,priority=9,conj_id=7,ip,nw_src=10.0.0.0/8 actions=conjunction(12,1/2),note:00.01.02.03.04.05
         ct with alg | table=1,priority=5,tcp actions=ct(commit,zone=1,nat(src=10.1.1.240),alg=ftp),output:2
         ct with tftp | priority=5,udp actions=ct(commit,alg=tftp),output:2
+        resubmit as CONTROLLER (pinctrl's packet-outs) | table=0,priority=1,reg0=0x1 actions=resubmit(CONTROLLER,37)
         dec_ttl with ids | table=21,priority=74,ip,metadata=0x1 actions=dec_ttl(1,2),resubmit(,22)
         rarp request | table=33,priority=75,rarp,metadata=0x2,dl_src=00:00:00:00:ff:01,arp_op=3 actions=set_field:0x8004->reg15,resubmit(,37)
         """)

@@ -130,6 +130,25 @@ class ChannelEdgeCaseTest {
     }
 
     @Test
+    void aNiciraActionShorterThanItsFieldsIsRefusedAndTheConnectionStays() throws Exception {
+        try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_15)) {
+            // A 1.5 flow mod matching reg0 (read by the Nicira codec) whose only action is an
+            // NXAST_REG_LOAD that says 16 bytes where its fields need 24: the value would be read
+            // past the message.
+            String fixed = "060e0058" + "00000015" + "0000000000000000" + "0000000000000000"
+                    + "00" + "00" + "0000" + "0000" + "0064" + "ffffffff" + "ffffffff" + "ffffffff" + "0000" + "0000";
+            String match = "0001000c" + "00010004" + "00000001" + "00000000";
+            String apply = "00040018" + "00000000" + "ffff0010" + "00002320" + "0007" + "001f" + "00010004";
+            c.sendRaw(java.util.HexFormat.of().parseHex(fixed + match + apply));
+            OFErrorMsg e = (OFErrorMsg) c.read();
+            assertThat(e.getXid()).isEqualTo(0x15);
+            assertThat(e.getErrType()).isEqualTo(OFErrorType.BAD_ACTION);
+            c.send(c.f.buildEchoRequest().setXid(0x16).setData(new byte[] {1}).build());
+            assertThat(c.read().getXid()).isEqualTo(0x16);
+        }
+    }
+
+    @Test
     void versionNegotiation() throws Exception {
         try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_15)) {
             c.send(c.f.buildFeaturesRequest().setXid(3).build());

@@ -174,6 +174,7 @@ public final class Jvswitchd {
         for (ConfigError warning : config.warnings()) {
             log.warn("{}", warning);
         }
+        HeapTrim.start();
         DescriptorLimit.Limit fds = DescriptorLimit.raise();
         log.info("{}", fds.describe());
         if (fds.soft() >= 0 && fds.soft() < config.control().maxClients() + RESERVED_DESCRIPTORS) {

@@ -46,9 +46,35 @@ public final class OvsDpdkPipeline {
      * @param processingNsPerPacket  those cycles in ns (the TSC rate from idle + processing cycles over the time)
      */
     public record Figures(long packets, long recirculations, double seconds, double cpuNsPerPacket,
-                          double processingCyclesPerPacket, double processingNsPerPacket) {
+                          double processingCyclesPerPacket, double processingNsPerPacket, long megaflows) {
         public double mpps() {
             return packets / seconds / 1e6;
+        }
+    }
+
+    /**
+     * OpenFlow rules for the plain layout's {@code br0} (ports 1 and 2, as jvswitch's pipeline),
+     * loaded with {@code ovs-ofctl -O OpenFlow15 add-groups/add-flows}; none: {@code in_port=1,
+     * actions=output:2}.
+     */
+    public record Rules(List<Path> flows, List<Path> groups) {
+        public static final Rules BUILT_IN = new Rules(List.of(), List.of());
+
+        public Rules {
+            flows = List.copyOf(flows);
+            groups = List.copyOf(groups);
+        }
+
+        @Override
+        public String toString() {
+            return "flows " + flows + (groups.isEmpty() ? "" : ", groups " + groups);
+        }
+    }
+
+    /** OVS refused the rules: its own message, naming the file. */
+    public static final class RulesRefused extends IOException {
+        RulesRefused(String message) {
+            super(message);
         }
     }
 
@@ -76,6 +102,19 @@ public final class OvsDpdkPipeline {
     /** Runs {@code pcap} through OVS-DPDK laid out as {@code layout}, its PMD on {@code pmdCpu}. */
     public static Figures run(Path pcap, Layout layout, int vni, int pmdCpu, double warmupS, double seconds)
             throws IOException, InterruptedException {
+        return run(pcap, layout, vni, pmdCpu, warmupS, seconds, Rules.BUILT_IN);
+    }
+
+    /**
+     * The same with {@code rules} on the plain layout's bridge.
+     *
+     * @throws RulesRefused if {@code ovs-ofctl} refused a file
+     */
+    public static Figures run(Path pcap, Layout layout, int vni, int pmdCpu, double warmupS, double seconds,
+            Rules rules) throws IOException, InterruptedException {
+        if (layout != Layout.PLAIN && !rules.flows().isEmpty()) {
+            throw new IllegalArgumentException("rules are for the plain layout");
+        }
         String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt() & 0xffffff, 6);
         String ns = "jvsovs-" + id;
         Path run = Files.createTempDirectory("jvs-ovs-pipeline-");
@@ -94,7 +133,7 @@ public final class OvsDpdkPipeline {
             ovs = OvsDaemons.start(run, ns, config, List.of(), OvsDpdkDut.DPDK_VSWITCHD);
             String rx = "net_pcap0,rx_pcap=" + pcap.toAbsolutePath() + ",infinite_rx=1";
             String tx = "net_null0,no-rx=1";
-            configure(ovs, ns, layout, vni, rx, tx);
+            configure(ovs, ns, layout, vni, rx, tx, rules);
             long pmdTid = pmdThread(ovs.vswitchdPid());
             Thread.sleep((long) (warmupS * 1000));
             ovs.appctl("dpif-netdev/pmd-stats-clear");
@@ -104,7 +143,7 @@ public final class OvsDpdkPipeline {
             String stats = ovs.appctl("dpif-netdev/pmd-stats-show");
             long t1 = System.nanoTime();
             long cpu1 = threadCpuNs(ovs.vswitchdPid(), pmdTid);
-            return figures(stats, (t1 - t0) / 1e9, cpu1 - cpu0);
+            return figures(stats, (t1 - t0) / 1e9, cpu1 - cpu0, megaflows(ovs.appctl("dpctl/dump-flows")));
         } finally {
             if (ovs != null) {
                 ovs.close();
@@ -118,13 +157,17 @@ public final class OvsDpdkPipeline {
         }
     }
 
-    private static void configure(OvsDaemons ovs, String ns, Layout layout, int vni, String rx, String tx)
-            throws IOException, InterruptedException {
+    private static void configure(OvsDaemons ovs, String ns, Layout layout, int vni, String rx, String tx,
+            Rules rules) throws IOException, InterruptedException {
         if (layout == Layout.PLAIN) {
             bridge(ovs, "br0", null);
             port(ovs, "br0", "pcap0", 1, "type=dpdk", "options:dpdk-devargs=" + rx);
             port(ovs, "br0", "null0", 2, "type=dpdk", "options:dpdk-devargs=" + tx);
-            flows(ovs, "br0", "in_port=1,actions=output:2");
+            if (rules.flows().isEmpty()) {
+                flows(ovs, "br0", "in_port=1,actions=output:2");
+            } else {
+                load(ovs, "br0", rules);
+            }
             return;
         }
         boolean encap = layout == Layout.ENCAP;
@@ -144,7 +187,7 @@ public final class OvsDpdkPipeline {
 
     private static void bridge(OvsDaemons ovs, String name, String hwaddr) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("--timeout=60", "add-br", name, "--", "set", "bridge", name,
-                "datapath_type=netdev", "fail_mode=secure"));
+                "datapath_type=netdev", "fail_mode=secure", "protocols=OpenFlow10,OpenFlow13,OpenFlow15"));
         if (hwaddr != null) {
             args.add("other_config:hwaddr=" + hwaddr);
         }
@@ -157,6 +200,39 @@ public final class OvsDpdkPipeline {
                 name, "ofport_request=" + ofport));
         args.addAll(List.of(settings));
         ovs.vsctl(args.toArray(new String[0]));
+    }
+
+    /** The rule files through ovs-ofctl in OpenFlow 1.5 (groups first: flows name them). */
+    private static void load(OvsDaemons ovs, String bridge, Rules rules) throws IOException, InterruptedException {
+        ovs.ofctl("del-flows", bridge);
+        for (Path g : rules.groups()) {
+            addFrom(ovs, bridge, "add-groups", g);
+        }
+        for (Path f : rules.flows()) {
+            addFrom(ovs, bridge, "add-flows", f);
+        }
+    }
+
+    private static void addFrom(OvsDaemons ovs, String bridge, String command, Path file)
+            throws IOException, InterruptedException {
+        try {
+            ovs.ofctl(command, bridge, file.toAbsolutePath().toString(), "-O", "OpenFlow15");
+        } catch (IOException e) {
+            throw new RulesRefused("ovs-ofctl " + command + " " + file + ": " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "failed";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** Megaflows in {@code dpctl/dump-flows} output: one line each. */
+    static long megaflows(String dump) {
+        return dump.lines().filter(l -> l.contains("actions:")).count();
     }
 
     private static void flows(OvsDaemons ovs, String bridge, String... flows) throws IOException, InterruptedException {
@@ -190,7 +266,7 @@ public final class OvsDpdkPipeline {
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * CLOCK_TICK_NS;
     }
 
-    static Figures figures(String stats, double seconds, long cpuNs) {
+    static Figures figures(String stats, double seconds, long cpuNs, long megaflows) {
         long packets = stat(stats, "packets received");
         long recirc = stat(stats, "packet recirculations");
         long idle = 0;
@@ -206,7 +282,7 @@ public final class OvsDpdkPipeline {
         double tscHz = (idle + processing) / seconds;
         double cyclesPerPacket = packets == 0 ? Double.NaN : (double) processing / packets;
         return new Figures(packets, recirc, seconds, packets == 0 ? Double.NaN : (double) cpuNs / packets,
-                cyclesPerPacket, cyclesPerPacket / tscHz * 1e9);
+                cyclesPerPacket, cyclesPerPacket / tscHz * 1e9, megaflows);
     }
 
     private static long stat(String stats, String name) {

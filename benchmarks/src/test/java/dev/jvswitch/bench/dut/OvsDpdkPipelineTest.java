@@ -35,12 +35,25 @@ class OvsDpdkPipelineTest {
     @Test
     void figuresComeFromThePmdThreadsBlock() {
         // 10^10 TSC cycles in 5 s: a 2 GHz TSC.
-        OvsDpdkPipeline.Figures f = OvsDpdkPipeline.figures(STATS, 5.0, 1_462_841_600L);
+        OvsDpdkPipeline.Figures f = OvsDpdkPipeline.figures(STATS, 5.0, 1_462_841_600L, 3);
         assertThat(f.packets()).isEqualTo(14_628_416L);
         assertThat(f.recirculations()).isEqualTo(7_314_208L);
         assertThat(f.mpps()).isCloseTo(2.9257, within(1e-4));
         assertThat(f.cpuNsPerPacket()).isCloseTo(100.0, within(1e-6));
         assertThat(f.processingCyclesPerPacket()).isCloseTo(676.77, within(0.01));
         assertThat(f.processingNsPerPacket()).isCloseTo(338.38, within(0.01));
+        assertThat(f.megaflows()).isEqualTo(3);
+    }
+
+    @Test
+    void megaflowsAreTheDumpsFlowLines() {
+        // OVS 3.1's dpctl/dump-flows for the stateful rule set: two megaflows per direction's stage.
+        String dump = """
+                flow-dump from pmd on cpu core: 1
+                ct_state(-trk),recirc_id(0),in_port(1),packet_type(ns=0,id=0),eth_type(0x0800),ipv4(frag=no),                 packets:10, bytes:640, used:0.001s, actions:ct(zone=1),recirc(0x1)
+                ct_state(+new+trk),recirc_id(0x1),in_port(1),packet_type(ns=0,id=0),eth_type(0x0800),ipv4(frag=no),                 packets:10, bytes:640, used:0.001s, actions:ct(commit,zone=1),2
+                """;
+        assertThat(OvsDpdkPipeline.megaflows(dump)).isEqualTo(2);
+        assertThat(OvsDpdkPipeline.megaflows("")).isZero();
     }
 }

@@ -143,8 +143,8 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
                 byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
                 try {
                     out.add(new GroupMod15(xid, head, dev.jvswitch.openflow.codec.Group15Wire.decodeMod(frame), null));
-                } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
-                    out.add(new GroupMod15(xid, head, null, e));
+                } catch (RuntimeException e) {
+                    out.add(new GroupMod15(xid, head, null, codecError(e)));
                 }
                 return;
             }
@@ -152,8 +152,8 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
                 byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
                 try {
                     out.add(new PacketOut15(xid, head, dev.jvswitch.openflow.codec.PacketOut15Wire.decode(frame), null));
-                } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
-                    out.add(new PacketOut15(xid, head, null, e));
+                } catch (RuntimeException e) {
+                    out.add(new PacketOut15(xid, head, null, codecError(e)));
                 }
                 return;
             }
@@ -170,9 +170,10 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
             dev.jvswitch.openflow.codec.NxTunMetadata.Stripped tun;
             try {
                 tun = stripTunMetadata(frame, version);
-            } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
+            } catch (RuntimeException e) {
                 byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
-                out.add(new Malformed(version, type, xid, head, e.error(), e.getMessage(), false));
+                dev.jvswitch.openflow.codec.OfCodecException bad = codecError(e);
+                out.add(new Malformed(version, type, xid, head, bad.error(), bad.getMessage(), false));
                 return;
             }
             ByteBuf read = tun == null ? frame : tun.frame();
@@ -180,9 +181,10 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
                 ByteBuf loads = version >= 4 && type == TYPE_FLOW_MOD
                         ? dev.jvswitch.openflow.codec.NxTunSetField.toStandIns(read) : null;
                 read = loads == null ? read : loads;
-            } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
+            } catch (RuntimeException e) {
                 byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
-                out.add(new Malformed(version, type, xid, head, e.error(), e.getMessage(), false));
+                dev.jvswitch.openflow.codec.OfCodecException bad = codecError(e);
+                out.add(new Malformed(version, type, xid, head, bad.error(), bad.getMessage(), false));
                 if (tun != null) {
                     tun.frame().release();
                 }
@@ -208,6 +210,12 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
             } else {
                 out.add(tun == null ? m : dev.jvswitch.openflow.codec.NxTunMetadata.attach(m, tun.entries()));
             }
+        } catch (RuntimeException e) {
+            // A reader above that trusted a length field: the peer gets an error for this one
+            // message, and the connection keeps its other messages.
+            byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
+            dev.jvswitch.openflow.codec.OfCodecException bad = codecError(e);
+            out.add(new Malformed(version, type, xid, head, bad.error(), bad.getMessage(), false));
         } finally {
             frame.release();
         }
@@ -227,17 +235,11 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
         try {
             return new NxTlv(version, xid, head, subtype, dev.jvswitch.openflow.codec.TlvTableWire.decodeMod(frame),
                     null);
-        } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
-            return new NxTlv(version, xid, head, subtype, null, e);
+        } catch (RuntimeException e) {
+            return new NxTlv(version, xid, head, subtype, null, codecError(e));
         }
     }
 
-    /**
-     * Whether a flow mod needs the Nicira codec ({@code codec.NxFlowModWire}): a match field or
-     * action openflowj cannot read other than {@code tun_metadataN}, which the TLV path strips
-     * before openflowj and puts back. A mod with both still goes to the Nicira codec, which does
-     * not take {@code tun_metadataN} yet.
-     */
     /**
      * A 1.5 packet-out whose match holds more than in_port (OVN's packet metadata) or whose
      * actions include an experimenter one: openflowj reads neither, {@code codec.PacketOut15Wire} does.
@@ -267,6 +269,12 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
         return false;
     }
 
+    /**
+     * Whether a flow mod needs the Nicira codec ({@code codec.NxFlowModWire}): a match field or
+     * action openflowj cannot read other than {@code tun_metadataN}, which the TLV path strips
+     * before openflowj and puts back. A mod with both still goes to the Nicira codec, which does
+     * not take {@code tun_metadataN} yet.
+     */
     private static boolean needsNx(ByteBuf frame, int version) {
         if (!dev.jvswitch.openflow.codec.NxFlowModWire.needsNx(frame, 0)) {
             return false;
@@ -274,7 +282,7 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
         dev.jvswitch.openflow.codec.NxTunMetadata.Stripped tun;
         try {
             tun = stripTunMetadata(frame, version);
-        } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
+        } catch (RuntimeException e) {
             return true;
         }
         if (tun == null) {
@@ -291,9 +299,19 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
         byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
         try {
             return new FlowModNx(xid, head, dev.jvswitch.openflow.codec.NxFlowModWire.decode(frame, version), null);
-        } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
-            return new FlowModNx(xid, head, null, e);
+        } catch (RuntimeException e) {
+            return new FlowModNx(xid, head, null, codecError(e));
         }
+    }
+
+    /**
+     * A hand decoder's failure as the error the peer is sent: its own, or BAD_LEN for a read
+     * that ran past the message (a length field that lies), so the connection stays up.
+     */
+    static dev.jvswitch.openflow.codec.OfCodecException codecError(RuntimeException e) {
+        return e instanceof dev.jvswitch.openflow.codec.OfCodecException c ? c
+                : new dev.jvswitch.openflow.codec.OfCodecException(OfError.BAD_REQUEST_BAD_LEN,
+                        "malformed message (" + e.getClass().getSimpleName() + ")");
     }
 
     /** {@code ofp_bundle_add_msg}: header, bundle_id (32), pad (16), flags (16), the inner message, properties. */

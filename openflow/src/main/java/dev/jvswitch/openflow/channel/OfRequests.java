@@ -290,6 +290,8 @@ final class OfRequests {
         } catch (IllegalArgumentException e) {
             LOG.info("{}: resume refused: {}", bridge.name(), e.getMessage());
             c.sendError(c.version(), n.xid(), OfError.BAD_REQUEST_BAD_PACKET, n.head());
+        } catch (IndexOutOfBoundsException e) {
+            c.sendError(c.version(), n.xid(), OfError.BAD_REQUEST_BAD_LEN, n.head());
         }
     }
 

@@ -93,8 +93,13 @@ public final class NxActionWire {
             if (len < 8 || (len & 7) != 0 || p + len > to) {
                 throw new OfCodecException(OfError.BAD_ACTION_BAD_LEN, "action " + type + " of length " + len);
             }
+            // Each action is read through a view of its own length: a length too short for its
+            // fields then fails here instead of reading the next action's bytes or past the message.
             try {
-                out.add(one(b, p, len, type));
+                out.add(one(b.slice(p, len), 0, len, type));
+            } catch (IndexOutOfBoundsException e) {
+                throw new OfCodecException(OfError.BAD_ACTION_BAD_LEN, "action " + type + " of length " + len
+                        + " is too short for its fields");
             } catch (IllegalArgumentException e) {
                 throw new OfCodecException(OfError.BAD_ACTION_BAD_ARGUMENT, e.getMessage());
             }
@@ -272,7 +277,10 @@ public final class NxActionWire {
         if (q + 10 <= end && b.getUnsignedShort(q) == EXPERIMENTER && b.getUnsignedInt(q + 4) == NxmTable.NX_VENDOR
                 && b.getUnsignedShort(q + 8) == NXAST_NAT) {
             int natLen = b.getUnsignedShort(q + 2);
-            nat = nat(b, q, Math.min(end, q + natLen));
+            if (natLen < 16 || (natLen & 7) != 0 || q + natLen > end) {
+                throw new OfCodecException(OfError.BAD_ACTION_BAD_LEN, "nat of length " + natLen);
+            }
+            nat = nat(b.slice(q, natLen), 0, natLen);
             q += natLen;
         }
         exec.addAll(decode(b, q, end));

@@ -275,6 +275,8 @@ class ChannelEdgeCaseTest {
             // NXT_CT_FLUSH_ZONE zone 7, and an unknown Nicira subtype.
             c.sendRaw(nicira(3, 29, "0000000000000007"));
             c.sendRaw(nicira(4, 99, ""));
+            // NXT_SET_CONTROLLER_ID 5 (pinctrl's packet-ins come by id): accepted without a reply.
+            c.sendRaw(nicira(9, 20, "0000000000000005"));
             // METER_FEATURES, then a delete of every meter (ovn-controller's first acts) and an add.
             c.sendRaw(java.util.HexFormat.of().parseHex("06120010000000050000000000000000".replace("0000000500000000",
                     "00000005000b0000")));

@@ -53,12 +53,17 @@ public enum DpField {
     ARP_TIP(Group.ARP, "tip", 32, true),
     ARP_OP(Group.ARP, "op", 16, true),
     ARP_SHA(Group.ARP, "sha", 48, true),
-    ARP_THA(Group.ARP, "tha", 48, true);
+    ARP_THA(Group.ARP, "tha", 48, true),
+
+    ICMP_TYPE(Group.ICMP, "type", 8, true),
+    ICMP_CODE(Group.ICMP, "code", 8, true),
+    ICMPV6_TYPE(Group.ICMPV6, "type", 8, true),
+    ICMPV6_CODE(Group.ICMPV6, "code", 8, true);
 
     /** The OVS key attribute a field is printed under: {@code set(<group>(...))}. */
     public enum Group {
         ETH("eth"), IPV4("ipv4"), IPV6("ipv6"), TCP("tcp"), UDP("udp"), SCTP("sctp"),
-        SKB_MARK("skb_mark"), TUNNEL("tunnel"), ARP("arp");
+        SKB_MARK("skb_mark"), TUNNEL("tunnel"), ARP("arp"), ICMP("icmp"), ICMPV6("icmpv6");
 
         private final String printName;
 

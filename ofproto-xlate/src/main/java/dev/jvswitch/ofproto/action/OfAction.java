@@ -244,8 +244,24 @@ public sealed interface OfAction {
         }
     }
 
-    /** {@code dec_ttl}: decrement the IP TTL / hop limit; a packet reaching 0 is dropped. */
-    record DecTtl() implements OfAction {
+    /**
+     * {@code dec_ttl}: decrement the IP TTL / hop limit; a packet reaching 0 is dropped.
+     * {@code controllerIds} is null for the plain form and the ids written in
+     * {@code dec_ttl(id,...)} ({@code NXAST_DEC_TTL_CNT_IDS}; ovn-controller sends it empty).
+     */
+    record DecTtl(List<Integer> controllerIds) implements OfAction {
+        public DecTtl() {
+            this(null);
+        }
+
+        public DecTtl {
+            if (controllerIds != null) {
+                controllerIds = List.copyOf(controllerIds);
+                for (int id : controllerIds) {
+                    checkRange("dec_ttl: controller id", id, 0, 65535);
+                }
+            }
+        }
     }
 
     /** {@code mod_tp_src:port} (TCP, UDP or SCTP). */
@@ -338,15 +354,14 @@ public sealed interface OfAction {
     /**
      * {@code resubmit(port,table)}: look the packet up again, with in_port replaced by {@code port}
      * unless it is {@link OfPorts#IN_PORT}, in table {@code table} ({@link #CURRENT_TABLE} = the
-     * table of the rule that resubmits).
+     * table of the rule that resubmits). Any port number goes, as in OVS: ovn-controller's
+     * packet-outs resubmit as {@code CONTROLLER}.
      */
     record Resubmit(int port, int table) implements OfAction {
         public static final int CURRENT_TABLE = 255;
 
         public Resubmit {
-            if (!OfPorts.isPhysical(port) && port != OfPorts.IN_PORT && port != OfPorts.LOCAL) {
-                throw new IllegalArgumentException("resubmit: port " + OfPorts.format(port) + " is not a port");
-            }
+            checkRange("resubmit: port", port, 0, OfPorts.NONE);
             checkRange("resubmit: table", table, 0, 255);
         }
     }

@@ -49,8 +49,14 @@ public final class OfPorts {
         return isReserved(port) ? RESERVED_NAMES[port - IN_PORT] : Integer.toString(port);
     }
 
-    /** The reserved port called {@code name} (upper or lower case), or -1 if it names none. */
+    /**
+     * The reserved port called {@code name} (upper or lower case), or -1 if it names none.
+     * {@code ANY} is {@link #NONE}, as OVS 3.1 prints that number.
+     */
     public static int reserved(String name) {
+        if ("ANY".equalsIgnoreCase(name)) {
+            return NONE;
+        }
         for (int i = 0; i < RESERVED_NAMES.length; i++) {
             if (RESERVED_NAMES[i].equalsIgnoreCase(name)) {
                 return IN_PORT + i;

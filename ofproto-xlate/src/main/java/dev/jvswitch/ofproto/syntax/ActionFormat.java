@@ -128,8 +128,15 @@ final class ActionFormat {
             sb.append("mod_nw_tos:").append(m.tos());
         } else if (a instanceof OfAction.ModNwTtl m) {
             sb.append("mod_nw_ttl:").append(m.ttl());
-        } else if (a instanceof OfAction.DecTtl) {
+        } else if (a instanceof OfAction.DecTtl d) {
             sb.append("dec_ttl");
+            if (d.controllerIds() != null) {
+                sb.append('(');
+                for (int i = 0; i < d.controllerIds().size(); i++) {
+                    sb.append(i == 0 ? "" : ",").append(d.controllerIds().get(i));
+                }
+                sb.append(')');
+            }
         } else if (a instanceof OfAction.ModTpSrc m) {
             sb.append("mod_tp_src:").append(m.port());
         } else if (a instanceof OfAction.ModTpDst m) {

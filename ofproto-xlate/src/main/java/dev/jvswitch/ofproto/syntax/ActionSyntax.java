@@ -36,7 +36,8 @@ final class ActionSyntax {
             FlowField.ETH_DST, FlowField.VLAN_TCI, FlowField.NW_SRC, FlowField.NW_DST, FlowField.NW_TOS,
             FlowField.NW_TTL, FlowField.IPV6_SRC, FlowField.IPV6_DST, FlowField.IPV6_LABEL, FlowField.TP_SRC,
             FlowField.TP_DST, FlowField.METADATA, FlowField.ARP_OP, FlowField.ARP_SPA, FlowField.ARP_TPA,
-            FlowField.ARP_SHA, FlowField.ARP_THA);
+            FlowField.ARP_SHA, FlowField.ARP_THA, FlowField.ICMP_TYPE, FlowField.ICMP_CODE, FlowField.ICMPV6_TYPE,
+            FlowField.ICMPV6_CODE);
 
     static {
         for (FlowField f : FlowField.values()) {
@@ -272,8 +273,7 @@ final class ActionSyntax {
             case "mod_nw_ttl":
                 return new OfAction.ModNwTtl((int) number(p, at, "mod_nw_ttl", 0, 255));
             case "dec_ttl":
-                noArg(p, at);
-                return new OfAction.DecTtl();
+                return decTtl(p);
             case "mod_tp_src":
                 return new OfAction.ModTpSrc((int) number(p, at, "mod_tp_src", 0, 65535));
             case "mod_tp_dst":
@@ -370,6 +370,11 @@ final class ActionSyntax {
         int fieldAt = p.argStart + arrow + 2;
         FlowField f = destination(fieldName, fieldAt, "set_field");
         String text = arg.substring(0, arrow);
+        int reserved = f == FlowField.IN_PORT ? OfPorts.reserved(text) : -1;
+        if (reserved >= 0) {
+            // set_field:ANY->in_port (ovn-controller's, to let a packet go back out of its port).
+            return new OfAction.SetField(f, 0, reserved, 0, f.valueMask());
+        }
         try {
             FieldText.Value v = FieldText.parse(f, text, true);
             if (v.maskHigh() == 0 && v.maskLow() == 0) {
@@ -423,9 +428,6 @@ final class ActionSyntax {
         if (!port.isEmpty()) {
             int reserved = OfPorts.reserved(port);
             portNo = reserved >= 0 ? reserved : (int) parseNumber(port, p.argStart, "resubmit", 16);
-            if (!OfPorts.isPhysical(portNo) && portNo != OfPorts.IN_PORT && portNo != OfPorts.LOCAL) {
-                throw src.fail(SyntaxError.BAD_VALUE, p.argStart, port, "resubmit", "a port number, IN_PORT or LOCAL");
-            }
         }
         int table = OfAction.Resubmit.CURRENT_TABLE;
         int second = comma < 0 ? -1 : arg.indexOf(',', comma + 1);
@@ -466,6 +468,23 @@ final class ActionSyntax {
             throw src.fail(SyntaxError.MISSING_VALUE, at, p.name);
         }
         return p.arg;
+    }
+
+    /**
+     * {@code dec_ttl}, or {@code dec_ttl(id,...)} with the controller ids. As OVS, empty
+     * parentheses are the plain form (OVS prints a received empty id list as {@code dec_ttl()}).
+     */
+    private OfAction decTtl(Parts p) {
+        if (p.arg == null || p.arg.isBlank()) {
+            return new OfAction.DecTtl();
+        }
+        List<Integer> ids = new ArrayList<>();
+        int from = 0;
+        for (String id : p.arg.split(",", -1)) {
+            ids.add((int) parseNumber(id.trim(), p.argStart + from, "dec_ttl controller id", 16));
+            from += id.length() + 1;
+        }
+        return new OfAction.DecTtl(ids);
     }
 
     private void noArg(Parts p, int at) {

@@ -23,6 +23,8 @@ import dev.jvswitch.flowcache.key.FlowKey;
 final class Commit {
     private static final int VLAN_WORD = FlowField.VLAN_TCI.word();
     private static final long ETH_TYPE_ARP = 0x0806;
+    private static final int IPPROTO_ICMP = 1;
+    private static final int IPPROTO_ICMPV6 = 58;
 
     private Commit() {
     }
@@ -80,6 +82,10 @@ final class Commit {
             if (proto == DpField.IPPROTO_TCP || proto == DpField.IPPROTO_UDP || proto == DpField.IPPROTO_SCTP) {
                 field(c, FlowField.TP_SRC, DpField.tpSrc(proto));
                 field(c, FlowField.TP_DST, DpField.tpDst(proto));
+            } else if (proto == IPPROTO_ICMP && flow.isIpv4()) {
+                icmp(c, FlowField.ICMP_TYPE, FlowField.ICMP_CODE, DpField.ICMP_TYPE, DpField.ICMP_CODE);
+            } else if (proto == IPPROTO_ICMPV6 && flow.isIpv6()) {
+                icmp(c, FlowField.ICMPV6_TYPE, FlowField.ICMPV6_CODE, DpField.ICMPV6_TYPE, DpField.ICMPV6_CODE);
             }
         }
         field(c, FlowField.SKB_MARK, DpField.SKB_MARK);
@@ -126,6 +132,24 @@ final class Commit {
             c.out.setField(d, fv & m, m);
         }
         c.base.set(f, (bv & ~m) | (fv & m));
+    }
+
+    /**
+     * OVS's commit_set_icmp_action: when the type or the code changed, both are set, unmasked
+     * ({@code set(icmp(type=0,code=0))}), and both are exact in the megaflow.
+     */
+    private static void icmp(XlateContext c, FlowField type, FlowField code, DpField dType, DpField dCode) {
+        long ft = c.flow.get(type);
+        long fc = c.flow.get(code);
+        if (ft == c.base.get(type) && fc == c.base.get(code)) {
+            return;
+        }
+        c.wc.exact(type);
+        c.wc.exact(code);
+        c.out.setField(dType, ft);
+        c.out.setField(dCode, fc);
+        c.base.set(type, ft);
+        c.base.set(code, fc);
     }
 
     /** An IPv6 address: both halves, each with the bits written to it, when either differs. */

@@ -176,7 +176,7 @@ final class Bundles {
             // Nothing changed. Answer the message at fault, then the commit fails.
             int at = e instanceof ModFailedException f ? f.index() : b.entries.size() - 1;
             Entry bad = b.entries.get(Math.max(0, Math.min(at, b.entries.size() - 1)));
-            c.sendError(c.version(), bad.xid(), OfRequests.applyError(e.getMessage()), bad.head());
+            c.refuse(c.version(), bad.xid(), OfRequests.applyError(e.getMessage()), bad.head(), e.getMessage());
             return false;
         }
         if (mods.size() >= LOGGED_BUNDLE) {

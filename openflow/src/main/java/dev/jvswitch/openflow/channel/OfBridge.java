@@ -92,12 +92,10 @@ public final class OfBridge {
     /** Event loop: to every connection that wants it (role and async config), each under its rate limit. */
     private void onPacketIn(PacketIns.PacketIn p) {
         int reason = p.out().reason();
-        if (p.out().controllerId() != 0) {
-            // controller(id=N): no connection here has a controller id but 0 (NXT_SET_CONTROLLER_ID).
-            return;
-        }
+        int id = p.out().controllerId();
         for (OfConnection c : connections) {
-            if (c.wants("packet-in", reason)) {
+            // controller(id=N) reaches only the connections NXT_SET_CONTROLLER_ID gave id N (OVS's connmgr).
+            if (c.controllerId() == id && c.wants("packet-in", reason)) {
                 c.packetIn(p);
             }
         }

@@ -57,6 +57,7 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
 
     private static final int NXT_SET_PACKET_IN_FORMAT = 16;
     private static final int NXT_CT_FLUSH_ZONE = 29;
+    private static final int NXT_SET_CONTROLLER_ID = 20;
     /** {@code NXPIF_STANDARD}: OFPT_PACKET_IN of the negotiated version. */
     private static final int NXPIF_STANDARD = 0;
     /** {@code NXPIF_NXT_PACKET_IN2}: Nicira's packet-in with user data and continuations. */
@@ -89,6 +90,11 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
     final AtomicLong packetInDrops = new AtomicLong();
     final AtomicLong errorsSent = new AtomicLong();
     private volatile String lastError;
+    /** NXT_SET_CONTROLLER_ID: packet-ins of {@code controller(id=N)} go to the connections with id N. */
+    private volatile int controllerId;
+    private static final int MAX_REFUSALS_LOGGED = 64;
+    /** The refusal reasons already logged at WARN on this connection. */
+    private final java.util.Set<String> refusalsLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private RateLimiter limiter;
 
     /**
@@ -154,9 +160,8 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
         if (msg instanceof OfFrameDecoder.Hello h) {
             onHello(ctx, h);
         } else if (msg instanceof OfFrameDecoder.Malformed m) {
-            lastError = m.reason();
-            sendError(m.version() >= 1 && m.version() <= 6 && version < 0 ? m.version() : Math.max(version, 1),
-                    m.xid(), m.error(), m.head());
+            refuse(m.version() >= 1 && m.version() <= 6 && version < 0 ? m.version() : Math.max(version, 1),
+                    m.xid(), m.error(), m.head(), m.reason());
             ctx.flush();
             if (m.fatal() || state == State.HELLO) {
                 ctx.close();
@@ -263,8 +268,8 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
 
     /**
      * Nicira messages: the packet-in format (standard or NXT_PACKET_IN2; the old NXT_PACKET_IN is
-     * refused with OFPBRC_EPERM as OVS refuses a format it lacks), a conntrack zone flush and
-     * NXT_RESUME (both on the change thread, in order with the flow mods around them). Any
+     * refused with OFPBRC_EPERM as OVS refuses a format it lacks), the controller id, a conntrack
+     * zone flush and NXT_RESUME (both on the change thread, in order with the flow mods around them). Any
      * other subtype, TLV table messages included, is OFPBRC_BAD_SUBTYPE.
      */
     private void onNicira(ChannelHandlerContext ctx, OfFrameDecoder.Nicira n) {
@@ -282,6 +287,9 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
             } else {
                 packetInFormat = format;
             }
+        } else if (n.subtype() == NXT_SET_CONTROLLER_ID && n.body().length >= 8) {
+            // nx_controller_id: 6 bytes of pad, the id (16); any role may set it, as in OVS.
+            controllerId = ((n.body()[6] & 0xff) << 8) | (n.body()[7] & 0xff);
         } else if (n.subtype() == NXT_CT_FLUSH_ZONE && n.body().length >= 8
                 || n.subtype() == dev.jvswitch.openflow.codec.NxPacketIn2.NXT_RESUME) {
             if (isSlave()) {
@@ -290,7 +298,8 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
                 queue.offer(n);
             }
         } else {
-            sendError(version, n.xid(), OfError.BAD_REQUEST_BAD_EXP_TYPE, n.head());
+            refuse(version, n.xid(), OfError.BAD_REQUEST_BAD_EXP_TYPE, n.head(), "Nicira message subtype "
+                    + n.subtype() + " is not supported");
         }
         ctx.flush();
     }
@@ -432,6 +441,24 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
         ctx.flush();
     }
 
+    /**
+     * Sends {@code e} for a request this switch refused and says why in the log: at WARN the first
+     * time a reason is seen on this connection (a controller that resyncs repeats its refused
+     * mods; at most {@link #MAX_REFUSALS_LOGGED} reasons), at DEBUG after that. ovn-controller
+     * reconnects on any error, so the one refused flow among hundreds must be findable.
+     */
+    void refuse(int v, long xid, OfError e, byte[] data, String reason) {
+        String why = String.valueOf(reason);
+        lastError = why;
+        if (refusalsLogged.size() < MAX_REFUSALS_LOGGED && refusalsLogged.add(e + ": " + why)) {
+            LOG.warn("{}: {}: refused message type {} xid {} with {}: {} (first bytes {})", bridge.name(), target,
+                    data.length > 1 ? data[1] & 0xff : -1, xid, e, why, io.netty.buffer.ByteBufUtil.hexDump(data));
+        } else {
+            LOG.debug("{}: {}: refused xid {} with {}: {}", bridge.name(), target, xid, e, why);
+        }
+        sendError(v, xid, e, data);
+    }
+
     void sendError(int v, long xid, OfError e, byte[] data) {
         int type = data.length > 1 ? data[1] & 0xff : -1;
         LOG.info("{}: {}: error {} for message type {} xid {}", bridge.name(), target, e, type, xid);
@@ -493,6 +520,11 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
 
     OFFactory factory() {
         return factory;
+    }
+
+    /** The id NXT_SET_CONTROLLER_ID gave this connection (0 until then). */
+    int controllerId() {
+        return controllerId;
     }
 
     int version() {

@@ -118,7 +118,7 @@ final class OfRequests {
             if (o instanceof OfFrameDecoder.FlowModNx nx) {
                 if (nx.error() != null) {
                     applyRun(run, mods);
-                    c.sendError(c.version(), nx.xid(), nx.error().error(), nx.head());
+                    c.refuse(c.version(), nx.xid(), nx.error().error(), nx.head(), nx.error().getMessage());
                     continue;
                 }
                 try {
@@ -126,7 +126,7 @@ final class OfRequests {
                     run.add(nx);
                 } catch (OfCodecException e) {
                     applyRun(run, mods);
-                    c.sendError(c.version(), nx.xid(), e.error(), nx.head());
+                    c.refuse(c.version(), nx.xid(), e.error(), nx.head(), e.getMessage());
                 }
                 continue;
             }
@@ -145,7 +145,7 @@ final class OfRequests {
                 try {
                     bundles.add(ba);
                 } catch (OfCodecException e) {
-                    c.sendError(c.version(), ba.innerXid(), e.error(), ba.innerHead());
+                    c.refuse(c.version(), ba.innerXid(), e.error(), ba.innerHead(), e.getMessage());
                 }
                 continue;
             }
@@ -184,7 +184,7 @@ final class OfRequests {
                     afterChange(bridge.backend().apply(mods.subList(from, bad)));
                 }
                 if (run.get(bad) instanceof OfFrameDecoder.FlowModNx nx) {
-                    c.sendError(c.version(), nx.xid(), applyError(e.getMessage()), nx.head());
+                    c.refuse(c.version(), nx.xid(), applyError(e.getMessage()), nx.head(), e.getMessage());
                 } else {
                     error((OFMessage) run.get(bad), applyError(e.getMessage()), e.getMessage());
                 }
@@ -227,8 +227,7 @@ final class OfRequests {
     }
 
     private void error(OFMessage m, OfError e, String reason) {
-        LOG.debug("{}: {}: {} xid {}: {}", bridge.name(), c.target(), e, m.getXid(), reason);
-        c.sendError(c.version(), m.getXid(), e, head(m));
+        c.refuse(c.version(), m.getXid(), e, head(m), reason);
     }
 
     // ------------------------------------------------------------------ changes
@@ -309,7 +308,7 @@ final class OfRequests {
     /** A 1.5 packet-out read by hand: its match's registers and metadata start the translation. */
     private void packetOut15(OfFrameDecoder.PacketOut15 po) {
         if (po.error() != null) {
-            c.sendError(c.version(), po.xid(), po.error().error(), po.head());
+            c.refuse(c.version(), po.xid(), po.error().error(), po.head(), po.error().getMessage());
             return;
         }
         dev.jvswitch.openflow.codec.PacketOut15Wire.PacketOut p = po.packetOut();
@@ -345,7 +344,7 @@ final class OfRequests {
 
     private void groupMod15(OfFrameDecoder.GroupMod15 g) {
         if (g.error() != null) {
-            c.sendError(c.version(), g.xid(), g.error().error(), g.head());
+            c.refuse(c.version(), g.xid(), g.error().error(), g.head(), g.error().getMessage());
             return;
         }
         ModResult r;

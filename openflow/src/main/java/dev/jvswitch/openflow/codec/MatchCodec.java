@@ -127,7 +127,8 @@ public final class MatchCodec {
                 return false;
             }
             long t = m.value(FlowField.ETH_TYPE);
-            if (ethType == -2 ? t != 0x0800 && t != 0x86dd : t != ethType) {
+            // ARP's fields are RARP's too (OVS's MFP_ARP).
+            if (ethType == -2 ? t != 0x0800 && t != 0x86dd : t != ethType && !(ethType == 0x0806 && t == 0x8035)) {
                 return false;
             }
         }

@@ -48,6 +48,7 @@ public final class NxActionWire {
     private static final int NXAST_SET_TUNNEL64 = 9;
     private static final int NXAST_RESUBMIT_TABLE = 14;
     private static final int NXAST_DEC_TTL = 18;
+    static final int NXAST_DEC_TTL_CNT_IDS = 21;
     private static final int NXAST_FIN_TIMEOUT = 19;
     private static final int NXAST_CONTROLLER = 20;
     private static final int NXAST_STACK_PUSH = 27;
@@ -181,6 +182,7 @@ public final class NxActionWire {
                 yield new OfAction.Note(bytes);
             }
             case NXAST_DEC_TTL -> new OfAction.DecTtl();
+            case NXAST_DEC_TTL_CNT_IDS -> decTtlCntIds(b, p, end);
             case NXAST_FIN_TIMEOUT -> new OfAction.FinTimeout(b.getUnsignedShort(at), b.getUnsignedShort(at + 2));
             case NXAST_CONTROLLER -> NxPinWire.controller(b, at);
             case NXAST_CONTROLLER2 -> NxPinWire.controller2(b, p + 16, end);
@@ -212,9 +214,30 @@ public final class NxActionWire {
             case NXAST_CT -> ct(b, p, end);
             case NXAST_CT_CLEAR -> new OfAction.CtClear();
             case NXAST_CLONE -> new OfAction.Clone(decode(b, p + 16, end));
+            case NxLearnWire.NXAST_LEARN, NxLearnWire.NXAST_LEARN2 -> NxLearnWire.decode(b, p, end, subtype);
             default -> throw new OfCodecException(OfError.BAD_ACTION_BAD_EXP_TYPE, "Nicira action " + subtype
                     + " is not supported");
         };
+    }
+
+    /** nx_action_cnt_ids: header (10) | n_controllers (16) | zeros (32) | ids (16 each) | pad to 8. */
+    private static OfAction decTtlCntIds(ByteBuf b, int p, int end) {
+        if (p + 16 > end) {
+            throw new OfCodecException(OfError.BAD_ACTION_BAD_LEN, "dec_ttl: action of " + (end - p) + " bytes");
+        }
+        int n = b.getUnsignedShort(p + 10);
+        if (b.getInt(p + 12) != 0) {
+            throw new OfCodecException(OfError.BAD_ACTION_BAD_ARGUMENT, "dec_ttl: reserved bytes are not zero");
+        }
+        if (p + 16 + 2 * n > end) {
+            throw new OfCodecException(OfError.BAD_ACTION_BAD_LEN, "dec_ttl: " + n + " controller ids in "
+                    + (end - p - 16) + " bytes");
+        }
+        List<Integer> ids = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ids.add(b.getUnsignedShort(p + 16 + 2 * i));
+        }
+        return new OfAction.DecTtl(ids);
     }
 
     private static OfAction outputReg(FieldRef src, int maxLen) {
@@ -370,7 +393,7 @@ public final class NxActionWire {
     }
 
     /** The field a header at {@code at} names (an unknown one is OFPBAC_BAD_SET_TYPE, as OVS says). */
-    private static NxmTable.Field header(ByteBuf b, int at, int end) {
+    static NxmTable.Field header(ByteBuf b, int at, int end) {
         if (at + 4 > end) {
             throw new OfCodecException(OfError.BAD_ACTION_BAD_LEN, "field header truncated");
         }
@@ -386,12 +409,12 @@ public final class NxActionWire {
         return f;
     }
 
-    private static int headerLength(ByteBuf b, int at) {
+    static int headerLength(ByteBuf b, int at) {
         return b.getUnsignedShort(at) == NxmTable.EXPERIMENTER ? 8 : 4;
     }
 
     /** Bits {@code ofs..ofs+nBits-1} of the wire field {@code f}, as a reference into its flow field. */
-    private static FieldRef ref(NxmTable.Field f, int ofs, int nBits) {
+    static FieldRef ref(NxmTable.Field f, int ofs, int nBits) {
         if (nBits < 1 || ofs + nBits > f.width()) {
             throw new OfCodecException(OfError.BAD_ACTION_BAD_ARGUMENT, f.name() + "[" + ofs + ".." + (ofs + nBits - 1)
                     + "] is outside the field");

@@ -29,7 +29,9 @@ public final class NxFlowWriter {
         java.util.ArrayList<NxmTable.Field> order = new java.util.ArrayList<>();
         for (NxmTable.Field f : NxmTable.all()) {
             boolean vlanOxm = f.cls() == NxmTable.OXM_BASIC && (f.number() == 6 || f.number() == 7);
-            boolean wide = f.field().isAlias() && f.field().widthBits() > 32;
+            // ND's link-layer addresses are aliases of ARP's, the only wide ones with headers of their own.
+            boolean wide = f.field().isAlias() && f.field().widthBits() > 32 && f.field() != FlowField.ND_SLL
+                    && f.field() != FlowField.ND_TLL;
             if (!vlanOxm && !wide && f.cls() != NxmTable.EXPERIMENTER && f.cls() != NxmTable.OXM_PKT_REGS) {
                 order.add(f);
             }
@@ -88,7 +90,7 @@ public final class NxFlowWriter {
         return a instanceof OfAction.Output || a instanceof OfAction.Normal || a instanceof OfAction.Flood
                 || a instanceof OfAction.All || a instanceof OfAction.InPort || a instanceof OfAction.Local
                 || a instanceof OfAction.Controller c && c.plain() || a instanceof OfAction.GroupAction
-                || a instanceof OfAction.PushVlan || a instanceof OfAction.StripVlan || a instanceof OfAction.DecTtl
+                || a instanceof OfAction.PushVlan || a instanceof OfAction.StripVlan || a instanceof OfAction.DecTtl d && d.controllerIds() == null
                 || a instanceof OfAction.ModNwTtl || a instanceof OfAction.FinTimeout;
     }
 
@@ -261,6 +263,13 @@ public final class NxFlowWriter {
             b.writeShort(17).writeShort(8).writeShort(p.ethType()).writeShort(0);
         } else if (a instanceof OfAction.StripVlan) {
             b.writeShort(18).writeShort(8).writeInt(0);
+        } else if (a instanceof OfAction.DecTtl d && d.controllerIds() != null) {
+            // As OVS's encode_DEC_TTL: the ids after a 16-byte nx_action_cnt_ids, padded to 8.
+            nx(b, NxActionWire.NXAST_DEC_TTL_CNT_IDS).writeShort(d.controllerIds().size()).writeInt(0);
+            for (int id : d.controllerIds()) {
+                b.writeShort(id);
+            }
+            pad(b, start);
         } else if (a instanceof OfAction.DecTtl) {
             b.writeShort(24).writeShort(8).writeInt(0);
         } else if (a instanceof OfAction.ModNwTtl t) {
@@ -305,6 +314,8 @@ public final class NxFlowWriter {
             actions(b, c.actions(), ctx);
         } else if (a instanceof OfAction.Ct ct) {
             ct(b, ct, ctx);
+        } else if (a instanceof OfAction.Learn l) {
+            NxLearnWire.encode(b, l, ruleProto(ctx), r -> wire(r, ctx));
         } else {
             throw new IllegalArgumentException("no OpenFlow 1.5 encoding for " + a);
         }
@@ -493,6 +504,12 @@ public final class NxFlowWriter {
         b.setShort(presentAt, present);
         pad(b, start);
         b.setShort(start + 2, b.writerIndex() - start);
+    }
+
+    /** The IP protocol the rule being written matches, or 0. */
+    private static int ruleProto(Ctx ctx) {
+        return ctx.match() == null || ctx.match().isWildcard(FlowField.NW_PROTO) ? 0
+                : (int) ctx.match().value(FlowField.NW_PROTO);
     }
 
     /** The header that names {@code r}'s field (an NXM one where the field has no OXM). */

@@ -43,6 +43,11 @@ class HandDecoderMutationTest {
         "table=9,priority=9,conj_id=7,ip,nw_src=10.0.0.0/8 actions=conjunction(12,1/2),note:00.01.02.03.04.05",
         "table=1,priority=5,tcp actions=ct(commit,zone=1,nat(src=10.1.1.240-10.1.1.250:1000-2000),alg=ftp),output:2",
         "table=2,priority=5,udp,reg0=0x1 actions=set_field:53->udp_src,clone(set_field:0x3->reg1,resubmit(,3))",
+        "table=4,priority=5,tcp actions=learn(table=69,delete_learned,cookie=0x4a3c0c1b,OXM_OF_METADATA[],"
+                + "eth_type=0x800,NXM_OF_IP_SRC[],ip_dst=10.0.0.1,nw_proto=6,NXM_OF_TCP_SRC[]=NXM_OF_TCP_DST[],"
+                + "load:0x1->NXM_NX_REG10[7]),learn(table=2,limit=10,result_dst=NXM_NX_REG0[5],"
+                + "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],output:NXM_OF_IN_PORT[])",
+        "table=21,priority=74,ip,metadata=0x1 actions=dec_ttl(1,2),resubmit(CONTROLLER,22)",
     };
 
     /** A flow mod as OVS 3.1's ovs-ofctl writes ct(commit,zone=reg13,nat(src),exec(...)). */

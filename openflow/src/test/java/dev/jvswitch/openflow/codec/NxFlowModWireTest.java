@@ -42,6 +42,9 @@ class NxFlowModWireTest {
         ct with alg | table=1,priority=5,tcp actions=ct(commit,zone=1,nat(src=10.1.1.240),alg=ftp),output:2
         ct with tftp | priority=5,udp actions=ct(commit,alg=tftp),output:2
         geneve option | table=0,priority=100,tun_id=0x1,tun_metadata0=0x10000/0x7fff0000 actions=move:tun_metadata0[16..30]->reg14[0..14],set_field:0x2->tun_metadata0,resubmit(,33)
+        resubmit as CONTROLLER (pinctrl's packet-outs) | table=0,priority=1,reg0=0x1 actions=resubmit(CONTROLLER,37)
+        dec_ttl with ids | table=21,priority=74,ip,metadata=0x1 actions=dec_ttl(1,2),resubmit(,22)
+        rarp request | table=33,priority=75,rarp,metadata=0x2,dl_src=00:00:00:00:ff:01,arp_op=3 actions=set_field:0x8004->reg15,resubmit(,37)
         """)
     void writtenBackDecodesToTheSameMod(String name, String text) {
         FlowMod mod = FlowSyntax.parseAdd(text);
@@ -98,6 +101,25 @@ class NxFlowModWireTest {
                 + "000000000001000d000150050100000001000000000004000800000000";
         assertThatThrownBy(() -> decode(wide)).isInstanceOfSatisfying(OfCodecException.class,
                 e -> assertThat(e.error()).isEqualTo(OfError.BAD_MATCH_BAD_VALUE));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        none, as ovn-controller sends it | 0    | dec_ttl()
+        two                              | 1,2  | dec_ttl(1,2)
+        """)
+    void decTtlWithControllerIdsIsWhatOvsWrites(String name, String ids, String ovsText) {
+        java.util.List<Integer> list = ids.equals("0") ? java.util.List.of()
+                : java.util.Arrays.stream(ids.split(",")).map(Integer::valueOf).toList();
+        ByteBuf b = Unpooled.buffer();
+        NxFlowWriter.actions(b, java.util.List.of(new dev.jvswitch.ofproto.action.OfAction.DecTtl(list)));
+        assertThat(NxActionWire.decode(b, 0, b.writerIndex()))
+                .containsExactly(new dev.jvswitch.ofproto.action.OfAction.DecTtl(list));
+        dev.jvswitch.testkit.env.Needs.that(dev.jvswitch.testkit.sh.Sh.onPath("ovs-ofctl"), "ovs-ofctl");
+        String hex = ByteBufUtil.hexDump(b);
+        // parse-actions prints the action, then any byte where its own encoding differs (none).
+        assertThat(dev.jvswitch.testkit.sh.Sh.run("sh", "-c", "echo " + hex + " | ovs-ofctl parse-actions OpenFlow15")
+                .trim()).as(hex).isEqualTo("actions=" + ovsText);
     }
 
     static FlowMod decode(String hex) {

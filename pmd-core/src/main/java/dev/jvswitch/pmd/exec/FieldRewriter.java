@@ -40,6 +40,7 @@ import dev.jvswitch.mempool.MbufPoolConfig;
 final class FieldRewriter {
     private static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    static final int IPPROTO_ICMP = 1;
     static final int IPPROTO_TCP = 6;
     static final int IPPROTO_UDP = 17;
     static final int IPPROTO_ICMPV6 = 58;
@@ -87,6 +88,10 @@ final class FieldRewriter {
             case ARP_SIP -> setArp(m, 14, 4, value, mask);
             case ARP_THA -> setArp(m, 18, 6, value, mask);
             case ARP_TIP -> setArp(m, 24, 4, value, mask);
+            case ICMP_TYPE -> setIcmp(m, IPPROTO_ICMP, 0, (int) value, (int) mask);
+            case ICMP_CODE -> setIcmp(m, IPPROTO_ICMP, 1, (int) value, (int) mask);
+            case ICMPV6_TYPE -> setIcmp(m, IPPROTO_ICMPV6, 0, (int) value, (int) mask);
+            case ICMPV6_CODE -> setIcmp(m, IPPROTO_ICMPV6, 1, (int) value, (int) mask);
             default -> {
                 // Every field is handled above; the builder admits no other.
             }
@@ -354,6 +359,39 @@ final class FieldRewriter {
                 buf.putShort(csumAt, (short) (csum == 0 ? 0xffff : csum), BE);
             }
         }
+    }
+
+    /**
+     * ICMP or ICMPv6 type ({@code offset} 0) or code (1) of a packet of protocol {@code wantProto}:
+     * the byte, and the checksum for the 16-bit word holding it (the pseudo-header ICMPv6 adds
+     * does not change).
+     */
+    private void setIcmp(Mbuf m, int wantProto, int offset, int value, int mask) {
+        int l3 = ipv4L3(m);
+        int proto;
+        if (l3 >= 0) {
+            proto = ipv4L4Proto(m, l3);
+        } else {
+            l3 = ipv6L3(m);
+            if (l3 < 0) {
+                return;
+            }
+            proto = ipv6L4Proto(m, l3);
+        }
+        int l4 = m.l4Offset();
+        if (proto != wantProto || l4 + 4 > m.length()) {
+            return;
+        }
+        UnsafeBuffer buf = m.buffer();
+        int at = m.dataOffset() + l4;
+        int old = buf.getShort(at, BE) & 0xffff;
+        int shift = offset == 0 ? 8 : 0;
+        int now = (old & ~(mask << shift)) | (value & mask) << shift;
+        if (now == old) {
+            return;
+        }
+        buf.putShort(at, (short) now, BE);
+        buf.putShort(at + 2, (short) InetChecksum.update16(buf.getShort(at + 2, BE), old, now), BE);
     }
 
     /**

@@ -169,6 +169,43 @@ class SetFieldTest {
         assertChecksumsVerify(out);
     }
 
+    /** An ICMP echo request 10.77.0.1 -> 10.77.0.254 with id 7, sequence 1 and 4 bytes of data. */
+    private static TestFrame.Frame icmpEcho() {
+        byte[] b = java.util.HexFormat.of().parseHex("000000000102000000000101" + "0800"
+                + "4500002000004000400100000a4d00010a4d00fe" + "0800000000070001" + "61626364");
+        int ip = PacketChecks.internetChecksum(b, 14, 20, 0);
+        b[24] = (byte) (ip >>> 8);
+        b[25] = (byte) ip;
+        int icmp = PacketChecks.internetChecksum(b, 34, 12, 0);
+        b[36] = (byte) (icmp >>> 8);
+        b[37] = (byte) icmp;
+        return new TestFrame.Frame(b, 0, 14, 34);
+    }
+
+    @Test
+    void icmpTypeAndCodeFixTheIcmpChecksum() {
+        // OVN's router answering a ping: the request's type becomes the reply's, in place.
+        TestFrame.Frame f = icmpEcho();
+        assertThat(PacketChecks.internetChecksum(f.bytes(), 34, 12, 0)).isZero();
+        byte[] out = run(f, "set(icmp(type=0)),1");
+        assertThat(out[34] & 0xff).isZero();
+        assertThat(PacketChecks.internetChecksum(out, 34, 12, 0)).as("icmp checksum").isZero();
+        assertThat(out[35]).as("code").isEqualTo(f.bytes()[35]);
+        assertThat(Arrays.copyOfRange(out, 38, out.length)).as("the rest")
+                .isEqualTo(Arrays.copyOfRange(f.bytes(), 38, out.length));
+        out = run(f, "set(icmp(type=3,code=0xd)),1");
+        assertThat(u16(out, 34)).isEqualTo(0x030d);
+        assertThat(PacketChecks.internetChecksum(out, 34, 12, 0)).isZero();
+        // ICMPv6 (its checksum covers a pseudo-header the set does not change).
+        TestFrame.Frame f6 = TestFrame.ipv6(TestFrame.ICMPV6).build();
+        byte[] out6 = run(f6, "set(icmpv6(type=129,code=0)),1");
+        assertThat(u16(out6, f6.l4())).isEqualTo(0x8100);
+        assertChecksumsVerify(out6);
+        // Neither touches a packet of the other protocol.
+        assertThat(run(f, "set(icmpv6(type=129)),1")).isEqualTo(f.bytes());
+        assertThat(run(f6, "set(icmp(type=0)),1")).isEqualTo(f6.bytes());
+    }
+
     // ---------------------------------------------------------------- IPv6
 
     @Test

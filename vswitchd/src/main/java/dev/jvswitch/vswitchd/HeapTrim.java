@@ -3,7 +3,6 @@ package dev.jvswitch.vswitchd;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.util.function.LongConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,7 +138,6 @@ final class HeapTrim {
             return null;
         }
         MemoryPoolMXBean old = oldGen;
-        LongConsumer set = ms -> hotspot.setVMOption(FLAG, Long.toString(ms));
         HeapTrim trim = new HeapTrim(new Heap() {
             @Override
             public long oldUsed() {
@@ -153,7 +151,7 @@ final class HeapTrim {
 
             @Override
             public void periodicMs(long ms) {
-                set.accept(ms);
+                hotspot.setVMOption(FLAG, Long.toString(ms));
             }
         }, normal);
         Thread t = new Thread(() -> {

@@ -218,16 +218,12 @@ public final class OvsDpdkPipeline {
         try {
             ovs.ofctl(command, bridge, file.toAbsolutePath().toString(), "-O", "OpenFlow15");
         } catch (IOException e) {
-            throw new RulesRefused("ovs-ofctl " + command + " " + file + ": " + firstLine(e.getMessage()));
+            // Shell's message ends with ovs-ofctl's own, which names the file and line.
+            String m = String.valueOf(e.getMessage());
+            int own = m.indexOf("): ");
+            String said = own < 0 ? m : m.substring(own + 3);
+            throw new RulesRefused(said.lines().findFirst().orElse(command + " " + file + " failed"));
         }
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "failed";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /** Megaflows in {@code dpctl/dump-flows} output: one line each. */

@@ -311,6 +311,16 @@ final class FieldRewriter {
 
     // ---------------------------------------------------------------- L4
 
+    /** The L4 protocol of an IPv4 or IPv6 packet, or -1 for any other. */
+    private int l4Proto(Mbuf m) {
+        int l3 = ipv4L3(m);
+        if (l3 >= 0) {
+            return ipv4L4Proto(m, l3);
+        }
+        l3 = ipv6L3(m);
+        return l3 < 0 ? -1 : ipv6L4Proto(m, l3);
+    }
+
     /** {@code offset} 0 = source port, 2 = destination port. */
     private void setPort(Mbuf m, int wantProto, int offset, int value, int mask) {
         int proto;
@@ -367,19 +377,8 @@ final class FieldRewriter {
      * does not change).
      */
     private void setIcmp(Mbuf m, int wantProto, int offset, int value, int mask) {
-        int l3 = ipv4L3(m);
-        int proto;
-        if (l3 >= 0) {
-            proto = ipv4L4Proto(m, l3);
-        } else {
-            l3 = ipv6L3(m);
-            if (l3 < 0) {
-                return;
-            }
-            proto = ipv6L4Proto(m, l3);
-        }
         int l4 = m.l4Offset();
-        if (proto != wantProto || l4 + 4 > m.length()) {
+        if (l4Proto(m) != wantProto || l4 + 4 > m.length()) {
             return;
         }
         UnsafeBuffer buf = m.buffer();

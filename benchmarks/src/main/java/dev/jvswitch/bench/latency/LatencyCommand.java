@@ -1,6 +1,7 @@
 package dev.jvswitch.bench.latency;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ import dev.jvswitch.mempool.MbufPoolConfig;
  */
 public final class LatencyCommand {
     public static final Set<String> OPTIONS = Set.of("dut", "load", "count", "interval", "probe-cpu", "pmd-cpu", "gen-cpu",
-            "pmd-idle", "rx-ring", "jvswitchd", "frame-size", "flows", "rate-seconds", "repeat", "hugepages", "warmup");
+            "pmd-idle", "rx-ring", "jvswitchd", "frame-size", "flows", "rate-seconds", "repeat", "hugepages", "warmup", "load-pps");
     public static final Set<String> FLAGS = Set.of("json");
     private static final long SETTLE_MS = 500;
 
@@ -59,7 +60,7 @@ public final class LatencyCommand {
     }
 
     /** The run's settings, checked before anything is created. */
-    record Settings(List<DutKind> duts, double load, int count, double intervalS, int probeCpu, int pmdCpu, int genCpu,
+    record Settings(List<DutKind> duts, double load, long loadPps, int count, double intervalS, int probeCpu, int pmdCpu, int genCpu,
             List<String> pmdIdles, List<String> rxRings, Path jvswitchd, int frameBytes, int flows, double rateSeconds,
             int repeat, int hugepages, double warmupSeconds, boolean json) {
     }
@@ -84,6 +85,11 @@ public final class LatencyCommand {
     }
 
     public static int run(String[] argv) throws Exception {
+        return run(argv, System.out);
+    }
+
+    /** As {@link #run(String[])}, printing the report to {@code out}. */
+    public static int run(String[] argv, PrintStream out) throws Exception {
         Settings s = parse(argv);
         Path runDir = Files.createTempDirectory("jvs-latency-");
         List<RunResult> results = new ArrayList<>();
@@ -91,11 +97,9 @@ public final class LatencyCommand {
         try (CleanupHook cleanup = CleanupHook.install("latency");
                 MbufPool pool = MbufPool.create(MbufPoolConfig.of("latency-load", 4096))) {
             if (!s.json) {
-                System.out.printf(Locale.ROOT, "latency: %d pings every %.1f ms from h1 (CPU %s) to h2 through the"
+                out.printf(Locale.ROOT, "latency: %d pings every %.1f ms from h1 (CPU %s) to h2 through the"
                         + " DUT (forwarding thread on CPU %s)%s; %d CPUs, load average %.2f, kernel %s%n", s.count,
-                        s.intervalS * 1000, cpu(s.probeCpu), cpu(s.pmdCpu), s.load > 0 ? String.format(Locale.ROOT,
-                        "; then again under %d B UDP at %.2f x the DUT's forwarding rate (generator on CPU %s)",
-                        s.frameBytes, s.load, cpu(s.genCpu)) : "", Machine.cpus(), Machine.loadAvg1(),
+                        s.intervalS * 1000, cpu(s.probeCpu), cpu(s.pmdCpu), loadText(s), Machine.cpus(), Machine.loadAvg1(),
                         Machine.kernel());
             }
             for (DutOptions o : variants(s, runDir)) {
@@ -105,7 +109,7 @@ public final class LatencyCommand {
                         failed |= r.error != null;
                         results.add(r);
                         if (!s.json) {
-                            printText(r);
+                            printText(r, out);
                         }
                     }
                 }
@@ -115,7 +119,7 @@ public final class LatencyCommand {
                 for (RunResult r : results) {
                     runs.add(r.toJson());
                 }
-                System.out.println(new Json()
+                out.println(new Json()
                         .put("command", "latency")
                         .put("cpus", Machine.cpus())
                         .put("kernel", Machine.kernel())
@@ -125,6 +129,7 @@ public final class LatencyCommand {
                         .put("count", s.count)
                         .put("intervalS", s.intervalS)
                         .put("loadFraction", s.load)
+                        .put("loadPps", s.loadPps)
                         .put("frameBytes", s.frameBytes)
                         .put("flows", s.flows)
                         .put("loadAvg1End", Machine.loadAvg1())
@@ -183,7 +188,7 @@ public final class LatencyCommand {
                     Thread.sleep(SETTLE_MS);
                 }
                 phases.add(idlePhase(dut, h.topo, s));
-                if (s.load > 0) {
+                if (s.load > 0 || s.loadPps > 0) {
                     phases.add(loadPhase(dut, h.topo, s, gen));
                 }
             } finally {
@@ -225,11 +230,13 @@ public final class LatencyCommand {
         double forwarding = (rx1 - rx0) / ((System.nanoTime() - t0) / 1e9);
         gen.stop();
         Thread.sleep(SETTLE_MS);
-        double offered = s.load * forwarding;
-        if (offered < 1) {
+        if (forwarding < 1) {
             throw new IOException("the DUT forwarded nothing from h1 to h2 with the generator flat out (generator "
                     + gen.portStats() + ")");
         }
+        // A fixed rate puts every DUT under the same offered load; a fraction, under the same share
+        // of its own forwarding rate (which offers a faster DUT more packets).
+        double offered = s.loadPps > 0 ? s.loadPps : s.load * forwarding;
         gen.pace(offered);
         try {
             Thread.sleep(SETTLE_MS);
@@ -241,11 +248,21 @@ public final class LatencyCommand {
             double achieved = (topo.h2RxPackets() - rxStart - probes.replies()) / ((System.nanoTime() - start) / 1e9);
             double cpuPct = cpuPct(dut, cpu0, start);
             Map<String, String> counters = dut.counters();
-            return new PhaseResult("load", s.load, forwarding, offered, achieved, probes, cpuPct, counters,
+            return new PhaseResult("load", s.loadPps > 0 ? offered / forwarding : s.load, forwarding, offered, achieved, probes, cpuPct, counters,
                     Machine.loadAvg1());
         } finally {
             gen.stop();
         }
+    }
+
+    private static String loadText(Settings s) {
+        if (s.loadPps > 0) {
+            return String.format(Locale.ROOT, "; then again under %d B UDP at %d pps (generator on CPU %s)",
+                    s.frameBytes, s.loadPps, cpu(s.genCpu));
+        }
+        return s.load > 0 ? String.format(Locale.ROOT,
+                "; then again under %d B UDP at %.2f x the DUT's forwarding rate (generator on CPU %s)",
+                s.frameBytes, s.load, cpu(s.genCpu)) : "";
     }
 
     private static double cpuPct(Dut dut, long cpu0, long t0) {
@@ -256,17 +273,17 @@ public final class LatencyCommand {
         return 100.0 * (cpu1 - cpu0) / (System.nanoTime() - t0);
     }
 
-    private static void printText(RunResult r) {
-        System.out.println("  " + r.dut.kind().label() + " " + r.dut.settings());
+    private static void printText(RunResult r, PrintStream out) {
+        out.println("  " + r.dut.kind().label() + " " + r.dut.settings());
         if (r.unavailable != null) {
-            System.out.println("    not available: " + r.unavailable);
+            out.println("    not available: " + r.unavailable);
             return;
         }
         for (PhaseResult p : r.phases) {
-            System.out.println(p.toText());
+            out.println(p.toText());
         }
         if (r.error != null) {
-            System.out.println("    failed: " + r.error);
+            out.println("    failed: " + r.error);
         }
     }
 
@@ -281,6 +298,7 @@ public final class LatencyCommand {
                 : choices(a, "rx-ring", null, Set.of("v2", "v3"));
         return new Settings(duts,
                 a.doubleValue("load", 0.5, 0, 1),
+                a.longValue("load-pps", 0, 0, 100_000_000),
                 a.intValue("count", 3000, 10, 1_000_000),
                 a.doubleValue("interval", 0.002, 0.0002, 1),
                 probeCpu, pmdCpu,

@@ -30,12 +30,13 @@ import dev.jvswitch.pmd.upcall.UpcallStage;
 /**
  * A poll-mode driver thread's duty cycle (OVS's {@code pmd_thread_main}), as an Agrona
  * {@link Agent}: one iteration reads the clock once, runs at most {@link #COMMAND_LIMIT} of the
- * commands other threads queued for it, polls each of its rx queues for a batch and pushes every
- * batch through the pipeline, flushes output, and does housekeeping on a budget.
+ * commands other threads queued for it, polls each of its rx queues for a batch, pushes every
+ * batch through the pipeline and flushes its output before polling the next queue (as OVS does),
+ * and does housekeeping on a budget.
  *
  * <pre>
  *  commands ─► for each rxq: recv ─► {@link PmdPipeline} (parse ─► EMC ─► SMC ─► dpcls ─► upcall
- *              ─► group by flow ─► execute ─► tx buffers) ─► recirculations ─► flush ─► housekeeping
+ *              ─► group by flow ─► execute ─► tx buffers ─► recirculations) ─► flush ─► housekeeping
  * </pre>
  *
  * <p>Other threads reach it only through its {@link PmdProxy} (Aeron's {@code Sender} and
@@ -144,16 +145,15 @@ public final class PmdAgent implements Agent {
                 poller.onBatch(t1 - t0, n);
                 nowNs = t1;
                 packets += n;
+                // Each batch's output leaves before the next queue is polled, as OVS flushes after
+                // every rx batch: on a veth the send runs the peer's stack in this call, so a reply
+                // it provokes is already in the next queue's ring when that queue is polled, and
+                // waits for no further iteration.
+                flushOutput();
             }
         }
-        int waiting = 0;
-        if (txFlushIntervalNs == 0) {
-            flushAll();
-        } else {
-            // Output held back to fill a batch counts as work, so the idle strategy does not park
-            // the thread past the flush interval.
-            waiting = flushDue();
-        }
+        // Output from commands (packet-outs) and what a flush interval held back.
+        int waiting = flushOutput();
         if (nowNs - lastHousekeepingNs >= HOUSEKEEPING_INTERVAL_NS) {
             onHousekeeping();
         }
@@ -220,6 +220,19 @@ public final class PmdAgent implements Agent {
     DpPort port(int portNo) {
         DpPort[] ports = portByNo;
         return portNo >= 0 && portNo < ports.length ? ports[portNo] : null;
+    }
+
+    /**
+     * Sends what is queued: everything with no flush interval, otherwise what waited the interval;
+     * returns how many buffers still hold packets (output held back to fill a batch counts as
+     * work, so the idle strategy does not park the thread past the interval).
+     */
+    private int flushOutput() {
+        if (txFlushIntervalNs == 0) {
+            flushAll();
+            return 0;
+        }
+        return flushDue();
     }
 
     private void flushAll() {

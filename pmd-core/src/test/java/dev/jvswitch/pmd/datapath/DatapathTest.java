@@ -12,6 +12,7 @@ import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.flow.Ukey;
+import dev.jvswitch.pmd.port.RingPorts;
 import dev.jvswitch.pmd.stats.DropReason;
 import dev.jvswitch.pmd.stats.PmdCounter;
 import dev.jvswitch.pmd.stats.PmdStats;
@@ -215,6 +216,24 @@ class DatapathTest {
             assertThat(h.receive(2)).isEmpty();
             h.step(60);
             assertThat(h.receive(2)).hasSize(1);
+        }
+    }
+
+    @Test
+    void aBatchsOutputLeavesBeforeTheNextQueueIsPolled() {
+        // Ports 2 and 3 are the two ends of one wire, as a veth whose peer answers inside the send:
+        // 1 -> 2 ~ 3 -> 4. Output to 2 is flushed after port 1's batch, so port 3 finds the frame
+        // when it is polled in the same iteration (OVS's flush after each rx batch).
+        TestUpcall upcall = new TestUpcall(k -> DpActions.builder().output(k.get(FlowField.IN_PORT) == 1 ? 2 : 4)
+                .build(), FlowField.IN_PORT);
+        try (DatapathHarness h = DatapathHarness.builder(DatapathConfig.defaults(), upcall).portNumbers(1, 4).build();
+                RingPorts.Pair wire = RingPorts.pair("w2", "w3")) {
+            h.dp.addPort(2, wire.a());
+            h.dp.addPort(3, wire.b());
+            h.stepUntilIdle();
+            h.send(1, udp(1));
+            h.step(1);
+            assertThat(h.receive(4)).hasSize(1);
         }
     }
 

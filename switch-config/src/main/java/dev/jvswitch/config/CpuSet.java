@@ -18,11 +18,24 @@ public final class CpuSet {
     private CpuSet() {
     }
 
+    /** The first reading of {@link #allowed()}; the daemon narrows its own threads later. */
+    private static volatile BitSet firstAllowed;
+
     /**
      * CPUs this process may use: {@code Cpus_allowed_list} of {@code /proc/self/status} (which
-     * honours cgroup cpusets and taskset), else 0..availableProcessors-1.
+     * honours cgroup cpusets and taskset), else 0..availableProcessors-1. Read once: a daemon that
+     * keeps its other threads off its busy PMDs' CPUs still lets a reload name those CPUs.
      */
     public static BitSet allowed() {
+        BitSet first = firstAllowed;
+        if (first == null) {
+            first = readAllowed();
+            firstAllowed = first;
+        }
+        return (BitSet) first.clone();
+    }
+
+    private static BitSet readAllowed() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("Cpus_allowed_list:")) {

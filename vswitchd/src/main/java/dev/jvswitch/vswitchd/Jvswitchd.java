@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import dev.jvswitch.config.ConfigError;
 import dev.jvswitch.config.ConfigException;
 import dev.jvswitch.config.ControlSettings;
+import dev.jvswitch.config.CpuSet;
 import dev.jvswitch.config.SwitchConfig;
 import dev.jvswitch.config.yaml.YamlConfigLoader;
 import dev.jvswitch.vswitchd.config.OfprotoConfigs;
@@ -25,6 +27,8 @@ import dev.jvswitch.vswitchd.ofproto.OfprotoFlowChecker;
 import dev.jvswitch.vswitchd.ofproto.OfprotoService;
 import dev.jvswitch.vswitchd.run.StartException;
 import dev.jvswitch.vswitchd.run.Switch;
+import dev.jvswitch.pmd.DatapathConfig;
+import dev.jvswitch.pmd.affinity.CpuAffinity;
 
 /**
  * {@code jvswitchd --config FILE [--foreground] [--pidfile F] [--log-level L] [--check]}: the
@@ -212,6 +216,7 @@ public final class Jvswitchd {
             log.info("ovsdb: database {}, run directory {}, unixctl socket {}", db, rundir, unixctl.path());
             dbMode = new DbMode(db, rundir.toString(), config, loader.environment());
         }
+        keepOffBusyPmds(config, log);
         Switch sw;
         try {
             sw = dbMode == null ? Switch.start(config, ofproto) : dbMode.start(ofproto);
@@ -367,5 +372,34 @@ public final class Jvswitchd {
             return t;
         });
         return runner;
+    }
+
+    /**
+     * A busy PMD never leaves its CPU, so any other thread there (the JVM's compiler and collector,
+     * revalidators, the control socket) runs only by preempting it, which a packet then waits out.
+     * Before the PMDs start, every thread is kept on the other CPUs this process may use, as
+     * OVS-DPDK keeps its non-PMD threads on the lcore; threads started later inherit that, and
+     * each PMD pins itself to its own CPU. Backing-off PMDs share their CPUs, as before.
+     */
+    private static void keepOffBusyPmds(SwitchConfig config, Logger log) {
+        if (config.datapath().idle() != DatapathConfig.Idle.BUSY) {
+            return;
+        }
+        BitSet others = CpuSet.allowed();
+        BitSet pmds = new BitSet();
+        config.pmdCpus().forEach(pmds::set);
+        others.andNot(pmds);
+        if (others.isEmpty()) {
+            log.warn("busy PMD(s) on every CPU this process may use ({}): the daemon's other threads share their CPUs",
+                    CpuSet.format(pmds));
+            return;
+        }
+        try {
+            int n = CpuAffinity.confineAllThreads(others);
+            log.info("{} thread(s) other than the PMDs kept on CPU(s) {}, off the busy PMDs' CPU(s) {}", n,
+                    CpuSet.format(others), CpuSet.format(pmds));
+        } catch (IllegalArgumentException e) {
+            log.warn("other threads not kept off the busy PMDs' CPUs: {}", e.getMessage());
+        }
     }
 }

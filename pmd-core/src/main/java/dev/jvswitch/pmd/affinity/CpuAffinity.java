@@ -1,13 +1,21 @@
 package dev.jvswitch.pmd.affinity;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.BitSet;
+
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.annotations.In;
 
 /**
  * Pins the calling thread to one CPU with {@code sched_setaffinity(2)} (PMDs pin themselves in
- * {@code onStart}, as OVS's PMD threads do).
+ * {@code onStart}, as OVS's PMD threads do), and keeps a process's other threads on a set of CPUs.
  *
- * <p><b>Thread-safety:</b> stateless; each call affects only the calling thread.
+ * <p><b>Thread-safety:</b> stateless; {@link #pinCurrentThread} affects only the calling thread,
+ * {@link #confineAllThreads} every thread that exists when it runs (and so, by inheritance, the
+ * threads they start later).
  */
 public final class CpuAffinity {
     /** The libc calls used here. */
@@ -45,6 +53,45 @@ public final class CpuAffinity {
             throw new IllegalArgumentException("cannot pin thread to cpu " + cpu
                     + ": sched_setaffinity failed (the CPU may not exist or not be allowed for this process)");
         }
+    }
+
+    /**
+     * Lets every thread of this process run only on {@code cpus}, as OVS-DPDK keeps its non-PMD
+     * threads on the lcore; threads started later inherit it from their creator, and a thread may
+     * still pin itself elsewhere (a PMD does). A thread that ends meanwhile is skipped.
+     *
+     * @return how many threads were confined
+     * @throws IllegalArgumentException if the set is empty or the kernel refuses it for every thread
+     */
+    public static int confineAllThreads(BitSet cpus) {
+        if (cpus.isEmpty() || cpus.length() > 1024) {
+            throw new IllegalArgumentException("cannot confine threads to CPUs " + cpus + ": empty or beyond CPU 1023");
+        }
+        long[] mask = new long[16];
+        long[] words = cpus.toLongArray();
+        System.arraycopy(words, 0, mask, 0, words.length);
+        int confined = 0;
+        int seen = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                int tid;
+                try {
+                    tid = Integer.parseInt(task.getFileName().toString());
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                seen++;
+                if (Holder.LIBC.sched_setaffinity(tid, mask.length * 8L, mask) == 0) {
+                    confined++;
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot list this process's threads in /proc/self/task: " + e.getMessage());
+        }
+        if (confined == 0 && seen > 0) {
+            throw new IllegalArgumentException("cannot confine threads to CPUs " + cpus + ": sched_setaffinity failed");
+        }
+        return confined;
     }
 
     /** The CPU the calling thread is running on now. */

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.jvswitch.config.CpuSet;
+import dev.jvswitch.testkit.env.Needs;
 import dev.jvswitch.testkit.sh.Await;
 import dev.jvswitch.vswitchd.Ctl;
 import dev.jvswitch.vswitchd.TestSwitch;
@@ -179,6 +182,36 @@ class DaemonProcessTest {
                 + "'jvswitch'", "jvswitchd stopped").doesNotContain("ERROR", "Exception");
         assertThat(d.socket).doesNotExist();
         assertThat(d.pidfile).doesNotExist();
+    }
+
+    @Test
+    void aBusyPmdHasItsCpuToItself() throws Exception {
+        BitSet allowed = CpuSet.allowed();
+        Needs.that(allowed.get(1) && allowed.cardinality() >= 2, "CPU 1 and another CPU allowed");
+        BitSet others = (BitSet) allowed.clone();
+        others.clear(1);
+        DaemonProcess d = start(CONFIG.replace("pmd-idle: backoff", "pmd-idle: busy\n  pmd-cpu-mask: \"0x2\""));
+        assertThat(d.log()).contains("kept on CPU(s) " + CpuSet.format(others) + ", off the busy PMDs' CPU(s) 1");
+        Map<String, String> cpusByThread = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + d.pid() + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    String cpus = Files.readAllLines(task.resolve("status")).stream()
+                            .filter(l -> l.startsWith("Cpus_allowed_list:")).findFirst().orElseThrow()
+                            .substring("Cpus_allowed_list:".length()).trim();
+                    cpusByThread.put(name + "/" + task.getFileName(), cpus);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // A thread that ended while listed.
+                }
+            }
+        }
+        assertThat(cpusByThread).hasSizeGreaterThan(5);
+        cpusByThread.forEach((thread, cpus) -> assertThat(cpus).as(thread + " in " + cpusByThread)
+                .isEqualTo(thread.startsWith("pmd-") ? "1" : CpuSet.format(others)));
+        assertThat(cpusByThread.keySet()).anyMatch(t -> t.startsWith("pmd-0/"));
+        // A reload may still name the PMD's CPU: the daemon judges it by the CPUs it started with.
+        assertThat(d.ok("reload").trim()).endsWith(": nothing changed");
     }
 
     @Test

@@ -36,7 +36,8 @@ import dev.jvswitch.testkit.env.Needs;
  * plus 25 %. OVS's count is measured on the same file when openvswitch-switch is installed (a
  * private OVS on the dummy datapath, as {@code jvs-bench ovs-megaflows}); without it, the count
  * OVS 3.1 gave for that file (the same as for 100 000 and 1 000 000 flows) is the bound. Without
- * prefix and ports tries the two-table set took one megaflow per source port.
+ * prefix and ports tries the two-table set took one megaflow per source port. The OVN tables are
+ * what ovn-controller installs for a logical switch, one with stateful ACLs, and a router.
  */
 class MegaflowCountTest {
     /** Every source port gen-pcap gives, 1024 to 61023 (more flows repeat them from the next address). */
@@ -53,7 +54,8 @@ class MegaflowCountTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"two-table.flows, 16", "multi-table.flows, 1"})
+    @CsvSource({"two-table.flows, 16", "multi-table.flows, 1", "ovn-switch.flows, 1", "ovn-router.flows, 1",
+        "ovn-acl.flows, 13"})
     void atMostOvsCountPlusAQuarter(String file, int ovs31Count) throws Exception {
         Path rules = Path.of("..", "conf", "flows", file);
         int jvs = jvswitchMegaflows(rules);

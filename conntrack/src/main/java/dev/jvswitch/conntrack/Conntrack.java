@@ -98,8 +98,8 @@ public final class Conntrack {
     public void execute(CtContext ctx, Mbuf m, int zone, int flags, int mark, int markMask, long labelHi,
             long labelLo, long labelMaskHi, long labelMaskLo, NatParams nat, int helper, long nowMs) {
         CtPacket p = ctx.packet;
-        track(ctx, m, p.extract(m, zone) ? p : null, zone, flags, mark, markMask, labelHi, labelLo, labelMaskHi,
-                labelMaskLo, nat, helper, nowMs);
+        track(ctx, m, p.extract(m, zone) ? p : null, null, zone, flags, mark, markMask, labelHi, labelLo,
+                labelMaskHi, labelMaskLo, nat, helper, nowMs);
     }
 
     /**
@@ -118,37 +118,49 @@ public final class Conntrack {
         boolean commit = (flags & COMMIT) != 0;
         for (int off = 0; off < n; off += ps.length) {
             int len = Math.min(ps.length, n - off);
+            // Three tight loops, so that the out-of-order core has many of a batch's cache misses
+            // in flight at once: the keys (the packets' own bytes, in cache), then the first slot
+            // of every probe (independent loads), then the connections those slots hold (loads
+            // that depend only on their own slot).
             for (int k = 0; k < len; k++) {
-                CtPacket p = ps[k];
-                p.valid = p.extract(pkts[off + k], zone);
-                heads[k] = p.valid ? table.head(p.key.hash) : null;
+                ps[k].valid = ps[k].extract(pkts[off + k], zone);
+            }
+            for (int k = 0; k < len; k++) {
+                heads[k] = ps[k].valid ? table.head(ps[k].key.hash) : null;
             }
             int touched = 0;
             for (int k = 0; k < len; k++) {
                 Conn h = heads[k];
-                boolean found = false;
-                if (h != null) {
-                    found = h.matchesOrig(ps[k].key) || h.matchesReply(ps[k].key); // loads the connection
-                    touched += found ? 1 : 0;
-                }
-                if (commit && ps[k].valid && !found) {
+                touched += h == null ? 0 : h.touch();
+            }
+            if (commit) {
+                // Where a new connection's two keys will go (their slots and recorded hashes).
+                for (int k = 0; k < len; k++) {
+                    Conn h = heads[k];
                     CtKey key = ps[k].key;
-                    touched += table.head(CtKey.hash(key.dstHi, key.dstLo, key.srcHi, key.srcLo,
-                            CtKey.reverseMeta(key.meta))) == null ? 0 : 1;
+                    if (ps[k].valid && (h == null || !h.matchesOrig(key) && !h.matchesReply(key))) {
+                        touched += table.touchSlot(key.hash) + table.touchSlot(CtKey.hash(key.dstHi, key.dstLo, key.srcHi, key.srcLo,
+                                CtKey.reverseMeta(key.meta)));
+                    }
                 }
             }
             ctx.touched += touched;
             for (int k = 0; k < len; k++) {
+                Conn h = heads[k];
                 heads[k] = null;
-                track(ctx, pkts[off + k], ps[k].valid ? ps[k] : null, zone, flags, mark, markMask, labelHi, labelLo,
-                        labelMaskHi, labelMaskLo, nat, helper, nowMs);
+                track(ctx, pkts[off + k], ps[k].valid ? ps[k] : null, h, zone, flags, mark, markMask, labelHi,
+                        labelLo, labelMaskHi, labelMaskLo, nat, helper, nowMs);
             }
         }
     }
 
-    /** Tracks {@code m}, whose key {@code p} holds ({@code null}: it could not be read, so it is {@code inv}). */
-    private void track(CtContext ctx, Mbuf m, CtPacket p, int zone, int flags, int mark, int markMask, long labelHi,
-            long labelLo, long labelMaskHi, long labelMaskLo, NatParams nat, int helper, long nowMs) {
+    /**
+     * Tracks {@code m}, whose key {@code p} holds ({@code null}: it could not be read, so it is
+     * {@code inv}). {@code hint} is the connection the read-ahead found in the first slot of the
+     * key's probe (or null): when it is still live and the key's, the lookup is not made again.
+     */
+    private void track(CtContext ctx, Mbuf m, CtPacket p, Conn hint, int zone, int flags, int mark, int markMask,
+            long labelHi, long labelLo, long labelMaskHi, long labelMaskLo, NatParams nat, int helper, long nowMs) {
         ctx.packets++;
         int prev = m.ctState();
         // OVS resets ct_state when the zone changes; within a zone the NAT bits of an earlier pass stay.
@@ -163,7 +175,9 @@ public final class Conntrack {
             return;
         }
         boolean commit = (flags & COMMIT) != 0;
-        Conn found = table.lookup(p.key, nowMs);
+        // Only one live connection has a given key, so a live hint with the key is what the lookup would find.
+        Conn found = hint != null && (hint.matchesOrig(p.key) || hint.matchesReply(p.key)) && !hint.dead
+                && !hint.expired(nowMs) ? hint : table.lookup(p.key, nowMs);
         boolean reply = found != null && found.isReply(p.key);
         Conn c = null;
         int state = 0;

@@ -187,7 +187,8 @@ final class ConnTable {
 
     /** Whether the table may take one more connection in {@code zone}; caller holds the monitor. */
     boolean zoneHasRoom(int zone) {
-        int limit = effectiveLimit(zone);
+        int l = zoneLimit[zone]; // the caller holds the monitor: no re-entry through effectiveLimit
+        int limit = l == LIMIT_UNSET ? defaultLimit : l;
         return limit == 0 || zoneCount[zone] < limit;
     }
 

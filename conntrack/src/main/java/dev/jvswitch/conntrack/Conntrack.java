@@ -105,11 +105,12 @@ public final class Conntrack {
     /**
      * {@link #execute(CtContext, Mbuf, int, int, int, int, long, long, long, long, NatParams, int, long)}
      * for the {@code n} packets of one {@code ct} action, as the datapath runs a batch. Every
-     * packet's key is read and the first slot of its probe loaded (with the connection there)
-     * before any packet is tracked (and, for a commit whose first slot is not its connection, the
-     * slot its reply key will go into), so the cache misses of a batch overlap instead of following one another
-     * (the idea of OVS's {@code cmap_find_batch}); then the packets are tracked in order, each
-     * exactly as {@code execute} tracks it. Allocates nothing.
+     * packet's key is read and the first slot of its probe loaded (with the connection there when
+     * the slot's tag is the key's) before any packet is tracked (and, for a commit whose first
+     * slot is not its connection, the slots its two keys will go into), so the cache misses of a
+     * batch overlap instead of following one another (the idea of OVS's {@code cmap_find_batch});
+     * then the packets are tracked in order, each exactly as {@code execute} tracks it, a packet
+     * whose connection the read-ahead found without a second lookup. Allocates nothing.
      */
     public void executeBatch(CtContext ctx, Mbuf[] pkts, int n, int zone, int flags, int mark, int markMask,
             long labelHi, long labelLo, long labelMaskHi, long labelMaskLo, NatParams nat, int helper, long nowMs) {
@@ -118,10 +119,10 @@ public final class Conntrack {
         boolean commit = (flags & COMMIT) != 0;
         for (int off = 0; off < n; off += ps.length) {
             int len = Math.min(ps.length, n - off);
-            // Three tight loops, so that the out-of-order core has many of a batch's cache misses
-            // in flight at once: the keys (the packets' own bytes, in cache), then the first slot
-            // of every probe (independent loads), then the connections those slots hold (loads
-            // that depend only on their own slot).
+            // Tight loops, so that the out-of-order core has many of a batch's cache misses in
+            // flight at once: the keys (the packets' own bytes, in cache), then the first slot of
+            // every probe and the registry entry it names, then the connections found there (each
+            // load depends only on its own packet's), then for a commit the slots it will write.
             for (int k = 0; k < len; k++) {
                 ps[k].valid = ps[k].extract(pkts[off + k], zone);
             }
@@ -134,13 +135,13 @@ public final class Conntrack {
                 touched += h == null ? 0 : h.touch();
             }
             if (commit) {
-                // Where a new connection's two keys will go (their slots and recorded hashes).
+                // Where a new connection's two keys will go.
                 for (int k = 0; k < len; k++) {
                     Conn h = heads[k];
                     CtKey key = ps[k].key;
                     if (ps[k].valid && (h == null || !h.matchesOrig(key) && !h.matchesReply(key))) {
-                        touched += table.touchSlot(key.hash) + table.touchSlot(CtKey.hash(key.dstHi, key.dstLo, key.srcHi, key.srcLo,
-                                CtKey.reverseMeta(key.meta)));
+                        touched += table.touchSlot(key.hash) + table.touchSlot(
+                                CtKey.hash(key.dstHi, key.dstLo, key.srcHi, key.srcLo, CtKey.reverseMeta(key.meta)));
                     }
                 }
             }
@@ -175,7 +176,7 @@ public final class Conntrack {
             return;
         }
         boolean commit = (flags & COMMIT) != 0;
-        // Only one live connection has a given key, so a live hint with the key is what the lookup would find.
+        // The hint sits where the probe starts: live and the key's, it is what the lookup would return.
         Conn found = hint != null && (hint.matchesOrig(p.key) || hint.matchesReply(p.key)) && !hint.dead
                 && !hint.expired(nowMs) ? hint : table.lookup(p.key, nowMs);
         boolean reply = found != null && found.isReply(p.key);

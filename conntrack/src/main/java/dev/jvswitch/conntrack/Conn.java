@@ -76,6 +76,8 @@ final class Conn {
     /** The ALG's state: null unless committed with a helper or opened by an expectation. */
     ConnAlg alg;
 
+    /** Its place in the table's {@link ConnRegistry}; set under the table's monitor before it is published. */
+    int index;
     int l4State;
     volatile int mark;
     volatile long labelHi;
@@ -110,6 +112,16 @@ final class Conn {
         boolean tcp = proto == CtPacket.TCP;
         this.peer0 = tcp ? new TcpPeer() : null;
         this.peer1 = tcp ? new TcpPeer() : null;
+    }
+
+    /**
+     * Reads a field in each 64-byte line this object may span (its 184 bytes: the header, the
+     * original key, the reply key, the hashes and state, the references at its end), so that a
+     * batch's read-ahead brings a connection into the cache with independent loads, before the
+     * lookup compares keys field by field. Returns a value to be summed, so the loads stay.
+     */
+    int touch() {
+        return hash + (int) rDstHi + rHash + (alg == null ? 0 : 1);
     }
 
     /** Whether {@code k} is this connection's original-direction key. */

@@ -12,32 +12,47 @@ import java.util.Set;
  * The connection table: one open-addressing hash table for every zone (the zone is part of the
  * key), where each connection sits under both of its directions' hashes, and lookups take no
  * lock. The table is {@link #SEGMENTS} segments chosen by a key hash's top bits, each a flat
- * array of references probed linearly; a segment grows, or is cleaned of tombstones, on its own,
- * so a resize copies at most one segment's references (about 1/256 of the table), never the
+ * {@code long} array probed linearly; a segment grows, or is cleaned of tombstones, on its own,
+ * so a resize copies at most one segment's slots (about 1/256 of the table), never the
  * connections themselves, and a new connection costs its one {@link Conn} object and no node.
  *
- * <p>A slot is empty ({@code null}), a connection (under one of its keys' hashes), or
- * {@link #TOMBSTONE}, left where a connection was removed: probes go past it, inserts reuse it.
+ * <p>A slot is a primitive: the hash its key was put under (its tag) in the high word, and the
+ * connection's {@link ConnRegistry} index plus one in the low word.
+ * <pre>
+ *  63   62           32 31                           0
+ * | rpl | hash bits 30..0 |   registry index + 1        |
+ * </pre>
+ * The hash's bit 31 is the segment number's (the same for every key of a segment), so its place
+ * says whether the slot holds the connection's reply key. A slot is {@link #EMPTY} (0), a
+ * connection, or {@link #TOMBSTONE}, left where a connection was removed: probes go past it,
+ * inserts reuse it. A probe compares the tag before it loads a connection, so a miss (a new
+ * connection's lookups) loads no connection at all and a hit only its own; stores into the slots
+ * are plain {@code long} stores, without the collector's write barrier a reference store pays.
  * A segment has at most half its slots in use (connections plus tombstones); a rebuild leaves it
  * at most a quarter full, so a miss looks at one or two slots. A segment is also rebuilt when
- * tombstones fill a quarter of it or live references fall under an eighth (after a flush).
+ * tombstones fill a quarter of it or live slots fall under an eighth (after a flush).
  *
  * <p><b>Thread-safety.</b> Lookups ({@link #lookup}) run on any PMD without a lock: they load the
- * segment's array (volatile) and its slots (acquire). Every change (insert, remove, rebuild,
- * sweep, flush) holds this object's monitor, so writers are serialised as OVS serialises them
- * with {@code ct_lock}. The rules that keep readers safe:
+ * segment's array (volatile), a slot (acquire), and the connection its index names
+ * ({@link ConnRegistry#get}, acquire). Every change (insert, remove, rebuild, sweep, flush) holds
+ * this object's monitor, so writers are serialised as OVS serialises them with {@code ct_lock}.
+ * The rules that keep readers safe:
  * <ol>
- *   <li>A connection is fully built before a release store puts it in a slot.</li>
+ *   <li>A connection is fully built and in the registry before a release store puts its index
+ *       in a slot.</li>
  *   <li>A slot only ever goes from empty to a connection, from a connection to
  *       {@link #TOMBSTONE} and from a tombstone to a connection, and back to empty only where a
- *       cluster ends (the next slot empty), where no probe passes on to a live reference:
- *       nothing moves within an array, so a reader's probe never misses a connection that
- *       stays in the table.</li>
- *   <li>A removed connection is marked {@code dead} before its slots are cleared; a reader that
- *       reaches it anyway (through an old array) treats it as absent.</li>
- *   <li>A rebuild copies a segment's live references into a new array and publishes it with a
+ *       cluster ends (the next slot empty), where no probe passes on to a live slot: nothing
+ *       moves within an array, so a reader's probe never misses a connection that stays in the
+ *       table.</li>
+ *   <li>A removed connection is marked {@code dead} before its slots are cleared, and its
+ *       registry entry cleared after; a reader that reaches it anyway treats it as absent. A
+ *       reader holding a stale index may find another connection there (the index was handed
+ *       out again): it compares keys, so it takes that one only if it is the key's.</li>
+ *   <li>A rebuild copies a segment's live slots into a new array and publishes it with a
  *       volatile store; the old array is never modified again.</li>
- *   <li>Nothing is recycled: the garbage collector frees a connection once no reader can hold it.</li>
+ *   <li>No connection object is recycled: the garbage collector frees one once no reader can
+ *       hold it.</li>
  * </ol>
  * Counts ({@link #count()}, per-zone counts) are written under the monitor and read racily.
  */
@@ -46,7 +61,7 @@ final class ConnTable {
     /** Zone limit value meaning "no limit of its own: the default applies". */
     static final int LIMIT_UNSET = -1;
 
-    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Conn[].class);
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle COUNT;
     private static final VarHandle DEAD;
 
@@ -64,10 +79,12 @@ final class ConnTable {
     private static final int SEGMENT_SHIFT = 32 - SEGMENT_BITS;
     private static final int MIN_SLOTS = 16;
     private static final int REPLY_BIT = 1 << 31;
-    /** What a removed connection leaves in its slots: never live, never matched. */
-    static final Conn TOMBSTONE = tombstone();
+    static final long EMPTY = 0;
+    /** What a removed connection leaves in its slots: never live, never matched (no index). */
+    static final long TOMBSTONE = 0xffff_ffff_0000_0000L;
 
     private final Segment[] segments = new Segment[SEGMENTS];
+    private final ConnRegistry registry = new ConnRegistry();
     private volatile int count;
     /** Slots of every segment (the sweeper's full cycle); written under the monitor. */
     private volatile int slotCount;
@@ -82,17 +99,9 @@ final class ConnTable {
     /** The ALGs' expectations, removed with the control connection that made them. */
     final CtExpectations expectations = new CtExpectations();
 
-    /**
-     * One segment: its slot array (replaced whole by a rebuild) and, for writers only, the hash
-     * each slot's reference was put under (so a rebuild never loads a connection) and its counts.
-     */
+    /** One segment: its slot array (replaced whole by a rebuild) and, for writers only, its counts. */
     private static final class Segment {
-        volatile Conn[] slots = new Conn[MIN_SLOTS];
-        /**
-         * The hash of each slot's reference, with {@link #REPLY_BIT} for a reply key's (the
-         * bit's place is the segment number's, known from the segment); under the monitor.
-         */
-        int[] hashes = new int[MIN_SLOTS];
+        volatile long[] slots = new long[MIN_SLOTS];
         /** Slots holding a connection. */
         int live;
         /** Slots holding a connection or a tombstone. */
@@ -107,39 +116,65 @@ final class ConnTable {
         slotCount = SEGMENTS * MIN_SLOTS;
     }
 
-    private static Conn tombstone() {
-        Conn t = new Conn(new CtKey(), new CtKey(), 0, 0, 0);
-        t.dead = true;
-        return t;
-    }
-
     private Segment segment(int hash) {
         return segments[hash >>> SEGMENT_SHIFT];
+    }
+
+    /** The slot value for a key hashing to {@code hash} of the connection at registry {@code index}. */
+    private static long slot(int hash, int replyBit, int index) {
+        return ((long) (hash & ~REPLY_BIT | replyBit) << 32) | ((index + 1) & 0xffff_ffffL);
+    }
+
+    /** Whether slot {@code v} (not empty) may hold a key hashing to {@code hash}: its tag is the hash's. */
+    private static boolean tagMatches(long v, int hash) {
+        return v != TOMBSTONE && ((((int) (v >>> 32)) ^ hash) & ~REPLY_BIT) == 0;
+    }
+
+    /** The registry index slot {@code v} names (not empty, not a tombstone). */
+    private static int index(long v) {
+        return (int) v - 1;
     }
 
     /** The live connection one of whose keys is {@code k}, or null. Lock-free. */
     Conn lookup(CtKey k, long nowMs) {
         int h = k.hash;
-        Conn[] a = segment(h).slots;
+        long[] a = segment(h).slots;
         int mask = a.length - 1;
         int i = h & mask;
         for (int n = 0; n <= mask; n++) {
-            Conn c = (Conn) SLOT.getAcquire(a, i);
-            if (c == null) {
+            long v = (long) SLOT.getAcquire(a, i);
+            if (v == EMPTY) {
                 return null;
             }
-            if ((c.matchesOrig(k) || c.matchesReply(k)) && !c.dead && !c.expired(nowMs)) {
-                return c;
+            if (tagMatches(v, h)) {
+                Conn c = registry.get(index(v));
+                if (c != null && (c.matchesOrig(k) || c.matchesReply(k)) && !c.dead && !c.expired(nowMs)) {
+                    return c;
+                }
             }
             i = (i + 1) & mask;
         }
         return null;
     }
 
-    /** What the first slot {@code hash} probes holds (the batch read-ahead's load); lock-free. */
+    /**
+     * The connection the first slot {@code hash} probes names if its tag is {@code hash}'s, else
+     * null (the batch read-ahead's load: a slot and a registry entry, not yet the connection);
+     * lock-free.
+     */
     Conn head(int hash) {
-        Conn[] a = segment(hash).slots;
-        return (Conn) SLOT.getAcquire(a, hash & (a.length - 1));
+        long[] a = segment(hash).slots;
+        long v = (long) SLOT.getAcquire(a, hash & (a.length - 1));
+        return v != EMPTY && tagMatches(v, hash) ? registry.get(index(v)) : null;
+    }
+
+    /**
+     * Loads the first slot {@code hash} probes, where an insert under {@code hash} writes (the
+     * batch read-ahead's load for a commit); lock-free.
+     */
+    int touchSlot(int hash) {
+        long[] a = segment(hash).slots;
+        return (int) (long) SLOT.getAcquire(a, hash & (a.length - 1)) & 1;
     }
 
     int count() {
@@ -152,7 +187,8 @@ final class ConnTable {
 
     /** Whether the table may take one more connection in {@code zone}; caller holds the monitor. */
     boolean zoneHasRoom(int zone) {
-        int limit = effectiveLimit(zone);
+        int l = zoneLimit[zone]; // the caller holds the monitor: no re-entry through effectiveLimit
+        int limit = l == LIMIT_UNSET ? defaultLimit : l;
         return limit == 0 || zoneCount[zone] < limit;
     }
 
@@ -180,23 +216,24 @@ final class ConnTable {
 
     /** Puts a new connection under both of its keys; caller holds the monitor. */
     void insert(Conn c) {
-        put(c, c.hash, 0);
-        put(c, c.rHash, REPLY_BIT);
+        registry.add(c);
+        put(c.index, c.hash, 0);
+        put(c.index, c.rHash, REPLY_BIT);
         zoneCount[c.zone]++;
         COUNT.setRelease(this, count + 1); // readers read it racily: no full fence per connection
     }
 
-    private void put(Conn c, int hash, int replyBit) {
+    private void put(int index, int hash, int replyBit) {
         Segment s = segment(hash);
-        Conn[] a = s.slots;
+        long[] a = s.slots;
         if ((s.used + 1) * 2 > a.length) {
             a = rebuild(s);
         }
         int mask = a.length - 1;
         int i = hash & mask;
         while (true) {
-            Conn x = a[i];
-            if (x == null) {
+            long x = a[i];
+            if (x == EMPTY) {
                 s.used++;
                 break;
             }
@@ -206,42 +243,34 @@ final class ConnTable {
             i = (i + 1) & mask;
         }
         s.live++;
-        s.hashes[i] = hash & ~REPLY_BIT | replyBit;
-        SLOT.setRelease(a, i, c);
+        SLOT.setRelease(a, i, slot(hash, replyBit, index));
     }
 
     /**
-     * Copies {@code s}'s references into a new array of at least four times as many slots (at
-     * least {@link #MIN_SLOTS}) and publishes it; tombstones stay behind. A removal leaves no
-     * reference to its connection in the current array, so every one copied is live, and the
-     * hashes say where each goes without loading a connection. Returns the new array.
+     * Copies {@code s}'s live slots into a new array of at least four times as many slots (at
+     * least {@link #MIN_SLOTS}) and publishes it; tombstones stay behind. The tags say where each
+     * goes without loading a connection. Returns the new array.
      */
-    private Conn[] rebuild(Segment s) {
-        Conn[] old = s.slots;
-        int[] oldHashes = s.hashes;
+    private long[] rebuild(Segment s) {
+        long[] old = s.slots;
         int live = s.live;
         int len = MIN_SLOTS;
         while (len < live * 4) {
             len <<= 1;
         }
-        Conn[] a = new Conn[len];
-        int[] hashes = new int[len];
+        long[] a = new long[len];
         int mask = len - 1;
-        for (int k = 0; k < old.length; k++) {
-            Conn c = old[k];
-            if (c == null || c == TOMBSTONE) {
+        for (long v : old) {
+            if (v == EMPTY || v == TOMBSTONE) {
                 continue;
             }
-            int h = oldHashes[k];
-            int i = h & mask;
-            while (a[i] != null) {
+            int i = (int) (v >>> 32) & mask;
+            while (a[i] != EMPTY) {
                 i = (i + 1) & mask;
             }
-            a[i] = c;
-            hashes[i] = h;
+            a[i] = v;
         }
         s.used = live;
-        s.hashes = hashes;
         slotCount = slotCount - old.length + len;
         s.slots = a;
         return a;
@@ -253,8 +282,9 @@ final class ConnTable {
             return;
         }
         DEAD.setRelease(c, true); // ordered before the slot stores that follow; no full fence
-        erase(c, c.hash);
-        erase(c, c.rHash);
+        erase(c.index, c.hash);
+        erase(c.index, c.rHash);
+        registry.remove(c);
         zoneCount[c.zone]--;
         COUNT.setRelease(this, count - 1);
         if (c.alg != null) {
@@ -263,30 +293,29 @@ final class ConnTable {
     }
 
     /**
-     * Replaces every reference to {@code c} on {@code hash}'s probe path by a tombstone, or by
-     * nothing at the end of a cluster (both of a connection's references, when both keys hash
-     * alike, are on it).
+     * Replaces every slot naming registry {@code index} on {@code hash}'s probe path by a
+     * tombstone, or by nothing at the end of a cluster (both of a connection's slots, when both
+     * keys hash alike, are on it).
      */
-    private void erase(Conn c, int hash) {
+    private void erase(int index, int hash) {
         Segment s = segment(hash);
-        Conn[] a = s.slots;
+        long[] a = s.slots;
         int mask = a.length - 1;
-        for (int i = hash & mask, n = 0; a[i] != null && n <= mask; i = (i + 1) & mask, n++) {
-            if (a[i] != c) {
+        for (int i = hash & mask, n = 0; a[i] != EMPTY && n <= mask; i = (i + 1) & mask, n++) {
+            if (a[i] == TOMBSTONE || index(a[i]) != index) {
                 continue;
             }
             s.live--;
-            if (a[(i + 1) & mask] != null) {
+            if (a[(i + 1) & mask] != EMPTY) {
                 SLOT.setRelease(a, i, TOMBSTONE);
                 continue;
             }
-            // The end of a cluster: no probe reaches a live reference through this slot, nor
-            // through the tombstones just before it, so they become empty again. A null store
-            // also skips the collector's card-marking barrier a tombstone store pays.
-            SLOT.setRelease(a, i, null);
+            // The end of a cluster: no probe reaches a live slot through this one, nor through
+            // the tombstones just before it, so they become empty again.
+            SLOT.setRelease(a, i, EMPTY);
             s.used--;
             for (int j = (i - 1) & mask; a[j] == TOMBSTONE; j = (j - 1) & mask) {
-                SLOT.setRelease(a, j, null);
+                SLOT.setRelease(a, j, EMPTY);
                 s.used--;
             }
             break;
@@ -298,7 +327,7 @@ final class ConnTable {
 
     /**
      * Rebuilds {@code s} when tombstones fill a quarter of it (misses would probe far) or live
-     * references fill less than an eighth (a flush emptied it: its slots go back).
+     * slots fill less than an eighth (a flush emptied it: its slots go back).
      */
     private void compact(Segment s) {
         int len = s.slots.length;
@@ -317,7 +346,7 @@ final class ConnTable {
         for (int seen = 0; budget > 0 && seen <= SEGMENTS; ) {
             // A rebuild during the slice leaves this array as it was: every connection it held is
             // still visited, and those removed meanwhile are dead.
-            Conn[] a = segments[sweepSegment].slots;
+            long[] a = segments[sweepSegment].slots;
             if (sweepSlot >= a.length) {
                 sweepSegment = (sweepSegment + 1) & (SEGMENTS - 1);
                 sweepSlot = 0;
@@ -326,8 +355,9 @@ final class ConnTable {
             }
             int end = (int) Math.min(a.length, (long) sweepSlot + budget);
             for (int i = sweepSlot; i < end; i++) {
-                Conn c = a[i];
-                if (c != null && c != TOMBSTONE && !c.dead && c.expired(nowMs)) {
+                long v = a[i];
+                Conn c = v == EMPTY || v == TOMBSTONE ? null : registry.get(index(v));
+                if (c != null && !c.dead && c.expired(nowMs)) {
                     remove(c);
                     removed++;
                 }
@@ -354,12 +384,12 @@ final class ConnTable {
         int removed = 0;
         bulk = true;
         try {
-            for (Segment s : segments) {
-                for (Conn c : s.slots) {
-                    if (c != null && c != TOMBSTONE && (zone < 0 || c.zone == zone)) {
-                        remove(c); // its other reference, if later in this walk, is a tombstone by then
-                        removed++;
-                    }
+            // The registry holds each connection once, and in no order a removal changes.
+            for (int i = 0, end = registry.limit(); i < end; i++) {
+                Conn c = registry.at(i);
+                if (c != null && (zone < 0 || c.zone == zone)) {
+                    remove(c);
+                    removed++;
                 }
             }
         } finally {
@@ -372,33 +402,31 @@ final class ConnTable {
     }
 
     /**
-     * Removes every connection: each is marked dead where its original key's slot is (the reply
-     * key's slot says it is one, so a connection is loaded once and no probe is made), then every
-     * segment starts again empty. Readers on the old arrays find only dead connections.
+     * Removes every connection: each is marked dead (the registry holds each once, so no probe
+     * is made), then every segment starts again empty. Readers on the old arrays find only dead
+     * connections, or none.
      */
     private int clear() {
         int removed = 0;
-        for (Segment s : segments) {
-            Conn[] a = s.slots;
-            int[] hashes = s.hashes;
-            for (int i = 0; i < a.length; i++) {
-                Conn c = a[i];
-                if (c == null || c == TOMBSTONE || (hashes[i] & REPLY_BIT) != 0) {
-                    continue;
-                }
-                DEAD.setRelease(c, true);
-                zoneCount[c.zone]--;
-                removed++;
-                if (c.alg != null) {
-                    expectations.removeOf(c);
-                }
+        for (int i = 0, end = registry.limit(); i < end; i++) {
+            Conn c = registry.at(i);
+            if (c == null) {
+                continue;
             }
-            slotCount = slotCount - a.length + MIN_SLOTS;
-            s.hashes = new int[MIN_SLOTS];
+            DEAD.setRelease(c, true);
+            zoneCount[c.zone]--;
+            removed++;
+            if (c.alg != null) {
+                expectations.removeOf(c);
+            }
+        }
+        for (Segment s : segments) {
+            slotCount = slotCount - s.slots.length + MIN_SLOTS;
             s.live = 0;
             s.used = 0;
-            s.slots = new Conn[MIN_SLOTS];
+            s.slots = new long[MIN_SLOTS];
         }
+        registry.clear();
         COUNT.setRelease(this, 0);
         return removed;
     }
@@ -432,9 +460,10 @@ final class ConnTable {
         List<Conn> out = new ArrayList<>();
         Set<Conn> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Segment s : segments) {
-            Conn[] a = s.slots;
+            long[] a = s.slots;
             for (int i = 0; i < a.length; i++) {
-                Conn c = (Conn) SLOT.getAcquire(a, i);
+                long v = (long) SLOT.getAcquire(a, i);
+                Conn c = v == EMPTY || v == TOMBSTONE ? null : registry.get(index(v));
                 if (c != null && !c.dead && !c.expired(nowMs) && (zone < 0 || c.zone == zone) && seen.add(c)) {
                     out.add(c);
                 }

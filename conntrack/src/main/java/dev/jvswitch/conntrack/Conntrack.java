@@ -98,18 +98,19 @@ public final class Conntrack {
     public void execute(CtContext ctx, Mbuf m, int zone, int flags, int mark, int markMask, long labelHi,
             long labelLo, long labelMaskHi, long labelMaskLo, NatParams nat, int helper, long nowMs) {
         CtPacket p = ctx.packet;
-        track(ctx, m, p.extract(m, zone) ? p : null, zone, flags, mark, markMask, labelHi, labelLo, labelMaskHi,
-                labelMaskLo, nat, helper, nowMs);
+        track(ctx, m, p.extract(m, zone) ? p : null, null, zone, flags, mark, markMask, labelHi, labelLo,
+                labelMaskHi, labelMaskLo, nat, helper, nowMs);
     }
 
     /**
      * {@link #execute(CtContext, Mbuf, int, int, int, int, long, long, long, long, NatParams, int, long)}
      * for the {@code n} packets of one {@code ct} action, as the datapath runs a batch. Every
-     * packet's key is read and the first slot of its probe loaded (with the connection there)
-     * before any packet is tracked (and, for a commit whose first slot is not its connection, the
-     * slot its reply key will go into), so the cache misses of a batch overlap instead of following one another
-     * (the idea of OVS's {@code cmap_find_batch}); then the packets are tracked in order, each
-     * exactly as {@code execute} tracks it. Allocates nothing.
+     * packet's key is read and the first slot of its probe loaded (with the connection there when
+     * the slot's tag is the key's) before any packet is tracked (and, for a commit whose first
+     * slot is not its connection, the slots its two keys will go into), so the cache misses of a
+     * batch overlap instead of following one another (the idea of OVS's {@code cmap_find_batch});
+     * then the packets are tracked in order, each exactly as {@code execute} tracks it, a packet
+     * whose connection the read-ahead found without a second lookup. Allocates nothing.
      */
     public void executeBatch(CtContext ctx, Mbuf[] pkts, int n, int zone, int flags, int mark, int markMask,
             long labelHi, long labelLo, long labelMaskHi, long labelMaskLo, NatParams nat, int helper, long nowMs) {
@@ -118,37 +119,49 @@ public final class Conntrack {
         boolean commit = (flags & COMMIT) != 0;
         for (int off = 0; off < n; off += ps.length) {
             int len = Math.min(ps.length, n - off);
+            // Tight loops, so that the out-of-order core has many of a batch's cache misses in
+            // flight at once: the keys (the packets' own bytes, in cache), then the first slot of
+            // every probe and the registry entry it names, then the connections found there (each
+            // load depends only on its own packet's), then for a commit the slots it will write.
             for (int k = 0; k < len; k++) {
-                CtPacket p = ps[k];
-                p.valid = p.extract(pkts[off + k], zone);
-                heads[k] = p.valid ? table.head(p.key.hash) : null;
+                ps[k].valid = ps[k].extract(pkts[off + k], zone);
+            }
+            for (int k = 0; k < len; k++) {
+                heads[k] = ps[k].valid ? table.head(ps[k].key.hash) : null;
             }
             int touched = 0;
             for (int k = 0; k < len; k++) {
                 Conn h = heads[k];
-                boolean found = false;
-                if (h != null) {
-                    found = h.matchesOrig(ps[k].key) || h.matchesReply(ps[k].key); // loads the connection
-                    touched += found ? 1 : 0;
-                }
-                if (commit && ps[k].valid && !found) {
+                touched += h == null ? 0 : h.touch();
+            }
+            if (commit) {
+                // Where a new connection's two keys will go.
+                for (int k = 0; k < len; k++) {
+                    Conn h = heads[k];
                     CtKey key = ps[k].key;
-                    touched += table.head(CtKey.hash(key.dstHi, key.dstLo, key.srcHi, key.srcLo,
-                            CtKey.reverseMeta(key.meta))) == null ? 0 : 1;
+                    if (ps[k].valid && (h == null || !h.matchesOrig(key) && !h.matchesReply(key))) {
+                        touched += table.touchSlot(key.hash) + table.touchSlot(
+                                CtKey.hash(key.dstHi, key.dstLo, key.srcHi, key.srcLo, CtKey.reverseMeta(key.meta)));
+                    }
                 }
             }
             ctx.touched += touched;
             for (int k = 0; k < len; k++) {
+                Conn h = heads[k];
                 heads[k] = null;
-                track(ctx, pkts[off + k], ps[k].valid ? ps[k] : null, zone, flags, mark, markMask, labelHi, labelLo,
-                        labelMaskHi, labelMaskLo, nat, helper, nowMs);
+                track(ctx, pkts[off + k], ps[k].valid ? ps[k] : null, h, zone, flags, mark, markMask, labelHi,
+                        labelLo, labelMaskHi, labelMaskLo, nat, helper, nowMs);
             }
         }
     }
 
-    /** Tracks {@code m}, whose key {@code p} holds ({@code null}: it could not be read, so it is {@code inv}). */
-    private void track(CtContext ctx, Mbuf m, CtPacket p, int zone, int flags, int mark, int markMask, long labelHi,
-            long labelLo, long labelMaskHi, long labelMaskLo, NatParams nat, int helper, long nowMs) {
+    /**
+     * Tracks {@code m}, whose key {@code p} holds ({@code null}: it could not be read, so it is
+     * {@code inv}). {@code hint} is the connection the read-ahead found in the first slot of the
+     * key's probe (or null): when it is still live and the key's, the lookup is not made again.
+     */
+    private void track(CtContext ctx, Mbuf m, CtPacket p, Conn hint, int zone, int flags, int mark, int markMask,
+            long labelHi, long labelLo, long labelMaskHi, long labelMaskLo, NatParams nat, int helper, long nowMs) {
         ctx.packets++;
         int prev = m.ctState();
         // OVS resets ct_state when the zone changes; within a zone the NAT bits of an earlier pass stay.
@@ -163,7 +176,9 @@ public final class Conntrack {
             return;
         }
         boolean commit = (flags & COMMIT) != 0;
-        Conn found = table.lookup(p.key, nowMs);
+        // The hint sits where the probe starts: live and the key's, it is what the lookup would return.
+        Conn found = hint != null && (hint.matchesOrig(p.key) || hint.matchesReply(p.key)) && !hint.dead
+                && !hint.expired(nowMs) ? hint : table.lookup(p.key, nowMs);
         boolean reply = found != null && found.isReply(p.key);
         Conn c = null;
         int state = 0;

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
  * The flat connection table against a plain map: random inserts, removals, zone flushes and
  * sweeps (which rebuild segments and leave tombstones) keep every live connection reachable under
  * both keys, each removed one gone, the counts right and a snapshot listing each connection once;
- * and lookups on other threads never miss a connection that stays while a writer churns.
+ * a registry index freed and handed out again names only its new connection; and lookups on
+ * other threads never miss a connection that stays while a writer churns (and indices are
+ * recycled under them).
  */
 class ConnTableTest {
     private static final long FOREVER = Long.MAX_VALUE;
@@ -155,6 +157,33 @@ class ConnTableTest {
         assertThat(t.count()).isZero();
         assertThat(t.bucketCount()).as("tombstones swept out").isLessThanOrEqualTo(base * 4);
         assertThat(t.lookup(origs.get(0), 0)).isNull();
+    }
+
+    @Test
+    void anIndexHandedOutAgainNamesOnlyItsNewConnection() {
+        ConnTable t = new ConnTable();
+        CtKey a = key(1, 1, 0);
+        CtKey b = key(2, 2, 0);
+        Conn ca = conn(a, new CtKey().reverseOf(a), FOREVER);
+        Conn cb = conn(b, new CtKey().reverseOf(b), FOREVER);
+        t.insert(ca);
+        synchronized (t) {
+            t.remove(ca);
+        }
+        t.insert(cb);
+        assertThat(cb.index).as("the freed index is reused").isEqualTo(ca.index);
+        assertThat(t.lookup(a, 0)).isNull();
+        assertThat(t.lookup(new CtKey().reverseOf(a), 0)).isNull();
+        assertThat(t.lookup(b, 0)).isSameAs(cb);
+        assertThat(t.lookup(new CtKey().reverseOf(b), 0)).isSameAs(cb);
+        // The old connection again (a new object for its key): a second index, both reachable.
+        Conn ca2 = conn(a, new CtKey().reverseOf(a), FOREVER);
+        t.insert(ca2);
+        assertThat(ca2.index).isNotEqualTo(cb.index);
+        assertThat(t.lookup(a, 0)).isSameAs(ca2);
+        assertThat(t.flush(-1)).isEqualTo(2);
+        assertThat(t.lookup(b, 0)).isNull();
+        assertThat(cb.dead).isTrue();
     }
 
     @Test

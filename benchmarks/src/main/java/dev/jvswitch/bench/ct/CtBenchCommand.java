@@ -33,6 +33,20 @@ import dev.jvswitch.testkit.frame.Frames;
  * With one zone each batch goes through {@code Conntrack.executeBatch}, as the datapath's
  * executor hands a ct action's batch over; with several, packet by packet.
  * Rates are packets over the wall time of the slowest thread; each packet's ct_state is checked.
+ * Every packet is tracked at one clock reading, taken when the measurement starts, as OVS's
+ * {@code test-conntrack} passes one {@code now} to every call: with the wall clock, a loaded
+ * machine's slow setup phase expired the first connections (UDP's 30 s first-packet timeout)
+ * before their replies came.
+ *
+ * <p>Against OVS's own benchmark: OVS 3.1's {@code ovstest test-conntrack benchmark} repeats one
+ * batch of at most 32 connections, so it measures lookups of a few hot connections; the setup,
+ * established and flush figures of 1-3 M connections come from its later
+ * {@code benchmark-zones} (OVS 3.4), which commits N connections one packet per call, then sends
+ * the same original-direction packets again without commit (no replies in between, so UDP stays
+ * in its second state rather than established: the same lookup, state update and timeout
+ * refresh), then flushes the zone. Its packets are N separate buffers; here 32 mbufs are
+ * rewritten in place (the rewrite is timed, OVS's packet building is not), and batches are of
+ * {@code --batch}.
  * With {@code --nat} every connection is committed with
  * {@code nat(src=192.0.2.1-192.0.2.4:1024-65535)} and replies and established packets carry a
  * bare {@code nat}: replies go to the translated address and port each connection was given (read
@@ -139,12 +153,13 @@ public final class CtBenchCommand {
             throws Exception {
         Worker[] workers = new Worker[threads];
         CyclicBarrier barrier = new CyclicBarrier(threads);
+        long nowMs = System.nanoTime() / 1_000_000L;
         MbufPool pool = MbufPool.create(MbufPoolConfig.of("ct-bench", 2 * batch * threads + 8).withCacheSize(0));
         Thread[] ts = new Thread[threads];
         for (int t = 0; t < threads; t++) {
             int from = (int) ((long) conns * t / threads);
             int to = (int) ((long) conns * (t + 1) / threads);
-            workers[t] = new Worker(ct, pool, batch, zones, from, to, barrier, nat);
+            workers[t] = new Worker(ct, pool, batch, zones, from, to, barrier, nat, nowMs);
             ts[t] = new Thread(workers[t], "ct-bench-" + t);
             ts[t].start();
         }
@@ -210,6 +225,8 @@ public final class CtBenchCommand {
         private final CyclicBarrier barrier;
         private final NatParams snat;
         private final NatParams bare;
+        /** The one clock reading every packet is tracked at. */
+        private final long nowMs;
         /** Per connection of this worker (with --nat): the source address and port NAT gave it. */
         private final int[] natAddr;
         private final short[] natPort;
@@ -220,8 +237,9 @@ public final class CtBenchCommand {
         String problem;
 
         Worker(Conntrack ct, MbufPool pool, int batch, int zones, int from, int to, CyclicBarrier barrier,
-                boolean nat) {
+                boolean nat, long nowMs) {
             this.ct = ct;
+            this.nowMs = nowMs;
             this.snat = nat ? new NatParams().set(NatParams.SRC, false, true, 0, NAT_MIN & 0xffff_ffffL, 0,
                     (NAT_MIN + 3) & 0xffff_ffffL, 1024, 65535) : null;
             this.bare = nat ? new NatParams().bare() : null;
@@ -301,7 +319,7 @@ public final class CtBenchCommand {
                         m.buffer().putShort(off + 24, ipChecksum(m), java.nio.ByteOrder.BIG_ENDIAN);
                     }
                 }
-                long now = System.nanoTime() / 1_000_000L;
+                long now = nowMs;
                 if (zones == 1) {
                     // One zone: the batch is one ct action's batch, as the datapath hands it over.
                     ct.executeBatch(ctx, ms, k, 0, flags, 0, 0, 0, 0, 0, 0, nat, CtAlg.NONE, now);

@@ -221,6 +221,24 @@ class OvsOfctlTlvTest {
         assertThat(flows(v)).isEmpty();
     }
 
+    /**
+     * The trap: tun_metadata63 is not mapped, but its slot holds the first 4 bytes of the 8-byte
+     * tun_metadata2; a write into it is refused (as OVS refuses any unmapped field), and so is a
+     * whole set of the longer option, which the wire codec would cut to 4 bytes.
+     */
+    @Test
+    void writesIntoAnUnmappedOptionAreRefusedAsOvsRefusesThem() throws Exception {
+        String v = "OpenFlow15";
+        ok(v, "add-tlv-map", target, OVN + ",{class=0xffff,type=2,len=8}->tun_metadata2");
+        for (String actions : List.of("set_field:0x1->tun_metadata63", "load:0x1->tun_metadata63[0..7]",
+                "move:NXM_NX_REG0[0..7]->NXM_NX_TUN_METADATA63[0..7]", "set_field:0x1->tun_metadata2")) {
+            assertThat(fails(v, "add-flow", target, "priority=1,actions=" + actions + ",output:1"))
+                    .as(actions).contains("NXFMFC_INVALID_TLV_FIELD");
+        }
+        ok(v, "add-flow", target, "priority=2,actions=load:0x1->tun_metadata2[0..7],output:1");
+        assertThat(flows(v)).containsExactly("priority=2 actions=set_field:0x1/0xff->tun_metadata2,output:1");
+    }
+
     @Test
     void aFlowOnAnUnmappedOptionIsRefusedAsOvsRefusesIt() throws Exception {
         assertThat(fails("OpenFlow15", "add-flow", target, "tun_metadata3=1,actions=drop"))

@@ -124,9 +124,14 @@ public final class Trace {
      * @throws IllegalArgumentException {@code Bad openflow flow syntax: } and the syntax error
      */
     public static FlowKey parseFlow(String flow) {
+        return parseFlow(flow, dev.jvswitch.ofproto.tnl.TlvMap.EMPTY);
+    }
+
+    /** {@link #parseFlow(String)} through the bridge's TLV map (a longer option's {@code tun_metadataN} whole). */
+    public static FlowKey parseFlow(String flow, dev.jvswitch.ofproto.tnl.TlvMap map) {
         FlowKey key;
         try {
-            key = FlowSyntax.parseMatch(flow).value();
+            key = FlowSyntax.parseMatch(flow, map).value();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Bad openflow flow syntax: " + e.getMessage(), e);
         }

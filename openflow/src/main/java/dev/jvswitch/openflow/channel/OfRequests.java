@@ -233,27 +233,11 @@ final class OfRequests {
     // ------------------------------------------------------------------ changes
 
     /**
-     * {@code mod}, if every {@code tun_metadataN} its match names is mapped by the bridge's TLV
-     * map, to a 4-byte option (a longer one's bytes are not all in its 32 bits); else OVS's
-     * {@code NXFMFC_INVALID_TLV_FIELD}.
+     * {@code mod}, if every {@code tun_metadataN} it names is mapped by the bridge's TLV map
+     * ({@link TlvFields#check}); else OVS's {@code NXFMFC_INVALID_TLV_FIELD}.
      */
     static FlowMod checkTlvFields(FlowMod mod, OfBridge bridge) {
-        long used = dev.jvswitch.openflow.codec.MatchCodec.tunMetadataUsed(mod.match());
-        if (used == 0) {
-            return mod;
-        }
-        dev.jvswitch.ofproto.tnl.TlvMap map = bridge.backend().tlvMaps().get(bridge.backend().bridge());
-        for (int i = 0; i < dev.jvswitch.ofproto.tnl.TlvMap.MAX_FIELDS; i++) {
-            if ((used & (1L << i)) != 0 && !map.isMapped(i)) {
-                throw new OfCodecException(OfError.NXFMFC_INVALID_TLV_FIELD, "tun_metadata" + i
-                        + " is not mapped by the bridge's TLV map");
-            }
-            if ((used & (1L << i)) != 0 && map.lengthOf(i) != dev.jvswitch.ofproto.tnl.TlvMap.SLOT_BYTES) {
-                throw new OfCodecException(OfError.NXFMFC_INVALID_TLV_FIELD, "tun_metadata" + i + " maps an option of "
-                        + map.lengthOf(i) + " bytes: this switch matches 4-byte options only");
-            }
-        }
-        return mod;
+        return TlvFields.check(mod, bridge.backend().tlvMaps().get(bridge.backend().bridge()));
     }
 
     /** A TLV table mod (OVS's semantics, all or nothing) or request: the bridge's map edited or sent. */

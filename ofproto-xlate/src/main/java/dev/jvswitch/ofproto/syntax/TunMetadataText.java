@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.match.Match;
+import dev.jvswitch.ofproto.tnl.OptionText;
 import dev.jvswitch.ofproto.tnl.TlvMap;
 
 /**
@@ -163,10 +164,10 @@ final class TunMetadataText {
                     : 64 - Long.numberOfLeadingZeros(s.mask()) / 32 * 32;
             length = bits / 8;
         }
-        hex(sb, bytes128(s.valueHigh(), s.value(), length));
+        OptionText.appendHex(sb, bytes128(s.valueHigh(), s.value(), length));
         byte[] mask = bytes128(s.maskHigh(), s.mask(), length);
-        if (!allOnes(mask)) {
-            hex(sb.append('/'), mask);
+        if (!OptionText.allOnes(mask)) {
+            OptionText.appendHex(sb.append('/'), mask);
         }
         return sb;
     }
@@ -186,25 +187,12 @@ final class TunMetadataText {
      */
     static void appendMatch(StringBuilder sb, Match m, int index) {
         TlvMap map = map();
-        int length = map.lengthOf(index);
-        int n = map.slotCount(index);
-        byte[] value = new byte[length];
-        byte[] mask = new byte[length];
-        boolean any = (m.value(FlowField.TUN_METADATA_PRESENT) & 1L << index) != 0;
-        for (int j = 0; j < n; j++) {
-            FlowField f = FlowField.tunMetadata(map.slotAt(index, j));
-            put32(value, 4 * j, m.value(f));
-            put32(mask, 4 * j, m.mask(f));
-            any |= m.mask(f) != 0;
-        }
-        if (!any) {
+        byte[] mask = OptionText.gather(map, index, slot -> m.mask(FlowField.tunMetadata(slot)));
+        if ((m.value(FlowField.TUN_METADATA_PRESENT) & 1L << index) == 0 && OptionText.allZero(mask)) {
             return;
         }
-        hex(sb.append("tun_metadata").append(index).append('='), value);
-        if (!allOnes(mask)) {
-            hex(sb.append('/'), mask);
-        }
-        sb.append(',');
+        OptionText.appendField(sb, "tun_metadata" + index,
+                OptionText.gather(map, index, slot -> m.value(FlowField.tunMetadata(slot))), mask);
     }
 
     /** True if a print through the map in effect leaves slot {@code slot} to the option whose bytes it holds. */
@@ -213,42 +201,11 @@ final class TunMetadataText {
         return map.size() > 0 && map.isExtensionSlot(slot);
     }
 
-    /** OVS's {@code ds_put_hex}: {@code 0x} and the bytes without leading zeros, or {@code 0}. */
-    private static void hex(StringBuilder sb, byte[] b) {
-        int i = 0;
-        while (i < b.length && b[i] == 0) {
-            i++;
-        }
-        if (i == b.length) {
-            sb.append('0');
-            return;
-        }
-        sb.append("0x").append(Integer.toHexString(b[i++] & 0xff));
-        for (; i < b.length; i++) {
-            sb.append(Character.forDigit((b[i] >>> 4) & 0xf, 16)).append(Character.forDigit(b[i] & 0xf, 16));
-        }
-    }
-
-    private static boolean allOnes(byte[] b) {
-        for (byte x : b) {
-            if (x != (byte) 0xff) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static long int32(byte[] b, int at) {
         long v = 0;
         for (int i = 0; i < 4; i++) {
             v = v << 8 | (at + i < b.length ? b[at + i] & 0xff : 0);
         }
         return v;
-    }
-
-    private static void put32(byte[] b, int at, long v) {
-        for (int i = 0; i < 4 && at + i < b.length; i++) {
-            b[at + i] = (byte) (v >>> (24 - 8 * i));
-        }
     }
 }

@@ -207,18 +207,34 @@ class OvsOfctlTlvTest {
                 .contains("NXFMFC_INVALID_TLV_FIELD");
     }
 
-    /** Longer options are mapped as OVS maps them; a rule cannot match one yet (32 bits per field). */
-    @Test
-    void longerOptionsAreMappedButNotMatched() throws Exception {
-        String v = "OpenFlow15";
+    /**
+     * Longer options are mapped as OVS maps them, and matched whole: ovs-ofctl sends the field
+     * with the map's length, the switch lays it into the option's slots, and dump-flows prints
+     * it back as OVS 3.1 prints it (on the openflowj path and, beside Nicira actions, the Nicira
+     * one).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"OpenFlow13", "OpenFlow15"})
+    void longerOptionsAreMappedAndMatchedWhole(String v) throws Exception {
         ok(v, "add-tlv-map", target, OVN + ",{class=0xffff,type=2,len=8}->tun_metadata2,"
-                + "{class=0xffff,type=3,len=124}->tun_metadata3");
+                + "{class=0xffff,type=0x83,len=12}->tun_metadata3,{class=0xffff,type=4,len=112}->tun_metadata4");
         assertThat(ofctl(v, "dump-tlv-map", target).out()).contains(" allocated option space=136")
-                .contains(" 0xffff   0x3     124  tun_metadata3");
-        assertThat(fails(v, "add-flow", target, "tun_metadata2=1,actions=drop")).contains("NXFMFC_INVALID_TLV_FIELD");
-        assertThat(fails(v, "add-tlv-map", target, "{class=0xffff,type=4,len=124}->tun_metadata4"))
+                .contains(" 0xffff   0x4     112  tun_metadata4");
+        List<String> rules = List.of("priority=10,tun_metadata2=0x1122334455667788 actions=output:1",
+                "priority=11,tun_metadata3=0xaabbccdd00000000000000ff/0xffffffff00000000000000ff actions=output:2",
+                "priority=12,tun_metadata2=0x1 actions=output:1",
+                "priority=13,tun_metadata4=0x1020304050607080900000000000000000000000000000000000000000000000000000000"
+                        + "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+                        + "0000000000000000000000000000000000000000000000000042 actions=output:3",
+                "priority=14,tun_metadata2=0x1122334455667788,tun_metadata3=0x1 actions="
+                        + "move:NXM_NX_TUN_METADATA2[0..15]->NXM_NX_REG15[0..15],resubmit(,33)");
+        for (String r : rules) {
+            ok(v, "add-flow", target, r);
+        }
+        assertThat(flows(v)).containsExactlyInAnyOrderElementsOf(rules);
+        assertThat(flows(v, "tun_metadata2=0x1")).containsExactly("priority=12,tun_metadata2=0x1 actions=output:1");
+        assertThat(fails(v, "add-tlv-map", target, "{class=0xffff,type=5,len=124}->tun_metadata5"))
                 .contains("NXTTMFC_TABLE_FULL");
-        assertThat(flows(v)).isEmpty();
     }
 
     /**

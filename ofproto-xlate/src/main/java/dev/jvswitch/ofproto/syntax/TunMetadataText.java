@@ -8,6 +8,7 @@ import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.match.Match;
 import dev.jvswitch.ofproto.tnl.OptionText;
 import dev.jvswitch.ofproto.tnl.TlvMap;
+import dev.jvswitch.ofproto.tnl.TlvMapScope;
 
 /**
  * {@code tun_metadataN} of a Geneve option longer than 4 bytes in the flow text, read and printed
@@ -26,37 +27,23 @@ import dev.jvswitch.ofproto.tnl.TlvMap;
  * <p>A 4-byte option's field is a plain 32-bit field; without a map (or with one that does not
  * name the field) nothing here applies.
  *
- * <p><b>Thread-safety:</b> the map in effect is the calling thread's, for the length of
- * {@link #with}: a parse or a print never leaves its thread.
+ * <p><b>Thread-safety:</b> the map in effect is the calling thread's ({@link TlvMapScope}).
  */
 final class TunMetadataText {
     /** Bytes of a {@code set_field} value: {@link OfAction.SetField} holds 128 bits. */
     static final int MAX_SET_BYTES = 16;
-
-    private static final ThreadLocal<TlvMap> MAP = new ThreadLocal<>();
 
     private TunMetadataText() {
     }
 
     /** Runs {@code body} (a parse or a print) with {@code map} as the bridge's TLV map. */
     static <T> T with(TlvMap map, Supplier<T> body) {
-        TlvMap old = MAP.get();
-        MAP.set(map);
-        try {
-            return body.get();
-        } finally {
-            if (old == null) {
-                MAP.remove();
-            } else {
-                MAP.set(old);
-            }
-        }
+        return TlvMapScope.with(map, body);
     }
 
     /** The map in effect ({@link TlvMap#EMPTY} outside {@link #with}). */
     static TlvMap map() {
-        TlvMap m = MAP.get();
-        return m == null ? TlvMap.EMPTY : m;
+        return TlvMapScope.current();
     }
 
     /** The data length of {@code f}'s option if {@code f} is a {@code tun_metadataN} the map in effect names with more than 4 bytes, else 0. */
@@ -113,11 +100,7 @@ final class TunMetadataText {
         TlvMap map = map();
         int index = f.tunMetadataIndex();
         byte[][] vm = parse(text, map.lengthOf(index));
-        int n = map.slotCount(index);
-        for (int j = 0; j < n; j++) {
-            long m = int32(vm[1], 4 * j);
-            b.set(FlowField.tunMetadata(map.slotAt(index, j)), int32(vm[0], 4 * j) & m, m);
-        }
+        TlvMapScope.lay(map, index, vm[0], vm[1], (slot, v, m) -> b.set(FlowField.tunMetadata(slot), v & m, m));
         // Only the field's own present bit: replaces what the slots' sets left there.
         long bit = 1L << index;
         b.set(FlowField.TUN_METADATA_PRESENT, bit, bit);
@@ -199,13 +182,5 @@ final class TunMetadataText {
     static boolean isExtensionSlot(int slot) {
         TlvMap map = map();
         return map.size() > 0 && map.isExtensionSlot(slot);
-    }
-
-    private static long int32(byte[] b, int at) {
-        long v = 0;
-        for (int i = 0; i < 4; i++) {
-            v = v << 8 | (at + i < b.length ? b[at + i] & 0xff : 0);
-        }
-        return v;
     }
 }

@@ -102,6 +102,13 @@ final class OfRequests {
      * and the run goes on after it, so each flow mod succeeds or fails exactly as on its own.
      */
     void handleAll(List<Object> batch) {
+        // Flow mods are decoded and flow stats encoded here: a longer option's tun_metadataN
+        // goes through the bridge's TLV map, as ovs-ofctl's does.
+        dev.jvswitch.ofproto.tnl.TlvMapScope.run(bridge.backend().tlvMaps().get(bridge.backend().bridge()),
+                () -> handleAllInScope(batch));
+    }
+
+    private void handleAllInScope(List<Object> batch) {
         List<Object> run = new ArrayList<>();
         List<FlowMod> mods = new ArrayList<>();
         for (Object o : batch) {

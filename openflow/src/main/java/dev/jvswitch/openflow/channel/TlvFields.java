@@ -27,8 +27,8 @@ final class TlvFields {
 
     /**
      * {@code mod}, if every {@code tun_metadataN} its match and actions name is mapped by
-     * {@code map}, and every one it matches or sets whole is a 4-byte option (what this
-     * channel's codec carries whole).
+     * {@code map}, and every one it sets whole is a 4-byte option (what this channel's codec
+     * carries in a set-field).
      *
      * @throws OfCodecException {@code NXFMFC_INVALID_TLV_FIELD} naming the field
      */
@@ -56,10 +56,10 @@ final class TlvFields {
                 throw new OfCodecException(OfError.NXFMFC_INVALID_TLV_FIELD, "tun_metadata" + i
                         + " is not mapped by the bridge's TLV map");
             }
-            if (((matched | setWhole) & bit) != 0 && map.lengthOf(i) > TlvMap.SLOT_BYTES) {
-                // The wire codec carries 4 bytes of a field: a whole longer option would be cut.
+            if ((setWhole & bit) != 0 && map.lengthOf(i) > TlvMap.SLOT_BYTES) {
+                // The wire codec carries 4 bytes of a set-field: a whole longer option would be cut.
                 throw new OfCodecException(OfError.NXFMFC_INVALID_TLV_FIELD, "tun_metadata" + i + " maps an option of "
-                        + map.lengthOf(i) + " bytes: over OpenFlow this switch matches and sets 4-byte options only"
+                        + map.lengthOf(i) + " bytes: over OpenFlow this switch sets 4-byte options only"
                         + " (load and move of its low 32 bits work)");
             }
         }

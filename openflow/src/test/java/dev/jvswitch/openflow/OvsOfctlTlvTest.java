@@ -255,6 +255,23 @@ class OvsOfctlTlvTest {
         assertThat(flows(v)).containsExactly("priority=2 actions=set_field:0x1/0xff->tun_metadata2,output:1");
     }
 
+    /** As OVS: a mapping a flow uses (in its match or its actions) cannot be deleted or cleared until the flow goes. */
+    @Test
+    void aMappingInUseCannotBeDeleted() throws Exception {
+        String v = "OpenFlow15";
+        ok(v, "add-tlv-map", target, OVN + ",{class=0xffff,type=2,len=8}->tun_metadata2");
+        ok(v, "add-flow", target, "priority=1,tun_metadata2=0x1122334455667788,actions=output:1");
+        ok(v, "add-flow", target, "priority=2,actions=move:NXM_NX_REG0[0..7]->NXM_NX_TUN_METADATA0[0..7],output:1");
+        assertThat(fails(v, "del-tlv-map", target, "{class=0xffff,type=2,len=8}->tun_metadata2"))
+                .contains("NXTTMFC_INVALID_TLV_DEL");
+        assertThat(fails(v, "del-tlv-map", target, OVN)).contains("NXTTMFC_INVALID_TLV_DEL");
+        assertThat(fails(v, "del-tlv-map", target)).contains("NXTTMFC_INVALID_TLV_DEL");
+        assertThat(backend.tlvMaps().get("br0").size()).isEqualTo(2);
+        ok(v, "--strict", "del-flows", target, "priority=1,tun_metadata2=0x1122334455667788");
+        ok(v, "del-tlv-map", target, "{class=0xffff,type=2,len=8}->tun_metadata2");
+        assertThat(backend.tlvMaps().get("br0").mappings()).containsExactly(new TlvMap.Mapping(0x102, 0x80, 4, 0));
+    }
+
     @Test
     void aFlowOnAnUnmappedOptionIsRefusedAsOvsRefusesIt() throws Exception {
         assertThat(fails("OpenFlow15", "add-flow", target, "tun_metadata3=1,actions=drop"))

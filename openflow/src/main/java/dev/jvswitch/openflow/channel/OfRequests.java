@@ -256,6 +256,16 @@ final class OfRequests {
                     maps.get(name)));
             return;
         }
+        if (t.mod().command() != dev.jvswitch.openflow.codec.TlvTableWire.ADD) {
+            String inUse = dev.jvswitch.ofproto.tnl.TlvUse.inUse(bridge.backend().flowStats(dev.jvswitch.ofproto.mod.FlowStatsRequest.all()),
+                    maps.get(name), t.mod().command() == dev.jvswitch.openflow.codec.TlvTableWire.DELETE
+                            ? t.mod().indices() : null);
+            if (inUse != null) {
+                LOG.debug("{}: {}: NXTTMFC_INVALID_TLV_DEL xid {}: {}", bridge.name(), c.target(), t.xid(), inUse);
+                c.sendError(c.version(), t.xid(), OfError.NXTTMFC_INVALID_TLV_DEL, t.head());
+                return;
+            }
+        }
         try {
             switch (t.mod().command()) {
                 case dev.jvswitch.openflow.codec.TlvTableWire.ADD -> maps.add(name, t.mod().mappings());

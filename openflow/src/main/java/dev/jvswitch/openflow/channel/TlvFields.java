@@ -3,12 +3,11 @@ package dev.jvswitch.openflow.channel;
 import java.util.List;
 
 import dev.jvswitch.flowcache.key.FlowField;
-import dev.jvswitch.ofproto.action.FieldRef;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.mod.Instruction;
 import dev.jvswitch.ofproto.tnl.TlvMap;
-import dev.jvswitch.openflow.codec.MatchCodec;
+import dev.jvswitch.ofproto.tnl.TlvUse;
 import dev.jvswitch.openflow.codec.OfCodecException;
 import dev.jvswitch.openflow.codec.OfError;
 
@@ -33,13 +32,12 @@ final class TlvFields {
      * @throws OfCodecException {@code NXFMFC_INVALID_TLV_FIELD} naming the field
      */
     static FlowMod check(FlowMod mod, TlvMap map) {
-        long matched = MatchCodec.tunMetadataUsed(mod.match(), map);
-        long used = matched;
+        long used = TlvUse.matched(mod.match(), map);
         for (Instruction i : mod.instructions()) {
             if (i instanceof Instruction.ApplyActions a) {
-                used |= actions(a.actions());
+                used |= TlvUse.actions(a.actions());
             } else if (i instanceof Instruction.WriteActions w) {
-                used |= actions(w.actions());
+                used |= TlvUse.actions(w.actions());
             }
         }
         long setWhole = 0;
@@ -66,37 +64,6 @@ final class TlvFields {
         return mod;
     }
 
-    /** The {@code tun_metadataN} {@code actions} (and the actions nested in them) write or read, as a bit set. */
-    static long actions(List<OfAction> actions) {
-        long used = 0;
-        for (OfAction a : actions) {
-            if (a instanceof OfAction.SetField s) {
-                used |= bit(s.field());
-            } else if (a instanceof OfAction.Load l) {
-                used |= bit(l.dst());
-            } else if (a instanceof OfAction.Move m) {
-                used |= bit(m.src()) | bit(m.dst());
-            } else if (a instanceof OfAction.StackPush p) {
-                used |= bit(p.src());
-            } else if (a instanceof OfAction.StackPop p) {
-                used |= bit(p.dst());
-            } else if (a instanceof OfAction.OutputReg o) {
-                used |= bit(o.src());
-            } else if (a instanceof OfAction.Multipath m) {
-                used |= bit(m.dst());
-            } else if (a instanceof OfAction.Bundle b) {
-                used |= bit(b.dst());
-            } else if (a instanceof OfAction.CheckPktLarger c) {
-                used |= bit(c.dst());
-            } else if (a instanceof OfAction.Clone c) {
-                used |= actions(c.actions());
-            } else if (a instanceof OfAction.Ct c) {
-                used |= actions(c.exec());
-            }
-        }
-        return used;
-    }
-
     /**
      * The {@code tun_metadataN} {@code actions} (and those nested in them) set whole: a
      * {@code set_field} not masked to some of the low 32 bits (which is a {@code load}).
@@ -114,10 +81,6 @@ final class TlvFields {
             }
         }
         return used;
-    }
-
-    private static long bit(FieldRef r) {
-        return r == null ? 0 : bit(r.field());
     }
 
     private static long bit(FlowField f) {

@@ -157,26 +157,6 @@ public final class MatchCodec {
         return tun == null ? b.build() : new NxMatch(b.build(), tun);
     }
 
-    /** The {@code tun_metadataN} indices {@code m} matches on, as a bit set (bit N). */
-    public static long tunMetadataUsed(Match m) {
-        return tunMetadataUsed(m, dev.jvswitch.ofproto.tnl.TlvMap.EMPTY);
-    }
-
-    /**
-     * The {@code tun_metadataN} indices {@code m} matches on, as a bit set (bit N), where
-     * {@code map} lays the fields out: a slot that holds bytes of a longer option counts as that
-     * option's, not as a field of its own.
-     */
-    public static long tunMetadataUsed(Match m, dev.jvswitch.ofproto.tnl.TlvMap map) {
-        long used = 0;
-        for (int i = 0; i < NxTunMetadata.FIELDS; i++) {
-            if (m.mask(FlowField.tunMetadata(i)) != 0 && !map.isExtensionSlot(i)) {
-                used |= 1L << i;
-            }
-        }
-        return used;
-    }
-
     private static <T extends OFValueType<T>> void put(Match m, OxmTable.Entry<T> e,
             org.projectfloodlight.openflow.protocol.match.Match.Builder b) {
         if (m.isWildcard(e.field()) || !contextHolds(m, e)) {

@@ -245,7 +245,9 @@ public final class FlowSyntax {
                 throw src.fail(SyntaxError.MISSING_VALUE, actionsAt, "actions");
             }
             int slot = actionSlot(text, from);
-            String known = scratch.actionTexts[slot];
+            // A set_field into tun_metadataN reads through the TLV map in effect: not cached.
+            boolean cacheable = text.indexOf("tun_metadata", from) < 0;
+            String known = cacheable ? scratch.actionTexts[slot] : null;
             if (known != null && known.length() == text.length() - from
                     && text.regionMatches(from, known, 0, known.length())) {
                 instructions = scratch.actionLists[slot];
@@ -258,7 +260,7 @@ public final class FlowSyntax {
                     actionItems.add(src.item(items.from(j), items.to(j)));
                 }
                 instructions = List.copyOf(new ActionSyntax(src, m).parseInstructions(actionItems));
-                if (matchFree(instructions)) {
+                if (cacheable && matchFree(instructions)) {
                     scratch.actionTexts[slot] = text.substring(from);
                     scratch.actionLists[slot] = instructions;
                 }

@@ -51,20 +51,26 @@ public final class TlvUse {
         }
         for (int k = 0; removed != 0 && k < flows.size(); k++) {
             FlowStats fs = flows.get(k);
-            long used = matched(fs.match(), map);
-            for (Instruction i : fs.instructions()) {
-                if (i instanceof Instruction.ApplyActions a) {
-                    used |= actions(a.actions());
-                } else if (i instanceof Instruction.WriteActions w) {
-                    used |= actions(w.actions());
-                }
-            }
+            long used = used(fs.match(), fs.instructions(), map);
             if ((used & removed) != 0) {
                 return "tun_metadata" + Long.numberOfTrailingZeros(used & removed) + " is used by a flow of table "
                         + fs.tableId();
             }
         }
         return null;
+    }
+
+    /** The {@code tun_metadataN} a rule of match {@code m} and {@code instructions} uses, as a bit set. */
+    public static long used(Match m, List<Instruction> instructions, TlvMap map) {
+        long used = matched(m, map);
+        for (Instruction i : instructions) {
+            if (i instanceof Instruction.ApplyActions a) {
+                used |= actions(a.actions());
+            } else if (i instanceof Instruction.WriteActions w) {
+                used |= actions(w.actions());
+            }
+        }
+        return used;
     }
 
     /** The {@code tun_metadataN} {@code actions} (and the actions nested in them) write or read, as a bit set. */

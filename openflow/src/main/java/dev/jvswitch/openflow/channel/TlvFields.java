@@ -32,14 +32,7 @@ final class TlvFields {
      * @throws OfCodecException {@code NXFMFC_INVALID_TLV_FIELD} naming the field
      */
     static FlowMod check(FlowMod mod, TlvMap map) {
-        long used = TlvUse.matched(mod.match(), map);
-        for (Instruction i : mod.instructions()) {
-            if (i instanceof Instruction.ApplyActions a) {
-                used |= TlvUse.actions(a.actions());
-            } else if (i instanceof Instruction.WriteActions w) {
-                used |= TlvUse.actions(w.actions());
-            }
-        }
+        long used = TlvUse.used(mod.match(), mod.instructions(), map);
         long setWhole = 0;
         for (Instruction i : mod.instructions()) {
             if (i instanceof Instruction.ApplyActions a) {

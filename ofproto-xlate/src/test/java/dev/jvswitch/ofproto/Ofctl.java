@@ -18,14 +18,19 @@ public final class Ofctl {
 
     /** {@code add-flow}. */
     public static void addFlow(Ofproto of, String bridge, String flow) {
-        of.apply(bridge, FlowSyntax.parseAdd(flow));
+        of.apply(bridge, FlowSyntax.parseAdd(flow, tlvMap(of, bridge)));
+    }
+
+    /** The bridge's TLV map, which the flow text reads {@code tun_metadataN} through (as ovs-ofctl). */
+    public static dev.jvswitch.ofproto.tnl.TlvMap tlvMap(Ofproto of, String bridge) {
+        return of.tunnels() == null ? dev.jvswitch.ofproto.tnl.TlvMap.EMPTY : of.tunnels().tlvMaps().get(bridge);
     }
 
     /** {@code add-flows}: every flow in one transaction. */
     public static void addFlows(Ofproto of, String bridge, List<String> flows) {
         List<FlowMod> mods = new ArrayList<>();
         for (String f : flows) {
-            mods.add(FlowSyntax.parseAdd(f));
+            mods.add(FlowSyntax.parseAdd(f, tlvMap(of, bridge)));
         }
         of.apply(bridge, mods);
     }

@@ -49,6 +49,14 @@ public interface FlowChecker {
     }
 
     /**
+     * From the loading thread, before it checks a bridge's flow lines: the bridge's
+     * {@code tlv-map} (as {@link #checkTlvMap} takes it; empty for none), through which a
+     * checker reads a longer Geneve option's {@code tun_metadataN} whole.
+     */
+    default void expectTlvMap(List<String> mappings) {
+    }
+
+    /**
      * From the loading thread, before it checks a list of {@code lines} flow lines (in parallel
      * chunks, with {@link #checkFlow(String, int)}): a checker that keeps what it parsed opens a
      * store of that size, indexed by position in the list.

@@ -282,14 +282,15 @@ public sealed interface OfAction {
      * {@code set_field:value[/mask]->field}. For a field of at most 64 bits the value and mask are
      * in {@code value}/{@code mask} and the high words are 0; a 128-bit field uses all four. The
      * value has no bits outside the mask, and the mask is never 0. Tunnel fields ({@code tun_id},
-     * {@code tun_src}, {@code tun_dst}) are set through this action too.
+     * {@code tun_src}, {@code tun_dst}) are set through this action too, and {@code tun_metadataN}
+     * whose option is longer than 4 bytes: its data as a number of up to 128 bits.
      */
     record SetField(FlowField field, long valueHigh, long value, long maskHigh, long mask) implements OfAction {
         public SetField {
             if (field == null) {
                 throw new IllegalArgumentException("set_field without a field");
             }
-            if (!field.is128()) {
+            if (!field.is128() && !field.isTunnelMetadata()) {
                 if (valueHigh != 0 || maskHigh != 0 || (mask & ~field.valueMask()) != 0
                         || (value & ~field.valueMask()) != 0) {
                     throw new IllegalArgumentException("set_field: value or mask does not fit " + field.ovsName());

@@ -144,7 +144,9 @@ final class ActionFormat {
         } else if (a instanceof OfAction.SetField s) {
             sb.append("set_field:");
             FlowField f = s.field();
-            if (f.is128() && f.format() == FieldFormat.HEX) {
+            if (f.isTunnelMetadata() && TunMetadataText.isLong(s)) {
+                TunMetadataText.appendSetValue(sb, s);
+            } else if (f.is128() && f.format() == FieldFormat.HEX) {
                 FieldText.appendHex128(sb, s.valueHigh(), s.value(), s.maskHigh(), s.mask());
             } else if (f.is128()) {
                 FieldText.append128(sb, s.valueHigh(), s.value(), s.maskHigh(), s.mask());

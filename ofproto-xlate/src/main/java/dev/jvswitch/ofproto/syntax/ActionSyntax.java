@@ -376,6 +376,10 @@ final class ActionSyntax {
             return new OfAction.SetField(f, 0, reserved, 0, f.valueMask());
         }
         try {
+            int longLength = TunMetadataText.longLength(f);
+            if (longLength > 0) {
+                return TunMetadataText.setField(f, text, longLength);
+            }
             FieldText.Value v = FieldText.parse(f, text, true);
             if (v.maskHigh() == 0 && v.maskLow() == 0) {
                 throw src.fail(SyntaxError.BAD_MASK, p.argStart + text.indexOf('/') + 1,

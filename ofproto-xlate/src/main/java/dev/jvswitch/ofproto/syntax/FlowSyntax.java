@@ -11,6 +11,7 @@ import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.mod.FlowStats;
 import dev.jvswitch.ofproto.mod.Instruction;
 import dev.jvswitch.ofproto.port.OfPorts;
+import dev.jvswitch.ofproto.tnl.TlvMap;
 
 /**
  * ovs-ofctl flow strings, one producer of the flow-mod model: {@code add-flow},
@@ -50,6 +51,39 @@ public final class FlowSyntax {
     /** An {@code add-flow} string: it must have {@code actions=}, and its cookie no mask. */
     public static FlowMod parseAdd(String text) {
         return parse(text, FlowMod.Command.ADD);
+    }
+
+    /**
+     * {@link #parseAdd(String)} with bridge's TLV map {@code map}: a {@code tun_metadataN} whose
+     * option is longer than 4 bytes is matched and set whole (see {@link TunMetadataText}).
+     */
+    public static FlowMod parseAdd(String text, TlvMap map) {
+        return TunMetadataText.with(map, () -> parseAdd(text));
+    }
+
+    /** {@link #parse(String, FlowMod.Command)} with bridge's TLV map {@code map} (see {@link #parseAdd(String, TlvMap)}). */
+    public static FlowMod parse(String text, FlowMod.Command command, TlvMap map) {
+        return TunMetadataText.with(map, () -> parse(text, command));
+    }
+
+    /** {@link #parseMatch(String)} with bridge's TLV map {@code map} (see {@link #parseAdd(String, TlvMap)}). */
+    public static Match parseMatch(String text, TlvMap map) {
+        return TunMetadataText.with(map, () -> parseMatch(text));
+    }
+
+    /** {@link #dumpFlow(FlowStats)} through bridge's TLV map {@code map}: a longer option's {@code tun_metadataN} whole. */
+    public static String dumpFlow(FlowStats fs, TlvMap map) {
+        return TunMetadataText.with(map, () -> dumpFlow(fs));
+    }
+
+    /** {@link #format(FlowMod)} through bridge's TLV map {@code map} (see {@link #dumpFlow(FlowStats, TlvMap)}). */
+    public static String format(FlowMod fm, TlvMap map) {
+        return TunMetadataText.with(map, () -> format(fm));
+    }
+
+    /** {@link #formatMatch(Match, int)} through bridge's TLV map {@code map} (see {@link #dumpFlow(FlowStats, TlvMap)}). */
+    public static String formatMatch(Match m, int priority, TlvMap map) {
+        return TunMetadataText.with(map, () -> formatMatch(m, priority));
     }
 
     /** A {@code mod-flows} string: a selection (cookie may be masked) and the new actions (required). */
@@ -211,7 +245,9 @@ public final class FlowSyntax {
                 throw src.fail(SyntaxError.MISSING_VALUE, actionsAt, "actions");
             }
             int slot = actionSlot(text, from);
-            String known = scratch.actionTexts[slot];
+            // A set_field into tun_metadataN reads through the TLV map in effect: not cached.
+            boolean cacheable = text.indexOf("tun_metadata", from) < 0;
+            String known = cacheable ? scratch.actionTexts[slot] : null;
             if (known != null && known.length() == text.length() - from
                     && text.regionMatches(from, known, 0, known.length())) {
                 instructions = scratch.actionLists[slot];
@@ -224,7 +260,7 @@ public final class FlowSyntax {
                     actionItems.add(src.item(items.from(j), items.to(j)));
                 }
                 instructions = List.copyOf(new ActionSyntax(src, m).parseInstructions(actionItems));
-                if (matchFree(instructions)) {
+                if (cacheable && matchFree(instructions)) {
                     scratch.actionTexts[slot] = text.substring(from);
                     scratch.actionLists[slot] = instructions;
                 }

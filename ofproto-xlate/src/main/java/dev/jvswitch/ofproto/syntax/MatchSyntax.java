@@ -214,7 +214,7 @@ final class MatchSyntax {
         boolean plain = k.kind == Kind.FIELD || k.kind == Kind.L4
                 || k.kind == Kind.IN_PORT && text.charAt(valueAt) >= '0' && text.charAt(valueAt) <= '9';
         long[] read = items.read;
-        if (!plain || !FieldText.parseInPlace(f, text, valueAt, to, read)) {
+        if (!plain || TunMetadataText.longLength(f) > 0 || !FieldText.parseInPlace(f, text, valueAt, to, read)) {
             return false;
         }
         int w = f.word();
@@ -358,6 +358,10 @@ final class MatchSyntax {
                 b.set(FlowField.NW_TOS, FieldText.number(text, 0, 2), 0x03);
                 return;
             default:
+                if (TunMetadataText.longLength(k.field) > 0) {
+                    TunMetadataText.applyMatch(b, k.field, text);
+                    return;
+                }
                 break;
         }
         FieldText.Value v = FieldText.parse(k.field, text, true);
@@ -437,7 +441,11 @@ final class MatchSyntax {
         }
         for (int i = 0; i < TUN_METADATA_FIELDS; i++) {
             FlowField f = FlowField.tunMetadata(i);
-            field(sb, m, f.ovsName(), f);
+            if (TunMetadataText.longLength(f) > 0) {
+                TunMetadataText.appendMatch(sb, m, i);
+            } else if (!TunMetadataText.isExtensionSlot(i)) {
+                field(sb, m, f.ovsName(), f);
+            }
         }
         field(sb, m, "metadata", FlowField.METADATA);
         if (!m.isWildcard(FlowField.IN_PORT)) {

@@ -277,6 +277,11 @@ public final class NativeTunnels implements TunnelOutput {
         return tlvMaps;
     }
 
+    @Override
+    public TlvMap tlvMap(String bridge) {
+        return tlvMaps.get(bridge);
+    }
+
     /** The datapath operations of tunnel datapath port {@code dpPort}, or null. */
     public TunnelOps tunnelOps(int dpPort) {
         TunnelPort p = table.byDpPort(dpPort);

@@ -16,10 +16,15 @@ import java.util.regex.Pattern;
  * words, as 64 slots of 4 bytes: slot N is the 32 bits of {@code tun_metadataN}
  * ({@link dev.jvswitch.flowcache.key.FlowField#tunMetadata}). A mapping of OVN's length, 4, holds
  * its data in its own slot. A longer one (up to OVS's 124 bytes, 256 in all) holds its last 4
- * bytes there and the bytes before them in slots no mapping owns, taken from slot 63 down in the
- * order of the indices ({@link #extensionSlots}); so each option keeps its bytes through a pop and
- * a push. Rules match and set the 32 bits of a slot, so only a 4-byte option can be matched or set
- * whole; the OpenFlow channel refuses a rule that matches a longer one.
+ * bytes there and the bytes before them in slots no mapping owns, taken from slot 63 down
+ * ({@link #extensionSlots}); so each option keeps its bytes through a pop and a push. A rule on a
+ * longer option matches or sets all of its slots ({@link #slotsOf}: the flow text re-lays the
+ * option's value into them when it is read with the bridge's map).
+ *
+ * <p><b>Stable slots.</b> As OVS keeps an option's place in its metadata when other mappings come
+ * and go, a map made from another ({@link #add}, {@link #delete}) keeps the slots of every mapping
+ * the two share, and gives new mappings free slots; only a new mapping whose own index is a slot
+ * an older mapping's bytes hold moves those bytes (to other free slots).
  *
  * <p><b>Thread-safety:</b> immutable.
  */
@@ -33,7 +38,7 @@ public final class TlvMap {
     /** OVS's {@code TLV_MAX_OPT_SIZE}: the longest option data a mapping may name. */
     public static final int MAX_OPTION_LENGTH = 124;
 
-    public static final TlvMap EMPTY = new TlvMap(new Mapping[0]);
+    public static final TlvMap EMPTY = new TlvMap(new Mapping[0], null);
 
     private static final Pattern ONE = Pattern.compile(
             "\\{class=(0[xX][0-9a-fA-F]+|\\d+),type=(0[xX][0-9a-fA-F]+|\\d+),len=(0[xX][0-9a-fA-F]+|\\d+)\\}"
@@ -53,9 +58,9 @@ public final class TlvMap {
     /** Of each mapping: the slots of its data before its last 4 bytes, in data order (see the class comment). */
     private final int[][] extension;
 
-    private TlvMap(Mapping[] mappings) {
+    private TlvMap(Mapping[] mappings, TlvMap before) {
         this.mappings = mappings;
-        this.extension = allocate(mappings);
+        this.extension = allocate(mappings, before);
     }
 
     /** Slots of 4 bytes a mapping takes: its own, and one more per 4 bytes past the first 4. */
@@ -63,15 +68,34 @@ public final class TlvMap {
         return Math.max(1, m.length / SLOT_BYTES);
     }
 
-    /** The slots past each mapping's own: free ones from the top, in index order (they always fit in 256 bytes). */
-    private static int[][] allocate(Mapping[] ms) {
-        long taken = 0;
+    /**
+     * The slots past each mapping's own: those it had in {@code before} if none of them is now
+     * another mapping's own, else free ones from the top, in index order (they always fit in 256
+     * bytes).
+     */
+    private static int[][] allocate(Mapping[] ms, TlvMap before) {
+        long owned = 0;
         for (Mapping m : ms) {
-            taken |= 1L << m.index;
+            owned |= 1L << m.index;
         }
         int[][] out = new int[ms.length][];
+        long taken = owned;
+        for (int k = 0; before != null && k < ms.length; k++) {
+            int[] old = before.extensionOf(ms[k]);
+            long bits = 0;
+            for (int slot : old == null ? new int[0] : old) {
+                bits |= 1L << slot;
+            }
+            if (old != null && (bits & taken) == 0) {
+                out[k] = old;
+                taken |= bits;
+            }
+        }
         int next = MAX_FIELDS - 1;
         for (int k = 0; k < ms.length; k++) {
+            if (out[k] != null) {
+                continue;
+            }
             int n = Math.max(0, ms[k].length / SLOT_BYTES - 1);
             out[k] = new int[n];
             for (int j = 0; j < n; j++) {
@@ -83,6 +107,68 @@ public final class TlvMap {
             }
         }
         return out;
+    }
+
+    /** The extension slots of {@code m} if this map has exactly that mapping, else null. */
+    private int[] extensionOf(Mapping m) {
+        for (int k = 0; k < mappings.length; k++) {
+            if (mappings[k].equals(m)) {
+                return extension[k];
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Every slot of the option {@code tun_metadata<index>} maps, in data order: the slots of its
+     * bytes before its last 4, then its own ({@code index}); null if the index is not mapped, and
+     * just the own slot for an option of 4 bytes or fewer. A copy.
+     */
+    public int[] slotsOf(int index) {
+        for (int k = 0; k < mappings.length; k++) {
+            if (mappings[k].index == index) {
+                int[] e = extension[k];
+                int[] out = java.util.Arrays.copyOf(e, e.length + 1);
+                out[e.length] = index;
+                return out;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * How many slots the option {@code tun_metadata<index>} maps takes ({@link #slotsOf}'s length),
+     * 0 if the index is not mapped (no allocation: translation calls it per write).
+     */
+    public int slotCount(int index) {
+        for (int k = 0; k < mappings.length; k++) {
+            if (mappings[k].index == index) {
+                return extension[k].length + 1;
+            }
+        }
+        return 0;
+    }
+
+    /** Slot {@code j} in data order of {@code tun_metadata<index>} ({@code slotsOf(index)[j]}, without a copy). */
+    public int slotAt(int index, int j) {
+        for (int k = 0; k < mappings.length; k++) {
+            if (mappings[k].index == index) {
+                return j < extension[k].length ? extension[k][j] : index;
+            }
+        }
+        throw new IllegalArgumentException("tun_metadata" + index + " is not mapped");
+    }
+
+    /** True if slot {@code slot} holds bytes of a mapping other than {@code tun_metadata<slot>} (an extension slot). */
+    public boolean isExtensionSlot(int slot) {
+        for (int[] e : extension) {
+            for (int x : e) {
+                if (x == slot) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -242,7 +328,7 @@ public final class TlvMap {
             }
             next.add(a);
         }
-        return of(next);
+        return of(next, this);
     }
 
     /**
@@ -252,7 +338,7 @@ public final class TlvMap {
     public TlvMap deleteIndices(List<Integer> indices) {
         List<Mapping> next = new ArrayList<>(List.of(mappings));
         next.removeIf(m -> indices.contains(m.index));
-        return of(next);
+        return of(next, this);
     }
 
     /**
@@ -267,12 +353,12 @@ public final class TlvMap {
                 throw new TlvMapException(TlvMapException.Reason.NOT_MAPPED, "tlv mapping " + r + " is not in the map");
             }
         }
-        return of(next);
+        return of(next, this);
     }
 
-    private static TlvMap of(List<Mapping> list) {
+    private static TlvMap of(List<Mapping> list, TlvMap before) {
         list.sort(Comparator.comparingInt(Mapping::index));
-        return list.isEmpty() ? EMPTY : new TlvMap(list.toArray(new Mapping[0]));
+        return list.isEmpty() ? EMPTY : new TlvMap(list.toArray(new Mapping[0]), before);
     }
 
     /** {@code ovs-ofctl dump-tlv-map}'s text (its {@code NXT_TLV_TABLE_REPLY}). */

@@ -39,4 +39,12 @@ public interface TunnelOutput {
     default String onReceive(TunnelContext ctx, int dpPort) {
         return null;
     }
+
+    /**
+     * Bridge {@code bridge}'s TLV map, which says where each {@code tun_metadataN} a rule writes
+     * lives in the flow (no allocation: translation calls it per write).
+     */
+    default TlvMap tlvMap(String bridge) {
+        return TlvMap.EMPTY;
+    }
 }

@@ -6,6 +6,8 @@ import dev.jvswitch.flowcache.key.FieldFormat;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
+import dev.jvswitch.ofproto.tnl.OptionText;
+import dev.jvswitch.ofproto.tnl.TlvMap;
 import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.pmd.tunnel.UdpTunnel;
 
@@ -23,6 +25,8 @@ final class OvsFlowFormat {
     private final FlowMask m;
     /** The key's present tun_metadataN (a pipeline word: not in a megaflow's mask). */
     private long present;
+    /** The bridge's TLV map: a longer option's tun_metadataN is printed whole, from its slots. */
+    private TlvMap map = TlvMap.EMPTY;
 
     private OvsFlowFormat(FlowKey f, FlowMask m) {
         this.f = f;
@@ -31,16 +35,27 @@ final class OvsFlowFormat {
 
     /** The megaflow {@code key & mask}: values are printed masked, as OVS's {@code match_init} leaves them. */
     static String match(FlowKey key, FlowMask mask) {
+        return match(key, mask, TlvMap.EMPTY);
+    }
+
+    /** {@link #match(FlowKey, FlowMask)} with {@code tun_metadataN} laid out by bridge's TLV map {@code map}. */
+    static String match(FlowKey key, FlowMask mask, TlvMap map) {
         FlowKey masked = new FlowKey();
         FlowMask.apply(key, mask, masked);
         OvsFlowFormat format = new OvsFlowFormat(masked, mask);
         format.present = key.get(FlowField.TUN_METADATA_PRESENT);
+        format.map = map;
         return format.format();
     }
 
     /** A whole packet's flow (OVS's {@code flow_format}). */
     static String flow(FlowKey key) {
-        return match(key, packetMask(key));
+        return flow(key, TlvMap.EMPTY);
+    }
+
+    /** {@link #flow(FlowKey)} with {@code tun_metadataN} laid out by bridge's TLV map {@code map}. */
+    static String flow(FlowKey key, TlvMap map) {
+        return match(key, packetMask(key), map);
     }
 
     /** OVS's {@code flow_wildcards_init_for_packet}, minus the zero metadata {@code flow_format} hides. */
@@ -246,13 +261,31 @@ final class OvsFlowFormat {
         // raw options have no tun_metadataN of their own here.
         if ((f.get(FlowField.TUN_FLAGS) & UdpTunnel.FLAG_UDPIF) == 0) {
             for (int i = 0; i < TUN_METADATA_FIELDS; i++) {
-                if ((present & 1L << i) == 0 && m.get(FlowField.tunMetadata(i)) != 0) {
+                if (map.lengthOf(i) > TlvMap.SLOT_BYTES) {
+                    longOption(i);
+                } else if (map.isExtensionSlot(i)) {
+                    continue; // bytes of a longer option, printed with it
+                } else if ((present & 1L << i) == 0 && m.get(FlowField.tunMetadata(i)) != 0) {
                     s.append("tun_metadata").append(i).append("=NP,"); // OVS's "not present"
                 } else {
                     u32("tun_metadata" + i, FlowField.tunMetadata(i));
                 }
             }
         }
+    }
+
+    /** A longer option's {@code tun_metadata<index>}, its bytes gathered from its slots. */
+    private void longOption(int index) {
+        byte[] mask = OptionText.gather(map, index, slot -> m.get(FlowField.tunMetadata(slot)));
+        if (OptionText.allZero(mask)) {
+            return;
+        }
+        if ((present & 1L << index) == 0) {
+            s.append("tun_metadata").append(index).append("=NP,");
+            return;
+        }
+        OptionText.appendField(s, "tun_metadata" + index,
+                OptionText.gather(map, index, slot -> f.get(FlowField.tunMetadata(slot))), mask);
     }
 
     private void u32(String name, FlowField field) {

@@ -19,6 +19,7 @@ import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.mempool.MbufPoolConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
+import dev.jvswitch.ofproto.tnl.TlvMap;
 import dev.jvswitch.ofproto.upcall.RecircRegistry;
 import dev.jvswitch.ofproto.xlate.FrozenState;
 import dev.jvswitch.ofproto.xlate.TraceNode;
@@ -113,7 +114,7 @@ public final class Trace {
      * {@code pkt_mark}).
      */
     public String trace(String bridge, String flow, String packetHex) {
-        FlowKey given = parseFlow(flow);
+        FlowKey given = parseFlow(flow, xlate.tlvMap(bridge));
         return trace(bridge, given, packetHex == null ? null : PacketHex.parse(packetHex));
     }
 
@@ -124,9 +125,14 @@ public final class Trace {
      * @throws IllegalArgumentException {@code Bad openflow flow syntax: } and the syntax error
      */
     public static FlowKey parseFlow(String flow) {
+        return parseFlow(flow, TlvMap.EMPTY);
+    }
+
+    /** {@link #parseFlow(String)} through the bridge's TLV map (a longer option's {@code tun_metadataN} whole). */
+    public static FlowKey parseFlow(String flow, TlvMap map) {
         FlowKey key;
         try {
-            key = FlowSyntax.parseMatch(flow).value();
+            key = FlowSyntax.parseMatch(flow, map).value();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Bad openflow flow syntax: " + e.getMessage(), e);
         }
@@ -203,7 +209,9 @@ public final class Trace {
             }
             FlowKey shown = key.copy();
             shown.set(FlowField.IN_PORT, ofInPort & 0xffff_ffffL);
-            out.append("Flow: ").append(OvsFlowFormat.flow(shown)).append('\n');
+            PortRef at = snap.byDpPort((int) key.get(FlowField.IN_PORT));
+            TlvMap map = at == null ? TlvMap.EMPTY : xlate.tlvMap(at.bridge().name());
+            out.append("Flow: ").append(OvsFlowFormat.flow(shown, map)).append('\n');
             List<TraceNode> nodes = new ArrayList<>();
             XlateResult r = xlate.translate(snap, key, false, nanoClock.getAsLong(), nodes);
             TracePrinter.print(out, nodes, 0);
@@ -211,9 +219,9 @@ public final class Trace {
             if (r.finalFlow().equals(shown)) {
                 out.append("unchanged");
             } else {
-                out.append(OvsFlowFormat.flow(r.finalFlow()));
+                out.append(OvsFlowFormat.flow(r.finalFlow(), map));
             }
-            out.append("\nMegaflow: ").append(OvsFlowFormat.match(shown, r.mask()));
+            out.append("\nMegaflow: ").append(OvsFlowFormat.match(shown, r.mask(), map));
             out.append("\nDatapath actions: ").append(DatapathActionsText.of(r.actions(), r.controllerOutputs()));
             if (r.error() != null) {
                 out.append("\nTranslation failed (").append(r.error().text()).append("), packet is dropped.");

@@ -155,7 +155,9 @@ final class ActionXlate {
             c.report(TraceNode.Kind.WARN, "set_field: " + field.ovsName() + " is not in the packet, skipping");
             return;
         }
-        if (field.is128()) {
+        if (field.isTunnelMetadata()) {
+            FieldWrite.writeTunMetadata(c, field, s.valueHigh(), s.value(), s.maskHigh(), s.mask());
+        } else if (field.is128()) {
             FieldWrite.write128(c, field, s.valueHigh(), s.value(), s.maskHigh(), s.mask());
         } else {
             FieldWrite.write(c, field, s.value(), s.mask());

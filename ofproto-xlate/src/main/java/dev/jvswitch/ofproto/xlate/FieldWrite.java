@@ -4,6 +4,7 @@ import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowPrereq;
 import dev.jvswitch.ofproto.action.FieldRef;
+import dev.jvswitch.ofproto.tnl.TlvMap;
 
 /**
  * Reading and writing bits of the flow for {@code set_field}, {@code load} and {@code move},
@@ -48,17 +49,57 @@ final class FieldWrite {
 
     /** Sets the bits of {@code mask} of a field of at most 64 bits to those of {@code value}. */
     static void write(XlateContext c, FlowField f, long value, long mask) {
+        if (f.isTunnelMetadata()) {
+            writeTunMetadata(c, f, 0, value, 0, mask);
+            return;
+        }
+        writeWord(c, f, value, mask);
+        if (f.canonical() == FlowField.VLAN_TCI) {
+            fixVlanTpid(c);
+        }
+    }
+
+    private static void writeWord(XlateContext c, FlowField f, long value, long mask) {
         int w = f.word();
         long m = (mask & f.valueMask()) << f.shift();
         long[] words = c.flow.words();
         words[w] = (words[w] & ~m) | ((value << f.shift()) & m);
         c.wc.words()[w] |= m;
         c.written.words()[w] |= m;
-        if (f.canonical() == FlowField.VLAN_TCI) {
-            fixVlanTpid(c);
-        } else if (f.isTunnelMetadata()) {
-            present(c, f);
+    }
+
+    /**
+     * A {@code set_field} into {@code tun_metadataN} (OVS's {@code tun_metadata_write}): the
+     * option's value {@code high:low} under the mask, its last 4 bytes into the field's own slot
+     * and the bytes before them (an option of 8 to 16 bytes) into the slots the bridge's TLV map
+     * gives them. A field the map does not name is not written: its slot may hold another
+     * option's bytes, and OVS ignores such a write too.
+     */
+    static void writeTunMetadata(XlateContext c, FlowField f, long high, long low, long maskHigh, long maskLow) {
+        TlvMap map = c.tunnels.tlvMap(c.bridgeName());
+        int index = f.tunMetadataIndex();
+        int n = map.slotCount(index);
+        if (n == 0) {
+            return;
         }
+        for (int j = 0; j < n; j++) {
+            int chunk = n - 1 - j; // 32-bit chunks from the value's least significant end
+            long m = chunk32(maskHigh, maskLow, chunk);
+            if (m != 0) {
+                writeWord(c, FlowField.tunMetadata(map.slotAt(index, j)), chunk32(high, low, chunk), m);
+            }
+        }
+        present(c, f);
+    }
+
+    /** The {@code chunk}-th 32 bits of the 128-bit {@code high:low} from its low end (0 past 128 bits). */
+    private static long chunk32(long high, long low, int chunk) {
+        return chunk >= 4 ? 0 : ((chunk < 2 ? low : high) >>> (32 * (chunk & 1))) & 0xffff_ffffL;
+    }
+
+    /** True if a write into {@code f} may go ahead: any field but a {@code tun_metadataN} the bridge's map does not name. */
+    private static boolean writable(XlateContext c, FlowField f) {
+        return !f.isTunnelMetadata() || c.tunnels.tlvMap(c.bridgeName()).isMapped(f.tunMetadataIndex());
     }
 
     /**
@@ -97,6 +138,9 @@ final class FieldWrite {
 
     /** Writes the low {@code n} bits of {@code v} into bits {@code [r.start + offset, ...)}. */
     static void writeBits(XlateContext c, FieldRef r, int offset, int n, long v) {
+        if (!writable(c, r.field())) {
+            return;
+        }
         long[] words = c.flow.words();
         for (int i = 0; i < n; i++) {
             int bit = r.start() + offset + i;

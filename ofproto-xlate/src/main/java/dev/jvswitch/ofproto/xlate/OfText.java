@@ -32,9 +32,14 @@ public final class OfText {
      * catch-all.
      */
     public static String tableLine(int tableId, Rule r) {
+        return tableLine(tableId, r, dev.jvswitch.ofproto.tnl.TlvMap.EMPTY);
+    }
+
+    /** {@link #tableLine(int, Rule)} with {@code tun_metadataN} printed through the bridge's TLV map. */
+    public static String tableLine(int tableId, Rule r, dev.jvswitch.ofproto.tnl.TlvMap map) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%2d. ", tableId));
-        sb.append(FlowSyntax.formatMatch(r.match(), Rule.DEFAULT_PRIORITY));
+        sb.append(FlowSyntax.formatMatch(r.match(), Rule.DEFAULT_PRIORITY, map));
         if (sb.charAt(sb.length() - 1) != ' ') {
             sb.append(", ");
         }

@@ -35,10 +35,14 @@ public final class Xlate {
      */
     private final ThreadLocal<XlateContext> packetOutContexts;
 
+    /** Where a bridge's TLV map comes from (trace prints {@code tun_metadataN} through it). */
+    private final TunnelOutput tunnels;
+
     public Xlate(RecircAllocator recirc, PortLiveness liveness, TunnelOutput tunnels) {
         Objects.requireNonNull(recirc, "recirc");
         Objects.requireNonNull(liveness, "liveness");
         Objects.requireNonNull(tunnels, "tunnels");
+        this.tunnels = tunnels;
         this.contexts = ThreadLocal.withInitial(() -> new XlateContext(recirc, liveness, tunnels));
         this.packetOutContexts = ThreadLocal.withInitial(() -> new XlateContext(recirc, liveness, tunnels));
     }
@@ -368,5 +372,10 @@ public final class Xlate {
             m.wildcard(FlowField.TP_SRC);
             m.wildcard(FlowField.TP_DST);
         }
+    }
+
+    /** Bridge {@code bridge}'s TLV map ({@link TunnelOutput#tlvMap}). */
+    public dev.jvswitch.ofproto.tnl.TlvMap tlvMap(String bridge) {
+        return tunnels.tlvMap(bridge);
     }
 }

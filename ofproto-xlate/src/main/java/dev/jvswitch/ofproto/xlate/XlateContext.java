@@ -566,7 +566,7 @@ public final class XlateContext implements TunnelContext {
                 rule.stats().touch(nowNs);
             }
             if (trace != null) {
-                trace = report(TraceNode.Kind.TABLE, OfText.tableLine(t, rule)).subs();
+                trace = report(TraceNode.Kind.TABLE, OfText.tableLine(t, rule, tunnels.tlvMap(bridge.name()))).subs();
             }
             int d = deepens ? 1 : 0;
             depth += d;

@@ -252,6 +252,124 @@ class GeneveXlateTest {
                 0x2233_4455_0000_0000L)).actions().toString()).isEqualTo("drop");
     }
 
+    private static final String LONG = OVN + ",{class=0xffff,type=2,len=8}->tun_metadata2,"
+            + "{class=0xffff,type=0x83,len=12}->tun_metadata3";
+
+    /** A popped packet with an 8-byte option of data {@code first:last} and a 12-byte one {@code aabbccdd eeff0011 2233:last12}. */
+    private FlowKey poppedLong(long first, long last, long last12) {
+        return popped(28, 0xffff_0202_0000_0000L | first, last << 32 | 0xffff_8303L, 0xaabb_ccdd_eeff_0011L,
+                last12 << 32);
+    }
+
+    /**
+     * A rule matches all of an 8- or 12-byte option's data (exactly or under a mask), not only its
+     * last 4 bytes: the flow text re-lays the value into the option's slots through the map, and
+     * prints it back whole as ovs-ofctl does.
+     */
+    @Test
+    void rulesMatchLongerOptionsWhole() {
+        sw.tunnels.tlvMaps().add("br-int", TlvMap.parse(LONG));
+        TlvMap map = sw.tunnels.tlvMaps().get("br-int");
+        sw.flows("br-int", "priority=10,in_port=10,tun_metadata2=0x1122334455667788,actions=output:1",
+                "priority=5,in_port=10,tun_metadata3=0xaabbccdd0000000000330000/0xffffffff0000000000ff0000,"
+                        + "actions=output:2", "priority=1,actions=drop");
+        FlowKey k = poppedLong(0x1122_3344L, 0x5566_7788L, 0x2233_0000L);
+        XlateResult r = sw.xlate(k);
+        assertThat(r.actions().toString()).isEqualTo("1");
+        assertThat(FlowPrinter.format(k, r.mask())).contains("geneve({class=0xffff,type=0x2,len=8,0x1122334455667788}"
+                + "{class=0xffff,type=0x83,len=12}),flags(");
+        // The first 4 bytes count: they are not in tun_metadata2's own 32 bits.
+        XlateResult other = sw.xlate(poppedLong(0x1122_3345L, 0x5566_7788L, 0x2233_0000L));
+        assertThat(other.actions().toString()).as("the 12-byte rule takes it").isEqualTo("3");
+        assertThat(FlowPrinter.format(poppedLong(0x1122_3345L, 0x5566_7788L, 0x2233_0000L), other.mask()))
+                .contains("{class=0xffff,type=0x2,len=8,0x1122334555667788}{class=0xffff,type=0x83,len=12,"
+                        + "0xaabbccddeeff001122330000/0xffffffff0000000000ff0000})");
+        assertThat(sw.xlate(poppedLong(0x1122_3345L, 0x5566_7788L, 0x2244_0000L)).actions().toString())
+                .as("the 12-byte option's masked byte differs").isEqualTo("drop");
+        assertThat(sw.xlate(poppedLong(0, 0x5566_7788L, 0x2233_0000L)).actions().toString()).isEqualTo("3");
+        // Printed whole, as ovs-ofctl dump-flows prints them; and read back to the same rule.
+        String text = "priority=5,tun_metadata2=0x1122334455667788,tun_metadata3=0xaabbccdd/0xffffffff"
+                + " actions=output:1";
+        dev.jvswitch.ofproto.mod.FlowMod fm = dev.jvswitch.ofproto.syntax.FlowSyntax.parseAdd(text.replace(' ', ','),
+                map);
+        String printed = dev.jvswitch.ofproto.syntax.FlowSyntax.format(fm, map);
+        assertThat(printed).isEqualTo("cookie=0x0, table=0, " + text);
+        assertThat(dev.jvswitch.ofproto.syntax.FlowSyntax.parseAdd(printed, map)).isEqualTo(fm);
+        assertThat(dev.jvswitch.ofproto.syntax.FlowSyntax.formatMatch(dev.jvswitch.ofproto.syntax.FlowSyntax
+                .parseMatch("tun_metadata2=0", map), 32768, map)).isEqualTo("tun_metadata2=0");
+        assertThatThrownBy(() -> dev.jvswitch.ofproto.syntax.FlowSyntax.parseMatch("tun_metadata2=0x112233445566778899",
+                map)).hasMessageContaining("out of range for tun_metadata2 (an option of 8 bytes)");
+    }
+
+    /**
+     * {@code set_field} writes all of an 8- or 12-byte option (under a mask too), which the push
+     * then sends whole.
+     */
+    @Test
+    void setFieldWritesLongerOptionsWhole() {
+        sw.tunnels.tlvMaps().add("br-int", TlvMap.parse(LONG));
+        sw.flows("br-int", "in_port=1,actions=set_field:0x1122334455667788->tun_metadata2,"
+                + "set_field:0xaabbccddeeff001122334455->tun_metadata3,output:10",
+                "in_port=10,actions=set_field:0x99000000000000aa/0xff000000000000ff->tun_metadata2,in_port");
+        assertThat(sw.xlate(sw.key(inner(), 1)).actions().toString()).contains("geneve(crit,vni=0x64,options("
+                + "{class=0xffff,type=0x2,len=8,0x1122334455667788}"
+                + "{class=0xffff,type=0x83,len=12,0xaabbccddeeff001122334455})))");
+        assertThat(sw.xlate(poppedLong(0x1122_3344L, 0x5566_7788L, 0x2233_4455L)).actions().toString())
+                .contains("options({class=0xffff,type=0x2,len=8,0x99223344556677aa}"
+                        + "{class=0xffff,type=0x83,len=12,0xaabbccddeeff001122334455})");
+        TlvMap map = sw.tunnels.tlvMaps().get("br-int");
+        assertThat(dev.jvswitch.ofproto.syntax.FlowSyntax.format(dev.jvswitch.ofproto.syntax.FlowSyntax.parseAdd(
+                "actions=set_field:0x99000000000000aa/0xff000000000000ff->tun_metadata2,"
+                        + "set_field:0x1->tun_metadata3", map), map))
+                .endsWith("actions=set_field:0x99000000000000aa/0xff000000000000ff->tun_metadata2,"
+                        + "set_field:0x1->tun_metadata3");
+        // Without the map the same text sets 32 bits: the parser's action cache keeps them apart.
+        dev.jvswitch.ofproto.mod.FlowMod plain = dev.jvswitch.ofproto.syntax.FlowSyntax.parseAdd(
+                "actions=set_field:0x1->tun_metadata2");
+        dev.jvswitch.ofproto.mod.FlowMod whole = dev.jvswitch.ofproto.syntax.FlowSyntax.parseAdd(
+                "actions=set_field:0x1->tun_metadata2", map);
+        assertThat(whole).isNotEqualTo(plain);
+        assertThat(dev.jvswitch.ofproto.syntax.FlowSyntax.parseAdd("actions=set_field:0x1->tun_metadata2"))
+                .isEqualTo(plain);
+        assertThatThrownBy(() -> dev.jvswitch.ofproto.syntax.FlowSyntax.parseAdd(
+                "actions=set_field:0x1->tun_metadata5", TlvMap.EMPTY.add(TlvMap.parse(
+                        "{class=1,type=1,len=20}->tun_metadata5")))).hasMessageContaining("at most 16 can be set");
+    }
+
+    /**
+     * The trap: an unmapped {@code tun_metadataN} whose slot holds a longer option's bytes. A
+     * write into it is ignored, as OVS's {@code tun_metadata_write} ignores a field the map does
+     * not name, so it cannot change that option.
+     */
+    @Test
+    void aWriteIntoAnUnmappedFieldCannotChangeALongerOptionsBytes() {
+        sw.tunnels.tlvMaps().add("br-int", TlvMap.parse(LONG));
+        assertThat(sw.tunnels.tlvMaps().get("br-int").slotsOf(2)).containsExactly(63, 2);
+        sw.flows("br-int", "in_port=1,actions=set_field:0x1122334455667788->tun_metadata2,"
+                + "set_field:0xdeadbeef->tun_metadata63,load:0xbeef->tun_metadata63[0..15],"
+                + "move:reg0[]->tun_metadata63[],output:10");
+        FlowKey k = sw.key(inner(), 1).set(FlowField.byName("reg0"), 0xf00d);
+        assertThat(sw.xlate(k).actions().toString()).contains("options({class=0xffff,type=0x2,len=8,"
+                + "0x1122334455667788})");
+    }
+
+    /** Adding a mapping keeps the slots of the ones there (rules laid out with them stay true), as OVS keeps an option's place. */
+    @Test
+    void anAddedMappingDoesNotMoveTheSlotsOfOthers() {
+        TlvMap map = TlvMap.EMPTY.add(TlvMap.parse("{class=1,type=5,len=8}->tun_metadata5"));
+        assertThat(map.slotsOf(5)).containsExactly(63, 5);
+        map = map.add(TlvMap.parse("{class=1,type=2,len=12}->tun_metadata2"));
+        assertThat(map.slotsOf(5)).containsExactly(63, 5);
+        assertThat(map.slotsOf(2)).containsExactly(62, 61, 2);
+        // Only a new mapping whose own slot holds an older one's bytes moves them.
+        map = map.add(TlvMap.parse("{class=1,type=63,len=4}->tun_metadata63"));
+        assertThat(map.slotsOf(63)).containsExactly(63);
+        assertThat(map.slotsOf(2)).containsExactly(62, 61, 2);
+        assertThat(map.slotsOf(5)).containsExactly(60, 5);
+        assertThat(map.delete(TlvMap.parse("{class=1,type=63,len=4}->tun_metadata63")).slotsOf(5))
+                .containsExactly(60, 5);
+    }
+
     @Test
     void theMapIsEditedAndPrintedAsOvsOfctlDoes() {
         TlvMaps maps = sw.tunnels.tlvMaps();

@@ -116,19 +116,45 @@ class TunnelUpcallAllocationTest {
         FlowKey[] popped = new FlowKey[FLOWS];
         for (int i = 0; i < FLOWS; i++) {
             encap[i] = sw.key(Frames.udp4().ip("10.0.0.1", "10.0.1." + i).ports(1000 + i, 2000).build(), 1);
-            popped[i] = sw.key(Frames.udp4().ip("10.0.1." + i, "10.0.0.1").ports(1000 + i, 2000).build(), 10);
-            popped[i].set(FlowField.TUN_ID, 100).set(FlowField.TUN_SRC, 0xc0000202L)
-                    .set(FlowField.TUN_DST, 0xc0000201L).set(FlowField.TUN_TTL, 64)
-                    .set(FlowField.TUN_FLAGS, UdpTunnel.FLAG_KEY | UdpTunnel.FLAG_UDPIF)
-                    .set(FlowField.TUN_METADATA_LEN, 16);
-            popped[i].words()[FlowKey.TUN_METADATA_WORD] = 0xffff_0101_0000_0000L | i;
-            popped[i].words()[FlowKey.TUN_METADATA_WORD + 1] = 0x0102_8001_0001_0002L;
-            popped[i].tunnelMetadataWritten();
+            popped[i] = popped(i, 16, 0xffff_0101_0000_0000L | i, 0x0102_8001_0001_0002L);
         }
         assertThat(perUpcall(encap, "tnl_push(tnl_port(10),header(size=58,type=5,"))
                 .as("heap bytes per geneve encap upcall with an option").isLessThan(1.0);
         assertThat(perUpcall(popped, "1")).as("heap bytes per upcall of a popped packet with options")
                 .isLessThan(1.0);
+    }
+
+    /** A longer option set whole on the way out and matched whole on the way in: laid out in its slots with no allocation. */
+    @Test
+    void longerOptionUpcallsAllocateNothing() {
+        sw.ports.set(0, new TunnelPort("vx0", "br-int", 10, TestGeneve.of("vx0", "remote_ip", "192.0.2.2", "key",
+                "100")));
+        sw.tunnels.tlvMaps().add("br-int", TlvMap.parse("{class=0xffff,type=2,len=8}->tun_metadata2"));
+        sw.apply().neighbourKnown().flows("br-int",
+                "in_port=1,actions=set_field:0x1122334455667788->tun_metadata2,set_field:0x1->tun_metadata63,output:10",
+                "in_port=10,tun_metadata2=0x1122334455667788,actions=output:1", "in_port=10,priority=0,actions=drop");
+        sw.flows("br-phy", "in_port=LOCAL,actions=output:1", "in_port=1,actions=LOCAL");
+        FlowKey[] encap = new FlowKey[FLOWS];
+        FlowKey[] popped = new FlowKey[FLOWS];
+        for (int i = 0; i < FLOWS; i++) {
+            encap[i] = sw.key(Frames.udp4().ip("10.0.0.1", "10.0.1." + i).ports(1000 + i, 2000).build(), 1);
+            popped[i] = popped(i, 12, 0xffff_0202_1122_3344L, 0x5566_7788_0000_0000L);
+        }
+        assertThat(perUpcall(encap, "tnl_push(tnl_port(10),header(size=62,type=5,"))
+                .as("heap bytes per geneve encap upcall with an 8-byte option").isLessThan(1.0);
+        assertThat(perUpcall(popped, "1")).as("heap bytes per upcall of a popped packet matched on an 8-byte option")
+                .isLessThan(1.0);
+    }
+
+    /** The key of popped Geneve packet {@code i} on vx0 with raw options {@code words} of {@code length} bytes. */
+    private FlowKey popped(int i, int length, long... words) {
+        FlowKey k = sw.key(Frames.udp4().ip("10.0.1." + i, "10.0.0.1").ports(1000 + i, 2000).build(), 10);
+        k.set(FlowField.TUN_ID, 100).set(FlowField.TUN_SRC, 0xc0000202L).set(FlowField.TUN_DST, 0xc0000201L)
+                .set(FlowField.TUN_TTL, 64).set(FlowField.TUN_FLAGS, UdpTunnel.FLAG_KEY | UdpTunnel.FLAG_UDPIF)
+                .set(FlowField.TUN_METADATA_LEN, length);
+        System.arraycopy(words, 0, k.words(), FlowKey.TUN_METADATA_WORD, words.length);
+        k.tunnelMetadataWritten();
+        return k;
     }
 
     /** Heap bytes per upcall over the keys, after a warm-up; each upcall's actions must start so. */

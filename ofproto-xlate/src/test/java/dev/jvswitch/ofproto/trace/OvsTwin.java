@@ -50,7 +50,7 @@ final class OvsTwin {
             mods.add(GroupSyntax.parseAdd(g));
         }
         for (String f : flows) {
-            mods.add(FlowSyntax.parseAdd(f));
+            mods.add(FlowSyntax.parseAdd(f, of.tunnels().tlvMaps().get(OvsOracle.BRIDGE)));
         }
         of.apply(OvsOracle.BRIDGE, mods);
         return of;

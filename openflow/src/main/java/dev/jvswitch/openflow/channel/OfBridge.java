@@ -236,7 +236,7 @@ public final class OfBridge {
         if (settings.inactivityProbeMs() > 0) {
             p.addLast("probe", new IdleStateHandler(settings.inactivityProbeMs(), 0, 0, TimeUnit.MILLISECONDS));
         }
-        p.addLast("decoder", new OfFrameDecoder());
+        p.addLast("decoder", new OfFrameDecoder(() -> backend().tlvMaps().get(backend().bridge())));
         p.addLast("encoder", OfEncoder.INSTANCE);
         p.addLast("ofconn", c);
     }

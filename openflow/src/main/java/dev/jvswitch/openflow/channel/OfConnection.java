@@ -480,8 +480,12 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
         packetIns.incrementAndGet();
         if (packetInFormat == NXPIF_NXT_PACKET_IN2) {
             tx.incrementAndGet();
-            channel.writeAndFlush(dev.jvswitch.openflow.codec.NxPacketIn2.encode(channel.alloc(), version, 0, p.out(),
-                    p.data(), p.totalLen()), channel.voidPromise());
+            // Its metadata carries a longer option's tun_metadataN whole, through the bridge's map.
+            io.netty.buffer.ByteBuf frame = dev.jvswitch.ofproto.tnl.TlvMapScope.with(
+                    bridge.backend().tlvMaps().get(bridge.backend().bridge()),
+                    () -> dev.jvswitch.openflow.codec.NxPacketIn2.encode(channel.alloc(), version, 0, p.out(),
+                            p.data(), p.totalLen()));
+            channel.writeAndFlush(frame, channel.voidPromise());
             return;
         }
         sendNow(dev.jvswitch.openflow.codec.PacketInCodec.encode(p.out(), p.data(), p.totalLen(), factory));

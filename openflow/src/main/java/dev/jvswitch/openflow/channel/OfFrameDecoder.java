@@ -95,8 +95,24 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
             dev.jvswitch.openflow.codec.OfCodecException error) {
     }
 
+    /** The bridge's TLV map, read once per frame. */
+    private final java.util.function.Supplier<dev.jvswitch.ofproto.tnl.TlvMap> tlvMap;
+
+    OfFrameDecoder() {
+        this(() -> dev.jvswitch.ofproto.tnl.TlvMap.EMPTY);
+    }
+
+    OfFrameDecoder(java.util.function.Supplier<dev.jvswitch.ofproto.tnl.TlvMap> tlvMap) {
+        this.tlvMap = tlvMap;
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        // Nicira flow mods are decoded here: a longer option's tun_metadataN through the bridge's map.
+        dev.jvswitch.ofproto.tnl.TlvMapScope.run(tlvMap.get(), () -> decodeFrame(in, out));
+    }
+
+    private void decodeFrame(ByteBuf in, List<Object> out) {
         if (in.readableBytes() < HEADER) {
             return;
         }

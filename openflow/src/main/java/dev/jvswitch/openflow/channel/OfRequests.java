@@ -102,6 +102,13 @@ final class OfRequests {
      * and the run goes on after it, so each flow mod succeeds or fails exactly as on its own.
      */
     void handleAll(List<Object> batch) {
+        // Flow mods are decoded and flow stats encoded here: a longer option's tun_metadataN
+        // goes through the bridge's TLV map, as ovs-ofctl's does.
+        dev.jvswitch.ofproto.tnl.TlvMapScope.run(bridge.backend().tlvMaps().get(bridge.backend().bridge()),
+                () -> handleAllInScope(batch));
+    }
+
+    private void handleAllInScope(List<Object> batch) {
         List<Object> run = new ArrayList<>();
         List<FlowMod> mods = new ArrayList<>();
         for (Object o : batch) {
@@ -233,27 +240,11 @@ final class OfRequests {
     // ------------------------------------------------------------------ changes
 
     /**
-     * {@code mod}, if every {@code tun_metadataN} its match names is mapped by the bridge's TLV
-     * map, to a 4-byte option (a longer one's bytes are not all in its 32 bits); else OVS's
-     * {@code NXFMFC_INVALID_TLV_FIELD}.
+     * {@code mod}, if every {@code tun_metadataN} it names is mapped by the bridge's TLV map
+     * ({@link TlvFields#check}); else OVS's {@code NXFMFC_INVALID_TLV_FIELD}.
      */
     static FlowMod checkTlvFields(FlowMod mod, OfBridge bridge) {
-        long used = dev.jvswitch.openflow.codec.MatchCodec.tunMetadataUsed(mod.match());
-        if (used == 0) {
-            return mod;
-        }
-        dev.jvswitch.ofproto.tnl.TlvMap map = bridge.backend().tlvMaps().get(bridge.backend().bridge());
-        for (int i = 0; i < dev.jvswitch.ofproto.tnl.TlvMap.MAX_FIELDS; i++) {
-            if ((used & (1L << i)) != 0 && !map.isMapped(i)) {
-                throw new OfCodecException(OfError.NXFMFC_INVALID_TLV_FIELD, "tun_metadata" + i
-                        + " is not mapped by the bridge's TLV map");
-            }
-            if ((used & (1L << i)) != 0 && map.lengthOf(i) != dev.jvswitch.ofproto.tnl.TlvMap.SLOT_BYTES) {
-                throw new OfCodecException(OfError.NXFMFC_INVALID_TLV_FIELD, "tun_metadata" + i + " maps an option of "
-                        + map.lengthOf(i) + " bytes: this switch matches 4-byte options only");
-            }
-        }
-        return mod;
+        return TlvFields.check(mod, bridge.backend().tlvMaps().get(bridge.backend().bridge()));
     }
 
     /** A TLV table mod (OVS's semantics, all or nothing) or request: the bridge's map edited or sent. */
@@ -264,6 +255,16 @@ final class OfRequests {
             c.sendRaw(dev.jvswitch.openflow.codec.TlvTableWire.encodeReply(c.channel().alloc(), c.version(), t.xid(),
                     maps.get(name)));
             return;
+        }
+        if (t.mod().command() != dev.jvswitch.openflow.codec.TlvTableWire.ADD) {
+            String inUse = dev.jvswitch.ofproto.tnl.TlvUse.inUse(bridge.backend().flowStats(dev.jvswitch.ofproto.mod.FlowStatsRequest.all()),
+                    maps.get(name), t.mod().command() == dev.jvswitch.openflow.codec.TlvTableWire.DELETE
+                            ? t.mod().indices() : null);
+            if (inUse != null) {
+                LOG.debug("{}: {}: NXTTMFC_INVALID_TLV_DEL xid {}: {}", bridge.name(), c.target(), t.xid(), inUse);
+                c.sendError(c.version(), t.xid(), OfError.NXTTMFC_INVALID_TLV_DEL, t.head());
+                return;
+            }
         }
         try {
             switch (t.mod().command()) {

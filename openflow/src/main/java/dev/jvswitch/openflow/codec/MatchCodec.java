@@ -57,7 +57,7 @@ public final class MatchCodec {
         Match.Builder b = Match.builder();
         if (m instanceof NxMatch nx) {
             for (NxTunMetadata.Entry e : nx.extra()) {
-                b.set(FlowField.tunMetadata(e.index()), e.value() & e.mask(), e.mask());
+                e.applyTo(b);
             }
         }
         for (Map.Entry<FlowField, long[]> f : acc.fields.entrySet()) {
@@ -146,27 +146,15 @@ public final class MatchCodec {
         }
         List<NxTunMetadata.Entry> tun = null;
         for (int i = 0; i < NxTunMetadata.FIELDS; i++) {
-            FlowField f = FlowField.tunMetadata(i);
-            long mask = m.mask(f);
-            if (mask != 0) {
+            NxTunMetadata.Entry e = NxTunMetadata.entryOf(m, i);
+            if (e != null) {
                 if (tun == null) {
                     tun = new ArrayList<>();
                 }
-                tun.add(new NxTunMetadata.Entry(i, m.value(f) & mask, mask));
+                tun.add(e);
             }
         }
         return tun == null ? b.build() : new NxMatch(b.build(), tun);
-    }
-
-    /** The {@code tun_metadataN} indices {@code m} matches on, as a bit set (bit N). */
-    public static long tunMetadataUsed(Match m) {
-        long used = 0;
-        for (int i = 0; i < NxTunMetadata.FIELDS; i++) {
-            if (m.mask(FlowField.tunMetadata(i)) != 0) {
-                used |= 1L << i;
-            }
-        }
-        return used;
     }
 
     private static <T extends OFValueType<T>> void put(Match m, OxmTable.Entry<T> e,

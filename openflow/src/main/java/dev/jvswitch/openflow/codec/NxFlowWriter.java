@@ -106,6 +106,14 @@ public final class NxFlowWriter {
             if (!NxMatchWire.contextHolds(m, f)) {
                 continue;
             }
+            if (ff.isTunnelMetadata()) {
+                // Variable-length: a longer option's field whole, through the map in effect.
+                NxTunMetadata.Entry e = NxTunMetadata.entryOf(m, ff.tunMetadataIndex());
+                if (e != null) {
+                    e.writeTo(b);
+                }
+                continue;
+            }
             if (ff.is128()) {
                 long mh = m.maskHigh(ff);
                 long ml = m.maskLow(ff);

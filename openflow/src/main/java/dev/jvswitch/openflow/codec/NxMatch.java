@@ -71,7 +71,7 @@ public final class NxMatch implements Match {
     public void putTo(PrimitiveSink sink) {
         base.putTo(sink);
         for (NxTunMetadata.Entry e : extra) {
-            sink.putInt(e.index()).putLong(e.value()).putLong(e.mask());
+            e.putTo(sink);
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.jvswitch.openflow.codec;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -56,6 +58,7 @@ public final class NxMatchWire {
     public static Match entries(ByteBuf b, int from, int to) {
         Map<FlowField, long[]> acc = new EnumMap<>(FlowField.class);
         Set<NxmTable.Field> seen = new HashSet<>();
+        List<NxTunMetadata.Entry> tun = new ArrayList<>();
         int p = from;
         while (p < to) {
             if (p + 4 > to) {
@@ -89,10 +92,7 @@ public final class NxMatchWire {
                 if (!seen.add(f)) {
                     throw new OfCodecException(OfError.BAD_MATCH_DUP_FIELD, "match field " + f.name() + " given twice");
                 }
-                NxTunMetadata.Entry e = NxTunMetadata.entry(b, valueAt, len, masked, f.number() - NxTunMetadata.FIELD_0);
-                long[] a = acc.computeIfAbsent(f.field(), k -> new long[4]);
-                a[1] = e.value() & e.mask();
-                a[3] = e.mask();
+                tun.add(NxTunMetadata.entry(b, valueAt, len, masked, f.number() - NxTunMetadata.FIELD_0));
                 p = valueAt + len;
                 continue;
             }
@@ -106,6 +106,9 @@ public final class NxMatchWire {
             p = valueAt + len;
         }
         Match.Builder mb = Match.builder();
+        for (NxTunMetadata.Entry e : tun) {
+            e.applyTo(mb);
+        }
         for (Map.Entry<FlowField, long[]> e : acc.entrySet()) {
             long[] v = e.getValue();
             if (e.getKey().is128()) {

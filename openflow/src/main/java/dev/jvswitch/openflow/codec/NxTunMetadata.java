@@ -13,6 +13,10 @@ import io.netty.buffer.Unpooled;
 
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.ofproto.action.OfAction;
+import dev.jvswitch.ofproto.match.Match;
+import dev.jvswitch.ofproto.tnl.OptionText;
+import dev.jvswitch.ofproto.tnl.TlvMap;
+import dev.jvswitch.ofproto.tnl.TlvMapScope;
 
 /**
  * Geneve option fields on the wire: OVS's {@code NXM_NX_TUN_METADATA0..63} (class 0x0001, fields
@@ -24,8 +28,10 @@ import dev.jvswitch.ofproto.action.OfAction;
  *
  * <p>The fields are variable-length, as in OVS: {@code ovs-ofctl} sends the fewest bytes that
  * hold the value and mask ({@code tun_metadata0=0} is an entry of length 0, an exact match on 0);
- * the switch sends the mapped option length. A value is right-aligned; this switch maps 4-byte
- * options, so bytes above the low 4 must be zero.
+ * the switch sends the mapped option length. A value is right-aligned. A longer option's field
+ * is read and written whole through the bridge's TLV map in effect ({@link TlvMapScope}: the
+ * channel sets it), its bytes laid into (and gathered from) the key's slots; any other field's
+ * bytes above the low 4 must be zero.
  *
  * <pre>
  *  NXM entry: class 0x0001 (16) | field 40+N (7) | hasmask (1) | length (8) | value | [mask]
@@ -49,20 +55,100 @@ public final class NxTunMetadata {
     private NxTunMetadata() {
     }
 
-    /** One {@code tun_metadata<index>} entry: 32-bit value and mask ({@code mask} all ones when exact). */
-    public record Entry(int index, long value, long mask) {
+    /**
+     * One {@code tun_metadata<index>} entry: value and mask as big-endian bytes of one length
+     * (4 for a 4-byte option, the option's length for a longer one), the mask all ones when exact.
+     */
+    public record Entry(int index, byte[] value, byte[] mask) {
+        /** A 4-byte option's entry. */
+        public Entry(int index, long value, long mask) {
+            this(index, bytes32(value), bytes32(mask));
+        }
+
         boolean exact() {
-            return mask == 0xffff_ffffL;
+            for (byte m : mask) {
+                if (m != (byte) 0xff) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         void writeTo(ByteBuf b) {
-            b.writeShort(NXM_1).writeByte((FIELD_0 + index) << 1 | (exact() ? 0 : 1))
-                    .writeByte(exact() ? VALUE_BYTES : 2 * VALUE_BYTES);
-            b.writeInt((int) value);
+            int n = value.length;
+            b.writeShort(NXM_1).writeByte((FIELD_0 + index) << 1 | (exact() ? 0 : 1)).writeByte(exact() ? n : 2 * n);
+            b.writeBytes(value);
             if (!exact()) {
-                b.writeInt((int) mask);
+                b.writeBytes(mask);
             }
         }
+
+        /** Adds this entry to {@code b}: through the map in effect ({@link TlvMapScope}) for a longer option. */
+        void applyTo(Match.Builder b) {
+            TlvMap map = TlvMapScope.current();
+            if (map.lengthOf(index) > VALUE_BYTES) {
+                TlvMapScope.lay(map, index, value, mask, (slot, v, m) -> b.set(FlowField.tunMetadata(slot), v & m, m));
+                b.set(FlowField.TUN_METADATA_PRESENT, 1L << index, 1L << index);
+            } else {
+                long m = low32(mask);
+                b.set(FlowField.tunMetadata(index), low32(value) & m, m);
+            }
+        }
+
+        void putTo(com.google.common.hash.PrimitiveSink sink) {
+            sink.putInt(index).putBytes(value).putBytes(mask);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Entry e && e.index == index && java.util.Arrays.equals(e.value, value)
+                    && java.util.Arrays.equals(e.mask, mask);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * (31 * index + java.util.Arrays.hashCode(value)) + java.util.Arrays.hashCode(mask);
+        }
+
+        @Override
+        public String toString() {
+            return "tun_metadata" + index + "=" + java.util.HexFormat.of().formatHex(value) + "/"
+                    + java.util.HexFormat.of().formatHex(mask);
+        }
+    }
+
+    private static byte[] bytes32(long v) {
+        return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+    }
+
+    private static long low32(byte[] b) {
+        long v = 0;
+        for (int i = Math.max(0, b.length - VALUE_BYTES); i < b.length; i++) {
+            v = v << 8 | (b[i] & 0xff);
+        }
+        return v;
+    }
+
+    /**
+     * The entry of {@code m}'s match on {@code tun_metadata<index>}, or null if it has none: the
+     * option's bytes gathered through the map in effect for a longer option, 32 bits otherwise.
+     * Null too for a slot that holds a longer option's bytes (that option's entry has them).
+     */
+    static Entry entryOf(Match m, int index) {
+        TlvMap map = TlvMapScope.current();
+        if (map.lengthOf(index) > VALUE_BYTES) {
+            byte[] mask = OptionText.gather(map, index, slot -> m.mask(FlowField.tunMetadata(slot)));
+            if (OptionText.allZero(mask) && (m.value(FlowField.TUN_METADATA_PRESENT) & 1L << index) == 0) {
+                return null;
+            }
+            return new Entry(index, OptionText.gather(map, index, slot -> m.value(FlowField.tunMetadata(slot))), mask);
+        }
+        FlowField f = FlowField.tunMetadata(index);
+        long mask = m.mask(f);
+        if (mask == 0 || map.isExtensionSlot(index)) {
+            return null;
+        }
+        return new Entry(index, m.value(f) & mask, mask);
     }
 
     /** A message with its {@code tun_metadata} entries taken out, and the entries. */
@@ -158,13 +244,44 @@ public final class NxTunMetadata {
             throw new OfCodecException(OfError.BAD_MATCH_BAD_LEN, "match field " + name + " of " + len + " bytes");
         }
         int n = hasMask ? len / 2 : len;
-        long value = number(b, at, n, name);
-        long mask = hasMask ? number(b, at + n, n, name) : 0xffff_ffffL;
-        if ((value & ~mask) != 0) {
-            throw new OfCodecException(OfError.BAD_MATCH_BAD_VALUE, "match field " + name
-                    + " has 1-bits in its value where its mask has 0-bits");
+        int width = Math.max(VALUE_BYTES, TlvMapScope.current().lengthOf(index));
+        byte[] value = bytes(b, at, n, width, name);
+        byte[] mask = hasMask ? bytes(b, at + n, n, width, name) : ones(width);
+        for (int i = 0; i < width; i++) {
+            if ((value[i] & ~mask[i]) != 0) {
+                throw new OfCodecException(OfError.BAD_MATCH_BAD_VALUE, "match field " + name
+                        + " has 1-bits in its value where its mask has 0-bits");
+            }
         }
         return new Entry(index, value, mask);
+    }
+
+    /**
+     * The right-aligned big-endian number of {@code n} bytes at {@code at} as {@code width} bytes;
+     * bytes above those must be 0 ({@code width} is the option's length, 4 if the map in effect
+     * does not name a longer one).
+     */
+    private static byte[] bytes(ByteBuf b, int at, int n, int width, String name) {
+        byte[] out = new byte[width];
+        for (int i = 0; i < n; i++) {
+            int x = b.getUnsignedByte(at + i);
+            int k = width - n + i;
+            if (k < 0) {
+                if (x != 0) {
+                    throw new OfCodecException(OfError.BAD_MATCH_BAD_VALUE, "match field " + name
+                            + " is wider than the " + width + " bytes of its option");
+                }
+                continue;
+            }
+            out[k] = (byte) x;
+        }
+        return out;
+    }
+
+    private static byte[] ones(int width) {
+        byte[] out = new byte[width];
+        java.util.Arrays.fill(out, (byte) 0xff);
+        return out;
     }
 
     /**

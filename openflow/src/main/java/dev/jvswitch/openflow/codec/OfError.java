@@ -94,7 +94,9 @@ public enum OfError {
     /** {@code OFPERR_NXTTMFC_ALREADY_MAPPED}: an add for a {@code tun_metadata} index already mapped. */
     NXTTMFC_ALREADY_MAPPED(20),
     /** {@code OFPERR_NXTTMFC_DUP_ENTRY}: an add for an option already mapped to another index. */
-    NXTTMFC_DUP_ENTRY(21);
+    NXTTMFC_DUP_ENTRY(21),
+    /** {@code OFPERR_NXTTMFC_INVALID_TLV_DEL}: a delete (or clear) of a mapping a flow uses. */
+    NXTTMFC_INVALID_TLV_DEL(38);
 
     /** {@code OFPET_EXPERIMENTER}. */
     public static final int EXPERIMENTER = 0xffff;

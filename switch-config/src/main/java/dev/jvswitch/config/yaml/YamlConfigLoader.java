@@ -334,12 +334,15 @@ public final class YamlConfigLoader {
                 ports.put(pname, p);
             }
             BridgeSpec old = running.get(name);
+            // The bridge's TLV map first: its flows read a longer option's tun_metadataN through it.
+            List<String> tlvMap = TlvMapSection.read(b, diag, env.checker());
+            env.checker().expectTlvMap(tlvMap);
             List<FlowLine> flows = b.has("flows")
                     ? flowLines.read(b, "flows", diag, true, old == null ? List.of() : old.flows())
                     : List.of(new FlowLine(BridgeSpec.DEFAULT_FLOW, diag.file(), all.keyLine(name), b.path("flows")));
             List<FlowLine> groups = flowLines.read(b, "groups", diag, false, old == null ? List.of() : old.groups());
             BridgeSettings settings = bridgeSettings(b, defaults).withPrefixes(flowTables(b, diag, lines))
-                    .withTlvMap(TlvMapSection.read(b, diag, env.checker()));
+                    .withTlvMap(tlvMap);
             out.put(name, new BridgeSpec(name, ports, flows, groups, settings, all.keyLine(name),
                     TunnelSection.endpoint(b, diag), OpenFlowKeys.read(b, diag.file())));
         }

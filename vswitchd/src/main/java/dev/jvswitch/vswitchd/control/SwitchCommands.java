@@ -14,6 +14,7 @@ import dev.jvswitch.ofproto.mod.FlowStats;
 import dev.jvswitch.ofproto.revalidate.UpcallShow;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
 import dev.jvswitch.ofproto.syntax.GroupSyntax;
+import dev.jvswitch.ofproto.tnl.TlvMap;
 import dev.jvswitch.ofproto.trace.Trace;
 import dev.jvswitch.pmd.Datapath;
 import dev.jvswitch.pmd.PmdAgent;
@@ -106,7 +107,7 @@ public final class SwitchCommands {
                     String flow = String.join(",", rest);
                     return Reply.text(ofproto(() -> {
                         sp.checkBridge(args.get(0));
-                        FlowKey key = Trace.parseFlow(flow);
+                        FlowKey key = Trace.parseFlow(flow, tlvMap(sp, args.get(0)));
                         return sp.trace(args.get(0), key, hex == null ? null : PacketHex.parse(hex), ctNext);
                     }));
                 });
@@ -123,8 +124,9 @@ public final class SwitchCommands {
         });
         r.register("ofctl/dump-flows", "BRIDGE", 1, 1, "OpenFlow flows of a bridge with their counters", args -> {
             StringBuilder sb = new StringBuilder();
+            TlvMap map = ofproto(() -> tlvMap(sp, args.get(0)));
             for (FlowStats fs : ofproto(() -> sp.flowStats(args.get(0)))) {
-                sb.append(' ').append(FlowSyntax.dumpFlow(fs)).append('\n');
+                sb.append(' ').append(FlowSyntax.dumpFlow(fs, map)).append('\n');
             }
             return Reply.text(sb.toString());
         });
@@ -132,7 +134,8 @@ public final class SwitchCommands {
             String flow = String.join(" ", args.subList(1, args.size()));
             ofproto(() -> {
                 sp.checkBridge(args.get(0));
-                return sp.apply(args.get(0), List.of(FlowSyntax.parseAdd(flow)), "ofctl/add-flow");
+                return sp.apply(args.get(0), List.of(FlowSyntax.parseAdd(flow, tlvMap(sp, args.get(0)))),
+                        "ofctl/add-flow");
             });
             return Reply.text("");
         });
@@ -141,7 +144,8 @@ public final class SwitchCommands {
                     String match = args.size() == 1 ? null : String.join(" ", args.subList(1, args.size()));
                     int n = ofproto(() -> {
                         sp.checkBridge(args.get(0));
-                        FlowMod del = match == null ? FlowMod.deleteAll() : FlowSyntax.parseDelete(match);
+                        FlowMod del = match == null ? FlowMod.deleteAll()
+                                : FlowSyntax.parse(match, FlowMod.Command.DELETE, tlvMap(sp, args.get(0)));
                         return sp.apply(args.get(0), List.of(del), "ofctl/del-flows").flowsDeleted();
                     });
                     return Reply.of("", Map.of("deleted", n));
@@ -238,6 +242,11 @@ public final class SwitchCommands {
      */
     private interface OfprotoCall<T> {
         T call() throws OfprotoException;
+    }
+
+    /** The bridge's TLV map: the flow text reads and prints {@code tun_metadataN} through it, as ovs-ofctl. */
+    private static TlvMap tlvMap(OfprotoService sp, String bridge) throws OfprotoException {
+        return sp.tunnels().tlvMaps().get(bridge);
     }
 
     private static <T> T ofproto(OfprotoCall<T> call) throws CommandException {

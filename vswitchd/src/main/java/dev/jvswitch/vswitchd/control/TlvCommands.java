@@ -2,6 +2,7 @@ package dev.jvswitch.vswitchd.control;
 
 import dev.jvswitch.ofproto.tnl.TlvMap;
 import dev.jvswitch.ofproto.tnl.TlvMaps;
+import dev.jvswitch.ofproto.tnl.TlvUse;
 import dev.jvswitch.vswitchd.ofproto.OfprotoException;
 import dev.jvswitch.vswitchd.ofproto.OfprotoService;
 
@@ -34,8 +35,15 @@ final class TlvCommands {
                 args -> {
                     TlvMaps maps = maps(sp, args.get(0));
                     try {
-                        maps.delete(args.get(0), args.size() > 1 ? TlvMap.parse(args.get(1)) : null);
-                    } catch (IllegalArgumentException e) {
+                        java.util.List<TlvMap.Mapping> gone = args.size() > 1 ? TlvMap.parse(args.get(1)) : null;
+                        // As OVS (NXTTMFC_INVALID_TLV_DEL): a mapping a flow uses stays.
+                        String inUse = TlvUse.inUse(sp.flowStats(args.get(0)), maps.get(args.get(0)),
+                                gone == null ? null : gone.stream().map(TlvMap.Mapping::index).toList());
+                        if (inUse != null) {
+                            throw CommandException.failed("ofctl/del-tlv-map: " + inUse);
+                        }
+                        maps.delete(args.get(0), gone);
+                    } catch (IllegalArgumentException | OfprotoException e) {
                         throw CommandException.failed("ofctl/del-tlv-map: " + e.getMessage());
                     }
                     return Reply.text("");

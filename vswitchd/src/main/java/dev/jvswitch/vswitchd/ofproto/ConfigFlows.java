@@ -7,6 +7,7 @@ import java.util.List;
 import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.mod.GroupMod;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
+import dev.jvswitch.ofproto.tnl.TlvMap;
 import dev.jvswitch.ofproto.syntax.GroupSyntax;
 import dev.jvswitch.config.FlowLine;
 import dev.jvswitch.config.LineWorkers;
@@ -33,6 +34,17 @@ public final class ConfigFlows {
 
     /** Each flow line as an add: the one {@code checked} kept for it, else parsed now. */
     public static List<FlowMod> flows(List<FlowLine> lines, OfprotoFlowChecker checked) throws OfprotoException {
+        return flows(lines, checked, TlvMap.EMPTY);
+    }
+
+    /**
+     * As {@link #flows(List, OfprotoFlowChecker)}, through the bridge's TLV map as it is now:
+     * a line that names a {@code tun_metadataN} is parsed again with it when the map has a
+     * longer option (its slots may differ from those of the config's own map the check used).
+     */
+    public static List<FlowMod> flows(List<FlowLine> lines, OfprotoFlowChecker checked, TlvMap map)
+            throws OfprotoException {
+        boolean relay = hasLongOption(map);
         int n = lines.size();
         FlowLine[] in = lines.toArray(new FlowLine[0]);
         FlowMod[] out = new FlowMod[n];
@@ -40,10 +52,11 @@ public final class ConfigFlows {
         LineWorkers.forEachChunk(n, (from, to) -> {
             for (int i = from; i < to; i++) {
                 FlowLine l = in[i];
-                FlowMod fm = checked == null ? null : checked.parsedFlow(i, l.text());
+                boolean tun = relay && l.text().contains("tun_metadata");
+                FlowMod fm = checked == null || tun ? null : checked.parsedFlow(i, l.text());
                 if (fm == null) {
                     try {
-                        fm = FlowSyntax.parseAdd(l.text());
+                        fm = FlowSyntax.parseAdd(l.text(), map);
                     } catch (IllegalArgumentException e) {
                         // The chunk's first failure; the caller reports the first chunk's.
                         failed[from / LineWorkers.CHUNK_LINES] = l.error(e.getMessage());
@@ -72,5 +85,14 @@ public final class ConfigFlows {
             }
         }
         return out;
+    }
+
+    private static boolean hasLongOption(TlvMap map) {
+        for (TlvMap.Mapping m : map.mappings()) {
+            if (m.length() > TlvMap.SLOT_BYTES) {
+                return true;
+            }
+        }
+        return false;
     }
 }

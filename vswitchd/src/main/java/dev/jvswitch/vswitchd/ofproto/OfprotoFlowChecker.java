@@ -45,6 +45,11 @@ public final class OfprotoFlowChecker implements FlowChecker {
     private final List<Kept> lists = new ArrayList<>();
     /** The store of the list being checked, or null. */
     private volatile Kept current;
+    /**
+     * The tlv-map of the bridge whose flows are checked ({@link #expectTlvMap}): set on the
+     * loading thread before the workers start, read by them.
+     */
+    private volatile TlvMap tlvMap = TlvMap.EMPTY;
     /** The adds by text, made for {@link #parsedFlow(String)} on first use. */
     private Map<String, FlowMod> byText;
 
@@ -78,9 +83,20 @@ public final class OfprotoFlowChecker implements FlowChecker {
     }
 
     @Override
+    public void expectTlvMap(List<String> mappings) {
+        TlvMap map = TlvMap.EMPTY;
+        try {
+            map = mappings.isEmpty() ? TlvMap.EMPTY : TlvMap.EMPTY.add(TlvMap.parseAll(mappings));
+        } catch (IllegalArgumentException e) {
+            // checkTlvMap reports it; the flows are read as if there were no map
+        }
+        tlvMap = map;
+    }
+
+    @Override
     public String checkFlow(String flow, int index) {
         try {
-            FlowMod fm = FlowSyntax.parseAdd(flow);
+            FlowMod fm = FlowSyntax.parseAdd(flow, tlvMap);
             Ofproto.validate(fm);
             Kept k = current;
             if (keep && k != null && index >= 0 && index < k.texts.length) {

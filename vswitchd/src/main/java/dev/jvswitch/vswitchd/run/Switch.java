@@ -622,7 +622,8 @@ public final class Switch implements AutoCloseable {
         }
         for (String name : flowsOf) {
             BridgeSpec b = c.bridges().get(name);
-            ofproto.replaceFlows(name, ConfigFlows.flows(b.flows(), ofproto.flowChecker()));
+            ofproto.replaceFlows(name, ConfigFlows.flows(b.flows(), ofproto.flowChecker(),
+                    ofproto.tunnels().tlvMaps().get(name)));
             LOG.info("bridge {}: {} port(s), {} flow(s), {} group(s)", name, b.ports().size(), b.flows().size(),
                     b.groups().size());
         }

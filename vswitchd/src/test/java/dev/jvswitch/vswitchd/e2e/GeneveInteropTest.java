@@ -24,9 +24,9 @@ import dev.jvswitch.testkit.sh.Sh;
  * jvswitchd as a Geneve tunnel endpoint talking to Open vSwitch's userspace datapath (see
  * {@link GeneveTopology}): from cold, ping and a TCP exchange both ways between OVS's overlay
  * host and the host behind the switch, every packet carrying OVN's option (class 0x0102, type
- * 0x80, critical) set by one side and matched by the other through each side's TLV map, and
- * from OVS a critical 8-byte option that both maps name; tshark on the underlay decodes Geneve
- * with the VNI and those options, and finds nothing malformed.
+ * 0x80, critical) and a critical 8-byte option (type 0x81) set whole by one side and matched
+ * whole by the other through each side's TLV map (jvswitchd's from its config file); tshark on
+ * the underlay decodes Geneve with the VNI and those options, and finds nothing malformed.
  */
 @Tag("netns")
 class GeneveInteropTest {
@@ -57,7 +57,6 @@ class GeneveInteropTest {
         net = new GeneveTopology();
         Files.writeString(dir.resolve("sw.yaml"), net.config(dir.resolve("sw.sock").toString()));
         daemon = new DaemonProcess(dir.resolve("sw.yaml"), dir.resolve("sw.sock"), dir).start(null, START);
-        assertThat(daemon.ok("ofctl/add-tlv-map", "br-int", GeneveTopology.TLV)).isEmpty();
         assertThat(daemon.ok("ofctl/dump-tlv-map", "br-int")).contains(" 0x102  0x80       4  tun_metadata0")
                 .contains(" 0x102  0x81       8  tun_metadata1");
 
@@ -83,10 +82,10 @@ class GeneveInteropTest {
             tcpdump.waitFor();
         }
 
-        // The megaflow of the decap side matched the option jvswitchd's tables asked for, raw, and
-        // only the header of the 8-byte one, which no rule reads.
-        assertThat(daemon.ok("dpctl/dump-flows"))
-                .contains("geneve({class=0x102,type=0x80,len=4,0x10002}{class=0x102,type=0x81,len=8})");
+        // The megaflow of the decap side matched the options jvswitchd's tables asked for, raw:
+        // both whole, the 8-byte one too.
+        assertThat(daemon.ok("dpctl/dump-flows")).contains("geneve({class=0x102,type=0x80,len=4,0x10002}"
+                + "{class=0x102,type=0x81,len=8," + GeneveTopology.FROM_OVS_LONG + "})");
         assertThat(daemon.ok("coverage/show")).doesNotContain("tnl_geneve_critical_option_drop 1");
 
         // Every Geneve packet on the underlay had VNI 100 and exactly OVN's critical option, with
@@ -109,7 +108,7 @@ class GeneveInteropTest {
         }
         assertThat(fromSwitch).containsExactly("00020001");
         assertThat(fromOvs).containsExactly("00010002");
-        // All the options: OVS's 8-byte one after OVN's; jvswitchd sends only what its side set.
+        // All the options: each side's 8-byte one after OVN's.
         // (Every occurrence: ip.src is the outer source, then the inner one.)
         String all = Sh.run("tshark", "-r", capture.toString(), "-n", "-Y", "geneve", "-T", "fields", "-E",
                 "occurrence=a", "-E", "aggregator=,", "-e", "ip.src", "-e", "geneve.option.type", "-e",
@@ -121,7 +120,8 @@ class GeneveInteropTest {
             (f[0].split(",")[0].equals(GeneveTopology.SWITCH_V4) ? optionsFromSwitch : optionsFromOvs)
                     .add(f[1] + " " + f[2]);
         }
-        assertThat(optionsFromSwitch).containsExactly("0x80 00020001");
+        assertThat(optionsFromSwitch)
+                .containsExactly("0x80,0x81 00020001," + GeneveTopology.FROM_SWITCH_LONG.substring(2));
         assertThat(optionsFromOvs)
                 .containsExactly("0x80,0x81 00010002," + GeneveTopology.FROM_OVS_LONG.substring(2));
         String bad = Sh.run("tshark", "-r", capture.toString(), "-n", "-d", "tcp.port==" + APP_PORT + ",data", "-o",

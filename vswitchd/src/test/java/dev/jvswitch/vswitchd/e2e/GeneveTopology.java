@@ -34,9 +34,9 @@ import dev.jvswitch.testkit.sh.Sh;
  *
  * Both sides carry OVN's option (class 0x0102, type 0x80, 4 bytes) as {@code tun_metadata0}: OVS
  * sends 0x10002 and forwards what arrives only if it carries 0x20001; jvswitchd the other way
- * round. Both also map a critical 8-byte option (type 0x81) as {@code tun_metadata1}, which OVS
- * sends too: jvswitchd must know it (else it drops the packet). Every veth has tx checksum
- * offload off.
+ * round. Both also map a critical 8-byte option (type 0x81) as {@code tun_metadata1}, which both
+ * set whole and match whole (each side the other's value; jvswitchd must know it, else it drops
+ * the packet). Every veth has tx checksum offload off.
  */
 final class GeneveTopology implements AutoCloseable {
     static final int VNI = 100;
@@ -51,6 +51,8 @@ final class GeneveTopology implements AutoCloseable {
     /** The 8-byte option OVS sends beside it. */
     static final String FROM_OVS_LONG = "0x1122334455667788";
     static final String FROM_SWITCH = "0x20001";
+    /** The 8-byte option jvswitchd sends beside it. */
+    static final String FROM_SWITCH_LONG = "0x99aabbccddeeff00";
 
     final Topology topo = new Topology();
     final String nsA;
@@ -118,7 +120,8 @@ final class GeneveTopology implements AutoCloseable {
         ofctl("add-tlv-map", "br-int", TLV);
         ofctl("add-flow", "br-int", "in_port=2,actions=set_field:" + FROM_OVS + "->tun_metadata0,set_field:"
                 + FROM_OVS_LONG + "->tun_metadata1,output:1");
-        ofctl("add-flow", "br-int", "in_port=1,tun_metadata0=" + FROM_SWITCH + ",actions=output:2");
+        ofctl("add-flow", "br-int", "in_port=1,tun_metadata0=" + FROM_SWITCH + ",tun_metadata1=" + FROM_SWITCH_LONG
+                + ",actions=output:2");
     }
 
     /** The switch's config: br-phy on the underlay with the endpoint, br-int with gnv0, the access port, its flows. */
@@ -135,15 +138,18 @@ final class GeneveTopology implements AutoCloseable {
                     ports:
                       eth0: {type: afpacket, ofport: 1, options: {ifname: %s}}
                   br-int:
+                    tlv-map:
+                      - "%s"
                     ports:
                       gnv0: {type: geneve, ofport: 1, options: {remote_ip: %s, key: %d}}
                       c: {type: afpacket, ofport: 2, options: {ifname: %s}}
                     flows:
-                      - in_port=2,actions=set_field:%s->tun_metadata0,output:1
-                      - in_port=1,tun_metadata0=%s,actions=output:2
+                      - in_port=2,actions=set_field:%s->tun_metadata0,set_field:%s->tun_metadata1,output:1
+                      - in_port=1,tun_metadata0=%s,tun_metadata1=%s,actions=output:2
                 control:
                   socket: %s
-                """.formatted(SWITCH_V4, underlay.root(), A_V4, VNI, access.root(), FROM_SWITCH, FROM_OVS, socket);
+                """.formatted(SWITCH_V4, underlay.root(), TLV, A_V4, VNI, access.root(), FROM_SWITCH, FROM_SWITCH_LONG,
+                FROM_OVS, FROM_OVS_LONG, socket);
     }
 
     String ovsAppctl(String... args) {

@@ -87,6 +87,21 @@ class TlvMapConfigTest {
         assertThat(maps().get("br0").mappings()).hasSize(2);
     }
 
+    /** A flow of the file reads a longer option's tun_metadataN whole, through the bridge's tlv-map key. */
+    @Test
+    void flowsReadALongerOptionWholeThroughTheKey() throws Exception {
+        String yaml = BASE.formatted(OVN + "\"\n      - \"{class=0xffff,type=2,len=8}->tun_metadata2")
+                .replace("tun_metadata0=0x10002", "tun_metadata2=0x1122334455667788/0xff0000000000ffff");
+        ts.sw.reload(ts.load(yaml));
+        TlvMap map = maps().get("br0");
+        assertThat(map.slotsOf(2)).containsExactly(63, 2);
+        List<String> dumped = ts.sw.ofproto().flowStats("br0").stream()
+                .map(fs -> dev.jvswitch.ofproto.syntax.FlowSyntax.dumpFlow(fs, map)).toList();
+        assertThat(dumped).anyMatch(l -> l.contains("priority=10,tun_metadata2=0x1100000000007788/0xff0000000000ffff "));
+        assertThat(errors(yaml.replace("0x1122334455667788/0xff0000000000ffff", "0x112233445566778899")))
+                .singleElement().asString().contains("out of range for tun_metadata2 (an option of 8 bytes)");
+    }
+
     @Test
     void aWrongMappingIsReportedWithItsLine() throws Exception {
         assertThat(errors(BASE.formatted("{class=0x102,type=0x80,len=6}->tun_metadata0"))).singleElement()

@@ -102,6 +102,42 @@ class ExecuteAllocationTest {
         }
     }
 
+    /** The meter action too: a band that drops part of every batch, refilled by the clock, allocates nothing. */
+    @Test
+    void meteredExecuteAllocatesNothing() {
+        MbufPool pool = MbufPool.create(MbufPoolConfig.of("exec-alloc-meter", 2048));
+        MbufCache cache = pool.newCache();
+        try {
+            CountingContext ctx = new CountingContext(cache);
+            dev.jvswitch.pmd.meter.DpMeters meters = new dev.jvswitch.pmd.meter.DpMeters();
+            meters.set(0, new dev.jvswitch.pmd.meter.DpMeter(true, new long[] {1_000_000, 50_000_000},
+                    new long[] {16, 1_000}));
+            meters.set(1, new dev.jvswitch.pmd.meter.DpMeter(false, new long[] {10_000_000}, new long[] {0}));
+            ActionExecutor executor = new ActionExecutor(new dev.jvswitch.conntrack.Conntrack(), meters);
+            PacketBatch batch = new PacketBatch();
+            TestFrame.Frame frame = TestFrame.ipv4(TestFrame.TCP).payload(64).build();
+            DpActions a = DpActions.parse("meter(0),2");
+            DpActions b = DpActions.parse("meter(1),set(tcp(dst=8080)),2");
+            long deadline = System.nanoTime() + DEADLINE_NS;
+
+            pump(WARMUP_PACKETS, frame, a, b, executor, batch, ctx, cache, deadline);
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long before = threads.getCurrentThreadAllocatedBytes();
+            pump(MEASURED_PACKETS, frame, a, b, executor, batch, ctx, cache, deadline);
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+            assertThat(allocated).as("bytes allocated for %d metered packets", MEASURED_PACKETS).isLessThan(SLACK_BYTES);
+            assertThat(ctx.drops[DropReason.METER.id()]).as("the 16-packet burst drops part of a batch").isPositive();
+            assertThat(ctx.outputs + ctx.drops[DropReason.METER.id()]).isEqualTo(WARMUP_PACKETS + MEASURED_PACKETS);
+        } finally {
+            cache.flush();
+            pool.releaseCache(cache);
+            pool.checkNoLeaks();
+            pool.close();
+        }
+    }
+
     private static void pump(int packets, TestFrame.Frame frame, DpActions a, DpActions b, ActionExecutor executor,
             PacketBatch batch, CountingContext ctx, MbufCache cache, long deadline) {
         byte[] bytes = frame.bytes();

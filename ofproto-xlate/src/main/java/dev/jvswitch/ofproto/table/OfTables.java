@@ -116,15 +116,18 @@ public final class OfTables {
 
     /** Every meter, by id. */
     public List<MeterEntry> meters() {
-        List<MeterEntry> out = new ArrayList<>(meters.size());
-        meters.forEachValue(out::add);
-        return out;
+        return values(meters);
     }
 
     /** Every group, by id. */
     public List<Group> groups() {
-        List<Group> out = new ArrayList<>(groups.size());
-        groups.forEachValue(out::add);
+        return values(groups);
+    }
+
+    /** The values of {@code map} by key, unmodifiable. */
+    private static <T> List<T> values(LongTrieMap<T> map) {
+        List<T> out = new ArrayList<>(map.size());
+        map.forEachValue(out::add);
         return Collections.unmodifiableList(out);
     }
 
@@ -568,9 +571,7 @@ public final class OfTables {
 
         /** Every meter as this transaction has them now, by id. */
         public List<MeterEntry> meters() {
-            List<MeterEntry> out = new ArrayList<>(meters.size());
-            meters.forEachValue(out::add);
-            return out;
+            return values(meters);
         }
 
         /** Deletes every group (and the rules that name them); returns how many groups went. */

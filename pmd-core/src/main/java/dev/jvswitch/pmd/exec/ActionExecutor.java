@@ -77,6 +77,8 @@ public final class ActionExecutor {
     private final Conntrack conntrack;
     private final CtContext ctContext;
     private final DpMeters meters;
+    /** The packets a meter took out of the batch, to free (made once). */
+    private final Mbuf[] metered = new Mbuf[PacketBatch.MAX_SIZE];
     /** The {@code nat} argument of the ct action being run (filled per action, so a batch allocates nothing). */
     private final NatParams natParams = new NatParams();
 
@@ -135,7 +137,11 @@ public final class ActionExecutor {
     private void meter(int id, PacketBatch batch, ExecContext ctx) {
         DpMeter m = meters.get(id);
         if (m != null) {
-            m.run(batch, ctx.nowMs(), ctx);
+            int n = m.run(batch, ctx.nowMs(), metered);
+            for (int k = 0; k < n; k++) {
+                ctx.drop(metered[k], DropReason.METER);
+                metered[k] = null;
+            }
         }
     }
 

@@ -2,8 +2,6 @@ package dev.jvswitch.pmd.meter;
 
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.PacketBatch;
-import dev.jvswitch.pmd.exec.ExecContext;
-import dev.jvswitch.pmd.stats.DropReason;
 
 /**
  * One datapath meter: OVS's userspace meter ({@code dp_netdev_run_meter}), a token bucket per
@@ -76,19 +74,18 @@ public final class DpMeter {
     }
 
     /**
-     * Runs the meter over {@code batch} at {@code nowMs}: counts every packet, and drops (through
-     * {@code ctx}, as {@link DropReason#METER}) the packets over a band's rate; the batch keeps
-     * the others in order.
+     * Runs the meter over {@code batch} at {@code nowMs}: counts every packet, and takes the
+     * packets over a band's rate out of the batch into {@code dropped} (at least the batch's
+     * size; the caller frees them); the batch keeps the others in order.
+     *
+     * @return how many packets went to {@code dropped}
      */
-    public synchronized void run(PacketBatch batch, long nowMs, ExecContext ctx) {
+    public synchronized int run(PacketBatch batch, long nowMs, Mbuf[] dropped) {
         int n = batch.size();
         if (n == 0) {
-            return;
+            return 0;
         }
-        long delta = usedMs == Long.MIN_VALUE ? 0 : nowMs - usedMs;
-        usedMs = nowMs;
-        // Two PMDs racing for the meter: the later clock wins and the other adds nothing.
-        delta = Math.max(0, Math.min(delta, maxDeltaMs));
+        long delta = elapsedMs(nowMs);
         Mbuf[] pkts = batch.array();
         long batchBytes = 0;
         for (int k = 0; k < n; k++) {
@@ -117,9 +114,10 @@ public final class DpMeter {
             bucket[b] = level;
         }
         if (!any) {
-            return;
+            return 0;
         }
         int kept = 0;
+        int out = 0;
         for (int k = 0; k < n; k++) {
             Mbuf m = pkts[k];
             int b = exceeded[k];
@@ -128,10 +126,11 @@ public final class DpMeter {
             } else {
                 bandPackets[b]++;
                 bandBytes[b] += m.length();
-                ctx.drop(m, DropReason.METER);
+                dropped[out++] = m;
             }
         }
         batch.truncate(kept);
+        return out;
     }
 
     /**
@@ -139,8 +138,7 @@ public final class DpMeter {
      * slow path): true if it passes; counted as {@link #run} counts.
      */
     public synchronized boolean pass(int lengthBytes, long nowMs) {
-        long delta = usedMs == Long.MIN_VALUE ? 0 : Math.max(0, Math.min(nowMs - usedMs, maxDeltaMs));
-        usedMs = nowMs;
+        long delta = elapsedMs(nowMs);
         packets++;
         bytes += lengthBytes;
         long cost = pktps ? 1000L : lengthBytes * 8L;
@@ -159,6 +157,25 @@ public final class DpMeter {
             bandBytes[hit] += lengthBytes;
         }
         return hit < 0;
+    }
+
+    /**
+     * Milliseconds since the meter last ran, capped at what fills the largest bucket, and moves
+     * the meter's time to {@code nowMs}. Two PMDs racing for the meter may bring clocks a little
+     * apart: the earlier one adds nothing and the meter's time never goes back, so no refill is
+     * counted twice. The first run adds nothing (the buckets start full).
+     */
+    private long elapsedMs(long nowMs) {
+        if (usedMs == Long.MIN_VALUE) {
+            usedMs = nowMs;
+            return 0;
+        }
+        long delta = nowMs - usedMs;
+        if (delta <= 0) {
+            return 0;
+        }
+        usedMs = nowMs;
+        return Math.min(delta, maxDeltaMs);
     }
 
     /** The counters now: packets and bytes in, then packets and bytes per band. */

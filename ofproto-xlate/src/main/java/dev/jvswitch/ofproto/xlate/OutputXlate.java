@@ -150,7 +150,8 @@ final class OutputXlate {
             ControllerOutput.Pin pin = new ControllerOutput.Pin(ControllerOutput.REASON_INVALID_TTL, ids.get(i),
                     new byte[0], c.flow.copy(), false, null);
             c.controllerOutput(65535, true, pin, packetInMeter(c, OfAction.Controller.NO_METER));
-            c.report(TraceNode.Kind.DETAIL, "to the controller " + ids.get(i) + " (reason invalid_ttl)");
+            c.report(TraceNode.Kind.DETAIL, (ids.get(i) == 0 ? "to the controller" : "to controller " + ids.get(i))
+                    + " (reason invalid_ttl)");
         }
     }
 

@@ -39,7 +39,7 @@ public final class Main {
                       --geneve: in Geneve with one 4-byte option, class 0x0102 type 0x80)
                   pipeline --pcap FILE [--seconds S] [--warmup S] [--emc-insert-inv-prob P] [--smc]
                            [--pmd-cpu N] [--flow-limit N] [--max-idle MS] [--revalidators N]
-                           [--flows FILE [--groups FILE] | --tunnel encap|decap [--vni N] [--tunnel-type vxlan|geneve]]
+                           [--flows FILE [--groups FILE] [--meters FILE] | --tunnel encap|decap [--vni N] [--tunnel-type vxlan|geneve]]
                            [--dut jvswitch|ovs-dpdk] [--rate PPS|max] [--latency] [--repeat N] [--json]
                       replay FILE from memory (port 1) through one PMD to a null port (port 2),
                       with the revalidators running beside it; --flows: OpenFlow rules (ovs-ofctl

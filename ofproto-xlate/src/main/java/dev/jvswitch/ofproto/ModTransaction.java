@@ -10,6 +10,7 @@ import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.mod.FlowRemoved;
 import dev.jvswitch.ofproto.mod.GroupMod;
+import dev.jvswitch.ofproto.mod.MeterMod;
 import dev.jvswitch.ofproto.mod.ModResult;
 import dev.jvswitch.ofproto.mod.OfMod;
 import dev.jvswitch.ofproto.mod.PortMod;
@@ -32,6 +33,8 @@ final class ModTransaction {
     private final OfTables.Transaction tx;
     private final BridgeConfig bridge;
     private final long nowNs;
+    /** The meters this transaction adds, changes and deletes, for the datapath at commit. */
+    private final MeterChanges meters;
     /** The bridge's port config bits as this transaction has them now. */
     private dev.jvswitch.ofproto.bridge.PortConfigs ports;
     /** Rules removed, and why (a report is made only if someone reads it: {@link ModResult#removedView}). */
@@ -47,8 +50,9 @@ final class ModTransaction {
     private int groupsDeleted;
 
     ModTransaction(OfTables.Transaction tx, BridgeConfig bridge, dev.jvswitch.ofproto.bridge.PortConfigs ports,
-            long nowNs) {
+            long nowNs, MeterChanges meters) {
         this.tx = tx;
+        this.meters = meters;
         this.bridge = bridge;
         this.ports = ports;
         this.nowNs = nowNs;
@@ -64,6 +68,8 @@ final class ModTransaction {
             flow(fm);
         } else if (mod instanceof GroupMod gm) {
             group(gm);
+        } else if (mod instanceof MeterMod mm) {
+            meters.apply(mm, tx, nowNs, this::removed);
         } else {
             port((PortMod) mod);
         }
@@ -168,6 +174,10 @@ final class ModTransaction {
 
     long nowNs() {
         return nowNs;
+    }
+
+    MeterChanges meterChanges() {
+        return meters;
     }
 
     OfTables.Transaction tables() {

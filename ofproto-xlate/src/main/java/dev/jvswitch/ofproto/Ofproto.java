@@ -106,6 +106,8 @@ public final class Ofproto {
     private volatile XlateSnapshot current = new XlateSnapshot(0, List.of());
     private volatile FlowRemovedListener flowRemovedListener = (bridge, removed) -> { };
     private final LearnedFlows learnedFlows = new LearnedFlows();
+    /** Datapath meter ids and the datapath's meter table (see {@link #bindMeters}). */
+    private final dev.jvswitch.ofproto.meter.DatapathMeters dpMeters = new dev.jvswitch.ofproto.meter.DatapathMeters();
     /** The tables a learn looks into and the publication of what it added (made once: no garbage per learn). */
     private final java.util.function.Function<String, OfTables> learnTables =
             name -> bridges.containsKey(name) ? bridge(name).tables() : null;
@@ -161,6 +163,7 @@ public final class Ofproto {
         this.xlate = new Xlate(recircIds, liveness, tunnels == null ? this.tunnels : tunnels);
         this.upcallHandler = new OfprotoUpcallHandler(this::snapshot, revalSeq::get, xlate, nanoClock);
         this.upcallHandler.learnSink(this::learn);
+        this.upcallHandler.meters(dpMeters::table);
         this.tracer = new Trace(this::snapshot, xlate, recircIds, nanoClock,
                 port -> this.tunnels == null ? null : this.tunnels.tunnelOps(port));
     }
@@ -220,10 +223,13 @@ public final class Ofproto {
     public void removeBridge(String name) {
         changeLock.lock();
         try {
-            bridge(name);
+            Bridge gone = bridge(name);
             Map<String, Bridge> next = new LinkedHashMap<>(bridges);
             next.remove(name);
             publish(next);
+            for (dev.jvswitch.ofproto.meter.MeterEntry m : gone.tables().meters()) {
+                dpMeters.delete(m.dpId());
+            }
         } finally {
             changeLock.unlock();
         }
@@ -271,19 +277,24 @@ public final class Ofproto {
         changeLock.lock();
         try {
             ModTransaction t = begin(bridge);
-            for (int i = 0; i < mods.size(); i++) {
-                try {
-                    t.apply(mods.get(i));
-                } catch (ModFailedException e) {
-                    throw e;
-                } catch (IllegalArgumentException e) {
-                    throw new ModFailedException(i, e.getMessage(), e);
+            try {
+                for (int i = 0; i < mods.size(); i++) {
+                    try {
+                        t.apply(mods.get(i));
+                    } catch (ModFailedException e) {
+                        throw e;
+                    } catch (IllegalArgumentException e) {
+                        throw new ModFailedException(i, e.getMessage(), e);
+                    }
                 }
+                for (Rule r : LearnedFlows.deleteLearned(t.tables(), t.removedRules())) {
+                    t.removed(r, FlowRemoved.Reason.DELETE);
+                }
+            } catch (RuntimeException e) {
+                t.meterChanges().abandon();
+                throw e;
             }
-            for (Rule r : LearnedFlows.deleteLearned(t.tables(), t.removedRules())) {
-                t.removed(r, FlowRemoved.Reason.DELETE);
-            }
-            commit(bridge, t.tables(), t.ports());
+            commit(bridge, t.tables(), t.ports(), t.meterChanges());
             return t.result();
         } finally {
             changeLock.unlock();
@@ -342,7 +353,8 @@ public final class Ofproto {
     /** A transaction on {@code bridge}'s current tables. Caller holds {@code changeLock}. */
     private ModTransaction begin(String bridge) {
         Bridge b = bridge(bridge);
-        return new ModTransaction(b.tables().edit(), b.config(), b.ports(), nanoClock.getAsLong());
+        return new ModTransaction(b.tables().edit(), b.config(), b.ports(), nanoClock.getAsLong(),
+                new MeterChanges(dpMeters));
     }
 
     /**
@@ -470,6 +482,33 @@ public final class Ofproto {
     /** The current tables of {@code bridge}. */
     public OfTables tables(String bridge) {
         return bridge(bridge).tables();
+    }
+
+    /** Every meter of {@code bridge}, by id (what {@code dump-meters} reports). */
+    public List<dev.jvswitch.ofproto.meter.MeterEntry> meters(String bridge) {
+        return tables(bridge).meters();
+    }
+
+    /** The statistics of meter {@code meterId} of {@code bridge} ({@code Meter.ALL}: every meter), by id. */
+    public List<dev.jvswitch.ofproto.meter.MeterStats> meterStats(String bridge, long meterId) {
+        return MeterChanges.stats(tables(bridge), dpMeters.table(), meterId, nanoClock.getAsLong());
+    }
+
+    /**
+     * Runs the datapath's meter table from now on ({@code datapath.meters()}); the meters made
+     * before are set in it. Until then meters run in a table of their own (tests, trace).
+     */
+    public void bindMeters(dev.jvswitch.pmd.meter.DpMeters datapath) {
+        changeLock.lock();
+        try {
+            List<dev.jvswitch.ofproto.meter.MeterEntry> all = new ArrayList<>();
+            for (Bridge b : bridges.values()) {
+                all.addAll(b.tables().meters());
+            }
+            dpMeters.bind(datapath, all);
+        } finally {
+            changeLock.unlock();
+        }
     }
 
     /** Every group of {@code bridge}, by id (what {@code dump-groups} reports). */
@@ -606,12 +645,23 @@ public final class Ofproto {
 
     /** Builds the transaction's version and publishes it if anything changed. Caller holds {@code changeLock}. */
     private void commit(String bridge, OfTables.Transaction tx, PortConfigs ports) {
+        commit(bridge, tx, ports, null);
+    }
+
+    /** As above, with the datapath side of the transaction's meter mods around the publication. */
+    private void commit(String bridge, OfTables.Transaction tx, PortConfigs ports, MeterChanges meters) {
         Bridge b = bridge(bridge);
         OfTables next = tx.build();
+        if (meters != null) {
+            meters.beforePublish(next);
+        }
         if (next != b.tables() || !ports.equals(b.ports())) {
             Map<String, Bridge> all = new LinkedHashMap<>(bridges);
             all.put(bridge, b.withTables(next).withPorts(ports));
             publish(all);
+        }
+        if (meters != null) {
+            meters.afterPublish();
         }
     }
 

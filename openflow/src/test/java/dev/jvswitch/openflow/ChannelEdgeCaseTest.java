@@ -210,6 +210,48 @@ class ChannelEdgeCaseTest {
         }
     }
 
+    /** A bundle's meter mod and the flow naming the meter commit as one; a meter error fails the whole bundle. */
+    @Test
+    void bundlesCarryMeterModsWithTheirFlows() throws Exception {
+        try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_14)) {
+            java.util.Set<org.projectfloodlight.openflow.protocol.OFBundleFlags> atomic =
+                    java.util.EnumSet.of(org.projectfloodlight.openflow.protocol.OFBundleFlags.ATOMIC);
+            org.projectfloodlight.openflow.protocol.OFMeterMod meter = c.f.buildMeterMod().setXid(10)
+                    .setCommand(org.projectfloodlight.openflow.protocol.OFMeterModCommand.ADD).setMeterId(4)
+                    .setFlags(java.util.Set.of(org.projectfloodlight.openflow.protocol.OFMeterFlags.PKTPS))
+                    .setBands(List.of(c.f.meterBands().buildDrop().setRate(100).build())).build();
+            OFFlowAdd flow = c.f.buildFlowAdd().setXid(11).setPriority(5).setMatch(c.f.buildMatch().build())
+                    .setInstructions(List.of(c.f.instructions().buildMeter().setMeterId(4).build(),
+                            c.f.instructions().applyActions(List.of(c.f.actions().output(
+                                    org.projectfloodlight.openflow.types.OFPort.of(2), 0))))).build();
+            for (long bundle = 1; bundle <= 2; bundle++) {
+                org.projectfloodlight.openflow.types.BundleId id =
+                        org.projectfloodlight.openflow.types.BundleId.of((int) bundle);
+                List<org.projectfloodlight.openflow.protocol.OFMessage> inner = bundle == 1 ? List.of(meter, flow)
+                        : List.of(meter.createBuilder().setXid(12).setMeterId(5).build(), meter);
+                for (org.projectfloodlight.openflow.protocol.OFMessage m : inner) {
+                    c.send(c.f.buildBundleAddMsg().setXid(m.getXid()).setBundleId(id).setFlags(atomic).setData(m)
+                            .build());
+                }
+                assertThat(backend.ofproto.meters("br0")).as("nothing before the commit").hasSize((int) bundle - 1);
+                c.send(c.f.buildBundleCtrlMsg().setXid(20 + bundle).setBundleId(id).setFlags(atomic)
+                        .setBundleCtrlType(org.projectfloodlight.openflow.protocol.OFBundleCtrlType.COMMIT_REQUEST)
+                        .build());
+                if (bundle == 1) {
+                    assertThat(c.read().getType()).isEqualTo(OFType.BUNDLE_CONTROL);
+                    assertThat(backend.ofproto.flowStats("br0")).singleElement()
+                            .satisfies(f -> assertThat(f.instructions().toString()).contains("Meter[meterId=4]"));
+                } else {
+                    OFErrorMsg first = (OFErrorMsg) c.read();
+                    assertThat(first.getXid()).as("the second add of meter 4: METER_EXISTS").isEqualTo(10);
+                    assertThat(first.getErrType()).isEqualTo(OFErrorType.METER_MOD_FAILED);
+                    assertThat(((OFErrorMsg) c.read()).getErrType()).isEqualTo(OFErrorType.BUNDLE_FAILED);
+                    assertThat(backend.ofproto.meters("br0")).as("meter 5 went with the bundle").hasSize(1);
+                }
+            }
+        }
+    }
+
     @Test
     void twoControllersWithRoles() throws Exception {
         try (OfTestClient a = OfTestClient.connect(port, OFVersion.OF_13);
@@ -296,8 +338,7 @@ class ChannelEdgeCaseTest {
             assertThat(byXid).containsExactly(
                     java.util.Map.entry(2, "error 1,5"),        // OFPBRC_EPERM
                     java.util.Map.entry(4, "error 1,4"),        // OFPBRC_BAD_SUBTYPE
-                    java.util.Map.entry(5, "type 19 len 32 mp 11"), // 16-byte ofp_meter_features: max_meter 0
-                    java.util.Map.entry(7, "error 12,10"));     // OFPMMFC_OUT_OF_METERS
+                    java.util.Map.entry(5, "type 19 len 32 mp 11")); // 16-byte ofp_meter_features; the add succeeds
             assertThat(backend.flushedZones).containsExactly(7);
         }
     }

@@ -171,9 +171,9 @@ class OvsOfctlTest {
 
     @Test
     void unsupportedThingsGetTheRightError() throws Exception {
-        Result r = ofctl("add-meter", target, "meter=1,kbps,band=type=drop,rate=100");
+        Result r = ofctl("add-meter", target, "meter=1,kbps,band=type=dscp_remark,rate=100,prec_level=1");
         assertThat(r.exit()).isNotZero();
-        assertThat(r.err()).contains("OFPMMFC_OUT_OF_METERS");
+        assertThat(r.err()).as("the userspace datapath runs drop bands only").contains("OFPMMFC_BAD_BAND");
         // A match on tun_metadataN without a TLV map entry is NXFMFC_INVALID_TLV_FIELD, as OVS
         // answers (OvsOfctlTlvTest); registers and metadata are read (below).
         r = ofctl("-O", "OpenFlow15", "add-flow", target, "priority=7,tun_metadata0=1,actions=output:1");
@@ -245,6 +245,38 @@ class OvsOfctlTest {
         ok("-O", "OpenFlow15", "--bundle", "add-group", target, "group_id=42,type=all,bucket=output:1");
         ok("-O", "OpenFlow15", "--bundle", "add-flows", target, file.toString());
         assertThat(flows()).hasSize(6);
+    }
+
+    /** Meters as OVS 3.1's userspace datapath answers them (the text is what ovs-ofctl printed against it). */
+    @Test
+    void metersAsOvsAnswersThem() throws Exception {
+        Result r = ofctl("meter-features", target);
+        assertThat(r.out()).contains("max_meter:262144 max_bands:8 max_color:0", "band_types: drop",
+                "capabilities: kbps pktps burst stats");
+        for (String v : List.of("OpenFlow13", "OpenFlow14", "OpenFlow15")) {
+            ok("-O", v, "add-meter", target, "meter=1,pktps,burst,stats,bands=type=drop,rate=10,burst_size=5");
+            ok("-O", v, "add-meter", target, "meter=2,kbps,bands=type=drop,rate=1000");
+            r = ofctl("-O", v, "dump-meters", target);
+            assertThat(r.out()).endsWith("meter=1 pktps burst stats bands=\ntype=drop rate=10 burst_size=5\n\n"
+                    + "meter=2 kbps bands=\ntype=drop rate=1000");
+            ok("-O", v, "add-flow", target, "in_port=1,actions=meter:1,output:2");
+            assertThat(ofctl("-O", v, "--no-stats", "dump-flows", target).out())
+                    .as("1.3/1.4 write the meter instruction, 1.5 the meter action").contains(
+                            "in_port=1 actions=meter:1,output:2");
+            r = ofctl("-O", v, "meter-stats", target, "meter=1");
+            assertThat(r.out()).containsPattern("meter:1 flow_count:1 packet_in_count:0 byte_in_count:0 duration:"
+                    + "[0-9.]+s bands:\n0: packet_count:0 byte_count:0");
+            r = ofctl("-O", v, "add-meter", target, "meter=1,pktps,bands=type=drop,rate=10");
+            assertThat(r.err()).contains("OFPMMFC_METER_EXISTS");
+            r = ofctl("-O", v, "mod-meter", target, "meter=9,pktps,bands=type=drop,rate=10");
+            assertThat(r.err()).contains("OFPMMFC_UNKNOWN_METER");
+            r = ofctl("-O", v, "add-flow", target, "in_port=2,actions=meter:7,output:1");
+            assertThat(r.err()).contains("OFPMMFC_INVALID_METER");
+            ok("-O", v, "del-meters", target, "meter=1");
+            assertThat(flows()).as("deleting a meter deletes the flows that use it").isEmpty();
+            ok("-O", v, "del-meters", target);
+            assertThat(ofctl("-O", v, "dump-meters", target).out()).doesNotContain("meter=");
+        }
     }
 
     @Test

@@ -80,6 +80,16 @@ final class TestBackend implements BridgeBackend, AutoCloseable {
     }
 
     @Override
+    public List<dev.jvswitch.ofproto.meter.MeterEntry> meters() {
+        return ofproto.meters(bridge);
+    }
+
+    @Override
+    public List<dev.jvswitch.ofproto.meter.MeterStats> meterStats(long meterId) {
+        return ofproto.meterStats(bridge, meterId);
+    }
+
+    @Override
     public List<PortInfo> ports() {
         List<PortInfo> out = new ArrayList<>();
         for (OfPort p : ofproto.bridgeConfig(bridge).ports()) {

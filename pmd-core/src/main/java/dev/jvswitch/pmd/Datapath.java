@@ -71,6 +71,7 @@ public final class Datapath implements AutoCloseable {
     private AgentRunner[] runners;
     private AgentRunner sweeperRunner;
     private final Conntrack conntrack = new Conntrack();
+    private final dev.jvswitch.pmd.meter.DpMeters meters = new dev.jvswitch.pmd.meter.DpMeters();
     private volatile boolean running;
     private volatile boolean externallyDriven;
     private volatile boolean closed;
@@ -91,7 +92,7 @@ public final class Datapath implements AutoCloseable {
         this.pmds = new PmdAgent[cpus.length];
         for (int i = 0; i < cpus.length; i++) {
             pmds[i] = new PmdAgent(i, cpus[i], clock, pool, new PmdStats(counters, i), ukeys, handler, config,
-                    this::pmdsActive, conntrack);
+                    this::pmdsActive, conntrack, meters);
         }
         this.flows = new DatapathFlows(this);
     }
@@ -494,6 +495,11 @@ public final class Datapath implements AutoCloseable {
     /** The connection tracker the PMDs' {@code ct} actions use (one per datapath, shared by every PMD). */
     public Conntrack conntrack() {
         return conntrack;
+    }
+
+    /** The meters the PMDs' {@code meter} actions run (one table per datapath, shared by every PMD). */
+    public dev.jvswitch.pmd.meter.DpMeters meters() {
+        return meters;
     }
 
     /** The datapath's clock: PMD iterations, flows' "used" and ukeys' creation times read it. */

@@ -93,7 +93,8 @@ public final class PmdAgent implements Agent {
     private boolean closed;
 
     PmdAgent(int pmdId, int cpu, NanoClock clock, MbufPool pool, PmdStats stats, UkeyMap ukeys,
-             UpcallHandler handler, DatapathConfig config, BooleanSupplier driven, Conntrack conntrack) {
+             UpcallHandler handler, DatapathConfig config, BooleanSupplier driven, Conntrack conntrack,
+             dev.jvswitch.pmd.meter.DpMeters meters) {
         this.pmdId = pmdId;
         this.cpu = cpu;
         this.clock = clock;
@@ -102,7 +103,7 @@ public final class PmdAgent implements Agent {
         this.stats = stats;
         this.proxy = new PmdProxy(this, COMMAND_QUEUE_CAPACITY, driven);
         this.upcall = new UpcallStage(pmdId, tables, lookup, ukeys, handler, config.flowLimit());
-        this.pipeline = new PmdPipeline(this, lookup, upcall, stats, cache, conntrack);
+        this.pipeline = new PmdPipeline(this, lookup, upcall, stats, cache, conntrack, meters);
         onConfig(config);
         long now = clock.nanoTime();
         this.nowNs = now;

@@ -61,9 +61,9 @@ final class PmdPipeline implements ExecContext {
     private int recircCount;
 
     PmdPipeline(PmdAgent pmd, FlowLookup lookup, UpcallStage upcall, PmdStats stats, MbufCache cache,
-            Conntrack conntrack) {
+            Conntrack conntrack, dev.jvswitch.pmd.meter.DpMeters meters) {
         this.pmd = pmd;
-        this.executor = new ActionExecutor(conntrack);
+        this.executor = new ActionExecutor(conntrack, meters);
         this.lookup = lookup;
         this.upcall = upcall;
         this.stats = stats;

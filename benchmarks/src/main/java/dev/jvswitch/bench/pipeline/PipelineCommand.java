@@ -42,7 +42,7 @@ import dev.jvswitch.pmd.upcall.UpcallHandler;
  * runs on this tool's own thread, stepped in a tight loop, so that the heap bytes it allocates can
  * be read exactly ({@code heapBytesPerPacket}). The revalidators run beside it on their own
  * threads ({@code --revalidators}, {@code --max-idle}, {@code --flow-limit}). With
- * {@code --flows FILE} (and {@code --groups FILE}) the upcalls translate against those OpenFlow
+ * {@code --flows FILE} (and {@code --groups FILE}, {@code --meters FILE} in add-meter text) the upcalls translate against those OpenFlow
  * rules on bridge {@code br0} (OpenFlow ports 1 and 2 are datapath ports 1 and 2) and the
  * revalidators are {@link OfprotoRevalidation}; without, the rule is the built-in port 1 to port
  * 2, and the revalidators keep every flow, but idle expiry and the flow limit apply. With
@@ -55,7 +55,7 @@ import dev.jvswitch.pmd.upcall.UpcallHandler;
 public final class PipelineCommand {
     public static final Set<String> OPTIONS = Set.of("pcap", "seconds", "warmup", "emc-insert-inv-prob", "pmd-cpu",
             "flows", "groups", "flow-limit", "max-idle", "revalidators", "repeat", "tunnel", "vni", "dut", "rate",
-            "tunnel-type");
+            "tunnel-type", "meters");
     /** How long the JIT must have compiled nothing before the measured run starts. */
     static final long JIT_QUIET_NS = 500_000_000L;
     /** The longest warm-up may run on past {@code --warmup} waiting for the JIT to go quiet. */
@@ -86,6 +86,10 @@ public final class PipelineCommand {
         if (flowFiles.isEmpty() && !groupFiles.isEmpty()) {
             throw new Args.UsageException("pipeline: --groups needs --flows (the rules that use the groups)");
         }
+        List<Path> meterFiles = paths(args.all("meters"));
+        if (flowFiles.isEmpty() && !meterFiles.isEmpty()) {
+            throw new Args.UsageException("pipeline: --meters needs --flows (the rules that use the meters)");
+        }
         String tunnelMode = args.string("tunnel", null);
         if (tunnelMode != null && !flowFiles.isEmpty()) {
             throw new Args.UsageException("pipeline: --tunnel has its own rules; it takes no --flows");
@@ -106,6 +110,9 @@ public final class PipelineCommand {
         if (dut.equals("ovs-dpdk")) {
             if (pace != null) {
                 throw new Args.UsageException("pipeline: --dut ovs-dpdk takes no --rate or --latency");
+            }
+            if (!meterFiles.isEmpty()) {
+                throw new Args.UsageException("pipeline: --dut ovs-dpdk takes no --meters");
             }
             if (!tunnelType.equals("vxlan")) {
                 throw new Args.UsageException("pipeline: --dut ovs-dpdk tunnels with vxlan only");
@@ -133,9 +140,11 @@ public final class PipelineCommand {
             handler = PortMapUpcallHandler.crossConnect(1, 2);
             revalidation = new FixedRevalidation();
         } else {
-            Ofproto ofproto = PipelineRules.load(flowFiles, groupFiles);
+            Ofproto ofproto = PipelineRules.load(flowFiles, groupFiles, meterFiles);
             handler = ofproto.upcallHandler();
             revalidation = new OfprotoRevalidation(ofproto);
+            // The meters run in the datapath's table once it exists.
+            morePorts = (dp, pool) -> ofproto.bindMeters(dp.meters());
         }
         RevalidatorConfig reval = RevalidatorConfig.defaults().withThreads(revalidators).withMaxIdleMs(maxIdleMs)
                 .withFlowLimit(flowLimit);

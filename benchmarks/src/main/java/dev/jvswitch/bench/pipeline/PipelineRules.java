@@ -17,7 +17,7 @@ import dev.jvswitch.ofproto.syntax.FlowSyntax;
 import dev.jvswitch.ofproto.syntax.GroupSyntax;
 
 /**
- * The OpenFlow rule set of {@code jvs-bench pipeline --flows FILE [--groups FILE]}: one bridge
+ * The OpenFlow rule set of {@code jvs-bench pipeline --flows FILE [--groups FILE] [--meters FILE]}: one bridge
  * {@code br0} whose OpenFlow ports 1 and 2 are datapath ports 1 (the pcap port) and 2 (the null
  * port), loaded from files in ovs-ofctl syntax (one flow or group per line; blank lines and lines
  * starting with {@code #} skipped).
@@ -35,8 +35,22 @@ final class PipelineRules {
      *                             set's error (e.g. a flow naming a missing group)
      */
     static Ofproto load(List<Path> flowFiles, List<Path> groupFiles) {
+        return load(flowFiles, groupFiles, List.of());
+    }
+
+    /** As above, with the meters of {@code meterFiles} ({@code add-meter} text) added first. */
+    static Ofproto load(List<Path> flowFiles, List<Path> groupFiles, List<Path> meterFiles) {
         Ofproto ofproto = new Ofproto();
         ofproto.addBridge(new BridgeConfig(BRIDGE, List.of(OfPort.trunk(1, 1, "pcap0"), OfPort.trunk(2, 2, "null0"))));
+        for (Path file : meterFiles) {
+            for (Line l : lines(file, "--meters")) {
+                try {
+                    ofproto.apply(BRIDGE, dev.jvswitch.ofproto.syntax.MeterSyntax.parseAdd(l.text));
+                } catch (IllegalArgumentException e) {
+                    throw new Args.UsageException("pipeline: " + file + ":" + l.number + ": " + e.getMessage());
+                }
+            }
+        }
         for (Path file : groupFiles) {
             for (Line l : lines(file, "--groups")) {
                 Group g;

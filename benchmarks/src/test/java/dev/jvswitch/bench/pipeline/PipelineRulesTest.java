@@ -38,6 +38,20 @@ class PipelineRulesTest {
     }
 
     @Test
+    void metersLoadBeforeTheFlowsThatNameThem() throws IOException {
+        Path meters = write("m", "# meters\nmeter=1,pktps,burst,bands=type=drop,rate=1000,burst_size=10\n");
+        Path flows = write("f", "in_port=1,actions=meter:1,output:2\n");
+        Ofproto of = PipelineRules.load(List.of(flows), List.of(), List.of(meters));
+        assertThat(of.meters(PipelineRules.BRIDGE)).hasSize(1);
+        assertThat(of.upcallHandler().translate(new FlowKey().set(FlowField.IN_PORT, 1)).actions())
+                .hasToString("meter(0),2");
+        Path bad = write("bad.meters", "meter=2,pktps,bands=type=drop\n");
+        assertThatThrownBy(() -> PipelineRules.load(List.of(flows), List.of(), List.of(bad)))
+                .isInstanceOf(Args.UsageException.class).hasMessageContaining(bad + ":1: ")
+                .hasMessageContaining("rate");
+    }
+
+    @Test
     void aSyntaxErrorNamesFileAndLine() throws IOException {
         Path flows = write("bad.flows", "in_port=1,actions=output:2\n# ok\n\nin_port=1,actoins=drop\n");
         assertThatThrownBy(() -> PipelineRules.load(List.of(flows), List.of()))

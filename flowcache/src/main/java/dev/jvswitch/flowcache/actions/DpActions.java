@@ -42,6 +42,7 @@ import dev.jvswitch.mempool.MbufPoolConfig;
  *   <tr><td>{@link #OP_TNL_PUSH}</td><td>tunnel port</td><td>out port</td><td>tunnel type</td>
  *       <td>data: header template</td><td>{@code tnl_push(tnl_port(4),header(...),out_port(1))}</td></tr>
  *   <tr><td>{@link #OP_TNL_POP}</td><td>tunnel port</td><td></td><td></td><td></td><td>{@code tnl_pop(4)}</td></tr>
+ *   <tr><td>{@link #OP_METER}</td><td>datapath meter id</td><td></td><td></td><td></td><td>{@code meter(0)}</td></tr>
  * </table>
  *
  * <h2>What the actions do</h2>
@@ -57,7 +58,9 @@ import dev.jvswitch.mempool.MbufPoolConfig;
  * prepends the header template and nothing more, as in OVS: the outputs after it send the
  * packet (translation wraps the push and its outputs in a {@code clone} unless they end the
  * program); its out_port names the underlay port the header was built for, whose MTU the
- * encapsulated packet must fit. A {@code drop} carries the {@link DropCause} the datapath counts
+ * encapsulated packet must fit. {@code meter(id)} passes the packets through the datapath's
+ * meter {@code id} (OVS's userspace token buckets) and drops those over its band's rate; a meter
+ * that does not exist lets every packet pass, as in OVS. A {@code drop} carries the {@link DropCause} the datapath counts
  * it under. The executor is {@code dev.jvswitch.pmd.exec.ActionExecutor}.
  *
  * <h2>Canonical form</h2>
@@ -99,6 +102,10 @@ public final class DpActions {
     public static final byte OP_CT = 11;
     /** Forgets the packet's ct state ({@code ct_clear}). */
     public static final byte OP_CT_CLEAR = 12;
+    /** Rate-limits by a datapath meter (OVS's {@code OVS_ACTION_ATTR_METER}); a = meter id. */
+    public static final byte OP_METER = 13;
+    /** Meter ids the datapath has (OVS's userspace {@code MAX_METERS}). */
+    public static final int MAX_METERS = 1 << 18;
 
     /** Highest datapath port number an action may name. */
     public static final int MAX_PORT = 65535;

@@ -205,6 +205,14 @@ public final class DpActionsBuilder {
         return add(DpActions.OP_CT_CLEAR, 0, 0, 0, null, null);
     }
 
+    /** Passes the packets through datapath meter {@code meterId} (0 .. MAX_METERS-1): those over its rate are dropped. */
+    public DpActionsBuilder meter(int meterId) {
+        if (meterId < 0 || meterId >= DpActions.MAX_METERS) {
+            throw new IllegalArgumentException("meter: id " + meterId + " out of range 0.." + (DpActions.MAX_METERS - 1));
+        }
+        return add(DpActions.OP_METER, meterId, 0, 0, null, null);
+    }
+
     /** Strips the tunnel headers of port {@code tnlPort} into metadata and recirculates. */
     public DpActionsBuilder tnlPop(int tnlPort) {
         checkPort("tnl_pop", "port", tnlPort);

@@ -45,6 +45,7 @@ final class DpActionsFormat {
                 case DpActions.OP_TNL_POP -> sb.append("tnl_pop(").append(p.a(i)).append(')');
                 case DpActions.OP_CT -> DpCt.format(p, i, sb);
                 case DpActions.OP_CT_CLEAR -> sb.append("ct_clear");
+                case DpActions.OP_METER -> sb.append("meter(").append(p.a(i)).append(')');
                 default -> throw new IllegalStateException("opcode " + p.op(i));
             }
             i++;

@@ -11,7 +11,7 @@ package dev.jvswitch.flowcache.actions;
  *             | "set(" group "(" field ( "," field )* "))" | "set(skb_mark(" n [ "/" n ] "))"
  *             | "hash(l4(" n "))" | "recirc(" n ")" | "clone(" program ")" | "tnl_pop(" port ")"
  *             | "tnl_push(tnl_port(" port ")," header ",out_port(" port "))"
- *             | "ct" [ "(" ct-arg ( "," ct-arg )* ")" ] | "ct_clear"   (see DpCt)
+ *             | "ct" [ "(" ct-arg ( "," ct-arg )* ")" ] | "ct_clear"   (see DpCt) | "meter(" n ")"
  *   field    := name "=" value [ "/" mask ]
  * </pre>
  */
@@ -96,6 +96,11 @@ final class DpActionsParser {
             }
             case "ct" -> DpCt.parse(in, b);
             case "ct_clear" -> b.ctClear();
+            case "meter" -> {
+                in.expect("(");
+                b.meter((int) in.unsigned("meter id", DpActions.MAX_METERS - 1));
+                in.expect(")");
+            }
             case "tnl_pop" -> {
                 in.expect("(");
                 b.tnlPop((int) in.unsigned("tnl_pop port", DpActions.MAX_PORT));

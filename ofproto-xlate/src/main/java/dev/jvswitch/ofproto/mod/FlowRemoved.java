@@ -12,7 +12,7 @@ import java.util.Objects;
 public record FlowRemoved(FlowStats flow, Reason reason) {
     /** OpenFlow's flow-removed reasons ({@code OFPRR_*}). */
     public enum Reason {
-        IDLE_TIMEOUT, HARD_TIMEOUT, DELETE, GROUP_DELETE
+        IDLE_TIMEOUT, HARD_TIMEOUT, DELETE, GROUP_DELETE, METER_DELETE
     }
 
     public FlowRemoved {

@@ -1,11 +1,11 @@
 package dev.jvswitch.ofproto.mod;
 
 /**
- * A change to one bridge's OpenFlow state: a {@link FlowMod}, {@link GroupMod} or
+ * A change to one bridge's OpenFlow state: a {@link FlowMod}, {@link GroupMod}, {@link MeterMod} or
  * {@link PortMod}. {@code Ofproto.apply(bridge, mods)} takes a list of them as one transaction,
  * as an OpenFlow bundle commits its messages.
  *
  * <p><b>Thread-safety:</b> every implementation is immutable.
  */
-public sealed interface OfMod permits FlowMod, GroupMod, PortMod {
+public sealed interface OfMod permits FlowMod, GroupMod, PortMod, MeterMod {
 }

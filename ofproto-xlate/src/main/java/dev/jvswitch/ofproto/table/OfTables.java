@@ -10,6 +10,8 @@ import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.group.Bucket;
 import dev.jvswitch.ofproto.group.Group;
+import dev.jvswitch.ofproto.meter.Meter;
+import dev.jvswitch.ofproto.meter.MeterEntry;
 import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.match.Match;
 import dev.jvswitch.ofproto.match.PrefixFields;
@@ -42,19 +44,22 @@ public final class OfTables {
     static {
         FlowTable[] t = new FlowTable[Rule.TABLE_COUNT];
         java.util.Arrays.fill(t, FlowTable.EMPTY);
-        EMPTY = new OfTables(0, 0, t, LongTrieMap.empty());
+        EMPTY = new OfTables(0, 0, t, LongTrieMap.empty(), LongTrieMap.empty());
     }
 
     private final long version;
     private final long nextSeq;
     final FlowTable[] tables;
     private final LongTrieMap<Group> groups;
+    private final LongTrieMap<MeterEntry> meters;
 
-    private OfTables(long version, long nextSeq, FlowTable[] tables, LongTrieMap<Group> groups) {
+    private OfTables(long version, long nextSeq, FlowTable[] tables, LongTrieMap<Group> groups,
+            LongTrieMap<MeterEntry> meters) {
         this.version = version;
         this.nextSeq = nextSeq;
         this.tables = tables;
         this.groups = groups;
+        this.meters = meters;
     }
 
     /** Version 0: no rules, no groups, every table drops on a miss. */
@@ -104,10 +109,25 @@ public final class OfTables {
         return groups.get(groupId);
     }
 
+    /** Meter {@code meterId}, or null. */
+    public MeterEntry meter(long meterId) {
+        return meters.get(meterId);
+    }
+
+    /** Every meter, by id. */
+    public List<MeterEntry> meters() {
+        return values(meters);
+    }
+
     /** Every group, by id. */
     public List<Group> groups() {
-        List<Group> out = new ArrayList<>(groups.size());
-        groups.forEachValue(out::add);
+        return values(groups);
+    }
+
+    /** The values of {@code map} by key, unmodifiable. */
+    private static <T> List<T> values(LongTrieMap<T> map) {
+        List<T> out = new ArrayList<>(map.size());
+        map.forEachValue(out::add);
         return Collections.unmodifiableList(out);
     }
 
@@ -201,6 +221,7 @@ public final class OfTables {
         private final OfTablesHolder holder;
         private final FlowTable.Edit[] edits = new FlowTable.Edit[Rule.TABLE_COUNT];
         private LongTrieMap<Group> groups;
+        private LongTrieMap<MeterEntry> meters;
         private long seq;
         private boolean changed;
         private boolean finished;
@@ -209,6 +230,7 @@ public final class OfTables {
             this.base = base;
             this.holder = holder;
             this.groups = base.groups;
+            this.meters = base.meters;
             this.seq = base.nextSeq;
         }
 
@@ -371,7 +393,7 @@ public final class OfTables {
             if (changed) {
                 throw new IllegalStateException("a replace must be the first change of its transaction");
             }
-            TableReplace.Result r = TableReplace.run(base, groups, adds, nowNs, seq);
+            TableReplace.Result r = TableReplace.run(base, groups, meters, adds, nowNs, seq);
             if (r.fresh() == null) {
                 return r.replacement();
             }
@@ -497,13 +519,19 @@ public final class OfTables {
                 return null;
             }
             groups = groups.minus(groupId);
+            removeRulesIf(r -> OfAction.sendsToGroup(r.actions(), groupId), removed);
+            return g;
+        }
+
+        /** Removes every rule {@code which} selects, adding them to {@code removed}. */
+        private void removeRulesIf(java.util.function.Predicate<Rule> which, List<Rule> removed) {
             for (int t = 0; t < Rule.TABLE_COUNT; t++) {
                 if (currentRuleCount(t) == 0) {
                     continue;
                 }
                 int from = removed.size();
                 forEachRuleOf(t, r -> {
-                    if (OfAction.sendsToGroup(r.actions(), groupId)) {
+                    if (which.test(r)) {
                         removed.add(r);
                     }
                 });
@@ -512,7 +540,38 @@ public final class OfTables {
                 }
             }
             changed = true;
-            return g;
+        }
+
+        /** Adds or replaces the meter with {@code m}'s id. */
+        public void putMeter(MeterEntry m) {
+            check();
+            meters = meters.plus(m.meterId(), m);
+            changed = true;
+        }
+
+        /**
+         * Deletes meter {@code meterId} and every rule whose actions name it (OpenFlow's rule),
+         * adding those rules to {@code removed}; returns the meter or null.
+         */
+        public MeterEntry deleteMeter(long meterId, List<Rule> removed) {
+            check();
+            MeterEntry m = meters.get(meterId);
+            if (m == null) {
+                return null;
+            }
+            meters = meters.minus(meterId);
+            removeRulesIf(r -> Meter.namedBy(r.actions(), meterId), removed);
+            return m;
+        }
+
+        /** The meter {@code meterId} as this transaction has it now, or null. */
+        public MeterEntry meter(long meterId) {
+            return meters.get(meterId);
+        }
+
+        /** Every meter as this transaction has them now, by id. */
+        public List<MeterEntry> meters() {
+            return values(meters);
         }
 
         /** Deletes every group (and the rules that name them); returns how many groups went. */
@@ -546,7 +605,7 @@ public final class OfTables {
                     tables[t] = edits[t].freeze();
                 }
             }
-            return new OfTables(base.version + 1, seq, tables, groups);
+            return new OfTables(base.version + 1, seq, tables, groups, meters);
         }
 
         /**
@@ -612,7 +671,7 @@ public final class OfTables {
         }
 
         private void checkGroups(List<OfAction> actions) {
-            TableReplace.checkGroups(groups, actions);
+            TableReplace.checkGroups(groups, meters, actions);
         }
 
         private void checkBuckets(Group g) {

@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.group.Group;
+import dev.jvswitch.ofproto.meter.MeterEntry;
+import dev.jvswitch.ofproto.meter.MeterModException;
 import dev.jvswitch.ofproto.match.Match;
 import dev.jvswitch.ofproto.mod.FlowMod;
 
@@ -56,7 +58,8 @@ final class TableReplace {
      * @throws IllegalArgumentException naming the first add that makes no rule or whose actions
      *                                  name a group that does not exist
      */
-    static Result run(OfTables base, LongTrieMap<Group> groups, List<FlowMod> adds, long nowNs, long seq) {
+    static Result run(OfTables base, LongTrieMap<Group> groups, LongTrieMap<MeterEntry> meters, List<FlowMod> adds,
+            long nowNs, long seq) {
         int n = adds.size();
         int oldCount = base.ruleCount();
         long nextSeq = base.nextSeq();
@@ -91,7 +94,7 @@ final class TableReplace {
                 if (w != null && w.sameDefinition(fm)) {
                     made[i] = w;
                 } else if (!maybeSame) {
-                    made[i] = newRule(fm, nowNs, sharedActions, groups);
+                    made[i] = newRule(fm, nowNs, sharedActions, groups, meters);
                 }
             }
         });
@@ -102,7 +105,7 @@ final class TableReplace {
             BulkWorkers.forEachChunk(n, slots.length, (worker, from, to) -> {
                 for (int i = from; i < to; i++) {
                     if (made[i] == null) {
-                        made[i] = newRule(in[i], nowNs, sharedActions, groups);
+                        made[i] = newRule(in[i], nowNs, sharedActions, groups, meters);
                     }
                 }
             });
@@ -306,9 +309,9 @@ final class TableReplace {
 
     /** The rule {@code fm} makes, its actions shared with equal ones; its groups must exist. */
     private static Rule newRule(FlowMod fm, long nowNs, Map<List<OfAction>, List<OfAction>> shared,
-            LongTrieMap<Group> groups) {
+            LongTrieMap<Group> groups, LongTrieMap<MeterEntry> meters) {
         Rule r = Rule.of(fm, nowNs, shared);
-        checkGroups(groups, r.actions());
+        checkGroups(groups, meters, r.actions());
         return r;
     }
 
@@ -328,11 +331,18 @@ final class TableReplace {
         return true;
     }
 
-    /** Refuses actions that name a group {@code groups} does not have. */
-    static void checkGroups(LongTrieMap<Group> groups, List<OfAction> actions) {
+    /**
+     * Refuses actions that name a group {@code groups} does not have, or a meter {@code meters}
+     * does not have (OVS's {@code ofproto_check_ofpacts}: OFPMMFC_INVALID_METER).
+     */
+    static void checkGroups(LongTrieMap<Group> groups, LongTrieMap<MeterEntry> meters, List<OfAction> actions) {
         for (OfAction a : actions) {
             if (a instanceof OfAction.GroupAction && groups.get(((OfAction.GroupAction) a).groupId()) == null) {
                 throw new IllegalArgumentException("group " + ((OfAction.GroupAction) a).groupId()
+                        + " does not exist");
+            }
+            if (a instanceof OfAction.Meter m && meters.get(m.meterId()) == null) {
+                throw new MeterModException(MeterModException.Code.INVALID_METER, "meter " + m.meterId()
                         + " does not exist");
             }
         }

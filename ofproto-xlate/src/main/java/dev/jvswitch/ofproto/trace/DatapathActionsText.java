@@ -31,10 +31,17 @@ final class DatapathActionsText {
         for (ControllerOutput c : controllers) {
             int at = c.editsBefore() < 0 ? n : Math.min(n, c.editsBefore());
             from = appendSlice(sb, program, from, at);
-            separate(sb).append("userspace(pid=0,controller(reason=").append(reason(c))
+            separate(sb);
+            // A metered packet-in: OVS 3.1 runs the meter and the userspace action in a 100% sample.
+            boolean metered = c.meterDpId() != ControllerOutput.NO_METER;
+            if (metered) {
+                sb.append("sample(sample=100.0%,actions(meter(").append(c.meterDpId()).append("),");
+            }
+            sb.append("userspace(pid=0,controller(reason=").append(reason(c))
                     .append(",dont_send=1,continuation=0,recirc_id=0,rule_cookie=")
                     .append(c.cookie() == 0 ? "0" : "0x" + Long.toHexString(c.cookie()))
-                    .append(",controller_id=0,max_len=").append(c.maxLen()).append("))");
+                    .append(",controller_id=").append(c.controllerId()).append(",max_len=").append(c.maxLen())
+                    .append("))").append(metered ? "))" : "");
         }
         appendSlice(sb, program, from, n);
         return sb.toString();

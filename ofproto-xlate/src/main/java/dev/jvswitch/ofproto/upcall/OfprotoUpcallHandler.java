@@ -68,6 +68,9 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
     private final LongAdder packetOutsDropped = new LongAdder();
     private final LongAdder packetInsRefused = new LongAdder();
     private final LongAdder packetInsUnedited = new LongAdder();
+    private final LongAdder packetInsMetered = new LongAdder();
+    /** The datapath meter table packet-ins pass (controller(meter_id=N), the controller meter). */
+    private volatile Supplier<dev.jvswitch.pmd.meter.DpMeters> meters = () -> null;
     /** Per PMD thread: edits a copy of a packet for the controller. */
     private final ThreadLocal<dev.jvswitch.pmd.exec.PacketEditor> editors =
             ThreadLocal.withInitial(dev.jvswitch.pmd.exec.PacketEditor::new);
@@ -144,6 +147,9 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
                 List<ControllerOutput> outs = r.controllerOutputs();
                 for (int i = 0, n = outs.size(); i < n; i++) {
                     ControllerOutput out = outs.get(i);
+                    if (!meterPasses(out, packet.length(), nowNs)) {
+                        continue;
+                    }
                     Mbuf edited = edited(packet, r.actions(), out);
                     if (!sink.offer(edited, out)) {
                         packetInsRefused.increment();
@@ -169,6 +175,33 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
             return packet;
         }
         return m;
+    }
+
+    /**
+     * False if the packet-in's meter drops it (over its band's rate), as OVS's datapath runs the
+     * meter action before its userspace action; counted.
+     */
+    private boolean meterPasses(ControllerOutput out, int lengthBytes, long nowNs) {
+        if (out.meterDpId() == ControllerOutput.NO_METER) {
+            return true;
+        }
+        dev.jvswitch.pmd.meter.DpMeters table = meters.get();
+        dev.jvswitch.pmd.meter.DpMeter m = table == null ? null : table.get(out.meterDpId());
+        if (m == null || m.pass(lengthBytes, nowNs / 1_000_000L)) {
+            return true;
+        }
+        packetInsMetered.increment();
+        return false;
+    }
+
+    /** Where packet-ins find their meters (the datapath's meter table); set by the ofproto. */
+    public void meters(Supplier<dev.jvswitch.pmd.meter.DpMeters> table) {
+        this.meters = Objects.requireNonNull(table, "table");
+    }
+
+    /** Packet-ins a meter dropped. */
+    public long packetInsMetered() {
+        return packetInsMetered.sum();
     }
 
     /** Packets that went to the controller as they arrived because no edited copy could be made. */

@@ -4,6 +4,7 @@ import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.ofproto.action.FieldRef;
 import dev.jvswitch.ofproto.action.OfAction;
+import dev.jvswitch.ofproto.meter.MeterEntry;
 import dev.jvswitch.ofproto.port.OfPorts;
 
 /**
@@ -48,8 +49,7 @@ final class ActionXlate {
             SAMPLES.increment();
             c.report(TraceNode.Kind.DETAIL, "sample: no IPFIX exporter, nothing sampled");
         } else if (a instanceof OfAction.Meter m) {
-            // Flow mods naming a meter are refused (no meter exists), so only a config flow gets here.
-            c.report(TraceNode.Kind.DETAIL, "meter " + m.meterId() + " does not exist: no rate limit");
+            meter(c, m.meterId());
         } else if (a instanceof OfAction.Resubmit r) {
             int table = r.table() == OfAction.Resubmit.CURRENT_TABLE ? c.tableId : r.table();
             int port = r.port() == OfPorts.IN_PORT ? XlateContext.KEEP_IN_PORT : r.port();
@@ -58,8 +58,8 @@ final class ActionXlate {
             c.lookupTable(g.table(), XlateContext.KEEP_IN_PORT, g.table() <= c.tableId, true);
         } else if (a instanceof OfAction.GroupAction g) {
             return GroupXlate.run(c, g.groupId());
-        } else if (a instanceof OfAction.DecTtl) {
-            return decTtl(c);
+        } else if (a instanceof OfAction.DecTtl d) {
+            return decTtl(c, d);
         } else if (a instanceof OfAction.Note || a instanceof OfAction.Conjunction) {
             // A conjunctive flow is never the answer of a lookup: its actions never run.
             return false;
@@ -211,8 +211,22 @@ final class ActionXlate {
         FieldWrite.writeBits(c, k.dst(), 0, 1, c.packetLength > k.pktLen() ? 1 : 0);
     }
 
+    /**
+     * {@code meter:N}: the datapath runs the meter where the action stands (OVS's
+     * {@code xlate_meter_action}: no commit first). A rule naming a meter that does not exist is
+     * refused, so only a meter deleted since lookup is missing here: no rate limit then, as in OVS.
+     */
+    private static void meter(XlateContext c, long meterId) {
+        MeterEntry m = c.bridge.tables().meter(meterId);
+        if (m == null) {
+            c.report(TraceNode.Kind.DETAIL, "meter " + meterId + " does not exist: no rate limit");
+            return;
+        }
+        c.out.meter(m.dpId());
+    }
+
     /** {@code dec_ttl}: true (end this list) when the TTL would reach zero. */
-    private static boolean decTtl(XlateContext c) {
+    private static boolean decTtl(XlateContext c, OfAction.DecTtl d) {
         FlowKey f = c.flow;
         if (!f.isIpv4() && !f.isIpv6()) {
             return false;
@@ -225,7 +239,7 @@ final class ActionXlate {
             return false;
         }
         // As OVS: a packet-in with reason invalid_ttl to controller id 0, then stop this list.
-        OutputXlate.invalidTtl(c);
+        OutputXlate.invalidTtl(c, d.controllerIds());
         c.report(TraceNode.Kind.WARN, "IPv" + (f.isIpv6() ? 6 : 4) + " decrement TTL exception");
         return true;
     }

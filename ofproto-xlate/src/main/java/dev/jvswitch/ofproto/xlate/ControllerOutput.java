@@ -20,12 +20,17 @@ package dev.jvswitch.ofproto.xlate;
  * @param pendingEdits the edits the flow had made but not yet put in the datapath program at that
  *                    point (null: none), applied after those of {@code editsBefore}
  * @param pin         what a {@code controller(...)} action adds (null for {@code output:CONTROLLER}
- *                    from OpenFlow's own action and for {@code dec_ttl}'s)
+ *                    from OpenFlow's own action)
+ * @param meterDpId   the datapath meter the packet-in passes first ({@code controller(meter_id=N)},
+ *                    else the bridge's controller meter), or {@link #NO_METER}
  *
  * <p><b>Thread-safety:</b> immutable (the flow key in {@code pin} is a copy no one writes).
  */
 public record ControllerOutput(String bridge, int inPort, int tableId, long cookie, boolean tableMiss, int maxLen,
-        boolean invalidTtl, int editsBefore, dev.jvswitch.flowcache.actions.DpActions pendingEdits, Pin pin) {
+        boolean invalidTtl, int editsBefore, dev.jvswitch.flowcache.actions.DpActions pendingEdits, Pin pin,
+        int meterDpId) {
+    /** No meter for this packet-in. */
+    public static final int NO_METER = -1;
     /** OpenFlow's packet-in reasons this can give. */
     public static final int REASON_NO_MATCH = 0;
     public static final int REASON_ACTION = 1;
@@ -33,7 +38,13 @@ public record ControllerOutput(String bridge, int inPort, int tableId, long cook
 
     /** An output:CONTROLLER action's packet-in. */
     public ControllerOutput(String bridge, int inPort, int tableId, long cookie, boolean tableMiss, int maxLen) {
-        this(bridge, inPort, tableId, cookie, tableMiss, maxLen, false, 0, null, null);
+        this(bridge, inPort, tableId, cookie, tableMiss, maxLen, false, 0, null, null, NO_METER);
+    }
+
+    /** A packet-in that passes no meter. */
+    public ControllerOutput(String bridge, int inPort, int tableId, long cookie, boolean tableMiss, int maxLen,
+            boolean invalidTtl, int editsBefore, dev.jvswitch.flowcache.actions.DpActions pendingEdits, Pin pin) {
+        this(bridge, inPort, tableId, cookie, tableMiss, maxLen, invalidTtl, editsBefore, pendingEdits, pin, NO_METER);
     }
 
     /**
@@ -56,7 +67,8 @@ public record ControllerOutput(String bridge, int inPort, int tableId, long cook
     /** This output with the continuation {@code state} (its {@code pause} froze there). */
     ControllerOutput withContinuation(FrozenState state) {
         return new ControllerOutput(bridge, inPort, tableId, cookie, tableMiss, maxLen, invalidTtl, editsBefore,
-                pendingEdits, new Pin(pin.reason(), pin.controllerId(), pin.userdata(), pin.flow(), true, state));
+                pendingEdits, new Pin(pin.reason(), pin.controllerId(), pin.userdata(), pin.flow(), true, state),
+                meterDpId);
     }
 
     /**

@@ -41,6 +41,11 @@ public final class OfTablesAdapter implements XlateTables {
     }
 
     @Override
+    public dev.jvswitch.ofproto.meter.MeterEntry meter(long meterId) {
+        return tables.meter(meterId);
+    }
+
+    @Override
     public boolean missContinues(int tableId) {
         return tables.miss(tableId) == TableMiss.CONTINUE;
     }

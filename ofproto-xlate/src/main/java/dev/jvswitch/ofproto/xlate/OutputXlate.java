@@ -3,6 +3,8 @@ package dev.jvswitch.ofproto.xlate;
 import java.util.List;
 
 import dev.jvswitch.ofproto.action.OfAction;
+import dev.jvswitch.ofproto.meter.Meter;
+import dev.jvswitch.ofproto.meter.MeterEntry;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.ofproto.tnl.TunnelOutput;
@@ -94,7 +96,7 @@ final class OutputXlate {
             pin = new ControllerOutput.Pin(ctl.reason(), ctl.controllerId(), ctl.userdata(), c.flow.copy(),
                     ctl.pause(), null);
         }
-        c.controllerOutput(ctl.maxLen(), false, pin);
+        c.controllerOutput(ctl.maxLen(), false, pin, packetInMeter(c, ctl.meterId()));
         c.report(TraceNode.Kind.DETAIL, "to the controller (max_len " + ctl.maxLen() + ")");
         if (ctl.pause()) {
             // OVS's continuation: the rest runs when the controller sends the packet back.
@@ -126,13 +128,31 @@ final class OutputXlate {
     }
 
     /**
-     * {@code dec_ttl} on TTL 0 or 1, as OVS's {@code compose_dec_ttl}: a whole-packet packet-in
-     * with reason INVALID_TTL to controller 0; the flow stays in the slow path.
+     * The datapath meter a packet-in passes (OVS's {@code execute_controller_action}): the
+     * action's {@code meter_id} if it names one, else the bridge's controller meter
+     * ({@code OFPM_CONTROLLER}); a meter that does not exist means none.
      */
-    static void invalidTtl(XlateContext c) {
+    private static int packetInMeter(XlateContext c, long meterId) {
+        MeterEntry m = c.bridge.tables().meter(meterId == OfAction.Controller.NO_METER ? Meter.CONTROLLER : meterId);
+        return m == null ? ControllerOutput.NO_METER : m.dpId();
+    }
+
+    /**
+     * {@code dec_ttl} on TTL 0 or 1, as OVS's {@code compose_dec_ttl}: a whole-packet packet-in
+     * with reason INVALID_TTL to each controller id the action lists ({@code dec_ttl}: id 0;
+     * {@code dec_ttl()} with none: no packet-in), metered by the controller meter; the flow stays
+     * in the slow path.
+     */
+    static void invalidTtl(XlateContext c, List<Integer> controllerIds) {
         c.slowPath();
-        c.controllerOutput(65535, true, null);
-        c.report(TraceNode.Kind.DETAIL, "to the controller (reason invalid_ttl)");
+        List<Integer> ids = controllerIds == null ? List.of(0) : controllerIds;
+        for (int i = 0; i < ids.size(); i++) {
+            ControllerOutput.Pin pin = new ControllerOutput.Pin(ControllerOutput.REASON_INVALID_TTL, ids.get(i),
+                    new byte[0], c.flow.copy(), false, null);
+            c.controllerOutput(65535, true, pin, packetInMeter(c, OfAction.Controller.NO_METER));
+            c.report(TraceNode.Kind.DETAIL, (ids.get(i) == 0 ? "to the controller" : "to controller " + ids.get(i))
+                    + " (reason invalid_ttl)");
+        }
     }
 
     /**

@@ -283,7 +283,7 @@ public final class XlateContext implements TunnelContext {
      * Records a packet-in by the rule running now; {@code invalidTtl} for dec_ttl's; {@code pin}
      * for a {@code controller(...)} action's (null for a plain one).
      */
-    void controllerOutput(int maxLen, boolean invalidTtl, ControllerOutput.Pin pin) {
+    void controllerOutput(int maxLen, boolean invalidTtl, ControllerOutput.Pin pin, int meterDpId) {
         if (controllerOutputs.isEmpty()) {
             controllerOutputs = new ArrayList<>(2);
         }
@@ -292,7 +292,7 @@ public final class XlateContext implements TunnelContext {
         Rule r = rules.isEmpty() ? null : rules.get(rules.size() - 1);
         controllerOutputs.add(new ControllerOutput(bridge == null ? "" : bridge.name(), inPort(), tableId,
                 r == null ? 0 : r.cookie(), r != null && r.priority() == 0 && r.match().isCatchAll(), maxLen,
-                invalidTtl, out == rootOut ? out.size() : -1, out == rootOut ? pendingEdits() : null, pin));
+                invalidTtl, out == rootOut ? out.size() : -1, out == rootOut ? pendingEdits() : null, pin, meterDpId));
     }
 
     /**

@@ -28,6 +28,11 @@ public interface XlateTables {
     /** Group {@code groupId}, or null. */
     Group group(long groupId);
 
+    /** Meter {@code meterId}, or null. */
+    default dev.jvswitch.ofproto.meter.MeterEntry meter(long meterId) {
+        return null;
+    }
+
     /**
      * True if a packet that misses table {@code tableId} goes on to the next table (OpenFlow's
      * table-miss "continue"); false if it is dropped (the default).

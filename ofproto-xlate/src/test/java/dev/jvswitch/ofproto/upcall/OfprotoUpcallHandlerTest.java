@@ -83,6 +83,40 @@ class OfprotoUpcallHandlerTest {
         }
     }
 
+    /** controller(meter_id=N): the packet-ins over the meter's rate are dropped (counted), the rest go. */
+    @Test
+    void meteredPacketInsPassTheirMeter() {
+        try (TestSwitch sw = new TestSwitch().bridge("br0", 3, 0);
+             dev.jvswitch.mempool.MbufPool pool = dev.jvswitch.mempool.MbufPool.create(
+                     dev.jvswitch.mempool.MbufPoolConfig.of("packet-in-meter", 8).withCacheSize(0))) {
+            sw.ofproto.apply("br0", dev.jvswitch.ofproto.syntax.MeterSyntax.parseAdd(
+                    "meter=3,pktps,burst,bands=type=drop,rate=1,burst_size=2"));
+            sw.flows("br0", "in_port=1,actions=controller(meter_id=3)");
+            java.util.List<byte[]> got = new java.util.ArrayList<>();
+            sw.ofproto.upcallHandler().packetInSink((m, out) -> got.add(m.toByteArray()));
+            byte[] frame = tcp(1);
+            for (int i = 0; i < 5; i++) {
+                dev.jvswitch.mempool.Mbuf m = pool.get();
+                m.copyFrom(frame, 0, frame.length);
+                m.inPort(1);
+                FlowKey key = new FlowKey();
+                new dev.jvswitch.flowcache.parse.PacketParser().parse(m, key);
+                UpcallResult res = new UpcallResult();
+                res.reset();
+                sw.ofproto.upcallHandler().onUpcall(0, key, m, res);
+                pool.put(m);
+            }
+            // The test clock stands still: the burst of 2 and no refill.
+            assertThat(got).hasSize(2);
+            assertThat(sw.ofproto.upcallHandler().packetInsMetered()).isEqualTo(3);
+            assertThat(sw.ofproto.meterStats("br0", 3)).singleElement().satisfies(s -> {
+                assertThat(s.packets()).isEqualTo(5);
+                assertThat(s.bandPackets()).containsExactly(3);
+            });
+            pool.checkNoLeaks();
+        }
+    }
+
     @Test
     void theControllerGetsThePacketAsTheActionsBeforeItEditedIt() {
         try (TestSwitch sw = new TestSwitch().bridge("br0", 3, 0);

@@ -49,6 +49,16 @@ public interface BridgeBackend {
     /** Change thread: the bridge's groups, by id. */
     List<Group> groups();
 
+    /** Change thread: the bridge's meters, by id. */
+    default List<dev.jvswitch.ofproto.meter.MeterEntry> meters() {
+        return List.of();
+    }
+
+    /** Change thread: the statistics of meter {@code meterId} ({@code Meter.ALL}: every meter), by id. */
+    default List<dev.jvswitch.ofproto.meter.MeterStats> meterStats(long meterId) {
+        return List.of();
+    }
+
     /** The bridge's ports now, by OpenFlow number. */
     List<PortInfo> ports();
 

@@ -20,6 +20,7 @@ import dev.jvswitch.ofproto.mod.ModResult;
 import dev.jvswitch.ofproto.mod.OfMod;
 import dev.jvswitch.openflow.codec.FlowModCodec;
 import dev.jvswitch.openflow.codec.GroupCodec;
+import dev.jvswitch.openflow.codec.MeterCodec;
 import dev.jvswitch.openflow.codec.OfCodecException;
 import dev.jvswitch.openflow.codec.OfError;
 
@@ -108,9 +109,11 @@ final class Bundles {
             mod = GroupCodec.decode(gm);
         } else if (inner instanceof OFPortMod pm) {
             mod = GroupCodec.decode(pm);
+        } else if (inner instanceof org.projectfloodlight.openflow.protocol.OFMeterMod mm) {
+            mod = MeterCodec.decode(mm);
         } else {
-            throw new OfCodecException(OfError.BUNDLE_FAILED_MSG_UNSUP, "a bundle carries flow, group and port mods"
-                    + ", not " + inner.getType());
+            throw new OfCodecException(OfError.BUNDLE_FAILED_MSG_UNSUP, "a bundle carries flow, group, meter and port"
+                    + " mods, not " + inner.getType());
         }
         add(m.getBundleId().getInt(), new Entry(inner.getXid(), OfRequests.head(inner), mod));
     }
@@ -129,9 +132,11 @@ final class Bundles {
             mod = OfRequests.checkTlvFields(FlowModCodec.decode(fm), bridge);
         } else if (m.inner() instanceof OFPortMod pm) {
             mod = GroupCodec.decode(pm);
+        } else if (m.inner() instanceof org.projectfloodlight.openflow.protocol.OFMeterMod mm) {
+            mod = MeterCodec.decode(mm);
         } else {
-            throw new OfCodecException(OfError.BUNDLE_FAILED_MSG_UNSUP, "a bundle carries flow, group and port mods"
-                    + ", not " + m.inner().getType());
+            throw new OfCodecException(OfError.BUNDLE_FAILED_MSG_UNSUP, "a bundle carries flow, group, meter and port"
+                    + " mods, not " + m.inner().getType());
         }
         add(m.bundleId(), new Entry(m.innerXid(), m.innerHead(), mod));
     }
@@ -176,7 +181,7 @@ final class Bundles {
             // Nothing changed. Answer the message at fault, then the commit fails.
             int at = e instanceof ModFailedException f ? f.index() : b.entries.size() - 1;
             Entry bad = b.entries.get(Math.max(0, Math.min(at, b.entries.size() - 1)));
-            c.refuse(c.version(), bad.xid(), OfRequests.applyError(e.getMessage()), bad.head(), e.getMessage());
+            c.refuse(c.version(), bad.xid(), OfRequests.applyError(e), bad.head(), e.getMessage());
             return false;
         }
         if (mods.size() >= LOGGED_BUNDLE) {

@@ -304,16 +304,12 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
         ctx.flush();
     }
 
-    /**
-     * The datapath has no meters yet (METER_FEATURES says max_meter 0): a delete succeeds, as in
-     * OVS, since there is nothing to delete (ovn-controller deletes every meter when it connects);
-     * an add or modify is refused with OFPMMFC_OUT_OF_METERS.
-     */
+    /** A meter mod goes to the change thread in order with the flow mods around it (a slave is refused). */
     private void onMeterMod(org.projectfloodlight.openflow.protocol.OFMeterMod m) {
         if (isSlave()) {
             refuseSlave(m);
-        } else if (m.getCommand() != org.projectfloodlight.openflow.protocol.OFMeterModCommand.DELETE) {
-            sendError(version, m.getXid(), OfError.METER_MOD_FAILED_OUT_OF_METERS, OfRequests.head(m));
+        } else {
+            queue.offer(m);
         }
     }
 

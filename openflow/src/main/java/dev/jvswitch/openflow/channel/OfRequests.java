@@ -38,6 +38,7 @@ import dev.jvswitch.ofproto.mod.FlowStatsRequest;
 import dev.jvswitch.ofproto.mod.ModResult;
 import dev.jvswitch.openflow.backend.PortInfo;
 import dev.jvswitch.openflow.codec.FlowModCodec;
+import dev.jvswitch.openflow.codec.MeterCodec;
 import dev.jvswitch.openflow.codec.MultipartWire;
 import dev.jvswitch.openflow.codec.OfCodecException;
 import dev.jvswitch.openflow.codec.OfError;
@@ -191,9 +192,9 @@ final class OfRequests {
                     afterChange(bridge.backend().apply(mods.subList(from, bad)));
                 }
                 if (run.get(bad) instanceof OfFrameDecoder.FlowModNx nx) {
-                    c.refuse(c.version(), nx.xid(), applyError(e.getMessage()), nx.head(), e.getMessage());
+                    c.refuse(c.version(), nx.xid(), applyError(e), nx.head(), e.getMessage());
                 } else {
-                    error((OFMessage) run.get(bad), applyError(e.getMessage()), e.getMessage());
+                    error((OFMessage) run.get(bad), applyError(e), e.getMessage());
                 }
                 from = bad + 1;
             }
@@ -216,6 +217,7 @@ final class OfRequests {
             switch (m.getType()) {
                 case PACKET_OUT -> packetOut((org.projectfloodlight.openflow.protocol.OFPacketOut) m);
                 case GROUP_MOD -> groupMod((org.projectfloodlight.openflow.protocol.OFGroupMod) m);
+                case METER_MOD -> meterMod((org.projectfloodlight.openflow.protocol.OFMeterMod) m);
                 case BUNDLE_CONTROL -> bundles.control((org.projectfloodlight.openflow.protocol.OFBundleCtrlMsg) m);
                 case BUNDLE_ADD_MESSAGE -> bundles.add((org.projectfloodlight.openflow.protocol.OFBundleAddMsg) m);
                 case PORT_MOD -> portMod((org.projectfloodlight.openflow.protocol.OFPortMod) m);
@@ -375,6 +377,18 @@ final class OfRequests {
         }
     }
 
+    /** A meter mod: applied alone, or refused with its OFPMMFC_* error (deleting a meter deletes its flows). */
+    private void meterMod(org.projectfloodlight.openflow.protocol.OFMeterMod m) {
+        ModResult r;
+        try {
+            r = bridge.backend().apply(List.of(MeterCodec.decode(m)));
+        } catch (IllegalArgumentException e) {
+            error(m, applyError(e), e.getMessage());
+            return;
+        }
+        afterChange(r);
+    }
+
     private void portMod(org.projectfloodlight.openflow.protocol.OFPortMod m) {
         PortMod pm = GroupCodec.decode(m);
         try {
@@ -395,6 +409,19 @@ final class OfRequests {
     }
 
     /** The OpenFlow error for one of ofproto's one-line refusals. */
+    /**
+     * The error for a change the ofproto refused: a meter's own (OFPMMFC_*, also for a flow naming
+     * a meter that does not exist), else as {@link #applyError(String)} says from the message.
+     */
+    static OfError applyError(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof dev.jvswitch.ofproto.meter.MeterModException m) {
+                return OfError.valueOf("METER_MOD_FAILED_" + m.code().name());
+            }
+        }
+        return applyError(e.getMessage());
+    }
+
     static OfError applyError(String message) {
         String s = message == null ? "" : message;
         if (s.startsWith("check_overlap")) {
@@ -507,10 +534,25 @@ final class OfRequests {
                         .setEntries(part).build());
             }
             case GROUP_FEATURES -> c.send(GroupCodec.features(xid, f));
-            // No meters in the datapath yet: zero of them, and empty configs and statistics.
             case METER_FEATURES -> c.sendRaw(MultipartWire.meterFeatures(c.version(), xid));
-            case METER_CONFIG -> c.send(f.buildMeterConfigStatsReply().setXid(xid).setEntries(List.of()).build());
-            case METER -> c.send(f.buildMeterStatsReply().setXid(xid).setEntries(List.of()).build());
+            case METER_CONFIG -> {
+                long id = ((org.projectfloodlight.openflow.protocol.OFMeterConfigStatsRequest) r).getMeterId();
+                List<dev.jvswitch.ofproto.meter.MeterEntry> meters = new ArrayList<>();
+                for (dev.jvswitch.ofproto.meter.MeterEntry e : bridge.backend().meters()) {
+                    if (id == dev.jvswitch.ofproto.meter.Meter.ALL || e.meterId() == id) {
+                        meters.add(e);
+                    }
+                }
+                for (ByteBuf b : MeterCodec.configReply(c.version(), xid, meters)) {
+                    c.sendRaw(b);
+                }
+            }
+            case METER -> {
+                long id = ((org.projectfloodlight.openflow.protocol.OFMeterStatsRequest) r).getMeterId();
+                for (ByteBuf b : MeterCodec.statsReply(c.version(), xid, bridge.backend().meterStats(id))) {
+                    c.sendRaw(b);
+                }
+            }
             default -> throw new OfCodecException(OfError.BAD_REQUEST_BAD_MULTIPART, "multipart "
                     + r.getStatsType() + " is not supported");
         }

@@ -59,6 +59,8 @@ public final class ActionCodec {
     /** The instructions of a flow mod, in ofproto's execution order. */
     public static List<Instruction> decodeInstructions(List<OFInstruction> list) {
         List<Instruction> out = new ArrayList<>();
+        // OpenFlow 1.3/1.4's meter instruction: OVS's meter action first in the apply-actions list.
+        Instruction.ApplyActions meter = null;
         for (OFInstruction i : list) {
             Instruction x;
             if (i instanceof OFInstructionApplyActions a) {
@@ -75,6 +77,12 @@ public final class ActionCodec {
                     throw new OfCodecException(OfError.BAD_INSTRUCTION_BAD_TABLE_ID, "goto_table " + t);
                 }
                 x = new Instruction.GotoTable(t);
+            } else if (i instanceof org.projectfloodlight.openflow.protocol.instruction.OFInstructionMeter m) {
+                if (meter != null) {
+                    throw new OfCodecException(OfError.BAD_INSTRUCTION_UNKNOWN_INST, "instruction meter given twice");
+                }
+                meter = new Instruction.ApplyActions(List.of(NxActionWire.meter(m.getMeterId())));
+                continue;
             } else if (i instanceof OFInstructionExperimenter) {
                 throw new OfCodecException(OfError.BAD_INSTRUCTION_UNKNOWN_INST, "experimenter instruction");
             } else {
@@ -88,6 +96,9 @@ public final class ActionCodec {
                 }
             }
             out.add(x);
+        }
+        if (meter != null) {
+            out.add(NxFlowModWire.withMeter(out, meter));
         }
         out.sort(Comparator.comparingInt(Instruction::order));
         return out;
@@ -116,6 +127,8 @@ public final class ActionCodec {
                 return output(OfPortNumbers.from(o.getPort()), o.getMaxLen(), packetOut);
             } else if (a instanceof OFActionGroup g) {
                 return new OfAction.GroupAction(g.getGroup().getGroupNumber() & 0xffffffffL);
+            } else if (a instanceof org.projectfloodlight.openflow.protocol.action.OFActionMeter m) {
+                return NxActionWire.meter(m.getMeterId());
             } else if (a instanceof OFActionSetField s) {
                 return setField(s.getField());
             } else if (a instanceof OFActionPushVlan p) {

@@ -132,6 +132,7 @@ public final class FlowModCodec {
             case HARD_TIMEOUT -> OFFlowRemovedReason.HARD_TIMEOUT;
             case DELETE -> OFFlowRemovedReason.DELETE;
             case GROUP_DELETE -> OFFlowRemovedReason.GROUP_DELETE;
+            case METER_DELETE -> OFFlowRemovedReason.METER_DELETE;
         };
         OFFlowRemoved.Builder b = f.buildFlowRemoved().setCookie(U64.of(s.cookie())).setPriority(s.priority())
                 .setReason(reason).setTableId(TableId.of(s.tableId())).setIdleTimeout(s.idleTimeoutSec())

@@ -90,14 +90,18 @@ public final class MultipartWire {
     }
 
     /**
-     * The meter features reply (1.3-1.5: {@code ofp_meter_features}, 16 bytes): no meters, no band
-     * types, the truth while the datapath has none. openflowj writes 1.5's body 8 bytes too long.
+     * The meter features reply (1.3-1.5: {@code ofp_meter_features}, 16 bytes), what OVS's
+     * userspace datapath says: max_meter, drop bands only, kbps/pktps/burst/stats, max_bands,
+     * max_color 0. openflowj writes 1.5's body 8 bytes too long.
      */
     public static ByteBuf meterFeatures(int version, long xid) {
         ByteBuf b = Unpooled.buffer(32);
         b.writeByte(version).writeByte(OFPT_MULTIPART_REPLY).writeShort(32).writeInt((int) xid);
         b.writeShort(OFPMP_METER_FEATURES).writeShort(0).writeInt(0);
-        b.writeInt(0).writeInt(0).writeInt(0).writeByte(0).writeByte(0).writeShort(0);
+        b.writeInt((int) dev.jvswitch.ofproto.meter.Meter.MAX_METERS)
+                .writeInt(1 << dev.jvswitch.ofproto.meter.MeterBand.DROP)
+                .writeInt(dev.jvswitch.ofproto.meter.Meter.SUPPORTED_FLAGS)
+                .writeByte(dev.jvswitch.ofproto.meter.Meter.MAX_BANDS).writeByte(0).writeShort(0);
         return b;
     }
 

@@ -144,30 +144,12 @@ public final class NxFlowModWire {
         Match match = m.match();
         List<Instruction> instructions = command.isDelete() ? List.of()
                 : instructions(b, MATCH + m.paddedLength(), end);
-        refuseMeters(instructions);
         try {
             return FlowMod.builder(command).tableId(table).priority(priority).match(match).cookie(cookie)
                     .cookieMask(cookieMask).outPort(outPort).outGroup(outGroup).idleTimeoutSec(idle)
                     .hardTimeoutSec(hard).flags(flags).instructions(instructions).build();
         } catch (IllegalArgumentException e) {
             throw new OfCodecException(OfError.FLOW_MOD_FAILED_UNKNOWN, e.getMessage());
-        }
-    }
-
-    /**
-     * OVS's {@code ofproto_check_ofpacts}: a meter action to a meter that does not exist is
-     * OFPMMFC_INVALID_METER, and this datapath has no meters (its meter features say 0).
-     */
-    static void refuseMeters(List<Instruction> instructions) {
-        for (Instruction i : instructions) {
-            List<dev.jvswitch.ofproto.action.OfAction> actions = i instanceof Instruction.ApplyActions a ? a.actions()
-                    : i instanceof Instruction.WriteActions w ? w.actions() : List.of();
-            for (dev.jvswitch.ofproto.action.OfAction x : actions) {
-                if (x instanceof dev.jvswitch.ofproto.action.OfAction.Meter m) {
-                    throw new OfCodecException(OfError.METER_MOD_FAILED_INVALID_METER, "meter " + m.meterId()
-                            + " does not exist (this datapath has no meters)");
-                }
-            }
         }
     }
 
@@ -227,6 +209,36 @@ public final class NxFlowModWire {
             p += len;
         }
         out.sort(java.util.Comparator.comparingInt(Instruction::order));
+        // A meter instruction and the apply-actions list are one list: the meter action first.
+        for (int k = 0; k + 1 < out.size(); k++) {
+            if (out.get(k) instanceof Instruction.ApplyActions first
+                    && out.get(k + 1) instanceof Instruction.ApplyActions second) {
+                out.set(k, merged(first, second));
+                out.remove(k + 1);
+                k--;
+            }
+        }
         return out;
+    }
+
+    /** One apply-actions list: {@code a}'s actions then {@code b}'s. */
+    static Instruction.ApplyActions merged(Instruction.ApplyActions a, Instruction.ApplyActions b) {
+        List<dev.jvswitch.ofproto.action.OfAction> all = new java.util.ArrayList<>(a.actions());
+        all.addAll(b.actions());
+        return new Instruction.ApplyActions(all);
+    }
+
+    /**
+     * The meter instruction {@code meter} with the apply-actions list already in {@code out}
+     * (removed from it) appended, or alone.
+     */
+    static Instruction.ApplyActions withMeter(List<Instruction> out, Instruction.ApplyActions meter) {
+        for (int k = 0; k < out.size(); k++) {
+            if (out.get(k) instanceof Instruction.ApplyActions a) {
+                out.remove(k);
+                return merged(meter, a);
+            }
+        }
+        return meter;
     }
 }

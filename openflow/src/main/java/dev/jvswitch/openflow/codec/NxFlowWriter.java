@@ -199,8 +199,15 @@ public final class NxFlowWriter {
             } else if (i instanceof Instruction.ClearActions) {
                 b.writeShort(5).writeShort(8).writeInt(0);
             } else if (i instanceof Instruction.ApplyActions a) {
+                List<OfAction> acts = a.actions();
+                if (ctx.version() < 6 && !acts.isEmpty() && acts.get(0) instanceof OfAction.Meter m) {
+                    // OpenFlow 1.3/1.4 have a meter instruction, not an action (OVS writes it so).
+                    b.writeShort(6).writeShort(8).writeInt((int) m.meterId());
+                    start = b.writerIndex();
+                    acts = acts.subList(1, acts.size());
+                }
                 b.writeShort(4).writeShort(0).writeInt(0);
-                actions(b, a.actions(), ctx);
+                actions(b, acts, ctx);
                 b.setShort(start + 2, b.writerIndex() - start);
             } else if (i instanceof Instruction.WriteActions w) {
                 b.writeShort(3).writeShort(0).writeInt(0);

@@ -9,6 +9,8 @@ import dev.jvswitch.flowcache.actions.DpField;
 import dev.jvswitch.flowcache.hash.FlowHash;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.PacketBatch;
+import dev.jvswitch.pmd.meter.DpMeter;
+import dev.jvswitch.pmd.meter.DpMeters;
 import dev.jvswitch.pmd.stats.DropReason;
 import dev.jvswitch.pmd.tunnel.TunnelOps;
 
@@ -54,6 +56,10 @@ import dev.jvswitch.pmd.tunnel.TunnelOps;
  * IP fragments are held by the tracker's {@code Ipf} until their datagram is whole; it runs
  * through {@code ct} reassembled and the fragments then go on in this ct action's batch.
  *
+ * <p><b>Meters.</b> {@code meter(id)} runs the datapath's {@link DpMeters} entry over the batch
+ * (refilled from {@link ExecContext#nowMs()}); the packets over a band's rate are dropped
+ * ({@link DropReason#METER}) and the rest go on.
+ *
  * <p>Nothing here allocates: scratch batches for clone are made once, one per nesting level.
  *
  * <p><b>Thread-safety:</b> one executor per PMD thread, used only by it.
@@ -70,6 +76,9 @@ public final class ActionExecutor {
     private int ipId;
     private final Conntrack conntrack;
     private final CtContext ctContext;
+    private final DpMeters meters;
+    /** The packets a meter took out of the batch, to free (made once). */
+    private final Mbuf[] metered = new Mbuf[PacketBatch.MAX_SIZE];
     /** The {@code nat} argument of the ct action being run (filled per action, so a batch allocates nothing). */
     private final NatParams natParams = new NatParams();
 
@@ -78,9 +87,15 @@ public final class ActionExecutor {
         this(new Conntrack());
     }
 
-    /** An executor for one PMD of a datapath whose connections live in {@code conntrack}. */
+    /** An executor for one PMD of a datapath whose connections live in {@code conntrack}, without meters. */
     public ActionExecutor(Conntrack conntrack) {
+        this(conntrack, new DpMeters());
+    }
+
+    /** An executor for one PMD of a datapath with these connections and meters. */
+    public ActionExecutor(Conntrack conntrack, DpMeters meters) {
         this.conntrack = conntrack;
+        this.meters = meters;
         this.ctContext = conntrack.newContext();
         for (int i = 0; i < cloneBatches.length; i++) {
             cloneBatches[i] = new PacketBatch();
@@ -109,11 +124,24 @@ public final class ActionExecutor {
                 case DpActions.OP_TNL_POP -> tnlPop(p.a(i), batch, ctx, last);
                 case DpActions.OP_CT -> ct(p, i, batch, ctx);
                 case DpActions.OP_CT_CLEAR -> ctClear(batch);
+                case DpActions.OP_METER -> meter(p.a(i), batch, ctx);
                 default -> dropAll(batch, ctx, DropReason.MALFORMED); // the builder admits no other
             }
         }
         if (!batch.isEmpty()) {
             dropAll(batch, ctx, DropReason.END_OF_ACTIONS);
+        }
+    }
+
+    /** {@code meter(id)}: the meter drops what is over its rate; a meter that does not exist passes all (OVS). */
+    private void meter(int id, PacketBatch batch, ExecContext ctx) {
+        DpMeter m = meters.get(id);
+        if (m != null) {
+            int n = m.run(batch, ctx.nowMs(), metered);
+            for (int k = 0; k < n; k++) {
+                ctx.drop(metered[k], DropReason.METER);
+                metered[k] = null;
+            }
         }
     }
 

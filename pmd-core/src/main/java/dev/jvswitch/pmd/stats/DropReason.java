@@ -65,7 +65,9 @@ public enum DropReason {
     /** Translation: a decapsulated packet no tunnel port takes (unknown key or remote). */
     TUNNEL_NO_PORT("tunnel_port_not_found", "dropped: no tunnel port for a received packet"),
     /** Translation: a packet for the switch's own address that is neither tunnel traffic nor ARP/ND. */
-    LOCAL_NO_STACK("local_no_stack", "dropped: for the switch itself, not tunnel or ARP/ND");
+    LOCAL_NO_STACK("local_no_stack", "dropped: for the switch itself, not tunnel or ARP/ND"),
+    /** {@code meter}: over the rate of a meter band (OVS counts these on the band, not as a drop reason). */
+    METER("meter_drop", "dropped by a meter band");
 
     private static final DropReason[] VALUES = values();
     /** The reason of each translation {@link DropCause}, by its ordinal. */

@@ -69,24 +69,12 @@ class ExecuteAllocationTest {
 
     @Test
     void steadyStateExecuteAllocatesNothing() {
-        MbufPool pool = MbufPool.create(MbufPoolConfig.of("exec-alloc", 2048));
-        MbufCache cache = pool.newCache();
-        try {
+        inPool("exec-alloc", cache -> {
             CountingContext ctx = new CountingContext(cache);
-            ActionExecutor executor = new ActionExecutor();
-            PacketBatch batch = new PacketBatch();
-            TestFrame.Frame frame = TestFrame.ipv4(TestFrame.TCP).payload(64).build();
             DpActions setAndOutput = DpActions.parse("set(ipv4(src=192.168.0.1,dst=192.168.0.2)),set(tcp(dst=8080)),2");
             DpActions everythingElse = DpActions.parse(
                     "push_vlan(vid=10,pcp=0),3,pop_vlan,set(ipv6(hlimit=1)),clone(hash(l4(7)),recirc(0x1)),4");
-            long deadline = System.nanoTime() + DEADLINE_NS;
-
-            pump(WARMUP_PACKETS, frame, setAndOutput, everythingElse, executor, batch, ctx, cache, deadline);
-            com.sun.management.ThreadMXBean threads =
-                    (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-            long before = threads.getCurrentThreadAllocatedBytes();
-            pump(MEASURED_PACKETS, frame, setAndOutput, everythingElse, executor, batch, ctx, cache, deadline);
-            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            long allocated = allocatedBytes(setAndOutput, everythingElse, new ActionExecutor(), ctx, cache);
 
             assertThat(allocated).as("bytes allocated for %d packets", MEASURED_PACKETS).isLessThan(SLACK_BYTES);
             // Half the batches ran each program: 1 output each, and 2 outputs + 1 recirc each.
@@ -94,12 +82,54 @@ class ExecuteAllocationTest {
             assertThat(ctx.outputs).isEqualTo(packets / 2 + packets);
             assertThat(ctx.recirculated).isEqualTo(packets / 2);
             assertThat(ctx.drops[DropReason.NO_MBUF.id()]).isZero();
+        });
+    }
+
+    /** The meter action too: a band that drops part of every batch, refilled by the clock, allocates nothing. */
+    @Test
+    void meteredExecuteAllocatesNothing() {
+        inPool("exec-alloc-meter", cache -> {
+            CountingContext ctx = new CountingContext(cache);
+            dev.jvswitch.pmd.meter.DpMeters meters = new dev.jvswitch.pmd.meter.DpMeters();
+            meters.set(0, new dev.jvswitch.pmd.meter.DpMeter(true, new long[] {1_000_000, 50_000_000},
+                    new long[] {16, 1_000}));
+            meters.set(1, new dev.jvswitch.pmd.meter.DpMeter(false, new long[] {10_000_000}, new long[] {0}));
+            ActionExecutor executor = new ActionExecutor(new dev.jvswitch.conntrack.Conntrack(), meters);
+            long allocated = allocatedBytes(DpActions.parse("meter(0),2"),
+                    DpActions.parse("meter(1),set(tcp(dst=8080)),2"), executor, ctx, cache);
+
+            assertThat(allocated).as("bytes allocated for %d metered packets", MEASURED_PACKETS).isLessThan(SLACK_BYTES);
+            assertThat(ctx.drops[DropReason.METER.id()]).as("the 16-packet burst drops part of a batch").isPositive();
+            assertThat(ctx.outputs + ctx.drops[DropReason.METER.id()]).isEqualTo(WARMUP_PACKETS + MEASURED_PACKETS);
+        });
+    }
+
+    /** Runs {@code body} with a cache of a fresh pool, then checks that every mbuf came back. */
+    private static void inPool(String name, java.util.function.Consumer<MbufCache> body) {
+        MbufPool pool = MbufPool.create(MbufPoolConfig.of(name, 2048));
+        MbufCache cache = pool.newCache();
+        try {
+            body.accept(cache);
         } finally {
             cache.flush();
             pool.releaseCache(cache);
             pool.checkNoLeaks();
             pool.close();
         }
+    }
+
+    /** Warms up, then returns the heap bytes this thread allocated running programs a and b in turn. */
+    private static long allocatedBytes(DpActions a, DpActions b, ActionExecutor executor, CountingContext ctx,
+            MbufCache cache) {
+        PacketBatch batch = new PacketBatch();
+        TestFrame.Frame frame = TestFrame.ipv4(TestFrame.TCP).payload(64).build();
+        long deadline = System.nanoTime() + DEADLINE_NS;
+        pump(WARMUP_PACKETS, frame, a, b, executor, batch, ctx, cache, deadline);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        pump(MEASURED_PACKETS, frame, a, b, executor, batch, ctx, cache, deadline);
+        return threads.getCurrentThreadAllocatedBytes() - before;
     }
 
     private static void pump(int packets, TestFrame.Frame frame, DpActions a, DpActions b, ActionExecutor executor,

@@ -37,7 +37,7 @@ class PmdStatsTest {
                 "drop_recirc_depth", "drop_recirc_unknown", "drop_no_mbuf", "drop_tunnel", "drop_no_port",
                 "drop_malformed", "drop_tunnel_mtu", "drop_tunnel_malformed", "drop_tunnel_bad_csum",
                 "drop_tunnel_bad_header", "drop_tunnel_no_route", "drop_tunnel_neigh_miss", "drop_tunnel_fragment",
-                "drop_tunnel_no_port", "drop_local_no_stack", "idle_ns", "busy_ns", "iterations");
+                "drop_tunnel_no_port", "drop_local_no_stack", "drop_meter", "idle_ns", "busy_ns", "iterations");
         assertThat(DropReason.values()).extracting(DropReason::label).containsExactly("dropped by action",
                 "freed after their last action", "dropped: no headroom for a pushed header",
                 "dropped: recirculation too deep", "dropped: unknown recirc_id", "dropped: no mbuf for a copy",
@@ -46,7 +46,8 @@ class PmdStatsTest {
                 "dropped: malformed tunnel packet", "dropped: tunnel packet with a bad UDP checksum",
                 "dropped: invalid tunnel header", "dropped: no route to the tunnel destination",
                 "dropped: tunnel next hop not resolved", "dropped: fragment for a tunnel endpoint",
-                "dropped: no tunnel port for a received packet", "dropped: for the switch itself, not tunnel or ARP/ND");
+                "dropped: no tunnel port for a received packet", "dropped: for the switch itself, not tunnel or ARP/ND",
+                "dropped by a meter band");
     }
 
     @Test

@@ -165,6 +165,7 @@ public final class SwitchCommands {
             }
             return Reply.text(sb.toString());
         });
+        MeterCommands.register(r, sp);
         r.register("ofctl/dump-ports", "[BRIDGE]", 0, 1, "per-port counters", args -> {
             String bridge = args.isEmpty() ? null : args.get(0);
             if (bridge != null && !sw.config().bridges().containsKey(bridge)) {
@@ -240,7 +241,7 @@ public final class SwitchCommands {
      * An ofproto call, with the parsing of its text, whose one-line failures (the service's, and
      * the syntax errors of the text) become command failures.
      */
-    private interface OfprotoCall<T> {
+    interface OfprotoCall<T> {
         T call() throws OfprotoException;
     }
 
@@ -249,7 +250,7 @@ public final class SwitchCommands {
         return sp.tunnels().tlvMaps().get(bridge);
     }
 
-    private static <T> T ofproto(OfprotoCall<T> call) throws CommandException {
+    static <T> T ofproto(OfprotoCall<T> call) throws CommandException {
         try {
             return call.call();
         } catch (OfprotoException | IllegalArgumentException e) {

@@ -147,6 +147,8 @@ public final class OfprotoService implements AutoCloseable {
         ofproto.ctTimeoutPolicies(datapath.conntrack().config()::timeoutPolicyId);
         // Neighbour request retries and refreshes go out through the datapath's packet execute.
         ofproto.packetExecutor(datapath::execute);
+        // Meters run in the datapath's table, which the PMDs' meter actions read.
+        ofproto.bindMeters(datapath.meters());
         datapath.upcallHandler(ofproto.upcallHandler());
         this.reval = new OfprotoRevalidation(ofproto);
         this.pool = new RevalidatorPool(datapath, reval, OfprotoConfigs.revalidatorConfig(s));
@@ -413,6 +415,17 @@ public final class OfprotoService implements AutoCloseable {
     /** Every group of {@code bridge}, by id. */
     public List<Group> groups(String bridge) throws OfprotoException {
         return call(bridge, () -> ofproto.groups(bridge));
+    }
+
+    /** Every meter of {@code bridge}, by id. */
+    public List<dev.jvswitch.ofproto.meter.MeterEntry> meters(String bridge) throws OfprotoException {
+        return call(bridge, () -> ofproto.meters(bridge));
+    }
+
+    /** The statistics of meter {@code meterId} of {@code bridge} ({@code Meter.ALL}: every meter). */
+    public List<dev.jvswitch.ofproto.meter.MeterStats> meterStats(String bridge, long meterId)
+            throws OfprotoException {
+        return call(bridge, () -> ofproto.meterStats(bridge, meterId));
     }
 
     /**

@@ -84,6 +84,16 @@ final class SwitchBridgeBackend implements BridgeBackend {
     }
 
     @Override
+    public List<dev.jvswitch.ofproto.meter.MeterEntry> meters() {
+        return sw.ofproto().ofprotoForChannel().meters(bridge);
+    }
+
+    @Override
+    public List<dev.jvswitch.ofproto.meter.MeterStats> meterStats(long meterId) {
+        return sw.ofproto().ofprotoForChannel().meterStats(bridge, meterId);
+    }
+
+    @Override
     public List<PortInfo> ports() {
         return ports(true);
     }

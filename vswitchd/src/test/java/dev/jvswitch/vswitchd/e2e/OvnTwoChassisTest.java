@@ -137,7 +137,8 @@ class OvnTwoChassisTest {
     /**
      * Router lr0 between sw0 (10.0.0.0/24) and sw1 (10.0.1.0/24, pc on OVS): the router runs on
      * the sender's chassis, so pa -> pc is routed by jvswitchd and the reply by OVS; pc sees the
-     * request with TTL 63 from the router's MAC, pa the reply with TTL 63.
+     * request with TTL 63 from the router's MAC, pa the reply with TTL 63. pd (on jvswitchd, in
+     * sw1) makes the chassis alike again: each has one VIF in each switch, so the same flows.
      */
     @Test
     @Order(4)
@@ -145,7 +146,11 @@ class OvnTwoChassisTest {
         String lrp1Mac = "00:00:00:00:ff:02";
         net.host("pc", "10.0.1.2", "10.0.1.254");
         net.plug("pc", "b");
-        Sh.inNs(net.vif("pa").ns(), "ip", "route", "replace", "default", "via", "10.0.0.254");
+        net.host("pd", "10.0.1.3", "10.0.1.254");
+        net.plug("pd", "a");
+        for (String p : List.of("pa", "pb")) {
+            Sh.inNs(net.vif(p).ns(), "ip", "route", "replace", "default", "via", "10.0.0.254");
+        }
         long t0 = System.nanoTime();
         net.central.nbctl("lr-add", "lr0");
         net.central.nbctl("lrp-add", "lr0", "lrp0", "00:00:00:00:ff:01", "10.0.0.254/24");
@@ -157,7 +162,10 @@ class OvnTwoChassisTest {
                     lsp, "router", "--", "lsp-set-options", lsp, "router-port=" + s[1]);
         }
         OvnTwoChassis.Vif pc = net.vif("pc");
-        net.central.nbctl("lsp-add", "sw1", "pc", "--", "lsp-set-addresses", "pc", pc.mac() + " " + pc.ip());
+        for (String p : List.of("pc", "pd")) {
+            OvnTwoChassis.Vif v = net.vif(p);
+            net.central.nbctl("lsp-add", "sw1", p, "--", "lsp-set-addresses", p, v.mac() + " " + v.ip());
+        }
         double first = net.awaitPing("pa", "10.0.1.2", t0, "routed");
 
         Path capture = dir.resolve("pc.txt");
@@ -178,8 +186,14 @@ class OvnTwoChassisTest {
         assertThat(seen).as("pa's echo as pc received it (routed by jvswitchd)").contains(lrp1Mac + " > " + pc.mac())
                 .contains("ttl 63");
         noLoss(net.ping("pc", "10.0.0.1", 3));
-        report("router: first routed ping pa -> pc %.2f s after lr-add; flows jvswitchd %d, ovs-vswitchd %d", first,
-                net.flows("a"), net.flows("b"));
+        // pd -> pb: routed by jvswitchd from sw1 into sw0, then tunnelled to OVS.
+        double pd = net.awaitPing("pd", "10.0.0.2", System.nanoTime(), "routed from pd");
+        noLoss(net.ping("pd", "10.0.0.2", 3));
+        int flowsA = net.flows("a");
+        int flowsB = net.flows("b");
+        report("router: first routed ping pa -> pc %.2f s after lr-add (pd -> pb %.2f s later); flows jvswitchd %d,"
+                + " ovs-vswitchd %d", first, pd, flowsA, flowsB);
+        assertThat(flowsA).as("flows ovn-controller installed on jvswitchd vs OVS").isEqualTo(flowsB);
         noErrors();
     }
 
@@ -207,6 +221,7 @@ class OvnTwoChassisTest {
         assertThat(net.jvs.terminate(Duration.ofSeconds(30))).isZero();
         t0 = System.nanoTime();
         net.startJvswitchd();
+        double started = (System.nanoTime() - t0) / 1e9;
         OvnTwoChassis.encapAddress(net.nsA, OvnTwoChassis.A_UNDERLAY);
         double daemon = net.awaitPing("pa", "10.0.0.2", t0, "jvswitchd restarted");
         noLoss(net.ping("pb", "10.0.0.1", 3));
@@ -219,8 +234,9 @@ class OvnTwoChassisTest {
         double sb = (System.nanoTime() - t0) / 1e9;
         noLoss(net.ping("pa", "10.0.0.2", 3));
         report("faults: ovn-controller killed -> flows committed again and ping %.2f s after its restart;"
-                + " jvswitchd restarted -> ping %.2f s after its start; SB ovsdb-server restarted -> both chassis"
-                + " caught up (nbctl --wait=hv sync) %.2f s after", controller, daemon, sb);
+                + " jvswitchd restarted -> running after %.2f s, ping %.2f s after its start (ovn-controller"
+                + " reconnects with its backoff); SB ovsdb-server restarted -> both chassis caught up"
+                + " (nbctl --wait=hv sync) %.2f s after", controller, started, daemon, sb);
         noErrors();
     }
 
@@ -243,6 +259,7 @@ class OvnTwoChassisTest {
         assertThat(net.jvs.ok("tnl/ports/show")).contains("vxlan");
         int flowsA = net.flows("a");
         int flowsB = net.flows("b");
+        assertThat(flowsA).as("flows ovn-controller installed on jvswitchd vs OVS").isEqualTo(flowsB);
         report("vxlan: first ping %.2f s after ovn-encap-type=vxlan; flows jvswitchd %d, ovs-vswitchd %d;"
                 + " 4 MiB TCP A->B %.0f Mbit/s, B->A %.0f Mbit/s", first, flowsA, flowsB, ab, ba);
         noErrors();

@@ -110,6 +110,8 @@ class OvnTwoChassisTest {
             tcp("pb", "pa");
             assertThat(net.ping("pb", "10.0.0.1", 3).output()).contains(" 100% packet loss");
             assertThat(connect("pb", "10.0.0.1")).as("a new TCP connection pb -> pa").isEqualTo("timeout");
+            // jvswitchd reports ct_zero_snat, so OVN commits with nat(src) there as on OVS.
+            assertThat(OvnChassisTest.dumpFlows(net.dirA)).contains("ct(commit,zone=NXM_NX_REG13[0..15],nat(src)");
             report("acl: applied on both chassis (nbctl --wait=hv) in %.2f s; flows jvswitchd %d, ovs-vswitchd %d",
                     applied, net.flows("a"), net.flows("b"));
             noErrors();

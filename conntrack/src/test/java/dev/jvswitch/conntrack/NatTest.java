@@ -154,6 +154,32 @@ class NatTest {
         assertThat(Arrays.stream(hits).min().getAsInt()).as(Arrays.toString(hits)).isGreaterThan(60);
     }
 
+    /**
+     * OVS's all-zero SNAT ({@code nat(src)} with no address, which OVN commits with where the
+     * datapath reports {@code ct_zero_snat}): the connection keeps its own address and port, unless
+     * its reply tuple is already another connection's; then only the source port changes.
+     */
+    @Test
+    void zeroSnatKeepsTheTupleAndMovesOnlyTheSourcePortOnACollision() {
+        NatParams zero = new NatParams().set(NatParams.SRC, false, false, 0, 0, 0, 0, 0, 0);
+        Mbuf m = run(Frames.tcp4().ip("10.0.0.1", "10.1.0.9").ports(40000, 80).tcpFlags(0x02).seq(1),
+                Conntrack.COMMIT, zero);
+        assertThat(keyOf(m).srcLo()).isEqualTo(ip("10.0.0.1"));
+        assertThat(keyOf(m).tpSrc()).isEqualTo(40000);
+        pool.put(m);
+        // 10.0.0.2:40001 hidden behind 10.0.0.1:40001 takes the reply tuple 10.0.0.1:40001 would have.
+        Mbuf hidden = run(Frames.tcp4().ip("10.0.0.2", "10.1.0.9").ports(40001, 80).tcpFlags(0x02).seq(1),
+                Conntrack.COMMIT, snat(ip("10.0.0.1"), 0, 0));
+        assertThat(keyOf(hidden).tpSrc()).isEqualTo(40001);
+        pool.put(hidden);
+        Mbuf own = run(Frames.tcp4().ip("10.0.0.1", "10.1.0.9").ports(40001, 80).tcpFlags(0x02).seq(1),
+                Conntrack.COMMIT, zero);
+        assertThat(own.ctState() & NEW).isNotZero();
+        assertThat(keyOf(own).srcLo()).isEqualTo(ip("10.0.0.1"));
+        assertThat(keyOf(own).tpSrc()).isBetween(1024, 65535).isNotEqualTo(40001);
+        pool.put(own);
+    }
+
     @Test
     void snatWithoutPortRangeKeepsTheSourcePortWhenFree() {
         Mbuf m = run(Frames.tcp4().ip("10.0.0.1", "10.1.0.9").ports(33333, 80).tcpFlags(0x02).seq(1),

@@ -2,10 +2,6 @@ package dev.jvswitch.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -23,28 +19,12 @@ import dev.jvswitch.testkit.sh.Sh;
  */
 @EnabledIfSystemProperty(named = "jvs.dist.archive", matches = ".+", disabledReason = "runs after package (dist execution)")
 class DemoCaptureTest {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-
     @Test
     void theDemoCapturesAPingAndTcpdumpReadsItBack() throws Exception {
         Needs.that(Sh.isRoot() && Sh.onPath("ip") && Sh.onPath("ethtool") && Sh.onPath("ping"),
                 "root with ip, ethtool and ping (the demo's namespaces)");
         Needs.that(Sh.onPath("tcpdump"), "tcpdump (reads the capture back)");
-        assertThat(ROOT.resolve("vswitchd/target/jvswitchd.jar")).as("package ran before this test").exists();
-
-        ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/jvs-demo").toString()).directory(ROOT.toFile())
-                .redirectErrorStream(true);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        if (!p.waitFor(240, TimeUnit.SECONDS)) {
-            p.destroy();
-            p.waitFor(20, TimeUnit.SECONDS);
-            p.destroyForcibly();
-            Sh.run(ROOT.resolve("bin/jvs-demo").toString(), "--cleanup");
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.isAlive()).as("jvs-demo did not end within 240 s:%n%s", out).isFalse();
-        assertThat(p.exitValue()).as(out).isZero();
+        String out = Demo.run();
 
         int at = out.indexOf("jvsctl mirror/start h1");
         assertThat(at).as(out).isNotNegative();

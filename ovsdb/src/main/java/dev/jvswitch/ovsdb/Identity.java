@@ -20,9 +20,10 @@ import dev.jvswitch.ovsdb.status.StatusWriter;
  *
  * <p>Capabilities use OVS's keys; a key is true only for what jvswitch's datapath really does
  * (its action program: output, VLAN push/pop, masked set, hash, recirc, clone, tunnel push/pop,
- * {@code ct} with zones, marks, labels, NAT, the original tuple and timeout policies, and
- * {@code ct_clear}; no MPLS, truncate or check_pkt_len, whose {@code check_pkt_larger} runs in
- * translation).
+ * {@code ct} with zones, marks, labels, NAT (all-zero SNAT too: {@code nat(src)} without an
+ * address keeps the tuple and moves only a colliding source port, as OVS's conntrack), the
+ * original tuple and timeout policies, and {@code ct_clear}; no MPLS, truncate or check_pkt_len,
+ * whose {@code check_pkt_larger} runs in translation).
  */
 final class Identity {
     static final String VERSION = "jvswitch 0.1.0";
@@ -44,7 +45,7 @@ final class Identity {
         c.put("ct_state", "true");
         c.put("ct_state_nat", "true");
         c.put("ct_timeout", "true");
-        c.put("ct_zero_snat", "false");
+        c.put("ct_zero_snat", "true");
         c.put("ct_zone", "true");
         c.put("ct_mark", "true");
         c.put("ct_label", "true");

@@ -52,14 +52,28 @@ final class OvnCentral implements AutoCloseable {
     }
 
     private void db(String name, String schema, Path socket) {
+        Sh.run("ovsdb-tool", "create", dir.resolve(name + ".db").toString(), schema);
+        pidfiles.add(dir.resolve(name + ".pid"));
+        serve(name, socket);
+    }
+
+    /** Starts the ovsdb-server of database {@code name} (nb or sb) on its existing file. */
+    private void serve(String name, Path socket) {
         Path db = dir.resolve(name + ".db");
         Path pid = dir.resolve(name + ".pid");
-        Sh.run("ovsdb-tool", "create", db.toString(), schema);
-        pidfiles.add(pid);
         Sh.run("ovsdb-server", "--remote=punix:" + socket, "--pidfile=" + pid,
                 "--log-file=" + dir.resolve(name + ".log"), "--unixctl=" + dir.resolve(name + ".ctl"), "--detach",
                 db.toString());
         Await.until(Duration.ofSeconds(10), () -> Files.exists(socket), () -> name + " ovsdb-server's socket");
+    }
+
+    /**
+     * Stops the southbound ovsdb-server (SIGTERM, waits for it to exit) and starts it again on
+     * the same database file: the fault the chassis must ride through.
+     */
+    void restartSb() throws IOException {
+        stop(dir.resolve("sb.pid"));
+        serve("sb", sb);
     }
 
     /** The southbound target a chassis's {@code external_ids:ovn-remote} names. */
@@ -87,12 +101,24 @@ final class OvnCentral implements AutoCloseable {
      * {@code dir}. Returns its pid file; it is stopped with the central.
      */
     Path controller(OvsdbServer db, Path ovsRundir, Path dir) throws IOException {
+        return controller(db, ovsRundir, dir, null);
+    }
+
+    /** As {@link #controller(OvsdbServer, Path, Path)}, run in the chassis namespace {@code netns} if not null. */
+    Path controller(OvsdbServer db, Path ovsRundir, Path dir, String netns) throws IOException {
         Files.createDirectories(dir);
         Path pid = dir.resolve("ovn-controller.pid");
-        pidfiles.add(0, pid);
+        if (!pidfiles.contains(pid)) {
+            pidfiles.add(0, pid);
+        }
+        List<String> cmd = new ArrayList<>();
+        if (netns != null) {
+            cmd.addAll(List.of("ip", "netns", "exec", netns));
+        }
+        cmd.addAll(List.of("ovn-controller", db.target(), "--pidfile=" + pid,
+                "--log-file=" + dir.resolve("ovn-controller.log"), "--detach"));
         Sh.Result r = Sh.tryRun(Map.of("OVS_RUNDIR", ovsRundir.toString(), "OVN_RUNDIR", dir.toString()),
-                "ovn-controller", db.target(), "--pidfile=" + pid, "--log-file=" + dir.resolve("ovn-controller.log"),
-                "--detach");
+                cmd.toArray(new String[0]));
         if (r.exit() != 0) {
             throw new AssertionError("ovn-controller did not start: " + r.output());
         }
@@ -102,12 +128,22 @@ final class OvnCentral implements AutoCloseable {
     @Override
     public void close() throws IOException {
         for (Path pid : pidfiles) {
-            if (Files.exists(pid)) {
-                String p = Files.readString(pid).trim();
-                Sh.tryRun("kill", p);
-                Await.until(Duration.ofSeconds(10), () -> !Files.exists(Path.of("/proc", p)), () -> "pid " + p
-                        + " to exit");
-            }
+            stop(pid);
+        }
+    }
+
+    /** SIGTERM to the daemon whose pid file is {@code pid}, if it runs; waits (bounded) for it to exit. */
+    static void stop(Path pid) throws IOException {
+        signal(pid, "TERM");
+    }
+
+    /** Sends SIGNAL to the daemon of pid file {@code pid} if there is one, and waits (bounded) for it to exit. */
+    static void signal(Path pid, String signal) throws IOException {
+        if (Files.exists(pid)) {
+            String p = Files.readString(pid).trim();
+            Sh.tryRun("kill", "-" + signal, p);
+            Await.until(Duration.ofSeconds(10), () -> !Files.exists(Path.of("/proc", p)), () -> "pid " + p
+                    + " to exit");
         }
     }
 }

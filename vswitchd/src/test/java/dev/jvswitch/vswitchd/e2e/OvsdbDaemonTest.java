@@ -72,7 +72,7 @@ class OvsdbDaemonTest {
                 assertThat(db.get("Open_vSwitch", ".", "iface_types")).contains("system", "vxlan", "internal", "patch");
                 assertThat(d.log()).as("update2 where the server offers it").contains("connected (monitor_cond)");
                 assertThat(db.vsctl("list", "Datapath")).contains("recirc=\"true\"", "ct_state=\"true\"",
-                        "ct_zone=\"true\"", "ct_zero_snat=\"false\"");
+                        "ct_zone=\"true\"", "ct_zero_snat=\"true\"");
 
                 // VLANs: an access port in VLAN 10 no longer reaches an untagged one, two do.
                 db.vsctl("set", "port", "s1", "tag=10");

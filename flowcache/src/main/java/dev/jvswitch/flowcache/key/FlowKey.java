@@ -165,8 +165,9 @@ public final class FlowKey {
             w[8] = 0L;
             w[9] = 0L;
             w[14] = 0L;
-            if (tunMetadataDirtyWords != 0) {
-                Arrays.fill(w, WORDS, WORDS + tunMetadataDirtyWords, 0L);
+            // A Geneve-popped packet's option word or two: a loop, not a fill stub's call.
+            for (int i = WORDS, end = WORDS + tunMetadataDirtyWords; i < end; i++) {
+                w[i] = 0L;
             }
         } else {
             // The base words and the dirty metadata words after them in one fill.

@@ -23,8 +23,8 @@ import dev.jvswitch.pmd.upcall.UpcallStage;
 /**
  * The packet path of one PMD over one batch: classify ({@link FlowLookup}), resolve misses
  * ({@link UpcallStage}), group the packets by megaflow so each flow's actions run once for all its
- * packets (OVS's {@code packet_batch_per_flow}), update each flow's stats once per group, and
- * execute. Output goes to the PMD's tx buffers; recirculated packets wait in a small ring and run
+ * packets (OVS's {@code packet_batch_per_flow}; a batch whose packets all hit one flow is run as
+ * it is), update each flow's stats once per group, and execute. Output goes to the PMD's tx buffers; recirculated packets wait in a small ring and run
  * through the same path once the batch that produced them is done.
  *
  * <p>The hit counters add up: every packet received or recirculated is counted exactly once as an
@@ -34,7 +34,13 @@ import dev.jvswitch.pmd.upcall.UpcallStage;
  * translation and the megaflow it installs.
  */
 final class PmdPipeline implements ExecContext {
+    /** Most recirculated packets that may wait at once. */
     private static final int RECIRC_RING = 1024;
+    /**
+     * They wait in batches filled in turn (RECIRC_RING / 32 of them), plus one: the batch being
+     * run, which its own recirculations can then never reach.
+     */
+    private static final int RECIRC_BATCHES = RECIRC_RING / PacketBatch.MAX_SIZE + 1;
     private static final int TCP_FLAGS_WORD = FlowField.TCP_FLAGS.word();
     private static final int TCP_FLAGS_SHIFT = FlowField.TCP_FLAGS.shift();
     private static final int TCP_FLAGS_MASK = (int) FlowField.TCP_FLAGS.valueMask();
@@ -55,9 +61,14 @@ final class PmdPipeline implements ExecContext {
     private final PacketBatch single = new PacketBatch();
     private final PacketParser packetOutParser = new PacketParser();
     private final FlowKey packetOutKey = new FlowKey();
-    private final PacketBatch recircBatch = new PacketBatch();
-    private final Mbuf[] recircRing = new Mbuf[RECIRC_RING];
+    /**
+     * Recirculated packets, oldest first from {@code recircHead} to {@code recircTail} (the one
+     * being filled): every batch between them is full. A packet is stored once, straight into the
+     * batch it will run in.
+     */
+    private final PacketBatch[] recircBatches = new PacketBatch[RECIRC_BATCHES];
     private int recircHead;
+    private int recircTail;
     private int recircCount;
 
     PmdPipeline(PmdAgent pmd, FlowLookup lookup, UpcallStage upcall, PmdStats stats, MbufCache cache,
@@ -71,6 +82,9 @@ final class PmdPipeline implements ExecContext {
         for (int i = 0; i < PacketBatch.MAX_SIZE; i++) {
             keys[i] = new FlowKey();
             groups[i] = new PacketBatch();
+        }
+        for (int i = 0; i < RECIRC_BATCHES; i++) {
+            recircBatches[i] = new PacketBatch();
         }
     }
 
@@ -103,9 +117,18 @@ final class PmdPipeline implements ExecContext {
             megaflowHits += onMisses(batch, missMask);
         }
         stats.add(PmdCounter.MEGAFLOW_HITS, megaflowHits);
+        long nowMs = pmd.nowMs();
+        if (oneFlow(batch, n)) {
+            // The batch is its own group (a burst of one megaflow, as most are): run the flow's
+            // actions on it as it is, without copying every mbuf reference into a group.
+            Megaflow flow = groupFlows[0];
+            groupFlows[0] = null;
+            flow.onHit(n, groupBytes[0], nowMs, groupTcpFlags[0]);
+            executor.execute(flow.actions(), batch, this);
+            return;
+        }
         int groupCount = groupByFlow(batch, n);
         batch.clear();
-        long nowMs = pmd.nowMs();
         for (int g = 0; g < groupCount; g++) {
             Megaflow flow = groupFlows[g];
             PacketBatch packets = groups[g];
@@ -190,6 +213,33 @@ final class PmdPipeline implements ExecContext {
         executor.execute(actions, single, this);
     }
 
+    /**
+     * Whether every packet of the batch hit the same megaflow; if so, that flow, the batch's bytes
+     * and TCP flags are group 0's and {@code flows} is cleared, else nothing changes.
+     */
+    private boolean oneFlow(PacketBatch batch, int n) {
+        Megaflow flow = flows[0];
+        if (n == 0 || flow == null) {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            if (flows[i] != flow) {
+                return false;
+            }
+        }
+        long bytes = 0;
+        int tcpFlags = 0;
+        for (int i = 0; i < n; i++) {
+            flows[i] = null;
+            bytes += batch.get(i).length();
+            tcpFlags |= (int) (keys[i].words()[TCP_FLAGS_WORD] >>> TCP_FLAGS_SHIFT) & TCP_FLAGS_MASK;
+        }
+        groupFlows[0] = flow;
+        groupBytes[0] = bytes;
+        groupTcpFlags[0] = tcpFlags;
+        return true;
+    }
+
     /** Sorts the batch's packets into one sub-batch per megaflow, in order of first appearance. */
     private int groupByFlow(PacketBatch batch, int n) {
         int groupCount = 0;
@@ -221,26 +271,31 @@ final class PmdPipeline implements ExecContext {
     /** Runs recirculated packets through the pipeline until none are left. */
     private void drainRecirculations() {
         while (recircCount > 0) {
-            int n = Math.min(recircCount, PacketBatch.MAX_SIZE);
-            for (int i = 0; i < n; i++) {
-                recircBatch.add(recircRing[recircHead]);
-                recircRing[recircHead] = null;
-                recircHead = (recircHead + 1) & (RECIRC_RING - 1);
+            PacketBatch batch = recircBatches[recircHead];
+            if (recircHead == recircTail) {
+                // Recirculations made while it runs go to the next batch.
+                recircTail = nextRecircBatch(recircTail);
             }
+            recircHead = nextRecircBatch(recircHead);
+            int n = batch.size();
             recircCount -= n;
             stats.add(PmdCounter.RECIRCULATIONS, n);
-            process(recircBatch);
+            process(batch);
         }
+    }
+
+    private static int nextRecircBatch(int i) {
+        return i + 1 == RECIRC_BATCHES ? 0 : i + 1;
     }
 
     /** Drops whatever is still queued (PMD shutdown). */
     void onClose() {
-        while (recircCount > 0) {
-            cache.put(recircRing[recircHead]);
-            recircRing[recircHead] = null;
-            recircHead = (recircHead + 1) & (RECIRC_RING - 1);
-            recircCount--;
+        for (PacketBatch batch : recircBatches) {
+            cache.putAll(batch);
         }
+        recircCount = 0;
+        recircHead = 0;
+        recircTail = 0;
     }
 
     // ------------------------------------------------------------------ ExecContext
@@ -256,7 +311,12 @@ final class PmdPipeline implements ExecContext {
             drop(m, DropReason.RECIRC_DEPTH);
             return;
         }
-        recircRing[(recircHead + recircCount) & (RECIRC_RING - 1)] = m;
+        PacketBatch batch = recircBatches[recircTail];
+        if (batch.isFull()) {
+            recircTail = nextRecircBatch(recircTail);
+            batch = recircBatches[recircTail];
+        }
+        batch.add(m);
         recircCount++;
     }
 

@@ -92,7 +92,10 @@ public final class FlowKey {
     /** How many tunnel metadata words may be non-zero, from the first (see {@link #clearForParse}). */
     private int tunMetadataDirtyWords;
 
-    /** The key's words; callers may read and write them (owner thread only). */
+    /**
+     * The key's words; callers may read and write them (owner thread only), but write a key the
+     * parser marked {@link #coldWordsZero()} only after {@link #clear()} or a field setter.
+     */
     public long[] words() {
         return words;
     }
@@ -129,8 +132,11 @@ public final class FlowKey {
 
     /**
      * Marks every base word outside {@link #HOT_WORD_MASK} as zero: only for a writer that has
-     * just filled the key from a cleared state without touching them (the parser). A wrong mark
-     * would make the EMC treat keys that differ in those words as equal.
+     * just filled the key from {@link #clearForParse} without touching them or the pipeline words
+     * (the parser). A wrong mark would make the EMC treat keys that differ in those words as equal,
+     * and the next {@link #clearForParse} leave them as they are. A key is therefore written
+     * through {@link #words()} only after {@link #clear()} or a field setter (which drop the mark),
+     * never while it is marked.
      */
     public void markColdWordsZero() {
         coldZero = true;
@@ -139,14 +145,36 @@ public final class FlowKey {
     /**
      * Zeroes the key for the parser: the base and pipeline words, and the tunnel metadata words
      * only if a field setter, {@link #tunnelMetadataWritten} or {@link #copyFrom} may have written
-     * them since (so that a
-     * packet without options costs what it did before they existed).
+     * them since (so that a packet without options costs what it did before they existed).
+     *
+     * <p>A key still marked {@link #coldWordsZero()} is as the parser left it: only its hot words
+     * (and the metadata words counted as written) can be non-zero, so only they are zeroed, 11
+     * words of the 43 (the IPv4 fast path parses every packet into a marked key).
      */
     public void clearForParse() {
-        // The base words and the dirty metadata words after them in one fill.
-        Arrays.fill(words, 0, WORDS + tunMetadataDirtyWords, 0L);
+        long[] w = words;
+        if (coldZero) {
+            w[0] = 0L;
+            w[1] = 0L;
+            w[2] = 0L;
+            w[3] = 0L;
+            w[4] = 0L;
+            w[5] = 0L;
+            w[6] = 0L;
+            w[7] = 0L;
+            w[8] = 0L;
+            w[9] = 0L;
+            w[14] = 0L;
+            // A Geneve-popped packet's option word or two: a loop, not a fill stub's call.
+            for (int i = WORDS, end = WORDS + tunMetadataDirtyWords; i < end; i++) {
+                w[i] = 0L;
+            }
+        } else {
+            // The base words and the dirty metadata words after them in one fill.
+            Arrays.fill(w, 0, WORDS + tunMetadataDirtyWords, 0L);
+            Arrays.fill(w, PIPELINE_WORD, ALL_WORDS, 0L);
+        }
         tunMetadataDirtyWords = 0;
-        Arrays.fill(words, PIPELINE_WORD, ALL_WORDS, 0L);
         hash = 0;
         coldZero = false;
     }

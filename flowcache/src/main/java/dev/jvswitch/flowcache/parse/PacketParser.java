@@ -189,11 +189,15 @@ public final class PacketParser {
         long srcLo = m.tunnelIpv6SrcLo();
         long dstHi = m.tunnelIpv6DstHi();
         long dstLo = m.tunnelIpv6DstLo();
+        if ((srcHi | srcLo | dstHi | dstLo) == 0) {
+            // An IPv4 underlay: the cold words stay as cleared, and the key keeps its mark.
+            return false;
+        }
         w[W_TUN_IPV6_SRC] = srcHi;
         w[W_TUN_IPV6_SRC + 1] = srcLo;
         w[W_TUN_IPV6_DST] = dstHi;
         w[W_TUN_IPV6_DST + 1] = dstLo;
-        return (srcHi | srcLo | dstHi | dstLo) != 0;
+        return true;
     }
 
     /** The ct fields, from the metadata the ct action wrote (a never-tracked packet has none). */

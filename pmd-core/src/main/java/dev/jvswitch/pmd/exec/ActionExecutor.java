@@ -205,7 +205,11 @@ public final class ActionExecutor {
             if (m.length() > maxInner) {
                 ctx.drop(m, DropReason.TUNNEL_MTU);
             } else if (ops.pushHeader(m, header, headerLength, ipId++)) {
-                pkts[kept++] = m;
+                if (kept != k) {
+                    // Only after a drop: a reference store into the batch costs a GC barrier.
+                    pkts[kept] = m;
+                }
+                kept++;
             } else {
                 ctx.drop(m, DropReason.TUNNEL);
             }

@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.flowcache.actions.DpActions;
+import dev.jvswitch.flowcache.actions.DpActionsBuilder;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.pmd.DatapathConfig;
@@ -141,6 +142,46 @@ class DatapathTest {
                 sawRecircFlow |= k.get(FlowField.RECIRC_ID) == 7;
             }
             assertThat(sawRecircFlow).isTrue();
+        }
+    }
+
+    /**
+     * One batch whose every packet recirculates 40 times: the PMD queues 1024 of the copies (its
+     * recirculation queue, in batches), drops and counts the rest, and runs every queued one
+     * through its second pass, in order.
+     */
+    @Test
+    void recirculationsBeyondTheQueueAreDroppedAndCounted() {
+        DpActions again = DpActions.builder().recirc(7).build();
+        TestUpcall upcall = new TestUpcall(k -> {
+            if (k.get(FlowField.RECIRC_ID) != 0) {
+                return DpActions.builder().output(2).build();
+            }
+            DpActionsBuilder b = DpActions.builder();
+            for (int i = 0; i < 39; i++) {
+                b.clone(again);
+            }
+            return b.recirc(7).build();
+        });
+        try (DatapathHarness h = DatapathHarness.builder(DatapathConfig.defaults(), upcall).ports(2).ringSize(4096)
+                .build()) {
+            byte[][] frames = new byte[32][];
+            for (int i = 0; i < frames.length; i++) {
+                frames[i] = udp(1000 + i);
+            }
+            h.send(1, frames);
+            h.step(1);
+            List<byte[]> got = h.receive(2);
+            assertThat(got).hasSize(1024);
+            // Queued in order: each action runs over the whole batch, so the first copy of every
+            // packet, then the second copy of every packet, ...
+            for (int i = 0; i < got.size(); i++) {
+                assertThat(Frames.hex(got.get(i))).as("packet %d", i).isEqualTo(Frames.hex(udp(1000 + i % 32)));
+            }
+            PmdStats s = h.pmd().stats();
+            assertThat(s.get(PmdCounter.RECIRCULATIONS)).isEqualTo(1024);
+            assertThat(s.get(DropReason.RECIRC_DEPTH)).isEqualTo(32 * 40 - 1024);
+            assertHitsAddUp(s);
         }
     }
 

@@ -14,23 +14,42 @@ import dev.jvswitch.flowcache.actions.DpActions;
  * published with a volatile store and read with a volatile load, so a PMD sees a whole meter or
  * none. Setting an id replaces the meter with a fresh one (full buckets, zero counters), as in
  * OVS; a PMD still in the old one finishes its batch there.
+ *
+ * <p>The slots come in chunks of {@value #CHUNK} made on the first set into them: a datapath
+ * without meters holds a 1 KiB index, not a megabyte of empty slots.
  */
 public final class DpMeters {
-    private final AtomicReferenceArray<DpMeter> meters = new AtomicReferenceArray<>(DpActions.MAX_METERS);
+    private static final int SHIFT = 10;
+    static final int CHUNK = 1 << SHIFT;
+    private final AtomicReferenceArray<AtomicReferenceArray<DpMeter>> chunks =
+            new AtomicReferenceArray<>(DpActions.MAX_METERS >>> SHIFT);
 
     /** Installs (or replaces) meter {@code id}. */
     public void set(int id, DpMeter meter) {
-        meters.set(check(id), meter);
+        int i = check(id) >>> SHIFT;
+        AtomicReferenceArray<DpMeter> chunk = chunks.get(i);
+        if (chunk == null) {
+            chunks.compareAndSet(i, null, new AtomicReferenceArray<>(CHUNK));
+            chunk = chunks.get(i);
+        }
+        chunk.set(id & (CHUNK - 1), meter);
     }
 
     /** Removes meter {@code id} (nothing if there is none). */
     public void delete(int id) {
-        meters.set(check(id), null);
+        AtomicReferenceArray<DpMeter> chunk = chunks.get(check(id) >>> SHIFT);
+        if (chunk != null) {
+            chunk.set(id & (CHUNK - 1), null);
+        }
     }
 
     /** Meter {@code id}, or null (also for an id out of range). */
     public DpMeter get(int id) {
-        return id >= 0 && id < DpActions.MAX_METERS ? meters.get(id) : null;
+        if (id < 0 || id >= DpActions.MAX_METERS) {
+            return null;
+        }
+        AtomicReferenceArray<DpMeter> chunk = chunks.get(id >>> SHIFT);
+        return chunk == null ? null : chunk.get(id & (CHUNK - 1));
     }
 
     private static int check(int id) {

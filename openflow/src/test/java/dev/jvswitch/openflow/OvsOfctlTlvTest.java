@@ -272,6 +272,26 @@ class OvsOfctlTlvTest {
         assertThat(backend.tlvMaps().get("br0").mappings()).containsExactly(new TlvMap.Mapping(0x102, 0x80, 4, 0));
     }
 
+    /**
+     * A mapping whose own slot holds the bytes of a longer option a flow uses would move them under
+     * the flow: refused as an option with no room is ({@code NXTTMFC_TABLE_FULL}) until the flow goes.
+     */
+    @Test
+    void aMappingThatWouldMoveAnOptionInUseIsRefused() throws Exception {
+        String v = "OpenFlow15";
+        ok(v, "add-tlv-map", target, "{class=0xffff,type=2,len=8}->tun_metadata2");
+        int[] slots = backend.tlvMaps().get("br0").slotsOf(2);
+        ok(v, "add-flow", target, "priority=1,tun_metadata2=0x1122334455667788,actions=output:1");
+        String taker = "{class=0xffff,type=3,len=4}->tun_metadata" + slots[0];
+        assertThat(fails(v, "add-tlv-map", target, taker)).contains("NXTTMFC_TABLE_FULL");
+        assertThat(backend.tlvMaps().get("br0").slotsOf(2)).containsExactly(slots);
+        assertThat(backend.tlvMaps().get("br0").size()).isEqualTo(1);
+        ok(v, "add-tlv-map", target, "{class=0xffff,type=4,len=4}->tun_metadata5");
+        ok(v, "--strict", "del-flows", target, "priority=1,tun_metadata2=0x1122334455667788");
+        ok(v, "add-tlv-map", target, taker);
+        assertThat(backend.tlvMaps().get("br0").slotsOf(2)).doesNotContain(slots[0]);
+    }
+
     @Test
     void aFlowOnAnUnmappedOptionIsRefusedAsOvsRefusesIt() throws Exception {
         assertThat(fails("OpenFlow15", "add-flow", target, "tun_metadata3=1,actions=drop"))

@@ -60,6 +60,31 @@ public final class TlvUse {
         return null;
     }
 
+    /**
+     * Why {@code after}, {@code before} with mappings added, would move the bytes of an option one
+     * of {@code flows} uses, or null if it would not: a new mapping whose own slot held a longer
+     * option's bytes moves them ({@link TlvMap#add}), and a rule laid out in the old slots would
+     * then match and set the wrong bytes. Refused as OVS refuses an option it has no room for
+     * ({@code NXTTMFC_TABLE_FULL}): the room is there only by moving one in use.
+     */
+    public static String moved(List<FlowStats> flows, TlvMap before, TlvMap after) {
+        long moved = 0;
+        for (TlvMap.Mapping m : before.mappings()) {
+            if (!java.util.Arrays.equals(before.slotsOf(m.index()), after.slotsOf(m.index()))) {
+                moved |= 1L << m.index();
+            }
+        }
+        for (int k = 0; moved != 0 && k < flows.size(); k++) {
+            FlowStats fs = flows.get(k);
+            long used = used(fs.match(), fs.instructions(), before) & moved;
+            if (used != 0) {
+                return "tun_metadata" + Long.numberOfTrailingZeros(used) + " is used by a flow of table " + fs.tableId()
+                        + " and the new mapping would move its bytes";
+            }
+        }
+        return null;
+    }
+
     /** The {@code tun_metadataN} a rule of match {@code m} and {@code instructions} uses, as a bit set. */
     public static long used(Match m, List<Instruction> instructions, TlvMap map) {
         long used = matched(m, map);

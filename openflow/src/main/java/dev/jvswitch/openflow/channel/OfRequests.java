@@ -269,6 +269,17 @@ final class OfRequests {
             }
         }
         try {
+            if (t.mod().command() == dev.jvswitch.openflow.codec.TlvTableWire.ADD) {
+                dev.jvswitch.ofproto.tnl.TlvMap before = maps.get(name);
+                String moved = dev.jvswitch.ofproto.tnl.TlvUse.moved(
+                        bridge.backend().flowStats(dev.jvswitch.ofproto.mod.FlowStatsRequest.all()), before,
+                        before.add(t.mod().mappings()));
+                if (moved != null) {
+                    LOG.debug("{}: {}: NXTTMFC_TABLE_FULL xid {}: {}", bridge.name(), c.target(), t.xid(), moved);
+                    c.sendError(c.version(), t.xid(), OfError.NXTTMFC_TABLE_FULL, t.head());
+                    return;
+                }
+            }
             switch (t.mod().command()) {
                 case dev.jvswitch.openflow.codec.TlvTableWire.ADD -> maps.add(name, t.mod().mappings());
                 case dev.jvswitch.openflow.codec.TlvTableWire.DELETE -> maps.deleteIndices(name, t.mod().indices());

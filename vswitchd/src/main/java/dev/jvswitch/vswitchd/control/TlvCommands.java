@@ -25,8 +25,14 @@ final class TlvCommands {
         r.register("ofctl/add-tlv-map", "BRIDGE MAPPINGS", 2, 2, "map Geneve options to tun_metadataN", args -> {
             TlvMaps maps = maps(sp, args.get(0));
             try {
-                maps.add(args.get(0), TlvMap.parse(args.get(1)));
-            } catch (IllegalArgumentException e) {
+                java.util.List<TlvMap.Mapping> added = TlvMap.parse(args.get(1));
+                TlvMap before = maps.get(args.get(0));
+                String moved = TlvUse.moved(sp.flowStats(args.get(0)), before, before.add(added));
+                if (moved != null) {
+                    throw CommandException.failed("ofctl/add-tlv-map: " + moved);
+                }
+                maps.add(args.get(0), added);
+            } catch (IllegalArgumentException | OfprotoException e) {
                 throw CommandException.failed("ofctl/add-tlv-map: " + e.getMessage());
             }
             return Reply.text("");

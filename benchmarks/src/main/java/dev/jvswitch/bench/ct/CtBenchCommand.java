@@ -36,20 +36,22 @@ import dev.jvswitch.testkit.frame.Frames;
  * the slowest thread); each packet's ct_state is checked.
  *
  * <p><b>What is measured: a tracker in steady state.</b> After a JIT warm-up on a tracker of its
- * own, the four phases run twice on one tracker at the same connection count: a <em>cold</em>
- * round, in which the Java heap and the tracker's connection pool grow from nothing (the page
- * faults of a growing heap, the collector copying every new connection while it is young, the
- * pool's objects made), then, after the zone flush (every zone's, with {@code --zones}), the
- * measured round, with the heap at the size the connections need and the pool holding as many
- * connections as are set up: what a long-running daemon, whose connections end as others begin,
- * sees. The cold round's figures are reported too ({@code *Cold}). OVS pays the same kind of
- * cost in its own cold start (glibc's arenas grow with page faults) and the same steady state
- * afterwards (freed connections' memory malloc'd again); run its benchmark under the same rule
- * (a round at the same count first) to compare. Allocation that steady state still does (segment
- * rebuilds of the table's slot arrays) is in {@code bytesPerConnection}. CPU time is the
- * measuring threads' own; {@code processCpuNsPer*} adds every other thread of the process over
- * the same phase (the collector's above all), for the cost a busy machine pays.
- * Every packet is tracked at one clock reading, taken when the measurement starts, as OVS's
+ * own (two rounds of up to 200 000 connections), the four phases run twice on one tracker at the
+ * same connection count: a <em>cold</em> round, in which the Java heap and the tracker's
+ * connection pool grow from nothing (the page faults of a growing heap, the collector copying
+ * every new connection while it is young, the pool's objects made), then, after the zone flush
+ * (every zone's, with {@code --zones}), the measured round, with the heap at the size the
+ * connections need and the pool holding as many connections as are set up: what a long-running
+ * daemon, whose connections end as others begin, sees. The cold round's figures are reported too
+ * ({@code *Cold}). OVS pays the same kind of cost in its own cold start (glibc's arenas grow with
+ * page faults) and the same steady state afterwards (freed connections' memory malloc'd again);
+ * run its benchmark under the same rule (a round at the same count first) to compare. Allocation
+ * that steady state still does (the table's slot arrays growing back after the flush) is in
+ * {@code bytesPerConnection}. CPU time is the measuring threads' own; {@code processCpuNsPer*} adds
+ * every other thread of the process over the same phase (the collector's, the JIT's), for the
+ * cost a busy machine pays ({@code benchmarks/scripts/ovs-ct-bench} measures OVS this way).
+ *
+ * <p>Every packet is tracked at one clock reading, taken when the measurement starts, as OVS's
  * {@code test-conntrack} passes one {@code now} to every call: with the wall clock, a loaded
  * machine's slow setup phase expired the first connections (UDP's 30 s first-packet timeout)
  * before their replies came.
@@ -86,10 +88,13 @@ public final class CtBenchCommand {
         if (conns > 65536L * 65535) {
             throw new Args.UsageException("ct-bench: --conns: at most " + 65536L * 65535);
         }
-        // Warm-up on a tracker of its own, so the measured passes run compiled code.
+        // Warm-up on a tracker of its own, so the measured passes run compiled code: twice, so that
+        // building connections in pooled objects is compiled too (the measured round does that).
         Conntrack warm = new Conntrack();
-        measure(warm, threads, Math.min(conns, 200_000), zones, batch, nat);
-        warm.flush(-1);
+        for (int r = 0; r < 2; r++) {
+            measure(warm, threads, Math.min(conns, 200_000), zones, batch, nat);
+            warm.flush(-1);
+        }
         warm = null;
         System.gc();
         Conntrack ct = new Conntrack();

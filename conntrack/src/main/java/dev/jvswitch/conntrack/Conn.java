@@ -5,24 +5,30 @@ import java.lang.invoke.VarHandle;
 
 /**
  * One tracked connection: both directions' keys, inline (the original direction's and the reply
- * direction's, which NAT may have translated), its protocol state, mark, label, expiry and
- * counters. Made once when a {@code ct(commit)} creates it and never reused, so a lock-free
- * reader holding a stale reference sees a consistent, if dead, connection. It is the only
- * object a UDP, ICMP or other-protocol connection costs: the table's slots hold references to
- * it under both keys' hashes (OVS's two {@code conn_key_node}s), so a packet of either direction
- * reaches it with one probe and no separate node.
+ * direction's, which NAT may have translated), its protocol state, mark, label and expiry. The
+ * objects are pooled ({@link ConnRegistry}): one is built by {@link #init} when a
+ * {@code ct(commit)} creates a connection in it, and built again for another connection only
+ * once no lock-free reader can still hold it, so a reader holding a stale reference sees a
+ * consistent, if dead, connection. It is the only object a connection uses: the table's slots
+ * name its index under both keys' hashes (OVS's two {@code conn_key_node}s), so a packet of
+ * either direction reaches it with one probe and no separate node. A TCP connection's two
+ * {@link TcpPeer}s are made with the object's first TCP connection and kept with it.
  *
- * <p><b>Thread-safety:</b> the keys, zone, protocol and id are final. The protocol state
- * ({@link #l4State}, the TCP peers), mark and label are written under this object's monitor by
- * whichever PMD's packet updates the connection (OVS's per-connection lock); PMDs read mark and
- * label without the lock (volatile, so a reader sees a whole value of each; mark and label are
- * independent, as in OVS). {@link #expirationMs} is volatile: written by updaters (under the
- * monitor for TCP; for other protocols without it, see {@code Conntrack}), read by lookups and the
- * sweeper without it; {@link #l4State} of UDP/ICMP/other is written without the monitor too, its
- * values only moving forward. Packet counters are not kept (OVS's userspace tracker keeps none
- * either, and they would cost 32 bytes a connection), so {@code dump-conntrack -s} shows
- * timeouts only. {@link #dead} is set once, under the table's write lock, when the connection
- * leaves the table; readers that find it set treat the connection as absent.
+ * <p><b>Thread-safety:</b> the keys, zone, protocol, id and NAT action are written by
+ * {@link #init} under the table's monitor, before the release store of a slot publishes the
+ * connection, and not again while any reader can reach it; {@link #index} is final. The
+ * protocol state ({@link #l4State}, the TCP peers), mark and label are written under this
+ * object's monitor by whichever PMD's packet updates the connection (OVS's per-connection lock);
+ * PMDs read mark and label without the lock (volatile, so a reader sees a whole value of each;
+ * mark and label are independent, as in OVS). {@link #expirationMs} is volatile: written by
+ * updaters (under the monitor for TCP; for other protocols without it, see {@code Conntrack}),
+ * read by lookups and the sweeper without it; {@link #l4State} of UDP/ICMP/other is written
+ * without the monitor too, its values only moving forward. Packet counters are not kept (OVS's
+ * userspace tracker keeps none either, and they would cost 32 bytes a connection), so
+ * {@code dump-conntrack -s} shows timeouts only. {@link #dead} is set, under the table's write
+ * lock, when the connection leaves the table (and cleared by the next {@link #init}); readers
+ * that find it set treat the connection as absent. {@link #retiredEpoch} belongs to the
+ * registry (under the table's monitor).
  */
 final class Conn {
     /** {@code l4State} for UDP and other protocols (OVS's {@code other_state}). */
@@ -36,48 +42,60 @@ final class Conn {
     static final long REFRESH_MS = 1000;
     private static final VarHandle EXPIRATION;
     private static final VarHandle TIMEOUT_CLASS;
+    private static final VarHandle MARK;
+    private static final VarHandle LABEL_HI;
+    private static final VarHandle LABEL_LO;
+    private static final VarHandle DEAD;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             EXPIRATION = l.findVarHandle(Conn.class, "expirationMs", long.class);
             TIMEOUT_CLASS = l.findVarHandle(Conn.class, "timeoutClass", CtTimeouts.class);
+            MARK = l.findVarHandle(Conn.class, "mark", int.class);
+            LABEL_HI = l.findVarHandle(Conn.class, "labelHi", long.class);
+            LABEL_LO = l.findVarHandle(Conn.class, "labelLo", long.class);
+            DEAD = l.findVarHandle(Conn.class, "dead", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     /** The original direction's key (see {@link CtKey} for the layout) and its hash. */
-    final long srcHi;
-    final long srcLo;
-    final long dstHi;
-    final long dstLo;
-    final long meta;
-    final int hash;
+    long srcHi;
+    long srcLo;
+    long dstHi;
+    long dstLo;
+    long meta;
+    int hash;
     /** The reply direction's key and its hash. */
-    final long rSrcHi;
-    final long rSrcLo;
-    final long rDstHi;
-    final long rDstLo;
-    final long rMeta;
-    final int rHash;
-    final int zone;
-    final int proto;
-    final long id;
+    long rSrcHi;
+    long rSrcLo;
+    long rDstHi;
+    long rDstLo;
+    long rMeta;
+    int rHash;
+    int zone;
+    int proto;
+    long id;
     /** Original direction's ICMP type and code (ct_tp_src/dst for ICMP); 0 otherwise. */
-    final int origIcmpType;
-    final int origIcmpCode;
+    int origIcmpType;
+    int origIcmpCode;
     /** The NAT the connection was committed with ({@link NatAction} bits; 0 for none). */
-    final int natAction;
+    int natAction;
 
-    /** The TCP peers (null for other protocols): peer 0 sent the first packet, 1 replies. */
-    final TcpPeer peer0;
-    final TcpPeer peer1;
+    /** The TCP peers (null until the object's first TCP connection): peer 0 sent the first packet, 1 replies. */
+    TcpPeer peer0;
+    TcpPeer peer1;
+    /** Whether this is a TCP connection (its peers are in use). */
+    boolean tcp;
     /** The ALG's state: null unless committed with a helper or opened by an expectation. */
     ConnAlg alg;
 
-    /** Its place in the table's {@link ConnRegistry}; set under the table's monitor before it is published. */
-    int index;
+    /** Its place in the table's {@link ConnRegistry}, for the object's life. */
+    final int index;
+    /** The registry's epoch when the connection was retired (under the table's monitor). */
+    long retiredEpoch;
     int l4State;
     volatile int mark;
     volatile long labelHi;
@@ -86,11 +104,16 @@ final class Conn {
     volatile CtTimeouts timeoutClass;
     volatile boolean dead;
 
-    Conn(CtKey orig, CtKey reply, long id, int origIcmpType, int origIcmpCode) {
-        this(orig, reply, id, origIcmpType, origIcmpCode, 0);
+    Conn(int index) {
+        this.index = index;
     }
 
-    Conn(CtKey orig, CtKey reply, long id, int origIcmpType, int origIcmpCode, int natAction) {
+    /**
+     * Builds a new connection in this object (a new one, or a retired one the registry handed out
+     * again); caller holds the table's monitor, and the table's slot store publishes it. Mark,
+     * label, state and ALG start empty; the caller sets the expiry.
+     */
+    Conn init(CtKey orig, CtKey reply, long id, int origIcmpType, int origIcmpCode, int natAction) {
         this.srcHi = orig.srcHi;
         this.srcLo = orig.srcLo;
         this.dstHi = orig.dstHi;
@@ -109,13 +132,28 @@ final class Conn {
         this.id = id;
         this.origIcmpType = origIcmpType;
         this.origIcmpCode = origIcmpCode;
-        boolean tcp = proto == CtPacket.TCP;
-        this.peer0 = tcp ? new TcpPeer() : null;
-        this.peer1 = tcp ? new TcpPeer() : null;
+        this.tcp = proto == CtPacket.TCP;
+        if (tcp) {
+            if (peer0 == null) {
+                peer0 = new TcpPeer();
+                peer1 = new TcpPeer();
+            } else {
+                peer0.clear();
+                peer1.clear();
+            }
+        }
+        this.alg = null;
+        this.l4State = 0;
+        // Plain stores: nothing can read them before the slot's release store publishes the connection.
+        MARK.set(this, 0);
+        LABEL_HI.set(this, 0L);
+        LABEL_LO.set(this, 0L);
+        DEAD.set(this, false);
+        return this;
     }
 
     /**
-     * Reads a field in each 64-byte line this object may span (its 184 bytes: the header, the
+     * Reads a field in each 64-byte line this object may span (its 192 bytes: the header, the
      * original key, the reply key, the hashes and state, the references at its end), so that a
      * batch's read-ahead brings a connection into the cache with independent loads, before the
      * lookup compares keys field by field. Returns a value to be summed, so the loads stay.
@@ -148,6 +186,11 @@ final class Conn {
     /** TCP peer {@code i}: 0 sent the first packet, 1 replies. */
     TcpPeer peer(int i) {
         return i == 0 ? peer0 : peer1;
+    }
+
+    /** Whether this is a TCP connection (it has peers in use). */
+    boolean isTcp() {
+        return tcp;
     }
 
     boolean ipv6() {
@@ -193,5 +236,13 @@ final class Conn {
         int maxWin;
         int wscale;
         int state;
+
+        void clear() {
+            seqLo = 0;
+            seqHi = 0;
+            maxWin = 0;
+            wscale = 0;
+            state = 0;
+        }
     }
 }

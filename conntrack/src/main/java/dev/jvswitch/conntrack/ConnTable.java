@@ -14,7 +14,8 @@ import java.util.Set;
  * lock. The table is {@link #SEGMENTS} segments chosen by a key hash's top bits, each a flat
  * {@code long} array probed linearly; a segment grows, or is cleaned of tombstones, on its own,
  * so a resize copies at most one segment's slots (about 1/256 of the table), never the
- * connections themselves, and a new connection costs its one {@link Conn} object and no node.
+ * connections themselves, and a new connection costs one pooled {@link Conn} object (none in
+ * steady state, see {@link ConnRegistry}) and no node.
  *
  * <p>A slot is a primitive: the hash its key was put under (its tag) in the high word, and the
  * connection's {@link ConnRegistry} index plus one in the low word.
@@ -51,8 +52,10 @@ import java.util.Set;
  *       out again): it compares keys, so it takes that one only if it is the key's.</li>
  *   <li>A rebuild copies a segment's live slots into a new array and publishes it with a
  *       volatile store; the old array is never modified again.</li>
- *   <li>No connection object is recycled: the garbage collector frees one once no reader can
- *       hold it.</li>
+ *   <li>A connection object is built again for another connection only once no reader can hold
+ *       it: lock-free readers mark their stretches with {@link #enter} and {@link #exit}, and
+ *       the {@link ConnRegistry} hands a retired object out again only after every reader
+ *       inside when it was retired has left.</li>
  * </ol>
  * Counts ({@link #count()}, per-zone counts) are written under the monitor and read racily.
  */
@@ -135,7 +138,29 @@ final class ConnTable {
         return (int) v - 1;
     }
 
-    /** The live connection one of whose keys is {@code k}, or null. Lock-free. */
+    /** A new lock-free reader ({@link #enter}/{@link #exit} around its lookups); allocates. */
+    ConnRegistry.Reader newReader() {
+        return registry.newReader();
+    }
+
+    /** Starts a stretch of lock-free lookups on {@code r}'s thread: connections found stay built until {@link #exit}. */
+    void enter(ConnRegistry.Reader r) {
+        registry.enter(r);
+    }
+
+    void exit(ConnRegistry.Reader r) {
+        registry.exit(r);
+    }
+
+    /**
+     * An object to build a new connection in ({@link Conn#init}), then {@link #insert}; caller
+     * holds the monitor.
+     */
+    Conn claim() {
+        return registry.claim();
+    }
+
+    /** The live connection one of whose keys is {@code k}, or null. Lock-free (within a reader's stretch). */
     Conn lookup(CtKey k, long nowMs) {
         int h = k.hash;
         long[] a = segment(h).slots;
@@ -214,9 +239,8 @@ final class ConnTable {
         return zoneLimit[zone];
     }
 
-    /** Puts a new connection under both of its keys; caller holds the monitor. */
+    /** Puts a new connection (from {@link #claim}, built) under both of its keys; caller holds the monitor. */
     void insert(Conn c) {
-        registry.add(c);
         put(c.index, c.hash, 0);
         put(c.index, c.rHash, REPLY_BIT);
         zoneCount[c.zone]++;
@@ -284,7 +308,7 @@ final class ConnTable {
         DEAD.setRelease(c, true); // ordered before the slot stores that follow; no full fence
         erase(c.index, c.hash);
         erase(c.index, c.rHash);
-        registry.remove(c);
+        registry.retire(c);
         zoneCount[c.zone]--;
         COUNT.setRelease(this, count - 1);
         if (c.alg != null) {
@@ -387,7 +411,7 @@ final class ConnTable {
             // The registry holds each connection once, and in no order a removal changes.
             for (int i = 0, end = registry.limit(); i < end; i++) {
                 Conn c = registry.at(i);
-                if (c != null && (zone < 0 || c.zone == zone)) {
+                if (!c.dead && (zone < 0 || c.zone == zone)) {
                     remove(c);
                     removed++;
                 }
@@ -402,18 +426,19 @@ final class ConnTable {
     }
 
     /**
-     * Removes every connection: each is marked dead (the registry holds each once, so no probe
-     * is made), then every segment starts again empty. Readers on the old arrays find only dead
-     * connections, or none.
+     * Removes every connection: each is marked dead and retired (the registry holds each once,
+     * so no probe is made), then every segment starts again empty. Readers on the old arrays find
+     * only dead connections, or none.
      */
     private int clear() {
         int removed = 0;
         for (int i = 0, end = registry.limit(); i < end; i++) {
             Conn c = registry.at(i);
-            if (c == null) {
+            if (c.dead) {
                 continue;
             }
             DEAD.setRelease(c, true);
+            registry.retire(c);
             zoneCount[c.zone]--;
             removed++;
             if (c.alg != null) {
@@ -426,7 +451,6 @@ final class ConnTable {
             s.used = 0;
             s.slots = new long[MIN_SLOTS];
         }
-        registry.clear();
         COUNT.setRelease(this, 0);
         return removed;
     }
@@ -455,7 +479,10 @@ final class ConnTable {
         return true;
     }
 
-    /** The live connections of {@code zone} (all when negative), in table order; allocates (control path). */
+    /**
+     * The live connections of {@code zone} (all when negative), in table order; allocates (control
+     * path). They stay built while the caller's reader stretch lasts.
+     */
     List<Conn> snapshot(int zone, long nowMs) {
         List<Conn> out = new ArrayList<>();
         Set<Conn> seen = Collections.newSetFromMap(new IdentityHashMap<>());

@@ -26,7 +26,10 @@ import dev.jvswitch.mempool.Mbuf;
  *
  * <p><b>Thread-safety:</b> any number of PMDs call {@link #execute}, each with its own
  * {@link CtContext}. Lookups take no lock; a connection's update holds its monitor; creation and
- * removal hold the table's. Control methods (flush, limits, dump) may run on any thread.
+ * removal hold the table's. Each call is one reader stretch of the table's pool (its context's
+ * {@link ConnRegistry.Reader}): a connection removed meanwhile is not built again as another
+ * before the call returns. Control methods (flush, limits, dump) may run on any thread; those
+ * that read connections without the table's monitor share one control reader.
  */
 public final class Conntrack {
     public static final int COMMIT = 1;
@@ -36,6 +39,8 @@ public final class Conntrack {
     private final Ipf ipf = new Ipf();
     private final CtConfig config;
     private final List<CtContext> contexts = new CopyOnWriteArrayList<>();
+    /** The control path's reader (dump, flush by match): one stretch at a time, under its monitor. */
+    private final ConnRegistry.Reader control = table.newReader();
     /** The next connection's id; written under the table's monitor. */
     private long nextId = 1;
     private final AtomicLong expired = new AtomicLong();
@@ -59,7 +64,7 @@ public final class Conntrack {
 
     /** A handle for one thread (allocates; call once per PMD). */
     public CtContext newContext() {
-        CtContext c = new CtContext();
+        CtContext c = new CtContext(table.newReader());
         contexts.add(c);
         return c;
     }
@@ -98,8 +103,13 @@ public final class Conntrack {
     public void execute(CtContext ctx, Mbuf m, int zone, int flags, int mark, int markMask, long labelHi,
             long labelLo, long labelMaskHi, long labelMaskLo, NatParams nat, int helper, long nowMs) {
         CtPacket p = ctx.packet;
-        track(ctx, m, p.extract(m, zone) ? p : null, null, zone, flags, mark, markMask, labelHi, labelLo,
-                labelMaskHi, labelMaskLo, nat, helper, nowMs);
+        table.enter(ctx.reader);
+        try {
+            track(ctx, m, p.extract(m, zone) ? p : null, null, zone, flags, mark, markMask, labelHi, labelLo,
+                    labelMaskHi, labelMaskLo, nat, helper, nowMs);
+        } finally {
+            table.exit(ctx.reader);
+        }
     }
 
     /**
@@ -114,8 +124,18 @@ public final class Conntrack {
      */
     public void executeBatch(CtContext ctx, Mbuf[] pkts, int n, int zone, int flags, int mark, int markMask,
             long labelHi, long labelLo, long labelMaskHi, long labelMaskLo, NatParams nat, int helper, long nowMs) {
-        CtPacket[] ps = ctx.batch;
-        Conn[] heads = ctx.heads;
+        table.enter(ctx.reader);
+        try {
+            executeBatch(ctx, ctx.batch, ctx.heads, pkts, n, zone, flags, mark, markMask, labelHi, labelLo,
+                    labelMaskHi, labelMaskLo, nat, helper, nowMs);
+        } finally {
+            table.exit(ctx.reader);
+        }
+    }
+
+    private void executeBatch(CtContext ctx, CtPacket[] ps, Conn[] heads, Mbuf[] pkts, int n, int zone, int flags,
+            int mark, int markMask, long labelHi, long labelLo, long labelMaskHi, long labelMaskLo, NatParams nat,
+            int helper, long nowMs) {
         boolean commit = (flags & COMMIT) != 0;
         for (int off = 0; off < n; off += ps.length) {
             int len = Math.min(ps.length, n - off);
@@ -311,7 +331,7 @@ public final class Conntrack {
     /** The ct_state of a packet of connection {@code c}, updating its protocol state; 0 when a SYN reopens it. */
     private int updateState(Conn c, CtPacket p, boolean reply, long nowMs) {
         int res;
-        if (c.peer0 != null) {
+        if (c.tcp) {
             synchronized (c) {
                 res = TcpTracker.update(c, p, reply, nowMs, config);
             }
@@ -418,7 +438,7 @@ public final class Conntrack {
                 ctx.natExhausted++;
                 return null;
             }
-            Conn c = new Conn(p.key, ctx.replyKey, nextId++, p.icmpType, p.icmpCode, natAction);
+            Conn c = table.claim().init(p.key, ctx.replyKey, nextId++, p.icmpType, p.icmpCode, natAction);
             if (exp != null) {
                 c.alg = ConnAlg.related(helper, exp);
                 c.mark = exp.parentMark();
@@ -500,9 +520,16 @@ public final class Conntrack {
             return table.flush(key, nowMs) ? 1 : 0;
         }
         int n = 0;
-        for (Conn c : table.snapshot(zone, nowMs)) {
-            if (match.matches(c) && table.flush(c)) {
-                n++;
+        synchronized (control) {
+            table.enter(control);
+            try {
+                for (Conn c : table.snapshot(zone, nowMs)) {
+                    if (match.matches(c) && table.flush(c)) {
+                        n++;
+                    }
+                }
+            } finally {
+                table.exit(control);
             }
         }
         return n;
@@ -582,11 +609,18 @@ public final class Conntrack {
 
     /** The live connections of {@code zone} (all when negative) as entries (allocates: control path). */
     public List<CtEntry> dump(int zone, long nowMs) {
-        List<Conn> conns = table.snapshot(zone, nowMs);
-        java.util.ArrayList<CtEntry> out = new java.util.ArrayList<>(conns.size());
-        for (Conn c : conns) {
-            out.add(CtEntry.of(c, nowMs));
+        synchronized (control) {
+            table.enter(control);
+            try {
+                List<Conn> conns = table.snapshot(zone, nowMs);
+                java.util.ArrayList<CtEntry> out = new java.util.ArrayList<>(conns.size());
+                for (Conn c : conns) {
+                    out.add(CtEntry.of(c, nowMs));
+                }
+                return out;
+            } finally {
+                table.exit(control);
+            }
         }
-        return out;
     }
 }

@@ -15,6 +15,8 @@ public final class CtContext {
     static final int BATCH = 32;
 
     final CtPacket packet = new CtPacket();
+    /** This thread's mark in the table's pool: each call of the tracker is one stretch. */
+    final ConnRegistry.Reader reader;
     final CtKey replyKey = new CtKey();
     /** {@link Conntrack#executeBatch}'s packets, and the first slots their probes load. */
     final CtPacket[] batch = new CtPacket[BATCH];
@@ -30,7 +32,8 @@ public final class CtContext {
     long natExhausted;
     private long random = System.nanoTime() | 1;
 
-    CtContext() {
+    CtContext(ConnRegistry.Reader reader) {
+        this.reader = reader;
         for (int i = 0; i < BATCH; i++) {
             batch[i] = new CtPacket();
         }

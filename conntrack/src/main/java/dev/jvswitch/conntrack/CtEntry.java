@@ -15,7 +15,7 @@ public record CtEntry(long id, int zone, int proto, long origMeta, long[] origAd
 
     static CtEntry of(Conn c, long nowMs) {
         synchronized (c) {
-            boolean tcp = c.peer0 != null;
+            boolean tcp = c.tcp;
             ConnAlg a = c.alg;
             boolean rel = a != null && a.related;
             return new CtEntry(c.id, c.zone, c.proto, c.meta, new long[] {c.srcHi, c.srcLo, c.dstHi, c.dstLo}, c.rMeta,

@@ -3,10 +3,13 @@ package dev.jvswitch.conntrack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -16,9 +19,9 @@ import org.junit.jupiter.api.Test;
  * The flat connection table against a plain map: random inserts, removals, zone flushes and
  * sweeps (which rebuild segments and leave tombstones) keep every live connection reachable under
  * both keys, each removed one gone, the counts right and a snapshot listing each connection once;
- * a registry index freed and handed out again names only its new connection; and lookups on
- * other threads never miss a connection that stays while a writer churns (and indices are
- * recycled under them).
+ * a pooled object built again names only its new connection; a retired object is not built again
+ * while a reader that was inside when it was retired stays inside; and lookups on other threads
+ * never miss a connection that stays while a writer churns (and objects are rebuilt under them).
  */
 class ConnTableTest {
     private static final long FOREVER = Long.MAX_VALUE;
@@ -28,10 +31,14 @@ class ConnTableTest {
                 CtKey.meta(1000 + (a & 0x7fff), 53, zone, CtPacket.UDP, CtKey.FAMILY_IPV4));
     }
 
-    private static Conn conn(CtKey orig, CtKey reply, long expiry) {
-        Conn c = new Conn(orig, reply, 1, 0, 0);
-        c.expirationMs = expiry;
-        return c;
+    /** A new connection built in an object the table hands out, and inserted. */
+    private static Conn conn(ConnTable t, CtKey orig, CtKey reply, long expiry) {
+        synchronized (t) {
+            Conn c = t.claim().init(orig, reply, 1, 0, 0, 0);
+            c.expirationMs = expiry;
+            t.insert(c);
+            return c;
+        }
     }
 
     /** A key as a map key. */
@@ -50,7 +57,8 @@ class ConnTableTest {
         ConnTable t = new ConnTable();
         Map<List<Long>, Conn> byKey = new HashMap<>();
         List<Conn> live = new ArrayList<>();
-        List<Conn> gone = new ArrayList<>();
+        // Removed connections whose objects have not been built again (identity: objects are pooled).
+        Set<Conn> gone = Collections.newSetFromMap(new IdentityHashMap<>());
         List<CtKey[]> keys = new ArrayList<>();
         long now = 1000;
         for (int step = 0; step < steps; step++) {
@@ -66,8 +74,8 @@ class ConnTableTest {
                 if (byKey.containsKey(id(orig)) || byKey.containsKey(id(reply))) {
                     continue;
                 }
-                Conn c = conn(orig, reply, r.nextInt(20) == 0 ? now + 5 : FOREVER);
-                t.insert(c);
+                Conn c = conn(t, orig, reply, r.nextInt(20) == 0 ? now + 5 : FOREVER);
+                gone.remove(c);
                 byKey.put(id(orig), c);
                 byKey.put(id(reply), c);
                 live.add(c);
@@ -106,7 +114,7 @@ class ConnTableTest {
         }
     }
 
-    private static void forget(Conn c, Map<List<Long>, Conn> byKey, List<Conn> live, List<Conn> gone,
+    private static void forget(Conn c, Map<List<Long>, Conn> byKey, List<Conn> live, Set<Conn> gone,
             List<CtKey[]> keys, int i) {
         CtKey[] k = keys.get(i);
         byKey.remove(id(k[0]));
@@ -118,7 +126,7 @@ class ConnTableTest {
         gone.add(c);
     }
 
-    private static void check(ConnTable t, List<Conn> live, List<Conn> gone, List<CtKey[]> keys, long now) {
+    private static void check(ConnTable t, List<Conn> live, Set<Conn> gone, List<CtKey[]> keys, long now) {
         assertThat(t.count()).isEqualTo(live.size());
         for (int i = 0; i < live.size(); i++) {
             Conn c = live.get(i);
@@ -146,7 +154,7 @@ class ConnTableTest {
         for (int i = 0; i < 200_000; i++) {
             CtKey k = key(i, i >>> 14, 0);
             origs.add(k);
-            t.insert(conn(k, new CtKey().reverseOf(k), FOREVER));
+            conn(t, k, new CtKey().reverseOf(k), FOREVER);
         }
         assertThat(t.bucketCount()).as("slots for 400 000 keys at a load of 1/4 to 1/2")
                 .isBetween(800_000, 1_700_000);
@@ -164,26 +172,55 @@ class ConnTableTest {
         ConnTable t = new ConnTable();
         CtKey a = key(1, 1, 0);
         CtKey b = key(2, 2, 0);
-        Conn ca = conn(a, new CtKey().reverseOf(a), FOREVER);
-        Conn cb = conn(b, new CtKey().reverseOf(b), FOREVER);
-        t.insert(ca);
+        Conn ca = conn(t, a, new CtKey().reverseOf(a), FOREVER);
+        int index = ca.index;
         synchronized (t) {
             t.remove(ca);
         }
-        t.insert(cb);
-        assertThat(cb.index).as("the freed index is reused").isEqualTo(ca.index);
+        Conn cb = conn(t, b, new CtKey().reverseOf(b), FOREVER);
+        assertThat(cb).as("no reader: the retired object is built again").isSameAs(ca);
+        assertThat(cb.index).isEqualTo(index);
+        assertThat(cb.dead).isFalse();
         assertThat(t.lookup(a, 0)).isNull();
         assertThat(t.lookup(new CtKey().reverseOf(a), 0)).isNull();
         assertThat(t.lookup(b, 0)).isSameAs(cb);
         assertThat(t.lookup(new CtKey().reverseOf(b), 0)).isSameAs(cb);
         // The old connection again (a new object for its key): a second index, both reachable.
-        Conn ca2 = conn(a, new CtKey().reverseOf(a), FOREVER);
-        t.insert(ca2);
+        Conn ca2 = conn(t, a, new CtKey().reverseOf(a), FOREVER);
         assertThat(ca2.index).isNotEqualTo(cb.index);
         assertThat(t.lookup(a, 0)).isSameAs(ca2);
         assertThat(t.flush(-1)).isEqualTo(2);
         assertThat(t.lookup(b, 0)).isNull();
         assertThat(cb.dead).isTrue();
+    }
+
+    @Test
+    void aRetiredObjectWaitsForTheReadersThatWereInside() {
+        ConnTable t = new ConnTable();
+        ConnRegistry.Reader pmd = t.newReader();
+        ConnRegistry.Reader idle = t.newReader();
+        CtKey a = key(1, 1, 0);
+        Conn ca = conn(t, a, new CtKey().reverseOf(a), FOREVER);
+        t.enter(pmd);
+        assertThat(t.lookup(a, 0)).isSameAs(ca);
+        synchronized (t) {
+            t.remove(ca);
+        }
+        // The reader may still hold ca: new connections get other objects, however many.
+        for (int i = 0; i < 3; i++) {
+            CtKey k = key(10 + i, 2, 0);
+            assertThat(conn(t, k, new CtKey().reverseOf(k), FOREVER)).isNotSameAs(ca);
+        }
+        assertThat(ca.dead).isTrue();
+        assertThat(ca.matchesOrig(a)).as("kept as it was for the reader").isTrue();
+        t.exit(pmd);
+        t.enter(pmd); // inside again, but entered after the retirement: it cannot reach ca
+        CtKey b = key(2, 2, 0);
+        assertThat(conn(t, b, new CtKey().reverseOf(b), FOREVER)).isSameAs(ca);
+        t.exit(pmd);
+        assertThat(t.lookup(a, 0)).isNull();
+        assertThat(t.lookup(b, 0)).isSameAs(ca);
+        assertThat(idle.active).isZero();
     }
 
     @Test
@@ -193,7 +230,7 @@ class ConnTableTest {
         CtKey[] keys = new CtKey[stable];
         for (int i = 0; i < stable; i++) {
             keys[i] = key(i, 1, 1);
-            t.insert(conn(keys[i], new CtKey().reverseOf(keys[i]), FOREVER));
+            conn(t, keys[i], new CtKey().reverseOf(keys[i]), FOREVER);
         }
         AtomicReference<String> miss = new AtomicReference<>();
         AtomicLong lookups = new AtomicLong();
@@ -205,9 +242,7 @@ class ConnTableTest {
                 synchronized (t) {
                     if (churn.size() < 50_000 && (churn.isEmpty() || r.nextInt(3) != 0)) {
                         CtKey k = key(100_000 + i, 2, 2);
-                        Conn c = conn(k, new CtKey().reverseOf(k), FOREVER);
-                        t.insert(c);
-                        churn.add(c);
+                        churn.add(conn(t, k, new CtKey().reverseOf(k), FOREVER));
                     } else {
                         Conn c = churn.remove(r.nextInt(churn.size()));
                         t.remove(c);
@@ -223,12 +258,21 @@ class ConnTableTest {
         Thread[] readers = new Thread[2];
         for (int n = 0; n < readers.length; n++) {
             int offset = n;
+            ConnRegistry.Reader reader = t.newReader();
             readers[n] = new Thread(() -> {
                 CtKey rev = new CtKey();
                 for (int i = offset; System.nanoTime() < deadline && miss.get() == null && writer.isAlive(); i++) {
                     CtKey k = keys[i % stable];
-                    if (t.lookup(k, 0) == null || t.lookup(rev.reverseOf(k), 0) == null) {
-                        miss.set("missed " + k);
+                    t.enter(reader);
+                    try {
+                        Conn c = t.lookup(k, 0);
+                        if (c == null || t.lookup(rev.reverseOf(k), 0) != c) {
+                            miss.set("missed " + k);
+                        } else if (!c.matchesOrig(k) || c.dead) {
+                            miss.set("found " + k + " in an object built again under a reader");
+                        }
+                    } finally {
+                        t.exit(reader);
                     }
                     lookups.incrementAndGet();
                 }

@@ -32,8 +32,26 @@ import dev.jvswitch.testkit.frame.Frames;
  * </ol>
  * With one zone each batch goes through {@code Conntrack.executeBatch}, as the datapath's
  * executor hands a ct action's batch over; with several, packet by packet.
- * Rates are packets over the wall time of the slowest thread; each packet's ct_state is checked.
- * Every packet is tracked at one clock reading, taken when the measurement starts, as OVS's
+ * Rates are packets per CPU second of the measuring threads ({@code *Wall}: over the wall time of
+ * the slowest thread); each packet's ct_state is checked.
+ *
+ * <p><b>What is measured: a tracker in steady state.</b> After a JIT warm-up on a tracker of its
+ * own (two rounds of up to 200 000 connections), the four phases run twice on one tracker at the
+ * same connection count: a <em>cold</em> round, in which the Java heap and the tracker's
+ * connection pool grow from nothing (the page faults of a growing heap, the collector copying
+ * every new connection while it is young, the pool's objects made), then, after the zone flush
+ * (every zone's, with {@code --zones}), the measured round, with the heap at the size the
+ * connections need and the pool holding as many connections as are set up: what a long-running
+ * daemon, whose connections end as others begin, sees. The cold round's figures are reported too
+ * ({@code *Cold}). OVS pays the same kind of cost in its own cold start (glibc's arenas grow with
+ * page faults) and the same steady state afterwards (freed connections' memory malloc'd again);
+ * run its benchmark under the same rule (a round at the same count first) to compare. Allocation
+ * that steady state still does (the table's slot arrays growing back after the flush) is in
+ * {@code bytesPerConnection}. CPU time is the measuring threads' own; {@code processCpuNsPer*} adds
+ * every other thread of the process over the same phase (the collector's, the JIT's), for the
+ * cost a busy machine pays ({@code benchmarks/scripts/ovs-ct-bench} measures OVS this way).
+ *
+ * <p>Every packet is tracked at one clock reading, taken when the measurement starts, as OVS's
  * {@code test-conntrack} passes one {@code now} to every call: with the wall clock, a loaded
  * machine's slow setup phase expired the first connections (UDP's 30 s first-packet timeout)
  * before their replies came.
@@ -70,24 +88,39 @@ public final class CtBenchCommand {
         if (conns > 65536L * 65535) {
             throw new Args.UsageException("ct-bench: --conns: at most " + 65536L * 65535);
         }
-        // Warm-up on a tracker of its own, so the measured passes run compiled code.
+        // Warm-up on a tracker of its own, so the measured passes run compiled code: twice, so that
+        // building connections in pooled objects is compiled too (the measured round does that).
         Conntrack warm = new Conntrack();
-        measure(warm, threads, Math.min(conns, 200_000), zones, batch, nat);
-        warm.flush(-1);
+        for (int r = 0; r < 2; r++) {
+            measure(warm, threads, Math.min(conns, 200_000), zones, batch, nat);
+            warm.flush(-1);
+        }
         warm = null;
         System.gc();
         Conntrack ct = new Conntrack();
         ct.config().maxConns(Math.max(ct.config().maxConns(), conns));
+        // The cold round: the heap and the connection pool grow. Then the measured one, at steady size.
+        Figures cold = measure(ct, threads, conns, zones, batch, nat);
+        flush(ct, cold);
         Figures f = measure(ct, threads, conns, zones, batch, nat);
+        flush(ct, f);
+        f.cold = cold;
+        if (f.problem == null) {
+            f.problem = cold.problem;
+        }
+        System.out.println(json ? f.toJson() : f.toText());
+        return f.problem == null ? 0 : 1;
+    }
+
+    /** Flushes zone 0, timed into {@code f}, then every other zone's connections (untimed). */
+    private static void flush(Conntrack ct, Figures f) {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long t0 = System.nanoTime();
         long c0 = mx.getCurrentThreadCpuTime();
-        int flushed = ct.flush(0);
+        f.flushed = ct.flush(0);
         f.flushZoneMs = (System.nanoTime() - t0) / 1e6;
         f.flushZoneCpuMs = (mx.getCurrentThreadCpuTime() - c0) / 1e6;
-        f.flushed = flushed;
-        System.out.println(json ? f.toJson() : f.toText());
-        return f.problem == null ? 0 : 1;
+        ct.flush(-1);
     }
 
     static final class Figures {
@@ -109,7 +142,11 @@ public final class CtBenchCommand {
         int flushed;
         double bytesPerConnection;
         double heapBytesPerEstablishedPacket;
+        double processCpuNsPerSetup;
+        double processCpuNsPerEstablished;
         String problem;
+        /** The cold round's figures (in the measured round's). */
+        Figures cold;
 
         String toJson() {
             Json j = new Json().put("threads", threads).put("conns", conns).put("zones", zones).put("batch", batch)
@@ -123,7 +160,19 @@ public final class CtBenchCommand {
                     .put("cpuNsPerSetup", round(cpuNsPerSetup)).put("cpuNsPerReply", round(cpuNsPerReply))
                     .put("cpuNsPerEstablished", round(cpuNsPerEstablished))
                     .put("bytesPerConnection", round(bytesPerConnection))
-                    .put("heapBytesPerEstablishedPacket", round(heapBytesPerEstablishedPacket));
+                    .put("heapBytesPerEstablishedPacket", round(heapBytesPerEstablishedPacket))
+                    .put("processCpuNsPerSetup", round(processCpuNsPerSetup))
+                    .put("processCpuNsPerEstablished", round(processCpuNsPerEstablished));
+            if (cold != null) {
+                j.put("setupsPerSecCold", Math.round(cold.setupsPerSec))
+                        .put("establishedLookupsPerSecCold", Math.round(cold.establishedLookupsPerSec))
+                        .put("setupsPerSecWallCold", Math.round(cold.setupsPerSecWall))
+                        .put("cpuNsPerSetupCold", round(cold.cpuNsPerSetup))
+                        .put("cpuNsPerEstablishedCold", round(cold.cpuNsPerEstablished))
+                        .put("processCpuNsPerSetupCold", round(cold.processCpuNsPerSetup))
+                        .put("bytesPerConnectionCold", round(cold.bytesPerConnection))
+                        .put("flushZoneMsCold", round(cold.flushZoneMs));
+            }
             if (problem != null) {
                 j.put("problem", problem);
             }
@@ -136,12 +185,18 @@ public final class CtBenchCommand {
                     + "  setup:       %.2f M connections/s [%.2f] %.0f CPU ns each, %.0f heap bytes per connection%n"
                     + "  replies:     %.2f M packets/s, %.0f CPU ns each%n"
                     + "  established: %.2f M lookups/s [%.2f] %.0f CPU ns each, %.3f heap bytes per packet%n"
-                    + "  flush zone 0: %d connections in %.1f ms (%.1f CPU ms)%s", threads, conns, zones, batch,
+                    + "  flush zone 0: %d connections in %.1f ms (%.1f CPU ms)%n"
+                    + "  whole process: %.0f CPU ns per setup, %.0f per established packet%n"
+                    + "  cold round (heap and pool growing): setup %.2f M/s [%.2f] %.0f CPU ns (process %.0f),"
+                    + " %.0f heap bytes per connection; established %.2f M/s%s", threads, conns, zones, batch,
                     nat ? ", SNAT" : "",
                     setupsPerSec / 1e6, setupsPerSecWall / 1e6, cpuNsPerSetup, bytesPerConnection,
                     repliesPerSec / 1e6, cpuNsPerReply, establishedLookupsPerSec / 1e6,
                     establishedLookupsPerSecWall / 1e6, cpuNsPerEstablished, heapBytesPerEstablishedPacket, flushed,
-                    flushZoneMs, flushZoneCpuMs, problem == null ? "" : String.format("%n  PROBLEM: %s", problem));
+                    flushZoneMs, flushZoneCpuMs, processCpuNsPerSetup, processCpuNsPerEstablished,
+                    cold.setupsPerSec / 1e6, cold.setupsPerSecWall / 1e6, cold.cpuNsPerSetup,
+                    cold.processCpuNsPerSetup, cold.bytesPerConnection, cold.establishedLookupsPerSec / 1e6,
+                    problem == null ? "" : String.format("%n  PROBLEM: %s", problem));
         }
 
         private static double round(double v) {
@@ -152,7 +207,12 @@ public final class CtBenchCommand {
     private static Figures measure(Conntrack ct, int threads, int conns, int zones, int batch, boolean nat)
             throws Exception {
         Worker[] workers = new Worker[threads];
-        CyclicBarrier barrier = new CyclicBarrier(threads);
+        // Where every worker meets (before each phase and after the last): the process's CPU time then.
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long[] processCpuNs = new long[4];
+        int[] meeting = new int[1];
+        CyclicBarrier barrier = new CyclicBarrier(threads, () -> processCpuNs[meeting[0]++] = os.getProcessCpuTime());
         long nowMs = System.nanoTime() / 1_000_000L;
         MbufPool pool = MbufPool.create(MbufPoolConfig.of("ct-bench", 2 * batch * threads + 8).withCacheSize(0));
         Thread[] ts = new Thread[threads];
@@ -198,6 +258,8 @@ public final class CtBenchCommand {
         f.establishedLookupsPerSecWall = conns / (worst[2] / 1e9);
         f.bytesPerConnection = (double) setupBytes / conns;
         f.heapBytesPerEstablishedPacket = (double) estBytes / conns;
+        f.processCpuNsPerSetup = (double) (processCpuNs[1] - processCpuNs[0]) / conns;
+        f.processCpuNsPerEstablished = (double) (processCpuNs[3] - processCpuNs[2]) / conns;
         if (ct.connectionCount() != conns && f.problem == null) {
             f.problem = "table holds " + ct.connectionCount() + " connections, expected " + conns;
         }
@@ -289,6 +351,7 @@ public final class CtBenchCommand {
                 phaseNs[2] = pass(orig, false, 0, CtState.EST | CtState.TRK | (snat != null ? CtState.SNAT : 0), bare);
                 cpuNs[2] = mx.getCurrentThreadCpuTime() - c2;
                 estBytes = mx.getCurrentThreadAllocatedBytes() - b2;
+                barrier.await();
             } catch (Exception e) {
                 problem = e.toString();
             }

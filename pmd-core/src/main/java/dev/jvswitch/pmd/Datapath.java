@@ -26,6 +26,7 @@ import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufPool;
 import dev.jvswitch.pmd.flow.UkeyMap;
 import dev.jvswitch.pmd.idle.PmdIdleStrategies;
+import dev.jvswitch.pmd.meter.DpMeters;
 import dev.jvswitch.pmd.mirror.PacketTap;
 import dev.jvswitch.pmd.netdev.Netdev;
 import dev.jvswitch.pmd.rx.RxqAssigner;
@@ -71,7 +72,7 @@ public final class Datapath implements AutoCloseable {
     private AgentRunner[] runners;
     private AgentRunner sweeperRunner;
     private final Conntrack conntrack = new Conntrack();
-    private final dev.jvswitch.pmd.meter.DpMeters meters = new dev.jvswitch.pmd.meter.DpMeters();
+    private final DpMeters meters = new DpMeters();
     private volatile boolean running;
     private volatile boolean externallyDriven;
     private volatile boolean closed;
@@ -498,7 +499,7 @@ public final class Datapath implements AutoCloseable {
     }
 
     /** The meters the PMDs' {@code meter} actions run (one table per datapath, shared by every PMD). */
-    public dev.jvswitch.pmd.meter.DpMeters meters() {
+    public DpMeters meters() {
         return meters;
     }
 

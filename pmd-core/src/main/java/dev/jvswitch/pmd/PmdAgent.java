@@ -18,6 +18,7 @@ import dev.jvswitch.pmd.flow.PmdFlowTables;
 import dev.jvswitch.pmd.flow.UkeyMap;
 import dev.jvswitch.pmd.idle.PmdIdleStrategies;
 import dev.jvswitch.pmd.lookup.FlowLookup;
+import dev.jvswitch.pmd.meter.DpMeters;
 import dev.jvswitch.pmd.mirror.PacketTap;
 import dev.jvswitch.pmd.rx.RxqPoller;
 import dev.jvswitch.pmd.stats.DropReason;
@@ -94,7 +95,7 @@ public final class PmdAgent implements Agent {
 
     PmdAgent(int pmdId, int cpu, NanoClock clock, MbufPool pool, PmdStats stats, UkeyMap ukeys,
              UpcallHandler handler, DatapathConfig config, BooleanSupplier driven, Conntrack conntrack,
-             dev.jvswitch.pmd.meter.DpMeters meters) {
+             DpMeters meters) {
         this.pmdId = pmdId;
         this.cpu = cpu;
         this.clock = clock;

@@ -12,6 +12,7 @@ import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.exec.ActionExecutor;
 import dev.jvswitch.pmd.exec.ExecContext;
 import dev.jvswitch.pmd.lookup.FlowLookup;
+import dev.jvswitch.pmd.meter.DpMeters;
 import dev.jvswitch.pmd.stats.DropReason;
 import dev.jvswitch.pmd.stats.PmdCounter;
 import dev.jvswitch.pmd.stats.PmdStats;
@@ -72,7 +73,7 @@ final class PmdPipeline implements ExecContext {
     private int recircCount;
 
     PmdPipeline(PmdAgent pmd, FlowLookup lookup, UpcallStage upcall, PmdStats stats, MbufCache cache,
-            Conntrack conntrack, dev.jvswitch.pmd.meter.DpMeters meters) {
+            Conntrack conntrack, DpMeters meters) {
         this.pmd = pmd;
         this.executor = new ActionExecutor(conntrack, meters);
         this.lookup = lookup;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One bridge ({@code bridges.NAME}): its ports, flows and groups, and its settings.
+ * One bridge ({@code bridges.NAME}): its ports, flows, groups and meters, and its settings.
  *
  * @param name        bridge name
  * @param ports       ports by name, in file order
@@ -19,10 +19,12 @@ import java.util.Map;
  * @param endpoint    its tunnel endpoint ({@code local-ip}), or null
  * @param openflow    its OpenFlow channel ({@link OpenFlowSettings#NONE} when it has none)
  * @param mirrors     its port mirrors
+ * @param meters      meters in ovs-ofctl add-meter syntax; empty when the bridge has none or no
+ *                    {@code meters} key (then meters come from OpenFlow alone)
  */
 public record BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine> flows, List<FlowLine> groups,
         BridgeSettings settings, int line, EndpointSpec endpoint, OpenFlowSettings openflow,
-        List<BridgeMirror> mirrors) {
+        List<BridgeMirror> mirrors, List<FlowLine> meters) {
     /** What OVS puts in a new bridge's table 0, and what a bridge without {@code flows} gets. */
     public static final String DEFAULT_FLOW = "priority=0,actions=NORMAL";
 
@@ -32,6 +34,14 @@ public record BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine
         groups = List.copyOf(groups);
         java.util.Objects.requireNonNull(openflow, "openflow");
         mirrors = List.copyOf(mirrors);
+        meters = List.copyOf(meters);
+    }
+
+    /** A bridge without meters. */
+    public BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine> flows, List<FlowLine> groups,
+            BridgeSettings settings, int line, EndpointSpec endpoint, OpenFlowSettings openflow,
+            List<BridgeMirror> mirrors) {
+        this(name, ports, flows, groups, settings, line, endpoint, openflow, mirrors, List.of());
     }
 
     /** A bridge without mirrors. */
@@ -58,24 +68,22 @@ public record BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine
 
     /** True if {@code other} has the same flow strings in the same order (what a reload compares), copying none. */
     public boolean sameFlowTexts(BridgeSpec other) {
-        return sameTexts(flows, other.flows);
+        return FlowLine.sameTexts(flows, other.flows);
+    }
+
+    /** The meter strings alone. */
+    public List<String> meterTexts() {
+        return texts(meters);
+    }
+
+    /** True if {@code other} has the same meter strings in the same order, copying none. */
+    public boolean sameMeterTexts(BridgeSpec other) {
+        return FlowLine.sameTexts(meters, other.meters);
     }
 
     /** True if {@code other} has the same group strings in the same order, copying none. */
     public boolean sameGroupTexts(BridgeSpec other) {
-        return sameTexts(groups, other.groups);
-    }
-
-    private static boolean sameTexts(List<FlowLine> a, List<FlowLine> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            if (!a.get(i).text().equals(b.get(i).text())) {
-                return false;
-            }
-        }
-        return true;
+        return FlowLine.sameTexts(groups, other.groups);
     }
 
     private static List<String> texts(List<FlowLine> lines) {

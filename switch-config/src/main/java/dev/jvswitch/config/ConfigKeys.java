@@ -27,7 +27,7 @@ public final class ConfigKeys {
     /** {@code datapath} keys that act per bridge: still read, as every bridge's default, with a warning. */
     public static final List<String> DATAPATH_DEPRECATED = List.of("mac-table-size", "mac-aging-time");
     public static final List<String> MEMPOOL = List.of("mbufs", "mbuf-size", "hugepages", "hugepage-path");
-    public static final List<String> BRIDGE = List.of("ports", "flows", "groups", "mac-table-size", "mac-aging-time",
+    public static final List<String> BRIDGE = List.of("ports", "flows", "groups", "meters", "mac-table-size", "mac-aging-time",
             "local-ip", "local-mac", "controller", "listen", "protocols", "fail-mode", "datapath-id",
             "controller-rate-limit", "controller-burst-limit", "inactivity-probe", "flow-tables", "tlv-map");
     /** Keys of one table under {@code bridges.NAME.flow-tables.N} (OVS's Flow_Table columns). */

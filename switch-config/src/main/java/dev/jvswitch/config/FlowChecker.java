@@ -30,6 +30,28 @@ public interface FlowChecker {
     /** Null if {@code group} (ovs-ofctl add-group syntax) parses, else a one-line message. */
     String checkGroup(String group);
 
+    /**
+     * Null if {@code meter} (ovs-ofctl add-meter syntax) parses and is a meter the datapath can
+     * run, else a one-line message.
+     */
+    default String checkMeter(String meter) {
+        return null;
+    }
+
+    /** The id of {@code meter}, a line {@link #checkMeter} passed, or -1 if this checker cannot tell. */
+    default long meterId(String meter) {
+        return -1;
+    }
+
+    /**
+     * From the loading thread, before it checks a bridge's flow lines: the ids of the bridge's
+     * {@code meters}, or null when the bridge has no {@code meters} key (its meters come from
+     * OpenFlow and are not known here). With a set, a flow whose actions name a meter not in it
+     * fails its check, so a config never names a meter it does not make.
+     */
+    default void expectMeters(java.util.Set<Long> ids) {
+    }
+
     /** Null if ports may have {@code tag}/{@code trunks}, else the message to report on them. */
     String checkVlans();
 

@@ -132,9 +132,11 @@ public final class FlowHash {
     /**
      * The value the {@code hash} datapath action stores in {@code dp_hash}, and that a
      * {@code dp_hash} select group is translated against: the packet's 5-tuple hash (as the parser
-     * left it in the mbuf) combined with the action's basis.
+     * left it in the mbuf) combined with the action's basis. Never 0: translation reads a
+     * {@code dp_hash} of 0 as "not computed" (as OVS does), so a hash that came out 0 is 1.
      */
     public static int dpHash(int fiveTupleHash, int basis) {
-        return finish(mix(basis, fiveTupleHash), 4);
+        int h = finish(mix(basis, fiveTupleHash), 4);
+        return h == 0 ? 1 : h;
     }
 }

@@ -297,7 +297,11 @@ public final class Xlate {
         c.inPort(state.ofInPort());
         state.restorePipeline(c.flow);
         c.restoreStack(state.stackWords());
-        c.dpHashValid = true;
+        // A computed dp_hash is never 0 (FlowHash.dpHash); a packet back from a ct recirculation
+        // has none, and a dp_hash select group there must hash and recirculate first, as OVS's
+        // pick_dp_hash_select_group does. The megaflow does not match dp_hash for it (nor does
+        // OVS's): every packet that reaches this recirculation id came the same way.
+        c.dpHashValid = c.flow.get(FlowField.DP_HASH) != 0;
         List<TraceNode> root = c.trace;
         if (c.tracing()) {
             c.trace = c.report(TraceNode.Kind.BRIDGE, "bridge(\"" + c.bridge.name() + "\")").subs();

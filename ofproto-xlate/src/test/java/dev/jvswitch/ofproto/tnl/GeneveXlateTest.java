@@ -210,8 +210,10 @@ class GeneveXlateTest {
                 // The frozen value stands for the option's data: the first megaflow matches it all.
                 assertThat(first.mask().words()[FlowKey.TUN_METADATA_WORD]).isEqualTo(0xffff_ff1f_ffff_ffffL);
             }
-            // The recirculated key still holds the raw options; the frozen tun_metadata0 is what counts.
-            XlateResult second = sw.xlate(first.recircPoints().get(0).packet());
+            // The recirculated key still holds the raw options; the frozen tun_metadata0 is what
+            // counts. It carries the dp_hash the datapath's hash action computed.
+            XlateResult second = sw.xlate(dev.jvswitch.ofproto.xlate.TestSwitch.recirculated(k,
+                    first.recircPoints().get(0)));
             // OpenFlow port 2 is datapath port 3.
             String expected = data == 0x0001_0002L ? "1" : data == 0x0001_0003L ? "3" : "drop";
             assertThat(second.actions().toString()).as("option data %x", data).isEqualTo(expected);

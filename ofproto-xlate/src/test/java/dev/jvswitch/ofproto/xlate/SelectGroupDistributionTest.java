@@ -72,6 +72,45 @@ class SelectGroupDistributionTest {
         }
     }
 
+    /**
+     * A dp_hash select group reached after a conntrack recirculation (OVN's load balancer: ct,
+     * then the group): the packet back from ct carries no dp_hash, so the group hashes and
+     * recirculates again rather than reading dp_hash 0 (which sent every connection to one
+     * bucket), and connections spread over both buckets.
+     */
+    @Test
+    void aDpHashGroupAfterAConntrackRecirculationHashesFirst() {
+        try (TestSwitch sw = new TestSwitch().bridge("br0", 3, 0)) {
+            Ofctl.addGroup(sw.ofproto, "br0", "group_id=7,type=select,selection_method=dp_hash,"
+                    + "bucket=weight:100,actions=output:2,bucket=weight:100,actions=output:3");
+            sw.flows("br0", "table=0,in_port=1,tcp,actions=ct(table=1)", "table=1,actions=group:7");
+            int[] count = new int[4];
+            for (int sport = 40000; sport < 40200; sport += 2) {
+                FlowKey key = sw.key(Frames.tcp4().ip("10.0.0.1", "172.16.0.100").ports(sport, 80).build(), 1);
+                XlateResult ct = sw.xlate(key);
+                assertThat(ct.recircPoints()).hasSize(1);
+                FlowKey back = ct.recircPoints().get(0).packet().copy();
+                XlateResult group = sw.xlate(back);
+                assertThat(group.recircPoints()).as("the group recirculates with a hash").hasSize(1);
+                assertThat(hasOp(group.actions(), DpActions.OP_HASH)).isTrue();
+                DpActions out = sw.xlate(TestSwitch.recirculated(back, group.recircPoints().get(0))).actions();
+                assertThat(out.op(0)).isEqualTo(DpActions.OP_OUTPUT);
+                count[out.a(0)]++;
+            }
+            assertThat(count[2]).as("bucket 1's connections of 100").isBetween(25, 75);
+            assertThat(count[3]).isEqualTo(100 - count[2]);
+        }
+    }
+
+    private static boolean hasOp(DpActions a, byte op) {
+        for (int i = 0; i < a.length(); i++) {
+            if (a.op(i) == op) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static int[] count(TestSwitch sw, int ports) {
         int[] count = new int[ports];
         for (int port : outputs(sw)) {

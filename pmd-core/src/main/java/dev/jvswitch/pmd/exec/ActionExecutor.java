@@ -82,14 +82,9 @@ public final class ActionExecutor {
     /** The {@code nat} argument of the ct action being run (filled per action, so a batch allocates nothing). */
     private final NatParams natParams = new NatParams();
 
-    /** An executor with a connection tracker of its own (tests, benchmarks without a datapath). */
+    /** An executor with a connection tracker and meters of its own (tests, benchmarks without a datapath). */
     public ActionExecutor() {
-        this(new Conntrack());
-    }
-
-    /** An executor for one PMD of a datapath whose connections live in {@code conntrack}, without meters. */
-    public ActionExecutor(Conntrack conntrack) {
-        this(conntrack, new DpMeters());
+        this(new Conntrack(), new DpMeters());
     }
 
     /** An executor for one PMD of a datapath with these connections and meters. */

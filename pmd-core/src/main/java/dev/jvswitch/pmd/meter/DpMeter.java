@@ -33,6 +33,8 @@ public final class DpMeter {
     private final long[] bucket;
     private final long[] bandPackets;
     private final long[] bandBytes;
+    /** Per packet of the batch being run: its length in bytes. */
+    private final int[] lengths = new int[PacketBatch.MAX_SIZE];
     /** Per packet of the batch being run: the band it exceeded with the highest rate, or -1. */
     private final int[] exceeded = new int[PacketBatch.MAX_SIZE];
     private long packets;
@@ -85,11 +87,48 @@ public final class DpMeter {
         if (n == 0) {
             return 0;
         }
-        long delta = elapsedMs(nowMs);
         Mbuf[] pkts = batch.array();
+        for (int k = 0; k < n; k++) {
+            lengths[k] = pkts[k].length();
+        }
+        if (!bands(n, nowMs)) {
+            return 0;
+        }
+        int kept = 0;
+        int out = 0;
+        for (int k = 0; k < n; k++) {
+            Mbuf m = pkts[k];
+            if (exceeded[k] < 0) {
+                pkts[kept++] = m;
+            } else {
+                dropped[out++] = m;
+            }
+        }
+        batch.truncate(kept);
+        return out;
+    }
+
+    /**
+     * Runs the meter for one packet of {@code lengthBytes} outside a batch (a packet-in on the
+     * slow path): {@link #run} over a batch of one. True if it passes.
+     */
+    public synchronized boolean pass(int lengthBytes, long nowMs) {
+        lengths[0] = lengthBytes;
+        return !bands(1, nowMs);
+    }
+
+    /**
+     * The meter over the first {@code n} packets of {@link #lengths}: counts them in, refills each
+     * band's bucket and drains it, marks in {@link #exceeded} the band each packet over a rate
+     * counts against and counts it there. Caller holds the monitor.
+     *
+     * @return whether any packet exceeded a band
+     */
+    private boolean bands(int n, long nowMs) {
+        long delta = elapsedMs(nowMs);
         long batchBytes = 0;
         for (int k = 0; k < n; k++) {
-            batchBytes += pkts[k].length();
+            batchBytes += lengths[k];
             exceeded[k] = -1;
         }
         packets += n;
@@ -103,7 +142,7 @@ public final class DpMeter {
                 continue;
             }
             for (int k = 0; k < n; k++) {
-                long cost = pktps ? 1000L : pkts[k].length() * 8L;
+                long cost = pktps ? 1000L : lengths[k] * 8L;
                 if (level >= cost) {
                     level -= cost;
                 } else if (exceeded[k] < 0 || rate[b] > rate[exceeded[k]]) {
@@ -113,50 +152,14 @@ public final class DpMeter {
             }
             bucket[b] = level;
         }
-        if (!any) {
-            return 0;
-        }
-        int kept = 0;
-        int out = 0;
-        for (int k = 0; k < n; k++) {
-            Mbuf m = pkts[k];
+        for (int k = 0; any && k < n; k++) {
             int b = exceeded[k];
-            if (b < 0) {
-                pkts[kept++] = m;
-            } else {
+            if (b >= 0) {
                 bandPackets[b]++;
-                bandBytes[b] += m.length();
-                dropped[out++] = m;
+                bandBytes[b] += lengths[k];
             }
         }
-        batch.truncate(kept);
-        return out;
-    }
-
-    /**
-     * Runs the meter for one packet of {@code lengthBytes} outside a batch (a packet-in on the
-     * slow path): true if it passes; counted as {@link #run} counts.
-     */
-    public synchronized boolean pass(int lengthBytes, long nowMs) {
-        long delta = elapsedMs(nowMs);
-        packets++;
-        bytes += lengthBytes;
-        long cost = pktps ? 1000L : lengthBytes * 8L;
-        int hit = -1;
-        for (int b = 0; b < rate.length; b++) {
-            long level = Math.min(bucketMax[b], bucket[b] + delta * rate[b]);
-            if (level >= cost) {
-                level -= cost;
-            } else if (hit < 0 || rate[b] > rate[hit]) {
-                hit = b;
-            }
-            bucket[b] = level;
-        }
-        if (hit >= 0) {
-            bandPackets[hit]++;
-            bandBytes[hit] += lengthBytes;
-        }
-        return hit < 0;
+        return any;
     }
 
     /**

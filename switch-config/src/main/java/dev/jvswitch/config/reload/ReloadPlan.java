@@ -18,7 +18,7 @@ import dev.jvswitch.pmd.DatapathConfig;
  * What a reload changes, worked out from the running snapshot and the new one before anything is
  * touched: ports to remove, add or reopen (same name, different type, options or rx queue
  * pinning), whether the bridges as the OpenFlow side sees them changed, bridges whose settings,
- * flows, groups or OpenFlow channel changed, live tuning — and the settings that cannot change without a restart,
+ * flows, groups, meters or OpenFlow channel changed, live tuning — and the settings that cannot change without a restart,
  * which make the whole reload fail. It compares snapshots only, so it is the same whichever
  * producer made them.
  *
@@ -32,6 +32,7 @@ public final class ReloadPlan {
     private final List<String> settingsChanged = new ArrayList<>();
     private final List<String> flowsChanged = new ArrayList<>();
     private final List<String> groupsChanged = new ArrayList<>();
+    private final List<String> metersChanged = new ArrayList<>();
     private final List<String> openflowChanged = new ArrayList<>();
     private boolean bridgesChanged;
     private boolean tunnelsChanged;
@@ -111,6 +112,9 @@ public final class ReloadPlan {
             }
             if (old == null || !old.sameGroupTexts(b)) {
                 p.groupsChanged.add(b.name());
+            }
+            if (old == null || !old.sameMeterTexts(b)) {
+                p.metersChanged.add(b.name());
             }
             if (old == null ? b.openflow().enabled() : !old.openflow().equals(b.openflow())) {
                 p.openflowChanged.add(b.name());
@@ -207,6 +211,14 @@ public final class ReloadPlan {
     }
 
     /**
+     * Bridges whose {@code meters} lines changed, new bridges included: their meter tables are
+     * replaced (a meter that stays the same keeps its counters and bucket).
+     */
+    public List<String> metersChanged() {
+        return Collections.unmodifiableList(metersChanged);
+    }
+
+    /**
      * Bridges whose OpenFlow channel settings changed (controllers, listeners, protocols, fail
      * mode, datapath id, limits, probe), new bridges with a channel and removed bridges that had
      * one: their connections are remade live.
@@ -263,7 +275,7 @@ public final class ReloadPlan {
     /** Whether the new config changes nothing the switch runs by. */
     public boolean isEmpty() {
         return removed.isEmpty() && added.isEmpty() && reopened.isEmpty() && settingsChanged.isEmpty()
-                && flowsChanged.isEmpty() && groupsChanged.isEmpty() && openflowChanged.isEmpty() && !bridgesChanged
-                && !tuningChanged && !conntrackChanged;
+                && flowsChanged.isEmpty() && groupsChanged.isEmpty() && metersChanged.isEmpty()
+                && openflowChanged.isEmpty() && !bridgesChanged && !tuningChanged && !conntrackChanged;
     }
 }

@@ -15,7 +15,7 @@ import dev.jvswitch.config.FlowLine;
 import dev.jvswitch.config.LineWorkers;
 
 /**
- * The flows (or groups) of one bridge as the loader reads them: inline strings and the lines of
+ * The flows (or groups, or meters) of one bridge as the loader reads them: inline strings and the lines of
  * {@code @file}s, in order, each checked by the OpenFlow side ({@link FlowChecker}), every problem
  * reported at its file and line.
  *
@@ -37,6 +37,21 @@ import dev.jvswitch.config.LineWorkers;
  * workers at once (see {@link FlowChecker}).
  */
 final class FlowLines {
+    /** What the lines of a key are: each kind is checked by its own {@link FlowChecker} method. */
+    enum Kind {
+        FLOWS("a list of flows (ovs-ofctl syntax) or \"@file\"", "a flow string"),
+        GROUPS("a list of groups or \"@file\"", "a group string"),
+        METERS("a list of meters (ovs-ofctl add-meter syntax) or \"@file\"", "a meter string");
+
+        final String what;
+        final String item;
+
+        Kind(String what, String item) {
+            this.what = what;
+            this.item = item;
+        }
+    }
+
     private final FlowChecker checker;
 
     FlowLines(FlowChecker checker) {
@@ -44,17 +59,17 @@ final class FlowLines {
     }
 
     /**
-     * The flows ({@code flows} true) or groups of section {@code b}'s {@code key}, each checked
+     * The lines of {@code kind} of section {@code b}'s {@code key}, each checked
      * unless {@code baseline} (the running config's lines of the bridge, or an empty list) has it
      * at the same position.
      */
-    List<FlowLine> read(Section b, String key, Diagnostics diag, boolean flows, List<FlowLine> baseline) {
+    List<FlowLine> read(Section b, String key, Diagnostics diag, Kind kind, List<FlowLine> baseline) {
         Node v = b.value(key);
         List<FlowLine> out = new ArrayList<>();
         if (v == null || Section.isEmpty(v)) {
             return out;
         }
-        String what = flows ? "a list of flows (ovs-ofctl syntax) or \"@file\"" : "a list of groups or \"@file\"";
+        String what = kind.what;
         if (v instanceof ScalarNode) {
             String t = Section.scalar(v, b.path(key), what, diag);
             if (t != null && t.trim().startsWith("@")) {
@@ -66,7 +81,7 @@ final class FlowLines {
             List<Node> items = Section.list(v, b.path(key), what, diag);
             for (int i = 0; i < items.size(); i++) {
                 String itemKey = b.path(key) + "[" + i + "]";
-                String t = Section.scalar(items.get(i), itemKey, flows ? "a flow string" : "a group string", diag);
+                String t = Section.scalar(items.get(i), itemKey, kind.item, diag);
                 if (t == null) {
                     continue;
                 }
@@ -77,7 +92,7 @@ final class FlowLines {
                 }
             }
         }
-        check(out, baseline, flows, diag);
+        check(out, baseline, kind, diag);
         return out;
     }
 
@@ -110,11 +125,11 @@ final class FlowLines {
     }
 
     /** Checks {@code lines} (sharing the baseline's where equal, in place) and reports their problems in order. */
-    void check(List<FlowLine> lines, List<FlowLine> baseline, boolean flows, Diagnostics diag) {
+    void check(List<FlowLine> lines, List<FlowLine> baseline, Kind kind, Diagnostics diag) {
         int n = lines.size();
         FlowLine[] all = lines.toArray(new FlowLine[0]);
         Problems[] found = new Problems[(n + LineWorkers.CHUNK_LINES - 1) / LineWorkers.CHUNK_LINES];
-        if (flows) {
+        if (kind == Kind.FLOWS) {
             checker.expectFlows(n);
         }
         LineWorkers.forEachChunk(n, (from, to) -> {
@@ -127,7 +142,11 @@ final class FlowLines {
                             ? base : new FlowLine(base.text(), l.file(), l.line(), l.key());
                     continue;
                 }
-                String problem = flows ? checker.checkFlow(l.text(), i) : checker.checkGroup(l.text());
+                String problem = switch (kind) {
+                    case FLOWS -> checker.checkFlow(l.text(), i);
+                    case GROUPS -> checker.checkGroup(l.text());
+                    case METERS -> checker.checkMeter(l.text());
+                };
                 if (problem != null) {
                     if (p == null) {
                         p = new Problems();
@@ -145,6 +164,23 @@ final class FlowLines {
                 p.report(all, diag);
             }
         }
+    }
+
+    /**
+     * The ids of {@code meters} (lines of {@link Kind#METERS} already checked) as the checker
+     * reads them; a second line with an id already given is an error at its line.
+     */
+    java.util.Set<Long> meterIds(List<FlowLine> meters, Diagnostics diag) {
+        Map<Long, FlowLine> seen = new HashMap<>();
+        for (FlowLine l : meters) {
+            long id = checker.meterId(l.text());
+            FlowLine first = id < 0 ? null : seen.putIfAbsent(id, l);
+            if (first != null) {
+                diag.add(l.file(), l.line(), l.key(), "meter " + id + " is given twice (first at " + first.file()
+                        + ":" + first.line() + ")");
+            }
+        }
+        return java.util.Set.copyOf(seen.keySet());
     }
 
     /** One chunk's problems: the first ones of each file in full, the others counted. */

@@ -65,6 +65,8 @@ import dev.jvswitch.pmd.DatapathConfig;
  *       NAME: type (required), ofport (required), options, tag, trunks, pmd-rxq-affinity
  *     flows:  a list of ovs-ofctl flows and "@file" references, or one "@file"
  *     groups: the same, for groups
+ *     meters: the same, for meters (ovs-ofctl add-meter syntax); with this key the bridge's flows
+ *             may name only these meters, and a reload replaces the meter table by it
  *     mac-table-size, mac-aging-time
  *     local-ip (ADDR/PLEN, or a list of one IPv4 and one IPv6), local-mac: a tunnel endpoint
  *     flow-tables:
@@ -337,14 +339,20 @@ public final class YamlConfigLoader {
             // The bridge's TLV map first: its flows read a longer option's tun_metadataN through it.
             List<String> tlvMap = TlvMapSection.read(b, diag, env.checker());
             env.checker().expectTlvMap(tlvMap);
+            // Then its meters: with a meters key, its flows may name only those.
+            List<FlowLine> meters = flowLines.read(b, "meters", diag, FlowLines.Kind.METERS,
+                    old == null ? List.of() : old.meters());
+            env.checker().expectMeters(b.has("meters") ? flowLines.meterIds(meters, diag) : null);
+            boolean sameMeters = old != null && FlowLine.sameTexts(old.meters(), meters);
             List<FlowLine> flows = b.has("flows")
-                    ? flowLines.read(b, "flows", diag, true, old == null ? List.of() : old.flows())
+                    ? flowLines.read(b, "flows", diag, FlowLines.Kind.FLOWS, sameMeters ? old.flows() : List.of())
                     : List.of(new FlowLine(BridgeSpec.DEFAULT_FLOW, diag.file(), all.keyLine(name), b.path("flows")));
-            List<FlowLine> groups = flowLines.read(b, "groups", diag, false, old == null ? List.of() : old.groups());
+            List<FlowLine> groups = flowLines.read(b, "groups", diag, FlowLines.Kind.GROUPS,
+                    old == null ? List.of() : old.groups());
             BridgeSettings settings = bridgeSettings(b, defaults).withPrefixes(flowTables(b, diag, lines))
                     .withTlvMap(tlvMap);
             out.put(name, new BridgeSpec(name, ports, flows, groups, settings, all.keyLine(name),
-                    TunnelSection.endpoint(b, diag), OpenFlowKeys.read(b, diag.file())));
+                    TunnelSection.endpoint(b, diag), OpenFlowKeys.read(b, diag.file()), List.of(), meters));
         }
         if (diag.count() == 0) {
             // Only then: a port left out for its own error would read as a missing peer.

@@ -91,6 +91,6 @@ class PerBridgeSettingsTest {
                 file() + ":10: bridges.br1.mac-table: unknown key (known keys: controller, "
                         + "controller-burst-limit, controller-rate-limit, datapath-id, fail-mode, flow-tables, flows, "
                         + "groups, inactivity-probe, listen, local-ip, local-mac, mac-aging-time, mac-table-size, "
-                        + "ports, protocols, tlv-map)");
+                        + "meters, ports, protocols, tlv-map)");
     }
 }

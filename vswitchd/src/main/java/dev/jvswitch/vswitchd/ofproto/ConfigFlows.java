@@ -6,6 +6,8 @@ import java.util.List;
 
 import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.mod.GroupMod;
+import dev.jvswitch.ofproto.mod.MeterMod;
+import dev.jvswitch.ofproto.syntax.MeterSyntax;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
 import dev.jvswitch.ofproto.tnl.TlvMap;
 import dev.jvswitch.ofproto.syntax.GroupSyntax;
@@ -13,7 +15,7 @@ import dev.jvswitch.config.FlowLine;
 import dev.jvswitch.config.LineWorkers;
 
 /**
- * The config's flow and group lines as the model the ofproto service takes: the edge where
+ * The config's flow, group and meter lines as the model the ofproto service takes: the edge where
  * config text is parsed. The lines were checked when the config was loaded
  * ({@link OfprotoFlowChecker}), which kept the adds it parsed by their position in the list: those
  * are taken as they are, and
@@ -76,10 +78,21 @@ public final class ConfigFlows {
 
     /** Each group line as an add. */
     public static List<GroupMod> groups(List<FlowLine> lines) throws OfprotoException {
-        List<GroupMod> out = new ArrayList<>(lines.size());
+        return each(lines, GroupSyntax::parseAdd);
+    }
+
+    /** Each meter line as an add. */
+    public static List<MeterMod> meters(List<FlowLine> lines) throws OfprotoException {
+        return each(lines, MeterSyntax::parseAdd);
+    }
+
+    /** {@code parse} of each line, in order; the first failure names its file and line. */
+    private static <T> List<T> each(List<FlowLine> lines, java.util.function.Function<String, T> parse)
+            throws OfprotoException {
+        List<T> out = new ArrayList<>(lines.size());
         for (FlowLine l : lines) {
             try {
-                out.add(GroupSyntax.parseAdd(l.text()));
+                out.add(parse.apply(l.text()));
             } catch (IllegalArgumentException e) {
                 throw new OfprotoException(l.error(e.getMessage()));
             }

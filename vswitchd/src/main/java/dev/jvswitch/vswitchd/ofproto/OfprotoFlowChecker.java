@@ -11,6 +11,8 @@ import dev.jvswitch.ofproto.match.PrefixFields;
 import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
 import dev.jvswitch.ofproto.syntax.GroupSyntax;
+import dev.jvswitch.ofproto.syntax.MeterSyntax;
+import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.tnl.TlvMap;
 
 /**
@@ -50,6 +52,12 @@ public final class OfprotoFlowChecker implements FlowChecker {
      * loading thread before the workers start, read by them.
      */
     private volatile TlvMap tlvMap = TlvMap.EMPTY;
+    /**
+     * The ids of the meters of the bridge whose flows are checked, or null when its config has no
+     * {@code meters} key ({@link #expectMeters}): set on the loading thread before the workers
+     * start, read by them.
+     */
+    private volatile java.util.Set<Long> meterIds;
     /** The adds by text, made for {@link #parsedFlow(String)} on first use. */
     private Map<String, FlowMod> byText;
 
@@ -94,10 +102,23 @@ public final class OfprotoFlowChecker implements FlowChecker {
     }
 
     @Override
+    public void expectMeters(java.util.Set<Long> ids) {
+        meterIds = ids;
+    }
+
+    @Override
     public String checkFlow(String flow, int index) {
         try {
             FlowMod fm = FlowSyntax.parseAdd(flow, tlvMap);
             Ofproto.validate(fm);
+            java.util.Set<Long> meters = meterIds;
+            if (meters != null) {
+                for (dev.jvswitch.ofproto.action.OfAction a : Rule.actionsOf(fm.instructions())) {
+                    if (a instanceof dev.jvswitch.ofproto.action.OfAction.Meter m && !meters.contains(m.meterId())) {
+                        return "meter " + m.meterId() + " is not among the bridge's meters";
+                    }
+                }
+            }
             Kept k = current;
             if (keep && k != null && index >= 0 && index < k.texts.length) {
                 k.mods[index] = fm;
@@ -116,6 +137,25 @@ public final class OfprotoFlowChecker implements FlowChecker {
             return null;
         } catch (IllegalArgumentException e) {
             return e.getMessage();
+        }
+    }
+
+    @Override
+    public String checkMeter(String meter) {
+        try {
+            MeterSyntax.parseAdd(meter).meter().check();
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Override
+    public long meterId(String meter) {
+        try {
+            return MeterSyntax.parseAdd(meter).meterId();
+        } catch (IllegalArgumentException e) {
+            return -1;
         }
     }
 

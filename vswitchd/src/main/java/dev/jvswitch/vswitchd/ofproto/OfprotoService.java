@@ -31,7 +31,9 @@ import dev.jvswitch.ofproto.mac.MacTable;
 import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.mod.FlowStats;
 import dev.jvswitch.ofproto.mod.FlowStatsRequest;
+import dev.jvswitch.ofproto.meter.Meter;
 import dev.jvswitch.ofproto.mod.GroupMod;
+import dev.jvswitch.ofproto.mod.MeterMod;
 import dev.jvswitch.ofproto.mod.ModResult;
 import dev.jvswitch.ofproto.mod.OfMod;
 import dev.jvswitch.ofproto.revalidate.RevalidatorCounter;
@@ -397,6 +399,38 @@ public final class OfprotoService implements AutoCloseable {
             return ofproto.apply(bridge, mods);
         });
         awaitDatapath("groups of " + bridge);
+        return r;
+    }
+
+    /**
+     * Makes the meters of {@code bridge} exactly what {@code adds} add, as one transaction: new
+     * meters are added, changed ones modified, missing ones deleted (with the rules that name
+     * them, as OpenFlow requires); a meter that stays the same keeps its counters and bucket.
+     */
+    public ModResult replaceMeters(String bridge, List<MeterMod> adds) throws OfprotoException {
+        ModResult r = call(bridge, () -> {
+            Map<Long, Meter> next = new LinkedHashMap<>();
+            for (MeterMod m : adds) {
+                if (m.command() != MeterMod.Command.ADD) {
+                    throw new IllegalArgumentException("replacing meters takes adds, not a " + m.command());
+                }
+                next.put(m.meterId(), m.meter());
+            }
+            List<MeterMod> mods = new ArrayList<>();
+            for (dev.jvswitch.ofproto.meter.MeterEntry e : ofproto.meters(bridge)) {
+                Meter want = next.remove(e.meterId());
+                if (want == null) {
+                    mods.add(MeterMod.delete(e.meterId()));
+                } else if (!want.equals(e.config())) {
+                    mods.add(new MeterMod(MeterMod.Command.MODIFY, want));
+                }
+            }
+            for (Meter m : next.values()) {
+                mods.add(new MeterMod(MeterMod.Command.ADD, m));
+            }
+            return mods.isEmpty() ? null : ofproto.apply(bridge, mods);
+        });
+        awaitDatapath("meters of " + bridge);
         return r;
     }
 

@@ -148,8 +148,8 @@ public final class Switch implements AutoCloseable {
                 dp.resumeReloads();
             }
             sw.liveness.update(dp.ports());
-            sw.applyBridges(config, new ArrayList<>(config.bridges().keySet()),
-                    new ArrayList<>(config.bridges().keySet()));
+            List<String> all = new ArrayList<>(config.bridges().keySet());
+            sw.applyBridges(config, all, all, all);
             sw.configureTunnels(config);
             dp.start();
             LOG.info("datapath: {} PMD thread(s) on CPU(s) {} (pmd-idle {}, pmd-rxq-assign {}), flow-limit {}",
@@ -219,8 +219,8 @@ public final class Switch implements AutoCloseable {
             ofproto.onCtTimeoutPoliciesChanged(); // outside portLock, as every change to ofproto
         }
         if (plan.bridgesChanged() || !plan.settingsChanged().isEmpty() || !plan.flowsChanged().isEmpty()
-                || !plan.groupsChanged().isEmpty()) {
-            applyBridges(next, plan.flowsChanged(), plan.groupsChanged());
+                || !plan.groupsChanged().isEmpty() || !plan.metersChanged().isEmpty()) {
+            applyBridges(next, plan.flowsChanged(), plan.groupsChanged(), plan.metersChanged());
             if (plan.bridgesChanged()) {
                 changes.add("bridges now: " + next.bridges().keySet());
             }
@@ -242,6 +242,11 @@ public final class Switch implements AutoCloseable {
             for (String b : plan.groupsChanged()) {
                 if (before.bridges().containsKey(b) || !next.bridges().get(b).groups().isEmpty()) {
                     changes.add("replaced the groups of " + b + " (" + next.bridges().get(b).groups().size() + ")");
+                }
+            }
+            for (String b : plan.metersChanged()) {
+                if (before.bridges().containsKey(b) || !next.bridges().get(b).meters().isEmpty()) {
+                    changes.add("replaced the meters of " + b + " (" + next.bridges().get(b).meters().size() + ")");
                 }
             }
         }
@@ -603,8 +608,9 @@ public final class Switch implements AutoCloseable {
         }
     }
 
-    /** Gives ofproto every bridge, then the groups and flows of the bridges named. */
-    private void applyBridges(SwitchConfig c, List<String> flowsOf, List<String> groupsOf) throws OfprotoException {
+    /** Gives ofproto every bridge, then the groups, meters and flows of the bridges named. */
+    private void applyBridges(SwitchConfig c, List<String> flowsOf, List<String> groupsOf, List<String> metersOf)
+            throws OfprotoException {
         List<BridgeView> views = new ArrayList<>();
         for (BridgeSpec b : c.bridges().values()) {
             List<BridgeView.PortView> ports = new ArrayList<>();
@@ -619,6 +625,10 @@ public final class Switch implements AutoCloseable {
         // Groups first: a new flow may send to a new group, and a group must exist before a flow names it.
         for (String name : groupsOf) {
             ofproto.replaceGroups(name, ConfigFlows.groups(c.bridges().get(name).groups()));
+        }
+        // Meters too; one the config drops takes the rules naming it along (its own flows may not).
+        for (String name : metersOf) {
+            ofproto.replaceMeters(name, ConfigFlows.meters(c.bridges().get(name).meters()));
         }
         for (String name : flowsOf) {
             BridgeSpec b = c.bridges().get(name);

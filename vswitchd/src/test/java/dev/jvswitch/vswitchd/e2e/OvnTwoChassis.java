@@ -38,6 +38,7 @@ import dev.jvswitch.testkit.sh.Sh;
 final class OvnTwoChassis implements AutoCloseable {
     static final String A_UNDERLAY = "192.0.2.1";
     static final String B_UNDERLAY = "192.0.2.2";
+    static final String C_UNDERLAY = "192.0.2.3";
     static final Duration CONVERGE = Duration.ofSeconds(60);
 
     /** A host's VIF: its logical port, namespace, address, MAC and where it is plugged now. */
@@ -56,6 +57,12 @@ final class OvnTwoChassis implements AutoCloseable {
     final Path ovnA;
     final Path ovnB;
     DaemonProcess jvs;
+    /** Chassis C, a second jvswitchd, once {@link #addJvswitchChassis} made it; null before. */
+    String nsC;
+    Path dirC;
+    OvsdbServer dbC;
+    Path ovnC;
+    DaemonProcess jvsC;
     private final Map<String, Vif> vifs = new LinkedHashMap<>();
     /** Logical port -> chassis namespace it is plugged into. */
     private final Map<String, String> pluggedIn = new LinkedHashMap<>();
@@ -126,6 +133,29 @@ final class OvnTwoChassis implements AutoCloseable {
         jvs = OvsdbDaemonTest.daemon(dirA, nsA, dbA);
     }
 
+    /**
+     * Adds chassis C: a second jvswitchd (system-id {@code jvs-c}, encap IP {@link #C_UNDERLAY})
+     * with its own ovsdb-server, run directory and ovn-controller in namespace c. Its underlay
+     * veth {@code uc} ends in chassis A's br-phy (port {@code ua2}), so A's br-phy (NORMAL)
+     * switches the underlay between B, C and A's own endpoint, as a top-of-rack switch would.
+     */
+    void addJvswitchChassis(String encap) throws IOException {
+        nsC = topo.namespace("c");
+        dirC = Files.createDirectories(dir.resolve("c"));
+        ovnC = dir.resolve("ovn-c");
+        Sh.inNs(nsA, "ip", "link", "add", "ua2", "type", "veth", "peer", "name", "uc", "netns", nsC);
+        quiet(nsA, "ua2");
+        quiet(nsC, "uc");
+        dbA.vsctl("add-port", "br-phy", "ua2");
+        dbC = OvsdbServer.start(dirC);
+        jvsC = OvsdbDaemonTest.daemon(dirC, nsC, dbC);
+        underlay(dbC, nsC, "uc", C_UNDERLAY);
+        chassis(dbC, "jvs-c", C_UNDERLAY, encap);
+        central.controller(dbC, dirC, ovnC, nsC);
+        Await.until(CONVERGE, Duration.ofMillis(50), () -> dbC.tryVsctl("br-exists", "br-int").exit() == 0,
+                () -> "ovn-controller on chassis c to create br-int\n" + logs());
+    }
+
     private void underlay(OvsdbServer db, String ns, String port, String ip) {
         db.vsctl("add-br", "br-phy", "--", "set", "bridge", "br-phy", "datapath_type=netdev", "--", "add-port",
                 "br-phy", port);
@@ -148,26 +178,42 @@ final class OvnTwoChassis implements AutoCloseable {
 
     /** Sets {@code ovn-encap-type} on both chassis (geneve or vxlan). */
     void encap(String type) {
-        for (OvsdbServer db : List.of(dbA, dbB)) {
+        for (OvsdbServer db : dbC == null ? List.of(dbA, dbB) : List.of(dbA, dbB, dbC)) {
             db.vsctl("--no-wait", "set", "Open_vSwitch", ".", "external_ids:ovn-encap-type=" + type);
         }
     }
 
-    /** Chassis A's database and namespace for {@code "a"}, B's for {@code "b"}. */
+    /** Chassis A's database and namespace for {@code "a"}, B's for {@code "b"}, C's for {@code "c"}. */
     OvsdbServer db(String chassis) {
-        return chassis.equals("a") ? dbA : dbB;
+        return switch (chassis) {
+            case "a" -> dbA;
+            case "b" -> dbB;
+            default -> dbC;
+        };
     }
 
     String ns(String chassis) {
-        return chassis.equals("a") ? nsA : nsB;
+        return switch (chassis) {
+            case "a" -> nsA;
+            case "b" -> nsB;
+            default -> nsC;
+        };
     }
 
     Path rundir(String chassis) {
-        return chassis.equals("a") ? dirA : dirB;
+        return switch (chassis) {
+            case "a" -> dirA;
+            case "b" -> dirB;
+            default -> dirC;
+        };
     }
 
     Path ovnDir(String chassis) {
-        return chassis.equals("a") ? ovnA : ovnB;
+        return switch (chassis) {
+            case "a" -> ovnA;
+            case "b" -> ovnB;
+            default -> ovnC;
+        };
     }
 
     /**
@@ -267,6 +313,10 @@ final class OvnTwoChassis implements AutoCloseable {
         b.append("\n--- ovn-controller b ---\n").append(tail(OvnChassisTest.log(ovnB)));
         b.append("\n--- jvswitchd ---\n").append(jvs == null ? "" : tail(jvs.log()));
         b.append("\n--- ovs-vswitchd ---\n").append(tail(read(dirB.resolve("vswitchd.log"))));
+        if (jvsC != null) {
+            b.append("\n--- ovn-controller c ---\n").append(tail(OvnChassisTest.log(ovnC)));
+            b.append("\n--- jvswitchd c ---\n").append(tail(jvsC.log()));
+        }
         return b.toString();
     }
 
@@ -314,11 +364,16 @@ final class OvnTwoChassis implements AutoCloseable {
         List<AutoCloseable> order = new ArrayList<>();
         order.add(() -> OvnCentral.stop(ovnA.resolve("ovn-controller.pid")));
         order.add(() -> OvnCentral.stop(ovnB.resolve("ovn-controller.pid")));
+        if (ovnC != null) {
+            order.add(() -> OvnCentral.stop(ovnC.resolve("ovn-controller.pid")));
+        }
         order.add(() -> OvnCentral.stop(dirB.resolve("vswitchd.pid")));
         order.add(jvs);
         order.add(central);
         order.add(dbA);
         order.add(dbB);
+        order.add(jvsC);
+        order.add(dbC);
         closeQuietly(order.toArray(new AutoCloseable[0]));
         topo.close();
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,13 +31,28 @@ import dev.jvswitch.testkit.sh.Sh;
  * across the chassis over Geneve (ping, 4 MiB TCP both ways, ARP from OVN's responder, the same
  * flow count on both chassis), a stateful ACL, a port moved between chassis, a logical router
  * across them, the faults (ovn-controller killed, jvswitchd restarted, the southbound database
- * restarted) and last VXLAN encapsulation. Figures (time to first ping, flows, Mbit/s,
- * reconvergence) are printed with the load.
+ * restarted), VXLAN encapsulation, then back on Geneve: an ACL-log meter that ovn-controller
+ * installs on both chassis and that drops over its rate, a load balancer whose VIP reaches
+ * backends on both chassis, OVN's native DHCP giving a VIF on jvswitchd its address, and last a
+ * third chassis running jvswitchd (jvswitch to jvswitch over Geneve). Figures (time to first
+ * ping, flows, Mbit/s, reconvergence) are printed with the load.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OvnTwoChassisTest {
     private static final String APP_PORT = "5004";
     private static final int TCP_BYTES = 4 << 20;
+    private static final int FLOOD = 200;
+    private static final int LB_CONNECTIONS = 20;
+    /** Accepts connections on 0.0.0.0:8080 for 60 s and answers each with argv[1] (the backend's name). */
+    private static final String NAME_SERVER = "import socket, sys\ns = socket.socket()\n"
+            + "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\ns.bind(('0.0.0.0', 8080))\ns.listen(64)\n"
+            + "s.settimeout(60)\nwhile True:\n    c, _ = s.accept()\n    c.sendall(sys.argv[1].encode() + b'\\n')\n"
+            + "    c.close()\n";
+    /** argv[3] connections to argv[1]:argv[2], one after another; prints what each was answered (or its error). */
+    private static final String NAME_CLIENT = "import socket, sys\nfor i in range(int(sys.argv[3])):\n"
+            + "    try:\n        c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2)\n"
+            + "        print(c.makefile().readline().strip(), flush=True)\n        c.close()\n"
+            + "    except OSError as e:\n        print('error', e, flush=True)\n";
     @TempDir
     static Path dir;
     private static OvnTwoChassis net;
@@ -267,12 +283,274 @@ class OvnTwoChassisTest {
         noErrors();
     }
 
-    /** The type of chassis {@code c}'s tunnel port to the other chassis, or "" if there is none. */
-    private static String tunnelType(String c) {
-        String peer = c.equals("a") ? "ovs-b" : "jvs-a";
-        // ovn-controller names it "ovn-" + the remote chassis's id + "-0".
+    /**
+     * An ACL that logs pa's and pb's ICMP through a meter of 10 packets a second (burst 5):
+     * ovn-controller installs the meter on both chassis (the same in {@code dump-meters}) and
+     * the log action's {@code controller(...,meter_id=N)}; a flood of echo requests both ways
+     * reaches each chassis's meter, which drops what is over the rate ({@code meter-stats}
+     * counts it on the band) and each ovn-controller logs only what passed.
+     */
+    @Test
+    @Order(7)
+    void anAclLogMeterIsInstalledAndDropsOverItsRateOnBothChassis() throws Exception {
+        backToGeneve();
+        net.central.nbctl("meter-add", "acl-log", "drop", "10", "pktps", "5");
+        net.central.nbctl("--log", "--meter=acl-log", "--name=icmp-log", "--severity=info", "acl-add", "sw0",
+                "from-lport", "1010", "icmp4", "allow");
+        try {
+            net.central.nbctl("--wait=hv", "sync");
+            String[] meters = new String[2];
+            for (int i = 0; i < 2; i++) {
+                String c = i == 0 ? "a" : "b";
+                Await.until(OvnTwoChassis.CONVERGE, Duration.ofMillis(100),
+                        () -> ofctl(c, "dump-meters").contains("type=drop rate=10 burst_size=5"),
+                        () -> "ovn-controller to install the meter on chassis " + c + "\n" + net.logs());
+                meters[i] = ofctl(c, "dump-meters").lines().filter(l -> l.startsWith("meter=") || l.startsWith("type="))
+                        .collect(java.util.stream.Collectors.joining(" "));
+            }
+            assertThat(meters[0]).as("the meter on jvswitchd vs OVS").isEqualTo(meters[1]);
+            String meterId = meters[0].replaceAll("^meter=(\\d+) .*", "$1");
+            assertThat(OvnChassisTest.dumpFlows(net.dirA)).contains("meter_id=" + meterId);
+            int[] logsBefore = {aclLogs("a"), aclLogs("b")};
+            long[] dropsBefore = {bandDrops("a", meterId), bandDrops("b", meterId)};
+            long t0 = System.nanoTime();
+            Sh.Result flood = Sh.tryInNs(net.vif("pa").ns(), "ping", "-n", "-q", "-c", Integer.toString(FLOOD),
+                    "-i", "0.01", "-W", "2", "10.0.0.2");
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            int replies = received(flood);
+            assertThat(replies).as("the ACL allows ICMP: the meter limits only its log\n%s", flood.output())
+                    .isGreaterThan(FLOOD / 2);
+            // Requests are logged on pa's chassis (jvswitchd), replies on pb's (OVS).
+            long most = 5 + (long) Math.ceil(10 * seconds) + 10;
+            for (int i = 0; i < 2; i++) {
+                String c = i == 0 ? "a" : "b";
+                int sent = i == 0 ? FLOOD : replies;
+                int before = logsBefore[i];
+                String what = "chassis " + c + ": ";
+                long dropped = bandDrops(c, meterId) - dropsBefore[i];
+                Await.until(Duration.ofSeconds(10), Duration.ofMillis(100), () -> aclLogs(c) > before,
+                        () -> what + "ovn-controller logged nothing\n" + net.logs());
+                int logged = aclLogs(c) - before;
+                assertThat(dropped).as(what + "the band dropped what was over the rate").isBetween(sent - most,
+                        (long) FLOOD);
+                assertThat(logged).as(what + "ovn-controller logged what the meter passed").isBetween(1,
+                        (int) most);
+            }
+            report("meter: acl-log (10 pktps, burst 5) as %s on both chassis; %d echo requests in %.2f s, dropped"
+                    + " by the band: jvswitchd %d, ovs-vswitchd %d; logged by ovn-controller: %d, %d", meters[0],
+                    FLOOD, seconds, bandDrops("a", meterId) - dropsBefore[0], bandDrops("b", meterId) - dropsBefore[1],
+                    aclLogs("a") - logsBefore[0], aclLogs("b") - logsBefore[1]);
+            noErrors();
+        } finally {
+            net.central.nbctl("acl-del", "sw0", "from-lport", "1010", "icmp4");
+            net.central.nbctl("meter-del", "acl-log");
+        }
+    }
+
+    /**
+     * Load balancer lb0 on both switches, VIP 172.16.0.100:80 (reached through each host's
+     * default route, the router) with a backend on each chassis: pb (10.0.0.2, OVS) and pd
+     * (10.0.1.3, jvswitchd). pa's connections (from jvswitchd) and pc's (from OVS) to the VIP
+     * are spread over both backends (ovn-controller's select group) and the replies come back
+     * from the VIP (the TCP connection to it completes); both chassis hold the same number of flows.
+     */
+    @Test
+    @Order(8)
+    void aLoadBalancerVipReachesBackendsOnBothChassis() throws Exception {
+        net.central.nbctl("lb-add", "lb0", "172.16.0.100:80", "10.0.0.2:8080,10.0.1.3:8080", "tcp");
+        net.central.nbctl("ls-lb-add", "sw0", "lb0");
+        net.central.nbctl("ls-lb-add", "sw1", "lb0");
+        List<Process> servers = new java.util.ArrayList<>();
+        try {
+            net.central.nbctl("--wait=hv", "sync");
+            for (String b : List.of("pb", "pd")) {
+                servers.add(new ProcessBuilder(Sh.nsCommand(net.vif(b).ns(), "python3", "-c", NAME_SERVER, b))
+                        .redirectErrorStream(true).start());
+            }
+            for (String b : List.of("pb", "pd")) {
+                Await.until(Duration.ofSeconds(20), Duration.ofMillis(50), () -> !Sh.tryInNs(net.vif(b).ns(), "ss",
+                        "-Hltn", "sport = :8080").output().isBlank(), () -> b + "'s server to listen");
+            }
+            StringBuilder figures = new StringBuilder();
+            for (String client : List.of("pa", "pc")) {
+                String[] got = {""};
+                // Until a first connection passes: how many tried, and what the first one met.
+                String[] firstError = {null};
+                int[] tries = {0};
+                long t0 = System.nanoTime();
+                Await.until(OvnTwoChassis.CONVERGE, Duration.ofMillis(100), () -> {
+                    got[0] = Sh.tryInNs(net.vif(client).ns(), "python3", "-c", NAME_CLIENT, "172.16.0.100", "80",
+                            "1").output();
+                    tries[0]++;
+                    if (firstError[0] == null && !got[0].startsWith("p")) {
+                        firstError[0] = got[0].trim();
+                    }
+                    return got[0].startsWith("p");
+                }, () -> client + "'s first connection to the VIP: " + got[0] + "\n" + net.logs());
+                double first = (System.nanoTime() - t0) / 1e9;
+                String names = Sh.tryInNs(net.vif(client).ns(), "python3", "-c", NAME_CLIENT, "172.16.0.100", "80",
+                        Integer.toString(LB_CONNECTIONS)).output();
+                List<String> answered = names.lines().map(String::trim).toList();
+                String diag = client + "'s connections to the VIP\n--- groups a ---\n" + ofctl("a", "dump-groups")
+                        + "\n--- groups b ---\n" + ofctl("b", "dump-groups") + "\n--- megaflows a ---\n"
+                        + net.jvs.ok("dpctl/dump-flows");
+                assertThat(answered).as("every one answered by a backend: %s", diag).hasSize(LB_CONNECTIONS)
+                        .allMatch(n -> n.equals("pb") || n.equals("pd"));
+                assertThat(answered).as("backends on both chassis: %s", diag).contains("pb", "pd");
+                figures.append(String.format("; %s (%s) first through the VIP %.2f s after the servers listened"
+                        + " (%d tries, the first: %s), %d connections: pb %d, pd %d", client,
+                        client.equals("pa") ? "jvswitchd" : "OVS", first, tries[0],
+                        firstError[0] == null ? "passed" : firstError[0], LB_CONNECTIONS, answered.stream().filter("pb"::equals).count(),
+                        answered.stream().filter("pd"::equals).count()));
+            }
+            int flowsA = net.flows("a");
+            int flowsB = net.flows("b");
+            report("lb: flows jvswitchd %d, ovs-vswitchd %d%s", flowsA, flowsB, figures);
+            assertThat(flowsA).as("flows ovn-controller installed on jvswitchd vs OVS").isEqualTo(flowsB);
+            noErrors();
+        } finally {
+            servers.forEach(Process::destroy);
+            for (String sw : List.of("sw0", "sw1")) {
+                net.central.nbctl("--if-exists", "ls-lb-del", sw, "lb0");
+            }
+            net.central.nbctl("--if-exists", "lb-del", "lb0");
+        }
+    }
+
+    /**
+     * pe, a new VIF on jvswitchd with no address, gets 10.0.0.5/24 from OVN's native DHCP (a
+     * DISCOVER/OFFER, REQUEST/ACK client in its namespace): each DHCP message is a
+     * {@code controller(userdata=..,pause)} packet-in to ovn-controller and its answer an
+     * NXT_RESUME that jvswitchd's pipeline sends back to pe. With that address pe pings pb on
+     * the OVS chassis.
+     */
+    @Test
+    @Order(9)
+    void ovnNativeDhcpGivesAVifOnJvswitchdItsAddress() throws Exception {
+        OvnTwoChassis.Vif pe = net.host("pe", "10.0.0.5", null);
+        net.plug("pe", "a");
+        Sh.inNs(pe.ns(), "ip", "addr", "flush", "dev", "eth0");
+        String opts = net.central.nbctl("create", "DHCP_Options", "cidr=10.0.0.0/24").trim();
+        net.central.nbctl("dhcp-options-set-options", opts, "lease_time=3600", "router=10.0.0.254",
+                "server_id=10.0.0.254", "server_mac=c0:ff:ee:00:00:01");
+        long t0 = System.nanoTime();
+        net.central.nbctl("lsp-add", "sw0", "pe", "--", "lsp-set-addresses", "pe", pe.mac() + " " + pe.ip(), "--",
+                "lsp-set-dhcpv4-options", "pe", opts);
+        Path script = dir.resolve("dhcp_client.py");
+        try (java.io.InputStream in = OvnChassisTest.class.getResourceAsStream("dhcp_discover.py")) {
+            Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        String[] lease = {""};
+        Await.until(OvnTwoChassis.CONVERGE, Duration.ofMillis(100), () -> {
+            Sh.Result r = Sh.tryInNs(pe.ns(), "python3", script.toString(), "eth0", pe.mac(), "3", "request");
+            lease[0] = r.output();
+            return r.exit() == 0;
+        }, () -> "a DHCP lease for pe: " + lease[0] + "\n" + net.logs());
+        double leased = (System.nanoTime() - t0) / 1e9;
+        assertThat(lease[0]).contains("offer 10.0.0.5 router=10.0.0.254 lease=3600 server=10.0.0.254")
+                .contains("ack 10.0.0.5/24 router=10.0.0.254 lease=3600 server=10.0.0.254");
+        Sh.inNs(pe.ns(), "ip", "addr", "add", "10.0.0.5/24", "dev", "eth0");
+        Sh.inNs(pe.ns(), "ip", "route", "add", "default", "via", "10.0.0.254");
+        double first = net.awaitPing("pe", "10.0.0.2", t0, "pe with its DHCP address");
+        noLoss(net.ping("pe", "10.0.0.2", 3));
+        noLoss(net.ping("pb", "10.0.0.5", 3));
+        noLoss(net.ping("pe", "10.0.1.2", 3));
+        report("dhcp: pe on jvswitchd leased 10.0.0.5 (OFFER and ACK through controller(pause) and NXT_RESUME)"
+                + " %.2f s after lsp-add, pinged pb on OVS %.2f s after", leased, first);
+        noErrors();
+    }
+
+    /**
+     * Chassis C, a second jvswitchd, joins the network ({@link OvnTwoChassis#addJvswitchChassis});
+     * pf on it pings pa on chassis A and pb on OVS, and 4 MiB TCP goes both ways between C and A:
+     * jvswitch to jvswitch over Geneve, tunnel ports made by both ovn-controllers.
+     */
+    @Test
+    @Order(10)
+    void aSecondJvswitchChassisTalksToTheFirstOverGeneve() throws Exception {
+        long t0 = System.nanoTime();
+        net.addJvswitchChassis("geneve");
+        double joined = (System.nanoTime() - t0) / 1e9;
+        OvnTwoChassis.Vif pf = net.host("pf", "10.0.0.6", null);
+        net.plug("pf", "c");
+        t0 = System.nanoTime();
+        net.central.nbctl("lsp-add", "sw0", "pf", "--", "lsp-set-addresses", "pf", pf.mac() + " " + pf.ip());
+        double first = net.awaitPing("pf", "10.0.0.1", t0, "pf on chassis c");
+        assertThat(tunnel("a", "jvs-c")).isEqualTo("geneve");
+        assertThat(tunnel("c", "jvs-a")).isEqualTo("geneve");
+        noLoss(net.ping("pf", "10.0.0.1", 5));
+        noLoss(net.ping("pa", "10.0.0.6", 5));
+        // C's first packet to B's underlay address waits for ARP (dropped meanwhile, as on OVS).
+        net.awaitPing("pf", "10.0.0.2", System.nanoTime(), "pf on chassis c to pb on OVS");
+        noLoss(net.ping("pf", "10.0.0.2", 3));
+        noLoss(net.ping("pb", "10.0.0.6", 3));
+        double ca = tcp("pa", "pf");
+        double ac = tcp("pf", "pa");
+        report("third chassis: jvswitchd c joined in %.2f s; pf pings pa %.2f s after lsp-add; 4 MiB TCP C->A"
+                + " %.0f Mbit/s, A->C %.0f Mbit/s; flows jvswitchd a %d, jvswitchd c %d", joined, first, ca, ac,
+                net.flows("a"), net.flows("c"));
+        noErrors();
+        assertThat(OvnChassisTest.errorsSent(net.jvsC.log())).as("error replies jvswitchd c sent").isEmpty();
+        assertThat(OvnChassisTest.log(net.ovnC)).doesNotContain("OpenFlow error");
+        assertThat(net.jvsC.log()).doesNotContain("ERROR");
+    }
+
+    /** Both chassis back on Geneve (after the VXLAN case) and pa pinging pb. */
+    private static void backToGeneve() {
+        long t0 = System.nanoTime();
+        net.encap("geneve");
+        for (String c : List.of("a", "b")) {
+            Await.until(OvnTwoChassis.CONVERGE, Duration.ofMillis(50), () -> "geneve".equals(tunnelType(c)),
+                    () -> "a geneve tunnel port on chassis " + c + "\n" + net.logs());
+        }
+        net.awaitPing("pa", "10.0.0.2", t0, "back on Geneve");
+    }
+
+    /** ovs-ofctl -O OpenFlow15 COMMAND br-int against chassis {@code c}'s switch. */
+    private static String ofctl(String c, String command) {
+        Sh.Result r = Sh.tryRun(Map.of("OVS_RUNDIR", net.rundir(c).toString()), "ovs-ofctl", "-O", "OpenFlow15",
+                command, "br-int");
+        if (r.exit() != 0) {
+            throw new AssertionError("ovs-ofctl " + command + " br-int on chassis " + c + ": " + r.output());
+        }
+        return r.output();
+    }
+
+    /** What meter {@code id}'s drop band on chassis {@code c} has dropped (meter-stats). */
+    private static long bandDrops(String c, String id) {
+        String stats = ofctl(c, "meter-stats");
+        Matcher m = Pattern.compile("meter:" + id + " flow_count:\\d+ packet_in_count:\\d+ byte_in_count:\\d+"
+                + " duration:[0-9.]+s bands:\n0: packet_count:(\\d+)").matcher(stats);
+        assertThat(m.find()).as("meter %s's stats on chassis %s: %s", id, c, stats).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    /** The ACL log lines of ACL "icmp-log" in chassis {@code c}'s ovn-controller log. */
+    private static int aclLogs(String c) {
+        Matcher m = Pattern.compile("acl_log.*name=\"icmp-log\"").matcher(OvnChassisTest.log(net.ovnDir(c)));
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    /** The replies counted in ping's summary line. */
+    private static int received(Sh.Result ping) {
+        Matcher m = Pattern.compile("(\\d+) received").matcher(ping.output());
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    /** The type of chassis {@code c}'s tunnel port to chassis {@code peer} (its system-id), or "". */
+    private static String tunnel(String c, String peer) {
         Sh.Result r = net.db(c).tryVsctl("--bare", "--columns=type", "find", "Interface", "name=ovn-" + peer + "-0");
         return r.exit() == 0 ? r.output().trim() : "";
+    }
+
+    /** The type of chassis {@code c}'s tunnel port to the other chassis, or "" if there is none. */
+    private static String tunnelType(String c) {
+        // ovn-controller names it "ovn-" + the remote chassis's id + "-0".
+        return tunnel(c, c.equals("a") ? "ovs-b" : "jvs-a");
     }
 
     /** 4 MiB from host {@code client} to a pkt.py server on host {@code server}, hash checked; Mbit/s. */

@@ -101,11 +101,7 @@ class DistributionTest {
                     elsewhere.resolve("run/jvswitchd.sock").toString(), "dpif-netdev/pmd-stats-show");
             assertThat(show.exit()).as(show.output()).isZero();
             assertThat(show.output()).contains("pmd thread");
-            Sh.Result exit = run(Path.of("/"), Map.of(), home.resolve("bin/jvsctl").toString(), "--socket",
-                    elsewhere.resolve("run/jvswitchd.sock").toString(), "exit");
-            assertThat(exit.exit()).as(exit.output()).isZero();
-            Await.until(Duration.ofSeconds(30), Duration.ofMillis(100),
-                    () -> ProcessHandle.of(daemon).map(h -> !h.isAlive()).orElse(true), () -> "jvswitchd to stop");
+            exit(home, elsewhere, daemon);
         } finally {
             ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
         }
@@ -121,14 +117,19 @@ class DistributionTest {
             assertThat(Files.readString(Path.of("/proc", Long.toString(second), "cmdline")))
                     .contains("-XX:SharedArchiveFile=" + home.toRealPath().resolve("lib/jvswitchd.jsa"));
             assertThat(home.resolve("lib/jvswitchd.jsa.new")).doesNotExist();
-            Sh.Result exit = run(Path.of("/"), Map.of(), home.resolve("bin/jvsctl").toString(), "--socket",
-                    elsewhere.resolve("run/jvswitchd.sock").toString(), "exit");
-            assertThat(exit.exit()).as(exit.output()).isZero();
-            Await.until(Duration.ofSeconds(30), Duration.ofMillis(100),
-                    () -> ProcessHandle.of(second).map(h -> !h.isAlive()).orElse(true), () -> "jvswitchd to stop");
+            exit(home, elsewhere, second);
         } finally {
             ProcessHandle.of(second).ifPresent(ProcessHandle::destroyForcibly);
         }
+    }
+
+    /** {@code jvsctl exit} to the daemon of {@code dir/run/jvswitchd.sock}; waits for process {@code pid} to end. */
+    private static void exit(Path home, Path dir, long pid) throws Exception {
+        Sh.Result exit = run(Path.of("/"), Map.of(), home.resolve("bin/jvsctl").toString(), "--socket",
+                dir.resolve("run/jvswitchd.sock").toString(), "exit");
+        assertThat(exit.exit()).as(exit.output()).isZero();
+        Await.until(Duration.ofSeconds(30), Duration.ofMillis(100),
+                () -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), () -> "jvswitchd to stop");
     }
 
     @Test

@@ -19,7 +19,8 @@ import dev.jvswitch.testkit.sh.Sh;
 /**
  * The distribution archive as an operator gets it: unpacked into an empty directory, run from
  * another directory, its {@code bin/jvswitchd} checks a config, starts (in the background, with a
- * pid file), answers {@code bin/jvsctl} and stops; {@code bin/jvs-bench} runs from it too, and the
+ * pid file), answers {@code bin/jvsctl} and stops, leaving the class-data archive of the classes it
+ * loaded, which its next start maps; {@code bin/jvs-bench} runs from it too, and the
  * three tools' man pages and completion are in it; {@code bin/jvsctl} writes its class-data
  * archive into the unpacked {@code lib/} and maps it, again after the tree moved; the systemd
  * unit in it passes {@code systemd-analyze verify} with its paths pointed at the unpacked tree.
@@ -100,15 +101,35 @@ class DistributionTest {
                     elsewhere.resolve("run/jvswitchd.sock").toString(), "dpif-netdev/pmd-stats-show");
             assertThat(show.exit()).as(show.output()).isZero();
             assertThat(show.output()).contains("pmd thread");
-            Sh.Result exit = run(Path.of("/"), Map.of(), home.resolve("bin/jvsctl").toString(), "--socket",
-                    elsewhere.resolve("run/jvswitchd.sock").toString(), "exit");
-            assertThat(exit.exit()).as(exit.output()).isZero();
-            Await.until(Duration.ofSeconds(30), Duration.ofMillis(100),
-                    () -> ProcessHandle.of(daemon).map(h -> !h.isAlive()).orElse(true), () -> "jvswitchd to stop");
+            exit(home, elsewhere, daemon);
         } finally {
             ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
         }
         assertThat(Files.readString(elsewhere.resolve("run/jvswitchd.log"))).contains("leak check: all 512 mbufs returned");
+
+        // That daemon wrote the classes it loaded at its exit; the next start maps them.
+        assertThat(home.resolve("lib/jvswitchd.jsa.new")).as("class-data archive written at exit").isNotEmptyFile();
+        Sh.Result again = run(Path.of("/"), env, home.resolve("bin/jvswitchd").toString(), "--config",
+                config.toString(), "--pidfile", pid.toString());
+        assertThat(again.exit()).as(again.output()).isZero();
+        long second = Long.parseLong(Files.readString(pid).trim());
+        try {
+            assertThat(Files.readString(Path.of("/proc", Long.toString(second), "cmdline")))
+                    .contains("-XX:SharedArchiveFile=" + home.toRealPath().resolve("lib/jvswitchd.jsa"));
+            assertThat(home.resolve("lib/jvswitchd.jsa.new")).doesNotExist();
+            exit(home, elsewhere, second);
+        } finally {
+            ProcessHandle.of(second).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** {@code jvsctl exit} to the daemon of {@code dir/run/jvswitchd.sock}; waits for process {@code pid} to end. */
+    private static void exit(Path home, Path dir, long pid) throws Exception {
+        Sh.Result exit = run(Path.of("/"), Map.of(), home.resolve("bin/jvsctl").toString(), "--socket",
+                dir.resolve("run/jvswitchd.sock").toString(), "exit");
+        assertThat(exit.exit()).as(exit.output()).isZero();
+        Await.until(Duration.ofSeconds(30), Duration.ofMillis(100),
+                () -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), () -> "jvswitchd to stop");
     }
 
     @Test

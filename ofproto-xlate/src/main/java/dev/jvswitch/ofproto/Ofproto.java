@@ -94,6 +94,7 @@ public final class Ofproto {
     private final Xlate xlate;
     private final NativeTunnels tunnels;
     private volatile BiConsumer<byte[], DpActions> packetExecutor = (frame, actions) -> { };
+    private volatile Runnable revalidatorWakeup = () -> { };
     private final OfprotoUpcallHandler upcallHandler;
     private final Trace tracer;
     private final AtomicLong revalSeq = new AtomicLong();
@@ -159,7 +160,7 @@ public final class Ofproto {
     public Ofproto(LongSupplier nanoClock, PortLiveness liveness, TunnelOutput tunnels) {
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.liveness = Objects.requireNonNull(liveness, "liveness");
-        this.tunnels = tunnels == null ? new NativeTunnels(revalSeq::incrementAndGet) : null;
+        this.tunnels = tunnels == null ? new NativeTunnels(this::revalidateSoon) : null;
         this.xlate = new Xlate(recircIds, liveness, tunnels == null ? this.tunnels : tunnels);
         this.upcallHandler = new OfprotoUpcallHandler(this::snapshot, revalSeq::get, xlate, nanoClock);
         this.upcallHandler.learnSink(this::learn);
@@ -563,7 +564,17 @@ public final class Ofproto {
 
     /** Port liveness changed (fast-failover and watched buckets): megaflows must revalidate. */
     public void onPortLivenessChanged() {
+        revalidateSoon();
+    }
+
+    /** Run when {@link #revalSeq()} moves for a neighbour, route or port liveness: the pool's wakeup. */
+    public void revalidatorWakeup(Runnable wakeup) {
+        this.revalidatorWakeup = Objects.requireNonNull(wakeup, "wakeup");
+    }
+
+    private void revalidateSoon() {
         revalSeq.incrementAndGet();
+        revalidatorWakeup.run();
     }
 
     /** The handler to give the datapath ({@code new Datapath(config, pool, ofproto.upcallHandler())}). */

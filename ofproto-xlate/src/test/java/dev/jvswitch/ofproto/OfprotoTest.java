@@ -11,6 +11,7 @@ import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.xlate.TestSwitch;
 import dev.jvswitch.ofproto.xlate.XlateSnapshot;
+import dev.jvswitch.pmd.tunnel.IpAddress;
 import dev.jvswitch.testkit.frame.Frames;
 
 class OfprotoTest {
@@ -39,6 +40,30 @@ class OfprotoTest {
             of.onPortLivenessChanged();
             assertThat(of.revalSeq()).isGreaterThan(seq);
         }
+    }
+
+    /**
+     * A next hop learned (or changed, or flushed) and a port's liveness move {@code revalSeq}
+     * without a change barrier waiting for the revalidators, so Ofproto wakes them itself: the
+     * megaflow that dropped a tunnel packet for want of the neighbour is replaced at once, not
+     * at the next revalidation interval (500 ms by default).
+     */
+    @Test
+    void aNeighbourLearnedOrALivenessChangeWakesTheRevalidators() {
+        Ofproto of = new Ofproto(() -> 0L, dev.jvswitch.ofproto.xlate.PortLiveness.ALL_LIVE);
+        java.util.concurrent.atomic.AtomicInteger woken = new java.util.concurrent.atomic.AtomicInteger();
+        of.revalidatorWakeup(woken::incrementAndGet);
+        IpAddress hop = IpAddress.parse("192.0.2.2");
+        long seq = of.revalSeq();
+        of.tunnels().neighbours().set("br-phy", hop, 0x0a0000000002L, 1);
+        assertThat(of.revalSeq()).isGreaterThan(seq);
+        assertThat(woken).hasValue(1);
+        of.tunnels().neighbours().set("br-phy", hop, 0x0a0000000002L, 2);
+        assertThat(woken).as("the same MAC again changes nothing").hasValue(1);
+        of.tunnels().neighbours().set("br-phy", hop, 0x0a0000000003L, 3);
+        assertThat(woken).as("a moved next hop").hasValue(2);
+        of.onPortLivenessChanged();
+        assertThat(woken).hasValue(3);
     }
 
     @Test

@@ -24,11 +24,15 @@ import dev.jvswitch.openflow.backend.BridgeBackend;
  * peer's TCP window fills, memory stays bounded); below {@value #LOW} it reads again. When the
  * change queue is full, the drain is retried from the event loop a millisecond later.
  *
+ * <p>At debug ({@code vlog/set connmgr:dbg}) each batch is logged with its requests' types and
+ * xids and how long the change thread took, so a controller's timeline can be read against ours.
+ *
  * <p><b>Thread-safety:</b> {@link #offer} on the event loop; {@code drain} on the change thread.
  * {@code pending} is a concurrent queue; {@code scheduled} makes sure one drain runs at a time
  * (set by whoever schedules, cleared by the drain before it looks for more work).
  */
 final class ChangeQueue {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("openflow");
     static final int BATCH = 512;
     static final int HIGH = 8_192;
     static final int LOW = 1_024;
@@ -62,6 +66,22 @@ final class ChangeQueue {
         schedule();
     }
 
+    /** {@code N request(s): TYPE/XID ...} (the first eight) for the debug log. */
+    private static String describe(List<Object> batch) {
+        StringBuilder b = new StringBuilder();
+        b.append(batch.size()).append(" request(s):");
+        int n = 0;
+        for (Object o : batch) {
+            if (n++ == 8) {
+                b.append(" ...");
+                break;
+            }
+            b.append(' ');
+            b.append(o instanceof OFMessage m ? m.getType() + "/" + m.getXid() : o.getClass().getSimpleName());
+        }
+        return b.toString();
+    }
+
     /** Requests not yet handled. */
     int pending() {
         return size.get();
@@ -84,7 +104,12 @@ final class ChangeQueue {
             batch.add(m);
         }
         if (channel.isActive() && !batch.isEmpty()) {
+            long t0 = System.nanoTime();
+            String what = LOG.isDebugEnabled() ? describe(batch) : null;
             handler.accept(batch);
+            if (what != null) {
+                LOG.debug("{}: handled {} in {} us", backend.bridge(), what, (System.nanoTime() - t0) / 1000);
+            }
         }
         batch.clear();
         afterBatch.run();

@@ -217,6 +217,9 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onMessage(ChannelHandlerContext ctx, OFMessage m) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: {}: received {} xid {}", bridge.name(), target, m.getType(), m.getXid());
+        }
         switch (m.getType()) {
             case ECHO_REQUEST -> send(factory.buildEchoReply().setXid(m.getXid())
                     .setData(((OFEchoRequest) m).getData()).build());

@@ -154,6 +154,8 @@ public final class OfprotoService implements AutoCloseable {
         datapath.upcallHandler(ofproto.upcallHandler());
         this.reval = new OfprotoRevalidation(ofproto);
         this.pool = new RevalidatorPool(datapath, reval, OfprotoConfigs.revalidatorConfig(s));
+        // A next hop learned must replace its megaflows that dropped for want of it at once.
+        ofproto.revalidatorWakeup(pool::wakeup);
         pool.start();
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.jvswitch.testkit.netns.Offloads;
+import dev.jvswitch.testkit.netns.Peer;
 import dev.jvswitch.testkit.netns.Topology;
 import dev.jvswitch.testkit.ovs.OvsOracle;
 import dev.jvswitch.testkit.sh.Await;
@@ -40,6 +41,7 @@ final class OvnTwoChassis implements AutoCloseable {
     static final String B_UNDERLAY = "192.0.2.2";
     static final String C_UNDERLAY = "192.0.2.3";
     static final Duration CONVERGE = Duration.ofSeconds(60);
+    private static final String APP_PORT = "5004";
 
     /** A host's VIF: its logical port, namespace, address, MAC and where it is plugged now. */
     record Vif(String lsp, String ns, String ip, String mac, String gateway) {
@@ -66,17 +68,22 @@ final class OvnTwoChassis implements AutoCloseable {
     private final Map<String, Vif> vifs = new LinkedHashMap<>();
     /** Logical port -> chassis namespace it is plugged into. */
     private final Map<String, String> pluggedIn = new LinkedHashMap<>();
-    private final Map<String, String> ovsEnv;
     private int vethSeq;
 
     OvnTwoChassis(Path dir, String encap) throws IOException {
+        this(dir, encap, false);
+    }
+
+    /**
+     * As {@link #OvnTwoChassis(Path, String)}; with {@code ovsOnA} chassis A runs the packaged
+     * ovs-vswitchd as B does (the reference that jvswitchd's chassis is measured against).
+     */
+    OvnTwoChassis(Path dir, String encap, boolean ovsOnA) throws IOException {
         this.dir = dir;
         dirA = Files.createDirectories(dir.resolve("a"));
         dirB = Files.createDirectories(dir.resolve("b"));
         ovnA = dir.resolve("ovn-a");
         ovnB = dir.resolve("ovn-b");
-        ovsEnv = Map.of("OVS_RUNDIR", dirB.toString(), "OVS_LOGDIR", dirB.toString(), "OVS_DBDIR", dirB.toString(),
-                "OVS_SYSCONFDIR", dirB.toString());
         OvnCentral c = null;
         OvsdbServer a = null;
         OvsdbServer b = null;
@@ -98,13 +105,12 @@ final class OvnTwoChassis implements AutoCloseable {
         dbA = a;
         dbB = b;
         try {
-            startJvswitchd();
-            Sh.Result r = Sh.tryRun(ovsEnv, Sh.nsCommand(nsB, program("ovs-vswitchd"), dbB.target(),
-                    "--pidfile=" + dirB.resolve("vswitchd.pid"), "--log-file=" + dirB.resolve("vswitchd.log"),
-                    "--unixctl=" + dirB.resolve("vswitchd.ctl"), "--detach", "--disable-system"));
-            if (r.exit() != 0) {
-                throw new AssertionError("ovs-vswitchd did not start: " + r.output());
+            if (ovsOnA) {
+                startOvs(nsA, dirA, dbA);
+            } else {
+                startJvswitchd();
             }
+            startOvs(nsB, dirB, dbB);
             underlay(dbA, nsA, "ua", A_UNDERLAY);
             underlay(dbB, nsB, "ub", B_UNDERLAY);
             chassis(dbA, "jvs-a", A_UNDERLAY, encap);
@@ -154,6 +160,18 @@ final class OvnTwoChassis implements AutoCloseable {
         central.controller(dbC, dirC, ovnC, nsC);
         Await.until(CONVERGE, Duration.ofMillis(50), () -> dbC.tryVsctl("br-exists", "br-int").exit() == 0,
                 () -> "ovn-controller on chassis c to create br-int\n" + logs());
+    }
+
+    /** The packaged ovs-vswitchd (userspace datapath only) in namespace {@code ns}, its files in {@code d}. */
+    private static void startOvs(String ns, Path d, OvsdbServer db) {
+        Map<String, String> env = Map.of("OVS_RUNDIR", d.toString(), "OVS_LOGDIR", d.toString(), "OVS_DBDIR",
+                d.toString(), "OVS_SYSCONFDIR", d.toString());
+        Sh.Result r = Sh.tryRun(env, Sh.nsCommand(ns, program("ovs-vswitchd"), db.target(),
+                "--pidfile=" + d.resolve("vswitchd.pid"), "--log-file=" + d.resolve("vswitchd.log"),
+                "--unixctl=" + d.resolve("vswitchd.ctl"), "--detach", "--disable-system"));
+        if (r.exit() != 0) {
+            throw new AssertionError("ovs-vswitchd did not start: " + r.output());
+        }
     }
 
     private void underlay(OvsdbServer db, String ns, String port, String ip) {
@@ -301,6 +319,25 @@ final class OvnTwoChassis implements AutoCloseable {
         return Sh.tryInNs(vifs.get(from).ns(), "ping", "-n", "-c", Integer.toString(count), "-i", "0.2", "-W", "2", ip);
     }
 
+    /** {@code bytes} from host {@code client} to a pkt.py server on host {@code server}, hash checked; Mbit/s. */
+    double tcp(String server, String client, int bytes) {
+        Vif s = vifs.get(server);
+        try (Peer srv = Peer.start(s.ns(), "tcp-hash-server", s.ip(), APP_PORT)) {
+            srv.awaitLine("ready", Duration.ofSeconds(20));
+            long t0 = System.nanoTime();
+            try (Peer cl = Peer.start(vifs.get(client).ns(), "tcp-hash-client", s.ip(), APP_PORT,
+                    Integer.toString(bytes))) {
+                List<String> out = cl.awaitExit(Duration.ofSeconds(60));
+                if (!out.contains("OK")) {
+                    throw new AssertionError(bytes + " bytes " + client + " -> " + server + ": " + out + "\n" + logs());
+                }
+            }
+            double mbits = bytes * 8 / ((System.nanoTime() - t0) / 1e3);
+            srv.awaitExit(Duration.ofSeconds(30));
+            return mbits;
+        }
+    }
+
     /** The OpenFlow flows of chassis {@code chassis}'s br-int, once three dumps agree. */
     int flows(String chassis) {
         return OvnChassisTest.stableFlowCount(rundir(chassis));
@@ -311,7 +348,7 @@ final class OvnTwoChassis implements AutoCloseable {
         StringBuilder b = new StringBuilder();
         b.append("--- ovn-controller a ---\n").append(tail(OvnChassisTest.log(ovnA)));
         b.append("\n--- ovn-controller b ---\n").append(tail(OvnChassisTest.log(ovnB)));
-        b.append("\n--- jvswitchd ---\n").append(jvs == null ? "" : tail(jvs.log()));
+        b.append("\n--- jvswitchd ---\n").append(jvs == null ? tail(read(dirA.resolve("vswitchd.log"))) : tail(jvs.log()));
         b.append("\n--- ovs-vswitchd ---\n").append(tail(read(dirB.resolve("vswitchd.log"))));
         if (jvsC != null) {
             b.append("\n--- ovn-controller c ---\n").append(tail(OvnChassisTest.log(ovnC)));
@@ -367,6 +404,7 @@ final class OvnTwoChassis implements AutoCloseable {
         if (ovnC != null) {
             order.add(() -> OvnCentral.stop(ovnC.resolve("ovn-controller.pid")));
         }
+        order.add(() -> OvnCentral.stop(dirA.resolve("vswitchd.pid")));
         order.add(() -> OvnCentral.stop(dirB.resolve("vswitchd.pid")));
         order.add(jvs);
         order.add(central);

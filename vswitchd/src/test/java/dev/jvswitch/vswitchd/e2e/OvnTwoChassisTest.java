@@ -20,7 +20,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.jvswitch.testkit.env.Needs;
-import dev.jvswitch.testkit.netns.Peer;
 import dev.jvswitch.testkit.sh.Await;
 import dev.jvswitch.testkit.sh.Sh;
 
@@ -39,7 +38,6 @@ import dev.jvswitch.testkit.sh.Sh;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OvnTwoChassisTest {
-    private static final String APP_PORT = "5004";
     private static final int TCP_BYTES = 4 << 20;
     private static final int FLOOD = 200;
     private static final int LB_CONNECTIONS = 20;
@@ -555,19 +553,7 @@ class OvnTwoChassisTest {
 
     /** 4 MiB from host {@code client} to a pkt.py server on host {@code server}, hash checked; Mbit/s. */
     private static double tcp(String server, String client) {
-        OvnTwoChassis.Vif s = net.vif(server);
-        try (Peer srv = Peer.start(s.ns(), "tcp-hash-server", s.ip(), APP_PORT)) {
-            srv.awaitLine("ready", Duration.ofSeconds(20));
-            long t0 = System.nanoTime();
-            try (Peer cl = Peer.start(net.vif(client).ns(), "tcp-hash-client", s.ip(), APP_PORT,
-                    Integer.toString(TCP_BYTES))) {
-                assertThat(cl.awaitExit(Duration.ofSeconds(60))).as("4 MiB %s -> %s\n%s", client, server, net.logs())
-                        .contains("OK");
-            }
-            double mbits = TCP_BYTES * 8 / ((System.nanoTime() - t0) / 1e3);
-            srv.awaitExit(Duration.ofSeconds(30));
-            return mbits;
-        }
+        return net.tcp(server, client, TCP_BYTES);
     }
 
     /** A TCP connect from host {@code from} to a closed port of {@code ip}: "refused", "timeout" or "connected". */

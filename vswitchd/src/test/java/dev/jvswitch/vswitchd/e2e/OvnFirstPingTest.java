@@ -1,0 +1,204 @@
+package dev.jvswitch.vswitchd.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.jvswitch.testkit.env.Needs;
+import dev.jvswitch.testkit.sh.Await;
+import dev.jvswitch.testkit.sh.Sh;
+
+/**
+ * The time from {@code ovn-nbctl lsp-add} to the first answered ping, jvswitchd's chassis against
+ * an OVS chassis at the same load: two two-chassis networks ({@link OvnTwoChassis}) run side by
+ * side, one with jvswitchd on chassis A and one with ovs-vswitchd on both, and the rounds
+ * alternate between them. A round adds two logical ports (pa on chassis A, pb on B) in one
+ * transaction and pings pa -> pb until answered, then deletes them and waits until both chassis
+ * caught up. Each round's timeline (ovn-controller A's claim, the switch's bundle commit,
+ * {@code ovn-installed}) is printed with the times.
+ */
+class OvnFirstPingTest {
+    /** Rounds per network: 2 in CI; {@code -Djvs.ovn.firstPingRounds=N} for a figure (5 or more). */
+    private static final int ROUNDS = Integer.getInteger("jvs.ovn.firstPingRounds", 2);
+    /**
+     * 4 MiB TCP transfers each way per network after the rounds ({@code -Djvs.ovn.tcpRounds=N};
+     * none in CI: a loaded machine measures its load, not the switches).
+     */
+    private static final int TCP_ROUNDS = Integer.getInteger("jvs.ovn.tcpRounds", 0);
+    private static final Pattern OVN_LINE = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3})Z\\|.*$",
+            Pattern.MULTILINE);
+    private static final Pattern JVS_LINE = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*$",
+            Pattern.MULTILINE);
+
+    @Test
+    void firstPingAfterLspAddAgainstAnOvsChassis(@TempDir Path dir) throws Exception {
+        Needs.that(OvnTwoChassis.available(), "root, ip, ping, tcpdump, python3, Open vSwitch (ovsdb-server,"
+                + " ovs-vswitchd, ovs-vsctl, ovs-ofctl) and OVN (ovn-central, ovn-host)");
+        try (OvnTwoChassis jvs = new OvnTwoChassis(dir.resolve("jvs"), "geneve");
+                OvnTwoChassis ovs = new OvnTwoChassis(dir.resolve("ovs"), "geneve", true)) {
+            List<OvnTwoChassis> nets = List.of(jvs, ovs);
+            for (OvnTwoChassis n : nets) {
+                n.central.nbctl("ls-add", "sw0");
+                n.host("pa", "10.0.0.1", null);
+                n.host("pb", "10.0.0.2", null);
+                n.plug("pa", "a");
+                n.plug("pb", "b");
+                verbose(n);
+            }
+            double[][] s = new double[2][ROUNDS];
+            for (int r = 0; r < ROUNDS; r++) {
+                for (int i = 0; i < 2; i++) {
+                    s[i][r] = round(nets.get(i), i == 0 ? "jvswitchd" : "ovs", r);
+                }
+            }
+            report("first ping after lsp-add, %d rounds: jvswitchd chassis %s s (median %.2f), OVS on both %s s"
+                    + " (median %.2f)", ROUNDS, list(s[0], "%.2f"), median(s[0]), list(s[1], "%.2f"), median(s[1]));
+            if (TCP_ROUNDS > 0) {
+                tcp(nets);
+            }
+            assertThat(OvnChassisTest.errorsSent(jvs.jvs.log())).as("error replies jvswitchd sent").isEmpty();
+        }
+    }
+
+    /**
+     * pa (chassis A) and pb (B) on one switch again; 4 MiB pa -> pb and pb -> pa, alternating
+     * between the networks, {@link #TCP_ROUNDS} times each; Mbit/s of each and the median.
+     */
+    private static void tcp(List<OvnTwoChassis> nets) throws IOException {
+        for (OvnTwoChassis n : nets) {
+            addPorts(n);
+            n.awaitPing("pa", n.vif("pb").ip(), System.nanoTime(), "tcp");
+        }
+        double[][] ab = new double[2][TCP_ROUNDS];
+        double[][] ba = new double[2][TCP_ROUNDS];
+        for (int r = 0; r < TCP_ROUNDS; r++) {
+            for (int i = 0; i < 2; i++) {
+                ab[i][r] = nets.get(i).tcp("pb", "pa", 4 << 20);
+                ba[i][r] = nets.get(i).tcp("pa", "pb", 4 << 20);
+            }
+        }
+        for (int i = 0; i < 2; i++) {
+            report("4 MiB TCP %s, %d rounds: A->B %s Mbit/s (median %.0f), B->A %s Mbit/s (median %.0f)",
+                    i == 0 ? "jvswitchd-OVS" : "OVS-OVS", TCP_ROUNDS, list(ab[i], "%.0f"), median(ab[i]), list(ba[i], "%.0f"),
+                    median(ba[i]));
+        }
+    }
+
+    /** Logical ports pa and pb on sw0, in one transaction. */
+    private static void addPorts(OvnTwoChassis n) {
+        OvnTwoChassis.Vif pa = n.vif("pa");
+        OvnTwoChassis.Vif pb = n.vif("pb");
+        n.central.nbctl("lsp-add", "sw0", "pa", "--", "lsp-set-addresses", "pa", pa.mac() + " " + pa.ip(), "--",
+                "lsp-add", "sw0", "pb", "--", "lsp-set-addresses", "pb", pb.mac() + " " + pb.ip());
+    }
+
+    /** One lsp-add, ping, lsp-del round on {@code n}; seconds to the first answered ping. */
+    private static double round(OvnTwoChassis n, String what, int r) throws IOException {
+        for (String p : List.of("pa", "pb")) {
+            Sh.tryInNs(n.vif(p).ns(), "ip", "neigh", "flush", "dev", "eth0");
+        }
+        long logA = size(ovnLog(n));
+        long logSw = size(switchLog(n));
+        long wall = System.currentTimeMillis();
+        long t0 = System.nanoTime();
+        OvnTwoChassis.Vif pb = n.vif("pb");
+        addPorts(n);
+        double first = n.awaitPing("pa", pb.ip(), t0, what + " round " + r);
+        StringBuilder t = new StringBuilder();
+        timeline(t, "ovn-controller a", tailFrom(ovnLog(n), logA), OVN_LINE, true, wall);
+        timeline(t, what, tailFrom(switchLog(n), logSw), what.equals("ovs") ? OVN_LINE : JVS_LINE,
+                what.equals("ovs"), wall);
+        report("%s round %d: first ping %.3f s after lsp-add%n%s", what, r, first, t);
+        n.central.nbctl("lsp-del", "pa", "--", "lsp-del", "pb");
+        n.central.nbctl("--wait=hv", "sync");
+        Await.until(OvnTwoChassis.CONVERGE, Duration.ofMillis(50), () -> !n.pings("pa", pb.ip()),
+                () -> what + ": pa still reaches pb after lsp-del\n" + n.logs());
+        return first;
+    }
+
+    private static void verbose(OvnTwoChassis n) throws IOException {
+        for (String c : List.of("a", "b")) {
+            try (Stream<Path> s = Files.list(n.ovnDir(c))) {
+                for (Path ctl : s.filter(p -> p.getFileName().toString().endsWith(".ctl")).toList()) {
+                    Sh.tryRun("ovn-appctl", "-t", ctl.toString(), "vlog/set", "binding:dbg", "if_status:dbg");
+                }
+            }
+        }
+        if (n.jvs != null) {
+            n.jvs.ok("vlog/set", "connmgr:dbg");
+            n.jvs.ok("vlog/set", "ovsdb_idl:dbg");
+        }
+    }
+
+    private static Path ovnLog(OvnTwoChassis n) {
+        return n.ovnDir("a").resolve("ovn-controller.log");
+    }
+
+    private static Path switchLog(OvnTwoChassis n) {
+        return n.jvs != null ? n.jvs.log : n.rundir("a").resolve("vswitchd.log");
+    }
+
+    private static long size(Path p) throws IOException {
+        return Files.exists(p) ? Files.size(p) : 0;
+    }
+
+    private static String tailFrom(Path p, long offset) throws IOException {
+        byte[] b = Files.readAllBytes(p);
+        return new String(b, (int) Math.min(offset, b.length), (int) Math.max(0, b.length - offset),
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Lines of {@code log} that matter for a first ping, each as milliseconds since {@code wallMs}. */
+    private static void timeline(StringBuilder out, String who, String log, Pattern line, boolean utc, long wallMs) {
+        Matcher m = line.matcher(log);
+        int shown = 0;
+        while (m.find() && shown < 400) {
+            String l = m.group();
+            if (!l.matches(".*(Claiming|ovn-installed|Setting lport|bundle|committed|barrier|BARRIER|port_status"
+                    + "|PORT_STATUS|BUNDLE|physical_flow|flow_output|runtime_data|recompute|ofctrl_put|commit|"
+                    + "if_status|binding|ofport|flow_mod|connected|installed|seqno).*")) {
+                continue;
+            }
+            LocalDateTime ts = LocalDateTime.parse(m.group(1).replace(' ', 'T'));
+            long ms = (utc ? ts.atZone(ZoneId.of("UTC")) : ts.atZone(ZoneId.systemDefault())).toInstant().toEpochMilli()
+                    - wallMs;
+            out.append(String.format("  %6d ms %s: %s%n", ms, who, l.length() > 220 ? l.substring(0, 220) : l));
+            shown++;
+        }
+    }
+
+    /** The values of {@code v} in {@code format}, separated by spaces. */
+    private static String list(double[] v, String format) {
+        StringBuilder b = new StringBuilder();
+        for (double x : v) {
+            b.append(b.length() == 0 ? "" : " ").append(String.format(format, x));
+        }
+        return b.toString();
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static void report(String format, Object... args) throws IOException {
+        List<Object> a = new ArrayList<>(List.of(args));
+        a.add(Files.readString(Path.of("/proc/loadavg")).trim());
+        System.out.printf("OvnFirstPingTest: " + format + " (load %s)%n", a.toArray());
+    }
+}

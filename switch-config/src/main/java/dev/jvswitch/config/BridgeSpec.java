@@ -19,10 +19,12 @@ import java.util.Map;
  * @param endpoint    its tunnel endpoint ({@code local-ip}), or null
  * @param openflow    its OpenFlow channel ({@link OpenFlowSettings#NONE} when it has none)
  * @param mirrors     its port mirrors
+ * @param tlvMapLine  line of its {@code tlv-map} key (the bridge's line without one), for a reload's
+ *                    refusal
  */
 public record BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine> flows, List<FlowLine> groups,
         BridgeSettings settings, int line, EndpointSpec endpoint, OpenFlowSettings openflow,
-        List<BridgeMirror> mirrors) {
+        List<BridgeMirror> mirrors, int tlvMapLine) {
     /** What OVS puts in a new bridge's table 0, and what a bridge without {@code flows} gets. */
     public static final String DEFAULT_FLOW = "priority=0,actions=NORMAL";
 
@@ -32,6 +34,13 @@ public record BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine
         groups = List.copyOf(groups);
         java.util.Objects.requireNonNull(openflow, "openflow");
         mirrors = List.copyOf(mirrors);
+    }
+
+    /** Its {@code tlv-map} key, if any, on the bridge's line. */
+    public BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine> flows, List<FlowLine> groups,
+            BridgeSettings settings, int line, EndpointSpec endpoint, OpenFlowSettings openflow,
+            List<BridgeMirror> mirrors) {
+        this(name, ports, flows, groups, settings, line, endpoint, openflow, mirrors, line);
     }
 
     /** A bridge without mirrors. */

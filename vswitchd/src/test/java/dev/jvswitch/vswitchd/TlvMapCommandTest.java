@@ -3,8 +3,6 @@ package dev.jvswitch.vswitchd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.CachedNanoClock;
 import org.junit.jupiter.api.AfterEach;
@@ -58,15 +56,7 @@ class TlvMapCommandTest {
     }
 
     private Ctl ctl(String... args) throws Exception {
-        CompletableFuture<Ctl> f = ts.jvsctl(args);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        ControlIdleStrategy idle = new ControlIdleStrategy(ts.server, agent);
-        while (!f.isDone() && System.nanoTime() < deadline) {
-            if (agent.doWork() + agent.changes().doWork() == 0) {
-                idle.idle(0);
-            }
-        }
-        return f.get(1, TimeUnit.SECONDS);
+        return ts.ctl(agent, args);
     }
 
     private TlvMaps maps() {

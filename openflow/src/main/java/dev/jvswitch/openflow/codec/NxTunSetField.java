@@ -29,6 +29,10 @@ import dev.jvswitch.ofproto.tnl.TlvMapScope;
  *             | ofs (10) | n_bits - 1 (6) | dst NXM header (32) | value (64)
  * </pre>
  *
+ * <p>Only a 4-byte option's field takes this path: a set-field into a longer option (whose value
+ * a 64-bit stand-in cannot hold) sends its flow mod to the Nicira codec ({@link #isLongOption},
+ * {@link NxFlowModWire}), and a rule that sets one is written by {@link NxFlowWriter}.
+ *
  * <p>Every length is checked against its container before it is followed. Stateless.
  */
 public final class NxTunSetField {

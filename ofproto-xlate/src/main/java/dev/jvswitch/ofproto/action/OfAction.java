@@ -298,7 +298,7 @@ public sealed interface OfAction {
                     throw new IllegalArgumentException("set_field: value or mask does not fit " + field.ovsName());
                 }
             }
-            if (mask == 0 && maskHigh == 0) {
+            if (mask == 0 && maskHigh == 0 && wide == null) {
                 throw new IllegalArgumentException("set_field: mask for " + field.ovsName() + " is 0");
             }
             value &= mask;

@@ -357,7 +357,8 @@ class GeneveXlateTest {
         assertThat(sw.xlate(sw.key(other, 1)).actions().toString()).isNotEqualTo("drop");
         TlvMap map = sw.tunnels.tlvMaps().get("br-int");
         String masked = "set_field:0x1" + "0".repeat(36) + "ff/0xff" + "0".repeat(36) + "ff->tun_metadata5,"
-                + "set_field:0x1->tun_metadata6";
+                + "set_field:0x1->tun_metadata6,set_field:0x12" + "0".repeat(246) + "/0xff" + "0".repeat(246)
+                + "->tun_metadata6";
         assertThat(dev.jvswitch.ofproto.syntax.FlowSyntax.format(dev.jvswitch.ofproto.syntax.FlowSyntax.parseAdd(
                 "actions=" + masked, map), map)).endsWith("actions=" + masked);
         assertThatThrownBy(() -> dev.jvswitch.ofproto.syntax.FlowSyntax.parseAdd("actions=set_field:0x1"

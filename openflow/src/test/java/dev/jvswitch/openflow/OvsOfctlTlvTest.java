@@ -238,21 +238,69 @@ class OvsOfctlTlvTest {
     }
 
     /**
+     * A whole longer option set over OpenFlow: ovs-ofctl sends the set-field with the fewest bytes
+     * that hold the value (and mask), the switch reads it as wide as the map makes the option and
+     * writes it back with the option's length; dump-flows prints what went in, in 1.3 (a masked
+     * one as Nicira's {@code reg_load2}) and 1.5, added alone or in a bundle.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"OpenFlow13", "OpenFlow15"})
+    void longerOptionsAreSetWholeOverOpenFlow(String v) throws Exception {
+        ok(v, "add-tlv-map", target, OVN + ",{class=0xffff,type=2,len=8}->tun_metadata2,"
+                + "{class=0xffff,type=3,len=12}->tun_metadata3,{class=0xffff,type=4,len=16}->tun_metadata4,"
+                + "{class=0xffff,type=5,len=64}->tun_metadata5");
+        String long64 = "0x1" + "0".repeat(30) + "23456789abcdef" + "0".repeat(80) + "ff";
+        List<String> rules = List.of("priority=1 actions=set_field:0x102030405060708->tun_metadata2,output:1",
+                "priority=2 actions=set_field:0x1->tun_metadata2,output:1",
+                "priority=3 actions=set_field:0x1122334455667788990011->tun_metadata3,output:2",
+                "priority=4 actions=set_field:0xaabbccdd000000000000000000000001->tun_metadata4,output:2",
+                "priority=5 actions=set_field:" + long64 + "->tun_metadata5,output:3",
+                "priority=6 actions=set_field:0x1100000000000000002200/0xff0000000000000000ff00->tun_metadata3,output:1",
+                "priority=7,tun_metadata5=0x42 actions=set_field:0x1->tun_metadata5,"
+                        + "move:NXM_NX_TUN_METADATA2[0..15]->NXM_NX_REG15[0..15],resubmit(,33)");
+        for (String r : rules) {
+            ok(v, "add-flow", target, r.replace(" actions", ",actions"));
+        }
+        assertThat(flows(v)).containsExactlyInAnyOrderElementsOf(rules);
+        assertThat(flows("OpenFlow15".equals(v) ? "OpenFlow13" : "OpenFlow15"))
+                .containsExactlyInAnyOrderElementsOf(rules);
+        // The 64-byte option takes 16 slots of the key.
+        assertThat(backend.tlvMaps().get("br0").slotsOf(5)).hasSize(16);
+    }
+
+    @Test
+    void longerOptionsAreSetWholeInABundle() throws Exception {
+        String v = "OpenFlow15";
+        ok(v, "add-tlv-map", target, "{class=0xffff,type=3,len=12}->tun_metadata3,"
+                + "{class=0xffff,type=5,len=64}->tun_metadata5");
+        String long64 = "0xabcdef" + "0".repeat(119) + "7";
+        List<String> rules = List.of("priority=1 actions=set_field:0x1122334455667788990011->tun_metadata3,output:2",
+                "priority=2 actions=set_field:" + long64 + "->tun_metadata5,output:3");
+        Path file = dir.resolve("flows.txt");
+        java.nio.file.Files.writeString(file, String.join("\n", rules.stream()
+                .map(r -> r.replace(" actions", ",actions")).toList()) + "\n");
+        ok(v, "--bundle", "add-flows", target, file.toString());
+        assertThat(flows(v)).containsExactlyInAnyOrderElementsOf(rules);
+    }
+
+    /**
      * The trap: tun_metadata63 is not mapped, but its slot holds the first 4 bytes of the 8-byte
-     * tun_metadata2; a write into it is refused (as OVS refuses any unmapped field), and so is a
-     * whole set of the longer option, which the wire codec would cut to 4 bytes.
+     * tun_metadata2; a write into it is refused (as OVS refuses any unmapped field), while a whole
+     * set of the longer option goes in whole.
      */
     @Test
     void writesIntoAnUnmappedOptionAreRefusedAsOvsRefusesThem() throws Exception {
         String v = "OpenFlow15";
         ok(v, "add-tlv-map", target, OVN + ",{class=0xffff,type=2,len=8}->tun_metadata2");
         for (String actions : List.of("set_field:0x1->tun_metadata63", "load:0x1->tun_metadata63[0..7]",
-                "move:NXM_NX_REG0[0..7]->NXM_NX_TUN_METADATA63[0..7]", "set_field:0x1->tun_metadata2")) {
+                "move:NXM_NX_REG0[0..7]->NXM_NX_TUN_METADATA63[0..7]")) {
             assertThat(fails(v, "add-flow", target, "priority=1,actions=" + actions + ",output:1"))
                     .as(actions).contains("NXFMFC_INVALID_TLV_FIELD");
         }
         ok(v, "add-flow", target, "priority=2,actions=load:0x1->tun_metadata2[0..7],output:1");
-        assertThat(flows(v)).containsExactly("priority=2 actions=set_field:0x1/0xff->tun_metadata2,output:1");
+        ok(v, "add-flow", target, "priority=3,actions=set_field:0x1->tun_metadata2,output:1");
+        assertThat(flows(v)).containsExactlyInAnyOrder("priority=2 actions=set_field:0x1/0xff->tun_metadata2,output:1",
+                "priority=3 actions=set_field:0x1->tun_metadata2,output:1");
     }
 
     /** As OVS: a mapping a flow uses (in its match or its actions) cannot be deleted or cleared until the flow goes. */

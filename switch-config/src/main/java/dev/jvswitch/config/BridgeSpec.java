@@ -21,10 +21,12 @@ import java.util.Map;
  * @param mirrors     its port mirrors
  * @param meters      meters in ovs-ofctl add-meter syntax; empty when the bridge has none or no
  *                    {@code meters} key (then meters come from OpenFlow alone)
+ * @param tlvMapLine  line of its {@code tlv-map} key (the bridge's line without one), for a reload's
+ *                    refusal
  */
 public record BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine> flows, List<FlowLine> groups,
         BridgeSettings settings, int line, EndpointSpec endpoint, OpenFlowSettings openflow,
-        List<BridgeMirror> mirrors, List<FlowLine> meters) {
+        List<BridgeMirror> mirrors, List<FlowLine> meters, int tlvMapLine) {
     /** What OVS puts in a new bridge's table 0, and what a bridge without {@code flows} gets. */
     public static final String DEFAULT_FLOW = "priority=0,actions=NORMAL";
 
@@ -37,7 +39,14 @@ public record BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine
         meters = List.copyOf(meters);
     }
 
-    /** A bridge without meters. */
+    /** Its {@code tlv-map} key, if any, on the bridge's line. */
+    public BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine> flows, List<FlowLine> groups,
+            BridgeSettings settings, int line, EndpointSpec endpoint, OpenFlowSettings openflow,
+            List<BridgeMirror> mirrors, List<FlowLine> meters) {
+        this(name, ports, flows, groups, settings, line, endpoint, openflow, mirrors, meters, line);
+    }
+
+    /** A bridge without meters, its {@code tlv-map} key (if any) on the bridge's line. */
     public BridgeSpec(String name, Map<String, PortSpec> ports, List<FlowLine> flows, List<FlowLine> groups,
             BridgeSettings settings, int line, EndpointSpec endpoint, OpenFlowSettings openflow,
             List<BridgeMirror> mirrors) {

@@ -3,8 +3,6 @@ package dev.jvswitch.vswitchd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.CachedNanoClock;
 import org.junit.jupiter.api.AfterEach;
@@ -53,15 +51,7 @@ class ConntrackFlushCommandTest {
     }
 
     private Ctl ctl(String... args) throws Exception {
-        CompletableFuture<Ctl> f = ts.jvsctl(args);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        ControlIdleStrategy idle = new ControlIdleStrategy(ts.server, agent);
-        while (!f.isDone() && System.nanoTime() < deadline) {
-            if (agent.doWork() + agent.changes().doWork() == 0) {
-                idle.idle(0);
-            }
-        }
-        return f.get(1, TimeUnit.SECONDS);
+        return ts.ctl(agent, args);
     }
 
     /** Commits UDP 10.1.1.{src}:{sport} to 10.1.1.{dst}:{dport} in {@code zone} with {@code mark}. */

@@ -120,6 +120,19 @@ public final class TestSwitch implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> Ctl.run(socket, all.toArray(new String[0])));
     }
 
+    /** jvsctl with {@code args}, stepping {@code agent} on this thread until it answers (at most 30 s). */
+    Ctl ctl(ControlAgent agent, String... args) throws Exception {
+        CompletableFuture<Ctl> f = jvsctl(args);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        ControlIdleStrategy idle = new ControlIdleStrategy(server, agent);
+        while (!f.isDone() && System.nanoTime() < deadline) {
+            if (agent.doWork() + agent.changes().doWork() == 0) {
+                idle.idle(0);
+            }
+        }
+        return f.get(1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     /** Closes the socket and the switch; every mbuf must be back. */
     @Override
     public void close() {

@@ -283,12 +283,14 @@ public sealed interface OfAction {
      * in {@code value}/{@code mask} and the high words are 0; a 128-bit field uses all four. The
      * value has no bits outside the mask, and the mask is never 0. Tunnel fields ({@code tun_id},
      * {@code tun_src}, {@code tun_dst}) are set through this action too, and {@code tun_metadataN}
-     * whose option is longer than 4 bytes: its data as a number of up to 128 bits.
+     * whose option is longer than 4 bytes: its data as a number of up to 128 bits, and for an option
+     * longer than that all its bytes in {@code wide} (null otherwise; see {@link OptionBytes}).
      */
-    record SetField(FlowField field, long valueHigh, long value, long maskHigh, long mask) implements OfAction {
+    record SetField(FlowField field, long valueHigh, long value, long maskHigh, long mask, OptionBytes wide)
+            implements OfAction {
         public SetField {
-            if (field == null) {
-                throw new IllegalArgumentException("set_field without a field");
+            if (field == null || wide != null && !field.isTunnelMetadata()) {
+                throw new IllegalArgumentException("set_field without a field, or option bytes outside tun_metadata");
             }
             if (!field.is128() && !field.isTunnelMetadata()) {
                 if (valueHigh != 0 || maskHigh != 0 || (mask & ~field.valueMask()) != 0
@@ -296,11 +298,15 @@ public sealed interface OfAction {
                     throw new IllegalArgumentException("set_field: value or mask does not fit " + field.ovsName());
                 }
             }
-            if (mask == 0 && maskHigh == 0) {
+            if (mask == 0 && maskHigh == 0 && wide == null) {
                 throw new IllegalArgumentException("set_field: mask for " + field.ovsName() + " is 0");
             }
             value &= mask;
             valueHigh &= maskHigh;
+        }
+
+        public SetField(FlowField field, long valueHigh, long value, long maskHigh, long mask) {
+            this(field, valueHigh, value, maskHigh, mask, null);
         }
 
         /** Sets every bit of a field of at most 64 bits. */

@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.ofproto.action.OfAction;
+import dev.jvswitch.ofproto.action.OptionBytes;
 import dev.jvswitch.ofproto.match.Match;
 import dev.jvswitch.ofproto.tnl.OptionText;
 import dev.jvswitch.ofproto.tnl.TlvMap;
@@ -21,8 +22,8 @@ import dev.jvswitch.ofproto.tnl.TlvMapScope;
  * the key's slots ({@link TlvMap#slotsOf}): its last 4 bytes in the field's own 32 bits, the
  * bytes before them in the slots the map gives them, and the field's present bit (the slots past
  * its own have no present bit of their own). A printed match gathers them back. A
- * {@code set_field} keeps the value as a number of up to 128 bits (16 bytes: a longer option is
- * refused), and translation lays it out with the map at that time.
+ * {@code set_field} keeps the value as a number of up to 128 bits, and the bytes of a longer option
+ * (up to OVS's 124) in {@link OptionBytes}; translation lays it out with the map at that time.
  *
  * <p>A 4-byte option's field is a plain 32-bit field; without a map (or with one that does not
  * name the field) nothing here applies.
@@ -30,9 +31,6 @@ import dev.jvswitch.ofproto.tnl.TlvMapScope;
  * <p><b>Thread-safety:</b> the map in effect is the calling thread's ({@link TlvMapScope}).
  */
 final class TunMetadataText {
-    /** Bytes of a {@code set_field} value: {@link OfAction.SetField} holds 128 bits. */
-    static final int MAX_SET_BYTES = 16;
-
     private TunMetadataText() {
     }
 
@@ -108,60 +106,27 @@ final class TunMetadataText {
 
     /** The {@code set_field} of {@code text} into {@code f}, an option of {@code length} (more than 4) bytes. */
     static OfAction.SetField setField(FlowField f, String text, int length) {
-        if (length > MAX_SET_BYTES) {
-            throw new FieldText.Bad(SyntaxError.OUT_OF_RANGE, 0, text, "set_field into an option of " + length
-                    + " bytes: at most " + MAX_SET_BYTES + " can be set");
-        }
         byte[][] vm = parse(text, length);
-        long[] v = words128(vm[0]);
-        long[] m = words128(vm[1]);
-        if (m[0] == 0 && m[1] == 0) {
+        if (OptionText.allZero(vm[1])) {
             int slash = text.indexOf('/');
             throw new FieldText.Bad(SyntaxError.BAD_MASK, slash + 1, text.substring(slash + 1), null);
         }
-        return new OfAction.SetField(f, v[0], v[1], m[0], m[1]);
-    }
-
-    /** Big-endian bytes (at most 16) as the 128-bit number {high, low}. */
-    private static long[] words128(byte[] b) {
-        long high = 0;
-        long low = 0;
-        for (byte x : b) {
-            high = high << 8 | low >>> 56;
-            low = low << 8 | (x & 0xff);
-        }
-        return new long[] {high, low};
+        return OptionBytes.setField(f, vm[0], vm[1]);
     }
 
     /** True if the {@code set_field} {@code s} into a {@code tun_metadataN} needs this class to print: wider than 32 bits or the map says so. */
     static boolean isLong(OfAction.SetField s) {
-        return longLength(s.field()) > 0 || s.valueHigh() != 0 || s.maskHigh() != 0 || (s.mask() >>> 32) != 0;
+        return longLength(s.field()) > 0 || s.wide() != null || s.valueHigh() != 0 || s.maskHigh() != 0 || (s.mask() >>> 32) != 0;
     }
 
     /** Appends {@code s}'s value (and mask unless it covers the whole option) as OVS prints it. */
     static StringBuilder appendSetValue(StringBuilder sb, OfAction.SetField s) {
-        int length = longLength(s.field());
-        if (length == 0) {
-            // No map here: the option is as long as the mask's whole words.
-            int bits = s.maskHigh() != 0 ? 128 - Long.numberOfLeadingZeros(s.maskHigh()) / 32 * 32
-                    : 64 - Long.numberOfLeadingZeros(s.mask()) / 32 * 32;
-            length = bits / 8;
-        }
-        OptionText.appendHex(sb, bytes128(s.valueHigh(), s.value(), length));
-        byte[] mask = bytes128(s.maskHigh(), s.mask(), length);
-        if (!OptionText.allOnes(mask)) {
-            OptionText.appendHex(sb.append('/'), mask);
+        byte[][] vm = OptionBytes.of(s, longLength(s.field()));
+        OptionText.appendHex(sb, vm[0]);
+        if (!OptionText.allOnes(vm[1])) {
+            OptionText.appendHex(sb.append('/'), vm[1]);
         }
         return sb;
-    }
-
-    private static byte[] bytes128(long high, long low, int length) {
-        byte[] out = new byte[length];
-        for (int i = 0; i < length && i < MAX_SET_BYTES; i++) {
-            int bit = 8 * i;
-            out[length - 1 - i] = (byte) (bit < 64 ? low >>> bit : high >>> (bit - 64));
-        }
-        return out;
     }
 
     /**

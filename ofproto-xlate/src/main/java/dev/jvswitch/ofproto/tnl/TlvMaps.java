@@ -53,6 +53,19 @@ public final class TlvMaps {
      * @throws IllegalArgumentException naming the mapping that conflicts
      */
     public synchronized void configure(String bridge, List<TlvMap.Mapping> before, List<TlvMap.Mapping> next) {
+        TlvMap after = configured(bridge, before, next);
+        if (after != get(bridge)) {
+            put(bridge, after);
+        }
+    }
+
+    /**
+     * What {@link #configure} would make {@code bridge}'s map, changing nothing (the same map
+     * when it would not change it).
+     *
+     * @throws IllegalArgumentException as {@link #configure}
+     */
+    public synchronized TlvMap configured(String bridge, List<TlvMap.Mapping> before, List<TlvMap.Mapping> next) {
         TlvMap map = get(bridge);
         List<TlvMap.Mapping> gone = new ArrayList<>();
         for (TlvMap.Mapping m : before) {
@@ -66,9 +79,7 @@ public final class TlvMaps {
                 added.add(m);
             }
         }
-        if (!gone.isEmpty() || !added.isEmpty()) {
-            put(bridge, map.delete(gone).add(added));
-        }
+        return gone.isEmpty() && added.isEmpty() ? map : map.delete(gone).add(added);
     }
 
     private void put(String bridge, TlvMap map) {

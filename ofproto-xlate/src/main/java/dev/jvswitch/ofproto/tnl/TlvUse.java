@@ -12,8 +12,8 @@ import dev.jvswitch.ofproto.mod.Instruction;
 /**
  * Which {@code tun_metadataN} rules use, by a bridge's {@link TlvMap}: what a match tests and
  * what actions read or write. The OpenFlow channel refuses a flow on a field the map does not
- * name, and a delete of a mapping a flow uses (OVS's {@code NXTTMFC_INVALID_TLV_DEL}): the
- * flow's bytes would lie in slots a later mapping may take.
+ * name, and every path that changes a map refuses a change that pulls a mapping from under a
+ * flow ({@link #change}).
  *
  * <p>Stateless.
  */
@@ -37,52 +37,52 @@ public final class TlvUse {
     }
 
     /**
-     * Why deleting the mappings of {@code indices} (all of {@code map}'s when null) would leave
-     * one of {@code flows} on a field the map no longer names, or null if none would: OVS refuses
-     * such a delete ({@code NXTTMFC_INVALID_TLV_DEL}), and the flow's bytes would lie in slots a
-     * later mapping may take.
+     * Why a bridge's map may not go from {@code before} to {@code after} while {@code flows} are
+     * its rules, or null if it may: the one check every path that changes a map makes (the
+     * OpenFlow channel's {@code NXT_TLV_TABLE_MOD}, {@code ofctl/add-tlv-map} and
+     * {@code del-tlv-map}, a config reload's {@code tlv-map}).
+     *
+     * <ul>
+     *   <li>A mapping a flow uses that {@code after} drops (or maps to another option): the flow
+     *       would be left on a field the map no longer names, its bytes in slots a later mapping
+     *       may take. OVS refuses such a delete ({@code NXTTMFC_INVALID_TLV_DEL}).</li>
+     *   <li>A mapping a flow uses whose slots {@code after} moves: a new mapping whose own slot
+     *       held a longer option's bytes moves them ({@link TlvMap#add}), and a rule laid out in
+     *       the old slots would then match and set the wrong bytes. Refused as OVS refuses an
+     *       option it has no room for ({@code NXTTMFC_TABLE_FULL}): the room is there only by
+     *       moving one in use.</li>
+     * </ul>
      */
-    public static String inUse(List<FlowStats> flows, TlvMap map, List<Integer> indices) {
-        long removed = 0;
-        for (TlvMap.Mapping m : map.mappings()) {
-            if (indices == null || indices.contains(m.index())) {
-                removed |= 1L << m.index();
+    public static Refusal change(List<FlowStats> flows, TlvMap before, TlvMap after) {
+        long gone = 0;
+        long moved = 0;
+        for (TlvMap.Mapping m : before.mappings()) {
+            if (!after.mappings().contains(m)) {
+                gone |= 1L << m.index();
+            } else if (!java.util.Arrays.equals(before.slotsOf(m.index()), after.slotsOf(m.index()))) {
+                moved |= 1L << m.index();
             }
         }
-        for (int k = 0; removed != 0 && k < flows.size(); k++) {
+        for (int k = 0; (gone | moved) != 0 && k < flows.size(); k++) {
             FlowStats fs = flows.get(k);
-            long used = used(fs.match(), fs.instructions(), map);
-            if ((used & removed) != 0) {
-                return "tun_metadata" + Long.numberOfTrailingZeros(used & removed) + " is used by a flow of table "
-                        + fs.tableId();
+            long used = used(fs.match(), fs.instructions(), before);
+            if ((used & gone) != 0) {
+                return new Refusal(true, "tun_metadata" + Long.numberOfTrailingZeros(used & gone)
+                        + " is used by a flow of table " + fs.tableId());
+            }
+            if ((used & moved) != 0) {
+                return new Refusal(false, "tun_metadata" + Long.numberOfTrailingZeros(used & moved)
+                        + " is used by a flow of table " + fs.tableId() + " and the new mapping would move its bytes");
             }
         }
         return null;
     }
 
     /**
-     * Why {@code after}, {@code before} with mappings added, would move the bytes of an option one
-     * of {@code flows} uses, or null if it would not: a new mapping whose own slot held a longer
-     * option's bytes moves them ({@link TlvMap#add}), and a rule laid out in the old slots would
-     * then match and set the wrong bytes. Refused as OVS refuses an option it has no room for
-     * ({@code NXTTMFC_TABLE_FULL}): the room is there only by moving one in use.
+     * A refused map change: {@code deleted} if a mapping in use would go (else its bytes would
+     * move), and why, naming the field and the flow's table.
      */
-    public static String moved(List<FlowStats> flows, TlvMap before, TlvMap after) {
-        long moved = 0;
-        for (TlvMap.Mapping m : before.mappings()) {
-            if (!java.util.Arrays.equals(before.slotsOf(m.index()), after.slotsOf(m.index()))) {
-                moved |= 1L << m.index();
-            }
-        }
-        for (int k = 0; moved != 0 && k < flows.size(); k++) {
-            FlowStats fs = flows.get(k);
-            long used = used(fs.match(), fs.instructions(), before) & moved;
-            if (used != 0) {
-                return "tun_metadata" + Long.numberOfTrailingZeros(used) + " is used by a flow of table " + fs.tableId()
-                        + " and the new mapping would move its bytes";
-            }
-        }
-        return null;
+    public record Refusal(boolean deleted, String reason) {
     }
 
     /** The {@code tun_metadataN} a rule of match {@code m} and {@code instructions} uses, as a bit set. */

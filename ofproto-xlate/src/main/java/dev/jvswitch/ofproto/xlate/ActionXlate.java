@@ -156,7 +156,7 @@ final class ActionXlate {
             return;
         }
         if (field.isTunnelMetadata()) {
-            FieldWrite.writeTunMetadata(c, field, s.valueHigh(), s.value(), s.maskHigh(), s.mask());
+            FieldWrite.writeTunMetadata(c, field, s.valueHigh(), s.value(), s.maskHigh(), s.mask(), s.wide());
         } else if (field.is128()) {
             FieldWrite.write128(c, field, s.valueHigh(), s.value(), s.maskHigh(), s.mask());
         } else {

@@ -4,6 +4,7 @@ import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowPrereq;
 import dev.jvswitch.ofproto.action.FieldRef;
+import dev.jvswitch.ofproto.action.OptionBytes;
 import dev.jvswitch.ofproto.tnl.TlvMap;
 
 /**
@@ -71,11 +72,17 @@ final class FieldWrite {
     /**
      * A {@code set_field} into {@code tun_metadataN} (OVS's {@code tun_metadata_write}): the
      * option's value {@code high:low} under the mask, its last 4 bytes into the field's own slot
-     * and the bytes before them (an option of 8 to 16 bytes) into the slots the bridge's TLV map
+     * and the bytes before them (an option of 8 to 124 bytes) into the slots the bridge's TLV map
      * gives them. A field the map does not name is not written: its slot may hold another
      * option's bytes, and OVS ignores such a write too.
      */
     static void writeTunMetadata(XlateContext c, FlowField f, long high, long low, long maskHigh, long maskLow) {
+        writeTunMetadata(c, f, high, low, maskHigh, maskLow, null);
+    }
+
+    /** As above; an option longer than 16 bytes has its bytes in {@code wide} (else null). */
+    static void writeTunMetadata(XlateContext c, FlowField f, long high, long low, long maskHigh, long maskLow,
+            OptionBytes wide) {
         TlvMap map = c.tunnels.tlvMap(c.bridgeName());
         int index = f.tunMetadataIndex();
         int n = map.slotCount(index);
@@ -84,9 +91,10 @@ final class FieldWrite {
         }
         for (int j = 0; j < n; j++) {
             int chunk = n - 1 - j; // 32-bit chunks from the value's least significant end
-            long m = chunk32(maskHigh, maskLow, chunk);
+            long m = wide != null ? wide.maskChunk(chunk) : chunk32(maskHigh, maskLow, chunk);
             if (m != 0) {
-                writeWord(c, FlowField.tunMetadata(map.slotAt(index, j)), chunk32(high, low, chunk), m);
+                long v = wide != null ? wide.valueChunk(chunk) : chunk32(high, low, chunk);
+                writeWord(c, FlowField.tunMetadata(map.slotAt(index, j)), v, m);
             }
         }
         present(c, f);

@@ -146,6 +146,23 @@ class TunnelUpcallAllocationTest {
                 .isLessThan(1.0);
     }
 
+    /** An option longer than 16 bytes set whole: its bytes come from the action's chunks, with no allocation. */
+    @Test
+    void wideOptionSetUpcallsAllocateNothing() {
+        sw.ports.set(0, new TunnelPort("vx0", "br-int", 10, TestGeneve.of("vx0", "remote_ip", "192.0.2.2", "key",
+                "100")));
+        sw.tunnels.tlvMaps().add("br-int", TlvMap.parse("{class=0xffff,type=4,len=40}->tun_metadata4"));
+        sw.apply().neighbourKnown().flows("br-int", "in_port=1,actions=set_field:0x" + "0123456789".repeat(8)
+                + "->tun_metadata4,output:10");
+        sw.flows("br-phy", "in_port=LOCAL,actions=output:1", "in_port=1,actions=LOCAL");
+        FlowKey[] encap = new FlowKey[FLOWS];
+        for (int i = 0; i < FLOWS; i++) {
+            encap[i] = sw.key(Frames.udp4().ip("10.0.0.1", "10.0.1." + i).ports(1000 + i, 2000).build(), 1);
+        }
+        assertThat(perUpcall(encap, "tnl_push(tnl_port(10),header(size=94,type=5,"))
+                .as("heap bytes per geneve encap upcall with a 40-byte option").isLessThan(1.0);
+    }
+
     /** The key of popped Geneve packet {@code i} on vx0 with raw options {@code words} of {@code length} bytes. */
     private FlowKey popped(int i, int length, long... words) {
         FlowKey k = sw.key(Frames.udp4().ip("10.0.1." + i, "10.0.0.1").ports(1000 + i, 2000).build(), 10);

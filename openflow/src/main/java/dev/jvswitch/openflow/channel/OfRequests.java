@@ -258,27 +258,20 @@ final class OfRequests {
                     maps.get(name)));
             return;
         }
-        if (t.mod().command() != dev.jvswitch.openflow.codec.TlvTableWire.ADD) {
-            String inUse = dev.jvswitch.ofproto.tnl.TlvUse.inUse(bridge.backend().flowStats(dev.jvswitch.ofproto.mod.FlowStatsRequest.all()),
-                    maps.get(name), t.mod().command() == dev.jvswitch.openflow.codec.TlvTableWire.DELETE
-                            ? t.mod().indices() : null);
-            if (inUse != null) {
-                LOG.debug("{}: {}: NXTTMFC_INVALID_TLV_DEL xid {}: {}", bridge.name(), c.target(), t.xid(), inUse);
-                c.sendError(c.version(), t.xid(), OfError.NXTTMFC_INVALID_TLV_DEL, t.head());
-                return;
-            }
-        }
         try {
-            if (t.mod().command() == dev.jvswitch.openflow.codec.TlvTableWire.ADD) {
-                dev.jvswitch.ofproto.tnl.TlvMap before = maps.get(name);
-                String moved = dev.jvswitch.ofproto.tnl.TlvUse.moved(
-                        bridge.backend().flowStats(dev.jvswitch.ofproto.mod.FlowStatsRequest.all()), before,
-                        before.add(t.mod().mappings()));
-                if (moved != null) {
-                    LOG.debug("{}: {}: NXTTMFC_TABLE_FULL xid {}: {}", bridge.name(), c.target(), t.xid(), moved);
-                    c.sendError(c.version(), t.xid(), OfError.NXTTMFC_TABLE_FULL, t.head());
-                    return;
-                }
+            dev.jvswitch.ofproto.tnl.TlvMap before = maps.get(name);
+            dev.jvswitch.ofproto.tnl.TlvMap after = switch (t.mod().command()) {
+                case dev.jvswitch.openflow.codec.TlvTableWire.ADD -> before.add(t.mod().mappings());
+                case dev.jvswitch.openflow.codec.TlvTableWire.DELETE -> before.deleteIndices(t.mod().indices());
+                default -> dev.jvswitch.ofproto.tnl.TlvMap.EMPTY;
+            };
+            dev.jvswitch.ofproto.tnl.TlvUse.Refusal refusal = dev.jvswitch.ofproto.tnl.TlvUse.change(
+                    bridge.backend().flowStats(dev.jvswitch.ofproto.mod.FlowStatsRequest.all()), before, after);
+            if (refusal != null) {
+                OfError error = refusal.deleted() ? OfError.NXTTMFC_INVALID_TLV_DEL : OfError.NXTTMFC_TABLE_FULL;
+                LOG.debug("{}: {}: {} xid {}: {}", bridge.name(), c.target(), error, t.xid(), refusal.reason());
+                c.sendError(c.version(), t.xid(), error, t.head());
+                return;
             }
             switch (t.mod().command()) {
                 case dev.jvswitch.openflow.codec.TlvTableWire.ADD -> maps.add(name, t.mod().mappings());

@@ -175,7 +175,7 @@ public final class NxActionWire {
                 NxmTable.Field dst = header(b, p + 12, end);
                 yield new OfAction.Load(b.getLong(p + 16), ref(dst, ofsNbits >>> 6, (ofsNbits & 0x3f) + 1));
             }
-            case NXAST_REG_LOAD2 -> setField(b, p + 16, end);
+            case NXAST_REG_LOAD2 -> setField(b, at, end); // the entry right after the subtype, as OVS writes it
             case NXAST_NOTE -> {
                 byte[] bytes = new byte[len - 10];
                 b.getBytes(at, bytes);

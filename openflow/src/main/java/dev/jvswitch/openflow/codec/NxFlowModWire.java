@@ -79,17 +79,20 @@ public final class NxFlowModWire {
             if (len < 8 || p + len > to) {
                 return false;
             }
-            // fin_timeout and writes into tun_metadataN have their own stand-ins on the openflowj path.
+            // fin_timeout and writes into a 4-byte tun_metadataN have their own stand-ins on the openflowj
+            // path; a longer option's set-field does not fit a 64-bit reg_load and is read here whole.
             if (type == 0xffff) {
                 boolean fin = len >= 10 && b.getUnsignedInt(p + 4) == NxmTable.NX_VENDOR
                         && b.getUnsignedShort(p + 8) == NXAST_FIN_TIMEOUT;
-                if (!fin && !NxTunSetField.isRegLoad2(b, p, len)) {
+                boolean tunLoad = NxTunSetField.isRegLoad2(b, p, len);
+                if (!fin && (!tunLoad || NxTunSetField.isLongOption(b.getUnsignedInt(p + 10)))) {
                     return true;
                 }
             } else if (type == 28) {
                 return true;
             } else if (type == 25 && b.getUnsignedShort(p + 4) != NxmTable.OXM_BASIC
-                    && !(len >= 8 && NxTunSetField.isTunMetadata(b.getUnsignedInt(p + 4)))) {
+                    && !(len >= 8 && NxTunSetField.isTunMetadata(b.getUnsignedInt(p + 4))
+                            && !NxTunSetField.isLongOption(b.getUnsignedInt(p + 4)))) {
                 return true;
             }
             p += len;

@@ -85,7 +85,8 @@ public final class NxFlowWriter {
     /** Actions openflowj's side writes whole. */
     private static boolean plain(OfAction a) {
         if (a instanceof OfAction.SetField s) {
-            return (oxmTableHas(s.field()) || isTunMetadata(s.field())) && s.field() != FlowField.IN_PORT;
+            return (oxmTableHas(s.field()) || isTunMetadata(s.field()) && !isLongOption(s))
+                    && s.field() != FlowField.IN_PORT;
         }
         return a instanceof OfAction.Output || a instanceof OfAction.Normal || a instanceof OfAction.Flood
                 || a instanceof OfAction.All || a instanceof OfAction.InPort || a instanceof OfAction.Local
@@ -289,6 +290,8 @@ public final class NxFlowWriter {
             b.writeShort(24).writeShort(8).writeInt(0);
         } else if (a instanceof OfAction.ModNwTtl t) {
             b.writeShort(23).writeShort(8).writeByte(t.ttl()).writeZero(3);
+        } else if (a instanceof OfAction.SetField s && isLongOption(s)) {
+            optionSetField(b, s, ctx);
         } else if (a instanceof OfAction.SetField s) {
             setField(b, s.field(), s.valueHigh(), s.value(), s.maskHigh(), s.mask(), ctx);
         } else if (a instanceof OfAction.Load l) {
@@ -455,6 +458,27 @@ public final class NxFlowWriter {
                 put(b, mask, f.bytes());
             }
         }
+        pad(b, start);
+        b.setShort(start + 2, b.writerIndex() - start);
+    }
+
+    /**
+     * True for a set-field into a {@code tun_metadataN} wider than 32 bits: a longer option's,
+     * written whole here (the openflowj side's stand-in {@code reg_load} holds 64 bits).
+     */
+    private static boolean isLongOption(OfAction.SetField s) {
+        return s.field().isTunnelMetadata() && (s.wide() != null || s.valueHigh() != 0 || s.maskHigh() != 0
+                || s.mask() >>> 32 != 0);
+    }
+
+    /** A longer option's set-field: its NXM entry as long as the map in effect makes the option, as OVS writes it. */
+    private static void optionSetField(ByteBuf b, OfAction.SetField s, Ctx ctx) {
+        int start = b.writerIndex();
+        int index = s.field().tunMetadataIndex();
+        int length = dev.jvswitch.ofproto.tnl.TlvMapScope.current().lengthOf(index);
+        byte[][] vm = dev.jvswitch.ofproto.action.OptionBytes.of(s, length > NxTunMetadata.VALUE_BYTES ? length : 0);
+        setFieldHead(b, !dev.jvswitch.ofproto.tnl.OptionText.allOnes(vm[1]), ctx);
+        new NxTunMetadata.Entry(index, vm[0], vm[1]).writeTo(b);
         pad(b, start);
         b.setShort(start + 2, b.writerIndex() - start);
     }

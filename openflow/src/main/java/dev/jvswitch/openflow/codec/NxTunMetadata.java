@@ -13,6 +13,7 @@ import io.netty.buffer.Unpooled;
 
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.ofproto.action.OfAction;
+import dev.jvswitch.ofproto.action.OptionBytes;
 import dev.jvswitch.ofproto.match.Match;
 import dev.jvswitch.ofproto.tnl.OptionText;
 import dev.jvswitch.ofproto.tnl.TlvMap;
@@ -289,7 +290,9 @@ public final class NxTunMetadata {
      * entry has header {@code header} and its value at {@code at}, before {@code end}: as long as
      * the header says (OVS writes the fewest bytes that hold value and mask), right-aligned.
      *
-     * @throws OfCodecException past {@code end}, for a value wider than 4 bytes or an empty mask
+     * <p>The value is as wide as the option the map in effect names (4 bytes if none names it).
+     *
+     * @throws OfCodecException past {@code end}, for a value wider than its option or an empty mask
      */
     static OfAction setField(ByteBuf b, int at, int end, FlowField field, long header) {
         boolean hasMask = (header & 0x100) != 0;
@@ -299,6 +302,23 @@ public final class NxTunMetadata {
             throw new OfCodecException(OfError.BAD_ACTION_BAD_LEN, "set_field on " + name + " of " + len + " bytes");
         }
         int n = hasMask ? len / 2 : len;
+        int width = TlvMapScope.current().lengthOf(field.tunMetadataIndex());
+        if (width > VALUE_BYTES) {
+            // A longer option, whole: as wide as the map makes it (OVS's variable-length field).
+            byte[] value;
+            byte[] mask;
+            try {
+                value = bytes(b, at, n, width, name);
+                mask = hasMask ? bytes(b, at + n, n, width, name) : ones(width);
+            } catch (OfCodecException e) {
+                throw new OfCodecException(OfError.BAD_ACTION_BAD_SET_ARGUMENT, e.getMessage());
+            }
+            if (OptionText.allZero(mask)) {
+                throw new OfCodecException(OfError.BAD_ACTION_BAD_SET_ARGUMENT, "set_field on " + name
+                        + " with an empty mask");
+            }
+            return OptionBytes.setField(field, value, mask);
+        }
         long value;
         long mask;
         try {

@@ -3,6 +3,8 @@ package dev.jvswitch.openflow.codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
+import dev.jvswitch.ofproto.tnl.TlvMapScope;
+
 /**
  * {@code set_field:V->tun_metadataN} on the wire. openflowj 3.2.1 cannot read a set-field action
  * whose OXM is {@code NXM_NX_TUN_METADATA<N>}, but it reads Nicira's {@code NXAST_REG_LOAD} with
@@ -27,6 +29,10 @@ import io.netty.buffer.Unpooled;
  *             | ofs (10) | n_bits - 1 (6) | dst NXM header (32) | value (64)
  * </pre>
  *
+ * <p>Only a 4-byte option's field takes this path: a set-field into a longer option (whose value
+ * a 64-bit stand-in cannot hold) sends its flow mod to the Nicira codec ({@link #isLongOption},
+ * {@link NxFlowModWire}), and a rule that sets one is written by {@link NxFlowWriter}.
+ *
  * <p>Every length is checked against its container before it is followed. Stateless.
  */
 public final class NxTunSetField {
@@ -49,6 +55,14 @@ public final class NxTunSetField {
         int field = (int) (header >>> 9) & 0x7f;
         return (header >>> 16) == NxTunMetadata.NXM_1 && field >= NxTunMetadata.FIELD_0
                 && field < NxTunMetadata.FIELD_0 + NxTunMetadata.FIELDS;
+    }
+
+    /**
+     * True for the NXM header of a {@code tun_metadataN} whose option the bridge's map in effect
+     * ({@link TlvMapScope}) makes longer than 4 bytes: its set-field is read by the Nicira codec.
+     */
+    static boolean isLongOption(long header) {
+        return isTunMetadata(header) && TlvMapScope.current().lengthOf(index(header)) > NxTunMetadata.VALUE_BYTES;
     }
 
     /** The index N of a {@code tun_metadataN} header. */

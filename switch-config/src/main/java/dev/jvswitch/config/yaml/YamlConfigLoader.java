@@ -352,7 +352,8 @@ public final class YamlConfigLoader {
             BridgeSettings settings = bridgeSettings(b, defaults).withPrefixes(flowTables(b, diag, lines))
                     .withTlvMap(tlvMap);
             out.put(name, new BridgeSpec(name, ports, flows, groups, settings, all.keyLine(name),
-                    TunnelSection.endpoint(b, diag), OpenFlowKeys.read(b, diag.file()), List.of(), meters));
+                    TunnelSection.endpoint(b, diag), OpenFlowKeys.read(b, diag.file()), List.of(), meters,
+                    b.has(TlvMapSection.KEY) ? b.keyLine(TlvMapSection.KEY) : all.keyLine(name)));
         }
         if (diag.count() == 0) {
             // Only then: a port left out for its own error would read as a missing peer.

@@ -27,10 +27,7 @@ final class TlvCommands {
             try {
                 java.util.List<TlvMap.Mapping> added = TlvMap.parse(args.get(1));
                 TlvMap before = maps.get(args.get(0));
-                String moved = TlvUse.moved(sp.flowStats(args.get(0)), before, before.add(added));
-                if (moved != null) {
-                    throw CommandException.failed("ofctl/add-tlv-map: " + moved);
-                }
+                refuse("ofctl/add-tlv-map", TlvUse.change(sp.flowStats(args.get(0)), before, before.add(added)));
                 maps.add(args.get(0), added);
             } catch (IllegalArgumentException | OfprotoException e) {
                 throw CommandException.failed("ofctl/add-tlv-map: " + e.getMessage());
@@ -43,11 +40,9 @@ final class TlvCommands {
                     try {
                         java.util.List<TlvMap.Mapping> gone = args.size() > 1 ? TlvMap.parse(args.get(1)) : null;
                         // As OVS (NXTTMFC_INVALID_TLV_DEL): a mapping a flow uses stays.
-                        String inUse = TlvUse.inUse(sp.flowStats(args.get(0)), maps.get(args.get(0)),
-                                gone == null ? null : gone.stream().map(TlvMap.Mapping::index).toList());
-                        if (inUse != null) {
-                            throw CommandException.failed("ofctl/del-tlv-map: " + inUse);
-                        }
+                        TlvMap before = maps.get(args.get(0));
+                        refuse("ofctl/del-tlv-map", TlvUse.change(sp.flowStats(args.get(0)), before,
+                                gone == null ? TlvMap.EMPTY : before.delete(gone)));
                         maps.delete(args.get(0), gone);
                     } catch (IllegalArgumentException | OfprotoException e) {
                         throw CommandException.failed("ofctl/del-tlv-map: " + e.getMessage());
@@ -56,6 +51,12 @@ final class TlvCommands {
                 });
         r.register("ofctl/dump-tlv-map", "BRIDGE", 1, 1, "the Geneve option mappings of a bridge",
                 args -> Reply.text(maps(sp, args.get(0)).get(args.get(0)).dump()));
+    }
+
+    private static void refuse(String command, TlvUse.Refusal r) throws CommandException {
+        if (r != null) {
+            throw CommandException.failed(command + ": " + r.reason());
+        }
     }
 
     private static TlvMaps maps(OfprotoService sp, String bridge) throws CommandException {

@@ -190,9 +190,11 @@ public final class Switch implements AutoCloseable {
     private List<String> apply(SwitchConfig next) throws ConfigException, OfprotoException {
         SwitchConfig before = config.getPlain();
         ReloadPlan plan = ReloadPlan.of(before, next);
-        if (!plan.restartOnly().isEmpty()) {
+        List<dev.jvswitch.config.ConfigError> refused = plan.restartOnly().isEmpty()
+                ? tlvMaps.check(before, next, plan.flowsChanged(), ofproto) : plan.restartOnly();
+        if (!refused.isEmpty()) {
             reloadFailures.incrementAndGet();
-            throw new ConfigException(plan.restartOnly());
+            throw new ConfigException(refused);
         }
         List<String> changes = new ArrayList<>();
         portLock.lock();

@@ -58,7 +58,7 @@ class GeneveInteropTest {
         Files.writeString(dir.resolve("sw.yaml"), net.config(dir.resolve("sw.sock").toString()));
         daemon = new DaemonProcess(dir.resolve("sw.yaml"), dir.resolve("sw.sock"), dir).start(null, START);
         assertThat(daemon.ok("ofctl/dump-tlv-map", "br-int")).contains(" 0x102  0x80       4  tun_metadata0")
-                .contains(" 0x102  0x81       8  tun_metadata1");
+                .contains(" 0x102  0x81       8  tun_metadata1").contains(" 0x102  0x82      20  tun_metadata2");
 
         Path capture = dir.resolve("underlay.pcap");
         Process tcpdump = new ProcessBuilder(Sh.nsCommand(net.nsA, "tcpdump", "-i", net.underlay.peer(), "-n", "-U",
@@ -83,9 +83,10 @@ class GeneveInteropTest {
         }
 
         // The megaflow of the decap side matched the options jvswitchd's tables asked for, raw:
-        // both whole, the 8-byte one too.
+        // all whole, the 8- and 20-byte ones too.
         assertThat(daemon.ok("dpctl/dump-flows")).contains("geneve({class=0x102,type=0x80,len=4,0x10002}"
-                + "{class=0x102,type=0x81,len=8," + GeneveTopology.FROM_OVS_LONG + "})");
+                + "{class=0x102,type=0x81,len=8," + GeneveTopology.FROM_OVS_LONG + "}"
+                + "{class=0x102,type=0x82,len=20," + GeneveTopology.FROM_OVS_WIDE + "})");
         assertThat(daemon.ok("coverage/show")).doesNotContain("tnl_geneve_critical_option_drop 1");
 
         // Every Geneve packet on the underlay had VNI 100 and exactly OVN's critical option, with
@@ -108,7 +109,7 @@ class GeneveInteropTest {
         }
         assertThat(fromSwitch).containsExactly("00020001");
         assertThat(fromOvs).containsExactly("00010002");
-        // All the options: each side's 8-byte one after OVN's.
+        // All the options: each side's 8- and 20-byte ones after OVN's.
         // (Every occurrence: ip.src is the outer source, then the inner one.)
         String all = Sh.run("tshark", "-r", capture.toString(), "-n", "-Y", "geneve", "-T", "fields", "-E",
                 "occurrence=a", "-E", "aggregator=,", "-e", "ip.src", "-e", "geneve.option.type", "-e",
@@ -121,9 +122,11 @@ class GeneveInteropTest {
                     .add(f[1] + " " + f[2]);
         }
         assertThat(optionsFromSwitch)
-                .containsExactly("0x80,0x81 00020001," + GeneveTopology.FROM_SWITCH_LONG.substring(2));
+                .containsExactly("0x80,0x81,0x82 00020001," + GeneveTopology.FROM_SWITCH_LONG.substring(2) + ","
+                        + GeneveTopology.FROM_SWITCH_WIDE.substring(2));
         assertThat(optionsFromOvs)
-                .containsExactly("0x80,0x81 00010002," + GeneveTopology.FROM_OVS_LONG.substring(2));
+                .containsExactly("0x80,0x81,0x82 00010002," + GeneveTopology.FROM_OVS_LONG.substring(2) + ","
+                        + GeneveTopology.FROM_OVS_WIDE.substring(2));
         String bad = Sh.run("tshark", "-r", capture.toString(), "-n", "-d", "tcp.port==" + APP_PORT + ",data", "-o",
                 "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-Y",
                 "_ws.malformed || ip.checksum.status == 2 || udp.checksum.status == 2 || tcp.checksum.status == 2"

@@ -36,7 +36,8 @@ import dev.jvswitch.testkit.sh.Sh;
  * sends 0x10002 and forwards what arrives only if it carries 0x20001; jvswitchd the other way
  * round. Both also map a critical 8-byte option (type 0x81) as {@code tun_metadata1}, which both
  * set whole and match whole (each side the other's value; jvswitchd must know it, else it drops
- * the packet). Every veth has tx checksum offload off.
+ * the packet), and a critical 20-byte one (type 0x82), longer than a set_field's 16 bytes of
+ * words, the same way. Every veth has tx checksum offload off.
  */
 final class GeneveTopology implements AutoCloseable {
     static final int VNI = 100;
@@ -45,7 +46,7 @@ final class GeneveTopology implements AutoCloseable {
     static final String SWITCH_V4 = "192.0.2.1";
     static final String A_V4 = "192.0.2.2";
     static final String TLV = "{class=0x102,type=0x80,len=4}->tun_metadata0,"
-            + "{class=0x102,type=0x81,len=8}->tun_metadata1";
+            + "{class=0x102,type=0x81,len=8}->tun_metadata1,{class=0x102,type=0x82,len=20}->tun_metadata2";
     /** The option value each side sends. */
     static final String FROM_OVS = "0x10002";
     /** The 8-byte option OVS sends beside it. */
@@ -53,6 +54,10 @@ final class GeneveTopology implements AutoCloseable {
     static final String FROM_SWITCH = "0x20001";
     /** The 8-byte option jvswitchd sends beside it. */
     static final String FROM_SWITCH_LONG = "0x99aabbccddeeff00";
+    /** The 20-byte option (longer than a set_field's 16 bytes of words) OVS sends. */
+    static final String FROM_OVS_WIDE = "0xa1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4";
+    /** The 20-byte option jvswitchd sends. */
+    static final String FROM_SWITCH_WIDE = "0xc1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4";
 
     final Topology topo = new Topology();
     final String nsA;
@@ -119,9 +124,9 @@ final class GeneveTopology implements AutoCloseable {
         Sh.inNs(nsA, "ip", "link", "set", "ovshost", "mtu", "1400", "up");
         ofctl("add-tlv-map", "br-int", TLV);
         ofctl("add-flow", "br-int", "in_port=2,actions=set_field:" + FROM_OVS + "->tun_metadata0,set_field:"
-                + FROM_OVS_LONG + "->tun_metadata1,output:1");
+                + FROM_OVS_LONG + "->tun_metadata1,set_field:" + FROM_OVS_WIDE + "->tun_metadata2,output:1");
         ofctl("add-flow", "br-int", "in_port=1,tun_metadata0=" + FROM_SWITCH + ",tun_metadata1=" + FROM_SWITCH_LONG
-                + ",actions=output:2");
+                + ",tun_metadata2=" + FROM_SWITCH_WIDE + ",actions=output:2");
     }
 
     /** The switch's config: br-phy on the underlay with the endpoint, br-int with gnv0, the access port, its flows. */
@@ -144,12 +149,12 @@ final class GeneveTopology implements AutoCloseable {
                       gnv0: {type: geneve, ofport: 1, options: {remote_ip: %s, key: %d}}
                       c: {type: afpacket, ofport: 2, options: {ifname: %s}}
                     flows:
-                      - in_port=2,actions=set_field:%s->tun_metadata0,set_field:%s->tun_metadata1,output:1
-                      - in_port=1,tun_metadata0=%s,tun_metadata1=%s,actions=output:2
+                      - in_port=2,actions=set_field:%s->tun_metadata0,set_field:%s->tun_metadata1,set_field:%s->tun_metadata2,output:1
+                      - in_port=1,tun_metadata0=%s,tun_metadata1=%s,tun_metadata2=%s,actions=output:2
                 control:
                   socket: %s
                 """.formatted(SWITCH_V4, underlay.root(), TLV, A_V4, VNI, access.root(), FROM_SWITCH, FROM_SWITCH_LONG,
-                FROM_OVS, FROM_OVS_LONG, socket);
+                FROM_SWITCH_WIDE, FROM_OVS, FROM_OVS_LONG, FROM_OVS_WIDE, socket);
     }
 
     String ovsAppctl(String... args) {

@@ -74,13 +74,16 @@ class TlvMapConfigTest {
     void theKeyIsAppliedAtStartAndReloadChangesOnlyWhatItNamed() throws Exception {
         assertThat(maps().get("br0").mappings()).containsExactly(new TlvMap.Mapping(0x102, 0x80, 4, 0));
         maps().add("br0", TlvMap.parse("{class=0xffff,type=1,len=4}->tun_metadata1"));
-        assertThat(ts.sw.reload(ts.load(BASE.formatted("{class=0xffff,type=2,len=4}->tun_metadata2"))))
+        // The flow on tun_metadata0 changes in the same reload: the mapping may go.
+        assertThat(ts.sw.reload(ts.load(BASE.formatted("{class=0xffff,type=2,len=4}->tun_metadata2")
+                .replace("tun_metadata0=0x10002", "tun_metadata2=0x10002"))))
                 .contains("changed the settings of br0 (mac-table-size 2048, mac-aging-time 300, tlv-map"
                         + " [{class=0xffff,type=2,len=4}->tun_metadata2])");
         assertThat(maps().get("br0").mappings()).containsExactly(new TlvMap.Mapping(0xffff, 1, 4, 1),
                 new TlvMap.Mapping(0xffff, 2, 4, 2));
         // A mapping that takes an index set at run time: the reload says so and the map stays.
-        assertThatThrownBy(() -> ts.sw.reload(ts.load(BASE.formatted("{class=0xffff,type=3,len=4}->tun_metadata1"))))
+        assertThatThrownBy(() -> ts.sw.reload(ts.load(BASE.formatted("{class=0xffff,type=3,len=4}->tun_metadata1")
+                .replace("tun_metadata0=0x10002", "tun_metadata2=0x10002"))))
                 .isInstanceOf(OfprotoException.class)
                 .hasMessageContaining("bridges.br0.tlv-map: tlv mapping {class=0xffff,type=0x3,len=4}->tun_metadata1:"
                         + " tun_metadata1 is already mapped");
@@ -100,6 +103,41 @@ class TlvMapConfigTest {
         assertThat(dumped).anyMatch(l -> l.contains("priority=10,tun_metadata2=0x1100000000007788/0xff0000000000ffff "));
         assertThat(errors(yaml.replace("0x1122334455667788/0xff0000000000ffff", "0x112233445566778899")))
                 .singleElement().asString().contains("out of range for tun_metadata2 (an option of 8 bytes)");
+    }
+
+    /**
+     * As the OpenFlow channel and {@code ofctl/*} refuse it: a reload whose key would delete, or
+     * move the bytes of, a mapping that a flow the reload keeps uses is refused with the key's
+     * file and line, and changes nothing.
+     */
+    @Test
+    void aReloadThatPullsAMappingFromUnderAFlowItKeepsIsRefusedWithItsLine() throws Exception {
+        List<ConfigError> gone = reloadErrors(BASE.formatted("{class=0xffff,type=2,len=4}->tun_metadata2"));
+        assertThat(gone).singleElement().asString().endsWith("/sw.yaml:7: bridges.br0.tlv-map: tun_metadata0 is used"
+                + " by a flow of table 0 (a flow this reload keeps: change it in the same reload)");
+        assertThat(maps().get("br0").mappings()).containsExactly(new TlvMap.Mapping(0x102, 0x80, 4, 0));
+        // A longer option in use, and a mapping that would take one of its slots.
+        String eight = BASE.formatted(OVN + "\"\n      - \"{class=0xffff,type=2,len=8}->tun_metadata2")
+                .replace("tun_metadata0=0x10002", "tun_metadata2=0x1122334455667788");
+        ts.sw.reload(ts.load(eight));
+        int[] slots = maps().get("br0").slotsOf(2);
+        String taker = eight.replace("tun_metadata2\"", "tun_metadata2\"\n      - \"{class=0xffff,type=3,len=4}"
+                + "->tun_metadata" + slots[0] + "\"");
+        assertThat(reloadErrors(taker)).singleElement().asString().contains("/sw.yaml:7: bridges.br0.tlv-map: "
+                + "tun_metadata2 is used by a flow of table 0 and the new mapping would move its bytes");
+        assertThat(maps().get("br0").slotsOf(2)).containsExactly(slots);
+        // The same mapping with the flow changed in the same reload goes in.
+        ts.sw.reload(ts.load(taker.replace("tun_metadata2=0x1122334455667788", "tun_metadata0=0x10002")));
+        assertThat(maps().get("br0").size()).isEqualTo(3);
+    }
+
+    private List<ConfigError> reloadErrors(String yaml) throws Exception {
+        try {
+            ts.sw.reload(ts.load(yaml));
+            throw new AssertionError("expected the reload to be refused");
+        } catch (ConfigException e) {
+            return e.errors();
+        }
     }
 
     @Test

@@ -325,7 +325,11 @@ public final class ActionExecutor {
             Mbuf m = pkts[k];
             DropReason refused = VlanTagger.push(m, tpid, wireTci);
             if (refused == null) {
-                pkts[kept++] = m;
+                if (kept != k) {
+                    // Only after a drop: a reference store into the batch costs a GC barrier.
+                    pkts[kept] = m;
+                }
+                kept++;
             } else {
                 ctx.drop(m, refused);
             }

@@ -2,6 +2,7 @@ package dev.jvswitch.pmd;
 
 import dev.jvswitch.conntrack.Conntrack;
 import dev.jvswitch.flowcache.actions.DpActions;
+import dev.jvswitch.flowcache.hash.FlowHash;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.megaflow.Megaflow;
@@ -152,6 +153,8 @@ final class PmdPipeline implements ExecContext {
         for (int bits = missMask; bits != 0; bits &= bits - 1) {
             int i = Integer.numberOfTrailingZeros(bits);
             Mbuf m = batch.get(i);
+            // The lookup left an IPv4 packet's RSS hash for later; an upcall's actions may read it.
+            m.rssHash(FlowHash.hash5(keys[i]));
             UpcallOutcome outcome = upcall.onMiss(m, keys[i], nowMs);
             flows[i] = upcall.flow;
             if (!upcall.foundExisting && upcall.result().packetOuts() > 0) {
@@ -215,7 +218,9 @@ final class PmdPipeline implements ExecContext {
 
     /**
      * Whether every packet of the batch hit the same megaflow; if so, that flow, the batch's bytes
-     * and TCP flags are group 0's and {@code flows} is cleared, else nothing changes.
+     * and TCP flags are group 0's and {@code flows} is cleared, else nothing changes. Either way
+     * (here or in {@link #groupByFlow}) a packet whose flow's actions read the RSS hash gets it,
+     * computed from its key, before the actions run: the lookup leaves it to be computed on need.
      */
     private boolean oneFlow(PacketBatch batch, int n) {
         Megaflow flow = flows[0];
@@ -229,10 +234,15 @@ final class PmdPipeline implements ExecContext {
         }
         long bytes = 0;
         int tcpFlags = 0;
+        boolean rss = flow.actions().needsRssHash();
         for (int i = 0; i < n; i++) {
             flows[i] = null;
-            bytes += batch.get(i).length();
-            tcpFlags |= (int) (keys[i].words()[TCP_FLAGS_WORD] >>> TCP_FLAGS_SHIFT) & TCP_FLAGS_MASK;
+            Mbuf m = batch.get(i);
+            bytes += m.length();
+            tcpFlags |= tcpFlags(keys[i]);
+            if (rss) {
+                m.rssHash(FlowHash.hash5(keys[i]));
+            }
         }
         groupFlows[0] = flow;
         groupBytes[0] = bytes;
@@ -262,10 +272,17 @@ final class PmdPipeline implements ExecContext {
             Mbuf m = batch.get(i);
             groups[g].add(m);
             groupBytes[g] += m.length();
-            // Constants rather than get(field): an enum's final fields are not folded by the JIT.
-            groupTcpFlags[g] |= (int) (keys[i].words()[TCP_FLAGS_WORD] >>> TCP_FLAGS_SHIFT) & TCP_FLAGS_MASK;
+            groupTcpFlags[g] |= tcpFlags(keys[i]);
+            if (flow.actions().needsRssHash()) {
+                m.rssHash(FlowHash.hash5(keys[i]));
+            }
         }
         return groupCount;
+    }
+
+    /** The key's TCP flags; constants rather than get(field): an enum's final fields are not folded by the JIT. */
+    private static int tcpFlags(FlowKey key) {
+        return (int) (key.words()[TCP_FLAGS_WORD] >>> TCP_FLAGS_SHIFT) & TCP_FLAGS_MASK;
     }
 
     /** Runs recirculated packets through the pipeline until none are left. */

@@ -12,7 +12,8 @@ import dev.jvswitch.pmd.flow.PmdFlowTables;
 
 /**
  * The classification stages of a PMD, over one batch (OVS's {@code dfc_processing} followed by
- * {@code fast_path_processing}): parse every packet into its key; look it up in the EMC, then the
+ * {@code fast_path_processing}): parse every packet into its key (leaving an IPv4 packet's RSS
+ * hash for the PMD to compute if its flow reads it); look it up in the EMC, then the
  * SMC; look the rest up in the port's megaflow classifier, subtable by subtable for the whole
  * batch at once. Packets still without a flow are left for the upcall stage.
  *
@@ -72,7 +73,7 @@ public final class FlowLookup {
         // in a loop of their own the CPU overlaps the chains of consecutive packets instead of
         // waiting for each one before its EMC probe.
         for (int i = 0; i < n; i++) {
-            parser.parse(batch.get(i), keys[i]);
+            parser.parseForLookup(batch.get(i), keys[i]);
         }
         for (int i = 0; i < n; i++) {
             FlowKey key = keys[i];

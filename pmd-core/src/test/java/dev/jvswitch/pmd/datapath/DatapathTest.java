@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.actions.DpActionsBuilder;
+import dev.jvswitch.flowcache.hash.FlowHash;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.pmd.DatapathConfig;
@@ -142,6 +143,39 @@ class DatapathTest {
                 sawRecircFlow |= k.get(FlowField.RECIRC_ID) == 7;
             }
             assertThat(sawRecircFlow).isTrue();
+        }
+    }
+
+    /**
+     * The lookup leaves the RSS hash to be computed on need: a flow whose actions read it (here
+     * {@code hash}) gets the 5-tuple hash of its key on every path, upcall, a batch of several
+     * flows and a batch of one, so the second pass sees the dp_hash the slow path expects (it
+     * matches dp_hash exactly: a wrong one would miss and be dropped by its upcall).
+     */
+    @Test
+    void aFlowThatHashesGetsTheFiveTupleHashOnEveryPath() {
+        TestUpcall upcall = new TestUpcall(k -> {
+            if (k.get(FlowField.RECIRC_ID) == 0) {
+                return DpActions.builder().hash(0).recirc(7).build();
+            }
+            boolean right = k.get(FlowField.DP_HASH) == (FlowHash.dpHash(FlowHash.hash5(k), 0) & 0xffff_ffffL);
+            return right ? DpActions.builder().output(2).build() : DpActions.builder().drop().build();
+        }, FlowField.TP_SRC, FlowField.DP_HASH);
+        DatapathConfig config = DatapathConfig.defaults().withEmcInsertInvProb(1);
+        try (DatapathHarness h = new DatapathHarness(config, upcall, 2)) {
+            h.send(1, udp(1), udp(2), udp(3));
+            h.step(1);
+            assertThat(h.receive(2)).hasSize(3);
+            assertThat(upcall.upcalls.get()).isEqualTo(6);
+            h.send(1, udp(3), udp(1), udp(2), udp(1));
+            h.step(1);
+            h.send(1, udp(2), udp(2));
+            h.step(1);
+            assertThat(h.receive(2)).hasSize(6);
+            assertThat(upcall.upcalls.get()).isEqualTo(6);
+            PmdStats s = h.pmd().stats();
+            assertThat(s.get(PmdCounter.EMC_HITS)).isEqualTo(12);
+            assertHitsAddUp(s);
         }
     }
 

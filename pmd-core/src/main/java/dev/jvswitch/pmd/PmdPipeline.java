@@ -337,6 +337,23 @@ final class PmdPipeline implements ExecContext {
         recircCount++;
     }
 
+    /**
+     * A whole batch (a tnl_pop or recirc that ended its program) goes in as it is when the batch
+     * being filled is empty and the ring has room for all of it: the two batches swap contents,
+     * storing no mbuf reference. Else packet by packet, as {@link #recirculate(Mbuf)}.
+     */
+    @Override
+    public void recirculateAll(PacketBatch batch) {
+        PacketBatch tail = recircBatches[recircTail];
+        int n = batch.size();
+        if (tail.isEmpty() && recircCount + n <= RECIRC_RING) {
+            tail.swapWith(batch);
+            recircCount += n;
+            return;
+        }
+        ExecContext.super.recirculateAll(batch);
+    }
+
     @Override
     public TunnelOps tunnelOps(int port) {
         DpPort p = pmd.port(port);

@@ -180,6 +180,39 @@ class DatapathTest {
     }
 
     /**
+     * A recirculation that ends a program hands its whole batch over: the copies a clone
+     * recirculates take the empty waiting batch as they are (the two batches swap contents), the
+     * originals that follow are appended one by one behind them; the second pass sees both, in
+     * the order they arrived.
+     */
+    @Test
+    void aWholeBatchRecirculatesInOrderWhetherItsContentsMoveOrItsPackets() {
+        TestUpcall upcall = new TestUpcall(k -> switch ((int) k.get(FlowField.RECIRC_ID)) {
+            case 0 -> DpActions.builder().clone(DpActions.builder().recirc(7).build()).recirc(8).build();
+            case 7 -> DpActions.builder().output(2).build();
+            default -> DpActions.builder().output(3).build();
+        });
+        try (DatapathHarness h = new DatapathHarness(DatapathConfig.defaults().withEmcInsertInvProb(1), upcall, 3)) {
+            List<String> sent = new ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                byte[][] frames = new byte[5][];
+                for (int i = 0; i < frames.length; i++) {
+                    frames[i] = udp(100 * round + i);
+                    sent.add(Frames.hex(frames[i]));
+                }
+                h.send(1, frames);
+                h.step(1);
+            }
+            assertThat(h.receive(2).stream().map(Frames::hex).toList()).containsExactlyElementsOf(sent);
+            assertThat(h.receive(3).stream().map(Frames::hex).toList()).containsExactlyElementsOf(sent);
+            PmdStats s = h.pmd().stats();
+            assertThat(s.get(PmdCounter.RECIRCULATIONS)).isEqualTo(30);
+            assertThat(upcall.upcalls.get()).isEqualTo(3);
+            assertHitsAddUp(s);
+        }
+    }
+
+    /**
      * One batch whose every packet recirculates 40 times: the PMD queues 1024 of the copies (its
      * recirculation queue, in batches), drops and counts the rest, and runs every queued one
      * through its second pass, in order.

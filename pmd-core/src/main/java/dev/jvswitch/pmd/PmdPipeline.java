@@ -218,9 +218,7 @@ final class PmdPipeline implements ExecContext {
 
     /**
      * Whether every packet of the batch hit the same megaflow; if so, that flow, the batch's bytes
-     * and TCP flags are group 0's and {@code flows} is cleared, else nothing changes. Either way
-     * (here or in {@link #groupByFlow}) a packet whose flow's actions read the RSS hash gets it,
-     * computed from its key, before the actions run: the lookup leaves it to be computed on need.
+     * and TCP flags are group 0's and {@code flows} is cleared, else nothing changes.
      */
     private boolean oneFlow(PacketBatch batch, int n) {
         Megaflow flow = flows[0];
@@ -234,15 +232,10 @@ final class PmdPipeline implements ExecContext {
         }
         long bytes = 0;
         int tcpFlags = 0;
-        boolean rss = flow.actions().needsRssHash();
         for (int i = 0; i < n; i++) {
             flows[i] = null;
-            Mbuf m = batch.get(i);
-            bytes += m.length();
+            bytes += batch.get(i).length();
             tcpFlags |= tcpFlags(keys[i]);
-            if (rss) {
-                m.rssHash(FlowHash.hash5(keys[i]));
-            }
         }
         groupFlows[0] = flow;
         groupBytes[0] = bytes;
@@ -273,9 +266,6 @@ final class PmdPipeline implements ExecContext {
             groups[g].add(m);
             groupBytes[g] += m.length();
             groupTcpFlags[g] |= tcpFlags(keys[i]);
-            if (flow.actions().needsRssHash()) {
-                m.rssHash(FlowHash.hash5(keys[i]));
-            }
         }
         return groupCount;
     }

@@ -2,6 +2,7 @@ package dev.jvswitch.pmd.lookup;
 
 import dev.jvswitch.flowcache.dpcls.Dpcls;
 import dev.jvswitch.flowcache.emc.Emc;
+import dev.jvswitch.flowcache.hash.FlowHash;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.megaflow.Megaflow;
 import dev.jvswitch.flowcache.parse.PacketParser;
@@ -57,7 +58,9 @@ public final class FlowLookup {
 
     /**
      * Parses and classifies the packets of {@code batch}: {@code keys[i]} gets packet i's key and
-     * {@code flows[i]} its megaflow, or {@code null}.
+     * {@code flows[i]} its megaflow, or {@code null}. A packet whose megaflow's actions read the
+     * RSS hash ({@code DpActions.needsRssHash}) has it, computed from its key; the others (and
+     * the misses) have it only if they are not IPv4.
      *
      * @return a bitmap of the packets that missed every stage
      */
@@ -93,6 +96,9 @@ public final class FlowLookup {
             flows[i] = flow;
             if (flow == null) {
                 missMask |= 1 << i;
+            } else if (flow.actions().needsRssHash()) {
+                // Here, between the EMC probes' loads, the hash's multiplies overlap them.
+                batch.get(i).rssHash(FlowHash.hash5(key));
             }
         }
         if (missMask != 0) {
@@ -133,6 +139,9 @@ public final class FlowLookup {
                 if (flow != null && !flow.isDead()) {
                     int i = missIndex[j];
                     flows[i] = flow;
+                    if (flow.actions().needsRssHash()) {
+                        batch.get(i).rssHash(FlowHash.hash5(keys[i]));
+                    }
                     missMask &= ~(1 << i);
                     megaflowHits++;
                     onMegaflowHit(keys[i], flow);

@@ -72,7 +72,9 @@ public final class Mbuf {
 
     // Connection tracking metadata (OVS's ct_state/zone/mark/label and ct_orig_tuple), written by
     // the ct action and read into the key's ct fields; it survives recirculation, and a new
-    // packet from a port starts with none.
+    // packet from a port starts with none. ctSet is false while every ct field is 0, so that a
+    // reset skips them for the packets that were never tracked (as tunnelSet does).
+    private boolean ctSet;
     private int ctState;
     private int ctZone;
     private int ctMark;
@@ -221,10 +223,8 @@ public final class Mbuf {
     }
 
     /**
-     * Sets the packet to {@code lengthBytes} bytes starting at the default headroom, keeping the
-     * bytes already in the slot (for a receive path that wrote them in place).
-     *
-     * @return false, changing nothing, if that does not fit the data room
+     * Sets the packet to {@code lengthBytes} bytes starting at the default headroom, keeping the bytes already
+     * in the slot (for a receive path that wrote them in place); false, changing nothing, if they do not fit.
      */
     public boolean setLength(int lengthBytes) {
         if (lengthBytes < 0 || lengthBytes > capacity - headroom) {
@@ -255,9 +255,7 @@ public final class Mbuf {
 
     /**
      * Replaces the packet with {@code lengthBytes} bytes copied from native memory at
-     * {@code srcAddress}, starting at the default headroom.
-     *
-     * @return false, changing nothing, if the bytes do not fit the data room
+     * {@code srcAddress}, at the default headroom; false, changing nothing, if they do not fit.
      */
     public boolean copyFrom(long srcAddress, int lengthBytes) {
         if (!setLength(lengthBytes)) {
@@ -267,11 +265,7 @@ public final class Mbuf {
         return true;
     }
 
-    /**
-     * Replaces the packet with bytes copied from {@code src}, starting at the default headroom.
-     *
-     * @return false, changing nothing, if the bytes do not fit the data room
-     */
+    /** Replaces the packet with bytes copied from {@code src}, at the default headroom; false if they do not fit. */
     public boolean copyFrom(DirectBuffer src, int srcOffset, int lengthBytes) {
         if (!setLength(lengthBytes)) {
             return false;
@@ -326,6 +320,7 @@ public final class Mbuf {
         tunnelIpv6DstHi = src.tunnelIpv6DstHi;
         tunnelIpv6DstLo = src.tunnelIpv6DstLo;
         tunnelOptions.copyFrom(src.tunnelOptions);
+        ctSet = src.ctSet;
         ctState = src.ctState;
         ctZone = src.ctZone;
         ctMark = src.ctMark;
@@ -557,6 +552,10 @@ public final class Mbuf {
 
     /** Forgets every ct field (OVS's {@code ct_clear}, and a packet's arrival from a port). */
     public void clearCt() {
+        if (!ctSet) {
+            return;
+        }
+        ctSet = false;
         ctState = 0;
         ctZone = 0;
         ctMark = 0;
@@ -583,6 +582,7 @@ public final class Mbuf {
     }
 
     public void ctState(int state) {
+        ctSet = true;
         ctState = state;
     }
 
@@ -591,6 +591,7 @@ public final class Mbuf {
     }
 
     public void ctZone(int zone) {
+        ctSet = true;
         ctZone = zone;
     }
 
@@ -599,6 +600,7 @@ public final class Mbuf {
     }
 
     public void ctMark(int mark) {
+        ctSet = true;
         ctMark = mark;
     }
 
@@ -611,6 +613,7 @@ public final class Mbuf {
     }
 
     public void ctLabel(long hi, long lo) {
+        ctSet = true;
         ctLabelHi = hi;
         ctLabelLo = lo;
     }
@@ -620,6 +623,7 @@ public final class Mbuf {
      * bits of {@code lo}), ports (ICMP: type and code) and protocol.
      */
     public void ctOrig(boolean ipv6, int proto, long srcHi, long srcLo, long dstHi, long dstLo, int tpSrc, int tpDst) {
+        ctSet = true;
         ctOrigIpv6 = ipv6;
         ctOrigProto = proto;
         ctOrigSrcHi = srcHi;

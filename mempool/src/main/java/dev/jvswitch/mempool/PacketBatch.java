@@ -13,7 +13,8 @@ package dev.jvswitch.mempool;
 public final class PacketBatch {
     public static final int MAX_SIZE = 32;
 
-    private final Mbuf[] mbufs = new Mbuf[MAX_SIZE];
+    /** Not final: {@link #swapWith} exchanges whole arrays. */
+    private Mbuf[] mbufs = new Mbuf[MAX_SIZE];
     private int size;
 
     public int size() {
@@ -77,6 +78,20 @@ public final class PacketBatch {
     /** The backing array, for bulk gets straight into the batch; valid up to {@link #size()}. */
     public Mbuf[] array() {
         return mbufs;
+    }
+
+    /**
+     * Exchanges the contents (mbufs and size) of this batch and {@code other}: a hand-over of a
+     * whole batch that stores two array references instead of one mbuf reference per packet (each
+     * a GC barrier). A caller that held {@link #array()} must fetch it again.
+     */
+    public void swapWith(PacketBatch other) {
+        Mbuf[] a = mbufs;
+        mbufs = other.mbufs;
+        other.mbufs = a;
+        int n = size;
+        size = other.size;
+        other.size = n;
     }
 
     /** Declares that a bulk get filled {@code array()[0..n)}. */

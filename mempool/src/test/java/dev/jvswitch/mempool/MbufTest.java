@@ -3,6 +3,9 @@ package dev.jvswitch.mempool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+import java.util.function.Consumer;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -97,6 +100,39 @@ class MbufTest {
             pool.put(a);
             pool.put(b);
         }
+    }
+
+    /** Each ct setter marks the metadata set, so that a reset or clear (which skip it unset) clears what it wrote. */
+    @Test
+    void everyCtSetterIsClearedByAResetAndACopyCarriesIt() {
+        String none = "0 0 0 0 0 false 0 0 0 0 0 0 0";
+        List<Consumer<Mbuf>> setters = List.of(m -> m.ctState(0x21), m -> m.ctZone(3), m -> m.ctMark(4),
+                m -> m.ctLabel(5, 6), m -> m.ctOrig(true, 17, 1, 2, 3, 4, 5, 6));
+        for (Consumer<Mbuf> set : setters) {
+            Mbuf a = pool.get();
+            Mbuf b = pool.get();
+            try {
+                set.accept(a);
+                assertThat(b.copyOf(a)).isTrue();
+                assertThat(ct(b)).isEqualTo(ct(a)).isNotEqualTo(none);
+                a.reset();
+                assertThat(ct(a)).isEqualTo(none);
+                b.clearCt();
+                assertThat(ct(b)).isEqualTo(none);
+                set.accept(b);
+                b.resetMetadata();
+                assertThat(ct(b)).isEqualTo(none);
+            } finally {
+                pool.put(a);
+                pool.put(b);
+            }
+        }
+    }
+
+    private static String ct(Mbuf m) {
+        return m.ctState() + " " + m.ctZone() + " " + m.ctMark() + " " + m.ctLabelHi() + " " + m.ctLabelLo() + " "
+                + m.ctOrigIpv6() + " " + m.ctOrigProto() + " " + m.ctOrigSrcHi() + " " + m.ctOrigSrcLo() + " "
+                + m.ctOrigDstHi() + " " + m.ctOrigDstLo() + " " + m.ctOrigTpSrc() + " " + m.ctOrigTpDst();
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.jvswitch.pmd;
 
 import dev.jvswitch.conntrack.Conntrack;
 import dev.jvswitch.flowcache.actions.DpActions;
+import dev.jvswitch.flowcache.hash.FlowHash;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.megaflow.Megaflow;
@@ -153,6 +154,8 @@ final class PmdPipeline implements ExecContext {
         for (int bits = missMask; bits != 0; bits &= bits - 1) {
             int i = Integer.numberOfTrailingZeros(bits);
             Mbuf m = batch.get(i);
+            // The lookup left an IPv4 packet's RSS hash for later; an upcall's actions may read it.
+            m.rssHash(FlowHash.hash5(keys[i]));
             UpcallOutcome outcome = upcall.onMiss(m, keys[i], nowMs);
             flows[i] = upcall.flow;
             if (!upcall.foundExisting && upcall.result().packetOuts() > 0) {
@@ -233,7 +236,7 @@ final class PmdPipeline implements ExecContext {
         for (int i = 0; i < n; i++) {
             flows[i] = null;
             bytes += batch.get(i).length();
-            tcpFlags |= (int) (keys[i].words()[TCP_FLAGS_WORD] >>> TCP_FLAGS_SHIFT) & TCP_FLAGS_MASK;
+            tcpFlags |= tcpFlags(keys[i]);
         }
         groupFlows[0] = flow;
         groupBytes[0] = bytes;
@@ -263,10 +266,14 @@ final class PmdPipeline implements ExecContext {
             Mbuf m = batch.get(i);
             groups[g].add(m);
             groupBytes[g] += m.length();
-            // Constants rather than get(field): an enum's final fields are not folded by the JIT.
-            groupTcpFlags[g] |= (int) (keys[i].words()[TCP_FLAGS_WORD] >>> TCP_FLAGS_SHIFT) & TCP_FLAGS_MASK;
+            groupTcpFlags[g] |= tcpFlags(keys[i]);
         }
         return groupCount;
+    }
+
+    /** The key's TCP flags; constants rather than get(field): an enum's final fields are not folded by the JIT. */
+    private static int tcpFlags(FlowKey key) {
+        return (int) (key.words()[TCP_FLAGS_WORD] >>> TCP_FLAGS_SHIFT) & TCP_FLAGS_MASK;
     }
 
     /** Runs recirculated packets through the pipeline until none are left. */
@@ -319,6 +326,23 @@ final class PmdPipeline implements ExecContext {
         }
         batch.add(m);
         recircCount++;
+    }
+
+    /**
+     * A whole batch (a tnl_pop or recirc that ended its program) goes in as it is when the batch
+     * being filled is empty and the ring has room for all of it: the two batches swap contents,
+     * storing no mbuf reference. Else packet by packet, as {@link #recirculate(Mbuf)}.
+     */
+    @Override
+    public void recirculateAll(PacketBatch batch) {
+        PacketBatch tail = recircBatches[recircTail];
+        int n = batch.size();
+        if (tail.isEmpty() && recircCount + n <= RECIRC_RING) {
+            tail.swapWith(batch);
+            recircCount += n;
+            return;
+        }
+        ExecContext.super.recirculateAll(batch);
     }
 
     @Override

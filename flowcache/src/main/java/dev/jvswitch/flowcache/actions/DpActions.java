@@ -137,6 +137,7 @@ public final class DpActions {
     private final byte[][] data;
     private final int instructionCount;
     private final int cloneDepth;
+    private final boolean needsRssHash;
     private final int hashCode;
 
     /** Takes ownership of the arrays; only the builder calls this, after validating them. */
@@ -149,14 +150,18 @@ public final class DpActions {
         this.data = data;
         int count = op.length;
         int depth = 0;
+        boolean rss = false;
         for (int i = 0; i < op.length; i++) {
+            rss |= op[i] == OP_HASH || op[i] == OP_TNL_PUSH;
             if (sub[i] != null) {
                 count += sub[i].instructionCount;
                 depth = Math.max(depth, 1 + sub[i].cloneDepth);
+                rss |= sub[i].needsRssHash;
             }
         }
         this.instructionCount = count;
         this.cloneDepth = depth;
+        this.needsRssHash = rss;
         this.hashCode = contentHash(op, a, b, c, sub, data, op.length);
     }
 
@@ -218,6 +223,15 @@ public final class DpActions {
     }
 
     // ---------------------------------------------------------------- instructions
+
+    /**
+     * Whether an action here or in a clone reads the packet's RSS hash ({@code hash} for dp_hash,
+     * {@code tnl_push} for the UDP source port): the PMD computes the hash for the packets of
+     * such a flow only.
+     */
+    public boolean needsRssHash() {
+        return needsRssHash;
+    }
 
     /** Number of instructions at this level (a clone counts as one). */
     public int length() {

@@ -58,10 +58,8 @@ public final class Emc {
     private static final long COLD_ZERO = Long.MIN_VALUE;
 
     static {
-        // sameKey compares words 0-9 and 14 by hand.
-        if (FlowKey.HOT_WORD_MASK != (0x3ffL | 1L << 14)) {
-            throw new ExceptionInInitializerError("Emc.sameKey does not compare FlowKey.HOT_WORD_MASK");
-        }
+        // sameKey compares words 0-9 and 14 by hand, and insert copies them so.
+        FlowKey.checkHotWords(0x3ffL | 1L << 14, "Emc.sameKey");
     }
 
     private final int mask;

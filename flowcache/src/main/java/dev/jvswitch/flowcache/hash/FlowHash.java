@@ -86,13 +86,36 @@ public final class FlowHash {
     }
 
     /**
-     * The hash that indexes the EMC and SMC ({@code FlowKey.hash()}): the 5-tuple hash, mixed with
+     * The slot hash of an IPv4 key in the EMC and SMC, before {@link #emcHash}: the address word,
+     * the protocol word ({@code nw_proto}, tos, ttl, frag) and the port word (ports, TCP flags),
+     * each multiplied by its own odd constant, folded and multiplied once more. Every input bit
+     * reaches the 32 bits returned, which is all a slot index needs; it is about a third of
+     * {@link #hash5}'s work, so a lookup need not compute the 5-tuple hash that most packets'
+     * actions never read (the PMD computes that only for a flow whose actions do:
+     * {@code DpActions.needsRssHash()}). It is no packet hash: nothing outside the caches sees it.
+     */
+    public static int ipv4SlotHash(FlowKey key) {
+        long[] w = key.words();
+        long x = w[W_NW_SRC] * 0x9e3779b97f4a7c15L ^ w[W_NW_PROTO] * 0xc2b2ae3d27d4eb4fL
+                ^ w[W_TP_SRC] * 0x165667b19e3779f9L;
+        x ^= x >>> 32;
+        return (int) (x * 0xd6e8feb86659fd93L >>> 32);
+    }
+
+    /** A key's slot hash, as the parser takes it: {@link #ipv4SlotHash} for IPv4, else {@link #hash5}. */
+    public static int slotHash(FlowKey key) {
+        return key.ethType() == FlowKey.ETH_TYPE_IPV4 ? ipv4SlotHash(key) : hash5(key);
+    }
+
+    /**
+     * The hash that indexes the EMC and SMC ({@code FlowKey.hash()}): the slot hash (the 5-tuple
+     * hash, or {@link #ipv4SlotHash} for IPv4), mixed with
      * {@code recirc_id} when that is non-zero, so that a recirculated packet (same headers, new
      * recirc_id) lands in a different EMC slot from its first pass instead of evicting it.
-     * Packets that were never recirculated keep the plain 5-tuple hash.
+     * Packets that were never recirculated keep the slot hash as it is.
      */
-    public static int emcHash(int fiveTupleHash, int recircId) {
-        return recircId == 0 ? fiveTupleHash : finish(mix(fiveTupleHash, recircId), 4);
+    public static int emcHash(int slotHash, int recircId) {
+        return recircId == 0 ? slotHash : finish(mix(slotHash, recircId), 4);
     }
 
     /**
@@ -102,8 +125,8 @@ public final class FlowHash {
      * they do and evict them. A multiple of the golden ratio, XORed, moves both slot indices at
      * the cost of one multiply; depth 0 leaves the hash as it was.
      */
-    public static int emcHash(int fiveTupleHash, int recircId, int recircDepth) {
-        return emcHash(fiveTupleHash, recircId) ^ recircDepth * 0x9e3779b9;
+    public static int emcHash(int slotHash, int recircId, int recircDepth) {
+        return emcHash(slotHash, recircId) ^ recircDepth * 0x9e3779b9;
     }
 
     /** Mixes 32 bits of data into {@code hash}. */

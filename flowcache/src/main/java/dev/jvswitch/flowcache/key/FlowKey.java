@@ -85,6 +85,11 @@ public final class FlowKey {
 
     private static final int TUN_MD_LEN_WORD = FlowField.TUN_METADATA_LEN.word();
 
+    static {
+        // clearForParse zeroes words 0-9 and 14 by hand.
+        checkHotWords(0x3ffL | 1L << 14, "FlowKey.clearForParse");
+    }
+
     private final long[] words = new long[ALL_WORDS];
     private int hash;
     /** True only while every base word outside {@link #HOT_WORD_MASK} is known to be zero. */
@@ -110,6 +115,18 @@ public final class FlowKey {
 
     public void hash(int h) {
         hash = h;
+    }
+
+    /**
+     * For a class that handles the hot words one by one (unrolled, for speed): fails its
+     * initialisation unless {@code words}, the set it handles as a mask of word indices, is
+     * {@link #HOT_WORD_MASK}, so that the mask and its hand-written users cannot drift apart.
+     */
+    public static void checkHotWords(long words, String who) {
+        if (words != HOT_WORD_MASK) {
+            throw new ExceptionInInitializerError(who + " handles the words 0x" + Long.toHexString(words)
+                    + " one by one, but FlowKey.HOT_WORD_MASK is 0x" + Long.toHexString(HOT_WORD_MASK));
+        }
     }
 
     /** Zeroes every word and the hash. */

@@ -69,9 +69,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>{@code m.headerOffsets(l2, l3, l4)}, relative to the packet data, -1 when absent: L2 is 0
  *       when the frame holds a full Ethernet header, L3 follows the Ethernet header (VLAN tags,
  *       SNAP), L4 follows the IPv4/IPv6 header and its extension headers;</li>
- *   <li>{@code m.rssHash(FlowHash.hash5(key))}, the hash every later stage starts from;</li>
- *   <li>{@code key.hash(FlowHash.emcHash(rssHash, recirc_id, recirc depth))}, the EMC/SMC index
- *       hash;</li>
+ *   <li>{@code m.rssHash(FlowHash.hash5(key))}, the hash every later stage starts from (left
+ *       invalid for an IPv4 packet by {@link #parseForLookup});</li>
+ *   <li>{@code key.hash(FlowHash.emcHash(slot, recirc_id, recirc depth))}, the EMC/SMC index
+ *       hash, where {@code slot} is {@code FlowHash.ipv4SlotHash(key)} for IPv4 and the 5-tuple
+ *       hash for anything else;</li>
  *   <li>{@link FlowKey#markColdWordsZero()} when the packet fills no cold word (an IPv4, non-ARP
  *       packet without ct state or IPv6 tunnel addresses; Geneve options are not base words), so
  *       that the EMC compares its hot words only.</li>
@@ -87,6 +89,20 @@ public final class PacketParser {
 
     /** Parses {@code m} into {@code key}; see the class comment for what is written where. */
     public void parse(Mbuf m, FlowKey key) {
+        parse(m, key, true);
+    }
+
+    /**
+     * {@link #parse} for the PMD's lookup: the same key and slot hash, but an IPv4 packet's RSS
+     * hash is left invalid instead of computed, for the PMD to compute from the key
+     * ({@code FlowHash.hash5}) only when the packet's flow has an action that reads it. That is
+     * the same value {@link #parse} stores, so where it is read nothing differs.
+     */
+    public void parseForLookup(Mbuf m, FlowKey key) {
+        parse(m, key, false);
+    }
+
+    private void parse(Mbuf m, FlowKey key, boolean rss) {
         key.clearForParse();
         long[] w = key.words();
         boolean cold = extractMetadata(m, w);
@@ -134,9 +150,19 @@ public final class PacketParser {
             key.markColdWordsZero();
         }
 
-        int hash5 = FlowHash.hash5(key);
-        m.rssHash(hash5);
-        key.hash(FlowHash.emcHash(hash5, m.recircId(), m.recircDepth()));
+        int slot;
+        if (key.ethType() == FlowKey.ETH_TYPE_IPV4) {
+            slot = FlowHash.ipv4SlotHash(key);
+            if (rss) {
+                m.rssHash(FlowHash.hash5(key));
+            } else {
+                m.invalidateRssHash();
+            }
+        } else {
+            slot = FlowHash.hash5(key);
+            m.rssHash(slot);
+        }
+        key.hash(FlowHash.emcHash(slot, m.recircId(), m.recircDepth()));
     }
 
     /** The raw options a pop kept, in the tunnel metadata words, and their length. */

@@ -70,6 +70,18 @@ class DpActionsParseTest {
     }
 
     @Test
+    void aProgramNeedsTheRssHashOnlyForHashOrTnlPushAtAnyDepth() {
+        assertThat(DpActions.parse("2").needsRssHash()).isFalse();
+        assertThat(DpActions.parse("push_vlan(vid=10,pcp=0),recirc(0x1)").needsRssHash()).isFalse();
+        assertThat(DpActions.parse("tnl_pop(4)").needsRssHash()).isFalse();
+        assertThat(DpActions.parse("hash(l4(0)),recirc(0x1)").needsRssHash()).isTrue();
+        assertThat(DpActions.parse("clone(clone(hash(l4(7)),recirc(0x2))),2").needsRssHash()).isTrue();
+        String push = DpActions.builder().tnlPush(4789, 4, VxlanTemplates.ipv4(), 1).build().toString();
+        assertThat(DpActions.parse(push + ",1").needsRssHash()).isTrue();
+        assertThat(DpActions.parse("clone(" + push + ",1),3").needsRssHash()).isTrue();
+    }
+
+    @Test
     void acceptsEquivalentSpellings() {
         assertThat(DpActions.parse(" 1, 2 ,3 ")).hasToString("1,2,3");
         assertThat(DpActions.parse("recirc(16)")).hasToString("recirc(0x10)");

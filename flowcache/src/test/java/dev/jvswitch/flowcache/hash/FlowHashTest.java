@@ -42,6 +42,47 @@ class FlowHashTest {
         assertThat(FlowHash.emcHash(h, 3)).isNotEqualTo(h).isNotEqualTo(FlowHash.emcHash(h, 4));
     }
 
+    private static FlowKey udp4Key(long src, long dst, long tpSrc, long tpDst) {
+        return new FlowKey().set(FlowField.ETH_TYPE, FlowKey.ETH_TYPE_IPV4).set(FlowField.NW_PROTO, FlowKey.IPPROTO_UDP)
+                .set(FlowField.NW_SRC, src).set(FlowField.NW_DST, dst).set(FlowField.TP_SRC, tpSrc)
+                .set(FlowField.TP_DST, tpDst);
+    }
+
+    /** Both EMC slot indices of a default-sized cache: the hash's low 26 bits. */
+    private static int slots(FlowKey k) {
+        return FlowHash.ipv4SlotHash(k) & (1 << 26) - 1;
+    }
+
+    @Test
+    void everyBitOfTheFiveTupleMovesAnIpv4KeysSlots() {
+        long src = 0x0a000001L;
+        long dst = 0x0a000102L;
+        int base = slots(udp4Key(src, dst, 1024, 4789));
+        for (int bit = 0; bit < 32; bit++) {
+            assertThat(slots(udp4Key(src ^ 1L << bit, dst, 1024, 4789))).as("nw_src bit %d", bit).isNotEqualTo(base);
+            assertThat(slots(udp4Key(src, dst ^ 1L << bit, 1024, 4789))).as("nw_dst bit %d", bit).isNotEqualTo(base);
+        }
+        for (int bit = 0; bit < 16; bit++) {
+            assertThat(slots(udp4Key(src, dst, 1024 ^ 1 << bit, 4789))).as("tp_src bit %d", bit).isNotEqualTo(base);
+            assertThat(slots(udp4Key(src, dst, 1024, 4789 ^ 1 << bit))).as("tp_dst bit %d", bit).isNotEqualTo(base);
+        }
+        FlowKey tcp = udp4Key(src, dst, 1024, 4789).set(FlowField.NW_PROTO, FlowKey.IPPROTO_TCP);
+        assertThat(slots(tcp)).isNotEqualTo(base);
+    }
+
+    @Test
+    void sequentialIpv4FlowsSpreadOverTheEmcAsRandomOnesWould() {
+        int entries = 1 << 13;
+        java.util.BitSet used = new java.util.BitSet(entries);
+        // 8192 flows as a test generator makes them: consecutive ports to consecutive addresses.
+        for (int i = 0; i < entries; i++) {
+            used.set(FlowHash.ipv4SlotHash(udp4Key(0x0a000000L | i >>> 8, 0x0a010001L, 1024 + (i & 0xff), 4789))
+                    & entries - 1);
+        }
+        // Random hashes fill 1 - 1/e of the slots (5178); a weak mix fills far fewer.
+        assertThat(used.cardinality()).isGreaterThan(5000);
+    }
+
     @Test
     void everyFragmentOfADatagramHashesAlike() {
         int first4 = hash(Frames.udp4().ipId(1).fragment(0, true).ports(1, 2).build());

@@ -89,4 +89,11 @@ class FlowKeyMaskTest {
         other.set(FlowField.NW_DST, 0x0a000001L).set(FlowField.TP_DST, 22);
         assertThat(FlowMask.matches(other, m, masked)).isTrue();
     }
+
+    @Test
+    void aHandWrittenHotWordSetMustBeTheMask() {
+        FlowKey.checkHotWords(FlowKey.HOT_WORD_MASK, "test");
+        assertThatThrownBy(() -> FlowKey.checkHotWords(0x3ffL, "Test.unrolled")).isInstanceOf(ExceptionInInitializerError.class)
+                .hasMessage("Test.unrolled handles the words 0x3ff one by one, but FlowKey.HOT_WORD_MASK is 0x43ff");
+    }
 }

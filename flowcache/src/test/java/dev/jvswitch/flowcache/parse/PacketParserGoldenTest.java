@@ -36,7 +36,7 @@ class PacketParserGoldenTest {
         assertThat(p.l3()).isEqualTo(l3);
         assertThat(p.l4()).isEqualTo(l4);
         assertThat(p.rssHash()).isEqualTo(FlowHash.hash5(p.key()));
-        assertThat(p.key().hash()).isEqualTo(p.rssHash());
+        assertThat(p.key().hash()).isEqualTo(FlowHash.slotHash(p.key()));
         return p;
     }
 
@@ -212,7 +212,8 @@ class PacketParserGoldenTest {
         assertThat(p.key().get(FlowField.IN_PORT)).isEqualTo(3);
         assertThat(p.key().get(FlowField.TUN_ID)).isEqualTo(42);
         assertThat(p.rssHash()).isEqualTo(FlowHash.hash5(p.key()));
-        assertThat(p.key().hash()).isEqualTo(FlowHash.emcHash(p.rssHash(), 5)).isNotEqualTo(p.rssHash());
+        assertThat(p.key().hash()).isEqualTo(FlowHash.emcHash(FlowHash.ipv4SlotHash(p.key()), 5))
+                .isNotEqualTo(FlowHash.ipv4SlotHash(p.key()));
         assertThat(m.rssHashValid()).isTrue();
     }
 

@@ -89,6 +89,24 @@ class PacketParserPropertiesTest {
         }
     }
 
+    /**
+     * The lookup's parse gives the same key, offsets and slot hash as the full one; it leaves an
+     * IPv4 packet's RSS hash invalid (the PMD computes hash5 of the key on need) and sets any
+     * other packet's, which it computed for the slot anyway.
+     */
+    @Property(tries = 500)
+    void theLookupParseDiffersOnlyInTheRssHashItLeavesForLater(@ForAll("validFrames") byte[] frame) {
+        Parsed full = harness.parse(frame);
+        Parsed lookup = harness.parseForLookup(frame);
+        assertThat(lookup.key().words()).containsExactly(full.key().words());
+        assertThat(lookup.key().hash()).isEqualTo(full.key().hash()).isEqualTo(FlowHash.slotHash(full.key()));
+        assertThat(new int[] {lookup.l2(), lookup.l3(), lookup.l4()}).containsExactly(full.l2(), full.l3(), full.l4());
+        boolean ipv4 = full.key().ethType() == FlowKey.ETH_TYPE_IPV4;
+        assertThat(harness.mbuf().rssHashValid()).isEqualTo(!ipv4);
+        assertThat(lookup.rssHash()).isEqualTo(ipv4 ? 0 : full.rssHash());
+        assertThat(full.rssHash()).isEqualTo(FlowHash.hash5(full.key()));
+    }
+
     @Property(tries = 500)
     void validFramesParseTheSameEveryTime(@ForAll("validFrames") byte[] frame) {
         Parsed a = harness.parse(frame);

@@ -57,6 +57,15 @@ public final class ParseHarness implements AutoCloseable {
         return new Parsed(key, m.l2Offset(), m.l3Offset(), m.l4Offset(), m.rssHash());
     }
 
+    /** Parses {@code frame} with zero metadata as the PMD's lookup does ({@link PacketParser#parseForLookup}). */
+    public Parsed parseForLookup(byte[] frame) {
+        m.reset();
+        m.copyFrom(frame, 0, frame.length);
+        FlowKey key = new FlowKey();
+        parser.parseForLookup(m, key);
+        return new Parsed(key, m.l2Offset(), m.l3Offset(), m.l4Offset(), m.rssHashValid() ? m.rssHash() : 0);
+    }
+
     public PacketParser parser() {
         return parser;
     }

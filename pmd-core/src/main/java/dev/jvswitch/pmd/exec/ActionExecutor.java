@@ -159,6 +159,7 @@ public final class ActionExecutor {
     private static void recirc(int id, PacketBatch batch, ExecContext ctx, boolean last) {
         Mbuf[] pkts = batch.array();
         int n = batch.size();
+        int kept = 0;
         for (int k = 0; k < n; k++) {
             Mbuf original = pkts[k];
             if (original.recircDepth() >= MAX_RECIRC_DEPTH) {
@@ -169,11 +170,34 @@ public final class ActionExecutor {
             if (m != null) {
                 m.recircId(id);
                 m.recircDepth(m.recircDepth() + 1);
-                ctx.recirculate(m);
+                if (last) {
+                    kept = keep(pkts, kept, k, m);
+                } else {
+                    ctx.recirculate(m);
+                }
             }
         }
         if (last) {
-            batch.clear();
+            recirculateKept(batch, kept, ctx);
+        }
+    }
+
+    /**
+     * Keeps {@code m}, packet {@code k} of the batch, as its {@code kept}-th survivor; returns the
+     * new count. The slot is written only after a drop: a reference store costs a GC barrier.
+     */
+    private static int keep(Mbuf[] pkts, int kept, int k, Mbuf m) {
+        if (kept != k) {
+            pkts[kept] = m;
+        }
+        return kept + 1;
+    }
+
+    /** Recirculates the first {@code kept} packets of {@code batch} as a whole (the rest are gone). */
+    private static void recirculateKept(PacketBatch batch, int kept, ExecContext ctx) {
+        batch.truncate(kept);
+        if (kept != 0) {
+            ctx.recirculateAll(batch);
         }
     }
 
@@ -216,6 +240,7 @@ public final class ActionExecutor {
         TunnelOps ops = ctx.tunnelOps(tnlPort);
         Mbuf[] pkts = batch.array();
         int n = batch.size();
+        int kept = 0;
         for (int k = 0; k < n; k++) {
             Mbuf original = pkts[k];
             if (ops == null) {
@@ -238,13 +263,17 @@ public final class ActionExecutor {
             if (result == TunnelOps.POP_OK) {
                 m.inPort(tnlPort);
                 m.recircDepth(m.recircDepth() + 1);
-                ctx.recirculate(m);
+                if (last) {
+                    kept = keep(pkts, kept, k, m);
+                } else {
+                    ctx.recirculate(m);
+                }
             } else {
                 ctx.drop(m, popDropReason(result));
             }
         }
         if (last) {
-            batch.clear();
+            recirculateKept(batch, kept, ctx);
         }
     }
 
@@ -320,7 +349,11 @@ public final class ActionExecutor {
             Mbuf m = pkts[k];
             DropReason refused = VlanTagger.push(m, tpid, wireTci);
             if (refused == null) {
-                pkts[kept++] = m;
+                if (kept != k) {
+                    // Only after a drop: a reference store into the batch costs a GC barrier.
+                    pkts[kept] = m;
+                }
+                kept++;
             } else {
                 ctx.drop(m, refused);
             }

@@ -2,6 +2,7 @@ package dev.jvswitch.pmd.exec;
 
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.MbufCache;
+import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.stats.DropReason;
 import dev.jvswitch.pmd.tunnel.TunnelOps;
 
@@ -27,6 +28,19 @@ public interface ExecContext {
      * for tnl_pop its in_port and tunnel metadata) and incremented its recirc depth.
      */
     void recirculate(Mbuf m);
+
+    /**
+     * Re-injects every packet of {@code batch}, in order, as {@link #recirculate(Mbuf)} would
+     * (which this default calls), and empties it; a PMD may take the batch's contents whole.
+     */
+    default void recirculateAll(PacketBatch batch) {
+        Mbuf[] pkts = batch.array();
+        int n = batch.size();
+        for (int k = 0; k < n; k++) {
+            recirculate(pkts[k]);
+        }
+        batch.clear();
+    }
 
     /** The tunnel operations of port {@code port}, or null if it is not a tunnel port. */
     TunnelOps tunnelOps(int port);

@@ -2,6 +2,7 @@ package dev.jvswitch.pmd.lookup;
 
 import dev.jvswitch.flowcache.dpcls.Dpcls;
 import dev.jvswitch.flowcache.emc.Emc;
+import dev.jvswitch.flowcache.hash.FlowHash;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.megaflow.Megaflow;
 import dev.jvswitch.flowcache.parse.PacketParser;
@@ -12,7 +13,8 @@ import dev.jvswitch.pmd.flow.PmdFlowTables;
 
 /**
  * The classification stages of a PMD, over one batch (OVS's {@code dfc_processing} followed by
- * {@code fast_path_processing}): parse every packet into its key; look it up in the EMC, then the
+ * {@code fast_path_processing}): parse every packet into its key (leaving an IPv4 packet's RSS
+ * hash for the PMD to compute if its flow reads it); look it up in the EMC, then the
  * SMC; look the rest up in the port's megaflow classifier, subtable by subtable for the whole
  * batch at once. Packets still without a flow are left for the upcall stage.
  *
@@ -56,7 +58,9 @@ public final class FlowLookup {
 
     /**
      * Parses and classifies the packets of {@code batch}: {@code keys[i]} gets packet i's key and
-     * {@code flows[i]} its megaflow, or {@code null}.
+     * {@code flows[i]} its megaflow, or {@code null}. A packet whose megaflow's actions read the
+     * RSS hash ({@code DpActions.needsRssHash}) has it, computed from its key; the others (and
+     * the misses) have it only if they are not IPv4.
      *
      * @return a bitmap of the packets that missed every stage
      */
@@ -72,7 +76,7 @@ public final class FlowLookup {
         // in a loop of their own the CPU overlaps the chains of consecutive packets instead of
         // waiting for each one before its EMC probe.
         for (int i = 0; i < n; i++) {
-            parser.parse(batch.get(i), keys[i]);
+            parser.parseForLookup(batch.get(i), keys[i]);
         }
         for (int i = 0; i < n; i++) {
             FlowKey key = keys[i];
@@ -92,6 +96,9 @@ public final class FlowLookup {
             flows[i] = flow;
             if (flow == null) {
                 missMask |= 1 << i;
+            } else if (flow.actions().needsRssHash()) {
+                // Here, between the EMC probes' loads, the hash's multiplies overlap them.
+                batch.get(i).rssHash(FlowHash.hash5(key));
             }
         }
         if (missMask != 0) {
@@ -132,6 +139,9 @@ public final class FlowLookup {
                 if (flow != null && !flow.isDead()) {
                     int i = missIndex[j];
                     flows[i] = flow;
+                    if (flow.actions().needsRssHash()) {
+                        batch.get(i).rssHash(FlowHash.hash5(keys[i]));
+                    }
                     missMask &= ~(1 << i);
                     megaflowHits++;
                     onMegaflowHit(keys[i], flow);

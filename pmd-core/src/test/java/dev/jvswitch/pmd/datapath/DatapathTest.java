@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.actions.DpActionsBuilder;
+import dev.jvswitch.flowcache.hash.FlowHash;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.pmd.DatapathConfig;
@@ -142,6 +143,72 @@ class DatapathTest {
                 sawRecircFlow |= k.get(FlowField.RECIRC_ID) == 7;
             }
             assertThat(sawRecircFlow).isTrue();
+        }
+    }
+
+    /**
+     * The lookup leaves the RSS hash to be computed on need: a flow whose actions read it (here
+     * {@code hash}) gets the 5-tuple hash of its key on every path, upcall, a batch of several
+     * flows and a batch of one, so the second pass sees the dp_hash the slow path expects (it
+     * matches dp_hash exactly: a wrong one would miss and be dropped by its upcall).
+     */
+    @Test
+    void aFlowThatHashesGetsTheFiveTupleHashOnEveryPath() {
+        TestUpcall upcall = new TestUpcall(k -> {
+            if (k.get(FlowField.RECIRC_ID) == 0) {
+                return DpActions.builder().hash(0).recirc(7).build();
+            }
+            boolean right = k.get(FlowField.DP_HASH) == (FlowHash.dpHash(FlowHash.hash5(k), 0) & 0xffff_ffffL);
+            return right ? DpActions.builder().output(2).build() : DpActions.builder().drop().build();
+        }, FlowField.TP_SRC, FlowField.DP_HASH);
+        DatapathConfig config = DatapathConfig.defaults().withEmcInsertInvProb(1);
+        try (DatapathHarness h = new DatapathHarness(config, upcall, 2)) {
+            h.send(1, udp(1), udp(2), udp(3));
+            h.step(1);
+            assertThat(h.receive(2)).hasSize(3);
+            assertThat(upcall.upcalls.get()).isEqualTo(6);
+            h.send(1, udp(3), udp(1), udp(2), udp(1));
+            h.step(1);
+            h.send(1, udp(2), udp(2));
+            h.step(1);
+            assertThat(h.receive(2)).hasSize(6);
+            assertThat(upcall.upcalls.get()).isEqualTo(6);
+            PmdStats s = h.pmd().stats();
+            assertThat(s.get(PmdCounter.EMC_HITS)).isEqualTo(12);
+            assertHitsAddUp(s);
+        }
+    }
+
+    /**
+     * A recirculation that ends a program hands its whole batch over: the copies a clone
+     * recirculates take the empty waiting batch as they are (the two batches swap contents), the
+     * originals that follow are appended one by one behind them; the second pass sees both, in
+     * the order they arrived.
+     */
+    @Test
+    void aWholeBatchRecirculatesInOrderWhetherItsContentsMoveOrItsPackets() {
+        TestUpcall upcall = new TestUpcall(k -> switch ((int) k.get(FlowField.RECIRC_ID)) {
+            case 0 -> DpActions.builder().clone(DpActions.builder().recirc(7).build()).recirc(8).build();
+            case 7 -> DpActions.builder().output(2).build();
+            default -> DpActions.builder().output(3).build();
+        });
+        try (DatapathHarness h = new DatapathHarness(DatapathConfig.defaults().withEmcInsertInvProb(1), upcall, 3)) {
+            List<String> sent = new ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                byte[][] frames = new byte[5][];
+                for (int i = 0; i < frames.length; i++) {
+                    frames[i] = udp(100 * round + i);
+                    sent.add(Frames.hex(frames[i]));
+                }
+                h.send(1, frames);
+                h.step(1);
+            }
+            assertThat(h.receive(2).stream().map(Frames::hex).toList()).containsExactlyElementsOf(sent);
+            assertThat(h.receive(3).stream().map(Frames::hex).toList()).containsExactlyElementsOf(sent);
+            PmdStats s = h.pmd().stats();
+            assertThat(s.get(PmdCounter.RECIRCULATIONS)).isEqualTo(30);
+            assertThat(upcall.upcalls.get()).isEqualTo(3);
+            assertHitsAddUp(s);
         }
     }
 

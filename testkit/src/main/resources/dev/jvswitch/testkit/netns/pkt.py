@@ -17,7 +17,8 @@
   tcp-hash-server ADDR PORT         print "ready", accept one connection, read to EOF, answer the
                                     SHA-256 (hex) of what it read
   tcp-hash-client ADDR PORT BYTES   send BYTES random bytes to a tcp-hash-server, check its answer;
-                                    print "OK"
+                                    print "OK", then "seconds S": connect to answer, the transfer's
+                                    own time without this process's start
   udp-echo-server ADDR PORT COUNT   print "ready", echo datagrams back reversed, at most 5 * COUNT
                                     (5 s without one ends it)
   udp-echo-client ADDR PORT COUNT   COUNT datagrams of varying sizes, each from a new socket (a new
@@ -205,6 +206,7 @@ def tcp_hash_server(addr, port):
 
 def tcp_hash_client(addr, port, count):
     data = os.urandom(count)
+    t0 = time.monotonic()
     c = socket.create_connection((addr, port), timeout=10)
     c.settimeout(30)
     c.sendall(data)
@@ -218,7 +220,9 @@ def tcp_hash_client(addr, port, count):
     if got != hashlib.sha256(data).hexdigest().encode():
         sys.stderr.write("tcp-hash-client: the server read something else (answer %r)\n" % got)
         sys.exit(1)
+    elapsed = time.monotonic() - t0
     print("OK", flush=True)
+    print("seconds %.6f" % elapsed, flush=True)
 
 
 def udp_echo_server(addr, port, count):

@@ -76,26 +76,47 @@ class OvnFirstPingTest {
 
     /**
      * pa (chassis A) and pb (B) on one switch again; 4 MiB pa -> pb and pb -> pa, alternating
-     * between the networks, {@link #TCP_ROUNDS} times each; Mbit/s of each and the median.
+     * between the networks, {@link #TCP_ROUNDS} times each; Mbit/s of each and the median, with
+     * the share of segments the sender sent again. The jvswitchd network also gets chassis C, a
+     * second jvswitchd ({@link OvnTwoChassis#addJvswitchChassis}) with pf on it, so that a
+     * jvswitch-jvswitch pair (pa and pf) is measured beside OVS-OVS: in the mixed pair each
+     * direction crosses one OVS chassis, which bounds it.
      */
     private static void tcp(List<OvnTwoChassis> nets) throws IOException {
         for (OvnTwoChassis n : nets) {
             addPorts(n);
             n.awaitPing("pa", n.vif("pb").ip(), System.nanoTime(), "tcp");
         }
-        double[][] ab = new double[2][TCP_ROUNDS];
-        double[][] ba = new double[2][TCP_ROUNDS];
+        OvnTwoChassis jvs = nets.get(0);
+        jvs.addJvswitchChassis("geneve");
+        OvnTwoChassis.Vif pf = jvs.host("pf", "10.0.0.6", null);
+        jvs.plug("pf", "c");
+        jvs.central.nbctl("lsp-add", "sw0", "pf", "--", "lsp-set-addresses", "pf", pf.mac() + " " + pf.ip());
+        jvs.awaitPing("pf", "10.0.0.1", System.nanoTime(), "tcp: pf on chassis c");
+        String[] names = {"jvswitchd-OVS", "OVS-OVS", "jvswitchd-jvswitchd"};
+        OvnTwoChassis[] net = {jvs, nets.get(1), jvs};
+        String[] far = {"pb", "pb", "pf"};
+        OvnTwoChassis.TcpRun[][] there = new OvnTwoChassis.TcpRun[3][TCP_ROUNDS];
+        OvnTwoChassis.TcpRun[][] back = new OvnTwoChassis.TcpRun[3][TCP_ROUNDS];
         for (int r = 0; r < TCP_ROUNDS; r++) {
-            for (int i = 0; i < 2; i++) {
-                ab[i][r] = nets.get(i).tcp("pb", "pa", 4 << 20);
-                ba[i][r] = nets.get(i).tcp("pa", "pb", 4 << 20);
+            for (int i = 0; i < 3; i++) {
+                there[i][r] = net[i].tcpRun(far[i], "pa", 4 << 20);
+                back[i][r] = net[i].tcpRun("pa", far[i], 4 << 20);
             }
         }
-        for (int i = 0; i < 2; i++) {
-            report("4 MiB TCP %s, %d rounds: A->B %s Mbit/s (median %.0f), B->A %s Mbit/s (median %.0f)",
-                    i == 0 ? "jvswitchd-OVS" : "OVS-OVS", TCP_ROUNDS, list(ab[i], "%.0f"), median(ab[i]), list(ba[i], "%.0f"),
-                    median(ba[i]));
+        for (int i = 0; i < 3; i++) {
+            String c = far[i].equals("pf") ? "C" : "B";
+            report("4 MiB TCP %s, %d rounds: A->%s %s; %s->A %s", names[i], TCP_ROUNDS, c, runs(there[i]), c,
+                    runs(back[i]));
         }
+    }
+
+    /** "Mbit/s of each run (median M), retransmitted R1..R2 %". */
+    private static String runs(OvnTwoChassis.TcpRun[] runs) {
+        double[] mbits = Arrays.stream(runs).mapToDouble(OvnTwoChassis.TcpRun::mbits).toArray();
+        double[] re = Arrays.stream(runs).mapToDouble(OvnTwoChassis.TcpRun::retransmitted).sorted().toArray();
+        return String.format("%s Mbit/s (median %.0f), segments sent again %.1f-%.1f %%", list(mbits, "%.0f"),
+                median(mbits), 100 * re[0], 100 * re[re.length - 1]);
     }
 
     /** Logical ports pa and pb on sw0, in one transaction. */

@@ -321,20 +321,56 @@ final class OvnTwoChassis implements AutoCloseable {
 
     /** {@code bytes} from host {@code client} to a pkt.py server on host {@code server}, hash checked; Mbit/s. */
     double tcp(String server, String client, int bytes) {
+        return tcpRun(server, client, bytes).mbits();
+    }
+
+    /**
+     * One TCP transfer: its rate and the share of the client's data segments the client's kernel
+     * sent again ({@code RetransSegs} over {@code OutSegs} of its namespace), which says whether a
+     * slow transfer lost packets on the way or waited on something else.
+     */
+    record TcpRun(double mbits, double retransmitted) {
+    }
+
+    /** As {@link #tcp}, with the client's retransmissions. */
+    TcpRun tcpRun(String server, String client, int bytes) {
+        long[] before = tcpSegments(vifs.get(client).ns());
+        double mbits = transfer(server, client, bytes);
+        long[] after = tcpSegments(vifs.get(client).ns());
+        long out = after[0] - before[0];
+        return new TcpRun(mbits, out == 0 ? 0 : (double) (after[1] - before[1]) / out);
+    }
+
+    /** {@code OutSegs} and {@code RetransSegs} of namespace {@code ns} (/proc/net/snmp's Tcp lines). */
+    private static long[] tcpSegments(String ns) {
+        String[] lines = Sh.inNs(ns, "cat", "/proc/net/snmp").split("\n");
+        for (int i = 0; i + 1 < lines.length; i++) {
+            if (lines[i].startsWith("Tcp:") && lines[i + 1].startsWith("Tcp:")) {
+                List<String> names = List.of(lines[i].trim().split("\\s+"));
+                String[] values = lines[i + 1].trim().split("\\s+");
+                return new long[] {Long.parseLong(values[names.indexOf("OutSegs")]),
+                    Long.parseLong(values[names.indexOf("RetransSegs")])};
+            }
+        }
+        throw new AssertionError("no Tcp counters in /proc/net/snmp of " + ns);
+    }
+
+    private double transfer(String server, String client, int bytes) {
         Vif s = vifs.get(server);
         try (Peer srv = Peer.start(s.ns(), "tcp-hash-server", s.ip(), APP_PORT)) {
             srv.awaitLine("ready", Duration.ofSeconds(20));
-            long t0 = System.nanoTime();
             try (Peer cl = Peer.start(vifs.get(client).ns(), "tcp-hash-client", s.ip(), APP_PORT,
                     Integer.toString(bytes))) {
                 List<String> out = cl.awaitExit(Duration.ofSeconds(60));
                 if (!out.contains("OK")) {
                     throw new AssertionError(bytes + " bytes " + client + " -> " + server + ": " + out + "\n" + logs());
                 }
+                // The client's own time from connect to the server's answer: not Python's start.
+                double seconds = out.stream().filter(l -> l.startsWith("seconds ")).findFirst()
+                        .map(l -> Double.parseDouble(l.substring(8))).orElseThrow();
+                srv.awaitExit(Duration.ofSeconds(30));
+                return bytes * 8 / seconds / 1e6;
             }
-            double mbits = bytes * 8 / ((System.nanoTime() - t0) / 1e3);
-            srv.awaitExit(Duration.ofSeconds(30));
-            return mbits;
         }
     }
 

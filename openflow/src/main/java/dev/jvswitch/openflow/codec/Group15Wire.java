@@ -217,8 +217,7 @@ public final class Group15Wire {
             for (Bucket k : g.buckets()) {
                 int start = b.writerIndex();
                 b.writeShort(0).writeShort(0).writeInt(k.bucketId());
-                boolean nx = NxFlowWriter.needed(Match.ANY, List.of(
-                        new dev.jvswitch.ofproto.mod.Instruction.ApplyActions(k.actions())));
+                boolean nx = NxFlowWriter.bucketNeeded(k.actions());
                 if (nx) {
                     try {
                         NxFlowWriter.actions(b, k.actions());

@@ -290,9 +290,11 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
 
     /**
      * Whether a flow mod needs the Nicira codec ({@code codec.NxFlowModWire}): a match field or
-     * action openflowj cannot read other than {@code tun_metadataN}, which the TLV path strips
-     * before openflowj and puts back. A mod with both still goes to the Nicira codec, which does
-     * not take {@code tun_metadataN} yet.
+     * action openflowj cannot read. The match's {@code tun_metadataN} entries alone do not count
+     * (the openflowj path strips them before the library reads the rest and puts them back), so
+     * they are stripped before the second look; a mod that needs the codec for anything else goes
+     * to it whole, and the codec reads its {@code tun_metadataN} entries too, as wide as the
+     * bridge's TLV map makes each option.
      */
     private static boolean needsNx(ByteBuf frame, int version) {
         if (!dev.jvswitch.openflow.codec.NxFlowModWire.needsNx(frame, 0)) {

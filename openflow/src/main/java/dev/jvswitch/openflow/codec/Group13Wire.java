@@ -99,13 +99,7 @@ public final class Group13Wire {
         if (command > 1) {
             throw new OfCodecException(OfError.GROUP_MOD_FAILED_BAD_COMMAND, "group command " + command);
         }
-        GroupType groupType = switch (type) {
-            case 0 -> GroupType.ALL;
-            case 1 -> GroupType.SELECT;
-            case 2 -> GroupType.INDIRECT;
-            case 3 -> GroupType.FAST_FAILOVER;
-            default -> throw new OfCodecException(OfError.GROUP_MOD_FAILED_BAD_TYPE, "group type " + type);
-        };
+        GroupType groupType = Group15Wire.groupType(type);
         try {
             List<Bucket> buckets = new ArrayList<>();
             for (int at = MOD_FIXED; at < end; ) {
@@ -127,8 +121,7 @@ public final class Group13Wire {
             Group g = Group.of(id, groupType, buckets);
             return command == 0 ? GroupMod.add(g) : GroupMod.modify(g);
         } catch (IllegalArgumentException e) {
-            throw new OfCodecException(e.getMessage() != null && e.getMessage().contains("watch")
-                    ? OfError.GROUP_MOD_FAILED_BAD_WATCH : OfError.GROUP_MOD_FAILED_INVALID_GROUP, e.getMessage());
+            throw Group15Wire.refused(e);
         }
     }
 

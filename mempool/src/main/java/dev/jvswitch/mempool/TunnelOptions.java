@@ -11,10 +11,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * up to {@value #CAPACITY} bytes, with their length. Most packets never have any; the parser reads
  * them into the flow key only when {@link #length()} is not 0.
  *
- * <p>The bytes live off-heap, in a side area of the pool (one {@value #CAPACITY}-byte slot per
- * mbuf), so that an mbuf costs no heap for them and a pop copies without allocating. The bytes
- * after {@link #length()} up to the next multiple of 8 are zero, so that a reader may take them
- * as whole big-endian words ({@link #word}).
+ * <p>They are kept as big-endian words ({@link #word}), zero after {@link #length()} up to the
+ * next multiple of 8. The first {@value #FIELD_WORDS} words, which hold the one or two options a
+ * Geneve packet usually carries (OVN's is 8 bytes), live in two fields, so that a pop and the
+ * parse after it pass them through registers and never through memory; the words after them live
+ * off-heap, in a side area of the pool (one {@value #CAPACITY}-byte slot per mbuf, the first
+ * {@value #FIELD_WORDS} words of it unused), so that an mbuf costs no more heap for them and a
+ * pop copies without allocating.
  *
  * <p><b>Thread-safety:</b> as its {@link Mbuf}: one owner at a time.
  */
@@ -23,9 +26,16 @@ public final class TunnelOptions {
     public static final int CAPACITY = 256;
     /** Bytes of one word of {@link #word}. */
     public static final int WORD_BYTES = 8;
+    /** Words kept in fields rather than in the off-heap slot. */
+    static final int FIELD_WORDS = 2;
+    private static final int FIELD_BYTES = FIELD_WORDS * WORD_BYTES;
+    private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
 
     private final UnsafeBuffer buffer;
     private int length;
+    /** Words 0 and 1 (big-endian values), zero past the length. */
+    private long word0;
+    private long word1;
 
     TunnelOptions(long address) {
         this.buffer = new UnsafeBuffer(address, CAPACITY);
@@ -36,14 +46,24 @@ public final class TunnelOptions {
         return length;
     }
 
-    /** The option bytes, {@code [0, length())}; for readers only. */
-    public DirectBuffer buffer() {
-        return buffer;
-    }
-
     /** Option word {@code i} (bytes {@code 8i..8i+7}, big-endian), zero past the length. */
     public long word(int i) {
-        return buffer.getLong(i * WORD_BYTES, ByteOrder.BIG_ENDIAN);
+        if (i == 0) {
+            return word0;
+        }
+        if (i == 1) {
+            return word1;
+        }
+        return buffer.getLong(i * WORD_BYTES, NET);
+    }
+
+    /** A copy of the option bytes, {@code [0, length())} (allocates: tests and the slow path). */
+    public byte[] toBytes() {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) (word(i / WORD_BYTES) >>> (56 - 8 * (i % WORD_BYTES)));
+        }
+        return bytes;
     }
 
     /** Forgets the options. */
@@ -62,31 +82,54 @@ public final class TunnelOptions {
         }
         // Word by word (a Geneve packet has one or two options: a bulk copy and a zeroing loop
         // for the padding cost more than the few loads and stores).
-        int i = 0;
-        for (; i + WORD_BYTES <= lengthBytes; i += WORD_BYTES) {
-            buffer.putLong(i, src.getLong(index + i));
-        }
-        int rest = lengthBytes - i;
-        if (rest == 4) {
-            buffer.putLong(i, (long) src.getInt(index + i, ByteOrder.BIG_ENDIAN) << 32, ByteOrder.BIG_ENDIAN);
-        } else if (rest != 0) {
-            long tail = 0;
-            for (int j = 0; j < rest; j++) {
-                tail |= (src.getByte(index + i + j) & 0xffL) << (56 - 8 * j);
+        if (lengthBytes >= WORD_BYTES) {
+            word0 = src.getLong(index, NET);
+            if (lengthBytes >= FIELD_BYTES) {
+                word1 = src.getLong(index + WORD_BYTES, NET);
+                if (lengthBytes > FIELD_BYTES) {
+                    setSlot(src, index, lengthBytes);
+                }
+            } else {
+                word1 = tail(src, index + WORD_BYTES, lengthBytes - WORD_BYTES);
             }
-            buffer.putLong(i, tail, ByteOrder.BIG_ENDIAN);
+        } else {
+            word0 = tail(src, index, lengthBytes);
+            word1 = 0;
         }
         length = lengthBytes;
     }
 
+    /** Bytes {@value #FIELD_BYTES} and up into the slot, the last word padded with zeros. */
+    private void setSlot(DirectBuffer src, int index, int lengthBytes) {
+        int i = FIELD_BYTES;
+        for (; i + WORD_BYTES <= lengthBytes; i += WORD_BYTES) {
+            buffer.putLong(i, src.getLong(index + i, NET), NET);
+        }
+        if (i < lengthBytes) {
+            buffer.putLong(i, tail(src, index + i, lengthBytes - i), NET);
+        }
+    }
+
+    /** The {@code rest} (0 to 7) bytes at {@code at} as the high bytes of a big-endian word. */
+    private static long tail(DirectBuffer src, int at, int rest) {
+        if (rest == 4) {
+            return (long) src.getInt(at, NET) << 32;
+        }
+        long tail = 0;
+        for (int j = 0; j < rest; j++) {
+            tail |= (src.getByte(at + j) & 0xffL) << (56 - 8 * j);
+        }
+        return tail;
+    }
+
     /** Makes these options a copy of {@code other}'s. */
     public void copyFrom(TunnelOptions other) {
-        if (other.length == 0) {
-            length = 0;
-            return;
+        word0 = other.word0;
+        word1 = other.word1;
+        if (other.length > FIELD_BYTES) {
+            int padded = (other.length + WORD_BYTES - 1) & -WORD_BYTES;
+            buffer.putBytes(FIELD_BYTES, other.buffer, FIELD_BYTES, padded - FIELD_BYTES);
         }
-        int padded = (other.length + WORD_BYTES - 1) & -WORD_BYTES;
-        buffer.putBytes(0, other.buffer, 0, padded);
         length = other.length;
     }
 }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The raw options an mbuf keeps: the bytes as given, readable as big-endian words with zeros
- * after the length up to the next word, whatever the slot held before; too many refused.
+ * after the length up to the next word, whatever the slot held before, on both sides of the
+ * words kept in fields; a copy reads back the same; too many refused.
  */
 class TunnelOptionsTest {
     private final ByteBuffer slot = ByteBuffer.allocateDirect(TunnelOptions.CAPACITY);
@@ -27,7 +28,7 @@ class TunnelOptionsTest {
 
     @Test
     void everyLengthReadsBackAsWordsPaddedWithZeros() {
-        for (int n : new int[] {4, 8, 12, 13, 124, 256, 1, 0}) {
+        for (int n : new int[] {4, 8, 12, 13, 16, 17, 20, 24, 124, 256, 1, 0}) {
             // A longer option set first leaves bytes the shorter one must hide.
             options.set(bytes(TunnelOptions.CAPACITY, 0x80), 3, TunnelOptions.CAPACITY);
             options.set(bytes(n, 1), 3, n);
@@ -38,6 +39,27 @@ class TunnelOptionsTest {
             }
             for (int w = 0; w < (n + 7) / 8; w++) {
                 assertThat(options.word(w)).as("%d bytes, word %d", n, w).isEqualTo(expected.getLong(w * 8));
+            }
+        }
+    }
+
+    @Test
+    void aCopyReadsBackTheSameBytesAndWords() {
+        ByteBuffer otherSlot = ByteBuffer.allocateDirect(TunnelOptions.CAPACITY);
+        TunnelOptions copy = new TunnelOptions(new UnsafeBuffer(otherSlot).addressOffset());
+        for (int n : new int[] {8, 20, 252, 4, 0}) {
+            copy.set(bytes(TunnelOptions.CAPACITY, 0x80), 3, TunnelOptions.CAPACITY);
+            options.set(bytes(n, 1), 3, n);
+            copy.copyFrom(options);
+            assertThat(copy.length()).isEqualTo(n);
+            byte[] expected = new byte[n];
+            for (int i = 0; i < n; i++) {
+                expected[i] = (byte) (1 + i);
+            }
+            assertThat(copy.toBytes()).as("%d bytes", n).isEqualTo(expected);
+            assertThat(options.toBytes()).isEqualTo(expected);
+            for (int w = 0; w < (n + 7) / 8; w++) {
+                assertThat(copy.word(w)).as("%d bytes, word %d", n, w).isEqualTo(options.word(w));
             }
         }
     }

@@ -284,6 +284,67 @@ class OvsOfctlTlvTest {
     }
 
     /**
+     * Group buckets that set options, of 4, 8 and 64 bytes (whole, masked, beside Nicira and plain
+     * actions): dump-groups prints what add-group sent, in 1.3, 1.4 and 1.5, and read back in the
+     * other versions; mod-group too, and a group mod in a bundle (1.4's or 1.5's).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"OpenFlow13", "OpenFlow14", "OpenFlow15"})
+    void longerOptionsAreSetWholeInGroupBuckets(String v) throws Exception {
+        ok(v, "add-tlv-map", target, OVN + ",{class=0xffff,type=2,len=8}->tun_metadata2,"
+                + "{class=0xffff,type=5,len=64}->tun_metadata5");
+        String long64 = "0x1" + "0".repeat(30) + "23456789abcdef" + "0".repeat(80) + "ff";
+        String g1 = "group_id=1,type=all,bucket=set_field:0x102030405060708->tun_metadata2,output:1,"
+                + "bucket=set_field:" + long64 + "->tun_metadata5,output:2";
+        String g2 = "group_id=2,type=select,bucket=weight:10,set_field:0x2->tun_metadata0,"
+                + "set_field:0x1100000000000022/0xff000000000000ff->tun_metadata2,output:1,"
+                + "bucket=weight:20,set_field:0x1->reg15,set_field:0x1->tun_metadata2,resubmit(,37)";
+        ok(v, "add-group", target, g1);
+        ok(v, "add-group", target, g2);
+        List<String> want = List.of(printed(g1, v), printed(g2, v));
+        for (String other : List.of("OpenFlow13", "OpenFlow14", "OpenFlow15")) {
+            assertThat(groups(other)).as("dump-groups in " + other).containsExactlyInAnyOrderElementsOf(
+                    List.of(printed(g1, other), printed(g2, other)));
+        }
+        assertThat(groups(v)).containsExactlyInAnyOrderElementsOf(want);
+        String g1b = "group_id=1,type=all,bucket=set_field:0xaabbccdd->tun_metadata2,output:3";
+        ok(v, "mod-group", target, g1b);
+        String g3 = "group_id=3,type=indirect,bucket=set_field:" + long64 + "->tun_metadata5,output:1";
+        // Bundles are OpenFlow 1.4's (and 1.5's); 1.3's ONF extension bundles are not taken.
+        ok("OpenFlow13".equals(v) ? "OpenFlow14" : v, "--bundle", "add-group", target, g3);
+        assertThat(groups(v)).containsExactlyInAnyOrder(printed(g1b, v), printed(g2, v), printed(g3, v));
+    }
+
+    /** A group as dump-groups prints it in {@code version}: actions= in each bucket, 1.5's bucket ids. */
+    private static String printed(String group, String version) {
+        String[] parts = group.split(",bucket=");
+        StringBuilder b = new StringBuilder(parts[0]);
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i];
+            String weight = "";
+            if (p.startsWith("weight:")) {
+                weight = p.substring(0, p.indexOf(',') + 1);
+                p = p.substring(p.indexOf(',') + 1);
+            }
+            b.append(",bucket=").append("OpenFlow15".equals(version) ? "bucket_id:" + (i - 1) + "," : "")
+                    .append(weight).append("actions=").append(p);
+        }
+        return b.toString();
+    }
+
+    private List<String> groups(String version) throws Exception {
+        Result r = ofctl(version, "dump-groups", target);
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> out = new ArrayList<>();
+        for (String line : r.out().split("\n")) {
+            if (line.contains("group_id=")) {
+                out.add(line.trim());
+            }
+        }
+        return out;
+    }
+
+    /**
      * The trap: tun_metadata63 is not mapped, but its slot holds the first 4 bytes of the 8-byte
      * tun_metadata2; a write into it is refused (as OVS refuses any unmapped field), while a whole
      * set of the longer option goes in whole.

@@ -7,6 +7,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.tunnel.GeneveHeaderFlyweight;
 import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.mempool.TunnelOptions;
 import dev.jvswitch.pmd.tunnel.TunnelConfig;
 import dev.jvswitch.pmd.tunnel.TunnelHeaderParams;
 import dev.jvswitch.pmd.tunnel.TunnelOps;
@@ -25,7 +26,8 @@ import dev.jvswitch.pmd.tunnel.UdpTunnel;
  * <p>On pop, as OVS's {@code netdev_geneve_pop_header}: the header and its options must fit the
  * UDP payload ({@link TunnelOps#POP_MALFORMED}), the version must be 0 and the protocol 0x6558
  * ({@link TunnelOps#POP_BAD_HEADER}); the options must add up to their length (malformed
- * otherwise). The option bytes are kept raw in the mbuf's {@link Mbuf#tunnelOptions()} (OVS's
+ * otherwise), which is checked on their copy, so that the packet's option bytes are read once.
+ * The option bytes are kept raw in the mbuf's {@link Mbuf#tunnelOptions()} (OVS's
  * {@code FLOW_TNL_F_UDPIF} form, {@link #FLAG_UDPIF} set with or without options) and the OAM
  * bit becomes {@link #FLAG_OAM}; whether an option
  * is known, and what a critical unknown one means, is translation's business (its TLV map).
@@ -76,12 +78,30 @@ public final class GeneveTunnel extends UdpTunnel {
             return -POP_BAD_HEADER;
         }
         if (optLen > 0) {
-            if (GeneveHeaderFlyweight.checkOptions(buffer, index + HEADER, optLen) < 0) {
+            // Copied first, then walked in the copy's words: one read of the packet's bytes.
+            TunnelOptions options = packet.tunnelOptions();
+            options.set(buffer, index + HEADER, optLen);
+            if (!optionsAddUp(options, optLen)) {
+                options.clear();
                 return -POP_MALFORMED;
             }
-            packet.tunnelOptions().set(buffer, index + HEADER, optLen);
         }
         long flags = FLAG_UDPIF | (GeneveHeaderFlyweight.oam(first) ? FLAG_OAM : 0);
         return flags << 48 | (long) (HEADER + optLen) << 32 | ((int) header >>> 8);
+    }
+
+    /**
+     * Whether the options' lengths add up to {@code length} (a multiple of 4, as every option is),
+     * as {@link GeneveHeaderFlyweight#checkOptions} walks them, reading each option's header from
+     * the half of the word it sits in.
+     */
+    private static boolean optionsAddUp(TunnelOptions options, int length) {
+        int at = 0;
+        while (at < length) {
+            // An option starts on a 4-byte boundary: the high half of a word, or the low one.
+            int h = (int) (options.word(at >>> 3) >>> ((~at & 4) << 3));
+            at += GeneveHeaderFlyweight.OPTION_HEADER_LENGTH + GeneveHeaderFlyweight.optionDataLength(h);
+        }
+        return at == length;
     }
 }

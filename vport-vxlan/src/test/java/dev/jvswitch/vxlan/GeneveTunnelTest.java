@@ -164,8 +164,7 @@ class GeneveTunnelTest {
         assertThat(m.tunnelFlags()).isEqualTo(UdpTunnel.FLAG_KEY | UdpTunnel.FLAG_CSUM | UdpTunnel.FLAG_OAM
                 | UdpTunnel.FLAG_UDPIF);
         assertThat(m.tunnelOptions().length()).isEqualTo(two.length);
-        byte[] kept = new byte[two.length];
-        m.tunnelOptions().buffer().getBytes(0, kept);
+        byte[] kept = m.tunnelOptions().toBytes();
         assertThat(kept).isEqualTo(two);
         assertThat(m.tunnelOptions().word(0)).isEqualTo(0x0102_8001_0001_0002L);
         pool.put(m);
@@ -254,6 +253,36 @@ class GeneveTunnelTest {
         byte[] shortHeader = Frames.udp4().ip("1.1.2.92", "1.1.2.88").ports(40000, 6081).udpChecksum(false)
                 .payload(new byte[] {0, 0, 0x65, 0x58}).build();
         assertThat(pop(t, shortHeader)).isEqualTo(TunnelOps.POP_MALFORMED);
+    }
+
+    /**
+     * The options are walked in the words they were copied into: a header in the low half of a
+     * word (after a 4-byte option, or a 12-byte one), past the two words kept in fields, is
+     * found; a length that runs over is malformed and leaves no options behind.
+     */
+    @Test
+    void popWalksOptionsWhateverHalfOfAWordTheyStartIn() throws NetdevException {
+        GeneveTunnel t = tunnel("1.1.2.92", Map.of());
+        byte[] empty = FrameBuilder.geneveOption(0xffff, 1, new byte[0]);
+        byte[] twelve = FrameBuilder.geneveOption(0xffff, 2, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+        byte[] options = concat(concat(empty, OVN_OPTION), concat(twelve, OVN_OPTION)); // 4 + 8 + 16 + 8
+        byte[] frame = Frames.udp4().ip("1.1.2.92", "1.1.2.88").ports(40000, 6081).udpChecksum(false)
+                .geneve(5, false, options, inner()).build();
+        Mbuf m = load(frame);
+        assertThat(t.popHeader(m)).isEqualTo(TunnelOps.POP_OK);
+        assertThat(m.tunnelOptions().toBytes()).isEqualTo(options);
+        assertThat(m.toByteArray()).isEqualTo(inner());
+        pool.put(m);
+
+        byte[] runsOver = frame.clone();
+        runsOver[50 + 12 + 3] = 4; // the 12-byte option claims 16: the walk ends past the options
+        Mbuf bad = load(runsOver);
+        assertThat(t.popHeader(bad)).isEqualTo(TunnelOps.POP_MALFORMED);
+        assertThat(bad.tunnelOptions().length()).isZero();
+        pool.put(bad);
+        byte[] stopsShort = frame.clone();
+        stopsShort[50 + 12 + 3] = 2; // claims 8: the next header is read from its data, and runs over
+        assertThat(pop(t, stopsShort)).isEqualTo(TunnelOps.POP_MALFORMED);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

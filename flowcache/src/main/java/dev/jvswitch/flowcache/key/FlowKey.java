@@ -182,9 +182,14 @@ public final class FlowKey {
             w[8] = 0L;
             w[9] = 0L;
             w[14] = 0L;
-            // A Geneve-popped packet's option word or two: a loop, not a fill stub's call.
-            for (int i = WORDS, end = WORDS + tunMetadataDirtyWords; i < end; i++) {
-                w[i] = 0L;
+            // A Geneve-popped packet's option word or two: the first by hand (OVN's option is
+            // one word), the rest in a loop, not a fill stub's call.
+            int dirty = tunMetadataDirtyWords;
+            if (dirty != 0) {
+                w[WORDS] = 0L;
+                for (int i = WORDS + 1, end = WORDS + dirty; i < end; i++) {
+                    w[i] = 0L;
+                }
             }
         } else {
             // The base words and the dirty metadata words after them in one fill.

@@ -70,6 +70,16 @@ public final class Megaflow {
     private final int[] wordIndex;
     private final long[] maskWords;
     private final long[] valueWords;
+    /** Index in the arrays above of the first tunnel metadata word (their length if none). */
+    private final int tunMetadataFrom;
+    /**
+     * The first tunnel metadata word: key word index, mask, masked value (0, 0, 0 if none, which
+     * any key matches). A Geneve megaflow usually has one, OVN's option; {@link
+     * #matchesTunnelMetadata} compares it without touching the arrays.
+     */
+    private final int tunMetadataIndex0;
+    private final long tunMetadataMask0;
+    private final long tunMetadataValue0;
     private final int inPort;
     private final int ownerPmd;
     private final long createdMs;
@@ -118,6 +128,14 @@ public final class Megaflow {
                 j++;
             }
         }
+        int from = n;
+        while (from > 0 && wordIndex[from - 1] >= FlowKey.TUN_METADATA_WORD) {
+            from--;
+        }
+        tunMetadataFrom = from;
+        tunMetadataIndex0 = from < n ? wordIndex[from] : 0;
+        tunMetadataMask0 = from < n ? maskWords[from] : 0L;
+        tunMetadataValue0 = from < n ? valueWords[from] : 0L;
         this.inPort = inPort;
         this.ownerPmd = ownerPmd;
         this.createdMs = createdMs;
@@ -167,11 +185,15 @@ public final class Megaflow {
     /**
      * True if the tunnel metadata words of {@code k} match this flow's: what the EMC checks for a
      * key with tunnel options, whose base words it compared already. They are the last of the
-     * mask's words (word indices ascend).
+     * mask's words (word indices ascend); the first is compared from fields, the rest (options
+     * past the first 8 bytes matched) from the arrays.
      */
     public boolean matchesTunnelMetadata(long[] k) {
+        if ((k[tunMetadataIndex0] & tunMetadataMask0) != tunMetadataValue0) {
+            return false;
+        }
         int[] idx = wordIndex;
-        for (int j = idx.length - 1; j >= 0 && idx[j] >= FlowKey.WORDS; j--) {
+        for (int j = tunMetadataFrom + 1; j < idx.length; j++) {
             if ((k[idx[j]] & maskWords[j]) != valueWords[j]) {
                 return false;
             }

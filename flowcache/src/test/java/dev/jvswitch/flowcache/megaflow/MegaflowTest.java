@@ -36,6 +36,39 @@ class MegaflowTest {
         assertThat(f.matches(key(0x1234, 0xdead_beefL, 7, 8))).isFalse();
     }
 
+    /** Every option word the mask has is compared, the first as the rest; none: any options match. */
+    @Test
+    void tunnelMetadataMatchesOnEveryOptionWordOfTheMask() {
+        FlowKey k = key(1, 2, 3, 4);
+        long[] w = k.words();
+        w[FlowKey.TUN_METADATA_WORD] = 0x0102_8001_0001_0002L;
+        w[FlowKey.TUN_METADATA_WORD + 1] = 0xffff_0201_0000_0007L;
+        w[FlowKey.TUN_METADATA_WORD + 3] = 0x1234L;
+        FlowMask m = mask(-1L, 0, 0, 0);
+        m.words()[FlowKey.TUN_METADATA_WORD] = -1L;
+        m.words()[FlowKey.TUN_METADATA_WORD + 1] = 0xffff_ffff_0000_ffffL;
+        m.words()[FlowKey.TUN_METADATA_WORD + 3] = 0xff00L;
+        Megaflow f = new Megaflow(k, m, Flows.actions(), 0);
+        assertThat(f.matchesTunnelMetadata(k.copy().words())).isTrue();
+        for (int[] change : new int[][] {{0, 0}, {1, 0}, {3, 8}}) {
+            FlowKey other = k.copy();
+            other.words()[FlowKey.TUN_METADATA_WORD + change[0]] ^= 1L << change[1];
+            assertThat(f.matchesTunnelMetadata(other.words())).as("word %d bit %d", change[0], change[1]).isFalse();
+        }
+        FlowKey masked = k.copy();
+        masked.words()[FlowKey.TUN_METADATA_WORD + 1] ^= 0x1234_0000L;
+        masked.words()[FlowKey.TUN_METADATA_WORD + 2] = 99;
+        assertThat(f.matchesTunnelMetadata(masked.words())).isTrue();
+
+        Megaflow noOptions = new Megaflow(k, mask(-1L, 0, 0, 0), Flows.actions(), 0);
+        assertThat(noOptions.matchesTunnelMetadata(masked.words())).isTrue();
+        FlowMask onlySecond = mask(-1L, 0, 0, 0);
+        onlySecond.words()[FlowKey.TUN_METADATA_WORD + 1] = -1L;
+        Megaflow second = new Megaflow(k, onlySecond, Flows.actions(), 0);
+        assertThat(second.matchesTunnelMetadata(k.words())).isTrue();
+        assertThat(second.matchesTunnelMetadata(masked.words())).isFalse();
+    }
+
     @Test
     void emptyMaskMatchesEverything() {
         Megaflow f = new Megaflow(key(1, 2, 3), new FlowMask(), null, 0);

@@ -167,9 +167,9 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }
         } else if (msg instanceof OfFrameDecoder.BundleAdd15 g) {
-            offerChange15(ctx, g, g.xid(), g.head());
+            offerChange(ctx, g, g.xid(), g.head());
         } else if (msg instanceof OfFrameDecoder.GroupMod15 g) {
-            offerChange15(ctx, g, g.xid(), g.head());
+            offerChange(ctx, g, g.xid(), g.head());
         } else if (msg instanceof OfFrameDecoder.PacketOut15 p) {
             offerChange15(ctx, p, p.xid(), p.head());
         } else if (msg instanceof OfFrameDecoder.NxTlv t) {

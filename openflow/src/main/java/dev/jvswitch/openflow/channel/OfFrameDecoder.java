@@ -53,17 +53,19 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * An OpenFlow 1.5 group mod, decoded by hand ({@code codec.Group15Wire}): the mod, or the
-     * error to answer it with.
+     * A group mod decoded by hand: every OpenFlow 1.5 one ({@code codec.Group15Wire}), and a 1.3 or
+     * 1.4 one whose buckets openflowj cannot read ({@code codec.Group13Wire}); the mod, or the error
+     * to answer it with.
      */
     record GroupMod15(long xid, byte[] head, dev.jvswitch.ofproto.mod.GroupMod mod,
             dev.jvswitch.openflow.codec.OfCodecException error) {
     }
 
     /**
-     * An OpenFlow 1.5 bundle add, decoded by hand (openflowj 3.2.1 has no 1.5 bundle data): the
-     * bundle, the inner message's xid and first bytes, and the inner message (a library message,
-     * or a group mod of ours), or the error to answer.
+     * An OpenFlow 1.5 bundle add, decoded by hand (openflowj 3.2.1 has no 1.5 bundle data), or a
+     * 1.4 one (same layout) carrying a group mod openflowj cannot read: the bundle, the inner
+     * message's xid and first bytes, and the inner message (a library message, or a group mod of
+     * ours), or the error to answer.
      */
     record BundleAdd15(long xid, byte[] head, int bundleId, long innerXid, byte[] innerHead, OFMessage inner,
             dev.jvswitch.ofproto.mod.GroupMod group, dev.jvswitch.openflow.codec.OfCodecException error,
@@ -151,14 +153,15 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
                         ByteBufUtil.getBytes(frame, 0, Math.min(length, ERROR_DATA_BYTES)), body));
                 return;
             }
-            if (version == 6 && type == TYPE_BUNDLE_ADD) {
+            if (type == TYPE_BUNDLE_ADD && (version == 6 || version == 5 && bundledGroupModNeedsNx(frame))) {
                 out.add(bundleAdd15(frame, xid));
                 return;
             }
-            if (version == 6 && type == TYPE_GROUP_MOD) {
+            if (type == TYPE_GROUP_MOD && (version == 6
+                    || version >= 4 && dev.jvswitch.openflow.codec.Group13Wire.needsNx(frame))) {
                 byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
                 try {
-                    out.add(new GroupMod15(xid, head, dev.jvswitch.openflow.codec.Group15Wire.decodeMod(frame), null));
+                    out.add(new GroupMod15(xid, head, groupMod(frame, version), null));
                 } catch (RuntimeException e) {
                     out.add(new GroupMod15(xid, head, null, codecError(e)));
                 }
@@ -287,9 +290,11 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
 
     /**
      * Whether a flow mod needs the Nicira codec ({@code codec.NxFlowModWire}): a match field or
-     * action openflowj cannot read other than {@code tun_metadataN}, which the TLV path strips
-     * before openflowj and puts back. A mod with both still goes to the Nicira codec, which does
-     * not take {@code tun_metadataN} yet.
+     * action openflowj cannot read. The match's {@code tun_metadataN} entries alone do not count
+     * (the openflowj path strips them before the library reads the rest and puts them back), so
+     * they are stripped before the second look; a mod that needs the codec for anything else goes
+     * to it whole, and the codec reads its {@code tun_metadataN} entries too, as wide as the
+     * bridge's TLV map makes each option.
      */
     private static boolean needsNx(ByteBuf frame, int version) {
         if (!dev.jvswitch.openflow.codec.NxFlowModWire.needsNx(frame, 0)) {
@@ -318,6 +323,21 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
         } catch (RuntimeException e) {
             return new FlowModNx(xid, head, null, codecError(e));
         }
+    }
+
+    /** A group mod decoded by hand: 1.5's always, 1.3's and 1.4's when openflowj cannot read its buckets. */
+    private static dev.jvswitch.ofproto.mod.GroupMod groupMod(ByteBuf frame, int version) {
+        return version == 6 ? dev.jvswitch.openflow.codec.Group15Wire.decodeMod(frame)
+                : dev.jvswitch.openflow.codec.Group13Wire.decodeMod(frame);
+    }
+
+    /** Whether a 1.4 bundle add carries a group mod {@code codec.Group13Wire} reads (then the bundle add is read by hand). */
+    private static boolean bundledGroupModNeedsNx(ByteBuf frame) {
+        return frame.readableBytes() >= BUNDLE_ADD_FIXED + HEADER
+                && frame.getUnsignedByte(BUNDLE_ADD_FIXED + 1) == TYPE_GROUP_MOD
+                && BUNDLE_ADD_FIXED + frame.getUnsignedShort(BUNDLE_ADD_FIXED + 2) <= frame.readableBytes()
+                && dev.jvswitch.openflow.codec.Group13Wire.needsNx(frame.slice(BUNDLE_ADD_FIXED,
+                        frame.getUnsignedShort(BUNDLE_ADD_FIXED + 2)));
     }
 
     /**
@@ -360,7 +380,7 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
             }
             if (innerType == TYPE_GROUP_MOD) {
                 return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, null,
-                        dev.jvswitch.openflow.codec.Group15Wire.decodeMod(inner), null, null);
+                        groupMod(inner, inner.getUnsignedByte(0)), null, null);
             }
             dev.jvswitch.openflow.codec.NxTunMetadata.Stripped tun = stripTunMetadata(inner, 6);
             ByteBuf read = tun == null ? inner : tun.frame();

@@ -517,6 +517,13 @@ final class OfRequests {
                     }
                     return;
                 }
+                if (dev.jvswitch.openflow.codec.Group13Wire.descNeedsNx(bridge.backend().groups())) {
+                    for (ByteBuf b : dev.jvswitch.openflow.codec.Group13Wire.descReply(c.version(), xid,
+                            bridge.backend().groups())) {
+                        c.sendRaw(b);
+                    }
+                    return;
+                }
                 List<org.projectfloodlight.openflow.protocol.OFGroupDescStatsEntry> entries = new ArrayList<>();
                 for (Group g : bridge.backend().groups()) {
                     entries.add(GroupCodec.desc(g, f));

@@ -83,13 +83,7 @@ public final class Group15Wire {
         if (command > 1) {
             throw new OfCodecException(OfError.GROUP_MOD_FAILED_BAD_COMMAND, "group command " + command);
         }
-        GroupType groupType = switch (type) {
-            case 0 -> GroupType.ALL;
-            case 1 -> GroupType.SELECT;
-            case 2 -> GroupType.INDIRECT;
-            case 3 -> GroupType.FAST_FAILOVER;
-            default -> throw new OfCodecException(OfError.GROUP_MOD_FAILED_BAD_TYPE, "group type " + type);
-        };
+        GroupType groupType = groupType(type);
         if (MOD_FIXED + bucketBytes > end) {
             throw new OfCodecException(OfError.GROUP_MOD_FAILED_BAD_BUCKET, "bucket array of " + bucketBytes
                     + " bytes in a group mod of " + end);
@@ -127,9 +121,25 @@ public final class Group15Wire {
                     buckets);
             return command == 0 ? GroupMod.add(g) : GroupMod.modify(g);
         } catch (IllegalArgumentException e) {
-            throw new OfCodecException(e.getMessage() != null && e.getMessage().contains("watch")
-                    ? OfError.GROUP_MOD_FAILED_BAD_WATCH : OfError.GROUP_MOD_FAILED_INVALID_GROUP, e.getMessage());
+            throw refused(e);
         }
+    }
+
+    /** A group mod's type (1.3-1.5 number them alike), or OFPGMFC_BAD_TYPE. */
+    static GroupType groupType(int type) {
+        return switch (type) {
+            case 0 -> GroupType.ALL;
+            case 1 -> GroupType.SELECT;
+            case 2 -> GroupType.INDIRECT;
+            case 3 -> GroupType.FAST_FAILOVER;
+            default -> throw new OfCodecException(OfError.GROUP_MOD_FAILED_BAD_TYPE, "group type " + type);
+        };
+    }
+
+    /** The group mod error for the model's refusal of a group a hand decoder read. */
+    static OfCodecException refused(IllegalArgumentException e) {
+        return new OfCodecException(e.getMessage() != null && e.getMessage().contains("watch")
+                ? OfError.GROUP_MOD_FAILED_BAD_WATCH : OfError.GROUP_MOD_FAILED_INVALID_GROUP, e.getMessage());
     }
 
     private static List<Bucket> buckets(ByteBuf m, int from, int to, GroupType type) {
@@ -217,8 +227,7 @@ public final class Group15Wire {
             for (Bucket k : g.buckets()) {
                 int start = b.writerIndex();
                 b.writeShort(0).writeShort(0).writeInt(k.bucketId());
-                boolean nx = NxFlowWriter.needed(Match.ANY, List.of(
-                        new dev.jvswitch.ofproto.mod.Instruction.ApplyActions(k.actions())));
+                boolean nx = NxFlowWriter.bucketNeeded(k.actions());
                 if (nx) {
                     try {
                         NxFlowWriter.actions(b, k.actions());

@@ -61,6 +61,20 @@ public final class NxFlowWriter {
         return false;
     }
 
+    /**
+     * True if openflowj's encoding would lose part of a group bucket's {@code actions}: as
+     * {@link #needed}, and a set-field into a {@code tun_metadataN}, whose stand-in only a flow's
+     * instructions turn back into a set-field.
+     */
+    public static boolean bucketNeeded(List<OfAction> actions) {
+        for (OfAction a : actions) {
+            if (!plain(a) || a instanceof OfAction.SetField s && s.field().isTunnelMetadata()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean oxmTableHas(FlowField f) {
         for (OxmTable.Entry<?> e : OxmTable.entries()) {
             if (e.field().canonical() == f.canonical() || e.field() == f) {
@@ -221,6 +235,11 @@ public final class NxFlowWriter {
     /** Writes a group bucket's action list in OpenFlow 1.5. */
     public static void actions(ByteBuf b, List<OfAction> list) {
         actions(b, list, new Ctx(null, 6));
+    }
+
+    /** Writes a group bucket's action list in OpenFlow {@code version} (4 to 6, the wire number). */
+    public static void actions(ByteBuf b, List<OfAction> list, int version) {
+        actions(b, list, new Ctx(null, version));
     }
 
     private static void actions(ByteBuf b, List<OfAction> list, Ctx ctx) {

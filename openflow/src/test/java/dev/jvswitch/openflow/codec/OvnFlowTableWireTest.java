@@ -47,16 +47,8 @@ class OvnFlowTableWireTest {
 
     /** An OpenFlow 1.5 OFPT_FLOW_MOD (add) of {@code mod}, as a controller would send it. */
     static ByteBuf flowMod(FlowMod mod) {
-        ByteBuf body = Unpooled.buffer();
-        NxFlowWriter.match(body, mod.match());
-        NxFlowWriter.instructions(body, mod.instructions(), mod.match());
         ByteBuf m = Unpooled.buffer();
-        m.writeByte(6).writeByte(14).writeShort(0).writeInt(9);
-        m.writeLong(mod.cookie()).writeLong(0).writeByte(mod.tableId()).writeByte(0).writeShort(mod.idleTimeoutSec())
-                .writeShort(mod.hardTimeoutSec()).writeShort(mod.priority()).writeInt(-1).writeInt(-1).writeInt(-1)
-                .writeShort(0).writeShort(0);
-        m.writeBytes(body);
-        m.setShort(2, m.readableBytes());
+        NxFlowWriter.flowMod15(m, mod, 9);
         return m;
     }
 

@@ -18,8 +18,8 @@ import dev.jvswitch.ofproto.syntax.FlowSyntax;
 
 /**
  * The whole flow table ovn-controller (OVN 23.03) installs on an OVS 3.1 chassis for a logical
- * router between two logical switches, one VIF on each ({@code ovn-router-flows.txt}, as
- * {@code ovs-ofctl -O OpenFlow15 dump-flows br-int} printed it). Every flow must parse, and the
+ * router between two logical switches, one VIF on each, as {@code ovs-ofctl -O OpenFlow15
+ * dump-flows br-int} printed it (the start-up warm-up's table, {@code channel/warmup-flows.txt}). Every flow must parse, and the
  * flow mod the Nicira writer makes of it must decode to the same mod: ovn-controller resyncs on
  * the first flow a switch refuses, so one flow the codec cannot carry breaks the router.
  */
@@ -29,7 +29,7 @@ class OvnFlowTableWireTest {
     void everyFlowOfOvnsRouterTableRoundTrips() throws IOException {
         List<String> failures = new ArrayList<>();
         int n = 0;
-        for (String line : lines("ovn-router-flows.txt")) {
+        for (String line : lines("/dev/jvswitch/openflow/channel/warmup-flows.txt")) {
             n++;
             try {
                 FlowMod mod = FlowSyntax.parseAdd(line);

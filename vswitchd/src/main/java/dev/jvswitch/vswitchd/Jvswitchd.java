@@ -64,9 +64,9 @@ public final class Jvswitchd {
     static final int RESERVED_DESCRIPTORS = 256;
     /** Longest shutdown waits for a change (a reload) that is running when it is asked for. */
     static final long CHANGE_STOP_WAIT_MS = 5_000;
-    /** Warm-up passes over the OVN table, and the wall time after which no new pass starts. */
-    private static final int WARMUP_PASSES = 2;
-    private static final long WARMUP_BUDGET_MS = 2_000;
+    /** Warm-up decode passes over the OVN table at most, and the wall time after which none starts. */
+    private static final int WARMUP_PASSES = 30;
+    private static final long WARMUP_BUDGET_MS = 4_000;
     private static final String USAGE =
             "usage: jvswitchd --config FILE [--db unix:PATH|tcp:IP:PORT] [--rundir DIR] [--foreground] [--pidfile FILE]"
             + " [--log-level LEVEL] [--check]";
@@ -379,8 +379,8 @@ public final class Jvswitchd {
             try {
                 dev.jvswitch.openflow.channel.ChannelWarmup.Result r =
                         dev.jvswitch.openflow.channel.ChannelWarmup.run(WARMUP_PASSES, WARMUP_BUDGET_MS);
-                log.debug("warm-up: {} flows decoded and committed {} times in {} ms", r.committed(), r.passes(),
-                        r.elapsedMs());
+                log.debug("warm-up: {} flows committed, decoded {} times (last {} ns a message) in {} ms",
+                        r.committed(), r.passes(), r.lastNsPerMessage(), r.elapsedMs());
             } catch (IOException | RuntimeException e) {
                 log.debug("warm-up skipped: {}", e.toString());
             }

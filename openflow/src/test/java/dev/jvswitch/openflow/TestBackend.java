@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.jvswitch.ofproto.Ofproto;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
@@ -21,11 +20,10 @@ import dev.jvswitch.ofproto.mod.OfMod;
 
 /**
  * A bridge backend over a real {@link Ofproto} with no datapath: a single "change thread" with a
- * bounded queue, as the daemon's, and {@code awaitForwarding} counted instead of waited for.
+ * bounded queue, as the daemon's.
  */
 final class TestBackend implements BridgeBackend, AutoCloseable {
     final Ofproto ofproto = new Ofproto();
-    final AtomicInteger barriers = new AtomicInteger();
     private final String bridge;
     private final ThreadPoolExecutor changes = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(16), r -> {
@@ -61,12 +59,6 @@ final class TestBackend implements BridgeBackend, AutoCloseable {
     @Override
     public ModResult apply(List<? extends OfMod> mods) {
         return ofproto.apply(bridge, mods);
-    }
-
-    @Override
-    public boolean awaitForwarding() {
-        barriers.incrementAndGet();
-        return true;
     }
 
     @Override

@@ -64,6 +64,9 @@ public final class Jvswitchd {
     static final int RESERVED_DESCRIPTORS = 256;
     /** Longest shutdown waits for a change (a reload) that is running when it is asked for. */
     static final long CHANGE_STOP_WAIT_MS = 5_000;
+    /** Warm-up decode passes over the OVN table at most, and the wall time after which none starts. */
+    private static final int WARMUP_PASSES = 30;
+    private static final long WARMUP_BUDGET_MS = 4_000;
     private static final String USAGE =
             "usage: jvswitchd --config FILE [--db unix:PATH|tcp:IP:PORT] [--rundir DIR] [--foreground] [--pidfile FILE]"
             + " [--log-level LEVEL] [--check]";
@@ -281,6 +284,7 @@ public final class Jvswitchd {
             log.info("jvswitchd running: control socket {}{}", server.path(),
                     o.pidfile() == null ? "" : ", pid file " + o.pidfile());
             pid = o.pidfile() == null ? null : PidFile.create(o.pidfile());
+            warmUp(log);
             // The control thread is this one: the runner returns once the agent stops.
             new AgentRunner(new ControlIdleStrategy(server, agent),
                     e -> log.error("control agent: {}", e.toString(), e), null, agent).run();
@@ -360,6 +364,30 @@ public final class Jvswitchd {
         }
         runner.close();
         return true;
+    }
+
+    /**
+     * Takes a controller's first whole table's paths (OpenFlow 1.5 decode, one commit,
+     * translation) through a scratch bridge on a daemon thread, so ovn-controller's first bundle
+     * after a start meets them compiled ({@code ChannelWarmup}). {@code JVS_WARMUP=off} skips it.
+     */
+    private static void warmUp(Logger log) {
+        if ("off".equals(System.getenv("JVS_WARMUP"))) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                dev.jvswitch.openflow.channel.ChannelWarmup.Result r =
+                        dev.jvswitch.openflow.channel.ChannelWarmup.run(WARMUP_PASSES, WARMUP_BUDGET_MS);
+                log.debug("warm-up: {} flows committed, decoded {} times (last {} ns a message) in {} ms",
+                        r.committed(), r.passes(), r.lastNsPerMessage(), r.elapsedMs());
+            } catch (IOException | RuntimeException e) {
+                log.debug("warm-up skipped: {}", e.toString());
+            }
+        }, "jvswitchd-warmup");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
     }
 
     /** The change agent on a daemon thread of its own: a change still running at exit is abandoned. */

@@ -30,18 +30,14 @@ public interface BridgeBackend {
     boolean submit(Runnable task);
 
     /**
-     * Change thread: applies {@code mods} as one transaction (one version, nothing on failure),
-     * without waiting for the datapath.
+     * Change thread: applies {@code mods} as one transaction (one version, nothing on failure)
+     * and wakes the revalidators without waiting for them, as OVS's flow mods do: the next upcall
+     * translates against the new tables at once, and the revalidators fix the megaflows computed
+     * from older ones right after (their change barrier's handshake, run on their own).
      *
      * @throws IllegalArgumentException with a one-line reason; nothing changed
      */
     ModResult apply(List<? extends OfMod> mods);
-
-    /**
-     * Change thread: returns once the datapath forwards by the tables as they are now (the
-     * revalidators' change barrier); false if it did not confirm in time.
-     */
-    boolean awaitForwarding();
 
     /** Change thread: the rules {@code request} selects, with their counters. */
     List<FlowStats> flowStats(FlowStatsRequest request);

@@ -189,7 +189,6 @@ final class Bundles {
             LOG.info("{}: {}: bundle of {} messages committed in {} us", bridge.name(), c.target(), mods.size(),
                     (System.nanoTime() - startNs) / 1000);
         }
-        bridge.onChanged();
         for (FlowRemoved fr : r.removed()) {
             if (fr.flow().flags().contains(FlowMod.Flag.SEND_FLOW_REM)) {
                 bridge.flowRemoved(fr);

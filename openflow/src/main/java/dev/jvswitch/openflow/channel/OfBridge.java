@@ -45,8 +45,7 @@ import dev.jvswitch.openflow.codec.FlowModCodec;
  *
  * <p><b>Thread-safety:</b> {@link #start} and {@link #close} from the daemon's change thread;
  * sockets and connections live on the channel's event loop. {@code connections} is a
- * copy-on-write list read by any thread. {@code changed} is the change thread's. The generation id
- * is guarded by this object's monitor.
+ * copy-on-write list read by any thread. The generation id is guarded by this object's monitor.
  */
 public final class OfBridge {
     private static final Logger LOG = LoggerFactory.getLogger("openflow");
@@ -68,7 +67,6 @@ public final class OfBridge {
     private final List<String> listening = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private final PacketIns packetIns;
-    private boolean changed;
     private boolean generationKnown;
     private long generationId;
 
@@ -171,7 +169,6 @@ public final class OfBridge {
         boolean queued = backend.submit(() -> {
             try {
                 backend.apply(List.of(fm));
-                onChanged();
             } catch (IllegalArgumentException e) {
                 LOG.warn("bridge {}: fail-open flow: {}", name, e.getMessage());
             }
@@ -379,18 +376,6 @@ public final class OfBridge {
                 o.demote();
             }
         }
-    }
-
-    /** Change thread: a change was made since the last barrier. */
-    void onChanged() {
-        changed = true;
-    }
-
-    /** Change thread: whether a change was made since the last barrier; clears it. */
-    boolean takeChanged() {
-        boolean c = changed;
-        changed = false;
-        return c;
     }
 
     /** What happened to a port ({@code OFPPR_*}, in wire order). */

@@ -52,10 +52,12 @@ import dev.jvswitch.openflow.codec.TableFeaturesCodec;
  * request's failure is its own: an {@code OFPT_ERROR} with the request's xid, and the next
  * request runs.
  *
- * <p><b>Barrier:</b> a flow mod changes the tables at once (one {@code Ofproto} version); a
- * barrier reply waits until the datapath forwards by them (the revalidators' change barrier), but
- * only if a change happened since the last barrier of the bridge, so a stream of barriers costs
- * nothing.
+ * <p><b>Barrier</b> (as OVS): a flow mod changes the tables at once (one {@code Ofproto}
+ * version) and wakes the revalidators ({@link BridgeBackend#apply}); a barrier is answered as soon
+ * as every earlier request of the connection has been handled and answered, which is when the
+ * tables hold their changes: the next upcall translates against them. It does not wait for the
+ * revalidators to fix the megaflows computed from older tables; they do that right after, on
+ * their own. Whoever needs the datapath itself updated awaits it ({@code revalidator/wait}).
  *
  * <p><b>Thread-safety:</b> change thread only; it writes to the channel, which Netty allows from
  * any thread.
@@ -204,7 +206,6 @@ final class OfRequests {
     }
 
     private void afterChange(ModResult r) {
-        bridge.onChanged();
         for (FlowRemoved fr : r.removed()) {
             if (fr.flow().flags().contains(FlowMod.Flag.SEND_FLOW_REM)) {
                 bridge.flowRemoved(fr);
@@ -278,7 +279,6 @@ final class OfRequests {
                 case dev.jvswitch.openflow.codec.TlvTableWire.DELETE -> maps.deleteIndices(name, t.mod().indices());
                 default -> maps.delete(name, null);
             }
-            bridge.onChanged();
         } catch (dev.jvswitch.ofproto.tnl.TlvMapException e) {
             OfError error = switch (e.reason()) {
                 case ALREADY_MAPPED -> OfError.NXTTMFC_ALREADY_MAPPED;
@@ -373,7 +373,6 @@ final class OfRequests {
             error(m, GroupCodec.error(e.getMessage()), e.getMessage());
             return;
         }
-        bridge.onChanged();
         for (FlowRemoved fr : r.removed()) {
             if (fr.flow().flags().contains(FlowMod.Flag.SEND_FLOW_REM)) {
                 bridge.flowRemoved(fr);
@@ -403,7 +402,6 @@ final class OfRequests {
                     s);
             return;
         }
-        bridge.onChanged();
         // As OVS: every connection that wants port status hears of it; before OpenFlow 1.4 not the sender.
         for (PortInfo p : bridge.backend().ports()) {
             if (p.ofport() == pm.portNo()) {
@@ -441,9 +439,6 @@ final class OfRequests {
     }
 
     private void barrier(OFMessage m) {
-        if (bridge.takeChanged() && !bridge.backend().awaitForwarding()) {
-            LOG.warn("{}: barrier: the datapath did not confirm it forwards by the new tables in time", bridge.name());
-        }
         c.send(c.factory().buildBarrierReply().setXid(m.getXid()).build());
     }
 

@@ -109,6 +109,21 @@ public final class NxFlowWriter {
                 || a instanceof OfAction.ModNwTtl || a instanceof OfAction.FinTimeout;
     }
 
+    /**
+     * Writes an OpenFlow 1.5 {@code OFPT_FLOW_MOD} adding {@code mod} (no buffer, any out port
+     * and group) with Nicira match fields and actions, as ovn-controller sends one.
+     */
+    public static void flowMod15(ByteBuf b, dev.jvswitch.ofproto.mod.FlowMod mod, long xid) {
+        int start = b.writerIndex();
+        b.writeByte(6).writeByte(14).writeShort(0).writeInt((int) xid);
+        b.writeLong(mod.cookie()).writeLong(0).writeByte(mod.tableId()).writeByte(0).writeShort(mod.idleTimeoutSec())
+                .writeShort(mod.hardTimeoutSec()).writeShort(mod.priority()).writeInt(-1).writeInt(-1).writeInt(-1)
+                .writeShort(0).writeShort(0);
+        match(b, mod.match());
+        instructions(b, mod.instructions(), mod.match());
+        b.setShort(start + 2, b.writerIndex() - start);
+    }
+
     // ------------------------------------------------------------------ match
 
     /** Writes {@code m} as an {@code ofp_match} (padded to 8). */

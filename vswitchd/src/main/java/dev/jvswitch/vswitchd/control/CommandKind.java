@@ -58,6 +58,7 @@ public enum CommandKind {
             Map.entry("ovs/route/add", CHANGE),
             Map.entry("ovs/route/del", CHANGE),
             Map.entry("reload", CHANGE),
+            Map.entry("revalidator/wait", CHANGE),
             Map.entry("ofctl/add-flow", CHANGE),
             Map.entry("ofctl/del-flows", CHANGE),
             Map.entry("ofctl/add-group", CHANGE),

@@ -113,6 +113,16 @@ public final class SwitchCommands {
                 });
         r.register("upcall/show", "", 0, 0, "megaflow counts, limits and revalidator state", args ->
                 Reply.text(UpcallShow.format(sp.upcalls())));
+        // As OVS's: what a script runs after ovs-ofctl when it needs the datapath itself updated
+        // (an OpenFlow barrier is answered once the tables are).
+        r.register("revalidator/wait", "", 0, 0, "wait until the datapath forwards by the tables as they are now",
+                args -> {
+                    if (!sp.awaitForwarding()) {
+                        throw CommandException.failed("revalidator/wait: the datapath did not confirm within "
+                                + OfprotoService.BARRIER_TIMEOUT_S + " s that it forwards by the tables");
+                    }
+                    return Reply.text("");
+                });
         r.register("fdb/show", "BRIDGE", 1, 1, "the MAC learning table of a bridge", args ->
                 Reply.text(FdbFormat.show(ofproto(() -> sp.fdb(args.get(0))))));
         r.register("fdb/flush", "[BRIDGE]", 0, 1, "empty the MAC learning table (of every bridge)", args -> {

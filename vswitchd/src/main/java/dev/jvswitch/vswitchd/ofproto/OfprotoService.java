@@ -74,7 +74,9 @@ import dev.jvswitch.vswitchd.ofproto.BridgeView.PortView;
  * <p><b>Change barrier.</b> Every table change publishes a new version in the {@code Ofproto},
  * then waits ({@link RevalidatorPool#awaitRevalidated}) until every PMD forwards by that version
  * or a later one, so {@code ofctl/*} and reload return only when forwarding follows. Before the
- * PMDs run there is nothing to wait for: no megaflow exists yet.
+ * PMDs run there is nothing to wait for: no megaflow exists yet. The OpenFlow channel's changes
+ * ({@link #applyWithoutBarrier}) do not wait, as in OVS: they wake the revalidators, and an
+ * OpenFlow barrier is answered once the tables hold the change.
  *
  * <p><b>Replacing a table</b> (start and reload) is one difference, as ovs-ofctl's
  * {@code replace-flows} does it ({@link Ofproto#replaceFlows}): rules that stay identical are left
@@ -98,6 +100,8 @@ import dev.jvswitch.vswitchd.ofproto.BridgeView.PortView;
 public final class OfprotoService implements AutoCloseable {
     /** Longest a table change waits for the datapath to follow it. */
     static final Duration BARRIER_TIMEOUT = Duration.ofSeconds(10);
+    /** {@link #BARRIER_TIMEOUT} in seconds, for messages. */
+    public static final long BARRIER_TIMEOUT_S = BARRIER_TIMEOUT.toSeconds();
     private static final Logger LOG = LoggerFactory.getLogger("jvswitchd");
 
     /** Checks the config's flow lines and keeps what it parsed for {@link #replaceFlows(String, List)}'s caller. */
@@ -329,8 +333,9 @@ public final class OfprotoService implements AutoCloseable {
     }
 
     /**
-     * Applies {@code mods} to {@code bridge} as one transaction without waiting for the datapath:
-     * the OpenFlow channel's flow mods, whose barrier ({@link #awaitForwarding}) waits instead.
+     * Applies {@code mods} to {@code bridge} as one transaction and wakes the revalidators without
+     * waiting for them: the OpenFlow channel's flow mods, as OVS applies them. The next upcall
+     * translates against the new tables; the revalidators fix older megaflows right after.
      *
      * @throws IllegalArgumentException ofproto's one-line refusal; nothing changed
      */
@@ -338,12 +343,15 @@ public final class OfprotoService implements AutoCloseable {
         if (ofproto == null) {
             throw new IllegalStateException("ofproto is not started");
         }
-        return ofproto.apply(bridge, mods);
+        ModResult r = ofproto.apply(bridge, mods);
+        pool.wakeup();
+        return r;
     }
 
     /**
      * Waits until the datapath forwards by the tables as they are now (the change barrier, as
-     * every change here waits for); false if it did not confirm within the barrier timeout.
+     * every change here waits for; {@code revalidator/wait}); false if it did not confirm within
+     * the barrier timeout.
      */
     public boolean awaitForwarding() {
         try {
@@ -572,6 +580,11 @@ public final class OfprotoService implements AutoCloseable {
     /** The Ofproto the daemon runs (tests). */
     Ofproto ofproto() {
         return ofproto;
+    }
+
+    /** The revalidators (tests). */
+    RevalidatorPool revalidators() {
+        return pool;
     }
 
     /**

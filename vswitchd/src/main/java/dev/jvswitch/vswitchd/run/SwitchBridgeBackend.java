@@ -64,11 +64,6 @@ final class SwitchBridgeBackend implements BridgeBackend {
     }
 
     @Override
-    public boolean awaitForwarding() {
-        return sw.ofproto().awaitForwarding();
-    }
-
-    @Override
     public List<FlowStats> flowStats(FlowStatsRequest request) {
         return sw.ofproto().ofprotoForChannel().flowStats(bridge, request);
     }

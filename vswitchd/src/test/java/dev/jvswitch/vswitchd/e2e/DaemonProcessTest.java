@@ -97,7 +97,8 @@ class DaemonProcessTest {
 
         assertThat(d.ok("list-commands")).contains("dpctl/dump-flows [-m]", "dpctl/del-flows",
                 "dpif-netdev/pmd-stats-show", "dpif-netdev/pmd-stats-clear", "dpif-netdev/pmd-rxq-show",
-                "dpif-netdev/pmd-rxq-rebalance", "ofproto/trace", "upcall/show", "fdb/show BRIDGE", "fdb/flush",
+                "dpif-netdev/pmd-rxq-rebalance", "ofproto/trace", "upcall/show", "revalidator/wait", "fdb/show BRIDGE",
+                "fdb/flush",
                 "ofctl/dump-flows BRIDGE", "ofctl/add-flow BRIDGE FLOW", "ofctl/del-flows BRIDGE [MATCH]",
                 "ofctl/add-group", "ofctl/dump-groups", "ofctl/dump-ports", "coverage/show", "reload", "exit");
         assertThat(d.ok("dpif-netdev/pmd-rxq-show")).contains("port: a", "port: b");
@@ -113,6 +114,7 @@ class DaemonProcessTest {
         assertThat(d.ok("dpctl/dump-flows")).isEmpty();
         assertThat(d.ok("dpctl/del-flows")).isEqualTo("deleted 0 flows\n");
         assertThat(d.ok("ofctl/add-flow", "br0", "priority=10,in_port=1", "actions=output:2")).isEmpty();
+        assertThat(d.ok("revalidator/wait")).isEmpty();
         assertThat(d.ok("ofproto/trace", "br0", "in_port=1")).endsWith("Datapath actions: 2\n");
         assertThat(d.ok("ofctl/del-flows", "br0", "in_port=1")).isEmpty();
         assertThat(d.ok("fdb/show", "br0")).isEqualTo(" port  VLAN  MAC                Age\n");

@@ -30,7 +30,8 @@ import dev.jvswitch.vswitchd.TestSwitch;
 
 /**
  * Figures for the OpenFlow channel against the running daemon (PMD threads and revalidators
- * running, so a barrier waits for the real change barrier): flow mods per second for a batch
+ * running; a barrier is answered once the tables hold the change, as OVS answers it, while the
+ * flow mods wake the revalidators): flow mods per second for a batch
  * followed by one barrier (10 000; 100 000 with {@code -Djvs.ofbench.large=true}), the latency of
  * a barrier after one flow mod, and the packet-in rate and drops at a rate limit with a pcap port
  * replaying a capture into a table-miss-to-controller flow as fast as the PMD can. Printed as

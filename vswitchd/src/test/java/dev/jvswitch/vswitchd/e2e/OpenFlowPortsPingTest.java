@@ -83,12 +83,15 @@ class OpenFlowPortsPingTest {
         DaemonProcess d = start(SwitchedHosts.NORMAL);
         Await.until(Duration.ofSeconds(20), Duration.ofMillis(200), () -> pings(2), () -> "pings\n" + d.log());
         ofctl("mod-port", "br0", "2", "down");
+        // An OpenFlow barrier answers once the tables changed (as OVS); the megaflows follow right after.
+        d.ok("revalidator/wait");
         assertThat(ofctl("dump-ports-desc", "br0")).contains("config:     PORT_DOWN");
         assertThat(d.ok("ofctl/show", "br0")).contains("config:     PORT_DOWN");
         assertThat(pings(2)).as("nothing through a port that is down").isFalse();
         ofctl("mod-port", "br0", "2", "up");
         Await.until(Duration.ofSeconds(10), Duration.ofMillis(200), () -> pings(2), () -> "pings after up");
         ofctl("-O", "OpenFlow15", "mod-port", "br0", "1", "no-receive");
+        d.ok("revalidator/wait");
         assertThat(pings(2)).as("no-receive").isFalse();
         ofctl("-O", "OpenFlow15", "mod-port", "br0", "1", "receive");
         Await.until(Duration.ofSeconds(10), Duration.ofMillis(200), () -> pings(2), () -> "pings after receive");
@@ -101,6 +104,7 @@ class OpenFlowPortsPingTest {
         ofctl("add-group", "br0", "group_id=2,type=select,bucket=output:1");
         ofctl("add-flow", "br0", "priority=10,in_port=1,actions=group:1");
         ofctl("add-flow", "br0", "priority=10,in_port=2,actions=group:2");
+        d.ok("revalidator/wait");
         assertThat(pings(5)).as("pings through the groups\n" + d.log()).isTrue();
         java.util.regex.Pattern p = java.util.regex.Pattern.compile(
                 "group_id=1,.*packet_count=(\\d+),byte_count=(\\d+),bucket0:packet_count=(\\d+),byte_count=(\\d+)");
@@ -127,6 +131,7 @@ class OpenFlowPortsPingTest {
         ofctl("-O", "OpenFlow15", "add-meter", "br0", "meter=1,pktps,burst,stats,bands=type=drop,rate=" + RATE
                 + ",burst_size=" + BURST);
         ofctl("add-flow", "br0", "priority=10,in_port=1,actions=meter:1,output:2");
+        d.ok("revalidator/wait");
         assertThat(ofctl("-O", "OpenFlow15", "dump-meters", "br0"))
                 .contains("meter=1 pktps burst stats bands=\ntype=drop rate=10 burst_size=5");
 

@@ -191,7 +191,7 @@ class OvnFirstPingTest {
             String l = m.group();
             if (!l.matches(".*(Claiming|ovn-installed|Setting lport|bundle|committed|barrier|BARRIER|port_status"
                     + "|PORT_STATUS|BUNDLE|physical_flow|flow_output|runtime_data|recompute|ofctrl_put|commit|"
-                    + "if_status|binding|ofport|flow_mod|connected|installed|seqno).*")) {
+                    + "if_status|binding|ofport|flow_mod|connected|installed|seqno|BundleAdd).*")) {
                 continue;
             }
             LocalDateTime ts = LocalDateTime.parse(m.group(1).replace(' ', 'T'));

@@ -2,26 +2,41 @@ package dev.jvswitch.flowcache.parse;
 
 import java.nio.ByteOrder;
 
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Big-endian reads of packet bytes. Callers have already checked that the bytes lie inside the
- * packet; the buffer's own bounds check (the mbuf slot) is the second line of defence.
+ * Big-endian reads of packet bytes, without a bounds check per read.
+ *
+ * <p>Rules: the caller has proved that the bytes lie inside the packet, {@code [dataOffset,
+ * dataOffset + length)} of the mbuf: {@link PacketParser} checks once per packet that this range
+ * lies inside the mbuf's buffer, and each header's parser checks that the header fits what is
+ * left of the frame (or of the IP packet) before it reads a byte of it. That is the project's
+ * "off-heap reads bounds-checked per packet", done once per header instead of once more per
+ * access: Agrona's per-access check was 8-9 % of a VXLAN decap's PMD time. With assertions on
+ * (every test run) each read also asserts that it lies inside the buffer.
  */
 final class Be {
+    private static final boolean SWAP = ByteOrder.nativeOrder() != ByteOrder.BIG_ENDIAN;
+
     private Be() {
     }
 
     static int u8(UnsafeBuffer b, int at) {
-        return b.getByte(at) & 0xff;
+        assert inside(b, at, 1);
+        return UnsafeApi.getByte(b.byteArray(), b.addressOffset() + at) & 0xff;
     }
 
     static int u16(UnsafeBuffer b, int at) {
-        return b.getShort(at, ByteOrder.BIG_ENDIAN) & 0xffff;
+        assert inside(b, at, 2);
+        short v = UnsafeApi.getShort(b.byteArray(), b.addressOffset() + at);
+        return (SWAP ? Short.reverseBytes(v) : v) & 0xffff;
     }
 
     static long u32(UnsafeBuffer b, int at) {
-        return b.getInt(at, ByteOrder.BIG_ENDIAN) & 0xffff_ffffL;
+        assert inside(b, at, 4);
+        int v = UnsafeApi.getInt(b.byteArray(), b.addressOffset() + at);
+        return (SWAP ? Integer.reverseBytes(v) : v) & 0xffff_ffffL;
     }
 
     static long mac(UnsafeBuffer b, int at) {
@@ -29,6 +44,17 @@ final class Be {
     }
 
     static long u64(UnsafeBuffer b, int at) {
-        return b.getLong(at, ByteOrder.BIG_ENDIAN);
+        assert inside(b, at, 8);
+        long v = UnsafeApi.getLong(b.byteArray(), b.addressOffset() + at);
+        return SWAP ? Long.reverseBytes(v) : v;
+    }
+
+    /** Whether {@code [at, at + bytes)} lies inside {@code b} (assertions only). */
+    private static boolean inside(UnsafeBuffer b, int at, int bytes) {
+        if (at < 0 || at > b.capacity() - bytes) {
+            throw new IndexOutOfBoundsException("packet read of " + bytes + " bytes at " + at + " outside capacity "
+                    + b.capacity());
+        }
+        return true;
     }
 }

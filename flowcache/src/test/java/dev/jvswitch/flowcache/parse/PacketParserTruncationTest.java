@@ -7,6 +7,7 @@ import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.testing.ParseHarness;
 import dev.jvswitch.flowcache.testing.ParseHarness.Parsed;
 import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.mempool.PacketBytes;
 import dev.jvswitch.testkit.frame.Frames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,10 +15,10 @@ import org.junit.jupiter.api.Test;
 /**
  * A frame cut at each header boundary (one byte short of it, at it and one past it) is refused
  * header by header and the parser reads nothing past the data: the parse reads packet bytes
- * without a bounds check per access ({@link Be}), trusting the checks each header's parser makes
+ * without a bounds check per access ({@link PacketBytes}), trusting the checks each header's parser makes
  * against the frame's end. Each cut is parsed twice with different bytes after it (a read past
  * the data would change the result), and once with the data ending at the very end of the mbuf's
- * buffer, where a read past it would fail {@code Be}'s assertion (tests run with assertions on).
+ * buffer, where a read past it would fail {@code PacketBytes}' assertion (tests run with assertions on).
  */
 class PacketParserTruncationTest {
     private static final int ETH = 14;

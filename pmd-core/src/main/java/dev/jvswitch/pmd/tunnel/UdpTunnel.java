@@ -10,6 +10,7 @@ import dev.jvswitch.flowcache.tunnel.Ipv4HeaderFlyweight;
 import dev.jvswitch.flowcache.tunnel.Ipv6HeaderFlyweight;
 import dev.jvswitch.flowcache.tunnel.UdpHeaderFlyweight;
 import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.mempool.PacketBytes;
 
 /**
  * A tunnel over UDP (OVS's {@code netdev_tnl_push_udp_header}, {@code udp_extract_tnl_md},
@@ -192,7 +193,9 @@ public abstract class UdpTunnel implements TunnelOps {
         if (l3 < 0 || l4 < 0 || l3 >= len) {
             return POP_MALFORMED;
         }
-        int version = (b.getByte(base + l3) & 0xff) >>> 4;
+        // Every read below is inside the packet: each header is checked against len, the IP
+        // length and the UDP length first, so PacketBytes reads without a check per access.
+        int version = PacketBytes.u8(b, base + l3) >>> 4;
         int ipEnd;
         int tos;
         int ttl;
@@ -210,9 +213,9 @@ public abstract class UdpTunnel implements TunnelOps {
             }
             // The whole header in three loads; the fields and the checksum come out of them.
             int ip = base + l3;
-            long w0 = b.getLong(ip, NET);
-            long w1 = b.getLong(ip + 8, NET);
-            long w2 = b.getInt(ip + 16, NET) & 0xffff_ffffL;
+            long w0 = PacketBytes.u64(b, ip);
+            long w1 = PacketBytes.u64(b, ip + 8);
+            long w2 = PacketBytes.u32(b, ip + 16);
             int total = (int) (w0 >>> 32) & 0xffff;
             if ((int) (w0 >>> 56) != Ipv4HeaderFlyweight.VERSION_IHL_NO_OPTIONS || total < IPV4 || l3 + total > len
                     || (w0 & 0x3fff) != 0 || ((int) (w1 >>> 48) & 0xff) != PROTO_UDP
@@ -232,16 +235,16 @@ public abstract class UdpTunnel implements TunnelOps {
                 return POP_MALFORMED;
             }
             int ip = base + l3;
-            ipEnd = l3 + IPV6 + (b.getShort(ip + Ipv6HeaderFlyweight.PAYLOAD_LENGTH_OFFSET, NET) & 0xffff);
-            if (ipEnd > len || (b.getByte(ip + Ipv6HeaderFlyweight.NEXT_HEADER_OFFSET) & 0xff) != PROTO_UDP) {
+            ipEnd = l3 + IPV6 + PacketBytes.u16(b, ip + Ipv6HeaderFlyweight.PAYLOAD_LENGTH_OFFSET);
+            if (ipEnd > len || PacketBytes.u8(b, ip + Ipv6HeaderFlyweight.NEXT_HEADER_OFFSET) != PROTO_UDP) {
                 return POP_MALFORMED;
             }
-            tos = (b.getInt(ip, NET) >>> 20) & 0xff;
-            ttl = b.getByte(ip + Ipv6HeaderFlyweight.HOP_LIMIT_OFFSET) & 0xff;
-            srcHi = b.getLong(ip + Ipv6HeaderFlyweight.SRC_OFFSET, NET);
-            srcLo = b.getLong(ip + Ipv6HeaderFlyweight.SRC_OFFSET + 8, NET);
-            dstHi = b.getLong(ip + Ipv6HeaderFlyweight.DST_OFFSET, NET);
-            dstLo = b.getLong(ip + Ipv6HeaderFlyweight.DST_OFFSET + 8, NET);
+            tos = (int) (PacketBytes.u32(b, ip) >>> 20) & 0xff;
+            ttl = PacketBytes.u8(b, ip + Ipv6HeaderFlyweight.HOP_LIMIT_OFFSET);
+            srcHi = PacketBytes.u64(b, ip + Ipv6HeaderFlyweight.SRC_OFFSET);
+            srcLo = PacketBytes.u64(b, ip + Ipv6HeaderFlyweight.SRC_OFFSET + 8);
+            dstHi = PacketBytes.u64(b, ip + Ipv6HeaderFlyweight.DST_OFFSET);
+            dstLo = PacketBytes.u64(b, ip + Ipv6HeaderFlyweight.DST_OFFSET + 8);
             pseudoAt = ip + Ipv6HeaderFlyweight.SRC_OFFSET;
             pseudoLength = 32;
         } else {
@@ -251,7 +254,7 @@ public abstract class UdpTunnel implements TunnelOps {
             return POP_MALFORMED;
         }
         int udp = base + l4;
-        long u = b.getLong(udp, NET);
+        long u = PacketBytes.u64(b, udp);
         int udpLength = (int) (u >>> 16) & 0xffff;
         if (udpLength != ipEnd - l4) {
             return POP_MALFORMED;

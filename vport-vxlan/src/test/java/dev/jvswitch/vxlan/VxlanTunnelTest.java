@@ -170,7 +170,8 @@ class VxlanTunnelTest {
             assertThat(m.l3Offset()).isEqualTo(-1);
             pool.put(m);
         }
-        byte[] frame6 = Frames.udp6().ip("2001:cafe::92", "2001:cafe::88").ttl(9).ports(40000, 4789).vxlan(7, inner)
+        byte[] frame6 = Frames.udp6().ip("2001:cafe::92", "2001:cafe::88").ttl(9).tos(0xb8).flowLabel(0xabcde)
+                .ports(40000, 4789).vxlan(7, inner)
                 .build();
         Mbuf m = load(frame6);
         assertThat(t.popHeader(m)).isEqualTo(TunnelOps.POP_OK);
@@ -180,6 +181,7 @@ class VxlanTunnelTest {
         assertThat(m.tunnelIpv6SrcLo()).isEqualTo(src.lo());
         assertThat(m.tunnelIpv4Src()).isZero();
         assertThat(m.tunnelTtl()).isEqualTo(9);
+        assertThat(m.tunnelTos()).isEqualTo(0xb8);
         assertThat(m.tunnelFlags()).isEqualTo(UdpTunnel.FLAG_KEY | UdpTunnel.FLAG_CSUM);
         assertThat(m.hasTunnel()).isTrue();
         pool.put(m);

@@ -190,12 +190,17 @@ public abstract class UdpTunnel implements TunnelOps {
         int len = m.length();
         int l3 = m.l3Offset();
         int l4 = m.l4Offset();
-        if (l3 < 0 || l4 < 0 || l3 >= len) {
+        // Either IP header is at least 20 bytes. Every read below is inside the packet: each
+        // header is checked against len, the IP length and the UDP length first, so PacketBytes
+        // reads without a check per access.
+        if (l3 < 0 || l4 < 0 || l3 + IPV4 > len) {
             return POP_MALFORMED;
         }
-        // Every read below is inside the packet: each header is checked against len, the IP
-        // length and the UDP length first, so PacketBytes reads without a check per access.
-        int version = PacketBytes.u8(b, base + l3) >>> 4;
+        int ip = base + l3;
+        // The first 8 bytes hold IPv4's version to fragment fields, or IPv6's whole fixed part
+        // before the addresses (version, traffic class, payload length, next header, hop limit).
+        long w0 = PacketBytes.u64(b, ip);
+        int version = (int) (w0 >>> 60);
         int ipEnd;
         int tos;
         int ttl;
@@ -208,12 +213,10 @@ public abstract class UdpTunnel implements TunnelOps {
         int pseudoAt;
         int pseudoLength;
         if (version == 4) {
-            if (l3 + IPV4 > len || l4 != l3 + IPV4) {
+            if (l4 != l3 + IPV4) {
                 return POP_MALFORMED;
             }
             // The whole header in three loads; the fields and the checksum come out of them.
-            int ip = base + l3;
-            long w0 = PacketBytes.u64(b, ip);
             long w1 = PacketBytes.u64(b, ip + 8);
             long w2 = PacketBytes.u32(b, ip + 16);
             int total = (int) (w0 >>> 32) & 0xffff;
@@ -234,13 +237,12 @@ public abstract class UdpTunnel implements TunnelOps {
             if (l3 + IPV6 > len || l4 != l3 + IPV6) {
                 return POP_MALFORMED;
             }
-            int ip = base + l3;
-            ipEnd = l3 + IPV6 + PacketBytes.u16(b, ip + Ipv6HeaderFlyweight.PAYLOAD_LENGTH_OFFSET);
-            if (ipEnd > len || PacketBytes.u8(b, ip + Ipv6HeaderFlyweight.NEXT_HEADER_OFFSET) != PROTO_UDP) {
+            ipEnd = l3 + IPV6 + ((int) (w0 >>> 16) & 0xffff);
+            if (ipEnd > len || ((int) (w0 >>> 8) & 0xff) != PROTO_UDP) {
                 return POP_MALFORMED;
             }
-            tos = (int) (PacketBytes.u32(b, ip) >>> 20) & 0xff;
-            ttl = PacketBytes.u8(b, ip + Ipv6HeaderFlyweight.HOP_LIMIT_OFFSET);
+            tos = (int) (w0 >>> 52) & 0xff;
+            ttl = (int) w0 & 0xff;
             srcHi = PacketBytes.u64(b, ip + Ipv6HeaderFlyweight.SRC_OFFSET);
             srcLo = PacketBytes.u64(b, ip + Ipv6HeaderFlyweight.SRC_OFFSET + 8);
             dstHi = PacketBytes.u64(b, ip + Ipv6HeaderFlyweight.DST_OFFSET);

@@ -58,6 +58,11 @@ final class PmdPipeline implements ExecContext {
     private final Megaflow[] flows = new Megaflow[PacketBatch.MAX_SIZE];
     private final PacketBatch[] groups = new PacketBatch[PacketBatch.MAX_SIZE];
     private final Megaflow[] groupFlows = new Megaflow[PacketBatch.MAX_SIZE];
+    /**
+     * Each group's program, read once when the group is formed: the packets get the RSS hash
+     * if it reads it, and it is what runs, even if the flow's actions change in between.
+     */
+    private final DpActions[] groupActions = new DpActions[PacketBatch.MAX_SIZE];
     private final long[] groupBytes = new long[PacketBatch.MAX_SIZE];
     private final int[] groupTcpFlags = new int[PacketBatch.MAX_SIZE];
     private final PacketBatch single = new PacketBatch();
@@ -124,19 +129,23 @@ final class PmdPipeline implements ExecContext {
             // The batch is its own group (a burst of one megaflow, as most are): run the flow's
             // actions on it as it is, without copying every mbuf reference into a group.
             Megaflow flow = groupFlows[0];
+            DpActions actions = groupActions[0];
             groupFlows[0] = null;
+            groupActions[0] = null;
             flow.onHit(n, groupBytes[0], nowMs, groupTcpFlags[0]);
-            executor.execute(flow.actions(), batch, this);
+            executor.execute(actions, batch, this);
             return;
         }
         int groupCount = groupByFlow(batch, n);
         batch.clear();
         for (int g = 0; g < groupCount; g++) {
             Megaflow flow = groupFlows[g];
+            DpActions actions = groupActions[g];
             PacketBatch packets = groups[g];
             flow.onHit(packets.size(), groupBytes[g], nowMs, groupTcpFlags[g]);
             groupFlows[g] = null;
-            executor.execute(flow.actions(), packets, this);
+            groupActions[g] = null;
+            executor.execute(actions, packets, this);
         }
     }
 
@@ -218,8 +227,9 @@ final class PmdPipeline implements ExecContext {
     }
 
     /**
-     * Whether every packet of the batch hit the same megaflow; if so, that flow, the batch's bytes
-     * and TCP flags are group 0's and {@code flows} is cleared, else nothing changes.
+     * Whether every packet of the batch hit the same megaflow; if so, that flow, its program, the
+     * batch's bytes and TCP flags are group 0's, every packet has the RSS hash if the program
+     * reads it, and {@code flows} is cleared; else nothing changes.
      */
     private boolean oneFlow(PacketBatch batch, int n) {
         Megaflow flow = flows[0];
@@ -231,20 +241,30 @@ final class PmdPipeline implements ExecContext {
                 return false;
             }
         }
+        DpActions actions = flow.actions();
+        boolean needsHash = actions.needsRssHash();
         long bytes = 0;
         int tcpFlags = 0;
         for (int i = 0; i < n; i++) {
             flows[i] = null;
-            bytes += batch.get(i).length();
+            Mbuf m = batch.get(i);
+            bytes += m.length();
             tcpFlags |= tcpFlags(keys[i]);
+            if (needsHash) {
+                ensureRssHash(m, keys[i]);
+            }
         }
         groupFlows[0] = flow;
+        groupActions[0] = actions;
         groupBytes[0] = bytes;
         groupTcpFlags[0] = tcpFlags;
         return true;
     }
 
-    /** Sorts the batch's packets into one sub-batch per megaflow, in order of first appearance. */
+    /**
+     * Sorts the batch's packets into one sub-batch per megaflow, in order of first appearance,
+     * reading each flow's program once; a packet whose group's program reads the RSS hash has it.
+     */
     private int groupByFlow(PacketBatch batch, int n) {
         int groupCount = 0;
         for (int i = 0; i < n; i++) {
@@ -259,6 +279,7 @@ final class PmdPipeline implements ExecContext {
             }
             if (g == groupCount) {
                 groupFlows[g] = flow;
+                groupActions[g] = flow.actions();
                 groupBytes[g] = 0;
                 groupTcpFlags[g] = 0;
                 groupCount++;
@@ -267,8 +288,22 @@ final class PmdPipeline implements ExecContext {
             groups[g].add(m);
             groupBytes[g] += m.length();
             groupTcpFlags[g] |= tcpFlags(keys[i]);
+            if (groupActions[g].needsRssHash()) {
+                ensureRssHash(m, keys[i]);
+            }
         }
         return groupCount;
+    }
+
+    /**
+     * Gives {@code m} the 5-tuple hash of its key unless it has one. The lookup computed it for
+     * packets whose flow read it then; this covers a program that changed to one that reads it
+     * after the lookup (the pipeline runs the program it read here, never a second read).
+     */
+    private static void ensureRssHash(Mbuf m, FlowKey key) {
+        if (!m.rssHashValid()) {
+            m.rssHash(FlowHash.hash5(key));
+        }
     }
 
     /** The key's TCP flags; constants rather than get(field): an enum's final fields are not folded by the JIT. */

@@ -1,12 +1,11 @@
 package dev.jvswitch.vxlan;
 
-import java.nio.ByteOrder;
-
 import org.agrona.concurrent.UnsafeBuffer;
 
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.tunnel.VxlanHeaderFlyweight;
 import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.mempool.PacketBytes;
 import dev.jvswitch.pmd.tunnel.TunnelConfig;
 import dev.jvswitch.pmd.tunnel.TunnelHeaderParams;
 import dev.jvswitch.pmd.tunnel.TunnelOps;
@@ -23,7 +22,6 @@ import dev.jvswitch.pmd.tunnel.UdpTunnel;
  * <p><b>Thread-safety:</b> immutable.
  */
 public final class VxlanTunnel extends UdpTunnel {
-    private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
     private static final int HEADER = VxlanHeaderFlyweight.HEADER_LENGTH;
     private static final int FLAGS = VxlanHeaderFlyweight.FLAG_VNI_VALID;
 
@@ -48,7 +46,8 @@ public final class VxlanTunnel extends UdpTunnel {
         if (available < HEADER) {
             return -POP_MALFORMED;
         }
-        long header = buffer.getLong(index, NET); // flags word, then VNI word (offsets 0 and 4)
+        // Inside the packet: the pop checked available against the UDP length, and it here.
+        long header = PacketBytes.u64(buffer, index); // flags word, then VNI word (offsets 0 and 4)
         int flags = (int) (header >>> 32);
         int vniWord = (int) header;
         if (flags != FLAGS || (vniWord & 0xff) != 0) {

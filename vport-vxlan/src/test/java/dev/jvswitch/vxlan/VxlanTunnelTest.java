@@ -170,7 +170,8 @@ class VxlanTunnelTest {
             assertThat(m.l3Offset()).isEqualTo(-1);
             pool.put(m);
         }
-        byte[] frame6 = Frames.udp6().ip("2001:cafe::92", "2001:cafe::88").ttl(9).ports(40000, 4789).vxlan(7, inner)
+        byte[] frame6 = Frames.udp6().ip("2001:cafe::92", "2001:cafe::88").ttl(9).tos(0xb8).flowLabel(0xabcde)
+                .ports(40000, 4789).vxlan(7, inner)
                 .build();
         Mbuf m = load(frame6);
         assertThat(t.popHeader(m)).isEqualTo(TunnelOps.POP_OK);
@@ -180,6 +181,7 @@ class VxlanTunnelTest {
         assertThat(m.tunnelIpv6SrcLo()).isEqualTo(src.lo());
         assertThat(m.tunnelIpv4Src()).isZero();
         assertThat(m.tunnelTtl()).isEqualTo(9);
+        assertThat(m.tunnelTos()).isEqualTo(0xb8);
         assertThat(m.tunnelFlags()).isEqualTo(UdpTunnel.FLAG_KEY | UdpTunnel.FLAG_CSUM);
         assertThat(m.hasTunnel()).isTrue();
         pool.put(m);
@@ -211,6 +213,65 @@ class VxlanTunnelTest {
         assertThat(m.toByteArray()).isEqualTo(inner);
         assertThat(m.tunnelId()).isEqualTo(123);
         pool.put(m);
+    }
+
+    /**
+     * A frame cut at any length is refused, and the pop reads nothing past the packet (it reads
+     * without a bounds check per access, on its own length checks): each cut is placed at the very
+     * end of the mbuf's buffer, where a read past it fails the reads' assertion. Cuts inside the
+     * VXLAN header are also tried with the IP and UDP lengths (and IP checksum) mended to them.
+     */
+    @Test
+    void aCutFrameIsRefusedAtEveryLengthAndNothingPastItIsRead() {
+        VxlanTunnel t4 = tunnel("1.1.2.92", Map.of());
+        VxlanTunnel t6 = tunnel("2001:cafe::92", Map.of());
+        byte[] v4 = Frames.udp4().ip("1.1.2.92", "1.1.2.88").ports(40000, 4789).udpChecksum(false)
+                .vxlan(5, inner()).build();
+        byte[] v6 = Frames.udp6().ip("2001:cafe::92", "2001:cafe::88").ports(40000, 4789).udpChecksum(true)
+                .vxlan(5, inner()).build();
+        assertThat(popAtTheEnd(t4, v4, v4.length)).isEqualTo(TunnelOps.POP_OK);
+        assertThat(popAtTheEnd(t6, v6, v6.length)).isEqualTo(TunnelOps.POP_OK);
+        for (int cut = 0; cut < v4.length; cut++) {
+            assertThat(popAtTheEnd(t4, v4, cut)).as("IPv4 cut at %d", cut).isNotEqualTo(TunnelOps.POP_OK);
+        }
+        for (int cut = 0; cut < v6.length; cut++) {
+            assertThat(popAtTheEnd(t6, v6, cut)).as("IPv6 cut at %d", cut).isNotEqualTo(TunnelOps.POP_OK);
+        }
+        int udp = 14 + 20;
+        for (int cut = udp + 8; cut < udp + 16; cut++) {
+            byte[] f = v4.clone();
+            putShort(f, 14 + 2, cut - 14);
+            putShort(f, 14 + 10, 0);
+            putShort(f, 14 + 10, ~ipv4HeaderSum(f) & 0xffff);
+            putShort(f, udp + 4, cut - udp);
+            assertThat(popAtTheEnd(t4, f, cut)).as("VXLAN header cut at %d", cut).isEqualTo(TunnelOps.POP_MALFORMED);
+        }
+    }
+
+    private int popAtTheEnd(VxlanTunnel t, byte[] frame, int length) {
+        Mbuf m = pool.get();
+        assertThat(m.placeData(m.capacity() - length, length)).isTrue();
+        m.buffer().putBytes(m.dataOffset(), frame, 0, length);
+        parser.parse(m, key);
+        int r = t.popHeader(m);
+        pool.put(m);
+        return r;
+    }
+
+    private static void putShort(byte[] f, int at, int v) {
+        f[at] = (byte) (v >>> 8);
+        f[at + 1] = (byte) v;
+    }
+
+    private static int ipv4HeaderSum(byte[] f) {
+        int sum = 0;
+        for (int i = 14; i < 34; i += 2) {
+            sum += (f[i] & 0xff) << 8 | f[i + 1] & 0xff;
+        }
+        while (sum > 0xffff) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        return sum;
     }
 
     private int pop(VxlanTunnel t, byte[] frame) {

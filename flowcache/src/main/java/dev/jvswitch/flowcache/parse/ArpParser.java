@@ -12,6 +12,7 @@ import static dev.jvswitch.flowcache.parse.KeyWords.W_NW_PROTO;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_NW_SRC;
 
 import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.mempool.PacketBytes;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -35,17 +36,17 @@ final class ArpParser {
         if (end - pos < HEADER_BYTES) {
             return;
         }
-        if (Be.u16(b, pos) != 1 || Be.u16(b, pos + 2) != FlowKey.ETH_TYPE_IPV4
-                || Be.u8(b, pos + 4) != 6 || Be.u8(b, pos + 5) != 4) {
+        if (PacketBytes.u16(b, pos) != 1 || PacketBytes.u16(b, pos + 2) != FlowKey.ETH_TYPE_IPV4
+                || PacketBytes.u8(b, pos + 4) != 6 || PacketBytes.u8(b, pos + 5) != 4) {
             return;
         }
-        int op = Be.u16(b, pos + 6);
-        w[W_NW_SRC] |= Be.u32(b, pos + 14) << S_NW_SRC;
-        w[W_NW_DST] |= Be.u32(b, pos + 24) << S_NW_DST;
+        int op = PacketBytes.u16(b, pos + 6);
+        w[W_NW_SRC] |= PacketBytes.u32(b, pos + 14) << S_NW_SRC;
+        w[W_NW_DST] |= PacketBytes.u32(b, pos + 24) << S_NW_DST;
         if (op <= 0xff) {
             w[W_NW_PROTO] |= (long) op << S_NW_PROTO;
         }
-        w[W_ARP_SHA] |= Be.mac(b, pos + 8) << S_ARP_SHA;
-        w[W_ARP_THA] |= Be.mac(b, pos + 18) << S_ARP_THA;
+        w[W_ARP_SHA] |= PacketBytes.mac(b, pos + 8) << S_ARP_SHA;
+        w[W_ARP_THA] |= PacketBytes.mac(b, pos + 18) << S_ARP_THA;
     }
 }

@@ -16,6 +16,7 @@ import static dev.jvswitch.flowcache.parse.KeyWords.W_VLAN_TPID;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_VLAN_TPID1;
 
 import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.mempool.PacketBytes;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -51,23 +52,23 @@ final class EthernetParser {
      */
     static int parse(UnsafeBuffer b, int pos, int end, long[] w) {
         // Both addresses in two reads: bytes 0-7 are dst and the top of src, bytes 8-11 the rest.
-        long head = Be.u64(b, pos);
-        long srcLow = Be.u32(b, pos + 8);
+        long head = PacketBytes.u64(b, pos);
+        long srcLow = PacketBytes.u32(b, pos + 8);
         w[W_ETH_DST] |= (head >>> 16) << S_ETH_DST;
         w[W_ETH_SRC] |= (((head & 0xffff) << 32) | srcLow) << S_ETH_SRC;
         pos += 12;
 
-        int type = Be.u16(b, pos);
+        int type = PacketBytes.u16(b, pos);
         if (isVlan(type) && end - pos >= VLAN_TAG_BYTES + 2) {
             w[W_VLAN_TPID] |= (long) type << S_VLAN_TPID;
-            w[W_VLAN_TCI] |= (long) (Be.u16(b, pos + 2) | FlowKey.VLAN_CFI) << S_VLAN_TCI;
+            w[W_VLAN_TCI] |= (long) (PacketBytes.u16(b, pos + 2) | FlowKey.VLAN_CFI) << S_VLAN_TCI;
             pos += VLAN_TAG_BYTES;
-            type = Be.u16(b, pos);
+            type = PacketBytes.u16(b, pos);
             if (isVlan(type) && end - pos >= VLAN_TAG_BYTES + 2) {
                 w[W_VLAN_TPID1] |= (long) type << S_VLAN_TPID1;
-                w[W_VLAN_TCI1] |= (long) (Be.u16(b, pos + 2) | FlowKey.VLAN_CFI) << S_VLAN_TCI1;
+                w[W_VLAN_TCI1] |= (long) (PacketBytes.u16(b, pos + 2) | FlowKey.VLAN_CFI) << S_VLAN_TCI1;
                 pos += VLAN_TAG_BYTES;
-                type = Be.u16(b, pos);
+                type = PacketBytes.u16(b, pos);
             }
         }
         pos += 2;
@@ -75,7 +76,7 @@ final class EthernetParser {
         if (type < FlowKey.ETH_TYPE_MIN) {
             type = FlowKey.ETH_TYPE_NONE;
             if (end - pos >= SNAP_BYTES && isSnapEthernet(b, pos)) {
-                int snapType = Be.u16(b, pos + 6);
+                int snapType = PacketBytes.u16(b, pos + 6);
                 pos += SNAP_BYTES;
                 if (snapType >= FlowKey.ETH_TYPE_MIN) {
                     type = snapType;
@@ -92,6 +93,6 @@ final class EthernetParser {
 
     /** LLC DSAP/SSAP 0xAA, control 0x03 (SNAP) and the Ethernet OUI 00-00-00. */
     private static boolean isSnapEthernet(UnsafeBuffer b, int pos) {
-        return Be.u16(b, pos) == 0xaaaa && Be.u32(b, pos + 2) == 0x0300_0000L;
+        return PacketBytes.u16(b, pos) == 0xaaaa && PacketBytes.u32(b, pos + 2) == 0x0300_0000L;
     }
 }

@@ -11,6 +11,7 @@ import static dev.jvswitch.flowcache.parse.KeyWords.W_TP_DST;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_TP_SRC;
 
 import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.mempool.PacketBytes;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -40,8 +41,8 @@ final class Icmp6Parser {
         if (ipEnd - pos < HEADER_BYTES) {
             return;
         }
-        int type = Be.u8(b, pos);
-        int code = Be.u8(b, pos + 1);
+        int type = PacketBytes.u8(b, pos);
+        int code = PacketBytes.u8(b, pos + 1);
         w[W_TP_SRC] |= (long) type << S_TP_SRC;
         w[W_TP_DST] |= (long) code << S_TP_DST;
         if (code != 0 || (type != FlowKey.ND_NEIGHBOR_SOLICIT && type != FlowKey.ND_NEIGHBOR_ADVERT)) {
@@ -51,15 +52,15 @@ final class Icmp6Parser {
         if (ipEnd - p < ND_TARGET_BYTES) {
             return;
         }
-        long targetHigh = Be.u64(b, p);
-        long targetLow = Be.u64(b, p + 8);
+        long targetHigh = PacketBytes.u64(b, p);
+        long targetLow = PacketBytes.u64(b, p + 8);
         p += ND_TARGET_BYTES;
         long sll = 0;
         long tll = 0;
         // Each round consumes at least 8 bytes of a bounded payload or leaves the loop.
         while (ipEnd - p >= 8) {
-            int optType = Be.u8(b, p);
-            int optBytes = Be.u8(b, p + 1) * 8;
+            int optType = PacketBytes.u8(b, p);
+            int optBytes = PacketBytes.u8(b, p + 1) * 8;
             if (optBytes == 0 || optBytes > ipEnd - p) {
                 break;
             }
@@ -67,12 +68,12 @@ final class Icmp6Parser {
                 if (sll != 0) {
                     return;
                 }
-                sll = Be.mac(b, p + 2);
+                sll = PacketBytes.mac(b, p + 2);
             } else if (optBytes == 8 && optType == OPT_TARGET_LLA) {
                 if (tll != 0) {
                     return;
                 }
-                tll = Be.mac(b, p + 2);
+                tll = PacketBytes.mac(b, p + 2);
             }
             p += optBytes;
         }

@@ -14,6 +14,7 @@ import static dev.jvswitch.flowcache.parse.KeyWords.W_NW_TOS;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_NW_TTL;
 
 import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.mempool.PacketBytes;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -47,7 +48,7 @@ final class Ipv4Parser {
             return -1;
         }
         // The fixed header in four reads: ver/ihl/tos/length, id/fragment, ttl/proto/cksum, addresses.
-        long word0 = Be.u32(b, pos);
+        long word0 = PacketBytes.u32(b, pos);
         int ihlBytes = (int) (word0 >>> 24 & 0x0f) * 4;
         if (ihlBytes < MIN_HEADER_BYTES || size < ihlBytes) {
             return -1;
@@ -56,9 +57,9 @@ final class Ipv4Parser {
         if (totalLength > size || ihlBytes > totalLength) {
             return -1;
         }
-        int fragOff = (int) (Be.u32(b, pos + 4) & 0xffff);
-        long word2 = Be.u32(b, pos + 8);
-        long addresses = Be.u64(b, pos + 12);
+        int fragOff = (int) (PacketBytes.u32(b, pos + 4) & 0xffff);
+        long word2 = PacketBytes.u32(b, pos + 8);
+        long addresses = PacketBytes.u64(b, pos + 12);
         int frag = 0;
         if ((fragOff & (MORE_FRAGMENTS | FRAG_OFFSET_MASK)) != 0) {
             frag = FlowKey.FRAG_ANY;

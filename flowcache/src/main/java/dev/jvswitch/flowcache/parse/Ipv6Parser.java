@@ -14,6 +14,7 @@ import static dev.jvswitch.flowcache.parse.KeyWords.W_NW_TOS;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_NW_TTL;
 
 import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.mempool.PacketBytes;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -55,17 +56,17 @@ final class Ipv6Parser {
         if (size < HEADER_BYTES) {
             return -1;
         }
-        int payloadLength = Be.u16(b, pos + 4);
+        int payloadLength = PacketBytes.u16(b, pos + 4);
         if (payloadLength + HEADER_BYTES > size) {
             return -1;
         }
-        w[W_IPV6_SRC] |= Be.u64(b, pos + 8);
-        w[W_IPV6_SRC + 1] |= Be.u64(b, pos + 16);
-        w[W_IPV6_DST] |= Be.u64(b, pos + 24);
-        w[W_IPV6_DST + 1] |= Be.u64(b, pos + 32);
+        w[W_IPV6_SRC] |= PacketBytes.u64(b, pos + 8);
+        w[W_IPV6_SRC + 1] |= PacketBytes.u64(b, pos + 16);
+        w[W_IPV6_DST] |= PacketBytes.u64(b, pos + 24);
+        w[W_IPV6_DST + 1] |= PacketBytes.u64(b, pos + 32);
 
         int ipEnd = pos + HEADER_BYTES + payloadLength;
-        int next = Be.u8(b, pos + 6);
+        int next = PacketBytes.u8(b, pos + 6);
         int frag = 0;
         int p = pos + HEADER_BYTES;
         // Each round consumes at least 8 bytes of a bounded payload or leaves the loop.
@@ -73,11 +74,11 @@ final class Ipv6Parser {
             if (ipEnd - p < 8) {
                 return -1;
             }
-            int headerNext = Be.u8(b, p);
+            int headerNext = PacketBytes.u8(b, p);
             if (next == FRAGMENT) {
                 p += 8;
                 next = headerNext;
-                int offsetFlags = Be.u16(b, p - 6);
+                int offsetFlags = PacketBytes.u16(b, p - 6);
                 if (offsetFlags != 0) {
                     frag = FlowKey.FRAG_ANY;
                     if ((offsetFlags & FRAG_OFFSET_MASK) != 0) {
@@ -87,7 +88,7 @@ final class Ipv6Parser {
                     }
                 }
             } else {
-                int len = next == AH ? (Be.u8(b, p + 1) + 2) * 4 : (Be.u8(b, p + 1) + 1) * 8;
+                int len = next == AH ? (PacketBytes.u8(b, p + 1) + 2) * 4 : (PacketBytes.u8(b, p + 1) + 1) * 8;
                 if (ipEnd - p < len) {
                     return -1;
                 }
@@ -96,10 +97,10 @@ final class Ipv6Parser {
             }
         }
 
-        int versionClassLabel = (int) Be.u32(b, pos);
+        int versionClassLabel = (int) PacketBytes.u32(b, pos);
         w[W_NW_PROTO] |= (long) next << S_NW_PROTO;
         w[W_NW_TOS] |= (long) ((versionClassLabel >>> 20) & 0xff) << S_NW_TOS;
-        w[W_NW_TTL] |= (long) Be.u8(b, pos + 7) << S_NW_TTL;
+        w[W_NW_TTL] |= (long) PacketBytes.u8(b, pos + 7) << S_NW_TTL;
         w[W_NW_FRAG] |= (long) frag << S_NW_FRAG;
         w[W_IPV6_LABEL] |= (long) (versionClassLabel & 0xfffff) << S_IPV6_LABEL;
         return ((long) ipEnd << 32) | p;

@@ -49,6 +49,7 @@ import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_TTL;
 import dev.jvswitch.flowcache.hash.FlowHash;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.mempool.PacketBytes;
 import dev.jvswitch.mempool.TunnelOptions;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -57,8 +58,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * hash (OVS's {@code miniflow_extract} plus the RSS hash).
  *
  * <p>Reads the packet bytes {@code [dataOffset, dataOffset + length)} of the mbuf and nothing
- * else: every header is length-checked against what is left of the frame (and, past the IP
- * header, of the IP packet) before it is read. What does not fit stays zero in the key, with the
+ * else: that range is checked once against the mbuf's buffer, and every header is length-checked
+ * against what is left of the frame (and, past the IP header, of the IP packet) before it is
+ * read, without a further check per access ({@link PacketBytes}). What does not fit stays zero in the key, with the
  * same cut-off points as OVS (a malformed IPv4/IPv6 header stops the key at {@code eth_type}; a
  * short L4 header leaves the L4 fields zero). Per-protocol rules are in the helper classes.
  *
@@ -117,7 +119,9 @@ public final class PacketParser {
         int l2 = -1;
         int l3 = -1;
         int l4 = -1;
-        if (end - start >= EthernetParser.HEADER_BYTES) {
+        // The one check of the packet against its buffer: every header's parser checks its bytes
+        // against end, and reads them without a second check (PacketBytes). An mbuf never breaks it.
+        if (start >= 0 && end <= b.capacity() && end - start >= EthernetParser.HEADER_BYTES) {
             l2 = 0;
             int pos = EthernetParser.parse(b, start, end, w);
             l3 = pos - start;

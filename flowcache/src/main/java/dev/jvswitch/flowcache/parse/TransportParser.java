@@ -8,6 +8,7 @@ import static dev.jvswitch.flowcache.parse.KeyWords.W_TP_DST;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_TP_SRC;
 
 import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.mempool.PacketBytes;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -48,7 +49,7 @@ final class TransportParser {
         switch (nwProto) {
             case FlowKey.IPPROTO_TCP:
                 if (size >= TCP_MIN_HEADER_BYTES) {
-                    int offsetFlags = Be.u16(b, pos + 12);
+                    int offsetFlags = PacketBytes.u16(b, pos + 12);
                     int headerBytes = (offsetFlags >>> 12) * 4;
                     if (headerBytes >= TCP_MIN_HEADER_BYTES && size >= headerBytes) {
                         w[W_TCP_FLAGS] |= (long) (offsetFlags & 0x0fff) << S_TCP_FLAGS;
@@ -68,8 +69,8 @@ final class TransportParser {
                 break;
             case FlowKey.IPPROTO_ICMP:
                 if (size >= ICMP_HEADER_BYTES) {
-                    w[W_TP_SRC] |= (long) Be.u8(b, pos) << S_TP_SRC;
-                    w[W_TP_DST] |= (long) Be.u8(b, pos + 1) << S_TP_DST;
+                    w[W_TP_SRC] |= (long) PacketBytes.u8(b, pos) << S_TP_SRC;
+                    w[W_TP_DST] |= (long) PacketBytes.u8(b, pos + 1) << S_TP_DST;
                 }
                 break;
             case FlowKey.IPPROTO_ICMPV6:
@@ -81,7 +82,7 @@ final class TransportParser {
     }
 
     private static void ports(UnsafeBuffer b, int pos, long[] w) {
-        long ports = Be.u32(b, pos);
+        long ports = PacketBytes.u32(b, pos);
         w[W_TP_SRC] |= (ports >>> 16) << S_TP_SRC;
         w[W_TP_DST] |= (ports & 0xffff) << S_TP_DST;
     }

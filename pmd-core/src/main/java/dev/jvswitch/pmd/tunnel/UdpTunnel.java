@@ -10,6 +10,7 @@ import dev.jvswitch.flowcache.tunnel.Ipv4HeaderFlyweight;
 import dev.jvswitch.flowcache.tunnel.Ipv6HeaderFlyweight;
 import dev.jvswitch.flowcache.tunnel.UdpHeaderFlyweight;
 import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.mempool.PacketBytes;
 
 /**
  * A tunnel over UDP (OVS's {@code netdev_tnl_push_udp_header}, {@code udp_extract_tnl_md},
@@ -189,10 +190,17 @@ public abstract class UdpTunnel implements TunnelOps {
         int len = m.length();
         int l3 = m.l3Offset();
         int l4 = m.l4Offset();
-        if (l3 < 0 || l4 < 0 || l3 >= len) {
+        // Either IP header is at least 20 bytes. Every read below is inside the packet: each
+        // header is checked against len, the IP length and the UDP length first, so PacketBytes
+        // reads without a check per access.
+        if (l3 < 0 || l4 < 0 || l3 + IPV4 > len) {
             return POP_MALFORMED;
         }
-        int version = (b.getByte(base + l3) & 0xff) >>> 4;
+        int ip = base + l3;
+        // The first 8 bytes hold IPv4's version to fragment fields, or IPv6's whole fixed part
+        // before the addresses (version, traffic class, payload length, next header, hop limit).
+        long w0 = PacketBytes.u64(b, ip);
+        int version = (int) (w0 >>> 60);
         int ipEnd;
         int tos;
         int ttl;
@@ -205,14 +213,12 @@ public abstract class UdpTunnel implements TunnelOps {
         int pseudoAt;
         int pseudoLength;
         if (version == 4) {
-            if (l3 + IPV4 > len || l4 != l3 + IPV4) {
+            if (l4 != l3 + IPV4) {
                 return POP_MALFORMED;
             }
             // The whole header in three loads; the fields and the checksum come out of them.
-            int ip = base + l3;
-            long w0 = b.getLong(ip, NET);
-            long w1 = b.getLong(ip + 8, NET);
-            long w2 = b.getInt(ip + 16, NET) & 0xffff_ffffL;
+            long w1 = PacketBytes.u64(b, ip + 8);
+            long w2 = PacketBytes.u32(b, ip + 16);
             int total = (int) (w0 >>> 32) & 0xffff;
             if ((int) (w0 >>> 56) != Ipv4HeaderFlyweight.VERSION_IHL_NO_OPTIONS || total < IPV4 || l3 + total > len
                     || (w0 & 0x3fff) != 0 || ((int) (w1 >>> 48) & 0xff) != PROTO_UDP
@@ -231,17 +237,16 @@ public abstract class UdpTunnel implements TunnelOps {
             if (l3 + IPV6 > len || l4 != l3 + IPV6) {
                 return POP_MALFORMED;
             }
-            int ip = base + l3;
-            ipEnd = l3 + IPV6 + (b.getShort(ip + Ipv6HeaderFlyweight.PAYLOAD_LENGTH_OFFSET, NET) & 0xffff);
-            if (ipEnd > len || (b.getByte(ip + Ipv6HeaderFlyweight.NEXT_HEADER_OFFSET) & 0xff) != PROTO_UDP) {
+            ipEnd = l3 + IPV6 + ((int) (w0 >>> 16) & 0xffff);
+            if (ipEnd > len || ((int) (w0 >>> 8) & 0xff) != PROTO_UDP) {
                 return POP_MALFORMED;
             }
-            tos = (b.getInt(ip, NET) >>> 20) & 0xff;
-            ttl = b.getByte(ip + Ipv6HeaderFlyweight.HOP_LIMIT_OFFSET) & 0xff;
-            srcHi = b.getLong(ip + Ipv6HeaderFlyweight.SRC_OFFSET, NET);
-            srcLo = b.getLong(ip + Ipv6HeaderFlyweight.SRC_OFFSET + 8, NET);
-            dstHi = b.getLong(ip + Ipv6HeaderFlyweight.DST_OFFSET, NET);
-            dstLo = b.getLong(ip + Ipv6HeaderFlyweight.DST_OFFSET + 8, NET);
+            tos = (int) (w0 >>> 52) & 0xff;
+            ttl = (int) w0 & 0xff;
+            srcHi = PacketBytes.u64(b, ip + Ipv6HeaderFlyweight.SRC_OFFSET);
+            srcLo = PacketBytes.u64(b, ip + Ipv6HeaderFlyweight.SRC_OFFSET + 8);
+            dstHi = PacketBytes.u64(b, ip + Ipv6HeaderFlyweight.DST_OFFSET);
+            dstLo = PacketBytes.u64(b, ip + Ipv6HeaderFlyweight.DST_OFFSET + 8);
             pseudoAt = ip + Ipv6HeaderFlyweight.SRC_OFFSET;
             pseudoLength = 32;
         } else {
@@ -251,7 +256,7 @@ public abstract class UdpTunnel implements TunnelOps {
             return POP_MALFORMED;
         }
         int udp = base + l4;
-        long u = b.getLong(udp, NET);
+        long u = PacketBytes.u64(b, udp);
         int udpLength = (int) (u >>> 16) & 0xffff;
         if (udpLength != ipEnd - l4) {
             return POP_MALFORMED;

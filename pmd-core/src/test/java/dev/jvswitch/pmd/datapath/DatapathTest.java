@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +13,7 @@ import dev.jvswitch.flowcache.actions.DpActionsBuilder;
 import dev.jvswitch.flowcache.hash.FlowHash;
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
+import dev.jvswitch.flowcache.megaflow.Megaflow;
 import dev.jvswitch.pmd.DatapathConfig;
 import dev.jvswitch.pmd.flow.Ukey;
 import dev.jvswitch.pmd.port.RingPorts;
@@ -175,6 +177,45 @@ class DatapathTest {
             assertThat(upcall.upcalls.get()).isEqualTo(6);
             PmdStats s = h.pmd().stats();
             assertThat(s.get(PmdCounter.EMC_HITS)).isEqualTo(12);
+            assertHitsAddUp(s);
+        }
+    }
+
+    /**
+     * A flow's program may change between the lookup and the execution of a batch (here the
+     * slow path changes it during another packet's upcall, on the PMD thread, as a revalidator's
+     * modify would): the lookup saw a program that reads no hash and left the IPv4 packet's RSS
+     * hash unset, so the pipeline gives it the 5-tuple hash for the program it runs. The second
+     * pass matches dp_hash exactly and drops a packet whose hash is wrong.
+     */
+    @Test
+    void aProgramChangedToOneThatHashesAfterTheLookupStillGetsTheFiveTupleHash() {
+        DpActions hashing = DpActions.builder().hash(0).recirc(7).build();
+        AtomicReference<Runnable> duringUpcall = new AtomicReference<>(() -> { });
+        TestUpcall upcall = new TestUpcall(k -> {
+            if (k.get(FlowField.RECIRC_ID) != 0) {
+                boolean right = k.get(FlowField.DP_HASH) == (FlowHash.dpHash(FlowHash.hash5(k), 0) & 0xffff_ffffL);
+                return right ? DpActions.builder().output(2).build() : DpActions.builder().drop().build();
+            }
+            duringUpcall.get().run();
+            return DpActions.builder().output(k.get(FlowField.TP_SRC) == 1 ? 2 : 3).build();
+        }, FlowField.TP_SRC, FlowField.DP_HASH);
+        DatapathConfig config = DatapathConfig.defaults().withEmcInsertInvProb(1);
+        try (DatapathHarness h = new DatapathHarness(config, upcall, 3)) {
+            h.send(1, udp(1));
+            h.step(1);
+            assertThat(h.receive(2)).hasSize(1);
+            Megaflow plain = h.dp.flows().dump().iterator().next().flow();
+            duringUpcall.set(() -> plain.actions(hashing));
+            // udp(1) hits the EMC (a program without hash); udp(9)'s upcall then changes it.
+            h.send(1, udp(1), udp(9));
+            h.step(1);
+            assertThat(plain.actions()).isSameAs(hashing);
+            assertThat(h.receive(3)).hasSize(1);
+            assertThat(h.receive(2)).as("udp(1) with the right dp_hash after its second pass").hasSize(1);
+            PmdStats s = h.pmd().stats();
+            assertThat(s.get(PmdCounter.EMC_HITS)).isEqualTo(1);
+            assertThat(s.get(PmdCounter.RECIRCULATIONS)).isEqualTo(1);
             assertHitsAddUp(s);
         }
     }

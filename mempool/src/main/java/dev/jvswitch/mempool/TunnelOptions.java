@@ -2,7 +2,6 @@ package dev.jvswitch.mempool;
 
 import java.nio.ByteOrder;
 
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -72,20 +71,26 @@ public final class TunnelOptions {
     }
 
     /**
-     * Keeps the {@code lengthBytes} option bytes at {@code index} of {@code src}.
+     * Keeps the {@code lengthBytes} option bytes at {@code index} of {@code src} (a Geneve pop's
+     * packet). The range is checked against {@code src} once; the words are then read as
+     * {@link PacketBytes} reads them, without a check per read.
      *
-     * @throws IllegalArgumentException if they do not fit
+     * @throws IllegalArgumentException if they do not fit the options or lie outside {@code src}
      */
-    public void set(DirectBuffer src, int index, int lengthBytes) {
+    public void set(UnsafeBuffer src, int index, int lengthBytes) {
         if (lengthBytes < 0 || lengthBytes > CAPACITY) {
             throw new IllegalArgumentException("tunnel options of " + lengthBytes + " bytes; at most " + CAPACITY);
+        }
+        if (index < 0 || index > src.capacity() - lengthBytes) {
+            throw new IllegalArgumentException("tunnel options of " + lengthBytes + " bytes at " + index
+                    + " outside a buffer of " + src.capacity());
         }
         // Word by word (a Geneve packet has one or two options: a bulk copy and a zeroing loop
         // for the padding cost more than the few loads and stores).
         if (lengthBytes >= WORD_BYTES) {
-            word0 = src.getLong(index, NET);
+            word0 = PacketBytes.u64(src, index);
             if (lengthBytes >= FIELD_BYTES) {
-                word1 = src.getLong(index + WORD_BYTES, NET);
+                word1 = PacketBytes.u64(src, index + WORD_BYTES);
                 if (lengthBytes > FIELD_BYTES) {
                     setSlot(src, index, lengthBytes);
                 }
@@ -100,10 +105,10 @@ public final class TunnelOptions {
     }
 
     /** Bytes {@value #FIELD_BYTES} and up into the slot, the last word padded with zeros. */
-    private void setSlot(DirectBuffer src, int index, int lengthBytes) {
+    private void setSlot(UnsafeBuffer src, int index, int lengthBytes) {
         int i = FIELD_BYTES;
         for (; i + WORD_BYTES <= lengthBytes; i += WORD_BYTES) {
-            buffer.putLong(i, src.getLong(index + i, NET), NET);
+            buffer.putLong(i, PacketBytes.u64(src, index + i), NET);
         }
         if (i < lengthBytes) {
             buffer.putLong(i, tail(src, index + i, lengthBytes - i), NET);
@@ -111,13 +116,13 @@ public final class TunnelOptions {
     }
 
     /** The {@code rest} (0 to 7) bytes at {@code at} as the high bytes of a big-endian word. */
-    private static long tail(DirectBuffer src, int at, int rest) {
+    private static long tail(UnsafeBuffer src, int at, int rest) {
         if (rest == 4) {
-            return (long) src.getInt(at, NET) << 32;
+            return PacketBytes.u32(src, at) << 32;
         }
         long tail = 0;
         for (int j = 0; j < rest; j++) {
-            tail |= (src.getByte(at + j) & 0xffL) << (56 - 8 * j);
+            tail |= (long) PacketBytes.u8(src, at + j) << (56 - 8 * j);
         }
         return tail;
     }

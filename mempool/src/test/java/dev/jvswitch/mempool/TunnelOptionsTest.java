@@ -69,4 +69,16 @@ class TunnelOptionsTest {
         assertThatThrownBy(() -> options.set(bytes(300, 0), 3, 257)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at most 256");
     }
+
+    @Test
+    void optionsReachingPastTheBufferAreRefusedBeforeAByteIsRead() {
+        // The words are read without a check per read: the one range check is all that stands
+        // between a wrong length and another packet's bytes.
+        assertThatThrownBy(() -> options.set(bytes(8, 1), 4, 8)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("8 bytes at 4 outside a buffer of 11");
+        assertThatThrownBy(() -> options.set(bytes(8, 1), -1, 4)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("outside");
+        options.set(bytes(8, 1), 3, 8);
+        assertThat(options.length()).isEqualTo(8);
+    }
 }

@@ -1,12 +1,11 @@
 package dev.jvswitch.vxlan;
 
-import java.nio.ByteOrder;
-
 import org.agrona.concurrent.UnsafeBuffer;
 
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.tunnel.GeneveHeaderFlyweight;
 import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.mempool.PacketBytes;
 import dev.jvswitch.mempool.TunnelOptions;
 import dev.jvswitch.pmd.tunnel.TunnelConfig;
 import dev.jvswitch.pmd.tunnel.TunnelHeaderParams;
@@ -35,7 +34,6 @@ import dev.jvswitch.pmd.tunnel.UdpTunnel;
  * <p><b>Thread-safety:</b> immutable.
  */
 public final class GeneveTunnel extends UdpTunnel {
-    private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
     private static final int HEADER = GeneveHeaderFlyweight.HEADER_LENGTH;
 
     public GeneveTunnel(TunnelConfig config) {
@@ -67,7 +65,7 @@ public final class GeneveTunnel extends UdpTunnel {
         if (available < HEADER) {
             return -POP_MALFORMED;
         }
-        long header = buffer.getLong(index, NET); // first word, then VNI word (offsets 0 and 4)
+        long header = PacketBytes.u64(buffer, index); // checked above against the packet: first word, then VNI word (offsets 0 and 4)
         int first = (int) (header >>> 32);
         int optLen = GeneveHeaderFlyweight.optionsLength(first);
         if (HEADER + optLen > available) {

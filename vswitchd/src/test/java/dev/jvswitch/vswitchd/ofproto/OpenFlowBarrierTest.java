@@ -93,6 +93,18 @@ class OpenFlowBarrierTest {
         assertThat(s.sw.datapath().execute(frame, DpActions.builder().output(s.sw.dpPort(port)).build())).isTrue();
     }
 
+    /** Starts the switch's OpenFlow channel with {@code change} as its change thread. */
+    private static void startOpenFlow(TestSwitch s, ExecutorService change) throws Exception {
+        s.sw.startOpenFlow(task -> {
+            try {
+                change.execute(task);
+                return true;
+            } catch (RejectedExecutionException e) {
+                return false;
+            }
+        });
+    }
+
     private static OFFlowAdd toP5(OfTestClient c, int inPort, long xid) {
         return c.f.buildFlowAdd().setXid(xid).setPriority(10)
                 .setMatch(c.f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(inPort)).build())
@@ -106,14 +118,7 @@ class OpenFlowBarrierTest {
         Path socket = dir.resolve("br0.mgmt");
         ExecutorService change = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-change"));
         try (TestSwitch s = TestSwitch.start(dir, config(socket, tag), false)) {
-            s.sw.startOpenFlow(task -> {
-                try {
-                    change.execute(task);
-                    return true;
-                } catch (RejectedExecutionException e) {
-                    return false;
-                }
-            });
+            startOpenFlow(s, change);
             OfprotoService sp = s.sw.ofproto();
             RevalidatorPool pool = sp.revalidators();
             // A megaflow of the first tables: in_port=2 drops.
@@ -183,14 +188,7 @@ class OpenFlowBarrierTest {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try (TestSwitch s = TestSwitch.start(dir, config(socket, tag), false)) {
-            s.sw.startOpenFlow(task -> {
-                try {
-                    change.execute(task);
-                    return true;
-                } catch (RejectedExecutionException e) {
-                    return false;
-                }
-            });
+            startOpenFlow(s, change);
             s.sw.datapath().upcallHandler((pmdId, key, packet, result) -> {
                 entered.countDown();
                 try {

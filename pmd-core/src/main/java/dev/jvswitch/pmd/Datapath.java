@@ -452,18 +452,20 @@ public final class Datapath implements AutoCloseable {
 
     /**
      * Packet execute (OVS's {@code dpif_execute}, for packet-outs): hands {@code m} and
-     * {@code actions} to a PMD, which runs them at the top of its next iteration and outputs
-     * through its tx buffers. Never blocks.
+     * {@code actions} to a PMD, which runs them at the top of its next iteration and sends their
+     * output at once, as OVS flushes after an execute. Never blocks.
      *
-     * @return false if no PMD exists or its command queue is full: {@code m} is still the caller's
+     * @return the execution, complete once the packet's output has been handed to its ports (an
+     *         OpenFlow barrier waits for it); null if no PMD exists or its command queue is full:
+     *         {@code m} is then still the caller's
      */
-    public boolean execute(Mbuf m, DpActions actions) {
+    public CompletableFuture<Void> execute(Mbuf m, DpActions actions) {
         PmdAgent[] all = pmds;
         if (all.length == 0) {
-            return false;
+            return null;
         }
         PmdAgent pmd = all[Math.floorMod(m.rssHashValid() ? m.rssHash() : 0, all.length)];
-        return pmd.proxy().offerExecute(m, actions) != null;
+        return pmd.proxy().offerExecute(m, actions);
     }
 
     // ------------------------------------------------------------------ accessors

@@ -281,9 +281,13 @@ public final class PmdAgent implements Agent {
 
     // ------------------------------------------------------------------ command handlers (PMD thread)
 
-    /** A packet-out: runs {@code actions} on {@code m} (taken) as the execute stage would. */
+    /**
+     * A packet-out: runs {@code actions} on {@code m} (taken) as the execute stage would, and sends
+     * the output before the command completes, so a barrier answered after it follows the packet.
+     */
     void onExecute(Mbuf m, DpActions actions) {
         pipeline.executeOne(m, actions);
+        flushAll();
     }
 
     /** Takes a new set of rx queues and a new port table; flushes output to the old ports first. */

@@ -1,6 +1,7 @@
 package dev.jvswitch.openflow.backend;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.group.Group;
@@ -62,16 +63,19 @@ public interface BridgeBackend {
      * Change thread: a packet-out: runs {@code actions} on {@code packet} as if it came in on
      * OpenFlow port {@code inPort} (a port, {@code CONTROLLER} or {@code LOCAL}), through a PMD.
      *
+     * @return the execution: complete once the packet's output has left for its ports (a barrier
+     *         after the packet-out waits for it, as OVS runs a packet-out before the next request)
      * @throws IllegalArgumentException with a one-line reason (unknown in_port, no PMD, no mbuf)
      */
-    void packetOut(int inPort, List<OfAction> actions, byte[] packet);
+    CompletableFuture<Void> packetOut(int inPort, List<OfAction> actions, byte[] packet);
 
     /**
      * As {@link #packetOut(int, List, byte[])}, the packet starting with the registers, metadata,
      * tunnel and conntrack fields of {@code metadata} (an OpenFlow 1.5 packet-out's match).
      */
-    default void packetOut(int inPort, List<OfAction> actions, byte[] packet, dev.jvswitch.ofproto.match.Match metadata) {
-        packetOut(inPort, actions, packet);
+    default CompletableFuture<Void> packetOut(int inPort, List<OfAction> actions, byte[] packet,
+            dev.jvswitch.ofproto.match.Match metadata) {
+        return packetOut(inPort, actions, packet);
     }
 
     /**
@@ -79,9 +83,10 @@ public interface BridgeBackend {
      * registers, metadata, tunnel and conntrack fields of {@code metadata} (and its in_port, else
      * the frozen one), through a PMD.
      *
+     * @return the execution, as {@link #packetOut(int, List, byte[])}'s
      * @throws IllegalArgumentException with a one-line reason (no such port, no PMD, no mbuf)
      */
-    default void resume(byte[] packet, dev.jvswitch.ofproto.match.Match metadata,
+    default CompletableFuture<Void> resume(byte[] packet, dev.jvswitch.ofproto.match.Match metadata,
             dev.jvswitch.ofproto.xlate.FrozenState state) {
         throw new IllegalArgumentException("resume: not supported by this bridge");
     }

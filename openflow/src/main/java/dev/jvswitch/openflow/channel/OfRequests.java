@@ -55,7 +55,8 @@ import dev.jvswitch.openflow.codec.TableFeaturesCodec;
  * <p><b>Barrier</b> (as OVS): a flow mod changes the tables at once (one {@code Ofproto}
  * version) and wakes the revalidators ({@link BridgeBackend#apply}); a barrier is answered as soon
  * as every earlier request of the connection has been handled and answered, which is when the
- * tables hold their changes: the next upcall translates against them. It does not wait for the
+ * tables hold their changes: the next upcall translates against them, and once every earlier
+ * packet-out has left its PMD ({@link PendingExecutions}). It does not wait for the
  * revalidators to fix the megaflows computed from older tables; they do that right after, on
  * their own. Whoever needs the datapath itself updated awaits it ({@code revalidator/wait}).
  *
@@ -72,11 +73,13 @@ final class OfRequests {
     private final OfBridge bridge;
     private final ByteBuf scratch = Unpooled.buffer(4096);
     private final Bundles bundles;
+    private final PendingExecutions executions;
 
     OfRequests(OfConnection c, OfBridge bridge) {
         this.c = c;
         this.bridge = bridge;
         this.bundles = new Bundles(c, bridge);
+        this.executions = new PendingExecutions(bridge.name());
     }
 
     /** The first bytes of {@code m} as an error carries them back. */
@@ -300,7 +303,7 @@ final class OfRequests {
             dev.jvswitch.openflow.codec.NxPacketIn2.Resume r = dev.jvswitch.openflow.codec.NxPacketIn2.decodeResume(
                     n.body(), bridge.name());
             if (r.state() != null) {
-                bridge.backend().resume(r.packet(), r.metadata(), r.state());
+                executions.add(bridge.backend().resume(r.packet(), r.metadata(), r.state()));
             }
         } catch (OfCodecException e) {
             c.sendError(c.version(), n.xid(), e.error(), n.head());
@@ -320,7 +323,7 @@ final class OfRequests {
         }
         dev.jvswitch.openflow.codec.PacketOut15Wire.PacketOut p = po.packetOut();
         try {
-            bridge.backend().packetOut(p.inPort(), p.actions(), p.data(), p.metadata());
+            executions.add(bridge.backend().packetOut(p.inPort(), p.actions(), p.data(), p.metadata()));
         } catch (IllegalArgumentException e) {
             String s = String.valueOf(e.getMessage());
             c.sendError(c.version(), po.xid(), s.contains("in_port") ? OfError.BAD_REQUEST_BAD_PORT
@@ -341,7 +344,7 @@ final class OfRequests {
         List<dev.jvswitch.ofproto.action.OfAction> actions = dev.jvswitch.openflow.codec.ActionCodec.decode(
                 p.getActions(), true);
         try {
-            bridge.backend().packetOut(inPort, actions, p.getData());
+            executions.add(bridge.backend().packetOut(inPort, actions, p.getData()));
         } catch (IllegalArgumentException e) {
             String s = String.valueOf(e.getMessage());
             throw new OfCodecException(s.contains("in_port") ? OfError.BAD_REQUEST_BAD_PORT
@@ -438,7 +441,9 @@ final class OfRequests {
         return OfError.FLOW_MOD_FAILED_UNKNOWN;
     }
 
+    /** As OVS: after every earlier request, packet-outs included, has been carried out. */
     private void barrier(OFMessage m) {
+        executions.await();
         c.send(c.factory().buildBarrierReply().setXid(m.getXid()).build());
     }
 

@@ -2,6 +2,7 @@ package dev.jvswitch.vswitchd.run;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 import dev.jvswitch.config.BridgeSpec;
@@ -141,16 +142,17 @@ final class SwitchBridgeBackend implements BridgeBackend {
      * blocking it or this thread).
      */
     @Override
-    public void packetOut(int inPort, List<OfAction> actions, byte[] packet) {
-        packetOut(inPort, actions, packet, dev.jvswitch.ofproto.match.Match.ANY);
+    public CompletableFuture<Void> packetOut(int inPort, List<OfAction> actions, byte[] packet) {
+        return packetOut(inPort, actions, packet, dev.jvswitch.ofproto.match.Match.ANY);
     }
 
     @Override
-    public void packetOut(int inPort, List<OfAction> actions, byte[] packet, dev.jvswitch.ofproto.match.Match metadata) {
+    public CompletableFuture<Void> packetOut(int inPort, List<OfAction> actions, byte[] packet,
+            dev.jvswitch.ofproto.match.Match metadata) {
         Ofproto o = sw.ofproto().ofprotoForChannel();
         Loaded in = load(o, inPort, packet, metadata, "packet-out");
         XlateResult r = o.xlate().translateActions(o.snapshot(), bridge, inPort, in.key(), actions, o.nowNs());
-        execute(o, in.m(), r, "packet-out");
+        return execute(o, in.m(), r, "packet-out");
     }
 
     /**
@@ -158,7 +160,7 @@ final class SwitchBridgeBackend implements BridgeBackend {
      * metadata the controller sent back, resumes the frozen actions; it goes out like a packet-out.
      */
     @Override
-    public void resume(byte[] packet, dev.jvswitch.ofproto.match.Match metadata,
+    public CompletableFuture<Void> resume(byte[] packet, dev.jvswitch.ofproto.match.Match metadata,
             dev.jvswitch.ofproto.xlate.FrozenState state) {
         Ofproto o = sw.ofproto().ofprotoForChannel();
         int inPort = metadata.isWildcard(FlowField.IN_PORT) ? state.ofInPort() : (int) metadata.value(FlowField.IN_PORT);
@@ -166,7 +168,7 @@ final class SwitchBridgeBackend implements BridgeBackend {
         dev.jvswitch.ofproto.xlate.FrozenState at = new dev.jvswitch.ofproto.xlate.FrozenState(state.bridge(), inPort,
                 state.frames(), state.pipeline(), state.stack());
         XlateResult r = o.xlate().resume(o.snapshot(), in.key(), at, packet.length, o.nowNs());
-        execute(o, in.m(), r, "resume");
+        return execute(o, in.m(), r, "resume");
     }
 
     /** A controller's packet in an mbuf of ours, and its flow key with the metadata it came with. */
@@ -206,8 +208,8 @@ final class SwitchBridgeBackend implements BridgeBackend {
         return new Loaded(m, key);
     }
 
-    /** Runs a packet-out's or a resume's translation on {@code m} (which it takes). */
-    private void execute(Ofproto o, Mbuf m, XlateResult r, String what) {
+    /** Runs a packet-out's or a resume's translation on {@code m} (which it takes); returns the execution. */
+    private CompletableFuture<Void> execute(Ofproto o, Mbuf m, XlateResult r, String what) {
         if (!r.isOk()) {
             sw.pool().put(m);
             throw new IllegalArgumentException(what + ": " + r.error());
@@ -224,10 +226,12 @@ final class SwitchBridgeBackend implements BridgeBackend {
         // A tunnel output whose next hop is unknown dropped the packet (counted by the datapath)
         // and asked for the neighbour: send the request, so the next packet goes through.
         o.sendPacketOuts(r.packetOuts());
-        if (!sw.datapath().execute(m, r.actions())) {
+        CompletableFuture<Void> done = sw.datapath().execute(m, r.actions());
+        if (done == null) {
             sw.pool().put(m);
             throw new IllegalArgumentException(what + ": no PMD took the packet (none running, or busy)");
         }
+        return done;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.jvswitch.vswitchd.ofproto;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,7 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +27,7 @@ import org.projectfloodlight.openflow.types.OFPort;
 
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.ofproto.revalidate.RevalidatorPool;
+import dev.jvswitch.pmd.upcall.UpcallOutcome;
 import dev.jvswitch.openflow.OfTestClient;
 import dev.jvswitch.pmd.netdev.NetdevStats;
 import dev.jvswitch.testkit.frame.Frames;
@@ -87,6 +93,18 @@ class OpenFlowBarrierTest {
         assertThat(s.sw.datapath().execute(frame, DpActions.builder().output(s.sw.dpPort(port)).build())).isTrue();
     }
 
+    /** Starts the switch's OpenFlow channel with {@code change} as its change thread. */
+    private static void startOpenFlow(TestSwitch s, ExecutorService change) throws Exception {
+        s.sw.startOpenFlow(task -> {
+            try {
+                change.execute(task);
+                return true;
+            } catch (RejectedExecutionException e) {
+                return false;
+            }
+        });
+    }
+
     private static OFFlowAdd toP5(OfTestClient c, int inPort, long xid) {
         return c.f.buildFlowAdd().setXid(xid).setPriority(10)
                 .setMatch(c.f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(inPort)).build())
@@ -100,14 +118,7 @@ class OpenFlowBarrierTest {
         Path socket = dir.resolve("br0.mgmt");
         ExecutorService change = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-change"));
         try (TestSwitch s = TestSwitch.start(dir, config(socket, tag), false)) {
-            s.sw.startOpenFlow(task -> {
-                try {
-                    change.execute(task);
-                    return true;
-                } catch (RejectedExecutionException e) {
-                    return false;
-                }
-            });
+            startOpenFlow(s, change);
             OfprotoService sp = s.sw.ofproto();
             RevalidatorPool pool = sp.revalidators();
             // A megaflow of the first tables: in_port=2 drops.
@@ -158,6 +169,65 @@ class OpenFlowBarrierTest {
             Await.until(WAIT, () -> tx(s, tag + "5") == 2, () -> "p2's packet follows the new rule once revalidated: "
                     + tx(s, tag + "5"));
         } finally {
+            change.shutdownNow();
+        }
+    }
+
+    /**
+     * OVS runs a packet-out before it reads the next request, so a barrier reply means every
+     * earlier packet-out has left. The PMD is held inside an upcall (a handler that waits for the
+     * test) while packet-outs and a barrier arrive: the barrier is not answered while the PMD
+     * holds them, and once the PMD is let go it is answered with every packet out of its port.
+     */
+    @Test
+    void aBarrierIsAnsweredOnceEveryEarlierPacketOutHasLeftItsPort() throws Exception {
+        String tag = "bpo" + ProcessHandle.current().pid() + "x";
+        Path socket = dir.resolve("br0.mgmt");
+        ExecutorService change = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-change"));
+        ExecutorService reader = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-reader"));
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (TestSwitch s = TestSwitch.start(dir, config(socket, tag), false)) {
+            startOpenFlow(s, change);
+            s.sw.datapath().upcallHandler((pmdId, key, packet, result) -> {
+                entered.countDown();
+                try {
+                    release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                result.doNotInstall();
+                return UpcallOutcome.OK;
+            });
+            // A frame out of p1 comes in on p2, misses, and holds the PMD in the upcall.
+            sendOut(s, tag + "1");
+            assertThat(entered.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("the PMD is in the upcall").isTrue();
+            byte[] frame = Frames.udp4().build();
+            int n = 64;
+            try (OfTestClient c = OfTestClient.connect(socket, OFVersion.OF_13)) {
+                for (int i = 0; i < n; i++) {
+                    c.send(c.f.buildPacketOut().setXid(1000 + i)
+                            .setBufferId(org.projectfloodlight.openflow.types.OFBufferId.NO_BUFFER)
+                            .setInPort(OFPort.CONTROLLER)
+                            .setActions(List.of(c.f.actions().output(OFPort.of(1), 0)))
+                            .setData(frame).build());
+                }
+                c.send(c.f.buildBarrierRequest().setXid(7).build());
+                Future<OFMessage> reply = reader.submit(c::read);
+                // A bounded negative check: the reply must not come while the PMD holds the packets
+                // (without the wait it comes within milliseconds; the barrier waits up to 2 s).
+                assertThatThrownBy(() -> reply.get(300, TimeUnit.MILLISECONDS))
+                        .as("the barrier is answered while its packet-outs wait in the PMD")
+                        .isInstanceOf(TimeoutException.class);
+                assertThat(tx(s, tag + "1")).isEqualTo(1);
+                release.countDown();
+                assertThat(reply.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                        .isInstanceOfSatisfying(OFBarrierReply.class, r -> assertThat(r.getXid()).isEqualTo(7));
+                assertThat(tx(s, tag + "1")).as("sent out of p1 when the barrier was answered").isEqualTo(1L + n);
+            }
+        } finally {
+            release.countDown();
+            reader.shutdownNow();
             change.shutdownNow();
         }
     }

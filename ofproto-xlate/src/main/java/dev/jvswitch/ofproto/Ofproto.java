@@ -180,7 +180,7 @@ public final class Ofproto {
             }
             Map<String, Bridge> next = new LinkedHashMap<>(bridges);
             next.put(config.name(), new Bridge(config, withPrefixes(OfTables.empty(), config),
-                    new MacTable(config.macTableSize(), config.macAgingSec(), revalSeq), PortConfigs.NONE));
+                    new MacTable(config.macTableSize(), config.macAgingSec(), this::revalidateSoon), PortConfigs.NONE));
             publish(next);
         } finally {
             changeLock.unlock();
@@ -567,7 +567,7 @@ public final class Ofproto {
         revalidateSoon();
     }
 
-    /** Run when {@link #revalSeq()} moves for a neighbour, route or port liveness: the pool's wakeup. */
+    /** Run when {@link #revalSeq()} moves for a neighbour, route, port liveness or MAC table change: the pool's wakeup. */
     public void revalidatorWakeup(Runnable wakeup) {
         this.revalidatorWakeup = Objects.requireNonNull(wakeup, "wakeup");
     }

@@ -66,6 +66,32 @@ class OfprotoTest {
         assertThat(woken).hasValue(3);
     }
 
+    /**
+     * As OVS revalidates when its MAC learning table changes: an address learned, moved to
+     * another port or forgotten with its port wakes the revalidators, so a megaflow that flooded
+     * for it, or sent it to the old port, is fixed at once rather than at the next interval. A
+     * refresh on the same port changes nothing.
+     */
+    @Test
+    void aMacLearnedMovedOrForgottenWakesTheRevalidators() {
+        try (TestSwitch sw = new TestSwitch().bridge("br0", 3, 0)) {
+            Ofproto of = sw.ofproto;
+            java.util.concurrent.atomic.AtomicInteger woken = new java.util.concurrent.atomic.AtomicInteger();
+            of.revalidatorWakeup(woken::incrementAndGet);
+            dev.jvswitch.ofproto.mac.MacTable mac = of.macTable("br0");
+            long seq = of.revalSeq();
+            mac.learn(0x02000000000aL, 0, 1, 0);
+            assertThat(woken).as("learned").hasValue(1);
+            assertThat(of.revalSeq()).isGreaterThan(seq);
+            mac.learn(0x02000000000aL, 0, 1, 1);
+            assertThat(woken).as("refreshed on the same port").hasValue(1);
+            mac.learn(0x02000000000aL, 0, 2, 2);
+            assertThat(woken).as("moved to port 2").hasValue(2);
+            mac.removePort(2);
+            assertThat(woken).as("forgotten with its port").hasValue(3);
+        }
+    }
+
     @Test
     void groupsAndTheRulesThatUseThem() {
         try (TestSwitch sw = new TestSwitch().bridge("br0", 3, 0)) {

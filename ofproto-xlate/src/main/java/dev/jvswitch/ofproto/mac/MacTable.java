@@ -49,7 +49,7 @@ public final class MacTable {
 
     private final LinkedHashMap<Long, Slot> entries = new LinkedHashMap<>(64, 0.75f, false);
     private final AtomicLong seq = new AtomicLong();
-    private final AtomicLong sharedSeq;
+    private final Runnable onChange;
     private int maxEntries;
     private long agingNs;
 
@@ -62,18 +62,20 @@ public final class MacTable {
     }
 
     /**
-     * @param sharedSeq also grown on every change {@link #seq()} announces (after it), so that a
-     *                  single version can cover several tables ({@code Ofproto#revalSeq}); may be null
+     * @param onChange run after every change {@link #seq()} announces, on the changing thread
+     *                 (often a PMD in an upcall) and inside this table's monitor, so it must not
+     *                 block: {@code Ofproto} grows its version there and wakes the revalidators,
+     *                 as OVS revalidates at once when its MAC learning table changes; may be null
      */
-    public MacTable(int maxEntries, int agingSec, AtomicLong sharedSeq) {
-        this.sharedSeq = sharedSeq;
+    public MacTable(int maxEntries, int agingSec, Runnable onChange) {
+        this.onChange = onChange;
         configure(maxEntries, agingSec);
     }
 
     private void changed() {
         seq.incrementAndGet();
-        if (sharedSeq != null) {
-            sharedSeq.incrementAndGet();
+        if (onChange != null) {
+            onChange.run();
         }
     }
 

@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.projectfloodlight.openflow.protocol.OFBundleAddMsg;
 import org.projectfloodlight.openflow.protocol.OFBundleCtrlMsg;
 import org.projectfloodlight.openflow.protocol.OFBundleCtrlType;
+import org.projectfloodlight.openflow.protocol.OFBundleFlags;
 import org.projectfloodlight.openflow.protocol.OFFlowMod;
 import org.projectfloodlight.openflow.protocol.OFGroupMod;
 import org.projectfloodlight.openflow.protocol.OFMessage;
@@ -29,7 +31,7 @@ import dev.jvswitch.openflow.codec.OfError;
  * decoded when added (a bad one is refused then, with its own xid, and the bundle stays open);
  * a commit applies every mod of the bundle in order as one {@code Ofproto.apply} transaction: all
  * or nothing, one table version, so no packet sees half a bundle. A failed commit discards the
- * bundle, answers the failing message's error and BUNDLE_FAILED for the commit. Bundles die with
+ * bundle, answers the failing message's error and then BUNDLE_FAILED/MSG_FAILED for the commit. Bundles die with
  * their connection.
  *
  * <p><b>Thread-safety:</b> change thread only (bundle messages queue with the other requests).
@@ -48,7 +50,13 @@ final class Bundles {
 
     private static final class Bundle {
         final List<Entry> entries = new ArrayList<>();
+        /** The {@code OFPBF_*} bits it was opened with: every later message of it must carry the same. */
+        final int flags;
         boolean closed;
+
+        Bundle(int flags) {
+            this.flags = flags;
+        }
     }
 
     private final Map<Integer, Bundle> open = new LinkedHashMap<>();
@@ -60,23 +68,49 @@ final class Bundles {
         this.bridge = bridge;
     }
 
+    /** {@code flags} as {@code OFPBF_*} bits ({@code ATOMIC} 1, {@code ORDERED} 2, 1.5's {@code TIME} 4). */
+    static int bits(Set<OFBundleFlags> flags) {
+        int bits = 0;
+        for (OFBundleFlags f : flags) {
+            bits |= switch (f) {
+                case ATOMIC -> 1;
+                case ORDERED -> 2;
+                default -> 4;
+            };
+        }
+        return bits;
+    }
+
+    /**
+     * A bundle control request, answered as OVS answers it: an id opened twice, a bundle closed
+     * twice, or a close or commit whose flags differ from the open's is an error and the bundle
+     * is gone; a commit that fails answers the message at fault and then {@code MSG_FAILED}.
+     */
     void control(OFBundleCtrlMsg m) {
         int id = m.getBundleId().getInt();
+        int flags = bits(m.getFlags());
         Bundle b = open.get(id);
         OFBundleCtrlType reply;
         switch (m.getBundleCtrlType()) {
             case OPEN_REQUEST -> {
                 if (b != null) {
-                    throw new OfCodecException(OfError.BUNDLE_FAILED_BUNDLE_EXIST, "bundle " + id + " is open");
+                    open.remove(id);
+                    throw new OfCodecException(OfError.BUNDLE_FAILED_BAD_ID, "bundle " + id + " was open: discarded");
                 }
                 if (open.size() >= MAX_BUNDLES) {
-                    throw new OfCodecException(OfError.BUNDLE_FAILED_UNKNOWN, "too many open bundles");
+                    throw new OfCodecException(OfError.BUNDLE_FAILED_OUT_OF_BUNDLES, MAX_BUNDLES + " bundles are open");
                 }
-                open.put(id, new Bundle());
+                open.put(id, new Bundle(flags));
                 reply = OFBundleCtrlType.OPEN_REPLY;
             }
             case CLOSE_REQUEST -> {
-                known(b, id).closed = true;
+                if (known(b, id).closed) {
+                    open.remove(id);
+                    throw new OfCodecException(OfError.BUNDLE_FAILED_BUNDLE_CLOSED, "bundle " + id
+                            + " was closed: discarded");
+                }
+                sameFlags(b, id, flags);
+                b.closed = true;
                 reply = OFBundleCtrlType.CLOSE_REPLY;
             }
             case DISCARD_REQUEST -> {
@@ -86,9 +120,10 @@ final class Bundles {
             }
             case COMMIT_REQUEST -> {
                 known(b, id);
+                sameFlags(b, id, flags);
                 open.remove(id);
                 if (!commit(b)) {
-                    throw new OfCodecException(OfError.BUNDLE_FAILED_MSG_CONFLICT, "bundle " + id
+                    throw new OfCodecException(OfError.BUNDLE_FAILED_MSG_FAILED, "bundle " + id
                             + " failed and was discarded");
                 }
                 reply = OFBundleCtrlType.COMMIT_REPLY;
@@ -96,8 +131,9 @@ final class Bundles {
             default -> throw new OfCodecException(OfError.BUNDLE_FAILED_BAD_TYPE, "bundle control "
                     + m.getBundleCtrlType());
         }
+        // As OVS: the reply carries no flags.
         c.send(c.factory().buildBundleCtrlMsg().setXid(m.getXid()).setBundleId(m.getBundleId())
-                .setBundleCtrlType(reply).setFlags(m.getFlags()).build());
+                .setBundleCtrlType(reply).setFlags(Set.of()).build());
     }
 
     void add(OFBundleAddMsg m) {
@@ -115,7 +151,7 @@ final class Bundles {
             throw new OfCodecException(OfError.BUNDLE_FAILED_MSG_UNSUP, "a bundle carries flow, group, meter and port"
                     + " mods, not " + inner.getType());
         }
-        add(m.getBundleId().getInt(), new Entry(inner.getXid(), OfRequests.head(inner), mod));
+        add(m.getBundleId().getInt(), bits(m.getFlags()), new Entry(inner.getXid(), OfRequests.head(inner), mod));
     }
 
     /** An OpenFlow 1.5 bundle add, decoded by hand ({@link OfFrameDecoder.BundleAdd15}). */
@@ -138,22 +174,24 @@ final class Bundles {
             throw new OfCodecException(OfError.BUNDLE_FAILED_MSG_UNSUP, "a bundle carries flow, group, meter and port"
                     + " mods, not " + m.inner().getType());
         }
-        add(m.bundleId(), new Entry(m.innerXid(), m.innerHead(), mod));
+        add(m.bundleId(), m.flags(), new Entry(m.innerXid(), m.innerHead(), mod));
     }
 
-    private void add(int id, Entry e) {
+    private void add(int id, int flags, Entry e) {
         Bundle b = open.get(id);
         if (b == null) {
             // OpenFlow 1.4: adding to a bundle that is not open opens it.
             if (open.size() >= MAX_BUNDLES) {
-                throw new OfCodecException(OfError.BUNDLE_FAILED_UNKNOWN, "too many open bundles");
+                throw new OfCodecException(OfError.BUNDLE_FAILED_OUT_OF_BUNDLES, MAX_BUNDLES + " bundles are open");
             }
-            b = new Bundle();
+            b = new Bundle(flags);
             open.put(id, b);
         }
         if (b.closed) {
-            throw new OfCodecException(OfError.BUNDLE_FAILED_BUNDLE_CLOSED, "bundle " + id + " is closed");
+            open.remove(id);
+            throw new OfCodecException(OfError.BUNDLE_FAILED_BUNDLE_CLOSED, "bundle " + id + " was closed: discarded");
         }
+        sameFlags(b, id, flags);
         if (b.entries.size() >= MAX_MESSAGES) {
             throw new OfCodecException(OfError.BUNDLE_FAILED_MSG_TOO_MANY, "bundle " + id + " is full");
         }
@@ -165,6 +203,15 @@ final class Bundles {
             throw new OfCodecException(OfError.BUNDLE_FAILED_BAD_ID, "no bundle " + id);
         }
         return b;
+    }
+
+    /** Refuses (and discards the bundle) a message whose flags are not the bundle's. */
+    private void sameFlags(Bundle b, int id, int flags) {
+        if (b.flags != flags) {
+            open.remove(id);
+            throw new OfCodecException(OfError.BUNDLE_FAILED_BAD_FLAGS, "bundle " + id + " was opened with flags "
+                    + b.flags + ", not " + flags + ": discarded");
+        }
     }
 
     /** Applies the whole bundle as one transaction; on failure finds and reports the message at fault. */

@@ -65,9 +65,9 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
      * An OpenFlow 1.5 bundle add, decoded by hand (openflowj 3.2.1 has no 1.5 bundle data), or a
      * 1.4 one (same layout) carrying a group mod openflowj cannot read: the bundle, the inner
      * message's xid and first bytes, and the inner message (a library message, or a group mod of
-     * ours), or the error to answer.
+     * ours), or the error to answer; {@code flags} are the bundle add's ({@code OFPBF_*} bits).
      */
-    record BundleAdd15(long xid, byte[] head, int bundleId, long innerXid, byte[] innerHead, OFMessage inner,
+    record BundleAdd15(long xid, byte[] head, int bundleId, int flags, long innerXid, byte[] innerHead, OFMessage inner,
             dev.jvswitch.ofproto.mod.GroupMod group, dev.jvswitch.openflow.codec.OfCodecException error,
             dev.jvswitch.ofproto.mod.FlowMod flow) {
     }
@@ -355,8 +355,9 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
         byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
         int end = frame.readableBytes();
         int bundleId = end >= BUNDLE_ADD_FIXED ? frame.getInt(HEADER) : 0;
+        int flags = end >= BUNDLE_ADD_FIXED ? frame.getUnsignedShort(HEADER + 6) : 0;
         if (end < BUNDLE_ADD_FIXED + HEADER) {
-            return new BundleAdd15(xid, head, bundleId, xid, head, null, null,
+            return new BundleAdd15(xid, head, bundleId, flags, xid, head, null, null,
                     new dev.jvswitch.openflow.codec.OfCodecException(OfError.BAD_REQUEST_BAD_LEN, "bundle add of "
                             + end + " bytes"), null);
         }
@@ -364,7 +365,7 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
         long innerXid = frame.getUnsignedInt(BUNDLE_ADD_FIXED + 4);
         int innerType = frame.getUnsignedByte(BUNDLE_ADD_FIXED + 1);
         if (innerLen < HEADER || BUNDLE_ADD_FIXED + innerLen > end) {
-            return new BundleAdd15(xid, head, bundleId, xid, head, null, null,
+            return new BundleAdd15(xid, head, bundleId, flags, xid, head, null, null,
                     new dev.jvswitch.openflow.codec.OfCodecException(OfError.BAD_REQUEST_BAD_LEN, "bundled message of "
                             + innerLen + " bytes"), null);
         }
@@ -372,14 +373,14 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
         byte[] innerHead = ByteBufUtil.getBytes(inner, 0, Math.min(innerLen, ERROR_DATA_BYTES));
         try {
             if (innerType == TYPE_FLOW_MOD && needsNx(inner, 6)) {
-                return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, null, null, null,
+                return new BundleAdd15(xid, head, bundleId, flags, innerXid, innerHead, null, null, null,
                         dev.jvswitch.openflow.codec.NxFlowModWire.decode(inner, 6));
             }
             if (innerType == TYPE_FLOW_MOD) {
                 dev.jvswitch.openflow.codec.NxFinTimeoutWire.toStandIns(inner, 0);
             }
             if (innerType == TYPE_GROUP_MOD) {
-                return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, null,
+                return new BundleAdd15(xid, head, bundleId, flags, innerXid, innerHead, null,
                         groupMod(inner, inner.getUnsignedByte(0)), null, null);
             }
             dev.jvswitch.openflow.codec.NxTunMetadata.Stripped tun = stripTunMetadata(inner, 6);
@@ -403,12 +404,12 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
             if (tun != null) {
                 m = dev.jvswitch.openflow.codec.NxTunMetadata.attach(m, tun.entries());
             }
-            return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, m, null, null, null);
+            return new BundleAdd15(xid, head, bundleId, flags, innerXid, innerHead, m, null, null, null);
         } catch (dev.jvswitch.openflow.codec.OfCodecException e) {
-            return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, null, null, e, null);
+            return new BundleAdd15(xid, head, bundleId, flags, innerXid, innerHead, null, null, e, null);
         } catch (OFParseError | RuntimeException e) {
             Malformed bad = malformed(inner, 6, innerType, innerXid, String.valueOf(e.getMessage()));
-            return new BundleAdd15(xid, head, bundleId, innerXid, innerHead, null, null,
+            return new BundleAdd15(xid, head, bundleId, flags, innerXid, innerHead, null, null,
                     new dev.jvswitch.openflow.codec.OfCodecException(bad.error(), bad.reason()), null);
         }
     }

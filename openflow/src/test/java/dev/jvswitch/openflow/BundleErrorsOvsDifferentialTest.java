@@ -1,0 +1,193 @@
+package dev.jvswitch.openflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.projectfloodlight.openflow.protocol.OFBundleCtrlType;
+import org.projectfloodlight.openflow.protocol.OFBundleFlags;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowAdd;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.BundleId;
+import org.projectfloodlight.openflow.types.EthType;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.OFGroup;
+import org.projectfloodlight.openflow.types.OFPort;
+
+import dev.jvswitch.config.OfTarget;
+import dev.jvswitch.config.OpenFlowSettings;
+import dev.jvswitch.testkit.ovs.OvsOracleExtension;
+
+/**
+ * Bundles that go wrong, answered as OVS answers them: the same OpenFlow 1.4 messages go to a
+ * private {@code ovs-vswitchd} (dummy datapath) and to the channel, step by step, each step
+ * followed by a barrier, and what comes back before each barrier reply (message type, bundle
+ * control type and id, error type and code, xid) must be the same. Covers an id opened twice,
+ * unknown ids, flags that differ between open, add, close and commit, a closed bundle closed or
+ * added to again, a reply type sent as a request, a bundled message whose xid is not the
+ * bundle add's, a flow naming a group that does not exist, and a commit of good messages.
+ */
+class BundleErrorsOvsDifferentialTest {
+    @RegisterExtension
+    static final OvsOracleExtension OVS = new OvsOracleExtension(1, 2);
+
+    private static final Set<OFBundleFlags> ATOMIC = EnumSet.of(OFBundleFlags.ATOMIC);
+    private static final Set<OFBundleFlags> ORDERED = EnumSet.of(OFBundleFlags.ORDERED);
+    private static final long BARRIER_XID = 0xbabe;
+
+    private TestBackend backend;
+    private OpenFlowChannels channels;
+    private int port;
+
+    @BeforeEach
+    void start() {
+        backend = new TestBackend("br0", 2);
+        channels = new OpenFlowChannels();
+        channels.configure("br0", new OpenFlowSettings(List.of(), List.of(OfTarget.parse("ptcp:0", false, p -> p)),
+                OpenFlowSettings.DEFAULT_PROTOCOLS, OpenFlowSettings.FailMode.SECURE,
+                OpenFlowSettings.DERIVED_DATAPATH_ID, 0, 0, 5_000), backend);
+        port = Integer.parseInt(channels.bridge("br0").listening().get(0).split(":")[1]);
+        OVS.oracle().replaceFlows(List.of());
+    }
+
+    @AfterEach
+    void stop() {
+        channels.close();
+        backend.close();
+    }
+
+    private static OFMessage control(OFFactory f, long xid, int id, Set<OFBundleFlags> flags, OFBundleCtrlType type) {
+        return f.buildBundleCtrlMsg().setXid(xid).setBundleId(BundleId.of(id)).setFlags(flags).setBundleCtrlType(type)
+                .build();
+    }
+
+    private static OFFlowAdd flow(OFFactory f, long xid, int dst) {
+        return f.buildFlowAdd().setXid(xid).setPriority(100).setMatch(f.buildMatch()
+                .setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                .setExact(MatchField.IPV4_DST, IPv4Address.of(0x0a000000 + dst)).build())
+                .setInstructions(List.of(f.instructions().applyActions(List.of(f.actions().output(OFPort.of(2), 0)))))
+                .build();
+    }
+
+    private static OFMessage add(OFFactory f, long xid, int id, Set<OFBundleFlags> flags, OFMessage inner) {
+        return f.buildBundleAddMsg().setXid(xid).setBundleId(BundleId.of(id)).setFlags(flags).setData(inner).build();
+    }
+
+    /** The steps: each a list of messages, then a barrier. */
+    private static List<Function<OFFactory, List<OFMessage>>> steps() {
+        List<Function<OFFactory, List<OFMessage>>> s = new ArrayList<>();
+        // An id opened twice, then used.
+        s.add(f -> List.of(control(f, 1, 1, ATOMIC, OFBundleCtrlType.OPEN_REQUEST)));
+        s.add(f -> List.of(control(f, 2, 1, ATOMIC, OFBundleCtrlType.OPEN_REQUEST)));
+        s.add(f -> List.of(control(f, 3, 1, ATOMIC, OFBundleCtrlType.COMMIT_REQUEST)));
+        // Unknown ids.
+        s.add(f -> List.of(control(f, 4, 7, ATOMIC, OFBundleCtrlType.CLOSE_REQUEST)));
+        s.add(f -> List.of(control(f, 5, 7, ATOMIC, OFBundleCtrlType.DISCARD_REQUEST)));
+        // Flags that differ from the open's: on an add, then on a commit.
+        s.add(f -> List.of(control(f, 6, 2, ATOMIC, OFBundleCtrlType.OPEN_REQUEST),
+                add(f, 20, 2, ORDERED, flow(f, 20, 1))));
+        s.add(f -> List.of(control(f, 7, 2, ATOMIC, OFBundleCtrlType.COMMIT_REQUEST)));
+        s.add(f -> List.of(control(f, 8, 5, ATOMIC, OFBundleCtrlType.OPEN_REQUEST),
+                add(f, 21, 5, ATOMIC, flow(f, 21, 2)),
+                control(f, 9, 5, ORDERED, OFBundleCtrlType.COMMIT_REQUEST)));
+        s.add(f -> List.of(control(f, 10, 5, ATOMIC, OFBundleCtrlType.COMMIT_REQUEST)));
+        s.add(f -> List.of(control(f, 11, 8, ATOMIC, OFBundleCtrlType.OPEN_REQUEST),
+                control(f, 12, 8, ORDERED, OFBundleCtrlType.CLOSE_REQUEST),
+                control(f, 13, 8, ATOMIC, OFBundleCtrlType.COMMIT_REQUEST)));
+        // A closed bundle closed again, and added to.
+        s.add(f -> List.of(control(f, 14, 3, ATOMIC, OFBundleCtrlType.OPEN_REQUEST),
+                control(f, 15, 3, ATOMIC, OFBundleCtrlType.CLOSE_REQUEST),
+                control(f, 16, 3, ATOMIC, OFBundleCtrlType.CLOSE_REQUEST),
+                control(f, 17, 3, ATOMIC, OFBundleCtrlType.COMMIT_REQUEST)));
+        s.add(f -> List.of(control(f, 18, 4, ATOMIC, OFBundleCtrlType.OPEN_REQUEST),
+                control(f, 19, 4, ATOMIC, OFBundleCtrlType.CLOSE_REQUEST),
+                add(f, 22, 4, ATOMIC, flow(f, 22, 3)),
+                control(f, 23, 4, ATOMIC, OFBundleCtrlType.COMMIT_REQUEST)));
+        // A reply's type sent as a request.
+        s.add(f -> List.of(control(f, 24, 6, ATOMIC, OFBundleCtrlType.OPEN_REPLY)));
+        // A bundled message whose xid is not the add's.
+        s.add(f -> List.of(control(f, 25, 9, ATOMIC, OFBundleCtrlType.OPEN_REQUEST),
+                add(f, 26, 9, ATOMIC, flow(f, 27, 4)),
+                control(f, 28, 9, ATOMIC, OFBundleCtrlType.DISCARD_REQUEST)));
+        // A flow naming a group that does not exist, beside a good one, then the commit.
+        s.add(f -> List.of(control(f, 29, 10, ATOMIC, OFBundleCtrlType.OPEN_REQUEST),
+                add(f, 30, 10, ATOMIC, flow(f, 30, 5)),
+                add(f, 31, 10, ATOMIC, f.buildFlowAdd().setXid(31).setPriority(5).setMatch(f.buildMatch().build())
+                        .setInstructions(List.of(f.instructions().applyActions(List.of(
+                                f.actions().group(OFGroup.of(99)))))).build()),
+                control(f, 32, 10, ATOMIC, OFBundleCtrlType.COMMIT_REQUEST)));
+        // Good messages committed.
+        s.add(f -> List.of(control(f, 33, 11, ATOMIC, OFBundleCtrlType.OPEN_REQUEST),
+                add(f, 34, 11, ATOMIC, flow(f, 34, 6)), add(f, 35, 11, ATOMIC, flow(f, 35, 7)),
+                control(f, 36, 11, ATOMIC, OFBundleCtrlType.CLOSE_REQUEST),
+                control(f, 37, 11, ATOMIC, OFBundleCtrlType.COMMIT_REQUEST)));
+        return s;
+    }
+
+    /** One message as the test compares it: its type, its xid and, for errors and bundle controls, their fields. */
+    static String describe(byte[] m) {
+        int type = m[1] & 0xff;
+        long xid = ((m[4] & 0xffL) << 24) | ((m[5] & 0xff) << 16) | ((m[6] & 0xff) << 8) | (m[7] & 0xff);
+        if (type == 1) {
+            return "error type=" + (((m[8] & 0xff) << 8) | (m[9] & 0xff)) + " code=" + (((m[10] & 0xff) << 8)
+                    | (m[11] & 0xff)) + " xid=" + xid;
+        }
+        if (type == 33) {
+            long id = ((m[8] & 0xffL) << 24) | ((m[9] & 0xff) << 16) | ((m[10] & 0xff) << 8) | (m[11] & 0xff);
+            return "bundle_control id=" + id + " type=" + (((m[12] & 0xff) << 8) | (m[13] & 0xff)) + " flags="
+                    + (((m[14] & 0xff) << 8) | (m[15] & 0xff)) + " xid=" + xid;
+        }
+        return "type=" + type + " xid=" + xid;
+    }
+
+    /** Sends each step and its barrier; returns, per step, what came back before the barrier's reply. */
+    private static List<List<String>> run(OfTestClient c) throws Exception {
+        List<List<String>> out = new ArrayList<>();
+        for (Function<OFFactory, List<OFMessage>> step : steps()) {
+            List<OFMessage> msgs = new ArrayList<>(step.apply(c.f));
+            msgs.add(c.f.buildBarrierRequest().setXid(BARRIER_XID).build());
+            c.sendAll(msgs);
+            List<String> got = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                byte[] m = c.readRaw();
+                assertThat(m).as("the connection closed after %s", got).isNotNull();
+                String d = describe(m);
+                if (d.equals("type=21 xid=" + BARRIER_XID)) {
+                    break;
+                }
+                got.add(d);
+            }
+            out.add(got);
+        }
+        return out;
+    }
+
+    @Test
+    void bundlesThatGoWrongAreAnsweredAsOvsAnswersThem() throws Exception {
+        List<List<String>> ovs;
+        try (OfTestClient c = OfTestClient.connect(Path.of(OVS.oracle().dir().toString(), "br0.mgmt"), OFVersion.OF_14)) {
+            ovs = run(c);
+        }
+        List<List<String>> ours;
+        try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_14)) {
+            ours = run(c);
+        }
+        assertThat(ours).as("per step, what came back before the barrier reply").isEqualTo(ovs);
+        String ovsRules = OVS.oracle().ofctl("dump-flows", "br0");
+        long ovsCount = ovsRules.lines().filter(l -> l.contains("priority=100")).count();
+        assertThat(ovsCount).as("OVS kept the committed bundle's flows: %s", ovsRules).isEqualTo(2);
+        assertThat(backend.ofproto.flowStats("br0")).as("the flows the bundles left, as on OVS").hasSize((int) ovsCount);
+    }
+}

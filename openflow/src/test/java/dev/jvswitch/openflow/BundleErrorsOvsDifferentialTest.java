@@ -26,8 +26,6 @@ import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.OFGroup;
 import org.projectfloodlight.openflow.types.OFPort;
 
-import dev.jvswitch.config.OfTarget;
-import dev.jvswitch.config.OpenFlowSettings;
 import dev.jvswitch.testkit.ovs.OvsOracleExtension;
 
 /**
@@ -47,25 +45,17 @@ class BundleErrorsOvsDifferentialTest {
     private static final Set<OFBundleFlags> ORDERED = EnumSet.of(OFBundleFlags.ORDERED);
     private static final long BARRIER_XID = 0xbabe;
 
-    private TestBackend backend;
-    private OpenFlowChannels channels;
-    private int port;
+    private TestChannel ch;
 
     @BeforeEach
     void start() {
-        backend = new TestBackend("br0", 2);
-        channels = new OpenFlowChannels();
-        channels.configure("br0", new OpenFlowSettings(List.of(), List.of(OfTarget.parse("ptcp:0", false, p -> p)),
-                OpenFlowSettings.DEFAULT_PROTOCOLS, OpenFlowSettings.FailMode.SECURE,
-                OpenFlowSettings.DERIVED_DATAPATH_ID, 0, 0, 5_000), backend);
-        port = Integer.parseInt(channels.bridge("br0").listening().get(0).split(":")[1]);
+        ch = TestChannel.start(2);
         OVS.oracle().replaceFlows(List.of());
     }
 
     @AfterEach
     void stop() {
-        channels.close();
-        backend.close();
+        ch.close();
     }
 
     private static OFMessage control(OFFactory f, long xid, int id, Set<OFBundleFlags> flags, OFBundleCtrlType type) {
@@ -181,13 +171,13 @@ class BundleErrorsOvsDifferentialTest {
             ovs = run(c);
         }
         List<List<String>> ours;
-        try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_14)) {
+        try (OfTestClient c = OfTestClient.connect(ch.port, OFVersion.OF_14)) {
             ours = run(c);
         }
         assertThat(ours).as("per step, what came back before the barrier reply").isEqualTo(ovs);
         String ovsRules = OVS.oracle().ofctl("dump-flows", "br0");
         long ovsCount = ovsRules.lines().filter(l -> l.contains("priority=100")).count();
         assertThat(ovsCount).as("OVS kept the committed bundle's flows: %s", ovsRules).isEqualTo(2);
-        assertThat(backend.ofproto.flowStats("br0")).as("the flows the bundles left, as on OVS").hasSize((int) ovsCount);
+        assertThat(ch.backend.ofproto.flowStats("br0")).as("the flows the bundles left, as on OVS").hasSize((int) ovsCount);
     }
 }

@@ -26,8 +26,6 @@ import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.U64;
 
-import dev.jvswitch.config.OfTarget;
-import dev.jvswitch.config.OpenFlowSettings;
 
 /**
  * The channel's edge cases with a Java client on the same codec: many flow mods then a barrier
@@ -38,24 +36,16 @@ import dev.jvswitch.config.OpenFlowSettings;
  * and meter probes ovn-controller sends, answered as OVS answers them.
  */
 class ChannelEdgeCaseTest {
-    private TestBackend backend;
-    private OpenFlowChannels channels;
-    private int port;
+    private TestChannel ch;
 
     @BeforeEach
     void start() {
-        backend = new TestBackend("br0", 2);
-        channels = new OpenFlowChannels();
-        channels.configure("br0", new OpenFlowSettings(List.of(), List.of(OfTarget.parse("ptcp:0", false, p -> p)),
-                OpenFlowSettings.DEFAULT_PROTOCOLS, OpenFlowSettings.FailMode.SECURE,
-                OpenFlowSettings.DERIVED_DATAPATH_ID, 0, 0, 5_000), backend);
-        port = Integer.parseInt(channels.bridge("br0").listening().get(0).split(":")[1]);
+        ch = TestChannel.start(2);
     }
 
     @AfterEach
     void stop() {
-        channels.close();
-        backend.close();
+        ch.close();
     }
 
     private static List<OFFlowAdd> adds(OfTestClient c, int n) {
@@ -83,7 +73,7 @@ class ChannelEdgeCaseTest {
 
     @Test
     void tenThousandFlowModsThenABarrier() throws Exception {
-        try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_13)) {
+        try (OfTestClient c = OfTestClient.connect(ch.port, OFVersion.OF_13)) {
             long t0 = System.nanoTime();
             c.sendAll(adds(c, 10_000));
             c.send(c.f.buildBarrierRequest().setXid(7).build());
@@ -91,7 +81,7 @@ class ChannelEdgeCaseTest {
             long ns = System.nanoTime() - t0;
             assertThat(m).isInstanceOf(OFBarrierReply.class);
             assertThat(m.getXid()).isEqualTo(7);
-            assertThat(backend.ofproto.flowStats("br0")).hasSize(10_000);
+            assertThat(ch.backend.ofproto.flowStats("br0")).hasSize(10_000);
             System.out.printf("openflow: 10000 flow mods + barrier in %.1f ms (%.0f mods/s)%n", ns / 1e6,
                     10_000 / (ns / 1e9));
         }
@@ -99,8 +89,8 @@ class ChannelEdgeCaseTest {
 
     @Test
     void malformedMessagesGetAnErrorAndHarmNothingElse() throws Exception {
-        try (OfTestClient a = OfTestClient.connect(port, OFVersion.OF_13);
-                OfTestClient b = OfTestClient.connect(port, OFVersion.OF_13)) {
+        try (OfTestClient a = OfTestClient.connect(ch.port, OFVersion.OF_13);
+                OfTestClient b = OfTestClient.connect(ch.port, OFVersion.OF_13)) {
             // unknown type 99
             a.sendRaw(new byte[] {4, 99, 0, 8, 0, 0, 0, 9});
             OFErrorMsg e = (OFErrorMsg) a.read();
@@ -131,7 +121,7 @@ class ChannelEdgeCaseTest {
 
     @Test
     void aNiciraActionShorterThanItsFieldsIsRefusedAndTheConnectionStays() throws Exception {
-        try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_15)) {
+        try (OfTestClient c = OfTestClient.connect(ch.port, OFVersion.OF_15)) {
             // A 1.5 flow mod matching reg0 (read by the Nicira codec) whose only action is an
             // NXAST_REG_LOAD that says 16 bytes where its fields need 24: the value would be read
             // past the message.
@@ -150,13 +140,13 @@ class ChannelEdgeCaseTest {
 
     @Test
     void versionNegotiation() throws Exception {
-        try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_15)) {
+        try (OfTestClient c = OfTestClient.connect(ch.port, OFVersion.OF_15)) {
             c.send(c.f.buildFeaturesRequest().setXid(3).build());
             OFMessage m = c.read();
             assertThat(m.getVersion()).isEqualTo(OFVersion.OF_15);
             assertThat(m.getType()).isEqualTo(OFType.FEATURES_REPLY);
         }
-        try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_10)) {
+        try (OfTestClient c = OfTestClient.connect(ch.port, OFVersion.OF_10)) {
             OFMessage m = c.read();
             assertThat(m).isInstanceOf(OFErrorMsg.class);
             assertThat(((OFErrorMsg) m).getErrType()).isEqualTo(OFErrorType.HELLO_FAILED);
@@ -166,7 +156,7 @@ class ChannelEdgeCaseTest {
 
     @Test
     void bundlesCommitAllOrNothing() throws Exception {
-        try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_14)) {
+        try (OfTestClient c = OfTestClient.connect(ch.port, OFVersion.OF_14)) {
             org.projectfloodlight.openflow.types.BundleId id = org.projectfloodlight.openflow.types.BundleId.of(1);
             java.util.Set<org.projectfloodlight.openflow.protocol.OFBundleFlags> atomic =
                     java.util.EnumSet.of(org.projectfloodlight.openflow.protocol.OFBundleFlags.ATOMIC,
@@ -178,7 +168,7 @@ class ChannelEdgeCaseTest {
                 c.send(c.f.buildBundleAddMsg().setXid(a.getXid()).setBundleId(id).setFlags(atomic).setData(a)
                         .build());
             }
-            assertThat(backend.ofproto.flowStats("br0")).as("nothing before the commit").isEmpty();
+            assertThat(ch.backend.ofproto.flowStats("br0")).as("nothing before the commit").isEmpty();
             c.send(c.f.buildBundleCtrlMsg().setXid(2).setBundleId(id).setFlags(atomic).setBundleCtrlType(
                     org.projectfloodlight.openflow.protocol.OFBundleCtrlType.COMMIT_REQUEST)
                     .build());
@@ -186,7 +176,7 @@ class ChannelEdgeCaseTest {
                     (org.projectfloodlight.openflow.protocol.OFBundleCtrlMsg) c.read();
             assertThat(reply.getBundleCtrlType()).isEqualTo(org.projectfloodlight.openflow.protocol.OFBundleCtrlType
                     .COMMIT_REPLY);
-            assertThat(backend.ofproto.flowStats("br0")).hasSize(3);
+            assertThat(ch.backend.ofproto.flowStats("br0")).hasSize(3);
 
             // A bundle whose second mod names a group that does not exist: the whole bundle is refused.
             OFFlowAdd good = adds(c, 4).get(3);
@@ -206,14 +196,14 @@ class ChannelEdgeCaseTest {
             OFErrorMsg second = (OFErrorMsg) c.read();
             assertThat(second.getXid()).isEqualTo(3);
             assertThat(second.getErrType()).isEqualTo(OFErrorType.BUNDLE_FAILED);
-            assertThat(backend.ofproto.flowStats("br0")).as("nothing of the failed bundle").hasSize(3);
+            assertThat(ch.backend.ofproto.flowStats("br0")).as("nothing of the failed bundle").hasSize(3);
         }
     }
 
     /** A bundle's meter mod and the flow naming the meter commit as one; a meter error fails the whole bundle. */
     @Test
     void bundlesCarryMeterModsWithTheirFlows() throws Exception {
-        try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_14)) {
+        try (OfTestClient c = OfTestClient.connect(ch.port, OFVersion.OF_14)) {
             java.util.Set<org.projectfloodlight.openflow.protocol.OFBundleFlags> atomic =
                     java.util.EnumSet.of(org.projectfloodlight.openflow.protocol.OFBundleFlags.ATOMIC);
             org.projectfloodlight.openflow.protocol.OFMeterMod meter = c.f.buildMeterMod().setXid(10)
@@ -233,20 +223,20 @@ class ChannelEdgeCaseTest {
                     c.send(c.f.buildBundleAddMsg().setXid(m.getXid()).setBundleId(id).setFlags(atomic).setData(m)
                             .build());
                 }
-                assertThat(backend.ofproto.meters("br0")).as("nothing before the commit").hasSize((int) bundle - 1);
+                assertThat(ch.backend.ofproto.meters("br0")).as("nothing before the commit").hasSize((int) bundle - 1);
                 c.send(c.f.buildBundleCtrlMsg().setXid(20 + bundle).setBundleId(id).setFlags(atomic)
                         .setBundleCtrlType(org.projectfloodlight.openflow.protocol.OFBundleCtrlType.COMMIT_REQUEST)
                         .build());
                 if (bundle == 1) {
                     assertThat(c.read().getType()).isEqualTo(OFType.BUNDLE_CONTROL);
-                    assertThat(backend.ofproto.flowStats("br0")).singleElement()
+                    assertThat(ch.backend.ofproto.flowStats("br0")).singleElement()
                             .satisfies(f -> assertThat(f.instructions().toString()).contains("Meter[meterId=4]"));
                 } else {
                     OFErrorMsg first = (OFErrorMsg) c.read();
                     assertThat(first.getXid()).as("the second add of meter 4: METER_EXISTS").isEqualTo(10);
                     assertThat(first.getErrType()).isEqualTo(OFErrorType.METER_MOD_FAILED);
                     assertThat(((OFErrorMsg) c.read()).getErrType()).isEqualTo(OFErrorType.BUNDLE_FAILED);
-                    assertThat(backend.ofproto.meters("br0")).as("meter 5 went with the bundle").hasSize(1);
+                    assertThat(ch.backend.ofproto.meters("br0")).as("meter 5 went with the bundle").hasSize(1);
                 }
             }
         }
@@ -254,8 +244,8 @@ class ChannelEdgeCaseTest {
 
     @Test
     void twoControllersWithRoles() throws Exception {
-        try (OfTestClient a = OfTestClient.connect(port, OFVersion.OF_13);
-                OfTestClient b = OfTestClient.connect(port, OFVersion.OF_13)) {
+        try (OfTestClient a = OfTestClient.connect(ch.port, OFVersion.OF_13);
+                OfTestClient b = OfTestClient.connect(ch.port, OFVersion.OF_13)) {
             a.send(a.f.buildRoleRequest().setXid(1).setRole(OFControllerRole.ROLE_MASTER)
                     .setGenerationId(U64.of(5)).build());
             assertThat(((OFRoleReply) a.read()).getRole()).isEqualTo(OFControllerRole.ROLE_MASTER);
@@ -279,7 +269,7 @@ class ChannelEdgeCaseTest {
             b.send(adds(b, 1).get(0));
             b.send(b.f.buildBarrierRequest().setXid(9).build());
             assertThat(next(b, OFType.BARRIER_REPLY).getXid()).isEqualTo(9);
-            assertThat(backend.ofproto.flowStats("br0")).hasSize(1);
+            assertThat(ch.backend.ofproto.flowStats("br0")).hasSize(1);
         }
     }
 
@@ -308,7 +298,7 @@ class ChannelEdgeCaseTest {
 
     @Test
     void ovnControllersProbesAndNiciraMessagesGetOvssAnswers() throws Exception {
-        try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_15)) {
+        try (OfTestClient c = OfTestClient.connect(ch.port, OFVersion.OF_15)) {
             // NXT_SET_PACKET_IN_FORMAT: standard and nxt_packet_in2 accepted; the old nxt_packet_in
             // (not sent) refused with EPERM.
             c.sendRaw(nicira(1, 16, "00000000"));
@@ -339,7 +329,7 @@ class ChannelEdgeCaseTest {
                     java.util.Map.entry(2, "error 1,5"),        // OFPBRC_EPERM
                     java.util.Map.entry(4, "error 1,4"),        // OFPBRC_BAD_SUBTYPE
                     java.util.Map.entry(5, "type 19 len 32 mp 11")); // 16-byte ofp_meter_features; the add succeeds
-            assertThat(backend.flushedZones).containsExactly(7);
+            assertThat(ch.backend.flushedZones).containsExactly(7);
         }
     }
 }

@@ -16,8 +16,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 
-import dev.jvswitch.config.OfTarget;
-import dev.jvswitch.config.OpenFlowSettings;
 import dev.jvswitch.ofproto.tnl.TlvMap;
 import dev.jvswitch.openflow.codec.OfError;
 import dev.jvswitch.openflow.codec.TlvTableWire;
@@ -29,24 +27,16 @@ import dev.jvswitch.openflow.codec.TlvTableWire;
  * {@code nx_tlv_table_reply}'s.
  */
 class TlvTableWireTest {
-    private TestBackend backend;
-    private OpenFlowChannels channels;
-    private int port;
+    private TestChannel ch;
 
     @BeforeEach
     void start() {
-        backend = new TestBackend("br0", 2);
-        channels = new OpenFlowChannels();
-        channels.configure("br0", new OpenFlowSettings(List.of(), List.of(OfTarget.parse("ptcp:0", false, p -> p)),
-                OpenFlowSettings.DEFAULT_PROTOCOLS, OpenFlowSettings.FailMode.SECURE,
-                OpenFlowSettings.DERIVED_DATAPATH_ID, 0, 0, 5_000), backend);
-        port = Integer.parseInt(channels.bridge("br0").listening().get(0).split(":")[1]);
+        ch = TestChannel.start(2);
     }
 
     @AfterEach
     void stop() {
-        channels.close();
-        backend.close();
+        ch.close();
     }
 
     private static byte[] bytes(ByteBuf b) {
@@ -75,7 +65,7 @@ class TlvTableWireTest {
 
     @Test
     void modThenRequestSeesTheMapAndTheReplyHasOvsLayout() throws Exception {
-        try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_13)) {
+        try (OfTestClient c = OfTestClient.connect(ch.port, OFVersion.OF_13)) {
             c.sendRaw(mod(5, TlvTableWire.ADD, new TlvMap.Mapping(0x102, 0x80, 4, 0),
                     new TlvMap.Mapping(0xffff, 1, 4, 63)));
             c.sendRaw(bytes(TlvTableWire.encodeRequest(ByteBufAllocator.DEFAULT, 4, 6)));
@@ -103,7 +93,7 @@ class TlvTableWireTest {
 
     @Test
     void badModsGetNiciraErrors() throws Exception {
-        try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_13)) {
+        try (OfTestClient c = OfTestClient.connect(ch.port, OFVersion.OF_13)) {
             c.sendRaw(mod(11, 3, new TlvMap.Mapping(0x102, 0x80, 4, 0)));
             assertThat(nxError(c.readRaw(), 11)).containsExactly(0xffff, OfError.NXTTMFC_BAD_COMMAND.code(), 0x2320);
             c.sendRaw(mod(12, TlvTableWire.ADD, new TlvMap.Mapping(0x102, 0x80, 6, 0)));
@@ -119,12 +109,12 @@ class TlvTableWireTest {
             c.sendRaw(shorter);
             assertThat(nxError(c.readRaw(), 15)).as("OFPBRC_BAD_LEN").startsWith(1, 6);
         }
-        assertThat(backend.tlvMaps().get("br0").size()).as("nothing refused was applied").isZero();
+        assertThat(ch.backend.tlvMaps().get("br0").size()).as("nothing refused was applied").isZero();
     }
 
     @Test
     void aSlaveMayReadTheMapButNotEditIt() throws Exception {
-        try (OfTestClient c = OfTestClient.connect(port, OFVersion.OF_13)) {
+        try (OfTestClient c = OfTestClient.connect(ch.port, OFVersion.OF_13)) {
             c.send(c.f.buildRoleRequest().setXid(1).setRole(OFControllerRole.ROLE_SLAVE)
                     .setGenerationId(U64.of(1)).build());
             c.read();

@@ -88,6 +88,9 @@ class ApplyModsTest {
         of.apply("br0", add("check_overlap,priority=10,ip,nw_dst=11.0.0.0/8,actions=output:3"));
         of.apply("br0", add("check_overlap,table=1,priority=10,ip,actions=output:3"));
         assertThat(of.rules("br0")).hasSize(4);
+        // As OVS: an add that replaces a rule of the very same match is no overlap.
+        of.apply("br0", add("check_overlap,priority=10,ip,nw_dst=10.0.0.0/8,actions=output:4"));
+        assertThat(of.rules("br0")).hasSize(4);
         assertThat(of.rules("br0")).allSatisfy(r -> assertThat(r.flags()).isEmpty());
     }
 

@@ -2,12 +2,10 @@ package dev.jvswitch.openflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +41,6 @@ class BundleErrorsOvsDifferentialTest {
 
     private static final Set<OFBundleFlags> ATOMIC = EnumSet.of(OFBundleFlags.ATOMIC);
     private static final Set<OFBundleFlags> ORDERED = EnumSet.of(OFBundleFlags.ORDERED);
-    private static final long BARRIER_XID = 0xbabe;
 
     private TestChannel ch;
 
@@ -76,8 +73,8 @@ class BundleErrorsOvsDifferentialTest {
     }
 
     /** The steps: each a list of messages, then a barrier. */
-    private static List<Function<OFFactory, List<OFMessage>>> steps() {
-        List<Function<OFFactory, List<OFMessage>>> s = new ArrayList<>();
+    private static List<OfDifferential.Step> steps() {
+        List<OfDifferential.Step> s = new ArrayList<>();
         // An id opened twice, then used.
         s.add(f -> List.of(control(f, 1, 1, ATOMIC, OFBundleCtrlType.OPEN_REQUEST)));
         s.add(f -> List.of(control(f, 2, 1, ATOMIC, OFBundleCtrlType.OPEN_REQUEST)));
@@ -126,55 +123,9 @@ class BundleErrorsOvsDifferentialTest {
         return s;
     }
 
-    /** One message as the test compares it: its type, its xid and, for errors and bundle controls, their fields. */
-    static String describe(byte[] m) {
-        int type = m[1] & 0xff;
-        long xid = ((m[4] & 0xffL) << 24) | ((m[5] & 0xff) << 16) | ((m[6] & 0xff) << 8) | (m[7] & 0xff);
-        if (type == 1) {
-            return "error type=" + (((m[8] & 0xff) << 8) | (m[9] & 0xff)) + " code=" + (((m[10] & 0xff) << 8)
-                    | (m[11] & 0xff)) + " xid=" + xid;
-        }
-        if (type == 33) {
-            long id = ((m[8] & 0xffL) << 24) | ((m[9] & 0xff) << 16) | ((m[10] & 0xff) << 8) | (m[11] & 0xff);
-            return "bundle_control id=" + id + " type=" + (((m[12] & 0xff) << 8) | (m[13] & 0xff)) + " flags="
-                    + (((m[14] & 0xff) << 8) | (m[15] & 0xff)) + " xid=" + xid;
-        }
-        return "type=" + type + " xid=" + xid;
-    }
-
-    /** Sends each step and its barrier; returns, per step, what came back before the barrier's reply. */
-    private static List<List<String>> run(OfTestClient c) throws Exception {
-        List<List<String>> out = new ArrayList<>();
-        for (Function<OFFactory, List<OFMessage>> step : steps()) {
-            List<OFMessage> msgs = new ArrayList<>(step.apply(c.f));
-            msgs.add(c.f.buildBarrierRequest().setXid(BARRIER_XID).build());
-            c.sendAll(msgs);
-            List<String> got = new ArrayList<>();
-            for (int i = 0; i < 32; i++) {
-                byte[] m = c.readRaw();
-                assertThat(m).as("the connection closed after %s", got).isNotNull();
-                String d = describe(m);
-                if (d.equals("type=21 xid=" + BARRIER_XID)) {
-                    break;
-                }
-                got.add(d);
-            }
-            out.add(got);
-        }
-        return out;
-    }
-
     @Test
     void bundlesThatGoWrongAreAnsweredAsOvsAnswersThem() throws Exception {
-        List<List<String>> ovs;
-        try (OfTestClient c = OfTestClient.connect(Path.of(OVS.oracle().dir().toString(), "br0.mgmt"), OFVersion.OF_14)) {
-            ovs = run(c);
-        }
-        List<List<String>> ours;
-        try (OfTestClient c = OfTestClient.connect(ch.port, OFVersion.OF_14)) {
-            ours = run(c);
-        }
-        assertThat(ours).as("per step, what came back before the barrier reply").isEqualTo(ovs);
+        OfDifferential.assertSameAsOvs(OVS.oracle(), ch.port, OFVersion.OF_14, steps());
         String ovsRules = OVS.oracle().ofctl("dump-flows", "br0");
         long ovsCount = ovsRules.lines().filter(l -> l.contains("priority=100")).count();
         assertThat(ovsCount).as("OVS kept the committed bundle's flows: %s", ovsRules).isEqualTo(2);

@@ -48,9 +48,9 @@ public record Meter(long meterId, int flags, List<MeterBand> bands) {
             throw new MeterModException(MeterModException.Code.INVALID_METER, "meter id " + meterId
                     + " is not 1.." + MAX + ", slowpath or controller");
         }
-        if (bands.size() > MAX_BANDS) {
+        if (bands.isEmpty() || bands.size() > MAX_BANDS) {
             throw new MeterModException(MeterModException.Code.OUT_OF_BANDS, "meter " + meterId + ": "
-                    + bands.size() + " bands, at most " + MAX_BANDS);
+                    + bands.size() + " bands, 1 to " + MAX_BANDS);
         }
         if ((flags & ~SUPPORTED_FLAGS) != 0 || (flags & KBPS) != 0 && (flags & PKTPS) != 0) {
             throw new MeterModException(MeterModException.Code.BAD_FLAGS, "meter " + meterId + ": flags 0x"

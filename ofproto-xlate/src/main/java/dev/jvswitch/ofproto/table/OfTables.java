@@ -293,15 +293,21 @@ public final class OfTables {
 
         /**
          * A rule of {@code r}'s table with {@code r}'s priority whose match overlaps {@code r}'s
-         * (some packet fits both; the rule in {@code r}'s own slot counts), or null. Walks the table.
+         * (some packet fits both), or null; null too when a rule has {@code r}'s very match, as
+         * OVS checks for overlaps only when the add does not replace a rule. Walks the table.
          */
         public Rule overlapping(Rule r) {
             if (currentRuleCount(r.tableId()) == 0) {
                 return null;
             }
-            Rule[] found = new Rule[1];
+            Rule[] found = new Rule[2];
             Consumer<Rule> check = other -> {
-                if (found[0] == null && other.priority() == r.priority() && other.match().overlaps(r.match())) {
+                if (other.priority() != r.priority() || found[1] != null) {
+                    return;
+                }
+                if (other.match().equals(r.match())) {
+                    found[1] = other;
+                } else if (found[0] == null && other.match().overlaps(r.match())) {
                     found[0] = other;
                 }
             };
@@ -311,7 +317,7 @@ public final class OfTables {
             } else {
                 base.tables[r.tableId()].forEachRule(check);
             }
-            return found[0];
+            return found[1] != null ? null : found[0];
         }
 
         /**

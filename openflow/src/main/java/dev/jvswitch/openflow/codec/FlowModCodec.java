@@ -37,6 +37,9 @@ public final class FlowModCodec {
     }
 
     /** The flow mod {@code m} asks for. */
+    /** OVS keeps table 254 for itself: OpenFlow cannot add or modify rules there (OFPBRC_EPERM). */
+    static final int READ_ONLY_TABLE = 254;
+
     public static FlowMod decode(OFFlowMod m) {
         FlowMod.Command command = switch (m.getCommand()) {
             case ADD -> FlowMod.Command.ADD;
@@ -52,6 +55,9 @@ public final class FlowModCodec {
         int table = m.getTableId().getValue();
         if (command == FlowMod.Command.ADD && table == FlowMod.ALL_TABLES) {
             throw new OfCodecException(OfError.FLOW_MOD_FAILED_BAD_TABLE_ID, "an add needs one table");
+        }
+        if ((command == FlowMod.Command.ADD || command.isModify()) && table == READ_ONLY_TABLE) {
+            throw new OfCodecException(OfError.BAD_REQUEST_EPERM, "table " + READ_ONLY_TABLE + " is read-only");
         }
         Set<FlowMod.Flag> flags = EnumSet.noneOf(FlowMod.Flag.class);
         for (OFFlowModFlags f : m.getFlags()) {
@@ -75,12 +81,21 @@ public final class FlowModCodec {
             outGroup = m.getOutGroup().getGroupNumber() & 0xffffffffL;
         }
         Match match = MatchCodec.decode(m.getMatch());
+        java.util.List<dev.jvswitch.ofproto.mod.Instruction> instructions = command.isDelete() ? java.util.List.of()
+                : ActionCodec.decodeInstructions(m.getInstructions());
+        for (dev.jvswitch.ofproto.mod.Instruction i : instructions) {
+            if (i instanceof dev.jvswitch.ofproto.mod.Instruction.GotoTable g && table != FlowMod.ALL_TABLES
+                    && g.tableId() <= table) {
+                // As OVS: a pipeline only goes forward (resubmit goes back).
+                throw new OfCodecException(OfError.BAD_INSTRUCTION_BAD_TABLE_ID, "goto_table:" + g.tableId()
+                        + " in table " + table + ": the table must come after this one");
+            }
+        }
         try {
             return FlowMod.builder(command).tableId(table).priority(m.getPriority()).match(match)
                     .cookie(m.getCookie().getValue()).cookieMask(m.getCookieMask().getValue()).outPort(outPort)
                     .outGroup(outGroup).idleTimeoutSec(m.getIdleTimeout()).hardTimeoutSec(m.getHardTimeout())
-                    .flags(flags).instructions(command.isDelete() ? java.util.List.of()
-                            : ActionCodec.decodeInstructions(m.getInstructions()))
+                    .flags(flags).instructions(instructions)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new OfCodecException(OfError.FLOW_MOD_FAILED_UNKNOWN, e.getMessage());

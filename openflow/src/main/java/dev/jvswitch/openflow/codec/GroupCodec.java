@@ -60,6 +60,12 @@ public final class GroupCodec {
                     for (OFBucket b : m.getBuckets()) {
                         int watchPort = OfPortNumbers.from(b.getWatchPort());
                         long watchGroup = b.getWatchGroup().getGroupNumber() & 0xffffffffL;
+                        if (type == GroupType.FAST_FAILOVER && watchPort == OfPorts.ANY
+                                && watchGroup == Bucket.WATCH_NONE) {
+                            // As OVS: a fast failover bucket without a liveness check.
+                            throw new OfCodecException(OfError.GROUP_MOD_FAILED_INVALID_GROUP, "group " + id
+                                    + ": a fast failover bucket needs watch_port or watch_group");
+                        }
                         buckets.add(new Bucket(buckets.size(), type == GroupType.SELECT ? b.getWeight()
                                 : Bucket.DEFAULT_WEIGHT, watchPort == OfPorts.ANY ? OfPorts.NONE : watchPort,
                                 watchGroup, ActionCodec.decode(b.getActions(), false)));

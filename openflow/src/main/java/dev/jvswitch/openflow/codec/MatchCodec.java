@@ -54,6 +54,7 @@ public final class MatchCodec {
             }
             take(m, e, acc);
         }
+        hiddenWithoutPrerequisite(m, seen);
         Match.Builder b = Match.builder();
         if (m instanceof NxMatch nx) {
             for (NxTunMetadata.Entry e : nx.extra()) {
@@ -82,6 +83,25 @@ public final class MatchCodec {
             throw new OfCodecException(OfError.BAD_MATCH_BAD_PREREQ, ex.getMessage());
         }
         return out;
+    }
+
+    /**
+     * openflowj hides an OXM entry whose prerequisite the match lacks ({@code getMatchFields()}
+     * skips it, {@code get} returns null), which would make {@code ipv4_dst=X} without
+     * {@code eth_type} a rule matching everything: such an entry, still in the OXM list, is
+     * refused as OVS refuses it (OFPBMC_BAD_PREREQ).
+     */
+    private static void hiddenWithoutPrerequisite(org.projectfloodlight.openflow.protocol.match.Match m,
+            Set<MatchField<?>> seen) {
+        org.projectfloodlight.openflow.protocol.match.Match base = m instanceof NxMatch nx ? nx.base() : m;
+        if (base instanceof org.projectfloodlight.openflow.protocol.OFMatchV3 v3) {
+            for (org.projectfloodlight.openflow.protocol.oxm.OFOxm<?> oxm : v3.getOxmList()) {
+                if (!seen.contains(oxm.getMatchField())) {
+                    throw new OfCodecException(OfError.BAD_MATCH_BAD_PREREQ, "match field "
+                            + oxm.getMatchField().getName() + " without its prerequisite (eth_type/ip_proto)");
+                }
+            }
+        }
     }
 
     private static <T extends OFValueType<T>> void take(org.projectfloodlight.openflow.protocol.match.Match m,

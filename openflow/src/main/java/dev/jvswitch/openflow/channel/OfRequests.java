@@ -323,6 +323,12 @@ final class OfRequests {
         }
         dev.jvswitch.openflow.codec.PacketOut15Wire.PacketOut p = po.packetOut();
         try {
+            RequestChecks.groupsExist(p.actions(), bridge.backend().groups());
+        } catch (OfCodecException e) {
+            c.refuse(c.version(), po.xid(), e.error(), po.head(), e.getMessage());
+            return;
+        }
+        try {
             executions.add(bridge.backend().packetOut(p.inPort(), p.actions(), p.data(), p.metadata()));
         } catch (IllegalArgumentException e) {
             String s = String.valueOf(e.getMessage());
@@ -343,6 +349,7 @@ final class OfRequests {
         }
         List<dev.jvswitch.ofproto.action.OfAction> actions = dev.jvswitch.openflow.codec.ActionCodec.decode(
                 p.getActions(), true);
+        RequestChecks.groupsExist(actions, bridge.backend().groups());
         try {
             executions.add(bridge.backend().packetOut(inPort, actions, p.getData()));
         } catch (IllegalArgumentException e) {
@@ -397,6 +404,7 @@ final class OfRequests {
 
     private void portMod(org.projectfloodlight.openflow.protocol.OFPortMod m) {
         PortMod pm = GroupCodec.decode(m);
+        RequestChecks.hwAddr(pm.portNo(), m.getHwAddr().getLong(), bridge.backend().ports());
         try {
             bridge.backend().apply(List.of(pm));
         } catch (IllegalArgumentException e) {
@@ -509,7 +517,11 @@ final class OfRequests {
                 }
                 c.send(f.buildPortStatsReply().setXid(xid).setEntries(entries).build());
             }
-            case QUEUE -> c.send(f.buildQueueStatsReply().setXid(xid).setEntries(List.of()).build());
+            case QUEUE -> {
+                RequestChecks.queuePort(OfPortNumbers.from(((org.projectfloodlight.openflow.protocol.OFQueueStatsRequest) r)
+                        .getPortNo()), bridge.backend().ports());
+                c.send(f.buildQueueStatsReply().setXid(xid).setEntries(List.of()).build());
+            }
             case GROUP_DESC -> {
                 if (c.version() >= 6) {
                     for (ByteBuf b : dev.jvswitch.openflow.codec.Group15Wire.descReply(xid, bridge.backend().groups())) {
@@ -554,13 +566,16 @@ final class OfRequests {
                         meters.add(e);
                     }
                 }
+                RequestChecks.meterExists(id, !meters.isEmpty());
                 for (ByteBuf b : MeterCodec.configReply(c.version(), xid, meters)) {
                     c.sendRaw(b);
                 }
             }
             case METER -> {
                 long id = ((org.projectfloodlight.openflow.protocol.OFMeterStatsRequest) r).getMeterId();
-                for (ByteBuf b : MeterCodec.statsReply(c.version(), xid, bridge.backend().meterStats(id))) {
+                List<dev.jvswitch.ofproto.meter.MeterStats> stats = bridge.backend().meterStats(id);
+                RequestChecks.meterExists(id, !stats.isEmpty());
+                for (ByteBuf b : MeterCodec.statsReply(c.version(), xid, stats)) {
                     c.sendRaw(b);
                 }
             }

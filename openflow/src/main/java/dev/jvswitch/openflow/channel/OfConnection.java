@@ -221,7 +221,7 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
         version = v;
         factory = OFFactories.getFactory(OFVersion.values()[v - 1]);
         state = State.ACTIVE;
-        LOG.info("{}: {}: connected (OpenFlow {})", bridge.name(), target, versionName(v));
+        LOG.atLevel(bridge.lifeLevel()).log("{}: {}: connected (OpenFlow {})", bridge.name(), target, versionName(v));
         bridge.onActive(this);
     }
 

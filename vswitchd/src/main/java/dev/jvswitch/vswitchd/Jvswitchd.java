@@ -18,6 +18,7 @@ import dev.jvswitch.config.ControlSettings;
 import dev.jvswitch.config.CpuSet;
 import dev.jvswitch.config.SwitchConfig;
 import dev.jvswitch.config.yaml.YamlConfigLoader;
+import dev.jvswitch.openflow.channel.ChannelWarmup;
 import dev.jvswitch.vswitchd.config.OfprotoConfigs;
 import dev.jvswitch.vswitchd.db.DbMode;
 import dev.jvswitch.vswitchd.unixctl.UnixctlServer;
@@ -369,7 +370,7 @@ public final class Jvswitchd {
     /**
      * Takes a controller's first whole table's paths (OpenFlow 1.5 decode, one commit,
      * translation) through a scratch bridge on a daemon thread, so ovn-controller's first bundle
-     * after a start meets them compiled ({@code ChannelWarmup}). {@code JVS_WARMUP=off} skips it.
+     * after a start meets them compiled ({@link ChannelWarmup}). {@code JVS_WARMUP=off} skips it.
      */
     private static void warmUp(Logger log) {
         if ("off".equals(System.getenv("JVS_WARMUP"))) {
@@ -377,9 +378,8 @@ public final class Jvswitchd {
         }
         Thread t = new Thread(() -> {
             try {
-                dev.jvswitch.openflow.channel.ChannelWarmup.Result r =
-                        dev.jvswitch.openflow.channel.ChannelWarmup.run(WARMUP_PASSES, WARMUP_BUDGET_MS);
-                log.debug("warm-up: {} flows committed, decoded {} times (last {} ns a message) in {} ms",
+                ChannelWarmup.Result r = ChannelWarmup.run(WARMUP_PASSES, WARMUP_BUDGET_MS);
+                log.debug("warm-up: {} flows committed, {} passes (last {} ns a message) in {} ms",
                         r.committed(), r.passes(), r.lastNsPerMessage(), r.elapsedMs());
             } catch (IOException | RuntimeException e) {
                 log.debug("warm-up skipped: {}", e.toString());

@@ -233,8 +233,8 @@ final class Bundles {
         }
         if (mods.size() >= LOGGED_BUNDLE) {
             // A controller's whole table (ovn-controller on connect): how long the one transaction took.
-            LOG.info("{}: {}: bundle of {} messages committed in {} us", bridge.name(), c.target(), mods.size(),
-                    (System.nanoTime() - startNs) / 1000);
+            LOG.atLevel(bridge.lifeLevel()).log("{}: {}: bundle of {} messages committed in {} us", bridge.name(),
+                    c.target(), mods.size(), (System.nanoTime() - startNs) / 1000);
         }
         for (FlowRemoved fr : r.removed()) {
             if (fr.flow().flags().contains(FlowMod.Flag.SEND_FLOW_REM)) {

@@ -16,7 +16,8 @@ import dev.jvswitch.openflow.backend.BridgeBackend;
 
 /**
  * One connection's requests on their way to the change thread, in arrival order: the event loop
- * {@link #offer}s; one drain task at a time runs on the change thread
+ * {@link #offer}s them as it decodes a read and hands them over at its end ({@link #readComplete});
+ * one drain task at a time runs on the change thread
  * ({@link BridgeBackend#submit}) and handles up to {@value #BATCH} requests before it gives the
  * thread back to other changes. A connection holds at most one slot of the change queue.
  *
@@ -27,7 +28,8 @@ import dev.jvswitch.openflow.backend.BridgeBackend;
  * <p>At debug ({@code vlog/set connmgr:dbg}) each batch is logged with its requests' types and
  * xids and how long the change thread took, so a controller's timeline can be read against ours.
  *
- * <p><b>Thread-safety:</b> {@link #offer} on the event loop; {@code drain} on the change thread.
+ * <p><b>Thread-safety:</b> {@link #offer} and {@link #readComplete} on the event loop; {@code drain}
+ * on the change thread.
  * {@code pending} is a concurrent queue; {@code scheduled} makes sure one drain runs at a time
  * (set by whoever schedules, cleared by the drain before it looks for more work).
  */
@@ -57,13 +59,27 @@ final class ChangeQueue {
         this.afterBatch = afterBatch;
     }
 
-    /** Event loop: queue {@code m} (an {@link OFMessage} or a hand-decoded request) behind the earlier ones. */
+    /**
+     * Event loop: queue {@code m} (an {@link OFMessage} or a hand-decoded request) behind the
+     * earlier ones. The change thread is given them at the end of the read ({@link #readComplete}),
+     * or at once when a batch is waiting: one hand-off (and wake-up) per read, not per message.
+     */
     void offer(Object m) {
         pending.add(m);
-        if (size.incrementAndGet() >= HIGH && channel.config().isAutoRead()) {
+        int n = size.incrementAndGet();
+        if (n >= HIGH && channel.config().isAutoRead()) {
             channel.config().setAutoRead(false);
         }
-        schedule();
+        if (n >= BATCH) {
+            schedule();
+        }
+    }
+
+    /** Event loop, at the end of a read: hands what it queued to the change thread. */
+    void readComplete() {
+        if (!pending.isEmpty()) {
+            schedule();
+        }
     }
 
     /** {@code N request(s): TYPE/XID ...} (the first eight) for the debug log. */

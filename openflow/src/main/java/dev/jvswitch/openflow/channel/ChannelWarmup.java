@@ -6,33 +6,30 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.projectfloodlight.openflow.protocol.OFFlowMod;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 
 import dev.jvswitch.ofproto.Ofproto;
 import dev.jvswitch.ofproto.bridge.BridgeConfig;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.mod.FlowMod;
-import dev.jvswitch.ofproto.mod.ModFailedException;
-import dev.jvswitch.ofproto.mod.OfMod;
+import dev.jvswitch.ofproto.mod.FlowStatsRequest;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
-import dev.jvswitch.openflow.codec.FlowModCodec;
 import dev.jvswitch.openflow.codec.NxFlowWriter;
 
 /**
  * Runs the paths a controller's first whole table takes through the switch, once the daemon is
- * up, so that ovn-controller's first bundle does not meet them interpreted: the OpenFlow 1.5
- * frame decoder on bundle adds of a whole OVN flow table (a logical router between two logical
- * switches, as ovn-controller 23.03 installs it: {@code warmup-flows.txt}), one transaction of
- * all of them into an ofproto of its own, and a few translations through that table. On a cold
- * JVM the first bundle of ~120 messages took 0.3-0.8 s to arrive and commit, against ~20 ms warm.
+ * up, so that ovn-controller's first bundle does not meet them interpreted: a whole OVN flow table
+ * (a logical router between two logical switches, as ovn-controller 23.03 installs it:
+ * {@code warmup-flows.txt}) as OpenFlow 1.5 bundle adds through a connection's real handlers
+ * (decoder, hand-off to the requests, bundle, commit into the tables, replies:
+ * {@link ConnectionWarmup}), and a few translations through that table. On a cold JVM the first
+ * bundle of ~120 messages took 0.3-0.8 s to arrive and commit, against ~20 ms warm; warmed on the
+ * decoder alone, its messages still reached the change thread over ~50 ms.
  *
- * <p>Nothing is shared with the running switch: the ofproto, its bridge and the decoder are made
- * here and dropped after; nothing is logged. It is meant for a daemon thread of its own, which a
- * stop may abandon at any point.
+ * <p>Nothing is shared with the running switch: the ofproto, its bridge and the connection are
+ * made here and dropped after; nothing is logged above debug. It is meant for a daemon thread of
+ * its own, which a stop may abandon at any point.
  *
  * <p><b>Thread-safety:</b> {@link #run} may be called from any thread; it shares no state.
  */
@@ -42,12 +39,16 @@ public final class ChannelWarmup {
     private static final int OFP15 = 6;
     private static final int TYPE_BUNDLE_ADD = 34;
     private static final int BUNDLE_ADD_FIXED = 16;
-    /** Passes that also commit the table and trace through it (the decoder needs more to compile). */
-    private static final int COMMIT_PASSES = 2;
+    /** Passes through a whole connection (the rest only decode: the decoder needs more to compile). */
+    private static final int CONNECTION_PASSES = 2;
     /** A decode pass this fast a message is compiled code: no more passes. */
     private static final long FAST_NS_PER_MESSAGE = 20_000;
-    /** A refused mod is dropped and the rest tried again, at most this often per pass. */
-    private static final int MAX_REFUSED = 64;
+    /** Small bundles per pass, taking every {@value #CHANGE_STRIDE}th flow out and back (even: the table ends whole). */
+    private static final int CHANGES_PER_PASS = 6;
+    private static final int CHANGE_STRIDE = 31;
+    /** {@code ofp_flow_mod}'s command byte, after the header, cookie, cookie mask and table id. */
+    private static final int FLOW_MOD_COMMAND = 25;
+    private static final int OFPFC_DELETE_STRICT = 4;
     /** Flows traced through the table each pass: ARP, ICMP and TCP from each VIF port. */
     private static final String[] TRACES = {
         "in_port=1,arp,arp_op=1,dl_src=0a:00:00:00:01:01,dl_dst=ff:ff:ff:ff:ff:ff,arp_spa=10.0.0.1,arp_tpa=10.0.0.254",
@@ -60,70 +61,85 @@ public final class ChannelWarmup {
     }
 
     /**
-     * What a warm-up did: the flows of the table, how many the decoder gave back and the scratch
-     * bridge took, the decode passes run, the last pass's decode time per message and the time
+     * What a warm-up did: the flows of the table, how many of them the scratch bridge held at the
+     * end of the last connection pass and the replies that connection sent, how many messages the
+     * last decode pass gave back, the passes run, the last pass's time per message and the time
      * taken.
      */
-    public record Result(int flows, int decoded, int committed, int passes, long lastNsPerMessage, long elapsedMs) {
+    public record Result(int flows, int committed, int replies, int decoded, int passes, long lastNsPerMessage,
+            long elapsedMs) {
     }
 
     /**
-     * Encodes the warm-up table once and decodes it up to {@code passes} times: the first
-     * {@value #COMMIT_PASSES} passes also commit it into a scratch bridge and trace a few packets
-     * through it. It stops early once a pass decodes at under {@value #FAST_NS_PER_MESSAGE} ns a
-     * message (compiled) or once {@code budgetMs} has passed.
+     * Encodes the warm-up table once and takes it up to {@code passes} times through the frame
+     * decoder in socket-sized reads ({@link ConnectionWarmup#decodeOnly}). The first
+     * {@value #CONNECTION_PASSES} passes take it through a whole connection to a new scratch
+     * bridge instead ({@link ConnectionWarmup}): one bundle of the whole table, then
+     * {@value #CHANGES_PER_PASS} small bundles that take some of its flows out and put them back,
+     * as a port leaving and coming does (a commit into a full table), and a few traces through
+     * it. It stops early once a decode pass runs at under {@value #FAST_NS_PER_MESSAGE} ns a
+     * message (compiled), or once {@code budgetMs} has passed.
      *
      * @throws IOException if the table cannot be read from the class path
      */
     public static Result run(int passes, long budgetMs) throws IOException {
         long start = System.nanoTime();
         List<FlowMod> table = table();
-        ByteBuf wire = Unpooled.buffer(table.size() * 256);
-        long xid = 0;
+        ByteBuf wire = ByteBufAllocator.DEFAULT.buffer(table.size() * 256);
+        ByteBuf out = ByteBufAllocator.DEFAULT.buffer(table.size() / CHANGE_STRIDE * 256 + 256);
+        ByteBuf in = ByteBufAllocator.DEFAULT.buffer(table.size() / CHANGE_STRIDE * 256 + 256);
+        long xid = 1_000;
         for (FlowMod mod : table) {
             bundleAdd(wire, mod, ++xid);
         }
+        for (int i = 0; i < table.size(); i += CHANGE_STRIDE) {
+            int at = out.writerIndex();
+            bundleAdd(out, table.get(i), ++xid);
+            out.setByte(at + BUNDLE_ADD_FIXED + FLOW_MOD_COMMAND, OFPFC_DELETE_STRICT);
+            bundleAdd(in, table.get(i), ++xid);
+        }
         List<OfPort> ports = List.of(OfPort.trunk(1, 1, "w1"), OfPort.trunk(2, 2, "w2"), OfPort.trunk(3, 3, "w3"));
         int done = 0;
+        int held = 0;
+        int replies = 0;
         int decoded = 0;
-        int committed = 0;
         long nsPerMessage = 0;
         try {
             for (int p = 0; p < passes && (System.nanoTime() - start) / 1_000_000L < budgetMs; p++) {
                 long t0 = System.nanoTime();
-                // Each pass reads a buffer of the channel's own kind (the default allocator's I/O
-                // buffer, as a socket read gives the decoder): compiled for a heap buffer, the
-                // decoder met the first real bundle with another receiver type and went back to
-                // the interpreter for it.
-                ByteBuf frames = ByteBufAllocator.DEFAULT.ioBuffer(wire.readableBytes());
-                List<OfMod> mods;
-                try {
-                    frames.writeBytes(wire, wire.readerIndex(), wire.readableBytes());
-                    mods = decode(frames, table.size());
-                } finally {
-                    frames.release();
+                if (p < CONNECTION_PASSES) {
+                    Ofproto ofproto = new Ofproto();
+                    ofproto.addBridge(new BridgeConfig(BRIDGE, ports));
+                    ConnectionWarmup c = new ConnectionWarmup(ofproto, BRIDGE);
+                    c.bundle(wire);
+                    for (int k = 0; k < CHANGES_PER_PASS; k++) {
+                        c.bundle(k % 2 == 0 ? out : in);
+                    }
+                    held = ofproto.flowStats(BRIDGE, FlowStatsRequest.all()).size();
+                    replies = c.replies();
+                    trace(ofproto);
+                    nsPerMessage = (System.nanoTime() - t0) / table.size();
+                } else {
+                    decoded = ConnectionWarmup.decodeOnly(wire);
+                    nsPerMessage = (System.nanoTime() - t0) / Math.max(1, decoded);
+                    if (nsPerMessage < FAST_NS_PER_MESSAGE) {
+                        done++;
+                        break;
+                    }
                 }
-                decoded = mods.size();
-                nsPerMessage = (System.nanoTime() - t0) / Math.max(1, decoded);
                 done++;
-                if (p < COMMIT_PASSES) {
-                    committed = commitAndTrace(mods, ports);
-                } else if (nsPerMessage < FAST_NS_PER_MESSAGE) {
-                    break;
-                }
             }
         } finally {
             wire.release();
+            out.release();
+            in.release();
         }
-        return new Result(table.size(), decoded, committed, done, nsPerMessage,
+        return new Result(table.size(), held, replies, decoded, done, nsPerMessage,
                 (System.nanoTime() - start) / 1_000_000L);
     }
 
-    /** Commits {@code mods} into a new scratch bridge and traces {@link #TRACES} through it; how many went in. */
-    private static int commitAndTrace(List<OfMod> mods, List<OfPort> ports) {
-        Ofproto ofproto = new Ofproto();
-        ofproto.addBridge(new BridgeConfig(BRIDGE, ports));
-        int committed = commit(ofproto, mods);
+    /** Traces {@link #TRACES} through the scratch bridge's table. */
+    private static void trace(Ofproto ofproto) {
         for (String flow : TRACES) {
             try {
                 ofproto.tracer().trace(BRIDGE, flow);
@@ -131,7 +147,6 @@ public final class ChannelWarmup {
                 // A trace this table cannot take is still a warm-up of the parts it did take.
             }
         }
-        return committed;
     }
 
     /** The warm-up table, one flow mod a line. */
@@ -150,52 +165,12 @@ public final class ChannelWarmup {
         }
     }
 
-    /** The table as ovn-controller sends it (OpenFlow 1.5 bundle adds of flow mods) through the channel's decoder. */
-    private static List<OfMod> decode(ByteBuf wire, int messages) {
-        List<Object> frames = new ArrayList<>(messages);
-        OfFrameDecoder decoder = new OfFrameDecoder();
-        while (wire.isReadable()) {
-            int before = wire.readableBytes();
-            decoder.decode(null, wire, frames);
-            if (wire.readableBytes() == before) {
-                break;
-            }
-        }
-        List<OfMod> mods = new ArrayList<>(frames.size());
-        for (Object o : frames) {
-            if (o instanceof OfFrameDecoder.BundleAdd15 b) {
-                if (b.flow() != null) {
-                    mods.add(b.flow());
-                } else if (b.inner() instanceof OFFlowMod fm) {
-                    mods.add(FlowModCodec.decode(fm));
-                }
-            }
-        }
-        return mods;
-    }
-
-    /** {@code ofp_bundle_add_msg} (bundle 1, ordered) carrying an OpenFlow 1.5 OFPT_FLOW_MOD (add) of {@code mod}. */
+    /** {@code ofp_bundle_add_msg} (bundle 1, atomic and ordered) carrying an OpenFlow 1.5 OFPT_FLOW_MOD (add) of {@code mod}. */
     private static void bundleAdd(ByteBuf b, FlowMod mod, long xid) {
         int outer = b.writerIndex();
         b.writeByte(OFP15).writeByte(TYPE_BUNDLE_ADD).writeShort(0).writeInt((int) xid);
-        b.writeInt(1).writeShort(0).writeShort(2);
+        b.writeInt(1).writeShort(0).writeShort(ConnectionWarmup.BUNDLE_FLAGS);
         NxFlowWriter.flowMod15(b, mod, xid);
         b.setShort(outer + 2, b.writerIndex() - outer);
-    }
-
-    /** Applies {@code mods} as one transaction, leaving out any the scratch bridge refuses; how many went in. */
-    private static int commit(Ofproto ofproto, List<OfMod> mods) {
-        List<OfMod> left = new ArrayList<>(mods);
-        for (int i = 0; i <= MAX_REFUSED && !left.isEmpty(); i++) {
-            try {
-                ofproto.apply(BRIDGE, left);
-                return left.size();
-            } catch (ModFailedException e) {
-                left.remove(Math.max(0, Math.min(e.index(), left.size() - 1)));
-            } catch (IllegalArgumentException e) {
-                return 0;
-            }
-        }
-        return 0;
     }
 }

@@ -69,6 +69,8 @@ public final class OfBridge {
     private final PacketIns packetIns;
     private boolean generationKnown;
     private long generationId;
+    /** A scratch bridge of the start-up warm-up: its connection's life is logged at debug, not info. */
+    private boolean quiet;
 
     public OfBridge(String name, BridgeBackend backend, OpenFlowSettings settings, EventLoopGroup group) {
         this.name = name;
@@ -78,6 +80,17 @@ public final class OfBridge {
         this.datapathId = settings.datapathId() != OpenFlowSettings.DERIVED_DATAPATH_ID ? settings.datapathId()
                 : backend.derivedDatapathId();
         this.packetIns = new PacketIns(group.next(), this::onPacketIn);
+    }
+
+    /** Makes this (scratch) bridge log its connections' life at debug; before any connection. */
+    OfBridge quiet() {
+        quiet = true;
+        return this;
+    }
+
+    /** The level for a connection's life (connected, whole-table commit, disconnected). */
+    org.slf4j.event.Level lifeLevel() {
+        return quiet ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO;
     }
 
     // ------------------------------------------------------------------ packet-in
@@ -351,7 +364,7 @@ public final class OfBridge {
 
     void onClosed(OfConnection c) {
         connections.remove(c);
-        LOG.info("bridge {}: {}: disconnected", name, c.target());
+        LOG.atLevel(lifeLevel()).log("bridge {}: {}: disconnected", name, c.target());
         failOpenCheck();
     }
 

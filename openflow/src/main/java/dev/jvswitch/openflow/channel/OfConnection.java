@@ -193,6 +193,15 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The end of a read: the requests it queued go to the change thread together. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (queue != null) {
+            queue.readComplete();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
     private void onHello(ChannelHandlerContext ctx, OfFrameDecoder.Hello h) {
         if (state != State.HELLO) {
             return;
@@ -212,7 +221,7 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
         version = v;
         factory = OFFactories.getFactory(OFVersion.values()[v - 1]);
         state = State.ACTIVE;
-        LOG.info("{}: {}: connected (OpenFlow {})", bridge.name(), target, versionName(v));
+        LOG.atLevel(bridge.lifeLevel()).log("{}: {}: connected (OpenFlow {})", bridge.name(), target, versionName(v));
         bridge.onActive(this);
     }
 
@@ -382,6 +391,11 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
 
     void flush() {
         channel.flush();
+    }
+
+    /** Messages written so far, from any thread (grows with every write). */
+    long sent() {
+        return tx.get();
     }
 
     /**

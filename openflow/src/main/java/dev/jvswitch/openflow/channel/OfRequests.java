@@ -74,6 +74,8 @@ final class OfRequests {
     private final ByteBuf scratch = Unpooled.buffer(4096);
     private final Bundles bundles;
     private final PendingExecutions executions;
+    /** The connection's sent count at the last flush; change thread only. */
+    private long flushedAt;
 
     OfRequests(OfConnection c, OfBridge bridge) {
         this.c = c;
@@ -97,8 +99,17 @@ final class OfRequests {
         }
     }
 
+    /**
+     * Change thread, after each batch: flushes what the batch wrote. A batch that wrote nothing
+     * (bundle adds, flow mods) costs no flush: one from this thread is a task for the event loop,
+     * which wakes it for nothing, once per message while a controller sends them one by one.
+     */
     void flush() {
-        c.flush();
+        long sent = c.sent();
+        if (sent != flushedAt) {
+            flushedAt = sent;
+            c.flush();
+        }
     }
 
     /**

@@ -5,18 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * The start-up warm-up takes the whole OVN table through the decoder and into a scratch bridge:
- * every flow decodes and commits (a flow it lost would leave its path cold, and a refusal would
- * mean the warm-up took a path a real bundle does not), and a pass stops at its budget.
+ * The start-up warm-up takes the whole OVN table through a connection's handlers and into a
+ * scratch bridge, then takes some of its flows out and puts them back: every flow commits (a flow it lost would leave its path cold, and a refusal would
+ * mean the warm-up took a path a real bundle does not), the connection answers every request with
+ * no error, and a pass stops at its budget.
  */
 class ChannelWarmupTest {
     @Test
-    void theWholeOvnTableDecodesAndCommitsIntoAScratchBridge() throws Exception {
-        ChannelWarmup.Result r = ChannelWarmup.run(2, 60_000);
+    void theWholeOvnTableAndItsChangesGoThroughAConnectionIntoAScratchBridge() throws Exception {
+        ChannelWarmup.Result r = ChannelWarmup.run(3, 60_000);
         assertThat(r.flows()).isEqualTo(434);
-        assertThat(r.decoded()).isEqualTo(434);
         assertThat(r.committed()).isEqualTo(434);
-        assertThat(r.passes()).isEqualTo(2);
+        assertThat(r.decoded()).isEqualTo(434);
+        // HELLO, features, TLV table and echo replies; then per bundle (the table, 6 changes) open,
+        // commit and barrier replies: no error among them.
+        assertThat(r.replies()).isEqualTo(4 + 3 * 7);
+        assertThat(r.passes()).isEqualTo(3);
     }
 
     @Test

@@ -65,6 +65,11 @@ final class DaemonProcess implements AutoCloseable {
             }
         }
         cmd.add("-Xmx" + xmx);
+        // A diagnosis's JVM flags for every daemon a test starts (-Djvs.daemon.javaOpts="-Xlog:...").
+        String extra = System.getProperty("jvs.daemon.javaOpts", "").trim();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(main);

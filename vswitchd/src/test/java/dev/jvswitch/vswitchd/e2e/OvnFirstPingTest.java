@@ -35,6 +35,12 @@ class OvnFirstPingTest {
     /** Rounds per network: 2 in CI; {@code -Djvs.ovn.firstPingRounds=N} for a figure (5 or more). */
     private static final int ROUNDS = Integer.getInteger("jvs.ovn.firstPingRounds", 2);
     /**
+     * {@code -Djvs.ovn.vconnDebug=true}: the OVS chassis logs every OpenFlow message too
+     * ({@code vconn:dbg}), so its timeline shows ovn-controller's bundles and barriers beside
+     * jvswitchd's (it slows that chassis: for reading a sequence, not for a figure).
+     */
+    private static final boolean VCONN_DEBUG = Boolean.getBoolean("jvs.ovn.vconnDebug");
+    /**
      * 4 MiB TCP transfers each way per network after the rounds ({@code -Djvs.ovn.tcpRounds=N};
      * none in CI: a loaded machine measures its load, not the switches).
      */
@@ -158,6 +164,9 @@ class OvnFirstPingTest {
                     Sh.tryRun("ovn-appctl", "-t", ctl.toString(), "vlog/set", "binding:dbg", "if_status:dbg");
                 }
             }
+        }
+        if (n.jvs == null && VCONN_DEBUG) {
+            Sh.tryRun("ovs-appctl", "-t", n.rundir("a").resolve("vswitchd.ctl").toString(), "vlog/set", "vconn:dbg");
         }
         if (n.jvs != null) {
             n.jvs.ok("vlog/set", "connmgr:dbg");

@@ -35,9 +35,11 @@ class OvnFirstPingTest {
     /** Rounds per network: 2 in CI; {@code -Djvs.ovn.firstPingRounds=N} for a figure (5 or more). */
     private static final int ROUNDS = Integer.getInteger("jvs.ovn.firstPingRounds", 2);
     /**
-     * {@code -Djvs.ovn.vconnDebug=true}: the OVS chassis logs every OpenFlow message too
-     * ({@code vconn:dbg}), so its timeline shows ovn-controller's bundles and barriers beside
-     * jvswitchd's (it slows that chassis: for reading a sequence, not for a figure).
+     * {@code -Djvs.ovn.vconnDebug=true}: both switches log every OpenFlow message (OVS
+     * {@code vconn:dbg}, jvswitchd {@code connmgr:dbg} and {@code ovsdb_idl:dbg}), so the timelines
+     * show ovn-controller's bundles and barriers on each. Off by default: a line (and a file write)
+     * per message slows the switch that logs it, so a figure is taken with both at their default
+     * levels.
      */
     private static final boolean VCONN_DEBUG = Boolean.getBoolean("jvs.ovn.vconnDebug");
     /**
@@ -168,7 +170,7 @@ class OvnFirstPingTest {
         if (n.jvs == null && VCONN_DEBUG) {
             Sh.tryRun("ovs-appctl", "-t", n.rundir("a").resolve("vswitchd.ctl").toString(), "vlog/set", "vconn:dbg");
         }
-        if (n.jvs != null) {
+        if (n.jvs != null && VCONN_DEBUG) {
             n.jvs.ok("vlog/set", "connmgr:dbg");
             n.jvs.ok("vlog/set", "ovsdb_idl:dbg");
         }

@@ -168,6 +168,21 @@ public final class Mbuf extends MbufMetadata {
         return true;
     }
 
+    /**
+     * Keeps only the {@code lengthBytes} bytes at {@code offset} of the packet (a tunnel pop's
+     * inner frame: the outer headers and any Ethernet padding after the outer IP packet go) and
+     * clears the header offsets; false, changing nothing, unless that range lies inside the packet.
+     */
+    public boolean slice(int offset, int lengthBytes) {
+        if (offset < 0 || lengthBytes < 0 || lengthBytes > length - offset) {
+            return false;
+        }
+        dataOffset += offset;
+        length = lengthBytes;
+        clearHeaderOffsets();
+        return true;
+    }
+
     /** Grows the packet at the end by {@code bytes}; false, changing nothing, without the tailroom. */
     public boolean append(int bytes) {
         if (bytes < 0 || bytes > tailroom()) {

@@ -10,44 +10,49 @@ package dev.jvswitch.mempool;
  * <p><b>Thread-safety:</b> as {@link Mbuf}: one owner at a time.
  */
 public abstract class MbufMetadata {
-    private final TunnelOptions tunnelOptions;
-
-    // Tunnel metadata, set by a tunnel pop and read into the key's tunnel fields. tunnelSet is
-    // false while every tunnel field is 0, so that the parser and a reset skip them for the
-    // packets that never crossed a tunnel (nearly all of them).
-    private boolean tunnelSet;
-    private long tunnelId;
-    private int tunnelIpv4Src;
-    private int tunnelIpv4Dst;
-    private int tunnelTos;
-    private int tunnelTtl;
-    private int tunnelFlags;
-    private int tunnelTpSrc;
-    private int tunnelTpDst;
-    // An IPv6 underlay's addresses (high and low 64 bits, network order); zero over IPv4.
-    private long tunnelIpv6SrcHi;
-    private long tunnelIpv6SrcLo;
-    private long tunnelIpv6DstHi;
-    private long tunnelIpv6DstLo;
+    // Layout: the JVM places a superclass's fields before its subclass's, each size in the order
+    // declared, and an int in the gap after the object header. The fields are declared so that
+    // the ones every packet's parse and reset read (ctState, tunnelSet, ctSet) and the ones a tunnel
+    // pop writes (tunnelId, tunnelIpv4, tunnelTransport) end up last, next to Mbuf's own, and a
+    // cold int fills the gap at the front.
 
     // Connection tracking metadata (OVS's ct_state/zone/mark/label and ct_orig_tuple), written by
     // the ct action and read into the key's ct fields; it survives recirculation, and a new
     // packet from a port starts with none. ctSet is false while every ct field is 0, so that a
     // reset skips them for the packets that were never tracked (as tunnelSet does).
-    private boolean ctSet;
-    private int ctState;
+    private int ctOrigTpSrc;
+    private int ctOrigTpDst;
+    private int ctOrigProto;
     private int ctZone;
     private int ctMark;
-    private long ctLabelHi;
-    private long ctLabelLo;
-    private int ctOrigProto;
+    private int ctState;
     private long ctOrigSrcHi;
     private long ctOrigSrcLo;
     private long ctOrigDstHi;
     private long ctOrigDstLo;
-    private int ctOrigTpSrc;
-    private int ctOrigTpDst;
+    private long ctLabelHi;
+    private long ctLabelLo;
     private boolean ctOrigIpv6;
+    private boolean ctSet;
+
+    // Tunnel metadata, set by a tunnel pop and read into the key's tunnel fields. tunnelSet is
+    // false while every tunnel field is 0, so that the parser and a reset skip them for the
+    // packets that never crossed a tunnel (nearly all of them). The IPv4 fields are kept packed
+    // in two words (see tunnelIpv4Word and tunnelTransportWord), as the flow key holds them, so a
+    // pop writes and the parser reads two longs instead of seven fields.
+    // An IPv6 underlay's addresses (high and low 64 bits, network order); zero over IPv4.
+    private long tunnelIpv6SrcHi;
+    private long tunnelIpv6SrcLo;
+    private long tunnelIpv6DstHi;
+    private long tunnelIpv6DstLo;
+    private long tunnelId;
+    private long tunnelIpv4;
+    private long tunnelTransport;
+    // False only while the four IPv6 words are 0 (an IPv4 underlay: nearly every tunnel).
+    private boolean tunnelIpv6Set;
+    private boolean tunnelSet;
+
+    private final TunnelOptions tunnelOptions;
 
     MbufMetadata(TunnelOptions tunnelOptions) {
         this.tunnelOptions = tunnelOptions;
@@ -56,14 +61,10 @@ public abstract class MbufMetadata {
     /** Copies every tunnel and ct field (and the tunnel options) of {@code src}. */
     final void copyMetadataFrom(MbufMetadata src) {
         tunnelSet = src.tunnelSet;
+        tunnelIpv6Set = src.tunnelIpv6Set;
         tunnelId = src.tunnelId;
-        tunnelIpv4Src = src.tunnelIpv4Src;
-        tunnelIpv4Dst = src.tunnelIpv4Dst;
-        tunnelTos = src.tunnelTos;
-        tunnelTtl = src.tunnelTtl;
-        tunnelFlags = src.tunnelFlags;
-        tunnelTpSrc = src.tunnelTpSrc;
-        tunnelTpDst = src.tunnelTpDst;
+        tunnelIpv4 = src.tunnelIpv4;
+        tunnelTransport = src.tunnelTransport;
         tunnelIpv6SrcHi = src.tunnelIpv6SrcHi;
         tunnelIpv6SrcLo = src.tunnelIpv6SrcLo;
         tunnelIpv6DstHi = src.tunnelIpv6DstHi;
@@ -89,8 +90,7 @@ public abstract class MbufMetadata {
 
     /** True when a tunnel pop (or set_tunnel) filled the tunnel fields. */
     public boolean hasTunnel() {
-        return tunnelIpv4Dst != 0 || tunnelIpv4Src != 0 || (tunnelIpv6DstHi | tunnelIpv6DstLo) != 0
-                || (tunnelIpv6SrcHi | tunnelIpv6SrcLo) != 0;
+        return tunnelIpv4 != 0 || tunnelIpv6Set;
     }
 
     /**
@@ -101,24 +101,34 @@ public abstract class MbufMetadata {
         return tunnelSet;
     }
 
+    /**
+     * False only when the four IPv6 tunnel words are 0: readers may skip them when it is false
+     * (every packet of an IPv4 underlay).
+     */
+    public boolean tunnelIpv6Set() {
+        return tunnelIpv6Set;
+    }
+
     public void clearTunnel() {
         if (!tunnelSet) {
             return;
         }
         tunnelSet = false;
         tunnelId = 0;
-        tunnelIpv4Src = 0;
-        tunnelIpv4Dst = 0;
-        tunnelTos = 0;
-        tunnelTtl = 0;
-        tunnelFlags = 0;
-        tunnelTpSrc = 0;
-        tunnelTpDst = 0;
-        tunnelIpv6SrcHi = 0;
-        tunnelIpv6SrcLo = 0;
-        tunnelIpv6DstHi = 0;
-        tunnelIpv6DstLo = 0;
+        tunnelIpv4 = 0;
+        tunnelTransport = 0;
+        clearTunnelIpv6();
         tunnelOptions.clear();
+    }
+
+    private void clearTunnelIpv6() {
+        if (tunnelIpv6Set) {
+            tunnelIpv6Set = false;
+            tunnelIpv6SrcHi = 0;
+            tunnelIpv6SrcLo = 0;
+            tunnelIpv6DstHi = 0;
+            tunnelIpv6DstLo = 0;
+        }
     }
 
     /** The raw tunnel options a pop kept (Geneve's), cleared with the other tunnel fields. */
@@ -126,25 +136,49 @@ public abstract class MbufMetadata {
         return tunnelOptions;
     }
 
+    /** Sets the IPv4 tunnel fields (the IPv6 addresses stay as they are). */
     public void tunnel(long id, int ipv4Src, int ipv4Dst, int tos, int ttl, int flags, int tpSrc, int tpDst) {
         tunnelSet = true;
         tunnelId = id;
-        tunnelIpv4Src = ipv4Src;
-        tunnelIpv4Dst = ipv4Dst;
-        tunnelTos = tos;
-        tunnelTtl = ttl;
-        tunnelFlags = flags;
-        tunnelTpSrc = tpSrc;
-        tunnelTpDst = tpDst;
+        tunnelIpv4 = (ipv4Src & 0xffff_ffffL) << 32 | (ipv4Dst & 0xffff_ffffL);
+        tunnelTransport = (long) (tpSrc & 0xffff) << 48 | (long) (tpDst & 0xffff) << 32 | (long) (flags & 0xffff) << 16
+                | (tos & 0xff) << 8 | ttl & 0xff;
+    }
+
+    /**
+     * A tunnel pop's metadata in one call, the IPv4 fields packed as {@link #tunnelIpv4Word()} and
+     * {@link #tunnelTransportWord()} hold them; the IPv6 addresses become 0 (an IPv6 pop sets
+     * them with {@link #tunnelIpv6} after this).
+     */
+    public void tunnelWords(long id, long ipv4Word, long transportWord) {
+        tunnelSet = true;
+        tunnelId = id;
+        tunnelIpv4 = ipv4Word;
+        tunnelTransport = transportWord;
+        clearTunnelIpv6();
     }
 
     /** The outer IPv6 addresses of a packet that arrived over an IPv6 underlay (the IPv4 ones stay 0). */
     public void tunnelIpv6(long srcHi, long srcLo, long dstHi, long dstLo) {
         tunnelSet = true;
+        tunnelIpv6Set = (srcHi | srcLo | dstHi | dstLo) != 0;
         tunnelIpv6SrcHi = srcHi;
         tunnelIpv6SrcLo = srcLo;
         tunnelIpv6DstHi = dstHi;
         tunnelIpv6DstLo = dstLo;
+    }
+
+    /** {@code tun_src} in the high 32 bits, {@code tun_dst} in the low 32 (the flow key's word). */
+    public long tunnelIpv4Word() {
+        return tunnelIpv4;
+    }
+
+    /**
+     * {@code tun_tp_src} in bits 48-63, {@code tun_tp_dst} 32-47, {@code tun_flags} 16-31,
+     * {@code tun_tos} 8-15 and {@code tun_ttl} 0-7 (the flow key's word).
+     */
+    public long tunnelTransportWord() {
+        return tunnelTransport;
     }
 
     public long tunnelIpv6SrcHi() {
@@ -168,31 +202,31 @@ public abstract class MbufMetadata {
     }
 
     public int tunnelIpv4Src() {
-        return tunnelIpv4Src;
+        return (int) (tunnelIpv4 >>> 32);
     }
 
     public int tunnelIpv4Dst() {
-        return tunnelIpv4Dst;
+        return (int) tunnelIpv4;
     }
 
     public int tunnelTos() {
-        return tunnelTos;
+        return (int) (tunnelTransport >>> 8) & 0xff;
     }
 
     public int tunnelTtl() {
-        return tunnelTtl;
+        return (int) tunnelTransport & 0xff;
     }
 
     public int tunnelFlags() {
-        return tunnelFlags;
+        return (int) (tunnelTransport >>> 16) & 0xffff;
     }
 
     public int tunnelTpSrc() {
-        return tunnelTpSrc;
+        return (int) (tunnelTransport >>> 48);
     }
 
     public int tunnelTpDst() {
-        return tunnelTpDst;
+        return (int) (tunnelTransport >>> 32) & 0xffff;
     }
 
     // ---------------------------------------------------------------- conntrack metadata

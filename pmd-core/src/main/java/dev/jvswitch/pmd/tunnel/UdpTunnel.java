@@ -202,10 +202,9 @@ public abstract class UdpTunnel implements TunnelOps {
         long w0 = PacketBytes.u64(b, ip);
         int version = (int) (w0 >>> 60);
         int ipEnd;
-        int tos;
-        int ttl;
-        int src4 = 0;
-        int dst4 = 0;
+        long tosTtl;
+        // tun_src and tun_dst packed as Mbuf#tunnelIpv4Word holds them; 0 over IPv6.
+        long ipv4Word = 0;
         long srcHi = 0;
         long srcLo = 0;
         long dstHi = 0;
@@ -227,10 +226,8 @@ public abstract class UdpTunnel implements TunnelOps {
                 return POP_MALFORMED;
             }
             ipEnd = l3 + total;
-            tos = (int) (w0 >>> 48) & 0xff;
-            ttl = (int) (w1 >>> 56);
-            src4 = (int) w1;
-            dst4 = (int) w2;
+            tosTtl = (w0 >>> 40 & 0xff00) | w1 >>> 56;
+            ipv4Word = w1 << 32 | w2;
             pseudoAt = ip + Ipv4HeaderFlyweight.SRC_OFFSET;
             pseudoLength = 8;
         } else if (version == 6) {
@@ -241,8 +238,7 @@ public abstract class UdpTunnel implements TunnelOps {
             if (ipEnd > len || ((int) (w0 >>> 8) & 0xff) != PROTO_UDP) {
                 return POP_MALFORMED;
             }
-            tos = (int) (w0 >>> 52) & 0xff;
-            ttl = (int) w0 & 0xff;
+            tosTtl = (w0 >>> 44 & 0xff00) | (w0 & 0xff);
             srcHi = PacketBytes.u64(b, ip + Ipv6HeaderFlyweight.SRC_OFFSET);
             srcLo = PacketBytes.u64(b, ip + Ipv6HeaderFlyweight.SRC_OFFSET + 8);
             dstHi = PacketBytes.u64(b, ip + Ipv6HeaderFlyweight.DST_OFFSET);
@@ -282,14 +278,13 @@ public abstract class UdpTunnel implements TunnelOps {
         if (inner > ipEnd) {
             return POP_MALFORMED;
         }
-        int tpSrc = (int) (u >>> 48);
-        int tpDst = (int) (u >>> 32) & 0xffff;
-        // Offsets first: the trims then have none to shift.
-        m.clearHeaderOffsets();
-        m.trimBack(len - ipEnd);
-        m.trimFront(inner);
-        m.tunnel(t & 0xffff_ffffL, src4, dst4, tos, ttl, flags, tpSrc, tpDst);
-        m.tunnelIpv6(srcHi, srcLo, dstHi, dstLo);
+        // The UDP ports stay where they are in u: the packed word is Mbuf#tunnelTransportWord's.
+        long transportWord = (u & 0xffff_ffff_0000_0000L) | (long) flags << 16 | tosTtl;
+        m.slice(inner, ipEnd - inner);
+        m.tunnelWords(t & 0xffff_ffffL, ipv4Word, transportWord);
+        if (version == 6) {
+            m.tunnelIpv6(srcHi, srcLo, dstHi, dstLo);
+        }
         m.invalidateRssHash();
         return POP_OK;
     }

@@ -25,19 +25,20 @@ import org.agrona.concurrent.UnsafeBuffer;
  * to the start of the packet data and {@code -1} when the parser did not find that layer.
  * {@link #prepend} and {@link #trimFront} keep them pointing at the same bytes.
  *
+ * <p>The tunnel and conntrack metadata and their accessors live in {@link MbufMetadata}.
+ *
  * <p><b>Thread-safety:</b> an mbuf has one owner at a time: the thread that took it from the
  * pool, or the thread it was handed to through a queue. Every hand-off in jvswitch goes through a
  * queue whose offer is a release and whose poll is an acquire (JCTools, Agrona), so plain fields
  * suffice. The pool only reads {@link #isFree()} in its leak check, after every user stopped.
  */
-public final class Mbuf {
+public final class Mbuf extends MbufMetadata {
     private final MbufPool pool;
     private final int index;
     private final long address;
     private final int capacity;
     private final int headroom;
     private final UnsafeBuffer buffer;
-    private final TunnelOptions tunnelOptions;
 
     private boolean free = true;
     private int dataOffset;
@@ -52,55 +53,18 @@ public final class Mbuf {
     private int dpHash;
     private int skbMark;
 
-    // Tunnel metadata, set by a tunnel pop and read into the key's tunnel fields. tunnelSet is
-    // false while every tunnel field is 0, so that the parser and a reset skip them for the
-    // packets that never crossed a tunnel (nearly all of them).
-    private boolean tunnelSet;
-    private long tunnelId;
-    private int tunnelIpv4Src;
-    private int tunnelIpv4Dst;
-    private int tunnelTos;
-    private int tunnelTtl;
-    private int tunnelFlags;
-    private int tunnelTpSrc;
-    private int tunnelTpDst;
-    // An IPv6 underlay's addresses (high and low 64 bits, network order); zero over IPv4.
-    private long tunnelIpv6SrcHi;
-    private long tunnelIpv6SrcLo;
-    private long tunnelIpv6DstHi;
-    private long tunnelIpv6DstLo;
-
-    // Connection tracking metadata (OVS's ct_state/zone/mark/label and ct_orig_tuple), written by
-    // the ct action and read into the key's ct fields; it survives recirculation, and a new
-    // packet from a port starts with none. ctSet is false while every ct field is 0, so that a
-    // reset skips them for the packets that were never tracked (as tunnelSet does).
-    private boolean ctSet;
-    private int ctState;
-    private int ctZone;
-    private int ctMark;
-    private long ctLabelHi;
-    private long ctLabelLo;
-    private int ctOrigProto;
-    private long ctOrigSrcHi;
-    private long ctOrigSrcLo;
-    private long ctOrigDstHi;
-    private long ctOrigDstLo;
-    private int ctOrigTpSrc;
-    private int ctOrigTpDst;
-    private boolean ctOrigIpv6;
-
     private short l2Offset;
     private short l3Offset;
     private short l4Offset;
 
     Mbuf(MbufPool pool, int index, long address, int capacity, int headroom, long optionsAddress) {
+        super(new TunnelOptions(optionsAddress));
         this.pool = pool;
         this.index = index;
         this.address = address;
         this.capacity = capacity;
         this.headroom = headroom;
         this.buffer = new UnsafeBuffer(address, capacity);
-        this.tunnelOptions = new TunnelOptions(optionsAddress);
         reset();
     }
 
@@ -201,6 +165,21 @@ public final class Mbuf {
         dataOffset += bytes;
         length -= bytes;
         shiftHeaderOffsets(-bytes);
+        return true;
+    }
+
+    /**
+     * Keeps only the {@code lengthBytes} bytes at {@code offset} of the packet (a tunnel pop's
+     * inner frame: the outer headers and any Ethernet padding after the outer IP packet go) and
+     * clears the header offsets; false, changing nothing, unless that range lies inside the packet.
+     */
+    public boolean slice(int offset, int lengthBytes) {
+        if (offset < 0 || lengthBytes < 0 || lengthBytes > length - offset) {
+            return false;
+        }
+        dataOffset += offset;
+        length = lengthBytes;
+        clearHeaderOffsets();
         return true;
     }
 
@@ -306,34 +285,7 @@ public final class Mbuf {
         recircDepth = src.recircDepth;
         dpHash = src.dpHash;
         skbMark = src.skbMark;
-        tunnelSet = src.tunnelSet;
-        tunnelId = src.tunnelId;
-        tunnelIpv4Src = src.tunnelIpv4Src;
-        tunnelIpv4Dst = src.tunnelIpv4Dst;
-        tunnelTos = src.tunnelTos;
-        tunnelTtl = src.tunnelTtl;
-        tunnelFlags = src.tunnelFlags;
-        tunnelTpSrc = src.tunnelTpSrc;
-        tunnelTpDst = src.tunnelTpDst;
-        tunnelIpv6SrcHi = src.tunnelIpv6SrcHi;
-        tunnelIpv6SrcLo = src.tunnelIpv6SrcLo;
-        tunnelIpv6DstHi = src.tunnelIpv6DstHi;
-        tunnelIpv6DstLo = src.tunnelIpv6DstLo;
-        tunnelOptions.copyFrom(src.tunnelOptions);
-        ctSet = src.ctSet;
-        ctState = src.ctState;
-        ctZone = src.ctZone;
-        ctMark = src.ctMark;
-        ctLabelHi = src.ctLabelHi;
-        ctLabelLo = src.ctLabelLo;
-        ctOrigProto = src.ctOrigProto;
-        ctOrigSrcHi = src.ctOrigSrcHi;
-        ctOrigSrcLo = src.ctOrigSrcLo;
-        ctOrigDstHi = src.ctOrigDstHi;
-        ctOrigDstLo = src.ctOrigDstLo;
-        ctOrigTpSrc = src.ctOrigTpSrc;
-        ctOrigTpDst = src.ctOrigTpDst;
-        ctOrigIpv6 = src.ctOrigIpv6;
+        copyMetadataFrom(src);
         l2Offset = src.l2Offset;
         l3Offset = src.l3Offset;
         l4Offset = src.l4Offset;
@@ -436,234 +388,6 @@ public final class Mbuf {
 
     public void skbMark(int mark) {
         skbMark = mark;
-    }
-
-    // ---------------------------------------------------------------- tunnel metadata
-
-    /** True when a tunnel pop (or set_tunnel) filled the tunnel fields. */
-    public boolean hasTunnel() {
-        return tunnelIpv4Dst != 0 || tunnelIpv4Src != 0 || (tunnelIpv6DstHi | tunnelIpv6DstLo) != 0
-                || (tunnelIpv6SrcHi | tunnelIpv6SrcLo) != 0;
-    }
-
-    /**
-     * False only when every tunnel field is 0 (true once a pop or set_field wrote them, whatever
-     * it wrote): readers of the tunnel fields may skip them all when it is false.
-     */
-    public boolean tunnelSet() {
-        return tunnelSet;
-    }
-
-    public void clearTunnel() {
-        if (!tunnelSet) {
-            return;
-        }
-        tunnelSet = false;
-        tunnelId = 0;
-        tunnelIpv4Src = 0;
-        tunnelIpv4Dst = 0;
-        tunnelTos = 0;
-        tunnelTtl = 0;
-        tunnelFlags = 0;
-        tunnelTpSrc = 0;
-        tunnelTpDst = 0;
-        tunnelIpv6SrcHi = 0;
-        tunnelIpv6SrcLo = 0;
-        tunnelIpv6DstHi = 0;
-        tunnelIpv6DstLo = 0;
-        tunnelOptions.clear();
-    }
-
-    /** The raw tunnel options a pop kept (Geneve's), cleared with the other tunnel fields. */
-    public TunnelOptions tunnelOptions() {
-        return tunnelOptions;
-    }
-
-    public void tunnel(long id, int ipv4Src, int ipv4Dst, int tos, int ttl, int flags, int tpSrc, int tpDst) {
-        tunnelSet = true;
-        tunnelId = id;
-        tunnelIpv4Src = ipv4Src;
-        tunnelIpv4Dst = ipv4Dst;
-        tunnelTos = tos;
-        tunnelTtl = ttl;
-        tunnelFlags = flags;
-        tunnelTpSrc = tpSrc;
-        tunnelTpDst = tpDst;
-    }
-
-    /** The outer IPv6 addresses of a packet that arrived over an IPv6 underlay (the IPv4 ones stay 0). */
-    public void tunnelIpv6(long srcHi, long srcLo, long dstHi, long dstLo) {
-        tunnelSet = true;
-        tunnelIpv6SrcHi = srcHi;
-        tunnelIpv6SrcLo = srcLo;
-        tunnelIpv6DstHi = dstHi;
-        tunnelIpv6DstLo = dstLo;
-    }
-
-    public long tunnelIpv6SrcHi() {
-        return tunnelIpv6SrcHi;
-    }
-
-    public long tunnelIpv6SrcLo() {
-        return tunnelIpv6SrcLo;
-    }
-
-    public long tunnelIpv6DstHi() {
-        return tunnelIpv6DstHi;
-    }
-
-    public long tunnelIpv6DstLo() {
-        return tunnelIpv6DstLo;
-    }
-
-    public long tunnelId() {
-        return tunnelId;
-    }
-
-    public int tunnelIpv4Src() {
-        return tunnelIpv4Src;
-    }
-
-    public int tunnelIpv4Dst() {
-        return tunnelIpv4Dst;
-    }
-
-    public int tunnelTos() {
-        return tunnelTos;
-    }
-
-    public int tunnelTtl() {
-        return tunnelTtl;
-    }
-
-    public int tunnelFlags() {
-        return tunnelFlags;
-    }
-
-    public int tunnelTpSrc() {
-        return tunnelTpSrc;
-    }
-
-    public int tunnelTpDst() {
-        return tunnelTpDst;
-    }
-
-    // ---------------------------------------------------------------- conntrack metadata
-
-    /** Forgets every ct field (OVS's {@code ct_clear}, and a packet's arrival from a port). */
-    public void clearCt() {
-        if (!ctSet) {
-            return;
-        }
-        ctSet = false;
-        ctState = 0;
-        ctZone = 0;
-        ctMark = 0;
-        ctLabelHi = 0;
-        ctLabelLo = 0;
-        clearCtOrig();
-    }
-
-    /** Forgets the original-direction tuple only. */
-    public void clearCtOrig() {
-        ctOrigProto = 0;
-        ctOrigSrcHi = 0;
-        ctOrigSrcLo = 0;
-        ctOrigDstHi = 0;
-        ctOrigDstLo = 0;
-        ctOrigTpSrc = 0;
-        ctOrigTpDst = 0;
-        ctOrigIpv6 = false;
-    }
-
-    /** OVS's {@code CS_*} bits; 0 when the packet was never tracked. */
-    public int ctState() {
-        return ctState;
-    }
-
-    public void ctState(int state) {
-        ctSet = true;
-        ctState = state;
-    }
-
-    public int ctZone() {
-        return ctZone;
-    }
-
-    public void ctZone(int zone) {
-        ctSet = true;
-        ctZone = zone;
-    }
-
-    public int ctMark() {
-        return ctMark;
-    }
-
-    public void ctMark(int mark) {
-        ctSet = true;
-        ctMark = mark;
-    }
-
-    public long ctLabelHi() {
-        return ctLabelHi;
-    }
-
-    public long ctLabelLo() {
-        return ctLabelLo;
-    }
-
-    public void ctLabel(long hi, long lo) {
-        ctSet = true;
-        ctLabelHi = hi;
-        ctLabelLo = lo;
-    }
-
-    /**
-     * The connection's original-direction tuple: addresses as 128-bit values (IPv4 in the low 32
-     * bits of {@code lo}), ports (ICMP: type and code) and protocol.
-     */
-    public void ctOrig(boolean ipv6, int proto, long srcHi, long srcLo, long dstHi, long dstLo, int tpSrc, int tpDst) {
-        ctSet = true;
-        ctOrigIpv6 = ipv6;
-        ctOrigProto = proto;
-        ctOrigSrcHi = srcHi;
-        ctOrigSrcLo = srcLo;
-        ctOrigDstHi = dstHi;
-        ctOrigDstLo = dstLo;
-        ctOrigTpSrc = tpSrc;
-        ctOrigTpDst = tpDst;
-    }
-
-    public boolean ctOrigIpv6() {
-        return ctOrigIpv6;
-    }
-
-    public int ctOrigProto() {
-        return ctOrigProto;
-    }
-
-    public long ctOrigSrcHi() {
-        return ctOrigSrcHi;
-    }
-
-    public long ctOrigSrcLo() {
-        return ctOrigSrcLo;
-    }
-
-    public long ctOrigDstHi() {
-        return ctOrigDstHi;
-    }
-
-    public long ctOrigDstLo() {
-        return ctOrigDstLo;
-    }
-
-    public int ctOrigTpSrc() {
-        return ctOrigTpSrc;
-    }
-
-    public int ctOrigTpDst() {
-        return ctOrigTpDst;
     }
 
     // ---------------------------------------------------------------- pool bookkeeping

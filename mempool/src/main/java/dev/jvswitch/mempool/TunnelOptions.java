@@ -85,6 +85,13 @@ public final class TunnelOptions {
             throw new IllegalArgumentException("tunnel options of " + lengthBytes + " bytes at " + index
                     + " outside a buffer of " + src.capacity());
         }
+        if (src.byteArray() != null) {
+            // A heap buffer (tests, tools; a pop's packet is off-heap): PacketBytes reads only
+            // off-heap memory, so the bytes go through this slot first.
+            buffer.putBytes(0, src, index, lengthBytes);
+            set(buffer, 0, lengthBytes);
+            return;
+        }
         // Word by word (a Geneve packet has one or two options: a bulk copy and a zeroing loop
         // for the padding cost more than the few loads and stores).
         if (lengthBytes >= WORD_BYTES) {

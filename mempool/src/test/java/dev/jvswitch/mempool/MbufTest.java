@@ -136,6 +136,77 @@ class MbufTest {
     }
 
     @Test
+    void sliceKeepsARangeOfThePacketClearsTheOffsetsAndRefusesWhatIsOutside() {
+        Mbuf m = pool.get();
+        try {
+            m.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, 0, 8);
+            m.headerOffsets(0, 2, 4);
+            int start = m.dataOffset();
+            assertThat(m.slice(3, 6)).isFalse();
+            assertThat(m.slice(-1, 2)).isFalse();
+            assertThat(m.slice(2, -1)).isFalse();
+            assertThat(m.length()).isEqualTo(8);
+            assertThat(m.l3Offset()).isEqualTo(2);
+            assertThat(m.slice(2, 5)).isTrue();
+            assertThat(m.dataOffset()).isEqualTo(start + 2);
+            assertThat(m.toByteArray()).containsExactly(3, 4, 5, 6, 7);
+            assertThat(m.l2Offset()).isEqualTo(-1);
+            assertThat(m.l3Offset()).isEqualTo(-1);
+            assertThat(m.l4Offset()).isEqualTo(-1);
+            assertThat(m.slice(5, 0)).isTrue();
+            assertThat(m.length()).isZero();
+        } finally {
+            pool.put(m);
+        }
+    }
+
+    @Test
+    void theTunnelFieldsReadBackFromTheirPackedWordsEitherWayTheyAreSet() {
+        Mbuf m = pool.get();
+        try {
+            m.tunnel(0x1234_5678_9aL, 0xc0000201, 0xc0000202, 0xb8, 64, 0x0d, 49152, 4789);
+            assertThat(m.tunnelIpv4Word()).isEqualTo(0xc0000201_c0000202L);
+            assertThat(m.tunnelTransportWord()).isEqualTo(0xc000_12b5_000d_b840L);
+            m.tunnelWords(100, m.tunnelIpv4Word(), m.tunnelTransportWord());
+            assertThat(m.tunnelId()).isEqualTo(100);
+            assertThat(m.tunnelIpv4Src()).isEqualTo(0xc0000201);
+            assertThat(m.tunnelIpv4Dst()).isEqualTo(0xc0000202);
+            assertThat(m.tunnelTos()).isEqualTo(0xb8);
+            assertThat(m.tunnelTtl()).isEqualTo(64);
+            assertThat(m.tunnelFlags()).isEqualTo(0x0d);
+            assertThat(m.tunnelTpSrc()).isEqualTo(49152);
+            assertThat(m.tunnelTpDst()).isEqualTo(4789);
+            assertThat(m.hasTunnel()).isTrue();
+            assertThat(m.tunnelIpv6Set()).isFalse();
+        } finally {
+            pool.put(m);
+        }
+    }
+
+    @Test
+    void anIpv4PopAfterAnIpv6OneLeavesNoIpv6Address() {
+        Mbuf m = pool.get();
+        try {
+            m.tunnelWords(7, 0, 0x1111_2222_0008_0040L);
+            m.tunnelIpv6(0x2001_0db8L << 32, 1, 0x2001_0db8L << 32, 2);
+            assertThat(m.tunnelIpv6Set()).isTrue();
+            assertThat(m.hasTunnel()).isTrue();
+            m.tunnelWords(8, 0xc0000201_c0000202L, 0x1111_2222_0008_0040L);
+            assertThat(m.tunnelIpv6Set()).isFalse();
+            assertThat(m.tunnelIpv6SrcHi() | m.tunnelIpv6SrcLo() | m.tunnelIpv6DstHi() | m.tunnelIpv6DstLo()).isZero();
+            m.tunnelIpv6(0x2001_0db8L << 32, 1, 0x2001_0db8L << 32, 2);
+            m.clearTunnel();
+            assertThat(m.tunnelSet()).isFalse();
+            assertThat(m.hasTunnel()).isFalse();
+            assertThat(m.tunnelIpv6Set()).isFalse();
+            assertThat(m.tunnelIpv6DstLo()).isZero();
+            assertThat(m.tunnelTransportWord()).isZero();
+        } finally {
+            pool.put(m);
+        }
+    }
+
+    @Test
     void returningTwiceFails() {
         Mbuf m = pool.get();
         pool.put(m);

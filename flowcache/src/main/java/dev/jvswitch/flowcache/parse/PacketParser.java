@@ -47,6 +47,7 @@ import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_TP_SRC;
 import static dev.jvswitch.flowcache.parse.KeyWords.W_TUN_TTL;
 
 import dev.jvswitch.flowcache.hash.FlowHash;
+import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.mempool.PacketBytes;
@@ -88,6 +89,30 @@ import org.agrona.concurrent.UnsafeBuffer;
  * belong to the calling thread.
  */
 public final class PacketParser {
+
+    static {
+        checkTunnelWords();
+    }
+
+    /**
+     * Fails the class's initialisation unless the key holds {@code tun_id}, and the fields of
+     * {@link Mbuf#tunnelIpv4Word()} and {@link Mbuf#tunnelTransportWord()}, in whole words laid
+     * out as the mbuf packs them, which {@link #extractTunnel} copies without unpacking.
+     */
+    private static void checkTunnelWords() {
+        boolean same = FlowField.TUN_ID.shift() == 0 && FlowField.TUN_ID.widthBits() == 64
+                && W_TUN_DST == W_TUN_SRC && S_TUN_SRC == 32 && S_TUN_DST == 0
+                && FlowField.TUN_SRC.widthBits() == 32 && FlowField.TUN_DST.widthBits() == 32
+                && W_TUN_TP_DST == W_TUN_TP_SRC && W_TUN_FLAGS == W_TUN_TP_SRC && W_TUN_TOS == W_TUN_TP_SRC
+                && W_TUN_TTL == W_TUN_TP_SRC && S_TUN_TP_SRC == 48 && S_TUN_TP_DST == 32 && S_TUN_FLAGS == 16
+                && S_TUN_TOS == 8 && S_TUN_TTL == 0 && FlowField.TUN_TP_SRC.widthBits() == 16
+                && FlowField.TUN_TP_DST.widthBits() == 16 && FlowField.TUN_FLAGS.widthBits() == 16
+                && FlowField.TUN_TOS.widthBits() == 8 && FlowField.TUN_TTL.widthBits() == 8;
+        if (!same) {
+            throw new ExceptionInInitializerError("PacketParser copies the mbuf's packed tunnel words whole, but"
+                    + " FlowField lays out tun_id, tun_src/dst or tun_tp_src/tp_dst/flags/tos/ttl otherwise");
+        }
+    }
 
     /** Parses {@code m} into {@code key}; see the class comment for what is written where. */
     public void parse(Mbuf m, FlowKey key) {
@@ -204,29 +229,22 @@ public final class PacketParser {
 
     /**
      * The tunnel fields, which stay 0 (as cleared) for a packet that never crossed a tunnel;
-     * returns whether the IPv6 addresses (cold words) are non-zero.
+     * returns whether the IPv6 addresses (cold words) are non-zero. The mbuf keeps the IPv4
+     * fields packed as the key's words hold them (checked when the class loads), so they go in
+     * whole.
      */
     private static boolean extractTunnel(Mbuf m, long[] w) {
-        w[W_TUN_ID] |= m.tunnelId();
-        w[W_TUN_SRC] |= (m.tunnelIpv4Src() & 0xffff_ffffL) << S_TUN_SRC;
-        w[W_TUN_DST] |= (m.tunnelIpv4Dst() & 0xffff_ffffL) << S_TUN_DST;
-        w[W_TUN_TP_SRC] |= (long) (m.tunnelTpSrc() & 0xffff) << S_TUN_TP_SRC;
-        w[W_TUN_TP_DST] |= (long) (m.tunnelTpDst() & 0xffff) << S_TUN_TP_DST;
-        w[W_TUN_FLAGS] |= (long) (m.tunnelFlags() & 0xffff) << S_TUN_FLAGS;
-        w[W_TUN_TOS] |= (long) (m.tunnelTos() & 0xff) << S_TUN_TOS;
-        w[W_TUN_TTL] |= (long) (m.tunnelTtl() & 0xff) << S_TUN_TTL;
-        long srcHi = m.tunnelIpv6SrcHi();
-        long srcLo = m.tunnelIpv6SrcLo();
-        long dstHi = m.tunnelIpv6DstHi();
-        long dstLo = m.tunnelIpv6DstLo();
-        if ((srcHi | srcLo | dstHi | dstLo) == 0) {
+        w[W_TUN_ID] = m.tunnelId();
+        w[W_TUN_SRC] = m.tunnelIpv4Word();
+        w[W_TUN_TP_SRC] = m.tunnelTransportWord();
+        if (!m.tunnelIpv6Set()) {
             // An IPv4 underlay: the cold words stay as cleared, and the key keeps its mark.
             return false;
         }
-        w[W_TUN_IPV6_SRC] = srcHi;
-        w[W_TUN_IPV6_SRC + 1] = srcLo;
-        w[W_TUN_IPV6_DST] = dstHi;
-        w[W_TUN_IPV6_DST + 1] = dstLo;
+        w[W_TUN_IPV6_SRC] = m.tunnelIpv6SrcHi();
+        w[W_TUN_IPV6_SRC + 1] = m.tunnelIpv6SrcLo();
+        w[W_TUN_IPV6_DST] = m.tunnelIpv6DstHi();
+        w[W_TUN_IPV6_DST + 1] = m.tunnelIpv6DstLo();
         return true;
     }
 

@@ -185,8 +185,6 @@ public abstract class UdpTunnel implements TunnelOps {
 
     @Override
     public final int popHeader(Mbuf m) {
-        UnsafeBuffer b = m.buffer();
-        int base = m.dataOffset();
         int len = m.length();
         int l3 = m.l3Offset();
         int l4 = m.l4Offset();
@@ -196,65 +194,77 @@ public abstract class UdpTunnel implements TunnelOps {
         if (l3 < 0 || l4 < 0 || l3 + IPV4 > len) {
             return POP_MALFORMED;
         }
-        int ip = base + l3;
+        UnsafeBuffer b = m.buffer();
         // The first 8 bytes hold IPv4's version to fragment fields, or IPv6's whole fixed part
         // before the addresses (version, traffic class, payload length, next header, hop limit).
-        long w0 = PacketBytes.u64(b, ip);
+        long w0 = PacketBytes.u64(b, m.dataOffset() + l3);
         int version = (int) (w0 >>> 60);
-        int ipEnd;
-        int tos;
-        int ttl;
-        int src4 = 0;
-        int dst4 = 0;
-        long srcHi = 0;
-        long srcLo = 0;
-        long dstHi = 0;
-        long dstLo = 0;
-        int pseudoAt;
-        int pseudoLength;
+        // The pop is split in small steps so that the JIT inlines all of an IPv4 pop into the
+        // executor's loop (one method of the size of all of them would be called per packet).
         if (version == 4) {
-            if (l4 != l3 + IPV4) {
-                return POP_MALFORMED;
-            }
-            // The whole header in three loads; the fields and the checksum come out of them.
-            long w1 = PacketBytes.u64(b, ip + 8);
-            long w2 = PacketBytes.u32(b, ip + 16);
-            int total = (int) (w0 >>> 32) & 0xffff;
-            if ((int) (w0 >>> 56) != Ipv4HeaderFlyweight.VERSION_IHL_NO_OPTIONS || total < IPV4 || l3 + total > len
-                    || (w0 & 0x3fff) != 0 || ((int) (w1 >>> 48) & 0xff) != PROTO_UDP
-                    || TunnelChecksum.fold((w0 >>> 32) + (w0 & 0xffff_ffffL) + (w1 >>> 32) + (w1 & 0xffff_ffffL) + w2)
-                            != 0xffff) {
-                return POP_MALFORMED;
-            }
-            ipEnd = l3 + total;
-            tos = (int) (w0 >>> 48) & 0xff;
-            ttl = (int) (w1 >>> 56);
-            src4 = (int) w1;
-            dst4 = (int) w2;
-            pseudoAt = ip + Ipv4HeaderFlyweight.SRC_OFFSET;
-            pseudoLength = 8;
-        } else if (version == 6) {
-            if (l3 + IPV6 > len || l4 != l3 + IPV6) {
-                return POP_MALFORMED;
-            }
-            ipEnd = l3 + IPV6 + ((int) (w0 >>> 16) & 0xffff);
-            if (ipEnd > len || ((int) (w0 >>> 8) & 0xff) != PROTO_UDP) {
-                return POP_MALFORMED;
-            }
-            tos = (int) (w0 >>> 52) & 0xff;
-            ttl = (int) w0 & 0xff;
-            srcHi = PacketBytes.u64(b, ip + Ipv6HeaderFlyweight.SRC_OFFSET);
-            srcLo = PacketBytes.u64(b, ip + Ipv6HeaderFlyweight.SRC_OFFSET + 8);
-            dstHi = PacketBytes.u64(b, ip + Ipv6HeaderFlyweight.DST_OFFSET);
-            dstLo = PacketBytes.u64(b, ip + Ipv6HeaderFlyweight.DST_OFFSET + 8);
-            pseudoAt = ip + Ipv6HeaderFlyweight.SRC_OFFSET;
-            pseudoLength = 32;
-        } else {
+            return popIpv4(m, b, w0, l3, l4, len);
+        }
+        if (version == 6) {
+            return popIpv6(m, b, w0, l3, l4, len);
+        }
+        return POP_MALFORMED;
+    }
+
+    /** An IPv4 header: no options, a valid checksum, its total length inside the frame, no fragment bits. */
+    private int popIpv4(Mbuf m, UnsafeBuffer b, long w0, int l3, int l4, int len) {
+        if (l4 != l3 + IPV4) {
             return POP_MALFORMED;
         }
+        int ip = m.dataOffset() + l3;
+        // The whole header in three loads; the fields and the checksum come out of them.
+        long w1 = PacketBytes.u64(b, ip + 8);
+        long w2 = PacketBytes.u32(b, ip + 16);
+        int total = (int) (w0 >>> 32) & 0xffff;
+        if ((int) (w0 >>> 56) != Ipv4HeaderFlyweight.VERSION_IHL_NO_OPTIONS || total < IPV4 || l3 + total > len
+                || (w0 & 0x3fff) != 0 || ((int) (w1 >>> 48) & 0xff) != PROTO_UDP
+                || TunnelChecksum.fold((w0 >>> 32) + (w0 & 0xffff_ffffL) + (w1 >>> 32) + (w1 & 0xffff_ffffL) + w2)
+                        != 0xffff) {
+            return POP_MALFORMED;
+        }
+        // tos and ttl where Mbuf#tunnelTransportWord keeps them; tun_src and tun_dst as
+        // Mbuf#tunnelIpv4Word does.
+        return popUdp(m, b, l4, l3 + total, (w0 >>> 40 & 0xff00) | w1 >>> 56, w1 << 32 | w2,
+                ip + Ipv4HeaderFlyweight.SRC_OFFSET, 8);
+    }
+
+    /** An IPv6 header: carrying UDP directly, its payload inside the frame. */
+    private int popIpv6(Mbuf m, UnsafeBuffer b, long w0, int l3, int l4, int len) {
+        if (l3 + IPV6 > len || l4 != l3 + IPV6) {
+            return POP_MALFORMED;
+        }
+        int ipEnd = l3 + IPV6 + ((int) (w0 >>> 16) & 0xffff);
+        if (ipEnd > len || ((int) (w0 >>> 8) & 0xff) != PROTO_UDP) {
+            return POP_MALFORMED;
+        }
+        int ip = m.dataOffset() + l3;
+        int at = ip + Ipv6HeaderFlyweight.SRC_OFFSET;
+        int result = popUdp(m, b, l4, ipEnd, (w0 >>> 44 & 0xff00) | (w0 & 0xff), 0, at, 32);
+        if (result == POP_OK) {
+            m.tunnelIpv6(PacketBytes.u64(b, at), PacketBytes.u64(b, at + 8),
+                    PacketBytes.u64(b, ip + Ipv6HeaderFlyweight.DST_OFFSET),
+                    PacketBytes.u64(b, ip + Ipv6HeaderFlyweight.DST_OFFSET + 8));
+        }
+        return result;
+    }
+
+    /**
+     * The rest of a pop whose IP header checked out, the IP packet ending at {@code ipEnd}: the
+     * UDP length must be the IP payload's, a non-zero checksum right (over the pseudo-header's
+     * {@code pseudoLength} address bytes at {@code pseudoAt}), then the type's header; the packet
+     * becomes the inner frame with the tunnel metadata ({@code tosTtl} and {@code ipv4Word} as
+     * {@link Mbuf#tunnelTransportWord()} and {@link Mbuf#tunnelIpv4Word()} hold them).
+     */
+    private int popUdp(Mbuf m, UnsafeBuffer b, int l4, int ipEnd, long tosTtl, long ipv4Word, int pseudoAt,
+            int pseudoLength) {
         if (l4 + UDP > ipEnd) {
             return POP_MALFORMED;
         }
+        int base = m.dataOffset();
         int udp = base + l4;
         long u = PacketBytes.u64(b, udp);
         int udpLength = (int) (u >>> 16) & 0xffff;
@@ -263,10 +273,7 @@ public abstract class UdpTunnel implements TunnelOps {
         }
         int flags = FLAG_KEY;
         if ((u & 0xffff) != 0) {
-            // The pseudo-header's addresses are summed only here: most IPv4 tunnels send no checksum.
-            long sum = TunnelChecksum.sum(b, pseudoAt, pseudoLength) + PROTO_UDP + udpLength
-                    + TunnelChecksum.sum(b, udp, udpLength);
-            if (TunnelChecksum.fold(sum) != 0xffff) {
+            if (!udpChecksumOk(b, udp, udpLength, pseudoAt, pseudoLength)) {
                 return POP_BAD_CHECKSUM;
             }
             flags |= FLAG_CSUM;
@@ -282,15 +289,18 @@ public abstract class UdpTunnel implements TunnelOps {
         if (inner > ipEnd) {
             return POP_MALFORMED;
         }
-        int tpSrc = (int) (u >>> 48);
-        int tpDst = (int) (u >>> 32) & 0xffff;
-        // Offsets first: the trims then have none to shift.
-        m.clearHeaderOffsets();
-        m.trimBack(len - ipEnd);
-        m.trimFront(inner);
-        m.tunnel(t & 0xffff_ffffL, src4, dst4, tos, ttl, flags, tpSrc, tpDst);
-        m.tunnelIpv6(srcHi, srcLo, dstHi, dstLo);
+        // The UDP ports stay where they are in u: the packed word is Mbuf#tunnelTransportWord's.
+        long transportWord = (u & 0xffff_ffff_0000_0000L) | (long) flags << 16 | tosTtl;
+        m.slice(inner, ipEnd - inner);
+        m.tunnelWords(t & 0xffff_ffffL, ipv4Word, transportWord);
         m.invalidateRssHash();
         return POP_OK;
+    }
+
+    /** The pseudo-header's addresses are summed only here: most IPv4 tunnels send no checksum. */
+    private static boolean udpChecksumOk(UnsafeBuffer b, int udp, int udpLength, int pseudoAt, int pseudoLength) {
+        long sum = TunnelChecksum.sum(b, pseudoAt, pseudoLength) + PROTO_UDP + udpLength
+                + TunnelChecksum.sum(b, udp, udpLength);
+        return TunnelChecksum.fold(sum) == 0xffff;
     }
 }

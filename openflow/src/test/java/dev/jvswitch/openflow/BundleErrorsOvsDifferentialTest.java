@@ -7,10 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.projectfloodlight.openflow.protocol.OFBundleCtrlType;
 import org.projectfloodlight.openflow.protocol.OFBundleFlags;
 import org.projectfloodlight.openflow.protocol.OFFactory;
@@ -24,8 +21,6 @@ import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.OFGroup;
 import org.projectfloodlight.openflow.types.OFPort;
 
-import dev.jvswitch.testkit.ovs.OvsOracleExtension;
-
 /**
  * Bundles that go wrong, answered as OVS answers them: the same OpenFlow 1.4 messages go to a
  * private {@code ovs-vswitchd} (dummy datapath) and to the channel, step by step, each step
@@ -35,25 +30,9 @@ import dev.jvswitch.testkit.ovs.OvsOracleExtension;
  * added to again, a reply type sent as a request, a bundled message whose xid is not the
  * bundle add's, a flow naming a group that does not exist, and a commit of good messages.
  */
-class BundleErrorsOvsDifferentialTest {
-    @RegisterExtension
-    static final OvsOracleExtension OVS = new OvsOracleExtension(1, 2);
-
+class BundleErrorsOvsDifferentialTest extends OfDifferential {
     private static final Set<OFBundleFlags> ATOMIC = EnumSet.of(OFBundleFlags.ATOMIC);
     private static final Set<OFBundleFlags> ORDERED = EnumSet.of(OFBundleFlags.ORDERED);
-
-    private TestChannel ch;
-
-    @BeforeEach
-    void start() {
-        ch = TestChannel.start(2);
-        OVS.oracle().replaceFlows(List.of());
-    }
-
-    @AfterEach
-    void stop() {
-        ch.close();
-    }
 
     private static OFMessage control(OFFactory f, long xid, int id, Set<OFBundleFlags> flags, OFBundleCtrlType type) {
         return f.buildBundleCtrlMsg().setXid(xid).setBundleId(BundleId.of(id)).setFlags(flags).setBundleCtrlType(type)
@@ -73,8 +52,8 @@ class BundleErrorsOvsDifferentialTest {
     }
 
     /** The steps: each a list of messages, then a barrier. */
-    private static List<OfDifferential.Step> steps() {
-        List<OfDifferential.Step> s = new ArrayList<>();
+    private static List<Step> steps() {
+        List<Step> s = new ArrayList<>();
         // An id opened twice, then used.
         s.add(f -> List.of(control(f, 1, 1, ATOMIC, OFBundleCtrlType.OPEN_REQUEST)));
         s.add(f -> List.of(control(f, 2, 1, ATOMIC, OFBundleCtrlType.OPEN_REQUEST)));
@@ -125,7 +104,7 @@ class BundleErrorsOvsDifferentialTest {
 
     @Test
     void bundlesThatGoWrongAreAnsweredAsOvsAnswersThem() throws Exception {
-        OfDifferential.assertSameAsOvs(OVS.oracle(), ch.port, OFVersion.OF_14, steps());
+        assertSameAsOvs(OFVersion.OF_14, steps());
         String ovsRules = OVS.oracle().ofctl("dump-flows", "br0");
         long ovsCount = ovsRules.lines().filter(l -> l.contains("priority=100")).count();
         assertThat(ovsCount).as("OVS kept the committed bundle's flows: %s", ovsRules).isEqualTo(2);

@@ -4,11 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
 import org.projectfloodlight.openflow.protocol.OFGroupType;
@@ -28,8 +25,6 @@ import org.projectfloodlight.openflow.types.OFGroup;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TableId;
 
-import dev.jvswitch.testkit.ovs.OvsOracleExtension;
-
 /**
  * Flow, group and meter mods that go wrong (and a few that do not), answered as OVS answers them
  * ({@link OfDifferential}): the error type and code of each, at OpenFlow 1.3.
@@ -40,25 +35,7 @@ import dev.jvswitch.testkit.ovs.OvsOracleExtension;
  * and takes a group bucket naming a group that does not exist (the switch refuses it,
  * OFPGMFC_UNKNOWN_GROUP).
  */
-class ModErrorsOvsDifferentialTest {
-    @RegisterExtension
-    static final OvsOracleExtension OVS = new OvsOracleExtension(1, 2);
-
-    private TestChannel ch;
-
-    @BeforeEach
-    void start() {
-        ch = TestChannel.start(2);
-        // Each test (and version) starts from empty tables on both sides.
-        OVS.oracle().replaceFlows(List.of());
-        OVS.oracle().ofctl("-O", "OpenFlow13", "del-meters", "br0");
-    }
-
-    @AfterEach
-    void stop() {
-        ch.close();
-    }
-
+class ModErrorsOvsDifferentialTest extends OfDifferential {
     private static OFMessage flow(OFFactory f, long xid, int table, Match match, List<OFInstruction> ins,
             Set<OFFlowModFlags> flags) {
         return f.buildFlowAdd().setXid(xid).setTableId(TableId.of(table)).setPriority(100).setMatch(match)
@@ -77,7 +54,7 @@ class ModErrorsOvsDifferentialTest {
     @ParameterizedTest
     @EnumSource(value = OFVersion.class, names = {"OF_13", "OF_14", "OF_15"})
     void flowModsAnsweredAsOvsAnswersThem(OFVersion version) throws Exception {
-        List<OfDifferential.Step> s = new ArrayList<>();
+        List<Step> s = new ArrayList<>();
         // A good flow, then the same with CHECK_OVERLAP, and an overlapping one with it.
         s.add(f -> List.of(flow(f, 1, 0, ip(f, 1), apply(f, f.actions().output(OFPort.of(2), 0)), Set.of())));
         s.add(f -> List.of(flow(f, 2, 0, ip(f, 1), apply(f, f.actions().output(OFPort.of(1), 0)),
@@ -112,14 +89,14 @@ class ModErrorsOvsDifferentialTest {
         s.add(f -> List.of(f.buildFlowModifyStrict().setXid(16).setPriority(7).setMatch(ip(f, 9))
                 .setInstructions(apply(f, f.actions().output(OFPort.of(2), 0))).build(),
                 f.buildFlowDeleteStrict().setXid(17).setPriority(7).setMatch(ip(f, 9)).build()));
-        OfDifferential.assertSameAsOvs(OVS.oracle(), ch.port, version, s);
+        assertSameAsOvs(version, s);
     }
 
     /** Not 1.5: openflowj builds 1.5's buckets (watch properties) otherwise; Group15Wire has its own tests. */
     @ParameterizedTest
     @EnumSource(value = OFVersion.class, names = {"OF_13", "OF_14"})
     void groupModsAnsweredAsOvsAnswersThem(OFVersion version) throws Exception {
-        List<OfDifferential.Step> s = new ArrayList<>();
+        List<Step> s = new ArrayList<>();
         s.add(f -> List.of(f.buildGroupAdd().setXid(1).setGroup(OFGroup.of(1)).setGroupType(OFGroupType.ALL)
                 .setBuckets(List.of(f.buildBucket().setWatchGroup(OFGroup.ANY).setWatchPort(OFPort.ANY)
                         .setActions(List.of(f.actions().output(OFPort.of(2), 0))).build())).build()));
@@ -145,7 +122,7 @@ class ModErrorsOvsDifferentialTest {
                         .setActions(List.of(f.actions().output(OFPort.of(2), 0))).build(),
                         f.buildBucket().setWatchGroup(OFGroup.ANY).setWatchPort(OFPort.ANY)
                         .setActions(List.of(f.actions().output(OFPort.of(1), 0))).build())).build()));
-        OfDifferential.assertSameAsOvs(OVS.oracle(), ch.port, version, s);
+        assertSameAsOvs(version, s);
     }
 
     private static List<OFMeterBand> drop(OFFactory f, long rate) {
@@ -162,7 +139,7 @@ class ModErrorsOvsDifferentialTest {
     @ParameterizedTest
     @EnumSource(value = OFVersion.class, names = {"OF_13", "OF_14", "OF_15"})
     void meterModsAnsweredAsOvsAnswersThem(OFVersion version) throws Exception {
-        List<OfDifferential.Step> s = new ArrayList<>();
+        List<Step> s = new ArrayList<>();
         s.add(f -> List.of(meterMod(f, 1, OFMeterModCommand.ADD, 1, Set.of(OFMeterFlags.PKTPS), drop(f, 100))));
         s.add(f -> List.of(meterMod(f, 2, OFMeterModCommand.ADD, 1, Set.of(OFMeterFlags.PKTPS), drop(f, 100))));
         s.add(f -> List.of(meterMod(f, 3, OFMeterModCommand.MODIFY, 7, Set.of(OFMeterFlags.PKTPS), drop(f, 100))));
@@ -174,6 +151,6 @@ class ModErrorsOvsDifferentialTest {
         s.add(f -> List.of(meterMod(f, 8, OFMeterModCommand.ADD, 4, Set.of(OFMeterFlags.PKTPS), List.of())));
         s.add(f -> List.of(meterMod(f, 9, OFMeterModCommand.ADD, 5, Set.of(OFMeterFlags.PKTPS, OFMeterFlags.BURST),
                 List.of(f.meterBands().buildDscpRemark().setRate(10).setBurstSize(5).setPrecLevel((short) 1).build()))));
-        OfDifferential.assertSameAsOvs(OVS.oracle(), ch.port, version, s);
+        assertSameAsOvs(version, s);
     }
 }

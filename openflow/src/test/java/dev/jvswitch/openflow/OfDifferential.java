@@ -7,28 +7,54 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 
 import dev.jvswitch.testkit.ovs.OvsOracle;
+import dev.jvswitch.testkit.ovs.OvsOracleExtension;
 
 /**
  * The channel against OVS, message by message: the same steps (each a few OpenFlow messages,
  * then a barrier) go to a private {@code ovs-vswitchd} ({@link OvsOracle}, dummy datapath) and to
  * the channel, and what comes back before each barrier reply must be the same, as the test
  * describes it: the message type and xid, an error's type and code (and an experimenter error's
- * experimenter), a bundle control's id, type and flags.
+ * experimenter), a bundle control's id, type and flags. A test class extends it: one OVS for the
+ * class (bridge br0, ports 1 and 2), and before each test a new channel ({@link TestChannel},
+ * br0 with ports 1 and 2) and OVS's tables emptied of flows and meters.
  */
-final class OfDifferential {
+abstract class OfDifferential {
     /** The barrier closing each step. */
     static final long BARRIER_XID = 0xbabe;
+
+    @RegisterExtension
+    static final OvsOracleExtension OVS = new OvsOracleExtension(1, 2);
+
+    /** The channel under test, new for each test. */
+    TestChannel ch;
 
     /** One step: the messages to send, built with the connection's factory. */
     interface Step extends Function<OFFactory, List<OFMessage>> {
     }
 
-    private OfDifferential() {
+    @BeforeEach
+    void startBoth() {
+        ch = TestChannel.start(2);
+        OVS.oracle().replaceFlows(List.of());
+        OVS.oracle().ofctl("-O", "OpenFlow13", "del-meters", "br0");
+    }
+
+    @AfterEach
+    void stopChannel() {
+        ch.close();
+    }
+
+    /** {@link #assertSameAsOvs(OvsOracle, int, OFVersion, List)} of this class's OVS and channel. */
+    void assertSameAsOvs(OFVersion v, List<Step> steps) throws Exception {
+        assertSameAsOvs(OVS.oracle(), ch.port, v, steps);
     }
 
     /**

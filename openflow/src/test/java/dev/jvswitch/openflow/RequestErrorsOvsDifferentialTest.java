@@ -4,10 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFPortConfig;
@@ -16,8 +13,6 @@ import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFGroup;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TableId;
-
-import dev.jvswitch.testkit.ovs.OvsOracleExtension;
 
 /**
  * Requests other than flow, group, meter and bundle mods that go wrong (and a few that do not),
@@ -28,23 +23,7 @@ import dev.jvswitch.testkit.ovs.OvsOracleExtension;
  * number the bridge does not have (below its highest); the switch refuses it (OFPBRC_BAD_PORT),
  * as it translates with the in_port's datapath port.
  */
-class RequestErrorsOvsDifferentialTest {
-    @RegisterExtension
-    static final OvsOracleExtension OVS = new OvsOracleExtension(1, 2);
-
-    private TestChannel ch;
-
-    @BeforeEach
-    void start() {
-        ch = TestChannel.start(2);
-        OVS.oracle().replaceFlows(List.of());
-    }
-
-    @AfterEach
-    void stop() {
-        ch.close();
-    }
-
+class RequestErrorsOvsDifferentialTest extends OfDifferential {
     private static byte[] frame() {
         byte[] f = new byte[60];
         for (int i = 0; i < 6; i++) {
@@ -59,7 +38,7 @@ class RequestErrorsOvsDifferentialTest {
 
     @Test
     void requestsAnsweredAsOvsAnswersThem() throws Exception {
-        List<OfDifferential.Step> s = new ArrayList<>();
+        List<Step> s = new ArrayList<>();
         // Port mods: a port that does not exist, a wrong hardware address.
         s.add(f -> List.of(f.buildPortMod().setXid(1).setPortNo(OFPort.of(9)).setHwAddr(MacAddress.of(1))
                 .setConfig(Set.of(OFPortConfig.NO_FWD)).setMask(Set.of(OFPortConfig.NO_FWD)).setAdvertise(0).build()));
@@ -91,6 +70,6 @@ class RequestErrorsOvsDifferentialTest {
         s.add(f -> List.of(f.buildRoleRequest().setXid(18).setRole(org.projectfloodlight.openflow.protocol
                 .OFControllerRole.ROLE_NOCHANGE).setGenerationId(org.projectfloodlight.openflow.types.U64.ZERO)
                 .build()));
-        OfDifferential.assertSameAsOvs(OVS.oracle(), ch.port, OFVersion.OF_13, s);
+        assertSameAsOvs(OFVersion.OF_13, s);
     }
 }

@@ -110,7 +110,7 @@ public final class Datapath implements AutoCloseable {
             runners[i] = new AgentRunner(idleStrategy(config.idle()), Throwable::printStackTrace, null, pmds[i]);
             AgentRunner.startOnThread(runners[i]);
         }
-        sweeperRunner = new AgentRunner(PmdIdleStrategies.backoff(), Throwable::printStackTrace, null,
+        sweeperRunner = new AgentRunner(CtSweeperAgent.idleStrategy(), Throwable::printStackTrace, null,
                 new CtSweeperAgent(conntrack, this::nowMs));
         AgentRunner.startOnThread(sweeperRunner);
         running = true;

@@ -43,6 +43,16 @@ class OvnFirstPingTest {
      */
     private static final boolean VCONN_DEBUG = Boolean.getBoolean("jvs.ovn.vconnDebug");
     /**
+     * {@code -Djvs.ovn.keepLogs=DIR}: each round's slice of ovn-controller A's log and of chassis
+     * A's switch log is written to DIR, and both ovn-controllers also log {@code vconn},
+     * {@code ofctrl} and {@code inc_proc_eng} at debug: when each bundle and barrier went out, when
+     * each reply came back, and which engine run did what in between (so a round's
+     * INSTALL_FLOWS -> MARK_UP can be read message by message). Slows ovn-controller a little, on
+     * both networks alike; off by default.
+     */
+    private static final Path KEEP_LOGS = System.getProperty("jvs.ovn.keepLogs") == null ? null
+            : Path.of(System.getProperty("jvs.ovn.keepLogs"));
+    /**
      * 4 MiB TCP transfers each way per network after the rounds ({@code -Djvs.ovn.tcpRounds=N};
      * none in CI: a loaded machine measures its load, not the switches).
      */
@@ -152,6 +162,12 @@ class OvnFirstPingTest {
         timeline(t, what, tailFrom(switchLog(n), logSw), what.equals("ovs") ? OVN_LINE : JVS_LINE,
                 what.equals("ovs"), wall);
         report("%s round %d: first ping %.3f s after lsp-add%n%s", what, r, first, t);
+        if (KEEP_LOGS != null) {
+            Files.createDirectories(KEEP_LOGS);
+            String head = "lsp-add at " + java.time.Instant.ofEpochMilli(wall) + "\n";
+            Files.writeString(KEEP_LOGS.resolve(what + "-" + r + "-ovn-controller-a.log"), head + tailFrom(ovnLog(n), logA));
+            Files.writeString(KEEP_LOGS.resolve(what + "-" + r + "-switch-a.log"), head + tailFrom(switchLog(n), logSw));
+        }
         n.central.nbctl("lsp-del", "pa", "--", "lsp-del", "pb");
         n.central.nbctl("--wait=hv", "sync");
         Await.until(OvnTwoChassis.CONVERGE, Duration.ofMillis(50), () -> !n.pings("pa", pb.ip()),
@@ -164,6 +180,10 @@ class OvnFirstPingTest {
             try (Stream<Path> s = Files.list(n.ovnDir(c))) {
                 for (Path ctl : s.filter(p -> p.getFileName().toString().endsWith(".ctl")).toList()) {
                     Sh.tryRun("ovn-appctl", "-t", ctl.toString(), "vlog/set", "binding:dbg", "if_status:dbg");
+                    if (KEEP_LOGS != null) {
+                        Sh.tryRun("ovn-appctl", "-t", ctl.toString(), "vlog/set", "vconn:dbg", "ofctrl:dbg",
+                                "inc_proc_eng:dbg");
+                    }
                 }
             }
         }

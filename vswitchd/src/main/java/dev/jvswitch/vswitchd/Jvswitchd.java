@@ -277,7 +277,7 @@ public final class Jvswitchd {
         int status = EXIT_OK;
         PidFile pid = null;
         try {
-            sw.startOpenFlow(changes::execute);
+            sw.startOpenFlow(changes);
             if (dbMode != null) {
                 dbMode.attach(sw, changes::execute);
             }

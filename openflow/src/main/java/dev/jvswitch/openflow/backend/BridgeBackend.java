@@ -31,6 +31,17 @@ public interface BridgeBackend {
     boolean submit(Runnable task);
 
     /**
+     * Event loop: runs {@code task} here and now, serialised with the change thread as
+     * {@link #submit} would, if nothing runs or waits there; otherwise runs nothing. Spares the
+     * wake-up of the change thread and the one back to the event loop that flushes the replies.
+     *
+     * @return whether {@code task} ran (a backend without a change thread of its own: never)
+     */
+    default boolean runNowIfIdle(Runnable task) {
+        return false;
+    }
+
+    /**
      * Change thread: applies {@code mods} as one transaction (one version, nothing on failure)
      * and wakes the revalidators without waiting for them, as OVS's flow mods do: the next upcall
      * translates against the new tables at once, and the revalidators fix the megaflows computed

@@ -18,7 +18,8 @@ import dev.jvswitch.openflow.backend.BridgeBackend;
  * One connection's requests on their way to the change thread, in arrival order: the event loop
  * {@link #offer}s them as it decodes a read and hands them over at its end ({@link #readComplete});
  * one drain task at a time runs on the change thread
- * ({@link BridgeBackend#submit}) and handles up to {@value #BATCH} requests before it gives the
+ * ({@link BridgeBackend#submit}), or in place on the event loop when the change thread is idle
+ * ({@link BridgeBackend#runNowIfIdle}), and handles up to {@value #BATCH} requests before it gives the
  * thread back to other changes. A connection holds at most one slot of the change queue.
  *
  * <p><b>Back-pressure:</b> above {@value #HIGH} pending requests the channel stops reading (the
@@ -29,7 +30,7 @@ import dev.jvswitch.openflow.backend.BridgeBackend;
  * xids and how long the change thread took, so a controller's timeline can be read against ours.
  *
  * <p><b>Thread-safety:</b> {@link #offer} and {@link #readComplete} on the event loop; {@code drain}
- * on the change thread.
+ * on the change thread, or on the event loop while the backend holds the change thread off.
  * {@code pending} is a concurrent queue; {@code scheduled} makes sure one drain runs at a time
  * (set by whoever schedules, cleared by the drain before it looks for more work).
  */
@@ -75,10 +76,17 @@ final class ChangeQueue {
         }
     }
 
-    /** Event loop, at the end of a read: hands what it queued to the change thread. */
+    /**
+     * Event loop, at the end of a read: runs what it queued here if the change thread is idle
+     * ({@link BridgeBackend#runNowIfIdle}: the replies are flushed from here, at once), else hands
+     * it to the change thread.
+     */
     void readComplete() {
-        if (!pending.isEmpty()) {
-            schedule();
+        if (!pending.isEmpty() && scheduled.compareAndSet(false, true)) {
+            if (!backend.runNowIfIdle(this::drain)) {
+                scheduled.set(false);
+                schedule();
+            }
         }
     }
 

@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,7 +101,7 @@ public final class Switch implements AutoCloseable {
     /** The bridges' OpenFlow channels; configured from the change thread once it runs. */
     private final OpenFlowChannels openflow = new OpenFlowChannels();
     /** Runs OpenFlow requests on the change thread; null until {@link #startOpenFlow}. */
-    private volatile Predicate<Runnable> changeExecutor;
+    private volatile ChangeExecutor changeExecutor;
     /** Ports a reload added, announced once the new config is published (change thread only). */
     private final List<PortSpec> pendingAdds = new ArrayList<>();
     /** The ports' link state as bonds and fast-failover groups see it. */
@@ -402,7 +401,7 @@ public final class Switch implements AutoCloseable {
      *
      * @throws StartException naming the bridge whose listener could not be bound
      */
-    public void startOpenFlow(Predicate<Runnable> executor) throws StartException {
+    public void startOpenFlow(ChangeExecutor executor) throws StartException {
         this.changeExecutor = executor;
         ofproto.ofprotoForChannel().upcallHandler().packetInSink(openflow);
         ofproto.ofprotoForChannel().flowRemovedListener(openflow);
@@ -417,7 +416,7 @@ public final class Switch implements AutoCloseable {
     }
 
     private void configureOpenFlow(String bridge, OpenFlowSettings s) {
-        Predicate<Runnable> ex = changeExecutor;
+        ChangeExecutor ex = changeExecutor;
         if (ex == null) {
             return;
         }

@@ -3,7 +3,6 @@ package dev.jvswitch.vswitchd.run;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Predicate;
 
 import dev.jvswitch.config.BridgeSpec;
 import dev.jvswitch.config.PortSpec;
@@ -34,16 +33,16 @@ import dev.jvswitch.vswitchd.ofproto.OfprotoService;
  * executor the daemon gives), changes and reads go to the {@link OfprotoService}, ports come from
  * the running config and the datapath's netdevs.
  *
- * <p><b>Thread-safety:</b> {@link #submit}, {@link #ports} and {@link #derivedDatapathId} from
+ * <p><b>Thread-safety:</b> {@link #submit}, {@link #runNowIfIdle}, {@link #ports} and {@link #derivedDatapathId} from
  * any thread (they read the config snapshot and the datapath's concurrent port map); the rest
  * from the change thread, as {@link BridgeBackend} says.
  */
 final class SwitchBridgeBackend implements BridgeBackend {
     private final String bridge;
     private final Switch sw;
-    private final Predicate<Runnable> executor;
+    private final ChangeExecutor executor;
 
-    SwitchBridgeBackend(String bridge, Switch sw, Predicate<Runnable> executor) {
+    SwitchBridgeBackend(String bridge, Switch sw, ChangeExecutor executor) {
         this.bridge = bridge;
         this.sw = sw;
         this.executor = executor;
@@ -56,7 +55,12 @@ final class SwitchBridgeBackend implements BridgeBackend {
 
     @Override
     public boolean submit(Runnable task) {
-        return executor.test(task);
+        return executor.execute(task);
+    }
+
+    @Override
+    public boolean runNowIfIdle(Runnable task) {
+        return executor.runNowIfIdle(task);
     }
 
     @Override

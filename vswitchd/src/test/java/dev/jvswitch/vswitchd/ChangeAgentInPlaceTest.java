@@ -54,8 +54,7 @@ class ChangeAgentInPlaceTest {
     @Test
     void nothingRunsInPlaceWhileATaskRunsOnTheChangeThread() throws Exception {
         ChangeAgent a = agent();
-        AgentRunner r = start(a);
-        try {
+        try (AgentRunner r = start(a)) {
             CountDownLatch started = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             assertThat(a.execute(() -> {
@@ -72,16 +71,13 @@ class ChangeAgentInPlaceTest {
                 Thread.onSpinWait();
             }
             assertThat(inPlaceRan).as("runs in place once the change thread is done").isTrue();
-        } finally {
-            r.close();
         }
     }
 
     @Test
     void theChangeThreadWaitsForATaskRunningInPlace() throws Exception {
         ChangeAgent a = agent();
-        AgentRunner r = start(a);
-        try {
+        try (AgentRunner r = start(a)) {
             CountDownLatch queuedRan = new CountDownLatch(1);
             AtomicBoolean overlapped = new AtomicBoolean();
             AtomicBoolean inPlace = new AtomicBoolean();
@@ -100,8 +96,6 @@ class ChangeAgentInPlaceTest {
             })).isTrue();
             assertThat(queuedRan.await(WAIT_MS, TimeUnit.MILLISECONDS)).isTrue();
             assertThat(overlapped).as("the queued task ran while the in-place one did").isFalse();
-        } finally {
-            r.close();
         }
     }
 

@@ -52,7 +52,7 @@ class BundleErrorsOvsDifferentialTest extends OfDifferential {
     }
 
     /** The steps: each a list of messages, then a barrier. */
-    private static List<Step> steps() {
+    static List<Step> steps() {
         List<Step> s = new ArrayList<>();
         // An id opened twice, then used.
         s.add(f -> List.of(control(f, 1, 1, ATOMIC, OFBundleCtrlType.OPEN_REQUEST)));

@@ -255,6 +255,20 @@ class ChannelEdgeCaseTest {
             b.send(adds(b, 1).get(0));
             OFErrorMsg e = (OFErrorMsg) b.read();
             assertThat(((OFBadRequestErrorMsg) e).getCode().name()).isEqualTo("IS_SLAVE");
+            // Nor may it touch a bundle (as OVS): 1.3's ONF bundle control, and 1.4's.
+            org.projectfloodlight.openflow.protocol.OFMessage open = org.projectfloodlight.openflow.protocol.OFFactories
+                    .getFactory(OFVersion.OF_14).buildBundleCtrlMsg().setXid(7)
+                    .setBundleId(org.projectfloodlight.openflow.types.BundleId.of(1)).setFlags(java.util.Set.of())
+                    .setBundleCtrlType(org.projectfloodlight.openflow.protocol.OFBundleCtrlType.OPEN_REQUEST).build();
+            b.sendRaw(OnfBundleOvsDifferentialTest.toOf13(open));
+            assertThat(((OFBadRequestErrorMsg) b.read()).getCode().name()).isEqualTo("IS_SLAVE");
+            try (OfTestClient c = OfTestClient.connect(ch.port, OFVersion.OF_14)) {
+                c.send(c.f.buildRoleRequest().setXid(2).setRole(OFControllerRole.ROLE_SLAVE)
+                        .setGenerationId(U64.of(5)).build());
+                assertThat(((OFRoleReply) c.read()).getRole()).isEqualTo(OFControllerRole.ROLE_SLAVE);
+                c.send(open);
+                assertThat(((OFBadRequestErrorMsg) c.read()).getCode().name()).isEqualTo("IS_SLAVE");
+            }
             // stale generation
             b.send(b.f.buildRoleRequest().setXid(3).setRole(OFControllerRole.ROLE_MASTER)
                     .setGenerationId(U64.of(4)).build());

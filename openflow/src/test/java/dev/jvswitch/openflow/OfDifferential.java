@@ -110,6 +110,10 @@ abstract class OfDifferential {
         if (type == 33) {
             return "bundle_control id=" + u32(m, 8) + " type=" + u16(m, 12) + " flags=" + u16(m, 14) + " xid=" + xid;
         }
+        if (type == 4 && m.length >= 24 && u32(m, 8) == 0x4f4e4600L && u32(m, 12) == 2300) {
+            return "onf_bundle_control id=" + u32(m, 16) + " type=" + u16(m, 20) + " flags=" + u16(m, 22) + " xid="
+                    + xid;
+        }
         return "type=" + type + " xid=" + xid;
     }
 

@@ -233,17 +233,28 @@ class OvsOfctlTest {
         assertThat(r.err()).contains("OFPBAC_BAD_OUT_GROUP");
         assertThat(flows()).as("nothing of the failed bundle").hasSize(2);
 
+        // OpenFlow 1.3: the ONF extension's bundle messages, its errors as ONF experimenter errors.
+        r = ofctl("--bundle", "add-flows", target, file.toString());
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("OFPBAC_BAD_OUT_GROUP", "OFPBFC_MSG_FAILED");
+        assertThat(flows()).as("nothing of the failed 1.3 bundle").hasSize(2);
+        Files.writeString(file, "priority=2,in_port=3,actions=output:1\npriority=2,in_port=1,actions=output:3\n");
+        ok("--bundle", "add-flows", target, file.toString());
+        assertThat(flows()).hasSize(4);
+        ok("--bundle", "del-flows", target, "in_port=3");
+        assertThat(flows()).hasSize(3);
+
         // OpenFlow 1.5's bundle add, decoded by hand, with a group mod among the flow mods.
         Files.writeString(file, "priority=3,in_port=3,actions=output:1\npriority=3,in_port=1,actions=output:3\n");
         ok("-O", "OpenFlow15", "--bundle", "add-flows", target, file.toString());
-        assertThat(flows()).hasSize(4);
+        assertThat(flows()).hasSize(5);
         Files.writeString(file, "priority=4,in_port=3,actions=output:2\npriority=4,actions=group:42\n");
         r = ofctl("-O", "OpenFlow15", "--bundle", "add-flows", target, file.toString());
         assertThat(r.err()).contains("OFPBAC_BAD_OUT_GROUP");
-        assertThat(flows()).as("nothing of the failed 1.5 bundle").hasSize(4);
+        assertThat(flows()).as("nothing of the failed 1.5 bundle").hasSize(5);
         ok("-O", "OpenFlow15", "--bundle", "add-group", target, "group_id=42,type=all,bucket=output:1");
         ok("-O", "OpenFlow15", "--bundle", "add-flows", target, file.toString());
-        assertThat(flows()).hasSize(6);
+        assertThat(flows()).hasSize(7);
     }
 
     /** Meters as OVS 3.1's userspace datapath answers them (the text is what ovs-ofctl printed against it). */

@@ -27,7 +27,8 @@ import dev.jvswitch.openflow.codec.OfCodecException;
 import dev.jvswitch.openflow.codec.OfError;
 
 /**
- * One connection's OpenFlow bundles (1.4+: OPEN, ADD, CLOSE, COMMIT, DISCARD). Messages are
+ * One connection's OpenFlow bundles (1.4+: OPEN, ADD, CLOSE, COMMIT, DISCARD; on 1.3 the same as
+ * the ONF extension's experimenter messages, which {@code ovs-ofctl -O OpenFlow13 --bundle} sends). Messages are
  * decoded when added (a bad one is refused then, with its own xid, and the bundle stays open);
  * a commit applies every mod of the bundle in order as one {@code Ofproto.apply} transaction: all
  * or nothing, one table version, so no packet sees half a bundle. A failed commit discards the
@@ -81,17 +82,33 @@ final class Bundles {
         return bits;
     }
 
+    /** {@code OFPBCT_*} in wire order: the control types by number. */
+    private static final OFBundleCtrlType[] CTRL_TYPES = {OFBundleCtrlType.OPEN_REQUEST, OFBundleCtrlType.OPEN_REPLY,
+        OFBundleCtrlType.CLOSE_REQUEST, OFBundleCtrlType.CLOSE_REPLY, OFBundleCtrlType.COMMIT_REQUEST,
+        OFBundleCtrlType.COMMIT_REPLY, OFBundleCtrlType.DISCARD_REQUEST, OFBundleCtrlType.DISCARD_REPLY};
+
+    /** A bundle control request of OpenFlow 1.4 or 1.5. */
+    void control(OFBundleCtrlMsg m) {
+        control(m.getBundleId().getInt(), m.getBundleCtrlType(), bits(m.getFlags()), m.getXid(), false);
+    }
+
+    /** A bundle control request of OpenFlow 1.3 (the ONF extension), answered in kind. */
+    void control(OfFrameDecoder.OnfBundleCtrl m) {
+        if (m.ctrlType() >= CTRL_TYPES.length) {
+            throw new OfCodecException(OfError.BUNDLE_FAILED_BAD_TYPE, "bundle control type " + m.ctrlType());
+        }
+        control(m.bundleId(), CTRL_TYPES[m.ctrlType()], m.flags(), m.xid(), true);
+    }
+
     /**
      * A bundle control request, answered as OVS answers it: an id opened twice, a bundle closed
      * twice, or a close or commit whose flags differ from the open's is an error and the bundle
      * is gone; a commit that fails answers the message at fault and then {@code MSG_FAILED}.
      */
-    void control(OFBundleCtrlMsg m) {
-        int id = m.getBundleId().getInt();
-        int flags = bits(m.getFlags());
+    private void control(int id, OFBundleCtrlType type, int flags, long xid, boolean onf) {
         Bundle b = open.get(id);
         OFBundleCtrlType reply;
-        switch (m.getBundleCtrlType()) {
+        switch (type) {
             case OPEN_REQUEST -> {
                 if (b != null) {
                     open.remove(id);
@@ -128,12 +145,23 @@ final class Bundles {
                 }
                 reply = OFBundleCtrlType.COMMIT_REPLY;
             }
-            default -> throw new OfCodecException(OfError.BUNDLE_FAILED_BAD_TYPE, "bundle control "
-                    + m.getBundleCtrlType());
+            default -> throw new OfCodecException(OfError.BUNDLE_FAILED_BAD_TYPE, "bundle control " + type);
         }
         // As OVS: the reply carries no flags.
-        c.send(c.factory().buildBundleCtrlMsg().setXid(m.getXid()).setBundleId(m.getBundleId())
-                .setBundleCtrlType(reply).setFlags(Set.of()).build());
+        if (onf) {
+            c.sendRaw(onfReply(c.version(), xid, id, java.util.Arrays.asList(CTRL_TYPES).indexOf(reply)));
+        } else {
+            c.send(c.factory().buildBundleCtrlMsg().setXid(xid).setBundleId(org.projectfloodlight.openflow.types
+                    .BundleId.of(id)).setBundleCtrlType(reply).setFlags(Set.of()).build());
+        }
+    }
+
+    /** An {@code ONFT_BUNDLE_CONTROL} reply: the experimenter header, then the bundle id, type and no flags. */
+    private static io.netty.buffer.ByteBuf onfReply(int version, long xid, int id, int type) {
+        int len = 24;
+        return io.netty.buffer.Unpooled.buffer(len).writeByte(version).writeByte(4).writeShort(len).writeInt((int) xid)
+                .writeInt((int) OfError.ONF_VENDOR_ID).writeInt(OfFrameDecoder.ONFT_BUNDLE_CONTROL).writeInt(id)
+                .writeShort(type).writeShort(0);
     }
 
     void add(OFBundleAddMsg m) {

@@ -168,6 +168,8 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
             }
         } else if (msg instanceof OfFrameDecoder.BundleAdd15 g) {
             offerChange(ctx, g, g.xid(), g.head());
+        } else if (msg instanceof OfFrameDecoder.OnfBundleCtrl b) {
+            offerChange(ctx, b, b.xid(), b.head());
         } else if (msg instanceof OfFrameDecoder.GroupMod15 g) {
             offerChange(ctx, g, g.xid(), g.head());
         } else if (msg instanceof OfFrameDecoder.PacketOut15 p) {
@@ -263,14 +265,15 @@ public final class OfConnection extends ChannelInboundHandlerAdapter {
                     queue.offer(m);
                 }
             }
-            case BUNDLE_ADD_MESSAGE -> {
+            case BUNDLE_ADD_MESSAGE, BUNDLE_CONTROL -> {
+                // As OVS: a secondary controller may not touch bundles.
                 if (isSlave()) {
                     refuseSlave(m);
                 } else {
                     queue.offer(m);
                 }
             }
-            case STATS_REQUEST, BARRIER_REQUEST, QUEUE_GET_CONFIG_REQUEST, BUNDLE_CONTROL -> queue.offer(m);
+            case STATS_REQUEST, BARRIER_REQUEST, QUEUE_GET_CONFIG_REQUEST -> queue.offer(m);
             case EXPERIMENTER -> sendError(version, m.getXid(), OfError.BAD_REQUEST_BAD_EXPERIMENTER,
                     OfRequests.head(m));
             default -> sendError(version, m.getXid(), OfError.BAD_REQUEST_BAD_TYPE, OfRequests.head(m));

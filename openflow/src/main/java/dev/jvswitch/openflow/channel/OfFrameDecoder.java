@@ -39,6 +39,11 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
     private static final int TYPE_GROUP_MOD = 15;
     private static final int TYPE_BUNDLE_ADD = 34;
     private static final int BUNDLE_ADD_FIXED = 16;
+    private static final long ONF_VENDOR = dev.jvswitch.openflow.codec.OfError.ONF_VENDOR_ID;
+    /** The ONF extension's bundle messages on OpenFlow 1.3 ({@code ONFT_BUNDLE_CONTROL}, {@code _ADD_MESSAGE}). */
+    static final int ONFT_BUNDLE_CONTROL = 2300;
+    private static final int ONFT_BUNDLE_ADD = 2301;
+    private static final int WIRE_OF13 = 4;
     /** The highest message type of each wire version (1.0 .. 1.5); above it a type is unknown. */
     private static final int[] MAX_TYPE = {0, 21, 23, 24, 29, 34, 35};
 
@@ -70,6 +75,14 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
     record BundleAdd15(long xid, byte[] head, int bundleId, int flags, long innerXid, byte[] innerHead, OFMessage inner,
             dev.jvswitch.ofproto.mod.GroupMod group, dev.jvswitch.openflow.codec.OfCodecException error,
             dev.jvswitch.ofproto.mod.FlowMod flow) {
+    }
+
+    /**
+     * An OpenFlow 1.3 bundle control ({@code ONFT_BUNDLE_CONTROL}: the experimenter header, then
+     * 1.4's {@code ofp_bundle_ctrl_msg}): the bundle id, the control type ({@code OFPBCT_*}) and
+     * flags ({@code OFPBF_*} bits).
+     */
+    record OnfBundleCtrl(long xid, byte[] head, int bundleId, int ctrlType, int flags) {
     }
 
     /** An OpenFlow 1.5 packet-out with Nicira actions or metadata, decoded by hand, or the error to answer. */
@@ -145,6 +158,14 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
                 out.add(nxTlv(frame, version, xid, nx));
                 return;
             }
+            if (version == WIRE_OF13 && type == TYPE_EXPERIMENTER && length >= NICIRA_HEADER
+                    && frame.getUnsignedInt(HEADER) == ONF_VENDOR) {
+                Object onf = onfBundle(frame, xid);
+                if (onf != null) {
+                    out.add(onf);
+                    return;
+                }
+            }
             if (version >= 2 && type == TYPE_EXPERIMENTER && length >= NICIRA_HEADER
                     && frame.getUnsignedInt(HEADER) == NX_VENDOR) {
                 byte[] body = new byte[length - NICIRA_HEADER];
@@ -154,7 +175,7 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
                 return;
             }
             if (type == TYPE_BUNDLE_ADD && (version == 6 || version == 5 && bundledGroupModNeedsNx(frame))) {
-                out.add(bundleAdd15(frame, xid));
+                out.add(bundleAdd(frame, xid, HEADER));
                 return;
             }
             if (type == TYPE_GROUP_MOD && (version == 6
@@ -350,31 +371,58 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
                         "malformed message (" + e.getClass().getSimpleName() + ")");
     }
 
-    /** {@code ofp_bundle_add_msg}: header, bundle_id (32), pad (16), flags (16), the inner message, properties. */
-    private BundleAdd15 bundleAdd15(ByteBuf frame, long xid) {
+    /**
+     * An ONF bundle message of OpenFlow 1.3 (a control, or an add read as 1.4's with its fields 8
+     * bytes later), or null for another ONF experimenter message.
+     */
+    private Object onfBundle(ByteBuf frame, long xid) {
+        long expType = frame.getUnsignedInt(HEADER + 4);
+        if (expType == ONFT_BUNDLE_ADD) {
+            return bundleAdd(frame, xid, NICIRA_HEADER);
+        }
+        if (expType != ONFT_BUNDLE_CONTROL) {
+            return null;
+        }
+        byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.readableBytes(), ERROR_DATA_BYTES));
+        if (frame.readableBytes() < NICIRA_HEADER + 8) {
+            return new Malformed(WIRE_OF13, TYPE_EXPERIMENTER, xid, head, OfError.BAD_REQUEST_BAD_LEN,
+                    "bundle control of " + frame.readableBytes() + " bytes", false);
+        }
+        return new OnfBundleCtrl(xid, head, frame.getInt(NICIRA_HEADER), frame.getUnsignedShort(NICIRA_HEADER + 4),
+                frame.getUnsignedShort(NICIRA_HEADER + 6));
+    }
+
+    /**
+     * {@code ofp_bundle_add_msg}: header, bundle_id (32), pad (16), flags (16), the inner message,
+     * properties; the bundle id at {@code at} (after the 8-byte header, or after the 16-byte
+     * experimenter header of OpenFlow 1.3's ONF bundle add).
+     */
+    private BundleAdd15 bundleAdd(ByteBuf frame, long xid, int at) {
         byte[] head = ByteBufUtil.getBytes(frame, 0, Math.min(frame.capacity(), ERROR_DATA_BYTES));
         int end = frame.readableBytes();
-        int bundleId = end >= BUNDLE_ADD_FIXED ? frame.getInt(HEADER) : 0;
-        int flags = end >= BUNDLE_ADD_FIXED ? frame.getUnsignedShort(HEADER + 6) : 0;
-        if (end < BUNDLE_ADD_FIXED + HEADER) {
+        int fixed = at + 8;
+        int bundleId = end >= fixed ? frame.getInt(at) : 0;
+        int flags = end >= fixed ? frame.getUnsignedShort(at + 6) : 0;
+        if (end < fixed + HEADER) {
             return new BundleAdd15(xid, head, bundleId, flags, xid, head, null, null,
                     new dev.jvswitch.openflow.codec.OfCodecException(OfError.BAD_REQUEST_BAD_LEN, "bundle add of "
                             + end + " bytes"), null);
         }
-        int innerLen = frame.getUnsignedShort(BUNDLE_ADD_FIXED + 2);
-        long innerXid = frame.getUnsignedInt(BUNDLE_ADD_FIXED + 4);
-        int innerType = frame.getUnsignedByte(BUNDLE_ADD_FIXED + 1);
-        if (innerLen < HEADER || BUNDLE_ADD_FIXED + innerLen > end) {
+        int innerLen = frame.getUnsignedShort(fixed + 2);
+        long innerXid = frame.getUnsignedInt(fixed + 4);
+        int innerType = frame.getUnsignedByte(fixed + 1);
+        int innerVersion = frame.getUnsignedByte(fixed);
+        if (innerLen < HEADER || fixed + innerLen > end) {
             return new BundleAdd15(xid, head, bundleId, flags, xid, head, null, null,
                     new dev.jvswitch.openflow.codec.OfCodecException(OfError.BAD_REQUEST_BAD_LEN, "bundled message of "
                             + innerLen + " bytes"), null);
         }
-        ByteBuf inner = frame.slice(BUNDLE_ADD_FIXED, innerLen);
+        ByteBuf inner = frame.slice(fixed, innerLen);
         byte[] innerHead = ByteBufUtil.getBytes(inner, 0, Math.min(innerLen, ERROR_DATA_BYTES));
         try {
             if (innerType == TYPE_FLOW_MOD && needsNx(inner, 6)) {
                 return new BundleAdd15(xid, head, bundleId, flags, innerXid, innerHead, null, null, null,
-                        dev.jvswitch.openflow.codec.NxFlowModWire.decode(inner, 6));
+                        dev.jvswitch.openflow.codec.NxFlowModWire.decode(inner, innerVersion));
             }
             if (innerType == TYPE_FLOW_MOD) {
                 dev.jvswitch.openflow.codec.NxFinTimeoutWire.toStandIns(inner, 0);

@@ -173,6 +173,15 @@ final class OfRequests {
                 }
                 continue;
             }
+            if (o instanceof OfFrameDecoder.OnfBundleCtrl b) {
+                applyRun(run, mods);
+                try {
+                    bundles.control(b);
+                } catch (OfCodecException e) {
+                    c.refuse(c.version(), b.xid(), e.error(), b.head(), e.getMessage());
+                }
+                continue;
+            }
             if (o instanceof OfFrameDecoder.NxTlv t) {
                 applyRun(run, mods);
                 tlv(t);

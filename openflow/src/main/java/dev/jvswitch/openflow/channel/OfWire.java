@@ -37,12 +37,13 @@ final class OfWire {
 
     /** OFPT_ERROR {@code error} about the message whose first bytes are {@code data}. */
     static ByteBuf error(ByteBufAllocator alloc, int version, long xid, OfError error, byte[] data) {
-        int len = 12 + (error.experimenter() >= 0 ? 4 : 0) + data.length;
+        OfError.Wire w = error.onWire(version);
+        int len = 12 + (w.experimenter() >= 0 ? 4 : 0) + data.length;
         ByteBuf b = alloc.buffer(len);
         b.writeByte(version).writeByte(TYPE_ERROR).writeShort(len).writeInt((int) xid);
-        b.writeShort(error.type()).writeShort(error.code());
-        if (error.experimenter() >= 0) {
-            b.writeInt((int) error.experimenter());
+        b.writeShort(w.type()).writeShort(w.code());
+        if (w.experimenter() >= 0) {
+            b.writeInt((int) w.experimenter());
         }
         b.writeBytes(data);
         return b;

@@ -5,7 +5,8 @@ package dev.jvswitch.openflow.codec;
  * in 1.4 and 1.5): {@code OFPET_*} and its {@code OFP*C_*} code. Open vSwitch's own errors
  * (Nicira's, {@code NX1.2+(code)} in its {@code ofp-errors.h}) are experimenter errors: type
  * {@code OFPET_EXPERIMENTER} (0xffff), the code as {@code exp_code}, then the experimenter id
- * ({@link #experimenter()}) before the data.
+ * ({@link #experimenter()}) before the data. OpenFlow 1.3 has no bundle errors: there they travel
+ * as the ONF extension's experimenter errors ({@code ONF1.3(2300 + code)}, {@link #onWire}).
  */
 public enum OfError {
     HELLO_INCOMPATIBLE(0, 0),
@@ -113,6 +114,12 @@ public enum OfError {
     public static final int EXPERIMENTER = 0xffff;
     /** Nicira's experimenter id ({@code NX_VENDOR_ID}). */
     public static final long NX_VENDOR_ID = 0x2320L;
+    /** The Open Networking Foundation's experimenter id ({@code ONF_VENDOR_ID}). */
+    public static final long ONF_VENDOR_ID = 0x4f4e4600L;
+    private static final int OFPET_BUNDLE_FAILED = 17;
+    /** {@code exp_code} of the first ONF bundle error on OpenFlow 1.3 ({@code OFPBFC_UNKNOWN}). */
+    private static final int ONF13_BUNDLE_CODE = 2300;
+    private static final int OF13_WIRE = 4;
 
     private final int type;
     private final int code;
@@ -144,5 +151,17 @@ public enum OfError {
     /** The code within {@link #type()}. */
     public int code() {
         return code;
+    }
+
+    /** This error as wire version {@code version} carries it: type, code and experimenter id (-1: none). */
+    public Wire onWire(int version) {
+        if (version == OF13_WIRE && type == OFPET_BUNDLE_FAILED) {
+            return new Wire(EXPERIMENTER, ONF13_BUNDLE_CODE + code, ONF_VENDOR_ID);
+        }
+        return new Wire(type, code, experimenter);
+    }
+
+    /** An error's type, code and experimenter id (-1 for a standard error) as one wire version sends them. */
+    public record Wire(int type, int code, long experimenter) {
     }
 }

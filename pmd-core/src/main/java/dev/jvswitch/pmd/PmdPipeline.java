@@ -77,6 +77,15 @@ final class PmdPipeline implements ExecContext {
     private int recircHead;
     private int recircTail;
     private int recircCount;
+    /**
+     * Hits and recirculations of the passes since the last {@link #publishCounts}: each counter
+     * is a read and a release store into the stats, so the passes of one received batch (two for
+     * a tunnel pop) publish them once, when the batch and its recirculations are done.
+     */
+    private long emcHits;
+    private long smcHits;
+    private long megaflowHits;
+    private long recirculations;
 
     PmdPipeline(PmdAgent pmd, FlowLookup lookup, UpcallStage upcall, PmdStats stats, MbufCache cache,
             Conntrack conntrack, DpMeters meters) {
@@ -117,13 +126,12 @@ final class PmdPipeline implements ExecContext {
     void process(PacketBatch batch) {
         int n = batch.size();
         int missMask = lookup.classify(batch, keys, flows);
-        stats.add(PmdCounter.EMC_HITS, lookup.emcHits);
-        stats.add(PmdCounter.SMC_HITS, lookup.smcHits);
-        int megaflowHits = lookup.megaflowHits;
+        emcHits += lookup.emcHits;
+        smcHits += lookup.smcHits;
+        megaflowHits += lookup.megaflowHits;
         if (missMask != 0) {
             megaflowHits += onMisses(batch, missMask);
         }
-        stats.add(PmdCounter.MEGAFLOW_HITS, megaflowHits);
         long nowMs = pmd.nowMs();
         if (oneFlow(batch, n)) {
             // The batch is its own group (a burst of one megaflow, as most are): run the flow's
@@ -311,7 +319,10 @@ final class PmdPipeline implements ExecContext {
         return (int) (key.words()[TCP_FLAGS_WORD] >>> TCP_FLAGS_SHIFT) & TCP_FLAGS_MASK;
     }
 
-    /** Runs recirculated packets through the pipeline until none are left. */
+    /**
+     * Runs recirculated packets through the pipeline until none are left, then publishes the
+     * counts of every pass since the last call (every entry point ends here).
+     */
     private void drainRecirculations() {
         while (recircCount > 0) {
             PacketBatch batch = recircBatches[recircHead];
@@ -322,9 +333,22 @@ final class PmdPipeline implements ExecContext {
             recircHead = nextRecircBatch(recircHead);
             int n = batch.size();
             recircCount -= n;
-            stats.add(PmdCounter.RECIRCULATIONS, n);
+            recirculations += n;
             process(batch);
         }
+        publishCounts();
+    }
+
+    /** Adds the hits and recirculations counted since the last call to the PMD's stats. */
+    private void publishCounts() {
+        stats.add(PmdCounter.EMC_HITS, emcHits);
+        stats.add(PmdCounter.SMC_HITS, smcHits);
+        stats.add(PmdCounter.MEGAFLOW_HITS, megaflowHits);
+        stats.add(PmdCounter.RECIRCULATIONS, recirculations);
+        emcHits = 0;
+        smcHits = 0;
+        megaflowHits = 0;
+        recirculations = 0;
     }
 
     private static int nextRecircBatch(int i) {

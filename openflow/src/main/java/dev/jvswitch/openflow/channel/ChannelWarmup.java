@@ -24,7 +24,7 @@ import dev.jvswitch.openflow.codec.NxFlowWriter;
  * up, so that ovn-controller's first bundle does not meet them interpreted: a whole OVN flow table
  * (a logical router between two logical switches, as ovn-controller 23.03 installs it, plus a
  * remote chassis's Geneve flows through the TLV map's {@code tun_metadata0}, a conjunction and a
- * controller action between stack pushes and pops: {@code warmup-flows.txt}) as OpenFlow 1.5 bundle adds through a connection's real handlers
+ * controller action between stack pushes and pops: {@link #FLOWS}) as OpenFlow 1.5 bundle adds through a connection's real handlers
  * (decoder, hand-off to the requests, bundle, commit into the tables, replies:
  * {@link ConnectionWarmup}), and a few translations through that table. On a cold JVM the first
  * bundle of ~120 messages took 0.3-0.8 s to arrive and commit, against ~20 ms warm; warmed on the
@@ -37,7 +37,12 @@ import dev.jvswitch.openflow.codec.NxFlowWriter;
  * <p><b>Thread-safety:</b> {@link #run} may be called from any thread; it shares no state.
  */
 public final class ChannelWarmup {
-    private static final String FLOWS = "warmup-flows.txt";
+    /**
+     * The router table as ovn-controller installed it on an OVS chassis, then flows written in its
+     * style for what that dump lacks (a remote chassis's Geneve flows, a conjunction, a controller
+     * action between stack pushes and pops).
+     */
+    private static final List<String> FLOWS = List.of("warmup-flows.txt", "warmup-flows-extra.txt");
     private static final String BRIDGE = "warmup";
     /** The scratch bridge's TLV map once the connection has set it ({@link ConnectionWarmup#OVN_OPTION}). */
     private static final TlvMap OVN_MAP = TlvMap.EMPTY.add(List.of(ConnectionWarmup.OVN_OPTION));
@@ -175,20 +180,22 @@ public final class ChannelWarmup {
         }
     }
 
-    /** The warm-up table, one flow mod a line. */
+    /** The warm-up table, one flow mod a line of each of {@link #FLOWS}. */
     private static List<FlowMod> table() throws IOException {
-        try (InputStream in = ChannelWarmup.class.getResourceAsStream(FLOWS)) {
-            if (in == null) {
-                throw new IOException("no " + FLOWS + " on the class path");
-            }
-            List<FlowMod> out = new ArrayList<>();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                if (!line.isBlank()) {
-                    out.add(TlvMapScope.with(OVN_MAP, () -> FlowSyntax.parseAdd(line.trim())));
+        List<FlowMod> out = new ArrayList<>();
+        for (String file : FLOWS) {
+            try (InputStream in = ChannelWarmup.class.getResourceAsStream(file)) {
+                if (in == null) {
+                    throw new IOException("no " + file + " on the class path");
+                }
+                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                    if (!line.isBlank()) {
+                        out.add(TlvMapScope.with(OVN_MAP, () -> FlowSyntax.parseAdd(line.trim())));
+                    }
                 }
             }
-            return out;
         }
+        return out;
     }
 
     /** {@code ofp_bundle_add_msg} (bundle 1, atomic and ordered) carrying an OpenFlow 1.5 OFPT_FLOW_MOD (add) of {@code mod}. */

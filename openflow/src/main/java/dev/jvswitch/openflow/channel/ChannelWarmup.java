@@ -15,13 +15,16 @@ import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.mod.FlowStatsRequest;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
+import dev.jvswitch.ofproto.tnl.TlvMap;
+import dev.jvswitch.ofproto.tnl.TlvMapScope;
 import dev.jvswitch.openflow.codec.NxFlowWriter;
 
 /**
  * Runs the paths a controller's first whole table takes through the switch, once the daemon is
  * up, so that ovn-controller's first bundle does not meet them interpreted: a whole OVN flow table
- * (a logical router between two logical switches, as ovn-controller 23.03 installs it:
- * {@code warmup-flows.txt}) as OpenFlow 1.5 bundle adds through a connection's real handlers
+ * (a logical router between two logical switches, as ovn-controller 23.03 installs it, plus a
+ * remote chassis's Geneve flows through the TLV map's {@code tun_metadata0}, a conjunction and a
+ * controller action between stack pushes and pops: {@link #FLOWS}) as OpenFlow 1.5 bundle adds through a connection's real handlers
  * (decoder, hand-off to the requests, bundle, commit into the tables, replies:
  * {@link ConnectionWarmup}), and a few translations through that table. On a cold JVM the first
  * bundle of ~120 messages took 0.3-0.8 s to arrive and commit, against ~20 ms warm; warmed on the
@@ -34,17 +37,35 @@ import dev.jvswitch.openflow.codec.NxFlowWriter;
  * <p><b>Thread-safety:</b> {@link #run} may be called from any thread; it shares no state.
  */
 public final class ChannelWarmup {
-    private static final String FLOWS = "warmup-flows.txt";
+    /**
+     * The router table as ovn-controller installed it on an OVS chassis, then flows written in its
+     * style for what that dump lacks (a remote chassis's Geneve flows, a conjunction, a controller
+     * action between stack pushes and pops).
+     */
+    private static final List<String> FLOWS = List.of("warmup-flows.txt", "warmup-flows-extra.txt");
     private static final String BRIDGE = "warmup";
+    /** The scratch bridge's TLV map once the connection has set it ({@link ConnectionWarmup#OVN_OPTION}). */
+    private static final TlvMap OVN_MAP = TlvMap.EMPTY.add(List.of(ConnectionWarmup.OVN_OPTION));
     private static final int OFP15 = 6;
     private static final int TYPE_BUNDLE_ADD = 34;
     private static final int BUNDLE_ADD_FIXED = 16;
-    /** Passes through a whole connection (the rest only decode: the decoder needs more to compile). */
-    private static final int CONNECTION_PASSES = 2;
-    /** A decode pass this fast a message is compiled code: no more passes. */
+    /**
+     * Passes through a whole connection (the rest only decode: the decoder needs more to compile).
+     * Two left the commit path (the tables' edit and subtable build) interpreted and the decoder at
+     * C1: ovn-controller's first bundles after a start then ran beside their C2 compiles, which took
+     * the CPU the connection's thread waited for on a 2-CPU chassis.
+     */
+    private static final int CONNECTION_PASSES = 6;
+    /**
+     * Passes after which a decode pass this fast a message stops the warm-up (C1 code is this fast
+     * already: stopping at the first fast pass left the decoder's C2 compile to the first real bundle).
+     */
+    private static final int MIN_PASSES = 16;
     private static final long FAST_NS_PER_MESSAGE = 20_000;
     /** Small bundles per pass, taking every {@value #CHANGE_STRIDE}th flow out and back (even: the table ends whole). */
-    private static final int CHANGES_PER_PASS = 6;
+    private static final int CHANGES_PER_PASS = 12;
+    /** Conntrack zone flushes before each small bundle, as a port's coming brings them. */
+    private static final int CT_FLUSHES = 3;
     private static final int CHANGE_STRIDE = 31;
     /** {@code ofp_flow_mod}'s command byte, after the header, cookie, cookie mask and table id. */
     private static final int FLOW_MOD_COMMAND = 25;
@@ -76,9 +97,10 @@ public final class ChannelWarmup {
      * {@value #CONNECTION_PASSES} passes take it through a whole connection to a new scratch
      * bridge instead ({@link ConnectionWarmup}): one bundle of the whole table, then
      * {@value #CHANGES_PER_PASS} small bundles that take some of its flows out and put them back,
-     * as a port leaving and coming does (a commit into a full table), and a few traces through
-     * it. It stops early once a decode pass runs at under {@value #FAST_NS_PER_MESSAGE} ns a
-     * message (compiled), or once {@code budgetMs} has passed.
+     * as a port leaving and coming does (a commit into a full table), each after
+     * {@value #CT_FLUSHES} conntrack zone flushes, and a few traces through it. It stops early once
+     * a decode pass after the first {@value #MIN_PASSES} runs at under
+     * {@value #FAST_NS_PER_MESSAGE} ns a message (compiled), or once {@code budgetMs} has passed.
      *
      * @throws IOException if the table cannot be read from the class path
      */
@@ -88,16 +110,8 @@ public final class ChannelWarmup {
         ByteBuf wire = ByteBufAllocator.DEFAULT.buffer(table.size() * 256);
         ByteBuf out = ByteBufAllocator.DEFAULT.buffer(table.size() / CHANGE_STRIDE * 256 + 256);
         ByteBuf in = ByteBufAllocator.DEFAULT.buffer(table.size() / CHANGE_STRIDE * 256 + 256);
-        long xid = 1_000;
-        for (FlowMod mod : table) {
-            bundleAdd(wire, mod, ++xid);
-        }
-        for (int i = 0; i < table.size(); i += CHANGE_STRIDE) {
-            int at = out.writerIndex();
-            bundleAdd(out, table.get(i), ++xid);
-            out.setByte(at + BUNDLE_ADD_FIXED + FLOW_MOD_COMMAND, OFPFC_DELETE_STRICT);
-            bundleAdd(in, table.get(i), ++xid);
-        }
+        // Written as ovs-ofctl writes to a bridge with OVN's TLV map: tun_metadata0 is 4 bytes.
+        TlvMapScope.run(OVN_MAP, () -> encode(table, wire, out, in));
         List<OfPort> ports = List.of(OfPort.trunk(1, 1, "w1"), OfPort.trunk(2, 2, "w2"), OfPort.trunk(3, 3, "w3"));
         int done = 0;
         int held = 0;
@@ -111,18 +125,18 @@ public final class ChannelWarmup {
                     Ofproto ofproto = new Ofproto();
                     ofproto.addBridge(new BridgeConfig(BRIDGE, ports));
                     ConnectionWarmup c = new ConnectionWarmup(ofproto, BRIDGE);
-                    c.bundle(wire);
+                    c.bundle(wire, 0);
                     for (int k = 0; k < CHANGES_PER_PASS; k++) {
-                        c.bundle(k % 2 == 0 ? out : in);
+                        c.bundle(k % 2 == 0 ? out : in, CT_FLUSHES);
                     }
                     held = ofproto.flowStats(BRIDGE, FlowStatsRequest.all()).size();
                     replies = c.replies();
                     trace(ofproto);
                     nsPerMessage = (System.nanoTime() - t0) / table.size();
                 } else {
-                    decoded = ConnectionWarmup.decodeOnly(wire);
+                    decoded = ConnectionWarmup.decodeOnly(wire, OVN_MAP);
                     nsPerMessage = (System.nanoTime() - t0) / Math.max(1, decoded);
-                    if (nsPerMessage < FAST_NS_PER_MESSAGE) {
+                    if (nsPerMessage < FAST_NS_PER_MESSAGE && p + 1 >= MIN_PASSES) {
                         done++;
                         break;
                     }
@@ -138,6 +152,23 @@ public final class ChannelWarmup {
                 (System.nanoTime() - start) / 1_000_000L);
     }
 
+    /**
+     * The whole table as bundle adds into {@code wire}; every {@value #CHANGE_STRIDE}th flow's
+     * delete into {@code out} and its add again into {@code in}.
+     */
+    private static void encode(List<FlowMod> table, ByteBuf wire, ByteBuf out, ByteBuf in) {
+        long xid = 1_000;
+        for (FlowMod mod : table) {
+            bundleAdd(wire, mod, ++xid);
+        }
+        for (int i = 0; i < table.size(); i += CHANGE_STRIDE) {
+            int at = out.writerIndex();
+            bundleAdd(out, table.get(i), ++xid);
+            out.setByte(at + BUNDLE_ADD_FIXED + FLOW_MOD_COMMAND, OFPFC_DELETE_STRICT);
+            bundleAdd(in, table.get(i), ++xid);
+        }
+    }
+
     /** Traces {@link #TRACES} through the scratch bridge's table. */
     private static void trace(Ofproto ofproto) {
         for (String flow : TRACES) {
@@ -149,20 +180,22 @@ public final class ChannelWarmup {
         }
     }
 
-    /** The warm-up table, one flow mod a line. */
+    /** The warm-up table, one flow mod a line of each of {@link #FLOWS}. */
     private static List<FlowMod> table() throws IOException {
-        try (InputStream in = ChannelWarmup.class.getResourceAsStream(FLOWS)) {
-            if (in == null) {
-                throw new IOException("no " + FLOWS + " on the class path");
-            }
-            List<FlowMod> out = new ArrayList<>();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                if (!line.isBlank()) {
-                    out.add(FlowSyntax.parseAdd(line.trim()));
+        List<FlowMod> out = new ArrayList<>();
+        for (String file : FLOWS) {
+            try (InputStream in = ChannelWarmup.class.getResourceAsStream(file)) {
+                if (in == null) {
+                    throw new IOException("no " + file + " on the class path");
+                }
+                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                    if (!line.isBlank()) {
+                        out.add(TlvMapScope.with(OVN_MAP, () -> FlowSyntax.parseAdd(line.trim())));
+                    }
                 }
             }
-            return out;
         }
+        return out;
     }
 
     /** {@code ofp_bundle_add_msg} (bundle 1, atomic and ordered) carrying an OpenFlow 1.5 OFPT_FLOW_MOD (add) of {@code mod}. */

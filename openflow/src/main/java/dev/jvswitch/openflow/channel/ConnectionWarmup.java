@@ -56,6 +56,10 @@ final class ConnectionWarmup {
     private static final long NX_VENDOR = 0x00002320L;
     private static final int NXT_SET_PACKET_IN_FORMAT = 16;
     private static final int NXPIF_NXT_PACKET_IN2 = 2;
+    private static final int NXT_CT_FLUSH_ZONE = 29;
+    /** OVN's one Geneve option (class 0x0102, type 0x80, 4 bytes) as tun_metadata0, as ovn-controller maps it. */
+    static final dev.jvswitch.ofproto.tnl.TlvMap.Mapping OVN_OPTION = new dev.jvswitch.ofproto.tnl.TlvMap.Mapping(
+            0x0102, 0x80, 4, 0);
     private static final int BUNDLE_ID = 1;
     /** {@code OFPBF_ATOMIC | OFPBF_ORDERED}, as ovn-controller opens its bundles. */
     static final int BUNDLE_FLAGS = 3;
@@ -71,7 +75,8 @@ final class ConnectionWarmup {
 
     /**
      * Connects to a new scratch bridge {@code bridge} of {@code ofproto} as ovn-controller does:
-     * HELLO, features, the packet-in format, the TLV map request and an echo.
+     * HELLO, features, the packet-in format, the TLV map ({@link #OVN_OPTION}) and its request,
+     * and an echo.
      */
     ConnectionWarmup(Ofproto ofproto, String bridge) {
         backend = new ScratchBackend(ofproto, bridge);
@@ -85,6 +90,9 @@ final class ConnectionWarmup {
         hello.release();
         factory.buildFeaturesRequest().setXid(xid++).build().writeTo(b);
         nicira(b, xid++, NXT_SET_PACKET_IN_FORMAT, 4).writeInt(NXPIF_NXT_PACKET_IN2);
+        nicira(b, xid++, TlvTableWire.NXT_TLV_TABLE_MOD, 16).writeShort(TlvTableWire.ADD).writeZero(6)
+                .writeShort(OVN_OPTION.optionClass()).writeByte(OVN_OPTION.type()).writeByte(OVN_OPTION.length())
+                .writeShort(OVN_OPTION.index()).writeShort(0);
         nicira(b, xid++, TlvTableWire.NXT_TLV_TABLE_REQUEST, 0);
         factory.buildEchoRequest().setXid(xid++).setData(new byte[0]).build().writeTo(b);
         read(b);
@@ -92,11 +100,17 @@ final class ConnectionWarmup {
 
     /**
      * Sends one bundle of {@code bundleAdds} (OpenFlow 1.5 bundle adds to bundle
-     * {@value #BUNDLE_ID}): open, the adds, commit and a barrier, as ovn-controller sends a change.
+     * {@value #BUNDLE_ID}): open, the adds, commit and a barrier, as ovn-controller sends a change;
+     * after {@code ctFlushes} conntrack zone flushes ({@code NXT_CT_FLUSH_ZONE}, zones 1 up), as
+     * ovn-controller sends them in the same write when a port comes (a scratch bridge has no
+     * connection tracker: they only take the request path).
      */
-    void bundle(ByteBuf bundleAdds) {
+    void bundle(ByteBuf bundleAdds, int ctFlushes) {
         EnumSet<OFBundleFlags> flags = EnumSet.of(OFBundleFlags.ATOMIC, OFBundleFlags.ORDERED);
-        ByteBuf b = ch.alloc().buffer(bundleAdds.readableBytes() + 64);
+        ByteBuf b = ch.alloc().buffer(bundleAdds.readableBytes() + 64 + 24 * ctFlushes);
+        for (int zone = 1; zone <= ctFlushes; zone++) {
+            nicira(b, xid++, NXT_CT_FLUSH_ZONE, 8).writeZero(6).writeShort(zone);
+        }
         factory.buildBundleCtrlMsg().setXid(xid++).setBundleId(BundleId.of(BUNDLE_ID))
                 .setBundleCtrlType(OFBundleCtrlType.OPEN_REQUEST).setFlags(flags).setProperties(List.of()).build()
                 .writeTo(b);
@@ -129,11 +143,12 @@ final class ConnectionWarmup {
 
     /**
      * Takes {@code frames} (left as they are) through a channel holding only the frame decoder,
-     * in socket-sized reads, as a connection's reads reach it; how many messages it decoded. Far
+     * in socket-sized reads, as a connection's reads reach it, with {@code tlvMap} as the bridge's
+     * TLV map; how many messages it decoded. Far
      * cheaper than a connection's pass, it is repeated until the decoder runs compiled.
      */
-    static int decodeOnly(ByteBuf frames) {
-        EmbeddedChannel dc = new EmbeddedChannel(new OfFrameDecoder(() -> dev.jvswitch.ofproto.tnl.TlvMap.EMPTY));
+    static int decodeOnly(ByteBuf frames, dev.jvswitch.ofproto.tnl.TlvMap tlvMap) {
+        EmbeddedChannel dc = new EmbeddedChannel(new OfFrameDecoder(() -> tlvMap));
         int n = 0;
         feed(dc, frames);
         for (Object o = dc.readInbound(); o != null; o = dc.readInbound()) {

@@ -11,6 +11,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -52,6 +53,16 @@ class OvnFirstPingTest {
      */
     private static final Path KEEP_LOGS = System.getProperty("jvs.ovn.keepLogs") == null ? null
             : Path.of(System.getProperty("jvs.ovn.keepLogs"));
+    /**
+     * {@code -Djvs.ovn.profile=DIR}: for each jvswitchd round, every daemon thread's CPU and
+     * run-queue wait over the round ({@code /proc/PID/task/TID/schedstat}: who ran and who waited for
+     * a CPU) is written to {@code DIR/jvswitchd-R-threads.txt}, and, if the daemon runs a flight
+     * recording ({@code -Djvs.daemon.javaOpts=-XX:StartFlightRecording}), it is dumped to
+     * {@code DIR/jvswitchd-R.jfr} before the next round (the test's close kills the daemon, so a
+     * dump-on-exit writes nothing).
+     */
+    private static final Path PROFILE = System.getProperty("jvs.ovn.profile") == null ? null
+            : Path.of(System.getProperty("jvs.ovn.profile"));
     /**
      * 4 MiB TCP transfers each way per network after the rounds ({@code -Djvs.ovn.tcpRounds=N};
      * none in CI: a loaded machine measures its load, not the switches).
@@ -153,10 +164,16 @@ class OvnFirstPingTest {
         long logA = size(ovnLog(n));
         long logSw = size(switchLog(n));
         long wall = System.currentTimeMillis();
+        Map<String, long[]> threads = PROFILE != null && n.jvs != null ? ThreadSched.read(n.jvs.pid()) : null;
         long t0 = System.nanoTime();
         OvnTwoChassis.Vif pb = n.vif("pb");
         addPorts(n);
         double first = n.awaitPing("pa", pb.ip(), t0, what + " round " + r);
+        if (threads != null) {
+            ThreadSched.report(n.jvs.pid(), threads, PROFILE.resolve(what + "-" + r + "-threads.txt"));
+            Sh.tryRun("jcmd", Long.toString(n.jvs.pid()), "JFR.dump",
+                    "filename=" + PROFILE.resolve(what + "-" + r + ".jfr"));
+        }
         StringBuilder t = new StringBuilder();
         timeline(t, "ovn-controller a", tailFrom(ovnLog(n), logA), OVN_LINE, true, wall);
         timeline(t, what, tailFrom(switchLog(n), logSw), what.equals("ovs") ? OVN_LINE : JVS_LINE,

@@ -35,7 +35,7 @@ class OvsdbDaemonTest {
     static DaemonProcess daemon(Path dir, String netns, OvsdbServer db) throws IOException {
         TestSwitch.writeConfig(dir, """
                 datapath:
-                  pmd-idle: backoff
+                  pmd-idle: sleep
                 mempool:
                   mbufs: 2048
                 control:

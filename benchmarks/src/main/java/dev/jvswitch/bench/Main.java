@@ -63,7 +63,7 @@ public final class Main {
                       offered and forwarded Mpps per mode; makes and removes its own namespaces and veths
                   latency --dut jvswitch|jvswitch-afxdp|ovs-dpdk|ovs-dpdk-afxdp|ovs-netdev|linux-bridge|all[,...]
                           [--load 0.5] [--count 3000]
-                          [--interval 0.002] [--pmd-idle busy,backoff] [--rx-ring v2,v3] [--probe-cpu 0]
+                          [--interval 0.002] [--pmd-idle busy,backoff,sleep] [--rx-ring v2,v3] [--probe-cpu 0]
                           [--pmd-cpu 1] [--gen-cpu N] [--jvswitchd PATH] [--frame-size 64] [--flows N]
                           [--warmup 2] [--repeat R] [--hugepages 256] [--json]
                       (root) ping RTT min/p50/p90/p99/p99.9/max in us from h1 to h2 through the DUT in
@@ -77,7 +77,7 @@ public final class Main {
                   ndr --dut jvswitch|jvswitch-afxdp|ovs-dpdk|ovs-dpdk-afxdp|ovs-netdev|linux-bridge|testpmd|all[,...]
                       [--flows 1] [--size 64] [--trial 1] [--loss 0,0.005] [--precision 0.01] [--max-trials 20]
                       [--warmup 1] [--latency-at 0.1,0.5,0.9] [--gen-cpu 0] [--rx-cpu N] [--pmd-cpu 1]
-                      [--pmd-idle busy|backoff] [--jvswitchd PATH] [--hugepages 256] [--json]
+                      [--pmd-idle busy|backoff|sleep] [--jvswitchd PATH] [--hugepages 256] [--json]
                       (root) RFC 2544 binary search through the DUT in namespaces of its own (h1 -> DUT -> h2):
                       NDR (no loss) and PDR (loss <= 0.5 %), then one-way latency at 10, 50 and 90 % of NDR;
                       a DUT that is not installed is reported as such

@@ -107,7 +107,7 @@ public final class Datapath implements AutoCloseable {
         }
         runners = new AgentRunner[pmds.length];
         for (int i = 0; i < pmds.length; i++) {
-            runners[i] = new AgentRunner(idleStrategy(config.idle()), Throwable::printStackTrace, null, pmds[i]);
+            runners[i] = new AgentRunner(idleStrategy(config.idle(), pmds[i]), Throwable::printStackTrace, null, pmds[i]);
             AgentRunner.startOnThread(runners[i]);
         }
         sweeperRunner = new AgentRunner(CtSweeperAgent.idleStrategy(), Throwable::printStackTrace, null,
@@ -116,8 +116,16 @@ public final class Datapath implements AutoCloseable {
         running = true;
     }
 
-    private static IdleStrategy idleStrategy(DatapathConfig.Idle idle) {
-        return idle == DatapathConfig.Idle.BUSY ? PmdIdleStrategies.busy() : PmdIdleStrategies.backoff();
+    private static IdleStrategy idleStrategy(DatapathConfig.Idle idle, PmdAgent pmd) {
+        return switch (idle) {
+            case BUSY -> PmdIdleStrategies.busy();
+            case BACKOFF -> PmdIdleStrategies.backoff();
+            // Without an eventfd (the kernel refused) every sleep is refused: the PMD backs off.
+            case SLEEP -> {
+                pmd.sleeper().open();
+                yield PmdIdleStrategies.sleep(pmd.sleeper());
+            }
+        };
     }
 
     public boolean isRunning() {
@@ -144,6 +152,9 @@ public final class Datapath implements AutoCloseable {
         if (!running) {
             return;
         }
+        for (PmdAgent pmd : pmds) {
+            pmd.sleeper().disable(); // a PMD asleep in poll(2) would not see its runner stop
+        }
         for (AgentRunner r : runners) {
             r.close();
         }
@@ -168,6 +179,7 @@ public final class Datapath implements AutoCloseable {
         stop();
         for (PmdAgent pmd : pmds) {
             pmd.onClose(); // no-op for a PMD whose thread already closed it
+            pmd.sleeper().close();
         }
         for (DpPort p : all) {
             p.netdev().close();

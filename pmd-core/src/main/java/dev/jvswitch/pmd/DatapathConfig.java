@@ -9,7 +9,8 @@ import java.util.Arrays;
  * @param pmdCpus            CPUs to run one PMD each on ({@code pmd-cpu-mask}); {@code -1} entries
  *                           mean "do not pin"
  * @param rxqAssign          {@code pmd-rxq-assign}: round-robin or by measured cycles
- * @param idle               {@code pmd-idle}: busy-spin (production) or back off (tests, 2-core CI)
+ * @param idle               {@code pmd-idle}: busy-spin (production), back off (tests, 2-core CI)
+ *                           or back off then sleep in poll(2) (demos, small chassis)
  * @param emcInsertInvProb   {@code emc-insert-inv-prob}: insert into the EMC with probability
  *                           1/N; 0 disables the EMC
  * @param smcEnable          {@code smc-enable}
@@ -27,7 +28,7 @@ public record DatapathConfig(
 
     public enum RxqAssign { ROUNDROBIN, CYCLES }
 
-    public enum Idle { BUSY, BACKOFF }
+    public enum Idle { BUSY, BACKOFF, SLEEP }
 
     /*
      * The defaults of OVS's keys, defined here once: the daemon's config model and the

@@ -57,7 +57,9 @@ import dev.jvswitch.pmd.upcall.UpcallStage;
  * <p><b>Idle and processing time.</b> An iteration that moved packets counts as processing; the
  * rest of the thread's time counts as idle: iterations that found nothing, and the time between
  * iterations, which the idle strategy spends spinning, yielding or parked (see
- * {@link PmdIdleStrategies}). So a backing-off PMD that sleeps most of the time shows mostly idle.
+ * {@link PmdIdleStrategies}). So a backing-off PMD that sleeps most of the time shows mostly idle,
+ * and so does one that blocks in poll(2) ({@code pmd-idle: sleep}, {@link PmdSleeper}; each such
+ * sleep is counted in {@link PmdCounter#IDLE_SLEEPS}).
  */
 public final class PmdAgent implements Agent {
     /** Most commands one iteration runs, so a burst of control requests cannot stall the rx queues. */
@@ -79,6 +81,7 @@ public final class PmdAgent implements Agent {
     private final UpcallStage upcall;
     private final PmdPipeline pipeline;
     private final PacketBatch rxBatch = new PacketBatch();
+    private final PmdSleeper sleeper = new PmdSleeper(this);
 
     private RxqPoller[] rxqs = new RxqPoller[0];
     private TxBuffer[] txByPort = new TxBuffer[0];
@@ -371,6 +374,16 @@ public final class PmdAgent implements Agent {
     /** This PMD's flow tables; touch only from the PMD thread (or a command). */
     public PmdFlowTables tables() {
         return tables;
+    }
+
+    /** Puts this PMD to sleep when idle and wakes it ({@code pmd-idle: sleep}). */
+    PmdSleeper sleeper() {
+        return sleeper;
+    }
+
+    /** The rx queues, not copied: the PMD thread's (its sleeper's) read. */
+    RxqPoller[] polledRxqs() {
+        return rxqs;
     }
 
     /** The rx queues this PMD polls (a snapshot; safe to read from any thread). */

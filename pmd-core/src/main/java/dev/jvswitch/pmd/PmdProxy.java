@@ -25,6 +25,8 @@ import dev.jvswitch.pmd.upcall.UpcallHandler;
  * without PMD threads, as tests run it), the caller runs the queued commands itself to make room,
  * as Aeron's proxies call the agent directly when it shares the caller's thread.
  * {@link #offerFlowBatch} never blocks and never runs anything on the caller's thread.
+ * A command queued while the PMD sleeps in poll(2) wakes it ({@link PmdSleeper}), so no request
+ * waits for the sleep's timeout.
  *
  * <p><b>Thread-safety:</b> the request methods may be called from any thread; {@link #drain}
  * only by the thread that steps the agent.
@@ -134,6 +136,8 @@ public final class PmdProxy {
 
     private boolean offer(PmdCommand command) {
         if (queue.offer(command)) {
+            // A sleeping PMD (pmd-idle: sleep) is woken; an awake one costs a volatile read.
+            pmd.sleeper().wake();
             return true;
         }
         failedOffers.incrementAndGet();

@@ -57,7 +57,7 @@ public final class ConfigKeys {
     public static final IntKey CT_ZONE_ID = new IntKey("zone", 0, 65_535);
 
     public static final List<String> RXQ_ASSIGN = List.of("roundrobin", "cycles");
-    public static final List<String> PMD_IDLE = List.of("busy", "backoff");
+    public static final List<String> PMD_IDLE = List.of("busy", "backoff", "sleep");
     public static final List<String> LOG_LEVELS = List.of("off", "error", "warn", "info", "debug", "trace");
     /** The daemon's {@code pmd-idle}: spin, for production ({@code DatapathConfig.defaults()} backs off for tests). */
     public static final DatapathConfig.Idle DEFAULT_PMD_IDLE = DatapathConfig.Idle.BUSY;

@@ -57,6 +57,20 @@ final class AfPacketRxq extends AbstractRxq {
         return r.readInto(batch, cache, port.mtu(), counters, rxCounters);
     }
 
+    /**
+     * The ring's socket, which {@code poll(2)} reports readable once a frame waits in the ring (a
+     * V2 slot written, a V3 block retired: what {@link #recv} can take). While the link is down or
+     * a new ring waits to be swapped in, none: the PMD keeps polling as before.
+     */
+    @Override
+    public int pollFd() {
+        ReceiveRing r = ring;
+        if (!port.linkUpForPmd() || r == null || pending.getAcquire() != null) {
+            return NO_POLL_FD;
+        }
+        return r.fd();
+    }
+
     /** Swaps in the ring the control thread opened and closes the old one (rare; makes syscalls). */
     private void onNewRing() {
         ReceiveRing next = pending.getAndSet(null);

@@ -63,6 +63,11 @@ public final class TunnelNetdev extends AbstractNetdev {
         public int recv(PacketBatch batch, MbufCache cache) {
             return 0;
         }
+
+        @Override
+        public int pollFd() {
+            return NEVER_READY;
+        }
     }
 
     /** Drops what is output to the tunnel port itself rather than pushed and sent on the underlay. */

@@ -12,7 +12,7 @@ import java.nio.file.Path;
  *                        build's for a side-by-side)
  * @param rxRing          jvswitch's {@code rx-ring} port option, or {@code null} to leave the
  *                        port's default (and to start builds that do not know the option)
- * @param pmdIdle         jvswitch's {@code pmd-idle}: {@code busy} or {@code backoff}
+ * @param pmdIdle         jvswitch's {@code pmd-idle}: {@code busy}, {@code backoff} or {@code sleep}
  * @param runDir          where each DUT makes its own run directory (config, database,
  *                        sockets, logs, pid files)
  * @param dpdkHugepages   2 MiB huge pages OVS-DPDK reserves for itself while it runs (the

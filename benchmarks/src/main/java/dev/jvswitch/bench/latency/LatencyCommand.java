@@ -293,7 +293,7 @@ public final class LatencyCommand {
         int cpus = Runtime.getRuntime().availableProcessors();
         int probeCpu = a.intValue("probe-cpu", cpus > 1 ? 0 : -1, -1, cpus - 1);
         int pmdCpu = a.intValue("pmd-cpu", cpus > 1 ? 1 : -1, -1, cpus - 1);
-        List<String> idles = choices(a, "pmd-idle", "busy,backoff", Set.of("busy", "backoff"));
+        List<String> idles = choices(a, "pmd-idle", "busy,backoff", Set.of("busy", "backoff", "sleep"));
         List<String> rings = a.string("rx-ring", null) == null ? java.util.Collections.singletonList(null)
                 : choices(a, "rx-ring", null, Set.of("v2", "v3"));
         return new Settings(duts,

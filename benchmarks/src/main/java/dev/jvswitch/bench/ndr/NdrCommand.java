@@ -212,8 +212,8 @@ public final class NdrCommand {
     public static DutOptions dutOptions(String command, Args a) {
         int cpus = Machine.cpus();
         String idle = a.string("pmd-idle", "busy");
-        if (!idle.equals("busy") && !idle.equals("backoff")) {
-            throw new Args.UsageException(command + ": --pmd-idle must be busy or backoff, got '" + idle + "'");
+        if (!idle.equals("busy") && !idle.equals("backoff") && !idle.equals("sleep")) {
+            throw new Args.UsageException(command + ": --pmd-idle must be busy, backoff or sleep, got '" + idle + "'");
         }
         return new DutOptions(a.intValue("pmd-cpu", cpus > 1 ? 1 : -1, -1, cpus - 1),
                 Path.of(a.string("jvswitchd", DutOptions.defaultJvswitchd().toString())), null, idle, null,

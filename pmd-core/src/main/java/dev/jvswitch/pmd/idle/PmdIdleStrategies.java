@@ -21,6 +21,13 @@ import org.agrona.concurrent.IdleStrategy;
  *       55 µs at worst and half that on average, on top of the busy figure. The price: an idle
  *       PMD wakes about 12 000 times a second, measured at ~20 % of one CPU on a 2-CPU VM (where
  *       every timer costs a VM exit), against ~2 % with a 1 ms park.</li>
+ *   <li><b>sleep</b>: as backoff, and once it found nothing to do for {@link #SLEEP_AFTER_NS}, the
+ *       PMD blocks in {@code poll(2)} on its rx queues' descriptors plus an eventfd that a
+ *       command's sender writes when the PMD is asleep, for at most {@link #SLEEP_MAX_MS}
+ *       ({@link SleepingIdleStrategy}; DPDK's rx-interrupt mode, OVS's non-PMD polling). An idle
+ *       PMD then costs ~0 CPU; a frame or a command wakes it at once (the kernel's wake-up of a
+ *       blocked thread instead of the rest of a park). A PMD with a queue that has no descriptor
+ *       (in-memory ports, AF_XDP) backs off as with backoff.</li>
  * </ul>
  *
  * <p>The longest park used to be 1 ms (and the kernel's default 50 µs timer slack came on top),
@@ -36,6 +43,14 @@ public final class PmdIdleStrategies {
     /** Timer slack a PMD thread asks for, so a park ends close to when it was asked to. */
     public static final long TIMER_SLACK_NS = 1_000;
 
+    /** How long a {@code sleep} PMD backs off with nothing to do before it blocks in poll(2). */
+    public static final long SLEEP_AFTER_NS = 1_000_000;
+    /**
+     * The longest a sleeping PMD blocks: frames and commands wake it at once, so this bounds only
+     * what nothing announces (a port's new ring after its link came back).
+     */
+    public static final int SLEEP_MAX_MS = 100;
+
     private PmdIdleStrategies() {
     }
 
@@ -47,5 +62,10 @@ public final class PmdIdleStrategies {
     /** {@code pmd-idle: backoff}, bounded as described above. */
     public static IdleStrategy backoff() {
         return new BackoffIdleStrategy(BACKOFF_SPINS, BACKOFF_YIELDS, BACKOFF_MIN_PARK_NS, BACKOFF_MAX_PARK_NS);
+    }
+
+    /** {@code pmd-idle: sleep}: backoff, then poll(2) through {@code sleeper}. */
+    public static IdleStrategy sleep(IdleSleeper sleeper) {
+        return new SleepingIdleStrategy(sleeper);
     }
 }

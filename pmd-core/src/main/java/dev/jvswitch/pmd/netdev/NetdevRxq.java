@@ -10,6 +10,11 @@ import dev.jvswitch.mempool.PacketBatch;
  * PMD only through the datapath's reload handshake, which orders the two owners.
  */
 public interface NetdevRxq {
+    /** {@link #pollFd()}: the queue cannot be waited on (in-memory rings); a PMD polling it never sleeps. */
+    int NO_POLL_FD = -1;
+    /** {@link #pollFd()}: nothing ever arrives on the queue (tunnel and null ports); a sleeping PMD ignores it. */
+    int NEVER_READY = -2;
+
     Netdev netdev();
 
     /** The queue's index within its port. */
@@ -24,4 +29,15 @@ public interface NetdevRxq {
      *         latter counted as an rx drop)
      */
     int recv(PacketBatch batch, MbufCache cache);
+
+    /**
+     * The descriptor that {@code poll(2)} reports readable ({@code POLLIN}) when {@link #recv}
+     * has something to take, for a PMD that sleeps when idle ({@code pmd-idle: sleep}); or
+     * {@link #NO_POLL_FD} or {@link #NEVER_READY}. Called by the polling PMD between its polls;
+     * the answer holds until its next {@link #recv} (a queue whose descriptor is about to change
+     * answers {@link #NO_POLL_FD}).
+     */
+    default int pollFd() {
+        return NO_POLL_FD;
+    }
 }

@@ -15,4 +15,9 @@ final class EmptyRxq extends AbstractRxq {
     public int recv(PacketBatch batch, MbufCache cache) {
         return 0;
     }
+
+    @Override
+    public int pollFd() {
+        return NEVER_READY;
+    }
 }

@@ -120,6 +120,9 @@ public final class DpctlFormat {
             sb.append(String.format(Locale.ROOT, "  idle time: %d ns (%.2f%%)%n", idle, pct(idle, total)));
             sb.append(String.format(Locale.ROOT, "  processing time: %d ns (%.2f%%)%n", busy, pct(busy, total)));
             ratio(sb, "avg. processing ns per packet", busy, passes);
+            if (v[PmdCounter.IDLE_SLEEPS.id()] != 0) {
+                line(sb, "idle sleeps", v[PmdCounter.IDLE_SLEEPS.id()]);
+            }
             line(sb, "packets sent", v[PmdCounter.TX_PACKETS.id()]);
             line(sb, "packets dropped by tx", v[PmdCounter.TX_DROPPED.id()]);
             pmd.stats().snapshotDrops(drops);

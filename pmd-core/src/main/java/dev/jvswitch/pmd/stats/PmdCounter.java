@@ -29,7 +29,9 @@ public enum PmdCounter {
     TX_DROPPED("packets dropped by tx"),
     IDLE_NS("idle ns"),
     BUSY_NS("processing ns"),
-    ITERATIONS("iterations");
+    ITERATIONS("iterations"),
+    /** Times an idle PMD blocked in poll(2) ({@code pmd-idle: sleep}); that time counts as idle. */
+    IDLE_SLEEPS("idle sleeps");
 
     /** The counter the drop counters are listed after. */
     public static final PmdCounter DROPS_FOLLOW = TX_DROPPED;

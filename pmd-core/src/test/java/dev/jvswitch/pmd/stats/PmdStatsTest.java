@@ -37,7 +37,7 @@ class PmdStatsTest {
                 "drop_recirc_depth", "drop_recirc_unknown", "drop_no_mbuf", "drop_tunnel", "drop_no_port",
                 "drop_malformed", "drop_tunnel_mtu", "drop_tunnel_malformed", "drop_tunnel_bad_csum",
                 "drop_tunnel_bad_header", "drop_tunnel_no_route", "drop_tunnel_neigh_miss", "drop_tunnel_fragment",
-                "drop_tunnel_no_port", "drop_local_no_stack", "drop_meter", "idle_ns", "busy_ns", "iterations");
+                "drop_tunnel_no_port", "drop_local_no_stack", "drop_meter", "idle_ns", "busy_ns", "iterations", "idle_sleeps");
         assertThat(DropReason.values()).extracting(DropReason::label).containsExactly("dropped by action",
                 "freed after their last action", "dropped: no headroom for a pushed header",
                 "dropped: recirculation too deep", "dropped: unknown recirc_id", "dropped: no mbuf for a copy",

@@ -171,7 +171,7 @@ class YamlConfigLoaderTest {
                   log-level: loud
                 """);
         assertThat(errors).containsExactly(
-                file() + ":2: datapath.pmd-idle: must be one of busy, backoff; got 'fast'",
+                file() + ":2: datapath.pmd-idle: must be one of busy, backoff, sleep; got 'fast'",
                 file() + ":3: datapath.flow-limit: must be within 1..10000000, got 0",
                 file() + ":7: bridges.br0.ports.p1.type: unknown port type 'tap' (known: afpacket, null, pcap, ring)",
                 file() + ":8: bridges.br0.ports.p2.ofport: must be within 1..65279, got 70000",

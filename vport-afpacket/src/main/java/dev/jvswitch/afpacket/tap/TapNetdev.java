@@ -192,6 +192,12 @@ public final class TapNetdev extends AbstractNetdev {
             countReceived(n, bytes);
             return n;
         }
+
+        /** The device's descriptor: readable when a frame the host sent waits. */
+        @Override
+        public int pollFd() {
+            return port.isOpen() ? port.fd : NEVER_READY;
+        }
     }
 
     /** Writes each frame; the kernel takes it or says why not. */

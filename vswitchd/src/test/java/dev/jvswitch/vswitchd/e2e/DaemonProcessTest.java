@@ -81,7 +81,7 @@ class DaemonProcessTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.exitValue()).isEqualTo(2);
         assertThat(out.lines().toList()).containsExactly(
-                bad + ":2: datapath.pmd-idle: must be one of busy, backoff; got 'fast'",
+                bad + ":2: datapath.pmd-idle: must be one of busy, backoff, sleep; got 'fast'",
                 bad + ":9: bridges.br0.ports.b.ofport: ofport 1 is already used by port a (line 8)",
                 "jvswitchd: 2 error(s) in " + bad + "; nothing started");
         assertThat(dir.resolve("ctl")).doesNotExist();

@@ -26,21 +26,26 @@ import dev.jvswitch.vswitchd.TestSwitch;
  */
 class OvsdbDaemonTest {
     private static final Duration START = Duration.ofSeconds(60);
+    /**
+     * The chassis' idle strategy: sleep, as a small chassis should run;
+     * {@code -Djvs.test.pmdIdle=backoff} runs the OVN tests the old way, to compare.
+     */
+    private static final String PMD_IDLE = System.getProperty("jvs.test.pmdIdle", "sleep");
 
     static boolean available() {
         return Hosts.available() && OvsdbServer.available();
     }
 
-    /** jvswitchd in the switch namespace following {@code db}, its run directory {@code dir}. */
+    /** jvswitchd in the switch namespace following {@code db}, its run directory {@code dir}; its PMD sleeps when idle. */
     static DaemonProcess daemon(Path dir, String netns, OvsdbServer db) throws IOException {
         TestSwitch.writeConfig(dir, """
                 datapath:
-                  pmd-idle: backoff
+                  pmd-idle: %s
                 mempool:
                   mbufs: 2048
                 control:
                   socket: jvswitchd.sock
-                """);
+                """.formatted(PMD_IDLE));
         return new DaemonProcess(dir.resolve("sw.yaml"), dir.resolve("jvswitchd.sock"), dir)
                 .args("--db", db.target(), "--rundir", dir.toString()).start(netns, START);
     }

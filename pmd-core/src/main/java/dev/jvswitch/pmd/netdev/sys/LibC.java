@@ -46,6 +46,18 @@ public interface LibC {
 
     int close(int fd);
 
+    /** {@code fds} is the address of {@code nfds} {@code struct pollfd}s (8 bytes each). */
+    int poll(long fds, long nfds, int timeoutMs);
+
+    /** {@code eventfd(initval, flags)}: a counter another thread can wake a poller with. */
+    int eventfd(int initval, int flags);
+
+    @ssize_t
+    long read(int fd, long buf, @size_t long count);
+
+    @ssize_t
+    long write(int fd, long buf, @size_t long count);
+
     /** Returns 0 when no interface has that name. */
     int if_nametoindex(String ifname);
 

@@ -46,6 +46,12 @@ public final class Syscalls {
     public static final int IFF_UP = 0x1;
     public static final int IFF_RUNNING = 0x40;
 
+    // <poll.h>, <sys/eventfd.h>
+    public static final short POLLIN = 0x1;
+    public static final int POLLFD_BYTES = 8;
+    public static final int EFD_NONBLOCK = 0x800;
+    public static final int EFD_CLOEXEC = 0x80000;
+
     // <errno.h> values the ports and interface queries react to
     public static final int EPERM = 1;
     public static final int EINTR = 4;

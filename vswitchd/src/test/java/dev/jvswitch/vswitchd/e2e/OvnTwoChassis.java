@@ -96,7 +96,7 @@ final class OvnTwoChassis implements AutoCloseable {
             c = OvnCentral.start(dir.resolve("central"));
             a = OvsdbServer.start(dirA);
             b = OvsdbServer.start(dirB);
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException | IOException | Error e) {
             closeQuietly(b, a, c);
             topo.close();
             throw e;
@@ -121,7 +121,8 @@ final class OvnTwoChassis implements AutoCloseable {
                 Await.until(CONVERGE, Duration.ofMillis(50), () -> db.tryVsctl("br-exists", "br-int").exit() == 0,
                         () -> "ovn-controller to create br-int\n" + logs());
             }
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException | IOException | Error e) {
+            // An AssertionError too (a daemon that did not come up): nothing may outlive the test.
             close();
             throw e;
         }

@@ -149,7 +149,7 @@ final class Bundles {
         }
         // As OVS: the reply carries no flags.
         if (onf) {
-            c.sendRaw(onfReply(c.version(), xid, id, java.util.Arrays.asList(CTRL_TYPES).indexOf(reply)));
+            c.sendRaw(onfReply(c.version(), xid, id, List.of(CTRL_TYPES).indexOf(reply)));
         } else {
             c.send(c.factory().buildBundleCtrlMsg().setXid(xid).setBundleId(org.projectfloodlight.openflow.types
                     .BundleId.of(id)).setBundleCtrlType(reply).setFlags(Set.of()).build());
@@ -182,7 +182,7 @@ final class Bundles {
         add(m.getBundleId().getInt(), bits(m.getFlags()), new Entry(inner.getXid(), OfRequests.head(inner), mod));
     }
 
-    /** An OpenFlow 1.5 bundle add, decoded by hand ({@link OfFrameDecoder.BundleAdd15}). */
+    /** A bundle add decoded by hand: 1.5's, some of 1.4's, and 1.3's ONF one ({@link OfFrameDecoder.BundleAdd15}). */
     void add(OfFrameDecoder.BundleAdd15 m) {
         if (m.error() != null) {
             throw m.error();

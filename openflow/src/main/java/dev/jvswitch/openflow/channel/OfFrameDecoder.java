@@ -67,8 +67,10 @@ final class OfFrameDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * An OpenFlow 1.5 bundle add, decoded by hand (openflowj 3.2.1 has no 1.5 bundle data), or a
-     * 1.4 one (same layout) carrying a group mod openflowj cannot read: the bundle, the inner
+     * An OpenFlow 1.5 bundle add, decoded by hand (openflowj 3.2.1 has no 1.5 bundle data), a 1.4
+     * one (same layout) carrying a group mod openflowj cannot read, or a 1.3 one (the ONF
+     * extension's {@code ONFT_BUNDLE_ADD_MESSAGE}, the same fields after the experimenter
+     * header): the bundle, the inner
      * message's xid and first bytes, and the inner message (a library message, or a group mod of
      * ours), or the error to answer; {@code flags} are the bundle add's ({@code OFPBF_*} bits).
      */

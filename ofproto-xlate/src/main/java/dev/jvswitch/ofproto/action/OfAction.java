@@ -21,11 +21,11 @@ import dev.jvswitch.ofproto.port.OfPorts;
  */
 public sealed interface OfAction {
 
-    /** {@code output:N}: to bridge port N (1..{@link OfPorts#MAX}). */
+    /** {@code output:N}: to bridge port N ({@link OfPorts#isOutputPort}: 0..{@link OfPorts#MAX}-1). */
     record Output(int port) implements OfAction {
         public Output {
-            if (!OfPorts.isPhysical(port)) {
-                throw new IllegalArgumentException("output: port " + port + " out of range 1.." + OfPorts.MAX);
+            if (!OfPorts.isOutputPort(port)) {
+                throw new IllegalArgumentException("output: port " + port + " out of range 0.." + (OfPorts.MAX - 1));
             }
         }
     }

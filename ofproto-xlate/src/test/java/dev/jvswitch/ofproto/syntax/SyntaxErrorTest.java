@@ -41,7 +41,7 @@ class SyntaxErrorTest {
             + "|flow syntax error at column 12: invalid value 'maybe' for nw_frag (expected no, yes, first, later or not_later)",
         "BAD_VALUE|ip,nw_tos=33,actions=drop"
             + "|flow syntax error at column 11: invalid value '33' for nw_tos (expected a multiple of 4)",
-        "BAD_VALUE|actions=output:0|flow syntax error at column 16: invalid value '0' for output "
+        "BAD_VALUE|actions=output:65280|flow syntax error at column 16: invalid value '65280' for output "
             + "(expected a port number or NORMAL, FLOOD, ALL, IN_PORT, LOCAL, CONTROLLER)",
         "BAD_VALUE|actions=output:TABLE|flow syntax error at column 16: invalid value 'TABLE' for output "
             + "(expected a port number or NORMAL, FLOOD, ALL, IN_PORT, LOCAL, CONTROLLER)",

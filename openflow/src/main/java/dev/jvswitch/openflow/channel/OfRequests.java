@@ -267,10 +267,12 @@ final class OfRequests {
 
     /**
      * {@code mod}, if every {@code tun_metadataN} it names is mapped by the bridge's TLV map
-     * ({@link TlvFields#check}); else OVS's {@code NXFMFC_INVALID_TLV_FIELD}.
+     * ({@link TlvFields#check}; else OVS's {@code NXFMFC_INVALID_TLV_FIELD}) and its actions are
+     * consistent with its match ({@link RequestChecks#consistent}).
      */
     static FlowMod checkTlvFields(FlowMod mod, OfBridge bridge) {
-        return TlvFields.check(mod, bridge.backend().tlvMaps().get(bridge.backend().bridge()));
+        return RequestChecks.consistent(TlvFields.check(mod,
+                bridge.backend().tlvMaps().get(bridge.backend().bridge())));
     }
 
     /** A TLV table mod (OVS's semantics, all or nothing) or request: the bridge's map edited or sent. */

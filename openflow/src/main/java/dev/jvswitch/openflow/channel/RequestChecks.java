@@ -2,8 +2,10 @@ package dev.jvswitch.openflow.channel;
 
 import java.util.List;
 
+import dev.jvswitch.ofproto.action.ActionCheck;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.group.Group;
+import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.openflow.backend.PortInfo;
 import dev.jvswitch.openflow.codec.OfCodecException;
@@ -27,6 +29,18 @@ final class RequestChecks {
                         + " does not exist");
             }
         }
+    }
+
+    /**
+     * {@code mod}, if its actions are consistent with its match as OVS requires of an OpenFlow
+     * 1.1+ flow mod ({@link ActionCheck}); else OFPBAC_MATCH_INCONSISTENT.
+     */
+    static FlowMod consistent(FlowMod mod) {
+        String problem = ActionCheck.wireProblem(mod.match(), mod.instructions());
+        if (problem != null) {
+            throw new OfCodecException(OfError.BAD_ACTION_MATCH_INCONSISTENT, problem);
+        }
+        return mod;
     }
 
     /** A port mod's hw_addr is the port's own (OFPPMFC_BAD_HW_ADDR); a port the bridge lacks is checked later. */

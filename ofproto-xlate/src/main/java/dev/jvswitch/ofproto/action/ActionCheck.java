@@ -58,6 +58,32 @@ public final class ActionCheck {
         return null;
     }
 
+    /**
+     * {@code actions} with the lists nested in {@code clone} and {@code ct(exec)} spliced in after
+     * their action, in order (OVS's {@code OFPACT_FOR_EACH_FLATTENED}): what OVS looks through
+     * for the groups and meters a rule names and the ports it outputs to. The list itself when
+     * nothing is nested.
+     */
+    public static List<OfAction> flattened(List<OfAction> actions) {
+        boolean nested = false;
+        for (OfAction a : actions) {
+            nested |= a instanceof OfAction.Clone || a instanceof OfAction.Ct;
+        }
+        if (!nested) {
+            return actions;
+        }
+        List<OfAction> out = new java.util.ArrayList<>();
+        for (OfAction a : actions) {
+            out.add(a);
+            if (a instanceof OfAction.Clone c) {
+                out.addAll(flattened(c.actions()));
+            } else if (a instanceof OfAction.Ct ct) {
+                out.addAll(flattened(ct.exec()));
+            }
+        }
+        return out;
+    }
+
     private static boolean hasVlan(Match m) {
         return (m.value(FlowField.VLAN_TCI) & m.mask(FlowField.VLAN_TCI) & VLAN_CFI) != 0;
     }

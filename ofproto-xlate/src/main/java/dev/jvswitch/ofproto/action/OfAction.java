@@ -640,7 +640,7 @@ public sealed interface OfAction {
      * number. What flow mods' and flow stats' {@code out_port} filters by.
      */
     static boolean outputsTo(List<OfAction> actions, int port) {
-        for (OfAction a : actions) {
+        for (OfAction a : ActionCheck.flattened(actions)) {
             if (portOf(a) == port) {
                 return true;
             }
@@ -650,7 +650,7 @@ public sealed interface OfAction {
 
     /** True if {@code actions} send to group {@code groupId}: what {@code out_group} filters by. */
     static boolean sendsToGroup(List<OfAction> actions, long groupId) {
-        for (OfAction a : actions) {
+        for (OfAction a : ActionCheck.flattened(actions)) {
             if (a instanceof GroupAction g && g.groupId() == groupId) {
                 return true;
             }

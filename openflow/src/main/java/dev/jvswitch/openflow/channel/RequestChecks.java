@@ -23,7 +23,7 @@ final class RequestChecks {
 
     /** A packet-out's actions name only groups the bridge has (OFPBAC_BAD_OUT_GROUP). */
     static void groupsExist(List<OfAction> actions, List<Group> groups) {
-        for (OfAction a : actions) {
+        for (OfAction a : ActionCheck.flattened(actions)) {
             if (a instanceof OfAction.GroupAction g && groups.stream().noneMatch(x -> x.groupId() == g.groupId())) {
                 throw new OfCodecException(OfError.BAD_ACTION_BAD_OUT_GROUP, "group " + g.groupId()
                         + " does not exist");

@@ -87,6 +87,10 @@ class SyntaxErrorTest {
             + " IPv4 address needs ip (OVS: actions are invalid with specified match, OFPBAC_MATCH_INCONSISTENT)",
         "PREREQUISITE|ip,actions=ct(commit,nat(dst=[fd00::1]:80)),output:2|flow syntax error at column 12: nat with"
             + " an IPv6 address needs ipv6 (OVS: actions are invalid with specified match, OFPBAC_MATCH_INCONSISTENT)",
+        "PREREQUISITE|udp,actions=ct(commit,alg=ftp)|flow syntax error at column 13: ct with alg=ftp needs tcp"
+            + " (OVS: actions are invalid with specified match, OFPBAC_MATCH_INCONSISTENT)",
+        "PREREQUISITE|ip,actions=ct(commit,alg=tftp)|flow syntax error at column 12: ct with alg=tftp needs udp"
+            + " (OVS: actions are invalid with specified match, OFPBAC_MATCH_INCONSISTENT)",
         "NOT_ALLOWED|ip,ct_state=+trk+inv,actions=ct(commit)|flow syntax error at column 30: 'ct(commit)' is not"
             + " allowed with ct_state=+inv (OVS: actions are invalid with specified match, OFPBAC_MATCH_INCONSISTENT)",
         "PREREQUISITE|ct_nw_src=10.0.0.1,actions=drop"

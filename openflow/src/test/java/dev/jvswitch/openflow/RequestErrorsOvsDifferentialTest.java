@@ -44,6 +44,10 @@ class RequestErrorsOvsDifferentialTest extends OfDifferential {
         // a buffer id, one naming a group that does not exist.
         s.add(f -> List.of(f.buildPacketOut().setXid(4).setBufferId(OFBufferId.NO_BUFFER).setInPort(OFPort.of(9))
                 .setActions(List.of(f.actions().output(OFPort.of(2), 0))).setData(frame()).build()));
+        s.add(f -> List.of(f.buildPacketOut().setXid(22).setBufferId(OFBufferId.NO_BUFFER).setInPort(OFPort.ANY)
+                .setActions(List.of(f.actions().output(OFPort.of(2), 0))).setData(frame()).build()));
+        s.add(f -> List.of(f.buildPacketOut().setXid(23).setBufferId(OFBufferId.NO_BUFFER).setInPort(OFPort.of(0xff00))
+                .setActions(List.of(f.actions().output(OFPort.of(2), 0))).setData(frame()).build()));
         s.add(f -> List.of(f.buildPacketOut().setXid(3).setBufferId(OFBufferId.NO_BUFFER).setInPort(OFPort.CONTROLLER)
                 .setActions(List.of(f.actions().output(OFPort.of(2), 0))).setData(frame()).build()));
         s.add(f -> List.of(f.buildPacketOut().setXid(5).setBufferId(OFBufferId.of(7)).setInPort(OFPort.CONTROLLER)
@@ -70,5 +74,20 @@ class RequestErrorsOvsDifferentialTest extends OfDifferential {
                 .OFControllerRole.ROLE_NOCHANGE).setGenerationId(org.projectfloodlight.openflow.types.U64.ZERO)
                 .build()));
         assertSameAsOvs(OFVersion.OF_13, s);
+    }
+
+    /** 1.5 carries a packet-out's in_port in a match, which OVS requires. */
+    @Test
+    void packetOuts15AnsweredAsOvsAnswersThem() throws Exception {
+        List<Step> s = new ArrayList<>();
+        for (OFPort in : List.of(OFPort.of(1), OFPort.of(9), OFPort.ANY, OFPort.CONTROLLER, OFPort.of(0xff00))) {
+            s.add(f -> List.of(f.buildPacketOut().setXid(1).setBufferId(OFBufferId.NO_BUFFER)
+                    .setMatch(f.buildMatch().setExact(org.projectfloodlight.openflow.protocol.match.MatchField.IN_PORT, in)
+                            .build())
+                    .setActions(List.of(f.actions().output(OFPort.of(2), 0))).setData(frame()).build()));
+        }
+        s.add(f -> List.of(f.buildPacketOut().setXid(2).setBufferId(OFBufferId.NO_BUFFER).setMatch(f.buildMatch().build())
+                .setActions(List.of(f.actions().output(OFPort.of(2), 0))).setData(frame()).build()));
+        assertSameAsOvs(OFVersion.OF_15, s);
     }
 }

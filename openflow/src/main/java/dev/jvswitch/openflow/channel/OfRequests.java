@@ -365,10 +365,10 @@ final class OfRequests {
         }
         OFPort in = c.version() >= 6 ? p.getMatch().get(org.projectfloodlight.openflow.protocol.match.MatchField.IN_PORT)
                 : p.getInPort();
-        int inPort = in == null ? dev.jvswitch.ofproto.port.OfPorts.CONTROLLER : OfPortNumbers.from(in);
-        if (inPort < 0 || inPort == dev.jvswitch.ofproto.port.OfPorts.ANY) {
-            throw new OfCodecException(OfError.BAD_REQUEST_BAD_PORT, "packet-out in_port " + in);
+        if (in == null) {
+            throw new OfCodecException(OfError.BAD_REQUEST_BAD_PORT, "a 1.5 packet-out's match has no in_port");
         }
+        int inPort = OfPortNumbers.packetOutInPort(OfPortNumbers.from(in), c.version() >= 6);
         List<dev.jvswitch.ofproto.action.OfAction> actions = dev.jvswitch.openflow.codec.ActionCodec.decode(
                 p.getActions(), true);
         RequestChecks.groupsExist(actions, bridge.backend().groups());

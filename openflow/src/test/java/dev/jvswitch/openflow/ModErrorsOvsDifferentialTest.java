@@ -29,11 +29,8 @@ import org.projectfloodlight.openflow.types.TableId;
  * Flow, group and meter mods that go wrong (and a few that do not), answered as OVS answers them
  * ({@link OfDifferential}): the error type and code of each, at OpenFlow 1.3.
  *
- * <p>Known differences, left out of the steps: OVS takes {@code output:0} (the model has no port
- * 0 and refuses it, OFPBAC_BAD_OUT_PORT), refuses a set-field whose prerequisite the match lacks
- * (OFPBAC_MATCH_INCONSISTENT; the switch takes it),
- * and takes a group bucket naming a group that does not exist (the switch refuses it,
- * OFPGMFC_UNKNOWN_GROUP).
+ * <p>Known difference, left out of the steps: OVS checks {@code tcp_dst} against a TCP match and
+ * {@code udp_dst} against UDP; the model has one {@code tp_dst}, which needs TCP, UDP or SCTP.
  */
 class ModErrorsOvsDifferentialTest extends OfDifferential {
     private static OFMessage flow(OFFactory f, long xid, int table, Match match, List<OFInstruction> ins,
@@ -70,6 +67,26 @@ class ModErrorsOvsDifferentialTest extends OfDifferential {
         s.add(f -> List.of(flow(f, 7, 0, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.IPv4)
                 .setExact(MatchField.TCP_DST, org.projectfloodlight.openflow.types.TransportPort.of(80)).build(),
                 apply(f, f.actions().output(OFPort.of(2), 0)), Set.of())));
+        // Actions the match makes meaningless (OFPBAC_MATCH_INCONSISTENT), and their consistent forms.
+        s.add(f -> List.of(flow(f, 20, 0, f.buildMatch().setExact(MatchField.IN_PORT, OFPort.of(1)).build(),
+                apply(f, f.actions().setField(f.oxms().ipv4Dst(IPv4Address.of(0x0a000009))),
+                        f.actions().output(OFPort.of(2), 0)), Set.of())));
+        s.add(f -> List.of(flow(f, 21, 0, ip(f, 5), apply(f, f.actions().setField(f.oxms().ipv4Dst(
+                IPv4Address.of(0x0a000009))), f.actions().output(OFPort.of(2), 0)), Set.of())));
+        s.add(f -> List.of(flow(f, 22, 0, ip(f, 5), apply(f, f.actions().setField(f.oxms().tcpDst(
+                org.projectfloodlight.openflow.types.TransportPort.of(81))), f.actions().output(OFPort.of(2), 0)),
+                Set.of())));
+        s.add(f -> List.of(flow(f, 23, 0, f.buildMatch().setExact(MatchField.ETH_TYPE, EthType.ARP).build(),
+                apply(f, f.actions().decNwTtl(), f.actions().output(OFPort.of(2), 0)), Set.of())));
+        s.add(f -> List.of(flow(f, 24, 0, ip(f, 6), apply(f, f.actions().decNwTtl(),
+                f.actions().output(OFPort.of(2), 0)), Set.of())));
+        s.add(f -> List.of(flow(f, 25, 0, ip(f, 6), apply(f, f.actions().popVlan(),
+                f.actions().output(OFPort.of(2), 0)), Set.of())));
+        s.add(f -> List.of(flow(f, 26, 0, ip(f, 7), apply(f, f.actions().pushVlan(EthType.VLAN_FRAME),
+                f.actions().popVlan(), f.actions().output(OFPort.of(2), 0)), Set.of())));
+        // Output to port 0 (below OFPP_MAX: taken, and drops), to OFPP_MAX itself (refused).
+        s.add(f -> List.of(flow(f, 27, 0, ip(f, 8), apply(f, f.actions().output(OFPort.of(0), 0)), Set.of())));
+        s.add(f -> List.of(flow(f, 28, 0, ip(f, 8), apply(f, f.actions().output(OFPort.of(0xff00), 0)), Set.of())));
         // Output to a port that cannot be (OFPP_ANY); a group and a meter that do not exist.
         s.add(f -> List.of(flow(f, 9, 0, ip(f, 3), apply(f, f.actions().output(OFPort.ANY, 0)), Set.of())));
         s.add(f -> List.of(flow(f, 10, 0, ip(f, 3), apply(f, f.actions().group(OFGroup.of(77))), Set.of())));
@@ -113,6 +130,12 @@ class ModErrorsOvsDifferentialTest extends OfDifferential {
         s.add(f -> List.of(f.buildGroupAdd().setXid(6).setGroup(OFGroup.of(2)).setGroupType(OFGroupType.ALL)
                 .setBuckets(List.of(f.buildBucket().setWatchGroup(OFGroup.ANY).setWatchPort(OFPort.ANY)
                         .setActions(List.of(f.actions().group(OFGroup.of(2)))).build())).build()));
+        // A bucket that chains to a group that does not exist (yet), then that group.
+        s.add(f -> List.of(f.buildGroupAdd().setXid(7).setGroup(OFGroup.of(3)).setGroupType(OFGroupType.ALL)
+                .setBuckets(List.of(f.buildBucket().setWatchGroup(OFGroup.ANY).setWatchPort(OFPort.ANY)
+                        .setActions(List.of(f.actions().group(OFGroup.of(30)))).build())).build()));
+        s.add(f -> List.of(f.buildGroupAdd().setXid(10).setGroup(OFGroup.of(30)).setGroupType(OFGroupType.ALL)
+                .setBuckets(List.of()).build()));
         // Fast failover without a watch; indirect with two buckets.
         s.add(f -> List.of(f.buildGroupAdd().setXid(8).setGroup(OFGroup.of(4)).setGroupType(OFGroupType.FF)
                 .setBuckets(List.of(f.buildBucket().setWatchGroup(OFGroup.ANY).setWatchPort(OFPort.ANY)

@@ -350,10 +350,10 @@ class OvsOfctlTest {
         ok("packet-out", target, "1", "output:2",
                 "ffffffffffff0000000000010806000108000604000100000000000a0000010000000000000a000002");
         assertThat(backend.packetOuts).hasSize(1);
-        Result r = ofctl("packet-out", target, "9", "output:2", "ffffffffffff00000000000108060001");
-        assertThat(r.exit()).isNotZero();
-        assertThat(r.err()).contains("OFPBRC_BAD_PORT");
-        r = ofctl("mod-port", target, "7", "down");
+        // An in_port the bridge does not have: OVS runs it too.
+        ok("packet-out", target, "9", "output:2", "ffffffffffff00000000000108060001");
+        assertThat(backend.packetOuts).hasSize(2);
+        Result r = ofctl("mod-port", target, "7", "down");
         assertThat(r.exit()).isNotZero();
     }
 

@@ -18,10 +18,6 @@ import org.projectfloodlight.openflow.types.TableId;
  * Requests other than flow, group, meter and bundle mods that go wrong (and a few that do not),
  * answered as OVS answers them ({@link OfDifferential}), at OpenFlow 1.3: port mods, packet-outs,
  * multipart requests naming what does not exist, and an experimenter message (Big Switch's) neither knows.
- *
- * <p>A known difference, left out of the steps: OVS runs a packet-out whose in_port is a port
- * number the bridge does not have (below its highest); the switch refuses it (OFPBRC_BAD_PORT),
- * as it translates with the in_port's datapath port.
  */
 class RequestErrorsOvsDifferentialTest extends OfDifferential {
     private static byte[] frame() {
@@ -44,7 +40,14 @@ class RequestErrorsOvsDifferentialTest extends OfDifferential {
                 .setConfig(Set.of(OFPortConfig.NO_FWD)).setMask(Set.of(OFPortConfig.NO_FWD)).setAdvertise(0).build()));
         s.add(f -> List.of(f.buildPortMod().setXid(2).setPortNo(OFPort.of(1)).setHwAddr(MacAddress.of(1))
                 .setConfig(Set.of()).setMask(Set.of()).setAdvertise(0).build()));
-        // Packet-outs: a good one, one with a buffer id, one naming a group that does not exist.
+        // Packet-outs: a good one, one from a port the bridge does not have (OVS runs it), one with
+        // a buffer id, one naming a group that does not exist.
+        s.add(f -> List.of(f.buildPacketOut().setXid(4).setBufferId(OFBufferId.NO_BUFFER).setInPort(OFPort.of(9))
+                .setActions(List.of(f.actions().output(OFPort.of(2), 0))).setData(frame()).build()));
+        s.add(f -> List.of(f.buildPacketOut().setXid(22).setBufferId(OFBufferId.NO_BUFFER).setInPort(OFPort.ANY)
+                .setActions(List.of(f.actions().output(OFPort.of(2), 0))).setData(frame()).build()));
+        s.add(f -> List.of(f.buildPacketOut().setXid(23).setBufferId(OFBufferId.NO_BUFFER).setInPort(OFPort.of(0xff00))
+                .setActions(List.of(f.actions().output(OFPort.of(2), 0))).setData(frame()).build()));
         s.add(f -> List.of(f.buildPacketOut().setXid(3).setBufferId(OFBufferId.NO_BUFFER).setInPort(OFPort.CONTROLLER)
                 .setActions(List.of(f.actions().output(OFPort.of(2), 0))).setData(frame()).build()));
         s.add(f -> List.of(f.buildPacketOut().setXid(5).setBufferId(OFBufferId.of(7)).setInPort(OFPort.CONTROLLER)
@@ -71,5 +74,20 @@ class RequestErrorsOvsDifferentialTest extends OfDifferential {
                 .OFControllerRole.ROLE_NOCHANGE).setGenerationId(org.projectfloodlight.openflow.types.U64.ZERO)
                 .build()));
         assertSameAsOvs(OFVersion.OF_13, s);
+    }
+
+    /** 1.5 carries a packet-out's in_port in a match, which OVS requires. */
+    @Test
+    void packetOuts15AnsweredAsOvsAnswersThem() throws Exception {
+        List<Step> s = new ArrayList<>();
+        for (OFPort in : List.of(OFPort.of(1), OFPort.of(9), OFPort.ANY, OFPort.CONTROLLER, OFPort.of(0xff00))) {
+            s.add(f -> List.of(f.buildPacketOut().setXid(1).setBufferId(OFBufferId.NO_BUFFER)
+                    .setMatch(f.buildMatch().setExact(org.projectfloodlight.openflow.protocol.match.MatchField.IN_PORT, in)
+                            .build())
+                    .setActions(List.of(f.actions().output(OFPort.of(2), 0))).setData(frame()).build()));
+        }
+        s.add(f -> List.of(f.buildPacketOut().setXid(2).setBufferId(OFBufferId.NO_BUFFER).setMatch(f.buildMatch().build())
+                .setActions(List.of(f.actions().output(OFPort.of(2), 0))).setData(frame()).build()));
+        assertSameAsOvs(OFVersion.OF_15, s);
     }
 }

@@ -9,7 +9,8 @@ import dev.jvswitch.ofproto.match.Match;
  * OVS's {@code check_CT} and {@code check_NAT}: what makes a {@code ct} action inconsistent with
  * its flow's match, which OVS refuses with {@code OFPBAC_MATCH_INCONSISTENT} because the datapath
  * would refuse the megaflow. A {@code ct} needs a match on IP or IPv6; a commit must not match
- * {@code ct_state=+inv}; a {@code nat} with an address needs the match on that address's family.
+ * {@code ct_state=+inv}; a {@code nat} with an address needs the match on that address's family;
+ * {@code alg=ftp} needs TCP, {@code alg=tftp} UDP.
  * Every producer of flows (the ovs-ofctl syntax, the OpenFlow codec) asks this one place.
  */
 public final class CtCheck {
@@ -31,7 +32,7 @@ public final class CtCheck {
     }
 
     /** The first problem of {@code ct} under {@code match}, or null when they are consistent. */
-    public static Problem problem(Match match, boolean commit, DpCt.Nat nat) {
+    public static Problem problem(Match match, boolean commit, DpCt.Nat nat, int alg) {
         if (!match.establishes(FlowPrereq.IP_ANY)) {
             return new Problem(nat != null ? "ct with nat" : "ct", "ip or ipv6", false);
         }
@@ -42,11 +43,15 @@ public final class CtCheck {
             return new Problem("nat with an " + (nat.ipv6() ? "IPv6" : "IPv4") + " address", nat.ipv6() ? "ipv6" : "ip",
                     false);
         }
+        int proto = alg == OfAction.Ct.ALG_FTP ? 6 : alg == OfAction.Ct.ALG_TFTP ? 17 : -1;
+        if (proto >= 0 && !(match.isExact(FlowField.NW_PROTO) && match.value(FlowField.NW_PROTO) == proto)) {
+            return new Problem(proto == 6 ? "ct with alg=ftp" : "ct with alg=tftp", proto == 6 ? "tcp" : "udp", false);
+        }
         return null;
     }
 
     /** {@link #problem} for an action ({@code null} for any other action than {@code ct}). */
     public static Problem problem(Match match, OfAction a) {
-        return a instanceof OfAction.Ct ct ? problem(match, ct.commit(), ct.nat()) : null;
+        return a instanceof OfAction.Ct ct ? problem(match, ct.commit(), ct.nat(), ct.alg()) : null;
     }
 }

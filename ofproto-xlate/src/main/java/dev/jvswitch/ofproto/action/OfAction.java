@@ -21,11 +21,11 @@ import dev.jvswitch.ofproto.port.OfPorts;
  */
 public sealed interface OfAction {
 
-    /** {@code output:N}: to bridge port N (1..{@link OfPorts#MAX}). */
+    /** {@code output:N}: to bridge port N ({@link OfPorts#isOutputPort}: 0..{@link OfPorts#MAX}-1). */
     record Output(int port) implements OfAction {
         public Output {
-            if (!OfPorts.isPhysical(port)) {
-                throw new IllegalArgumentException("output: port " + port + " out of range 1.." + OfPorts.MAX);
+            if (!OfPorts.isOutputPort(port)) {
+                throw new IllegalArgumentException("output: port " + port + " out of range 0.." + (OfPorts.MAX - 1));
             }
         }
     }
@@ -640,7 +640,7 @@ public sealed interface OfAction {
      * number. What flow mods' and flow stats' {@code out_port} filters by.
      */
     static boolean outputsTo(List<OfAction> actions, int port) {
-        for (OfAction a : actions) {
+        for (OfAction a : ActionCheck.flattened(actions)) {
             if (portOf(a) == port) {
                 return true;
             }
@@ -650,7 +650,7 @@ public sealed interface OfAction {
 
     /** True if {@code actions} send to group {@code groupId}: what {@code out_group} filters by. */
     static boolean sendsToGroup(List<OfAction> actions, long groupId) {
-        for (OfAction a : actions) {
+        for (OfAction a : ActionCheck.flattened(actions)) {
             if (a instanceof GroupAction g && g.groupId() == groupId) {
                 return true;
             }

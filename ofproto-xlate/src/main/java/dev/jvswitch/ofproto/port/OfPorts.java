@@ -44,6 +44,14 @@ public final class OfPorts {
         return port >= 1 && port <= MAX;
     }
 
+    /**
+     * True for a number an {@code output} action may name: 0..{@link #MAX}-1, as OVS checks it
+     * (below its {@code max_ports}); one the bridge does not have drops the packet.
+     */
+    public static boolean isOutputPort(int port) {
+        return port >= 0 && port < MAX;
+    }
+
     /** {@code LOCAL}, {@code NORMAL}, ... for a reserved port, else the decimal number. */
     public static String format(int port) {
         return isReserved(port) ? RESERVED_NAMES[port - IN_PORT] : Integer.toString(port);

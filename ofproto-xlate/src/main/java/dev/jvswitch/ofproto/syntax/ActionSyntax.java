@@ -353,7 +353,7 @@ final class ActionSyntax {
             case OfPorts.CONTROLLER:
                 return new OfAction.Controller(OfAction.Controller.DEFAULT_MAX_LEN);
             default:
-                if (!OfPorts.isPhysical((int) n)) {
+                if (!OfPorts.isOutputPort((int) n)) {
                     throw src.fail(SyntaxError.BAD_VALUE, at, port, what, PORT_EXPECTED);
                 }
                 return new OfAction.Output((int) n);

@@ -91,7 +91,7 @@ final class CtSyntax {
                         "commit, force, table=N, zone=N or FIELD[a..b], nat(...), exec(...), alg=ftp|tftp");
             }
         }
-        checkMatch(actions, src, at, commit, nat);
+        checkMatch(actions, src, at, commit, nat, alg);
         try {
             return new OfAction.Ct(commit, force, zone, zoneSrc, table, exec, nat, alg);
         } catch (IllegalArgumentException e) {
@@ -100,9 +100,9 @@ final class CtSyntax {
     }
 
     /** {@link CtCheck}: a {@code ct} the flow's match makes inconsistent is refused (not in a group bucket). */
-    private static void checkMatch(ActionSyntax actions, Source src, int at, boolean commit, DpCt.Nat nat) {
+    private static void checkMatch(ActionSyntax actions, Source src, int at, boolean commit, DpCt.Nat nat, int alg) {
         Match m = actions.match();
-        CtCheck.Problem p = m == null ? null : CtCheck.problem(m, commit, nat);
+        CtCheck.Problem p = m == null ? null : CtCheck.problem(m, commit, nat, alg);
         if (p != null) {
             throw p.notAllowed() ? src.fail(SyntaxError.NOT_ALLOWED, at, p.subject(), p.need() + CtCheck.OVS_SAYS)
                     : src.fail(SyntaxError.PREREQUISITE, at, p.subject(), p.need() + CtCheck.OVS_SAYS);

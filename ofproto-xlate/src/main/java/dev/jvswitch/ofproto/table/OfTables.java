@@ -8,7 +8,6 @@ import java.util.function.Consumer;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.action.OfAction;
-import dev.jvswitch.ofproto.group.Bucket;
 import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.meter.Meter;
 import dev.jvswitch.ofproto.meter.MeterEntry;
@@ -480,16 +479,16 @@ public final class OfTables {
         }
 
         /**
-         * Adds a group.
+         * Adds a group. A bucket may name a group that does not exist (yet): as in OVS, translation ends that
+         * bucket's actions there ({@code output to nonexistent group}).
          *
-         * @throws IllegalArgumentException if a group with its id exists, or a bucket names a missing group
+         * @throws IllegalArgumentException if a group with its id exists
          */
         public void addGroup(Group g) {
             check();
             if (groups.get(g.groupId()) != null) {
                 throw new IllegalArgumentException("group " + g.groupId() + " already exists");
             }
-            checkBuckets(g);
             groups = groups.plus(g.groupId(), g);
             changed = true;
         }
@@ -504,7 +503,6 @@ public final class OfTables {
             if (groups.get(g.groupId()) == null) {
                 throw new IllegalArgumentException("group " + g.groupId() + " does not exist");
             }
-            checkBuckets(g);
             groups = groups.plus(g.groupId(), g);
             changed = true;
         }
@@ -678,20 +676,6 @@ public final class OfTables {
 
         private void checkGroups(List<OfAction> actions) {
             TableReplace.checkGroups(groups, meters, actions);
-        }
-
-        private void checkBuckets(Group g) {
-            for (Bucket b : g.buckets()) {
-                for (OfAction a : b.actions()) {
-                    if (a instanceof OfAction.GroupAction) {
-                        long id = ((OfAction.GroupAction) a).groupId();
-                        if (id != g.groupId() && groups.get(id) == null) {
-                            throw new IllegalArgumentException("group " + g.groupId() + ": bucket names group " + id
-                                    + ", which does not exist");
-                        }
-                    }
-                }
-            }
         }
     }
 }

@@ -333,10 +333,11 @@ final class TableReplace {
 
     /**
      * Refuses actions that name a group {@code groups} does not have, or a meter {@code meters}
-     * does not have (OVS's {@code ofproto_check_ofpacts}: OFPMMFC_INVALID_METER).
+     * does not have, also inside {@code clone} and {@code ct(exec)} (OVS's
+     * {@code ofproto_check_ofpacts}: OFPMMFC_INVALID_METER).
      */
     static void checkGroups(LongTrieMap<Group> groups, LongTrieMap<MeterEntry> meters, List<OfAction> actions) {
-        for (OfAction a : actions) {
+        for (OfAction a : dev.jvswitch.ofproto.action.ActionCheck.flattened(actions)) {
             if (a instanceof OfAction.GroupAction && groups.get(((OfAction.GroupAction) a).groupId()) == null) {
                 throw new IllegalArgumentException("group " + ((OfAction.GroupAction) a).groupId()
                         + " does not exist");

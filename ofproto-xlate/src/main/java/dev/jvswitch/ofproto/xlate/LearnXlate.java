@@ -99,7 +99,7 @@ final class LearnXlate {
         if (port < 0) {
             return null;
         }
-        if (OfPorts.isPhysical(port)) {
+        if (OfPorts.isOutputPort(port)) {
             return new OfAction.Output(port);
         }
         switch (port) {

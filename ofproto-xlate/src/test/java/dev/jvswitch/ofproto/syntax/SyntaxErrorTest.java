@@ -41,7 +41,7 @@ class SyntaxErrorTest {
             + "|flow syntax error at column 12: invalid value 'maybe' for nw_frag (expected no, yes, first, later or not_later)",
         "BAD_VALUE|ip,nw_tos=33,actions=drop"
             + "|flow syntax error at column 11: invalid value '33' for nw_tos (expected a multiple of 4)",
-        "BAD_VALUE|actions=output:0|flow syntax error at column 16: invalid value '0' for output "
+        "BAD_VALUE|actions=output:65280|flow syntax error at column 16: invalid value '65280' for output "
             + "(expected a port number or NORMAL, FLOOD, ALL, IN_PORT, LOCAL, CONTROLLER)",
         "BAD_VALUE|actions=output:TABLE|flow syntax error at column 16: invalid value 'TABLE' for output "
             + "(expected a port number or NORMAL, FLOOD, ALL, IN_PORT, LOCAL, CONTROLLER)",
@@ -87,6 +87,10 @@ class SyntaxErrorTest {
             + " IPv4 address needs ip (OVS: actions are invalid with specified match, OFPBAC_MATCH_INCONSISTENT)",
         "PREREQUISITE|ip,actions=ct(commit,nat(dst=[fd00::1]:80)),output:2|flow syntax error at column 12: nat with"
             + " an IPv6 address needs ipv6 (OVS: actions are invalid with specified match, OFPBAC_MATCH_INCONSISTENT)",
+        "PREREQUISITE|udp,actions=ct(commit,alg=ftp)|flow syntax error at column 13: ct with alg=ftp needs tcp"
+            + " (OVS: actions are invalid with specified match, OFPBAC_MATCH_INCONSISTENT)",
+        "PREREQUISITE|ip,actions=ct(commit,alg=tftp)|flow syntax error at column 12: ct with alg=tftp needs udp"
+            + " (OVS: actions are invalid with specified match, OFPBAC_MATCH_INCONSISTENT)",
         "NOT_ALLOWED|ip,ct_state=+trk+inv,actions=ct(commit)|flow syntax error at column 30: 'ct(commit)' is not"
             + " allowed with ct_state=+inv (OVS: actions are invalid with specified match, OFPBAC_MATCH_INCONSISTENT)",
         "PREREQUISITE|ct_nw_src=10.0.0.1,actions=drop"

@@ -199,6 +199,20 @@ class OfTablesTest {
     }
 
     @Test
+    void groupsInsideCloneCountAndBucketsMayNameMissingGroups() {
+        // As OVS (OFPACT_FOR_EACH_FLATTENED): a group named inside clone must exist, and deleting
+        // it deletes the rule; a bucket may chain to a group that does not exist yet.
+        assertThatThrownBy(() -> holder.addFlow(flow("ip,actions=clone(group:7)"))).hasMessage("group 7 does not exist");
+        holder.addGroup(Group.of(9, GroupType.ALL, List.of(Bucket.of(0, List.of(new OfAction.GroupAction(7))))));
+        holder.addGroup(Group.of(7, GroupType.ALL, List.of(Bucket.of(0, List.of(new OfAction.Output(2))))));
+        holder.addFlow(flow("priority=1,ip,actions=clone(group:7)"));
+        holder.addFlow(flow("priority=2,ip,actions=group:9"));
+        holder.deleteGroup(7);
+        assertThat(holder.current().rules()).extracting(Rule::priority).containsExactly(2);
+        assertThat(holder.current().group(9)).isNotNull();
+    }
+
+    @Test
     void tableMissIsConfigurable() {
         holder.setMiss(3, TableMiss.CONTINUE);
         assertThat(holder.current().miss(3)).isEqualTo(TableMiss.CONTINUE);

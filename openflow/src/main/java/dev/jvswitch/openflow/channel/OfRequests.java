@@ -267,10 +267,12 @@ final class OfRequests {
 
     /**
      * {@code mod}, if every {@code tun_metadataN} it names is mapped by the bridge's TLV map
-     * ({@link TlvFields#check}); else OVS's {@code NXFMFC_INVALID_TLV_FIELD}.
+     * ({@link TlvFields#check}; else OVS's {@code NXFMFC_INVALID_TLV_FIELD}) and its actions are
+     * consistent with its match ({@link RequestChecks#consistent}).
      */
     static FlowMod checkTlvFields(FlowMod mod, OfBridge bridge) {
-        return TlvFields.check(mod, bridge.backend().tlvMaps().get(bridge.backend().bridge()));
+        return RequestChecks.consistent(TlvFields.check(mod,
+                bridge.backend().tlvMaps().get(bridge.backend().bridge())));
     }
 
     /** A TLV table mod (OVS's semantics, all or nothing) or request: the bridge's map edited or sent. */
@@ -363,10 +365,10 @@ final class OfRequests {
         }
         OFPort in = c.version() >= 6 ? p.getMatch().get(org.projectfloodlight.openflow.protocol.match.MatchField.IN_PORT)
                 : p.getInPort();
-        int inPort = in == null ? dev.jvswitch.ofproto.port.OfPorts.CONTROLLER : OfPortNumbers.from(in);
-        if (inPort < 0 || inPort == dev.jvswitch.ofproto.port.OfPorts.ANY) {
-            throw new OfCodecException(OfError.BAD_REQUEST_BAD_PORT, "packet-out in_port " + in);
+        if (in == null) {
+            throw new OfCodecException(OfError.BAD_REQUEST_BAD_PORT, "a 1.5 packet-out's match has no in_port");
         }
+        int inPort = OfPortNumbers.packetOutInPort(OfPortNumbers.from(in), c.version() >= 6);
         List<dev.jvswitch.ofproto.action.OfAction> actions = dev.jvswitch.openflow.codec.ActionCodec.decode(
                 p.getActions(), true);
         RequestChecks.groupsExist(actions, bridge.backend().groups());

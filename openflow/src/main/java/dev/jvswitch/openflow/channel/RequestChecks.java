@@ -2,8 +2,10 @@ package dev.jvswitch.openflow.channel;
 
 import java.util.List;
 
+import dev.jvswitch.ofproto.action.ActionCheck;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.group.Group;
+import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.openflow.backend.PortInfo;
 import dev.jvswitch.openflow.codec.OfCodecException;
@@ -21,12 +23,24 @@ final class RequestChecks {
 
     /** A packet-out's actions name only groups the bridge has (OFPBAC_BAD_OUT_GROUP). */
     static void groupsExist(List<OfAction> actions, List<Group> groups) {
-        for (OfAction a : actions) {
+        for (OfAction a : ActionCheck.flattened(actions)) {
             if (a instanceof OfAction.GroupAction g && groups.stream().noneMatch(x -> x.groupId() == g.groupId())) {
                 throw new OfCodecException(OfError.BAD_ACTION_BAD_OUT_GROUP, "group " + g.groupId()
                         + " does not exist");
             }
         }
+    }
+
+    /**
+     * {@code mod}, if its actions are consistent with its match as OVS requires of an OpenFlow
+     * 1.1+ flow mod ({@link ActionCheck}); else OFPBAC_MATCH_INCONSISTENT.
+     */
+    static FlowMod consistent(FlowMod mod) {
+        String problem = ActionCheck.wireProblem(mod.match(), mod.instructions());
+        if (problem != null) {
+            throw new OfCodecException(OfError.BAD_ACTION_MATCH_INCONSISTENT, problem);
+        }
+        return mod;
     }
 
     /** A port mod's hw_addr is the port's own (OFPPMFC_BAD_HW_ADDR); a port the bridge lacks is checked later. */

@@ -152,7 +152,7 @@ public final class ActionCodec {
     }
 
     private static OfAction output(int port, int maxLen, boolean packetOut) {
-        if (OfPorts.isPhysical(port)) {
+        if (OfPorts.isOutputPort(port)) {
             return new OfAction.Output(port);
         }
         return switch (port) {

@@ -127,7 +127,7 @@ public final class NxActionWire {
     }
 
     private static OfAction output(int port, int maxLen) {
-        if (OfPorts.isPhysical(port)) {
+        if (OfPorts.isOutputPort(port)) {
             return new OfAction.Output(port);
         }
         return switch (port) {

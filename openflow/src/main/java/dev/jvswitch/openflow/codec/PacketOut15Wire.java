@@ -50,10 +50,10 @@ public final class PacketOut15Wire {
         byte[] data = new byte[end - actionsAt - actionsLen];
         b.getBytes(actionsAt + actionsLen, data);
         Match match = m.match();
-        int inPort = match.isWildcard(FlowField.IN_PORT) ? OfPorts.CONTROLLER : (int) match.value(FlowField.IN_PORT);
-        if (inPort == OfPorts.ANY) {
-            throw new OfCodecException(OfError.BAD_REQUEST_BAD_PORT, "packet-out in_port ANY");
+        if (match.isWildcard(FlowField.IN_PORT)) {
+            throw new OfCodecException(OfError.BAD_REQUEST_BAD_PORT, "a 1.5 packet-out's match has no in_port");
         }
+        int inPort = OfPortNumbers.packetOutInPort((int) match.value(FlowField.IN_PORT), true);
         return new PacketOut(inPort, match, actions, data);
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
+import dev.jvswitch.ofproto.action.ActionCheck;
 import dev.jvswitch.ofproto.mod.FlowMod;
 import dev.jvswitch.ofproto.syntax.FlowSyntax;
 
@@ -37,12 +38,17 @@ class OvnFlowTableWireTest {
                 if (!back.equals(mod)) {
                     failures.add(line + "\n  read back as " + FlowSyntax.format(back));
                 }
+                // OVS took every one of these: the channel's consistency check must too.
+                String problem = ActionCheck.wireProblem(back.match(), back.instructions());
+                if (problem != null) {
+                    failures.add(line + "\n  refused: " + problem);
+                }
             } catch (RuntimeException e) {
                 failures.add(line + "\n  " + e);
             }
         }
         assertThat(n).as("flows in the table").isEqualTo(434);
-        assertThat(failures).as("flows that do not round-trip").isEmpty();
+        assertThat(failures).as("flows that do not round-trip or would be refused").isEmpty();
     }
 
     /** An OpenFlow 1.5 OFPT_FLOW_MOD (add) of {@code mod}, as a controller would send it. */

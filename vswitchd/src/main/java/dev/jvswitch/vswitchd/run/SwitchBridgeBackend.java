@@ -182,15 +182,14 @@ final class SwitchBridgeBackend implements BridgeBackend {
     /**
      * Copies a packet-out's or a resume's ({@code what}) frame into an mbuf and parses it as
      * arriving on OpenFlow port {@code inPort}; throws {@link IllegalArgumentException} (the
-     * channel's error reply) for an unknown port, a frame too short or too long, or no free mbuf.
+     * channel's error reply) for a frame too short or too long, or no free mbuf. An in_port the
+     * bridge does not have is no error (OVS runs such a packet-out): translation sees that number,
+     * the datapath no port, as for CONTROLLER.
      */
     private Loaded load(Ofproto o, int inPort, byte[] packet, dev.jvswitch.ofproto.match.Match metadata, String what) {
         int dpIn = 0;
-        if (OfPorts.isPhysical(inPort)) {
-            OfPort p = o.bridgeConfig(bridge).byOfPort(inPort);
-            if (p == null) {
-                throw new IllegalArgumentException(what + ": bridge " + bridge + " has no in_port " + inPort);
-            }
+        OfPort p = OfPorts.isPhysical(inPort) ? o.bridgeConfig(bridge).byOfPort(inPort) : null;
+        if (p != null) {
             dpIn = p.dpPort();
         }
         if (packet.length < 14) {

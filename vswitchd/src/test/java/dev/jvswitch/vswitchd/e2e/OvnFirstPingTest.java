@@ -29,8 +29,10 @@ import dev.jvswitch.testkit.sh.Sh;
  * side, one with jvswitchd on chassis A and one with ovs-vswitchd on both, and the rounds
  * alternate between them. A round adds two logical ports (pa on chassis A, pb on B) in one
  * transaction and pings pa -> pb until answered, then deletes them and waits until both chassis
- * caught up. Each round's timeline (ovn-controller A's claim, the switch's bundle commit,
- * {@code ovn-installed}) is printed with the times.
+ * caught up. Each round's timeline (when ovn-nbctl returned, both ovn-controllers' claims and
+ * {@code ovn-installed}, the switch's bundle commit) is printed with the times, and what pa's
+ * eth0 saw ({@link VifCapture}): when the ping began (its first ARP request), how many ARP and
+ * echo requests it sent (more than one is a packet lost) and when the first reply came.
  */
 class OvnFirstPingTest {
     /** Rounds per network: 2 in CI; {@code -Djvs.ovn.firstPingRounds=N} for a figure (5 or more). */
@@ -162,20 +164,35 @@ class OvnFirstPingTest {
             Sh.tryInNs(n.vif(p).ns(), "ip", "neigh", "flush", "dev", "eth0");
         }
         long logA = size(ovnLog(n));
+        long logB = size(ovnLogB(n));
         long logSw = size(switchLog(n));
+        OvnTwoChassis.Vif pb = n.vif("pb");
+        VifCapture capture = VifCapture.start(n.vif("pa").ns(), n.dir.resolve("pa-" + r + ".txt"));
         long wall = System.currentTimeMillis();
         Map<String, long[]> threads = PROFILE != null && n.jvs != null ? ThreadSched.read(n.jvs.pid()) : null;
         long t0 = System.nanoTime();
-        OvnTwoChassis.Vif pb = n.vif("pb");
-        addPorts(n);
-        double first = n.awaitPing("pa", pb.ip(), t0, what + " round " + r);
+        double first;
+        long nbctlNs;
+        try {
+            addPorts(n);
+            nbctlNs = System.nanoTime() - t0;
+            first = n.awaitPing("pa", pb.ip(), t0, what + " round " + r);
+        } catch (RuntimeException | Error e) {
+            capture.close();
+            throw e;
+        }
+        String packets = capture.summary(pb.ip(), wall);
         if (threads != null) {
             ThreadSched.report(n.jvs.pid(), threads, PROFILE.resolve(what + "-" + r + "-threads.txt"));
             Sh.tryRun("jcmd", Long.toString(n.jvs.pid()), "JFR.dump",
                     "filename=" + PROFILE.resolve(what + "-" + r + ".jfr"));
         }
         StringBuilder t = new StringBuilder();
+        // The first echo leaves pa only after ovn-nbctl returned: the ping's start, not the switch.
+        t.append(String.format("  %6d ms test: ovn-nbctl lsp-add returned, pinging%n", nbctlNs / 1_000_000));
+        t.append(String.format("  %s%n", packets));
         timeline(t, "ovn-controller a", tailFrom(ovnLog(n), logA), OVN_LINE, true, wall);
+        timeline(t, "ovn-controller b", tailFrom(ovnLogB(n), logB), OVN_LINE, true, wall);
         timeline(t, what, tailFrom(switchLog(n), logSw), what.equals("ovs") ? OVN_LINE : JVS_LINE,
                 what.equals("ovs"), wall);
         report("%s round %d: first ping %.3f s after lsp-add%n%s", what, r, first, t);
@@ -215,6 +232,10 @@ class OvnFirstPingTest {
 
     private static Path ovnLog(OvnTwoChassis n) {
         return n.ovnDir("a").resolve("ovn-controller.log");
+    }
+
+    private static Path ovnLogB(OvnTwoChassis n) {
+        return n.ovnDir("b").resolve("ovn-controller.log");
     }
 
     private static Path switchLog(OvnTwoChassis n) {

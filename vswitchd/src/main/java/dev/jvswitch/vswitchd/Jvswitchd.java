@@ -19,6 +19,7 @@ import dev.jvswitch.config.CpuSet;
 import dev.jvswitch.config.SwitchConfig;
 import dev.jvswitch.config.yaml.YamlConfigLoader;
 import dev.jvswitch.openflow.channel.ChannelWarmup;
+import dev.jvswitch.pmd.netdev.NetdevException;
 import dev.jvswitch.vswitchd.config.OfprotoConfigs;
 import dev.jvswitch.vswitchd.db.DbMode;
 import dev.jvswitch.vswitchd.unixctl.UnixctlServer;
@@ -68,6 +69,8 @@ public final class Jvswitchd {
     /** Warm-up decode passes over the OVN table at most, and the wall time after which none starts. */
     private static final int WARMUP_PASSES = 30;
     private static final long WARMUP_BUDGET_MS = 4_000;
+    /** Wall time after which the datapath warm-up ({@link DatapathWarmup}) starts no more rounds. */
+    private static final long DATAPATH_WARMUP_BUDGET_MS = 2_000;
     private static final String USAGE =
             "usage: jvswitchd --config FILE [--db unix:PATH|tcp:IP:PORT] [--rundir DIR] [--foreground] [--pidfile FILE]"
             + " [--log-level LEVEL] [--check]";
@@ -383,6 +386,13 @@ public final class Jvswitchd {
                         r.committed(), r.passes(), r.lastNsPerMessage(), r.elapsedMs());
             } catch (IOException | RuntimeException e) {
                 log.debug("warm-up skipped: {}", e.toString());
+            }
+            try {
+                DatapathWarmup.Result r = DatapathWarmup.run(DatapathWarmup.ROUNDS, DATAPATH_WARMUP_BUDGET_MS);
+                log.debug("datapath warm-up: {} rounds ({} frames back on the VIF, {} on the underlay) in {} ms",
+                        r.rounds(), r.vifFrames(), r.underlayFrames(), r.elapsedMs());
+            } catch (NetdevException | RuntimeException e) {
+                log.debug("datapath warm-up skipped: {}", e.toString());
             }
         }, "jvswitchd-warmup");
         t.setDaemon(true);

@@ -6,7 +6,6 @@ import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowPrereq;
 import dev.jvswitch.ofproto.match.Match;
 import dev.jvswitch.ofproto.match.PrerequisiteException;
-import dev.jvswitch.ofproto.mod.Instruction;
 
 /**
  * OVS's {@code ofpacts_check_consistency} for a flow mod that came over OpenFlow: the actions a
@@ -18,7 +17,8 @@ import dev.jvswitch.ofproto.mod.Instruction;
  *       written or read whose prerequisite the match does not establish ({@code set_field},
  *       {@code load}, {@code move}, {@code push}/{@code pop}, {@code output:reg}, a
  *       {@code learn}'s source fields), and {@link CtCheck}'s {@code ct} problems, also inside
- *       {@code ct(exec(...))}, {@code clone(...)} and write-actions.</li>
+ *       {@code ct(exec(...))} and {@code clone(...)}. The caller passes each of a flow mod's
+ *       apply-actions and write-actions lists (the channel's {@code RequestChecks}).</li>
  *   <li><b>Refused in OpenFlow 1.1 and later</b> (OVS's {@code inconsistent_match}: only OpenFlow
  *       1.0 would carry them, and this channel speaks 1.3 to 1.5): {@code strip_vlan} without a
  *       VLAN, IPv4 address writes without IPv4, TOS/TTL writes and {@code dec_ttl} without IP,
@@ -40,22 +40,12 @@ public final class ActionCheck {
     }
 
     /**
-     * The first inconsistency of {@code instructions} with {@code match} as OVS finds it for an
-     * OpenFlow 1.1+ flow mod, as a one-line message, or null when there is none.
+     * The first inconsistency of {@code actions} (a flow mod's apply-actions or write-actions)
+     * with {@code match} as OVS finds it for an OpenFlow 1.1+ flow mod, as a one-line message, or
+     * null when there is none.
      */
-    public static String wireProblem(Match match, List<Instruction> instructions) {
-        boolean vlan = hasVlan(match);
-        for (Instruction i : instructions) {
-            List<OfAction> actions = i instanceof Instruction.ApplyActions a ? a.actions()
-                    : i instanceof Instruction.WriteActions w ? w.actions() : null;
-            if (actions != null) {
-                String p = walk(match, actions, vlan, true);
-                if (p != null) {
-                    return p;
-                }
-            }
-        }
-        return null;
+    public static String wireProblem(Match match, List<OfAction> actions) {
+        return walk(match, actions, hasVlan(match), true);
     }
 
     /**

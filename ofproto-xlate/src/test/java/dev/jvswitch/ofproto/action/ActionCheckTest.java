@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.ofproto.match.Match;
-import dev.jvswitch.ofproto.mod.Instruction;
 
 class ActionCheckTest {
     private static final Match ANY = Match.ANY;
@@ -18,7 +17,7 @@ class ActionCheckTest {
     private static final Match VLAN = Match.builder().set(FlowField.VLAN_TCI, 0x1005, 0x1fff).build();
 
     private static String apply(Match m, OfAction... actions) {
-        return ActionCheck.wireProblem(m, List.of(new Instruction.ApplyActions(List.of(actions))));
+        return ActionCheck.wireProblem(m, List.of(actions));
     }
 
     @Test
@@ -56,8 +55,7 @@ class ActionCheckTest {
                 OfAction.Ct.NO_RECIRC, List.of());
         assertThat(apply(IP, ctZone)).startsWith("ct zone tp_src needs tcp");
         assertThat(apply(ANY, new OfAction.Clone(List.of(new OfAction.DecTtl())))).startsWith("dec_ttl needs ip");
-        assertThat(ActionCheck.wireProblem(ANY, List.of(new Instruction.WriteActions(List.of(
-                OfAction.SetField.exact(FlowField.NW_SRC, 1)))))).startsWith("set_field nw_src needs ip");
+        assertThat(apply(ANY, OfAction.SetField.exact(FlowField.NW_SRC, 1))).startsWith("set_field nw_src needs ip");
     }
 
     @Test

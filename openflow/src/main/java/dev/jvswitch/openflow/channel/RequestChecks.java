@@ -6,6 +6,7 @@ import dev.jvswitch.ofproto.action.ActionCheck;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.group.Group;
 import dev.jvswitch.ofproto.mod.FlowMod;
+import dev.jvswitch.ofproto.mod.Instruction;
 import dev.jvswitch.ofproto.port.OfPorts;
 import dev.jvswitch.openflow.backend.PortInfo;
 import dev.jvswitch.openflow.codec.OfCodecException;
@@ -36,11 +37,24 @@ final class RequestChecks {
      * 1.1+ flow mod ({@link ActionCheck}); else OFPBAC_MATCH_INCONSISTENT.
      */
     static FlowMod consistent(FlowMod mod) {
-        String problem = ActionCheck.wireProblem(mod.match(), mod.instructions());
+        String problem = wireProblem(mod);
         if (problem != null) {
             throw new OfCodecException(OfError.BAD_ACTION_MATCH_INCONSISTENT, problem);
         }
         return mod;
+    }
+
+    /** {@link ActionCheck#wireProblem} of each of {@code mod}'s action lists: the first, or null. */
+    static String wireProblem(FlowMod mod) {
+        for (Instruction i : mod.instructions()) {
+            List<OfAction> actions = i instanceof Instruction.ApplyActions a ? a.actions()
+                    : i instanceof Instruction.WriteActions w ? w.actions() : null;
+            String p = actions == null ? null : ActionCheck.wireProblem(mod.match(), actions);
+            if (p != null) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** A port mod's hw_addr is the port's own (OFPPMFC_BAD_HW_ADDR); a port the bridge lacks is checked later. */

@@ -147,7 +147,7 @@ final class DatapathWarmup {
             try {
                 ofproto.packetExecutor(dp::execute);
                 Netdev geneve = Netdevs.open(new NetdevConfig("warm-genev", "geneve",
-                        Map.of("remote_ip", ip(REMOTE_IP).toString(), "key", "flow", "csum", "true"), pool));
+                        Map.of("remote_ip", IpAddress.ofIpv4(REMOTE_IP).toString(), "key", "flow", "csum", "true"), pool));
                 dp.addPort(VIF1, vif1.a());
                 dp.addPort(VIF2, vif2.a());
                 dp.addPort(GENEVE_DP, geneve);
@@ -159,7 +159,8 @@ final class DatapathWarmup {
                 ofproto.tunnels().tlvMaps().add(BR_INT, List.of(OVN_OPTION));
                 ofproto.apply(BR_INT, TlvMapScope.with(OVN_MAP, () -> parse(FLOWS)));
                 ofproto.apply(BR_PHY, parse(List.of("priority=0,actions=NORMAL")));
-                ofproto.configureTunnels(List.of(new Endpoint(BR_PHY, ip(LOCAL_IP), 24, null, 0, LOCAL_MAC)),
+                ofproto.configureTunnels(
+                        List.of(new Endpoint(BR_PHY, IpAddress.ofIpv4(LOCAL_IP), 24, null, 0, LOCAL_MAC)),
                         List.of(new TunnelPort("warm-genev", BR_INT, GENEVE_DP, geneve.tunnelOps())), List.of());
                 Rounds r = new Rounds(dp.pmd(0), dp, cache, vif1.b(), wire.b());
                 int done = 0;
@@ -184,10 +185,6 @@ final class DatapathWarmup {
             out.add(FlowSyntax.parseAdd(f));
         }
         return out;
-    }
-
-    private static IpAddress ip(int v4) {
-        return IpAddress.parse((v4 >>> 24) + "." + (v4 >>> 16 & 0xff) + "." + (v4 >>> 8 & 0xff) + "." + (v4 & 0xff));
     }
 
     /** One round's frames: the VIF's side (h1) and the underlay's far side (the wire). */

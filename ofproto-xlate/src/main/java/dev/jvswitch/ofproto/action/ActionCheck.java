@@ -45,7 +45,7 @@ public final class ActionCheck {
      * null when there is none.
      */
     public static String wireProblem(Match match, List<OfAction> actions) {
-        return walk(match, actions, hasVlan(match), true);
+        return walk(match, actions, hasVlan(match));
     }
 
     /**
@@ -78,9 +78,9 @@ public final class ActionCheck {
         return (m.value(FlowField.VLAN_TCI) & m.mask(FlowField.VLAN_TCI) & VLAN_CFI) != 0;
     }
 
-    private static String walk(Match m, List<OfAction> actions, boolean vlan, boolean wire) {
+    private static String walk(Match m, List<OfAction> actions, boolean vlan) {
         for (OfAction a : actions) {
-            String p = one(m, a, vlan, wire);
+            String p = one(m, a, vlan);
             if (p != null) {
                 return p;
             }
@@ -96,7 +96,7 @@ public final class ActionCheck {
         return null;
     }
 
-    private static String one(Match m, OfAction a, boolean vlan, boolean wire) {
+    private static String one(Match m, OfAction a, boolean vlan) {
         if (a instanceof OfAction.SetField s) {
             return field(m, "set_field", s.field());
         } else if (a instanceof OfAction.Load l) {
@@ -124,11 +124,11 @@ public final class ActionCheck {
                 return p.message();
             }
             String z = ct.zoneSrc() == null ? null : field(m, "ct zone", ct.zoneSrc().field());
-            return z != null ? z : walk(m, ct.exec(), vlan, wire);
+            return z != null ? z : walk(m, ct.exec(), vlan);
         } else if (a instanceof OfAction.Clone c) {
-            return walk(m, c.actions(), vlan, wire);
+            return walk(m, c.actions(), vlan);
         }
-        return wire ? wireOnly(m, a, vlan) : null;
+        return wireOnly(m, a, vlan);
     }
 
     /** OVS's {@code inconsistent_match} cases: refused when the flow mod is not OpenFlow 1.0. */

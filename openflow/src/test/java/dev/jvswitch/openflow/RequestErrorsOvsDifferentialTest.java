@@ -32,6 +32,46 @@ class RequestErrorsOvsDifferentialTest extends OfDifferential {
         return f;
     }
 
+    /** A 60-byte IPv4/UDP frame (10.0.0.1 -> 10.0.0.2). */
+    private static byte[] ipv4Frame() {
+        byte[] f = frame();
+        f[0] = 2;
+        f[12] = 0x08;
+        f[13] = 0x00;
+        f[14] = 0x45;
+        f[17] = 46; // total length
+        f[22] = 64; // ttl
+        f[23] = 17; // udp
+        f[26] = 10;
+        f[29] = 1;
+        f[30] = 10;
+        f[33] = 2;
+        f[35] = 53; // source port
+        f[37] = 53; // destination port
+        f[39] = 26; // udp length
+        return f;
+    }
+
+    /**
+     * A packet-out's actions are checked against the packet's own headers, as a flow mod's against
+     * its match: an IPv4 address write or a dec_ttl on an ARP frame is inconsistent; the same on
+     * an IPv4 frame runs.
+     */
+    @Test
+    void packetOutActionsAreCheckedAgainstThePacket() throws Exception {
+        List<Step> s = new ArrayList<>();
+        for (byte[] data : List.of(frame(), ipv4Frame())) {
+            s.add(f -> List.of(f.buildPacketOut().setXid(1).setBufferId(OFBufferId.NO_BUFFER).setInPort(OFPort.CONTROLLER)
+                    .setActions(List.of(f.actions().setField(f.oxms().ipv4Dst(
+                            org.projectfloodlight.openflow.types.IPv4Address.of("10.0.0.9"))), f.actions().output(OFPort.of(2), 0)))
+                    .setData(data).build()));
+            s.add(f -> List.of(f.buildPacketOut().setXid(2).setBufferId(OFBufferId.NO_BUFFER).setInPort(OFPort.CONTROLLER)
+                    .setActions(List.of(f.actions().decNwTtl(), f.actions().output(OFPort.of(2), 0)))
+                    .setData(data).build()));
+        }
+        assertSameAsOvs(OFVersion.OF_13, s);
+    }
+
     @Test
     void requestsAnsweredAsOvsAnswersThem() throws Exception {
         List<Step> s = new ArrayList<>();

@@ -97,8 +97,31 @@ final class TestBackend implements BridgeBackend, AutoCloseable {
     @Override
     public java.util.concurrent.CompletableFuture<Void> packetOut(int inPort,
             java.util.List<dev.jvswitch.ofproto.action.OfAction> actions, byte[] packet) {
+        // As the daemon's backend: the actions against the packet's own headers first.
+        String inconsistent = dev.jvswitch.ofproto.action.ActionCheck.packetProblem(parse(packet), actions);
+        if (inconsistent != null) {
+            throw new dev.jvswitch.ofproto.action.InconsistentActionsException("packet-out: " + inconsistent);
+        }
         packetOuts.add(new Object[] {inPort, actions, packet});
         return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    /** The flow key of {@code packet}, parsed as the datapath parses it. */
+    private static dev.jvswitch.flowcache.key.FlowKey parse(byte[] packet) {
+        try (dev.jvswitch.mempool.MbufPool pool = dev.jvswitch.mempool.MbufPool.create(
+                dev.jvswitch.mempool.MbufPoolConfig.of("packet-out", 1).withCacheSize(0))) {
+            dev.jvswitch.mempool.Mbuf m = pool.get();
+            try {
+                if (!m.copyFrom(packet, 0, packet.length)) {
+                    throw new IllegalArgumentException("packet-out: a packet of " + packet.length + " bytes");
+                }
+                dev.jvswitch.flowcache.key.FlowKey key = new dev.jvswitch.flowcache.key.FlowKey();
+                new dev.jvswitch.flowcache.parse.PacketParser().parse(m, key);
+                return key;
+            } finally {
+                pool.put(m);
+            }
+        }
     }
 
     @Override

@@ -105,9 +105,11 @@ final class PmdSleeper implements IdleSleeper {
         }
         int n = 0;
         n = put(n, efd);
-        for (RxqPoller q : rxqs) {
-            int fd = q.rxq().pollFd();
+        int asked = 0;
+        while (asked < rxqs.length) {
+            int fd = rxqs[asked++].rxq().pollFd();
             if (fd == NetdevRxq.NO_POLL_FD) {
+                ended(rxqs, asked);
                 return REFUSED;
             }
             if (fd >= 0) {
@@ -117,15 +119,24 @@ final class PmdSleeper implements IdleSleeper {
         state.set(ASLEEP);
         if (!pmd.proxy().isEmpty() || !enabled) {
             state.set(AWAKE);
+            ended(rxqs, asked);
             return WOKEN;
         }
         int ready = Syscalls.LIBC.poll(pollfdsAddress, n, timeoutMs);
         state.set(AWAKE);
+        ended(rxqs, asked);
         if (pollfds.getShort(6) != 0) {
             Syscalls.LIBC.read(efd, drainedAddress, 8);
         }
         pmd.stats().add(PmdCounter.IDLE_SLEEPS, 1);
         return ready == 0 ? TIMED_OUT : WOKEN;
+    }
+
+    /** Tells the first {@code asked} queues that the sleep their descriptors were asked for is over. */
+    private static void ended(RxqPoller[] rxqs, int asked) {
+        for (int i = 0; i < asked; i++) {
+            rxqs[i].rxq().pollEnded();
+        }
     }
 
     private int put(int i, int fd) {

@@ -7,6 +7,7 @@ import dev.jvswitch.mempool.MbufCache;
 import dev.jvswitch.mempool.PacketBatch;
 import dev.jvswitch.pmd.netdev.AbstractNetdev;
 import dev.jvswitch.pmd.netdev.AbstractRxq;
+import dev.jvswitch.pmd.netdev.NetdevRxq;
 import dev.jvswitch.pmd.netdev.NetdevStats;
 import dev.jvswitch.pmd.netdev.sys.Scratch;
 import dev.jvswitch.pmd.netdev.sys.Syscalls;
@@ -63,8 +64,20 @@ final class EventfdPort extends AbstractNetdev {
         Syscalls.LIBC.close(efd);
     }
 
+    /** {@link NetdevRxq#pollFd()} calls so far (written by the PMD only). */
+    long pollsAsked() {
+        return ((Rxq) rxq(0)).asked;
+    }
+
+    /** {@link NetdevRxq#pollEnded()} calls so far (written by the PMD only). */
+    long pollsEnded() {
+        return ((Rxq) rxq(0)).ended;
+    }
+
     private static final class Rxq extends AbstractRxq {
         private final EventfdPort port;
+        private volatile long asked;
+        private volatile long ended;
 
         Rxq(EventfdPort port) {
             super(port, 0);
@@ -87,7 +100,13 @@ final class EventfdPort extends AbstractNetdev {
 
         @Override
         public int pollFd() {
+            asked++;
             return port.efd;
+        }
+
+        @Override
+        public void pollEnded() {
+            ended++;
         }
     }
 }

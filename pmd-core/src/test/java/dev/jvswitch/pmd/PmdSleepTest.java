@@ -86,6 +86,8 @@ class PmdSleepTest {
         try (Rig r = new Rig().start()) {
             for (int i = 1; i <= 3; i++) {
                 long sleeps = r.awaitAsleep();
+                assertThat(r.p1.pollsEnded()).as("every sleep before this one ended its queues' polls")
+                        .isEqualTo(r.p1.pollsAsked() - 1);
                 long t0 = System.nanoTime();
                 r.p1.arrive();
                 int sent = i;
@@ -145,21 +147,26 @@ class PmdSleepTest {
 
     @Test
     void aQueueWithoutDescriptorKeepsThePmdBackingOff() {
+        EventfdPort withFd = new EventfdPort("e1", FRAME);
         try (MbufPool pool = MbufPool.create(MbufPoolConfig.of("nosleep", 256));
              RingPorts.Pair ring = RingPorts.pair("r1", "h1", 1, 64)) {
             Datapath dp = new Datapath(DatapathConfig.defaults().withIdle(DatapathConfig.Idle.SLEEP), pool,
                     (pmd, key, packet, result) -> UpcallOutcome.FAILED);
             try {
-                dp.addPort(1, ring.a());
+                // The port with a descriptor first: it is asked, then the ring refuses the sleep.
+                dp.addPort(1, withFd);
+                dp.addPort(2, ring.a());
                 dp.start();
                 long iterations = dp.pmd(0).stats().raw(PmdCounter.ITERATIONS);
                 // 2 000 parks of at most 50 µs: well past the stretch after which it would sleep.
-                Await.until(WELL_BEFORE, () -> dp.pmd(0).stats().raw(PmdCounter.ITERATIONS) > iterations + 2_000,
-                        () -> "the PMD iterating");
+                Await.until(WELL_BEFORE, () -> dp.pmd(0).stats().raw(PmdCounter.ITERATIONS) > iterations + 2_000
+                        && withFd.pollsAsked() > 0, () -> "the PMD iterating and trying to sleep");
                 assertThat(dp.pmd(0).stats().raw(PmdCounter.IDLE_SLEEPS)).isZero();
             } finally {
                 dp.close();
             }
+            assertThat(withFd.pollsEnded()).as("a refused sleep ends the polls it asked for")
+                    .isEqualTo(withFd.pollsAsked());
             pool.checkNoLeaks();
         }
     }

@@ -12,6 +12,7 @@ import dev.jvswitch.afxdp.xsk.XskSocket;
 import dev.jvswitch.afxdp.xsk.XskTx;
 import dev.jvswitch.afxdp.xsk.XskTxCounters;
 import dev.jvswitch.mempool.MbufPool;
+import dev.jvswitch.pmd.idle.PmdIdleStrategies;
 import dev.jvswitch.pmd.netdev.AbstractNetdev;
 import dev.jvswitch.pmd.netdev.NetdevConfig;
 import dev.jvswitch.pmd.netdev.NetdevException;
@@ -33,7 +34,8 @@ import dev.jvswitch.pmd.netdev.NetdevException;
  * counted, kept in {@link AfXdpStats#lastError()} and retried at the next refresh.
  *
  * <p><b>Retiring sockets</b> (interface gone or re-made, port closed), with every queue's guard
- * held: wait (at most {@value #DRAIN_WAIT_MS} ms) for the frames in flight to complete, read the
+ * held: wait (at most {@value #POLL_WAIT_MS} ms) until no sleeping PMD's {@code poll(2)} holds a
+ * socket, then (at most {@value #DRAIN_WAIT_MS} ms) for the frames in flight to complete, read the
  * kernel's last statistics, close each socket (the kernel lets go of the UMEM), return its frames
  * to the pool, detach the program.
  *
@@ -48,6 +50,11 @@ import dev.jvswitch.pmd.netdev.NetdevException;
 public final class AfXdpNetdev extends AbstractNetdev {
     static final long GUARD_WAIT_MS = 100;
     static final long DRAIN_WAIT_MS = 50;
+    /**
+     * How long retiring the sockets waits for a sleeping PMD's {@code poll(2)} on one to return
+     * (a PMD sleeps at most {@link PmdIdleStrategies#SLEEP_MAX_MS}; see {@link AfXdpRxq}).
+     */
+    static final long POLL_WAIT_MS = 2L * PmdIdleStrategies.SLEEP_MAX_MS;
     private static final String NO_MODE = "none";
 
     private final AfXdpOptions options;
@@ -315,6 +322,15 @@ public final class AfXdpNetdev extends AbstractNetdev {
             lastError = where.problem("a PMD held a queue for " + GUARD_WAIT_MS + " ms; sockets not retired")
                     .getMessage();
             return false;
+        }
+        long pollDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(POLL_WAIT_MS);
+        for (int q = 0; q < rxqCount(); q++) {
+            if (!afRxq(q).awaitNoPoll(pollDeadline)) {
+                exitAll();
+                lastError = where.problem("a PMD slept in poll(2) on rx queue " + q + " for " + POLL_WAIT_MS
+                        + " ms; sockets not retired").getMessage();
+                return false;
+            }
         }
         try {
             drainInFlight();

@@ -3,6 +3,7 @@ package dev.jvswitch.ofproto.action;
 import java.util.List;
 
 import dev.jvswitch.flowcache.key.FlowField;
+import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowPrereq;
 import dev.jvswitch.ofproto.match.Match;
 import dev.jvswitch.ofproto.match.PrerequisiteException;
@@ -28,8 +29,9 @@ import dev.jvswitch.ofproto.match.PrerequisiteException;
  * ({@code push_vlan}, {@code strip_vlan}, a {@code vlan_tci} write); a nested list starts from
  * its parent's state and does not change it.
  *
- * <p>Not checked here: a packet-out's actions (OVS checks them against the packet's own headers)
- * and a group's buckets (OVS checks those against nothing).
+ * <p>A packet-out's actions are checked against the packet's own headers ({@link #packetProblem},
+ * OVS's {@code match_wc_init} of the packet's flow: every field exact). A group's buckets are
+ * checked against nothing, as in OVS.
  *
  * <p><b>Thread-safety:</b> stateless.
  */
@@ -46,6 +48,17 @@ public final class ActionCheck {
      */
     public static String wireProblem(Match match, List<OfAction> actions) {
         return walk(match, actions, hasVlan(match));
+    }
+
+    /**
+     * The first inconsistency of a packet-out's {@code actions} with the packet whose flow key is
+     * {@code packet} (parsed, in_port and metadata set), as OVS's {@code ofproto_packet_out_init}
+     * finds it, or null when there is none.
+     */
+    public static String packetProblem(FlowKey packet, List<OfAction> actions) {
+        long[] exact = new long[FlowKey.ALL_WORDS];
+        java.util.Arrays.fill(exact, -1L);
+        return wireProblem(Match.ofWords(packet.words(), exact), actions);
     }
 
     /**

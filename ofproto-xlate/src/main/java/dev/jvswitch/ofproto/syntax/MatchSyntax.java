@@ -101,7 +101,7 @@ final class MatchSyntax {
         String[] names = new String[16];
         final long[] value = new long[FlowKey.ALL_WORDS];
         final long[] mask = new long[FlowKey.ALL_WORDS];
-        /** A value and mask read in place ({@link FieldText#parseInPlace}). */
+        /** A value and mask read in place ({@link FieldTextInPlace#parseInPlace}). */
         final long[] read = new long[2];
         final Match.Builder bits = Match.builder();
         /** The value as a key, for the prerequisite checks of {@link #finish}. */
@@ -214,7 +214,7 @@ final class MatchSyntax {
         boolean plain = k.kind == Kind.FIELD || k.kind == Kind.L4
                 || k.kind == Kind.IN_PORT && text.charAt(valueAt) >= '0' && text.charAt(valueAt) <= '9';
         long[] read = items.read;
-        if (!plain || TunMetadataText.longLength(f) > 0 || !FieldText.parseInPlace(f, text, valueAt, to, read)) {
+        if (!plain || TunMetadataText.longLength(f) > 0 || !FieldTextInPlace.parseInPlace(f, text, valueAt, to, read)) {
             return false;
         }
         int w = f.word();

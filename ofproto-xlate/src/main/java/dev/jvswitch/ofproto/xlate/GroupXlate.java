@@ -177,7 +177,10 @@ final class GroupXlate {
     private static Bucket ovsBestLive(XlateContext c, Group g, int basis) {
         Bucket best = null;
         long bestScore = 0;
-        for (Bucket b : g.buckets()) {
+        List<Bucket> buckets = g.buckets();
+        // Indexed: an iterator would be an allocation per upcall unless escape analysis removes it.
+        for (int i = 0; i < buckets.size(); i++) {
+            Bucket b = buckets.get(i);
             if (!isLive(c, g, b, 0)) {
                 continue;
             }

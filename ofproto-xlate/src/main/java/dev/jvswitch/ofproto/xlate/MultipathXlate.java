@@ -31,7 +31,8 @@ final class MultipathXlate {
         List<Integer> members = b.members();
         int chosen = OfPorts.NONE;
         if (!b.hrw()) {
-            for (int port : members) {
+            for (int i = 0; i < members.size(); i++) {
+                int port = members.get(i);
                 if (enabled(c, port)) {
                     chosen = port;
                     break;

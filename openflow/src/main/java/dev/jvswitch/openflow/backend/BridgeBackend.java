@@ -76,7 +76,9 @@ public interface BridgeBackend {
      *
      * @return the execution: complete once the packet's output has left for its ports (a barrier
      *         after the packet-out waits for it, as OVS runs a packet-out before the next request)
-     * @throws IllegalArgumentException with a one-line reason (unknown in_port, no PMD, no mbuf)
+     * @throws IllegalArgumentException with a one-line reason (unknown in_port, no PMD, no mbuf);
+     *                                  an {@code InconsistentActionsException} for actions the
+     *                                  packet's headers make meaningless ({@code ActionCheck})
      */
     CompletableFuture<Void> packetOut(int inPort, List<OfAction> actions, byte[] packet);
 

@@ -353,9 +353,7 @@ final class OfRequests {
         try {
             executions.add(bridge.backend().packetOut(p.inPort(), p.actions(), p.data(), p.metadata()));
         } catch (IllegalArgumentException e) {
-            String s = String.valueOf(e.getMessage());
-            c.sendError(c.version(), po.xid(), s.contains("in_port") ? OfError.BAD_REQUEST_BAD_PORT
-                    : OfError.BAD_REQUEST_BAD_PACKET, po.head());
+            c.sendError(c.version(), po.xid(), packetOutError(e), po.head());
         }
     }
 
@@ -375,10 +373,17 @@ final class OfRequests {
         try {
             executions.add(bridge.backend().packetOut(inPort, actions, p.getData()));
         } catch (IllegalArgumentException e) {
-            String s = String.valueOf(e.getMessage());
-            throw new OfCodecException(s.contains("in_port") ? OfError.BAD_REQUEST_BAD_PORT
-                    : OfError.BAD_REQUEST_BAD_PACKET, s);
+            throw new OfCodecException(packetOutError(e), String.valueOf(e.getMessage()));
         }
+    }
+
+    /** The error a packet-out the backend refused gets (its actions against the packet: as OVS). */
+    private static OfError packetOutError(IllegalArgumentException e) {
+        if (e instanceof dev.jvswitch.ofproto.action.InconsistentActionsException) {
+            return OfError.BAD_ACTION_MATCH_INCONSISTENT;
+        }
+        return String.valueOf(e.getMessage()).contains("in_port") ? OfError.BAD_REQUEST_BAD_PORT
+                : OfError.BAD_REQUEST_BAD_PACKET;
     }
 
     private void groupMod15(OfFrameDecoder.GroupMod15 g) {

@@ -27,7 +27,7 @@ import org.agrona.concurrent.IdleStrategy;
  *       ({@link SleepingIdleStrategy}; DPDK's rx-interrupt mode, OVS's non-PMD polling). An idle
  *       PMD then costs ~0 CPU; a frame or a command wakes it at once (the kernel's wake-up of a
  *       blocked thread instead of the rest of a park). A PMD with a queue that has no descriptor
- *       (in-memory ports, AF_XDP) backs off as with backoff.</li>
+ *       (in-memory ports) backs off as with backoff.</li>
  * </ul>
  *
  * <p>The longest park used to be 1 ms (and the kernel's default 50 µs timer slack came on top),

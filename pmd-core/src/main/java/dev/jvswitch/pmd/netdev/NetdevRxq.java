@@ -40,4 +40,14 @@ public interface NetdevRxq {
     default int pollFd() {
         return NO_POLL_FD;
     }
+
+    /**
+     * Called by the polling PMD once the sleep that asked {@link #pollFd()} is over: its
+     * {@code poll(2)} returned, or it did not sleep after all. Every {@code pollFd()} call is followed
+     * by exactly one call of this before the PMD's next {@link #recv} of the queue. A queue that
+     * must not close its descriptor while a {@code poll(2)} may hold it (the kernel keeps the file
+     * open until the poll returns) waits for this; the others ignore it.
+     */
+    default void pollEnded() {
+    }
 }

@@ -11,6 +11,8 @@ import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.parse.PacketParser;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.ofproto.Ofproto;
+import dev.jvswitch.ofproto.action.ActionCheck;
+import dev.jvswitch.ofproto.action.InconsistentActionsException;
 import dev.jvswitch.ofproto.action.OfAction;
 import dev.jvswitch.ofproto.bridge.OfPort;
 import dev.jvswitch.ofproto.group.Group;
@@ -155,6 +157,11 @@ final class SwitchBridgeBackend implements BridgeBackend {
             dev.jvswitch.ofproto.match.Match metadata) {
         Ofproto o = sw.ofproto().ofprotoForChannel();
         Loaded in = load(o, inPort, packet, metadata, "packet-out");
+        String inconsistent = ActionCheck.packetProblem(in.key(), actions);
+        if (inconsistent != null) {
+            sw.pool().put(in.m());
+            throw new InconsistentActionsException("packet-out: " + inconsistent);
+        }
         XlateResult r = o.xlate().translateActions(o.snapshot(), bridge, inPort, in.key(), actions, o.nowNs());
         return execute(o, in.m(), r, "packet-out");
     }

@@ -20,8 +20,9 @@ import dev.jvswitch.testkit.sh.Await;
 import dev.jvswitch.testkit.sh.Sh;
 
 /**
- * {@code pmd-idle: sleep} in the daemon, over AF_PACKET ports on veths: once the PMD sleeps in
- * poll(2), a ping through the switch wakes it (its first round trip is bounded loosely: a PMD
+ * {@code pmd-idle: sleep} in the daemon, over AF_PACKET ports on veths and over AF_XDP ports
+ * (whose PMD sleeps on the XDP sockets): once the PMD sleeps in poll(2), a ping through the switch
+ * wakes it (its first round trip is bounded loosely: a PMD
  * that only woke at the end of its 100 ms sleep would make the median about 50 ms), and an
  * OpenFlow packet-out with its barrier, which waits for the PMD to send the packet, is answered
  * at once. Whether every command wakes the PMD without waiting for a timeout is pmd-core's
@@ -42,13 +43,29 @@ class PmdSleepDaemonTest {
 
     @Test
     void aSleepingPmdWakesForAPingAndAPacketOut() throws Exception {
+        wakesForAPingAndAPacketOut(SwitchedHosts.config(false, SwitchedHosts.NORMAL + "    listen: punix:br0.mgmt\n")
+                .replace("pmd-idle: backoff", "pmd-idle: sleep"));
+    }
+
+    @Test
+    void aPmdOnAfXdpPortsSleepsAndWakesForAPingAndAPacketOut() throws Exception {
+        // A mempool of 4 KiB frame slots (the UMEM) with room for both ports' fill rings.
+        wakesForAPingAndAPacketOut(SwitchedHosts.config(false, SwitchedHosts.NORMAL + "    listen: punix:br0.mgmt\n")
+                .replace("pmd-idle: backoff", "pmd-idle: sleep")
+                .replace("mbufs: 2048", "mbufs: 4096")
+                .replace("type: afpacket", "type: afxdp")
+                .replace("options: {ifname: s1}", "options: {ifname: s1, n_rxq_desc: 512, n_txq_desc: 512}")
+                .replace("options: {ifname: s2}", "options: {ifname: s2, n_rxq_desc: 512, n_txq_desc: 512}"));
+    }
+
+    private void wakesForAPingAndAPacketOut(String config) throws Exception {
         Needs.that(Sh.onPath("ovs-ofctl"), "ovs-ofctl (openvswitch-common)");
         try (SwitchedHosts net = SwitchedHosts.create(dir)) {
             Hosts hosts = net.hosts;
             hosts.host(1);
             hosts.host(2);
-            net.writeConfig(SwitchedHosts.config(false, SwitchedHosts.NORMAL + "    listen: punix:br0.mgmt\n")
-                    .replace("pmd-idle: backoff", "pmd-idle: sleep"));
+            assertThat(config).contains("pmd-idle: sleep");
+            net.writeConfig(config);
             DaemonProcess d = net.startDaemon(START);
             assertThat(hosts.ping(1, 2, 3, 0.2).exit()).as("warm-up ping\n" + d.log()).isZero();
 
@@ -61,7 +78,8 @@ class PmdSleepDaemonTest {
                 assertThat(m.find()).as(ping.output()).isTrue();
                 rtts.add(Double.parseDouble(m.group(1)));
             }
-            System.out.println("PmdSleepDaemonTest: first RTTs (ms) after the PMD slept: " + rtts);
+            System.out.println("PmdSleepDaemonTest (" + (config.contains("afxdp") ? "afxdp" : "afpacket")
+                    + "): first RTTs (ms) after the PMD slept: " + rtts);
             List<Double> sorted = new ArrayList<>(rtts);
             sorted.sort(null);
             // Every ping was answered (within ping's 2 s); the median is the bound. Under load a

@@ -40,10 +40,10 @@ import dev.jvswitch.pmd.tunnel.IpAddress;
  * OVN's style ({@link #FLOWS}): ARP answered by the table, conntrack ({@code ct(table=..,zone=reg13)},
  * {@code ct(commit)}, {@code ct_clear}), the loopback output between stack pushes and pops, a
  * Geneve push to the remote chassis and a pop from it. Each round sends the VIF's ARP request, an
- * ICMP echo and a TCP SYN; the first echo finds no next hop for the tunnel, so the datapath asks
- * for it (ARP on the underlay), which the round answers; the pushed frames come back popped as the
- * remote chassis's replies. Between rounds the megaflows are flushed, so every round upcalls and
- * translates again.
+ * ICMP echo and a TCP SYN; in every other round the echo finds no next hop for the tunnel, so the
+ * datapath asks for it (ARP on the underlay) and holds the echo and the SYN, which the round's
+ * ARP reply sends; the pushed frames come back popped as the remote chassis's replies. Between
+ * rounds the megaflows are flushed, so every round upcalls and translates again.
  *
  * <p>Nothing is shared with the running switch: the pool, datapath, ofproto and ports are made
  * here and closed after; no frame reaches any real interface; no counter, flow or connection of
@@ -162,7 +162,7 @@ final class DatapathWarmup {
                 ofproto.configureTunnels(
                         List.of(new Endpoint(BR_PHY, IpAddress.ofIpv4(LOCAL_IP), 24, null, 0, LOCAL_MAC)),
                         List.of(new TunnelPort("warm-genev", BR_INT, GENEVE_DP, geneve.tunnelOps())), List.of());
-                Rounds r = new Rounds(dp.pmd(0), dp, cache, vif1.b(), wire.b());
+                Rounds r = new Rounds(dp.pmd(0), dp, ofproto, cache, vif1.b(), wire.b());
                 int done = 0;
                 while (done < rounds && (System.nanoTime() - start) / 1_000_000L < budgetMs) {
                     r.round(done);
@@ -191,6 +191,7 @@ final class DatapathWarmup {
     private static final class Rounds {
         private final PmdAgent pmd;
         private final Datapath dp;
+        private final Ofproto ofproto;
         private final MbufCache cache;
         private final RingPort h1;
         private final RingPort wireEnd;
@@ -199,9 +200,10 @@ final class DatapathWarmup {
         long vifFrames;
         long underlayFrames;
 
-        Rounds(PmdAgent pmd, Datapath dp, MbufCache cache, RingPort h1, RingPort wireEnd) {
+        Rounds(PmdAgent pmd, Datapath dp, Ofproto ofproto, MbufCache cache, RingPort h1, RingPort wireEnd) {
             this.pmd = pmd;
             this.dp = dp;
+            this.ofproto = ofproto;
             this.cache = cache;
             this.h1 = h1;
             this.wireEnd = wireEnd;
@@ -210,24 +212,36 @@ final class DatapathWarmup {
         /**
          * pa's ARP request, an ICMP echo and a TCP SYN (source port by round) into VIF 1; what
          * leaves on the underlay is answered: an ARP request for the remote endpoint by its reply,
-         * a pushed frame by the remote chassis's reply to it, pushed the other way.
+         * a pushed frame by the remote chassis's reply to it, pushed the other way. Every other
+         * round starts with no next hop (the neighbour cache flushed): the echo and the SYN wait
+         * for the ARP reply and leave with its upcall, as a chassis's first ping does.
          */
         void round(int n) {
             dp.flows().flush();
+            if ((n & 1) == 1) {
+                ofproto.tunnels().neighbours().flush();
+            }
             send(h1, WarmupFrames.arpRequest(MAC1, IP1, IP2));
             send(h1, WarmupFrames.icmpEcho(MAC1, MAC2, IP1, IP2, n));
             send(h1, WarmupFrames.tcpSyn(MAC1, MAC2, IP1, IP2, 40_000 + (n & 0x3fff), 80));
-            step();
-            drain(h1, null);
-            drain(wireEnd, fromWire);
-            for (byte[] f : fromWire) {
-                byte[] answer = WarmupFrames.isArpRequest(f, REMOTE_IP) ? WarmupFrames.arpReply(REMOTE_MAC, REMOTE_IP, f)
-                        : WarmupFrames.isGeneve(f) ? WarmupFrames.remoteReply(f, GENEVE_OUTER) : null;
-                if (answer != null) {
-                    send(wireEnd, answer);
+            // The ARP reply, then the held frames pushed and their replies: three exchanges at most.
+            for (int exchange = 0; exchange < 3; exchange++) {
+                step();
+                drain(h1, null);
+                drain(wireEnd, fromWire);
+                if (fromWire.isEmpty()) {
+                    return;
                 }
+                for (byte[] f : fromWire) {
+                    byte[] answer = WarmupFrames.isArpRequest(f, REMOTE_IP)
+                            ? WarmupFrames.arpReply(REMOTE_MAC, REMOTE_IP, f)
+                            : WarmupFrames.isGeneve(f) ? WarmupFrames.remoteReply(f, GENEVE_OUTER) : null;
+                    if (answer != null) {
+                        send(wireEnd, answer);
+                    }
+                }
+                fromWire.clear();
             }
-            fromWire.clear();
             step();
             drain(h1, null);
             drain(wireEnd, null);

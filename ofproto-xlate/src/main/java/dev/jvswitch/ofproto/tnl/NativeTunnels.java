@@ -258,13 +258,15 @@ public final class NativeTunnels implements TunnelOutput {
 
     /**
      * Keeps a copy of a packet whose upcall missed next hop {@code awaiting} until it is learned
-     * ({@link NeighbourCache#hold}): only a packet of a first pass that came from no tunnel (a
-     * recirculated pass depends on state a replay would not have).
+     * ({@link NeighbourCache#hold}), unless it came out of a tunnel: its replay would lack the
+     * tunnel metadata, which lives beside the frame, not in it. A recirculated pass (after
+     * {@code ct}) is held as it is: its key names the frozen state its replay resumes, and its
+     * frame is the packet as that pass saw it; if the state is gone by then, the replay drops.
      */
     @Override
     public void hold(NeighbourCache.Probe awaiting, byte[] frame, FlowKey key, long nowNs) {
-        if (key.get(FlowField.RECIRC_ID) != 0 || key.get(FlowField.TUN_DST) != 0
-                || key.getHigh(FlowField.TUN_IPV6_DST) != 0 || key.getLow(FlowField.TUN_IPV6_DST) != 0) {
+        if (key.get(FlowField.TUN_DST) != 0 || key.getHigh(FlowField.TUN_IPV6_DST) != 0
+                || key.getLow(FlowField.TUN_IPV6_DST) != 0) {
             return;
         }
         neighbours.hold(awaiting, frame, key, nowNs);

@@ -36,6 +36,7 @@ import dev.jvswitch.pmd.tunnel.IpAddress;
  * packet not sent within {@link #HOLD_NS} is dropped (counted), as is every held packet of a
  * flush. Only upcalls hold (never a megaflow hit: the drop megaflow that the miss installs
  * drops the packets after the first until revalidation), so holding costs the fast path nothing.
+ * Packets that came out of a tunnel are not held ({@code NativeTunnels.hold}).
  *
  * <p><b>Revalidation.</b> A new entry, a changed MAC, an expiry and a flush run
  * {@code onChange} (the switch's {@code revalSeq}): the megaflows that dropped for want of the

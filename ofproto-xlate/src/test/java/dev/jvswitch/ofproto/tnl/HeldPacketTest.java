@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.flowcache.actions.DropCause;
-import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.mempool.Mbuf;
 import dev.jvswitch.ofproto.upcall.OfprotoUpcallHandler;
@@ -118,16 +117,16 @@ class HeldPacketTest {
     }
 
     @Test
-    void aRecirculatedPassIsNotHeldAndAFlushDropsWhatIs() {
+    void aPacketOutOfATunnelIsNotHeldAndAFlushDropsWhatIs() {
         sw.flows("br-int", "in_port=1,actions=output:10");
         byte[] f = inner(1000);
         upcall(f, sw.key(f, 1));
         assertThat(sw.tunnels.neighbours().heldNow()).isEqualTo(1);
-        // A pass after recirculation depends on frozen state that a replay would not have.
-        FlowKey recirculated = sw.key(inner(1001), 1);
-        recirculated.set(FlowField.RECIRC_ID, 7);
+        // A popped packet's tunnel metadata is not in its frame: a replay could not have it.
+        FlowKey popped = sw.key(inner(1001), 10);
+        TunnelXlateTest.tunnel(popped, 100, "192.0.2.3", "192.0.2.1");
         sw.tunnels.hold(new NeighbourCache.Probe("br-phy", IpAddress.parse("192.0.2.2"), IpAddress.parse("192.0.2.1"),
-                TunnelSwitch.LOCAL_MAC), inner(1001), recirculated, sw.clockNs.get());
+                TunnelSwitch.LOCAL_MAC), inner(1001), popped, sw.clockNs.get());
         assertThat(sw.tunnels.neighbours().heldNow()).isEqualTo(1);
         sw.tunnels.neighbours().flush();
         assertThat(sw.tunnels.neighbours().heldNow()).isZero();

@@ -82,6 +82,27 @@ class HeldPacketTest {
     }
 
     @Test
+    void aNeighbourSetByHandSendsWhatWaitedForIt() {
+        sw.flows("br-int", "in_port=1,actions=output:10");
+        java.util.List<byte[]> sent = new java.util.ArrayList<>();
+        java.util.List<String> actions = new java.util.ArrayList<>();
+        sw.ofproto.packetExecutor((frame, a) -> {
+            sent.add(frame);
+            actions.add(a.toString());
+        });
+        byte[] first = inner(1000);
+        upcall(first, sw.key(first, 1));
+        assertThat(sw.tunnels.neighbours().heldNow()).isEqualTo(1);
+        // tnl/neigh/set: the held packet goes out pushed, as when the reply is snooped.
+        sw.ofproto.setNeighbour("br-phy", IpAddress.parse("192.0.2.2"), TunnelSwitch.REMOTE_MAC);
+        assertThat(sent).hasSize(1);
+        assertThat(sent.get(0)).isEqualTo(first);
+        assertThat(actions.get(0)).startsWith("tnl_push(tnl_port(10),").endsWith("out_port(2)),2");
+        assertThat(sw.tunnels.neighbours().heldNow()).isZero();
+        assertThat(sw.tunnels.coverage()).containsEntry("tnl_neigh_held_sent", 1L);
+    }
+
+    @Test
     void atMostThreePacketsWaitForOneNextHop() {
         sw.flows("br-int", "in_port=1,actions=output:10");
         for (int i = 0; i < 5; i++) {

@@ -45,7 +45,7 @@ public final class ChannelWarmup {
     private static final List<String> FLOWS = List.of("warmup-flows.txt", "warmup-flows-extra.txt");
     private static final String BRIDGE = "warmup";
     /** The scratch bridge's TLV map once the connection has set it ({@link ConnectionWarmup#OVN_OPTION}). */
-    private static final TlvMap OVN_MAP = TlvMap.EMPTY.add(List.of(ConnectionWarmup.OVN_OPTION));
+    static final TlvMap OVN_MAP = TlvMap.EMPTY.add(List.of(ConnectionWarmup.OVN_OPTION));
     private static final int OFP15 = 6;
     private static final int TYPE_BUNDLE_ADD = 34;
     private static final int BUNDLE_ADD_FIXED = 16;
@@ -70,6 +70,13 @@ public final class ChannelWarmup {
     /** {@code ofp_flow_mod}'s command byte, after the header, cookie, cookie mask and table id. */
     private static final int FLOW_MOD_COMMAND = 25;
     private static final int OFPFC_DELETE_STRICT = 4;
+    /** {@code ofp_flow_mod}'s match, after the fixed 48 bytes of OpenFlow 1.3-1.5. */
+    private static final int FLOW_MOD_MATCH = 48;
+    /** {@code NXM_OF_VLAN_TCI_W} (class 0, field 4, masked, 4 bytes) and {@code OXM_OF_VLAN_VID_W} (class 0x8000, field 6). */
+    private static final long NXM_VLAN_TCI_W = 0x0000_0904L;
+    private static final long OXM_VLAN_VID_W = 0x8000_0D04L;
+    private static final int VLAN_PCP_MASK = 0xe000;
+    private static final int VLAN_VID_CFI = 0x1fff;
     /** Flows traced through the table each pass: ARP, ICMP and TCP from each VIF port. */
     private static final String[] TRACES = {
         "in_port=1,arp,arp_op=1,dl_src=0a:00:00:00:01:01,dl_dst=ff:ff:ff:ff:ff:ff,arp_spa=10.0.0.1,arp_tpa=10.0.0.254",
@@ -181,7 +188,7 @@ public final class ChannelWarmup {
     }
 
     /** The warm-up table, one flow mod a line of each of {@link #FLOWS}. */
-    private static List<FlowMod> table() throws IOException {
+    static List<FlowMod> table() throws IOException {
         List<FlowMod> out = new ArrayList<>();
         for (String file : FLOWS) {
             try (InputStream in = ChannelWarmup.class.getResourceAsStream(file)) {
@@ -199,11 +206,33 @@ public final class ChannelWarmup {
     }
 
     /** {@code ofp_bundle_add_msg} (bundle 1, atomic and ordered) carrying an OpenFlow 1.5 OFPT_FLOW_MOD (add) of {@code mod}. */
-    private static void bundleAdd(ByteBuf b, FlowMod mod, long xid) {
+    static void bundleAdd(ByteBuf b, FlowMod mod, long xid) {
         int outer = b.writerIndex();
         b.writeByte(OFP15).writeByte(TYPE_BUNDLE_ADD).writeShort(0).writeInt((int) xid);
         b.writeInt(1).writeShort(0).writeShort(ConnectionWarmup.BUNDLE_FLAGS);
         NxFlowWriter.flowMod15(b, mod, xid);
         b.setShort(outer + 2, b.writerIndex() - outer);
+        vlanAsOvs(b, outer + BUNDLE_ADD_FIXED);
+    }
+
+    /**
+     * Rewrites the masked {@code NXM_OF_VLAN_TCI} of the flow mod at {@code flowMod} (a mask
+     * without PCP bits, OVN's {@code vlan.present}) as OVS writes it in OpenFlow 1.2 and later,
+     * {@code OXM_OF_VLAN_VID} with its mask (same length): ovn-controller's bundles carry that
+     * form, and a decoder warmed only on the other met its first one in a compiled switch that
+     * had never seen the case (deoptimised in the middle of the first real bundle).
+     */
+    static void vlanAsOvs(ByteBuf b, int flowMod) {
+        int at = flowMod + FLOW_MOD_MATCH;
+        int end = at + b.getUnsignedShort(at + 2);
+        for (int p = at + 4; p + 4 <= end;) {
+            long header = b.getUnsignedInt(p);
+            int len = (int) (header & 0xff);
+            if (header == NXM_VLAN_TCI_W && (b.getUnsignedShort(p + 6) & VLAN_PCP_MASK) == 0) {
+                b.setInt(p, (int) OXM_VLAN_VID_W);
+                b.setShort(p + 4, b.getUnsignedShort(p + 4) & VLAN_VID_CFI);
+            }
+            p += 4 + len;
+        }
     }
 }

@@ -35,7 +35,15 @@ public final class MatchCodec {
         final Map<FlowField, long[]> fields = new EnumMap<>(FlowField.class);
 
         long[] of(FlowField f) {
-            return fields.computeIfAbsent(f, k -> new long[4]);
+            // Not computeIfAbsent: EnumMap inherits Map's default one, whose compiled code is
+            // shared with every other map that does, and deoptimised on each round of a port's
+            // flow mods when its profile saw another kind of map first.
+            long[] a = fields.get(f);
+            if (a == null) {
+                a = new long[4];
+                fields.put(f, a);
+            }
+            return a;
         }
     }
 

@@ -134,7 +134,12 @@ public final class NxMatchWire {
 
     /** Accumulates one entry into {@code acc}: per field {valueHigh, valueLow, maskHigh, maskLow}. */
     private static void take(ByteBuf b, int at, NxmTable.Field f, boolean masked, Map<FlowField, long[]> acc) {
-        long[] a = acc.computeIfAbsent(f.field(), k -> new long[4]);
+        // Not computeIfAbsent, as MatchCodec's Acc: EnumMap takes Map's shared default one.
+        long[] a = acc.get(f.field());
+        if (a == null) {
+            a = new long[4];
+            acc.put(f.field(), a);
+        }
         int n = f.bytes();
         if (n == 16) {
             a[0] = b.getLong(at);

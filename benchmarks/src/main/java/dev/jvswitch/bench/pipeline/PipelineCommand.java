@@ -347,6 +347,8 @@ public final class PipelineCommand {
         if (probe != null) {
             probe.reset();
         }
+        // Made (and its class loaded) before the heap baseline: the run itself allocates nothing.
+        PerSecond perSecond = new PerSecond(seconds);
         JvmPauses pauses0 = JvmPauses.now();
         stats.snapshot(before);
         RevalidatorSnapshot revalBefore = reval.snapshot();
@@ -354,7 +356,7 @@ public final class PipelineCommand {
         long jit0 = jit.getTotalCompilationTime();
         long cpu0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
-        int megaflowsMax = runFor(pmd, dp, (long) (seconds * 1e9));
+        int megaflowsMax = runSliced(pmd, dp, stats, threads, (long) (seconds * 1e9), perSecond, after);
         long t1 = System.nanoTime();
         long cpu1 = threads.getCurrentThreadCpuTime();
         long jitMs = jit.getTotalCompilationTime() - jit0;
@@ -374,7 +376,31 @@ public final class PipelineCommand {
                 revalAfter.deletedRevalidation() - revalBefore.deletedRevalidation(),
                 revalAfter.flowLimit());
         return new Result(before, after, t1 - t0, cpu1 - cpu0, heapAfter - heapBefore, cpu, r, warmedS, jitMs,
-                latency);
+                latency, perSecond);
+    }
+
+    /**
+     * {@link #runFor} for {@code ns} in {@link PerSecond#SLICE_NS} slices, each recorded in
+     * {@code perSecond}; {@code scratch} receives the counters between slices.
+     */
+    private static int runSliced(PmdAgent pmd, Datapath dp, PmdStats stats,
+                                 com.sun.management.ThreadMXBean threads, long ns, PerSecond perSecond,
+                                 long[] scratch) {
+        long end = System.nanoTime() + ns;
+        int megaflowsMax = 0;
+        stats.snapshot(scratch);
+        long packets0 = scratch[PmdCounter.RX_PACKETS.id()];
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
+            megaflowsMax = Math.max(megaflowsMax, runFor(pmd, dp, Math.min(PerSecond.SLICE_NS, end - now)));
+            stats.snapshot(scratch);
+            long packets1 = scratch[PmdCounter.RX_PACKETS.id()];
+            long cpu1 = threads.getCurrentThreadCpuTime();
+            perSecond.record(packets1 - packets0, cpu1 - cpu0);
+            packets0 = packets1;
+            cpu0 = cpu1;
+        }
+        return megaflowsMax;
     }
 
     /** The rate the PMD forwards unpaced, over one second after the warm-up, in Mpps. */
@@ -447,7 +473,7 @@ public final class PipelineCommand {
      * a probe its {@code latency} ({@code null} without).
      */
     record Result(long[] before, long[] after, long elapsedNs, long cpuNs, long heapBytes, int cpu, Reval reval,
-                  double warmupSeconds, long jitMsDuringRun, LatencyResult latency) {
+                  double warmupSeconds, long jitMsDuringRun, LatencyResult latency, PerSecond perSecond) {
         long delta(PmdCounter c) {
             return after[c.id()] - before[c.id()];
         }
@@ -506,7 +532,8 @@ public final class PipelineCommand {
                     .put("flowsDeletedRevalidation", reval.deletedReval())
                     .put("flowLimit", reval.flowLimit())
                     .put("warmupSeconds", warmupSeconds)
-                    .put("jitMsDuringRun", jitMsDuringRun);
+                    .put("jitMsDuringRun", jitMsDuringRun)
+                    .putRaw("cpuNsPerPacketPerSecond", perSecond.toJson());
             return (latency == null ? j : j.merge(latency.toJson())).toString();
         }
 
@@ -533,6 +560,7 @@ public final class PipelineCommand {
                     delta(PmdCounter.TX_PACKETS), heapBytesPerPacket(), heapBytes,
                     reval.megaflowsMax(), reval.megaflowsEnd(), reval.flowLimit(), reval.dumpMsMax(),
                     reval.deletedIdle(), reval.deletedLimit(), reval.deletedReval(), warmupSeconds, jitMsDuringRun);
+            text = text + System.lineSeparator() + perSecond.toText();
             return latency == null ? text : text + System.lineSeparator() + latency.toText();
         }
     }

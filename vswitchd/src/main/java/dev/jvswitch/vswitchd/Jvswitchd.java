@@ -71,9 +71,6 @@ public final class Jvswitchd {
     private static final long WARMUP_BUDGET_MS = 4_000;
     /** Wall time after which the datapath warm-up ({@link DatapathWarmup}) starts no more rounds. */
     private static final long DATAPATH_WARMUP_BUDGET_MS = 2_000;
-    /** Rounds of the OpenFlow warm-up's second half at most, and the wall time after which none starts. */
-    private static final int SETTLE_ROUNDS = 4;
-    private static final long SETTLE_BUDGET_MS = 3_000;
     private static final String USAGE =
             "usage: jvswitchd --config FILE [--db unix:PATH|tcp:IP:PORT] [--rundir DIR] [--foreground] [--pidfile FILE]"
             + " [--log-level LEVEL] [--check]";
@@ -396,13 +393,6 @@ public final class Jvswitchd {
                         r.rounds(), r.vifFrames(), r.underlayFrames(), r.elapsedMs());
             } catch (NetdevException | RuntimeException e) {
                 log.debug("datapath warm-up skipped: {}", e.toString());
-            }
-            try {
-                ChannelWarmup.Settled r = ChannelWarmup.settle(SETTLE_ROUNDS, SETTLE_BUDGET_MS);
-                log.debug("warm-up settled: {} round(s), the last one's JIT {} ms, in {} ms", r.rounds(),
-                        r.lastRoundJitMs(), r.elapsedMs());
-            } catch (IOException | RuntimeException e) {
-                log.debug("warm-up settle skipped: {}", e.toString());
             }
         }, "jvswitchd-warmup");
         t.setDaemon(true);

@@ -2,8 +2,6 @@ package dev.jvswitch.openflow.channel;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,12 +77,6 @@ public final class ChannelWarmup {
     private static final long OXM_VLAN_VID_W = 0x8000_0D04L;
     private static final int VLAN_PCP_MASK = 0xe000;
     private static final int VLAN_VID_CFI = 0x1fff;
-    /** {@link #settle}: how long the JIT must have compiled nothing, and how often that is looked at. */
-    private static final long QUIET_MS = 100;
-    private static final long POLL_NS = 10_000_000L;
-    /** {@link #settle}: decode passes per round, and the compile time under which a round ends it. */
-    private static final int SETTLE_DECODES = 4;
-    private static final long SETTLED_JIT_MS = 5;
     /** Flows traced through the table each pass: ARP, ICMP and TCP from each VIF port. */
     private static final String[] TRACES = {
         "in_port=1,arp,arp_op=1,dl_src=0a:00:00:00:01:01,dl_dst=ff:ff:ff:ff:ff:ff,arp_spa=10.0.0.1,arp_tpa=10.0.0.254",
@@ -137,9 +129,16 @@ public final class ChannelWarmup {
             for (int p = 0; p < passes && (System.nanoTime() - start) / 1_000_000L < budgetMs; p++) {
                 long t0 = System.nanoTime();
                 if (p < CONNECTION_PASSES) {
-                    long[] r = connectionPass(wire, out, in, ports);
-                    held = (int) r[0];
-                    replies = (int) r[1];
+                    Ofproto ofproto = new Ofproto();
+                    ofproto.addBridge(new BridgeConfig(BRIDGE, ports));
+                    ConnectionWarmup c = new ConnectionWarmup(ofproto, BRIDGE);
+                    c.bundle(wire, 0);
+                    for (int k = 0; k < CHANGES_PER_PASS; k++) {
+                        c.bundle(k % 2 == 0 ? out : in, CT_FLUSHES);
+                    }
+                    held = ofproto.flowStats(BRIDGE, FlowStatsRequest.all()).size();
+                    replies = c.replies();
+                    trace(ofproto);
                     nsPerMessage = (System.nanoTime() - t0) / table.size();
                 } else {
                     decoded = ConnectionWarmup.decodeOnly(wire, OVN_MAP);
@@ -158,97 +157,6 @@ public final class ChannelWarmup {
         }
         return new Result(table.size(), held, replies, decoded, done, nsPerMessage,
                 (System.nanoTime() - start) / 1_000_000L);
-    }
-
-    /**
-     * One connection pass: the whole table's bundle into a new scratch bridge, then the
-     * {@value #CHANGES_PER_PASS} small bundles, and the traces; the flows the bridge held at the
-     * end and the replies the connection sent.
-     */
-    private static long[] connectionPass(ByteBuf wire, ByteBuf out, ByteBuf in, List<OfPort> ports) {
-        Ofproto ofproto = new Ofproto();
-        ofproto.addBridge(new BridgeConfig(BRIDGE, ports));
-        ConnectionWarmup c = new ConnectionWarmup(ofproto, BRIDGE);
-        c.bundle(wire, 0);
-        for (int k = 0; k < CHANGES_PER_PASS; k++) {
-            c.bundle(k % 2 == 0 ? out : in, CT_FLUSHES);
-        }
-        long held = ofproto.flowStats(BRIDGE, FlowStatsRequest.all()).size();
-        trace(ofproto);
-        return new long[] {held, c.replies()};
-    }
-
-    /** What a {@link #settle} did: its rounds, the JIT's compile time over its last round, and the time taken. */
-    public record Settled(int rounds, long lastRoundJitMs, long elapsedMs) {
-    }
-
-    /**
-     * The warm-up's second half, for after everything else a start warms (the datapath's
-     * warm-up): waits until the JIT has compiled nothing for {@value #QUIET_MS} ms, takes the
-     * table once more through a connection and {@value #SETTLE_DECODES} times through the
-     * decoder, waits for the JIT again, and repeats while that round still made it compile
-     * {@value #SETTLED_JIT_MS} ms or more, at most {@code maxRounds} times, none begun after
-     * {@code budgetMs}.
-     *
-     * <p>Why: {@link #run} ends with its paths' methods at C1 with full profiling, their C2
-     * compile not yet asked for: the JIT raises its thresholds while its queue is long (as it is
-     * during a start), so the counts {@link #run} gave them were not enough then. OVN's first
-     * rounds then pushed them over (the frame decoder's {@code decodeFrame} 95 ms of C2 CPU in a
-     * warm round, {@code OxmScan.firstUnsupported} 34 ms in the first), taking the CPU the
-     * connection's thread waited for. Once the queue is empty the same counts ask for them.
-     *
-     * @throws IOException if the table cannot be read from the class path
-     */
-    public static Settled settle(int maxRounds, long budgetMs) throws IOException {
-        long start = System.nanoTime();
-        long deadline = start + budgetMs * 1_000_000L;
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
-            return new Settled(0, -1, 0);
-        }
-        List<FlowMod> table = table();
-        ByteBuf wire = ByteBufAllocator.DEFAULT.buffer(table.size() * 256);
-        ByteBuf out = ByteBufAllocator.DEFAULT.buffer(table.size() / CHANGE_STRIDE * 256 + 256);
-        ByteBuf in = ByteBufAllocator.DEFAULT.buffer(table.size() / CHANGE_STRIDE * 256 + 256);
-        TlvMapScope.run(OVN_MAP, () -> encode(table, wire, out, in));
-        List<OfPort> ports = List.of(OfPort.trunk(1, 1, "w1"), OfPort.trunk(2, 2, "w2"), OfPort.trunk(3, 3, "w3"));
-        int rounds = 0;
-        long lastMs = -1;
-        try {
-            while (rounds < maxRounds && System.nanoTime() < deadline) {
-                awaitQuiet(jit, deadline);
-                long before = jit.getTotalCompilationTime();
-                connectionPass(wire, out, in, ports);
-                for (int d = 0; d < SETTLE_DECODES; d++) {
-                    ConnectionWarmup.decodeOnly(wire, OVN_MAP);
-                }
-                awaitQuiet(jit, deadline);
-                lastMs = jit.getTotalCompilationTime() - before;
-                rounds++;
-                if (lastMs < SETTLED_JIT_MS) {
-                    break;
-                }
-            }
-        } finally {
-            wire.release();
-            out.release();
-            in.release();
-        }
-        return new Settled(rounds, lastMs, (System.nanoTime() - start) / 1_000_000L);
-    }
-
-    /** Returns once the JIT's total compile time has not grown for {@value #QUIET_MS} ms, or at {@code deadline}. */
-    private static void awaitQuiet(CompilationMXBean jit, long deadline) {
-        long seen = jit.getTotalCompilationTime();
-        long since = System.nanoTime();
-        while (System.nanoTime() < deadline && System.nanoTime() - since < QUIET_MS * 1_000_000L) {
-            java.util.concurrent.locks.LockSupport.parkNanos(POLL_NS);
-            long now = jit.getTotalCompilationTime();
-            if (now != seen) {
-                seen = now;
-                since = System.nanoTime();
-            }
-        }
     }
 
     /**

@@ -75,7 +75,7 @@ class OpenFlowBarrierTest {
                 """).formatted(socket);
     }
 
-    private static long tx(TestSwitch s, String port) {
+    static long tx(TestSwitch s, String port) {
         NetdevStats st = new NetdevStats();
         s.sw.datapath().port(s.sw.dpPort(port)).readStats(st);
         return st.txPackets;
@@ -94,7 +94,7 @@ class OpenFlowBarrierTest {
     }
 
     /** Starts the switch's OpenFlow channel with {@code change} as its change thread. */
-    private static void startOpenFlow(TestSwitch s, ExecutorService change) throws Exception {
+    static void startOpenFlow(TestSwitch s, ExecutorService change) throws Exception {
         s.sw.startOpenFlow(task -> {
             try {
                 change.execute(task);

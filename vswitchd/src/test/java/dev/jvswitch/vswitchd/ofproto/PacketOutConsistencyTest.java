@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +20,6 @@ import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFPort;
 
 import dev.jvswitch.openflow.OfTestClient;
-import dev.jvswitch.pmd.netdev.NetdevStats;
 import dev.jvswitch.testkit.frame.Frames;
 import dev.jvswitch.testkit.sh.Await;
 import dev.jvswitch.vswitchd.TestSwitch;
@@ -60,14 +58,7 @@ class PacketOutConsistencyTest {
                 """.formatted(tag, socket);
         ExecutorService change = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-change"));
         try (TestSwitch s = TestSwitch.start(dir, yaml, false)) {
-            s.sw.startOpenFlow(task -> {
-                try {
-                    change.execute(task);
-                    return true;
-                } catch (RejectedExecutionException e) {
-                    return false;
-                }
-            });
+            OpenFlowBarrierTest.startOpenFlow(s, change);
             Await.until(WAIT, () -> socket.toFile().exists(), () -> "br0's OpenFlow listener " + socket);
             try (OfTestClient c = OfTestClient.connect(socket, OFVersion.OF_13)) {
                 c.send(decTtlOut(c, 1, Frames.arp().build()));
@@ -78,12 +69,12 @@ class PacketOutConsistencyTest {
                     assertThat(e.getCode()).isEqualTo(OFBadActionCode.MATCH_INCONSISTENT);
                 });
                 assertThat(c.read()).isInstanceOf(OFBarrierReply.class);
-                assertThat(tx(s, tag + "1")).as("the refused packet-out sent nothing").isZero();
+                assertThat(OpenFlowBarrierTest.tx(s, tag + "1")).as("the refused packet-out sent nothing").isZero();
 
                 c.send(decTtlOut(c, 3, Frames.udp4().build()));
                 c.send(c.f.buildBarrierRequest().setXid(4).build());
                 assertThat(c.read()).as("no error for an IPv4 frame").isInstanceOf(OFBarrierReply.class);
-                assertThat(tx(s, tag + "1")).isEqualTo(1);
+                assertThat(OpenFlowBarrierTest.tx(s, tag + "1")).isEqualTo(1);
             }
         } finally {
             change.shutdownNow();
@@ -94,11 +85,5 @@ class PacketOutConsistencyTest {
         return c.f.buildPacketOut().setXid(xid).setBufferId(OFBufferId.NO_BUFFER).setInPort(OFPort.CONTROLLER)
                 .setActions(List.of(c.f.actions().decNwTtl(), c.f.actions().output(OFPort.of(1), 0)))
                 .setData(frame).build();
-    }
-
-    private static long tx(TestSwitch s, String port) {
-        NetdevStats st = new NetdevStats();
-        s.sw.datapath().port(s.sw.dpPort(port)).readStats(st);
-        return st.txPackets;
     }
 }

@@ -32,7 +32,6 @@ import dev.jvswitch.ofproto.table.Rule;
 import dev.jvswitch.ofproto.table.TableMiss;
 import dev.jvswitch.ofproto.tnl.Endpoint;
 import dev.jvswitch.ofproto.tnl.NativeTunnels;
-import dev.jvswitch.pmd.tunnel.IpAddress;
 import dev.jvswitch.ofproto.tnl.PacketOut;
 import dev.jvswitch.ofproto.tnl.RouteRequest;
 import dev.jvswitch.ofproto.tnl.TunnelPort;
@@ -599,11 +598,6 @@ public final class Ofproto {
     /** The native tunnels (routes, neighbours, tunnel ports), or null with a custom tunnel hook. */
     public NativeTunnels tunnels() {
         return tunnels;
-    }
-
-    /** {@code tnl/neigh/set}: the neighbour, and the packets held for it sent through the executor. */
-    public void setNeighbour(String bridge, IpAddress ip, long mac) {
-        sendPacketOuts(tunnels.setNeighbour(bridge, ip, mac, nanoClock.getAsLong()));
     }
 
     /**

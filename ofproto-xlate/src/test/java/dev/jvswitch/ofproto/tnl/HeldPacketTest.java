@@ -93,8 +93,9 @@ class HeldPacketTest {
         byte[] first = inner(1000);
         upcall(first, sw.key(first, 1));
         assertThat(sw.tunnels.neighbours().heldNow()).isEqualTo(1);
-        // tnl/neigh/set: the held packet goes out pushed, as when the reply is snooped.
-        sw.ofproto.setNeighbour("br-phy", IpAddress.parse("192.0.2.2"), TunnelSwitch.REMOTE_MAC);
+        // tnl/neigh/set (OfprotoService): the held packet goes out pushed, as when the reply is snooped.
+        sw.ofproto.sendPacketOuts(sw.tunnels.setNeighbour("br-phy", IpAddress.parse("192.0.2.2"),
+                TunnelSwitch.REMOTE_MAC, sw.clockNs.get()));
         assertThat(sent).hasSize(1);
         assertThat(sent.get(0)).isEqualTo(first);
         assertThat(actions.get(0)).startsWith("tnl_push(tnl_port(10),").endsWith("out_port(2)),2");

@@ -317,7 +317,7 @@ public final class OfprotoService implements AutoCloseable {
     /** {@code tnl/neigh/set}: sets the neighbour and sends the packets that waited for it. */
     public void setNeighbour(String bridge, IpAddress ip, long mac) throws OfprotoException {
         call(() -> {
-            ofproto.setNeighbour(bridge, ip, mac);
+            ofproto.sendPacketOuts(ofproto.tunnels().setNeighbour(bridge, ip, mac, ofproto.nowNs()));
             return null;
         });
     }

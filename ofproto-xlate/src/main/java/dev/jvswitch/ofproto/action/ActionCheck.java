@@ -37,6 +37,12 @@ import dev.jvswitch.ofproto.match.PrerequisiteException;
  */
 public final class ActionCheck {
     private static final int VLAN_CFI = 0x1000;
+    /** The mask of a match on every bit of a packet's key ({@code Match.ofWords} copies it). */
+    private static final long[] EVERY_BIT = new long[FlowKey.ALL_WORDS];
+
+    static {
+        java.util.Arrays.fill(EVERY_BIT, -1L);
+    }
 
     private ActionCheck() {
     }
@@ -56,9 +62,7 @@ public final class ActionCheck {
      * finds it, or null when there is none.
      */
     public static String packetProblem(FlowKey packet, List<OfAction> actions) {
-        long[] exact = new long[FlowKey.ALL_WORDS];
-        java.util.Arrays.fill(exact, -1L);
-        return wireProblem(Match.ofWords(packet.words(), exact), actions);
+        return wireProblem(Match.ofWords(packet.words(), EVERY_BIT), actions);
     }
 
     /**

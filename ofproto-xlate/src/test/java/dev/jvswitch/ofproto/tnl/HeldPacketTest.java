@@ -3,6 +3,7 @@ package dev.jvswitch.ofproto.tnl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.jvswitch.flowcache.actions.DropCause;
@@ -23,6 +24,12 @@ import dev.jvswitch.testkit.frame.Frames;
 class HeldPacketTest {
     private final TunnelSwitch sw = new TunnelSwitch();
     private final OfprotoUpcallHandler handler = sw.ofproto.upcallHandler();
+
+    /** Port 1's packets go out of the VXLAN port to 192.0.2.2, whose MAC is not known yet. */
+    @BeforeEach
+    void toTheTunnel() {
+        sw.flows("br-int", "in_port=1,actions=output:10");
+    }
 
     @AfterEach
     void close() {
@@ -53,9 +60,15 @@ class HeldPacketTest {
         return r;
     }
 
+    /** The upcall of one packet from port 1 (it misses the next hop, which holds it); the packet. */
+    private byte[] missOnce() {
+        byte[] f = inner(1000);
+        upcall(f, sw.key(f, 1));
+        return f;
+    }
+
     @Test
     void theMissSendsTheRequestAndTheReplySendsThePacketPushed() {
-        sw.flows("br-int", "in_port=1,actions=output:10");
         byte[] first = inner(1000);
         UpcallResult miss = upcall(first, sw.key(first, 1));
         assertThat(miss.actions().isDrop()).isTrue();
@@ -83,15 +96,13 @@ class HeldPacketTest {
 
     @Test
     void aNeighbourSetByHandSendsWhatWaitedForIt() {
-        sw.flows("br-int", "in_port=1,actions=output:10");
         java.util.List<byte[]> sent = new java.util.ArrayList<>();
         java.util.List<String> actions = new java.util.ArrayList<>();
         sw.ofproto.packetExecutor((frame, a) -> {
             sent.add(frame);
             actions.add(a.toString());
         });
-        byte[] first = inner(1000);
-        upcall(first, sw.key(first, 1));
+        byte[] first = missOnce();
         assertThat(sw.tunnels.neighbours().heldNow()).isEqualTo(1);
         // tnl/neigh/set (OfprotoService): the held packet goes out pushed, as when the reply is snooped.
         sw.ofproto.sendPacketOuts(sw.tunnels.setNeighbour("br-phy", IpAddress.parse("192.0.2.2"),
@@ -105,7 +116,6 @@ class HeldPacketTest {
 
     @Test
     void atMostThreePacketsWaitForOneNextHop() {
-        sw.flows("br-int", "in_port=1,actions=output:10");
         for (int i = 0; i < 5; i++) {
             byte[] f = inner(1000 + i);
             UpcallResult r = upcall(f, sw.key(f, 1));
@@ -125,9 +135,7 @@ class HeldPacketTest {
 
     @Test
     void aPacketHeldTooLongIsDropped() {
-        sw.flows("br-int", "in_port=1,actions=output:10");
-        byte[] f = inner(1000);
-        upcall(f, sw.key(f, 1));
+        missOnce();
         sw.clockNs.addAndGet(NeighbourCache.HOLD_NS);
         // Housekeeping drops it (and asks for the next hop again).
         assertThat(sw.tunnels.onTick(sw.clockNs.get())).hasSize(1);
@@ -140,9 +148,7 @@ class HeldPacketTest {
 
     @Test
     void aPacketOutOfATunnelIsNotHeldAndAFlushDropsWhatIs() {
-        sw.flows("br-int", "in_port=1,actions=output:10");
-        byte[] f = inner(1000);
-        upcall(f, sw.key(f, 1));
+        missOnce();
         assertThat(sw.tunnels.neighbours().heldNow()).isEqualTo(1);
         // A popped packet's tunnel metadata is not in its frame: a replay could not have it.
         FlowKey popped = sw.key(inner(1001), 10);

@@ -131,13 +131,9 @@ final class TunnelSend {
                     + (nextHop.isIpv4() ? "ARP" : "ND") + " request");
             NeighbourCache.Probe probe = new NeighbourCache.Probe(route.bridge(), nextHop, new IpAddress(srcHi, srcLo),
                     e.mac());
-            if (ctx.maySendRequests()) {
-                // The request goes out with this upcall's actions, on its PMD, before the next batch.
-                if (neighbours.requestDue(probe, ctx.nowNs())) {
-                    ctx.packetOut(NeighbourPackets.request(probe));
-                    counters.requestsSent.increment();
-                }
-                ctx.tunnelScratch().awaiting = probe;
+            if (ctx.maySendRequests() && neighbours.requestDue(probe, ctx.nowNs())) {
+                ctx.packetOut(NeighbourPackets.request(probe));
+                counters.requestsSent.increment();
             }
             ctx.noteDrop(DropCause.TUNNEL_NEIGH_MISS);
             return;

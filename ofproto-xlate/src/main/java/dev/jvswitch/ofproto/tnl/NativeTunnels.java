@@ -33,7 +33,9 @@ import dev.jvswitch.pmd.tunnel.TunnelOps;
  *   <li>the next hop's MAC from the neighbour cache; a miss drops the packet
  *       ({@link DropCause#TUNNEL_NEIGH_MISS}) and, for a packet really sent (an upcall or a
  *       controller's packet-out, as OVS), sends an ARP request or neighbour solicitation (at
- *       most one a second per next hop; {@link #onTick} retries);</li>
+ *       most one a second per next hop; {@link #onTick} retries); a revalidator's translation
+ *       records the need and {@link #onTick} sends the request, since the drop megaflow it keeps
+ *       sends no upcall;</li>
  *   <li>the tunnel port's {@link TunnelOps} builds the header template, and translation emits
  *       {@code clone(tnl_push(tnl_port(T),header(...),out_port(U)),...)} where the actions after
  *       the push are those of the encapsulated packet run through the underlay bridge's tables

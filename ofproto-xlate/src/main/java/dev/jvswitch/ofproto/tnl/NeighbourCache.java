@@ -17,11 +17,20 @@ import dev.jvswitch.pmd.tunnel.IpAddress;
  *
  * <p><b>Ageing and probing.</b> An entry lives {@link #AGING_NS} (OVS's 15 minutes) from when it
  * was last confirmed. A next hop that translation needs and does not find is recorded as a
- * pending resolution: the upcall that missed sends the first request at once, and
+ * pending resolution: the upcall that missed sends the first request at once (a revalidator's
+ * translation only records it, {@link #want}, and {@link #onTick} sends the first request), and
  * {@link #onTick} asks for another every {@link #RETRY_NS}, up to {@link #MAX_RETRIES} times;
  * an entry that tunnel flows used is probed again in its last {@link #REFRESH_BEFORE_NS}, so a
  * next hop that still answers never expires under traffic. Packets to an unresolved next hop are
  * dropped and counted by the datapath; nothing is queued.
+ *
+ * <p><b>Giving up is not forgetting.</b> The megaflow that dropped for want of a neighbour stays
+ * installed while packets keep it alive, and sends no upcall. So when a resolution gives up it
+ * runs {@code onChange}, as OVS's partial entry expiring bumps {@code tnl_conf_seq}: the
+ * revalidators translate the flows again, and those still needing the next hop record it again,
+ * so requests go on (one a second) exactly as long as some flow needs the neighbour. Without
+ * that, one lost answer (a request sent before the underlay was up, say) would drop a tunnel's
+ * traffic for as long as the traffic lasts.
  *
  * <p><b>Revalidation.</b> A new entry, a changed MAC, an expiry and a flush run
  * {@code onChange} (the switch's {@code revalSeq}): the megaflows that dropped for want of the
@@ -209,6 +218,14 @@ public final class NeighbourCache {
     }
 
     /**
+     * Records that a translation that sends nothing (a revalidator's) needs {@code probe.ip()} and
+     * did not find it: the next {@link #onTick} sends the first request, unless one is pending.
+     */
+    public void want(Probe probe) {
+        pending.computeIfAbsent(new Key(probe.bridge(), probe.ip()), x -> new Pending(probe));
+    }
+
+    /**
      * Housekeeping (every few hundred milliseconds): removes expired entries, and returns the
      * requests due: retries of pending resolutions and refreshes of used entries close to
      * expiry. {@code endpoint} gives each bridge's requester address for a family (null: none).
@@ -228,12 +245,13 @@ public final class NeighbourCache {
                 }
             }
         }
+        boolean gaveUp = false;
         for (Map.Entry<Key, Pending> me : pending.entrySet()) {
             Pending p = me.getValue();
             synchronized (p) {
                 if (p.sent > MAX_RETRIES) {
-                    pending.remove(me.getKey(), p);
-                } else if (nowNs - p.lastSentNs >= RETRY_NS) {
+                    gaveUp |= pending.remove(me.getKey(), p);
+                } else if (p.sent == 0 || nowNs - p.lastSentNs >= RETRY_NS) {
                     p.sent++;
                     p.lastSentNs = nowNs;
                     due.add(p.probe);
@@ -242,6 +260,9 @@ public final class NeighbourCache {
         }
         if (changed) {
             rebuildIndex();
+        }
+        if (changed || gaveUp) {
+            // See the class comment: the flows still needing a next hop given up on ask again.
             onChange.run();
         }
         return due;

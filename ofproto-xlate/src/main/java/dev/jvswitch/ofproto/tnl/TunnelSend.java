@@ -131,9 +131,15 @@ final class TunnelSend {
                     + (nextHop.isIpv4() ? "ARP" : "ND") + " request");
             NeighbourCache.Probe probe = new NeighbourCache.Probe(route.bridge(), nextHop, new IpAddress(srcHi, srcLo),
                     e.mac());
-            if (ctx.maySendRequests() && neighbours.requestDue(probe, ctx.nowNs())) {
-                ctx.packetOut(NeighbourPackets.request(probe));
-                counters.requestsSent.increment();
+            if (ctx.maySendRequests()) {
+                if (neighbours.requestDue(probe, ctx.nowNs())) {
+                    ctx.packetOut(NeighbourPackets.request(probe));
+                    counters.requestsSent.increment();
+                }
+            } else if (!ctx.tracing()) {
+                // A revalidator's translation: the drop megaflow it keeps sends no upcall, so the
+                // request must come from housekeeping (a flow that had no route until now, say).
+                neighbours.want(probe);
             }
             ctx.noteDrop(DropCause.TUNNEL_NEIGH_MISS);
             return;

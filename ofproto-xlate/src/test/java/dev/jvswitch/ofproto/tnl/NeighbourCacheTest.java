@@ -11,7 +11,9 @@ import dev.jvswitch.pmd.tunnel.IpAddress;
 /**
  * The neighbour cache's word-addressed lookups (the index translation uses) agree with its map
  * through every change: set, a new MAC, confirmation, expiry and flush; confirmation of a known
- * MAC changes nothing else, and of an expired entry ends the resolution pending for it.
+ * MAC changes nothing else, and of an expired entry ends the resolution pending for it. A
+ * resolution recorded by a revalidator is asked for at the next tick; one that gives up has the
+ * megaflows translated again.
  */
 class NeighbourCacheTest {
     private static final long T0 = 1_000_000_000L;
@@ -65,5 +67,38 @@ class NeighbourCacheTest {
         cache.confirm("br-phy", ip.hi(), ip.lo(), 0xaa, late);
         assertThat(cache.pendingCount()).isZero();
         assertThat(cache.lookup("br-phy", ip, late)).isEqualTo(0xaa);
+    }
+
+    @Test
+    void aResolutionARevalidatorWantsIsAskedForAtTheNextTick() {
+        IpAddress ip = IpAddress.parse("192.0.2.2");
+        NeighbourCache.Probe probe = new NeighbourCache.Probe("br-phy", ip, IpAddress.parse("192.0.2.1"), 0x1);
+        cache.want(probe);
+        cache.want(probe);
+        assertThat(cache.pendingCount()).isEqualTo(1);
+        // The clock of a fresh host may be under RETRY_NS: the first request does not wait for it.
+        assertThat(cache.onTick(1, (b, a) -> null)).containsExactly(probe);
+        assertThat(cache.onTick(2, (b, a) -> null)).isEmpty();
+        assertThat(cache.onTick(1 + NeighbourCache.RETRY_NS, (b, a) -> null)).containsExactly(probe);
+        assertThat(cache.requestDue(probe, 2 + NeighbourCache.RETRY_NS)).as("one request a second").isFalse();
+    }
+
+    @Test
+    void aResolutionThatGivesUpHasTheFlowsTranslatedAgain() {
+        IpAddress ip = IpAddress.parse("192.0.2.2");
+        NeighbourCache.Probe probe = new NeighbourCache.Probe("br-phy", ip, IpAddress.parse("192.0.2.1"), 0x1);
+        assertThat(cache.requestDue(probe, T0)).isTrue();
+        long now = T0;
+        int sent = 1;
+        for (int i = 0; i < 3 * NeighbourCache.MAX_RETRIES && cache.pendingCount() > 0; i++) {
+            assertThat(changes.get()).as("no change while the resolution goes on").isZero();
+            now += NeighbourCache.RETRY_NS;
+            sent += cache.onTick(now, (b, a) -> null).size();
+        }
+        assertThat(cache.pendingCount()).isZero();
+        assertThat(sent).isEqualTo(NeighbourCache.MAX_RETRIES + 1);
+        assertThat(changes.get()).as("giving up has the megaflows translated again").isEqualTo(1);
+        assertThat(cache.onTick(now + NeighbourCache.RETRY_NS, (b, a) -> null)).isEmpty();
+        assertThat(changes.get()).isEqualTo(1);
     }
 }

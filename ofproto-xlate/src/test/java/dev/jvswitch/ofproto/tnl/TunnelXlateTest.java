@@ -2,6 +2,7 @@ package dev.jvswitch.ofproto.tnl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -294,6 +295,37 @@ class TunnelXlateTest {
         assertThat(sw.tunnels.neighbours().lookup("br-phy", IpAddress.parse("192.0.2.2"), sw.clockNs.get()))
                 .isEqualTo(-1);
     }
+    @Test
+    void aFlowRevalidatedIntoANeighbourMissStillAsksForTheNextHop() {
+        // The upcall happened before the route existed (a daemon starting, OVN's first packets):
+        // only revalidation sees the miss, and the drop megaflow it keeps sends no upcall.
+        sw.flows("br-int", "in_port=1,actions=output:10");
+        XlateResult revalidated = sw.xlate(sw.key(inner(), 1));
+        assertThat(revalidated.actions().dropCause(0)).isEqualTo(DropCause.TUNNEL_NEIGH_MISS);
+        assertThat(revalidated.packetOuts()).isEmpty();
+        List<PacketOut> asked = sw.tunnels.onTick(sw.clockNs.get());
+        assertThat(asked).hasSize(1);
+        assertThat(asked.get(0).key().get(FlowField.ARP_TPA)).isEqualTo(IpAddress.parse("192.0.2.2").ipv4() & 0xffffffffL);
+        assertThat(asked.get(0).bridge()).isEqualTo("br-phy");
+
+        // Nobody answers: when the resolution gives up, the megaflows are translated again, and
+        // the one still dropping for want of the neighbour records it again.
+        long seq = sw.ofproto.revalSeq();
+        for (int i = 0; i < 3 * NeighbourCache.MAX_RETRIES && sw.ofproto.revalSeq() == seq; i++) {
+            sw.clockNs.addAndGet(NeighbourCache.RETRY_NS);
+            sw.tunnels.onTick(sw.clockNs.get());
+        }
+        assertThat(sw.ofproto.revalSeq()).isGreaterThan(seq);
+        assertThat(sw.tunnels.neighbours().pendingCount()).isZero();
+        sw.xlate(sw.key(inner(), 1));
+        assertThat(sw.tunnels.onTick(sw.clockNs.get())).hasSize(1);
+
+        // A trace asks for nothing.
+        sw.tunnels.neighbours().flush();
+        sw.traced(sw.key(inner(), 1), new ArrayList<>());
+        assertThat(sw.tunnels.neighbours().pendingCount()).isZero();
+    }
+
     @Test
     void anEndpointThatChangesMacAnnouncesItselfOnce() {
         // TunnelSwitch configured the endpoint already; the same configuration says nothing.

@@ -630,7 +630,8 @@ public final class Ofproto {
     private void sendPacketOuts(List<PacketOut> packets, long now) {
         XlateSnapshot snap = current;
         for (PacketOut p : packets) {
-            DpActions actions = xlate.translatePacketOut(snap, p.bridge(), p.key(), now);
+            DpActions actions = p.replay() ? xlate.translateReplay(snap, p.key(), now)
+                    : xlate.translatePacketOut(snap, p.bridge(), p.key(), now);
             if (!actions.isDrop()) {
                 packetExecutor.accept(p.frame(), actions);
             }

@@ -36,14 +36,15 @@ import dev.jvswitch.pmd.tunnel.IpAddress;
  * interpreted: a scratch datapath of its own (one PMD stepped on the caller's thread, in-memory
  * ports, a pool of its own) under a scratch ofproto laid out as ovn-controller lays out a chassis
  * (br-int with two VIFs and a Geneve port with {@code key=flow} and OVN's option as
- * {@code tun_metadata0}; br-phy with the underlay and the tunnel endpoint on LOCAL), and a table in
+ * {@code tun_metadata0}; br-phy with the underlay and the tunnel endpoint on LOCAL, a device as
+ * the chassis's TAP, so that snooping and popping take the device's path), and a table in
  * OVN's style ({@link #FLOWS}): ARP answered by the table, conntrack ({@code ct(table=..,zone=reg13)},
  * {@code ct(commit)}, {@code ct_clear}), the loopback output between stack pushes and pops, a
  * Geneve push to the remote chassis and a pop from it. Each round sends the VIF's ARP request, an
- * ICMP echo and a TCP SYN; the first echo finds no next hop for the tunnel, so the datapath asks
- * for it (ARP on the underlay), which the round answers; the pushed frames come back popped as the
- * remote chassis's replies. Between rounds the megaflows are flushed, so every round upcalls and
- * translates again.
+ * ICMP echo and a TCP SYN; in every other round the echo finds no next hop for the tunnel, so the
+ * datapath asks for it (ARP on the underlay) and holds the echo and the SYN, which the round's
+ * ARP reply sends; the pushed frames come back popped as the remote chassis's replies. Between
+ * rounds the megaflows are flushed, so every round upcalls and translates again.
  *
  * <p>Nothing is shared with the running switch: the pool, datapath, ofproto and ports are made
  * here and closed after; no frame reaches any real interface; no counter, flow or connection of
@@ -59,6 +60,7 @@ final class DatapathWarmup {
     private static final int GENEVE_OFPORT = 10;
     private static final int GENEVE_DP = 3;
     private static final int UNDERLAY_DP = 4;
+    private static final int TAP_DP = 5;
     private static final long MAC1 = 0x0a0000000101L;
     private static final long MAC2 = 0x0a0000000201L;
     private static final long LOCAL_MAC = 0x02000000000aL;
@@ -143,6 +145,7 @@ final class DatapathWarmup {
             RingPorts.Pair vif1 = RingPorts.pair("warm-vif1", "warm-h1", 1, 64);
             RingPorts.Pair vif2 = RingPorts.pair("warm-vif2", "warm-h2", 1, 64);
             RingPorts.Pair wire = RingPorts.pair("warm-phy", "warm-wire", 1, 64);
+            RingPorts.Pair tap = RingPorts.pair("warm-brphy", "warm-host", 1, 64);
             MbufCache cache = pool.newCache();
             try {
                 ofproto.packetExecutor(dp::execute);
@@ -152,17 +155,19 @@ final class DatapathWarmup {
                 dp.addPort(VIF2, vif2.a());
                 dp.addPort(GENEVE_DP, geneve);
                 dp.addPort(UNDERLAY_DP, wire.a());
+                dp.addPort(TAP_DP, tap.a());
                 ofproto.addBridge(new BridgeConfig(BR_INT, List.of(OfPort.trunk(VIF1, VIF1, "warm-vif1"),
                         OfPort.trunk(VIF2, VIF2, "warm-vif2"), OfPort.trunk(GENEVE_OFPORT, GENEVE_DP, "warm-genev"))));
+                // br-phy's LOCAL is a device, as the TAP that holds the encap IP on a chassis.
                 ofproto.addBridge(new BridgeConfig(BR_PHY, List.of(OfPort.trunk(1, UNDERLAY_DP, "warm-phy"),
-                        OfPort.local(BR_PHY))));
+                        OfPort.trunk(OfPorts.LOCAL, TAP_DP, "warm-brphy"))));
                 ofproto.tunnels().tlvMaps().add(BR_INT, List.of(OVN_OPTION));
                 ofproto.apply(BR_INT, TlvMapScope.with(OVN_MAP, () -> parse(FLOWS)));
                 ofproto.apply(BR_PHY, parse(List.of("priority=0,actions=NORMAL")));
                 ofproto.configureTunnels(
                         List.of(new Endpoint(BR_PHY, IpAddress.ofIpv4(LOCAL_IP), 24, null, 0, LOCAL_MAC)),
                         List.of(new TunnelPort("warm-genev", BR_INT, GENEVE_DP, geneve.tunnelOps())), List.of());
-                Rounds r = new Rounds(dp.pmd(0), dp, cache, vif1.b(), wire.b());
+                Rounds r = new Rounds(dp.pmd(0), dp, ofproto, cache, vif1.b(), wire.b(), tap.b());
                 int done = 0;
                 while (done < rounds && (System.nanoTime() - start) / 1_000_000L < budgetMs) {
                     r.round(done);
@@ -175,6 +180,7 @@ final class DatapathWarmup {
                 vif1.close();
                 vif2.close();
                 wire.close();
+                tap.close();
             }
         }
     }
@@ -191,43 +197,60 @@ final class DatapathWarmup {
     private static final class Rounds {
         private final PmdAgent pmd;
         private final Datapath dp;
+        private final Ofproto ofproto;
         private final MbufCache cache;
         private final RingPort h1;
         private final RingPort wireEnd;
+        private final RingPort host;
         private final PacketBatch batch = new PacketBatch();
         private final List<byte[]> fromWire = new ArrayList<>();
         long vifFrames;
         long underlayFrames;
 
-        Rounds(PmdAgent pmd, Datapath dp, MbufCache cache, RingPort h1, RingPort wireEnd) {
+        Rounds(PmdAgent pmd, Datapath dp, Ofproto ofproto, MbufCache cache, RingPort h1, RingPort wireEnd,
+                RingPort host) {
             this.pmd = pmd;
             this.dp = dp;
+            this.ofproto = ofproto;
             this.cache = cache;
             this.h1 = h1;
             this.wireEnd = wireEnd;
+            this.host = host;
         }
 
         /**
          * pa's ARP request, an ICMP echo and a TCP SYN (source port by round) into VIF 1; what
          * leaves on the underlay is answered: an ARP request for the remote endpoint by its reply,
-         * a pushed frame by the remote chassis's reply to it, pushed the other way.
+         * a pushed frame by the remote chassis's reply to it, pushed the other way. Every other
+         * round starts with no next hop (the neighbour cache flushed): the echo and the SYN wait
+         * for the ARP reply and leave with its upcall, as a chassis's first ping does.
          */
         void round(int n) {
             dp.flows().flush();
+            if ((n & 1) == 1) {
+                ofproto.tunnels().neighbours().flush();
+            }
             send(h1, WarmupFrames.arpRequest(MAC1, IP1, IP2));
             send(h1, WarmupFrames.icmpEcho(MAC1, MAC2, IP1, IP2, n));
             send(h1, WarmupFrames.tcpSyn(MAC1, MAC2, IP1, IP2, 40_000 + (n & 0x3fff), 80));
-            step();
-            drain(h1, null);
-            drain(wireEnd, fromWire);
-            for (byte[] f : fromWire) {
-                byte[] answer = WarmupFrames.isArpRequest(f, REMOTE_IP) ? WarmupFrames.arpReply(REMOTE_MAC, REMOTE_IP, f)
-                        : WarmupFrames.isGeneve(f) ? WarmupFrames.remoteReply(f, GENEVE_OUTER) : null;
-                if (answer != null) {
-                    send(wireEnd, answer);
+            // The ARP reply, then the held frames pushed and their replies: three exchanges at most.
+            for (int exchange = 0; exchange < 3; exchange++) {
+                step();
+                drain(h1, null);
+                drain(wireEnd, fromWire);
+                if (fromWire.isEmpty()) {
+                    return;
                 }
+                for (byte[] f : fromWire) {
+                    byte[] answer = WarmupFrames.isArpRequest(f, REMOTE_IP)
+                            ? WarmupFrames.arpReply(REMOTE_MAC, REMOTE_IP, f)
+                            : WarmupFrames.isGeneve(f) ? WarmupFrames.remoteReply(f, GENEVE_OUTER) : null;
+                    if (answer != null) {
+                        send(wireEnd, answer);
+                    }
+                }
+                fromWire.clear();
             }
-            fromWire.clear();
             step();
             drain(h1, null);
             drain(wireEnd, null);
@@ -238,6 +261,8 @@ final class DatapathWarmup {
                 pmd.doWork();
                 pmd.runCommands();
             }
+            // What br-phy passes on to its device (the snooped ARP replies) is the host's: freed.
+            drain(host, null);
         }
 
         private void send(RingPort side, byte[] frame) {
@@ -267,7 +292,7 @@ final class DatapathWarmup {
                     Mbuf m = batch.get(i);
                     if (side == h1) {
                         vifFrames++;
-                    } else {
+                    } else if (side == wireEnd) {
                         underlayFrames++;
                     }
                     if (into != null) {

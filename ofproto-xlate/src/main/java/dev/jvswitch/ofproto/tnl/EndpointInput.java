@@ -103,7 +103,7 @@ final class EndpointInput {
             if ((f.get(FlowField.ARP_OP) == ARP_REPLY || gratuitous) && sha != 0 && !spa.isAny()) {
                 ctx.slowPath();
                 if (ctx.mayLearn()) {
-                    neighbours.set(e.bridge(), spa, sha, ctx.nowNs());
+                    release(ctx, neighbours.set(e.bridge(), spa, sha, ctx.nowNs()));
                     counters.snooped.increment();
                 }
                 ctx.detail("snooped ARP: " + spa + " is at " + Addresses.mac(sha) + " on bridge " + e.bridge());
@@ -126,7 +126,7 @@ final class EndpointInput {
                     IpAddress target = new IpAddress(f.getHigh(FlowField.ND_TARGET), f.getLow(FlowField.ND_TARGET));
                     ctx.slowPath();
                     if (ctx.mayLearn()) {
-                        neighbours.set(e.bridge(), target, tll, ctx.nowNs());
+                        release(ctx, neighbours.set(e.bridge(), target, tll, ctx.nowNs()));
                         counters.snooped.increment();
                     }
                     ctx.detail("snooped ND: " + target + " is at " + Addresses.mac(tll) + " on bridge " + e.bridge());
@@ -177,7 +177,7 @@ final class EndpointInput {
                     // As OVS: the remote end's address is at the frame's source (or its router's).
                     long srcHi = v4 ? 0 : f.getHigh(FlowField.IPV6_SRC);
                     long srcLo = v4 ? IpAddress.mappedLo((int) f.get(FlowField.NW_SRC)) : f.getLow(FlowField.IPV6_SRC);
-                    neighbours.confirm(e.bridge(), srcHi, srcLo, f.get(FlowField.ETH_SRC), ctx.nowNs());
+                    release(ctx, neighbours.confirm(e.bridge(), srcHi, srcLo, f.get(FlowField.ETH_SRC), ctx.nowNs()));
                 }
                 return true;
             }
@@ -209,7 +209,7 @@ final class EndpointInput {
         // Each of these packets needs its own answer or update: none becomes a megaflow.
         ctx.slowPath();
         if (ctx.mayLearn()) {
-            neighbours.set(e.bridge(), spa, sha, ctx.nowNs());
+            release(ctx, neighbours.set(e.bridge(), spa, sha, ctx.nowNs()));
             counters.snooped.increment();
         }
         ctx.detail("snooped ARP: " + spa + " is at " + Addresses.mac(sha) + " on bridge " + e.bridge());
@@ -245,7 +245,7 @@ final class EndpointInput {
             }
             ctx.slowPath();
             if (ctx.mayLearn()) {
-                neighbours.set(e.bridge(), target, tll, ctx.nowNs());
+                release(ctx, neighbours.set(e.bridge(), target, tll, ctx.nowNs()));
                 counters.snooped.increment();
             }
             ctx.detail("snooped ND: " + target + " is at " + Addresses.mac(tll) + " on bridge " + e.bridge());
@@ -263,7 +263,7 @@ final class EndpointInput {
         long toMac = sll != 0 ? sll : f.get(FlowField.ETH_SRC);
         if (ctx.mayLearn()) {
             if (sll != 0 && !from.isAny()) {
-                neighbours.set(e.bridge(), from, sll, ctx.nowNs());
+                release(ctx, neighbours.set(e.bridge(), from, sll, ctx.nowNs()));
                 counters.snooped.increment();
             }
             ctx.packetOut(NeighbourPackets.ndAdvert(e.bridge(), e.mac(), e.ipv6(), toMac, from));
@@ -273,4 +273,13 @@ final class EndpointInput {
         return true;
     }
 
+    /**
+     * Sends the packets held for a next hop just learned ({@link NeighbourCache#hold}) with this
+     * translation's packet-outs: they leave right after it, on the same thread.
+     */
+    private static void release(TunnelContext ctx, java.util.List<PacketOut> held) {
+        for (int i = 0, n = held.size(); i < n; i++) {
+            ctx.packetOut(held.get(i));
+        }
+    }
 }

@@ -220,9 +220,14 @@ public final class NativeTunnels implements TunnelOutput {
         return table.show(verbose);
     }
 
-    /** {@code tnl/neigh/set}: learns {@code ip} at {@code mac} on {@code bridge}. */
-    public void setNeighbour(String bridge, IpAddress ip, long mac, long nowNs) {
-        neighbours.set(bridge, ip, mac, nowNs);
+    /**
+     * {@code tnl/neigh/set}: learns {@code ip} at {@code mac} on {@code bridge}.
+     *
+     * @return the packets held for {@code ip} ({@link NeighbourCache#hold}), to send with
+     *         {@code Ofproto.sendPacketOuts}
+     */
+    public List<PacketOut> setNeighbour(String bridge, IpAddress ip, long mac, long nowNs) {
+        return neighbours.set(bridge, ip, mac, nowNs);
     }
 
     /**
@@ -245,7 +250,28 @@ public final class NativeTunnels implements TunnelOutput {
 
     /** Counters for {@code coverage/show}. */
     public Map<String, Long> coverage() {
-        return counters.snapshot();
+        Map<String, Long> c = counters.snapshot();
+        long[] held = neighbours.heldCounts();
+        c.put("tnl_neigh_held", held[0]);
+        c.put("tnl_neigh_held_sent", held[1]);
+        c.put("tnl_neigh_held_dropped", held[2]);
+        return c;
+    }
+
+    /**
+     * Keeps a copy of a packet whose upcall missed next hop {@code awaiting} until it is learned
+     * ({@link NeighbourCache#hold}), unless it came out of a tunnel: its replay would lack the
+     * tunnel metadata, which lives beside the frame, not in it. A recirculated pass (after
+     * {@code ct}) is held as it is: its key names the frozen state its replay resumes, and its
+     * frame is the packet as that pass saw it; if the state is gone by then, the replay drops.
+     */
+    @Override
+    public void hold(NeighbourCache.Probe awaiting, byte[] frame, FlowKey key, long nowNs) {
+        if (key.get(FlowField.TUN_DST) != 0 || key.getHigh(FlowField.TUN_IPV6_DST) != 0
+                || key.getLow(FlowField.TUN_IPV6_DST) != 0) {
+            return;
+        }
+        neighbours.hold(awaiting, frame, key, nowNs);
     }
 
     // ------------------------------------------------------------------ hooks

@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import dev.jvswitch.flowcache.key.Addresses;
+import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.pmd.tunnel.IpAddress;
 
 /**
@@ -22,7 +25,19 @@ import dev.jvswitch.pmd.tunnel.IpAddress;
  * {@link #onTick} asks for another every {@link #RETRY_NS}, up to {@link #MAX_RETRIES} times;
  * an entry that tunnel flows used is probed again in its last {@link #REFRESH_BEFORE_NS}, so a
  * next hop that still answers never expires under traffic. Packets to an unresolved next hop are
- * dropped and counted by the datapath; nothing is queued.
+ * dropped and counted by the datapath.
+ *
+ * <p><b>Held packets.</b> Unlike OVS, which loses it, the packet whose upcall started a
+ * resolution is not lost: the upcall keeps a copy here ({@link #hold}; as the kernel's neighbour
+ * table queues packets for an unresolved neighbour), at most {@link #MAX_HELD_PER_HOP} per next hop
+ * and {@link #MAX_HELD} in all, and the translation that learns the next hop ({@link #set},
+ * {@link #confirm}) gets them back as {@link PacketOut#replay()} packets, which the upcall then
+ * translates and sends as it would have. So the first packet to a new tunnel endpoint (an OVN
+ * chassis's first ping) arrives a round trip of ARP later, not a retransmission later. A held
+ * packet not sent within {@link #HOLD_NS} is dropped (counted), as is every held packet of a
+ * flush. Only upcalls hold (never a megaflow hit: the drop megaflow that the miss installs
+ * drops the packets after the first until revalidation), so holding costs the fast path nothing.
+ * Packets that came out of a tunnel are not held ({@code NativeTunnels.hold}).
  *
  * <p><b>Giving up is not forgetting.</b> The megaflow that dropped for want of a neighbour stays
  * installed while packets keep it alive, and sends no upcall. So when a resolution gives up it
@@ -52,6 +67,12 @@ public final class NeighbourCache {
     public static final long RETRY_NS = 1_000_000_000L;
     public static final int MAX_RETRIES = 10;
     public static final long REFRESH_BEFORE_NS = 30_000_000_000L;
+    /** Packets held for one next hop at most (the kernel's old {@code unres_qlen} default). */
+    public static final int MAX_HELD_PER_HOP = 3;
+    /** Packets held at most, for all next hops together. */
+    public static final int MAX_HELD = 64;
+    /** How long a held packet may wait for its next hop. */
+    public static final long HOLD_NS = 1_000_000_000L;
 
     private record Key(String bridge, IpAddress ip) {
     }
@@ -68,11 +89,17 @@ public final class NeighbourCache {
         }
     }
 
-    /** A resolution under way: where requests come from, and how many went out. */
+    /** A resolution under way: where requests come from, how many went out, the packets held. */
     private static final class Pending {
         final Probe probe;
         volatile long lastSentNs;
         volatile int sent;
+        /** Held packets, oldest first; guarded by this object's lock. */
+        List<PacketOut> held = List.of();
+        /** When each of {@link #held} was held; guarded by this object's lock. */
+        final long[] heldNs = new long[MAX_HELD_PER_HOP];
+        /** Set when the resolution ends (learned, flushed, given up): nothing is held any more. */
+        boolean closed;
 
         Pending(Probe probe) {
             this.probe = probe;
@@ -91,6 +118,10 @@ public final class NeighbourCache {
     }
 
     private final Runnable onChange;
+    private final AtomicInteger heldTotal = new AtomicInteger();
+    private final LongAdder held = new LongAdder();
+    private final LongAdder heldSent = new LongAdder();
+    private final LongAdder heldDropped = new LongAdder();
     private final ConcurrentHashMap<Key, Entry> table = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Key, Pending> pending = new ConcurrentHashMap<>();
     /** The entries of {@link #table} by bridge and address words; see the class comment. */
@@ -161,38 +192,135 @@ public final class NeighbourCache {
      * Learns that {@code hi:lo} is at {@code mac} on {@code bridge}, as {@link #set}; confirming
      * the MAC an entry already has allocates nothing.
      */
-    public void confirm(String bridge, long hi, long lo, long mac, long nowNs) {
+    public List<PacketOut> confirm(String bridge, long hi, long lo, long mac, long nowNs) {
         Entry e = find(bridge, hi, lo);
         // An expired entry may have a resolution pending (lookups missed it): set() ends that.
         if (e != null && e.mac == mac && e.expiresNs > nowNs) {
             e.expiresNs = nowNs + AGING_NS;
-            return;
+            return List.of();
         }
-        set(bridge, new IpAddress(hi, lo), mac, nowNs);
+        return set(bridge, new IpAddress(hi, lo), mac, nowNs);
     }
 
     /**
      * Learns that {@code ip} is at {@code mac} on {@code bridge}: a new or changed entry runs
      * {@code onChange}; the same MAC again only extends its life.
+     *
+     * @return the packets held for {@code ip} on {@code bridge} (a resolution under way ends
+     *         here), to send now: the caller's ({@code ctx.packetOut}), or the empty list
      */
-    public void set(String bridge, IpAddress ip, long mac, long nowNs) {
+    public List<PacketOut> set(String bridge, IpAddress ip, long mac, long nowNs) {
         Key k = new Key(bridge, ip);
-        pending.remove(k);
+        Pending p = pending.remove(k);
+        List<PacketOut> released = p == null ? List.of() : release(p, nowNs);
         Entry e = table.get(k);
         if (e != null && e.mac == mac) {
             e.expiresNs = nowNs + AGING_NS;
-            return;
+            return released;
         }
         Entry fresh = new Entry(mac, nowNs + AGING_NS);
         fresh.used = e != null && e.used;
         table.put(k, fresh);
         rebuildIndex();
         onChange.run();
+        return released;
     }
 
-    /** Forgets every entry (and every resolution under way). */
+    /** The packets {@code p} held that are still in time; drops (and counts) the others. */
+    private List<PacketOut> release(Pending p, long nowNs) {
+        synchronized (p) {
+            p.closed = true;
+            List<PacketOut> out = List.of();
+            for (int i = 0; i < p.held.size(); i++) {
+                if (nowNs - p.heldNs[i] < HOLD_NS) {
+                    out = out.isEmpty() ? new ArrayList<>(p.held.size()) : out;
+                    out.add(p.held.get(i));
+                }
+            }
+            heldTotal.addAndGet(-p.held.size());
+            heldDropped.add(p.held.size() - out.size());
+            heldSent.add(out.size());
+            p.held = List.of();
+            return out;
+        }
+    }
+
+    /**
+     * Keeps a copy of a packet whose upcall missed next hop {@code probe.ip()}, to be sent when
+     * the next hop is learned (see the class comment). Only while a resolution is under way
+     * ({@link #requestDue} made it), and within the bounds; false (nothing kept) otherwise.
+     *
+     * @param frame the packet as it arrived (the caller's copy, kept as is)
+     * @param key   its key as the upcall had it (datapath in_port; the caller's copy)
+     */
+    public boolean hold(Probe probe, byte[] frame, FlowKey key, long nowNs) {
+        Pending p = pending.get(new Key(probe.bridge(), probe.ip()));
+        if (p == null) {
+            heldDropped.increment();
+            return false;
+        }
+        synchronized (p) {
+            if (p.closed || p.held.size() == MAX_HELD_PER_HOP || heldTotal.incrementAndGet() > MAX_HELD) {
+                if (!p.closed && p.held.size() < MAX_HELD_PER_HOP) {
+                    heldTotal.decrementAndGet();
+                }
+                heldDropped.increment();
+                return false;
+            }
+            if (p.held.isEmpty()) {
+                p.held = new ArrayList<>(MAX_HELD_PER_HOP);
+            }
+            p.heldNs[p.held.size()] = nowNs;
+            p.held.add(new PacketOut(probe.bridge(), frame, key, true));
+            held.increment();
+            return true;
+        }
+    }
+
+    /** Drops (and counts) every packet {@code p} holds. */
+    private void dropHeld(Pending p) {
+        synchronized (p) {
+            p.closed = true;
+            heldTotal.addAndGet(-p.held.size());
+            heldDropped.add(p.held.size());
+            p.held = List.of();
+        }
+    }
+
+    /** Drops (and counts) the packets {@code p} held longer than {@link #HOLD_NS} (the oldest come first). */
+    private void expireHeld(Pending p, long nowNs) {
+        synchronized (p) {
+            int late = 0;
+            while (late < p.held.size() && nowNs - p.heldNs[late] >= HOLD_NS) {
+                late++;
+            }
+            if (late == 0) {
+                return;
+            }
+            int left = p.held.size() - late;
+            p.held = left == 0 ? List.of() : new ArrayList<>(p.held.subList(late, p.held.size()));
+            System.arraycopy(p.heldNs, late, p.heldNs, 0, left);
+            heldTotal.addAndGet(-late);
+            heldDropped.add(late);
+        }
+    }
+
+    /** Packets held, sent when their next hop was learned, and dropped (late, over a bound, flushed). */
+    public long[] heldCounts() {
+        return new long[] {held.sum(), heldSent.sum(), heldDropped.sum()};
+    }
+
+    /** Packets held now. */
+    public int heldNow() {
+        return heldTotal.get();
+    }
+
+    /** Forgets every entry (and every resolution under way, dropping its held packets). */
     public void flush() {
-        pending.clear();
+        for (Map.Entry<Key, Pending> me : pending.entrySet()) {
+            dropHeld(me.getValue());
+            pending.remove(me.getKey(), me.getValue());
+        }
         if (!table.isEmpty()) {
             table.clear();
             rebuildIndex();
@@ -249,7 +377,9 @@ public final class NeighbourCache {
         for (Map.Entry<Key, Pending> me : pending.entrySet()) {
             Pending p = me.getValue();
             synchronized (p) {
+                expireHeld(p, nowNs);
                 if (p.sent > MAX_RETRIES) {
+                    dropHeld(p);
                     gaveUp |= pending.remove(me.getKey(), p);
                 } else if (p.sent == 0 || nowNs - p.lastSentNs >= RETRY_NS) {
                     p.sent++;

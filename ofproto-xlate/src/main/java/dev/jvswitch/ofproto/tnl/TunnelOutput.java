@@ -47,4 +47,13 @@ public interface TunnelOutput {
     default TlvMap tlvMap(String bridge) {
         return TlvMap.EMPTY;
     }
+
+    /**
+     * An upcall's packet whose translation missed next hop {@code awaiting}: the hook may keep
+     * {@code frame} and {@code key} (copies, now its own) and hand them back as a replayed
+     * {@link PacketOut} when the next hop is learned. Slow path; does not block.
+     */
+    default void hold(NeighbourCache.Probe awaiting, byte[] frame, dev.jvswitch.flowcache.key.FlowKey key,
+            long nowNs) {
+    }
 }

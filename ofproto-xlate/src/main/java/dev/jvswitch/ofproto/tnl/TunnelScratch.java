@@ -57,6 +57,11 @@ public final class TunnelScratch {
     final byte[] pushOptions = new byte[GeneveHeaderFlyweight.MAX_OPTIONS_BYTES];
     int pushOptionsLength;
     boolean busy;
+    /**
+     * The next hop this translation of a packet really sent missed (its upcall may hold the
+     * packet until it is learned: {@link NeighbourCache#hold}); null if none.
+     */
+    NeighbourCache.Probe awaiting;
 
     private final Template[] templates = new Template[TEMPLATES];
 
@@ -110,6 +115,12 @@ public final class TunnelScratch {
     /** Translation start: no popped options to mask yet. */
     public void beginTranslation() {
         udpifLength = 0;
+        awaiting = null;
+    }
+
+    /** The next hop this translation missed and may wait for, or null ({@link NeighbourCache#hold}). */
+    public NeighbourCache.Probe awaitingNeighbour() {
+        return awaiting;
     }
 
     /**

@@ -132,10 +132,12 @@ final class TunnelSend {
             NeighbourCache.Probe probe = new NeighbourCache.Probe(route.bridge(), nextHop, new IpAddress(srcHi, srcLo),
                     e.mac());
             if (ctx.maySendRequests()) {
+                // The request goes out with this upcall's actions, on its PMD, before the next batch.
                 if (neighbours.requestDue(probe, ctx.nowNs())) {
                     ctx.packetOut(NeighbourPackets.request(probe));
                     counters.requestsSent.increment();
                 }
+                ctx.tunnelScratch().awaiting = probe;
             } else if (!ctx.tracing()) {
                 // A revalidator's translation: the drop megaflow it keeps sends no upcall, so the
                 // request must come from housekeeping (a flow that had no route until now, say).

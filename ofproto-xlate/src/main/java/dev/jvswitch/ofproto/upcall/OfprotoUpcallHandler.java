@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import dev.jvswitch.flowcache.actions.DpActions;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.mempool.Mbuf;
+import dev.jvswitch.ofproto.tnl.NeighbourCache;
 import dev.jvswitch.ofproto.tnl.PacketOut;
 import dev.jvswitch.ofproto.xlate.Xlate;
 import dev.jvswitch.ofproto.xlate.ControllerOutput;
@@ -119,6 +120,10 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
         long nowNs = nanoClock.getAsLong();
         XlateSnapshot snapshot = snapshots.get();
         XlateOutput r = xlate.translateUpcall(snapshot, key, nowNs, packet != null ? packet.length() : 0);
+        NeighbourCache.Probe awaiting = r.awaitingNeighbour();
+        if (awaiting != null && packet != null) {
+            xlate.tunnels().hold(awaiting, packet.toByteArray(), key.copy(), nowNs);
+        }
         sendPacketOuts(snapshot, r, result, nowNs);
         if (r.learns()) {
             learnSink.accept(r.learned());
@@ -211,13 +216,15 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
 
     /**
      * Hands the datapath the packets the translation asked to send (ARP/ND for a tunnel), each
-     * translated through its bridge from LOCAL against the same snapshot.
+     * translated through its bridge from LOCAL against the same snapshot, and the packets held
+     * for a next hop this translation learned, each translated again as the upcall it was.
      */
     private void sendPacketOuts(XlateSnapshot snapshot, XlateOutput r, UpcallResult result, long nowNs) {
         List<PacketOut> outs = r.packetOuts();
         for (int i = 0, n = outs.size(); i < n; i++) {
             PacketOut p = outs.get(i);
-            DpActions actions = xlate.translatePacketOut(snapshot, p.bridge(), p.key(), nowNs);
+            DpActions actions = p.replay() ? xlate.translateReplay(snapshot, p.key(), nowNs)
+                    : xlate.translatePacketOut(snapshot, p.bridge(), p.key(), nowNs);
             if (actions.isDrop() || !result.packetOut(p.frame(), actions)) {
                 packetOutsDropped.increment();
             } else {

@@ -229,6 +229,26 @@ public final class Xlate {
     }
 
     /**
+     * Translates a packet held while its tunnel's next hop was resolved ({@code PacketOut.replay}),
+     * as the upcall it was: {@code key} with its datapath in_port. Nothing is learned or
+     * installed and no neighbour request goes out; the packet-out contexts are used, so the
+     * upcall being answered stays intact.
+     *
+     * @return the actions to execute on the packet ({@link DpActions#DROP} if translation fails)
+     */
+    public DpActions translateReplay(XlateSnapshot snapshot, FlowKey key, long nowNs) {
+        XlateContext c = packetOutContexts.get();
+        c.reset(snapshot, false, nowNs, null, false);
+        XlateOutput o = run(c, key);
+        return c.error == null ? o.actions() : DpActions.DROP;
+    }
+
+    /** The tunnel hooks translation calls. */
+    public TunnelOutput tunnels() {
+        return tunnels;
+    }
+
+    /**
      * The program, from the thread's program cache: a final clone unwrapped, and a program with
      * no action dropping for its cause.
      */

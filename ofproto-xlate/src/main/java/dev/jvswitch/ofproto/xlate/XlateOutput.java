@@ -8,6 +8,7 @@ import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.mac.MacDependency;
 import dev.jvswitch.ofproto.mac.MacLearning;
 import dev.jvswitch.ofproto.table.Rule;
+import dev.jvswitch.ofproto.tnl.NeighbourCache;
 import dev.jvswitch.ofproto.tnl.PacketOut;
 
 /**
@@ -83,6 +84,11 @@ public final class XlateOutput {
      */
     public List<PacketOut> packetOuts() {
         return c.packetOuts.isEmpty() ? List.of() : List.copyOf(c.packetOuts);
+    }
+
+    /** The next hop the translation of a packet really sent missed (the upcall may hold the packet), or null. */
+    public NeighbourCache.Probe awaitingNeighbour() {
+        return c.tunnelScratch().awaitingNeighbour();
     }
 
     /** Rules whose actions ran. */

@@ -72,7 +72,12 @@ final class TunnelCommands {
             if (t.endpoint(args.get(0)) == null) {
                 throw CommandException.failed("bridge " + args.get(0) + " is not a tunnel endpoint (no local-ip)");
             }
-            t.setNeighbour(args.get(0), ip, mac, sp.nowNs());
+            // The packets held for this next hop go out now (as when a reply is snooped).
+            try {
+                sp.setNeighbour(args.get(0), ip, mac);
+            } catch (OfprotoException e) {
+                throw CommandException.failed(e.getMessage());
+            }
             return Reply.text("OK");
         });
         r.register("ovs/route/show", "", 0, 0, "the routes tunnels are sent by", args -> {

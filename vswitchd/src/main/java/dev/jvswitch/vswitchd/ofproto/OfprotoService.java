@@ -46,6 +46,7 @@ import dev.jvswitch.ofproto.tnl.TunnelPort;
 import dev.jvswitch.ofproto.upcall.OfprotoUpcallHandler;
 import dev.jvswitch.ofproto.xlate.PortLiveness;
 import dev.jvswitch.pmd.Datapath;
+import dev.jvswitch.pmd.tunnel.IpAddress;
 import dev.jvswitch.vswitchd.config.OfprotoConfigs;
 import dev.jvswitch.vswitchd.ofproto.BridgeView.PortView;
 
@@ -311,6 +312,14 @@ public final class OfprotoService implements AutoCloseable {
     /** The native tunnels: routes, neighbours, tunnel ports ({@code tnl/*}, {@code ovs/route/*}). */
     public NativeTunnels tunnels() throws OfprotoException {
         return call(() -> ofproto.tunnels());
+    }
+
+    /** {@code tnl/neigh/set}: sets the neighbour and sends the packets that waited for it. */
+    public void setNeighbour(String bridge, IpAddress ip, long mac) throws OfprotoException {
+        call(() -> {
+            ofproto.sendPacketOuts(ofproto.tunnels().setNeighbour(bridge, ip, mac, ofproto.nowNs()));
+            return null;
+        });
     }
 
     /** The ofproto's clock (neighbour ages). */

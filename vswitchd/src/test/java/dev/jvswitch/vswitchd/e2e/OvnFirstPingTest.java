@@ -69,6 +69,14 @@ class OvnFirstPingTest {
      * 4 MiB TCP transfers each way per network after the rounds ({@code -Djvs.ovn.tcpRounds=N};
      * none in CI: a loaded machine measures its load, not the switches).
      */
+    /**
+     * {@code -Djvs.ovn.underlay=true}: the underlay is captured too, at chassis B's end ({@code ub}:
+     * a switch's AF_PACKET sends bypass taps on its own side), and each round prints the ARP, ICMP
+     * and UDP packets it carried (the tunnel endpoint's ARP, the
+     * encapsulated echo and its reply, each with its time since lsp-add), next to pa's eth0 with
+     * every packet it saw. Off by default: two more tcpdumps per round.
+     */
+    private static final boolean UNDERLAY = Boolean.getBoolean("jvs.ovn.underlay");
     private static final int TCP_ROUNDS = Integer.getInteger("jvs.ovn.tcpRounds", 0);
     private static final Pattern OVN_LINE = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3})Z\\|.*$",
             Pattern.MULTILINE);
@@ -168,6 +176,8 @@ class OvnFirstPingTest {
         long logSw = size(switchLog(n));
         OvnTwoChassis.Vif pb = n.vif("pb");
         VifCapture capture = VifCapture.start(n.vif("pa").ns(), n.dir.resolve("pa-" + r + ".txt"));
+        VifCapture under = UNDERLAY ? VifCapture.start(n.nsB, "ub", "arp or icmp or udp", n.dir.resolve("ub-" + r + ".txt"))
+                : null;
         long wall = System.currentTimeMillis();
         Map<String, long[]> threads = PROFILE != null && n.jvs != null ? ThreadSched.read(n.jvs.pid()) : null;
         long t0 = System.nanoTime();
@@ -179,9 +189,16 @@ class OvnFirstPingTest {
             first = n.awaitPing("pa", pb.ip(), t0, what + " round " + r);
         } catch (RuntimeException | Error e) {
             capture.close();
+            if (under != null) {
+                under.close();
+            }
             throw e;
         }
         String packets = capture.summary(pb.ip(), wall);
+        if (under != null) {
+            packets += String.format("%n  pa's eth0:%n%s  the underlay at chassis B (ub):%n%s",
+                    VifCapture.reread(n.dir.resolve("pa-" + r + ".txt"), wall, 12), under.lines(wall, 16));
+        }
         if (threads != null) {
             ThreadSched.report(n.jvs.pid(), threads, PROFILE.resolve(what + "-" + r + "-threads.txt"));
             Sh.tryRun("jcmd", Long.toString(n.jvs.pid()), "JFR.dump",

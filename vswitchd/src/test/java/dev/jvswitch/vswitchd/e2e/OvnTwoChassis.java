@@ -406,9 +406,17 @@ final class OvnTwoChassis implements AutoCloseable {
         }
     }
 
+    /**
+     * An underlay veth end as a switch's port: no offloads, and its kernel side does not answer
+     * ARP for the namespace's addresses (arp_ignore=1: only for addresses on the veth, which has
+     * none). Otherwise the veth answers for the encap IP on br-phy with its own MAC, before
+     * br-phy does, and the remote switch's first tunnel packets go to that MAC, into the kernel
+     * ("port 6081 unreachable"), until br-phy's own reply replaces it.
+     */
     private static void quiet(String ns, String ifname) {
         Offloads.segmentationOff(ns, ifname);
         Offloads.txChecksumOff(ns, ifname);
+        Sh.inNs(ns, "sysctl", "-qw", "net.ipv4.conf." + ifname + ".arp_ignore=1");
         Sh.inNs(ns, "ip", "link", "set", ifname, "up");
     }
 

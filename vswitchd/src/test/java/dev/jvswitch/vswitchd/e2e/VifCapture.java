@@ -26,8 +26,13 @@ final class VifCapture implements AutoCloseable {
 
     /** Starts tcpdump on {@code ns}'s eth0 and waits until it listens. */
     static VifCapture start(String ns, Path file) throws IOException {
-        Process p = new ProcessBuilder(Sh.nsCommand(ns, "tcpdump", "-i", "eth0", "--immediate-mode", "-n", "-tt", "-l",
-                "arp or icmp")).redirectErrorStream(true).redirectOutput(file.toFile()).start();
+        return start(ns, "eth0", "arp or icmp", file);
+    }
+
+    /** Starts tcpdump on {@code ns}'s {@code device} with {@code filter} and waits until it listens. */
+    static VifCapture start(String ns, String device, String filter, Path file) throws IOException {
+        Process p = new ProcessBuilder(Sh.nsCommand(ns, "tcpdump", "-i", device, "--immediate-mode", "-n", "-tt", "-l",
+                filter)).redirectErrorStream(true).redirectOutput(file.toFile()).start();
         VifCapture c = new VifCapture(file, p);
         try {
             Await.until(Duration.ofSeconds(10), Duration.ofMillis(10),
@@ -76,6 +81,33 @@ final class VifCapture implements AutoCloseable {
         return String.format("pa's eth0: first ARP request %.1f ms (%d sent), answered %.1f; first echo request"
                 + " %.1f (%d sent), first reply %.1f: %.1f ms from the first ARP", firstArp, arps, arpAnswer, firstEcho,
                 echoes, reply, reply >= 0 && firstArp >= 0 ? reply - firstArp : -1.0);
+    }
+
+    /**
+     * Stops the capture and returns its first {@code max} packets, each line led by milliseconds
+     * since {@code wallMs} (what an underlay carried in a round: the tunnel endpoint's ARP, the
+     * encapsulated echo and its reply).
+     */
+    String lines(long wallMs, int max) {
+        close();
+        return reread(file, wallMs, max);
+    }
+
+    /** The first {@code max} packets of a finished capture in {@code file}, as {@link #lines}. */
+    static String reread(Path file, long wallMs, int max) {
+        StringBuilder out = new StringBuilder();
+        int shown = 0;
+        for (String l : OvnTwoChassis.read(file).split("\n")) {
+            int sp = l.indexOf(' ');
+            if (sp < 0 || !l.substring(0, sp).matches("\\d+\\.\\d+") || shown == max) {
+                continue;
+            }
+            double ms = Double.parseDouble(l.substring(0, sp)) * 1000 - wallMs;
+            String rest = l.substring(sp + 1);
+            out.append(String.format("  %8.1f ms %s%n", ms, rest.length() > 160 ? rest.substring(0, 160) : rest));
+            shown++;
+        }
+        return out.toString();
     }
 
     @Override

@@ -186,6 +186,9 @@ public final class Jvswitchd {
             log.warn("{}", warning);
         }
         HeapTrim.start();
+        // Compiles a controller's requests trigger run in the CPU time left over (CompilerNice).
+        log.info("{} JIT compiler thread(s) at nice {}", CompilerNice.lower(CompilerNice.COMPILER, CompilerNice.NICE),
+                CompilerNice.NICE);
         DescriptorLimit.Limit fds = DescriptorLimit.raise();
         log.info("{}", fds.describe());
         if (fds.soft() >= 0 && fds.soft() < config.control().maxClients() + RESERVED_DESCRIPTORS) {
@@ -380,6 +383,9 @@ public final class Jvswitchd {
             return;
         }
         Thread t = new Thread(() -> {
+            // Background work, at the nice value of the compiles it causes (CompilerNice); Java's
+            // MIN_PRIORITY below changes nothing on Linux.
+            CompilerNice.lowerCurrentThread(CompilerNice.NICE);
             try {
                 ChannelWarmup.Result r = ChannelWarmup.run(WARMUP_PASSES, WARMUP_BUDGET_MS);
                 log.debug("warm-up: {} flows committed, {} passes (last {} ns a message) in {} ms",

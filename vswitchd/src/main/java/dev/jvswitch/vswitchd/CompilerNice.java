@@ -33,7 +33,7 @@ import jnr.ffi.LibraryLoader;
  * <p>Stateless.
  */
 final class CompilerNice {
-    /** The nice value the compiler threads and the warm-up run at (the OpenFlow and PMD threads stay at 0). */
+    /** The nice value the compiler threads run at (the OpenFlow, PMD and other threads stay at 0). */
     static final int NICE = 10;
     private static final int PRIO_PROCESS = 0;
     /** HotSpot names them "C1 CompilerThread0", "C2 CompilerThread1", ...; the kernel keeps 15 bytes. */
@@ -78,14 +78,5 @@ final class CompilerNice {
             return done;
         }
         return done;
-    }
-
-    /** Sets {@code nice} on the calling thread; false if the kernel or libc refused. */
-    static boolean lowerCurrentThread(int nice) {
-        try {
-            return Holder.LIBC.setpriority(PRIO_PROCESS, 0, nice) == 0;
-        } catch (LinkageError | RuntimeException e) {
-            return false;
-        }
     }
 }

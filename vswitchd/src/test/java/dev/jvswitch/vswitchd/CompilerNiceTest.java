@@ -48,22 +48,6 @@ class CompilerNiceTest {
         }
     }
 
-    @Test
-    void theCallingThreadLowersItself() throws Exception {
-        CompletableFuture<Integer> seen = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                boolean ok = CompilerNice.lowerCurrentThread(6);
-                seen.complete(ok ? nice("/proc/thread-self") : -100);
-            } catch (IOException | RuntimeException e) {
-                seen.completeExceptionally(e);
-            }
-        }, "nice-self");
-        t.start();
-        assertThat(seen.get(10, TimeUnit.SECONDS)).isEqualTo(6);
-        t.join();
-    }
-
     /** A thread named {@code name} that reports its /proc task directory and waits for {@code release}. */
     private static Thread parked(String name, CountDownLatch release, CompletableFuture<String> task) {
         Thread t = new Thread(() -> {

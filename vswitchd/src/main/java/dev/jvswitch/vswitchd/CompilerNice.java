@@ -9,8 +9,9 @@ import java.util.function.Predicate;
 import jnr.ffi.LibraryLoader;
 
 /**
- * Runs the JVM's JIT compiler threads (and the start-up warm-up) at a lower scheduling priority
- * than the threads that answer a controller, so that on a small shared host the compiles a
+ * Runs the JVM's JIT compiler threads at a lower scheduling priority than the threads that answer
+ * a controller, once the start-up warm-up is done ({@code Jvswitchd}: its own compiles keep full
+ * priority, so it ends as soon as before), so that on a small shared host the compiles a
  * controller's requests still trigger use the CPU time left over instead of taking it from the
  * OpenFlow thread, ovn-controller and the datapath.
  *

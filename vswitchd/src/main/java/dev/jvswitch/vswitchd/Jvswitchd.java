@@ -374,9 +374,13 @@ public final class Jvswitchd {
      * Takes a controller's first whole table's paths (OpenFlow 1.5 decode, one commit,
      * translation) through a scratch bridge on a daemon thread, so ovn-controller's first bundle
      * after a start meets them compiled ({@link ChannelWarmup}). {@code JVS_WARMUP=off} skips it.
+     * Then (or at once, without it) the JIT's compiler threads go to a lower priority
+     * ({@link CompilerNice}): the warm-up's own compiles run at full priority, so that it ends as
+     * soon as before; the ones a controller's requests trigger later yield the CPU.
      */
     private static void warmUp(Logger log) {
         if ("off".equals(System.getenv("JVS_WARMUP"))) {
+            lowerCompilers(log);
             return;
         }
         Thread t = new Thread(() -> {
@@ -394,10 +398,16 @@ public final class Jvswitchd {
             } catch (NetdevException | RuntimeException e) {
                 log.debug("datapath warm-up skipped: {}", e.toString());
             }
+            lowerCompilers(log);
         }, "jvswitchd-warmup");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
+    }
+
+    private static void lowerCompilers(Logger log) {
+        log.info("{} JIT compiler thread(s) at nice {}", CompilerNice.lower(CompilerNice.COMPILER, CompilerNice.NICE),
+                CompilerNice.NICE);
     }
 
     /** The change agent on a daemon thread of its own: a change still running at exit is abandoned. */

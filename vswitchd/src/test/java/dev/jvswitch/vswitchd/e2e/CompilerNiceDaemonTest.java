@@ -33,23 +33,9 @@ class CompilerNiceDaemonTest {
         }
     }
 
-    private static final String CONFIG = """
-            datapath:
-              pmd-idle: backoff
-            mempool:
-              mbufs: 1024
-            bridges:
-              br0:
-                ports:
-                  a: {type: null, ofport: 1}
-            control:
-              socket: ctl/jvswitchd.sock
-              log-file: logs/jvswitchd.log
-            """;
-
     @Test
     void afterTheWarmUpTheCompilerThreadsRunAtNiceTenAndTheOthersDoNot() throws Exception {
-        Path file = TestSwitch.writeConfig(dir, CONFIG);
+        Path file = TestSwitch.writeConfig(dir, VlogDaemonTest.CONFIG);
         Path log = dir.resolve("logs/jvswitchd.log");
         daemon = new DaemonProcess(file, dir.resolve("ctl/jvswitchd.sock"), dir).start(null, Duration.ofSeconds(30));
         Await.until(Duration.ofSeconds(60), Duration.ofMillis(50),

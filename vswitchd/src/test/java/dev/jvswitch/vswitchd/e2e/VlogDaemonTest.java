@@ -31,7 +31,8 @@ class VlogDaemonTest {
         }
     }
 
-    private static final String CONFIG = """
+    /** One null port, a log file and a control socket: a daemon that other daemon tests start too. */
+    static final String CONFIG = """
             datapath:
               pmd-idle: backoff
             mempool:

@@ -630,8 +630,7 @@ public final class Ofproto {
     private void sendPacketOuts(List<PacketOut> packets, long now) {
         XlateSnapshot snap = current;
         for (PacketOut p : packets) {
-            DpActions actions = p.replay() ? xlate.translateReplay(snap, p.key(), now)
-                    : xlate.translatePacketOut(snap, p.bridge(), p.key(), now);
+            DpActions actions = xlate.translateSent(snap, p, now);
             if (!actions.isDrop()) {
                 packetExecutor.accept(p.frame(), actions);
             }

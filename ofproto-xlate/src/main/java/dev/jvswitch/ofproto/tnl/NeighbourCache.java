@@ -260,10 +260,12 @@ public final class NeighbourCache {
             return false;
         }
         synchronized (p) {
-            if (p.closed || p.held.size() == MAX_HELD_PER_HOP || heldTotal.incrementAndGet() > MAX_HELD) {
-                if (!p.closed && p.held.size() < MAX_HELD_PER_HOP) {
-                    heldTotal.decrementAndGet();
-                }
+            if (p.closed || p.held.size() == MAX_HELD_PER_HOP) {
+                heldDropped.increment();
+                return false;
+            }
+            if (heldTotal.incrementAndGet() > MAX_HELD) {
+                heldTotal.decrementAndGet();
                 heldDropped.increment();
                 return false;
             }

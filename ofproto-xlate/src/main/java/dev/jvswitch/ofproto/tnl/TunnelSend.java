@@ -139,8 +139,9 @@ final class TunnelSend {
                 }
                 ctx.tunnelScratch().awaiting = probe;
             } else if (!ctx.tracing()) {
-                // A revalidator's translation: the drop megaflow it keeps sends no upcall, so the
-                // request must come from housekeeping (a flow that had no route until now, say).
+                // A translation that sends nothing (a revalidator's, a held packet's replay): the
+                // drop megaflow a revalidator keeps sends no upcall, so the request must come from
+                // housekeeping (for a flow that had no route until now, say).
                 neighbours.want(probe);
             }
             ctx.noteDrop(DropCause.TUNNEL_NEIGH_MISS);

@@ -223,8 +223,7 @@ public final class OfprotoUpcallHandler implements UpcallHandler {
         List<PacketOut> outs = r.packetOuts();
         for (int i = 0, n = outs.size(); i < n; i++) {
             PacketOut p = outs.get(i);
-            DpActions actions = p.replay() ? xlate.translateReplay(snapshot, p.key(), nowNs)
-                    : xlate.translatePacketOut(snapshot, p.bridge(), p.key(), nowNs);
+            DpActions actions = xlate.translateSent(snapshot, p, nowNs);
             if (actions.isDrop() || !result.packetOut(p.frame(), actions)) {
                 packetOutsDropped.increment();
             } else {

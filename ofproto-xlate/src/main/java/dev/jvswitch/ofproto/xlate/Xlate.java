@@ -9,6 +9,7 @@ import dev.jvswitch.flowcache.key.FlowField;
 import dev.jvswitch.flowcache.key.FlowKey;
 import dev.jvswitch.flowcache.key.FlowMask;
 import dev.jvswitch.ofproto.port.OfPorts;
+import dev.jvswitch.ofproto.tnl.PacketOut;
 import dev.jvswitch.ofproto.tnl.TunnelOutput;
 import dev.jvswitch.ofproto.xlate.XlateSnapshot.PortRef;
 
@@ -241,6 +242,16 @@ public final class Xlate {
         c.reset(snapshot, false, nowNs, null, false);
         XlateOutput o = run(c, key);
         return c.error == null ? o.actions() : DpActions.DROP;
+    }
+
+    /**
+     * Translates a packet the switch sends ({@link PacketOut}): a held packet replayed as the
+     * upcall it was ({@link #translateReplay}), any other from its bridge's LOCAL port
+     * ({@link #translatePacketOut}).
+     */
+    public DpActions translateSent(XlateSnapshot snapshot, PacketOut p, long nowNs) {
+        return p.replay() ? translateReplay(snapshot, p.key(), nowNs)
+                : translatePacketOut(snapshot, p.bridge(), p.key(), nowNs);
     }
 
     /** The tunnel hooks translation calls. */
